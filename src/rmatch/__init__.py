@@ -1,0 +1,66 @@
+"""rmatch: exact, explained and fast junior-to-senior reverse-mentoring pairings.
+
+Examples
+--------
+>>> import rmatch as rm
+>>> juniors = [rm.Participant(id="j1", birth_year=2000, skills={"genai": 0.9})]
+>>> seniors = [rm.Participant(id="s1", birth_year=1968, level=5, goals={"genai": 1.0})]
+>>> result = rm.match(juniors, seniors, rm.Program(constraints=[rm.SeniorityDirection()]))
+>>> result.pairs[0].senior_id
+'s1'
+"""
+
+from rmatch.arrays import ParticipantArrays
+from rmatch.constraints import (
+    Constraint,
+    Forbid,
+    MaxTimezoneGap,
+    MinScore,
+    NoRepeat,
+    NoReportingLine,
+    Require,
+    SeniorityDirection,
+    SharedLanguage,
+)
+from rmatch.errors import InfeasibleError, InputError, RmatchError, SolverError
+from rmatch.io import load_program, read_participants, write_participants
+from rmatch.matching import match, solve
+from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
+from rmatch.result import Alternative, Explanation, MatchResult, Pair
+from rmatch.scoring import ScoreMatrix, score
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Alternative",
+    "Constraint",
+    "Explanation",
+    "Forbid",
+    "InfeasibleError",
+    "InputError",
+    "MatchResult",
+    "MaxTimezoneGap",
+    "MinScore",
+    "NoRepeat",
+    "NoReportingLine",
+    "OrgChart",
+    "Pair",
+    "Participant",
+    "ParticipantArrays",
+    "Program",
+    "Require",
+    "RmatchError",
+    "ScoreMatrix",
+    "ScoringOptions",
+    "SeniorityDirection",
+    "SharedLanguage",
+    "SolverError",
+    "Weights",
+    "__version__",
+    "load_program",
+    "match",
+    "read_participants",
+    "score",
+    "solve",
+    "write_participants",
+]

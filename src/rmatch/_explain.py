@@ -1,0 +1,191 @@
+"""Explanations, reasons for the unmatched, and the self-check of a result."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from rmatch.errors import InputError, RmatchError
+
+if TYPE_CHECKING:
+    from rmatch.result import Explanation, MatchResult
+    from rmatch.scoring import ScoreMatrix
+
+
+def _no_partner_reason(violations: list[list[str]], other: str) -> str:
+    counts = Counter(label for v in violations for label in v)
+    if not counts:
+        return f"no {other} with free capacity"
+    parts = ", ".join(f"{label} rules out {n}" for label, n in counts.most_common())
+    return f"no feasible {other}: {parts} (of {len(violations)} {other}s with capacity)"
+
+
+def unmatched_reasons(
+    sm: ScoreMatrix, matched_j: np.ndarray, matched_s: np.ndarray, *, exact: bool
+) -> dict[str, str]:
+    """Say, for every unmatched participant, why nobody was paired with them."""
+    out: dict[str, str] = {}
+    cap_j, cap_s = sm.juniors.capacity, sm.seniors.capacity
+    taken = (
+        "every feasible {o} is taken: pairing them would lower the number of pairs "
+        "or the total score" if exact else
+        "every feasible {o} was taken first by a higher-scoring pair (greedy baseline)"
+    )
+    for i in np.flatnonzero(~matched_j):
+        pid = sm.junior_ids[i]
+        if cap_j[i] == 0:
+            out[pid] = "capacity is 0"
+            continue
+        open_cols = np.flatnonzero(cap_s > 0)
+        n_ok = int(sm.feasible[i, open_cols].sum())
+        if n_ok == 0:
+            out[pid] = _no_partner_reason(sm.row_violations(int(i), open_cols.tolist()), "senior")
+        else:
+            out[pid] = taken.format(o=f"senior ({n_ok})")
+    for k in np.flatnonzero(~matched_s):
+        pid = sm.senior_ids[k]
+        if cap_s[k] == 0:
+            out[pid] = "capacity is 0"
+            continue
+        open_rows = np.flatnonzero(cap_j > 0)
+        n_ok = int(sm.feasible[open_rows, k].sum())
+        if n_ok == 0:
+            out[pid] = _no_partner_reason(sm.col_violations(int(k), open_rows.tolist()), "junior")
+        else:
+            out[pid] = taken.format(o=f"junior ({n_ok})")
+    return out
+
+
+def _differences(sm: ScoreMatrix, i: int, k: int) -> list[str]:
+    """Non-sensitive fields on which junior row i and senior column k differ."""
+    hidden = sm.program.sensitive_attributes
+    names = ["department", "location", *sorted(sm.juniors.attributes)]
+    out = []
+    for name in names:
+        if name in hidden:
+            continue
+        a, b = sm.juniors.attribute(name)[i], sm.seniors.attribute(name)[k]
+        if a >= 0 and b >= 0 and a != b:
+            out.append(name)
+    return out
+
+
+def explain(result: MatchResult, pid: str, n_alternatives: int) -> Explanation:
+    """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
+    from rmatch.result import Alternative, Explanation
+
+    sm = result.scores
+    side: Literal["junior", "senior"]
+    if pid in sm.juniors._positions:
+        side, me = "junior", sm.juniors.index(pid)
+        scores_row, feas_row = sm.total[me], sm.feasible[me]
+        others, other_cap, my_cap = sm.senior_ids, sm.seniors.capacity, sm.juniors.capacity[me]
+    elif pid in sm.seniors._positions:
+        side, me = "senior", sm.seniors.index(pid)
+        scores_row, feas_row = sm.total[:, me], sm.feasible[:, me]
+        others, other_cap, my_cap = sm.junior_ids, sm.juniors.capacity, sm.seniors.capacity[me]
+    else:
+        raise InputError(f"{pid!r} is neither a junior nor a senior in this result")
+
+    partners = [p for p in result.pairs if pid in (p.junior_id, p.senior_id)]
+    partner_ids = set(result.partners_of(pid))
+    counts_j, counts_s = result.pair_counts()
+    other_counts = counts_s if side == "junior" else counts_j
+    worst = min((p.score for p in partners), default=None)
+
+    def ij(o: int) -> tuple[int, int]:
+        return (me, o) if side == "junior" else (o, me)
+
+    def diff(o: int) -> list[str]:
+        return _differences(sm, *ij(o))
+
+    order = np.argsort(-scores_row, kind="stable")
+    cand = [int(o) for o in order if others[o] not in partner_ids][:n_alternatives]
+    violations = sm.row_violations(me, cand) if side == "junior" else sm.col_violations(me, cand)
+    alts = []
+    for o, why in zip(cand, violations, strict=True):
+        oid = others[o]
+        sc = float(scores_row[o])
+        comps = {k: float(v[ij(o)]) for k, v in sm.components.items()}
+        if not feas_row[o]:
+            reason = "ruled out by " + ", ".join(why)
+        elif other_cap[o] == 0:
+            reason = f"{oid!r} has capacity 0"
+        elif worst is not None and sc <= worst:
+            reason = f"lower total ({sc:.3f} vs {worst:.3f} with the current partner)"
+        elif other_counts[oid] >= other_cap[o]:
+            theirs = ", ".join(repr(x) for x in result.partners_of(oid))
+            reason = (f"{oid!r} is at capacity with {theirs}; moving them here would lower "
+                      "the number of pairs or the programme's total score")
+            if result.status != "optimal":
+                reason = f"{oid!r} was taken first by {theirs} (greedy baseline)"
+        elif my_cap == 0:
+            reason = f"{pid!r} has capacity 0"
+        else:
+            reason = "not chosen: required pairs or the programme's optimum leave no room"
+        alts.append(Alternative(partner_id=oid, score=sc, components=comps,
+                                feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason))
+    differences = {}
+    for p in partners:
+        other = p.senior_id if side == "junior" else p.junior_id
+        o = (sm.seniors if side == "junior" else sm.juniors).index(other)
+        differences[other] = diff(o)
+    return Explanation(
+        participant_id=pid,
+        side=side,
+        partners=partners,
+        differences=differences,
+        alternatives=alts,
+        unmatched_reason=result.unmatched_reasons.get(pid),
+    )
+
+
+def check(result: MatchResult) -> None:
+    """Recompute everything a result promises from the raw data; raise listing failures."""
+    from rmatch.constraints import Require
+    from rmatch.scoring import score
+
+    sm0 = result.scores
+    sm = score(sm0.juniors.people, sm0.seniors.people, sm0.program, org=sm0.org,
+               components=None) if _builtin_only(sm0) else sm0
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for p in result.pairs:
+        key = (p.junior_id, p.senior_id)
+        if key in seen:
+            problems.append(f"pair {key} appears twice")
+        seen.add(key)
+        i, k = sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id)
+        if not sm.feasible[i, k]:
+            problems.append(f"pair {key} breaks {', '.join(sm.ruled_out_by(*key))}")
+        if abs(float(sm.total[i, k]) - p.score) > 1e-6:
+            problems.append(f"pair {key} reports score {p.score}, data gives {sm.total[i, k]}")
+    cj, cs = result.pair_counts()
+    for people, counts, side in ((sm.juniors, cj, "junior"), (sm.seniors, cs, "senior")):
+        for person in people.people:
+            if counts[person.id] > person.capacity:
+                problems.append(f"{side} {person.id!r} has {counts[person.id]} pairs, "
+                                f"capacity {person.capacity}")
+    listed = set(result.unmatched_juniors) | set(result.unmatched_seniors)
+    for pid in (*sm.junior_ids, *sm.senior_ids):
+        if (pid in listed) == (cj[pid] + cs[pid] > 0):
+            problems.append(f"{pid!r} must be either in a pair or listed as unmatched")
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            problems += [f"required pair {tuple(pr)} is missing"
+                         for pr in con.pairs if tuple(pr) not in seen]
+    if abs(sum(p.score for p in result.pairs) - result.objective) > 1e-6:
+        problems.append("objective is not the sum of pair scores")
+    if result.bound < result.objective - 1e-9:
+        problems.append("bound is below the objective")
+    if problems:
+        raise RmatchError(f"result check failed: {'; '.join(problems[:5])}")
+
+
+def _builtin_only(sm: ScoreMatrix) -> bool:
+    # User components are functions we cannot re-run from the data alone.
+    from rmatch.scoring import BUILTIN_COMPONENTS
+
+    return set(sm.components) <= set(BUILTIN_COMPONENTS)

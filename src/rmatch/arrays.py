@@ -1,0 +1,218 @@
+"""Participants as numpy arrays: the one conversion every hot path starts from.
+
+Juniors and seniors are converted together so that both sides share the same
+vocabularies (skill names, languages, departments, ...): a code or a column
+means the same thing on both sides, and every pairwise comparison is a
+broadcast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.errors import InputError
+from rmatch.models import Participant
+
+__all__ = ["ParticipantArrays", "build_arrays"]
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ParticipantArrays:
+    """One side of the programme as column arrays (row ``i`` is ``people[i]``).
+
+    Categorical fields are integer codes into vocabularies shared with the
+    other side; ``-1`` means "not given". Missing birth years are NaN.
+
+    Examples
+    --------
+    >>> js, ss = build_arrays([Participant(id="j", languages={"en"})],
+    ...                       [Participant(id="s", languages={"pt", "en"})])
+    >>> js.languages.shape == ss.languages.shape == (1, 2)
+    True
+    """
+
+    people: tuple[Participant, ...]
+    ids: tuple[str, ...]
+    birth_year: npt.NDArray[np.float64]
+    level: IntArray
+    capacity: IntArray
+    department: IntArray
+    location: IntArray
+    timezone: IntArray
+    languages: BoolArray
+    skills: FloatArray
+    goals: FloatArray
+    attributes: dict[str, IntArray]
+    vocab: dict[str, tuple[str, ...]] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index(self, participant_id: str) -> int:
+        """Return the row of a participant id.
+
+        Examples
+        --------
+        >>> js, _ = build_arrays([Participant(id="a"), Participant(id="b")], [])
+        >>> js.index("b")
+        1
+        """
+        try:
+            return self._positions[participant_id]
+        except KeyError:
+            raise InputError(f"unknown participant id {participant_id!r}") from None
+
+    @property
+    def _positions(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_pos")
+        if cached is None:
+            cached = {pid: i for i, pid in enumerate(self.ids)}
+            object.__setattr__(self, "_pos", cached)
+        return cached
+
+    def attribute(self, name: str) -> IntArray:
+        """Return the codes of a categorical field, ``-1`` where not given.
+
+        ``department`` and ``location`` name the fields; anything else names
+        an ``attributes`` key.
+
+        Examples
+        --------
+        >>> js, _ = build_arrays([Participant(id="a", attributes={"g": "f"})], [])
+        >>> js.attribute("g").tolist(), js.attribute("department").tolist()
+        ([0], [-1])
+        """
+        if name == "department":
+            return self.department
+        if name == "location":
+            return self.location
+        codes = self.attributes.get(name)
+        return codes if codes is not None else np.full(len(self), -1, dtype=np.int64)
+
+    def take(self, rows: Sequence[int] | IntArray) -> ParticipantArrays:
+        """Return the arrays of a subset of rows (vocabularies unchanged).
+
+        Examples
+        --------
+        >>> js, _ = build_arrays([Participant(id="a"), Participant(id="b")], [])
+        >>> js.take([1]).ids
+        ('b',)
+        """
+        idx = np.asarray(rows, dtype=np.int64)
+        return ParticipantArrays(
+            people=tuple(self.people[i] for i in idx),
+            ids=tuple(self.ids[i] for i in idx),
+            birth_year=self.birth_year[idx],
+            level=self.level[idx],
+            capacity=self.capacity[idx],
+            department=self.department[idx],
+            location=self.location[idx],
+            timezone=self.timezone[idx],
+            languages=self.languages[idx],
+            skills=self.skills[idx],
+            goals=self.goals[idx],
+            attributes={k: v[idx] for k, v in self.attributes.items()},
+            vocab=self.vocab,
+        )
+
+
+def _codes(values: list[str | None], vocab: dict[str, int]) -> IntArray:
+    return np.array([-1 if v is None else vocab[v] for v in values], dtype=np.int64)
+
+
+def _vocabulary(*groups: Sequence[Participant], get: Any) -> dict[str, int]:
+    names = sorted({v for group in groups for p in group for v in get(p) if v is not None})
+    return {name: i for i, name in enumerate(names)}
+
+
+def _unit_matrix(people: Sequence[Participant], attr: str, vocab: dict[str, int]) -> FloatArray:
+    out = np.zeros((len(people), len(vocab)), dtype=np.float32)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, p in enumerate(people):  # a loop over people and their skills, never over pairs
+        for name, level in getattr(p, attr).items():
+            rows.append(i)
+            cols.append(vocab[name])
+            vals.append(level)
+    out[rows, cols] = vals
+    return out
+
+
+def _side(
+    people: Sequence[Participant], vocabs: dict[str, dict[str, int]], attr_keys: list[str]
+) -> ParticipantArrays:
+    n = len(people)
+    langs = np.zeros((n, len(vocabs["languages"])), dtype=np.bool_)
+    lrows = [i for i, p in enumerate(people) for _ in p.languages]
+    lcols = [vocabs["languages"][lang] for p in people for lang in p.languages]
+    langs[lrows, lcols] = True
+    attrs = {
+        key: _codes([p.attributes.get(key) for p in people], vocabs["attr:" + key])
+        for key in attr_keys
+    }
+    return ParticipantArrays(
+        people=tuple(people),
+        ids=tuple(p.id for p in people),
+        birth_year=np.array(
+            [np.nan if p.birth_year is None else p.birth_year for p in people], dtype=np.float64
+        ),
+        level=np.array([p.level for p in people], dtype=np.int64),
+        capacity=np.array([p.capacity for p in people], dtype=np.int64),
+        department=_codes([p.department for p in people], vocabs["department"]),
+        location=_codes([p.location for p in people], vocabs["location"]),
+        timezone=_codes([p.timezone for p in people], vocabs["timezone"]),
+        languages=langs,
+        skills=_unit_matrix(people, "skills", vocabs["skills"]),
+        goals=_unit_matrix(people, "goals", vocabs["skills"]),
+        attributes=attrs,
+        vocab={k: tuple(v) for k, v in vocabs.items()},
+    )
+
+
+def build_arrays(
+    juniors: Sequence[Participant], seniors: Sequence[Participant]
+) -> tuple[ParticipantArrays, ParticipantArrays]:
+    """Convert both sides to arrays with shared vocabularies.
+
+    Raises :class:`InputError` when an id appears twice (on one side or on
+    both), naming the id: a pairing between ambiguous people is meaningless.
+
+    Examples
+    --------
+    >>> js, ss = build_arrays([Participant(id="j", skills={"genai": 0.8})],
+    ...                       [Participant(id="s", goals={"genai": 1.0, "cloud": 0.5})])
+    >>> js.vocab["skills"], js.skills.tolist(), ss.goals.tolist()
+    (('cloud', 'genai'), [[0.0, 0.800000011920929]], [[0.5, 1.0]])
+    """
+    seen: dict[str, str] = {}
+    problems = []
+    for side, group in (("junior", juniors), ("senior", seniors)):
+        for p in group:
+            if p.id in seen:
+                problems.append(f"id {p.id!r} is given twice (as {seen[p.id]} and as {side})")
+            seen[p.id] = side
+    if problems:
+        raise InputError("; ".join(problems[:5]), problems)
+    vocabs: dict[str, dict[str, int]] = {
+        "languages": _vocabulary(juniors, seniors, get=lambda p: p.languages),
+        "skills": _vocabulary(juniors, seniors, get=lambda p: [*p.skills, *p.goals]),
+        "department": _vocabulary(juniors, seniors, get=lambda p: [p.department]),
+        "location": _vocabulary(juniors, seniors, get=lambda p: [p.location]),
+        "timezone": _vocabulary(juniors, seniors, get=lambda p: [p.timezone]),
+    }
+    attr_keys = sorted({k for group in (juniors, seniors) for p in group for k in p.attributes})
+    for key in attr_keys:
+        vocabs["attr:" + key] = _vocabulary(
+            juniors, seniors, get=lambda p, key=key: [p.attributes.get(key)]
+        )
+    return _side(juniors, vocabs, attr_keys), _side(seniors, vocabs, attr_keys)

@@ -1,0 +1,241 @@
+"""The ``rmatch`` command: demo, match, validate and synth.
+
+Every error reaches the user as one line on stderr (``rmatch: error: ...``)
+and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rmatch import synth
+from rmatch.constraints import (
+    MaxTimezoneGap,
+    NoReportingLine,
+    SeniorityDirection,
+    SharedLanguage,
+)
+from rmatch.errors import InputError, RmatchError
+from rmatch.io import load_program, read_participants, split_roles, write_participants
+from rmatch.matching import match
+from rmatch.models import SOLVERS, OrgChart, Participant, Program
+from rmatch.result import MatchResult
+
+__all__ = ["main"]
+
+EXIT_ERROR = 1
+
+
+def _table(result: MatchResult, limit: int | None) -> str:
+    names = sorted({k for p in result.pairs for k in p.components})
+    head = ["junior", "senior", "score", *names]
+    rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}",
+             *(f"{p.components[k]:.3f}" for k in names)] for p in result.pairs]
+    shown = rows if limit is None else rows[:limit]
+    widths = [max(len(h), *(len(r[c]) for r in shown)) if shown else len(h)
+              for c, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
+    if len(shown) < len(rows):
+        lines.append(f"... {len(rows) - len(shown)} more pairs (use -o FILE for all)")
+    return "\n".join(lines)
+
+
+def _report(result: MatchResult, limit: int | None) -> str:
+    parts = [_table(result, limit), "", result.summary()]
+    if result.unmatched_reasons:
+        parts.append("\nunmatched:")
+        parts += [f"  {pid}: {why}" for pid, why in result.unmatched_reasons.items()]
+    return "\n".join(parts)
+
+
+def _write_result(result: MatchResult, out: Path) -> None:
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        result.to_json(out)
+    elif suffix == ".csv":
+        import csv
+
+        from rmatch.io import _escape
+
+        names = sorted({k for p in result.pairs for k in p.components})
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["junior_id", "senior_id", "score", *names])
+            for p in result.pairs:
+                writer.writerow([_escape(p.junior_id), _escape(p.senior_id), repr(p.score),
+                                 *(repr(p.components[k]) for k in names)])
+    else:
+        raise InputError(f"{out}: the output must end in .csv or .json")
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    employees = synth.org_chart(args.employees, seed=args.seed)
+    juniors, seniors = synth.cohort(employees, args.juniors, args.seniors, seed=args.seed)
+    program = Program(
+        constraints=[NoReportingLine(), SharedLanguage(), SeniorityDirection(),
+                     MaxTimezoneGap(hours=6)],
+        seed=args.seed,
+    )
+    org = OrgChart.from_participants(employees)
+    result = match(juniors, seniors, program, org=org, solver=args.solver)
+    print(f"rmatch demo: a synthetic organisation of {len(employees)} employees, "
+          f"{len(juniors)} juniors and {len(seniors)} seniors (seed {args.seed})")
+    print("constraints: " + ", ".join(c.label() for c in program.constraints))
+    print()
+    print(_report(result, args.limit))
+    if result.pairs:
+        first = result.pairs[0].junior_id
+        print(f"\nwhy {first!r} got their partner:")
+        print(result.explain(first).text())
+    if args.output:
+        _write_result(result, Path(args.output))
+    return 0
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
+                                             Program, OrgChart | None]:
+    people = read_participants(args.roster)
+    juniors, seniors, others = split_roles(people)
+    if not juniors or not seniors:
+        raise InputError(
+            f"{args.roster}: found {len(juniors)} juniors and {len(seniors)} seniors; "
+            "the 'role' column must mark both sides (junior / senior)"
+        )
+    program = load_program(args.program) if args.program else Program()
+    if args.org:
+        org: OrgChart | None = OrgChart.from_participants(read_participants(args.org))
+    elif others or any(p.manager_id for p in people):
+        org = OrgChart.from_participants(people)
+    else:
+        org = None
+    if others:
+        print(f"note: {len(others)} employees without a role are used for the org chart only",
+              file=sys.stderr)
+    return juniors, seniors, program, org
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    juniors, seniors, program, org = _load(args)
+    result = match(juniors, seniors, program, org=org, solver=args.solver)
+    print(_report(result, args.limit))
+    for pid in args.explain or []:
+        print()
+        print(result.explain(pid).text())
+    if args.output:
+        _write_result(result, Path(args.output))
+        print(f"\nwrote {args.output}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        juniors, seniors, program, org = _load(args)
+        from rmatch.scoring import score
+
+        sm = score(juniors, seniors, program, org=org)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"rmatch: {len(err.problems)} problem(s) found", file=sys.stderr)
+        return EXIT_ERROR
+    lonely_j = [sm.junior_ids[i] for i in range(sm.shape[0]) if not sm.feasible[i].any()]
+    lonely_s = [sm.senior_ids[k] for k in range(sm.shape[1]) if not sm.feasible[:, k].any()]
+    print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
+          f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
+    for pid in lonely_j + lonely_s:
+        print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    employees = synth.org_chart(args.employees, seed=args.seed)
+    juniors, seniors = synth.cohort(employees, args.juniors, args.seniors, seed=args.seed)
+    chosen = {p.id: p for p in [*juniors, *seniors]}
+    write_participants([chosen.get(p.id, p) for p in employees], args.output)
+    print(f"wrote {args.output}: {len(employees)} employees, {len(juniors)} juniors, "
+          f"{len(seniors)} seniors")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``rmatch`` command.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["demo", "--seed", "3"]).seed
+    3
+    """
+    parser = argparse.ArgumentParser(
+        prog="rmatch", description="Exact, explained junior-to-senior mentoring pairs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    solver_help = f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)"
+
+    demo = sub.add_parser("demo", help="match a built-in synthetic organisation")
+    demo.add_argument("--employees", type=int, default=800)
+    demo.add_argument("--juniors", type=int, default=30)
+    demo.add_argument("--seniors", type=int, default=30)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
+    demo.add_argument("--limit", type=int, default=None, help="show at most this many pairs")
+    demo.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
+    demo.set_defaults(func=_cmd_demo)
+
+    for name, func, text in (("match", _cmd_match, "match the juniors and seniors of a roster"),
+                             ("validate", _cmd_validate, "list every problem in a roster")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
+        cmd.add_argument("--program", help="programme file (JSON)")
+        cmd.add_argument("--org", help="full org chart as a roster file (id, manager_id)")
+        cmd.set_defaults(func=func)
+        if name == "match":
+            cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
+            cmd.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
+            cmd.add_argument("--explain", action="append", metavar="ID",
+                             help="explain this participant's pairing (repeatable)")
+            cmd.add_argument("--limit", type=int, default=None,
+                             help="show at most this many pairs")
+
+    syn = sub.add_parser("synth", help="write a synthetic organisation as a roster")
+    syn.add_argument("--employees", type=int, default=1000)
+    syn.add_argument("--juniors", type=int, default=50)
+    syn.add_argument("--seniors", type=int, default=50)
+    syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("-o", "--output", required=True, help="roster file to write")
+    syn.set_defaults(func=_cmd_synth)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["demo", "--employees", "200", "--juniors", "3", "--seniors", "3",
+    ...       "--limit", "0"])  # doctest: +ELLIPSIS
+    rmatch demo: ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except RmatchError as err:
+        print(f"rmatch: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as err:
+        print(f"rmatch: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rmatch: interrupted", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""Constraints on which pairs may be formed.
+
+Each pairwise constraint is a small frozen model with a ``kind`` tag (so a
+programme's constraints load from JSON as a discriminated union) and a
+vectorised :meth:`mask` that returns a juniors x seniors boolean matrix,
+``True`` where the pair is allowed. :func:`rmatch.score` ANDs the masks into
+``ScoreMatrix.feasible``.
+
+``Require`` is the exception: it allows every pair but names pairs that
+:func:`rmatch.match` must include.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from rmatch.errors import InputError
+
+if TYPE_CHECKING:
+    from rmatch.arrays import ParticipantArrays
+    from rmatch.models import OrgChart
+
+__all__ = [
+    "Constraint",
+    "Forbid",
+    "MaxTimezoneGap",
+    "MinScore",
+    "NoRepeat",
+    "NoReportingLine",
+    "PairContext",
+    "Require",
+    "SeniorityDirection",
+    "SharedLanguage",
+]
+
+BoolMatrix = npt.NDArray[np.bool_]
+
+# Without a reference date, offsets are taken on one winter and one summer
+# day of a fixed year: the larger gap counts, so daylight saving never hides
+# a gap, and the result does not change with the day the programme runs.
+_DEFAULT_REFERENCE_DATES = (date(2026, 1, 15), date(2026, 7, 15))
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """Everything a constraint may look at to decide which pairs are allowed.
+
+    Examples
+    --------
+    >>> from rmatch.arrays import build_arrays
+    >>> from rmatch.models import Participant
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> ctx = PairContext(js, ss, np.ones((1, 1), np.float32))
+    >>> ctx.shape
+    (1, 1)
+    """
+
+    juniors: ParticipantArrays
+    seniors: ParticipantArrays
+    total: npt.NDArray[np.float32]
+    org: OrgChart | None = None
+    reference_date: date | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of juniors, number of seniors)``."""
+        return len(self.juniors), len(self.seniors)
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def label(self) -> str:
+        """Return a short human-readable name, as used in explanations.
+
+        Examples
+        --------
+        >>> SharedLanguage().label()
+        'SharedLanguage'
+        """
+        fields = {k: v for k, v in self.model_dump().items() if k != "kind"}
+        args = ", ".join(f"{k}={v!r}" for k, v in fields.items() if not isinstance(v, list))
+        return f"{type(self).__name__}({args})" if args else type(self).__name__
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:  # pragma: no cover - overridden
+        """Return the juniors x seniors matrix of allowed pairs."""
+        raise NotImplementedError
+
+
+class NoReportingLine(_Base):
+    """No one is paired with a manager in their own reporting line.
+
+    Parameters
+    ----------
+    depth
+        How many levels up the chain count (``None``: the whole chain). Both
+        directions are ruled out: the senior above the junior, and the rare
+        junior above the senior.
+
+    Examples
+    --------
+    >>> NoReportingLine(depth=2).label()
+    'NoReportingLine(depth=2)'
+    """
+
+    kind: Literal["no_reporting_line"] = "no_reporting_line"
+    depth: int | None = Field(default=None, ge=1)
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Rule out pairs where one partner manages the other (vectorised per level)."""
+        from rmatch.models import OrgChart
+
+        org = ctx.org
+        if org is None:
+            try:
+                org = OrgChart.from_participants([*ctx.juniors.people, *ctx.seniors.people])
+            except InputError as err:
+                raise InputError(
+                    "NoReportingLine needs every manager in the org chart; pass the full "
+                    f"chart (org=... or --org FILE): {err}",
+                    err.problems,
+                ) from None
+        allowed = np.ones(ctx.shape, dtype=np.bool_)
+        j_org = org.indices(ctx.juniors.ids)
+        s_org = org.indices(ctx.seniors.ids)
+        sides = ((ctx.juniors.ids, s_org, False), (ctx.seniors.ids, j_org, True))
+        for own_ids, other_org, transpose in sides:
+            # Map every chart index to its row/column on the other side; the
+            # extra last slot (-1) absorbs the -1 padding of `ancestors`.
+            lookup = np.full(len(org) + 1, -1, dtype=np.int64)
+            lookup[other_org] = np.arange(len(other_org))
+            hits = lookup[org.ancestors(own_ids, self.depth)]
+            rows, level = np.nonzero(hits >= 0)
+            cols = hits[rows, level]
+            if transpose:
+                allowed[cols, rows] = False
+            else:
+                allowed[rows, cols] = False
+        return allowed
+
+
+class Forbid(_Base):
+    """These (junior id, senior id) pairs may not be formed.
+
+    Examples
+    --------
+    >>> Forbid(pairs=[("j1", "s1")]).pairs
+    [('j1', 's1')]
+    """
+
+    kind: Literal["forbid"] = "forbid"
+    pairs: list[tuple[str, str]]
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Rule out the listed pairs; unknown ids are an :class:`InputError`."""
+        allowed = np.ones(ctx.shape, dtype=np.bool_)
+        rows, cols = _pair_indices(self.pairs, ctx, "Forbid")
+        allowed[rows, cols] = False
+        return allowed
+
+
+class Require(_Base):
+    """These (junior id, senior id) pairs must be in the result.
+
+    Examples
+    --------
+    >>> Require(pairs=[("j1", "s1")]).kind
+    'require'
+    """
+
+    kind: Literal["require"] = "require"
+    pairs: list[tuple[str, str]]
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Allow every pair (the solver fixes the required ones); check the ids."""
+        _pair_indices(self.pairs, ctx, "Require")
+        return np.ones(ctx.shape, dtype=np.bool_)
+
+    def indices(self, ctx: PairContext) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return the (junior rows, senior columns) of the required pairs."""
+        return _pair_indices(self.pairs, ctx, "Require")
+
+
+class SharedLanguage(_Base):
+    """Partners share at least one language (people with none match no one).
+
+    Examples
+    --------
+    >>> SharedLanguage().kind
+    'shared_language'
+    """
+
+    kind: Literal["shared_language"] = "shared_language"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """One matrix product of the language indicator matrices."""
+        lj = ctx.juniors.languages.astype(np.float32)
+        ls = ctx.seniors.languages.astype(np.float32)
+        return np.asarray((lj @ ls.T) > 0.5)
+
+
+class MaxTimezoneGap(_Base):
+    """Partners' UTC offsets differ by at most ``hours``.
+
+    Parameters
+    ----------
+    hours
+        Largest allowed difference between the two UTC offsets.
+    missing
+        What to do when a partner has no time zone: ``"forbid"`` (default:
+        the rule cannot be checked) or ``"allow"``.
+
+    Examples
+    --------
+    >>> MaxTimezoneGap(hours=3).label()
+    "MaxTimezoneGap(hours=3.0, missing='forbid')"
+    """
+
+    kind: Literal["max_timezone_gap"] = "max_timezone_gap"
+    hours: float = Field(ge=0, allow_inf_nan=False)
+    missing: Literal["forbid", "allow"] = "forbid"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare offsets per zone once, then broadcast over pairs."""
+        gap = timezone_gap_hours(ctx)
+        allowed = gap <= self.hours + 1e-9
+        unknown = np.isnan(gap)
+        allowed[unknown] = self.missing == "allow"
+        return np.asarray(allowed)
+
+
+def _offsets(zones: tuple[str, ...], day: date) -> npt.NDArray[np.float64]:
+    out = np.empty(len(zones) + 1)
+    for k, zone in enumerate(zones):  # once per distinct zone
+        offset = datetime.combine(day, time(12), tzinfo=ZoneInfo(zone)).utcoffset()
+        out[k] = 0.0 if offset is None else offset.total_seconds() / 3600.0
+    out[-1] = np.nan  # code -1 (no zone) indexes this slot
+    return out
+
+
+def timezone_gap_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
+    """Return the juniors x seniors matrix of UTC-offset gaps in hours (NaN: unknown).
+
+    Examples
+    --------
+    >>> from rmatch.arrays import build_arrays
+    >>> from rmatch.models import Participant
+    >>> js, ss = build_arrays([Participant(id="j", timezone="Europe/Lisbon")],
+    ...                       [Participant(id="s", timezone="Asia/Tokyo")])
+    >>> float(timezone_gap_hours(PairContext(js, ss, np.zeros((1, 1), np.float32)))[0, 0])
+    9.0
+    """
+    zones = ctx.juniors.vocab["timezone"]
+    days = (ctx.reference_date,) if ctx.reference_date else _DEFAULT_REFERENCE_DATES
+    gap = np.zeros(ctx.shape)
+    for day in days:
+        off = _offsets(zones, day)
+        gap = np.maximum(gap, np.abs(off[ctx.juniors.timezone][:, None]
+                                     - off[ctx.seniors.timezone][None, :]))
+    return gap
+
+
+class MinScore(_Base):
+    """Pairs must score at least ``value`` in ``total``.
+
+    Examples
+    --------
+    >>> MinScore(value=0.4).value
+    0.4
+    """
+
+    kind: Literal["min_score"] = "min_score"
+    value: float = Field(ge=0, le=1, allow_inf_nan=False)
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Threshold the total score matrix."""
+        return np.asarray(ctx.total >= np.float32(self.value))
+
+
+class NoRepeat(_Base):
+    """Nobody is paired again with a previous partner (either side's record counts).
+
+    Examples
+    --------
+    >>> NoRepeat().kind
+    'no_repeat'
+    """
+
+    kind: Literal["no_repeat"] = "no_repeat"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Rule out recorded previous partners; loops over records, not pairs."""
+        allowed = np.ones(ctx.shape, dtype=np.bool_)
+        spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+        jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
+        for i, p in enumerate(ctx.juniors.people):
+            for other in p.previous_partners:
+                if other in spos:
+                    allowed[i, spos[other]] = False
+        for k, p in enumerate(ctx.seniors.people):
+            for other in p.previous_partners:
+                if other in jpos:
+                    allowed[jpos[other], k] = False
+        return allowed
+
+
+class SeniorityDirection(_Base):
+    """The junior is below the senior in level, and younger where both ages are known.
+
+    Examples
+    --------
+    >>> SeniorityDirection().kind
+    'seniority_direction'
+    """
+
+    kind: Literal["seniority_direction"] = "seniority_direction"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare levels and birth years by broadcasting."""
+        lower = ctx.juniors.level[:, None] < ctx.seniors.level[None, :]
+        bj = ctx.juniors.birth_year[:, None]
+        bs = ctx.seniors.birth_year[None, :]
+        with np.errstate(invalid="ignore"):
+            younger = (bj > bs) | np.isnan(bj) | np.isnan(bs)
+        return np.asarray(lower & younger)
+
+
+def _pair_indices(
+    pairs: list[tuple[str, str]], ctx: PairContext, what: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
+    spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+    problems = []
+    for n, (jid, sid) in enumerate(pairs, start=1):
+        if jid not in jpos:
+            problems.append(f"{what} pair {n}: {jid!r} is not a junior in this programme")
+        if sid not in spos:
+            problems.append(f"{what} pair {n}: {sid!r} is not a senior in this programme")
+    if problems:
+        raise InputError("; ".join(problems[:5]), problems)
+    rows = np.array([jpos[j] for j, _ in pairs], dtype=np.int64)
+    cols = np.array([spos[s] for _, s in pairs], dtype=np.int64)
+    return rows, cols
+
+
+Constraint = Annotated[
+    NoReportingLine
+    | Forbid
+    | Require
+    | SharedLanguage
+    | MaxTimezoneGap
+    | MinScore
+    | NoRepeat
+    | SeniorityDirection,
+    Field(discriminator="kind"),
+]
+"""Any constraint; JSON documents pick the class by their ``kind`` field."""
+

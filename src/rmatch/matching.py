@@ -1,0 +1,171 @@
+"""``rmatch.match``: score, apply constraints, solve, and build the result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from rmatch._explain import unmatched_reasons
+from rmatch.constraints import Require
+from rmatch.errors import InfeasibleError, InputError
+from rmatch.models import SOLVERS, OrgChart, Participant, Program
+from rmatch.result import MatchResult, Pair
+from rmatch.scoring import ComponentFn, ScoreMatrix, score
+from rmatch.solvers import Problem, run
+
+__all__ = ["match", "solve"]
+
+
+def match(
+    juniors: Sequence[Participant],
+    seniors: Sequence[Participant],
+    program: Program | None = None,
+    *,
+    org: OrgChart | None = None,
+    components: Mapping[str, ComponentFn] | None = None,
+    solver: str | None = None,
+) -> MatchResult:
+    """Pair juniors with seniors: the most pairs, then the highest total score.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The two sides; each person's ``capacity`` caps their pairs.
+    program
+        Weights, constraints and solver settings; ``Program()`` by default.
+    org
+        The full org chart for :class:`~rmatch.constraints.NoReportingLine`
+        (otherwise built from the participants' ``manager_id``).
+    components
+        Extra score components, as for :func:`rmatch.score`.
+    solver
+        Overrides ``program.solver``: ``"auto"``, ``"hungarian"``, ``"flow"``
+        or ``"greedy"`` (a baseline, not optimal).
+
+    Returns
+    -------
+    MatchResult
+
+    Raises
+    ------
+    InfeasibleError
+        A required pair is forbidden or exceeds someone's capacity.
+    InputError
+        Bad data: duplicate ids, unknown ids in constraints, ...
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> juniors = [rm.Participant(id="j1", birth_year=2001, skills={"genai": 0.9}),
+    ...            rm.Participant(id="j2", birth_year=1998, skills={"cloud": 0.8})]
+    >>> seniors = [rm.Participant(id="s1", birth_year=1968, level=5, goals={"cloud": 1}),
+    ...            rm.Participant(id="s2", birth_year=1972, level=4, goals={"genai": 1})]
+    >>> res = rm.match(juniors, seniors)
+    >>> sorted((p.junior_id, p.senior_id) for p in res.pairs)
+    [('j1', 's2'), ('j2', 's1')]
+    """
+    start = time.perf_counter()
+    program = program or Program()
+    sm = score(juniors, seniors, program, org=org, components=components)
+    return solve(sm, solver=solver, _start=start)
+
+
+def solve(
+    sm: ScoreMatrix, *, solver: str | None = None, _start: float | None = None
+) -> MatchResult:
+    """Solve an already scored programme (see :func:`match`).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> len(solve(sm).pairs)
+    1
+    """
+    start = time.perf_counter() if _start is None else _start
+    program = sm.program
+    name = solver or program.solver
+    if name not in SOLVERS:
+        raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    cap_j = sm.juniors.capacity.copy()
+    cap_s = sm.seniors.capacity.copy()
+    fixed_r, fixed_c = _required(sm)
+    np.subtract.at(cap_j, fixed_r, 1)
+    np.subtract.at(cap_s, fixed_c, 1)
+    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    feasible = sm.feasible
+    if len(fixed_r):
+        feasible = feasible.copy()
+        feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
+    problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed)
+    used, sol = run(name, problem)
+
+    rows = np.concatenate([fixed_r, sol.rows])
+    cols = np.concatenate([fixed_c, sol.cols])
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    scores = sm.total[rows, cols].astype(np.float64)
+    comps = {k: v[rows, cols].astype(np.float64) for k, v in sm.components.items()}
+    pairs = [
+        Pair(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c], score=float(scores[k]),
+             components={name: float(v[k]) for name, v in comps.items()})
+        for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
+    ]
+    objective = float(scores.sum())
+    fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())
+    bound = objective if sol.bound is None else max(objective, sol.bound + fixed_part)
+    matched_j = np.zeros(len(sm.junior_ids), dtype=np.bool_)
+    matched_s = np.zeros(len(sm.senior_ids), dtype=np.bool_)
+    matched_j[rows] = True
+    matched_s[cols] = True
+    reasons = unmatched_reasons(sm, matched_j, matched_s, exact=sol.status == "optimal")
+    result = MatchResult(
+        pairs=pairs,
+        unmatched_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~matched_j)],
+        unmatched_seniors=[sm.senior_ids[k] for k in np.flatnonzero(~matched_s)],
+        unmatched_reasons=reasons,
+        objective=objective,
+        bound=bound,
+        status=sol.status,
+        solver=used,
+        wall_time_s=time.perf_counter() - start,
+    )
+    result._scores = sm
+    return result
+
+
+def _required(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
+    ctx = sm.context()
+    rs, cs = [], []
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            r, c = con.indices(ctx)
+            rs.append(r)
+            cs.append(c)
+    if not rs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    both = np.unique(np.stack([np.concatenate(rs), np.concatenate(cs)], axis=1), axis=0)
+    return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
+
+
+def _check_required(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray,
+                    cap_j: np.ndarray, cap_s: np.ndarray) -> None:
+    reasons = []
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if not sm.feasible[r, c]:
+            why = ", ".join(sm.ruled_out_by(sm.junior_ids[r], sm.senior_ids[c]))
+            reasons.append(
+                f"Require pair ({sm.junior_ids[r]!r}, {sm.senior_ids[c]!r}) is ruled out by {why}"
+            )
+    for ids, cap, side, base in ((sm.junior_ids, cap_j, "junior", sm.juniors.capacity),
+                                  (sm.senior_ids, cap_s, "senior", sm.seniors.capacity)):
+        for k in np.flatnonzero(cap < 0):
+            reasons.append(
+                f"Require gives {side} {ids[k]!r} {int(base[k] - cap[k])} pairs "
+                f"but their capacity is {int(base[k])}"
+            )
+    if reasons:
+        raise InfeasibleError("the required pairs cannot all hold", reasons)

@@ -1,0 +1,465 @@
+"""Validated data models: participants, the org chart and the programme.
+
+Every model is a frozen Pydantic v2 model that loads from and dumps to JSON,
+so an HR tool can send a whole programme as one document.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from rmatch.constraints import Constraint
+from rmatch.errors import InputError
+
+__all__ = ["OrgChart", "Participant", "Program", "ScoringOptions", "Weights"]
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+"""A float in [0, 1] (NaN and infinities rejected)."""
+
+SOLVERS = ("auto", "hungarian", "flow", "greedy")
+SolverName = Literal["auto", "hungarian", "flow", "greedy"]
+
+# Characters that would make an id ambiguous in the CSV list format (`a;b`)
+# or in a terminal; rejecting them keeps every file format round-trippable.
+_BAD_ID_CHARS = frozenset(";\n\r\t")
+
+
+def _clean_optional(value: Any) -> Any:
+    """Blank text means "not given": spreadsheets cannot tell "" from None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _is_iana_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _check_id(value: str, what: str) -> str:
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    bad = _BAD_ID_CHARS.intersection(value)
+    if bad:
+        raise ValueError(f"{what} {value!r} contains forbidden character(s) {sorted(bad)!r}")
+    return value
+
+
+def _clean_unit_map(value: Any) -> Any:
+    """Lower-case, strip and de-blank the keys of a skills/goals map."""
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[Any, Any] = {}
+    for key, level in value.items():
+        name = str(key).strip().lower()
+        if not name:
+            raise ValueError("a skill or goal name is empty")
+        if name in out:
+            raise ValueError(f"{name!r} is given twice")
+        out[name] = level
+    return out
+
+
+class Participant(BaseModel):
+    """One employee taking part in the programme, junior or senior.
+
+    Text fields are stripped and blank text means "not given". Language,
+    skill and goal names are compared case-insensitively (stored lower-case).
+
+    Examples
+    --------
+    >>> p = Participant(id="j1", birth_year=1999, level=1, languages={"EN", "pt"},
+    ...                 skills={"GenAI": 0.9})
+    >>> sorted(p.languages), p.skills
+    (['en', 'pt'], {'genai': 0.9})
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str
+    name: str | None = None
+    role: Literal["junior", "senior"] | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    level: int = Field(default=0, ge=0)
+    department: str | None = None
+    location: str | None = None
+    timezone: str | None = None
+    languages: frozenset[str] = frozenset()
+    manager_id: str | None = None
+    skills: dict[str, Unit] = Field(default_factory=dict)
+    goals: dict[str, Unit] = Field(default_factory=dict)
+    attributes: dict[str, str] = Field(default_factory=dict)
+    capacity: int = Field(default=1, ge=0)
+    previous_partners: frozenset[str] = frozenset()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _check_id(value, "id")
+
+    @field_validator(
+        "name", "role", "department", "location", "timezone", "manager_id",
+        "birth_year", mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return _clean_optional(value)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role_case(cls, value: Any) -> Any:
+        # Spreadsheets capitalise: accept "Junior" as "junior".
+        value = _clean_optional(value)
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None and not _is_iana_zone(value):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
+        return value
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _langs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("languages must be a list of names, not one string")
+        if isinstance(value, Iterable):
+            return frozenset(s for s in (str(v).strip().lower() for v in value) if s)
+        return value
+
+    @field_validator("previous_partners", mode="before")
+    @classmethod
+    def _partners(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("previous_partners must be a list of ids, not one string")
+        if isinstance(value, Iterable):
+            return frozenset(s for s in (str(v).strip() for v in value) if s)
+        return value
+
+    @field_validator("skills", "goals", mode="before")
+    @classmethod
+    def _unit_maps(cls, value: Any) -> Any:
+        return _clean_unit_map(value)
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attrs(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, val in value.items():
+            name = str(key).strip()
+            if not name:
+                raise ValueError("an attribute name is empty")
+            text = _clean_optional(val) if isinstance(val, str) else val
+            if text is not None:  # a blank attribute value is "not given"
+                out[name] = text
+        return out
+
+    @model_validator(mode="after")
+    def _not_own_manager(self) -> Participant:
+        if self.manager_id is not None and self.manager_id == self.id:
+            raise ValueError(f"participant {self.id!r} is listed as their own manager")
+        return self
+
+    @field_serializer("languages", "previous_partners")
+    def _sorted(self, value: frozenset[str]) -> list[str]:
+        # Sets iterate in hash order, which changes between runs; sorting
+        # keeps every dump byte-for-byte reproducible.
+        return sorted(value)
+
+
+class OrgChart(BaseModel):
+    """Every employee's manager, participants or not: the reporting lines.
+
+    Parameters
+    ----------
+    managers
+        Employee id -> manager id (``None`` for the top of the tree). Every
+        manager must itself be an employee and the lines must not form a cycle.
+
+    Examples
+    --------
+    >>> org = OrgChart(managers={"ceo": None, "vp": "ceo", "dev": "vp"})
+    >>> org.chain("dev")
+    ['vp', 'ceo']
+    >>> org.in_chain("ceo", "dev"), org.in_chain("ceo", "dev", depth=1)
+    (True, False)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    managers: dict[str, str | None]
+    _index: dict[str, int] = PrivateAttr(default_factory=dict)
+    _parent: np.ndarray[Any, np.dtype[np.int64]] = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> OrgChart:
+        ids = list(self.managers)
+        index = {eid: i for i, eid in enumerate(ids)}
+        problems = []
+        for eid in ids:
+            if not eid:
+                problems.append("an employee id is empty")
+        unknown = sorted(
+            (eid, mid) for eid, mid in self.managers.items()
+            if mid is not None and mid not in index
+        )
+        problems += [f"employee {e!r} has unknown manager {m!r}" for e, m in unknown[:20]]
+        if len(unknown) > 20:
+            problems.append(f"... and {len(unknown) - 20} more employees with unknown managers")
+        if problems:
+            raise InputError("org chart: " + "; ".join(problems), problems)
+        parent = np.array(
+            [-1 if (m := self.managers[e]) is None else index[m] for e in ids], dtype=np.int64
+        )
+        _raise_on_cycle(parent, ids)
+        self._index = index
+        self._parent = parent
+        return self
+
+    @classmethod
+    def from_participants(cls, people: Iterable[Participant]) -> OrgChart:
+        """Build the chart from the ``manager_id`` of each person.
+
+        Examples
+        --------
+        >>> org = OrgChart.from_participants([Participant(id="a"),
+        ...                                   Participant(id="b", manager_id="a")])
+        >>> org.manager("b")
+        'a'
+        """
+        managers: dict[str, str | None] = {}
+        for p in people:
+            if p.id in managers:
+                raise InputError(f"org chart: employee id {p.id!r} appears twice")
+            managers[p.id] = p.manager_id
+        return cls(managers=managers)
+
+    def __contains__(self, employee_id: object) -> bool:
+        return employee_id in self._index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def manager(self, employee_id: str) -> str | None:
+        """Return the direct manager of an employee (``None`` at the top).
+
+        Examples
+        --------
+        >>> OrgChart(managers={"a": None, "b": "a"}).manager("a") is None
+        True
+        """
+        self._require(employee_id)
+        return self.managers[employee_id]
+
+    def chain(self, employee_id: str, depth: int | None = None) -> list[str]:
+        """Return the managers above an employee, nearest first.
+
+        Examples
+        --------
+        >>> OrgChart(managers={"a": None, "b": "a", "c": "b"}).chain("c", depth=1)
+        ['b']
+        """
+        self._require(employee_id)
+        out: list[str] = []
+        current = self.managers[employee_id]
+        while current is not None and (depth is None or len(out) < depth):
+            out.append(current)
+            current = self.managers[current]
+        return out
+
+    def in_chain(self, manager_id: str, employee_id: str, depth: int | None = None) -> bool:
+        """Tell whether ``manager_id`` is above ``employee_id`` (within ``depth`` levels).
+
+        Examples
+        --------
+        >>> OrgChart(managers={"a": None, "b": "a"}).in_chain("b", "a")
+        False
+        """
+        self._require(manager_id)
+        return manager_id in self.chain(employee_id, depth)
+
+    def ancestors(self, employee_ids: Iterable[str], depth: int | None = None) -> np.ndarray[
+        Any, np.dtype[np.int64]
+    ]:
+        """Return an ``(n, d)`` array of chart indices of each employee's managers.
+
+        Row ``i`` holds the managers of ``employee_ids[i]``, nearest first,
+        padded with -1. Vectorised over employees: one numpy step per level.
+
+        Examples
+        --------
+        >>> org = OrgChart(managers={"a": None, "b": "a", "c": "b"})
+        >>> org.ancestors(["c", "a"]).tolist()
+        [[1, 0], [-1, -1]]
+        """
+        rows = self.indices(employee_ids)
+        columns: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+        current = self._parent[rows] if len(rows) else rows
+        while len(current) and (current >= 0).any() and (depth is None or len(columns) < depth):
+            columns.append(current)
+            current = np.where(current >= 0, self._parent[np.maximum(current, 0)], -1)
+        if not columns:
+            return np.full((len(rows), 0), -1, dtype=np.int64)
+        return np.stack(columns, axis=1)
+
+    def indices(self, employee_ids: Iterable[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """Return the chart index of each id; unknown ids raise :class:`InputError`.
+
+        Examples
+        --------
+        >>> OrgChart(managers={"a": None, "b": "a"}).indices(["b"]).tolist()
+        [1]
+        """
+        ids = list(employee_ids)
+        missing = [e for e in ids if e not in self._index]
+        if missing:
+            shown = ", ".join(repr(m) for m in missing[:10])
+            raise InputError(
+                f"org chart has no employee {shown}"
+                + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else ""),
+                [f"org chart has no employee {m!r}" for m in missing],
+            )
+        return np.array([self._index[e] for e in ids], dtype=np.int64)
+
+    def _require(self, employee_id: str) -> None:
+        if employee_id not in self._index:
+            raise InputError(f"org chart has no employee {employee_id!r}")
+
+
+def _raise_on_cycle(parent: np.ndarray[Any, np.dtype[np.int64]], ids: list[str]) -> None:
+    """Raise :class:`InputError` naming a cycle of reporting lines, if any.
+
+    Pointer doubling finds, in O(n log n) numpy work, every employee whose
+    chain never reaches the top; only on that error path do we walk one
+    chain in Python to name the people in the loop.
+    """
+    n = len(parent)
+    if n == 0:
+        return
+    top = n  # a sentinel node above every root
+    jump = np.where(parent < 0, top, parent)
+    jump = np.append(jump, top)
+    for _ in range(max(1, math.ceil(math.log2(n + 1))) + 1):
+        jump = jump[jump]
+    stuck = np.flatnonzero(jump[:n] != top)
+    if len(stuck) == 0:
+        return
+    seen: dict[int, int] = {}
+    node = int(stuck[0])
+    while node not in seen:
+        seen[node] = len(seen)
+        node = int(parent[node])
+    loop = [ids[k] for k, pos in sorted(seen.items(), key=lambda kv: kv[1]) if pos >= seen[node]]
+    text = " -> ".join(repr(e) for e in [*loop, loop[0]])
+    raise InputError(f"org chart: reporting lines form a cycle: {text}")
+
+
+class Weights(BaseModel):
+    """Weights of the score components in ``total`` (a weighted mean).
+
+    Extra keyword weights name user components passed to :func:`rmatch.score`.
+
+    Examples
+    --------
+    >>> Weights(skills=2.0).skills
+    2.0
+    >>> Weights(culture=0.5).as_dict()["culture"]
+    0.5
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    __pydantic_extra__: dict[str, Annotated[float, Field(ge=0.0, allow_inf_nan=False)]]
+
+    generation: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+    skills: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+    diversity: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+
+    def as_dict(self) -> dict[str, float]:
+        """Return every weight, built-in and extra, by component name.
+
+        Examples
+        --------
+        >>> Weights().as_dict()
+        {'generation': 1.0, 'skills': 1.0, 'diversity': 1.0}
+        """
+        out = {"generation": self.generation, "skills": self.skills, "diversity": self.diversity}
+        out.update(self.__pydantic_extra__ or {})
+        return out
+
+
+class ScoringOptions(BaseModel):
+    """Parameters of the built-in score components (see ``docs/scoring.md``).
+
+    Examples
+    --------
+    >>> ScoringOptions(age_span_years=30).age_span_years
+    30.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age_span_years: float = Field(default=25.0, gt=0, allow_inf_nan=False)
+    """Age gap (years) at which the age part of ``generation`` reaches 1."""
+    level_span: float = Field(default=4.0, gt=0, allow_inf_nan=False)
+    """Level gap at which the level part of ``generation`` reaches 1."""
+    level_share: Unit = 0.25
+    """Share of the level gap in ``generation`` (the rest is the age gap)."""
+    mutual_share: Unit = 0.25
+    """Share of what the senior can teach back in ``skills``."""
+    diversity_fields: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    """Field -> weight for ``diversity``: ``department``, ``location`` or an
+    ``attributes`` key. ``None`` means department, location and every
+    attribute key present, equally weighted."""
+
+
+class Program(BaseModel):
+    """A whole programme: score weights, constraints and solver settings.
+
+    Examples
+    --------
+    >>> from rmatch.constraints import SharedLanguage
+    >>> prog = Program(constraints=[SharedLanguage()], seed=7)
+    >>> Program.model_validate_json(prog.model_dump_json()) == prog
+    True
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: Weights = Field(default_factory=Weights)
+    constraints: list[Constraint] = Field(default_factory=list)
+    solver: SolverName = "auto"
+    time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    seed: int = 0
+    sensitive_attributes: frozenset[str] = frozenset()
+    scoring: ScoringOptions = Field(default_factory=ScoringOptions)
+    reference_date: date | None = None
+    """Date at which time-zone offsets are taken; ``None`` takes the larger
+    gap of 15 January and 15 July (so daylight saving never hides a gap)."""
+
+    @field_serializer("sensitive_attributes")
+    def _sorted(self, value: frozenset[str]) -> list[str]:
+        return sorted(value)

@@ -1,0 +1,278 @@
+"""The result of a match: pairs, the unmatched with reasons, and explanations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from rmatch.errors import RmatchError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rmatch.scoring import ScoreMatrix
+
+__all__ = ["Alternative", "Explanation", "MatchResult", "Pair"]
+
+
+class Pair(BaseModel):
+    """One junior-senior pair with its total score and component scores.
+
+    Examples
+    --------
+    >>> Pair(junior_id="j", senior_id="s", score=0.7, components={"skills": 0.5}).score
+    0.7
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    junior_id: str
+    senior_id: str
+    score: float
+    components: dict[str, float]
+
+
+class Alternative(BaseModel):
+    """A partner someone could have had, and why they did not get them.
+
+    Examples
+    --------
+    >>> Alternative(partner_id="s2", score=0.4, components={}, feasible=True,
+    ...             reason="lower total").feasible
+    True
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    partner_id: str
+    score: float
+    components: dict[str, float]
+    feasible: bool
+    ruled_out_by: list[str] = Field(default_factory=list)
+    reason: str
+
+
+class Explanation(BaseModel):
+    """Why a participant got their partner(s): structured, and as text via ``str()``.
+
+    Examples
+    --------
+    >>> e = Explanation(participant_id="j", side="junior", partners=[], alternatives=[],
+    ...                 unmatched_reason="capacity is 0")
+    >>> print(e)
+    junior 'j' is unmatched: capacity is 0
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    participant_id: str
+    side: Literal["junior", "senior"]
+    partners: list[Pair]
+    differences: dict[str, list[str]] = Field(default_factory=dict)
+    alternatives: list[Alternative]
+    unmatched_reason: str | None = None
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self) -> str:
+        """Render the explanation in plain language.
+
+        Examples
+        --------
+        >>> p = Pair(junior_id="j", senior_id="s", score=0.5, components={"skills": 0.5})
+        >>> print(Explanation(participant_id="j", side="junior", partners=[p],
+        ...                   alternatives=[]).text())
+        junior 'j' is paired with 's' (score 0.500: skills 0.500)
+        """
+        who = f"{self.side} {self.participant_id!r}"
+        lines = []
+        if not self.partners:
+            lines.append(f"{who} is unmatched: {self.unmatched_reason}")
+        for pair in self.partners:
+            other = pair.senior_id if self.side == "junior" else pair.junior_id
+            parts = ", ".join(f"{k} {v:.3f}" for k, v in pair.components.items())
+            lines.append(f"{who} is paired with {other!r} (score {pair.score:.3f}: {parts})")
+            if self.differences.get(other):
+                lines.append(f"  they differ on: {', '.join(self.differences[other])}")
+        if self.alternatives:
+            lines.append("best alternatives:")
+            for alt in self.alternatives:
+                lines.append(f"  {alt.partner_id!r} (score {alt.score:.3f}): {alt.reason}")
+        return "\n".join(lines)
+
+
+class MatchResult(BaseModel):
+    """The pairs chosen by :func:`rmatch.match`, with who is left and why.
+
+    ``objective`` is the sum of pair scores and ``bound`` a proven upper bound
+    on it (equal when ``status`` is ``"optimal"``). Dump with
+    ``model_dump_json()`` or :meth:`to_json`.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j", birth_year=2000)],
+    ...                [rm.Participant(id="s", birth_year=1970, level=2)])
+    >>> [(p.junior_id, p.senior_id) for p in res.pairs], res.status
+    ([('j', 's')], 'optimal')
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pairs: list[Pair]
+    unmatched_juniors: list[str]
+    unmatched_seniors: list[str]
+    unmatched_reasons: dict[str, str] = Field(default_factory=dict)
+    objective: float
+    bound: float
+    status: Literal["optimal", "feasible"]
+    solver: str
+    wall_time_s: float
+    _scores: ScoreMatrix | None = PrivateAttr(default=None)
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchResult(pairs={len(self.pairs)}, unmatched_juniors="
+            f"{len(self.unmatched_juniors)}, unmatched_seniors={len(self.unmatched_seniors)}, "
+            f"objective={self.objective:.4f}, bound={self.bound:.4f}, status={self.status!r}, "
+            f"solver={self.solver!r}, wall_time_s={self.wall_time_s:.3f})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def scores(self) -> ScoreMatrix:
+        """The score matrix the result was solved on (not part of the JSON dump).
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).scores.shape
+        (1, 1)
+        """
+        if self._scores is None:
+            raise RmatchError("this result was loaded from JSON and has no score matrix")
+        return self._scores
+
+    def summary(self) -> str:
+        """One paragraph: pairs, coverage, objective, status and solver.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> res.summary().splitlines()[0]
+        '1 pairs; unmatched: 0 juniors, 0 seniors'
+        """
+        mean = self.objective / len(self.pairs) if self.pairs else 0.0
+        return (
+            f"{len(self.pairs)} pairs; unmatched: {len(self.unmatched_juniors)} juniors, "
+            f"{len(self.unmatched_seniors)} seniors\n"
+            f"total score {self.objective:.4f} (mean {mean:.3f} per pair), "
+            f"bound {self.bound:.4f}, {self.status}\n"
+            f"solver {self.solver}, {self.wall_time_s:.3f} s"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the pairs as a pandas DataFrame, one row per pair, ids only.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> res.to_frame().columns[:3].tolist()
+        ['junior_id', 'senior_id', 'score']
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise RmatchError("to_frame() needs pandas: pip install 'rmatch[pandas]'") from None
+        names = sorted({k for p in self.pairs for k in p.components})
+        records: list[dict[str, Any]] = [
+            {"junior_id": p.junior_id, "senior_id": p.senior_id, "score": p.score,
+             **{k: p.components.get(k) for k in names}}
+            for p in self.pairs
+        ]
+        frame: pd.DataFrame = pd.DataFrame(
+            records, columns=["junior_id", "senior_id", "score", *names]
+        )
+        return frame
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
+        """Dump the result as JSON text, and write it to ``path`` if given.
+
+        Examples
+        --------
+        >>> import json, rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> json.loads(res.to_json())["status"]
+        'optimal'
+        """
+        text = self.model_dump_json(indent=indent)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    def partners_of(self, participant_id: str) -> list[str]:
+        """Return the ids paired with a participant.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).partners_of("s")
+        ['j']
+        """
+        return [p.senior_id if p.junior_id == participant_id else p.junior_id
+                for p in self.pairs if participant_id in (p.junior_id, p.senior_id)]
+
+    def explain(self, participant_id: str, *, alternatives: int = 3) -> Explanation:
+        """Explain a participant's pairing: partner, components, best alternatives.
+
+        Each alternative says why it was not chosen: ruled out by which
+        constraint, a lower total, or the partner being taken by pairs that
+        keep the programme optimal.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j", birth_year=2000)],
+        ...                [rm.Participant(id="s1", birth_year=1970),
+        ...                 rm.Participant(id="s2", birth_year=1990)])
+        >>> e = res.explain("j")
+        >>> e.partners[0].senior_id, e.alternatives[0].partner_id
+        ('s1', 's2')
+        """
+        from rmatch._explain import explain
+
+        return explain(self, participant_id, alternatives)
+
+    def check(self) -> None:
+        """Recompute capacities and constraints from the raw data; raise if any fail.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).check()
+        """
+        from rmatch._explain import check
+
+        check(self)
+
+    def pair_counts(self) -> tuple[Counter[str], Counter[str]]:
+        """Return how many pairs each junior and each senior is in.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> js, ss = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).pair_counts()
+        >>> js["j"], ss["s"]
+        (1, 1)
+        """
+        return (Counter(p.junior_id for p in self.pairs),
+                Counter(p.senior_id for p in self.pairs))
+
+

@@ -1,0 +1,319 @@
+r"""Scoring: how good each junior-senior pair would be, as numpy matrices.
+
+Every component is a juniors x seniors matrix in [0, 1] computed by
+broadcasting (no Python loop over pairs); ``total`` is their weighted mean.
+The formulas (also in ``docs/scoring.md``), for junior :math:`j` and senior
+:math:`s`:
+
+``generation``
+    With birth years :math:`b` and levels :math:`l`,
+    :math:`a = \mathrm{clip}((b_j - b_s) / A, 0, 1)` (age gap, saturating at
+    ``age_span_years`` :math:`A`) and
+    :math:`v = \mathrm{clip}((l_s - l_j) / L, 0, 1)` (level gap, saturating at
+    ``level_span`` :math:`L`): ``generation`` = :math:`(1-\lambda) a + \lambda v`
+    with :math:`\lambda` = ``level_share``. It is 0 when the junior is older
+    than the senior; when a birth year is missing it is :math:`v` alone.
+
+``skills``
+    Coverage of the senior's goals :math:`g_s` by the junior's skills
+    :math:`k_j`, weighted by goal priority,
+    :math:`c_{js} = \sum_t g_{s,t} k_{j,t} / \sum_t g_{s,t}`, plus the mutual
+    term :math:`c_{sj}` (what the senior can teach back):
+    ``skills`` = :math:`(1-\mu) c_{js} + \mu c_{sj}`, :math:`\mu` =
+    ``mutual_share``. A person with no goals contributes 0 coverage.
+
+``diversity``
+    Weighted share of the chosen fields (department, location, attribute
+    keys) on which the two differ; a field either partner leaves blank
+    counts as "not different".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.arrays import ParticipantArrays, build_arrays
+from rmatch.constraints import PairContext
+from rmatch.errors import InputError
+from rmatch.models import OrgChart, Participant, Program, ScoringOptions
+
+__all__ = ["BUILTIN_COMPONENTS", "ComponentFn", "ScoreMatrix", "score"]
+
+Matrix = npt.NDArray[np.float32]
+BoolMatrix = npt.NDArray[np.bool_]
+ComponentFn = Callable[[ParticipantArrays, ParticipantArrays], npt.ArrayLike]
+"""A user component: ``fn(juniors, seniors)`` -> juniors x seniors matrix in [0, 1]."""
+
+BUILTIN_COMPONENTS = ("generation", "skills", "diversity")
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """Scores of every junior-senior pair, by component, with the feasibility mask.
+
+    Attributes
+    ----------
+    junior_ids, senior_ids
+        Row and column labels.
+    total
+        Weighted mean of the components, float32 in [0, 1].
+    components
+        Component name -> matrix of the same shape, in [0, 1].
+    feasible
+        ``True`` where every pairwise constraint allows the pair.
+
+    Examples
+    --------
+    >>> sm = score([Participant(id="j", birth_year=2000)],
+    ...            [Participant(id="s", birth_year=1970, level=3)])
+    >>> sm.shape, sorted(sm.components)
+    ((1, 1), ['diversity', 'generation', 'skills'])
+    """
+
+    junior_ids: tuple[str, ...]
+    senior_ids: tuple[str, ...]
+    total: Matrix
+    components: dict[str, Matrix]
+    feasible: BoolMatrix
+    juniors: ParticipantArrays = field(repr=False)
+    seniors: ParticipantArrays = field(repr=False)
+    program: Program = field(repr=False)
+    org: OrgChart | None = field(default=None, repr=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of juniors, number of seniors)``."""
+        return len(self.junior_ids), len(self.senior_ids)
+
+    def context(
+        self, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
+    ) -> PairContext:
+        """Return the constraint context, optionally for a block of rows and columns.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.context(rows=[0]).shape
+        (1, 1)
+        """
+        js = self.juniors if rows is None else self.juniors.take(rows)
+        ss = self.seniors if cols is None else self.seniors.take(cols)
+        total = self.total
+        if rows is not None:
+            total = total[np.asarray(rows, dtype=np.int64)]
+        if cols is not None:
+            total = total[:, np.asarray(cols, dtype=np.int64)]
+        return PairContext(js, ss, total, self.org, self.program.reference_date)
+
+    def ruled_out_by(self, junior_id: str, senior_id: str) -> list[str]:
+        """Return the labels of the constraints that forbid a pair (empty if allowed).
+
+        Examples
+        --------
+        >>> from rmatch.constraints import SharedLanguage
+        >>> sm = score([Participant(id="j", languages={"en"})],
+        ...            [Participant(id="s", languages={"de"})],
+        ...            Program(constraints=[SharedLanguage()]))
+        >>> sm.ruled_out_by("j", "s")
+        ['SharedLanguage']
+        """
+        i, k = self.juniors.index(junior_id), self.seniors.index(senior_id)
+        return self.row_violations(i, [k])[0]
+
+    def row_violations(self, row: int, cols: Sequence[int]) -> list[list[str]]:
+        """For one junior and some seniors, the constraints forbidding each pair.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.row_violations(0, [0])
+        [[]]
+        """
+        ctx = self.context(rows=[row], cols=cols)
+        out: list[list[str]] = [[] for _ in cols]
+        for con in self.program.constraints:
+            allowed = con.mask(ctx)[0]
+            for pos in np.flatnonzero(~allowed):
+                out[pos].append(con.label())
+        return out
+
+    def col_violations(self, col: int, rows: Sequence[int]) -> list[list[str]]:
+        """For one senior and some juniors, the constraints forbidding each pair.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.col_violations(0, [0])
+        [[]]
+        """
+        ctx = self.context(rows=rows, cols=[col])
+        out: list[list[str]] = [[] for _ in rows]
+        for con in self.program.constraints:
+            allowed = con.mask(ctx)[:, 0]
+            for pos in np.flatnonzero(~allowed):
+                out[pos].append(con.label())
+        return out
+
+
+def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+    bj = js.birth_year[:, None].astype(np.float32)
+    bs = ss.birth_year[None, :].astype(np.float32)
+    age_gap = bj - bs  # positive when the senior is older
+    level_gap = (ss.level[None, :] - js.level[:, None]).astype(np.float32)
+    v = np.clip(level_gap / np.float32(opt.level_span), 0, 1)
+    a = np.clip(age_gap / np.float32(opt.age_span_years), 0, 1)
+    lam = np.float32(opt.level_share)
+    with np.errstate(invalid="ignore"):
+        mixed = (1 - lam) * a + lam * v
+        unknown = np.isnan(age_gap)
+        out = np.where(unknown, v, mixed)
+        out[age_gap < 0] = 0.0  # the "junior" is older: no generation bridged
+    result: Matrix = out.astype(np.float32, copy=False)
+    return result
+
+
+def _coverage(skills: Matrix, goals: Matrix) -> Matrix:
+    """Row i, column k: share of person k's goal priority that person i's skills cover."""
+    weight = goals.sum(axis=1)
+    norm = np.divide(goals, weight[:, None], out=np.zeros_like(goals), where=weight[:, None] > 0)
+    return np.asarray(skills @ norm.T, dtype=np.float32)
+
+
+def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+    mu = np.float32(opt.mutual_share)
+    out = (1 - mu) * _coverage(js.skills, ss.goals) + mu * _coverage(ss.skills, js.goals).T
+    result: Matrix = np.clip(out, 0, 1).astype(np.float32, copy=False)
+    return result
+
+
+def _diversity_fields(
+    js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions
+) -> dict[str, float]:
+    if opt.diversity_fields is not None:
+        return dict(opt.diversity_fields)
+    keys = ["department", "location", *sorted(js.attributes)]
+    return dict.fromkeys(keys, 1.0)
+
+
+def _diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+    fields = {k: w for k, w in _diversity_fields(js, ss, opt).items() if w > 0}
+    out = np.zeros((len(js), len(ss)), dtype=np.float32)
+    total_weight = sum(fields.values())
+    if total_weight == 0:
+        return out
+    for name, weight in fields.items():  # a loop over fields, each a broadcast
+        cj = js.attribute(name)[:, None]
+        cs = ss.attribute(name)[None, :]
+        differ = (cj != cs) & (cj >= 0) & (cs >= 0)
+        out += np.float32(weight / total_weight) * differ
+    return np.clip(out, 0, 1)
+
+
+_BUILTINS: dict[str, Callable[[ParticipantArrays, ParticipantArrays, ScoringOptions], Matrix]] = {
+    "generation": _generation,
+    "skills": _skills,
+    "diversity": _diversity,
+}
+
+
+def _user_component(name: str, fn: ComponentFn, js: ParticipantArrays,
+                    ss: ParticipantArrays) -> Matrix:
+    try:
+        out = np.asarray(fn(js, ss), dtype=np.float32)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"score component {name!r} failed: {err}") from err
+    if out.shape != (len(js), len(ss)):
+        raise InputError(
+            f"score component {name!r} returned shape {out.shape}, "
+            f"expected {(len(js), len(ss))} (juniors x seniors)"
+        )
+    if not np.isfinite(out).all() or (out.size and (out.min() < 0 or out.max() > 1)):
+        raise InputError(f"score component {name!r} returned values outside [0, 1]")
+    return out
+
+
+def score(
+    juniors: Sequence[Participant],
+    seniors: Sequence[Participant],
+    program: Program | None = None,
+    *,
+    org: OrgChart | None = None,
+    components: Mapping[str, ComponentFn] | None = None,
+) -> ScoreMatrix:
+    """Score every junior-senior pair and apply the pairwise constraints.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The two sides (mentors and mentees).
+    program
+        Weights, scoring options and constraints; ``Program()`` by default.
+    org
+        The full org chart, for :class:`~rmatch.constraints.NoReportingLine`
+        when managers are not themselves participants.
+    components
+        Extra components by name: ``fn(juniors, seniors)`` returning a matrix
+        in [0, 1]. Each takes the weight of the same name in
+        ``program.weights`` (1.0 when not given).
+
+    Returns
+    -------
+    ScoreMatrix
+
+    Examples
+    --------
+    >>> j = Participant(id="j", birth_year=2000, skills={"genai": 1.0})
+    >>> s = Participant(id="s", birth_year=1965, level=4, goals={"genai": 1.0})
+    >>> sm = score([j], [s])
+    >>> float(sm.components["skills"][0, 0]), float(sm.components["generation"][0, 0])
+    (0.75, 1.0)
+    """
+    program = program or Program()
+    extra = dict(components or {})
+    clash = sorted(set(extra) & set(BUILTIN_COMPONENTS))
+    if clash:
+        raise InputError(f"component name(s) {clash} clash with the built-in components")
+    weights = program.weights.as_dict()
+    unknown = sorted(set(weights) - set(BUILTIN_COMPONENTS) - set(extra))
+    if unknown:
+        raise InputError(f"weights name unknown component(s) {unknown}; pass them as components=")
+    for name in extra:
+        weights.setdefault(name, 1.0)
+    if sum(weights.values()) <= 0:
+        raise InputError("all component weights are 0: at least one must be positive")
+    js, ss = build_arrays(juniors, seniors)
+
+    mats: dict[str, Matrix] = {}
+    for name, fn in _BUILTINS.items():
+        mats[name] = fn(js, ss, program.scoring)
+    for name, ufn in extra.items():
+        mats[name] = _user_component(name, ufn, js, ss)
+    wsum = sum(weights.values())
+    total = np.zeros((len(js), len(ss)), dtype=np.float32)
+    for name, mat in mats.items():
+        if weights[name] > 0:
+            total += np.float32(weights[name] / wsum) * mat
+    # Rounding in float32 can push a mean of 1.0s a hair above 1.
+    np.clip(total, 0, 1, out=total)
+
+    ctx = PairContext(js, ss, total, org, program.reference_date)
+    feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
+    for con in program.constraints:
+        feasible &= con.mask(ctx)
+    return ScoreMatrix(
+        junior_ids=js.ids,
+        senior_ids=ss.ids,
+        total=total,
+        components=mats,
+        feasible=feasible,
+        juniors=js,
+        seniors=ss,
+        program=program,
+        org=org,
+    )
+
+

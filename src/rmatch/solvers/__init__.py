@@ -1,0 +1,64 @@
+"""The solvers behind :func:`rmatch.match`, one module each.
+
+- ``hungarian``: scipy's dense assignment (exact; capacities above 1 on one side only).
+- ``flow``: OR-Tools min-cost flow over the feasible pairs (exact; any capacities).
+- ``greedy``: best pair first (a baseline, not optimal).
+- ``auto``: the fastest exact solver for the problem, see :func:`choose_solver`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rmatch.solvers._common import Problem, Solution, objective
+from rmatch.solvers.flow import solve_flow
+from rmatch.solvers.greedy import solve_greedy
+from rmatch.solvers.hungarian import solve_hungarian
+
+__all__ = ["SOLVERS", "Problem", "Solution", "choose_solver", "objective", "run"]
+
+SOLVERS: dict[str, Callable[[Problem], Solution]] = {
+    "hungarian": solve_hungarian,
+    "flow": solve_flow,
+    "greedy": solve_greedy,
+}
+
+# Below this share of feasible pairs, the flow network (one arc per feasible
+# pair) is smaller than the dense matrix by enough to win; measured in
+# benchmarks/bench_solvers.py.
+SPARSE_SHARE = 0.05
+
+
+def choose_solver(problem: Problem) -> str:
+    """Pick the fastest exact solver for a problem.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Problem(np.zeros((2, 2), np.float32), np.ones((2, 2), bool),
+    ...             np.array([2, 2]), np.array([2, 1]))
+    >>> choose_solver(p)
+    'flow'
+    """
+    both_sides_multi = problem.cap_j.max(initial=0) > 1 and problem.cap_s.max(initial=0) > 1
+    if both_sides_multi:
+        return "flow"
+    if problem.feasible.size and problem.feasible.mean() < SPARSE_SHARE:
+        return "flow"
+    return "hungarian"
+
+
+def run(name: str, problem: Problem) -> tuple[str, Solution]:
+    """Run the named solver (``auto`` chooses); return the name used and the solution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Problem(np.eye(2, dtype=np.float32), np.ones((2, 2), bool),
+    ...             np.ones(2, np.int64), np.ones(2, np.int64))
+    >>> used, sol = run("auto", p)
+    >>> used, sol.rows.tolist(), sol.cols.tolist()
+    ('hungarian', [0, 1], [0, 1])
+    """
+    used = choose_solver(problem) if name == "auto" else name
+    return used, SOLVERS[used](problem)

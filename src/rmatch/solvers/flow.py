@@ -1,0 +1,52 @@
+"""Exact solver on OR-Tools min-cost flow, for capacities and sparse candidates.
+
+Network: source -> junior (capacity ``cap_j``) -> senior (capacity 1 per
+feasible pair, so no pair repeats) -> sink (capacity ``cap_s``).
+``solve_max_flow_with_min_cost`` finds the most pairs first, then the
+cheapest, which is the contract's lexicographic objective.
+
+OR-Tools wants integer costs: each score is scaled by ``SCALE`` (2**30) and
+rounded. Scores are float32, whose values in [2**-7, 1] are exact multiples
+of 2**-30, so those costs are exact; only smaller scores round, by at most
+2**-31 each. The float objective of the returned pairs is therefore within
+``k * 2**-31`` of the float optimum for ``k`` pairs (below 1e-6 for 2,000
+pairs), the bound reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from rmatch.errors import SolverError
+from rmatch.solvers._common import Problem, Solution, objective
+
+SCALE = 2**30
+
+
+def solve_flow(problem: Problem) -> Solution:
+    """Solve exactly by min-cost max-flow over the feasible pairs only."""
+    n, m = problem.feasible.shape
+    pr, pc = np.nonzero(problem.feasible)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(pr) == 0:
+        return Solution(empty, empty, "optimal")
+    source, sink = n + m, n + m + 1
+    costs = -np.rint(problem.total[pr, pc].astype(np.float64) * SCALE).astype(np.int64)
+    tails = np.concatenate([np.full(n, source), pr, n + np.arange(m)]).astype(np.int32)
+    heads = np.concatenate([np.arange(n), n + pc, np.full(m, sink)]).astype(np.int32)
+    caps = np.concatenate([problem.cap_j, np.ones(len(pr), np.int64), problem.cap_s])
+    unit = np.concatenate([np.zeros(n, np.int64), costs, np.zeros(m, np.int64)])
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, unit)
+    supply = int(min(problem.cap_j.sum(), problem.cap_s.sum()))
+    smcf.set_node_supply(source, supply)
+    smcf.set_node_supply(sink, -supply)
+    status = smcf.solve_max_flow_with_min_cost()
+    if status != smcf.OPTIMAL:
+        raise SolverError(f"min-cost flow ended with status {status!r}")
+    flows = smcf.flows(np.arange(n, n + len(pr), dtype=np.int32))
+    chosen = np.asarray(flows) > 0
+    rows, cols = pr[chosen].astype(np.int64), pc[chosen].astype(np.int64)
+    bound = objective(problem, rows, cols) + len(rows) * 2.0**-31
+    return Solution(rows, cols, "optimal", bound)
