@@ -10,6 +10,7 @@ Examples
 's1'
 """
 
+from rmatch import synth
 from rmatch.arrays import ParticipantArrays
 from rmatch.constraints import (
     Constraint,
@@ -62,5 +63,6 @@ __all__ = [
     "read_participants",
     "score",
     "solve",
+    "synth",
     "write_participants",
 ]

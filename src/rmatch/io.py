@@ -219,7 +219,7 @@ def read_participants(path: str | Path, *, format: str | None = None) -> list[Pa
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = path.write_text("id,role,languages,skills\\nj1,junior,en;pt,genai:0.8\\n")
+    >>> _ = path.write_text("id,role,languages,skills\nj1,junior,en;pt,genai:0.8\n")
     >>> read_participants(path)[0].skills
     {'genai': 0.8}
     """

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     field_serializer,
     field_validator,
     model_validator,
@@ -215,6 +216,18 @@ class OrgChart(BaseModel):
     _index: dict[str, int] = PrivateAttr(default_factory=dict)
     _parent: np.ndarray[Any, np.dtype[np.int64]] = PrivateAttr()
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            # Pydantic wraps our InputError (a ValueError) in a ValidationError;
+            # hand the caller the error with the names in it instead.
+            for e in err.errors():
+                inner = e.get("ctx", {}).get("error")
+                if isinstance(inner, InputError):
+                    raise inner from None
+            raise
+
     @model_validator(mode="after")
     def _check_tree(self) -> OrgChart:
         ids = list(self.managers)
@@ -375,7 +388,7 @@ def _raise_on_cycle(parent: np.ndarray[Any, np.dtype[np.int64]], ids: list[str])
         node = int(parent[node])
     loop = [ids[k] for k, pos in sorted(seen.items(), key=lambda kv: kv[1]) if pos >= seen[node]]
     text = " -> ".join(repr(e) for e in [*loop, loop[0]])
-    raise InputError(f"org chart: reporting lines form a cycle: {text}")
+    raise InputError(f"org chart: reporting lines form a cycle (each reports to the next): {text}")
 
 
 class Weights(BaseModel):

@@ -13,6 +13,14 @@ chief executive. Everything else is drawn in numpy from the level:
   domain skills, more likely the higher one's level; proficiency U(0.3, 1);
 - goals: the opposite families (the young want leadership, seniors digital);
 - attributes: ``gender`` (F 0.48, M 0.48, X 0.04) and ``background``.
+
+Examples
+--------
+>>> from rmatch import synth
+>>> employees = synth.org_chart(500, seed=1)
+>>> juniors, seniors = synth.cohort(employees, 20, 10, seed=1)
+>>> len(juniors), len(seniors)
+(20, 10)
 """
 
 from __future__ import annotations

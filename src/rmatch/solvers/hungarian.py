@@ -42,8 +42,14 @@ def solve_hungarian(problem: Problem) -> Solution:
         feasible, total = feasible[rows_of], total[rows_of]
     if len(cols_of) != len(cap_s) or not np.all(cap_s == 1):
         feasible, total = feasible[:, cols_of], total[:, cols_of]
-    weight = np.where(feasible, total.astype(np.float64) + big, 0.0)
-    r, c = linear_sum_assignment(weight, maximize=True)
+    if feasible.all():
+        # Every assignment has min(n, m) pairs: no lexicographic offset needed.
+        cost = -total.astype(np.float64)
+    else:
+        # Minimise the negated weight ourselves: scipy's maximize=True would
+        # make one more full copy of the matrix.
+        cost = np.where(feasible, -(total.astype(np.float64) + big), 0.0)
+    r, c = linear_sum_assignment(cost)
     keep = feasible[r, c]
     return Solution(rows_of[r[keep]].astype(np.int64), cols_of[c[keep]].astype(np.int64),
                     "optimal")

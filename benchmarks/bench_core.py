@@ -1,0 +1,71 @@
+"""End-to-end ``rmatch.match`` against scipy's assignment solver alone.
+
+Target (issue 2): at 2,000 x 2,000, ``rmatch.match`` end to end (scoring,
+constraints, solving, building the result) takes at most 1.5x the time of
+``scipy.optimize.linear_sum_assignment`` alone on the same score matrix.
+
+Run: ``python benchmarks/bench_core.py [--sizes 500 1000 2000] [--repeats 3]``.
+Writes ``benchmarks/results/core.json`` and ``core.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scipy.optimize import linear_sum_assignment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import best_of, cohort, save
+
+import rmatch as rm
+
+CONSTRAINED = rm.Program(constraints=[rm.NoReportingLine(), rm.SharedLanguage(),
+                                      rm.SeniorityDirection(), rm.MaxTimezoneGap(hours=6)])
+
+
+def measure(n: int, repeats: int) -> dict[str, object]:
+    """Time every variant on one n x n synthetic cohort."""
+    employees, juniors, seniors = cohort(n)
+    org = rm.OrgChart.from_participants(employees)
+    t_score, sm = best_of(repeats, lambda: rm.score(juniors, seniors))
+    t_scipy, _ = best_of(repeats, lambda: linear_sum_assignment(sm.total, maximize=True))
+    t_match, res = best_of(repeats, lambda: rm.match(juniors, seniors))
+    t_flow, res_flow = best_of(repeats, lambda: rm.match(juniors, seniors, solver="flow"))
+    t_greedy, res_greedy = best_of(repeats,
+                                   lambda: rm.match(juniors, seniors, solver="greedy"))
+    t_con, res_con = best_of(repeats,
+                             lambda: rm.match(juniors, seniors, CONSTRAINED, org=org))
+    if abs(res.objective - res_flow.objective) > 1e-6:
+        raise SystemExit(f"exact solvers disagree at n={n}")
+    return {
+        "size": f"{n} x {n}",
+        "score_s": t_score,
+        "scipy_alone_s": t_scipy,
+        "match_s": t_match,
+        "match/scipy": t_match / t_scipy,
+        "flow_s": t_flow,
+        "greedy_s": t_greedy,
+        "greedy_quality": res_greedy.objective / res.objective,
+        "constrained_s": t_con,
+        "constrained_solver": res_con.solver,
+        "feasible_share": float(res_con.scores.feasible.mean()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        rows.append(measure(n, args.repeats))
+        print(rows[-1], flush=True)
+    print(save("core", rows, list(rows[0]), "rmatch.match end to end vs scipy alone (seconds)"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Shared helpers for the benchmark scripts: synthetic cohorts, timing, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import scipy
+
+import rmatch as rm
+
+RESULTS = Path(__file__).resolve().parent / "results"
+T = TypeVar("T")
+
+
+def cohort(n: int, seed: int = 0) -> tuple[list[rm.Participant], list[rm.Participant],
+                                             list[rm.Participant]]:
+    """Return (employees, n juniors, n seniors) from a synthetic organisation.
+
+    Juniors are individual contributors aged 35 or less, seniors anyone above
+    level 0, so the organisation needs roughly six employees per pair.
+    """
+    employees = rm.synth.org_chart(max(200, 7 * n), seed=seed)
+    juniors, seniors = rm.synth.cohort(employees, n, n, seed=seed, max_junior_level=0,
+                                       min_senior_level=1)
+    if len(juniors) != n or len(seniors) != n:
+        raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")
+    return employees, juniors, seniors
+
+
+def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:
+    """Return the fastest wall time over ``repeats`` runs, and the last result."""
+    best = float("inf")
+    out: T | None = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    assert out is not None
+    return best, out
+
+
+def machine() -> dict[str, Any]:
+    """Describe the machine and versions the numbers come from."""
+    import ortools
+    import pydantic
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "ortools": ortools.__version__,
+        "pydantic": pydantic.__version__,
+        "rmatch": rm.__version__,
+    }
+
+
+def save(name: str, rows: list[dict[str, Any]], columns: list[str], title: str) -> str:
+    """Write ``results/NAME.json`` and ``results/NAME.md``; return the Markdown table."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n", encoding="utf-8"
+    )
+    lines = [f"| {' | '.join(columns)} |", f"|{'|'.join('---' for _ in columns)}|"]
+    for row in rows:
+        cells = [f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c]) for c in columns]
+        lines.append(f"| {' | '.join(cells)} |")
+    table = "\n".join(lines)
+    (RESULTS / f"{name}.md").write_text(f"# {title}\n\n{table}\n", encoding="utf-8")
+    return table

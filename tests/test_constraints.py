@@ -1,0 +1,139 @@
+"""Each pairwise constraint's vectorised mask against a per-pair oracle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from tests.strategies import org_charts, sides
+
+
+def _mask(juniors: list[rm.Participant], seniors: list[rm.Participant],
+          con: rm.Constraint, org: rm.OrgChart | None = None,
+          ref: date | None = None) -> list[list[bool]]:
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[con], reference_date=ref), org=org)
+    out: list[list[bool]] = sm.feasible.tolist()
+    return out
+
+
+@settings(max_examples=80)
+@given(sides(4, 4))
+def test_shared_language(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
+    js, ss = people
+    expected = [[bool(j.languages & s.languages) for s in ss] for j in js]
+    assert _mask(js, ss, rm.SharedLanguage()) == expected
+
+
+@settings(max_examples=80)
+@given(sides(4, 4))
+def test_seniority_direction(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
+    js, ss = people
+
+    def ok(j: rm.Participant, s: rm.Participant) -> bool:
+        if j.level >= s.level:
+            return False
+        if j.birth_year is None or s.birth_year is None:
+            return True
+        return j.birth_year > s.birth_year
+
+    assert _mask(js, ss, rm.SeniorityDirection()) == [[ok(j, s) for s in ss] for j in js]
+
+
+def _offset(zone: str, day: date) -> float:
+    off = datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo(zone)).utcoffset()
+    assert off is not None
+    return off.total_seconds() / 3600
+
+
+@settings(max_examples=80)
+@given(sides(4, 4), st.sampled_from([0.0, 1.0, 4.5, 9.0]),
+       st.sampled_from(["forbid", "allow"]), st.none() | st.dates(date(2020, 1, 1)))
+def test_max_timezone_gap(people: tuple[list[rm.Participant], list[rm.Participant]],
+                          hours: float, missing: str, ref: date | None) -> None:
+    js, ss = people
+    days = [ref] if ref else [date(2026, 1, 15), date(2026, 7, 15)]
+
+    def ok(j: rm.Participant, s: rm.Participant) -> bool:
+        if j.timezone is None or s.timezone is None:
+            return missing == "allow"
+        return max(abs(_offset(j.timezone, d) - _offset(s.timezone, d)) for d in days) <= hours
+
+    con = rm.MaxTimezoneGap.model_validate({"hours": hours, "missing": missing})
+    assert _mask(js, ss, con, ref=ref) == [[ok(j, s) for s in ss] for j in js]
+
+
+def test_timezone_gap_respects_daylight_saving_at_the_reference_date() -> None:
+    j = [rm.Participant(id="j", timezone="Europe/London")]
+    s = [rm.Participant(id="s", timezone="America/New_York")]
+    con = rm.MaxTimezoneGap(hours=4)
+    # 2026-03-20: New York is on summer time, London not yet -> 4 h apart.
+    assert _mask(j, s, con, ref=date(2026, 3, 20)) == [[True]]
+    assert _mask(j, s, con, ref=date(2026, 1, 20)) == [[False]]
+    assert _mask(j, s, con) == [[False]]  # default: the larger of winter and summer gaps
+
+
+@settings(max_examples=60)
+@given(sides(4, 4), st.floats(0, 1))
+def test_min_score(people: tuple[list[rm.Participant], list[rm.Participant]],
+                   value: float) -> None:
+    js, ss = people
+    sm = rm.score(js, ss)
+    con = rm.MinScore(value=value)
+    got = _mask(js, ss, con)
+    assert got == (sm.total >= value).tolist()
+
+
+def test_no_repeat_uses_either_sides_record() -> None:
+    js = [rm.Participant(id="j1", previous_partners={"s1"}), rm.Participant(id="j2")]
+    ss = [rm.Participant(id="s1"), rm.Participant(id="s2", previous_partners={"j2", "x"})]
+    assert _mask(js, ss, rm.NoRepeat()) == [[False, True], [True, False]]
+
+
+def test_forbid_and_unknown_ids() -> None:
+    js = [rm.Participant(id="j1"), rm.Participant(id="j2")]
+    ss = [rm.Participant(id="s1")]
+    assert _mask(js, ss, rm.Forbid(pairs=[("j2", "s1")])) == [[True], [False]]
+    with pytest.raises(rm.InputError, match="Forbid pair 1: 'jx' is not a junior"):
+        _mask(js, ss, rm.Forbid(pairs=[("jx", "s1")]))
+    with pytest.raises(rm.InputError, match="Require pair 1: 's9' is not a senior"):
+        _mask(js, ss, rm.Require(pairs=[("j1", "s9")]))
+
+
+@settings(max_examples=80)
+@given(org_charts(25, min_size=2), st.data(), st.none() | st.integers(1, 3))
+def test_no_reporting_line(managers: dict[str, str | None], data: st.DataObject,
+                           depth: int | None) -> None:
+    org = rm.OrgChart(managers=managers)
+    ids = list(managers)
+    chosen = data.draw(st.lists(st.sampled_from(ids), unique=True, min_size=2, max_size=10))
+    cut = data.draw(st.integers(1, len(chosen) - 1))
+    js = [rm.Participant(id=e, manager_id=managers[e]) for e in chosen[:cut]]
+    ss = [rm.Participant(id=e, manager_id=managers[e]) for e in chosen[cut:]]
+    expected = [[not (org.in_chain(s.id, j.id, depth) or org.in_chain(j.id, s.id, depth))
+                 for s in ss] for j in js]
+    assert _mask(js, ss, rm.NoReportingLine(depth=depth), org=org) == expected
+
+
+def test_no_reporting_line_without_org_names_the_missing_manager() -> None:
+    js = [rm.Participant(id="j", manager_id="boss")]
+    ss = [rm.Participant(id="s")]
+    with pytest.raises(rm.InputError, match=r"NoReportingLine needs every manager.*'boss'"):
+        _mask(js, ss, rm.NoReportingLine())
+    # With the participants forming the chart themselves, no org is needed.
+    js2 = [rm.Participant(id="j", manager_id="s")]
+    assert _mask(js2, ss, rm.NoReportingLine()) == [[False]]
+
+
+def test_ruled_out_by_names_every_violated_constraint() -> None:
+    js = [rm.Participant(id="j", languages={"en"}, level=5, manager_id="s")]
+    ss = [rm.Participant(id="s", languages={"de"}, level=3)]
+    prog = rm.Program(constraints=[rm.SharedLanguage(), rm.SeniorityDirection(),
+                                   rm.NoReportingLine(depth=1)])
+    sm = rm.score(js, ss, prog)
+    assert sm.ruled_out_by("j", "s") == ["SharedLanguage", "SeniorityDirection",
+                                         "NoReportingLine(depth=1)"]

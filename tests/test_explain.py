@@ -1,0 +1,106 @@
+"""Explanations say why, and never leak sensitive attributes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import rmatch as rm
+
+
+def _people() -> tuple[list[rm.Participant], list[rm.Participant]]:
+    juniors = [
+        rm.Participant(id="j1", birth_year=2000, level=0, languages={"en"},
+                       skills={"genai": 0.9}, department="Eng", attributes={"gender": "F"}),
+        rm.Participant(id="j2", birth_year=1999, level=0, languages={"en"},
+                       skills={"genai": 0.5}, department="Ops", attributes={"gender": "M"}),
+    ]
+    seniors = [
+        rm.Participant(id="s1", birth_year=1970, level=5, languages={"en"},
+                       goals={"genai": 1.0}, department="Sales", attributes={"gender": "M"}),
+        rm.Participant(id="s2", birth_year=1968, level=5, languages={"de"},
+                       goals={"genai": 1.0}, department="Sales", attributes={"gender": "F"}),
+        rm.Participant(id="s3", birth_year=1990, level=2, languages={"en"},
+                       goals={"cloud": 1.0}, department="Eng"),
+    ]
+    return juniors, seniors
+
+
+PROGRAM = rm.Program(constraints=[rm.SharedLanguage()], sensitive_attributes={"gender"})
+
+
+def test_explain_gives_partner_components_and_reasons() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    e = res.explain("j1")
+    assert [p.senior_id for p in e.partners] == ["s1"]
+    assert set(e.partners[0].components) == {"generation", "skills", "diversity"}
+    by_id = {a.partner_id: a for a in e.alternatives}
+    assert by_id["s2"].feasible is False
+    assert by_id["s2"].ruled_out_by == ["SharedLanguage"]
+    assert by_id["s2"].reason == "ruled out by SharedLanguage"
+    assert by_id["s3"].feasible is True
+    assert by_id["s3"].reason.startswith("lower total")
+    assert by_id["s3"].score < e.partners[0].score
+
+
+def test_explain_a_better_but_taken_partner() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    e = res.explain("j2")
+    (partner,) = e.partners
+    taken = [a for a in e.alternatives if a.feasible and a.score > partner.score]
+    for alt in taken:
+        assert "at capacity" in alt.reason
+        assert alt.partner_id in {p.senior_id for p in res.pairs}
+
+
+def test_explain_an_unmatched_person_and_text_form() -> None:
+    juniors, seniors = _people()
+    res = rm.match(juniors, seniors, PROGRAM)
+    e = res.explain("s2")
+    assert e.partners == []
+    assert e.unmatched_reason is not None
+    assert e.unmatched_reason.startswith("no feasible junior: SharedLanguage rules out 2")
+    assert str(e).startswith("senior 's2' is unmatched: no feasible junior")
+
+
+def test_sensitive_attributes_never_appear_in_outputs() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    texts = [res.to_json(), repr(res), res.summary()]
+    for pid in ("j1", "j2", "s1", "s2", "s3"):
+        e = res.explain(pid)
+        texts += [e.text(), e.model_dump_json()]
+    assert all("gender" not in t for t in texts)
+    # Without the flag, the same difference is shown.
+    open_res = rm.match(*_people(), rm.Program(constraints=[rm.SharedLanguage()]))
+    assert "gender" in open_res.explain("j1").text()
+
+
+def test_unknown_participant() -> None:
+    res = rm.match(*_people())
+    with pytest.raises(rm.InputError, match="'zz' is neither a junior nor a senior"):
+        res.explain("zz")
+
+
+def test_json_dump_and_frame_carry_the_pairs() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    data = json.loads(res.to_json())
+    assert [(p["junior_id"], p["senior_id"]) for p in data["pairs"]] == \
+        [(p.junior_id, p.senior_id) for p in res.pairs]
+    assert data["objective"] == pytest.approx(sum(p["score"] for p in data["pairs"]))
+    loaded = rm.MatchResult.model_validate_json(res.to_json())
+    assert loaded.pairs == res.pairs
+    with pytest.raises(rm.RmatchError, match="loaded from JSON"):
+        loaded.explain("j1")
+    frame = res.to_frame()
+    assert frame.shape == (len(res.pairs), 6)
+    assert frame["score"].sum() == pytest.approx(res.objective)
+
+
+def test_check_catches_a_tampered_result() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    bad = res.model_copy(update={"pairs": [*res.pairs, rm.Pair(
+        junior_id="j1", senior_id="s2", score=0.5, components={})]})
+    bad._scores = res.scores
+    with pytest.raises(rm.RmatchError, match="pair \\('j1', 's2'\\) breaks SharedLanguage"):
+        bad.check()

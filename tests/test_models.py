@@ -1,0 +1,130 @@
+"""Participant, OrgChart and Program validation and JSON round trips."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from pydantic import ValidationError
+
+import rmatch as rm
+from tests.strategies import org_charts, participants
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"id": ""}, "id must not be empty"),
+        ({"id": "a;b"}, "forbidden character"),
+        ({"skills": {"genai": 1.5}}, "less than or equal to 1"),
+        ({"skills": {"genai": float("nan")}}, "finite number"),
+        ({"goals": {"cloud": -0.1}}, "greater than or equal to 0"),
+        ({"capacity": -1}, "greater than or equal to 0"),
+        ({"level": -2}, "greater than or equal to 0"),
+        ({"timezone": "Mars/Olympus"}, "not an IANA time zone"),
+        ({"role": "boss"}, "'junior' or 'senior'"),
+        ({"manager_id": "x"}, "their own manager"),
+        ({"languages": "en"}, "not one string"),
+        ({"birth_year": 1800}, "greater than or equal to 1900"),
+        ({"shoe_size": 42}, "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_participant_fields_are_rejected(fields: dict[str, object], message: str) -> None:
+    data: dict[str, object] = {"id": "x", **fields}
+    with pytest.raises(ValidationError, match=message):
+        rm.Participant.model_validate(data)
+
+
+def test_participant_normalises_text() -> None:
+    p = rm.Participant(id=" j1 ", name="", role="Senior", languages={" EN", "pt", ""},
+                       skills={" GenAI ": 0.5}, attributes={"gender": " "})
+    assert (p.id, p.name, p.role) == ("j1", None, "senior")
+    assert p.languages == {"en", "pt"}
+    assert p.skills == {"genai": 0.5}
+    assert p.attributes == {}
+
+
+def test_skill_given_twice_in_different_case_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="'genai' is given twice"):
+        rm.Participant(id="x", skills={"GenAI": 0.5, "genai": 0.7})
+
+
+@settings(max_examples=100)
+@given(participants())
+def test_participant_json_round_trip(p: rm.Participant) -> None:
+    assert rm.Participant.model_validate_json(p.model_dump_json()) == p
+
+
+def test_participant_dump_is_reproducible() -> None:
+    p = rm.Participant(id="x", languages={"pt", "en", "de", "fr"}, previous_partners={"b", "a"})
+    assert p.model_dump()["languages"] == ["de", "en", "fr", "pt"]
+    assert p.model_dump()["previous_partners"] == ["a", "b"]
+
+
+def test_program_loads_constraints_by_kind() -> None:
+    text = """{"weights": {"skills": 2, "culture": 0.5},
+               "constraints": [{"kind": "no_reporting_line", "depth": 2},
+                               {"kind": "max_timezone_gap", "hours": 4},
+                               {"kind": "forbid", "pairs": [["j1", "s1"]]}],
+               "solver": "flow", "sensitive_attributes": ["gender"]}"""
+    prog = rm.Program.model_validate_json(text)
+    assert [type(c) for c in prog.constraints] == [rm.NoReportingLine, rm.MaxTimezoneGap,
+                                                   rm.Forbid]
+    assert prog.weights.as_dict() == {"generation": 1.0, "skills": 2.0, "diversity": 1.0,
+                                      "culture": 0.5}
+    assert rm.Program.model_validate_json(prog.model_dump_json()) == prog
+
+
+def test_program_rejects_unknown_constraint_kind() -> None:
+    with pytest.raises(ValidationError, match="does not match any of the expected tags"):
+        rm.Program.model_validate({"constraints": [{"kind": "telepathy"}]})
+
+
+def test_program_rejects_negative_weights_and_unknown_solver() -> None:
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        rm.Program(weights=rm.Weights(skills=-1))
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        rm.Weights.model_validate({"culture": -1})
+    with pytest.raises(ValidationError, match="solver"):
+        rm.Program.model_validate({"solver": "magic"})
+
+
+def test_org_chart_rejects_unknown_managers_by_name() -> None:
+    with pytest.raises(rm.InputError, match="employee 'b' has unknown manager 'zz'"):
+        rm.OrgChart(managers={"a": None, "b": "zz"})
+
+
+def test_org_chart_names_the_cycle() -> None:
+    pattern = r"each reports to the next\): 'b' -> 'd' -> 'c' -> 'b'"
+    with pytest.raises(rm.InputError, match=pattern):
+        rm.OrgChart(managers={"a": None, "b": "d", "c": "b", "d": "c", "e": "b"})
+
+
+def test_org_chart_self_loop_is_a_cycle() -> None:
+    with pytest.raises(rm.InputError, match=r"next\): 'a' -> 'a'"):
+        rm.OrgChart(managers={"a": "a"})
+
+
+@settings(max_examples=80)
+@given(org_charts())
+def test_ancestors_agree_with_walking_the_chain(managers: dict[str, str | None]) -> None:
+    org = rm.OrgChart(managers=managers)
+    ids = list(managers)
+    for depth in (None, 1, 2):
+        anc = org.ancestors(ids, depth)
+        for row, eid in enumerate(ids):
+            walked: list[str] = []
+            cur = managers[eid]
+            while cur is not None and (depth is None or len(walked) < depth):
+                walked.append(cur)
+                cur = managers[cur]
+            got = [ids[k] for k in anc[row] if k >= 0]
+            assert got == walked
+            assert org.chain(eid, depth) == walked
+            for other in ids:
+                assert org.in_chain(other, eid, depth) == (other in walked)
+
+
+def test_org_chart_unknown_employee_is_an_input_error() -> None:
+    org = rm.OrgChart(managers={"a": None})
+    with pytest.raises(rm.InputError, match="org chart has no employee 'q'"):
+        org.chain("q")
