@@ -26,8 +26,9 @@ def cohort(n: int, seed: int = 0) -> tuple[list[rm.Participant], list[rm.Partici
     Juniors are individual contributors aged 35 or less, seniors anyone above
     level 0, so the organisation needs roughly six employees per pair.
     """
-    employees = rm.synth.org_chart(max(200, 7 * n), seed=seed)
-    juniors, seniors = rm.synth.cohort(employees, n, n, seed=seed, max_junior_level=0,
+    org = rm.synth.generate(max(200, 7 * n), seed=seed)
+    employees = org.participants()
+    juniors, seniors = rm.synth.cohort(org, n, n, seed=seed, max_junior_level=0,
                                        min_senior_level=1)
     if len(juniors) != n or len(seniors) != n:
         raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")

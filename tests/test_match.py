@@ -132,8 +132,7 @@ def test_objective_does_not_depend_on_input_order(
 
 
 def test_same_input_gives_same_pairs() -> None:
-    employees = rm.synth.org_chart(400, seed=5)
-    juniors, seniors = rm.synth.cohort(employees, 40, 30, seed=5)
+    juniors, seniors = rm.synth.cohort(rm.synth.generate(400, seed=5), 40, 30, seed=5)
     runs = [rm.match(juniors, seniors, PROGRAM, solver=s) for s in ("auto", "auto", "flow")]
     keys = [[(p.junior_id, p.senior_id) for p in r.pairs] for r in runs]
     assert keys[0] == keys[1]

@@ -74,16 +74,15 @@ def _write_result(result: MatchResult, out: Path) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    employees = synth.org_chart(args.employees, seed=args.seed)
-    juniors, seniors = synth.cohort(employees, args.juniors, args.seniors, seed=args.seed)
+    org_data = synth.generate(args.employees, seed=args.seed)
+    juniors, seniors = synth.cohort(org_data, args.juniors, args.seniors, seed=args.seed)
     program = Program(
         constraints=[NoReportingLine(), SharedLanguage(), SeniorityDirection(),
                      MaxTimezoneGap(hours=6)],
         seed=args.seed,
     )
-    org = OrgChart.from_participants(employees)
-    result = match(juniors, seniors, program, org=org, solver=args.solver)
-    print(f"rmatch demo: a synthetic organisation of {len(employees)} employees, "
+    result = match(juniors, seniors, program, org=org_data.org_chart(), solver=args.solver)
+    print(f"rmatch demo: a synthetic organisation of {len(org_data)} employees, "
           f"{len(juniors)} juniors and {len(seniors)} seniors (seed {args.seed})")
     print("constraints: " + ", ".join(c.label() for c in program.constraints))
     print()
@@ -153,12 +152,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    employees = synth.org_chart(args.employees, seed=args.seed)
-    juniors, seniors = synth.cohort(employees, args.juniors, args.seniors, seed=args.seed)
-    chosen = {p.id: p for p in [*juniors, *seniors]}
-    write_participants([chosen.get(p.id, p) for p in employees], args.output)
-    print(f"wrote {args.output}: {len(employees)} employees, {len(juniors)} juniors, "
-          f"{len(seniors)} seniors")
+    config = synth.SynthConfig(previous_rounds=args.previous_rounds)
+    org = synth.generate(args.employees, seed=args.seed, config=config)
+    rows_j, rows_s = synth.cohort_rows(org, args.juniors, args.seniors, seed=args.seed)
+    roles = {**dict.fromkeys(rows_j.tolist(), "junior"), **dict.fromkeys(rows_s.tolist(), "senior")}
+    out = Path(args.output)
+    if out.suffix.lower() == ".csv":
+        org.write_csv(out, roles)
+    else:
+        people = org.participants()
+        write_participants([p.model_copy(update={"role": roles.get(i)}) if i in roles else p
+                            for i, p in enumerate(people)], out)
+    print(f"wrote {args.output}: {len(org)} employees, {len(rows_j)} juniors, "
+          f"{len(rows_s)} seniors")
     return 0
 
 
@@ -206,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--juniors", type=int, default=50)
     syn.add_argument("--seniors", type=int, default=50)
     syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("--previous-rounds", type=int, default=0,
+                     help="earlier programme rounds to record as previous partners")
     syn.add_argument("-o", "--output", required=True, help="roster file to write")
     syn.set_defaults(func=_cmd_synth)
     return parser

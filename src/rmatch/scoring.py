@@ -159,35 +159,50 @@ class ScoreMatrix:
         return out
 
 
+# The components below work in place on as few juniors x seniors buffers as
+# possible: on large programmes, fresh memory (page faults) costs more than
+# the arithmetic.
+
+
 def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
-    bj = js.birth_year[:, None].astype(np.float32)
-    bs = ss.birth_year[None, :].astype(np.float32)
-    age_gap = bj - bs  # positive when the senior is older
-    level_gap = (ss.level[None, :] - js.level[:, None]).astype(np.float32)
-    v = np.clip(level_gap / np.float32(opt.level_span), 0, 1)
-    a = np.clip(age_gap / np.float32(opt.age_span_years), 0, 1)
-    lam = np.float32(opt.level_share)
+    bj = js.birth_year.astype(np.float32)
+    bs = ss.birth_year.astype(np.float32)
+    a = np.subtract.outer(bj, bs)  # age gap, positive when the senior is older
     with np.errstate(invalid="ignore"):
-        mixed = (1 - lam) * a + lam * v
-        unknown = np.isnan(age_gap)
-        out = np.where(unknown, v, mixed)
-        out[age_gap < 0] = 0.0  # the "junior" is older: no generation bridged
-    result: Matrix = out.astype(np.float32, copy=False)
-    return result
+        older = a < 0  # the "junior" is older: no generation bridged
+    a /= np.float32(opt.age_span_years)
+    np.clip(a, 0, 1, out=a)
+    v = np.subtract.outer(js.level.astype(np.float32), ss.level.astype(np.float32))
+    v /= np.float32(-opt.level_span)  # (senior - junior) / span
+    np.clip(v, 0, 1, out=v)
+    # (1 - lam) * a + lam * v, computed as (1 - lam) * (a - v) + v without a temporary.
+    a -= v
+    a *= np.float32(1 - opt.level_share)
+    a += v
+    # A missing birth year leaves the level part alone (NaN rows and columns).
+    a[np.isnan(bj)] = v[np.isnan(bj)]
+    a[:, np.isnan(bs)] = v[:, np.isnan(bs)]
+    a[older] = 0.0
+    return a
 
 
-def _coverage(skills: Matrix, goals: Matrix) -> Matrix:
-    """Row i, column k: share of person k's goal priority that person i's skills cover."""
-    weight = goals.sum(axis=1)
-    norm = np.divide(goals, weight[:, None], out=np.zeros_like(goals), where=weight[:, None] > 0)
-    return np.asarray(skills @ norm.T, dtype=np.float32)
+def _normalised(goals: Matrix) -> Matrix:
+    """Each row of goal priorities divided by its sum (rows of zeros stay zero)."""
+    weight = goals.sum(axis=1, keepdims=True)
+    out: Matrix = np.zeros_like(goals)
+    np.divide(goals, weight, out=out, where=weight > 0)
+    return out
 
 
 def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
     mu = np.float32(opt.mutual_share)
-    out = (1 - mu) * _coverage(js.skills, ss.goals) + mu * _coverage(ss.skills, js.goals).T
-    result: Matrix = np.clip(out, 0, 1).astype(np.float32, copy=False)
-    return result
+    # One matrix product gives both terms: [k_j, mu * g_j] . [(1 - mu) * g_s, k_s]^T
+    # = (1 - mu) * coverage(j -> s) + mu * coverage(s -> j).
+    left = np.concatenate([js.skills, mu * _normalised(js.goals)], axis=1)
+    right = np.concatenate([(1 - mu) * _normalised(ss.goals), ss.skills], axis=1)
+    out: Matrix = np.asarray(left @ right.T, dtype=np.float32)
+    np.clip(out, 0, 1, out=out)
+    return out
 
 
 def _diversity_fields(
@@ -205,12 +220,19 @@ def _diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions
     total_weight = sum(fields.values())
     if total_weight == 0:
         return out
+    differ = np.empty(out.shape, dtype=np.bool_)
+    scratch = np.empty_like(out)
     for name, weight in fields.items():  # a loop over fields, each a broadcast
-        cj = js.attribute(name)[:, None]
-        cs = ss.attribute(name)[None, :]
-        differ = (cj != cs) & (cj >= 0) & (cs >= 0)
-        out += np.float32(weight / total_weight) * differ
-    return np.clip(out, 0, 1)
+        # int32 codes and plain (unmasked) ufuncs keep every pass vectorised.
+        cj = js.attribute(name).astype(np.int32)
+        cs = ss.attribute(name).astype(np.int32)
+        np.not_equal(cj[:, None], cs[None, :], out=differ)
+        # Blank on either side: not known to differ.
+        np.logical_and(differ, (cj >= 0)[:, None], out=differ)
+        np.logical_and(differ, (cs >= 0)[None, :], out=differ)
+        out += np.multiply(differ, np.float32(weight / total_weight), out=scratch)
+    np.clip(out, 0, 1, out=out)
+    return out
 
 
 _BUILTINS: dict[str, Callable[[ParticipantArrays, ParticipantArrays, ScoringOptions], Matrix]] = {
@@ -294,9 +316,10 @@ def score(
         mats[name] = _user_component(name, ufn, js, ss)
     wsum = sum(weights.values())
     total = np.zeros((len(js), len(ss)), dtype=np.float32)
+    scratch = np.empty_like(total)
     for name, mat in mats.items():
         if weights[name] > 0:
-            total += np.float32(weights[name] / wsum) * mat
+            total += np.multiply(mat, np.float32(weights[name] / wsum), out=scratch)
     # Rounding in float32 can push a mean of 1.0s a hair above 1.
     np.clip(total, 0, 1, out=total)
 
