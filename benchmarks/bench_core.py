@@ -28,8 +28,7 @@ CONSTRAINED = rm.Program(constraints=[rm.NoReportingLine(), rm.SharedLanguage(),
 
 def measure(n: int, repeats: int) -> dict[str, object]:
     """Time every variant on one n x n synthetic cohort."""
-    employees, juniors, seniors = cohort(n)
-    org = rm.OrgChart.from_participants(employees)
+    org, juniors, seniors = cohort(n)
     t_score, sm = best_of(repeats, lambda: rm.score(juniors, seniors))
     t_scipy, _ = best_of(repeats, lambda: linear_sum_assignment(sm.total, maximize=True))
     t_match, res = best_of(repeats, lambda: rm.match(juniors, seniors))

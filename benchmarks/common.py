@@ -16,23 +16,25 @@ import scipy
 import rmatch as rm
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# The programme every benchmark solves: the everyday HR rules.
+PROGRAM = rm.Program(constraints=[rm.NoReportingLine(), rm.SharedLanguage(),
+                                  rm.SeniorityDirection()])
 T = TypeVar("T")
 
 
-def cohort(n: int, seed: int = 0) -> tuple[list[rm.Participant], list[rm.Participant],
+def cohort(n: int, seed: int = 0) -> tuple[rm.OrgChart, list[rm.Participant],
                                              list[rm.Participant]]:
-    """Return (employees, n juniors, n seniors) from a synthetic organisation.
+    """Return (org chart, n juniors, n seniors) from a synthetic organisation.
 
     Juniors are individual contributors aged 35 or less, seniors anyone above
     level 0, so the organisation needs roughly six employees per pair.
     """
     org = rm.synth.generate(max(200, 7 * n), seed=seed)
-    employees = org.participants()
     juniors, seniors = rm.synth.cohort(org, n, n, seed=seed, max_junior_level=0,
                                        min_senior_level=1)
     if len(juniors) != n or len(seniors) != n:
         raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")
-    return employees, juniors, seniors
+    return org.org_chart(), juniors, seniors
 
 
 def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:

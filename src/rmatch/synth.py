@@ -48,10 +48,10 @@ Diversity attributes
     ``attributes``: key -> {value: probability}; default ``gender`` (F 0.48,
     M 0.48, X 0.04) and ``background`` (five values, equal shares).
 Previous partners
-    ``previous_rounds`` earlier programme rounds, each pairing at random
-    ``n_employees // 100`` juniors with as many seniors drawn by the
-    :func:`cohort` rules; both sides record the other in
-    ``previous_partners``.
+    ``previous_rounds`` earlier programme rounds, each pairing at random up
+    to ``n_employees // 100`` juniors with as many seniors drawn by the
+    :func:`cohort` rules (fewer when either pool is smaller); both sides
+    record the other in ``previous_partners``.
 
 Examples
 --------

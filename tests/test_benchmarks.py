@@ -1,0 +1,47 @@
+"""The benchmark harness runs and reports honestly (peers need the network: not here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _worker(task: str, n: int, cache: Path) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, str(BENCH / "_worker.py"), task, str(n), "0",
+                           str(cache)], capture_output=True, text=True, check=True)
+    out: dict[str, Any] = json.loads(proc.stdout)
+    return out
+
+
+def test_worker_measures_rmatch_and_scipy_on_one_instance(tmp_path: Path) -> None:
+    auto = _worker("rmatch:auto", 60, tmp_path)
+    assert (tmp_path / "instance_60_0.npz").exists()  # the instance peers are fed
+    flow = _worker("rmatch:flow", 60, tmp_path)
+    assert auto["pairs"] == flow["pairs"]
+    assert auto["objective"] == pytest.approx(flow["objective"], abs=1e-6)
+    assert auto["time_s"] == pytest.approx(auto["score_s"] + auto["solve_s"])
+    scipy = _worker("scipy", 60, tmp_path)
+    assert scipy["time_s"] > 0
+
+
+def test_tables_compare_against_rmatch_auto() -> None:
+    sys.path.insert(0, str(BENCH))
+    import suite
+
+    rows = [
+        {"task": "rmatch:auto", "n": 10, "status": "ok", "time_s": 0.01, "objective": 5.0,
+         "pairs": 10, "peak_mb": 1.0, "score_s": 0.004, "solve_s": 0.006},
+        {"task": "mentor-match", "n": 10, "status": "ok", "time_s": 2.0, "objective": 4.0,
+         "pairs": 9, "peak_mb": 2.0},
+        {"task": "networkx", "n": 10, "status": "timeout", "wall_s": 60},
+    ]
+    text = suite.tables(rows)
+    assert "| 10 | mentor-match | 2 |  |  | 2 | 9 | 0.8 | 200x |" in text
+    assert "| 10 | networkx | timeout |" in text
