@@ -10,9 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
-import scipy
-
 import rmatch as rm
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -51,19 +48,14 @@ def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:
 
 def machine() -> dict[str, Any]:
     """Describe the machine and versions the numbers come from."""
-    import ortools
-    import pydantic
+    from importlib.metadata import version
 
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "ortools": ortools.__version__,
-        "pydantic": pydantic.__version__,
-        "rmatch": rm.__version__,
+        **{pkg: version(pkg) for pkg in ("numpy", "scipy", "ortools", "pydantic", "rmatch")},
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -21,6 +23,35 @@ def brute_force(total: npt.NDArray[np.float32], feasible: npt.NDArray[np.bool_],
     deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
     deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
     ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
+    masks = masks[ok]
+    counts = masks.sum(axis=1)
+    scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))
+    best = counts.max()
+    return int(best), float(scores[counts == best].max())
+
+
+def brute_force_rules(total: npt.NDArray[np.float32], feasible: npt.NDArray[np.bool_],
+                      cap_j: npt.ArrayLike, cap_s: npt.ArrayLike,
+                      keep: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                      npt.NDArray[np.int64]], npt.NDArray[np.bool_]],
+                      ) -> tuple[int, float] | None:
+    """Brute force with a vectorised filter on the assignments.
+
+    ``keep(masks, rows, cols)`` gets the 0/1 matrix of assignments (one per
+    row) over the feasible pairs ``(rows, cols)`` and says which satisfy the
+    global rules. Returns None when no assignment does.
+    """
+    rows, cols = np.nonzero(feasible)
+    k = len(rows)
+    assert k <= 16, "too many feasible pairs for brute force"
+    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
+    n, m = feasible.shape
+    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
+    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
+    ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
+    ok &= keep(masks, rows, cols)
+    if not ok.any():
+        return None
     masks = masks[ok]
     counts = masks.sum(axis=1)
     scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))

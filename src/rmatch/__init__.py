@@ -10,13 +10,16 @@ Examples
 's1'
 """
 
-from rmatch import synth
+from rmatch import solvers, synth
 from rmatch.arrays import ParticipantArrays
 from rmatch.constraints import (
     Constraint,
     Forbid,
+    GroupBalance,
+    MatchAll,
     MaxTimezoneGap,
     MinScore,
+    MinShare,
     NoRepeat,
     NoReportingLine,
     Require,
@@ -37,11 +40,14 @@ __all__ = [
     "Constraint",
     "Explanation",
     "Forbid",
+    "GroupBalance",
     "InfeasibleError",
     "InputError",
+    "MatchAll",
     "MatchResult",
     "MaxTimezoneGap",
     "MinScore",
+    "MinShare",
     "NoRepeat",
     "NoReportingLine",
     "OrgChart",
@@ -63,6 +69,7 @@ __all__ = [
     "read_participants",
     "score",
     "solve",
+    "solvers",
     "synth",
     "write_participants",
 ]

@@ -28,10 +28,14 @@ if TYPE_CHECKING:
     from rmatch.models import OrgChart
 
 __all__ = [
+    "GLOBAL_CONSTRAINTS",
     "Constraint",
     "Forbid",
+    "GroupBalance",
+    "MatchAll",
     "MaxTimezoneGap",
     "MinScore",
+    "MinShare",
     "NoRepeat",
     "NoReportingLine",
     "PairContext",
@@ -350,6 +354,85 @@ def _pair_indices(
     return rows, cols
 
 
+class _Global(_Base):
+    """A rule on the whole set of pairs: it allows every single pair."""
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Allow every pair: global rules are enforced by the solver."""
+        return np.ones(ctx.shape, dtype=np.bool_)
+
+
+class MinShare(_Global):
+    """At least (or at most) ``share`` of the pairs differ (or agree) on an attribute.
+
+    Parameters
+    ----------
+    attribute
+        ``department``, ``location`` or an ``attributes`` key.
+    share
+        The share of pairs, in [0, 1].
+    same
+        Count pairs that *agree* on the attribute instead of pairs that differ.
+    at_most
+        Make ``share`` an upper limit instead of a lower one.
+
+    A pair counts only when both partners give the attribute. With no pairs
+    at all the rule holds. Needs the ``cpsat`` solver (``auto`` picks it).
+
+    Examples
+    --------
+    >>> MinShare(attribute="department", share=0.7).label()
+    "MinShare(attribute='department', share=0.7, same=False, at_most=False)"
+    """
+
+    kind: Literal["min_share"] = "min_share"
+    attribute: str
+    share: float = Field(ge=0, le=1, allow_inf_nan=False)
+    same: bool = False
+    at_most: bool = False
+
+    def qualifies(self, ctx: PairContext) -> BoolMatrix:
+        """Return the juniors x seniors matrix of pairs this rule counts."""
+        cj = ctx.juniors.attribute(self.attribute)[:, None]
+        cs = ctx.seniors.attribute(self.attribute)[None, :]
+        known = (cj >= 0) & (cs >= 0)
+        return np.asarray(known & ((cj == cs) if self.same else (cj != cs)))
+
+
+class GroupBalance(_Global):
+    """Every group of seniors gets matches of similar quality.
+
+    Seniors are grouped by ``attribute`` (blank: a group of its own); the
+    mean pair score of each group with at least one pair must lie within
+    ``max_gap`` of every other such group. Needs the ``cpsat`` solver.
+
+    Examples
+    --------
+    >>> GroupBalance(attribute="gender", max_gap=0.05).max_gap
+    0.05
+    """
+
+    kind: Literal["group_balance"] = "group_balance"
+    attribute: str
+    max_gap: float = Field(ge=0, le=1, allow_inf_nan=False)
+
+
+class MatchAll(_Global):
+    """Everyone on one side is in at least one pair, or the programme is infeasible.
+
+    Examples
+    --------
+    >>> MatchAll(side="seniors").side
+    'seniors'
+    """
+
+    kind: Literal["match_all"] = "match_all"
+    side: Literal["juniors", "seniors"]
+
+
+GLOBAL_CONSTRAINTS = (MinShare, GroupBalance, MatchAll)
+"""The constraints on the whole set of pairs (the ``cpsat`` solver handles them)."""
+
 Constraint = Annotated[
     NoReportingLine
     | Forbid
@@ -358,7 +441,10 @@ Constraint = Annotated[
     | MaxTimezoneGap
     | MinScore
     | NoRepeat
-    | SeniorityDirection,
+    | SeniorityDirection
+    | MinShare
+    | GroupBalance
+    | MatchAll,
     Field(discriminator="kind"),
 ]
 """Any constraint; JSON documents pick the class by their ``kind`` field."""

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rmatch._explain import unmatched_reasons
-from rmatch.constraints import Require
+from rmatch._explain import _no_partner_reason, unmatched_reasons
+from rmatch.constraints import GroupBalance, MatchAll, MinShare, Require
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult, Pair
 from rmatch.scoring import ComponentFn, ScoreMatrix, score
-from rmatch.solvers import Problem, run
+from rmatch.solvers import BalanceRule, CoverRule, Problem, Rule, ShareRule, run
+from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 
 __all__ = ["match", "solve"]
 
@@ -26,6 +27,7 @@ def match(
     org: OrgChart | None = None,
     components: Mapping[str, ComponentFn] | None = None,
     solver: str | None = None,
+    progress: ProgressFn | None = None,
 ) -> MatchResult:
     """Pair juniors with seniors: the most pairs, then the highest total score.
 
@@ -42,7 +44,10 @@ def match(
         Extra score components, as for :func:`rmatch.score`.
     solver
         Overrides ``program.solver``: ``"auto"``, ``"hungarian"``, ``"flow"``
-        or ``"greedy"`` (a baseline, not optimal).
+        ``"cpsat"`` or ``"greedy"`` (a baseline, not optimal).
+    progress
+        Called with a :class:`~rmatch.solvers.Progress` (incumbent, bound, gap,
+        elapsed) at each improvement of a long CP-SAT solve.
 
     Returns
     -------
@@ -51,7 +56,8 @@ def match(
     Raises
     ------
     InfeasibleError
-        A required pair is forbidden or exceeds someone's capacity.
+        A required pair is forbidden or exceeds someone's capacity, or the
+        global rules cannot all hold; ``reasons`` names constraints and people.
     InputError
         Bad data: duplicate ids, unknown ids in constraints, ...
 
@@ -69,11 +75,12 @@ def match(
     start = time.perf_counter()
     program = program or Program()
     sm = score(juniors, seniors, program, org=org, components=components)
-    return solve(sm, solver=solver, _start=start)
+    return solve(sm, solver=solver, progress=progress, _start=start)
 
 
 def solve(
-    sm: ScoreMatrix, *, solver: str | None = None, _start: float | None = None
+    sm: ScoreMatrix, *, solver: str | None = None, progress: ProgressFn | None = None,
+    _start: float | None = None,
 ) -> MatchResult:
     """Solve an already scored programme (see :func:`match`).
 
@@ -95,15 +102,28 @@ def solve(
     np.subtract.at(cap_j, fixed_r, 1)
     np.subtract.at(cap_s, fixed_c, 1)
     _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
-    feasible = sm.feasible
-    if len(fixed_r):
-        feasible = feasible.copy()
-        feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
-    problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed)
-    used, sol = run(name, problem)
-
-    rows = np.concatenate([fixed_r, sol.rows])
-    cols = np.concatenate([fixed_c, sol.cols])
+    rules = _rules(sm)
+    if rules or name == "cpsat":
+        if name not in ("auto", "cpsat"):
+            raise InputError(f"{', '.join(r.label for r in rules)} need(s) solver 'cpsat' "
+                             f"(or 'auto'), not {name!r}")
+        _check_rules(sm, rules)
+        # Global rules count the required pairs, so they stay in the problem.
+        problem = Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+                          program.time_limit_s, program.seed, fixed_r, fixed_c, rules)
+        used, sol = "cpsat", solve_cpsat(problem, progress)
+        rows, cols = sol.rows, sol.cols
+        fixed_part = 0.0
+    else:
+        feasible = sm.feasible
+        if len(fixed_r):
+            feasible = feasible.copy()
+            feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
+        problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed)
+        used, sol = run(name, problem)
+        rows = np.concatenate([fixed_r, sol.rows])
+        cols = np.concatenate([fixed_c, sol.cols])
+        fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     scores = sm.total[rows, cols].astype(np.float64)
@@ -114,7 +134,6 @@ def solve(
         for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
     ]
     objective = float(scores.sum())
-    fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())
     bound = objective if sol.bound is None else max(objective, sol.bound + fixed_part)
     matched_j = np.zeros(len(sm.junior_ids), dtype=np.bool_)
     matched_s = np.zeros(len(sm.senior_ids), dtype=np.bool_)
@@ -134,6 +153,51 @@ def solve(
     )
     result._scores = sm
     return result
+
+
+def _rules(sm: ScoreMatrix) -> tuple[Rule, ...]:
+    """Compile the programme's global constraints into solver rules."""
+    ctx = sm.context()
+    rules: list[Rule] = []
+    for con in sm.program.constraints:
+        if isinstance(con, MinShare):
+            rules.append(ShareRule(con.label(), con.qualifies(ctx), con.share, con.at_most))
+        elif isinstance(con, GroupBalance):
+            # Seniors without the attribute form a group of their own (code -1).
+            rules.append(BalanceRule(con.label(), sm.seniors.attribute(con.attribute),
+                                     con.max_gap))
+        elif isinstance(con, MatchAll):
+            rules.append(CoverRule(con.label(), con.side))
+    return tuple(rules)
+
+
+def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
+    """Raise InfeasibleError for what can be shown cheaply before solving."""
+    reasons: list[str] = []
+    for rule in rules:
+        if not isinstance(rule, CoverRule):
+            continue
+        if rule.side == "juniors":
+            ids, caps, other_caps, other = sm.junior_ids, sm.juniors.capacity, \
+                sm.seniors.capacity, "senior"
+            feasible = sm.feasible
+        else:
+            ids, caps, other_caps, other = sm.senior_ids, sm.seniors.capacity, \
+                sm.juniors.capacity, "junior"
+            feasible = sm.feasible.T
+        open_other = np.flatnonzero(other_caps > 0)
+        for k in range(len(ids)):
+            if caps[k] == 0:
+                reasons.append(f"{rule.label}: {ids[k]!r} has capacity 0")
+            elif not feasible[k, open_other].any():
+                viol = (sm.row_violations(k, open_other.tolist()) if rule.side == "juniors"
+                        else sm.col_violations(k, open_other.tolist()))
+                reasons.append(f"{rule.label}: {ids[k]!r} has {_no_partner_reason(viol, other)}")
+        if len(ids) > int(other_caps.sum()):
+            reasons.append(f"{rule.label}: {len(ids)} {rule.side} but the {other}s have "
+                           f"{int(other_caps.sum())} places in all")
+    if reasons:
+        raise InfeasibleError("the programme cannot match everyone it must", reasons)
 
 
 def _required(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:

@@ -2,6 +2,7 @@
 
 - ``hungarian``: scipy's dense assignment (exact; capacities above 1 on one side only).
 - ``flow``: OR-Tools min-cost flow over the feasible pairs (exact; any capacities).
+- ``cpsat``: OR-Tools CP-SAT (exact; the only one for global rules such as MinShare).
 - ``greedy``: best pair first (a baseline, not optimal).
 - ``auto``: the fastest exact solver for the problem, see :func:`choose_solver`.
 """
@@ -10,16 +11,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rmatch.solvers._common import Problem, Solution, objective
+from rmatch.solvers._common import (
+    BalanceRule,
+    CoverRule,
+    Problem,
+    Progress,
+    Rule,
+    ShareRule,
+    Solution,
+    objective,
+)
+from rmatch.solvers.cpsat import solve_cpsat
 from rmatch.solvers.flow import solve_flow
 from rmatch.solvers.greedy import solve_greedy
 from rmatch.solvers.hungarian import solve_hungarian
 
-__all__ = ["SOLVERS", "Problem", "Solution", "choose_solver", "objective", "run"]
+__all__ = [
+    "SOLVERS",
+    "BalanceRule",
+    "CoverRule",
+    "Problem",
+    "Progress",
+    "Rule",
+    "ShareRule",
+    "Solution",
+    "choose_solver",
+    "objective",
+    "run",
+]
 
 SOLVERS: dict[str, Callable[[Problem], Solution]] = {
     "hungarian": solve_hungarian,
     "flow": solve_flow,
+    "cpsat": solve_cpsat,
     "greedy": solve_greedy,
 }
 
@@ -40,6 +64,8 @@ def choose_solver(problem: Problem) -> str:
     >>> choose_solver(p)
     'flow'
     """
+    if problem.rules:
+        return "cpsat"
     both_sides_multi = problem.cap_j.max(initial=0) > 1 and problem.cap_s.max(initial=0) > 1
     if both_sides_multi:
         return "flow"

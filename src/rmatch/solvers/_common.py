@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -26,6 +26,11 @@ class Problem:
     cap_s: IntArray
     time_limit_s: float = 60.0
     seed: int = 0
+    # Required pairs, kept in the problem (not subtracted out) when global rules
+    # must count them; solvers that cannot take rules get the residual problem.
+    fixed_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fixed_cols: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rules: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,3 +46,51 @@ class Solution:
 def objective(problem: Problem, rows: IntArray, cols: IntArray) -> float:
     """Sum of ``total`` over the chosen pairs, in float64."""
     return float(problem.total[rows, cols].astype(np.float64).sum())
+
+
+@dataclass(frozen=True)
+class ShareRule:
+    """``qualifies`` pairs make up at least (or at most) ``share`` of all pairs."""
+
+    label: str
+    qualifies: npt.NDArray[np.bool_]
+    share: float
+    at_most: bool
+
+
+@dataclass(frozen=True)
+class BalanceRule:
+    """Mean pair score per senior group (``group_of_senior``) within ``max_gap``."""
+
+    label: str
+    group_of_senior: IntArray
+    max_gap: float
+
+
+@dataclass(frozen=True)
+class CoverRule:
+    """Everyone on ``side`` is in at least one pair."""
+
+    label: str
+    side: Literal["juniors", "seniors"]
+
+
+Rule = ShareRule | BalanceRule | CoverRule
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report from a long solve (objective units are pair scores).
+
+    ``phase`` 1 maximises the number of pairs, phase 2 the total score.
+    """
+
+    phase: int
+    incumbent: float
+    bound: float
+    elapsed_s: float
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the incumbent and the bound."""
+        return abs(self.bound - self.incumbent) / max(abs(self.bound), 1e-9)

@@ -43,10 +43,10 @@ def solve_greedy(problem: Problem) -> Solution:
     rows = np.concatenate(rows_out) if rows_out else np.zeros(0, np.int64)
     cols = np.concatenate(cols_out) if cols_out else np.zeros(0, np.int64)
     return Solution(rows.astype(np.int64), cols.astype(np.int64), "feasible",
-                    _score_bound(problem))
+                    score_bound(problem))
 
 
-def _score_bound(problem: Problem) -> float:
+def score_bound(problem: Problem) -> float:
     """Bound any matching's score: each person's best ``capacity`` pairs.
 
     Every pair counts once for its junior and once for its senior, so the

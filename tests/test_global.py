@@ -1,0 +1,193 @@
+"""Global rules (MinShare, GroupBalance, MatchAll) on CP-SAT against brute force."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch.solvers.flow import SCALE
+from tests.oracle import brute_force_rules
+from tests.strategies import sides
+
+People = tuple[list[rm.Participant], list[rm.Participant]]
+
+
+def _keep(sm: rm.ScoreMatrix, con: rm.Constraint):  # type: ignore[no-untyped-def]
+    """The oracle's filter for one rule, in the solver's exact integer arithmetic."""
+
+    def keep(masks: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
+             cols: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        count = masks.sum(axis=1)
+        if isinstance(con, rm.MinShare):
+            frac = Fraction(con.share).limit_denominator(10**6)
+            q = con.qualifies(sm.context())[rows, cols].astype(np.int64)
+            lhs = frac.denominator * (masks @ q) - frac.numerator * count
+            return np.asarray(lhs <= 0) if con.at_most else np.asarray(lhs >= 0)
+        if isinstance(con, rm.MatchAll):
+            ids = rows if con.side == "juniors" else cols
+            size = sm.shape[0] if con.side == "juniors" else sm.shape[1]
+            deg = masks @ np.eye(size, dtype=np.int64)[ids] if len(ids) else \
+                np.zeros((len(masks), size), np.int64)
+            return np.asarray((deg >= 1).all(axis=1))
+        assert isinstance(con, rm.GroupBalance)
+        w = np.rint(sm.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
+        gap = int(np.floor(con.max_gap * SCALE))
+        group = sm.seniors.attribute(con.attribute)[cols]
+        sums = [masks @ (w * (group == g)) for g in np.unique(group)]
+        ns = [masks @ (group == g).astype(np.int64) for g in np.unique(group)]
+        ok = np.ones(len(masks), dtype=bool)
+        for a in range(len(sums)):
+            for b in range(a + 1, len(sums)):
+                diff = sums[a] * ns[b] - sums[b] * ns[a]
+                ok &= np.abs(diff) <= gap * ns[a] * ns[b]
+        return ok
+
+    return keep
+
+
+rules = st.one_of(
+    st.builds(rm.MinShare, attribute=st.sampled_from(["department", "gender"]),
+              share=st.sampled_from([0.0, 0.25, 0.5, 2 / 3, 0.75, 1.0]), same=st.booleans(),
+              at_most=st.booleans()),
+    st.builds(rm.GroupBalance, attribute=st.sampled_from(["gender", "department"]),
+              max_gap=st.sampled_from([0.0, 0.01, 0.05, 0.2, 1.0])),
+    st.builds(rm.MatchAll, side=st.sampled_from(["juniors", "seniors"])),
+)
+
+
+@settings(max_examples=120)
+@given(sides(3, 4, max_capacity=2), rules, st.booleans())
+def test_cpsat_is_optimal_under_each_global_rule(people: People, con: rm.Constraint,
+                                                 pairwise: bool) -> None:
+    juniors, seniors = people
+    constraints: list[rm.Constraint] = [rm.SharedLanguage()] if pairwise else []
+    program = rm.Program(constraints=[*constraints, con], time_limit_s=20)
+    sm = rm.score(juniors, seniors, program)
+    if sm.feasible.sum() > 16:
+        return
+    oracle = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
+                               sm.seniors.capacity, _keep(sm, con))
+    if oracle is None:
+        with pytest.raises(rm.InfeasibleError):
+            rm.match(juniors, seniors, program)
+        return
+    result = rm.match(juniors, seniors, program)
+    assert result.solver == "cpsat"
+    assert result.status == "optimal"
+    result.check()
+    count, best = oracle
+    assert len(result.pairs) == count
+    assert result.objective == pytest.approx(best, abs=1e-6)
+    assert result.bound == pytest.approx(result.objective, abs=1e-6)
+    # The rule holds on the result, recomputed from the pairs alone.
+    rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
+    cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
+    rows_all, cols_all = np.nonzero(sm.feasible)
+    chosen = np.isin(rows_all * 10 + cols_all, rows * 10 + cols).astype(np.int64)[None, :]
+    assert _keep(sm, con)(chosen, rows_all, cols_all)[0]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_cpsat_agrees_with_flow_without_global_rules(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    juniors = [rm.Participant(id=f"j{i}", birth_year=int(rng.integers(1990, 2004)),
+                              level=int(rng.integers(0, 3)), capacity=int(rng.integers(0, 3)),
+                              skills={"genai": float(rng.random())}) for i in range(12)]
+    seniors = [rm.Participant(id=f"s{k}", birth_year=int(rng.integers(1955, 1990)),
+                              level=int(rng.integers(2, 7)), capacity=int(rng.integers(0, 3)),
+                              goals={"genai": float(rng.random())}) for k in range(10)]
+    program = rm.Program(constraints=[rm.SeniorityDirection()])
+    a = rm.match(juniors, seniors, program, solver="cpsat")
+    b = rm.match(juniors, seniors, program, solver="flow")
+    assert len(a.pairs) == len(b.pairs)
+    assert a.objective == pytest.approx(b.objective, abs=1e-6)
+    a.check()
+
+
+def _cohort(n: int = 40) -> tuple[list[rm.Participant], list[rm.Participant], rm.OrgChart]:
+    org = rm.synth.generate(1200, seed=3)
+    juniors, seniors = rm.synth.cohort(org, n, n, seed=3)
+    return juniors, seniors, org.org_chart()
+
+
+def test_min_share_holds_on_a_synthetic_programme_and_costs_score() -> None:
+    juniors, seniors, org = _cohort()
+    free = rm.match(juniors, seniors, org=org)
+    con = rm.MinShare(attribute="location", share=0.8)
+    res = rm.match(juniors, seniors, rm.Program(constraints=[con]), org=org)
+    sm = res.scores
+    q = con.qualifies(sm.context())
+    hits = sum(bool(q[sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id)])
+               for p in res.pairs)
+    assert hits >= 0.8 * len(res.pairs)
+    assert res.objective <= free.objective + 1e-9 or len(res.pairs) < len(free.pairs)
+    assert res.status == "optimal"
+
+
+def test_global_rules_refuse_solvers_that_cannot_honour_them() -> None:
+    juniors, seniors, org = _cohort(10)
+    program = rm.Program(constraints=[rm.MatchAll(side="seniors")])
+    with pytest.raises(rm.InputError, match="need\\(s\\) solver 'cpsat'"):
+        rm.match(juniors, seniors, program, org=org, solver="hungarian")
+
+
+def test_match_all_names_the_person_who_cannot_be_matched() -> None:
+    juniors = [rm.Participant(id="j1", languages={"en"}), rm.Participant(id="j2",
+                                                                         languages={"en"})]
+    seniors = [rm.Participant(id="s1", languages={"en"}), rm.Participant(id="s2",
+                                                                         languages={"ja"})]
+    program = rm.Program(constraints=[rm.SharedLanguage(), rm.MatchAll(side="seniors")])
+    with pytest.raises(rm.InfeasibleError) as info:
+        rm.match(juniors, seniors, program)
+    assert info.value.reasons == [
+        "MatchAll(side='seniors'): 's2' has no feasible junior: SharedLanguage rules out 2 "
+        "(of 2 juniors with capacity)"]
+
+
+def test_match_all_short_of_capacity() -> None:
+    juniors = [rm.Participant(id="j1")]
+    seniors = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+    with pytest.raises(rm.InfeasibleError, match="2 seniors but the juniors have 1 places"):
+        rm.match(juniors, seniors, rm.Program(constraints=[rm.MatchAll(side="seniors")]))
+
+
+def test_conflicting_rules_are_named_by_cp_sat() -> None:
+    # Everyone shares a department, so "all pairs cross departments" and
+    # "every senior matched" cannot both hold; each alone can.
+    juniors = [rm.Participant(id=f"j{i}", department="Eng") for i in range(3)]
+    seniors = [rm.Participant(id=f"s{k}", department="Eng") for k in range(3)]
+    share = rm.MinShare(attribute="department", share=1.0)
+    cover = rm.MatchAll(side="seniors")
+    assert rm.match(juniors, seniors, rm.Program(constraints=[share])).pairs == []
+    assert len(rm.match(juniors, seniors, rm.Program(constraints=[cover])).pairs) == 3
+    with pytest.raises(rm.InfeasibleError) as info:
+        rm.match(juniors, seniors, rm.Program(constraints=[share, cover]))
+    (reason,) = info.value.reasons
+    assert share.label() in reason
+    assert cover.label() in reason
+
+
+def test_progress_reports_incumbents_below_bounds() -> None:
+    juniors, seniors, org = _cohort(30)
+    seen: list[rm.solvers.Progress] = []
+    program = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=0.05)])
+    res = rm.match(juniors, seniors, program, org=org, progress=seen.append)
+    assert seen, "no progress was reported"
+    assert {p.phase for p in seen} == {1, 2}
+    for p in seen:
+        assert p.incumbent <= p.bound + 1e-6
+        assert p.gap >= 0.0
+    assert seen[-1].incumbent == pytest.approx(res.objective, abs=1e-6)
+
+
+def test_global_constraints_round_trip_as_json() -> None:
+    prog = rm.Program(constraints=[rm.MinShare(attribute="department", share=0.7, at_most=True),
+                                   rm.GroupBalance(attribute="gender", max_gap=0.1),
+                                   rm.MatchAll(side="juniors")])
+    assert rm.Program.model_validate_json(prog.model_dump_json()) == prog
