@@ -23,6 +23,7 @@ from rmatch.io import load_program, read_participants, split_roles, write_partic
 from rmatch.matching import match
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult
+from rmatch.solvers import Progress
 
 __all__ = ["main"]
 
@@ -51,6 +52,24 @@ def _report(result: MatchResult, limit: int | None) -> str:
         parts.append("\nunmatched:")
         parts += [f"  {pid}: {why}" for pid, why in result.unmatched_reasons.items()]
     return "\n".join(parts)
+
+
+class _ProgressBar:
+    """One stderr line, rewritten in place: phase, incumbent, bound, gap, time."""
+
+    shown = False
+
+    def __call__(self, p: Progress) -> None:
+        what = "pairs" if p.phase == 1 else "score"
+        width = 20
+        filled = round(width * (1 - min(p.gap, 1.0)))
+        bar = "#" * filled + "." * (width - filled)
+        print(f"\rsolving ({what}) [{bar}] incumbent {p.incumbent:.4f} bound {p.bound:.4f} "
+              f"gap {100 * p.gap:.2f}% {p.elapsed_s:.1f}s", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+
+_progress_bar = _ProgressBar()
 
 
 def _write_result(result: MatchResult, out: Path) -> None:
@@ -120,7 +139,12 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
 
 def _cmd_match(args: argparse.Namespace) -> int:
     juniors, seniors, program, org = _load(args)
-    result = match(juniors, seniors, program, org=org, solver=args.solver)
+    if args.time_limit is not None:
+        program = program.model_copy(update={"time_limit_s": args.time_limit})
+    result = match(juniors, seniors, program, org=org, solver=args.solver,
+                   progress=None if args.quiet else _progress_bar)
+    if not args.quiet and _progress_bar.shown:
+        print(file=sys.stderr)  # end the progress line
     print(_report(result, args.limit))
     for pid in args.explain or []:
         print()
@@ -206,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
                              help="explain this participant's pairing (repeatable)")
             cmd.add_argument("--limit", type=int, default=None,
                              help="show at most this many pairs")
+            cmd.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                             help="stop a CP-SAT solve after this long (programme's default: 60)")
+            cmd.add_argument("-q", "--quiet", action="store_true",
+                             help="no progress line on stderr")
 
     syn = sub.add_parser("synth", help="write a synthetic organisation as a roster")
     syn.add_argument("--employees", type=int, default=1000)
