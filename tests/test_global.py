@@ -191,3 +191,19 @@ def test_global_constraints_round_trip_as_json() -> None:
                                    rm.GroupBalance(attribute="gender", max_gap=0.1),
                                    rm.MatchAll(side="juniors")])
     assert rm.Program.model_validate_json(prog.model_dump_json()) == prog
+
+
+def test_check_recomputes_global_rules() -> None:
+    juniors = [rm.Participant(id=f"j{i}", department="Eng" if i else "Ops") for i in range(3)]
+    seniors = [rm.Participant(id=f"s{k}", department="Eng") for k in range(3)]
+    share = rm.MinShare(attribute="department", share=1.0)
+    res = rm.match(juniors, seniors, rm.Program(constraints=[share]))
+    assert [p.junior_id for p in res.pairs] == ["j0"]  # the only cross-department junior
+    res.check()
+    free = next(s.id for s in seniors if s.id != res.pairs[0].senior_id)
+    k = res.scores.seniors.index(free)
+    tampered = res.model_copy(update={"pairs": [*res.pairs, rm.Pair(
+        junior_id="j1", senior_id=free, score=float(res.scores.total[1, k]), components={})]})
+    tampered._scores = res.scores
+    with pytest.raises(rm.RmatchError, match=r"MinShare\(.*\) does not hold: 1 of 2 pairs"):
+        tampered.check()
