@@ -176,7 +176,8 @@ def test_conflicting_rules_are_named_by_cp_sat() -> None:
 def test_progress_reports_incumbents_below_bounds() -> None:
     juniors, seniors, org = _cohort(30)
     seen: list[rm.solvers.Progress] = []
-    program = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=0.05)])
+    # Tight enough that the optimum without the rule breaks it: a real search.
+    program = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=0.01)])
     res = rm.match(juniors, seniors, program, org=org, progress=seen.append)
     assert seen, "no progress was reported"
     assert {p.phase for p in seen} == {1, 2}
@@ -184,6 +185,18 @@ def test_progress_reports_incumbents_below_bounds() -> None:
         assert p.incumbent <= p.bound + 1e-6
         assert p.gap >= 0.0
     assert seen[-1].incumbent == pytest.approx(res.objective, abs=1e-6)
+
+
+def test_relaxed_optimum_that_meets_the_rules_is_returned_without_search() -> None:
+    juniors, seniors, org = _cohort(30)
+    free = rm.match(juniors, seniors, org=org)
+    seen: list[rm.solvers.Progress] = []
+    loose = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=1.0)])
+    res = rm.match(juniors, seniors, loose, org=org, progress=seen.append)
+    assert seen == []
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(free.objective, abs=1e-9)
+    assert len(res.pairs) == len(free.pairs)
 
 
 def test_global_constraints_round_trip_as_json() -> None:

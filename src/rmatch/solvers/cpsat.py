@@ -12,9 +12,10 @@ One boolean per feasible pair, capacity rows, and each rule:
 - ``CoverRule`` (MatchAll): every person on that side in at least one pair.
 
 The contract's lexicographic objective is solved in two phases: first the
-most pairs, then, with that many pairs, the highest total score. Each phase
-starts from a hint: the optimum of the problem without the global rules
-(min-cost flow), which is often feasible or nearly so.
+most pairs, then, with that many pairs, the highest total score. First of
+all, the optimum without the global rules (min-cost flow) is computed: when
+it already meets them it is optimal and returned at once; otherwise it hints
+both phases.
 
 Scores are scaled by 2**30 to integers, exact for float32 scores of at least
 2**-7 (as in the flow solver); otherwise the reported bound carries the
@@ -56,6 +57,33 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._fn(Progress(self._phase, self.objective_value / self._scale,
                           self.best_objective_bound / self._scale,
                           time.perf_counter() - self._start))
+
+
+def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Tell whether pairs meet every global rule, in the model's exact integer arithmetic."""
+    weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
+    for rule in problem.rules:
+        if isinstance(rule, ShareRule):
+            frac = Fraction(rule.share).limit_denominator(10**6)
+            lhs = frac.denominator * int(rule.qualifies[rows, cols].sum()) \
+                - frac.numerator * len(rows)
+            if (lhs > 0) if rule.at_most else (lhs < 0):
+                return False
+        elif isinstance(rule, CoverRule):
+            size = problem.feasible.shape[0 if rule.side == "juniors" else 1]
+            people = rows if rule.side == "juniors" else cols
+            if (np.bincount(people, minlength=size) == 0).any():
+                return False
+        else:
+            gap = int(np.floor(rule.max_gap * SCALE))
+            group = rule.group_of_senior[cols]
+            stats = [(int(weights[group == g].sum()), int((group == g).sum()))
+                     for g in np.unique(group)]
+            for a, (sa, na) in enumerate(stats):
+                for sb, nb in stats[a + 1:]:
+                    if abs(sa * nb - sb * na) > gap * na * nb:
+                        return False
+    return True
 
 
 def _relaxed_hint(problem: Problem) -> np.ndarray:
@@ -190,7 +218,16 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     if not x:
         empty = np.zeros(0, dtype=np.int64)
         return Solution(empty, empty, "optimal")
-    hint = _relaxed_hint(problem)[built.rows, built.cols]
+    relaxed = _relaxed_hint(problem)
+    r_rows, r_cols = np.nonzero(relaxed)
+    if rules_hold(problem, r_rows, r_cols):
+        # The optimum without the global rules meets them: no assignment under
+        # the rules can do better, so it is the optimum (no search needed).
+        exact_bound = None if built.exact else objective(problem, r_rows, r_cols) + \
+            len(built.rows) * 2.0**-31
+        return Solution(r_rows.astype(np.int64), r_cols.astype(np.int64), "optimal",
+                        exact_bound)
+    hint = relaxed[built.rows, built.cols]
     for var, value in zip(x, hint.tolist(), strict=True):
         model.add_hint(var, value)
 
