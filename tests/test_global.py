@@ -146,7 +146,7 @@ def test_match_all_names_the_person_who_cannot_be_matched() -> None:
     with pytest.raises(rm.InfeasibleError) as info:
         rm.match(juniors, seniors, program)
     assert info.value.reasons == [
-        "MatchAll(side='seniors'): 's2' has no feasible junior: SharedLanguage rules out 2 "
+        "MatchAll(side='seniors'): 's2': no feasible junior: SharedLanguage rules out 2 "
         "(of 2 juniors with capacity)"]
 
 

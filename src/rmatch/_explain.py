@@ -22,39 +22,46 @@ def _no_partner_reason(violations: list[list[str]], other: str) -> str:
     return f"no feasible {other}: {parts} (of {len(violations)} {other}s with capacity)"
 
 
+def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
+                  k: int) -> tuple[str | None, int]:
+    """Why person ``k`` of ``side`` can have no partner at all, if so; else None.
+
+    Also returns how many partners with free capacity the person could have.
+    """
+    if side == "juniors":
+        caps, other_caps, feas, other = (sm.juniors.capacity, sm.seniors.capacity,
+                                         sm.feasible, "senior")
+    else:
+        caps, other_caps, feas, other = (sm.seniors.capacity, sm.juniors.capacity,
+                                         sm.feasible.T, "junior")
+    if caps[k] == 0:
+        return "capacity is 0", 0
+    open_other = np.flatnonzero(other_caps > 0)
+    n_ok = int(feas[k, open_other].sum())
+    if n_ok:
+        return None, n_ok
+    viol = (sm.row_violations(k, open_other.tolist()) if side == "juniors"
+            else sm.col_violations(k, open_other.tolist()))
+    return _no_partner_reason(viol, other), 0
+
+
 def unmatched_reasons(
     sm: ScoreMatrix, matched_j: np.ndarray, matched_s: np.ndarray, *, exact: bool
 ) -> dict[str, str]:
     """Say, for every unmatched participant, why nobody was paired with them."""
     out: dict[str, str] = {}
-    cap_j, cap_s = sm.juniors.capacity, sm.seniors.capacity
     taken = (
         "every feasible {o} is taken: pairing them would lower the number of pairs "
         "or the total score" if exact else
         "every feasible {o} was taken first by a higher-scoring pair (greedy baseline)"
     )
-    for i in np.flatnonzero(~matched_j):
-        pid = sm.junior_ids[i]
-        if cap_j[i] == 0:
-            out[pid] = "capacity is 0"
-            continue
-        open_cols = np.flatnonzero(cap_s > 0)
-        n_ok = int(sm.feasible[i, open_cols].sum())
-        if n_ok == 0:
-            out[pid] = _no_partner_reason(sm.row_violations(int(i), open_cols.tolist()), "senior")
-        else:
-            out[pid] = taken.format(o=f"senior ({n_ok})")
-    for k in np.flatnonzero(~matched_s):
-        pid = sm.senior_ids[k]
-        if cap_s[k] == 0:
-            out[pid] = "capacity is 0"
-            continue
-        open_rows = np.flatnonzero(cap_j > 0)
-        n_ok = int(sm.feasible[open_rows, k].sum())
-        if n_ok == 0:
-            out[pid] = _no_partner_reason(sm.col_violations(int(k), open_rows.tolist()), "junior")
-        else:
-            out[pid] = taken.format(o=f"junior ({n_ok})")
+    sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray, str], ...] = (
+        ("juniors", sm.junior_ids, matched_j, "senior"),
+        ("seniors", sm.senior_ids, matched_s, "junior"))
+    for side, ids, matched, other in sides:
+        for k in np.flatnonzero(~matched).tolist():
+            reason, n_ok = lonely_reason(sm, side, k)
+            out[ids[k]] = reason or taken.format(o=f"{other} ({n_ok})")
     return out
 
 

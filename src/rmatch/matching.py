@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rmatch._explain import _no_partner_reason, unmatched_reasons
+from rmatch._explain import lonely_reason, unmatched_reasons
 from rmatch.constraints import GroupBalance, MatchAll, MinShare, Require
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
@@ -177,24 +177,15 @@ def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
     for rule in rules:
         if not isinstance(rule, CoverRule):
             continue
-        if rule.side == "juniors":
-            ids, caps, other_caps, other = sm.junior_ids, sm.juniors.capacity, \
-                sm.seniors.capacity, "senior"
-            feasible = sm.feasible
-        else:
-            ids, caps, other_caps, other = sm.senior_ids, sm.seniors.capacity, \
-                sm.juniors.capacity, "junior"
-            feasible = sm.feasible.T
-        open_other = np.flatnonzero(other_caps > 0)
+        ids = sm.junior_ids if rule.side == "juniors" else sm.senior_ids
+        other_caps = sm.seniors.capacity if rule.side == "juniors" else sm.juniors.capacity
         for k in range(len(ids)):
-            if caps[k] == 0:
-                reasons.append(f"{rule.label}: {ids[k]!r} has capacity 0")
-            elif not feasible[k, open_other].any():
-                viol = (sm.row_violations(k, open_other.tolist()) if rule.side == "juniors"
-                        else sm.col_violations(k, open_other.tolist()))
-                reasons.append(f"{rule.label}: {ids[k]!r} has {_no_partner_reason(viol, other)}")
+            reason, _ = lonely_reason(sm, rule.side, k)
+            if reason:
+                reasons.append(f"{rule.label}: {ids[k]!r}: {reason}")
         if len(ids) > int(other_caps.sum()):
-            reasons.append(f"{rule.label}: {len(ids)} {rule.side} but the {other}s have "
+            other = "seniors" if rule.side == "juniors" else "juniors"
+            reasons.append(f"{rule.label}: {len(ids)} {rule.side} but the {other} have "
                            f"{int(other_caps.sum())} places in all")
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
