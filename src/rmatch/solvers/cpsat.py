@@ -149,16 +149,21 @@ class _Model:
         group = rule.group_of_senior[self.cols]
         gap = int(np.floor(rule.max_gap * SCALE))
         sums, counts = [], []
+        cap_j_total = int(self.problem.cap_j.sum())
         for g in np.unique(group).tolist():
             edges = np.flatnonzero(group == g).tolist()
-            top_s = int(self.weights[edges].sum())
+            # Tight domains keep the products within 64 bits: a group has at
+            # most as many pairs as its seniors' places (and the juniors').
+            seniors_g = np.flatnonzero(rule.group_of_senior == g)
+            top_n = min(len(edges), int(self.problem.cap_s[seniors_g].sum()), cap_j_total)
+            top_s = top_n * int(self.weights[edges].max(initial=0))
             s_g = m.new_int_var(0, top_s, f"S{g}")
-            n_g = m.new_int_var(0, len(edges), f"N{g}")
+            n_g = m.new_int_var(0, top_n, f"N{g}")
             m.add(s_g == cp_model.LinearExpr.weighted_sum(
                 [x[e] for e in edges], self.weights[edges].tolist()))
             m.add(n_g == _sum(x, np.asarray(edges)))
             sums.append((s_g, top_s))
-            counts.append((n_g, len(edges)))
+            counts.append((n_g, top_n))
         out = []
         for a in range(len(sums)):
             for b in range(a + 1, len(sums)):
@@ -242,8 +247,10 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
                    ["the required pairs and capacities leave no way to meet the global rules"])
         raise InfeasibleError("no assignment meets every constraint", reasons)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise SolverError(f"CP-SAT found no assignment within {problem.time_limit_s} s "
-                          f"(status {solver.status_name(status)})")
+        raise SolverError(
+            f"CP-SAT found no assignment meeting the programme-wide rules within "
+            f"{problem.time_limit_s:g} s (status {solver.status_name(status)}); raise "
+            "Program.time_limit_s (CLI: --time-limit) or loosen the rules")
     count_proven = status == cp_model.OPTIMAL
     best_count = round(solver.objective_value)
     first = [int(solver.value(v)) for v in x]
