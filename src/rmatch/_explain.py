@@ -45,16 +45,26 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
     return _no_partner_reason(viol, other), 0
 
 
+def _why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:
+    """How to say that a pair was left out, for this solver and status."""
+    if solver == "greedy":
+        return "taken first by a higher-scoring pair (greedy baseline)"
+    if status != "optimal":
+        return "taken in the best assignment found within the time limit"
+    from rmatch.constraints import GLOBAL_CONSTRAINTS
+
+    rules = any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints)
+    return ("taken: pairing them would lower the number of pairs or the total score"
+            + (", or break a programme-wide rule" if rules else ""))
+
+
 def unmatched_reasons(
-    sm: ScoreMatrix, matched_j: np.ndarray, matched_s: np.ndarray, *, exact: bool
+    sm: ScoreMatrix, matched_j: np.ndarray, matched_s: np.ndarray, *, solver: str,
+    status: str,
 ) -> dict[str, str]:
     """Say, for every unmatched participant, why nobody was paired with them."""
     out: dict[str, str] = {}
-    taken = (
-        "every feasible {o} is taken: pairing them would lower the number of pairs "
-        "or the total score" if exact else
-        "every feasible {o} was taken first by a higher-scoring pair (greedy baseline)"
-    )
+    taken = "every feasible {o} is " + _why_not_chosen(sm, solver, status)
     sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray, str], ...] = (
         ("juniors", sm.junior_ids, matched_j, "senior"),
         ("seniors", sm.senior_ids, matched_s, "junior"))
@@ -124,10 +134,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int) -> Explanation:
             reason = f"lower total ({sc:.3f} vs {worst:.3f} with the current partner)"
         elif other_counts[oid] >= other_cap[o]:
             theirs = ", ".join(repr(x) for x in result.partners_of(oid))
-            reason = (f"{oid!r} is at capacity with {theirs}; moving them here would lower "
-                      "the number of pairs or the programme's total score")
-            if result.status != "optimal":
-                reason = f"{oid!r} was taken first by {theirs} (greedy baseline)"
+            reason = (f"{oid!r} is at capacity with {theirs}, "
+                      + _why_not_chosen(sm, result.solver, result.status))
         elif my_cap == 0:
             reason = f"{pid!r} has capacity 0"
         else:

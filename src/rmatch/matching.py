@@ -139,7 +139,7 @@ def solve(
     matched_s = np.zeros(len(sm.senior_ids), dtype=np.bool_)
     matched_j[rows] = True
     matched_s[cols] = True
-    reasons = unmatched_reasons(sm, matched_j, matched_s, exact=sol.status == "optimal")
+    reasons = unmatched_reasons(sm, matched_j, matched_s, solver=used, status=sol.status)
     result = MatchResult(
         pairs=pairs,
         unmatched_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~matched_j)],
