@@ -220,3 +220,24 @@ def test_check_recomputes_global_rules() -> None:
     tampered._scores = res.scores
     with pytest.raises(rm.RmatchError, match=r"MinShare\(.*\) does not hold: 1 of 2 pairs"):
         tampered.check()
+
+
+@settings(max_examples=60)
+@given(sides(4, 4, max_capacity=2), st.lists(rules.filter(lambda c: not isinstance(
+    c, rm.MatchAll)), min_size=1, max_size=2))
+def test_repair_drops_pairs_until_every_rule_holds(people: People,
+                                                   cons: list[rm.Constraint]) -> None:
+    from rmatch.matching import _rules
+    from rmatch.solvers import Problem, cpsat, flow
+
+    juniors, seniors = people
+    sm = rm.score(juniors, seniors, rm.Program(constraints=cons))
+    problem = Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+                      rules=_rules(sm))
+    start = flow.solve_flow(problem)
+    repaired = cpsat._repair(problem, start.rows, start.cols)
+    assert repaired is not None  # dropping pairs can always meet quotas and balance
+    rows, cols = repaired
+    assert cpsat.rules_hold(problem, rows, cols)
+    kept = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert kept <= set(zip(start.rows.tolist(), start.cols.tolist(), strict=True))

@@ -44,6 +44,7 @@ from rmatch.solvers._common import (
     objective,
 )
 from rmatch.solvers.flow import SCALE, solve_flow
+from rmatch.solvers.greedy import score_bound as any_matching_bound
 
 ProgressFn = Callable[[Progress], None]
 
@@ -59,8 +60,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                           time.perf_counter() - self._start))
 
 
-def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
-    """Tell whether pairs meet every global rule, in the model's exact integer arithmetic."""
+def first_violation(problem: Problem, rows: np.ndarray,
+                    cols: np.ndarray) -> ShareRule | BalanceRule | CoverRule | None:
+    """Return the first global rule the pairs break (model's exact integer arithmetic)."""
     weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
     for rule in problem.rules:
         if isinstance(rule, ShareRule):
@@ -68,12 +70,12 @@ def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
             lhs = frac.denominator * int(rule.qualifies[rows, cols].sum()) \
                 - frac.numerator * len(rows)
             if (lhs > 0) if rule.at_most else (lhs < 0):
-                return False
+                return rule
         elif isinstance(rule, CoverRule):
             size = problem.feasible.shape[0 if rule.side == "juniors" else 1]
             people = rows if rule.side == "juniors" else cols
             if (np.bincount(people, minlength=size) == 0).any():
-                return False
+                return rule
         else:
             gap = int(np.floor(rule.max_gap * SCALE))
             group = rule.group_of_senior[cols]
@@ -82,8 +84,52 @@ def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
             for a, (sa, na) in enumerate(stats):
                 for sb, nb in stats[a + 1:]:
                     if abs(sa * nb - sb * na) > gap * na * nb:
-                        return False
-    return True
+                        return rule
+    return None
+
+
+def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Tell whether pairs meet every global rule, in the model's exact integer arithmetic."""
+    return first_violation(problem, rows, cols) is None
+
+
+def _repair(problem: Problem, rows: np.ndarray,
+            cols: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Drop pairs from an assignment until the global rules hold (None if it cannot).
+
+    Dropping never breaks capacities, and a quota or a balance can always be
+    met by dropping the right pairs (the fixed ones excepted), so this gives
+    CP-SAT a feasible start: without one, large programmes can time out with
+    no assignment at all.
+    """
+    keep = np.ones(len(rows), dtype=bool)
+    fixed = np.isin(rows * problem.feasible.shape[1] + cols,
+                    problem.fixed_rows * problem.feasible.shape[1] + problem.fixed_cols)
+    scores = problem.total[rows, cols].astype(np.float64)
+    for _ in range(len(rows) + 1):
+        rule = first_violation(problem, rows[keep], cols[keep])
+        if rule is None:
+            return rows[keep], cols[keep]
+        movable = keep & ~fixed
+        if isinstance(rule, ShareRule):
+            q = rule.qualifies[rows, cols]
+            pick = movable & (q if rule.at_most else ~q)
+            order = np.flatnonzero(pick)[np.argsort(scores[pick], kind="stable")]
+        elif isinstance(rule, BalanceRule):
+            group = rule.group_of_senior[cols]
+            kept_groups = np.unique(group[keep])
+            means = np.array([scores[keep & (group == g)].mean() for g in kept_groups])
+            top = movable & (group == kept_groups[np.argmax(means)])
+            low = movable & (group == kept_groups[np.argmin(means)])
+            # Lower the best-served group's mean, or else raise the worst-served one's.
+            order = np.concatenate([np.flatnonzero(top)[np.argsort(-scores[top], kind="stable")],
+                                    np.flatnonzero(low)[np.argsort(scores[low], kind="stable")]])
+        else:
+            return None  # MatchAll is not met by dropping pairs
+        if len(order) == 0:
+            return None
+        keep[order[0]] = False
+    return None
 
 
 def _relaxed_hint(problem: Problem) -> np.ndarray:
@@ -232,7 +278,13 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             len(built.rows) * 2.0**-31
         return Solution(r_rows.astype(np.int64), r_cols.astype(np.int64), "optimal",
                         exact_bound)
-    hint = relaxed[built.rows, built.cols]
+    repaired = _repair(problem, r_rows, r_cols)
+    if repaired is not None:
+        start_pairs = np.zeros(problem.feasible.shape, dtype=bool)
+        start_pairs[repaired] = True
+        hint = start_pairs[built.rows, built.cols]
+    else:
+        hint = relaxed[built.rows, built.cols]
     for var, value in zip(x, hint.tolist(), strict=True):
         model.add_hint(var, value)
 
@@ -246,6 +298,11 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         reasons = ([f"these rules cannot hold together: {', '.join(labels)}"] if labels else
                    ["the required pairs and capacities leave no way to meet the global rules"])
         raise InfeasibleError("no assignment meets every constraint", reasons)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and repaired is not None:
+        # Out of time before CP-SAT settled on any assignment: keep the repaired one.
+        rows, cols = repaired[0].astype(np.int64), repaired[1].astype(np.int64)
+        return Solution(rows, cols, "feasible",
+                        max(objective(problem, rows, cols), any_matching_bound(problem)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SolverError(
             f"CP-SAT found no assignment meeting the programme-wide rules within "
@@ -274,8 +331,6 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     optimal = count_proven and status == cp_model.OPTIMAL
     if not count_proven:
         # A bound on the score of any matching (more pairs may score higher).
-        from rmatch.solvers.greedy import score_bound as any_matching_bound
-
         score_bound = any_matching_bound(problem)
     value = objective(problem, rows, cols)
     if optimal and built.exact:
