@@ -5,6 +5,15 @@
 - ``cpsat``: OR-Tools CP-SAT (exact; the only one for global rules such as MinShare).
 - ``greedy``: best pair first (a baseline, not optimal).
 - ``auto``: the fastest exact solver for the problem, see :func:`choose_solver`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from rmatch import solvers
+>>> problem = solvers.Problem(np.array([[0.9, 0.1], [0.8, 0.7]], np.float32),
+...                           np.ones((2, 2), bool), np.ones(2, np.int64), np.ones(2, np.int64))
+>>> solvers.run("flow", problem)[1].cols.tolist()
+[0, 1]
 """
 
 from __future__ import annotations
