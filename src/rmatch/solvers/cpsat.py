@@ -132,8 +132,11 @@ def _repair(problem: Problem, rows: np.ndarray,
     return None
 
 
-def _relaxed_hint(problem: Problem) -> np.ndarray:
-    """Solve without the global rules (required pairs kept); return 0/1 per pair."""
+def _relaxed_hint(problem: Problem) -> tuple[np.ndarray, float | None]:
+    """Solve without the global rules (required pairs kept).
+
+    Returns 0/1 per pair and the flow solver's rounding allowance (None: exact).
+    """
     cap_j = problem.cap_j.copy()
     cap_s = problem.cap_s.copy()
     np.subtract.at(cap_j, problem.fixed_rows, 1)
@@ -145,7 +148,8 @@ def _relaxed_hint(problem: Problem) -> np.ndarray:
     chosen = np.zeros(problem.feasible.shape, dtype=np.bool_)
     chosen[sol.rows, sol.cols] = True
     chosen[problem.fixed_rows, problem.fixed_cols] = True
-    return chosen
+    slack = None if sol.bound is None else sol.bound - objective(problem, sol.rows, sol.cols)
+    return chosen, slack
 
 
 class _Model:
@@ -264,20 +268,20 @@ def _conflict(problem: Problem) -> list[str]:
 def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solution:
     """Solve exactly (most pairs, then most score) under the problem's global rules."""
     start = time.perf_counter()
+    relaxed, slack = _relaxed_hint(problem)
+    r_rows, r_cols = np.nonzero(relaxed)
+    if rules_hold(problem, r_rows, r_cols):
+        # The optimum without the global rules meets them: no assignment under
+        # the rules can do better, so it is the optimum. Checked before the
+        # model is built, which takes seconds for a million candidate pairs.
+        rows, cols = r_rows.astype(np.int64), r_cols.astype(np.int64)
+        return Solution(rows, cols, "optimal",
+                        None if slack is None else objective(problem, rows, cols) + slack)
     built = _Model(problem)
     model, x = built.model, built.x
     if not x:
         empty = np.zeros(0, dtype=np.int64)
         return Solution(empty, empty, "optimal")
-    relaxed = _relaxed_hint(problem)
-    r_rows, r_cols = np.nonzero(relaxed)
-    if rules_hold(problem, r_rows, r_cols):
-        # The optimum without the global rules meets them: no assignment under
-        # the rules can do better, so it is the optimum (no search needed).
-        exact_bound = None if built.exact else objective(problem, r_rows, r_cols) + \
-            len(built.rows) * 2.0**-31
-        return Solution(r_rows.astype(np.int64), r_cols.astype(np.int64), "optimal",
-                        exact_bound)
     repaired = _repair(problem, r_rows, r_cols)
     if repaired is not None:
         start_pairs = np.zeros(problem.feasible.shape, dtype=bool)
