@@ -132,8 +132,9 @@ def _repair(problem: Problem, rows: np.ndarray,
     return None
 
 
-def _relaxed_hint(problem: Problem) -> tuple[np.ndarray, float | None]:
-    """Solve without the global rules (required pairs kept).
+def _relaxed_hint(problem: Problem,
+                  weights: np.ndarray | None = None) -> tuple[np.ndarray, float | None]:
+    """Solve without the global rules (required pairs kept), on ``weights`` if given.
 
     Returns 0/1 per pair and the flow solver's rounding allowance (None: exact).
     """
@@ -143,13 +144,50 @@ def _relaxed_hint(problem: Problem) -> tuple[np.ndarray, float | None]:
     np.subtract.at(cap_s, problem.fixed_cols, 1)
     feasible = problem.feasible.copy()
     feasible[problem.fixed_rows, problem.fixed_cols] = False
-    sol = solve_flow(Problem(problem.total, feasible, np.maximum(cap_j, 0),
-                             np.maximum(cap_s, 0)))
+    total = problem.total if weights is None else weights
+    sol = solve_flow(Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0)))
     chosen = np.zeros(problem.feasible.shape, dtype=np.bool_)
     chosen[sol.rows, sol.cols] = True
     chosen[problem.fixed_rows, problem.fixed_cols] = True
     slack = None if sol.bound is None else sol.bound - objective(problem, sol.rows, sol.cols)
     return chosen, slack
+
+
+def _score_key(problem: Problem, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, float]:
+    return len(pairs[0]), objective(problem, *pairs)
+
+
+def _quota_start(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
+    """Find a start that meets the MinShare rules by pricing them into the scores.
+
+    Lagrangian-style: each pair gains ``lam`` for every share rule it helps
+    (qualifying for "at least", not qualifying for "at most"); the smallest
+    ``lam`` (bisection) whose optimum meets the share rules keeps as many
+    pairs as possible at the least cost in score. Balance rules are then met
+    by :func:`_repair`. None when no rule is a share rule.
+    """
+    shares = [r for r in problem.rules if isinstance(r, ShareRule)]
+    if not shares:
+        return None
+    helps = sum((~r.qualifies if r.at_most else r.qualifies).astype(np.float32)
+                for r in shares)
+    share_only = Problem(problem.total, problem.feasible, problem.cap_j, problem.cap_s,
+                         fixed_rows=problem.fixed_rows, fixed_cols=problem.fixed_cols,
+                         rules=tuple(shares))
+    best = None
+    lo, hi = 0.0, 2.0
+    for _ in range(10):
+        lam = (lo + hi) / 2
+        chosen, _ = _relaxed_hint(problem, (problem.total + np.float32(lam) * helps)
+                                  .astype(np.float32))
+        rows, cols = np.nonzero(chosen)
+        if rules_hold(share_only, rows, cols):
+            best, hi = (rows, cols), lam
+        else:
+            lo = lam
+    if best is None:
+        return None
+    return _repair(problem, *best)
 
 
 class _Model:
@@ -283,6 +321,10 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         empty = np.zeros(0, dtype=np.int64)
         return Solution(empty, empty, "optimal")
     repaired = _repair(problem, r_rows, r_cols)
+    priced = _quota_start(problem)
+    if priced is not None and (repaired is None or
+                               _score_key(problem, priced) > _score_key(problem, repaired)):
+        repaired = priced
     if repaired is not None:
         start_pairs = np.zeros(problem.feasible.shape, dtype=bool)
         start_pairs[repaired] = True
@@ -293,11 +335,25 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         model.add_hint(var, value)
 
     count = cp_model.LinearExpr.sum(x)
-    model.maximize(count)
-    # The time limit covers the whole solve, model building included.
-    solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
-    cb = _Reporter(1, 1.0, start, progress) if progress else None
-    status = solver.solve(model, cb)
+    # The rules only remove assignments: the optimum without them bounds both
+    # the number of pairs and, at that number, the score.
+    relaxed_count = len(r_rows)
+    relaxed_score = objective(problem, r_rows, r_cols) + (slack or 0.0)
+    model.add(count <= relaxed_count)
+    if repaired is not None and len(repaired[0]) == relaxed_count:
+        # The start already has as many pairs as possible: phase 1 is proven.
+        status = cp_model.OPTIMAL
+        best_count = relaxed_count
+        first = hint.astype(int).tolist()
+    else:
+        model.maximize(count)
+        # The time limit covers the whole solve, model building included.
+        solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
+        cb = _Reporter(1, 1.0, start, progress) if progress else None
+        status = solver.solve(model, cb)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best_count = round(solver.objective_value)
+            first = [int(solver.value(v)) for v in x]
     if status == cp_model.INFEASIBLE:
         labels = _conflict(problem)
         reasons = ([f"these rules cannot hold together: {', '.join(labels)}"] if labels else
@@ -313,9 +369,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             f"CP-SAT found no assignment meeting the programme-wide rules within "
             f"{problem.time_limit_s:g} s (status {solver.status_name(status)}); raise "
             "Program.time_limit_s (CLI: --time-limit) or loosen the rules")
-    count_proven = status == cp_model.OPTIMAL
-    best_count = round(solver.objective_value)
-    first = [int(solver.value(v)) for v in x]
+    count_proven = status == cp_model.OPTIMAL or best_count == relaxed_count
 
     model.clear_hints()  # type: ignore[no-untyped-call]
     for var, value in zip(x, first, strict=True):
@@ -329,9 +383,11 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array([bool(solver.value(v)) for v in x])
         score_bound = solver.best_objective_bound / SCALE
+        if best_count == relaxed_count:
+            score_bound = min(score_bound, relaxed_score)
     else:  # out of time in phase 2: keep phase 1's assignment
         chosen = np.array(first, dtype=bool)
-        score_bound = float("inf")
+        score_bound = relaxed_score if best_count == relaxed_count else float("inf")
     rows, cols = built.rows[chosen].astype(np.int64), built.cols[chosen].astype(np.int64)
     optimal = count_proven and status == cp_model.OPTIMAL
     if not count_proven:
@@ -340,6 +396,6 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     value = objective(problem, rows, cols)
     if optimal and built.exact:
         return Solution(rows, cols, "optimal")
-    slack = 0.0 if built.exact else len(built.rows) * 2.0**-31
+    rounding = 0.0 if built.exact else len(built.rows) * 2.0**-31
     return Solution(rows, cols, "optimal" if optimal else "feasible",
-                    max(value, min(score_bound, 1e18)) + slack)
+                    max(value, min(score_bound, 1e18)) + rounding)
