@@ -49,8 +49,7 @@ def main() -> None:
     for n in args.sizes:
         rows.append(measure(n, args.time_limit))
         print(rows[-1], flush=True)
-    cols = sorted({k for r in rows for k in r}, key=lambda k: list(rows[0]).index(k)
-                  if k in rows[0] else 99)
+    cols = list(dict.fromkeys(k for r in rows for k in r))  # first-seen order
     for r in rows:
         for c in cols:
             r.setdefault(c, "")
