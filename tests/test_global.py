@@ -61,7 +61,7 @@ rules = st.one_of(
 )
 
 
-@settings(max_examples=120)
+@settings(max_examples=80)
 @given(sides(3, 4, max_capacity=2), rules, st.booleans())
 def test_cpsat_is_optimal_under_each_global_rule(people: People, con: rm.Constraint,
                                                  pairwise: bool) -> None:
@@ -222,7 +222,7 @@ def test_check_recomputes_global_rules() -> None:
         tampered.check()
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(sides(4, 4, max_capacity=2), st.lists(rules.filter(lambda c: not isinstance(
     c, rm.MatchAll)), min_size=1, max_size=2))
 def test_repair_drops_pairs_until_every_rule_holds(people: People,
