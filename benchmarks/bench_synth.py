@@ -7,8 +7,8 @@ Writes ``benchmarks/results/synth.json`` and ``synth.md``.
 from __future__ import annotations
 
 import argparse
-from functools import partial
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
