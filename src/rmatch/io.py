@@ -181,7 +181,7 @@ def _csv_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any], lis
         yield n, record, errors
 
 
-def _excel_rows(path: Path) -> str:
+def _excel_as_csv(path: Path) -> str:
     try:
         import openpyxl
     except ImportError:
@@ -227,7 +227,7 @@ def read_participants(path: str | Path, *, format: str | None = None) -> list[Pa
     fmt = _format_of(path, format)
     source = str(path)
     if fmt == "excel":
-        return _validate_rows(_csv_rows(_excel_rows(path), source), source)
+        return _validate_rows(_csv_rows(_excel_as_csv(path), source), source)
     try:
         text = path.read_text(encoding="utf-8-sig")  # Excel's CSV export starts with a BOM
     except FileNotFoundError:

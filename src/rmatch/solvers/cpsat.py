@@ -60,13 +60,18 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                           time.perf_counter() - self._start))
 
 
+def _share_fraction(rule: ShareRule) -> Fraction:
+    """Return the share as an exact fraction (the model and the checks must agree)."""
+    return Fraction(rule.share).limit_denominator(10**6)
+
+
 def first_violation(problem: Problem, rows: np.ndarray,
                     cols: np.ndarray) -> ShareRule | BalanceRule | CoverRule | None:
     """Return the first global rule the pairs break (model's exact integer arithmetic)."""
     weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
     for rule in problem.rules:
         if isinstance(rule, ShareRule):
-            frac = Fraction(rule.share).limit_denominator(10**6)
+            frac = _share_fraction(rule)
             lhs = frac.denominator * int(rule.qualifies[rows, cols].sum()) \
                 - frac.numerator * len(rows)
             if (lhs > 0) if rule.at_most else (lhs < 0):
@@ -225,7 +230,7 @@ class _Model:
     def _rule(self, rule: ShareRule | BalanceRule | CoverRule) -> list[Any]:
         m, x = self.model, self.x
         if isinstance(rule, ShareRule):
-            frac = Fraction(rule.share).limit_denominator(10**6)
+            frac = _share_fraction(rule)
             q = rule.qualifies[self.rows, self.cols]
             coef = (frac.denominator * q.astype(np.int64) - frac.numerator).tolist()
             expr = cp_model.LinearExpr.weighted_sum(x, coef)
