@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import rmatch as rm
+
+from .oracle import brute_force, brute_force_rules
+from .strategies import sides
 
 
 def _people() -> tuple[list[rm.Participant], list[rm.Participant]]:
@@ -104,3 +109,58 @@ def test_check_catches_a_tampered_result() -> None:
     bad._scores = res.scores
     with pytest.raises(rm.RmatchError, match="pair \\('j1', 's2'\\) breaks SharedLanguage"):
         bad.check()
+
+
+@settings(max_examples=40)
+@given(sides(max_j=3, max_s=4, max_capacity=2, min_size=1))
+def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
+                                                       list[rm.Participant]]) -> None:
+    juniors, seniors = people
+    program = rm.Program(constraints=[rm.SharedLanguage()])
+    res = rm.match(juniors, seniors, program)
+    sm = res.scores
+    if sm.feasible.sum() > 12:
+        return
+    best = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
+    for pid in sm.junior_ids:
+        for alt in res.explain(pid, alternatives=4).alternatives:
+            k = sm.seniors.index(alt.partner_id)
+            i = sm.juniors.index(pid)
+            if alt.cost is None:
+                # Only pairs nobody could form are left without a cost.
+                assert not (sm.feasible[i, k] and sm.juniors.capacity[i]
+                            and sm.seniors.capacity[k])
+                continue
+            rows, cols = np.nonzero(sm.feasible)
+            at = int(np.flatnonzero((rows == i) & (cols == k))[0])
+            forced = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
+                                       sm.seniors.capacity,
+                                       lambda masks, r, c, at=at: masks[:, at] == 1)
+            assert forced is not None
+            assert alt.cost_exact
+            assert alt.pairs_lost == best[0] - forced[0]
+            assert alt.cost == pytest.approx(best[1] - forced[1], abs=1e-5)
+            assert "forcing it" in alt.reason
+
+
+def test_explain_with_forbid_and_require_in_the_programme() -> None:
+    # Constraints naming ids outside the block an explanation looks at are not errors.
+    program = rm.Program(constraints=[rm.SharedLanguage(), rm.Forbid(pairs=[("j2", "s3")]),
+                                      rm.Require(pairs=[("j2", "s1")])])
+    res = rm.match(*_people(), program)
+    assert res.partners_of("j2") == ["s1"]
+    by_id = {a.partner_id: a for a in res.explain("j1", alternatives=3).alternatives}
+    assert by_id["s1"].reason.startswith("'s1' is at capacity with 'j2'")
+    assert "forcing it is impossible" in by_id["s1"].reason  # Require holds s1 for j2
+    assert by_id["s1"].cost is None
+    assert res.explain("s3").alternatives[0].ruled_out_by == ["Forbid"]
+
+
+def test_force_answers_what_if() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    forced = res.force([("j2", "s3")])
+    assert ("j2", "s3") in {(p.junior_id, p.senior_id) for p in forced.pairs}
+    assert forced.objective <= res.objective + 1e-9
+    forced.check()
+    with pytest.raises(rm.InfeasibleError, match="SharedLanguage"):
+        res.force([("j1", "s2")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
@@ -89,7 +89,38 @@ def _differences(sm: ScoreMatrix, i: int, k: int) -> list[str]:
     return out
 
 
-def explain(result: MatchResult, pid: str, n_alternatives: int) -> Explanation:
+class _Forced(NamedTuple):
+    tail: str
+    cost: float | None = None
+    pairs_lost: int | None = None
+    exact: bool = False
+
+
+def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
+    """Re-solve with ``pair`` required and say what that costs the programme."""
+    from rmatch.errors import InfeasibleError
+
+    try:
+        forced = result.force([pair])
+    except InfeasibleError as err:
+        return _Forced(f"forcing it is impossible: {err.reasons[0] if err.reasons else err}")
+    lost = len(result.pairs) - len(forced.pairs)
+    cost = result.objective - forced.objective
+    exact = (result.status == "optimal" and forced.status == "optimal"
+             and result.solver != "greedy")
+    if lost == 0 and abs(cost) <= 1e-9:
+        return _Forced("forcing it costs nothing: an equally good optimum includes it",
+                       0.0, 0, exact)
+    tail = f"forcing it would lower the total score by {cost:.3f}"
+    if lost > 0:
+        tail += f" and lose {lost} pair{'s' if lost > 1 else ''}"
+    if not exact:
+        tail += " (against the best found, not a proven optimum)"
+    return _Forced(tail, cost, lost, exact)
+
+
+def explain(result: MatchResult, pid: str, n_alternatives: int, *,
+            costs: bool = True) -> Explanation:
     """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
     from rmatch.result import Alternative, Explanation
 
@@ -140,8 +171,14 @@ def explain(result: MatchResult, pid: str, n_alternatives: int) -> Explanation:
             reason = f"{pid!r} has capacity 0"
         else:
             reason = "not chosen: required pairs or the programme's optimum leave no room"
+        forced = _Forced("")
+        if costs and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
+            forced = _forcing(result, (pid, oid) if side == "junior" else (oid, pid))
+            reason += "; " + forced.tail
         alts.append(Alternative(partner_id=oid, score=sc, components=comps,
-                                feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason))
+                                feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason,
+                                cost=forced.cost, pairs_lost=forced.pairs_lost,
+                                cost_exact=forced.exact))
     differences = {}
     for p in partners:
         other = p.senior_id if side == "junior" else p.junior_id

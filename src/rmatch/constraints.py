@@ -71,6 +71,9 @@ class PairContext:
     total: npt.NDArray[np.float32]
     org: OrgChart | None = None
     reference_date: date | None = None
+    block: bool = False
+    """True for a block of the programme's rows and columns (explanations): ids
+    named by a constraint may then lie outside it without being an error."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -341,6 +344,8 @@ def _pair_indices(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
     spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+    if ctx.block:
+        pairs = [(j, s) for j, s in pairs if j in jpos and s in spos]
     problems = []
     for n, (jid, sid) in enumerate(pairs, start=1):
         if jid not in jpos:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,6 +54,12 @@ class Alternative(BaseModel):
     feasible: bool
     ruled_out_by: list[str] = Field(default_factory=list)
     reason: str
+    cost: float | None = None
+    """Drop in total score if this pair were forced (re-solved with it required)."""
+    pairs_lost: int | None = None
+    """Pairs the programme would lose if this pair were forced."""
+    cost_exact: bool = False
+    """Whether ``cost`` compares two proven optima (otherwise it is the best found)."""
 
 
 class Explanation(BaseModel):
@@ -229,12 +236,16 @@ class MatchResult(BaseModel):
         return [p.senior_id if p.junior_id == participant_id else p.junior_id
                 for p in self.pairs if participant_id in (p.junior_id, p.senior_id)]
 
-    def explain(self, participant_id: str, *, alternatives: int = 3) -> Explanation:
+    def explain(self, participant_id: str, *, alternatives: int = 3,
+                costs: bool = True) -> Explanation:
         """Explain a participant's pairing: partner, components, best alternatives.
 
         Each alternative says why it was not chosen: ruled out by which
-        constraint, a lower total, or the partner being taken by pairs that
-        keep the programme optimal.
+        constraint, or what forcing it would cost the programme. The cost is
+        exact: the programme is solved again with that pair required (see
+        :meth:`force`) and ``cost`` is the drop in total score, ``pairs_lost``
+        the drop in pairs. Pass ``costs=False`` to skip those re-solves on
+        very large programmes.
 
         Examples
         --------
@@ -248,7 +259,38 @@ class MatchResult(BaseModel):
         """
         from rmatch._explain import explain
 
-        return explain(self, participant_id, alternatives)
+        return explain(self, participant_id, alternatives, costs=costs)
+
+    def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
+              ) -> MatchResult:
+        """Solve the programme again with these (junior id, senior id) pairs required.
+
+        Answers "what if?": compare ``objective`` and ``len(pairs)`` with this
+        result to see what forcing the pairs costs. Raises
+        :class:`~rmatch.errors.InfeasibleError` when the pairs cannot all hold.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j", birth_year=2000)],
+        ...                [rm.Participant(id="s1", birth_year=1970),
+        ...                 rm.Participant(id="s2", birth_year=1990)])
+        >>> forced = res.force([("j", "s2")])
+        >>> forced.partners_of("j"), round(res.objective - forced.objective, 3)
+        (['s2'], 0.15)
+        """
+        from dataclasses import replace
+
+        from rmatch.constraints import Require
+        from rmatch.matching import solve
+
+        sm = self.scores
+        program = sm.program.model_copy(update={
+            "constraints": [*sm.program.constraints, Require(pairs=list(pairs))]})
+        if solver is None:
+            # A greedy result has no optimum to compare with: force against the exact one.
+            solver = "auto" if self.solver == "greedy" else sm.program.solver
+        return solve(replace(sm, program=program), solver=solver)
 
     def check(self) -> None:
         """Recompute capacities and constraints from the raw data; raise if any fail.

@@ -107,7 +107,8 @@ class ScoreMatrix:
             total = total[np.asarray(rows, dtype=np.int64)]
         if cols is not None:
             total = total[:, np.asarray(cols, dtype=np.int64)]
-        return PairContext(js, ss, total, self.org, self.program.reference_date)
+        return PairContext(js, ss, total, self.org, self.program.reference_date,
+                           block=rows is not None or cols is not None)
 
     def ruled_out_by(self, junior_id: str, senior_id: str) -> list[str]:
         """Return the labels of the constraints that forbid a pair (empty if allowed).
