@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 
@@ -133,9 +134,13 @@ def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
                 continue
             rows, cols = np.nonzero(sm.feasible)
             at = int(np.flatnonzero((rows == i) & (cols == k))[0])
+
+            def with_pair(masks: npt.NDArray[np.int64], r: object, c: object,
+                          at: int = at) -> npt.NDArray[np.bool_]:
+                return np.asarray(masks[:, at] == 1)
+
             forced = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
-                                       sm.seniors.capacity,
-                                       lambda masks, r, c, at=at: masks[:, at] == 1)
+                                       sm.seniors.capacity, with_pair)
             assert forced is not None
             assert alt.cost_exact
             assert alt.pairs_lost == best[0] - forced[0]
