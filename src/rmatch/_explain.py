@@ -228,7 +228,8 @@ def check(result: MatchResult) -> None:
         if isinstance(con, Require):
             problems += [f"required pair {tuple(pr)} is missing"
                          for pr in con.pairs if tuple(pr) not in seen]
-    problems += _rule_problems(sm, result)
+    problems += [f"{label} does not hold: {text}"
+                 for label, ok, text in rule_status(sm, result) if not ok]
     if abs(sum(p.score for p in result.pairs) - result.objective) > 1e-6:
         problems.append("objective is not the sum of pair scores")
     if result.bound < result.objective - 1e-9:
@@ -237,31 +238,35 @@ def check(result: MatchResult) -> None:
         raise RmatchError(f"result check failed: {'; '.join(problems[:5])}")
 
 
-def _rule_problems(sm: ScoreMatrix, result: MatchResult) -> list[str]:
-    """Check the programme-wide rules on the pairs, from the raw data."""
+def rule_status(sm: ScoreMatrix, result: MatchResult) -> list[tuple[str, bool, str]]:
+    """Check the programme-wide rules on the pairs, from the raw data.
+
+    Returns (rule label, whether it holds, what was measured) for every rule.
+    """
     from rmatch.matching import _rules
+    from rmatch.report import pair_indices
     from rmatch.solvers import BalanceRule, CoverRule, ShareRule
 
-    rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
-    cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
+    rows, cols = pair_indices(result)
     scores = sm.total[rows, cols].astype(np.float64)
-    out = []
+    out: list[tuple[str, bool, str]] = []
     for rule in _rules(sm):
         if isinstance(rule, ShareRule):
             hits, need = int(rule.qualifies[rows, cols].sum()), rule.share * len(rows)
-            if (hits > need + 1e-9) if rule.at_most else (hits < need - 1e-9):
-                out.append(f"{rule.label} does not hold: {hits} of {len(rows)} pairs")
+            ok = (hits <= need + 1e-9) if rule.at_most else (hits >= need - 1e-9)
+            out.append((rule.label, ok, f"{hits} of {len(rows)} pairs qualify"))
         elif isinstance(rule, BalanceRule):
             groups = rule.group_of_senior[cols]
             means = [scores[groups == g].mean() for g in np.unique(groups)]
-            if means and max(means) - min(means) > rule.max_gap + 1e-6:
-                out.append(f"{rule.label} does not hold: group means {min(means):.4f} "
-                           f"to {max(means):.4f}")
+            spread = max(means) - min(means) if means else 0.0
+            out.append((rule.label, spread <= rule.max_gap + 1e-6,
+                        f"group means {min(means, default=0):.4f} to "
+                        f"{max(means, default=0):.4f}"))
         elif isinstance(rule, CoverRule):
             size = sm.shape[0] if rule.side == "juniors" else sm.shape[1]
             covered = np.bincount(rows if rule.side == "juniors" else cols, minlength=size)
-            if (covered == 0).any():
-                out.append(f"{rule.label} does not hold: {int((covered == 0).sum())} unmatched")
+            missing = int((covered == 0).sum())
+            out.append((rule.label, missing == 0, f"{missing} {rule.side} unmatched"))
     return out
 
 

@@ -127,7 +127,8 @@ def solve(
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     scores = sm.total[rows, cols].astype(np.float64)
-    comps = {k: v[rows, cols].astype(np.float64) for k, v in sm.components.items()}
+    # + 0.0 turns the -0.0 that clipping can leave into 0.0 for display.
+    comps = {k: v[rows, cols].astype(np.float64) + 0.0 for k, v in sm.components.items()}
     pairs = [
         Pair(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c], score=float(scores[k]),
              components={name: float(v[k]) for name, v in comps.items()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from rmatch.errors import RmatchError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from rmatch.report import PairBrief, Report
     from rmatch.scoring import ScoreMatrix
 
 __all__ = ["Alternative", "Explanation", "MatchResult", "Pair"]
@@ -303,6 +305,73 @@ class MatchResult(BaseModel):
         from rmatch._explain import check
 
         check(self)
+
+    def brief(self, junior_id: str, senior_id: str, *, names: bool = False) -> PairBrief:
+        """Talking points for one pair's kick-off (see :class:`rmatch.report.PairBrief`).
+
+        Names appear only with ``names=True``; sensitive attributes never do.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j", skills={"genai": 1.0})],
+        ...                [rm.Participant(id="s", goals={"genai": 0.5})])
+        >>> res.brief("j", "s").junior_teaches[0].skill
+        'genai'
+        """
+        from rmatch.report import brief
+
+        return brief(self, junior_id, senior_id, names=names)
+
+    def briefs(self, *, names: bool = False) -> list[PairBrief]:
+        """Return the brief of every pair, in the order of :attr:`pairs`.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> print(res.briefs()[0].to_markdown().splitlines()[0])
+        # Reverse-mentoring pair: j (junior mentor) and s (senior mentee)
+        """
+        from rmatch.report import briefs
+
+        return briefs(self, names=names)
+
+    def report(self, *, groups: Sequence[str] | None = None,
+               min_group_size: int = 5) -> Report:
+        """Report on the programme: coverage, scores, gaps, shares, balance, rules, solve.
+
+        Parameters
+        ----------
+        groups
+            Fields to show match quality by (``department``, ``location`` or
+            attribute keys); by default those two and every non-sensitive
+            attribute key. A sensitive attribute is shown only when named
+            here, and then groups under ``min_group_size`` people are withheld.
+        min_group_size
+            Smallest group of a sensitive attribute whose numbers are shown.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> rep = res.report()
+        >>> rep.pairs, rep.to_markdown().startswith("# Reverse-mentoring programme report")
+        (1, True)
+        """
+        from rmatch.report import report
+
+        return report(self, groups=groups, min_group_size=min_group_size)
+
+    def _repr_html_(self) -> str:
+        # Notebooks: the summary and the first pairs as tables.
+        from rmatch.report import _html_table
+
+        head = ["junior", "senior", "score"]
+        rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}"] for p in self.pairs[:20]]
+        more = f"<p>... {len(self.pairs) - 20} more pairs</p>" if len(self.pairs) > 20 else ""
+        summary = "<br>".join(html.escape(line) for line in self.summary().splitlines())
+        return f"<div><p>{summary}</p>{_html_table(head, rows)}{more}</div>"
 
     def pair_counts(self) -> tuple[Counter[str], Counter[str]]:
         """Return how many pairs each junior and each senior is in.
