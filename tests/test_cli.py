@@ -98,3 +98,37 @@ def test_the_installed_command_fails_cleanly(tmp_path: Path) -> None:
     assert proc.stderr.startswith("rmatch: error: ")
     assert "row 2 (id 'j'), field 'skills.genai'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_report_writes_the_report_and_briefs(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    roster, program = str(EXAMPLES / "roster.csv"), str(EXAMPLES / "program.json")
+    assert main(["report", roster, "--program", program, "-o", str(tmp_path / "r.md"),
+                 "--briefs", str(tmp_path / "briefs"), "-q"]) == 0
+    out = capsys.readouterr().out
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    res = rm.match(*rm.io.split_roles(rm.read_participants(roster))[:2],
+                   rm.load_program(program),
+                   org=rm.OrgChart.from_participants(rm.read_participants(roster)))
+    assert f"| pairs | {len(res.pairs)} |" in text
+    briefs = sorted((tmp_path / "briefs").glob("*.md"))
+    assert [b.name for b in briefs] == sorted(f"{p.junior_id}--{p.senior_id}.md"
+                                              for p in res.pairs)
+    names = [p.name for p in rm.read_participants(roster) if p.name]
+    for path in [tmp_path / "r.md", *briefs]:
+        content = path.read_text(encoding="utf-8")
+        assert "gender" not in content  # sensitive in the programme
+        assert not any(name in content for name in names)  # names only with --names
+    assert f"wrote {len(res.pairs)} pair briefs" in out
+    assert main(["report", roster, "-o", str(tmp_path / "r.html"), "--briefs",
+                 str(tmp_path / "named"), "--brief-format", "html", "--names", "-q"]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert any(name in p.read_text(encoding="utf-8") for p in (tmp_path / "named").iterdir()
+               for name in names)
+
+
+def test_report_refuses_an_unknown_format_before_solving(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(EXAMPLES / "roster.csv"), "-o", str(tmp_path / "r.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"rmatch: error: {tmp_path / 'r.pdf'}: a report must end in .md or .html"

@@ -1,4 +1,4 @@
-"""The ``rmatch`` command: demo, match, validate and synth.
+"""The ``rmatch`` command: demo, match, report, validate and synth.
 
 Every error reaches the user as one line on stderr (``rmatch: error: ...``)
 and a non-zero exit status, never a traceback.
@@ -155,6 +155,26 @@ def _cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rmatch.report import write_briefs
+
+    if Path(args.output).suffix.lower() not in (".md", ".html", ".htm"):
+        raise InputError(f"{args.output}: a report must end in .md or .html")
+    juniors, seniors, program, org = _load(args)
+    result = match(juniors, seniors, program, org=org, solver=args.solver,
+                   progress=None if args.quiet else _progress_bar)
+    if not args.quiet and _progress_bar.shown:
+        print(file=sys.stderr)
+    groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups else None
+    out = result.report(groups=groups).write(args.output, result=result)
+    print(result.summary())
+    print(f"wrote {out}")
+    if args.briefs:
+        paths = write_briefs(result, args.briefs, fmt=args.brief_format, names=args.names)
+        print(f"wrote {len(paths)} pair briefs to {args.briefs}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         juniors, seniors, program, org = _load(args)
@@ -217,14 +237,29 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_cmd_demo)
 
     for name, func, text in (("match", _cmd_match, "match the juniors and seniors of a roster"),
+                             ("report", _cmd_report,
+                              "match a roster and write the programme report and pair briefs"),
                              ("validate", _cmd_validate, "list every problem in a roster")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
         cmd.add_argument("--program", help="programme file (JSON)")
         cmd.add_argument("--org", help="full org chart as a roster file (id, manager_id)")
         cmd.set_defaults(func=func)
-        if name == "match":
+        if name in ("match", "report"):
             cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
+            cmd.add_argument("-q", "--quiet", action="store_true",
+                             help="no progress line on stderr")
+        if name == "report":
+            cmd.add_argument("-o", "--output", required=True,
+                             help="write the report to OUT.md or OUT.html (self-contained)")
+            cmd.add_argument("--groups", metavar="A,B",
+                             help="fields to show match quality by (default: department, "
+                                  "location and every non-sensitive attribute)")
+            cmd.add_argument("--briefs", metavar="DIR", help="write one brief per pair here")
+            cmd.add_argument("--brief-format", choices=("md", "html"), default="md")
+            cmd.add_argument("--names", action="store_true",
+                             help="put names in the briefs (left out by default)")
+        if name == "match":
             cmd.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
             cmd.add_argument("--explain", action="append", metavar="ID",
                              help="explain this participant's pairing (repeatable)")
@@ -232,8 +267,6 @@ def build_parser() -> argparse.ArgumentParser:
                              help="show at most this many pairs")
             cmd.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                              help="stop a CP-SAT solve after this long (programme's default: 60)")
-            cmd.add_argument("-q", "--quiet", action="store_true",
-                             help="no progress line on stderr")
 
     syn = sub.add_parser("synth", help="write a synthetic organisation as a roster")
     syn.add_argument("--employees", type=int, default=1000)

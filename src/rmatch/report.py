@@ -144,12 +144,10 @@ class PairBrief(BaseModel):
 
     def _sections(self) -> list[tuple[str, list[str]]]:
         j, s = self._who("junior"), self._who("senior")
-        teach = [f"{t.skill}: goal priority {t.priority:.2f}, {j}'s proficiency "
-                 f"{t.proficiency:.2f} (strength {t.strength:.2f})" for t in self.junior_teaches]
+        teach = [_topic_line(t) for t in self.junior_teaches]
         if self.uncovered_goals:
             teach.append("goals to find other help for: " + ", ".join(self.uncovered_goals))
-        back = [f"{t.skill}: goal priority {t.priority:.2f}, {s}'s proficiency "
-                f"{t.proficiency:.2f} (strength {t.strength:.2f})" for t in self.senior_teaches]
+        back = [_topic_line(t) for t in self.senior_teaches]
         bridge = []
         if self.age_gap_years is not None:
             gens = ""
@@ -204,6 +202,11 @@ class PairBrief(BaseModel):
             body.append(f"<h2>{html.escape(head)}</h2><ul>"
                         + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
         return _page(title, "\n".join(body))
+
+
+def _topic_line(t: Topic) -> str:
+    return (f"{t.skill}: learner's priority {t.priority:.2f}, teacher's proficiency "
+            f"{t.proficiency:.2f} (strength {t.strength:.2f})")
 
 
 def _md(text: str) -> str:
