@@ -104,7 +104,7 @@ class _Base(BaseModel):
 class NoReportingLine(_Base):
     """No one is paired with a manager in their own reporting line.
 
-    Parameters
+    Attributes
     ----------
     depth
         How many levels up the chain count (``None``: the whole chain). Both
@@ -216,7 +216,7 @@ class SharedLanguage(_Base):
 class MaxTimezoneGap(_Base):
     """Partners' UTC offsets differ by at most ``hours``.
 
-    Parameters
+    Attributes
     ----------
     hours
         Largest allowed difference between the two UTC offsets.
@@ -370,7 +370,10 @@ class _Global(_Base):
 class MinShare(_Global):
     """At least (or at most) ``share`` of the pairs differ (or agree) on an attribute.
 
-    Parameters
+    A pair counts only when both partners give the attribute. With no pairs
+    at all the rule holds. Needs the ``cpsat`` solver (``auto`` picks it).
+
+    Attributes
     ----------
     attribute
         ``department``, ``location`` or an ``attributes`` key.
@@ -380,9 +383,6 @@ class MinShare(_Global):
         Count pairs that *agree* on the attribute instead of pairs that differ.
     at_most
         Make ``share`` an upper limit instead of a lower one.
-
-    A pair counts only when both partners give the attribute. With no pairs
-    at all the rule holds. Needs the ``cpsat`` solver (``auto`` picks it).
 
     Examples
     --------

@@ -195,7 +195,7 @@ class Participant(BaseModel):
 class OrgChart(BaseModel):
     """Every employee's manager, participants or not: the reporting lines.
 
-    Parameters
+    Attributes
     ----------
     managers
         Employee id -> manager id (``None`` for the top of the tree). Every
