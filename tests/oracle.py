@@ -7,8 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+Scores = npt.NDArray[np.float32] | npt.NDArray[np.float64]
 
-def brute_force(total: npt.NDArray[np.float32], feasible: npt.NDArray[np.bool_],
+
+def brute_force(total: Scores, feasible: npt.NDArray[np.bool_],
                 cap_j: npt.ArrayLike, cap_s: npt.ArrayLike) -> tuple[int, float]:
     """Return (most pairs, best total score with that many pairs) over all assignments.
 
@@ -21,7 +23,7 @@ def brute_force(total: npt.NDArray[np.float32], feasible: npt.NDArray[np.bool_],
     return found
 
 
-def brute_force_rules(total: npt.NDArray[np.float32], feasible: npt.NDArray[np.bool_],
+def brute_force_rules(total: Scores, feasible: npt.NDArray[np.bool_],
                       cap_j: npt.ArrayLike, cap_s: npt.ArrayLike,
                       keep: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64],
                                       npt.NDArray[np.int64]], npt.NDArray[np.bool_]],

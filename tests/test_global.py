@@ -11,8 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
+from rmatch.matching import _rules
+from rmatch.solvers import Problem
+from rmatch.solvers._common import objective
+from rmatch.solvers.cpsat import _relaxed, rules_hold
 from rmatch.solvers.flow import SCALE
-from tests.oracle import brute_force_rules
+from rmatch.solvers.lagrange import balance_swaps, improve, price_shares
+from tests.oracle import brute_force, brute_force_rules
 from tests.strategies import sides
 
 People = tuple[list[rm.Participant], list[rm.Participant]]
@@ -241,3 +246,64 @@ def test_repair_drops_pairs_until_every_rule_holds(people: People,
     assert cpsat.rules_hold(problem, rows, cols)
     kept = set(zip(rows.tolist(), cols.tolist(), strict=True))
     assert kept <= set(zip(start.rows.tolist(), start.cols.tolist(), strict=True))
+
+
+def _problem(sm: rm.ScoreMatrix) -> Problem:
+    return Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+                   rules=_rules(sm))
+
+
+@settings(max_examples=60)
+@given(sides(3, 4, max_capacity=2), st.sampled_from([0.25, 0.5, 2 / 3, 0.75, 1.0]),
+       st.booleans(), st.booleans())
+def test_share_pricing_bound_and_start(people: People, share: float, same: bool,
+                                       at_most: bool) -> None:
+    juniors, seniors = people
+    con = rm.MinShare(attribute="department", share=share, same=same, at_most=at_most)
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[con]))
+    if sm.feasible.sum() > 16:
+        return
+    problem = _problem(sm)
+    start, bound, count = price_shares(problem, lambda w: _relaxed(problem, w))
+    relaxed = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
+    assert count == relaxed[0]
+
+    def with_count(masks: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
+                   cols: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        keep: npt.NDArray[np.bool_] = _keep(sm, con)(masks, rows, cols)
+        return np.asarray(keep & (masks.sum(axis=1) == count))
+
+    oracle = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
+                               sm.seniors.capacity, with_count)
+    if oracle is not None and bound is not None:
+        # A Lagrangian bound: never below the best rule-abiding score with that many pairs.
+        assert bound >= oracle[1] - 1e-6
+    if start is not None:
+        rows, cols = start
+        assert rules_hold(problem, rows, cols)
+        assert len(rows) == count  # the pricing keeps every pair
+        assert oracle is not None
+        assert objective(problem, rows, cols) <= oracle[1] + 1e-6
+
+
+@settings(max_examples=60)
+@given(sides(4, 4, max_capacity=2), st.sampled_from([0.0, 0.01, 0.05, 0.2]))
+def test_balance_swaps_and_improve_keep_capacities_and_rules(people: People,
+                                                             gap: float) -> None:
+    juniors, seniors = people
+    con = rm.GroupBalance(attribute="gender", max_gap=gap)
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[rm.SharedLanguage(), con]))
+    problem = _problem(sm)
+    rows, cols, _ = _relaxed(problem)
+    moved = balance_swaps(problem, (rows, cols), deadline=float("inf"))
+    for pairs in (moved, improve(problem, moved, deadline=float("inf"))):
+        r, c = pairs
+        assert len(r) == len(rows)  # exchanges keep every pair
+        assert sm.feasible[r, c].all()
+        assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == len(r)
+        assert (np.bincount(r, minlength=sm.shape[0]) <= sm.juniors.capacity).all()
+        assert (np.bincount(c, minlength=sm.shape[1]) <= sm.seniors.capacity).all()
+    if rules_hold(problem, *moved):
+        better = improve(problem, moved, deadline=float("inf"))
+        assert rules_hold(problem, *better)
+        assert objective(problem, *better) >= objective(problem, *moved) - 1e-9

@@ -20,7 +20,8 @@ class Problem:
     most ``cap_s[k]``.
     """
 
-    total: npt.NDArray[np.float32]
+    # float32 from scoring; float64 when a bound needs exact priced weights.
+    total: npt.NDArray[np.float32] | npt.NDArray[np.float64]
     feasible: npt.NDArray[np.bool_]
     cap_j: IntArray
     cap_s: IntArray

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -43,8 +42,9 @@ from rmatch.solvers._common import (
     Solution,
     objective,
 )
-from rmatch.solvers.flow import SCALE, solve_flow
+from rmatch.solvers.flow import SCALE
 from rmatch.solvers.greedy import score_bound as any_matching_bound
+from rmatch.solvers.lagrange import balance_swaps, improve, price_shares, share_fraction
 
 ProgressFn = Callable[[Progress], None]
 
@@ -60,18 +60,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                           time.perf_counter() - self._start))
 
 
-def _share_fraction(rule: ShareRule) -> Fraction:
-    """Return the share as an exact fraction (the model and the checks must agree)."""
-    return Fraction(rule.share).limit_denominator(10**6)
-
-
 def first_violation(problem: Problem, rows: np.ndarray,
                     cols: np.ndarray) -> ShareRule | BalanceRule | CoverRule | None:
     """Return the first global rule the pairs break (model's exact integer arithmetic)."""
     weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
     for rule in problem.rules:
         if isinstance(rule, ShareRule):
-            frac = _share_fraction(rule)
+            frac = share_fraction(rule)
             lhs = frac.denominator * int(rule.qualifies[rows, cols].sum()) \
                 - frac.numerator * len(rows)
             if (lhs > 0) if rule.at_most else (lhs < 0):
@@ -137,11 +132,11 @@ def _repair(problem: Problem, rows: np.ndarray,
     return None
 
 
-def _relaxed_hint(problem: Problem,
-                  weights: np.ndarray | None = None) -> tuple[np.ndarray, float | None]:
+def _relaxed(problem: Problem,
+             weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Solve without the global rules (required pairs kept), on ``weights`` if given.
 
-    Returns 0/1 per pair and the flow solver's rounding allowance (None: exact).
+    Returns the chosen pairs and the flow solver's rounding allowance (0: exact).
     """
     cap_j = problem.cap_j.copy()
     cap_s = problem.cap_s.copy()
@@ -150,49 +145,50 @@ def _relaxed_hint(problem: Problem,
     feasible = problem.feasible.copy()
     feasible[problem.fixed_rows, problem.fixed_cols] = False
     total = problem.total if weights is None else weights
-    sol = solve_flow(Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0)))
-    chosen = np.zeros(problem.feasible.shape, dtype=np.bool_)
-    chosen[sol.rows, sol.cols] = True
-    chosen[problem.fixed_rows, problem.fixed_cols] = True
-    slack = None if sol.bound is None else sol.bound - objective(problem, sol.rows, sol.cols)
-    return chosen, slack
+    # The fastest exact solver for the residual problem (scipy's assignment
+    # solver on dense 1:1 problems is tens of times faster than flow here).
+    from rmatch.solvers import run
+
+    _, sol = run("auto", Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0)))
+    rows = np.concatenate([problem.fixed_rows, sol.rows]).astype(np.int64)
+    cols = np.concatenate([problem.fixed_cols, sol.cols]).astype(np.int64)
+    order = np.lexsort((cols, rows))
+    slack = 0.0 if sol.bound is None else sol.bound - float(
+        total[sol.rows, sol.cols].astype(np.float64).sum())
+    return rows[order], cols[order], max(slack, 0.0)
 
 
 def _score_key(problem: Problem, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, float]:
     return len(pairs[0]), objective(problem, *pairs)
 
 
-def _quota_start(problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:
-    """Find a start that meets the MinShare rules by pricing them into the scores.
+def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray],
+            deadline: float) -> tuple[tuple[np.ndarray, np.ndarray] | None, float | None]:
+    """Find the best assignment meeting every rule before CP-SAT, and a Lagrangian bound.
 
-    Lagrangian-style: each pair gains ``lam`` for every share rule it helps
-    (qualifying for "at least", not qualifying for "at most"); the smallest
-    ``lam`` (bisection) whose optimum meets the share rules keeps as many
-    pairs as possible at the least cost in score. Balance rules are then met
-    by :func:`_repair`. None when no rule is a share rule.
+    Candidates: the relaxed optimum, and the optimum with the share rules
+    priced in; each moved towards the balance rules by exchanging partners,
+    then repaired by dropping pairs, then improved by exchanges that keep
+    every rule. The bound (None without share rules) holds for assignments
+    with as many pairs as the relaxed optimum.
     """
-    shares = [r for r in problem.rules if isinstance(r, ShareRule)]
-    if not shares:
-        return None
-    helps = sum((~r.qualifies if r.at_most else r.qualifies).astype(np.float32)
-                for r in shares)
-    share_only = Problem(problem.total, problem.feasible, problem.cap_j, problem.cap_s,
-                         fixed_rows=problem.fixed_rows, fixed_cols=problem.fixed_cols,
-                         rules=tuple(shares))
+    candidates = [relaxed]
+    bound = None
+    if any(isinstance(r, ShareRule) for r in problem.rules):
+        priced, bound, _ = price_shares(
+            problem, lambda w: _relaxed(problem, w), deadline=deadline)
+        if priced is not None:
+            candidates.append(priced)
     best = None
-    lo, hi = 0.0, 2.0
-    for _ in range(10):
-        lam = (lo + hi) / 2
-        chosen, _ = _relaxed_hint(problem, (problem.total + np.float32(lam) * helps)
-                                  .astype(np.float32))
-        rows, cols = np.nonzero(chosen)
-        if rules_hold(share_only, rows, cols):
-            best, hi = (rows, cols), lam
-        else:
-            lo = lam
-    if best is None:
-        return None
-    return _repair(problem, *best)
+    for pairs in candidates:
+        moved = balance_swaps(problem, pairs, deadline)
+        repaired = _repair(problem, *moved)
+        if repaired is not None and (best is None or
+                                     _score_key(problem, repaired) > _score_key(problem, best)):
+            best = repaired
+    if best is not None:
+        best = improve(problem, best, deadline)
+    return best, bound
 
 
 class _Model:
@@ -230,7 +226,7 @@ class _Model:
     def _rule(self, rule: ShareRule | BalanceRule | CoverRule) -> list[Any]:
         m, x = self.model, self.x
         if isinstance(rule, ShareRule):
-            frac = _share_fraction(rule)
+            frac = share_fraction(rule)
             q = rule.qualifies[self.rows, self.cols]
             coef = (frac.denominator * q.astype(np.int64) - frac.numerator).tolist()
             expr = cp_model.LinearExpr.weighted_sum(x, coef)
@@ -311,25 +307,38 @@ def _conflict(problem: Problem) -> list[str]:
 def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solution:
     """Solve exactly (most pairs, then most score) under the problem's global rules."""
     start = time.perf_counter()
-    relaxed, slack = _relaxed_hint(problem)
-    r_rows, r_cols = np.nonzero(relaxed)
+    r_rows, r_cols, slack = _relaxed(problem)
     if rules_hold(problem, r_rows, r_cols):
         # The optimum without the global rules meets them: no assignment under
         # the rules can do better, so it is the optimum. Checked before the
         # model is built, which takes seconds for a million candidate pairs.
-        rows, cols = r_rows.astype(np.int64), r_cols.astype(np.int64)
-        return Solution(rows, cols, "optimal",
-                        None if slack is None else objective(problem, rows, cols) + slack)
-    built = _Model(problem)
-    model, x = built.model, built.x
-    if not x:
+        return Solution(r_rows, r_cols, "optimal",
+                        None if slack == 0 else objective(problem, r_rows, r_cols) + slack)
+    if not problem.feasible.any():
         empty = np.zeros(0, dtype=np.int64)
         return Solution(empty, empty, "optimal")
-    repaired = _repair(problem, r_rows, r_cols)
-    priced = _quota_start(problem)
-    if priced is not None and (repaired is None or
-                               _score_key(problem, priced) > _score_key(problem, repaired)):
-        repaired = priced
+    # Half the time at most for the starts: CP-SAT needs the rest.
+    repaired, lagrange_bound = _starts(problem, (r_rows, r_cols),
+                                       start + problem.time_limit_s / 2)
+    relaxed_count = len(r_rows)
+    if repaired is not None and len(repaired[0]) == relaxed_count:
+        value = objective(problem, *repaired)
+        score_bound = objective(problem, r_rows, r_cols) + slack
+        if lagrange_bound is not None:
+            score_bound = min(score_bound, lagrange_bound)
+        if score_bound - value <= 1e-9 * max(1.0, abs(value)):
+            # The start meets the bound (to float64 rounding, the precision
+            # the assignment solvers work at): optimal, no CP-SAT needed.
+            return Solution(repaired[0], repaired[1], "optimal")
+        # Building the CP-SAT model is a Python loop (about 35 us a candidate
+        # pair here); without the time for it, the start and its bound stand.
+        left = problem.time_limit_s - (time.perf_counter() - start)
+        if left < 35e-6 * int(problem.feasible.sum()) + 1.0:
+            return Solution(repaired[0], repaired[1], "feasible", max(value, score_bound))
+    relaxed = np.zeros(problem.feasible.shape, dtype=np.bool_)
+    relaxed[r_rows, r_cols] = True
+    built = _Model(problem)
+    model, x = built.model, built.x
     if repaired is not None:
         start_pairs = np.zeros(problem.feasible.shape, dtype=bool)
         start_pairs[repaired] = True
@@ -342,8 +351,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     count = cp_model.LinearExpr.sum(x)
     # The rules only remove assignments: the optimum without them bounds both
     # the number of pairs and, at that number, the score.
-    relaxed_count = len(r_rows)
-    relaxed_score = objective(problem, r_rows, r_cols) + (slack or 0.0)
+    relaxed_score = objective(problem, r_rows, r_cols) + slack
+    if lagrange_bound is not None:
+        relaxed_score = min(relaxed_score, lagrange_bound)
     model.add(count <= relaxed_count)
     if repaired is not None and len(repaired[0]) == relaxed_count:
         # The start already has as many pairs as possible: phase 1 is proven.
@@ -380,7 +390,12 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     for var, value in zip(x, first, strict=True):
         model.add_hint(var, value)
     model.add(count == best_count) if count_proven else model.add(count >= best_count)
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, built.weights.tolist()))
+    score = cp_model.LinearExpr.weighted_sum(x, built.weights.tolist())
+    if best_count == relaxed_count and lagrange_bound is not None:
+        # The Lagrangian bound as a cut (valid for this many pairs): each
+        # integer weight is within 0.5 of its scaled score.
+        model.add(score <= int(np.floor(SCALE * lagrange_bound + 0.5 * best_count)) + 1)
+    model.maximize(score)
     left = problem.time_limit_s - (time.perf_counter() - start)
     solver = _solver(problem, left)
     cb = _Reporter(2, SCALE, start, progress) if progress else None
