@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -86,12 +87,13 @@ def test_hr_tool_script(tmp_path: Path) -> None:
     ({"constraints": [{"kind": "no_such_rule"}]}, 1, "error: "),
 ])
 def test_hr_tool_exit_codes(tmp_path: Path, program: dict[str, Any], code: int,
-                            message: str) -> None:
-    _copy_examples(tmp_path)
+                            message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # In-process (the subprocess run above shows the script works as a command).
     (tmp_path / "p.json").write_text(json.dumps(program), encoding="utf-8")
-    done = subprocess.run([sys.executable, "examples/hr_tool.py", "examples/roster.csv",
-                           "p.json"], cwd=tmp_path, capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == code
-    assert done.stderr.startswith(message)
-    assert "Traceback" not in done.stderr
+    script = runpy.run_path(str(EXAMPLES / "hr_tool.py"))
+    status = script["main"]([str(EXAMPLES / "roster.csv"), str(tmp_path / "p.json"),
+                             "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == code
+    assert err.startswith(message)
+    assert not (tmp_path / "out").exists()  # nothing half-written

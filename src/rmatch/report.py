@@ -216,7 +216,8 @@ def _md(text: str) -> str:
 
 def _topics(goals: npt.NDArray[np.float32], skills: npt.NDArray[np.float32],
             vocab: Sequence[str]) -> list[Topic]:
-    strength = goals * skills
+    # float64: a tiny priority times a proficiency must not underflow to "no topic".
+    strength = goals.astype(np.float64) * skills
     order = np.argsort(-strength, kind="stable")
     return [Topic(skill=vocab[t], priority=float(goals[t]), proficiency=float(skills[t]),
                   strength=float(strength[t])) for t in order.tolist() if strength[t] > 0]
