@@ -13,9 +13,11 @@ One boolean per feasible pair, capacity rows, and each rule:
 
 The contract's lexicographic objective is solved in two phases: first the
 most pairs, then, with that many pairs, the highest total score. First of
-all, the optimum without the global rules (min-cost flow) is computed: when
-it already meets them it is optimal and returned at once; otherwise it hints
-both phases.
+all, the optimum without the global rules is computed: when it already meets
+them it is optimal and returned at once. Otherwise :mod:`rmatch.solvers.lagrange`
+builds a start that meets the rules (MinShare priced in, GroupBalance met by
+exchanges, then local search) and a Lagrangian bound; when the start reaches
+the bound it is optimal, else it hints both phases and the bound cuts phase 2.
 
 Scores are scaled by 2**30 to integers, exact for float32 scores of at least
 2**-7 (as in the flow solver); otherwise the reported bound carries the
