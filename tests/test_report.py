@@ -169,6 +169,9 @@ def test_report_files_and_notebook_views(tmp_path: Path) -> None:
     with pytest.raises(rm.InputError, match=r"must end in \.md or \.html"):
         rep.write(tmp_path / "r.pdf")
     assert res.pairs[0].junior_id in res._repr_html_()
+    first = res.pairs[0]
+    assert "What " in res.brief(first.junior_id, first.senior_id)._repr_html_()
+    assert res.explain(first.junior_id, costs=False)._repr_html_().startswith("<pre>")
     assert "<table>" in rep._repr_html_()
     json.loads(rep.model_dump_json())
     paths = write_briefs(res, tmp_path / "briefs", fmt="html")

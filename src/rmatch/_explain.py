@@ -111,6 +111,10 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
     if lost == 0 and abs(cost) <= 1e-9:
         return _Forced("forcing it costs nothing: an equally good optimum includes it",
                        0.0, 0, exact)
+    if lost < 0 or (lost == 0 and cost < 0):
+        # Only when this result is not a proven optimum: the re-solve did better.
+        return _Forced(f"forcing it gives {-lost} more pairs and {-cost:+.3f} total score "
+                       "(this result is not a proven optimum)", cost, lost, False)
     tail = f"forcing it would lower the total score by {cost:.3f}"
     if lost > 0:
         tail += f" and lose {lost} pair{'s' if lost > 1 else ''}"

@@ -197,11 +197,16 @@ class PairBrief(BaseModel):
         True
         """
         title = f"Reverse-mentoring pair: {self._who('junior')} and {self._who('senior')}"
-        body = [f"<h1>{html.escape(title)}</h1>"]
-        for head, items in self._sections():
-            body.append(f"<h2>{html.escape(head)}</h2><ul>"
-                        + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
-        return _page(title, "\n".join(body))
+        return _page(title, f"<h1>{html.escape(title)}</h1>\n{self._html_body()}")
+
+    def _html_body(self) -> str:
+        return "\n".join(f"<h2>{html.escape(head)}</h2><ul>"
+                         + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+                         for head, items in self._sections())
+
+    def _repr_html_(self) -> str:
+        # Notebooks: the brief without the page around it.
+        return f"<div>{self._html_body()}</div>"
 
 
 def _topic_line(t: Topic) -> str:

@@ -87,6 +87,10 @@ class Explanation(BaseModel):
     def __str__(self) -> str:
         return self.text()
 
+    def _repr_html_(self) -> str:
+        # Notebooks: the plain-language text, kept as written.
+        return f"<pre>{html.escape(self.text())}</pre>"
+
     def text(self) -> str:
         """Render the explanation in plain language.
 
