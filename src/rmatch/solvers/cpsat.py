@@ -164,7 +164,7 @@ def _score_key(problem: Problem, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[
     return len(pairs[0]), objective(problem, *pairs)
 
 
-def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray],
+def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: float,
             deadline: float) -> tuple[tuple[np.ndarray, np.ndarray] | None, float | None]:
     """Find the best assignment meeting every rule before CP-SAT, and a Lagrangian bound.
 
@@ -178,7 +178,8 @@ def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray],
     bound = None
     if any(isinstance(r, ShareRule) for r in problem.rules):
         priced, bound, _ = price_shares(
-            problem, lambda w: _relaxed(problem, w), deadline=deadline)
+            problem, lambda w: _relaxed(problem, w), deadline=deadline,
+            relaxed=(relaxed[0], relaxed[1], slack))
         if priced is not None:
             candidates.append(priced)
     best = None
@@ -319,9 +320,13 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     if not problem.feasible.any():
         empty = np.zeros(0, dtype=np.int64)
         return Solution(empty, empty, "optimal")
-    # Half the time at most for the starts: CP-SAT needs the rest.
-    repaired, lagrange_bound = _starts(problem, (r_rows, r_cols),
-                                       start + problem.time_limit_s / 2)
+    # Building the CP-SAT model is a Python loop, about 35 us a candidate pair
+    # here. When it fits in half the time, the starts get the other half;
+    # when it cannot fit, they get all of it.
+    build_s = 35e-6 * int(problem.feasible.sum()) + 1.0
+    share = 0.5 if build_s < problem.time_limit_s / 2 else 0.9
+    repaired, lagrange_bound = _starts(problem, (r_rows, r_cols), slack,
+                                       start + share * problem.time_limit_s)
     relaxed_count = len(r_rows)
     if repaired is not None and len(repaired[0]) == relaxed_count:
         value = objective(problem, *repaired)
@@ -332,10 +337,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             # The start meets the bound (to float64 rounding, the precision
             # the assignment solvers work at): optimal, no CP-SAT needed.
             return Solution(repaired[0], repaired[1], "optimal")
-        # Building the CP-SAT model is a Python loop (about 35 us a candidate
-        # pair here); without the time for it, the start and its bound stand.
+        # Without the time to build the CP-SAT model, the start and its bound stand.
         left = problem.time_limit_s - (time.perf_counter() - start)
-        if left < 35e-6 * int(problem.feasible.sum()) + 1.0:
+        if left < build_s:
             return Solution(repaired[0], repaired[1], "feasible", max(value, score_bound))
     relaxed = np.zeros(problem.feasible.shape, dtype=np.bool_)
     relaxed[r_rows, r_cols] = True

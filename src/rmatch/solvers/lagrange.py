@@ -23,6 +23,7 @@ in Python except to apply one chosen move.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -50,57 +51,84 @@ def _help(problem: Problem, shares: list[ShareRule]) -> FloatArray:
     return out
 
 
-def price_shares(problem: Problem, solve: object, iterations: int = 14,
-                 deadline: float = float("inf")) -> tuple[Pairs | None, float | None, int]:
-    """Bisection on one multiplier for every ``MinShare`` rule.
+def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray, IntArray,
+                                                                     float]],
+                 iterations: int = 14, deadline: float = float("inf"),
+                 relaxed: tuple[IntArray, IntArray, float] | None = None,
+                 ) -> tuple[Pairs | None, float | None, int]:
+    """Search one multiplier for every ``MinShare`` rule (Lagrangian dual, 1-D cutting planes).
 
     ``solve(weights)`` must return the optimum (most pairs, then most
-    weight) as ``(rows, cols, slack)``, ``slack`` bounding its rounding.
+    weight; weights in [0, 1]) as ``(rows, cols, slack)``, ``slack`` bounding
+    its rounding; ``relaxed`` is its answer on the plain scores, if known.
+    ``L(lam)``, the optimum of ``total + lam * h``, is convex in ``lam`` with
+    slope ``sum h`` over the chosen pairs; the next ``lam`` is where the lines
+    through the two ends of the bracket meet (Kelley's method), which pins a
+    piecewise-linear ``L`` down in a few solves.
+
     Returns the best assignment meeting the share rules (or None), a bound on
     the score of any assignment with the relaxed number of pairs that meets
     them (or None), and that number of pairs.
     """
-    assert callable(solve)
+    from rmatch.solvers.cpsat import rules_hold
+
     shares = [r for r in problem.rules if isinstance(r, ShareRule)]
     h = _help(problem, shares)
     total = problem.total.astype(np.float64)
     share_only = Problem(problem.total, problem.feasible, problem.cap_j, problem.cap_s,
                          fixed_rows=problem.fixed_rows, fixed_cols=problem.fixed_cols,
                          rules=tuple(shares))
-    from rmatch.solvers.cpsat import rules_hold
+
+    def evaluate(lam: float) -> tuple[IntArray, IntArray, float, float]:
+        weights = total + lam * h
+        if lam == 0.0 and relaxed is not None:
+            rows, cols, slack = relaxed
+            span = 1.0
+        else:
+            # The solvers take weights in [0, 1]: an affine map keeps the order
+            # of assignments with as many pairs (float64 keeps them exact).
+            w_lo = float(weights.min(initial=0.0))
+            w_hi = float(weights.max(initial=1.0))
+            span = w_hi - w_lo if w_hi > w_lo else 1.0
+            rows, cols, slack = solve((weights - w_lo) / span)
+        value = float(weights[rows, cols].sum()) + slack * span
+        return rows, cols, value, float(h[rows, cols].sum())
 
     best: Pairs | None = None
-    bound: float | None = None
-    count = -1
-    lo, hi = 0.0, 2.0
-    tried_hi = False
-    for step in range(iterations):
-        if time.perf_counter() > deadline:
+    bounds: list[float] = []
+
+    def visit(lam: float) -> tuple[float, float, float, bool]:
+        nonlocal best
+        rows, cols, value, slope = evaluate(lam)
+        bounds.append(value)
+        ok = rules_hold(share_only, rows, cols)
+        if ok and (best is None or _key(problem, (rows, cols)) > _key(problem, best)):
+            best = (rows, cols)
+        return lam, value, slope, ok
+
+    count = len(relaxed[0]) if relaxed is not None else len(evaluate(0.0)[0])
+    lo = visit(0.0)
+    if lo[3]:
+        return best, min(bounds), count
+    hi = visit(2.0)  # a bonus of 2 outweighs any score difference of one exchange
+    for _ in range(iterations):
+        if not hi[3] or time.perf_counter() > deadline:
             break
-        # First the top of the bracket: if even a large bonus cannot meet the
-        # rules with every pair, the bisection below it is moot.
-        lam = hi if not tried_hi else (lo + hi) / 2
-        tried_hi = True
-        weights = total + lam * h
-        # The solvers take weights in [0, 1]: an affine map keeps the order of
-        # assignments with the same number of pairs (and float64 keeps them exact).
-        w_lo, w_hi = float(weights.min(initial=0.0)), float(weights.max(initial=1.0))
-        span = w_hi - w_lo if w_hi > w_lo else 1.0
-        rows, cols, slack = solve((weights - w_lo) / span)
-        if step == 0:
-            count = len(rows)
-        if len(rows) == count:
-            value = float(weights[rows, cols].sum()) + slack * span
-            bound = value if bound is None else min(bound, value)
-        if rules_hold(share_only, rows, cols):
-            if best is None or _key(problem, (rows, cols)) > _key(problem, best):
-                best = (rows, cols)
-            hi = lam
-        elif lam == hi:
-            break  # no bonus this size meets the rules
+        (la, va, ga, _), (lb, vb, gb, _) = lo, hi
+        if best is not None and min(bounds) - objective(problem, *best) <= 1e-9 * max(
+                1.0, abs(min(bounds))):
+            break  # the start meets the bound: nothing left to find
+        lam = (vb - va + ga * la - gb * lb) / (ga - gb) if ga != gb else (la + lb) / 2
+        if not la < lam < lb or lb - la < 1e-12:
+            break
+        # Keep away from the ends so that the bracket always shrinks.
+        lam = min(max(lam, la + 1e-3 * (lb - la)), lb - 1e-3 * (lb - la))
+        point = visit(lam)
+        if point[3]:
+            hi = point
         else:
-            lo = lam
-    return best, bound, count
+            lo = point
+    return best, (min(bounds) if bounds else None), count
 
 
 def _key(problem: Problem, pairs: Pairs) -> tuple[int, float]:
