@@ -117,6 +117,19 @@ def _repair(problem: Problem, rows: np.ndarray,
             q = rule.qualifies[rows, cols]
             pick = movable & (q if rule.at_most else ~q)
             order = np.flatnonzero(pick)[np.argsort(scores[pick], kind="stable")]
+            # Drop all the pairs the share needs at once (lowest scores first):
+            # at least, k with den * hits >= num * (count - k); at most, k with
+            # den * (hits - k) <= num * (count - k).
+            frac = share_fraction(rule)
+            num, den = frac.numerator, frac.denominator
+            hits, count = int(q[keep].sum()), int(keep.sum())
+            if rule.at_most:
+                need = -(-(den * hits - num * count) // (den - num)) if den > num else len(order)
+            else:
+                need = -(-(num * count - den * hits) // num) if num else 0
+            if len(order) and need > 1:
+                keep[order[:max(1, min(need, len(order))) - 1]] = False
+                order = order[max(1, min(need, len(order))) - 1:]
         elif isinstance(rule, BalanceRule):
             group = rule.group_of_senior[cols]
             kept_groups = np.unique(group[keep])
@@ -174,16 +187,21 @@ def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: flo
     every rule. The bound (None without share rules) holds for assignments
     with as many pairs as the relaxed optimum.
     """
+    now = time.perf_counter()
     candidates = [relaxed]
     bound = None
     if any(isinstance(r, ShareRule) for r in problem.rules):
+        # The pricing takes at most 60% of the time: the exchanges need the rest.
         priced, bound, _ = price_shares(
-            problem, lambda w: _relaxed(problem, w), deadline=deadline,
+            problem, lambda w: _relaxed(problem, w), deadline=now + 0.6 * (deadline - now),
             relaxed=(relaxed[0], relaxed[1], slack))
         if priced is not None:
-            candidates.append(priced)
+            candidates.insert(0, priced)  # it meets the share rules with every pair
     best = None
     for pairs in candidates:
+        if best is not None and len(best[0]) >= len(pairs[0]) and not rules_hold(problem,
+                                                                                 *pairs):
+            continue  # repairing drops pairs: it could not beat the best any more
         moved = balance_swaps(problem, pairs, deadline)
         repaired = _repair(problem, *moved)
         if repaired is not None and (best is None or
@@ -328,12 +346,15 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     repaired, lagrange_bound = _starts(problem, (r_rows, r_cols), slack,
                                        start + share * problem.time_limit_s)
     relaxed_count = len(r_rows)
-    if repaired is not None and len(repaired[0]) == relaxed_count:
+    if repaired is not None:
         value = objective(problem, *repaired)
         score_bound = objective(problem, r_rows, r_cols) + slack
         if lagrange_bound is not None:
             score_bound = min(score_bound, lagrange_bound)
-        if score_bound - value <= 1e-9 * max(1.0, abs(value)):
+        if len(repaired[0]) < relaxed_count:
+            # More pairs might be possible: bound the score of any matching.
+            score_bound = any_matching_bound(problem)
+        elif score_bound - value <= 1e-9 * max(1.0, abs(value)):
             # The start meets the bound (to float64 rounding, the precision
             # the assignment solvers work at): optimal, no CP-SAT needed.
             return Solution(repaired[0], repaired[1], "optimal")

@@ -5,11 +5,12 @@ constraints on a problem that min-cost flow solves exactly. So before CP-SAT:
 
 - :func:`price_shares` prices the ``MinShare`` rules into the scores
   (Lagrangian relaxation): for a multiplier ``lam >= 0`` the optimum of
-  ``total + lam * h`` (``h`` > 0 on pairs that help a rule, rescaled so that
-  a feasible assignment has ``sum h >= 0``) bounds the score of every
-  assignment with as many pairs that meets the rules. A bisection on ``lam``
-  finds the best such bound and, on the feasible side, an assignment that
-  meets the share rules with every pair kept;
+  ``total + lam * h`` (``h = q - share`` per rule, negated for "at most", so
+  that an assignment meeting the rules has ``sum h >= 0``) bounds the score
+  of every assignment with as many pairs that meets the rules. A 1-D
+  cutting-plane search on ``lam`` finds the best such bound and, on the
+  feasible side, an assignment that meets the share rules with every pair
+  kept;
 - :func:`balance_swaps` meets ``GroupBalance`` by exchanging partners
   between the best- and worst-served groups (and taking in people left out)
   instead of dropping pairs;
