@@ -113,7 +113,13 @@ def test_report_numbers_match_the_pairs() -> None:
     ages = [by_id[p.junior_id].birth_year - by_id[p.senior_id].birth_year  # type: ignore[operator]
             for p in pairs]
     assert rep.age_gap.median == pytest.approx(np.median(ages))
-    assert sum(rep.generations.values()) == len(pairs)
+    want: dict[str, int] = {}
+    for p in pairs:
+        key = (f"{generation_of(by_id[p.junior_id].birth_year)} -> "
+               f"{generation_of(by_id[p.senior_id].birth_year)}")
+        want[key] = want.get(key, 0) + 1
+    assert rep.generations == want
+    assert list(rep.generations.values()) == sorted(want.values(), reverse=True)
     for bal in rep.balance:
         assert bal.attribute != "gender"  # sensitive: not shown unless asked
         for g in bal.groups:

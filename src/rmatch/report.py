@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict
 
 from rmatch.errors import InputError
 
+IntArray = npt.NDArray[np.int64]
+
 if TYPE_CHECKING:
     from rmatch.arrays import ParticipantArrays
     from rmatch.result import MatchResult
@@ -75,6 +77,16 @@ def generation_of(birth_year: float | None) -> str | None:
         if first <= birth_year <= last:
             return name
     return None
+
+
+def _generation_codes(birth_years: npt.NDArray[np.float64]) -> IntArray:
+    """Index into GENERATIONS for each birth year, -1 when unknown or outside them."""
+    firsts = np.array([first for _, first, _ in GENERATIONS], dtype=np.float64)
+    code = np.searchsorted(firsts, birth_years, side="right") - 1
+    last = GENERATIONS[-1][2]
+    out: IntArray = np.where(np.isnan(birth_years) | (code < 0) | (birth_years > last), -1,
+                             code).astype(np.int64)
+    return out
 
 
 _FROZEN = ConfigDict(frozen=True)
@@ -765,11 +777,11 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
     scores = sm.total[rows, cols].astype(np.float64)
     age = js.birth_year[rows] - ss.birth_year[cols]
     age = age[~np.isnan(age)]
-    gens: dict[str, int] = {}
-    for a, b in zip(js.birth_year[rows].tolist(), ss.birth_year[cols].tolist(), strict=True):
-        ga, gb = generation_of(a), generation_of(b)
-        if ga and gb:
-            gens[f"{ga} -> {gb}"] = gens.get(f"{ga} -> {gb}", 0) + 1
+    gj, gs = _generation_codes(js.birth_year[rows]), _generation_codes(ss.birth_year[cols])
+    known = (gj >= 0) & (gs >= 0)
+    combos, counts = np.unique(gj[known] * len(GENERATIONS) + gs[known], return_counts=True)
+    gens = {f"{GENERATIONS[c // len(GENERATIONS)][0]} -> {GENERATIONS[c % len(GENERATIONS)][0]}":
+            int(n) for c, n in zip(combos.tolist(), counts.tolist(), strict=True)}
     hist = np.bincount(np.clip((scores * 10).astype(np.int64), 0, 9), minlength=10)
     unmatched = [Unmatched(id=pid, side=side, reason=result.unmatched_reasons.get(pid, ""))
                  for ids, side in ((result.unmatched_juniors, "junior"),
