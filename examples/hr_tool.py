@@ -37,7 +37,7 @@ def run(roster: Path, program_file: Path, out: Path) -> rm.MatchResult:
         writer.writerow(["junior_id", "senior_id", "score"])
         writer.writerows([p.junior_id, p.senior_id, f"{p.score:.4f}"] for p in result.pairs)
     result.to_json(out / "result.json")
-    result.report().write(out / "report.html", result=result)
+    result.report().write(out / "report.html")
     write_briefs(result, out / "briefs", fmt="md", names=True)
     return result
 

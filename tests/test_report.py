@@ -168,7 +168,7 @@ def test_report_files_and_notebook_views(tmp_path: Path) -> None:
     rep = res.report()
     md = rep.write(tmp_path / "r.md")
     assert md.read_text(encoding="utf-8") == rep.to_markdown()
-    page = rep.write(tmp_path / "r.html", result=res).read_text(encoding="utf-8")
+    page = rep.write(tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 3  # the plots are embedded
     assert "<link" not in page
     assert "<script" not in page

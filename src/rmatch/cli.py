@@ -166,7 +166,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not args.quiet and _progress_bar.shown:
         print(file=sys.stderr)
     groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups else None
-    out = result.report(groups=groups).write(args.output, result=result)
+    out = result.report(groups=groups).write(args.output)
     print(result.summary())
     print(f"wrote {out}")
     if args.briefs:

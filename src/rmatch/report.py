@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from rmatch.errors import InputError
 
@@ -505,6 +505,7 @@ class Report(BaseModel):
     bound: float
     gap: float
     wall_time_s: float
+    _result: MatchResult | None = PrivateAttr(default=None)
 
     def to_markdown(self) -> str:
         """Render the report as Markdown.
@@ -527,9 +528,10 @@ class Report(BaseModel):
     def to_html(self, *, plots: bool = True, result: MatchResult | None = None) -> str:
         """Render the report as one self-contained HTML page.
 
-        With ``plots=True``, matplotlib installed and the ``result`` given,
-        the score histogram, the gap distributions and the component heatmap
-        are embedded as PNG images; otherwise the histogram is drawn in CSS.
+        With ``plots=True`` and matplotlib installed, the score histogram, the
+        gap distributions and the component heatmap of the result the report
+        was built from (or of ``result``) are embedded as PNG images; the
+        histogram is also drawn in CSS, so the page reads without them.
 
         Examples
         --------
@@ -539,6 +541,7 @@ class Report(BaseModel):
         True
         """
         body = ["<h1>Reverse-mentoring programme report</h1>", self._html_body()]
+        result = result if result is not None else self._result
         images = _plot_images(result) if plots and result is not None else []
         if images:
             body.append("<h2>Plots</h2>")
@@ -787,7 +790,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
                  for ids, side in ((result.unmatched_juniors, "junior"),
                                    (result.unmatched_seniors, "senior"))
                  for pid in ids]
-    return Report(
+    out = Report(
         juniors=len(js), seniors=len(ss), pairs=len(result.pairs),
         matched_juniors=len(np.unique(rows)), matched_seniors=len(np.unique(cols)),
         places_juniors=int(js.capacity.sum()), places_seniors=int(ss.capacity.sum()),
@@ -810,3 +813,5 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         if result.bound > 0 else 0.0,
         wall_time_s=result.wall_time_s,
     )
+    out._result = result  # for the plots of to_html(); not part of the dump
+    return out
