@@ -21,7 +21,7 @@ def _mask(juniors: list[rm.Participant], seniors: list[rm.Participant],
     return out
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(sides(4, 4))
 def test_shared_language(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
     js, ss = people
@@ -29,7 +29,7 @@ def test_shared_language(people: tuple[list[rm.Participant], list[rm.Participant
     assert _mask(js, ss, rm.SharedLanguage()) == expected
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(sides(4, 4))
 def test_seniority_direction(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
     js, ss = people
@@ -50,7 +50,7 @@ def _offset(zone: str, day: date) -> float:
     return off.total_seconds() / 3600
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(sides(4, 4), st.sampled_from([0.0, 1.0, 4.5, 9.0]),
        st.sampled_from(["forbid", "allow"]), st.none() | st.dates(date(2020, 1, 1)))
 def test_max_timezone_gap(people: tuple[list[rm.Participant], list[rm.Participant]],
@@ -77,7 +77,7 @@ def test_timezone_gap_respects_daylight_saving_at_the_reference_date() -> None:
     assert _mask(j, s, con) == [[False]]  # default: the larger of winter and summer gaps
 
 
-@settings(max_examples=20)
+@settings(max_examples=12)
 @given(sides(4, 4), st.floats(0, 1))
 def test_min_score(people: tuple[list[rm.Participant], list[rm.Participant]],
                    value: float) -> None:
@@ -104,7 +104,7 @@ def test_forbid_and_unknown_ids() -> None:
         _mask(js, ss, rm.Require(pairs=[("j1", "s9")]))
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(org_charts(25, min_size=2), st.data(), st.none() | st.integers(1, 3))
 def test_no_reporting_line(managers: dict[str, str | None], data: st.DataObject,
                            depth: int | None) -> None:

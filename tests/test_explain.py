@@ -112,7 +112,7 @@ def test_check_catches_a_tampered_result() -> None:
         bad.check()
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(sides(max_j=3, max_s=4, max_capacity=2, min_size=1))
 def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
                                                        list[rm.Participant]]) -> None:

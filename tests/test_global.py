@@ -66,7 +66,7 @@ rules = st.one_of(
 )
 
 
-@settings(max_examples=50)
+@settings(max_examples=30)
 @given(sides(3, 4, max_capacity=2), rules, st.booleans())
 def test_cpsat_is_optimal_under_each_global_rule(people: People, con: rm.Constraint,
                                                  pairwise: bool) -> None:
@@ -227,7 +227,7 @@ def test_check_recomputes_global_rules() -> None:
         tampered.check()
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(sides(4, 4, max_capacity=2), st.lists(rules.filter(lambda c: not isinstance(
     c, rm.MatchAll)), min_size=1, max_size=2))
 def test_repair_drops_pairs_until_every_rule_holds(people: People,
@@ -253,7 +253,7 @@ def _problem(sm: rm.ScoreMatrix) -> Problem:
                    rules=_rules(sm))
 
 
-@settings(max_examples=35)
+@settings(max_examples=21)
 @given(sides(3, 4, max_capacity=2), st.sampled_from([0.25, 0.5, 2 / 3, 0.75, 1.0]),
        st.booleans(), st.booleans())
 def test_share_pricing_bound_and_start(people: People, share: float, same: bool,
@@ -286,7 +286,7 @@ def test_share_pricing_bound_and_start(people: People, share: float, same: bool,
         assert objective(problem, rows, cols) <= oracle[1] + 1e-6
 
 
-@settings(max_examples=35)
+@settings(max_examples=21)
 @given(sides(4, 4, max_capacity=2), st.sampled_from([0.0, 0.01, 0.05, 0.2]))
 def test_balance_swaps_and_improve_keep_capacities_and_rules(people: People,
                                                              gap: float) -> None:

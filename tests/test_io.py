@@ -31,7 +31,7 @@ def rosters(draw: st.DrawFn) -> list[rm.Participant]:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(people=rosters())
 def test_round_trip_is_exact(tmp_path_factory: pytest.TempPathFactory, fmt: str,
                              people: list[rm.Participant]) -> None:

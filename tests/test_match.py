@@ -89,7 +89,7 @@ def test_flow_and_hungarian_agree_on_larger_instances(seed: int) -> None:
 PROGRAM = rm.Program(constraints=[rm.SharedLanguage(), rm.SeniorityDirection()])
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sides(4, 4), st.sampled_from(EXACT), st.booleans())
 def test_match_is_optimal_and_checks_out(
     people: tuple[list[rm.Participant], list[rm.Participant]], solver: str, constrained: bool
@@ -116,7 +116,7 @@ def test_match_is_optimal_and_checks_out(
         assert all(0.0 <= v <= 1.0 for v in pair.components.values())
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(sides(4, 4, min_size=1), st.randoms(use_true_random=False))
 def test_objective_does_not_depend_on_input_order(
     people: tuple[list[rm.Participant], list[rm.Participant]], rnd: random.Random

@@ -48,7 +48,7 @@ def test_skill_given_twice_in_different_case_is_rejected() -> None:
         rm.Participant(id="x", skills={"GenAI": 0.5, "genai": 0.7})
 
 
-@settings(max_examples=50)
+@settings(max_examples=30)
 @given(participants())
 def test_participant_json_round_trip(p: rm.Participant) -> None:
     assert rm.Participant.model_validate_json(p.model_dump_json()) == p
@@ -104,7 +104,7 @@ def test_org_chart_self_loop_is_a_cycle() -> None:
         rm.OrgChart(managers={"a": "a"})
 
 
-@settings(max_examples=40)
+@settings(max_examples=24)
 @given(org_charts())
 def test_ancestors_agree_with_walking_the_chain(managers: dict[str, str | None]) -> None:
     org = rm.OrgChart(managers=managers)

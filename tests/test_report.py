@@ -28,7 +28,7 @@ def _programme() -> tuple[rm.MatchResult, list[rm.Participant], list[rm.Particip
     return rm.match(juniors, seniors, program, org=org.org_chart()), juniors, seniors
 
 
-@settings(max_examples=20)
+@settings(max_examples=12)
 @given(sides(max_j=5, max_s=5, max_capacity=2, min_size=1))
 def test_briefs_follow_from_the_people(people: tuple[list[rm.Participant],
                                                      list[rm.Participant]]) -> None:

@@ -13,7 +13,7 @@ from rmatch.arrays import ParticipantArrays
 from tests.strategies import participants, sides, unit
 
 
-@settings(max_examples=30)
+@settings(max_examples=18)
 @given(sides(5, 5), st.floats(0, 5), st.floats(0, 5), st.floats(0.01, 5))
 def test_components_and_total_lie_in_unit_interval_and_total_is_weighted_mean(
     people: tuple[list[rm.Participant], list[rm.Participant]], wg: float, ws: float, wd: float
@@ -38,7 +38,7 @@ def _one(j: rm.Participant, s: rm.Participant, comp: str,
     return float(rm.score([j], [s], prog).components[comp][0, 0])
 
 
-@settings(max_examples=30)
+@settings(max_examples=18)
 @given(participants("j"), participants("s"), st.integers(1, 40))
 def test_older_senior_never_lowers_generation(j: rm.Participant, s: rm.Participant,
                                                years: int) -> None:
@@ -48,7 +48,7 @@ def test_older_senior_never_lowers_generation(j: rm.Participant, s: rm.Participa
     assert _one(j, older, "generation") >= _one(j, s, "generation")
 
 
-@settings(max_examples=30)
+@settings(max_examples=18)
 @given(participants("j"), participants("s"))
 def test_generation_is_zero_when_the_junior_is_older(j: rm.Participant,
                                                      s: rm.Participant) -> None:
@@ -67,7 +67,7 @@ def test_generation_formula() -> None:
     assert _one(j, no_age, "generation", opts) == pytest.approx(0.5)  # level part alone
 
 
-@settings(max_examples=30)
+@settings(max_examples=18)
 @given(participants("j"), participants("s"), st.sampled_from(["genai", "cloud", "python"]),
        unit.filter(lambda x: x > 0.01))
 def test_covering_a_goal_raises_skills(j: rm.Participant, s: rm.Participant, goal: str,
@@ -90,7 +90,7 @@ def test_skills_formula_weights_goals_by_priority() -> None:
     assert _one(j, s, "skills", opts) == pytest.approx(0.75 * coverage + 0.25 * mutual)
 
 
-@settings(max_examples=30)
+@settings(max_examples=18)
 @given(participants("j"), participants("s"))
 def test_more_differences_raise_diversity(j: rm.Participant, s: rm.Participant) -> None:
     same = s.model_copy(update={"department": "X", "location": "L",
