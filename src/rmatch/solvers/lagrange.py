@@ -98,24 +98,24 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
     best: Pairs | None = None
     bounds: list[float] = []
 
-    def visit(lam: float) -> tuple[float, float, float, bool]:
+    def visit(lam: float) -> tuple[float, float, float, bool, int]:
         nonlocal best
         rows, cols, value, slope = evaluate(lam)
         bounds.append(value)
         ok = rules_hold(share_only, rows, cols)
         if ok and (best is None or _key(problem, (rows, cols)) > _key(problem, best)):
             best = (rows, cols)
-        return lam, value, slope, ok
+        return lam, value, slope, ok, len(rows)
 
-    count = len(relaxed[0]) if relaxed is not None else len(evaluate(0.0)[0])
     lo = visit(0.0)
+    count = lo[4]  # the most pairs: the same for every lam (the solvers put pairs first)
     if lo[3]:
         return best, min(bounds), count
     hi = visit(2.0)  # a bonus of 2 outweighs any score difference of one exchange
     for _ in range(iterations):
         if not hi[3] or time.perf_counter() > deadline:
             break
-        (la, va, ga, _), (lb, vb, gb, _) = lo, hi
+        (la, va, ga, _, _), (lb, vb, gb, _, _) = lo, hi
         if best is not None and min(bounds) - objective(problem, *best) <= 1e-9 * max(
                 1.0, abs(min(bounds))):
             break  # the start meets the bound: nothing left to find
@@ -267,13 +267,13 @@ def _best_balance_move(problem: Problem, rule: BalanceRule, rows: IntArray, cols
         new[:, low] = (sums[low] + d_low) / counts[low]
         return np.asarray(np.nanmax(new, axis=1) - np.nanmin(new, axis=1), dtype=np.float64)
 
+    taken = np.zeros(problem.feasible.shape, dtype=np.bool_)
+    taken[rows, cols] = True
     if len(in_top) and len(in_low):
         # Exchange juniors between a top-group pair x and a low-group pair y.
         x = np.repeat(in_top, len(in_low))
         y = np.tile(in_low, len(in_top))
         rx, ry, cx, cy = rows[x], rows[y], cols[x], cols[y]
-        taken = np.zeros(problem.feasible.shape, dtype=np.bool_)
-        taken[rows, cols] = True
         ok = (problem.feasible[ry, cx] & problem.feasible[rx, cy] & (rx != ry)
               & ~taken[ry, cx] & ~taken[rx, cy])
         x, y, rx, ry, cx, cy = x[ok], y[ok], rx[ok], ry[ok], cx[ok], cy[ok]
@@ -293,8 +293,6 @@ def _best_balance_move(problem: Problem, rule: BalanceRule, rows: IntArray, cols
             x = np.repeat(members, len(spare))
             y = np.tile(spare, len(members))
             cx = cols[x]
-            taken = np.zeros(problem.feasible.shape, dtype=np.bool_)
-            taken[rows, cols] = True
             ok = problem.feasible[y, cx] & ~taken[y, cx]
             x, y, cx = x[ok], y[ok], cx[ok]
             d = s[y, cx].astype(np.float64) - cur[x]
