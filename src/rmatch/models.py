@@ -331,10 +331,11 @@ class OrgChart(BaseModel):
         """
         rows = self.indices(employee_ids)
         columns: list[np.ndarray[Any, np.dtype[np.int64]]] = []
-        current = self._parent[rows] if len(rows) else rows
+        parent = self._parent
+        current = parent[rows] if len(rows) else rows
         while len(current) and (current >= 0).any() and (depth is None or len(columns) < depth):
             columns.append(current)
-            current = np.where(current >= 0, self._parent[np.maximum(current, 0)], -1)
+            current = np.where(current >= 0, parent[np.maximum(current, 0)], -1)
         if not columns:
             return np.full((len(rows), 0), -1, dtype=np.int64)
         return np.stack(columns, axis=1)
@@ -347,8 +348,11 @@ class OrgChart(BaseModel):
         >>> OrgChart(managers={"a": None, "b": "a"}).indices(["b"]).tolist()
         [1]
         """
+        # One attribute read: pydantic routes every private-attribute access
+        # through __getattr__, which costs microseconds per id inside a loop.
+        index = self._index
         ids = list(employee_ids)
-        missing = [e for e in ids if e not in self._index]
+        missing = [e for e in ids if e not in index]
         if missing:
             shown = ", ".join(repr(m) for m in missing[:10])
             raise InputError(
@@ -356,7 +360,7 @@ class OrgChart(BaseModel):
                 + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else ""),
                 [f"org chart has no employee {m!r}" for m in missing],
             )
-        return np.array([self._index[e] for e in ids], dtype=np.int64)
+        return np.fromiter((index[e] for e in ids), dtype=np.int64, count=len(ids))
 
     def _require(self, employee_id: str) -> None:
         if employee_id not in self._index:
