@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.solvers import Problem, run
+from rmatch.solvers import Problem, hungarian, run
 from tests.oracle import brute_force
 from tests.strategies import sides
 
@@ -80,6 +80,63 @@ def test_flow_and_hungarian_agree_on_larger_instances(seed: int) -> None:
     p = _random_problem(rng, n, m, 1, float(rng.uniform(0.02, 0.6)))
     _, a = run("hungarian", p)
     _, b = run("flow", p)
+    assert len(a.rows) == len(b.rows)
+    sa = p.total[a.rows, a.cols].astype(np.float64).sum()
+    sb = p.total[b.rows, b.cols].astype(np.float64).sum()
+    assert sa == pytest.approx(sb, abs=1e-6)
+
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_hungarian_stays_optimal_when_everyone_wants_the_same_seniors(seed: int) -> None:
+    # The case hungarian's matrix reduction is for: a strong column effect
+    # (some seniors score well with everyone). Square and both rectangular
+    # shapes, with capacity expansion on one side; flow is the second solver.
+    rng = np.random.default_rng(2000 + seed)
+    n = int(rng.integers(20, 60))
+    m = [n, n // 2, n + 7][seed % 3]
+    total = (0.7 * rng.random(m)[None, :] + 0.3 * rng.random((n, m))).astype(np.float32)
+    feasible = rng.random((n, m)) < 0.8
+    cap_s = rng.integers(1, 3, m) if seed % 4 == 3 else np.ones(m, np.int64)
+    p = Problem(total, feasible, np.ones(n, np.int64), cap_s)
+    _, a = run("hungarian", p)
+    _, b = run("flow", p)
+    _check_solution(p, a.rows, a.cols)
+    assert len(a.rows) == len(b.rows)
+    sa = p.total[a.rows, a.cols].astype(np.float64).sum()
+    sb = p.total[b.rows, b.cols].astype(np.float64).sum()
+    assert sa == pytest.approx(sb, abs=1e-6)
+
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_hungarian_warm_start_keeps_brute_force_optimum(seed: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The auction warm start runs on every matrix here (it normally waits for
+    # 40,000 cells): shifted rows and columns must never move the optimum.
+    monkeypatch.setattr(hungarian, "AUCTION_MIN_CELLS", 0)
+    rng = np.random.default_rng(5000 + seed)
+    n, m = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    p = _random_problem(rng, n, m, 2, float(rng.uniform(0.3, 1.0)))
+    p = Problem(p.total, p.feasible, p.cap_j, np.minimum(p.cap_s, 1))
+    best_count, best_score = brute_force(p.total, p.feasible, p.cap_j, p.cap_s)
+    _, sol = run("hungarian", p)
+    _check_solution(p, sol.rows, sol.cols)
+    assert len(sol.rows) == best_count
+    got = float(p.total[sol.rows, sol.cols].astype(np.float64).sum())
+    assert got == pytest.approx(best_score, abs=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(230, 230), (230, 180), (180, 230)])
+def test_hungarian_warm_start_agrees_with_flow_at_its_natural_size(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0] * 1000 + shape[1])
+    n, m = shape
+    assert n * m >= hungarian.AUCTION_MIN_CELLS
+    total = (0.6 * rng.random(m)[None, :] + 0.4 * rng.random((n, m))).astype(np.float32)
+    p = Problem(total, rng.random((n, m)) < 0.85, np.ones(n, np.int64), np.ones(m, np.int64))
+    _, a = run("hungarian", p)
+    _, b = run("flow", p)
+    _check_solution(p, a.rows, a.cols)
     assert len(a.rows) == len(b.rows)
     sa = p.total[a.rows, a.cols].astype(np.float64).sum()
     sb = p.total[b.rows, b.cols].astype(np.float64).sum()
