@@ -129,10 +129,15 @@ def solve(
     scores = sm.total[rows, cols].astype(np.float64)
     # + 0.0 turns the -0.0 that clipping can leave into 0.0 for display.
     comps = {k: v[rows, cols].astype(np.float64) + 0.0 for k, v in sm.components.items()}
+    # model_construct: every value already has its declared type (str ids,
+    # Python floats), and validating thousands of pairs would cost more than
+    # solving a small programme.
+    comp_lists = {name: v.tolist() for name, v in comps.items()}
     pairs = [
-        Pair(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c], score=float(scores[k]),
-             components={name: float(v[k]) for name, v in comps.items()})
-        for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
+        Pair.model_construct(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c],
+                             score=score, components={name: v[k] for name, v in comp_lists.items()})
+        for k, (r, c, score) in enumerate(zip(rows.tolist(), cols.tolist(), scores.tolist(),
+                                              strict=True))
     ]
     objective = float(scores.sum())
     bound = objective if sol.bound is None else max(objective, sol.bound + fixed_part)
