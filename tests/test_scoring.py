@@ -44,9 +44,14 @@ def test_each_matrix_entry_equals_scoring_that_pair_alone(
     juniors, seniors = people
     juniors = juniors + [p.model_copy(update={"id": p.id + "x"}) for p in juniors[:2]]
     sm = rm.score(juniors, seniors)
+    # By default diversity compares every attribute key found in the programme;
+    # the pair alone must compare the same fields.
+    keys = sorted({key for p in juniors + seniors for key in p.attributes})
+    same_fields = rm.Program(scoring=rm.ScoringOptions(
+        diversity_fields=dict.fromkeys(["department", "location", *keys], 1.0)))
     for i, j in enumerate(juniors):
         for k, s in enumerate(seniors):
-            alone = rm.score([j], [s])
+            alone = rm.score([j], [s], same_fields)
             for name, mat in sm.components.items():
                 assert mat[i, k] == pytest.approx(float(alone.components[name][0, 0]), abs=1e-6)
 
