@@ -48,9 +48,13 @@ def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:
 
 def machine() -> dict[str, Any]:
     """Describe the machine and versions the numbers come from."""
+    import subprocess
     from importlib.metadata import version
 
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
     return {
+        "rmatch_commit": commit or "unknown",
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),

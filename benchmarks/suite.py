@@ -1,7 +1,9 @@
 """The benchmark suite: rmatch beside scipy alone and every peer, on synthetic org charts.
 
     python benchmarks/suite.py --quick     # under two minutes, for CI smoke use
-    python benchmarks/suite.py --full      # 100 to 10,000 per side (about an hour)
+    python benchmarks/suite.py --full      # 100 to 10,000 per side (two to three hours)
+    python benchmarks/suite.py --full --tasks rmatch:auto,scipy --sizes 2000 --merge
+                                           # re-measure some rows, keep the others
 
 Writes ``benchmarks/results/suite.json`` (machine, versions, every
 measurement), ``suite.md`` (tables) and ``suite_time.png`` /
@@ -89,6 +91,19 @@ def measure(task: str, n: int, seed: int, budget: float) -> dict[str, Any]:
     return row
 
 
+def merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of ``old`` not re-measured in ``new``, then ``new`` (keyed by task and size).
+
+    Examples
+    --------
+    >>> a = [{"task": "scipy", "n": 10, "time_s": 2.0}, {"task": "scipy", "n": 20}]
+    >>> [r.get("time_s") for r in merged(a, [{"task": "scipy", "n": 10, "time_s": 1.0}])]
+    [None, 1.0]
+    """
+    fresh = {(r["task"], r["n"]) for r in new}
+    return [r for r in old if (r["task"], r["n"]) not in fresh] + new
+
+
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None:
         return ""
@@ -160,6 +175,11 @@ def main() -> None:
     mode.add_argument("--quick", action="store_true", help="under two minutes (default)")
     mode.add_argument("--full", action="store_true", help="100 to 10,000 per side")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tasks", help="comma-separated subset of the plan's tasks")
+    parser.add_argument("--sizes", help="comma-separated subset of the plan's sizes")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the rows of results/suite.json that this run does not "
+                             "re-measure (each row records when it was measured)")
     parser.add_argument("--from-log", type=Path, metavar="LOG",
                         help="render results from the JSON lines an earlier run printed "
                              "(e.g. one stopped before the largest sizes)")
@@ -172,20 +192,50 @@ def main() -> None:
                 if line.startswith("{")]
         write(rows, f"{name}, rendered from a log of {len(rows)} measurements")
         return
+    only_tasks = set(args.tasks.split(",")) if args.tasks else None
+    only_sizes = {int(v) for v in args.sizes.split(",")} if args.sizes else None
+    unknown = (only_tasks or set()) - set(plan["tasks"])
+    if unknown:
+        parser.error(f"unknown task(s) {sorted(unknown)}; the {name} plan has "
+                     f"{sorted(plan['tasks'])}")
     stopped: set[str] = set()
     for n in plan["sizes"]:
+        if only_sizes is not None and n not in only_sizes:
+            continue
         # rmatch:auto first: it writes the instance every other task reads.
-        tasks = sorted((t for t, sizes in plan["tasks"].items() if n in sizes),
+        tasks = sorted((t for t, sizes in plan["tasks"].items()
+                        if n in sizes and (only_tasks is None or t in only_tasks)),
                        key=lambda t: t != "rmatch:auto")
         for task in tasks:
             if task in stopped:
                 continue
             row = measure(task, n, args.seed, plan["budget_s"])
+            row["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             rows.append(row)
             print(json.dumps(row), flush=True)
             if row["status"] != "ok":
                 stopped.add(task)
+    if args.merge and (RESULTS / "suite.json").exists():
+        rows = merged(json.loads((RESULTS / "suite.json").read_text())["rows"], rows)
     write(rows, name)
+
+
+def provenance(rows: list[dict[str, Any]]) -> str:
+    """Say when the rows were measured, per day (merged runs span several).
+
+    Examples
+    --------
+    >>> provenance([{"task": "scipy", "n": 10, "measured": "2026-11-26 03:00 UTC"},
+    ...             {"task": "matching", "n": 10}])
+    'Measured 2026-11-26: scipy. Measured before dates were recorded (2026-11-25): matching.'
+    """
+    days: dict[str, set[str]] = {}
+    for r in rows:
+        day = r["measured"][:10] if "measured" in r else ""
+        days.setdefault(day, set()).add(r["task"])
+    parts = [f"Measured {day or 'before dates were recorded (2026-11-25)'}: "
+             f"{', '.join(sorted(tasks))}." for day, tasks in sorted(days.items(), reverse=True)]
+    return " ".join(parts)
 
 
 def write(rows: list[dict[str, Any]], name: str) -> None:
@@ -197,7 +247,8 @@ def write(rows: list[dict[str, Any]], name: str) -> None:
     (RESULTS / "suite.md").write_text(
         f"# Benchmark suite ({name} mode)\n\nSeconds; a fresh process per measurement; "
         "runs under 2 s are repeated (best of 3, memory from the first); quality = total "
-        f"score / rmatch's optimum; speed-up = task time / rmatch:auto time.\n\n{text}\n")
+        f"score / rmatch's optimum; speed-up = task time / rmatch:auto time.\n\n"
+        f"{provenance(rows)}\n\n{text}\n")
     plots(rows, RESULTS)
     print(text)
 

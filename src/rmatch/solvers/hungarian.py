@@ -124,23 +124,29 @@ def _auction_prices(cost: npt.NDArray[np.float64], eps: float,
         return price
     owner = np.full(n_cols, -1, dtype=np.int64)
     assigned = np.full(n_rows, -1, dtype=np.int64)
+    # Bidders' rows are priced in chunks through one reused buffer of about
+    # 4 MB: a fresh (bidders x columns) copy per round would cost more in page
+    # faults than the round's arithmetic on large matrices.
+    chunk = max(1, min(n_rows, (1 << 19) // n_cols))
+    buf = np.empty((chunk, n_cols))
     for _ in range(rounds):
         bidders = np.flatnonzero(assigned < 0)
         if bidders.size == 0:
             break
-        at = np.arange(bidders.size)
-        # The first round (everyone bids, zero prices) works on the matrix
-        # itself, restored below: a fresh copy of a large matrix costs more in
-        # page faults than the round's arithmetic. Later rounds: the few
-        # unassigned rows at current prices (lower is better).
-        first_round = bidders.size == n_rows and not price.any()
-        value = cost if first_round else cost[bidders] + price
-        best = value.argmin(axis=1)
-        first = value[at, best]
-        value[at, best] = np.inf
-        second = value.min(axis=1)
-        value[at, best] = first
-        bid = price[best] + (second - first) + eps
+        best = np.empty(bidders.size, dtype=np.int64)
+        margin = np.empty(bidders.size)
+        for start in range(0, bidders.size, chunk):
+            rows = bidders[start:start + chunk]
+            value = buf[:rows.size]
+            np.take(cost, rows, axis=0, out=value, mode="clip")  # valid rows: unbuffered
+            value += price  # cost at current prices: lower is better
+            at = np.arange(rows.size)
+            top = value.argmin(axis=1)
+            first = value[at, top]
+            value[at, top] = np.inf
+            best[start:start + rows.size] = top
+            margin[start:start + rows.size] = value.min(axis=1) - first
+        bid = price[best] + margin + eps
         # Highest bid per column wins (ties: the lowest row, for determinism).
         order = np.lexsort((-bid, best))
         won = order[np.r_[True, best[order][1:] != best[order][:-1]]]
