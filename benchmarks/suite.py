@@ -246,7 +246,7 @@ def write(rows: list[dict[str, Any]], name: str) -> None:
     text = tables(rows)
     (RESULTS / "suite.md").write_text(
         f"# Benchmark suite ({name} mode)\n\nSeconds; a fresh process per measurement; "
-        "runs under 2 s are repeated (best of 3, memory from the first); quality = total "
+        "runs under 2 s are repeated (best of 5, memory from the first); quality = total "
         f"score / rmatch's optimum; speed-up = task time / rmatch:auto time.\n\n"
         f"{provenance(rows)}\n\n{text}\n")
     plots(rows, RESULTS)
