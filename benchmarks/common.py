@@ -24,14 +24,19 @@ def cohort(n: int, seed: int = 0) -> tuple[rm.OrgChart, list[rm.Participant],
     """Return (org chart, n juniors, n seniors) from a synthetic organisation.
 
     Juniors are individual contributors aged 35 or less, seniors anyone above
-    level 0, so the organisation needs roughly six employees per pair.
+    level 0. The organisation starts at seven employees per pair and grows
+    by half until both pools are large enough (how many sit at level 0
+    depends on how full the deepest layer is).
     """
-    org = rm.synth.generate(max(200, 7 * n), seed=seed)
-    juniors, seniors = rm.synth.cohort(org, n, n, seed=seed, max_junior_level=0,
-                                       min_senior_level=1)
-    if len(juniors) != n or len(seniors) != n:
-        raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")
-    return org.org_chart(), juniors, seniors
+    size = max(200, 7 * n)
+    for _ in range(8):
+        org = rm.synth.generate(size, seed=seed)
+        juniors, seniors = rm.synth.cohort(org, n, n, seed=seed, max_junior_level=0,
+                                           min_senior_level=1)
+        if len(juniors) == n and len(seniors) == n:
+            return org.org_chart(), juniors, seniors
+        size = size * 3 // 2
+    raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")
 
 
 def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:

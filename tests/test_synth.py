@@ -43,6 +43,24 @@ def test_tree_is_valid_with_spans_in_range(org: synth.SynthOrg) -> None:
     assert 0.05 < len(managers) / n < 0.3
 
 
+
+@pytest.mark.parametrize(("n", "seed"), [(2000, 1), (3500, 0), (20_000, 11)])
+def test_departments_share_the_organisation(n: int, seed: int) -> None:
+    # Regression: the partial last layer once went to the first branches in
+    # order, and most executives had no reports, so a 2,000-person
+    # organisation was three quarters Marketing.
+    org = synth.generate(n, seed=seed)
+    layer = int(org.level.max()) - org.level
+    reports = np.bincount(org.manager[org.manager >= 0], minlength=len(org))
+    assert (reports[(layer >= 1) & (layer <= 2)] > 0).all(), "department leaders all manage"
+    sizes = np.bincount(org.department[org.department >= 0])
+    heads = int((layer == 1).sum())
+    assert sizes.max() < len(org) * max(0.5, 2.5 / heads)
+    juniors, seniors = synth.cohort(org, 60, 60, seed=seed)
+    for side in (juniors, seniors):
+        assert len({p.department for p in side}) >= min(4, heads)
+
+
 def test_generational_mix_and_age_rising_with_level(org: synth.SynthOrg) -> None:
     cfg = org.config
     for name, share in cfg.generation_mix.items():

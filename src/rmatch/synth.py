@@ -10,9 +10,12 @@ Management tree
     Built top-down, one layer at a time from the chief executive: every
     manager has ``U{span_min..span_max}`` direct reports (default 3..12,
     mean 7.5), each of whom manages others with probability
-    ``manager_share`` (0.4). A layer of managers therefore grows about 3x,
-    so 1,000,000 employees sit in about 11 layers. Generation stops at
-    ``n_employees`` (the last layer may be partial).
+    ``manager_share`` (0.4), except the two layers below the chief
+    executive (the executives heading the departments and their leadership
+    teams), who all manage. A layer of managers therefore grows
+    about 3x, so 1,000,000 employees sit in about 11 layers. Generation stops
+    at ``n_employees``: the last layer may be partial, filled under that
+    layer's managers taken in random order so that no branch is favoured.
 Levels
     ``level = deepest layer - own layer``: 0 for the deepest individual
     contributors up to the chief executive's level at the top.
@@ -339,10 +342,19 @@ def _tree(n: int, cfg: SynthConfig, rng: np.random.Generator) -> tuple[IntArray,
             managers = kids
         spans = rng.integers(cfg.span_min, cfg.span_max + 1, size=len(managers))
         count = int(min(spans.sum(), n - next_row))
+        if count < spans.sum():
+            # The last, partial layer: fill it under the managers in random
+            # order, or the first branches (departments) would take it all.
+            order = rng.permutation(len(managers))
+            managers, spans = managers[order], spans[order]
         kids = np.arange(next_row, next_row + count)
         manager[kids] = np.repeat(managers, spans)[:count]
         layer[kids] = layer[manager[kids]] + 1
-        managers = kids[rng.random(count) < cfg.manager_share]
+        # The executives heading departments and their direct reports (the
+        # department's leadership team) all manage.
+        manages = rng.random(count) < cfg.manager_share
+        manages |= layer[kids] <= 2
+        managers = kids[manages]
         next_row += count
     return manager, layer
 
