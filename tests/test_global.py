@@ -185,7 +185,11 @@ def test_progress_reports_incumbents_below_bounds() -> None:
     program = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=0.01)])
     res = rm.match(juniors, seniors, program, org=org, progress=seen.append)
     assert seen, "no progress was reported"
-    assert {p.phase for p in seen} == {1, 2}
+    # Phase 1 (most pairs) reports only when CP-SAT has to search for it; a
+    # start with every pair proves it at once.
+    phases = {p.phase for p in seen}
+    assert 2 in phases
+    assert phases <= {1, 2}
     for p in seen:
         assert p.incumbent <= p.bound + 1e-6
         assert p.gap >= 0.0
