@@ -5,9 +5,10 @@
     python benchmarks/suite.py --full --tasks rmatch:auto,scipy --sizes 2000 --merge
                                            # re-measure some rows, keep the others
 
-Writes ``benchmarks/results/suite.json`` (machine, versions, every
+Writes ``benchmarks/results/suite.json`` (machine, versions, commit, every
 measurement), ``suite.md`` (tables) and ``suite_time.png`` /
-``suite_memory.png``. Each measurement runs in a fresh process
+``suite_memory.png``; the quick mode writes ``suite_quick.*`` instead, so a
+smoke run never overwrites the full results. Each measurement runs in a fresh process
 (``_worker.py``); a measurement that exceeds its time budget is recorded as
 ``timeout`` and that task is not run at larger sizes.
 
@@ -43,7 +44,9 @@ SOLVERS = ("rmatch:auto", "rmatch:hungarian", "rmatch:flow", "rmatch:greedy")
 PLANS: dict[str, dict[str, Any]] = {
     "quick": {
         "sizes": [100, 500],
-        "tasks": {t: [100, 500] for t in (*SOLVERS, "scipy")}
+        # Ten fresh processes of about 10 s each (imports and the synthetic
+        # organisation dominate at these sizes): under two minutes.
+        "tasks": {t: [500] for t in SOLVERS} | {"rmatch:auto": [100, 500], "scipy": [100, 500]}
         | {"mentor-match": [100], "matching": [100], "networkx": [100]},
         "budget_s": 60,
     },
@@ -143,15 +146,15 @@ def tables(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def plots(rows: list[dict[str, Any]], out: Path) -> None:
+def plots(rows: list[dict[str, Any]], out: Path, stem: str = "suite") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     tasks = sorted({r["task"] for r in rows if r["status"] == "ok" and r["task"] != "bandwidth"})
-    for key, label, name in (("time_s", "time (s)", "suite_time.png"),
-                             ("peak_mb", "peak memory (MB)", "suite_memory.png")):
+    for key, label, name in (("time_s", "time (s)", f"{stem}_time.png"),
+                             ("peak_mb", "peak memory (MB)", f"{stem}_memory.png")):
         fig, ax = plt.subplots(figsize=(8, 5))
         for task in tasks:
             pts = sorted((r["n"], r[key]) for r in rows
@@ -179,7 +182,7 @@ def main() -> None:
     parser.add_argument("--tasks", help="comma-separated subset of the plan's tasks")
     parser.add_argument("--sizes", help="comma-separated subset of the plan's sizes")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the rows of results/suite.json that this run does not "
+                        help="keep the rows of the earlier results that this run does not "
                              "re-measure (each row records when it was measured)")
     parser.add_argument("--from-log", type=Path, metavar="LOG",
                         help="render results from the JSON lines an earlier run printed "
@@ -216,8 +219,9 @@ def main() -> None:
             print(json.dumps(row), flush=True)
             if row["status"] != "ok":
                 stopped.add(task)
-    if args.merge and (RESULTS / "suite.json").exists():
-        rows = merged(json.loads((RESULTS / "suite.json").read_text())["rows"], rows)
+    previous = RESULTS / f"{stem_of(name)}.json"
+    if args.merge and previous.exists():
+        rows = merged(json.loads(previous.read_text())["rows"], rows)
     write(rows, name)
 
 
@@ -239,18 +243,30 @@ def provenance(rows: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
+def stem_of(mode: str) -> str:
+    """File stem of a mode's results: the quick smoke run never overwrites the full one.
+
+    Examples
+    --------
+    >>> stem_of("full"), stem_of("quick")
+    ('suite', 'suite_quick')
+    """
+    return "suite" if mode.startswith("full") else "suite_quick"
+
+
 def write(rows: list[dict[str, Any]], name: str) -> None:
-    """Write suite.json, suite.md and the plots; print the tables."""
+    """Write STEM.json, STEM.md and the plots (see :func:`stem_of`); print the tables."""
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "suite.json").write_text(json.dumps(
+    stem = stem_of(name)
+    (RESULTS / f"{stem}.json").write_text(json.dumps(
         {"mode": name, "machine": machine(), "rows": rows}, indent=2) + "\n")
     text = tables(rows)
-    (RESULTS / "suite.md").write_text(
+    (RESULTS / f"{stem}.md").write_text(
         f"# Benchmark suite ({name} mode)\n\nSeconds; a fresh process per measurement; "
         "runs under 2 s are repeated (best of 5, memory from the first); quality = total "
         f"score / rmatch's optimum; speed-up = task time / rmatch:auto time.\n\n"
         f"{provenance(rows)}\n\n{text}\n")
-    plots(rows, RESULTS)
+    plots(rows, RESULTS, stem)
     print(text)
 
 
