@@ -87,6 +87,17 @@ def test_flow_and_hungarian_agree_on_larger_instances(seed: int) -> None:
 
 
 
+def _assert_hungarian_agrees_with_flow(p: Problem) -> None:
+    """Flow is the second solver: as many pairs and the same total as hungarian."""
+    _, a = run("hungarian", p)
+    _, b = run("flow", p)
+    _check_solution(p, a.rows, a.cols)
+    assert len(a.rows) == len(b.rows)
+    sa = p.total[a.rows, a.cols].astype(np.float64).sum()
+    sb = p.total[b.rows, b.cols].astype(np.float64).sum()
+    assert sa == pytest.approx(sb, abs=1e-6)
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_hungarian_stays_optimal_when_everyone_wants_the_same_seniors(seed: int) -> None:
     # The case hungarian's matrix reduction is for: a strong column effect
@@ -99,14 +110,7 @@ def test_hungarian_stays_optimal_when_everyone_wants_the_same_seniors(seed: int)
     feasible = rng.random((n, m)) < 0.8
     cap_s = rng.integers(1, 3, m) if seed % 4 == 3 else np.ones(m, np.int64)
     p = Problem(total, feasible, np.ones(n, np.int64), cap_s)
-    _, a = run("hungarian", p)
-    _, b = run("flow", p)
-    _check_solution(p, a.rows, a.cols)
-    assert len(a.rows) == len(b.rows)
-    sa = p.total[a.rows, a.cols].astype(np.float64).sum()
-    sb = p.total[b.rows, b.cols].astype(np.float64).sum()
-    assert sa == pytest.approx(sb, abs=1e-6)
-
+    _assert_hungarian_agrees_with_flow(p)
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -134,13 +138,7 @@ def test_hungarian_warm_start_agrees_with_flow_at_its_natural_size(shape: tuple[
     assert n * m >= hungarian.AUCTION_MIN_CELLS
     total = (0.6 * rng.random(m)[None, :] + 0.4 * rng.random((n, m))).astype(np.float32)
     p = Problem(total, rng.random((n, m)) < 0.85, np.ones(n, np.int64), np.ones(m, np.int64))
-    _, a = run("hungarian", p)
-    _, b = run("flow", p)
-    _check_solution(p, a.rows, a.cols)
-    assert len(a.rows) == len(b.rows)
-    sa = p.total[a.rows, a.cols].astype(np.float64).sum()
-    sb = p.total[b.rows, b.cols].astype(np.float64).sum()
-    assert sa == pytest.approx(sb, abs=1e-6)
+    _assert_hungarian_agrees_with_flow(p)
 
 
 PROGRAM = rm.Program(constraints=[rm.SharedLanguage(), rm.SeniorityDirection()])
