@@ -161,7 +161,7 @@ def _unit_matrix(people: Sequence[Participant], attr: str, vocab: dict[str, int]
 
 
 def _side(
-    people: Sequence[Participant], vocabs: dict[str, dict[str, int]], attr_keys: list[str],
+    people: Sequence[Participant], vocabs: dict[str, dict[str, int]],
     categories: dict[str, list[str | None]],
 ) -> ParticipantArrays:
     n = len(people)
@@ -169,7 +169,8 @@ def _side(
     lrows = [i for i, p in enumerate(people) for _ in p.languages]
     lcols = [vocabs["languages"][lang] for p in people for lang in p.languages]
     langs[lrows, lcols] = True
-    attrs = {key: _codes(categories["attr:" + key], vocabs["attr:" + key]) for key in attr_keys}
+    attrs = {field.removeprefix("attr:"): _codes(values, vocabs[field])
+             for field, values in categories.items() if field.startswith("attr:")}
     return ParticipantArrays(
         people=tuple(people),
         ids=tuple(p.id for p in people),
@@ -221,5 +222,4 @@ def build_arrays(
                               for m in (p.skills, p.goals))),
     }
     vocabs.update({field: _vocab_of(cat_j[field], cat_s[field]) for field in cat_j})
-    return (_side(juniors, vocabs, attr_keys, cat_j),
-            _side(seniors, vocabs, attr_keys, cat_s))
+    return _side(juniors, vocabs, cat_j), _side(seniors, vocabs, cat_s)
