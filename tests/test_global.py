@@ -123,7 +123,7 @@ def _cohort(n: int = 40) -> tuple[list[rm.Participant], list[rm.Participant], rm
 
 def test_min_share_holds_on_a_synthetic_programme_and_costs_score() -> None:
     juniors, seniors, org = _cohort()
-    free = rm.match(juniors, seniors, org=org)
+    free = rm.match(juniors, seniors, rm.Program(constraints=[]), org=org)
     con = rm.MinShare(attribute="location", share=0.8)
     res = rm.match(juniors, seniors, rm.Program(constraints=[con]), org=org)
     sm = res.scores
@@ -198,7 +198,7 @@ def test_progress_reports_incumbents_below_bounds() -> None:
 
 def test_relaxed_optimum_that_meets_the_rules_is_returned_without_search() -> None:
     juniors, seniors, org = _cohort(30)
-    free = rm.match(juniors, seniors, org=org)
+    free = rm.match(juniors, seniors, rm.Program(constraints=[]), org=org)
     seen: list[rm.solvers.Progress] = []
     loose = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=1.0)])
     res = rm.match(juniors, seniors, loose, org=org, progress=seen.append)

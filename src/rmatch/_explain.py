@@ -68,10 +68,16 @@ def unmatched_reasons(
     sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray, str], ...] = (
         ("juniors", sm.junior_ids, matched_j, "senior"),
         ("seniors", sm.senior_ids, matched_s, "junior"))
+    both = set(sm.junior_ids).intersection(sm.senior_ids)  # people with role "both"
     for side, ids, matched, other in sides:
         for k in np.flatnonzero(~matched).tolist():
             reason, n_ok = lonely_reason(sm, side, k)
-            out[ids[k]] = reason or taken.format(o=f"{other} ({n_ok})")
+            text = reason or taken.format(o=f"{other} ({n_ok})")
+            if ids[k] in both:  # one entry per person: say which side each reason is for
+                text = f"as {side[:-1]}: {text}"
+                if ids[k] in out:
+                    text = f"{out[ids[k]]}; {text}"
+            out[ids[k]] = text
     return out
 
 
@@ -124,13 +130,17 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
 
 
 def explain(result: MatchResult, pid: str, n_alternatives: int, *,
-            costs: bool = True) -> Explanation:
+            costs: bool = True, as_side: Literal["junior", "senior"] | None = None
+            ) -> Explanation:
     """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
     from rmatch.result import Alternative, Explanation
 
     sm = result.scores
     side: Literal["junior", "senior"]
-    if pid in sm.juniors._positions:
+    if as_side is not None and pid not in (sm.juniors if as_side == "junior"
+                                           else sm.seniors)._positions:
+        raise InputError(f"{pid!r} is not a {as_side} in this result")
+    if pid in sm.juniors._positions and as_side != "senior":
         side, me = "junior", sm.juniors.index(pid)
         scores_row, feas_row = sm.total[me], sm.feasible[me]
         others, other_cap, my_cap = sm.senior_ids, sm.seniors.capacity, sm.juniors.capacity[me]
@@ -141,8 +151,9 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
     else:
         raise InputError(f"{pid!r} is neither a junior nor a senior in this result")
 
-    partners = [p for p in result.pairs if pid in (p.junior_id, p.senior_id)]
-    partner_ids = set(result.partners_of(pid))
+    partners = [p for p in result.pairs
+                if pid == (p.junior_id if side == "junior" else p.senior_id)]
+    partner_ids = {p.senior_id if side == "junior" else p.junior_id for p in partners}
     counts_j, counts_s = result.pair_counts()
     other_counts = counts_s if side == "junior" else counts_j
     worst = min((p.score for p in partners), default=None)
@@ -224,10 +235,13 @@ def check(result: MatchResult) -> None:
             if counts[person.id] > person.capacity:
                 problems.append(f"{side} {person.id!r} has {counts[person.id]} pairs, "
                                 f"capacity {person.capacity}")
-    listed = set(result.unmatched_juniors) | set(result.unmatched_seniors)
-    for pid in (*sm.junior_ids, *sm.senior_ids):
-        if (pid in listed) == (cj[pid] + cs[pid] > 0):
-            problems.append(f"{pid!r} must be either in a pair or listed as unmatched")
+    for ids, listed, counts, side in (
+            (sm.junior_ids, set(result.unmatched_juniors), cj, "junior"),
+            (sm.senior_ids, set(result.unmatched_seniors), cs, "senior")):
+        for pid in ids:  # per side: a person with role "both" is on each
+            if (pid in listed) == (counts[pid] > 0):
+                problems.append(f"{side} {pid!r} must be either in a pair or listed as "
+                                "unmatched")
     for con in sm.program.constraints:
         if isinstance(con, Require):
             problems += [f"required pair {tuple(pr)} is missing"

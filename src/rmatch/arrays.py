@@ -195,8 +195,9 @@ def build_arrays(
 ) -> tuple[ParticipantArrays, ParticipantArrays]:
     """Convert both sides to arrays with shared vocabularies.
 
-    Raises :class:`InputError` when an id appears twice (on one side or on
-    both), naming the id: a pairing between ambiguous people is meaningless.
+    Raises :class:`InputError` when an id appears twice (on one side, or on
+    both unless the person's role is ``"both"``), naming the id: a pairing
+    between ambiguous people is meaningless.
 
     Examples
     --------
@@ -209,7 +210,9 @@ def build_arrays(
     problems = []
     for side, group in (("junior", juniors), ("senior", seniors)):
         for p in group:
-            if p.id in seen:
+            # A person with role "both" is on each side once, as themself.
+            if p.id in seen and not (p.role == "both" and seen[p.id] == "junior"
+                                     and side == "senior"):
                 problems.append(f"id {p.id!r} is given twice (as {seen[p.id]} and as {side})")
             seen[p.id] = side
     if problems:

@@ -42,6 +42,7 @@ __all__ = [
     "Require",
     "SeniorityDirection",
     "SharedLanguage",
+    "recommended_rules",
 ]
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -92,7 +93,8 @@ class _Base(BaseModel):
         >>> SharedLanguage().label()
         'SharedLanguage'
         """
-        fields = {k: v for k, v in self.model_dump().items() if k != "kind"}
+        # Options left at None (NoReportingLine's whole chain) say nothing.
+        fields = {k: v for k, v in self.model_dump().items() if k != "kind" and v is not None}
         args = ", ".join(f"{k}={v!r}" for k, v in fields.items() if not isinstance(v, list))
         return f"{type(self).__name__}({args})" if args else type(self).__name__
 
@@ -196,21 +198,37 @@ class Require(_Base):
 
 
 class SharedLanguage(_Base):
-    """Partners share at least one language (people with none match no one).
+    """Partners share at least one language.
+
+    Attributes
+    ----------
+    unknown
+        For a person whose languages are not given: ``"forbid"`` (the
+        default: they match no one) or ``"allow"`` (the rule applies only
+        where both partners' languages are known, as in the recommended
+        rules).
 
     Examples
     --------
-    >>> SharedLanguage().kind
-    'shared_language'
+    >>> SharedLanguage().kind, SharedLanguage(unknown="allow").label()
+    ('shared_language', "SharedLanguage(unknown='allow')")
     """
 
     kind: Literal["shared_language"] = "shared_language"
+    unknown: Literal["forbid", "allow"] = "forbid"
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        return "SharedLanguage" if self.unknown == "forbid" else super().label()
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """One matrix product of the language indicator matrices."""
         lj = ctx.juniors.languages.astype(np.float32)
         ls = ctx.seniors.languages.astype(np.float32)
-        return np.asarray((lj @ ls.T) > 0.5)
+        allowed = np.asarray((lj @ ls.T) > 0.5)
+        if self.unknown == "allow":
+            allowed |= (lj.sum(axis=1) == 0)[:, None]
+            allowed |= (ls.sum(axis=1) == 0)[None, :]
+        return allowed
 
 
 class MaxTimezoneGap(_Base):
@@ -321,21 +339,35 @@ class NoRepeat(_Base):
 class SeniorityDirection(_Base):
     """The junior is below the senior in level, and younger where both ages are known.
 
+    Attributes
+    ----------
+    allow_equal
+        Also allow the same level and the same birth year (the recommended
+        rules do: a roster without levels has everyone at level 0, and the
+        rule must then only stop a junior who outranks or is older than
+        their senior).
+
     Examples
     --------
-    >>> SeniorityDirection().kind
-    'seniority_direction'
+    >>> SeniorityDirection().kind, SeniorityDirection(allow_equal=True).label()
+    ('seniority_direction', 'SeniorityDirection(allow_equal=True)')
     """
 
     kind: Literal["seniority_direction"] = "seniority_direction"
+    allow_equal: bool = False
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        return super().label() if self.allow_equal else "SeniorityDirection"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare levels and birth years by broadcasting."""
-        lower = ctx.juniors.level[:, None] < ctx.seniors.level[None, :]
+        below = np.less_equal if self.allow_equal else np.less
+        lower = below(ctx.juniors.level[:, None], ctx.seniors.level[None, :])
         bj = ctx.juniors.birth_year[:, None]
         bs = ctx.seniors.birth_year[None, :]
+        after = np.greater_equal if self.allow_equal else np.greater
         with np.errstate(invalid="ignore"):
-            younger = (bj > bs) | np.isnan(bj) | np.isnan(bs)
+            younger = after(bj, bs) | np.isnan(bj) | np.isnan(bs)
         return np.asarray(lower & younger)
 
 
@@ -454,3 +486,19 @@ Constraint = Annotated[
 ]
 """Any constraint; JSON documents pick the class by their ``kind`` field."""
 
+
+def recommended_rules() -> list[Constraint]:
+    """Return the HR rules a programme gets when it names none.
+
+    Nobody is paired within their own reporting line; partners share a
+    language where both partners' languages are known; the senior is not
+    below the junior in level nor younger. ``Program(constraints=[])`` turns
+    them off.
+
+    Examples
+    --------
+    >>> [c.label() for c in recommended_rules()]
+    ['NoReportingLine', "SharedLanguage(unknown='allow')", 'SeniorityDirection(allow_equal=True)']
+    """
+    return [NoReportingLine(), SharedLanguage(unknown="allow"),
+            SeniorityDirection(allow_equal=True)]

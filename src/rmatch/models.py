@@ -7,6 +7,8 @@ so an HR tool can send a whole programme as one document.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -20,12 +22,14 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
 )
 
-from rmatch.constraints import Constraint
+from rmatch._languages import normalise_language
+from rmatch.constraints import Constraint, recommended_rules
 from rmatch.errors import InputError
 
 __all__ = ["OrgChart", "Participant", "Program", "ScoringOptions", "Weights"]
@@ -37,8 +41,11 @@ SOLVERS = ("auto", "hungarian", "flow", "cpsat", "greedy")
 SolverName = Literal["auto", "hungarian", "flow", "cpsat", "greedy"]
 
 # Characters that would make an id ambiguous in the CSV list format (`a;b`)
-# or in a terminal; rejecting them keeps every file format round-trippable.
-_BAD_ID_CHARS = frozenset(";\n\r\t")
+# or in a terminal (control characters such as ESC or NUL); rejecting them
+# keeps every file format round-trippable and every printed id what it seems.
+_BAD_ID_CHARS = frozenset(";")
+ROLES = ("junior", "senior", "both")
+_OFFSET = re.compile(r"^(?:gmt|utc)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 def _clean_optional(value: Any) -> Any:
@@ -58,12 +65,42 @@ def _is_iana_zone(name: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    from zoneinfo import available_timezones
+
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def _canonical_zone(value: str) -> str:
+    """Return the IANA name for ``value`` in any case; raise a ValueError that suggests one."""
+    if _is_iana_zone(value):
+        return value
+    found = _zones_by_folded_name().get(value.casefold())
+    if found is not None:
+        return found
+    offset = _OFFSET.match(value.strip())
+    if offset:
+        sign, hours, minutes = offset.groups()
+        hint = (f"'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}' (the IANA name reverses "
+                "the sign)" if not minutes or minutes == "00" else "the city's zone")
+        raise ValueError(f"{value!r} is a fixed UTC offset, not an IANA time zone; write the "
+                         f"office's zone such as 'Europe/Paris', or {hint}")
+    raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
+
+
 def _check_id(value: str, what: str) -> str:
+    # NFC: an id typed on a Mac (decomposed é) and one from Windows (composed)
+    # are the same person, and print the same.
+    value = unicodedata.normalize("NFC", value)
     if not value:
         raise ValueError(f"{what} must not be empty")
-    bad = _BAD_ID_CHARS.intersection(value)
+    bad = sorted({ch for ch in value
+                  if ch in _BAD_ID_CHARS or unicodedata.category(ch) in ("Cc", "Cf")})
     if bad:
-        raise ValueError(f"{what} {value!r} contains forbidden character(s) {sorted(bad)!r}")
+        shown = ", ".join(repr(ch) if ch in _BAD_ID_CHARS else f"U+{ord(ch):04X}" for ch in bad)
+        raise ValueError(f"{what} contains the character(s) {shown}, which an id may not hold "
+                         "(';' separates lists; control characters hide in print)")
     return value
 
 
@@ -85,12 +122,16 @@ def _clean_unit_map(value: Any) -> Any:
 class Participant(BaseModel):
     """One employee taking part in the programme, junior or senior.
 
-    Text fields are stripped and blank text means "not given". Language,
-    skill and goal names are compared case-insensitively (stored lower-case).
+    Text fields are stripped and blank text means "not given". Skill and goal
+    names are compared case-insensitively (stored lower-case); languages are
+    stored as ISO 639-1 codes (``English``, ``EN``, ``en-GB`` -> ``en``;
+    names rmatch does not know stay as written, lower-cased). ``role`` is
+    ``"junior"``, ``"senior"``, ``"both"`` (on both sides of the programme,
+    never paired with themself) or ``None`` (in the org chart only).
 
     Examples
     --------
-    >>> p = Participant(id="j1", birth_year=1999, level=1, languages={"EN", "pt"},
+    >>> p = Participant(id="j1", birth_year=1999, level=1, languages={"English", "pt-BR"},
     ...                 skills={"GenAI": 0.9})
     >>> sorted(p.languages), p.skills
     (['en', 'pt'], {'genai': 0.9})
@@ -100,7 +141,7 @@ class Participant(BaseModel):
 
     id: str
     name: str | None = None
-    role: Literal["junior", "senior"] | None = None
+    role: Literal["junior", "senior", "both"] | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     level: int = Field(default=0, ge=0)
     department: str | None = None
@@ -137,9 +178,7 @@ class Participant(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None and not _is_iana_zone(value):
-            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
-        return value
+        return None if value is None else _canonical_zone(value)
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -147,7 +186,7 @@ class Participant(BaseModel):
         if isinstance(value, str):
             raise ValueError("languages must be a list of names, not one string")
         if isinstance(value, Iterable):
-            return frozenset(s for s in (str(v).strip().lower() for v in value) if s)
+            return frozenset(normalise_language(s) for s in (str(v).strip() for v in value) if s)
         return value
 
     @field_validator("previous_partners", mode="before")
@@ -156,7 +195,18 @@ class Participant(BaseModel):
         if isinstance(value, str):
             raise ValueError("previous_partners must be a list of ids, not one string")
         if isinstance(value, Iterable):
-            return frozenset(s for s in (str(v).strip() for v in value) if s)
+            return frozenset(unicodedata.normalize("NFC", s)
+                             for s in (str(v).strip() for v in value) if s)
+        return value
+
+    @field_validator("manager_id")
+    @classmethod
+    def _manager(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = _check_id(value, "manager_id")
+        if value == info.data.get("id"):
+            raise ValueError(f"participant {value!r} is listed as their own manager")
         return value
 
     @field_validator("skills", "goals", mode="before")
@@ -179,11 +229,13 @@ class Participant(BaseModel):
                 out[name] = text
         return out
 
-    @model_validator(mode="after")
-    def _not_own_manager(self) -> Participant:
-        if self.manager_id is not None and self.manager_id == self.id:
-            raise ValueError(f"participant {self.id!r} is listed as their own manager")
-        return self
+    @field_validator("previous_partners")
+    @classmethod
+    def _not_self(cls, value: frozenset[str], info: ValidationInfo) -> frozenset[str]:
+        if info.data.get("id") in value:
+            raise ValueError(f"participant {info.data['id']!r} lists themself as a previous "
+                             "partner")
+        return value
 
     @field_serializer("languages", "previous_partners")
     def _sorted(self, value: frozenset[str]) -> list[str]:
@@ -267,6 +319,8 @@ class OrgChart(BaseModel):
         managers: dict[str, str | None] = {}
         for p in people:
             if p.id in managers:
+                if p.role == "both" and managers[p.id] == p.manager_id:
+                    continue  # a person on both sides of the programme, listed as each
                 raise InputError(f"org chart: employee id {p.id!r} appears twice")
             managers[p.id] = p.manager_id
         return cls(managers=managers)
@@ -462,12 +516,20 @@ class Program(BaseModel):
     >>> prog = Program(constraints=[SharedLanguage()], seed=7)
     >>> Program.model_validate_json(prog.model_dump_json()) == prog
     True
+    >>> [c.kind for c in Program().constraints]  # the recommended HR rules
+    ['no_reporting_line', 'shared_language', 'seniority_direction']
+    >>> Program(constraints=[]).constraints, Program().uses_recommended_rules
+    ([], True)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     weights: Weights = Field(default_factory=Weights)
-    constraints: list[Constraint] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=recommended_rules)
+    """The rules; when not given, :func:`~rmatch.constraints.recommended_rules`
+    (nobody in their own reporting line, a shared language where both
+    partners' languages are known, the senior not below the junior); ``[]``
+    turns every rule off."""
     solver: SolverName = "auto"
     time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     seed: int = 0
@@ -480,3 +542,8 @@ class Program(BaseModel):
     @field_serializer("sensitive_attributes")
     def _sorted(self, value: frozenset[str]) -> list[str]:
         return sorted(value)
+
+    @property
+    def uses_recommended_rules(self) -> bool:
+        """True when the constraints were not given, so the recommended rules apply."""
+        return "constraints" not in self.model_fields_set

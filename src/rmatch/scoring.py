@@ -41,7 +41,7 @@ from rmatch.constraints import PairContext
 from rmatch.errors import InputError
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions
 
-__all__ = ["BUILTIN_COMPONENTS", "ComponentFn", "ScoreMatrix", "score"]
+__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "score"]
 
 Matrix = npt.NDArray[np.float32]
 BoolMatrix = npt.NDArray[np.bool_]
@@ -140,6 +140,8 @@ class ScoreMatrix:
             allowed = con.mask(ctx)[0]
             for pos in np.flatnonzero(~allowed):
                 out[pos].append(con.label())
+        for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[1].tolist():
+            out[pos].append(SELF_PAIR)
         return out
 
     def col_violations(self, col: int, rows: Sequence[int]) -> list[list[str]]:
@@ -157,6 +159,8 @@ class ScoreMatrix:
             allowed = con.mask(ctx)[:, 0]
             for pos in np.flatnonzero(~allowed):
                 out[pos].append(con.label())
+        for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[0].tolist():
+            out[pos].append(SELF_PAIR)
         return out
 
 
@@ -297,6 +301,19 @@ def _user_component(name: str, fn: ComponentFn, js: ParticipantArrays,
     return out
 
 
+SELF_PAIR = "the same person (on both sides)"
+"""How explanations name the pair of a person with themself."""
+
+
+def _self_pairs(junior_ids: Sequence[str],
+                senior_ids: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Rows and columns where the junior and the senior are one person (role "both")."""
+    _, rows, cols = np.intersect1d(np.asarray(junior_ids, dtype=object),
+                                   np.asarray(senior_ids, dtype=object),
+                                   assume_unique=True, return_indices=True)
+    return rows.astype(np.intp), cols.astype(np.intp)
+
+
 def score(
     juniors: Sequence[Participant],
     seniors: Sequence[Participant],
@@ -366,6 +383,8 @@ def score(
     feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
     for con in program.constraints:
         feasible &= con.mask(ctx)
+    # Not a rule that can be turned off: a person on both sides never pairs with themself.
+    feasible[_self_pairs(js.ids, ss.ids)] = False
     return ScoreMatrix(
         junior_ids=js.ids,
         senior_ids=ss.ids,
