@@ -67,7 +67,16 @@ def test_synth_roster_reads_back_and_matches(tmp_path: Path,
     people = rm.read_participants(path)
     assert len(people) == 200
     assert sum(p.role == "junior" for p in people) == 10
+    capsys.readouterr()
+    # No programme: the recommended rules apply (the six seniors include
+    # executives above most juniors), and the CLI says so.
     assert main(["match", str(path)]) == 0
+    out = capsys.readouterr().out
+    juniors, seniors, _ = rm.split_roles(people)
+    expected = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    assert f"{len(expected.pairs)} pairs" in out
+    assert "recommended HR rules" in out
+    assert main(["match", str(path), "--no-rules"]) == 0
     assert "6 pairs" in capsys.readouterr().out
 
 

@@ -25,9 +25,25 @@ from rmatch.constraints import (
     Require,
     SeniorityDirection,
     SharedLanguage,
+    recommended_rules,
 )
-from rmatch.errors import InfeasibleError, InputError, RmatchError, SolverError
-from rmatch.io import load_program, read_participants, write_participants
+from rmatch.errors import (
+    InfeasibleError,
+    InputError,
+    InputWarning,
+    Problem,
+    RmatchError,
+    SolverError,
+)
+from rmatch.io import (
+    from_frame,
+    load_program,
+    read_participants,
+    split_roles,
+    suggest_columns,
+    to_frame,
+    write_participants,
+)
 from rmatch.matching import match, solve
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
@@ -43,6 +59,7 @@ __all__ = [
     "GroupBalance",
     "InfeasibleError",
     "InputError",
+    "InputWarning",
     "MatchAll",
     "MatchResult",
     "MaxTimezoneGap",
@@ -54,6 +71,7 @@ __all__ = [
     "Pair",
     "Participant",
     "ParticipantArrays",
+    "Problem",
     "Program",
     "Require",
     "RmatchError",
@@ -64,12 +82,17 @@ __all__ = [
     "SolverError",
     "Weights",
     "__version__",
+    "from_frame",
     "load_program",
     "match",
     "read_participants",
+    "recommended_rules",
     "score",
     "solve",
     "solvers",
+    "split_roles",
+    "suggest_columns",
     "synth",
+    "to_frame",
     "write_participants",
 ]

@@ -1,15 +1,22 @@
-"""The ``rmatch`` command: demo, match, report, validate and synth.
+"""The ``rmatch`` command: demo, match, report, validate, columns and synth.
 
 Every error reaches the user as one line on stderr (``rmatch: error: ...``)
-and a non-zero exit status, never a traceback.
+and a non-zero exit status, never a traceback; reading warnings are lines
+``rmatch: warning: ...`` on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from rmatch import synth
 from rmatch.constraints import (
@@ -18,8 +25,14 @@ from rmatch.constraints import (
     SeniorityDirection,
     SharedLanguage,
 )
-from rmatch.errors import InputError, RmatchError
-from rmatch.io import load_program, read_participants, split_roles, write_participants
+from rmatch.errors import InputError, InputWarning, RmatchError
+from rmatch.io import (
+    load_program,
+    read_participants,
+    split_roles,
+    suggest_columns,
+    write_participants,
+)
 from rmatch.matching import match
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult
@@ -28,6 +41,8 @@ from rmatch.solvers import Progress
 __all__ = ["main"]
 
 EXIT_ERROR = 1
+TERMINAL_PAIRS = 20
+"""Pairs shown on a terminal before "... N more" (all of them when output is piped)."""
 
 
 def _table(result: MatchResult, limit: int | None) -> str:
@@ -72,9 +87,9 @@ class _ProgressBar:
 _progress_bar = _ProgressBar()
 
 
-def _write_result(result: MatchResult, out: Path) -> None:
+def _write_result(result: MatchResult, out: Path, *, per_person: bool = False) -> None:
     suffix = out.suffix.lower()
-    if suffix == ".json":
+    if suffix == ".json" and not per_person:
         result.to_json(out)
     elif suffix == ".csv":
         import csv
@@ -84,12 +99,34 @@ def _write_result(result: MatchResult, out: Path) -> None:
         names = sorted({k for p in result.pairs for k in p.components})
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
+            if per_person:
+                writer.writerows(_per_person_rows(result))
+                return
             writer.writerow(["junior_id", "senior_id", "score", *names])
             for p in result.pairs:
                 writer.writerow([_escape(p.junior_id), _escape(p.senior_id), repr(p.score),
                                  *(repr(p.components[k]) for k in names)])
     else:
-        raise InputError(f"{out}: the output must end in .csv or .json")
+        raise InputError(f"{out}: the output must end in .csv"
+                         + ("" if per_person else " or .json"))
+
+
+def _per_person_rows(result: MatchResult) -> Iterator[list[str]]:
+    """One row per person and side (for mail merges): partners and scores, or why none."""
+    from rmatch.io import _escape
+
+    sm = result.scores
+    yield ["id", "side", "partners", "scores", "unmatched_reason"]
+    for side, ids in (("junior", sm.junior_ids), ("senior", sm.senior_ids)):
+        mine: dict[str, list[tuple[str, float]]] = {pid: [] for pid in ids}
+        for p in result.pairs:
+            me, other = (p.junior_id, p.senior_id) if side == "junior" else (p.senior_id,
+                                                                             p.junior_id)
+            mine[me].append((other, p.score))
+        for pid, partners in mine.items():
+            why = "" if partners else result.unmatched_reasons.get(pid, "")
+            yield [_escape(pid), side, _escape(";".join(o for o, _ in partners)),
+                   ";".join(f"{sc:.4f}" for _, sc in partners), _escape(why)]
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -115,18 +152,45 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json_file(path: str | None, what: str) -> Any:
+    if path is None:
+        return None
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not a JSON {what} ({err})") from None
+
+
+def _read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
+                 ) -> list[Participant]:
+    columns = _json_file(args.columns, "column map")
+    level_map = _json_file(args.level_map, "level map")
+    for value, what in ((columns, "column map"), (level_map, "level map")):
+        if value is not None and not isinstance(value, dict):
+            raise InputError(f"the {what} must be a JSON object (header -> field)")
+    return read_participants(path, columns=columns, level_map=level_map,
+                             date_format=args.date_format, encoding=args.encoding,
+                             unknown_columns=args.unknown_columns,
+                             check_managers=check_managers)
+
+
 def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
                                              Program, OrgChart | None]:
-    people = read_participants(args.roster)
+    people = _read_roster(args, args.roster, check_managers=not args.org)
     juniors, seniors, others = split_roles(people)
     if not juniors or not seniors:
         raise InputError(
             f"{args.roster}: found {len(juniors)} juniors and {len(seniors)} seniors; "
-            "the 'role' column must mark both sides (junior / senior)"
+            "the 'role' column must mark both sides (junior, senior or both)"
         )
     program = load_program(args.program) if args.program else Program()
+    if args.no_rules:
+        program = program.model_copy(update={"constraints": []})
     if args.org:
-        org: OrgChart | None = OrgChart.from_participants(read_participants(args.org))
+        org: OrgChart | None = OrgChart.from_participants(
+            read_participants(args.org, unknown_columns="keep"))
     elif others or any(p.manager_id for p in people):
         org = OrgChart.from_participants(people)
     else:
@@ -137,21 +201,38 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     return juniors, seniors, program, org
 
 
+def _rules_line(program: Program) -> str:
+    labels = ", ".join(c.label() for c in program.constraints) or "none"
+    if program.uses_recommended_rules:
+        return (f"rules: the recommended HR rules ({labels}); give a programme file with "
+                "constraints, or --no-rules, to change them")
+    return f"rules: {labels}"
+
+
+def _limit(args: argparse.Namespace) -> int | None:
+    if args.limit is not None:
+        return int(args.limit)
+    return TERMINAL_PAIRS if sys.stdout.isatty() else None
+
+
 def _cmd_match(args: argparse.Namespace) -> int:
     juniors, seniors, program, org = _load(args)
     if args.time_limit is not None:
         program = program.model_copy(update={"time_limit_s": args.time_limit})
+    print(_rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
                    progress=None if args.quiet else _progress_bar)
     if not args.quiet and _progress_bar.shown:
         print(file=sys.stderr)  # end the progress line
-    print(_report(result, args.limit))
+    print(_report(result, _limit(args)))
     for pid in args.explain or []:
         print()
         print(result.explain(pid).text())
     if args.output:
-        _write_result(result, Path(args.output))
+        _write_result(result, Path(args.output), per_person=args.per_person)
         print(f"\nwrote {args.output}")
+    elif args.per_person:
+        raise InputError("--per-person needs -o FILE.csv")
     return 0
 
 
@@ -161,6 +242,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".md", ".html", ".htm"):
         raise InputError(f"{args.output}: a report must end in .md or .html")
     juniors, seniors, program, org = _load(args)
+    print(_rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
                    progress=None if args.quiet else _progress_bar)
     if not args.quiet and _progress_bar.shown:
@@ -186,12 +268,30 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"rmatch: {len(err.problems)} problem(s) found", file=sys.stderr)
         return EXIT_ERROR
-    lonely_j = [sm.junior_ids[i] for i in range(sm.shape[0]) if not sm.feasible[i].any()]
-    lonely_s = [sm.senior_ids[k] for k in range(sm.shape[1]) if not sm.feasible[:, k].any()]
+    lonely_j = [sm.junior_ids[i] for i in np.flatnonzero(~sm.feasible.any(axis=1))]
+    lonely_s = [sm.senior_ids[k] for k in np.flatnonzero(~sm.feasible.any(axis=0))]
+    print(_rules_line(program))
     print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
           f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
     for pid in lonely_j + lonely_s:
         print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
+    return 0
+
+
+def _cmd_columns(args: argparse.Namespace) -> int:
+    proposal = suggest_columns(args.roster, encoding=args.encoding)
+    text = json.dumps(proposal, indent=2, ensure_ascii=False)
+    if args.output:
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise InputError(f"{out} exists; pass --force to replace it")
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {out}: edit it, then pass it as --columns {out}")
+    else:
+        print(text)
+    left_out = [h for h, t in proposal.items() if t is None]
+    if left_out:
+        print(f"left out (null): {', '.join(left_out)}", file=sys.stderr)
     return 0
 
 
@@ -210,6 +310,20 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     print(f"wrote {args.output}: {len(org)} employees, {len(rows_j)} juniors, "
           f"{len(rows_s)} seniors")
     return 0
+
+
+def _reading_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--columns", metavar="MAP.json",
+                     help="column map: JSON object header -> field, attributes.KEY or null "
+                          "(`rmatch columns ROSTER` suggests one)")
+    cmd.add_argument("--level-map", metavar="MAP.json",
+                     help="JSON object grade name -> level number (higher is more senior)")
+    cmd.add_argument("--date-format", metavar="FMT",
+                     help="how dates of birth are written when not ISO, e.g. %%d/%%m/%%Y")
+    cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("--unknown-columns", choices=("warn", "error", "keep"), default="warn",
+                     help="columns neither known nor mapped: leave out with a warning "
+                          "(default), fail, or keep as attributes")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
         cmd.add_argument("--program", help="programme file (JSON)")
         cmd.add_argument("--org", help="full org chart as a roster file (id, manager_id)")
+        cmd.add_argument("--no-rules", action="store_true",
+                         help="apply no pairwise rules (the recommended HR rules apply when "
+                              "the programme names none)")
+        _reading_options(cmd)
         cmd.set_defaults(func=func)
         if name in ("match", "report"):
             cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
@@ -261,12 +379,24 @@ def build_parser() -> argparse.ArgumentParser:
                              help="put names in the briefs (left out by default)")
         if name == "match":
             cmd.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
+            cmd.add_argument("--per-person", action="store_true",
+                             help="with -o OUT.csv: one row per person (id, side, partners, "
+                                  "scores, why unmatched), for mail merges")
             cmd.add_argument("--explain", action="append", metavar="ID",
                              help="explain this participant's pairing (repeatable)")
             cmd.add_argument("--limit", type=int, default=None,
-                             help="show at most this many pairs")
+                             help=f"show at most this many pairs (default: {TERMINAL_PAIRS} "
+                                  "on a terminal, all when the output is piped)")
             cmd.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                              help="stop a CP-SAT solve after this long (programme's default: 60)")
+
+    cols = sub.add_parser("columns", help="print a suggested column map for a roster's "
+                                         "headers, to edit and pass as --columns")
+    cols.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
+    cols.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cols.add_argument("-o", "--output", help="write the map to this JSON file")
+    cols.add_argument("--force", action="store_true", help="replace the output file")
+    cols.set_defaults(func=_cmd_columns)
 
     syn = sub.add_parser("synth", help="write a synthetic organisation as a roster")
     syn.add_argument("--employees", type=int, default=1000)
@@ -278,6 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("-o", "--output", required=True, help="roster file to write")
     syn.set_defaults(func=_cmd_synth)
     return parser
+
+
+@contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    """Show rmatch's reading warnings as one plain line each, as they happen."""
+    def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+        print(f"rmatch: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():  # restores the filters and showwarning on exit
+        warnings.simplefilter("always", InputWarning)
+        warnings.showwarning = show
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -292,7 +434,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        status: int = args.func(args)
+        with _warnings_to_stderr():
+            status: int = args.func(args)
     except RmatchError as err:
         print(f"rmatch: error: {err}", file=sys.stderr)
         return EXIT_ERROR

@@ -5,17 +5,23 @@ so callers can catch either:
 
 - :class:`RmatchError` -- the root of every error rmatch raises on purpose.
 - :class:`InputError` (also a :class:`ValueError`) -- bad data; the message
-  names the rows, ids and fields at fault, and ``problems`` lists each one.
+  names the rows, ids and fields at fault, and ``problems`` lists each one
+  (as :class:`Problem` lines that also carry file, row, id and field).
 - :class:`InfeasibleError` -- the hard constraints cannot all hold;
   ``reasons`` says, in words, which constraint and which participants.
 - :class:`SolverError` (also a :class:`RuntimeError`) -- a solver failed.
+
+One warning class, :class:`InputWarning` (a :class:`UserWarning`), says what
+reading kept out or could not interpret without failing (columns left out,
+language names it does not know, previous partners not in the roster).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["InfeasibleError", "InputError", "RmatchError", "SolverError"]
+__all__ = ["InfeasibleError", "InputError", "InputWarning", "Problem", "RmatchError",
+           "SolverError"]
 
 
 class RmatchError(Exception):
@@ -28,6 +34,63 @@ class RmatchError(Exception):
     """
 
 
+class Problem(str):
+    """One problem of an input, as a line of text that also carries its parts.
+
+    It is a ``str`` (so it prints, compares and joins as the line it reads as)
+    with ``file``, ``row``, ``id``, ``field`` and ``reason`` attributes for HR
+    tools that show problems in their own table.
+
+    Examples
+    --------
+    >>> p = Problem("not a whole number", file="r.csv", row=3, id="b", field="level")
+    >>> print(p)
+    r.csv: row 3 (id 'b'), field 'level': not a whole number
+    >>> p.row, p.field
+    (3, 'level')
+    """
+
+    file: str | None
+    row: int | None
+    id: str | None
+    field: str | None
+    reason: str
+
+    def __new__(cls, reason: str, *, file: str | None = None, row: int | None = None,
+                id: str | None = None, field: str | None = None) -> Problem:
+        """Compose the line from its parts."""
+        place = f"row {row}" if row is not None else ""
+        if id:
+            place = f"{place} (id {id!r})" if place else f"id {id!r}"
+        if field:
+            place = f"{place}, field {field!r}" if place else f"field {field!r}"
+        where = [part for part in (file, place) if part]
+        self = super().__new__(cls, ": ".join([*where, reason]))
+        self.file, self.row, self.id, self.field, self.reason = file, row, id, field, reason
+        return self
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Return the parts as a dict (for a JSON answer or a table).
+
+        Examples
+        --------
+        >>> Problem("empty", row=2, field="id").as_dict()["row"]
+        2
+        """
+        return {"file": self.file, "row": self.row, "id": self.id, "field": self.field,
+                "reason": self.reason}
+
+
+class InputWarning(UserWarning):
+    """Reading kept something out or could not interpret it, without failing.
+
+    Examples
+    --------
+    >>> issubclass(InputWarning, UserWarning)
+    True
+    """
+
+
 class InputError(RmatchError, ValueError):
     """Bad input data: the message names the offending rows, ids and fields.
 
@@ -36,18 +99,34 @@ class InputError(RmatchError, ValueError):
     message
         One line summarising the problem.
     problems
-        Every individual problem, one line each (a file can have many).
+        Every individual problem, one line each (a file can have many); the
+        readers give :class:`Problem` lines, which also carry their parts.
 
     Examples
     --------
     >>> err = InputError("2 problems", problems=["row 2: id is empty", "row 3: level < 0"])
     >>> err.problems[1]
     'row 3: level < 0'
+    >>> str(InputError.of([Problem("x", row=2), Problem("y", row=3)]))
+    'row 2: x (+1 more problem)'
     """
 
     def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
         super().__init__(message)
         self.problems: list[str] = list(problems) if problems else [message]
+
+    @classmethod
+    def of(cls, problems: Sequence[str]) -> InputError:
+        """Build an error whose message is the first problem and how many more there are.
+
+        Examples
+        --------
+        >>> InputError.of(["a"]).problems
+        ['a']
+        """
+        more = len(problems) - 1
+        tail = f" (+{more} more problem{'s' if more > 1 else ''})" if more else ""
+        return cls(f"{problems[0]}{tail}", problems)
 
 
 class InfeasibleError(RmatchError):

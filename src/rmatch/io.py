@@ -11,38 +11,49 @@ write ``key:value`` items (``skills`` = ``genai:0.8;cloud:0.5``). A column
 ``attributes.KEY`` is read as the attribute ``KEY``. Cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage
 return) are written with a leading ``'``, which reading removes again.
+
+Reading takes rosters as HR systems export them (any header spelling with a
+column map, ``;`` or tab separated, dates of birth, grade names, language
+names): the machinery is in ``rmatch._read``, ``rmatch._columns`` and
+``rmatch._values``; ``docs/hr-data.md`` walks through it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from rmatch.errors import InputError
+from rmatch import _columns, _read
+from rmatch._read import Source
+from rmatch.errors import InputError, RmatchError
 from rmatch.models import Participant, Program
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "COLUMNS",
+    "from_frame",
     "load_program",
     "read_participants",
     "split_roles",
+    "suggest_columns",
+    "to_frame",
     "write_participants",
 ]
 
 COLUMNS: tuple[str, ...] = tuple(Participant.model_fields)
 _LIST_FIELDS = ("languages", "previous_partners")
 _UNIT_FIELDS = ("skills", "goals")
-_INT_FIELDS = ("birth_year", "level", "capacity")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
             ".xlsx": "excel"}
+UnknownColumns = Literal["warn", "error", "keep"]
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -59,210 +70,159 @@ def _format_of(path: Path, fmt: str | None) -> str:
     return found
 
 
-def _where(row: int, pid: Any) -> str:
-    return f"row {row}" + (f" (id {pid!r})" if pid else "")
-
-
-def _unescape(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def _parse_list(text: str) -> list[str]:
-    return [s.strip() for s in text.split(";") if s.strip()]
-
-
-def _parse_map(text: str, numeric: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in _parse_list(text):
-        key, sep, value = item.partition(":")
-        if not sep:
-            raise ValueError(f"item {item!r} is not key:value")
-        key, value = key.strip(), value.strip()
-        if key in out:
-            raise ValueError(f"{key!r} is given twice")
-        if numeric:
-            try:
-                out[key] = float(value)
-            except ValueError:
-                raise ValueError(f"{key!r} has value {value!r}, not a number") from None
-        else:
-            out[key] = value
-    return out
-
-
-def _parse_int(text: str) -> int:
-    value = float(text)  # spreadsheets save whole numbers as 1999.0
-    if not math.isfinite(value) or value != int(value):
-        raise ValueError(f"{text!r} is not a whole number")
-    return int(value)
-
-
-def _record_from_cells(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Turn a row of text cells into model input; return it and (field, error) pairs."""
-    record: dict[str, Any] = {}
-    errors: list[tuple[str, str]] = []
-    attrs: dict[str, str] = {}
-    for column, raw in cells.items():
-        text = _unescape(raw.strip())
-        try:
-            if column.startswith("attributes."):
-                if text:
-                    attrs[column.removeprefix("attributes.")] = text
-            elif column in _LIST_FIELDS:
-                record[column] = _parse_list(text)
-            elif column in _UNIT_FIELDS:
-                record[column] = _parse_map(text, numeric=True)
-            elif column == "attributes":
-                attrs.update(_parse_map(text, numeric=False))
-            elif column in _INT_FIELDS:
-                if text:
-                    record[column] = _parse_int(text)
-            elif text:
-                record[column] = text
-        except ValueError as err:
-            errors.append((column, str(err)))
-    if attrs:
-        record["attributes"] = attrs
-    return record, errors
-
-
-def _validate_rows(
-    records: Iterable[tuple[int, dict[str, Any], list[tuple[str, str]]]], source: str
+def read_participants(
+    source: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    date_format: str | None = None,
+    level_map: Mapping[str, int] | None = None,
+    unknown_columns: UnknownColumns = "warn",
+    role: Literal["junior", "senior", "both"] | None = None,
+    check_managers: bool = True,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> list[Participant]:
-    people: list[Participant] = []
-    problems: list[str] = []
-    first_row: dict[str, int] = {}
-    for row, record, pre_errors in records:
-        pid = record.get("id")
-        where = f"{source}: {_where(row, pid)}"
-        problems += [f"{where}, field {f!r}: {msg}" for f, msg in pre_errors]
-        if pre_errors:
-            continue
-        try:
-            person = Participant.model_validate(record)
-        except ValidationError as err:
-            for e in err.errors():
-                field = ".".join(str(x) for x in e["loc"]) or "row"
-                msg = e["msg"].removeprefix("Value error, ")
-                problems.append(f"{where}, field {field!r}: {msg}")
-            continue
-        if person.id in first_row:
-            problems.append(
-                f"{where}, field 'id': duplicate id, first given in row {first_row[person.id]}"
-            )
-            continue
-        first_row[person.id] = row
-        people.append(person)
-    if problems:
-        head = problems[0] + (f" (+{len(problems) - 1} more problems)" if len(problems) > 1 else "")
-        raise InputError(head, problems)
-    return people
-
-
-def _csv_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if "id" not in header:
-        raise InputError(f"{source}: the header has no 'id' column (found {header})")
-    unknown = [h for h in header if h not in COLUMNS and not h.startswith("attributes.")]
-    if unknown:
-        raise InputError(
-            f"{source}: unknown column(s) {unknown}; known columns are {', '.join(COLUMNS)} "
-            "and attributes.KEY"
-        )
-    reader.fieldnames = header
-    for n, raw in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
-        if None in raw:
-            yield n, {"id": raw.get("id")}, [("row", "more cells than header columns")]
-            continue
-        if not any((v or "").strip() for v in raw.values()):
-            continue  # a blank line is not a participant
-        record, errors = _record_from_cells({k: v or "" for k, v in raw.items()})
-        yield n, record, errors
-
-
-def _excel_as_csv(path: Path) -> str:
-    try:
-        import openpyxl
-    except ImportError:
-        raise InputError(f"{path}: reading Excel needs openpyxl: pip install 'rmatch[excel]'") \
-            from None
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for values in sheet.iter_rows(values_only=True):
-        writer.writerow(["" if v is None else str(v) for v in values])
-    book.close()
-    return out.getvalue()
-
-
-def read_participants(path: str | Path, *, format: str | None = None) -> list[Participant]:
-    r"""Read a roster file, validating every row.
+    r"""Read a roster, validating every row and reporting every problem at once.
 
     Parameters
     ----------
-    path
-        A ``.csv``, ``.json`` (a list of participant objects), ``.jsonl`` or
-        ``.xlsx`` file (Excel needs the ``excel`` extra).
-    format
-        Overrides the format guessed from the suffix.
+    source
+        A path, or a file opened in text or binary mode: CSV (``,`` ``;``
+        tab or ``|`` separated, found from the header), JSON (a list of
+        participant objects), JSON Lines, or ``.xlsx`` (needs the ``excel``
+        extra). The format comes from the suffix, else from the content.
+    columns
+        Source header -> field (``"Employee ID": "id"``), ``attributes.KEY``
+        (``"Gender": "attributes.gender"``) or ``None`` (leave it out).
+        Headers match whatever their case and spacing; columns that already
+        name a field need no entry. Several columns may give ``name``
+        (joined with spaces) or a list or map field (merged).
+        :func:`suggest_columns` proposes a map.
+    date_format
+        How dates of birth are written when not ISO (``"%d/%m/%Y"``); a date
+        with a four-digit year needs none (see ``docs/hr-data.md``).
+    level_map
+        Grade name -> level (``{"L7": 7, "Director": 9}``), any case.
+    unknown_columns
+        Columns neither known nor mapped: ``"warn"`` (left out, one
+        :class:`~rmatch.errors.InputWarning` naming them), ``"error"``, or
+        ``"keep"`` (read as attributes under their header).
+    role
+        Role for rows that give none (one sheet per side).
+    check_managers
+        Every ``manager_id`` must be a row of the roster (the org chart for
+        :class:`~rmatch.constraints.NoReportingLine`); pass ``False`` when
+        the chart comes separately.
+    format, encoding, delimiter
+        Override what is found from the suffix, the byte-order mark (UTF-8
+        otherwise) and the header.
 
     Raises
     ------
     InputError
-        Listing every bad cell as ``row N (id 'x'), field 'f': problem``
-        (rows numbered as a spreadsheet shows them for CSV and Excel, from 1
-        for JSON items and JSON Lines lines).
+        With ``problems`` listing every problem of the file as
+        :class:`~rmatch.errors.Problem` lines (file, row, id, field, reason;
+        rows numbered as a spreadsheet shows them, JSON items from 1), then
+        hints such as a suggested column map.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = path.write_text("id,role,languages,skills\nj1,junior,en;pt,genai:0.8\n")
-    >>> read_participants(path)[0].skills
-    {'genai': 0.8}
+    >>> import io
+    >>> export = io.StringIO("Employee ID;Grade;Languages;Date of Birth\n"
+    ...                      "e1;L7;English, Spanish;14/02/1962\n")
+    >>> [p] = read_participants(export, columns={"Employee ID": "id", "Grade": "level",
+    ...                                          "Date of Birth": "birth_year"},
+    ...                         level_map={"L7": 7})
+    >>> p.level, sorted(p.languages), p.birth_year
+    (7, ['en', 'es'], 1962)
     """
-    path = Path(path)
-    fmt = _format_of(path, format)
-    source = str(path)
-    if fmt == "excel":
-        return _validate_rows(_csv_rows(_excel_as_csv(path), source), source)
+    opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
+                         check_managers)
+    return _read.build(_read.load_table(source, format, encoding, delimiter), opts)
+
+
+def suggest_columns(source: Source, *, format: str | None = None,
+                    encoding: str | None = None,
+                    delimiter: str | None = None) -> dict[str, str | None]:
+    r"""Suggest a column map for a roster's headers, to check, edit and pass as ``columns``.
+
+    Examples
+    --------
+    >>> import io
+    >>> suggest_columns(io.StringIO("Employee ID,Gender,Job Title\n"))
+    {'Employee ID': 'id', 'Gender': 'attributes.gender', 'Job Title': None}
+    """
+    return _columns.suggest(_read.load_table(source, format, encoding, delimiter).headers)
+
+
+def from_frame(
+    frame: pd.DataFrame,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    date_format: str | None = None,
+    level_map: Mapping[str, int] | None = None,
+    unknown_columns: UnknownColumns = "warn",
+    role: Literal["junior", "senior", "both"] | None = None,
+    check_managers: bool = True,
+) -> list[Participant]:
+    """Read participants from a pandas DataFrame, one per row (see :func:`read_participants`).
+
+    Missing values (NaN, None, NaT) are "not given"; list fields take lists or
+    delimited text, map fields dicts or ``key:value`` text. Problems name rows
+    from 1 in the frame's order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["j1", "s1"], "role": ["junior", "senior"],
+    ...                    "languages": [["en"], "EN, de"], "level": [1, None]})
+    >>> [sorted(p.languages) for p in from_frame(df)]
+    [['en'], ['de', 'en']]
+    """
+    headers = [str(c) for c in frame.columns]
+    if len(set(headers)) != len(headers):
+        dup = sorted({h for h in headers if headers.count(h) > 1})
+        raise InputError(f"DataFrame: column(s) {dup} appear more than once")
+    records = frame.to_dict(orient="records")
+    rows = [(n, {str(k): v for k, v in rec.items()}) for n, rec in enumerate(records, start=1)]
+    opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
+                         check_managers)
+    return _read.build(_read.Table("DataFrame", headers, rows, []), opts)
+
+
+def to_frame(people: Sequence[Participant]) -> pd.DataFrame:
+    """Return participants as a DataFrame: one row each, one column per field.
+
+    Attributes get a column each (``attributes.KEY``); list fields hold
+    sorted lists, skills and goals dicts, missing values ``None``.
+    :func:`from_frame` reads it back to the same participants.
+
+    Examples
+    --------
+    >>> df = to_frame([Participant(id="a", languages={"pt", "en"},
+    ...                            attributes={"gender": "F"})])
+    >>> df.loc[0, "languages"], df.loc[0, "attributes.gender"]
+    (['en', 'pt'], 'F')
+    >>> from_frame(df) == [Participant(id="a", languages={"pt", "en"},
+    ...                                attributes={"gender": "F"})]
+    True
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Excel's CSV export starts with a BOM
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    if fmt == "csv":
-        return _validate_rows(_csv_rows(text, source), source)
-    if fmt == "json":
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}: invalid JSON at line {err.lineno}: {err.msg}") from None
-        if not isinstance(items, list):
-            raise InputError(f"{path}: expected a JSON list of participant objects")
-        return _validate_rows(_json_records(enumerate(items, start=1)), source)
-    rows = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append((n, json.loads(line)))
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}: row {n}: invalid JSON: {err.msg}") from None
-    return _validate_rows(_json_records(rows), source)
-
-
-def _json_records(
-    items: Iterable[tuple[int, Any]],
-) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
-    for n, item in items:
-        if not isinstance(item, dict):
-            yield n, {}, [("row", "expected a JSON object")]
-        else:
-            yield n, item, []
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas comes with OR-Tools
+        raise RmatchError("to_frame() needs pandas: pip install pandas") from None
+    keys = sorted({k for p in people for k in p.attributes})
+    data: dict[str, list[Any]] = {c: [] for c in COLUMNS if c != "attributes"}
+    data.update({f"attributes.{k}": [] for k in keys})
+    for p in people:
+        dumped = p.model_dump(mode="json")
+        for column in COLUMNS:
+            if column != "attributes":
+                data[column].append(dumped[column])
+        for k in keys:
+            data[f"attributes.{k}"].append(p.attributes.get(k))
+    return pd.DataFrame(data, dtype=object)
 
 
 def _escape(cell: str) -> str:
@@ -279,6 +239,15 @@ def _check_cell_items(pid: str, field: str, items: Iterable[str], key: bool) -> 
             )
 
 
+def _list_cell(items: list[str]) -> str:
+    text = ";".join(items)
+    # Readers split a cell without ';' on '|', ',' or '/'; a trailing ';' says
+    # that ';' alone separates, so one item holding a comma stays one item.
+    if len(items) == 1 and any(sep in text for sep in "|,/"):
+        text += ";"
+    return text
+
+
 def _cells(p: Participant) -> dict[str, str]:
     data = p.model_dump(mode="json")
     row: dict[str, str] = {}
@@ -286,13 +255,13 @@ def _cells(p: Participant) -> dict[str, str]:
         value = data[column]
         if column in _LIST_FIELDS:
             _check_cell_items(p.id, column, value, key=False)
-            text = ";".join(value)
+            text = _list_cell([str(v) for v in value])
         elif column in (*_UNIT_FIELDS, "attributes"):
             _check_cell_items(p.id, column, value.keys(), key=True)
             if column == "attributes":
                 _check_cell_items(p.id, column, value.values(), key=False)
-            text = ";".join(f"{k}:{v!r}" if column != "attributes" else f"{k}:{v}"
-                            for k, v in value.items())
+            text = _list_cell([f"{k}:{v!r}" if column != "attributes" else f"{k}:{v}"
+                               for k, v in value.items()])
         else:
             text = "" if value is None else str(value)
         row[column] = _escape(text)
@@ -382,7 +351,8 @@ def split_roles(
 ) -> tuple[list[Participant], list[Participant], list[Participant]]:
     """Split a roster into juniors, seniors and employees without a role.
 
-    Employees without a role take part only as the org chart (reporting lines).
+    Employees without a role take part only as the org chart (reporting lines);
+    a person with role ``"both"`` is on both sides (never paired with themself).
 
     Examples
     --------
@@ -390,7 +360,7 @@ def split_roles(
     >>> [p.id for p in js], [p.id for p in ss], [p.id for p in rest]
     (['a'], [], ['b'])
     """
-    juniors = [p for p in people if p.role == "junior"]
-    seniors = [p for p in people if p.role == "senior"]
+    juniors = [p for p in people if p.role in ("junior", "both")]
+    seniors = [p for p in people if p.role in ("senior", "both")]
     others = [p for p in people if p.role is None]
     return juniors, seniors, others

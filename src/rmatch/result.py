@@ -178,17 +178,35 @@ class MatchResult(BaseModel):
         --------
         >>> import rmatch as rm
         >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
-        >>> res.summary().splitlines()[0]
-        '1 pairs; unmatched: 0 juniors, 0 seniors'
+        >>> print(res.summary())  # doctest: +ELLIPSIS
+        1 pairs; unmatched: 0 juniors, 0 seniors
+        total score 0.0000 (mean 0.000 per pair): proven the best possible under the rules (optimal)
+        solver hungarian, ... s
         """
         mean = self.objective / len(self.pairs) if self.pairs else 0.0
+        if self.status == "optimal":
+            quality = "proven the best possible under the rules (optimal)"
+        else:
+            quality = (f"the best found by this solver; the best possible is at most "
+                       f"{self.bound:.4f} (bound), {self.gap:.2%} higher")
         return (
             f"{len(self.pairs)} pairs; unmatched: {len(self.unmatched_juniors)} juniors, "
             f"{len(self.unmatched_seniors)} seniors\n"
-            f"total score {self.objective:.4f} (mean {mean:.3f} per pair), "
-            f"bound {self.bound:.4f}, {self.status}\n"
+            f"total score {self.objective:.4f} (mean {mean:.3f} per pair): {quality}\n"
             f"solver {self.solver}, {self.wall_time_s:.3f} s"
         )
+
+    @property
+    def gap(self) -> float:
+        """How far the bound lies above the objective, as a share of the bound (0 when optimal).
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).gap
+        0.0
+        """
+        return max(self.bound - self.objective, 0.0) / max(abs(self.bound), 1e-9)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the pairs as a pandas DataFrame, one row per pair, ids only.
@@ -243,7 +261,8 @@ class MatchResult(BaseModel):
                 for p in self.pairs if participant_id in (p.junior_id, p.senior_id)]
 
     def explain(self, participant_id: str, *, alternatives: int = 3,
-                costs: bool = True) -> Explanation:
+                costs: bool = True, side: Literal["junior", "senior"] | None = None
+                ) -> Explanation:
         """Explain a participant's pairing: partner, components, best alternatives.
 
         Each alternative says why it was not chosen: ruled out by which
@@ -251,7 +270,8 @@ class MatchResult(BaseModel):
         exact: the programme is solved again with that pair required (see
         :meth:`force`) and ``cost`` is the drop in total score, ``pairs_lost``
         the drop in pairs. Pass ``costs=False`` to skip those re-solves on
-        very large programmes.
+        very large programmes. A person with role ``"both"`` is explained as
+        a junior unless ``side="senior"``.
 
         Examples
         --------
@@ -265,7 +285,7 @@ class MatchResult(BaseModel):
         """
         from rmatch._explain import explain
 
-        return explain(self, participant_id, alternatives, costs=costs)
+        return explain(self, participant_id, alternatives, costs=costs, as_side=side)
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:

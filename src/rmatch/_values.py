@@ -1,0 +1,263 @@
+"""Cell values as HR systems write them, turned into participant fields.
+
+Each parser takes one cell (text from a CSV, a Python value from Excel, JSON
+or a DataFrame) and returns the field value, or raises ``ValueError`` whose
+message an HR analyst can act on ("'L7' is not a number: give a level_map").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+__all__ = [
+    "is_missing",
+    "parse_birth_year",
+    "parse_count",
+    "parse_level",
+    "parse_list",
+    "parse_map",
+    "parse_text",
+]
+
+# Cells rmatch's writer escaped: a spreadsheet would run them as a formula.
+# Only these lose the leading apostrophe on reading, so real data such as
+# 's-Hertogenbosch keeps it.
+_ESCAPED = re.compile(r"^'[=+\-@\t\r']")
+_WHOLE = re.compile(r"^[+-]?\d+(?:\.0*)?$", re.ASCII)  # ASCII digits only: '١٩٩٩' is no year
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_LATEST_BIRTH_YEAR = 2015
+_SHORT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
+
+
+def is_missing(value: Any) -> bool:
+    """Blank, ``None`` or NaN (pandas' NA and NaT included): the cell gives nothing.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, "  ", float("nan"), 0, "x")]
+    [True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas.NA and pandas.NaT, without importing pandas
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def parse_text(value: Any) -> str:
+    """Return a cell as text: whole numbers without ``.0``, escapes undone.
+
+    Examples
+    --------
+    >>> parse_text(1234.0), parse_text("'=1+1"), parse_text("'s-Hertogenbosch")
+    ('1234', '=1+1', "'s-Hertogenbosch")
+    """
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel keeps ids such as 1234 as floats
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() \
+            else value.isoformat()
+    text = str(value).strip()
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def parse_count(value: Any) -> int:
+    """Read a whole number of ASCII digits (``1999.0`` as spreadsheets save it).
+
+    Examples
+    --------
+    >>> parse_count("3"), parse_count(2.0)
+    (3, 2)
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is true/false, not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    text = parse_text(value)
+    if not _WHOLE.match(text):
+        if _NUMBER.match(text):
+            raise ValueError(f"{text!r} is not a whole number")
+        raise ValueError(f"{text!r} is not a number")
+    digits = text.split(".")[0]
+    if len(digits.lstrip("+-")) > 12:
+        raise ValueError(f"{text!r} is too large")
+    return int(digits)
+
+
+def parse_birth_year(value: Any, date_format: str | None) -> int:
+    """Read a birth year from a year or a date of birth.
+
+    A date whose year has four digits (``14/02/1962``, ``1962-02-14``,
+    ``02.14.1962``) gives that year whatever the order of day and month, so it
+    needs no ``date_format``; the day and month must still make a date in one
+    order. A two-digit year (``14/02/62``) is ambiguous: write it in full or
+    give ``date_format`` (``"%d/%m/%y"``). With ``date_format``, every text
+    date must match it.
+
+    Examples
+    --------
+    >>> parse_birth_year("14/02/1962", None), parse_birth_year("1999", None)
+    (1962, 1999)
+    >>> parse_birth_year("14/02/62", "%d/%m/%y")
+    1962
+    """
+    if isinstance(value, (datetime, date)):
+        return value.year
+    if not isinstance(value, str):
+        return parse_count(value)
+    text = parse_text(value)
+    if _WHOLE.match(text):
+        return parse_count(text)
+    if date_format is not None:
+        try:
+            year = datetime.strptime(text, date_format).year
+        except ValueError:
+            raise ValueError(f"{text!r} does not match date_format {date_format!r}") from None
+        # strptime reads '62' as 2062. A fixed pivot, not today's date, keeps
+        # reading deterministic: nobody in a workforce was born after 2015.
+        return year - 100 if year > _LATEST_BIRTH_YEAR else year
+    iso = _ISO_DATE.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        _check_day_month([(day, month)], text, year)
+        return year
+    for pattern, order in ((_YEAR_LAST, "dmy"), (_YEAR_FIRST, "ymd")):
+        found = pattern.match(text)
+        if found:
+            parts = [int(g) for g in found.groups()]
+            year = parts[2] if order == "dmy" else parts[0]
+            a, b = (parts[0], parts[1]) if order == "dmy" else (parts[2], parts[1])
+            _check_day_month([(a, b), (b, a)], text, year)
+            return year
+    if _SHORT_YEAR.match(text):
+        raise ValueError(f"{text!r} has a two-digit year, which is ambiguous; write the year "
+                         "in full or give date_format (e.g. '%d/%m/%y')")
+    raise ValueError(f"{text!r} is neither a year nor a date (such as 1962 or 1962-02-14); "
+                     "give date_format (e.g. '%d %B %Y') for other date styles")
+
+
+def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> None:
+    for day, month in orders:
+        try:
+            date(year, month, day)
+        except ValueError:
+            continue
+        return
+    raise ValueError(f"{text!r} is not a valid date")
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def parse_level(value: Any, level_map: Mapping[str, int] | None) -> int:
+    """Read a level from a number or, through ``level_map``, a grade name (any case).
+
+    Examples
+    --------
+    >>> parse_level("7", None), parse_level("director", {"Director": 9})
+    (7, 9)
+    """
+    if level_map:
+        folded = {_fold(k): v for k, v in level_map.items()}
+        key = _fold(parse_text(value))
+        if key in folded:
+            return folded[key]
+    try:
+        return parse_count(value)
+    except ValueError:
+        text = parse_text(value)
+        if level_map:
+            raise ValueError(f"grade {text!r} is not in level_map (which has "
+                             f"{', '.join(repr(k) for k in list(level_map)[:8])}"
+                             f"{', ...' if len(level_map) > 8 else ''})") from None
+        raise ValueError(f"grade {text!r} is not a number; give a level_map that turns grade "
+                         "names into numbers (higher is more senior)") from None
+
+
+def parse_list(value: Any, *, slash: bool = False) -> list[str]:
+    r"""Items of a list cell: split on ``;``, else ``|``, else ``,`` (and ``/`` if asked).
+
+    A cell holding ``;`` is split on ``;`` alone, which is how rmatch writes
+    lists, so an item may itself hold a comma.
+
+    Examples
+    --------
+    >>> parse_list("ES, EN"), parse_list("a,b;"), parse_list("English/French", slash=True)
+    (['ES', 'EN'], ['a,b'], ['English', 'French'])
+    """
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [parse_text(v) for v in value if not is_missing(v)]
+        return [i for i in items if i]
+    text = parse_text(value)
+    for sep in (";", "|", ",", *(("/",) if slash else ())):
+        if sep in text:
+            return [s.strip() for s in text.split(sep) if s.strip()]
+    return [text] if text else []
+
+
+# In a map cell a comma separates items only when no digit follows it, so
+# that the decimal comma of European spreadsheets (genai:0,8) stays a number.
+_MAP_COMMA = re.compile(r",(?!\d)")
+
+
+def parse_map(value: Any, *, numeric: bool) -> dict[str, Any]:
+    """Items ``key:value`` of a map cell; for skills and goals a bare name means 1.
+
+    Numbers may use a decimal comma (``0,8``) or be percentages (``80%``).
+
+    Examples
+    --------
+    >>> parse_map("GenAI:0,8; cloud:80%", numeric=True)
+    {'GenAI': 0.8, 'cloud': 0.8}
+    >>> parse_map("Python, SQL", numeric=True)
+    {'Python': 1.0, 'SQL': 1.0}
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (list, tuple, set, frozenset)) and numeric:
+        return dict.fromkeys(parse_list(value), 1.0)
+    text = parse_text(value)
+    if ";" in text or "|" in text:
+        items = parse_list(text)
+    else:
+        items = [s.strip() for s in _MAP_COMMA.split(text) if s.strip()]
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition(":")
+        key, raw = key.strip(), raw.strip()
+        if not sep:
+            if not numeric:
+                raise ValueError(f"item {item!r} is not key:value")
+            raw = "1"
+        if not key:
+            raise ValueError(f"item {item!r} has no name before ':'")
+        if key in out:
+            raise ValueError(f"{key!r} is given twice")
+        out[key] = _unit_number(raw, key) if numeric else raw
+    return out
+
+
+def _unit_number(raw: str, key: str) -> float:
+    percent = raw.endswith("%")
+    text = raw.removesuffix("%").strip().replace(",", ".")
+    if not _NUMBER.match(text):
+        raise ValueError(f"{key!r} has value {raw!r}, not a number")
+    number = float(text)
+    return number / 100 if percent else number
