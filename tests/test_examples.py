@@ -18,7 +18,9 @@ import rmatch as rm
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Each script with the arguments its docstring tells a user to run it with.
-SCRIPTS = {"hr_tool.py": ["examples/roster.csv", "examples/program.json", "--out", "out"]}
+SCRIPTS = {"hr_tool.py": ["examples/roster.csv", "examples/program.json", "--out", "out"],
+           "peer_survey.py": ["../shared/peers/mentor-match/small"]}
+PEERS = Path(__file__).resolve().parents[2] / "shared" / "peers" / "mentor-match"
 
 
 def run_notebook(path: Path, cwd: Path) -> dict[str, Any]:
@@ -96,3 +98,13 @@ def test_hr_tool_exit_codes(tmp_path: Path, program: dict[str, Any], code: int,
     assert status == code
     assert err.startswith(message)
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+@pytest.mark.skipif(not PEERS.exists(), reason="the peer's sample data is not beside the repo")
+def test_peer_survey_script(capsys: pytest.CaptureFixture[str],
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["peer_survey.py", str(PEERS / "small")])
+    runpy.run_path(str(EXAMPLES / "peer_survey.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert out.startswith("100 people: 50 mentees, 50 mentors, 0 on both sheets")
+    assert "proven the best possible" in out

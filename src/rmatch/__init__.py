@@ -38,6 +38,7 @@ from rmatch.errors import (
 from rmatch.io import (
     from_frame,
     load_program,
+    merge_sides,
     read_participants,
     split_roles,
     suggest_columns,
@@ -85,6 +86,7 @@ __all__ = [
     "from_frame",
     "load_program",
     "match",
+    "merge_sides",
     "read_participants",
     "recommended_rules",
     "score",

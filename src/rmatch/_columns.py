@@ -64,7 +64,9 @@ class Columns:
     unknown: list[str] = field(default_factory=list)
     """Headers neither known nor mapped."""
     problems: list[str] = field(default_factory=list)
-    """Duplicate headers, two columns for one field, a map naming no column."""
+    """Duplicate headers, two columns for one field, no id column."""
+    unused: list[str] = field(default_factory=list)
+    """Column map entries that match no header (one map may serve several sheets)."""
 
 
 def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
@@ -87,7 +89,6 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
         mapping[header_key(source)] = target
     out = Columns()
     seen: dict[str, str] = {}
-    used_keys: set[str] = set()
     by_target: dict[str, str] = {}
     for header in headers:
         key = header_key(header)
@@ -97,7 +98,6 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
             continue
         seen[key] = header
         if key in mapping:
-            used_keys.add(key)
             target = mapping[key]
             if target is None:
                 continue  # left out on purpose
@@ -116,11 +116,7 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
             continue
         by_target.setdefault(target, header)
         out.targets[header] = target
-    missing = [s for s in (columns or {}) if header_key(s) not in used_keys
-               and header_key(s) not in seen]
-    if missing:
-        out.problems.append(f"the column map names {', '.join(repr(m) for m in missing)}, "
-                            "which the header does not have")
+    out.unused = [s for s in (columns or {}) if header_key(s) not in seen]
     if headers and "id" not in out.targets.values():
         out.problems.append("no column gives the participant 'id' (map one, e.g. "
                             "columns={'Employee ID': 'id'})")

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import os
+import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
@@ -362,10 +363,13 @@ def build(table: Table, opts: Options) -> list[Participant]:
                                 "leave them out", file=name))
     problems += table.problems
     people: list[tuple[int, Participant]] = []
+    managers: list[tuple[int, str | None, Any]] = []  # (row, id, manager) of every row
     ids: dict[str, int] = {}  # every id read, even from a row with problems
+    has_id = "id" in cols.targets.values()
     for row, cells in table.rows:
         record, errors = _record(cells, cols.targets, opts)
-        pid = record.get("id") if isinstance(record.get("id"), str) else None
+        pid = _nfc(record.get("id"))
+        managers.append((row, pid, _nfc(record.get("manager_id"))))
         if pid:
             if pid in ids:
                 errors.append(("id", f"duplicate id, first given in row {ids[pid]}"))
@@ -376,24 +380,31 @@ def build(table: Table, opts: Options) -> list[Participant]:
                 people.append((row, Participant.model_validate(record)))
             except ValidationError as err:
                 errors = _pydantic_problems(err)
+                if not has_id:  # said once for the file, not once per row
+                    errors = [(f, r) for f, r in errors if f != "id"]
         problems += [Problem(reason, file=name, row=row, id=pid, field=field)
                      for field, reason in errors]
-    problems += _reference_problems(name, people, ids, opts.check_managers)
+    if opts.check_managers:
+        problems += _manager_problems(name, managers, ids)
     if problems:
         problems += _hints(table, cols, problems)
         raise InputError.of(problems)
-    _warn(name, cols.unknown, people, ids)
+    _warn(name, cols, people, ids)
     return [p for _, p in people]
 
 
-def _reference_problems(name: str, people: Sequence[tuple[int, Participant]],
-                        ids: Mapping[str, int], check_managers: bool) -> list[Problem]:
-    if not check_managers:
-        return []
-    return [Problem(f"manager {p.manager_id!r} is not in this roster: add them as a row "
-                    "without a role, give the full org chart (org= / --org FILE), or pass "
-                    "check_managers=False", file=name, row=row, id=p.id, field="manager_id")
-            for row, p in people if p.manager_id is not None and p.manager_id not in ids]
+def _nfc(value: Any) -> str | None:
+    """Return an id as the model will store it (stripped, NFC), to compare ids early."""
+    return unicodedata.normalize("NFC", value.strip()) or None if isinstance(value, str) \
+        else None
+
+
+def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | None]],
+                      ids: Mapping[str, int]) -> list[Problem]:
+    return [Problem(f"manager {manager!r} is not in this roster: add them as a row without a "
+                    "role, give the full org chart (org= / --org FILE), or pass "
+                    "check_managers=False", file=name, row=row, id=pid, field="manager_id")
+            for row, pid, manager in managers if manager is not None and manager not in ids]
 
 
 def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:
@@ -413,13 +424,16 @@ def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Pro
     return out
 
 
-def _warn(name: str, unknown: list[str], people: Sequence[tuple[int, Participant]],
+def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
           ids: Mapping[str, int]) -> None:
-    if unknown:
+    if cols.unknown:
         warnings.warn(f"{name}: left out column(s) rmatch does not know: "
-                      f"{', '.join(repr(u) for u in unknown)} (map them with columns=, or "
-                      "keep them as attributes with unknown_columns='keep')",
+                      f"{', '.join(repr(u) for u in cols.unknown)} (map them with columns=, "
+                      "or keep them as attributes with unknown_columns='keep')",
                       InputWarning, stacklevel=4)
+    if cols.unused:
+        warnings.warn(f"{name}: the column map names {', '.join(repr(u) for u in cols.unused)}"
+                      ", which this file does not have", InputWarning, stacklevel=4)
     odd: dict[str, list[int]] = defaultdict(list)
     strangers: dict[str, list[int]] = defaultdict(list)
     for row, p in people:

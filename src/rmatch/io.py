@@ -40,6 +40,7 @@ __all__ = [
     "COLUMNS",
     "from_frame",
     "load_program",
+    "merge_sides",
     "read_participants",
     "split_roles",
     "suggest_columns",
@@ -344,6 +345,76 @@ def load_program(path: str | Path) -> Program:
         ]
         raise InputError(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1
                                         else ""), problems) from None
+
+
+def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
+                ) -> list[Participant]:
+    """Join one sheet per side into one roster; people on both sheets get role ``"both"``.
+
+    Survey tools often export mentors and mentees as two sheets, and someone
+    who signed up for both appears on each (same id, e.g. an e-mail). Each
+    person on one sheet takes that sheet's role; a person on both becomes one
+    participant with role ``"both"`` (never paired with themself) whose
+    fields are those given on either sheet. A field given differently on the
+    two sheets is an :class:`~rmatch.errors.InputError` listing every such
+    field at once (lists are joined, maps merged key by key).
+
+    Examples
+    --------
+    >>> mentees = [Participant(id="a@x.org", level=2), Participant(id="b@x.org", level=1)]
+    >>> mentors = [Participant(id="a@x.org", languages={"en"}), Participant(id="c@x.org")]
+    >>> [(p.id, p.role) for p in merge_sides(mentees, mentors)]
+    [('a@x.org', 'both'), ('b@x.org', 'junior'), ('c@x.org', 'senior')]
+    >>> merge_sides(mentees, mentors)[0].languages, merge_sides(mentees, mentors)[0].level
+    (frozenset({'en'}), 2)
+    """
+    by_id: dict[str, Participant] = {p.id: p for p in seniors}
+    problems: list[str] = []
+    out: list[Participant] = []
+    used: set[str] = set()
+    for side, group in (("junior", juniors), ("senior", seniors)):
+        for p in group:
+            if p.id in used:
+                continue
+            other = by_id.get(p.id) if side == "junior" else None
+            if other is None:
+                out.append(p.model_copy(update={"role": side}))
+                continue
+            used.add(p.id)
+            merged, clashes = _merge_person(p, other)
+            problems += [f"{p.id!r} is on both sheets with different {field!r}: {why}"
+                         for field, why in clashes]
+            out.append(merged)
+    if problems:
+        raise InputError.of(problems)
+    return out
+
+
+def _merge_person(a: Participant, b: Participant) -> tuple[Participant, list[tuple[str, str]]]:
+    """One participant from two records of the same person; the fields that disagree."""
+    data: dict[str, Any] = {"id": a.id, "role": "both"}
+    clashes: list[tuple[str, str]] = []
+    given_a, given_b = a.model_fields_set, b.model_fields_set
+    for field in COLUMNS:
+        if field in ("id", "role"):
+            continue
+        va, vb = getattr(a, field), getattr(b, field)
+        if field in given_a and field in given_b:
+            if isinstance(va, frozenset):
+                data[field] = va | vb
+            elif isinstance(va, dict):
+                keys = sorted(k for k in set(va) & set(vb) if va[k] != vb[k])
+                clashes += [(f"{field}.{k}", f"{va[k]!r} and {vb[k]!r}") for k in keys]
+                data[field] = {**va, **vb}
+            elif va != vb:
+                clashes.append((field, f"{va!r} and {vb!r}"))
+            else:
+                data[field] = va
+        elif field in given_a:
+            data[field] = va
+        elif field in given_b:
+            data[field] = vb
+    return Participant.model_validate(data), clashes
 
 
 def split_roles(

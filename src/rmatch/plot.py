@@ -18,7 +18,22 @@ if TYPE_CHECKING:
 
     from rmatch.result import MatchResult
 
-__all__ = ["component_heatmap", "gap_distribution", "score_histogram"]
+__all__ = ["available", "component_heatmap", "gap_distribution", "score_histogram"]
+
+
+def available() -> bool:
+    """Tell whether matplotlib is installed (the ``plot`` extra).
+
+    Examples
+    --------
+    >>> isinstance(available(), bool)
+    True
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -83,7 +98,8 @@ def gap_distribution(result: MatchResult) -> Figure:
 def component_heatmap(result: MatchResult, *, max_rows: int = 60) -> Figure:
     """Each score component by pair, pairs sorted by score (best on top).
 
-    Beyond ``max_rows`` pairs, rows are the means of equal-sized bands of pairs.
+    Up to ``max_rows`` pairs, each row is labelled ``junior - senior``; beyond,
+    rows are the means of equal-sized bands of pairs, labelled by rank.
 
     Examples
     --------
@@ -96,14 +112,17 @@ def component_heatmap(result: MatchResult, *, max_rows: int = 60) -> Figure:
     order = sorted(result.pairs, key=lambda p: -p.score)
     data = np.array([[p.components[k] for k in names] for p in order]).reshape(len(order),
                                                                                len(names))
+    labels = [f"{p.junior_id} - {p.senior_id}" for p in order]
     if len(data) > max_rows:
         bands = np.array_split(np.arange(len(data)), max_rows)
         data = np.stack([data[b].mean(axis=0) for b in bands])
-    fig = _figure(1.5 + 1.2 * max(len(names), 1), 4)
+        labels = [f"pairs {b[0] + 1}-{b[-1] + 1}" for b in bands]
+    fig = _figure(3.5 + 1.2 * max(len(names), 1), max(4.0, 0.18 * len(labels)))
     ax = fig.add_subplot()
     image = ax.imshow(data, aspect="auto", vmin=0, vmax=1, cmap="viridis",
                       interpolation="nearest")
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set(ylabel="pairs, best score first", title="score components by pair")
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set(ylabel="pair (best score first)", title="score components by pair")
     fig.colorbar(image, ax=ax, label="component score")
     return fig

@@ -386,6 +386,22 @@ class Distribution(BaseModel):
                    p90=float(q[4]), max=float(v.max()))
 
 
+class PairLine(BaseModel):
+    """One pair as the report lists it: ids and score.
+
+    Examples
+    --------
+    >>> PairLine(junior_id="j", senior_id="s", score=0.5).score
+    0.5
+    """
+
+    model_config = _FROZEN
+
+    junior_id: str
+    senior_id: str
+    score: float
+
+
 class Unmatched(BaseModel):
     """A participant left without a partner, and why.
 
@@ -485,6 +501,8 @@ class Report(BaseModel):
     places_juniors: int
     places_seniors: int
     unmatched: list[Unmatched]
+    pair_list: list[PairLine] = []
+    """Every pair, best score first (ids only: names stay out of reports)."""
     score: Distribution
     histogram: list[int]
     """Pairs per score bin: [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0]."""
@@ -518,9 +536,11 @@ class Report(BaseModel):
         '# Reverse-mentoring programme report'
         """
         out = ["# Reverse-mentoring programme report", ""]
-        for title, head, rows in self._tables():
-            out += [f"## {title}", "", "| " + " | ".join(head) + " |",
-                    "|" + "---|" * len(head)]
+        for title, head, rows, note in self._tables():
+            out += [f"## {title}", ""]
+            if note:
+                out += [_md(note), ""]
+            out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
             out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
             out.append("")
         return "\n".join(out)
@@ -542,11 +562,13 @@ class Report(BaseModel):
         """
         body = ["<h1>Reverse-mentoring programme report</h1>", self._html_body()]
         result = result if result is not None else self._result
-        images = _plot_images(result) if plots and result is not None else []
+        images = _plot_images(result) if plots and result is not None else None
         if images:
             body.append("<h2>Plots</h2>")
             body += [f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
                      for alt, data in images]
+        elif images is not None:
+            body.append(f"<p>{html.escape(PLOTS_OMITTED)}</p>")
         return _page("Reverse-mentoring programme report", "\n".join(body))
 
     def _repr_html_(self) -> str:
@@ -554,8 +576,10 @@ class Report(BaseModel):
 
     def _html_body(self) -> str:
         parts = []
-        for title, head, rows in self._tables():
+        for title, head, rows, note in self._tables():
             parts.append(f"<h2>{html.escape(title)}</h2>")
+            if note:
+                parts.append(f"<p>{html.escape(note)}</p>")
             if title == "Score distribution":
                 parts.append(_css_histogram(self.histogram))
             parts.append(_html_table(head, rows))
@@ -582,14 +606,19 @@ class Report(BaseModel):
         out.write_text(text, encoding="utf-8")
         return out
 
-    def _tables(self) -> list[tuple[str, list[str], list[list[str]]]]:
+    def _tables(self) -> list[tuple[str, list[str], list[list[str]], str]]:
+        """(title, header, rows, a note under the title) of every table of the report."""
         def pct(x: float | None) -> str:
             return "n/a" if x is None else f"{100 * x:.1f}%"
 
         def num(x: float | None, fmt: str = ".3f") -> str:
             return "n/a" if x is None else format(x, fmt)
 
-        tables: list[tuple[str, list[str], list[list[str]]]] = [
+        proof = ("optimal: no assignment under these rules has more pairs or a higher "
+                 "total score" if self.status == "optimal" else
+                 "the best found within the time limit; the bound is the most any "
+                 "assignment could score, and the gap how far this one may be from it")
+        tables: list[tuple[str, list[str], list[list[str]], str]] = [
             ("Coverage", ["", "juniors", "seniors"], [
                 ["in the programme", str(self.juniors), str(self.seniors)],
                 ["places (capacity)", str(self.places_juniors), str(self.places_seniors)],
@@ -597,10 +626,10 @@ class Report(BaseModel):
                 ["unmatched", str(self.juniors - self.matched_juniors),
                  str(self.seniors - self.matched_seniors)],
                 ["pairs", str(self.pairs), ""],
-            ]),
+            ], ""),
             ("Solve", ["solver", "status", "total score", "bound", "gap", "time"], [
                 [self.solver, self.status, f"{self.objective:.4f}", f"{self.bound:.4f}",
-                 pct(self.gap), f"{self.wall_time_s:.3f} s"]]),
+                 pct(self.gap), f"{self.wall_time_s:.3f} s"]], proof),
         ]
         dists = [("pair score", self.score, ".3f"), ("age gap (years)", self.age_gap, ".1f"),
                  ("level gap", self.level_gap, ".1f")]
@@ -608,26 +637,35 @@ class Report(BaseModel):
                        ["", "pairs", "mean", "min", "p10", "median", "p90", "max"],
                        [[name, str(d.count), *(num(getattr(d, f), fmt) for f in (
                            "mean", "min", "p10", "median", "p90", "max"))]
-                        for name, d, fmt in dists]))
+                        for name, d, fmt in dists], ""))
         tables.append(("Components", ["component", "mean over pairs"],
-                       [[k, f"{v:.3f}"] for k, v in self.components.items()]))
+                       [[k, f"{v:.3f}"] for k, v in self.components.items()], ""))
         tables.append(("Bridges", ["", "pairs"], [
             ["cross-department", pct(self.cross_department_share)],
             ["cross-location", pct(self.cross_location_share)],
             *([f"generations {k}", str(v)] for k, v in self.generations.items()),
-        ]))
+        ], ""))
         for bal in self.balance:
             rows = [[g.group, *(("suppressed",) * 4 if g.suppressed else (
                 str(g.people), str(g.matched), str(g.pairs), num(g.mean_score)))]
                 for g in bal.groups]
+            note = (f"How well each group of {bal.side}s was matched, by {bal.attribute}: "
+                    f"people in the group, how many got a partner, their pairs, and the mean "
+                    f"score of those pairs. The gap ({num(bal.gap)}) is the highest group "
+                    "mean minus the lowest; near 0 means every group got matches of the same "
+                    "quality.")
             tables.append((f"Balance by {bal.attribute} ({bal.side}s), gap {num(bal.gap)}",
-                           ["group", "people", "matched", "pairs", "mean score"], rows))
+                           ["group", "people", "matched", "pairs", "mean score"], rows, note))
         if self.constraints:
             tables.append(("Constraints", ["constraint", "scope", "effect"],
-                           [[c.label, c.scope, c.detail] for c in self.constraints]))
+                           [[c.label, c.scope, c.detail] for c in self.constraints], ""))
         if self.unmatched:
             tables.append(("Unmatched", ["id", "side", "reason"],
-                           [[u.id, u.side, u.reason] for u in self.unmatched]))
+                           [[u.id, u.side, u.reason] for u in self.unmatched], ""))
+        if self.pair_list:
+            tables.append(("Pairs", ["junior", "senior", "score"],
+                           [[p.junior_id, p.senior_id, f"{p.score:.3f}"]
+                            for p in self.pair_list], "Best score first."))
         return tables
 
 
@@ -665,10 +703,15 @@ def _page(title: str, body: str) -> str:
             f"<body>\n{body}\n</body></html>\n")
 
 
+PLOTS_OMITTED = ("Plots omitted: they need matplotlib (pip install 'rmatch[plot]'); "
+                 "every figure they show is in the tables above.")
+
+
 def _plot_images(result: MatchResult) -> list[tuple[str, str]]:
-    try:
-        from rmatch import plot
-    except ImportError:  # pragma: no cover - matplotlib is an optional extra
+    """Render the report's plots as base64 PNGs; none without matplotlib."""
+    from rmatch import plot
+
+    if not plot.available():
         return []
     images = []
     for alt, fig in (("score histogram", plot.score_histogram(result)),
@@ -795,6 +838,8 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         matched_juniors=len(np.unique(rows)), matched_seniors=len(np.unique(cols)),
         places_juniors=int(js.capacity.sum()), places_seniors=int(ss.capacity.sum()),
         unmatched=unmatched,
+        pair_list=[PairLine(junior_id=p.junior_id, senior_id=p.senior_id, score=p.score)
+                   for p in sorted(result.pairs, key=lambda p: -p.score)],
         score=Distribution.of(scores),
         histogram=hist.tolist(),
         components={k: float(v[rows, cols].astype(np.float64).mean()) if len(rows) else 0.0
