@@ -25,7 +25,7 @@ from rmatch.constraints import (
     SeniorityDirection,
     SharedLanguage,
 )
-from rmatch.errors import InputError, InputWarning, RmatchError
+from rmatch.errors import InputError, InputWarning, Problem, RmatchError
 from rmatch.io import (
     load_program,
     read_participants,
@@ -266,7 +266,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        print(f"rmatch: {len(err.problems)} problem(s) found", file=sys.stderr)
+        hints = sum(isinstance(p, Problem) and p.reason.startswith("hint: ")
+                    for p in err.problems)
+        print(f"rmatch: {len(err.problems) - hints} problem(s) found", file=sys.stderr)
         return EXIT_ERROR
     lonely_j = [sm.junior_ids[i] for i in np.flatnonzero(~sm.feasible.any(axis=1))]
     lonely_s = [sm.senior_ids[k] for k in np.flatnonzero(~sm.feasible.any(axis=0))]
