@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from hypothesis import HealthCheck, settings
 
 # No deadlines: the first example pays for imports and numpy warm-up, and CI
@@ -13,3 +16,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("rmatch")
+
+
+@pytest.fixture
+def no_extras(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make matplotlib and openpyxl unimportable, as after the README's `pip install .`."""
+    for name in list(sys.modules):
+        if name.split(".")[0] in ("matplotlib", "openpyxl"):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)

@@ -46,11 +46,28 @@ def test_every_page_has_examples_and_is_in_the_site() -> None:
                         "explanations-and-reports.md", "scoring.md", "README.md"}
 
 
+NEEDS_EXTRA = "# needs the "  # first line of a block that needs an optional extra
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_examples_run(page: Path, workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_page(page, capsys, base_install=False)
+
+
+@pytest.mark.usefixtures("no_extras")
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_examples_run_on_the_base_install(page: Path, workdir: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Without matplotlib and openpyxl every example runs, but those marked as needing them."""
+    run_page(page, capsys, base_install=True)
+
+
+def run_page(page: Path, capsys: pytest.CaptureFixture[str], *, base_install: bool) -> None:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     for n, (lang, code) in enumerate(blocks(page)):
         where = f"{page.name}, block {n + 1}"
+        if base_install and code.startswith(NEEDS_EXTRA):
+            continue
         if lang == "python":
             exec(compile(code, where, "exec"), namespace)
         elif lang == "console":

@@ -318,16 +318,6 @@ def test_file_participants_and_frame_round_trip(people: list[rm.Participant], fm
 # --- 7. base install: report without matplotlib, README without extras -------------------
 
 
-@pytest.fixture
-def no_extras(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make matplotlib and openpyxl unimportable, as after `pip install rmatch`."""
-    for name in list(sys.modules):
-        if name.split(".")[0] in ("matplotlib", "openpyxl"):
-            monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.setitem(sys.modules, "openpyxl", None)
-
-
 @pytest.mark.usefixtures("no_extras")
 def test_report_without_matplotlib_lists_the_pairs_and_says_how_to_add_plots(
         tmp_path: Path) -> None:
@@ -341,19 +331,6 @@ def test_report_without_matplotlib_lists_the_pairs_and_says_how_to_add_plots(
     assert "<img" not in page
     for pair in res.pairs:
         assert f"<td>{pair.junior_id}</td><td>{pair.senior_id}</td>" in page
-
-
-@pytest.mark.usefixtures("no_extras")
-def test_readme_notebook_and_cli_examples_run_on_the_base_install(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("## In a notebook", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(block, "README notebook", "exec"), {"__name__": "__main__"})
-    assert (tmp_path / "report.html").exists()
-    assert main(["report", "examples/roster.csv", "-o", "report.html", "--briefs",
-                 "briefs"]) == 0
 
 
 def test_what_the_readme_examples_write_is_git_ignored() -> None:

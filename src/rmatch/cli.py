@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -441,6 +442,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RmatchError as err:
         print(f"rmatch: error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # Whoever read the output (`rmatch demo | head`) has stopped: not our error. Point
+        # stdout at /dev/null so that the interpreter's final flush fails quietly too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         print(f"rmatch: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
               file=sys.stderr)
