@@ -83,11 +83,10 @@ def unmatched_reasons(
 
 def _differences(sm: ScoreMatrix, i: int, k: int) -> list[str]:
     """Non-sensitive fields on which junior row i and senior column k differ."""
-    hidden = sm.program.sensitive_attributes
     names = ["department", "location", *sorted(sm.juniors.attributes)]
     out = []
     for name in names:
-        if name in hidden:
+        if sm.program.is_sensitive(name):
             continue
         a, b = sm.juniors.attribute(name)[i], sm.seniors.attribute(name)[k]
         if a >= 0 and b >= 0 and a != b:

@@ -36,7 +36,7 @@ from rmatch._languages import is_known_language
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.models import Participant
 
-__all__ = ["FORMATS", "Options", "Table", "build", "load_table"]
+__all__ = ["FORMATS", "Options", "Table", "build", "load_table", "unique_keys"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".xlsx": "excel", ".xlsm": "excel"}
@@ -204,15 +204,27 @@ def _cell_count(cells: list[str], headers: list[str], sep: str, extra_lines: int
     return text
 
 
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (``json`` keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice in one JSON object")
+        out[key] = value
+    return out
+
+
 def _json_table(name: str, text: str, kind: str) -> Table:
     items: list[tuple[int, Any]] = []
     if kind == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=unique_keys)
         except json.JSONDecodeError as err:
             raise InputError(f"{name}: row {err.lineno}: invalid JSON: {err.msg}") from None
         except RecursionError:
             raise InputError(f"{name}: the JSON is nested too deeply") from None
+        except ValueError as err:  # a key given twice in one object
+            raise InputError(f"{name}: {err}") from None
         if not isinstance(data, list):
             raise InputError(f"{name}: expected a JSON list of participant objects")
         items = list(enumerate(data, start=1))
@@ -221,9 +233,11 @@ def _json_table(name: str, text: str, kind: str) -> Table:
             if not line.strip():
                 continue
             try:
-                items.append((n, json.loads(line)))
+                items.append((n, json.loads(line, object_pairs_hook=unique_keys)))
             except json.JSONDecodeError as err:
                 raise InputError(f"{name}: row {n}: invalid JSON: {err.msg}") from None
+            except ValueError as err:
+                raise InputError(f"{name}: row {n}: {err}") from None
             except RecursionError:
                 raise InputError(f"{name}: row {n}: the JSON is nested too deeply") from None
     headers: dict[str, None] = {}
@@ -375,13 +389,17 @@ def build(table: Table, opts: Options) -> list[Participant]:
                 errors.append(("id", f"duplicate id, first given in row {ids[pid]}"))
             else:
                 ids[pid] = row
-        if not errors:
-            try:
-                people.append((row, Participant.model_validate(record)))
-            except ValidationError as err:
-                errors = _pydantic_problems(err)
-                if not has_id:  # said once for the file, not once per row
-                    errors = [(f, r) for f, r in errors if f != "id"]
+        try:
+            # A cell that could not be read stays out, so the model still
+            # finds the row's other problems: every problem in one pass.
+            person = Participant.model_validate(record)
+        except ValidationError as err:
+            failed = {f for f, _ in errors}
+            errors += [(f, r) for f, r in _pydantic_problems(err)
+                       if f.split(".")[0] not in failed and (has_id or f != "id")]
+        else:
+            if not errors:
+                people.append((row, person))
         problems += [Problem(reason, file=name, row=row, id=pid, field=field)
                      for field, reason in errors]
     if opts.check_managers:

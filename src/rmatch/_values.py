@@ -62,6 +62,8 @@ def parse_text(value: Any) -> str:
     >>> parse_text(1234.0), parse_text("'=1+1"), parse_text("'s-Hertogenbosch")
     ('1234', '=1+1', "'s-Hertogenbosch")
     """
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        raise ValueError(f"expected text, not a {type(value).__name__}")
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float) and value.is_integer():
@@ -103,7 +105,8 @@ def parse_count(value: Any) -> int:
 def parse_birth_year(value: Any, date_format: str | None) -> int:
     """Read a birth year from a year or a date of birth.
 
-    A date whose year has four digits (``14/02/1962``, ``1962-02-14``,
+    Messages never repeat the date (a date of birth is personal data). A
+    date whose year has four digits (``14/02/1962``, ``1962-02-14``,
     ``02.14.1962``) gives that year whatever the order of day and month, so it
     needs no ``date_format``; the day and month must still make a date in one
     order. A two-digit year (``14/02/62``) is ambiguous: write it in full or
@@ -128,7 +131,7 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
         try:
             year = datetime.strptime(text, date_format).year
         except ValueError:
-            raise ValueError(f"{text!r} does not match date_format {date_format!r}") from None
+            raise ValueError(f"the date does not match date_format {date_format!r}") from None
         # strptime reads '62' as 2062. A fixed pivot, not today's date, keeps
         # reading deterministic: nobody in a workforce was born after 2015.
         return year - 100 if year > _LATEST_BIRTH_YEAR else year
@@ -146,10 +149,10 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
             _check_day_month([(a, b), (b, a)], text, year)
             return year
     if _SHORT_YEAR.match(text):
-        raise ValueError(f"{text!r} has a two-digit year, which is ambiguous; write the year "
+        raise ValueError("the date has a two-digit year, which is ambiguous; write the year "
                          "in full or give date_format (e.g. '%d/%m/%y')")
-    raise ValueError(f"{text!r} is neither a year nor a date (such as 1962 or 1962-02-14); "
-                     "give date_format (e.g. '%d %B %Y') for other date styles")
+    raise ValueError("neither a year nor a date (such as 1962 or 1962-02-14); give "
+                     "date_format (e.g. '%d %B %Y') for other date styles")
 
 
 def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> None:
@@ -159,7 +162,7 @@ def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> Non
         except ValueError:
             continue
         return
-    raise ValueError(f"{text!r} is not a valid date")
+    raise ValueError("not a valid date (no such day or month)")
 
 
 def _fold(text: str) -> str:

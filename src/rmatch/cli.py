@@ -261,9 +261,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         juniors, seniors, program, org = _load(args)
-        from rmatch.scoring import score
+        from rmatch.scoring import check_field_names, score
 
         sm = score(juniors, seniors, program, org=org)
+        check_field_names(sm)
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

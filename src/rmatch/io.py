@@ -333,11 +333,24 @@ def load_program(path: str | Path) -> Program:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a programme file") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start}); a programme file is "
+                         "JSON saved as UTF-8") from None
     try:
-        return Program.model_validate_json(text)
+        data = json.loads(text, object_pairs_hook=_read.unique_keys)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}: line {err.lineno}: invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON is nested too deeply") from None
+    except ValueError as err:
+        raise InputError(f"{path}: {err}") from None
+    try:
+        return Program.model_validate(data)
     except ValidationError as err:
         problems = [
             f"{path}: field {'.'.join(str(x) for x in e['loc'])!r}: {e['msg']}"

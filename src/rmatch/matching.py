@@ -12,7 +12,7 @@ from rmatch.constraints import GroupBalance, MatchAll, MinShare, Require
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult, Pair
-from rmatch.scoring import ComponentFn, ScoreMatrix, score
+from rmatch.scoring import ComponentFn, ScoreMatrix, check_field_names, score
 from rmatch.solvers import BalanceRule, CoverRule, Problem, Rule, ShareRule, run
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 
@@ -59,7 +59,9 @@ def match(
         A required pair is forbidden or exceeds someone's capacity, or the
         global rules cannot all hold; ``reasons`` names constraints and people.
     InputError
-        Bad data: duplicate ids, unknown ids in constraints, ...
+        Bad data: duplicate ids, unknown ids in constraints, a field named by a
+        rule, ``diversity_fields`` or ``sensitive_attributes`` that no
+        participant has, ...
 
     Examples
     --------
@@ -75,6 +77,7 @@ def match(
     start = time.perf_counter()
     program = program or Program()
     sm = score(juniors, seniors, program, org=org, components=components)
+    check_field_names(sm)
     return solve(sm, solver=solver, progress=progress, _start=start)
 
 

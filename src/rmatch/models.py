@@ -143,7 +143,9 @@ class Participant(BaseModel):
     name: str | None = None
     role: Literal["junior", "senior", "both"] | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    level: int = Field(default=0, ge=0)
+    # Bounds far beyond any real grade or workload: huge numbers are typing
+    # slips, and capacities are clamped to the other side's size anyway.
+    level: int = Field(default=0, ge=0, le=1_000_000)
     department: str | None = None
     location: str | None = None
     timezone: str | None = None
@@ -152,7 +154,7 @@ class Participant(BaseModel):
     skills: dict[str, Unit] = Field(default_factory=dict)
     goals: dict[str, Unit] = Field(default_factory=dict)
     attributes: dict[str, str] = Field(default_factory=dict)
-    capacity: int = Field(default=1, ge=0)
+    capacity: int = Field(default=1, ge=0, le=1_000_000_000)
     previous_partners: frozenset[str] = frozenset()
 
     @field_validator("id")
@@ -493,9 +495,9 @@ class ScoringOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    age_span_years: float = Field(default=25.0, gt=0, allow_inf_nan=False)
+    age_span_years: float = Field(default=25.0, ge=0.01, le=200, allow_inf_nan=False)
     """Age gap (years) at which the age part of ``generation`` reaches 1."""
-    level_span: float = Field(default=4.0, gt=0, allow_inf_nan=False)
+    level_span: float = Field(default=4.0, ge=0.01, le=1_000_000, allow_inf_nan=False)
     """Level gap at which the level part of ``generation`` reaches 1."""
     level_share: Unit = 0.25
     """Share of the level gap in ``generation`` (the rest is the age gap)."""
@@ -542,6 +544,16 @@ class Program(BaseModel):
     @field_serializer("sensitive_attributes")
     def _sorted(self, value: frozenset[str]) -> list[str]:
         return sorted(value)
+
+    def is_sensitive(self, field: str) -> bool:
+        """Tell whether a field or attribute key is sensitive (case does not count).
+
+        Examples
+        --------
+        >>> Program(sensitive_attributes={"gender"}).is_sensitive("Gender")
+        True
+        """
+        return field.casefold() in {k.casefold() for k in self.sensitive_attributes}
 
     @property
     def uses_recommended_rules(self) -> bool:

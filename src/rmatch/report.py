@@ -273,10 +273,9 @@ def brief(result: MatchResult, junior_id: str, senior_id: str, *,
     i, k = js.index(junior_id), ss.index(senior_id)
     vocab = js.vocab["skills"]
     by, bs = js.birth_year[i], ss.birth_year[k]
-    hidden = sm.program.sensitive_attributes
     differences: dict[str, tuple[str, str]] = {}
     for name in ("department", "location", *sorted(js.attributes)):
-        if name in hidden:
+        if sm.program.is_sensitive(name):
             continue
         a, b = _value(js, name, i), _value(ss, name, k)
         if a is not None and b is not None and a != b:
@@ -754,7 +753,7 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
     names = people.vocab.get(key, ())
     matched = np.zeros(len(people), dtype=np.bool_)
     matched[idx] = True
-    sensitive = attribute in sm.program.sensitive_attributes
+    sensitive = sm.program.is_sensitive(attribute)
     groups = []
     for code in np.unique(codes).tolist():
         members = codes == code
@@ -810,10 +809,10 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
     1.0
     """
     sm = result.scores
-    hidden = sm.program.sensitive_attributes
     keys = sorted(set(sm.juniors.attributes) | set(sm.seniors.attributes))
     if groups is None:
-        groups = ["department", "location", *(k for k in keys if k not in hidden)]
+        groups = [k for k in ("department", "location", *keys)
+                  if not sm.program.is_sensitive(k)]
     unknown = [g for g in groups if g not in ("department", "location", *keys)]
     if unknown:
         raise InputError(f"report groups {unknown} are not fields of these participants; "
@@ -847,8 +846,10 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         age_gap=Distribution.of(age),
         generations=dict(sorted(gens.items(), key=lambda kv: -kv[1])),
         level_gap=Distribution.of((ss.level[cols] - js.level[rows]).astype(np.float64)),
-        cross_department_share=_share(js.department[rows], ss.department[cols]),
-        cross_location_share=_share(js.location[rows], ss.location[cols]),
+        cross_department_share=None if sm.program.is_sensitive("department")
+        else _share(js.department[rows], ss.department[cols]),
+        cross_location_share=None if sm.program.is_sensitive("location")
+        else _share(js.location[rows], ss.location[cols]),
         balance=[_balance(sm, rows, cols, scores, attr, side, min_group_size)
                  for attr in groups for side in ("senior", "junior")],
         constraints=_constraints(sm, result),

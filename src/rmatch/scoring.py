@@ -41,7 +41,8 @@ from rmatch.constraints import PairContext
 from rmatch.errors import InputError
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions
 
-__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "score"]
+__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "check_field_names",
+           "score"]
 
 Matrix = npt.NDArray[np.float32]
 BoolMatrix = npt.NDArray[np.bool_]
@@ -312,6 +313,47 @@ def _self_pairs(junior_ids: Sequence[str],
                                    np.asarray(senior_ids, dtype=object),
                                    assume_unique=True, return_indices=True)
     return rows.astype(np.intp), cols.astype(np.intp)
+
+
+def check_field_names(sm: ScoreMatrix) -> None:
+    """Raise :class:`InputError` when the programme names a field no participant has.
+
+    A misspelt key (``gendr``) in a rule, in ``diversity_fields`` or in
+    ``sensitive_attributes`` would otherwise make a rule quietly count
+    nothing, or leave a sensitive attribute unprotected. :func:`rmatch.match`
+    checks the whole programme this way (scoring alone does not: it also
+    scores parts of a programme).
+
+    Examples
+    --------
+    >>> from rmatch.constraints import MinShare
+    >>> sm = score([Participant(id="j", attributes={"gender": "f"})], [Participant(id="s")],
+    ...            Program(constraints=[MinShare(attribute="gendr", share=0.5)]))
+    >>> check_field_names(sm)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: MinShare.attribute names 'gendr', which no participant has; ...
+    """
+    from rmatch.constraints import GroupBalance, MinShare
+
+    program, js, ss = sm.program, sm.juniors, sm.seniors
+    known = ["department", "location", *sorted(set(js.attributes) | set(ss.attributes))]
+    wanted: list[tuple[str, str]] = [
+        (f"{type(c).__name__}.attribute", c.attribute) for c in program.constraints
+        if isinstance(c, (MinShare, GroupBalance))]
+    wanted += [("scoring.diversity_fields", k) for k in program.scoring.diversity_fields or {}]
+    folded = {k.casefold(): k for k in known}
+    problems = []
+    for where, name in wanted:
+        if name not in known:
+            hint = (f" (did you mean {folded[name.casefold()]!r}? keys are case-sensitive)"
+                    if name.casefold() in folded else "")
+            problems.append(f"{where} names {name!r}, which no participant has{hint}")
+    problems += [f"sensitive_attributes names {name!r}, which no participant has"
+                 for name in sorted(program.sensitive_attributes)
+                 if name.casefold() not in folded]
+    if problems:
+        raise InputError.of([f"{p}; the fields are {', '.join(known)}" for p in problems])
 
 
 def score(
