@@ -7,7 +7,6 @@ import json
 import runpy
 import shutil
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
