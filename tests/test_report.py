@@ -158,9 +158,17 @@ def test_sensitive_groups_only_on_request_and_small_groups_withheld() -> None:
         key = p.attributes.get("gender", "(not given)")
         counts[key] = counts.get(key, 0) + 1
     (seniors_bal,) = [b for b in asked.balance if b.side == "senior"]
-    for g in seniors_bal.groups:
-        assert g.suppressed == (counts[g.group] < 5)
-        assert (g.people is None) == g.suppressed
+    shown = {g.group: g for g in seniors_bal.groups if not g.suppressed}
+    for label, g in shown.items():
+        assert counts[label] >= 5
+        assert g.people == counts[label]
+    withheld = set(counts) - set(shown)
+    # Never exactly one withheld group: the totals minus the shown groups would give it.
+    assert len(withheld) != 1
+    assert not withheld or any(counts[k] < 5 for k in withheld)  # only a small group starts it
+    markdown = asked.to_markdown()
+    for label in withheld:
+        assert f"| {label} |" not in markdown
     with pytest.raises(rm.InputError, match="'colour'"):
         res.report(groups=["colour"])
 
@@ -211,3 +219,36 @@ def test_generation_cohorts() -> None:
     assert [generation_of(y) for y in (1946, 1964, 1965, 1980, 1981, 1996, 1997, 2012)] == [
         "Boomers", "Boomers", "Gen X", "Gen X", "Millennials", "Millennials", "Gen Z", "Gen Z"]
     assert generation_of(1900) is None
+
+
+@pytest.mark.parametrize(("sizes", "expected"), [
+    ({0: 3, 1: 20, 2: 9}, {0, 2}),      # one small group takes the next smallest with it
+    ({0: 3, 1: 2, 2: 9}, {0, 1}),       # two small groups already hide each other
+    ({0: 6, 1: 20}, set()),
+    ({0: 3}, {0}),                      # alone: nothing else to subtract from
+    ({0: 3, 1: 4}, {0, 1}),
+])
+def test_complementary_suppression_never_leaves_one_group_derivable(
+        sizes: dict[int, int], expected: set[int]) -> None:
+    from rmatch.report import _withheld
+
+    assert _withheld(sizes, 5) == expected
+
+
+def test_a_withheld_group_is_not_recoverable_from_the_report() -> None:
+    juniors = [rm.Participant(id=f"j{i}", birth_year=1995 + i % 5, level=1) for i in range(14)]
+    genders = ["w"] * 6 + ["m"] * 6 + ["x"] * 2
+    seniors = [rm.Participant(id=f"s{i}", birth_year=1965 + i % 7, level=5,
+                              attributes={"gender": g}) for i, g in enumerate(genders)]
+    program = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=1.0)],
+                         sensitive_attributes={"gender"})
+    rep = rm.match(juniors, seniors, program).report(groups=["gender"])
+    (bal,) = [b for b in rep.balance if b.side == "senior"]
+    shown = [g.group for g in bal.groups if not g.suppressed]
+    assert "x" not in shown
+    assert len(shown) == 1  # 'x' (2 people) and the next smallest group are withheld
+    texts = [rep.to_markdown(), rep.to_html(plots=False), rep.model_dump_json()]
+    (line,) = [c.detail for c in rep.constraints if c.label.startswith("GroupBalance")]
+    assert "withheld" in line
+    for text in texts:
+        assert "| x |" not in text and "<td>x</td>" not in text and '"x"' not in text

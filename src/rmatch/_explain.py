@@ -58,26 +58,47 @@ def _why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:
             + (", or break a programme-wide rule" if rules else ""))
 
 
+def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
+    """Why someone stays unmatched although a feasible partner still has room."""
+    if solver == "greedy":
+        return "the greedy baseline did not pair them (it is not optimal)"
+    if status != "optimal":
+        return "the best assignment found within the time limit leaves them out"
+    return "pairing them would break a programme-wide rule"
+
+
 def unmatched_reasons(
-    sm: ScoreMatrix, matched_j: np.ndarray, matched_s: np.ndarray, *, solver: str,
+    sm: ScoreMatrix, counts_j: np.ndarray, counts_s: np.ndarray, *, solver: str,
     status: str,
 ) -> dict[str, str]:
-    """Say, for every unmatched participant, why nobody was paired with them."""
+    """Say, for every unmatched participant, why nobody was paired with them.
+
+    ``counts_j`` and ``counts_s`` are each person's number of pairs: "taken"
+    is said only of partners who really are at capacity.
+    """
     out: dict[str, str] = {}
     taken = "every feasible {o} is " + _why_not_chosen(sm, solver, status)
-    sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray, str], ...] = (
-        ("juniors", sm.junior_ids, matched_j, "senior"),
-        ("seniors", sm.senior_ids, matched_s, "junior"))
+    sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray,
+                       np.ndarray, np.ndarray, np.ndarray, str], ...] = (
+        ("juniors", sm.junior_ids, counts_j, counts_s, sm.seniors.capacity, sm.feasible,
+         "senior"),
+        ("seniors", sm.senior_ids, counts_s, counts_j, sm.juniors.capacity, sm.feasible.T,
+         "junior"))
     both = set(sm.junior_ids).intersection(sm.senior_ids)  # people with role "both"
-    for side, ids, matched, other in sides:
-        for k in np.flatnonzero(~matched).tolist():
+    for side, ids, mine, theirs, their_cap, feas, other in sides:
+        room = theirs < their_cap
+        for k in np.flatnonzero(mine == 0).tolist():
             reason, n_ok = lonely_reason(sm, side, k)
-            text = reason or taken.format(o=f"{other} ({n_ok})")
+            if reason is None:
+                free = int((feas[k] & room).sum())
+                reason = (taken.format(o=f"{other} ({n_ok})") if free == 0 else
+                          f"{free} of the {n_ok} feasible {other}s still have room, but "
+                          + _why_left_out(sm, solver, status))
             if ids[k] in both:  # one entry per person: say which side each reason is for
-                text = f"as {side[:-1]}: {text}"
+                reason = f"as {side[:-1]}: {reason}"
                 if ids[k] in out:
-                    text = f"{out[ids[k]]}; {text}"
-            out[ids[k]] = text
+                    reason = f"{out[ids[k]]}; {reason}"
+            out[ids[k]] = reason
     return out
 
 
@@ -255,11 +276,15 @@ def check(result: MatchResult) -> None:
         raise RmatchError(f"result check failed: {'; '.join(problems[:5])}")
 
 
-def rule_status(sm: ScoreMatrix, result: MatchResult) -> list[tuple[str, bool, str]]:
+def rule_status(sm: ScoreMatrix, result: MatchResult, *,
+                min_group_size: int = 0) -> list[tuple[str, bool, str]]:
     """Check the programme-wide rules on the pairs, from the raw data.
 
     Returns (rule label, whether it holds, what was measured) for every rule.
+    A balance rule on a sensitive attribute with a group under
+    ``min_group_size`` people says whether it holds, without the group means.
     """
+    from rmatch.constraints import GroupBalance
     from rmatch.matching import _rules
     from rmatch.report import pair_indices
     from rmatch.solvers import BalanceRule, CoverRule, ShareRule
@@ -276,9 +301,16 @@ def rule_status(sm: ScoreMatrix, result: MatchResult) -> list[tuple[str, bool, s
             groups = rule.group_of_senior[cols]
             means = [scores[groups == g].mean() for g in np.unique(groups)]
             spread = max(means) - min(means) if means else 0.0
-            out.append((rule.label, spread <= rule.max_gap + 1e-6,
-                        f"group means {min(means, default=0):.4f} to "
-                        f"{max(means, default=0):.4f}"))
+            attribute = next(c.attribute for c in sm.program.constraints
+                             if isinstance(c, GroupBalance) and c.label() == rule.label)
+            sizes = np.unique(rule.group_of_senior, return_counts=True)[1]
+            if sm.program.is_sensitive(attribute) and (sizes < min_group_size).any():
+                text = (f"group means withheld: a group of seniors has fewer than "
+                        f"{min_group_size} people")
+            else:
+                text = (f"group means {min(means, default=0):.4f} to "
+                        f"{max(means, default=0):.4f}")
+            out.append((rule.label, spread <= rule.max_gap + 1e-6, text))
         elif isinstance(rule, CoverRule):
             size = sm.shape[0] if rule.side == "juniors" else sm.shape[1]
             covered = np.bincount(rows if rule.side == "juniors" else cols, minlength=size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import warnings
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from rmatch import synth
+from rmatch._files import refuse_inputs, write_atomic, writing
 from rmatch.constraints import (
     MaxTimezoneGap,
     NoReportingLine,
@@ -98,7 +101,7 @@ def _write_result(result: MatchResult, out: Path, *, per_person: bool = False) -
         from rmatch.io import _escape
 
         names = sorted({k for p in result.pairs for k in p.components})
-        with out.open("w", newline="", encoding="utf-8") as fh:
+        with writing(out) as fh:
             writer = csv.writer(fh)
             if per_person:
                 writer.writerows(_per_person_rows(result))
@@ -179,6 +182,8 @@ def _read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
 
 def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
                                              Program, OrgChart | None]:
+    refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None)],
+                  [args.roster, args.program, args.org, args.columns, args.level_map])
     people = _read_roster(args, args.roster, check_managers=not args.org)
     juniors, seniors, others = split_roles(people)
     if not juniors or not seniors:
@@ -289,7 +294,8 @@ def _cmd_columns(args: argparse.Namespace) -> int:
         out = Path(args.output)
         if out.exists() and not args.force:
             raise InputError(f"{out} exists; pass --force to replace it")
-        out.write_text(text + "\n", encoding="utf-8")
+        refuse_inputs([out], [args.roster])
+        write_atomic(out, text + "\n")
         print(f"wrote {out}: edit it, then pass it as --columns {out}")
     else:
         print(text)
@@ -313,6 +319,11 @@ def _cmd_synth(args: argparse.Namespace) -> int:
                             for i, p in enumerate(people)], out)
     print(f"wrote {args.output}: {len(org)} employees, {len(rows_j)} juniors, "
           f"{len(rows_s)} seniors")
+    for side, asked, got in (("juniors", args.juniors, len(rows_j)),
+                             ("seniors", args.seniors, len(rows_s))):
+        if got < asked:
+            print(f"note: asked for {asked} {side}, but only {got} of the {len(org)} employees "
+                  f"qualify as {side}; use more --employees", file=sys.stderr)
     return 0
 
 
@@ -330,6 +341,30 @@ def _reading_options(cmd: argparse.ArgumentParser) -> None:
                           "(default), fail, or keep as attributes")
 
 
+def _count(minimum: int) -> Any:
+    """Build an argparse type for a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """Read a finite, positive number of seconds (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``rmatch`` command.
 
@@ -345,12 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
     solver_help = f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)"
 
     demo = sub.add_parser("demo", help="match a built-in synthetic organisation")
-    demo.add_argument("--employees", type=int, default=800)
-    demo.add_argument("--juniors", type=int, default=30)
-    demo.add_argument("--seniors", type=int, default=30)
+    demo.add_argument("--employees", type=_count(1), default=800)
+    demo.add_argument("--juniors", type=_count(0), default=30)
+    demo.add_argument("--seniors", type=_count(0), default=30)
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
-    demo.add_argument("--limit", type=int, default=None, help="show at most this many pairs")
+    demo.add_argument("--limit", type=_count(0), default=None,
+                      help="show at most this many pairs")
     demo.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
     demo.set_defaults(func=_cmd_demo)
 
@@ -388,10 +424,10 @@ def build_parser() -> argparse.ArgumentParser:
                                   "scores, why unmatched), for mail merges")
             cmd.add_argument("--explain", action="append", metavar="ID",
                              help="explain this participant's pairing (repeatable)")
-            cmd.add_argument("--limit", type=int, default=None,
+            cmd.add_argument("--limit", type=_count(0), default=None,
                              help=f"show at most this many pairs (default: {TERMINAL_PAIRS} "
                                   "on a terminal, all when the output is piped)")
-            cmd.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+            cmd.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
                              help="stop a CP-SAT solve after this long (programme's default: 60)")
 
     cols = sub.add_parser("columns", help="print a suggested column map for a roster's "
@@ -403,11 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
     cols.set_defaults(func=_cmd_columns)
 
     syn = sub.add_parser("synth", help="write a synthetic organisation as a roster")
-    syn.add_argument("--employees", type=int, default=1000)
-    syn.add_argument("--juniors", type=int, default=50)
-    syn.add_argument("--seniors", type=int, default=50)
+    syn.add_argument("--employees", type=_count(1), default=1000)
+    syn.add_argument("--juniors", type=_count(0), default=50)
+    syn.add_argument("--seniors", type=_count(0), default=50)
     syn.add_argument("--seed", type=int, default=0)
-    syn.add_argument("--previous-rounds", type=int, default=0,
+    syn.add_argument("--previous-rounds", type=_count(0), default=0,
                      help="earlier programme rounds to record as previous partners")
     syn.add_argument("-o", "--output", required=True, help="roster file to write")
     syn.set_defaults(func=_cmd_synth)
@@ -442,6 +478,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = args.func(args)
     except RmatchError as err:
         print(f"rmatch: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as err:  # a model built from arguments: one line, no traceback
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        print(f"rmatch: error: {where}: {first['msg']}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         # Whoever read the output (`rmatch demo | head`) has stopped: not our error. Point

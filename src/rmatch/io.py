@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from rmatch import _columns, _read
+from rmatch._files import write_atomic, writing, writing_bytes
 from rmatch._read import Source
 from rmatch.errors import InputError, RmatchError
 from rmatch.models import Participant, Program
@@ -287,17 +288,17 @@ def write_participants(
     fmt = _format_of(path, format)
     if fmt == "json":
         data = [p.model_dump(mode="json") for p in people]
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     if fmt == "jsonl":
         lines = [json.dumps(p.model_dump(mode="json"), ensure_ascii=False) for p in people]
-        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        write_atomic(path, "".join(line + "\n" for line in lines))
         return
     rows = [_cells(p) for p in people]
     if fmt == "excel":
         _write_excel(rows, path)
         return
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with writing(path) as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
@@ -317,7 +318,8 @@ def _write_excel(rows: list[dict[str, str]], path: Path) -> None:
         sheet.append([row[c] for c in COLUMNS])
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"
-    book.save(path)
+    with writing_bytes(path) as fh:
+        book.save(fh)
 
 
 def load_program(path: str | Path) -> Program:

@@ -99,8 +99,11 @@ def solve(
     name = solver or program.solver
     if name not in SOLVERS:
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
-    cap_j = sm.juniors.capacity.copy()
-    cap_s = sm.seniors.capacity.copy()
+    # Nobody can have more partners than the other side has people: clamping
+    # is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
+    full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
+    full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    cap_j, cap_s = full_j.copy(), full_s.copy()
     fixed_r, fixed_c = _required(sm)
     np.subtract.at(cap_j, fixed_r, 1)
     np.subtract.at(cap_s, fixed_c, 1)
@@ -112,7 +115,7 @@ def solve(
                              f"(or 'auto'), not {name!r}")
         _check_rules(sm, rules)
         # Global rules count the required pairs, so they stay in the problem.
-        problem = Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+        problem = Problem(sm.total, sm.feasible, full_j, full_s,
                           program.time_limit_s, program.seed, fixed_r, fixed_c, rules)
         used, sol = "cpsat", solve_cpsat(problem, progress)
         rows, cols = sol.rows, sol.cols
@@ -144,11 +147,10 @@ def solve(
     ]
     objective = float(scores.sum())
     bound = objective if sol.bound is None else max(objective, sol.bound + fixed_part)
-    matched_j = np.zeros(len(sm.junior_ids), dtype=np.bool_)
-    matched_s = np.zeros(len(sm.senior_ids), dtype=np.bool_)
-    matched_j[rows] = True
-    matched_s[cols] = True
-    reasons = unmatched_reasons(sm, matched_j, matched_s, solver=used, status=sol.status)
+    counts_j = np.bincount(rows, minlength=len(sm.junior_ids))
+    counts_s = np.bincount(cols, minlength=len(sm.senior_ids))
+    matched_j, matched_s = counts_j > 0, counts_s > 0
+    reasons = unmatched_reasons(sm, counts_j, counts_s, solver=used, status=sol.status)
     result = MatchResult(
         pairs=pairs,
         unmatched_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~matched_j)],

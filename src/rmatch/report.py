@@ -16,9 +16,11 @@ them in ``groups=`` (then as group aggregates, with groups smaller than
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from rmatch._files import write_atomic
 from rmatch.errors import InputError
 
 IntArray = npt.NDArray[np.int64]
@@ -192,10 +195,10 @@ class PairBrief(BaseModel):
         >>> res.briefs()[0].to_markdown().splitlines()[0]
         '# Reverse-mentoring pair: j (junior mentor) and s (senior mentee)'
         """
-        lines = [_md(f"# Reverse-mentoring pair: {self._who('junior')} (junior mentor) and "
-                     f"{self._who('senior')} (senior mentee)"), ""]
+        lines = ["# " + _md(f"Reverse-mentoring pair: {self._who('junior')} (junior mentor) "
+                            f"and {self._who('senior')} (senior mentee)"), ""]
         for title, items in self._sections():
-            lines += [f"## {title}", "", *(f"- {_md(item)}" for item in items), ""]
+            lines += [f"## {_md(title)}", "", *(f"- {_md(item)}" for item in items), ""]
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -226,9 +229,24 @@ def _topic_line(t: Topic) -> str:
             f"{t.proficiency:.2f} (strength {t.strength:.2f})")
 
 
+_MD_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&])")
+_MD_LINE_START = re.compile(r"^(\s*)([+=-])")
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+
+
 def _md(text: str) -> str:
-    # Ids and skills are user data: keep them from turning into Markdown markup.
-    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text)
+    """Make user data (ids, names, skills, attribute keys and values) inert in Markdown.
+
+    Line breaks and other control characters become spaces (a newline in a
+    department must not start a heading), every character that makes markup
+    is backslash-escaped, and so is what would start a list or a heading.
+    """
+    text = _MD_BREAKS.sub(" ", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if _MD_NUMBERED.match(text):  # "1. x" would start a numbered list: escape the dot
+        return _MD_NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _topics(goals: npt.NDArray[np.float32], skills: npt.NDArray[np.float32],
@@ -320,6 +338,10 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "_"
 
 
+def _plain(text: str) -> bool:
+    return _safe_name(text) == text and "--" not in text
+
+
 def write_briefs(result: MatchResult, directory: str | Path, *,
                  fmt: Literal["md", "html"] = "md", names: bool = False) -> list[Path]:
     """Write one brief file per pair (``JUNIOR--SENIOR.md`` or ``.html``); return the paths.
@@ -335,12 +357,41 @@ def write_briefs(result: MatchResult, directory: str | Path, *,
         raise InputError(f"brief format must be 'md' or 'html', not {fmt!r}")
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    all_briefs = briefs(result, names=names)
+    stems = [brief_file_stem(b.junior_id, b.senior_id) for b in all_briefs]
+    # Names that differ only in case are one file on Windows and macOS.
+    folded = Counter(stem.casefold() for stem in stems)
     paths = []
-    for b in briefs(result, names=names):
-        path = out / f"{_safe_name(b.junior_id)}--{_safe_name(b.senior_id)}.{fmt}"
-        path.write_text(b.to_markdown() if fmt == "md" else b.to_html(), encoding="utf-8")
+    for b, stem in zip(all_briefs, stems, strict=True):
+        if folded[stem.casefold()] > 1:
+            stem = brief_file_stem(b.junior_id, b.senior_id, digest=True)
+        path = out / f"{stem}.{fmt}"
+        write_atomic(path, b.to_markdown() if fmt == "md" else b.to_html())
         paths.append(path)
     return paths
+
+
+def brief_file_stem(junior_id: str, senior_id: str, *, digest: bool = False) -> str:
+    """File name (without suffix) of a pair's brief: readable, unique, no path separators.
+
+    Ids made only of letters, digits, ``.``, ``_`` and ``-`` are used as they
+    are (unless they hold ``--``); any other id is reduced to those characters
+    and the name gets 8 hex digits of a hash of the two exact ids, so
+    ``müller`` and ``möller``, or ``a b`` and ``a/b``, never share a file.
+    ``digest=True`` adds the hash anyway (for names that differ only in case).
+
+    Examples
+    --------
+    >>> brief_file_stem("j1", "s1")
+    'j1--s1'
+    >>> brief_file_stem("müller", "s1") != brief_file_stem("möller", "s1")
+    True
+    """
+    stem = f"{_safe_name(junior_id)}--{_safe_name(senior_id)}"
+    if _plain(junior_id) and _plain(senior_id) and not digest:
+        return stem
+    tag = hashlib.sha256(f"{junior_id}\x00{senior_id}".encode()).hexdigest()[:8]
+    return f"{stem}-{tag}"
 
 
 # --- the programme report -------------------------------------------------
@@ -434,8 +485,10 @@ class GroupSummary(BaseModel):
     pairs: int | None
     mean_score: float | None
     suppressed: bool = False
-    """A group of a sensitive attribute with fewer than ``min_group_size`` people:
-    its numbers are withheld so that nobody in it can be singled out."""
+    """The row standing for the withheld groups of a sensitive attribute: those
+    under ``min_group_size`` people, and as many more as it takes that no
+    withheld group's figures can be derived from the others and the totals.
+    Neither their names nor their numbers are shown."""
 
 
 class GroupBalanceSummary(BaseModel):
@@ -536,7 +589,7 @@ class Report(BaseModel):
         """
         out = ["# Reverse-mentoring programme report", ""]
         for title, head, rows, note in self._tables():
-            out += [f"## {title}", ""]
+            out += [f"## {_md(title)}", ""]
             if note:
                 out += [_md(note), ""]
             out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -602,7 +655,7 @@ class Report(BaseModel):
             text = self.to_html(result=result)
         else:
             raise InputError(f"{out}: a report must end in .md or .html")
-        out.write_text(text, encoding="utf-8")
+        write_atomic(out, text)
         return out
 
     def _tables(self) -> list[tuple[str, list[str], list[list[str]], str]]:
@@ -754,32 +807,54 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
     matched = np.zeros(len(people), dtype=np.bool_)
     matched[idx] = True
     sensitive = sm.program.is_sensitive(attribute)
+    codes_present = np.unique(codes).tolist()
+    sizes = {code: int((codes == code).sum()) for code in codes_present}
+    withheld = _withheld(sizes, min_size) if sensitive else set()
     groups = []
-    for code in np.unique(codes).tolist():
+    for code in codes_present:
+        if code in withheld:
+            continue
         members = codes == code
         in_pairs = codes[idx] == code
         n_pairs = int(in_pairs.sum())
-        hide = sensitive and int(members.sum()) < min_size
         label = names[code] if code >= 0 else "(not given)"
-        if hide:
-            groups.append(GroupSummary(group=label, people=None, matched=None, pairs=None,
-                                       mean_score=None, suppressed=True))
-            continue
         groups.append(GroupSummary(
-            group=label, people=int(members.sum()), matched=int(matched[members].sum()),
+            group=label, people=sizes[code], matched=int(matched[members].sum()),
             pairs=n_pairs, mean_score=float(scores[in_pairs].mean()) if n_pairs else None))
+    if withheld:
+        # One row for all withheld groups, without their names or figures.
+        groups.append(GroupSummary(group=f"{len(withheld)} groups withheld", people=None,
+                                   matched=None, pairs=None, mean_score=None,
+                                   suppressed=True))
     means = [g.mean_score for g in groups if g.mean_score is not None]
     return GroupBalanceSummary(attribute=attribute, side=side, groups=groups,
                                gap=max(means) - min(means) if means else None)
 
 
-def _constraints(sm: ScoreMatrix, result: MatchResult) -> list[ConstraintSummary]:
+def _withheld(sizes: dict[int, int], min_size: int) -> set[int]:
+    """Groups whose figures a report must not show, so that none can be derived.
+
+    Every group under ``min_size`` people is withheld. When that is a single
+    group, the next smallest is withheld with it (complementary suppression):
+    the report also shows totals, and a total minus the shown groups must not
+    give one withheld group's figures. So zero or at least two groups go.
+    """
+    small = {code for code, n in sizes.items() if n < min_size}
+    if len(small) == 1 and len(sizes) > 1:
+        rest = sorted((n, code) for code, n in sizes.items() if code not in small)
+        small.add(rest[0][1])
+    return small
+
+
+def _constraints(sm: ScoreMatrix, result: MatchResult,
+                 min_group_size: int) -> list[ConstraintSummary]:
     from rmatch._explain import rule_status
     from rmatch.constraints import GLOBAL_CONSTRAINTS, Require
 
     out = []
     ctx = sm.context()
-    status = {label: (ok, text) for label, ok, text in rule_status(sm, result)}
+    status = {label: (ok, text) for label, ok, text
+              in rule_status(sm, result, min_group_size=min_group_size)}
     for con in sm.program.constraints:
         label = con.label()
         if isinstance(con, GLOBAL_CONSTRAINTS):
@@ -852,7 +927,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         else _share(js.location[rows], ss.location[cols]),
         balance=[_balance(sm, rows, cols, scores, attr, side, min_group_size)
                  for attr in groups for side in ("senior", "junior")],
-        constraints=_constraints(sm, result),
+        constraints=_constraints(sm, result, min_group_size),
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,
         gap=(result.bound - result.objective) / max(abs(result.bound), 1e-12)

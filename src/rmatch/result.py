@@ -245,7 +245,9 @@ class MatchResult(BaseModel):
         """
         text = self.model_dump_json(indent=indent)
         if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            from rmatch._files import write_atomic
+
+            write_atomic(path, text + "\n")
         return text
 
     def partners_of(self, participant_id: str) -> list[str]:
