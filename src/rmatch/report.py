@@ -832,7 +832,7 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
 
 
 def _withheld(sizes: dict[int, int], min_size: int) -> set[int]:
-    """Groups whose figures a report must not show, so that none can be derived.
+    """Choose the groups whose figures a report must not show, so that none can be derived.
 
     Every group under ``min_size`` people is withheld. When that is a single
     group, the next smallest is withheld with it (complementary suppression):
