@@ -253,39 +253,72 @@ def _json_table(name: str, text: str, kind: str) -> Table:
 
 
 def _excel_table(name: str, data: bytes) -> Table:
+    """Read the first sheet: only cells that exist, merged cells and lost formulas named.
+
+    The workbook is loaded in full (not read-only) to see merged ranges and
+    formulas, and only the cells present in the file are visited: a sheet
+    whose used range claims to reach XFD1048576 costs what its real cells
+    cost. Formulas take the value Excel saved with them; one without a saved
+    value is an error, never a silent blank.
+    """
     try:
         import openpyxl
+        from openpyxl.utils import get_column_letter
     except ImportError:
         raise InputError(f"{name}: reading Excel needs openpyxl: pip install 'rmatch[excel]'") \
             from None
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
         raise InputError(f"{name}: not an Excel workbook that can be read ({err})") from None
-    try:
-        sheet = book.worksheets[0]
-        headers: list[str] = []
-        rows: list[tuple[int, dict[str, Any]]] = []
-        problems: list[Problem] = []
-        for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not headers:
-                if any(not values.is_missing(c) for c in cells):
-                    headers = ["" if c is None else str(c).strip() for c in cells]
-                continue
-            if all(values.is_missing(c) for c in cells):
-                continue
-            padded = [*cells, *([None] * (len(headers) - len(cells)))]
-            if any(not values.is_missing(c) for c in padded[len(headers):]):
-                problems.append(Problem("the row has values beyond the last header column",
-                                        file=name, row=n))
-                continue
-            rows.append((n, dict(zip(headers, padded[:len(headers)], strict=True))))
-    finally:
-        book.close()
-    # Empty header cells at the end of the used range are not columns.
-    while headers and not headers[-1]:
-        headers.pop()
-    return Table(name, headers, rows, problems)
+    sheet = book.worksheets[0]
+    # openpyxl keeps the cells that exist in the file in this dict, (row, column) -> cell.
+    cells: dict[tuple[int, int], Any] = getattr(sheet, "_cells", {})
+    formulas = {key for key, cell in cells.items() if cell.data_type == "f"}
+    saved: dict[tuple[int, int], Any] = {}
+    if formulas:
+        values_book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        values_sheet = values_book.worksheets[0]
+        saved = {key: values_sheet.cell(*key).value for key in formulas}
+    by_row: dict[int, dict[int, Any]] = defaultdict(dict)
+    for (r, c), cell in cells.items():
+        value = saved[(r, c)] if (r, c) in formulas else cell.value
+        if not values.is_missing(value) or (r, c) in formulas:
+            by_row[r][c] = value
+    problems: list[Problem] = []
+    for merged in sheet.merged_cells.ranges:
+        problems.append(Problem(f"cells {merged.coord} are merged, which leaves every row but "
+                                "the first without a value; unmerge them and fill in each row",
+                                file=name, row=merged.min_row))
+    rows_present = sorted(by_row)
+    if not rows_present:
+        return Table(name, [], [], problems)
+    header_row = rows_present[0]
+    width = max(by_row[header_row])
+    headers = [values.parse_text(by_row[header_row][c]) if c in by_row[header_row] else ""
+               for c in range(1, width + 1)]
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for r in rows_present[1:]:
+        found = by_row[r]
+        lost = [f"{get_column_letter(c)}{r}" for c in found
+                if (r, c) in formulas and values.is_missing(found[c])]
+        if lost:
+            problems.append(Problem(f"cell(s) {', '.join(lost)} hold a formula without a saved "
+                                    "value: open the file in Excel and save it again, or paste "
+                                    "the values", file=name, row=r))
+        beyond = [f"{get_column_letter(c)}{r}" for c in found if c > width]
+        if beyond:
+            problems.append(Problem(f"cell(s) {', '.join(beyond[:5])} hold values beyond the "
+                                    "last header column", file=name, row=r))
+        nameless = [f"{get_column_letter(c)}{r}" for c in found
+                    if c <= width and not headers[c - 1] and not values.is_missing(found[c])]
+        if nameless:
+            problems.append(Problem(f"cell(s) {', '.join(nameless[:5])} hold values in a column "
+                                    "without a header", file=name, row=r))
+        if lost or beyond or nameless:
+            continue
+        rows.append((r, {h: found.get(c) for c, h in enumerate(headers, start=1) if h}))
+    return Table(name, [h for h in headers if h], rows, problems)
 
 
 # --------------------------------------------------------------------------- cells
