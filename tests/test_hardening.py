@@ -92,9 +92,14 @@ def test_outputs_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
 
     out = tmp_path / "pairs.csv"
     out.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), writing(out) as fh:
-        fh.write("half")
-        raise RuntimeError("interrupted")
+
+    def interrupted() -> None:
+        with writing(out) as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted()
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]  # no temporary left
 
@@ -120,8 +125,8 @@ def test_a_misspelt_field_in_a_rule_is_an_error_naming_the_fields() -> None:
                     rm.Program(constraints=[rm.GroupBalance(attribute="Gender", max_gap=0.1)]),
                     rm.Program(scoring=rm.ScoringOptions(diversity_fields={"gendr": 1})),
                     rm.Program(sensitive_attributes={"gendr"})):
-        with pytest.raises(rm.InputError, match="which no participant has.*the fields are "
-                                                "department, location, gender"):
+        with pytest.raises(rm.InputError, match=r"which no participant has.*the fields are "
+                                                r"department, location, gender"):
             rm.match(juniors, seniors, program)
     with pytest.raises(rm.InputError, match="did you mean 'gender'"):
         rm.match(juniors, seniors,
