@@ -117,7 +117,7 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
         by_target.setdefault(target, header)
         out.targets[header] = target
     out.unused = [s for s in (columns or {}) if header_key(s) not in seen]
-    if headers and "id" not in out.targets.values():
+    if "id" not in out.targets.values():
         out.problems.append("no column gives the participant 'id' (map one, e.g. "
                             "columns={'Employee ID': 'id'})")
     return out

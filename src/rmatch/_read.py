@@ -404,7 +404,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
     """Parse and validate every row; raise one InputError listing every problem."""
     name = table.name
     cols = resolve(table.headers, opts.columns, keep_unknown=opts.unknown_columns == "keep")
-    problems: list[Problem] = [Problem(p, file=name) for p in cols.problems]
+    problems: list[Problem] = [Problem(p, file=name) for p in cols.problems
+                               if table.rows or table.headers]  # [] is an empty roster
     if cols.unknown and opts.unknown_columns == "error":
         problems.append(Problem(f"unknown column(s) {cols.unknown}; map them with columns= or "
                                 "leave them out", file=name))
@@ -428,8 +429,10 @@ def build(table: Table, opts: Options) -> list[Participant]:
             person = Participant.model_validate(record)
         except ValidationError as err:
             failed = {f for f, _ in errors}
-            errors += [(f, r) for f, r in _pydantic_problems(err)
-                       if f.split(".")[0] not in failed and (has_id or f != "id")]
+            found = _pydantic_problems(err)
+            errors += [(f, r) for f, r in found
+                       if f.split(".")[0] not in failed and (has_id or f != "id")] \
+                or ([] if errors else found)  # never a rejected row without a word
         else:
             if not errors:
                 people.append((row, person))

@@ -1,0 +1,196 @@
+"""Malformed rosters and programme files, generated: a clean error or every row accounted for.
+
+Each test builds rows it knows (so it knows how many participants a correct
+reader must return), writes them with the format's own writer, sometimes
+corrupts the text the way real files get corrupted (a stray quote, a cell
+too many or too few, a cut-off line), and asserts that reading either raises
+:class:`rmatch.InputError` or returns exactly one participant per non-blank
+row: never a merged, invented or dropped row, never another exception.
+
+CI runs a few dozen examples of each. A long campaign runs outside CI:
+``RMATCH_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py -p no:cacheprovider``
+(the count is per test; see docs/limits.md for the last campaign).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import warnings
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch.cli import main
+
+EXAMPLES = int(os.environ.get("RMATCH_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+
+HEADERS = ["id", "name", "role", "birth_year", "level", "department", "languages", "timezone",
+           "manager_id", "skills", "goals", "attributes", "capacity", "previous_partners",
+           "attributes.gender", "Employee ID", "Grade", "Date of Birth", "notes", "ID"]
+NASTY = st.sampled_from([",", ";", '"', "'", "\n", "\r", "\t", "|", "=", "+", "-", "@", ":",
+                         "\x00", "\x1b", "é", "١", "\u2028", " ", "0", "1", "junior",
+                         "senior", "both", "en", "EN", "Europe/Lisbon", "GMT+1", "1999",
+                         "14/02/1962", "genai:0,8", "L7", "1e400", "nan", "true"])
+cell_text = st.lists(NASTY, max_size=6).map("".join) | st.text(max_size=8)
+
+
+def _read(data: str | bytes, **kw: Any) -> list[rm.Participant] | None:
+    """Read; None for a clean InputError. Any other exception fails the test."""
+    source: io.StringIO | io.BytesIO = (io.StringIO(data) if isinstance(data, str)
+                                        else io.BytesIO(data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        try:
+            return rm.read_participants(source, check_managers=False, **kw)
+        except rm.InputError as err:
+            assert err.problems
+            assert all(isinstance(p, str) and p for p in err.problems)
+            return None
+
+
+def _corrupt(draw: st.DrawFn, text: str) -> str:
+    how = draw(st.sampled_from(["none", "none", "quote", "cut", "cell", "drop"]))
+    lines = text.split("\n")
+    if how == "none" or len(lines) < 2:
+        return text
+    k = draw(st.integers(1, len(lines) - 1))
+    if how == "quote":
+        lines[k] = lines[k][:1] + '"' + lines[k][1:]
+    elif how == "cut":
+        lines[k] = lines[k][: len(lines[k]) // 2]
+    elif how == "cell":
+        lines[k] += ",x"
+    else:
+        lines[k] = lines[k].rsplit(",", 1)[0]
+    return "\n".join(lines)
+
+
+@st.composite
+def csv_rosters(draw: st.DrawFn) -> tuple[str, int]:
+    headers = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6, unique=True))
+    rows = draw(st.lists(st.lists(cell_text, min_size=len(headers), max_size=len(headers)),
+                         max_size=6))
+    sep = draw(st.sampled_from([",", ";", "\t", "|"]))
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(headers)
+    writer.writerows(rows)
+    # A row the reader may skip: every cell blank once stripped.
+    expected = sum(any(c.strip() for c in row) for row in rows)
+    text = buf.getvalue()
+    corrupted = _corrupt(draw, text) if sep == "," else text
+    return corrupted, expected if corrupted == text else -1
+
+
+@FUZZ
+@given(case=csv_rosters())
+def test_fuzzed_csv_reads_cleanly_or_accounts_for_every_row(case: tuple[str, int]) -> None:
+    text, expected = case
+    people = _read(text)
+    if people is not None and expected >= 0:
+        assert len(people) == expected
+    if people is not None:
+        assert len({p.id for p in people}) == len(people)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | cell_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(HEADERS) | st.text(max_size=5), inner, max_size=4),
+    max_leaves=12)
+
+
+@FUZZ
+@given(items=st.lists(json_values, max_size=6), lines=st.booleans())
+def test_fuzzed_json_reads_cleanly_or_accounts_for_every_item(items: list[Any],
+                                                               lines: bool) -> None:
+    text = ("".join(json.dumps(i) + "\n" for i in items) if lines else json.dumps(items))
+    people = _read(text, format="jsonl" if lines else "json")
+    if people is not None:
+        assert len(people) == len(items)
+
+
+excel_cells = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
+               | st.floats(allow_nan=False, allow_infinity=False)
+               | st.datetimes(min_value=datetime(1930, 1, 1), max_value=datetime(2020, 1, 1))
+               | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8))
+
+
+@FUZZ
+@given(headers=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=5, unique=True),
+       data=st.data())
+def test_fuzzed_excel_reads_cleanly_or_accounts_for_every_row(headers: list[str],
+                                                              data: st.DataObject) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = data.draw(st.lists(st.lists(excel_cells, min_size=len(headers),
+                                       max_size=len(headers)), max_size=5))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    people = _read(buf.getvalue(), format="excel")
+    if people is not None:
+        blank = sum(all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+                    for row in rows)
+        assert len(people) == len(rows) - blank
+
+
+programmes = st.dictionaries(
+    st.sampled_from(["weights", "constraints", "solver", "time_limit_s", "seed",
+                     "sensitive_attributes", "scoring", "reference_date", "oops"]),
+    json_values | st.lists(st.dictionaries(st.sampled_from(["kind", "attribute", "share",
+                                                            "hours", "pairs", "value"]),
+                                           json_values | st.sampled_from(
+                                               ["min_share", "forbid", "shared_language",
+                                                "max_timezone_gap", "department"]),
+                                           max_size=3), max_size=3),
+    max_size=5)
+
+
+@FUZZ
+@given(doc=programmes)
+def test_fuzzed_programme_files_load_or_fail_cleanly(doc: dict[str, Any],
+                                                      tmp_path_factory: pytest.TempPathFactory
+                                                      ) -> None:
+    path = tmp_path_factory.mktemp("p") / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    try:
+        program = rm.load_program(path)
+    except rm.InputError as err:
+        assert err.problems
+        return
+    assert isinstance(program, rm.Program)
+
+
+@FUZZ
+@given(case=csv_rosters(), doc=programmes)
+def test_the_cli_never_shows_a_traceback(case: tuple[str, int], doc: dict[str, Any],
+                                         tmp_path_factory: pytest.TempPathFactory,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path_factory.mktemp("cli")
+    roster, program = folder / "r.csv", folder / "p.json"
+    roster.write_text(case[0], encoding="utf-8")
+    program.write_text(json.dumps(doc), encoding="utf-8")
+    for args in (["validate", str(roster)],
+                 ["match", str(roster), "--program", str(program), "-q", "--time-limit", "2"]):
+        status = main(args)
+        out, err = capsys.readouterr()
+        assert status in (0, 1)
+        assert "Traceback" not in err
+        if status == 1:
+            assert err.startswith(("rmatch: error: ", str(Path(roster)), "rmatch: warning"))
