@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -263,3 +265,50 @@ def test_markdown_outputs_keep_user_data_out_of_the_markup() -> None:
         assert "<script>" not in text
         assert "[a](http" not in text  # the brackets are escaped: no link
     assert json.loads(res.to_json())["pairs"][0]["junior_id"] == "j|1"
+
+
+_INTERRUPTED_SOLVE = """
+import os, signal, threading, time
+import numpy as np
+from ortools.sat.python import cp_model
+from rmatch.solvers.cpsat import _solve
+rng = np.random.default_rng(0)
+m = cp_model.CpModel()
+x = [m.new_bool_var(f"x{i}") for i in range(300)]
+for _ in range(40):
+    w = rng.integers(1, 100, 300)
+    m.add(cp_model.LinearExpr.weighted_sum(x, w.tolist()) <= int(w.sum() // 3))
+m.maximize(cp_model.LinearExpr.weighted_sum(x, rng.integers(1, 100, 300).tolist()))
+s = cp_model.CpSolver()
+s.parameters.max_time_in_seconds = 60
+s.parameters.num_workers = 1
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+start = time.perf_counter()
+try:
+    print("finished", s.status_name(_solve(s, m)))
+except KeyboardInterrupt:
+    print("interrupted after", round(time.perf_counter() - start))
+"""
+
+
+def test_ctrl_c_during_a_cpsat_solve_is_an_interrupt_not_a_result() -> None:
+    # CP-SAT catches SIGINT and returns its best assignment as if out of time;
+    # rmatch must turn that into KeyboardInterrupt (the CLI: exit 130, nothing
+    # written). In a subprocess: the signal must not reach this test run.
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_SOLVE], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "interrupted after 1", done.stdout + done.stderr
+
+
+def test_a_programme_too_large_for_memory_fails_before_allocating(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    juniors = [rm.Participant(id=f"j{i}") for i in range(3000)]
+    seniors = [rm.Participant(id=f"s{i}") for i in range(3000)]
+    with pytest.raises(rm.ResourceLimitError, match=r"a 3,000 x 3,000 programme needs about "
+                                                    r"0\.\d GB .* about [\d,]+ per side fits"):
+        rm.match(juniors, seniors, rm.Program(memory_limit_gb=0.05))
+    program = tmp_path / "p.json"
+    program.write_text('{"memory_limit_gb": 1e-6}', encoding="utf-8")
+    status, _, err = _cli(capsys, "match", str(ROSTER), "--program", str(program))
+    assert status == 1
+    assert "per side fits" in err

@@ -32,6 +32,7 @@ from rmatch.errors import (
     InputError,
     InputWarning,
     Problem,
+    ResourceLimitError,
     RmatchError,
     SolverError,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "Problem",
     "Program",
     "Require",
+    "ResourceLimitError",
     "RmatchError",
     "ScoreMatrix",
     "ScoringOptions",

@@ -182,12 +182,16 @@ def _csv_table(name: str, text: str, delimiter: str | None) -> Table:
                 continue  # blank lines above the header
             headers = [c.strip() for c in cells]
             continue
-        if not any(c.strip() for c in cells):
-            continue  # a blank line is not a participant
+        if not cells:
+            continue  # an empty line is not a participant
         if len(cells) != len(headers):
+            # Checked before blankness: ",," under a one-column header is a
+            # separator the header does not have, not an empty row.
             problems.append(Problem(_cell_count(cells, headers, sep, line - start), file=name,
                                     row=start, id=cells[0].strip() or None))
             continue
+        if not any(c.strip() for c in cells):
+            continue  # a row of empty cells is not a participant
         rows.append((start, dict(zip(headers, cells, strict=True))))
     if not headers and not problems:
         problems.append(Problem("the file is empty: a roster starts with a header row",

@@ -494,7 +494,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("rmatch: interrupted", file=sys.stderr)
+        if _progress_bar.shown:
+            print(file=sys.stderr)  # end the progress line first
+        print("rmatch: interrupted; nothing was written", file=sys.stderr)
         return 130
     return status
 

@@ -10,6 +10,9 @@ so callers can catch either:
 - :class:`InfeasibleError` -- the hard constraints cannot all hold;
   ``reasons`` says, in words, which constraint and which participants.
 - :class:`SolverError` (also a :class:`RuntimeError`) -- a solver failed.
+- :class:`ResourceLimitError` (also a :class:`MemoryError`) -- the programme
+  would need more memory than allowed; raised before allocating, saying what
+  would fit.
 
 One warning class, :class:`InputWarning` (a :class:`UserWarning`), says what
 reading kept out or could not interpret without failing (columns left out,
@@ -20,8 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["InfeasibleError", "InputError", "InputWarning", "Problem", "RmatchError",
-           "SolverError"]
+__all__ = ["InfeasibleError", "InputError", "InputWarning", "Problem", "ResourceLimitError",
+           "RmatchError", "SolverError"]
 
 
 class RmatchError(Exception):
@@ -162,4 +165,14 @@ class SolverError(RmatchError, RuntimeError):
     Traceback (most recent call last):
     ...
     rmatch.errors.SolverError: min-cost flow returned BAD_COST_RANGE
+    """
+
+
+class ResourceLimitError(RmatchError, MemoryError):
+    """The programme would need more memory than allowed; nothing was allocated.
+
+    Examples
+    --------
+    >>> issubclass(ResourceLimitError, MemoryError)
+    True
     """

@@ -537,6 +537,9 @@ class Program(BaseModel):
     seed: int = 0
     sensitive_attributes: frozenset[str] = frozenset()
     scoring: ScoringOptions = Field(default_factory=ScoringOptions)
+    memory_limit_gb: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    """Most memory the programme's matrices may take, in GB; ``None``: 80% of the
+    memory available when it is scored. Checked before anything is allocated."""
     reference_date: date | None = None
     """Date at which time-zone offsets are taken; ``None`` takes the larger
     gap of 15 January and 15 July (so daylight saving never hides a gap)."""

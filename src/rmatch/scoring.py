@@ -30,6 +30,7 @@ The formulas (also in ``docs/scoring.md``), for junior :math:`j` and senior
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,11 +39,11 @@ import numpy.typing as npt
 
 from rmatch.arrays import ParticipantArrays, build_arrays
 from rmatch.constraints import PairContext
-from rmatch.errors import InputError
+from rmatch.errors import InputError, ResourceLimitError
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions
 
-__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "check_field_names",
-           "score"]
+__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "available_memory_gb",
+           "check_field_names", "check_memory", "score"]
 
 Matrix = npt.NDArray[np.float32]
 BoolMatrix = npt.NDArray[np.bool_]
@@ -315,6 +316,65 @@ def _self_pairs(junior_ids: Sequence[str],
     return rows.astype(np.intp), cols.astype(np.intp)
 
 
+# Bytes per pair of the dense pipeline: total and scratch (float32), each
+# component (float32), the feasibility mask, and the solver's float64 cost
+# with one temporary; measured peaks sit below this.
+_BYTES_PER_PAIR_BASE = 4 + 4 + 1 + 8 + 8
+_BYTES_PER_COMPONENT = 4
+
+
+def available_memory_gb() -> float | None:
+    """Memory this machine can still give, in GB (None where it cannot be read).
+
+    Examples
+    --------
+    >>> m = available_memory_gb()
+    >>> m is None or m > 0
+    True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 1024**3
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Program) -> None:
+    """Raise :class:`ResourceLimitError` before a programme too large for memory is scored.
+
+    Examples
+    --------
+    >>> check_memory(100, 100, 3, Program())  # a few hundred KB: fine
+    >>> check_memory(50_000, 50_000, 3, Program(memory_limit_gb=1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.ResourceLimitError: a 50,000 x 50,000 programme needs about 86.1 GB ...
+    """
+    per_pair = _BYTES_PER_PAIR_BASE + _BYTES_PER_COMPONENT * n_components
+    need_gb = n_juniors * n_seniors * per_pair / 1024**3
+    if program.memory_limit_gb is not None:
+        limit, why = program.memory_limit_gb, "Program.memory_limit_gb"
+    else:
+        free = available_memory_gb()
+        if free is None:
+            return
+        limit, why = 0.8 * free, f"80% of the {free:.1f} GB this machine has available"
+    if need_gb <= limit:
+        return
+    side = int((limit * 1024**3 / per_pair) ** 0.5)
+    raise ResourceLimitError(
+        f"a {n_juniors:,} x {n_seniors:,} programme needs about {need_gb:.1f} GB for its "
+        f"score matrices, more than {limit:.3g} GB ({why}); about {side:,} per side fits. "
+        "Split it into cohorts (by country or business unit), or raise memory_limit_gb on "
+        "a larger machine")
+
+
 def check_field_names(sm: ScoreMatrix) -> None:
     """Raise :class:`InputError` when the programme names a field no participant has.
 
@@ -403,6 +463,7 @@ def score(
         raise InputError(f"weights name unknown component(s) {unknown}; pass them as components=")
     for name in extra:
         weights.setdefault(name, 1.0)
+    check_memory(len(juniors), len(seniors), len(BUILTIN_COMPONENTS) + len(extra), program)
     if sum(weights.values()) <= 0:
         raise InputError("all component weights are 0: at least one must be positive")
     js, ss = build_arrays(juniors, seniors)

@@ -316,12 +316,30 @@ def _solver(problem: Problem, time_left: float) -> cp_model.CpSolver:
     return solver
 
 
+def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
+           callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
+    """Run CP-SAT; raise KeyboardInterrupt when Ctrl-C stopped it.
+
+    CP-SAT catches SIGINT itself and returns its best assignment as if its
+    time had run out, so a Ctrl-C used to end in a complete-looking result.
+    With these parameters it stops early only when interrupted: a non-optimal
+    status well before the time limit means the user pressed Ctrl-C.
+    """
+    started = time.perf_counter()
+    status = solver.solve(model, callback)
+    took = time.perf_counter() - started
+    limit = solver.parameters.max_time_in_seconds
+    if status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and took < 0.9 * limit - 0.05:
+        raise KeyboardInterrupt("CP-SAT was interrupted")
+    return status
+
+
 def _conflict(problem: Problem) -> list[str]:
     """Name a set of global rules that cannot hold together (CP-SAT assumptions)."""
     model = _Model(problem, with_switches=True)
     model.model.add_assumptions(list(model.switches.values()))
     solver = _solver(problem, min(30.0, problem.time_limit_s))
-    status = solver.solve(model.model)
+    status = _solve(solver, model.model)
     if status != cp_model.INFEASIBLE:
         return []
     core = set(solver.sufficient_assumptions_for_infeasibility())
@@ -398,7 +416,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         # The time limit covers the whole solve, model building included.
         solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
         cb = _Reporter(1, 1.0, start, progress) if progress else None
-        status = solver.solve(model, cb)
+        status = _solve(solver, model, cb)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best_count = round(solver.objective_value)
             first = [int(solver.value(v)) for v in x]
@@ -439,7 +457,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     left = problem.time_limit_s - (time.perf_counter() - start)
     solver = _solver(problem, left)
     cb = _Reporter(2, SCALE, start, progress) if progress else None
-    status = solver.solve(model, cb)
+    status = _solve(solver, model, cb)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array([bool(solver.value(v)) for v in x])
         score_bound = solver.best_objective_bound / SCALE
