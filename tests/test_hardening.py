@@ -312,3 +312,21 @@ def test_a_programme_too_large_for_memory_fails_before_allocating(
     status, _, err = _cli(capsys, "match", str(ROSTER), "--program", str(program))
     assert status == 1
     assert "per side fits" in err
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.abc
+
+    import rmatch_cli
+
+    class Interrupting(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *_: object) -> None:
+            if name == "rmatch.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "rmatch.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert rmatch_cli.main() == 130
+    assert capsys.readouterr().err == "rmatch: interrupted while starting; nothing was done\n"

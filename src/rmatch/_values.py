@@ -122,11 +122,12 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     """
     if isinstance(value, (datetime, date)):
         return value.year
-    if not isinstance(value, str):
-        return parse_count(value)
-    text = parse_text(value)
-    if _WHOLE.match(text):
-        return parse_count(text)
+    text = "" if isinstance(value, (bool, float, int)) else parse_text(value)
+    if not isinstance(value, str) or _WHOLE.match(text):
+        try:
+            return parse_count(value)
+        except ValueError:
+            raise ValueError("not a whole year") from None
     if date_format is not None:
         try:
             year = datetime.strptime(text, date_format).year
@@ -242,15 +243,17 @@ def parse_map(value: Any, *, numeric: bool) -> dict[str, Any]:
     else:
         items = [s.strip() for s in _MAP_COMMA.split(text) if s.strip()]
     out: dict[str, Any] = {}
-    for item in items:
+    for n, item in enumerate(items, start=1):
         key, sep, raw = item.partition(":")
         key, raw = key.strip(), raw.strip()
+        # Attribute values may be sensitive: name the item by position, not by its text.
+        shown = repr(item) if numeric else f"{n} ({'key' if sep else 'no key'})"
         if not sep:
             if not numeric:
-                raise ValueError(f"item {item!r} is not key:value")
+                raise ValueError(f"item {shown} is not key:value")
             raw = "1"
         if not key:
-            raise ValueError(f"item {item!r} has no name before ':'")
+            raise ValueError(f"item {shown} has no name before ':'")
         if key in out:
             raise ValueError(f"{key!r} is given twice")
         out[key] = _unit_number(raw, key) if numeric else raw

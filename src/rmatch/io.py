@@ -397,8 +397,9 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
                 continue
             used.add(p.id)
             merged, clashes = _merge_person(p, other)
-            problems += [f"{p.id!r} is on both sheets with different {field!r}: {why}"
-                         for field, why in clashes]
+            problems += [f"{p.id!r} is on both sheets with different {field!r}"
+                         + ("" if field.startswith("attributes.") else f": {why}")
+                         for field, why in clashes]  # attribute values may be sensitive
             out.append(merged)
     if problems:
         raise InputError.of(problems)
