@@ -37,7 +37,7 @@ def _roster(path: Path) -> list[str]:
 
 def _outputs(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".csv"
+            for p in sorted(folder.rglob("*")) if (p.is_file() and p.suffix != ".csv")
             or p.name in ("pairs.csv", "people.csv")}
 
 
