@@ -330,3 +330,10 @@ def test_ctrl_c_while_the_command_starts_is_one_line(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     assert rmatch_cli.main() == 130
     assert capsys.readouterr().err == "rmatch: interrupted while starting; nothing was done\n"
+
+
+def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:
+    text = "id,name\na," + "x" * 200_000 + "\nb,ok\n"
+    with pytest.raises(rm.InputError, match=r"row 2: cannot split the row into cells: field "
+                                            r"larger than field limit"):
+        rm.read_participants(io.StringIO(text))
