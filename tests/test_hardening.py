@@ -337,3 +337,21 @@ def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:
     with pytest.raises(rm.InputError, match=r"row 2: cannot split the row into cells: field "
                                             r"larger than field limit"):
         rm.read_participants(io.StringIO(text))
+
+
+def test_scoring_spans_too_small_to_compute_with_are_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"greater than or equal to 0\.01"):
+        rm.ScoringOptions(age_span_years=1e-300)
+
+
+def test_a_roster_file_too_large_is_refused_before_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmatch import _read
+
+    path = tmp_path / "big.csv"
+    path.write_text("id\n" + "a\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(_read, "MAX_ROSTER_BYTES", 100)
+    with pytest.raises(rm.InputError, match="more than a roster can be"):
+        rm.read_participants(path)

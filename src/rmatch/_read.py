@@ -94,10 +94,17 @@ def _format(name: str, fmt: str | None, head: bytes | str) -> str:
     return "csv"
 
 
+MAX_ROSTER_BYTES = 1024**3
+"""Rosters above 1 GiB (tens of millions of rows) are refused before reading."""
+
+
 def _read_source(source: Source) -> tuple[str, bytes | str]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
+            if path.stat().st_size > MAX_ROSTER_BYTES:
+                raise InputError(f"{path}: {path.stat().st_size / 1024**3:.1f} GB is more than "
+                                 "a roster can be (1 GB); split it by country or business unit")
             return str(path), path.read_bytes()
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None

@@ -484,6 +484,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = ".".join(str(x) for x in first["loc"])
         print(f"rmatch: error: {where}: {first['msg']}", file=sys.stderr)
         return EXIT_ERROR
+    except MemoryError:
+        print("rmatch: error: out of memory; split the programme into smaller cohorts, or set "
+              "memory_limit_gb in the programme to fail early", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:
         # Whoever read the output (`rmatch demo | head`) has stopped: not our error. Point
         # stdout at /dev/null so that the interpreter's final flush fails quietly too.
