@@ -224,7 +224,7 @@ def run_bandwidth(n: int, seed: int, cache: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for label in ("cold", "warm"):  # cold: fresh memory, warm: memory reused
         t0 = time.perf_counter()
-        sm = rm.score(juniors, seniors)
+        sm = rm.score(juniors, seniors, rm.Program(constraints=[]))
         t1 = time.perf_counter()
         written = sm.total.nbytes * (1 + len(sm.components)) + sm.feasible.nbytes
         out[f"score_{label}_s"] = t1 - t0
