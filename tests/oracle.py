@@ -50,3 +50,18 @@ def brute_force_rules(total: Scores, feasible: npt.NDArray[np.bool_],
     scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))
     best = counts.max()
     return int(best), float(scores[counts == best].max())
+
+
+def brute_force_score(total: Scores, feasible: npt.NDArray[np.bool_],
+                      cap_j: npt.ArrayLike, cap_s: npt.ArrayLike) -> float:
+    """Return the best total score over all assignments, however many pairs (max_score)."""
+    rows, cols = np.nonzero(feasible)
+    k = len(rows)
+    assert k <= 16, "too many feasible pairs for brute force"
+    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
+    n, m = feasible.shape
+    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
+    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
+    ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
+    scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))
+    return float(scores[ok].max())

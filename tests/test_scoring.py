@@ -150,7 +150,7 @@ def test_bad_user_components_are_named() -> None:
         rm.score(js, ss, components={"wide": lambda a, b: np.zeros((1, 2))})
     with pytest.raises(rm.InputError, match="'big' returned values outside"):
         rm.score(js, ss, components={"big": lambda a, b: np.full((1, 1), 2.0)})
-    with pytest.raises(rm.InputError, match="clash with the built-in"):
+    with pytest.raises(rm.InputError, match="given twice"):
         rm.score(js, ss, components={"skills": lambda a, b: np.zeros((1, 1))})
     with pytest.raises(rm.InputError, match="unknown component\\(s\\) \\['culture'\\]"):
         rm.score(js, ss, rm.Program(weights=rm.Weights(culture=1)))

@@ -13,9 +13,12 @@ Examples
 from rmatch import solvers, synth
 from rmatch.arrays import ParticipantArrays
 from rmatch.constraints import (
+    AgeGap,
     Constraint,
+    DifferentValue,
     Forbid,
     GroupBalance,
+    LevelGap,
     MatchAll,
     MaxTimezoneGap,
     MinScore,
@@ -23,6 +26,7 @@ from rmatch.constraints import (
     NoRepeat,
     NoReportingLine,
     Require,
+    SameValue,
     SeniorityDirection,
     SharedLanguage,
     recommended_rules,
@@ -54,14 +58,17 @@ from rmatch.scoring import ScoreMatrix, score
 __version__ = "0.1.0"
 
 __all__ = [
+    "AgeGap",
     "Alternative",
     "Constraint",
+    "DifferentValue",
     "Explanation",
     "Forbid",
     "GroupBalance",
     "InfeasibleError",
     "InputError",
     "InputWarning",
+    "LevelGap",
     "MatchAll",
     "MatchResult",
     "MaxTimezoneGap",
@@ -78,6 +85,7 @@ __all__ = [
     "Require",
     "ResourceLimitError",
     "RmatchError",
+    "SameValue",
     "ScoreMatrix",
     "ScoringOptions",
     "SeniorityDirection",

@@ -64,6 +64,9 @@ def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
         return "the greedy baseline did not pair them (it is not optimal)"
     if status != "optimal":
         return "the best assignment found within the time limit leaves them out"
+    if sm.program.objective == "max_score":
+        return ("pairing them would add no score or break a programme-wide rule (the "
+                "programme maximises the total score, not the number of pairs)")
     return "pairing them would break a programme-wide rule"
 
 
@@ -323,4 +326,5 @@ def _builtin_only(sm: ScoreMatrix) -> bool:
     # User components are functions we cannot re-run from the data alone.
     from rmatch.scoring import BUILTIN_COMPONENTS
 
-    return set(sm.components) <= set(BUILTIN_COMPONENTS)
+    declared = {spec.name for spec in sm.program.components}  # data: re-computable
+    return set(sm.components) <= set(BUILTIN_COMPONENTS) | declared

@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GLOBAL_CONSTRAINTS",
+    "AgeGap",
     "Constraint",
+    "DifferentValue",
     "Forbid",
     "GroupBalance",
+    "LevelGap",
     "MatchAll",
     "MaxTimezoneGap",
     "MinScore",
@@ -40,8 +43,10 @@ __all__ = [
     "NoReportingLine",
     "PairContext",
     "Require",
+    "SameValue",
     "SeniorityDirection",
     "SharedLanguage",
+    "field_key",
     "recommended_rules",
 ]
 
@@ -371,6 +376,149 @@ class SeniorityDirection(_Base):
         return np.asarray(lower & younger)
 
 
+def field_key(field: str) -> str:
+    """Return the name :meth:`ParticipantArrays.attribute` takes for a field.
+
+    ``department`` and ``location`` are fields; ``attributes.KEY`` (or a bare
+    ``KEY``) is an attribute.
+
+    Examples
+    --------
+    >>> field_key("attributes.gender"), field_key("department")
+    ('gender', 'department')
+    """
+    return field.removeprefix("attributes.")
+
+
+class _FieldRule(_Base):
+    field: str
+    missing: Literal["allow", "forbid"] = "allow"
+    """A pair where either partner leaves the field blank: allowed (the rule
+    cannot tell) or forbidden."""
+
+    def _codes(self, ctx: PairContext) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                                 BoolMatrix]:
+        key = field_key(self.field)
+        cj = ctx.juniors.attribute(key)[:, None]
+        cs = ctx.seniors.attribute(key)[None, :]
+        return cj, cs, (cj >= 0) & (cs >= 0)
+
+    def label(self) -> str:
+        extra = "" if self.missing == "allow" else ", missing='forbid'"
+        return f"{type(self).__name__}({self.field!r}{extra})"
+
+
+class SameValue(_FieldRule):
+    """Partners give the same value for a field ("the same profession").
+
+    Attributes
+    ----------
+    field
+        ``department``, ``location`` or ``attributes.KEY``.
+    missing
+        ``"allow"`` (default) or ``"forbid"`` a pair where either leaves it blank.
+
+    Examples
+    --------
+    >>> SameValue(field="location").label()
+    "SameValue('location')"
+    """
+
+    kind: Literal["same_value"] = "same_value"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare the field's codes by broadcasting."""
+        cj, cs, known = self._codes(ctx)
+        return np.asarray(np.where(known, cj == cs, self.missing == "allow"))
+
+
+class DifferentValue(_FieldRule):
+    """Partners give different values for a field ("never the same organisation").
+
+    Attributes
+    ----------
+    field
+        ``department``, ``location`` or ``attributes.KEY``.
+    missing
+        ``"allow"`` (default) or ``"forbid"`` a pair where either leaves it blank.
+
+    Examples
+    --------
+    >>> DifferentValue(field="department").kind
+    'different_value'
+    """
+
+    kind: Literal["different_value"] = "different_value"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare the field's codes by broadcasting."""
+        cj, cs, known = self._codes(ctx)
+        return np.asarray(np.where(known, cj != cs, self.missing == "allow"))
+
+
+class LevelGap(_Base):
+    """The senior's level minus the junior's lies in ``[min, max]`` (either may be open).
+
+    "The mentor one or two grades above" is ``LevelGap(min=1, max=2)``.
+
+    Examples
+    --------
+    >>> LevelGap(min=1, max=2).label()
+    'LevelGap(min=1, max=2)'
+    """
+
+    kind: Literal["level_gap"] = "level_gap"
+    min: int | None = None
+    max: int | None = None
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Broadcast the level difference against the bounds."""
+        gap = ctx.seniors.level[None, :] - ctx.juniors.level[:, None]
+        allowed = np.ones(ctx.shape, dtype=np.bool_)
+        if self.min is not None:
+            allowed &= gap >= self.min
+        if self.max is not None:
+            allowed &= gap <= self.max
+        return allowed
+
+
+class AgeGap(_Base):
+    """The senior is between ``min_years`` and ``max_years`` older than the junior.
+
+    Signed: the junior's birth year minus the senior's (a negative gap: the
+    senior is younger). Pairs where either birth year is missing are allowed
+    unless ``missing="forbid"``.
+
+    Examples
+    --------
+    >>> AgeGap(min_years=10).label()
+    'AgeGap(min_years=10.0)'
+    """
+
+    kind: Literal["age_gap"] = "age_gap"
+    min_years: float | None = Field(default=None, allow_inf_nan=False)
+    max_years: float | None = Field(default=None, allow_inf_nan=False)
+    missing: Literal["allow", "forbid"] = "allow"
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        parts = [f"{k}={getattr(self, k)!r}" for k in ("min_years", "max_years")
+                 if getattr(self, k) is not None]
+        parts += ["missing='forbid'"] if self.missing == "forbid" else []
+        return f"AgeGap({', '.join(parts)})"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Broadcast the birth-year difference against the bounds."""
+        gap = ctx.juniors.birth_year[:, None] - ctx.seniors.birth_year[None, :]
+        with np.errstate(invalid="ignore"):
+            allowed = np.ones(ctx.shape, dtype=np.bool_)
+            if self.min_years is not None:
+                allowed &= gap >= self.min_years
+            if self.max_years is not None:
+                allowed &= gap <= self.max_years
+        unknown = np.isnan(gap)
+        return np.asarray(np.where(unknown, self.missing == "allow", allowed))
+
+
 def _pair_indices(
     pairs: list[tuple[str, str]], ctx: PairContext, what: str
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -479,6 +627,10 @@ Constraint = Annotated[
     | MinScore
     | NoRepeat
     | SeniorityDirection
+    | SameValue
+    | DifferentValue
+    | LevelGap
+    | AgeGap
     | MinShare
     | GroupBalance
     | MatchAll,

@@ -31,6 +31,9 @@ def match(
 ) -> MatchResult:
     """Pair juniors with seniors: the most pairs, then the highest total score.
 
+    With ``Program(objective="max_score")``: the highest total score, even
+    with fewer pairs.
+
     Parameters
     ----------
     juniors, seniors
@@ -116,7 +119,8 @@ def solve(
         _check_rules(sm, rules)
         # Global rules count the required pairs, so they stay in the problem.
         problem = Problem(sm.total, sm.feasible, full_j, full_s,
-                          program.time_limit_s, program.seed, fixed_r, fixed_c, rules)
+                          program.time_limit_s, program.seed, fixed_r, fixed_c, rules,
+                          objective=program.objective)
         used, sol = "cpsat", solve_cpsat(problem, progress)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
@@ -125,7 +129,8 @@ def solve(
         if len(fixed_r):
             feasible = feasible.copy()
             feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
-        problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed)
+        problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed,
+                          objective=program.objective)
         used, sol = run(name, problem)
         rows = np.concatenate([fixed_r, sol.rows])
         cols = np.concatenate([fixed_c, sol.cols])

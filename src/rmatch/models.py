@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from rmatch._languages import normalise_language
+from rmatch.components import ComponentSpec
 from rmatch.constraints import Constraint, recommended_rules
 from rmatch.errors import InputError
 
@@ -532,6 +533,12 @@ class Program(BaseModel):
     (nobody in their own reporting line, a shared language where both
     partners' languages are known, the senior not below the junior); ``[]``
     turns every rule off."""
+    components: list[ComponentSpec] = Field(default_factory=list)
+    """Score components defined as data (``rmatch.components``), weighted by name in
+    ``weights`` (default: each component's maximum points)."""
+    objective: Literal["max_pairs", "max_score"] = "max_pairs"
+    """``"max_pairs"``: the most pairs, then the highest total score;
+    ``"max_score"``: the highest total score, even with fewer pairs."""
     solver: SolverName = "auto"
     time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     seed: int = 0

@@ -394,14 +394,18 @@ def check_field_names(sm: ScoreMatrix) -> None:
     ...
     rmatch.errors.InputError: MinShare.attribute names 'gendr', which no participant has; ...
     """
-    from rmatch.constraints import GroupBalance, MinShare
+    from rmatch.constraints import DifferentValue, GroupBalance, MinShare, SameValue, field_key
 
     program, js, ss = sm.program, sm.juniors, sm.seniors
     known = ["department", "location", *sorted(set(js.attributes) | set(ss.attributes))]
     wanted: list[tuple[str, str]] = [
         (f"{type(c).__name__}.attribute", c.attribute) for c in program.constraints
         if isinstance(c, (MinShare, GroupBalance))]
+    wanted += [(f"{type(c).__name__}.field", field_key(c.field)) for c in program.constraints
+               if isinstance(c, (SameValue, DifferentValue))]
     wanted += [("scoring.diversity_fields", k) for k in program.scoring.diversity_fields or {}]
+    wanted += [(f"components[{spec.name!r}]", field_key(f)) for spec in program.components
+               for f in spec.reads()]
     folded = {k.casefold(): k for k in known}
     problems = []
     for where, name in wanted:
@@ -454,16 +458,22 @@ def score(
     """
     program = program or Program()
     extra = dict(components or {})
-    clash = sorted(set(extra) & set(BUILTIN_COMPONENTS))
+    declared = {spec.name: spec for spec in program.components}
+    named = [*BUILTIN_COMPONENTS, *(s.name for s in program.components), *extra]
+    clash = sorted({n for n in named if named.count(n) > 1})
     if clash:
-        raise InputError(f"component name(s) {clash} clash with the built-in components")
+        raise InputError(f"component name(s) {clash} are given twice (built-in components, "
+                         "the programme's components and components= share one namespace)")
     weights = program.weights.as_dict()
-    unknown = sorted(set(weights) - set(BUILTIN_COMPONENTS) - set(extra))
+    unknown = sorted(set(weights) - set(named))
     if unknown:
-        raise InputError(f"weights name unknown component(s) {unknown}; pass them as components=")
+        raise InputError(f"weights name unknown component(s) {unknown}; define them in the "
+                         "programme's components or pass them as components=")
+    for name, spec in declared.items():
+        weights.setdefault(name, spec.max_points())
     for name in extra:
         weights.setdefault(name, 1.0)
-    check_memory(len(juniors), len(seniors), len(BUILTIN_COMPONENTS) + len(extra), program)
+    check_memory(len(juniors), len(seniors), len(named), program)
     if sum(weights.values()) <= 0:
         raise InputError("all component weights are 0: at least one must be positive")
     js, ss = build_arrays(juniors, seniors)
@@ -471,6 +481,8 @@ def score(
     mats: dict[str, Matrix] = {}
     for name, fn in _BUILTINS.items():
         mats[name] = fn(js, ss, program.scoring)
+    for name, spec in declared.items():
+        mats[name] = spec.matrix(js, ss)
     for name, ufn in extra.items():
         mats[name] = _user_component(name, ufn, js, ss)
     wsum = sum(weights.values())

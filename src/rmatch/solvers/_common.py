@@ -15,6 +15,8 @@ IntArray = npt.NDArray[np.int64]
 class Problem:
     """A capacitated assignment problem: maximise pairs, then the sum of ``total``.
 
+    With ``objective="max_score"``, maximise the sum of ``total`` alone.
+
     ``total`` and ``feasible`` are juniors x seniors; a pair may be chosen at
     most once, junior ``i`` in at most ``cap_j[i]`` pairs, senior ``k`` in at
     most ``cap_s[k]``.
@@ -32,6 +34,9 @@ class Problem:
     fixed_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fixed_cols: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rules: tuple[Rule, ...] = ()
+    # "max_pairs": the most pairs, then the most score; "max_score": the most
+    # score, however many pairs that takes.
+    objective: Literal["max_pairs", "max_score"] = "max_pairs"
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,8 @@ def _relaxed(problem: Problem,
     # solver on dense 1:1 problems is tens of times faster than flow here).
     from rmatch.solvers import run
 
-    _, sol = run("auto", Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0)))
+    _, sol = run("auto", Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
+                                 objective=problem.objective))
     rows = np.concatenate([problem.fixed_rows, sol.rows]).astype(np.int64)
     cols = np.concatenate([problem.fixed_cols, sol.cols]).astype(np.int64)
     order = np.lexsort((cols, rows))
@@ -316,6 +317,42 @@ def _solver(problem: Problem, time_left: float) -> cp_model.CpSolver:
     return solver
 
 
+def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: float,
+               progress: ProgressFn | None, start: float) -> Solution:
+    """Maximise the score alone under the rules: one CP-SAT objective, bounded by the relaxed one.
+
+    The relaxed optimum (no global rules) bounds the score; CP-SAT searches
+    from an empty start (always allowed unless a rule asks for pairs).
+    """
+    built = _Model(problem)
+    model, x = built.model, built.x
+    score = cp_model.LinearExpr.weighted_sum(x, built.weights.tolist())
+    bound = objective(problem, *relaxed) + slack
+    model.add(score <= int(np.floor(SCALE * bound + 0.5 * len(x))) + 1)
+    model.maximize(score)
+    solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
+    cb = _Reporter(2, SCALE, start, progress) if progress else None
+    status = _solve(solver, model, cb)
+    if status == cp_model.INFEASIBLE:
+        labels = _conflict(problem)
+        raise InfeasibleError("no assignment meets every constraint", [
+            f"these rules cannot hold together: {', '.join(labels)}" if labels else
+            "the required pairs and capacities leave no way to meet the global rules"])
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SolverError(
+            f"CP-SAT found no assignment meeting the programme-wide rules within "
+            f"{problem.time_limit_s:g} s; raise Program.time_limit_s (CLI: --time-limit)")
+    chosen = np.array([bool(solver.value(v)) for v in x], dtype=bool)
+    rows, cols = built.rows[chosen].astype(np.int64), built.cols[chosen].astype(np.int64)
+    if status == cp_model.OPTIMAL and built.exact:
+        return Solution(rows, cols, "optimal")
+    rounding = 0.0 if built.exact else len(x) * 2.0**-31
+    value = objective(problem, rows, cols)
+    proven = min(solver.best_objective_bound / SCALE, bound)
+    return Solution(rows, cols, "optimal" if status == cp_model.OPTIMAL else "feasible",
+                    max(value, proven) + rounding)
+
+
 def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
            callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
     """Run CP-SAT; raise KeyboardInterrupt when Ctrl-C stopped it.
@@ -350,6 +387,8 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     """Solve exactly (most pairs, then most score) under the problem's global rules."""
     start = time.perf_counter()
     r_rows, r_cols, slack = _relaxed(problem)
+    if problem.objective == "max_score" and not rules_hold(problem, r_rows, r_cols):
+        return _max_score(problem, (r_rows, r_cols), slack, progress, start)
     if rules_hold(problem, r_rows, r_cols):
         # The optimum without the global rules meets them: no assignment under
         # the rules can do better, so it is the optimum. Checked before the

@@ -3,7 +3,9 @@
 Network: source -> junior (capacity ``cap_j``) -> senior (capacity 1 per
 feasible pair, so no pair repeats) -> sink (capacity ``cap_s``).
 ``solve_max_flow_with_min_cost`` finds the most pairs first, then the
-cheapest, which is the contract's lexicographic objective.
+cheapest, which is the contract's lexicographic objective. For
+``objective="max_score"`` a free arc from source to sink lets flow skip the
+pairs, and a plain min-cost flow finds the highest total.
 
 OR-Tools wants integer costs: each score is scaled by ``SCALE`` (2**30) and
 rounded. Scores are float32, whose values in [2**-7, 1] are exact multiples
@@ -44,7 +46,12 @@ def solve_flow(problem: Problem) -> Solution:
     supply = int(min(problem.cap_j.sum(), problem.cap_s.sum()))
     smcf.set_node_supply(source, supply)
     smcf.set_node_supply(sink, -supply)
-    status = smcf.solve_max_flow_with_min_cost()
+    if problem.objective == "max_score":
+        # A free arc around the pairs: flow through a pair only when its score pays.
+        smcf.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)
+        status = smcf.solve()
+    else:
+        status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status!r}")
     flows = smcf.flows(np.arange(n, n + len(pr), dtype=np.int32))

@@ -24,6 +24,7 @@ def solve_hungarian(problem: Problem) -> Solution:
     ``big`` larger than any total a matching can lose (every score is at
     most 1, so ``min(n, m) + 1`` suffices). One more feasible pair always
     outweighs any score difference; a chosen 0-weight pair means "unmatched".
+    With ``objective="max_score"`` there is no ``big``: the weight is the score.
     """
     cap_j, cap_s = problem.cap_j, problem.cap_s
     if cap_j.max(initial=0) > 1 and cap_s.max(initial=0) > 1:
@@ -49,7 +50,10 @@ def solve_hungarian(problem: Problem) -> Solution:
     cost = np.empty(total.shape, dtype=np.float64)
     np.negative(total, out=cost)
     if not feasible.all():  # otherwise every assignment has min(n, m) pairs
-        cost -= big
+        if problem.objective == "max_pairs":
+            cost -= big
+        # An infeasible pair weighs 0: choosing it means "unmatched". Under
+        # max_score a feasible pair of score 0 weighs the same: either is optimal.
         np.copyto(cost, 0.0, where=~feasible)
     r, c = linear_sum_assignment(_reduced(cost))
     keep = feasible[r, c]
