@@ -53,8 +53,14 @@ def brute_force_rules(total: Scores, feasible: npt.NDArray[np.bool_],
 
 
 def brute_force_score(total: Scores, feasible: npt.NDArray[np.bool_],
-                      cap_j: npt.ArrayLike, cap_s: npt.ArrayLike) -> float:
-    """Return the best total score over all assignments, however many pairs (max_score)."""
+                      cap_j: npt.ArrayLike, cap_s: npt.ArrayLike,
+                      keep: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                      npt.NDArray[np.int64]], npt.NDArray[np.bool_]]
+                      | None = None) -> float | None:
+    """Return the best total score over all assignments, however many pairs (max_score).
+
+    ``keep`` filters assignments as in :func:`brute_force_rules`; None when none is kept.
+    """
     rows, cols = np.nonzero(feasible)
     k = len(rows)
     assert k <= 16, "too many feasible pairs for brute force"
@@ -63,5 +69,9 @@ def brute_force_score(total: Scores, feasible: npt.NDArray[np.bool_],
     deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
     deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
     ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
+    if keep is not None:
+        ok &= keep(masks, rows, cols)
+    if not ok.any():
+        return None
     scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))
     return float(scores[ok].max())

@@ -195,6 +195,7 @@ def test_max_score_agrees_with_brute_force_for_every_exact_solver(seed: int) -> 
     if caps[0].max(initial=0) > 1 and caps[1].max(initial=0) > 1:
         caps = (np.minimum(caps[0], 1), caps[1])
     best = brute_force_score(total, feasible, *caps)
+    assert best is not None
     for name in ("hungarian", "flow", "cpsat"):
         problem = rm.solvers.Problem(total, feasible, caps[0].astype(np.int64),
                                      caps[1].astype(np.int64), objective="max_score")
@@ -222,7 +223,9 @@ def test_max_score_programmes_through_match(
             count, best = brute_force(sm.total, sm.feasible, *caps)
             assert len(res.pairs) == count
         else:
-            best = brute_force_score(sm.total, sm.feasible, *caps)
+            found = brute_force_score(sm.total, sm.feasible, *caps)
+            assert found is not None
+            best = found
         assert res.objective == pytest.approx(best, abs=1e-5)
 
 
@@ -257,3 +260,57 @@ def test_the_peers_published_figures_are_reproduced() -> None:
     j = juniors[0]
     ruled = [s for s in seniors if s.department == j.department]
     assert "DifferentValue('department')" in sm.ruled_out_by(j.id, ruled[0].id)
+
+
+def _covers(rows: np.ndarray, cols: np.ndarray, sides_: tuple[str, ...], n: int, m: int,
+            masks: np.ndarray) -> np.ndarray:
+    ok = np.ones(len(masks), dtype=bool)
+    for side in sides_:
+        idx, size = (rows, n) if side == "juniors" else (cols, m)
+        deg = masks @ np.eye(size, dtype=np.int64)[idx] if len(idx) else np.zeros(
+            (len(masks), size), np.int64)
+        ok &= (deg > 0).all(axis=1)
+    return ok
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_match_all_by_flow_agrees_with_brute_force_and_cpsat(seed: int) -> None:
+    from tests.oracle import brute_force_rules
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    cover = [("juniors",), ("seniors",), ("juniors", "seniors")][seed % 3]
+    juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(1, 4)),
+                              birth_year=int(rng.integers(1990, 2003)),
+                              skills={"genai": float(rng.random())}) for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", capacity=int(rng.integers(1, 4)), level=3,
+                              birth_year=int(rng.integers(1960, 1980)),
+                              goals={"genai": float(rng.random())}) for k in range(m)]
+    forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.4]
+    program = rm.Program(constraints=[rm.Forbid(pairs=forbid),
+                                      *(rm.MatchAll(side=side) for side in cover)])
+    sm = rm.score(juniors, seniors, program)
+    if sm.feasible.sum() > 14:
+        return
+    oracle = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+                               lambda masks, r, c: _covers(r, c, cover, n, m, masks))
+    if oracle is None:
+        with pytest.raises(rm.InfeasibleError, match="MatchAll"):
+            rm.match(juniors, seniors, program)
+        return
+    flow = rm.match(juniors, seniors, program)
+    assert flow.solver == "flow"
+    assert flow.status == "optimal"
+    flow.check()
+    assert len(flow.pairs) == oracle[0]
+    assert flow.objective == pytest.approx(oracle[1], abs=1e-6)
+    cpsat = rm.match(juniors, seniors, program, solver="cpsat")
+    assert cpsat.objective == pytest.approx(flow.objective, abs=1e-6)
+    # Under max_score, coverage stays a hard rule and the score alone counts.
+    scored = program.model_copy(update={"objective": "max_score"})
+    best = brute_force_score(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
+                             lambda masks, r, c: _covers(r, c, cover, n, m, masks))
+    assert best is not None
+    result = rm.match(juniors, seniors, scored)
+    result.check()
+    assert result.objective == pytest.approx(best, abs=1e-6)

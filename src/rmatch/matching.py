@@ -15,6 +15,7 @@ from rmatch.result import MatchResult, Pair
 from rmatch.scoring import ComponentFn, ScoreMatrix, check_field_names, score
 from rmatch.solvers import BalanceRule, CoverRule, Problem, Rule, ShareRule, run
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
+from rmatch.solvers.flow import solve_cover
 
 __all__ = ["match", "solve"]
 
@@ -112,10 +113,20 @@ def solve(
     np.subtract.at(cap_s, fixed_c, 1)
     _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
     rules = _rules(sm)
-    if rules or name == "cpsat":
+    cover_only = bool(rules) and all(isinstance(r, CoverRule) for r in rules)
+    if cover_only and name in ("auto", "flow"):
+        # MatchAll alone is a flow problem: exact and polynomial, no CP-SAT.
+        _check_rules(sm, rules)
+        problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
+                          program.seed, fixed_r, fixed_c, rules, objective=program.objective)
+        used, sol = "flow", solve_cover(problem)
+        _check_covered(sm, rules, sol.rows, sol.cols)
+        rows, cols = sol.rows, sol.cols
+        fixed_part = 0.0
+    elif rules or name == "cpsat":
         if name not in ("auto", "cpsat"):
             raise InputError(f"{', '.join(r.label for r in rules)} need(s) solver 'cpsat' "
-                             f"(or 'auto'), not {name!r}")
+                             f"(or 'auto'{', flow' if cover_only else ''}), not {name!r}")
         _check_rules(sm, rules)
         # Global rules count the required pairs, so they stay in the problem.
         problem = Problem(sm.total, sm.feasible, full_j, full_s,
@@ -203,6 +214,24 @@ def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
             other = "seniors" if rule.side == "juniors" else "juniors"
             reasons.append(f"{rule.label}: {len(ids)} {rule.side} but the {other} have "
                            f"{int(other_caps.sum())} places in all")
+    if reasons:
+        raise InfeasibleError("the programme cannot match everyone it must", reasons)
+
+
+def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
+                   cols: np.ndarray) -> None:
+    """Raise InfeasibleError naming who a MatchAll could not cover, and why."""
+    reasons = []
+    for rule in rules:
+        assert isinstance(rule, CoverRule)
+        juniors = rule.side == "juniors"
+        ids = sm.junior_ids if juniors else sm.senior_ids
+        covered = np.bincount(rows if juniors else cols, minlength=len(ids)) > 0
+        other = "seniors" if juniors else "juniors"
+        for k in np.flatnonzero(~covered).tolist():
+            reasons.append(f"{rule.label}: {ids[k]!r} cannot be covered together with "
+                           f"everyone else: all of their feasible {other} are needed to cover "
+                           "others or are at capacity")
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
 

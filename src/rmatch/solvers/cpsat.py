@@ -55,13 +55,34 @@ ProgressFn = Callable[[Progress], None]
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: int, scale: float, start: float, fn: ProgressFn) -> None:
+    """Progress of one CP-SAT search: at its start, at each solution and each better bound.
+
+    The bound callback matters: a search that starts from the optimum finds
+    no new solution, and only its bound moves while it proves it.
+    """
+
+    def __init__(self, phase: int, scale: float, start: float, fn: ProgressFn,
+                 incumbent: float = 0.0, bound: float = 0.0) -> None:
         super().__init__()
         self._phase, self._scale, self._start, self._fn = phase, scale, start, fn
+        self._incumbent, self._bound = incumbent, max(bound, incumbent)
+
+    def attach(self, solver: cp_model.CpSolver) -> None:
+        """Follow the solver's bound, and report once as the search starts."""
+        solver.best_bound_callback = self._on_bound
+        self._report()
 
     def on_solution_callback(self) -> None:
-        self._fn(Progress(self._phase, self.objective_value / self._scale,
-                          self.best_objective_bound / self._scale,
+        self._incumbent = self.objective_value / self._scale
+        self._bound = self.best_objective_bound / self._scale
+        self._report()
+
+    def _on_bound(self, bound: float) -> None:
+        self._bound = bound / self._scale
+        self._report()
+
+    def _report(self) -> None:
+        self._fn(Progress(self._phase, self._incumbent, max(self._bound, self._incumbent),
                           time.perf_counter() - self._start))
 
 
@@ -331,7 +352,7 @@ def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: 
     model.add(score <= int(np.floor(SCALE * bound + 0.5 * len(x))) + 1)
     model.maximize(score)
     solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
-    cb = _Reporter(2, SCALE, start, progress) if progress else None
+    cb = _Reporter(2, SCALE, start, progress, 0.0, bound) if progress else None
     status = _solve(solver, model, cb)
     if status == cp_model.INFEASIBLE:
         labels = _conflict(problem)
@@ -362,6 +383,8 @@ def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
     With these parameters it stops early only when interrupted: a non-optimal
     status well before the time limit means the user pressed Ctrl-C.
     """
+    if isinstance(callback, _Reporter):
+        callback.attach(solver)
     started = time.perf_counter()
     status = solver.solve(model, callback)
     took = time.perf_counter() - started
@@ -454,7 +477,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         model.maximize(count)
         # The time limit covers the whole solve, model building included.
         solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
-        cb = _Reporter(1, 1.0, start, progress) if progress else None
+        cb = (_Reporter(1, 1.0, start, progress,
+                        0.0 if repaired is None else len(repaired[0]), relaxed_count)
+              if progress else None)
         status = _solve(solver, model, cb)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best_count = round(solver.objective_value)
@@ -495,7 +520,11 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     model.maximize(score)
     left = problem.time_limit_s - (time.perf_counter() - start)
     solver = _solver(problem, left)
-    cb = _Reporter(2, SCALE, start, progress) if progress else None
+    first_value = float(problem.total[built.rows, built.cols][np.array(first, dtype=bool)]
+                        .astype(np.float64).sum())
+    cb = (_Reporter(2, SCALE, start, progress, first_value,
+                    relaxed_score if best_count == relaxed_count else any_matching_bound(problem))
+          if progress else None)
     status = _solve(solver, model, cb)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array([bool(solver.value(v)) for v in x])

@@ -22,7 +22,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from rmatch.errors import SolverError
-from rmatch.solvers._common import Problem, Solution, objective
+from rmatch.solvers._common import CoverRule, Problem, Solution, objective
 
 SCALE = 2**30
 
@@ -61,3 +61,68 @@ def solve_flow(problem: Problem) -> Solution:
         return Solution(rows, cols, "optimal")  # every cost exact: the float optimum
     bound = objective(problem, rows, cols) + len(rows) * 2.0**-31
     return Solution(rows, cols, "optimal", bound)
+
+
+def solve_cover(problem: Problem) -> Solution:
+    """Solve exactly with coverage rules (``MatchAll``) only: one min-cost flow.
+
+    Each person a ``CoverRule`` names gets their capacity as two arcs from
+    the source (or to the sink): the first unit earns a bonus larger than
+    any total score, the rest earns nothing extra. An augmenting path never
+    lowers anyone's number of pairs, so if some assignment covers everyone
+    named, some maximum assignment does too: the most pairs come first, then
+    the most people covered (the bonus), then the best score. Under
+    ``max_score`` a free source-sink arc makes pairs optional and the bonus
+    puts coverage first. Required pairs are fixed beforehand; who they cover
+    needs no bonus. The caller checks who is left uncovered.
+    """
+    n, m = problem.feasible.shape
+    cap_j, cap_s = problem.cap_j.copy(), problem.cap_s.copy()
+    np.subtract.at(cap_j, problem.fixed_rows, 1)
+    np.subtract.at(cap_s, problem.fixed_cols, 1)
+    feasible = problem.feasible.copy()
+    feasible[problem.fixed_rows, problem.fixed_cols] = False
+    cover_j = np.zeros(n, dtype=bool)
+    cover_s = np.zeros(m, dtype=bool)
+    for rule in problem.rules:
+        assert isinstance(rule, CoverRule)
+        (cover_j if rule.side == "juniors" else cover_s)[:] = True
+    cover_j[problem.fixed_rows] = False
+    cover_s[problem.fixed_cols] = False
+    cover_j &= cap_j > 0
+    cover_s &= cap_s > 0
+    pr, pc = np.nonzero(feasible)
+    scaled = problem.total[pr, pc].astype(np.float64) * SCALE
+    costs = -np.rint(scaled).astype(np.int64)
+    bonus = (min(n, m) + 1) * SCALE  # more than any total score
+    source, sink = n + m, n + m + 1
+    jr, sr = np.flatnonzero(cover_j), np.flatnonzero(cover_s)
+    tails = np.concatenate([np.full(n, source), np.full(len(jr), source), pr, n + np.arange(m),
+                            n + sr]).astype(np.int32)
+    heads = np.concatenate([np.arange(n), jr, n + pc, np.full(m, sink),
+                            np.full(len(sr), sink)]).astype(np.int32)
+    caps = np.concatenate([cap_j - cover_j, np.ones(len(jr), np.int64),
+                           np.ones(len(pr), np.int64), cap_s - cover_s,
+                           np.ones(len(sr), np.int64)])
+    unit = np.concatenate([np.zeros(n, np.int64), np.full(len(jr), -bonus), costs,
+                           np.zeros(m, np.int64), np.full(len(sr), -bonus)])
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, np.maximum(caps, 0), unit)
+    supply = int(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
+    smcf.set_node_supply(source, supply)
+    smcf.set_node_supply(sink, -supply)
+    if problem.objective == "max_score":
+        smcf.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)
+        status = smcf.solve()
+    else:
+        status = smcf.solve_max_flow_with_min_cost()
+    if status != smcf.OPTIMAL:
+        raise SolverError(f"min-cost flow ended with status {status!r}")
+    first = n + len(jr)
+    flows = np.asarray(smcf.flows(np.arange(first, first + len(pr), dtype=np.int32)))
+    chosen = flows > 0
+    rows = np.concatenate([problem.fixed_rows, pr[chosen]]).astype(np.int64)
+    cols = np.concatenate([problem.fixed_cols, pc[chosen]]).astype(np.int64)
+    if np.array_equal(scaled, -costs):
+        return Solution(rows, cols, "optimal")
+    return Solution(rows, cols, "optimal", objective(problem, rows, cols) + len(rows) * 2.0**-31)
