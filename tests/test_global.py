@@ -325,12 +325,12 @@ def test_every_cpsat_search_reports_progress_even_from_the_optimum() -> None:
     juniors, seniors, org = _cohort(30)
     for rules in ([rm.GroupBalance(attribute="gender", max_gap=0.01)],
                   [rm.MinShare(attribute="location", share=0.5, same=True)]):
-        for objective in ("max_pairs", "max_score"):
+        for goal in ("max_pairs", "max_score"):
             seen: list[rm.solvers.Progress] = []
-            program = rm.Program(constraints=rules, objective=objective, time_limit_s=20)
+            program = rm.Program(constraints=rules, objective=goal, time_limit_s=20)
             res = rm.match(juniors, seniors, program, org=org, progress=seen.append)
             if res.solver != "cpsat" or (res.status == "optimal" and res.wall_time_s < 0.05):
                 continue  # proven before any search
-            assert seen, f"{rules} {objective}: no progress reported"
+            assert seen, f"{rules} {goal}: no progress reported"
             assert all(p.incumbent <= p.bound + 1e-6 for p in seen)
             assert [p.elapsed_s for p in seen] == sorted(p.elapsed_s for p in seen)
