@@ -334,3 +334,42 @@ def test_every_cpsat_search_reports_progress_even_from_the_optimum() -> None:
             assert seen, f"{rules} {goal}: no progress reported"
             assert all(p.incumbent <= p.bound + 1e-6 for p in seen)
             assert [p.elapsed_s for p in seen] == sorted(p.elapsed_s for p in seen)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_balance_with_full_groups_is_linear_and_exact(seed: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the most pairs, when every group of seniors must be full, the balance is linear."""
+    from rmatch.solvers import cpsat
+
+    used: list[bool] = []
+    original = cpsat._full_groups
+
+    def spy(*args: object) -> object:
+        found = original(*args)  # type: ignore[arg-type]
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cpsat, "_full_groups", spy)
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 5))
+    juniors = [rm.Participant(id=f"j{i}", birth_year=int(rng.integers(1994, 2003)),
+                              skills={"genai": float(rng.random())}) for i in range(n + 1)]
+    seniors = [rm.Participant(id=f"s{k}", birth_year=int(rng.integers(1960, 1975)), level=4,
+                              goals={"genai": float(rng.random())},
+                              attributes={"gender": ["f", "m"][k % 2]}) for k in range(n)]
+    forbid = [(f"j{i}", f"s{k}") for i in range(n + 1) for k in range(n) if rng.random() < 0.5]
+    con = rm.GroupBalance(attribute="gender", max_gap=float(rng.choice([0.0, 0.02, 0.1])))
+    program = rm.Program(constraints=[rm.Forbid(pairs=forbid), con], time_limit_s=20)
+    sm = rm.score(juniors, seniors, program)
+    if sm.feasible.sum() > 16:
+        return
+    oracle = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
+                               sm.seniors.capacity, _keep(sm, con))
+    assert oracle is not None  # the empty assignment always qualifies
+    res = rm.match(juniors, seniors, program)
+    res.check()
+    assert (len(res.pairs), res.status) == (oracle[0], "optimal")
+    assert res.objective == pytest.approx(oracle[1], abs=1e-6)
+    if used and used[0]:
+        assert len(res.pairs) == sum(1 for _ in seniors)  # the linear path fills every group
