@@ -104,7 +104,9 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for scenario in args.scenarios:
-        for n in args.sizes:
+        # The peer's sample has one size: measure it once.
+        sizes = args.sizes[:1] if scenario.startswith("coverage-peer") else args.sizes
+        for n in sizes:
             rows.append(measure(n, args.time_limit, scenario))
             print(rows[-1], flush=True)
     cols = list(dict.fromkeys(k for r in rows for k in r))  # first-seen order
