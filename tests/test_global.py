@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -373,3 +374,25 @@ def test_balance_with_full_groups_is_linear_and_exact(seed: int,
     assert res.objective == pytest.approx(oracle[1], abs=1e-6)
     if used and used[0]:
         assert len(res.pairs) == sum(1 for _ in seniors)  # the linear path fills every group
+
+
+def test_a_long_assignment_solve_reports_every_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Solver steps that give no news of their own still report while they run."""
+    from rmatch.solvers import _common, hungarian
+
+    monkeypatch.setattr(_common, "HEARTBEAT_S", 0.05)
+    original = hungarian.solve_hungarian
+
+    def slow(problem: rm.solvers.Problem) -> rm.solvers.Solution:
+        time.sleep(0.3)  # a large dense solve, in miniature
+        return original(problem)
+
+    monkeypatch.setitem(rm.solvers.SOLVERS, "hungarian", slow)
+    juniors, seniors, org = _cohort(30)
+    seen: list[rm.solvers.Progress] = []
+    res = rm.match(juniors, seniors, rm.Program(constraints=[]), org=org,
+                   solver="hungarian", progress=seen.append)
+    assert len(seen) >= 3
+    assert all(p.incumbent <= p.bound for p in seen)
+    assert all(p.bound >= res.objective - 1e-9 for p in seen)  # a bound on what was found
+    assert [p.elapsed_s for p in seen] == sorted(p.elapsed_s for p in seen)

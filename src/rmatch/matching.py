@@ -14,6 +14,7 @@ from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult, Pair
 from rmatch.scoring import ComponentFn, ScoreMatrix, check_field_names, score
 from rmatch.solvers import BalanceRule, CoverRule, Problem, Rule, ShareRule, run
+from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
 
@@ -50,8 +51,10 @@ def match(
         Overrides ``program.solver``: ``"auto"``, ``"hungarian"``, ``"flow"``
         ``"cpsat"`` or ``"greedy"`` (a baseline, not optimal).
     progress
-        Called with a :class:`~rmatch.solvers.Progress` (incumbent, bound, gap,
-        elapsed) at each improvement of a long CP-SAT solve.
+        Called with a :class:`~rmatch.solvers.Progress` (phase, incumbent,
+        bound, gap, elapsed) as a CP-SAT search starts, at each better
+        assignment or bound, and every second while a step gives no news (so
+        possibly from a helper thread).
 
     Returns
     -------
@@ -119,7 +122,9 @@ def solve(
         _check_rules(sm, rules)
         problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
                           program.seed, fixed_r, fixed_c, rules, objective=program.objective)
-        used, sol = "flow", solve_cover(problem)
+        places = float(min(full_j.sum(), full_s.sum()))
+        with heartbeat(progress, start, 2, 0.0, places):
+            used, sol = "flow", solve_cover(problem)
         _check_covered(sm, rules, sol.rows, sol.cols)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
@@ -142,7 +147,10 @@ def solve(
             feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
         problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed,
                           objective=program.objective)
-        used, sol = run(name, problem)
+        # Score at most 1 a pair: the places on the smaller side bound any total.
+        places = float(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
+        with heartbeat(progress, start, 2, 0.0, places):
+            used, sol = run(name, problem)
         rows = np.concatenate([fixed_r, sol.rows])
         cols = np.concatenate([fixed_c, sol.cols])
         fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())

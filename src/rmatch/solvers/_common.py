@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -100,3 +104,60 @@ class Progress:
     def gap(self) -> float:
         """Relative gap between the incumbent and the bound."""
         return abs(self.bound - self.incumbent) / max(abs(self.bound), 1e-9)
+
+
+HEARTBEAT_S = 1.0
+"""Seconds between progress reports while a solver step gives no news of its own."""
+
+
+class Beat:
+    """What a heartbeat reports: the latest incumbent and bound, which the solver updates."""
+
+    def __init__(self, phase: int, incumbent: float, bound: float) -> None:
+        self.phase, self.incumbent, self.bound = phase, incumbent, bound
+
+    def update(self, incumbent: float | None = None, bound: float | None = None) -> None:
+        """Record a better incumbent or bound (plain attribute writes: thread-safe enough)."""
+        if incumbent is not None:
+            self.incumbent = incumbent
+        if bound is not None:
+            self.bound = bound
+
+
+@contextmanager
+def heartbeat(progress: Callable[[Progress], None] | None, start: float, phase: int,
+              incumbent: float, bound: float) -> Iterator[Beat]:
+    """Report progress every :data:`HEARTBEAT_S` seconds while the block runs.
+
+    Steps such as the assignment solver's one call, or the Python starts
+    before CP-SAT, give no news of their own for seconds at a time; a helper
+    thread reports the latest known incumbent and bound meanwhile, so every
+    solve longer than about a second reports. The callback may therefore be
+    called from that thread.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> with heartbeat(seen.append, time.perf_counter(), 2, 0.0, 5.0) as beat:
+    ...     beat.update(incumbent=4.0)
+    >>> seen  # the block took far less than a second: nothing to report
+    []
+    """
+    beat = Beat(phase, incumbent, bound)
+    if progress is None:
+        yield beat
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            progress(Progress(beat.phase, beat.incumbent, max(beat.bound, beat.incumbent),
+                              time.perf_counter() - start))
+
+    helper = threading.Thread(target=run, name="rmatch-progress", daemon=True)
+    helper.start()
+    try:
+        yield beat
+    finally:
+        stop.set()
+        helper.join()

@@ -42,6 +42,7 @@ from rmatch.solvers._common import (
     Progress,
     ShareRule,
     Solution,
+    heartbeat,
     objective,
 )
 from rmatch.solvers.flow import SCALE
@@ -525,8 +526,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     # starts get the other half; when it cannot fit, they get all of it.
     build_s = CANDIDATE_S * int(problem.feasible.sum()) + 1.0
     share = 0.5 if build_s < problem.time_limit_s / 2 else 0.9
-    repaired, lagrange_bound = _starts(problem, (r_rows, r_cols), slack,
-                                       start + share * problem.time_limit_s)
+    with heartbeat(progress, start, 2, 0.0, objective(problem, r_rows, r_cols) + slack):
+        repaired, lagrange_bound = _starts(problem, (r_rows, r_cols), slack,
+                                           start + share * problem.time_limit_s)
     relaxed_count = len(r_rows)
     if repaired is not None:
         value = objective(problem, *repaired)
