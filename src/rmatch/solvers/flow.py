@@ -94,7 +94,10 @@ def solve_cover(problem: Problem) -> Solution:
     pr, pc = np.nonzero(feasible)
     scaled = problem.total[pr, pc].astype(np.float64) * SCALE
     costs = -np.rint(scaled).astype(np.int64)
-    bonus = (min(n, m) + 1) * SCALE  # more than any total score
+    # More than any total score: every pair scores at most 1, and there are at
+    # most as many pairs as places on either side (or feasible pairs).
+    most_pairs = min(int(np.maximum(cap_j, 0).sum()), int(np.maximum(cap_s, 0).sum()), len(pr))
+    bonus = (most_pairs + 1) * SCALE
     source, sink = n + m, n + m + 1
     jr, sr = np.flatnonzero(cover_j), np.flatnonzero(cover_s)
     tails = np.concatenate([np.full(n, source), np.full(len(jr), source), pr, n + np.arange(m),
