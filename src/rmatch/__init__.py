@@ -53,6 +53,7 @@ from rmatch.io import (
 from rmatch.matching import match, solve
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
+from rmatch.rounds import RoundsPlan, plan_rounds
 from rmatch.scoring import ScoreMatrix, score
 
 __version__ = "0.1.0"
@@ -85,6 +86,7 @@ __all__ = [
     "Require",
     "ResourceLimitError",
     "RmatchError",
+    "RoundsPlan",
     "SameValue",
     "ScoreMatrix",
     "ScoringOptions",
@@ -97,6 +99,7 @@ __all__ = [
     "load_program",
     "match",
     "merge_sides",
+    "plan_rounds",
     "read_participants",
     "recommended_rules",
     "score",

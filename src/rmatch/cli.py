@@ -1,4 +1,4 @@
-"""The ``rmatch`` command: demo, match, report, validate, columns and synth.
+"""The ``rmatch`` command: demo, match, report, validate, rounds, columns and synth.
 
 Every error reaches the user as one line on stderr (``rmatch: error: ...``)
 and a non-zero exit status, never a traceback; reading warnings are lines
@@ -287,6 +287,40 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rounds(args: argparse.Namespace) -> int:
+    from rmatch.rounds import plan_rounds
+
+    juniors, seniors, program, org = _load(args)
+    print(_rules_line(program))
+    plan = plan_rounds(juniors, seniors, program, rounds=args.rounds, org=org)
+    print(plan.summary())
+    for k, result in enumerate(plan.rounds, start=1):
+        print(f"\nround {k}:")
+        print(_table(result, _limit(args)))
+    uncovered = [*plan.uncovered_juniors, *plan.uncovered_seniors]
+    if uncovered:
+        print("\nwithout a partner in any round: " + ", ".join(uncovered))
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".json":
+            plan.to_json(out)
+        elif out.suffix.lower() == ".csv":
+            import csv
+
+            from rmatch.io import _escape
+
+            with writing(out) as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["round", "junior_id", "senior_id", "score"])
+                for k, result in enumerate(plan.rounds, start=1):
+                    writer.writerows([k, _escape(p.junior_id), _escape(p.senior_id),
+                                      repr(p.score)] for p in result.pairs)
+        else:
+            raise InputError(f"{out}: the output must end in .csv or .json")
+        print(f"\nwrote {out}")
+    return 0
+
+
 def _cmd_columns(args: argparse.Namespace) -> int:
     proposal = suggest_columns(args.roster, encoding=args.encoding)
     text = json.dumps(proposal, indent=2, ensure_ascii=False)
@@ -393,7 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (("match", _cmd_match, "match the juniors and seniors of a roster"),
                              ("report", _cmd_report,
                               "match a roster and write the programme report and pair briefs"),
-                             ("validate", _cmd_validate, "list every problem in a roster")):
+                             ("validate", _cmd_validate, "list every problem in a roster"),
+                             ("rounds", _cmd_rounds,
+                              "plan rotation rounds: no pair twice, the most people covered")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
         cmd.add_argument("--program", help="programme file (JSON)")
@@ -407,6 +443,13 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
             cmd.add_argument("-q", "--quiet", action="store_true",
                              help="no progress line on stderr")
+        if name == "rounds":
+            cmd.add_argument("--rounds", type=_count(1), required=True,
+                             help="number of rounds (e.g. 4 for a year of quarters)")
+            cmd.add_argument("-o", "--output", help="write the plan to OUT.csv or OUT.json")
+            cmd.add_argument("--limit", type=_count(0), default=None,
+                             help=f"pairs shown per round (default: {TERMINAL_PAIRS} on a "
+                                  "terminal, all when the output is piped)")
         if name == "report":
             cmd.add_argument("-o", "--output", required=True,
                              help="write the report to OUT.md or OUT.html (self-contained)")

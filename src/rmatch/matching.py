@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
 
-__all__ = ["match", "solve"]
+__all__ = ["match", "result_from_pairs", "solve"]
 
 
 def match(
@@ -154,6 +155,29 @@ def solve(
         rows = np.concatenate([fixed_r, sol.rows])
         cols = np.concatenate([fixed_c, sol.cols])
         fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())
+    objective = float(sm.total[rows, cols].astype(np.float64).sum())
+    bound = None if sol.bound is None else max(objective, sol.bound + fixed_part)
+    return result_from_pairs(sm, rows, cols, status=sol.status, bound=bound, solver=used,
+                             start=start)
+
+
+def result_from_pairs(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray, *,
+                      status: Literal["optimal", "feasible"], bound: float | None, solver: str,
+                      start: float) -> MatchResult:
+    """Build the result of a solved programme from its chosen (row, column) pairs.
+
+    ``bound`` None means the objective itself (proven optimal). Every unmatched
+    person gets the reason that holds for these pairs.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> res = result_from_pairs(sm, np.array([0]), np.array([0]), status="optimal",
+    ...                         bound=None, solver="flow", start=time.perf_counter())
+    >>> [(p.junior_id, p.senior_id) for p in res.pairs]
+    [('j', 's')]
+    """
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     scores = sm.total[rows, cols].astype(np.float64)
@@ -170,20 +194,19 @@ def solve(
                                               strict=True))
     ]
     objective = float(scores.sum())
-    bound = objective if sol.bound is None else max(objective, sol.bound + fixed_part)
     counts_j = np.bincount(rows, minlength=len(sm.junior_ids))
     counts_s = np.bincount(cols, minlength=len(sm.senior_ids))
     matched_j, matched_s = counts_j > 0, counts_s > 0
-    reasons = unmatched_reasons(sm, counts_j, counts_s, solver=used, status=sol.status)
+    reasons = unmatched_reasons(sm, counts_j, counts_s, solver=solver, status=status)
     result = MatchResult(
         pairs=pairs,
         unmatched_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~matched_j)],
         unmatched_seniors=[sm.senior_ids[k] for k in np.flatnonzero(~matched_s)],
         unmatched_reasons=reasons,
         objective=objective,
-        bound=bound,
-        status=sol.status,
-        solver=used,
+        bound=objective if bound is None else max(objective, bound),
+        status=status,
+        solver=solver,
         wall_time_s=time.perf_counter() - start,
     )
     result._scores = sm
