@@ -1,0 +1,53 @@
+"""Rotation rounds: ``plan_rounds`` time at 1,000 and 5,000 per side, 4 rounds.
+
+Issue 14's goal: 4 rounds at 5,000 per side in under a minute on this 2-core
+machine class. Each row: one synthetic cohort with the everyday HR rules
+(``common.PROGRAM``), capacity 1 per round; the plan is exact (one min-cost
+flow, then the König split into rounds), so it records the time and what the
+plan achieves: pairs, people without a partner in any round, round sizes.
+
+Run: ``python benchmarks/bench_rounds.py [--sizes 1000 5000] [--rounds 4]``.
+Writes ``benchmarks/results/rounds.json`` and ``rounds.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PROGRAM, cohort, save
+
+import rmatch as rm
+
+
+def measure(n: int, rounds: int) -> dict[str, object]:
+    org, juniors, seniors = cohort(n)
+    start = time.perf_counter()
+    plan = rm.plan_rounds(juniors, seniors, PROGRAM, rounds=rounds, org=org)
+    took = time.perf_counter() - start
+    single = rm.match(juniors, seniors, PROGRAM, org=org)
+    return {"n": n, "rounds": rounds, "time_s": took, "pairs": plan.pairs,
+            "round_sizes": "/".join(str(len(r.pairs)) for r in plan.rounds),
+            "uncovered": len(plan.uncovered_juniors) + len(plan.uncovered_seniors),
+            "objective": plan.objective, "one_round_pairs": len(single.pairs),
+            "status": plan.status}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        rows.append(measure(n, args.rounds))
+        print(rows[-1], flush=True)
+    print(save("rounds", rows, list(rows[0]), "plan_rounds: exact rotation rounds"))
+
+
+if __name__ == "__main__":
+    main()
