@@ -55,6 +55,7 @@ from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weight
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
 from rmatch.rounds import RoundsPlan, plan_rounds
 from rmatch.scoring import ScoreMatrix, score
+from rmatch.suggest import Suggestion, recommend
 
 __version__ = "0.1.0"
 
@@ -93,6 +94,7 @@ __all__ = [
     "SeniorityDirection",
     "SharedLanguage",
     "SolverError",
+    "Suggestion",
     "Weights",
     "__version__",
     "from_frame",
@@ -101,6 +103,7 @@ __all__ = [
     "merge_sides",
     "plan_rounds",
     "read_participants",
+    "recommend",
     "recommended_rules",
     "score",
     "solve",

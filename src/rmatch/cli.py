@@ -1,4 +1,4 @@
-"""The ``rmatch`` command: demo, match, report, validate, rounds, columns and synth.
+"""The ``rmatch`` command: demo, match, report, validate, rounds, suggest, columns, synth.
 
 Every error reaches the user as one line on stderr (``rmatch: error: ...``)
 and a non-zero exit status, never a traceback; reading warnings are lines
@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import ValidationError
@@ -321,6 +321,26 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from rmatch.suggest import recommend
+
+    juniors, seniors, program, org = _load(args)
+    me = next((p for p in [*juniors, *seniors] if p.id == args.id), None)
+    if me is None:
+        raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}")
+    side: Literal["junior", "senior"] = args.side or (
+        "senior" if me.role == "senior" else "junior")
+    candidates = seniors if side == "junior" else juniors
+    print(_rules_line(program))
+    found = recommend(me, candidates, program, k=args.k, side=side, org=org)
+    print(f"best {len(found)} partners for {side} {me.id!r} that every rule allows:")
+    for suggestion in found:
+        print(f"  {suggestion}")
+    if not found:
+        print("  none: every candidate is ruled out by the programme's rules")
+    return 0
+
+
 def _cmd_columns(args: argparse.Namespace) -> int:
     proposal = suggest_columns(args.roster, encoding=args.encoding)
     text = json.dumps(proposal, indent=2, ensure_ascii=False)
@@ -429,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "match a roster and write the programme report and pair briefs"),
                              ("validate", _cmd_validate, "list every problem in a roster"),
                              ("rounds", _cmd_rounds,
-                              "plan rotation rounds: no pair twice, the most people covered")):
+                              "plan rotation rounds: no pair twice, the most people covered"),
+                             ("suggest", _cmd_suggest,
+                              "list the best feasible partners for one person")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
         cmd.add_argument("--program", help="programme file (JSON)")
@@ -443,6 +465,11 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
             cmd.add_argument("-q", "--quiet", action="store_true",
                              help="no progress line on stderr")
+        if name == "suggest":
+            cmd.add_argument("id", help="the person's id")
+            cmd.add_argument("--k", type=_count(1), default=5, help="how many (default 5)")
+            cmd.add_argument("--side", choices=("junior", "senior"), default=None,
+                             help="for a person on both sides: which side to suggest for")
         if name == "rounds":
             cmd.add_argument("--rounds", type=_count(1), required=True,
                              help="number of rounds (e.g. 4 for a year of quarters)")
