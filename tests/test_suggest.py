@@ -65,3 +65,11 @@ def test_cli_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     for s in best:
         assert str(s) in out
     assert main(["suggest", str(roster), "nobody"]) == 1
+
+
+def test_a_programmes_forbid_and_require_naming_others_still_apply_to_one_person() -> None:
+    me = rm.Participant(id="j1")
+    seniors = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+    program = rm.Program(constraints=[rm.Forbid(pairs=[("j1", "s1"), ("j9", "s2")]),
+                                      rm.Require(pairs=[("j9", "s1")])])
+    assert [s.partner_id for s in rm.recommend(me, seniors, program)] == ["s2"]

@@ -569,6 +569,11 @@ class Report(BaseModel):
     cross_location_share: float | None
     balance: list[GroupBalanceSummary]
     constraints: list[ConstraintSummary]
+    blocking_pairs: int | None = None
+    """Pairs of people who would both rather be together (``MatchResult.stability``)."""
+    people_touched: int | None = None
+    stability_cost: float | None = None
+    """Total score this result has above a stable assignment (None: not priced)."""
     solver: str
     status: str
     objective: float
@@ -714,6 +719,16 @@ class Report(BaseModel):
         if self.unmatched:
             tables.append(("Unmatched", ["id", "side", "reason"],
                            [[u.id, u.side, u.reason] for u in self.unmatched], ""))
+        if self.blocking_pairs is not None:
+            tables.append(("Stability", ["blocking pairs", "people touched",
+                                         "score above a stable assignment"],
+                           [[str(self.blocking_pairs), str(self.people_touched),
+                             num(self.stability_cost, ".4f")]],
+                           "A blocking pair is two people who would both rather be paired "
+                           "with each other than with a partner they have (by score). An "
+                           "assignment with the most pairs and the best total can have some; "
+                           "taking the best remaining pair first gives one with none, at the "
+                           "cost shown."))
         if self.pair_list:
             tables.append(("Pairs", ["junior", "senior", "score"],
                            [[p.junior_id, p.senior_id, f"{p.score:.3f}"]
@@ -846,6 +861,12 @@ def _withheld(sizes: dict[int, int], min_size: int) -> set[int]:
     return small
 
 
+def _stability(result: MatchResult) -> dict[str, float | int | None]:
+    report = result.stability()
+    return {"blocking_pairs": len(report.blocking_pairs),
+            "people_touched": report.people_touched, "stability_cost": report.cost}
+
+
 def _constraints(sm: ScoreMatrix, result: MatchResult,
                  min_group_size: int) -> list[ConstraintSummary]:
     from rmatch._explain import rule_status
@@ -928,6 +949,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         balance=[_balance(sm, rows, cols, scores, attr, side, min_group_size)
                  for attr in groups for side in ("senior", "junior")],
         constraints=_constraints(sm, result, min_group_size),
+        **_stability(result),
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,
         gap=(result.bound - result.objective) / max(abs(result.bound), 1e-12)

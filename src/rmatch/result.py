@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from rmatch.report import PairBrief, Report
     from rmatch.scoring import ScoreMatrix
+    from rmatch.stability import StabilityReport
 
 __all__ = ["Alternative", "Explanation", "MatchResult", "Pair"]
 
@@ -288,6 +289,23 @@ class MatchResult(BaseModel):
         from rmatch._explain import explain
 
         return explain(self, participant_id, alternatives, costs=costs, as_side=side)
+
+    def stability(self) -> StabilityReport:
+        """Report the pairs of people who would both rather be together, and a stable price.
+
+        See :mod:`rmatch.stability`: blocking pairs by score, the people they
+        touch, and the total of a stable assignment against this one.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> res.stability().people_touched
+        0
+        """
+        from rmatch.stability import stability
+
+        return stability(self)
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:

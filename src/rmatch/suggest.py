@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from rmatch._explain import _differences
+from rmatch.constraints import Constraint, Forbid, Require
 from rmatch.errors import InputError
 from rmatch.models import OrgChart, Participant, Program
 from rmatch.scoring import ComponentFn, score
@@ -92,7 +93,7 @@ def recommend(
     others = [c for c in candidates if c.id != person.id]
     if not others:
         return []
-    program = program or Program()
+    program = _for_one(program or Program(), person.id, {c.id for c in others}, side)
     if side == "junior":
         sm = score([person], others, program, org=org, components=components)
         totals, feasible = sm.total[0], sm.feasible[0]
@@ -113,3 +114,24 @@ def recommend(
             components={n: float(v[i, c]) + 0.0 for n, v in sm.components.items()},
             differences=_differences(sm, i, c)))
     return out
+
+
+def _for_one(program: Program, pid: str, others: set[str],
+             side: Literal["junior", "senior"]) -> Program:
+    """Narrow the programme to one person's row: their Forbid pairs, no Require.
+
+    A programme's Forbid and Require name people from the whole roster; scored
+    on one person and their candidates, the others are simply absent. Required
+    pairs decide nothing about which partners are allowed.
+    """
+    kept: list[Constraint] = []
+    for con in program.constraints:
+        if isinstance(con, Require):
+            continue
+        if isinstance(con, Forbid):
+            mine = [(j, s) for j, s in con.pairs
+                    if ((j == pid and s in others) if side == "junior"
+                        else (s == pid and j in others))]
+            con = Forbid(pairs=mine)
+        kept.append(con)
+    return program.model_copy(update={"constraints": kept})

@@ -1,0 +1,79 @@
+"""Stability: blocking pairs by their definition, pair by pair, and a stable alternative."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import rmatch as rm
+from tests.strategies import sides
+
+
+def _blocking(res: rm.MatchResult) -> set[tuple[str, str]]:
+    """Blocking pairs straight from the definition, one pair at a time."""
+    sm = res.scores
+    mine: dict[tuple[str, str], list[float]] = {}
+    for p in res.pairs:
+        mine.setdefault(("j", p.junior_id), []).append(p.score)
+        mine.setdefault(("s", p.senior_id), []).append(p.score)
+    chosen = {(p.junior_id, p.senior_id) for p in res.pairs}
+    out = set()
+    for i, jid in enumerate(sm.junior_ids):
+        for k, sid in enumerate(sm.senior_ids):
+            if (jid, sid) in chosen or not sm.feasible[i, k]:
+                continue
+            cap_j = min(int(sm.juniors.capacity[i]), len(sm.senior_ids))
+            cap_s = min(int(sm.seniors.capacity[k]), len(sm.junior_ids))
+            if cap_j == 0 or cap_s == 0:
+                continue
+            score = float(sm.total[i, k])
+
+            def wants(key: tuple[str, str], cap: int, score: float = score) -> bool:
+                have = mine.get(key, [])
+                return len(have) < cap or score > min(have)
+
+            if wants(("j", jid), cap_j) and wants(("s", sid), cap_s):
+                out.add((jid, sid))
+    return out
+
+
+@settings(max_examples=60)
+@given(people=sides(4, 4, max_capacity=2))
+def test_blocking_pairs_follow_their_definition_and_greedy_is_stable(
+        people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
+    juniors, seniors = people
+    program = rm.Program(constraints=[rm.SharedLanguage(unknown="allow")])
+    res = rm.match(juniors, seniors, program)
+    report = res.stability()
+    got = {(b.junior_id, b.senior_id) for b in report.blocking_pairs}
+    assert got == _blocking(res)
+    assert report.people_touched == len({j for j, _ in got}) + len({s for _, s in got})
+    for b in report.blocking_pairs:
+        assert b.junior_gain > 0
+        assert b.senior_gain > 0
+    greedy = rm.match(juniors, seniors, program, solver="greedy")
+    assert _blocking(greedy) == set()  # best remaining pair first: stable
+    assert report.stable_objective == pytest.approx(greedy.objective)
+    assert report.cost == pytest.approx(res.objective - greedy.objective)
+    assert "blocking" in report.text()
+
+
+def test_an_optimum_can_have_a_blocking_pair_and_the_report_prices_it() -> None:
+    # j1-s1 is the best pair, but taking it leaves j2 and s2 without anyone.
+    juniors = [rm.Participant(id="j1", skills={"a": 1.0, "b": 0.5}),
+               rm.Participant(id="j2", skills={"a": 0.9})]
+    seniors = [rm.Participant(id="s1", goals={"a": 1.0}),
+               rm.Participant(id="s2", goals={"b": 1.0})]
+    program = rm.Program(constraints=[rm.Forbid(pairs=[("j2", "s2")])],
+                         weights=rm.Weights(generation=0, diversity=0))
+    res = rm.match(juniors, seniors, program)
+    assert len(res.pairs) == 2  # the most pairs: j1-s2 and j2-s1
+    report = res.stability()
+    assert [(b.junior_id, b.senior_id) for b in report.blocking_pairs] == [("j1", "s1")]
+    assert report.stable_pairs == 1
+    assert report.cost is not None
+    assert np.isclose(report.cost, res.objective - report.stable_objective)  # type: ignore[operator]
+    rep = res.report()
+    assert (rep.blocking_pairs, rep.people_touched) == (1, 2)
+    assert "## Stability" in rep.to_markdown()
