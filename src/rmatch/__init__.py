@@ -52,6 +52,7 @@ from rmatch.io import (
 )
 from rmatch.matching import match, solve
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
+from rmatch.rematching import Rematch, rematch
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
 from rmatch.rounds import RoundsPlan, plan_rounds
 from rmatch.scoring import ScoreMatrix, score
@@ -84,6 +85,7 @@ __all__ = [
     "ParticipantArrays",
     "Problem",
     "Program",
+    "Rematch",
     "Require",
     "ResourceLimitError",
     "RmatchError",
@@ -105,6 +107,7 @@ __all__ = [
     "read_participants",
     "recommend",
     "recommended_rules",
+    "rematch",
     "score",
     "solve",
     "solvers",

@@ -1,4 +1,4 @@
-"""The ``rmatch`` command: demo, match, report, validate, rounds, suggest, columns, synth.
+"""The ``rmatch`` command: demo, match, report, validate, rounds, rematch, suggest, columns, synth.
 
 Every error reaches the user as one line on stderr (``rmatch: error: ...``)
 and a non-zero exit status, never a traceback; reading warnings are lines
@@ -321,6 +321,42 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_pairs(path: str) -> list[tuple[str, str]]:
+    """Previous pairs from a CSV with junior_id and senior_id columns (as -o writes)."""
+    import csv
+
+    from rmatch._values import parse_text
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not {"junior_id", "senior_id"} <= set(reader.fieldnames or []):
+                raise InputError(f"{path}: previous pairs need the columns junior_id and "
+                                 "senior_id (as `rmatch match -o pairs.csv` writes them)")
+            return [(parse_text(r["junior_id"]), parse_text(r["senior_id"])) for r in reader]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+
+
+def _cmd_rematch(args: argparse.Namespace) -> int:
+    from rmatch.rematching import rematch
+
+    refuse_inputs([args.output], [args.previous])
+    previous = _read_pairs(args.previous)
+    juniors, seniors, program, org = _load(args)
+    print(_rules_line(program))
+    change = {c.strip() for c in (args.change or "").split(",") if c.strip()}
+    out = rematch(previous, juniors, seniors, program, change=change,
+                  allow_changes=args.allow_changes, change_cost=args.change_cost, org=org)
+    print(out.text())
+    print()
+    print(_report(out.result, _limit(args)))
+    if args.output:
+        _write_result(out.result, Path(args.output))
+        print(f"\nwrote {args.output}")
+    return 0
+
+
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from rmatch.suggest import recommend
 
@@ -451,7 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
                              ("rounds", _cmd_rounds,
                               "plan rotation rounds: no pair twice, the most people covered"),
                              ("suggest", _cmd_suggest,
-                              "list the best feasible partners for one person")):
+                              "list the best feasible partners for one person"),
+                             ("rematch", _cmd_rematch,
+                              "re-match after leavers, joiners and requests to change")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
         cmd.add_argument("--program", help="programme file (JSON)")
@@ -465,6 +503,18 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--solver", choices=SOLVERS, default=None, help=solver_help)
             cmd.add_argument("-q", "--quiet", action="store_true",
                              help="no progress line on stderr")
+        if name == "rematch":
+            cmd.add_argument("--previous", required=True, metavar="PAIRS.csv",
+                             help="the previous pairs (junior_id, senior_id columns)")
+            cmd.add_argument("--change", metavar="ID,ID",
+                             help="people who asked for a new partner")
+            cmd.add_argument("--allow-changes", action="store_true",
+                             help="let other pairs change when that makes a better programme")
+            cmd.add_argument("--change-cost", type=float, default=0.1,
+                             help="score given up per changed pair (default 0.1)")
+            cmd.add_argument("-o", "--output", help="write the new pairs to OUT.csv or OUT.json")
+            cmd.add_argument("--limit", type=_count(0), default=None,
+                             help="pairs shown (default: 20 on a terminal)")
         if name == "suggest":
             cmd.add_argument("id", help="the person's id")
             cmd.add_argument("--k", type=_count(1), default=5, help="how many (default 5)")
