@@ -12,6 +12,7 @@ Examples
 
 from rmatch import solvers, synth
 from rmatch.arrays import ParticipantArrays
+from rmatch.calibration import Calibration, calibrate
 from rmatch.constraints import (
     AgeGap,
     Constraint,
@@ -63,6 +64,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AgeGap",
     "Alternative",
+    "Calibration",
     "Constraint",
     "DifferentValue",
     "Explanation",
@@ -99,6 +101,7 @@ __all__ = [
     "Suggestion",
     "Weights",
     "__version__",
+    "calibrate",
     "from_frame",
     "load_program",
     "match",

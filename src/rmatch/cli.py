@@ -357,6 +357,26 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from rmatch.calibration import calibrate, read_feedback
+
+    refuse_inputs([args.output], [args.feedback, args.roster, args.program])
+    pairs, outcomes = read_feedback(args.feedback)
+    people = _read_roster(args, args.roster, check_managers=False)
+    juniors, seniors, _ = split_roles(people)
+    program = load_program(args.program) if args.program else Program()
+    fit = calibrate(pairs, outcomes, program, juniors=juniors, seniors=seniors)
+    print(fit.text())
+    if args.output:
+        if not fit.predicts:
+            print(f"\nnot writing {args.output}: the outcomes give no reason to change the "
+                  "weights")
+            return 0
+        write_atomic(args.output, fit.program(program).model_dump_json(indent=2) + "\n")
+        print(f"\nwrote {args.output}: the programme with the fitted weights")
+    return 0
+
+
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from rmatch.suggest import recommend
 
@@ -549,6 +569,14 @@ def build_parser() -> argparse.ArgumentParser:
                                   "on a terminal, all when the output is piped)")
             cmd.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
                              help="stop a CP-SAT solve after this long (programme's default: 60)")
+
+    cal = sub.add_parser("calibrate", help="fit the component weights to past outcomes")
+    cal.add_argument("feedback", help="CSV: junior_id, senior_id, outcome (rating or met)")
+    cal.add_argument("roster", help="the roster the pairs came from")
+    cal.add_argument("--program", help="programme file whose weights are fitted (JSON)")
+    cal.add_argument("-o", "--output", help="write the programme with the fitted weights")
+    _reading_options(cal)
+    cal.set_defaults(func=_cmd_calibrate)
 
     cols = sub.add_parser("columns", help="print a suggested column map for a roster's "
                                          "headers, to edit and pass as --columns")
