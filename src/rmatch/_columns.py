@@ -20,11 +20,11 @@ __all__ = ["FIELDS", "Columns", "header_key", "resolve", "suggest", "valid_targe
 FIELDS: tuple[str, ...] = (
     "id", "name", "role", "birth_year", "level", "department", "location", "timezone",
     "languages", "manager_id", "skills", "goals", "attributes", "capacity",
-    "previous_partners",
+    "previous_partners", "wishes", "avoid",
 )
 # Several columns may feed one of these: names are joined with a space
 # ("first name" + "last name"), lists and maps are merged.
-COMBINABLE = frozenset({"name", "languages", "previous_partners", "skills", "goals",
+COMBINABLE = frozenset({"name", "languages", "previous_partners", "avoid", "skills", "goals",
                         "attributes"})
 _PREFIX = "attributes."
 _SQUASH = re.compile(r"[\s_\-.]+")
@@ -148,6 +148,8 @@ for _target, _names in {
     "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn",
     "capacity": "max partners,max mentees,slots,max pairs",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
+    "wishes": "wish,preferred partners,preferences,would like,wish list",
+    "avoid": "veto,vetoes,do not match,not with,avoid partners",
     "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,generation,"
                   "disability,identity,identity to match,characteristics,religion,age group,"
                   "profession,job family,career track,sexual orientation",

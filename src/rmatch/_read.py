@@ -345,7 +345,7 @@ def _parse(target: str, raw: Any, opts: Options) -> Any:
         return values.parse_count(raw)
     if target == "languages":
         return values.parse_list(raw, slash=True)
-    if target == "previous_partners":
+    if target in ("previous_partners", "wishes", "avoid"):
         return values.parse_list(raw)
     if target in ("skills", "goals"):
         return values.parse_map(raw, numeric=True)

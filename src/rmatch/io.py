@@ -4,7 +4,7 @@ CSV and Excel hold one participant per row with these columns (only ``id``
 is required; see ``docs/file-formats.md``)::
 
     id,name,role,birth_year,level,department,location,timezone,languages,
-    manager_id,skills,goals,attributes,capacity,previous_partners
+    manager_id,skills,goals,attributes,capacity,previous_partners,wishes,avoid
 
 List fields separate items with ``;`` (``languages`` = ``en;pt``), map fields
 write ``key:value`` items (``skills`` = ``genai:0.8;cloud:0.5``). A column
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 COLUMNS: tuple[str, ...] = tuple(Participant.model_fields)
-_LIST_FIELDS = ("languages", "previous_partners")
+_LIST_FIELDS = ("languages", "previous_partners", "wishes", "avoid")
 _UNIT_FIELDS = ("skills", "goals")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",

@@ -157,6 +157,10 @@ class Participant(BaseModel):
     attributes: dict[str, str] = Field(default_factory=dict)
     capacity: int = Field(default=1, ge=0, le=1_000_000_000)
     previous_partners: frozenset[str] = frozenset()
+    wishes: list[str] = Field(default_factory=list)
+    """Ids of people this person would like as a partner, most wanted first."""
+    avoid: frozenset[str] = frozenset()
+    """Ids of people this person must not be paired with (vetoes: always hard)."""
 
     @field_validator("id")
     @classmethod
@@ -240,7 +244,25 @@ class Participant(BaseModel):
                              "partner")
         return value
 
-    @field_serializer("languages", "previous_partners")
+    @field_validator("wishes", "avoid", mode="before")
+    @classmethod
+    def _people(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"{info.field_name} must be a list of ids, not one string")
+        if not isinstance(value, Iterable):
+            return value
+        ids = [_check_id(str(v).strip(), info.field_name or "id") for v in value
+               if str(v).strip()]
+        if info.data.get("id") in ids:
+            raise ValueError(f"participant {info.data['id']!r} names themself in "
+                             f"{info.field_name}")
+        if info.field_name == "wishes":
+            if len(set(ids)) != len(ids):
+                raise ValueError("a wish is given twice")
+            return ids
+        return frozenset(ids)
+
+    @field_serializer("languages", "previous_partners", "avoid")
     def _sorted(self, value: frozenset[str]) -> list[str]:
         # Sets iterate in hash order, which changes between runs; sorting
         # keeps every dump byte-for-byte reproducible.

@@ -42,8 +42,17 @@ from rmatch.constraints import PairContext
 from rmatch.errors import InputError, ResourceLimitError
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions
 
-__all__ = ["BUILTIN_COMPONENTS", "SELF_PAIR", "ComponentFn", "ScoreMatrix", "available_memory_gb",
-           "check_field_names", "check_memory", "score"]
+__all__ = [
+    "BUILTIN_COMPONENTS",
+    "SELF_PAIR",
+    "VETO",
+    "ComponentFn",
+    "ScoreMatrix",
+    "available_memory_gb",
+    "check_field_names",
+    "check_memory",
+    "score",
+]
 
 Matrix = npt.NDArray[np.float32]
 BoolMatrix = npt.NDArray[np.bool_]
@@ -144,6 +153,8 @@ class ScoreMatrix:
                 out[pos].append(con.label())
         for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[1].tolist():
             out[pos].append(SELF_PAIR)
+        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[0]).tolist():
+            out[pos].append(VETO)
         return out
 
     def col_violations(self, col: int, rows: Sequence[int]) -> list[list[str]]:
@@ -163,6 +174,8 @@ class ScoreMatrix:
                 out[pos].append(con.label())
         for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[0].tolist():
             out[pos].append(SELF_PAIR)
+        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[:, 0]).tolist():
+            out[pos].append(VETO)
         return out
 
 
@@ -305,6 +318,42 @@ def _user_component(name: str, fn: ComponentFn, js: ParticipantArrays,
 
 SELF_PAIR = "the same person (on both sides)"
 """How explanations name the pair of a person with themself."""
+VETO = "a veto (avoid)"
+"""How explanations name a pair that one of the two asked never to be in."""
+
+
+def _vetoes(js: ParticipantArrays, ss: ParticipantArrays) -> BoolMatrix:
+    """Pairs one of the two asked never to be in (``avoid``): a loop over people, not pairs."""
+    vetoed = np.zeros((len(js), len(ss)), dtype=np.bool_)
+    jpos = {pid: k for k, pid in enumerate(js.ids)}
+    spos = {pid: k for k, pid in enumerate(ss.ids)}
+    for i, p in enumerate(js.people):
+        cols = [spos[o] for o in p.avoid if o in spos]
+        vetoed[i, cols] = True
+    for k, p in enumerate(ss.people):
+        rows = [jpos[o] for o in p.avoid if o in jpos]
+        vetoed[rows, k] = True
+    return vetoed
+
+
+def _wishes(js: ParticipantArrays, ss: ParticipantArrays) -> Matrix:
+    """How much the two wished for each other: the mean of each side's wish for the other.
+
+    A person's first wish is worth 1, the next ones less, linearly: wish ``r``
+    (from 0) of ``L`` is worth ``1 - r / L``. Unwished partners are worth 0.
+    """
+    out = np.zeros((len(js), len(ss)), dtype=np.float32)
+    jpos = {pid: k for k, pid in enumerate(js.ids)}
+    spos = {pid: k for k, pid in enumerate(ss.ids)}
+    for i, p in enumerate(js.people):
+        for r, other in enumerate(p.wishes):
+            if other in spos:
+                out[i, spos[other]] += 0.5 * (1 - r / len(p.wishes))
+    for k, p in enumerate(ss.people):
+        for r, other in enumerate(p.wishes):
+            if other in jpos:
+                out[jpos[other], k] += 0.5 * (1 - r / len(p.wishes))
+    return out
 
 
 def _self_pairs(junior_ids: Sequence[str],
@@ -459,7 +508,9 @@ def score(
     program = program or Program()
     extra = dict(components or {})
     declared = {spec.name: spec for spec in program.components}
-    named = [*BUILTIN_COMPONENTS, *(s.name for s in program.components), *extra]
+    wished = any(p.wishes for group in (juniors, seniors) for p in group)
+    named = [*BUILTIN_COMPONENTS, *(["wishes"] if wished else []),
+             *(s.name for s in program.components), *extra]
     clash = sorted({n for n in named if named.count(n) > 1})
     if clash:
         raise InputError(f"component name(s) {clash} are given twice (built-in components, "
@@ -471,6 +522,8 @@ def score(
                          "programme's components or pass them as components=")
     for name, spec in declared.items():
         weights.setdefault(name, spec.max_points())
+    if wished:
+        weights.setdefault("wishes", 1.0)
     for name in extra:
         weights.setdefault(name, 1.0)
     check_memory(len(juniors), len(seniors), len(named), program)
@@ -481,6 +534,8 @@ def score(
     mats: dict[str, Matrix] = {}
     for name, fn in _BUILTINS.items():
         mats[name] = fn(js, ss, program.scoring)
+    if wished:
+        mats["wishes"] = _wishes(js, ss)
     for name, spec in declared.items():
         mats[name] = spec.matrix(js, ss)
     for name, ufn in extra.items():
@@ -498,8 +553,10 @@ def score(
     feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
     for con in program.constraints:
         feasible &= con.mask(ctx)
-    # Not a rule that can be turned off: a person on both sides never pairs with themself.
+    # Not rules that can be turned off: a person on both sides never pairs with
+    # themself, and a veto (``avoid``) always holds.
     feasible[_self_pairs(js.ids, ss.ids)] = False
+    feasible &= ~_vetoes(js, ss)
     return ScoreMatrix(
         junior_ids=js.ids,
         senior_ids=ss.ids,

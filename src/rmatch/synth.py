@@ -288,6 +288,7 @@ class SynthOrg:
         ...     range(4, 40))
         True
         """
+        from rmatch._files import writing
         from rmatch.io import COLUMNS
 
         roles = roles or {}
@@ -303,7 +304,8 @@ class SynthOrg:
         attr_cols = [(key, values, codes.tolist()) for key, (values, codes)
                      in self.attributes.items()]
         manager = self.manager.tolist()
-        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        assert COLUMNS[-2:] == ("wishes", "avoid")  # the row below follows COLUMNS
+        with writing(path) as fh:
             writer = csv.writer(fh)
             writer.writerow(COLUMNS)
             for i, (eid, lvl, by, dep, off, eng) in enumerate(zip(
@@ -318,6 +320,7 @@ class SynthOrg:
                     "" if manager[i] < 0 else self.ids[manager[i]],
                     skill_text[i], goal_text[i], attrs, 1,
                     ";".join(sorted(partners.get(i, ()))),
+                    "", "",  # wishes and avoid: synthetic people state none
                 ))
 
 
