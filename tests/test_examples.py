@@ -42,7 +42,8 @@ def run_notebook(path: Path, cwd: Path) -> dict[str, Any]:
 def test_every_example_is_covered() -> None:
     scripts = {p.name for p in EXAMPLES.glob("*.py")}
     assert scripts == set(SCRIPTS)
-    assert [p.name for p in EXAMPLES.glob("*.ipynb")] == ["programme.ipynb"]
+    assert sorted(p.name for p in EXAMPLES.glob("*.ipynb")) == ["programme.ipynb",
+                                                                "year_programme.ipynb"]
 
 
 def test_programme_notebook(tmp_path: Path) -> None:
@@ -108,3 +109,20 @@ def test_peer_survey_script(capsys: pytest.CaptureFixture[str],
     out = capsys.readouterr().out
     assert out.startswith("100 people: 50 mentees, 50 mentors, 0 on both sheets")
     assert "proven the best possible" in out
+
+
+def test_year_programme_notebook(tmp_path: Path) -> None:
+    ns = run_notebook(EXAMPLES / "year_programme.ipynb", tmp_path)
+    quarters: list[rm.MatchResult] = ns["quarters"]
+    assert len(quarters) == 4
+    pairs = [(p.junior_id, p.senior_id) for q in quarters for p in q.pairs]
+    assert len(pairs) == len(set(pairs))  # nobody met the same partner twice
+    for q in quarters:
+        q.check()
+    rematched: rm.Rematch = ns["q2"]
+    assert [c.reason for c in rematched.broken] == [f"{ns['leaver']!r} left"]
+    assert "new-hire" in {p.junior_id for p in rematched.result.pairs}
+    # The feedback rewarded skills only; the calibrated weights learnt that.
+    weights = ns["program"].weights.as_dict()
+    assert max(weights, key=lambda k: weights[k]) == "skills"
+    assert ns["report"].blocking_pairs is not None
