@@ -168,3 +168,21 @@ def test_three_rounds_on_the_peers_sample_beat_its_own_three_rounds() -> None:
     assert plan.pairs >= 1_448
     assert plan.objective * 28 >= 33_994
     _check_plan(plan, juniors, seniors, 3)
+
+
+def test_the_plans_report_has_a_page_per_round(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    roster = ROOT / "examples" / "roster.csv"
+    assert main(["rounds", str(roster), "--rounds", "2", "--report",
+                 str(tmp_path / "plan.html")]) == 0
+    page = (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert page.count("<h2>Round ") == 2
+    assert "Stability" in page
+    people = rm.read_participants(roster)
+    juniors, seniors, _ = rm.split_roles(people)
+    plan = rm.plan_rounds(juniors, seniors, org=rm.OrgChart.from_participants(people), rounds=2)
+    text = plan.write_report(tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert text.count("## Round ") == 2
+    for result in plan.rounds:
+        for pair in result.pairs:
+            assert f"| {pair.junior_id} | {pair.senior_id} |" in text.replace("\\-", "-")

@@ -318,6 +318,8 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
         else:
             raise InputError(f"{out}: the output must end in .csv or .json")
         print(f"\nwrote {out}")
+    if args.report:
+        print(f"wrote {plan.write_report(args.report)}")
     return 0
 
 
@@ -544,6 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--rounds", type=_count(1), required=True,
                              help="number of rounds (e.g. 4 for a year of quarters)")
             cmd.add_argument("-o", "--output", help="write the plan to OUT.csv or OUT.json")
+            cmd.add_argument("--report", metavar="OUT.md|OUT.html",
+                             help="write the plan's report, one page per round")
             cmd.add_argument("--limit", type=_count(0), default=None,
                              help=f"pairs shown per round (default: {TERMINAL_PAIRS} on a "
                                   "terminal, all when the output is piped)")

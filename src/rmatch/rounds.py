@@ -128,6 +128,46 @@ class RoundsPlan(BaseModel):
             frames.append(frame)
         return pd.concat(frames, ignore_index=True)
 
+    def write_report(self, path: str | Path) -> Path:
+        """Write the plan's report: the totals, then one page (section) per round.
+
+        Markdown (``.md``) or one self-contained HTML page (``.html``); each
+        round's section is that round's programme report (coverage, scores,
+        balance, stability, pairs).
+
+        Examples
+        --------
+        >>> import tempfile, rmatch as rm
+        >>> plan = rm.plan_rounds([rm.Participant(id="j")], [rm.Participant(id="s")],
+        ...                       rm.Program(constraints=[]), rounds=2)
+        >>> text = plan.write_report(tempfile.mkdtemp() + "/plan.md").read_text()
+        >>> text.count("## Round ")
+        2
+        """
+        import html
+
+        from rmatch._files import write_atomic
+        from rmatch.report import _page
+
+        out = Path(path)
+        suffix = out.suffix.lower()
+        reports = [r.report() for r in self.rounds]
+        if suffix == ".md":
+            parts = ["# Rotation plan", "", *(f"    {line}" for line in
+                                              self.summary().splitlines()), ""]
+            for k, rep in enumerate(reports, start=1):
+                body = rep.to_markdown().split("\n", 1)[1]  # drop the report's own title
+                parts += [f"## Round {k}", body.replace("\n## ", "\n### ")]
+            write_atomic(out, "\n".join(parts) + "\n")
+        elif suffix in (".html", ".htm"):
+            sections = [f"<h1>Rotation plan</h1><pre>{html.escape(self.summary())}</pre>"]
+            sections += [f"<h2>Round {k}</h2>\n" + rep._html_body().replace("<h2>", "<h3>")
+                         .replace("</h2>", "</h3>") for k, rep in enumerate(reports, start=1)]
+            write_atomic(out, _page("Rotation plan", "\n".join(sections)))
+        else:
+            raise InputError(f"{out}: a report must end in .md or .html")
+        return out
+
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         """Dump the plan as JSON text, and write it to ``path`` if given.
 
