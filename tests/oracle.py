@@ -23,6 +23,21 @@ def brute_force(total: Scores, feasible: npt.NDArray[np.bool_],
     return found
 
 
+def _assignments(feasible: npt.NDArray[np.bool_], cap_j: npt.ArrayLike, cap_s: npt.ArrayLike
+                 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                            npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Every subset of the feasible pairs as a 0/1 row, and which respect the capacities."""
+    rows, cols = np.nonzero(feasible)
+    k = len(rows)
+    assert k <= 16, "too many feasible pairs for brute force"
+    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
+    n, m = feasible.shape
+    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
+    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
+    ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
+    return masks, rows.astype(np.int64), cols.astype(np.int64), np.asarray(ok)
+
+
 def brute_force_rules(total: Scores, feasible: npt.NDArray[np.bool_],
                       cap_j: npt.ArrayLike, cap_s: npt.ArrayLike,
                       keep: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64],
@@ -34,14 +49,8 @@ def brute_force_rules(total: Scores, feasible: npt.NDArray[np.bool_],
     row) over the feasible pairs ``(rows, cols)`` and says which satisfy the
     global rules. Returns None when no assignment does.
     """
-    rows, cols = np.nonzero(feasible)
+    masks, rows, cols, ok = _assignments(feasible, cap_j, cap_s)
     k = len(rows)
-    assert k <= 16, "too many feasible pairs for brute force"
-    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
-    n, m = feasible.shape
-    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
-    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
-    ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
     ok &= keep(masks, rows, cols)
     if not ok.any():
         return None
@@ -61,14 +70,8 @@ def brute_force_score(total: Scores, feasible: npt.NDArray[np.bool_],
 
     ``keep`` filters assignments as in :func:`brute_force_rules`; None when none is kept.
     """
-    rows, cols = np.nonzero(feasible)
+    masks, rows, cols, ok = _assignments(feasible, cap_j, cap_s)
     k = len(rows)
-    assert k <= 16, "too many feasible pairs for brute force"
-    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
-    n, m = feasible.shape
-    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
-    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
-    ok = (deg_j <= np.asarray(cap_j)).all(axis=1) & (deg_s <= np.asarray(cap_s)).all(axis=1)
     if keep is not None:
         ok &= keep(masks, rows, cols)
     if not ok.any():

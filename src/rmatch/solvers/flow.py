@@ -41,26 +41,35 @@ def solve_flow(problem: Problem) -> Solution:
     heads = np.concatenate([np.arange(n), n + pc, np.full(m, sink)]).astype(np.int32)
     caps = np.concatenate([problem.cap_j, np.ones(len(pr), np.int64), problem.cap_s])
     unit = np.concatenate([np.zeros(n, np.int64), costs, np.zeros(m, np.int64)])
+    supply = int(min(problem.cap_j.sum(), problem.cap_s.sum()))
+    flows = _run(tails, heads, caps, unit, source, sink, supply, problem.objective)
+    chosen = flows[n:n + len(pr)] > 0
+    rows, cols = pr[chosen].astype(np.int64), pc[chosen].astype(np.int64)
+    if np.array_equal(scaled, -costs):
+        return Solution(rows, cols, "optimal")  # every cost exact: the float optimum
+    bound = objective(problem, rows, cols) + len(rows) * 2.0**-31
+    return Solution(rows, cols, "optimal", bound)
+
+
+def _run(tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, unit: np.ndarray,
+         source: int, sink: int, supply: int, goal: str) -> np.ndarray:
+    """Solve one network; return the flow on each arc, in the order given.
+
+    ``max_pairs``: the most flow, then the least cost. ``max_score``: a free
+    arc around the pairs lets flow skip them, and the least cost alone counts.
+    """
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, unit)
-    supply = int(min(problem.cap_j.sum(), problem.cap_s.sum()))
     smcf.set_node_supply(source, supply)
     smcf.set_node_supply(sink, -supply)
-    if problem.objective == "max_score":
-        # A free arc around the pairs: flow through a pair only when its score pays.
+    if goal == "max_score":
         smcf.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)
         status = smcf.solve()
     else:
         status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status!r}")
-    flows = smcf.flows(np.arange(n, n + len(pr), dtype=np.int32))
-    chosen = np.asarray(flows) > 0
-    rows, cols = pr[chosen].astype(np.int64), pc[chosen].astype(np.int64)
-    if np.array_equal(scaled, -costs):
-        return Solution(rows, cols, "optimal")  # every cost exact: the float optimum
-    bound = objective(problem, rows, cols) + len(rows) * 2.0**-31
-    return Solution(rows, cols, "optimal", bound)
+    return np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)))
 
 
 def solve_cover(problem: Problem) -> Solution:
@@ -109,21 +118,11 @@ def solve_cover(problem: Problem) -> Solution:
                            np.ones(len(sr), np.int64)])
     unit = np.concatenate([np.zeros(n, np.int64), np.full(len(jr), -bonus), costs,
                            np.zeros(m, np.int64), np.full(len(sr), -bonus)])
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, np.maximum(caps, 0), unit)
     supply = int(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
-    smcf.set_node_supply(source, supply)
-    smcf.set_node_supply(sink, -supply)
-    if problem.objective == "max_score":
-        smcf.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)
-        status = smcf.solve()
-    else:
-        status = smcf.solve_max_flow_with_min_cost()
-    if status != smcf.OPTIMAL:
-        raise SolverError(f"min-cost flow ended with status {status!r}")
+    flows = _run(tails, heads, np.maximum(caps, 0), unit, source, sink, supply,
+                 problem.objective)
     first = n + len(jr)
-    flows = np.asarray(smcf.flows(np.arange(first, first + len(pr), dtype=np.int32)))
-    chosen = flows > 0
+    chosen = flows[first:first + len(pr)] > 0
     rows = np.concatenate([problem.fixed_rows, pr[chosen]]).astype(np.int64)
     cols = np.concatenate([problem.fixed_cols, pc[chosen]]).astype(np.int64)
     if np.array_equal(scaled, -costs):
