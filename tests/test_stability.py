@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rmatch as rm
 from tests.strategies import sides
@@ -77,3 +78,38 @@ def test_an_optimum_can_have_a_blocking_pair_and_the_report_prices_it() -> None:
     rep = res.report()
     assert (rep.blocking_pairs, rep.people_touched) == (1, 2)
     assert "## Stability" in rep.to_markdown()
+
+
+@settings(max_examples=40)
+@given(people=sides(4, 4, max_capacity=2, min_size=1), data=st.data())
+def test_blocking_by_wishes_follows_its_definition(
+        people: tuple[list[rm.Participant], list[rm.Participant]], data: st.DataObject) -> None:
+    juniors, seniors = people
+    j_ids, s_ids = [p.id for p in juniors], [p.id for p in seniors]
+    juniors = [p.model_copy(update={"wishes": data.draw(
+        st.lists(st.sampled_from(s_ids), unique=True, max_size=3))}) for p in juniors]
+    seniors = [p.model_copy(update={"wishes": data.draw(
+        st.lists(st.sampled_from(j_ids), unique=True, max_size=3))}) for p in seniors]
+    res = rm.match(juniors, seniors, rm.Program(constraints=[]))
+    report = res.stability(by="wishes")
+    by_id = {p.id: p for p in [*juniors, *seniors]}
+
+    def value(who: str, other: str) -> int:
+        wishes = by_id[who].wishes
+        return len(wishes) - wishes.index(other) if other in wishes else 0
+
+    chosen = {(p.junior_id, p.senior_id) for p in res.pairs}
+    want = set()
+    for j in j_ids:
+        for s in s_ids:
+            cap_j = min(by_id[j].capacity, len(s_ids))
+            cap_s = min(by_id[s].capacity, len(j_ids))
+            if (j, s) in chosen or cap_j == 0 or cap_s == 0:
+                continue
+            mine_j = [value(j, b) for a, b in chosen if a == j]
+            mine_s = [value(s, a) for a, b in chosen if b == s]
+            if ((len(mine_j) < cap_j or value(j, s) > min(mine_j))
+                    and (len(mine_s) < cap_s or value(s, j) > min(mine_s))):
+                want.add((j, s))
+    assert {(b.junior_id, b.senior_id) for b in report.blocking_pairs} == want
+    assert report.stable_objective is None  # priced by score only

@@ -290,11 +290,12 @@ class MatchResult(BaseModel):
 
         return explain(self, participant_id, alternatives, costs=costs, as_side=side)
 
-    def stability(self) -> StabilityReport:
+    def stability(self, by: Literal["score", "wishes"] = "score") -> StabilityReport:
         """Report the pairs of people who would both rather be together, and a stable price.
 
-        See :mod:`rmatch.stability`: blocking pairs by score, the people they
-        touch, and the total of a stable assignment against this one.
+        See :mod:`rmatch.stability`: blocking pairs by score (or by stated
+        wishes), the people they touch, and the total of a stable assignment
+        against this one.
 
         Examples
         --------
@@ -305,7 +306,7 @@ class MatchResult(BaseModel):
         """
         from rmatch.stability import stability
 
-        return stability(self)
+        return stability(self, by)
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:
