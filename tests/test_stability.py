@@ -113,3 +113,79 @@ def test_blocking_by_wishes_follows_its_definition(
                 want.add((j, s))
     assert {(b.junior_id, b.senior_id) for b in report.blocking_pairs} == want
     assert report.stable_objective is None  # priced by score only
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_least_blocking_is_the_fewest_among_all_optimal_assignments(seed: int) -> None:
+    from rmatch.solvers.flow import SCALE
+    from tests.oracle import brute_force
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    # Few distinct scores: ties, so there are several optimal assignments.
+    levels = rng.integers(0, 3, size=(n, m)) / 2
+    juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(1, 3)),
+                              skills={f"t{k}": float(levels[i, k]) for k in range(m)})
+               for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}) for k in range(m)]
+    forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.2]
+    program = rm.Program(constraints=[rm.Forbid(pairs=forbid)],
+                         weights=rm.Weights(generation=0, diversity=0))
+    res = rm.match(juniors, seniors, program)
+    sm = res.scores
+    if sm.feasible.sum() > 12:
+        return
+    best = res.least_blocking()
+    assert best.proven
+    assert len(best.result.pairs) == len(res.pairs)
+    assert best.result.objective == pytest.approx(res.objective, abs=1e-6)
+    assert best.blocking_pairs == len(best.result.stability().blocking_pairs)
+    # Brute force: every optimal assignment, and its blocking pairs by definition.
+    count, _ = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
+    rows, cols = np.nonzero(sm.feasible)
+    w = np.rint(sm.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
+    top = None
+    fewest = None
+    for bits in range(2 ** len(rows)):
+        pick = np.array([(bits >> e) & 1 for e in range(len(rows))], dtype=bool)
+        if pick.sum() != count:
+            continue
+        if (np.bincount(rows[pick], minlength=n) > sm.juniors.capacity).any() or \
+                (np.bincount(cols[pick], minlength=m) > sm.seniors.capacity).any():
+            continue
+        value = int(w[pick].sum())
+        pairs = [rm.Pair(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c],
+                         score=float(sm.total[r, c]), components={})
+                 for r, c in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True)]
+        fake = res.model_copy(update={"pairs": pairs})
+        fake._scores = sm
+        blocking = len(_blocking(fake))
+        if top is None or value > top:
+            top, fewest = value, blocking
+        elif value == top:
+            fewest = min(fewest if fewest is not None else blocking, blocking)
+    assert best.blocking_pairs == fewest
+
+
+def test_least_blocking_picks_the_stable_one_of_two_equal_optima() -> None:
+    juniors = [rm.Participant(id="j1", skills={"t1": 0.5, "t2": 1.0}),
+               rm.Participant(id="j2", skills={"t2": 0.5})]
+    seniors = [rm.Participant(id="s1", goals={"t1": 1.0}),
+               rm.Participant(id="s2", goals={"t2": 1.0})]
+    program = rm.Program(constraints=[], weights=rm.Weights(generation=0, diversity=0))
+    res = rm.match(juniors, seniors, program)
+    sm = res.scores
+    # Both {j1-s1, j2-s2} and {j1-s2, j2-s1} total 0.75; in the first, j1 and s2
+    # would both rather be together.
+    first = [rm.Pair(junior_id=j, senior_id=s, score=float(sm.total[sm.juniors.index(j),
+                                                                      sm.seniors.index(s)]),
+                     components={}) for j, s in (("j1", "s1"), ("j2", "s2"))]
+    unstable = res.model_copy(update={"pairs": first})
+    unstable._scores = sm
+    assert [(b.junior_id, b.senior_id) for b in unstable.stability().blocking_pairs] == \
+        [("j1", "s2")]
+    best = unstable.least_blocking()
+    assert (best.blocking_pairs, best.proven) == (0, True)
+    assert {(p.junior_id, p.senior_id) for p in best.result.pairs} == {("j1", "s2"),
+                                                                      ("j2", "s1")}
+    assert best.result.objective == pytest.approx(unstable.objective)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from rmatch.report import PairBrief, Report
     from rmatch.scoring import ScoreMatrix
-    from rmatch.stability import StabilityReport
+    from rmatch.stability import LeastBlocking, StabilityReport
 
 __all__ = ["Alternative", "Explanation", "MatchResult", "Pair"]
 
@@ -307,6 +307,23 @@ class MatchResult(BaseModel):
         from rmatch.stability import stability
 
         return stability(self, by)
+
+    def least_blocking(self, time_limit_s: float | None = None) -> LeastBlocking:
+        """Among assignments as good as this one, find one with the fewest blocking pairs.
+
+        Same number of pairs, same total score; see
+        :func:`rmatch.stability.least_blocking` for the exact model.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> res.least_blocking().result.objective == res.objective
+        True
+        """
+        from rmatch.stability import least_blocking
+
+        return least_blocking(self, time_limit_s)
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:

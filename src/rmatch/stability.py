@@ -13,6 +13,7 @@ pair, and its total against the optimum is the price of stability.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -20,13 +21,14 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from rmatch.result import MatchResult
+
 if TYPE_CHECKING:
     from rmatch.models import Participant
-    from rmatch.result import MatchResult
 
 FloatMatrix = npt.NDArray[np.float64]
 
-__all__ = ["BlockingPair", "StabilityReport", "stability"]
+__all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "least_blocking", "stability"]
 
 
 class BlockingPair(BaseModel):
@@ -169,3 +171,126 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
         stable_pairs=None if stable is None else len(stable.pairs),
         stable_objective=None if stable is None else stable.objective,
         cost=None if stable is None else result.objective - stable.objective)
+
+
+class LeastBlocking(BaseModel):
+    """An optimal assignment with the fewest blocking pairs among all optimal ones.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> res.least_blocking().blocking_pairs
+    0
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    result: MatchResult
+    """Same number of pairs and same total score as the result it came from."""
+    blocking_pairs: int
+    proven: bool
+    """Whether no optimal assignment has fewer blocking pairs (CP-SAT finished)."""
+
+
+# Guard on the model's size: the sum of each person's degree over their pairs.
+_MAX_TERMS = 4_000_000
+
+
+def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> LeastBlocking:
+    """Find, among assignments as good as ``result``, one with the fewest blocking pairs.
+
+    Ties are common (scores repeat), so an optimal programme usually has many
+    optimal assignments, some more stable than others. CP-SAT searches them:
+    the number of pairs and the total score are fixed at the result's (its
+    status must be ``optimal``), and for each feasible pair ``e = (j, s)``
+    not chosen, ``e`` blocks unless ``j`` already has ``capacity`` partners
+    scoring at least as much (likewise ``s``). With a literal ``sat_je``
+    that may be true only when that count reaches the capacity,
+    ``b_e >= 1 - x_e - sat_je - sat_se`` and minimising ``sum b_e`` counts
+    exactly the blocking pairs. Programme-wide rules are not supported.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> js = [rm.Participant(id="j1"), rm.Participant(id="j2")]
+    >>> ss = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+    >>> out = least_blocking(rm.match(js, ss, rm.Program(constraints=[])))
+    >>> out.blocking_pairs, out.proven
+    (0, True)
+    """
+    from ortools.sat.python import cp_model
+
+    from rmatch.constraints import GLOBAL_CONSTRAINTS, Require
+    from rmatch.errors import InputError
+    from rmatch.matching import result_from_pairs
+    from rmatch.report import pair_indices
+    from rmatch.solvers.cpsat import _solve
+    from rmatch.solvers.flow import SCALE
+
+    sm = result.scores
+    if result.status != "optimal":
+        raise InputError("least_blocking needs an optimal result (it keeps the same optimum)")
+    if any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints):
+        raise InputError("least_blocking does not support programme-wide rules yet")
+    n, m = sm.shape
+    cap_j = np.minimum(sm.juniors.capacity, m)
+    cap_s = np.minimum(sm.seniors.capacity, n)
+    able = sm.feasible & (cap_j > 0)[:, None] & (cap_s > 0)[None, :]
+    er, ec = np.nonzero(able)
+    deg_j, deg_s = np.bincount(er, minlength=n), np.bincount(ec, minlength=m)
+    if int((deg_j[er] + deg_s[ec]).sum()) > _MAX_TERMS:
+        raise InputError(f"least_blocking: {len(er):,} candidate pairs make too large a model; "
+                         "it is meant for programmes of a few hundred people per side")
+    w = np.rint(sm.total[er, ec].astype(np.float64) * SCALE).astype(np.int64)
+    exact = bool(np.all(sm.total[er, ec].astype(np.float64) * SCALE == w))
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{e}") for e in range(len(er))]
+    by_j = [np.flatnonzero(er == i) for i in range(n)]
+    by_s = [np.flatnonzero(ec == k) for k in range(m)]
+    for groups, caps in ((by_j, cap_j), (by_s, cap_s)):
+        for person, edges in enumerate(groups):
+            if len(edges) > caps[person]:
+                model.add(sum(x[e] for e in edges.tolist()) <= int(caps[person]))
+    rows, cols = pair_indices(result)
+    flat = er * m + ec
+    chosen = set(np.searchsorted(flat, rows * m + cols).tolist())
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            for e in np.searchsorted(flat, con.indices(sm.context())[0] * m
+                                     + con.indices(sm.context())[1]).tolist():
+                model.add(x[e] == 1)
+    model.add(sum(x) == len(rows))
+    target = int(w[sorted(chosen)].sum())
+    score = cp_model.LinearExpr.weighted_sum(x, w.tolist())
+    if exact:
+        model.add(score == target)
+    else:  # rounded weights: stay within the rounding of the result's total
+        model.add(score >= target - len(rows))
+    blocks = []
+    for e in range(len(er)):
+        i, k = int(er[e]), int(ec[e])
+        better_j = [f for f in by_j[i].tolist() if w[f] >= w[e]]
+        better_s = [f for f in by_s[k].tolist() if w[f] >= w[e]]
+        sat_j, sat_s = model.new_bool_var(""), model.new_bool_var("")
+        model.add(sum(x[f] for f in better_j) >= int(cap_j[i])).only_enforce_if(sat_j)
+        model.add(sum(x[f] for f in better_s) >= int(cap_s[k])).only_enforce_if(sat_s)
+        b = model.new_bool_var("")
+        model.add(b >= 1 - x[e] - sat_j - sat_s)
+        blocks.append(b)
+        model.add_hint(x[e], e in chosen)
+    model.minimize(sum(blocks))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s or sm.program.time_limit_s)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = sm.program.seed
+    status = _solve(solver, model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return LeastBlocking(result=result, blocking_pairs=len(stability(result).blocking_pairs),
+                             proven=False)
+    pick = np.array([bool(solver.value(v)) for v in x], dtype=bool)
+    better = result_from_pairs(sm, er[pick].astype(np.int64), ec[pick].astype(np.int64),
+                               status="optimal", bound=None, solver="cpsat",
+                               start=time.perf_counter())
+    return LeastBlocking(result=better, blocking_pairs=round(solver.objective_value),
+                         proven=status == cp_model.OPTIMAL)
