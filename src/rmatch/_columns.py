@@ -14,17 +14,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rmatch.errors import InputError
+from rmatch.models import Participant
 
 __all__ = ["FIELDS", "Columns", "header_key", "resolve", "suggest", "valid_target"]
 
-FIELDS: tuple[str, ...] = (
-    "id", "name", "role", "birth_year", "level", "department", "location", "timezone",
-    "languages", "manager_id", "skills", "goals", "attributes", "capacity",
-    "previous_partners", "wishes", "avoid",
-)
+# Every participant field, in the model's order (one source of truth).
+FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
 # Several columns may feed one of these: names are joined with a space
 # ("first name" + "last name"), lists and maps are merged.
-COMBINABLE = frozenset({"name", "languages", "previous_partners", "avoid", "skills", "goals",
+COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid", "skills",
+                        "goals",
                         "attributes"})
 _PREFIX = "attributes."
 _SQUASH = re.compile(r"[\s_\-.]+")
