@@ -23,8 +23,7 @@ FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
 # Several columns may feed one of these: names are joined with a space
 # ("first name" + "last name"), lists and maps are merged.
 COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid", "skills",
-                        "goals",
-                        "attributes"})
+                        "goals", "attributes"})
 _PREFIX = "attributes."
 _SQUASH = re.compile(r"[\s_\-.]+")
 
