@@ -62,6 +62,15 @@ SOLVERS: dict[str, Callable[[Problem], Solution]] = {
 SPARSE_SHARE = 0.05
 
 
+# Above this many cells of the capacity-expanded matrix (people with capacity
+# c repeated c times), flow beats the assignment solver whenever rows or
+# columns repeat: the warm start gains little on identical rows. Measured on
+# random 60%-feasible programmes, 2 cores (2026-11-26): 1,000 juniors with
+# capacity 2 x 2,000 seniors (4M cells) 0.40 s vs 0.45 s (even); 2,500 x 2 x
+# 5,000 (25M cells) hungarian 11.3 s, flow 3.8 s.
+EXPANDED_FLOW_CELLS = 4_000_000
+
+
 def choose_solver(problem: Problem) -> str:
     """Pick the fastest exact solver for a problem.
 
@@ -72,6 +81,10 @@ def choose_solver(problem: Problem) -> str:
     ...             np.array([2, 2]), np.array([2, 1]))
     >>> choose_solver(p)
     'flow'
+    >>> big = Problem(np.zeros((2500, 5000), np.float32), np.ones((2500, 5000), bool),
+    ...               np.full(2500, 2), np.ones(5000, np.int64))
+    >>> choose_solver(big)  # 25M cells once juniors are repeated: flow is 3x faster
+    'flow'
     """
     if problem.rules:
         return "cpsat"
@@ -79,6 +92,11 @@ def choose_solver(problem: Problem) -> str:
     if both_sides_multi:
         return "flow"
     if problem.feasible.size and problem.feasible.mean() < SPARSE_SHARE:
+        return "flow"
+    rows = int(np.maximum(problem.cap_j, 0).sum())
+    cols = int(np.maximum(problem.cap_s, 0).sum())
+    repeated = rows > len(problem.cap_j) or cols > len(problem.cap_s)
+    if repeated and rows * cols >= EXPANDED_FLOW_CELLS:
         return "flow"
     return "hungarian"
 
