@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from rmatch.solvers._common import (
     BalanceRule,
     CoverRule,
