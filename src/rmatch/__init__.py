@@ -51,6 +51,7 @@ from rmatch.io import (
     to_frame,
     write_participants,
 )
+from rmatch.many import Cohort, match_many
 from rmatch.matching import match, solve
 from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
 from rmatch.rematching import Rematch, rematch
@@ -65,6 +66,7 @@ __all__ = [
     "AgeGap",
     "Alternative",
     "Calibration",
+    "Cohort",
     "Constraint",
     "DifferentValue",
     "Explanation",
@@ -105,6 +107,7 @@ __all__ = [
     "from_frame",
     "load_program",
     "match",
+    "match_many",
     "merge_sides",
     "plan_rounds",
     "read_participants",

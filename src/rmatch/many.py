@@ -1,0 +1,84 @@
+"""Many independent programmes at once: local processes, or a Dask cluster.
+
+Large employers run one programme per country or business unit. The cohorts
+share nothing, so they solve in parallel: ``match_many`` sends each to a
+worker (local processes by default, a ``dask.distributed.Client`` when given;
+``pip install 'rmatch[dask]'``) and returns the results in the same order.
+Every solve is the same deterministic :func:`rmatch.match`, so each result is
+identical to solving that cohort alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rmatch.errors import InputError
+from rmatch.matching import match
+from rmatch.models import OrgChart, Participant, Program
+from rmatch.result import MatchResult
+
+__all__ = ["Cohort", "match_many"]
+
+
+class Cohort(BaseModel):
+    """One independent programme: its people, its rules, its org chart.
+
+    Examples
+    --------
+    >>> Cohort(name="PT", juniors=[Participant(id="j")], seniors=[Participant(id="s")]).name
+    'PT'
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    name: str
+    juniors: list[Participant]
+    seniors: list[Participant]
+    program: Program = Field(default_factory=Program)
+    org: OrgChart | None = None
+
+
+def _solve(cohort: Cohort) -> MatchResult:
+    return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+
+
+def match_many(programmes: Sequence[Cohort], *, client: Any = None,
+               processes: int | None = None) -> list[MatchResult]:
+    """Match every cohort, in parallel; return the results in the cohorts' order.
+
+    Parameters
+    ----------
+    programmes
+        The cohorts, each with its own people, programme and org chart.
+    client
+        A ``dask.distributed.Client``: the cohorts are solved on its cluster.
+    processes
+        Local worker processes when no client is given (default: the number
+        of CPUs; 1 solves in this process, one after another).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> cohorts = [rm.Cohort(name=c, juniors=[rm.Participant(id=f"{c}-j")],
+    ...                      seniors=[rm.Participant(id=f"{c}-s")]) for c in ("PT", "JP")]
+    >>> [len(r.pairs) for r in rm.match_many(cohorts, processes=1)]
+    [1, 1]
+    """
+    cohorts = list(programmes)
+    names = [c.name for c in cohorts]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"cohort name(s) {twice} are given twice")
+    if client is not None:
+        futures = client.map(_solve, cohorts, key=[f"rmatch-{n}" for n in names])
+        return list(client.gather(futures))
+    workers = min(processes or os.cpu_count() or 1, len(cohorts))
+    if workers <= 1:
+        return [_solve(c) for c in cohorts]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_solve, cohorts))

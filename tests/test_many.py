@@ -1,0 +1,48 @@
+"""Many programmes at once: the same results as solving each alone, locally or on Dask."""
+
+from __future__ import annotations
+
+import pytest
+
+import rmatch as rm
+
+
+def _cohorts(k: int = 4, n: int = 40) -> list[rm.Cohort]:
+    out = []
+    for c in range(k):
+        org = rm.synth.generate(10 * n, seed=c)
+        juniors, seniors = rm.synth.cohort(org, n, n, seed=c)
+        out.append(rm.Cohort(name=f"country-{c}", juniors=juniors, seniors=seniors,
+                             org=org.org_chart()))
+    return out
+
+
+def _same(a: rm.MatchResult, b: rm.MatchResult) -> bool:
+    return ([(p.junior_id, p.senior_id) for p in a.pairs]
+            == [(p.junior_id, p.senior_id) for p in b.pairs]
+            and a.objective == b.objective and a.unmatched_reasons == b.unmatched_reasons)
+
+
+def test_local_processes_give_each_cohorts_own_result() -> None:
+    cohorts = _cohorts()
+    alone = [rm.match(c.juniors, c.seniors, c.program, org=c.org) for c in cohorts]
+    for processes in (1, 2):
+        together = rm.match_many(cohorts, processes=processes)
+        assert len(together) == len(cohorts)
+        assert all(_same(a, b) for a, b in zip(alone, together, strict=True))
+    with pytest.raises(rm.InputError, match="given twice"):
+        rm.match_many([cohorts[0], cohorts[0]])
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_dask_cluster_gives_the_same_results() -> None:
+    distributed = pytest.importorskip("distributed")
+    cohorts = _cohorts(3, 30)
+    alone = [rm.match(c.juniors, c.seniors, c.program, org=c.org) for c in cohorts]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        together = rm.match_many(cohorts, client=client)
+    assert all(_same(a, b) for a, b in zip(alone, together, strict=True))
