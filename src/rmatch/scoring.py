@@ -243,11 +243,23 @@ def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -
     mu = np.float32(opt.mutual_share)
     # One matrix product gives both terms: [k_j, mu * g_j] . [(1 - mu) * g_s, k_s]^T
     # = (1 - mu) * coverage(j -> s) + mu * coverage(s -> j).
-    left = np.concatenate([js.skills, mu * _normalised(js.goals)], axis=1)
-    right = np.concatenate([(1 - mu) * _normalised(ss.goals), ss.skills], axis=1)
-    out: Matrix = np.asarray(left @ right.T, dtype=np.float32)
+    left = np.concatenate([js.skills, mu * _normalised(js.goals)], axis=1).astype(np.float64)
+    right = np.concatenate([(1 - mu) * _normalised(ss.goals), ss.skills],
+                           axis=1).astype(np.float64).T.copy()
+    # In float64, rounded once to float32: a float32 product's last bits depend
+    # on how many threads BLAS uses (a Dask worker runs one), which changed
+    # scores and, on ties, pairs. Row blocks keep the float64 buffer small.
+    out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
+    step = max(1, _SKILLS_BLOCK_CELLS // max(len(ss), 1))
+    for start in range(0, len(js), step):  # a loop over row blocks, each one BLAS call
+        out[start:start + step] = left[start:start + step] @ right
     np.clip(out, 0, 1, out=out)
     return out
+
+
+# Cells of one float64 block of the skills product (32 MB): large enough for
+# BLAS to run at speed, small next to the score matrices.
+_SKILLS_BLOCK_CELLS = 4_000_000
 
 
 def _diversity_fields(
