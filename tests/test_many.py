@@ -30,6 +30,11 @@ def test_local_processes_give_each_cohorts_own_result() -> None:
         together = rm.match_many(cohorts, processes=processes)
         assert len(together) == len(cohorts)
         assert all(_same(a, b) for a, b in zip(alone, together, strict=True))
+        # Explanations and reports work on results sent back from a worker.
+        first = together[0]
+        assert first.explain(first.pairs[0].junior_id).partners == alone[0].explain(
+            alone[0].pairs[0].junior_id).partners
+        first.check()
     with pytest.raises(rm.InputError, match="given twice"):
         rm.match_many([cohorts[0], cohorts[0]])
 

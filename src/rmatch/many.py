@@ -47,6 +47,23 @@ def _solve(cohort: Cohort) -> MatchResult:
     return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
 
 
+def _solve_light(cohort: Cohort) -> MatchResult:
+    """Solve in a worker and send back the pairs, not the score matrices.
+
+    The matrices (tens of MB a cohort) would cost more to send than to
+    compute again; the parent re-scores a cohort, identically, only when an
+    explanation or a report asks for it.
+    """
+    result = _solve(cohort)
+    result._scores = None
+    return result
+
+
+def _with_recipe(result: MatchResult, cohort: Cohort) -> MatchResult:
+    result._recipe = (cohort.juniors, cohort.seniors, cohort.program, cohort.org)
+    return result
+
+
 def match_many(programmes: Sequence[Cohort], *, client: Any = None,
                processes: int | None = None) -> list[MatchResult]:
     """Match every cohort, in parallel; return the results in the cohorts' order.
@@ -75,10 +92,12 @@ def match_many(programmes: Sequence[Cohort], *, client: Any = None,
     if twice:
         raise InputError(f"cohort name(s) {twice} are given twice")
     if client is not None:
-        futures = client.map(_solve, cohorts, key=[f"rmatch-{n}" for n in names])
-        return list(client.gather(futures))
-    workers = min(processes or os.cpu_count() or 1, len(cohorts))
-    if workers <= 1:
-        return [_solve(c) for c in cohorts]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_solve, cohorts))
+        futures = client.map(_solve_light, cohorts, key=[f"rmatch-{n}" for n in names])
+        results = list(client.gather(futures))
+    else:
+        workers = min(processes or os.cpu_count() or 1, len(cohorts))
+        if workers <= 1:
+            return [_solve(c) for c in cohorts]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_solve_light, cohorts))
+    return [_with_recipe(r, c) for r, c in zip(results, cohorts, strict=True)]

@@ -147,6 +147,9 @@ class MatchResult(BaseModel):
     solver: str
     wall_time_s: float
     _scores: ScoreMatrix | None = PrivateAttr(default=None)
+    # How to score the programme again when the matrices were left behind
+    # (a result sent back from another process): (juniors, seniors, program, org).
+    _recipe: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __repr__(self) -> str:
         return (
@@ -168,6 +171,11 @@ class MatchResult(BaseModel):
         >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).scores.shape
         (1, 1)
         """
+        if self._scores is None and self._recipe is not None:
+            from rmatch.scoring import score
+
+            juniors, seniors, program, org = self._recipe
+            self._scores = score(juniors, seniors, program, org=org)  # deterministic: the same
         if self._scores is None:
             raise RmatchError("this result was loaded from JSON and has no score matrix")
         return self._scores
