@@ -222,6 +222,8 @@ def _limit(args: argparse.Namespace) -> int | None:
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
+    if args.per_person and not args.output:
+        raise InputError("--per-person needs -o FILE.csv")
     juniors, seniors, program, org = _load(args)
     if args.time_limit is not None:
         program = program.model_copy(update={"time_limit_s": args.time_limit})
@@ -237,8 +239,6 @@ def _cmd_match(args: argparse.Namespace) -> int:
     if args.output:
         _write_result(result, Path(args.output), per_person=args.per_person)
         print(f"\nwrote {args.output}")
-    elif args.per_person:
-        raise InputError("--per-person needs -o FILE.csv")
     return 0
 
 
