@@ -11,6 +11,7 @@ identical to solving that cohort alone.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -59,6 +60,17 @@ def _solve_light(cohort: Cohort) -> MatchResult:
     return result
 
 
+def _solve_pickled(payload: bytes) -> bytes:
+    """The Dask task: a pickled cohort in, a pickled light result out.
+
+    Dask serialises pydantic objects object by object, about 20 times slower
+    than one ``pickle.dumps`` (12 cohorts of 2,000 per side: 3.8 s to send
+    against 0.2 s to pickle), so the cohorts travel as bytes.
+    """
+    result = _solve_light(pickle.loads(payload))
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _with_recipe(result: MatchResult, cohort: Cohort) -> MatchResult:
     result._recipe = (cohort.juniors, cohort.seniors, cohort.program, cohort.org)
     return result
@@ -92,8 +104,9 @@ def match_many(programmes: Sequence[Cohort], *, client: Any = None,
     if twice:
         raise InputError(f"cohort name(s) {twice} are given twice")
     if client is not None:
-        futures = client.map(_solve_light, cohorts, key=[f"rmatch-{n}" for n in names])
-        results = list(client.gather(futures))
+        payloads = [pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for c in cohorts]
+        futures = client.map(_solve_pickled, payloads, key=[f"rmatch-{n}" for n in names])
+        results = [pickle.loads(b) for b in client.gather(futures)]
     else:
         workers = min(processes or os.cpu_count() or 1, len(cohorts))
         if workers <= 1:
