@@ -61,7 +61,7 @@ def _solve_light(cohort: Cohort) -> MatchResult:
 
 
 def _solve_pickled(payload: bytes) -> bytes:
-    """The Dask task: a pickled cohort in, a pickled light result out.
+    """Run the Dask task: a pickled cohort in, a pickled light result out.
 
     Dask serialises pydantic objects object by object, about 20 times slower
     than one ``pickle.dumps`` (12 cohorts of 2,000 per side: 3.8 s to send
