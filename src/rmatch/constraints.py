@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -396,12 +396,15 @@ class _FieldRule(_Base):
     """A pair where either partner leaves the field blank: allowed (the rule
     cannot tell) or forbidden."""
 
-    def _codes(self, ctx: PairContext) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
-                                                 BoolMatrix]:
+    _same: ClassVar[bool]  # the rule asks for the same value (True) or a different one
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare the field's codes by broadcasting; blanks as ``missing`` says."""
         key = field_key(self.field)
         cj = ctx.juniors.attribute(key)[:, None]
         cs = ctx.seniors.attribute(key)[None, :]
-        return cj, cs, (cj >= 0) & (cs >= 0)
+        agree = (cj == cs) if self._same else (cj != cs)
+        return np.asarray(np.where((cj >= 0) & (cs >= 0), agree, self.missing == "allow"))
 
     def label(self) -> str:
         extra = "" if self.missing == "allow" else ", missing='forbid'"
@@ -425,11 +428,7 @@ class SameValue(_FieldRule):
     """
 
     kind: Literal["same_value"] = "same_value"
-
-    def mask(self, ctx: PairContext) -> BoolMatrix:
-        """Compare the field's codes by broadcasting."""
-        cj, cs, known = self._codes(ctx)
-        return np.asarray(np.where(known, cj == cs, self.missing == "allow"))
+    _same: ClassVar[bool] = True
 
 
 class DifferentValue(_FieldRule):
@@ -449,11 +448,7 @@ class DifferentValue(_FieldRule):
     """
 
     kind: Literal["different_value"] = "different_value"
-
-    def mask(self, ctx: PairContext) -> BoolMatrix:
-        """Compare the field's codes by broadcasting."""
-        cj, cs, known = self._codes(ctx)
-        return np.asarray(np.where(known, cj != cs, self.missing == "allow"))
+    _same: ClassVar[bool] = False
 
 
 class LevelGap(_Base):
