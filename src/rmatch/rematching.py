@@ -37,7 +37,7 @@ from rmatch.errors import InputError
 from rmatch.matching import result_from_pairs, solve
 from rmatch.models import OrgChart, Participant, Program
 from rmatch.result import MatchResult
-from rmatch.scoring import check_field_names, score
+from rmatch.scoring import ScoreMatrix, check_field_names, score
 
 __all__ = ["Change", "Rematch", "rematch"]
 
@@ -200,12 +200,9 @@ def _present(constraints: Sequence[Constraint], j_ids: set[str],
     return out
 
 
-def _solve_with_bonus(sm: object, keep: list[tuple[str, str]], cost: float,
+def _solve_with_bonus(sm: ScoreMatrix, keep: list[tuple[str, str]], cost: float,
                       start: float) -> MatchResult:
     """Solve with each kept pair's score raised by ``cost`` (scaled back into [0, 1])."""
-    from rmatch.scoring import ScoreMatrix
-
-    assert isinstance(sm, ScoreMatrix)
     total = sm.total.astype(np.float64)
     if keep:
         rows = np.array([sm.juniors.index(j) for j, _ in keep], dtype=np.int64)

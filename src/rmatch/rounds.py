@@ -49,7 +49,7 @@ from rmatch.errors import InfeasibleError, InputError
 from rmatch.matching import _check_required, _required, result_from_pairs
 from rmatch.models import OrgChart, Participant, Program
 from rmatch.result import MatchResult
-from rmatch.scoring import ComponentFn, check_field_names, score
+from rmatch.scoring import ComponentFn, ScoreMatrix, check_field_names, score
 from rmatch.solvers import CoverRule, Problem
 from rmatch.solvers.flow import solve_cover
 
@@ -251,11 +251,8 @@ def plan_rounds(
         status="optimal", wall_time_s=time.perf_counter() - start)
 
 
-def _check_match_all(sm: object, program: Program, covered_j: np.ndarray,
+def _check_match_all(sm: ScoreMatrix, program: Program, covered_j: np.ndarray,
                      covered_s: np.ndarray) -> None:
-    from rmatch.scoring import ScoreMatrix
-
-    assert isinstance(sm, ScoreMatrix)
     reasons = []
     for con in program.constraints:
         if isinstance(con, MatchAll):

@@ -255,10 +255,11 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> Le
     rows, cols = pair_indices(result)
     flat = er * m + ec
     chosen = set(np.searchsorted(flat, rows * m + cols).tolist())
+    ctx = sm.context()
     for con in sm.program.constraints:
         if isinstance(con, Require):
-            for e in np.searchsorted(flat, con.indices(sm.context())[0] * m
-                                     + con.indices(sm.context())[1]).tolist():
+            req_r, req_c = con.indices(ctx)
+            for e in np.searchsorted(flat, req_r * m + req_c).tolist():
                 model.add(x[e] == 1)
     model.add(sum(x) == len(rows))
     target = int(w[sorted(chosen)].sum())
