@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,10 +49,16 @@ __all__ = [
     "VETO",
     "ComponentFn",
     "ScoreMatrix",
+    "ScorePlan",
     "available_memory_gb",
+    "check_block_memory",
     "check_field_names",
     "check_memory",
+    "default_org",
+    "dense_fits",
+    "plan_scores",
     "score",
+    "score_arrays",
 ]
 
 Matrix = npt.NDArray[np.float32]
@@ -113,11 +120,15 @@ class ScoreMatrix:
         """
         js = self.juniors if rows is None else self.juniors.take(rows)
         ss = self.seniors if cols is None else self.seniors.take(cols)
-        total = self.total
-        if rows is not None:
-            total = total[np.asarray(rows, dtype=np.int64)]
-        if cols is not None:
-            total = total[:, np.asarray(cols, dtype=np.int64)]
+        r = slice(None) if rows is None else np.asarray(rows, dtype=np.int64)
+        c = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        block = getattr(self.total, "block", None)
+        if rows is None and cols is None:
+            total = self.total
+        elif block is not None:  # scored on demand (candidate path): just this block
+            total = block(r, c)
+        else:
+            total = self.total[r][:, c]
         return PairContext(js, ss, total, self.org, self.program.reference_date,
                            block=rows is not None or cols is not None)
 
@@ -224,7 +235,11 @@ def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOption
     # hundred seniors'): score the profiles, then gather one pass into the
     # juniors x seniors matrix. Same arithmetic per element, so the same bits.
     bj, lj, inv_j = _profiles(js)
-    bs, ls, inv_s = _profiles(ss)
+    cached = ss.__dict__.get("_profiles")  # a side scored block after block: found once
+    if cached is None:
+        cached = _profiles(ss)
+        object.__setattr__(ss, "_profiles", cached)
+    bs, ls, inv_s = cached
     table = _generation_table(bj, lj, bs, ls, opt)[inv_j]
     out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
     np.take(table, inv_s, axis=1, out=out, mode="clip")  # "clip": unbuffered; indices valid
@@ -406,6 +421,63 @@ def available_memory_gb() -> float | None:
         return None
 
 
+def _memory_limit(program: Program) -> tuple[float | None, str]:
+    """Return the memory a programme may use, in GB, and where that figure comes from."""
+    if program.memory_limit_gb is not None:
+        return program.memory_limit_gb, "Program.memory_limit_gb"
+    free = available_memory_gb()
+    if free is None:
+        return None, "unknown"
+    return 0.8 * free, f"80% of the {free:.1f} GB this machine has available"
+
+
+def dense_fits(n_juniors: int, n_seniors: int, n_components: int, program: Program) -> bool:
+    """Whether the dense score matrices of a programme fit its memory budget.
+
+    Examples
+    --------
+    >>> dense_fits(100, 100, 3, Program())
+    True
+    >>> dense_fits(50_000, 50_000, 3, Program(memory_limit_gb=8))
+    False
+    """
+    limit, _ = _memory_limit(program)
+    per_pair = _BYTES_PER_PAIR_BASE + _BYTES_PER_COMPONENT * n_components
+    return limit is None or n_juniors * n_seniors * per_pair / 1024**3 <= limit
+
+
+def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> tuple[int, int]:
+    """Bytes for one scored block and for kept scores; raise if not even one row fits.
+
+    The candidate path keeps the people's arrays, a few dozen candidate pairs
+    per person and one scored block of juniors at a time: blocks get a
+    quarter of the budget (at most 256 MB: larger blocks are no faster).
+    Where half the budget holds the total and the mask of every pair (5
+    bytes a pair), the first scan keeps them and later scans read them back.
+
+    Examples
+    --------
+    >>> block, keep = check_block_memory(1000, 1000, Program(memory_limit_gb=1))
+    >>> block > 0, keep > 1000 * 1000 * 5
+    (True, True)
+    """
+    limit, why = _memory_limit(program)
+    # The people (about 1 KB each as arrays and models) and the candidates
+    # (about 64 bytes for each of ~100 pairs per person) come first.
+    fixed_gb = (n_juniors + n_seniors) * (1024 + 100 * 64) / 1024**3
+    if limit is None:
+        return 256 * 2**20, 0
+    room = (limit - fixed_gb) / 4 * 1024**3
+    from rmatch.candidates import BYTES_PER_BLOCK_CELL
+
+    if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
+        raise ResourceLimitError(
+            f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
+            f"people and candidate pairs, and room to score blocks of them; that is more than "
+            f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
+    return int(min(room, 256 * 2**20)), int(2 * room)
+
+
 def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Program) -> None:
     """Raise :class:`ResourceLimitError` before a programme too large for memory is scored.
 
@@ -419,21 +491,15 @@ def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Pro
     """
     per_pair = _BYTES_PER_PAIR_BASE + _BYTES_PER_COMPONENT * n_components
     need_gb = n_juniors * n_seniors * per_pair / 1024**3
-    if program.memory_limit_gb is not None:
-        limit, why = program.memory_limit_gb, "Program.memory_limit_gb"
-    else:
-        free = available_memory_gb()
-        if free is None:
-            return
-        limit, why = 0.8 * free, f"80% of the {free:.1f} GB this machine has available"
-    if need_gb <= limit:
+    limit, why = _memory_limit(program)
+    if limit is None or need_gb <= limit:
         return
     side = int((limit * 1024**3 / per_pair) ** 0.5)
     raise ResourceLimitError(
         f"a {n_juniors:,} x {n_seniors:,} programme needs about {need_gb:.1f} GB for its "
         f"score matrices, more than {limit:.3g} GB ({why}); about {side:,} per side fits. "
-        "Split it into cohorts (by country or business unit), or raise memory_limit_gb on "
-        "a larger machine")
+        "Let solver 'auto' (or 'candidates') solve it on candidate pairs, split it into "
+        "cohorts (by country or business unit), or raise memory_limit_gb on a larger machine")
 
 
 def check_field_names(sm: ScoreMatrix) -> None:
@@ -481,6 +547,138 @@ def check_field_names(sm: ScoreMatrix) -> None:
         raise InputError.of([f"{p}; the fields are {', '.join(known)}" for p in problems])
 
 
+@dataclass(frozen=True)
+class ScorePlan:
+    """What scoring a programme takes, checked once: its components and their weights.
+
+    Scoring a whole programme and scoring a block of it (the candidate
+    path) share this, so both give the same bits for the same pair.
+
+    Examples
+    --------
+    >>> plan = plan_scores([Participant(id="j")], [Participant(id="s")], Program())
+    >>> sorted(plan.weights)
+    ['diversity', 'generation', 'skills']
+    """
+
+    program: Program
+    weights: dict[str, float]
+    declared: dict[str, Any]
+    extra: dict[str, ComponentFn]
+    wished: bool
+    vetoed: bool
+
+
+def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
+                program: Program, components: Mapping[str, ComponentFn] | None = None,
+                ) -> ScorePlan:
+    """Check the programme's components and weights; return the :class:`ScorePlan`.
+
+    Examples
+    --------
+    >>> plan_scores([Participant(id="j")], [Participant(id="s")],
+    ...             Program(weights={"skills": 0, "generation": 0, "diversity": 0}))
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: all component weights are 0: at least one must be positive
+    """
+    extra = dict(components or {})
+    declared = {spec.name: spec for spec in program.components}
+    wished = any(p.wishes for group in (juniors, seniors) for p in group)
+    named = [*BUILTIN_COMPONENTS, *(["wishes"] if wished else []),
+             *(s.name for s in program.components), *extra]
+    clash = sorted({n for n in named if named.count(n) > 1})
+    if clash:
+        raise InputError(f"component name(s) {clash} are given twice (built-in components, "
+                         "the programme's components and components= share one namespace)")
+    weights = program.weights.as_dict()
+    unknown = sorted(set(weights) - set(named))
+    if unknown:
+        raise InputError(f"weights name unknown component(s) {unknown}; define them in the "
+                         "programme's components or pass them as components=")
+    for name, spec in declared.items():
+        weights.setdefault(name, spec.max_points())
+    if wished:
+        weights.setdefault("wishes", 1.0)
+    for name in extra:
+        weights.setdefault(name, 1.0)
+    if sum(weights.values()) <= 0:
+        raise InputError("all component weights are 0: at least one must be positive")
+    vetoed = any(p.avoid for group in (juniors, seniors) for p in group)
+    return ScorePlan(program, weights, declared, extra, wished, vetoed)
+
+
+def default_org(js: ParticipantArrays, ss: ParticipantArrays, program: Program,
+                org: OrgChart | None) -> OrgChart | None:
+    """Return the org chart reporting-line rules read: ``org``, else one built from everyone.
+
+    Built once from both whole sides, so a block of people (an explanation's
+    row, the candidate path's blocks) still finds its managers.
+
+    Examples
+    --------
+    >>> js, ss = build_arrays([Participant(id="j", manager_id="s")], [Participant(id="s")])
+    >>> default_org(js, ss, Program(), None).manager("j")
+    's'
+    """
+    from rmatch.constraints import NoReportingLine
+
+    if org is not None or not any(isinstance(c, NoReportingLine) for c in program.constraints):
+        return org
+    try:
+        return OrgChart.from_participants([*js.people, *ss.people])
+    except InputError as err:
+        raise InputError("NoReportingLine needs every manager in the org chart; pass the "
+                         f"full chart (org=... or --org FILE): {err}", err.problems) from None
+
+
+def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
+                 org: OrgChart | None = None, *, block: bool = False,
+                 ) -> tuple[dict[str, Matrix], Matrix, BoolMatrix]:
+    """Score every pair of two (parts of) sides: ``(components, total, feasible)``.
+
+    ``block`` is True when ``js`` and ``ss`` are parts of a programme: rules
+    naming people outside them then skip those people.
+
+    Examples
+    --------
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> plan = plan_scores(js.people, ss.people, Program())
+    >>> mats, total, feasible = score_arrays(js, ss, plan)
+    >>> total.shape, bool(feasible[0, 0])
+    ((1, 1), True)
+    """
+    program, weights = plan.program, plan.weights
+    mats: dict[str, Matrix] = {}
+    for name, fn in _BUILTINS.items():
+        mats[name] = fn(js, ss, program.scoring)
+    if plan.wished:
+        mats["wishes"] = _wishes(js, ss)
+    for name, spec in plan.declared.items():
+        mats[name] = spec.matrix(js, ss)
+    for name, ufn in plan.extra.items():
+        mats[name] = _user_component(name, ufn, js, ss)
+    wsum = sum(weights.values())
+    total = np.zeros((len(js), len(ss)), dtype=np.float32)
+    scratch = np.empty_like(total)
+    for name, mat in mats.items():
+        if weights[name] > 0:
+            total += np.multiply(mat, np.float32(weights[name] / wsum), out=scratch)
+    # Rounding in float32 can push a mean of 1.0s a hair above 1.
+    np.clip(total, 0, 1, out=total)
+
+    ctx = PairContext(js, ss, total, org, program.reference_date, block=block)
+    feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
+    for con in program.constraints:
+        feasible &= con.mask(ctx)
+    # Not rules that can be turned off: a person on both sides never pairs with
+    # themself, and a veto (``avoid``) always holds.
+    feasible[_self_pairs(js.ids, ss.ids)] = False
+    if plan.vetoed:
+        feasible &= ~_vetoes(js, ss)
+    return mats, total, feasible
+
+
 def score(
     juniors: Sequence[Participant],
     seniors: Sequence[Participant],
@@ -518,57 +716,11 @@ def score(
     (0.75, 1.0)
     """
     program = program or Program()
-    extra = dict(components or {})
-    declared = {spec.name: spec for spec in program.components}
-    wished = any(p.wishes for group in (juniors, seniors) for p in group)
-    named = [*BUILTIN_COMPONENTS, *(["wishes"] if wished else []),
-             *(s.name for s in program.components), *extra]
-    clash = sorted({n for n in named if named.count(n) > 1})
-    if clash:
-        raise InputError(f"component name(s) {clash} are given twice (built-in components, "
-                         "the programme's components and components= share one namespace)")
-    weights = program.weights.as_dict()
-    unknown = sorted(set(weights) - set(named))
-    if unknown:
-        raise InputError(f"weights name unknown component(s) {unknown}; define them in the "
-                         "programme's components or pass them as components=")
-    for name, spec in declared.items():
-        weights.setdefault(name, spec.max_points())
-    if wished:
-        weights.setdefault("wishes", 1.0)
-    for name in extra:
-        weights.setdefault(name, 1.0)
-    check_memory(len(juniors), len(seniors), len(named), program)
-    if sum(weights.values()) <= 0:
-        raise InputError("all component weights are 0: at least one must be positive")
+    plan = plan_scores(juniors, seniors, program, components)
+    check_memory(len(juniors), len(seniors), len(plan.weights), program)
     js, ss = build_arrays(juniors, seniors)
-
-    mats: dict[str, Matrix] = {}
-    for name, fn in _BUILTINS.items():
-        mats[name] = fn(js, ss, program.scoring)
-    if wished:
-        mats["wishes"] = _wishes(js, ss)
-    for name, spec in declared.items():
-        mats[name] = spec.matrix(js, ss)
-    for name, ufn in extra.items():
-        mats[name] = _user_component(name, ufn, js, ss)
-    wsum = sum(weights.values())
-    total = np.zeros((len(js), len(ss)), dtype=np.float32)
-    scratch = np.empty_like(total)
-    for name, mat in mats.items():
-        if weights[name] > 0:
-            total += np.multiply(mat, np.float32(weights[name] / wsum), out=scratch)
-    # Rounding in float32 can push a mean of 1.0s a hair above 1.
-    np.clip(total, 0, 1, out=total)
-
-    ctx = PairContext(js, ss, total, org, program.reference_date)
-    feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
-    for con in program.constraints:
-        feasible &= con.mask(ctx)
-    # Not rules that can be turned off: a person on both sides never pairs with
-    # themself, and a veto (``avoid``) always holds.
-    feasible[_self_pairs(js.ids, ss.ids)] = False
-    feasible &= ~_vetoes(js, ss)
+    org = default_org(js, ss, program, org)
+    mats, total, feasible = score_arrays(js, ss, plan, org)
     return ScoreMatrix(
         junior_ids=js.ids,
         senior_ids=ss.ids,
