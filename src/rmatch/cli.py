@@ -79,6 +79,11 @@ class _ProgressBar:
     shown = False
 
     def __call__(self, p: Progress) -> None:
+        if p.stage:  # the candidate path: its step and what it found
+            print(f"\r{p.stage}: {p.note} {p.elapsed_s:.1f}s\033[K", end="", file=sys.stderr,
+                  flush=True)
+            self.shown = True
+            return
         what = "pairs" if p.phase == 1 else "score"
         width = 20
         filled = round(width * (1 - min(p.gap, 1.0)))

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
 
 from rmatch._explain import lonely_reason, unmatched_reasons
+from rmatch.arrays import ParticipantArrays, build_arrays
 from rmatch.constraints import GroupBalance, MatchAll, MinShare, Require
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult, Pair
-from rmatch.scoring import ComponentFn, ScoreMatrix, check_field_names, score
-from rmatch.solvers import BalanceRule, CoverRule, Problem, Rule, ShareRule, run
+from rmatch.scoring import (
+    ComponentFn,
+    ScoreMatrix,
+    ScorePlan,
+    check_block_memory,
+    check_field_names,
+    default_org,
+    dense_fits,
+    plan_scores,
+    score,
+)
+from rmatch.solvers import BalanceRule, CoverRule, Problem, Progress, Rule, ShareRule, run
 from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
@@ -84,9 +96,123 @@ def match(
     """
     start = time.perf_counter()
     program = program or Program()
+    name = solver or program.solver
+    if name not in SOLVERS:
+        raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    plan = plan_scores(juniors, seniors, program, components)
+    if _on_candidates(name, len(juniors), len(seniors), plan):
+        return _match_candidates(juniors, seniors, plan, org, progress, start)
     sm = score(juniors, seniors, program, org=org, components=components)
     check_field_names(sm)
     return solve(sm, solver=solver, progress=progress, _start=start)
+
+
+# From this many pairs, "auto" scores block by block and solves on candidate
+# pairs with a certificate instead of building the dense matrix: measured in
+# benchmarks/bench_scale.py (2026-11-26, 2 cores).
+CANDIDATE_CELLS = 16_000_000
+
+
+def _on_candidates(name: str, n: int, m: int, plan: ScorePlan) -> bool:
+    """Whether to solve on candidate pairs (see :data:`CANDIDATE_CELLS`)."""
+    global_rules = any(isinstance(c, (MinShare, GroupBalance, MatchAll))
+                       for c in plan.program.constraints)
+    if name == "candidates":
+        if global_rules:
+            raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
+                             "GroupBalance and MatchAll need the dense matrix (solver 'auto')")
+        return True
+    if name != "auto" or global_rules:
+        return False
+    return n * m >= CANDIDATE_CELLS or not dense_fits(n, m, len(plan.weights), plan.program)
+
+
+def _match_candidates(juniors: Sequence[Participant], seniors: Sequence[Participant],
+                      plan: ScorePlan, org: OrgChart | None, progress: ProgressFn | None,
+                      start: float) -> MatchResult:
+    """Score block by block, solve on candidate pairs, prove the optimum for every pair."""
+    js, ss = build_arrays(juniors, seniors)
+    return _solve_candidates(js, ss, plan, org, progress, start)
+
+
+def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
+                      org: OrgChart | None, progress: ProgressFn | None,
+                      start: float) -> MatchResult:
+    from rmatch.candidates import ProgrammeSource, candidate_scores
+    from rmatch.solvers.sparse import certify_and_solve
+
+    program = plan.program
+    org = default_org(js, ss, program, org)
+    block_bytes, keep_bytes = check_block_memory(len(js), len(ss), program)
+    source = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes)
+    sm = candidate_scores(source, program)
+    check_field_names(sm)
+    full_j = np.minimum(js.capacity, len(ss))
+    full_s = np.minimum(ss.capacity, len(js))
+    cap_j, cap_s = full_j.copy(), full_s.copy()
+    fixed_r, fixed_c = _required(sm)
+    np.subtract.at(cap_j, fixed_r, 1)
+    np.subtract.at(cap_s, fixed_c, 1)
+    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    source = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes,
+                             exclude=(fixed_r, fixed_c), keep_bytes=keep_bytes)
+    sm = candidate_scores(source, program)
+
+    cert = certify_and_solve(source, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
+                             program.objective, report=_reporter(progress, start, sm.shape))
+    rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
+    cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
+    return result_from_pairs(sm, rows, cols, status="optimal", bound=None, solver="candidates",
+                             start=start)
+
+
+def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
+                            start: float) -> MatchResult:
+    """Solve on candidates over a matrix already in memory (its blocks are views)."""
+    from rmatch.solvers.sparse import DenseSource, certify_and_solve
+
+    if _rules(sm):
+        raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
+                         "GroupBalance and MatchAll need solver 'auto' or 'cpsat'")
+    cap_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
+    cap_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    fixed_r, fixed_c = _required(sm)
+    np.subtract.at(cap_j, fixed_r, 1)
+    np.subtract.at(cap_s, fixed_c, 1)
+    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    feasible = sm.feasible
+    if len(fixed_r):
+        feasible = feasible.copy()
+        feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
+    cert = certify_and_solve(DenseSource(sm.total, feasible, seed=sm.program.seed),
+                             np.maximum(cap_j, 0), np.maximum(cap_s, 0), sm.program.objective,
+                             report=_reporter(progress, start, sm.shape))
+    rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
+    cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
+    return result_from_pairs(sm, rows, cols, status="optimal", bound=None, solver="candidates",
+                             start=start)
+
+
+def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
+              ) -> Callable[[str, dict[str, float]], None] | None:
+    """Turn the candidate path's steps into :class:`Progress` reports (with words)."""
+    if progress is None:
+        return None
+    cells = shape[0] * shape[1]
+
+    def report(stage: str, info: dict[str, float]) -> None:
+        assert progress is not None
+        if stage == "solve":
+            note = (f"round {int(info['round'])}: {int(info['pairs']):,} pairs on "
+                    f"{int(info['candidates']):,} candidates")
+        elif stage == "scoring":
+            note = f"{int(info['scanned']):,} of {cells:,} pairs scored"
+        else:
+            note = (f"round {int(info['round'])}: {int(info['scanned']):,} of {cells:,} pairs "
+                    f"scanned, {int(info['violations']):,} could improve")
+        progress(Progress(2, 0.0, 0.0, time.perf_counter() - start, stage=stage, note=note))
+
+    return report
 
 
 def solve(
@@ -107,6 +233,17 @@ def solve(
     name = solver or program.solver
     if name not in SOLVERS:
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    from rmatch.candidates import CandidateScores
+
+    if isinstance(sm, CandidateScores):  # no dense matrix: solve on candidates again
+        plan = replace(sm.source.plan, program=program)
+        if not _on_candidates("candidates" if name == "auto" else name, *sm.shape, plan):
+            raise InputError(f"this programme has no dense score matrix; solver {name!r} "
+                             "needs one (use 'auto' or 'candidates')")
+        return _solve_candidates(sm.juniors, sm.seniors, plan, sm.org, progress, start)
+    if name == "candidates":
+        # The matrix is in memory: its blocks serve as the candidate source.
+        return _solve_dense_candidates(sm, progress, start)
     # Nobody can have more partners than the other side has people: clamping
     # is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
     full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))

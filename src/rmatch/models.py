@@ -38,7 +38,7 @@ __all__ = ["OrgChart", "Participant", "Program", "ScoringOptions", "Weights"]
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 """A float in [0, 1] (NaN and infinities rejected)."""
 
-SOLVERS = ("auto", "hungarian", "flow", "cpsat", "greedy")
+SOLVERS = ("auto", "hungarian", "flow", "cpsat", "greedy", "candidates")
 SolverName = Literal["auto", "hungarian", "flow", "cpsat", "greedy"]
 
 # Characters that would make an id ambiguous in the CSV list format (`a;b`)

@@ -99,6 +99,10 @@ class Progress:
     incumbent: float
     bound: float
     elapsed_s: float
+    # The candidate path's steps ("scoring", "solve", "certificate") and what
+    # they found, in words; empty for the dense solvers.
+    stage: str = ""
+    note: str = ""
 
     @property
     def gap(self) -> float:

@@ -1,0 +1,325 @@
+"""Large programmes without the full score matrix: candidate pairs, scored block by block.
+
+A programme of ``n`` juniors and ``m`` seniors is scored one block of
+juniors at a time (every component, the total and the pairwise rules, the
+same arithmetic as :func:`rmatch.score`, so the same bits); only each
+person's candidate partners are kept. :mod:`rmatch.solvers.sparse` solves
+the candidates and proves the optimum for every pair. The result carries a
+:class:`CandidateScores`: a :class:`~rmatch.scoring.ScoreMatrix` whose
+matrices are scored on demand (a row, a column, a list of pairs), so
+explanations, reasons for the unmatched, briefs and ``check()`` work as on a
+dense programme; whole-matrix analyses (stability, rematching, calibration)
+say they need the dense matrix.
+
+Examples
+--------
+>>> import rmatch as rm
+>>> juniors = [rm.Participant(id=f"j{i}", birth_year=1995 + i) for i in range(3)]
+>>> seniors = [rm.Participant(id=f"s{i}", birth_year=1960 + i, level=3) for i in range(3)]
+>>> res = rm.match(juniors, seniors, solver="candidates")
+>>> res.solver, res.status, len(res.pairs)
+('candidates', 'optimal', 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.arrays import ParticipantArrays
+from rmatch.errors import RmatchError
+from rmatch.models import OrgChart, Program
+from rmatch.scoring import ScoreMatrix, ScorePlan, score_arrays
+
+__all__ = ["BYTES_PER_BLOCK_CELL", "CandidateScores", "LazyMatrix", "ProgrammeSource",
+           "candidate_scores"]
+
+IntArray = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+BYTES_PER_BLOCK_CELL = 48
+"""Bytes per pair of one scored block (components, total, masks, scratch)."""
+
+
+class ProgrammeSource:
+    """Score a programme one block of juniors at a time (a :class:`BlockSource`).
+
+    ``exclude`` lists (row, column) pairs to treat as infeasible: the
+    required pairs, fixed before the solve.
+
+    Examples
+    --------
+    >>> from rmatch.arrays import build_arrays
+    >>> from rmatch.models import Participant
+    >>> from rmatch.scoring import plan_scores
+    >>> js, ss = build_arrays([Participant(id="j1"), Participant(id="j2")],
+    ...                       [Participant(id="s")])
+    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None,
+    ...                       block_rows=1)
+    >>> [(start, tot.shape) for start, tot, _ in src.blocks()]
+    [(0, (1, 1)), (1, (1, 1))]
+    """
+
+    def __init__(self, juniors: ParticipantArrays, seniors: ParticipantArrays, plan: ScorePlan,
+                 org: OrgChart | None, *, block_rows: int | None = None, sample: int = 512,
+                 seed: int = 0, exclude: tuple[IntArray, IntArray] | None = None,
+                 block_bytes: int = 256 * 2**20, keep_bytes: int = 0) -> None:
+        self.juniors, self.seniors, self.plan, self.org = juniors, seniors, plan, org
+        n, m = len(juniors), len(seniors)
+        self.shape = (n, m)
+        self.block_rows = block_rows or max(1, block_bytes // (BYTES_PER_BLOCK_CELL * max(m, 1)))
+        rng = np.random.default_rng(seed)
+        self._rows = np.sort(rng.choice(n, min(n, sample), replace=False)).astype(np.int64)
+        self._cols = np.sort(rng.choice(m, min(m, sample), replace=False)).astype(np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        self._exclude = exclude if exclude is not None else (empty, empty)
+        self.keep_bytes = keep_bytes
+        self._kept: tuple[F32, BoolArray] | None = None
+        self._sample_rows: tuple[IntArray, F32, BoolArray] | None = None
+        self._sample_cols: tuple[IntArray, F32, BoolArray] | None = None
+
+    def score(self, rows: IntArray | slice, cols: IntArray | slice
+              ) -> tuple[dict[str, F32], F32, BoolArray]:
+        """Components, total and feasibility of a block of rows and columns.
+
+        Examples
+        --------
+        >>> from rmatch.arrays import build_arrays
+        >>> from rmatch.models import Participant
+        >>> from rmatch.scoring import plan_scores
+        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src.score(np.array([0]), slice(None))[1].shape
+        (1, 1)
+        """
+        n, m = self.shape
+        r_idx = np.arange(n)[rows] if isinstance(rows, slice) else np.asarray(rows, np.int64)
+        c_idx = np.arange(m)[cols] if isinstance(cols, slice) else np.asarray(cols, np.int64)
+        whole_r, whole_c = len(r_idx) == n, len(c_idx) == m
+        js = self.juniors if whole_r else self.juniors.take(r_idx)
+        ss = self.seniors if whole_c else self.seniors.take(c_idx)
+        mats, total, feasible = score_arrays(js, ss, self.plan, self.org,
+                                             block=not (whole_r and whole_c))
+        ex_r, ex_c = self._exclude
+        if len(ex_r):
+            rpos = np.searchsorted(r_idx, ex_r) if _sorted(r_idx) else None
+            cpos = np.searchsorted(c_idx, ex_c) if _sorted(c_idx) else None
+            if rpos is not None and cpos is not None:
+                rpos, cpos = np.minimum(rpos, len(r_idx) - 1), np.minimum(cpos, len(c_idx) - 1)
+                hit = (r_idx[rpos] == ex_r) & (c_idx[cpos] == ex_c)
+                feasible[rpos[hit], cpos[hit]] = False
+            else:  # unsorted picks (pairs on demand): a small loop over the excluded
+                for r, c in zip(ex_r.tolist(), ex_c.tolist(), strict=True):
+                    feasible[np.ix_(r_idx == r, c_idx == c)] = False
+        return mats, total, feasible
+
+    def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
+        """Yield ``(first row, total, feasible)`` for consecutive blocks of juniors.
+
+        With ``keep_bytes`` room for the total and the mask (5 bytes a
+        pair), the first pass keeps them and later passes read them back
+        instead of scoring again.
+        """
+        n, m = self.shape
+        if self._kept is not None:
+            total_all, feasible_all = self._kept
+            for start in range(0, n, self.block_rows):
+                stop = min(start + self.block_rows, n)
+                yield start, total_all[start:stop], feasible_all[start:stop]
+            return
+        keep = n * m * 5 <= self.keep_bytes
+        if keep:
+            total_all = np.empty((n, m), dtype=np.float32)
+            feasible_all = np.empty((n, m), dtype=np.bool_)
+        for start in range(0, n, self.block_rows):
+            stop = min(start + self.block_rows, n)
+            _, total, feasible = self.score(slice(start, stop), slice(None))
+            if keep:
+                total_all[start:stop], feasible_all[start:stop] = total, feasible
+            yield start, total, feasible
+        if keep:
+            self._kept = (total_all, feasible_all)
+
+    def sample_rows(self) -> tuple[IntArray, F32, BoolArray]:
+        """Return a fixed sample of juniors with all their scores (scored once)."""
+        if self._sample_rows is None:
+            _, total, feasible = self.score(self._rows, slice(None))
+            self._sample_rows = (self._rows, total, feasible)
+        return self._sample_rows
+
+    def sample_cols(self) -> tuple[IntArray, F32, BoolArray]:
+        """Return a fixed sample of seniors with all their scores (scored once)."""
+        if self._sample_cols is None:
+            _, total, feasible = self.score(slice(None), self._cols)
+            self._sample_cols = (self._cols, total, feasible)
+        return self._sample_cols
+
+
+def _sorted(idx: IntArray) -> bool:
+    return bool(len(idx) < 2 or np.all(idx[1:] > idx[:-1]))
+
+
+class LazyMatrix:
+    """One matrix of a programme (a component, the total or the feasibility), scored on demand.
+
+    Indexing works as on a numpy matrix for what explanations need: a row,
+    a column, a block, or aligned lists of rows and columns (one value per
+    pair). Anything that would need the whole matrix at once (``astype``,
+    ``np.asarray``) raises :class:`~rmatch.errors.RmatchError` instead of
+    allocating it.
+
+    Examples
+    --------
+    >>> from rmatch.arrays import build_arrays
+    >>> from rmatch.models import Participant
+    >>> from rmatch.scoring import plan_scores
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s", level=2)])
+    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> lazy = LazyMatrix(src, "total")
+    >>> lazy.shape, lazy[0, 0] == src.score(np.array([0]), slice(None))[1][0, 0]
+    ((1, 1), np.True_)
+    """
+
+    def __init__(self, source: ProgrammeSource, what: str, transposed: bool = False) -> None:
+        self._source, self._what, self._t = source, what, transposed
+        n, m = source.shape
+        self.shape = (m, n) if transposed else (n, m)
+        self.size = n * m
+        self.ndim = 2
+
+    @property
+    def T(self) -> LazyMatrix:  # noqa: N802 - numpy's name
+        """The transposed view (no scoring)."""
+        return LazyMatrix(self._source, self._what, not self._t)
+
+    def _pick(self, mats: dict[str, F32], total: F32, feasible: BoolArray) -> npt.NDArray[Any]:
+        if self._what == "total":
+            return total
+        if self._what == "feasible":
+            return feasible
+        return mats[self._what]
+
+    def __getitem__(self, key: Any) -> Any:
+        rows, cols = key if isinstance(key, tuple) else (key, slice(None))
+        if self._t:
+            rows, cols = cols, rows
+        r_arr = not isinstance(rows, (int, np.integer, slice))
+        c_arr = not isinstance(cols, (int, np.integer, slice))
+        if r_arr and c_arr:  # aligned pairs: one value each
+            return self._pairs(np.asarray(rows, np.int64), np.asarray(cols, np.int64))
+        r = np.array([rows]) if isinstance(rows, (int, np.integer)) else rows
+        c = np.array([cols]) if isinstance(cols, (int, np.integer)) else cols
+        out = self._pick(*self._source.score(r, c))
+        if isinstance(rows, (int, np.integer)):
+            out = out[0]
+            if isinstance(cols, (int, np.integer)):
+                return out[0]
+        elif isinstance(cols, (int, np.integer)):
+            out = out[:, 0]
+        return out.T if self._t and out.ndim == 2 else out
+
+    def block(self, rows: IntArray | slice, cols: IntArray | slice) -> npt.NDArray[Any]:
+        """Return the dense block of some rows and columns (``np.ix_`` indexing), scored now."""
+        if self._t:
+            return np.asarray(self._pick(*self._source.score(cols, rows)).T)
+        return self._pick(*self._source.score(rows, cols))
+
+    def _pairs(self, rows: IntArray, cols: IntArray) -> npt.NDArray[Any]:
+        """Values at aligned (row, column) pairs, scored a few hundred rows at a time."""
+        out: npt.NDArray[Any] | None = None
+        order = np.argsort(rows, kind="stable")
+        step = 256
+        for start in range(0, len(order), step):
+            pick = order[start:start + step]
+            ur, r_inv = np.unique(rows[pick], return_inverse=True)
+            uc, c_inv = np.unique(cols[pick], return_inverse=True)
+            block = self._pick(*self._source.score(ur, uc))
+            if out is None:
+                out = np.empty(len(rows), dtype=block.dtype)
+            out[pick] = block[r_inv.reshape(-1), c_inv.reshape(-1)]
+        if out is None:
+            dtype = np.bool_ if self._what == "feasible" else np.float32
+            return np.zeros(0, dtype=dtype)
+        return out
+
+    def any(self, axis: int | None = None) -> Any:
+        """Whether any value is true, along an axis (scans the programme once)."""
+        ax = axis if not self._t or axis is None else 1 - axis
+        n, m = self._source.shape
+        acc = np.zeros(m if ax == 0 else n, dtype=np.bool_)
+        for start, total, feasible in self._source.blocks():
+            block = self._pick({}, total, feasible) if self._what in ("total", "feasible") \
+                else self._pick(self._source.score(slice(start, start + len(total)),
+                                                   slice(None))[0], total, feasible)
+            if ax == 0:
+                acc |= block.any(axis=0)
+            else:
+                acc[start:start + len(block)] = block.any(axis=1)
+        return acc if axis is not None else bool(acc.any())
+
+    def sum(self) -> Any:
+        """Sum of all values (scans the programme once)."""
+        return sum(float(self._pick({}, t, f).sum()) for _, t, f in self._source.blocks()) \
+            if self._what in ("total", "feasible") else self._dense()
+
+    def astype(self, *_: Any, **__: Any) -> Any:
+        """Refuse: the whole matrix does not exist for a programme solved on candidates."""
+        return self._dense()
+
+    def __array__(self, *_: Any, **__: Any) -> Any:
+        return self._dense()
+
+    def _dense(self) -> Any:
+        n, m = self._source.shape
+        raise RmatchError(
+            f"this {n:,} x {m:,} programme was solved on candidate pairs and has no full "
+            f"score matrix; this analysis needs one (score a smaller cohort with rm.score)")
+
+
+@dataclass(frozen=True)
+class CandidateScores(ScoreMatrix):
+    """A :class:`~rmatch.scoring.ScoreMatrix` whose matrices are :class:`LazyMatrix` views.
+
+    ``source`` scores any block on demand; solving again (``force``, what-if
+    questions) goes back to the candidate path.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")],
+    ...                solver="candidates")
+    >>> type(res.scores).__name__, float(res.scores.total[0, 0]) == res.pairs[0].score
+    ('CandidateScores', True)
+    """
+
+    source: ProgrammeSource = field(default=cast("ProgrammeSource", None), repr=False)
+
+
+def candidate_scores(source: ProgrammeSource, program: Program) -> CandidateScores:
+    """Wrap a source as a :class:`CandidateScores` (no scoring happens here).
+
+    Examples
+    --------
+    >>> from rmatch.arrays import build_arrays
+    >>> from rmatch.models import Participant
+    >>> from rmatch.scoring import plan_scores
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> candidate_scores(src, Program()).shape
+    (1, 1)
+    """
+    n, m = source.shape
+    # The components' names, in scoring's order: from one pair (or none).
+    names: Sequence[str] = list(source.score(np.arange(min(n, 1)), np.arange(min(m, 1)))[0])
+    comps = {name: cast(F32, LazyMatrix(source, name)) for name in names}
+    return CandidateScores(
+        junior_ids=source.juniors.ids, senior_ids=source.seniors.ids,
+        total=cast(F32, LazyMatrix(source, "total")), components=comps,
+        feasible=cast(BoolArray, LazyMatrix(source, "feasible")),
+        juniors=source.juniors, seniors=source.seniors, program=program, org=source.org,
+        source=source)

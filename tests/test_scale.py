@@ -1,0 +1,267 @@
+"""The candidate path: exact on candidate pairs, proven for every pair by its duals.
+
+Oracles: brute force over every assignment (tiny), the dense flow solver
+(medium), and an independent check of the dual certificate over the whole
+matrix (the linear programme's dual bound equals the objective).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch import matching
+from rmatch.candidates import LazyMatrix, ProgrammeSource
+from rmatch.errors import InputError, ResourceLimitError, RmatchError
+from rmatch.scoring import plan_scores, score_arrays
+from rmatch.solvers import Problem, run
+from rmatch.solvers.sparse import SCALE, DenseSource, certify_and_solve
+from tests.oracle import brute_force
+
+
+def _instance(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    total = rng.random((n, m)).astype(np.float32)
+    if seed % 3 == 0:  # many ties
+        total = np.round(total, 1).astype(np.float32)
+    feasible = rng.random((n, m)) < rng.choice([0.15, 0.4, 0.9, 1.0])
+    return total, feasible, rng.integers(0, 3, n), rng.integers(0, 3, m)
+
+
+def _weights(total: np.ndarray) -> np.ndarray:
+    return np.rint(total.astype(np.float64) * SCALE).astype(np.int64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 5), st.integers(1, 5),
+       st.sampled_from(["max_pairs", "max_score"]))
+def test_certified_optimum_matches_brute_force(seed: int, n: int, m: int, goal: str) -> None:
+    total, feasible, cap_j, cap_s = _instance(seed, n, m)
+    if feasible.sum() > 12:
+        feasible &= np.random.default_rng(seed).random((n, m)) < 0.4
+    if feasible.sum() > 12:
+        return
+    out = certify_and_solve(DenseSource(total, feasible, block_rows=2, sample=2), cap_j, cap_s,
+                            goal, k=1)  # type: ignore[arg-type]
+    r, c = out.rows[out.chosen], out.cols[out.chosen]
+    assert feasible[r, c].all()
+    assert (np.bincount(r, minlength=n) <= cap_j).all()
+    assert (np.bincount(c, minlength=m) <= cap_s).all()
+    assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == len(r)  # no pair twice
+    got = float(total[r, c].astype(np.float64).sum())
+    if goal == "max_pairs":
+        pairs, best = brute_force(total, feasible, cap_j, cap_s)
+        assert len(r) == pairs
+        assert got == pytest.approx(best, abs=1e-6)
+    else:
+        _, sol = run("flow", Problem(total, feasible, cap_j, cap_s, objective="max_score"))
+        assert got == pytest.approx(float(total[sol.rows, sol.cols].astype(np.float64).sum()),
+                                    abs=1e-6)
+
+
+@pytest.mark.parametrize("goal", ["max_pairs", "max_score"])
+def test_certified_optimum_matches_the_flow_solver(goal: str) -> None:
+    rounds = []
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        n, m = (int(x) for x in rng.integers(5, 40, 2))
+        total, feasible, cap_j, cap_s = _instance(seed, n, m)
+        out = certify_and_solve(DenseSource(total, feasible, block_rows=int(rng.integers(1, 9)),
+                                            sample=4), cap_j, cap_s, goal, k=1)  # type: ignore[arg-type]
+        r, c = out.rows[out.chosen], out.cols[out.chosen]
+        _, sol = run("flow", Problem(total, feasible, cap_j, cap_s, objective=goal))  # type: ignore[arg-type]
+        if goal == "max_pairs":
+            assert len(r) == len(sol.rows), seed
+        assert float(total[r, c].astype(np.float64).sum()) == pytest.approx(
+            float(total[sol.rows, sol.cols].astype(np.float64).sum()), abs=1e-6), seed
+        assert out.violations[-1] == 0
+        rounds.append(out.rounds)
+    # The loop really ran: tiny candidate sets needed pairs added by the scan.
+    assert max(rounds) >= 2
+
+
+def test_max_score_duals_bound_every_pair() -> None:
+    """Independent check: the dual prices give an upper bound equal to the objective."""
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n, m = (int(x) for x in rng.integers(3, 30, 2))
+        total, feasible, cap_j, cap_s = _instance(seed, n, m)
+        out = certify_and_solve(DenseSource(total, feasible, sample=3), cap_j, cap_s,
+                                "max_score", k=1)
+        d = out.duals
+        u = np.maximum(d.pot_j - d.ref_j, 0)
+        v = np.maximum(d.ref_s - d.pot_s, 0)
+        w = _weights(total)
+        slack = np.where(feasible, np.maximum(w - u[:, None] - v[None, :], 0), 0)
+        bound = int((cap_j * u).sum() + (cap_s * v).sum() + slack.sum())
+        r, c = out.rows[out.chosen], out.cols[out.chosen]
+        assert bound == int(w[r, c].sum()), seed  # weak duality: nothing can beat it
+
+
+def test_max_pairs_duals_bound_every_pair() -> None:
+    """Independent check under max_pairs: a finite shift makes the duals a full certificate.
+
+    With the people reachable from the source lowered by a large ``delta``
+    the prices ``u``, ``v`` and the price ``mu`` of one more pair bound the
+    score of every assignment with at least as many pairs; with ``delta``
+    beyond any score difference no pair of the whole matrix adds a pair.
+    """
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n, m = (int(x) for x in rng.integers(3, 30, 2))
+        total, feasible, cap_j, cap_s = _instance(seed, n, m)
+        out = certify_and_solve(DenseSource(total, feasible, sample=3), cap_j, cap_s,
+                                "max_pairs", k=1)
+        d, w = out.duals, _weights(total)
+        delta = 10**12
+        pj = d.pot_j - delta * d.reach_j
+        ps = d.pot_s - delta * d.reach_s
+        u = pj - (d.ref_j - delta)  # the source is always reachable
+        v = np.maximum(d.ref_s - ps, 0)  # the sink never is (a maximum flow)
+        mu = d.ref_s - (d.ref_j - delta)
+        assert (u >= 0).all()
+        assert mu >= 0
+        slack = np.where(feasible, np.maximum(w - u[:, None] - v[None, :] + mu, 0), 0)
+        r, c = out.rows[out.chosen], out.cols[out.chosen]
+        bound = int((cap_j * u).sum() + (cap_s * v).sum() + slack.sum() - len(r) * mu)
+        assert bound == int(w[r, c].sum()), seed
+
+
+def _people(n: int, m: int, seed: int) -> tuple[list[rm.Participant], list[rm.Participant]]:
+    """A synthetic cohort whose managers are all participants (no org chart needed)."""
+    org = rm.synth.generate(8 * max(n, m), seed=seed)
+    juniors, seniors = rm.synth.cohort(org, n, m, seed=seed, max_junior_level=0,
+                                       min_senior_level=1)
+    ids = {p.id for p in juniors} | {p.id for p in seniors}
+    def unlink(p: rm.Participant) -> rm.Participant:
+        return p if p.manager_id in ids else p.model_copy(update={"manager_id": None})
+    return [unlink(p) for p in juniors], [unlink(p) for p in seniors]
+
+
+@pytest.mark.parametrize("goal", ["max_pairs", "max_score"])
+def test_match_on_candidates_equals_dense(goal: str) -> None:
+    juniors, seniors = _people(70, 50, seed=3)
+    juniors = [p.model_copy(update={"capacity": 1 + i % 2}) for i, p in enumerate(juniors)]
+    program = rm.Program(objective=goal, constraints=[
+        *rm.recommended_rules(), rm.Require(pairs=[(juniors[0].id, seniors[-1].id)])])
+    dense = rm.match(juniors, seniors, program, solver="flow")
+    cand = rm.match(juniors, seniors, program, solver="candidates")
+    assert cand.solver == "candidates"
+    assert cand.status == "optimal"
+    assert cand.bound == cand.objective
+    assert len(cand.pairs) == len(dense.pairs)
+    assert cand.objective == pytest.approx(dense.objective, abs=1e-6)
+    assert (juniors[0].id, seniors[-1].id) in {(p.junior_id, p.senior_id) for p in cand.pairs}
+    cand.check()  # capacities and every rule, recomputed from the raw data
+    # Pair scores and components are the dense matrix's, bit for bit.
+    sm = dense.scores
+    for p in cand.pairs:
+        i, k = sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id)
+        assert p.score == float(sm.total[i, k])
+        assert p.components == {n: float(v[i, k]) + 0.0 for n, v in sm.components.items()}
+    # Everyone read in is paired or has a reason.
+    paired = {p.junior_id for p in cand.pairs} | {p.senior_id for p in cand.pairs}
+    everyone = {p.id for p in juniors} | {p.id for p in seniors}
+    assert everyone == paired | set(cand.unmatched_reasons)
+
+
+def test_candidate_results_explain_like_dense_ones() -> None:
+    juniors, seniors = _people(20, 20, seed=5)
+    res = rm.match(juniors, seniors, solver="candidates")
+    dense = rm.match(juniors, seniors, solver="flow")
+    same = [p.junior_id for p in res.pairs if dense.partners_of(p.junior_id) == [p.senior_id]]
+    assert same
+    for pid in same[:3]:  # same partner: the same explanation, word for word
+        assert str(res.explain(pid)) == str(dense.explain(pid))
+    pid = same[0]
+    sm, dm = res.scores, dense.scores
+    i = sm.juniors.index(pid)
+    assert np.array_equal(np.asarray(sm.total[i]), dm.total[i])
+    assert np.array_equal(np.asarray(sm.feasible[:, 3]), dm.feasible[:, 3])
+    assert np.array_equal(sm.feasible.T[3], dm.feasible.T[3])
+    assert np.array_equal(sm.feasible.any(axis=0), dm.feasible.any(axis=0))
+    assert sm.ruled_out_by(juniors[0].id, seniors[0].id) == dm.ruled_out_by(juniors[0].id,
+                                                                             seniors[0].id)
+    with pytest.raises(RmatchError, match="candidate pairs"):
+        sm.total.astype(np.float64)
+    forced = res.force([(juniors[1].id, seniors[2].id)]) if dm.feasible[1, 2] else res
+    assert forced.solver == "candidates"
+
+
+def test_blocks_give_the_dense_bits() -> None:
+    juniors, seniors = _people(40, 30, seed=7)
+    program = rm.Program()
+    sm = rm.score(juniors, seniors, program)
+    plan = plan_scores(juniors, seniors, program)
+    for keep in (0, 10**9):  # scored each pass, or kept after the first
+        src = ProgrammeSource(sm.juniors, sm.seniors, plan, sm.org, block_rows=7,
+                              keep_bytes=keep)
+        for _ in range(2):
+            total = np.concatenate([t for _, t, _ in src.blocks()])
+            feasible = np.concatenate([f for _, _, f in src.blocks()])
+            assert np.array_equal(total, sm.total)
+            assert np.array_equal(feasible, sm.feasible)
+    _, total, _ = score_arrays(sm.juniors.take([3, 9]), sm.seniors, plan, sm.org, block=True)
+    assert np.array_equal(total, sm.total[[3, 9]])
+    lazy = LazyMatrix(src, "skills")
+    rows, cols = np.array([5, 1, 5, 30]), np.array([2, 2, 29, 0])
+    assert np.array_equal(lazy[rows, cols], sm.components["skills"][rows, cols])
+
+
+def test_auto_takes_the_candidate_path_when_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    juniors, seniors = _people(30, 30, seed=2)
+    assert rm.match(juniors, seniors).solver != "candidates"
+    monkeypatch.setattr(matching, "CANDIDATE_CELLS", 100)
+    res = rm.match(juniors, seniors)
+    assert res.solver == "candidates"
+    assert res.objective == pytest.approx(rm.match(juniors, seniors, solver="flow").objective,
+                                          abs=1e-6)
+
+
+def test_auto_takes_the_candidate_path_when_dense_does_not_fit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    juniors, seniors = _people(30, 30, seed=2)
+    monkeypatch.setattr(matching, "dense_fits", lambda *a: False)
+    assert rm.match(juniors, seniors).solver == "candidates"
+
+
+def test_memory_budget_too_small_for_one_block_is_a_clear_error() -> None:
+    juniors, seniors = _people(10, 10, seed=1)
+    with pytest.raises(ResourceLimitError, match="memory_limit_gb"):
+        rm.match(juniors, seniors, rm.Program(memory_limit_gb=1e-6), solver="candidates")
+
+
+def test_global_rules_need_the_dense_path() -> None:
+    juniors, seniors = _people(10, 10, seed=1)
+    program = rm.Program(constraints=[rm.MatchAll(side="juniors")])
+    with pytest.raises(InputError, match="pairwise rules only"):
+        rm.match(juniors, seniors, program, solver="candidates")
+
+
+def test_progress_names_each_step_and_ends_with_no_improving_pair() -> None:
+    juniors, seniors = _people(40, 40, seed=4)
+    seen: list[rm.solvers.Progress] = []
+    rm.match(juniors, seniors, solver="candidates", progress=seen.append)
+    stages = [p.stage for p in seen]
+    assert "solve" in stages
+    assert stages[-1] == "certificate"
+    assert seen[-1].note.endswith(" 0 could improve")
+
+
+def test_candidates_are_deterministic() -> None:
+    juniors, seniors = _people(50, 40, seed=6)
+    a = rm.match(juniors, seniors, solver="candidates")
+    b = rm.match(juniors, seniors, solver="candidates")
+    assert [(p.junior_id, p.senior_id) for p in a.pairs] == [
+        (p.junior_id, p.senior_id) for p in b.pairs]
+
+
+def test_dense_matrix_solved_on_candidates() -> None:
+    juniors, seniors = _people(40, 40, seed=8)
+    sm = rm.score(juniors, seniors)
+    res = rm.solve(sm, solver="candidates")
+    assert res.solver == "candidates"
+    assert res.objective == pytest.approx(rm.solve(sm, solver="flow").objective, abs=1e-6)
