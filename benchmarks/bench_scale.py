@@ -1,0 +1,149 @@
+"""Large programmes: rmatch's candidate path against dense assignment solvers.
+
+For each size, one synthetic cohort with the everyday HR rules:
+
+- rmatch ``match`` end to end from the participants (``solver="auto"``,
+  which takes the candidate path at this size: exact, with a certificate);
+- OR-Tools' ``LinearSumAssignment`` and (up to ``--scipy-max``) scipy's
+  ``linear_sum_assignment`` on the dense matrix of the same instance, timed
+  from the matrix in memory (scoring not counted for them);
+- the candidate solve on the in-memory matrix for several ``k`` (candidates
+  per person): the objective of the first solve (raw scores) and of the
+  second (reduced scores, after one round of prices) against the optimum.
+
+Same objective for all (most pairs, then most score) is checked, not assumed.
+Run: ``python benchmarks/bench_scale.py [--sizes 5000 10000] [--scipy-max 5000]``.
+Writes ``benchmarks/results/scale.json`` and ``scale.md``. Programmes beyond
+the dense matrix's reach (100,000 per side) run with ``--huge N`` and are
+recorded in ``scale_huge.json``/``.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from ortools.graph.python import linear_sum_assignment as ort_lsa
+from scipy.optimize import linear_sum_assignment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PROGRAM, cohort, save
+
+import rmatch as rm
+from rmatch.solvers.sparse import DenseSource, certify_and_solve
+
+ORT_SCALE = 2**20  # OR-Tools wants integers: scores to 2**-20, one pair worth more than all
+
+
+def _lexicographic(total: np.ndarray, feasible: np.ndarray) -> np.ndarray:
+    """Weights for "most pairs, then most score" on a dense solver: big + score, 0 if ruled out."""
+    big = float(min(total.shape) + 1)
+    return np.where(feasible, total.astype(np.float64) + big, 0.0)
+
+
+def _value(total: np.ndarray, feasible: np.ndarray, r: np.ndarray, c: np.ndarray
+           ) -> tuple[int, float]:
+    keep = feasible[r, c]
+    return int(keep.sum()), float(total[r[keep], c[keep]].astype(np.float64).sum())
+
+
+def ortools_dense(total: np.ndarray, feasible: np.ndarray) -> tuple[int, float]:
+    """OR-Tools' assignment on every pair (scaled integer costs)."""
+    n, m = total.shape
+    assert n == m, "OR-Tools' assignment wants a square matrix"
+    big = (n + 1) * ORT_SCALE
+    cost = -(np.rint(total.astype(np.float64) * ORT_SCALE).astype(np.int64) + big)
+    cost[~feasible] = 0
+    solver = ort_lsa.SimpleLinearSumAssignment()
+    tails = np.repeat(np.arange(n, dtype=np.int32), m)
+    heads = np.tile(np.arange(m, dtype=np.int32), n)
+    solver.add_arcs_with_cost(tails, heads, cost.ravel())
+    del tails, heads, cost
+    if solver.solve() != solver.OPTIMAL:
+        raise RuntimeError("OR-Tools assignment failed")
+    cols = np.array([solver.right_mate(i) for i in range(n)])
+    return _value(total, feasible, np.arange(n), cols)
+
+
+def measure(n: int, scipy_max: int, ks: list[int]) -> dict[str, object]:
+    org, juniors, seniors = cohort(n)
+    start = time.perf_counter()
+    res = rm.match(juniors, seniors, PROGRAM, org=org)
+    t_rmatch = time.perf_counter() - start
+    sm = rm.score(juniors, seniors, PROGRAM, org=org)
+    row: dict[str, object] = {"n": n, "rmatch_solver": res.solver,
+                              "rmatch_s": round(t_rmatch, 2), "pairs": len(res.pairs),
+                              "objective": round(res.objective, 4), "status": res.status}
+    start = time.perf_counter()
+    ort = ortools_dense(sm.total, sm.feasible)
+    t_ort = time.perf_counter() - start
+    row["ortools_s"] = round(t_ort, 2)
+    row["ortools_same"] = ort[0] == len(res.pairs) and abs(ort[1] - res.objective) < 1e-3
+    t_scipy = float("inf")
+    if n <= scipy_max:
+        start = time.perf_counter()
+        r, c = linear_sum_assignment(_lexicographic(sm.total, sm.feasible), maximize=True)
+        t_scipy = time.perf_counter() - start
+        row["scipy_s"] = round(t_scipy, 2)
+        sp = _value(sm.total, sm.feasible, r, c)
+        row["scipy_same"] = sp[0] == len(res.pairs) and abs(sp[1] - res.objective) < 1e-3
+    else:
+        row["scipy_s"], row["scipy_same"] = "-", "-"
+    row["vs_best_dense"] = f"{min(t_ort, t_scipy) / t_rmatch:.1f}x"
+    for k in ks:
+        out = certify_and_solve(DenseSource(sm.total, sm.feasible), sm.juniors.capacity,
+                                sm.seniors.capacity, "max_pairs", k=k)
+        for rnd, label in ((0, "raw"), (1, "reduced")):
+            pairs, value = out.found[min(rnd, len(out.found) - 1)]
+            gap = (res.objective - value) / res.objective if pairs == len(res.pairs) else None
+            row[f"k{k}_{label}"] = ("short of pairs" if gap is None else f"{100 * gap:.4f}%")
+        row[f"k{k}_rounds"] = out.rounds
+    print(row, flush=True)
+    return row
+
+
+def huge(n: int) -> None:
+    """One n x n programme end to end from the participants, with peak memory."""
+    org, juniors, seniors = cohort(n)
+    stamps: list[str] = []
+
+    def progress(p: rm.solvers.Progress) -> None:
+        if p.stage == "solve" or (p.note.endswith("could improve") and " 0 could" in p.note):
+            stamps.append(f"{p.elapsed_s:.0f}s {p.stage}: {p.note}")
+            print(stamps[-1], flush=True)
+
+    start = time.perf_counter()
+    res = rm.match(juniors, seniors, PROGRAM, org=org, progress=progress)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    row = {"n": n, "solver": res.solver, "seconds": round(wall, 1), "pairs": len(res.pairs),
+           "objective": round(res.objective, 3), "status": res.status,
+           "peak_gb_incl_people": round(peak, 2)}
+    print(row)
+    save("scale_huge", [row], list(row), f"rmatch at {n:,} per side, end to end")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
+    parser.add_argument("--scipy-max", type=int, default=5000)
+    parser.add_argument("--k", type=int, nargs="+", default=[8, 16, 32, 64])
+    parser.add_argument("--huge", type=int, default=0)
+    args = parser.parse_args()
+    if args.huge:
+        huge(args.huge)
+        return
+    rows = [measure(n, args.scipy_max, args.k) for n in args.sizes]
+    columns = ["n", "rmatch_solver", "rmatch_s", "ortools_s", "scipy_s", "vs_best_dense",
+               "pairs", "objective", "status", "ortools_same", "scipy_same",
+               *(f"k{k}_{w}" for k in args.k for w in ("raw", "reduced", "rounds"))]
+    print(save("scale", rows, columns, "rmatch candidates vs dense assignment solvers"))
+
+
+if __name__ == "__main__":
+    main()
