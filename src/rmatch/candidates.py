@@ -34,6 +34,7 @@ from rmatch.arrays import ParticipantArrays
 from rmatch.errors import RmatchError
 from rmatch.models import OrgChart, Program
 from rmatch.scoring import ScoreMatrix, ScorePlan, score_arrays
+from rmatch.solvers.sparse import sample_indices
 
 __all__ = ["BYTES_PER_BLOCK_CELL", "CandidateScores", "LazyMatrix", "ProgrammeSource",
            "candidate_scores"]
@@ -66,16 +67,14 @@ class ProgrammeSource:
     """
 
     def __init__(self, juniors: ParticipantArrays, seniors: ParticipantArrays, plan: ScorePlan,
-                 org: OrgChart | None, *, block_rows: int | None = None, sample: int = 512,
+                 org: OrgChart | None, *, block_rows: int | None = None, sample: int | None = None,
                  seed: int = 0, exclude: tuple[IntArray, IntArray] | None = None,
                  block_bytes: int = 256 * 2**20, keep_bytes: int = 0) -> None:
         self.juniors, self.seniors, self.plan, self.org = juniors, seniors, plan, org
         n, m = len(juniors), len(seniors)
         self.shape = (n, m)
         self.block_rows = block_rows or max(1, block_bytes // (BYTES_PER_BLOCK_CELL * max(m, 1)))
-        rng = np.random.default_rng(seed)
-        self._rows = np.sort(rng.choice(n, min(n, sample), replace=False)).astype(np.int64)
-        self._cols = np.sort(rng.choice(m, min(m, sample), replace=False)).astype(np.int64)
+        self._rows, self._cols = sample_indices(n, m, sample, seed)
         empty = np.zeros(0, dtype=np.int64)
         self._exclude = exclude if exclude is not None else (empty, empty)
         self.keep_bytes = keep_bytes

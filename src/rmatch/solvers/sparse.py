@@ -213,6 +213,31 @@ def solve_candidates(
                          int(dist[sink]))
 
 
+CANDIDATES_PER_PERSON = 32
+"""``k``: candidates per person and round (measured best of 8, 16, 32, 64 at 10,000)."""
+
+
+def sample_indices(n: int, m: int, sample: int | None, seed: int) -> tuple[IntArray, IntArray]:
+    """Return the rows and columns whose scores set the candidate thresholds.
+
+    A threshold keeping ``k`` of ``m`` needs a sample where the ``k``-th best
+    is still resolved: at least ``2 m / k`` columns (512 at least). Fewer,
+    and each row keeps ``m / sample`` candidates whatever ``k`` is.
+
+    Examples
+    --------
+    >>> rows, cols = sample_indices(100_000, 100_000, None, 0)
+    >>> len(rows), len(cols)
+    (6250, 6250)
+    """
+    rng = np.random.default_rng(seed)
+    size_r = sample or max(512, -(-2 * n // CANDIDATES_PER_PERSON))
+    size_c = sample or max(512, -(-2 * m // CANDIDATES_PER_PERSON))
+    rows = np.sort(rng.choice(n, min(n, size_r), replace=False)).astype(np.int64)
+    cols = np.sort(rng.choice(m, min(m, size_c), replace=False)).astype(np.int64)
+    return rows, cols
+
+
 class BlockSource(Protocol):
     """Scores of a programme, served one block of juniors (rows) at a time."""
 
@@ -266,7 +291,8 @@ def _thresholds(values: F32, ok: BoolArray, k: int, population: int) -> F32:
 
 def certify_and_solve(
     source: BlockSource, cap_j: IntArray, cap_s: IntArray,
-    objective: Literal["max_pairs", "max_score"], *, k: int = 32, max_rounds: int = 50,
+    objective: Literal["max_pairs", "max_score"], *, k: int = CANDIDATES_PER_PERSON,
+    max_rounds: int = 50,
     report: Callable[[str, dict[str, float]], None] | None = None,
 ) -> Certified:
     """Solve on candidates, scan every pair, add what improves, until none does.
@@ -382,15 +408,12 @@ class DenseSource:
     """
 
     def __init__(self, total: F32, feasible: BoolArray, *, block_rows: int | None = None,
-                 sample: int = 512, seed: int = 0) -> None:
+                 sample: int | None = None, seed: int = 0) -> None:
         self.total, self.feasible = total, feasible
         self.shape = (int(total.shape[0]), int(total.shape[1]))
         cells = 2_000_000  # ~8 MB of float32 per block: in cache-friendly passes
         self.block_rows = block_rows or max(1, cells // max(self.shape[1], 1))
-        rng = np.random.default_rng(seed)
-        n, m = self.shape
-        self._rows = np.sort(rng.choice(n, min(n, sample), replace=False)).astype(np.int64)
-        self._cols = np.sort(rng.choice(m, min(m, sample), replace=False)).astype(np.int64)
+        self._rows, self._cols = sample_indices(*self.shape, sample, seed)
 
     def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
         """Yield consecutive row blocks (views, no copies)."""
