@@ -155,6 +155,7 @@ def test_match_on_candidates_equals_dense(goal: str) -> None:
     assert len(cand.pairs) == len(dense.pairs)
     assert cand.objective == pytest.approx(dense.objective, abs=1e-6)
     assert (juniors[0].id, seniors[-1].id) in {(p.junior_id, p.senior_id) for p in cand.pairs}
+    assert cand.scores.feasible[0, len(seniors) - 1] == dense.scores.feasible[0, -1]
     cand.check()  # capacities and every rule, recomputed from the raw data
     # Pair scores and components are the dense matrix's, bit for bit.
     sm = dense.scores

@@ -154,11 +154,11 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     np.subtract.at(cap_j, fixed_r, 1)
     np.subtract.at(cap_s, fixed_c, 1)
     _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
-    source = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes,
-                             exclude=(fixed_r, fixed_c), keep_bytes=keep_bytes)
-    sm = candidate_scores(source, program)
-
-    cert = certify_and_solve(source, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
+    # The solve sees the required pairs as taken; the result (explanations,
+    # check) keeps seeing them as the feasible pairs they are.
+    solving = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes,
+                              exclude=(fixed_r, fixed_c), keep_bytes=keep_bytes)
+    cert = certify_and_solve(solving, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
                              program.objective, report=_reporter(progress, start, sm.shape))
     rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
     cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
