@@ -188,7 +188,8 @@ def test_candidate_results_explain_like_dense_ones() -> None:
                                                                              seniors[0].id)
     with pytest.raises(RmatchError, match="candidate pairs"):
         sm.total.astype(np.float64)
-    forced = res.force([(juniors[1].id, seniors[2].id)]) if dm.feasible[1, 2] else res
+    i, k = (int(x) for x in np.argwhere(dm.feasible)[0])  # a pair that can be forced
+    forced = res.force([(dm.junior_ids[i], dm.senior_ids[k])])
     assert forced.solver == "candidates"
 
 

@@ -79,6 +79,8 @@ class ProgrammeSource:
         self._exclude = exclude if exclude is not None else (empty, empty)
         self.keep_bytes = keep_bytes
         self._kept: tuple[F32, BoolArray] | None = None
+        self._last_pairs: tuple[tuple[bytes, bytes], tuple[dict[str, F32], F32, BoolArray]] \
+            | None = None
         self._sample_rows: tuple[IntArray, F32, BoolArray] | None = None
         self._sample_cols: tuple[IntArray, F32, BoolArray] | None = None
 
@@ -116,6 +118,45 @@ class ProgrammeSource:
                 for r, c in zip(ex_r.tolist(), ex_c.tolist(), strict=True):
                     feasible[np.ix_(r_idx == r, c_idx == c)] = False
         return mats, total, feasible
+
+    def pairs(self, rows: IntArray, cols: IntArray) -> tuple[dict[str, F32], F32, BoolArray]:
+        """Components, total and feasibility at aligned (row, column) pairs, one value each.
+
+        Scored a few hundred rows at a time; the last answer is kept, so a
+        result reading the total and then each component scores its pairs once.
+
+        Examples
+        --------
+        >>> from rmatch.arrays import build_arrays
+        >>> from rmatch.models import Participant
+        >>> from rmatch.scoring import plan_scores
+        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src.pairs(np.array([0, 0]), np.array([0, 0]))[1].shape
+        (2,)
+        """
+        key = (rows.tobytes(), cols.tobytes())
+        if self._last_pairs is not None and self._last_pairs[0] == key:
+            return self._last_pairs[1]
+        mats: dict[str, F32] = {}
+        total = np.zeros(len(rows), dtype=np.float32)
+        feasible = np.zeros(len(rows), dtype=np.bool_)
+        order = np.argsort(rows, kind="stable")
+        for start in range(0, len(order), 256):
+            pick = order[start:start + 256]
+            ur, r_inv = np.unique(rows[pick], return_inverse=True)
+            uc, c_inv = np.unique(cols[pick], return_inverse=True)
+            b_mats, b_total, b_feasible = self.score(ur, uc)
+            at = (r_inv.reshape(-1), c_inv.reshape(-1))
+            for name, mat in b_mats.items():
+                mats.setdefault(name, np.zeros(len(rows), dtype=np.float32))[pick] = mat[at]
+            total[pick], feasible[pick] = b_total[at], b_feasible[at]
+        if not len(rows):  # no pairs: empty arrays, under the components' names
+            empty = np.zeros(0, dtype=np.int64)
+            mats = {name: np.zeros(0, np.float32) for name in self.score(empty, empty)[0]}
+        answer = (mats, total, feasible)
+        self._last_pairs = (key, answer)
+        return answer
 
     def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
         """Yield ``(first row, total, feasible)`` for consecutive blocks of juniors.
@@ -229,22 +270,8 @@ class LazyMatrix:
         return self._pick(*self._source.score(rows, cols))
 
     def _pairs(self, rows: IntArray, cols: IntArray) -> npt.NDArray[Any]:
-        """Values at aligned (row, column) pairs, scored a few hundred rows at a time."""
-        out: npt.NDArray[Any] | None = None
-        order = np.argsort(rows, kind="stable")
-        step = 256
-        for start in range(0, len(order), step):
-            pick = order[start:start + step]
-            ur, r_inv = np.unique(rows[pick], return_inverse=True)
-            uc, c_inv = np.unique(cols[pick], return_inverse=True)
-            block = self._pick(*self._source.score(ur, uc))
-            if out is None:
-                out = np.empty(len(rows), dtype=block.dtype)
-            out[pick] = block[r_inv.reshape(-1), c_inv.reshape(-1)]
-        if out is None:
-            dtype = np.bool_ if self._what == "feasible" else np.float32
-            return np.zeros(0, dtype=dtype)
-        return out
+        """Values at aligned (row, column) pairs (scored once for every matrix)."""
+        return self._pick(*self._source.pairs(rows, cols))
 
     def any(self, axis: int | None = None) -> Any:
         """Whether any value is true, along an axis (scans the programme once)."""

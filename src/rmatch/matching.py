@@ -101,7 +101,8 @@ def match(
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     plan = plan_scores(juniors, seniors, program, components)
     if _on_candidates(name, len(juniors), len(seniors), plan):
-        return _match_candidates(juniors, seniors, plan, org, progress, start)
+        js, ss = build_arrays(juniors, seniors)
+        return _solve_candidates(js, ss, plan, org, progress, start)
     sm = score(juniors, seniors, program, org=org, components=components)
     check_field_names(sm)
     return solve(sm, solver=solver, progress=progress, _start=start)
@@ -127,17 +128,10 @@ def _on_candidates(name: str, n: int, m: int, plan: ScorePlan) -> bool:
     return n * m >= CANDIDATE_CELLS or not dense_fits(n, m, len(plan.weights), plan.program)
 
 
-def _match_candidates(juniors: Sequence[Participant], seniors: Sequence[Participant],
-                      plan: ScorePlan, org: OrgChart | None, progress: ProgressFn | None,
-                      start: float) -> MatchResult:
-    """Score block by block, solve on candidate pairs, prove the optimum for every pair."""
-    js, ss = build_arrays(juniors, seniors)
-    return _solve_candidates(js, ss, plan, org, progress, start)
-
-
 def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
                       org: OrgChart | None, progress: ProgressFn | None,
                       start: float) -> MatchResult:
+    """Score block by block, solve on candidate pairs, prove the optimum for every pair."""
     from rmatch.candidates import ProgrammeSource, candidate_scores
     from rmatch.solvers.sparse import certify_and_solve
 
@@ -147,13 +141,7 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     source = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes)
     sm = candidate_scores(source, program)
     check_field_names(sm)
-    full_j = np.minimum(js.capacity, len(ss))
-    full_s = np.minimum(ss.capacity, len(js))
-    cap_j, cap_s = full_j.copy(), full_s.copy()
-    fixed_r, fixed_c = _required(sm)
-    np.subtract.at(cap_j, fixed_r, 1)
-    np.subtract.at(cap_s, fixed_c, 1)
-    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     # The solve sees the required pairs as taken; the result (explanations,
     # check) keeps seeing them as the feasible pairs they are.
     solving = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes,
@@ -174,12 +162,7 @@ def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
     if _rules(sm):
         raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
                          "GroupBalance and MatchAll need solver 'auto' or 'cpsat'")
-    cap_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
-    cap_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
-    fixed_r, fixed_c = _required(sm)
-    np.subtract.at(cap_j, fixed_r, 1)
-    np.subtract.at(cap_s, fixed_c, 1)
-    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     feasible = sm.feasible
     if len(fixed_r):
         feasible = feasible.copy()
@@ -244,15 +227,7 @@ def solve(
     if name == "candidates":
         # The matrix is in memory: its blocks serve as the candidate source.
         return _solve_dense_candidates(sm, progress, start)
-    # Nobody can have more partners than the other side has people: clamping
-    # is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
-    full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
-    full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
-    cap_j, cap_s = full_j.copy(), full_s.copy()
-    fixed_r, fixed_c = _required(sm)
-    np.subtract.at(cap_j, fixed_r, 1)
-    np.subtract.at(cap_s, fixed_c, 1)
-    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     rules = _rules(sm)
     cover_only = bool(rules) and all(isinstance(r, CoverRule) for r in rules)
     if cover_only and name in ("auto", "flow"):
@@ -402,6 +377,25 @@ def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
                            "others or are at capacity")
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
+
+
+def _places(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                      np.ndarray, np.ndarray]:
+    """Clamped capacities, the required pairs, and the capacities left after them.
+
+    Returns ``(full_j, full_s, cap_j, cap_s, fixed_r, fixed_c)``; raises
+    :class:`InfeasibleError` when a required pair is ruled out or overloads
+    someone. Nobody can have more partners than the other side has people:
+    clamping is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
+    """
+    full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
+    full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    cap_j, cap_s = full_j.copy(), full_s.copy()
+    fixed_r, fixed_c = _required(sm)
+    np.subtract.at(cap_j, fixed_r, 1)
+    np.subtract.at(cap_s, fixed_c, 1)
+    _check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    return full_j, full_s, cap_j, cap_s, fixed_r, fixed_c
 
 
 def _required(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:

@@ -93,15 +93,14 @@ class Duals:
         better = weights > self.pot_j[rows] - self.pot_s[cols]
         return np.asarray((rj & ~rk) | ((rj == rk) & better))
 
-    def reduced(self, rows: slice | IntArray, cols: slice | IntArray | None = None,
-                total: F32 | None = None) -> tuple[F32, BoolArray, BoolArray]:
+    def reduced(self, rows: slice | IntArray, cols: slice | IntArray | None,
+                total: F32) -> tuple[F32, BoolArray, BoolArray]:
         """Float32 reduced scores of a dense block (score units), for ranking and pre-filtering.
 
         Returns ``(reduced, always, never)``: ``always`` marks the pairs that
         would add a pair under ``max_pairs`` (they improve whatever their
         score), ``never`` those that cannot improve at all.
         """
-        assert total is not None
         cols_ = slice(None) if cols is None else cols
         a = (self.pot_j[rows] / SCALE).astype(np.float32)
         b = (self.pot_s[cols_] / SCALE).astype(np.float32)
@@ -193,9 +192,10 @@ def solve_candidates(
     r_t = np.concatenate([tails[fwd], heads[back]])
     r_h = np.concatenate([heads[fwd], tails[back]])
     r_c = np.concatenate([unit[fwd], -unit[back]])
-    if objective == "max_score":
-        r_t = np.concatenate([r_t, [sink], [source] if flows[n:n + len(rows)].any() else []])
-        r_h = np.concatenate([r_h, [source], [sink] if flows[n:n + len(rows)].any() else []])
+    if objective == "max_score":  # the return arc, and its reverse once it carries flow
+        back_arc = [source] if flows[n:n + len(rows)].any() else []
+        r_t = np.concatenate([r_t, [sink], back_arc])
+        r_h = np.concatenate([r_h, [source], [sink] if back_arc else []])
         r_c = np.concatenate([r_c, np.zeros(len(r_t) - len(r_c), np.int64)])
     r_t, r_h = r_t.astype(np.int64), r_h.astype(np.int64)
     dist = _distances(n + m + 2, r_t, r_h, r_c)
