@@ -44,8 +44,8 @@ def test_certified_optimum_matches_brute_force(seed: int, n: int, m: int, goal: 
         feasible &= np.random.default_rng(seed).random((n, m)) < 0.4
     if feasible.sum() > 12:
         return
-    out = certify_and_solve(DenseSource(total, feasible, block_rows=2, sample=2), cap_j, cap_s,
-                            goal, k=1)  # type: ignore[arg-type]
+    out = certify_and_solve(DenseSource(total, feasible, block_rows=2), cap_j, cap_s,
+                            goal, k=1, price_sample=2, groups=2)  # type: ignore[arg-type]
     r, c = out.rows[out.chosen], out.cols[out.chosen]
     assert feasible[r, c].all()
     assert (np.bincount(r, minlength=n) <= cap_j).all()
@@ -69,8 +69,12 @@ def test_certified_optimum_matches_the_flow_solver(goal: str) -> None:
         rng = np.random.default_rng(seed)
         n, m = (int(x) for x in rng.integers(5, 40, 2))
         total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        out = certify_and_solve(DenseSource(total, feasible, block_rows=int(rng.integers(1, 9)),
-                                            sample=4), cap_j, cap_s, goal, k=1)  # type: ignore[arg-type]
+        # Prices from a sample (or none), bounds per 1 to 8 blocks of seniors,
+        # one thread or two: all must reach the same optimum.
+        out = certify_and_solve(DenseSource(total, feasible, block_rows=int(rng.integers(1, 9))),
+                                cap_j, cap_s, goal, k=1,  # type: ignore[arg-type]
+                                price_sample=int(rng.choice([0, 3, 6])),
+                                groups=int(rng.integers(1, 9)), workers=1 + seed % 2)
         r, c = out.rows[out.chosen], out.cols[out.chosen]
         _, sol = run("flow", Problem(total, feasible, cap_j, cap_s, objective=goal))  # type: ignore[arg-type]
         if goal == "max_pairs":
@@ -89,8 +93,8 @@ def test_max_score_duals_bound_every_pair() -> None:
         rng = np.random.default_rng(seed)
         n, m = (int(x) for x in rng.integers(3, 30, 2))
         total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        out = certify_and_solve(DenseSource(total, feasible, sample=3), cap_j, cap_s,
-                                "max_score", k=1)
+        out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s,
+                                "max_score", k=1, price_sample=3, groups=3)
         d = out.duals
         u = np.maximum(d.pot_j - d.ref_j, 0)
         v = np.maximum(d.ref_s - d.pot_s, 0)
@@ -113,8 +117,8 @@ def test_max_pairs_duals_bound_every_pair() -> None:
         rng = np.random.default_rng(seed)
         n, m = (int(x) for x in rng.integers(3, 30, 2))
         total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        out = certify_and_solve(DenseSource(total, feasible, sample=3), cap_j, cap_s,
-                                "max_pairs", k=1)
+        out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s,
+                                "max_pairs", k=1, price_sample=3, groups=3)
         d, w = out.duals, _weights(total)
         delta = 10**12
         pj = d.pot_j - delta * d.reach_j
@@ -198,14 +202,15 @@ def test_blocks_give_the_dense_bits() -> None:
     program = rm.Program()
     sm = rm.score(juniors, seniors, program)
     plan = plan_scores(juniors, seniors, program)
-    for keep in (0, 10**9):  # scored each pass, or kept after the first
-        src = ProgrammeSource(sm.juniors, sm.seniors, plan, sm.org, block_rows=7,
-                              keep_bytes=keep)
-        for _ in range(2):
-            total = np.concatenate([t for _, t, _ in src.blocks()])
-            feasible = np.concatenate([f for _, _, f in src.blocks()])
-            assert np.array_equal(total, sm.total)
-            assert np.array_equal(feasible, sm.feasible)
+    src = ProgrammeSource(sm.juniors, sm.seniors, plan, sm.org, block_rows=7)
+    for _ in range(2):  # the second time with the seniors' arrays kept
+        parts = [src.totals(slice(s, s + 7), slice(None)) for s in range(0, 40, 7)]
+        assert np.array_equal(np.concatenate([t for t, _ in parts]), sm.total)
+        assert np.array_equal(np.concatenate([f for _, f in parts]), sm.feasible)
+        some = np.array([3, 17, 39])  # juniors against a range of seniors
+        total, feasible = src.totals(some, slice(5, 12))
+        assert np.array_equal(total, sm.total[some, 5:12])
+        assert np.array_equal(feasible, sm.feasible[some, 5:12])
     _, total, _ = score_arrays(sm.juniors.take([3, 9]), sm.seniors, plan, sm.org, block=True)
     assert np.array_equal(total, sm.total[[3, 9]])
     lazy = LazyMatrix(src, "skills")
@@ -267,3 +272,41 @@ def test_dense_matrix_solved_on_candidates() -> None:
     res = rm.solve(sm, solver="candidates")
     assert res.solver == "candidates"
     assert res.objective == pytest.approx(rm.solve(sm, solver="flow").objective, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 30), st.integers(1, 12), st.integers(1, 6))
+def test_column_best_is_the_exact_top_k(seed: int, n: int, m: int, k: int) -> None:
+    """Streamed offers, merged at any moment, keep each column's k best (ties: lower row)."""
+    from rmatch.solvers.sparse import _ColumnBest
+
+    rng = np.random.default_rng(seed)
+    vals = np.round(rng.random((n, m)), 1).astype(np.float32)  # many ties
+    best = _ColumnBest(m, k)
+    start = 0
+    while start < n:  # blocks of rows, offered whole or above the current threshold
+        stop = start + int(rng.integers(1, 6))
+        block = vals[start:stop]
+        r, c = np.nonzero(block >= best.thr[None, :])
+        best.offer(r.astype(np.int64) + start, c.astype(np.int64), block[r, c], -block[r, c])
+        if rng.random() < 0.5:
+            best._merge()
+        start = stop
+    rows, cols, tots = best.result()
+    for col in range(m):
+        want = sorted(range(n), key=lambda i: (-vals[i, col], i))[:k]
+        assert sorted(rows[cols == col].tolist()) == sorted(want)
+    assert np.array_equal(tots, -vals[rows, cols])  # each entry's own payload
+
+
+def test_threads_change_nothing() -> None:
+    total, feasible, cap_j, cap_s = _instance(4, 60, 50)
+    one, two = (certify_and_solve(DenseSource(total, feasible, block_rows=3), cap_j, cap_s,
+                                  "max_score", k=2, price_sample=10, groups=5, workers=w)
+                for w in (1, 2))
+    assert np.array_equal(one.rows, two.rows)
+    assert np.array_equal(one.cols, two.cols)
+    assert np.array_equal(one.chosen, two.chosen)
+    assert one.scanned == two.scanned
+    assert one.scanned[0] == 60 * 50
+    assert sum(one.scanned[1:]) < 60 * 50 * len(one.scanned[1:])  # bounds skipped blocks

@@ -8,8 +8,9 @@ broadcast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,7 @@ __all__ = ["ParticipantArrays", "build_arrays"]
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,31 @@ class ParticipantArrays:
         codes = self.attributes.get(name)
         return codes if codes is not None else np.full(len(self), -1, dtype=np.int64)
 
+    def derived(self, key: Hashable, build: Callable[[ParticipantArrays], _V],
+                take: Callable[[_V, IntArray], _V]) -> _V:
+        """Return a value computed from this side (``build(side)``), built once and kept.
+
+        ``take(value, rows)`` gives the value of a subset of rows: a side
+        taken from another (:meth:`take`) builds the value on that whole side
+        once and slices it. Scoring keeps per-person arrays this way (the
+        candidate path scores the same people block after block).
+
+        Examples
+        --------
+        >>> js, _ = build_arrays([Participant(id="a"), Participant(id="b", level=2)], [])
+        >>> js.take([1]).derived("twice", lambda side: side.level * 2, lambda v, rows: v[rows])
+        array([4])
+        """
+        kept: dict[Hashable, Any] = self.__dict__.setdefault("_derived", {})
+        if key not in kept:
+            parent = self.__dict__.get("_parent")
+            if parent is not None:
+                whole, rows = parent
+                kept[key] = take(whole.derived(key, build, take), rows)
+            else:
+                kept[key] = build(self)
+        return cast(_V, kept[key])
+
     def take(self, rows: Sequence[int] | IntArray) -> ParticipantArrays:
         """Return the arrays of a subset of rows (vocabularies unchanged).
 
@@ -107,7 +134,7 @@ class ParticipantArrays:
         ('b',)
         """
         idx = np.asarray(rows, dtype=np.int64)
-        return ParticipantArrays(
+        out = ParticipantArrays(
             people=tuple(self.people[i] for i in idx),
             ids=tuple(self.ids[i] for i in idx),
             birth_year=self.birth_year[idx],
@@ -122,6 +149,10 @@ class ParticipantArrays:
             attributes={k: v[idx] for k, v in self.attributes.items()},
             vocab=self.vocab,
         )
+        # The whole side this one was taken from: kept values are built there.
+        parent = self.__dict__.get("_parent")
+        out.__dict__["_parent"] = (self, idx) if parent is None else (parent[0], parent[1][idx])
+        return out
 
 
 def _codes(values: list[str | None], vocab: dict[str, int]) -> IntArray:

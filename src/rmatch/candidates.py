@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -34,7 +35,6 @@ from rmatch.arrays import ParticipantArrays
 from rmatch.errors import RmatchError
 from rmatch.models import OrgChart, Program
 from rmatch.scoring import ScoreMatrix, ScorePlan, score_arrays
-from rmatch.solvers.sparse import sample_indices
 
 __all__ = ["BYTES_PER_BLOCK_CELL", "CandidateScores", "LazyMatrix", "ProgrammeSource",
            "candidate_scores"]
@@ -48,7 +48,7 @@ BYTES_PER_BLOCK_CELL = 48
 
 
 class ProgrammeSource:
-    """Score a programme one block of juniors at a time (a :class:`BlockSource`).
+    """Score a programme one block at a time (a :class:`~rmatch.solvers.sparse.BlockSource`).
 
     ``exclude`` lists (row, column) pairs to treat as infeasible: the
     required pairs, fixed before the solve.
@@ -60,29 +60,40 @@ class ProgrammeSource:
     >>> from rmatch.scoring import plan_scores
     >>> js, ss = build_arrays([Participant(id="j1"), Participant(id="j2")],
     ...                       [Participant(id="s")])
-    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None,
-    ...                       block_rows=1)
-    >>> [(start, tot.shape) for start, tot, _ in src.blocks()]
-    [(0, (1, 1)), (1, (1, 1))]
+    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> src.totals(slice(0, 2), slice(None))[0].shape
+    (2, 1)
     """
 
     def __init__(self, juniors: ParticipantArrays, seniors: ParticipantArrays, plan: ScorePlan,
-                 org: OrgChart | None, *, block_rows: int | None = None, sample: int | None = None,
-                 seed: int = 0, exclude: tuple[IntArray, IntArray] | None = None,
-                 block_bytes: int = 256 * 2**20, keep_bytes: int = 0) -> None:
+                 org: OrgChart | None, *, block_rows: int | None = None,
+                 exclude: tuple[IntArray, IntArray] | None = None,
+                 block_bytes: int = 256 * 2**20) -> None:
         self.juniors, self.seniors, self.plan, self.org = juniors, seniors, plan, org
         n, m = len(juniors), len(seniors)
         self.shape = (n, m)
         self.block_rows = block_rows or max(1, block_bytes // (BYTES_PER_BLOCK_CELL * max(m, 1)))
-        self._rows, self._cols = sample_indices(n, m, sample, seed)
         empty = np.zeros(0, dtype=np.int64)
         self._exclude = exclude if exclude is not None else (empty, empty)
-        self.keep_bytes = keep_bytes
-        self._kept: tuple[F32, BoolArray] | None = None
+        self._lock = threading.Lock()
+        self._parts: dict[tuple[int, int], ParticipantArrays] = {}
         self._last_pairs: tuple[tuple[bytes, bytes], tuple[dict[str, F32], F32, BoolArray]] \
             | None = None
-        self._sample_rows: tuple[IntArray, F32, BoolArray] | None = None
-        self._sample_cols: tuple[IntArray, F32, BoolArray] | None = None
+
+    def _seniors(self, cols: IntArray | slice) -> tuple[ParticipantArrays, IntArray]:
+        """Return the seniors of some columns (a range's arrays are kept: scanned often)."""
+        m = self.shape[1]
+        if isinstance(cols, slice):
+            start, stop, _ = cols.indices(m)
+            if (start, stop) == (0, m):
+                return self.seniors, np.arange(m)
+            with self._lock:
+                part = self._parts.get((start, stop))
+                if part is None:
+                    part = self._parts[(start, stop)] = self.seniors.take(np.arange(start, stop))
+            return part, np.arange(start, stop)
+        c_idx = np.asarray(cols, np.int64)
+        return (self.seniors if len(c_idx) == m else self.seniors.take(c_idx)), c_idx
 
     def score(self, rows: IntArray | slice, cols: IntArray | slice
               ) -> tuple[dict[str, F32], F32, BoolArray]:
@@ -100,12 +111,11 @@ class ProgrammeSource:
         """
         n, m = self.shape
         r_idx = np.arange(n)[rows] if isinstance(rows, slice) else np.asarray(rows, np.int64)
-        c_idx = np.arange(m)[cols] if isinstance(cols, slice) else np.asarray(cols, np.int64)
-        whole_r, whole_c = len(r_idx) == n, len(c_idx) == m
+        whole_r = len(r_idx) == n
         js = self.juniors if whole_r else self.juniors.take(r_idx)
-        ss = self.seniors if whole_c else self.seniors.take(c_idx)
+        ss, c_idx = self._seniors(cols)
         mats, total, feasible = score_arrays(js, ss, self.plan, self.org,
-                                             block=not (whole_r and whole_c))
+                                             block=not (whole_r and len(c_idx) == m))
         ex_r, ex_c = self._exclude
         if len(ex_r):
             rpos = np.searchsorted(r_idx, ex_r) if _sorted(r_idx) else None
@@ -118,6 +128,22 @@ class ProgrammeSource:
                 for r, c in zip(ex_r.tolist(), ex_c.tolist(), strict=True):
                     feasible[np.ix_(r_idx == r, c_idx == c)] = False
         return mats, total, feasible
+
+    def totals(self, rows: IntArray | slice, cols: IntArray | slice) -> tuple[F32, BoolArray]:
+        """Total and feasibility of a block; threads may call it side by side.
+
+        Examples
+        --------
+        >>> from rmatch.arrays import build_arrays
+        >>> from rmatch.models import Participant
+        >>> from rmatch.scoring import plan_scores
+        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src.totals(np.array([0]), np.array([0]))[1].tolist()
+        [[True]]
+        """
+        _, total, feasible = self.score(rows, cols)
+        return total, feasible
 
     def pairs(self, rows: IntArray, cols: IntArray) -> tuple[dict[str, F32], F32, BoolArray]:
         """Components, total and feasibility at aligned (row, column) pairs, one value each.
@@ -157,47 +183,6 @@ class ProgrammeSource:
         answer = (mats, total, feasible)
         self._last_pairs = (key, answer)
         return answer
-
-    def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
-        """Yield ``(first row, total, feasible)`` for consecutive blocks of juniors.
-
-        With ``keep_bytes`` room for the total and the mask (5 bytes a
-        pair), the first pass keeps them and later passes read them back
-        instead of scoring again.
-        """
-        n, m = self.shape
-        if self._kept is not None:
-            total_all, feasible_all = self._kept
-            for start in range(0, n, self.block_rows):
-                stop = min(start + self.block_rows, n)
-                yield start, total_all[start:stop], feasible_all[start:stop]
-            return
-        keep = n * m * 5 <= self.keep_bytes
-        if keep:
-            total_all = np.empty((n, m), dtype=np.float32)
-            feasible_all = np.empty((n, m), dtype=np.bool_)
-        for start in range(0, n, self.block_rows):
-            stop = min(start + self.block_rows, n)
-            _, total, feasible = self.score(slice(start, stop), slice(None))
-            if keep:
-                total_all[start:stop], feasible_all[start:stop] = total, feasible
-            yield start, total, feasible
-        if keep:
-            self._kept = (total_all, feasible_all)
-
-    def sample_rows(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return a fixed sample of juniors with all their scores (scored once)."""
-        if self._sample_rows is None:
-            _, total, feasible = self.score(self._rows, slice(None))
-            self._sample_rows = (self._rows, total, feasible)
-        return self._sample_rows
-
-    def sample_cols(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return a fixed sample of seniors with all their scores (scored once)."""
-        if self._sample_cols is None:
-            _, total, feasible = self.score(slice(None), self._cols)
-            self._sample_cols = (self._cols, total, feasible)
-        return self._sample_cols
 
 
 def _sorted(idx: IntArray) -> bool:
@@ -273,15 +258,23 @@ class LazyMatrix:
         """Values at aligned (row, column) pairs (scored once for every matrix)."""
         return self._pick(*self._source.pairs(rows, cols))
 
+    def _row_blocks(self) -> Iterator[tuple[int, npt.NDArray[Any]]]:
+        """Yield the whole matrix (untransposed) as consecutive blocks of rows, scored now."""
+        n, _ = self._source.shape
+        step = self._source.block_rows
+        for start in range(0, n, step):
+            rows = slice(start, min(start + step, n))
+            if self._what in ("total", "feasible"):
+                yield start, self._pick({}, *self._source.totals(rows, slice(None)))
+            else:
+                yield start, self._pick(*self._source.score(rows, slice(None)))
+
     def any(self, axis: int | None = None) -> Any:
         """Whether any value is true, along an axis (scans the programme once)."""
         ax = axis if not self._t or axis is None else 1 - axis
         n, m = self._source.shape
         acc = np.zeros(m if ax == 0 else n, dtype=np.bool_)
-        for start, total, feasible in self._source.blocks():
-            block = self._pick({}, total, feasible) if self._what in ("total", "feasible") \
-                else self._pick(self._source.score(slice(start, start + len(total)),
-                                                   slice(None))[0], total, feasible)
+        for start, block in self._row_blocks():
             if ax == 0:
                 acc |= block.any(axis=0)
             else:
@@ -289,9 +282,10 @@ class LazyMatrix:
         return acc if axis is not None else bool(acc.any())
 
     def sum(self) -> Any:
-        """Sum of all values (scans the programme once)."""
-        return sum(float(self._pick({}, t, f).sum()) for _, t, f in self._source.blocks()) \
-            if self._what in ("total", "feasible") else self._dense()
+        """Sum of all values of the total or the mask (scans the programme once)."""
+        if self._what not in ("total", "feasible"):
+            return self._dense()
+        return sum(float(block.sum()) for _, block in self._row_blocks())
 
     def astype(self, *_: Any, **__: Any) -> Any:
         """Refuse: the whole matrix does not exist for a programme solved on candidates."""

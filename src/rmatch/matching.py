@@ -137,17 +137,18 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
 
     program = plan.program
     org = default_org(js, ss, program, org)
-    block_bytes, keep_bytes = check_block_memory(len(js), len(ss), program)
-    source = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes)
+    block_bytes = check_block_memory(len(js), len(ss), program)
+    source = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes)
     sm = candidate_scores(source, program)
     check_field_names(sm)
     _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     # The solve sees the required pairs as taken; the result (explanations,
     # check) keeps seeing them as the feasible pairs they are.
-    solving = ProgrammeSource(js, ss, plan, org, seed=program.seed, block_bytes=block_bytes,
-                              exclude=(fixed_r, fixed_c), keep_bytes=keep_bytes)
+    solving = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes,
+                              exclude=(fixed_r, fixed_c))
     cert = certify_and_solve(solving, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
-                             program.objective, report=_reporter(progress, start, sm.shape))
+                             program.objective, seed=program.seed,
+                             report=_reporter(progress, start, sm.shape))
     rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
     cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
     return result_from_pairs(sm, rows, cols, status="optimal", bound=None, solver="candidates",
@@ -167,8 +168,8 @@ def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
     if len(fixed_r):
         feasible = feasible.copy()
         feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
-    cert = certify_and_solve(DenseSource(sm.total, feasible, seed=sm.program.seed),
-                             np.maximum(cap_j, 0), np.maximum(cap_s, 0), sm.program.objective,
+    cert = certify_and_solve(DenseSource(sm.total, feasible), np.maximum(cap_j, 0),
+                             np.maximum(cap_s, 0), sm.program.objective, seed=sm.program.seed,
                              report=_reporter(progress, start, sm.shape))
     rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
     cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])

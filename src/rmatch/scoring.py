@@ -162,7 +162,7 @@ class ScoreMatrix:
             allowed = con.mask(ctx)[0]
             for pos in np.flatnonzero(~allowed):
                 out[pos].append(con.label())
-        for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[1].tolist():
+        for pos in _self_pairs(ctx.juniors, ctx.seniors)[1].tolist():
             out[pos].append(SELF_PAIR)
         for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[0]).tolist():
             out[pos].append(VETO)
@@ -183,7 +183,7 @@ class ScoreMatrix:
             allowed = con.mask(ctx)[:, 0]
             for pos in np.flatnonzero(~allowed):
                 out[pos].append(con.label())
-        for pos in _self_pairs(ctx.juniors.ids, ctx.seniors.ids)[0].tolist():
+        for pos in _self_pairs(ctx.juniors, ctx.seniors)[0].tolist():
             out[pos].append(SELF_PAIR)
         for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[:, 0]).tolist():
             out[pos].append(VETO)
@@ -229,17 +229,20 @@ def _profiles(people: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
             inverse.reshape(-1).astype(np.intp))
 
 
+def _side_profiles(people: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
+                                                        npt.NDArray[np.float32],
+                                                        npt.NDArray[np.intp]]:
+    """:func:`_profiles`, kept on the side (a part of it keeps the whole side's table)."""
+    return people.derived("profiles", _profiles, lambda v, rows: (v[0], v[1], v[2][rows]))
+
+
 def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
     # The score depends on (birth year, level) alone, and a side holds far
     # fewer such profiles than people (a few dozen juniors' profiles, a few
     # hundred seniors'): score the profiles, then gather one pass into the
     # juniors x seniors matrix. Same arithmetic per element, so the same bits.
-    bj, lj, inv_j = _profiles(js)
-    cached = ss.__dict__.get("_profiles")  # a side scored block after block: found once
-    if cached is None:
-        cached = _profiles(ss)
-        object.__setattr__(ss, "_profiles", cached)
-    bs, ls, inv_s = cached
+    bj, lj, inv_j = _side_profiles(js)
+    bs, ls, inv_s = _side_profiles(ss)
     table = _generation_table(bj, lj, bs, ls, opt)[inv_j]
     out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
     np.take(table, inv_s, axis=1, out=out, mode="clip")  # "clip": unbuffered; indices valid
@@ -258,9 +261,13 @@ def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -
     mu = np.float32(opt.mutual_share)
     # One matrix product gives both terms: [k_j, mu * g_j] . [(1 - mu) * g_s, k_s]^T
     # = (1 - mu) * coverage(j -> s) + mu * coverage(s -> j).
-    left = np.concatenate([js.skills, mu * _normalised(js.goals)], axis=1).astype(np.float64)
-    right = np.concatenate([(1 - mu) * _normalised(ss.goals), ss.skills],
-                           axis=1).astype(np.float64).T.copy()
+    # Both factors are kept on their side: a block of a side slices them.
+    left = js.derived(("skills_left", float(mu)), lambda side: np.concatenate(
+        [side.skills, mu * _normalised(side.goals)], axis=1).astype(np.float64),
+        lambda v, rows: v[rows])
+    right = ss.derived(("skills_right", float(mu)), lambda side: np.concatenate(
+        [(1 - mu) * _normalised(side.goals), side.skills], axis=1).astype(np.float64).T.copy(),
+        lambda v, rows: v[:, rows])
     # In float64, rounded once to float32: a float32 product's last bits depend
     # on how many threads BLAS uses (a Dask worker runs one), which changed
     # scores and, on ties, pairs. Row blocks keep the float64 buffer small.
@@ -383,13 +390,18 @@ def _wishes(js: ParticipantArrays, ss: ParticipantArrays) -> Matrix:
     return out
 
 
-def _self_pairs(junior_ids: Sequence[str],
-                senior_ids: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+def _self_pairs(js: ParticipantArrays,
+                ss: ParticipantArrays) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Rows and columns where the junior and the senior are one person (role "both")."""
-    _, rows, cols = np.intersect1d(np.asarray(junior_ids, dtype=object),
-                                   np.asarray(senior_ids, dtype=object),
-                                   assume_unique=True, return_indices=True)
-    return rows.astype(np.intp), cols.astype(np.intp)
+    # A dictionary lookup per person of the smaller side, in the larger
+    # side's (cached) positions: a block of juniors against every senior
+    # must not sort all the seniors' ids each time.
+    few, many, swap = (js, ss, False) if len(js) <= len(ss) else (ss, js, True)
+    where = many._positions
+    hits = [(i, where[pid]) for i, pid in enumerate(few.ids) if pid in where]
+    a = np.array([i for i, _ in hits], dtype=np.intp)
+    b = np.array([k for _, k in hits], dtype=np.intp)
+    return (b, a) if swap else (a, b)
 
 
 # Bytes per pair of the dense pipeline: total and scratch (float32), each
@@ -446,28 +458,33 @@ def dense_fits(n_juniors: int, n_seniors: int, n_components: int, program: Progr
     return limit is None or n_juniors * n_seniors * per_pair / 1024**3 <= limit
 
 
-def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> tuple[int, int]:
-    """Bytes for one scored block and for kept scores; raise if not even one row fits.
+def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
+    """Bytes one scored block may take; raise if not even one row of juniors fits.
 
-    The candidate path keeps the people's arrays, a few dozen candidate pairs
-    per person and one scored block of juniors at a time: blocks get a
-    quarter of the budget (at most 256 MB: larger blocks are no faster).
-    Where half the budget holds the total and the mask of every pair (5
-    bytes a pair), the first scan keeps them and later scans read them back.
+    The candidate path keeps the people's arrays, a few dozen candidate
+    pairs per person, a bound per junior and block of seniors, and each
+    senior's best juniors while scanning; blocks of pairs are scored a few
+    at a time (one per thread, a few waiting). Each block gets an eighth of
+    what is left (at most 256 MB: larger blocks are no faster).
 
     Examples
     --------
-    >>> block, keep = check_block_memory(1000, 1000, Program(memory_limit_gb=1))
-    >>> block > 0, keep > 1000 * 1000 * 5
-    (True, True)
+    >>> check_block_memory(1000, 1000, Program(memory_limit_gb=1)) > 1000 * 48
+    True
     """
     limit, why = _memory_limit(program)
-    # The people (about 1 KB each as arrays and models) and the candidates
-    # (about 64 bytes for each of ~100 pairs per person) come first.
-    fixed_gb = (n_juniors + n_seniors) * (1024 + 100 * 64) / 1024**3
+    # People (about 1 KB each as arrays and models), candidates (about 64
+    # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
+    # of GROUPS blocks of seniors per junior, twice while they move) and the
+    # seniors' best juniors while scanning (~4 KB a senior).
+    from rmatch.solvers.sparse import GROUP_SIZE, GROUPS
+
+    groups = max(1, min(GROUPS, n_seniors // GROUP_SIZE))
+    fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
+                + n_seniors * 4096) / 1024**3
     if limit is None:
-        return 256 * 2**20, 0
-    room = (limit - fixed_gb) / 4 * 1024**3
+        return 256 * 2**20
+    room = (limit - fixed_gb) / 8 * 1024**3
     from rmatch.candidates import BYTES_PER_BLOCK_CELL
 
     if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
@@ -475,7 +492,7 @@ def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> tupl
             f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
             f"people and candidate pairs, and room to score blocks of them; that is more than "
             f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
-    return int(min(room, 256 * 2**20)), int(2 * room)
+    return int(min(room, 256 * 2**20))
 
 
 def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Program) -> None:
@@ -673,7 +690,7 @@ def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
         feasible &= con.mask(ctx)
     # Not rules that can be turned off: a person on both sides never pairs with
     # themself, and a veto (``avoid``) always holds.
-    feasible[_self_pairs(js.ids, ss.ids)] = False
+    feasible[_self_pairs(js, ss)] = False
     if plan.vetoed:
         feasible &= ~_vetoes(js, ss)
     return mats, total, feasible

@@ -38,16 +38,20 @@ tests check the certificate against brute force and dense solvers.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
+from threadpoolctl import threadpool_limits
 
 from rmatch.errors import SolverError
 
@@ -59,6 +63,8 @@ SCALE = 2**30
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 F32 = npt.NDArray[np.float32]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -214,45 +220,31 @@ def solve_candidates(
 
 
 CANDIDATES_PER_PERSON = 32
-"""``k``: candidates per person and round (measured best of 8, 16, 32, 64 at 10,000)."""
+"""``k``: candidates per person in the first round (each junior's and each senior's best)."""
 
+PRICE_SAMPLE = 2000
+"""People of the larger side in the sample whose exact solve sets the first prices."""
 
-def sample_indices(n: int, m: int, sample: int | None, seed: int) -> tuple[IntArray, IntArray]:
-    """Return the rows and columns whose scores set the candidate thresholds.
+GROUPS = 1024
+"""Most blocks of seniors each junior's scan bound is kept for (each of 64 seniors at least)."""
 
-    A threshold keeping ``k`` of ``m`` needs a sample where the ``k``-th best
-    is still resolved: at least ``2 m / k`` columns (512 at least). Fewer,
-    and each row keeps ``m / sample`` candidates whatever ``k`` is.
+GROUP_SIZE = 64
+"""Fewest seniors in a block: smaller blocks cost more in bookkeeping than they skip."""
 
-    Examples
-    --------
-    >>> rows, cols = sample_indices(100_000, 100_000, None, 0)
-    >>> len(rows), len(cols)
-    (6250, 6250)
-    """
-    rng = np.random.default_rng(seed)
-    size_r = sample or max(512, -(-2 * n // CANDIDATES_PER_PERSON))
-    size_c = sample or max(512, -(-2 * m // CANDIDATES_PER_PERSON))
-    rows = np.sort(rng.choice(n, min(n, size_r), replace=False)).astype(np.int64)
-    cols = np.sort(rng.choice(m, min(m, size_c), replace=False)).astype(np.int64)
-    return rows, cols
+TOLERANCE = 1e-4
+"""Float32 reduced scores above ``-TOLERANCE`` are checked exactly (integer weights)."""
 
 
 class BlockSource(Protocol):
-    """Scores of a programme, served one block of juniors (rows) at a time."""
+    """Scores of a programme, served one block of rows and columns at a time."""
 
     shape: tuple[int, int]
+    block_rows: int
+    """Rows of a block as wide as the programme that fits the block budget."""
 
-    def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
-        """Yield ``(first row, total, feasible)`` for consecutive row blocks covering all rows."""
-        ...
-
-    def sample_rows(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return a fixed sample of rows with their full rows of scores (for thresholds)."""
-        ...
-
-    def sample_cols(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return a fixed sample of columns with their full columns of scores."""
+    def totals(self, rows: IntArray | slice, cols: IntArray | slice
+               ) -> tuple[F32, BoolArray]:
+        """Return ``(total, feasible)`` of a block (``np.ix_`` indexing); threads may call it."""
         ...
 
 
@@ -260,11 +252,14 @@ class BlockSource(Protocol):
 class Certified:
     """The optimum on the candidates, with how it was proven for every pair.
 
-    ``rows``/``cols``/``weights`` are the final candidate pairs (``chosen``
-    marks the assignment); ``rounds`` counts the scans of all pairs;
-    ``violations`` the candidates each scan had to add (0 in the last: the
-    certificate); ``candidates`` the candidate count after each round;
-    ``found`` the (pairs, total score) of each round's solve.
+    ``rows``/``cols``/``totals`` are the final candidate pairs (``chosen``
+    marks the assignment); ``rounds`` counts the scans after the first
+    (each ends with a solve, the last with the proof); ``violations`` the
+    pairs each scan found that could improve (0 in the last: the
+    certificate); ``candidates`` the candidate count of each solve;
+    ``found`` the (pairs, total score) of each solve; ``scanned`` the pairs
+    each pass scored (the first pass scores all; later ones skip the blocks
+    their bounds rule out).
     """
 
     rows: IntArray
@@ -276,26 +271,156 @@ class Certified:
     violations: list[int]
     candidates: list[int]
     found: list[tuple[int, float]]
+    scanned: list[int]
 
 
-def _thresholds(values: F32, ok: BoolArray, k: int, population: int) -> F32:
-    """Per row of a sample, the score above which about ``k`` of ``population`` lie."""
-    n_sample = values.shape[1]
-    if n_sample == 0:
-        return np.full(values.shape[0], np.inf, dtype=np.float32)
-    keep = min(n_sample, max(1, int(np.ceil(k * n_sample / max(population, 1)))))
-    masked = np.where(ok, values, -np.inf).astype(np.float32)
-    part = np.partition(masked, n_sample - keep, axis=1)[:, n_sample - keep]
-    return np.asarray(part, dtype=np.float32)
+def _ordered(pool: ThreadPoolExecutor | None, fn: Callable[[_T], _R], tasks: Sequence[_T]
+             ) -> Iterator[_R]:
+    """``map(fn, tasks)`` in order, a few tasks ahead on the pool (bounded memory)."""
+    if pool is None:
+        yield from map(fn, tasks)
+        return
+    ahead = 4  # two per core of this machine class: the next blocks ready, memory bounded
+    futures = [pool.submit(fn, t) for t in tasks[:ahead]]
+    for pos in range(len(tasks)):
+        out = futures[pos].result()
+        futures[pos] = None  # type: ignore[call-overload]  # let the block go
+        if pos + ahead < len(tasks):
+            futures.append(pool.submit(fn, tasks[pos + ahead]))
+        yield out
+
+
+class _ColumnBest:
+    """The best ``k`` rows of every column over a stream of row blocks (exact, deterministic).
+
+    Offers below a column's current ``k``-th best are dropped by the caller
+    (``thr``); the rest pile up and are merged now and then. Offers arrive
+    in row order, and a stable sort keeps that order among equal values, so
+    ties go to the lower row whatever the merging.
+    """
+
+    def __init__(self, m: int, k: int) -> None:
+        self.m, self.k = m, k
+        self.thr = np.full(m, -np.inf, dtype=np.float32)
+        self._parts: list[tuple[IntArray, IntArray, F32, F32]] = []
+        self._pending = 0
+
+    def offer(self, rows: IntArray, cols: IntArray, vals: F32, totals: F32) -> None:
+        """Add entries (row, column, reduced score, total), rows after all earlier offers."""
+        self._parts.append((rows, cols, vals, totals))
+        self._pending += len(rows)
+        if self._pending > max(4 * self.k * self.m, 1 << 20):
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self._parts:
+            return
+        rows, cols, vals, tots = (np.concatenate([p[i] for p in self._parts]) for i in range(4))
+        # One stable integer sort by (column, value descending): float32 bits
+        # mapped to unsigned integers that sort like the floats, then flipped.
+        bits = vals.astype(np.float32).view(np.uint32)
+        bits = np.where(bits >> 31, ~bits, bits | np.uint32(1 << 31))
+        key = (cols.astype(np.uint64) << np.uint64(32)) | (~bits).astype(np.uint64)
+        order = np.argsort(key, kind="stable")
+        rows, cols, vals, tots = rows[order], cols[order], vals[order], tots[order]
+        first = np.searchsorted(cols, cols, side="left")
+        keep = np.arange(len(cols)) - first < self.k
+        rows, cols, vals, tots = rows[keep], cols[keep], vals[keep], tots[keep]
+        full = np.bincount(cols, minlength=self.m) >= self.k
+        last = np.searchsorted(cols, np.arange(self.m), side="right") - 1
+        thr = self.thr.copy()
+        thr[full] = vals[last[full]]
+        self.thr = thr  # one assignment: scanning threads see the old or the new array
+        self._parts = [(rows, cols, vals, tots)]
+        self._pending = 0
+
+    def result(self) -> tuple[IntArray, IntArray, F32]:
+        """Return the rows, columns and totals of every column's ``k`` best."""
+        self._merge()
+        if not self._parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        rows, cols, _, tots = self._parts[0]
+        return rows, cols, tots
+
+
+def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size: int,
+                     k: int, seed: int) -> npt.NDArray[np.float64]:
+    """First prices of the seniors (score units): the exact solve of a sample, extended.
+
+    A random sample of both sides (in the programme's proportions) is solved
+    exactly; its juniors' prices then price every senior at the best offer
+    any sampled junior makes (``min_i p_i - w_ik``, the c-transform). The
+    first scan ranks each junior's seniors by score minus these prices, which
+    makes most of the optimum's pairs candidates from the start. Zero (raw
+    scores) when the programme is too small for a sample to save anything.
+    """
+    n, m = source.shape
+    big = max(n, m, 1)
+    s_r, s_c = max(1, round(size * n / big)), max(1, round(size * m / big))
+    if size <= 0 or n * m <= 4 * s_r * s_c:
+        return np.zeros(m, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    r_idx = np.sort(rng.choice(n, s_r, replace=False)).astype(np.int64)
+    c_idx = np.sort(rng.choice(m, s_c, replace=False)).astype(np.int64)
+    total, ok = source.totals(r_idx, c_idx)
+    sub = certify_and_solve(DenseSource(total, ok), cap_j[r_idx], cap_s[c_idx], "max_score",
+                            k=k, price_sample=0, workers=1)
+    offer = sub.duals.pot_j / SCALE
+    ref = sub.duals.ref_s / SCALE
+    prices = np.full(m, ref, dtype=np.float64)
+    step = max(1, source.block_rows * m // max(s_r, 1))
+    for c0 in range(0, m, step):
+        total, ok = source.totals(r_idx, slice(c0, c0 + step))
+        best = np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
+        prices[c0:c0 + step] = np.minimum(best, ref)
+    return prices
+
+
+@dataclass
+class _Bounds:
+    """Per junior and block of seniors, the best reduced score left out of the candidates.
+
+    ``best[i, g]`` bounds the reduced score (under the prices it was scanned
+    with, shifted since) of every feasible pair of junior ``i`` and group
+    ``g`` that is not a candidate; ``left[i, g]`` says whether there is any
+    such pair (under ``max_pairs`` a pair can add one whatever its score).
+    After a solve moves the prices by ``dj`` (juniors) and ``ds`` (seniors),
+    ``best - dj_i + max_g ds`` still bounds them: a block whose bound stays
+    below ``-TOLERANCE`` holds no pair that could improve, without scoring it.
+    """
+
+    edges: IntArray
+    best: F32
+    left: BoolArray
+    pj: npt.NDArray[np.float64]
+    ps: npt.NDArray[np.float64]
+
+    def shift(self, duals: Duals, reach_in_group: BoolArray) -> BoolArray:
+        """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
+        pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
+        up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
+        self.best += (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
+        self.pj, self.ps = pj, ps
+        adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
+        return np.asarray((self.best > -TOLERANCE) | adds)
 
 
 def certify_and_solve(
     source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     objective: Literal["max_pairs", "max_score"], *, k: int = CANDIDATES_PER_PERSON,
-    max_rounds: int = 50,
+    max_rounds: int = 50, price_sample: int = PRICE_SAMPLE, groups: int | None = None,
+    seed: int = 0, workers: int | None = None,
     report: Callable[[str, dict[str, float]], None] | None = None,
 ) -> Certified:
-    """Solve on candidates, scan every pair, add what improves, until none does.
+    """Solve on candidates, scan the pairs, add what improves, until nothing does.
+
+    The first pass scores every pair and keeps each junior's ``k`` best and
+    each senior's ``k`` best by reduced score (under prices from a solved
+    sample). After each solve, a pass scans again only the (junior, block of
+    seniors) pairs whose bound says a pair might improve; when a pass finds
+    none, the duals prove the optimum for every pair of the programme.
+    ``workers`` threads score blocks side by side (default: the machine's
+    cores, at most 4); the answer does not depend on their number.
 
     Examples
     --------
@@ -309,88 +434,215 @@ def certify_and_solve(
     0
     """
     n, m = source.shape
-    srow_idx, srow_tot, srow_ok = source.sample_rows()
-    scol_idx, scol_tot, scol_ok = source.sample_cols()
-    # Round 0: the best k by raw score per row and per column (prices 0).
-    duals = Duals(np.zeros(n, np.int64), np.zeros(m, np.int64), np.zeros(n, np.bool_),
-                  np.zeros(m, np.bool_))
-    keys = np.zeros(0, dtype=np.int64)
-    totals = np.zeros(0, dtype=np.float32)
+    n_workers = workers or min(4, os.cpu_count() or 1)
+    with ExitStack() as stack:
+        pool = None
+        if n_workers > 1 and n * m > 4 * source.block_rows * max(m, 1):
+            pool = stack.enter_context(ThreadPoolExecutor(n_workers))
+            # BLAS threads would fight the block threads for the same cores.
+            stack.enter_context(threadpool_limits(limits=1, user_api="blas"))
+        return _certify(source, cap_j, cap_s, objective, k, max_rounds, price_sample,
+                        groups, seed, pool, report)
+
+
+def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
+             objective: Literal["max_pairs", "max_score"], k: int, max_rounds: int,
+             price_sample: int, groups: int | None, seed: int, pool: ThreadPoolExecutor | None,
+             report: Callable[[str, dict[str, float]], None] | None) -> Certified:
+    n, m = source.shape
+    if groups is None:
+        groups = m // GROUP_SIZE
+    n_groups = max(1, min(groups, GROUPS, m))
+    edges = np.linspace(0, m, n_groups + 1).round().astype(np.int64)
+    prices = _estimate_prices(source, cap_j, cap_s, price_sample, k, seed)
+    bounds = _Bounds(edges, np.full((n, n_groups), -np.inf, np.float32),
+                     np.zeros((n, n_groups), np.bool_), np.zeros(n), prices)
+    clock = _Clock(report, n * m)
+    keys, totals, scanned = _first_pass(source, bounds, k, pool, clock)
     violations: list[int] = []
     counts: list[int] = []
     found: list[tuple[int, float]] = []
-    chosen = np.zeros(0, dtype=np.bool_)
     for rnd in range(max_rounds + 1):
-        # Thresholds on reduced scores from the samples: about k per row and column.
-        red_r, _, never_r = duals.reduced(slice(None), scol_idx, scol_tot)
-        row_thr = _thresholds(red_r, scol_ok & ~never_r, k, m)
-        red_c, _, never_c = duals.reduced(srow_idx, slice(None), srow_tot)
-        col_thr = _thresholds(red_c.T, (srow_ok & ~never_c).T, k, n)
-        new_keys: list[IntArray] = []
-        new_tot: list[F32] = []
-        n_viol = 0
-        last = time.perf_counter()
-        for start, tot, ok in source.blocks():
-            stop = start + tot.shape[0]
-            if report is not None and time.perf_counter() - last >= 1.0:
-                last = time.perf_counter()
-                report("scoring" if rnd == 0 else "certificate",
-                       {"round": rnd, "violations": n_viol, "candidates": len(keys),
-                        "scanned": start * m})
-            red, always, never = duals.reduced(slice(start, stop), None, tot)
-            pick = (red >= row_thr[start:stop, None]) | (red >= col_thr[None, :])
-            if rnd:  # pairs that might improve: checked exactly below
-                maybe = (red > -1e-4) | always
-                pick |= maybe
-            pick &= ok & ~never
-            per_row = np.count_nonzero(pick, axis=1) if rnd else np.zeros(0, np.intp)
-            crowded = np.flatnonzero(per_row > 2 * k)
-            if len(crowded):
-                # Too many for one round (a first solve short of pairs makes
-                # every pair that adds one improve): those rows' best 2k.
-                pick[crowded] = _best_of_rows(red[crowded], always[crowded], pick[crowded],
-                                              2 * k)
-            r, c = np.nonzero(pick)
-            t = tot[r, c]
-            r = r.astype(np.int64) + start
-            c = c.astype(np.int64)
-            new_keys.append(r * m + c)
-            new_tot.append(t)
-            if rnd:
-                w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
-                imp = duals.improves(r, c, w)
-                pos = np.minimum(np.searchsorted(keys, r * m + c), max(len(keys) - 1, 0))
-                known = keys[pos] == r * m + c if len(keys) else np.zeros(len(r), np.bool_)
-                n_viol += int((imp & ~known).sum())
-        if rnd:
-            violations.append(n_viol)
-            if report is not None:
-                report("certificate", {"round": rnd, "violations": n_viol,
-                                       "candidates": len(keys), "scanned": n * m})
-            if n_viol == 0:
-                break
-        all_keys = np.concatenate([keys, *new_keys])
-        all_tot = np.concatenate([totals, *new_tot])
-        keys, first = np.unique(all_keys, return_index=True)
-        totals = all_tot[first]
+        keys, first = np.unique(keys, return_index=True)
+        totals = totals[first]
         counts.append(len(keys))
-        rows, cols = keys // m, keys % m
+        rows, cols = keys // max(m, 1), keys % max(m, 1)
         weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
         chosen, duals = solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
         found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
-        if report is not None:
-            report("solve", {"round": rnd, "candidates": len(keys),
-                             "pairs": int(chosen.sum())})
-    else:
-        raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
-    return Certified(keys // m, keys % m, totals, chosen, duals, len(violations), violations,
-                     counts, found)
+        clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": int(chosen.sum())})
+        reach_in_group = np.logical_and.reduceat(duals.reach_s, edges[:-1]) if m else \
+            np.zeros(0, np.bool_)
+        need = bounds.shift(duals, reach_in_group)
+        new_keys, new_tot, n_viol, n_scanned = _scan(source, bounds, need, duals, keys, k,
+                                                     pool, clock, rnd + 1)
+        violations.append(n_viol)
+        scanned.append(n_scanned)
+        clock.say("certificate", {"round": rnd + 1, "violations": n_viol,
+                                  "candidates": len(keys), "scanned": n * m}, force=True)
+        if n_viol == 0:
+            return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
+                             counts, found, scanned)
+        keys = np.concatenate([keys, new_keys])
+        totals = np.concatenate([totals, new_tot])
+    raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
+
+
+class _Clock:
+    """Progress reports at most once a second (and when forced)."""
+
+    def __init__(self, report: Callable[[str, dict[str, float]], None] | None,
+                 cells: int) -> None:
+        self.report, self.cells, self.last = report, cells, time.perf_counter()
+
+    def say(self, stage: str, info: dict[str, float], *, force: bool = False) -> None:
+        if self.report is not None and (force or stage == "solve"
+                                        or time.perf_counter() - self.last >= 1.0):
+            self.last = time.perf_counter()
+            self.report(stage, info)
+
+
+def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolExecutor | None,
+                clock: _Clock) -> tuple[IntArray, F32, list[int]]:
+    """Score every pair once: each junior's and each senior's best ``k`` by reduced score."""
+    n, m = source.shape
+    kk = min(k, m)
+    ps = bounds.ps.astype(np.float32)
+    best_cols = _ColumnBest(m, k)
+    pj = np.zeros(n, dtype=np.float64)
+
+    def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,
+                                              tuple[IntArray, IntArray, F32, F32]]:
+        start, stop = span
+        total, ok = source.totals(slice(start, stop), slice(None))
+        red = total + ps[None, :]
+        np.putmask(red, ~ok, -np.inf)
+        top = red.max(axis=1, initial=-np.inf)
+        offer = np.where(np.isfinite(top), top, 0).astype(np.float32)
+        red -= offer[:, None]
+        thr = best_cols.thr  # a snapshot: only ever rises, so nothing of the best is lost
+        if stop - start > k:  # and no column takes more than its k best of this block
+            thr = np.maximum(thr, np.partition(red, stop - start - k, axis=0)[stop - start - k])
+        orow, ocol = np.nonzero((red >= thr[None, :]) & (red > -np.inf))
+        offers = (orow.astype(np.int64) + start, ocol.astype(np.int64), red[orow, ocol],
+                  total[orow, ocol])
+        if kk < m:
+            pick = np.argpartition(-red, kk - 1, axis=1)[:, :kk]
+        else:
+            pick = np.broadcast_to(np.arange(m), red.shape)
+        r = np.repeat(np.arange(stop - start), pick.shape[1])
+        c = pick.reshape(-1)
+        keep = np.isfinite(red[r, c])
+        r, c = r[keep], c[keep]
+        t = total[r, c]
+        red[r, c] = -np.inf  # candidates now: out of the bounds
+        best = np.maximum.reduceat(red, bounds.edges[:-1], axis=1) if m else red
+        return (r.astype(np.int64) + start, c.astype(np.int64), t, offer, best,
+                np.isfinite(best), offers)
+
+    spans = [(s, min(s + source.block_rows, n)) for s in range(0, n, source.block_rows)]
+    rows_l, cols_l, tot_l = [], [], []
+    for (start, stop), (r, c, t, offer, best, left, offers) in zip(
+            spans, _ordered(pool, task, spans), strict=True):
+        rows_l.append(r)
+        cols_l.append(c)
+        tot_l.append(t)
+        pj[start:stop] = offer
+        bounds.best[start:stop], bounds.left[start:stop] = best, left
+        best_cols.offer(*offers)
+        clock.say("scoring", {"round": 0, "violations": 0, "candidates": 0,
+                              "scanned": stop * m})
+    bounds.pj = pj
+    cr, cc, ct = best_cols.result()
+    rows = np.concatenate([*rows_l, cr])
+    cols = np.concatenate([*cols_l, cc])
+    totals = np.concatenate([*tot_l, ct])
+    return rows * max(m, 1) + cols, totals, [n * m]
+
+
+def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, keys: IntArray,
+          k: int, pool: ThreadPoolExecutor | None, clock: _Clock, rnd: int,
+          ) -> tuple[IntArray, F32, int, int]:
+    """Score the blocks ``need`` marks; return the pairs to add, violations and pairs scored."""
+    m = source.shape[1]
+    edges = bounds.edges
+    pj32, ps32 = bounds.pj.astype(np.float32), bounds.ps.astype(np.float32)
+    n_groups = len(edges) - 1
+    width = np.diff(edges)
+    # Tasks of about one block of pairs: juniors needing most groups against
+    # every senior, the others group by group (a part of a side slices the
+    # arrays its side keeps, so small tasks cost little more than their pairs).
+    budget = source.block_rows * max(m, 1)
+    whole = need.sum(axis=1) * 2 > n_groups
+    rows_whole = np.flatnonzero(whole).astype(np.int64)
+    tasks: list[tuple[IntArray, IntArray]] = [
+        (rows_whole[s:s + source.block_rows], np.arange(n_groups))
+        for s in range(0, len(rows_whole), source.block_rows)]
+    for g in range(n_groups):
+        rows = np.flatnonzero(need[:, g] & ~whole).astype(np.int64)
+        step = max(1, budget // max(int(width[g]), 1))
+        tasks += [(rows[s:s + step], np.array([g])) for s in range(0, len(rows), step)]
+
+    def task(spec: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
+        rows, groups = spec
+        if len(groups) == n_groups:
+            cols: IntArray | slice = slice(None)
+            col_idx = np.arange(m)
+            starts = edges[:-1]
+        elif len(groups) == 1:
+            cols = slice(int(edges[groups[0]]), int(edges[groups[0] + 1]))
+            col_idx = np.arange(cols.start, cols.stop)
+            starts = np.zeros(1, np.int64)
+        else:
+            col_idx = np.concatenate([np.arange(edges[g], edges[g + 1]) for g in groups])
+            cols = col_idx
+            starts = np.concatenate([[0], np.cumsum(width[groups])[:-1]])
+        total, ok = source.totals(rows, cols)
+        red = total - pj32[rows, None]
+        red += ps32[None, col_idx]
+        rj, rk = duals.reach_j[rows, None], duals.reach_s[None, col_idx]
+        always, never = rj & ~rk, ~rj & rk
+        pick = ((red > -TOLERANCE) | always) & ok & ~never
+        crowded = np.flatnonzero(np.count_nonzero(pick, axis=1) > 2 * k)
+        if len(crowded):
+            # Too many for one round (a solve short of pairs makes every pair
+            # that adds one improve): those rows' best 2k, the rest stay bounded.
+            pick[crowded] = _best_of_rows(red[crowded], always[crowded], pick[crowded], 2 * k)
+        r, c = np.nonzero(pick)
+        t = total[r, c]
+        np.putmask(red, pick | ~ok, -np.inf)
+        best = np.maximum.reduceat(red, starts, axis=1)
+        return rows[r], col_idx[c], t, best, np.isfinite(best)
+
+    new_r, new_c, new_t = [], [], []
+    n_viol = n_scanned = 0
+    for (rows, groups), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
+                                                      strict=True):
+        bounds.best[np.ix_(rows, groups)] = best
+        bounds.left[np.ix_(rows, groups)] = left
+        n_scanned += len(rows) * int(width[groups].sum())
+        w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
+        imp = duals.improves(r, c, w)
+        key = r * m + c
+        pos = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
+        known = keys[pos] == key if len(keys) else np.zeros(len(r), np.bool_)
+        n_viol += int((imp & ~known).sum())
+        new_r.append(r)
+        new_c.append(c)
+        new_t.append(t)
+        clock.say("certificate", {"round": rnd, "violations": n_viol, "candidates": len(keys),
+                                  "scanned": n_scanned})
+    if not new_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32), 0, 0
+    return (np.concatenate(new_r) * m + np.concatenate(new_c), np.concatenate(new_t), n_viol,
+            n_scanned)
 
 
 def _best_of_rows(red: F32, always: BoolArray, pick: BoolArray, keep: int) -> BoolArray:
     """Of each row's picked entries, keep the ``keep`` best (adding a pair first)."""
     prio = np.where(pick, red, -np.inf).astype(np.float32)
     prio[always & pick] += np.float32(1e6)
+    keep = min(keep, prio.shape[1])
     top = np.argpartition(-prio, keep - 1, axis=1)[:, :keep]
     out = np.zeros_like(pick)
     np.put_along_axis(out, top, True, axis=1)
@@ -403,28 +655,17 @@ class DenseSource:
     Examples
     --------
     >>> src = DenseSource(np.zeros((3, 2), np.float32), np.ones((3, 2), bool), block_rows=2)
-    >>> [start for start, _, _ in src.blocks()]
-    [0, 2]
+    >>> src.totals(slice(0, 2), np.array([1]))[0].shape
+    (2, 1)
     """
 
-    def __init__(self, total: F32, feasible: BoolArray, *, block_rows: int | None = None,
-                 sample: int | None = None, seed: int = 0) -> None:
+    def __init__(self, total: F32, feasible: BoolArray, *, block_rows: int | None = None
+                 ) -> None:
         self.total, self.feasible = total, feasible
         self.shape = (int(total.shape[0]), int(total.shape[1]))
         cells = 2_000_000  # ~8 MB of float32 per block: in cache-friendly passes
         self.block_rows = block_rows or max(1, cells // max(self.shape[1], 1))
-        self._rows, self._cols = sample_indices(*self.shape, sample, seed)
 
-    def blocks(self) -> Iterator[tuple[int, F32, BoolArray]]:
-        """Yield consecutive row blocks (views, no copies)."""
-        for start in range(0, self.shape[0], self.block_rows):
-            stop = start + self.block_rows
-            yield start, self.total[start:stop], self.feasible[start:stop]
-
-    def sample_rows(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return the sampled rows."""
-        return self._rows, self.total[self._rows], self.feasible[self._rows]
-
-    def sample_cols(self) -> tuple[IntArray, F32, BoolArray]:
-        """Return the sampled columns."""
-        return self._cols, self.total[:, self._cols], self.feasible[:, self._cols]
+    def totals(self, rows: IntArray | slice, cols: IntArray | slice) -> tuple[F32, BoolArray]:
+        """Return the block (views for slices, copies for index arrays)."""
+        return self.total[rows][:, cols], self.feasible[rows][:, cols]
