@@ -222,8 +222,10 @@ def solve_candidates(
 CANDIDATES_PER_PERSON = 32
 """``k``: candidates per person in the first round (each junior's and each senior's best)."""
 
-PRICE_SAMPLE = 2000
-"""People of the larger side in the sample whose exact solve sets the first prices."""
+PRICE_SAMPLE = (2000, 6000)
+"""People of the larger side in the sample whose exact solve sets the first prices: a
+sixth of ``sqrt(n m)`` within these limits (at 30,000 per side, 5,000 left 443 pairs
+to add after the first solve where 2,000 left 8,894)."""
 
 GROUPS = 1024
 """Most blocks of seniors each junior's scan bound is kept for (each of 64 seniors at least)."""
@@ -408,7 +410,7 @@ class _Bounds:
 def certify_and_solve(
     source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     objective: Literal["max_pairs", "max_score"], *, k: int = CANDIDATES_PER_PERSON,
-    max_rounds: int = 50, price_sample: int = PRICE_SAMPLE, groups: int | None = None,
+    max_rounds: int = 50, price_sample: int | None = None, groups: int | None = None,
     seed: int = 0, workers: int | None = None,
     report: Callable[[str, dict[str, float]], None] | None = None,
 ) -> Certified:
@@ -447,13 +449,17 @@ def certify_and_solve(
 
 def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
              objective: Literal["max_pairs", "max_score"], k: int, max_rounds: int,
-             price_sample: int, groups: int | None, seed: int, pool: ThreadPoolExecutor | None,
+             price_sample: int | None, groups: int | None, seed: int,
+             pool: ThreadPoolExecutor | None,
              report: Callable[[str, dict[str, float]], None] | None) -> Certified:
     n, m = source.shape
     if groups is None:
         groups = m // GROUP_SIZE
     n_groups = max(1, min(groups, GROUPS, m))
     edges = np.linspace(0, m, n_groups + 1).round().astype(np.int64)
+    if price_sample is None:
+        low, high = PRICE_SAMPLE
+        price_sample = int(np.clip(np.sqrt(float(n) * m) / 6, low, high))
     prices = _estimate_prices(source, cap_j, cap_s, price_sample, k, seed)
     bounds = _Bounds(edges, np.full((n, n_groups), -np.inf, np.float32),
                      np.zeros((n, n_groups), np.bool_), np.zeros(n), prices)
@@ -470,7 +476,9 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
         weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
         chosen, duals = solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
         found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
-        clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": int(chosen.sum())})
+        clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": int(chosen.sum()),
+                            "reach_j": int(duals.reach_j.sum()),
+                            "reach_s": int(duals.reach_s.sum())})
         reach_in_group = np.logical_and.reduceat(duals.reach_s, edges[:-1]) if m else \
             np.zeros(0, np.bool_)
         need = bounds.shift(duals, reach_in_group)
@@ -511,34 +519,50 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
     best_cols = _ColumnBest(m, k)
     pj = np.zeros(n, dtype=np.float64)
 
+    edges = bounds.edges
+    n_groups = len(edges) - 1
+
     def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,
                                               tuple[IntArray, IntArray, F32, F32]]:
         start, stop = span
         total, ok = source.totals(slice(start, stop), slice(None))
         red = total + ps[None, :]
         np.putmask(red, ~ok, -np.inf)
-        top = red.max(axis=1, initial=-np.inf)
+        gmax = np.maximum.reduceat(red, edges[:-1], axis=1)
+        top = gmax.max(axis=1, initial=-np.inf)
         offer = np.where(np.isfinite(top), top, 0).astype(np.float32)
         red -= offer[:, None]
+        gmax -= offer[:, None]
         thr = best_cols.thr  # a snapshot: only ever rises, so nothing of the best is lost
-        if stop - start > k:  # and no column takes more than its k best of this block
+        if stop - start > k and np.isneginf(thr).any():  # no column takes more than its k
             thr = np.maximum(thr, np.partition(red, stop - start - k, axis=0)[stop - start - k])
         orow, ocol = np.nonzero((red >= thr[None, :]) & (red > -np.inf))
         offers = (orow.astype(np.int64) + start, ocol.astype(np.int64), red[orow, ocol],
                   total[orow, ocol])
-        if kk < m:
-            pick = np.argpartition(-red, kk - 1, axis=1)[:, :kk]
+        if kk < n_groups:
+            # Each junior's k best lie at or above the k-th best of its
+            # groups' maxima (k groups hold one such pair each): one compare
+            # pass finds a few more than k, sorted then (ties: lower column).
+            cut = np.partition(gmax, n_groups - kk, axis=1)[:, n_groups - kk]
+            r, c = np.nonzero((red >= cut[:, None]) & (red > -np.inf))
+            v = red[r, c]
+            order = np.lexsort((c, -v, r))
+            r, c = r[order], c[order]
+            first = np.searchsorted(r, r, side="left")
+            keep = np.arange(len(r)) - first < kk
+            r, c = r[keep], c[keep]
         else:
-            pick = np.broadcast_to(np.arange(m), red.shape)
-        r = np.repeat(np.arange(stop - start), pick.shape[1])
-        c = pick.reshape(-1)
-        keep = np.isfinite(red[r, c])
-        r, c = r[keep], c[keep]
-        t = total[r, c]
+            col = np.argpartition(-red, kk - 1, axis=1)[:, :kk] if kk < m else \
+                np.broadcast_to(np.arange(m), red.shape)
+            r = np.repeat(np.arange(stop - start), col.shape[1])
+            c = col.reshape(-1)
+            keep = np.isfinite(red[r, c])
+            r, c = r[keep], c[keep]
         red[r, c] = -np.inf  # candidates now: out of the bounds
-        best = np.maximum.reduceat(red, bounds.edges[:-1], axis=1) if m else red
+        best = np.maximum.reduceat(red, edges[:-1], axis=1) if m else red
+        t = total[r, c]
         return (r.astype(np.int64) + start, c.astype(np.int64), t, offer, best,
-                np.isfinite(best), offers)
+                np.isfinite(gmax), offers)
 
     spans = [(s, min(s + source.block_rows, n)) for s in range(0, n, source.block_rows)]
     rows_l, cols_l, tot_l = [], [], []
