@@ -19,24 +19,25 @@ PROGRAM = rm.Program(constraints=[rm.NoReportingLine(), rm.SharedLanguage(),
 T = TypeVar("T")
 
 
-def cohort(n: int, seed: int = 0) -> tuple[rm.OrgChart, list[rm.Participant],
-                                             list[rm.Participant]]:
-    """Return (org chart, n juniors, n seniors) from a synthetic organisation.
+def cohort(n: int, seed: int = 0, seniors: int | None = None
+           ) -> tuple[rm.OrgChart, list[rm.Participant], list[rm.Participant]]:
+    """Return (org chart, n juniors, n seniors or ``seniors``) from a synthetic organisation.
 
     Juniors are individual contributors aged 35 or less, seniors anyone above
     level 0. The organisation starts at seven employees per pair and grows
     by half until both pools are large enough (how many sit at level 0
     depends on how full the deepest layer is).
     """
-    size = max(200, 7 * n)
+    n_s = n if seniors is None else seniors
+    size = max(200, 7 * max(n, n_s))
     for _ in range(8):
         org = rm.synth.generate(size, seed=seed)
-        juniors, seniors = rm.synth.cohort(org, n, n, seed=seed, max_junior_level=0,
-                                           min_senior_level=1)
-        if len(juniors) == n and len(seniors) == n:
-            return org.org_chart(), juniors, seniors
+        js, ss = rm.synth.cohort(org, n, n_s, seed=seed, max_junior_level=0,
+                                 min_senior_level=1)
+        if len(js) == n and len(ss) == n_s:
+            return org.org_chart(), js, ss
         size = size * 3 // 2
-    raise SystemExit(f"synthetic org too small: {len(juniors)} juniors, {len(seniors)} seniors")
+    raise SystemExit(f"synthetic org too small: {len(js)} juniors, {len(ss)} seniors")
 
 
 def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:

@@ -256,6 +256,7 @@ def test_progress_names_each_step_and_ends_with_no_improving_pair() -> None:
     assert "solve" in stages
     assert stages[-1] == "certificate"
     assert seen[-1].note.endswith(" 0 could improve")
+    assert "every pair checked" in seen[-1].note
 
 
 def test_candidates_are_deterministic() -> None:
@@ -310,3 +311,61 @@ def test_threads_change_nothing() -> None:
     assert one.scanned == two.scanned
     assert one.scanned[0] == 60 * 50
     assert sum(one.scanned[1:]) < 60 * 50 * len(one.scanned[1:])  # bounds skipped blocks
+
+
+class _Interrupting(DenseSource):
+    """A dense source that raises KeyboardInterrupt (Ctrl-C) on its n-th block."""
+
+    def __init__(self, total: np.ndarray, feasible: np.ndarray, after: int) -> None:
+        super().__init__(total, feasible, block_rows=2)
+        self.calls, self.after = 0, after
+
+    def totals(self, rows, cols):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.calls == self.after:
+            raise KeyboardInterrupt
+        return super().totals(rows, cols)
+
+
+@pytest.mark.parametrize("goal", ["max_pairs", "max_score"])
+def test_ctrl_c_returns_the_last_solve_with_an_honest_bound(goal: str) -> None:
+    stopped = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n, m = (int(x) for x in rng.integers(6, 30, 2))
+        total, feasible, cap_j, cap_s = _instance(seed, n, m)
+        blocks = -(-n // 2)  # the first pass; interrupt somewhere after it
+        src = _Interrupting(total, feasible, after=blocks + 1 + int(rng.integers(0, 12)))
+        out = certify_and_solve(src, cap_j, cap_s, goal, k=1, price_sample=0,  # type: ignore[arg-type]
+                                groups=int(rng.integers(1, 5)), workers=1)
+        r, c = out.rows[out.chosen], out.cols[out.chosen]
+        assert feasible[r, c].all()
+        got = float(total[r, c].astype(np.float64).sum())
+        _, best = run("flow", Problem(total, feasible, cap_j, cap_s, objective="max_score"))
+        best_score = float(total[best.rows, best.cols].astype(np.float64).sum())
+        if out.stopped:
+            stopped += 1
+            assert out.bound is not None
+            assert got <= best_score + 1e-6 <= out.bound + 2e-6, seed  # the bound is honest
+        else:
+            assert out.violations[-1] == 0
+    assert stopped >= 10  # most runs were really stopped mid-way
+
+
+def test_ctrl_c_in_match_gives_a_feasible_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmatch.solvers import sparse
+
+    juniors, seniors = _people(40, 40, seed=3)
+    full = rm.match(juniors, seniors, solver="candidates")
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sparse, "_scan", interrupted)  # Ctrl-C during the first certificate
+    res = rm.match(juniors, seniors, solver="candidates")
+    assert res.status == "feasible"
+    assert res.objective <= full.objective + 1e-6 <= res.bound + 2e-6
+    assert res.gap >= 0
+    monkeypatch.setattr(sparse, "_first_pass", interrupted)  # before any solve: Ctrl-C stands
+    with pytest.raises(KeyboardInterrupt):
+        rm.match(juniors, seniors, solver="candidates")

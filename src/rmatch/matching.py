@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from rmatch._explain import lonely_reason, unmatched_reasons
 from rmatch.arrays import ParticipantArrays, build_arrays
@@ -30,6 +31,9 @@ from rmatch.solvers import BalanceRule, CoverRule, Problem, Progress, Rule, Shar
 from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
+
+if TYPE_CHECKING:
+    from rmatch.solvers.sparse import Certified
 
 __all__ = ["match", "result_from_pairs", "solve"]
 
@@ -149,10 +153,25 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     cert = certify_and_solve(solving, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
                              program.objective, seed=program.seed,
                              report=_reporter(progress, start, sm.shape))
+    return _certified_result(sm, cert, fixed_r, fixed_c, start)
+
+
+def _certified_result(sm: ScoreMatrix, cert: Certified, fixed_r: npt.NDArray[np.int64],
+                      fixed_c: npt.NDArray[np.int64], start: float) -> MatchResult:
+    """Build the candidate path's result: proven optimal, or (Ctrl-C) the last solve and bound.
+
+    Stopped, the bound covers the score of any assignment (so it holds under
+    ``max_pairs`` too, where the number of pairs is then not proven).
+    """
     rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
     cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
-    return result_from_pairs(sm, rows, cols, status="optimal", bound=None, solver="candidates",
-                             start=start)
+    bound = None
+    if cert.stopped and cert.bound is not None:
+        fixed = np.asarray(sm.total[fixed_r, fixed_c], dtype=np.float64) if len(fixed_r) \
+            else np.zeros(0)
+        bound = float(fixed.sum()) + cert.bound
+    return result_from_pairs(sm, rows, cols, status="feasible" if cert.stopped else "optimal",
+                             bound=bound, solver="candidates", start=start)
 
 
 def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
@@ -171,10 +190,7 @@ def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
     cert = certify_and_solve(DenseSource(sm.total, feasible), np.maximum(cap_j, 0),
                              np.maximum(cap_s, 0), sm.program.objective, seed=sm.program.seed,
                              report=_reporter(progress, start, sm.shape))
-    rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
-    cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
-    return result_from_pairs(sm, rows, cols, status="optimal", bound=None, solver="candidates",
-                             start=start)
+    return _certified_result(sm, cert, fixed_r, fixed_c, start)
 
 
 def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
@@ -191,9 +207,13 @@ def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
                     f"{int(info['candidates']):,} candidates")
         elif stage == "scoring":
             note = f"{int(info['scanned']):,} of {cells:,} pairs scored"
+        elif info.get("done"):
+            note = (f"round {int(info['round'])}: every pair checked ({int(info['scanned']):,} "
+                    f"scored, the rest ruled out by bounds), {int(info['violations']):,} "
+                    "could improve")
         else:
-            note = (f"round {int(info['round'])}: {int(info['scanned']):,} of {cells:,} pairs "
-                    f"scanned, {int(info['violations']):,} could improve")
+            note = (f"round {int(info['round'])}: {int(info['scanned']):,} pairs scored, "
+                    f"{int(info['violations']):,} could improve so far")
         progress(Progress(2, 0.0, 0.0, time.perf_counter() - start, stage=stage, note=note))
 
     return report

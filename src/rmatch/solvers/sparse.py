@@ -233,8 +233,15 @@ GROUPS = 1024
 GROUP_SIZE = 64
 """Fewest seniors in a block: smaller blocks cost more in bookkeeping than they skip."""
 
+_LOWEST = np.float32(np.finfo(np.float32).min)  # above -inf: thresholds that skip the infeasible
+
 TOLERANCE = 1e-4
 """Float32 reduced scores above ``-TOLERANCE`` are checked exactly (integer weights)."""
+
+MARGIN = 2e-3
+"""Scans add the pairs within ``MARGIN`` of improving too: the next prices move by about
+that much, and pairs added now are not found (and solved for) one round later. At
+100,000 per side this took one round (a solve of 5 million candidates) off."""
 
 
 class BlockSource(Protocol):
@@ -274,6 +281,10 @@ class Certified:
     candidates: list[int]
     found: list[tuple[int, float]]
     scanned: list[int]
+    stopped: bool = False
+    """Ctrl-C stopped the loop: the last solve stands, not proven optimal."""
+    bound: float | None = None
+    """When stopped: an upper bound on the total score of any assignment."""
 
 
 def _ordered(pool: ThreadPoolExecutor | None, fn: Callable[[_T], _R], tasks: Sequence[_T]
@@ -346,7 +357,8 @@ class _ColumnBest:
 
 
 def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size: int,
-                     k: int, seed: int) -> npt.NDArray[np.float64]:
+                     k: int, seed: int, pool: ThreadPoolExecutor | None
+                     ) -> npt.NDArray[np.float64]:
     """First prices of the seniors (score units): the exact solve of a sample, extended.
 
     A random sample of both sides (in the programme's proportions) is solved
@@ -364,17 +376,31 @@ def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size
     rng = np.random.default_rng(seed)
     r_idx = np.sort(rng.choice(n, s_r, replace=False)).astype(np.int64)
     c_idx = np.sort(rng.choice(m, s_c, replace=False)).astype(np.int64)
-    total, ok = source.totals(r_idx, c_idx)
-    sub = certify_and_solve(DenseSource(total, ok), cap_j[r_idx], cap_s[c_idx], "max_score",
-                            k=k, price_sample=0, workers=1)
+    # The sample's matrix, scored a block of rows at a time (one call would
+    # take a block's scratch memory for every pair of the sample).
+    rows_step = max(1, source.block_rows * m // max(s_c, 1))
+    parts = list(_ordered(pool, lambda r0: source.totals(r_idx[r0:r0 + rows_step], c_idx),
+                          list(range(0, s_r, rows_step))))
+    total = np.concatenate([t for t, _ in parts])
+    ok = np.concatenate([f for _, f in parts])
+    del parts
+    sub = _certify(DenseSource(total, ok), cap_j[r_idx], cap_s[c_idx], "max_score", k, 50, 0,
+                   None, seed, pool, None)
+    del total, ok
     offer = sub.duals.pot_j / SCALE
     ref = sub.duals.ref_s / SCALE
     prices = np.full(m, ref, dtype=np.float64)
-    step = max(1, source.block_rows * m // max(s_r, 1))
-    for c0 in range(0, m, step):
-        total, ok = source.totals(r_idx, slice(c0, c0 + step))
+
+    cols_step = max(1, source.block_rows * m // max(s_r, 1))
+
+    def transform(c0: int) -> npt.NDArray[np.float64]:
+        total, ok = source.totals(r_idx, slice(c0, c0 + cols_step))
         best = np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
-        prices[c0:c0 + step] = np.minimum(best, ref)
+        return np.asarray(np.minimum(best, ref), dtype=np.float64)
+
+    starts = list(range(0, m, cols_step))
+    for c0, part in zip(starts, _ordered(pool, transform, starts), strict=True):
+        prices[c0:c0 + cols_step] = part
     return prices
 
 
@@ -401,10 +427,31 @@ class _Bounds:
         """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
         pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
         up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
-        self.best += (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
-        self.pj, self.ps = pj, ps
+        # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
+        best = self.best + (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
+        self.best, self.pj, self.ps = best, pj, ps
         adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
         return np.asarray((self.best > -TOLERANCE) | adds)
+
+    def score_bound(self, duals: Duals, rows: IntArray, cols: IntArray, totals: F32,
+                    cap_j: IntArray, cap_s: IntArray) -> float:
+        """Return an upper bound on the total score of any assignment of the programme.
+
+        Any senior prices ``v >= 0`` with junior prices ``u_i = max(0,
+        max_k w_ik - v_k)`` are feasible for the dual of the assignment's
+        linear programme, so ``sum cap u + sum cap v`` bounds every
+        assignment. The candidates give their part of ``u`` exactly, the
+        bounds the rest (``w - v = reduced + p_j - p_k - v_k``).
+        """
+        v = np.maximum(duals.ref_s - duals.pot_s, 0) / SCALE
+        u = np.zeros(len(self.pj), dtype=np.float64)
+        np.maximum.at(u, rows, totals.astype(np.float64) - v[cols])
+        if len(v):
+            lift = np.maximum.reduceat(-self.ps - v, self.edges[:-1])
+            left_out = (self.best.astype(np.float64) + lift[None, :]).max(axis=1) + self.pj
+            # Float32 reduced scores: a margin well above their rounding.
+            np.maximum(u, left_out + TOLERANCE, out=u, where=np.isfinite(left_out))
+        return float(cap_j @ u + cap_s @ v)
 
 
 def certify_and_solve(
@@ -460,7 +507,7 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     if price_sample is None:
         low, high = PRICE_SAMPLE
         price_sample = int(np.clip(np.sqrt(float(n) * m) / 6, low, high))
-    prices = _estimate_prices(source, cap_j, cap_s, price_sample, k, seed)
+    prices = _estimate_prices(source, cap_j, cap_s, price_sample, k, seed, pool)
     bounds = _Bounds(edges, np.full((n, n_groups), -np.inf, np.float32),
                      np.zeros((n, n_groups), np.bool_), np.zeros(n), prices)
     clock = _Clock(report, n * m)
@@ -468,32 +515,56 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     violations: list[int] = []
     counts: list[int] = []
     found: list[tuple[int, float]] = []
-    for rnd in range(max_rounds + 1):
-        keys, first = np.unique(keys, return_index=True)
-        totals = totals[first]
-        counts.append(len(keys))
-        rows, cols = keys // max(m, 1), keys % max(m, 1)
-        weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
-        chosen, duals = solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
-        found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
-        clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": int(chosen.sum()),
-                            "reach_j": int(duals.reach_j.sum()),
-                            "reach_s": int(duals.reach_s.sum())})
-        reach_in_group = np.logical_and.reduceat(duals.reach_s, edges[:-1]) if m else \
-            np.zeros(0, np.bool_)
-        need = bounds.shift(duals, reach_in_group)
-        new_keys, new_tot, n_viol, n_scanned = _scan(source, bounds, need, duals, keys, k,
-                                                     pool, clock, rnd + 1)
-        violations.append(n_viol)
-        scanned.append(n_scanned)
-        clock.say("certificate", {"round": rnd + 1, "violations": n_viol,
-                                  "candidates": len(keys), "scanned": n * m}, force=True)
-        if n_viol == 0:
-            return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
-                             counts, found, scanned)
-        keys = np.concatenate([keys, new_keys])
-        totals = np.concatenate([totals, new_tot])
+    last: tuple[IntArray, IntArray, F32, BoolArray, Duals] | None = None
+    try:
+        for rnd in range(max_rounds + 1):
+            keys, totals = _merged(keys, totals)
+            counts.append(len(keys))
+            rows, cols = keys // max(m, 1), keys % max(m, 1)
+            weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
+            chosen, duals = solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
+            last = (rows, cols, totals, chosen, duals)
+            found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
+            new_keys, new_tot, n_viol = _round(source, bounds, duals, keys, k, pool, clock, rnd,
+                                               scanned, found[-1][0])
+            violations.append(n_viol)
+            if n_viol == 0:
+                return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
+                                 counts, found, scanned)
+            keys = np.concatenate([keys, new_keys])
+            totals = np.concatenate([totals, new_tot])
+    except KeyboardInterrupt:
+        if last is None:  # nothing solved yet: nothing to return
+            raise
+        rows, cols, totals, chosen, duals = last
+        bound = bounds.score_bound(duals, rows, cols, totals, cap_j, cap_s)
+        return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
+                         counts, found, scanned, stopped=True, bound=bound)
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
+
+
+def _merged(keys: IntArray, totals: F32) -> tuple[IntArray, F32]:
+    """Candidate keys sorted, each once, with their totals."""
+    keys, first = np.unique(keys, return_index=True)
+    return keys, totals[first]
+
+
+def _round(source: BlockSource, bounds: _Bounds, duals: Duals, keys: IntArray, k: int,
+           pool: ThreadPoolExecutor | None, clock: _Clock, rnd: int, scanned: list[int],
+           pairs: int) -> tuple[IntArray, F32, int]:
+    """Report a solve, move the bounds to its prices and scan what they do not rule out."""
+    m = source.shape[1]
+    clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": pairs,
+                        "reach_j": int(duals.reach_j.sum()), "reach_s": int(duals.reach_s.sum())})
+    reach_in_group = np.logical_and.reduceat(duals.reach_s, bounds.edges[:-1]) if m else \
+        np.zeros(0, np.bool_)
+    need = bounds.shift(duals, reach_in_group)
+    new_keys, new_tot, n_viol, n_scanned = _scan(source, bounds, need, duals, keys, k, pool,
+                                                 clock, rnd + 1)
+    scanned.append(n_scanned)
+    clock.say("certificate", {"round": rnd + 1, "violations": n_viol, "candidates": len(keys),
+                              "scanned": n_scanned, "done": 1}, force=True)
+    return new_keys, new_tot, n_viol
 
 
 class _Clock:
@@ -536,7 +607,8 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
         thr = best_cols.thr  # a snapshot: only ever rises, so nothing of the best is lost
         if stop - start > k and np.isneginf(thr).any():  # no column takes more than its k
             thr = np.maximum(thr, np.partition(red, stop - start - k, axis=0)[stop - start - k])
-        orow, ocol = np.nonzero((red >= thr[None, :]) & (red > -np.inf))
+        # Thresholds above -inf leave the infeasible pairs out in the same compare.
+        orow, ocol = np.nonzero(red >= np.maximum(thr, _LOWEST)[None, :])
         offers = (orow.astype(np.int64) + start, ocol.astype(np.int64), red[orow, ocol],
                   total[orow, ocol])
         if kk < n_groups:
@@ -544,7 +616,7 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
             # groups' maxima (k groups hold one such pair each): one compare
             # pass finds a few more than k, sorted then (ties: lower column).
             cut = np.partition(gmax, n_groups - kk, axis=1)[:, n_groups - kk]
-            r, c = np.nonzero((red >= cut[:, None]) & (red > -np.inf))
+            r, c = np.nonzero(red >= np.maximum(cut, _LOWEST)[:, None])
             v = red[r, c]
             order = np.lexsort((c, -v, r))
             r, c = r[order], c[order]
@@ -626,7 +698,7 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         red += ps32[None, col_idx]
         rj, rk = duals.reach_j[rows, None], duals.reach_s[None, col_idx]
         always, never = rj & ~rk, ~rj & rk
-        pick = ((red > -TOLERANCE) | always) & ok & ~never
+        pick = ((red > -MARGIN) | always) & ok & ~never
         crowded = np.flatnonzero(np.count_nonzero(pick, axis=1) > 2 * k)
         if len(crowded):
             # Too many for one round (a solve short of pairs makes every pair
@@ -640,10 +712,10 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
 
     new_r, new_c, new_t = [], [], []
     n_viol = n_scanned = 0
+    updates = []  # applied once the scan is complete: until then the bounds stay whole
     for (rows, groups), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
                                                       strict=True):
-        bounds.best[np.ix_(rows, groups)] = best
-        bounds.left[np.ix_(rows, groups)] = left
+        updates.append((np.ix_(rows, groups), best, left))
         n_scanned += len(rows) * int(width[groups].sum())
         w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
         imp = duals.improves(r, c, w)
@@ -656,6 +728,8 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         new_t.append(t)
         clock.say("certificate", {"round": rnd, "violations": n_viol, "candidates": len(keys),
                                   "scanned": n_scanned})
+    for at, best, left in updates:
+        bounds.best[at], bounds.left[at] = best, left
     if not new_r:
         return np.zeros(0, np.int64), np.zeros(0, np.float32), 0, 0
     return (np.concatenate(new_r) * m + np.concatenate(new_c), np.concatenate(new_t), n_viol,
