@@ -16,8 +16,9 @@ Same objective for all (most pairs, then most score) is checked, not assumed.
 Run: ``python benchmarks/bench_scale.py [--sizes 5000 10000] [--scipy-max 5000]``.
 Writes ``benchmarks/results/scale.json`` and ``scale.md``. Programmes beyond
 the dense matrix's reach (100,000 per side) run with ``--huge N`` and are
-recorded in ``scale_huge.json``/``.md``; ``--huge 30000 --seniors 90000
---capacity 3`` gives each junior three places.
+recorded in ``scale_huge_*.json``/``.md``; ``--huge 30000 --seniors 90000
+--capacity 3`` gives each junior three places. ``--scoring 10000`` times
+scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PROGRAM, cohort, save
+from common import PROGRAM, best_of, cohort, save
 
 import rmatch as rm
 from rmatch.solvers.sparse import DenseSource, certify_and_solve
@@ -109,6 +110,57 @@ def measure(n: int, scipy_max: int, ks: list[int]) -> dict[str, object]:
     return row
 
 
+def scoring(n: int) -> None:
+    """Scoring n x n pairs block by block on every core, beside numpy's own speed.
+
+    The same run times numpy writing an n x n float32 matrix from a rank-32
+    product (``a @ b.T``, BLAS on every core) and copying one (``np.copyto``):
+    what the machine does per pair at its fastest.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    from rmatch.arrays import build_arrays
+    from rmatch.candidates import ProgrammeSource
+    from rmatch.scoring import default_org, plan_scores
+
+    org, juniors, seniors = cohort(n)
+    js, ss = build_arrays(juniors, seniors)
+    plan = plan_scores(juniors, seniors, PROGRAM)
+    src = ProgrammeSource(js, ss, plan, default_org(js, ss, PROGRAM, org))
+    starts = range(0, n, src.block_rows)
+
+    def block(start: int) -> float:
+        total, _ = src.totals(slice(start, start + src.block_rows), slice(None))
+        return float(total[0, 0])
+
+    block(0)  # the sides' kept arrays (profiles, chart lookups) are built once
+    rng = np.random.default_rng(0)
+    a = rng.random((n, 32), dtype=np.float32)
+    b = rng.random((n, 32), dtype=np.float32)
+    out = np.empty((n, n), dtype=np.float32)
+    timings = {}
+    with ThreadPoolExecutor(2) as pool:
+        with threadpool_limits(limits=1, user_api="blas"):  # as the candidate path runs
+            timings["rmatch scoring (2 threads)"] = best_of(
+                3, lambda: list(pool.map(block, starts)))[0]
+        timings["numpy a @ b.T, rank 32"] = best_of(3, lambda: np.matmul(a, b.T, out=out))[0]
+        copy = np.empty_like(out)
+
+        def copy_once() -> int:
+            np.copyto(copy, out)
+            return 0
+
+        timings["numpy copyto"] = best_of(3, copy_once)[0]
+    rows = [{"what": name, "seconds": round(t, 3), "million_pairs_per_s": round(n * n / t / 1e6)}
+            for name, t in timings.items()]
+    for row in rows:
+        print(row)
+    save("scale_scoring", rows, ["what", "seconds", "million_pairs_per_s"],
+         f"scoring {n:,} x {n:,} pairs beside numpy (same run)")
+
+
 def huge(n: int, n_seniors: int | None, capacity: int) -> None:
     """One large programme end to end from the participants, with peak memory."""
     org, juniors, seniors = cohort(n, seniors=n_seniors)
@@ -143,7 +195,11 @@ def main() -> None:
     parser.add_argument("--huge", type=int, default=0, help="juniors of one large programme")
     parser.add_argument("--seniors", type=int, default=None, help="with --huge (default: same)")
     parser.add_argument("--capacity", type=int, default=1, help="with --huge: junior places")
+    parser.add_argument("--scoring", type=int, default=0, help="time scoring n x n vs numpy")
     args = parser.parse_args()
+    if args.scoring:
+        scoring(args.scoring)
+        return
     if args.huge:
         huge(args.huge, args.seniors, args.capacity)
         return
