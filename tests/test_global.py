@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.matching import _rules
-from rmatch.solvers import Problem
+from rmatch.solvers import Problem, compile_rules
 from rmatch.solvers._common import objective
 from rmatch.solvers.cpsat import _relaxed, rules_hold
 from rmatch.solvers.flow import SCALE
@@ -107,7 +106,7 @@ def test_cpsat_is_optimal_under_each_global_rule(people: People, con: rm.Constra
 
 
 @pytest.mark.parametrize("seed", range(25))
-def test_cpsat_agrees_with_flow_without_global_rules(seed: int) -> None:
+def test_cpsat_agrees_with_flow_without_globalcompile_rules(seed: int) -> None:
     rng = np.random.default_rng(seed)
     juniors = [rm.Participant(id=f"j{i}", birth_year=int(rng.integers(1990, 2004)),
                               level=int(rng.integers(0, 3)), capacity=int(rng.integers(0, 3)),
@@ -223,7 +222,7 @@ def test_global_constraints_round_trip_as_json() -> None:
     assert rm.Program.model_validate_json(prog.model_dump_json()) == prog
 
 
-def test_check_recomputes_global_rules() -> None:
+def test_check_recomputes_globalcompile_rules() -> None:
     juniors = [rm.Participant(id=f"j{i}", department="Eng" if i else "Ops") for i in range(3)]
     seniors = [rm.Participant(id=f"s{k}", department="Eng") for k in range(3)]
     share = rm.MinShare(attribute="department", share=1.0)
@@ -244,13 +243,12 @@ def test_check_recomputes_global_rules() -> None:
     c, rm.MatchAll)), min_size=1, max_size=2))
 def test_repair_drops_pairs_until_every_rule_holds(people: People,
                                                    cons: list[rm.Constraint]) -> None:
-    from rmatch.matching import _rules
-    from rmatch.solvers import Problem, cpsat, flow
+    from rmatch.solvers import Problem, compile_rules, cpsat, flow
 
     juniors, seniors = people
     sm = rm.score(juniors, seniors, rm.Program(constraints=cons))
     problem = Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
-                      rules=_rules(sm))
+                      rules=compile_rules(sm))
     start = flow.solve_flow(problem)
     repaired = cpsat._repair(problem, start.rows, start.cols)
     assert repaired is not None  # dropping pairs can always meet quotas and balance
@@ -262,7 +260,7 @@ def test_repair_drops_pairs_until_every_rule_holds(people: People,
 
 def _problem(sm: rm.ScoreMatrix) -> Problem:
     return Problem(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity,
-                   rules=_rules(sm))
+                   rules=compile_rules(sm))
 
 
 @settings(max_examples=21)
@@ -300,7 +298,7 @@ def test_share_pricing_bound_and_start(people: People, share: float, same: bool,
 
 @settings(max_examples=21)
 @given(sides(4, 4, max_capacity=2), st.sampled_from([0.0, 0.01, 0.05, 0.2]))
-def test_balance_swaps_and_improve_keep_capacities_and_rules(people: People,
+def test_balance_swaps_and_improve_keep_capacities_andcompile_rules(people: People,
                                                              gap: float) -> None:
     juniors, seniors = people
     con = rm.GroupBalance(attribute="gender", max_gap=gap)

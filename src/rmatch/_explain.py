@@ -288,14 +288,13 @@ def rule_status(sm: ScoreMatrix, result: MatchResult, *,
     ``min_group_size`` people says whether it holds, without the group means.
     """
     from rmatch.constraints import GroupBalance
-    from rmatch.matching import _rules
-    from rmatch.report import pair_indices
-    from rmatch.solvers import BalanceRule, CoverRule, ShareRule
+    from rmatch.result import pair_indices
+    from rmatch.solvers import BalanceRule, CoverRule, ShareRule, compile_rules
 
     rows, cols = pair_indices(result)
     scores = sm.total[rows, cols].astype(np.float64)
     out: list[tuple[str, bool, str]] = []
-    for rule in _rules(sm):
+    for rule in compile_rules(sm):
         if isinstance(rule, ShareRule):
             hits, need = int(rule.qualifies[rows, cols].sum()), rule.share * len(rows)
             ok = (hits <= need + 1e-9) if rule.at_most else (hits >= need - 1e-9)

@@ -27,7 +27,7 @@ from rmatch.scoring import (
     plan_scores,
     score,
 )
-from rmatch.solvers import BalanceRule, CoverRule, Problem, Progress, Rule, ShareRule, run
+from rmatch.solvers import CoverRule, Problem, Progress, Rule, compile_rules, run
 from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
@@ -181,7 +181,7 @@ def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
     """Solve on candidates over a matrix already in memory (its blocks are views)."""
     from rmatch.solvers.sparse import DenseSource, certify_and_solve
 
-    if _rules(sm):
+    if compile_rules(sm):
         raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
                          "GroupBalance and MatchAll need solver 'auto' or 'cpsat'")
     _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
@@ -251,7 +251,7 @@ def solve(
         # The matrix is in memory: its blocks serve as the candidate source.
         return _solve_dense_candidates(sm, progress, start)
     full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
-    rules = _rules(sm)
+    rules = compile_rules(sm)
     cover_only = bool(rules) and all(isinstance(r, CoverRule) for r in rules)
     if cover_only and name in ("auto", "flow"):
         # MatchAll alone is a flow problem: exact and polynomial, no CP-SAT.
@@ -346,22 +346,6 @@ def result_from_pairs(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray, *,
     )
     result._scores = sm
     return result
-
-
-def _rules(sm: ScoreMatrix) -> tuple[Rule, ...]:
-    """Compile the programme's global constraints into solver rules."""
-    ctx = sm.context()
-    rules: list[Rule] = []
-    for con in sm.program.constraints:
-        if isinstance(con, MinShare):
-            rules.append(ShareRule(con.label(), con.qualifies(ctx), con.share, con.at_most))
-        elif isinstance(con, GroupBalance):
-            # Seniors without the attribute form a group of their own (code -1).
-            rules.append(BalanceRule(con.label(), sm.seniors.attribute(con.attribute),
-                                     con.max_gap))
-        elif isinstance(con, MatchAll):
-            rules.append(CoverRule(con.label(), con.side))
-    return tuple(rules)
 
 
 def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:

@@ -77,7 +77,7 @@ def gap_distribution(result: MatchResult) -> Figure:
     >>> [ax.get_xlabel() for ax in gap_distribution(res).axes]
     ['age gap (years, senior older)', 'level gap (senior above)']
     """
-    from rmatch.report import pair_indices
+    from rmatch.result import pair_indices
 
     sm = result.scores
     rows, cols = pair_indices(result)

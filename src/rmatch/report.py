@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from rmatch._files import write_atomic
 from rmatch.errors import InputError
+from rmatch.result import pair_indices
 
 IntArray = npt.NDArray[np.int64]
 
@@ -788,22 +789,6 @@ def _plot_images(result: MatchResult) -> list[tuple[str, str]]:
         fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
         images.append((alt, base64.b64encode(buf.getvalue()).decode("ascii")))
     return images
-
-
-def pair_indices(result: MatchResult) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Row (junior) and column (senior) indices of the result's pairs in its score matrix.
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
-    >>> [a.tolist() for a in pair_indices(res)]
-    [[0], [0]]
-    """
-    sm = result.scores
-    rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
-    cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
-    return rows, cols
 
 
 def _share(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> float | None:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from rmatch.errors import RmatchError
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from rmatch.scoring import ScoreMatrix
     from rmatch.stability import LeastBlocking, StabilityReport
 
-__all__ = ["Alternative", "Explanation", "MatchResult", "Pair"]
+__all__ = ["Alternative", "Explanation", "MatchResult", "Pair", "pair_indices"]
 
 
 class Pair(BaseModel):
@@ -457,3 +459,17 @@ class MatchResult(BaseModel):
                 Counter(p.senior_id for p in self.pairs))
 
 
+def pair_indices(result: MatchResult) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Row (junior) and column (senior) indices of the result's pairs in its score matrix.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> [a.tolist() for a in pair_indices(res)]
+    [[0], [0]]
+    """
+    sm = result.scores
+    rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
+    cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
+    return rows, cols

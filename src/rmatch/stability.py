@@ -128,7 +128,7 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
     True
     """
     from rmatch.matching import solve
-    from rmatch.report import pair_indices
+    from rmatch.result import pair_indices
 
     sm = result.scores
     rows, cols = pair_indices(result)
@@ -224,7 +224,7 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> Le
     from rmatch.constraints import GLOBAL_CONSTRAINTS, Require
     from rmatch.errors import InputError
     from rmatch.matching import result_from_pairs
-    from rmatch.report import pair_indices
+    from rmatch.result import pair_indices
     from rmatch.solvers.cpsat import _solve
     from rmatch.solvers.flow import SCALE
 

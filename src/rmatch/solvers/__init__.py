@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from rmatch.solvers.flow import solve_flow
 from rmatch.solvers.greedy import solve_greedy
 from rmatch.solvers.hungarian import solve_hungarian
 
+if TYPE_CHECKING:
+    from rmatch.scoring import ScoreMatrix
+
 __all__ = [
     "SOLVERS",
     "BalanceRule",
@@ -47,6 +51,7 @@ __all__ = [
     "ShareRule",
     "Solution",
     "choose_solver",
+    "compile_rules",
     "objective",
     "run",
 ]
@@ -101,6 +106,33 @@ def choose_solver(problem: Problem) -> str:
     if repeated and rows * cols >= EXPANDED_FLOW_CELLS:
         return "flow"
     return "hungarian"
+
+
+def compile_rules(sm: ScoreMatrix) -> tuple[Rule, ...]:
+    """Compile a scored programme's programme-wide constraints into solver rules.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")],
+    ...               rm.Program(constraints=[rm.MatchAll(side="juniors")]))
+    >>> [type(rule).__name__ for rule in compile_rules(sm)]
+    ['CoverRule']
+    """
+    from rmatch.constraints import GroupBalance, MatchAll, MinShare
+
+    ctx = sm.context()
+    rules: list[Rule] = []
+    for con in sm.program.constraints:
+        if isinstance(con, MinShare):
+            rules.append(ShareRule(con.label(), con.qualifies(ctx), con.share, con.at_most))
+        elif isinstance(con, GroupBalance):
+            # Seniors without the attribute form a group of their own (code -1).
+            rules.append(BalanceRule(con.label(), sm.seniors.attribute(con.attribute),
+                                     con.max_gap))
+        elif isinstance(con, MatchAll):
+            rules.append(CoverRule(con.label(), con.side))
+    return tuple(rules)
 
 
 def run(name: str, problem: Problem) -> tuple[str, Solution]:
