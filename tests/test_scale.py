@@ -369,3 +369,32 @@ def test_ctrl_c_in_match_gives_a_feasible_result(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sparse, "_first_pass", interrupted)  # before any solve: Ctrl-C stands
     with pytest.raises(KeyboardInterrupt):
         rm.match(juniors, seniors, solver="candidates")
+
+
+def test_ctrl_c_during_a_later_solve_counts_the_pairs_found_since(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted in the solve after a scan: the scan's new pairs are in no bound but this."""
+    from rmatch.solvers import sparse
+
+    real = sparse.solve_candidates
+    stopped = 0
+    for seed in range(30):
+        total, feasible, cap_j, cap_s = _instance(seed, 24, 20)
+        calls: list[int] = []
+
+        def solve(*args: object, _calls: list[int] = calls, **kw: object) -> object:
+            _calls.append(1)
+            if len(_calls) == 2:
+                raise KeyboardInterrupt
+            return real(*args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(sparse, "solve_candidates", solve)
+        out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s, "max_score", k=1,
+                                price_sample=0, groups=3, workers=1)
+        _, best = run("flow", Problem(total, feasible, cap_j, cap_s, objective="max_score"))
+        best_score = float(total[best.rows, best.cols].astype(np.float64).sum())
+        stopped += out.stopped
+        if out.stopped:
+            assert out.bound is not None
+            assert best_score <= out.bound + 2e-6, seed
+    assert stopped >= 10

@@ -531,13 +531,16 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
             if n_viol == 0:
                 return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
                                  counts, found, scanned)
-            keys = np.concatenate([keys, new_keys])
-            totals = np.concatenate([totals, new_tot])
+            # One statement: a Ctrl-C never sees keys and totals of different lengths.
+            keys, totals = np.concatenate([keys, new_keys]), np.concatenate([totals, new_tot])
     except KeyboardInterrupt:
         if last is None:  # nothing solved yet: nothing to return
             raise
+        # Every pair known so far counts in the bound: a completed scan has
+        # taken its new pairs out of the bounds before they reach a solve.
+        bound = bounds.score_bound(last[4], keys // max(m, 1), keys % max(m, 1), totals,
+                                   cap_j, cap_s)
         rows, cols, totals, chosen, duals = last
-        bound = bounds.score_bound(duals, rows, cols, totals, cap_j, cap_s)
         return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
                          counts, found, scanned, stopped=True, bound=bound)
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
