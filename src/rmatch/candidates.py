@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from rmatch.arrays import ParticipantArrays
 from rmatch.errors import RmatchError
-from rmatch.models import OrgChart, Program
+from rmatch.models import OrgChart, Participant, Program
 from rmatch.scoring import ScoreMatrix, ScorePlan, score_arrays
 
 __all__ = ["BYTES_PER_BLOCK_CELL", "CandidateScores", "LazyMatrix", "ProgrammeSource",
@@ -55,12 +55,9 @@ class ProgrammeSource:
 
     Examples
     --------
-    >>> from rmatch.arrays import build_arrays
     >>> from rmatch.models import Participant
-    >>> from rmatch.scoring import plan_scores
-    >>> js, ss = build_arrays([Participant(id="j1"), Participant(id="j2")],
-    ...                       [Participant(id="s")])
-    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> src = ProgrammeSource.of([Participant(id="j1"), Participant(id="j2")],
+    ...                          [Participant(id="s")])
     >>> src.totals(slice(0, 2), slice(None))[0].shape
     (2, 1)
     """
@@ -79,6 +76,25 @@ class ProgrammeSource:
         self._parts: dict[tuple[int, int], ParticipantArrays] = {}
         self._last_pairs: tuple[tuple[bytes, bytes], tuple[dict[str, F32], F32, BoolArray]] \
             | None = None
+
+    @classmethod
+    def of(cls, juniors: Sequence[Participant], seniors: Sequence[Participant],
+           program: Program | None = None, org: OrgChart | None = None) -> ProgrammeSource:
+        """Return the source of a programme given as people (arrays and plan built here).
+
+        Examples
+        --------
+        >>> from rmatch.models import Participant
+        >>> ProgrammeSource.of([Participant(id="j")], [Participant(id="s")]).shape
+        (1, 1)
+        """
+        from rmatch.arrays import build_arrays
+        from rmatch.scoring import default_org, plan_scores
+
+        program = program or Program()
+        js, ss = build_arrays(juniors, seniors)
+        return cls(js, ss, plan_scores(juniors, seniors, program),
+                   default_org(js, ss, program, org))
 
     def _seniors(self, cols: IntArray | slice) -> tuple[ParticipantArrays, IntArray]:
         """Return the seniors of some columns (a range's arrays are kept: scanned often)."""
@@ -101,11 +117,8 @@ class ProgrammeSource:
 
         Examples
         --------
-        >>> from rmatch.arrays import build_arrays
         >>> from rmatch.models import Participant
-        >>> from rmatch.scoring import plan_scores
-        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
-        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src = ProgrammeSource.of([Participant(id="j")], [Participant(id="s")])
         >>> src.score(np.array([0]), slice(None))[1].shape
         (1, 1)
         """
@@ -134,11 +147,8 @@ class ProgrammeSource:
 
         Examples
         --------
-        >>> from rmatch.arrays import build_arrays
         >>> from rmatch.models import Participant
-        >>> from rmatch.scoring import plan_scores
-        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
-        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src = ProgrammeSource.of([Participant(id="j")], [Participant(id="s")])
         >>> src.totals(np.array([0]), np.array([0]))[1].tolist()
         [[True]]
         """
@@ -153,11 +163,8 @@ class ProgrammeSource:
 
         Examples
         --------
-        >>> from rmatch.arrays import build_arrays
         >>> from rmatch.models import Participant
-        >>> from rmatch.scoring import plan_scores
-        >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
-        >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+        >>> src = ProgrammeSource.of([Participant(id="j")], [Participant(id="s")])
         >>> src.pairs(np.array([0, 0]), np.array([0, 0]))[1].shape
         (2,)
         """
@@ -200,11 +207,8 @@ class LazyMatrix:
 
     Examples
     --------
-    >>> from rmatch.arrays import build_arrays
     >>> from rmatch.models import Participant
-    >>> from rmatch.scoring import plan_scores
-    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s", level=2)])
-    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> src = ProgrammeSource.of([Participant(id="j")], [Participant(id="s", level=2)])
     >>> lazy = LazyMatrix(src, "total")
     >>> lazy.shape, lazy[0, 0] == src.score(np.array([0]), slice(None))[1][0, 0]
     ((1, 1), np.True_)
@@ -325,11 +329,8 @@ def candidate_scores(source: ProgrammeSource, program: Program) -> CandidateScor
 
     Examples
     --------
-    >>> from rmatch.arrays import build_arrays
     >>> from rmatch.models import Participant
-    >>> from rmatch.scoring import plan_scores
-    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
-    >>> src = ProgrammeSource(js, ss, plan_scores(js.people, ss.people, Program()), None)
+    >>> src = ProgrammeSource.of([Participant(id="j")], [Participant(id="s")])
     >>> candidate_scores(src, Program()).shape
     (1, 1)
     """
