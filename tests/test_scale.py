@@ -18,7 +18,7 @@ from rmatch.candidates import LazyMatrix, ProgrammeSource
 from rmatch.errors import InputError, ResourceLimitError, RmatchError
 from rmatch.scoring import plan_scores, score_arrays
 from rmatch.solvers import Problem, run
-from rmatch.solvers.sparse import SCALE, DenseSource, certify_and_solve
+from rmatch.solvers.sparse import SCALE, Certified, DenseSource, certify_and_solve
 from tests.oracle import brute_force
 
 
@@ -87,14 +87,21 @@ def test_certified_optimum_matches_the_flow_solver(goal: str) -> None:
     assert max(rounds) >= 2
 
 
+def _certified(seed: int, goal: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                               Certified]:
+    """A random instance of 3 to 29 people a side, certified with tiny candidate sets."""
+    rng = np.random.default_rng(seed)
+    n, m = (int(x) for x in rng.integers(3, 30, 2))
+    total, feasible, cap_j, cap_s = _instance(seed, n, m)
+    out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s, goal,  # type: ignore[arg-type]
+                            k=1, price_sample=3, groups=3)
+    return total, feasible, cap_j, cap_s, out
+
+
 def test_max_score_duals_bound_every_pair() -> None:
     """Independent check: the dual prices give an upper bound equal to the objective."""
     for seed in range(40):
-        rng = np.random.default_rng(seed)
-        n, m = (int(x) for x in rng.integers(3, 30, 2))
-        total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s,
-                                "max_score", k=1, price_sample=3, groups=3)
+        total, feasible, cap_j, cap_s, out = _certified(seed, "max_score")
         d = out.duals
         u = np.maximum(d.pot_j - d.ref_j, 0)
         v = np.maximum(d.ref_s - d.pot_s, 0)
@@ -114,11 +121,7 @@ def test_max_pairs_duals_bound_every_pair() -> None:
     beyond any score difference no pair of the whole matrix adds a pair.
     """
     for seed in range(40):
-        rng = np.random.default_rng(seed)
-        n, m = (int(x) for x in rng.integers(3, 30, 2))
-        total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s,
-                                "max_pairs", k=1, price_sample=3, groups=3)
+        total, feasible, cap_j, cap_s, out = _certified(seed, "max_pairs")
         d, w = out.duals, _weights(total)
         delta = 10**12
         pj = d.pot_j - delta * d.reach_j

@@ -99,22 +99,6 @@ class Duals:
         better = weights > self.pot_j[rows] - self.pot_s[cols]
         return np.asarray((rj & ~rk) | ((rj == rk) & better))
 
-    def reduced(self, rows: slice | IntArray, cols: slice | IntArray | None,
-                total: F32) -> tuple[F32, BoolArray, BoolArray]:
-        """Float32 reduced scores of a dense block (score units), for ranking and pre-filtering.
-
-        Returns ``(reduced, always, never)``: ``always`` marks the pairs that
-        would add a pair under ``max_pairs`` (they improve whatever their
-        score), ``never`` those that cannot improve at all.
-        """
-        cols_ = slice(None) if cols is None else cols
-        a = (self.pot_j[rows] / SCALE).astype(np.float32)
-        b = (self.pot_s[cols_] / SCALE).astype(np.float32)
-        red = total - a[:, None]
-        red += b[None, :]
-        rj, rk = self.reach_j[rows], self.reach_s[cols_]
-        return red, rj[:, None] & ~rk[None, :], ~rj[:, None] & rk[None, :]
-
 
 def _distances(n_nodes: int, tails: IntArray, heads: IntArray, costs: IntArray) -> IntArray:
     """Shortest distances from a virtual root joined to every node by a 0-cost arc.
@@ -557,8 +541,7 @@ def _round(source: BlockSource, bounds: _Bounds, duals: Duals, keys: IntArray, k
            pairs: int) -> tuple[IntArray, F32, int]:
     """Report a solve, move the bounds to its prices and scan what they do not rule out."""
     m = source.shape[1]
-    clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": pairs,
-                        "reach_j": int(duals.reach_j.sum()), "reach_s": int(duals.reach_s.sum())})
+    clock.say("solve", {"round": rnd, "candidates": len(keys), "pairs": pairs})
     reach_in_group = np.logical_and.reduceat(duals.reach_s, bounds.edges[:-1]) if m else \
         np.zeros(0, np.bool_)
     need = bounds.shift(duals, reach_in_group)
