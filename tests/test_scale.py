@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import rmatch as rm
 from rmatch import matching
 from rmatch.candidates import LazyMatrix, ProgrammeSource
-from rmatch.errors import InputError, ResourceLimitError, RmatchError
+from rmatch.errors import ResourceLimitError, RmatchError
 from rmatch.scoring import plan_scores, score_arrays
 from rmatch.solvers import Problem, run
 from rmatch.solvers.sparse import SCALE, Certified, DenseSource, certify_and_solve
@@ -242,13 +242,6 @@ def test_memory_budget_too_small_for_one_block_is_a_clear_error() -> None:
     juniors, seniors = _people(10, 10, seed=1)
     with pytest.raises(ResourceLimitError, match="memory_limit_gb"):
         rm.match(juniors, seniors, rm.Program(memory_limit_gb=1e-6), solver="candidates")
-
-
-def test_global_rules_need_the_dense_path() -> None:
-    juniors, seniors = _people(10, 10, seed=1)
-    program = rm.Program(constraints=[rm.MatchAll(side="juniors")])
-    with pytest.raises(InputError, match="pairwise rules only"):
-        rm.match(juniors, seniors, program, solver="candidates")
 
 
 def test_progress_names_each_step_and_ends_with_no_improving_pair() -> None:

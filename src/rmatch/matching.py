@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from rmatch._explain import lonely_reason, unmatched_reasons
 from rmatch.arrays import ParticipantArrays, build_arrays
-from rmatch.constraints import GroupBalance, MatchAll, MinShare, Require
+from rmatch.constraints import Require
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
 from rmatch.result import MatchResult, Pair
@@ -27,13 +27,21 @@ from rmatch.scoring import (
     plan_scores,
     score,
 )
-from rmatch.solvers import CoverRule, Problem, Progress, Rule, compile_rules, run
+from rmatch.solvers import (
+    CoverRule,
+    Problem,
+    Progress,
+    Rule,
+    compile_pair_rules,
+    compile_rules,
+    run,
+)
 from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
 
 if TYPE_CHECKING:
-    from rmatch.solvers.sparse import Certified
+    from rmatch.solvers.sparse import BlockSource
 
 __all__ = ["match", "result_from_pairs", "solve"]
 
@@ -106,7 +114,18 @@ def match(
     plan = plan_scores(juniors, seniors, program, components)
     if _on_candidates(name, len(juniors), len(seniors), plan):
         js, ss = build_arrays(juniors, seniors)
-        return _solve_candidates(js, ss, plan, org, progress, start)
+        try:
+            return _solve_candidates(js, ss, plan, org, progress, start)
+        except _NeedsDense as why:
+            n, m = len(juniors), len(seniors)
+            if name == "candidates":
+                raise InputError(f"solver 'candidates' cannot meet these rules: {why}; "
+                                 "use solver 'auto'") from None
+            if not dense_fits(n, m, len(plan.weights), program):
+                raise InputError(f"this {n:,} x {m:,} programme's rules need the dense "
+                                 f"solver ({why}), and its matrix does not fit "
+                                 "Program.memory_limit_gb") from None
+            # Rare (see rmatch.solvers.candidate_rules): the dense path takes over.
     sm = score(juniors, seniors, program, org=org, components=components)
     check_field_names(sm)
     return solve(sm, solver=solver, progress=progress, _start=start)
@@ -122,16 +141,15 @@ CANDIDATE_CELLS = 10_000_000
 
 def _on_candidates(name: str, n: int, m: int, plan: ScorePlan) -> bool:
     """Whether to solve on candidate pairs (see :data:`CANDIDATE_CELLS`)."""
-    global_rules = any(isinstance(c, (MinShare, GroupBalance, MatchAll))
-                       for c in plan.program.constraints)
     if name == "candidates":
-        if global_rules:
-            raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
-                             "GroupBalance and MatchAll need the dense matrix (solver 'auto')")
         return True
-    if name != "auto" or global_rules:
+    if name != "auto":
         return False
     return n * m >= CANDIDATE_CELLS or not dense_fits(n, m, len(plan.weights), plan.program)
+
+
+class _NeedsDense(Exception):  # noqa: N818 - a signal to fall back, not an error
+    """The programme-wide rules need the dense solver (the message says why)."""
 
 
 def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
@@ -139,7 +157,6 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
                       start: float) -> MatchResult:
     """Score block by block, solve on candidate pairs, prove the optimum for every pair."""
     from rmatch.candidates import ProgrammeSource, candidate_scores
-    from rmatch.solvers.sparse import certify_and_solve
 
     program = plan.program
     org = default_org(js, ss, program, org)
@@ -152,47 +169,97 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     # check) keeps seeing them as the feasible pairs they are.
     solving = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes,
                               exclude=(fixed_r, fixed_c))
-    cert = certify_and_solve(solving, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
-                             program.objective, seed=program.seed,
-                             report=_reporter(progress, start, sm.shape))
-    return _certified_result(sm, cert, fixed_r, fixed_c, start)
+    return _certified(sm, solving, cap_j, cap_s, fixed_r, fixed_c, progress, start)
 
 
-def _certified_result(sm: ScoreMatrix, cert: Certified, fixed_r: npt.NDArray[np.int64],
-                      fixed_c: npt.NDArray[np.int64], start: float) -> MatchResult:
-    """Build the candidate path's result: proven optimal, or (Ctrl-C) the last solve and bound.
+def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64],
+               cap_s: npt.NDArray[np.int64], fixed_r: npt.NDArray[np.int64],
+               fixed_c: npt.NDArray[np.int64], progress: ProgressFn | None,
+               start: float) -> MatchResult:
+    """Solve on candidates with a certificate, then meet the programme-wide rules.
 
-    Stopped, the bound covers the score of any assignment (so it holds under
-    ``max_pairs`` too, where the number of pairs is then not proven).
+    Raises :class:`_NeedsDense` when the rules need the dense solver.
+    Stopped by Ctrl-C, the last solve stands with an honest bound (when it
+    meets the rules; otherwise the interrupt goes on).
     """
-    rows = np.concatenate([fixed_r, cert.rows[cert.chosen]])
-    cols = np.concatenate([fixed_c, cert.cols[cert.chosen]])
-    bound = None
-    if cert.stopped and cert.bound is not None:
-        fixed = np.asarray(sm.total[fixed_r, fixed_c], dtype=np.float64) if len(fixed_r) \
-            else np.zeros(0)
-        bound = float(fixed.sum()) + cert.bound
-    return result_from_pairs(sm, rows, cols, status="feasible" if cert.stopped else "optimal",
-                             bound=bound, solver="candidates", start=start)
+    from rmatch.solvers.candidate_rules import meet_rules
+    from rmatch.solvers.sparse import certify_and_solve
+
+    program = sm.program
+    report = _reporter(progress, start, sm.shape)
+    cap_j, cap_s = np.maximum(cap_j, 0), np.maximum(cap_s, 0)
+    cert = certify_and_solve(source, cap_j, cap_s, program.objective, seed=program.seed,
+                             report=report)
+    rules = compile_pair_rules(sm.juniors, sm.seniors, program)
+    fixed = np.asarray(sm.total[fixed_r, fixed_c], dtype=np.float64) if len(fixed_r) \
+        else np.zeros(0)
+    rows, cols = cert.rows[cert.chosen], cert.cols[cert.chosen]
+    status: Literal["optimal", "feasible"] = "feasible" if cert.stopped else "optimal"
+    bound = cert.bound if cert.stopped else None
+    if rules and cert.stopped:
+        from rmatch.solvers.candidate_rules import broken_rules
+
+        if broken_rules(rules, np.concatenate([fixed_r, rows]), np.concatenate([fixed_c, cols]),
+                        np.concatenate([fixed.astype(np.float32), cert.totals[cert.chosen]]),
+                        sm.shape):
+            raise KeyboardInterrupt("stopped before the programme-wide rules were met")
+    elif rules:
+        deadline = start + program.time_limit_s
+        out = meet_rules(source, cert, rules, cap_j, cap_s, program.objective,
+                         fixed=(fixed_r, fixed_c), seed=program.seed, deadline=deadline,
+                         report=report)
+        if out.unsupported:
+            raise _NeedsDense(out.unsupported)
+        if out.uncovered:
+            raise InfeasibleError("the programme cannot match everyone it must",
+                                  _uncovered_reasons(sm, out.uncovered))
+        rows, cols, status, bound = out.rows, out.cols, out.status, out.bound
+    rows, cols = np.concatenate([fixed_r, rows]), np.concatenate([fixed_c, cols])
+    # Stopped, the bound covers the score of any assignment (so it holds under
+    # ``max_pairs`` too, where the number of pairs is then not proven).
+    total_bound = None if bound is None else float(fixed.sum()) + bound
+    return result_from_pairs(sm, rows, cols, status=status, bound=total_bound,
+                             solver="candidates", start=start)
+
+
+def _uncovered_reasons(sm: ScoreMatrix,
+                       uncovered: tuple[tuple[CoverRule, npt.NDArray[np.int64]], ...],
+                       most: int = 20) -> list[str]:
+    """Say who a MatchAll leaves out and why (the first ``most``: each costs a row's scoring)."""
+    reasons = []
+    for rule, people in uncovered:
+        label, side = rule.label, rule.side
+        short = _short_of_places(sm, label, side)
+        if short:
+            reasons.append(short)
+        ids = sm.junior_ids if side == "juniors" else sm.senior_ids
+        other = "seniors" if side == "juniors" else "juniors"
+        for k in people[:most].tolist():
+            reason, _ = lonely_reason(sm, side, k)
+            reasons.append(f"{label}: {ids[k]!r}: " + (
+                reason or f"cannot be covered together with everyone else: all of their "
+                f"feasible {other} are needed to cover others or are at capacity"))
+        if len(people) > most:
+            reasons.append(f"{label}: and {len(people) - most:,} more {side}")
+    return reasons
 
 
 def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
                             start: float) -> MatchResult:
     """Solve on candidates over a matrix already in memory (its blocks are views)."""
-    from rmatch.solvers.sparse import DenseSource, certify_and_solve
+    from rmatch.solvers.sparse import DenseSource
 
-    if compile_rules(sm):
-        raise InputError("solver 'candidates' takes pairwise rules only; MinShare, "
-                         "GroupBalance and MatchAll need solver 'auto' or 'cpsat'")
     _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     feasible = sm.feasible
     if len(fixed_r):
         feasible = feasible.copy()
         feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
-    cert = certify_and_solve(DenseSource(sm.total, feasible), np.maximum(cap_j, 0),
-                             np.maximum(cap_s, 0), sm.program.objective, seed=sm.program.seed,
-                             report=_reporter(progress, start, sm.shape))
-    return _certified_result(sm, cert, fixed_r, fixed_c, start)
+    try:
+        return _certified(sm, DenseSource(sm.total, feasible), cap_j, cap_s, fixed_r, fixed_c,
+                          progress, start)
+    except _NeedsDense as why:
+        raise InputError(f"solver 'candidates' cannot meet these rules: {why}; "
+                         "use solver 'auto' or 'cpsat'") from None
 
 
 def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
@@ -207,6 +274,9 @@ def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
         if stage == "solve":
             note = (f"round {int(info['round'])}: {int(info['pairs']):,} pairs on "
                     f"{int(info['candidates']):,} candidates")
+        elif stage == "rules":
+            note = (f"share rules priced in (multiplier {info['lam']:.4g}): proving the "
+                    "bound on every pair")
         elif stage == "scoring":
             note = f"{int(info['scanned']):,} of {cells:,} pairs scored"
         elif info.get("done"):
@@ -246,7 +316,11 @@ def solve(
         if not _on_candidates("candidates" if name == "auto" else name, *sm.shape, plan):
             raise InputError(f"this programme has no dense score matrix; solver {name!r} "
                              "needs one (use 'auto' or 'candidates')")
-        return _solve_candidates(sm.juniors, sm.seniors, plan, sm.org, progress, start)
+        try:
+            return _solve_candidates(sm.juniors, sm.seniors, plan, sm.org, progress, start)
+        except _NeedsDense as why:
+            raise InputError(f"this programme has no dense score matrix, and its rules need "
+                             f"one: {why}") from None
     if name == "candidates":
         # The matrix is in memory: its blocks serve as the candidate source.
         return _solve_dense_candidates(sm, progress, start)
@@ -355,17 +429,25 @@ def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
         if not isinstance(rule, CoverRule):
             continue
         ids = sm.junior_ids if rule.side == "juniors" else sm.senior_ids
-        other_caps = sm.seniors.capacity if rule.side == "juniors" else sm.juniors.capacity
         for k in range(len(ids)):
             reason, _ = lonely_reason(sm, rule.side, k)
             if reason:
                 reasons.append(f"{rule.label}: {ids[k]!r}: {reason}")
-        if len(ids) > int(other_caps.sum()):
-            other = "seniors" if rule.side == "juniors" else "juniors"
-            reasons.append(f"{rule.label}: {len(ids)} {rule.side} but the {other} have "
-                           f"{int(other_caps.sum())} places in all")
+        short = _short_of_places(sm, rule.label, rule.side)
+        if short:
+            reasons.append(short)
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
+
+
+def _short_of_places(sm: ScoreMatrix, label: str,
+                     side: Literal["juniors", "seniors"]) -> str | None:
+    """Say so when a side has more people than the other side has places."""
+    size = len(sm.junior_ids if side == "juniors" else sm.senior_ids)
+    places = int((sm.seniors if side == "juniors" else sm.juniors).capacity.sum())
+    other = "seniors" if side == "juniors" else "juniors"
+    return (f"{label}: {size} {side} but the {other} have {places} places in all"
+            if size > places else None)
 
 
 def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,

@@ -39,7 +39,10 @@ from rmatch.solvers.greedy import solve_greedy
 from rmatch.solvers.hungarian import solve_hungarian
 
 if TYPE_CHECKING:
+    from rmatch.arrays import ParticipantArrays
+    from rmatch.models import Program
     from rmatch.scoring import ScoreMatrix
+    from rmatch.solvers.candidate_rules import SparseRule
 
 __all__ = [
     "SOLVERS",
@@ -51,6 +54,7 @@ __all__ = [
     "ShareRule",
     "Solution",
     "choose_solver",
+    "compile_pair_rules",
     "compile_rules",
     "objective",
     "run",
@@ -129,6 +133,38 @@ def compile_rules(sm: ScoreMatrix) -> tuple[Rule, ...]:
         elif isinstance(con, GroupBalance):
             # Seniors without the attribute form a group of their own (code -1).
             rules.append(BalanceRule(con.label(), sm.seniors.attribute(con.attribute),
+                                     con.max_gap))
+        elif isinstance(con, MatchAll):
+            rules.append(CoverRule(con.label(), con.side))
+    return tuple(rules)
+
+
+def compile_pair_rules(juniors: ParticipantArrays, seniors: ParticipantArrays,
+                       program: Program) -> tuple[SparseRule, ...]:
+    """Compile programme-wide constraints for the candidate path (no juniors x seniors matrix).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> from rmatch.arrays import build_arrays
+    >>> js, ss = build_arrays([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> rules = compile_pair_rules(js, ss, rm.Program(constraints=[
+    ...     rm.MinShare(attribute="department", share=0.5)]))
+    >>> type(rules[0]).__name__, rules[0].share
+    ('PairShare', Fraction(1, 2))
+    """
+    from rmatch.constraints import GroupBalance, MatchAll, MinShare
+    from rmatch.solvers.candidate_rules import PairShare
+    from rmatch.solvers.lagrange import exact_share
+
+    rules: list[SparseRule] = []
+    for con in program.constraints:
+        if isinstance(con, MinShare):
+            rules.append(PairShare(con.label(), juniors.attribute(con.attribute),
+                                   seniors.attribute(con.attribute), con.same,
+                                   exact_share(con.share), con.at_most))
+        elif isinstance(con, GroupBalance):
+            rules.append(BalanceRule(con.label(), seniors.attribute(con.attribute),
                                      con.max_gap))
         elif isinstance(con, MatchAll):
             rules.append(CoverRule(con.label(), con.side))

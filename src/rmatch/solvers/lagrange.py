@@ -35,11 +35,27 @@ from rmatch.solvers._common import BalanceRule, Problem, ShareRule, objective
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Pairs = tuple[IntArray, IntArray]
+TOP = 2.0
+"""The top of the multiplier's bracket: a bonus of 2 outweighs any score difference of one
+exchange."""
+Point = tuple[float, float, float, bool, int]
+"""One evaluation of the Lagrangian: ``(lam, L(lam), slope, rules met, pairs)``."""
 
 
 def share_fraction(rule: ShareRule) -> Fraction:
     """Return the share as an exact fraction (the model and the checks must agree)."""
-    return Fraction(rule.share).limit_denominator(10**6)
+    return exact_share(rule.share)
+
+
+def exact_share(share: float) -> Fraction:
+    """Return a share as the exact fraction every check of it uses.
+
+    Examples
+    --------
+    >>> exact_share(0.7)
+    Fraction(7, 10)
+    """
+    return Fraction(share).limit_denominator(10**6)
 
 
 def _help(problem: Problem, shares: list[ShareRule]) -> FloatArray:
@@ -98,7 +114,7 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
     best: Pairs | None = None
     bounds: list[float] = []
 
-    def visit(lam: float) -> tuple[float, float, float, bool, int]:
+    def visit(lam: float) -> Point:
         nonlocal best
         rows, cols, value, slope = evaluate(lam)
         bounds.append(value)
@@ -107,18 +123,42 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
             best = (rows, cols)
         return lam, value, slope, ok, len(rows)
 
+    def closed() -> bool:
+        return best is not None and min(bounds) - objective(problem, *best) <= 1e-9 * max(
+            1.0, abs(min(bounds)))
+
+    count = search_multiplier(visit, closed, iterations, deadline)
+    return best, (min(bounds) if bounds else None), count
+
+
+def search_multiplier(visit: Callable[[float], Point], closed: Callable[[], bool],
+                      iterations: int = 14, deadline: float = float("inf"),
+                      top: float = TOP) -> int:
+    """Search the multiplier of the share rules by Kelley's method; return the most pairs.
+
+    ``visit(lam)`` evaluates ``L(lam)`` (and records what it found);
+    ``closed()`` says the best assignment found meets the best bound. The
+    bracket starts at ``[0, top]`` (by default :data:`TOP`) and shrinks towards
+    where the lines through its ends meet.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> def visit(lam):  # L(lam) = max(1 - lam, 0.5 + lam): the rule holds from lam = 0.25
+    ...     seen.append(lam)
+    ...     return (lam, max(1 - lam, 0.5 + lam), -1.0 if lam < 0.25 else 1.0, lam >= 0.25, 3)
+    >>> search_multiplier(visit, lambda: False), round(seen[2], 3)
+    (3, 0.25)
+    """
     lo = visit(0.0)
     count = lo[4]  # the most pairs: the same for every lam (the solvers put pairs first)
     if lo[3]:
-        return best, min(bounds), count
-    hi = visit(2.0)  # a bonus of 2 outweighs any score difference of one exchange
+        return count
+    hi = visit(top)
     for _ in range(iterations):
-        if not hi[3] or time.perf_counter() > deadline:
+        if not hi[3] or time.perf_counter() > deadline or closed():
             break
         (la, va, ga, _, _), (lb, vb, gb, _, _) = lo, hi
-        if best is not None and min(bounds) - objective(problem, *best) <= 1e-9 * max(
-                1.0, abs(min(bounds))):
-            break  # the start meets the bound: nothing left to find
         lam = (vb - va + ga * la - gb * lb) / (ga - gb) if ga != gb else (la + lb) / 2
         if not la < lam < lb or lb - la < 1e-12:
             break
@@ -129,7 +169,7 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
             hi = point
         else:
             lo = point
-    return best, (min(bounds) if bounds else None), count
+    return count
 
 
 def _key(problem: Problem, pairs: Pairs) -> tuple[int, float]:
