@@ -11,6 +11,8 @@ Three scenarios, so that the rules are measured where they bind:
   without the rules often meets them already);
 - ``share``: at least half the pairs share an office, which binds hard
   (most good pairs cross offices);
+- ``share-cpsat``: ``share`` forced through the dense CP-SAT path (what
+  ``auto`` did before the candidate path took programme-wide rules);
 - ``share+balance``: both of the binding share rule and the 0.02 balance;
 - ``coverage``: everyone on both sides takes up to 3 partners and must get at
   least one (``MatchAll`` on both sides), solved as one min-cost flow;
@@ -20,8 +22,12 @@ Three scenarios, so that the rules are measured where they bind:
   ``examples/mentor_match_programme.json`` with the most pairs first), where
   the optimum without the rule leaves 15 people uncovered, so the rule binds.
 
+From 10 million pairs ``auto`` solves on candidate pairs (``docs/scale.md``),
+so ``--sizes 5000 10000`` measures the rules there; ``--dense-max`` keeps the
+forced dense scenarios to the sizes that are worth waiting for.
+
 Run: ``python benchmarks/bench_global.py [--sizes 300 1000 2000] [--time-limit 60]
-[--scenarios everyday share share+balance]``.
+[--scenarios everyday share share+balance] [--dense-max 5000]``.
 Writes ``benchmarks/results/global.json`` and ``global.md``.
 """
 
@@ -44,6 +50,7 @@ SCENARIOS: dict[str, list[rm.Constraint]] = {
     "share": [rm.MinShare(attribute="location", share=0.5, same=True)],
     "share+balance": [rm.MinShare(attribute="location", share=0.5, same=True),
                       rm.GroupBalance(attribute="gender", max_gap=0.02)],
+    "share-cpsat": [rm.MinShare(attribute="location", share=0.5, same=True)],
     "coverage": [rm.MatchAll(side="juniors"), rm.MatchAll(side="seniors")],
     "coverage-cpsat": [rm.MatchAll(side="juniors"), rm.MatchAll(side="seniors")],
 }
@@ -99,6 +106,8 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS),
                         choices=list(SCENARIOS))
+    parser.add_argument("--dense-max", type=int, default=None,
+                        help="largest size for the scenarios forced through cpsat")
     parser.add_argument("--out", default="global",
                         help="results name: benchmarks/results/OUT.json and OUT.md")
     args = parser.parse_args()
@@ -106,6 +115,8 @@ def main() -> None:
     for scenario in args.scenarios:
         # The peer's sample has one size: measure it once.
         sizes = args.sizes[:1] if scenario.startswith("coverage-peer") else args.sizes
+        if scenario.endswith("-cpsat") and args.dense_max is not None:
+            sizes = [n for n in sizes if n <= args.dense_max]
         for n in sizes:
             rows.append(measure(n, args.time_limit, scenario))
             print(rows[-1], flush=True)
