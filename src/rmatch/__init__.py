@@ -10,7 +10,10 @@ Examples
 's1'
 """
 
+# report and stability provide result methods (rmatch.result.provides): load them.
+from rmatch import report as _report  # noqa: F401
 from rmatch import solvers, synth
+from rmatch import stability as _stability  # noqa: F401
 from rmatch.arrays import ParticipantArrays
 from rmatch.calibration import Calibration, calibrate
 from rmatch.constraints import (

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import numpy as np
 
 from rmatch.errors import InputError, RmatchError
+from rmatch.result import Alternative, Explanation, pair_indices, provides
 
 if TYPE_CHECKING:
-    from rmatch.result import Explanation, MatchResult
+    from rmatch.result import MatchResult
     from rmatch.scoring import ScoreMatrix
 
 
@@ -152,12 +153,11 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
     return _Forced(tail, cost, lost, exact)
 
 
+@provides("explain")
 def explain(result: MatchResult, pid: str, n_alternatives: int, *,
             costs: bool = True, as_side: Literal["junior", "senior"] | None = None
             ) -> Explanation:
     """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
-    from rmatch.result import Alternative, Explanation
-
     sm = result.scores
     side: Literal["junior", "senior"]
     if as_side is not None and pid not in (sm.juniors if as_side == "junior"
@@ -232,6 +232,7 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
     )
 
 
+@provides("check")
 def check(result: MatchResult) -> None:
     """Recompute everything a result promises from the raw data; raise listing failures."""
     from rmatch.constraints import Require
@@ -288,7 +289,6 @@ def rule_status(sm: ScoreMatrix, result: MatchResult, *,
     ``min_group_size`` people says whether it holds, without the group means.
     """
     from rmatch.constraints import GroupBalance
-    from rmatch.result import pair_indices
     from rmatch.solvers import BalanceRule, CoverRule, ShareRule, compile_rules
 
     rows, cols = pair_indices(result)

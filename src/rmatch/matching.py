@@ -12,18 +12,19 @@ import numpy.typing as npt
 
 from rmatch._explain import lonely_reason, unmatched_reasons
 from rmatch.arrays import ParticipantArrays, build_arrays
+from rmatch.candidates import BYTES_PER_BLOCK_CELL
 from rmatch.constraints import Require
-from rmatch.errors import InfeasibleError, InputError
+from rmatch.errors import InfeasibleError, InputError, ResourceLimitError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
-from rmatch.result import MatchResult, Pair
+from rmatch.result import MatchResult, Pair, provides
 from rmatch.scoring import (
     ComponentFn,
     ScoreMatrix,
     ScorePlan,
-    check_block_memory,
     check_field_names,
     default_org,
     dense_fits,
+    memory_limit,
     plan_scores,
     score,
 )
@@ -39,11 +40,12 @@ from rmatch.solvers import (
 from rmatch.solvers._common import heartbeat
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
+from rmatch.solvers.sparse import GROUP_SIZE, GROUPS
 
 if TYPE_CHECKING:
     from rmatch.solvers.sparse import BlockSource
 
-__all__ = ["match", "result_from_pairs", "solve"]
+__all__ = ["check_block_memory", "match", "result_from_pairs", "solve"]
 
 
 def match(
@@ -172,6 +174,39 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     return _certified(sm, solving, cap_j, cap_s, fixed_r, fixed_c, progress, start)
 
 
+def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
+    """Bytes one scored block may take; raise if not even one row of juniors fits.
+
+    The candidate path keeps the people's arrays, a few dozen candidate
+    pairs per person, a bound per junior and block of seniors, and each
+    senior's best juniors while scanning; blocks of pairs are scored a few
+    at a time (one per thread, a few waiting). Each block gets an eighth of
+    what is left (at most 256 MB: larger blocks are no faster).
+
+    Examples
+    --------
+    >>> check_block_memory(1000, 1000, Program(memory_limit_gb=1)) > 1000 * 48
+    True
+    """
+    limit, why = memory_limit(program)
+    # People (about 1 KB each as arrays and models), candidates (about 64
+    # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
+    # of GROUPS blocks of seniors per junior, twice while they move) and the
+    # seniors' best juniors while scanning (~4 KB a senior).
+    groups = max(1, min(GROUPS, n_seniors // GROUP_SIZE))
+    fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
+                + n_seniors * 4096) / 1024**3
+    if limit is None:
+        return 256 * 2**20
+    room = (limit - fixed_gb) / 8 * 1024**3
+    if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
+        raise ResourceLimitError(
+            f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
+            f"people and candidate pairs, and room to score blocks of them; that is more than "
+            f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
+    return int(min(room, 256 * 2**20))
+
+
 def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64],
                cap_s: npt.NDArray[np.int64], fixed_r: npt.NDArray[np.int64],
                fixed_c: npt.NDArray[np.int64], progress: ProgressFn | None,
@@ -291,6 +326,7 @@ def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
     return report
 
 
+@provides("solve")
 def solve(
     sm: ScoreMatrix, *, solver: str | None = None, progress: ProgressFn | None = None,
     _start: float | None = None,

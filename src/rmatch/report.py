@@ -21,7 +21,7 @@ import html
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from rmatch._files import write_atomic
 from rmatch.errors import InputError
-from rmatch.result import pair_indices
+from rmatch.result import html_table, pair_indices, provides
 
 IntArray = npt.NDArray[np.int64]
 
@@ -276,6 +276,7 @@ def _reporting_distance(sm: ScoreMatrix, jid: str, sid: str) -> int | None:
     return None
 
 
+@provides("brief")
 def brief(result: MatchResult, junior_id: str, senior_id: str, *,
           names: bool = False) -> PairBrief:
     """Build the brief of one pair (it need not be in the result).
@@ -322,6 +323,7 @@ def brief(result: MatchResult, junior_id: str, senior_id: str, *,
     )
 
 
+@provides("briefs")
 def briefs(result: MatchResult, *, names: bool = False) -> list[PairBrief]:
     """Build the brief of every pair in the result, in the result's order.
 
@@ -640,7 +642,7 @@ class Report(BaseModel):
                 parts.append(f"<p>{html.escape(note)}</p>")
             if title == "Score distribution":
                 parts.append(_css_histogram(self.histogram))
-            parts.append(_html_table(head, rows))
+            parts.append(html_table(head, rows))
         return "\n".join(parts)
 
     def write(self, path: str | Path, *, result: MatchResult | None = None) -> Path:
@@ -735,13 +737,6 @@ class Report(BaseModel):
                            [[p.junior_id, p.senior_id, f"{p.score:.3f}"]
                             for p in self.pair_list], "Best score first."))
         return tables
-
-
-def _html_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    h = "".join(f"<th>{html.escape(c)}</th>" for c in head)
-    b = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in rows)
-    return f"<table><thead><tr>{h}</tr></thead><tbody>{b}</tbody></table>"
 
 
 def _css_histogram(counts: Sequence[int]) -> str:
@@ -877,6 +872,7 @@ def _constraints(sm: ScoreMatrix, result: MatchResult,
     return out
 
 
+@provides("report")
 def report(result: MatchResult, *, groups: Sequence[str] | None = None,
            min_group_size: int = 5) -> Report:
     """Build the programme report of a result (see :meth:`MatchResult.report`).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +21,42 @@ if TYPE_CHECKING:
     from rmatch.scoring import ScoreMatrix
     from rmatch.stability import LeastBlocking, StabilityReport
 
-__all__ = ["Alternative", "Explanation", "MatchResult", "Pair", "pair_indices"]
+__all__ = ["Alternative", "Explanation", "MatchResult", "Pair", "pair_indices", "provides"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+Stage = Literal["solve", "explain", "check", "stability", "least_blocking", "brief", "briefs",
+                "report"]
+
+# The result is a layer below the stages that act on it (solving again,
+# explanations, reports, stability). They plug their functions in here as they
+# are imported, and ``import rmatch`` (which any ``import rmatch.result`` runs
+# first) imports them all, so this module imports none of them.
+_STAGES: dict[str, Callable[..., Any]] = {}
+
+
+def provides(stage: Stage) -> Callable[[_F], _F]:
+    """Register the function behind a result method (a decorator for the stages above).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> from rmatch import matching
+    >>> _stage("solve") is matching.solve  # matching.solve provides "solve"
+    True
+    """
+
+    def register(fn: _F) -> _F:
+        _STAGES[stage] = fn
+        return fn
+
+    return register
+
+
+def _stage(stage: Stage) -> Callable[..., Any]:
+    try:
+        return _STAGES[stage]
+    except KeyError:  # only if rmatch's package __init__ was bypassed
+        raise RmatchError(f"rmatch's {stage!r} stage is not loaded: import rmatch") from None
 
 
 class Pair(BaseModel):
@@ -296,9 +331,8 @@ class MatchResult(BaseModel):
         >>> e.partners[0].senior_id, e.alternatives[0].partner_id
         ('s1', 's2')
         """
-        from rmatch._explain import explain
-
-        return explain(self, participant_id, alternatives, costs=costs, as_side=side)
+        return cast("Explanation", _stage("explain")(self, participant_id, alternatives,
+                                                    costs=costs, as_side=side))
 
     def stability(self, by: Literal["score", "wishes"] = "score") -> StabilityReport:
         """Report the pairs of people who would both rather be together, and a stable price.
@@ -314,9 +348,7 @@ class MatchResult(BaseModel):
         >>> res.stability().people_touched
         0
         """
-        from rmatch.stability import stability
-
-        return stability(self, by)
+        return cast("StabilityReport", _stage("stability")(self, by))
 
     def least_blocking(self, time_limit_s: float | None = None) -> LeastBlocking:
         """Among assignments as good as this one, find one with the fewest blocking pairs.
@@ -331,9 +363,7 @@ class MatchResult(BaseModel):
         >>> res.least_blocking().result.objective == res.objective
         True
         """
-        from rmatch.stability import least_blocking
-
-        return least_blocking(self, time_limit_s)
+        return cast("LeastBlocking", _stage("least_blocking")(self, time_limit_s))
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:
@@ -356,7 +386,6 @@ class MatchResult(BaseModel):
         from dataclasses import replace
 
         from rmatch.constraints import Require
-        from rmatch.matching import solve
 
         sm = self.scores
         program = sm.program.model_copy(update={
@@ -364,7 +393,7 @@ class MatchResult(BaseModel):
         if solver is None:
             # A greedy result has no optimum to compare with: force against the exact one.
             solver = "auto" if self.solver == "greedy" else sm.program.solver
-        return solve(replace(sm, program=program), solver=solver)
+        return cast("MatchResult", _stage("solve")(replace(sm, program=program), solver=solver))
 
     def check(self) -> None:
         """Recompute capacities and constraints from the raw data; raise if any fail.
@@ -374,9 +403,7 @@ class MatchResult(BaseModel):
         >>> import rmatch as rm
         >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).check()
         """
-        from rmatch._explain import check
-
-        check(self)
+        _stage("check")(self)
 
     def brief(self, junior_id: str, senior_id: str, *, names: bool = False) -> PairBrief:
         """Talking points for one pair's kick-off (see :class:`rmatch.report.PairBrief`).
@@ -391,9 +418,7 @@ class MatchResult(BaseModel):
         >>> res.brief("j", "s").junior_teaches[0].skill
         'genai'
         """
-        from rmatch.report import brief
-
-        return brief(self, junior_id, senior_id, names=names)
+        return cast("PairBrief", _stage("brief")(self, junior_id, senior_id, names=names))
 
     def briefs(self, *, names: bool = False) -> list[PairBrief]:
         """Return the brief of every pair, in the order of :attr:`pairs`.
@@ -405,9 +430,7 @@ class MatchResult(BaseModel):
         >>> print(res.briefs()[0].to_markdown().splitlines()[0])
         # Reverse-mentoring pair: j (junior mentor) and s (senior mentee)
         """
-        from rmatch.report import briefs
-
-        return briefs(self, names=names)
+        return cast("list[PairBrief]", _stage("briefs")(self, names=names))
 
     def report(self, *, groups: Sequence[str] | None = None,
                min_group_size: int = 5) -> Report:
@@ -431,19 +454,16 @@ class MatchResult(BaseModel):
         >>> rep.pairs, rep.to_markdown().startswith("# Reverse-mentoring programme report")
         (1, True)
         """
-        from rmatch.report import report
-
-        return report(self, groups=groups, min_group_size=min_group_size)
+        return cast("Report", _stage("report")(self, groups=groups,
+                                               min_group_size=min_group_size))
 
     def _repr_html_(self) -> str:
         # Notebooks: the summary and the first pairs as tables.
-        from rmatch.report import _html_table
-
         head = ["junior", "senior", "score"]
         rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}"] for p in self.pairs[:20]]
         more = f"<p>... {len(self.pairs) - 20} more pairs</p>" if len(self.pairs) > 20 else ""
         summary = "<br>".join(html.escape(line) for line in self.summary().splitlines())
-        return f"<div><p>{summary}</p>{_html_table(head, rows)}{more}</div>"
+        return f"<div><p>{summary}</p>{html_table(head, rows)}{more}</div>"
 
     def pair_counts(self) -> tuple[Counter[str], Counter[str]]:
         """Return how many pairs each junior and each senior is in.
@@ -473,3 +493,17 @@ def pair_indices(result: MatchResult) -> tuple[npt.NDArray[np.int64], npt.NDArra
     rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
     cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
     return rows, cols
+
+
+def html_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Return an HTML table, every cell escaped.
+
+    Examples
+    --------
+    >>> html_table(["id"], [["<j>"]])
+    '<table><thead><tr><th>id</th></tr></thead><tbody><tr><td>&lt;j&gt;</td></tr></tbody></table>'
+    """
+    h = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+    b = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                for row in rows)
+    return f"<table><thead><tr>{h}</tr></thead><tbody>{b}</tbody></table>"

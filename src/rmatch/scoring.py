@@ -51,11 +51,11 @@ __all__ = [
     "ScoreMatrix",
     "ScorePlan",
     "available_memory_gb",
-    "check_block_memory",
     "check_field_names",
     "check_memory",
     "default_org",
     "dense_fits",
+    "memory_limit",
     "plan_scores",
     "score",
     "score_arrays",
@@ -433,8 +433,14 @@ def available_memory_gb() -> float | None:
         return None
 
 
-def _memory_limit(program: Program) -> tuple[float | None, str]:
-    """Return the memory a programme may use, in GB, and where that figure comes from."""
+def memory_limit(program: Program) -> tuple[float | None, str]:
+    """Return the memory a programme may use, in GB, and where that figure comes from.
+
+    Examples
+    --------
+    >>> memory_limit(Program(memory_limit_gb=2))
+    (2.0, 'Program.memory_limit_gb')
+    """
     if program.memory_limit_gb is not None:
         return program.memory_limit_gb, "Program.memory_limit_gb"
     free = available_memory_gb()
@@ -453,46 +459,9 @@ def dense_fits(n_juniors: int, n_seniors: int, n_components: int, program: Progr
     >>> dense_fits(50_000, 50_000, 3, Program(memory_limit_gb=8))
     False
     """
-    limit, _ = _memory_limit(program)
+    limit, _ = memory_limit(program)
     per_pair = _BYTES_PER_PAIR_BASE + _BYTES_PER_COMPONENT * n_components
     return limit is None or n_juniors * n_seniors * per_pair / 1024**3 <= limit
-
-
-def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
-    """Bytes one scored block may take; raise if not even one row of juniors fits.
-
-    The candidate path keeps the people's arrays, a few dozen candidate
-    pairs per person, a bound per junior and block of seniors, and each
-    senior's best juniors while scanning; blocks of pairs are scored a few
-    at a time (one per thread, a few waiting). Each block gets an eighth of
-    what is left (at most 256 MB: larger blocks are no faster).
-
-    Examples
-    --------
-    >>> check_block_memory(1000, 1000, Program(memory_limit_gb=1)) > 1000 * 48
-    True
-    """
-    limit, why = _memory_limit(program)
-    # People (about 1 KB each as arrays and models), candidates (about 64
-    # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
-    # of GROUPS blocks of seniors per junior, twice while they move) and the
-    # seniors' best juniors while scanning (~4 KB a senior).
-    from rmatch.solvers.sparse import GROUP_SIZE, GROUPS
-
-    groups = max(1, min(GROUPS, n_seniors // GROUP_SIZE))
-    fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
-                + n_seniors * 4096) / 1024**3
-    if limit is None:
-        return 256 * 2**20
-    room = (limit - fixed_gb) / 8 * 1024**3
-    from rmatch.candidates import BYTES_PER_BLOCK_CELL
-
-    if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
-        raise ResourceLimitError(
-            f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
-            f"people and candidate pairs, and room to score blocks of them; that is more than "
-            f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
-    return int(min(room, 256 * 2**20))
 
 
 def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Program) -> None:
@@ -508,7 +477,7 @@ def check_memory(n_juniors: int, n_seniors: int, n_components: int, program: Pro
     """
     per_pair = _BYTES_PER_PAIR_BASE + _BYTES_PER_COMPONENT * n_components
     need_gb = n_juniors * n_seniors * per_pair / 1024**3
-    limit, why = _memory_limit(program)
+    limit, why = memory_limit(program)
     if limit is None or need_gb <= limit:
         return
     side = int((limit * 1024**3 / per_pair) ** 0.5)

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from rmatch.result import MatchResult
+from rmatch.result import MatchResult, provides
 
 if TYPE_CHECKING:
     from rmatch.models import Participant
@@ -110,6 +110,7 @@ def _wish_values(people_a: Sequence[Participant], ids_b: Sequence[str]) -> Float
     return out
 
 
+@provides("stability")
 def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
               ) -> StabilityReport:
     """Find the blocking pairs of a result (vectorised) and price a stable assignment.
@@ -197,6 +198,7 @@ class LeastBlocking(BaseModel):
 _MAX_TERMS = 4_000_000
 
 
+@provides("least_blocking")
 def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> LeastBlocking:
     """Find, among assignments as good as ``result``, one with the fewest blocking pairs.
 
