@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from rmatch._explain import lonely_reason, unmatched_reasons
 from rmatch.arrays import ParticipantArrays, build_arrays
-from rmatch.candidates import BYTES_PER_BLOCK_CELL
+from rmatch.candidates import BLOCK_BYTES, BYTES_PER_BLOCK_CELL
 from rmatch.constraints import Require
 from rmatch.errors import InfeasibleError, InputError, ResourceLimitError
 from rmatch.models import SOLVERS, OrgChart, Participant, Program
@@ -181,7 +181,7 @@ def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
     pairs per person, a bound per junior and block of seniors, and each
     senior's best juniors while scanning; blocks of pairs are scored a few
     at a time (one per thread, a few waiting). Each block gets an eighth of
-    what is left (at most 256 MB: larger blocks are no faster).
+    what is left (at most :data:`~rmatch.candidates.BLOCK_BYTES`).
 
     Examples
     --------
@@ -197,14 +197,14 @@ def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
     fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
                 + n_seniors * 4096) / 1024**3
     if limit is None:
-        return 256 * 2**20
+        return BLOCK_BYTES
     room = (limit - fixed_gb) / 8 * 1024**3
     if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
         raise ResourceLimitError(
             f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
             f"people and candidate pairs, and room to score blocks of them; that is more than "
             f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
-    return int(min(room, 256 * 2**20))
+    return int(min(room, BLOCK_BYTES))
 
 
 def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64],

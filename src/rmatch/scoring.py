@@ -279,9 +279,10 @@ def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -
     return out
 
 
-# Cells of one float64 block of the skills product (32 MB): large enough for
-# BLAS to run at speed, small next to the score matrices.
-_SKILLS_BLOCK_CELLS = 4_000_000
+# Cells of one float64 block of the skills product (16 MB): large enough for
+# BLAS to run at speed, small next to the score matrices, and under glibc's
+# mmap threshold while blocks are scored (rmatch._malloc).
+_SKILLS_BLOCK_CELLS = 2_000_000
 
 
 def _diversity_fields(

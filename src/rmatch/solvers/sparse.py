@@ -53,6 +53,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 from threadpoolctl import threadpool_limits
 
+from rmatch._malloc import reuse_freed_memory
 from rmatch.errors import SolverError
 
 __all__ = ["SCALE", "BlockSource", "Certified", "Duals", "certify_and_solve", "choose_candidates",
@@ -501,6 +502,7 @@ def certify_and_solve(
                          [(0, 0.0)], [0])
     n_workers = workers or min(4, os.cpu_count() or 1)
     with ExitStack() as stack:
+        stack.enter_context(reuse_freed_memory())  # blocks reuse the last ones' pages
         pool = None
         if n_workers > 1 and n * m > 4 * source.block_rows * max(m, 1):
             pool = stack.enter_context(ThreadPoolExecutor(n_workers))
