@@ -19,6 +19,9 @@ the dense matrix's reach (100,000 per side) run with ``--huge N`` and are
 recorded in ``scale_huge_*.json``/``.md``; ``--huge 30000 --seniors 90000
 --capacity 3`` gives each junior three places. ``--scoring 10000`` times
 scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
+``--crossover 2000 3000 4000`` times ``rm.match`` end to end on the dense path
+and on candidates at each size (best of 2, ``scale_crossover.*``): where
+``matching.CANDIDATE_CELLS`` should sit.
 """
 
 from __future__ import annotations
@@ -163,6 +166,30 @@ def scoring(n: int) -> None:
          f"scoring {n:,} x {n:,} pairs beside numpy (same run)")
 
 
+def _end_to_end(people: tuple[rm.OrgChart, list[rm.Participant], list[rm.Participant]],
+                solver: str) -> tuple[float, rm.MatchResult]:
+    org, juniors, seniors = people
+    return best_of(2, lambda: rm.match(juniors, seniors, PROGRAM, org=org, solver=solver))
+
+
+def crossover(sizes: list[int]) -> None:
+    """``rm.match`` end to end, dense path vs candidate path, per size (same run)."""
+    rows = []
+    for n in sizes:
+        people = cohort(n)
+        # What "auto" runs below the threshold (1:1, dense), and the candidate path.
+        dense_s, dense = _end_to_end(people, "hungarian")
+        cand_s, cand = _end_to_end(people, "candidates")
+        same = abs(dense.objective - cand.objective) <= 1e-6 and len(dense.pairs) == len(
+            cand.pairs)
+        rows.append({"n": n, "pairs_total": n * n, "dense_s": round(dense_s, 2),
+                     "candidates_s": round(cand_s, 2), "faster": "candidates"
+                     if cand_s < dense_s else "dense", "same_optimum": same})
+        print(rows[-1], flush=True)
+    print(save("scale_crossover", rows, list(rows[0]),
+               "rm.match end to end: dense path vs candidate pairs (best of 2, same run)"))
+
+
 def huge(n: int, n_seniors: int | None, capacity: int) -> None:
     """One large programme end to end from the participants, with peak memory."""
     org, juniors, seniors = cohort(n, seniors=n_seniors)
@@ -198,7 +225,12 @@ def main() -> None:
     parser.add_argument("--seniors", type=int, default=None, help="with --huge (default: same)")
     parser.add_argument("--capacity", type=int, default=1, help="with --huge: junior places")
     parser.add_argument("--scoring", type=int, default=0, help="time scoring n x n vs numpy")
+    parser.add_argument("--crossover", type=int, nargs="+", default=None,
+                        help="sizes: dense path vs candidates end to end")
     args = parser.parse_args()
+    if args.crossover:
+        crossover(args.crossover)
+        return
     if args.scoring:
         scoring(args.scoring)
         return

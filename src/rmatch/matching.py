@@ -134,10 +134,11 @@ def match(
 
 
 # From this many pairs, "auto" scores block by block and solves on candidate
-# pairs with a certificate instead of building the dense matrix. Measured on
-# the benchmark cohorts with the everyday rules (2026-11-26, 2 cores, best of
-# 2, rm.match end to end): 2,000 per side dense 0.32 s vs candidates 0.62 s;
-# 3,000: 1.20 s vs 1.21 s; 4,000: 3.60 s vs 2.09 s.
+# pairs with a certificate instead of building the dense matrix. Measured by
+# benchmarks/bench_scale.py --crossover (2026-11-26, 2 cores, best of 2,
+# rm.match end to end with the everyday rules, results/scale_crossover.md):
+# 2,000 per side dense 0.40 s vs candidates 0.63 s; 3,000: 1.25 s vs 1.14 s;
+# 4,000: 3.57 s vs 1.84 s.
 CANDIDATE_CELLS = 10_000_000
 
 
