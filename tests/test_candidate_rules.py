@@ -222,3 +222,19 @@ def test_ctrl_c_while_proving_the_share_bound_keeps_an_honest_bound(
     assert res.status == "feasible"
     assert _share_holds(res.scores, con, res)
     assert res.objective <= dense.objective + 1e-6 <= res.bound + 2e-6
+
+
+def test_auto_takes_candidates_with_a_share_rule_above_the_threshold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    juniors, seniors, org = _cohort(24, 0)
+    con = rm.MinShare(attribute="department", share=0.3, same=True)
+    program = rm.Program(constraints=[rm.SharedLanguage(), con])
+    dense = rm.match(juniors, seniors, program, org=org)
+    assert dense.solver == "cpsat"  # below the threshold: the dense path
+    monkeypatch.setattr(matching, "CANDIDATE_CELLS", 1)
+    seen: list[rm.solvers.Progress] = []
+    res = rm.match(juniors, seniors, program, org=org, progress=seen.append)
+    assert res.solver == "candidates"
+    assert _share_holds(res.scores, con, res)
+    assert res.objective <= dense.objective + 1e-6 <= res.bound + 2e-6
+    assert any(p.stage == "rules" for p in seen)  # the pricing said what it was doing

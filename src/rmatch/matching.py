@@ -252,7 +252,8 @@ def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64
         rows, cols, status, bound = out.rows, out.cols, out.status, out.bound
     rows, cols = np.concatenate([fixed_r, rows]), np.concatenate([fixed_c, cols])
     # Stopped, the bound covers the score of any assignment (so it holds under
-    # ``max_pairs`` too, where the number of pairs is then not proven).
+    # ``max_pairs`` too, where the number of pairs is then not proven); with
+    # share rules priced in, it is their Lagrangian bound, proven on every pair.
     total_bound = None if bound is None else float(fixed.sum()) + bound
     return result_from_pairs(sm, rows, cols, status=status, bound=total_bound,
                              solver="candidates", start=start)
