@@ -29,6 +29,30 @@ def test_shared_language(people: tuple[list[rm.Participant], list[rm.Participant
     assert _mask(js, ss, rm.SharedLanguage()) == expected
 
 
+@settings(max_examples=30)
+@given(st.integers(1, 150), st.data(), st.sampled_from(["forbid", "allow"]))
+def test_shared_language_with_many_languages(n_lang: int, data: st.DataObject,
+                                             unknown: str) -> None:
+    """Bits of one integer up to 64 languages, a matrix product beyond: the same answer."""
+    langs = [f"l{k}" for k in range(n_lang)]
+    pick = st.sets(st.sampled_from(langs), max_size=10)  # 12 people: up to 120 in use
+    js = [rm.Participant(id=f"j{i}", languages=data.draw(pick)) for i in range(6)]
+    ss = [rm.Participant(id=f"s{k}", languages=data.draw(pick)) for k in range(6)]
+    expected = [[bool(j.languages & s.languages) or (unknown == "allow" and not (
+        j.languages and s.languages)) for s in ss] for j in js]
+    assert _mask(js, ss, rm.SharedLanguage(unknown=unknown)) == expected
+
+
+def test_shared_language_beyond_64_languages() -> None:
+    js = [rm.Participant(id=f"j{i}", languages={f"l{10 * i + k}" for k in range(10)})
+          for i in range(7)]  # 70 languages: the matrix-product branch
+    ss = [rm.Participant(id="s0", languages={"l69"}), rm.Participant(id="s1", languages={"l3"}),
+          rm.Participant(id="s2", languages={"xx"})]
+    expected = [[bool(j.languages & s.languages) for s in ss] for j in js]
+    assert sum(map(sum, expected)) == 2
+    assert _mask(js, ss, rm.SharedLanguage()) == expected
+
+
 @settings(max_examples=15)
 @given(sides(4, 4))
 def test_seniority_direction(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
