@@ -110,6 +110,14 @@ class PairShare:
 SparseRule = PairShare | BalanceRule | CoverRule
 
 
+def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
+    """Sum the share rules' :meth:`PairShare.help` (aligned pairs, or a block by broadcasting)."""
+    out = np.zeros(np.broadcast_shapes(rows.shape, cols.shape))
+    for rule in shares:
+        out += rule.help(rows, cols)
+    return out
+
+
 def broken_rules(rules: tuple[SparseRule, ...], rows: IntArray, cols: IntArray, totals: F32,
                  shape: tuple[int, int]) -> list[SparseRule]:
     """Return the rules a set of pairs breaks (``totals``: their scores), as the dense checks do.
@@ -169,8 +177,7 @@ class PricedSource:
         n, m = self.shape
         r = np.arange(n)[rows] if isinstance(rows, slice) else np.asarray(rows, np.int64)
         c = np.arange(m)[cols] if isinstance(cols, slice) else np.asarray(cols, np.int64)
-        help_ = sum((rule.help(r[:, None], c[None, :]) for rule in self.shares),
-                    np.zeros((len(r), len(c))))
+        help_ = _help(self.shares, r[:, None], c[None, :])
         return ((total + self.lam * help_) * self.scale).astype(np.float32), feasible
 
 
@@ -318,7 +325,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     """
     n, m = source.shape
     f_rows, f_cols, f_tot = fixed
-    f_help = float(sum(rule.help(f_rows, f_cols).sum() for rule in shares))
+    f_help = float(_help(shares, f_rows, f_cols).sum())
     f_score = float(f_tot.astype(np.float64).sum())
     search = _Search((n, m), (cap_j, cap_s), objective, check, (f_score, f_help))
     keys, base = relaxed.rows * m + relaxed.cols, relaxed.totals.astype(np.float64)
@@ -330,7 +337,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     proven_at: set[float] = set()
     while rounds < CERTIFIED_ROUNDS:
         rows, cols = keys // m, keys % m
-        help_ = sum((rule.help(rows, cols) for rule in shares), np.zeros(len(rows)))
+        help_ = _help(shares, rows, cols)
         lam = search.run(rows, cols, base, help_, deadline, top)
         if search.best is None:
             # Nothing on these candidates meets the rules: try the top of the
