@@ -273,9 +273,8 @@ def _uncovered_reasons(sm: ScoreMatrix,
         other = "seniors" if side == "juniors" else "juniors"
         for k in people[:most].tolist():
             reason, _ = lonely_reason(sm, side, k)
-            reasons.append(f"{label}: {ids[k]!r}: " + (
-                reason or f"cannot be covered together with everyone else: all of their "
-                f"feasible {other} are needed to cover others or are at capacity"))
+            reasons.append(f"{label}: {ids[k]!r}: {reason}" if reason else
+                           _not_covered(label, ids[k], other))
         if len(people) > most:
             reasons.append(f"{label}: and {len(people) - most:,} more {side}")
     return reasons
@@ -488,6 +487,11 @@ def _short_of_places(sm: ScoreMatrix, label: str,
             if size > places else None)
 
 
+def _not_covered(label: str, pid: str, other: str) -> str:
+    return (f"{label}: {pid!r} cannot be covered together with everyone else: all of their "
+            f"feasible {other} are needed to cover others or are at capacity")
+
+
 def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
                    cols: np.ndarray) -> None:
     """Raise InfeasibleError naming who a MatchAll could not cover, and why."""
@@ -499,9 +503,7 @@ def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
         covered = np.bincount(rows if juniors else cols, minlength=len(ids)) > 0
         other = "seniors" if juniors else "juniors"
         for k in np.flatnonzero(~covered).tolist():
-            reasons.append(f"{rule.label}: {ids[k]!r} cannot be covered together with "
-                           f"everyone else: all of their feasible {other} are needed to cover "
-                           "others or are at capacity")
+            reasons.append(_not_covered(rule.label, ids[k], other))
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -86,6 +87,48 @@ class CoverRule:
 
 
 Rule = ShareRule | BalanceRule | CoverRule
+
+
+def share_holds(share: Fraction, at_most: bool, qualifying: int, pairs: int) -> bool:
+    """Whether ``qualifying`` of ``pairs`` meet a share, in exact integers.
+
+    Examples
+    --------
+    >>> share_holds(Fraction(1, 2), False, 2, 4), share_holds(Fraction(1, 2), True, 3, 4)
+    (True, False)
+    """
+    lhs = share.denominator * qualifying - share.numerator * pairs
+    return lhs <= 0 if at_most else lhs >= 0
+
+
+def covers(rule: CoverRule, rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> bool:
+    """Whether the pairs give everyone on the rule's side a partner.
+
+    Examples
+    --------
+    >>> covers(CoverRule("c", "seniors"), np.array([0, 1]), np.array([1, 1]), (2, 2))
+    False
+    """
+    people, size = (rows, shape[0]) if rule.side == "juniors" else (cols, shape[1])
+    return bool((np.bincount(people, minlength=size) > 0).all())
+
+
+def balance_holds(rule: BalanceRule, cols: IntArray, weights: IntArray, gap: int) -> bool:
+    """Whether the senior groups' mean integer weights lie within ``gap`` (exact integers).
+
+    ``|S_g / N_g - S_h / N_h| <= gap`` is checked as ``|S_g N_h - S_h N_g| <= gap N_g N_h``
+    in Python integers (no overflow).
+
+    Examples
+    --------
+    >>> rule = BalanceRule("b", np.array([0, 1]), 0.0)
+    >>> balance_holds(rule, np.array([0, 1]), np.array([5, 5]), 0)
+    True
+    """
+    group = rule.group_of_senior[cols]
+    stats = [(int(weights[group == g].sum()), int((group == g).sum())) for g in np.unique(group)]
+    return all(abs(sa * nb - sb * na) <= gap * na * nb
+               for a, (sa, na) in enumerate(stats) for sb, nb in stats[a + 1:])
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,13 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers._common import BalanceRule, CoverRule
+from rmatch.solvers._common import (
+    BalanceRule,
+    CoverRule,
+    balance_holds,
+    covers,
+    share_holds,
+)
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
 from rmatch.solvers.sparse import (
     SCALE,
@@ -102,9 +108,8 @@ class PairShare:
 
     def holds(self, rows: IntArray, cols: IntArray) -> bool:
         """Whether the pairs meet the rule, in exact integer arithmetic."""
-        lhs = self.share.denominator * int(self.qualifies(rows, cols).sum()) \
-            - self.share.numerator * len(rows)
-        return lhs <= 0 if self.at_most else lhs >= 0
+        return share_holds(self.share, self.at_most, int(self.qualifies(rows, cols).sum()),
+                           len(rows))
 
 
 SparseRule = PairShare | BalanceRule | CoverRule
@@ -134,16 +139,9 @@ def broken_rules(rules: tuple[SparseRule, ...], rows: IntArray, cols: IntArray, 
         if isinstance(rule, PairShare):
             ok = rule.holds(rows, cols)
         elif isinstance(rule, CoverRule):
-            people, size = (rows, shape[0]) if rule.side == "juniors" else (cols, shape[1])
-            ok = bool((np.bincount(people, minlength=size) > 0).all())
-        else:  # the cpsat module's integer test, on per-group sums
-            gap = int(np.floor(rule.max_gap * SCALE))
-            codes, group = np.unique(rule.group_of_senior[cols], return_inverse=True)
-            sums = [int(v) for v in np.bincount(group, weights=weights.astype(np.float64),
-                                                minlength=len(codes)).round()]
-            counts = np.bincount(group, minlength=len(codes)).tolist()
-            ok = all(abs(sums[a] * counts[b] - sums[b] * counts[a]) <= gap * counts[a] * counts[b]
-                     for a in range(len(codes)) for b in range(a + 1, len(codes)))
+            ok = covers(rule, rows, cols, shape)
+        else:
+            ok = balance_holds(rule, cols, weights, int(np.floor(rule.max_gap * SCALE)))
         if not ok:
             out.append(rule)
     return out

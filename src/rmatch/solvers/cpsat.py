@@ -42,8 +42,11 @@ from rmatch.solvers._common import (
     Progress,
     ShareRule,
     Solution,
+    balance_holds,
+    covers,
     heartbeat,
     objective,
+    share_holds,
 )
 from rmatch.solvers.flow import SCALE
 from rmatch.solvers.greedy import score_bound as any_matching_bound
@@ -93,25 +96,14 @@ def first_violation(problem: Problem, rows: np.ndarray,
     weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
     for rule in problem.rules:
         if isinstance(rule, ShareRule):
-            frac = share_fraction(rule)
-            lhs = frac.denominator * int(rule.qualifies[rows, cols].sum()) \
-                - frac.numerator * len(rows)
-            if (lhs > 0) if rule.at_most else (lhs < 0):
-                return rule
+            ok = share_holds(share_fraction(rule), rule.at_most,
+                             int(rule.qualifies[rows, cols].sum()), len(rows))
         elif isinstance(rule, CoverRule):
-            size = problem.feasible.shape[0 if rule.side == "juniors" else 1]
-            people = rows if rule.side == "juniors" else cols
-            if (np.bincount(people, minlength=size) == 0).any():
-                return rule
+            ok = covers(rule, rows, cols, problem.feasible.shape)
         else:
-            gap = int(np.floor(rule.max_gap * SCALE))
-            group = rule.group_of_senior[cols]
-            stats = [(int(weights[group == g].sum()), int((group == g).sum()))
-                     for g in np.unique(group)]
-            for a, (sa, na) in enumerate(stats):
-                for sb, nb in stats[a + 1:]:
-                    if abs(sa * nb - sb * na) > gap * na * nb:
-                        return rule
+            ok = balance_holds(rule, cols, weights, int(np.floor(rule.max_gap * SCALE)))
+        if not ok:
+            return rule
     return None
 
 
