@@ -15,8 +15,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "rmatch"
 
 LAYERS: list[set[str]] = [
-    {"errors", "_malloc", "_values", "_languages", "_files", "_columns", "_read", "models",
-     "components", "constraints", "arrays", "io", "synth"},
+    {"errors", "_malloc", "_kernel", "_values", "_languages", "_files", "_columns", "_read",
+     "models", "components", "constraints", "arrays", "io", "synth"},
     {"scoring", "candidates"},
     {"solvers"},
     {"result"},

@@ -117,9 +117,9 @@ class ProgrammeSource:
         c_idx = np.asarray(cols, np.int64)
         return (self.seniors if len(c_idx) == m else self.seniors.take(c_idx)), c_idx
 
-    def score(self, rows: IntArray | slice, cols: IntArray | slice
+    def score(self, rows: IntArray | slice, cols: IntArray | slice, *, components: bool = True
               ) -> tuple[dict[str, F32], F32, BoolArray]:
-        """Components, total and feasibility of a block of rows and columns.
+        """Components (unless ``components`` is False), total and feasibility of a block.
 
         Examples
         --------
@@ -134,7 +134,8 @@ class ProgrammeSource:
         js = self.juniors if whole_r else self.juniors.take(r_idx)
         ss, c_idx = self._seniors(cols)
         mats, total, feasible = score_arrays(js, ss, self.plan, self.org,
-                                             block=not (whole_r and len(c_idx) == m))
+                                             block=not (whole_r and len(c_idx) == m),
+                                             components=components)
         ex_r, ex_c = self._exclude
         if len(ex_r):
             rpos = np.searchsorted(r_idx, ex_r) if _sorted(r_idx) else None
@@ -158,7 +159,7 @@ class ProgrammeSource:
         >>> src.totals(np.array([0]), np.array([0]))[1].tolist()
         [[True]]
         """
-        _, total, feasible = self.score(rows, cols)
+        _, total, feasible = self.score(rows, cols, components=False)
         return total, feasible
 
     def pairs(self, rows: IntArray, cols: IntArray) -> tuple[dict[str, F32], F32, BoolArray]:

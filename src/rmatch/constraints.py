@@ -418,13 +418,15 @@ class SeniorityDirection(_Base):
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare levels and birth years by broadcasting."""
         below = np.less_equal if self.allow_equal else np.less
-        lower = below(ctx.juniors.level[:, None], ctx.seniors.level[None, :])
-        bj = ctx.juniors.birth_year[:, None]
-        bs = ctx.seniors.birth_year[None, :]
         after = np.greater_equal if self.allow_equal else np.greater
-        with np.errstate(invalid="ignore"):
-            younger = after(bj, bs) | np.isnan(bj) | np.isnan(bs)
-        return np.asarray(lower & younger)
+        allowed = below(ctx.juniors.level[:, None], ctx.seniors.level[None, :])
+        # A missing birth year allows the pair: a junior without one is taken
+        # as the youngest (+inf), a senior without one as the oldest (-inf),
+        # so that one comparison per pair decides.
+        bj = np.nan_to_num(ctx.juniors.birth_year, nan=np.inf)
+        bs = np.nan_to_num(ctx.seniors.birth_year, nan=-np.inf)
+        allowed &= after(bj[:, None], bs[None, :])
+        return np.asarray(allowed)
 
 
 def field_key(field: str) -> str:

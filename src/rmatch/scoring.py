@@ -1,7 +1,9 @@
 r"""Scoring: how good each junior-senior pair would be, as numpy matrices.
 
-Every component is a juniors x seniors matrix in [0, 1] computed by
-broadcasting (no Python loop over pairs); ``total`` is their weighted mean.
+Every component is a juniors x seniors matrix in [0, 1]; ``total`` is their
+weighted mean. The built-in three and their weighted sum come from one
+compiled pass (:mod:`rmatch._kernel`), the others from numpy broadcasts: no
+Python loop over pairs.
 The formulas (also in ``docs/scoring.md``), for junior :math:`j` and senior
 :math:`s`:
 
@@ -190,63 +192,25 @@ class ScoreMatrix:
         return out
 
 
-# The components below work in place on as few juniors x seniors buffers as
-# possible: on large programmes, fresh memory (page faults) costs more than
-# the arithmetic.
+# The built-in components are scored by one compiled pass (rmatch._kernel);
+# what is prepared here are per-person arrays, kept on each side (a block of
+# a side slices them), so the candidate path prepares nothing per block.
 
 
-def _generation_table(bj: npt.NDArray[np.float32], lj: npt.NDArray[np.float32],
-                      bs: npt.NDArray[np.float32], ls: npt.NDArray[np.float32],
-                      opt: ScoringOptions) -> Matrix:
-    """Score the generation gap of every (junior, senior) pair of the given arrays."""
-    a = np.subtract.outer(bj, bs)  # age gap, positive when the senior is older
-    with np.errstate(invalid="ignore"):
-        older = a < 0  # the "junior" is older: no generation bridged
-    a /= np.float32(opt.age_span_years)
-    np.clip(a, 0, 1, out=a)
-    v = np.subtract.outer(lj, ls)
-    v /= np.float32(-opt.level_span)  # (senior - junior) / span
-    np.clip(v, 0, 1, out=v)
-    # (1 - lam) * a + lam * v, computed as (1 - lam) * (a - v) + v without a temporary.
-    a -= v
-    a *= np.float32(1 - opt.level_share)
-    a += v
-    # A missing birth year leaves the level part alone (NaN rows and columns).
-    a[np.isnan(bj)] = v[np.isnan(bj)]
-    a[:, np.isnan(bs)] = v[:, np.isnan(bs)]
-    a[older] = 0.0
-    return a
+def _take_rows(v: Any, rows: npt.NDArray[np.int64]) -> Any:
+    return v[rows]
 
 
-def _profiles(people: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
-                                                  npt.NDArray[np.float32], npt.NDArray[np.intp]]:
-    """Distinct (birth year, level) profiles of one side, and each person's profile."""
-    keys = np.column_stack([people.birth_year, people.level.astype(np.float64)])
-    # NaN never equals NaN, so people without a birth year may each get their
-    # own profile: a larger table, never a wrong one.
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    return (uniq[:, 0].astype(np.float32), uniq[:, 1].astype(np.float32),
-            inverse.reshape(-1).astype(np.intp))
+def _take_cols(v: Any, rows: npt.NDArray[np.int64]) -> Any:
+    return v[:, rows]
 
 
-def _side_profiles(people: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
-                                                        npt.NDArray[np.float32],
-                                                        npt.NDArray[np.intp]]:
-    """:func:`_profiles`, kept on the side (a part of it keeps the whole side's table)."""
-    return people.derived("profiles", _profiles, lambda v, rows: (v[0], v[1], v[2][rows]))
-
-
-def _generation(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
-    # The score depends on (birth year, level) alone, and a side holds far
-    # fewer such profiles than people (a few dozen juniors' profiles, a few
-    # hundred seniors'): score the profiles, then gather one pass into the
-    # juniors x seniors matrix. Same arithmetic per element, so the same bits.
-    bj, lj, inv_j = _side_profiles(js)
-    bs, ls, inv_s = _side_profiles(ss)
-    table = _generation_table(bj, lj, bs, ls, opt)[inv_j]
-    out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
-    np.take(table, inv_s, axis=1, out=out, mode="clip")  # "clip": unbuffered; indices valid
-    return out
+def _years_levels(side: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
+                                                     npt.NDArray[np.float32]]:
+    """Birth years (NaN when missing) and levels as float32, kept on the side."""
+    return side.derived("years_levels", lambda p: (p.birth_year.astype(np.float32),
+                                                   p.level.astype(np.float32)),
+                        lambda v, rows: (v[0][rows], v[1][rows]))
 
 
 def _normalised(goals: Matrix) -> Matrix:
@@ -257,32 +221,19 @@ def _normalised(goals: Matrix) -> Matrix:
     return out
 
 
-def _skills(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+def _skills_factors(js: ParticipantArrays, ss: ParticipantArrays,
+                    opt: ScoringOptions) -> tuple[Matrix, Matrix]:
+    """``[k_j, mu g_j]`` per junior and ``[(1 - mu) g_s; k_s]`` per senior (terms x seniors).
+
+    Their product is (1 - mu) * coverage(j -> s) + mu * coverage(s -> j).
+    """
     mu = np.float32(opt.mutual_share)
-    # One matrix product gives both terms: [k_j, mu * g_j] . [(1 - mu) * g_s, k_s]^T
-    # = (1 - mu) * coverage(j -> s) + mu * coverage(s -> j).
-    # Both factors are kept on their side: a block of a side slices them.
     left = js.derived(("skills_left", float(mu)), lambda side: np.concatenate(
-        [side.skills, mu * _normalised(side.goals)], axis=1).astype(np.float64),
-        lambda v, rows: v[rows])
-    right = ss.derived(("skills_right", float(mu)), lambda side: np.concatenate(
-        [(1 - mu) * _normalised(side.goals), side.skills], axis=1).astype(np.float64).T.copy(),
-        lambda v, rows: v[:, rows])
-    # In float64, rounded once to float32: a float32 product's last bits depend
-    # on how many threads BLAS uses (a Dask worker runs one), which changed
-    # scores and, on ties, pairs. Row blocks keep the float64 buffer small.
-    out: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
-    step = max(1, _SKILLS_BLOCK_CELLS // max(len(ss), 1))
-    for start in range(0, len(js), step):  # a loop over row blocks, each one BLAS call
-        out[start:start + step] = left[start:start + step] @ right
-    np.clip(out, 0, 1, out=out)
-    return out
-
-
-# Cells of one float64 block of the skills product (16 MB): large enough for
-# BLAS to run at speed, small next to the score matrices, and under glibc's
-# mmap threshold while blocks are scored (rmatch._malloc).
-_SKILLS_BLOCK_CELLS = 2_000_000
+        [side.skills, mu * _normalised(side.goals)], axis=1).astype(np.float32), _take_rows)
+    right = ss.derived(("skills_right", float(mu)), lambda side: np.ascontiguousarray(
+        np.concatenate([(1 - mu) * _normalised(side.goals), side.skills],
+                       axis=1).astype(np.float32).T), _take_cols)
+    return left, right
 
 
 def _diversity_fields(
@@ -294,45 +245,59 @@ def _diversity_fields(
     return dict.fromkeys(keys, 1.0)
 
 
-def _diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions) -> Matrix:
+def _diversity_groups(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions
+                      ) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Return the diversity fields grouped by weight, where each group starts, its weight.
+
+    Fields of equal weight (the default: all 1) are counted and weighted
+    once: a count per pair is cheaper than a multiply-add per field.
+    """
     fields = {k: w for k, w in _diversity_fields(js, ss, opt).items() if w > 0}
     total_weight = sum(fields.values())
-    if total_weight == 0:
-        return np.zeros((len(js), len(ss)), dtype=np.float32)
-    out = np.empty((len(js), len(ss)), dtype=np.float32)
-    # Fields of equal weight (the default: all 1) are counted in small
-    # integers and weighted once: a uint8 add is 4x cheaper than a float
-    # multiply-add per field.
     by_weight: dict[float, list[str]] = {}
     for name, weight in fields.items():
         by_weight.setdefault(weight, []).append(name)
-    differ = np.empty(out.shape, dtype=np.bool_)
-    for group, (weight, names) in enumerate(by_weight.items()):
-        count = np.zeros(out.shape, dtype=np.uint8 if len(names) < 256 else np.uint16)
-        for name in names:  # a loop over fields, each a broadcast
-            # int32 codes and plain (unmasked) ufuncs keep every pass vectorised.
-            cj = js.attribute(name).astype(np.int32)
-            cs = ss.attribute(name).astype(np.int32)
-            np.not_equal(cj[:, None], cs[None, :], out=differ)
-            # Blank on either side: not known to differ (no pass when all are known).
-            if (cj < 0).any():
-                np.logical_and(differ, (cj >= 0)[:, None], out=differ)
-            if (cs < 0).any():
-                np.logical_and(differ, (cs >= 0)[None, :], out=differ)
-            np.add(count, differ, out=count)
-        if group == 0:
-            np.multiply(count, np.float32(weight / total_weight), out=out)
-        else:
-            out += count * np.float32(weight / total_weight)
-    np.clip(out, 0, 1, out=out)
-    return out
+    names = [name for group in by_weight.values() for name in group]
+    starts = np.cumsum([0, *(len(g) for g in by_weight.values())], dtype=np.int64)
+    weights = np.array([w / total_weight for w in by_weight], dtype=np.float32)
+    return names, starts, weights
 
 
-_BUILTINS: dict[str, Callable[[ParticipantArrays, ParticipantArrays, ScoringOptions], Matrix]] = {
-    "generation": _generation,
-    "skills": _skills,
-    "diversity": _diversity,
-}
+def _codes(side: ParticipantArrays, names: list[str], transposed: bool
+           ) -> npt.NDArray[np.int32]:
+    """Codes of some fields, people x fields (or fields x people), int32, kept on the side."""
+    def build(p: ParticipantArrays) -> npt.NDArray[np.int32]:
+        codes = np.zeros((len(p), len(names)), dtype=np.int32)
+        for k, name in enumerate(names):
+            codes[:, k] = p.attribute(name)
+        return np.ascontiguousarray(codes.T) if transposed else codes
+
+    return side.derived(("codes", tuple(names), transposed), build,
+                        _take_cols if transposed else _take_rows)
+
+
+def _builtin_scores(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions,
+                    weights: Sequence[float], *, keep: bool, clip: bool
+                    ) -> tuple[Matrix, dict[str, Matrix]]:
+    """Return the weighted sum of generation, skills and diversity, and (if ``keep``) each."""
+    from rmatch._kernel import builtin_total
+
+    bj, lj = _years_levels(js)
+    bs, ls = _years_levels(ss)
+    left, right = _skills_factors(js, ss, opt)
+    names, starts, group_weight = _diversity_groups(js, ss, opt)
+    total: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
+    comps = np.empty((3, len(js), len(ss)), dtype=np.float32) if keep else None
+    builtin_total(
+        bj=bj, lj=lj, bs=bs, ls=ls,
+        generation=np.array([opt.age_span_years, -opt.level_span, 1 - opt.level_share],
+                            dtype=np.float32),
+        left=left, right=right, cj=_codes(js, names, False), cs=_codes(ss, names, True),
+        group_start=starts, group_weight=group_weight,
+        weights=np.array(weights, dtype=np.float32), total=total, components=comps,
+        clip=clip)
+    mats = {} if comps is None else dict(zip(BUILTIN_COMPONENTS, comps, strict=True))
+    return total, mats
 
 
 def _user_component(name: str, fn: ComponentFn, js: ParticipantArrays,
@@ -620,12 +585,14 @@ def default_org(js: ParticipantArrays, ss: ParticipantArrays, program: Program,
 
 
 def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
-                 org: OrgChart | None = None, *, block: bool = False,
+                 org: OrgChart | None = None, *, block: bool = False, components: bool = True,
                  ) -> tuple[dict[str, Matrix], Matrix, BoolMatrix]:
     """Score every pair of two (parts of) sides: ``(components, total, feasible)``.
 
     ``block`` is True when ``js`` and ``ss`` are parts of a programme: rules
-    naming people outside them then skip those people.
+    naming people outside them then skip those people. With ``components``
+    False the components are not kept (an empty dict): the total alone is
+    what the candidate path scans.
 
     Examples
     --------
@@ -636,23 +603,28 @@ def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
     ((1, 1), True)
     """
     program, weights = plan.program, plan.weights
-    mats: dict[str, Matrix] = {}
-    for name, fn in _BUILTINS.items():
-        mats[name] = fn(js, ss, program.scoring)
+    others: dict[str, Matrix] = {}
     if plan.wished:
-        mats["wishes"] = _wishes(js, ss)
+        others["wishes"] = _wishes(js, ss)
     for name, spec in plan.declared.items():
-        mats[name] = spec.matrix(js, ss)
+        others[name] = spec.matrix(js, ss)
     for name, ufn in plan.extra.items():
-        mats[name] = _user_component(name, ufn, js, ss)
+        others[name] = _user_component(name, ufn, js, ss)
     wsum = sum(weights.values())
-    total = np.zeros((len(js), len(ss)), dtype=np.float32)
-    scratch = np.empty_like(total)
-    for name, mat in mats.items():
+    # float32 weights, added in the components' order: the built-in ones in
+    # the kernel, then the others (same bits whether the whole programme or a
+    # block is scored).
+    total, mats = _builtin_scores(
+        js, ss, program.scoring, [weights[name] / wsum for name in BUILTIN_COMPONENTS],
+        keep=components, clip=not others)
+    for name, mat in others.items():
         if weights[name] > 0:
-            total += np.multiply(mat, np.float32(weights[name] / wsum), out=scratch)
-    # Rounding in float32 can push a mean of 1.0s a hair above 1.
-    np.clip(total, 0, 1, out=total)
+            total += mat * np.float32(weights[name] / wsum)
+    if others:
+        # Rounding in float32 can push a mean of 1.0s a hair above 1.
+        np.clip(total, 0, 1, out=total)
+    if components:
+        mats.update(others)
 
     ctx = PairContext(js, ss, total, org, program.reference_date, block=block)
     feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
