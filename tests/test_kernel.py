@@ -8,6 +8,8 @@ exactly the float32 weighted sum of the components the kernel returns.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -175,3 +177,25 @@ def test_seniority_direction_treats_missing_birth_years_as_allowed(allow_equal: 
                        or (j.birth_year >= s.birth_year if allow_equal
                            else j.birth_year > s.birth_year))
             assert bool(sm.feasible[i, k]) == (lower and younger), (j, s)
+
+
+def test_scores_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba
+
+    from rmatch import _kernel
+
+    real = numba.njit
+
+    def no_cache(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function '_tiles': no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", no_cache)
+    monkeypatch.setattr(_kernel, "_compiled", None)
+    juniors = [rm.Participant(id="j", birth_year=2000, skills={"genai": 1.0})]
+    seniors = [rm.Participant(id="s", birth_year=1965, level=4, goals={"genai": 1.0})]
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[]))
+    assert float(sm.components["skills"][0, 0]) == 0.75
+    assert float(sm.components["generation"][0, 0]) == 1.0
+    assert _kernel._compiled is not None

@@ -63,7 +63,12 @@ def _kernel() -> Any:
         if _compiled is None:
             import numba
 
-            _compiled = numba.njit(nogil=True, cache=True)(_tiles)
+            try:
+                _compiled = numba.njit(nogil=True, cache=True)(_tiles)
+            except RuntimeError:
+                # numba found nowhere to write its cache (a read-only install
+                # without a home folder): compile in memory, once per process.
+                _compiled = numba.njit(nogil=True)(_tiles)
     return _compiled
 
 
