@@ -38,9 +38,9 @@ def test_components_and_total_lie_in_unit_interval_and_total_is_weighted_mean(
 def test_each_matrix_entry_equals_scoring_that_pair_alone(
     people: tuple[list[rm.Participant], list[rm.Participant]]
 ) -> None:
-    # The matrix is built from shared profiles (generation) and field counts
-    # (diversity) for speed; each entry must still be that pair's own score,
-    # including people without a birth year and repeated profiles.
+    # The matrix is scored in tiles from per-side arrays (birth years, skills
+    # factors, field codes) for speed; each entry must still be that pair's
+    # own score, including people without a birth year and repeated people.
     juniors, seniors = people
     juniors = juniors + [p.model_copy(update={"id": p.id + "x"}) for p in juniors[:2]]
     sm = rm.score(juniors, seniors)
