@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import rmatch as rm
-from rmatch.report import write_briefs
+from rmatch.report.briefs import write_briefs
 
 
 def run(roster: Path, program_file: Path, out: Path) -> rm.MatchResult:

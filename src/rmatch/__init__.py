@@ -1,5 +1,8 @@
 """rmatch: exact, explained and fast junior-to-senior reverse-mentoring pairings.
 
+The package is one sub-package per stage of the data flow (see
+``docs/architecture.md``); this module only re-exports their public names.
+
 Examples
 --------
 >>> import rmatch as rm
@@ -10,12 +13,7 @@ Examples
 's1'
 """
 
-# report and stability provide result methods (rmatch.result.provides): load them.
-from rmatch import report as _report  # noqa: F401
 from rmatch import solvers, synth
-from rmatch import stability as _stability  # noqa: F401
-from rmatch.arrays import ParticipantArrays
-from rmatch.calibration import Calibration, calibrate
 from rmatch.constraints import (
     AgeGap,
     Constraint,
@@ -54,14 +52,23 @@ from rmatch.io import (
     to_frame,
     write_participants,
 )
-from rmatch.many import Cohort, match_many
-from rmatch.matching import match, solve
-from rmatch.models import OrgChart, Participant, Program, ScoringOptions, Weights
-from rmatch.rematching import Rematch, rematch
+from rmatch.lifecycle import (
+    Calibration,
+    Cohort,
+    Rematch,
+    RoundsPlan,
+    Suggestion,
+    calibrate,
+    match_many,
+    plan_rounds,
+    recommend,
+    rematch,
+)
+from rmatch.model import OrgChart, Participant, ParticipantArrays
+from rmatch.program import Program, ScoringOptions, Weights
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
-from rmatch.rounds import RoundsPlan, plan_rounds
 from rmatch.scoring import ScoreMatrix, score
-from rmatch.suggest import Suggestion, recommend
+from rmatch.solvers.match import match, solve
 
 __version__ = "0.1.0"
 

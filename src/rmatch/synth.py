@@ -77,7 +77,9 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rmatch.models import OrgChart, Participant
+from rmatch.model.generations import GENERATIONS as COHORTS
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
 
 __all__ = [
     "DIGITAL_SKILLS",
@@ -102,11 +104,9 @@ SKILLS = DIGITAL_SKILLS + LEADERSHIP_SKILLS
 DEPARTMENTS = ("Engineering", "Sales", "Marketing", "Finance", "People", "Operations",
                "Legal", "Product", "Data", "Customer Success")
 GENERATIONS: dict[str, tuple[int, int]] = {
-    # Birth-year cohorts (Pew Research Center's definitions).
-    "boomers": (1946, 1964),
-    "gen_x": (1965, 1980),
-    "millennials": (1981, 1996),
-    "gen_z": (1997, 2012),
+    # The working generations of the one cohort table (rmatch.model.generations).
+    name.lower().replace(" ", "_"): (first, last) for name, first, last in COHORTS
+    if name in ("Boomers", "Gen X", "Millennials", "Gen Z")
 }
 OFFICES: tuple[tuple[str, str, str, float], ...] = (
     # (location, IANA zone, local language, share of staff)
@@ -288,8 +288,8 @@ class SynthOrg:
         ...     range(4, 40))
         True
         """
-        from rmatch._files import writing
-        from rmatch.io import COLUMNS
+        from rmatch.io.files import writing
+        from rmatch.io.tables import COLUMNS
 
         roles = roles or {}
         cfg = self.config

@@ -24,7 +24,9 @@ programme-wide rules and proves that optimum for every pair. Then:
 Examples
 --------
 >>> import numpy as np
->>> from rmatch.solvers.sparse import DenseSource, certify_and_solve
+>>> from fractions import Fraction
+>>> from rmatch.constraints.compiled import PairShare
+>>> from rmatch.solvers.certificate import DenseSource, certify_and_solve
 >>> total = np.array([[0.9, 0.2], [0.3, 0.8]], np.float32)
 >>> source, ones = DenseSource(total, np.ones((2, 2), bool)), np.ones(2, np.int64)
 >>> relaxed = certify_and_solve(source, ones, ones, "max_pairs")
@@ -40,30 +42,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers._common import (
-    BalanceRule,
-    CoverRule,
-    balance_holds,
-    covers,
-    share_holds,
-)
+from rmatch.constraints.compiled import SCALE, BalanceRule, BlockRule, CoverRule, PairShare
+from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
-from rmatch.solvers.sparse import (
-    SCALE,
-    BlockSource,
-    Certified,
-    certify_and_solve,
-    choose_candidates,
-    pair_totals,
-)
+from rmatch.solvers.problem import Step, StepFn
+from rmatch.solvers.scan import BlockSource
+from rmatch.solvers.sparse import choose_candidates
 
-__all__ = ["PairShare", "PricedSource", "RulesOutcome", "broken_rules", "meet_rules"]
+__all__ = ["PricedSource", "RulesOutcome", "broken_rules", "meet_rules"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -74,45 +65,7 @@ Objective = Literal["max_pairs", "max_score"]
 CERTIFIED_ROUNDS = 3
 """Most certified solves of priced scores (each scores the whole programme once)."""
 
-@dataclass(frozen=True)
-class PairShare:
-    """A ``MinShare`` rule as per-person attribute codes (no juniors x seniors matrix).
-
-    A pair qualifies when both codes are known (>= 0) and differ (agree, with
-    ``same``); ``share`` is the exact fraction every check uses.
-
-    Examples
-    --------
-    >>> rule = PairShare("r", np.array([0, 1]), np.array([1, -1]), same=False,
-    ...                  share=Fraction(1, 2), at_most=False)
-    >>> rule.qualifies(np.array([0, 1, 0]), np.array([0, 0, 1])).tolist()
-    [True, False, False]
-    """
-
-    label: str
-    code_j: IntArray
-    code_s: IntArray
-    same: bool
-    share: Fraction
-    at_most: bool
-
-    def qualifies(self, rows: IntArray, cols: IntArray) -> BoolArray:
-        """Which aligned (row, column) pairs count (blocks: pass ``rows[:, None]``)."""
-        a, b = self.code_j[rows], self.code_s[cols]
-        return np.asarray((a >= 0) & (b >= 0) & ((a == b) if self.same else (a != b)))
-
-    def help(self, rows: IntArray, cols: IntArray) -> F64:
-        """``q - share`` per pair, negated for "at most": >= 0 in sum when the rule holds."""
-        h = self.qualifies(rows, cols).astype(np.float64) - float(self.share)
-        return -h if self.at_most else h
-
-    def holds(self, rows: IntArray, cols: IntArray) -> bool:
-        """Whether the pairs meet the rule, in exact integer arithmetic."""
-        return share_holds(self.share, self.at_most, int(self.qualifies(rows, cols).sum()),
-                           len(rows))
-
-
-SparseRule = PairShare | BalanceRule | CoverRule
+SparseRule = BlockRule
 
 
 def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
@@ -133,22 +86,12 @@ def broken_rules(rules: tuple[SparseRule, ...], rows: IntArray, cols: IntArray, 
     >>> broken_rules((cover,), np.array([0]), np.array([0]), np.ones(1, np.float32), (2, 2))
     [CoverRule(label="MatchAll(side='juniors')", side='juniors')]
     """
-    out: list[SparseRule] = []
     weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
-    for rule in rules:
-        if isinstance(rule, PairShare):
-            ok = rule.holds(rows, cols)
-        elif isinstance(rule, CoverRule):
-            ok = covers(rule, rows, cols, shape)
-        else:
-            ok = balance_holds(rule, cols, weights, int(np.floor(rule.max_gap * SCALE)))
-        if not ok:
-            out.append(rule)
-    return out
+    return [rule for rule in rules if not rule.holds(rows, cols, weights, shape)]
 
 
 class PricedSource:
-    """A :class:`~rmatch.solvers.sparse.BlockSource` whose totals carry the share prices.
+    """A :class:`~rmatch.solvers.scan.BlockSource` whose totals carry the share prices.
 
     ``(total + lam * sum(h)) * scale``, with ``h`` each share rule's
     :meth:`PairShare.help`, in float32 like any source (the rounding is
@@ -156,7 +99,8 @@ class PricedSource:
 
     Examples
     --------
-    >>> from rmatch.solvers.sparse import DenseSource
+    >>> from fractions import Fraction
+    >>> from rmatch.solvers.certificate import DenseSource
     >>> rule = PairShare("r", np.array([0]), np.array([1]), same=False,
     ...                  share=Fraction(1, 2), at_most=False)
     >>> base = DenseSource(np.full((1, 1), 0.5, np.float32), np.ones((1, 1), bool))
@@ -200,7 +144,7 @@ def meet_rules(source: BlockSource, relaxed: Certified, rules: tuple[SparseRule,
                cap_j: IntArray, cap_s: IntArray, objective: Objective, *,
                fixed: tuple[IntArray, IntArray] | None = None, seed: int = 0,
                deadline: float = float("inf"),
-               report: Callable[[str, dict[str, float]], None] | None = None) -> RulesOutcome:
+               report: StepFn | None = None) -> RulesOutcome:
     """Meet the programme-wide rules from the proven optimum without them.
 
     ``source`` serves the scores with the required pairs (``fixed``) taken
@@ -314,7 +258,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
            check: Callable[[IntArray, IntArray, F32], list[SparseRule]], cap_j: IntArray,
            cap_s: IntArray, objective: Objective,
            fixed: tuple[IntArray, IntArray, F32], seed: int, deadline: float,
-           report: Callable[[str, dict[str, float]], None] | None) -> RulesOutcome:
+           report: StepFn | None) -> RulesOutcome:
     """Price the share rules in: search on the candidates, prove ``L`` on every pair.
 
     ``L(lam)`` on the candidates alone bounds nothing (a pair left out may
@@ -345,7 +289,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
             break  # the new pairs did not move the multiplier: its bound stands
         proven_at.add(lam)
         if report is not None:
-            report("rules", {"lam": lam})
+            report(Step("rules", multiplier=lam))
         # Priced scores divided by the bonus (same optimum) keep the integer
         # weights far from overflow when the bonus is decisive.
         shrink = max(1.0, lam)

@@ -34,26 +34,15 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from rmatch.constraints.compiled import SCALE, BalanceRule, CoverRule, ShareRule, share_fraction
 from rmatch.errors import InfeasibleError, SolverError
-from rmatch.solvers._common import (
-    BalanceRule,
-    CoverRule,
-    Problem,
-    Progress,
-    ShareRule,
-    Solution,
-    balance_holds,
-    covers,
-    heartbeat,
-    objective,
-    share_holds,
-)
-from rmatch.solvers.flow import SCALE
 from rmatch.solvers.greedy import score_bound as any_matching_bound
-from rmatch.solvers.lagrange import balance_swaps, improve, price_shares, share_fraction
+from rmatch.solvers.problem import Problem, Progress, Solution, heartbeat, objective, rules_hold
+from rmatch.solvers.starts import relaxed_optimum, warm_starts
 
 # Python-side cost of CP-SAT per candidate pair (model, hints, objective, answer).
 CANDIDATE_S = 100e-6
+
 
 ProgressFn = Callable[[Progress], None]
 
@@ -88,146 +77,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def _report(self) -> None:
         self._fn(Progress(self._phase, self._incumbent, max(self._bound, self._incumbent),
                           time.perf_counter() - self._start))
-
-
-def first_violation(problem: Problem, rows: np.ndarray,
-                    cols: np.ndarray) -> ShareRule | BalanceRule | CoverRule | None:
-    """Return the first global rule the pairs break (model's exact integer arithmetic)."""
-    weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
-    for rule in problem.rules:
-        if isinstance(rule, ShareRule):
-            ok = share_holds(share_fraction(rule), rule.at_most,
-                             int(rule.qualifies[rows, cols].sum()), len(rows))
-        elif isinstance(rule, CoverRule):
-            ok = covers(rule, rows, cols, problem.feasible.shape)
-        else:
-            ok = balance_holds(rule, cols, weights, int(np.floor(rule.max_gap * SCALE)))
-        if not ok:
-            return rule
-    return None
-
-
-def rules_hold(problem: Problem, rows: np.ndarray, cols: np.ndarray) -> bool:
-    """Tell whether pairs meet every global rule, in the model's exact integer arithmetic."""
-    return first_violation(problem, rows, cols) is None
-
-
-def _repair(problem: Problem, rows: np.ndarray,
-            cols: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Drop pairs from an assignment until the global rules hold (None if it cannot).
-
-    Dropping never breaks capacities, and a quota or a balance can always be
-    met by dropping the right pairs (the fixed ones excepted), so this gives
-    CP-SAT a feasible start: without one, large programmes can time out with
-    no assignment at all.
-    """
-    keep = np.ones(len(rows), dtype=bool)
-    fixed = np.isin(rows * problem.feasible.shape[1] + cols,
-                    problem.fixed_rows * problem.feasible.shape[1] + problem.fixed_cols)
-    scores = problem.total[rows, cols].astype(np.float64)
-    for _ in range(len(rows) + 1):
-        rule = first_violation(problem, rows[keep], cols[keep])
-        if rule is None:
-            return rows[keep], cols[keep]
-        movable = keep & ~fixed
-        if isinstance(rule, ShareRule):
-            q = rule.qualifies[rows, cols]
-            pick = movable & (q if rule.at_most else ~q)
-            order = np.flatnonzero(pick)[np.argsort(scores[pick], kind="stable")]
-            # Drop all the pairs the share needs at once (lowest scores first):
-            # at least, k with den * hits >= num * (count - k); at most, k with
-            # den * (hits - k) <= num * (count - k).
-            frac = share_fraction(rule)
-            num, den = frac.numerator, frac.denominator
-            hits, count = int(q[keep].sum()), int(keep.sum())
-            if rule.at_most:
-                need = -(-(den * hits - num * count) // (den - num)) if den > num else len(order)
-            else:
-                need = -(-(num * count - den * hits) // num) if num else 0
-            if len(order) and need > 1:
-                keep[order[:max(1, min(need, len(order))) - 1]] = False
-                order = order[max(1, min(need, len(order))) - 1:]
-        elif isinstance(rule, BalanceRule):
-            group = rule.group_of_senior[cols]
-            kept_groups = np.unique(group[keep])
-            means = np.array([scores[keep & (group == g)].mean() for g in kept_groups])
-            top = movable & (group == kept_groups[np.argmax(means)])
-            low = movable & (group == kept_groups[np.argmin(means)])
-            # Lower the best-served group's mean, or else raise the worst-served one's.
-            order = np.concatenate([np.flatnonzero(top)[np.argsort(-scores[top], kind="stable")],
-                                    np.flatnonzero(low)[np.argsort(scores[low], kind="stable")]])
-        else:
-            return None  # MatchAll is not met by dropping pairs
-        if len(order) == 0:
-            return None
-        keep[order[0]] = False
-    return None
-
-
-def _relaxed(problem: Problem,
-             weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-    """Solve without the global rules (required pairs kept), on ``weights`` if given.
-
-    Returns the chosen pairs and the flow solver's rounding allowance (0: exact).
-    """
-    cap_j = problem.cap_j.copy()
-    cap_s = problem.cap_s.copy()
-    np.subtract.at(cap_j, problem.fixed_rows, 1)
-    np.subtract.at(cap_s, problem.fixed_cols, 1)
-    feasible = problem.feasible.copy()
-    feasible[problem.fixed_rows, problem.fixed_cols] = False
-    total = problem.total if weights is None else weights
-    # The fastest exact solver for the residual problem (scipy's assignment
-    # solver on dense 1:1 problems is tens of times faster than flow here).
-    from rmatch.solvers import run
-
-    _, sol = run("auto", Problem(total, feasible, np.maximum(cap_j, 0), np.maximum(cap_s, 0),
-                                 objective=problem.objective))
-    rows = np.concatenate([problem.fixed_rows, sol.rows]).astype(np.int64)
-    cols = np.concatenate([problem.fixed_cols, sol.cols]).astype(np.int64)
-    order = np.lexsort((cols, rows))
-    slack = 0.0 if sol.bound is None else sol.bound - float(
-        total[sol.rows, sol.cols].astype(np.float64).sum())
-    return rows[order], cols[order], max(slack, 0.0)
-
-
-def _score_key(problem: Problem, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, float]:
-    return len(pairs[0]), objective(problem, *pairs)
-
-
-def _starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: float,
-            deadline: float) -> tuple[tuple[np.ndarray, np.ndarray] | None, float | None]:
-    """Find the best assignment meeting every rule before CP-SAT, and a Lagrangian bound.
-
-    Candidates: the relaxed optimum, and the optimum with the share rules
-    priced in; each moved towards the balance rules by exchanging partners,
-    then repaired by dropping pairs, then improved by exchanges that keep
-    every rule. The bound (None without share rules) holds for assignments
-    with as many pairs as the relaxed optimum.
-    """
-    now = time.perf_counter()
-    candidates = [relaxed]
-    bound = None
-    if any(isinstance(r, ShareRule) for r in problem.rules):
-        # The pricing takes at most 60% of the time: the exchanges need the rest.
-        priced, bound, _ = price_shares(
-            problem, lambda w: _relaxed(problem, w), deadline=now + 0.6 * (deadline - now),
-            relaxed=(relaxed[0], relaxed[1], slack))
-        if priced is not None:
-            candidates.insert(0, priced)  # it meets the share rules with every pair
-    best = None
-    for pairs in candidates:
-        if best is not None and len(best[0]) >= len(pairs[0]) and not rules_hold(problem,
-                                                                                 *pairs):
-            continue  # repairing drops pairs: it could not beat the best any more
-        moved = balance_swaps(problem, pairs, deadline)
-        repaired = _repair(problem, *moved)
-        if repaired is not None and (best is None or
-                                     _score_key(problem, repaired) > _score_key(problem, best)):
-            best = repaired
-    if best is not None:
-        best = improve(problem, best, deadline)
-    return best, bound
 
 
 class _Model:
@@ -414,7 +263,7 @@ def _full_groups(problem: Problem, count: int,
     solver.parameters.linearization_level = 2
     initial = 0.0 if start_pairs is None else objective(problem, *start_pairs)
     cb = _Reporter(2, SCALE, start, progress, initial, bound) if progress else None
-    status = _solve(solver, model, cb)
+    status = run_model(solver, model, cb)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     pick = np.array([bool(solver.value(v)) for v in x], dtype=bool)
@@ -442,7 +291,7 @@ def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: 
     model.maximize(score)
     solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
     cb = _Reporter(2, SCALE, start, progress, 0.0, bound) if progress else None
-    status = _solve(solver, model, cb)
+    status = run_model(solver, model, cb)
     if status == cp_model.INFEASIBLE:
         labels = _conflict(problem)
         raise InfeasibleError("no assignment meets every constraint", [
@@ -463,7 +312,7 @@ def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: 
                     max(value, proven) + rounding)
 
 
-def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
+def run_model(solver: cp_model.CpSolver, model: cp_model.CpModel,
            callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
     """Run CP-SAT; raise KeyboardInterrupt when Ctrl-C stopped it.
 
@@ -488,7 +337,7 @@ def _conflict(problem: Problem) -> list[str]:
     model = _Model(problem, with_switches=True)
     model.model.add_assumptions(list(model.switches.values()))
     solver = _solver(problem, min(30.0, problem.time_limit_s))
-    status = _solve(solver, model.model)
+    status = run_model(solver, model.model)
     if status != cp_model.INFEASIBLE:
         return []
     core = set(solver.sufficient_assumptions_for_infeasibility())
@@ -498,7 +347,7 @@ def _conflict(problem: Problem) -> list[str]:
 def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solution:
     """Solve exactly (most pairs, then most score) under the problem's global rules."""
     start = time.perf_counter()
-    r_rows, r_cols, slack = _relaxed(problem)
+    r_rows, r_cols, slack = relaxed_optimum(problem)
     if problem.objective == "max_score" and not rules_hold(problem, r_rows, r_cols):
         return _max_score(problem, (r_rows, r_cols), slack, progress, start)
     if rules_hold(problem, r_rows, r_cols):
@@ -519,7 +368,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     build_s = CANDIDATE_S * int(problem.feasible.sum()) + 1.0
     share = 0.5 if build_s < problem.time_limit_s / 2 else 0.9
     with heartbeat(progress, start, 2, 0.0, objective(problem, r_rows, r_cols) + slack):
-        repaired, lagrange_bound = _starts(problem, (r_rows, r_cols), slack,
+        repaired, lagrange_bound = warm_starts(problem, (r_rows, r_cols), slack,
                                            start + share * problem.time_limit_s)
     relaxed_count = len(r_rows)
     if repaired is not None:
@@ -575,7 +424,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         cb = (_Reporter(1, 1.0, start, progress,
                         0.0 if repaired is None else len(repaired[0]), relaxed_count)
               if progress else None)
-        status = _solve(solver, model, cb)
+        status = run_model(solver, model, cb)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best_count = round(solver.objective_value)
             first = [int(solver.value(v)) for v in x]
@@ -620,7 +469,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     cb = (_Reporter(2, SCALE, start, progress, first_value,
                     relaxed_score if best_count == relaxed_count else any_matching_bound(problem))
           if progress else None)
-    status = _solve(solver, model, cb)
+    status = run_model(solver, model, cb)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array([bool(solver.value(v)) for v in x])
         score_bound = solver.best_objective_bound / SCALE

@@ -21,10 +21,9 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from rmatch.constraints.compiled import SCALE, CoverRule
 from rmatch.errors import SolverError
-from rmatch.solvers._common import CoverRule, Problem, Solution, objective
-
-SCALE = 2**30
+from rmatch.solvers.problem import Problem, Solution, objective
 
 
 def solve_flow(problem: Problem) -> Solution:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmatch.solvers._common import Problem, Solution
+from rmatch.solvers.problem import Problem, Solution
 
 
 def solve_greedy(problem: Problem) -> Solution:

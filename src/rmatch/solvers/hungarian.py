@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from rmatch.errors import InputError
-from rmatch.solvers._common import Problem, Solution
+from rmatch.solvers.problem import Problem, Solution
 
 
 def solve_hungarian(problem: Problem) -> Solution:

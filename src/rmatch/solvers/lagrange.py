@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers._common import BalanceRule, Problem, ShareRule, objective
+from rmatch.constraints.compiled import BalanceRule, ShareRule, share_fraction
+from rmatch.solvers.problem import Problem, objective, rules_hold
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -40,22 +40,6 @@ TOP = 2.0
 exchange."""
 Point = tuple[float, float, float, bool, int]
 """One evaluation of the Lagrangian: ``(lam, L(lam), slope, rules met, pairs)``."""
-
-
-def share_fraction(rule: ShareRule) -> Fraction:
-    """Return the share as an exact fraction (the model and the checks must agree)."""
-    return exact_share(rule.share)
-
-
-def exact_share(share: float) -> Fraction:
-    """Return a share as the exact fraction every check of it uses.
-
-    Examples
-    --------
-    >>> exact_share(0.7)
-    Fraction(7, 10)
-    """
-    return Fraction(share).limit_denominator(10**6)
 
 
 def _help(problem: Problem, shares: list[ShareRule]) -> FloatArray:
@@ -87,8 +71,6 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
     the score of any assignment with the relaxed number of pairs that meets
     them (or None), and that number of pairs.
     """
-    from rmatch.solvers.cpsat import rules_hold
-
     shares = [r for r in problem.rules if isinstance(r, ShareRule)]
     h = _help(problem, shares)
     total = problem.total.astype(np.float64)
@@ -204,8 +186,6 @@ def improve(problem: Problem, pairs: Pairs, deadline: float, max_moves: int = 20
     best one that keeps the rules; it stops at a local optimum, after
     ``max_moves`` exchanges or at ``deadline``.
     """
-    from rmatch.solvers.cpsat import rules_hold
-
     rows, cols = pairs[0].copy(), pairs[1].copy()
     if len(rows) < 2:
         return rows, cols

@@ -1,0 +1,232 @@
+"""Explanations of a result, and its self-check against the raw data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+import numpy as np
+
+from rmatch.errors import InputError, RmatchError
+from rmatch.result.match_result import pair_indices
+from rmatch.result.pairs import Alternative, Explanation
+from rmatch.result.reasons import why_not_chosen
+
+if TYPE_CHECKING:
+    from rmatch.result.match_result import MatchResult
+    from rmatch.scoring.matrix import ScoreMatrix
+
+__all__ = ["check", "differing_fields", "explain", "rule_status"]
+
+
+def differing_fields(sm: ScoreMatrix, i: int, k: int) -> list[str]:
+    """Non-sensitive fields on which junior row i and senior column k differ.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j", department="IT")],
+    ...               [rm.Participant(id="s", department="HR")])
+    >>> differing_fields(sm, 0, 0)
+    ['department']
+    """
+    names = ["department", "location", *sorted(sm.juniors.attributes)]
+    out = []
+    for name in names:
+        if sm.program.is_sensitive(name):
+            continue
+        a, b = sm.juniors.attribute(name)[i], sm.seniors.attribute(name)[k]
+        if a >= 0 and b >= 0 and a != b:
+            out.append(name)
+    return out
+
+
+class _Forced(NamedTuple):
+    tail: str
+    cost: float | None = None
+    pairs_lost: int | None = None
+    exact: bool = False
+
+
+def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
+    """Re-solve with ``pair`` required and say what that costs the programme."""
+    from rmatch.errors import InfeasibleError
+
+    try:
+        forced = result.force([pair])
+    except InfeasibleError as err:
+        return _Forced(f"forcing it is impossible: {err.reasons[0] if err.reasons else err}")
+    lost = len(result.pairs) - len(forced.pairs)
+    cost = result.objective - forced.objective
+    exact = (result.status == "optimal" and forced.status == "optimal"
+             and result.solver != "greedy")
+    if lost == 0 and abs(cost) <= 1e-9:
+        return _Forced("forcing it costs nothing: an equally good optimum includes it",
+                       0.0, 0, exact)
+    if lost < 0 or (lost == 0 and cost < 0):
+        # Only when this result is not a proven optimum: the re-solve did better.
+        return _Forced(f"forcing it gives {-lost} more pairs and {-cost:+.3f} total score "
+                       "(this result is not a proven optimum)", cost, lost, False)
+    tail = f"forcing it would lower the total score by {cost:.3f}"
+    if lost > 0:
+        tail += f" and lose {lost} pair{'s' if lost > 1 else ''}"
+    if not exact:
+        tail += " (against the best found, not a proven optimum)"
+    return _Forced(tail, cost, lost, exact)
+
+
+def explain(result: MatchResult, pid: str, n_alternatives: int, *,
+            costs: bool = True, as_side: Literal["junior", "senior"] | None = None
+            ) -> Explanation:
+    """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
+    sm = result.scores
+    side: Literal["junior", "senior"]
+    if as_side is not None and pid not in (sm.juniors if as_side == "junior"
+                                           else sm.seniors).positions:
+        raise InputError(f"{pid!r} is not a {as_side} in this result")
+    if pid in sm.juniors.positions and as_side != "senior":
+        side, me = "junior", sm.juniors.index(pid)
+        scores_row, feas_row = sm.total[me], sm.feasible[me]
+        others, other_cap, my_cap = sm.senior_ids, sm.seniors.capacity, sm.juniors.capacity[me]
+    elif pid in sm.seniors.positions:
+        side, me = "senior", sm.seniors.index(pid)
+        scores_row, feas_row = sm.total[:, me], sm.feasible[:, me]
+        others, other_cap, my_cap = sm.junior_ids, sm.juniors.capacity, sm.seniors.capacity[me]
+    else:
+        raise InputError(f"{pid!r} is neither a junior nor a senior in this result")
+
+    partners = [p for p in result.pairs
+                if pid == (p.junior_id if side == "junior" else p.senior_id)]
+    partner_ids = {p.senior_id if side == "junior" else p.junior_id for p in partners}
+    counts_j, counts_s = result.pair_counts()
+    other_counts = counts_s if side == "junior" else counts_j
+    worst = min((p.score for p in partners), default=None)
+
+    def ij(o: int) -> tuple[int, int]:
+        return (me, o) if side == "junior" else (o, me)
+
+    def diff(o: int) -> list[str]:
+        return differing_fields(sm, *ij(o))
+
+    order = np.argsort(-scores_row, kind="stable")
+    cand = [int(o) for o in order if others[o] not in partner_ids][:n_alternatives]
+    violations = sm.row_violations(me, cand) if side == "junior" else sm.col_violations(me, cand)
+    alts = []
+    for o, why in zip(cand, violations, strict=True):
+        oid = others[o]
+        sc = float(scores_row[o])
+        comps = {k: float(v[ij(o)]) for k, v in sm.components.items()}
+        if not feas_row[o]:
+            reason = "ruled out by " + ", ".join(why)
+        elif other_cap[o] == 0:
+            reason = f"{oid!r} has capacity 0"
+        elif worst is not None and sc <= worst:
+            reason = f"lower total ({sc:.3f} vs {worst:.3f} with the current partner)"
+        elif other_counts[oid] >= other_cap[o]:
+            theirs = ", ".join(repr(x) for x in result.partners_of(oid))
+            reason = (f"{oid!r} is at capacity with {theirs}, "
+                      + why_not_chosen(sm, result.solver, result.status))
+        elif my_cap == 0:
+            reason = f"{pid!r} has capacity 0"
+        else:
+            reason = "not chosen: required pairs or the programme's optimum leave no room"
+        forced = _Forced("")
+        if costs and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
+            forced = _forcing(result, (pid, oid) if side == "junior" else (oid, pid))
+            reason += "; " + forced.tail
+        alts.append(Alternative(partner_id=oid, score=sc, components=comps,
+                                feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason,
+                                cost=forced.cost, pairs_lost=forced.pairs_lost,
+                                cost_exact=forced.exact))
+    differences = {}
+    for p in partners:
+        other = p.senior_id if side == "junior" else p.junior_id
+        o = (sm.seniors if side == "junior" else sm.juniors).index(other)
+        differences[other] = diff(o)
+    return Explanation(
+        participant_id=pid,
+        side=side,
+        partners=partners,
+        differences=differences,
+        alternatives=alts,
+        unmatched_reason=result.unmatched_reasons.get(pid),
+    )
+
+
+def check(result: MatchResult) -> None:
+    """Recompute everything a result promises from the raw data; raise listing failures."""
+    from rmatch.constraints.pairwise import Require
+    from rmatch.scoring.matrix import score
+
+    sm0 = result.scores
+    sm = score(sm0.juniors.people, sm0.seniors.people, sm0.program, org=sm0.org,
+               components=None) if _builtin_only(sm0) else sm0
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for p in result.pairs:
+        key = (p.junior_id, p.senior_id)
+        if key in seen:
+            problems.append(f"pair {key} appears twice")
+        seen.add(key)
+        i, k = sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id)
+        if not sm.feasible[i, k]:
+            problems.append(f"pair {key} breaks {', '.join(sm.ruled_out_by(*key))}")
+        if abs(float(sm.total[i, k]) - p.score) > 1e-6:
+            problems.append(f"pair {key} reports score {p.score}, data gives {sm.total[i, k]}")
+    cj, cs = result.pair_counts()
+    for people, counts, side in ((sm.juniors, cj, "junior"), (sm.seniors, cs, "senior")):
+        for person in people.people:
+            if counts[person.id] > person.capacity:
+                problems.append(f"{side} {person.id!r} has {counts[person.id]} pairs, "
+                                f"capacity {person.capacity}")
+    for ids, listed, counts, side in (
+            (sm.junior_ids, set(result.unmatched_juniors), cj, "junior"),
+            (sm.senior_ids, set(result.unmatched_seniors), cs, "senior")):
+        for pid in ids:  # per side: a person with role "both" is on each
+            if (pid in listed) == (counts[pid] > 0):
+                problems.append(f"{side} {pid!r} must be either in a pair or listed as "
+                                "unmatched")
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            problems += [f"required pair {tuple(pr)} is missing"
+                         for pr in con.pairs if tuple(pr) not in seen]
+    problems += [f"{label} does not hold: {text}"
+                 for label, ok, text in rule_status(sm, result) if not ok]
+    if abs(sum(p.score for p in result.pairs) - result.objective) > 1e-6:
+        problems.append("objective is not the sum of pair scores")
+    if result.bound < result.objective - 1e-9:
+        problems.append("bound is below the objective")
+    if problems:
+        raise RmatchError(f"result check failed: {'; '.join(problems[:5])}")
+
+
+def rule_status(sm: ScoreMatrix, result: MatchResult, *,
+                min_group_size: int = 0) -> list[tuple[str, bool, str]]:
+    """Check the programme-wide rules on the pairs, from the raw data.
+
+    Returns (rule label, whether it holds, what was measured) for every rule.
+    A balance rule on a sensitive attribute with a group under
+    ``min_group_size`` people says whether it holds, without the group means.
+    """
+    from rmatch.constraints.programme import GlobalRule
+
+    rows, cols = pair_indices(result)
+    scores = sm.total[rows, cols].astype(np.float64)
+    out: list[tuple[str, bool, str]] = []
+    for con in sm.program.constraints:
+        if not isinstance(con, GlobalRule):
+            continue
+        # The per-person form: it measures the pairs alone, on any size of programme.
+        rule = con.compile_blocks(sm.juniors, sm.seniors)
+        sensitive = any(sm.program.is_sensitive(key) for key in con.fields().values())
+        ok, text = rule.measure(rows, cols, scores, sm.shape,
+                                min_group_size=min_group_size if sensitive else 0)
+        out.append((con.label(), ok, text))
+    return out
+
+
+def _builtin_only(sm: ScoreMatrix) -> bool:
+    # User components are functions we cannot re-run from the data alone.
+    from rmatch.scoring.builtin import BUILTIN_COMPONENTS
+
+    declared = {spec.name for spec in sm.program.components}  # data: re-computable
+    return set(sm.components) <= set(BUILTIN_COMPONENTS) | declared

@@ -1,0 +1,340 @@
+"""Stability of a result: pairs of people who would both rather be together.
+
+A pair ``(j, s)`` outside the result *blocks* it when the rules allow it and
+both would gain by it: each has a free place, or scores the pair higher than
+their worst current partner (partners are compared by the programme's total
+score, the same number for both). An optimal programme may have blocking
+pairs: it maximises the pairs and the total, not each person's best. The
+report says how many there are, whom they touch, and what a stable
+assignment would cost: with one score for both sides, taking the best
+remaining pair first (the greedy order) gives an assignment with no blocking
+pair, and its total against the optimum is the price of stability.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from rmatch.result.match_result import MatchResult
+
+if TYPE_CHECKING:
+    from rmatch.model.participant import Participant
+    from rmatch.scoring.matrix import ScoreMatrix
+
+FloatMatrix = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+__all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "least_blocking", "stability"]
+
+
+class BlockingPair(BaseModel):
+    """Two people who would both rather be paired with each other.
+
+    Examples
+    --------
+    >>> BlockingPair(junior_id="j", senior_id="s", score=0.9, junior_gain=0.2,
+    ...              senior_gain=0.1).score
+    0.9
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    junior_id: str
+    senior_id: str
+    score: float
+    junior_gain: float
+    """The pair's value minus the junior's worst partner's (the whole value with a free
+    place); in score, or in wish ranks with ``by="wishes"``."""
+    senior_gain: float
+
+
+class StabilityReport(BaseModel):
+    """Blocking pairs of a result, whom they touch, and the price of a stable assignment.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> res.stability().blocking_pairs
+    []
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    blocking_pairs: list[BlockingPair]
+    people_touched: int
+    """People in at least one blocking pair."""
+    stable_pairs: int | None
+    """Pairs of the stable assignment (best remaining pair first); None when the
+    programme has programme-wide rules, which that order cannot keep, or when
+    stability is judged by wishes."""
+    stable_objective: float | None
+    cost: float | None
+    """This result's total score minus the stable assignment's."""
+
+    def text(self) -> str:
+        """Say it in words.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> print(res.stability().text().splitlines()[0])
+        no blocking pairs: nobody would rather be with someone else who would rather be with them
+        """
+        if not self.blocking_pairs:
+            head = ("no blocking pairs: nobody would rather be with someone else who would "
+                    "rather be with them")
+        else:
+            head = (f"{len(self.blocking_pairs)} blocking pairs touching "
+                    f"{self.people_touched} people")
+        if self.stable_objective is None or self.cost is None:
+            return f"{head}\n(no stable alternative priced)"
+        return (f"{head}\na stable assignment (best remaining pair first) has "
+                f"{self.stable_pairs} pairs and total {self.stable_objective:.4f}: "
+                f"{self.cost:+.4f} against this result")
+
+
+def _wish_values(people_a: Sequence[Participant], ids_b: Sequence[str]) -> FloatMatrix:
+    """How much each person of one side wishes for each of the other: L - rank, 0 unwished."""
+    pos = {pid: k for k, pid in enumerate(ids_b)}
+    out = np.zeros((len(people_a), len(ids_b)))
+    for i, p in enumerate(people_a):  # a loop over people and their few wishes
+        for r, other in enumerate(p.wishes):
+            if other in pos:
+                out[i, pos[other]] = len(p.wishes) - r
+    return out
+
+
+# Pairs looked at in one block (a few tens of MB of temporaries).
+_BLOCK_CELLS = 2_000_000
+
+
+def _pair_values(sm: ScoreMatrix, by: Literal["score", "wishes"], rows: IntArray,
+                 cols: IntArray) -> tuple[FloatArray, FloatArray]:
+    """How much each side values its current pairs (the score, or the wish rank)."""
+    if by == "score":
+        at = np.asarray(sm.total[rows, cols], dtype=np.float64)
+        return at, at
+    rank_j = [{o: len(p.wishes) - r for r, o in enumerate(p.wishes)} for p in sm.juniors.people]
+    rank_s = [{o: len(p.wishes) - r for r, o in enumerate(p.wishes)} for p in sm.seniors.people]
+    vj = [rank_j[i].get(sm.senior_ids[k], 0) for i, k in zip(rows.tolist(), cols.tolist(),
+                                                               strict=True)]
+    vs = [rank_s[k].get(sm.junior_ids[i], 0) for i, k in zip(rows.tolist(), cols.tolist(),
+                                                               strict=True)]
+    return np.asarray(vj, dtype=np.float64), np.asarray(vs, dtype=np.float64)
+
+
+def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
+              ) -> StabilityReport:
+    """Find the blocking pairs of a result (vectorised) and price a stable assignment.
+
+    ``by="score"``: both partners value a pair by its total score.
+    ``by="wishes"``: each values the other by their rank in their stated
+    ``wishes`` (first wish highest; anyone unwished lowest, all alike), and a
+    gain is in ranks. The stable alternative is priced by score only.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> js = [rm.Participant(id="j1", skills={"a": 1}), rm.Participant(id="j2")]
+    >>> ss = [rm.Participant(id="s1", goals={"a": 1}), rm.Participant(id="s2")]
+    >>> stability(rm.match(js, ss)).cost >= 0
+    True
+    """
+    from rmatch.result.match_result import pair_indices
+
+    sm = result.scores
+    rows, cols = pair_indices(result)
+    n, m = sm.shape
+    # Each person's worst current partner, or -inf with a free place (anyone is a gain).
+    at_j, at_s = _pair_values(sm, by, rows, cols)
+    worst_j = np.full(n, np.inf)
+    worst_s = np.full(m, np.inf)
+    np.minimum.at(worst_j, rows, at_j)
+    np.minimum.at(worst_s, cols, at_s)
+    full_j = np.bincount(rows, minlength=n) >= np.minimum(sm.juniors.capacity, m)
+    full_s = np.bincount(cols, minlength=m) >= np.minimum(sm.seniors.capacity, n)
+    worst_j = np.where(full_j, worst_j, -np.inf)
+    worst_s = np.where(full_s, worst_s, -np.inf)
+    open_s = (sm.seniors.capacity > 0)[None, :]
+    found: list[tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]] = []
+    # Every pair is looked at once, a block of rows at a time: on a dense matrix
+    # the blocks are views; on a programme solved on candidates they are scored
+    # now, so the analysis never holds more than a block.
+    for start, total_b, feasible_b in sm.row_blocks(max(1, _BLOCK_CELLS // max(m, 1))):
+        stop = start + len(total_b)
+        total = total_b.astype(np.float64)
+        if by == "wishes":
+            value_j = _wish_values(sm.juniors.people[start:stop], sm.senior_ids)
+            value_s = _wish_values(sm.seniors.people, sm.junior_ids[start:stop]).T
+        else:
+            value_j = value_s = total
+        chosen = np.zeros(total.shape, dtype=bool)
+        here = (rows >= start) & (rows < stop)
+        chosen[rows[here] - start, cols[here]] = True
+        able = (sm.juniors.capacity[start:stop] > 0)[:, None] & open_s
+        blocking = (feasible_b & able & ~chosen & (value_j > worst_j[start:stop, None])
+                    & (value_s > worst_s[None, :]))
+        bj, bs = np.nonzero(blocking)
+        found.append((bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs]))
+    bj, bs, score, vj, vs = (np.concatenate(parts) for parts in zip(*found, strict=True)) \
+        if found else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) * 3
+    gain_j = vj - np.where(np.isfinite(worst_j[bj]), worst_j[bj], 0.0)
+    gain_s = vs - np.where(np.isfinite(worst_s[bs]), worst_s[bs], 0.0)
+    pairs = [BlockingPair(junior_id=sm.junior_ids[i], senior_id=sm.senior_ids[k], score=sc,
+                          junior_gain=a, senior_gain=b)
+             for i, k, sc, a, b in zip(bj.tolist(), bs.tolist(), score.tolist(),
+                                       gain_j.tolist(), gain_s.tolist(), strict=True)]
+    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
+    from rmatch.scoring.blocks import CandidateScores
+    from rmatch.solvers.match import solve
+
+    # The stable alternative is greedy over every pair: priced on a dense
+    # matrix only (on candidates it would sort the whole programme's pairs).
+    stable = (None if by != "score" or isinstance(sm, CandidateScores)
+              or any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints)
+              else solve(sm, solver="greedy"))
+    return StabilityReport(
+        blocking_pairs=sorted(pairs, key=lambda p: (-p.score, p.junior_id, p.senior_id)),
+        people_touched=len(set(bj.tolist())) + len(set(bs.tolist())),
+        stable_pairs=None if stable is None else len(stable.pairs),
+        stable_objective=None if stable is None else stable.objective,
+        cost=None if stable is None else result.objective - stable.objective)
+
+
+class LeastBlocking(BaseModel):
+    """An optimal assignment with the fewest blocking pairs among all optimal ones.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> res.least_blocking().blocking_pairs
+    0
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    result: MatchResult
+    """Same number of pairs and same total score as the result it came from."""
+    blocking_pairs: int
+    proven: bool
+    """Whether no optimal assignment has fewer blocking pairs (CP-SAT finished)."""
+
+
+# Guard on the model's size: the sum of each person's degree over their pairs.
+_MAX_TERMS = 4_000_000
+
+
+def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> LeastBlocking:
+    """Find, among assignments as good as ``result``, one with the fewest blocking pairs.
+
+    Ties are common (scores repeat), so an optimal programme usually has many
+    optimal assignments, some more stable than others. CP-SAT searches them:
+    the number of pairs and the total score are fixed at the result's (its
+    status must be ``optimal``), and for each feasible pair ``e = (j, s)``
+    not chosen, ``e`` blocks unless ``j`` already has ``capacity`` partners
+    scoring at least as much (likewise ``s``). With a literal ``sat_je``
+    that may be true only when that count reaches the capacity,
+    ``b_e >= 1 - x_e - sat_je - sat_se`` and minimising ``sum b_e`` counts
+    exactly the blocking pairs. Programme-wide rules are not supported.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> js = [rm.Participant(id="j1"), rm.Participant(id="j2")]
+    >>> ss = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+    >>> out = least_blocking(rm.match(js, ss, rm.Program(constraints=[])))
+    >>> out.blocking_pairs, out.proven
+    (0, True)
+    """
+    from ortools.sat.python import cp_model
+
+    from rmatch.constraints.compiled import SCALE
+    from rmatch.constraints.pairwise import Require
+    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
+    from rmatch.errors import InputError
+    from rmatch.result.match_result import pair_indices
+    from rmatch.solvers.cpsat import run_model
+    from rmatch.solvers.match import result_from_pairs
+
+    sm = result.scores
+    if result.status != "optimal":
+        raise InputError("least_blocking needs an optimal result (it keeps the same optimum)")
+    if any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints):
+        raise InputError("least_blocking does not support programme-wide rules yet")
+    n, m = sm.shape
+    cap_j = np.minimum(sm.juniors.capacity, m)
+    cap_s = np.minimum(sm.seniors.capacity, n)
+    allowed = []
+    for start, _, feasible in sm.row_blocks(max(1, _BLOCK_CELLS // max(m, 1))):
+        stop = start + len(feasible)
+        r, c = np.nonzero(feasible & (cap_j[start:stop] > 0)[:, None] & (cap_s > 0)[None, :])
+        allowed.append((r + start, c))
+    er = np.concatenate([r for r, _ in allowed]) if allowed else np.zeros(0, np.int64)
+    ec = np.concatenate([c for _, c in allowed]) if allowed else np.zeros(0, np.int64)
+    deg_j, deg_s = np.bincount(er, minlength=n), np.bincount(ec, minlength=m)
+    if int((deg_j[er] + deg_s[ec]).sum()) > _MAX_TERMS:
+        raise InputError(f"least_blocking: {len(er):,} candidate pairs make too large a model; "
+                         "it is meant for programmes of a few hundred people per side")
+    w = np.rint(sm.total[er, ec].astype(np.float64) * SCALE).astype(np.int64)
+    exact = bool(np.all(sm.total[er, ec].astype(np.float64) * SCALE == w))
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{e}") for e in range(len(er))]
+    by_j = [np.flatnonzero(er == i) for i in range(n)]
+    by_s = [np.flatnonzero(ec == k) for k in range(m)]
+    for groups, caps in ((by_j, cap_j), (by_s, cap_s)):
+        for person, edges in enumerate(groups):
+            if len(edges) > caps[person]:
+                model.add(sum(x[e] for e in edges.tolist()) <= int(caps[person]))
+    rows, cols = pair_indices(result)
+    flat = er * m + ec
+    chosen = set(np.searchsorted(flat, rows * m + cols).tolist())
+    ctx = sm.context()
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            req_r, req_c = con.indices(ctx)
+            for e in np.searchsorted(flat, req_r * m + req_c).tolist():
+                model.add(x[e] == 1)
+    model.add(sum(x) == len(rows))
+    target = int(w[sorted(chosen)].sum())
+    score = cp_model.LinearExpr.weighted_sum(x, w.tolist())
+    if exact:
+        model.add(score == target)
+    else:  # rounded weights: stay within the rounding of the result's total
+        model.add(score >= target - len(rows))
+    blocks = []
+    for e in range(len(er)):
+        i, k = int(er[e]), int(ec[e])
+        better_j = [f for f in by_j[i].tolist() if w[f] >= w[e]]
+        better_s = [f for f in by_s[k].tolist() if w[f] >= w[e]]
+        sat_j, sat_s = model.new_bool_var(""), model.new_bool_var("")
+        model.add(sum(x[f] for f in better_j) >= int(cap_j[i])).only_enforce_if(sat_j)
+        model.add(sum(x[f] for f in better_s) >= int(cap_s[k])).only_enforce_if(sat_s)
+        b = model.new_bool_var("")
+        model.add(b >= 1 - x[e] - sat_j - sat_s)
+        blocks.append(b)
+        model.add_hint(x[e], e in chosen)
+    model.minimize(sum(blocks))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s or sm.program.time_limit_s)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = sm.program.seed
+    status = run_model(solver, model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return LeastBlocking(result=result, blocking_pairs=len(stability(result).blocking_pairs),
+                             proven=False)
+    pick = np.array([bool(solver.value(v)) for v in x], dtype=bool)
+    better = result_from_pairs(sm, er[pick].astype(np.int64), ec[pick].astype(np.int64),
+                               status="optimal", bound=None, solver="cpsat",
+                               start=time.perf_counter())
+    return LeastBlocking(result=better, blocking_pairs=round(solver.objective_value),
+                         proven=status == cp_model.OPTIMAL)

@@ -1,0 +1,410 @@
+"""The ``rmatch`` commands, one function each, and the table the parser is built from.
+
+A command is a :class:`Command`: its name, one line of help, the options it
+adds to its parser and the function that runs it (taking the parsed
+arguments, returning the exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from rmatch import synth
+from rmatch.cli.common import (
+    EXIT_ERROR,
+    TERMINAL_PAIRS,
+    count,
+    limit,
+    load,
+    progress_bar,
+    read_pairs,
+    read_roster,
+    reading_options,
+    report_text,
+    roster_options,
+    rules_line,
+    seconds,
+    solver_options,
+    table,
+    write_result,
+)
+from rmatch.constraints.pairwise import (
+    MaxTimezoneGap,
+    NoReportingLine,
+    SeniorityDirection,
+    SharedLanguage,
+)
+from rmatch.errors import InputError, Problem
+from rmatch.io.files import refuse_inputs, write_atomic, writing
+from rmatch.io.tables import load_program, split_roles, suggest_columns, write_participants
+from rmatch.program.program import SOLVERS, Program
+from rmatch.solvers.match import match
+
+__all__ = ["COMMANDS", "Command"]
+
+Options = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``rmatch`` command: name, help, the options it takes and what it runs.
+
+    Examples
+    --------
+    >>> [c.name for c in COMMANDS][:3]
+    ['demo', 'match', 'report']
+    """
+
+    name: str
+    help: str
+    options: tuple[Options, ...]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    org_data = synth.generate(args.employees, seed=args.seed)
+    juniors, seniors = synth.cohort(org_data, args.juniors, args.seniors, seed=args.seed)
+    program = Program(
+        constraints=[NoReportingLine(), SharedLanguage(), SeniorityDirection(),
+                     MaxTimezoneGap(hours=6)],
+        seed=args.seed,
+    )
+    result = match(juniors, seniors, program, org=org_data.org_chart(), solver=args.solver)
+    print(f"rmatch demo: a synthetic organisation of {len(org_data)} employees, "
+          f"{len(juniors)} juniors and {len(seniors)} seniors (seed {args.seed})")
+    print("constraints: " + ", ".join(c.label() for c in program.constraints))
+    print()
+    print(report_text(result, args.limit))
+    if result.pairs:
+        first = result.pairs[0].junior_id
+        print(f"\nwhy {first!r} got their partner:")
+        print(result.explain(first).text())
+    if args.output:
+        write_result(result, Path(args.output))
+    return 0
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    if args.per_person and not args.output:
+        raise InputError("--per-person needs -o FILE.csv")
+    juniors, seniors, program, org = load(args)
+    if args.time_limit is not None:
+        program = program.model_copy(update={"time_limit_s": args.time_limit})
+    print(rules_line(program))
+    result = match(juniors, seniors, program, org=org, solver=args.solver,
+                   progress=None if args.quiet else progress_bar)
+    if not args.quiet and progress_bar.shown:
+        print(file=sys.stderr)  # end the progress line
+    print(report_text(result, limit(args)))
+    for pid in args.explain or []:
+        print()
+        print(result.explain(pid).text())
+    if args.output:
+        write_result(result, Path(args.output), per_person=args.per_person)
+        print(f"\nwrote {args.output}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rmatch.report.briefs import write_briefs
+
+    if Path(args.output).suffix.lower() not in (".md", ".html", ".htm"):
+        raise InputError(f"{args.output}: a report must end in .md or .html")
+    juniors, seniors, program, org = load(args)
+    print(rules_line(program))
+    result = match(juniors, seniors, program, org=org, solver=args.solver,
+                   progress=None if args.quiet else progress_bar)
+    if not args.quiet and progress_bar.shown:
+        print(file=sys.stderr)
+    groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups else None
+    out = result.report(groups=groups).write(args.output)
+    print(result.summary())
+    print(f"wrote {out}")
+    if args.briefs:
+        paths = write_briefs(result, args.briefs, fmt=args.brief_format, names=args.names)
+        print(f"wrote {len(paths)} pair briefs to {args.briefs}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        juniors, seniors, program, org = load(args)
+        from rmatch.scoring.matrix import check_field_names, score
+
+        sm = score(juniors, seniors, program, org=org)
+        check_field_names(sm)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        hints = sum(isinstance(p, Problem) and p.reason.startswith("hint: ")
+                    for p in err.problems)
+        print(f"rmatch: {len(err.problems) - hints} problem(s) found", file=sys.stderr)
+        return EXIT_ERROR
+    lonely_j = [sm.junior_ids[i] for i in np.flatnonzero(~sm.feasible.any(axis=1))]
+    lonely_s = [sm.senior_ids[k] for k in np.flatnonzero(~sm.feasible.any(axis=0))]
+    print(rules_line(program))
+    print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
+          f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
+    for pid in lonely_j + lonely_s:
+        print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
+    return 0
+
+
+def _cmd_rounds(args: argparse.Namespace) -> int:
+    from rmatch.lifecycle.rounds import plan_rounds
+
+    juniors, seniors, program, org = load(args)
+    print(rules_line(program))
+    plan = plan_rounds(juniors, seniors, program, rounds=args.rounds, org=org)
+    print(plan.summary())
+    for k, result in enumerate(plan.rounds, start=1):
+        print(f"\nround {k}:")
+        print(table(result, limit(args)))
+    uncovered = [*plan.uncovered_juniors, *plan.uncovered_seniors]
+    if uncovered:
+        print("\nwithout a partner in any round: " + ", ".join(uncovered))
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".json":
+            plan.to_json(out)
+        elif out.suffix.lower() == ".csv":
+            import csv
+
+            from rmatch.io.tables import escape_cell
+
+            with writing(out) as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["round", "junior_id", "senior_id", "score"])
+                for k, result in enumerate(plan.rounds, start=1):
+                    writer.writerows([k, escape_cell(p.junior_id), escape_cell(p.senior_id),
+                                      repr(p.score)] for p in result.pairs)
+        else:
+            raise InputError(f"{out}: the output must end in .csv or .json")
+        print(f"\nwrote {out}")
+    if args.report:
+        print(f"wrote {plan.write_report(args.report)}")
+    return 0
+
+
+def _cmd_rematch(args: argparse.Namespace) -> int:
+    from rmatch.lifecycle.rematch import rematch
+
+    refuse_inputs([args.output], [args.previous])
+    previous = read_pairs(args.previous)
+    juniors, seniors, program, org = load(args)
+    print(rules_line(program))
+    change = {c.strip() for c in (args.change or "").split(",") if c.strip()}
+    out = rematch(previous, juniors, seniors, program, change=change,
+                  allow_changes=args.allow_changes, change_cost=args.change_cost, org=org)
+    print(out.text())
+    print()
+    print(report_text(out.result, limit(args)))
+    if args.output:
+        write_result(out.result, Path(args.output))
+        print(f"\nwrote {args.output}")
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from rmatch.lifecycle.calibration import calibrate, read_feedback
+
+    refuse_inputs([args.output], [args.feedback, args.roster, args.program])
+    pairs, outcomes = read_feedback(args.feedback)
+    people = read_roster(args, args.roster, check_managers=False)
+    juniors, seniors, _ = split_roles(people)
+    program = load_program(args.program) if args.program else Program()
+    fit = calibrate(pairs, outcomes, program, juniors=juniors, seniors=seniors)
+    print(fit.text())
+    if args.output:
+        if not fit.predicts:
+            print(f"\nnot writing {args.output}: the outcomes give no reason to change the "
+                  "weights")
+            return 0
+        write_atomic(args.output, fit.program(program).model_dump_json(indent=2) + "\n")
+        print(f"\nwrote {args.output}: the programme with the fitted weights")
+    return 0
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from rmatch.lifecycle.suggest import recommend
+
+    juniors, seniors, program, org = load(args)
+    me = next((p for p in [*juniors, *seniors] if p.id == args.id), None)
+    if me is None:
+        raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}")
+    side: Literal["junior", "senior"] = args.side or (
+        "senior" if me.role == "senior" else "junior")
+    candidates = seniors if side == "junior" else juniors
+    print(rules_line(program))
+    found = recommend(me, candidates, program, k=args.k, side=side, org=org)
+    print(f"best {len(found)} partners for {side} {me.id!r} that every rule allows:")
+    for suggestion in found:
+        print(f"  {suggestion}")
+    if not found:
+        print("  none: every candidate is ruled out by the programme's rules")
+    return 0
+
+
+def _cmd_columns(args: argparse.Namespace) -> int:
+    proposal = suggest_columns(args.roster, encoding=args.encoding)
+    text = json.dumps(proposal, indent=2, ensure_ascii=False)
+    if args.output:
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise InputError(f"{out} exists; pass --force to replace it")
+        refuse_inputs([out], [args.roster])
+        write_atomic(out, text + "\n")
+        print(f"wrote {out}: edit it, then pass it as --columns {out}")
+    else:
+        print(text)
+    left_out = [h for h, t in proposal.items() if t is None]
+    if left_out:
+        print(f"left out (null): {', '.join(left_out)}", file=sys.stderr)
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    config = synth.SynthConfig(previous_rounds=args.previous_rounds)
+    org = synth.generate(args.employees, seed=args.seed, config=config)
+    rows_j, rows_s = synth.cohort_rows(org, args.juniors, args.seniors, seed=args.seed)
+    roles = {**dict.fromkeys(rows_j.tolist(), "junior"), **dict.fromkeys(rows_s.tolist(), "senior")}
+    out = Path(args.output)
+    if out.suffix.lower() == ".csv":
+        org.write_csv(out, roles)
+    else:
+        people = org.participants()
+        write_participants([p.model_copy(update={"role": roles.get(i)}) if i in roles else p
+                            for i, p in enumerate(people)], out)
+    print(f"wrote {args.output}: {len(org)} employees, {len(rows_j)} juniors, "
+          f"{len(rows_s)} seniors")
+    for side, asked, got in (("juniors", args.juniors, len(rows_j)),
+                             ("seniors", args.seniors, len(rows_s))):
+        if got < asked:
+            print(f"note: asked for {asked} {side}, but only {got} of the {len(org)} employees "
+                  f"qualify as {side}; use more --employees", file=sys.stderr)
+    return 0
+
+
+def _demo_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--employees", type=count(1), default=800)
+    cmd.add_argument("--juniors", type=count(0), default=30)
+    cmd.add_argument("--seniors", type=count(0), default=30)
+    cmd.add_argument("--seed", type=int, default=0)
+    cmd.add_argument("--solver", choices=SOLVERS, default=None,
+                     help=f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)")
+    cmd.add_argument("--limit", type=count(0), default=None, help="show at most this many pairs")
+    cmd.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
+
+
+def _limit_option(cmd: argparse.ArgumentParser, what: str = "show at most this many pairs"
+                  ) -> None:
+    cmd.add_argument("--limit", type=count(0), default=None,
+                     help=f"{what} (default: {TERMINAL_PAIRS} on a terminal, all when the "
+                          "output is piped)")
+
+
+def _match_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("-o", "--output", help="write the pairs to OUT.csv or OUT.json")
+    cmd.add_argument("--per-person", action="store_true",
+                     help="with -o OUT.csv: one row per person (id, side, partners, "
+                          "scores, why unmatched), for mail merges")
+    cmd.add_argument("--explain", action="append", metavar="ID",
+                     help="explain this participant's pairing (repeatable)")
+    _limit_option(cmd)
+    cmd.add_argument("--time-limit", type=seconds, default=None, metavar="SECONDS",
+                     help="stop a CP-SAT solve after this long (programme's default: 60)")
+
+
+def _report_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("-o", "--output", required=True,
+                     help="write the report to OUT.md or OUT.html (self-contained)")
+    cmd.add_argument("--groups", metavar="A,B",
+                     help="fields to show match quality by (default: department, "
+                          "location and every non-sensitive attribute)")
+    cmd.add_argument("--briefs", metavar="DIR", help="write one brief per pair here")
+    cmd.add_argument("--brief-format", choices=("md", "html"), default="md")
+    cmd.add_argument("--names", action="store_true",
+                     help="put names in the briefs (left out by default)")
+
+
+def _rounds_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--rounds", type=count(1), required=True,
+                     help="number of rounds (e.g. 4 for a year of quarters)")
+    cmd.add_argument("-o", "--output", help="write the plan to OUT.csv or OUT.json")
+    cmd.add_argument("--report", metavar="OUT.md|OUT.html",
+                     help="write the plan's report, one page per round")
+    _limit_option(cmd, "pairs shown per round")
+
+
+def _suggest_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("id", help="the person's id")
+    cmd.add_argument("--k", type=count(1), default=5, help="how many (default 5)")
+    cmd.add_argument("--side", choices=("junior", "senior"), default=None,
+                     help="for a person on both sides: which side to suggest for")
+
+
+def _rematch_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--previous", required=True, metavar="PAIRS.csv",
+                     help="the previous pairs (junior_id, senior_id columns)")
+    cmd.add_argument("--change", metavar="ID,ID", help="people who asked for a new partner")
+    cmd.add_argument("--allow-changes", action="store_true",
+                     help="let other pairs change when that makes a better programme")
+    cmd.add_argument("--change-cost", type=float, default=0.1,
+                     help="score given up per changed pair (default 0.1)")
+    cmd.add_argument("-o", "--output", help="write the new pairs to OUT.csv or OUT.json")
+    _limit_option(cmd, "pairs shown")
+
+
+def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("feedback", help="CSV: junior_id, senior_id, outcome (rating or met)")
+    cmd.add_argument("roster", help="the roster the pairs came from")
+    cmd.add_argument("--program", help="programme file whose weights are fitted (JSON)")
+    cmd.add_argument("-o", "--output", help="write the programme with the fitted weights")
+    reading_options(cmd)
+
+
+def _columns_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
+    cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("-o", "--output", help="write the map to this JSON file")
+    cmd.add_argument("--force", action="store_true", help="replace the output file")
+
+
+def _synth_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--employees", type=count(1), default=1000)
+    cmd.add_argument("--juniors", type=count(0), default=50)
+    cmd.add_argument("--seniors", type=count(0), default=50)
+    cmd.add_argument("--seed", type=int, default=0)
+    cmd.add_argument("--previous-rounds", type=count(0), default=0,
+                     help="earlier programme rounds to record as previous partners")
+    cmd.add_argument("-o", "--output", required=True, help="roster file to write")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("demo", "match a built-in synthetic organisation", (_demo_options,), _cmd_demo),
+    Command("match", "match the juniors and seniors of a roster",
+            (roster_options, solver_options, _match_options), _cmd_match),
+    Command("report", "match a roster and write the programme report and pair briefs",
+            (roster_options, solver_options, _report_options), _cmd_report),
+    Command("validate", "list every problem in a roster", (roster_options,), _cmd_validate),
+    Command("rounds", "plan rotation rounds: no pair twice, the most people covered",
+            (roster_options, _rounds_options), _cmd_rounds),
+    Command("suggest", "list the best feasible partners for one person",
+            (roster_options, _suggest_options), _cmd_suggest),
+    Command("rematch", "re-match after leavers, joiners and requests to change",
+            (roster_options, _rematch_options), _cmd_rematch),
+    Command("calibrate", "fit the component weights to past outcomes",
+            (_calibrate_options,), _cmd_calibrate),
+    Command("columns", "print a suggested column map for a roster's headers, to edit and "
+            "pass as --columns", (_columns_options,), _cmd_columns),
+    Command("synth", "write a synthetic organisation as a roster", (_synth_options,),
+            _cmd_synth),
+)

@@ -1,0 +1,349 @@
+"""What the ``rmatch`` commands share: reading inputs, printing and writing results, options.
+
+Every error reaches the user as one line on stderr (``rmatch: error: ...``)
+and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rmatch.errors import InputError
+from rmatch.io.files import refuse_inputs, writing
+from rmatch.io.tables import load_program, read_participants, split_roles
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import SOLVERS, Program
+from rmatch.result.match_result import MatchResult
+from rmatch.solvers import Progress
+
+__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "count", "json_file", "limit", "load",
+           "per_person_rows", "progress_bar", "read_pairs", "read_roster", "reading_options",
+           "report_text", "roster_options", "rules_line", "seconds", "solver_options", "table",
+           "write_result"]
+
+EXIT_ERROR = 1
+TERMINAL_PAIRS = 20
+"""Pairs shown on a terminal before "... N more" (all of them when output is piped)."""
+
+
+def table(result: MatchResult, limit: int | None) -> str:
+    """Lay the pairs out as an aligned text table, at most ``limit`` rows (all when ``None``).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> print(table(rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]), 5))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    junior  senior  score  diversity  generation  skills
+    ------  ------  -----  ---------  ----------  ------
+    j       s       0.000  0.000      0.000       0.000
+    """
+    names = sorted({k for p in result.pairs for k in p.components})
+    head = ["junior", "senior", "score", *names]
+    rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}",
+             *(f"{p.components[k]:.3f}" for k in names)] for p in result.pairs]
+    shown = rows if limit is None else rows[:limit]
+    widths = [max(len(h), *(len(r[c]) for r in shown)) if shown else len(h)
+              for c, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
+    if len(shown) < len(rows):
+        lines.append(f"... {len(rows) - len(shown)} more pairs (use -o FILE for all)")
+    return "\n".join(lines)
+
+
+def report_text(result: MatchResult, limit: int | None) -> str:
+    """Give the table, the summary and why each unmatched person is unmatched.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> text = report_text(rm.match([rm.Participant(id="j")], []), None)
+    >>> text.splitlines()[-1]
+    '  j: no senior with free capacity'
+    """
+    parts = [table(result, limit), "", result.summary()]
+    if result.unmatched_reasons:
+        parts.append("\nunmatched:")
+        parts += [f"  {pid}: {why}" for pid, why in result.unmatched_reasons.items()]
+    return "\n".join(parts)
+
+
+class ProgressBar:
+    """One stderr line, rewritten in place: phase, incumbent, bound, gap, time."""
+
+    shown = False
+
+    def __call__(self, p: Progress) -> None:
+        """Rewrite the line for one progress event."""
+        if p.stage:  # the candidate path: its step and what it found
+            print(f"\r{p.stage}: {p.note} {p.elapsed_s:.1f}s\033[K", end="", file=sys.stderr,
+                  flush=True)
+            self.shown = True
+            return
+        what = "pairs" if p.phase == 1 else "score"
+        width = 20
+        filled = round(width * (1 - min(p.gap, 1.0)))
+        bar = "#" * filled + "." * (width - filled)
+        print(f"\rsolving ({what}) [{bar}] incumbent {p.incumbent:.4f} bound {p.bound:.4f} "
+              f"gap {100 * p.gap:.2f}% {p.elapsed_s:.1f}s", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+
+progress_bar = ProgressBar()
+
+
+def write_result(result: MatchResult, out: Path, *, per_person: bool = False) -> None:
+    """Write the pairs to ``out`` (.csv or .json), or one row per person (.csv).
+
+    Examples
+    --------
+    >>> import rmatch as rm, tempfile
+    >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_result(res, Path(tmp) / "pairs.csv")
+    ...     (Path(tmp) / "pairs.csv").read_text().splitlines()[0]
+    'junior_id,senior_id,score,diversity,generation,skills'
+    """
+    suffix = out.suffix.lower()
+    if suffix == ".json" and not per_person:
+        result.to_json(out)
+    elif suffix == ".csv":
+        import csv
+
+        from rmatch.io.tables import escape_cell
+
+        names = sorted({k for p in result.pairs for k in p.components})
+        with writing(out) as fh:
+            writer = csv.writer(fh)
+            if per_person:
+                writer.writerows(per_person_rows(result))
+                return
+            writer.writerow(["junior_id", "senior_id", "score", *names])
+            for p in result.pairs:
+                writer.writerow([escape_cell(p.junior_id), escape_cell(p.senior_id), repr(p.score),
+                                 *(repr(p.components[k]) for k in names)])
+    else:
+        raise InputError(f"{out}: the output must end in .csv"
+                         + ("" if per_person else " or .json"))
+
+
+def per_person_rows(result: MatchResult) -> Iterator[list[str]]:
+    """One row per person and side (for mail merges): partners and scores, or why none."""
+    from rmatch.io.tables import escape_cell
+
+    sm = result.scores
+    yield ["id", "side", "partners", "scores", "unmatched_reason"]
+    for side, ids in (("junior", sm.junior_ids), ("senior", sm.senior_ids)):
+        mine: dict[str, list[tuple[str, float]]] = {pid: [] for pid in ids}
+        for p in result.pairs:
+            me, other = (p.junior_id, p.senior_id) if side == "junior" else (p.senior_id,
+                                                                             p.junior_id)
+            mine[me].append((other, p.score))
+        for pid, partners in mine.items():
+            why = "" if partners else result.unmatched_reasons.get(pid, "")
+            yield [escape_cell(pid), side, escape_cell(";".join(o for o, _ in partners)),
+                   ";".join(f"{sc:.4f}" for _, sc in partners), escape_cell(why)]
+
+
+def json_file(path: str | None, what: str) -> Any:
+    """Read a JSON file named on the command line (``None`` when not given).
+
+    Examples
+    --------
+    >>> json_file(None, "column map") is None
+    True
+    """
+    if path is None:
+        return None
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not a JSON {what} ({err})") from None
+
+
+def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
+                 ) -> list[Participant]:
+    """Read a roster with the column map, level map and reading options of the command.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> args = argparse.Namespace(columns=None, level_map=None, date_format=None,
+    ...                           encoding=None, unknown_columns="warn")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "r.csv").write_text("id,role" + chr(10) + "j,junior")
+    ...     [p.id for p in read_roster(args, str(Path(tmp) / "r.csv"), check_managers=False)]
+    ['j']
+    """
+    columns = json_file(args.columns, "column map")
+    level_map = json_file(args.level_map, "level map")
+    for value, what in ((columns, "column map"), (level_map, "level map")):
+        if value is not None and not isinstance(value, dict):
+            raise InputError(f"the {what} must be a JSON object (header -> field)")
+    return read_participants(path, columns=columns, level_map=level_map,
+                             date_format=args.date_format, encoding=args.encoding,
+                             unknown_columns=args.unknown_columns,
+                             check_managers=check_managers)
+
+
+def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
+                                             Program, OrgChart | None]:
+    """Read the roster, programme and org chart a roster command names.
+
+    Refuses outputs that would overwrite an input; people without a role
+    serve the org chart only (said on stderr).
+    """
+    refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None)],
+                  [args.roster, args.program, args.org, args.columns, args.level_map])
+    people = read_roster(args, args.roster, check_managers=not args.org)
+    juniors, seniors, others = split_roles(people)
+    if not juniors or not seniors:
+        raise InputError(
+            f"{args.roster}: found {len(juniors)} juniors and {len(seniors)} seniors; "
+            "the 'role' column must mark both sides (junior, senior or both)"
+        )
+    program = load_program(args.program) if args.program else Program()
+    if args.no_rules:
+        program = program.model_copy(update={"constraints": []})
+    if args.org:
+        org: OrgChart | None = OrgChart.from_participants(
+            read_participants(args.org, unknown_columns="keep"))
+    elif others or any(p.manager_id for p in people):
+        org = OrgChart.from_participants(people)
+    else:
+        org = None
+    if others:
+        print(f"note: {len(others)} employees without a role are used for the org chart only",
+              file=sys.stderr)
+    return juniors, seniors, program, org
+
+
+def rules_line(program: Program) -> str:
+    """One line naming the rules that apply.
+
+    Examples
+    --------
+    >>> rules_line(Program(constraints=[]))
+    'rules: none'
+    """
+    labels = ", ".join(c.label() for c in program.constraints) or "none"
+    if program.uses_recommended_rules:
+        return (f"rules: the recommended HR rules ({labels}); give a programme file with "
+                "constraints, or --no-rules, to change them")
+    return f"rules: {labels}"
+
+
+def limit(args: argparse.Namespace) -> int | None:
+    """How many pairs to print: ``--limit``, or 20 on a terminal and all when piped."""
+    if args.limit is not None:
+        return int(args.limit)
+    return TERMINAL_PAIRS if sys.stdout.isatty() else None
+
+
+def read_pairs(path: str) -> list[tuple[str, str]]:
+    """Previous pairs from a CSV with junior_id and senior_id columns (as -o writes)."""
+    import csv
+
+    from rmatch.io.values import parse_text
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not {"junior_id", "senior_id"} <= set(reader.fieldnames or []):
+                raise InputError(f"{path}: previous pairs need the columns junior_id and "
+                                 "senior_id (as `rmatch match -o pairs.csv` writes them)")
+            return [(parse_text(r["junior_id"]), parse_text(r["senior_id"])) for r in reader]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+
+
+def reading_options(cmd: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read a roster (column map, level map, ...).
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> reading_options(parser)
+    >>> parser.parse_args(["--encoding", "cp1252"]).encoding
+    'cp1252'
+    """
+    cmd.add_argument("--columns", metavar="MAP.json",
+                     help="column map: JSON object header -> field, attributes.KEY or null "
+                          "(`rmatch columns ROSTER` suggests one)")
+    cmd.add_argument("--level-map", metavar="MAP.json",
+                     help="JSON object grade name -> level number (higher is more senior)")
+    cmd.add_argument("--date-format", metavar="FMT",
+                     help="how dates of birth are written when not ISO, e.g. %%d/%%m/%%Y")
+    cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("--unknown-columns", choices=("warn", "error", "keep"), default="warn",
+                     help="columns neither known nor mapped: leave out with a warning "
+                          "(default), fail, or keep as attributes")
+
+
+def count(minimum: int) -> Any:
+    """Build an argparse type for a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+    return parse
+
+
+def seconds(text: str) -> float:
+    """Read a finite, positive number of seconds (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
+def roster_options(cmd: argparse.ArgumentParser) -> None:
+    """Add what every roster command takes: the roster, programme, org chart and reading options.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> roster_options(parser)
+    >>> parser.parse_args(["people.csv", "--no-rules"]).no_rules
+    True
+    """
+    cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
+    cmd.add_argument("--program", help="programme file (JSON)")
+    cmd.add_argument("--org", help="full org chart as a roster file (id, manager_id)")
+    cmd.add_argument("--no-rules", action="store_true",
+                     help="apply no pairwise rules (the recommended HR rules apply when "
+                          "the programme names none)")
+    reading_options(cmd)
+
+
+def solver_options(cmd: argparse.ArgumentParser) -> None:
+    """Add ``--solver`` (any registered solver name) and ``--quiet``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> solver_options(parser)
+    >>> parser.parse_args(["--solver", "flow"]).solver
+    'flow'
+    """
+    cmd.add_argument("--solver", choices=SOLVERS, default=None,
+                     help=f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)")
+    cmd.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr")

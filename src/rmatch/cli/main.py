@@ -1,0 +1,104 @@
+"""The ``rmatch`` command: demo, match, report, validate, rounds, rematch, suggest, columns, synth.
+
+Every error reaches the user as one line on stderr (``rmatch: error: ...``)
+and a non-zero exit status, never a traceback; reading warnings are lines
+``rmatch: warning: ...`` on stderr. The commands themselves are the table
+:data:`rmatch.cli.commands.COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import ValidationError
+
+from rmatch.cli.commands import COMMANDS
+from rmatch.cli.common import EXIT_ERROR, progress_bar
+from rmatch.errors import InputWarning, RmatchError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``rmatch`` command, one sub-parser per command.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["demo", "--seed", "3"]).seed
+    3
+    """
+    parser = argparse.ArgumentParser(
+        prog="rmatch", description="Exact, explained junior-to-senior mentoring pairs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        cmd = sub.add_parser(command.name, help=command.help)
+        for add in command.options:
+            add(cmd)
+        cmd.set_defaults(func=command.run)
+    return parser
+
+
+@contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    """Show rmatch's reading warnings as one plain line each, as they happen."""
+    def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+        print(f"rmatch: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():  # restores the filters and showwarning on exit
+        warnings.simplefilter("always", InputWarning)
+        warnings.showwarning = show
+        yield
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["demo", "--employees", "200", "--juniors", "3", "--seniors", "3",
+    ...       "--limit", "0"])  # doctest: +ELLIPSIS
+    rmatch demo: ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        with _warnings_to_stderr():
+            status: int = args.func(args)
+    except RmatchError as err:
+        print(f"rmatch: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as err:  # a model built from arguments: one line, no traceback
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        print(f"rmatch: error: {where}: {first['msg']}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        print("rmatch: error: out of memory; split the programme into smaller cohorts, or set "
+              "memory_limit_gb in the programme to fail early", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # Whoever read the output (`rmatch demo | head`) has stopped: not our error. Point
+        # stdout at /dev/null so that the interpreter's final flush fails quietly too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as err:
+        print(f"rmatch: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        if progress_bar.shown:
+            print(file=sys.stderr)  # end the progress line first
+        print("rmatch: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

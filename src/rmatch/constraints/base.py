@@ -1,0 +1,148 @@
+"""What every rule shares: the pair context it is evaluated on, its base class, field keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from rmatch.errors import InputError
+
+if TYPE_CHECKING:
+    from rmatch.model.arrays import ParticipantArrays
+    from rmatch.model.orgchart import OrgChart
+
+__all__ = ["DEFAULT_REFERENCE_DATES", "BaseRule", "BoolMatrix", "IntMatrix", "PairContext",
+           "field_key", "pair_indices"]
+
+BoolMatrix = npt.NDArray[np.bool_]
+IntMatrix = npt.NDArray[np.int64]
+
+
+# Without a reference date, offsets are taken on one winter and one summer
+# day of a fixed year: the larger gap counts, so daylight saving never hides
+# a gap, and the result does not change with the day the programme runs.
+DEFAULT_REFERENCE_DATES = (date(2026, 1, 15), date(2026, 7, 15))
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """Everything a constraint may look at to decide which pairs are allowed.
+
+    Examples
+    --------
+    >>> from rmatch.model.arrays import build_arrays
+    >>> from rmatch.model.participant import Participant
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> ctx = PairContext(js, ss, np.ones((1, 1), np.float32))
+    >>> ctx.shape
+    (1, 1)
+    """
+
+    juniors: ParticipantArrays
+    seniors: ParticipantArrays
+    total: npt.NDArray[np.float32]
+    org: OrgChart | None = None
+    reference_date: date | None = None
+    block: bool = False
+    """True for a block of the programme's rows and columns (explanations): ids
+    named by a constraint may then lie outside it without being an error."""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of juniors, number of seniors)``."""
+        return len(self.juniors), len(self.seniors)
+
+
+class BaseRule(BaseModel):
+    """What every rule is: a frozen model with a ``kind``, a label and a mask of allowed pairs.
+
+    Examples
+    --------
+    >>> from rmatch.constraints import MinScore
+    >>> isinstance(MinScore(value=0.2), BaseRule)
+    True
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def label(self) -> str:
+        """Return a short human-readable name, as used in explanations.
+
+        Examples
+        --------
+        >>> from rmatch.constraints import SharedLanguage
+        >>> SharedLanguage().label()
+        'SharedLanguage'
+        """
+        # Options left at None (NoReportingLine's whole chain) say nothing.
+        fields = {k: v for k, v in self.model_dump().items() if k != "kind" and v is not None}
+        args = ", ".join(f"{k}={v!r}" for k, v in fields.items() if not isinstance(v, list))
+        return f"{type(self).__name__}({args})" if args else type(self).__name__
+
+    def fields(self) -> dict[str, str]:
+        """Return the participant fields the rule reads: option name -> field key.
+
+        Checks of field names (a misspelt attribute) and of sensitivity use it.
+
+        Examples
+        --------
+        >>> from rmatch.constraints import MinShare, SharedLanguage
+        >>> MinShare(attribute="gender", share=0.5).fields(), SharedLanguage().fields()
+        ({'attribute': 'gender'}, {})
+        """
+        return {}
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:  # pragma: no cover - overridden
+        """Return the juniors x seniors matrix of allowed pairs."""
+        raise NotImplementedError
+
+
+def field_key(field: str) -> str:
+    """Return the name :meth:`ParticipantArrays.attribute` takes for a field.
+
+    ``department`` and ``location`` are fields; ``attributes.KEY`` (or a bare
+    ``KEY``) is an attribute.
+
+    Examples
+    --------
+    >>> field_key("attributes.gender"), field_key("department")
+    ('gender', 'department')
+    """
+    return field.removeprefix("attributes.")
+
+
+def pair_indices(
+    pairs: list[tuple[str, str]], ctx: PairContext, what: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows and columns of (junior id, senior id) pairs; unknown ids are an ``InputError``.
+
+    On a block of the programme (``ctx.block``) pairs outside the block are skipped.
+
+    Examples
+    --------
+    >>> from rmatch.model import Participant, build_arrays
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> ctx = PairContext(js, ss, np.zeros((1, 1), np.float32))
+    >>> [a.tolist() for a in pair_indices([("j", "s")], ctx, "Forbid")]
+    [[0], [0]]
+    """
+    jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
+    spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+    if ctx.block:
+        pairs = [(j, s) for j, s in pairs if j in jpos and s in spos]
+    problems = []
+    for n, (jid, sid) in enumerate(pairs, start=1):
+        if jid not in jpos:
+            problems.append(f"{what} pair {n}: {jid!r} is not a junior in this programme")
+        if sid not in spos:
+            problems.append(f"{what} pair {n}: {sid!r} is not a senior in this programme")
+    if problems:
+        raise InputError("; ".join(problems[:5]), problems)
+    rows = np.array([jpos[j] for j, _ in pairs], dtype=np.int64)
+    cols = np.array([spos[s] for _, s in pairs], dtype=np.int64)
+    return rows, cols

@@ -1,0 +1,162 @@
+"""Rules on the participants' fields: same or different value, level gap, age gap."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from rmatch.constraints.base import (
+    BaseRule,
+    BoolMatrix,
+    PairContext,
+    field_key,
+)
+
+__all__ = ["AgeGap", "DifferentValue", "FieldRule", "LevelGap", "SameValue"]
+
+
+class FieldRule(BaseRule):
+    """A rule comparing one field of the two partners (see :class:`SameValue`).
+
+    Examples
+    --------
+    >>> from rmatch.constraints import SameValue
+    >>> isinstance(SameValue(field="department"), FieldRule)
+    True
+    """
+
+    field: str
+    missing: Literal["allow", "forbid"] = "allow"
+    """A pair where either partner leaves the field blank: allowed (the rule
+    cannot tell) or forbidden."""
+
+    _same: ClassVar[bool]  # the rule asks for the same value (True) or a different one
+
+    def fields(self) -> dict[str, str]:
+        """Return the one field compared."""
+        return {"field": field_key(self.field)}
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare the field's codes by broadcasting; blanks as ``missing`` says."""
+        key = field_key(self.field)
+        cj = ctx.juniors.attribute(key)[:, None]
+        cs = ctx.seniors.attribute(key)[None, :]
+        agree = (cj == cs) if self._same else (cj != cs)
+        return np.asarray(np.where((cj >= 0) & (cs >= 0), agree, self.missing == "allow"))
+
+    def label(self) -> str:
+        """Name the rule and its field, as explanations do.
+
+        Examples
+        --------
+        >>> from rmatch.constraints import SameValue
+        >>> SameValue(field="department").label()
+        "SameValue('department')"
+        """
+        extra = "" if self.missing == "allow" else ", missing='forbid'"
+        return f"{type(self).__name__}({self.field!r}{extra})"
+
+
+class SameValue(FieldRule):
+    """Partners give the same value for a field ("the same profession").
+
+    Attributes
+    ----------
+    field
+        ``department``, ``location`` or ``attributes.KEY``.
+    missing
+        ``"allow"`` (default) or ``"forbid"`` a pair where either leaves it blank.
+
+    Examples
+    --------
+    >>> SameValue(field="location").label()
+    "SameValue('location')"
+    """
+
+    kind: Literal["same_value"] = "same_value"
+    _same: ClassVar[bool] = True
+
+
+class DifferentValue(FieldRule):
+    """Partners give different values for a field ("never the same organisation").
+
+    Attributes
+    ----------
+    field
+        ``department``, ``location`` or ``attributes.KEY``.
+    missing
+        ``"allow"`` (default) or ``"forbid"`` a pair where either leaves it blank.
+
+    Examples
+    --------
+    >>> DifferentValue(field="department").kind
+    'different_value'
+    """
+
+    kind: Literal["different_value"] = "different_value"
+    _same: ClassVar[bool] = False
+
+
+class LevelGap(BaseRule):
+    """The senior's level minus the junior's lies in ``[min, max]`` (either may be open).
+
+    "The mentor one or two grades above" is ``LevelGap(min=1, max=2)``.
+
+    Examples
+    --------
+    >>> LevelGap(min=1, max=2).label()
+    'LevelGap(min=1, max=2)'
+    """
+
+    kind: Literal["level_gap"] = "level_gap"
+    min: int | None = None
+    max: int | None = None
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Broadcast the level difference against the bounds."""
+        gap = ctx.seniors.level[None, :] - ctx.juniors.level[:, None]
+        allowed = np.ones(ctx.shape, dtype=np.bool_)
+        if self.min is not None:
+            allowed &= gap >= self.min
+        if self.max is not None:
+            allowed &= gap <= self.max
+        return allowed
+
+
+class AgeGap(BaseRule):
+    """The senior is between ``min_years`` and ``max_years`` older than the junior.
+
+    Signed: the junior's birth year minus the senior's (a negative gap: the
+    senior is younger). Pairs where either birth year is missing are allowed
+    unless ``missing="forbid"``.
+
+    Examples
+    --------
+    >>> AgeGap(min_years=10).label()
+    'AgeGap(min_years=10.0)'
+    """
+
+    kind: Literal["age_gap"] = "age_gap"
+    min_years: float | None = Field(default=None, allow_inf_nan=False)
+    max_years: float | None = Field(default=None, allow_inf_nan=False)
+    missing: Literal["allow", "forbid"] = "allow"
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        parts = [f"{k}={getattr(self, k)!r}" for k in ("min_years", "max_years")
+                 if getattr(self, k) is not None]
+        parts += ["missing='forbid'"] if self.missing == "forbid" else []
+        return f"AgeGap({', '.join(parts)})"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Broadcast the birth-year difference against the bounds."""
+        gap = ctx.juniors.birth_year[:, None] - ctx.seniors.birth_year[None, :]
+        with np.errstate(invalid="ignore"):
+            allowed = np.ones(ctx.shape, dtype=np.bool_)
+            if self.min_years is not None:
+                allowed &= gap >= self.min_years
+            if self.max_years is not None:
+                allowed &= gap <= self.max_years
+        unknown = np.isnan(gap)
+        return np.asarray(np.where(unknown, self.missing == "allow", allowed))

@@ -1,0 +1,39 @@
+"""Stage 4, data in and out: rosters, column maps, cell values, safe writing.
+
+Reads CSV, JSON, JSON Lines and Excel rosters into participants
+(:mod:`~rmatch.io.read`, :mod:`~rmatch.io.columns`, :mod:`~rmatch.io.values`),
+writes tables and files atomically (:mod:`~rmatch.io.files`), and loads
+programme documents. Imports :mod:`rmatch.program`, :mod:`rmatch.model` and
+:mod:`rmatch.errors`.
+
+Examples
+--------
+>>> import io
+>>> from rmatch.io import read_participants
+>>> [p.id for p in read_participants(io.StringIO(chr(10).join(["id,role", "j1,junior"])))]
+['j1']
+"""
+
+from rmatch.io.tables import (
+    COLUMNS,
+    from_frame,
+    load_program,
+    merge_sides,
+    read_participants,
+    split_roles,
+    suggest_columns,
+    to_frame,
+    write_participants,
+)
+
+__all__ = [
+    "COLUMNS",
+    "from_frame",
+    "load_program",
+    "merge_sides",
+    "read_participants",
+    "split_roles",
+    "suggest_columns",
+    "to_frame",
+    "write_participants",
+]

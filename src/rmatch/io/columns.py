@@ -1,0 +1,195 @@
+"""Which participant field each column of a roster holds.
+
+Headers match a field whatever their case, spaces, underscores or hyphens
+(``Birth Year`` is ``birth_year``); a column map names the others
+(``{"Employee ID": "id", "Gender": "attributes.gender"}``). The suggestion
+table below turns the headers that HR systems and survey tools commonly
+write into a map for the user to check and edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rmatch.errors import InputError
+from rmatch.model.participant import Participant
+
+__all__ = ["FIELDS", "Columns", "header_key", "resolve", "suggest", "valid_target"]
+
+# Every participant field, in the model's order (one source of truth).
+FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
+# Several columns may feed one of these: names are joined with a space
+# ("first name" + "last name"), lists and maps are merged.
+COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid", "skills",
+                        "goals", "attributes"})
+_PREFIX = "attributes."
+_SQUASH = re.compile(r"[\s_\-.]+")
+
+
+def header_key(header: str) -> str:
+    """Fold a header for matching: case, spaces, ``_``, ``-`` and ``.`` do not count.
+
+    Examples
+    --------
+    >>> header_key(" Birth-Year "), header_key("birth_year")
+    ('birthyear', 'birthyear')
+    """
+    return _SQUASH.sub("", header.casefold())
+
+
+_FIELD_KEYS = {header_key(f): f for f in FIELDS}
+
+
+def valid_target(target: str) -> bool:
+    """Tell whether a column map may send a column to ``target``.
+
+    Examples
+    --------
+    >>> valid_target("birth_year"), valid_target("attributes.gender"), valid_target("age")
+    (True, True, False)
+    """
+    return target in FIELDS or (target.startswith(_PREFIX) and bool(target[len(_PREFIX):]))
+
+
+@dataclass
+class Columns:
+    """How the headers of one roster resolve: header -> target, and what is left out."""
+
+    targets: dict[str, str] = field(default_factory=dict)
+    """Source header -> field or ``attributes.KEY``, in the file's order."""
+    unknown: list[str] = field(default_factory=list)
+    """Headers neither known nor mapped."""
+    problems: list[str] = field(default_factory=list)
+    """Duplicate headers, two columns for one field, no id column."""
+    unused: list[str] = field(default_factory=list)
+    """Column map entries that match no header (one map may serve several sheets)."""
+
+
+def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
+            keep_unknown: bool) -> Columns:
+    """Resolve the headers of a roster against a column map.
+
+    Examples
+    --------
+    >>> cols = resolve(["Employee ID", "Department", "Job Title"],
+    ...                {"Employee ID": "id"}, keep_unknown=False)
+    >>> cols.targets, cols.unknown
+    ({'Employee ID': 'id', 'Department': 'department'}, ['Job Title'])
+    """
+    mapping: dict[str, str | None] = {}
+    for source, target in (columns or {}).items():
+        if target is not None and not valid_target(target):
+            raise InputError(
+                f"column map: {source!r} -> {target!r}: {target!r} is not a field; use one of "
+                f"{', '.join(FIELDS)}, attributes.KEY, or null to leave the column out")
+        mapping[header_key(source)] = target
+    out = Columns()
+    seen: dict[str, str] = {}
+    by_target: dict[str, str] = {}
+    for header in headers:
+        key = header_key(header)
+        if key in seen:
+            out.problems.append(f"column {header!r} appears twice in the header "
+                                f"(also as {seen[key]!r})")
+            continue
+        seen[key] = header
+        if key in mapping:
+            target = mapping[key]
+            if target is None:
+                continue  # left out on purpose
+        elif key in _FIELD_KEYS:
+            target = _FIELD_KEYS[key]
+        elif header.strip().casefold().startswith(_PREFIX) and header.strip()[len(_PREFIX):]:
+            target = _PREFIX + header.strip()[len(_PREFIX):].strip()
+        elif keep_unknown:
+            target = _PREFIX + header.strip()
+        else:
+            out.unknown.append(header)
+            continue
+        if target in by_target and target not in COMBINABLE:
+            out.problems.append(f"columns {by_target[target]!r} and {header!r} both give "
+                                f"{target!r}; map one of them to another field or to null")
+            continue
+        by_target.setdefault(target, header)
+        out.targets[header] = target
+    out.unused = [s for s in (columns or {}) if header_key(s) not in seen]
+    if "id" not in out.targets.values():
+        out.problems.append("no column gives the participant 'id' (map one, e.g. "
+                            "columns={'Employee ID': 'id'})")
+    return out
+
+
+# Headers HR exports and survey tools write, folded by header_key, and the
+# field each usually holds. None: usually nothing a matching needs (a job
+# title, free text), suggested as left out.
+_SUGGEST: dict[str, str | None] = {}
+for _target, _names in {
+    "id": "employee id,employee number,emp id,emp no,staff id,staff number,person id,"
+          "personnel number,worker id,user id,username,uid,badge id,email,email address,"
+          "e-mail,work email,employee email",
+    "name": "full name,employee name,display name,preferred name,first name,given name,"
+            "forename,last name,surname,family name",
+    "role": "programme role,program role,side,participant type,participant role",
+    "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born",
+    "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
+             "seniority,rank,management level",
+    "department": "dept,division,business unit,unit,function,team,organisation,organization,"
+                  "org,org unit,cost centre,cost center",
+    "location": "office,site,city,work location,country,base,workplace,office location",
+    "timezone": "tz,time zone,time-zone,zone",
+    "languages": "language,spoken languages,languages spoken,language skills",
+    "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
+                  "manager employee id,line manager id",
+    "skills": "skill,expertise,competencies,strengths,can teach",
+    "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn",
+    "capacity": "max partners,max mentees,slots,max pairs",
+    "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
+    "wishes": "wish,preferred partners,preferences,would like,wish list",
+    "avoid": "veto,vetoes,do not match,not with,avoid partners",
+    "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,generation,"
+                  "disability,identity,identity to match,characteristics,religion,age group,"
+                  "profession,job family,career track,sexual orientation",
+    "": "job title,title,position,biography,bio,notes,comments,phone,mobile,address,"
+        "hire date,start date,both mentor and mentee,match with similar identity,"
+        "photo,linkedin",
+}.items():
+    for _name in _names.split(","):
+        _SUGGEST[header_key(_name)] = _target or None
+
+
+def suggest(headers: Sequence[str]) -> dict[str, str | None]:
+    """Suggest a column map for these headers, for the user to check and edit.
+
+    Every header appears once: known fields map to themselves, common HR and
+    survey headers to their usual field (diversity dimensions to
+    ``attributes.KEY``), and the rest to ``None`` (left out). Only the first
+    header suggested for ``id`` gets it.
+
+    Examples
+    --------
+    >>> suggest(["Employee ID", "Full Name", "Date of Birth", "Gender", "Job Title"])
+    {'Employee ID': 'id', 'Full Name': 'name', 'Date of Birth': 'birth_year', \
+'Gender': 'attributes.gender', 'Job Title': None}
+    """
+    out: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = header_key(header)
+        target: str | None
+        if key in _FIELD_KEYS:
+            target = _FIELD_KEYS[key]
+        elif header.strip().casefold().startswith(_PREFIX):
+            target = header.strip()
+        else:
+            target = _SUGGEST.get(key)
+            if target == "attributes":
+                slug = re.sub(r"[^0-9a-z]+", "_", header.strip().casefold()).strip("_")
+                target = _PREFIX + slug
+        if target is not None and target in taken and target not in COMBINABLE:
+            target = None  # a second 'id' or 'level' column: the user decides
+        if target is not None:
+            taken.add(target)
+        out[header] = target
+    return out

@@ -1,0 +1,455 @@
+"""Reading and writing rosters (CSV, JSON, JSON Lines, Excel) and programme files.
+
+CSV and Excel hold one participant per row with these columns (only ``id``
+is required; see ``docs/file-formats.md``)::
+
+    id,name,role,birth_year,level,department,location,timezone,languages,
+    manager_id,skills,goals,attributes,capacity,previous_partners,wishes,avoid
+
+List fields separate items with ``;`` (``languages`` = ``en;pt``), map fields
+write ``key:value`` items (``skills`` = ``genai:0.8;cloud:0.5``). A column
+``attributes.KEY`` is read as the attribute ``KEY``. Cells that a spreadsheet
+would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) are written with a leading ``'``, which reading removes again.
+
+Reading takes rosters as HR systems export them (any header spelling with a
+column map, ``;`` or tab separated, dates of birth, grade names, language
+names): the machinery is in ``rmatch.io.read``, ``rmatch.io.columns`` and
+``rmatch.io.values``; ``docs/hr-data.md`` walks through it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import ValidationError
+
+from rmatch.errors import InputError, RmatchError
+from rmatch.io import columns as _columns
+from rmatch.io import read as _read
+from rmatch.io.files import write_atomic, writing, writing_bytes
+from rmatch.io.read import Source
+from rmatch.model.participant import Participant
+from rmatch.program.program import Program
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "from_frame",
+    "load_program",
+    "merge_sides",
+    "read_participants",
+    "split_roles",
+    "suggest_columns",
+    "to_frame",
+    "write_participants",
+]
+
+COLUMNS: tuple[str, ...] = tuple(Participant.model_fields)
+_LIST_FIELDS = ("languages", "previous_partners", "wishes", "avoid")
+_UNIT_FIELDS = ("skills", "goals")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+            ".xlsx": "excel"}
+UnknownColumns = Literal["warn", "error", "keep"]
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in set(_FORMATS.values()):
+            raise InputError(f"unknown roster format {fmt!r}; use csv, json, jsonl or excel")
+        return fmt
+    found = _FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise InputError(
+            f"{path}: cannot tell the format from the suffix {path.suffix!r}; "
+            "use .csv, .json, .jsonl or .xlsx"
+        )
+    return found
+
+
+def read_participants(
+    source: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    date_format: str | None = None,
+    level_map: Mapping[str, int] | None = None,
+    unknown_columns: UnknownColumns = "warn",
+    role: Literal["junior", "senior", "both"] | None = None,
+    check_managers: bool = True,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[Participant]:
+    r"""Read a roster, validating every row and reporting every problem at once.
+
+    Parameters
+    ----------
+    source
+        A path, or a file opened in text or binary mode: CSV (``,`` ``;``
+        tab or ``|`` separated, found from the header), JSON (a list of
+        participant objects), JSON Lines, or ``.xlsx`` (needs the ``excel``
+        extra). The format comes from the suffix, else from the content.
+    columns
+        Source header -> field (``"Employee ID": "id"``), ``attributes.KEY``
+        (``"Gender": "attributes.gender"``) or ``None`` (leave it out).
+        Headers match whatever their case and spacing; columns that already
+        name a field need no entry. Several columns may give ``name``
+        (joined with spaces) or a list or map field (merged).
+        :func:`suggest_columns` proposes a map.
+    date_format
+        How dates of birth are written when not ISO (``"%d/%m/%Y"``); a date
+        with a four-digit year needs none (see ``docs/hr-data.md``).
+    level_map
+        Grade name -> level (``{"L7": 7, "Director": 9}``), any case.
+    unknown_columns
+        Columns neither known nor mapped: ``"warn"`` (left out, one
+        :class:`~rmatch.errors.InputWarning` naming them), ``"error"``, or
+        ``"keep"`` (read as attributes under their header).
+    role
+        Role for rows that give none (one sheet per side).
+    check_managers
+        Every ``manager_id`` must be a row of the roster (the org chart for
+        :class:`~rmatch.constraints.pairwise.NoReportingLine`); pass ``False`` when
+        the chart comes separately.
+    format, encoding, delimiter
+        Override what is found from the suffix, the byte-order mark (UTF-8
+        otherwise) and the header.
+
+    Raises
+    ------
+    InputError
+        With ``problems`` listing every problem of the file as
+        :class:`~rmatch.errors.Problem` lines (file, row, id, field, reason;
+        rows numbered as a spreadsheet shows them, JSON items from 1), then
+        hints such as a suggested column map.
+
+    Examples
+    --------
+    >>> import io
+    >>> export = io.StringIO("Employee ID;Grade;Languages;Date of Birth\n"
+    ...                      "e1;L7;English, Spanish;14/02/1962\n")
+    >>> [p] = read_participants(export, columns={"Employee ID": "id", "Grade": "level",
+    ...                                          "Date of Birth": "birth_year"},
+    ...                         level_map={"L7": 7})
+    >>> p.level, sorted(p.languages), p.birth_year
+    (7, ['en', 'es'], 1962)
+    """
+    opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
+                         check_managers)
+    return _read.build(_read.load_table(source, format, encoding, delimiter), opts)
+
+
+def suggest_columns(source: Source, *, format: str | None = None,
+                    encoding: str | None = None,
+                    delimiter: str | None = None) -> dict[str, str | None]:
+    r"""Suggest a column map for a roster's headers, to check, edit and pass as ``columns``.
+
+    Examples
+    --------
+    >>> import io
+    >>> suggest_columns(io.StringIO("Employee ID,Gender,Job Title\n"))
+    {'Employee ID': 'id', 'Gender': 'attributes.gender', 'Job Title': None}
+    """
+    return _columns.suggest(_read.load_table(source, format, encoding, delimiter).headers)
+
+
+def from_frame(
+    frame: pd.DataFrame,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    date_format: str | None = None,
+    level_map: Mapping[str, int] | None = None,
+    unknown_columns: UnknownColumns = "warn",
+    role: Literal["junior", "senior", "both"] | None = None,
+    check_managers: bool = True,
+) -> list[Participant]:
+    """Read participants from a pandas DataFrame, one per row (see :func:`read_participants`).
+
+    Missing values (NaN, None, NaT) are "not given"; list fields take lists or
+    delimited text, map fields dicts or ``key:value`` text. Problems name rows
+    from 1 in the frame's order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["j1", "s1"], "role": ["junior", "senior"],
+    ...                    "languages": [["en"], "EN, de"], "level": [1, None]})
+    >>> [sorted(p.languages) for p in from_frame(df)]
+    [['en'], ['de', 'en']]
+    """
+    headers = [str(c) for c in frame.columns]
+    if len(set(headers)) != len(headers):
+        dup = sorted({h for h in headers if headers.count(h) > 1})
+        raise InputError(f"DataFrame: column(s) {dup} appear more than once")
+    records = frame.to_dict(orient="records")
+    rows = [(n, {str(k): v for k, v in rec.items()}) for n, rec in enumerate(records, start=1)]
+    opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
+                         check_managers)
+    return _read.build(_read.Table("DataFrame", headers, rows, []), opts)
+
+
+def to_frame(people: Sequence[Participant]) -> pd.DataFrame:
+    """Return participants as a DataFrame: one row each, one column per field.
+
+    Attributes get a column each (``attributes.KEY``); list fields hold
+    sorted lists, skills and goals dicts, missing values ``None``.
+    :func:`from_frame` reads it back to the same participants.
+
+    Examples
+    --------
+    >>> df = to_frame([Participant(id="a", languages={"pt", "en"},
+    ...                            attributes={"gender": "F"})])
+    >>> df.loc[0, "languages"], df.loc[0, "attributes.gender"]
+    (['en', 'pt'], 'F')
+    >>> from_frame(df) == [Participant(id="a", languages={"pt", "en"},
+    ...                                attributes={"gender": "F"})]
+    True
+    """
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas comes with OR-Tools
+        raise RmatchError("to_frame() needs pandas: pip install pandas") from None
+    keys = sorted({k for p in people for k in p.attributes})
+    data: dict[str, list[Any]] = {c: [] for c in COLUMNS if c != "attributes"}
+    data.update({f"attributes.{k}": [] for k in keys})
+    for p in people:
+        dumped = p.model_dump(mode="json")
+        for column in COLUMNS:
+            if column != "attributes":
+                data[column].append(dumped[column])
+        for k in keys:
+            data[f"attributes.{k}"].append(p.attributes.get(k))
+    return pd.DataFrame(data, dtype=object)
+
+
+def escape_cell(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _check_cell_items(pid: str, field: str, items: Iterable[str], key: bool) -> None:
+    bad = ";:" if key else ";"
+    for item in items:
+        if any(ch in item for ch in bad):
+            raise InputError(
+                f"participant {pid!r}, field {field!r}: {item!r} contains "
+                f"{' or '.join(repr(c) for c in bad)}, which the CSV format uses as a separator"
+            )
+
+
+def _list_cell(items: list[str]) -> str:
+    text = ";".join(items)
+    # Readers split a cell without ';' on '|', ',' or '/'; a trailing ';' says
+    # that ';' alone separates, so one item holding a comma stays one item.
+    if len(items) == 1 and any(sep in text for sep in "|,/"):
+        text += ";"
+    return text
+
+
+def _cells(p: Participant) -> dict[str, str]:
+    data = p.model_dump(mode="json")
+    row: dict[str, str] = {}
+    for column in COLUMNS:
+        value = data[column]
+        if column in _LIST_FIELDS:
+            _check_cell_items(p.id, column, value, key=False)
+            text = _list_cell([str(v) for v in value])
+        elif column in (*_UNIT_FIELDS, "attributes"):
+            _check_cell_items(p.id, column, value.keys(), key=True)
+            if column == "attributes":
+                _check_cell_items(p.id, column, value.values(), key=False)
+            text = _list_cell([f"{k}:{v!r}" if column != "attributes" else f"{k}:{v}"
+                               for k, v in value.items()])
+        else:
+            text = "" if value is None else str(value)
+        row[column] = escape_cell(text)
+    return row
+
+
+def write_participants(
+    people: Sequence[Participant], path: str | Path, *, format: str | None = None
+) -> None:
+    """Write participants to CSV, JSON, JSON Lines or Excel; reading gives them back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> people = [Participant(id="j1", name="=HYPERLINK()", skills={"genai": 0.8})]
+    >>> write_participants(people, path)
+    >>> "'=HYPERLINK()" in path.read_text(), read_participants(path) == people
+    (True, True)
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    if fmt == "json":
+        data = [p.model_dump(mode="json") for p in people]
+        write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt == "jsonl":
+        lines = [json.dumps(p.model_dump(mode="json"), ensure_ascii=False) for p in people]
+        write_atomic(path, "".join(line + "\n" for line in lines))
+        return
+    rows = [_cells(p) for p in people]
+    if fmt == "excel":
+        _write_excel(rows, path)
+        return
+    with writing(path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _write_excel(rows: list[dict[str, str]], path: Path) -> None:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError("writing Excel needs openpyxl: pip install 'rmatch[excel]'") from None
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        # Every cell as text: Excel would otherwise reinterpret ids like 007 or 1e3.
+        sheet.append([row[c] for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    with writing_bytes(path) as fh:
+        book.save(fh)
+
+
+def load_program(path: str | Path) -> Program:
+    """Load a programme (weights, constraints, solver settings) from a JSON file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = path.write_text('{"constraints": [{"kind": "shared_language"}], "seed": 3}')
+    >>> load_program(path).constraints[0].kind
+    'shared_language'
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a programme file") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start}); a programme file is "
+                         "JSON saved as UTF-8") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_read.unique_keys)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}: line {err.lineno}: invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON is nested too deeply") from None
+    except ValueError as err:
+        raise InputError(f"{path}: {err}") from None
+    try:
+        return Program.model_validate(data)
+    except ValidationError as err:
+        problems = [
+            f"{path}: field {'.'.join(str(x) for x in e['loc'])!r}: {e['msg']}"
+            for e in err.errors()
+        ]
+        raise InputError(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1
+                                        else ""), problems) from None
+
+
+def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
+                ) -> list[Participant]:
+    """Join one sheet per side into one roster; people on both sheets get role ``"both"``.
+
+    Survey tools often export mentors and mentees as two sheets, and someone
+    who signed up for both appears on each (same id, e.g. an e-mail). Each
+    person on one sheet takes that sheet's role; a person on both becomes one
+    participant with role ``"both"`` (never paired with themself) whose
+    fields are those given on either sheet. A field given differently on the
+    two sheets is an :class:`~rmatch.errors.InputError` listing every such
+    field at once (lists are joined, maps merged key by key).
+
+    Examples
+    --------
+    >>> mentees = [Participant(id="a@x.org", level=2), Participant(id="b@x.org", level=1)]
+    >>> mentors = [Participant(id="a@x.org", languages={"en"}), Participant(id="c@x.org")]
+    >>> [(p.id, p.role) for p in merge_sides(mentees, mentors)]
+    [('a@x.org', 'both'), ('b@x.org', 'junior'), ('c@x.org', 'senior')]
+    >>> merge_sides(mentees, mentors)[0].languages, merge_sides(mentees, mentors)[0].level
+    (frozenset({'en'}), 2)
+    """
+    by_id: dict[str, Participant] = {p.id: p for p in seniors}
+    problems: list[str] = []
+    out: list[Participant] = []
+    used: set[str] = set()
+    for side, group in (("junior", juniors), ("senior", seniors)):
+        for p in group:
+            if p.id in used:
+                continue
+            other = by_id.get(p.id) if side == "junior" else None
+            if other is None:
+                out.append(p.model_copy(update={"role": side}))
+                continue
+            used.add(p.id)
+            merged, clashes = _merge_person(p, other)
+            problems += [f"{p.id!r} is on both sheets with different {field!r}"
+                         + ("" if field.startswith("attributes.") else f": {why}")
+                         for field, why in clashes]  # attribute values may be sensitive
+            out.append(merged)
+    if problems:
+        raise InputError.of(problems)
+    return out
+
+
+def _merge_person(a: Participant, b: Participant) -> tuple[Participant, list[tuple[str, str]]]:
+    """One participant from two records of the same person; the fields that disagree."""
+    data: dict[str, Any] = {"id": a.id, "role": "both"}
+    clashes: list[tuple[str, str]] = []
+    given_a, given_b = a.model_fields_set, b.model_fields_set
+    for field in COLUMNS:
+        if field in ("id", "role"):
+            continue
+        va, vb = getattr(a, field), getattr(b, field)
+        if field in given_a and field in given_b:
+            if isinstance(va, frozenset):
+                data[field] = va | vb
+            elif isinstance(va, dict):
+                keys = sorted(k for k in set(va) & set(vb) if va[k] != vb[k])
+                clashes += [(f"{field}.{k}", f"{va[k]!r} and {vb[k]!r}") for k in keys]
+                data[field] = {**va, **vb}
+            elif va != vb:
+                clashes.append((field, f"{va!r} and {vb!r}"))
+            else:
+                data[field] = va
+        elif field in given_a:
+            data[field] = va
+        elif field in given_b:
+            data[field] = vb
+    return Participant.model_validate(data), clashes
+
+
+def split_roles(
+    people: Sequence[Participant],
+) -> tuple[list[Participant], list[Participant], list[Participant]]:
+    """Split a roster into juniors, seniors and employees without a role.
+
+    Employees without a role take part only as the org chart (reporting lines);
+    a person with role ``"both"`` is on both sides (never paired with themself).
+
+    Examples
+    --------
+    >>> js, ss, rest = split_roles([Participant(id="a", role="junior"), Participant(id="b")])
+    >>> [p.id for p in js], [p.id for p in ss], [p.id for p in rest]
+    (['a'], [], ['b'])
+    """
+    juniors = [p for p in people if p.role in ("junior", "both")]
+    seniors = [p for p in people if p.role in ("senior", "both")]
+    others = [p for p in people if p.role is None]
+    return juniors, seniors, others

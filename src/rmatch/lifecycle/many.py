@@ -1,0 +1,116 @@
+"""Many independent programmes at once: local processes, or a Dask cluster.
+
+Large employers run one programme per country or business unit. The cohorts
+share nothing, so they solve in parallel: ``match_many`` sends each to a
+worker (local processes by default, a ``dask.distributed.Client`` when given;
+``pip install 'rmatch[dask]'``) and returns the results in the same order.
+Every solve is the same deterministic :func:`rmatch.match`, so each result is
+identical to solving that cohort alone.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rmatch.errors import InputError
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import Program
+from rmatch.result.match_result import MatchResult
+from rmatch.solvers.match import match
+
+__all__ = ["Cohort", "match_many"]
+
+
+class Cohort(BaseModel):
+    """One independent programme: its people, its rules, its org chart.
+
+    Examples
+    --------
+    >>> Cohort(name="PT", juniors=[Participant(id="j")], seniors=[Participant(id="s")]).name
+    'PT'
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    name: str
+    juniors: list[Participant]
+    seniors: list[Participant]
+    program: Program = Field(default_factory=Program)
+    org: OrgChart | None = None
+
+
+def _solve(cohort: Cohort) -> MatchResult:
+    return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+
+
+def _solve_light(cohort: Cohort) -> MatchResult:
+    """Solve in a worker and send back the pairs, not the score matrices.
+
+    The matrices (tens of MB a cohort) would cost more to send than to
+    compute again; the parent re-scores a cohort, identically, only when an
+    explanation or a report asks for it.
+    """
+    return _solve(cohort).without_scores()
+
+
+def _solve_pickled(payload: bytes) -> bytes:
+    """Run the Dask task: a pickled cohort in, a pickled light result out.
+
+    Dask serialises pydantic objects object by object, about 20 times slower
+    than one ``pickle.dumps`` (12 cohorts of 2,000 per side: 3.8 s to send
+    against 0.2 s to pickle), so the cohorts travel as bytes.
+    """
+    result = _solve_light(pickle.loads(payload))
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _with_recipe(result: MatchResult, cohort: Cohort) -> MatchResult:
+    return result.without_scores(
+        rescore_from=(cohort.juniors, cohort.seniors, cohort.program, cohort.org))
+
+
+def match_many(programmes: Sequence[Cohort], *, client: Any = None,
+               processes: int | None = None) -> list[MatchResult]:
+    """Match every cohort, in parallel; return the results in the cohorts' order.
+
+    Parameters
+    ----------
+    programmes
+        The cohorts, each with its own people, programme and org chart.
+    client
+        A ``dask.distributed.Client``: the cohorts are solved on its cluster.
+    processes
+        Local worker processes when no client is given (default: the number
+        of CPUs; 1 solves in this process, one after another).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> cohorts = [rm.Cohort(name=c, juniors=[rm.Participant(id=f"{c}-j")],
+    ...                      seniors=[rm.Participant(id=f"{c}-s")]) for c in ("PT", "JP")]
+    >>> [len(r.pairs) for r in rm.match_many(cohorts, processes=1)]
+    [1, 1]
+    """
+    cohorts = list(programmes)
+    names = [c.name for c in cohorts]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"cohort name(s) {twice} are given twice")
+    if client is not None:
+        payloads = [pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for c in cohorts]
+        futures = client.map(_solve_pickled, payloads, key=[f"rmatch-{n}" for n in names])
+        results = [pickle.loads(b) for b in client.gather(futures)]
+    else:
+        workers = min(processes or os.cpu_count() or 1, len(cohorts))
+        if workers <= 1:
+            return [_solve(c) for c in cohorts]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_solve_light, cohorts))
+    return [_with_recipe(r, c) for r, c in zip(results, cohorts, strict=True)]

@@ -1,0 +1,259 @@
+"""A participant: one validated person of the programme (a frozen Pydantic model)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+)
+
+from rmatch.model.languages import normalise_language
+
+__all__ = ["ROLES", "Participant", "Unit"]
+
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+"""A float in [0, 1] (NaN and infinities rejected)."""
+
+
+# Characters that would make an id ambiguous in the CSV list format (`a;b`)
+# or in a terminal (control characters such as ESC or NUL); rejecting them
+# keeps every file format round-trippable and every printed id what it seems.
+_BAD_ID_CHARS = frozenset(";")
+
+
+ROLES = ("junior", "senior", "both")
+
+
+_OFFSET = re.compile(r"^(?:gmt|utc)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+def _clean_optional(value: Any) -> Any:
+    """Blank text means "not given": spreadsheets cannot tell "" from None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _is_iana_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    from zoneinfo import available_timezones
+
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def _canonical_zone(value: str) -> str:
+    """Return the IANA name for ``value`` in any case; raise a ValueError that suggests one."""
+    if _is_iana_zone(value):
+        return value
+    found = _zones_by_folded_name().get(value.casefold())
+    if found is not None:
+        return found
+    offset = _OFFSET.match(value.strip())
+    if offset:
+        sign, hours, minutes = offset.groups()
+        hint = (f"'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}' (the IANA name reverses "
+                "the sign)" if not minutes or minutes == "00" else "the city's zone")
+        raise ValueError(f"{value!r} is a fixed UTC offset, not an IANA time zone; write the "
+                         f"office's zone such as 'Europe/Paris', or {hint}")
+    raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
+
+
+def _check_id(value: str, what: str) -> str:
+    # NFC: an id typed on a Mac (decomposed é) and one from Windows (composed)
+    # are the same person, and print the same.
+    value = unicodedata.normalize("NFC", value)
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    bad = sorted({ch for ch in value
+                  if ch in _BAD_ID_CHARS or unicodedata.category(ch) in ("Cc", "Cf")})
+    if bad:
+        shown = ", ".join(repr(ch) if ch in _BAD_ID_CHARS else f"U+{ord(ch):04X}" for ch in bad)
+        raise ValueError(f"{what} contains the character(s) {shown}, which an id may not hold "
+                         "(';' separates lists; control characters hide in print)")
+    return value
+
+
+def _clean_unit_map(value: Any) -> Any:
+    """Lower-case, strip and de-blank the keys of a skills/goals map."""
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[Any, Any] = {}
+    for key, level in value.items():
+        name = str(key).strip().lower()
+        if not name:
+            raise ValueError("a skill or goal name is empty")
+        if name in out:
+            raise ValueError(f"{name!r} is given twice")
+        out[name] = level
+    return out
+
+
+class Participant(BaseModel):
+    """One employee taking part in the programme, junior or senior.
+
+    Text fields are stripped and blank text means "not given". Skill and goal
+    names are compared case-insensitively (stored lower-case); languages are
+    stored as ISO 639-1 codes (``English``, ``EN``, ``en-GB`` -> ``en``;
+    names rmatch does not know stay as written, lower-cased). ``role`` is
+    ``"junior"``, ``"senior"``, ``"both"`` (on both sides of the programme,
+    never paired with themself) or ``None`` (in the org chart only).
+
+    Examples
+    --------
+    >>> p = Participant(id="j1", birth_year=1999, level=1, languages={"English", "pt-BR"},
+    ...                 skills={"GenAI": 0.9})
+    >>> sorted(p.languages), p.skills
+    (['en', 'pt'], {'genai': 0.9})
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str
+    name: str | None = None
+    role: Literal["junior", "senior", "both"] | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    # Bounds far beyond any real grade or workload: huge numbers are typing
+    # slips, and capacities are clamped to the other side's size anyway.
+    level: int = Field(default=0, ge=0, le=1_000_000)
+    department: str | None = None
+    location: str | None = None
+    timezone: str | None = None
+    languages: frozenset[str] = frozenset()
+    manager_id: str | None = None
+    skills: dict[str, Unit] = Field(default_factory=dict)
+    goals: dict[str, Unit] = Field(default_factory=dict)
+    attributes: dict[str, str] = Field(default_factory=dict)
+    capacity: int = Field(default=1, ge=0, le=1_000_000_000)
+    previous_partners: frozenset[str] = frozenset()
+    wishes: list[str] = Field(default_factory=list)
+    """Ids of people this person would like as a partner, most wanted first."""
+    avoid: frozenset[str] = frozenset()
+    """Ids of people this person must not be paired with (vetoes: always hard)."""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _check_id(value, "id")
+
+    @field_validator(
+        "name", "role", "department", "location", "timezone", "manager_id",
+        "birth_year", mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return _clean_optional(value)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role_case(cls, value: Any) -> Any:
+        # Spreadsheets capitalise: accept "Junior" as "junior".
+        value = _clean_optional(value)
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _canonical_zone(value)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _langs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("languages must be a list of names, not one string")
+        if isinstance(value, Iterable):
+            return frozenset(normalise_language(s) for s in (str(v).strip() for v in value) if s)
+        return value
+
+    @field_validator("previous_partners", mode="before")
+    @classmethod
+    def _partners(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("previous_partners must be a list of ids, not one string")
+        if isinstance(value, Iterable):
+            return frozenset(unicodedata.normalize("NFC", s)
+                             for s in (str(v).strip() for v in value) if s)
+        return value
+
+    @field_validator("manager_id")
+    @classmethod
+    def _manager(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = _check_id(value, "manager_id")
+        if value == info.data.get("id"):
+            raise ValueError(f"participant {value!r} is listed as their own manager")
+        return value
+
+    @field_validator("skills", "goals", mode="before")
+    @classmethod
+    def _unit_maps(cls, value: Any) -> Any:
+        return _clean_unit_map(value)
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attrs(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, val in value.items():
+            name = str(key).strip()
+            if not name:
+                raise ValueError("an attribute name is empty")
+            text = _clean_optional(val) if isinstance(val, str) else val
+            if text is not None:  # a blank attribute value is "not given"
+                out[name] = text
+        return out
+
+    @field_validator("previous_partners")
+    @classmethod
+    def _not_self(cls, value: frozenset[str], info: ValidationInfo) -> frozenset[str]:
+        if info.data.get("id") in value:
+            raise ValueError(f"participant {info.data['id']!r} lists themself as a previous "
+                             "partner")
+        return value
+
+    @field_validator("wishes", "avoid", mode="before")
+    @classmethod
+    def _people(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"{info.field_name} must be a list of ids, not one string")
+        if not isinstance(value, Iterable):
+            return value
+        ids = [_check_id(str(v).strip(), info.field_name or "id") for v in value
+               if str(v).strip()]
+        if info.data.get("id") in ids:
+            raise ValueError(f"participant {info.data['id']!r} names themself in "
+                             f"{info.field_name}")
+        if info.field_name == "wishes":
+            if len(set(ids)) != len(ids):
+                raise ValueError("a wish is given twice")
+            return ids
+        return frozenset(ids)
+
+    @field_serializer("languages", "previous_partners", "avoid")
+    def _sorted(self, value: frozenset[str]) -> list[str]:
+        # Sets iterate in hash order, which changes between runs; sorting
+        # keeps every dump byte-for-byte reproducible.
+        return sorted(value)

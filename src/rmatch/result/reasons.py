@@ -1,0 +1,104 @@
+"""Why someone is unmatched, in words: computed when a result is made."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from rmatch.scoring.matrix import ScoreMatrix
+
+__all__ = ["lonely_reason", "unmatched_reasons", "why_not_chosen"]
+
+
+def _no_partner_reason(violations: list[list[str]], other: str) -> str:
+    counts = Counter(label for v in violations for label in v)
+    if not counts:
+        return f"no {other} with free capacity"
+    parts = ", ".join(f"{label} rules out {n}" for label, n in counts.most_common())
+    return f"no feasible {other}: {parts} (of {len(violations)} {other}s with capacity)"
+
+
+def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
+                  k: int) -> tuple[str | None, int]:
+    """Why person ``k`` of ``side`` can have no partner at all, if so; else None.
+
+    Also returns how many partners with free capacity the person could have.
+    """
+    if side == "juniors":
+        caps, other_caps, feas, other = (sm.juniors.capacity, sm.seniors.capacity,
+                                         sm.feasible, "senior")
+    else:
+        caps, other_caps, feas, other = (sm.seniors.capacity, sm.juniors.capacity,
+                                         sm.feasible.T, "junior")
+    if caps[k] == 0:
+        return "capacity is 0", 0
+    open_other = np.flatnonzero(other_caps > 0)
+    n_ok = int(feas[k, open_other].sum())
+    if n_ok:
+        return None, n_ok
+    viol = (sm.row_violations(k, open_other.tolist()) if side == "juniors"
+            else sm.col_violations(k, open_other.tolist()))
+    return _no_partner_reason(viol, other), 0
+
+
+def why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:
+    """How to say that a pair was left out, for this solver and status."""
+    if solver == "greedy":
+        return "taken first by a higher-scoring pair (greedy baseline)"
+    if status != "optimal":
+        return "taken in the best assignment found within the time limit"
+    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
+
+    rules = any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints)
+    return ("taken: pairing them would lower the number of pairs or the total score"
+            + (", or break a programme-wide rule" if rules else ""))
+
+
+def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
+    """Why someone stays unmatched although a feasible partner still has room."""
+    if solver == "greedy":
+        return "the greedy baseline did not pair them (it is not optimal)"
+    if status != "optimal":
+        return "the best assignment found within the time limit leaves them out"
+    if sm.program.objective == "max_score":
+        return ("pairing them would add no score or break a programme-wide rule (the "
+                "programme maximises the total score, not the number of pairs)")
+    return "pairing them would break a programme-wide rule"
+
+
+def unmatched_reasons(
+    sm: ScoreMatrix, counts_j: np.ndarray, counts_s: np.ndarray, *, solver: str,
+    status: str,
+) -> dict[str, str]:
+    """Say, for every unmatched participant, why nobody was paired with them.
+
+    ``counts_j`` and ``counts_s`` are each person's number of pairs: "taken"
+    is said only of partners who really are at capacity.
+    """
+    out: dict[str, str] = {}
+    taken = "every feasible {o} is " + why_not_chosen(sm, solver, status)
+    sides: tuple[tuple[Literal["juniors", "seniors"], tuple[str, ...], np.ndarray,
+                       np.ndarray, np.ndarray, np.ndarray, str], ...] = (
+        ("juniors", sm.junior_ids, counts_j, counts_s, sm.seniors.capacity, sm.feasible,
+         "senior"),
+        ("seniors", sm.senior_ids, counts_s, counts_j, sm.juniors.capacity, sm.feasible.T,
+         "junior"))
+    both = set(sm.junior_ids).intersection(sm.senior_ids)  # people with role "both"
+    for side, ids, mine, theirs, their_cap, feas, other in sides:
+        room = theirs < their_cap
+        for k in np.flatnonzero(mine == 0).tolist():
+            reason, n_ok = lonely_reason(sm, side, k)
+            if reason is None:
+                free = int((feas[k] & room).sum())
+                reason = (taken.format(o=f"{other} ({n_ok})") if free == 0 else
+                          f"{free} of the {n_ok} feasible {other}s still have room, but "
+                          + _why_left_out(sm, solver, status))
+            if ids[k] in both:  # one entry per person: say which side each reason is for
+                reason = f"as {side[:-1]}: {reason}"
+                if ids[k] in out:
+                    reason = f"{out[ids[k]]}; {reason}"
+            out[ids[k]] = reason
+    return out

@@ -1,0 +1,266 @@
+"""The dense score matrix: every pair's total, components and feasibility, and :func:`score`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rmatch.constraints.base import PairContext
+from rmatch.errors import InputError
+from rmatch.model.arrays import ParticipantArrays, build_arrays
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import Program
+from rmatch.scoring.builtin import (
+    SELF_PAIR,
+    VETO,
+    BoolMatrix,
+    ComponentFn,
+    Matrix,
+    _self_pairs,
+    _vetoes,
+)
+from rmatch.scoring.memory import check_memory
+from rmatch.scoring.plan import default_org, plan_scores, score_arrays
+
+__all__ = ["ScoreMatrix", "check_field_names", "score"]
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """Scores of every junior-senior pair, by component, with the feasibility mask.
+
+    Attributes
+    ----------
+    junior_ids, senior_ids
+        Row and column labels.
+    total
+        Weighted mean of the components, float32 in [0, 1].
+    components
+        Component name -> matrix of the same shape, in [0, 1].
+    feasible
+        ``True`` where every pairwise constraint allows the pair.
+
+    Examples
+    --------
+    >>> sm = score([Participant(id="j", birth_year=2000)],
+    ...            [Participant(id="s", birth_year=1970, level=3)])
+    >>> sm.shape, sorted(sm.components)
+    ((1, 1), ['diversity', 'generation', 'skills'])
+    """
+
+    junior_ids: tuple[str, ...]
+    senior_ids: tuple[str, ...]
+    total: Matrix
+    components: dict[str, Matrix]
+    feasible: BoolMatrix
+    juniors: ParticipantArrays = field(repr=False)
+    seniors: ParticipantArrays = field(repr=False)
+    program: Program = field(repr=False)
+    org: OrgChart | None = field(default=None, repr=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of juniors, number of seniors)``."""
+        return len(self.junior_ids), len(self.senior_ids)
+
+    def row_blocks(self, rows_per_block: int | None = None
+                   ) -> Iterator[tuple[int, Matrix, BoolMatrix]]:
+        """Yield the whole programme as blocks of rows: ``(first row, total, feasible)``.
+
+        Analyses that look at every pair (blocking pairs, ...) go through
+        this, so they work the same on a dense matrix (views, no copy) and on
+        a programme solved on candidates (each block scored on demand).
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j1"), Participant(id="j2")], [Participant(id="s")])
+        >>> [(start, total.shape) for start, total, _ in sm.row_blocks(1)]
+        [(0, (1, 1)), (1, (1, 1))]
+        """
+        n = self.shape[0]
+        step = max(1, rows_per_block or n)
+        for start in range(0, n, step):
+            yield start, self.total[start:start + step], self.feasible[start:start + step]
+
+    def context(
+        self, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
+    ) -> PairContext:
+        """Return the constraint context, optionally for a block of rows and columns.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.context(rows=[0]).shape
+        (1, 1)
+        """
+        js = self.juniors if rows is None else self.juniors.take(rows)
+        ss = self.seniors if cols is None else self.seniors.take(cols)
+        r = slice(None) if rows is None else np.asarray(rows, dtype=np.int64)
+        c = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        block = getattr(self.total, "block", None)
+        if rows is None and cols is None:
+            total = self.total
+        elif block is not None:  # scored on demand (candidate path): just this block
+            total = block(r, c)
+        else:
+            total = self.total[r][:, c]
+        return PairContext(js, ss, total, self.org, self.program.reference_date,
+                           block=rows is not None or cols is not None)
+
+    def ruled_out_by(self, junior_id: str, senior_id: str) -> list[str]:
+        """Return the labels of the constraints that forbid a pair (empty if allowed).
+
+        Examples
+        --------
+        >>> from rmatch.constraints.pairwise import SharedLanguage
+        >>> sm = score([Participant(id="j", languages={"en"})],
+        ...            [Participant(id="s", languages={"de"})],
+        ...            Program(constraints=[SharedLanguage()]))
+        >>> sm.ruled_out_by("j", "s")
+        ['SharedLanguage']
+        """
+        i, k = self.juniors.index(junior_id), self.seniors.index(senior_id)
+        return self.row_violations(i, [k])[0]
+
+    def row_violations(self, row: int, cols: Sequence[int]) -> list[list[str]]:
+        """For one junior and some seniors, the constraints forbidding each pair.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.row_violations(0, [0])
+        [[]]
+        """
+        ctx = self.context(rows=[row], cols=cols)
+        out: list[list[str]] = [[] for _ in cols]
+        for con in self.program.constraints:
+            allowed = con.mask(ctx)[0]
+            for pos in np.flatnonzero(~allowed):
+                out[pos].append(con.label())
+        for pos in _self_pairs(ctx.juniors, ctx.seniors)[1].tolist():
+            out[pos].append(SELF_PAIR)
+        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[0]).tolist():
+            out[pos].append(VETO)
+        return out
+
+    def col_violations(self, col: int, rows: Sequence[int]) -> list[list[str]]:
+        """For one senior and some juniors, the constraints forbidding each pair.
+
+        Examples
+        --------
+        >>> sm = score([Participant(id="j")], [Participant(id="s")])
+        >>> sm.col_violations(0, [0])
+        [[]]
+        """
+        ctx = self.context(rows=rows, cols=[col])
+        out: list[list[str]] = [[] for _ in rows]
+        for con in self.program.constraints:
+            allowed = con.mask(ctx)[:, 0]
+            for pos in np.flatnonzero(~allowed):
+                out[pos].append(con.label())
+        for pos in _self_pairs(ctx.juniors, ctx.seniors)[0].tolist():
+            out[pos].append(SELF_PAIR)
+        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[:, 0]).tolist():
+            out[pos].append(VETO)
+        return out
+
+
+def check_field_names(sm: ScoreMatrix) -> None:
+    """Raise :class:`InputError` when the programme names a field no participant has.
+
+    A misspelt key (``gendr``) in a rule, in ``diversity_fields`` or in
+    ``sensitive_attributes`` would otherwise make a rule quietly count
+    nothing, or leave a sensitive attribute unprotected. :func:`rmatch.match`
+    checks the whole programme this way (scoring alone does not: it also
+    scores parts of a programme).
+
+    Examples
+    --------
+    >>> from rmatch.constraints import MinShare
+    >>> sm = score([Participant(id="j", attributes={"gender": "f"})], [Participant(id="s")],
+    ...            Program(constraints=[MinShare(attribute="gendr", share=0.5)]))
+    >>> check_field_names(sm)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: MinShare.attribute names 'gendr', which no participant has; ...
+    """
+    from rmatch.constraints.base import field_key
+
+    program, js, ss = sm.program, sm.juniors, sm.seniors
+    known = ["department", "location", *sorted(set(js.attributes) | set(ss.attributes))]
+    wanted: list[tuple[str, str]] = [
+        (f"{type(c).__name__}.{option}", key) for c in program.constraints
+        for option, key in c.fields().items()]
+    wanted += [("scoring.diversity_fields", k) for k in program.scoring.diversity_fields or {}]
+    wanted += [(f"components[{spec.name!r}]", field_key(f)) for spec in program.components
+               for f in spec.reads()]
+    folded = {k.casefold(): k for k in known}
+    problems = []
+    for where, name in wanted:
+        if name not in known:
+            hint = (f" (did you mean {folded[name.casefold()]!r}? keys are case-sensitive)"
+                    if name.casefold() in folded else "")
+            problems.append(f"{where} names {name!r}, which no participant has{hint}")
+    problems += [f"sensitive_attributes names {name!r}, which no participant has"
+                 for name in sorted(program.sensitive_attributes)
+                 if name.casefold() not in folded]
+    if problems:
+        raise InputError.of([f"{p}; the fields are {', '.join(known)}" for p in problems])
+
+
+def score(
+    juniors: Sequence[Participant],
+    seniors: Sequence[Participant],
+    program: Program | None = None,
+    *,
+    org: OrgChart | None = None,
+    components: Mapping[str, ComponentFn] | None = None,
+) -> ScoreMatrix:
+    """Score every junior-senior pair and apply the pairwise constraints.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The two sides (mentors and mentees).
+    program
+        Weights, scoring options and constraints; ``Program()`` by default.
+    org
+        The full org chart, for :class:`~rmatch.constraints.pairwise.NoReportingLine`
+        when managers are not themselves participants.
+    components
+        Extra components by name: ``fn(juniors, seniors)`` returning a matrix
+        in [0, 1]. Each takes the weight of the same name in
+        ``program.weights`` (1.0 when not given).
+
+    Returns
+    -------
+    ScoreMatrix
+
+    Examples
+    --------
+    >>> j = Participant(id="j", birth_year=2000, skills={"genai": 1.0})
+    >>> s = Participant(id="s", birth_year=1965, level=4, goals={"genai": 1.0})
+    >>> sm = score([j], [s])
+    >>> float(sm.components["skills"][0, 0]), float(sm.components["generation"][0, 0])
+    (0.75, 1.0)
+    """
+    program = program or Program()
+    plan = plan_scores(juniors, seniors, program, components)
+    check_memory(len(juniors), len(seniors), len(plan.weights), program)
+    js, ss = build_arrays(juniors, seniors)
+    org = default_org(js, ss, program, org)
+    mats, total, feasible = score_arrays(js, ss, plan, org)
+    return ScoreMatrix(
+        junior_ids=js.ids,
+        senior_ids=ss.ids,
+        total=total,
+        components=mats,
+        feasible=feasible,
+        juniors=js,
+        seniors=ss,
+        program=program,
+        org=org,
+    )

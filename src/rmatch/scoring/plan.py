@@ -1,0 +1,170 @@
+"""Scoring planned once and applied to any block of people (dense matrix and candidates)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rmatch.constraints.base import PairContext
+from rmatch.errors import InputError
+from rmatch.model.arrays import ParticipantArrays
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import Program
+from rmatch.scoring.builtin import (
+    BUILTIN_COMPONENTS,
+    BoolMatrix,
+    ComponentFn,
+    Matrix,
+    _builtin_scores,
+    _self_pairs,
+    _user_component,
+    _vetoes,
+    _wishes,
+)
+
+__all__ = ["ScorePlan", "default_org", "plan_scores", "score_arrays"]
+
+
+@dataclass(frozen=True)
+class ScorePlan:
+    """What scoring a programme takes, checked once: its components and their weights.
+
+    Scoring a whole programme and scoring a block of it (the candidate
+    path) share this, so both give the same bits for the same pair.
+
+    Examples
+    --------
+    >>> plan = plan_scores([Participant(id="j")], [Participant(id="s")], Program())
+    >>> sorted(plan.weights)
+    ['diversity', 'generation', 'skills']
+    """
+
+    program: Program
+    weights: dict[str, float]
+    declared: dict[str, Any]
+    extra: dict[str, ComponentFn]
+    wished: bool
+    vetoed: bool
+
+
+def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
+                program: Program, components: Mapping[str, ComponentFn] | None = None,
+                ) -> ScorePlan:
+    """Check the programme's components and weights; return the :class:`ScorePlan`.
+
+    Examples
+    --------
+    >>> plan_scores([Participant(id="j")], [Participant(id="s")],
+    ...             Program(weights={"skills": 0, "generation": 0, "diversity": 0}))
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: all component weights are 0: at least one must be positive
+    """
+    extra = dict(components or {})
+    declared = {spec.name: spec for spec in program.components}
+    wished = any(p.wishes for group in (juniors, seniors) for p in group)
+    named = [*BUILTIN_COMPONENTS, *(["wishes"] if wished else []),
+             *(s.name for s in program.components), *extra]
+    clash = sorted({n for n in named if named.count(n) > 1})
+    if clash:
+        raise InputError(f"component name(s) {clash} are given twice (built-in components, "
+                         "the programme's components and components= share one namespace)")
+    weights = program.weights.as_dict()
+    unknown = sorted(set(weights) - set(named))
+    if unknown:
+        raise InputError(f"weights name unknown component(s) {unknown}; define them in the "
+                         "programme's components or pass them as components=")
+    for name, spec in declared.items():
+        weights.setdefault(name, spec.max_points())
+    if wished:
+        weights.setdefault("wishes", 1.0)
+    for name in extra:
+        weights.setdefault(name, 1.0)
+    if sum(weights.values()) <= 0:
+        raise InputError("all component weights are 0: at least one must be positive")
+    vetoed = any(p.avoid for group in (juniors, seniors) for p in group)
+    return ScorePlan(program, weights, declared, extra, wished, vetoed)
+
+
+def default_org(js: ParticipantArrays, ss: ParticipantArrays, program: Program,
+                org: OrgChart | None) -> OrgChart | None:
+    """Return the org chart reporting-line rules read: ``org``, else one built from everyone.
+
+    Built once from both whole sides, so a block of people (an explanation's
+    row, the candidate path's blocks) still finds its managers.
+
+    Examples
+    --------
+    >>> from rmatch.model import build_arrays
+    >>> js, ss = build_arrays([Participant(id="j", manager_id="s")], [Participant(id="s")])
+    >>> default_org(js, ss, Program(), None).manager("j")
+    's'
+    """
+    from rmatch.constraints.pairwise import NoReportingLine
+
+    if org is not None or not any(isinstance(c, NoReportingLine) for c in program.constraints):
+        return org
+    try:
+        return OrgChart.from_participants([*js.people, *ss.people])
+    except InputError as err:
+        raise InputError("NoReportingLine needs every manager in the org chart; pass the "
+                         f"full chart (org=... or --org FILE): {err}", err.problems) from None
+
+
+def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
+                 org: OrgChart | None = None, *, block: bool = False, components: bool = True,
+                 ) -> tuple[dict[str, Matrix], Matrix, BoolMatrix]:
+    """Score every pair of two (parts of) sides: ``(components, total, feasible)``.
+
+    ``block`` is True when ``js`` and ``ss`` are parts of a programme: rules
+    naming people outside them then skip those people. With ``components``
+    False the components are not kept (an empty dict): the total alone is
+    what the candidate path scans.
+
+    Examples
+    --------
+    >>> from rmatch.model import build_arrays
+    >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
+    >>> plan = plan_scores(js.people, ss.people, Program())
+    >>> mats, total, feasible = score_arrays(js, ss, plan)
+    >>> total.shape, bool(feasible[0, 0])
+    ((1, 1), True)
+    """
+    program, weights = plan.program, plan.weights
+    others: dict[str, Matrix] = {}
+    if plan.wished:
+        others["wishes"] = _wishes(js, ss)
+    for name, spec in plan.declared.items():
+        others[name] = spec.matrix(js, ss)
+    for name, ufn in plan.extra.items():
+        others[name] = _user_component(name, ufn, js, ss)
+    wsum = sum(weights.values())
+    # float32 weights, added in the components' order: the built-in ones in
+    # the kernel, then the others (same bits whether the whole programme or a
+    # block is scored).
+    total, mats = _builtin_scores(
+        js, ss, program.scoring, [weights[name] / wsum for name in BUILTIN_COMPONENTS],
+        keep=components, clip=not others)
+    for name, mat in others.items():
+        if weights[name] > 0:
+            total += mat * np.float32(weights[name] / wsum)
+    if others:
+        # Rounding in float32 can push a mean of 1.0s a hair above 1.
+        np.clip(total, 0, 1, out=total)
+    if components:
+        mats.update(others)
+
+    ctx = PairContext(js, ss, total, org, program.reference_date, block=block)
+    feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
+    for con in program.constraints:
+        feasible &= con.mask(ctx)
+    # Not rules that can be turned off: a person on both sides never pairs with
+    # themself, and a veto (``avoid``) always holds.
+    feasible[_self_pairs(js, ss)] = False
+    if plan.vetoed:
+        feasible &= ~_vetoes(js, ss)
+    return mats, total, feasible

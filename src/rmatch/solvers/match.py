@@ -1,0 +1,556 @@
+"""``rmatch.match``: score, apply constraints, solve, and build the result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.constraints.pairwise import Require
+from rmatch.errors import InfeasibleError, InputError, ResourceLimitError
+from rmatch.model.arrays import ParticipantArrays, build_arrays
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import SOLVERS, Program
+from rmatch.result.match_result import MatchResult
+from rmatch.result.pairs import Pair
+from rmatch.result.reasons import lonely_reason, unmatched_reasons
+from rmatch.scoring.blocks import BLOCK_BYTES, BYTES_PER_BLOCK_CELL
+from rmatch.scoring.builtin import ComponentFn
+from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
+from rmatch.scoring.memory import dense_fits, memory_limit
+from rmatch.scoring.plan import ScorePlan, default_org, plan_scores
+from rmatch.solvers import (
+    CoverRule,
+    Problem,
+    Progress,
+    Rule,
+    compile_pair_rules,
+    compile_rules,
+    run,
+)
+from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
+from rmatch.solvers.flow import solve_cover
+from rmatch.solvers.problem import Step, StepFn, heartbeat
+from rmatch.solvers.scan import GROUP_SIZE, GROUPS
+
+if TYPE_CHECKING:
+    from rmatch.solvers.scan import BlockSource
+
+__all__ = ["check_block_memory", "match", "result_from_pairs", "solve"]
+
+
+def match(
+    juniors: Sequence[Participant],
+    seniors: Sequence[Participant],
+    program: Program | None = None,
+    *,
+    org: OrgChart | None = None,
+    components: Mapping[str, ComponentFn] | None = None,
+    solver: str | None = None,
+    progress: ProgressFn | None = None,
+) -> MatchResult:
+    """Pair juniors with seniors: the most pairs, then the highest total score.
+
+    With ``Program(objective="max_score")``: the highest total score, even
+    with fewer pairs.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The two sides; each person's ``capacity`` caps their pairs.
+    program
+        Weights, constraints and solver settings; ``Program()`` by default.
+    org
+        The full org chart for :class:`~rmatch.constraints.pairwise.NoReportingLine`
+        (otherwise built from the participants' ``manager_id``).
+    components
+        Extra score components, as for :func:`rmatch.score`.
+    solver
+        Overrides ``program.solver``: ``"auto"``, ``"hungarian"``, ``"flow"``
+        ``"cpsat"`` or ``"greedy"`` (a baseline, not optimal).
+    progress
+        Called with a :class:`~rmatch.solvers.Progress` (phase, incumbent,
+        bound, gap, elapsed) as a CP-SAT search starts, at each better
+        assignment or bound, and every second while a step gives no news (so
+        possibly from a helper thread).
+
+    Returns
+    -------
+    MatchResult
+
+    Raises
+    ------
+    InfeasibleError
+        A required pair is forbidden or exceeds someone's capacity, or the
+        global rules cannot all hold; ``reasons`` names constraints and people.
+    InputError
+        Bad data: duplicate ids, unknown ids in constraints, a field named by a
+        rule, ``diversity_fields`` or ``sensitive_attributes`` that no
+        participant has, ...
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> juniors = [rm.Participant(id="j1", birth_year=2001, skills={"genai": 0.9}),
+    ...            rm.Participant(id="j2", birth_year=1998, skills={"cloud": 0.8})]
+    >>> seniors = [rm.Participant(id="s1", birth_year=1968, level=5, goals={"cloud": 1}),
+    ...            rm.Participant(id="s2", birth_year=1972, level=4, goals={"genai": 1})]
+    >>> res = rm.match(juniors, seniors)
+    >>> sorted((p.junior_id, p.senior_id) for p in res.pairs)
+    [('j1', 's2'), ('j2', 's1')]
+    """
+    start = time.perf_counter()
+    program = program or Program()
+    name = solver or program.solver
+    if name not in SOLVERS:
+        raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    plan = plan_scores(juniors, seniors, program, components)
+    if _on_candidates(name, len(juniors), len(seniors), plan):
+        js, ss = build_arrays(juniors, seniors)
+        try:
+            return _solve_candidates(js, ss, plan, org, progress, start)
+        except _NeedsDense as why:
+            n, m = len(juniors), len(seniors)
+            if name == "candidates":
+                raise InputError(f"solver 'candidates' cannot meet these rules: {why}; "
+                                 "use solver 'auto'") from None
+            if not dense_fits(n, m, len(plan.weights), program):
+                raise InputError(f"this {n:,} x {m:,} programme's rules need the dense "
+                                 f"solver ({why}), and its matrix does not fit "
+                                 "Program.memory_limit_gb") from None
+            # Rare (see rmatch.solvers.candidate_rules): the dense path takes over.
+    sm = score(juniors, seniors, program, org=org, components=components)
+    check_field_names(sm)
+    return solve(sm, solver=solver, progress=progress, _start=start)
+
+
+# From this many pairs, "auto" scores block by block and solves on candidate
+# pairs with a certificate instead of building the dense matrix. Measured by
+# python -m benchmarks scale --crossover (2026-11-26, 2 cores, best of 2,
+# rm.match end to end with the everyday rules, results/scale_crossover.md):
+# 2,000 per side dense 0.40 s vs candidates 0.63 s; 3,000: 1.25 s vs 1.14 s;
+# 4,000: 3.57 s vs 1.84 s.
+CANDIDATE_CELLS = 10_000_000
+
+
+def _on_candidates(name: str, n: int, m: int, plan: ScorePlan) -> bool:
+    """Whether to solve on candidate pairs (see :data:`CANDIDATE_CELLS`)."""
+    if name == "candidates":
+        return True
+    if name != "auto":
+        return False
+    return n * m >= CANDIDATE_CELLS or not dense_fits(n, m, len(plan.weights), plan.program)
+
+
+class _NeedsDense(Exception):  # noqa: N818 - a signal to fall back, not an error
+    """The programme-wide rules need the dense solver (the message says why)."""
+
+
+def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
+                      org: OrgChart | None, progress: ProgressFn | None,
+                      start: float) -> MatchResult:
+    """Score block by block, solve on candidate pairs, prove the optimum for every pair."""
+    from rmatch.scoring.blocks import ProgrammeSource, candidate_scores
+
+    program = plan.program
+    org = default_org(js, ss, program, org)
+    block_bytes = check_block_memory(len(js), len(ss), program)
+    source = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes)
+    sm = candidate_scores(source, program)
+    check_field_names(sm)
+    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
+    # The solve sees the required pairs as taken; the result (explanations,
+    # check) keeps seeing them as the feasible pairs they are.
+    solving = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes,
+                              exclude=(fixed_r, fixed_c))
+    return _certified(sm, solving, cap_j, cap_s, fixed_r, fixed_c, progress, start)
+
+
+def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
+    """Bytes one scored block may take; raise if not even one row of juniors fits.
+
+    The candidate path keeps the people's arrays, a few dozen candidate
+    pairs per person, a bound per junior and block of seniors, and each
+    senior's best juniors while scanning; blocks of pairs are scored a few
+    at a time (one per thread, a few waiting). Each block gets an eighth of
+    what is left (at most :data:`~rmatch.scoring.blocks.BLOCK_BYTES`).
+
+    Examples
+    --------
+    >>> check_block_memory(1000, 1000, Program(memory_limit_gb=1)) > 1000 * 48
+    True
+    """
+    limit, why = memory_limit(program)
+    # People (about 1 KB each as arrays and models), candidates (about 64
+    # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
+    # of GROUPS blocks of seniors per junior, twice while they move) and the
+    # seniors' best juniors while scanning (~4 KB a senior).
+    groups = max(1, min(GROUPS, n_seniors // GROUP_SIZE))
+    fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
+                + n_seniors * 4096) / 1024**3
+    if limit is None:
+        return BLOCK_BYTES
+    room = (limit - fixed_gb) / 8 * 1024**3
+    if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
+        raise ResourceLimitError(
+            f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
+            f"people and candidate pairs, and room to score blocks of them; that is more than "
+            f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
+    return int(min(room, BLOCK_BYTES))
+
+
+def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64],
+               cap_s: npt.NDArray[np.int64], fixed_r: npt.NDArray[np.int64],
+               fixed_c: npt.NDArray[np.int64], progress: ProgressFn | None,
+               start: float) -> MatchResult:
+    """Solve on candidates with a certificate, then meet the programme-wide rules.
+
+    Raises :class:`_NeedsDense` when the rules need the dense solver.
+    Stopped by Ctrl-C, the last solve stands with an honest bound (when it
+    meets the rules; otherwise the interrupt goes on).
+    """
+    from rmatch.solvers.candidate_rules import meet_rules
+    from rmatch.solvers.certificate import certify_and_solve
+
+    program = sm.program
+    report = _reporter(progress, start, sm.shape)
+    cap_j, cap_s = np.maximum(cap_j, 0), np.maximum(cap_s, 0)
+    cert = certify_and_solve(source, cap_j, cap_s, program.objective, seed=program.seed,
+                             report=report)
+    rules = compile_pair_rules(sm.juniors, sm.seniors, program)
+    fixed = np.asarray(sm.total[fixed_r, fixed_c], dtype=np.float64) if len(fixed_r) \
+        else np.zeros(0)
+    rows, cols = cert.rows[cert.chosen], cert.cols[cert.chosen]
+    status: Literal["optimal", "feasible"] = "feasible" if cert.stopped else "optimal"
+    bound = cert.bound if cert.stopped else None
+    if rules and cert.stopped:
+        from rmatch.solvers.candidate_rules import broken_rules
+
+        if broken_rules(rules, np.concatenate([fixed_r, rows]), np.concatenate([fixed_c, cols]),
+                        np.concatenate([fixed.astype(np.float32), cert.totals[cert.chosen]]),
+                        sm.shape):
+            raise KeyboardInterrupt("stopped before the programme-wide rules were met")
+    elif rules:
+        deadline = start + program.time_limit_s
+        out = meet_rules(source, cert, rules, cap_j, cap_s, program.objective,
+                         fixed=(fixed_r, fixed_c), seed=program.seed, deadline=deadline,
+                         report=report)
+        if out.unsupported:
+            raise _NeedsDense(out.unsupported)
+        if out.uncovered:
+            raise InfeasibleError("the programme cannot match everyone it must",
+                                  _uncovered_reasons(sm, out.uncovered))
+        rows, cols, status, bound = out.rows, out.cols, out.status, out.bound
+    rows, cols = np.concatenate([fixed_r, rows]), np.concatenate([fixed_c, cols])
+    # Stopped, the bound covers the score of any assignment (so it holds under
+    # ``max_pairs`` too, where the number of pairs is then not proven); with
+    # share rules priced in, it is their Lagrangian bound, proven on every pair.
+    total_bound = None if bound is None else float(fixed.sum()) + bound
+    return result_from_pairs(sm, rows, cols, status=status, bound=total_bound,
+                             solver="candidates", start=start)
+
+
+def _uncovered_reasons(sm: ScoreMatrix,
+                       uncovered: tuple[tuple[CoverRule, npt.NDArray[np.int64]], ...],
+                       most: int = 20) -> list[str]:
+    """Say who a MatchAll leaves out and why (the first ``most``: each costs a row's scoring)."""
+    reasons = []
+    for rule, people in uncovered:
+        label, side = rule.label, rule.side
+        short = _short_of_places(sm, label, side)
+        if short:
+            reasons.append(short)
+        ids = sm.junior_ids if side == "juniors" else sm.senior_ids
+        other = "seniors" if side == "juniors" else "juniors"
+        for k in people[:most].tolist():
+            reason, _ = lonely_reason(sm, side, k)
+            reasons.append(f"{label}: {ids[k]!r}: {reason}" if reason else
+                           _not_covered(label, ids[k], other))
+        if len(people) > most:
+            reasons.append(f"{label}: and {len(people) - most:,} more {side}")
+    return reasons
+
+
+def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
+                            start: float) -> MatchResult:
+    """Solve on candidates over a matrix already in memory (its blocks are views)."""
+    from rmatch.solvers.certificate import DenseSource
+
+    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
+    feasible = sm.feasible
+    if len(fixed_r):
+        feasible = feasible.copy()
+        feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
+    try:
+        return _certified(sm, DenseSource(sm.total, feasible), cap_j, cap_s, fixed_r, fixed_c,
+                          progress, start)
+    except _NeedsDense as why:
+        raise InputError(f"solver 'candidates' cannot meet these rules: {why}; "
+                         "use solver 'auto' or 'cpsat'") from None
+
+
+def _reporter(progress: ProgressFn | None, start: float, shape: tuple[int, int]
+              ) -> StepFn | None:
+    """Turn the candidate path's steps into :class:`Progress` reports (with words)."""
+    if progress is None:
+        return None
+    cells = shape[0] * shape[1]
+
+    def report(step: Step) -> None:
+        assert progress is not None
+        if step.stage == "solve":
+            note = (f"round {step.round}: {step.pairs:,} pairs on {step.candidates:,} "
+                    "candidates")
+        elif step.stage == "rules":
+            note = (f"share rules priced in (multiplier {step.multiplier:.4g}): proving the "
+                    "bound on every pair")
+        elif step.stage == "scoring":
+            note = f"{step.scanned:,} of {cells:,} pairs scored"
+        elif step.done:
+            note = (f"round {step.round}: every pair checked ({step.scanned:,} scored, the "
+                    f"rest ruled out by bounds), {step.violations:,} could improve")
+        else:
+            note = (f"round {step.round}: {step.scanned:,} pairs scored, "
+                    f"{step.violations:,} could improve so far")
+        progress(Progress(2, 0.0, 0.0, time.perf_counter() - start, stage=step.stage,
+                          note=note))
+
+    return report
+
+
+def solve(
+    sm: ScoreMatrix, *, solver: str | None = None, progress: ProgressFn | None = None,
+    _start: float | None = None,
+) -> MatchResult:
+    """Solve an already scored programme (see :func:`match`).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> len(solve(sm).pairs)
+    1
+    """
+    start = time.perf_counter() if _start is None else _start
+    program = sm.program
+    name = solver or program.solver
+    if name not in SOLVERS:
+        raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    from rmatch.scoring.blocks import CandidateScores
+
+    if isinstance(sm, CandidateScores):  # no dense matrix: solve on candidates again
+        plan = replace(sm.source.plan, program=program)
+        if not _on_candidates("candidates" if name == "auto" else name, *sm.shape, plan):
+            raise InputError(f"this programme has no dense score matrix; solver {name!r} "
+                             "needs one (use 'auto' or 'candidates')")
+        try:
+            return _solve_candidates(sm.juniors, sm.seniors, plan, sm.org, progress, start)
+        except _NeedsDense as why:
+            raise InputError(f"this programme has no dense score matrix, and its rules need "
+                             f"one: {why}") from None
+    if name == "candidates":
+        # The matrix is in memory: its blocks serve as the candidate source.
+        return _solve_dense_candidates(sm, progress, start)
+    full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
+    rules = compile_rules(sm)
+    cover_only = bool(rules) and all(isinstance(r, CoverRule) for r in rules)
+    if cover_only and name in ("auto", "flow"):
+        # MatchAll alone is a flow problem: exact and polynomial, no CP-SAT.
+        _check_rules(sm, rules)
+        problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
+                          program.seed, fixed_r, fixed_c, rules, objective=program.objective)
+        places = float(min(full_j.sum(), full_s.sum()))
+        with heartbeat(progress, start, 2, 0.0, places):
+            used, sol = "flow", solve_cover(problem)
+        _check_covered(sm, rules, sol.rows, sol.cols)
+        rows, cols = sol.rows, sol.cols
+        fixed_part = 0.0
+    elif rules or name == "cpsat":
+        if name not in ("auto", "cpsat"):
+            raise InputError(f"{', '.join(r.label for r in rules)} need(s) solver 'cpsat' "
+                             f"(or 'auto'{', flow' if cover_only else ''}), not {name!r}")
+        _check_rules(sm, rules)
+        # Global rules count the required pairs, so they stay in the problem.
+        problem = Problem(sm.total, sm.feasible, full_j, full_s,
+                          program.time_limit_s, program.seed, fixed_r, fixed_c, rules,
+                          objective=program.objective)
+        used, sol = "cpsat", solve_cpsat(problem, progress)
+        rows, cols = sol.rows, sol.cols
+        fixed_part = 0.0
+    else:
+        feasible = sm.feasible
+        if len(fixed_r):
+            feasible = feasible.copy()
+            feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
+        problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed,
+                          objective=program.objective)
+        # Score at most 1 a pair: the places on the smaller side bound any total.
+        places = float(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
+        with heartbeat(progress, start, 2, 0.0, places):
+            used, sol = run(name, problem)
+        rows = np.concatenate([fixed_r, sol.rows])
+        cols = np.concatenate([fixed_c, sol.cols])
+        fixed_part = float(sm.total[fixed_r, fixed_c].astype(np.float64).sum())
+    objective = float(sm.total[rows, cols].astype(np.float64).sum())
+    bound = None if sol.bound is None else max(objective, sol.bound + fixed_part)
+    return result_from_pairs(sm, rows, cols, status=sol.status, bound=bound, solver=used,
+                             start=start)
+
+
+def result_from_pairs(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray, *,
+                      status: Literal["optimal", "feasible"], bound: float | None, solver: str,
+                      start: float) -> MatchResult:
+    """Build the result of a solved programme from its chosen (row, column) pairs.
+
+    ``bound`` None means the objective itself (proven optimal). Every unmatched
+    person gets the reason that holds for these pairs.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> res = result_from_pairs(sm, np.array([0]), np.array([0]), status="optimal",
+    ...                         bound=None, solver="flow", start=time.perf_counter())
+    >>> [(p.junior_id, p.senior_id) for p in res.pairs]
+    [('j', 's')]
+    """
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    scores = sm.total[rows, cols].astype(np.float64)
+    # + 0.0 turns the -0.0 that clipping can leave into 0.0 for display.
+    comps = {k: v[rows, cols].astype(np.float64) + 0.0 for k, v in sm.components.items()}
+    # model_construct: every value already has its declared type (str ids,
+    # Python floats), and validating thousands of pairs would cost more than
+    # solving a small programme.
+    comp_lists = {name: v.tolist() for name, v in comps.items()}
+    pairs = [
+        Pair.model_construct(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c],
+                             score=score, components={name: v[k] for name, v in comp_lists.items()})
+        for k, (r, c, score) in enumerate(zip(rows.tolist(), cols.tolist(), scores.tolist(),
+                                              strict=True))
+    ]
+    objective = float(scores.sum())
+    counts_j = np.bincount(rows, minlength=len(sm.junior_ids))
+    counts_s = np.bincount(cols, minlength=len(sm.senior_ids))
+    matched_j, matched_s = counts_j > 0, counts_s > 0
+    reasons = unmatched_reasons(sm, counts_j, counts_s, solver=solver, status=status)
+    return MatchResult.solved_on(
+        sm,
+        pairs=pairs,
+        unmatched_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~matched_j)],
+        unmatched_seniors=[sm.senior_ids[k] for k in np.flatnonzero(~matched_s)],
+        unmatched_reasons=reasons,
+        objective=objective,
+        bound=objective if bound is None else max(objective, bound),
+        status=status,
+        solver=solver,
+        wall_time_s=time.perf_counter() - start,
+    )
+
+
+def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
+    """Raise InfeasibleError for what can be shown cheaply before solving."""
+    reasons: list[str] = []
+    for rule in rules:
+        if not isinstance(rule, CoverRule):
+            continue
+        ids = sm.junior_ids if rule.side == "juniors" else sm.senior_ids
+        for k in range(len(ids)):
+            reason, _ = lonely_reason(sm, rule.side, k)
+            if reason:
+                reasons.append(f"{rule.label}: {ids[k]!r}: {reason}")
+        short = _short_of_places(sm, rule.label, rule.side)
+        if short:
+            reasons.append(short)
+    if reasons:
+        raise InfeasibleError("the programme cannot match everyone it must", reasons)
+
+
+def _short_of_places(sm: ScoreMatrix, label: str,
+                     side: Literal["juniors", "seniors"]) -> str | None:
+    """Say so when a side has more people than the other side has places."""
+    size = len(sm.junior_ids if side == "juniors" else sm.senior_ids)
+    places = int((sm.seniors if side == "juniors" else sm.juniors).capacity.sum())
+    other = "seniors" if side == "juniors" else "juniors"
+    return (f"{label}: {size} {side} but the {other} have {places} places in all"
+            if size > places else None)
+
+
+def _not_covered(label: str, pid: str, other: str) -> str:
+    return (f"{label}: {pid!r} cannot be covered together with everyone else: all of their "
+            f"feasible {other} are needed to cover others or are at capacity")
+
+
+def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
+                   cols: np.ndarray) -> None:
+    """Raise InfeasibleError naming who a MatchAll could not cover, and why."""
+    reasons = []
+    for rule in rules:
+        assert isinstance(rule, CoverRule)
+        juniors = rule.side == "juniors"
+        ids = sm.junior_ids if juniors else sm.senior_ids
+        covered = np.bincount(rows if juniors else cols, minlength=len(ids)) > 0
+        other = "seniors" if juniors else "juniors"
+        for k in np.flatnonzero(~covered).tolist():
+            reasons.append(_not_covered(rule.label, ids[k], other))
+    if reasons:
+        raise InfeasibleError("the programme cannot match everyone it must", reasons)
+
+
+def _places(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                      np.ndarray, np.ndarray]:
+    """Clamped capacities, the required pairs, and the capacities left after them.
+
+    Returns ``(full_j, full_s, cap_j, cap_s, fixed_r, fixed_c)``; raises
+    :class:`InfeasibleError` when a required pair is ruled out or overloads
+    someone. Nobody can have more partners than the other side has people:
+    clamping is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
+    """
+    full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
+    full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    cap_j, cap_s = full_j.copy(), full_s.copy()
+    fixed_r, fixed_c = required_pairs(sm)
+    np.subtract.at(cap_j, fixed_r, 1)
+    np.subtract.at(cap_s, fixed_c, 1)
+    check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
+    return full_j, full_s, cap_j, cap_s, fixed_r, fixed_c
+
+
+def required_pairs(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
+    ctx = sm.context()
+    rs, cs = [], []
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            r, c = con.indices(ctx)
+            rs.append(r)
+            cs.append(c)
+    if not rs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    both = np.unique(np.stack([np.concatenate(rs), np.concatenate(cs)], axis=1), axis=0)
+    return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
+
+
+def check_required(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray,
+                    cap_j: np.ndarray, cap_s: np.ndarray) -> None:
+    reasons = []
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if not sm.feasible[r, c]:
+            why = ", ".join(sm.ruled_out_by(sm.junior_ids[r], sm.senior_ids[c]))
+            reasons.append(
+                f"Require pair ({sm.junior_ids[r]!r}, {sm.senior_ids[c]!r}) is ruled out by {why}"
+            )
+    for ids, cap, side, base in ((sm.junior_ids, cap_j, "junior", sm.juniors.capacity),
+                                  (sm.senior_ids, cap_s, "senior", sm.seniors.capacity)):
+        for k in np.flatnonzero(cap < 0):
+            reasons.append(
+                f"Require gives {side} {ids[k]!r} {int(base[k] - cap[k])} pairs "
+                f"but their capacity is {int(base[k])}"
+            )
+    if reasons:
+        raise InfeasibleError("the required pairs cannot all hold", reasons)

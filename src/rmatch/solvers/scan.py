@@ -1,0 +1,377 @@
+"""Scanning every pair of a programme, block by block, against dual prices.
+
+The first pass picks each person's best candidates by reduced score; later
+scans find the pairs outside the candidates that could improve the
+assignment. Per-block bounds skip the blocks that cannot hold one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.constraints.compiled import SCALE
+from rmatch.solvers.problem import Step, StepFn
+from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray
+
+__all__ = ["CANDIDATES_PER_PERSON", "GROUPS", "GROUP_SIZE", "MARGIN", "PRICE_SAMPLE", "TOLERANCE",
+           "BlockSource"]
+
+_T = TypeVar("_T")
+
+
+_R = TypeVar("_R")
+
+
+CANDIDATES_PER_PERSON = 32
+"""``k``: candidates per person in the first round (each junior's and each senior's best)."""
+
+
+PRICE_SAMPLE = (2000, 6000)
+"""People of the larger side in the sample whose exact solve sets the first prices: a
+sixth of ``sqrt(n m)`` within these limits (at 30,000 per side, 5,000 left 443 pairs
+to add after the first solve where 2,000 left 8,894)."""
+
+
+GROUPS = 1024
+"""Most blocks of seniors each junior's scan bound is kept for (each of 64 seniors at least)."""
+
+
+GROUP_SIZE = 64
+"""Fewest seniors in a block: smaller blocks cost more in bookkeeping than they skip."""
+
+
+_LOWEST = np.float32(np.finfo(np.float32).min)  # above -inf: thresholds that skip the infeasible
+
+
+TOLERANCE = 1e-4
+"""Float32 reduced scores above ``-TOLERANCE`` are checked exactly (integer weights)."""
+
+
+MARGIN = 2e-3
+"""Scans add the pairs within ``MARGIN`` of improving too: the next prices move by about
+that much, and pairs added now are not found (and solved for) one round later. At
+100,000 per side this took one round (a solve of 5 million candidates) off."""
+
+
+class BlockSource(Protocol):
+    """Scores of a programme, served one block of rows and columns at a time."""
+
+    shape: tuple[int, int]
+    block_rows: int
+    """Rows of a block as wide as the programme that fits the block budget."""
+
+    def totals(self, rows: IntArray | slice, cols: IntArray | slice
+               ) -> tuple[F32, BoolArray]:
+        """Return ``(total, feasible)`` of a block (``np.ix_`` indexing); threads may call it."""
+        ...
+
+
+def _ordered(pool: ThreadPoolExecutor | None, fn: Callable[[_T], _R], tasks: Sequence[_T]
+             ) -> Iterator[_R]:
+    """``map(fn, tasks)`` in order, a few tasks ahead on the pool (bounded memory)."""
+    if pool is None:
+        yield from map(fn, tasks)
+        return
+    ahead = 4  # two per core of this machine class: the next blocks ready, memory bounded
+    futures = [pool.submit(fn, t) for t in tasks[:ahead]]
+    for pos in range(len(tasks)):
+        out = futures[pos].result()
+        futures[pos] = None  # type: ignore[call-overload]  # let the block go
+        if pos + ahead < len(tasks):
+            futures.append(pool.submit(fn, tasks[pos + ahead]))
+        yield out
+
+
+class _ColumnBest:
+    """The best ``k`` rows of every column over a stream of row blocks (exact, deterministic).
+
+    Offers below a column's current ``k``-th best are dropped by the caller
+    (``thr``); the rest pile up and are merged now and then. Offers arrive
+    in row order, and a stable sort keeps that order among equal values, so
+    ties go to the lower row whatever the merging.
+    """
+
+    def __init__(self, m: int, k: int) -> None:
+        self.m, self.k = m, k
+        self.thr = np.full(m, -np.inf, dtype=np.float32)
+        self._parts: list[tuple[IntArray, IntArray, F32, F32]] = []
+        self._pending = 0
+
+    def offer(self, rows: IntArray, cols: IntArray, vals: F32, totals: F32) -> None:
+        """Add entries (row, column, reduced score, total), rows after all earlier offers."""
+        self._parts.append((rows, cols, vals, totals))
+        self._pending += len(rows)
+        if self._pending > max(4 * self.k * self.m, 1 << 20):
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self._parts:
+            return
+        rows, cols, vals, tots = (np.concatenate([p[i] for p in self._parts]) for i in range(4))
+        # One stable integer sort by (column, value descending): float32 bits
+        # mapped to unsigned integers that sort like the floats, then flipped.
+        bits = vals.astype(np.float32).view(np.uint32)
+        bits = np.where(bits >> 31, ~bits, bits | np.uint32(1 << 31))
+        key = (cols.astype(np.uint64) << np.uint64(32)) | (~bits).astype(np.uint64)
+        order = np.argsort(key, kind="stable")
+        rows, cols, vals, tots = rows[order], cols[order], vals[order], tots[order]
+        first = np.searchsorted(cols, cols, side="left")
+        keep = np.arange(len(cols)) - first < self.k
+        rows, cols, vals, tots = rows[keep], cols[keep], vals[keep], tots[keep]
+        full = np.bincount(cols, minlength=self.m) >= self.k
+        last = np.searchsorted(cols, np.arange(self.m), side="right") - 1
+        thr = self.thr.copy()
+        thr[full] = vals[last[full]]
+        self.thr = thr  # one assignment: scanning threads see the old or the new array
+        self._parts = [(rows, cols, vals, tots)]
+        self._pending = 0
+
+    def result(self) -> tuple[IntArray, IntArray, F32]:
+        """Return the rows, columns and totals of every column's ``k`` best."""
+        self._merge()
+        if not self._parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        rows, cols, _, tots = self._parts[0]
+        return rows, cols, tots
+
+
+@dataclass
+class _Bounds:
+    """Per junior and block of seniors, the best reduced score left out of the candidates.
+
+    ``best[i, g]`` bounds the reduced score (under the prices it was scanned
+    with, shifted since) of every feasible pair of junior ``i`` and group
+    ``g`` that is not a candidate; ``left[i, g]`` says whether there is any
+    such pair (under ``max_pairs`` a pair can add one whatever its score).
+    After a solve moves the prices by ``dj`` (juniors) and ``ds`` (seniors),
+    ``best - dj_i + max_g ds`` still bounds them: a block whose bound stays
+    below ``-TOLERANCE`` holds no pair that could improve, without scoring it.
+    """
+
+    edges: IntArray
+    best: F32
+    left: BoolArray
+    pj: npt.NDArray[np.float64]
+    ps: npt.NDArray[np.float64]
+
+    def shift(self, duals: Duals, reach_in_group: BoolArray) -> BoolArray:
+        """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
+        pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
+        up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
+        # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
+        best = self.best + (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
+        self.best, self.pj, self.ps = best, pj, ps
+        adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
+        return np.asarray((self.best > -TOLERANCE) | adds)
+
+    def score_bound(self, duals: Duals, rows: IntArray, cols: IntArray, totals: F32,
+                    cap_j: IntArray, cap_s: IntArray) -> float:
+        """Return an upper bound on the total score of any assignment of the programme.
+
+        Any senior prices ``v >= 0`` with junior prices ``u_i = max(0,
+        max_k w_ik - v_k)`` are feasible for the dual of the assignment's
+        linear programme, so ``sum cap u + sum cap v`` bounds every
+        assignment. The candidates give their part of ``u`` exactly, the
+        bounds the rest (``w - v = reduced + p_j - p_k - v_k``).
+        """
+        v = np.maximum(duals.ref_s - duals.pot_s, 0) / SCALE
+        u = np.zeros(len(self.pj), dtype=np.float64)
+        np.maximum.at(u, rows, totals.astype(np.float64) - v[cols])
+        if len(v):
+            lift = np.maximum.reduceat(-self.ps - v, self.edges[:-1])
+            left_out = (self.best.astype(np.float64) + lift[None, :]).max(axis=1) + self.pj
+            # Float32 reduced scores: a margin well above their rounding.
+            np.maximum(u, left_out + TOLERANCE, out=u, where=np.isfinite(left_out))
+        return float(cap_j @ u + cap_s @ v)
+
+
+def _merged(keys: IntArray, totals: F32) -> tuple[IntArray, F32]:
+    """Candidate keys sorted, each once, with their totals."""
+    keys, first = np.unique(keys, return_index=True)
+    return keys, totals[first]
+
+
+class _Clock:
+    """Progress reports at most once a second (and when forced)."""
+
+    def __init__(self, report: StepFn | None,
+                 cells: int) -> None:
+        self.report, self.cells, self.last = report, cells, time.perf_counter()
+
+    def say(self, step: Step, *, force: bool = False) -> None:
+        if self.report is not None and (force or step.stage == "solve"
+                                        or time.perf_counter() - self.last >= 1.0):
+            self.last = time.perf_counter()
+            self.report(step)
+
+
+def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolExecutor | None,
+                clock: _Clock) -> tuple[IntArray, F32, list[int]]:
+    """Score every pair once: each junior's and each senior's best ``k`` by reduced score."""
+    n, m = source.shape
+    kk = min(k, m)
+    ps = bounds.ps.astype(np.float32)
+    best_cols = _ColumnBest(m, k)
+    pj = np.zeros(n, dtype=np.float64)
+
+    edges = bounds.edges
+    n_groups = len(edges) - 1
+
+    def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,
+                                              tuple[IntArray, IntArray, F32, F32]]:
+        start, stop = span
+        total, ok = source.totals(slice(start, stop), slice(None))
+        red = total + ps[None, :]
+        np.putmask(red, ~ok, -np.inf)
+        gmax = np.maximum.reduceat(red, edges[:-1], axis=1)
+        top = gmax.max(axis=1, initial=-np.inf)
+        offer = np.where(np.isfinite(top), top, 0).astype(np.float32)
+        red -= offer[:, None]
+        gmax -= offer[:, None]
+        thr = best_cols.thr  # a snapshot: only ever rises, so nothing of the best is lost
+        if stop - start > k and np.isneginf(thr).any():  # no column takes more than its k
+            thr = np.maximum(thr, np.partition(red, stop - start - k, axis=0)[stop - start - k])
+        # Thresholds above -inf leave the infeasible pairs out in the same compare.
+        orow, ocol = np.nonzero(red >= np.maximum(thr, _LOWEST)[None, :])
+        offers = (orow.astype(np.int64) + start, ocol.astype(np.int64), red[orow, ocol],
+                  total[orow, ocol])
+        if kk < n_groups:
+            # Each junior's k best lie at or above the k-th best of its
+            # groups' maxima (k groups hold one such pair each): one compare
+            # pass finds a few more than k, sorted then (ties: lower column).
+            cut = np.partition(gmax, n_groups - kk, axis=1)[:, n_groups - kk]
+            r, c = np.nonzero(red >= np.maximum(cut, _LOWEST)[:, None])
+            v = red[r, c]
+            order = np.lexsort((c, -v, r))
+            r, c = r[order], c[order]
+            first = np.searchsorted(r, r, side="left")
+            keep = np.arange(len(r)) - first < kk
+            r, c = r[keep], c[keep]
+        else:
+            col = np.argpartition(-red, kk - 1, axis=1)[:, :kk] if kk < m else \
+                np.broadcast_to(np.arange(m), red.shape)
+            r = np.repeat(np.arange(stop - start), col.shape[1])
+            c = col.reshape(-1)
+            keep = np.isfinite(red[r, c])
+            r, c = r[keep], c[keep]
+        red[r, c] = -np.inf  # candidates now: out of the bounds
+        best = np.maximum.reduceat(red, edges[:-1], axis=1) if m else red
+        t = total[r, c]
+        return (r.astype(np.int64) + start, c.astype(np.int64), t, offer, best,
+                np.isfinite(gmax), offers)
+
+    spans = [(s, min(s + source.block_rows, n)) for s in range(0, n, source.block_rows)]
+    rows_l, cols_l, tot_l = [], [], []
+    for (start, stop), (r, c, t, offer, best, left, offers) in zip(
+            spans, _ordered(pool, task, spans), strict=True):
+        rows_l.append(r)
+        cols_l.append(c)
+        tot_l.append(t)
+        pj[start:stop] = offer
+        bounds.best[start:stop], bounds.left[start:stop] = best, left
+        best_cols.offer(*offers)
+        clock.say(Step("scoring", scanned=stop * m))
+    bounds.pj = pj
+    cr, cc, ct = best_cols.result()
+    rows = np.concatenate([*rows_l, cr])
+    cols = np.concatenate([*cols_l, cc])
+    totals = np.concatenate([*tot_l, ct])
+    return rows * max(m, 1) + cols, totals, [n * m]
+
+
+def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, keys: IntArray,
+          k: int, pool: ThreadPoolExecutor | None, clock: _Clock, rnd: int,
+          ) -> tuple[IntArray, F32, int, int]:
+    """Score the blocks ``need`` marks; return the pairs to add, violations and pairs scored."""
+    m = source.shape[1]
+    edges = bounds.edges
+    pj32, ps32 = bounds.pj.astype(np.float32), bounds.ps.astype(np.float32)
+    n_groups = len(edges) - 1
+    width = np.diff(edges)
+    # Tasks of about one block of pairs: juniors needing most groups against
+    # every senior, the others group by group (a part of a side slices the
+    # arrays its side keeps, so small tasks cost little more than their pairs).
+    budget = source.block_rows * max(m, 1)
+    whole = need.sum(axis=1) * 2 > n_groups
+    rows_whole = np.flatnonzero(whole).astype(np.int64)
+    tasks: list[tuple[IntArray, IntArray]] = [
+        (rows_whole[s:s + source.block_rows], np.arange(n_groups))
+        for s in range(0, len(rows_whole), source.block_rows)]
+    for g in range(n_groups):
+        rows = np.flatnonzero(need[:, g] & ~whole).astype(np.int64)
+        step = max(1, budget // max(int(width[g]), 1))
+        tasks += [(rows[s:s + step], np.array([g])) for s in range(0, len(rows), step)]
+
+    def task(spec: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
+        rows, groups = spec
+        if len(groups) == n_groups:
+            cols: IntArray | slice = slice(None)
+            col_idx = np.arange(m)
+            starts = edges[:-1]
+        elif len(groups) == 1:
+            cols = slice(int(edges[groups[0]]), int(edges[groups[0] + 1]))
+            col_idx = np.arange(cols.start, cols.stop)
+            starts = np.zeros(1, np.int64)
+        else:
+            col_idx = np.concatenate([np.arange(edges[g], edges[g + 1]) for g in groups])
+            cols = col_idx
+            starts = np.concatenate([[0], np.cumsum(width[groups])[:-1]])
+        total, ok = source.totals(rows, cols)
+        red = total - pj32[rows, None]
+        red += ps32[None, col_idx]
+        rj, rk = duals.reach_j[rows, None], duals.reach_s[None, col_idx]
+        always, never = rj & ~rk, ~rj & rk
+        pick = ((red > -MARGIN) | always) & ok & ~never
+        crowded = np.flatnonzero(np.count_nonzero(pick, axis=1) > 2 * k)
+        if len(crowded):
+            # Too many for one round (a solve short of pairs makes every pair
+            # that adds one improve): those rows' best 2k, the rest stay bounded.
+            pick[crowded] = _best_of_rows(red[crowded], always[crowded], pick[crowded], 2 * k)
+        r, c = np.nonzero(pick)
+        t = total[r, c]
+        np.putmask(red, pick | ~ok, -np.inf)
+        best = np.maximum.reduceat(red, starts, axis=1)
+        return rows[r], col_idx[c], t, best, np.isfinite(best)
+
+    new_r, new_c, new_t = [], [], []
+    n_viol = n_scanned = 0
+    updates = []  # applied once the scan is complete: until then the bounds stay whole
+    for (rows, groups), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
+                                                      strict=True):
+        updates.append((np.ix_(rows, groups), best, left))
+        n_scanned += len(rows) * int(width[groups].sum())
+        w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
+        imp = duals.improves(r, c, w)
+        key = r * m + c
+        pos = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
+        known = keys[pos] == key if len(keys) else np.zeros(len(r), np.bool_)
+        n_viol += int((imp & ~known).sum())
+        new_r.append(r)
+        new_c.append(c)
+        new_t.append(t)
+        clock.say(Step("certificate", round=rnd, violations=n_viol, candidates=len(keys),
+                       scanned=n_scanned))
+    for at, best, left in updates:
+        bounds.best[at], bounds.left[at] = best, left
+    if not new_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32), 0, 0
+    return (np.concatenate(new_r) * m + np.concatenate(new_c), np.concatenate(new_t), n_viol,
+            n_scanned)
+
+
+def _best_of_rows(red: F32, always: BoolArray, pick: BoolArray, keep: int) -> BoolArray:
+    """Of each row's picked entries, keep the ``keep`` best (adding a pair first)."""
+    prio = np.where(pick, red, -np.inf).astype(np.float32)
+    prio[always & pick] += np.float32(1e6)
+    keep = min(keep, prio.shape[1])
+    top = np.argpartition(-prio, keep - 1, axis=1)[:, :keep]
+    out = np.zeros_like(pick)
+    np.put_along_axis(out, top, True, axis=1)
+    return out & pick

@@ -1,0 +1,170 @@
+"""Explanations say why, and never leak sensitive attributes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+
+import rmatch as rm
+from tests.oracle import brute_force, brute_force_rules
+from tests.strategies import sides
+
+
+def _people() -> tuple[list[rm.Participant], list[rm.Participant]]:
+    juniors = [
+        rm.Participant(id="j1", birth_year=2000, level=0, languages={"en"},
+                       skills={"genai": 0.9}, department="Eng", attributes={"gender": "F"}),
+        rm.Participant(id="j2", birth_year=1999, level=0, languages={"en"},
+                       skills={"genai": 0.5}, department="Ops", attributes={"gender": "M"}),
+    ]
+    seniors = [
+        rm.Participant(id="s1", birth_year=1970, level=5, languages={"en"},
+                       goals={"genai": 1.0}, department="Sales", attributes={"gender": "M"}),
+        rm.Participant(id="s2", birth_year=1968, level=5, languages={"de"},
+                       goals={"genai": 1.0}, department="Sales", attributes={"gender": "F"}),
+        rm.Participant(id="s3", birth_year=1990, level=2, languages={"en"},
+                       goals={"cloud": 1.0}, department="Eng"),
+    ]
+    return juniors, seniors
+
+
+PROGRAM = rm.Program(constraints=[rm.SharedLanguage()], sensitive_attributes={"gender"})
+
+
+def test_explain_gives_partner_components_and_reasons() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    e = res.explain("j1")
+    assert [p.senior_id for p in e.partners] == ["s1"]
+    assert set(e.partners[0].components) == {"generation", "skills", "diversity"}
+    by_id = {a.partner_id: a for a in e.alternatives}
+    assert by_id["s2"].feasible is False
+    assert by_id["s2"].ruled_out_by == ["SharedLanguage"]
+    assert by_id["s2"].reason == "ruled out by SharedLanguage"
+    assert by_id["s3"].feasible is True
+    assert by_id["s3"].reason.startswith("lower total")
+    assert by_id["s3"].score < e.partners[0].score
+
+
+def test_explain_a_better_but_taken_partner() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    e = res.explain("j2")
+    (partner,) = e.partners
+    taken = [a for a in e.alternatives if a.feasible and a.score > partner.score]
+    for alt in taken:
+        assert "at capacity" in alt.reason
+        assert alt.partner_id in {p.senior_id for p in res.pairs}
+
+
+def test_explain_an_unmatched_person_and_text_form() -> None:
+    juniors, seniors = _people()
+    res = rm.match(juniors, seniors, PROGRAM)
+    e = res.explain("s2")
+    assert e.partners == []
+    assert e.unmatched_reason is not None
+    assert e.unmatched_reason.startswith("no feasible junior: SharedLanguage rules out 2")
+    assert str(e).startswith("senior 's2' is unmatched: no feasible junior")
+
+
+def test_sensitive_attributes_never_appear_in_outputs() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    texts = [res.to_json(), repr(res), res.summary()]
+    for pid in ("j1", "j2", "s1", "s2", "s3"):
+        e = res.explain(pid)
+        texts += [e.text(), e.model_dump_json()]
+    assert all("gender" not in t for t in texts)
+    # Without the flag, the same difference is shown.
+    open_res = rm.match(*_people(), rm.Program(constraints=[rm.SharedLanguage()]))
+    assert "gender" in open_res.explain("j1").text()
+
+
+def test_unknown_participant() -> None:
+    res = rm.match(*_people())
+    with pytest.raises(rm.InputError, match="'zz' is neither a junior nor a senior"):
+        res.explain("zz")
+
+
+def test_json_dump_and_frame_carry_the_pairs() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    data = json.loads(res.to_json())
+    assert [(p["junior_id"], p["senior_id"]) for p in data["pairs"]] == \
+        [(p.junior_id, p.senior_id) for p in res.pairs]
+    assert data["objective"] == pytest.approx(sum(p["score"] for p in data["pairs"]))
+    loaded = rm.MatchResult.model_validate_json(res.to_json())
+    assert loaded.pairs == res.pairs
+    with pytest.raises(rm.RmatchError, match="loaded from JSON"):
+        loaded.explain("j1")
+    frame = res.to_frame()
+    assert frame.shape == (len(res.pairs), 6)
+    assert frame["score"].sum() == pytest.approx(res.objective)
+
+
+def test_check_catches_a_tampered_result() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    bad = res.model_copy(update={"pairs": [*res.pairs, rm.Pair(
+        junior_id="j1", senior_id="s2", score=0.5, components={})]})
+    bad._scores = res.scores
+    with pytest.raises(rm.RmatchError, match="pair \\('j1', 's2'\\) breaks SharedLanguage"):
+        bad.check()
+
+
+@settings(max_examples=15)
+@given(sides(max_j=3, max_s=4, max_capacity=2, min_size=1))
+def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
+                                                       list[rm.Participant]]) -> None:
+    juniors, seniors = people
+    program = rm.Program(constraints=[rm.SharedLanguage()])
+    res = rm.match(juniors, seniors, program)
+    sm = res.scores
+    if sm.feasible.sum() > 12:
+        return
+    best = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
+    for pid in sm.junior_ids:
+        for alt in res.explain(pid, alternatives=4).alternatives:
+            k = sm.seniors.index(alt.partner_id)
+            i = sm.juniors.index(pid)
+            if alt.cost is None:
+                # Only pairs nobody could form are left without a cost.
+                assert not (sm.feasible[i, k] and sm.juniors.capacity[i]
+                            and sm.seniors.capacity[k])
+                continue
+            rows, cols = np.nonzero(sm.feasible)
+            at = int(np.flatnonzero((rows == i) & (cols == k))[0])
+
+            def with_pair(masks: npt.NDArray[np.int64], r: object, c: object,
+                          at: int = at) -> npt.NDArray[np.bool_]:
+                return np.asarray(masks[:, at] == 1)
+
+            forced = brute_force_rules(sm.total, sm.feasible, sm.juniors.capacity,
+                                       sm.seniors.capacity, with_pair)
+            assert forced is not None
+            assert alt.cost_exact
+            assert alt.pairs_lost == best[0] - forced[0]
+            assert alt.cost == pytest.approx(best[1] - forced[1], abs=1e-5)
+            assert "forcing it" in alt.reason
+
+
+def test_explain_with_forbid_and_require_in_the_programme() -> None:
+    # Constraints naming ids outside the block an explanation looks at are not errors.
+    program = rm.Program(constraints=[rm.SharedLanguage(), rm.Forbid(pairs=[("j2", "s3")]),
+                                      rm.Require(pairs=[("j2", "s1")])])
+    res = rm.match(*_people(), program)
+    assert res.partners_of("j2") == ["s1"]
+    by_id = {a.partner_id: a for a in res.explain("j1", alternatives=3).alternatives}
+    assert by_id["s1"].reason.startswith("'s1' is at capacity with 'j2'")
+    assert "forcing it is impossible" in by_id["s1"].reason  # Require holds s1 for j2
+    assert by_id["s1"].cost is None
+    assert res.explain("s3").alternatives[0].ruled_out_by == ["Forbid"]
+
+
+def test_force_answers_what_if() -> None:
+    res = rm.match(*_people(), PROGRAM)
+    forced = res.force([("j2", "s3")])
+    assert ("j2", "s3") in {(p.junior_id, p.senior_id) for p in forced.pairs}
+    assert forced.objective <= res.objective + 1e-9
+    forced.check()
+    with pytest.raises(rm.InfeasibleError, match="SharedLanguage"):
+        res.force([("j1", "s2")])

@@ -1,0 +1,143 @@
+"""The command line: demo, match, validate, synth, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rmatch as rm
+from rmatch.cli.main import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_demo_prints_pairs_summary_and_an_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--employees", "300", "--juniors", "8", "--seniors", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "8 juniors and 8 seniors" in out
+    assert "optimal" in out
+    assert "best alternatives:" in out
+
+
+def test_match_writes_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["match", str(EXAMPLES / "roster.csv"), "--program", str(EXAMPLES / "program.json")]
+    assert main([*args, "-o", str(tmp_path / "pairs.json")]) == 0
+    data = json.loads((tmp_path / "pairs.json").read_text())
+    assert data["status"] == "optimal"
+    assert main([*args, "-o", str(tmp_path / "pairs.csv"), "--explain", "j-01"]) == 0
+    out = capsys.readouterr().out
+    assert "junior 'j-01' is paired with" in out
+    lines = (tmp_path / "pairs.csv").read_text().splitlines()
+    assert lines[0].startswith("junior_id,senior_id,score")
+    assert len(lines) - 1 == len(data["pairs"])
+    # The programme marks gender sensitive: it appears in no output.
+    assert "gender" not in out
+    assert "gender" not in (tmp_path / "pairs.json").read_text()
+
+
+def test_validate_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,role,level,capacity\na,junior,-1,1\nb,senior,2,x\nc,senior,1,1\n")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("row 2 (id 'a'), field 'level': Input should be greater than or "
+                           "equal to 0")
+    assert "row 3 (id 'b'), field 'capacity'" in err[1]
+    assert err[-1] == "rmatch: 2 problem(s) found"
+
+
+def test_validate_warns_about_people_without_a_feasible_partner(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["validate", str(EXAMPLES / "roster.csv"), "--program", str(EXAMPLES / "program.json")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "OK" in out
+    assert "warning: 'hr-lead' has no feasible partner" in out
+
+
+def test_synth_roster_reads_back_and_matches(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "org.csv"
+    assert main(["synth", "--employees", "200", "--juniors", "10", "--seniors", "6",
+                 "--seed", "4", "-o", str(path)]) == 0
+    people = rm.read_participants(path)
+    assert len(people) == 200
+    assert sum(p.role == "junior" for p in people) == 10
+    capsys.readouterr()
+    # No programme: the recommended rules apply (the six seniors include
+    # executives above most juniors), and the CLI says so.
+    assert main(["match", str(path)]) == 0
+    out = capsys.readouterr().out
+    juniors, seniors, _ = rm.split_roles(people)
+    expected = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    assert f"{len(expected.pairs)} pairs" in out
+    assert "recommended HR rules" in out
+    assert main(["match", str(path), "--no-rules"]) == 0
+    assert "6 pairs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["match", "missing.csv"], "rmatch: error: missing.csv: no such file"),
+        (["match", str(EXAMPLES / "program.json")], "rmatch: error: "),
+        (["match", str(EXAMPLES / "roster.csv"), "--program", str(EXAMPLES / "roster.csv")],
+         "rmatch: error: "),
+    ],
+)
+def test_errors_are_one_line_without_traceback(args: list[str], message: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_installed_command_fails_cleanly(tmp_path: Path) -> None:
+    bad = tmp_path / "r.csv"
+    bad.write_text("id,role,skills\nj,junior,genai:2\ns,senior,\n")
+    proc = subprocess.run([sys.executable, "-m", "rmatch", "match", str(bad)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("rmatch: error: ")
+    assert "row 2 (id 'j'), field 'skills.genai'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_report_writes_the_report_and_briefs(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    roster, program = str(EXAMPLES / "roster.csv"), str(EXAMPLES / "program.json")
+    assert main(["report", roster, "--program", program, "-o", str(tmp_path / "r.md"),
+                 "--briefs", str(tmp_path / "briefs"), "-q"]) == 0
+    out = capsys.readouterr().out
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    res = rm.match(*rm.io.split_roles(rm.read_participants(roster))[:2],
+                   rm.load_program(program),
+                   org=rm.OrgChart.from_participants(rm.read_participants(roster)))
+    assert f"| pairs | {len(res.pairs)} |" in text
+    briefs = sorted((tmp_path / "briefs").glob("*.md"))
+    assert [b.name for b in briefs] == sorted(f"{p.junior_id}--{p.senior_id}.md"
+                                              for p in res.pairs)
+    names = [p.name for p in rm.read_participants(roster) if p.name]
+    for path in [tmp_path / "r.md", *briefs]:
+        content = path.read_text(encoding="utf-8")
+        assert "gender" not in content  # sensitive in the programme
+        assert not any(name in content for name in names)  # names only with --names
+    assert f"wrote {len(res.pairs)} pair briefs" in out
+    assert main(["report", roster, "-o", str(tmp_path / "r.html"), "--briefs",
+                 str(tmp_path / "named"), "--brief-format", "html", "--names", "-q"]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert any(name in p.read_text(encoding="utf-8") for p in (tmp_path / "named").iterdir()
+               for name in names)
+
+
+def test_report_refuses_an_unknown_format_before_solving(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(EXAMPLES / "roster.csv"), "-o", str(tmp_path / "r.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"rmatch: error: {tmp_path / 'r.pdf'}: a report must end in .md or .html"

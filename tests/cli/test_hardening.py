@@ -1,0 +1,88 @@
+"""The command line under bad input: one line, the documented exit status, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROSTER, run_cli
+
+
+def test_validate_finds_every_planted_problem(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,role,level,timezone,capacity\n"
+                    "x;y,junior,1,UTC,1\n"            # a bad id ...
+                    "x;y,senior,2,UTC,1\n"            # ... and its duplicate
+                    "b,junior,L4,Mars/Base,1\n"       # two problems in one row
+                    "c,senior,3,UTC,-1\n"
+                    "d,junior,1,UTC,1\n", encoding="utf-8")
+    status, _, err = run_cli(capsys, "validate", str(path))
+    assert status == 1
+    assert "row 2 (id 'x;y'), field 'id'" in err
+    assert "row 3 (id 'x;y'), field 'id': duplicate id, first given in row 2" in err
+    assert "row 4 (id 'b'), field 'level'" in err
+    assert "row 4 (id 'b'), field 'timezone'" in err
+    assert "row 5 (id 'c'), field 'capacity'" in err
+    assert err.strip().endswith("rmatch: 5 problem(s) found")
+
+
+@pytest.mark.parametrize("args", [
+    ["match", str(ROSTER), "--time-limit", "nan"],
+    ["match", str(ROSTER), "--time-limit", "-1"],
+    ["match", str(ROSTER), "--time-limit", "0"],
+    ["match", str(ROSTER), "--time-limit", "inf"],
+    ["demo", "--employees", "-5"],
+    ["synth", "--employees", "0", "-o", "x.csv"],
+    ["synth", "--previous-rounds", "-1", "-o", "x.csv"],
+])
+def test_bad_numbers_on_the_command_line_are_refused(
+        args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, *args)
+    assert status == 2
+    assert "error: argument" in err
+
+
+def test_synth_says_when_fewer_people_qualify_than_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "synth", "--employees", "100", "--juniors", "5000",
+                            "-o", str(tmp_path / "org.csv"))
+    assert status == 0
+    got = int(out.split(" juniors")[0].rsplit(" ", 1)[1])
+    assert f"asked for 5000 juniors, but only {got} of the 100 employees qualify" in err
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'{"seed": 1, "seed": 2}', "given twice"),
+    ('{"solver": "auto"}'.encode("utf-16"), "not UTF-8"),
+    (b"[" * 50_000, "nested too deeply"),
+    (b"{oops", "invalid JSON"),
+])
+def test_bad_programme_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          data: bytes, message: str) -> None:
+    program = tmp_path / "p.json"
+    program.write_bytes(data)
+    status, _, err = run_cli(capsys, "match", str(ROSTER), "--program", str(program))
+    assert status == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.abc
+
+    import rmatch_cli
+
+    class Interrupting(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *_: object) -> None:
+            if name == "rmatch.cli.main":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "rmatch.cli.main")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert rmatch_cli.main() == 130
+    assert capsys.readouterr().err == "rmatch: interrupted while starting; nothing was done\n"

@@ -1,0 +1,118 @@
+"""Reading and writing under bad input: nothing lost, every bad cell named, no half-written file."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+import rmatch as rm
+from tests.helpers import ROSTER, run_cli
+
+
+def _xlsx(build: object) -> io.BytesIO:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    build(sheet)  # type: ignore[operator]
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    return buf
+
+
+def test_excel_merged_cells_and_formulas_without_values_are_named() -> None:
+    def build(sheet: object) -> None:
+        ws = sheet
+        ws["A1"], ws["B1"], ws["C1"] = "id", "role", "capacity"  # type: ignore[index]
+        ws["A2"], ws["B2"], ws["C2"] = "a", "junior", "=1+1"  # type: ignore[index]
+        ws["A3"], ws["A4"], ws["B3"] = "b", "c", "senior"  # type: ignore[index]
+        ws.merge_cells("B3:B4")  # type: ignore[attr-defined]
+
+    with pytest.raises(rm.InputError) as info:
+        rm.read_participants(_xlsx(build), format="excel")
+    text = "\n".join(info.value.problems)
+    assert "row 3: cells B3:B4 are merged" in text
+    assert "row 2: cell(s) C2 hold a formula without a saved value" in text
+
+
+def test_an_excel_sheet_claiming_a_huge_range_costs_only_its_cells() -> None:
+    def build(sheet: object) -> None:
+        sheet["A1"], sheet["A2"] = "id", "a"  # type: ignore[index]
+        sheet["XFD1048576"] = "x"  # type: ignore[index]
+
+    with pytest.raises(rm.InputError, match="XFD1048576 hold values beyond the last header"):
+        rm.read_participants(_xlsx(build), format="excel")
+
+
+def test_a_text_file_named_xlsx_is_one_clean_error(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "r.xlsx"
+    path.write_text("id\na\n", encoding="utf-8")
+    with pytest.raises(rm.InputError, match="not an Excel workbook"):
+        rm.read_participants(path)
+
+
+def test_output_over_an_input_is_refused_even_through_a_link(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.read_bytes())
+    link = tmp_path / "link.csv"
+    os.symlink(roster, link)
+    for target in (roster, link):
+        status, _, err = run_cli(capsys, "match", str(roster), "-o", str(target))
+        assert status == 1
+        assert "refusing to write over an input file" in err
+    assert roster.read_bytes() == ROSTER.read_bytes()
+
+
+def test_outputs_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from rmatch.io.files import writing
+
+    out = tmp_path / "pairs.csv"
+    out.write_text("old", encoding="utf-8")
+
+    def interrupted() -> None:
+        with writing(out) as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted()
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]  # no temporary left
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[{"id": "a", "level": 1000000000000000000000000000000}]', "less than or equal to"),
+    ('[{"id": "a", "capacity": true}]', "true/false, not a number"),
+    ('[{"id": "a", "name": ["x"]}]', "expected text, not a list"),
+    ('[{"id": "a", "id": "b"}]', "the key 'id' is given twice"),
+    ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+    ("id,birth_year\na,١٩٩٩\n", "neither a year nor a date"),
+    ('id,attributes,attributes.gender\na,gender:f,m\n', "also given in"),
+    ("id,previous_partners\na,a\n", "themself as a previous partner"),
+])
+def test_values_that_used_to_be_accepted_silently_are_errors(text: str, message: str) -> None:
+    with pytest.raises(rm.InputError, match=message):
+        rm.read_participants(io.StringIO(text))
+
+
+def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:
+    text = "id,name\na," + "x" * 200_000 + "\nb,ok\n"
+    with pytest.raises(rm.InputError, match=r"row 2: cannot split the row into cells: field "
+                                            r"larger than field limit"):
+        rm.read_participants(io.StringIO(text))
+
+
+def test_a_roster_file_too_large_is_refused_before_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmatch.io import read as _read
+
+    path = tmp_path / "big.csv"
+    path.write_text("id\n" + "a\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(_read, "MAX_ROSTER_BYTES", 100)
+    with pytest.raises(rm.InputError, match="more than a roster can be"):
+        rm.read_participants(path)

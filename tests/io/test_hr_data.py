@@ -1,0 +1,475 @@
+"""HR data as it really arrives: each case a new user met, with the reader's answer."""
+
+from __future__ import annotations
+
+import io
+import json
+import runpy
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch.cli.main import main
+from rmatch.scoring.builtin import SELF_PAIR
+from tests.oracle import brute_force
+from tests.strategies import participants
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORT = ROOT / "examples" / "hris_export.csv"
+PEERS = ROOT.parent / "shared" / "peers" / "mentor-match"
+GRADES = {"L3": 3, "L4": 4, "L5": 5, "L6": 6, "L7": 7, "L8": 8, "L9": 9, "Director": 10}
+
+
+def _read(text: str, **kw: Any) -> list[rm.Participant]:
+    return rm.read_participants(io.StringIO(text), **kw)
+
+
+# --- 1. delimiters, encodings, sources -------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_any_common_delimiter_is_found_from_the_header(sep: str) -> None:
+    text = sep.join(["id", "role", "languages"]) + "\n" + sep.join(["a", "junior", "en"]) + "\n"
+    assert _read(text) == [rm.Participant(id="a", role="junior", languages={"en"})]
+
+
+def test_bom_crlf_bytes_and_utf16_read_the_same(tmp_path: Path) -> None:
+    text = "id;name;languages\r\ne1;Zoë;EN\r\n"
+    expected = [rm.Participant(id="e1", name="Zoë", languages={"en"})]
+    assert rm.read_participants(io.BytesIO(("\ufeff" + text).encode("utf-8"))) == expected
+    assert rm.read_participants(io.BytesIO(text.encode("utf-16"))) == expected
+    path = tmp_path / "r.csv"
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    assert rm.read_participants(path) == expected
+    with path.open(encoding="utf-8-sig") as fh:
+        assert rm.read_participants(fh) == expected
+
+
+def test_other_encodings_fail_naming_the_file_row_and_how_to_resave(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("id,name\ne1,Ana\ne2,Zoë\n".encode("cp1252"))
+    with pytest.raises(rm.InputError, match=r"latin\.csv: row 3: the file is not UTF-8.*"
+                                            r"CSV UTF-8.*encoding='cp1252'"):
+        rm.read_participants(path)
+    assert rm.read_participants(path, encoding="cp1252")[1].name == "Zoë"
+
+
+def test_json_and_jsonl_streams_are_found_from_their_content() -> None:
+    assert rm.read_participants(io.StringIO('[{"id": "a"}]')) == [rm.Participant(id="a")]
+    assert rm.read_participants(io.StringIO('{"id": "a"}\n{"id": "b"}\n'))[1].id == "b"
+
+
+# --- 2. column maps and unknown columns ------------------------------------------------
+
+
+def test_headers_match_whatever_their_case_and_spacing() -> None:
+    with pytest.warns(rm.InputWarning, match="previous partner\\(s\\) not in this roster"):
+        [p] = _read("ID,Department,Birth Year,MANAGER-ID,previous partners\n"
+                    "a,Eng,1990,,x\n", check_managers=False, unknown_columns="error")
+    assert (p.department, p.birth_year, p.previous_partners) == ("Eng", 1990, frozenset({"x"}))
+
+
+def test_a_column_map_names_fields_attributes_and_columns_to_leave_out() -> None:
+    text = "Employee ID,First,Last,Gender,Biography\ne1,Ana,Silva,F,long text\n"
+    cols = {"Employee ID": "id", "first": "name", "LAST": "name", "Gender": "attributes.gender",
+            "Biography": None}
+    [p] = _read(text, columns=cols, unknown_columns="error")
+    assert (p.id, p.name, p.attributes) == ("e1", "Ana Silva", {"gender": "F"})
+    with pytest.raises(rm.InputError, match="'age' is not a field"):
+        _read(text, columns={"Employee ID": "age"})
+
+
+def test_unknown_columns_are_left_out_with_one_warning_naming_them() -> None:
+    with pytest.warns(rm.InputWarning) as seen:
+        [p] = _read("id,Job Title,biography\ne1,Analyst,hi\n")
+    assert p == rm.Participant(id="e1")
+    assert len(seen) == 1
+    assert "'Job Title', 'biography'" in str(seen[0].message)
+
+
+def test_duplicate_headers_and_two_columns_for_one_field_are_errors() -> None:
+    with pytest.raises(rm.InputError) as info:
+        _read("id,level,Level,grade\na,1,2,3\n", columns={"grade": "level"})
+    text = "\n".join(info.value.problems)
+    assert "column 'Level' appears twice" in text
+    assert "columns 'level' and 'grade' both give 'level'" in text
+
+
+def test_suggested_map_covers_every_header_and_the_cli_prints_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proposal = rm.suggest_columns(EXPORT)
+    assert list(proposal) == rm.read_participants.__globals__["_read"].load_table(
+        EXPORT, None, None, None).headers
+    assert proposal["Employee ID"] == "id"
+    assert proposal["Date of Birth"] == "birth_year"
+    assert proposal["Gender"] == "attributes.gender"
+    assert proposal["Job Title"] is None
+    assert main(["columns", str(EXPORT)]) == 0
+    assert json.loads(capsys.readouterr().out) == proposal
+    out = tmp_path / "map.json"
+    assert main(["columns", str(EXPORT), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == proposal
+    assert main(["columns", str(EXPORT), "-o", str(out)]) == 1  # never overwritten silently
+
+
+# --- 3. values as HR systems write them --------------------------------------------------
+
+
+def test_list_cells_split_on_any_separator_and_languages_become_iso_codes() -> None:
+    people = _read("id,languages\na,\"ES, EN\"\nb,English\nc,en-GB|Deutsch\nd,Spanish/French\n")
+    assert [sorted(p.languages) for p in people] == [["en", "es"], ["en"], ["de", "en"],
+                                                     ["es", "fr"]]
+
+
+def test_english_written_two_ways_still_counts_as_a_shared_language() -> None:
+    j = rm.Participant(id="j", languages={"English"}, birth_year=2000)
+    s = rm.Participant(id="s", languages={"en"}, birth_year=1970, level=3)
+    res = rm.match([j], [s], rm.Program(constraints=[rm.SharedLanguage()]))
+    assert [(p.junior_id, p.senior_id) for p in res.pairs] == [("j", "s")]
+
+
+def test_unknown_languages_are_kept_and_named_in_a_warning() -> None:
+    with pytest.warns(rm.InputWarning, match="'klingon' \\(row 2\\)"):
+        [p] = _read("id,languages\na,Klingon; EN\n")
+    assert p.languages == {"klingon", "en"}
+
+
+@pytest.mark.parametrize(("cell", "year"), [("14/02/1962", 1962), ("1962-02-14", 1962),
+                                             ("02.14.1962", 1962), ("1985-07-30 00:00:00", 1985),
+                                             ("1999", 1999), ("1999.0", 1999)])
+def test_dates_of_birth_become_birth_years(cell: str, year: int) -> None:
+    assert _read(f"id,date of birth\na,{cell}\n", columns={"date of birth": "birth_year"}
+                 )[0].birth_year == year
+
+
+def test_ambiguous_or_unreadable_dates_say_so_and_date_format_reads_them() -> None:
+    with pytest.raises(rm.InputError) as info:
+        _read("id,birth_year\na,14/02/62\nb,31/31/1970\nc,last spring\n")
+    reasons = [p.reason for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert "two-digit year, which is ambiguous" in reasons[0]
+    assert "not a valid date" in reasons[1]
+    assert "neither a year nor a date" in reasons[2]
+    assert _read("id,birth_year\na,14/02/62\nb,01/01/05\n", date_format="%d/%m/%y"
+                 )[0].birth_year == 1962
+    with pytest.raises(rm.InputError, match="does not match date_format"):
+        _read("id,birth_year\na,1962-02-14\n", date_format="%d/%m/%Y")
+
+
+def test_grades_go_through_level_map_in_any_case_and_without_one_the_error_suggests_it(
+        ) -> None:
+    [p] = _read("id,grade\na,director\n", columns={"grade": "level"},
+                level_map={"Director": 9})
+    assert p.level == 9
+    with pytest.raises(rm.InputError) as info:
+        _read("id,level\na,L7\nb,L8\nc,3\n")
+    problems = info.value.problems
+    assert problems[0].endswith("field 'level': grade 'L7' is not a number; give a level_map "
+                                "that turns grade names into numbers (higher is more senior)")
+    assert '{"L7": 0, "L8": 0}' in problems[-1]
+    with pytest.raises(rm.InputError, match="grade 'L9' is not in level_map"):
+        _read("id,level\na,L9\n", level_map={"L7": 7})
+
+
+def test_time_zones_in_any_case_and_utc_offsets_get_a_suggestion() -> None:
+    assert _read("id,timezone\na,europe/london\n")[0].timezone == "Europe/London"
+    with pytest.raises(rm.InputError, match=r"'GMT\+1' is a fixed UTC offset.*'Etc/GMT-1'"):
+        _read("id,timezone\na,GMT+1\n")
+
+
+def test_skills_with_decimal_commas_percentages_and_bare_names() -> None:
+    [p] = _read("id;skills;goals\na;GenAI:0,8, Cloud:50%;Python, SQL\n")
+    assert p.skills == {"genai": 0.8, "cloud": 0.5}
+    assert p.goals == {"python": 1.0, "sql": 1.0}
+
+
+def test_a_leading_apostrophe_in_real_data_stays_and_rmatchs_escape_goes() -> None:
+    people = _read("id,location,name\na,'s-Hertogenbosch,'=cmd\n")
+    assert (people[0].location, people[0].name) == ("'s-Hertogenbosch", "=cmd")
+
+
+# --- 4. every problem at once ---------------------------------------------------------
+
+
+def test_every_problem_of_a_file_is_reported_at_once_with_row_id_and_field() -> None:
+    text = ("id,manager_id,level,birth_year,previous_partners\n"
+            "a,,1,1990,\n"
+            "b,zz,x,1990,\n"      # unknown manager and a bad level
+            "a,,1,1990,\n"        # duplicate id
+            "c,,1,14/14/1990,c\n"  # bad date and oneself as a previous partner
+            "d,c,1,1990,\n")
+    with pytest.raises(rm.InputError) as info:
+        _read(text)
+    found = {(p.row, p.id, p.field) for p in info.value.problems
+             if isinstance(p, rm.Problem) and p.row is not None}
+    # Two problems in one row are both named; d's manager 'c' is a row of the
+    # file, so it is no problem even though c's row is bad.
+    assert found == {(3, "b", "level"), (4, "a", "id"), (5, "c", "birth_year"),
+                     (5, "c", "previous_partners"), (3, "b", "manager_id")}
+    assert any(p.endswith("row 5 (id 'c'), field 'previous_partners': participant 'c' lists "
+                          "themself as a previous partner") for p in info.value.problems)
+
+
+def test_rows_with_too_many_or_too_few_cells_or_a_stray_quote_are_errors() -> None:
+    with pytest.raises(rm.InputError) as info:
+        _read('id,name,role\nj1,Ann,junior\nj2,"Bob,junior\nj3,Cy,senior\nj4,Di\n')
+    [problem] = info.value.problems
+    assert "row 3" in problem
+    assert "stray quote" in problem
+    with pytest.raises(rm.InputError) as info:
+        _read("id,name,role\nj1,Ann,junior,extra\nj2,Bob\n")
+    assert [p.row for p in info.value.problems if isinstance(p, rm.Problem)] == [2, 3]
+
+
+def test_validate_lists_every_problem_and_the_suggested_map(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXPORT)]) == 1
+    err = capsys.readouterr().err
+    assert "no column gives the participant 'id'" in err
+    assert '"Employee ID": "id"' in err
+    assert err.strip().endswith("problem(s) found")
+
+
+# --- 5. safe defaults ---------------------------------------------------------------------
+
+
+def test_without_rules_nobody_is_paired_with_their_manager_or_without_a_language() -> None:
+    boss = rm.Participant(id="boss", role="senior", birth_year=1970, level=5, languages={"en"})
+    other = rm.Participant(id="other", role="senior", birth_year=1971, level=5,
+                           languages={"de"})
+    mine = rm.Participant(id="mine", role="junior", birth_year=2000, level=1, manager_id="boss",
+                          languages={"en", "de"})
+    lone = rm.Participant(id="lone", role="junior", birth_year=2001, level=1, languages={"en"})
+    res = rm.match([mine, lone], [boss, other])
+    assert {(p.junior_id, p.senior_id) for p in res.pairs} == {("mine", "other"),
+                                                              ("lone", "boss")}
+    off = rm.match([mine, lone], [boss, other], rm.Program(constraints=[]))
+    assert len(off.pairs) == 2
+    assert rm.Program().uses_recommended_rules
+    assert not rm.Program.model_validate_json('{"constraints": []}').uses_recommended_rules
+
+
+def test_recommended_rules_do_not_shut_out_rosters_without_levels_or_languages() -> None:
+    juniors = [rm.Participant(id=f"j{i}") for i in range(3)]
+    seniors = [rm.Participant(id=f"s{i}") for i in range(3)]
+    assert len(rm.match(juniors, seniors).pairs) == 3
+
+
+# --- 6. DataFrames and round trips --------------------------------------------------------
+
+
+def test_from_frame_reads_nan_none_lists_and_text() -> None:
+    df = pd.DataFrame({"Employee ID": ["a", "b"], "Grade": ["L7", None],
+                       "languages": [["EN", "pt"], float("nan")],
+                       "DOB": pd.to_datetime(["1962-02-14", None])})
+    people = rm.from_frame(df, columns={"Employee ID": "id", "Grade": "level", "DOB":
+                                        "birth_year"}, level_map={"L7": 7})
+    assert (people[0].level, people[0].languages, people[0].birth_year) == (
+        7, frozenset({"en", "pt"}), 1962)
+    assert (people[1].level, people[1].languages, people[1].birth_year) == (0, frozenset(), None)
+    with pytest.raises(rm.InputError, match="DataFrame: row 2 \\(id 'b'\\), field 'level'"):
+        rm.from_frame(pd.DataFrame({"id": ["a", "b"], "level": [1, "L9"]}))
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> list[rm.Participant]:
+    n = draw(st.integers(0, 5))
+    people = [draw(participants(f"p{i}")) for i in range(n)]
+    return [p.model_copy(update={
+        "role": draw(st.sampled_from([None, "junior", "senior", "both"])),
+        "name": draw(st.none() | st.sampled_from(["Ana", "Zoë O'Brien", "=1+1"])),
+        "manager_id": draw(st.none() | st.sampled_from([q.id for q in people if q.id != p.id]
+                                                       or [""])) or None,
+        "previous_partners": frozenset(draw(st.lists(st.sampled_from(["p0", "p1", "a,b"]),
+                                                     max_size=2))) - {p.id},
+    }) for p in people]
+
+
+@settings(max_examples=25)
+@given(people=rosters(), fmt=st.sampled_from(["csv", "json", "jsonl", "xlsx"]))
+def test_file_participants_and_frame_round_trip(people: list[rm.Participant], fmt: str,
+                                                tmp_path_factory: pytest.TempPathFactory
+                                                ) -> None:
+    people = [rm.Participant.model_validate(p.model_dump()) for p in people]
+    frame = rm.to_frame(people)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)  # partners outside the roster
+        assert rm.from_frame(frame) == people
+        path = tmp_path_factory.mktemp("rt") / f"r.{fmt}"
+        rm.write_participants(people, path)
+        back = rm.read_participants(path)
+    assert back == people
+    assert rm.to_frame(back).equals(frame)
+
+
+# --- 7. base install: report without matplotlib, README without extras -------------------
+
+
+@pytest.mark.usefixtures("no_extras")
+def test_report_without_matplotlib_lists_the_pairs_and_says_how_to_add_plots(
+        tmp_path: Path) -> None:
+    from rmatch.report.render import PLOTS_OMITTED
+
+    people = rm.read_participants(ROOT / "examples" / "roster.csv")
+    juniors, seniors, _ = rm.split_roles(people)
+    res = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    page = res.report().write(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert PLOTS_OMITTED.split(":")[0] in page
+    assert "<img" not in page
+    for pair in res.pairs:
+        assert f"<td>{pair.junior_id}</td><td>{pair.senior_id}</td>" in page
+
+
+def test_what_the_readme_examples_write_is_git_ignored() -> None:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    outputs = {line.split(flag, 1)[1].split()[0]
+               for line in text.splitlines() if line.startswith("$ rmatch")
+               for flag in (" -o ", " --briefs ") if flag in line}
+    outputs.add("report.html")  # the notebook snippet's
+    assert outputs
+    for name in sorted(outputs):
+        status = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
+        assert status.returncode == 0, f"{name} is written by a README example but not ignored"
+
+
+# --- 8. people on both sides -------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_people_on_both_sides_never_pair_with_themselves_and_the_rest_is_optimal(
+        data: st.DataObject) -> None:
+    base = [data.draw(participants(f"p{i}", max_capacity=2)) for i in range(4)]
+    roles = data.draw(st.lists(st.sampled_from(["junior", "senior", "both"]), min_size=4,
+                               max_size=4))
+    people = [p.model_copy(update={"role": r}) for p, r in zip(base, roles, strict=True)]
+    juniors, seniors, _ = rm.split_roles(people)
+    if not juniors or not seniors:
+        return
+    program = rm.Program(constraints=[])
+    res = rm.match(juniors, seniors, program)
+    res.check()
+    assert all(p.junior_id != p.senior_id for p in res.pairs)
+    sm = res.scores
+    same = np.array([[j == s for s in sm.senior_ids] for j in sm.junior_ids])
+    if int((~same).sum()) <= 16:
+        best = brute_force(sm.total, ~same, sm.juniors.capacity, sm.seniors.capacity)
+        assert len(res.pairs) == best[0]
+        assert res.objective == pytest.approx(best[1], abs=1e-5)
+    for pid in {p.id for p in people if p.role == "both"}:
+        assert SELF_PAIR in sm.ruled_out_by(pid, pid)
+        assert res.explain(pid, side="senior", costs=False).side == "senior"
+
+
+def test_merge_sides_makes_people_on_both_sheets_both_and_names_clashes() -> None:
+    mentees = _read("email,grade,identity\nA@x.org,2,lgbt\nb@x.org,1,\n",
+                    columns={"email": "id", "grade": "level", "identity": "attributes.identity"})
+    mentors = _read("email,grade,org\nA@x.org,2,Home Office\nc@x.org,5,DfE\n",
+                    columns={"email": "id", "grade": "level", "org": "department"})
+    people = rm.merge_sides(mentees, mentors)
+    assert [(p.id, p.role) for p in people] == [("A@x.org", "both"), ("b@x.org", "junior"),
+                                                ("c@x.org", "senior")]
+    assert (people[0].department, people[0].attributes) == ("Home Office", {"identity": "lgbt"})
+    juniors, seniors, _ = rm.split_roles(people)
+    res = rm.match(juniors, seniors, rm.Program(constraints=[]))
+    assert ("A@x.org", "A@x.org") not in {(p.junior_id, p.senior_id) for p in res.pairs}
+    clash = _read("email,grade\nA@x.org,3\n", columns={"email": "id", "grade": "level"})
+    with pytest.raises(rm.InputError, match=r"'A@x\.org' is on both sheets with different "
+                                            r"'level': 2 and 3"):
+        rm.merge_sides(mentees, clash)
+
+
+# --- the messy export and the peer's survey, end to end -----------------------------------
+
+
+def test_the_messy_hris_export_reads_in_one_call_with_a_map() -> None:
+    columns = rm.suggest_columns(EXPORT)
+    people = rm.read_participants(EXPORT, columns=columns, level_map=GRADES)
+    assert len(people) == 40
+    by_id = {p.id: p for p in people}
+    assert by_id["E1000"].level == 10
+    assert by_id["E1003"].location == "'s-Hertogenbosch"
+    assert by_id["E1002"].timezone == "Europe/London"
+    assert by_id["E1001"].languages == {"es"}  # 'español'
+    assert sum(p.role == "both" for p in people) == 1
+    juniors, seniors, _ = rm.split_roles(people)
+    res = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    res.check()
+    for pair in res.pairs:
+        assert by_id[pair.junior_id].manager_id != pair.senior_id
+
+
+def test_the_messy_export_without_a_map_lists_every_problem_at_once() -> None:
+    with pytest.raises(rm.InputError) as info:
+        rm.read_participants(EXPORT)
+    problems = info.value.problems
+    assert problems[0].endswith("no column gives the participant 'id' (map one, e.g. "
+                                "columns={'Employee ID': 'id'})")
+    assert "hint: a column map" in problems[-1]
+    assert json.loads(problems[-1].split(": ", 2)[2].split("writes it): ", 1)[1]) == \
+        rm.suggest_columns(EXPORT)
+
+
+def test_cli_reads_the_export_with_map_files(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    cols, levels = tmp_path / "columns.json", tmp_path / "levels.json"
+    cols.write_text(json.dumps(rm.suggest_columns(EXPORT)), encoding="utf-8")
+    levels.write_text(json.dumps(GRADES), encoding="utf-8")
+    out = tmp_path / "people.csv"
+    assert main(["match", str(EXPORT), "--columns", str(cols), "--level-map", str(levels),
+                 "-o", str(out), "--per-person"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("rules: the recommended HR rules")
+    assert "proven the best possible" in printed
+    rows = out.read_text(encoding="utf-8").splitlines()
+    people = rm.read_participants(EXPORT, columns=rm.suggest_columns(EXPORT), level_map=GRADES)
+    juniors, seniors, _ = rm.split_roles(people)
+    assert len(rows) == 1 + len(juniors) + len(seniors)  # one row per person and side
+
+
+@pytest.mark.skipif(not PEERS.exists(), reason="the peer's sample data is not beside the repo")
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_the_peer_survey_sheets_read_into_one_roster(size: str) -> None:
+    example = runpy.run_path(str(ROOT / "examples" / "peer_survey.py"))
+    people = example["read_survey"](PEERS / size)
+    n = 50 if size == "small" else 500
+    assert sum(p.role == "junior" for p in people) == n
+    assert sum(p.role == "senior" for p in people) == n
+    assert all("@" in p.id for p in people)
+    grades = {p.level for p in people}
+    assert grades <= set(range(11))
+    assert all(p.name and " " in p.name for p in people)  # first and last name joined
+
+
+def test_control_characters_in_ids_are_rejected_and_ids_are_nfc() -> None:
+    with pytest.raises(rm.InputError, match="U\\+001B"):
+        _read("id\n\x1b[2J\n")
+    decomposed, composed = "Mu\u0308ller", "M\u00fcller"
+    assert _read(f"id\n{decomposed}\n")[0].id == composed
+    with pytest.raises(rm.InputError, match="duplicate id"):
+        _read(f"id\n{decomposed}\n{composed}\n")
+
+
+def test_the_same_person_explained_on_each_side() -> None:
+    a = rm.Participant(id="a", role="both", level=3, birth_year=1980)
+    j = rm.Participant(id="j", level=1, birth_year=2000)
+    s = rm.Participant(id="s", level=6, birth_year=1960)
+    res = rm.match([j, a], [a, s])
+    assert {(p.junior_id, p.senior_id) for p in res.pairs} == {("j", "a"), ("a", "s")}
+    assert [p.senior_id for p in res.explain("a").partners] == ["s"]
+    assert [p.junior_id for p in res.explain("a", side="senior").partners] == ["j"]
+    lonely = rm.match([a], [a, s], rm.Program(constraints=[rm.Forbid(pairs=[("a", "s")])]))
+    assert lonely.unmatched_reasons["a"].startswith("as junior: ")
+    assert "; as senior: " in lonely.unmatched_reasons["a"]
+    assert "a" in lonely.unmatched_juniors
+    assert "a" in lonely.unmatched_seniors

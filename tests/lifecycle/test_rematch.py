@@ -1,0 +1,114 @@
+"""Re-matching: leavers, joiners and requests, exact against brute force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rmatch as rm
+from rmatch.cli.main import main
+
+
+def _brute(total: np.ndarray, feasible: np.ndarray, cap_j: np.ndarray, cap_s: np.ndarray,
+           keep: set[tuple[int, int]], cost: float | None) -> tuple[int, float]:
+    """Best (pairs, score - cost x kept pairs broken); cost None: kept pairs required."""
+    rows, cols = np.nonzero(feasible)
+    k = len(rows)
+    masks = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1
+    n, m = feasible.shape
+    deg_j = masks @ np.eye(n, dtype=np.int64)[rows] if k else np.zeros((1, n), np.int64)
+    deg_s = masks @ np.eye(m, dtype=np.int64)[cols] if k else np.zeros((1, m), np.int64)
+    ok = (deg_j <= cap_j).all(axis=1) & (deg_s <= cap_s).all(axis=1)
+    is_kept = np.array([(int(r), int(c)) in keep for r, c in zip(rows, cols, strict=True)],
+                       dtype=bool)
+    broken = (1 - masks[:, is_kept]).sum(axis=1) if is_kept.any() else np.zeros(len(masks))
+    if cost is None:
+        ok &= broken == 0
+        cost = 0.0
+    value = masks @ total[rows, cols].astype(np.float64) - cost * broken
+    counts = masks.sum(axis=1)
+    best = counts[ok].max()
+    return int(best), float(value[ok & (counts == best)].max())
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_rematch_is_exact_with_and_without_changes(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    juniors = [rm.Participant(id=f"j{i}", skills={"a": float(rng.random())},
+                              capacity=int(rng.integers(1, 3))) for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", goals={"a": float(rng.random())}, level=2)
+               for k in range(m)]
+    forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.25]
+    program = rm.Program(constraints=[rm.Forbid(pairs=forbid)])
+    before = rm.match(juniors, seniors, program)
+    # One junior leaves, one joins, and someone may ask to change.
+    leaver = juniors[int(rng.integers(0, n))].id
+    now_j = [p for p in juniors if p.id != leaver] + [
+        rm.Participant(id="j9", skills={"a": float(rng.random())})]
+    asked = {before.pairs[0].senior_id} if before.pairs and rng.random() < 0.5 else set()
+    for allow in (False, True):
+        out = rm.rematch(before, now_j, seniors, program, change=asked, allow_changes=allow,
+                         change_cost=0.2)
+        out.result.check()
+        # The oracle's programme: the leaver's Forbid pairs no longer name anyone.
+        sm = rm.score(now_j, seniors, rm.Program(constraints=[
+            rm.Forbid(pairs=[pr for pr in forbid if pr[0] != leaver])]))
+        feasible = sm.feasible.copy()
+        present = {q.id for q in now_j}
+        for p in before.pairs:
+            if (p.senior_id in asked or p.junior_id in asked) and p.junior_id in present:
+                feasible[sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id)] = False
+        if feasible.sum() > 12:
+            continue
+        keep = {(sm.juniors.index(j), sm.seniors.index(s)) for j, s in
+                [(p.junior_id, p.senior_id) for p in before.pairs]
+                if j != leaver and j not in asked and s not in asked}
+        count, best = _brute(sm.total, feasible, np.minimum(sm.juniors.capacity, m),
+                             np.minimum(sm.seniors.capacity, len(now_j)), keep,
+                             0.2 if allow else None)
+        broken = sum(1 for r, c in keep
+                     if (sm.junior_ids[r], sm.senior_ids[c]) not in
+                     {(p.junior_id, p.senior_id) for p in out.result.pairs})
+        assert len(out.result.pairs) == count
+        assert out.result.objective - (0.2 * broken if allow else 0.0) == pytest.approx(
+            best, abs=1e-5)
+        if not allow:
+            assert set(out.kept) == {(sm.junior_ids[r], sm.senior_ids[c]) for r, c in keep}
+        # Every previous pair is kept or broken with a reason; nothing is silently lost.
+        accounted = set(out.kept) | {(c.junior_id, c.senior_id) for c in out.broken}
+        assert accounted == {(p.junior_id, p.senior_id) for p in before.pairs}
+        assert all(c.reason for c in out.broken)
+
+
+def test_rematch_says_why_each_pair_ended() -> None:
+    js = [rm.Participant(id="j1"), rm.Participant(id="j2"), rm.Participant(id="j3")]
+    ss = [rm.Participant(id="s1"), rm.Participant(id="s2"), rm.Participant(id="s3")]
+    before = [("j1", "s1"), ("j2", "s2"), ("j3", "s3")]
+    program = rm.Program(constraints=[rm.Forbid(pairs=[("j3", "s3")])])
+    out = rm.rematch(before, js[:2] + js[2:], ss[1:], program, change={"j2"})
+    reasons = {(c.junior_id, c.senior_id): c.reason for c in out.broken}
+    assert reasons[("j1", "s1")] == "'s1' left"
+    assert reasons[("j2", "s2")] == "'j2' asked to change"
+    assert reasons[("j3", "s3")].startswith("now ruled out by Forbid")
+    assert ("j2", "s2") not in {(p.junior_id, p.senior_id) for p in out.result.pairs}
+    assert "broke ('j1', 's1'): 's1' left" in out.text()
+
+
+def test_cli_rematch_reads_the_previous_pairs_file(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    roster = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
+    previous, new = tmp_path / "pairs.csv", tmp_path / "new.csv"
+    assert main(["match", str(roster), "-o", str(previous), "-q"]) == 0
+    first = previous.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    capsys.readouterr()
+    assert main(["rematch", str(roster), "--previous", str(previous), "--change", first,
+                 "-o", str(new)]) == 0
+    out = capsys.readouterr().out
+    assert f"'{first}' asked to change" in out
+    before = previous.read_text(encoding="utf-8").splitlines()[1]
+    assert ",".join(before.split(",")[:2]) not in new.read_text(encoding="utf-8")
+    assert main(["rematch", str(roster), "--previous", str(previous), "-o",
+                 str(previous)]) == 1  # never over an input

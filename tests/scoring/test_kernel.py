@@ -1,0 +1,202 @@
+"""The compiled scoring pass against numpy broadcasts of the same formulas, bit for bit.
+
+The references are written the plain way (one numpy pass per operation, as
+rmatch scored before the kernel): generation and diversity must agree in
+every bit, skills with a float32 sum in the same order, and the total is
+exactly the float32 weighted sum of the components the kernel returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch.constraints.pairwise import SeniorityDirection
+from rmatch.model.arrays import ParticipantArrays
+from rmatch.scoring.blocks import ProgrammeSource
+from rmatch.scoring.builtin import BUILTIN_COMPONENTS, _diversity_groups, _skills_factors
+from rmatch.scoring.kernel import TILE, builtin_total
+from rmatch.scoring.plan import plan_scores
+from tests.strategies import sides
+
+F32 = npt.NDArray[np.float32]
+
+
+def ref_generation(js: ParticipantArrays, ss: ParticipantArrays,
+                   opt: rm.ScoringOptions) -> F32:
+    bj, bs = js.birth_year.astype(np.float32), ss.birth_year.astype(np.float32)
+    a = np.subtract.outer(bj, bs)
+    with np.errstate(invalid="ignore"):
+        older = a < 0
+    a /= np.float32(opt.age_span_years)
+    np.clip(a, 0, 1, out=a)
+    v = np.subtract.outer(js.level.astype(np.float32), ss.level.astype(np.float32))
+    v /= np.float32(-opt.level_span)
+    np.clip(v, 0, 1, out=v)
+    a -= v
+    a *= np.float32(1 - opt.level_share)
+    a += v
+    missing = np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
+    a[missing] = v[missing]
+    a[older] = 0
+    return a
+
+
+def ref_diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: rm.ScoringOptions) -> F32:
+    names, starts, weights = _diversity_groups(js, ss, opt)
+    out = np.zeros((len(js), len(ss)), dtype=np.float32)
+    for g, w in enumerate(weights):
+        count = np.zeros(out.shape, dtype=np.int32)
+        for name in names[starts[g]:starts[g + 1]]:
+            cj, cs = js.attribute(name)[:, None], ss.attribute(name)[None, :]
+            count += (cj != cs) & (cj >= 0) & (cs >= 0)
+        if g == 0:
+            out = count.astype(np.float32) * w
+        else:
+            out += count.astype(np.float32) * w
+    return np.clip(out, 0, 1)
+
+
+def ref_skills(js: ParticipantArrays, ss: ParticipantArrays, opt: rm.ScoringOptions) -> F32:
+    left, right = _skills_factors(js, ss, opt)
+    out = np.zeros((len(js), len(ss)), dtype=np.float32)
+    for t in range(left.shape[1]):  # float32, term after term, as the kernel adds them
+        out += left[:, t:t + 1] * right[t][None, :]
+    return np.clip(out, 0, 1)
+
+
+options = st.builds(
+    rm.ScoringOptions,
+    age_span_years=st.floats(1, 60), level_span=st.integers(1, 8),
+    level_share=st.floats(0, 1), mutual_share=st.floats(0, 1),
+    diversity_fields=st.none() | st.dictionaries(
+        st.sampled_from(["department", "location", "gender", "background"]),
+        st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=1))
+weights = st.builds(rm.Weights, generation=st.floats(0, 3), skills=st.floats(0, 3),
+                    diversity=st.floats(0.01, 3))
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides(7, 7), options, weights)
+def test_components_and_total_have_the_bits_of_the_plain_formulas(
+    people: tuple[list[rm.Participant], list[rm.Participant]], opt: rm.ScoringOptions,
+    w: rm.Weights,
+) -> None:
+    juniors, seniors = people
+    sm = rm.score(juniors, seniors, rm.Program(scoring=opt, weights=w, constraints=[]))
+    assert_plain_bits(sm, opt, w)
+
+
+def assert_plain_bits(sm: rm.ScoreMatrix, opt: rm.ScoringOptions, w: rm.Weights) -> None:
+    """Each component as the plain formula's bits; the total their float32 weighted sum."""
+    js, ss = sm.juniors, sm.seniors
+    assert np.array_equal(sm.components["generation"], ref_generation(js, ss, opt))
+    assert np.array_equal(sm.components["diversity"], ref_diversity(js, ss, opt))
+    assert np.array_equal(sm.components["skills"], ref_skills(js, ss, opt))
+    wsum = sum(w.as_dict().values())
+    total = np.zeros(sm.shape, dtype=np.float32)
+    for name in BUILTIN_COMPONENTS:  # in the components' order
+        total += sm.components[name] * np.float32(w.as_dict()[name] / wsum)
+    assert np.array_equal(sm.total, np.clip(total, 0, 1))
+
+
+@settings(max_examples=20, deadline=None)
+@given(sides(6, 6), st.floats(0, 1))
+def test_skills_is_the_exact_coverage_to_float32_rounding(
+    people: tuple[list[rm.Participant], list[rm.Participant]], mu: float
+) -> None:
+    juniors, seniors = people
+    opt = rm.ScoringOptions(mutual_share=mu)
+    sm = rm.score(juniors, seniors, rm.Program(scoring=opt, constraints=[]))
+    left, right = _skills_factors(sm.juniors, sm.seniors, opt)
+    exact = np.clip(left.astype(np.float64) @ right.astype(np.float64), 0, 1)
+    np.testing.assert_allclose(sm.components["skills"], exact, atol=1e-6)
+
+
+def test_wide_programmes_cross_tiles_and_keep_the_bits() -> None:
+    # More seniors than one tile (and a partial last tile), missing birth
+    # years and blank fields on both sides.
+    rng = np.random.default_rng(3)
+    org = rm.synth.generate(3000, seed=3)
+    juniors, seniors = rm.synth.cohort(org, 40, TILE + 300, seed=3, max_junior_level=0,
+                                         min_senior_level=1)
+    assert len(seniors) == TILE + 300
+    juniors = [p.model_copy(update={"birth_year": None} if k % 7 == 0 else {})
+               for k, p in enumerate(juniors)]
+    seniors = [p.model_copy(update={"birth_year": None, "department": None}
+                            if rng.random() < 0.1 else {}) for p in seniors]
+    opt = rm.ScoringOptions()
+    w = rm.Weights(generation=0.7, skills=1.3, diversity=0.9)
+    sm = rm.score(juniors, seniors, rm.Program(scoring=opt, weights=w, constraints=[]))
+    assert_plain_bits(sm, opt, w)
+    js, ss = sm.juniors, sm.seniors
+    # A block of the programme, scored without its components, has the same total.
+    plan = plan_scores(juniors, seniors, sm.program)
+    src = ProgrammeSource(js, ss, plan, None)
+    total, _ = src.totals(np.array([0, 13, 39]), slice(None))
+    assert np.array_equal(total, sm.total[[0, 13, 39]])
+
+
+def test_the_kernel_alone_on_hand_made_arrays() -> None:
+    # Junior born 2000 at level 0, seniors born 1970 at level 4 and 2010 at level 1.
+    total = np.empty((1, 2), np.float32)
+    comps = np.empty((3, 1, 2), np.float32)
+    builtin_total(
+        bj=np.array([2000], np.float32), lj=np.array([0], np.float32),
+        bs=np.array([1970, 2010], np.float32), ls=np.array([4, 1], np.float32),
+        generation=np.array([30, -4, 0.5], np.float32),
+        left=np.array([[1.0, 0.0]], np.float32), right=np.array([[0.5, 1.0], [1, 1]], np.float32),
+        cj=np.array([[1, -1]], np.int32), cs=np.array([[1, 2], [0, 0]], np.int32),
+        group_start=np.array([0, 2], np.int64), group_weight=np.array([0.5], np.float32),
+        weights=np.array([1, 1, 1], np.float32), total=total, components=comps)
+    # Older junior than the second senior: no generation; a full gap for the first.
+    assert comps[0].tolist() == [[1.0, 0.0]]
+    # The junior's second term is 0 (skipped): skills are the first term's values.
+    assert comps[1].tolist() == [[0.5, 1.0]]
+    # Field 0 differs from the second senior only; field 1 is blank for the junior.
+    assert comps[2].tolist() == [[0.0, 0.5]]
+    assert total.tolist() == [[1.5, 1.5]]  # not clipped unless asked
+
+
+@pytest.mark.parametrize("allow_equal", [False, True])
+def test_seniority_direction_treats_missing_birth_years_as_allowed(allow_equal: bool) -> None:
+    people = [rm.Participant(id=f"p{k}", birth_year=y, level=lev)
+              for k, (y, lev) in enumerate([(None, 0), (1990, 0), (1990, 1), (None, 2),
+                                            (1980, 2), (1995, 3)])]
+    sm = rm.score(people, [p.model_copy(update={"id": p.id + "s"}) for p in people],
+                  rm.Program(constraints=[SeniorityDirection(allow_equal=allow_equal)]))
+    for i, j in enumerate(people):
+        for k, s in enumerate(people):
+            lower = j.level <= s.level if allow_equal else j.level < s.level
+            younger = (j.birth_year is None or s.birth_year is None
+                       or (j.birth_year >= s.birth_year if allow_equal
+                           else j.birth_year > s.birth_year))
+            assert bool(sm.feasible[i, k]) == (lower and younger), (j, s)
+
+
+def test_scores_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba
+
+    from rmatch.scoring import kernel as _kernel
+
+    real = numba.njit
+
+    def no_cache(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function '_tiles': no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", no_cache)
+    monkeypatch.setattr(_kernel, "_compiled", None)
+    juniors = [rm.Participant(id="j", birth_year=2000, skills={"genai": 1.0})]
+    seniors = [rm.Participant(id="s", birth_year=1965, level=4, goals={"genai": 1.0})]
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[]))
+    assert float(sm.components["skills"][0, 0]) == 0.75
+    assert float(sm.components["generation"][0, 0]) == 1.0
+    assert _kernel._compiled is not None
