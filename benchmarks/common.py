@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -38,6 +39,23 @@ def cohort(n: int, seed: int = 0, seniors: int | None = None
             return org.org_chart(), js, ss
         size = size * 3 // 2
     raise SystemExit(f"synthetic org too small: {len(js)} juniors, {len(ss)} seniors")
+
+
+def parser(doc: str | None, sizes: list[int]) -> argparse.ArgumentParser:
+    """The command line every benchmark starts from: its docstring's first line and ``--sizes``."""
+    out = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    out.add_argument("--sizes", type=int, nargs="+", default=sizes)
+    return out
+
+
+def sweep(name: str, title: str, sizes: list[int], measure: Callable[[int], dict[str, Any]],
+          columns: list[str] | None = None) -> None:
+    """Measure each size, print each row as it comes, then save and print the table."""
+    rows = []
+    for n in sizes:
+        rows.append(measure(n))
+        print(rows[-1], flush=True)
+    print(save(name, rows, columns or list(rows[0]), title))
 
 
 def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:

@@ -1,15 +1,15 @@
 """The benchmark suite: rmatch beside scipy alone and every peer, on synthetic org charts.
 
-    python benchmarks/suite.py --quick     # under two minutes, for CI smoke use
-    python benchmarks/suite.py --full      # 100 to 10,000 per side (two to three hours)
-    python benchmarks/suite.py --full --tasks rmatch:auto,scipy --sizes 2000 --merge
+    python -m benchmarks suite --quick     # under two minutes, for CI smoke use
+    python -m benchmarks suite --full      # 100 to 10,000 per side (two to three hours)
+    python -m benchmarks suite --full --tasks rmatch:auto,scipy --sizes 2000 --merge
                                            # re-measure some rows, keep the others
 
 Writes ``benchmarks/results/suite.json`` (machine, versions, commit, every
 measurement), ``suite.md`` (tables) and ``suite_time.png`` /
 ``suite_memory.png``; the quick mode writes ``suite_quick.*`` instead, so a
 smoke run never overwrites the full results. Each measurement runs in a fresh process
-(``_worker.py``); a measurement that exceeds its time budget is recorded as
+(``worker.py``); a measurement that exceeds its time budget is recorded as
 ``timeout`` and that task is not run at larger sizes.
 
 Peers, installed on first use into ``benchmarks/.peers/`` (benchmark-only;
@@ -32,10 +32,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from benchmarks.common import RESULTS, machine
 
-from common import RESULTS, machine  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 PEERS = HERE / ".peers"
 PEER_PACKAGES = {"mentor-match": "mentor-match==7.0.1", "matching": "matching==1.4.3"}
@@ -79,15 +78,18 @@ def ensure_peer(name: str) -> Path:
 
 def measure(task: str, n: int, seed: int, budget: float) -> dict[str, Any]:
     env = dict(os.environ)
-    if task in PEER_PACKAGES:
-        env["PYTHONPATH"] = str(ensure_peer(task))
+    # The worker runs as ``-m benchmarks.worker`` from the repository root; a
+    # peer's own folder comes first (two peers install a package "matching").
+    paths = [str(ensure_peer(task))] if task in PEER_PACKAGES else []
+    env["PYTHONPATH"] = os.pathsep.join([*paths, str(HERE.parent)])
     cache = RESULTS / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
         proc = subprocess.run(
-            [sys.executable, str(HERE / "_worker.py"), task, str(n), str(seed), str(cache)],
-            capture_output=True, text=True, timeout=budget, env=env, check=False)
+            [sys.executable, "-m", "benchmarks.worker", task, str(n), str(seed), str(cache)],
+            capture_output=True, text=True, timeout=budget, env=env, cwd=HERE.parent,
+            check=False)
     except subprocess.TimeoutExpired:
         return {"task": task, "n": n, "status": "timeout", "wall_s": budget}
     if proc.returncode != 0:
@@ -176,7 +178,7 @@ def plots(rows: list[dict[str, Any]], out: Path, stem: str = "suite") -> None:
         plt.close(fig)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="rmatch benchmark suite")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="under two minutes (default)")
@@ -190,7 +192,7 @@ def main() -> None:
     parser.add_argument("--from-log", type=Path, metavar="LOG",
                         help="render results from the JSON lines an earlier run printed "
                              "(e.g. one stopped before the largest sizes)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     name = "full" if args.full else "quick"
     plan = PLANS[name]
     rows: list[dict[str, Any]] = []

@@ -17,8 +17,9 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def _worker(task: str, n: int, cache: Path) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, str(BENCH / "_worker.py"), task, str(n), "0",
-                           str(cache)], capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.worker", task, str(n), "0",
+                           str(cache)], capture_output=True, text=True, check=True,
+                          cwd=BENCH.parent)
     out: dict[str, Any] = json.loads(proc.stdout)
     return out
 
@@ -36,9 +37,39 @@ def test_worker_measures_rmatch_and_scipy_on_one_instance(tmp_path: Path) -> Non
     assert scipy["time_s"] > 0
 
 
+def test_the_runner_lists_every_benchmark_and_each_has_a_main(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    from benchmarks.__main__ import BENCHMARKS, MODULES, main
+
+    assert main([]) == 0
+    listed = capsys.readouterr().out
+    for name in BENCHMARKS:
+        assert name in listed
+        module = importlib.import_module(f"benchmarks.{MODULES.get(name, name)}")
+        assert callable(module.main)
+    assert main(["no-such-benchmark"]) == 2
+    on_disk = {p.stem for p in BENCH.glob("*.py")} - {"__init__", "__main__", "common",
+                                                      "worker"}
+    assert on_disk == {MODULES.get(name, name) for name in BENCHMARKS}
+
+
+def test_the_runner_runs_a_benchmark_and_saves_its_table(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from benchmarks import common
+    from benchmarks.__main__ import main
+
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    assert main(["synth", "--sizes", "2000", "--repeats", "1"]) == 0
+    saved = json.loads((tmp_path / "synth.json").read_text())
+    assert saved["rows"][0]["employees"] == 2000
+    assert "rmatch_commit" in saved["machine"]
+    assert (tmp_path / "synth.md").read_text().startswith("# rmatch.synth.generate")
+
+
 def test_tables_compare_against_rmatch_auto() -> None:
-    sys.path.insert(0, str(BENCH))
-    import suite
+    from benchmarks import suite
 
     rows = [
         {"task": "rmatch:auto", "n": 10, "status": "ok", "time_s": 0.01, "objective": 5.0,

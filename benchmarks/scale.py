@@ -13,7 +13,7 @@ For each size, one synthetic cohort with the everyday HR rules:
   against the optimum, and the scans the certificate took.
 
 Same objective for all (most pairs, then most score) is checked, not assumed.
-Run: ``python benchmarks/bench_scale.py [--sizes 5000 10000] [--scipy-max 5000]``.
+Run: ``python -m benchmarks scale [--sizes 5000 10000] [--scipy-max 5000]``.
 Writes ``benchmarks/results/scale.json`` and ``scale.md``. Programmes beyond
 the dense matrix's reach (100,000 per side) run with ``--huge N`` and are
 recorded in ``scale_huge_*.json``/``.md``; ``--huge 30000 --seniors 90000
@@ -28,20 +28,15 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from ortools.graph.python import linear_sum_assignment as ort_lsa
 from scipy.optimize import linear_sum_assignment
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROGRAM, best_of, cohort, save
-
 import rmatch as rm
-from rmatch.solvers.sparse import DenseSource, certify_and_solve
+from benchmarks.common import PROGRAM, best_of, cohort, save
+from rmatch.solvers.certificate import DenseSource, certify_and_solve
 
 ORT_SCALE = 2**20  # OR-Tools wants integers: scores to 2**-20, one pair worth more than all
 
@@ -124,10 +119,10 @@ def scoring(n: int) -> None:
 
     from threadpoolctl import threadpool_limits
 
-    from rmatch._malloc import reuse_freed_memory
-    from rmatch.arrays import build_arrays
-    from rmatch.candidates import ProgrammeSource
-    from rmatch.scoring import default_org, plan_scores
+    from rmatch.model.arrays import build_arrays
+    from rmatch.scoring.blocks import ProgrammeSource
+    from rmatch.scoring.malloc import reuse_freed_memory
+    from rmatch.scoring.plan import default_org, plan_scores
 
     org, juniors, seniors = cohort(n)
     js, ss = build_arrays(juniors, seniors)
@@ -218,7 +213,7 @@ def huge(n: int, n_seniors: int | None, capacity: int) -> None:
     save(name, [row], list(row), f"rmatch at {n:,} x {len(seniors):,}, end to end")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
     parser.add_argument("--scipy-max", type=int, default=5000)
@@ -229,7 +224,7 @@ def main() -> None:
     parser.add_argument("--scoring", type=int, default=0, help="time scoring n x n vs numpy")
     parser.add_argument("--crossover", type=int, nargs="+", default=None,
                         help="sizes: dense path vs candidates end to end")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.crossover:
         crossover(args.crossover)
         return

@@ -9,23 +9,18 @@ Each row times one feature on a synthetic cohort with the everyday HR rules
 - ``calibrate_s``: weights fitted to one rating per pair (200 shuffles and
   200 bootstrap resamples).
 
-Run: ``python benchmarks/bench_over_time.py [--sizes 1000 5000]``.
+Run: ``python -m benchmarks over_time [--sizes 1000 5000]``.
 Writes ``benchmarks/results/over_time.json`` and ``over_time.md``.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from common import PROGRAM, cohort, save
 
 import rmatch as rm
+from benchmarks.common import PROGRAM, cohort, parser, sweep
 
 
 def measure(n: int) -> dict[str, object]:
@@ -60,15 +55,9 @@ def measure(n: int) -> dict[str, object]:
     return row
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    args = parser.parse_args()
-    rows = []
-    for n in args.sizes:
-        rows.append(measure(n))
-        print(rows[-1], flush=True)
-    print(save("over_time", rows, list(rows[0]), "The programme over time"))
+def main(argv: list[str] | None = None) -> None:
+    args = parser(__doc__, [1000, 5000]).parse_args(argv)
+    sweep("over_time", "The programme over time", args.sizes, measure)
 
 
 if __name__ == "__main__":

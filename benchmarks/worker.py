@@ -1,6 +1,6 @@
 """One benchmark measurement in a fresh process; prints one JSON object.
 
-Usage: ``python benchmarks/_worker.py TASK N SEED CACHE_DIR``. Run by
+Usage: ``python -m benchmarks.worker TASK N SEED CACHE_DIR`` (from the repository root). Run by
 ``suite.py``; each measurement gets its own process so peak memory and
 imports never leak from one into the next. Peers that install a top-level
 package of the same name (``mentor-match`` and ``matching`` both install
@@ -20,9 +20,7 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROGRAM, cohort
+from benchmarks.common import PROGRAM, cohort
 
 REPEATS = 5
 
@@ -243,8 +241,9 @@ def run_bandwidth(n: int, seed: int, cache: Path) -> dict[str, Any]:
     return out
 
 
-def main() -> None:
-    task, n, seed, cache = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    task, n, seed, cache = args[0], int(args[1]), int(args[2]), Path(args[3])
     runners = {
         "scipy": run_scipy, "mentor-match": run_mentor_match, "matching": run_matching,
         "networkx": run_networkx, "bandwidth": run_bandwidth,

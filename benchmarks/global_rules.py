@@ -26,7 +26,7 @@ From 10 million pairs ``auto`` solves on candidate pairs (``docs/scale.md``),
 so ``--sizes 5000 10000`` measures the rules there; ``--dense-max`` keeps the
 forced dense scenarios to the sizes that are worth waiting for.
 
-Run: ``python benchmarks/bench_global.py [--sizes 300 1000 2000] [--time-limit 60]
+Run: ``python -m benchmarks global [--sizes 300 1000 2000] [--time-limit 60]
 [--scenarios everyday share share+balance] [--dense-max 5000]``.
 Writes ``benchmarks/results/global.json`` and ``global.md``.
 """
@@ -34,15 +34,11 @@ Writes ``benchmarks/results/global.json`` and ``global.md``.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROGRAM, cohort, save
-
 import rmatch as rm
+from benchmarks.common import PROGRAM, cohort, save
 
 SCENARIOS: dict[str, list[rm.Constraint]] = {
     "everyday": [rm.MinShare(attribute="location", share=0.6),
@@ -100,7 +96,7 @@ def measure(n: int, time_limit: float, scenario: str = "everyday") -> dict[str, 
             "relaxed_objective": relaxed.objective, "relaxed_pairs": len(relaxed.pairs)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 2000])
     parser.add_argument("--time-limit", type=float, default=60.0)
@@ -110,7 +106,7 @@ def main() -> None:
                         help="largest size for the scenarios forced through cpsat")
     parser.add_argument("--out", default="global",
                         help="results name: benchmarks/results/OUT.json and OUT.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rows = []
     for scenario in args.scenarios:
         # The peer's sample has one size: measure it once.

@@ -7,30 +7,25 @@ outlives one call); sending each cohort to a worker is timed. Each cohort is
 a synthetic organisation of its own (seed = its number) with the everyday HR
 rules (``common.PROGRAM``).
 
-Run: ``python benchmarks/bench_many.py [--cohorts 50] [--n 2000]``.
+Run: ``python -m benchmarks many [--cohorts 50] [--n 2000]``.
 Writes ``benchmarks/results/many.json`` and ``many.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROGRAM, cohort, save
-
 import rmatch as rm
+from benchmarks.common import PROGRAM, cohort, save
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--cohorts", type=int, default=50)
     parser.add_argument("--n", type=int, default=2000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     cohorts = []
     for c in range(args.cohorts):
         org, juniors, seniors = cohort(args.n, seed=c)

@@ -4,23 +4,16 @@ Target (issue 2): at 2,000 x 2,000, ``rmatch.match`` end to end (scoring,
 constraints, solving, building the result) takes at most 1.5x the time of
 ``scipy.optimize.linear_sum_assignment`` alone on the same score matrix.
 
-Run: ``python benchmarks/bench_core.py [--sizes 500 1000 2000] [--repeats 3]``.
+Run: ``python -m benchmarks core [--sizes 500 1000 2000] [--repeats 3]``.
 Writes ``benchmarks/results/core.json`` and ``core.md``.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
 from scipy.optimize import linear_sum_assignment
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import best_of, cohort, save
-
 import rmatch as rm
+from benchmarks.common import best_of, cohort, parser, sweep
 
 CONSTRAINED = rm.Program(constraints=[rm.NoReportingLine(), rm.SharedLanguage(),
                                       rm.SeniorityDirection(), rm.MaxTimezoneGap(hours=6)])
@@ -57,16 +50,12 @@ def measure(n: int, repeats: int) -> dict[str, object]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    rows = []
-    for n in args.sizes:
-        rows.append(measure(n, args.repeats))
-        print(rows[-1], flush=True)
-    print(save("core", rows, list(rows[0]), "rmatch.match end to end vs scipy alone (seconds)"))
+def main(argv: list[str] | None = None) -> None:
+    cmd = parser(__doc__, [500, 1000, 2000])
+    cmd.add_argument("--repeats", type=int, default=5)
+    args = cmd.parse_args(argv)
+    sweep("core", "rmatch.match end to end vs scipy alone (seconds)", args.sizes,
+          lambda n: measure(n, args.repeats))
 
 
 if __name__ == "__main__":

@@ -6,22 +6,16 @@ machine class. Each row: one synthetic cohort with the everyday HR rules
 flow, then the König split into rounds), so it records the time and what the
 plan achieves: pairs, people without a partner in any round, round sizes.
 
-Run: ``python benchmarks/bench_rounds.py [--sizes 1000 5000] [--rounds 4]``.
+Run: ``python -m benchmarks rounds [--sizes 1000 5000] [--rounds 4]``.
 Writes ``benchmarks/results/rounds.json`` and ``rounds.md``.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import PROGRAM, cohort, save
 
 import rmatch as rm
+from benchmarks.common import PROGRAM, cohort, parser, sweep
 
 
 def measure(n: int, rounds: int) -> dict[str, object]:
@@ -37,16 +31,12 @@ def measure(n: int, rounds: int) -> dict[str, object]:
             "status": plan.status}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--rounds", type=int, default=4)
-    args = parser.parse_args()
-    rows = []
-    for n in args.sizes:
-        rows.append(measure(n, args.rounds))
-        print(rows[-1], flush=True)
-    print(save("rounds", rows, list(rows[0]), "plan_rounds: exact rotation rounds"))
+def main(argv: list[str] | None = None) -> None:
+    cmd = parser(__doc__, [1000, 5000])
+    cmd.add_argument("--rounds", type=int, default=4)
+    args = cmd.parse_args(argv)
+    sweep("rounds", "plan_rounds: exact rotation rounds", args.sizes,
+          lambda n: measure(n, args.rounds))
 
 
 if __name__ == "__main__":
