@@ -73,8 +73,9 @@ class StabilityReport(BaseModel):
     """People in at least one blocking pair."""
     stable_pairs: int | None
     """Pairs of the stable assignment (best remaining pair first); None when the
-    programme has programme-wide rules, which that order cannot keep, or when
-    stability is judged by wishes."""
+    programme has programme-wide rules, which that order cannot keep, when
+    stability is judged by wishes, or when the programme was solved on candidates
+    (that order would sort every pair of the programme)."""
     stable_objective: float | None
     cost: float | None
     """This result's total score minus the stable assignment's."""
