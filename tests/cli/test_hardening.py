@@ -37,6 +37,9 @@ def test_validate_finds_every_planted_problem(tmp_path: Path,
     ["demo", "--employees", "-5"],
     ["synth", "--employees", "0", "-o", "x.csv"],
     ["synth", "--previous-rounds", "-1", "-o", "x.csv"],
+    ["rematch", str(ROSTER), "--previous", str(ROSTER), "--allow-changes", "--change-cost",
+     "nan"],
+    ["rematch", str(ROSTER), "--previous", str(ROSTER), "--change-cost", "-0.5"],
 ])
 def test_bad_numbers_on_the_command_line_are_refused(
         args: list[str], capsys: pytest.CaptureFixture[str]) -> None:

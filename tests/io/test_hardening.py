@@ -116,3 +116,32 @@ def test_a_roster_file_too_large_is_refused_before_reading(
     monkeypatch.setattr(_read, "MAX_ROSTER_BYTES", 100)
     with pytest.raises(rm.InputError, match="more than a roster can be"):
         rm.read_participants(path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_respect_the_umask_and_keep_a_replaced_files_mode(
+        tmp_path: Path, umask: int, mode: int) -> None:
+    from rmatch.io.files import write_atomic
+
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "new.txt", "x")
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == mode
+    assert kept.stat().st_mode & 0o777 == 0o640
+    assert kept.read_text() == "new"
+
+
+def test_a_level_map_whose_keys_differ_only_in_case_must_agree() -> None:
+    roster = io.StringIO("id,level\na,L7\nb,l7\n")
+    with pytest.raises(rm.InputError, match="'L7' level 7 and 'l7' level 3"):
+        rm.read_participants(roster, level_map={"L7": 7, "l7": 3})
+    agree = rm.read_participants(io.StringIO("id,level\na,L7\nb,l7\n"),
+                                 level_map={"L7": 7, "l7": 7})
+    assert [p.level for p in agree] == [7, 7]

@@ -51,3 +51,24 @@ def test_a_dask_cluster_gives_the_same_results() -> None:
             distributed.Client(cluster) as client:
         together = rm.match_many(cohorts, client=client)
     assert all(_same(a, b) for a, b in zip(alone, together, strict=True))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_concurrent_calls_on_one_client_never_see_each_others_cohorts() -> None:
+    """Two callers each name a cohort "PT": each gets its own people's pairs back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    distributed = pytest.importorskip("distributed")
+    big, small = _cohorts(1, 30)[0], _cohorts(1, 2)[0]
+    calls = [[big.model_copy(update={"name": "PT"})], [small.model_copy(update={"name": "PT"})]]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client, ThreadPoolExecutor(2) as pool:
+        for _ in range(3):  # the same names, call after call
+            results = list(pool.map(lambda c: rm.match_many(c, client=client)[0], calls))
+            for cohort, res in zip(calls, results, strict=True):
+                ids = {p.id for p in [*cohort[0].juniors, *cohort[0].seniors]}
+                assert {p.junior_id for p in res.pairs} | {p.senior_id for p in res.pairs} <= ids
+                assert len(res.pairs) + len(res.unmatched_juniors) == len(cohort[0].juniors)

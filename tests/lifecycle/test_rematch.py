@@ -112,3 +112,11 @@ def test_cli_rematch_reads_the_previous_pairs_file(tmp_path: Path,
     assert ",".join(before.split(",")[:2]) not in new.read_text(encoding="utf-8")
     assert main(["rematch", str(roster), "--previous", str(previous), "-o",
                  str(previous)]) == 1  # never over an input
+
+
+@pytest.mark.parametrize("cost", [float("nan"), float("inf"), -0.1, True, "0.1"])
+def test_a_change_cost_that_is_not_a_finite_number_is_refused(cost: object) -> None:
+    js, ss = [rm.Participant(id="j")], [rm.Participant(id="s")]
+    with pytest.raises(rm.InputError, match="change_cost must be a finite number"):
+        rm.rematch([("j", "s")], js, ss, rm.Program(), change_cost=cost,  # type: ignore[arg-type]
+                   allow_changes=True)

@@ -48,7 +48,8 @@ def _brute_force(total: np.ndarray, feasible: np.ndarray, cap_j: np.ndarray,
 def test_plans_agree_with_brute_force_and_are_valid(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-    rounds = int(rng.integers(1, 4))
+    # More rounds than juniors x seniors are refused (tested apart), fewer may be empty.
+    rounds = min(int(rng.integers(1, 4)), n * m)
     juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(0, 3)),
                               birth_year=int(rng.integers(1994, 2003)),
                               skills={"genai": float(rng.random())},
@@ -186,3 +187,25 @@ def test_the_plans_report_has_a_page_per_round(tmp_path: Path,
     for result in plan.rounds:
         for pair in result.pairs:
             assert f"| {pair.junior_id} | {pair.senior_id} |" in text.replace("\\-", "-")
+
+
+@pytest.mark.parametrize("rounds", [2.5, "3", True, None])
+def test_rounds_that_are_not_a_whole_number_are_refused(rounds: object) -> None:
+    js, ss = [rm.Participant(id="j")], [rm.Participant(id="s")]
+    with pytest.raises(rm.InputError, match="whole number"):
+        rm.plan_rounds(js, ss, rounds=rounds)  # type: ignore[arg-type]
+
+
+def test_more_rounds_than_pairs_are_refused_before_any_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    js = [rm.Participant(id=f"j{k}") for k in range(8)]
+    ss = [rm.Participant(id=f"s{k}") for k in range(8)]
+
+    def no_scoring(*_: object, **__: object) -> None:
+        raise AssertionError("scored a programme that was to be refused")
+
+    monkeypatch.setattr("rmatch.lifecycle.rounds.score", no_scoring)
+    with pytest.raises(rm.InputError, match="only 64 juniors x seniors"):
+        rm.plan_rounds(js, ss, rm.Program(constraints=[]), rounds=1_000_000)
+    monkeypatch.undo()
+    assert len(rm.plan_rounds(js, ss, rm.Program(constraints=[]), rounds=64).rounds) == 64

@@ -22,6 +22,7 @@ from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
     count,
+    finite,
     limit,
     load,
     progress_bar,
@@ -357,7 +358,7 @@ def _rematch_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--change", metavar="ID,ID", help="people who asked for a new partner")
     cmd.add_argument("--allow-changes", action="store_true",
                      help="let other pairs change when that makes a better programme")
-    cmd.add_argument("--change-cost", type=float, default=0.1,
+    cmd.add_argument("--change-cost", type=finite(0.0), default=0.1,
                      help="score given up per changed pair (default 0.1)")
     cmd.add_argument("-o", "--output", help="write the new pairs to OUT.csv or OUT.json")
     _limit_option(cmd, "pairs shown")

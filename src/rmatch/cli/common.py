@@ -23,10 +23,10 @@ from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.solvers import Progress
 
-__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "count", "json_file", "limit", "load",
-           "per_person_rows", "progress_bar", "read_pairs", "read_roster", "reading_options",
-           "report_text", "roster_options", "rules_line", "seconds", "solver_options", "table",
-           "write_result"]
+__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "count", "finite", "json_file", "limit",
+           "load", "per_person_rows", "progress_bar", "read_pairs", "read_roster",
+           "reading_options", "report_text", "roster_options", "rules_line", "seconds",
+           "solver_options", "table", "write_result"]
 
 EXIT_ERROR = 1
 TERMINAL_PAIRS = 20
@@ -300,6 +300,26 @@ def count(minimum: int) -> Any:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+    return parse
+
+
+def finite(minimum: float) -> Any:
+    """Build an argparse type for a finite number of at least ``minimum`` (no NaN, no inf).
+
+    Examples
+    --------
+    >>> finite(0.0)("0.25")
+    0.25
+    """
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(f"must be a finite number of at least {minimum:g}"
+                                             f", not {text}")
         return value
     return parse
 

@@ -3,14 +3,17 @@
 Every file rmatch writes goes through :func:`write_atomic`: the text goes to a
 temporary file in the same folder, which then replaces the target in one
 step (``os.replace``). An interrupted run leaves either the old file or the
-new one, never a truncated mix.
+new one, never a truncated mix. A new file gets the mode the umask gives
+(0644 under the usual 022); a replaced one keeps its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -20,12 +23,31 @@ from rmatch.errors import InputError
 __all__ = ["refuse_inputs", "write_atomic", "writing", "writing_bytes"]
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _mode_for(target: Path) -> int:
+    """Give the mode a new file gets from ``open()`` (0o666 less the umask), or the old one's.
+
+    The temporary file is created 0600 (``mkstemp``); without this, every output
+    would stay private whatever the umask, and a colleague on a shared drive could
+    not open it.
+    """
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(target.stat().st_mode)
+    with _UMASK_LOCK:  # reading the umask means setting it: keep other threads out
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def _temporary(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
     target = Path(path)
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
     try:
+        os.chmod(tmp, _mode_for(target))
         yield handle, tmp
         os.replace(tmp, target)
     except BaseException:

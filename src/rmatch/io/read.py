@@ -56,6 +56,19 @@ class Options:
     role: str | None = None
     check_managers: bool = True
 
+    def __post_init__(self) -> None:
+        # Grade names match ignoring case: two keys that differ only in case
+        # must agree, or one would silently win for both.
+        seen: dict[str, tuple[str, int]] = {}
+        for key, level in (self.level_map or {}).items():
+            folded = values.fold(str(key))
+            if folded in seen and seen[folded][1] != level:
+                other, value = seen[folded]
+                raise InputError(f"level_map gives {other!r} level {value} and {key!r} level "
+                                 f"{level}: grade names are compared ignoring case, so these "
+                                 "are one grade; keep one")
+            seen[folded] = (str(key), level)
+
 
 @dataclass
 class Table:

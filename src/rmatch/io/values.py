@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "fold",
     "is_missing",
     "parse_birth_year",
     "parse_count",
@@ -166,7 +167,14 @@ def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> Non
     raise ValueError("not a valid date (no such day or month)")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Fold a label the way grade names and value maps are compared: case and spaces.
+
+    Examples
+    --------
+    >>> fold("  Senior   Director ")
+    'senior director'
+    """
     return " ".join(text.casefold().split())
 
 
@@ -179,8 +187,8 @@ def parse_level(value: Any, level_map: Mapping[str, int] | None) -> int:
     (7, 9)
     """
     if level_map:
-        folded = {_fold(k): v for k, v in level_map.items()}
-        key = _fold(parse_text(value))
+        folded = {fold(k): v for k, v in level_map.items()}
+        key = fold(parse_text(value))
         if key in folded:
             return folded[key]
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import uuid
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -105,7 +106,11 @@ def match_many(programmes: Sequence[Cohort], *, client: Any = None,
         raise InputError(f"cohort name(s) {twice} are given twice")
     if client is not None:
         payloads = [pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for c in cohorts]
-        futures = client.map(_solve_pickled, payloads, key=[f"rmatch-{n}" for n in names])
+        # Dask reuses the result of a task whose key it already holds: keys must
+        # be unique per call, or two callers naming a cohort alike share one result.
+        call = uuid.uuid4().hex
+        futures = client.map(_solve_pickled, payloads,
+                             key=[f"rmatch-{n}-{call}" for n in names])
         results = [pickle.loads(b) for b in client.gather(futures)]
     else:
         workers = min(processes or os.cpu_count() or 1, len(cohorts))

@@ -26,6 +26,7 @@ the adjusted scores is exact for the re-matching.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Collection, Sequence
 
@@ -138,8 +139,9 @@ def rematch(
     ([('j1', 's1')], ["'j2' asked to change"])
     """
     start = time.perf_counter()
-    if change_cost < 0:
-        raise InputError(f"change_cost must be >= 0, not {change_cost}")
+    if isinstance(change_cost, bool) or not isinstance(change_cost, (int, float)) \
+            or not math.isfinite(change_cost) or change_cost < 0:
+        raise InputError(f"change_cost must be a finite number >= 0, not {change_cost!r}")
     pairs = ([(p.junior_id, p.senior_id) for p in previous.pairs]
              if isinstance(previous, MatchResult) else [tuple(p) for p in previous])
     program = program or Program()

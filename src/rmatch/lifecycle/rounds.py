@@ -191,6 +191,14 @@ class RoundsPlan(BaseModel):
         return text
 
 
+def _refuse_empty_rounds(rounds: int, pairs: int, what: str) -> None:
+    if rounds > max(pairs, 1):
+        raise InputError(f"rounds={rounds}: there are only {pairs} {what}, so at most "
+                         f"{max(pairs, 1)} rounds can hold a pair; plan fewer rounds")
+    # Fewer rounds than that may still end in empty rounds when the rules allow
+    # fewer pairs; those plans are valid and say so (empty results).
+
+
 def plan_rounds(
     juniors: Sequence[Participant],
     seniors: Sequence[Participant],
@@ -218,8 +226,13 @@ def plan_rounds(
     ([2, 2], [])
     """
     start = time.perf_counter()
+    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)):
+        raise InputError(f"rounds must be a whole number, not {rounds!r}")
     if rounds < 1:
         raise InputError(f"rounds must be at least 1, not {rounds}")
+    # More rounds than pairs can only add empty rounds: refuse before any work
+    # (a typo such as 1000000 would otherwise build a million empty results).
+    _refuse_empty_rounds(rounds, len(juniors) * len(seniors), "juniors x seniors")
     program = program or Program()
     unsupported = [c.label() for c in program.constraints
                    if isinstance(c, GLOBAL_CONSTRAINTS) and not isinstance(c, MatchAll)]
