@@ -89,3 +89,14 @@ def test_ctrl_c_while_the_command_starts_is_one_line(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     assert rmatch_cli.main() == 130
     assert capsys.readouterr().err == "rmatch: interrupted while starting; nothing was done\n"
+
+
+def test_a_map_nested_too_deeply_is_one_line(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    deep = tmp_path / "cols.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for option in ("--columns", "--level-map"):
+        status, _, err = run_cli(capsys, "validate", str(ROSTER), option, str(deep))
+        assert status == 1
+        assert "not a JSON" in err
+        assert "nested too deeply" in err

@@ -37,6 +37,8 @@ def test_local_processes_give_each_cohorts_own_result() -> None:
         first.check()
     with pytest.raises(rm.InputError, match="given twice"):
         rm.match_many([cohorts[0], cohorts[0]])
+    with pytest.raises(rm.InputError, match="item 1 is a dict"):
+        rm.match_many([cohorts[0], {"name": "x"}])  # type: ignore[list-item]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

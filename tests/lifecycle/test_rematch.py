@@ -120,3 +120,15 @@ def test_a_change_cost_that_is_not_a_finite_number_is_refused(cost: object) -> N
     with pytest.raises(rm.InputError, match="change_cost must be a finite number"):
         rm.rematch([("j", "s")], js, ss, rm.Program(), change_cost=cost,  # type: ignore[arg-type]
                    allow_changes=True)
+
+
+def test_a_change_for_nobody_and_a_pair_given_twice_are_errors_naming_them() -> None:
+    js = [rm.Participant(id=f"j{k}") for k in range(3)]
+    ss = [rm.Participant(id=f"s{k}") for k in range(3)]
+    previous = [("j0", "s0"), ("j1", "s1")]
+    with pytest.raises(rm.InputError, match="change names 'j0O', who is neither"):
+        rm.rematch(previous, js, ss, rm.Program(constraints=[]), change={"j0O"})
+    with pytest.raises(rm.InputError, match=r"more than once: \('j0', 's0'\)"):
+        rm.rematch([*previous, ("j0", "s0")], js, ss, rm.Program(constraints=[]))
+    out = rm.rematch(previous, js, ss, rm.Program(constraints=[]), change={"j0"})
+    assert ("j0", "s0") not in {(p.junior_id, p.senior_id) for p in out.result.pairs}

@@ -170,6 +170,8 @@ def json_file(path: str | None, what: str) -> Any:
         raise InputError(f"{path}: no such file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: not a JSON {what} ({err})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a JSON {what} (nested too deeply)") from None
 
 
 def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool

@@ -100,6 +100,10 @@ def match_many(programmes: Sequence[Cohort], *, client: Any = None,
     [1, 1]
     """
     cohorts = list(programmes)
+    wrong = [f"item {k} is a {type(c).__name__}" for k, c in enumerate(cohorts)
+             if not isinstance(c, Cohort)]
+    if wrong:
+        raise InputError(f"match_many takes rm.Cohort objects: {'; '.join(wrong[:5])}")
     names = [c.name for c in cohorts]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -148,6 +149,17 @@ def rematch(
     j_ids = {p.id for p in juniors}
     s_ids = {p.id for p in seniors}
     asked = set(change)
+    # An id asked for that is nobody's (a typo such as 'j0O') would change nothing
+    # and say "kept every pair": name it instead.
+    unknown = sorted(asked - j_ids - s_ids)
+    if unknown:
+        raise InputError(f"change names {', '.join(repr(u) for u in unknown[:10])}, who "
+                         f"{'is' if len(unknown) == 1 else 'are'} neither a junior nor a senior "
+                         "of this programme")
+    twice = sorted(pair for pair, n in Counter(pairs).items() if n > 1)
+    if twice:
+        raise InputError(f"previous pairs given more than once: "
+                         f"{', '.join(f'({j!r}, {s!r})' for j, s in twice[:10])}")
     broken: list[Change] = []
     candidates: list[tuple[str, str]] = []
     for j, s in pairs:
