@@ -8,15 +8,17 @@ count done pair by pair in plain Python (the oracle).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 import rmatch as rm
-from rmatch.constraints.compiled import SCALE
+from rmatch.constraints.compiled import SCALE, CpsatModel
 from rmatch.constraints.programme import GlobalRule
 from rmatch.program import SOLVERS, Program
 from rmatch.solvers import BACKENDS
@@ -120,3 +122,51 @@ def test_one_list_of_solver_names_serves_the_programme_the_solvers_and_match() -
         assert rm.match(juniors, seniors, program).pairs[0].senior_id == "s"
     with pytest.raises(ValueError, match="solver"):
         Program(solver="simplex")
+
+
+@dataclass(frozen=True)
+class _AtMostPairs:
+    """A rule CP-SAT has never heard of: at most ``k`` pairs in all."""
+
+    label: str
+    k: int
+
+    def holds(self, rows: np.ndarray, cols: np.ndarray, weights: object,
+              shape: tuple[int, int]) -> bool:
+        return len(rows) <= self.k
+
+    def measure(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray,
+                shape: tuple[int, int], *, min_group_size: int = 0) -> tuple[bool, str]:
+        return len(rows) <= self.k, f"{len(rows)} pairs"
+
+    def encode(self, m: CpsatModel) -> list[object]:
+        return [m.model.add(cp_model.LinearExpr.sum(m.x) <= self.k)]
+
+    def repair_order(self, rows: np.ndarray, cols: np.ndarray, keep: np.ndarray,
+                     movable: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        pick = np.flatnonzero(movable)
+        return pick[np.argsort(scores[pick], kind="stable")]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_new_rule_is_met_by_the_exact_solver_through_its_own_methods(seed: int) -> None:
+    """Adding a rule means writing its object: CP-SAT and the repaired start need no change."""
+    from rmatch.solvers.cpsat import solve_cpsat
+    from rmatch.solvers.problem import Problem, objective
+    from tests.oracle import brute_force_rules
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    total = rng.random((n, m)).astype(np.float32)
+    feasible = rng.random((n, m)) < 0.8
+    caps_j, caps_s = rng.integers(1, 3, n), rng.integers(1, 3, m)
+    k = int(rng.integers(1, 3))
+    rule = _AtMostPairs("AtMostPairs", k)
+    problem = Problem(total, feasible, caps_j, caps_s, rules=(rule,))  # type: ignore[arg-type]
+    sol = solve_cpsat(problem)
+    best = brute_force_rules(total, feasible, caps_j, caps_s,
+                             lambda masks, rows, cols: masks.sum(axis=1) <= k)
+    assert best is not None
+    assert len(sol.rows) == best[0] <= k
+    assert objective(problem, sol.rows, sol.cols) == pytest.approx(best[1], abs=1e-5)
+    assert sol.status == "optimal"

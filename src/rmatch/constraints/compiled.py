@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from ortools.sat.python import cp_model
 
-__all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "DenseRule",
-           "PairShare", "ShareRule",
+__all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
+           "DenseRule", "PairShare", "ShareRule",
            "balance_holds", "covers", "exact_share", "share_fraction", "share_holds"]
 
 IntArray = npt.NDArray[np.int64]
@@ -31,6 +32,34 @@ F64 = npt.NDArray[np.float64]
 SCALE = 2**30
 """Scores become integer weights ``rint(score * SCALE)`` in every exact backend:
 integer arithmetic keeps the solvers and the checks of the rules in agreement."""
+
+
+class CpsatModel(Protocol):
+    """The CP-SAT model a dense rule writes itself into (built by :mod:`rmatch.solvers.cpsat`).
+
+    One literal ``x[e]`` per feasible pair ``e`` (``rows[e]``, ``cols[e]``, in
+    row-major order), its integer weight ``weights[e]`` (score x ``SCALE``), the
+    pairs of each junior (``by_row``) and senior (``by_col``), the capacities,
+    and ``count``, the number of pairs when the search fixes it. A rule that
+    cannot be written linearly sets ``linear_balance`` to False (the search
+    then cannot lean on the LP relaxation).
+    """
+
+    model: cp_model.CpModel
+    x: list[Any]
+    rows: IntArray
+    cols: IntArray
+    weights: IntArray
+    by_row: list[IntArray]
+    by_col: list[IntArray]
+    cap_j: IntArray
+    cap_s: IntArray
+    count: int | None
+    linear_balance: bool
+
+
+def _sum(x: list[Any], edges: IntArray) -> Any:
+    return cp_model.LinearExpr.sum([x[e] for e in edges.tolist()])
 
 
 def exact_share(share: float) -> Fraction:
@@ -84,6 +113,37 @@ class ShareRule:
         hits, need = int(self.qualifies[rows, cols].sum()), self.share * len(rows)
         ok = (hits <= need + 1e-9) if self.at_most else (hits >= need - 1e-9)
         return bool(ok), f"{hits} of {len(rows)} pairs qualify"
+
+    def encode(self, m: CpsatModel) -> list[Any]:
+        """Write ``den * qualifying - num * pairs`` >= 0 (or <= 0) into the model."""
+        frac = share_fraction(self)
+        q = self.qualifies[m.rows, m.cols]
+        coef = (frac.denominator * q.astype(np.int64) - frac.numerator).tolist()
+        expr = cp_model.LinearExpr.weighted_sum(m.x, coef)
+        return [m.model.add(expr <= 0) if self.at_most else m.model.add(expr >= 0)]
+
+    def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
+                     movable: BoolArray, scores: F64) -> IntArray | None:
+        """Pairs to drop so the share holds, lowest scores first, all it needs at once.
+
+        At least: ``k`` with ``den * hits >= num * (count - k)``; at most: ``k``
+        with ``den * (hits - k) <= num * (count - k)``. All but the last of the
+        ``k`` are dropped here (``keep`` is updated); the last is returned first.
+        """
+        q = self.qualifies[rows, cols]
+        pick = movable & (q if self.at_most else ~q)
+        order = np.flatnonzero(pick)[np.argsort(scores[pick], kind="stable")]
+        frac = share_fraction(self)
+        num, den = frac.numerator, frac.denominator
+        hits, count = int(q[keep].sum()), int(keep.sum())
+        if self.at_most:
+            need = -(-(den * hits - num * count) // (den - num)) if den > num else len(order)
+        else:
+            need = -(-(num * count - den * hits) // num) if num else 0
+        if len(order) and need > 1:
+            keep[order[:max(1, min(need, len(order))) - 1]] = False
+            order = order[max(1, min(need, len(order))) - 1:]
+        return order
 
 
 def share_fraction(rule: ShareRule | PairShare) -> Fraction:
@@ -192,6 +252,95 @@ class BalanceRule:
             text = f"group means {min(means, default=0):.4f} to {max(means, default=0):.4f}"
         return bool(spread <= self.max_gap + 1e-6), text
 
+    def encode(self, m: CpsatModel) -> list[Any]:
+        """Write every two groups' mean weights within the gap: linear when it can be.
+
+        With the pair count fixed to the most all groups can have together,
+        every group has exactly its most: the means' denominators are constants
+        (:meth:`_linear`). Otherwise each group gets integer sums ``S_g`` and
+        counts ``N_g`` and ``|S_a N_b - S_b N_a| <= gap N_a N_b`` uses products.
+        """
+        group = self.group_of_senior[m.cols]
+        gap = int(np.floor(self.max_gap * SCALE))
+        linear = self._linear(m, group, gap)
+        if linear is not None:
+            return linear
+        m.linear_balance = False
+        sums, counts = [], []
+        cap_j_total = int(m.cap_j.sum())
+        for g in np.unique(group).tolist():
+            edges = np.flatnonzero(group == g)
+            # Tight domains keep the products within 64 bits: a group has at
+            # most as many pairs as its seniors' places (and the juniors').
+            seniors_g = np.flatnonzero(self.group_of_senior == g)
+            top_n = min(len(edges), int(m.cap_s[seniors_g].sum()), cap_j_total)
+            top_s = top_n * int(m.weights[edges].max(initial=0))
+            s_g = m.model.new_int_var(0, top_s, f"S{g}")
+            n_g = m.model.new_int_var(0, top_n, f"N{g}")
+            m.model.add(s_g == cp_model.LinearExpr.weighted_sum(
+                [m.x[e] for e in edges.tolist()], m.weights[edges].tolist()))
+            m.model.add(n_g == _sum(m.x, edges))
+            sums.append((s_g, top_s))
+            counts.append((n_g, top_n))
+        out = []
+        for a in range(len(sums)):
+            for b in range(a + 1, len(sums)):
+                (sa, top_a), (na, len_a) = sums[a], counts[a]
+                (sb, top_b), (nb, len_b) = sums[b], counts[b]
+                pab = m.model.new_int_var(0, top_a * len_b, "")
+                pba = m.model.new_int_var(0, top_b * len_a, "")
+                nn = m.model.new_int_var(0, len_a * len_b, "")
+                m.model.add_multiplication_equality(pab, [sa, nb])
+                m.model.add_multiplication_equality(pba, [sb, na])
+                m.model.add_multiplication_equality(nn, [na, nb])
+                out.append(m.model.add(pab - pba <= gap * nn))
+                out.append(m.model.add(pba - pab <= gap * nn))
+        return out
+
+    def group_tops(self, m: CpsatModel, group: IntArray) -> dict[int, int]:
+        """Most pairs each group of seniors can have (its edges, places and the juniors')."""
+        cap_j_total = int(m.cap_j.sum())
+        tops = {}
+        for g in np.unique(group).tolist():
+            edges = np.flatnonzero(group == g)
+            seniors_g = np.flatnonzero(self.group_of_senior == g)
+            tops[g] = min(len(edges), int(m.cap_s[seniors_g].sum()), cap_j_total)
+        return tops
+
+    def _linear(self, m: CpsatModel, group: IntArray, gap: int) -> list[Any] | None:
+        """Write the rule linearly when the pair count fills every group (else None).
+
+        ``S_a / N_a - S_b / N_b <= gap`` is ``N_b S_a - N_a S_b <= gap N_a N_b``
+        with the counts constant.
+        """
+        if m.count is None:
+            return None
+        tops = self.group_tops(m, group)
+        if sum(tops.values()) != m.count:
+            return None
+        sums = {g: cp_model.LinearExpr.weighted_sum(
+            [m.x[e] for e in np.flatnonzero(group == g).tolist()],
+            m.weights[group == g].tolist()) for g in tops if tops[g] > 0}
+        out = []
+        keys = sorted(sums)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                na, nb = tops[a], tops[b]
+                out.append(m.model.add(nb * sums[a] - na * sums[b] <= gap * na * nb))
+                out.append(m.model.add(na * sums[b] - nb * sums[a] <= gap * na * nb))
+        return out
+
+    def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
+                     movable: BoolArray, scores: F64) -> IntArray | None:
+        """Pairs to drop: the best-served group's best first, then the worst-served one's worst."""
+        group = self.group_of_senior[cols]
+        kept_groups = np.unique(group[keep])
+        means = np.array([scores[keep & (group == g)].mean() for g in kept_groups])
+        top = movable & (group == kept_groups[np.argmax(means)])
+        low = movable & (group == kept_groups[np.argmin(means)])
+        return np.concatenate([np.flatnonzero(top)[np.argsort(-scores[top], kind="stable")],
+                               np.flatnonzero(low)[np.argsort(scores[low], kind="stable")]])
+
 
 def covers(rule: CoverRule, rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> bool:
     """Whether the pairs give everyone on the rule's side a partner.
@@ -230,6 +379,16 @@ class CoverRule:
         people = rows if self.side == "juniors" else cols
         missing = int((np.bincount(people, minlength=size) == 0).sum())
         return missing == 0, f"{missing} {self.side} unmatched"
+
+    def encode(self, m: CpsatModel) -> list[Any]:
+        """Write "at least one pair" for everyone on the side."""
+        groups = m.by_row if self.side == "juniors" else m.by_col
+        return [m.model.add(_sum(m.x, edges) >= 1) for edges in groups]
+
+    def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
+                     movable: BoolArray, scores: F64) -> IntArray | None:
+        """None: dropping pairs never covers anyone."""
+        return None
 
 
 DenseRule = ShareRule | BalanceRule | CoverRule

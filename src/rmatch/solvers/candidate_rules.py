@@ -47,7 +47,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.compiled import SCALE, BalanceRule, BlockRule, CoverRule, PairShare
+from rmatch.constraints.compiled import SCALE, BlockRule, CoverRule, PairShare
 from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
 from rmatch.solvers.problem import Step, StepFn
@@ -187,10 +187,12 @@ def meet_rules(source: BlockSource, relaxed: Certified, rules: tuple[SparseRule,
             uncovered.append((rule, np.flatnonzero(count == 0)))
     if uncovered:  # no assignment has more pairs: no assignment covers them
         return RulesOutcome(rows, cols, "feasible", uncovered=tuple(uncovered))
-    balance = [r for r in broken if isinstance(r, BalanceRule)]
-    if balance:
-        return _unsupported(f"{balance[0].label} is broken by the optimum without it; "
-                            "balancing groups needs the dense solver")
+    # Covers are settled above and shares are priced below; any other rule the
+    # optimum breaks (GroupBalance, or a new rule) needs the dense solver.
+    other = [r for r in broken if not isinstance(r, (CoverRule, PairShare))]
+    if other:
+        return _unsupported(f"{other[0].label} is broken by the optimum without it; "
+                            "meeting it needs the dense solver")
     shares = tuple(r for r in rules if isinstance(r, PairShare))
     return _price(source, relaxed, shares, check, cap_j, cap_s, objective,
                   (f_rows, f_cols, f_tot), seed, deadline, report)

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rmatch.constraints.compiled import SCALE, BalanceRule, CoverRule, ShareRule, share_fraction
+from rmatch.constraints.compiled import SCALE, BalanceRule, CoverRule, ShareRule
 from rmatch.errors import InfeasibleError, SolverError
 from rmatch.solvers.greedy import score_bound as any_matching_bound
 from rmatch.solvers.problem import Problem, Progress, Solution, heartbeat, objective, rules_hold
@@ -85,6 +85,7 @@ class _Model:
     def __init__(self, problem: Problem, *, with_switches: bool = False,
                  count: int | None = None) -> None:
         self.problem = problem
+        self.cap_j, self.cap_s = problem.cap_j, problem.cap_s
         # With the number of pairs fixed (``count``), a balance rule whose
         # groups must then all be full has constant group sizes and is linear.
         self.count = count
@@ -119,90 +120,9 @@ class _Model:
                     con.only_enforce_if(lit)
 
     def _rule(self, rule: ShareRule | BalanceRule | CoverRule) -> list[Any]:
-        m, x = self.model, self.x
-        if isinstance(rule, ShareRule):
-            frac = share_fraction(rule)
-            q = rule.qualifies[self.rows, self.cols]
-            coef = (frac.denominator * q.astype(np.int64) - frac.numerator).tolist()
-            expr = cp_model.LinearExpr.weighted_sum(x, coef)
-            return [m.add(expr <= 0) if rule.at_most else m.add(expr >= 0)]
-        if isinstance(rule, CoverRule):
-            groups = self.by_row if rule.side == "juniors" else self.by_col
-            return [m.add(_sum(x, edges) >= 1) for edges in groups]
-        # BalanceRule
-        group = rule.group_of_senior[self.cols]
-        gap = int(np.floor(rule.max_gap * SCALE))
-        linear = self._linear_balance(rule, group, gap)
-        if linear is not None:
-            return linear
-        self.linear_balance = False
-        sums, counts = [], []
-        cap_j_total = int(self.problem.cap_j.sum())
-        for g in np.unique(group).tolist():
-            edges = np.flatnonzero(group == g).tolist()
-            # Tight domains keep the products within 64 bits: a group has at
-            # most as many pairs as its seniors' places (and the juniors').
-            seniors_g = np.flatnonzero(rule.group_of_senior == g)
-            top_n = min(len(edges), int(self.problem.cap_s[seniors_g].sum()), cap_j_total)
-            top_s = top_n * int(self.weights[edges].max(initial=0))
-            s_g = m.new_int_var(0, top_s, f"S{g}")
-            n_g = m.new_int_var(0, top_n, f"N{g}")
-            m.add(s_g == cp_model.LinearExpr.weighted_sum(
-                [x[e] for e in edges], self.weights[edges].tolist()))
-            m.add(n_g == _sum(x, np.asarray(edges)))
-            sums.append((s_g, top_s))
-            counts.append((n_g, top_n))
-        out = []
-        for a in range(len(sums)):
-            for b in range(a + 1, len(sums)):
-                (sa, top_a), (na, len_a) = sums[a], counts[a]
-                (sb, top_b), (nb, len_b) = sums[b], counts[b]
-                pab = m.new_int_var(0, top_a * len_b, "")
-                pba = m.new_int_var(0, top_b * len_a, "")
-                nn = m.new_int_var(0, len_a * len_b, "")
-                m.add_multiplication_equality(pab, [sa, nb])
-                m.add_multiplication_equality(pba, [sb, na])
-                m.add_multiplication_equality(nn, [na, nb])
-                out.append(m.add(pab - pba <= gap * nn))
-                out.append(m.add(pba - pab <= gap * nn))
-        return out
-
-
-    def _group_tops(self, rule: BalanceRule, group: np.ndarray) -> dict[int, int]:
-        """Most pairs each group of seniors can have (its edges, places and the juniors')."""
-        cap_j_total = int(self.problem.cap_j.sum())
-        tops = {}
-        for g in np.unique(group).tolist():
-            edges = np.flatnonzero(group == g)
-            seniors_g = np.flatnonzero(rule.group_of_senior == g)
-            tops[g] = min(len(edges), int(self.problem.cap_s[seniors_g].sum()), cap_j_total)
-        return tops
-
-    def _linear_balance(self, rule: BalanceRule, group: np.ndarray, gap: int) -> list[Any] | None:
-        """Write the balance rule linearly when the pair count fills every group.
-
-        If ``count`` equals the most pairs all groups can have together, every
-        group has exactly its most: the means' denominators are constants and
-        ``S_a / N_a - S_b / N_b <= gap`` is ``N_b S_a - N_a S_b <= gap N_a N_b``,
-        linear in the chosen pairs. None when that does not hold.
-        """
-        if self.count is None:
-            return None
-        tops = self._group_tops(rule, group)
-        if sum(tops.values()) != self.count:
-            return None
-        m, x = self.model, self.x
-        sums = {g: cp_model.LinearExpr.weighted_sum(
-            [x[e] for e in np.flatnonzero(group == g).tolist()],
-            self.weights[group == g].tolist()) for g in tops if tops[g] > 0}
-        out = []
-        keys = sorted(sums)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                na, nb = tops[a], tops[b]
-                out.append(m.add(nb * sums[a] - na * sums[b] <= gap * na * nb))
-                out.append(m.add(na * sums[b] - nb * sums[a] <= gap * na * nb))
-        return out
+        # Each rule writes itself (rmatch.constraints.compiled): this class is
+        # the CpsatModel it writes into.
+        return rule.encode(self)
 
 
 def _groups(keys: np.ndarray, size: int) -> list[np.ndarray]:
@@ -236,8 +156,8 @@ def _full_groups(problem: Problem, count: int,
 
     With ``count`` pairs (the most without the rules, so the most with them)
     and every group of seniors then full, the balance rules are linear
-    (``_Model._linear_balance``) and CP-SAT proves optimality where the
-    general model's products stall. Returns None when the groups would not
+    (``rmatch.constraints.compiled.BalanceRule.encode``) and CP-SAT proves
+    optimality where the general model's products stall. Returns None when the groups would not
     all be full, when no assignment has ``count`` pairs under the rules (the
     general search then looks for fewer), or when time ran out before any
     assignment was found.

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from rmatch.constraints.compiled import BalanceRule, ShareRule, share_fraction
+from rmatch.constraints.compiled import ShareRule
 from rmatch.solvers.lagrange import balance_swaps, improve, price_shares
 from rmatch.solvers.problem import Problem, first_violation, objective, rules_hold
 
@@ -37,34 +37,9 @@ def repair(problem: Problem, rows: np.ndarray,
         if rule is None:
             return rows[keep], cols[keep]
         movable = keep & ~fixed
-        if isinstance(rule, ShareRule):
-            q = rule.qualifies[rows, cols]
-            pick = movable & (q if rule.at_most else ~q)
-            order = np.flatnonzero(pick)[np.argsort(scores[pick], kind="stable")]
-            # Drop all the pairs the share needs at once (lowest scores first):
-            # at least, k with den * hits >= num * (count - k); at most, k with
-            # den * (hits - k) <= num * (count - k).
-            frac = share_fraction(rule)
-            num, den = frac.numerator, frac.denominator
-            hits, count = int(q[keep].sum()), int(keep.sum())
-            if rule.at_most:
-                need = -(-(den * hits - num * count) // (den - num)) if den > num else len(order)
-            else:
-                need = -(-(num * count - den * hits) // num) if num else 0
-            if len(order) and need > 1:
-                keep[order[:max(1, min(need, len(order))) - 1]] = False
-                order = order[max(1, min(need, len(order))) - 1:]
-        elif isinstance(rule, BalanceRule):
-            group = rule.group_of_senior[cols]
-            kept_groups = np.unique(group[keep])
-            means = np.array([scores[keep & (group == g)].mean() for g in kept_groups])
-            top = movable & (group == kept_groups[np.argmax(means)])
-            low = movable & (group == kept_groups[np.argmin(means)])
-            # Lower the best-served group's mean, or else raise the worst-served one's.
-            order = np.concatenate([np.flatnonzero(top)[np.argsort(-scores[top], kind="stable")],
-                                    np.flatnonzero(low)[np.argsort(scores[low], kind="stable")]])
-        else:
-            return None  # MatchAll is not met by dropping pairs
+        order = rule.repair_order(rows, cols, keep, movable, scores)
+        if order is None:
+            return None  # a rule dropping pairs cannot meet (MatchAll)
         if len(order) == 0:
             return None
         keep[order[0]] = False
