@@ -98,3 +98,31 @@ def test_the_stability_of_a_candidate_result_is_read_in_blocks(
     stacked = np.vstack([total for _, total, _ in blocks])
     assert np.array_equal(stacked, dense.total)
     assert res.stability().stable_objective is None  # not priced without a dense matrix
+
+
+def test_report_and_stability_on_a_300_by_300_candidate_result() -> None:
+    """The issue's case: no full matrix, and still the whole report and the blocking pairs."""
+    org = synth.generate(3000, seed=1)
+    juniors, seniors = synth.cohort(org, 300, 300)
+    res = rm.match(juniors, seniors, org=org.org_chart(), solver="candidates")
+    assert type(res.scores).__name__ == "CandidateScores"
+    report = res.report()
+    stable = res.stability()
+    assert report.pairs == len(res.pairs) == 300
+    assert report.blocking_pairs == len(stable.blocking_pairs)
+    # Oracle: the same pairs judged on the dense matrix of the same programme.
+    dense = rm.score(juniors, seniors, org=org.org_chart())
+    total = dense.total.astype(np.float64)
+    rows = np.array([dense.junior_ids.index(p.junior_id) for p in res.pairs])
+    cols = np.array([dense.senior_ids.index(p.senior_id) for p in res.pairs])
+    worst_j = np.full(300, -np.inf)
+    worst_s = np.full(300, -np.inf)
+    worst_j[rows] = total[rows, cols]  # capacity 1: one partner each
+    worst_s[cols] = total[rows, cols]
+    chosen = np.zeros_like(dense.feasible)
+    chosen[rows, cols] = True
+    blocking = (dense.feasible & ~chosen & (total > worst_j[:, None])
+                & (total > worst_s[None, :]))
+    expected = {(dense.junior_ids[i], dense.senior_ids[k]) for i, k in zip(*np.nonzero(blocking),
+                                                                             strict=True)}
+    assert {(b.junior_id, b.senior_id) for b in stable.blocking_pairs} == expected

@@ -37,23 +37,15 @@ from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
 from rmatch.scoring.matrix import ScoreMatrix
+from rmatch.scoring.memory import BLOCK_BYTES, BYTES_PER_BLOCK_CELL
 from rmatch.scoring.plan import ScorePlan, score_arrays
 
-__all__ = ["BLOCK_BYTES", "BYTES_PER_BLOCK_CELL", "CandidateScores", "LazyMatrix",
-           "ProgrammeSource", "candidate_scores"]
+__all__ = ["CandidateScores", "LazyMatrix", "ProgrammeSource", "candidate_scores"]
 
 IntArray = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
-BYTES_PER_BLOCK_CELL = 48
-"""Bytes per pair of one scored block (components, total, masks, scratch)."""
-
-BLOCK_BYTES = 64 * 2**20
-"""Most bytes of one scored block: its float32 arrays (about 5 MB) stay under glibc's
-mmap threshold, so freed blocks are reused (:mod:`rmatch.scoring.malloc`). Measured with
-two threads at 10,000 per side: blocks of 559 rows (256 MB) 245M pairs/s, 140 rows
-307M, 64 rows 322M; at 30,000 per side 186 rows 182M, 46 rows 294M."""
 
 
 class ProgrammeSource:

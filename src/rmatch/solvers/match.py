@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.pairwise import Require
-from rmatch.errors import InfeasibleError, InputError, ResourceLimitError
+from rmatch.errors import InfeasibleError, InputError
 from rmatch.model.arrays import ParticipantArrays, build_arrays
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
@@ -19,10 +19,9 @@ from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import Pair
 from rmatch.result.reasons import lonely_reason, unmatched_reasons
-from rmatch.scoring.blocks import BLOCK_BYTES, BYTES_PER_BLOCK_CELL
 from rmatch.scoring.builtin import ComponentFn
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
-from rmatch.scoring.memory import dense_fits, memory_limit
+from rmatch.scoring.memory import block_memory, dense_fits
 from rmatch.scoring.plan import ScorePlan, default_org, plan_scores
 from rmatch.solvers import (
     CoverRule,
@@ -41,7 +40,7 @@ from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 if TYPE_CHECKING:
     from rmatch.solvers.scan import BlockSource
 
-__all__ = ["check_block_memory", "match", "result_from_pairs", "solve"]
+__all__ = ["match", "result_from_pairs", "solve"]
 
 
 def match(
@@ -159,7 +158,9 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
 
     program = plan.program
     org = default_org(js, ss, program, org)
-    block_bytes = check_block_memory(len(js), len(ss), program)
+    # The scan keeps a bound per junior and group of seniors: its memory is ours to say.
+    groups = max(1, min(GROUPS, len(ss) // GROUP_SIZE))
+    block_bytes = block_memory(len(js), len(ss), program, groups=groups)
     source = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes)
     sm = candidate_scores(source, program)
     check_field_names(sm)
@@ -169,39 +170,6 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     solving = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes,
                               exclude=(fixed_r, fixed_c))
     return _certified(sm, solving, cap_j, cap_s, fixed_r, fixed_c, progress, start)
-
-
-def check_block_memory(n_juniors: int, n_seniors: int, program: Program) -> int:
-    """Bytes one scored block may take; raise if not even one row of juniors fits.
-
-    The candidate path keeps the people's arrays, a few dozen candidate
-    pairs per person, a bound per junior and block of seniors, and each
-    senior's best juniors while scanning; blocks of pairs are scored a few
-    at a time (one per thread, a few waiting). Each block gets an eighth of
-    what is left (at most :data:`~rmatch.scoring.blocks.BLOCK_BYTES`).
-
-    Examples
-    --------
-    >>> check_block_memory(1000, 1000, Program(memory_limit_gb=1)) > 1000 * 48
-    True
-    """
-    limit, why = memory_limit(program)
-    # People (about 1 KB each as arrays and models), candidates (about 64
-    # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
-    # of GROUPS blocks of seniors per junior, twice while they move) and the
-    # seniors' best juniors while scanning (~4 KB a senior).
-    groups = max(1, min(GROUPS, n_seniors // GROUP_SIZE))
-    fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
-                + n_seniors * 4096) / 1024**3
-    if limit is None:
-        return BLOCK_BYTES
-    room = (limit - fixed_gb) / 8 * 1024**3
-    if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
-        raise ResourceLimitError(
-            f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
-            f"people and candidate pairs, and room to score blocks of them; that is more than "
-            f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
-    return int(min(room, BLOCK_BYTES))
 
 
 def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64],
