@@ -98,10 +98,11 @@ class RoundsPlan(BaseModel):
         Examples
         --------
         >>> import rmatch as rm
-        >>> plan = rm.plan_rounds([rm.Participant(id="j")], [rm.Participant(id="s")],
-        ...                       rm.Program(constraints=[]), rounds=3)
+        >>> ss = [rm.Participant(id=f"s{k}") for k in range(3)]
+        >>> plan = rm.plan_rounds([rm.Participant(id="j")], ss, rm.Program(constraints=[]),
+        ...                       rounds=3)
         >>> print(plan.summary().splitlines()[0])
-        3 rounds, 1 pairs (1, 0, 0); uncovered: 0 juniors, 0 seniors
+        3 rounds, 3 pairs (1, 1, 1); uncovered: 0 juniors, 0 seniors
         """
         sizes = ", ".join(str(len(r.pairs)) for r in self.rounds)
         quality = ("proven the best possible: the most people covered, then the most pairs, "
@@ -142,8 +143,9 @@ class RoundsPlan(BaseModel):
         Examples
         --------
         >>> import tempfile, rmatch as rm
-        >>> plan = rm.plan_rounds([rm.Participant(id="j")], [rm.Participant(id="s")],
-        ...                       rm.Program(constraints=[]), rounds=2)
+        >>> ss = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+        >>> plan = rm.plan_rounds([rm.Participant(id="j")], ss, rm.Program(constraints=[]),
+        ...                       rounds=2)
         >>> text = plan.write_report(tempfile.mkdtemp() + "/plan.md").read_text()
         >>> text.count("## Round ")
         2
@@ -178,8 +180,9 @@ class RoundsPlan(BaseModel):
         Examples
         --------
         >>> import json, rmatch as rm
-        >>> plan = rm.plan_rounds([rm.Participant(id="j")], [rm.Participant(id="s")],
-        ...                       rm.Program(constraints=[]), rounds=2)
+        >>> ss = [rm.Participant(id="s1"), rm.Participant(id="s2")]
+        >>> plan = rm.plan_rounds([rm.Participant(id="j")], ss, rm.Program(constraints=[]),
+        ...                       rounds=2)
         >>> len(json.loads(plan.to_json())["rounds"])
         2
         """
