@@ -22,7 +22,7 @@ def main() -> int:
     True
     """
     try:
-        from rmatch.cli.main import main as run
+        from rmatch.cli.entry import main as run
     except KeyboardInterrupt:
         print("rmatch: interrupted while starting; nothing was done", file=sys.stderr)
         return 130

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ROOT / "examples" / "roster.csv"

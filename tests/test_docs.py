@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]

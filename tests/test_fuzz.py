@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 EXAMPLES = int(os.environ.get("RMATCH_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

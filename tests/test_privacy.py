@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 SECRET = "SECRET"
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 sys.exit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

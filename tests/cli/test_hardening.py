@@ -81,11 +81,11 @@ def test_ctrl_c_while_the_command_starts_is_one_line(monkeypatch: pytest.MonkeyP
 
     class Interrupting(importlib.abc.MetaPathFinder):
         def find_spec(self, name: str, *_: object) -> None:
-            if name == "rmatch.cli.main":
+            if name == "rmatch.cli.entry":
                 raise KeyboardInterrupt
             return None
 
-    monkeypatch.delitem(sys.modules, "rmatch.cli.main")
+    monkeypatch.delitem(sys.modules, "rmatch.cli.entry")
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     assert rmatch_cli.main() == 130
     assert capsys.readouterr().err == "rmatch: interrupted while starting; nothing was done\n"
@@ -100,3 +100,21 @@ def test_a_map_nested_too_deeply_is_one_line(capsys: pytest.CaptureFixture[str],
         assert status == 1
         assert "not a JSON" in err
         assert "nested too deeply" in err
+
+
+@pytest.mark.parametrize("header", ["attributes.x\x1b[31mRED", "team\x1b]0;owned\x07",
+                                    "dept\u202egnp.exe"])
+def test_terminal_sequences_in_a_file_are_shown_not_run(
+        header: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(f"id,role,birth_year,{header}\nj1,junior,2000,a\ns1,senior,1970,b\n"
+                      f"s2,senior,1971,c\n", encoding="utf-8")
+    for args in (["columns", str(roster)],
+                 ["suggest", str(roster), "j1", "--unknown-columns", "keep"],
+                 ["match", str(roster), "--unknown-columns", "keep", "--explain", "j1"],
+                 ["validate", str(roster)]):
+        _, out, err = run_cli(capsys, *args)
+        for text in (out, err):
+            assert "\x1b" not in text
+            assert "\x07" not in text
+            assert "\u202e" not in text

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 from rmatch.scoring.builtin import SELF_PAIR
 from tests.oracle import brute_force
 from tests.strategies import participants

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 from rmatch.lifecycle.calibration import read_feedback
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 
 
 def _brute(total: np.ndarray, feasible: np.ndarray, cap_j: np.ndarray, cap_s: np.ndarray,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 from rmatch.lifecycle.rounds import split_rounds
 
 ROOT = Path(__file__).resolve().parents[2]

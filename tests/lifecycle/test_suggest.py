@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import rmatch as rm
-from rmatch.cli.main import main
+from rmatch.cli import main
 from tests.strategies import sides
 
 ROOT = Path(__file__).resolve().parents[2]

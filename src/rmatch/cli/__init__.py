@@ -10,6 +10,6 @@ Examples
 True
 """
 
-from rmatch.cli.main import main
+from rmatch.cli.entry import main
 
 __all__ = ["main"]

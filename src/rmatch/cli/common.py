@@ -7,12 +7,13 @@ and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rmatch.errors import InputError
 from rmatch.io.files import refuse_inputs, writing
@@ -23,10 +24,10 @@ from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.solvers import Progress
 
-__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "count", "finite", "json_file", "limit",
-           "load", "per_person_rows", "progress_bar", "read_pairs", "read_roster",
-           "reading_options", "report_text", "roster_options", "rules_line", "seconds",
-           "solver_options", "table", "write_result"]
+__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "TerminalGuard", "count", "finite",
+           "json_file", "limit", "load", "per_person_rows", "progress_bar", "read_pairs",
+           "read_roster", "reading_options", "report_text", "roster_options", "rules_line",
+           "seconds", "shown", "solver_options", "table", "write_result"]
 
 EXIT_ERROR = 1
 TERMINAL_PAIRS = 20
@@ -77,25 +78,91 @@ def report_text(result: MatchResult, limit: int | None) -> str:
     return "\n".join(parts)
 
 
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC
+# starts colour, cursor and title sequences), DEL, and the bidirectional
+# overrides that make text read in another order than it is stored.
+_ACTIVE = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+           *range(0x2066, 0x206A)} - {0x0A, 0x0D, 0x09}
+_SHOWN = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _ACTIVE}
+
+
+def shown(text: str) -> str:
+    r"""Return text as a terminal would show it harmlessly: control characters as escapes.
+
+    Examples
+    --------
+    >>> shown("x\x1b[31mRED\x1b]0;title\x07")
+    'x\\x1b[31mRED\\x1b]0;title\\x07'
+    """
+    return text.translate(_SHOWN)
+
+
+class TerminalGuard(io.TextIOBase):
+    r"""A text stream that passes everything through :func:`shown` (newlines and tabs kept).
+
+    ``rmatch`` prints people's ids, headers and attribute names it read from
+    files; through this stream none of them can colour, move or retitle the
+    terminal. :func:`rmatch.cli.main` puts stdout and stderr behind it.
+
+    Examples
+    --------
+    >>> buf = io.StringIO()
+    >>> _ = TerminalGuard(buf).write("id \x1b[2J\n")
+    >>> buf.getvalue()
+    'id \\x1b[2J\n'
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write the text, control characters shown as escapes."""
+        self.stream.write(shown(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream underneath."""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream underneath is a terminal (False once it is closed)."""
+        try:
+            return self.stream.isatty()
+        except ValueError:  # a library that kept this stream asks at exit
+            return False
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream underneath is closed."""
+        return bool(self.stream.closed)
+
+    def fileno(self) -> int:
+        """Return the file descriptor of the stream underneath."""
+        return self.stream.fileno()
+
+
 class ProgressBar:
     """One stderr line, rewritten in place: phase, incumbent, bound, gap, time."""
 
     shown = False
+    width = 0  # of the last line: a shorter one is padded over it
+
+    def _line(self, text: str) -> None:
+        print(f"\r{text.ljust(self.width)}", end="", file=sys.stderr, flush=True)
+        self.width, self.shown = len(text), True
 
     def __call__(self, p: Progress) -> None:
         """Rewrite the line for one progress event."""
         if p.stage:  # the candidate path: its step and what it found
-            print(f"\r{p.stage}: {p.note} {p.elapsed_s:.1f}s\033[K", end="", file=sys.stderr,
-                  flush=True)
-            self.shown = True
+            self._line(f"{p.stage}: {p.note} {p.elapsed_s:.1f}s")
             return
         what = "pairs" if p.phase == 1 else "score"
         width = 20
         filled = round(width * (1 - min(p.gap, 1.0)))
         bar = "#" * filled + "." * (width - filled)
-        print(f"\rsolving ({what}) [{bar}] incumbent {p.incumbent:.4f} bound {p.bound:.4f} "
-              f"gap {100 * p.gap:.2f}% {p.elapsed_s:.1f}s", end="", file=sys.stderr, flush=True)
-        self.shown = True
+        self._line(f"solving ({what}) [{bar}] incumbent {p.incumbent:.4f} bound {p.bound:.4f} "
+                   f"gap {100 * p.gap:.2f}% {p.elapsed_s:.1f}s")
 
 
 progress_bar = ProgressBar()

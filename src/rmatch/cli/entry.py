@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rmatch.cli.commands import COMMANDS
-from rmatch.cli.common import EXIT_ERROR, progress_bar
+from rmatch.cli.common import EXIT_ERROR, TerminalGuard, progress_bar
 from rmatch.errors import InputWarning, RmatchError
 
 __all__ = ["build_parser", "main"]
@@ -57,6 +57,21 @@ def _warnings_to_stderr() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _guarded_terminal() -> Iterator[None]:
+    """Show every printed line through :class:`~rmatch.cli.common.TerminalGuard`.
+
+    One place for all output: ids, headers and values read from files reach
+    the terminal as text, never as colour, cursor or title sequences.
+    """
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalGuard(out), TerminalGuard(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -67,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rmatch demo: ...
     0
     """
+    with _guarded_terminal():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with _warnings_to_stderr():
