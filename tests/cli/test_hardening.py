@@ -118,3 +118,35 @@ def test_terminal_sequences_in_a_file_are_shown_not_run(
             assert "\x1b" not in text
             assert "\x07" not in text
             assert "\u202e" not in text
+
+
+def test_no_command_writes_over_any_of_its_inputs(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.read_bytes())
+    cols = tmp_path / "cols.json"
+    cols.write_text('{"id": "id"}', encoding="utf-8")
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text("junior_id,senior_id,outcome\nj-01,cto,4\n", encoding="utf-8")
+    for args in (["calibrate", str(feedback), str(roster), "--columns", str(cols),
+                  "-o", str(cols)],
+                 ["rounds", str(roster), "--rounds", "2", "--report", str(roster)],
+                 ["rounds", str(roster), "--rounds", "2", "--columns", str(cols),
+                  "--report", str(cols)]):
+        status, _, err = run_cli(capsys, *args)
+        assert status == 1, args
+        assert "refusing to write over an input file" in err
+    assert cols.read_text(encoding="utf-8") == '{"id": "id"}'
+    assert roster.read_bytes() == ROSTER.read_bytes()
+
+
+def test_a_report_whose_briefs_cannot_be_written_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "briefs"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    report = tmp_path / "r.md"
+    status, _, err = run_cli(capsys, "report", str(ROSTER), "-o", str(report),
+                             "--briefs", str(taken))
+    assert status == 1
+    assert "--briefs names a file" in err
+    assert not report.exists()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import rmatch as rm
-from rmatch.report.briefs import brief_file_stem, write_briefs
+from rmatch.report.briefs import BRIEFS_MANIFEST, brief_file_stem, write_briefs
 
 
 def test_brief_files_never_collide(tmp_path: Path) -> None:
@@ -19,7 +19,9 @@ def test_brief_files_never_collide(tmp_path: Path) -> None:
     assert len(paths) == len(res.pairs) == len(ids)
     assert len({p.name.casefold() for p in paths}) == len(paths)
     assert all(p.parent == tmp_path for p in paths)
-    assert len(list(tmp_path.iterdir())) == len(paths)
+    # Nothing else but the list of what was written (for the next run's clean-up).
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*(p.name for p in paths), BRIEFS_MANIFEST])
     assert brief_file_stem("x--y", "s0") != brief_file_stem("x", "y--s0")
 
 
@@ -36,3 +38,23 @@ def test_markdown_outputs_keep_user_data_out_of_the_markup() -> None:
         assert "<script>" not in text
         assert "[a](http" not in text  # the brackets are escaped: no link
     assert json.loads(res.to_json())["pairs"][0]["junior_id"] == "j|1"
+
+
+def test_briefs_of_pairs_that_no_longer_exist_are_removed_and_nothing_else(
+        tmp_path: Path) -> None:
+    js = [rm.Participant(id="j1", birth_year=2000), rm.Participant(id="j2", birth_year=2001)]
+    ss = [rm.Participant(id="s1", birth_year=1970, level=3),
+          rm.Participant(id="s2", birth_year=1971, level=3)]
+    program = rm.Program(constraints=[])
+    first = rm.match(js, ss, program)
+    second = first.force([(first.pairs[0].junior_id,
+                           "s2" if first.pairs[0].senior_id == "s1" else "s1")])
+    mine = tmp_path / "notes.md"
+    mine.write_text("the coordinator's own notes", encoding="utf-8")
+    write_briefs(first, tmp_path)
+    write_briefs(second, tmp_path)
+    expected = {f"{p.junior_id}--{p.senior_id}.md" for p in second.pairs}
+    assert {p.name for p in tmp_path.glob("*--*.md")} == expected
+    assert mine.read_text(encoding="utf-8") == "the coordinator's own notes"
+    assert {f"{p.junior_id}--{p.senior_id}" for p in first.pairs}.isdisjoint(
+        {f"{p.junior_id}--{p.senior_id}" for p in second.pairs})

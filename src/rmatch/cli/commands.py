@@ -119,6 +119,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() not in (".md", ".html", ".htm"):
         raise InputError(f"{args.output}: a report must end in .md or .html")
+    if args.briefs and Path(args.briefs).exists() and not Path(args.briefs).is_dir():
+        # Checked before anything is written: a failing command writes nothing.
+        raise InputError(f"{args.briefs}: --briefs names a file; give a folder")
     juniors, seniors, program, org = load(args)
     print(rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
@@ -217,7 +220,8 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.calibration import calibrate, read_feedback
 
-    refuse_inputs([args.output], [args.feedback, args.roster, args.program])
+    refuse_inputs([args.output], [args.feedback, args.roster, args.program, args.columns,
+                                  args.level_map])
     pairs, outcomes = read_feedback(args.feedback)
     people = read_roster(args, args.roster, check_managers=False)
     juniors, seniors, _ = split_roles(people)

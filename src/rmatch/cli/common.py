@@ -273,7 +273,8 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     Refuses outputs that would overwrite an input; people without a role
     serve the org chart only (said on stderr).
     """
-    refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None)],
+    refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None),
+                   getattr(args, "report", None)],
                   [args.roster, args.program, args.org, args.columns, args.level_map])
     people = read_roster(args, args.roster, check_managers=not args.org)
     juniors, seniors, others = split_roles(people)

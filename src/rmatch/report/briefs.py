@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from rmatch.result.match_result import MatchResult
     from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["PairBrief", "Topic", "brief", "brief_file_stem", "briefs", "write_briefs"]
+__all__ = ["BRIEFS_MANIFEST", "PairBrief", "Topic", "brief", "brief_file_stem", "briefs",
+           "write_briefs"]
 
 
 IntArray = npt.NDArray[np.int64]
@@ -268,6 +270,10 @@ def write_briefs(result: MatchResult, directory: str | Path, *,
                  fmt: Literal["md", "html"] = "md", names: bool = False) -> list[Path]:
     """Write one brief file per pair (``JUNIOR--SENIOR.md`` or ``.html``); return the paths.
 
+    The folder keeps a list of the briefs written there (``.rmatch-briefs``):
+    writing again removes the briefs of pairs that no longer exist, and never
+    touches a file rmatch did not write.
+
     Examples
     --------
     >>> import tempfile, rmatch as rm
@@ -290,7 +296,27 @@ def write_briefs(result: MatchResult, directory: str | Path, *,
         path = out / f"{stem}.{fmt}"
         write_atomic(path, b.to_markdown() if fmt == "md" else b.to_html())
         paths.append(path)
+    written = {p.name for p in paths}
+    for stale in sorted(_written_before(out) - written):
+        (out / stale).unlink(missing_ok=True)
+    write_atomic(out / BRIEFS_MANIFEST, json.dumps(sorted(written), indent=0) + "\n")
     return paths
+
+
+BRIEFS_MANIFEST = ".rmatch-briefs"
+"""The list of brief files rmatch wrote in a folder (JSON): the only files it removes."""
+
+
+def _written_before(folder: Path) -> set[str]:
+    """Brief files an earlier run listed in the folder's manifest (plain names only)."""
+    try:
+        names = json.loads((folder / BRIEFS_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(names, list):
+        return set()
+    return {n for n in names if isinstance(n, str) and Path(n).name == n
+            and n not in ("", ".", "..") and n.endswith((".md", ".html"))}
 
 
 def brief_file_stem(junior_id: str, senior_id: str, *, digest: bool = False) -> str:
