@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -150,3 +151,29 @@ def test_a_report_whose_briefs_cannot_be_written_writes_nothing(
     assert status == 1
     assert "--briefs names a file" in err
     assert not report.exists()
+
+
+def test_ctrl_c_on_the_candidate_path_writes_nothing_and_exits_130(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library returns the last solve with an honest bound; the command must not write it."""
+    import signal
+
+    from rmatch.solvers.scan import _scan as real_scan
+
+    def scan_then_ctrl_c(*args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, after the first solve
+        return real_scan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("rmatch.solvers.certificate._scan", scan_then_ctrl_c)
+    out = tmp_path / "pairs.csv"
+    out.write_text("the previous pairs", encoding="utf-8")
+    status, _, err = run_cli(capsys, "match", str(ROSTER), "--solver", "candidates",
+                             "-o", str(out))
+    assert status == 130
+    assert "interrupted; nothing was written" in err
+    assert out.read_text(encoding="utf-8") == "the previous pairs"
+    # Without Ctrl-C the same command writes its pairs.
+    monkeypatch.undo()
+    assert run_cli(capsys, "match", str(ROSTER), "--solver", "candidates", "-o", str(out))[0] == 0
+    assert out.read_text(encoding="utf-8").startswith("junior_id,senior_id")

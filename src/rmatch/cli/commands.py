@@ -22,6 +22,7 @@ from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
     count,
+    done_solving,
     finite,
     limit,
     load,
@@ -79,6 +80,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     result = match(juniors, seniors, program, org=org_data.org_chart(), solver=args.solver)
+    done_solving()
     print(f"rmatch demo: a synthetic organisation of {len(org_data)} employees, "
           f"{len(juniors)} juniors and {len(seniors)} seniors (seed {args.seed})")
     print("constraints: " + ", ".join(c.label() for c in program.constraints))
@@ -102,6 +104,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     print(rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
                    progress=None if args.quiet else progress_bar)
+    done_solving()
     if not args.quiet and progress_bar.shown:
         print(file=sys.stderr)  # end the progress line
     print(report_text(result, limit(args)))
@@ -126,6 +129,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
                    progress=None if args.quiet else progress_bar)
+    done_solving()
     if not args.quiet and progress_bar.shown:
         print(file=sys.stderr)
     groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups else None
@@ -168,6 +172,7 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
     juniors, seniors, program, org = load(args)
     print(rules_line(program))
     plan = plan_rounds(juniors, seniors, program, rounds=args.rounds, org=org)
+    done_solving()
     print(plan.summary())
     for k, result in enumerate(plan.rounds, start=1):
         print(f"\nround {k}:")
@@ -208,6 +213,7 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
     change = {c.strip() for c in (args.change or "").split(",") if c.strip()}
     out = rematch(previous, juniors, seniors, program, change=change,
                   allow_changes=args.allow_changes, change_cost=args.change_cost, org=org)
+    done_solving()
     print(out.text())
     print()
     print(report_text(out.result, limit(args)))

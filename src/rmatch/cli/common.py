@@ -7,10 +7,13 @@ and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import math
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,10 +27,12 @@ from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.solvers import Progress
 
-__all__ = ["EXIT_ERROR", "TERMINAL_PAIRS", "ProgressBar", "TerminalGuard", "count", "finite",
+__all__ = ["EXIT_ERROR", "INTERRUPTED", "TERMINAL_PAIRS", "ProgressBar", "TerminalGuard", "count",
+           "done_solving", "finite",
            "json_file", "limit", "load", "per_person_rows", "progress_bar", "read_pairs",
            "read_roster", "reading_options", "report_text", "roster_options", "rules_line",
-           "seconds", "shown", "solver_options", "table", "write_result"]
+           "seconds", "shown", "solver_options", "table", "watching_interrupts",
+           "write_result"]
 
 EXIT_ERROR = 1
 TERMINAL_PAIRS = 20
@@ -140,6 +145,46 @@ class TerminalGuard(io.TextIOBase):
     def fileno(self) -> int:
         """Return the file descriptor of the stream underneath."""
         return self.stream.fileno()
+
+
+INTERRUPTED = threading.Event()
+"""Set when Ctrl-C reached the command (see :func:`watching_interrupts`)."""
+
+
+@contextlib.contextmanager
+def watching_interrupts() -> Iterator[None]:
+    """Remember a Ctrl-C even when a solver catches it and returns what it has.
+
+    The library's candidate path answers Ctrl-C with its last solve and an
+    honest bound (useful in a notebook); a command must not write that as if
+    it were the answer. :func:`done_solving` turns the remembered Ctrl-C back
+    into an interrupt before anything is written.
+    """
+    INTERRUPTED.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        INTERRUPTED.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def done_solving() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C came during the solve (the command writes nothing).
+
+    Examples
+    --------
+    >>> done_solving()  # no Ctrl-C: nothing happens
+    """
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
 
 
 class ProgressBar:

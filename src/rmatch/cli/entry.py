@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rmatch.cli.commands import COMMANDS
-from rmatch.cli.common import EXIT_ERROR, TerminalGuard, progress_bar
+from rmatch.cli.common import EXIT_ERROR, TerminalGuard, progress_bar, watching_interrupts
 from rmatch.errors import InputWarning, RmatchError
 
 __all__ = ["build_parser", "main"]
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with _warnings_to_stderr():
+        with _warnings_to_stderr(), watching_interrupts():
             status: int = args.func(args)
     except RmatchError as err:
         print(f"rmatch: error: {err}", file=sys.stderr)
