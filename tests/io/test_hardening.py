@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,46 @@ def test_a_level_map_whose_keys_differ_only_in_case_must_agree() -> None:
     agree = rm.read_participants(io.StringIO("id,level\na,L7\nb,l7\n"),
                                  level_map={"L7": 7, "l7": 7})
     assert [p.level for p in agree] == [7, 7]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # a stray quote: three pairs swallowed into one cell
+    ('junior_id,senior_id\nj1,"s1\nj2,s2\nj3,s3\nj4,s4"\nj5,s5\n', "stray quote"),
+    ("junior_id\nj1\n", "need the column(s) senior_id"),
+    ("junior_id,senior_id\nj1\n", "the row has 1 cells"),
+    ("junior_id,senior_id,junior_id\nj1,s1,j2\n", "given 2 times"),
+    ("junior_id,senior_id\nj1,\n", "field 'senior_id': is empty"),
+])
+def test_small_tables_are_read_with_the_rosters_guarantees(text: str, message: str) -> None:
+    from rmatch.io.read import read_table
+
+    with pytest.raises(rm.InputError, match=re.escape(message)):
+        read_table(io.StringIO(text), ["junior_id", "senior_id"], what="previous pairs")
+
+
+def test_previous_pairs_and_feedback_files_lose_no_row(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    from rmatch.cli.common import read_pairs
+    from rmatch.lifecycle.calibration import read_feedback
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("\ufeffjunior_id;senior_id\r\nj1;s1\r\nj2;s2\r\n".encode("utf-16"))
+    assert read_pairs(str(pairs)) == [("j1", "s1"), ("j2", "s2")]
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text('junior_id,senior_id,outcome\nj1,"s1,4\nj2,s2,5\n', encoding="utf-8")
+    with pytest.raises(rm.InputError, match="row 2"):
+        read_feedback(str(feedback))
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"junior_id,senior_id\n\xff\xfe\xfa,s1\n")
+    status, _, err = run_cli(capsys, "rematch", str(ROSTER), "--previous", str(broken))
+    assert status == 1
+    assert err.startswith("rmatch: error: ")
+
+
+def test_a_byte_order_mark_left_in_an_open_text_hides_no_header(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("\ufeffid,role\nj1,junior\n", encoding="utf-8")
+    with path.open(encoding="utf-8") as fh:  # utf-8, not utf-8-sig: the mark stays in the text
+        people = rm.read_participants(fh)
+    assert [(p.id, p.role) for p in people] == [("j1", "junior")]

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from rmatch.errors import InputError
 from rmatch.io.files import refuse_inputs, writing
+from rmatch.io.read import read_table
 from rmatch.io.tables import load_program, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
@@ -367,20 +368,22 @@ def limit(args: argparse.Namespace) -> int | None:
 
 
 def read_pairs(path: str) -> list[tuple[str, str]]:
-    """Previous pairs from a CSV with junior_id and senior_id columns (as -o writes)."""
-    import csv
+    """Previous pairs from a table with junior_id and senior_id columns (as -o writes).
 
-    from rmatch.io.values import parse_text
+    Read as rosters are (:func:`rmatch.io.read.read_table`): every row is a pair
+    or the file is one error listing every problem.
 
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            if not {"junior_id", "senior_id"} <= set(reader.fieldnames or []):
-                raise InputError(f"{path}: previous pairs need the columns junior_id and "
-                                 "senior_id (as `rmatch match -o pairs.csv` writes them)")
-            return [(parse_text(r["junior_id"]), parse_text(r["senior_id"])) for r in reader]
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "p.csv").write_text("junior_id,senior_id" + chr(10) + "j,s")
+    ...     read_pairs(str(Path(tmp) / "p.csv"))
+    [('j', 's')]
+    """
+    rows = read_table(path, ["junior_id", "senior_id"],
+                      what="previous pairs (as `rmatch match -o pairs.csv` writes them)")
+    return [(cells["junior_id"], cells["senior_id"]) for _, cells in rows]
 
 
 def reading_options(cmd: argparse.ArgumentParser) -> None:

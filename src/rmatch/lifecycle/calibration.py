@@ -258,20 +258,9 @@ def read_feedback(path: str) -> tuple[list[tuple[str, str]], list[str]]:
     >>> read_feedback(str(p))
     ([('j', 's')], ['met'])
     """
-    import csv
+    from rmatch.io.read import read_table
 
-    from rmatch.io.values import parse_text
-
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            need = {"junior_id", "senior_id", "outcome"}
-            if not need <= set(reader.fieldnames or []):
-                raise InputError(f"{path}: feedback needs the columns junior_id, senior_id "
-                                 "and outcome")
-            rows = list(reader)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    return ([(parse_text(r["junior_id"]), parse_text(r["senior_id"])) for r in rows],
-            [r["outcome"] for r in rows])
+    rows = read_table(path, ["junior_id", "senior_id", "outcome"], what="feedback")
+    return ([(cells["junior_id"], cells["senior_id"]) for _, cells in rows],
+            [cells["outcome"] for _, cells in rows])
 
