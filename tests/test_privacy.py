@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import rmatch as rm
@@ -111,3 +112,34 @@ def test_error_messages_do_not_repeat_sensitive_cells() -> None:
         rm.merge_sides(one, two)
     assert "different 'attributes.gender'" in str(info.value)
     assert "SECRET" not in str(info.value)
+
+
+def test_no_shown_score_lets_one_work_out_a_sensitive_attribute() -> None:
+    """The review's attack: round(diversity x fields) - differences shown = gender differs."""
+    rng = np.random.default_rng(3)
+    juniors = [rm.Participant(id=f"j{k}", birth_year=2000, department=str(rng.choice(["IT", "HR"])),
+                              attributes={"gender": str(rng.choice(["f", "m"])),
+                                          "team": str(rng.choice(["a", "b"]))})
+               for k in range(6)]
+    seniors = [rm.Participant(id=f"s{k}", birth_year=1970, level=3,
+                              department=str(rng.choice(["IT", "HR"])),
+                              attributes={"gender": str(rng.choice(["f", "m"])),
+                                          "team": str(rng.choice(["a", "b"]))})
+               for k in range(6)]
+    program = rm.Program(constraints=[], sensitive_attributes={"Gender"})
+    res = rm.match(juniors, seniors, program)
+    shown_fields = ["department", "location", "team"]  # gender is not among them
+    for p in res.pairs:
+        explanation = res.explain(p.junior_id, costs=False)
+        differ = explanation.differences.get(p.senior_id, [])
+        assert "gender" not in differ
+        assert p.components["diversity"] == pytest.approx(len(differ) / len(shown_fields))
+    with pytest.raises(rm.InputError, match="diversity_fields names the sensitive"):
+        rm.match(juniors, seniors, rm.Program(
+            constraints=[], sensitive_attributes={"gender"},
+            scoring=rm.ScoringOptions(diversity_fields={"department": 1, "gender": 1})))
+    # A rule may still act on it, unseen.
+    balanced = rm.match(juniors, seniors, rm.Program(
+        constraints=[rm.GroupBalance(attribute="gender", max_gap=1.0)],
+        sensitive_attributes={"gender"}))
+    assert len(balanced.pairs) == 6

@@ -72,22 +72,30 @@ def _skills_factors(js: ParticipantArrays, ss: ParticipantArrays,
 
 
 def _diversity_fields(
-    js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions
+    js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions,
+    hidden: Callable[[str], bool] = lambda _: False,
 ) -> dict[str, float]:
+    """Return the fields ``diversity`` counts: as the options name them, or every shown one.
+
+    By default: department, location and every attribute key but the sensitive
+    ones (``hidden``): the score is published beside each pair, so a sensitive
+    key in it could be read back from the score and the differences shown.
+    """
     if opt.diversity_fields is not None:
         return dict(opt.diversity_fields)
     keys = ["department", "location", *sorted(js.attributes)]
-    return dict.fromkeys(keys, 1.0)
+    return dict.fromkeys((k for k in keys if not hidden(k)), 1.0)
 
 
-def _diversity_groups(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions
+def _diversity_groups(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions,
+                      hidden: Callable[[str], bool] = lambda _: False,
                       ) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Return the diversity fields grouped by weight, where each group starts, its weight.
 
     Fields of equal weight (the default: all 1) are counted and weighted
     once: a count per pair is cheaper than a multiply-add per field.
     """
-    fields = {k: w for k, w in _diversity_fields(js, ss, opt).items() if w > 0}
+    fields = {k: w for k, w in _diversity_fields(js, ss, opt, hidden).items() if w > 0}
     total_weight = sum(fields.values())
     by_weight: dict[float, list[str]] = {}
     for name, weight in fields.items():
@@ -112,7 +120,8 @@ def _codes(side: ParticipantArrays, names: list[str], transposed: bool
 
 
 def _builtin_scores(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions,
-                    weights: Sequence[float], *, keep: bool, clip: bool
+                    weights: Sequence[float], *, keep: bool, clip: bool,
+                    hidden: Callable[[str], bool] = lambda _: False,
                     ) -> tuple[Matrix, dict[str, Matrix]]:
     """Return the weighted sum of generation, skills and diversity, and (if ``keep``) each."""
     from rmatch.scoring.kernel import builtin_total
@@ -120,7 +129,7 @@ def _builtin_scores(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOp
     bj, lj = _years_levels(js)
     bs, ls = _years_levels(ss)
     left, right = _skills_factors(js, ss, opt)
-    names, starts, group_weight = _diversity_groups(js, ss, opt)
+    names, starts, group_weight = _diversity_groups(js, ss, opt, hidden)
     total: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
     comps = np.empty((3, len(js), len(ss)), dtype=np.float32) if keep else None
     builtin_total(

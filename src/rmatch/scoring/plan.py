@@ -86,6 +86,15 @@ def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
         weights.setdefault(name, 1.0)
     if sum(weights.values()) <= 0:
         raise InputError("all component weights are 0: at least one must be positive")
+    shown_sensitive = [k for k in program.scoring.diversity_fields or {}
+                       if program.is_sensitive(k)]
+    if shown_sensitive:
+        # diversity is shown beside every pair, next to the fields on which the
+        # partners differ: from the two, anyone could work the attribute out.
+        raise InputError(f"scoring.diversity_fields names the sensitive attribute(s) "
+                         f"{', '.join(repr(k) for k in shown_sensitive)}: the diversity score is "
+                         "shown with every pair and would reveal them; use a rule instead "
+                         "(MinShare, GroupBalance), which acts on them without showing them")
     vetoed = any(p.avoid for group in (juniors, seniors) for p in group)
     return ScorePlan(program, weights, declared, extra, wished, vetoed)
 
@@ -148,7 +157,7 @@ def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
     # block is scored).
     total, mats = _builtin_scores(
         js, ss, program.scoring, [weights[name] / wsum for name in BUILTIN_COMPONENTS],
-        keep=components, clip=not others)
+        keep=components, clip=not others, hidden=program.is_sensitive)
     for name, mat in others.items():
         if weights[name] > 0:
             total += mat * np.float32(weights[name] / wsum)
