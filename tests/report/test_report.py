@@ -232,7 +232,7 @@ def test_complementary_suppression_never_leaves_one_group_derivable(
         sizes: dict[int, int], expected: set[int]) -> None:
     from rmatch.report.summary import _withheld
 
-    assert _withheld(sizes, 5) == expected
+    assert _withheld(sizes, {code: n < 5 for code, n in sizes.items()}) == expected
 
 
 def test_a_withheld_group_is_not_recoverable_from_the_report() -> None:
@@ -254,3 +254,28 @@ def test_a_withheld_group_is_not_recoverable_from_the_report() -> None:
         assert "| x |" not in text
         assert "<td>x</td>" not in text
         assert '"x"' not in text
+
+
+def test_a_group_report_does_not_betray_the_unmatched_or_a_single_score() -> None:
+    """The review's case: 6 M and 6 F seniors, all M matched, five F in the unmatched table."""
+    juniors = [rm.Participant(id=f"j{i}", birth_year=2000, skills={"genai": 1.0})
+               for i in range(7)]
+    seniors = ([rm.Participant(id=f"m{i}", birth_year=1970, level=5, goals={"genai": 1.0},
+                               attributes={"gender": "M"}) for i in range(6)]
+               + [rm.Participant(id=f"f{i}", birth_year=1970, level=5,
+                                 attributes={"gender": "F"}) for i in range(6)])
+    program = rm.Program(constraints=[], sensitive_attributes={"gender"})
+    res = rm.match(juniors, seniors, program)
+    assert {p.senior_id for p in res.pairs} >= {f"m{i}" for i in range(6)}  # the set-up holds
+    assert len(res.unmatched_seniors) == 5
+    rep = res.report(groups=["gender"], min_group_size=5)
+    (bal,) = [b for b in rep.balance if b.side == "senior"]
+    shown = [g for g in bal.groups if not g.suppressed]
+    # "M: 6 people, 6 matched" would say the five unmatched are F; "F: 1 pair" would
+    # give that pair's score as the group's mean.
+    assert shown == []
+    scores = {round(p.score, 6) for p in res.pairs}
+    for text in (rep.to_markdown(), rep.model_dump_json()):
+        assert "6 matched" not in text
+    assert all(g.mean_score is None or round(g.mean_score, 6) not in scores
+               for g in bal.groups)

@@ -399,7 +399,16 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
     sensitive = sm.program.is_sensitive(attribute)
     codes_present = np.unique(codes).tolist()
     sizes = {code: int((codes == code).sum()) for code in codes_present}
-    withheld = _withheld(sizes, min_size) if sensitive else set()
+    # Every figure a group row shows is a cell: people, pairs (its mean is one
+    # score when there are few) and, when the report lists this side's
+    # unmatched people by id, how many of the group are unmatched (0 would say
+    # that everyone listed belongs to another group).
+    listed = not matched.all()
+    small = {code: sizes[code] < min_size
+             or int((codes[idx] == code).sum()) < min_size
+             or (listed and int((~matched & (codes == code)).sum()) < min_size)
+             for code in codes_present}
+    withheld = _withheld(sizes, small) if sensitive else set()
     groups = []
     for code in codes_present:
         if code in withheld:
@@ -421,19 +430,20 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
                                gap=max(means) - min(means) if means else None)
 
 
-def _withheld(sizes: dict[int, int], min_size: int) -> set[int]:
+def _withheld(sizes: dict[int, int], small: dict[int, bool]) -> set[int]:
     """Choose the groups whose figures a report must not show, so that none can be derived.
 
-    Every group under ``min_size`` people is withheld. When that is a single
-    group, the next smallest is withheld with it (complementary suppression):
-    the report also shows totals, and a total minus the shown groups must not
-    give one withheld group's figures. So zero or at least two groups go.
+    Every group with a cell under the threshold (``small``) is withheld. When
+    that is a single group, the next smallest is withheld with it
+    (complementary suppression, as statistical offices do): the report also
+    shows totals, and a total minus the shown groups must not give one
+    withheld group's figures. So zero or at least two groups go.
     """
-    small = {code for code, n in sizes.items() if n < min_size}
-    if len(small) == 1 and len(sizes) > 1:
-        rest = sorted((n, code) for code, n in sizes.items() if code not in small)
-        small.add(rest[0][1])
-    return small
+    out = {code for code, is_small in small.items() if is_small}
+    if len(out) == 1 and len(sizes) > 1:
+        rest = sorted((n, code) for code, n in sizes.items() if code not in out)
+        out.add(rest[0][1])
+    return out
 
 
 def _stability(result: MatchResult) -> dict[str, float | int | None]:
