@@ -177,3 +177,18 @@ def test_ctrl_c_on_the_candidate_path_writes_nothing_and_exits_130(
     monkeypatch.undo()
     assert run_cli(capsys, "match", str(ROSTER), "--solver", "candidates", "-o", str(out))[0] == 0
     assert out.read_text(encoding="utf-8").startswith("junior_id,senior_id")
+
+
+def test_a_truncated_utf16_roster_and_a_column_map_with_numbers_are_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes("id,role\nj1,junior\ns1,senior\n".encode("utf-16")[:-1])
+    cols = tmp_path / "cols.json"
+    cols.write_text('{"level": 5}', encoding="utf-8")
+    for args, message in ((["validate", str(cut)], "may be cut short"),
+                          (["columns", str(cut)], "may be cut short"),
+                          (["validate", str(ROSTER), "--columns", str(cols)],
+                           "not 'level': 5")):
+        status, _, err = run_cli(capsys, *args)
+        assert status == 1, args
+        assert message in err

@@ -57,6 +57,11 @@ class Options:
     check_managers: bool = True
 
     def __post_init__(self) -> None:
+        bad = [f"{key!r}: {value!r}" for key, value in (self.columns or {}).items()
+               if value is not None and not isinstance(value, str)]
+        if bad:
+            raise InputError(f"a column map gives each header a field name (text) or null; "
+                             f"not {', '.join(bad[:5])}")
         # Grade names match ignoring case: two keys that differ only in case
         # must agree, or one would silently win for both.
         seen: dict[str, tuple[str, int]] = {}
@@ -138,7 +143,12 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
         except (UnicodeDecodeError, LookupError) as err:
             raise InputError(f"{name}: cannot read it as {encoding}: {err}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:  # cut short (an odd number of bytes) or damaged
+            raise InputError(f"{name}: the file starts as UTF-16 text but byte {err.start} "
+                             f"cannot be read ({err.reason}): it may be cut short; export "
+                             "it again") from None
     try:
         return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as err:
