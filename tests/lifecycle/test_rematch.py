@@ -132,3 +132,25 @@ def test_a_change_for_nobody_and_a_pair_given_twice_are_errors_naming_them() -> 
         rm.rematch([*previous, ("j0", "s0")], js, ss, rm.Program(constraints=[]))
     out = rm.rematch(previous, js, ss, rm.Program(constraints=[]), change={"j0"})
     assert ("j0", "s0") not in {(p.junior_id, p.senior_id) for p in out.result.pairs}
+
+
+def test_ids_typed_on_another_system_name_the_same_people() -> None:
+    """Decomposed (NFD) ids, as a Mac may type them, match the roster's composed (NFC) ones."""
+    import unicodedata
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    js = [rm.Participant(id="josé", birth_year=2000), rm.Participant(id="zoë", birth_year=2001)]
+    ss = [rm.Participant(id="andré", birth_year=1970, level=3),
+          rm.Participant(id="sø", birth_year=1971, level=3)]
+    program = rm.Program(constraints=[rm.Forbid(pairs=[(nfd("josé"), nfd("andré"))])])
+    res = rm.match(js, ss, program)
+    assert ("josé", "andré") not in {(p.junior_id, p.senior_id) for p in res.pairs}
+    assert res.explain(nfd("josé"), costs=False).participant_id == "josé"
+    previous = [(nfd(p.junior_id), nfd(p.senior_id)) for p in res.pairs]
+    out = rm.rematch(previous, js, ss, rm.Program(constraints=[]), change={nfd("zoë")})
+    kept = set(out.kept)
+    assert kept == {(p.junior_id, p.senior_id) for p in res.pairs if p.junior_id == "josé"}
+    with pytest.raises(rm.InputError, match="previous pair 1"):
+        rm.rematch([("josé",)], js, ss, rm.Program(constraints=[]))  # type: ignore[list-item]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import numpy as np
 
 from rmatch.errors import InputError, RmatchError
+from rmatch.model.participant import normalise_id
 from rmatch.result.match_result import pair_indices
 from rmatch.result.pairs import Alternative, Explanation
 from rmatch.result.reasons import why_not_chosen
@@ -79,6 +80,7 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
             ) -> Explanation:
     """Build :class:`Explanation` for one participant (see ``MatchResult.explain``)."""
     sm = result.scores
+    pid = normalise_id(pid)
     side: Literal["junior", "senior"]
     if as_side is not None and pid not in (sm.juniors if as_side == "junior"
                                            else sm.seniors).positions:

@@ -47,6 +47,7 @@ from rmatch.constraints.pairwise import (
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
 from rmatch.io.tables import load_program, split_roles, suggest_columns, write_participants
+from rmatch.model.participant import normalise_id
 from rmatch.program.program import SOLVERS, Program
 from rmatch.solvers.match import match
 
@@ -248,7 +249,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.suggest import recommend
 
     juniors, seniors, program, org = load(args)
-    me = next((p for p in [*juniors, *seniors] if p.id == args.id), None)
+    wanted = normalise_id(args.id.strip())
+    me = next((p for p in [*juniors, *seniors] if p.id == wanted), None)
     if me is None:
         raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}")
     side: Literal["junior", "senior"] = args.side or (

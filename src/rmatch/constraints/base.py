@@ -11,6 +11,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from rmatch.errors import InputError
+from rmatch.model.participant import normalise_id
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -133,6 +134,8 @@ def pair_indices(
     """
     jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
     spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+    # Ids compared as stored (NFC): a pair typed on another system still names them.
+    pairs = [(normalise_id(j), normalise_id(s)) for j, s in pairs]
     if ctx.block:
         pairs = [(j, s) for j, s in pairs if j in jpos and s in spos]
     problems = []

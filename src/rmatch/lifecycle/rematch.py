@@ -30,6 +30,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,7 +39,7 @@ from rmatch.constraints.catalogue import Constraint
 from rmatch.constraints.pairwise import Forbid, Require
 from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import Participant
+from rmatch.model.participant import Participant, normalise_id
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
@@ -103,6 +104,13 @@ class Rematch(BaseModel):
         return "\n".join(lines)
 
 
+def _pair(k: int, pair: Any) -> tuple[str, str]:
+    """Read a previous pair as (junior id, senior id), ids as stored (NFC)."""
+    if isinstance(pair, str) or len(pair) != 2 or not all(isinstance(x, str) for x in pair):
+        raise InputError(f"previous pair {k}: {pair!r} is not a (junior id, senior id) pair")
+    return normalise_id(pair[0]), normalise_id(pair[1])
+
+
 def rematch(
     previous: MatchResult | Sequence[tuple[str, str]],
     juniors: Sequence[Participant],
@@ -144,11 +152,12 @@ def rematch(
             or not math.isfinite(change_cost) or change_cost < 0:
         raise InputError(f"change_cost must be a finite number >= 0, not {change_cost!r}")
     pairs = ([(p.junior_id, p.senior_id) for p in previous.pairs]
-             if isinstance(previous, MatchResult) else [tuple(p) for p in previous])
+             if isinstance(previous, MatchResult)
+             else [_pair(k, pair) for k, pair in enumerate(previous, start=1)])
     program = program or Program()
     j_ids = {p.id for p in juniors}
     s_ids = {p.id for p in seniors}
-    asked = set(change)
+    asked = {normalise_id(pid) for pid in change}
     # An id asked for that is nobody's (a typo such as 'j0O') would change nothing
     # and say "kept every pair": name it instead.
     unknown = sorted(asked - j_ids - s_ids)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.errors import InputError
-from rmatch.model.participant import Participant
+from rmatch.model.participant import Participant, normalise_id
 
 __all__ = ["ParticipantArrays", "build_arrays"]
 
@@ -55,6 +55,17 @@ class ParticipantArrays:
     attributes: dict[str, IntArray]
     vocab: dict[str, tuple[str, ...]] = field(repr=False)
 
+    def __contains__(self, participant_id: object) -> bool:
+        """Whether a participant id is on this side (compared as stored: NFC).
+
+        Examples
+        --------
+        >>> js, _ = build_arrays([Participant(id="a")], [])
+        >>> "a" in js, "b" in js
+        (True, False)
+        """
+        return isinstance(participant_id, str) and normalise_id(participant_id) in self.positions
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -68,7 +79,7 @@ class ParticipantArrays:
         1
         """
         try:
-            return self.positions[participant_id]
+            return self.positions[normalise_id(participant_id)]
         except KeyError:
             raise InputError(f"unknown participant id {participant_id!r}") from None
 

@@ -20,7 +20,7 @@ from pydantic import (
 
 from rmatch.model.languages import normalise_language
 
-__all__ = ["ROLES", "Participant", "Unit"]
+__all__ = ["ROLES", "Participant", "Unit", "normalise_id"]
 
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -80,10 +80,22 @@ def _canonical_zone(value: str) -> str:
     raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
 
 
+def normalise_id(value: str) -> str:
+    """Return an id as rmatch stores it (Unicode NFC): wherever an id enters, compare this.
+
+    An id typed on a Mac (decomposed é) and one from Windows (composed) are the
+    same person, and print the same.
+
+    Examples
+    --------
+    >>> normalise_id("Jose\u0301") == normalise_id("Jos\u00e9") == "Jos\u00e9"
+    True
+    """
+    return unicodedata.normalize("NFC", value)
+
+
 def _check_id(value: str, what: str) -> str:
-    # NFC: an id typed on a Mac (decomposed é) and one from Windows (composed)
-    # are the same person, and print the same.
-    value = unicodedata.normalize("NFC", value)
+    value = normalise_id(value)
     if not value:
         raise ValueError(f"{what} must not be empty")
     bad = sorted({ch for ch in value
