@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -78,3 +79,25 @@ def brute_force_score(total: Scores, feasible: npt.NDArray[np.bool_],
         return None
     scores = masks @ total[rows, cols].astype(np.float64) if k else np.zeros(len(masks))
     return float(scores[ok].max())
+
+
+def refused_share(con: object, juniors: Sequence[Any], seniors: Sequence[Any]) -> bool:
+    """Whether rmatch refuses this rule: a share of pairs on a field one side never gives.
+
+    ``MinShare`` with a share above 0 (not ``at_most``) counts pairs whose two
+    partners both give the field; when no junior (or no senior) gives it, only
+    the empty assignment would meet it, and ``match`` says so instead.
+    """
+    import rmatch as rm
+
+    if not isinstance(con, rm.MinShare) or con.share <= 0 or con.at_most:
+        return False
+    if not juniors or not seniors:
+        return False
+
+    def gives(p: Any) -> bool:
+        if con.attribute in ("department", "location"):
+            return getattr(p, con.attribute) is not None
+        return con.attribute in p.attributes
+
+    return not any(gives(p) for p in juniors) or not any(gives(p) for p in seniors)

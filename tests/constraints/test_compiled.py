@@ -170,3 +170,14 @@ def test_a_new_rule_is_met_by_the_exact_solver_through_its_own_methods(seed: int
     assert len(sol.rows) == best[0] <= k
     assert objective(problem, sol.rows, sol.cols) == pytest.approx(best[1], abs=1e-5)
     assert sol.status == "optimal"
+
+
+def test_a_share_of_pairs_on_a_field_nobody_gives_is_refused_not_met_by_no_pairs() -> None:
+    js = [rm.Participant(id=f"j{k}", department="IT") for k in range(3)]
+    ss = [rm.Participant(id=f"s{k}", level=3, department="HR") for k in range(3)]
+    with pytest.raises(rm.InputError, match="'location', which no junior gives"):
+        rm.match(js, ss, rm.Program(constraints=[rm.MinShare(attribute="location", share=0.5)]))
+    # An upper limit, or a share of 0, holds whatever the pairs: nothing to refuse.
+    for rule in (rm.MinShare(attribute="location", share=0.5, at_most=True),
+                 rm.MinShare(attribute="location", share=0.0)):
+        assert len(rm.match(js, ss, rm.Program(constraints=[rule])).pairs) == 3

@@ -14,7 +14,7 @@ from rmatch.constraints.compiled import PairShare
 from rmatch.solvers import match as matching
 from rmatch.solvers.candidate_rules import PricedSource, broken_rules
 from rmatch.solvers.certificate import DenseSource
-from tests.oracle import brute_force, brute_force_rules
+from tests.oracle import brute_force, brute_force_rules, refused_share
 from tests.solvers.test_global import _keep
 from tests.strategies import sides
 
@@ -47,6 +47,8 @@ def test_share_on_candidates_against_brute_force(people: People, con: rm.MinShar
     named = con.attribute
     if named != "department" and not any(named in p.attributes for p in [*juniors, *seniors]):
         return  # a rule on a field nobody has is refused (tested with the dense path)
+    if refused_share(con, juniors, seniors):
+        return  # refused too (tested with the dense path)
     program = rm.Program(constraints=[*([rm.SharedLanguage()] if pairwise else []), con])
     sm = rm.score(juniors, seniors, program)
     if sm.feasible.sum() > 16:

@@ -17,7 +17,7 @@ from rmatch.solvers import Problem, compile_rules
 from rmatch.solvers.lagrange import balance_swaps, improve, price_shares
 from rmatch.solvers.problem import objective, rules_hold
 from rmatch.solvers.starts import relaxed_optimum
-from tests.oracle import brute_force, brute_force_rules
+from tests.oracle import brute_force, brute_force_rules, refused_share
 from tests.strategies import sides
 
 People = tuple[list[rm.Participant], list[rm.Participant]]
@@ -77,6 +77,10 @@ def test_cpsat_is_optimal_under_each_global_rule(people: People, con: rm.Constra
     if named != "department" and not any(named in p.attributes for p in [*juniors, *seniors]):
         # A rule on a field nobody has is a typo until proven otherwise.
         with pytest.raises(rm.InputError, match="which no participant has"):
+            rm.match(juniors, seniors, program)
+        return
+    if refused_share(con, juniors, seniors):
+        with pytest.raises(rm.InputError, match="no pair could count towards the share"):
             rm.match(juniors, seniors, program)
         return
     sm = rm.score(juniors, seniors, program)
