@@ -189,3 +189,13 @@ def test_a_byte_order_mark_left_in_an_open_text_hides_no_header(tmp_path: Path) 
     with path.open(encoding="utf-8") as fh:  # utf-8, not utf-8-sig: the mark stays in the text
         people = rm.read_participants(fh)
     assert [(p.id, p.role) for p in people] == [("j1", "junior")]
+
+
+def test_a_stray_quote_that_takes_in_whole_rows_is_named_even_when_the_cells_add_up() -> None:
+    swallowed = ('id,name,role\nj1,"Ana\nj2,Bob,junior\nj3,Cy,junior\nj4,Dee",junior\n'
+                 "s1,Eve,senior\n")
+    with pytest.raises(rm.InputError, match=r"row 2 \(id 'j1'\): a quote .* stray quote"):
+        rm.read_participants(io.StringIO(swallowed))
+    # A name or a note may still run over lines.
+    multi_line = 'id,name,role\nj1,"Ana, Maria\nda Silva, Lda\nSantos",junior\ns1,Bo,senior\n'
+    assert [p.id for p in rm.read_participants(io.StringIO(multi_line))] == ["j1", "s1"]

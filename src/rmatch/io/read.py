@@ -270,11 +270,29 @@ def _csv_table(name: str, text: str, delimiter: str | None) -> Table:
             continue
         if not any(c.strip() for c in cells):
             continue  # a row of empty cells is not a participant
+        if any(_swallows_rows(c, sep, len(headers)) for c in cells):
+            # Rows taken in by a stray quote (the cell count can still match):
+            # name them, do not read them as one person.
+            problems.append(Problem(
+                f"a quote (\") opened in this row closes only {line - start} line(s) further "
+                "on, taking in what look like rows: check for a stray quote", file=name,
+                row=start, id=cells[0].strip() or None))
+            continue
         rows.append((start, dict(zip(headers, cells, strict=True))))
     if not headers and not problems:
         problems.append(Problem("the file is empty: a roster starts with a header row",
                                 file=name))
     return Table(name, headers, rows, problems)
+
+
+def _swallows_rows(cell: str, sep: str, columns: int) -> bool:
+    """Whether a cell spanning lines holds whole rows (a line with a full row's separators).
+
+    A name or a note may run over lines; a line inside a cell that has as many
+    separators as a row of the file is a row a stray quote took in.
+    """
+    inner = cell.split("\n")[1:-1]  # lines that begin and end inside the cell
+    return columns > 1 and any(line.count(sep) >= columns - 1 for line in inner)
 
 
 def _cell_count(cells: list[str], headers: list[str], sep: str, extra_lines: int) -> str:
