@@ -22,7 +22,7 @@ import os
 import unicodedata
 import warnings
 import zipfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +36,7 @@ from rmatch.io.columns import Columns, resolve, suggest
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import Participant
 
-__all__ = ["FORMATS", "Options", "Table", "build", "load_table", "read_table", "unique_keys"]
+__all__ = ["FORMATS", "Options", "Table", "build", "load_table", "unique_keys"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".xlsx": "excel", ".xlsm": "excel"}
@@ -176,51 +176,6 @@ def load_table(source: Source, fmt: str | None, encoding: str | None,
     if kind == "csv":
         return _csv_table(name, text, delimiter)
     return _json_table(name, text, kind)
-
-
-def read_table(source: Source, required: Sequence[str], *, what: str,
-               encoding: str | None = None) -> list[tuple[int, dict[str, str]]]:
-    r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
-
-    The same reader as rosters (CSV in any of the usual separators, a BOM,
-    UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
-    shows it and its cells by header, or the whole file is one
-    :class:`~rmatch.errors.InputError` listing every problem: a row that
-    cannot be split, a stray quote that swallows rows, a header missing or
-    given twice, an empty required cell. Nothing is dropped silently.
-
-    Examples
-    --------
-    >>> import io
-    >>> read_table(io.StringIO("junior_id,senior_id\nj1,s1\n"), ["junior_id", "senior_id"],
-    ...            what="previous pairs")
-    [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
-    """
-    table = load_table(source, None, encoding, None)
-    problems = list(table.problems)
-    folded = Counter(h.casefold() for h in table.headers)
-    problems += [Problem(f"the header {h!r} is given {n} times", file=table.name, row=1)
-                 for h, n in folded.items() if n > 1]
-    by_name = {h.casefold(): h for h in table.headers}
-    missing = [c for c in required if c.casefold() not in by_name]
-    if missing:
-        problems.append(Problem(f"{what} need the column(s) {', '.join(missing)} (found "
-                                f"{', '.join(table.headers) or 'none'})", file=table.name))
-        raise InputError.of(problems)
-    out: list[tuple[int, dict[str, str]]] = []
-    for row, cells in table.rows:
-        values_of = {c: values.parse_text(cells[by_name[c.casefold()]]) for c in required}
-        for c, v in values_of.items():
-            if not v:
-                problems.append(Problem("is empty", file=table.name, row=row, field=c))
-            elif "\n" in v or "\r" in v:  # a quote opened here closes rows further on
-                problems.append(Problem("holds a line break: a quote (\") opened in this row "
-                                        "closes only further on; check for a stray quote",
-                                        file=table.name, row=row, field=c))
-        out.append((row, values_of))
-    if problems:
-        raise InputError.of(problems)
-    return out
 
 
 def _sniff(header_line: str) -> str:
