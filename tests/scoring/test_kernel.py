@@ -28,6 +28,12 @@ from tests.strategies import sides
 F32 = npt.NDArray[np.float32]
 
 
+@pytest.fixture(autouse=True)
+def _the_kernel_scores_every_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small blocks are scored by numpy passes: these tests are about the kernel."""
+    monkeypatch.setattr("rmatch.scoring.builtin.KERNEL_FROM_PAIRS", 0)
+
+
 def ref_generation(js: ParticipantArrays, ss: ParticipantArrays,
                    opt: rm.ScoringOptions) -> F32:
     bj, bs = js.birth_year.astype(np.float32), ss.birth_year.astype(np.float32)
@@ -200,3 +206,30 @@ def test_scores_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> Non
     assert float(sm.components["skills"][0, 0]) == 0.75
     assert float(sm.components["generation"][0, 0]) == 1.0
     assert _kernel._compiled is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides(7, 7), options, weights, st.booleans(), st.booleans())
+def test_numpy_passes_and_the_kernel_write_the_same_bits(
+    people: tuple[list[rm.Participant], list[rm.Participant]], opt: rm.ScoringOptions,
+    w: rm.Weights, keep: bool, clip: bool,
+) -> None:
+    """Small blocks go to numpy, large ones to the kernel: a programme scores alike either way."""
+    from rmatch.scoring.builtin import _builtin_scores
+
+    juniors, seniors = people
+    js, ss = rm.model.build_arrays(juniors, seniors)
+    wsum = sum(w.as_dict().values())
+    shares = [w.as_dict()[name] / wsum for name in BUILTIN_COMPONENTS]
+    import rmatch.scoring.builtin as builtin
+
+    # Set for each example (hypothesis runs them all in one call); the fixture restores it.
+    builtin.KERNEL_FROM_PAIRS = 0
+    kernel = _builtin_scores(js, ss, opt, shares, keep=keep, clip=clip)
+    builtin.KERNEL_FROM_PAIRS = 10**12
+    plain = _builtin_scores(js, ss, opt, shares, keep=keep, clip=clip)
+    builtin.KERNEL_FROM_PAIRS = 0
+    assert np.array_equal(kernel[0], plain[0])
+    assert kernel[1].keys() == plain[1].keys()
+    for name in kernel[1]:
+        assert np.array_equal(kernel[1][name], plain[1][name]), name

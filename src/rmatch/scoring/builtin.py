@@ -119,27 +119,108 @@ def _codes(side: ParticipantArrays, names: list[str], transposed: bool
                         _take_cols if transposed else _take_rows)
 
 
+KERNEL_FROM_PAIRS = 250_000
+"""Blocks of fewer pairs are scored by numpy passes, larger ones by the compiled kernel.
+
+Both give the same bits (``tests/scoring/test_kernel.py`` checks the kernel
+against these passes). Compiling the kernel takes numba about 20 s on a
+fresh machine (cached on disk afterwards); numpy scores a 500 x 500 block in
+a few milliseconds, so a first small programme (``rmatch demo``) never waits
+for the compiler."""
+
+
+def numpy_total(*, bj: Matrix, lj: Matrix, bs: Matrix, ls: Matrix, generation: Matrix,
+                left: Matrix, right: Matrix, cj: npt.NDArray[np.int32],
+                cs: npt.NDArray[np.int32], group_start: npt.NDArray[np.int64],
+                group_weight: Matrix, weights: Matrix, total: Matrix,
+                components: Matrix | None = None, clip: bool = False) -> None:
+    """Do what :func:`rmatch.scoring.kernel.builtin_total` does, as plain numpy passes.
+
+    The same float32 operations in the same order, so the same bits; one
+    pass per operation over the whole block (fast enough for small blocks).
+
+    Examples
+    --------
+    >>> from rmatch.model import Participant, build_arrays
+    >>> js, ss = build_arrays([Participant(id="j", birth_year=2000)],
+    ...                       [Participant(id="s", birth_year=1970)])
+    >>> total = np.empty((1, 1), np.float32)
+    >>> numpy_total(bj=js.birth_year.astype(np.float32), lj=js.level.astype(np.float32),
+    ...             bs=ss.birth_year.astype(np.float32), ls=ss.level.astype(np.float32),
+    ...             generation=np.array([25, -4, 0.75], np.float32),
+    ...             left=np.zeros((1, 0), np.float32), right=np.zeros((0, 1), np.float32),
+    ...             cj=np.zeros((1, 0), np.int32), cs=np.zeros((0, 1), np.int32),
+    ...             group_start=np.zeros(1, np.int64), group_weight=np.zeros(0, np.float32),
+    ...             weights=np.array([1, 0, 0], np.float32), total=total, clip=True)
+    >>> float(total[0, 0])
+    0.75
+    """
+    # generation: the age part and the level part, blended; 0 when the senior is younger
+    gen = np.subtract.outer(bj, bs)
+    with np.errstate(invalid="ignore"):
+        older = gen < 0
+    gen /= generation[0]
+    np.clip(gen, 0, 1, out=gen)
+    lev = np.subtract.outer(lj, ls)
+    lev /= generation[1]
+    np.clip(lev, 0, 1, out=lev)
+    gen -= lev
+    gen *= generation[2]
+    gen += lev
+    missing = np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
+    gen[missing] = lev[missing]
+    gen[older] = 0
+    # skills: float32, term after term, as the kernel adds them
+    skills = np.zeros(total.shape, dtype=np.float32)
+    for t in range(left.shape[1]):
+        skills += left[:, t:t + 1] * right[t][None, :]
+    np.clip(skills, 0, 1, out=skills)
+    # diversity: per group of equal weight, the number of differing fields times the weight
+    diversity = np.zeros(total.shape, dtype=np.float32)
+    for g, weight in enumerate(group_weight):
+        count = np.zeros(total.shape, dtype=np.int32)
+        for f in range(int(group_start[g]), int(group_start[g + 1])):
+            a, b = cj[:, f][:, None], cs[f][None, :]
+            count += (a != b) & (a >= 0) & (b >= 0)
+        if g == 0:
+            diversity = count.astype(np.float32) * weight
+        else:
+            diversity += count.astype(np.float32) * weight
+    np.clip(diversity, 0, 1, out=diversity)
+    total[...] = 0
+    for k, part in enumerate((gen, skills, diversity)):  # BUILTIN_COMPONENTS' order
+        total += part * weights[k]
+        if components is not None:
+            components[k] = part
+    if clip:
+        np.clip(total, 0, 1, out=total)
+
+
 def _builtin_scores(js: ParticipantArrays, ss: ParticipantArrays, opt: ScoringOptions,
                     weights: Sequence[float], *, keep: bool, clip: bool,
                     hidden: Callable[[str], bool] = lambda _: False,
                     ) -> tuple[Matrix, dict[str, Matrix]]:
     """Return the weighted sum of generation, skills and diversity, and (if ``keep``) each."""
-    from rmatch.scoring.kernel import builtin_total
-
     bj, lj = _years_levels(js)
     bs, ls = _years_levels(ss)
     left, right = _skills_factors(js, ss, opt)
     names, starts, group_weight = _diversity_groups(js, ss, opt, hidden)
     total: Matrix = np.empty((len(js), len(ss)), dtype=np.float32)
     comps = np.empty((3, len(js), len(ss)), dtype=np.float32) if keep else None
-    builtin_total(
-        bj=bj, lj=lj, bs=bs, ls=ls,
-        generation=np.array([opt.age_span_years, -opt.level_span, 1 - opt.level_share],
-                            dtype=np.float32),
-        left=left, right=right, cj=_codes(js, names, False), cs=_codes(ss, names, True),
-        group_start=starts, group_weight=group_weight,
-        weights=np.array(weights, dtype=np.float32), total=total, components=comps,
-        clip=clip)
+    args: dict[str, Any] = {
+        "bj": bj, "lj": lj, "bs": bs, "ls": ls,
+        "generation": np.array([opt.age_span_years, -opt.level_span, 1 - opt.level_share],
+                               dtype=np.float32),
+        "left": left, "right": right, "cj": _codes(js, names, False),
+        "cs": _codes(ss, names, True), "group_start": starts, "group_weight": group_weight,
+        "weights": np.array(weights, dtype=np.float32), "total": total, "components": comps,
+        "clip": clip}
+    if len(js) * len(ss) < KERNEL_FROM_PAIRS:
+        numpy_total(**args)
+    else:
+        from rmatch.scoring.kernel import builtin_total
+
+        builtin_total(**args)
     mats = {} if comps is None else dict(zip(BUILTIN_COMPONENTS, comps, strict=True))
     return total, mats
 
