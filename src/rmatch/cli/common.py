@@ -27,12 +27,33 @@ from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.solvers import Progress
 
-__all__ = ["EXIT_ERROR", "INTERRUPTED", "TERMINAL_PAIRS", "ProgressBar", "TerminalGuard", "count",
-           "done_solving", "finite",
-           "json_file", "limit", "load", "per_person_rows", "progress_bar", "read_pairs",
-           "read_roster", "reading_options", "report_text", "roster_options", "rules_line",
-           "seconds", "shown", "solver_options", "table", "watching_interrupts",
-           "write_result"]
+__all__ = [
+    "EXIT_ERROR",
+    "INTERRUPTED",
+    "TERMINAL_PAIRS",
+    "ProgressBar",
+    "TerminalGuard",
+    "count",
+    "done_solving",
+    "finite",
+    "json_file",
+    "limit",
+    "load",
+    "per_person_rows",
+    "printable",
+    "progress_bar",
+    "read_pairs",
+    "read_roster",
+    "reading_options",
+    "report_text",
+    "roster_options",
+    "rules_line",
+    "seconds",
+    "solver_options",
+    "table",
+    "watching_interrupts",
+    "write_result",
+]
 
 EXIT_ERROR = 1
 TERMINAL_PAIRS = 20
@@ -91,19 +112,19 @@ _ACTIVE = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
 _SHOWN = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _ACTIVE}
 
 
-def shown(text: str) -> str:
+def printable(text: str) -> str:
     r"""Return text as a terminal would show it harmlessly: control characters as escapes.
 
     Examples
     --------
-    >>> shown("x\x1b[31mRED\x1b]0;title\x07")
+    >>> printable("x\x1b[31mRED\x1b]0;title\x07")
     'x\\x1b[31mRED\\x1b]0;title\\x07'
     """
     return text.translate(_SHOWN)
 
 
 class TerminalGuard(io.TextIOBase):
-    r"""A text stream that passes everything through :func:`shown` (newlines and tabs kept).
+    r"""A text stream that passes everything through :func:`printable` (newlines and tabs kept).
 
     ``rmatch`` prints people's ids, headers and attribute names it read from
     files; through this stream none of them can colour, move or retitle the
@@ -123,7 +144,7 @@ class TerminalGuard(io.TextIOBase):
 
     def write(self, text: str) -> int:
         """Write the text, control characters shown as escapes."""
-        self.stream.write(shown(text))
+        self.stream.write(printable(text))
         return len(text)
 
     def flush(self) -> None:

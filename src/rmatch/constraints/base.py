@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rmatch.model.orgchart import OrgChart
 
 __all__ = ["DEFAULT_REFERENCE_DATES", "BaseRule", "BoolMatrix", "IntMatrix", "PairContext",
-           "field_key", "pair_indices"]
+           "field_key", "ids_to_indices"]
 
 BoolMatrix = npt.NDArray[np.bool_]
 IntMatrix = npt.NDArray[np.int64]
@@ -117,7 +117,7 @@ def field_key(field: str) -> str:
     return field.removeprefix("attributes.")
 
 
-def pair_indices(
+def ids_to_indices(
     pairs: list[tuple[str, str]], ctx: PairContext, what: str
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Rows and columns of (junior id, senior id) pairs; unknown ids are an ``InputError``.
@@ -129,7 +129,7 @@ def pair_indices(
     >>> from rmatch.model import Participant, build_arrays
     >>> js, ss = build_arrays([Participant(id="j")], [Participant(id="s")])
     >>> ctx = PairContext(js, ss, np.zeros((1, 1), np.float32))
-    >>> [a.tolist() for a in pair_indices([("j", "s")], ctx, "Forbid")]
+    >>> [a.tolist() for a in ids_to_indices([("j", "s")], ctx, "Forbid")]
     [[0], [0]]
     """
     jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}

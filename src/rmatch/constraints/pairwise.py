@@ -20,7 +20,7 @@ from rmatch.constraints.base import (
     BoolMatrix,
     IntMatrix,
     PairContext,
-    pair_indices,
+    ids_to_indices,
 )
 from rmatch.errors import InputError
 
@@ -126,7 +126,7 @@ class Forbid(BaseRule):
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Rule out the listed pairs; unknown ids are an :class:`InputError`."""
         allowed = np.ones(ctx.shape, dtype=np.bool_)
-        rows, cols = pair_indices(self.pairs, ctx, "Forbid")
+        rows, cols = ids_to_indices(self.pairs, ctx, "Forbid")
         allowed[rows, cols] = False
         return allowed
 
@@ -145,12 +145,12 @@ class Require(BaseRule):
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Allow every pair (the solver fixes the required ones); check the ids."""
-        pair_indices(self.pairs, ctx, "Require")
+        ids_to_indices(self.pairs, ctx, "Require")
         return np.ones(ctx.shape, dtype=np.bool_)
 
     def indices(self, ctx: PairContext) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Return the (junior rows, senior columns) of the required pairs."""
-        return pair_indices(self.pairs, ctx, "Require")
+        return ids_to_indices(self.pairs, ctx, "Require")
 
 
 class SharedLanguage(BaseRule):
