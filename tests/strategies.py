@@ -24,7 +24,7 @@ def participants(draw: st.DrawFn, pid: str | None = None, *, max_capacity: int =
         id=pid if pid is not None else draw(ids),
         role=role,
         birth_year=draw(st.none() | st.integers(1950, 2005)),
-        level=draw(st.integers(0, 8)),
+        level=draw(st.none() | st.integers(0, 8)),  # None: unknown
         department=draw(st.none() | st.sampled_from(DEPTS)),
         location=draw(st.none() | st.sampled_from(["Lisbon", "Tokyo", "NYC"])),
         timezone=draw(st.none() | st.sampled_from(ZONES)),

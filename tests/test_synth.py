@@ -121,10 +121,12 @@ def test_cohort_follows_its_rules(org: synth.SynthOrg) -> None:
     juniors, seniors = synth.cohort(org, 100, 50, seed=4)
     assert len(juniors) == 100
     assert len(seniors) == 50
-    assert all(p.role == "junior" and p.level <= 1 for p in juniors)
+    assert all(p.role == "junior" and p.level is not None and p.level <= 1
+               for p in juniors)
     assert all(2026 - (p.birth_year or 0) <= 35 for p in juniors)
     top = int(org.level.max())
-    assert all(p.role == "senior" and p.level >= max(2, top - 3) for p in seniors)
+    assert all(p.role == "senior" and p.level is not None
+               and p.level >= max(2, top - 3) for p in seniors)
     assert not {p.id for p in juniors} & {p.id for p in seniors}
     result = rm.match(juniors, seniors, rm.Program(constraints=[rm.NoReportingLine(),
                                                                 rm.NoRepeat()]),

@@ -274,7 +274,9 @@ def test_from_frame_reads_nan_none_lists_and_text() -> None:
                                         "birth_year"}, level_map={"L7": 7})
     assert (people[0].level, people[0].languages, people[0].birth_year) == (
         7, frozenset({"en", "pt"}), 1962)
-    assert (people[1].level, people[1].languages, people[1].birth_year) == (0, frozenset(), None)
+    # a blank level is unknown, not level 0
+    assert (people[1].level, people[1].languages, people[1].birth_year) == (
+        None, frozenset(), None)
     with pytest.raises(rm.InputError, match="DataFrame: row 2 \\(id 'b'\\), field 'level'"):
         rm.from_frame(pd.DataFrame({"id": ["a", "b"], "level": [1, "L9"]}))
 

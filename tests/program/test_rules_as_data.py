@@ -42,6 +42,8 @@ def _rule_allows(rule: rm.Constraint, j: rm.Participant, s: rm.Participant) -> b
             return rule.missing == "allow"
         return (a == b) if isinstance(rule, rm.SameValue) else (a != b)
     if isinstance(rule, rm.LevelGap):
+        if j.level is None or s.level is None:
+            return rule.missing == "allow"
         gap = s.level - j.level
         return (rule.min is None or gap >= rule.min) and (rule.max is None or gap <= rule.max)
     assert isinstance(rule, rm.AgeGap)
@@ -87,6 +89,8 @@ def _points(spec: object, j: rm.Participant, s: rm.Participant) -> float:
         pts = spec.missing if a is None or b is None else spec.same if a == b else spec.different
         return pts / spec.max_points() if spec.max_points() else 0.0
     if isinstance(spec, LevelGapPoints):
+        if j.level is None or s.level is None:
+            return spec.otherwise / spec.max_points()
         return spec.points.get(s.level - j.level, spec.otherwise) / spec.max_points()
     if isinstance(spec, Overlap):
         mine = set_values(_value(j, spec.junior_field))

@@ -54,7 +54,8 @@ def test_briefs_follow_from_the_people(people: tuple[list[rm.Participant],
             assert b.age_gap_years is None
         else:
             assert b.age_gap_years == j.birth_year - s.birth_year
-        assert b.level_gap == s.level - j.level
+        assert b.level_gap == (None if j.level is None or s.level is None
+                               else s.level - j.level)
         assert set(b.shared_languages) == j.languages & s.languages
         assert b.score == pytest.approx(pair.score)
         assert "gender" not in b.differences

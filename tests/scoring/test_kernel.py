@@ -45,13 +45,13 @@ def ref_generation(js: ParticipantArrays, ss: ParticipantArrays,
     v = np.subtract.outer(js.level.astype(np.float32), ss.level.astype(np.float32))
     v /= np.float32(-opt.level_span)
     np.clip(v, 0, 1, out=v)
-    a -= v
-    a *= np.float32(1 - opt.level_share)
-    a += v
-    missing = np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
-    a[missing] = v[missing]
-    a[older] = 0
-    return a
+    mix = (a - v) * np.float32(1 - opt.level_share) + v
+    no_level, no_age = np.isnan(v), np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
+    # one part alone where the other is unknown, nothing where both are
+    out = np.where(no_level, a, np.where(no_age, v, mix))
+    out[no_level & no_age] = 0
+    out[older] = 0
+    return np.asarray(out, dtype=np.float32)
 
 
 def ref_diversity(js: ParticipantArrays, ss: ParticipantArrays, opt: rm.ScoringOptions) -> F32:
@@ -174,12 +174,13 @@ def test_the_kernel_alone_on_hand_made_arrays() -> None:
 def test_seniority_direction_treats_missing_birth_years_as_allowed(allow_equal: bool) -> None:
     people = [rm.Participant(id=f"p{k}", birth_year=y, level=lev)
               for k, (y, lev) in enumerate([(None, 0), (1990, 0), (1990, 1), (None, 2),
-                                            (1980, 2), (1995, 3)])]
+                                            (1980, 2), (1995, 3), (1985, None)])]
     sm = rm.score(people, [p.model_copy(update={"id": p.id + "s"}) for p in people],
                   rm.Program(constraints=[SeniorityDirection(allow_equal=allow_equal)]))
     for i, j in enumerate(people):
         for k, s in enumerate(people):
-            lower = j.level <= s.level if allow_equal else j.level < s.level
+            lower = (j.level is None or s.level is None  # unknown allows
+                     or (j.level <= s.level if allow_equal else j.level < s.level))
             younger = (j.birth_year is None or s.birth_year is None
                        or (j.birth_year >= s.birth_year if allow_equal
                            else j.birth_year > s.birth_year))

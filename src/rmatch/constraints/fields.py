@@ -102,7 +102,8 @@ class DifferentValue(FieldRule):
 class LevelGap(BaseRule):
     """The senior's level minus the junior's lies in ``[min, max]`` (either may be open).
 
-    "The mentor one or two grades above" is ``LevelGap(min=1, max=2)``.
+    "The mentor one or two grades above" is ``LevelGap(min=1, max=2)``. A pair
+    where either level is unknown is allowed unless ``missing="forbid"``.
 
     Examples
     --------
@@ -113,15 +114,21 @@ class LevelGap(BaseRule):
     kind: Literal["level_gap"] = "level_gap"
     min: int | None = None
     max: int | None = None
+    missing: Literal["allow", "forbid"] = "allow"
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        return _bounds_label("LevelGap", self, ("min", "max"))
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
-        """Broadcast the level difference against the bounds."""
+        """Broadcast the level difference against the bounds (NaN: a level unknown)."""
         gap = ctx.seniors.level[None, :] - ctx.juniors.level[:, None]
         allowed = np.ones(ctx.shape, dtype=np.bool_)
         if self.min is not None:
             allowed &= gap >= self.min
         if self.max is not None:
             allowed &= gap <= self.max
+        if self.missing == "allow":
+            allowed |= np.isnan(gap)
         return allowed
 
 
@@ -144,10 +151,7 @@ class AgeGap(BaseRule):
     missing: Literal["allow", "forbid"] = "allow"
 
     def label(self) -> str:  # noqa: D102 - as the base class
-        parts = [f"{k}={getattr(self, k)!r}" for k in ("min_years", "max_years")
-                 if getattr(self, k) is not None]
-        parts += ["missing='forbid'"] if self.missing == "forbid" else []
-        return f"AgeGap({', '.join(parts)})"
+        return _bounds_label("AgeGap", self, ("min_years", "max_years"))
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Broadcast the birth-year difference against the bounds."""
@@ -160,3 +164,10 @@ class AgeGap(BaseRule):
                 allowed &= gap <= self.max_years
         unknown = np.isnan(gap)
         return np.asarray(np.where(unknown, self.missing == "allow", allowed))
+
+
+def _bounds_label(name: str, rule: LevelGap | AgeGap, bounds: tuple[str, str]) -> str:
+    """Return ``Name(bound=...)``: the bounds given, and ``missing`` unless the default."""
+    parts = [f"{k}={getattr(rule, k)!r}" for k in bounds if getattr(rule, k) is not None]
+    parts += ["missing='forbid'"] if rule.missing == "forbid" else []
+    return f"{name}({', '.join(parts)})"

@@ -318,7 +318,10 @@ class NoRepeat(BaseRule):
 
 
 class SeniorityDirection(BaseRule):
-    """The junior is below the senior in level, and younger where both ages are known.
+    """The junior is below the senior in level, and younger, where both are known.
+
+    An unknown level or birth year allows the pair: the rule only stops what
+    it can see.
 
     Attributes
     ----------
@@ -344,7 +347,10 @@ class SeniorityDirection(BaseRule):
         """Compare levels and birth years by broadcasting."""
         below = np.less_equal if self.allow_equal else np.less
         after = np.greater_equal if self.allow_equal else np.greater
-        allowed = below(ctx.juniors.level[:, None], ctx.seniors.level[None, :])
+        # Unknown levels (NaN) allow the pair, as missing birth years do below.
+        lj = np.nan_to_num(ctx.juniors.level, nan=-np.inf)
+        ls = np.nan_to_num(ctx.seniors.level, nan=np.inf)
+        allowed = below(lj[:, None], ls[None, :])
         # A missing birth year allows the pair: a junior without one is taken
         # as the youngest (+inf), a senior without one as the oldest (-inf),
         # so that one comparison per pair decides.

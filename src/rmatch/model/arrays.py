@@ -44,7 +44,8 @@ class ParticipantArrays:
     people: tuple[Participant, ...]
     ids: tuple[str, ...]
     birth_year: npt.NDArray[np.float64]
-    level: IntArray
+    level: npt.NDArray[np.float64]
+    """Levels, NaN where unknown."""
     capacity: IntArray
     department: IntArray
     location: IntArray
@@ -131,7 +132,7 @@ class ParticipantArrays:
         --------
         >>> js, _ = build_arrays([Participant(id="a"), Participant(id="b", level=2)], [])
         >>> js.take([1]).derived("twice", lambda side: side.level * 2, lambda v, rows: v[rows])
-        array([4])
+        array([4.])
         """
         kept: dict[Hashable, Any] = self.__dict__.setdefault("_derived", {})
         if key not in kept:
@@ -227,7 +228,8 @@ def _side(
         birth_year=np.array(
             [np.nan if p.birth_year is None else p.birth_year for p in people], dtype=np.float64
         ),
-        level=np.array([p.level for p in people], dtype=np.int64),
+        level=np.array([np.nan if p.level is None else p.level for p in people],
+                       dtype=np.float64),
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         department=_codes(categories["department"], vocabs["department"]),
         location=_codes(categories["location"], vocabs["location"]),

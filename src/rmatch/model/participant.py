@@ -148,7 +148,9 @@ class Participant(BaseModel):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     # Bounds far beyond any real grade or workload: huge numbers are typing
     # slips, and capacities are clamped to the other side's size anyway.
-    level: int = Field(default=0, ge=0, le=1_000_000)
+    # None: unknown (a blank cell). Rules and scores treat it as unknown, never
+    # as the lowest grade (docs/rules.md says how each one does).
+    level: int | None = Field(default=None, ge=0, le=1_000_000)
     department: str | None = None
     location: str | None = None
     timezone: str | None = None
@@ -171,7 +173,7 @@ class Participant(BaseModel):
 
     @field_validator(
         "name", "role", "department", "location", "timezone", "manager_id",
-        "birth_year", mode="before",
+        "birth_year", "level", mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:

@@ -138,6 +138,8 @@ class MatchPoints(_Spec):
 class LevelGapPoints(_Spec):
     """Points by the senior's level minus the junior's, from a table.
 
+    A pair where either level is unknown earns ``otherwise``.
+
     Examples
     --------
     >>> LevelGapPoints(name="grade", points={1: 9, 2: 12}).max_points()
@@ -225,7 +227,7 @@ class Closeness(_Spec):
         return self.points
 
     def matrix(self, js: ParticipantArrays, ss: ParticipantArrays) -> Matrix:
-        """Broadcast the absolute difference; a missing birth year scores 0."""
+        """Broadcast the absolute difference; a missing birth year or level scores 0."""
         a = getattr(js, self.field).astype(np.float64)[:, None]
         b = getattr(ss, self.field).astype(np.float64)[None, :]
         with np.errstate(invalid="ignore"):

@@ -91,7 +91,8 @@ class PairBrief(BaseModel):
     age_gap_years: int | None
     junior_generation: str | None
     senior_generation: str | None
-    level_gap: int
+    level_gap: int | None
+    """The senior's level minus the junior's; None when either is unknown."""
     shared_languages: list[str]
     differences: dict[str, tuple[str, str]]
     reporting_distance: int | None
@@ -115,7 +116,8 @@ class PairBrief(BaseModel):
                         if self.junior_generation != self.senior_generation
                         else f" (both {self.junior_generation})")
             bridge.append(f"age gap: {self.age_gap_years} years{gens}")
-        bridge.append(f"level gap: {self.level_gap}")
+        if self.level_gap is not None:
+            bridge.append(f"level gap: {self.level_gap}")
         if self.reporting_distance is not None:
             bridge.append(f"reporting lines meet {self.reporting_distance} steps apart")
         bridge += [f"{name}: {a} / {b}" for name, (a, b) in self.differences.items()]
@@ -238,7 +240,7 @@ def brief(result: MatchResult, junior_id: str, senior_id: str, *,
         age_gap_years=None if np.isnan(by) or np.isnan(bs) else int(by - bs),
         junior_generation=generation_of(float(by)),
         senior_generation=generation_of(float(bs)),
-        level_gap=int(ss.level[k] - js.level[i]),
+        level_gap=_whole_or_none(float(ss.level[k] - js.level[i])),
         shared_languages=[lang[t] for t in shared],
         differences=differences,
         reporting_distance=_reporting_distance(sm, junior_id, senior_id),
@@ -340,3 +342,8 @@ def brief_file_stem(junior_id: str, senior_id: str, *, digest: bool = False) -> 
         return stem
     tag = hashlib.sha256(f"{junior_id}\x00{senior_id}".encode()).hexdigest()[:8]
     return f"{stem}-{tag}"
+
+
+def _whole_or_none(value: float) -> int | None:
+    """Return a difference of levels as a whole number; None where a level is unknown."""
+    return None if np.isnan(value) else int(value)

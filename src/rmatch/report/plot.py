@@ -84,6 +84,7 @@ def gap_distribution(result: MatchResult) -> Figure:
     age = sm.juniors.birth_year[rows] - sm.seniors.birth_year[cols]
     age = age[~np.isnan(age)]
     level = sm.seniors.level[cols] - sm.juniors.level[rows]
+    level = level[~np.isnan(level)]  # pairs where a level is unknown have no gap
     fig = _figure(9, 3.2)
     left, right = fig.subplots(1, 2)
     left.hist(age, bins=20, color="#3b6ea5", edgecolor="white")

@@ -504,6 +504,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
     scores = sm.total[rows, cols].astype(np.float64)
     age = js.birth_year[rows] - ss.birth_year[cols]
     age = age[~np.isnan(age)]
+    level = ss.level[cols] - js.level[rows]
     gj, gs = generation_codes(js.birth_year[rows]), generation_codes(ss.birth_year[cols])
     known = (gj >= 0) & (gs >= 0)
     combos, counts = np.unique(gj[known] * len(GENERATIONS) + gs[known], return_counts=True)
@@ -527,7 +528,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
                     for k, v in sm.components.items()},
         age_gap=Distribution.of(age),
         generations=dict(sorted(gens.items(), key=lambda kv: -kv[1])),
-        level_gap=Distribution.of((ss.level[cols] - js.level[rows]).astype(np.float64)),
+        level_gap=Distribution.of(level[~np.isnan(level)]),  # pairs with both levels known
         cross_department_share=None if sm.program.is_sensitive("department")
         else _share(js.department[rows], ss.department[cols]),
         cross_location_share=None if sm.program.is_sensitive("location")

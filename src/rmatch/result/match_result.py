@@ -301,7 +301,7 @@ class MatchResult(BaseModel):
         ...                 rm.Participant(id="s2", birth_year=1990)])
         >>> forced = res.force([("j", "s2")])
         >>> forced.partners_of("j"), round(res.objective - forced.objective, 3)
-        (['s2'], 0.15)
+        (['s2'], 0.2)
         """
         from dataclasses import replace
 

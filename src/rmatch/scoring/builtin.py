@@ -42,7 +42,7 @@ def _take_cols(v: Any, rows: npt.NDArray[np.int64]) -> Any:
 
 def _years_levels(side: ParticipantArrays) -> tuple[npt.NDArray[np.float32],
                                                      npt.NDArray[np.float32]]:
-    """Birth years (NaN when missing) and levels as float32, kept on the side."""
+    """Birth years and levels (NaN when unknown) as float32, kept on the side."""
     return side.derived("years_levels", lambda p: (p.birth_year.astype(np.float32),
                                                    p.level.astype(np.float32)),
                         lambda v, rows: (v[0][rows], v[1][rows]))
@@ -152,23 +152,27 @@ def numpy_total(*, bj: Matrix, lj: Matrix, bs: Matrix, ls: Matrix, generation: M
     ...             cj=np.zeros((1, 0), np.int32), cs=np.zeros((0, 1), np.int32),
     ...             group_start=np.zeros(1, np.int64), group_weight=np.zeros(0, np.float32),
     ...             weights=np.array([1, 0, 0], np.float32), total=total, clip=True)
-    >>> float(total[0, 0])
-    0.75
+    >>> float(total[0, 0])  # levels unknown: the age part alone
+    1.0
     """
-    # generation: the age part and the level part, blended; 0 when the senior is younger
-    gen = np.subtract.outer(bj, bs)
+    # generation: the age part and the level part, blended; 0 when the senior is
+    # younger; one part alone where the other is unknown, 0 where both are
+    age = np.subtract.outer(bj, bs)
     with np.errstate(invalid="ignore"):
-        older = gen < 0
-    gen /= generation[0]
-    np.clip(gen, 0, 1, out=gen)
+        older = age < 0
+    age /= generation[0]
+    np.clip(age, 0, 1, out=age)
     lev = np.subtract.outer(lj, ls)
     lev /= generation[1]
     np.clip(lev, 0, 1, out=lev)
-    gen -= lev
+    gen = age - lev
     gen *= generation[2]
     gen += lev
-    missing = np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
-    gen[missing] = lev[missing]
+    no_level = np.isnan(lev)
+    gen[no_level] = age[no_level]
+    no_age = np.isnan(bj)[:, None] | np.isnan(bs)[None, :]
+    gen[no_age] = lev[no_age]
+    gen[no_age & no_level] = 0
     gen[older] = 0
     # skills: float32, term after term, as the kernel adds them
     skills = np.zeros(total.shape, dtype=np.float32)

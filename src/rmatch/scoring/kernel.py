@@ -93,12 +93,19 @@ def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
             b, lev = bj[i], lj[i]
             for k in range(width):
                 gap = b - bs_t[k]
-                v = min(max((lev - ls_t[k]) / neg_span_l, zero), one)
+                lgap = lev - ls_t[k]
+                v = min(max(lgap / neg_span_l, zero), one)
                 a = min(max(gap / span_a, zero), one)
                 mix = (a - v) * share + v  # (1 - lam) * a + lam * v
-                # A missing birth year (NaN gap) leaves the level part alone;
+                # A missing birth year (NaN gap) leaves the level part alone,
+                # an unknown level (NaN) the age part, both missing nothing;
                 # a junior older than the senior bridges no generation.
-                g[k] = v if np.isnan(gap) else (zero if gap < zero else mix)
+                if np.isnan(gap):
+                    g[k] = zero if np.isnan(lgap) else v
+                elif gap < zero:
+                    g[k] = zero
+                else:
+                    g[k] = a if np.isnan(lgap) else mix
             for k in range(width):
                 sk[k] = zero
             for t in range(left.shape[1]):
