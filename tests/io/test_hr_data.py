@@ -263,6 +263,27 @@ def test_recommended_rules_do_not_shut_out_rosters_without_levels_or_languages()
     assert len(rm.match(juniors, seniors).pairs) == 3
 
 
+def test_recommended_rules_let_the_chief_executive_mentor_all_but_two_steps_down() -> None:
+    # ceo <- vp <- dir <- lead <- analyst: the chief executive, above everyone,
+    # may be paired three or more steps down, never with a report or a
+    # report's report (either way round).
+    chain = ["ceo", "vp", "dir", "lead", "analyst"]
+    people = [rm.Participant(id=pid, manager_id=chain[k - 1] if k else None)
+              for k, pid in enumerate(chain)]
+    org = rm.OrgChart.from_participants(people)
+    juniors, seniors = people[3:], people[:3]
+    sm = rm.score(juniors, seniors, rm.Program(), org=org)
+    for a, j in enumerate(juniors):
+        for b, s in enumerate(seniors):
+            steps = chain.index(j.id) - chain.index(s.id)
+            assert bool(sm.feasible[a, b]) is (steps > 2), (j.id, s.id)
+    assert sm.feasible.any()
+    # The whole chain is still one rule away.
+    whole = rm.score(juniors, seniors, rm.Program(constraints=[rm.NoReportingLine()]),
+                     org=org)
+    assert not whole.feasible.any()
+
+
 # --- 6. DataFrames and round trips --------------------------------------------------------
 
 

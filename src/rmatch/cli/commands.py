@@ -76,7 +76,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     org_data = synth.generate(args.employees, seed=args.seed)
     juniors, seniors = synth.cohort(org_data, args.juniors, args.seniors, seed=args.seed)
     program = Program(
-        constraints=[NoReportingLine(), SharedLanguage(), SeniorityDirection(),
+        constraints=[NoReportingLine(depth=2), SharedLanguage(), SeniorityDirection(),
                      MaxTimezoneGap(hours=6)],
         seed=args.seed,
     )

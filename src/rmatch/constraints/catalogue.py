@@ -49,15 +49,23 @@ Constraint = Annotated[
 def recommended_rules() -> list[Constraint]:
     """Return the HR rules a programme gets when it names none.
 
-    Nobody is paired within their own reporting line; partners share a
-    language where both partners' languages are known; the senior is not
-    below the junior in level nor younger. ``Program(constraints=[])`` turns
-    them off.
+    Nobody is paired with their manager or their manager's manager (either
+    way round); partners share a language where both partners' languages are
+    known; the senior is not below the junior in level nor younger.
+    ``Program(constraints=[])`` turns them off.
+
+    Why two steps, not the whole chain: the chief executive, whom everyone
+    reports to, is the first mentee of most reverse-mentoring programmes, and
+    the whole chain would rule them out with everyone. "Not your manager,
+    not your manager's manager" is how HR teams state the rule and what the
+    commercial tools apply by default; ``NoReportingLine()`` still means the
+    whole chain.
 
     Examples
     --------
     >>> [c.label() for c in recommended_rules()]
-    ['NoReportingLine', "SharedLanguage(unknown='allow')", 'SeniorityDirection(allow_equal=True)']
+    ['NoReportingLine(depth=2)', "SharedLanguage(unknown='allow')", \
+'SeniorityDirection(allow_equal=True)']
     """
-    return [NoReportingLine(), SharedLanguage(unknown="allow"),
+    return [NoReportingLine(depth=2), SharedLanguage(unknown="allow"),
             SeniorityDirection(allow_equal=True)]
