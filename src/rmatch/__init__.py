@@ -34,6 +34,7 @@ from rmatch.constraints import (
     recommended_rules,
 )
 from rmatch.errors import (
+    DataGapWarning,
     InfeasibleError,
     InputError,
     InputWarning,
@@ -65,7 +66,7 @@ from rmatch.lifecycle import (
     rematch,
 )
 from rmatch.model import OrgChart, Participant, ParticipantArrays
-from rmatch.program import Program, ScoringOptions, Weights
+from rmatch.program import Program, ScoringOptions, Weights, data_gaps
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
 from rmatch.scoring import ScoreMatrix, score
 from rmatch.solvers.match import match, solve
@@ -78,6 +79,7 @@ __all__ = [
     "Calibration",
     "Cohort",
     "Constraint",
+    "DataGapWarning",
     "DifferentValue",
     "Explanation",
     "Forbid",
@@ -114,6 +116,7 @@ __all__ = [
     "Weights",
     "__version__",
     "calibrate",
+    "data_gaps",
     "from_frame",
     "load_program",
     "match",

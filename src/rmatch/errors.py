@@ -94,6 +94,19 @@ class InputWarning(UserWarning):
     """
 
 
+class DataGapWarning(InputWarning):
+    """The data leaves a score component or a rule with nothing to work on (see ``data_gaps``).
+
+    ``rm.match`` warns with one per gap; a notebook that has read them can
+    silence them with ``warnings.simplefilter("ignore", rm.DataGapWarning)``.
+
+    Examples
+    --------
+    >>> issubclass(DataGapWarning, InputWarning)
+    True
+    """
+
+
 class InputError(RmatchError, ValueError):
     """Bad input data: the message names the offending rows, ids and fields.
 

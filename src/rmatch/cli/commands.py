@@ -48,6 +48,7 @@ from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
 from rmatch.io.tables import load_program, split_roles, suggest_columns, write_participants
 from rmatch.model.participant import normalise_id
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import SOLVERS, Program
 from rmatch.solvers.match import match
 
@@ -162,6 +163,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(rules_line(program))
     print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
           f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
+    for line in data_gaps(juniors, seniors, program, org=org):
+        print(f"warning: {line}")  # the lines rm.match warns with
     for pid in lonely_j + lonely_s:
         print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
     return 0

@@ -13,6 +13,8 @@ Examples
 """
 
 from rmatch.program.components import ComponentSpec
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import SOLVERS, Program, ScoringOptions, SolverName, Weights
 
-__all__ = ["SOLVERS", "ComponentSpec", "Program", "ScoringOptions", "SolverName", "Weights"]
+__all__ = ["SOLVERS", "ComponentSpec", "Program", "ScoringOptions", "SolverName", "Weights",
+           "data_gaps"]

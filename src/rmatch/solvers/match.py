@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
@@ -11,10 +12,11 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.pairwise import Require
-from rmatch.errors import InfeasibleError, InputError
+from rmatch.errors import DataGapWarning, InfeasibleError, InputError
 from rmatch.model.arrays import ParticipantArrays, build_arrays
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import SOLVERS, Program
 from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import Pair
@@ -109,6 +111,8 @@ def match(
     if name not in SOLVERS:
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     plan = plan_scores(juniors, seniors, program, components)
+    for line in data_gaps(juniors, seniors, program, org=org):
+        warnings.warn(line, DataGapWarning, stacklevel=2)
     if _on_candidates(name, len(juniors), len(seniors), plan):
         js, ss = build_arrays(juniors, seniors)
         try:

@@ -1,0 +1,118 @@
+"""Gaps in the data that change what a programme's scores and rules can do.
+
+A sign-up form without birth years, an export without grades, a roster
+without managers: rmatch still pairs everyone, but a component then scores
+nothing and a rule protects nobody. :func:`data_gaps` says so in one line per
+gap before a match (``rm.match`` warns with these lines, ``rmatch validate``
+prints them), so that nobody trusts a protection the data cannot give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rmatch.constraints.fields import LevelGap
+from rmatch.constraints.pairwise import NoReportingLine, SeniorityDirection, SharedLanguage
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant
+from rmatch.program.program import Program
+
+__all__ = ["data_gaps", "generation_unknown"]
+
+
+def generation_unknown(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> bool:
+    """Tell whether no pair has both birth years or both levels: ``generation`` is 0 for all.
+
+    The weights are left as the programme gives them (a total must not
+    depend on which people are scored together: ``rm.recommend`` scores one
+    person against a side); :func:`data_gaps` says that every total is then
+    lower by generation's share and how to leave it out.
+
+    Examples
+    --------
+    >>> generation_unknown([Participant(id="j")], [Participant(id="s", birth_year=1970)])
+    True
+    >>> generation_unknown([Participant(id="j", level=1)], [Participant(id="s", level=5)])
+    False
+    """
+    def some(people: Sequence[Participant], field: str) -> bool:
+        return any(getattr(p, field) is not None for p in people)
+
+    return not any(some(juniors, f) and some(seniors, f) for f in ("birth_year", "level"))
+
+
+def _missing(people: Sequence[Participant], field: str) -> int:
+    return sum(getattr(p, field) is None for p in people)
+
+
+def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
+              program: Program | None = None, *, org: OrgChart | None = None) -> list[str]:
+    """Return one line per gap in the data that changes the result, for a person to read.
+
+    Checked: birth years and levels (the ``generation`` component, and the
+    rules that compare them), managers while :class:`NoReportingLine`
+    applies, languages while :class:`SharedLanguage` applies. Counts only,
+    never a person's values.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The two sides, as for :func:`rmatch.match`.
+    program
+        The programme whose weights and rules decide which gaps matter;
+        ``Program()`` by default.
+    org
+        The full org chart, as for :func:`rmatch.match`; otherwise built from
+        the participants' ``manager_id``.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> form = [rm.Participant(id="j1", birth_year=2001), rm.Participant(id="j2", birth_year=1999)]
+    >>> rules = rm.Program(constraints=[rm.NoReportingLine()])
+    >>> rm.data_gaps(form, [rm.Participant(id="s1", birth_year=1970)], rules)
+    ['3 of 3 participants have no known manager: NoReportingLine cannot keep them from \
+being paired within their own reporting line']
+    """
+    program = program or Program()
+    people = [*juniors, *seniors]
+    total = len(people)
+    if not total:
+        return []
+    out: list[str] = []
+    years, levels = _missing(people, "birth_year"), _missing(people, "level")
+    if program.weights.generation > 0:
+        if generation_unknown(juniors, seniors):
+            out.append("no pair has both birth years or both levels: generation scores 0 for "
+                       "every pair, which lowers every total by its weight's share (weights "
+                       "generation=0 leaves it out)")
+        elif years == total or not (_missing(juniors, "birth_year") < len(juniors)
+                                    and _missing(seniors, "birth_year") < len(seniors)):
+            out.append("no pair has both birth years: generation compares levels only")
+        elif years:
+            out.append(f"{years} of {total} participants have no birth year: their pairs' "
+                       "generation compares levels only")
+    rules = program.constraints
+    compares_levels = [r.label() for r in rules if isinstance(r, (SeniorityDirection, LevelGap))]
+    if levels and compares_levels:
+        what = ("no participant has a level" if levels == total
+                else f"{levels} of {total} participants have no level")
+        out.append(f"{what}: {', '.join(compares_levels)} cannot compare their levels and "
+                   "allows their pairs")
+    lines = [r for r in rules if isinstance(r, NoReportingLine)]
+    if lines:
+        loose = (sum(p.id not in org or org.manager(p.id) is None for p in people)
+                 if org is not None else sum(p.manager_id is None for p in people))
+        # One person at the top of the chart has no manager by right.
+        if loose > 1:
+            out.append(f"{loose} of {total} participants have no known manager: "
+                       f"{lines[0].label()} cannot keep them from being paired within their "
+                       "own reporting line")
+    shared = [r for r in rules if isinstance(r, SharedLanguage)]
+    speechless = sum(not p.languages for p in people)
+    if shared and speechless:
+        effect = ("pairs them with anyone" if shared[0].unknown == "allow"
+                  else "leaves them without a partner")
+        out.append(f"{speechless} of {total} participants give no language: "
+                   f"{shared[0].label()} {effect}")
+    return out

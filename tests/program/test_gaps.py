@@ -1,0 +1,98 @@
+"""Gaps in the data that change the result are said before a match, once each."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import rmatch as rm
+from rmatch import synth
+from tests.helpers import run_cli
+
+
+def _form() -> tuple[list[rm.Participant], list[rm.Participant]]:
+    """A sign-up form: names and skills, no birth years, levels, managers or languages."""
+    juniors = [rm.Participant(id=f"j{i}", name=f"Junior {i}", skills={"genai": 1.0})
+               for i in range(3)]
+    seniors = [rm.Participant(id=f"s{i}", name=f"Senior {i}", goals={"genai": 1.0})
+               for i in range(2)]
+    return juniors, seniors
+
+
+def test_a_form_without_hr_facts_gets_one_line_per_gap() -> None:
+    juniors, seniors = _form()
+    lines = rm.data_gaps(juniors, seniors)
+    assert len(lines) == 4
+    assert "generation scores 0 for every pair" in lines[0]
+    assert lines[1].startswith("no participant has a level: SeniorityDirection")
+    assert lines[2].startswith("5 of 5 participants have no known manager: NoReportingLine")
+    assert lines[3].startswith("5 of 5 participants give no language: SharedLanguage")
+    # Counts, never a person's name or id.
+    assert not any(p.id in line or str(p.name) in line for line in lines
+                   for p in [*juniors, *seniors])
+
+
+def test_match_warns_with_the_same_lines_once_each() -> None:
+    juniors, seniors = _form()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rm.match(juniors, seniors)
+    gaps = [str(w.message) for w in caught if issubclass(w.category, rm.DataGapWarning)]
+    assert gaps == rm.data_gaps(juniors, seniors)
+
+
+def test_only_the_gaps_the_rules_and_weights_read_are_said() -> None:
+    juniors, seniors = _form()
+    program = rm.Program(constraints=[], weights={"generation": 0})
+    assert rm.data_gaps(juniors, seniors, program) == []
+    # Levels known on both sides: generation still compares them.
+    leveled = ([j.model_copy(update={"level": 1}) for j in juniors],
+               [s.model_copy(update={"level": 5}) for s in seniors])
+    lines = rm.data_gaps(*leveled, rm.Program(constraints=[]))
+    assert lines == ["no pair has both birth years: generation compares levels only"]
+    # Some birth years missing: how many, and what it means.
+    some = [juniors[0].model_copy(update={"birth_year": 2000}), *juniors[1:]]
+    seniors_born = [s.model_copy(update={"birth_year": 1970}) for s in seniors]
+    lines = rm.data_gaps(some, seniors_born, rm.Program(constraints=[]))
+    assert lines == ["2 of 5 participants have no birth year: their pairs' generation "
+                     "compares levels only"]
+
+
+def test_a_full_org_chart_leaves_only_the_top_without_a_manager() -> None:
+    org = synth.generate(300, seed=2)
+    juniors, seniors = synth.cohort(org, 20, 10, seed=2)
+    chart = org.org_chart()
+    lines = rm.data_gaps(juniors, seniors, rm.Program(), org=chart)
+    assert not any("manager" in line for line in lines)
+    # Without the chart, the seniors whose managers are not in the cohort
+    # still have a manager_id: only people without one count.
+    cut = [j.model_copy(update={"manager_id": None}) for j in juniors[:4]]
+    lines = rm.data_gaps([*cut, *juniors[4:]], seniors, rm.Program())
+    counted = [line for line in lines if "no known manager" in line]
+    top = sum(s.manager_id is None for s in seniors)
+    assert counted == [f"{4 + top} of 30 participants have no known manager: "
+                       "NoReportingLine(depth=2) cannot keep them from being paired within "
+                       "their own reporting line"]
+
+
+def test_validate_prints_the_gaps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "form.csv"
+    roster.write_text("id,role,skills,goals\nj1,junior,genai,\nj2,junior,cloud,\n"
+                      "s1,senior,,genai\ns2,senior,,cloud\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "validate", str(roster))
+    assert code == 0
+    juniors, seniors, _ = rm.split_roles(rm.read_participants(roster))
+    for line in rm.data_gaps(juniors, seniors):
+        assert f"warning: {line}" in out
+
+
+@pytest.mark.parametrize("unknown", ["allow", "forbid"])
+def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
+    juniors, seniors = _form()
+    rule = rm.SharedLanguage(unknown=unknown)  # type: ignore[arg-type]
+    (line,) = rm.data_gaps(juniors, seniors, rm.Program(constraints=[rule],
+                                                         weights={"generation": 0}))
+    assert line.endswith("pairs them with anyone" if unknown == "allow"
+                         else "leaves them without a partner")
