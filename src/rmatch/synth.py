@@ -304,7 +304,6 @@ class SynthOrg:
         attr_cols = [(key, values, codes.tolist()) for key, (values, codes)
                      in self.attributes.items()]
         manager = self.manager.tolist()
-        assert COLUMNS[-2:] == ("wishes", "avoid")  # the row below follows COLUMNS
         with writing(path) as fh:
             writer = csv.writer(fh)
             writer.writerow(COLUMNS)
@@ -315,13 +314,14 @@ class SynthOrg:
                 loc, zone, lang = office_cells[off]
                 langs = ";".join(sorted({lang, "en"})) if eng else lang
                 attrs = ";".join(f"{key}:{values[codes[i]]}" for key, values, codes in attr_cols)
-                writer.writerow((
-                    eid, "", roles.get(i, ""), by, lvl, depts[dep], loc, zone, langs,
-                    "" if manager[i] < 0 else self.ids[manager[i]],
-                    skill_text[i], goal_text[i], attrs, 1,
-                    ";".join(sorted(partners.get(i, ()))),
-                    "", "",  # wishes and avoid: synthetic people state none
-                ))
+                # By name, so that a new field (blank here) moves no column.
+                row = {"id": eid, "role": roles.get(i, ""), "birth_year": by, "level": lvl,
+                       "department": depts[dep], "location": loc, "timezone": zone,
+                       "languages": langs,
+                       "manager_id": "" if manager[i] < 0 else self.ids[manager[i]],
+                       "skills": skill_text[i], "goals": goal_text[i], "attributes": attrs,
+                       "capacity": 1, "previous_partners": ";".join(sorted(partners.get(i, ())))}
+                writer.writerow([row.get(column, "") for column in COLUMNS])
 
 
 def _map_cells(values: npt.NDArray[np.uint8]) -> list[str]:

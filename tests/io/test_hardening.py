@@ -110,11 +110,11 @@ def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:
 
 def test_a_roster_file_too_large_is_refused_before_reading(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rmatch.io import read as _read
+    from rmatch.io import sheets
 
     path = tmp_path / "big.csv"
     path.write_text("id\n" + "a\n" * 100, encoding="utf-8")
-    monkeypatch.setattr(_read, "MAX_ROSTER_BYTES", 100)
+    monkeypatch.setattr(sheets, "MAX_ROSTER_BYTES", 100)
     with pytest.raises(rm.InputError, match="more than a roster can be"):
         rm.read_participants(path)
 

@@ -91,7 +91,7 @@ def test_validate_prints_the_gaps(tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("unknown", ["allow", "forbid"])
 def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
     juniors, seniors = _form()
-    rule = rm.SharedLanguage(unknown=unknown)  # type: ignore[arg-type]
+    rule = rm.SharedLanguage(unknown=unknown)
     (line,) = rm.data_gaps(juniors, seniors, rm.Program(constraints=[rule],
                                                          weights={"generation": 0}))
     assert line.endswith("pairs them with anyone" if unknown == "allow"

@@ -20,6 +20,9 @@ __all__ = ["FIELDS", "Columns", "header_key", "resolve", "suggest", "valid_targe
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
+# Targets a column may have besides the fields: the manager's name, which
+# reading turns into ``manager_id`` by the unique person of that name.
+READ_ONLY = ("manager_name",)
 # Several columns may feed one of these: names are joined with a space
 # ("first name" + "last name"), lists and maps are merged.
 COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid", "skills",
@@ -39,7 +42,7 @@ def header_key(header: str) -> str:
     return _SQUASH.sub("", header.casefold())
 
 
-_FIELD_KEYS = {header_key(f): f for f in FIELDS}
+_FIELD_KEYS = {header_key(f): f for f in (*FIELDS, *READ_ONLY)}
 
 
 def valid_target(target: str) -> bool:
@@ -50,7 +53,8 @@ def valid_target(target: str) -> bool:
     >>> valid_target("birth_year"), valid_target("attributes.gender"), valid_target("age")
     (True, True, False)
     """
-    return target in FIELDS or (target.startswith(_PREFIX) and bool(target[len(_PREFIX):]))
+    return target in FIELDS or target in READ_ONLY or (
+        target.startswith(_PREFIX) and bool(target[len(_PREFIX):]))
 
 
 @dataclass
@@ -83,7 +87,8 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
         if target is not None and not valid_target(target):
             raise InputError(
                 f"column map: {source!r} -> {target!r}: {target!r} is not a field; use one of "
-                f"{', '.join(FIELDS)}, attributes.KEY, or null to leave the column out")
+                f"{', '.join((*FIELDS, *READ_ONLY))}, attributes.KEY, or null to leave the "
+                "column out")
         mapping[header_key(source)] = target
     out = Columns()
     seen: dict[str, str] = {}

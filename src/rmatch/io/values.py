@@ -203,22 +203,27 @@ def parse_level(value: Any, level_map: Mapping[str, int] | None) -> int:
                          "names into numbers (higher is more senior)") from None
 
 
-def parse_list(value: Any, *, slash: bool = False) -> list[str]:
+def parse_list(value: Any, *, slash: bool = False, only: str | None = None) -> list[str]:
     r"""Items of a list cell: split on ``;``, else ``|``, else ``,`` (and ``/`` if asked).
 
     A cell holding ``;`` is split on ``;`` alone, which is how rmatch writes
-    lists, so an item may itself hold a comma.
+    lists, so an item may itself hold a comma; ``only=";"`` splits on ``;``
+    alone even when the cell holds none (its column uses ``;`` elsewhere, as
+    Microsoft Forms writes ticked options). Empty items (a trailing ``;``)
+    are dropped.
 
     Examples
     --------
     >>> parse_list("ES, EN"), parse_list("a,b;"), parse_list("English/French", slash=True)
     (['ES', 'EN'], ['a,b'], ['English', 'French'])
+    >>> parse_list("Podcasts, newsletters", only=";")
+    ['Podcasts, newsletters']
     """
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [parse_text(v) for v in value if not is_missing(v)]
         return [i for i in items if i]
     text = parse_text(value)
-    for sep in (";", "|", ",", *(("/",) if slash else ())):
+    for sep in (only,) if only else (";", "|", ",", *(("/",) if slash else ())):
         if sep in text:
             return [s.strip() for s in text.split(sep) if s.strip()]
     return [text] if text else []
@@ -229,10 +234,11 @@ def parse_list(value: Any, *, slash: bool = False) -> list[str]:
 _MAP_COMMA = re.compile(r",(?!\d)")
 
 
-def parse_map(value: Any, *, numeric: bool) -> dict[str, Any]:
+def parse_map(value: Any, *, numeric: bool, only: str | None = None) -> dict[str, Any]:
     """Items ``key:value`` of a map cell; for skills and goals a bare name means 1.
 
     Numbers may use a decimal comma (``0,8``) or be percentages (``80%``).
+    ``only=";"``: items are separated by ``;`` alone (see :func:`parse_list`).
 
     Examples
     --------
@@ -246,8 +252,8 @@ def parse_map(value: Any, *, numeric: bool) -> dict[str, Any]:
     if isinstance(value, (list, tuple, set, frozenset)) and numeric:
         return dict.fromkeys(parse_list(value), 1.0)
     text = parse_text(value)
-    if ";" in text or "|" in text:
-        items = parse_list(text)
+    if only or ";" in text or "|" in text:
+        items = parse_list(text, only=only)
     else:
         items = [s.strip() for s in _MAP_COMMA.split(text) if s.strip()]
     out: dict[str, Any] = {}

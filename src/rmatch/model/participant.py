@@ -144,6 +144,8 @@ class Participant(BaseModel):
 
     id: str
     name: str | None = None
+    email: str | None = None
+    """Personal data like ``name``: read and kept, never printed unless asked."""
     role: Literal["junior", "senior", "both"] | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     # Bounds far beyond any real grade or workload: huge numbers are typing
@@ -172,7 +174,7 @@ class Participant(BaseModel):
         return _check_id(value, "id")
 
     @field_validator(
-        "name", "role", "department", "location", "timezone", "manager_id",
+        "name", "email", "role", "department", "location", "timezone", "manager_id",
         "birth_year", "level", mode="before",
     )
     @classmethod

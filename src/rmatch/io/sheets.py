@@ -1,0 +1,490 @@
+"""Where the data is: sources (paths, open files) into headers and rows of raw cells.
+
+CSV with any of ``,`` ``;`` tab ``|``, JSON, JSON Lines or Excel. CSV and
+Excel find their header row under titles and report parameters, and stop at
+the footer; every row keeps the number a spreadsheet shows for it. Nothing
+here knows the participant fields: ``rmatch.io.read`` parses the cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import warnings
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io import values as values
+
+__all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "unique_keys"]
+
+FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
+           ".ndjson": "jsonl", ".xlsx": "excel", ".xlsm": "excel"}
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+Source = str | os.PathLike[str] | IO[str] | IO[bytes]
+
+
+
+@dataclass
+class Table:
+    """A roster as headers and rows of raw cells, before any field is parsed."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, Any]]]
+    """(row number as a spreadsheet or editor shows it, header -> raw cell)."""
+    problems: list[Problem]
+    """Rows that could not be split into cells (wrong cell count, a stray quote)."""
+    hidden: set[str] = field(default_factory=set)
+    """Headers of hidden columns (Excel): read, never suggested for a field."""
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _format(name: str, fmt: str | None, head: bytes | str) -> str:
+    if fmt is not None:
+        if fmt not in set(FORMATS.values()):
+            raise InputError(f"unknown roster format {fmt!r}; use csv, json, jsonl or excel")
+        return fmt
+    suffix = Path(name).suffix.lower()
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    if isinstance(head, bytes) and head.startswith(b"PK\x03\x04"):
+        return "excel"
+    start = (head.decode("utf-8", "replace") if isinstance(head, bytes) else head).lstrip(
+        "\ufeff \t\r\n")
+    if start.startswith("["):
+        return "json"
+    if start.startswith("{"):
+        return "jsonl"
+    if suffix:
+        raise InputError(f"{name}: cannot tell the format from the suffix {suffix!r}; "
+                         "use .csv, .json, .jsonl or .xlsx, or pass format=")
+    return "csv"
+
+
+MAX_ROSTER_BYTES = 1024**3
+"""Rosters above 1 GiB (tens of millions of rows) are refused before reading."""
+
+
+def _read_source(source: Source) -> tuple[str, bytes | str]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            if path.stat().st_size > MAX_ROSTER_BYTES:
+                raise InputError(f"{path}: {path.stat().st_size / 1024**3:.1f} GB is more than "
+                                 "a roster can be (1 GB); split it by country or business unit")
+            return str(path), path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder, not a roster file") from None
+    if hasattr(source, "read"):
+        name = getattr(source, "name", None)
+        data = source.read()
+        return (str(name) if isinstance(name, (str, os.PathLike)) else "<stream>"), data
+    raise InputError(f"cannot read a roster from a {type(source).__name__}; "
+                     "give a path or an open file")
+
+
+def _decode(name: str, data: bytes, encoding: str | None) -> str:
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as err:
+            raise InputError(f"{name}: cannot read it as {encoding}: {err}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:  # cut short (an odd number of bytes) or damaged
+            raise InputError(f"{name}: the file starts as UTF-16 text but byte {err.start} "
+                             f"cannot be read ({err.reason}): it may be cut short; export "
+                             "it again") from None
+    try:
+        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        raise InputError(
+            f"{name}: row {row}: the file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+            "re-save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), or pass "
+            "encoding='cp1252' (CLI: --encoding cp1252) if it came from an older Windows "
+            "program") from None
+
+
+def load_table(source: Source, fmt: str | None, encoding: str | None,
+               delimiter: str | None, *, header_row: int | None = None,
+               sheet: str | int | None = None) -> Table:
+    """Read a source into headers and rows of raw cells.
+
+    ``header_row`` (as a spreadsheet numbers rows) and ``sheet`` (a name, or
+    an index from 0) apply to CSV and Excel; JSON has no header row.
+    """
+    name, data = _read_source(source)
+    kind = _format(name, fmt, data[:64])
+    if kind == "excel":
+        if isinstance(data, str):
+            raise InputError(f"{name}: an Excel workbook must be opened in binary mode ('rb')")
+        return _excel_table(name, data, header_row, sheet)
+    if sheet is not None:
+        raise InputError(f"{name}: sheet= picks a sheet of an Excel workbook; this is {kind}")
+    text = _decode(name, data, encoding) if isinstance(data, bytes) else data
+    # A byte-order mark left in the text (a file opened as utf-8, not utf-8-sig)
+    # would become part of the first header and hide it.
+    text = text.lstrip("\ufeff")
+    if kind == "csv":
+        return _csv_table(name, text, delimiter, header_row)
+    if header_row is not None:
+        raise InputError(f"{name}: header_row= applies to CSV and Excel; {kind} has no header "
+                         "row")
+    return _json_table(name, text, kind)
+
+
+def _sniff(text: str) -> str:
+    """Pick the delimiter on which the most early rows agree about their cell count.
+
+    The first 50 records are tried, not the first line alone: a title line
+    above the header may hold no separator at all, and a comma inside the
+    cells of a semicolon file splits rows unevenly. Ties go to the larger
+    count, then to the comma.
+    """
+    best, best_key = ",", (0, 0)
+    for sep in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=sep)
+        counts: Counter[int] = Counter()
+        try:
+            for _, cells in zip(range(_HEADER_SCAN), reader, strict=False):
+                if any(c.strip() for c in cells):
+                    counts[len(cells)] += 1
+        except csv.Error:
+            pass
+        agree, size = max(((n, k) for k, n in counts.items() if k > 1), default=(0, 0))
+        if (agree, size) > best_key:
+            best, best_key = sep, (agree, size)
+    return best
+
+
+def _csv_table(name: str, text: str, delimiter: str | None,
+               header_row: int | None = None) -> Table:
+    """Split CSV text into records, find the header and the footer, keep the rows between.
+
+    Rows are numbered as a spreadsheet shows the file: record after record,
+    however many lines a quoted cell spans (a blank line is a row too).
+    """
+    sep = delimiter or _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    records: list[tuple[int, int, int, list[str]]] = []  # (row, first line, last line, cells)
+    problems: list[Problem] = []
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(f"cannot split the row into cells: {err}", file=name,
+                                    row=len(records) + 1))
+            break
+        line = reader.line_num
+        records.append((len(records) + 1, start, line, cells))
+    found = _locate(name, [(r[0], r[3]) for r in records], header_row)
+    problems = found.problems + problems
+    if found.index is None:
+        if not problems:
+            problems.append(Problem("the file is empty: a roster starts with a header row",
+                                    file=name))
+        return Table(name, [], [], problems)
+    headers = [c.strip() for c in records[found.index][3]]
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for row, start, end_line, cells in records[found.index + 1:found.end]:
+        if not cells:
+            continue  # an empty line is not a participant
+        if len(cells) != len(headers):
+            # Checked before blankness: ",," under a one-column header is a
+            # separator the header does not have, not an empty row.
+            problems.append(Problem(_cell_count(cells, headers, sep, end_line - start),
+                                    file=name, row=row, id=cells[0].strip() or None))
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # a row of empty cells is not a participant
+        if any(_swallows_rows(c, sep, len(headers)) for c in cells):
+            # Rows taken in by a stray quote (the cell count can still match):
+            # name them, do not read them as one person.
+            problems.append(Problem(
+                f"a quote (\") opened in this row closes only {end_line - start} line(s) "
+                "further on, taking in what look like rows: check for a stray quote",
+                file=name, row=row, id=cells[0].strip() or None))
+            continue
+        rows.append((row, dict(zip(headers, cells, strict=True))))
+    return Table(name, headers, rows, problems)
+
+
+@dataclass
+class _Located:
+    """Where the data is in a sheet: the header's index, the end of the rows, what was skipped."""
+
+    index: int | None
+    end: int
+    problems: list[Problem]
+
+
+# A footer line says something about the report, not about a person.
+_FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|generated|"
+                     r"printed|run (on|date|by)|report|page \d|source|note|end of|\u00a9|"
+                     r"copyright|\(c\))\b", re.IGNORECASE)
+_HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
+
+
+def _filled(cells: Sequence[Any]) -> list[Any]:
+    return [c for c in cells if not values.is_missing(c)]
+
+
+def _looks_like_footer(cells: Sequence[Any], width: int) -> bool:
+    """Tell whether a row is a footer line: a few words (a total, a count, a notice)."""
+    filled = _filled(cells)
+    if not filled or len(filled) > max(1, min(2, width // 3)):
+        return False
+    text = " ".join(str(c).strip() for c in filled)
+    return bool(_FOOTER.match(text)) or (len(filled) == 1 and width >= 3
+                                         and any(ch.isalpha() for ch in text)
+                                         and (" " in text or ":" in text))
+
+
+def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
+            header_row: int | None) -> _Located:
+    """Find the header row (or take ``header_row``) and where the people end.
+
+    The header is the first row, among the first 50 with anything in them,
+    that fills at least two cells, all with text, and at least 60% as many
+    cells as the widest of those rows: a title, a banner and report
+    parameters above it fill fewer. Rows above it and footer lines after the
+    last person are skipped with a warning naming them.
+    """
+    problems: list[Problem] = []
+    nonempty = [k for k, (_, cells) in enumerate(records) if _filled(cells)]
+    if not nonempty:
+        return _Located(None, len(records), problems)
+    if header_row is not None:
+        at = [k for k, (row, _) in enumerate(records) if row == header_row]
+        if not at or not _filled(records[at[0]][1]):
+            raise InputError(f"{name}: header_row={header_row} is "
+                             + ("empty" if at else "beyond the last row"))
+        index = at[0]
+    else:
+        scan = nonempty[:_HEADER_SCAN]
+        widest = max(len(_filled(records[k][1])) for k in scan)
+        index = nonempty[0]
+        for k in scan:
+            filled = _filled(records[k][1])
+            # Duplicated headers are still a header (resolving names them).
+            if (len(filled) >= min(2, widest) and len(filled) >= 0.6 * widest
+                    and all(isinstance(c, str) for c in filled)):
+                index = k
+                break
+    above = [records[k][0] for k in nonempty if k < index]
+    if above:
+        warnings.warn(f"{name}: row(s) {_rows_text(above)} above the header (row "
+                      f"{records[index][0]}) were skipped as a title or report parameters; "
+                      "pass header_row= (CLI: --header-row) if the header is elsewhere",
+                      InputWarning, stacklevel=5)
+    width = len(_filled(records[index][1]))
+    end = len(records)
+    footer: list[int] = []
+    for k in range(len(records) - 1, index, -1):
+        cells = records[k][1]
+        if not _filled(cells):
+            end = k
+            continue
+        if not _looks_like_footer(cells, width):
+            break
+        footer.append(records[k][0])
+        end = k
+    if footer:
+        warnings.warn(f"{name}: row(s) {_rows_text(sorted(footer))} after the last person look "
+                      "like a footer (a total, a count or a notice) and were skipped",
+                      InputWarning, stacklevel=5)
+    return _Located(index, end, problems)
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    """``1-3, 7``: row numbers as ranges."""
+    parts: list[str] = []
+    for r in rows:
+        if parts and parts[-1].split("-")[-1] == str(r - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{r}"
+        else:
+            parts.append(str(r))
+    return ", ".join(parts)
+
+
+def _swallows_rows(cell: str, sep: str, columns: int) -> bool:
+    """Whether a cell spanning lines holds whole rows (a line with a full row's separators).
+
+    A name or a note may run over lines; a line inside a cell that has as many
+    separators as a row of the file is a row a stray quote took in.
+    """
+    inner = cell.split("\n")[1:-1]  # lines that begin and end inside the cell
+    return columns > 1 and any(line.count(sep) >= columns - 1 for line in inner)
+
+
+def _cell_count(cells: list[str], headers: list[str], sep: str, extra_lines: int) -> str:
+    text = (f"the row has {len(cells)} cells but the header has {len(headers)} "
+            f"({_DELIMITER_NAMES.get(sep, repr(sep))}-separated)")
+    if extra_lines or any("\n" in c for c in cells):
+        text += ("; a quote (\") opened in this row is closed only "
+                 f"{extra_lines} line(s) further on: check for a stray quote")
+    return text
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (``json`` keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice in one JSON object")
+        out[key] = value
+    return out
+
+
+def _json_table(name: str, text: str, kind: str) -> Table:
+    items: list[tuple[int, Any]] = []
+    if kind == "json":
+        try:
+            data = json.loads(text, object_pairs_hook=unique_keys)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{name}: row {err.lineno}: invalid JSON: {err.msg}") from None
+        except RecursionError:
+            raise InputError(f"{name}: the JSON is nested too deeply") from None
+        except ValueError as err:  # a key given twice in one object
+            raise InputError(f"{name}: {err}") from None
+        if not isinstance(data, list):
+            raise InputError(f"{name}: expected a JSON list of participant objects")
+        items = list(enumerate(data, start=1))
+    else:
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((n, json.loads(line, object_pairs_hook=unique_keys)))
+            except json.JSONDecodeError as err:
+                raise InputError(f"{name}: row {n}: invalid JSON: {err.msg}") from None
+            except ValueError as err:
+                raise InputError(f"{name}: row {n}: {err}") from None
+            except RecursionError:
+                raise InputError(f"{name}: row {n}: the JSON is nested too deeply") from None
+    headers: dict[str, None] = {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    for n, item in items:
+        if not isinstance(item, dict):
+            problems.append(Problem("expected a JSON object", file=name, row=n))
+            continue
+        headers.update(dict.fromkeys(item))
+        rows.append((n, item))
+    return Table(name, list(headers), rows, problems)
+
+
+def _excel_table(name: str, data: bytes, header_row: int | None,
+                 sheet_choice: str | int | None) -> Table:
+    """Read one sheet: only cells that exist, merged cells and lost formulas named.
+
+    The workbook is loaded in full (not read-only) to see merged ranges,
+    hidden columns and formulas, and only the cells present in the file are
+    visited: a sheet whose used range claims to reach XFD1048576 costs what
+    its real cells cost. Formulas take the value Excel saved with them; one
+    without a saved value is an error, never a silent blank. Merged cells
+    above the header (a banner) do not matter; below it they are a problem.
+    """
+    try:
+        import openpyxl
+        from openpyxl.utils import get_column_letter
+    except ImportError:
+        raise InputError(f"{name}: reading Excel needs openpyxl: pip install 'rmatch[excel]'") \
+            from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
+        raise InputError(f"{name}: not an Excel workbook that can be read ({err})") from None
+    index = _sheet_index(name, book.sheetnames, sheet_choice)
+    sheet = book.worksheets[index]
+    # openpyxl keeps the cells that exist in the file in this dict, (row, column) -> cell.
+    cells: dict[tuple[int, int], Any] = getattr(sheet, "_cells", {})
+    formulas = {key for key, cell in cells.items() if cell.data_type == "f"}
+    saved: dict[tuple[int, int], Any] = {}
+    if formulas:
+        values_book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        values_sheet = values_book.worksheets[index]
+        saved = {key: values_sheet.cell(*key).value for key in formulas}
+    by_row: dict[int, dict[int, Any]] = defaultdict(dict)
+    for (r, c), cell in cells.items():
+        value = saved[(r, c)] if (r, c) in formulas else cell.value
+        if not values.is_missing(value) or (r, c) in formulas:
+            by_row[r][c] = value
+    rows_present = sorted(by_row)
+    if not rows_present:
+        return Table(name, [], [], [])
+    records = [(r, [by_row[r].get(c) for c in range(1, max(by_row[r]) + 1)])
+               for r in rows_present]
+    found = _locate(name, records, header_row)
+    assert found.index is not None  # rows_present is not empty
+    header_at = records[found.index][0]
+    last = records[found.end - 1][0] if found.end > found.index + 1 else header_at
+    problems: list[Problem] = []
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row >= header_at and merged.min_row <= last:
+            problems.append(Problem(f"cells {merged.coord} are merged, which leaves every row "
+                                    "but the first without a value; unmerge them and fill in "
+                                    "each row", file=name, row=merged.min_row))
+    width = max(by_row[header_at])
+    headers = [values.parse_text(by_row[header_at][c]) if c in by_row[header_at] else ""
+               for c in range(1, width + 1)]
+    hidden = {h for c, h in enumerate(headers, start=1)
+              if h and sheet.column_dimensions[get_column_letter(c)].hidden}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for r, _ in records[found.index + 1:found.end]:
+        found_cells = by_row[r]
+        lost = [f"{get_column_letter(c)}{r}" for c in found_cells
+                if (r, c) in formulas and values.is_missing(found_cells[c])]
+        if lost:
+            problems.append(Problem(f"cell(s) {', '.join(lost)} hold a formula without a saved "
+                                    "value: open the file in Excel and save it again, or paste "
+                                    "the values", file=name, row=r))
+        beyond = [f"{get_column_letter(c)}{r}" for c in found_cells if c > width]
+        if beyond:
+            problems.append(Problem(f"cell(s) {', '.join(beyond[:5])} hold values beyond the "
+                                    "last header column", file=name, row=r))
+        nameless = [f"{get_column_letter(c)}{r}" for c in found_cells
+                    if c <= width and not headers[c - 1]
+                    and not values.is_missing(found_cells[c])]
+        if nameless:
+            problems.append(Problem(f"cell(s) {', '.join(nameless[:5])} hold values in a column "
+                                    "without a header", file=name, row=r))
+        if lost or beyond or nameless:
+            continue
+        rows.append((r, {h: found_cells.get(c) for c, h in enumerate(headers, start=1) if h}))
+    return Table(name, [h for h in headers if h], rows, problems, hidden)
+
+
+def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> int:
+    """Return the index of the sheet asked for (by name, any case, or by index from 0)."""
+    if choice is None:
+        return 0
+    if isinstance(choice, int):
+        if 0 <= choice < len(names):
+            return choice
+    else:
+        folded = [values.fold(n) for n in names]
+        if values.fold(choice) in folded:
+            return folded.index(values.fold(choice))
+    raise InputError(f"{name}: no sheet {choice!r}; the workbook has "
+                     f"{', '.join(repr(n) for n in names)}")
