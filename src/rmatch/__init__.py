@@ -50,6 +50,7 @@ from rmatch.io import (
     read_participants,
     split_roles,
     suggest_columns,
+    suggest_values,
     to_frame,
     write_participants,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "solvers",
     "split_roles",
     "suggest_columns",
+    "suggest_values",
     "synth",
     "to_frame",
     "write_participants",

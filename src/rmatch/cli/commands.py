@@ -34,6 +34,7 @@ from rmatch.cli.common import (
     roster_options,
     rules_line,
     seconds,
+    sheet_choice,
     solver_options,
     table,
     write_result,
@@ -46,7 +47,7 @@ from rmatch.constraints.pairwise import (
 )
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
-from rmatch.io.tables import load_program, split_roles, suggest_columns, write_participants
+from rmatch.io.tables import load_program, split_roles, write_participants
 from rmatch.model.participant import normalise_id
 from rmatch.program.gaps import data_gaps
 from rmatch.program.program import SOLVERS, Program
@@ -231,7 +232,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.calibration import calibrate, read_feedback
 
     refuse_inputs([args.output], [args.feedback, args.roster, args.program, args.columns,
-                                  args.level_map])
+                                  args.level_map, args.values])
     pairs, outcomes = read_feedback(args.feedback)
     people = read_roster(args, args.roster, check_managers=False)
     juniors, seniors, _ = split_roles(people)
@@ -270,20 +271,43 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_columns(args: argparse.Namespace) -> int:
-    proposal = suggest_columns(args.roster, encoding=args.encoding)
-    text = json.dumps(proposal, indent=2, ensure_ascii=False)
-    if args.output:
-        out = Path(args.output)
+    from rmatch.io.columns import suggest, suggest_value_maps
+    from rmatch.io.sheets import load_table
+    from rmatch.io.tables import distinct_cells
+
+    table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
+                       sheet=sheet_choice(args.sheet))
+    proposal = suggest(table.headers, hidden=table.hidden)
+    proposed_values = suggest_value_maps(distinct_cells(table, proposal))
+    outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,
+                                                     "--values")]
+    for path, data, flag in outputs:
+        if not path:
+            continue
+        out = Path(path)
         if out.exists() and not args.force:
             raise InputError(f"{out} exists; pass --force to replace it")
         refuse_inputs([out], [args.roster])
-        write_atomic(out, text + "\n")
-        print(f"wrote {out}: edit it, then pass it as --columns {out}")
-    else:
-        print(text)
+        write_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {out}: edit it, then pass it as {flag} {out}")
+    if not args.output:
+        print(json.dumps(proposal, indent=2, ensure_ascii=False))
     left_out = [h for h, t in proposal.items() if t is None]
     if left_out:
         print(f"left out (null): {', '.join(left_out)}", file=sys.stderr)
+    hidden = [h for h in table.headers if h in table.hidden]
+    if hidden:
+        print(f"hidden in the workbook (never suggested): {', '.join(hidden)}", file=sys.stderr)
+    # The distinct values of the fields whose cells need a map, for the user
+    # to check (role words, grades, time zones); never names or attributes.
+    for target, cells in distinct_cells(table, proposal).items():
+        if target in ("role", "level", "timezone") and cells:
+            shown = ", ".join(repr(c) for c in cells[:20])
+            more = f" and {len(cells) - 20} more" if len(cells) > 20 else ""
+            print(f"values of {target}: {shown}{more}", file=sys.stderr)
+    if proposed_values and not args.values_output:
+        print("proposed value map (check it, save it, pass it as --values FILE): "
+              + json.dumps(proposed_values, ensure_ascii=False), file=sys.stderr)
     return 0
 
 
@@ -390,7 +414,13 @@ def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
 def _columns_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("--header-row", type=count(1), metavar="N",
+                     help="the header's row as the spreadsheet shows it (found by default)")
+    cmd.add_argument("--sheet", metavar="NAME|N",
+                     help="the Excel sheet to read: its name, or its number from 1")
     cmd.add_argument("-o", "--output", help="write the map to this JSON file")
+    cmd.add_argument("--values-output", metavar="FILE.json",
+                     help="write the proposed value maps (role words, 'no manager') here")
     cmd.add_argument("--force", action="store_true", help="replace the output file")
 
 

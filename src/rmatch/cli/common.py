@@ -323,13 +323,31 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
     """
     columns = json_file(args.columns, "column map")
     level_map = json_file(args.level_map, "level map")
-    for value, what in ((columns, "column map"), (level_map, "level map")):
+    value_maps = json_file(getattr(args, "values", None), "value map")
+    for value, what in ((columns, "column map"), (level_map, "level map"),
+                        (value_maps, "value map")):
         if value is not None and not isinstance(value, dict):
-            raise InputError(f"the {what} must be a JSON object (header -> field)")
+            raise InputError(f"the {what} must be a JSON object")
     return read_participants(path, columns=columns, level_map=level_map,
                              date_format=args.date_format, encoding=args.encoding,
                              unknown_columns=args.unknown_columns,
-                             check_managers=check_managers)
+                             check_managers=check_managers, values=value_maps,
+                             duplicates=getattr(args, "duplicates", "error"),
+                             header_row=getattr(args, "header_row", None),
+                             sheet=sheet_choice(getattr(args, "sheet", None)))
+
+
+def sheet_choice(text: str | None) -> str | int | None:
+    """Read ``--sheet``: a number is an index from 1 as Excel's tabs count, else a name.
+
+    Examples
+    --------
+    >>> sheet_choice("2"), sheet_choice("Workers"), sheet_choice(None)
+    (1, 'Workers', None)
+    """
+    if text is None:
+        return None
+    return int(text) - 1 if text.isdigit() and int(text) >= 1 else text
 
 
 def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
@@ -341,7 +359,8 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     """
     refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None),
                    getattr(args, "report", None)],
-                  [args.roster, args.program, args.org, args.columns, args.level_map])
+                  [args.roster, args.program, args.org, args.columns, args.level_map,
+                   getattr(args, "values", None)])
     people = read_roster(args, args.roster, check_managers=not args.org)
     juniors, seniors, others = split_roles(people)
     if not juniors or not seniors:
@@ -423,6 +442,18 @@ def reading_options(cmd: argparse.ArgumentParser) -> None:
                      help="JSON object grade name -> level number (higher is more senior)")
     cmd.add_argument("--date-format", metavar="FMT",
                      help="how dates of birth are written when not ISO, e.g. %%d/%%m/%%Y")
+    cmd.add_argument("--values", metavar="MAP.json",
+                     help="value maps: JSON object field -> {cell as written: value or null}, "
+                          "e.g. {\"role\": {\"Mentee\": \"senior\"}} (`rmatch columns ROSTER` "
+                          "proposes one)")
+    cmd.add_argument("--duplicates", choices=("error", "keep_last", "keep_first"),
+                     default="error",
+                     help="an id on more than one row (ignoring case): fail (default), or keep "
+                          "the last or first row (a sign-up form's resubmissions)")
+    cmd.add_argument("--header-row", type=count(1), metavar="N",
+                     help="the header's row as the spreadsheet shows it (found by default)")
+    cmd.add_argument("--sheet", metavar="NAME|N",
+                     help="the Excel sheet to read: its name, or its number from 1")
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
     cmd.add_argument("--unknown-columns", choices=("warn", "error", "keep"), default="warn",
                      help="columns neither known nor mapped: leave out with a warning "

@@ -22,6 +22,7 @@ from rmatch.io.tables import (
     read_participants,
     split_roles,
     suggest_columns,
+    suggest_values,
     to_frame,
     write_participants,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "read_participants",
     "split_roles",
     "suggest_columns",
+    "suggest_values",
     "to_frame",
     "write_participants",
 ]

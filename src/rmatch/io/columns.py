@@ -10,13 +10,15 @@ write into a map for the user to check and edit.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rmatch.errors import InputError
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "Columns", "header_key", "resolve", "suggest", "valid_target"]
+__all__ = ["FIELDS", "READ_ONLY", "Columns", "header_key", "resolve", "suggest",
+           "suggest_value_maps", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
@@ -164,13 +166,14 @@ for _target, _names in {
         _SUGGEST[header_key(_name)] = _target or None
 
 
-def suggest(headers: Sequence[str]) -> dict[str, str | None]:
+def suggest(headers: Sequence[str], *, hidden: Collection[str] = ()) -> dict[str, str | None]:
     """Suggest a column map for these headers, for the user to check and edit.
 
     Every header appears once: known fields map to themselves, common HR and
     survey headers to their usual field (diversity dimensions to
     ``attributes.KEY``), and the rest to ``None`` (left out). Only the first
-    header suggested for ``id`` gets it.
+    header suggested for ``id`` gets it. Hidden columns (``hidden``: an
+    Excel export's helper columns) are never suggested for a field.
 
     Examples
     --------
@@ -183,7 +186,9 @@ def suggest(headers: Sequence[str]) -> dict[str, str | None]:
     for header in headers:
         key = header_key(header)
         target: str | None
-        if key in _FIELD_KEYS:
+        if header in hidden:
+            target = None
+        elif key in _FIELD_KEYS:
             target = _FIELD_KEYS[key]
         elif header.strip().casefold().startswith(_PREFIX):
             target = header.strip()
@@ -197,4 +202,50 @@ def suggest(headers: Sequence[str]) -> dict[str, str | None]:
         if target is not None:
             taken.add(target)
         out[header] = target
+    return out
+
+
+# Words that say which side a sign-up option means. In reverse mentoring the
+# junior mentors and the senior is the mentee. Checked in this order.
+_ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("both", ("both", "either")),
+    ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
+                "vice president", "manager")),
+    ("junior", ("mentor", "early career", "early in my career", "junior", "graduate", "intern",
+                "apprentice", "new joiner")),
+)
+_NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",
+                         "null", "nil", "tbd", "(none)"})
+
+
+def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
+    """Propose value maps from each field's distinct cells, where the words say it.
+
+    ``role``: mentor / early career / junior -> junior, mentee / executive /
+    senior leader -> senior (in reverse mentoring the junior mentors), both
+    -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
+    (unknown). Cells already valid are left out; cells the words do not
+    settle too, for the user to add.
+
+    Examples
+    --------
+    >>> suggest_value_maps({"role": ["Mentor (junior)", "Mentee", "junior", "Other"]})
+    {'role': {'Mentor (junior)': 'junior', 'Mentee': 'senior'}}
+    """
+    out: dict[str, dict[str, Any]] = {}
+    roles: dict[str, Any] = {}
+    for cell in distinct.get("role", ()):
+        folded = " ".join(cell.casefold().split())
+        if folded in ("junior", "senior", "both"):
+            continue
+        for role, words in _ROLE_WORDS:
+            if any(w in folded for w in words):
+                roles[cell] = role
+                break
+    if roles:
+        out["role"] = roles
+    managers = {cell: None for cell in distinct.get("manager_id", ())
+                if " ".join(cell.casefold().split()) in _NO_MANAGER}
+    if managers:
+        out["manager_id"] = managers
     return out

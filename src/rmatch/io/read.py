@@ -32,7 +32,8 @@ from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import Participant
 
-__all__ = ["FORMATS", "Options", "Source", "Table", "build", "load_table", "unique_keys"]
+__all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "build", "load_table",
+           "unique_keys"]
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid")

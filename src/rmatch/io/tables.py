@@ -33,8 +33,8 @@ from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
-from rmatch.io.read import Source
-from rmatch.io.values import parse_text
+from rmatch.io.read import Duplicates, Source
+from rmatch.io.values import is_missing, parse_text
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
 
@@ -50,6 +50,7 @@ __all__ = [
     "read_table",
     "split_roles",
     "suggest_columns",
+    "suggest_values",
     "to_frame",
     "write_participants",
 ]
@@ -89,6 +90,10 @@ def read_participants(
     format: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    duplicates: Duplicates = "error",
+    header_row: int | None = None,
+    sheet: str | int | None = None,
 ) -> list[Participant]:
     r"""Read a roster, validating every row and reporting every problem at once.
 
@@ -124,6 +129,26 @@ def read_participants(
     format, encoding, delimiter
         Override what is found from the suffix, the byte-order mark (UTF-8
         otherwise) and the header.
+    values
+        Value maps per field: raw cell -> value, compared ignoring case and
+        surrounding spaces; ``None`` means unknown. ``{"role": {"Mentor
+        (junior)": "junior"}, "manager_id": {"NO_MANAGER": None},
+        "timezone": {"IST": "Asia/Kolkata"}}``. A list field's map also
+        applies to each item (``{"languages": {"Mandarin": "zh"}}``).
+    duplicates
+        An id given on more than one row (compared ignoring case and
+        surrounding spaces, as e-mail addresses behave): ``"error"`` (a
+        problem naming both rows), ``"keep_last"`` (a sign-up form's latest
+        submission wins) or ``"keep_first"``; kept rows are named in an
+        :class:`~rmatch.errors.InputWarning`.
+    header_row
+        The header's row as a spreadsheet shows it (CSV and Excel). By
+        default the header is found under titles, banners and report
+        parameters, and footer lines (totals, counts, notices) after the
+        last person are skipped; both are named in a warning.
+    sheet
+        The Excel sheet to read: a name (any case) or an index from 0; the
+        first by default.
 
     Raises
     ------
@@ -145,13 +170,15 @@ def read_participants(
     (7, ['en', 'es'], 1962)
     """
     opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
-                         check_managers)
-    return _read.build(_read.load_table(source, format, encoding, delimiter), opts)
+                         check_managers, values, duplicates)
+    return _read.build(_read.load_table(source, format, encoding, delimiter,
+                                        header_row=header_row, sheet=sheet), opts)
 
 
 def suggest_columns(source: Source, *, format: str | None = None,
-                    encoding: str | None = None,
-                    delimiter: str | None = None) -> dict[str, str | None]:
+                    encoding: str | None = None, delimiter: str | None = None,
+                    header_row: int | None = None,
+                    sheet: str | int | None = None) -> dict[str, str | None]:
     r"""Suggest a column map for a roster's headers, to check, edit and pass as ``columns``.
 
     Examples
@@ -160,7 +187,57 @@ def suggest_columns(source: Source, *, format: str | None = None,
     >>> suggest_columns(io.StringIO("Employee ID,Gender,Job Title\n"))
     {'Employee ID': 'id', 'Gender': 'attributes.gender', 'Job Title': None}
     """
-    return _columns.suggest(_read.load_table(source, format, encoding, delimiter).headers)
+    table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
+                             sheet=sheet)
+    return _columns.suggest(table.headers, hidden=table.hidden)
+
+
+def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
+                   ) -> dict[str, list[str]]:
+    r"""Return each field's distinct cells as written (first seen first), by target field.
+
+    Examples
+    --------
+    >>> import io
+    >>> table = _read.load_table(io.StringIO("id,Side\na,Mentee\nb,Mentee\n"), None, None,
+    ...                          None)
+    >>> distinct_cells(table, {"Side": "role"})["role"]
+    ['Mentee']
+    """
+    chosen = columns if columns is not None else _columns.suggest(table.headers,
+                                                                 hidden=table.hidden)
+    cols = _columns.resolve(table.headers, chosen, keep_unknown=False)
+    out: dict[str, dict[str, None]] = {}
+    for header, target in cols.targets.items():
+        seen = out.setdefault(target, {})
+        for _, cells in table.rows:
+            raw = cells.get(header)
+            if not is_missing(raw):
+                seen.setdefault(parse_text(raw), None)
+    return {target: list(cells) for target, cells in out.items()}
+
+
+def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None = None,
+                   format: str | None = None, encoding: str | None = None,
+                   delimiter: str | None = None, header_row: int | None = None,
+                   sheet: str | int | None = None) -> dict[str, dict[str, Any]]:
+    r"""Propose value maps for a roster (``values=``, CLI ``--values``), to check and edit.
+
+    Reads the cells of the role and manager columns (through ``columns``, or
+    the suggested column map) and proposes what the words say: see
+    :func:`rmatch.io.columns.suggest_value_maps`.
+
+    Examples
+    --------
+    >>> import io
+    >>> form = io.StringIO("Email,Programme role\na@x.org,Reverse mentor (I'm early in my "
+    ...                    "career)\nb@x.org,Mentee\n")
+    >>> suggest_values(form, columns={"Email": "id", "Programme role": "role"})
+    {'role': {"Reverse mentor (I'm early in my career)": 'junior', 'Mentee': 'senior'}}
+    """
+    table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
+                             sheet=sheet)
+    return _columns.suggest_value_maps(distinct_cells(table, columns))
 
 
 def from_frame(
@@ -172,6 +249,8 @@ def from_frame(
     unknown_columns: UnknownColumns = "warn",
     role: Literal["junior", "senior", "both"] | None = None,
     check_managers: bool = True,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    duplicates: Duplicates = "error",
 ) -> list[Participant]:
     """Read participants from a pandas DataFrame, one per row (see :func:`read_participants`).
 
@@ -194,7 +273,7 @@ def from_frame(
     records = frame.to_dict(orient="records")
     rows = [(n, {str(k): v for k, v in rec.items()}) for n, rec in enumerate(records, start=1)]
     opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
-                         check_managers)
+                         check_managers, values, duplicates)
     return _read.build(_read.Table("DataFrame", headers, rows, []), opts)
 
 
