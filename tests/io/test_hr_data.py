@@ -151,17 +151,34 @@ def test_dates_of_birth_become_birth_years(cell: str, year: int) -> None:
                  )[0].birth_year == year
 
 
-def test_ambiguous_or_unreadable_dates_say_so_and_date_format_reads_them() -> None:
+def test_unreadable_dates_say_so_and_two_digit_years_read_as_an_adult() -> None:
     with pytest.raises(rm.InputError) as info:
-        _read("id,birth_year\na,14/02/62\nb,31/31/1970\nc,last spring\n")
+        _read("id,birth_year\nb,31/31/1970\nc,last spring\nd,February\n")
     reasons = [p.reason for p in info.value.problems if isinstance(p, rm.Problem)]
-    assert "two-digit year, which is ambiguous" in reasons[0]
-    assert "not a valid date" in reasons[1]
-    assert "neither a year nor a date" in reasons[2]
-    assert _read("id,birth_year\na,14/02/62\nb,01/01/05\n", date_format="%d/%m/%y"
-                 )[0].birth_year == 1962
+    assert "not a valid date" in reasons[0]
+    assert "neither a year nor a date" in reasons[1]
+    assert "the date gives no year" in reasons[2]
+    # A two-digit year is the latest year up to 2008 that ends so, with or
+    # without a date_format written for the other dates.
+    people = _read("id,birth_year\na,14/02/62\nb,01/01/05\nc,03.05.99\nd,1.1.08\ne,1.1.09\n")
+    assert [p.birth_year for p in people] == [1962, 2005, 1999, 2008, 1909]
+    assert [p.birth_year for p in _read("id,birth_year\na,14.02.1962\nb,03.05.99\n",
+                                        date_format="%d.%m.%Y")] == [1962, 1999]
+    # Month names, as "Feb 14, 1962" or "14 February 1962".
+    assert [p.birth_year for p in _read('id,birth_year\na,"Feb 14, 1962"\nb,14 February 1970\n'
+                                        )] == [1962, 1970]
     with pytest.raises(rm.InputError, match="does not match date_format"):
         _read("id,birth_year\na,1962-02-14\n", date_format="%d/%m/%Y")
+
+
+def test_decimal_commas_read_as_numbers_where_they_are_whole() -> None:
+    people = _read("id;capacity\na;2,0\nb;1\n")
+    assert [p.capacity for p in people] == [2, 1]
+    with pytest.raises(rm.InputError) as info:
+        _read("id;capacity\na;2,5\nb;2,000\n")
+    reasons = [p.reason for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert "'2,5' is not a whole number" in reasons[0]
+    assert "'2,000' is ambiguous" in reasons[1]
 
 
 def test_grades_go_through_level_map_in_any_case_and_without_one_the_error_suggests_it(

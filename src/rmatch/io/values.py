@@ -34,7 +34,12 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d
 _YEAR_LAST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _LATEST_BIRTH_YEAR = 2015
-_SHORT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
+_LATEST_ADULT_YEAR = 2008
+"""A two-digit year is the latest year up to this one (an adult in 2026): '99' is 1999,
+'05' is 2005, '12' is 1912. A constant, not today's date, so reading is deterministic."""
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
+_MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def is_missing(value: Any) -> bool:
@@ -81,8 +86,8 @@ def parse_count(value: Any) -> int:
 
     Examples
     --------
-    >>> parse_count("3"), parse_count(2.0)
-    (3, 2)
+    >>> parse_count("3"), parse_count(2.0), parse_count("2,0")
+    (3, 2, 2)
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is true/false, not a number")
@@ -93,6 +98,14 @@ def parse_count(value: Any) -> int:
             raise ValueError(f"{value!r} is not a whole number")
         return int(value)
     text = parse_text(value)
+    if _DECIMAL_COMMA.match(text):
+        whole, decimals = text.split(",")
+        if len(decimals) == 3:  # "2,000": a thousands separator or a decimal comma?
+            raise ValueError(f"{text!r} is ambiguous (2,000 or 2.000?): write {whole}"
+                             f"{decimals} or {whole}")
+        if decimals.strip("0"):
+            raise ValueError(f"{text!r} is not a whole number")
+        text = whole  # "2,0": a decimal comma, as European spreadsheets write it
     if not _WHOLE.match(text):
         if _NUMBER.match(text):
             raise ValueError(f"{text!r} is not a whole number")
@@ -110,15 +123,19 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     date whose year has four digits (``14/02/1962``, ``1962-02-14``,
     ``02.14.1962``) gives that year whatever the order of day and month, so it
     needs no ``date_format``; the day and month must still make a date in one
-    order. A two-digit year (``14/02/62``) is ambiguous: write it in full or
-    give ``date_format`` (``"%d/%m/%y"``). With ``date_format``, every text
+    order. A date ending in a two-digit year (``14/02/62``, ``03.05.99``)
+    reads as the latest year up to 2008 that ends so (an adult in 2026). Dates
+    with English month names (``Feb 14, 1962``, ``14 February 1962``) give
+    the year they name, read by dateutil's parser. With ``date_format``, every text
     date must match it.
 
     Examples
     --------
     >>> parse_birth_year("14/02/1962", None), parse_birth_year("1999", None)
     (1962, 1999)
-    >>> parse_birth_year("14/02/62", "%d/%m/%y")
+    >>> parse_birth_year("14/02/62", None), parse_birth_year("03.05.99", "%d.%m.%Y")
+    (1962, 1999)
+    >>> parse_birth_year("Feb 14, 1962", None)
     1962
     """
     if isinstance(value, (datetime, date)):
@@ -129,6 +146,14 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
             return parse_count(value)
         except ValueError:
             raise ValueError("not a whole year") from None
+    short = _SHORT_YEAR.match(text)
+    if short:
+        # A two-digit year is read the same with or without date_format: a
+        # format for the other 99 dates must not break the one short one.
+        year = _short_year(int(short.group(3)))
+        a, b = int(short.group(1)), int(short.group(2))
+        _check_day_month([(a, b), (b, a)], text, year)
+        return year
     if date_format is not None:
         try:
             year = datetime.strptime(text, date_format).year
@@ -150,11 +175,33 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
             a, b = (parts[0], parts[1]) if order == "dmy" else (parts[2], parts[1])
             _check_day_month([(a, b), (b, a)], text, year)
             return year
-    if _SHORT_YEAR.match(text):
-        raise ValueError("the date has a two-digit year, which is ambiguous; write the year "
-                         "in full or give date_format (e.g. '%d/%m/%y')")
+    if _MONTH_WORD.search(text):
+        return _worded_date(text)
     raise ValueError("neither a year nor a date (such as 1962 or 1962-02-14); give "
                      "date_format (e.g. '%d %B %Y') for other date styles")
+
+
+def _short_year(yy: int) -> int:
+    """Return the latest year up to :data:`_LATEST_ADULT_YEAR` that ends in ``yy``."""
+    year = 2000 + yy
+    return year if year <= _LATEST_ADULT_YEAR else year - 100
+
+
+def _worded_date(text: str) -> int:
+    """Read the year of a date written with a month name, through dateutil's parser."""
+    from dateutil import parser
+
+    # Two defaults that differ in every part: a part the text does not give
+    # shows up as a difference, so "February" alone is no date of birth.
+    try:
+        one = parser.parse(text, default=datetime(1901, 1, 1), dayfirst=True)
+        two = parser.parse(text, default=datetime(1902, 2, 2), dayfirst=True)
+    except (ValueError, OverflowError):
+        raise ValueError("neither a year nor a date that can be read; give date_format "
+                         "(e.g. '%d %B %Y')") from None
+    if one.year != two.year:
+        raise ValueError("the date gives no year")
+    return one.year
 
 
 def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> None:
