@@ -50,8 +50,9 @@ def recommended_rules() -> list[Constraint]:
     """Return the HR rules a programme gets when it names none.
 
     Nobody is paired with their manager or their manager's manager (either
-    way round); partners share a language where both partners' languages are
-    known; the senior is not below the junior in level nor younger.
+    way round); partners share a language both speak at B1 or better (a level
+    left unsaid counts as enough) where both partners' languages are known;
+    the senior is not below the junior in level nor younger.
     ``Program(constraints=[])`` turns them off.
 
     Why two steps, not the whole chain: the chief executive, whom everyone
@@ -64,8 +65,8 @@ def recommended_rules() -> list[Constraint]:
     Examples
     --------
     >>> [c.label() for c in recommended_rules()]
-    ['NoReportingLine(depth=2)', "SharedLanguage(unknown='allow')", \
+    ['NoReportingLine(depth=2)', "SharedLanguage(unknown='allow', min_level='B1')", \
 'SeniorityDirection(allow_equal=True)']
     """
-    return [NoReportingLine(depth=2), SharedLanguage(unknown="allow"),
+    return [NoReportingLine(depth=2), SharedLanguage(unknown="allow", min_level="B1"),
             SeniorityDirection(allow_equal=True)]

@@ -23,6 +23,7 @@ from rmatch.constraints.base import (
     ids_to_indices,
 )
 from rmatch.errors import InputError
+from rmatch.model.languages import level_rank
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -163,18 +164,27 @@ class SharedLanguage(BaseRule):
         default: they match no one) or ``"allow"`` (the rule applies only
         where both partners' languages are known, as in the recommended
         rules).
+    min_level
+        Count only languages both partners speak at this level or better
+        (``"B1"``: the recommended rules; a level left unsaid counts as
+        enough). ``None``: any level.
 
     Examples
     --------
     >>> SharedLanguage().kind, SharedLanguage(unknown="allow").label()
     ('shared_language', "SharedLanguage(unknown='allow')")
+    >>> SharedLanguage(min_level="B1").label()
+    "SharedLanguage(min_level='B1')"
     """
 
     kind: Literal["shared_language"] = "shared_language"
     unknown: Literal["forbid", "allow"] = "forbid"
+    min_level: Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"] | None = None
 
     def label(self) -> str:  # noqa: D102 - as the base class
-        return "SharedLanguage" if self.unknown == "forbid" else super().label()
+        parts = ([] if self.unknown == "forbid" else [f"unknown={self.unknown!r}"]) + (
+            [] if self.min_level is None else [f"min_level={self.min_level!r}"])
+        return f"SharedLanguage({', '.join(parts)})" if parts else "SharedLanguage"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Each person's languages as the bits of one integer: a pair shares one if ``a & b``.
@@ -184,13 +194,14 @@ class SharedLanguage(BaseRule):
         the product's time, which has to write float32 first).
         """
         n_lang = ctx.juniors.languages.shape[1]
+        rank = level_rank(self.min_level)
         if 0 < n_lang <= 64:
-            bj, bs = _language_bits(ctx.juniors), _language_bits(ctx.seniors)
+            bj, bs = _language_bits(ctx.juniors, rank), _language_bits(ctx.seniors, rank)
             both = np.bitwise_and(bj[:, None], bs[None, :])
             allowed = np.asarray(both != 0)
         else:
-            lj = ctx.juniors.languages.astype(np.float32)
-            ls = ctx.seniors.languages.astype(np.float32)
+            lj = _spoken(ctx.juniors, rank).astype(np.float32)
+            ls = _spoken(ctx.seniors, rank).astype(np.float32)
             allowed = np.asarray((lj @ ls.T) > 0.5)
         if self.unknown == "allow":
             allowed |= (ctx.juniors.languages.sum(axis=1) == 0)[:, None]
@@ -198,8 +209,17 @@ class SharedLanguage(BaseRule):
         return allowed
 
 
-def _language_bits(side: ParticipantArrays) -> npt.NDArray[np.unsignedinteger[Any]]:
-    """Each person's languages as bits of the smallest unsigned integer that holds them all."""
+def _spoken(side: ParticipantArrays, rank: int) -> npt.NDArray[np.bool_]:
+    """Languages spoken at level ``rank`` or better (a level left unsaid counts as enough)."""
+    if rank <= 0:
+        return side.languages
+    levels = side.language_levels
+    return np.asarray(side.languages & ((levels == 0) | (levels >= rank)))
+
+
+def _language_bits(side: ParticipantArrays, rank: int = 0,
+                   ) -> npt.NDArray[np.unsignedinteger[Any]]:
+    """Each person's languages (at ``rank`` or better) as bits of the smallest unsigned integer."""
 
     def build(people: ParticipantArrays) -> npt.NDArray[np.unsignedinteger[Any]]:
         n_lang = people.languages.shape[1]
@@ -207,9 +227,9 @@ def _language_bits(side: ParticipantArrays) -> npt.NDArray[np.unsignedinteger[An
                      if np.iinfo(t).bits >= n_lang)
         weights = np.left_shift(np.ones(n_lang, dtype=np.uint64), np.arange(n_lang,
                                                                              dtype=np.uint64))
-        return (people.languages.astype(np.uint64) @ weights).astype(dtype)
+        return (_spoken(people, rank).astype(np.uint64) @ weights).astype(dtype)
 
-    return side.derived("language_bits", build, lambda v, rows: v[rows])
+    return side.derived(("language_bits", rank), build, lambda v, rows: v[rows])
 
 
 class MaxTimezoneGap(BaseRule):

@@ -112,7 +112,7 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
         return [i for i in mapped if not values.is_missing(i)]
     if target in ("skills", "goals"):
         return values.parse_map(raw, numeric=True, only=";" if semicolons else None)
-    if target == "attributes":
+    if target in ("attributes", "language_levels"):
         return values.parse_map(raw, numeric=False, only=";" if semicolons else None)
     text = values.parse_text(raw)
     if target == "role" and values.fold(text) not in _ROLES:

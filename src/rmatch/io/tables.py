@@ -342,11 +342,11 @@ def _cells(p: Participant) -> dict[str, str]:
         if column in _LIST_FIELDS:
             _check_cell_items(p.id, column, value, key=False)
             text = _list_cell([str(v) for v in value])
-        elif column in (*_UNIT_FIELDS, "attributes"):
+        elif column in (*_UNIT_FIELDS, "attributes", "language_levels"):
             _check_cell_items(p.id, column, value.keys(), key=True)
-            if column == "attributes":
+            if column not in _UNIT_FIELDS:
                 _check_cell_items(p.id, column, value.values(), key=False)
-            text = _list_cell([f"{k}:{v!r}" if column != "attributes" else f"{k}:{v}"
+            text = _list_cell([f"{k}:{v!r}" if column in _UNIT_FIELDS else f"{k}:{v}"
                                for k, v in value.items()])
         else:
             text = "" if value is None else str(value)

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.errors import InputError
+from rmatch.model.languages import level_rank
 from rmatch.model.participant import Participant, normalise_id
 
 __all__ = ["ParticipantArrays", "build_arrays"]
@@ -51,6 +52,8 @@ class ParticipantArrays:
     location: IntArray
     timezone: IntArray
     languages: BoolArray
+    language_levels: npt.NDArray[np.int8]
+    """Per person and language, :func:`~rmatch.model.languages.level_rank` (0: unsaid)."""
     skills: FloatArray
     goals: FloatArray
     attributes: dict[str, IntArray]
@@ -164,6 +167,7 @@ class ParticipantArrays:
             location=self.location[idx],
             timezone=self.timezone[idx],
             languages=self.languages[idx],
+            language_levels=self.language_levels[idx],
             skills=self.skills[idx],
             goals=self.goals[idx],
             attributes={k: v[idx] for k, v in self.attributes.items()},
@@ -220,6 +224,12 @@ def _side(
     lrows = [i for i, p in enumerate(people) for _ in p.languages]
     lcols = [vocabs["languages"][lang] for p in people for lang in p.languages]
     langs[lrows, lcols] = True
+    ranks = np.zeros(langs.shape, dtype=np.int8)
+    said = [(i, vocabs["languages"][lang], level_rank(level)) for i, p in enumerate(people)
+            for lang, level in p.language_levels.items()]
+    if said:
+        rows, cols, vals = zip(*said, strict=True)
+        ranks[list(rows), list(cols)] = vals
     attrs = {field.removeprefix("attr:"): _codes(values, vocabs[field])
              for field, values in categories.items() if field.startswith("attr:")}
     return ParticipantArrays(
@@ -235,6 +245,7 @@ def _side(
         location=_codes(categories["location"], vocabs["location"]),
         timezone=_codes(categories["timezone"], vocabs["timezone"]),
         languages=langs,
+        language_levels=ranks,
         skills=_unit_matrix(people, "skills", vocabs["skills"]),
         goals=_unit_matrix(people, "goals", vocabs["skills"]),
         attributes=attrs,

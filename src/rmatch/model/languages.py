@@ -2,8 +2,14 @@
 
 ``English``, ``EN``, ``eng``, ``en-GB`` and ``en_US`` all become ``en``, so two
 people who share a language are seen to share it whatever their HR system
-wrote. A name this table does not know stays as written (lower-cased), and the
-roster readers name it in a warning.
+wrote. Names the table below does not know are looked up in langcodes'
+CLDR data, which knows language names in many languages ("Englisch",
+"anglais", "Mandarin Chinese"); a name neither knows stays as written
+(lower-cased), and the roster readers name it in a warning.
+
+A level written beside a language ("English (Fluent)", "Deutsch
+(Muttersprache)", "English (B1)", "Spanish - Basic") is read by
+:func:`split_level` into a CEFR level (A1-C2) or ``native``.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["is_known_language", "normalise_language"]
+__all__ = ["LEVELS", "is_known_language", "level_rank", "normalise_language", "normalise_level",
+           "split_level"]
 
 # code | English and native names | ISO 639-2/3 codes. The 60 or so languages
 # most spoken at work worldwide, and every official language of the EU.
@@ -124,6 +131,72 @@ _REGION = re.compile(r"^([a-z]{2,3})[-_][a-z0-9]{2,8}$")
 _SPACES = re.compile(r"\s+")
 _LEVEL_NOTE = re.compile(r"\s*\([^()]*\)$")  # "Spanish (fluent)": the level is not the language
 
+LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+"""Language levels, lowest first: the CEFR scale, then a native speaker."""
+# Words HR systems and forms write for a level (several languages), and the
+# CEFR level each means: basic A2, intermediate B1, fluent C1, native.
+_LEVEL_WORDS = {
+    "A1": "beginner,débutant,debutant,anfänger,anfaenger,principiante,iniciante",
+    "A2": "basic,elementary,basic knowledge,limited,grundkenntnisse,basique,élémentaire,"
+          "elementaire,básico,basico,básica,basica,elementare,notions",
+    "B1": "intermediate,conversational,working,working knowledge,good,gut,intermédiaire,"
+          "intermediaire,intermedio,intermedia,intermediário,intermediario,mittel",
+    "B2": "upper intermediate,upper-intermediate,very good,sehr gut,bon,buono",
+    "C1": "fluent,advanced,professional,proficient,business fluent,full professional,"
+          "fließend,fliessend,verhandlungssicher,courant,avancé,avance,courant,fluido,fluida,"
+          "avanzado,avanzada,avançado,avancado,fluente,vloeiend",
+    "C2": "mastery,expert,near native,near-native,bilingue professionnel",
+    "native": "native,mother tongue,first language,bilingual,muttersprache,langue maternelle,"
+              "natif,native speaker,nativo,nativa,lengua materna,língua materna,moedertaal,"
+              "madrelingua,muttersprachlich",
+}
+_LEVEL_LOOKUP = {w.strip().casefold(): level for level, words in _LEVEL_WORDS.items()
+                 for w in words.split(",")} | {lv.casefold(): lv for lv in LEVELS}
+# "English (C1)", "English - Fluent", "English: B2"
+_WITH_LEVEL = re.compile(r"^(?P<lang>.+?)\s*(?:\((?P<paren>[^()]*)\)|[-:–]\s*(?P<dash>[^-:–]+))$")
+
+
+def normalise_level(text: str) -> str | None:
+    """Return the level a word or code means (``"A1"`` .. ``"C2"``, ``"native"``), else None.
+
+    Examples
+    --------
+    >>> [normalise_level(t) for t in ("b1", "Fluent", "Muttersprache", "Basic", "so-so")]
+    ['B1', 'C1', 'native', 'A2', None]
+    """
+    return _LEVEL_LOOKUP.get(_SPACES.sub(" ", text.strip().casefold()))
+
+
+def level_rank(level: str | None) -> int:
+    """Order levels: 0 for unknown, 1 for A1 up to 7 for native.
+
+    Examples
+    --------
+    >>> level_rank("B1") < level_rank("C1") < level_rank("native"), level_rank(None)
+    (True, 0)
+    """
+    return LEVELS.index(level) + 1 if level in LEVELS else 0
+
+
+def split_level(text: str) -> tuple[str, str | None]:
+    """Split ``"English (Fluent)"`` into the language's code and its level (None if unsaid).
+
+    A note that is no level ("Portuguese (Brazil)") leaves the level unsaid.
+
+    Examples
+    --------
+    >>> split_level("English (Fluent)"), split_level("Deutsch (Muttersprache)")
+    (('en', 'C1'), ('de', 'native'))
+    >>> split_level("English - B2"), split_level("Portuguese (Brazil)"), split_level("fr")
+    (('en', 'B2'), ('pt', None), ('fr', None))
+    """
+    found = _WITH_LEVEL.match(text.strip())
+    if found:
+        level = normalise_level(found.group("paren") or found.group("dash") or "")
+        if level is not None:
+            return normalise_language(found.group("lang")), level
+    return normalise_language(text), None
+
 
 def normalise_language(text: str) -> str:
     """Return the ISO 639-1 code of a language name or code, else ``text`` lower-cased.
@@ -143,7 +216,26 @@ def normalise_language(text: str) -> str:
     region = _REGION.match(key)  # en-GB, pt_BR, zh-Hans: the language is the first part
     if region and region.group(1) in table:
         return table[region.group(1)]
-    return key
+    return _cldr_name(key) or key
+
+
+@lru_cache(maxsize=4096)
+def _cldr_name(name: str) -> str | None:
+    """Look a language name up in CLDR's names in many languages (langcodes), or None.
+
+    Only names of letters (no codes: an unknown code stays as written), and
+    only a language the table above knows, so that every code rmatch keeps
+    is one it can name.
+    """
+    if len(name) < 4 or not all(ch.isalpha() or ch in " -'" for ch in name):
+        return None
+    try:
+        import langcodes
+
+        code = str(langcodes.find(name).language)
+    except (LookupError, ImportError, ValueError):
+        return None
+    return _lookup().get(code)
 
 
 def is_known_language(code: str) -> bool:

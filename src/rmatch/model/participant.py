@@ -16,9 +16,10 @@ from pydantic import (
     ValidationInfo,
     field_serializer,
     field_validator,
+    model_validator,
 )
 
-from rmatch.model.languages import normalise_language
+from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
 
 __all__ = ["ROLES", "Participant", "Unit", "normalise_id"]
 
@@ -157,6 +158,10 @@ class Participant(BaseModel):
     location: str | None = None
     timezone: str | None = None
     languages: frozenset[str] = frozenset()
+    language_levels: dict[str, Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]] = Field(
+        default_factory=dict)
+    """Level per language code, where one is said ("English (Fluent)" gives ``{"en": "C1"}``);
+    a language without one counts as spoken well enough."""
     manager_id: str | None = None
     skills: dict[str, Unit] = Field(default_factory=dict)
     goals: dict[str, Unit] = Field(default_factory=dict)
@@ -193,6 +198,28 @@ class Participant(BaseModel):
     def _zone(cls, value: str | None) -> str | None:
         return None if value is None else _canonical_zone(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _language_levels(cls, data: Any) -> Any:
+        # "English (Fluent)" is the language en at level C1: the level goes
+        # beside the set of codes, which stays what every rule compares.
+        if not isinstance(data, Mapping) or isinstance(data.get("languages"), str) \
+                or not isinstance(data.get("languages"), Iterable):
+            return data
+        codes: set[str] = set()
+        levels: dict[str, Any] = {}
+        for item in data["languages"]:
+            text = str(item).strip()
+            if text:
+                code, level = split_level(text)
+                codes.add(code)
+                if level is not None:
+                    levels[code] = max(level, levels.get(code, level), key=level_rank)
+        given = data.get("language_levels") or {}
+        if isinstance(given, Mapping):
+            levels.update({normalise_language(str(k)): v for k, v in given.items()})
+        return {**data, "languages": frozenset(codes), "language_levels": levels}
+
     @field_validator("languages", mode="before")
     @classmethod
     def _langs(cls, value: Any) -> Any:
@@ -201,6 +228,27 @@ class Participant(BaseModel):
         if isinstance(value, Iterable):
             return frozenset(normalise_language(s) for s in (str(v).strip() for v in value) if s)
         return value
+
+    @field_validator("language_levels", mode="before")
+    @classmethod
+    def _levels(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, level in value.items():
+            found = normalise_level(str(level))
+            if found is None:
+                raise ValueError(f"language level {level!r} is not A1-C2, native, basic, "
+                                 "intermediate or fluent")
+            out[normalise_language(str(key))] = found
+        return dict(sorted(out.items()))  # a set's order changes between runs
+
+    @model_validator(mode="after")
+    def _levels_of_spoken(self) -> Participant:
+        unspoken = sorted(set(self.language_levels) - self.languages)
+        if unspoken:
+            raise ValueError(f"language_levels names {unspoken}, which are not in languages")
+        return self
 
     @field_validator("previous_partners", mode="before")
     @classmethod
