@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from rmatch import Participant
+from rmatch.model.languages import LEVELS
 
 ZONES = ["Europe/Lisbon", "Europe/London", "America/New_York", "Asia/Tokyo",
          "Asia/Kolkata", "Australia/Adelaide", "UTC"]
@@ -20,6 +21,7 @@ ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max
 def participants(draw: st.DrawFn, pid: str | None = None, *, max_capacity: int = 2,
                  role: str | None = None) -> Participant:
     """A valid participant with every field drawn (names kept out: personal data)."""
+    languages = draw(st.frozensets(st.sampled_from(LANGS), max_size=3))
     return Participant(
         id=pid if pid is not None else draw(ids),
         role=role,
@@ -28,7 +30,10 @@ def participants(draw: st.DrawFn, pid: str | None = None, *, max_capacity: int =
         department=draw(st.none() | st.sampled_from(DEPTS)),
         location=draw(st.none() | st.sampled_from(["Lisbon", "Tokyo", "NYC"])),
         timezone=draw(st.none() | st.sampled_from(ZONES)),
-        languages=draw(st.frozensets(st.sampled_from(LANGS), max_size=3)),
+        languages=languages,
+        # Some languages with a level said, some without (counts as enough).
+        language_levels={lang: draw(st.sampled_from(LEVELS)) for lang in sorted(languages)
+                         if draw(st.booleans())},
         skills=draw(st.dictionaries(st.sampled_from(SKILLS), unit, max_size=3)),
         goals=draw(st.dictionaries(st.sampled_from(SKILLS), unit, max_size=3)),
         attributes=draw(st.dictionaries(st.sampled_from(["gender", "background"]),

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
+from rmatch.model.languages import LEVELS
 from tests.strategies import org_charts, sides
 
 
@@ -19,6 +20,27 @@ def _mask(juniors: list[rm.Participant], seniors: list[rm.Participant],
     sm = rm.score(juniors, seniors, rm.Program(constraints=[con], reference_date=ref), org=org)
     out: list[list[bool]] = sm.feasible.tolist()
     return out
+
+
+@settings(max_examples=30)
+@given(sides(4, 4), st.sampled_from([None, *LEVELS]))
+def test_shared_language_at_a_level(people: tuple[list[rm.Participant], list[rm.Participant]],
+                                    min_level: str | None) -> None:
+    js, ss = people
+    order = [None, *LEVELS]
+
+    def good(p: rm.Participant) -> set[str]:
+        """Languages spoken at min_level or better; a level unsaid is enough."""
+        return {lang for lang in p.languages if min_level is None
+                or p.language_levels.get(lang) is None
+                or order.index(p.language_levels[lang]) >= order.index(min_level)}
+
+    for unknown in ("forbid", "allow"):
+        rule = rm.SharedLanguage(unknown=unknown, min_level=min_level)
+        expected = [[bool(good(j) & good(s)) or (unknown == "allow"
+                                                  and (not j.languages or not s.languages))
+                     for s in ss] for j in js]
+        assert _mask(js, ss, rule) == expected
 
 
 @settings(max_examples=15)

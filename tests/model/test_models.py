@@ -128,3 +128,27 @@ def test_org_chart_unknown_employee_is_an_input_error() -> None:
     org = rm.OrgChart(managers={"a": None})
     with pytest.raises(rm.InputError, match="org chart has no employee 'q'"):
         org.chain("q")
+
+
+@pytest.mark.parametrize(("written", "code", "level"), [
+    ("English (Fluent)", "en", "C1"), ("Spanish (Basic)", "es", "A2"),
+    ("English (B1)", "en", "B1"), ("Deutsch (Muttersprache)", "de", "native"),
+    ("Mandarin (Native)", "zh", "native"), ("Englisch (C1)", "en", "C1"),
+    ("Français - courant", "fr", "C1"), ("Portuguese (Brazil)", "pt", None),
+    ("Mandarin Chinese", "zh", None), ("anglais", "en", None), ("Klingon", "klingon", None),
+])
+def test_languages_keep_their_level_beside_the_code(written: str, code: str,
+                                                     level: str | None) -> None:
+    p = rm.Participant(id="a", languages=[written])
+    assert p.languages == {code}
+    assert p.language_levels == ({} if level is None else {code: level})
+
+
+def test_language_levels_name_spoken_languages_and_known_levels() -> None:
+    with pytest.raises(ValueError, match="not in languages"):
+        rm.Participant(id="a", languages={"en"}, language_levels={"de": "C1"})
+    with pytest.raises(ValueError, match="'so-so' is not A1-C2"):
+        rm.Participant(id="a", languages={"en"}, language_levels={"en": "so-so"})
+    # The best level said for a language wins when it is given twice.
+    p = rm.Participant(id="a", languages=["English (Basic)", "EN (C2)"])
+    assert p.language_levels == {"en": "C2"}
