@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import runpy
 import shutil
 import subprocess
 import warnings
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -196,10 +199,40 @@ def test_grades_go_through_level_map_in_any_case_and_without_one_the_error_sugge
         _read("id,level\na,L9\n", level_map={"L7": 7})
 
 
-def test_time_zones_in_any_case_and_utc_offsets_get_a_suggestion() -> None:
-    assert _read("id,timezone\na,europe/london\n")[0].timezone == "Europe/London"
-    with pytest.raises(rm.InputError, match=r"'GMT\+1' is a fixed UTC offset.*'Etc/GMT-1'"):
-        _read("id,timezone\na,GMT+1\n")
+@pytest.mark.parametrize(("written", "zone"), [
+    ("europe/london", "Europe/London"), ("(GMT+01:00) Paris", "Europe/Paris"),
+    ("GMT-08:00 Pacific Time", "America/Los_Angeles"),
+    ("(GMT+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Kolkata"),
+    ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
+    ("W. Europe Standard Time", "Europe/Berlin"), ("Tokyo Standard Time", "Asia/Tokyo"),
+    ("EST", "America/New_York"), ("CET", "Europe/Paris"), ("GMT", "UTC"), ("JST", "Asia/Tokyo"),
+])
+def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
+    [p] = _read(f'id,timezone\na,"{written}"\n')
+    assert p.timezone == zone
+    # The same offsets as the label says, in winter or in summer.
+    label = re.search(r"([+-]\d\d):(\d\d)", written)
+    if label:
+        hours, minutes = int(label.group(1)), int(label.group(2))
+        want = timedelta(hours=hours, minutes=minutes if hours >= 0 else -minutes)
+        assert any(ZoneInfo(zone).utcoffset(datetime(2026, m, 15)) == want for m in (1, 7))
+
+
+def test_ambiguous_or_offset_only_time_zones_are_said() -> None:
+    with pytest.raises(rm.InputError) as info:
+        _read("id,timezone\na,IST\nb,CST\nc,(GMT+01:00) Tokyo\n")
+    reasons = [p.reason for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert "'IST' names several time zones (India (Asia/Kolkata), Israel" in reasons[0]
+    assert "values={'timezone': {'IST': 'Asia/Kolkata'}}" in reasons[0]
+    assert "'CST' names several time zones" in reasons[1]
+    assert "is not Asia/Tokyo's in winter or summer" in reasons[2]
+    # A value map says which; an offset alone is a fixed zone, with a warning.
+    [p] = _read("id,timezone\na,IST\n", values={"timezone": {"ist": "Asia/Kolkata"}})
+    assert p.timezone == "Asia/Kolkata"
+    with pytest.warns(rm.InputWarning, match="only as a UTC offset, read as a fixed UTC "
+                      "offset, without daylight saving: 'GMT\\+1' \\(row 2\\)"):
+        [p] = _read("id,timezone\na,GMT+1\n")
+    assert p.timezone == "Etc/GMT-1"
 
 
 def test_skills_with_decimal_commas_percentages_and_bare_names() -> None:

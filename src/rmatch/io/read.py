@@ -31,6 +31,7 @@ from rmatch.io.columns import Columns, resolve, suggest, valid_target
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import Participant
+from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
 
 __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "build", "load_table",
            "unique_keys"]
@@ -143,8 +144,13 @@ def _combine(record: dict[str, Any], target: str, value: Any) -> None:
 
 
 def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
-            semicolons: set[str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Return a row's model input (with ``manager_name``) and its (field, reason) problems."""
+            semicolons: set[str], notes: list[str]) -> tuple[dict[str, Any],
+                                                              list[tuple[str, str]]]:
+    """Return a row's model input (with ``manager_name``) and its (field, reason) problems.
+
+    ``notes`` gets what was read but deserves a word (a time zone that is
+    only an offset).
+    """
     record: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
@@ -168,6 +174,11 @@ def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
                 if clash:
                     raise ValueError(f"attribute(s) {clash} are also given in their own column")
                 attrs.update(parsed)
+            elif target == "timezone":
+                zone, note = resolve_zone(values.parse_text(raw))
+                if note:  # only ever FIXED_OFFSET_NOTE
+                    notes.append(values.parse_text(raw))
+                _combine(record, target, zone)
             else:
                 _combine(record, target, _parse(target, raw, opts, header in semicolons))
         except ValueError as err:
@@ -219,10 +230,19 @@ def build(table: Table, opts: Options) -> list[Participant]:
                   if t in (*_LISTS, "skills", "goals", "attributes") and t != "languages"
                   and any(isinstance(c.get(h), str) and ";" in c[h] for _, c in table.rows)}
     rows: list[_Row] = []
+    fixed: dict[str, list[int]] = defaultdict(list)
     for row, cells in table.rows:
-        record, errors = _record(cells, cols.targets, opts, semicolons)
+        notes: list[str] = []
+        record, errors = _record(cells, cols.targets, opts, semicolons, notes)
         manager_name = record.pop("manager_name", None)
         rows.append(_Row(row, record, errors, manager_name))
+        for note in notes:
+            fixed[note].append(row)
+    if fixed:
+        warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
+                      f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "
+                      "with values={'timezone': {...}} where summer time applies",
+                      InputWarning, stacklevel=4)
     rows = _settle_duplicates(name, rows, opts.duplicates)
     has_id = "id" in cols.targets.values()
     _managers_by_name(name, rows, "manager_id" in cols.targets.values())

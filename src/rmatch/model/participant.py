@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -20,6 +17,7 @@ from pydantic import (
 )
 
 from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
+from rmatch.model.timezones import is_iana_zone, resolve_zone
 
 __all__ = ["ROLES", "Participant", "Unit", "normalise_id"]
 
@@ -37,7 +35,6 @@ _BAD_ID_CHARS = frozenset(";")
 ROLES = ("junior", "senior", "both")
 
 
-_OFFSET = re.compile(r"^(?:gmt|utc)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 def _clean_optional(value: Any) -> Any:
@@ -48,37 +45,15 @@ def _clean_optional(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=1024)
-def _is_iana_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
-
-
-@lru_cache(maxsize=1)
-def _zones_by_folded_name() -> dict[str, str]:
-    from zoneinfo import available_timezones
-
-    return {name.casefold(): name for name in available_timezones()}
-
-
 def _canonical_zone(value: str) -> str:
-    """Return the IANA name for ``value`` in any case; raise a ValueError that suggests one."""
-    if _is_iana_zone(value):
+    """Return the IANA zone for a label HR systems write; raise a ValueError that suggests one.
+
+    Region zones ("Europe/Lisbon") stand as written; abbreviations, Windows
+    names and labels go through :func:`~rmatch.model.timezones.resolve_zone`.
+    """
+    if "/" in value and is_iana_zone(value):
         return value
-    found = _zones_by_folded_name().get(value.casefold())
-    if found is not None:
-        return found
-    offset = _OFFSET.match(value.strip())
-    if offset:
-        sign, hours, minutes = offset.groups()
-        hint = (f"'Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}' (the IANA name reverses "
-                "the sign)" if not minutes or minutes == "00" else "the city's zone")
-        raise ValueError(f"{value!r} is a fixed UTC offset, not an IANA time zone; write the "
-                         f"office's zone such as 'Europe/Paris', or {hint}")
-    raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Lisbon')")
+    return resolve_zone(value)[0]
 
 
 def normalise_id(value: str) -> str:

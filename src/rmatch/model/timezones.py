@@ -1,0 +1,199 @@
+"""Time zones as HR systems write them, resolved to IANA zones.
+
+HR exports and sign-up forms write zones as Windows labels ("(GMT+01:00)
+Paris", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi"), Windows names
+("W. Europe Standard Time"), abbreviations ("EST", "JST") or IANA names.
+:func:`resolve_zone` turns each into the IANA zone with the same offsets: the
+city when one is named (its offset checked against the label's), Windows
+names through tzlocal's copy of CLDR's table, abbreviations through the
+table below. An abbreviation that names several zones ("IST": India, Israel
+or Ireland) is an error that says how to choose; a label that gives only an
+offset resolves to a fixed-offset zone, with a note saying so (no daylight
+saving).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+__all__ = ["FIXED_OFFSET_NOTE", "resolve_zone"]
+
+FIXED_OFFSET_NOTE = "a fixed UTC offset, without daylight saving"
+
+# Abbreviations people write, and the zone each means in a workplace. The
+# IANA database has some of these as fixed-offset legacy zones ("EST" never
+# moves to daylight time), which is not what "EST" means in an HR export.
+_ABBREVIATIONS = {
+    "utc": "UTC", "gmt": "UTC", "z": "UTC", "zulu": "UTC",
+    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "eastern": "America/New_York", "eastern time": "America/New_York",
+    "ct": "America/Chicago", "cdt": "America/Chicago", "central time": "America/Chicago",
+    "mt": "America/Denver", "mst": "America/Denver", "mdt": "America/Denver",
+    "mountain time": "America/Denver",
+    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles",
+    "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
+    "wet": "Europe/Lisbon", "west": "Europe/Lisbon", "uk": "Europe/London",
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "met": "Europe/Paris",
+    "eet": "Europe/Athens", "eest": "Europe/Athens", "msk": "Europe/Moscow",
+    "sast": "Africa/Johannesburg", "cat": "Africa/Maputo", "wat": "Africa/Lagos",
+    "eat": "Africa/Nairobi", "gst": "Asia/Dubai", "pkt": "Asia/Karachi",
+    "npt": "Asia/Kathmandu", "ict": "Asia/Bangkok", "wib": "Asia/Jakarta",
+    "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "pht": "Asia/Manila",
+    "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "awst": "Australia/Perth",
+    "acst": "Australia/Adelaide", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+    "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland", "brt": "America/Sao_Paulo",
+    "art": "America/Argentina/Buenos_Aires",
+}
+_AMBIGUOUS = {
+    "ist": ("India", "Asia/Kolkata", "Israel", "Asia/Jerusalem", "Ireland", "Europe/Dublin"),
+    "cst": ("US Central", "America/Chicago", "China", "Asia/Shanghai", "Cuba",
+            "America/Havana"),
+    "ast": ("Atlantic", "America/Halifax", "Arabia", "Asia/Riyadh"),
+    "bst": ("British Summer", "Europe/London", "Bangladesh", "Asia/Dhaka"),
+}
+# Old IANA names tzlocal's table still uses, and the names the database prefers.
+_RENAMED = {"Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh",
+            "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon"}
+_LABEL = re.compile(r"^\(?\s*(?:gmt|utc)\s*(?:(?P<sign>[+-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?"
+                    r"\s*\)?\s*(?P<rest>.*)$", re.IGNORECASE)
+_BARE_OFFSET = re.compile(r"^(?P<sign>[+-−])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$")
+# A winter and a summer day: a label's offset is the zone's in one of them.
+_PROBES = (datetime(2026, 1, 15, 12), datetime(2026, 7, 15, 12))
+
+
+@lru_cache(maxsize=1)
+def _iana() -> dict[str, str]:
+    """Every IANA zone by its folded name."""
+    return {name.casefold(): name for name in available_timezones()}
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """IANA zones by their city, folded ("new york" -> America/New_York)."""
+    out: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        area, _, city = name.rpartition("/")
+        if area and not area.startswith(("Etc", "SystemV", "US", "Canada", "Mexico", "Brazil",
+                                         "Chile")):
+            out.setdefault(city.replace("_", " ").casefold(), name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _windows() -> dict[str, str]:
+    """Windows zone names (CLDR's table, as tzlocal keeps it) -> IANA, folded."""
+    try:
+        from tzlocal.windows_tz import win_tz
+    except ImportError:  # pragma: no cover - tzlocal is a dependency
+        return {}
+    return {k.casefold(): _RENAMED.get(v, v) for k, v in win_tz.items()}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("−", "-").split())
+
+
+def _ambiguous(text: str, meanings: tuple[str, ...]) -> ValueError:
+    pairs = [f"{meanings[k]} ({meanings[k + 1]})" for k in range(0, len(meanings), 2)]
+    return ValueError(f"{text!r} names several time zones ({', '.join(pairs)}): say which with "
+                      f"a value map, e.g. values={{'timezone': {{{text!r}: "
+                      f"{meanings[1]!r}}}}} (CLI: --values FILE.json)")
+
+
+def _named(text: str) -> str | None:
+    """Resolve a name with no offset: abbreviation, Windows name, city or IANA name."""
+    key = _fold(text)
+    if key in _AMBIGUOUS:
+        raise _ambiguous(text, _AMBIGUOUS[key])
+    if key in _ABBREVIATIONS:
+        return _ABBREVIATIONS[key]
+    if key in _iana():
+        return _RENAMED.get(_iana()[key], _iana()[key])
+    bare = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()  # "Pacific Time (US & Canada)"
+    for name in (key, bare, bare.replace(" time", " standard time"), bare + " standard time"):
+        if name in _windows():
+            return _windows()[name]
+        if name in _ABBREVIATIONS:
+            return _ABBREVIATIONS[name]
+    for part in (p.strip() for p in key.split(",")):  # "Chennai, Kolkata, Mumbai"
+        if part in _cities():
+            return _cities()[part]
+    return None
+
+
+def _offset(sign: str, hours: str, minutes: str | None) -> timedelta:
+    value = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return -value if sign in "-−" else value
+
+
+def _fixed(text: str, offset: timedelta) -> tuple[str, str]:
+    minutes = int(offset.total_seconds() // 60)
+    if minutes % 60 or abs(minutes) > 14 * 60:
+        raise ValueError(f"{text!r} gives only a UTC offset that no fixed zone has; write the "
+                         "office's city or its IANA zone (e.g. 'Asia/Kolkata')")
+    hours = minutes // 60
+    # IANA's fixed zones reverse the sign: UTC+1 is Etc/GMT-1.
+    return ("UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}",
+            FIXED_OFFSET_NOTE)
+
+
+def resolve_zone(text: str) -> tuple[str, str | None]:
+    """Return the IANA zone a time-zone label means, and a note when it is only an offset.
+
+    Raises ``ValueError`` with a suggestion when the label names several
+    zones, contradicts its own offset, or names none.
+
+    Examples
+    --------
+    >>> resolve_zone("(GMT+01:00) Paris"), resolve_zone("W. Europe Standard Time")
+    (('Europe/Paris', None), ('Europe/Berlin', None))
+    >>> resolve_zone("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi")
+    ('Asia/Kolkata', None)
+    >>> resolve_zone("GMT-08:00 Pacific Time"), resolve_zone("EST")
+    (('America/Los_Angeles', None), ('America/New_York', None))
+    >>> resolve_zone("UTC+2")
+    ('Etc/GMT-2', 'a fixed UTC offset, without daylight saving')
+    """
+    clean = " ".join(text.split())
+    label = _LABEL.match(clean)
+    bare = _BARE_OFFSET.match(clean)
+    if label is None and bare is None:
+        zone = _named(clean)
+        if zone is None:
+            raise ValueError(f"{text!r} is not a time zone rmatch knows; write an IANA zone "
+                             "(e.g. 'Europe/Lisbon') or map it with values={'timezone': "
+                             f"{{{text!r}: 'Europe/Lisbon'}}}}")
+        return zone, None
+    found = label or bare
+    assert found is not None
+    rest = found.groupdict().get("rest") or ""
+    if found.group("sign") is None:  # "(GMT) Dublin, London", or "UTC" alone
+        named = _named(rest) if rest else None
+        return named or "UTC", None
+    offset = _offset(found.group("sign"), found.group("h"), found.group("m"))
+    zone = _named(rest) if rest else None
+    if zone is None:
+        return _fixed(text, offset)
+    if not any(ZoneInfo(zone).utcoffset(day) == offset for day in _PROBES):
+        raise ValueError(f"{text!r}: the label's offset is not {zone}'s in winter or summer; "
+                         "check the label, or map it with values={'timezone': {...}}")
+    return zone, None
+
+
+def is_iana_zone(name: str) -> bool:
+    """Tell whether ``name`` is an IANA zone this machine's database has.
+
+    Examples
+    --------
+    >>> is_iana_zone("Europe/Lisbon"), is_iana_zone("Mars/Olympus")
+    (True, False)
+    """
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
