@@ -44,6 +44,7 @@ from rmatch.errors import (
     SolverError,
 )
 from rmatch.io import (
+    enrich,
     from_frame,
     load_program,
     merge_sides,
@@ -118,6 +119,7 @@ __all__ = [
     "__version__",
     "calibrate",
     "data_gaps",
+    "enrich",
     "from_frame",
     "load_program",
     "match",

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from rmatch.errors import InputError
 from rmatch.io.files import refuse_inputs, writing
+from rmatch.io.join import enrich
 from rmatch.io.tables import load_program, read_participants, read_table, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
@@ -321,13 +322,9 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
     ...     [p.id for p in read_roster(args, str(Path(tmp) / "r.csv"), check_managers=False)]
     ['j']
     """
-    columns = json_file(args.columns, "column map")
-    level_map = json_file(args.level_map, "level map")
-    value_maps = json_file(getattr(args, "values", None), "value map")
-    for value, what in ((columns, "column map"), (level_map, "level map"),
-                        (value_maps, "value map")):
-        if value is not None and not isinstance(value, dict):
-            raise InputError(f"the {what} must be a JSON object")
+    columns = _json_object(args.columns, "column map")
+    level_map = _json_object(args.level_map, "level map")
+    value_maps = _json_object(getattr(args, "values", None), "value map")
     return read_participants(path, columns=columns, level_map=level_map,
                              date_format=args.date_format, encoding=args.encoding,
                              unknown_columns=args.unknown_columns,
@@ -335,6 +332,14 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
                              duplicates=getattr(args, "duplicates", "error"),
                              header_row=getattr(args, "header_row", None),
                              sheet=sheet_choice(getattr(args, "sheet", None)))
+
+
+def _json_object(path: str | None, what: str) -> Any:
+    """Read a JSON object from a file (None when no file is named)."""
+    value = json_file(path, what)
+    if value is not None and not isinstance(value, dict):
+        raise InputError(f"{path}: the {what} must be a JSON object")
+    return value
 
 
 def sheet_choice(text: str | None) -> str | int | None:
@@ -357,11 +362,25 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     Refuses outputs that would overwrite an input; people without a role
     serve the org chart only (said on stderr).
     """
+    hr_data = getattr(args, "hr_data", None)
     refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None),
                    getattr(args, "report", None)],
                   [args.roster, args.program, args.org, args.columns, args.level_map,
-                   getattr(args, "values", None)])
-    people = read_roster(args, args.roster, check_managers=not args.org)
+                   getattr(args, "values", None), hr_data, getattr(args, "hr_columns", None),
+                   getattr(args, "hr_values", None)])
+    if hr_data and args.org:
+        raise InputError("give the org chart once: --hr-data is the org chart, so leave out "
+                         "--org")
+    people = read_roster(args, args.roster, check_managers=not (args.org or hr_data))
+    employees: list[Participant] = []
+    if hr_data:
+        employees = read_participants(
+            hr_data, columns=_json_object(args.hr_columns, "column map"),
+            values=_json_object(args.hr_values, "value map"), level_map=_json_object(
+                args.level_map, "level map"), date_format=args.date_format,
+            encoding=args.encoding, unknown_columns="warn", header_row=None,
+            duplicates=args.duplicates)
+        people = enrich(people, employees)
     juniors, seniors, others = split_roles(people)
     if not juniors or not seniors:
         raise InputError(
@@ -371,9 +390,13 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     program = load_program(args.program) if args.program else Program()
     if args.no_rules:
         program = program.model_copy(update={"constraints": []})
-    if args.org:
+    if hr_data:
+        # Everyone in the HR export, and the sign-ups it does not have.
+        known = {p.id for p in employees}
         org: OrgChart | None = OrgChart.from_participants(
-            read_participants(args.org, unknown_columns="keep"))
+            [*employees, *(p for p in people if p.id not in known)])
+    elif args.org:
+        org = OrgChart.from_participants(read_participants(args.org, unknown_columns="keep"))
     elif others or any(p.manager_id for p in people):
         org = OrgChart.from_participants(people)
     else:
@@ -517,6 +540,13 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
     cmd.add_argument("--program", help="programme file (JSON)")
     cmd.add_argument("--org", help="full org chart as a roster file (id, manager_id)")
+    cmd.add_argument("--hr-data", metavar="EXPORT",
+                     help="HR export joined with the roster (a sign-up form) by id: it fills "
+                          "managers, levels and birth years, and is the org chart")
+    cmd.add_argument("--hr-columns", metavar="MAP.json",
+                     help="column map for the HR export (as --columns is for the roster)")
+    cmd.add_argument("--hr-values", metavar="MAP.json",
+                     help="value maps for the HR export (as --values is for the roster)")
     cmd.add_argument("--no-rules", action="store_true",
                      help="apply no pairwise rules (the recommended HR rules apply when "
                           "the programme names none)")

@@ -1,7 +1,9 @@
 """Stage 4, data in and out: rosters, column maps, cell values, safe writing.
 
 Reads CSV, JSON, JSON Lines and Excel rosters into participants
-(:mod:`~rmatch.io.read`, :mod:`~rmatch.io.columns`, :mod:`~rmatch.io.values`),
+(:mod:`~rmatch.io.sheets`, :mod:`~rmatch.io.read`, :mod:`~rmatch.io.columns`,
+:mod:`~rmatch.io.values`), joins sign-up forms with HR records
+(:mod:`~rmatch.io.join`),
 writes tables and files atomically (:mod:`~rmatch.io.files`), and loads
 programme documents. Imports :mod:`rmatch.program`, :mod:`rmatch.model` and
 :mod:`rmatch.errors`.
@@ -14,6 +16,7 @@ Examples
 ['j1']
 """
 
+from rmatch.io.join import enrich
 from rmatch.io.tables import (
     COLUMNS,
     from_frame,
@@ -29,6 +32,7 @@ from rmatch.io.tables import (
 
 __all__ = [
     "COLUMNS",
+    "enrich",
     "from_frame",
     "load_program",
     "merge_sides",
