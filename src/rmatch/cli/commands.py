@@ -101,6 +101,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_match(args: argparse.Namespace) -> int:
     if args.per_person and not args.output:
         raise InputError("--per-person needs -o FILE.csv")
+    if args.names and not args.output:
+        raise InputError("--names needs -o FILE.csv (names are written, never printed)")
     juniors, seniors, program, org = load(args)
     if args.time_limit is not None:
         program = program.model_copy(update={"time_limit_s": args.time_limit})
@@ -115,7 +117,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
         print()
         print(result.explain(pid).text())
     if args.output:
-        write_result(result, Path(args.output), per_person=args.per_person)
+        write_result(result, Path(args.output), per_person=args.per_person, names=args.names)
         print(f"\nwrote {args.output}")
     return 0
 
@@ -356,6 +358,9 @@ def _match_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--per-person", action="store_true",
                      help="with -o OUT.csv: one row per person (id, side, partners, "
                           "scores, why unmatched), for mail merges")
+    cmd.add_argument("--names", action="store_true",
+                     help="with -o OUT.csv: add names and e-mails (personal data, so only "
+                          "when asked)")
     cmd.add_argument("--explain", action="append", metavar="ID",
                      help="explain this participant's pairing (repeatable)")
     _limit_option(cmd)

@@ -169,29 +169,41 @@ class MatchResult(BaseModel):
         """
         return max(self.bound - self.objective, 0.0) / max(abs(self.bound), 1e-9)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Return the pairs as a pandas DataFrame, one row per pair, ids only.
+    def to_frame(self, *, names: bool = False) -> pd.DataFrame:
+        """Return the pairs as a pandas DataFrame, one row per pair, ids only unless asked.
+
+        ``names=True`` adds ``junior_name``, ``junior_email``, ``senior_name``
+        and ``senior_email`` (personal data: only when asked).
 
         Examples
         --------
         >>> import rmatch as rm
-        >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
+        >>> res = rm.match([rm.Participant(id="j", name="Ana")], [rm.Participant(id="s")])
         >>> res.to_frame().columns[:3].tolist()
         ['junior_id', 'senior_id', 'score']
+        >>> res.to_frame(names=True)["junior_name"].tolist()
+        ['Ana']
         """
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise RmatchError("to_frame() needs pandas: pip install 'rmatch[pandas]'") from None
-        names = sorted({k for p in self.pairs for k in p.components})
+        parts = sorted({k for p in self.pairs for k in p.components})
         records: list[dict[str, Any]] = [
             {"junior_id": p.junior_id, "senior_id": p.senior_id, "score": p.score,
-             **{k: p.components.get(k) for k in names}}
+             **{k: p.components.get(k) for k in parts}}
             for p in self.pairs
         ]
-        frame: pd.DataFrame = pd.DataFrame(
-            records, columns=["junior_id", "senior_id", "score", *names]
-        )
+        columns = ["junior_id", "senior_id", "score", *parts]
+        if names:
+            sm = self.scores
+            who = {p.id: p for side in (sm.juniors.people, sm.seniors.people) for p in side}
+            for r in records:
+                for side in ("junior", "senior"):
+                    person = who[r[f"{side}_id"]]
+                    r[f"{side}_name"], r[f"{side}_email"] = person.name, person.email
+            columns += ["junior_name", "junior_email", "senior_name", "senior_email"]
+        frame: pd.DataFrame = pd.DataFrame(records, columns=columns)
         return frame
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
