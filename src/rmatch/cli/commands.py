@@ -273,13 +273,14 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_columns(args: argparse.Namespace) -> int:
-    from rmatch.io.columns import suggest, suggest_value_maps
+    from rmatch.io.columns import guesses, suggest, suggest_value_maps
     from rmatch.io.sheets import load_table
     from rmatch.io.tables import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
                        sheet=sheet_choice(args.sheet))
-    proposal = suggest(table.headers, hidden=table.hidden)
+    proposal = suggest(table.headers, hidden=table.hidden,
+                       rows=[cells for _, cells in table.rows])
     proposed_values = suggest_value_maps(distinct_cells(table, proposal))
     outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,
                                                      "--values")]
@@ -297,6 +298,11 @@ def _cmd_columns(args: argparse.Namespace) -> int:
     left_out = [h for h, t in proposal.items() if t is None]
     if left_out:
         print(f"left out (null): {', '.join(left_out)}", file=sys.stderr)
+    for header in table.headers:
+        found = guesses(header)
+        if header not in table.hidden and found and found[0][1] < 100:
+            shown = ", ".join(f"{t or 'null'} ({s:.0f})" for t, s in found)
+            print(f"guesses for {header!r}: {shown}", file=sys.stderr)
     hidden = [h for h in table.headers if h in table.hidden]
     if hidden:
         print(f"hidden in the workbook (never suggested): {', '.join(hidden)}", file=sys.stderr)

@@ -17,8 +17,8 @@ from typing import Any
 from rmatch.errors import InputError
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "READ_ONLY", "Columns", "header_key", "resolve", "suggest",
-           "suggest_value_maps", "valid_target"]
+__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key", "resolve",
+           "suggest", "suggest_value_maps", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
@@ -132,25 +132,30 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
 # field each usually holds. None: usually nothing a matching needs (a job
 # title, free text), suggested as left out.
 _SUGGEST: dict[str, str | None] = {}
-for _target, _names in {
+_SYNONYMS: dict[str, str] = {
     "id": "employee id,employee number,emp id,emp no,staff id,staff number,person id,"
-          "personnel number,worker id,user id,username,uid,badge id,email,email address,"
-          "e-mail,work email,employee email",
+          "personnel number,worker id,user id,userid,username,uid,badge id",
+    "email": "email address,e-mail,work email,employee email,e-mail address,mail",
     "name": "full name,employee name,display name,preferred name,first name,given name,"
-            "forename,last name,surname,family name",
-    "role": "programme role,program role,side,participant type,participant role",
+            "forename,last name,surname,family name,worker,employee,person,legal name",
+    "role": "programme role,program role,side,participant type,participant role,mentoring role,"
+            "mentor or mentee,which role,role in the programme,sign up as",
     "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born",
     "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
              "seniority,rank,management level",
     "department": "dept,division,business unit,unit,function,team,organisation,organization,"
-                  "org,org unit,cost centre,cost center",
+                  "org,org unit,supervisory organization,supervisory organisation",
     "location": "office,site,city,work location,country,base,workplace,office location",
     "timezone": "tz,time zone,time-zone,zone",
-    "languages": "language,spoken languages,languages spoken,language skills",
+    "languages": "language,spoken languages,languages spoken,language skills,"
+                 "languages you can mentor in,mentoring languages",
     "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
-                  "manager employee id,line manager id",
-    "skills": "skill,expertise,competencies,strengths,can teach",
-    "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn",
+                  "manager employee id,line manager id,manager id,manager number",
+    "manager_name": "manager name,line manager name,supervisor name,manager full name",
+    "skills": "skill,expertise,competencies,strengths,can teach,topics i can share,"
+              "i can share,i can teach,can share",
+    "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
+             "topics i want to learn,i want to learn,would like to learn",
     "capacity": "max partners,max mentees,slots,max pairs",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
     "wishes": "wish,preferred partners,preferences,would like,wish list",
@@ -160,49 +165,133 @@ for _target, _names in {
                   "profession,job family,career track,sexual orientation",
     "": "job title,title,position,biography,bio,notes,comments,phone,mobile,address,"
         "hire date,start date,both mentor and mentee,match with similar identity,"
-        "photo,linkedin",
-}.items():
+        "photo,linkedin,start time,completion time,timestamp",
+}
+for _target, _names in _SYNONYMS.items():
     for _name in _names.split(","):
         _SUGGEST[header_key(_name)] = _target or None
+# The same synonyms as phrases (with spaces) for fuzzy guesses, and field names.
+_PHRASE_PAIRS = [(f.replace("_", " "), f) for f in (*FIELDS, *READ_ONLY)] + [
+    (name.strip(), target or None)
+    for target, names in _SYNONYMS.items() for name in names.split(",")]
+_PHRASES = [p for p, _ in _PHRASE_PAIRS]
+_PHRASE_TARGETS: list[str | None] = [t for _, t in _PHRASE_PAIRS]
 
 
-def suggest(headers: Sequence[str], *, hidden: Collection[str] = ()) -> dict[str, str | None]:
+GUESS_FROM = 88.0
+"""A fuzzy guess (rapidfuzz's WRatio, 0-100) at least this good is suggested."""
+
+
+def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
+    """Return the best fields for a header, with a score from 0 to 100, best first.
+
+    A field name or a known synonym scores 100; other headers are compared
+    with the synonym table by rapidfuzz's ``WRatio`` (word order and extra
+    words count little: "Which role would you like?" is close to "which role").
+
+    Examples
+    --------
+    >>> guesses("Topics I can share")[0]
+    ('skills', 100.0)
+    >>> [t for t, _ in guesses("Which role would you like?")][:1]
+    ['role']
+    """
+    key = header_key(header)
+    if key in _FIELD_KEYS:
+        return [(_FIELD_KEYS[key], 100.0)]
+    if key in _SUGGEST:
+        return [(_attribute(header) if _SUGGEST[key] == "attributes" else _SUGGEST[key], 100.0)]
+    from rapidfuzz import fuzz, process, utils
+
+    best: dict[str | None, float] = {}
+    for _, score, index in process.extract(header, _PHRASES, scorer=fuzz.WRatio,
+                                           processor=utils.default_process, limit=20):
+        target = _PHRASE_TARGETS[index]
+        target = _attribute(header) if target == "attributes" else target
+        best.setdefault(target, round(float(score), 1))
+    return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+
+def _attribute(header: str) -> str:
+    return _PREFIX + re.sub(r"[^0-9a-z]+", "_", header.strip().casefold()).strip("_")
+
+
+def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
+            rows: Sequence[Mapping[str, Any]] = ()) -> dict[str, str | None]:
     """Suggest a column map for these headers, for the user to check and edit.
 
     Every header appears once: known fields map to themselves, common HR and
     survey headers to their usual field (diversity dimensions to
-    ``attributes.KEY``), and the rest to ``None`` (left out). Only the first
-    header suggested for ``id`` gets it. Hidden columns (``hidden``: an
-    Excel export's helper columns) are never suggested for a field.
+    ``attributes.KEY``), others to a close enough fuzzy guess (see
+    :func:`guesses`), and the rest to ``None`` (left out). Only the first
+    header suggested for a field gets it. Hidden columns (``hidden``: an
+    Excel export's helper columns) are never suggested for a field. With
+    the file's ``rows``, the cells settle two common doubts: an "ID" column
+    counting 1, 2, 3 (a survey's response number) is no participant id (the
+    e-mail is), and a manager column holding the names of the file's people
+    is ``manager_name`` (an id column for the manager is preferred).
 
     Examples
     --------
     >>> suggest(["Employee ID", "Full Name", "Date of Birth", "Gender", "Job Title"])
     {'Employee ID': 'id', 'Full Name': 'name', 'Date of Birth': 'birth_year', \
 'Gender': 'attributes.gender', 'Job Title': None}
+    >>> suggest(["ID", "Email"], rows=[{"ID": "1", "Email": "a@x"}, {"ID": "2", "Email": "b@x"}])
+    {'ID': None, 'Email': 'id'}
     """
+    wanted: dict[str, str | None] = {}
+    for header in headers:
+        if header in hidden:
+            wanted[header] = None
+        elif header.strip().casefold().startswith(_PREFIX):
+            wanted[header] = header.strip()
+        else:
+            found = guesses(header, 1)
+            wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
+    if rows:
+        _settle_by_cells(wanted, rows)
     out: dict[str, str | None] = {}
     taken: set[str] = set()
     for header in headers:
-        key = header_key(header)
-        target: str | None
-        if header in hidden:
-            target = None
-        elif key in _FIELD_KEYS:
-            target = _FIELD_KEYS[key]
-        elif header.strip().casefold().startswith(_PREFIX):
-            target = header.strip()
-        else:
-            target = _SUGGEST.get(key)
-            if target == "attributes":
-                slug = re.sub(r"[^0-9a-z]+", "_", header.strip().casefold()).strip("_")
-                target = _PREFIX + slug
+        target = wanted[header]
         if target is not None and target in taken and target not in COMBINABLE:
             target = None  # a second 'id' or 'level' column: the user decides
         if target is not None:
             taken.add(target)
         out[header] = target
     return out
+
+
+def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:
+    return [str(r[header]).strip() for r in rows
+            if r.get(header) is not None and str(r[header]).strip()]
+
+
+def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Correct a suggestion where the cells say otherwise (see :func:`suggest`)."""
+    ids = [h for h, t in wanted.items() if t == "id"]
+    if ids:
+        cells = _cells(rows, ids[0])
+        counting = [str(n) for n in range(1, len(cells) + 1)]
+        if cells and [c.removesuffix(".0") for c in cells] == counting:
+            wanted[ids[0]] = None  # 1, 2, 3: a response number
+            mails = [h for h, t in wanted.items() if t == "email"]
+            if mails:
+                wanted[mails[0]] = "id"
+    names = {c.casefold() for h, t in wanted.items() if t == "name" for c in _cells(rows, h)}
+    managers = [h for h, t in wanted.items() if t == "manager_id"]
+    for header in managers:
+        cells = _cells(rows, header)
+        if cells and sum(c.casefold() in names for c in cells) >= len(cells) / 2:
+            wanted[header] = "manager_name"
+    if any(t == "manager_name" for t in wanted.values()):
+        for header in managers:  # another manager column holding ids is manager_id
+            if wanted[header] == "manager_id":
+                continue
+            others = [h for h, t in wanted.items() if t is None and "manager" in h.casefold()
+                      and "id" in header_key(h)]
+            for other in others[:1]:
+                wanted[other] = "manager_id"
 
 
 # Words that say which side a sign-up option means. In reverse mentoring the

@@ -385,7 +385,9 @@ def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Pro
     """Lines after the problems that say how to fix the commonest ones at once."""
     out: list[Problem] = []
     if cols.unknown or "id" not in cols.targets.values():
-        proposal = json.dumps(suggest(table.headers), ensure_ascii=False)
+        proposal = json.dumps(suggest(table.headers, hidden=table.hidden,
+                                      rows=[cells for _, cells in table.rows]),
+                              ensure_ascii=False)
         out.append(Problem(f"hint: a column map for these headers (check and edit it; "
                            f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
     grades = sorted({p.reason.split("'")[1] for p in problems

@@ -189,7 +189,8 @@ def suggest_columns(source: Source, *, format: str | None = None,
     """
     table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
                              sheet=sheet)
-    return _columns.suggest(table.headers, hidden=table.hidden)
+    return _columns.suggest(table.headers, hidden=table.hidden,
+                            rows=[cells for _, cells in table.rows])
 
 
 def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
@@ -204,8 +205,8 @@ def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
     >>> distinct_cells(table, {"Side": "role"})["role"]
     ['Mentee']
     """
-    chosen = columns if columns is not None else _columns.suggest(table.headers,
-                                                                 hidden=table.hidden)
+    chosen = columns if columns is not None else _columns.suggest(
+        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows])
     cols = _columns.resolve(table.headers, chosen, keep_unknown=False)
     out: dict[str, dict[str, None]] = {}
     for header, target in cols.targets.items():
