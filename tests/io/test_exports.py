@@ -270,3 +270,17 @@ def test_the_cli_joins_the_form_with_the_hr_report(
     assert code == 0, err
     assert "rmatch: error" not in err
     assert "no known manager" not in err  # the HR report gave everyone's manager
+
+
+def test_the_examples_are_the_exports_the_tests_read(exports: dict[str, Path]) -> None:
+    folder = Path(__file__).resolve().parents[2] / "examples" / "exports"
+    fresh = exports["forms"].parent
+    for path in fresh.iterdir():
+        kept = folder / path.name
+        assert kept.exists(), f"run: python -m tests.io.exports examples/exports ({path.name})"
+        if path.suffix != ".xlsx":  # a workbook stores the time it was saved
+            assert kept.read_bytes() == path.read_bytes(), path.name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        assert rm.read_participants(folder / "workday_workers.xlsx", **MAPS["workday"]) == \
+            rm.read_participants(exports["workday"], **MAPS["workday"])
