@@ -265,9 +265,9 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
     """Find the header row (or take ``header_row``) and where the people end.
 
     The header is the first row, among the first 50 with anything in them,
-    that fills at least two cells, all with text, and at least 60% as many
-    cells as the widest of those rows: a title, a banner and report
-    parameters above it fill fewer. Rows above it and footer lines after the
+    whose cells are all text and that is not narrow: a title, a banner and
+    report parameters above it fill a third of the widest row's cells at
+    most, or one or two cells of a wider sheet. Rows above it and footer lines after the
     last person are skipped with a warning naming them.
     """
     problems: list[Problem] = []
@@ -286,9 +286,12 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         index = nonempty[0]
         for k in scan:
             filled = _filled(records[k][1])
+            # A title or a report parameter fills a third of the width at
+            # most, or one or two cells of a wider sheet; a data row wider
+            # than the header (a stray cell) does not push the header down.
+            narrow = len(filled) <= max(1, widest // 3) or (len(filled) <= 2 < widest)
             # Duplicated headers are still a header (resolving names them).
-            if (len(filled) >= min(2, widest) and len(filled) >= 0.6 * widest
-                    and all(isinstance(c, str) for c in filled)):
+            if not narrow and all(isinstance(c, str) for c in filled):
                 index = k
                 break
     above = [records[k][0] for k in nonempty if k < index]

@@ -1,0 +1,155 @@
+"""Reading options for real exports: value maps, managers by name, duplicates, header rows."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rmatch as rm
+
+
+def _read(text: str, **options: Any) -> list[rm.Participant]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        return rm.read_participants(io.StringIO(text), **options)
+
+
+def _problems(text: str, **options: Any) -> list[rm.Problem]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        with pytest.raises(rm.InputError) as info:
+            rm.read_participants(io.StringIO(text), **options)
+    return [p for p in info.value.problems if isinstance(p, rm.Problem)]
+
+
+def test_value_maps_apply_to_any_field_ignoring_case_and_spaces() -> None:
+    people = _read("id,role,manager_id,languages\nboss,  MENTEE ,no_manager,\n"
+                   "a,Mentor (junior),boss,Mandarin;Klingon\n",
+                   values={"role": {"Mentee": "senior", "mentor (JUNIOR)": "junior"},
+                           "manager_id": {"NO_MANAGER": None},
+                           "languages": {"klingon": None, "Mandarin": "zh"}})
+    assert [(p.role, p.manager_id) for p in people] == [("senior", None), ("junior", "boss")]
+    assert people[1].languages == {"zh"}  # a list map applies per item; None drops it
+
+
+def test_value_maps_are_checked_before_reading() -> None:
+    with pytest.raises(rm.InputError, match="'age' is not a field"):
+        _read("id\na\n", values={"age": {"x": 1}})
+    with pytest.raises(rm.InputError, match="'role' must map each cell"):
+        _read("id\na\n", values={"role": ["junior"]})
+    with pytest.raises(rm.InputError, match="compared ignoring case and spaces, so these are "
+                       "one"):
+        _read("id\na\n", values={"role": {"Mentee": "senior", "mentee": "junior"}})
+
+
+def test_managers_by_name_fill_ids_and_name_the_rows_they_cannot() -> None:
+    text = ("id,name,manager\nceo,Grace Hopper,\nvp,Alan Turing,Grace Hopper\n"
+            "a,Ana Lima,alan turing\nb,Bo Li,Nobody Known\nc,Cy Ng,Sam Lee\n"
+            "d,Sam Lee,Grace Hopper\ne,Sam Lee,Grace Hopper\n")
+    problems = _problems(text, columns={"manager": "manager_name"})
+    assert [(p.row, p.field) for p in problems] == [(5, "manager_name"), (6, "manager_name")]
+    assert "no one's name" in problems[0].reason
+    assert "the name of rows 7, 8" in problems[1].reason
+    # Names are personal data: a problem names the row, never the name.
+    assert not any("Nobody" in p.reason or "Sam" in p.reason for p in problems)
+    people = _read(text.replace("c,Cy Ng,Sam Lee\n", "").replace("b,Bo Li,Nobody Known\n", ""),
+                   columns={"manager": "manager_name"})
+    assert {p.id: p.manager_id for p in people} == {"ceo": None, "vp": "ceo", "a": "vp",
+                                                     "d": "ceo", "e": "ceo"}
+
+
+def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:
+    text = ("id,name,manager_name,manager_id\nceo,Grace,,\nvp,Alan,Grace,\n"
+            "a,Ana,Grace,vp\n")
+    with pytest.warns(rm.InputWarning, match="filled in from the manager's name for 1 row"):
+        people = rm.read_participants(io.StringIO(text))
+    assert {p.id: p.manager_id for p in people} == {"ceo": None, "vp": "ceo", "a": "vp"}
+
+
+def test_duplicates_error_keep_last_and_keep_first() -> None:
+    text = "id,skills\na@x.org,genai\nb@x.org,cloud\nA@X.org ,python\n"
+    [problem] = _problems(text)
+    assert (problem.row, problem.field) == (4, "id")
+    assert "differs only in case from 'a@x.org' in row 2" in problem.reason
+    [exact] = _problems("id\na\na\n")
+    assert exact.reason == "duplicate id, first given in row 2"
+    last = _read(text, duplicates="keep_last")
+    assert [(p.id, set(p.skills)) for p in last] == [("b@x.org", {"cloud"}),
+                                                     ("A@X.org", {"python"})]
+    first = _read(text, duplicates="keep_first")
+    assert [p.id for p in first] == ["a@x.org", "b@x.org"]
+    with pytest.warns(rm.InputWarning, match=r"kept row 4 of rows 2, 4"):
+        rm.read_participants(io.StringIO(text), duplicates="keep_last")
+    with pytest.raises(rm.InputError, match="duplicates='maybe'"):
+        _read(text, duplicates="maybe")
+    # A manager written in another case finds the kept row.
+    people = _read("id,manager_id\nBoss@x.org,\nboss@x.org,\nj,BOSS@X.ORG\n",
+                   duplicates="keep_last")
+    assert [p.manager_id for p in people] == [None, "boss@x.org"]
+
+
+def test_the_header_is_found_under_titles_and_footers_are_named(tmp_path: Path) -> None:
+    text = ("Headcount report\nRun date:,2026-11-30\n\nid,role,level\na,junior,1\n"
+            "b,senior,5\nz9,junior,\n\nTotal: 3\nConfidential\n")
+    with pytest.warns(rm.InputWarning) as caught:
+        people = rm.read_participants(io.StringIO(text))
+    # The last person has only an id and a role: a person, not a footer.
+    assert [p.id for p in people] == ["a", "b", "z9"]
+    said = " ".join(str(w.message) for w in caught)
+    assert "row(s) 1-2 above the header (row 4)" in said
+    assert "row(s) 9-10 after the last person look like a footer" in said
+    # header_row says where it is, counted as the spreadsheet shows rows.
+    assert [p.id for p in _read(text, header_row=4)] == ["a", "b", "z9"]
+    with pytest.raises(rm.InputError, match="header_row=99 is beyond the last row"):
+        _read(text, header_row=99)
+    with pytest.raises(rm.InputError, match="header_row=3 is empty"):
+        _read(text, header_row=3)
+
+
+def test_a_sheet_is_picked_by_name_or_index(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Notes"
+    first.append(["read me"])
+    people = book.create_sheet("People")
+    people.append(["id", "role"])
+    people.append(["j1", "junior"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert [p.id for p in _read_path(path, sheet="people")] == ["j1"]
+    assert [p.id for p in _read_path(path, sheet=1)] == ["j1"]
+    with pytest.raises(rm.InputError, match="no sheet 'Staff'; the workbook has 'Notes', "
+                       "'People'"):
+        _read_path(path, sheet="Staff")
+    with pytest.raises(rm.InputError, match="sheet= picks a sheet of an Excel workbook"):
+        _read("id\na\n", sheet="People")
+
+
+def _read_path(path: Path, **options: Any) -> list[rm.Participant]:
+    return rm.read_participants(path, **options)
+
+
+def test_enrich_says_who_has_no_record_and_where_the_two_disagree() -> None:
+    form = [rm.Participant(id="ANA@x.org", role="junior", level=1, location="Porto",
+                           languages={"pt"}),
+            rm.Participant(id="new@x.org", role="junior")]
+    hr = [rm.Participant(id="ana@x.org", level=2, location="Lisbon", languages={"en"},
+                         department="IT"),
+          rm.Participant(id="boss@x.org", level=9)]
+    with pytest.warns(rm.InputWarning) as caught:
+        joined = rm.enrich(form, hr)
+    said = [str(w.message) for w in caught]
+    assert any("1 sign-up(s) have no HR record" in s and "'new@x.org'" in s for s in said)
+    assert any("level: 'ANA@x.org'" in s and "location: 'ANA@x.org'" in s for s in said)
+    ana = joined[0]
+    # HR wins for the level; the form for the location and languages; HR fills the blank.
+    assert (ana.id, ana.level, ana.location, ana.department) == ("ana@x.org", 2, "Porto", "IT")
+    assert ana.languages == {"pt"}
+    assert joined[1] == form[1]
+    with pytest.raises(rm.InputError, match="gives one id twice"):
+        rm.enrich(form, [*hr, rm.Participant(id="Boss@x.org")])
