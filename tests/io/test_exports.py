@@ -232,6 +232,9 @@ def test_successfactors_without_a_value_map_names_every_row_to_fix(
     assert "values={'timezone': {'IST': 'Asia/Kolkata'}}" in ist[0].reason
     roles = [p for p in problems if p.field == "role"]
     assert {p.row for p in roles} == set(range(2, 2 + len(EMPLOYEES)))  # every role needs a map
+    # Each says the map that fixes it, with the side the words mean.
+    assert '{"role": {"Mentee": "senior"}}' in roles[0].reason
+    assert '{"role": {"Reverse Mentor": "junior"}}' in roles[-2].reason
     managers = [p for p in problems if p.field == "manager_id"]
     assert [p.row for p in managers] == [2]
     assert "'NO_MANAGER'" in managers[0].reason

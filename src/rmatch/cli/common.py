@@ -410,7 +410,9 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     if not juniors or not seniors:
         raise InputError(
             f"{args.roster}: found {len(juniors)} juniors and {len(seniors)} seniors; "
-            "the 'role' column must mark both sides (junior, senior or both)"
+            "the 'role' column must mark both sides (junior, senior or both): `rmatch "
+            f"columns {args.roster}` proposes a column map and the value map for the role "
+            "words"
         )
     program = load_program(args.program) if args.program else Program()
     if args.no_rules:

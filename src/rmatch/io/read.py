@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import Columns, resolve, suggest, valid_target
+from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import Participant
@@ -117,7 +117,8 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
         return values.parse_map(raw, numeric=False, only=";" if semicolons else None)
     text = values.parse_text(raw)
     if target == "role" and values.fold(text) not in _ROLES:
-        example = json.dumps({"role": {text: "junior"}}, ensure_ascii=False)
+        proposed = suggest_value_maps({"role": [text]}).get("role", {text: "junior"})
+        example = json.dumps({"role": proposed}, ensure_ascii=False)
         raise ValueError(f"role {text!r} is not junior, senior or both: map it with values "
                          f"(CLI: --values FILE.json), e.g. {example}")
     return text
