@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import rmatch as rm
+from rmatch import synth
 from tests.helpers import ROSTER, run_cli
 
 
@@ -116,3 +117,39 @@ def test_scoring_spans_too_small_to_compute_with_are_refused() -> None:
 
     with pytest.raises(ValidationError, match=r"greater than or equal to 0\.01"):
         rm.ScoringOptions(age_span_years=1e-300)
+
+
+class _Broken:
+    """A progress callback that fails on its first call, counting calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, progress: rm.solvers.Progress) -> None:
+        self.calls += 1
+        raise ValueError("the dashboard is down")
+
+
+@pytest.mark.parametrize("path", ["cpsat", "heartbeat", "candidates"])
+def test_an_exception_in_the_progress_callback_reaches_the_caller_on_every_path(
+        path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmatch.solvers import problem as _problem
+
+    org = synth.generate(400, seed=3)
+    juniors, seniors = synth.cohort(org, 30, 30, seed=3)
+    program = rm.Program(constraints=[])
+    if path == "cpsat":  # a rule the optimum breaks: CP-SAT's search calls back
+        program = rm.Program(constraints=[rm.MinShare(attribute="department", share=0.3,
+                                                      same=True)])
+    elif path == "heartbeat":  # the helper thread calls back
+        monkeypatch.setattr(_problem, "HEARTBEAT_S", 0.0)
+    broken = _Broken()
+    solver = "candidates" if path == "candidates" else None
+    with pytest.raises(ValueError, match="the dashboard is down"):
+        rm.match(juniors, seniors, program, solver=solver, progress=broken)
+    assert broken.calls == 1  # never called again once it failed
+    sm = rm.score(juniors, seniors, program)
+    again = _Broken()
+    with pytest.raises(ValueError, match="the dashboard is down"):
+        rm.solve(sm, solver=solver, progress=again)
+    assert again.calls == 1

@@ -36,7 +36,7 @@ from rmatch.solvers import (
 )
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
-from rmatch.solvers.problem import Step, StepFn, heartbeat
+from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 
 if TYPE_CHECKING:
@@ -78,7 +78,9 @@ def match(
         Called with a :class:`~rmatch.solvers.Progress` (phase, incumbent,
         bound, gap, elapsed) as a CP-SAT search starts, at each better
         assignment or bound, and every second while a step gives no news (so
-        possibly from a helper thread).
+        possibly from a helper thread). An exception it raises is kept, the
+        callback is called no more, and ``match`` raises it when the solve
+        step ends, on every path (no result is returned).
 
     Returns
     -------
@@ -105,7 +107,18 @@ def match(
     >>> sorted((p.junior_id, p.senior_id) for p in res.pairs)
     [('j1', 's2'), ('j2', 's1')]
     """
-    start = time.perf_counter()
+    guard = CallbackGuard.around(progress)
+    result = _match(juniors, seniors, program, org, components, solver, guard,
+                    time.perf_counter())
+    CallbackGuard.check(guard)
+    return result
+
+
+def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
+           program: Program | None, org: OrgChart | None,
+           components: Mapping[str, ComponentFn] | None, solver: str | None,
+           progress: ProgressFn | None, start: float) -> MatchResult:
+    """Do what :func:`match` says (its ``progress`` already guarded)."""
     program = program or Program()
     name = solver or program.solver
     if name not in SOLVERS:
@@ -129,7 +142,7 @@ def match(
             # Rare (see rmatch.solvers.candidate_rules): the dense path takes over.
     sm = score(juniors, seniors, program, org=org, components=components)
     check_field_names(sm)
-    return solve(sm, solver=solver, progress=progress, _start=start)
+    return _solve(sm, solver, progress, start)
 
 
 # From this many pairs, "auto" scores block by block and solves on candidate
@@ -308,7 +321,15 @@ def solve(
     >>> len(solve(sm).pairs)
     1
     """
-    start = time.perf_counter() if _start is None else _start
+    guard = CallbackGuard.around(progress)
+    result = _solve(sm, solver, guard, time.perf_counter() if _start is None else _start)
+    CallbackGuard.check(guard)
+    return result
+
+
+def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
+           start: float) -> MatchResult:
+    """Do what :func:`solve` says (its ``progress`` already guarded)."""
     program = sm.program
     name = solver or program.solver
     if name not in SOLVERS:

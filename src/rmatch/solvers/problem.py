@@ -138,6 +138,56 @@ class Beat:
             self.bound = bound
 
 
+class CallbackGuard:
+    """A caller's progress callback, kept from breaking a solve midway.
+
+    The callback runs on the caller's thread, on the heartbeat's helper
+    thread and inside CP-SAT's search; an exception it raises would reach
+    the caller on one of these, be printed and lost on another. The guard
+    keeps the first exception, calls the callback no more, and the solve
+    raises it when its step ends: on every path the caller gets the
+    exception and no result.
+
+    Examples
+    --------
+    >>> def broken(p): raise ValueError("my dashboard is down")
+    >>> guard = CallbackGuard.around(broken)
+    >>> guard(Progress(1, 0.0, 1.0, 0.1))
+    >>> CallbackGuard.check(guard)
+    Traceback (most recent call last):
+    ...
+    ValueError: my dashboard is down
+    """
+
+    def __init__(self, fn: Callable[[Progress], None]) -> None:
+        self.fn = fn
+        self.error: Exception | None = None
+
+    @classmethod
+    def around(cls, fn: Callable[[Progress], None] | None) -> CallbackGuard | None:
+        """Guard ``fn`` (None stays None; a guard is not guarded twice)."""
+        if fn is None or isinstance(fn, CallbackGuard):
+            return fn
+        return cls(fn)
+
+    def __call__(self, progress: Progress) -> None:
+        """Call the callback unless it has failed before; keep its first exception."""
+        if self.error is not None:
+            return
+        try:
+            self.fn(progress)
+        except Exception as err:
+            # Any error of the caller's code (a dashboard down, a bug): kept
+            # and raised when the step ends, never printed and lost.
+            self.error = err
+
+    @staticmethod
+    def check(guard: CallbackGuard | None) -> None:
+        """Raise the callback's exception, if it raised one."""
+        if guard is not None and guard.error is not None:
+            raise guard.error
+
+
 @contextmanager
 def heartbeat(progress: Callable[[Progress], None] | None, start: float, phase: int,
               incumbent: float, bound: float) -> Iterator[Beat]:
