@@ -141,3 +141,13 @@ def test_report_refuses_an_unknown_format_before_solving(
     assert main(["report", str(EXAMPLES / "roster.csv"), "-o", str(tmp_path / "r.pdf")]) == 1
     err = capsys.readouterr().err
     assert err.strip() == f"rmatch: error: {tmp_path / 'r.pdf'}: a report must end in .md or .html"
+
+
+def test_columns_refuses_a_header_given_twice_rather_than_dropping_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("Employee ID,Grade,grade\ne1,L1,L2\n", encoding="utf-8")
+    out = tmp_path / "map.json"
+    assert main(["columns", str(roster), "-o", str(out)]) == 1  # an input error
+    assert "'Grade', 'grade' are given more than once" in capsys.readouterr().err
+    assert not out.exists()

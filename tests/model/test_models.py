@@ -152,3 +152,13 @@ def test_language_levels_name_spoken_languages_and_known_levels() -> None:
     # The best level said for a language wins when it is given twice.
     p = rm.Participant(id="a", languages=["English (Basic)", "EN (C2)"])
     assert p.language_levels == {"en": "C2"}
+
+
+def test_attribute_keys_that_differ_only_in_case_are_refused() -> None:
+    with pytest.raises(ValueError, match="'Gender' and 'gender' differ only in case"):
+        rm.Participant(id="a", attributes={"Gender": "f", "gender": "m"})
+    juniors = [rm.Participant(id="j", attributes={"Gender": "f"})]
+    seniors = [rm.Participant(id="s", attributes={"gender": "m"})]
+    with pytest.raises(rm.InputError, match="attribute keys 'Gender' and 'gender' differ only "
+                       "in case"):
+        rm.match(juniors, seniors)

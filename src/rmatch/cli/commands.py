@@ -273,12 +273,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_columns(args: argparse.Namespace) -> int:
-    from rmatch.io.columns import guesses, suggest, suggest_value_maps
+    from rmatch.io.columns import guesses, header_key, suggest, suggest_value_maps
     from rmatch.io.sheets import load_table
     from rmatch.io.tables import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
                        sheet=sheet_choice(args.sheet))
+    twice = sorted({h for h in table.headers
+                    if sum(header_key(o) == header_key(h) for o in table.headers) > 1})
+    if twice:
+        # A map has one entry per header: it cannot tell two same-named columns apart.
+        raise InputError(f"{args.roster}: header(s) {', '.join(repr(h) for h in twice)} are "
+                         "given more than once (ignoring case and spaces): rename one of each "
+                         "in the file, then run rmatch columns again")
     proposal = suggest(table.headers, hidden=table.hidden,
                        rows=[cells for _, cells in table.rows])
     proposed_values = suggest_value_maps(distinct_cells(table, proposal))

@@ -281,6 +281,17 @@ def build_arrays(
     if problems:
         raise InputError("; ".join(problems[:5]), problems)
     attr_keys = sorted({k for group in (juniors, seniors) for p in group for k in p.attributes})
+    folded: dict[str, str] = {}
+    for key in attr_keys:
+        other = folded.setdefault(key.casefold(), key)
+        if other != key:
+            # Rules and sensitive_attributes name keys ignoring case; two keys
+            # that differ only in case would be one attribute counted twice.
+            problems.append(f"attribute keys {other!r} and {key!r} differ only in case (one "
+                            "file or side writes one, another the other): use one spelling, "
+                            "e.g. with a column map")
+    if problems:
+        raise InputError("; ".join(problems[:5]), problems)
     cat_j, cat_s = _categories(juniors, attr_keys), _categories(seniors, attr_keys)
     vocabs: dict[str, dict[str, int]] = {
         "languages": _vocab_of(*(p.languages for group in (juniors, seniors) for p in group)),

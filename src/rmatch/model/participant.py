@@ -256,10 +256,14 @@ class Participant(BaseModel):
         if not isinstance(value, Mapping):
             return value
         out: dict[str, Any] = {}
+        seen: dict[str, str] = {}
         for key, val in value.items():
             name = str(key).strip()
             if not name:
                 raise ValueError("an attribute name is empty")
+            if seen.setdefault(name.casefold(), name) != name:
+                raise ValueError(f"attributes {seen[name.casefold()]!r} and {name!r} differ "
+                                 "only in case: give one")
             text = _clean_optional(val) if isinstance(val, str) else val
             if text is not None:  # a blank attribute value is "not given"
                 out[name] = text
