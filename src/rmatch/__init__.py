@@ -72,6 +72,7 @@ from rmatch.program import Program, ScoringOptions, Weights, data_gaps
 from rmatch.result import Alternative, Explanation, MatchResult, Pair
 from rmatch.scoring import ScoreMatrix, score
 from rmatch.solvers.match import match, solve
+from rmatch.solvers.matrix import MatrixSolution, solve_matrix
 
 __version__ = "0.1.0"
 
@@ -92,6 +93,7 @@ __all__ = [
     "LevelGap",
     "MatchAll",
     "MatchResult",
+    "MatrixSolution",
     "MaxTimezoneGap",
     "MinScore",
     "MinShare",
@@ -132,6 +134,7 @@ __all__ = [
     "rematch",
     "score",
     "solve",
+    "solve_matrix",
     "solvers",
     "split_roles",
     "suggest_columns",

@@ -21,8 +21,10 @@ def solve_hungarian(problem: Problem) -> Solution:
 
     The lexicographic objective (most pairs, then most score) becomes one
     weight per pair: ``big + total`` where feasible and 0 elsewhere, with
-    ``big`` larger than any total a matching can lose (every score is at
-    most 1, so ``min(n, m) + 1`` suffices). One more feasible pair always
+    ``big`` larger than any total a matching can lose: the spread of the
+    feasible scores (from the lowest, or 0, to the highest) times the most
+    pairs, plus 1 (``min(n, m) + 1`` for rmatch's scores in [0, 1]; raw
+    scores of any size get a bigger one). One more feasible pair always
     outweighs any score difference; a chosen 0-weight pair means "unmatched".
     With ``objective="max_score"`` there is no ``big``: the weight is the score.
     """
@@ -37,9 +39,12 @@ def solve_hungarian(problem: Problem) -> Solution:
     empty = np.zeros(0, dtype=np.int64)
     if len(rows_of) == 0 or len(cols_of) == 0:
         return Solution(empty, empty, "optimal")
-    big = float(min(len(rows_of), len(cols_of)) + 1)
     feasible = problem.feasible
     total = problem.total
+    chosen = total[feasible]
+    spread = (max(1.0, float(chosen.max()) - min(0.0, float(chosen.min())))
+              if chosen.size else 1.0)
+    big = spread * min(len(rows_of), len(cols_of)) + 1.0
     if len(rows_of) != len(cap_j) or not np.all(cap_j == 1):
         feasible, total = feasible[rows_of], total[rows_of]
     if len(cols_of) != len(cap_s) or not np.all(cap_s == 1):

@@ -1,0 +1,180 @@
+"""Any score matrix, solved exactly: for HR tools that score pairs their own way.
+
+:func:`solve_matrix` takes a juniors x seniors matrix of any finite real
+scores (or costs), an optional mask of allowed pairs and capacities, and
+returns the optimal pairs as (row, column) indices with a proven bound. The
+scores are mapped onto [0, 1] first, in a way that keeps the optimum (see
+:func:`solve_matrix`), so every exact backend works in the range it was built
+for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.errors import InputError
+from rmatch.solvers import BACKENDS, run
+from rmatch.solvers.problem import Problem
+
+__all__ = ["MatrixSolution", "solve_matrix"]
+
+Objective = Literal["max_pairs", "max_score"]
+
+
+@dataclass(frozen=True)
+class MatrixSolution:
+    """The optimal pairs of a score matrix.
+
+    Attributes
+    ----------
+    pairs
+        ``(row, column)`` index pairs, sorted.
+    objective
+        The sum of the chosen scores, as given (costs when ``maximize=False``).
+    bound
+        A proven bound on ``objective`` over every matching with as many pairs
+        (``max_pairs``) or over every matching (``max_score``): an upper bound
+        when maximising, a lower bound when minimising. Equal to ``objective``
+        when the backend's arithmetic is exact.
+    solver
+        The backend that solved it.
+    status
+        ``"optimal"``, or ``"feasible"`` (the greedy baseline).
+
+    Examples
+    --------
+    >>> sol = solve_matrix([[3.0, 1.0], [2.0, 5.0]])
+    >>> sol.pairs, sol.objective, sol.bound
+    ([(0, 0), (1, 1)], 8.0, 8.0)
+    """
+
+    pairs: list[tuple[int, int]]
+    objective: float
+    bound: float
+    solver: str
+    status: Literal["optimal", "feasible"] = "optimal"
+
+    @property
+    def gap(self) -> float:
+        """Distance between ``objective`` and ``bound``, relative (0 when proven optimal).
+
+        Examples
+        --------
+        >>> solve_matrix([[1.0]]).gap
+        0.0
+        """
+        return abs(self.bound - self.objective) / max(abs(self.bound), 1e-12)
+
+
+def _capacity(value: int | npt.ArrayLike, size: int, what: str) -> npt.NDArray[np.int64]:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = np.full(size, arr)
+    if arr.shape != (size,):
+        raise InputError(f"{what} must be one whole number or one per "
+                         f"{'row' if what.startswith('junior') else 'column'} ({size}), "
+                         f"not shape {arr.shape}")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
+        raise InputError(f"{what} must be whole numbers")
+    if arr.dtype.kind not in "iuf" or (arr.size and arr.min() < 0):
+        raise InputError(f"{what} must be whole numbers of at least 0")
+    return arr.astype(np.int64)
+
+
+def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None,
+                 junior_capacity: int | npt.ArrayLike = 1,
+                 senior_capacity: int | npt.ArrayLike = 1,
+                 objective: Objective = "max_pairs", maximize: bool = True,
+                 solver: str = "auto") -> MatrixSolution:
+    """Pair rows with columns of any score matrix: the most pairs, then the best total.
+
+    With ``objective="max_score"``: the best total, however many pairs.
+
+    Parameters
+    ----------
+    scores
+        Rows (juniors) x columns (seniors) of finite real numbers: scores to
+        maximise, or costs with ``maximize=False``. NaN or infinity is a
+        ``ValueError`` unless ``feasible`` excludes the cell.
+    feasible
+        Boolean mask of the allowed pairs (all by default).
+    junior_capacity, senior_capacity
+        The most pairs per row and per column: one number, or one per row /
+        column.
+    objective
+        ``"max_pairs"`` (the most pairs, then the best total) or
+        ``"max_score"`` (the best total: pairs that would lower it, a score
+        of 0 or less when maximising, are never chosen).
+    maximize
+        ``False`` to minimise the total (costs).
+    solver
+        ``"auto"`` or one of ``"hungarian"``, ``"flow"``, ``"cpsat"``,
+        ``"greedy"`` (a baseline, not optimal).
+
+    Returns
+    -------
+    MatrixSolution
+
+    Notes
+    -----
+    Under ``max_pairs`` every optimal matching has the same number of pairs
+    ``k``, so the affine map ``(s - lowest) / spread`` onto [0, 1] changes
+    every such total by the same amount and keeps the optimum. Under
+    ``max_score`` only pairs of positive score can help, and scaling by the
+    highest score keeps the optimum. The backends then solve in the range
+    they were built for; the bound is mapped back.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> costs = np.array([[10, np.inf, np.inf], [np.inf, np.inf, 1], [np.inf, 7, np.inf]])
+    >>> sol = solve_matrix(costs, feasible=np.isfinite(costs), maximize=False)
+    >>> sol.pairs, sol.objective
+    ([(0, 0), (1, 2), (2, 1)], 18.0)
+    """
+    raw = np.asarray(scores, dtype=np.float64)
+    if raw.ndim != 2:
+        raise ValueError(f"scores must be a 2-D matrix (rows x columns), not {raw.ndim}-D")
+    if feasible is None:
+        mask = np.ones(raw.shape, dtype=np.bool_)
+    else:
+        mask = np.asarray(feasible)
+        if mask.shape != raw.shape or mask.dtype != np.bool_:
+            raise ValueError(f"feasible must be a boolean matrix of shape {raw.shape}")
+    bad = mask & ~np.isfinite(raw)
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
+        raise ValueError(f"scores[{r}, {c}] is {raw[r, c]}: give finite scores, or exclude the "
+                         f"pair with feasible ({int(bad.sum())} such cell(s))")
+    if objective not in ("max_pairs", "max_score"):
+        raise ValueError(f"objective {objective!r}: use 'max_pairs' or 'max_score'")
+    if solver != "auto" and solver not in BACKENDS:
+        raise ValueError(f"unknown solver {solver!r}; choose auto or one of {', '.join(BACKENDS)}")
+    n, m = raw.shape
+    cap_j = _capacity(junior_capacity, n, "junior_capacity")
+    cap_s = _capacity(senior_capacity, m, "senior_capacity")
+    signed = np.where(mask, raw if maximize else -raw, 0.0)
+    allowed = mask.copy()
+    if objective == "max_score":
+        allowed &= signed > 0  # a pair of score <= 0 can only lower the total
+    values = signed[allowed]
+    low = float(values.min()) if objective == "max_pairs" and values.size else 0.0
+    spread = float(values.max()) - low if values.size else 0.0
+    scale = spread if spread > 0 else 1.0
+    unit = np.where(allowed, (signed - low) / scale, 0.0)
+    problem = Problem(unit, allowed, cap_j, cap_s, objective=objective)
+    used, sol = run(solver, problem)
+    order = np.lexsort((sol.cols, sol.rows))
+    rows, cols = sol.rows[order], sol.cols[order]
+    total = float(raw[rows, cols].sum())
+    if sol.bound is None:
+        bound_signed = float(signed[rows, cols].sum())
+    else:  # back from [0, 1]: scale, and the shift each of the k pairs took
+        bound_signed = sol.bound * scale + low * len(rows)
+        bound_signed = max(bound_signed, float(signed[rows, cols].sum()))
+    return MatrixSolution([(int(r), int(c)) for r, c in zip(rows, cols, strict=True)],
+                          total, bound_signed if maximize else -bound_signed, used, sol.status)
