@@ -21,8 +21,12 @@ PEERS = ROOT.parent / "shared" / "peers" / "mentor-match"
 
 
 def _brute_force(total: np.ndarray, feasible: np.ndarray, cap_j: np.ndarray,
-                 cap_s: np.ndarray, rounds: int) -> tuple[int, int, float]:
-    """Best (people covered, pairs, score) over every way to put pairs in rounds."""
+                 cap_s: np.ndarray, rounds: int, *, score_only: bool = False
+                 ) -> tuple[int, int, float]:
+    """Best (people covered, pairs, score) over every way to put pairs in rounds.
+
+    ``score_only``: the best score alone (``objective="max_score"``), as (0, 0, score).
+    """
     rows, cols = np.nonzero(feasible)
     best = (0, 0, 0.0)
     n, m = feasible.shape
@@ -39,6 +43,8 @@ def _brute_force(total: np.ndarray, feasible: np.ndarray, cap_j: np.ndarray,
         used = np.array(choice) > 0
         covered = len(set(rows[used].tolist())) + len(set(cols[used].tolist()))
         key = (covered, int(used.sum()), float(total[rows[used], cols[used]].sum()))
+        if score_only:
+            key = (0, 0, key[2])
         if key[:2] > best[:2] or (key[:2] == best[:2] and key[2] > best[2] + 1e-9):
             best = key
     return best
@@ -71,6 +77,14 @@ def test_plans_agree_with_brute_force_and_are_valid(seed: int) -> None:
         return
     covered, count, best = _brute_force(sm.total, allowed, sm.juniors.capacity,
                                         sm.seniors.capacity, rounds)
+    # The same programme with objective="max_score": the best total, however many pairs.
+    top = rm.plan_rounds(juniors, seniors, program.model_copy(update={"objective": "max_score"}),
+                         rounds=rounds)
+    assert top.objective == pytest.approx(_brute_force(
+        sm.total, allowed, sm.juniors.capacity, sm.seniors.capacity, rounds,
+        score_only=True)[2], abs=1e-5)
+    assert top.objective >= plan.objective - 1e-6
+    _check_plan(top, juniors, seniors, rounds)
     got_covered = (len(juniors) - len(plan.uncovered_juniors)
                    + len(seniors) - len(plan.uncovered_seniors))
     assert (got_covered, plan.pairs) == (covered, count)
@@ -164,11 +178,18 @@ def test_three_rounds_on_the_peers_sample_beat_its_own_three_rounds() -> None:
     read_survey = runpy.run_path(str(ROOT / "examples" / "peer_survey.py"))["read_survey"]
     juniors, seniors, _ = rm.split_roles(read_survey(PEERS / "large"))
     program = rm.load_program(ROOT / "examples" / "mentor_match_programme.json")
-    plan = rm.plan_rounds(juniors, seniors, program, rounds=3)
+    assert program.objective == "max_score"  # as the peer's programme file says
+    covering = program.model_copy(update={"objective": "max_pairs"})
+    plan = rm.plan_rounds(juniors, seniors, covering, rounds=3)
     assert (plan.uncovered_juniors, plan.uncovered_seniors) == ([], [])
     assert plan.pairs >= 1_448
     assert plan.objective * 28 >= 33_994
     _check_plan(plan, juniors, seniors, 3)
+    # The programme's own objective is honoured: the best score, however many pairs.
+    top = rm.plan_rounds(juniors, seniors, program, rounds=3)
+    assert top.objective >= plan.objective
+    assert top.objective * 28 >= 33_994
+    _check_plan(top, juniors, seniors, 3)
 
 
 def test_the_plans_report_has_a_page_per_round(tmp_path: Path,

@@ -217,7 +217,11 @@ def plan_rounds(
     formed twice, nor with a recorded previous partner; each person keeps
     their ``capacity`` in each round. ``Require`` pairs are in some round;
     ``MatchAll`` makes covering its side a hard rule; other programme-wide
-    rules are not supported here yet.
+    rules are not supported here yet (refused, in words). The programme's
+    ``objective`` holds over the rounds together: ``"max_pairs"`` (the
+    default) puts the people covered first, then pairs, then score;
+    ``"max_score"`` the highest total score, however many pairs (after
+    covering the sides a ``MatchAll`` names).
 
     Examples
     --------
@@ -251,9 +255,15 @@ def plan_rounds(
     fixed_r, fixed_c = required_pairs(sm)
     check_required(sm, fixed_r, fixed_c, cap_j * rounds - np.bincount(
         fixed_r, minlength=len(cap_j)), cap_s * rounds - np.bincount(fixed_c, minlength=len(cap_s)))
-    everyone = (CoverRule("everyone", "juniors"), CoverRule("everyone", "seniors"))
+    if program.objective == "max_score":
+        # The best total score over the rounds, however many pairs: only the
+        # sides a MatchAll names must be covered (first), nobody else.
+        cover = tuple(CoverRule(c.label(), c.side) for c in program.constraints
+                      if isinstance(c, MatchAll))
+    else:
+        cover = (CoverRule("everyone", "juniors"), CoverRule("everyone", "seniors"))
     problem = Problem(sm.total, feasible, cap_j * rounds, cap_s * rounds, program.time_limit_s,
-                      program.seed, fixed_r, fixed_c, everyone)
+                      program.seed, fixed_r, fixed_c, cover, objective=program.objective)
     union = solve_cover(problem)
     covered_j = np.bincount(union.rows, minlength=len(cap_j)) > 0
     covered_s = np.bincount(union.cols, minlength=len(cap_s)) > 0
