@@ -14,6 +14,7 @@ Examples
 """
 
 from rmatch import solvers, synth
+from rmatch.analysis.judge import evaluate
 from rmatch.constraints import (
     AgeGap,
     Constraint,
@@ -69,7 +70,7 @@ from rmatch.lifecycle import (
 )
 from rmatch.model import OrgChart, Participant, ParticipantArrays
 from rmatch.program import Program, ScoringOptions, Weights, data_gaps
-from rmatch.result import Alternative, Explanation, MatchResult, Pair
+from rmatch.result import Alternative, Explanation, MatchResult, Pair, Violation
 from rmatch.scoring import ScoreMatrix, score
 from rmatch.solvers.match import match, solve
 from rmatch.solvers.matrix import MatrixSolution, solve_matrix
@@ -117,11 +118,13 @@ __all__ = [
     "SharedLanguage",
     "SolverError",
     "Suggestion",
+    "Violation",
     "Weights",
     "__version__",
     "calibrate",
     "data_gaps",
     "enrich",
+    "evaluate",
     "from_frame",
     "load_program",
     "match",

@@ -12,6 +12,7 @@ Examples
 """
 
 from rmatch.analysis.explain import check, explain, rule_status
+from rmatch.analysis.judge import evaluate
 from rmatch.analysis.stability import (
     BlockingPair,
     LeastBlocking,
@@ -20,5 +21,5 @@ from rmatch.analysis.stability import (
     stability,
 )
 
-__all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "check", "explain",
+__all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "check", "evaluate", "explain",
            "least_blocking", "rule_status", "stability"]

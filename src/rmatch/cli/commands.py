@@ -230,6 +230,39 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from rmatch.analysis.judge import evaluate
+
+    refuse_inputs([args.output], [args.pairs])
+    pairs = read_pairs(args.pairs, what="the matching to judge")
+    juniors, seniors, program, org = load(args)
+    print(rules_line(program))
+    result = evaluate(pairs, juniors, seniors, program, org=org)
+    done_solving()
+    print(f"{args.pairs}: {len(result.pairs)} pairs, total score {result.objective:.4f}")
+    best = result.optimum
+    if best is not None:
+        print(f"the optimum under these rules: {best.pairs} pairs, total score "
+              f"{best.objective:.4f}" + ("" if best.status == "optimal" else
+                                         f" (at most {best.bound:.4f})"))
+        if best.pairs == len(result.pairs) and best.objective > result.objective:
+            print(f"this matching scores {100 * (1 - result.objective / best.objective):.1f}% "
+                  "less with as many pairs")
+    if result.violations:
+        print(f"\n{len(result.violations)} rule(s) broken:")
+        for v in result.violations:
+            who = ", ".join(x for x in (v.junior_id, v.senior_id) if x) or "the programme"
+            print(f"  {v.rule}: {who}: {v.detail}")
+    else:
+        print("no rule broken")
+    print()
+    print(report_text(result, limit(args)))
+    if args.output:
+        write_result(result, Path(args.output))
+        print(f"\nwrote {args.output}")
+    return 0
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.calibration import calibrate, read_feedback
 
@@ -421,6 +454,13 @@ def _rematch_options(cmd: argparse.ArgumentParser) -> None:
     _limit_option(cmd, "pairs shown")
 
 
+def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("pairs", metavar="PAIRS.csv",
+                     help="the matching to judge (junior_id, senior_id columns)")
+    cmd.add_argument("-o", "--output", help="write the judged pairs with their scores")
+    _limit_option(cmd, "pairs shown")
+
+
 def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("feedback", help="CSV: junior_id, senior_id, outcome (rating or met)")
     cmd.add_argument("roster", help="the roster the pairs came from")
@@ -465,6 +505,8 @@ COMMANDS: tuple[Command, ...] = (
             (roster_options, _suggest_options), _cmd_suggest),
     Command("rematch", "re-match after leavers, joiners and requests to change",
             (roster_options, _rematch_options), _cmd_rematch),
+    Command("evaluate", "judge a matching made elsewhere: scores, broken rules, the optimum",
+            (roster_options, _evaluate_options), _cmd_evaluate),
     Command("calibrate", "fit the component weights to past outcomes",
             (_calibrate_options,), _cmd_calibrate),
     Command("columns", "print a suggested column map for a roster's headers, to edit and "

@@ -456,7 +456,7 @@ def limit(args: argparse.Namespace) -> int | None:
     return TERMINAL_PAIRS if sys.stdout.isatty() else None
 
 
-def read_pairs(path: str) -> list[tuple[str, str]]:
+def read_pairs(path: str, what: str = "previous pairs") -> list[tuple[str, str]]:
     """Previous pairs from a table with junior_id and senior_id columns (as -o writes).
 
     Read as rosters are (:func:`rmatch.io.tables.read_table`): every row is a pair
@@ -471,7 +471,7 @@ def read_pairs(path: str) -> list[tuple[str, str]]:
     [('j', 's')]
     """
     rows = read_table(path, ["junior_id", "senior_id"],
-                      what="previous pairs (as `rmatch match -o pairs.csv` writes them)")
+                      what=f"{what} (as `rmatch match -o pairs.csv` writes them)")
     return [(cells["junior_id"], cells["senior_id"]) for _, cells in rows]
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from rmatch.errors import RmatchError
 from rmatch.result.html import html_table
-from rmatch.result.pairs import Explanation, Pair
+from rmatch.result.pairs import Explanation, Optimum, Pair, Violation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +59,12 @@ class MatchResult(BaseModel):
     status: Literal["optimal", "feasible"]
     solver: str
     wall_time_s: float
+    violations: list[Violation] = Field(default_factory=list)
+    """Rules the pairs break: empty for every matching rmatch makes; filled by
+    :func:`rmatch.evaluate` for a matching made elsewhere."""
+    optimum: Optimum | None = None
+    """For a matching judged by :func:`rmatch.evaluate`: the best one under the same
+    programme (None when it could not be solved)."""
     _scores: ScoreMatrix | None = PrivateAttr(default=None)
     # How to score the programme again when the matrices were left behind
     # (a result sent back from another process): (juniors, seniors, program, org).

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     pass
 
-__all__ = ["Alternative", "Explanation", "Pair"]
+__all__ = ["Alternative", "Explanation", "Optimum", "Pair", "Violation"]
 
 
 class Pair(BaseModel):
@@ -29,6 +29,45 @@ class Pair(BaseModel):
     senior_id: str
     score: float
     components: dict[str, float]
+
+
+class Violation(BaseModel):
+    """A rule a matching breaks: a pair a rule rules out, a capacity, a programme-wide rule.
+
+    ``junior_id`` and ``senior_id`` name the pair (or the person, for a
+    capacity); both are None for a programme-wide rule. ``detail`` says what
+    was measured, never a sensitive value.
+
+    Examples
+    --------
+    >>> Violation(rule="NoReportingLine", junior_id="j", senior_id="s",
+    ...           detail="rules out this pair").rule
+    'NoReportingLine'
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    junior_id: str | None = None
+    senior_id: str | None = None
+    detail: str
+
+
+class Optimum(BaseModel):
+    """The best matching under the same programme, for a matching judged by ``rm.evaluate``.
+
+    Examples
+    --------
+    >>> Optimum(pairs=8, objective=6.02, bound=6.02, status="optimal").pairs
+    8
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pairs: int
+    objective: float
+    bound: float
+    status: Literal["optimal", "feasible"]
 
 
 class Alternative(BaseModel):

@@ -44,10 +44,16 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
     return _no_partner_reason(viol, other), 0
 
 
+EVALUATED = "evaluated"
+"""The ``solver`` of a result built by ``rm.evaluate`` from pairs made elsewhere."""
+
+
 def why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:
     """How to say that a pair was left out, for this solver and status."""
     if solver == "greedy":
         return "taken first by a higher-scoring pair (greedy baseline)"
+    if solver == EVALUATED:
+        return "taken in the matching evaluated"
     if status != "optimal":
         return "taken in the best assignment found within the time limit"
     from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
@@ -61,6 +67,8 @@ def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
     """Why someone stays unmatched although a feasible partner still has room."""
     if solver == "greedy":
         return "the greedy baseline did not pair them (it is not optimal)"
+    if solver == EVALUATED:
+        return "the matching evaluated leaves them out"
     if status != "optimal":
         return "the best assignment found within the time limit leaves them out"
     if sm.program.objective == "max_score":

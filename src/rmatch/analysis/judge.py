@@ -1,0 +1,173 @@
+"""Judging a matching made elsewhere: by hand, last year, or by another tool.
+
+"How good was our hand matching, which rules did it break, how far from the
+optimum?" is the first question an HR team asks before trusting a new tool.
+:func:`evaluate` scores the given pairs under a programme exactly as
+:func:`rmatch.match` scores its own, names every rule each pair breaks,
+gives the unmatched their reasons, and solves the same programme to say how
+far the matching is from the optimum.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from rmatch.errors import InfeasibleError, InputError, SolverError
+from rmatch.model.orgchart import OrgChart
+from rmatch.model.participant import Participant, normalise_id
+from rmatch.program.program import Program
+from rmatch.result.match_result import MatchResult
+from rmatch.result.pairs import Optimum, Pair, Violation
+from rmatch.result.reasons import EVALUATED
+from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
+
+__all__ = ["evaluate"]
+
+
+def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
+    out = []
+    for item in pairs:
+        if isinstance(item, Pair):
+            out.append((item.junior_id, item.senior_id))
+            continue
+        try:
+            junior, senior = item
+        except (TypeError, ValueError):
+            raise InputError(f"a pair is (junior_id, senior_id), not {item!r}") from None
+        out.append((normalise_id(str(junior).strip()), normalise_id(str(senior).strip())))
+    return out
+
+
+def _indices(sm: ScoreMatrix, ids: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the pairs; every unknown id or repeated pair named at once."""
+    jpos = {pid: k for k, pid in enumerate(sm.junior_ids)}
+    spos = {pid: k for k, pid in enumerate(sm.senior_ids)}
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for n, (j, s) in enumerate(ids, start=1):
+        if j not in jpos:
+            problems.append(f"pair {n} ({j!r}, {s!r}): {j!r} is not a junior of this programme")
+        if s not in spos:
+            problems.append(f"pair {n} ({j!r}, {s!r}): {s!r} is not a senior of this programme")
+        if (j, s) in seen:
+            problems.append(f"pair {n} ({j!r}, {s!r}) is given twice")
+        seen.add((j, s))
+    if problems:
+        raise InputError.of(problems)
+    rows = np.array([jpos[j] for j, _ in ids], dtype=np.int64)
+    cols = np.array([spos[s] for _, s in ids], dtype=np.int64)
+    return rows, cols
+
+
+def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> list[Violation]:
+    from rmatch.constraints.pairwise import Require
+
+    out: list[Violation] = []
+    for i, k in zip(rows.tolist(), cols.tolist(), strict=True):
+        if not sm.feasible[i, k]:
+            j, s = sm.junior_ids[i], sm.senior_ids[k]
+            out += [Violation(rule=label, junior_id=j, senior_id=s,
+                              detail="rules out this pair")
+                    for label in sm.ruled_out_by(j, s)]
+    counts_j = np.bincount(rows, minlength=len(sm.junior_ids))
+    counts_s = np.bincount(cols, minlength=len(sm.senior_ids))
+    for people, counts, side in ((sm.juniors, counts_j, "junior"),
+                                 (sm.seniors, counts_s, "senior")):
+        for k in np.flatnonzero(counts > people.capacity).tolist():
+            pid = people.ids[k]
+            out.append(Violation(rule="capacity", **{f"{side}_id": pid},
+                                 detail=f"{int(counts[k])} pairs, capacity "
+                                        f"{int(people.capacity[k])}"))
+    chosen = set(zip((sm.junior_ids[i] for i in rows.tolist()),
+                     (sm.senior_ids[k] for k in cols.tolist()), strict=True))
+    for con in sm.program.constraints:
+        if isinstance(con, Require):
+            out += [Violation(rule=con.label(), junior_id=j, senior_id=s,
+                              detail="a required pair is missing")
+                    for j, s in (tuple(p) for p in con.pairs) if (j, s) not in chosen]
+    return out
+
+
+def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
+             seniors: Sequence[Participant], program: Program | None = None, *,
+             org: OrgChart | None = None) -> MatchResult:
+    """Judge a matching made elsewhere under a programme, against the optimum.
+
+    Parameters
+    ----------
+    pairs
+        ``(junior_id, senior_id)`` pairs (or :class:`~rmatch.result.pairs.Pair`
+        objects), e.g. last year's hand matching.
+    juniors, seniors, program, org
+        As for :func:`rmatch.match`: the scores, rules and org chart to judge by.
+
+    Returns
+    -------
+    MatchResult
+        The pairs with their scores and components, the unmatched with
+        reasons, ``violations`` (every rule a pair breaks, capacities,
+        missing required pairs, programme-wide rules), ``optimum`` (the best
+        matching under the same programme: its pairs, total and bound), and
+        ``bound`` the optimum's bound (at least this matching's total, which
+        a rule-breaking matching may exceed). ``status`` is ``"optimal"`` only when the
+        matching breaks no rule and reaches the optimum's pairs and total;
+        ``solver`` is ``"evaluated"``. ``explain``, ``report`` and
+        ``stability`` work as on any result.
+
+    Raises
+    ------
+    InputError
+        An id that is not a junior (or senior) of the programme, or a pair
+        given twice, named with its position.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> js = [rm.Participant(id="j", birth_year=2000, manager_id="s1")]
+    >>> ss = [rm.Participant(id="s1", birth_year=1970), rm.Participant(id="s2", birth_year=1972)]
+    >>> res = rm.evaluate([("j", "s1")], js, ss)
+    >>> [(v.rule, v.junior_id, v.senior_id) for v in res.violations]
+    [('NoReportingLine(depth=2)', 'j', 's1')]
+    >>> res.status, res.unmatched_seniors
+    ('feasible', ['s2'])
+    """
+    start = time.perf_counter()
+    program = program or Program()
+    sm = score(juniors, seniors, program, org=org)
+    check_field_names(sm)
+    rows, cols = _indices(sm, _pair_ids(pairs))
+    from rmatch.solvers.match import result_from_pairs, solve
+
+    judged = result_from_pairs(sm, rows, cols, status="feasible", bound=None,
+                               solver=EVALUATED, start=start)
+    violations = _pair_violations(sm, rows, cols)
+    from rmatch.analysis.explain import rule_status
+
+    violations += [Violation(rule=label, detail=text)
+                   for label, ok, text in rule_status(sm, judged) if not ok]
+    try:
+        best = solve(sm)
+    except (InfeasibleError, SolverError):
+        best = None  # no optimum to compare with: the bound stays the objective
+    bound = judged.objective
+    status = "feasible"
+    optimum = None
+    if best is not None:
+        optimum = Optimum(pairs=len(best.pairs), objective=best.objective, bound=best.bound,
+                          status=best.status)
+        # A matching that breaks rules, or has fewer pairs, may score more than
+        # the optimum: the bound stays at least its own total.
+        bound = max(best.bound, judged.objective)
+        reached = (len(judged.pairs) >= len(best.pairs)
+                   and judged.objective >= best.objective - 1e-9 * max(1.0, best.objective))
+        if reached and not violations and best.status == "optimal":
+            status = "optimal"
+    out = judged.model_copy(update={"violations": violations, "bound": bound,
+                                    "status": status, "optimum": optimum,
+                                    "wall_time_s": time.perf_counter() - start})
+    out._scores = judged._scores  # model_copy keeps no private attributes' cache
+    return out

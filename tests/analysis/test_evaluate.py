@@ -1,0 +1,118 @@
+"""rm.evaluate judges a matching made elsewhere: the same scores, every broken rule, the optimum."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from tests.helpers import ROSTER, run_cli
+from tests.strategies import sides
+
+
+def test_rmatchs_own_matching_judged_is_optimal_with_nothing_broken() -> None:
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    best = rm.match(juniors, seniors, org=org)
+    judged = rm.evaluate([(p.junior_id, p.senior_id) for p in best.pairs], juniors, seniors,
+                         org=org)
+    assert (judged.status, judged.violations, judged.solver) == ("optimal", [], "evaluated")
+    assert judged.objective == pytest.approx(best.objective)
+    assert judged.optimum is not None
+    assert judged.optimum.pairs == len(best.pairs)
+    assert judged.optimum.objective == pytest.approx(best.objective)
+    judged.check()
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides(4, 4), st.data())
+def test_any_matching_is_scored_and_every_broken_rule_named(
+        people: tuple[list[rm.Participant], list[rm.Participant]], data: st.DataObject) -> None:
+    juniors, seniors = people
+    program = rm.Program(constraints=[rm.SharedLanguage(), rm.SeniorityDirection(),
+                                      rm.MaxTimezoneGap(hours=6)])
+    everything = [(j.id, s.id) for j in juniors for s in seniors]
+    pairs = data.draw(st.lists(st.sampled_from(everything), unique=True, max_size=6)
+                      if everything else st.just([]))
+    judged = rm.evaluate(pairs, juniors, seniors, program)
+    sm = rm.score(juniors, seniors, program)
+    want: set[tuple[str, str | None, str | None]] = set()
+    for j, s in pairs:
+        i, k = sm.juniors.index(j), sm.seniors.index(s)
+        assert judged.pairs[[(p.junior_id, p.senior_id) for p in judged.pairs].index((j, s))
+                            ].score == pytest.approx(float(sm.total[i, k]))
+        want |= {(label, j, s) for label in sm.ruled_out_by(j, s)}
+    counts = dict.fromkeys([*sm.junior_ids, *sm.senior_ids], 0)
+    for j, s in pairs:
+        counts[j] += 1
+        counts[s] += 1
+    for p in [*juniors, *seniors]:
+        if counts[p.id] > p.capacity:
+            want.add(("capacity", p.id if p in juniors else None,
+                      p.id if p not in juniors else None))
+    assert {(v.rule, v.junior_id, v.senior_id) for v in judged.violations} == want
+    # Everyone without a pair is listed with a reason, and only they are.
+    paired = {x for pair in pairs for x in pair}
+    assert set(judged.unmatched_juniors) == {j.id for j in juniors} - paired
+    assert all(judged.unmatched_reasons[pid] for pid in judged.unmatched_juniors)
+    # The result's own check agrees: it fails exactly when a rule is broken.
+    if want:
+        with pytest.raises(rm.RmatchError):
+            judged.check()
+        assert judged.status == "feasible"
+    else:
+        judged.check()
+    assert judged.bound >= judged.objective
+
+
+def test_a_programme_wide_rule_broken_is_named_without_a_pair() -> None:
+    juniors = [rm.Participant(id=f"j{i}", department="IT") for i in range(2)]
+    seniors = [rm.Participant(id="s0", department="IT"), rm.Participant(id="s1",
+                                                                        department="HR")]
+    program = rm.Program(constraints=[rm.MinShare(attribute="department", share=1.0)])
+    judged = rm.evaluate([("j0", "s0"), ("j1", "s1")], juniors, seniors, program)
+    [broken] = judged.violations
+    assert (broken.rule, broken.junior_id, broken.senior_id) == (
+        program.constraints[0].label(), None, None)
+    assert judged.optimum is not None
+    assert judged.optimum.pairs == 1  # only j -> s1 crosses departments
+
+
+def test_unknown_ids_and_repeated_pairs_are_named() -> None:
+    juniors, seniors = [rm.Participant(id="j")], [rm.Participant(id="s")]
+    with pytest.raises(rm.InputError) as info:
+        rm.evaluate([("j", "s"), ("x", "s"), ("j", "s"), ("s", "j")], juniors, seniors)
+    text = str(info.value.problems)
+    assert "pair 2 ('x', 's'): 'x' is not a junior" in text
+    assert "pair 3 ('j', 's') is given twice" in text
+    assert "pair 4 ('s', 'j'): 's' is not a junior" in text
+    with pytest.raises(rm.InputError, match="a pair is"):
+        rm.evaluate(["j"], juniors, seniors)
+
+
+def test_the_cli_judges_a_hand_matching(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    best = tmp_path / "best.csv"
+    assert run_cli(capsys, "match", str(ROSTER), "-o", str(best))[0] == 0
+    rows = best.read_text(encoding="utf-8").splitlines()
+    first, second = rows[1].split(","), rows[2].split(",")
+    hand = tmp_path / "hand.csv"
+    # Swap two partners, and give the first junior a second one: a capacity broken.
+    hand.write_text("junior_id,senior_id\n" + f"{first[0]},{second[1]}\n"
+                    + f"{second[0]},{first[1]}\n" + f"{first[0]},{first[1]}\n"
+                    + "\n".join(",".join(r.split(",")[:2]) for r in rows[3:]) + "\n",
+                    encoding="utf-8")
+    code, out, err = run_cli(capsys, "evaluate", str(ROSTER), str(hand))
+    assert code == 0, err
+    assert f"capacity: {first[0]}: 2 pairs, capacity 1" in out
+    assert "the optimum under these rules:" in out
+    written = tmp_path / "judged.csv"
+    assert run_cli(capsys, "evaluate", str(ROSTER), str(hand), "-o", str(written))[0] == 0
+    assert len(written.read_text(encoding="utf-8").splitlines()) == len(rows) + 1
+    assert np.isfinite([float(r.split(",")[2]) for r in
+                        written.read_text(encoding="utf-8").splitlines()[1:]]).all()
