@@ -116,3 +116,14 @@ def test_the_cli_judges_a_hand_matching(tmp_path: Path,
     assert len(written.read_text(encoding="utf-8").splitlines()) == len(rows) + 1
     assert np.isfinite([float(r.split(",")[2]) for r in
                         written.read_text(encoding="utf-8").splitlines()[1:]]).all()
+
+
+def test_the_report_of_a_judged_matching_compares_it_with_the_optimum() -> None:
+    juniors = [rm.Participant(id="j", birth_year=2000, manager_id="s1")]
+    seniors = [rm.Participant(id="s1", birth_year=1970), rm.Participant(id="s2", birth_year=1972)]
+    judged = rm.evaluate([("j", "s1")], juniors, seniors)
+    text = judged.report().to_markdown()
+    assert "## Your matching against the optimum" in text
+    assert "| the optimum under the same rules | 1 |" in text
+    assert "| NoReportingLine(depth=2) | j | s1 | rules out this pair |" in text
+    assert "Your matching" not in rm.match(juniors, seniors).report().to_markdown()

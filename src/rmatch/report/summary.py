@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr
 
 from rmatch.errors import InputError
 from rmatch.io.files import write_atomic
@@ -24,6 +24,7 @@ from rmatch.model.generations import GENERATIONS, generation_codes
 from rmatch.report.render import FROZEN, PLOTS_OMITTED, css_histogram, md, page, plot_images
 from rmatch.result.html import html_table
 from rmatch.result.match_result import pair_indices
+from rmatch.result.pairs import Optimum, Violation
 
 if TYPE_CHECKING:
     from rmatch.result.match_result import MatchResult
@@ -216,6 +217,10 @@ class Report(BaseModel):
     bound: float
     gap: float
     wall_time_s: float
+    optimum: Optimum | None = None
+    """For a matching judged by ``rm.evaluate``: the best one under the same programme."""
+    violations: list[Violation] = Field(default_factory=list)
+    """Rules the matching breaks (``rm.evaluate``)."""
     _result: MatchResult | None = PrivateAttr(default=None)
 
     def to_markdown(self) -> str:
@@ -333,6 +338,22 @@ class Report(BaseModel):
                 [self.solver, self.status, f"{self.objective:.4f}", f"{self.bound:.4f}",
                  pct(self.gap), f"{self.wall_time_s:.3f} s"]], proof),
         ]
+        if self.optimum is not None:
+            best = self.optimum
+            tables.append(("Your matching against the optimum",
+                           ["", "pairs", "total score", "rules broken"], [
+                               ["this matching", str(self.pairs), f"{self.objective:.4f}",
+                                str(len(self.violations))],
+                               ["the optimum under the same rules", str(best.pairs),
+                                f"{best.objective:.4f}", "0"]],
+                           "the same scores and rules as rmatch's own matching; the optimum "
+                           "has the most pairs, then the highest total score"
+                           + ("" if best.status == "optimal"
+                              else f" (at most {best.bound:.4f})")))
+        if self.violations:
+            tables.append(("Rules broken", ["rule", "junior", "senior", "what"],
+                           [[v.rule, v.junior_id or "", v.senior_id or "", v.detail]
+                            for v in self.violations], ""))
         dists = [("pair score", self.score, ".3f"), ("age gap (years)", self.age_gap, ".1f"),
                  ("level gap", self.level_gap, ".1f")]
         tables.append(("Score distribution",
@@ -537,6 +558,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
                  for attr in groups for side in ("senior", "junior")],
         constraints=_constraints(sm, result, min_group_size),
         **_stability(result),
+        optimum=result.optimum, violations=result.violations,
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,
         gap=(result.bound - result.objective) / max(abs(result.bound), 1e-12)
