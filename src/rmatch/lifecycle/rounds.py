@@ -241,6 +241,11 @@ def plan_rounds(
     # (a typo such as 1000000 would otherwise build a million empty results).
     _refuse_empty_rounds(rounds, len(juniors) * len(seniors), "juniors x seniors")
     program = program or Program()
+    if program.objective == "stable":
+        raise InputError("plan_rounds plans the rounds together (the most people covered, or "
+                         "the best score); a stable matching is one round's notion: match "
+                         "each round with rm.match and objective 'stable', recording the "
+                         "pairs as previous partners")
     unsupported = [c.label() for c in program.constraints
                    if isinstance(c, GLOBAL_CONSTRAINTS) and not isinstance(c, MatchAll)]
     if unsupported:
@@ -263,7 +268,7 @@ def plan_rounds(
     else:
         cover = (CoverRule("everyone", "juniors"), CoverRule("everyone", "seniors"))
     problem = Problem(sm.total, feasible, cap_j * rounds, cap_s * rounds, program.time_limit_s,
-                      program.seed, fixed_r, fixed_c, cover, objective=program.objective)
+                      program.seed, fixed_r, fixed_c, cover, objective=program.assignment_objective)
     union = solve_cover(problem)
     covered_j = np.bincount(union.rows, minlength=len(cap_j)) > 0
     covered_s = np.bincount(union.cols, minlength=len(cap_s)) > 0

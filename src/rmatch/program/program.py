@@ -116,9 +116,18 @@ class Program(BaseModel):
     components: list[ComponentSpec] = Field(default_factory=list)
     """Score components defined as data (``rmatch.program.components``), weighted by name in
     ``weights`` (default: each component's maximum points)."""
-    objective: Literal["max_pairs", "max_score"] = "max_pairs"
+    objective: Literal["max_pairs", "max_score", "stable"] = "max_pairs"
     """``"max_pairs"``: the most pairs, then the highest total score;
-    ``"max_score"``: the highest total score, even with fewer pairs."""
+    ``"max_score"``: the highest total score, even with fewer pairs;
+    ``"stable"``: a stable matching by deferred acceptance (no two people who
+    would both rather be together), optimal for the ``proposing`` side."""
+    stable_by: Literal["wishes", "scores"] = "scores"
+    """With ``objective="stable"``: preferences from each person's ranked ``wishes``
+    (then the rest by score), or from the pair scores alone."""
+    proposing: Literal["juniors", "seniors"] = "juniors"
+    """With ``objective="stable"``: the side that proposes, whose optimum the matching is."""
+    unranked: Literal["acceptable", "unacceptable"] = "acceptable"
+    """With ``stable_by="wishes"``: whether a partner nobody wished for is acceptable."""
     solver: SolverName = "auto"
     time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     seed: int = 0
@@ -134,6 +143,17 @@ class Program(BaseModel):
     @field_serializer("sensitive_attributes")
     def _sorted(self, value: frozenset[str]) -> list[str]:
         return sorted(value)
+
+    @property
+    def assignment_objective(self) -> Literal["max_pairs", "max_score"]:
+        """The objective of the assignment solvers (a stable matching is found otherwise).
+
+        Examples
+        --------
+        >>> Program(objective="max_score").assignment_objective
+        'max_score'
+        """
+        return "max_score" if self.objective == "max_score" else "max_pairs"
 
     def is_sensitive(self, field: str) -> bool:
         """Tell whether a field or attribute key is sensitive (case does not count).

@@ -45,6 +45,8 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
 
 
 EVALUATED = "evaluated"
+STABLE = "deferred acceptance"
+"""The ``solver`` of a stable matching's result starts so (``rmatch.solvers.stable``)."""
 """The ``solver`` of a result built by ``rm.evaluate`` from pairs made elsewhere."""
 
 
@@ -54,6 +56,8 @@ def why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:
         return "taken first by a higher-scoring pair (greedy baseline)"
     if solver == EVALUATED:
         return "taken in the matching evaluated"
+    if solver.startswith(STABLE):
+        return "taken by someone they prefer (a stable matching)"
     if status != "optimal":
         return "taken in the best assignment found within the time limit"
     from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
@@ -69,6 +73,9 @@ def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
         return "the greedy baseline did not pair them (it is not optimal)"
     if solver == EVALUATED:
         return "the matching evaluated leaves them out"
+    if solver.startswith(STABLE):
+        return ("in a stable matching a pair forms only where both find each other "
+                "acceptable, and those with room do not (their wishes)")
     if status != "optimal":
         return "the best assignment found within the time limit leaves them out"
     if sm.program.objective == "max_score":

@@ -38,6 +38,7 @@ from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
+from rmatch.solvers.stable import STABLE, stable_pairs
 
 if TYPE_CHECKING:
     from rmatch.solvers.scan import BlockSource
@@ -126,7 +127,9 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
     plan = plan_scores(juniors, seniors, program, components)
     for line in data_gaps(juniors, seniors, program, org=org):
         warnings.warn(line, DataGapWarning, stacklevel=2)
-    if _on_candidates(name, len(juniors), len(seniors), plan):
+    # Deferred acceptance reads every pair's preference: the dense matrix.
+    if program.objective != "stable" and _on_candidates(name, len(juniors), len(seniors),
+                                                         plan):
         js, ss = build_arrays(juniors, seniors)
         try:
             return _solve_candidates(js, ss, plan, org, progress, start)
@@ -205,7 +208,7 @@ def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64
     program = sm.program
     report = _reporter(progress, start, sm.shape)
     cap_j, cap_s = np.maximum(cap_j, 0), np.maximum(cap_s, 0)
-    cert = certify_and_solve(source, cap_j, cap_s, program.objective, seed=program.seed,
+    cert = certify_and_solve(source, cap_j, cap_s, program.assignment_objective, seed=program.seed,
                              report=report)
     rules = compile_pair_rules(sm.juniors, sm.seniors, program)
     fixed = np.asarray(sm.total[fixed_r, fixed_c], dtype=np.float64) if len(fixed_r) \
@@ -222,7 +225,7 @@ def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64
             raise KeyboardInterrupt("stopped before the programme-wide rules were met")
     elif rules:
         deadline = start + program.time_limit_s
-        out = meet_rules(source, cert, rules, cap_j, cap_s, program.objective,
+        out = meet_rules(source, cert, rules, cap_j, cap_s, program.assignment_objective,
                          fixed=(fixed_r, fixed_c), seed=program.seed, deadline=deadline,
                          report=report)
         if out.unsupported:
@@ -336,6 +339,14 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     from rmatch.scoring.blocks import CandidateScores
 
+    if program.objective == "stable":
+        if isinstance(sm, CandidateScores):
+            raise InputError("objective 'stable' needs the dense score matrix (every pair's "
+                             "preference); score the programme with rm.score")
+        rows, cols = stable_pairs(sm)
+        return result_from_pairs(sm, rows, cols, status="optimal", bound=None,
+                                 solver=f"{STABLE} ({program.proposing} proposing)",
+                                 start=start)
     if isinstance(sm, CandidateScores):  # no dense matrix: solve on candidates again
         plan = replace(sm.source.plan, program=program)
         if not _on_candidates("candidates" if name == "auto" else name, *sm.shape, plan):
@@ -356,7 +367,8 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         # MatchAll alone is a flow problem: exact and polynomial, no CP-SAT.
         _check_rules(sm, rules)
         problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
-                          program.seed, fixed_r, fixed_c, rules, objective=program.objective)
+                          program.seed, fixed_r, fixed_c, rules,
+                          objective=program.assignment_objective)
         places = float(min(full_j.sum(), full_s.sum()))
         with heartbeat(progress, start, 2, 0.0, places):
             used, sol = "flow", solve_cover(problem)
@@ -371,7 +383,7 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         # Global rules count the required pairs, so they stay in the problem.
         problem = Problem(sm.total, sm.feasible, full_j, full_s,
                           program.time_limit_s, program.seed, fixed_r, fixed_c, rules,
-                          objective=program.objective)
+                          objective=program.assignment_objective)
         used, sol = "cpsat", solve_cpsat(problem, progress)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
@@ -381,7 +393,7 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
             feasible = feasible.copy()
             feasible[fixed_r, fixed_c] = False  # already in; a pair is formed once
         problem = Problem(sm.total, feasible, cap_j, cap_s, program.time_limit_s, program.seed,
-                          objective=program.objective)
+                          objective=program.assignment_objective)
         # Score at most 1 a pair: the places on the smaller side bound any total.
         places = float(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
         with heartbeat(progress, start, 2, 0.0, places):

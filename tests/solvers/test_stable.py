@@ -1,0 +1,143 @@
+"""Stable matchings by deferred acceptance: brute force over every matching is the oracle."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+import rmatch as rm
+from rmatch.solvers.stable import deferred_acceptance, preference_ranks
+
+IntMatrix = npt.NDArray[np.int64]
+
+
+def _matchings(acceptable: npt.NDArray[np.bool_], cap_p: IntMatrix,
+               cap_r: IntMatrix) -> list[frozenset[tuple[int, int]]]:
+    """Every set of mutually acceptable pairs within the capacities."""
+    edges = [(int(a), int(b)) for a, b in np.argwhere(acceptable).tolist()]
+    out = []
+    for size in range(len(edges) + 1):
+        for chosen in itertools.combinations(edges, size):
+            deg_p = np.bincount([p for p, _ in chosen], minlength=len(cap_p))
+            deg_r = np.bincount([r for _, r in chosen], minlength=len(cap_r))
+            if (deg_p <= cap_p).all() and (deg_r <= cap_r).all():
+                out.append(frozenset(chosen))
+    return out
+
+
+def _blocking(m: frozenset[tuple[int, int]], rank_p: IntMatrix, rank_r: IntMatrix,
+              cap_p: IntMatrix, cap_r: IntMatrix) -> list[tuple[int, int]]:
+    """Pairs outside ``m`` where each is free or prefers the other to a partner."""
+    out = []
+    n, k = rank_p.shape
+    for p in range(n):
+        for r in range(k):
+            if (p, r) in m or rank_p[p, r] < 0 or rank_r[r, p] < 0:
+                continue
+            mine = [rank_p[p, x] for q, x in m if q == p]
+            theirs = [rank_r[r, q] for q, x in m if x == r]
+            wants_p = len(mine) < cap_p[p] or rank_p[p, r] < max(mine)
+            wants_r = len(theirs) < cap_r[r] or rank_r[r, p] < max(theirs)
+            if wants_p and wants_r:
+                out.append((p, r))
+    return out
+
+
+def _random_prefs(rng: np.random.Generator, n: int, k: int) -> tuple[IntMatrix, IntMatrix]:
+    rank_p = np.argsort(rng.random((n, k)), axis=1).argsort(axis=1)
+    rank_r = np.argsort(rng.random((k, n)), axis=1).argsort(axis=1)
+    rank_p[rng.random((n, k)) < 0.2] = -1  # some partners unacceptable
+    rank_r[rng.random((k, n)) < 0.2] = -1
+    return rank_p.astype(np.int64), rank_r.astype(np.int64)
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_deferred_acceptance_is_stable_and_best_for_the_proposers(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    rank_p, rank_r = _random_prefs(rng, n, k)
+    # One-to-one, or one-to-many (hospital-resident) with receivers of capacity up to 2.
+    cap_p = np.ones(n, np.int64)
+    cap_r = rng.integers(1, 3, k) if seed % 2 else np.ones(k, np.int64)
+    acceptable = (rank_p >= 0) & (rank_r.T >= 0)
+    if acceptable.sum() > 10:
+        acceptable &= rng.random((n, k)) < 0.6
+        rank_p = np.where(acceptable, rank_p, -1)
+    p, r = deferred_acceptance(rank_p, rank_r, cap_p, cap_r)
+    found = frozenset(zip(p.tolist(), r.tolist(), strict=True))
+    assert len(found) == len(p)  # no pair twice
+    stable = [m for m in _matchings((rank_p >= 0) & (rank_r.T >= 0), cap_p, cap_r)
+              if not _blocking(m, rank_p, rank_r, cap_p, cap_r)]
+    assert found in stable
+    # Proposer-optimal: every proposer likes their partner at least as well as
+    # in any stable matching (unmatched is worst).
+    worst = k + 1
+
+    def partner_rank(m: frozenset[tuple[int, int]], who: int) -> int:
+        return min((int(rank_p[who, x]) for q, x in m if q == who), default=worst)
+
+    for other in stable:
+        for who in range(n):
+            assert partner_rank(found, who) <= partner_rank(other, who)
+
+
+def _people(rng: np.random.Generator, n: int, k: int, wishes: bool
+            ) -> tuple[list[rm.Participant], list[rm.Participant]]:
+    skills = ["genai", "cloud", "data", "ux"]
+    juniors = [rm.Participant(id=f"j{i}", skills={s: float(rng.random()) for s in skills},
+                              wishes=[f"s{x}" for x in rng.permutation(k)[:2]] if wishes
+                              else [], birth_year=int(rng.integers(1995, 2004)))
+               for i in range(n)]
+    seniors = [rm.Participant(id=f"s{x}", goals={s: float(rng.random()) for s in skills},
+                              capacity=int(rng.integers(1, 3)),
+                              wishes=[f"j{i}" for i in rng.permutation(n)[:2]] if wishes
+                              else [], birth_year=int(rng.integers(1960, 1980)))
+               for x in range(k)]
+    return juniors, seniors
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("by", ["scores", "wishes"])
+@pytest.mark.parametrize("proposing", ["juniors", "seniors"])
+def test_match_with_objective_stable_has_no_blocking_pair(seed: int, by: str,
+                                                          proposing: str) -> None:
+    rng = np.random.default_rng(seed)
+    juniors, seniors = _people(rng, 6, 4, by == "wishes")
+    program = rm.Program(constraints=[rm.Forbid(pairs=[("j0", "s0")])], objective="stable",
+                         stable_by=by, proposing=proposing)
+    result = rm.match(juniors, seniors, program)
+    result.check()
+    assert result.solver == f"deferred acceptance ({proposing} proposing)"
+    sm = result.scores
+    rank_j, rank_s = preference_ranks(sm, by, "acceptable")  # type: ignore[arg-type]
+    rows = np.array([sm.juniors.index(p.junior_id) for p in result.pairs], dtype=np.int64)
+    cols = np.array([sm.seniors.index(p.senior_id) for p in result.pairs], dtype=np.int64)
+    chosen = frozenset(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert not _blocking(chosen, rank_j, rank_s, sm.juniors.capacity, sm.seniors.capacity)
+    assert ("j0", "s0") not in {(p.junior_id, p.senior_id) for p in result.pairs}
+    # The stability report agrees: no two people would both rather be together.
+    assert result.stability(by="wishes" if by == "wishes" else "score").blocking_pairs == []
+
+
+def test_unwished_partners_can_be_unacceptable() -> None:
+    juniors = [rm.Participant(id="j1", wishes=["s1"]), rm.Participant(id="j2", wishes=[])]
+    seniors = [rm.Participant(id="s1", wishes=["j1", "j2"]), rm.Participant(id="s2")]
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes",
+                         unranked="unacceptable")
+    result = rm.match(juniors, seniors, program)
+    assert [(p.junior_id, p.senior_id) for p in result.pairs] == [("j1", "s1")]
+    assert "stable matching" in result.unmatched_reasons["j2"]
+    anyone = rm.match(juniors, seniors, program.model_copy(update={"unranked": "acceptable"}))
+    assert len(anyone.pairs) == 2
+
+
+def test_stable_refuses_rules_it_cannot_honour_in_words() -> None:
+    juniors, seniors = [rm.Participant(id="j")], [rm.Participant(id="s")]
+    program = rm.Program(constraints=[rm.MatchAll(side="juniors")], objective="stable")
+    with pytest.raises(rm.InputError, match="objective 'stable' takes pairwise rules only"):
+        rm.match(juniors, seniors, program)
+    with pytest.raises(rm.InputError, match="plan_rounds plans the rounds together"):
+        rm.plan_rounds(juniors, seniors, rm.Program(objective="stable"), rounds=1)
