@@ -141,3 +141,33 @@ def test_stable_refuses_rules_it_cannot_honour_in_words() -> None:
         rm.match(juniors, seniors, program)
     with pytest.raises(rm.InputError, match="plan_rounds plans the rounds together"):
         rm.plan_rounds(juniors, seniors, rm.Program(objective="stable"), rounds=1)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_best_stable_is_the_highest_scoring_stable_matching(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    by = "wishes" if seed % 2 else "scores"
+    juniors, seniors = _people(rng, int(rng.integers(2, 5)), int(rng.integers(2, 4)),
+                               by == "wishes")
+    forbid = [(j.id, s.id) for j in juniors for s in seniors if rng.random() < 0.3]
+    program = rm.Program(constraints=[rm.Forbid(pairs=forbid)], objective="best_stable",
+                         stable_by=by)
+    result = rm.match(juniors, seniors, program)
+    result.check()
+    sm = result.scores
+    rank_j, rank_s = preference_ranks(sm, by, "acceptable")  # type: ignore[arg-type]
+    acceptable = (rank_j >= 0) & (rank_s.T >= 0)
+    if acceptable.sum() > 12:
+        return  # too many pairs for brute force
+    cap_j, cap_s = sm.juniors.capacity, sm.seniors.capacity
+    stable = [m for m in _matchings(acceptable, cap_j, cap_s)
+              if not _blocking(m, rank_j, rank_s, cap_j, cap_s)]
+    best = max(sum(float(sm.total[i, k]) for i, k in m) for m in stable)
+    chosen = frozenset((sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id))
+                       for p in result.pairs)
+    assert chosen in stable
+    assert result.objective == pytest.approx(best, abs=1e-6)
+    assert result.status == "optimal"
+    # It is never below the juniors' own optimum, a stable matching too.
+    proposed = rm.match(juniors, seniors, program.model_copy(update={"objective": "stable"}))
+    assert result.objective >= proposed.objective - 1e-9

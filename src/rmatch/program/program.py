@@ -116,11 +116,12 @@ class Program(BaseModel):
     components: list[ComponentSpec] = Field(default_factory=list)
     """Score components defined as data (``rmatch.program.components``), weighted by name in
     ``weights`` (default: each component's maximum points)."""
-    objective: Literal["max_pairs", "max_score", "stable"] = "max_pairs"
+    objective: Literal["max_pairs", "max_score", "stable", "best_stable"] = "max_pairs"
     """``"max_pairs"``: the most pairs, then the highest total score;
     ``"max_score"``: the highest total score, even with fewer pairs;
     ``"stable"``: a stable matching by deferred acceptance (no two people who
-    would both rather be together), optimal for the ``proposing`` side."""
+    would both rather be together), optimal for the ``proposing`` side;
+    ``"best_stable"``: the stable matching of highest total score (exact)."""
     stable_by: Literal["wishes", "scores"] = "scores"
     """With ``objective="stable"``: preferences from each person's ranked ``wishes``
     (then the rest by score), or from the pair scores alone."""

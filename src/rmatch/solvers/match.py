@@ -38,7 +38,7 @@ from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
 from rmatch.solvers.flow import solve_cover
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
-from rmatch.solvers.stable import STABLE, stable_pairs
+from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
 
 if TYPE_CHECKING:
     from rmatch.solvers.scan import BlockSource
@@ -128,8 +128,8 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
     for line in data_gaps(juniors, seniors, program, org=org):
         warnings.warn(line, DataGapWarning, stacklevel=2)
     # Deferred acceptance reads every pair's preference: the dense matrix.
-    if program.objective != "stable" and _on_candidates(name, len(juniors), len(seniors),
-                                                         plan):
+    stable = program.objective in ("stable", "best_stable")
+    if not stable and _on_candidates(name, len(juniors), len(seniors), plan):
         js, ss = build_arrays(juniors, seniors)
         try:
             return _solve_candidates(js, ss, plan, org, progress, start)
@@ -339,14 +339,18 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     from rmatch.scoring.blocks import CandidateScores
 
-    if program.objective == "stable":
+    if program.objective in ("stable", "best_stable"):
         if isinstance(sm, CandidateScores):
-            raise InputError("objective 'stable' needs the dense score matrix (every pair's "
-                             "preference); score the programme with rm.score")
-        rows, cols = stable_pairs(sm)
-        return result_from_pairs(sm, rows, cols, status="optimal", bound=None,
-                                 solver=f"{STABLE} ({program.proposing} proposing)",
-                                 start=start)
+            raise InputError(f"objective {program.objective!r} needs the dense score matrix "
+                             "(every pair's preference); score the programme with rm.score")
+        if program.objective == "stable":
+            rows, cols = stable_pairs(sm)
+            return result_from_pairs(sm, rows, cols, status="optimal", bound=None,
+                                     solver=f"{STABLE} ({program.proposing} proposing)",
+                                     start=start)
+        rows, cols, status, bound = best_stable_pairs(sm)
+        return result_from_pairs(sm, rows, cols, status=status, bound=bound,
+                                 solver=f"{STABLE} (best total, cpsat)", start=start)
     if isinstance(sm, CandidateScores):  # no dense matrix: solve on candidates again
         plan = replace(sm.source.plan, program=program)
         if not _on_candidates("candidates" if name == "auto" else name, *sm.shape, plan):

@@ -27,13 +27,15 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from ortools.sat.python import cp_model
 
 from rmatch.errors import InputError
 from rmatch.model.participant import Participant
 from rmatch.result.reasons import STABLE
 from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["STABLE", "deferred_acceptance", "preference_ranks", "stable_pairs"]
+__all__ = ["STABLE", "best_stable_pairs", "deferred_acceptance", "preference_ranks",
+           "stable_pairs"]
 
 
 IntMatrix = npt.NDArray[np.int64]
@@ -154,16 +156,8 @@ def stable_pairs(sm: ScoreMatrix) -> tuple[IntMatrix, IntMatrix]:
     >>> [a.tolist() for a in stable_pairs(sm)]
     [[0], [0]]
     """
-    from rmatch.constraints.pairwise import Require
-    from rmatch.constraints.programme import GlobalRule
-
     program = sm.program
-    global_rules = [c.label() for c in program.constraints
-                    if isinstance(c, (GlobalRule, Require))]
-    if global_rules:
-        raise InputError(f"objective 'stable' takes pairwise rules only; "
-                         f"{', '.join(global_rules)} would need pairs deferred acceptance does "
-                         "not choose: use objective 'max_pairs', or drop them")
+    _refuse_global_rules(sm, "stable")
     rank_j, rank_s = preference_ranks(sm, program.stable_by, program.unranked)
     cap_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
     cap_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
@@ -171,3 +165,107 @@ def stable_pairs(sm: ScoreMatrix) -> tuple[IntMatrix, IntMatrix]:
         return deferred_acceptance(rank_j, rank_s, cap_j, cap_s)
     seniors, juniors = deferred_acceptance(rank_s, rank_j, cap_s, cap_j)
     return juniors, seniors
+
+
+def best_stable_pairs(sm: ScoreMatrix) -> tuple[IntMatrix, IntMatrix,
+                                                 Literal["optimal", "feasible"], float | None]:
+    """Return the stable matching of highest total score, by CP-SAT (exact).
+
+    Stability as linear constraints, for any capacities: for every mutually
+    acceptable pair ``(j, s)`` either it is chosen, or ``j`` is full with
+    partners they prefer to ``s``, or ``s`` is full with partners they prefer
+    to ``j``. The partners preferred are counted by running sums along each
+    person's list (one extra variable per pair), so the model has a few terms
+    per pair. All stable matchings pair the same people (the rural-hospitals
+    theorem), so the score alone is maximised, from the juniors' optimum as a
+    start. Returns (juniors, seniors, status, bound; None when optimal).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")],
+    ...               rm.Program(constraints=[], objective="best_stable"))
+    >>> rows, cols, status, _ = best_stable_pairs(sm)
+    >>> rows.tolist(), cols.tolist(), status
+    ([0], [0], 'optimal')
+    """
+    from rmatch.constraints.compiled import SCALE
+    from rmatch.solvers.cpsat import run_model
+
+    _refuse_global_rules(sm, "best_stable")
+    program = sm.program
+    rank_j, rank_s = preference_ranks(sm, program.stable_by, program.unranked)
+    cap_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
+    cap_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    rows, cols = np.nonzero((rank_j >= 0) & (rank_s.T >= 0))
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(rows):
+        return empty, empty, "optimal", None
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{e}") for e in range(len(rows))]
+    weights = np.rint(sm.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
+    # before[e]: how many of e's junior's chosen partners they prefer to e's
+    # senior (and likewise for the senior), as running sums along each list.
+    before_j = _running_sums(model, x, rows, rank_j[rows, cols], "j")
+    before_s = _running_sums(model, x, cols, rank_s[cols, rows], "s")
+    for i in range(len(cap_j)):
+        model.add(sum(x[e] for e in np.flatnonzero(rows == i).tolist()) <= int(cap_j[i]))
+    for k in range(len(cap_s)):
+        model.add(sum(x[e] for e in np.flatnonzero(cols == k).tolist()) <= int(cap_s[k]))
+    for e in range(len(rows)):
+        full_j, full_s = model.new_bool_var(f"fj{e}"), model.new_bool_var(f"fs{e}")
+        model.add(before_j[e] >= int(cap_j[rows[e]])).only_enforce_if(full_j)
+        model.add(before_s[e] >= int(cap_s[cols[e]])).only_enforce_if(full_s)
+        model.add_bool_or([x[e], full_j, full_s])
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, weights.tolist()))
+    start_j, start_s = deferred_acceptance(rank_j, rank_s, cap_j, cap_s)
+    hint = set(zip(start_j.tolist(), start_s.tolist(), strict=True))
+    for e, var in enumerate(x):
+        model.add_hint(var, (int(rows[e]), int(cols[e])) in hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = program.time_limit_s
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = program.seed
+    status = run_model(solver, model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # The juniors' optimum is stable: the start always stands.
+        return start_j, start_s, "feasible", float(
+            sm.total[rows, cols].astype(np.float64).sum())
+    pick = np.array([bool(solver.value(v)) for v in x], dtype=bool)
+    chosen_r, chosen_c = rows[pick].astype(np.int64), cols[pick].astype(np.int64)
+    exact = bool(np.all(weights == sm.total[rows, cols].astype(np.float64) * SCALE))
+    if status == cp_model.OPTIMAL and exact:
+        return chosen_r, chosen_c, "optimal", None
+    value = float(sm.total[chosen_r, chosen_c].astype(np.float64).sum())
+    bound = max(value, solver.best_objective_bound / SCALE + len(x) * 2.0**-31)
+    return (chosen_r, chosen_c, "optimal" if status == cp_model.OPTIMAL else "feasible",
+            bound)
+
+
+def _running_sums(model: cp_model.CpModel, x: list[cp_model.IntVar], owner: IntMatrix,
+                  rank: IntMatrix, tag: str) -> list[cp_model.IntVar]:
+    """For each pair, a variable equal to the sum of x over its owner's pairs ranked better."""
+    out: list[cp_model.IntVar] = [model.new_constant(0)] * len(x)
+    order = np.lexsort((rank, owner))
+    prev_owner = -1
+    acc = model.new_constant(0)
+    for e in order.tolist():
+        if owner[e] != prev_owner:
+            prev_owner, acc = int(owner[e]), model.new_constant(0)
+        out[e] = acc
+        after = model.new_int_var(0, len(x), f"c{tag}{e}")
+        model.add(after == acc + x[e])
+        acc = after
+    return out
+
+
+def _refuse_global_rules(sm: ScoreMatrix, objective: str) -> None:
+    from rmatch.constraints.pairwise import Require
+    from rmatch.constraints.programme import GlobalRule
+
+    global_rules = [c.label() for c in sm.program.constraints
+                    if isinstance(c, (GlobalRule, Require))]
+    if global_rules:
+        raise InputError(f"objective {objective!r} takes pairwise rules only; "
+                         f"{', '.join(global_rules)} would need pairs a stable matching does "
+                         "not choose: use objective 'max_pairs', or drop them")
