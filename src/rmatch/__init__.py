@@ -32,6 +32,7 @@ from rmatch.constraints import (
     SameValue,
     SeniorityDirection,
     SharedLanguage,
+    SharedTime,
     recommended_rules,
 )
 from rmatch.errors import (
@@ -116,6 +117,7 @@ __all__ = [
     "ScoringOptions",
     "SeniorityDirection",
     "SharedLanguage",
+    "SharedTime",
     "SolverError",
     "Suggestion",
     "Violation",

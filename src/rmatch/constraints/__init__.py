@@ -24,6 +24,7 @@ from rmatch.constraints.pairwise import (
     Require,
     SeniorityDirection,
     SharedLanguage,
+    SharedTime,
 )
 from rmatch.constraints.programme import GLOBAL_CONSTRAINTS, GroupBalance, MatchAll, MinShare
 
@@ -46,6 +47,7 @@ __all__ = [
     "SameValue",
     "SeniorityDirection",
     "SharedLanguage",
+    "SharedTime",
     "field_key",
     "recommended_rules",
 ]

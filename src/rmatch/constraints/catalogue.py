@@ -16,6 +16,7 @@ from rmatch.constraints.pairwise import (
     Require,
     SeniorityDirection,
     SharedLanguage,
+    SharedTime,
 )
 from rmatch.constraints.programme import GroupBalance, MatchAll, MinShare
 
@@ -31,6 +32,7 @@ Constraint = Annotated[
     | Require
     | SharedLanguage
     | MaxTimezoneGap
+    | SharedTime
     | MinScore
     | NoRepeat
     | SeniorityDirection

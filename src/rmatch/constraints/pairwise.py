@@ -23,6 +23,7 @@ from rmatch.constraints.base import (
     ids_to_indices,
 )
 from rmatch.errors import InputError
+from rmatch.model.availability import SLOTS_PER_WEEK, utc_grid
 from rmatch.model.languages import level_rank
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from rmatch.model.orgchart import OrgChart
 
 __all__ = ["Forbid", "MaxTimezoneGap", "MinScore", "NoRepeat", "NoReportingLine", "Require",
-           "SeniorityDirection", "SharedLanguage", "timezone_gap_hours"]
+           "SeniorityDirection", "SharedLanguage", "SharedTime", "shared_hours",
+           "timezone_gap_hours"]
 
 
 
@@ -291,6 +293,83 @@ def timezone_gap_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
         gap = np.maximum(gap, np.abs(off[ctx.juniors.timezone][:, None]
                                      - off[ctx.seniors.timezone][None, :]))
     return gap
+
+
+def shared_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
+    """Return the juniors x seniors matrix of weekly hours both are available (NaN: unknown).
+
+    Each person's slots move to UTC by their zone's offset; with no
+    ``reference_date`` the smaller overlap of 15 January and 15 July counts
+    (daylight saving never shows time that is not there). A person without
+    slots or without a time zone is unknown.
+
+    Examples
+    --------
+    >>> from rmatch.model.arrays import build_arrays
+    >>> from rmatch.model.participant import Participant
+    >>> js, ss = build_arrays(
+    ...     [Participant(id="j", timezone="Europe/Lisbon", availability={"Mon PM"})],
+    ...     [Participant(id="s", timezone="Europe/Paris", availability={"Mon PM"})])
+    >>> float(shared_hours(PairContext(js, ss, np.zeros((1, 1), np.float32)))[0, 0])
+    3.0
+    """
+    days = (ctx.reference_date,) if ctx.reference_date else DEFAULT_REFERENCE_DATES
+    out = np.full(ctx.shape, np.inf)
+    for day in days:
+        gj, gs = _utc_grids(ctx.juniors, day), _utc_grids(ctx.seniors, day)
+        out = np.minimum(out, (gj @ gs.T).astype(np.float64) / 2.0)
+    known_j, known_s = _has_slots(ctx.juniors), _has_slots(ctx.seniors)
+    out[~known_j, :] = np.nan
+    out[:, ~known_s] = np.nan
+    return out
+
+
+def _has_slots(side: ParticipantArrays) -> npt.NDArray[np.bool_]:
+    return np.array([bool(p.availability) and p.timezone is not None for p in side.people],
+                    dtype=np.bool_)
+
+
+def _utc_grids(side: ParticipantArrays, day: date) -> npt.NDArray[np.float32]:
+    """Each person's week in UTC half-hours as float32 rows (zeros when unknown)."""
+    def build(people: ParticipantArrays) -> npt.NDArray[np.float32]:
+        grids = np.zeros((len(people.people), SLOTS_PER_WEEK), dtype=np.float32)
+        for i, p in enumerate(people.people):  # a loop over people, not pairs
+            if p.availability and p.timezone is not None:
+                grids[i] = utc_grid(p.availability, p.timezone, day)
+        return grids
+
+    return side.derived(("utc_grid", day), build, lambda v, rows: v[rows])
+
+
+class SharedTime(BaseRule):
+    """Partners share at least ``min_hours`` of weekly availability, compared in UTC.
+
+    Availability is each person's weekly slots in their own time zone
+    (``Participant.availability``: "Mon AM", "Wed 14:00-16:00"). A pair where
+    either gives no slots or no time zone is allowed unless
+    ``missing="forbid"``.
+
+    Examples
+    --------
+    >>> SharedTime(min_hours=2).label()
+    'SharedTime(min_hours=2.0)'
+    """
+
+    kind: Literal["shared_time"] = "shared_time"
+    min_hours: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    missing: Literal["allow", "forbid"] = "allow"
+
+    def label(self) -> str:  # noqa: D102 - as the base class
+        extra = "" if self.missing == "allow" else ", missing='forbid'"
+        return f"SharedTime(min_hours={self.min_hours!r}{extra})"
+
+    def mask(self, ctx: PairContext) -> BoolMatrix:
+        """Compare the shared hours (one matrix product per reference date) with the floor."""
+        hours = shared_hours(ctx)
+        unknown = np.isnan(hours)
+        with np.errstate(invalid="ignore"):
+            allowed = hours >= self.min_hours - 1e-9
+        return np.asarray(np.where(unknown, self.missing == "allow", allowed))
 
 
 class MinScore(BaseRule):

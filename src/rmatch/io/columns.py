@@ -27,7 +27,8 @@ FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
 READ_ONLY = ("manager_name",)
 # Several columns may feed one of these: names are joined with a space
 # ("first name" + "last name"), lists and maps are merged.
-COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid", "skills",
+COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avoid",
+                        "availability", "skills",
                         "goals", "attributes"})
 _PREFIX = "attributes."
 _SQUASH = re.compile(r"[\s_\-.]+")
@@ -157,6 +158,8 @@ _SYNONYMS: dict[str, str] = {
     "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
              "topics i want to learn,i want to learn,would like to learn",
     "capacity": "max partners,max mentees,slots,max pairs",
+    "availability": "available,time slots,when are you available,availability slots,"
+                    "free slots,preferred times,when can you meet",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
     "wishes": "wish,preferred partners,preferences,would like,wish list",
     "avoid": "veto,vetoes,do not match,not with,avoid partners",
@@ -250,6 +253,9 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
     if rows:
         _settle_by_cells(wanted, rows)
+    mails = [h for h, t in wanted.items() if t == "email"]
+    if "id" not in wanted.values() and mails:
+        wanted[mails[0]] = "id"  # a sign-up form: the e-mail is who someone is
     out: dict[str, str | None] = {}
     taken: set[str] = set()
     for header in headers:

@@ -37,7 +37,7 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "build", "load
            "unique_keys"]
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
-_LISTS = ("languages", "previous_partners", "wishes", "avoid")
+_LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
 _ROLES = ("junior", "senior", "both")
 
 
@@ -225,10 +225,11 @@ def build(table: Table, opts: Options) -> list[Participant]:
     problems += table.problems
     # In a list or map column where any cell uses ';', only ';' separates
     # items: a ticked option holding a comma ("Podcasts, newsletters") stays
-    # whole. Not for languages, whose names hold no comma ("pt, en" beside
-    # "pt; en" in one export is two languages either way).
+    # whole. Not for languages and time slots, which hold no comma ("pt, en"
+    # beside "pt; en" in one export is two languages either way).
     semicolons = {h for h, t in cols.targets.items()
-                  if t in (*_LISTS, "skills", "goals", "attributes") and t != "languages"
+                  if t in (*_LISTS, "skills", "goals", "attributes")
+                  and t not in ("languages", "availability")
                   and any(isinstance(c.get(h), str) and ";" in c[h] for _, c in table.rows)}
     rows: list[_Row] = []
     fixed: dict[str, list[int]] = defaultdict(list)

@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 COLUMNS: tuple[str, ...] = tuple(Participant.model_fields)
-_LIST_FIELDS = ("languages", "previous_partners", "wishes", "avoid")
+_LIST_FIELDS = ("languages", "previous_partners", "wishes", "avoid", "availability")
 _UNIT_FIELDS = ("skills", "goals")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",

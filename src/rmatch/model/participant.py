@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from rmatch.model.availability import normalise_slots
 from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
 from rmatch.model.timezones import is_iana_zone, resolve_zone
 
@@ -141,6 +142,9 @@ class Participant(BaseModel):
     skills: dict[str, Unit] = Field(default_factory=dict)
     goals: dict[str, Unit] = Field(default_factory=dict)
     attributes: dict[str, str] = Field(default_factory=dict)
+    availability: frozenset[str] = frozenset()
+    """Weekly slots in the person's own time zone ("Mon AM", "Wed 14:00-16:00"), kept as
+    canonical labels (``rmatch.model.availability``); empty: not given."""
     capacity: int = Field(default=1, ge=0, le=1_000_000_000)
     previous_partners: frozenset[str] = frozenset()
     wishes: list[str] = Field(default_factory=list)
@@ -225,6 +229,15 @@ class Participant(BaseModel):
             raise ValueError(f"language_levels names {unspoken}, which are not in languages")
         return self
 
+    @field_validator("availability", mode="before")
+    @classmethod
+    def _slots(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("availability must be a list of slots, not one string")
+        if isinstance(value, Iterable):
+            return normalise_slots(str(v) for v in value)
+        return value
+
     @field_validator("previous_partners", mode="before")
     @classmethod
     def _partners(cls, value: Any) -> Any:
@@ -295,7 +308,7 @@ class Participant(BaseModel):
             return ids
         return frozenset(ids)
 
-    @field_serializer("languages", "previous_partners", "avoid")
+    @field_serializer("languages", "previous_partners", "avoid", "availability")
     def _sorted(self, value: frozenset[str]) -> list[str]:
         # Sets iterate in hash order, which changes between runs; sorting
         # keeps every dump byte-for-byte reproducible.

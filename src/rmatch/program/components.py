@@ -38,6 +38,7 @@ __all__ = [
     "LevelGapPoints",
     "MatchPoints",
     "Overlap",
+    "SharedTimePoints",
     "Similarity",
     "set_values",
 ]
@@ -276,8 +277,43 @@ class Similarity(_Spec):
         return out
 
 
+class SharedTimePoints(_Spec):
+    """Points for weekly hours both partners are available, compared in UTC.
+
+    ``hours`` or more shared earns all the points, fewer a share; a pair
+    where either gives no slots or no time zone earns ``missing`` (0 by
+    default). See :class:`rmatch.constraints.pairwise.SharedTime` for how
+    the slots are compared.
+
+    Examples
+    --------
+    >>> SharedTimePoints(name="availability", hours=4).max_points()
+    1.0
+    """
+
+    kind: Literal["availability"] = "availability"
+    hours: float = Field(default=2.0, gt=0, allow_inf_nan=False)
+    points: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    missing: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+
+    def max_points(self) -> float:
+        """Return the most points a pair can earn: ``points``, or ``missing`` if larger."""
+        return max(self.points, self.missing)
+
+    def matrix(self, js: ParticipantArrays, ss: ParticipantArrays) -> Matrix:
+        """One matrix product of the UTC week grids per reference date."""
+        from rmatch.constraints.base import PairContext
+        from rmatch.constraints.pairwise import shared_hours
+
+        hours = shared_hours(PairContext(js, ss, np.zeros((len(js), len(ss)), np.float32)))
+        with np.errstate(invalid="ignore"):
+            pts = np.minimum(hours / self.hours, 1.0) * self.points
+        pts = np.where(np.isnan(hours), self.missing, pts)
+        return np.asarray(pts / self.max_points(), dtype=np.float32)
+
+
 ComponentSpec = Annotated[
-    MatchPoints | LevelGapPoints | Overlap | Closeness | Similarity,
+    MatchPoints | LevelGapPoints | Overlap | Closeness | Similarity | SharedTimePoints,
     Field(discriminator="kind"),
 ]
 """Any declarative component; documents pick the class by its ``kind`` field."""

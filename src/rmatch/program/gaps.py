@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rmatch.constraints.fields import LevelGap
-from rmatch.constraints.pairwise import NoReportingLine, SeniorityDirection, SharedLanguage
+from rmatch.constraints.pairwise import (
+    NoReportingLine,
+    SeniorityDirection,
+    SharedLanguage,
+    SharedTime,
+)
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
@@ -51,7 +56,8 @@ def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
 
     Checked: birth years and levels (the ``generation`` component, and the
     rules that compare them), managers while :class:`NoReportingLine`
-    applies, languages while :class:`SharedLanguage` applies. Counts only,
+    applies, languages while :class:`SharedLanguage` applies, availability
+    while :class:`SharedTime` applies. Counts only,
     never a person's values.
 
     Parameters
@@ -108,6 +114,13 @@ being paired within their own reporting line']
             out.append(f"{loose} of {total} participants have no known manager: "
                        f"{lines[0].label()} cannot keep them from being paired within their "
                        "own reporting line")
+    timed = [r for r in rules if isinstance(r, SharedTime)]
+    untimed = sum(not p.availability or p.timezone is None for p in people)
+    if timed and untimed:
+        effect = ("pairs them with anyone" if timed[0].missing == "allow"
+                  else "leaves them without a partner")
+        out.append(f"{untimed} of {total} participants give no availability or no time zone: "
+                   f"{timed[0].label()} {effect}")
     shared = [r for r in rules if isinstance(r, SharedLanguage)]
     speechless = sum(not p.languages for p in people)
     if shared and speechless:

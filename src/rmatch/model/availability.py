@@ -1,0 +1,126 @@
+"""Weekly availability as sign-up forms ask for it: "Mon AM", "Wed PM", "Thu 14:00-16:00".
+
+Slots are in the person's own time zone; comparing two people's slots means
+moving both to UTC first (:func:`utc_grid`). A week is a grid of 336
+half-hours (7 days x 48), so a pair's shared time is one matrix product of
+two such grids.
+
+Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
+``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
+stands for Monday to Friday.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DAYS", "PARTS", "SLOTS_PER_WEEK", "normalise_slots", "slot_grid", "utc_grid"]
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PARTS = {"AM": (9, 12), "PM": (13, 17), "evening": (17, 20)}
+"""Documented hours of each part of the day (start, end), local time."""
+SLOTS_PER_WEEK = 7 * 48
+
+_DAY_WORDS = {**{d.casefold(): (k,) for k, d in enumerate(DAYS)},
+              **{name: (k,) for k, name in enumerate(
+                  ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                   "sunday"))},
+              "weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4)}
+_PART_WORDS = {"am": "AM", "morning": "AM", "pm": "PM", "afternoon": "PM",
+               "evening": "evening"}
+_RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?$")
+
+
+def _half_hour(hours: str, minutes: str | None, text: str) -> int:
+    h, m = int(hours), int(minutes or 0)
+    if m not in (0, 30) or not 0 <= h <= 24 or (h == 24 and m):
+        raise ValueError(f"slot {text!r}: times are whole or half hours from 00:00 to 24:00")
+    return 2 * h + m // 30
+
+
+def normalise_slots(values: Iterable[str]) -> frozenset[str]:
+    """Return the canonical labels of slots as people write them (one day each).
+
+    Examples
+    --------
+    >>> sorted(normalise_slots(["mon am", "Weekdays evening", "thursday 14-16:30"]))[:3]
+    ['Fri evening', 'Mon AM', 'Mon evening']
+    >>> sorted(normalise_slots(["Thu 14-16:30"]))
+    ['Thu 14:00-16:30']
+    """
+    out: set[str] = set()
+    for raw in values:
+        text = " ".join(str(raw).split())
+        if not text:
+            continue
+        day, _, rest = text.partition(" ")
+        days = _DAY_WORDS.get(day.casefold())
+        if days is None or not rest:
+            raise ValueError(f"slot {text!r} is not a day and a time: write e.g. 'Mon AM', "
+                             "'Wed PM', 'Fri evening' or 'Thu 14:00-16:00'")
+        part = _PART_WORDS.get(rest.casefold())
+        if part is not None:
+            out.update(f"{DAYS[d]} {part}" for d in days)
+            continue
+        found = _RANGE.match(rest)
+        if found is None:
+            raise ValueError(f"slot {text!r}: the time is AM, PM, evening or a range such as "
+                             "14:00-16:00")
+        start = _half_hour(found.group(1), found.group(2), text)
+        end = _half_hour(found.group(3), found.group(4), text)
+        if end <= start:
+            raise ValueError(f"slot {text!r}: the range ends before it starts")
+        label = f"{start // 2:02d}:{30 * (start % 2):02d}-{end // 2:02d}:{30 * (end % 2):02d}"
+        out.update(f"{DAYS[d]} {label}" for d in days)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _label_cells(label: str) -> tuple[int, int]:
+    """(first, last + 1) half-hour of the week a canonical label covers."""
+    day, _, rest = label.partition(" ")
+    base = 48 * DAYS.index(day)
+    if rest in PARTS:
+        start, end = PARTS[rest]
+        return base + 2 * start, base + 2 * end
+    a, b = rest.split("-")
+    return (base + 2 * int(a[:2]) + int(a[3:]) // 30, base + 2 * int(b[:2]) + int(b[3:]) // 30)
+
+
+def slot_grid(slots: Iterable[str]) -> npt.NDArray[np.bool_]:
+    """Return the local week grid (336 half-hours, Monday 00:00 first) of canonical slots.
+
+    Examples
+    --------
+    >>> int(slot_grid(["Mon AM"]).sum()) // 2  # three hours
+    3
+    """
+    grid = np.zeros(SLOTS_PER_WEEK, dtype=np.bool_)
+    for label in slots:
+        start, end = _label_cells(label)
+        grid[start:end] = True
+    return grid
+
+
+def utc_grid(slots: Iterable[str], zone: str, day: date) -> npt.NDArray[np.bool_]:
+    """Move a local week grid to UTC by the zone's offset on ``day`` (whole half-hours).
+
+    Examples
+    --------
+    >>> lisbon = utc_grid(["Mon AM"], "Europe/Lisbon", date(2026, 1, 15))
+    >>> tokyo = utc_grid(["Mon PM"], "Asia/Tokyo", date(2026, 1, 15))
+    >>> int((lisbon & tokyo).sum())  # 09:00 in Lisbon is 18:00 in Tokyo: no overlap
+    0
+    """
+    offset = datetime.combine(day, time(12), tzinfo=ZoneInfo(zone)).utcoffset()
+    halves = 0 if offset is None else round(offset.total_seconds() / 1800)
+    # Local = UTC + offset, so a local slot sits ``offset`` earlier in UTC;
+    # the week wraps around (Monday 01:00 in Tokyo is Sunday in UTC).
+    return np.roll(slot_grid(slots), -halves)

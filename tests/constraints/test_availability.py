@@ -1,0 +1,104 @@
+"""Weekly availability compared in UTC: an hour-by-hour datetime oracle."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from rmatch.model.availability import DAYS, PARTS
+from rmatch.program.components import SharedTimePoints
+
+ZONES = ["Europe/Lisbon", "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo", "America/New_York",
+         "Australia/Adelaide", "UTC"]
+SLOTS = [f"{d} {p}" for d in DAYS for p in ("AM", "PM", "evening")] + [
+    "Mon 07:30-09:00", "Wed 20:00-23:30", "Sun 00:00-02:00", "Sat 22:00-24:00"]
+
+
+def _utc_half_hours(slots: set[str], zone: str, day: date) -> set[datetime]:
+    """Each half-hour of the slots as a UTC datetime, in the week of ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    out = set()
+    for label in slots:
+        name, _, rest = label.partition(" ")
+        start_h, end_h = ((PARTS[rest][0], 0), (PARTS[rest][1], 0)) if rest in PARTS else (
+            tuple(int(x) for x in rest.split("-")[0].split(":")),
+            tuple(int(x) for x in rest.split("-")[1].split(":")))
+        base = datetime.combine(monday + timedelta(days=DAYS.index(name)), datetime.min.time())
+        t = base + timedelta(hours=start_h[0], minutes=start_h[1])
+        end = base + timedelta(hours=end_h[0], minutes=end_h[1])
+        offset = datetime.combine(day, datetime.min.time().replace(hour=12),
+                                  tzinfo=ZoneInfo(zone)).utcoffset()
+        assert offset is not None
+        while t < end:
+            utc = (t - offset).replace(tzinfo=timezone.utc)
+            # The week wraps: bring every half-hour into the same Monday-based week.
+            week = (utc.replace(tzinfo=None) - datetime.combine(monday, datetime.min.time()))
+            out.add(datetime.combine(monday, datetime.min.time())
+                    + timedelta(minutes=(week.total_seconds() // 60) % (7 * 24 * 60)))
+            t += timedelta(minutes=30)
+    return out
+
+
+person = st.tuples(st.sets(st.sampled_from(SLOTS), max_size=4),
+                   st.none() | st.sampled_from(ZONES))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(person, min_size=1, max_size=3), st.lists(person, min_size=1, max_size=3),
+       st.sampled_from([0.5, 1.0, 2.0, 4.0]))
+def test_shared_time_against_half_hours_in_utc(juniors: list[tuple[set[str], str | None]],
+                                               seniors: list[tuple[set[str], str | None]],
+                                               min_hours: float) -> None:
+    js = [rm.Participant(id=f"j{i}", availability=a, timezone=z)
+          for i, (a, z) in enumerate(juniors)]
+    ss = [rm.Participant(id=f"s{i}", availability=a, timezone=z)
+          for i, (a, z) in enumerate(seniors)]
+    sm = rm.score(js, ss, rm.Program(constraints=[rm.SharedTime(min_hours=min_hours)],
+                                     components=[SharedTimePoints(name="time", hours=2)],
+                                     weights={"generation": 0, "skills": 0,
+                                              "diversity": 0}))
+    for i, (aj, zj) in enumerate(juniors):
+        for k, (as_, zs) in enumerate(seniors):
+            if not aj or not as_ or zj is None or zs is None:
+                assert sm.feasible[i, k]  # unknown: allowed
+                assert sm.components["time"][i, k] == 0.0
+                continue
+            hours = min(len(_utc_half_hours(aj, zj, day) & _utc_half_hours(as_, zs, day)) / 2
+                        for day in (date(2026, 1, 15), date(2026, 7, 15)))
+            assert bool(sm.feasible[i, k]) is (hours >= min_hours), (aj, zj, as_, zs)
+            assert float(sm.components["time"][i, k]) == pytest.approx(min(hours / 2, 1.0))
+
+
+def test_slots_as_forms_write_them() -> None:
+    p = rm.Participant(id="a", availability=["mon am", "Weekdays evening", "thursday 14-16:30"])
+    assert {"Mon AM", "Fri evening"} <= p.availability
+    assert "Thu 14:00-16:30" in p.availability
+    with pytest.raises(ValueError, match="'Someday AM' is not a day and a time"):
+        rm.Participant(id="a", availability=["Someday AM"])
+    with pytest.raises(ValueError, match="whole or half hours"):
+        rm.Participant(id="a", availability=["Mon 14:15-16:00"])
+    with pytest.raises(ValueError, match="ends before it starts"):
+        rm.Participant(id="a", availability=["Mon 16-14"])
+    text = "Email,When are you available?,Time zone\na@x,Mon AM;Wed PM;,(GMT+01:00) Paris\n"
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["When are you available?"] == "availability"
+    people = rm.read_participants(io.StringIO(text), columns=columns)
+    assert people[0].availability == {"Mon AM", "Wed PM"}
+
+
+def test_a_missing_time_can_forbid() -> None:
+    js = [rm.Participant(id="j", availability={"Mon AM"})]  # no time zone: unknown
+    ss = [rm.Participant(id="s", availability={"Mon AM"}, timezone="UTC")]
+    allow = rm.score(js, ss, rm.Program(constraints=[rm.SharedTime()]))
+    forbid = rm.score(js, ss, rm.Program(constraints=[rm.SharedTime(missing="forbid")]))
+    assert (bool(allow.feasible[0, 0]), bool(forbid.feasible[0, 0])) == (True, False)
+    result = rm.match(js, ss, rm.Program(constraints=[rm.SharedTime(missing="forbid")]))
+    assert "SharedTime(min_hours=1.0, missing='forbid')" in result.unmatched_reasons["j"]
+    assert np.isfinite(allow.total).all()
