@@ -153,3 +153,9 @@ def test_enrich_says_who_has_no_record_and_where_the_two_disagree() -> None:
     assert joined[1] == form[1]
     with pytest.raises(rm.InputError, match="gives one id twice"):
         rm.enrich(form, [*hr, rm.Participant(id="Boss@x.org")])
+
+
+def test_a_short_row_away_from_the_first_column_is_a_person_not_a_footer() -> None:
+    # Found by the fuzz campaign: one cell of words, but in the fourth column.
+    [problem, *_] = _problems("id,name,role,birth_year\n,,,0 A\n")
+    assert problem.row == 2

@@ -250,9 +250,16 @@ def _filled(cells: Sequence[Any]) -> list[Any]:
 
 
 def _looks_like_footer(cells: Sequence[Any], width: int) -> bool:
-    """Tell whether a row is a footer line: a few words (a total, a count, a notice)."""
+    """Tell whether a row is a footer line: a few words (a total, a count, a notice).
+
+    Report tools write footers from the first column; a short row whose
+    words sit further right is a person with cells missing, and reading
+    names its problems instead.
+    """
     filled = _filled(cells)
     if not filled or len(filled) > max(1, min(2, width // 3)):
+        return False
+    if any(not values.is_missing(c) for c in cells[2:]) or values.is_missing(cells[0]):
         return False
     text = " ".join(str(c).strip() for c in filled)
     return bool(_FOOTER.match(text)) or (len(filled) == 1 and width >= 3
