@@ -35,6 +35,7 @@ from rmatch.cli.common import (
     rules_line,
     seconds,
     sheet_choice,
+    sheet_options,
     solver_options,
     table,
     write_result,
@@ -472,10 +473,7 @@ def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
 def _columns_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
-    cmd.add_argument("--header-row", type=count(1), metavar="N",
-                     help="the header's row as the spreadsheet shows it (found by default)")
-    cmd.add_argument("--sheet", metavar="NAME|N",
-                     help="the Excel sheet to read: its name, or its number from 1")
+    sheet_options(cmd)
     cmd.add_argument("-o", "--output", help="write the map to this JSON file")
     cmd.add_argument("--values-output", metavar="FILE.json",
                      help="write the proposed value maps (role words, 'no manager') here")

@@ -500,14 +500,27 @@ def reading_options(cmd: argparse.ArgumentParser) -> None:
                      default="error",
                      help="an id on more than one row (ignoring case): fail (default), or keep "
                           "the last or first row (a sign-up form's resubmissions)")
-    cmd.add_argument("--header-row", type=count(1), metavar="N",
-                     help="the header's row as the spreadsheet shows it (found by default)")
-    cmd.add_argument("--sheet", metavar="NAME|N",
-                     help="the Excel sheet to read: its name, or its number from 1")
+    sheet_options(cmd)
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
     cmd.add_argument("--unknown-columns", choices=("warn", "error", "keep"), default="warn",
                      help="columns neither known nor mapped: leave out with a warning "
                           "(default), fail, or keep as attributes")
+
+
+def sheet_options(cmd: argparse.ArgumentParser) -> None:
+    """Add ``--header-row`` and ``--sheet``: where in a file the roster is.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> sheet_options(parser)
+    >>> parser.parse_args(["--header-row", "4"]).header_row
+    4
+    """
+    cmd.add_argument("--header-row", type=count(1), metavar="N",
+                     help="the header's row as the spreadsheet shows it (found by default)")
+    cmd.add_argument("--sheet", metavar="NAME|N",
+                     help="the Excel sheet to read: its name, or its number from 1")
 
 
 def count(minimum: int) -> Any:
