@@ -38,8 +38,8 @@ from rmatch.cli.common import (
     sheet_options,
     solver_options,
     table,
-    write_result,
 )
+from rmatch.cli.outputs import write_result
 from rmatch.constraints.pairwise import (
     MaxTimezoneGap,
     NoReportingLine,
