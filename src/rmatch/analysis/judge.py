@@ -169,5 +169,4 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     out = judged.model_copy(update={"violations": violations, "bound": bound,
                                     "status": status, "optimum": optimum,
                                     "wall_time_s": time.perf_counter() - start})
-    out._scores = judged._scores  # model_copy keeps no private attributes' cache
     return out

@@ -295,7 +295,8 @@ def timezone_gap_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
     return gap
 
 
-def shared_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
+def shared_hours(juniors: ParticipantArrays, seniors: ParticipantArrays,
+                 reference_date: date | None = None) -> npt.NDArray[np.float64]:
     """Return the juniors x seniors matrix of weekly hours both are available (NaN: unknown).
 
     Each person's slots move to UTC by their zone's offset; with no
@@ -310,15 +311,15 @@ def shared_hours(ctx: PairContext) -> npt.NDArray[np.float64]:
     >>> js, ss = build_arrays(
     ...     [Participant(id="j", timezone="Europe/Lisbon", availability={"Mon PM"})],
     ...     [Participant(id="s", timezone="Europe/Paris", availability={"Mon PM"})])
-    >>> float(shared_hours(PairContext(js, ss, np.zeros((1, 1), np.float32)))[0, 0])
+    >>> float(shared_hours(js, ss)[0, 0])
     3.0
     """
-    days = (ctx.reference_date,) if ctx.reference_date else DEFAULT_REFERENCE_DATES
-    out = np.full(ctx.shape, np.inf)
+    days = (reference_date,) if reference_date else DEFAULT_REFERENCE_DATES
+    out = np.full((len(juniors), len(seniors)), np.inf)
     for day in days:
-        gj, gs = _utc_grids(ctx.juniors, day), _utc_grids(ctx.seniors, day)
+        gj, gs = _utc_grids(juniors, day), _utc_grids(seniors, day)
         out = np.minimum(out, (gj @ gs.T).astype(np.float64) / 2.0)
-    known_j, known_s = _has_slots(ctx.juniors), _has_slots(ctx.seniors)
+    known_j, known_s = _has_slots(juniors), _has_slots(seniors)
     out[~known_j, :] = np.nan
     out[:, ~known_s] = np.nan
     return out
@@ -365,7 +366,7 @@ class SharedTime(BaseRule):
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare the shared hours (one matrix product per reference date) with the floor."""
-        hours = shared_hours(ctx)
+        hours = shared_hours(ctx.juniors, ctx.seniors, ctx.reference_date)
         unknown = np.isnan(hours)
         with np.errstate(invalid="ignore"):
             allowed = hours >= self.min_hours - 1e-9

@@ -302,10 +302,9 @@ class SharedTimePoints(_Spec):
 
     def matrix(self, js: ParticipantArrays, ss: ParticipantArrays) -> Matrix:
         """One matrix product of the UTC week grids per reference date."""
-        from rmatch.constraints.base import PairContext
         from rmatch.constraints.pairwise import shared_hours
 
-        hours = shared_hours(PairContext(js, ss, np.zeros((len(js), len(ss)), np.float32)))
+        hours = shared_hours(js, ss)
         with np.errstate(invalid="ignore"):
             pts = np.minimum(hours / self.hours, 1.0) * self.points
         pts = np.where(np.isnan(hours), self.missing, pts)

@@ -41,9 +41,10 @@ def solve_hungarian(problem: Problem) -> Solution:
         return Solution(empty, empty, "optimal")
     feasible = problem.feasible
     total = problem.total
-    chosen = total[feasible]
-    spread = (max(1.0, float(chosen.max()) - min(0.0, float(chosen.min())))
-              if chosen.size else 1.0)
+    # Reductions over the mask, not total[feasible]: no copy of a dense matrix.
+    high = float(total.max(where=feasible, initial=-np.inf))
+    low = float(total.min(where=feasible, initial=np.inf))
+    spread = max(1.0, high - min(0.0, low)) if np.isfinite(high) else 1.0
     big = spread * min(len(rows_of), len(cols_of)) + 1.0
     if len(rows_of) != len(cap_j) or not np.all(cap_j == 1):
         feasible, total = feasible[rows_of], total[rows_of]

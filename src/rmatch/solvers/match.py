@@ -126,7 +126,7 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     plan = plan_scores(juniors, seniors, program, components)
     for line in data_gaps(juniors, seniors, program, org=org):
-        warnings.warn(line, DataGapWarning, stacklevel=2)
+        warnings.warn(line, DataGapWarning, stacklevel=3)  # the caller of rm.match
     # Deferred acceptance reads every pair's preference: the dense matrix.
     stable = program.objective in ("stable", "best_stable")
     if not stable and _on_candidates(name, len(juniors), len(seniors), plan):
