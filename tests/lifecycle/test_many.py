@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import rmatch as rm
@@ -74,3 +76,41 @@ def test_concurrent_calls_on_one_client_never_see_each_others_cohorts() -> None:
                 ids = {p.id for p in [*cohort[0].juniors, *cohort[0].seniors]}
                 assert {p.junior_id for p in res.pairs} | {p.senior_id for p in res.pairs} <= ids
                 assert len(res.pairs) + len(res.unmatched_juniors) == len(cohort[0].juniors)
+
+
+CAMPAIGN = int(os.environ.get("RMATCH_DASK_CAMPAIGN", "2"))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_campaign_of_concurrent_calls_each_gets_exactly_its_own_results() -> None:
+    """Rounds of four callers at once, each with a random list of cohorts whose names collide.
+
+    Every result is compared with the cohort solved alone (same pairs, same
+    objective, same reasons). CI runs two rounds; a campaign sets
+    ``RMATCH_DASK_CAMPAIGN`` (rounds; see docs/limits.md for the last one).
+    """
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    distributed = pytest.importorskip("distributed")
+    pool_of = [c.model_copy(update={"name": name})
+               for c, name in zip(_cohorts(4, 12) + _cohorts(2, 3),
+                                  ["PT", "PT", "ES", "FR", "ES", "PT"], strict=True)]
+    alone = {id(c): rm.match(c.juniors, c.seniors, c.program, org=c.org) for c in pool_of}
+    rng = random.Random(0)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client, ThreadPoolExecutor(4) as threads:
+        for _ in range(CAMPAIGN):
+            # One call may not name a cohort twice; across calls the names collide freely.
+            calls = []
+            for _caller in range(4):
+                by_name = {c.name: c for c in rng.sample(pool_of, rng.randint(1, len(pool_of)))}
+                calls.append(list(by_name.values()))
+            results = list(threads.map(lambda c: rm.match_many(c, client=client), calls))
+            for cohorts, got in zip(calls, results, strict=True):
+                assert len(got) == len(cohorts)
+                for cohort, res in zip(cohorts, got, strict=True):
+                    assert _same(alone[id(cohort)], res)

@@ -382,11 +382,18 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+# A synthetic organisation costs about 1 GB and half a minute per million employees
+# (this machine class); the CLI refuses sizes that would take the machine down
+# rather than finding out after minutes. rm.synth.generate in Python has no cap.
+EMPLOYEES = count(1, 2_000_000, "about 1 GB per million employees; rm.synth.generate in "
+                  "Python takes more")
+
+
 def _demo_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--employees", type=count(1), default=800)
+    cmd.add_argument("--employees", type=EMPLOYEES, default=800)
     cmd.add_argument("--juniors", type=count(0), default=30)
     cmd.add_argument("--seniors", type=count(0), default=30)
-    cmd.add_argument("--seed", type=int, default=0)
+    cmd.add_argument("--seed", type=count(0), default=0)
     cmd.add_argument("--solver", choices=SOLVERS, default=None,
                      help=f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)")
     cmd.add_argument("--limit", type=count(0), default=None, help="show at most this many pairs")
@@ -481,11 +488,12 @@ def _columns_options(cmd: argparse.ArgumentParser) -> None:
 
 
 def _synth_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--employees", type=count(1), default=1000)
+    cmd.add_argument("--employees", type=EMPLOYEES, default=1000)
     cmd.add_argument("--juniors", type=count(0), default=50)
     cmd.add_argument("--seniors", type=count(0), default=50)
-    cmd.add_argument("--seed", type=int, default=0)
-    cmd.add_argument("--previous-rounds", type=count(0), default=0,
+    cmd.add_argument("--seed", type=count(0), default=0)
+    cmd.add_argument("--previous-rounds", type=count(0, 100, "each round is a new cohort"),
+                     default=0,
                      help="earlier programme rounds to record as previous partners")
     cmd.add_argument("-o", "--output", required=True, help="roster file to write")
 

@@ -443,8 +443,18 @@ def sheet_options(cmd: argparse.ArgumentParser) -> None:
                      help="the Excel sheet to read: its name, or its number from 1")
 
 
-def count(minimum: int) -> Any:
-    """Build an argparse type for a whole number of at least ``minimum``."""
+def count(minimum: int, maximum: int | None = None, why: str = "") -> Any:
+    """Build an argparse type for a whole number from ``minimum`` to ``maximum``.
+
+    ``why`` says, after the refusal, why the maximum is there: a bound on a
+    count that drives memory or time (an organisation's size) is refused at
+    once rather than found out after minutes.
+
+    Examples
+    --------
+    >>> count(0, 9)("3")
+    3
+    """
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -452,6 +462,9 @@ def count(minimum: int) -> Any:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, not {value:,}"
+                                             + (f" ({why})" if why else ""))
         return value
     return parse
 

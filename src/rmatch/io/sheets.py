@@ -101,8 +101,8 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
     if encoding is not None:
         try:
             return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as err:
-            raise InputError(f"{name}: cannot read it as {encoding}: {err}") from None
+        except (LookupError, ValueError) as err:  # ValueError: a name holding a NUL byte
+            raise InputError(f"{name}: cannot read it as {encoding!r}: {err}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
             return data.decode("utf-16")
