@@ -22,11 +22,12 @@ def main() -> int:
     True
     """
     try:
+        from rmatch.app.commands import register
         from rmatch.cli.entry import main as run
     except KeyboardInterrupt:
         print("rmatch: interrupted while starting; nothing was done", file=sys.stderr)
         return 130
-    return run()
+    return run(extra=(register,))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "rmatch"
 
 # Lowest first: a package may import any package listed before it.
 STAGES = ["errors", "model", "constraints", "program", "io", "synth", "scoring", "result",
-          "solvers", "analysis", "report", "lifecycle", "cli", "__init__", "__main__"]
+          "solvers", "analysis", "report", "lifecycle", "cli", "__init__", "app", "__main__"]
 
 # (module, imported stage): the result's convenience methods.
 CONVENIENCE = {("result.match_result", "analysis"), ("result.match_result", "report"),

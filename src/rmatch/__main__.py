@@ -2,6 +2,7 @@
 
 import sys
 
+from rmatch.app.commands import register
 from rmatch.cli import main
 
-sys.exit(main())
+sys.exit(main(extra=(register,)))

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,8 +25,12 @@ from rmatch.errors import InputWarning, RmatchError
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
     """Return the argument parser of the ``rmatch`` command, one sub-parser per command.
+
+    ``extra`` are functions that add more commands to the sub-parsers (the
+    service's ``serve``, ``users``, ``tokens`` and ``db``, which live in a
+    package above this one and are passed in by the entry point).
 
     Examples
     --------
@@ -42,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         for add in command.options:
             add(cmd)
         cmd.set_defaults(func=command.run)
+    for add_commands in extra:
+        add_commands(sub)
     return parser
 
 
@@ -72,8 +78,9 @@ def _guarded_terminal() -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status.
+def main(argv: Sequence[str] | None = None,
+         extra: Sequence[Callable[[Any], None]] = ()) -> int:
+    """Run the command line; return the exit status (``extra``: see :func:`build_parser`).
 
     Examples
     --------
@@ -83,11 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     with _guarded_terminal():
-        return _run(argv)
+        return _run(argv, extra)
 
 
-def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(argv: Sequence[str] | None, extra: Sequence[Callable[[Any], None]]) -> int:
+    args = build_parser(extra).parse_args(argv)
     try:
         with _warnings_to_stderr(), watching_interrupts():
             status: int = args.func(args)

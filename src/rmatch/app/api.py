@@ -1,0 +1,356 @@
+"""The HTTP API (JSON under ``/api/v1``, OpenAPI at ``/api/docs``): sign-in, programmes, people.
+
+Matchings, jobs and exports are in :mod:`rmatch.app.matchings`; what the
+routes share (rights, versions, the audit log) in :mod:`rmatch.app.context`.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the routes' annotations
+# (Annotated[..., Depends(...)] built inside a function) at run time.
+import io
+import json
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+import rmatch as rm
+from rmatch.app.context import Context, latest_import
+from rmatch.app.jobs import Workers, recover
+from rmatch.app.matchings import add_routes
+from rmatch.app.security import (
+    Access,
+    LoginLockedError,
+    check_login,
+    issue_token,
+    token_digest,
+    user_for_token,
+)
+from rmatch.app.store import (
+    DEFAULT_DATA,
+    AuditEntry,
+    Import,
+    Matching,
+    Programme,
+    Share,
+    Token,
+    User,
+    database_url,
+    engine_for,
+    upgrade,
+)
+
+__all__ = ["create_app", "shown_person"]
+
+MB = 1024 * 1024
+
+
+class Login(BaseModel):
+    """``POST /api/v1/session``."""
+
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class NewProgramme(BaseModel):
+    """``POST /api/v1/programmes``."""
+
+    name: str = Field(min_length=1, max_length=200)
+    goals: dict[str, Any] | list[Any] | str = Field(default_factory=dict)
+    starts_on: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    ends_on: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    rounds: int = Field(default=1, ge=1, le=52)
+
+
+class NewShare(BaseModel):
+    """``POST /api/v1/programmes/{id}/shares``."""
+
+    user: str
+    names: bool = False
+
+
+def programme_json(programme: Programme) -> dict[str, Any]:
+    """Show a programme as the API does."""
+    return {"id": programme.id, "name": programme.name, "goals": programme.goals,
+            "starts_on": programme.starts_on, "ends_on": programme.ends_on,
+            "rounds": programme.rounds, "state": programme.state,
+            "version": programme.version, "rules": programme.rules}
+
+
+def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
+               max_upload_mb: float = 20) -> FastAPI:
+    """Build the service on the database at ``url`` (migrated first; default SQLite in ``data``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> app = create_app(data=pathlib.Path(tempfile.mkdtemp()))
+    >>> app.title
+    'rmatch'
+    """
+    url = database_url(url, data)
+    upgrade(url)
+    engine = engine_for(url)
+    ctx = Context(sessionmaker(engine, expire_on_commit=False), Workers(url),
+                  int(max_upload_mb * MB))
+    with ctx.sessions() as db:
+        recover(db)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.workers.stop_all()  # their jobs are marked failed on the next start
+        engine.dispose()
+
+    app = FastAPI(title="rmatch", docs_url="/api/docs", openapi_url="/api/openapi.json",
+                  version=rm.__version__, lifespan=lifespan)
+    app.state.ctx = ctx
+    _routes(app, ctx)
+    add_routes(app, ctx)
+
+    @app.exception_handler(Exception)
+    async def _no_trace(_request: Request, _err: Exception) -> JSONResponse:
+        # Never a stack trace in an answer; the server's own console has it.
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @app.middleware("http")
+    async def _cap_uploads(request: Request, call_next: Any) -> Any:
+        size = request.headers.get("content-length")
+        if size is not None and size.isdigit() and int(size) > ctx.max_upload + MB:
+            return JSONResponse({"detail": f"the upload is larger than the "
+                                           f"{ctx.max_upload // MB} MB allowed"},
+                                status_code=413)
+        return await call_next(request)
+
+    return app
+
+
+def _routes(app: FastAPI, ctx: Context) -> None:
+    DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
+
+    def current_user(db: DB, authorization: Annotated[str | None, Header()] = None) -> User:
+        if not authorization or not authorization.lower().startswith("bearer "):
+            raise HTTPException(401, "sign in first: Authorization: Bearer TOKEN",
+                                headers={"WWW-Authenticate": "Bearer"})
+        user = user_for_token(db, authorization[7:].strip())
+        if user is None:
+            raise HTTPException(401, "the token is unknown or expired; sign in again",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return user
+
+    app.state.current_user = current_user
+    Me = Annotated[User, Depends(current_user)]  # noqa: N806
+
+    @app.post("/api/v1/session")
+    def sign_in(body: Login, db: DB) -> dict[str, str]:
+        try:
+            user = check_login(db, body.username, body.password)
+        except LoginLockedError as err:
+            raise HTTPException(429, str(err),
+                                headers={"Retry-After": str(err.retry_after)}) from None
+        if user is None:
+            db.commit()  # keep the failure count
+            raise HTTPException(401, "wrong user name or password")
+        token = issue_token(db, user, "session")
+        ctx.audit(db, user, None, "signed in")
+        db.commit()
+        return {"token": token}
+
+    @app.delete("/api/v1/session", status_code=204)
+    def sign_out(me: Me, db: DB, authorization: Annotated[str, Header()]) -> None:
+        db.execute(delete(Token).where(Token.digest == token_digest(authorization[7:].strip())))
+        ctx.audit(db, me, None, "signed out")
+        db.commit()
+
+    @app.get("/api/v1/me")
+    def who(me: Me) -> dict[str, Any]:
+        return {"name": me.name, "role": me.role}
+
+    @app.post("/api/v1/programmes", status_code=201)
+    def new_programme(body: NewProgramme, me: Me, db: DB) -> dict[str, Any]:
+        if me.role == "viewer":
+            raise HTTPException(403, "viewers cannot create programmes")
+        goals = body.goals if isinstance(body.goals, dict) else {"text": body.goals}
+        programme = Programme(name=body.name, goals=goals, starts_on=body.starts_on,
+                              ends_on=body.ends_on, rounds=body.rounds, owner_id=me.id)
+        db.add(programme)
+        db.flush()
+        ctx.audit(db, me, programme.id, "created the programme")
+        db.commit()
+        return {"id": programme.id, "version": programme.version}
+
+    @app.get("/api/v1/programmes")
+    def programmes(me: Me, db: DB) -> list[dict[str, Any]]:
+        query = select(Programme).order_by(Programme.id)
+        if me.role != "admin":
+            shared = select(Share.programme_id).where(Share.user_id == me.id)
+            query = query.where((Programme.owner_id == me.id) | Programme.id.in_(shared))
+        return [programme_json(p) for p in db.scalars(query)]
+
+    @app.get("/api/v1/programmes/{pid}")
+    def get_programme(pid: int, me: Me, db: DB) -> JSONResponse:
+        programme, _ = ctx.programme(db, me, pid)
+        body = programme_json(programme)
+        body["people"] = _latest_counts(db, pid)
+        return JSONResponse(body, headers={"ETag": f'"{programme.version}"'})
+
+    @app.delete("/api/v1/programmes/{pid}")
+    def delete_programme(pid: int, me: Me, db: DB,
+                         if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        ctx.change(db, programme, if_match)
+        people = sum(len(i.people) for i in db.scalars(select(Import).where(
+            Import.programme_id == pid)))
+        files = db.scalar(select(func.count()).select_from(Import).where(
+            Import.programme_id == pid)) or 0
+        matchings = db.scalar(select(func.count()).select_from(Matching).where(
+            Matching.programme_id == pid)) or 0
+        for job_id in ctx.workers.running.copy():
+            ctx.workers.cancel(job_id)  # a job of a deleted programme has nothing to write to
+        db.delete(programme)
+        ctx.audit(db, me, pid, "deleted the programme",
+                  f"erased {people} people records, {files} uploaded files and {matchings} "
+                  "matchings")
+        db.commit()
+        return {"deleted": pid, "people": people, "files": files, "matchings": matchings}
+
+    @app.post("/api/v1/programmes/{pid}/shares", status_code=201)
+    def share(pid: int, body: NewShare, me: Me, db: DB) -> dict[str, Any]:
+        ctx.programme(db, me, pid, write=True)
+        other = db.scalar(select(User).where(User.name == body.user))
+        if other is None:
+            raise HTTPException(422, "no such user")
+        db.merge(Share(programme_id=pid, user_id=other.id, names=body.names))
+        ctx.audit(db, me, pid, "shared the programme",
+                  f"with user #{other.id} ({other.role}), names "
+                  + ("shown" if body.names else "hidden"))
+        db.commit()
+        return {"programme": pid, "user": other.name, "names": body.names}
+
+    @app.post("/api/v1/programmes/{pid}/people")
+    async def upload_people(
+        pid: int, me: Me, db: DB, file: Annotated[UploadFile, File()],
+        columns: Annotated[str | None, Form()] = None,
+        values: Annotated[str | None, Form()] = None,
+        role: Annotated[str | None, Form()] = None,
+        if_match: Annotated[str | None, Header()] = None,
+    ) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        content = await file.read(ctx.max_upload + 1)
+        if len(content) > ctx.max_upload:
+            raise HTTPException(413, f"the file is larger than the {ctx.max_upload // MB} MB "
+                                     "allowed")
+        maps = {k: _json_form(v, k) for k, v in (("columns", columns), ("values", values))}
+        if role not in (None, "", "junior", "senior", "both"):
+            raise HTTPException(422, "role is junior, senior or both")
+        people, caught = _read_people(content, file.filename or "upload", maps, role or None)
+        juniors, seniors, _others = rm.split_roles(people)
+        if not juniors or not seniors:
+            raise HTTPException(422, {"problems": [{
+                "reason": f"found {len(juniors)} juniors and {len(seniors)} seniors: the role "
+                          "column must mark both sides (map its words with 'values')"}]})
+        ctx.change(db, programme, if_match)
+        imp = Import(programme_id=pid, filename=(file.filename or "upload")[:300],
+                     content=content, columns=maps["columns"], value_maps=maps["values"],
+                     role=role or None, warnings=caught,
+                     people=[p.model_dump(mode="json", exclude_defaults=True) for p in people])
+        db.add(imp)
+        db.flush()
+        ctx.audit(db, me, pid, "imported people",
+                  f"import #{imp.id}: {len(people)} people ({len(juniors)} juniors, "
+                  f"{len(seniors)} seniors), {len(caught)} warnings")
+        db.commit()
+        return {"import": imp.id, "people": len(people), "juniors": len(juniors),
+                "seniors": len(seniors), "warnings": caught, "version": programme.version}
+
+    @app.get("/api/v1/programmes/{pid}/people")
+    def people(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:
+        _, access = ctx.programme(db, me, pid)
+        imp = latest_import(db, pid)
+        if imp is None:
+            return []
+        return [shown_person(p, access) for p in imp.people]
+
+    @app.put("/api/v1/programmes/{pid}/rules")
+    def put_rules(pid: int, body: dict[str, Any], me: Me, db: DB,
+                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        try:
+            program = rm.Program.model_validate(body)
+        except ValidationError as err:
+            raise HTTPException(422, {"problems": [
+                {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]}
+                for e in err.errors()]}) from None
+        ctx.change(db, programme, if_match)
+        programme.rules = body
+        ctx.audit(db, me, pid, "set the rules",
+                  f"{len(program.constraints)} rules: "
+                  + ", ".join(c.kind for c in program.constraints))
+        db.commit()
+        return {"version": programme.version,
+                "rules": [c.label() for c in program.constraints]}
+
+    @app.get("/api/v1/programmes/{pid}/audit")
+    def audit(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:
+        ctx.programme(db, me, pid)
+        rows = db.scalars(select(AuditEntry).where(AuditEntry.programme_id == pid)
+                          .order_by(AuditEntry.id))
+        return [{"at": r.at.isoformat(), "user": r.user_name, "action": r.action,
+                 "detail": r.detail} for r in rows]
+
+
+def _json_form(text: str | None, what: str) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise HTTPException(422, f"{what}: not valid JSON") from None
+    if not isinstance(value, dict):
+        raise HTTPException(422, f"{what}: a JSON object is expected")
+    return value
+
+
+FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
+
+
+def _read_people(content: bytes, filename: str, maps: dict[str, Any], role: str | None
+                 ) -> tuple[list[rm.Participant], list[str]]:
+    """Read an upload with rmatch's reader: the people and the warnings, or a 422 of problems."""
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            people = rm.read_participants(io.BytesIO(content), format=fmt,
+                                          columns=maps["columns"], values=maps["values"],
+                                          role=role,  # type: ignore[arg-type]
+                                          check_managers=True)
+        except rm.InputError as err:
+            raise HTTPException(422, {"problems": [
+                p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+                for p in (err.problems or [str(err)])]}) from None
+    return people, [str(w.message) for w in caught
+                    if issubclass(w.category, (rm.InputWarning, rm.DataGapWarning))]
+
+
+def _latest_counts(db: Session, pid: int) -> dict[str, int]:
+    imp = latest_import(db, pid)
+    if imp is None:
+        return {"people": 0, "juniors": 0, "seniors": 0}
+    roles = [p.get("role") for p in imp.people]
+    return {"people": len(roles), "juniors": sum(r in ("junior", "both") for r in roles),
+            "seniors": sum(r in ("senior", "both") for r in roles)}
+
+
+def shown_person(person: dict[str, Any], access: Access) -> dict[str, Any]:
+    """Show a stored person as this user may see them: no name, e-mail or attribute ungranted."""
+    if access.names:
+        return person
+    # Attributes are where sensitive values live (gender, background): a viewer
+    # without the grant sees none of them, whatever the rules call sensitive.
+    return {k: v for k, v in person.items() if k not in ("name", "email", "attributes")}

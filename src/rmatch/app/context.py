@@ -1,0 +1,77 @@
+"""What every route shares: the database session, the caller's rights, versions and the audit log.
+
+Every change goes through :meth:`Context.change`: the programme's version
+(``If-Match``; a stale version is a 409, and the bump is one conditional
+UPDATE, so two coordinators never lose an update), and every change writes an
+audit line that names the action, never a personal value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from rmatch.app.jobs import Workers
+from rmatch.app.security import Access
+from rmatch.app.store import AuditEntry, Import, Programme, User
+
+__all__ = ["Context", "latest_import"]
+
+
+@dataclass
+class Context:
+    """What every route shares: the database, the workers and the limits."""
+
+    sessions: sessionmaker[Session]
+    workers: Workers
+    max_upload: int
+
+    def db(self) -> Iterator[Session]:
+        """One database session per request."""
+        with self.sessions() as session:
+            yield session
+
+    def programme(self, db: Session, user: User, pid: int, *, write: bool = False
+                  ) -> tuple[Programme, Access]:
+        """Find the programme and the user's rights; 404 when unseen, 403 when read-only."""
+        programme = db.get(Programme, pid)
+        access = Access.of(db, user, programme) if programme else None
+        if programme is None or access is None or not access.read:
+            raise HTTPException(404, "no such programme")
+        if write and not access.write:
+            raise HTTPException(403, "you may look at this programme but not change it")
+        return programme, access
+
+    @staticmethod
+    def change(db: Session, programme: Programme, if_match: str | None) -> None:
+        """Bump the programme's version, refusing a stale ``If-Match`` (409)."""
+        seen = programme.version
+        if if_match is not None and if_match.strip('W/" ') != str(seen):
+            raise HTTPException(409, f"the programme changed (version {seen}, you sent "
+                                     f"{if_match}); reload it and apply your change again")
+        done = db.execute(update(Programme).where(Programme.id == programme.id,
+                                                  Programme.version == seen)
+                          .values(version=seen + 1))
+        if getattr(done, "rowcount", 1) != 1:
+            db.rollback()
+            raise HTTPException(409, "the programme changed meanwhile; reload it and apply "
+                                     "your change again")
+        db.refresh(programme)
+
+    @staticmethod
+    def audit(db: Session, user: User | str, programme: int | None, action: str,
+              detail: str = "") -> None:
+        """Record who did what to which programme (never a personal value)."""
+        name = user if isinstance(user, str) else user.name
+        db.add(AuditEntry(user_name=name, programme_id=programme, action=action,
+                          detail=detail))
+
+
+def latest_import(db: Session, pid: int) -> Import | None:
+    """Return the programme's newest import of people."""
+    return db.scalar(select(Import).where(Import.programme_id == pid)
+                     .order_by(Import.id.desc()).limit(1))

@@ -1,0 +1,200 @@
+"""Solves outside the request: a worker process per job; progress and cancel via the database.
+
+A job row is the contract between the service and its worker: the worker
+(``python -m rmatch.app.worker JOB``, a fresh interpreter that shares no lock,
+thread or module state with the server) reads the programme's people and
+rules, runs :func:`rmatch.match` with a progress callback that writes the
+job's progress, and stores the matching
+and the job's end in one transaction. Cancelling marks the job and stops
+its process. A server that stops during a job finds it on the next start
+and marks it failed; nothing half-written remains, because the matching
+and the job's "done" are one commit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+import rmatch as rm
+from rmatch.app.store import Import, Job, Matching, Programme, engine_for, now
+
+__all__ = ["Workers", "build_inputs", "program_of", "recover", "store_matching", "work"]
+
+FINISHED = ("done", "failed", "cancelled")
+
+
+def program_of(rules: dict[str, Any] | None, overrides: dict[str, Any] | None = None
+               ) -> rm.Program:
+    """Build the programme's :class:`rmatch.Program`, plus HR's required/forbidden pairs.
+
+    Examples
+    --------
+    >>> program_of(None, {"forbid": [["j1", "s1"]]}).constraints[-1].kind
+    'forbid'
+    """
+    program = rm.Program.model_validate(rules) if rules else rm.Program()
+    extra: list[rm.Constraint] = []
+    if overrides and overrides.get("require"):
+        extra.append(rm.Require(pairs=[tuple(p) for p in overrides["require"]]))
+    if overrides and overrides.get("forbid"):
+        extra.append(rm.Forbid(pairs=[tuple(p) for p in overrides["forbid"]]))
+    if extra:
+        program = program.model_copy(update={"constraints": [*program.constraints, *extra]})
+    return program
+
+
+def build_inputs(people_rows: list[dict[str, Any]]
+                 ) -> tuple[list[rm.Participant], list[rm.Participant], rm.OrgChart | None]:
+    """Juniors, seniors and the org chart (everyone read, reporting lines) from stored people."""
+    people = [rm.Participant.model_validate(p) for p in people_rows]
+    juniors, seniors, others = rm.split_roles(people)
+    org = (rm.OrgChart.from_participants(people)
+           if others or any(p.manager_id for p in people) else None)
+    return juniors, seniors, org
+
+
+def store_matching(db: Session, programme: Programme, result: rm.MatchResult, *,
+                   import_id: int | None, rules: dict[str, Any] | None,
+                   overrides: dict[str, Any] | None = None,
+                   parent_id: int | None = None) -> Matching:
+    """Add a new immutable matching version (numbered per programme)."""
+    count = len(db.scalars(select(Matching.id).where(
+        Matching.programme_id == programme.id)).all())
+    matching = Matching(programme_id=programme.id, number=count + 1, parent_id=parent_id,
+                        import_id=import_id, result=result.model_dump(mode="json"),
+                        overrides=overrides or {}, rules=rules)
+    db.add(matching)
+    if programme.state == "draft":
+        programme.state = "matched"
+    programme.version += 1
+    db.flush()
+    return matching
+
+
+class _CancelledError(Exception):
+    pass
+
+
+def work(url: str, job_id: str, parent: int) -> None:
+    """Run one job to its end (in the worker process); a server gone stops it at the next report."""
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
+    engine = engine_for(url)
+    with Session(engine) as db:
+        job = db.get(Job, job_id)
+        if job is None or job.state != "queued":
+            return
+        job.state, job.pid, job.updated_at = "running", os.getpid(), now()
+        programme = db.get(Programme, job.programme_id)
+        imp = db.get(Import, job.params["import_id"])
+        if programme is None or imp is None:
+            return
+        people, rules = imp.people, job.params.get("rules")
+        overrides = job.params.get("overrides")
+        db.commit()
+    last = [0.0]
+
+    def progress(p: Any) -> None:
+        if os.getppid() != parent:
+            os._exit(0)  # the server is gone; on its restart the job is marked failed
+        if time.monotonic() - last[0] < 0.5:
+            return
+        last[0] = time.monotonic()
+        share = 0.25 if p.phase == 1 else 0.5 + 0.5 * (1 - min(1.0, p.gap))
+        with Session(engine) as s:
+            state = s.scalar(select(Job.state).where(Job.id == job_id))
+            if state == "cancelled":
+                raise _CancelledError
+            s.execute(update(Job).where(Job.id == job_id).values(
+                progress=round(share, 3), stage=(p.stage or f"phase {p.phase}")[:200],
+                updated_at=now()))
+            s.commit()
+
+    try:
+        juniors, seniors, org = build_inputs(people)
+        result = rm.match(juniors, seniors, program_of(rules, overrides), org=org,
+                          progress=progress)
+    except _CancelledError:
+        return
+    except Exception as err:  # any failure is the job's answer, in one line, no traceback
+        with Session(engine) as db:
+            db.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(
+                state="failed", error=f"{type(err).__name__}: {err}"[:2000], updated_at=now()))
+            db.commit()
+        return
+    if os.getppid() != parent:
+        return  # the server died meanwhile: its restart marks the job failed
+    with Session(engine) as db:
+        job = db.get(Job, job_id)
+        programme = db.get(Programme, job.programme_id) if job else None
+        if job is None or programme is None or job.state != "running":
+            return  # cancelled or deleted meanwhile: keep nothing
+        matching = store_matching(db, programme, result, import_id=job.params["import_id"],
+                                  rules=rules, overrides=overrides,
+                                  parent_id=job.params.get("parent_id"))
+        job.state, job.progress, job.matching_id = "done", 1.0, matching.id
+        job.stage, job.updated_at = "done", now()
+        db.commit()
+    engine.dispose()
+
+
+class Workers:
+    """The worker processes of one server, by job id."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+
+    def submit(self, db: Session, programme_id: int, params: dict[str, Any], user: str) -> Job:
+        """Queue a job and start its worker (after the caller's commit)."""
+        job = Job(id=str(uuid.uuid4()), programme_id=programme_id, params=params,
+                  created_by=user)
+        db.add(job)
+        db.commit()
+        # The URL (which may hold a password) goes by environment, not argv: argv is
+        # visible to every user of the machine in `ps`.
+        env = {**os.environ, "RMATCH_DATABASE_URL": self.url}
+        self.running[job.id] = subprocess.Popen(
+            [sys.executable, "-m", "rmatch.app.worker", job.id, str(os.getpid())], env=env,
+            stdin=subprocess.DEVNULL)
+        return job
+
+    def cancel(self, job_id: str) -> None:
+        """Stop a job's worker if this server runs it."""
+        process = self.running.pop(job_id, None)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(5)
+
+    def reap(self, db: Session) -> None:
+        """Mark jobs whose worker died without an answer as failed."""
+        for job_id, process in list(self.running.items()):
+            if process.poll() is None:
+                continue
+            del self.running[job_id]
+            db.execute(update(Job).where(Job.id == job_id, Job.state.in_(("queued", "running")))
+                       .values(state="failed", updated_at=now(),
+                               error=f"the worker stopped (exit status {process.returncode})"))
+        db.commit()
+
+    def stop_all(self) -> None:
+        """Stop every worker (the server is stopping); their jobs are failed on the next start."""
+        for job_id in list(self.running):
+            self.cancel(job_id)
+
+
+def recover(db: Session) -> int:
+    """On start: jobs a stopped server left queued or running are failed; return how many."""
+    result = db.execute(update(Job).where(Job.state.in_(("queued", "running"))).values(
+        state="failed", updated_at=now(),
+        error="the server stopped during the job; start the matching again"))
+    db.commit()
+    return int(getattr(result, "rowcount", 0) or 0)

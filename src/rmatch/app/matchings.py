@@ -1,0 +1,316 @@
+"""Matchings, jobs, overrides, publication and the kick-off exports, over HTTP.
+
+A matching is an immutable version: overrides (required and forbidden
+pairs) make a new one with the parent's overrides and the new ones;
+publishing marks one as the programme's published matching. Explanations
+re-score the stored pairs with :func:`rmatch.evaluate` (a stored result
+carries ids and scores, not the score matrix), so they always explain the
+version asked about under the rules it was made with.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the routes' annotations
+# (Annotated[..., Depends(...)] built inside a function) at run time.
+import csv
+import datetime as dt
+import io
+import zipfile
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import rmatch as rm
+from rmatch.app.context import Context, latest_import
+from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
+from rmatch.app.security import Access
+from rmatch.app.store import Import, Job, Matching, Programme, User, now
+
+__all__ = ["add_routes"]
+
+# Overrides on programmes up to this many pairs are solved in the request (well
+# under a second); larger ones become a job, like a first matching.
+INLINE_PAIRS = 250_000
+
+
+class Overrides(BaseModel):
+    """``POST .../matchings/{m}/overrides``."""
+
+    require: list[tuple[str, str]] = Field(default_factory=list, max_length=10_000)
+    forbid: list[tuple[str, str]] = Field(default_factory=list, max_length=100_000)
+
+
+def _matching_json(m: Matching, *, names: dict[str, str] | None = None) -> dict[str, Any]:
+    body = dict(m.result)
+    body.update(id=m.id, number=m.number, parent=m.parent_id, overrides=m.overrides,
+                published=m.published_at.isoformat() if m.published_at else None,
+                created=m.created_at.isoformat())
+    if names is not None:
+        body["pairs"] = [{**p, "junior_name": names.get(p["junior_id"]),
+                          "senior_name": names.get(p["senior_id"])} for p in body["pairs"]]
+    return body
+
+
+def _rescored(db: Session, m: Matching) -> rm.MatchResult:
+    """Re-score a stored matching as a full result (scores, explanations) under its rules."""
+    imp = db.get(Import, m.import_id) if m.import_id else None
+    if imp is None:
+        raise HTTPException(409, "the people this matching was made from are gone")
+    juniors, seniors, org = build_inputs(imp.people)
+    pairs = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
+    return rm.evaluate(pairs, juniors, seniors, program_of(m.rules, m.overrides), org=org)
+
+
+def _names(db: Session, m: Matching) -> dict[str, str]:
+    imp = db.get(Import, m.import_id) if m.import_id else None
+    return {p["id"]: p.get("name") or "" for p in (imp.people if imp else [])}
+
+
+def add_routes(app: FastAPI, ctx: Context) -> None:
+    """Add the matching, job and export routes to ``app``."""
+    DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
+    Me = Annotated[User, Depends(app.state.current_user)]  # noqa: N806
+
+    def matching_of(db: Session, me: User, pid: int, mid: int, write: bool = False
+                    ) -> tuple[Programme, Access, Matching]:
+        programme, access = ctx.programme(db, me, pid, write=write)
+        m = db.get(Matching, mid)
+        if m is None or m.programme_id != pid:
+            raise HTTPException(404, "no such matching")
+        return programme, access, m
+
+    @app.post("/api/v1/programmes/{pid}/matchings", status_code=202)
+    def start_matching(pid: int, me: Me, db: DB) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        imp = latest_import(db, pid)
+        if imp is None:
+            raise HTTPException(409, "import people first (POST .../people)")
+        job = ctx.workers.submit(db, pid, {"import_id": imp.id, "rules": programme.rules},
+                                 me.name)
+        ctx.audit(db, me, pid, "started a matching", f"job {job.id} on import #{imp.id}")
+        db.commit()
+        return {"job": job.id}
+
+    def job_of(db: Session, me: User, job_id: str, write: bool = False) -> Job:
+        job = db.get(Job, job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        ctx.programme(db, me, job.programme_id, write=write)
+        return job
+
+    @app.get("/api/v1/jobs/{job_id}")
+    def get_job(job_id: str, me: Me, db: DB) -> dict[str, Any]:
+        ctx.workers.reap(db)
+        job = job_of(db, me, job_id)
+        db.refresh(job)
+        return {"id": job.id, "state": job.state, "progress": job.progress,
+                "stage": job.stage, "matching": job.matching_id, "error": job.error,
+                "programme": job.programme_id}
+
+    @app.delete("/api/v1/jobs/{job_id}")
+    def cancel_job(job_id: str, me: Me, db: DB) -> dict[str, Any]:
+        job = job_of(db, me, job_id, write=True)
+        if job.state in FINISHED:
+            raise HTTPException(409, f"the job is already {job.state}")
+        job.state, job.updated_at = "cancelled", now()
+        ctx.audit(db, me, job.programme_id, "cancelled a matching", f"job {job.id}")
+        db.commit()
+        ctx.workers.cancel(job_id)
+        return {"id": job.id, "state": "cancelled"}
+
+    @app.get("/api/v1/programmes/{pid}/matchings")
+    def list_matchings(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:
+        ctx.programme(db, me, pid)
+        rows = db.scalars(select(Matching).where(Matching.programme_id == pid)
+                          .order_by(Matching.number))
+        return [{"id": m.id, "number": m.number, "parent": m.parent_id,
+                 "pairs": len(m.result["pairs"]), "objective": m.result["objective"],
+                 "status": m.result["status"],
+                 "published": m.published_at.isoformat() if m.published_at else None}
+                for m in rows]
+
+    @app.get("/api/v1/programmes/{pid}/matchings/{mid}")
+    def get_matching(pid: int, mid: int, me: Me, db: DB) -> dict[str, Any]:
+        _, access, m = matching_of(db, me, pid, mid)
+        return _matching_json(m, names=_names(db, m) if access.names else None)
+
+    @app.get("/api/v1/programmes/{pid}/matchings/{mid}/explain/{person}")
+    def explain(pid: int, mid: int, person: str, me: Me, db: DB) -> dict[str, Any]:
+        _, access, m = matching_of(db, me, pid, mid)
+        result = _rescored(db, m)
+        try:
+            why = result.explain(person)
+        except rm.InputError as err:
+            raise HTTPException(404, str(err)) from None
+        body: dict[str, Any] = why.model_dump(mode="json")
+        if not access.names:
+            body["differences"] = []  # the fields two people differ on may be sensitive
+        return body
+
+    @app.post("/api/v1/programmes/{pid}/matchings/{mid}/overrides")
+    def overrides(pid: int, mid: int, body: Overrides, me: Me, db: DB,
+                  if_match: Annotated[str | None, Header()] = None) -> Any:
+        programme, _, m = matching_of(db, me, pid, mid, write=True)
+        merged = {
+            "require": sorted({*map(tuple, m.overrides.get("require", [])), *body.require}),
+            "forbid": sorted({*map(tuple, m.overrides.get("forbid", [])), *body.forbid}),
+        }
+        clash = set(merged["require"]) & set(merged["forbid"])
+        if clash:
+            raise HTTPException(422, f"{len(clash)} pairs are both required and forbidden")
+        imp = db.get(Import, m.import_id) if m.import_id else None
+        if imp is None:
+            raise HTTPException(409, "the people this matching was made from are gone")
+        ctx.change(db, programme, if_match)
+        juniors, seniors, org = build_inputs(imp.people)
+        if len(juniors) * len(seniors) > INLINE_PAIRS:
+            job = ctx.workers.submit(db, pid, {"import_id": imp.id, "rules": m.rules,
+                                               "overrides": merged, "parent_id": m.id},
+                                     me.name)
+            ctx.audit(db, me, pid, "overrode pairs", f"job {job.id}: "
+                      f"{len(body.require)} required, {len(body.forbid)} forbidden")
+            db.commit()
+            return {"job": job.id}
+        try:
+            result = rm.match(juniors, seniors, program_of(m.rules, merged), org=org)
+        except (rm.InputError, rm.InfeasibleError) as err:
+            db.rollback()
+            raise HTTPException(422, str(err)) from None
+        new = store_matching(db, programme, result, import_id=imp.id, rules=m.rules,
+                             overrides=merged, parent_id=m.id)
+        ctx.audit(db, me, pid, "overrode pairs",
+                  f"matching #{new.number} from #{m.number}: {len(body.require)} required, "
+                  f"{len(body.forbid)} forbidden; total {m.result['objective']:.4f} -> "
+                  f"{result.objective:.4f}")
+        db.commit()
+        return {"matching": new.id, "number": new.number,
+                "objective_change": result.objective - m.result["objective"]}
+
+    @app.post("/api/v1/programmes/{pid}/matchings/{mid}/publish")
+    def publish(pid: int, mid: int, me: Me, db: DB,
+                if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _, m = matching_of(db, me, pid, mid, write=True)
+        if m.published_at is not None:
+            raise HTTPException(409, "this matching is already published")
+        ctx.change(db, programme, if_match)
+        m.published_at = now()
+        programme.state = "published" if programme.state in ("draft", "matched") \
+            else programme.state
+        ctx.audit(db, me, pid, "published a matching",
+                  f"matching #{m.number}: {len(m.result['pairs'])} pairs")
+        db.commit()
+        return {"matching": m.id, "published": m.published_at.isoformat(),
+                "state": programme.state, "version": programme.version}
+
+    @app.get("/api/v1/programmes/{pid}/export")
+    def export(pid: int, me: Me, db: DB, what: str = "pairs", format: str = "csv"
+               ) -> Response:
+        programme, access = ctx.programme(db, me, pid)
+        m = db.scalar(select(Matching).where(Matching.programme_id == pid,
+                                             Matching.published_at.is_not(None))
+                      .order_by(Matching.published_at.desc(), Matching.id.desc()).limit(1))
+        if m is None:
+            raise HTTPException(409, "publish a matching first")
+        if what in ("people", "calendar", "briefs") and not access.names:
+            raise HTTPException(403, f"the {what} export holds names; ask for the names grant")
+        name = f"{programme.name}-{what}".replace("/", "-")[:80]
+        if what == "pairs" and format == "csv":
+            return _csv(_pair_rows(m, _names(db, m) if access.names else None), name)
+        if what == "people" and format == "csv":
+            return _csv(_people_rows(db, m), name)
+        if what == "calendar" and format == "ics":
+            return Response(_calendar(db, programme, m), media_type="text/calendar",
+                            headers=_attachment(f"{name}.ics"))
+        if what == "briefs" and format == "zip":
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                for k, brief in enumerate(_rescored(db, m).briefs(names=True), 1):
+                    zf.writestr(f"brief-{k:04d}.html", brief.to_html())
+            return Response(buf.getvalue(), media_type="application/zip",
+                            headers=_attachment(f"{name}.zip"))
+        raise HTTPException(422, "what=pairs&format=csv, what=people&format=csv, "
+                                 "what=calendar&format=ics or what=briefs&format=zip")
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in filename)
+    return {"Content-Disposition": f'attachment; filename="{safe}"'}
+
+
+def _cell(value: Any) -> Any:
+    # A spreadsheet runs a cell starting with = + - @ as a formula; a leading ' keeps it text.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _csv(rows: list[list[Any]], name: str) -> Response:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([[_cell(c) for c in row] for row in rows])
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers=_attachment(f"{name}.csv"))
+
+
+def _pair_rows(m: Matching, names: dict[str, str] | None) -> list[list[Any]]:
+    components = sorted({k for p in m.result["pairs"] for k in p["components"]})
+    head = ["junior_id", "senior_id", "score", *components]
+    if names is not None:
+        head[2:2] = ["junior_name", "senior_name"]
+    rows: list[list[Any]] = [head]
+    for p in m.result["pairs"]:
+        row = [p["junior_id"], p["senior_id"], f"{p['score']:.4f}",
+               *(f"{p['components'].get(c, 0):.4f}" for c in components)]
+        if names is not None:
+            row[2:2] = [names.get(p["junior_id"]), names.get(p["senior_id"])]
+        rows.append(row)
+    return rows
+
+
+def _people_rows(db: Session, m: Matching) -> list[list[Any]]:
+    imp = db.get(Import, m.import_id) if m.import_id else None
+    people = {p["id"]: p for p in (imp.people if imp else [])}
+    partners: dict[str, list[str]] = {}
+    for p in m.result["pairs"]:
+        partners.setdefault(p["junior_id"], []).append(p["senior_id"])
+        partners.setdefault(p["senior_id"], []).append(p["junior_id"])
+    rows: list[list[Any]] = [["id", "name", "email", "role", "partner_ids", "partner_names",
+                              "partner_emails"]]
+    for pid, person in people.items():
+        if person.get("role") not in ("junior", "senior", "both"):
+            continue
+        mine = partners.get(pid, [])
+        rows.append([pid, person.get("name", ""), person.get("email", ""), person.get("role"),
+                     ";".join(mine), ";".join(people.get(x, {}).get("name", "") for x in mine),
+                     ";".join(people.get(x, {}).get("email", "") for x in mine)])
+    return rows
+
+
+def _ics_text(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n").replace("\r", ""))
+
+
+def _calendar(db: Session, programme: Programme, m: Matching) -> str:
+    """One kick-off invitation per pair (RFC 5545), on the programme's start date at 10:00 UTC."""
+    imp = db.get(Import, m.import_id) if m.import_id else None
+    people = {p["id"]: p for p in (imp.people if imp else [])}
+    day = dt.date.fromisoformat(programme.starts_on) if programme.starts_on \
+        else dt.date.today() + dt.timedelta(days=7)
+    start = dt.datetime.combine(day, dt.time(10, 0))
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rmatch//kick-off//EN"]
+    for k, p in enumerate(m.result["pairs"], 1):
+        j, s = people.get(p["junior_id"], {}), people.get(p["senior_id"], {})
+        lines += ["BEGIN:VEVENT", f"UID:rmatch-{programme.id}-{m.id}-{k}@rmatch",
+                  f"DTSTAMP:{stamp}", f"DTSTART:{start:%Y%m%dT%H%M%S}Z",
+                  f"DTEND:{start + dt.timedelta(hours=1):%Y%m%dT%H%M%S}Z",
+                  "SUMMARY:" + _ics_text(f"{programme.name}: kick-off, "
+                                         f"{j.get('name') or p['junior_id']} and "
+                                         f"{s.get('name') or p['senior_id']}")]
+        lines += [f"ATTENDEE;CN={_ics_text(x.get('name', ''))}:mailto:{x['email']}"
+                  for x in (j, s) if x.get("email")]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,141 @@
+"""The service under test: a real Uvicorn server on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from ``.ci/postgres`` (installed with the system's package
+manager when missing and we are root, as in CI; started on a free port,
+stopped at the end). In CI (``CI`` set) a PostgreSQL that cannot start fails
+the run: these tests never skip there.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytest.importorskip("fastapi")
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from rmatch.app.security import add_user
+from rmatch.app.store import Base, engine_for
+
+ROOT = Path(__file__).parents[2]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="rmpg")
+    done = subprocess.run([str(ROOT / ".ci" / "postgres"), "start", folder],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        message = f"PostgreSQL did not start: {done.stderr.strip()[-500:]}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield done.stdout.strip().replace("postgresql://", "postgresql+psycopg://")
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "postgres"), "stop", folder], check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    """A running service: its base URL, database URL, and helpers to act as its users."""
+
+    base: str
+    url: str
+    data: Path
+    clients: list[httpx.Client]
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        made = httpx.Client(base_url=self.base, headers=headers, timeout=60)
+        self.clients.append(made)  # closed when the test ends
+        return made
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A session on the service's database (its engine disposed after)."""
+        engine = engine_for(self.url)
+        try:
+            with Session(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+    def user(self, name: str, role: str) -> str:
+        """Add a user and sign in as them; return their token."""
+        with self.db() as db:
+            add_user(db, name, role, PASSWORD)
+            db.commit()
+        answer = self.client().post("/api/v1/session",
+                                    json={"username": name, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        token: str = answer.json()["token"]
+        return token
+
+    def wait(self, client: httpx.Client, job: str, timeout: float = 120) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state: dict[str, Any] = client.get(f"/api/v1/jobs/{job}").json()
+            if state["state"] in ("done", "failed", "cancelled"):
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"job {job} still running after {timeout} s")
+
+
+def _empty(url: str) -> None:
+    engine = engine_for(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    import uvicorn
+
+    from rmatch.app.api import create_app
+    from rmatch.app.store import database_url
+
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        _empty(url)
+    else:
+        url = database_url(None, tmp_path / "data")
+    app = create_app(url, data=tmp_path / "data", max_upload_mb=2)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="error", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        running = Service(f"http://127.0.0.1:{port}", url, tmp_path / "data", [])
+        yield running
+    finally:
+        for client in running.clients:
+            client.close()
+        server.should_exit = True
+        thread.join(10)

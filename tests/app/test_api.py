@@ -1,0 +1,267 @@
+"""The programme service over HTTP, as an HR tool would use it: oracles are the library itself.
+
+Every test runs against SQLite and against a real PostgreSQL (conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from tests.app.conftest import PASSWORD, Service
+
+import rmatch as rm
+from rmatch.app.store import AuditEntry, Import, Matching, Token, User, now
+
+ROSTER = Path(__file__).parents[2] / "examples" / "roster.csv"
+
+
+def _programme(c: httpx.Client, name: str = "Pilot 2027") -> int:
+    answer = c.post("/api/v1/programmes", json={"name": name, "goals": {"seniors": "AI"}})
+    assert answer.status_code == 201, answer.text
+    pid: int = answer.json()["id"]
+    return pid
+
+
+def _upload(c: httpx.Client, pid: int, data: bytes | None = None,
+            name: str = "roster.csv", **form: str) -> httpx.Response:
+    return c.post(f"/api/v1/programmes/{pid}/people",
+                  files={"file": (name, data if data is not None else ROSTER.read_bytes())},
+                  data=form)
+
+
+def _matched(service: Service, c: httpx.Client, pid: int) -> int:
+    job = c.post(f"/api/v1/programmes/{pid}/matchings")
+    assert job.status_code == 202, job.text
+    state = service.wait(c, job.json()["job"])
+    assert state["state"] == "done", state
+    mid: int = state["matching"]
+    return mid
+
+
+def test_a_whole_programme_through_the_api_matches_the_library(service: Service) -> None:
+    c = service.client(service.user("hr-admin", "admin"))
+    pid = _programme(c)
+    read = _upload(c, pid)
+    assert read.status_code == 200, read.text
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    assert read.json()["juniors"] == len(juniors)
+    assert read.json()["seniors"] == len(seniors)
+    mid = _matched(service, c, pid)
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
+    # The oracle: the library on the same file, with the recommended rules.
+    alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)
+    assert len(got["pairs"]) == len(alone.pairs)
+    assert got["status"] == "optimal"
+    # Everyone accounted for: in a pair or unmatched with a reason.
+    in_pairs = {p["junior_id"] for p in got["pairs"]} | {p["senior_id"] for p in got["pairs"]}
+    for person in [*juniors, *seniors]:
+        assert person.id in in_pairs or person.id in got["unmatched_reasons"]
+    assert all(0 <= p["score"] <= 1 for p in got["pairs"])
+
+    # Explain one pair, then forbid it: a new version without it, never a better total.
+    first = got["pairs"][0]
+    why = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{first['junior_id']}")
+    assert why.status_code == 200
+    assert why.json()["partners"][0]["senior_id"] == first["senior_id"]
+    forbid = [[first["junior_id"], first["senior_id"]]]
+    new = c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/overrides", json={"forbid": forbid})
+    assert new.status_code == 200, new.text
+    again = c.get(f"/api/v1/programmes/{pid}/matchings/{new.json()['matching']}").json()
+    assert (first["junior_id"], first["senior_id"]) not in {
+        (p["junior_id"], p["senior_id"]) for p in again["pairs"]}
+    assert again["objective"] <= got["objective"] + 1e-9
+    assert again["overrides"]["forbid"] == forbid
+    assert again["parent"] == mid
+    # The stored version is still what it was (immutable).
+    assert c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"] == got["pairs"]
+
+    published = c.post(f"/api/v1/programmes/{pid}/matchings/{again['id']}/publish")
+    assert published.status_code == 200
+    assert published.json()["state"] == "published"
+    assert c.post(f"/api/v1/programmes/{pid}/matchings/{again['id']}/publish").status_code \
+        == 409
+
+    pairs = list(csv.reader(io.StringIO(c.get(
+        f"/api/v1/programmes/{pid}/export?what=pairs&format=csv").text.lstrip("\ufeff"))))
+    assert len(pairs) == len(again["pairs"]) + 1
+    assert {(r[0], r[1]) for r in pairs[1:]} == {
+        (p["junior_id"], p["senior_id"]) for p in again["pairs"]}
+    mail = list(csv.DictReader(io.StringIO(c.get(
+        f"/api/v1/programmes/{pid}/export?what=people&format=csv").text.lstrip("\ufeff"))))
+    by_id = {p.id: p for p in people}
+    assert len(mail) == len(juniors) + len(seniors)
+    for row in mail:
+        assert row["name"] == by_id[row["id"]].name
+        for partner in filter(None, row["partner_ids"].split(";")):
+            assert partner in {p["senior_id"] if p["junior_id"] == row["id"] else
+                               p["junior_id"] for p in again["pairs"]}
+    ics = c.get(f"/api/v1/programmes/{pid}/export?what=calendar&format=ics").text
+    assert ics.count("BEGIN:VEVENT") == len(again["pairs"])
+    briefs = c.get(f"/api/v1/programmes/{pid}/export?what=briefs&format=zip")
+    assert briefs.headers["content-type"] == "application/zip"
+
+    actions = [e["action"] for e in c.get(f"/api/v1/programmes/{pid}/audit").json()]
+    assert actions == ["created the programme", "imported people", "started a matching",
+                       "overrode pairs", "published a matching"]
+
+
+def test_rights_tokens_and_throttling(service: Service) -> None:
+    owner = service.client(service.user("coord-a", "coordinator"))
+    other = service.client(service.user("coord-b", "coordinator"))
+    viewer_token = service.user("viewer", "viewer")
+    viewer = service.client(viewer_token)
+    pid = _programme(owner)
+    assert _upload(owner, pid).status_code == 200
+
+    assert service.client().get("/api/v1/programmes").status_code == 401
+    assert service.client("rm_wrong").get("/api/v1/programmes").status_code == 401
+    assert other.get(f"/api/v1/programmes/{pid}").status_code == 404
+    assert other.delete(f"/api/v1/programmes/{pid}").status_code == 404
+    assert [p["id"] for p in other.get("/api/v1/programmes").json()] == []
+    assert viewer.get(f"/api/v1/programmes/{pid}").status_code == 404
+
+    # Shared read-only without names: sees the programme, changes nothing, no names.
+    assert owner.post(f"/api/v1/programmes/{pid}/shares",
+                      json={"user": "viewer"}).status_code == 201
+    assert viewer.get(f"/api/v1/programmes/{pid}").status_code == 200
+    assert viewer.put(f"/api/v1/programmes/{pid}/rules", json={}).status_code == 403
+    assert viewer.post(f"/api/v1/programmes/{pid}/matchings").status_code == 403
+    assert viewer.post("/api/v1/programmes", json={"name": "x"}).status_code == 403
+    names = {p.name for p in rm.read_participants(ROSTER) if p.name}
+    listed = viewer.get(f"/api/v1/programmes/{pid}/people").text
+    assert not any(n in listed for n in names)
+    assert "gender" not in listed
+    mid = _matched(service, owner, pid)
+    shown = viewer.get(f"/api/v1/programmes/{pid}/matchings/{mid}").text
+    assert not any(n in shown for n in names)
+    # Granted names: now they appear.
+    owner.post(f"/api/v1/programmes/{pid}/shares", json={"user": "viewer", "names": True})
+    assert any(n in viewer.get(f"/api/v1/programmes/{pid}/people").text for n in names)
+
+    # An expired token is refused.
+    with service.db() as db:
+        for token in db.scalars(select(Token)):
+            token.expires_at = now()
+        db.commit()
+    assert viewer.get("/api/v1/programmes").status_code == 401
+
+    # Throttling: after five wrong passwords, even the right one waits.
+    anon = service.client()
+    for _ in range(5):
+        assert anon.post("/api/v1/session", json={"username": "coord-a",
+                                                  "password": "wrong"}).status_code == 401
+    locked = anon.post("/api/v1/session", json={"username": "coord-a", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) >= 1
+
+
+def test_hostile_names_are_kept_intact_and_secrets_never_stored_in_clear(
+        service: Service) -> None:
+    token = service.user("admin", "admin")
+    c = service.client(token)
+    nasty = "<script>alert(1)</script>'); DROP TABLE programmes;--"
+    pid = _programme(c, nasty)
+    assert c.get(f"/api/v1/programmes/{pid}").json()["name"] == nasty
+    assert [p["name"] for p in c.get("/api/v1/programmes").json()] == [nasty]
+    with service.db() as db:
+        stored = [*db.scalars(select(User.password_hash)), *db.scalars(select(Token.digest))]
+    assert PASSWORD not in " ".join(stored)
+    assert token not in " ".join(stored)
+    assert all(h.startswith("$argon2id$") for h in stored[:1])
+    if service.url.startswith("sqlite"):
+        raw = b"".join(p.read_bytes() for p in service.data.glob("rmatch.db*"))
+        assert PASSWORD.encode() not in raw
+        assert token.encode() not in raw
+
+
+def test_concurrent_changes_never_lose_an_update(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    version = c.get(f"/api/v1/programmes/{pid}").headers["etag"]
+    first = c.put(f"/api/v1/programmes/{pid}/rules", json={"seed": 1},
+                  headers={"If-Match": version})
+    assert first.status_code == 200
+    stale = c.put(f"/api/v1/programmes/{pid}/rules", json={"seed": 2},
+                  headers={"If-Match": version})
+    assert stale.status_code == 409
+    assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] == {"seed": 1}
+
+    # Two coordinators at once with the same version: exactly one wins.
+    version = c.get(f"/api/v1/programmes/{pid}").headers["etag"]
+    answers: list[int] = []
+
+    def put(seed: int) -> None:
+        with service.client(c.headers["authorization"].split()[1]) as mine:
+            answers.append(mine.put(f"/api/v1/programmes/{pid}/rules", json={"seed": seed},
+                                    headers={"If-Match": version}).status_code)
+
+    threads = [threading.Thread(target=put, args=(s,)) for s in (3, 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [200, 409]
+
+
+def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    bad = "id,role,birth_year\n" + "".join(f"p{i},junior,not-a-year\n" for i in range(10_000))
+    answer = _upload(c, pid, bad.encode())
+    assert answer.status_code == 422
+    problems = answer.json()["detail"]["problems"]
+    assert len(problems) == 10_000
+    assert problems[0]["row"] == 2
+    assert problems[0]["field"] == "birth_year"
+    assert problems[-1]["id"] == "p9999"
+    assert c.get(f"/api/v1/programmes/{pid}/people").json() == []
+    assert c.get(f"/api/v1/programmes/{pid}").json()["version"] == 1  # nothing stored
+    big = _upload(c, pid, b"x" * (3 * 1024 * 1024))
+    assert big.status_code == 413
+    assert "Traceback" not in big.text
+    broken = c.post(f"/api/v1/programmes/{pid}/people", content=b"{", headers={
+        "content-type": "multipart/form-data; boundary=x"})
+    assert broken.status_code in (400, 422)
+    assert "Traceback" not in broken.text
+    rules = c.put(f"/api/v1/programmes/{pid}/rules", json={"constraints": [{"kind": "nope"}]})
+    assert rules.status_code == 422
+    assert rules.json()["detail"]["problems"]
+
+
+def test_deleting_a_programme_erases_its_people_and_says_so(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    _upload(c, pid)
+    _matched(service, c, pid)
+    gone = c.delete(f"/api/v1/programmes/{pid}")
+    assert gone.status_code == 200
+    assert gone.json()["people"] == len(rm.read_participants(ROSTER))
+    assert c.get(f"/api/v1/programmes/{pid}").status_code == 404
+    with service.db() as db:
+        assert db.scalar(select(func.count()).select_from(Import)) == 0
+        assert db.scalar(select(func.count()).select_from(Matching)) == 0
+        log = db.scalars(select(AuditEntry).where(AuditEntry.programme_id == pid)).all()
+    assert log[-1].action == "deleted the programme"
+    assert "erased" in log[-1].detail
+    names = [p.name for p in rm.read_participants(ROSTER) if p.name]
+    assert not any(n in json.dumps([e.detail for e in log]) for n in names)
+
+
+def test_a_cancelled_job_stores_nothing(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    _upload(c, pid)
+    job = c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+    assert c.delete(f"/api/v1/jobs/{job}").json()["state"] == "cancelled"
+    assert service.wait(c, job)["state"] == "cancelled"
+    assert c.get(f"/api/v1/programmes/{pid}/matchings").json() == []
+    assert c.delete(f"/api/v1/jobs/{job}").status_code == 409
