@@ -265,3 +265,58 @@ def test_a_cancelled_job_stores_nothing(service: Service) -> None:
     assert service.wait(c, job)["state"] == "cancelled"
     assert c.get(f"/api/v1/programmes/{pid}/matchings").json() == []
     assert c.delete(f"/api/v1/jobs/{job}").status_code == 409
+
+
+def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    _upload(c, pid)
+    mid = _matched(service, c, pid)
+    assert c.post(f"/api/v1/programmes/{pid}/feedback",
+                  files={"file": ("f.csv", b"junior_id,senior_id,rating\n")}).status_code == 409
+    c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
+    book = openpyxl.load_workbook(io.BytesIO(c.get(
+        f"/api/v1/programmes/{pid}/export?what=pairs&format=xlsx").content))
+    sheet = book.active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        p["junior_id"] for p in got["pairs"]]
+    head = [c.value for c in sheet[1]]
+    scores = [r[head.index("score")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert scores == [round(p["score"], 4) for p in got["pairs"]]  # numbers, not text
+
+    (j1, s1), (j2, s2) = [(p["junior_id"], p["senior_id"]) for p in got["pairs"][:2]]
+    # One bad row (a pair that is not in the matching) and nothing is stored.
+    bad = f"junior_id,senior_id,rating\n{j1},{s1},4\n{j1},{s2},5\n".encode()
+    refused = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("f.csv", bad)})
+    assert refused.status_code == 422
+    assert [p["row"] for p in refused.json()["detail"]["problems"]] == [3]
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["ratings"] == 0
+    good = f"junior_id,senior_id,rating,checkin\n{j1},{s1},4,1\n{j2},{s2},\"2,5\",1\n".encode()
+    assert c.post(f"/api/v1/programmes/{pid}/feedback",
+                  files={"file": ("f.csv", good)}).status_code == 200
+    summary = c.get(f"/api/v1/programmes/{pid}/feedback").json()
+    assert summary["checkins"] == [{"checkin": 1, "ratings": 2, "mean": 3.25}]
+    assert c.get(f"/api/v1/programmes/{pid}").json()["state"] == "running"
+
+    # A leaver, a joiner and a change request; the oracle is rm.rematch on the same people.
+    joiner = {"id": "j-new", "role": "junior", "birth_year": 2001, "level": 1,
+              "languages": ["en"], "timezone": "Europe/London"}
+    ask = {"leavers": [s1], "joiners": [joiner], "change": [j2]}
+    assert c.post(f"/api/v1/programmes/{pid}/rematch",
+                  json={**ask, "leavers": ["nobody"]}).status_code == 422
+    out = c.post(f"/api/v1/programmes/{pid}/rematch", json=ask)
+    assert out.status_code == 200, out.text
+    people = rm.read_participants(ROSTER)
+    now_people = [p.model_copy(update={"role": None}) if p.id == s1 else p for p in people]
+    now_people.append(rm.Participant.model_validate(joiner))
+    juniors, seniors, _ = rm.split_roles(now_people)
+    oracle = rm.rematch([(p["junior_id"], p["senior_id"]) for p in got["pairs"]], juniors,
+                        seniors, change={j2}, org=rm.OrgChart.from_participants(now_people))
+    assert sorted(map(tuple, out.json()["kept"])) == sorted(oracle.kept)
+    assert sorted(map(tuple, out.json()["new"])) == sorted(oracle.new)
+    again = c.get(f"/api/v1/programmes/{pid}/matchings/{out.json()['matching']}").json()
+    ids = {p["junior_id"] for p in again["pairs"]} | {p["senior_id"] for p in again["pairs"]}
+    assert s1 not in ids
+    assert again["parent"] == mid

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from tests.app.conftest import ROOT, _free_port
 
 from rmatch.app.store import Base, database_url, engine_for, upgrade
-from tests.app.conftest import ROOT, _free_port
 
 APP = ROOT / "src" / "rmatch" / "app"
 

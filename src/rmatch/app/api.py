@@ -24,6 +24,7 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
+from rmatch.app.running import add_running_routes
 from rmatch.app.security import (
     Access,
     LoginLockedError,
@@ -112,6 +113,7 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
     app.state.ctx = ctx
     _routes(app, ctx)
     add_routes(app, ctx)
+    add_running_routes(app, ctx)
 
     @app.exception_handler(Exception)
     async def _no_trace(_request: Request, _err: Exception) -> JSONResponse:

@@ -216,8 +216,9 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
         if what in ("people", "calendar", "briefs") and not access.names:
             raise HTTPException(403, f"the {what} export holds names; ask for the names grant")
         name = f"{programme.name}-{what}".replace("/", "-")[:80]
-        if what == "pairs" and format == "csv":
-            return _csv(_pair_rows(m, _names(db, m) if access.names else None), name)
+        if what == "pairs" and format in ("csv", "xlsx"):
+            rows = _pair_rows(m, _names(db, m) if access.names else None)
+            return _csv(rows, name) if format == "csv" else _xlsx(rows, name)
         if what == "people" and format == "csv":
             return _csv(_people_rows(db, m), name)
         if what == "calendar" and format == "ics":
@@ -230,7 +231,7 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
                     zf.writestr(f"brief-{k:04d}.html", brief.to_html())
             return Response(buf.getvalue(), media_type="application/zip",
                             headers=_attachment(f"{name}.zip"))
-        raise HTTPException(422, "what=pairs&format=csv, what=people&format=csv, "
+        raise HTTPException(422, "what=pairs&format=csv|xlsx, what=people&format=csv, "
                                  "what=calendar&format=ics or what=briefs&format=zip")
 
 
@@ -253,6 +254,22 @@ def _csv(rows: list[list[Any]], name: str) -> Response:
                     headers=_attachment(f"{name}.csv"))
 
 
+def _xlsx(rows: list[list[Any]], name: str) -> Response:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
+    for row in rows:
+        sheet.append([_cell(c) for c in row])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    buf = io.BytesIO()
+    book.save(buf)
+    return Response(buf.getvalue(), headers=_attachment(f"{name}.xlsx"), media_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+
 def _pair_rows(m: Matching, names: dict[str, str] | None) -> list[list[Any]]:
     components = sorted({k for p in m.result["pairs"] for k in p["components"]})
     head = ["junior_id", "senior_id", "score", *components]
@@ -260,8 +277,8 @@ def _pair_rows(m: Matching, names: dict[str, str] | None) -> list[list[Any]]:
         head[2:2] = ["junior_name", "senior_name"]
     rows: list[list[Any]] = [head]
     for p in m.result["pairs"]:
-        row = [p["junior_id"], p["senior_id"], f"{p['score']:.4f}",
-               *(f"{p['components'].get(c, 0):.4f}" for c in components)]
+        row = [p["junior_id"], p["senior_id"], round(p["score"], 4),
+               *(round(p["components"].get(c, 0), 4) for c in components)]
         if names is not None:
             row[2:2] = [names.get(p["junior_id"]), names.get(p["senior_id"])]
         rows.append(row)

@@ -539,8 +539,13 @@ def split_roles(
 
 
 def read_table(source: Source, required: Sequence[str], *, what: str,
-               encoding: str | None = None) -> list[tuple[int, dict[str, str]]]:
+               encoding: str | None = None, optional: Sequence[str] = ()
+               ) -> list[tuple[int, dict[str, str]]]:
     r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
+
+    ``required`` columns must be present and filled in every row; ``optional``
+    columns come back when present (an empty cell as ``""``). Headers match
+    whatever their case.
 
     The same reader as rosters (CSV in any of the usual separators, a BOM,
     UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
@@ -577,7 +582,9 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        out.append((row, values_of))
+        extra = {c: parse_text(cells[by_name[c.casefold()]]) or ""
+                 for c in optional if c.casefold() in by_name}
+        out.append((row, {**values_of, **extra}))
     if problems:
         raise InputError.of(problems)
     return out

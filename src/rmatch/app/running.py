@@ -1,0 +1,178 @@
+"""A running programme over HTTP: check-in feedback per pair, and re-matches.
+
+Feedback files go through :func:`rmatch.read_table` (the roster reader's
+guarantees: every problem named by row, nothing stored when any row is
+wrong); a rating must be a number for a pair of the published matching. A
+re-match (:func:`rmatch.rematch`) starts from the published matching: the
+people are the latest import without the leavers and with the joiners (a new
+import, so the programme's people stay versioned with its matchings), and the
+result is a new matching version whose parent is the published one.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the routes' annotations
+# (Annotated[..., Depends(...)] built inside a function) at run time.
+import io
+import math
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Header, HTTPException, UploadFile
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import rmatch as rm
+from rmatch.app.context import Context, latest_import
+from rmatch.app.jobs import build_inputs, program_of, store_matching
+from rmatch.app.store import Feedback, Import, Matching, User
+
+__all__ = ["add_running_routes", "published"]
+
+
+class RematchRequest(BaseModel):
+    """``POST /api/v1/programmes/{id}/rematch``."""
+
+    leavers: list[str] = Field(default_factory=list, max_length=100_000)
+    joiners: list[dict[str, Any]] = Field(default_factory=list, max_length=100_000)
+    change: list[str] = Field(default_factory=list, max_length=100_000)
+    allow_changes: bool = False
+    change_cost: float = Field(default=0.1, ge=0, le=1)
+
+
+def published(db: Session, pid: int) -> Matching | None:
+    """Return the programme's published matching (the newest published), if any."""
+    return db.scalar(select(Matching).where(Matching.programme_id == pid,
+                                            Matching.published_at.is_not(None))
+                     .order_by(Matching.published_at.desc(), Matching.id.desc()).limit(1))
+
+
+def _problem(reason: str, row: int | None = None, field: str | None = None,
+             pid: str | None = None) -> dict[str, Any]:
+    return {"row": row, "id": pid, "field": field, "reason": reason}
+
+
+def add_running_routes(app: FastAPI, ctx: Context) -> None:
+    """Add the feedback and re-match routes to ``app``."""
+    DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
+    Me = Annotated[User, Depends(app.state.current_user)]  # noqa: N806
+
+    @app.post("/api/v1/programmes/{pid}/feedback")
+    async def feedback(pid: int, me: Me, db: DB, file: Annotated[UploadFile, File()],
+                       if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        content = await file.read(ctx.max_upload + 1)
+        if len(content) > ctx.max_upload:
+            raise HTTPException(413, "the file is larger than allowed")
+        m = published(db, pid)
+        if m is None:
+            raise HTTPException(409, "publish a matching first: feedback rates its pairs")
+        try:
+            rows = rm.read_table(io.BytesIO(content), ["junior_id", "senior_id", "rating"],
+                                 what="feedback", optional=["checkin"])
+        except rm.InputError as err:
+            raise HTTPException(422, {"problems": [
+                p.as_dict() if isinstance(p, rm.Problem) else _problem(str(p))
+                for p in (err.problems or [str(err)])]}) from None
+        pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+        problems, ratings = [], []
+        for row, cells in rows:
+            pair = (cells["junior_id"].strip(), cells["senior_id"].strip())
+            try:
+                rating = float(cells["rating"].replace(",", "."))
+                checkin = int(cells.get("checkin") or 1)
+            except ValueError:
+                problems.append(_problem("rating is a number and checkin a whole number",
+                                         row, "rating", pair[0]))
+                continue
+            if not math.isfinite(rating) or checkin < 1:
+                problems.append(_problem("not a finite rating, or a check-in below 1", row,
+                                         "rating", pair[0]))
+            elif pair not in pairs:
+                problems.append(_problem(f"{pair} is not a pair of the published matching",
+                                         row, "senior_id", pair[0]))
+            else:
+                ratings.append(Feedback(programme_id=pid, junior_id=pair[0],
+                                        senior_id=pair[1], rating=rating, checkin=checkin))
+        if problems:
+            raise HTTPException(422, {"problems": problems})
+        ctx.change(db, programme, if_match)
+        db.add_all(ratings)
+        if programme.state == "published":
+            programme.state = "running"
+        ctx.audit(db, me, pid, "recorded feedback", f"{len(ratings)} ratings")
+        db.commit()
+        return {"ratings": len(ratings), "version": programme.version}
+
+    @app.get("/api/v1/programmes/{pid}/feedback")
+    def feedback_summary(pid: int, me: Me, db: DB) -> dict[str, Any]:
+        ctx.programme(db, me, pid)
+        rows = db.scalars(select(Feedback).where(Feedback.programme_id == pid)).all()
+        by_checkin: dict[int, list[float]] = {}
+        for r in rows:
+            by_checkin.setdefault(r.checkin, []).append(r.rating)
+        return {"ratings": len(rows), "checkins": [
+            {"checkin": k, "ratings": len(v), "mean": sum(v) / len(v)}
+            for k, v in sorted(by_checkin.items())]}
+
+    @app.post("/api/v1/programmes/{pid}/rematch")
+    def rematch(pid: int, body: RematchRequest, me: Me, db: DB,
+                if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        m, imp = published(db, pid), latest_import(db, pid)
+        if m is None or imp is None:
+            raise HTTPException(409, "publish a matching first: a re-match starts from it")
+        people = _people_after(imp.people, body)
+        juniors, seniors, org = build_inputs(people)
+        previous = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
+        try:
+            out = rm.rematch(previous, juniors, seniors, program_of(m.rules, m.overrides),
+                             change=set(body.change), allow_changes=body.allow_changes,
+                             change_cost=body.change_cost, org=org)
+        except (rm.InputError, rm.InfeasibleError) as err:
+            raise HTTPException(422, str(err)) from None
+        ctx.change(db, programme, if_match)
+        new_import = Import(programme_id=pid, filename=f"{imp.filename} (re-match)",
+                            content=imp.content, columns=imp.columns,
+                            value_maps=imp.value_maps, role=imp.role, warnings=[],
+                            people=people)
+        db.add(new_import)
+        db.flush()
+        new = store_matching(db, programme, out.result, import_id=new_import.id,
+                             rules=m.rules, overrides=m.overrides, parent_id=m.id)
+        ctx.audit(db, me, pid, "re-matched",
+                  f"matching #{new.number} from #{m.number}: {len(body.leavers)} leavers, "
+                  f"{len(body.joiners)} joiners, {len(body.change)} change requests; kept "
+                  f"{len(out.kept)}, broke {len(out.broken)}, formed {len(out.new)}")
+        db.commit()
+        return {"matching": new.id, "number": new.number, "kept": out.kept,
+                "broken": [b.model_dump(mode="json") for b in out.broken],
+                "new": out.new, "version": programme.version}
+
+
+def _people_after(people: list[dict[str, Any]], body: RematchRequest) -> list[dict[str, Any]]:
+    """Return the people after leavers leave and joiners join (unknown ids: a 422)."""
+    known = {p["id"] for p in people}
+    problems = [_problem("no such person in the programme", pid=x, field="leavers")
+                for x in body.leavers if x not in known]
+    problems += [_problem("no such person in the programme", pid=x, field="change")
+                 for x in body.change if x not in known and x not in body.leavers]
+    joined = []
+    for k, raw in enumerate(body.joiners):
+        try:
+            person = rm.Participant.model_validate(raw)
+        except ValidationError as err:
+            first = err.errors()[0]
+            problems.append(_problem(first["msg"], row=k + 1, field=".".join(
+                map(str, first["loc"])), pid=str(raw.get("id", ""))))
+            continue
+        if person.id in known and person.id not in body.leavers:
+            problems.append(_problem("is already in the programme", row=k + 1, pid=person.id,
+                                     field="id"))
+        joined.append(person.model_dump(mode="json", exclude_defaults=True))
+    if problems:
+        raise HTTPException(422, {"problems": problems})
+    # Leavers leave the programme, not the org chart: their reporting lines still
+    # protect the people who stay (a manager who leaves the programme is still a manager).
+    gone = set(body.leavers)
+    return [{k: v for k, v in p.items() if k != "role"} if p["id"] in gone else p
+            for p in people] + joined
+
