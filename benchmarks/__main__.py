@@ -14,6 +14,7 @@ BENCHMARKS = {
     "over_time": "re-matching, suggestions, stability and calibration",
     "synth": "synthetic organisations",
     "suite": "rmatch beside scipy and every peer tool (--quick, --full)",
+    "service": "the programme service: read latency during a solve; API against library",
 }
 MODULES = {"global": "global_rules"}  # "global" is a Python keyword
 

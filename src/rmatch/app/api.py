@@ -206,8 +206,7 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                          if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
         ctx.change(db, programme, if_match)
-        people = sum(len(i.people) for i in db.scalars(select(Import).where(
-            Import.programme_id == pid)))
+        people = sum(db.scalars(select(Import.n_people).where(Import.programme_id == pid)))
         files = db.scalar(select(func.count()).select_from(Import).where(
             Import.programme_id == pid)) or 0
         matchings = db.scalar(select(func.count()).select_from(Matching).where(
@@ -260,7 +259,8 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         imp = Import(programme_id=pid, filename=(file.filename or "upload")[:300],
                      content=content, columns=maps["columns"], value_maps=maps["values"],
                      role=role or None, warnings=caught,
-                     people=[p.model_dump(mode="json", exclude_defaults=True) for p in people])
+                     people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
+                     n_people=len(people), n_juniors=len(juniors), n_seniors=len(seniors))
         db.add(imp)
         db.flush()
         ctx.audit(db, me, pid, "imported people",
@@ -344,9 +344,7 @@ def _latest_counts(db: Session, pid: int) -> dict[str, int]:
     imp = latest_import(db, pid)
     if imp is None:
         return {"people": 0, "juniors": 0, "seniors": 0}
-    roles = [p.get("role") for p in imp.people]
-    return {"people": len(roles), "juniors": sum(r in ("junior", "both") for r in roles),
-            "seniors": sum(r in ("senior", "both") for r in roles)}
+    return {"people": imp.n_people, "juniors": imp.n_juniors, "seniors": imp.n_seniors}
 
 
 def shown_person(person: dict[str, Any], access: Access) -> dict[str, Any]:

@@ -38,7 +38,8 @@ def seed_demo(db: Session, employees: int = 600, per_side: int = 25) -> bool:
     db.add(programme)
     db.flush()
     db.add(Import(programme_id=programme.id, filename="demo-roster.csv", content=content,
-                  people=[p.model_dump(mode="json", exclude_defaults=True) for p in people]))
+                  people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
+                  n_people=len(people), n_juniors=len(rows_j), n_seniors=len(rows_s)))
     db.add(AuditEntry(user_name="(command line)", programme_id=programme.id,
                       action="created the demo programme",
                       detail=f"{len(people)} synthetic people, {per_side} per side"))

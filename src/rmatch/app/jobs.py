@@ -71,7 +71,8 @@ def store_matching(db: Session, programme: Programme, result: rm.MatchResult, *,
         Matching.programme_id == programme.id)).all())
     matching = Matching(programme_id=programme.id, number=count + 1, parent_id=parent_id,
                         import_id=import_id, result=result.model_dump(mode="json"),
-                        overrides=overrides or {}, rules=rules)
+                        overrides=overrides or {}, rules=rules, n_pairs=len(result.pairs),
+                        objective=result.objective, status=result.status)
     db.add(matching)
     if programme.state == "draft":
         programme.state = "matched"

@@ -126,8 +126,7 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
         rows = db.scalars(select(Matching).where(Matching.programme_id == pid)
                           .order_by(Matching.number))
         return [{"id": m.id, "number": m.number, "parent": m.parent_id,
-                 "pairs": len(m.result["pairs"]), "objective": m.result["objective"],
-                 "status": m.result["status"],
+                 "pairs": m.n_pairs, "objective": m.objective, "status": m.status,
                  "published": m.published_at.isoformat() if m.published_at else None}
                 for m in rows]
 

@@ -133,7 +133,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         new_import = Import(programme_id=pid, filename=f"{imp.filename} (re-match)",
                             content=imp.content, columns=imp.columns,
                             value_maps=imp.value_maps, role=imp.role, warnings=[],
-                            people=people)
+                            people=people, n_people=len(people), n_juniors=len(juniors),
+                            n_seniors=len(seniors))
         db.add(new_import)
         db.flush()
         new = store_matching(db, programme, out.result, import_id=new_import.id,

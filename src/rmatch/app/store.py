@@ -119,12 +119,17 @@ class Import(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(300))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The file and the people are loaded only when used: a programme's page
+    # reads the counts, not 8 MB of JSON (deferred columns).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     columns: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     value_maps: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     role: Mapped[str | None] = mapped_column(String(10), default=None)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
-    people: Mapped[list[Any]] = mapped_column(default=list)
+    people: Mapped[list[Any]] = mapped_column(JSON, default=list, deferred=True)
+    n_people: Mapped[int] = mapped_column(Integer, default=0)
+    n_juniors: Mapped[int] = mapped_column(Integer, default=0)
+    n_seniors: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
@@ -137,7 +142,10 @@ class Matching(Base):
     number: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(Integer, default=None)
     import_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    n_pairs: Mapped[int] = mapped_column(Integer, default=0)
+    objective: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(20), default="")
     overrides: Mapped[dict[str, Any]] = mapped_column(default=dict)
     rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     published_at: Mapped[dt.datetime | None] = mapped_column(default=None)

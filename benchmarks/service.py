@@ -1,0 +1,144 @@
+"""The programme service: read latency while a large solve runs, and a programme through the API.
+
+Starts a real ``rmatch serve`` (SQLite under a temporary folder, one user),
+then for each size: the library alone (read the roster, match: the same
+file and rules), then the same programme through HTTP (upload, match as a
+job, publish), timing reads of the programme (``GET /api/v1/programmes/ID``)
+every 50 ms while the job runs. Both in one run, side by side. The solve
+runs in its own worker process, so on this 2-core machine the server shares
+the cores with it: that is what the latency figures measure.
+
+Run: ``python -m benchmarks service [--sizes 1000 5000]``.
+Writes ``benchmarks/results/service.json`` and ``service.md``.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import rmatch as rm
+from benchmarks.common import parser, save
+
+PASSWORD = "benchmark password"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _roster(n: int, folder: Path) -> Path:
+    org = rm.synth.generate(8 * n, seed=0)
+    rows_j, rows_s = rm.synth.cohort_rows(org, n, n, seed=0)
+    roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
+             **dict.fromkeys(rows_s.tolist(), "senior")}
+    path = folder / f"roster-{n}.csv"
+    org.write_csv(path, roles)
+    return path
+
+
+def _library(path: Path) -> tuple[float, float, rm.MatchResult]:
+    start = time.perf_counter()
+    people = rm.read_participants(path)
+    read = time.perf_counter() - start
+    juniors, seniors, _ = rm.split_roles(people)
+    result = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    return read, time.perf_counter() - start - read, result
+
+
+def _through_api(base: str, path: Path, n: int) -> dict[str, Any]:
+    with httpx.Client(base_url=base, timeout=600) as c:
+        token = c.post("/api/v1/session", json={"username": "bench",
+                                                "password": PASSWORD}).json()["token"]
+        c.headers["Authorization"] = f"Bearer {token}"
+        start = time.perf_counter()
+        pid = c.post("/api/v1/programmes", json={"name": f"bench {n}"}).json()["id"]
+        up = c.post(f"/api/v1/programmes/{pid}/people",
+                    files={"file": (path.name, path.read_bytes())})
+        assert up.status_code == 200, up.text[:500]
+        uploaded = time.perf_counter() - start
+        job = c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+        latencies: list[float] = []
+        done = threading.Event()
+
+        def reader() -> None:
+            with httpx.Client(base_url=base, headers=dict(c.headers), timeout=60) as r:
+                while not done.is_set():
+                    t0 = time.perf_counter()
+                    assert r.get(f"/api/v1/programmes/{pid}").status_code == 200
+                    latencies.append(time.perf_counter() - t0)
+                    time.sleep(0.05)
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        while (state := c.get(f"/api/v1/jobs/{job}").json())["state"] not in (
+                "done", "failed", "cancelled"):
+            time.sleep(0.2)
+        matched = time.perf_counter() - start - uploaded
+        done.set()
+        thread.join()
+        assert state["state"] == "done", state
+        mid = state["matching"]
+        c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
+        total = time.perf_counter() - start
+        objective = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["objective"]
+    ordered = sorted(latencies)
+    return {"api_upload_s": uploaded, "api_match_s": matched, "api_total_s": total,
+            "api_objective": objective, "reads": len(ordered),
+            "read_p50_ms": 1000 * statistics.median(ordered),
+            "read_p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser(__doc__, [1000, 5000]).parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        subprocess.run([sys.executable, "-m", "rmatch", "users", "add", "bench", "--role",
+                        "admin", "--password-stdin"], input=PASSWORD + "\n", text=True,
+                       cwd=folder, check=True, capture_output=True)
+        port = _port()
+        server = subprocess.Popen([sys.executable, "-m", "rmatch", "serve", "--port",
+                                   str(port), "--max-upload-mb", "200"], cwd=folder,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(f"{base}/api/openapi.json", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            rows = []
+            for n in args.sizes:
+                path = _roster(n, folder)
+                read, solve, result = _library(path)
+                row: dict[str, Any] = {"n": n, "lib_read_s": read, "lib_match_s": solve,
+                                       "lib_total_s": read + solve}
+                row.update(_through_api(base, path, n))
+                row["same_objective"] = abs(row["api_objective"] - result.objective) < 1e-6
+                row["api_over_lib"] = row["api_total_s"] / row["lib_total_s"]
+                print(row, flush=True)
+                rows.append(row)
+        finally:
+            server.terminate()
+            server.wait(30)
+    print(save("service", rows, ["n", "lib_total_s", "api_upload_s", "api_match_s",
+                                 "api_total_s", "api_over_lib", "read_p50_ms", "read_p99_ms",
+                                 "reads", "same_objective"],
+               "The service: a programme through the API against the library, and read "
+               "latency during the solve"))
+
+
+if __name__ == "__main__":
+    main()
