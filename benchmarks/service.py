@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> None:
                 path = _roster(n, folder)
                 read, solve, result = _library(path)
                 row: dict[str, Any] = {"n": n, "lib_read_s": read, "lib_match_s": solve,
-                                       "lib_total_s": read + solve}
+                                       "lib_total_s": read + solve,
+                                       "pairs": len(result.pairs)}
                 row.update(_through_api(base, path, n))
                 row["same_objective"] = abs(row["api_objective"] - result.objective) < 1e-6
                 row["api_over_lib"] = row["api_total_s"] / row["lib_total_s"]
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             server.terminate()
             server.wait(30)
-    print(save("service", rows, ["n", "lib_total_s", "api_upload_s", "api_match_s",
+    print(save("service", rows, ["n", "pairs", "lib_total_s", "api_upload_s", "api_match_s",
                                  "api_total_s", "api_over_lib", "read_p50_ms", "read_p99_ms",
                                  "reads", "same_objective"],
                "The service: a programme through the API against the library, and read "

@@ -225,7 +225,7 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     assert problems[-1]["id"] == "p9999"
     assert c.get(f"/api/v1/programmes/{pid}/people").json() == []
     assert c.get(f"/api/v1/programmes/{pid}").json()["version"] == 1  # nothing stored
-    big = _upload(c, pid, b"x" * (3 * 1024 * 1024))
+    big = _upload(c, pid, b"x" * (20 * 1024 * 1024))  # the service under test allows 2 MB
     assert big.status_code == 413
     assert "Traceback" not in big.text
     broken = c.post(f"/api/v1/programmes/{pid}/people", content=b"{", headers={
@@ -320,3 +320,34 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     ids = {p["junior_id"] for p in again["pairs"]} | {p["senior_id"] for p in again["pairs"]}
     assert s1 not in ids
     assert again["parent"] == mid
+
+
+def test_rounds_and_calibrations_are_stored_against_the_programme(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    _upload(c, pid)
+    job = c.post(f"/api/v1/programmes/{pid}/rounds", json={"rounds": 2}).json()["job"]
+    state = service.wait(c, job)
+    assert state["state"] == "done", state
+    listed = c.get(f"/api/v1/programmes/{pid}/analyses").json()
+    assert [a["kind"] for a in listed] == ["rounds"]
+    plan = c.get(f"/api/v1/programmes/{pid}/analyses/{listed[0]['id']}").json()
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    oracle = rm.plan_rounds(juniors, seniors, rounds=2,
+                            org=rm.OrgChart.from_participants(people))
+    assert plan["objective"] == pytest.approx(oracle.objective, abs=1e-9)
+    seen = [(p["junior_id"], p["senior_id"]) for r in plan["rounds"] for p in r["pairs"]]
+    assert len(seen) == len(set(seen))  # no pair twice across rounds
+
+    mid = _matched(service, c, pid)
+    c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"]
+    rows = "".join(f"{p['junior_id']},{p['senior_id']},{1 + 4 * p['score']:.3f}\n"
+                   for p in got)
+    c.post(f"/api/v1/programmes/{pid}/feedback", files={
+        "file": ("f.csv", f"junior_id,senior_id,rating\n{rows}".encode())})
+    fit = c.post(f"/api/v1/programmes/{pid}/calibrations")
+    assert fit.status_code == 201, fit.text
+    assert fit.json()["pairs"] == len(got)
+    assert set(fit.json()["weights"]) == set(got[0]["components"])

@@ -79,9 +79,9 @@ def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
 
 
 def _serve(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-m", "rmatch", "serve", "--port", str(port),
-                               "--demo"], cwd=folder, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    with (folder / "server.log").open("ab") as log:  # the child keeps its own descriptor
+        server = subprocess.Popen([sys.executable, "-m", "rmatch", "serve", "--port",
+                                   str(port), "--demo"], cwd=folder, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -133,3 +133,7 @@ def test_a_server_killed_during_a_solve_restarts_with_the_job_failed(tmp_path: P
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)
+    log = (tmp_path / "server.log").read_text("utf-8", "replace")
+    assert "demo programme" in log  # the log is the server's own output
+    assert "long enough secret" not in log
+    assert token not in log

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.store import Import, Job, Matching, Programme, engine_for, now
+from rmatch.app.store import Analysis, Import, Job, Matching, Programme, engine_for, now
 
 __all__ = ["Workers", "build_inputs", "program_of", "recover", "store_matching", "work"]
 
@@ -99,7 +99,7 @@ def work(url: str, job_id: str, parent: int) -> None:
         if programme is None or imp is None:
             return
         people, rules = imp.people, job.params.get("rules")
-        overrides = job.params.get("overrides")
+        overrides, params = job.params.get("overrides"), dict(job.params)
         db.commit()
     last = [0.0]
 
@@ -119,10 +119,14 @@ def work(url: str, job_id: str, parent: int) -> None:
                 updated_at=now()))
             s.commit()
 
+    kind = params.get("kind", "match")
     try:
         juniors, seniors, org = build_inputs(people)
-        result = rm.match(juniors, seniors, program_of(rules, overrides), org=org,
-                          progress=progress)
+        program = program_of(rules, overrides)
+        result: rm.MatchResult | rm.RoundsPlan = (
+            rm.plan_rounds(juniors, seniors, program, rounds=int(params["rounds"]),
+                           org=org) if kind == "rounds" else
+            rm.match(juniors, seniors, program, org=org, progress=progress))
     except _CancelledError:
         return
     except Exception as err:  # any failure is the job's answer, in one line, no traceback
@@ -138,10 +142,22 @@ def work(url: str, job_id: str, parent: int) -> None:
         programme = db.get(Programme, job.programme_id) if job else None
         if job is None or programme is None or job.state != "running":
             return  # cancelled or deleted meanwhile: keep nothing
-        matching = store_matching(db, programme, result, import_id=job.params["import_id"],
-                                  rules=rules, overrides=overrides,
-                                  parent_id=job.params.get("parent_id"))
-        job.state, job.progress, job.matching_id = "done", 1.0, matching.id
+        if isinstance(result, rm.RoundsPlan):
+            plan = Analysis(programme_id=programme.id, kind="rounds",
+                            body=result.model_dump(mode="json"), summary={
+                                "rounds": len(result.rounds), "pairs": result.pairs,
+                                "objective": result.objective, "status": result.status,
+                                "import": job.params["import_id"]})
+            db.add(plan)
+            db.flush()
+            job.analysis_id = plan.id
+        else:
+            matching = store_matching(db, programme, result,
+                                      import_id=job.params["import_id"], rules=rules,
+                                      overrides=overrides,
+                                      parent_id=job.params.get("parent_id"))
+            job.matching_id = matching.id
+        job.state, job.progress = "done", 1.0
         job.stage, job.updated_at = "done", now()
         db.commit()
     engine.dispose()

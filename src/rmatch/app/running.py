@@ -1,4 +1,4 @@
-"""A running programme over HTTP: check-in feedback per pair, and re-matches.
+"""A running programme over HTTP: feedback, re-matches, rounds plans and calibrations.
 
 Feedback files go through :func:`rmatch.read_table` (the roster reader's
 guarantees: every problem named by row, nothing stored when any row is
@@ -23,9 +23,15 @@ from sqlalchemy.orm import Session
 import rmatch as rm
 from rmatch.app.context import Context, latest_import
 from rmatch.app.jobs import build_inputs, program_of, store_matching
-from rmatch.app.store import Feedback, Import, Matching, User
+from rmatch.app.store import Analysis, Feedback, Import, Matching, User
 
 __all__ = ["add_running_routes", "published"]
+
+
+class RoundsRequest(BaseModel):
+    """``POST /api/v1/programmes/{id}/rounds``."""
+
+    rounds: int = Field(ge=1, le=52)
 
 
 class RematchRequest(BaseModel):
@@ -112,6 +118,64 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         return {"ratings": len(rows), "checkins": [
             {"checkin": k, "ratings": len(v), "mean": sum(v) / len(v)}
             for k, v in sorted(by_checkin.items())]}
+
+    @app.post("/api/v1/programmes/{pid}/rounds", status_code=202)
+    def plan(pid: int, body: RoundsRequest, me: Me, db: DB) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        imp = latest_import(db, pid)
+        if imp is None:
+            raise HTTPException(409, "import people first (POST .../people)")
+        job = ctx.workers.submit(db, pid, {"kind": "rounds", "rounds": body.rounds,
+                                           "import_id": imp.id, "rules": programme.rules},
+                                 me.name)
+        ctx.audit(db, me, pid, "started a rounds plan", f"job {job.id}: {body.rounds} rounds")
+        db.commit()
+        return {"job": job.id}
+
+    @app.get("/api/v1/programmes/{pid}/analyses")
+    def analyses(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:
+        ctx.programme(db, me, pid)
+        rows = db.scalars(select(Analysis).where(Analysis.programme_id == pid)
+                          .order_by(Analysis.id))
+        return [{"id": a.id, "kind": a.kind, "summary": a.summary,
+                 "created": a.created_at.isoformat()} for a in rows]
+
+    @app.get("/api/v1/programmes/{pid}/analyses/{aid}")
+    def analysis(pid: int, aid: int, me: Me, db: DB) -> dict[str, Any]:
+        ctx.programme(db, me, pid)
+        found = db.get(Analysis, aid)
+        if found is None or found.programme_id != pid:
+            raise HTTPException(404, "no such analysis")
+        return {"id": found.id, "kind": found.kind, "summary": found.summary,
+                **found.body}
+
+    @app.post("/api/v1/programmes/{pid}/calibrations", status_code=201)
+    def calibrate(pid: int, me: Me, db: DB) -> dict[str, Any]:
+        ctx.programme(db, me, pid, write=True)
+        m = published(db, pid)
+        imp = db.get(Import, m.import_id) if m and m.import_id else None
+        if m is None or imp is None:
+            raise HTTPException(409, "publish a matching and record feedback first")
+        latest: dict[tuple[str, str], float] = {}
+        for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)
+                            .order_by(Feedback.checkin, Feedback.id)):
+            latest[r.junior_id, r.senior_id] = r.rating  # a pair's latest check-in
+        juniors, seniors, org = build_inputs(imp.people)
+        try:
+            fit = rm.calibrate(list(latest), list(latest.values()),
+                               program_of(m.rules, m.overrides), juniors=juniors,
+                               seniors=seniors, org=org)
+        except rm.InputError as err:
+            raise HTTPException(422, str(err)) from None
+        body = fit.model_dump(mode="json")
+        stored = Analysis(programme_id=pid, kind="calibration", body=body, summary={
+            "pairs": fit.pairs, "predicts": fit.predicts, "p_value": fit.p_value})
+        db.add(stored)
+        db.flush()
+        ctx.audit(db, me, pid, "calibrated the weights",
+                  f"analysis #{stored.id} from {fit.pairs} rated pairs")
+        db.commit()
+        return {"id": stored.id, **body}
 
     @app.post("/api/v1/programmes/{pid}/rematch")
     def rematch(pid: int, body: RematchRequest, me: Me, db: DB,

@@ -30,8 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AuditEntry", "Base", "Feedback", "Import", "Job", "Matching", "Programme", "Share",
-           "Token", "User", "database_url", "engine_for", "now", "upgrade"]
+__all__ = ["Analysis", "AuditEntry", "Base", "Feedback", "Import", "Job", "Matching",
+           "Programme", "Share", "Token", "User", "database_url", "engine_for", "now", "upgrade"]
 
 DEFAULT_DATA = Path("rmatch-data")
 ROLES = ("admin", "coordinator", "viewer")
@@ -163,11 +163,24 @@ class Job(Base):
     stage: Mapped[str] = mapped_column(String(200), default="")
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     matching_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    analysis_id: Mapped[int | None] = mapped_column(Integer, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     pid: Mapped[int | None] = mapped_column(Integer, default=None)
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Analysis(Base):
+    """A rounds plan or a calibration stored against the programme (rmatch's own JSON)."""
+
+    __tablename__ = "analyses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class Feedback(Base):
