@@ -113,9 +113,6 @@ def _empty(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    import uvicorn
-
-    from rmatch.app.api import create_app
     from rmatch.app.store import database_url
 
     if request.param == "postgresql":
@@ -123,7 +120,18 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         _empty(url)
     else:
         url = database_url(None, tmp_path / "data")
-    app = create_app(url, data=tmp_path / "data", max_upload_mb=2)
+    with serving(url, tmp_path / "data") as running:
+        yield running
+
+
+@contextmanager
+def serving(url: str, data: Path, **options: Any) -> Iterator[Service]:
+    """Run ``create_app(url, ...)`` on Uvicorn in a thread, on a free port, until the end."""
+    import uvicorn
+
+    from rmatch.app.api import create_app
+
+    app = create_app(url, data=data, max_upload_mb=2, **options)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="error", lifespan="on"))
@@ -131,8 +139,8 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
     thread.start()
     while not server.started:
         time.sleep(0.02)
+    running = Service(f"http://127.0.0.1:{port}", url, data, [])
     try:
-        running = Service(f"http://127.0.0.1:{port}", url, tmp_path / "data", [])
         yield running
     finally:
         for client in running.clients:

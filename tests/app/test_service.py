@@ -137,3 +137,32 @@ def test_a_server_killed_during_a_solve_restarts_with_the_job_failed(tmp_path: P
     assert "demo programme" in log  # the log is the server's own output
     assert "long enough secret" not in log
     assert token not in log
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_with_a_dask_scheduler_matchings_run_on_the_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    from tests.app.conftest import serving
+    from tests.app.test_api import ROSTER, _matched, _programme, _upload
+
+    import rmatch as rm
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            serving(database_url(None, tmp_path), tmp_path,
+                    dask=cluster.scheduler_address) as service:
+        c = service.client(service.user("admin", "admin"))
+        pid = _programme(c)
+        _upload(c, pid)
+        before = len(cluster.scheduler.task_prefixes) if hasattr(
+            cluster.scheduler, "task_prefixes") else 0
+        mid = _matched(service, c, pid)
+        got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
+        assert any(k.startswith("rmatch") for k in cluster.scheduler.task_prefixes) \
+            or before < len(cluster.scheduler.task_prefixes)
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)

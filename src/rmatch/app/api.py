@@ -85,8 +85,11 @@ def programme_json(programme: Programme) -> dict[str, Any]:
 
 
 def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
-               max_upload_mb: float = 20) -> FastAPI:
+               max_upload_mb: float = 20, dask: str | None = None) -> FastAPI:
     """Build the service on the database at ``url`` (migrated first; default SQLite in ``data``).
+
+    ``dask``: a Dask scheduler's address; matchings then run on that cluster
+    through :func:`rmatch.match_many` instead of a local worker process.
 
     Examples
     --------
@@ -98,7 +101,7 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
     url = database_url(url, data)
     upgrade(url)
     engine = engine_for(url)
-    ctx = Context(sessionmaker(engine, expire_on_commit=False), Workers(url),
+    ctx = Context(sessionmaker(engine, expire_on_commit=False), Workers(url, engine, dask),
                   int(max_upload_mb * MB))
     with ctx.sessions() as db:
         recover(db)

@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
             made = seed_demo(db)
             db.commit()
         print("demo programme " + ("created" if made else "already there"), file=sys.stderr)
-    app = create_app(url, data=args.data, max_upload_mb=args.max_upload_mb)
+    app = create_app(url, data=args.data, max_upload_mb=args.max_upload_mb, dask=args.dask)
     print(f"rmatch serve: http://{args.host}:{args.port}/ (API docs at /api/docs); "
           "Ctrl-C stops", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
@@ -147,6 +147,9 @@ def register(sub: Any) -> None:
     serve.add_argument("--demo", action="store_true",
                        help="seed a demo programme from a synthetic organisation")
     serve.add_argument("--max-upload-mb", type=float, default=20.0)
+    serve.add_argument("--dask", metavar="ADDRESS",
+                       help="a Dask scheduler (tcp://HOST:8786): matchings run on its cluster "
+                            "through match_many (needs rmatch[dask])")
     serve.set_defaults(func=_needs_app(_serve))
 
     users = sub.add_parser("users", help="manage who may sign in to the service")

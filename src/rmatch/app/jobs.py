@@ -17,11 +17,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import rmatch as rm
@@ -85,22 +87,79 @@ class _CancelledError(Exception):
     pass
 
 
+def _claim(engine: Engine, job_id: str, pid: int
+           ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """Mark a queued job running; return its people and parameters (None: not queued)."""
+    with Session(engine) as db:
+        job = db.get(Job, job_id)
+        if job is None or job.state != "queued":
+            return None
+        imp = db.get(Import, job.params["import_id"])
+        if imp is None or db.get(Programme, job.programme_id) is None:
+            return None
+        job.state, job.pid, job.updated_at = "running", pid, now()
+        people, params = imp.people, dict(job.params)
+        db.commit()
+    return people, params
+
+
+def _compute(people: list[dict[str, Any]], params: dict[str, Any], progress: Any,
+             client: Any = None) -> rm.MatchResult | rm.RoundsPlan:
+    juniors, seniors, org = build_inputs(people)
+    program = program_of(params.get("rules"), params.get("overrides"))
+    if params.get("kind") == "rounds":
+        return rm.plan_rounds(juniors, seniors, program, rounds=int(params["rounds"]), org=org)
+    if client is not None:  # match_many's Dask path: the solve runs on the cluster
+        cohort = rm.Cohort(name="job", juniors=juniors, seniors=seniors, program=program,
+                           org=org)
+        return rm.match_many([cohort], client=client)[0]
+    return rm.match(juniors, seniors, program, org=org, progress=progress)
+
+
+def _fail(engine: Engine, job_id: str, err: Exception) -> None:
+    # Any failure is the job's answer, in one line, never a traceback.
+    with Session(engine) as db:
+        db.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(
+            state="failed", error=f"{type(err).__name__}: {err}"[:2000], updated_at=now()))
+        db.commit()
+
+
+def _finish(engine: Engine, job_id: str, result: rm.MatchResult | rm.RoundsPlan,
+            params: dict[str, Any]) -> None:
+    """Store the job's result and its end in one transaction (nothing if it was cancelled)."""
+    with Session(engine) as db:
+        job = db.get(Job, job_id)
+        programme = db.get(Programme, job.programme_id) if job else None
+        if job is None or programme is None or job.state != "running":
+            return  # cancelled or deleted meanwhile: keep nothing
+        if isinstance(result, rm.RoundsPlan):
+            plan = Analysis(programme_id=programme.id, kind="rounds",
+                            body=result.model_dump(mode="json"), summary={
+                                "rounds": len(result.rounds), "pairs": result.pairs,
+                                "objective": result.objective, "status": result.status,
+                                "import": params["import_id"]})
+            db.add(plan)
+            db.flush()
+            job.analysis_id = plan.id
+        else:
+            matching = store_matching(db, programme, result, import_id=params["import_id"],
+                                      rules=params.get("rules"),
+                                      overrides=params.get("overrides"),
+                                      parent_id=params.get("parent_id"))
+            job.matching_id = matching.id
+        job.state, job.progress = "done", 1.0
+        job.stage, job.updated_at = "done", now()
+        db.commit()
+
+
 def work(url: str, job_id: str, parent: int) -> None:
     """Run one job to its end (in the worker process); a server gone stops it at the next report."""
     signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
     engine = engine_for(url)
-    with Session(engine) as db:
-        job = db.get(Job, job_id)
-        if job is None or job.state != "queued":
-            return
-        job.state, job.pid, job.updated_at = "running", os.getpid(), now()
-        programme = db.get(Programme, job.programme_id)
-        imp = db.get(Import, job.params["import_id"])
-        if programme is None or imp is None:
-            return
-        people, rules = imp.people, job.params.get("rules")
-        overrides, params = job.params.get("overrides"), dict(job.params)
-        db.commit()
+    claimed = _claim(engine, job_id, os.getpid())
+    if claimed is None:
+        return
+    people, params = claimed
     last = [0.0]
 
     def progress(p: Any) -> None:
@@ -119,63 +178,61 @@ def work(url: str, job_id: str, parent: int) -> None:
                 updated_at=now()))
             s.commit()
 
-    kind = params.get("kind", "match")
     try:
-        juniors, seniors, org = build_inputs(people)
-        program = program_of(rules, overrides)
-        result: rm.MatchResult | rm.RoundsPlan = (
-            rm.plan_rounds(juniors, seniors, program, rounds=int(params["rounds"]),
-                           org=org) if kind == "rounds" else
-            rm.match(juniors, seniors, program, org=org, progress=progress))
+        result = _compute(people, params, progress)
     except _CancelledError:
         return
-    except Exception as err:  # any failure is the job's answer, in one line, no traceback
-        with Session(engine) as db:
-            db.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(
-                state="failed", error=f"{type(err).__name__}: {err}"[:2000], updated_at=now()))
-            db.commit()
+    except Exception as err:
+        _fail(engine, job_id, err)
         return
-    if os.getppid() != parent:
-        return  # the server died meanwhile: its restart marks the job failed
-    with Session(engine) as db:
-        job = db.get(Job, job_id)
-        programme = db.get(Programme, job.programme_id) if job else None
-        if job is None or programme is None or job.state != "running":
-            return  # cancelled or deleted meanwhile: keep nothing
-        if isinstance(result, rm.RoundsPlan):
-            plan = Analysis(programme_id=programme.id, kind="rounds",
-                            body=result.model_dump(mode="json"), summary={
-                                "rounds": len(result.rounds), "pairs": result.pairs,
-                                "objective": result.objective, "status": result.status,
-                                "import": job.params["import_id"]})
-            db.add(plan)
-            db.flush()
-            job.analysis_id = plan.id
-        else:
-            matching = store_matching(db, programme, result,
-                                      import_id=job.params["import_id"], rules=rules,
-                                      overrides=overrides,
-                                      parent_id=job.params.get("parent_id"))
-            job.matching_id = matching.id
-        job.state, job.progress = "done", 1.0
-        job.stage, job.updated_at = "done", now()
-        db.commit()
+    if os.getppid() == parent:  # else the server died meanwhile: its restart fails the job
+        _finish(engine, job_id, result, params)
     engine.dispose()
+
+
+def _on_dask(engine: Engine, job_id: str, address: str) -> None:
+    """Run a job through ``rm.match_many``'s Dask path (a thread of the server)."""
+    claimed = _claim(engine, job_id, os.getpid())
+    if claimed is None:
+        return
+    people, params = claimed
+    try:
+        import distributed  # untyped: its calls are taken as Any
+
+        dask: Any = distributed
+        with dask.Client(address, timeout=30) as client:
+            result = _compute(people, params, None, client=client)
+    except Exception as err:
+        _fail(engine, job_id, err)
+        return
+    _finish(engine, job_id, result, params)
 
 
 class Workers:
     """The worker processes of one server, by job id."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, engine: Engine, dask: str | None = None) -> None:
+        self.url, self.engine, self.dask = url, engine, dask
         self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.threads: dict[str, threading.Thread] = {}
 
     def submit(self, db: Session, programme_id: int, params: dict[str, Any], user: str) -> Job:
-        """Queue a job and start its worker (after the caller's commit)."""
+        """Queue a job and start its worker (after the caller's commit).
+
+        With a Dask scheduler, matchings go to the cluster through
+        ``rm.match_many`` from a thread of the server (rounds plans still run
+        in a local worker process).
+        """
         job = Job(id=str(uuid.uuid4()), programme_id=programme_id, params=params,
                   created_by=user)
         db.add(job)
         db.commit()
+        if self.dask and params.get("kind", "match") == "match":
+            thread = threading.Thread(target=_on_dask, args=(self.engine, job.id, self.dask),
+                                      daemon=True, name=f"rmatch-job-{job.id}")
+            thread.start()
+            self.threads[job.id] = thread
+            return job
         # The URL (which may hold a password) goes by environment, not argv: argv is
         # visible to every user of the machine in `ps`.
         env = {**os.environ, "RMATCH_DATABASE_URL": self.url}
@@ -193,6 +250,9 @@ class Workers:
 
     def reap(self, db: Session) -> None:
         """Mark jobs whose worker died without an answer as failed."""
+        for job_id, thread in list(self.threads.items()):
+            if not thread.is_alive():
+                del self.threads[job_id]  # a thread always records its own end
         for job_id, process in list(self.running.items()):
             if process.poll() is None:
                 continue
