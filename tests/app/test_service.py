@@ -166,3 +166,33 @@ def test_with_a_dask_scheduler_matchings_run_on_the_cluster(tmp_path: Path) -> N
     juniors, seniors, _ = rm.split_roles(people)
     alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
     assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_database_with_data_migrates_to_the_newest_schema(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from sqlalchemy import text
+    from tests.app.conftest import _empty
+
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        _empty(url)
+    else:
+        url = database_url(None, tmp_path)
+    upgrade(url, "0001")
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO programmes (id, name, goals, rounds, state, version,"
+                              " created_at) VALUES (1, 'old', '{}', 1, 'draft', 1, "
+                              "CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO imports (id, programme_id, filename, content, "
+                              "warnings, people, n_people, n_juniors, n_seniors, created_at) "
+                              "VALUES (1, 1, 'r.csv', :b, '[]', '[]', 0, 0, 0, "
+                              "CURRENT_TIMESTAMP)"), {"b": b"id\n"})
+        upgrade(url)
+        with engine.connect() as conn:
+            options = conn.execute(text("SELECT options FROM imports")).scalar_one()
+    finally:
+        engine.dispose()
+    assert options in ({}, "{}")

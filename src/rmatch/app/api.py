@@ -6,9 +6,6 @@ routes share (rights, versions, the audit log) in :mod:`rmatch.app.context`.
 
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (Annotated[..., Depends(...)] built inside a function) at run time.
-import io
-import json
-import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +21,8 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
+from rmatch.app.people import Upload, json_form, read_upload
+from rmatch.app.people import capped as _capped
 from rmatch.app.running import add_running_routes
 from rmatch.app.security import (
     Access,
@@ -242,26 +241,26 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         columns: Annotated[str | None, Form()] = None,
         values: Annotated[str | None, Form()] = None,
         role: Annotated[str | None, Form()] = None,
+        options: Annotated[str | None, Form()] = None,
+        hr_data: Annotated[UploadFile | None, File()] = None,
+        hr_columns: Annotated[str | None, Form()] = None,
+        hr_values: Annotated[str | None, Form()] = None,
         if_match: Annotated[str | None, Header()] = None,
     ) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
-        content = await file.read(ctx.max_upload + 1)
-        if len(content) > ctx.max_upload:
-            raise HTTPException(413, f"the file is larger than the {ctx.max_upload // MB} MB "
-                                     "allowed")
-        maps = {k: _json_form(v, k) for k, v in (("columns", columns), ("values", values))}
-        if role not in (None, "", "junior", "senior", "both"):
-            raise HTTPException(422, "role is junior, senior or both")
-        people, caught = _read_people(content, file.filename or "upload", maps, role or None)
+        content = await _capped(file, ctx.max_upload)
+        hr = (await _capped(hr_data, ctx.max_upload), hr_data.filename or "hr-data") \
+            if hr_data is not None else None
+        upload = Upload(content, file.filename or "upload", json_form(columns, "columns"),
+                        json_form(values, "values"), role or None,
+                        json_form(options, "options") or {}, hr,
+                        json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"))
+        people, caught = read_upload(upload)
         juniors, seniors, _others = rm.split_roles(people)
-        if not juniors or not seniors:
-            raise HTTPException(422, {"problems": [{
-                "reason": f"found {len(juniors)} juniors and {len(seniors)} seniors: the role "
-                          "column must mark both sides (map its words with 'values')"}]})
         ctx.change(db, programme, if_match)
-        imp = Import(programme_id=pid, filename=(file.filename or "upload")[:300],
-                     content=content, columns=maps["columns"], value_maps=maps["values"],
-                     role=role or None, warnings=caught,
+        imp = Import(programme_id=pid, filename=upload.filename[:300], content=content,
+                     columns=upload.columns, value_maps=upload.values, role=upload.role,
+                     warnings=caught, options={**upload.options, "hr_data": hr is not None},
                      people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
                      n_people=len(people), n_juniors=len(juniors), n_seniors=len(seniors))
         db.add(imp)
@@ -307,40 +306,6 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                           .order_by(AuditEntry.id))
         return [{"at": r.at.isoformat(), "user": r.user_name, "action": r.action,
                  "detail": r.detail} for r in rows]
-
-
-def _json_form(text: str | None, what: str) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise HTTPException(422, f"{what}: not valid JSON") from None
-    if not isinstance(value, dict):
-        raise HTTPException(422, f"{what}: a JSON object is expected")
-    return value
-
-
-FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
-
-
-def _read_people(content: bytes, filename: str, maps: dict[str, Any], role: str | None
-                 ) -> tuple[list[rm.Participant], list[str]]:
-    """Read an upload with rmatch's reader: the people and the warnings, or a 422 of problems."""
-    fmt = FORMATS.get(Path(filename).suffix.lower())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            people = rm.read_participants(io.BytesIO(content), format=fmt,
-                                          columns=maps["columns"], values=maps["values"],
-                                          role=role,  # type: ignore[arg-type]
-                                          check_managers=True)
-        except rm.InputError as err:
-            raise HTTPException(422, {"problems": [
-                p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-                for p in (err.problems or [str(err)])]}) from None
-    return people, [str(w.message) for w in caught
-                    if issubclass(w.category, (rm.InputWarning, rm.DataGapWarning))]
 
 
 def _latest_counts(db: Session, pid: int) -> dict[str, int]:

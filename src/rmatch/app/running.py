@@ -196,7 +196,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         ctx.change(db, programme, if_match)
         new_import = Import(programme_id=pid, filename=f"{imp.filename} (re-match)",
                             content=imp.content, columns=imp.columns,
-                            value_maps=imp.value_maps, role=imp.role, warnings=[],
+                            value_maps=imp.value_maps, role=imp.role,
+                            options=imp.options, warnings=[],
                             people=people, n_people=len(people), n_juniors=len(juniors),
                             n_seniors=len(seniors))
         db.add(new_import)

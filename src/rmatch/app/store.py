@@ -125,6 +125,7 @@ class Import(Base):
     columns: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     value_maps: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     role: Mapped[str | None] = mapped_column(String(10), default=None)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     people: Mapped[list[Any]] = mapped_column(JSON, default=list, deferred=True)
     n_people: Mapped[int] = mapped_column(Integer, default=0)
@@ -256,8 +257,8 @@ def engine_for(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def upgrade(url: str) -> None:
-    """Create or migrate the database at ``url`` to the newest schema (Alembic).
+def upgrade(url: str, revision: str = "head") -> None:
+    """Create or migrate the database at ``url`` to ``revision`` (default the newest; Alembic).
 
     Examples
     --------
@@ -271,4 +272,4 @@ def upgrade(url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     config.attributes["url"] = url
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

@@ -1,0 +1,132 @@
+"""Reading an upload of people with rmatch's reader: every reading option, and HR data joined.
+
+The upload is read exactly as :func:`rmatch.read_participants` reads a file
+(the same options: column and value maps, role, date format, level map,
+duplicates, header row, sheet, encoding, unknown columns), so every row is a
+person or a problem naming it; a 422 lists every problem and nothing is
+stored. A sign-up form can come with the HR system's export (``hr_data``):
+:func:`rmatch.enrich` completes the sign-ups from it, and everyone in the
+export stays in the programme's people for the org chart (reporting lines),
+without a role.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, UploadFile
+
+import rmatch as rm
+
+__all__ = ["OPTIONS", "Upload", "capped", "json_form", "read_upload"]
+
+FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
+# The reading options an upload may give (``options``, a JSON object), as
+# rm.read_participants names them.
+OPTIONS = ("date_format", "level_map", "duplicates", "header_row", "sheet", "encoding",
+           "unknown_columns")
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An upload as sent: the file, its maps and options, and the HR export to join."""
+
+    content: bytes
+    filename: str
+    columns: dict[str, Any] | None
+    values: dict[str, Any] | None
+    role: str | None
+    options: dict[str, Any]
+    hr: tuple[bytes, str] | None = None
+    hr_columns: dict[str, Any] | None = None
+    hr_values: dict[str, Any] | None = None
+
+
+async def capped(file: UploadFile, limit: int) -> bytes:
+    """Read an uploaded file, refusing one above ``limit`` bytes (413) without reading it all."""
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise HTTPException(413, f"{file.filename or 'the file'} is larger than the "
+                                 f"{limit // MB} MB allowed")
+    return content
+
+
+def json_form(text: str | None, what: str) -> dict[str, Any] | None:
+    """Parse a JSON object sent as a form field (None when absent); 422 when it is not one.
+
+    Examples
+    --------
+    >>> json_form('{"Employee ID": "id"}', "columns")
+    {'Employee ID': 'id'}
+    """
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise HTTPException(422, f"{what}: not valid JSON") from None
+    if not isinstance(value, dict):
+        raise HTTPException(422, f"{what}: a JSON object is expected")
+    return value
+
+
+def _problems(err: rm.InputError, file: str) -> list[dict[str, Any]]:
+    out = []
+    for p in err.problems or [str(err)]:
+        row = p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+        out.append({**row, "file": row.get("file") or file})
+    return out
+
+
+def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
+          values: dict[str, Any] | None, options: dict[str, Any], **extra: Any
+          ) -> list[rm.Participant]:
+    try:
+        return rm.read_participants(io.BytesIO(content),
+                                    format=FORMATS.get(Path(filename).suffix.lower()),
+                                    columns=columns, values=values, **options, **extra)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": _problems(err, filename)}) from None
+    except (TypeError, ValueError) as err:  # an option of the wrong kind
+        raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
+                            ) from None
+
+
+def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
+    """Read an upload (and join its HR export); return the people and the reading warnings."""
+    unknown = sorted(set(upload.options) - set(OPTIONS))
+    if unknown:
+        raise HTTPException(422, {"problems": [{"field": "options", "reason": (
+            f"unknown reading options {unknown}; the options are {', '.join(OPTIONS)}")}]})
+    if upload.role not in (None, "junior", "senior", "both"):
+        raise HTTPException(422, {"problems": [{"field": "role",
+                                                "reason": "role is junior, senior or both"}]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        people = _read(upload.content, upload.filename, upload.columns, upload.values,
+                       upload.options, role=upload.role, check_managers=upload.hr is None)
+        if upload.hr is not None:
+            shared = {k: v for k, v in upload.options.items()
+                      if k in ("date_format", "level_map", "encoding")}
+            employees = _read(upload.hr[0], upload.hr[1], upload.hr_columns, upload.hr_values,
+                              shared, unknown_columns="warn")
+            try:
+                people = rm.enrich(people, employees)
+            except rm.InputError as err:
+                raise HTTPException(422, {"problems": _problems(err, upload.hr[1])}) from None
+            signed = {p.id for p in people}
+            people += [p.model_copy(update={"role": None}) for p in employees
+                       if p.id not in signed]
+    juniors, seniors, _ = rm.split_roles(people)
+    if not juniors or not seniors:
+        raise HTTPException(422, {"problems": [{"field": "role", "reason": (
+            f"found {len(juniors)} juniors and {len(seniors)} seniors: the role column must "
+            "mark both sides (map its words with 'values')")}]})
+    return people, [str(w.message) for w in caught
+                    if issubclass(w.category, (rm.InputWarning, rm.DataGapWarning))]

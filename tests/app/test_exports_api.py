@@ -1,0 +1,93 @@
+"""The three ugly HR exports of examples/exports, uploaded as an HR tool would: no edit to
+the files, the maps as form fields, the same people as the library reads."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.app.conftest import Service, serving
+
+import rmatch as rm
+from rmatch.app.store import database_url
+
+E = Path(__file__).parents[2] / "examples" / "exports"
+
+
+@pytest.fixture
+def sqlite_service(tmp_path: Path) -> Iterator[Service]:
+    with serving(database_url(None, tmp_path), tmp_path) as running:
+        yield running
+
+
+def _library(path: Path, **kw: Any) -> list[rm.Participant]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        return rm.read_participants(path, **kw)
+
+
+def _json(name: str) -> Any:
+    return json.loads((E / name).read_text("utf-8"))
+
+
+def _same_people(service: Service, c: Any, pid: int, expected: list[rm.Participant]) -> None:
+    stored = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+    assert set(stored) == {p.id for p in expected}
+    for person in expected:
+        assert rm.Participant.model_validate(stored[person.id]) == person
+
+
+def test_the_successfactors_export_reads_as_the_library_reads_it(
+        sqlite_service: Service) -> None:
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "SF"}).json()["id"]
+    maps = {"columns": _json("successfactors_columns.json"),
+            "values": _json("successfactors_values.json")}
+    form = {k: json.dumps(v) for k, v in maps.items()}
+    answer = c.post(f"/api/v1/programmes/{pid}/people", data={
+        **form, "options": json.dumps({"date_format": "%d.%m.%Y"})}, files={
+        "file": ("successfactors_users.csv", (E / "successfactors_users.csv").read_bytes())})
+    assert answer.status_code == 200, answer.text
+    _same_people(sqlite_service, c, pid, _library(E / "successfactors_users.csv",
+                                                  date_format="%d.%m.%Y", **maps))
+    assert c.post(f"/api/v1/programmes/{pid}/people", data={
+        **form, "options": json.dumps({"date_fromat": "%d.%m.%Y"})}, files={
+        "file": ("s.csv", b"id\n")}).status_code == 422  # a misspelt option is refused
+
+
+def test_a_forms_survey_joined_with_the_workday_report(sqlite_service: Service) -> None:
+    pytest.importorskip("openpyxl")
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Forms"}).json()["id"]
+    answer = c.post(f"/api/v1/programmes/{pid}/people", data={
+        "columns": json.dumps(_json("forms_columns.json")),
+        "values": json.dumps(_json("forms_values.json")),
+        "options": json.dumps({"duplicates": "keep_last"}),
+        "hr_columns": json.dumps(_json("workday_for_forms_columns.json"))}, files={
+        "file": ("forms_signup.csv", (E / "forms_signup.csv").read_bytes()),
+        "hr_data": ("workday_workers.xlsx", (E / "workday_workers.xlsx").read_bytes())})
+    assert answer.status_code == 200, answer.text
+    assert any("keep_last" in w or "kept" in w for w in answer.json()["warnings"])
+    form = _library(E / "forms_signup.csv", duplicates="keep_last",
+                    columns=_json("forms_columns.json"), values=_json("forms_values.json"),
+                    check_managers=False)
+    employees = _library(E / "workday_workers.xlsx",
+                         columns=_json("workday_for_forms_columns.json"))
+    joined = rm.enrich(form, employees)
+    signed = {p.id for p in joined}
+    expected = joined + [p.model_copy(update={"role": None}) for p in employees
+                         if p.id not in signed]
+    _same_people(sqlite_service, c, pid, expected)
+    juniors, seniors, _ = rm.split_roles(expected)
+    assert answer.json()["juniors"] == len(juniors)
+    assert answer.json()["seniors"] == len(seniors)
+    job = c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+    state = sqlite_service.wait(c, job)
+    assert state["state"] == "done", state
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{state['matching']}").json()
+    alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(expected))
+    assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)
