@@ -104,6 +104,7 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
                   int(max_upload_mb * MB))
     with ctx.sessions() as db:
         recover(db)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield

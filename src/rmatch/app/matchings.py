@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import rmatch as rm
@@ -112,10 +112,14 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
     @app.delete("/api/v1/jobs/{job_id}")
     def cancel_job(job_id: str, me: Me, db: DB) -> dict[str, Any]:
         job = job_of(db, me, job_id, write=True)
-        if job.state in FINISHED:
+        # One conditional UPDATE: a worker that finishes meanwhile keeps its "done".
+        done = db.execute(update(Job).where(Job.id == job_id, Job.state.not_in(FINISHED))
+                          .values(state="cancelled", updated_at=now()))
+        if getattr(done, "rowcount", 0) != 1:
+            db.rollback()
+            db.refresh(job)
             raise HTTPException(409, f"the job is already {job.state}")
-        job.state, job.updated_at = "cancelled", now()
-        ctx.audit(db, me, job.programme_id, "cancelled a matching", f"job {job.id}")
+        ctx.audit(db, me, job.programme_id, "cancelled a job", f"job {job.id}")
         db.commit()
         ctx.workers.cancel(job_id)
         return {"id": job.id, "state": "cancelled"}
