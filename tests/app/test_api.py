@@ -109,9 +109,15 @@ def test_a_whole_programme_through_the_api_matches_the_library(service: Service)
     briefs = c.get(f"/api/v1/programmes/{pid}/export?what=briefs&format=zip")
     assert briefs.headers["content-type"] == "application/zip"
 
+    # Closed: read and exported still, changed never.
+    assert c.post(f"/api/v1/programmes/{pid}/close").json()["state"] == "closed"
+    assert c.put(f"/api/v1/programmes/{pid}/rules", json={}).status_code == 409
+    assert c.post(f"/api/v1/programmes/{pid}/matchings").status_code == 409
+    assert c.get(f"/api/v1/programmes/{pid}/export?what=pairs&format=csv").status_code == 200
+
     actions = [e["action"] for e in c.get(f"/api/v1/programmes/{pid}/audit").json()]
     assert actions == ["created the programme", "imported people", "started a matching",
-                       "overrode pairs", "published a matching"]
+                       "overrode pairs", "published a matching", "closed the programme"]
 
 
 def test_rights_tokens_and_throttling(service: Service) -> None:

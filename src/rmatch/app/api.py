@@ -207,7 +207,7 @@ def _routes(app: FastAPI, ctx: Context) -> None:
     @app.delete("/api/v1/programmes/{pid}")
     def delete_programme(pid: int, me: Me, db: DB,
                          if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        programme, _ = ctx.programme(db, me, pid, write=True)
+        programme, _ = ctx.programme(db, me, pid, write=True, closed_ok=True)
         ctx.change(db, programme, if_match)
         people = sum(db.scalars(select(Import.n_people).where(Import.programme_id == pid)))
         files = db.scalar(select(func.count()).select_from(Import).where(
@@ -222,6 +222,19 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                   "matchings")
         db.commit()
         return {"deleted": pid, "people": people, "files": files, "matchings": matchings}
+
+    @app.post("/api/v1/programmes/{pid}/close")
+    def close(pid: int, me: Me, db: DB,
+              if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        if programme.state not in ("published", "running"):
+            raise HTTPException(409, f"a {programme.state} programme cannot close: publish a "
+                                     "matching first (or delete the programme)")
+        ctx.change(db, programme, if_match)
+        programme.state = "closed"
+        ctx.audit(db, me, pid, "closed the programme")
+        db.commit()
+        return {"state": "closed", "version": programme.version}
 
     @app.post("/api/v1/programmes/{pid}/shares", status_code=201)
     def share(pid: int, body: NewShare, me: Me, db: DB) -> dict[str, Any]:

@@ -35,8 +35,8 @@ class Context:
         with self.sessions() as session:
             yield session
 
-    def programme(self, db: Session, user: User, pid: int, *, write: bool = False
-                  ) -> tuple[Programme, Access]:
+    def programme(self, db: Session, user: User, pid: int, *, write: bool = False,
+                  closed_ok: bool = False) -> tuple[Programme, Access]:
         """Find the programme and the user's rights; 404 when unseen, 403 when read-only."""
         programme = db.get(Programme, pid)
         access = Access.of(db, user, programme) if programme else None
@@ -44,6 +44,9 @@ class Context:
             raise HTTPException(404, "no such programme")
         if write and not access.write:
             raise HTTPException(403, "you may look at this programme but not change it")
+        if write and programme.state == "closed" and not closed_ok:
+            raise HTTPException(409, "the programme is closed: it no longer changes (it can "
+                                     "still be read, exported or deleted)")
         return programme, access
 
     @staticmethod
