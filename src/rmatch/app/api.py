@@ -18,9 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import rmatch as rm
-from rmatch.app.context import Context, latest_import
+from rmatch.app.actions import store_import
+from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
+from rmatch.app.pages.routes import add_pages
 from rmatch.app.people import Upload, json_form, read_upload
 from rmatch.app.people import capped as _capped
 from rmatch.app.running import add_running_routes
@@ -117,6 +119,7 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
     _routes(app, ctx)
     add_routes(app, ctx)
     add_running_routes(app, ctx)
+    add_pages(app, ctx)
 
     @app.exception_handler(Exception)
     async def _no_trace(_request: Request, _err: Exception) -> JSONResponse:
@@ -138,11 +141,20 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
 def _routes(app: FastAPI, ctx: Context) -> None:
     DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
 
-    def current_user(db: DB, authorization: Annotated[str | None, Header()] = None) -> User:
-        if not authorization or not authorization.lower().startswith("bearer "):
+    def current_user(request: Request, db: DB,
+                     authorization: Annotated[str | None, Header()] = None) -> User:
+        token = None
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        elif request.method in ("GET", "HEAD"):
+            # The pages' session cookie (HttpOnly, SameSite=Strict) opens reads only, so
+            # downloads link straight to the API; every change needs the bearer token or
+            # a page's form with its CSRF token.
+            token = request.cookies.get(SESSION_COOKIE)
+        if not token:
             raise HTTPException(401, "sign in first: Authorization: Bearer TOKEN",
                                 headers={"WWW-Authenticate": "Bearer"})
-        user = user_for_token(db, authorization[7:].strip())
+        user = user_for_token(db, token)
         if user is None:
             raise HTTPException(401, "the token is unknown or expired; sign in again",
                                 headers={"WWW-Authenticate": "Bearer"})
@@ -270,21 +282,9 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                         json_form(options, "options") or {}, hr,
                         json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"))
         people, caught = read_upload(upload)
-        juniors, seniors, _others = rm.split_roles(people)
-        ctx.change(db, programme, if_match)
-        imp = Import(programme_id=pid, filename=upload.filename[:300], content=content,
-                     columns=upload.columns, value_maps=upload.values, role=upload.role,
-                     warnings=caught, options={**upload.options, "hr_data": hr is not None},
-                     people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
-                     n_people=len(people), n_juniors=len(juniors), n_seniors=len(seniors))
-        db.add(imp)
-        db.flush()
-        ctx.audit(db, me, pid, "imported people",
-                  f"import #{imp.id}: {len(people)} people ({len(juniors)} juniors, "
-                  f"{len(seniors)} seniors), {len(caught)} warnings")
-        db.commit()
-        return {"import": imp.id, "people": len(people), "juniors": len(juniors),
-                "seniors": len(seniors), "warnings": caught, "version": programme.version}
+        imp = store_import(ctx, db, me, programme, upload, people, caught, if_match)
+        return {"import": imp.id, "people": imp.n_people, "juniors": imp.n_juniors,
+                "seniors": imp.n_seniors, "warnings": caught, "version": programme.version}
 
     @app.get("/api/v1/programmes/{pid}/people")
     def people(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:

@@ -64,8 +64,8 @@ def _serve(args: argparse.Namespace) -> int:
             db.commit()
         print("demo programme " + ("created" if made else "already there"), file=sys.stderr)
     app = create_app(url, data=args.data, max_upload_mb=args.max_upload_mb, dask=args.dask)
-    print(f"rmatch serve: http://{args.host}:{args.port}/ (API docs at /api/docs); "
-          "Ctrl-C stops", file=sys.stderr)
+    print(f"rmatch serve: the pages at http://{args.host}:{args.port}/ , the API's "
+          "documentation at /api/docs; Ctrl-C stops", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

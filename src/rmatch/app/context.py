@@ -19,7 +19,10 @@ from rmatch.app.jobs import Workers
 from rmatch.app.security import Access
 from rmatch.app.store import AuditEntry, Import, Programme, User
 
-__all__ = ["Context", "latest_import"]
+__all__ = ["SESSION_COOKIE", "Context", "latest_import"]
+
+# The pages' session: an HttpOnly, SameSite=Strict cookie holding a session token.
+SESSION_COOKIE = "rmatch_session"
 
 
 @dataclass

@@ -23,17 +23,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.context import Context, latest_import
-from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
+from rmatch.app.actions import override, publish, start_matching
+from rmatch.app.context import Context
+from rmatch.app.jobs import FINISHED, build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["add_routes"]
-
-# Overrides on programmes up to this many pairs are solved in the request (well
-# under a second); larger ones become a job, like a first matching.
-INLINE_PAIRS = 250_000
-
+__all__ = ["add_routes", "people_of"]
 
 class Overrides(BaseModel):
     """``POST .../matchings/{m}/overrides``."""
@@ -63,9 +59,14 @@ def _rescored(db: Session, m: Matching) -> rm.MatchResult:
     return rm.evaluate(pairs, juniors, seniors, program_of(m.rules, m.overrides), org=org)
 
 
-def _names(db: Session, m: Matching) -> dict[str, str]:
+def people_of(db: Session, m: Matching) -> dict[str, dict[str, Any]]:
+    """Return the people a matching was made from, by id (as stored)."""
     imp = db.get(Import, m.import_id) if m.import_id else None
-    return {p["id"]: p.get("name") or "" for p in (imp.people if imp else [])}
+    return {p["id"]: p for p in (imp.people if imp else [])}
+
+
+def _names(db: Session, m: Matching) -> dict[str, str]:
+    return {k: p.get("name") or "" for k, p in people_of(db, m).items()}
 
 
 def add_routes(app: FastAPI, ctx: Context) -> None:
@@ -82,16 +83,9 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
         return programme, access, m
 
     @app.post("/api/v1/programmes/{pid}/matchings", status_code=202)
-    def start_matching(pid: int, me: Me, db: DB) -> dict[str, Any]:
+    def start(pid: int, me: Me, db: DB) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
-        imp = latest_import(db, pid)
-        if imp is None:
-            raise HTTPException(409, "import people first (POST .../people)")
-        job = ctx.workers.submit(db, pid, {"import_id": imp.id, "rules": programme.rules},
-                                 me.name)
-        ctx.audit(db, me, pid, "started a matching", f"job {job.id} on import #{imp.id}")
-        db.commit()
-        return {"job": job.id}
+        return {"job": start_matching(ctx, db, me, programme).id}
 
     def job_of(db: Session, me: User, job_id: str, write: bool = False) -> Job:
         job = db.get(Job, job_id)
@@ -156,54 +150,18 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
     def overrides(pid: int, mid: int, body: Overrides, me: Me, db: DB,
                   if_match: Annotated[str | None, Header()] = None) -> Any:
         programme, _, m = matching_of(db, me, pid, mid, write=True)
-        merged = {
-            "require": sorted({*map(tuple, m.overrides.get("require", [])), *body.require}),
-            "forbid": sorted({*map(tuple, m.overrides.get("forbid", [])), *body.forbid}),
-        }
-        clash = set(merged["require"]) & set(merged["forbid"])
-        if clash:
-            raise HTTPException(422, f"{len(clash)} pairs are both required and forbidden")
-        imp = db.get(Import, m.import_id) if m.import_id else None
-        if imp is None:
-            raise HTTPException(409, "the people this matching was made from are gone")
-        ctx.change(db, programme, if_match)
-        juniors, seniors, org = build_inputs(imp.people)
-        if len(juniors) * len(seniors) > INLINE_PAIRS:
-            job = ctx.workers.submit(db, pid, {"import_id": imp.id, "rules": m.rules,
-                                               "overrides": merged, "parent_id": m.id},
-                                     me.name)
-            ctx.audit(db, me, pid, "overrode pairs", f"job {job.id}: "
-                      f"{len(body.require)} required, {len(body.forbid)} forbidden")
-            db.commit()
-            return {"job": job.id}
-        try:
-            result = rm.match(juniors, seniors, program_of(m.rules, merged), org=org)
-        except (rm.InputError, rm.InfeasibleError) as err:
-            db.rollback()
-            raise HTTPException(422, str(err)) from None
-        new = store_matching(db, programme, result, import_id=imp.id, rules=m.rules,
-                             overrides=merged, parent_id=m.id)
-        ctx.audit(db, me, pid, "overrode pairs",
-                  f"matching #{new.number} from #{m.number}: {len(body.require)} required, "
-                  f"{len(body.forbid)} forbidden; total {m.result['objective']:.4f} -> "
-                  f"{result.objective:.4f}")
-        db.commit()
-        return {"matching": new.id, "number": new.number,
-                "objective_change": result.objective - m.result["objective"]}
+        made = override(ctx, db, me, programme, m, body.require, body.forbid, if_match)
+        if isinstance(made, Job):
+            return {"job": made.id}
+        return {"matching": made.id, "number": made.number,
+                "objective_change": made.objective - m.objective}
 
     @app.post("/api/v1/programmes/{pid}/matchings/{mid}/publish")
-    def publish(pid: int, mid: int, me: Me, db: DB,
-                if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    def publish_matching(pid: int, mid: int, me: Me, db: DB,
+                         if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         programme, _, m = matching_of(db, me, pid, mid, write=True)
-        if m.published_at is not None:
-            raise HTTPException(409, "this matching is already published")
-        ctx.change(db, programme, if_match)
-        m.published_at = now()
-        programme.state = "published" if programme.state in ("draft", "matched") \
-            else programme.state
-        ctx.audit(db, me, pid, "published a matching",
-                  f"matching #{m.number}: {len(m.result['pairs'])} pairs")
-        db.commit()
+        publish(ctx, db, me, programme, m, if_match)
+        assert m.published_at is not None  # just set
         return {"matching": m.id, "published": m.published_at.isoformat(),
                 "state": programme.state, "version": programme.version}
 

@@ -1,0 +1,110 @@
+"""The changes a programme goes through, one function each, shared by the API and the pages.
+
+Each checks what it needs, bumps the programme's version (``If-Match``),
+writes its audit line and commits: an action means the same whether an HR
+tool calls the API or a coordinator clicks a button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy.orm import Session
+
+import rmatch as rm
+from rmatch.app.context import Context, latest_import
+from rmatch.app.jobs import build_inputs, program_of, store_matching
+from rmatch.app.people import Upload
+from rmatch.app.store import Import, Job, Matching, Programme, User, now
+
+__all__ = ["INLINE_PAIRS", "override", "publish", "start_matching", "store_import"]
+
+# Overrides on programmes up to this many pairs are solved in the request (well
+# under a second); larger ones become a job, like a first matching.
+INLINE_PAIRS = 250_000
+
+
+def store_import(ctx: Context, db: Session, user: User, programme: Programme, upload: Upload,
+                 people: list[rm.Participant], caught: list[str], if_match: str | None
+                 ) -> Import:
+    """Store people read from an upload (with the file, its maps and its warnings)."""
+    juniors, seniors, _ = rm.split_roles(people)
+    ctx.change(db, programme, if_match)
+    imp = Import(programme_id=programme.id, filename=upload.filename[:300],
+                 content=upload.content, columns=upload.columns, value_maps=upload.values,
+                 role=upload.role, warnings=caught,
+                 options={**upload.options, "hr_data": upload.hr is not None},
+                 people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
+                 n_people=len(people), n_juniors=len(juniors), n_seniors=len(seniors))
+    db.add(imp)
+    db.flush()
+    ctx.audit(db, user, programme.id, "imported people",
+              f"import #{imp.id}: {len(people)} people ({len(juniors)} juniors, "
+              f"{len(seniors)} seniors), {len(caught)} warnings")
+    db.commit()
+    return imp
+
+
+def start_matching(ctx: Context, db: Session, user: User, programme: Programme) -> Job:
+    """Start a matching of the programme's latest people under its rules (a job)."""
+    imp = latest_import(db, programme.id)
+    if imp is None:
+        raise HTTPException(409, "import the people first")
+    job = ctx.workers.submit(db, programme.id, {"import_id": imp.id, "rules": programme.rules},
+                             user.name)
+    ctx.audit(db, user, programme.id, "started a matching", f"job {job.id} on import #{imp.id}")
+    db.commit()
+    return job
+
+
+def override(ctx: Context, db: Session, user: User, programme: Programme, m: Matching,
+             require: list[tuple[str, str]], forbid: list[tuple[str, str]],
+             if_match: str | None) -> Matching | Job:
+    """Make a new version with the parent's overrides and these (a job when it is large)."""
+    merged: dict[str, Any] = {
+        "require": sorted({*map(tuple, m.overrides.get("require", [])), *require}),
+        "forbid": sorted({*map(tuple, m.overrides.get("forbid", [])), *forbid}),
+    }
+    clash = set(merged["require"]) & set(merged["forbid"])
+    if clash:
+        raise HTTPException(422, f"{len(clash)} pairs are both required and forbidden")
+    imp = db.get(Import, m.import_id) if m.import_id else None
+    if imp is None:
+        raise HTTPException(409, "the people this matching was made from are gone")
+    ctx.change(db, programme, if_match)
+    asked = f"{len(require)} required, {len(forbid)} forbidden"
+    juniors, seniors, org = build_inputs(imp.people)
+    if len(juniors) * len(seniors) > INLINE_PAIRS:
+        job = ctx.workers.submit(db, programme.id, {"import_id": imp.id, "rules": m.rules,
+                                                    "overrides": merged, "parent_id": m.id},
+                                 user.name)
+        ctx.audit(db, user, programme.id, "overrode pairs", f"job {job.id}: {asked}")
+        db.commit()
+        return job
+    try:
+        result = rm.match(juniors, seniors, program_of(m.rules, merged), org=org)
+    except (rm.InputError, rm.InfeasibleError) as err:
+        db.rollback()
+        raise HTTPException(422, str(err)) from None
+    new = store_matching(db, programme, result, import_id=imp.id, rules=m.rules,
+                         overrides=merged, parent_id=m.id)
+    ctx.audit(db, user, programme.id, "overrode pairs",
+              f"matching #{new.number} from #{m.number}: {asked}; total "
+              f"{m.result['objective']:.4f} -> {result.objective:.4f}")
+    db.commit()
+    return new
+
+
+def publish(ctx: Context, db: Session, user: User, programme: Programme, m: Matching,
+            if_match: str | None) -> None:
+    """Publish a matching version: the programme's pairs from now on."""
+    if m.published_at is not None:
+        raise HTTPException(409, "this matching is already published")
+    ctx.change(db, programme, if_match)
+    m.published_at = now()
+    if programme.state in ("draft", "matched"):
+        programme.state = "published"
+    ctx.audit(db, user, programme.id, "published a matching",
+              f"matching #{m.number}: {m.n_pairs} pairs")
+    db.commit()

@@ -1,0 +1,329 @@
+"""The pages HR teams use: sign in, programmes, import, match with progress, review, publish.
+
+Server-rendered with Jinja2 (autoescaping on), one stylesheet and no
+script of our own needed: a running job's page refreshes itself. Every form
+that changes something carries a CSRF token derived from the session, and
+the session cookie is HttpOnly and SameSite=Strict. The pages call the same
+functions as the API, so they keep its rights, versions and audit log.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the routes' annotations
+# (Annotated[..., Depends(...)] built inside a function) at run time.
+import datetime as dt
+import hashlib
+import hmac
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from rmatch.app.actions import override, publish, start_matching, store_import
+from rmatch.app.context import SESSION_COOKIE, Context, latest_import
+from rmatch.app.jobs import FINISHED
+from rmatch.app.matchings import people_of
+from rmatch.app.people import Upload, capped, json_form, read_upload
+from rmatch.app.running import published
+from rmatch.app.security import (
+    LoginLockedError,
+    check_login,
+    issue_token,
+    token_digest,
+    user_for_token,
+)
+from rmatch.app.store import Job, Matching, Programme, Share, Token, User
+
+__all__ = ["add_pages", "next_step"]
+
+HERE = Path(__file__).parent
+NEXT = {"draft": "Import the people, then match them", "matched": "Review the pairs and publish",
+        "published": "Send the kick-off material", "running": "Record check-ins and changes",
+        "closed": "Read the year-end figures"}
+
+
+def next_step(programme: Programme, people: int) -> str:
+    """Say in words what the programme's team does next.
+
+    Examples
+    --------
+    >>> next_step(Programme(name="x", state="draft"), 0)
+    'Import the people'
+    """
+    if programme.state == "draft":
+        return "Match the people" if people else "Import the people"
+    return NEXT[programme.state]
+
+
+def _csrf(token: str) -> str:
+    return hashlib.sha256(b"csrf:" + token_digest(token).encode()).hexdigest()[:32]
+
+
+class _SignInError(Exception):
+    """No valid session: go to the sign-in page."""
+
+
+def add_pages(app: FastAPI, ctx: Context) -> None:
+    """Add the pages (and their static files) to ``app``."""
+    # Autoescaping on for every template: a name like <script> is shown, never run.
+    templates = Jinja2Templates(env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
+
+    @app.exception_handler(_SignInError)
+    async def _to_sign_in(_request: Request, _err: _SignInError) -> Response:
+        return RedirectResponse("/sign-in", status_code=303)
+
+    def session(request: Request, db: DB) -> tuple[User, str]:
+        token = request.cookies.get(SESSION_COOKIE)
+        user = user_for_token(db, token) if token else None
+        if user is None or token is None:
+            raise _SignInError
+        return user, token
+
+    Me = Annotated[tuple[User, str], Depends(session)]  # noqa: N806
+
+    def page(request: Request, name: str, me: tuple[User, str] | None, status: int = 200,
+             **values: Any) -> HTMLResponse:
+        context = {"user": me[0] if me else None, "csrf": _csrf(me[1]) if me else "",
+                   **values}
+        answer: HTMLResponse = templates.TemplateResponse(request, name, context,
+                                                          status_code=status)
+        return answer
+
+    def checked(me: tuple[User, str], csrf: str) -> User:
+        if not hmac.compare_digest(csrf, _csrf(me[1])):
+            raise HTTPException(403, "the form is out of date; reload the page")
+        return me[0]
+
+    @app.get("/sign-in", response_class=HTMLResponse)
+    def sign_in_page(request: Request) -> HTMLResponse:
+        return page(request, "sign_in.html", None)
+
+    @app.post("/sign-in", response_model=None)
+    def sign_in(request: Request, db: DB, username: Annotated[str, Form()],
+                password: Annotated[str, Form()]) -> Response:
+        try:
+            user = check_login(db, username[:200], password[:1000])
+        except LoginLockedError as err:
+            return page(request, "sign_in.html", None, 429, error=(
+                f"Too many wrong passwords: try again in {err.retry_after} seconds."))
+        if user is None:
+            db.commit()
+            return page(request, "sign_in.html", None, 401,
+                        error="The user name or the password is wrong.")
+        token = issue_token(db, user, "page session")
+        ctx.audit(db, user, None, "signed in")
+        db.commit()
+        answer = RedirectResponse("/", status_code=303)
+        answer.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                          secure=request.url.scheme == "https", max_age=12 * 3600)
+        return answer
+
+    @app.post("/sign-out")
+    def sign_out(me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
+        user = checked(me, csrf)
+        db.execute(delete(Token).where(Token.digest == token_digest(me[1])))
+        ctx.audit(db, user, None, "signed out")
+        db.commit()
+        answer = RedirectResponse("/sign-in", status_code=303)
+        answer.delete_cookie(SESSION_COOKIE)
+        return answer
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request, me: Me, db: DB) -> HTMLResponse:
+        user = me[0]
+        query = select(Programme).order_by(Programme.id)
+        if user.role != "admin":
+            shared = select(Share.programme_id).where(Share.user_id == user.id)
+            query = query.where((Programme.owner_id == user.id) | Programme.id.in_(shared))
+        rows = []
+        for p in db.scalars(query):
+            imp = latest_import(db, p.id)
+            rows.append({"p": p, "people": imp.n_people if imp else 0,
+                         "next": next_step(p, imp.n_people if imp else 0)})
+        return page(request, "home.html", me, programmes=rows)
+
+    @app.get("/programmes/new", response_class=HTMLResponse)
+    def new_page(request: Request, me: Me) -> HTMLResponse:
+        return page(request, "new.html", me)
+
+    @app.post("/programmes/new", response_model=None)
+    def create(request: Request, me: Me, db: DB, csrf: Annotated[str, Form()],
+               name: Annotated[str, Form()], seniors_learn: Annotated[str, Form()] = "",
+               juniors_gain: Annotated[str, Form()] = "", starts_on: Annotated[str, Form()] = "",
+               ends_on: Annotated[str, Form()] = "", rounds: Annotated[int, Form()] = 1
+               ) -> Response:
+        user = checked(me, csrf)
+        if user.role == "viewer":
+            raise HTTPException(403, "viewers cannot create programmes")
+        problems = _programme_problems(name, starts_on, ends_on, rounds)
+        if problems:
+            return page(request, "new.html", me, 422, problems=problems, form={
+                "name": name, "seniors_learn": seniors_learn, "juniors_gain": juniors_gain,
+                "starts_on": starts_on, "ends_on": ends_on, "rounds": rounds})
+        programme = Programme(name=name.strip(), goals={"seniors": seniors_learn,
+                                                        "juniors": juniors_gain},
+                              starts_on=starts_on or None, ends_on=ends_on or None,
+                              rounds=rounds, owner_id=user.id)
+        db.add(programme)
+        db.flush()
+        ctx.audit(db, user, programme.id, "created the programme")
+        db.commit()
+        return RedirectResponse(f"/programmes/{programme.id}", status_code=303)
+
+    def overview(request: Request, me: tuple[User, str], db: Session, pid: int,
+                 status: int = 200, **extra: Any) -> HTMLResponse:
+        programme, access = ctx.programme(db, me[0], pid)
+        imp = latest_import(db, pid)
+        matchings = db.scalars(select(Matching).where(Matching.programme_id == pid)
+                               .order_by(Matching.number.desc())).all()
+        running = db.scalars(select(Job).where(Job.programme_id == pid,
+                                               Job.state.not_in(FINISHED))).first()
+        return page(request, "programme.html", me, status, programme=programme,
+                    access=access, imp=imp, matchings=matchings, job=running,
+                    published=published(db, pid),
+                    next=next_step(programme, imp.n_people if imp else 0), **extra)
+
+    @app.get("/programmes/{pid}", response_class=HTMLResponse)
+    def programme_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
+        return overview(request, me, db, pid)
+
+    @app.post("/programmes/{pid}/people", response_model=None)
+    async def upload(request: Request, pid: int, me: Me, db: DB,
+                     csrf: Annotated[str, Form()], file: Annotated[UploadFile, File()],
+                     columns: Annotated[str, Form()] = "",
+                     values: Annotated[str, Form()] = "") -> Response:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        try:
+            up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
+                        json_form(columns, "columns"), json_form(values, "values"), None, {})
+            people, caught = read_upload(up)
+        except HTTPException as err:
+            if err.status_code not in (413, 422):
+                raise
+            detail = err.detail
+            problems = (detail.get("problems") if isinstance(detail, dict)
+                        else [{"reason": str(detail)}])
+            return overview(request, me, db, pid, err.status_code, problems=problems,
+                            filename=file.filename)
+        store_import(ctx, db, user, programme, up, people, caught, None)
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+    @app.post("/programmes/{pid}/match")
+    def match_page(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        job = start_matching(ctx, db, user, programme)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_model=None)
+    def job_page(request: Request, job_id: str, me: Me, db: DB) -> Response:
+        ctx.workers.reap(db)
+        job = db.get(Job, job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        programme, _ = ctx.programme(db, me[0], job.programme_id)
+        db.refresh(job)
+        if job.state == "done" and job.matching_id:
+            return RedirectResponse(
+                f"/programmes/{programme.id}/matchings/{job.matching_id}", status_code=303)
+        return page(request, "job.html", me, job=job, programme=programme)
+
+    @app.post("/jobs/{job_id}/cancel")
+    def cancel(job_id: str, me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
+        user = checked(me, csrf)
+        job = db.get(Job, job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        ctx.programme(db, user, job.programme_id, write=True)
+        if job.state not in FINISHED:
+            job.state = "cancelled"
+            ctx.audit(db, user, job.programme_id, "cancelled a job", f"job {job.id}")
+            db.commit()
+            ctx.workers.cancel(job_id)
+        return RedirectResponse(f"/programmes/{job.programme_id}", status_code=303)
+
+    @app.get("/programmes/{pid}/matchings/{mid}", response_class=HTMLResponse)
+    def review(request: Request, pid: int, mid: int, me: Me, db: DB) -> HTMLResponse:
+        programme, access = ctx.programme(db, me[0], pid)
+        m = db.get(Matching, mid)
+        if m is None or m.programme_id != pid:
+            raise HTTPException(404, "no such matching")
+        people = people_of(db, m)
+        parent = db.get(Matching, m.parent_id) if m.parent_id else None
+        return page(request, "review.html", me, programme=programme, access=access, m=m,
+                    people=people, shown=access.names, groups=_unmatched_groups(m),
+                    components=sorted({k for p in m.result["pairs"]
+                                       for k in p["components"]}),
+                    change=_change(parent, m))
+
+    @app.post("/programmes/{pid}/matchings/{mid}/forbid")
+    def forbid_page(pid: int, mid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
+               junior: Annotated[str, Form()], senior: Annotated[str, Form()]
+               ) -> RedirectResponse:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        m = db.get(Matching, mid)
+        if m is None or m.programme_id != pid:
+            raise HTTPException(404, "no such matching")
+        made = override(ctx, db, user, programme, m, [], [(junior, senior)], None)
+        where = (f"/jobs/{made.id}" if isinstance(made, Job)
+                 else f"/programmes/{pid}/matchings/{made.id}")
+        return RedirectResponse(where, status_code=303)
+
+    @app.post("/programmes/{pid}/matchings/{mid}/publish")
+    def publish_page(pid: int, mid: int, me: Me, db: DB,
+                csrf: Annotated[str, Form()]) -> RedirectResponse:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        m = db.get(Matching, mid)
+        if m is None or m.programme_id != pid:
+            raise HTTPException(404, "no such matching")
+        if m.published_at is None:
+            publish(ctx, db, user, programme, m, None)
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+
+def _programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
+    problems = []
+    if not name.strip() or len(name) > 200:
+        problems.append("Give the programme a name (at most 200 characters).")
+    for label, text in (("start", starts_on), ("end", ends_on)):
+        if text:
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                problems.append(f"The {label} date is not a date.")
+    if starts_on and ends_on and not problems and ends_on < starts_on:
+        problems.append("The programme ends before it starts.")
+    if not 1 <= rounds <= 52:
+        problems.append("Rounds: from 1 to 52.")
+    return problems
+
+
+def _unmatched_groups(m: Matching) -> list[tuple[str, list[str]]]:
+    """Group the unmatched by reason: "every feasible junior is taken" once, with the list."""
+    groups: dict[str, list[str]] = {}
+    for person, reason in m.result["unmatched_reasons"].items():
+        # The counts in a reason ("(26)") differ per person; the reason itself does not.
+        groups.setdefault(re.sub(r" \(\d+\)", "", reason), []).append(person)
+    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
+
+
+def _change(parent: Matching | None, m: Matching) -> dict[str, Any] | None:
+    """Say what an override changed: the total score and who has another partner."""
+    if parent is None:
+        return None
+    before = {(p["junior_id"], p["senior_id"]) for p in parent.result["pairs"]}
+    after = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    moved = sorted({x for pair in before ^ after for x in pair})
+    return {"score": m.result["objective"] - parent.result["objective"], "moved": moved,
+            "number": parent.number}

@@ -1,0 +1,198 @@
+"""The pages, used as a person would: a real Chromium (Playwright), the keyboard, an ugly name.
+
+Chromium comes from ``.ci/chromium`` (Debian's package, installed when
+missing and we are root, as in CI). In CI a browser that cannot start fails
+the run: these tests never skip there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.app.conftest import PASSWORD, ROOT, Service, serving
+
+import rmatch as rm
+from rmatch.app.store import database_url
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
+
+ROSTER = ROOT / "examples" / "roster.csv"
+CSS = ROOT / "src" / "rmatch" / "app" / "pages" / "static" / "app.css"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    found = subprocess.run([str(ROOT / ".ci" / "chromium")], capture_output=True, text=True,
+                           check=False)
+    if found.returncode != 0:
+        message = f"Chromium is not available: {found.stderr.strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as p:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+        launched = p.chromium.launch(executable_path=found.stdout.strip(),
+                                     args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Service]:
+    with serving(database_url(None, tmp_path), tmp_path) as running:
+        yield running
+
+
+def _sign_in(page: Page, site: Service, name: str) -> None:
+    page.goto(site.base + "/")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))  # not signed in: sent to sign in
+    page.keyboard.press("Tab")  # the skip link, then the form, by keyboard alone
+    page.fill("#username", name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Programmes")
+
+
+def _labelled(page: Page) -> list[str]:
+    """The form fields of the page that have no label (none should)."""
+    missing: list[str] = page.evaluate("""() => [...document.querySelectorAll(
+        'input:not([type=hidden]), textarea, select')].filter(e =>
+        !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+    return missing
+
+
+def _check_page(page: Page) -> None:
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").count() == 1
+    assert _labelled(page) == []
+
+
+def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
+                                                             site: Service) -> None:
+    site.user("ana", "admin")
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    _check_page(page)
+    page.click("text=New programme")
+    _check_page(page)
+    nasty = "Pilot <b>2027</b> '); DROP TABLE programmes;--"
+    page.fill("#name", nasty)
+    page.fill("#seniors_learn", "generative AI, social media")
+    page.fill("#starts_on", "2027-01-11")
+    page.click("button:has-text('Create the programme')")
+    expect(page.locator("h1")).to_have_text(nasty)  # shown as text, never as markup
+    assert page.locator("h1 b").count() == 0
+    _check_page(page)
+
+    # A file with problems: each shown with the row a spreadsheet shows; nothing stored.
+    bad = b"id,role,birth_year\nj1,junior,1999\ns1,senior,not-a-year\ns2,senior,1960\n"
+    payload: FilePayload = {"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}
+    page.set_input_files("#file", files=payload)
+    page.click("button:has-text('Read the file')")
+    problems = page.locator("table:has(caption:has-text('Problems')) tbody tr")
+    expect(problems).to_have_count(1)
+    assert problems.first.locator("td").first.inner_text() == "3"
+    expect(page.locator("text=Nothing was stored")).to_be_visible()
+
+    page.set_input_files("#file", str(ROSTER))
+    page.click("button:has-text('Read the file')")
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    expect(page.locator("#people-h + p")).to_contain_text(
+        f"{len(juniors)} juniors and {len(seniors)} seniors")
+
+    page.click("button:has-text('Match the people')")
+    page.wait_for_url(re.compile(r"/matchings/\d+$"), timeout=120_000)
+    _check_page(page)
+    alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    rows = page.locator("table.pairs tbody tr")
+    expect(rows).to_have_count(len(alone.pairs))
+    by_id = {p.id: p for p in people}
+    first = alone.pairs[0]
+    expect(page.locator("table.pairs")).to_contain_text(by_id[first.junior_id].name or "")
+
+    # "Not this pair": a new version without it, saying what changed.
+    row = rows.filter(has_text=first.junior_id).first
+    pair = [c.strip() for c in row.locator("td .id").all_inner_texts()]
+    row.locator("button").click()
+    expect(page.locator("h1")).to_have_text("Version 2 of the pairs")
+    expect(page.locator(".change")).to_contain_text("the total score changed by")
+    forbidden = rm.match(juniors, seniors, rm.Program().model_copy(update={
+        "constraints": [*rm.Program().constraints, rm.Forbid(pairs=[tuple(pair)])]}),
+        org=rm.OrgChart.from_participants(people))
+    shown = {tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
+             for r in page.locator("table.pairs tbody tr").all()}
+    assert shown == {(p.junior_id, p.senior_id) for p in forbidden.pairs}
+    assert tuple(pair) not in shown
+
+    page.click("button:has-text('Publish these pairs')")
+    expect(page.locator("#kick-h")).to_have_text("Kick-off")
+    with page.expect_download() as download:
+        page.click("text=Pairs (CSV)")
+    table = list(csv.DictReader(io.StringIO(
+        Path(download.value.path()).read_text("utf-8-sig"))))
+    assert {(r["junior_id"], r["senior_id"]) for r in table} == shown
+    assert {r["junior_name"] for r in table} == {by_id[j].name for j, _ in shown}
+
+
+def test_a_viewer_sees_ids_and_no_buttons_and_forms_need_their_token(
+        browser: Browser, site: Service) -> None:
+    owner = site.client(site.user("ana", "coordinator"))
+    site.user("vic", "viewer")
+    pid = owner.post("/api/v1/programmes", json={"name": "Shared"}).json()["id"]
+    owner.post(f"/api/v1/programmes/{pid}/people",
+               files={"file": ("roster.csv", ROSTER.read_bytes())})
+    job = owner.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+    mid = site.wait(owner, job)["matching"]
+    owner.post(f"/api/v1/programmes/{pid}/shares", json={"user": "vic"})
+    page = browser.new_page()
+    _sign_in(page, site, "vic")
+    page.click("text=Shared")
+    expect(page.locator("button:has-text('Match the people')")).to_have_count(0)
+    expect(page.locator("#file")).to_have_count(0)
+    page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
+    names = [p.name for p in rm.read_participants(ROSTER) if p.name]
+    text = page.locator("main").inner_text()
+    assert not any(n in text for n in names)
+    expect(page.locator("button")).to_have_count(1)  # sign out only
+
+    # A form posted without the page's token (another site's form) is refused.
+    cookie = next(c for c in page.context.cookies() if c.get("name") == "rmatch_session")
+    assert cookie.get("httpOnly")
+    assert cookie.get("sameSite") == "Strict"
+    session = {"rmatch_session": str(cookie.get("value"))}
+    forged = httpx.post(f"{site.base}/programmes/{pid}/match", data={"csrf": "x"},
+                        cookies=session)
+    assert forged.status_code == 403
+    # And the cookie alone opens no change through the API.
+    assert httpx.post(f"{site.base}/api/v1/programmes/{pid}/matchings",
+                      cookies=session).status_code == 401
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_colours_pass_wcag_aa() -> None:
+    colours = dict(re.findall(r"--([\w-]+): (#[0-9a-fA-F]{6})", CSS.read_text("utf-8")))
+    for fg, bg in (("text", "bg"), ("accent", "bg"), ("muted", "bg"), ("error", "error-bg")):
+        assert _contrast(colours[fg], colours[bg]) >= 4.5, (fg, bg)
+    assert _contrast("#ffffff", colours["accent"]) >= 4.5  # button text
+    assert _contrast(colours["bar"], "#e3e8ee") >= 3  # a bar against its track (graphics)
