@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -42,6 +42,10 @@ from rmatch.app.store import Job, Matching, Programme, Share, Token, User
 __all__ = ["add_pages", "next_step"]
 
 HERE = Path(__file__).parent
+PAGE = 100  # pairs per page of the review table
+# No inline script or style anywhere in the pages: the policy says so to the browser.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 NEXT = {"draft": "Import the people, then match them", "matched": "Review the pairs and publish",
         "published": "Send the kick-off material", "running": "Record check-ins and changes",
         "closed": "Read the year-end figures"}
@@ -95,6 +99,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                    **values}
         answer: HTMLResponse = templates.TemplateResponse(request, name, context,
                                                           status_code=status)
+        answer.headers["Content-Security-Policy"] = CSP
+        answer.headers["X-Content-Type-Options"] = "nosniff"
+        answer.headers["Referrer-Policy"] = "same-origin"
         return answer
 
     def checked(me: tuple[User, str], csrf: str) -> User:
@@ -252,14 +259,21 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         return RedirectResponse(f"/programmes/{job.programme_id}", status_code=303)
 
     @app.get("/programmes/{pid}/matchings/{mid}", response_class=HTMLResponse)
-    def review(request: Request, pid: int, mid: int, me: Me, db: DB) -> HTMLResponse:
+    def review(request: Request, pid: int, mid: int, me: Me, db: DB,
+               page_number: Annotated[int, Query(alias="page")] = 1) -> HTMLResponse:
         programme, access = ctx.programme(db, me[0], pid)
         m = db.get(Matching, mid)
         if m is None or m.programme_id != pid:
             raise HTTPException(404, "no such matching")
-        people = people_of(db, m)
         parent = db.get(Matching, m.parent_id) if m.parent_id else None
+        # The table pages through the pairs: a page renders fast at any size.
+        pages = max(1, -(-m.n_pairs // PAGE))
+        at = min(max(1, page_number), pages)
+        rows = m.result["pairs"][(at - 1) * PAGE: at * PAGE]
+        wanted = {x for p in rows for x in (p["junior_id"], p["senior_id"])}
+        people = {k: v for k, v in people_of(db, m).items() if k in wanted}
         return page(request, "review.html", me, programme=programme, access=access, m=m,
+                    shown_pairs=rows, page=at, pages=pages, size=PAGE,
                     people=people, shown=access.names, groups=_unmatched_groups(m),
                     components=sorted({k for p in m.result["pairs"]
                                        for k in p["components"]}),
