@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -244,3 +245,43 @@ def test_the_colours_pass_wcag_aa() -> None:
     for fg, bg in (("text", "bg"), ("accent", "bg"), ("muted", "bg"), ("error", "error-bg")):
         assert _contrast(colours[fg], colours[bg]) >= 4.5, (fg, bg)
     assert _contrast("#ffffff", colours["accent"]) >= 4.5  # button text
+
+
+def test_an_export_read_through_the_mapping_screen(browser: Browser, site: Service,
+                                                   tmp_path: Path) -> None:
+    """The HRIS export with its own headers and grade words: suggested maps, a level map
+    typed on the page, a column changed, and the same people as the library reads."""
+    site.user("ana", "admin")
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    page.click("text=New programme")
+    page.fill("#name", "HRIS")
+    page.click("button:has-text('Create the programme')")
+    hris = ROOT / "examples" / "hris_export.csv"
+    page.set_input_files("#mapfile", str(hris))
+    page.click("button:has-text('Check the columns')")
+    _check_page(page, tmp_path / "shots", "mapping")
+    suggested = rm.suggest_columns(hris)
+    selects = page.locator("table.mapping select")
+    assert selects.count() == len(suggested)
+    for k, target in enumerate(suggested.values()):
+        # An attribute is one choice ("an attribute"), named after its header.
+        shown = "attributes" if target and target.startswith("attributes.") else target
+        assert selects.nth(k).input_value() == (shown or "")
+    expect(page.locator(".distinct")).to_contain_text("Director")  # the grade words
+    # Read without a level map: the grade words are problems naming rows; nothing stored.
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("[role=alert]")).to_contain_text("Nothing was stored")
+    assert page.locator("table:has(caption:text('Problems')) tbody tr").count() > 0
+    levels = (ROOT / "examples" / "hris_levels.json").read_text("utf-8")
+    page.fill("#level_map", levels)
+    notes = next(k for k, h in enumerate(suggested) if h == "Notes")
+    selects.nth(notes).select_option("attributes")  # keep the notes, as an attribute
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("h1")).to_have_text("HRIS")
+    columns = {**suggested, "Notes": "attributes.notes"}
+    expected = rm.read_participants(hris, columns=columns, level_map=json.loads(levels))
+    juniors, seniors, _ = rm.split_roles(expected)
+    expect(page.locator("#people-h + p")).to_contain_text(
+        f"{len(expected)} people read from hris_export.csv: {len(juniors)} juniors and "
+        f"{len(seniors)} seniors")

@@ -23,7 +23,7 @@ from fastapi import HTTPException, UploadFile
 
 import rmatch as rm
 
-__all__ = ["OPTIONS", "Upload", "capped", "json_form", "read_upload"]
+__all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "read_upload"]
 
 FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
 # The reading options an upload may give (``options``, a JSON object), as

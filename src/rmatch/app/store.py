@@ -31,7 +31,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["Analysis", "AuditEntry", "Base", "Feedback", "Import", "Job", "Matching",
-           "Programme", "Share", "Token", "User", "database_url", "engine_for", "now", "upgrade"]
+           "PendingUpload", "Programme", "Share", "Token", "User", "database_url",
+           "engine_for", "now", "upgrade"]
 
 DEFAULT_DATA = Path("rmatch-data")
 ROLES = ("admin", "coordinator", "viewer")
@@ -131,6 +132,17 @@ class Import(Base):
     n_people: Mapped[int] = mapped_column(Integer, default=0)
     n_juniors: Mapped[int] = mapped_column(Integer, default=0)
     n_seniors: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class PendingUpload(Base):
+    """A file uploaded to the mapping screen, kept until it is read with the maps chosen there."""
+
+    __tablename__ = "pending_uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 

@@ -12,6 +12,7 @@ functions as the API, so they keep its rights, versions and audit log.
 import datetime as dt
 import hashlib
 import hmac
+import io
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,11 +25,12 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+import rmatch as rm
 from rmatch.app.actions import override, publish, start_matching, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of
-from rmatch.app.people import Upload, capped, json_form, read_upload
+from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
 from rmatch.app.running import published
 from rmatch.app.security import (
     LoginLockedError,
@@ -37,7 +39,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Job, Matching, Programme, Share, Token, User
+from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
 
 __all__ = ["add_pages", "next_step"]
 
@@ -293,6 +295,68 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                  else f"/programmes/{pid}/matchings/{made.id}")
         return RedirectResponse(where, status_code=303)
 
+    @app.post("/programmes/{pid}/mapping", response_model=None)
+    async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
+                             file: Annotated[UploadFile, File()]) -> Response:
+        user = checked(me, csrf)
+        ctx.programme(db, user, pid, write=True)
+        pending = PendingUpload(programme_id=pid, filename=(file.filename or "upload")[:300],
+                                content=await capped(file, ctx.max_upload))
+        db.add(pending)
+        db.commit()
+        return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}", status_code=303)
+
+    def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
+        ctx.programme(db, user, pid, write=True)
+        pending = db.get(PendingUpload, uid)
+        if pending is None or pending.programme_id != pid:
+            raise HTTPException(404, "no such upload; upload the file again")
+        return pending
+
+    def mapping_page(request: Request, me: tuple[User, str], db: Session, pid: int,
+                     pending: PendingUpload, columns: dict[str, Any] | None = None,
+                     status: int = 200, **extra: Any) -> HTMLResponse:
+        programme, _ = ctx.programme(db, me[0], pid)
+        try:
+            view = mapping_view(pending.content, pending.filename, columns)
+        except HTTPException as err:
+            detail: dict[str, Any] = err.detail if isinstance(err.detail, dict) else {}
+            return overview(request, me, db, pid, 422, filename=pending.filename,
+                            problems=detail.get("problems", [{"reason": str(err.detail)}]))
+        return page(request, "mapping.html", me, status, programme=programme,
+                    pending=pending, **view, **extra)
+
+    @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
+    def mapping(request: Request, pid: int, uid: int, me: Me, db: DB) -> HTMLResponse:
+        return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid))
+
+    @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
+    async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
+        form = await request.form()
+        user = checked(me, str(form.get("csrf", "")))
+        pending = pending_of(db, user, pid, uid)
+        view = mapping_view(pending.content, pending.filename, None)
+        columns = {h: (str(form.get(f"col:{h}", "")) or None) for h in view["headers"]}
+        columns = {h: t if t != "attributes" else f"attributes.{h.strip().casefold()}"
+                   for h, t in columns.items()}
+        texts = {k: str(form.get(k, "")) for k in ("values", "level_map")}
+        try:
+            values = json_form(texts["values"], "value map")
+            level_map = json_form(texts["level_map"], "level map")
+            upload = Upload(pending.content, pending.filename, columns, values, None,
+                            {"level_map": level_map} if level_map else {})
+            people, caught = read_upload(upload)
+        except HTTPException as err:
+            detail: dict[str, Any] = err.detail if isinstance(err.detail, dict) else {}
+            return mapping_page(request, me, db, pid, pending, columns, 422, texts=texts,
+                                problems=detail.get("problems",
+                                                    [{"reason": str(err.detail)}]))
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        store_import(ctx, db, user, programme, upload, people, caught, None)
+        db.delete(pending)
+        db.commit()
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
     @app.post("/programmes/{pid}/matchings/{mid}/publish")
     def publish_page(pid: int, mid: int, me: Me, db: DB,
                 csrf: Annotated[str, Form()]) -> RedirectResponse:
@@ -304,6 +368,47 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         if m.published_at is None:
             publish(ctx, db, user, programme, m, None)
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+
+# What a column can be read as, for the mapping screen's choices (rm.Participant's
+# fields; a column can also be kept as an attribute or left out).
+TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
+PREVIEW_ROWS = 5
+DISTINCT_OF = ("role", "level", "timezone", "languages")
+
+
+def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
+                 ) -> dict[str, Any]:
+    """Gather what the mapping screen shows (a 422 for a file that is not a table at all).
+
+    The headers with their suggested (or chosen) targets, the first rows, and
+    the distinct values of the role, level, time-zone and language columns.
+    """
+
+    def source() -> io.BytesIO:
+        return io.BytesIO(content)
+
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    try:
+        suggested = rm.suggest_columns(source(), format=fmt)
+        headers = list(suggested)
+        rows = rm.read_table(source(), [], what="the file", optional=headers)
+        chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
+                  else suggested[h] for h in headers}
+        values = rm.suggest_values(source(), columns=chosen, format=fmt)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": [
+            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+            for p in (err.problems or [str(err)])]}) from None
+    distinct: dict[str, list[str]] = {}
+    for header, target in chosen.items():
+        if target in DISTINCT_OF:
+            seen = sorted({cells.get(header, "") for _, cells in rows} - {""})
+            distinct[f"{header} ({target})"] = seen[:40]
+    return {"headers": headers, "chosen": chosen, "suggested": suggested,
+            "preview": [[cells.get(h, "") for h in headers] for _, cells in
+                        rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
+            "values": values, "targets": TARGETS}
 
 
 def _programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
