@@ -285,3 +285,37 @@ def test_an_export_read_through_the_mapping_screen(browser: Browser, site: Servi
     expect(page.locator("#people-h + p")).to_contain_text(
         f"{len(expected)} people read from hris_export.csv: {len(juniors)} juniors and "
         f"{len(seniors)} seniors")
+
+
+def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser,
+                                                                 site: Service) -> None:
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Rules"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}/rules")
+    _check_page(page)
+    # The recommended rules are on by default, each said in one sentence.
+    expect(page.locator("#no_reporting_line")).to_be_checked()
+    expect(page.locator("label[for=shared_language]")).to_contain_text("share a working language")
+    page.uncheck("#seniority_direction")
+    page.fill("#tz", "9")
+    page.fill("#quota_department", "75")
+    page.fill("#w_skills", "2")
+    page.click("button:has-text('Save the rules')")
+    expect(page.locator("h1")).to_have_text("Rules")
+    doc = c.get(f"/api/v1/programmes/{pid}").json()["rules"]
+    program = rm.Program.model_validate(doc)
+    kinds = {r.kind for r in program.constraints}
+    assert kinds == {"no_reporting_line", "shared_language", "max_timezone_gap", "min_share"}
+    assert program.weights.skills == 2
+    job = c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{site.wait(c, job)['matching']}").json()
+    people = {p.id: p for p in rm.read_participants(ROSTER)}
+    crossing = sum(people[p["junior_id"]].department != people[p["senior_id"]].department
+                   for p in got["pairs"])
+    assert crossing >= 0.75 * len(got["pairs"])
+    page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
+    expect(page.locator("#quota_department")).to_have_value("75")
+    expect(page.locator("#seniority_direction")).not_to_be_checked()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 import rmatch as rm
@@ -18,7 +19,8 @@ from rmatch.app.jobs import build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["INLINE_PAIRS", "override", "publish", "start_matching", "store_import"]
+__all__ = ["INLINE_PAIRS", "override", "publish", "set_rules", "start_matching",
+           "store_import"]
 
 # Overrides on programmes up to this many pairs are solved in the request (well
 # under a second); larger ones become a job, like a first matching.
@@ -44,6 +46,24 @@ def store_import(ctx: Context, db: Session, user: User, programme: Programme, up
               f"{len(seniors)} seniors), {len(caught)} warnings")
     db.commit()
     return imp
+
+
+def set_rules(ctx: Context, db: Session, user: User, programme: Programme,
+              doc: dict[str, Any], if_match: str | None) -> rm.Program:
+    """Set the programme's rules (a programme document); 422 names each wrong field."""
+    try:
+        program = rm.Program.model_validate(doc)
+    except ValidationError as err:
+        raise HTTPException(422, {"problems": [
+            {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]}
+            for e in err.errors()]}) from None
+    ctx.change(db, programme, if_match)
+    programme.rules = doc
+    ctx.audit(db, user, programme.id, "set the rules",
+              f"{len(program.constraints)} rules: "
+              + ", ".join(c.kind for c in program.constraints))
+    db.commit()
+    return program
 
 
 def start_matching(ctx: Context, db: Session, user: User, programme: Programme) -> Job:

@@ -13,12 +13,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import rmatch as rm
-from rmatch.app.actions import store_import
+from rmatch.app.actions import set_rules, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
@@ -298,18 +298,7 @@ def _routes(app: FastAPI, ctx: Context) -> None:
     def put_rules(pid: int, body: dict[str, Any], me: Me, db: DB,
                   if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
-        try:
-            program = rm.Program.model_validate(body)
-        except ValidationError as err:
-            raise HTTPException(422, {"problems": [
-                {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]}
-                for e in err.errors()]}) from None
-        ctx.change(db, programme, if_match)
-        programme.rules = body
-        ctx.audit(db, me, pid, "set the rules",
-                  f"{len(program.constraints)} rules: "
-                  + ", ".join(c.kind for c in program.constraints))
-        db.commit()
+        program = set_rules(ctx, db, me, programme, body, if_match)
         return {"version": programme.version,
                 "rules": [c.label() for c in program.constraints]}
 

@@ -26,10 +26,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.actions import override, publish, start_matching, store_import
+from rmatch.app.actions import override, publish, set_rules, start_matching, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of
+from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
 from rmatch.app.running import published
 from rmatch.app.security import (
@@ -294,6 +295,31 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         where = (f"/jobs/{made.id}" if isinstance(made, Job)
                  else f"/programmes/{pid}/matchings/{made.id}")
         return RedirectResponse(where, status_code=303)
+
+    @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)
+    def rules_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
+        programme, access = ctx.programme(db, me[0], pid)
+        return page(request, "rules.html", me, programme=programme, access=access,
+                    form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
+                    weights=WEIGHTS)
+
+    @app.post("/programmes/{pid}/rules", response_model=None)
+    async def rules_save(request: Request, pid: int, me: Me, db: DB) -> Response:
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        user = checked(me, form.get("csrf", ""))
+        programme, access = ctx.programme(db, user, pid, write=True)
+        try:
+            doc = program_document(programme.rules, form)
+            set_rules(ctx, db, user, programme, doc, None)
+        except (ValueError, HTTPException) as err:
+            detail = getattr(err, "detail", None)
+            problems = [p["reason"] if isinstance(p, dict) else str(p) for p in
+                        (detail.get("problems", []) if isinstance(detail, dict) else [])]
+            return page(request, "rules.html", me, 422, programme=programme, access=access,
+                        form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
+                        weights=WEIGHTS, problems=problems or [
+                            "A number on the page is not a number, or out of range."])
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
 
     @app.post("/programmes/{pid}/mapping", response_model=None)
     async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
