@@ -319,3 +319,47 @@ def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser
     page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
     expect(page.locator("#quota_department")).to_have_value("75")
     expect(page.locator("#seniority_direction")).not_to_be_checked()
+
+
+def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browser,
+                                                                  site: Service) -> None:
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Running"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
+    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
+    pairs = [(p["junior_id"], p["senior_id"]) for p in
+             c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"]]
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}")
+    _check_page(page)
+    ratings = "junior_id,senior_id,rating,checkin\n" + "".join(
+        f"{j},{s},{k % 5 + 1},1\n" for k, (j, s) in enumerate(pairs))
+    payload: FilePayload = {"name": "checkin.csv", "mimeType": "text/csv",
+                            "buffer": ratings.encode()}
+    page.set_input_files("#ratings", files=payload)
+    page.click("button:has-text('Record the ratings')")
+    mean = sum(k % 5 + 1 for k in range(len(pairs))) / len(pairs)
+    expect(page.locator("table:has(caption:text('Check-in ratings'))")).to_contain_text(
+        f"{mean:.2f}")
+    expect(page.locator(".state")).to_have_text("running")
+
+    leaver = pairs[0][1]
+    page.fill("#leavers", leaver)
+    page.fill("#change", pairs[1][0])
+    page.click("button:has-text('Match again')")
+    expect(page.locator("h1")).to_have_text("Version 2 of the pairs")
+    expect(page.locator(".change")).to_contain_text("have another partner")
+    again = {tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
+             for r in page.locator("table.pairs tbody tr").all()}
+    assert all(leaver not in pair for pair in again)
+    assert pairs[1] not in again  # the one who asked to change has another partner
+    kept = set(pairs[2:]) - {p for p in pairs if leaver in p}
+    people = rm.read_participants(ROSTER)
+    now = [p.model_copy(update={"role": None}) if p.id == leaver else p for p in people]
+    juniors, seniors, _ = rm.split_roles(now)
+    oracle = rm.rematch(pairs, juniors, seniors, change={pairs[1][0]},
+                        org=rm.OrgChart.from_participants(now))
+    assert set(oracle.kept) <= kept
+    assert again == {(p.junior_id, p.senior_id) for p in oracle.result.pairs}

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 import rmatch as rm
 from rmatch.app.context import Context, latest_import
 from rmatch.app.jobs import build_inputs, program_of, store_matching
-from rmatch.app.store import Analysis, Feedback, Import, Matching, User
+from rmatch.app.store import Analysis, Feedback, Import, Matching, Programme, User
 
-__all__ = ["add_running_routes", "published"]
+__all__ = ["RematchRequest", "add_running_routes", "published", "record_feedback",
+           "rematch_programme"]
 
 
 class RoundsRequest(BaseModel):
@@ -68,45 +69,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         content = await file.read(ctx.max_upload + 1)
         if len(content) > ctx.max_upload:
             raise HTTPException(413, "the file is larger than allowed")
-        m = published(db, pid)
-        if m is None:
-            raise HTTPException(409, "publish a matching first: feedback rates its pairs")
-        try:
-            rows = rm.read_table(io.BytesIO(content), ["junior_id", "senior_id", "rating"],
-                                 what="feedback", optional=["checkin"])
-        except rm.InputError as err:
-            raise HTTPException(422, {"problems": [
-                p.as_dict() if isinstance(p, rm.Problem) else _problem(str(p))
-                for p in (err.problems or [str(err)])]}) from None
-        pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
-        problems, ratings = [], []
-        for row, cells in rows:
-            pair = (cells["junior_id"].strip(), cells["senior_id"].strip())
-            try:
-                rating = float(cells["rating"].replace(",", "."))
-                checkin = int(cells.get("checkin") or 1)
-            except ValueError:
-                problems.append(_problem("rating is a number and checkin a whole number",
-                                         row, "rating", pair[0]))
-                continue
-            if not math.isfinite(rating) or checkin < 1:
-                problems.append(_problem("not a finite rating, or a check-in below 1", row,
-                                         "rating", pair[0]))
-            elif pair not in pairs:
-                problems.append(_problem(f"{pair} is not a pair of the published matching",
-                                         row, "senior_id", pair[0]))
-            else:
-                ratings.append(Feedback(programme_id=pid, junior_id=pair[0],
-                                        senior_id=pair[1], rating=rating, checkin=checkin))
-        if problems:
-            raise HTTPException(422, {"problems": problems})
-        ctx.change(db, programme, if_match)
-        db.add_all(ratings)
-        if programme.state == "published":
-            programme.state = "running"
-        ctx.audit(db, me, pid, "recorded feedback", f"{len(ratings)} ratings")
-        db.commit()
-        return {"ratings": len(ratings), "version": programme.version}
+        count = record_feedback(ctx, db, me, programme, content, if_match)
+        return {"ratings": count, "version": programme.version}
 
     @app.get("/api/v1/programmes/{pid}/feedback")
     def feedback_summary(pid: int, me: Me, db: DB) -> dict[str, Any]:
@@ -181,37 +145,87 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
     def rematch(pid: int, body: RematchRequest, me: Me, db: DB,
                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
-        m, imp = published(db, pid), latest_import(db, pid)
-        if m is None or imp is None:
-            raise HTTPException(409, "publish a matching first: a re-match starts from it")
-        people = _people_after(imp.people, body)
-        juniors, seniors, org = build_inputs(people)
-        previous = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
+        return rematch_programme(ctx, db, me, programme, body, if_match)
+
+
+def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
+                    content: bytes, if_match: str | None) -> int:
+    """Store a file of ratings of the published pairs; any wrong row refuses the whole file."""
+    m = published(db, programme.id)
+    if m is None:
+        raise HTTPException(409, "publish a matching first: feedback rates its pairs")
+    try:
+        rows = rm.read_table(io.BytesIO(content), ["junior_id", "senior_id", "rating"],
+                             what="feedback", optional=["checkin"])
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": [
+            p.as_dict() if isinstance(p, rm.Problem) else _problem(str(p))
+            for p in (err.problems or [str(err)])]}) from None
+    pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    problems, ratings = [], []
+    for row, cells in rows:
+        pair = (cells["junior_id"].strip(), cells["senior_id"].strip())
         try:
-            out = rm.rematch(previous, juniors, seniors, program_of(m.rules, m.overrides),
-                             change=set(body.change), allow_changes=body.allow_changes,
-                             change_cost=body.change_cost, org=org)
-        except (rm.InputError, rm.InfeasibleError) as err:
-            raise HTTPException(422, str(err)) from None
-        ctx.change(db, programme, if_match)
-        new_import = Import(programme_id=pid, filename=f"{imp.filename} (re-match)",
-                            content=imp.content, columns=imp.columns,
-                            value_maps=imp.value_maps, role=imp.role,
-                            options=imp.options, warnings=[],
-                            people=people, n_people=len(people), n_juniors=len(juniors),
-                            n_seniors=len(seniors))
-        db.add(new_import)
-        db.flush()
-        new = store_matching(db, programme, out.result, import_id=new_import.id,
-                             rules=m.rules, overrides=m.overrides, parent_id=m.id)
-        ctx.audit(db, me, pid, "re-matched",
-                  f"matching #{new.number} from #{m.number}: {len(body.leavers)} leavers, "
-                  f"{len(body.joiners)} joiners, {len(body.change)} change requests; kept "
-                  f"{len(out.kept)}, broke {len(out.broken)}, formed {len(out.new)}")
-        db.commit()
-        return {"matching": new.id, "number": new.number, "kept": out.kept,
-                "broken": [b.model_dump(mode="json") for b in out.broken],
-                "new": out.new, "version": programme.version}
+            rating = float(cells["rating"].replace(",", "."))
+            checkin = int(cells.get("checkin") or 1)
+        except ValueError:
+            problems.append(_problem("rating is a number and checkin a whole number",
+                                     row, "rating", pair[0]))
+            continue
+        if not math.isfinite(rating) or checkin < 1:
+            problems.append(_problem("not a finite rating, or a check-in below 1", row,
+                                     "rating", pair[0]))
+        elif pair not in pairs:
+            problems.append(_problem(f"{pair} is not a pair of the published matching",
+                                     row, "senior_id", pair[0]))
+        else:
+            ratings.append(Feedback(programme_id=programme.id, junior_id=pair[0],
+                                    senior_id=pair[1], rating=rating, checkin=checkin))
+    if problems:
+        raise HTTPException(422, {"problems": problems})
+    ctx.change(db, programme, if_match)
+    db.add_all(ratings)
+    if programme.state == "published":
+        programme.state = "running"
+    ctx.audit(db, user, programme.id, "recorded feedback", f"{len(ratings)} ratings")
+    db.commit()
+    return len(ratings)
+
+
+def rematch_programme(ctx: Context, db: Session, user: User, programme: Programme,
+                      body: RematchRequest, if_match: str | None) -> dict[str, Any]:
+    """Re-match from the published matching: leavers, joiners and change requests."""
+    m, imp = published(db, programme.id), latest_import(db, programme.id)
+    if m is None or imp is None:
+        raise HTTPException(409, "publish a matching first: a re-match starts from it")
+    people = _people_after(imp.people, body)
+    juniors, seniors, org = build_inputs(people)
+    previous = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
+    try:
+        out = rm.rematch(previous, juniors, seniors, program_of(m.rules, m.overrides),
+                         change=set(body.change), allow_changes=body.allow_changes,
+                         change_cost=body.change_cost, org=org)
+    except (rm.InputError, rm.InfeasibleError) as err:
+        raise HTTPException(422, str(err)) from None
+    ctx.change(db, programme, if_match)
+    new_import = Import(programme_id=programme.id, filename=f"{imp.filename} (re-match)",
+                        content=imp.content, columns=imp.columns,
+                        value_maps=imp.value_maps, role=imp.role,
+                        options=imp.options, warnings=[],
+                        people=people, n_people=len(people), n_juniors=len(juniors),
+                        n_seniors=len(seniors))
+    db.add(new_import)
+    db.flush()
+    new = store_matching(db, programme, out.result, import_id=new_import.id,
+                         rules=m.rules, overrides=m.overrides, parent_id=m.id)
+    ctx.audit(db, user, programme.id, "re-matched",
+              f"matching #{new.number} from #{m.number}: {len(body.leavers)} leavers, "
+              f"{len(body.joiners)} joiners, {len(body.change)} change requests; kept "
+              f"{len(out.kept)}, broke {len(out.broken)}, formed {len(out.new)}")
+    db.commit()
+    return {"matching": new.id, "number": new.number, "kept": out.kept,
+            "broken": [b.model_dump(mode="json") for b in out.broken],
+            "new": out.new, "version": programme.version}
 
 
 def _people_after(people: list[dict[str, Any]], body: RematchRequest) -> list[dict[str, Any]]:

@@ -32,7 +32,12 @@ from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
-from rmatch.app.running import published
+from rmatch.app.running import (
+    RematchRequest,
+    published,
+    record_feedback,
+    rematch_programme,
+)
 from rmatch.app.security import (
     LoginLockedError,
     check_login,
@@ -40,7 +45,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
+from rmatch.app.store import Feedback, Job, Matching, PendingUpload, Programme, Share, Token, User
 
 __all__ = ["add_pages", "next_step"]
 
@@ -196,8 +201,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                .order_by(Matching.number.desc())).all()
         running = db.scalars(select(Job).where(Job.programme_id == pid,
                                                Job.state.not_in(FINISHED))).first()
+        ratings: dict[int, list[float]] = {}
+        for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
+            ratings.setdefault(r.checkin, []).append(r.rating)
         return page(request, "programme.html", me, status, programme=programme,
                     access=access, imp=imp, matchings=matchings, job=running,
+                    checkins=[(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())],
                     published=published(db, pid),
                     next=next_step(programme, imp.n_people if imp else 0), **extra)
 
@@ -295,6 +304,42 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         where = (f"/jobs/{made.id}" if isinstance(made, Job)
                  else f"/programmes/{pid}/matchings/{made.id}")
         return RedirectResponse(where, status_code=303)
+
+    @app.post("/programmes/{pid}/feedback", response_model=None)
+    async def feedback_page(request: Request, pid: int, me: Me, db: DB,
+                            csrf: Annotated[str, Form()],
+                            file: Annotated[UploadFile, File()]) -> Response:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        try:
+            record_feedback(ctx, db, user, programme, await capped(file, ctx.max_upload),
+                            None)
+        except HTTPException as err:
+            return overview(request, me, db, pid, err.status_code, filename=file.filename,
+                            problems=_problem_rows(err))
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+    @app.post("/programmes/{pid}/changes", response_model=None)
+    async def changes_page(request: Request, pid: int, me: Me, db: DB,
+                           csrf: Annotated[str, Form()], leavers: Annotated[str, Form()] = "",
+                           change: Annotated[str, Form()] = "",
+                           joiners: Annotated[UploadFile | None, File()] = None) -> Response:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        try:
+            joined: list[dict[str, Any]] = []
+            if joiners is not None and joiners.filename:
+                up = Upload(await capped(joiners, ctx.max_upload), joiners.filename, None,
+                            None, None, {})
+                people = _read_joiners(up)
+                joined = [p.model_dump(mode="json", exclude_defaults=True) for p in people]
+            body = RematchRequest(leavers=_ids(leavers), change=_ids(change), joiners=joined)
+            made = rematch_programme(ctx, db, user, programme, body, None)
+        except HTTPException as err:
+            return overview(request, me, db, pid, err.status_code, problems=_problem_rows(err),
+                            filename="the changes")
+        return RedirectResponse(f"/programmes/{pid}/matchings/{made['matching']}",
+                                status_code=303)
 
     @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)
     def rules_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
@@ -435,6 +480,30 @@ def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
             "preview": [[cells.get(h, "") for h in headers] for _, cells in
                         rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
             "values": values, "targets": TARGETS}
+
+
+def _ids(text: str) -> list[str]:
+    """Ids typed one per line or separated by commas or semicolons."""
+    return [x.strip() for x in re.split(r"[\n,;]", text) if x.strip()]
+
+
+def _problem_rows(err: HTTPException) -> list[dict[str, Any]]:
+    detail = err.detail
+    if isinstance(detail, dict) and isinstance(detail.get("problems"), list):
+        return list(detail["problems"])
+    return [{"reason": str(detail)}]
+
+
+def _read_joiners(up: Upload) -> list[rm.Participant]:
+    """Read a file of joiners (a roster of the new people, read as any upload)."""
+    try:
+        return rm.read_participants(io.BytesIO(up.content),
+                                    format=FORMATS.get(Path(up.filename).suffix.lower()),
+                                    check_managers=False)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": [
+            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+            for p in (err.problems or [str(err)])]}) from None
 
 
 def _programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
