@@ -142,7 +142,7 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
     # "Not this pair": a new version without it, saying what changed.
     row = rows.filter(has_text=first.junior_id).first
     pair = [c.strip() for c in row.locator("td .id").all_inner_texts()]
-    row.locator("button").click()
+    row.locator("button", has_text="Not this pair").click()
     expect(page.locator("h1")).to_have_text("Version 2 of the pairs")
     expect(page.locator(".change")).to_contain_text("the total score changed by")
     forbidden = rm.match(juniors, seniors, rm.Program().model_copy(update={
@@ -363,3 +363,46 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
                         org=rm.OrgChart.from_participants(now))
     assert set(oracle.kept) <= kept
     assert again == {(p.junior_id, p.senior_id) for p in oracle.result.pairs}
+
+
+def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
+                                                               site: Service) -> None:
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Why"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
+    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
+    first = page.locator("table.pairs tbody tr").first
+    junior = first.locator("td .id").first.inner_text().strip()
+    first.locator("a", has_text="Why?").click()
+    _check_page(page)
+    expected = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{junior}").json()
+    alternatives = page.locator("table tbody tr")
+    expect(alternatives).to_have_count(len(expected["alternatives"]))
+    feasible = next(a for a in expected["alternatives"] if a["feasible"])
+    row = alternatives.filter(has_text=feasible["partner_id"]).first
+    expect(row).to_contain_text(feasible["reason"])
+    row.locator("button", has_text="Pair them instead").click()
+    expect(page.locator("h1")).to_have_text("Version 2 of the pairs")
+    shown = {tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
+             for r in page.locator("table.pairs tbody tr").all()}
+    assert (junior, feasible["partner_id"]) in shown
+    # Forcing it costs what the explanation said (exactly, when it says so).
+    before = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["objective"]
+    now_url = page.url.rsplit("/", 1)[1]
+    after = c.get(f"/api/v1/programmes/{pid}/matchings/{now_url}").json()
+    if feasible["cost_exact"]:
+        assert before - after["objective"] == pytest.approx(feasible["cost"], abs=1e-6)
+    assert after["overrides"]["require"] == [[junior, feasible["partner_id"]]]
+    # Keep another pair: it shows as kept, and is required from then on.
+    other = page.locator("table.pairs tbody tr").filter(
+        has=page.locator("button", has_text="Keep this pair")).first
+    kept = tuple(t.strip() for t in other.locator("td .id").all_inner_texts())
+    other.locator("button", has_text="Keep this pair").click()
+    expect(page.locator("h1")).to_have_text("Version 3 of the pairs")
+    latest = c.get(f"/api/v1/programmes/{pid}/matchings/{page.url.rsplit('/', 1)[1]}").json()
+    assert list(kept) in latest["overrides"]["require"]
+    expect(page.locator("table.pairs tbody tr").filter(has_text=kept[0]).first).to_contain_text(
+        "kept")

@@ -29,7 +29,7 @@ from rmatch.app.jobs import FINISHED, build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["add_routes", "people_of"]
+__all__ = ["add_routes", "people_of", "rescored"]
 
 class Overrides(BaseModel):
     """``POST .../matchings/{m}/overrides``."""
@@ -49,7 +49,7 @@ def _matching_json(m: Matching, *, names: dict[str, str] | None = None) -> dict[
     return body
 
 
-def _rescored(db: Session, m: Matching) -> rm.MatchResult:
+def rescored(db: Session, m: Matching) -> rm.MatchResult:
     """Re-score a stored matching as a full result (scores, explanations) under its rules."""
     imp = db.get(Import, m.import_id) if m.import_id else None
     if imp is None:
@@ -136,7 +136,7 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
     @app.get("/api/v1/programmes/{pid}/matchings/{mid}/explain/{person}")
     def explain(pid: int, mid: int, person: str, me: Me, db: DB) -> dict[str, Any]:
         _, access, m = matching_of(db, me, pid, mid)
-        result = _rescored(db, m)
+        result = rescored(db, m)
         try:
             why = result.explain(person)
         except rm.InputError as err:
@@ -188,7 +188,7 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
         if what == "briefs" and format == "zip":
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                for k, brief in enumerate(_rescored(db, m).briefs(names=True), 1):
+                for k, brief in enumerate(rescored(db, m).briefs(names=True), 1):
                     zf.writestr(f"brief-{k:04d}.html", brief.to_html())
             return Response(buf.getvalue(), media_type="application/zip",
                             headers=_attachment(f"{name}.zip"))

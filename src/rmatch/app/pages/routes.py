@@ -29,7 +29,7 @@ import rmatch as rm
 from rmatch.app.actions import override, publish, set_rules, start_matching, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import FINISHED
-from rmatch.app.matchings import people_of
+from rmatch.app.matchings import people_of, rescored
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
 from rmatch.app.running import (
@@ -291,16 +291,36 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                        for k in p["components"]}),
                     change=_change(parent, m))
 
+    @app.get("/programmes/{pid}/matchings/{mid}/explain/{person}",
+             response_class=HTMLResponse)
+    def explain_page(request: Request, pid: int, mid: int, person: str, me: Me,
+                     db: DB) -> HTMLResponse:
+        programme, access = ctx.programme(db, me[0], pid)
+        m = db.get(Matching, mid)
+        if m is None or m.programme_id != pid:
+            raise HTTPException(404, "no such matching")
+        try:
+            why = rescored(db, m).explain(person)
+        except rm.InputError:
+            raise HTTPException(404, "no such person in this matching") from None
+        return page(request, "explain.html", me, programme=programme, access=access, m=m,
+                    why=why, people=people_of(db, m), shown=access.names)
+
     @app.post("/programmes/{pid}/matchings/{mid}/forbid")
-    def forbid_page(pid: int, mid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
-               junior: Annotated[str, Form()], senior: Annotated[str, Form()]
-               ) -> RedirectResponse:
+    @app.post("/programmes/{pid}/matchings/{mid}/require")
+    def pair_page(request: Request, pid: int, mid: int, me: Me, db: DB,
+                  csrf: Annotated[str, Form()], junior: Annotated[str, Form()],
+                  senior: Annotated[str, Form()]) -> RedirectResponse:
+        # ".../forbid": not this pair; ".../require": keep it, or pair them instead.
+        how = request.url.path.rsplit("/", 1)[1]
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         m = db.get(Matching, mid)
         if m is None or m.programme_id != pid:
             raise HTTPException(404, "no such matching")
-        made = override(ctx, db, user, programme, m, [], [(junior, senior)], None)
+        pair = [(junior, senior)]
+        made = override(ctx, db, user, programme, m, pair if how == "require" else [],
+                        pair if how == "forbid" else [], None)
         where = (f"/jobs/{made.id}" if isinstance(made, Job)
                  else f"/programmes/{pid}/matchings/{made.id}")
         return RedirectResponse(where, status_code=303)
