@@ -406,3 +406,51 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
     assert list(kept) in latest["overrides"]["require"]
     expect(page.locator("table.pairs tbody tr").filter(has_text=kept[0]).first).to_contain_text(
         "kept")
+
+
+def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    org = rm.synth.generate(1_000, seed=5)
+    rows_j, rows_s = rm.synth.cohort_rows(org, 60, 60, seed=5, max_junior_level=0,
+                                          min_senior_level=1)
+    roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
+             **dict.fromkeys(rows_s.tolist(), "senior")}
+    org.write_csv(tmp_path / "org.csv", roles)
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Year"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={
+        "file": ("org.csv", (tmp_path / "org.csv").read_bytes())})
+    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
+    people = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+    page = browser.new_page()
+    _sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}")
+    page.click("text=Dashboard and year-end figures")
+    _check_page(page)
+    summary = page.locator(".headlines").inner_text()
+    members = [k for k, p in people.items() if p.get("role") in ("junior", "senior")]
+    partnered = {x for p in got["pairs"] for x in (p["junior_id"], p["senior_id"])}
+    assert f"{len(got['pairs'])} pairs published" in summary
+    assert f"{len(partnered)} of {len(members)} people have a partner" in summary
+    mean = sum(p["score"] for p in got["pairs"]) / len(got["pairs"])
+    assert f"{100 * mean:.0f}%" in summary
+    # Each department shown: its people, partners and mean score, computed here again.
+    by: dict[str, list[str]] = {}
+    for k in members:
+        by.setdefault(people[k].get("department") or "(not given)", []).append(k)
+    table = page.locator("table:has(caption:has-text('by department')) tbody tr")
+    shown = {r.locator("td").first.inner_text(): r.locator("td").all_inner_texts()
+             for r in table.all()}
+    assert set(shown) == {d for d, ids in by.items() if len(ids) >= 5}
+    for d, cells in shown.items():
+        ids = by[d]
+        scores = [p["score"] for p in got["pairs"] if p["junior_id"] in ids
+                  or p["senior_id"] in ids]
+        assert cells[1:] == [str(len(ids)), str(sum(x in partnered for x in ids)),
+                             f"{sum(scores) / len(scores):.2f}"]
+    small = sum(len(ids) < 5 for ids in by.values())
+    if small:
+        expect(page.locator("section:has(#g-department)")).to_contain_text(
+            f"{small} smaller group")

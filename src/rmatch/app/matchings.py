@@ -13,7 +13,9 @@ version asked about under the rules it was made with.
 import csv
 import datetime as dt
 import io
+import threading
 import zipfile
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -29,7 +31,7 @@ from rmatch.app.jobs import FINISHED, build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["add_routes", "people_of", "rescored"]
+__all__ = ["add_routes", "people_of", "rescored", "result_of"]
 
 class Overrides(BaseModel):
     """``POST .../matchings/{m}/overrides``."""
@@ -59,10 +61,57 @@ def rescored(db: Session, m: Matching) -> rm.MatchResult:
     return rm.evaluate(pairs, juniors, seniors, program_of(m.rules, m.overrides), org=org)
 
 
+class _Immutable:
+    """A small LRU of decoded rows that never change (imports, matching versions).
+
+    A 5,000-per-side programme's people are megabytes of JSON: decoding them
+    on every page view cost more than the 300 ms a page may take. The key
+    holds the database, the row's id and its creation time, so a row id that
+    a database reuses after a deletion never meets an old entry.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size, self.items = size, OrderedDict[tuple[Any, ...], Any]()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], load: Any) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = load()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_PEOPLE = _Immutable()
+
+
+def _where(db: Session) -> str:
+    bind = db.get_bind()
+    return str(bind.engine.url)
+_RESULTS = _Immutable()
+
+
 def people_of(db: Session, m: Matching) -> dict[str, dict[str, Any]]:
     """Return the people a matching was made from, by id (as stored)."""
     imp = db.get(Import, m.import_id) if m.import_id else None
-    return {p["id"]: p for p in (imp.people if imp else [])}
+    if imp is None:
+        return {}
+    key = (_where(db), imp.id, imp.created_at)
+    people: dict[str, dict[str, Any]] = _PEOPLE.get(
+        key, lambda: {p["id"]: p for p in imp.people})
+    return people
+
+
+def result_of(db: Session, m: Matching) -> dict[str, Any]:
+    """Return a matching version's result (rmatch's JSON), decoded once."""
+    result: dict[str, Any] = _RESULTS.get((_where(db), m.id, m.created_at),
+                                          lambda: m.result)
+    return result
 
 
 def _names(db: Session, m: Matching) -> dict[str, str]:

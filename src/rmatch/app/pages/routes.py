@@ -29,7 +29,7 @@ import rmatch as rm
 from rmatch.app.actions import override, publish, set_rules, start_matching, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import FINISHED
-from rmatch.app.matchings import people_of, rescored
+from rmatch.app.matchings import people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
 from rmatch.app.running import (
@@ -47,7 +47,7 @@ from rmatch.app.security import (
 )
 from rmatch.app.store import Feedback, Job, Matching, PendingUpload, Programme, Share, Token, User
 
-__all__ = ["add_pages", "next_step"]
+__all__ = ["add_pages", "dashboard", "next_step"]
 
 HERE = Path(__file__).parent
 PAGE = 100  # pairs per page of the review table
@@ -278,18 +278,19 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         if m is None or m.programme_id != pid:
             raise HTTPException(404, "no such matching")
         parent = db.get(Matching, m.parent_id) if m.parent_id else None
+        result = result_of(db, m)
         # The table pages through the pairs: a page renders fast at any size.
         pages = max(1, -(-m.n_pairs // PAGE))
         at = min(max(1, page_number), pages)
-        rows = m.result["pairs"][(at - 1) * PAGE: at * PAGE]
+        rows = result["pairs"][(at - 1) * PAGE: at * PAGE]
         wanted = {x for p in rows for x in (p["junior_id"], p["senior_id"])}
         people = {k: v for k, v in people_of(db, m).items() if k in wanted}
         return page(request, "review.html", me, programme=programme, access=access, m=m,
                     shown_pairs=rows, page=at, pages=pages, size=PAGE,
-                    people=people, shown=access.names, groups=_unmatched_groups(m),
-                    components=sorted({k for p in m.result["pairs"]
-                                       for k in p["components"]}),
-                    change=_change(parent, m))
+                    people=people, shown=access.names, result=result,
+                    groups=_unmatched_groups(result),
+                    components=sorted({k for p in rows for k in p["components"]}),
+                    change=_change(db, parent, m))
 
     @app.get("/programmes/{pid}/matchings/{mid}/explain/{person}",
              response_class=HTMLResponse)
@@ -360,6 +361,23 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                             filename="the changes")
         return RedirectResponse(f"/programmes/{pid}/matchings/{made['matching']}",
                                 status_code=303)
+
+    @app.get("/programmes/{pid}/dashboard", response_class=HTMLResponse)
+    def dashboard_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
+        programme, access = ctx.programme(db, me[0], pid)
+        m = published(db, pid) or db.scalars(
+            select(Matching).where(Matching.programme_id == pid)
+            .order_by(Matching.number.desc())).first()
+        ratings: dict[int, list[float]] = {}
+        for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
+            ratings.setdefault(r.checkin, []).append(r.rating)
+        versions = len(db.scalars(select(Matching.id).where(
+            Matching.programme_id == pid)).all())
+        result = result_of(db, m) if m else None
+        return page(request, "dashboard.html", me, programme=programme, access=access, m=m,
+                    m_result=result, versions=versions,
+                    figures=dashboard(result, people_of(db, m) if m else {}),
+                    checkins=[(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())])
 
     @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)
     def rules_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
@@ -502,6 +520,50 @@ def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
             "values": values, "targets": TARGETS}
 
 
+MIN_GROUP = 5  # groups smaller than this are withheld, as the library's reports do
+
+
+def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]]
+              ) -> dict[str, Any]:
+    """Compute the dashboard's figures: headline numbers, parts of the score, groups.
+
+    Groups (departments, locations) of fewer than five people are withheld, so
+    that no one's figures can be singled out; sensitive attributes are never
+    shown here.
+    """
+    if result is None:
+        return {}
+    pairs = result["pairs"]
+    juniors = [k for k, p in people.items() if p.get("role") in ("junior", "both")]
+    seniors = [k for k, p in people.items() if p.get("role") in ("senior", "both")]
+    partnered = {x for p in pairs for x in (p["junior_id"], p["senior_id"])}
+    parts: dict[str, list[float]] = {}
+    for p in pairs:
+        for c, v in p["components"].items():
+            parts.setdefault(c, []).append(v)
+    means = {c: sum(v) / len(v) for c, v in parts.items()}
+    groups = {}
+    for field in ("department", "location"):
+        by: dict[str, list[str]] = {}
+        for k in {*juniors, *seniors}:
+            by.setdefault(str(people[k].get(field) or "(not given)"), []).append(k)
+        rows, withheld = [], 0
+        for value, ids in sorted(by.items(), key=lambda kv: -len(kv[1])):
+            if len(ids) < MIN_GROUP:
+                withheld += 1
+                continue
+            scores = [p["score"] for p in pairs
+                      if p["junior_id"] in ids or p["senior_id"] in ids]
+            rows.append({"value": value, "people": len(ids),
+                         "matched": sum(x in partnered for x in ids),
+                         "mean": sum(scores) / len(scores) if scores else None})
+        groups[field] = {"rows": rows, "withheld": withheld}
+    return {"juniors": len(juniors), "seniors": len(seniors), "pairs": len(pairs),
+            "partnered": len(partnered & {*juniors, *seniors}),
+            "mean": sum(p["score"] for p in pairs) / len(pairs) if pairs else None,
+            "parts": sorted(means.items(), key=lambda kv: -kv[1]), "groups": groups}
+
+
 def _ids(text: str) -> list[str]:
     """Ids typed one per line or separated by commas or semicolons."""
     return [x.strip() for x in re.split(r"[\n,;]", text) if x.strip()]
@@ -543,21 +605,21 @@ def _programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) ->
     return problems
 
 
-def _unmatched_groups(m: Matching) -> list[tuple[str, list[str]]]:
+def _unmatched_groups(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Group the unmatched by reason: "every feasible junior is taken" once, with the list."""
     groups: dict[str, list[str]] = {}
-    for person, reason in m.result["unmatched_reasons"].items():
+    for person, reason in result["unmatched_reasons"].items():
         # The counts in a reason ("(26)") differ per person; the reason itself does not.
         groups.setdefault(re.sub(r" \(\d+\)", "", reason), []).append(person)
     return sorted(groups.items(), key=lambda kv: -len(kv[1]))
 
 
-def _change(parent: Matching | None, m: Matching) -> dict[str, Any] | None:
+def _change(db: Session, parent: Matching | None, m: Matching) -> dict[str, Any] | None:
     """Say what an override changed: the total score and who has another partner."""
     if parent is None:
         return None
-    before = {(p["junior_id"], p["senior_id"]) for p in parent.result["pairs"]}
-    after = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    before = {(p["junior_id"], p["senior_id"]) for p in result_of(db, parent)["pairs"]}
+    after = {(p["junior_id"], p["senior_id"]) for p in result_of(db, m)["pairs"]}
     moved = sorted({x for pair in before ^ after for x in pair})
-    return {"score": m.result["objective"] - parent.result["objective"], "moved": moved,
+    return {"score": m.objective - parent.objective, "moved": moved,
             "number": parent.number}
