@@ -9,11 +9,8 @@ functions as the API, so they keep its rights, versions and audit log.
 
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (Annotated[..., Depends(...)] built inside a function) at run time.
-import datetime as dt
 import hashlib
 import hmac
-import io
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +28,17 @@ from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
-from rmatch.app.people import FORMATS, Upload, capped, json_form, read_upload
+from rmatch.app.pages.views import (
+    change,
+    dashboard,
+    ids,
+    mapping_view,
+    problem_rows,
+    programme_problems,
+    read_joiners,
+    unmatched_groups,
+)
+from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.running import (
     RematchRequest,
     published,
@@ -178,7 +185,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         user = checked(me, csrf)
         if user.role == "viewer":
             raise HTTPException(403, "viewers cannot create programmes")
-        problems = _programme_problems(name, starts_on, ends_on, rounds)
+        problems = programme_problems(name, starts_on, ends_on, rounds)
         if problems:
             return page(request, "new.html", me, 422, problems=problems, form={
                 "name": name, "seniors_learn": seniors_learn, "juniors_gain": juniors_gain,
@@ -288,9 +295,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         return page(request, "review.html", me, programme=programme, access=access, m=m,
                     shown_pairs=rows, page=at, pages=pages, size=PAGE,
                     people=people, shown=access.names, result=result,
-                    groups=_unmatched_groups(result),
+                    groups=unmatched_groups(result),
                     components=sorted({k for p in rows for k in p["components"]}),
-                    change=_change(db, parent, m))
+                    change=change(db, parent, m))
 
     @app.get("/programmes/{pid}/matchings/{mid}/explain/{person}",
              response_class=HTMLResponse)
@@ -337,7 +344,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                             None)
         except HTTPException as err:
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
-                            problems=_problem_rows(err))
+                            problems=problem_rows(err))
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
 
     @app.post("/programmes/{pid}/changes", response_model=None)
@@ -352,12 +359,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             if joiners is not None and joiners.filename:
                 up = Upload(await capped(joiners, ctx.max_upload), joiners.filename, None,
                             None, None, {})
-                people = _read_joiners(up)
+                people = read_joiners(up)
                 joined = [p.model_dump(mode="json", exclude_defaults=True) for p in people]
-            body = RematchRequest(leavers=_ids(leavers), change=_ids(change), joiners=joined)
+            body = RematchRequest(leavers=ids(leavers), change=ids(change), joiners=joined)
             made = rematch_programme(ctx, db, user, programme, body, None)
         except HTTPException as err:
-            return overview(request, me, db, pid, err.status_code, problems=_problem_rows(err),
+            return overview(request, me, db, pid, err.status_code, problems=problem_rows(err),
                             filename="the changes")
         return RedirectResponse(f"/programmes/{pid}/matchings/{made['matching']}",
                                 status_code=303)
@@ -477,149 +484,3 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         if m.published_at is None:
             publish(ctx, db, user, programme, m, None)
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
-
-
-# What a column can be read as, for the mapping screen's choices (rm.Participant's
-# fields; a column can also be kept as an attribute or left out).
-TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
-PREVIEW_ROWS = 5
-DISTINCT_OF = ("role", "level", "timezone", "languages")
-
-
-def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
-                 ) -> dict[str, Any]:
-    """Gather what the mapping screen shows (a 422 for a file that is not a table at all).
-
-    The headers with their suggested (or chosen) targets, the first rows, and
-    the distinct values of the role, level, time-zone and language columns.
-    """
-
-    def source() -> io.BytesIO:
-        return io.BytesIO(content)
-
-    fmt = FORMATS.get(Path(filename).suffix.lower())
-    try:
-        suggested = rm.suggest_columns(source(), format=fmt)
-        headers = list(suggested)
-        rows = rm.read_table(source(), [], what="the file", optional=headers)
-        chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
-                  else suggested[h] for h in headers}
-        values = rm.suggest_values(source(), columns=chosen, format=fmt)
-    except rm.InputError as err:
-        raise HTTPException(422, {"problems": [
-            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-            for p in (err.problems or [str(err)])]}) from None
-    distinct: dict[str, list[str]] = {}
-    for header, target in chosen.items():
-        if target in DISTINCT_OF:
-            seen = sorted({cells.get(header, "") for _, cells in rows} - {""})
-            distinct[f"{header} ({target})"] = seen[:40]
-    return {"headers": headers, "chosen": chosen, "suggested": suggested,
-            "preview": [[cells.get(h, "") for h in headers] for _, cells in
-                        rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
-            "values": values, "targets": TARGETS}
-
-
-MIN_GROUP = 5  # groups smaller than this are withheld, as the library's reports do
-
-
-def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]]
-              ) -> dict[str, Any]:
-    """Compute the dashboard's figures: headline numbers, parts of the score, groups.
-
-    Groups (departments, locations) of fewer than five people are withheld, so
-    that no one's figures can be singled out; sensitive attributes are never
-    shown here.
-    """
-    if result is None:
-        return {}
-    pairs = result["pairs"]
-    juniors = [k for k, p in people.items() if p.get("role") in ("junior", "both")]
-    seniors = [k for k, p in people.items() if p.get("role") in ("senior", "both")]
-    partnered = {x for p in pairs for x in (p["junior_id"], p["senior_id"])}
-    parts: dict[str, list[float]] = {}
-    for p in pairs:
-        for c, v in p["components"].items():
-            parts.setdefault(c, []).append(v)
-    means = {c: sum(v) / len(v) for c, v in parts.items()}
-    groups = {}
-    for field in ("department", "location"):
-        by: dict[str, list[str]] = {}
-        for k in {*juniors, *seniors}:
-            by.setdefault(str(people[k].get(field) or "(not given)"), []).append(k)
-        rows, withheld = [], 0
-        for value, ids in sorted(by.items(), key=lambda kv: -len(kv[1])):
-            if len(ids) < MIN_GROUP:
-                withheld += 1
-                continue
-            scores = [p["score"] for p in pairs
-                      if p["junior_id"] in ids or p["senior_id"] in ids]
-            rows.append({"value": value, "people": len(ids),
-                         "matched": sum(x in partnered for x in ids),
-                         "mean": sum(scores) / len(scores) if scores else None})
-        groups[field] = {"rows": rows, "withheld": withheld}
-    return {"juniors": len(juniors), "seniors": len(seniors), "pairs": len(pairs),
-            "partnered": len(partnered & {*juniors, *seniors}),
-            "mean": sum(p["score"] for p in pairs) / len(pairs) if pairs else None,
-            "parts": sorted(means.items(), key=lambda kv: -kv[1]), "groups": groups}
-
-
-def _ids(text: str) -> list[str]:
-    """Ids typed one per line or separated by commas or semicolons."""
-    return [x.strip() for x in re.split(r"[\n,;]", text) if x.strip()]
-
-
-def _problem_rows(err: HTTPException) -> list[dict[str, Any]]:
-    detail = err.detail
-    if isinstance(detail, dict) and isinstance(detail.get("problems"), list):
-        return list(detail["problems"])
-    return [{"reason": str(detail)}]
-
-
-def _read_joiners(up: Upload) -> list[rm.Participant]:
-    """Read a file of joiners (a roster of the new people, read as any upload)."""
-    try:
-        return rm.read_participants(io.BytesIO(up.content),
-                                    format=FORMATS.get(Path(up.filename).suffix.lower()),
-                                    check_managers=False)
-    except rm.InputError as err:
-        raise HTTPException(422, {"problems": [
-            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-            for p in (err.problems or [str(err)])]}) from None
-
-
-def _programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
-    problems = []
-    if not name.strip() or len(name) > 200:
-        problems.append("Give the programme a name (at most 200 characters).")
-    for label, text in (("start", starts_on), ("end", ends_on)):
-        if text:
-            try:
-                dt.date.fromisoformat(text)
-            except ValueError:
-                problems.append(f"The {label} date is not a date.")
-    if starts_on and ends_on and not problems and ends_on < starts_on:
-        problems.append("The programme ends before it starts.")
-    if not 1 <= rounds <= 52:
-        problems.append("Rounds: from 1 to 52.")
-    return problems
-
-
-def _unmatched_groups(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Group the unmatched by reason: "every feasible junior is taken" once, with the list."""
-    groups: dict[str, list[str]] = {}
-    for person, reason in result["unmatched_reasons"].items():
-        # The counts in a reason ("(26)") differ per person; the reason itself does not.
-        groups.setdefault(re.sub(r" \(\d+\)", "", reason), []).append(person)
-    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
-
-
-def _change(db: Session, parent: Matching | None, m: Matching) -> dict[str, Any] | None:
-    """Say what an override changed: the total score and who has another partner."""
-    if parent is None:
-        return None
-    before = {(p["junior_id"], p["senior_id"]) for p in result_of(db, parent)["pairs"]}
-    after = {(p["junior_id"], p["senior_id"]) for p in result_of(db, m)["pairs"]}
-    moved = sorted({x for pair in before ^ after for x in pair})
-    return {"score": m.objective - parent.objective, "moved": moved,
-            "number": parent.number}

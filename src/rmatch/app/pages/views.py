@@ -1,0 +1,191 @@
+"""What the pages compute to show: the mapping screen, the dashboard, groups and changes.
+
+Plain functions of stored data (no request, no session), so each is tested
+and reused as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy.orm import Session
+
+import rmatch as rm
+from rmatch.app.matchings import result_of
+from rmatch.app.people import FORMATS, Upload
+from rmatch.app.store import Matching
+
+__all__ = ["DISTINCT_OF", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "change", "dashboard",
+           "ids", "mapping_view", "problem_rows", "programme_problems", "read_joiners",
+           "unmatched_groups"]
+
+
+# What a column can be read as, for the mapping screen's choices (rm.Participant's
+# fields; a column can also be kept as an attribute or left out).
+TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
+PREVIEW_ROWS = 5
+DISTINCT_OF = ("role", "level", "timezone", "languages")
+
+
+def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
+                 ) -> dict[str, Any]:
+    """Gather what the mapping screen shows (a 422 for a file that is not a table at all).
+
+    The headers with their suggested (or chosen) targets, the first rows, and
+    the distinct values of the role, level, time-zone and language columns.
+    """
+
+    def source() -> io.BytesIO:
+        return io.BytesIO(content)
+
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    try:
+        suggested = rm.suggest_columns(source(), format=fmt)
+        headers = list(suggested)
+        rows = rm.read_table(source(), [], what="the file", optional=headers)
+        chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
+                  else suggested[h] for h in headers}
+        values = rm.suggest_values(source(), columns=chosen, format=fmt)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": [
+            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+            for p in (err.problems or [str(err)])]}) from None
+    distinct: dict[str, list[str]] = {}
+    for header, target in chosen.items():
+        if target in DISTINCT_OF:
+            seen = sorted({cells.get(header, "") for _, cells in rows} - {""})
+            distinct[f"{header} ({target})"] = seen[:40]
+    return {"headers": headers, "chosen": chosen, "suggested": suggested,
+            "preview": [[cells.get(h, "") for h in headers] for _, cells in
+                        rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
+            "values": values, "targets": TARGETS}
+
+
+MIN_GROUP = 5  # groups smaller than this are withheld, as the library's reports do
+
+
+def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]]
+              ) -> dict[str, Any]:
+    """Compute the dashboard's figures: headline numbers, parts of the score, groups.
+
+    Groups (departments, locations) of fewer than five people are withheld, so
+    that no one's figures can be singled out; sensitive attributes are never
+    shown here.
+    """
+    if result is None:
+        return {}
+    pairs = result["pairs"]
+    juniors = [k for k, p in people.items() if p.get("role") in ("junior", "both")]
+    seniors = [k for k, p in people.items() if p.get("role") in ("senior", "both")]
+    partnered = {x for p in pairs for x in (p["junior_id"], p["senior_id"])}
+    parts: dict[str, list[float]] = {}
+    for p in pairs:
+        for c, v in p["components"].items():
+            parts.setdefault(c, []).append(v)
+    means = {c: sum(v) / len(v) for c, v in parts.items()}
+    groups = {}
+    for field in ("department", "location"):
+        by: dict[str, list[str]] = {}
+        for k in {*juniors, *seniors}:
+            by.setdefault(str(people[k].get(field) or "(not given)"), []).append(k)
+        rows, withheld = [], 0
+        for value, ids in sorted(by.items(), key=lambda kv: -len(kv[1])):
+            if len(ids) < MIN_GROUP:
+                withheld += 1
+                continue
+            scores = [p["score"] for p in pairs
+                      if p["junior_id"] in ids or p["senior_id"] in ids]
+            rows.append({"value": value, "people": len(ids),
+                         "matched": sum(x in partnered for x in ids),
+                         "mean": sum(scores) / len(scores) if scores else None})
+        groups[field] = {"rows": rows, "withheld": withheld}
+    return {"juniors": len(juniors), "seniors": len(seniors), "pairs": len(pairs),
+            "partnered": len(partnered & {*juniors, *seniors}),
+            "mean": sum(p["score"] for p in pairs) / len(pairs) if pairs else None,
+            "parts": sorted(means.items(), key=lambda kv: -kv[1]), "groups": groups}
+
+
+def ids(text: str) -> list[str]:
+    """Split ids typed one per line or separated by commas or semicolons.
+
+    Examples
+    --------
+    >>> ids("j1, j2; j3")
+    ['j1', 'j2', 'j3']
+    """
+    return [x.strip() for x in re.split(r"[\n,;]", text) if x.strip()]
+
+
+def problem_rows(err: HTTPException) -> list[dict[str, Any]]:
+    """Return an error's problems as rows for the page's table (one row when it has none).
+
+    Examples
+    --------
+    >>> problem_rows(HTTPException(409, "publish first"))
+    [{'reason': 'publish first'}]
+    """
+    detail = err.detail
+    if isinstance(detail, dict) and isinstance(detail.get("problems"), list):
+        return list(detail["problems"])
+    return [{"reason": str(detail)}]
+
+
+def read_joiners(up: Upload) -> list[rm.Participant]:
+    """Read a file of joiners (a roster of the new people, read as any upload)."""
+    try:
+        return rm.read_participants(io.BytesIO(up.content),
+                                    format=FORMATS.get(Path(up.filename).suffix.lower()),
+                                    check_managers=False)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": [
+            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+            for p in (err.problems or [str(err)])]}) from None
+
+
+def programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
+    """Check a new programme's form; return what to correct, in words.
+
+    Examples
+    --------
+    >>> programme_problems("Pilot", "2027-02-01", "2027-01-01", 1)
+    ['The programme ends before it starts.']
+    """
+    problems = []
+    if not name.strip() or len(name) > 200:
+        problems.append("Give the programme a name (at most 200 characters).")
+    for label, text in (("start", starts_on), ("end", ends_on)):
+        if text:
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                problems.append(f"The {label} date is not a date.")
+    if starts_on and ends_on and not problems and ends_on < starts_on:
+        problems.append("The programme ends before it starts.")
+    if not 1 <= rounds <= 52:
+        problems.append("Rounds: from 1 to 52.")
+    return problems
+
+
+def unmatched_groups(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Group the unmatched by reason: "every feasible junior is taken" once, with the list."""
+    groups: dict[str, list[str]] = {}
+    for person, reason in result["unmatched_reasons"].items():
+        # The counts in a reason ("(26)") differ per person; the reason itself does not.
+        groups.setdefault(re.sub(r" \(\d+\)", "", reason), []).append(person)
+    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
+
+
+def change(db: Session, parent: Matching | None, m: Matching) -> dict[str, Any] | None:
+    """Say what an override changed: the total score and who has another partner."""
+    if parent is None:
+        return None
+    before = {(p["junior_id"], p["senior_id"]) for p in result_of(db, parent)["pairs"]}
+    after = {(p["junior_id"], p["senior_id"]) for p in result_of(db, m)["pairs"]}
+    moved = sorted({x for pair in before ^ after for x in pair})
+    return {"score": m.objective - parent.objective, "moved": moved,
+            "number": parent.number}
