@@ -45,13 +45,11 @@ def _roster(n: int, folder: Path) -> Path:
     size = 7 * n
     while True:  # grow until both pools are large enough, as common.cohort does
         org = rm.synth.generate(size, seed=0)
-        rows_j, rows_s = rm.synth.cohort_rows(org, n, n, seed=0, max_junior_level=0,
-                                              min_senior_level=1)
-        if len(rows_j) == n and len(rows_s) == n:
+        roles = rm.synth.cohort_roles(org, n, n, seed=0, max_junior_level=0,
+                                      min_senior_level=1)
+        if len(roles) == 2 * n:
             break
         size = size * 3 // 2
-    roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
-             **dict.fromkeys(rows_s.tolist(), "senior")}
     path = folder / f"roster-{n}.csv"
     org.write_csv(path, roles)
     return path

@@ -139,6 +139,7 @@ def test_csv_written_fast_reads_back_as_the_same_people(tmp_path: Path) -> None:
     rows_j, rows_s = synth.cohort_rows(org, 10, 5, seed=5)
     roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
              **dict.fromkeys(rows_s.tolist(), "senior")}
+    assert synth.cohort_roles(org, 10, 5, seed=5) == roles
     org.write_csv(tmp_path / "org.csv", roles)
     back = rm.read_participants(tmp_path / "org.csv")
     expected = [p.model_copy(update={"role": roles.get(i)})

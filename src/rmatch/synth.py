@@ -89,6 +89,7 @@ __all__ = [
     "SynthConfig",
     "SynthOrg",
     "cohort",
+    "cohort_roles",
     "generate",
     "org_chart",
 ]
@@ -501,6 +502,21 @@ def cohort_rows(org: SynthOrg, n_juniors: int, n_seniors: int, seed: int = 0,
     (10, 5)
     """
     return _cohort_rows(org, n_juniors, n_seniors, np.random.default_rng(seed), **rules)
+
+
+def cohort_roles(org: SynthOrg, n_juniors: int, n_seniors: int, seed: int = 0,
+                 **rules: Any) -> dict[int, str]:
+    """Select a cohort like :func:`cohort_rows` and return its roles by row, for ``write_csv``.
+
+    Examples
+    --------
+    >>> roles = cohort_roles(generate(300, seed=2), 10, 5, seed=2)
+    >>> sorted(set(roles.values())), len(roles)
+    (['junior', 'senior'], 15)
+    """
+    rows_j, rows_s = cohort_rows(org, n_juniors, n_seniors, seed, **rules)
+    return {**dict.fromkeys(rows_j.tolist(), "junior"),
+            **dict.fromkeys(rows_s.tolist(), "senior")}
 
 
 def org_chart(n_employees: int, seed: int = 0,

@@ -201,11 +201,8 @@ def test_a_viewer_sees_ids_and_no_buttons_and_forms_need_their_token(
 def test_the_review_pages_through_a_large_matching(browser: Browser, site: Service,
                                                   tmp_path: Path) -> None:
     org = rm.synth.generate(2_000, seed=3)
-    rows_j, rows_s = rm.synth.cohort_rows(org, 250, 250, seed=3, max_junior_level=0,
-                                          min_senior_level=1)
-    roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
-             **dict.fromkeys(rows_s.tolist(), "senior")}
-    org.write_csv(tmp_path / "org.csv", roles)
+    org.write_csv(tmp_path / "org.csv", rm.synth.cohort_roles(
+        org, 250, 250, seed=3, max_junior_level=0, min_senior_level=1))
     c = site.client(site.user("ana", "admin"))
     pid = c.post("/api/v1/programmes", json={"name": "Large"}).json()["id"]
     assert c.post(f"/api/v1/programmes/{pid}/people", files={
@@ -411,11 +408,8 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
 def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
         browser: Browser, site: Service, tmp_path: Path) -> None:
     org = rm.synth.generate(1_000, seed=5)
-    rows_j, rows_s = rm.synth.cohort_rows(org, 60, 60, seed=5, max_junior_level=0,
-                                          min_senior_level=1)
-    roles = {**dict.fromkeys(rows_j.tolist(), "junior"),
-             **dict.fromkeys(rows_s.tolist(), "senior")}
-    org.write_csv(tmp_path / "org.csv", roles)
+    org.write_csv(tmp_path / "org.csv", rm.synth.cohort_roles(
+        org, 60, 60, seed=5, max_junior_level=0, min_senior_level=1))
     c = site.client(site.user("ana", "admin"))
     pid = c.post("/api/v1/programmes", json={"name": "Year"}).json()["id"]
     c.post(f"/api/v1/programmes/{pid}/people", files={

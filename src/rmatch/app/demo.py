@@ -25,8 +25,7 @@ def seed_demo(db: Session, employees: int = 600, per_side: int = 25) -> bool:
     if db.scalar(select(Programme).where(Programme.name == DEMO_NAME)) is not None:
         return False
     org = rm.synth.generate(employees, seed=0)
-    rows_j, rows_s = rm.synth.cohort_rows(org, per_side, per_side, seed=0)
-    roles = {**dict.fromkeys(rows_j.tolist(), "junior"), **dict.fromkeys(rows_s.tolist(), "senior")}
+    roles = rm.synth.cohort_roles(org, per_side, per_side, seed=0)
     people = [p.model_copy(update={"role": roles.get(i)}) for i, p in enumerate(org.participants())]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo-roster.csv"
@@ -39,7 +38,8 @@ def seed_demo(db: Session, employees: int = 600, per_side: int = 25) -> bool:
     db.flush()
     db.add(Import(programme_id=programme.id, filename="demo-roster.csv", content=content,
                   people=[p.model_dump(mode="json", exclude_defaults=True) for p in people],
-                  n_people=len(people), n_juniors=len(rows_j), n_seniors=len(rows_s)))
+                  n_people=len(people), n_juniors=sum(r == "junior" for r in roles.values()),
+                  n_seniors=sum(r == "senior" for r in roles.values())))
     db.add(AuditEntry(user_name="(command line)", programme_id=programme.id,
                       action="created the demo programme",
                       detail=f"{len(people)} synthetic people, {per_side} per side"))

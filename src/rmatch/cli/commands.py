@@ -363,8 +363,9 @@ def _cmd_columns(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     config = synth.SynthConfig(previous_rounds=args.previous_rounds)
     org = synth.generate(args.employees, seed=args.seed, config=config)
-    rows_j, rows_s = synth.cohort_rows(org, args.juniors, args.seniors, seed=args.seed)
-    roles = {**dict.fromkeys(rows_j.tolist(), "junior"), **dict.fromkeys(rows_s.tolist(), "senior")}
+    roles = synth.cohort_roles(org, args.juniors, args.seniors, seed=args.seed)
+    n_juniors = sum(r == "junior" for r in roles.values())
+    n_seniors = len(roles) - n_juniors
     out = Path(args.output)
     if out.suffix.lower() == ".csv":
         org.write_csv(out, roles)
@@ -372,10 +373,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         people = org.participants()
         write_participants([p.model_copy(update={"role": roles.get(i)}) if i in roles else p
                             for i, p in enumerate(people)], out)
-    print(f"wrote {args.output}: {len(org)} employees, {len(rows_j)} juniors, "
-          f"{len(rows_s)} seniors")
-    for side, asked, got in (("juniors", args.juniors, len(rows_j)),
-                             ("seniors", args.seniors, len(rows_s))):
+    print(f"wrote {args.output}: {len(org)} employees, {n_juniors} juniors, "
+          f"{n_seniors} seniors")
+    for side, asked, got in (("juniors", args.juniors, n_juniors),
+                             ("seniors", args.seniors, n_seniors)):
         if got < asked:
             print(f"note: asked for {asked} {side}, but only {got} of the {len(org)} employees "
                   f"qualify as {side}; use more --employees", file=sys.stderr)
