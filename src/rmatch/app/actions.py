@@ -11,15 +11,16 @@ from typing import Any
 
 from fastapi import HTTPException
 from pydantic import ValidationError
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 import rmatch as rm
 from rmatch.app.context import Context, latest_import
-from rmatch.app.jobs import build_inputs, program_of, store_matching
+from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["INLINE_PAIRS", "override", "publish", "set_rules", "start_matching",
+__all__ = ["INLINE_PAIRS", "cancel_job", "override", "publish", "set_rules", "start_matching",
            "store_import"]
 
 # Overrides on programmes up to this many pairs are solved in the request (well
@@ -114,6 +115,20 @@ def override(ctx: Context, db: Session, user: User, programme: Programme, m: Mat
               f"{m.result['objective']:.4f} -> {result.objective:.4f}")
     db.commit()
     return new
+
+
+def cancel_job(ctx: Context, db: Session, user: User, job: Job) -> None:
+    """Cancel a queued or running job (409 when it has ended) and stop its worker."""
+    # One conditional UPDATE: a worker that finishes meanwhile keeps its "done".
+    done = db.execute(update(Job).where(Job.id == job.id, Job.state.not_in(FINISHED))
+                      .values(state="cancelled", updated_at=now()))
+    if getattr(done, "rowcount", 0) != 1:
+        db.rollback()
+        db.refresh(job)
+        raise HTTPException(409, f"the job is already {job.state}")
+    ctx.audit(db, user, job.programme_id, "cancelled a job", f"job {job.id}")
+    db.commit()
+    ctx.workers.cancel(job.id)
 
 
 def publish(ctx: Context, db: Session, user: User, programme: Programme, m: Matching,

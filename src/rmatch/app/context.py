@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rmatch.app.jobs import Workers
 from rmatch.app.security import Access
-from rmatch.app.store import AuditEntry, Import, Programme, User
+from rmatch.app.store import AuditEntry, Import, Matching, Programme, User
 
-__all__ = ["SESSION_COOKIE", "Context", "latest_import"]
+__all__ = ["SESSION_COOKIE", "Context", "latest_import", "published"]
 
 # The pages' session: an HttpOnly, SameSite=Strict cookie holding a session token.
 SESSION_COOKIE = "rmatch_session"
@@ -81,3 +81,10 @@ def latest_import(db: Session, pid: int) -> Import | None:
     """Return the programme's newest import of people."""
     return db.scalar(select(Import).where(Import.programme_id == pid)
                      .order_by(Import.id.desc()).limit(1))
+
+
+def published(db: Session, pid: int) -> Matching | None:
+    """Return the programme's published matching (the newest published), if any."""
+    return db.scalar(select(Matching).where(Matching.programme_id == pid,
+                                            Matching.published_at.is_not(None))
+                     .order_by(Matching.published_at.desc(), Matching.id.desc()).limit(1))

@@ -21,13 +21,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.actions import override, publish, start_matching
-from rmatch.app.context import Context
-from rmatch.app.jobs import FINISHED, build_inputs, program_of
+from rmatch.app.actions import cancel_job, override, publish, start_matching
+from rmatch.app.context import Context, published
+from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
@@ -153,18 +153,9 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
                 "programme": job.programme_id}
 
     @app.delete("/api/v1/jobs/{job_id}")
-    def cancel_job(job_id: str, me: Me, db: DB) -> dict[str, Any]:
+    def cancel(job_id: str, me: Me, db: DB) -> dict[str, Any]:
         job = job_of(db, me, job_id, write=True)
-        # One conditional UPDATE: a worker that finishes meanwhile keeps its "done".
-        done = db.execute(update(Job).where(Job.id == job_id, Job.state.not_in(FINISHED))
-                          .values(state="cancelled", updated_at=now()))
-        if getattr(done, "rowcount", 0) != 1:
-            db.rollback()
-            db.refresh(job)
-            raise HTTPException(409, f"the job is already {job.state}")
-        ctx.audit(db, me, job.programme_id, "cancelled a job", f"job {job.id}")
-        db.commit()
-        ctx.workers.cancel(job_id)
+        cancel_job(ctx, db, me, job)
         return {"id": job.id, "state": "cancelled"}
 
     @app.get("/api/v1/programmes/{pid}/matchings")
@@ -218,9 +209,7 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
     def export(pid: int, me: Me, db: DB, what: str = "pairs", format: str = "csv"
                ) -> Response:
         programme, access = ctx.programme(db, me, pid)
-        m = db.scalar(select(Matching).where(Matching.programme_id == pid,
-                                             Matching.published_at.is_not(None))
-                      .order_by(Matching.published_at.desc(), Matching.id.desc()).limit(1))
+        m = published(db, pid)
         if m is None:
             raise HTTPException(409, "publish a matching first")
         if what in ("people", "calendar", "briefs") and not access.names:

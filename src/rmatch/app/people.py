@@ -23,7 +23,7 @@ from fastapi import HTTPException, UploadFile
 
 import rmatch as rm
 
-__all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "read_upload"]
+__all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "problems_of", "read_upload"]
 
 FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
 # The reading options an upload may give (``options``, a JSON object), as
@@ -76,11 +76,18 @@ def json_form(text: str | None, what: str) -> dict[str, Any] | None:
     return value
 
 
-def _problems(err: rm.InputError, file: str) -> list[dict[str, Any]]:
+def problems_of(err: rm.InputError, file: str | None = None) -> list[dict[str, Any]]:
+    """Return an InputError's problems as rows (file, row, id, field, reason) for an answer.
+
+    Examples
+    --------
+    >>> problems_of(rm.InputError("no id column"))
+    [{'reason': 'no id column'}]
+    """
     out = []
     for p in err.problems or [str(err)]:
         row = p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-        out.append({**row, "file": row.get("file") or file})
+        out.append({**row, "file": row.get("file") or file} if file else row)
     return out
 
 
@@ -92,7 +99,7 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
                                     format=FORMATS.get(Path(filename).suffix.lower()),
                                     columns=columns, values=values, **options, **extra)
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": _problems(err, filename)}) from None
+        raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     except (TypeError, ValueError) as err:  # an option of the wrong kind
         raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
                             ) from None
@@ -119,7 +126,7 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
             try:
                 people = rm.enrich(people, employees)
             except rm.InputError as err:
-                raise HTTPException(422, {"problems": _problems(err, upload.hr[1])}) from None
+                raise HTTPException(422, {"problems": problems_of(err, upload.hr[1])}) from None
             signed = {p.id for p in people}
             people += [p.model_copy(update={"role": None}) for p in employees
                        if p.id not in signed]

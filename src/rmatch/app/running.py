@@ -21,11 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.context import Context, latest_import
+from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import build_inputs, program_of, store_matching
-from rmatch.app.store import Analysis, Feedback, Import, Matching, Programme, User
+from rmatch.app.people import problems_of
+from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
-__all__ = ["RematchRequest", "add_running_routes", "published", "record_feedback",
+__all__ = ["RematchRequest", "add_running_routes", "checkin_means", "record_feedback",
            "rematch_programme"]
 
 
@@ -45,11 +46,12 @@ class RematchRequest(BaseModel):
     change_cost: float = Field(default=0.1, ge=0, le=1)
 
 
-def published(db: Session, pid: int) -> Matching | None:
-    """Return the programme's published matching (the newest published), if any."""
-    return db.scalar(select(Matching).where(Matching.programme_id == pid,
-                                            Matching.published_at.is_not(None))
-                     .order_by(Matching.published_at.desc(), Matching.id.desc()).limit(1))
+def checkin_means(db: Session, pid: int) -> list[tuple[int, int, float]]:
+    """Return (check-in, ratings, mean rating) per check-in of a programme, in order."""
+    ratings: dict[int, list[float]] = {}
+    for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
+        ratings.setdefault(r.checkin, []).append(r.rating)
+    return [(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())]
 
 
 def _problem(reason: str, row: int | None = None, field: str | None = None,
@@ -75,13 +77,9 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
     @app.get("/api/v1/programmes/{pid}/feedback")
     def feedback_summary(pid: int, me: Me, db: DB) -> dict[str, Any]:
         ctx.programme(db, me, pid)
-        rows = db.scalars(select(Feedback).where(Feedback.programme_id == pid)).all()
-        by_checkin: dict[int, list[float]] = {}
-        for r in rows:
-            by_checkin.setdefault(r.checkin, []).append(r.rating)
-        return {"ratings": len(rows), "checkins": [
-            {"checkin": k, "ratings": len(v), "mean": sum(v) / len(v)}
-            for k, v in sorted(by_checkin.items())]}
+        means = checkin_means(db, pid)
+        return {"ratings": sum(n for _, n, _ in means), "checkins": [
+            {"checkin": k, "ratings": n, "mean": mean} for k, n, mean in means]}
 
     @app.post("/api/v1/programmes/{pid}/rounds", status_code=202)
     def plan(pid: int, body: RoundsRequest, me: Me, db: DB) -> dict[str, Any]:
@@ -158,9 +156,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
         rows = rm.read_table(io.BytesIO(content), ["junior_id", "senior_id", "rating"],
                              what="feedback", optional=["checkin"])
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": [
-            p.as_dict() if isinstance(p, rm.Problem) else _problem(str(p))
-            for p in (err.problems or [str(err)])]}) from None
+        raise HTTPException(422, {"problems": problems_of(err)}) from None
     pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
     problems, ratings = [], []
     for row, cells in rows:

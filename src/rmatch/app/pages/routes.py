@@ -23,8 +23,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.actions import override, publish, set_rules, start_matching, store_import
-from rmatch.app.context import SESSION_COOKIE, Context, latest_import
+from rmatch.app.actions import (
+    cancel_job,
+    override,
+    publish,
+    set_rules,
+    start_matching,
+    store_import,
+)
+from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
@@ -41,7 +48,7 @@ from rmatch.app.pages.views import (
 from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.running import (
     RematchRequest,
-    published,
+    checkin_means,
     record_feedback,
     rematch_programme,
 )
@@ -52,7 +59,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Feedback, Job, Matching, PendingUpload, Programme, Share, Token, User
+from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
 
 __all__ = ["add_pages", "dashboard", "next_step"]
 
@@ -208,12 +215,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                .order_by(Matching.number.desc())).all()
         running = db.scalars(select(Job).where(Job.programme_id == pid,
                                                Job.state.not_in(FINISHED))).first()
-        ratings: dict[int, list[float]] = {}
-        for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
-            ratings.setdefault(r.checkin, []).append(r.rating)
         return page(request, "programme.html", me, status, programme=programme,
                     access=access, imp=imp, matchings=matchings, job=running,
-                    checkins=[(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())],
+                    checkins=checkin_means(db, pid),
                     published=published(db, pid),
                     next=next_step(programme, imp.n_people if imp else 0), **extra)
 
@@ -271,10 +275,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             raise HTTPException(404, "no such job")
         ctx.programme(db, user, job.programme_id, write=True)
         if job.state not in FINISHED:
-            job.state = "cancelled"
-            ctx.audit(db, user, job.programme_id, "cancelled a job", f"job {job.id}")
-            db.commit()
-            ctx.workers.cancel(job_id)
+            cancel_job(ctx, db, user, job)
         return RedirectResponse(f"/programmes/{job.programme_id}", status_code=303)
 
     @app.get("/programmes/{pid}/matchings/{mid}", response_class=HTMLResponse)
@@ -375,16 +376,13 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         m = published(db, pid) or db.scalars(
             select(Matching).where(Matching.programme_id == pid)
             .order_by(Matching.number.desc())).first()
-        ratings: dict[int, list[float]] = {}
-        for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
-            ratings.setdefault(r.checkin, []).append(r.rating)
         versions = len(db.scalars(select(Matching.id).where(
             Matching.programme_id == pid)).all())
         result = result_of(db, m) if m else None
         return page(request, "dashboard.html", me, programme=programme, access=access, m=m,
                     m_result=result, versions=versions,
                     figures=dashboard(result, people_of(db, m) if m else {}),
-                    checkins=[(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())])
+                    checkins=checkin_means(db, pid))
 
     @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)
     def rules_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:

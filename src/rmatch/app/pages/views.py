@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import rmatch as rm
 from rmatch.app.matchings import result_of
-from rmatch.app.people import FORMATS, Upload
+from rmatch.app.people import FORMATS, Upload, problems_of
 from rmatch.app.store import Matching
 
 __all__ = ["DISTINCT_OF", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "change", "dashboard",
@@ -52,9 +52,7 @@ def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
                   else suggested[h] for h in headers}
         values = rm.suggest_values(source(), columns=chosen, format=fmt)
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": [
-            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-            for p in (err.problems or [str(err)])]}) from None
+        raise HTTPException(422, {"problems": problems_of(err)}) from None
     distinct: dict[str, list[str]] = {}
     for header, target in chosen.items():
         if target in DISTINCT_OF:
@@ -142,9 +140,7 @@ def read_joiners(up: Upload) -> list[rm.Participant]:
                                     format=FORMATS.get(Path(up.filename).suffix.lower()),
                                     check_managers=False)
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": [
-            p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
-            for p in (err.problems or [str(err)])]}) from None
+        raise HTTPException(422, {"problems": problems_of(err)}) from None
 
 
 def programme_problems(name: str, starts_on: str, ends_on: str, rounds: int) -> list[str]:
