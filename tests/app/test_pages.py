@@ -197,6 +197,30 @@ def test_a_viewer_sees_ids_and_no_buttons_and_forms_need_their_token(
     assert httpx.post(f"{site.base}/api/v1/programmes/{pid}/matchings",
                       cookies=session).status_code == 401
 
+    # Errors on the pages are pages, in words, with the way back; the API's stay JSON.
+    for status, go in ((404, f"/programmes/{pid + 100}"), (404, "/jobs/nope"),
+                       (404, f"/programmes/{pid}/matchings/{mid + 100}")):
+        answer = page.goto(site.base + go)
+        assert answer is not None
+        assert answer.status == status
+        expect(page.locator("h1")).to_have_text("Not found")
+        expect(page.locator("a", has_text="Back to the programmes")).to_have_count(1)
+        _check_page(page)
+    html = {"accept": "text/html"}
+    refused = httpx.post(f"{site.base}/programmes/{pid}/match", data={"csrf": "x"},
+                         cookies=session, headers=html)
+    assert refused.status_code == 403
+    assert "<h1>Not allowed</h1>" in refused.text
+    assert "reload the page" in refused.text
+    incomplete = httpx.post(f"{site.base}/programmes/{pid}/match", cookies=session,
+                            headers=html)
+    assert incomplete.status_code == 422
+    assert "(csrf)" in incomplete.text
+    api = httpx.get(f"{site.base}/api/v1/programmes/{pid + 100}", headers={
+        **html, "authorization": f"Bearer {session['rmatch_session']}"})
+    assert api.status_code == 404
+    assert api.json() == {"detail": "no such programme"}
+
 
 def test_the_review_pages_through_a_large_matching(browser: Browser, site: Service,
                                                   tmp_path: Path) -> None:

@@ -20,12 +20,26 @@ from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["INLINE_PAIRS", "cancel_job", "override", "publish", "set_rules", "start_matching",
-           "store_import"]
+__all__ = ["INLINE_PAIRS", "cancel_job", "create_programme", "override", "publish", "set_rules",
+           "start_matching", "store_import"]
 
 # Overrides on programmes up to this many pairs are solved in the request (well
 # under a second); larger ones become a job, like a first matching.
 INLINE_PAIRS = 250_000
+
+
+def create_programme(ctx: Context, db: Session, user: User, name: str, goals: dict[str, Any],
+                     starts_on: str | None, ends_on: str | None, rounds: int) -> Programme:
+    """Create a programme owned by ``user`` (403 for viewers); the caller checked the fields."""
+    if user.role == "viewer":
+        raise HTTPException(403, "viewers cannot create programmes")
+    programme = Programme(name=name, goals=goals, starts_on=starts_on, ends_on=ends_on,
+                          rounds=rounds, owner_id=user.id)
+    db.add(programme)
+    db.flush()
+    ctx.audit(db, user, programme.id, "created the programme")
+    db.commit()
+    return programme
 
 
 def store_import(ctx: Context, db: Session, user: User, programme: Programme, upload: Upload,

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import rmatch as rm
-from rmatch.app.actions import set_rules, store_import
+from rmatch.app.actions import create_programme, set_rules, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
@@ -190,15 +190,9 @@ def _routes(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/api/v1/programmes", status_code=201)
     def new_programme(body: NewProgramme, me: Me, db: DB) -> dict[str, Any]:
-        if me.role == "viewer":
-            raise HTTPException(403, "viewers cannot create programmes")
         goals = body.goals if isinstance(body.goals, dict) else {"text": body.goals}
-        programme = Programme(name=body.name, goals=goals, starts_on=body.starts_on,
-                              ends_on=body.ends_on, rounds=body.rounds, owner_id=me.id)
-        db.add(programme)
-        db.flush()
-        ctx.audit(db, me, programme.id, "created the programme")
-        db.commit()
+        programme = create_programme(ctx, db, me, body.name, goals, body.starts_on,
+                                     body.ends_on, body.rounds)
         return {"id": programme.id, "version": programme.version}
 
     @app.get("/api/v1/programmes")

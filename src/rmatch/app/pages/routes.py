@@ -16,15 +16,22 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import rmatch as rm
 from rmatch.app.actions import (
     cancel_job,
+    create_programme,
     override,
     publish,
     set_rules,
@@ -61,7 +68,7 @@ from rmatch.app.security import (
 )
 from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
 
-__all__ = ["add_pages", "dashboard", "next_step"]
+__all__ = ["ERRORS", "add_pages", "dashboard", "next_step", "wants_page"]
 
 HERE = Path(__file__).parent
 PAGE = 100  # pairs per page of the review table
@@ -86,6 +93,29 @@ def next_step(programme: Programme, people: int) -> str:
     return NEXT[programme.state]
 
 
+# What a person is told on an error page: a heading, and what to do next.
+ERRORS = {
+    400: ("Not understood", "Go back and try again."),
+    403: ("Not allowed", "Ask the programme's coordinator or an administrator for the right, "
+          "or reload the page if a form was open for a long time."),
+    404: ("Not found", "It may have been deleted, or it is not shared with you."),
+    405: ("Not found", "Use the links and buttons of the pages."),
+    409: ("Not possible now", "Someone changed the programme meanwhile, or it is not in the "
+          "state this needs; reload the programme's page and do it again."),
+    413: ("The file is too large", "Split the file, or ask the administrator to raise the "
+          "limit."),
+    422: ("Not accepted", "Go back, correct what is named, and send it again."),
+    429: ("Too many attempts", "Wait a little and try again."),
+    500: ("Something went wrong", "Try again; if it happens again, tell the administrator."),
+}
+
+
+def wants_page(request: Request) -> bool:
+    """Say whether an error should be a page (a browser on the pages) or JSON (the API)."""
+    return (not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))
+
+
 def _csrf(token: str) -> str:
     return hashlib.sha256(b"csrf:" + token_digest(token).encode()).hexdigest()[:32]
 
@@ -105,6 +135,31 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     @app.exception_handler(_SignInError)
     async def _to_sign_in(_request: Request, _err: _SignInError) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _error_page(request: Request, err: StarletteHTTPException) -> Response:
+        # The API answers in JSON (HR tools read it); a person on a page reads a page.
+        if not wants_page(request):
+            return await http_exception_handler(request, err)
+        heading, advice = ERRORS.get(err.status_code, ERRORS[500])
+        message = (err.detail if isinstance(err.detail, str)
+                   else "; ".join(p["reason"] for p in problem_rows(HTTPException(
+                       err.status_code, err.detail))))
+        answer = page(request, "error.html", None, err.status_code, heading=heading,
+                      message=message[:2000], advice=advice)
+        for key, value in (err.headers or {}).items():
+            answer.headers[key] = value
+        return answer
+
+    @app.exception_handler(RequestValidationError)
+    async def _form_error_page(request: Request, err: RequestValidationError) -> Response:
+        if not wants_page(request):
+            return await request_validation_exception_handler(request, err)
+        fields = sorted({str(e["loc"][-1]) for e in err.errors() if e.get("loc")})
+        heading, advice = ERRORS[422]
+        return page(request, "error.html", None, 422, heading=heading, advice=advice,
+                    message="The form was not complete or not in the expected form"
+                            + (f" ({', '.join(fields)})." if fields else "."))
 
     def session(request: Request, db: DB) -> tuple[User, str]:
         token = request.cookies.get(SESSION_COOKIE)
@@ -190,21 +245,14 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                ends_on: Annotated[str, Form()] = "", rounds: Annotated[int, Form()] = 1
                ) -> Response:
         user = checked(me, csrf)
-        if user.role == "viewer":
-            raise HTTPException(403, "viewers cannot create programmes")
         problems = programme_problems(name, starts_on, ends_on, rounds)
         if problems:
             return page(request, "new.html", me, 422, problems=problems, form={
                 "name": name, "seniors_learn": seniors_learn, "juniors_gain": juniors_gain,
                 "starts_on": starts_on, "ends_on": ends_on, "rounds": rounds})
-        programme = Programme(name=name.strip(), goals={"seniors": seniors_learn,
-                                                        "juniors": juniors_gain},
-                              starts_on=starts_on or None, ends_on=ends_on or None,
-                              rounds=rounds, owner_id=user.id)
-        db.add(programme)
-        db.flush()
-        ctx.audit(db, user, programme.id, "created the programme")
-        db.commit()
+        programme = create_programme(ctx, db, user, name.strip(),
+                                     {"seniors": seniors_learn, "juniors": juniors_gain},
+                                     starts_on or None, ends_on or None, rounds)
         return RedirectResponse(f"/programmes/{programme.id}", status_code=303)
 
     def overview(request: Request, me: tuple[User, str], db: Session, pid: int,
