@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -28,8 +28,11 @@ pytest.importorskip("fastapi")
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 from rmatch.app.security import add_user
-from rmatch.app.store import Base, engine_for
+from rmatch.app.store import Base, database_url, engine_for
 
 ROOT = Path(__file__).parents[2]
 PASSWORD = "correct horse battery"
@@ -113,8 +116,6 @@ def _empty(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    from rmatch.app.store import database_url
-
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_url")
         _empty(url)
@@ -147,3 +148,29 @@ def serving(url: str, data: Path, **options: Any) -> Iterator[Service]:
             client.close()
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    found = subprocess.run([str(ROOT / ".ci" / "chromium")], capture_output=True, text=True,
+                           check=False)
+    if found.returncode != 0:
+        message = f"Chromium is not available: {found.stderr.strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as p:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+        launched = p.chromium.launch(executable_path=found.stdout.strip(),
+                                     args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Service]:
+    with serving(database_url(None, tmp_path), tmp_path) as running:
+        yield running

@@ -10,83 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from tests.app.conftest import PASSWORD, ROOT, Service, serving
+from tests.app.browsing import check_page, new_programme, sign_in
+from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
-from rmatch.app.store import database_url
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, expect
 
 ROSTER = ROOT / "examples" / "roster.csv"
 CSS = ROOT / "src" / "rmatch" / "app" / "pages" / "static" / "app.css"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    found = subprocess.run([str(ROOT / ".ci" / "chromium")], capture_output=True, text=True,
-                           check=False)
-    if found.returncode != 0:
-        message = f"Chromium is not available: {found.stderr.strip()}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-        launched = p.chromium.launch(executable_path=found.stdout.strip(),
-                                     args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Service]:
-    with serving(database_url(None, tmp_path), tmp_path) as running:
-        yield running
-
-
-def _sign_in(page: Page, site: Service, name: str) -> None:
-    page.goto(site.base + "/")
-    expect(page).to_have_url(re.compile(r"/sign-in$"))  # not signed in: sent to sign in
-    page.keyboard.press("Tab")  # the skip link, then the form, by keyboard alone
-    page.fill("#username", name)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Programmes")
-
-
-def _labelled(page: Page) -> list[str]:
-    """The form fields of the page that have no label (none should)."""
-    missing: list[str] = page.evaluate("""() => [...document.querySelectorAll(
-        'input:not([type=hidden]), textarea, select')].filter(e =>
-        !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
-    return missing
-
-
-SHOTS: list[Path] = []
-
-
-def _check_page(page: Page, shots: Path | None = None, step: str = "") -> None:
-    """Every page: a language, one heading, a label on every field, no inline script or style."""
-    assert page.evaluate("document.documentElement.lang") == "en"
-    assert page.locator("h1").count() == 1
-    assert _labelled(page) == []
-    html = page.content()
-    assert "<script" not in html
-    assert " style=" not in html
-    if shots is not None:  # each step's screenshot, for a person to look at (not committed)
-        shots.mkdir(exist_ok=True)
-        path = shots / f"{len(list(shots.iterdir())):02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
 
 
 def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
@@ -98,10 +36,10 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
     page = browser.new_page()
     answer = httpx.get(f"{site.base}/sign-in")
     assert "script-src 'self'" in answer.headers["content-security-policy"]
-    _sign_in(page, site, "ana")
-    _check_page(page, shots, "programmes")
+    sign_in(page, site, "ana")
+    check_page(page, shots, "programmes")
     page.click("text=New programme")
-    _check_page(page, shots, "new-programme")
+    check_page(page, shots, "new-programme")
     nasty = "Pilot <b>2027</b> '); DROP TABLE programmes;--"
     page.fill("#name", nasty)
     page.fill("#seniors_learn", "generative AI, social media")
@@ -109,7 +47,7 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
     page.click("button:has-text('Create the programme')")
     expect(page.locator("h1")).to_have_text(nasty)  # shown as text, never as markup
     assert page.locator("h1 b").count() == 0
-    _check_page(page, shots, "programme")
+    check_page(page, shots, "programme")
 
     # A file with problems: each shown with the row a spreadsheet shows; nothing stored.
     bad = b"id,role,birth_year\nj1,junior,1999\ns1,senior,not-a-year\ns2,senior,1960\n"
@@ -120,7 +58,7 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
     expect(problems).to_have_count(1)
     assert problems.first.locator("td").first.inner_text() == "3"
     expect(page.locator("text=Nothing was stored")).to_be_visible()
-    _check_page(page, shots, "problems")
+    check_page(page, shots, "problems")
 
     page.set_input_files("#file", str(ROSTER))
     page.click("button:has-text('Read the file')")
@@ -131,7 +69,7 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
 
     page.click("button:has-text('Match the people')")
     page.wait_for_url(re.compile(r"/matchings/\d+$"), timeout=120_000)
-    _check_page(page, shots, "review")
+    check_page(page, shots, "review")
     alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
     rows = page.locator("table.pairs tbody tr")
     expect(rows).to_have_count(len(alone.pairs))
@@ -155,7 +93,7 @@ def test_a_programme_from_sign_in_to_kick_off_in_the_browser(browser: Browser,
 
     page.click("button:has-text('Publish these pairs')")
     expect(page.locator("#kick-h")).to_have_text("Kick-off")
-    _check_page(page, shots, "kick-off")
+    check_page(page, shots, "kick-off")
     with page.expect_download() as download:
         page.click("text=Pairs (CSV)")
     table = list(csv.DictReader(io.StringIO(
@@ -175,7 +113,7 @@ def test_a_viewer_sees_ids_and_no_buttons_and_forms_need_their_token(
     mid = site.wait(owner, job)["matching"]
     owner.post(f"/api/v1/programmes/{pid}/shares", json={"user": "vic"})
     page = browser.new_page()
-    _sign_in(page, site, "vic")
+    sign_in(page, site, "vic")
     page.click("text=Shared")
     expect(page.locator("button:has-text('Match the people')")).to_have_count(0)
     expect(page.locator("#file")).to_have_count(0)
@@ -205,7 +143,7 @@ def test_a_viewer_sees_ids_and_no_buttons_and_forms_need_their_token(
         assert answer.status == status
         expect(page.locator("h1")).to_have_text("Not found")
         expect(page.locator("a", has_text="Back to the programmes")).to_have_count(1)
-        _check_page(page)
+        check_page(page)
     html = {"accept": "text/html"}
     refused = httpx.post(f"{site.base}/programmes/{pid}/match", data={"csrf": "x"},
                          cookies=session, headers=html)
@@ -234,7 +172,7 @@ def test_the_review_pages_through_a_large_matching(browser: Browser, site: Servi
     mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
     pairs = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"]
     page = browser.new_page()
-    _sign_in(page, site, "ana")
+    sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
     seen = []
     while True:
@@ -272,16 +210,11 @@ def test_an_export_read_through_the_mapping_screen(browser: Browser, site: Servi
                                                    tmp_path: Path) -> None:
     """The HRIS export with its own headers and grade words: suggested maps, a level map
     typed on the page, a column changed, and the same people as the library reads."""
-    site.user("ana", "admin")
-    page = browser.new_page()
-    _sign_in(page, site, "ana")
-    page.click("text=New programme")
-    page.fill("#name", "HRIS")
-    page.click("button:has-text('Create the programme')")
+    page = new_programme(browser, site, "HRIS")
     hris = ROOT / "examples" / "hris_export.csv"
     page.set_input_files("#mapfile", str(hris))
     page.click("button:has-text('Check the columns')")
-    _check_page(page, tmp_path / "shots", "mapping")
+    check_page(page, tmp_path / "shots", "mapping")
     suggested = rm.suggest_columns(hris)
     selects = page.locator("table.mapping select")
     assert selects.count() == len(suggested)
@@ -314,9 +247,9 @@ def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser
     pid = c.post("/api/v1/programmes", json={"name": "Rules"}).json()["id"]
     c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
     page = browser.new_page()
-    _sign_in(page, site, "ana")
+    sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/rules")
-    _check_page(page)
+    check_page(page)
     # The recommended rules are on by default, each said in one sentence.
     expect(page.locator("#no_reporting_line")).to_be_checked()
     expect(page.locator("label[for=shared_language]")).to_contain_text("share a working language")
@@ -352,9 +285,9 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     pairs = [(p["junior_id"], p["senior_id"]) for p in
              c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"]]
     page = browser.new_page()
-    _sign_in(page, site, "ana")
+    sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}")
-    _check_page(page)
+    check_page(page)
     ratings = "junior_id,senior_id,rating,checkin\n" + "".join(
         f"{j},{s},{k % 5 + 1},1\n" for k, (j, s) in enumerate(pairs))
     payload: FilePayload = {"name": "checkin.csv", "mimeType": "text/csv",
@@ -393,12 +326,12 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
     c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
     mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
     page = browser.new_page()
-    _sign_in(page, site, "ana")
+    sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
     first = page.locator("table.pairs tbody tr").first
     junior = first.locator("td .id").first.inner_text().strip()
     first.locator("a", has_text="Why?").click()
-    _check_page(page)
+    check_page(page)
     expected = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{junior}").json()
     alternatives = page.locator("table tbody tr")
     expect(alternatives).to_have_count(len(expected["alternatives"]))
@@ -443,10 +376,10 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
     people = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
     page = browser.new_page()
-    _sign_in(page, site, "ana")
+    sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}")
     page.click("text=Dashboard and year-end figures")
-    _check_page(page)
+    check_page(page)
     summary = page.locator(".headlines").inner_text()
     members = [k for k, p in people.items() if p.get("role") in ("junior", "senior")]
     partnered = {x for p in got["pairs"] for x in (p["junior_id"], p["senior_id"])}

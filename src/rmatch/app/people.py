@@ -23,7 +23,8 @@ from fastapi import HTTPException, UploadFile
 
 import rmatch as rm
 
-__all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "problems_of", "read_upload"]
+__all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "named", "problems_of",
+           "read_files", "read_upload"]
 
 FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
 # The reading options an upload may give (``options``, a JSON object), as
@@ -55,6 +56,19 @@ async def capped(file: UploadFile, limit: int) -> bytes:
         raise HTTPException(413, f"{file.filename or 'the file'} is larger than the "
                                  f"{limit // MB} MB allowed")
     return content
+
+
+def named(content: bytes, filename: str) -> io.BytesIO:
+    """Wrap an upload's bytes as a file carrying its name, so rmatch's messages name the file.
+
+    Examples
+    --------
+    >>> named(b"id", "roster.csv").name
+    'roster.csv'
+    """
+    buffer = io.BytesIO(content)
+    buffer.name = filename  # read by rmatch's reader for its messages, never opened
+    return buffer
 
 
 def json_form(text: str | None, what: str) -> dict[str, Any] | None:
@@ -95,7 +109,7 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
           values: dict[str, Any] | None, options: dict[str, Any], **extra: Any
           ) -> list[rm.Participant]:
     try:
-        return rm.read_participants(io.BytesIO(content),
+        return rm.read_participants(named(content, filename),
                                     format=FORMATS.get(Path(filename).suffix.lower()),
                                     columns=columns, values=values, **options, **extra)
     except rm.InputError as err:
@@ -103,6 +117,22 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
     except (TypeError, ValueError) as err:  # an option of the wrong kind
         raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
                             ) from None
+
+
+def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participant] | None]:
+    """Read an upload's file and its HR export (None without one), not joined yet; 422 on problems.
+
+    The HR export is read with the upload's date format, level map and
+    encoding (the same organisation's conventions), its own column and value maps.
+    """
+    people = _read(upload.content, upload.filename, upload.columns, upload.values,
+                   upload.options, role=upload.role, check_managers=upload.hr is None)
+    if upload.hr is None:
+        return people, None
+    shared = {k: v for k, v in upload.options.items()
+              if k in ("date_format", "level_map", "encoding")}
+    return people, _read(upload.hr[0], upload.hr[1], upload.hr_columns, upload.hr_values,
+                         shared, unknown_columns="warn")
 
 
 def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
@@ -116,13 +146,8 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
                                                 "reason": "role is junior, senior or both"}]})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        people = _read(upload.content, upload.filename, upload.columns, upload.values,
-                       upload.options, role=upload.role, check_managers=upload.hr is None)
-        if upload.hr is not None:
-            shared = {k: v for k, v in upload.options.items()
-                      if k in ("date_format", "level_map", "encoding")}
-            employees = _read(upload.hr[0], upload.hr[1], upload.hr_columns, upload.hr_values,
-                              shared, unknown_columns="warn")
+        people, employees = read_files(upload)
+        if upload.hr is not None and employees is not None:
             try:
                 people = rm.enrich(people, employees)
             except rm.InputError as err:

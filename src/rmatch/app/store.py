@@ -95,6 +95,9 @@ class Programme(Base):
     rounds: Mapped[int] = mapped_column(Integer, default=1)
     rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     state: Mapped[str] = mapped_column(String(20), default="draft")
+    # The sensitive attributes the programme's figures may show (as groups of
+    # five or more, to those who may see names); none unless someone chose them.
+    shown_sensitive: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Optimistic concurrency: every change names the version it read (If-Match)
     # and bumps it in the same UPDATE; a stale version is a 409, never a lost update.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -143,6 +146,9 @@ class PendingUpload(Base):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(300))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # The HR export to join the sign-ups with, when the file is a sign-up form.
+    hr_filename: Mapped[str | None] = mapped_column(String(300), default=None)
+    hr_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 

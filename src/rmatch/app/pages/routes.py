@@ -43,10 +43,13 @@ from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
+    DUPLICATES,
+    Choices,
     change,
+    columns_view,
     dashboard,
     ids,
-    mapping_view,
+    join_view,
     problem_rows,
     programme_problems,
     read_joiners,
@@ -459,11 +462,15 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/programmes/{pid}/mapping", response_model=None)
     async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
-                             file: Annotated[UploadFile, File()]) -> Response:
+                             file: Annotated[UploadFile, File()],
+                             hr: Annotated[UploadFile | None, File()] = None) -> Response:
         user = checked(me, csrf)
         ctx.programme(db, user, pid, write=True)
         pending = PendingUpload(programme_id=pid, filename=(file.filename or "upload")[:300],
                                 content=await capped(file, ctx.max_upload))
+        if hr is not None and hr.filename:  # a sign-up form with the HR export to join
+            pending.hr_filename = hr.filename[:300]
+            pending.hr_content = await capped(hr, ctx.max_upload)
         db.add(pending)
         db.commit()
         return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}", status_code=303)
@@ -476,17 +483,26 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         return pending
 
     def mapping_page(request: Request, me: tuple[User, str], db: Session, pid: int,
-                     pending: PendingUpload, columns: dict[str, Any] | None = None,
+                     pending: PendingUpload, choices: Choices | None = None,
                      status: int = 200, **extra: Any) -> HTMLResponse:
         programme, _ = ctx.programme(db, me[0], pid)
+        chosen = choices or Choices()
         try:
-            view = mapping_view(pending.content, pending.filename, columns)
+            view = columns_view(pending.content, pending.filename, chosen.columns)
+            hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns)
+                       if pending.hr_content is not None and pending.hr_filename else None)
         except HTTPException as err:
-            detail: dict[str, Any] = err.detail if isinstance(err.detail, dict) else {}
             return overview(request, me, db, pid, 422, filename=pending.filename,
-                            problems=detail.get("problems", [{"reason": str(err.detail)}]))
+                            problems=problem_rows(err))
+        try:
+            upload = chosen.upload(pending, view["values"], hr_view and hr_view["values"])
+            join = join_view(upload) if hr_view else {}
+        except HTTPException as err:  # a map typed on the page that is not JSON
+            join = {"unread": problem_rows(err)}
         return page(request, "mapping.html", me, status, programme=programme,
-                    pending=pending, **view, **extra)
+                    pending=pending, hr=hr_view, join=join, texts=chosen.texts,
+                    duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
+                    **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
     def mapping(request: Request, pid: int, uid: int, me: Me, db: DB) -> HTMLResponse:
@@ -494,25 +510,21 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
     async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
-        form = await request.form()
-        user = checked(me, str(form.get("csrf", "")))
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        user = checked(me, form.get("csrf", ""))
         pending = pending_of(db, user, pid, uid)
-        view = mapping_view(pending.content, pending.filename, None)
-        columns = {h: (str(form.get(f"col:{h}", "")) or None) for h in view["headers"]}
-        columns = {h: t if t != "attributes" else f"attributes.{h.strip().casefold()}"
-                   for h, t in columns.items()}
-        texts = {k: str(form.get(k, "")) for k in ("values", "level_map")}
+        choices = Choices.of(form, columns_view(pending.content, pending.filename, None),
+                             columns_view(pending.hr_content, pending.hr_filename, None)
+                             if pending.hr_content is not None and pending.hr_filename
+                             else None)
+        if form.get("action") == "check":  # show the join and values again; store nothing
+            return mapping_page(request, me, db, pid, pending, choices)
         try:
-            values = json_form(texts["values"], "value map")
-            level_map = json_form(texts["level_map"], "level map")
-            upload = Upload(pending.content, pending.filename, columns, values, None,
-                            {"level_map": level_map} if level_map else {})
+            upload = choices.upload(pending, None, None)
             people, caught = read_upload(upload)
         except HTTPException as err:
-            detail: dict[str, Any] = err.detail if isinstance(err.detail, dict) else {}
-            return mapping_page(request, me, db, pid, pending, columns, 422, texts=texts,
-                                problems=detail.get("problems",
-                                                    [{"reason": str(err.detail)}]))
+            return mapping_page(request, me, db, pid, pending, choices, 422,
+                                problems=problem_rows(err))
         programme, _ = ctx.programme(db, user, pid, write=True)
         store_import(ctx, db, user, programme, upload, people, caught, None)
         db.delete(pending)

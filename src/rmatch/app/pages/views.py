@@ -6,9 +6,12 @@ and reused as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +20,12 @@ from sqlalchemy.orm import Session
 
 import rmatch as rm
 from rmatch.app.matchings import result_of
-from rmatch.app.people import FORMATS, Upload, problems_of
-from rmatch.app.store import Matching
+from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, read_files
+from rmatch.app.store import Matching, PendingUpload
 
-__all__ = ["DISTINCT_OF", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "change", "dashboard",
-           "ids", "mapping_view", "problem_rows", "programme_problems", "read_joiners",
-           "unmatched_groups"]
+__all__ = ["DISTINCT_OF", "DUPLICATES", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "Choices",
+           "change", "columns_view", "dashboard", "ids", "join_view", "problem_rows",
+           "programme_problems", "read_joiners", "unmatched_groups"]
 
 
 # What a column can be read as, for the mapping screen's choices (rm.Participant's
@@ -32,27 +35,32 @@ PREVIEW_ROWS = 5
 DISTINCT_OF = ("role", "level", "timezone", "languages")
 
 
-def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
+def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
                  ) -> dict[str, Any]:
-    """Gather what the mapping screen shows (a 422 for a file that is not a table at all).
+    """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
 
     The headers with their suggested (or chosen) targets, the first rows, and
     the distinct values of the role, level, time-zone and language columns.
     """
 
     def source() -> io.BytesIO:
-        return io.BytesIO(content)
+        return named(content, filename)
 
     fmt = FORMATS.get(Path(filename).suffix.lower())
     try:
-        suggested = rm.suggest_columns(source(), format=fmt)
-        headers = list(suggested)
-        rows = rm.read_table(source(), [], what="the file", optional=headers)
-        chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
-                  else suggested[h] for h in headers}
-        values = rm.suggest_values(source(), columns=chosen, format=fmt)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            suggested = rm.suggest_columns(source(), format=fmt)
+            headers = list(suggested)
+            rows = rm.read_table(source(), [], what="the file", optional=headers)
+            chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
+                      else suggested[h] for h in headers}
+            values = rm.suggest_values(source(), columns=chosen, format=fmt)
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": problems_of(err)}) from None
+        raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
+    # What the reading noticed (a title above the header, a footer skipped): once each.
+    notes = list(dict.fromkeys(str(w.message) for w in caught
+                               if issubclass(w.category, rm.InputWarning)))
     distinct: dict[str, list[str]] = {}
     for header, target in chosen.items():
         if target in DISTINCT_OF:
@@ -61,7 +69,96 @@ def mapping_view(content: bytes, filename: str, columns: dict[str, Any] | None
     return {"headers": headers, "chosen": chosen, "suggested": suggested,
             "preview": [[cells.get(h, "") for h in headers] for _, cells in
                         rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
-            "values": values, "targets": TARGETS}
+            "values": values, "targets": TARGETS, "notes": notes}
+
+
+DUPLICATES = {"error": "list them as problems", "keep_last": "keep the last row (a form sent "
+              "again)", "keep_first": "keep the first row"}
+
+
+@dataclass
+class Choices:
+    """What the mapping screen's form chose: column maps, value maps as typed, duplicates.
+
+    ``None`` column maps and absent texts mean the suggestions (the first
+    view of the screen); a text typed empty means no map.
+    """
+
+    columns: dict[str, Any] | None = None
+    hr_columns: dict[str, Any] | None = None
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
+    duplicates: str = "error"
+
+    @classmethod
+    def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None
+           ) -> Choices:
+        """Read the posted form (``col:HEADER``, ``hcol:HEADER``, the maps, duplicates).
+
+        Examples
+        --------
+        >>> Choices.of({"col:Mail": "id", "col:Team": "attributes"},
+        ...            {"headers": ["Mail", "Team"]}, None).columns
+        {'Mail': 'id', 'Team': 'attributes.team'}
+        """
+
+        def chosen(prefix: str, headers: list[str]) -> dict[str, Any]:
+            # "an attribute" is one choice in the list, named after its header.
+            targets = {h: form.get(f"{prefix}:{h}") or None for h in headers}
+            return {h: f"attributes.{h.strip().casefold()}" if t == "attributes" else t
+                    for h, t in targets.items()}
+
+        return cls(chosen("col", view["headers"]),
+                   chosen("hcol", hr_view["headers"]) if hr_view else None,
+                   {k: form[k] for k in ("values", "hr_values", "level_map") if k in form},
+                   form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
+                   else "error")
+
+    def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
+               hr_values: dict[str, Any] | None) -> Upload:
+        """Make the upload these choices read (422 for a map that is not JSON)."""
+
+        def typed(key: str, what: str, proposed: dict[str, Any] | None
+                  ) -> dict[str, Any] | None:
+            return json_form(self.texts[key], what) if key in self.texts else proposed
+
+        level_map = typed("level_map", "level map", None)
+        options: dict[str, Any] = {"level_map": level_map} if level_map else {}
+        if self.duplicates != "error":
+            options["duplicates"] = self.duplicates
+        hr = ((pending.hr_content, pending.hr_filename)
+              if pending.hr_content is not None and pending.hr_filename else None)
+        return Upload(pending.content, pending.filename, self.columns,
+                      typed("values", "value map", values), None, options, hr,
+                      self.hr_columns, typed("hr_values", "HR value map", hr_values))
+
+
+def join_view(upload: Upload) -> dict[str, Any]:
+    """Show how the sign-ups meet the HR export: found, not found, facts that differ.
+
+    Read with the maps chosen on the page; when either file does not read
+    yet, the answer says so (the problems are listed when the file is read).
+    Ids are compared ignoring case, as :func:`rmatch.enrich` joins them.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the reading's notes come when the file is read
+            signups, employees = read_files(upload)
+        if employees is None:
+            return {}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rm.enrich(signups, employees)
+    except HTTPException as err:
+        return {"unread": problem_rows(err)}
+    except rm.InputError as err:
+        return {"unread": problems_of(err)}
+    known = {p.id.casefold() for p in employees}
+    missing = [p.id for p in signups if p.id.casefold() not in known]
+    # What enrich warns about: sign-ups with no HR record, facts the two disagree on.
+    notes = [str(w.message) for w in caught]
+    return {"signups": len(signups), "found": len(signups) - len(missing),
+            "missing": missing, "employees": len(employees),
+            "others": len(employees) - (len(signups) - len(missing)), "notes": notes}
 
 
 MIN_GROUP = 5  # groups smaller than this are withheld, as the library's reports do
@@ -136,7 +233,7 @@ def problem_rows(err: HTTPException) -> list[dict[str, Any]]:
 def read_joiners(up: Upload) -> list[rm.Participant]:
     """Read a file of joiners (a roster of the new people, read as any upload)."""
     try:
-        return rm.read_participants(io.BytesIO(up.content),
+        return rm.read_participants(named(up.content, up.filename),
                                     format=FORMATS.get(Path(up.filename).suffix.lower()),
                                     check_managers=False)
     except rm.InputError as err:

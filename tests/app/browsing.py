@@ -1,0 +1,57 @@
+"""What the browser tests share: signing in by keyboard, and the checks every page passes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from tests.app.conftest import PASSWORD, Service
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Browser, Page, expect
+
+
+def sign_in(page: Page, site: Service, name: str) -> None:
+    page.goto(site.base + "/")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))  # not signed in: sent to sign in
+    page.keyboard.press("Tab")  # the skip link, then the form, by keyboard alone
+    page.fill("#username", name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Programmes")
+
+
+def labelled(page: Page) -> list[str]:
+    """The form fields of the page that have no label (none should)."""
+    missing: list[str] = page.evaluate("""() => [...document.querySelectorAll(
+        'input:not([type=hidden]), textarea, select')].filter(e =>
+        !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+    return missing
+
+
+def check_page(page: Page, shots: Path | None = None, step: str = "") -> None:
+    """Every page: a language, one heading, a label on every field, no inline script or style."""
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").count() == 1
+    assert labelled(page) == []
+    html = page.content()
+    assert "<script" not in html
+    assert " style=" not in html
+    if shots is not None:  # each step's screenshot, for a person to look at (not committed)
+        shots.mkdir(exist_ok=True)
+        path = shots / f"{len(list(shots.iterdir())):02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+
+def new_programme(browser: Browser, site: Service, name: str) -> Page:
+    """Sign in as a new administrator and create a programme on the page; return the page."""
+    site.user("ana", "admin")
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.click("text=New programme")
+    page.fill("#name", name)
+    page.click("button:has-text('Create the programme')")
+    expect(page.locator("h1")).to_have_text(name)
+    return page
