@@ -72,6 +72,7 @@ from rmatch.lifecycle import (
 )
 from rmatch.model import OrgChart, Participant, ParticipantArrays
 from rmatch.program import Program, ScoringOptions, Weights, data_gaps
+from rmatch.report import withheld_groups
 from rmatch.result import Alternative, Explanation, MatchResult, Pair, Violation
 from rmatch.scoring import ScoreMatrix, score
 from rmatch.solvers.match import match, solve
@@ -148,5 +149,6 @@ __all__ = [
     "suggest_values",
     "synth",
     "to_frame",
+    "withheld_groups",
     "write_participants",
 ]

@@ -12,6 +12,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ from tests.app.conftest import ROOT, Service
 import rmatch as rm
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, FilePayload, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 ROSTER = ROOT / "examples" / "roster.csv"
 CSS = ROOT / "src" / "rmatch" / "app" / "pages" / "static" / "app.css"
@@ -362,6 +363,32 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
         "kept")
 
 
+def _groups_expected(people: dict[str, dict[str, Any]], pairs: list[dict[str, Any]],
+                     field: str) -> tuple[dict[str, list[str]], set[str]]:
+    """Each group's cells as the page should show them, and the groups to withhold."""
+    members = [k for k, p in people.items() if p.get("role") in ("junior", "senior")]
+    partnered = {x for p in pairs for x in (p["junior_id"], p["senior_id"])}
+    by: dict[str, list[str]] = {}
+    for k in members:
+        value = (people[k].get(field) if field in ("department", "location")
+                 else people[k].get("attributes", {}).get(field))
+        by.setdefault(str(value) if value else "(not given)", []).append(k)
+    cells, small = {}, {}
+    for value, ids in by.items():
+        mine = [p["score"] for p in pairs if p["junior_id"] in ids or p["senior_id"] in ids]
+        cells[value] = [value, str(len(ids)), str(sum(x in partnered for x in ids)),
+                        f"{sum(mine) / len(mine):.2f}" if mine else "", ""]
+        small[value] = len(ids) < 5 or 0 < len(mine) < 5
+    return cells, rm.withheld_groups({v: len(i) for v, i in by.items()}, small)
+
+
+def _shown_groups(page: Page, field: str) -> dict[str, list[str]]:
+    heading = page.get_by_role("heading", name=re.compile(rf"^By {field}( \(sensitive\))?$"))
+    table = page.locator("section").filter(has=heading).locator("table tbody tr")
+    return {r.locator("td").first.inner_text(): r.locator("td").all_inner_texts()
+            for r in table.all()}
+
+
 def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
         browser: Browser, site: Service, tmp_path: Path) -> None:
     org = rm.synth.generate(1_000, seed=5)
@@ -371,6 +398,9 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     pid = c.post("/api/v1/programmes", json={"name": "Year"}).json()["id"]
     c.post(f"/api/v1/programmes/{pid}/people", files={
         "file": ("org.csv", (tmp_path / "org.csv").read_bytes())})
+    # Gender is sensitive: no figures by gender until the programme chooses to show them.
+    assert c.put(f"/api/v1/programmes/{pid}/rules",
+                 json={"sensitive_attributes": ["gender"]}).status_code == 200
     mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
     c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
     got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
@@ -379,7 +409,7 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}")
     page.click("text=Dashboard and year-end figures")
-    check_page(page)
+    check_page(page, tmp_path / "shots", "dashboard")
     summary = page.locator(".headlines").inner_text()
     members = [k for k, p in people.items() if p.get("role") in ("junior", "senior")]
     partnered = {x for p in got["pairs"] for x in (p["junior_id"], p["senior_id"])}
@@ -387,21 +417,38 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     assert f"{len(partnered)} of {len(members)} people have a partner" in summary
     mean = sum(p["score"] for p in got["pairs"]) / len(got["pairs"])
     assert f"{100 * mean:.0f}%" in summary
-    # Each department shown: its people, partners and mean score, computed here again.
-    by: dict[str, list[str]] = {}
-    for k in members:
-        by.setdefault(people[k].get("department") or "(not given)", []).append(k)
-    table = page.locator("table:has(caption:has-text('by department')) tbody tr")
-    shown = {r.locator("td").first.inner_text(): r.locator("td").all_inner_texts()
-             for r in table.all()}
-    assert set(shown) == {d for d, ids in by.items() if len(ids) >= 5}
-    for d, cells in shown.items():
-        ids = by[d]
-        scores = [p["score"] for p in got["pairs"] if p["junior_id"] in ids
-                  or p["senior_id"] in ids]
-        assert cells[1:] == [str(len(ids)), str(sum(x in partnered for x in ids)),
-                             f"{sum(scores) / len(scores):.2f}"]
-    small = sum(len(ids) < 5 for ids in by.values())
-    if small:
-        expect(page.locator("section:has(#g-department)")).to_contain_text(
-            f"{small} smaller group")
+    # Each group shown: its people, partners and mean score, computed here again; the
+    # small ones withheld (with the next smallest when one alone would be derivable).
+    for field in ("department", "location", "background", "tenure"):
+        cells, withheld = _groups_expected(people, got["pairs"], field)
+        shown = _shown_groups(page, field)
+        assert shown == {v: c for v, c in cells.items() if v not in withheld}, field
+        if withheld:
+            expect(page.locator(f"section:has(h2:text-is('By {field}'))")).to_contain_text(
+                f"{len(withheld)} group")
+    assert page.locator("h2:has-text('By gender')").count() == 0
+    # A plot per table: as many bars as rows.
+    bars = page.locator("section:has(h2:text-is('By department')) svg rect")
+    assert bars.count() == len(_shown_groups(page, "department"))
+
+    # Shown once the programme allows it (the rules page), and only to who sees names.
+    page.goto(f"{site.base}/programmes/{pid}/rules")
+    page.check("text=Show the figures by gender")
+    page.click("button:has-text('Save the rules')")
+    assert c.get(f"/api/v1/programmes/{pid}").json()["figures"] == {"sensitive": ["gender"]}
+    page.goto(f"{site.base}/programmes/{pid}/dashboard")
+    cells, withheld = _groups_expected(people, got["pairs"], "gender")
+    assert _shown_groups(page, "gender") == {v: c for v, c in cells.items()
+                                            if v not in withheld}
+    expect(page.locator("h2:has-text('By gender')")).to_have_text("By gender (sensitive)")
+    site.user("vic", "viewer")
+    c.post(f"/api/v1/programmes/{pid}/shares", json={"user": "vic"})
+    viewer = browser.new_page()
+    sign_in(viewer, site, "vic")
+    viewer.goto(f"{site.base}/programmes/{pid}/dashboard")
+    expect(viewer.locator("h2:has-text('By department')")).to_have_count(1)
+    assert viewer.locator("h2:has-text('By gender')").count() == 0
+    # Only attributes the rules mark sensitive can be chosen.
+    refused = c.put(f"/api/v1/programmes/{pid}/figures", json={"sensitive": ["tenure"]})
+    assert refused.status_code == 422
+    assert "not a sensitive attribute" in refused.text

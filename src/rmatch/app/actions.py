@@ -21,7 +21,7 @@ from rmatch.app.people import Upload
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
 __all__ = ["INLINE_PAIRS", "cancel_job", "create_programme", "override", "publish", "set_rules",
-           "start_matching", "store_import"]
+           "show_sensitive", "start_matching", "store_import"]
 
 # Overrides on programmes up to this many pairs are solved in the request (well
 # under a second); larger ones become a job, like a first matching.
@@ -79,6 +79,26 @@ def set_rules(ctx: Context, db: Session, user: User, programme: Programme,
               + ", ".join(c.kind for c in program.constraints))
     db.commit()
     return program
+
+
+def show_sensitive(ctx: Context, db: Session, user: User, programme: Programme,
+                   names: list[str], if_match: str | None) -> None:
+    """Choose the sensitive attributes the programme's figures show (groups of five or more).
+
+    Only attributes the programme's rules mark sensitive can be chosen (422
+    otherwise): the others are shown anyway.
+    """
+    program = rm.Program.model_validate(programme.rules or {})
+    unknown = [n for n in names if not program.is_sensitive(n)]
+    if unknown:
+        raise HTTPException(422, {"problems": [{"field": "sensitive", "reason": (
+            f"{n!r} is not a sensitive attribute of this programme's rules (they are: "
+            f"{', '.join(sorted(program.sensitive_attributes)) or 'none'})")} for n in unknown]})
+    ctx.change(db, programme, if_match)
+    programme.shown_sensitive = sorted({n.casefold() for n in names})
+    ctx.audit(db, user, programme.id, "chose the figures' groups",
+              f"sensitive attributes shown: {', '.join(programme.shown_sensitive) or 'none'}")
+    db.commit()
 
 
 def start_matching(ctx: Context, db: Session, user: User, programme: Programme) -> Job:

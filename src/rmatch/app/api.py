@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import rmatch as rm
-from rmatch.app.actions import create_programme, set_rules, store_import
+from rmatch.app.actions import create_programme, set_rules, show_sensitive, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import Workers, recover
 from rmatch.app.matchings import add_routes
@@ -70,6 +70,12 @@ class NewProgramme(BaseModel):
     rounds: int = Field(default=1, ge=1, le=52)
 
 
+class Figures(BaseModel):
+    """``PUT /api/v1/programmes/{id}/figures``: the sensitive attributes the figures show."""
+
+    sensitive: list[str] = Field(default_factory=list, max_length=50)
+
+
 class NewShare(BaseModel):
     """``POST /api/v1/programmes/{id}/shares``."""
 
@@ -82,7 +88,8 @@ def programme_json(programme: Programme) -> dict[str, Any]:
     return {"id": programme.id, "name": programme.name, "goals": programme.goals,
             "starts_on": programme.starts_on, "ends_on": programme.ends_on,
             "rounds": programme.rounds, "state": programme.state,
-            "version": programme.version, "rules": programme.rules}
+            "version": programme.version, "rules": programme.rules,
+            "figures": {"sensitive": programme.shown_sensitive}}
 
 
 def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
@@ -295,6 +302,13 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         program = set_rules(ctx, db, me, programme, body, if_match)
         return {"version": programme.version,
                 "rules": [c.label() for c in program.constraints]}
+
+    @app.put("/api/v1/programmes/{pid}/figures")
+    def put_figures(pid: int, body: Figures, me: Me, db: DB,
+                    if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        show_sensitive(ctx, db, me, programme, body.sensitive, if_match)
+        return {"version": programme.version, "sensitive": programme.shown_sensitive}
 
     @app.get("/api/v1/programmes/{pid}/audit")
     def audit(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:

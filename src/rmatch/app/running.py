@@ -26,8 +26,8 @@ from rmatch.app.jobs import build_inputs, program_of, store_matching
 from rmatch.app.people import problems_of
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
-__all__ = ["RematchRequest", "add_running_routes", "checkin_means", "record_feedback",
-           "rematch_programme"]
+__all__ = ["RematchRequest", "add_running_routes", "checkin_means", "pair_ratings",
+           "record_feedback", "rematch_programme"]
 
 
 class RoundsRequest(BaseModel):
@@ -52,6 +52,14 @@ def checkin_means(db: Session, pid: int) -> list[tuple[int, int, float]]:
     for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
         ratings.setdefault(r.checkin, []).append(r.rating)
     return [(k, len(v), sum(v) / len(v)) for k, v in sorted(ratings.items())]
+
+
+def pair_ratings(db: Session, pid: int) -> dict[tuple[str, str], float]:
+    """Return each rated pair's mean rating over the check-ins."""
+    ratings: dict[tuple[str, str], list[float]] = {}
+    for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)):
+        ratings.setdefault((r.junior_id, r.senior_id), []).append(r.rating)
+    return {k: sum(v) / len(v) for k, v in ratings.items()}
 
 
 def _problem(reason: str, row: int | None = None, field: str | None = None,

@@ -24,6 +24,7 @@ from rmatch.report.summary import (
     Report,
     Unmatched,
     report,
+    withheld_groups,
 )
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "briefs",
     "generation_of",
     "report",
+    "withheld_groups",
     "write_briefs",
 ]

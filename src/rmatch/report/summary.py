@@ -10,9 +10,9 @@ sensitive attribute keys appear only when the caller names them in
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from rmatch.scoring.matrix import ScoreMatrix
 
 __all__ = ["ConstraintSummary", "Distribution", "GroupBalanceSummary", "GroupSummary", "PairLine",
-           "Report", "Unmatched", "report"]
+           "Report", "Unmatched", "report", "withheld_groups"]
+
+K = TypeVar("K")
 
 
 class Distribution(BaseModel):
@@ -429,7 +431,7 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
              or int((codes[idx] == code).sum()) < min_size
              or (listed and int((~matched & (codes == code)).sum()) < min_size)
              for code in codes_present}
-    withheld = _withheld(sizes, small) if sensitive else set()
+    withheld = withheld_groups(sizes, small) if sensitive else set()
     groups = []
     for code in codes_present:
         if code in withheld:
@@ -451,19 +453,41 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
                                gap=max(means) - min(means) if means else None)
 
 
-def _withheld(sizes: dict[int, int], small: dict[int, bool]) -> set[int]:
-    """Choose the groups whose figures a report must not show, so that none can be derived.
+def withheld_groups(sizes: Mapping[K, int], small: Mapping[K, bool]) -> set[K]:
+    """Choose the groups whose figures a table must not show, so that none can be derived.
 
     Every group with a cell under the threshold (``small``) is withheld. When
     that is a single group, the next smallest is withheld with it
-    (complementary suppression, as statistical offices do): the report also
-    shows totals, and a total minus the shown groups must not give one
-    withheld group's figures. So zero or at least two groups go.
+    (complementary suppression, as statistical offices do): a table that also
+    shows totals must not let a total minus the shown groups give one
+    withheld group's figures. So zero or at least two groups go. The report
+    uses it for sensitive attributes; HR tools building their own tables of
+    groups can use the same rule.
+
+    Parameters
+    ----------
+    sizes
+        Each group's number of people.
+    small
+        Whether a group has a figure under the threshold (e.g. fewer than
+        five people, or fewer than five in pairs).
+
+    Returns
+    -------
+    set
+        The groups to withhold.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sorted(rm.withheld_groups({"A": 3, "B": 20, "C": 9}, {"A": True, "B": False,
+    ...                                                      "C": False}))
+    ['A', 'C']
     """
     out = {code for code, is_small in small.items() if is_small}
     if len(out) == 1 and len(sizes) > 1:
-        rest = sorted((n, code) for code, n in sizes.items() if code not in out)
-        out.add(rest[0][1])
+        rest = sorted((n, str(code), code) for code, n in sizes.items() if code not in out)
+        out.add(rest[0][2])
     return out
 
 

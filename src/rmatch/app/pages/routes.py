@@ -35,6 +35,7 @@ from rmatch.app.actions import (
     override,
     publish,
     set_rules,
+    show_sensitive,
     start_matching,
     store_import,
 )
@@ -59,6 +60,7 @@ from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.running import (
     RematchRequest,
     checkin_means,
+    pair_ratings,
     record_feedback,
     rematch_programme,
 )
@@ -117,6 +119,18 @@ def wants_page(request: Request) -> bool:
     """Say whether an error should be a page (a browser on the pages) or JSON (the API)."""
     return (not request.url.path.startswith("/api/")
             and "text/html" in request.headers.get("accept", ""))
+
+
+def sensitive_of(programme: Programme) -> list[str]:
+    """Name the attributes the programme's rules mark sensitive.
+
+    Examples
+    --------
+    >>> sensitive_of(Programme(rules={"sensitive_attributes": ["Gender"]}))
+    ['gender']
+    """
+    program = rm.Program.model_validate(programme.rules or {})
+    return sorted({k.casefold() for k in program.sensitive_attributes})
 
 
 def _csrf(token: str) -> str:
@@ -430,17 +444,26 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         versions = len(db.scalars(select(Matching.id).where(
             Matching.programme_id == pid)).all())
         result = result_of(db, m) if m else None
+        people = people_of(db, m) if m else {}
+        # Attributes are grouped unless the rules mark them sensitive; a sensitive one
+        # only when the programme chose to show it and the reader may see names.
+        program = rm.Program.model_validate(programme.rules or {})
+        keys = sorted({k.casefold() for p in people.values() for k in p.get("attributes", {})})
+        fields = ["department", "location", *(
+            k for k in keys if not program.is_sensitive(k)
+            or (access.names and k in (programme.shown_sensitive or [])))]
         return page(request, "dashboard.html", me, programme=programme, access=access, m=m,
                     m_result=result, versions=versions,
-                    figures=dashboard(result, people_of(db, m) if m else {}),
-                    checkins=checkin_means(db, pid))
+                    figures=dashboard(result, people, fields=fields,
+                                      ratings=pair_ratings(db, pid)),
+                    checkins=checkin_means(db, pid), sensitive=sensitive_of(programme))
 
     @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)
     def rules_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
         programme, access = ctx.programme(db, me[0], pid)
         return page(request, "rules.html", me, programme=programme, access=access,
                     form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
-                    weights=WEIGHTS)
+                    weights=WEIGHTS, sensitive=sensitive_of(programme))
 
     @app.post("/programmes/{pid}/rules", response_model=None)
     async def rules_save(request: Request, pid: int, me: Me, db: DB) -> Response:
@@ -450,13 +473,17 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         try:
             doc = program_document(programme.rules, form)
             set_rules(ctx, db, user, programme, doc, None)
+            shown = [k for k in sensitive_of(programme) if form.get(f"show:{k}") == "on"]
+            if shown != sorted(programme.shown_sensitive or []):
+                show_sensitive(ctx, db, user, programme, shown, None)
         except (ValueError, HTTPException) as err:
             detail = getattr(err, "detail", None)
             problems = [p["reason"] if isinstance(p, dict) else str(p) for p in
                         (detail.get("problems", []) if isinstance(detail, dict) else [])]
             return page(request, "rules.html", me, 422, programme=programme, access=access,
                         form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
-                        weights=WEIGHTS, problems=problems or [
+                        weights=WEIGHTS, sensitive=sensitive_of(programme),
+                        problems=problems or [
                             "A number on the page is not a number, or out of range."])
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
 

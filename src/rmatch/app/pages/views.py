@@ -164,17 +164,29 @@ def join_view(upload: Upload) -> dict[str, Any]:
 MIN_GROUP = 5  # groups smaller than this are withheld, as the library's reports do
 
 
-def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]]
-              ) -> dict[str, Any]:
+def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]], *,
+              fields: list[str] | None = None,
+              ratings: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
     """Compute the dashboard's figures: headline numbers, parts of the score, groups.
 
-    Groups (departments, locations) of fewer than five people are withheld, so
-    that no one's figures can be singled out; sensitive attributes are never
-    shown here.
+    ``fields`` are the groupings to show (default: department and location;
+    the caller adds the attributes the programme allows); ``ratings`` each
+    pair's mean check-in rating. A group with fewer than five people, or
+    fewer than five pairs, is withheld, and with it the next smallest when it
+    would be the only one (:func:`rmatch.withheld_groups`): no one's figures
+    can be singled out or derived from the totals.
+
+    Examples
+    --------
+    >>> people = {"j": {"role": "junior"}, "s": {"role": "senior"}}
+    >>> pairs = [{"junior_id": "j", "senior_id": "s", "score": 0.5, "components": {}}]
+    >>> dashboard({"pairs": pairs}, people)["partnered"]
+    2
     """
     if result is None:
         return {}
     pairs = result["pairs"]
+    ratings = ratings or {}
     juniors = [k for k, p in people.items() if p.get("role") in ("junior", "both")]
     seniors = [k for k, p in people.items() if p.get("role") in ("senior", "both")]
     partnered = {x for p in pairs for x in (p["junior_id"], p["senior_id"])}
@@ -183,26 +195,44 @@ def dashboard(result: dict[str, Any] | None, people: dict[str, dict[str, Any]]
         for c, v in p["components"].items():
             parts.setdefault(c, []).append(v)
     means = {c: sum(v) / len(v) for c, v in parts.items()}
-    groups = {}
-    for field in ("department", "location"):
-        by: dict[str, list[str]] = {}
-        for k in {*juniors, *seniors}:
-            by.setdefault(str(people[k].get(field) or "(not given)"), []).append(k)
-        rows, withheld = [], 0
-        for value, ids in sorted(by.items(), key=lambda kv: -len(kv[1])):
-            if len(ids) < MIN_GROUP:
-                withheld += 1
-                continue
-            scores = [p["score"] for p in pairs
-                      if p["junior_id"] in ids or p["senior_id"] in ids]
-            rows.append({"value": value, "people": len(ids),
-                         "matched": sum(x in partnered for x in ids),
-                         "mean": sum(scores) / len(scores) if scores else None})
-        groups[field] = {"rows": rows, "withheld": withheld}
+    members = {*juniors, *seniors}
+    groups = {name: _groups(name, members, people, pairs, partnered, ratings)
+              for name in (fields or ["department", "location"])}
+    bins = [0] * 10
+    for p in pairs:
+        bins[min(int(p["score"] * 10), 9)] += 1
     return {"juniors": len(juniors), "seniors": len(seniors), "pairs": len(pairs),
-            "partnered": len(partnered & {*juniors, *seniors}),
+            "partnered": len(partnered & members),
             "mean": sum(p["score"] for p in pairs) / len(pairs) if pairs else None,
-            "parts": sorted(means.items(), key=lambda kv: -kv[1]), "groups": groups}
+            "parts": sorted(means.items(), key=lambda kv: -kv[1]), "groups": groups,
+            "histogram": bins}
+
+
+def _groups(name: str, members: set[str], people: dict[str, dict[str, Any]],
+            pairs: list[dict[str, Any]], partnered: set[str],
+            ratings: dict[tuple[str, str], float]) -> dict[str, Any]:
+    """One grouping's rows (people, partners, mean score and rating), small groups withheld."""
+    by: dict[str, set[str]] = {}
+    for k in members:
+        person = people[k]
+        value = (person.get(name) if name in ("department", "location")
+                 else (person.get("attributes") or {}).get(name))
+        by.setdefault(str(value) if value not in (None, "") else "(not given)", set()).add(k)
+    rows: list[dict[str, Any]] = []
+    for value, ids in by.items():
+        mine = [p for p in pairs if p["junior_id"] in ids or p["senior_id"] in ids]
+        rated = [ratings[key] for p in mine
+                 if (key := (p["junior_id"], p["senior_id"])) in ratings]
+        rows.append({"value": value, "people": len(ids),
+                     "matched": sum(x in partnered for x in ids), "pairs": len(mine),
+                     "mean": sum(p["score"] for p in mine) / len(mine) if mine else None,
+                     "rating": sum(rated) / len(rated) if rated else None})
+    sizes = {r["value"]: r["people"] for r in rows}
+    withheld = rm.withheld_groups(sizes, {r["value"]: r["people"] < MIN_GROUP
+                                          or 0 < r["pairs"] < MIN_GROUP for r in rows})
+    shown = sorted((r for r in rows if r["value"] not in withheld),
+                   key=lambda r: (-r["people"], r["value"]))
+    return {"rows": shown, "withheld": len(withheld)}
 
 
 def ids(text: str) -> list[str]:
