@@ -20,6 +20,7 @@ from tests.app.browsing import check_page, new_programme, sign_in
 from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
+from rmatch.app.pages.rules import program_document
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, FilePayload, Page, expect
@@ -274,6 +275,50 @@ def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser
     page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
     expect(page.locator("#quota_department")).to_have_value("75")
     expect(page.locator("#seniority_direction")).not_to_be_checked()
+
+
+def test_moving_a_weight_counts_what_changes_live(browser: Browser, site: Service,
+                                                  tmp_path: Path) -> None:
+    org = rm.synth.generate(600, seed=11)
+    roles = rm.synth.cohort_roles(org, 40, 40, seed=11, max_junior_level=0, min_senior_level=1)
+    org.write_csv(tmp_path / "org.csv", roles)
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Weights"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={
+        "file": ("org.csv", (tmp_path / "org.csv").read_bytes())})
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}/rules")
+    check_page(page, tmp_path / "shots", "rules")
+    page.focus("#w_skills")
+    page.keyboard.press("End")  # the slider to its most, by keyboard
+    expect(page.locator("#o_skills")).to_have_text("3")  # the value shown as it moves
+    expect(page.locator("#live")).to_contain_text("With these choices", timeout=30_000)
+    live = page.locator("#live").inner_text()
+
+    # The same count, from the library: the programme's rules before, the page's after.
+    form = dict(page.evaluate("[...new FormData(document.querySelector('form[data-preview]'))]"))
+    after = rm.Program.model_validate(program_document(None, form))
+    assert after.weights.skills == 3
+    people = rm.read_participants(tmp_path / "org.csv")
+    juniors, seniors, _ = rm.split_roles(people)
+    chart = rm.OrgChart.from_participants(people)
+    old = {(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors, org=chart).pairs}
+    new = {(p.junior_id, p.senior_id)
+           for p in rm.match(juniors, seniors, after, org=chart).pairs}
+    assert old != new  # the weight matters on this instance
+    assert f"{len(new - old)} of {len(new)} pairs change" in live
+    assert f"{len({x for pair in old ^ new for x in pair})} people get another partner" in live
+    assert "Skills" in live  # the skills part of the fit moves
+    assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] is None  # nothing saved
+
+    # Without the script, the button gives the same count on the page.
+    page.route("**/static/rules.js", lambda route: route.abort())
+    page.goto(f"{site.base}/programmes/{pid}/rules")
+    page.fill("#w_skills", "3")
+    page.click("button:has-text('Count what changes')")
+    expect(page.locator("#live")).to_have_text(live)
+    expect(page.locator("#w_skills")).to_have_value("3")  # the choices stay on the page
 
 
 def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browser,

@@ -21,7 +21,7 @@ from fastapi.exception_handlers import (
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import rmatch as rm
 from rmatch.app.actions import (
+    INLINE_PAIRS,
     cancel_job,
     create_programme,
     override,
@@ -51,6 +52,8 @@ from rmatch.app.pages.views import (
     dashboard,
     ids,
     join_view,
+    preview_change,
+    preview_text,
     problem_rows,
     programme_problems,
     read_joiners,
@@ -486,6 +489,34 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                         problems=problems or [
                             "A number on the page is not a number, or out of range."])
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+    @app.post("/programmes/{pid}/rules/preview", response_model=None)
+    async def rules_preview(request: Request, pid: int, me: Me, db: DB) -> Response:
+        # Counts what the page's choices would change; stores nothing. The page's script
+        # asks while a slider moves (JSON); without script, a button shows the same count.
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        checked(me, form.get("csrf", ""))
+        programme, access = ctx.programme(db, me[0], pid)
+        imp = latest_import(db, pid)
+        doc: dict[str, Any] | None = None
+        try:
+            doc = program_document(programme.rules, form)
+            rm.Program.model_validate(doc)
+        except ValueError:
+            count: dict[str, Any] = {"error": "a number on the page is not a number, or out "
+                                              "of range"}
+            doc = None
+        else:
+            count = (preview_change(imp.people, programme.rules, doc, INLINE_PAIRS) if imp
+                     else {"error": "import the people first (the count compares their "
+                                    "pairs)"})
+        text = preview_text(count)
+        if request.headers.get("x-rmatch-live"):
+            return JSONResponse({"text": text})
+        return page(request, "rules.html", me, programme=programme, access=access,
+                    form=form_of(doc if doc is not None else programme.rules),
+                    switches=SWITCHES, quotas=QUOTAS, weights=WEIGHTS,
+                    sensitive=sensitive_of(programme), preview=text)
 
     @app.post("/programmes/{pid}/mapping", response_model=None)
     async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],

@@ -19,13 +19,14 @@ from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 import rmatch as rm
+from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.matchings import result_of
 from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, read_files
 from rmatch.app.store import Matching, PendingUpload
 
 __all__ = ["DISTINCT_OF", "DUPLICATES", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "Choices",
-           "change", "columns_view", "dashboard", "ids", "join_view", "problem_rows",
-           "programme_problems", "read_joiners", "unmatched_groups"]
+           "change", "columns_view", "dashboard", "ids", "join_view", "preview_change",
+           "preview_text", "problem_rows", "programme_problems", "read_joiners", "unmatched_groups"]
 
 
 # What a column can be read as, for the mapping screen's choices (rm.Participant's
@@ -233,6 +234,64 @@ def _groups(name: str, members: set[str], people: dict[str, dict[str, Any]],
     shown = sorted((r for r in rows if r["value"] not in withheld),
                    key=lambda r: (-r["people"], r["value"]))
     return {"rows": shown, "withheld": len(withheld)}
+
+
+def preview_change(people_rows: list[dict[str, Any]], before: dict[str, Any] | None,
+                   after: dict[str, Any], limit: int) -> dict[str, Any]:
+    """Count what new rules change: pairs, people with another partner, parts of the fit.
+
+    Both matchings are solved here, on the programme's latest people (up to
+    ``limit`` junior-senior pairs: the rules page asks while someone moves a
+    slider). Parts of the fit (skills, generation, ...) do not depend on the
+    weights, so their means compare across weightings; totals do not.
+    """
+    juniors, seniors, org = build_inputs(people_rows)
+    if len(juniors) * len(seniors) > limit:
+        return {"too_large": True}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the matching itself reports its data gaps
+            old = rm.match(juniors, seniors, program_of(before), org=org)
+            new = rm.match(juniors, seniors, program_of(after), org=org)
+    except (rm.InputError, rm.InfeasibleError) as err:
+        return {"error": str(err)}
+    a = {(p.junior_id, p.senior_id) for p in old.pairs}
+    b = {(p.junior_id, p.senior_id) for p in new.pairs}
+
+    def means(result: rm.MatchResult) -> dict[str, float]:
+        names = {c for p in result.pairs for c in p.components}
+        return {c: sum(p.components.get(c, 0.0) for p in result.pairs) / len(result.pairs)
+                for c in names} if result.pairs else {}
+
+    was, now = means(old), means(new)
+    return {"before": len(a), "after": len(b), "changed": len(b - a),
+            "moved": len({x for pair in a ^ b for x in pair}),
+            "parts": [(c, was.get(c, 0.0), now[c]) for c in sorted(now)
+                      if round(was.get(c, 0.0), 2) != round(now[c], 2)]}
+
+
+def preview_text(count: dict[str, Any]) -> str:
+    """Say in one or two sentences what :func:`preview_change` counted.
+
+    Examples
+    --------
+    >>> print(preview_text({"before": 60, "after": 60, "changed": 12, "moved": 24,
+    ...                     "parts": [("skills", 0.24, 0.31)]}))
+    With these choices 12 of 60 pairs change: 24 people get another partner. Skills 0.24 → 0.31.
+    """
+    if count.get("too_large"):
+        return ("The programme is too large to count while you choose: save the rules and "
+                "match to see what changes.")
+    if "error" in count:
+        return f"With these choices there is no matching: {count['error']}"
+    if not count["changed"] and count["before"] == count["after"]:
+        return "With these choices the pairs stay the same."
+    text = (f"With these choices {count['changed']} of {count['after']} pairs change: "
+            f"{count['moved']} people get another partner.")
+    if count["before"] != count["after"]:
+        text += f" {count['after']} pairs instead of {count['before']}."
+    parts = "; ".join(f"{c.capitalize()} {a:.2f} → {b:.2f}" for c, a, b in count["parts"])
+    return f"{text} {parts}." if parts else text
 
 
 def ids(text: str) -> list[str]:
