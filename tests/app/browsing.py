@@ -9,7 +9,7 @@ import pytest
 from tests.app.conftest import PASSWORD, Service
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 
 def sign_in(page: Page, site: Service, name: str) -> None:
@@ -58,3 +58,18 @@ def new_programme(browser: Browser, site: Service, name: str) -> Page:
     page.click("button:has-text('Create the programme')")
     expect(page.locator("h1")).to_have_text(name)
     return page
+
+
+def record_ratings(page: Page, pairs: list[tuple[str, str]]) -> None:
+    """Upload check-in ratings of 1 to 5 for the pairs on the programme's page; check the mean
+    the page shows and that the programme is running."""
+    ratings = "junior_id,senior_id,rating,checkin\n" + "".join(
+        f"{j},{s},{k % 5 + 1},1\n" for k, (j, s) in enumerate(pairs))
+    payload: FilePayload = {"name": "checkin.csv", "mimeType": "text/csv",
+                            "buffer": ratings.encode()}
+    page.set_input_files("#ratings", files=payload)
+    page.click("button:has-text('Record the ratings')")
+    mean = sum(k % 5 + 1 for k in range(len(pairs))) / len(pairs)
+    expect(page.locator("table:has(caption:text('Check-in ratings'))")).to_contain_text(
+        f"{mean:.2f}")
+    expect(page.locator(".state")).to_have_text("running")

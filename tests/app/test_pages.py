@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.app.browsing import check_page, new_programme, sign_in
+from tests.app.browsing import check_page, new_programme, record_ratings, sign_in
 from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
@@ -334,16 +334,7 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}")
     check_page(page)
-    ratings = "junior_id,senior_id,rating,checkin\n" + "".join(
-        f"{j},{s},{k % 5 + 1},1\n" for k, (j, s) in enumerate(pairs))
-    payload: FilePayload = {"name": "checkin.csv", "mimeType": "text/csv",
-                            "buffer": ratings.encode()}
-    page.set_input_files("#ratings", files=payload)
-    page.click("button:has-text('Record the ratings')")
-    mean = sum(k % 5 + 1 for k in range(len(pairs))) / len(pairs)
-    expect(page.locator("table:has(caption:text('Check-in ratings'))")).to_contain_text(
-        f"{mean:.2f}")
-    expect(page.locator(".state")).to_have_text("running")
+    record_ratings(page, pairs)
 
     leaver = pairs[0][1]
     page.fill("#leavers", leaver)

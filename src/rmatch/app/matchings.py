@@ -291,15 +291,22 @@ def _people_rows(db: Session, m: Matching) -> list[list[Any]]:
     for p in m.result["pairs"]:
         partners.setdefault(p["junior_id"], []).append(p["senior_id"])
         partners.setdefault(p["senior_id"], []).append(p["junior_id"])
+    # The pair's talking points: what each partner can teach for a goal of the other,
+    # as the pair's brief says (sensitive attributes never appear there).
+    points = {(b.junior_id, b.senior_id): "; ".join(
+        dict.fromkeys(t.skill for t in [*b.junior_teaches, *b.senior_teaches]))
+        for b in rescored(db, m).briefs()}
     rows: list[list[Any]] = [["id", "name", "email", "role", "partner_ids", "partner_names",
-                              "partner_emails"]]
+                              "partner_emails", "talking_points"]]
     for pid, person in people.items():
         if person.get("role") not in ("junior", "senior", "both"):
             continue
         mine = partners.get(pid, [])
+        talks = [points.get((pid, x)) or points.get((x, pid)) or "" for x in mine]
         rows.append([pid, person.get("name", ""), person.get("email", ""), person.get("role"),
                      ";".join(mine), ";".join(people.get(x, {}).get("name", "") for x in mine),
-                     ";".join(people.get(x, {}).get("email", "") for x in mine)])
+                     ";".join(people.get(x, {}).get("email", "") for x in mine),
+                     " | ".join(talks)])
     return rows
 
 
