@@ -111,7 +111,7 @@ def _through_api(base: str, path: Path, n: int) -> dict[str, Any]:
             **pages}
 
 
-def _page_times(base: str, paths: list[str], repeats: int = 20) -> dict[str, float]:
+def _page_times(base: str, paths: list[str], repeats: int = 20) -> dict[str, Any]:
     """Sign in on the page as a person does, then time each page: the median over all, the
     slowest, and which page that was."""
     with httpx.Client(base_url=base, timeout=60) as web:
