@@ -16,6 +16,7 @@ import io
 import threading
 import zipfile
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -31,7 +32,7 @@ from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["add_routes", "people_of", "rescored", "result_of"]
+__all__ = ["add_routes", "derived", "people_of", "rescored", "result_of"]
 
 class Overrides(BaseModel):
     """``POST .../matchings/{m}/overrides``."""
@@ -112,6 +113,20 @@ def result_of(db: Session, m: Matching) -> dict[str, Any]:
     result: dict[str, Any] = _RESULTS.get((_where(db), m.id, m.created_at),
                                           lambda: m.result)
     return result
+
+
+_DERIVED = _Immutable(size=16)
+
+
+def derived(db: Session, m: Matching, what: tuple[Any, ...], compute: Callable[[], Any]
+            ) -> Any:
+    """Return something computed from a matching version and ``what`` (hashable), once.
+
+    A version never changes, so its figures only change with ``what`` (the
+    groupings asked for, the ratings so far): the dashboard at 5,000 per side
+    is computed once, not on every view.
+    """
+    return _DERIVED.get((_where(db), m.id, m.created_at, *what), compute)
 
 
 def _names(db: Session, m: Matching) -> dict[str, str]:

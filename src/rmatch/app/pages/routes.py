@@ -42,7 +42,7 @@ from rmatch.app.actions import (
 )
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
-from rmatch.app.matchings import people_of, rescored, result_of
+from rmatch.app.matchings import derived, people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
     DUPLICATES,
@@ -455,10 +455,11 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         fields = ["department", "location", *(
             k for k in keys if not program.is_sensitive(k)
             or (access.names and k in (programme.shown_sensitive or [])))]
+        ratings = pair_ratings(db, pid)
+        figures = derived(db, m, ("dashboard", *fields, *sorted(ratings.items())), lambda: (
+            dashboard(result, people, fields=fields, ratings=ratings))) if m else {}
         return page(request, "dashboard.html", me, programme=programme, access=access, m=m,
-                    m_result=result, versions=versions,
-                    figures=dashboard(result, people, fields=fields,
-                                      ratings=pair_ratings(db, pid)),
+                    m_result=result, versions=versions, figures=figures,
                     checkins=checkin_means(db, pid), sensitive=sensitive_of(programme))
 
     @app.get("/programmes/{pid}/rules", response_class=HTMLResponse)

@@ -213,30 +213,36 @@ def _groups(name: str, members: set[str], people: dict[str, dict[str, Any]],
             pairs: list[dict[str, Any]], partnered: set[str],
             ratings: dict[tuple[str, str], float]) -> dict[str, Any]:
     """One grouping's rows (people, partners, mean score and rating), small groups withheld."""
-    by: dict[str, set[str]] = {}
-    for k in members:
-        person = people[k]
+
+    def value_of(k: str) -> str:
+        person = people.get(k, {})
         value = (person.get(name) if name in ("department", "location")
                  else (person.get("attributes") or {}).get(name))
-        by.setdefault(str(value) if value not in (None, "") else "(not given)", set()).add(k)
-    # Each person's pairs, once: a group's pairs are its members' (linear in the people,
-    # where scanning every pair per group cost seconds at 5,000 per side).
-    of: dict[str, list[int]] = {}
-    for at, pair in enumerate(pairs):
-        of.setdefault(pair["junior_id"], []).append(at)
-        of.setdefault(pair["senior_id"], []).append(at)
-    rows: list[dict[str, Any]] = []
-    for value, ids in by.items():
-        mine = [pairs[at] for at in sorted({at for x in ids for at in of.get(x, ())})]
-        rated = [ratings[key] for p in mine
-                 if (key := (p["junior_id"], p["senior_id"])) in ratings]
-        rows.append({"value": value, "people": len(ids),
-                     "matched": sum(x in partnered for x in ids), "pairs": len(mine),
-                     "mean": sum(p["score"] for p in mine) / len(mine) if mine else None,
-                     "rating": sum(rated) / len(rated) if rated else None})
-    sizes = {r["value"]: r["people"] for r in rows}
-    withheld = rm.withheld_groups(sizes, {r["value"]: r["people"] < MIN_GROUP
-                                          or 0 < r["pairs"] < MIN_GROUP for r in rows})
+        return str(value) if value not in (None, "") else "(not given)"
+
+    group = {k: value_of(k) for k in members}
+    size: dict[str, int] = {}
+    matched: dict[str, int] = {}
+    for k, value in group.items():
+        size[value] = size.get(value, 0) + 1
+        matched[value] = matched.get(value, 0) + (k in partnered)
+    # One pass over the pairs: a pair counts once for each group its partners are in.
+    n_pairs = dict.fromkeys(size, 0)
+    total = dict.fromkeys(size, 0.0)
+    rated: dict[str, list[float]] = {}
+    for pair in pairs:
+        key = (pair["junior_id"], pair["senior_id"])
+        for value in {group[x] for x in key if x in group}:
+            n_pairs[value] += 1
+            total[value] += pair["score"]
+            if key in ratings:
+                rated.setdefault(value, []).append(ratings[key])
+    rows: list[dict[str, Any]] = [
+        {"value": v, "people": size[v], "matched": matched[v], "pairs": n_pairs[v],
+         "mean": total[v] / n_pairs[v] if n_pairs[v] else None,
+         "rating": sum(rated[v]) / len(rated[v]) if rated.get(v) else None} for v in size]
+    withheld = rm.withheld_groups(size, {r["value"]: r["people"] < MIN_GROUP
+                                         or 0 < r["pairs"] < MIN_GROUP for r in rows})
     shown = sorted((r for r in rows if r["value"] not in withheld),
                    key=lambda r: (-r["people"], r["value"]))
     return {"rows": shown, "withheld": len(withheld)}
