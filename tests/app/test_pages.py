@@ -335,6 +335,21 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     page.goto(f"{site.base}/programmes/{pid}")
     check_page(page)
     record_ratings(page, pairs)
+    # One rating typed on the page: a second check-in, for one pair.
+    page.fill("#r_junior", pairs[0][0])
+    page.fill("#r_senior", pairs[0][1])
+    page.fill("#r_rating", "4")
+    page.fill("#r_checkin", "2")
+    page.click("button:has-text('Record this rating')")
+    second = page.locator("table:has(caption:text('Check-in ratings')) tbody tr").nth(1)
+    expect(second).to_have_text(re.compile(r"^\s*2\s*1\s*4\.00\s*$"))
+    # A pair that is not published is refused, named, and nothing is stored.
+    page.fill("#r_junior", pairs[0][0])
+    page.fill("#r_senior", pairs[1][1])
+    page.fill("#r_rating", "5")
+    page.click("button:has-text('Record this rating')")
+    expect(page.locator("[role=alert]")).to_contain_text("not a pair of the published matching")
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["ratings"] == len(pairs) + 1
 
     leaver = pairs[0][1]
     page.fill("#leavers", leaver)

@@ -204,3 +204,47 @@ def test_the_programme_year_in_one_session(browser: Browser, site: Service,
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= TABLET["width"], (url, width)
         check_page(page, shots, "tablet")
+
+
+def test_the_next_round_gives_everyone_someone_new(browser: Browser, site: Service) -> None:
+    roster = ROOT / "examples" / "roster.csv"
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Two rounds", "rounds": 2}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people",
+           files={"file": ("roster.csv", roster.read_bytes())})
+    first = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])
+    c.post(f"/api/v1/programmes/{pid}/matchings/{first['matching']}/publish")
+    before = {(p["junior_id"], p["senior_id"]) for p in
+              c.get(f"/api/v1/programmes/{pid}/matchings/{first['matching']}").json()["pairs"]}
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}")
+    page.click("button:has-text('Match round 2')")
+    page.wait_for_url(re.compile(r"/matchings/\d+$"), timeout=120_000)
+    expect(page.locator("h1")).to_have_text("Version 2 of the pairs, round 2")
+    check_page(page)
+    after = _shown_pairs(page)
+    assert not after & before  # no one meets their round-1 partner again
+    # The library's answer for the same people, their round-1 partners recorded.
+    people = rm.read_participants(roster)
+    met = {p.id: {s for j, s in before if j == p.id} | {j for j, s in before if s == p.id}
+           for p in people}
+    again = [p.model_copy(update={"previous_partners": p.previous_partners | met[p.id]})
+             for p in people]
+    juniors, seniors, _ = rm.split_roles(again)
+    rules = rm.Program().constraints  # the recommended rules, and no repeats in any case
+    program = rm.Program(constraints=[*rules, *([] if any(
+        isinstance(r, rm.NoRepeat) for r in rules) else [rm.NoRepeat()])])
+    oracle = rm.match(juniors, seniors, program, org=rm.OrgChart.from_participants(again))
+    assert after == {(p.junior_id, p.senior_id) for p in oracle.pairs}
+
+    # A pair kept in round 2 keeps round 1 apart too (the earlier pairs stay with it).
+    row = page.locator("table.pairs tbody tr").first
+    row.locator("button", has_text="Not this pair").click()
+    expect(page.locator("h1")).to_have_text("Version 3 of the pairs, round 2")
+    assert not _shown_pairs(page) & before
+    page.click("button:has-text('Publish these pairs')")
+    expect(page.locator("button:has-text('Match round')")).to_have_count(0)  # the last one
+    last = c.post(f"/api/v1/programmes/{pid}/next-round")
+    assert last.status_code == 409
+    assert "this was the last" in last.text

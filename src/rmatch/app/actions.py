@@ -15,13 +15,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.context import Context, latest_import
+from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
 __all__ = ["INLINE_PAIRS", "cancel_job", "create_programme", "override", "publish", "set_rules",
-           "show_sensitive", "start_matching", "store_import"]
+           "show_sensitive", "start_matching", "start_round", "store_import"]
 
 # Overrides on programmes up to this many pairs are solved in the request (well
 # under a second); larger ones become a job, like a first matching.
@@ -118,6 +118,7 @@ def override(ctx: Context, db: Session, user: User, programme: Programme, m: Mat
              if_match: str | None) -> Matching | Job:
     """Make a new version with the parent's overrides and these (a job when it is large)."""
     merged: dict[str, Any] = {
+        **m.overrides,  # a later round's earlier pairs stay
         "require": sorted({*map(tuple, m.overrides.get("require", [])), *require}),
         "forbid": sorted({*map(tuple, m.overrides.get("forbid", [])), *forbid}),
     }
@@ -129,7 +130,7 @@ def override(ctx: Context, db: Session, user: User, programme: Programme, m: Mat
         raise HTTPException(409, "the people this matching was made from are gone")
     ctx.change(db, programme, if_match)
     asked = f"{len(require)} required, {len(forbid)} forbidden"
-    juniors, seniors, org = build_inputs(imp.people)
+    juniors, seniors, org = build_inputs(imp.people, merged)
     if len(juniors) * len(seniors) > INLINE_PAIRS:
         job = ctx.workers.submit(db, programme.id, {"import_id": imp.id, "rules": m.rules,
                                                     "overrides": merged, "parent_id": m.id},
@@ -149,6 +150,31 @@ def override(ctx: Context, db: Session, user: User, programme: Programme, m: Mat
               f"{m.result['objective']:.4f} -> {result.objective:.4f}")
     db.commit()
     return new
+
+
+def start_round(ctx: Context, db: Session, user: User, programme: Programme) -> Job:
+    """Match the next round: the latest people, new partners for everyone (a job).
+
+    Everyone's partners of the earlier rounds (the published versions' pairs,
+    round after round) are kept with the new version, so they never meet
+    again, also after later overrides or re-matches of that round.
+    """
+    m, imp = published(db, programme.id), latest_import(db, programme.id)
+    if m is None or imp is None:
+        raise HTTPException(409, "publish the pairs of this round first")
+    number = int(m.overrides.get("round", 1)) + 1
+    if number > programme.rounds:
+        raise HTTPException(409, f"the programme has {programme.rounds} round"
+                                 f"{'s' if programme.rounds != 1 else ''}; this was the last")
+    previous = {tuple(p) for p in m.overrides.get("previous", [])}
+    previous |= {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    job = ctx.workers.submit(db, programme.id, {
+        "import_id": imp.id, "rules": programme.rules,
+        "overrides": {"round": number, "previous": sorted(map(list, previous))}}, user.name)
+    ctx.audit(db, user, programme.id, "started a round",
+              f"round {number}, job {job.id}: {len(previous)} earlier pairs kept apart")
+    db.commit()
+    return job
 
 
 def cancel_job(ctx: Context, db: Session, user: User, job: Job) -> None:

@@ -45,6 +45,10 @@ def program_of(rules: dict[str, Any] | None, overrides: dict[str, Any] | None = 
     """
     program = rm.Program.model_validate(rules) if rules else rm.Program()
     extra: list[rm.Constraint] = []
+    # A later round: earlier partners never meet again, whatever the rules say.
+    if overrides and overrides.get("previous") and not any(
+            isinstance(c, rm.NoRepeat) for c in program.constraints):
+        extra.append(rm.NoRepeat())
     if overrides and overrides.get("require"):
         extra.append(rm.Require(pairs=[tuple(p) for p in overrides["require"]]))
     if overrides and overrides.get("forbid"):
@@ -54,10 +58,27 @@ def program_of(rules: dict[str, Any] | None, overrides: dict[str, Any] | None = 
     return program
 
 
-def build_inputs(people_rows: list[dict[str, Any]]
+def build_inputs(people_rows: list[dict[str, Any]], overrides: dict[str, Any] | None = None
                  ) -> tuple[list[rm.Participant], list[rm.Participant], rm.OrgChart | None]:
-    """Juniors, seniors and the org chart (everyone read, reporting lines) from stored people."""
-    people = [rm.Participant.model_validate(p) for p in people_rows]
+    """Juniors, seniors and the org chart (everyone read, reporting lines) from stored people.
+
+    A later round's version carries the earlier rounds' pairs (``previous`` in
+    its overrides): each person's previous partners gain them.
+
+    Examples
+    --------
+    >>> js, ss, _ = build_inputs([{"id": "j", "role": "junior"}, {"id": "s", "role": "senior"}],
+    ...                          {"previous": [["j", "s"]]})
+    >>> sorted(js[0].previous_partners), sorted(ss[0].previous_partners)
+    (['s'], ['j'])
+    """
+    met: dict[str, set[str]] = {}
+    for j, s in (overrides or {}).get("previous", []):
+        met.setdefault(j, set()).add(s)
+        met.setdefault(s, set()).add(j)
+    people = [rm.Participant.model_validate(
+        {**p, "previous_partners": sorted({*p.get("previous_partners", []), *met[p["id"]]})}
+        if p["id"] in met else p) for p in people_rows]
     juniors, seniors, others = rm.split_roles(people)
     org = (rm.OrgChart.from_participants(people)
            if others or any(p.manager_id for p in people) else None)
@@ -105,7 +126,7 @@ def _claim(engine: Engine, job_id: str, pid: int
 
 def _compute(people: list[dict[str, Any]], params: dict[str, Any], progress: Any,
              client: Any = None) -> rm.MatchResult | rm.RoundsPlan:
-    juniors, seniors, org = build_inputs(people)
+    juniors, seniors, org = build_inputs(people, params.get("overrides"))
     program = program_of(params.get("rules"), params.get("overrides"))
     if params.get("kind") == "rounds":
         return rm.plan_rounds(juniors, seniors, program, rounds=int(params["rounds"]), org=org)

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.actions import cancel_job, override, publish, start_matching
+from rmatch.app.actions import cancel_job, override, publish, start_matching, start_round
 from rmatch.app.context import Context, published
 from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.security import Access
@@ -57,7 +57,7 @@ def rescored(db: Session, m: Matching) -> rm.MatchResult:
     imp = db.get(Import, m.import_id) if m.import_id else None
     if imp is None:
         raise HTTPException(409, "the people this matching was made from are gone")
-    juniors, seniors, org = build_inputs(imp.people)
+    juniors, seniors, org = build_inputs(imp.people, m.overrides)
     pairs = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
     return rm.evaluate(pairs, juniors, seniors, program_of(m.rules, m.overrides), org=org)
 
@@ -157,6 +157,12 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
             raise HTTPException(404, "no such job")
         ctx.programme(db, me, job.programme_id, write=write)
         return job
+
+    @app.post("/api/v1/programmes/{pid}/next-round", status_code=202)
+    def next_round(pid: int, me: Me, db: DB) -> dict[str, Any]:
+        programme, _ = ctx.programme(db, me, pid, write=True)
+        job = start_round(ctx, db, me, programme)
+        return {"job": job.id, "round": job.params["overrides"]["round"]}
 
     @app.get("/api/v1/jobs/{job_id}")
     def get_job(job_id: str, me: Me, db: DB) -> dict[str, Any]:

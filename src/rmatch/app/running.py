@@ -130,7 +130,7 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         for r in db.scalars(select(Feedback).where(Feedback.programme_id == pid)
                             .order_by(Feedback.checkin, Feedback.id)):
             latest[r.junior_id, r.senior_id] = r.rating  # a pair's latest check-in
-        juniors, seniors, org = build_inputs(imp.people)
+        juniors, seniors, org = build_inputs(imp.people, m.overrides)
         try:
             fit = rm.calibrate(list(latest), list(latest.values()),
                                program_of(m.rules, m.overrides), juniors=juniors,
@@ -203,7 +203,7 @@ def rematch_programme(ctx: Context, db: Session, user: User, programme: Programm
     if m is None or imp is None:
         raise HTTPException(409, "publish a matching first: a re-match starts from it")
     people = _people_after(imp.people, body)
-    juniors, seniors, org = build_inputs(people)
+    juniors, seniors, org = build_inputs(people, m.overrides)
     previous = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
     try:
         out = rm.rematch(previous, juniors, seniors, program_of(m.rules, m.overrides),

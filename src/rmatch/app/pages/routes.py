@@ -9,8 +9,10 @@ functions as the API, so they keep its rights, versions and audit log.
 
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (Annotated[..., Depends(...)] built inside a function) at run time.
+import csv
 import hashlib
 import hmac
+import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +40,7 @@ from rmatch.app.actions import (
     set_rules,
     show_sensitive,
     start_matching,
+    start_round,
     store_import,
 )
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
@@ -46,18 +49,22 @@ from rmatch.app.matchings import derived, people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
     DUPLICATES,
+    ERRORS,
     Choices,
     change,
     columns_view,
     dashboard,
     ids,
     join_view,
+    next_step,
     preview_change,
     preview_text,
     problem_rows,
     programme_problems,
     read_joiners,
+    sensitive_of,
     unmatched_groups,
+    wants_page,
 )
 from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.running import (
@@ -76,66 +83,13 @@ from rmatch.app.security import (
 )
 from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
 
-__all__ = ["ERRORS", "add_pages", "dashboard", "next_step", "wants_page"]
+__all__ = ["add_pages"]
 
 HERE = Path(__file__).parent
 PAGE = 100  # pairs per page of the review table
 # No inline script or style anywhere in the pages: the policy says so to the browser.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-NEXT = {"draft": "Import the people, then match them", "matched": "Review the pairs and publish",
-        "published": "Send the kick-off material", "running": "Record check-ins and changes",
-        "closed": "Read the year-end figures"}
-
-
-def next_step(programme: Programme, people: int) -> str:
-    """Say in words what the programme's team does next.
-
-    Examples
-    --------
-    >>> next_step(Programme(name="x", state="draft"), 0)
-    'Import the people'
-    """
-    if programme.state == "draft":
-        return "Match the people" if people else "Import the people"
-    return NEXT[programme.state]
-
-
-# What a person is told on an error page: a heading, and what to do next.
-ERRORS = {
-    400: ("Not understood", "Go back and try again."),
-    403: ("Not allowed", "Ask the programme's coordinator or an administrator for the right, "
-          "or reload the page if a form was open for a long time."),
-    404: ("Not found", "It may have been deleted, or it is not shared with you."),
-    405: ("Not found", "Use the links and buttons of the pages."),
-    409: ("Not possible now", "Someone changed the programme meanwhile, or it is not in the "
-          "state this needs; reload the programme's page and do it again."),
-    413: ("The file is too large", "Split the file, or ask the administrator to raise the "
-          "limit."),
-    422: ("Not accepted", "Go back, correct what is named, and send it again."),
-    429: ("Too many attempts", "Wait a little and try again."),
-    500: ("Something went wrong", "Try again; if it happens again, tell the administrator."),
-}
-
-
-def wants_page(request: Request) -> bool:
-    """Say whether an error should be a page (a browser on the pages) or JSON (the API)."""
-    return (not request.url.path.startswith("/api/")
-            and "text/html" in request.headers.get("accept", ""))
-
-
-def sensitive_of(programme: Programme) -> list[str]:
-    """Name the attributes the programme's rules mark sensitive.
-
-    Examples
-    --------
-    >>> sensitive_of(Programme(rules={"sensitive_attributes": ["Gender"]}))
-    ['gender']
-    """
-    program = rm.Program.model_validate(programme.rules or {})
-    return sorted({k.casefold() for k in program.sensitive_attributes})
-
-
 def _csrf(token: str) -> str:
     return hashlib.sha256(b"csrf:" + token_digest(token).encode()).hexdigest()[:32]
 
@@ -322,6 +276,14 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         job = start_matching(ctx, db, user, programme)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
+    @app.post("/programmes/{pid}/next-round")
+    def next_round_page(pid: int, me: Me, db: DB,
+                        csrf: Annotated[str, Form()]) -> RedirectResponse:
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        job = start_round(ctx, db, user, programme)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
     @app.get("/jobs/{job_id}", response_model=None)
     def job_page(request: Request, job_id: str, me: Me, db: DB) -> Response:
         ctx.workers.reap(db)
@@ -413,6 +375,24 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                             None)
         except HTTPException as err:
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
+                            problems=problem_rows(err))
+        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+
+    @app.post("/programmes/{pid}/feedback/one", response_model=None)
+    def one_rating_page(request: Request, pid: int, me: Me, db: DB,
+                        csrf: Annotated[str, Form()], junior: Annotated[str, Form()],
+                        senior: Annotated[str, Form()], rating: Annotated[str, Form()],
+                        checkin: Annotated[str, Form()] = "1") -> Response:
+        # One rating typed on the page is a one-row file: the same checks as an upload.
+        user = checked(me, csrf)
+        programme, _ = ctx.programme(db, user, pid, write=True)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["junior_id", "senior_id", "rating", "checkin"],
+                                      [junior, senior, rating, checkin]])
+        try:
+            record_feedback(ctx, db, user, programme, buffer.getvalue().encode(), None)
+        except HTTPException as err:
+            return overview(request, me, db, pid, err.status_code, filename="the rating",
                             problems=problem_rows(err))
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
 

@@ -1,6 +1,6 @@
 """What the pages compute to show: the mapping screen, the dashboard, groups and changes.
 
-Plain functions of stored data (no request, no session), so each is tested
+Plain functions of what a page is given (no database session of their own), so each is tested
 and reused as it is.
 """
 
@@ -15,18 +15,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
 import rmatch as rm
 from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.matchings import result_of
 from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, read_files
-from rmatch.app.store import Matching, PendingUpload
+from rmatch.app.store import Matching, PendingUpload, Programme
 
-__all__ = ["DISTINCT_OF", "DUPLICATES", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", "Choices",
-           "change", "columns_view", "dashboard", "ids", "join_view", "preview_change",
-           "preview_text", "problem_rows", "programme_problems", "read_joiners", "unmatched_groups"]
+__all__ = [
+    "DISTINCT_OF",
+    "DUPLICATES",
+    "ERRORS",
+    "MIN_GROUP",
+    "NEXT",
+    "PREVIEW_ROWS",
+    "TARGETS",
+    "Choices",
+    "change",
+    "columns_view",
+    "dashboard",
+    "ids",
+    "join_view",
+    "next_step",
+    "preview_change",
+    "preview_text",
+    "problem_rows",
+    "programme_problems",
+    "read_joiners",
+    "sensitive_of",
+    "unmatched_groups",
+    "wants_page",
+]
 
 
 # What a column can be read as, for the mapping screen's choices (rm.Participant's
@@ -34,6 +55,59 @@ __all__ = ["DISTINCT_OF", "DUPLICATES", "MIN_GROUP", "PREVIEW_ROWS", "TARGETS", 
 TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
 PREVIEW_ROWS = 5
 DISTINCT_OF = ("role", "level", "timezone", "languages")
+
+
+NEXT = {"draft": "Import the people, then match them", "matched": "Review the pairs and publish",
+        "published": "Send the kick-off material", "running": "Record check-ins and changes",
+        "closed": "Read the year-end figures"}
+
+
+def next_step(programme: Programme, people: int) -> str:
+    """Say in words what the programme's team does next.
+
+    Examples
+    --------
+    >>> next_step(Programme(name="x", state="draft"), 0)
+    'Import the people'
+    """
+    if programme.state == "draft":
+        return "Match the people" if people else "Import the people"
+    return NEXT[programme.state]
+
+
+# What a person is told on an error page: a heading, and what to do next.
+ERRORS = {
+    400: ("Not understood", "Go back and try again."),
+    403: ("Not allowed", "Ask the programme's coordinator or an administrator for the right, "
+          "or reload the page if a form was open for a long time."),
+    404: ("Not found", "It may have been deleted, or it is not shared with you."),
+    405: ("Not found", "Use the links and buttons of the pages."),
+    409: ("Not possible now", "Someone changed the programme meanwhile, or it is not in the "
+          "state this needs; reload the programme's page and do it again."),
+    413: ("The file is too large", "Split the file, or ask the administrator to raise the "
+          "limit."),
+    422: ("Not accepted", "Go back, correct what is named, and send it again."),
+    429: ("Too many attempts", "Wait a little and try again."),
+    500: ("Something went wrong", "Try again; if it happens again, tell the administrator."),
+}
+
+
+def wants_page(request: Request) -> bool:
+    """Say whether an error should be a page (a browser on the pages) or JSON (the API)."""
+    return (not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def sensitive_of(programme: Programme) -> list[str]:
+    """Name the attributes the programme's rules mark sensitive.
+
+    Examples
+    --------
+    >>> sensitive_of(Programme(rules={"sensitive_attributes": ["Gender"]}))
+    ['gender']
+    """
+    program = rm.Program.model_validate(programme.rules or {})
+    return sorted({k.casefold() for k in program.sensitive_attributes})
 
 
 def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
