@@ -26,13 +26,20 @@ from rmatch.constraints.pairwise import (
     SharedLanguage,
     SharedTime,
 )
-from rmatch.constraints.programme import GLOBAL_CONSTRAINTS, GroupBalance, MatchAll, MinShare
+from rmatch.constraints.programme import (
+    GLOBAL_CONSTRAINTS,
+    EvenLoad,
+    GroupBalance,
+    MatchAll,
+    MinShare,
+)
 
 __all__ = [
     "GLOBAL_CONSTRAINTS",
     "AgeGap",
     "Constraint",
     "DifferentValue",
+    "EvenLoad",
     "Forbid",
     "GroupBalance",
     "LevelGap",

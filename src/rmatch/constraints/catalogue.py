@@ -18,7 +18,7 @@ from rmatch.constraints.pairwise import (
     SharedLanguage,
     SharedTime,
 )
-from rmatch.constraints.programme import GroupBalance, MatchAll, MinShare
+from rmatch.constraints.programme import EvenLoad, GroupBalance, MatchAll, MinShare
 
 if TYPE_CHECKING:
     pass
@@ -42,7 +42,8 @@ Constraint = Annotated[
     | AgeGap
     | MinShare
     | GroupBalance
-    | MatchAll,
+    | MatchAll
+    | EvenLoad,
     Field(discriminator="kind"),
 ]
 """Any constraint; JSON documents pick the class by their ``kind`` field."""

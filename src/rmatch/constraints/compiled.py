@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 __all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
-           "DenseRule", "PairShare", "ShareRule",
+           "DenseRule", "LoadRule", "PairShare", "ShareRule",
            "balance_holds", "covers", "exact_share", "share_fraction", "share_holds"]
 
 IntArray = npt.NDArray[np.int64]
@@ -391,10 +391,54 @@ class CoverRule:
         return None
 
 
-DenseRule = ShareRule | BalanceRule | CoverRule
+@dataclass(frozen=True)
+class LoadRule:
+    """The number of partners on ``side`` as even as the capacities allow.
+
+    It ranks assignments rather than ruling any out: among the assignments
+    with the most pairs, the flow solver takes those whose loads, sorted from
+    the highest, are smallest (lexicographically), then the best score. So it
+    always holds; :meth:`measure` says how the loads spread.
+
+    Examples
+    --------
+    >>> LoadRule("e", "seniors").measure(np.array([0, 1, 2]), np.array([0, 0, 1]),
+    ...                                  np.ones(3), (3, 2))
+    (True, 'seniors have 1 to 2 partners (mean 1.50)')
+    """
+
+    label: str
+    side: Literal["juniors", "seniors"]
+
+    def holds(self, rows: IntArray, cols: IntArray, weights: IntArray | None,
+              shape: tuple[int, int]) -> bool:
+        """Hold always: the rule ranks assignments, it forbids none."""
+        return True
+
+    def measure(self, rows: IntArray, cols: IntArray, scores: F64, shape: tuple[int, int],
+                *, min_group_size: int = 0) -> tuple[bool, str]:
+        """Say how many partners people on the side have, fewest to most."""
+        size = shape[0] if self.side == "juniors" else shape[1]
+        loads = np.bincount(rows if self.side == "juniors" else cols, minlength=size)
+        if not size:
+            return True, f"no {self.side}"
+        return True, (f"{self.side} have {int(loads.min())} to {int(loads.max())} partners "
+                      f"(mean {float(loads.mean()):.2f})")
+
+    def encode(self, m: CpsatModel) -> list[Any]:  # pragma: no cover - refused before
+        """Not a CP-SAT rule: the flow solver ranks by loads (rm.match refuses the mix)."""
+        raise NotImplementedError("EvenLoad is solved by min-cost flow, not CP-SAT")
+
+    def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
+                     movable: BoolArray, scores: F64) -> IntArray | None:
+        """None: the rule is never broken."""
+        return None
+
+
+DenseRule = ShareRule | BalanceRule | CoverRule | LoadRule
 """A programme-wide rule compiled for a dense programme (the juniors x seniors matrix)."""
 
-BlockRule = PairShare | BalanceRule | CoverRule
+BlockRule = PairShare | BalanceRule | CoverRule | LoadRule
 """A programme-wide rule compiled for the candidate path (per-person data only)."""
 
 CompiledRule = DenseRule | BlockRule

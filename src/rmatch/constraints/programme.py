@@ -1,8 +1,9 @@
 """Programme-wide rules: each constrains the whole set of pairs, not single pairs.
 
 ``MinShare`` (a share of pairs that differ on an attribute), ``GroupBalance``
-(mean pair score even across groups of seniors) and ``MatchAll`` (everyone on
-a side gets a partner). They allow every single pair; the solve stage
+(mean pair score even across groups of seniors), ``MatchAll`` (everyone on
+a side gets a partner) and ``EvenLoad`` (partners spread as evenly as the
+capacities allow). They allow every single pair; the solve stage
 enforces them (see :mod:`rmatch.solvers`).
 """
 
@@ -23,6 +24,7 @@ from rmatch.constraints.compiled import (
     BlockRule,
     CoverRule,
     DenseRule,
+    LoadRule,
     PairShare,
     ShareRule,
     exact_share,
@@ -31,7 +33,8 @@ from rmatch.constraints.compiled import (
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
 
-__all__ = ["GLOBAL_CONSTRAINTS", "GlobalRule", "GroupBalance", "MatchAll", "MinShare"]
+__all__ = ["GLOBAL_CONSTRAINTS", "EvenLoad", "GlobalRule", "GroupBalance", "MatchAll",
+           "MinShare"]
 
 
 class GlobalRule(BaseRule):
@@ -169,5 +172,42 @@ class MatchAll(GlobalRule):
         return CoverRule(self.label(), self.side)
 
 
-GLOBAL_CONSTRAINTS = (MinShare, GroupBalance, MatchAll)
+class EvenLoad(GlobalRule):
+    """The most pairs, then each person's number of partners on one side as even as possible.
+
+    Among the assignments with the most pairs, the loads on ``side`` (how
+    many partners each person there has), sorted from the highest, are the
+    smallest the capacities and rules allow, compared one by one
+    (lexicographically: the highest load first, then how many have it, ...);
+    then the best total score. Exact, by one min-cost flow whose cost of a
+    person's k-th partner grows with k. It ranks assignments rather than
+    forbidding any, so a matching made elsewhere never breaks it (its report
+    shows the spread of the loads). It combines with ``MatchAll`` and every
+    pairwise rule; not with ``MinShare`` or ``GroupBalance``, nor with
+    ``objective="max_score"`` (it puts the most pairs first).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> js = [rm.Participant(id=f"j{i}") for i in range(4)]
+    >>> ss = [rm.Participant(id="s1", capacity=4), rm.Participant(id="s2", capacity=4)]
+    >>> res = rm.match(js, ss, rm.Program(constraints=[rm.EvenLoad(side="seniors")]))
+    >>> sorted(sum(p.senior_id == s.id for p in res.pairs) for s in ss)
+    [2, 2]
+    """
+
+    kind: Literal["even_load"] = "even_load"
+    side: Literal["juniors", "seniors"] = "seniors"
+
+    def compile(self, ctx: PairContext) -> DenseRule:
+        """Give the side whose loads to even out."""
+        return LoadRule(self.label(), self.side)
+
+    def compile_blocks(self, juniors: ParticipantArrays, seniors: ParticipantArrays
+                       ) -> BlockRule:
+        """Give the side whose loads to even out (the candidate path hands it back)."""
+        return LoadRule(self.label(), self.side)
+
+
+GLOBAL_CONSTRAINTS = (MinShare, GroupBalance, MatchAll, EvenLoad)
 """The constraints on the whole set of pairs (the ``cpsat`` solver handles them)."""

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rmatch.constraints.compiled import BalanceRule, CoverRule, ShareRule
+from rmatch.constraints.compiled import BalanceRule, CoverRule, LoadRule, ShareRule
 from rmatch.constraints.programme import GlobalRule
 from rmatch.solvers.cpsat import solve_cpsat
 from rmatch.solvers.flow import solve_flow
@@ -43,6 +43,7 @@ __all__ = [
     "BACKENDS",
     "BalanceRule",
     "CoverRule",
+    "LoadRule",
     "Problem",
     "Progress",
     "Rule",

@@ -16,6 +16,7 @@ programme-wide rules and proves that optimum for every pair. Then:
   priced scores (:class:`PricedSource`), which also brings in any pair the
   candidates missed (and the search repeats with them). The answer meets
   the share rules with the most pairs, with that proven ``L`` as its bound;
+- ``EvenLoad`` ranks every assignment by its loads: handed back at once;
 - anything else (``GroupBalance`` broken by the unconstrained optimum,
   ``MatchAll`` uncovered where people take several partners, share rules
   no assignment with the most pairs can meet) returns None with the reason:
@@ -47,7 +48,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.compiled import SCALE, BlockRule, CoverRule, PairShare
+from rmatch.constraints.compiled import SCALE, BlockRule, CoverRule, LoadRule, PairShare
 from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
 from rmatch.solvers.problem import Step, StepFn
@@ -152,6 +153,10 @@ def meet_rules(source: BlockSource, relaxed: Certified, rules: tuple[SparseRule,
     is the certified solve of that source under ``objective``. Every rule
     counts the required pairs too.
     """
+    loads = [r for r in rules if isinstance(r, LoadRule)]
+    if loads:  # it ranks every assignment by its loads: the dense flow does that
+        return _unsupported(f"{loads[0].label} ranks the assignments by their loads; the "
+                            "dense min-cost flow does that")
     n, m = source.shape
     empty = np.zeros(0, np.int64)
     f_rows, f_cols = fixed if fixed is not None else (empty, empty)

@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from rmatch.constraints.compiled import SCALE, CoverRule
-from rmatch.errors import SolverError
-from rmatch.solvers.problem import Problem, Solution, objective
+from rmatch.constraints.compiled import SCALE, CoverRule, LoadRule
+from rmatch.errors import InfeasibleError, InputError, SolverError
+from rmatch.solvers.problem import Problem, Rule, Solution, objective
 
 
 def solve_flow(problem: Problem) -> Solution:
@@ -127,3 +127,120 @@ def solve_cover(problem: Problem) -> Solution:
     if np.array_equal(scaled, -costs):
         return Solution(rows, cols, "optimal")
     return Solution(rows, cols, "optimal", objective(problem, rows, cols) + len(rows) * 2.0**-31)
+
+
+# Integer costs stay below this (OR-Tools' costs are int64, and a path sums them).
+COST_ROOM = 2**61
+
+
+def solve_even(problem: Problem) -> Solution:
+    """Solve ``EvenLoad`` (with any ``MatchAll``) exactly: the most pairs, even loads, score.
+
+    One min-cost flow of fixed value, the most pairs ``P`` (a max flow first).
+    On the loaded side a person's ``k``-th partner (counting required pairs)
+    costs ``B * (2k - 1)``, so a flow's load cost is ``B`` times the sum of the
+    squared loads; ``B`` is more than any difference in total score. Among
+    integer flows of value ``P`` the least sum of squares is the
+    lexicographically smallest sorted load vector (Frank and Murota,
+    *Discrete decreasing minimization*, 2019: the load vectors form an
+    M-convex set, where least squares and decreasing minimality agree).
+    ``MatchAll`` is a lower bound of one partner (node supplies), exact: an
+    augmenting path never lowers anyone's load, so if any assignment covers
+    a side, one with the most pairs does. Scores are scaled by a power of two
+    small enough for every cost to fit; when that rounds a score the bound
+    says by how much at most.
+
+    Raises :class:`InfeasibleError` when the covers cannot all hold (the
+    caller names who, with :func:`solve_cover`).
+    """
+    from ortools.graph.python import max_flow
+
+    load = next(r for r in problem.rules if isinstance(r, LoadRule))
+    if load.side == "juniors":  # the same network, transposed
+        flipped = Problem(problem.total.T, problem.feasible.T, problem.cap_s, problem.cap_j,
+                          problem.time_limit_s, problem.seed, problem.fixed_cols,
+                          problem.fixed_rows, tuple(_flip(r) for r in problem.rules),
+                          objective=problem.objective)
+        sol = solve_even(flipped)
+        return Solution(sol.cols, sol.rows, sol.status, sol.bound)
+    n, m = problem.feasible.shape
+    taken_j = np.bincount(problem.fixed_rows, minlength=n)
+    taken_s = np.bincount(problem.fixed_cols, minlength=m)
+    cap_j = np.maximum(problem.cap_j - taken_j, 0)
+    cap_s = np.maximum(problem.cap_s - taken_s, 0)
+    feasible = problem.feasible.copy()
+    feasible[problem.fixed_rows, problem.fixed_cols] = False
+    pr, pc = np.nonzero(feasible)
+    rows0, cols0 = problem.fixed_rows.astype(np.int64), problem.fixed_cols.astype(np.int64)
+    if len(pr) == 0:
+        return Solution(rows0, cols0, "optimal")
+    source, sink = n + m, n + m + 1
+    # The most pairs: a max flow on the same network.
+    mf = max_flow.SimpleMaxFlow()
+    mf.add_arcs_with_capacity(
+        np.concatenate([np.full(n, source), pr, n + np.arange(m)]).astype(np.int32),
+        np.concatenate([np.arange(n), n + pc, np.full(m, sink)]).astype(np.int32),
+        np.concatenate([cap_j, np.ones(len(pr), np.int64), cap_s]))
+    if mf.solve(source, sink) != mf.OPTIMAL:
+        raise SolverError("max flow did not finish")
+    most = int(mf.optimal_flow())
+    # MatchAll: one partner at least for whom the required pairs leave uncovered.
+    need_j = np.zeros(n, np.int64)
+    need_s = np.zeros(m, np.int64)
+    for rule in problem.rules:
+        if isinstance(rule, CoverRule):
+            (need_j if rule.side == "juniors" else need_s)[:] = 1
+    need_j = np.where((taken_j > 0) | (cap_j == 0), 0, need_j)
+    need_s = np.where((taken_s > 0) | (cap_s == 0), 0, need_s)
+    # A senior's units beyond their lower bound: k-th partner overall costs B(2k - 1).
+    unit_s = np.repeat(np.arange(m), cap_s - need_s)
+    first = np.concatenate([[0], np.cumsum(cap_s - need_s)[:-1]]).astype(np.int64)
+    kth = taken_s[unit_s] + need_s[unit_s] + (np.arange(len(unit_s)) - first[unit_s]) + 1
+    big = int(max(kth.max(initial=1), 1))
+    # Scale: the score costs (at most P * S), B = P * S + 1 above them, and the
+    # load costs (at most B * P * (2 * big - 1)) must all fit in COST_ROOM.
+    exponent = min(30, int(np.floor(np.log2(COST_ROOM / ((most + 1) ** 2 * (2 * big))))))
+    if exponent < 8:
+        raise InputError(f"{load.label}: this programme is too large for the exact even-load "
+                         "flow (its costs would overflow); split it into cohorts")
+    scale = 2.0**exponent
+    scaled = problem.total[pr, pc].astype(np.float64) * scale
+    costs = -np.rint(scaled).astype(np.int64)
+    weight = (most + 1) * int(scale) + 1
+    tails = np.concatenate([np.full(n, source), pr, n + unit_s]).astype(np.int32)
+    heads = np.concatenate([np.arange(n), n + pc, np.full(len(unit_s), sink)]).astype(np.int32)
+    caps = np.concatenate([cap_j - need_j, np.ones(len(pr), np.int64),
+                           np.ones(len(unit_s), np.int64)])
+    unit = np.concatenate([np.zeros(n, np.int64), costs, weight * (2 * kth - 1)])
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, unit)
+    # Lower bounds as supplies: a covered junior gets its first unit from the
+    # source outright, a covered senior sends its first unit to the sink.
+    supplies = np.zeros(n + m + 2, np.int64)
+    supplies[:n] += need_j
+    supplies[n:n + m] -= need_s
+    supplies[source] += most - int(need_j.sum())
+    supplies[sink] -= most - int(need_s.sum())
+    smcf.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
+    status = smcf.solve()
+    if status == smcf.INFEASIBLE:
+        raise InfeasibleError("the programme cannot match everyone it must", [])
+    if status != smcf.OPTIMAL:
+        raise SolverError(f"min-cost flow ended with status {status!r}")
+    flows = np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)))
+    chosen = flows[n:n + len(pr)] > 0
+    rows = np.concatenate([rows0, pr[chosen]]).astype(np.int64)
+    cols = np.concatenate([cols0, pc[chosen]]).astype(np.int64)
+    if np.array_equal(scaled, -costs):
+        return Solution(rows, cols, "optimal")
+    return Solution(rows, cols, "optimal",
+                    objective(problem, rows, cols) + len(rows) / scale)
+
+
+def _flip(rule: Rule) -> Rule:
+    """Turn a rule to the transposed network (juniors and seniors swapped)."""
+    if isinstance(rule, CoverRule):
+        return CoverRule(rule.label, "seniors" if rule.side == "juniors" else "juniors")
+    if isinstance(rule, LoadRule):
+        return LoadRule(rule.label, "seniors" if rule.side == "juniors" else "juniors")
+    return rule

@@ -27,6 +27,7 @@ from rmatch.scoring.memory import block_memory, dense_fits
 from rmatch.scoring.plan import ScorePlan, default_org, plan_scores
 from rmatch.solvers import (
     CoverRule,
+    LoadRule,
     Problem,
     Progress,
     Rule,
@@ -35,7 +36,7 @@ from rmatch.solvers import (
     run,
 )
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
-from rmatch.solvers.flow import solve_cover
+from rmatch.solvers.flow import solve_cover, solve_even
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
@@ -366,17 +367,27 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         return _solve_dense_candidates(sm, progress, start)
     full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     rules = compile_rules(sm)
-    cover_only = bool(rules) and all(isinstance(r, CoverRule) for r in rules)
+    _refuse_load_mix(rules, program.assignment_objective, name)
+    cover_only = bool(rules) and all(isinstance(r, (CoverRule, LoadRule)) for r in rules)
     if cover_only and name in ("auto", "flow"):
-        # MatchAll alone is a flow problem: exact and polynomial, no CP-SAT.
+        # MatchAll and EvenLoad alone are flow problems: exact and polynomial, no CP-SAT.
         _check_rules(sm, rules)
         problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
                           program.seed, fixed_r, fixed_c, rules,
                           objective=program.assignment_objective)
         places = float(min(full_j.sum(), full_s.sum()))
+        covers = tuple(r for r in rules if isinstance(r, CoverRule))
         with heartbeat(progress, start, 2, 0.0, places):
-            used, sol = "flow", solve_cover(problem)
-        _check_covered(sm, rules, sol.rows, sol.cols)
+            if len(covers) == len(rules):
+                used, sol = "flow", solve_cover(problem)
+            else:
+                try:
+                    used, sol = "flow (even loads)", solve_even(problem)
+                except InfeasibleError:  # name who cannot be covered, and why
+                    sol = solve_cover(replace(problem, rules=covers))
+                    _check_covered(sm, covers, sol.rows, sol.cols)
+                    raise
+        _check_covered(sm, covers, sol.rows, sol.cols)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
     elif rules or name == "cpsat":
@@ -462,6 +473,27 @@ def result_from_pairs(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray, *,
     )
 
 
+def _refuse_load_mix(rules: tuple[Rule, ...], objective: str, name: str) -> None:
+    """Refuse, in words, what ``EvenLoad`` does not combine with."""
+    loads = [r for r in rules if isinstance(r, LoadRule)]
+    if not loads:
+        return
+    label = loads[0].label
+    if len(loads) > 1:
+        raise InputError(f"{' and '.join(r.label for r in loads)}: one EvenLoad at a time "
+                         "(the loads of one side are evened out)")
+    other = [r.label for r in rules if not isinstance(r, (CoverRule, LoadRule))]
+    if other:
+        raise InputError(f"{label} combines with MatchAll and the pair rules, not with "
+                         f"{', '.join(other)}")
+    if objective != "max_pairs":
+        raise InputError(f"{label} puts the most pairs first: use objective 'max_pairs', "
+                         f"not {objective!r}")
+    if name not in ("auto", "flow"):
+        raise InputError(f"{label} is solved by min-cost flow: use solver 'auto' or 'flow', "
+                         f"not {name!r}")
+
+
 def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:
     """Raise InfeasibleError for what can be shown cheaply before solving."""
     reasons: list[str] = []
@@ -495,12 +527,11 @@ def _not_covered(label: str, pid: str, other: str) -> str:
             f"feasible {other} are needed to cover others or are at capacity")
 
 
-def _check_covered(sm: ScoreMatrix, rules: tuple[Rule, ...], rows: np.ndarray,
+def _check_covered(sm: ScoreMatrix, rules: tuple[CoverRule, ...], rows: np.ndarray,
                    cols: np.ndarray) -> None:
     """Raise InfeasibleError naming who a MatchAll could not cover, and why."""
     reasons = []
     for rule in rules:
-        assert isinstance(rule, CoverRule)
         juniors = rule.side == "juniors"
         ids = sm.junior_ids if juniors else sm.senior_ids
         covered = np.bincount(rows if juniors else cols, minlength=len(ids)) > 0

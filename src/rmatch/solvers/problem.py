@@ -16,12 +16,13 @@ from rmatch.constraints.compiled import (
     SCALE,
     BalanceRule,
     CoverRule,
+    LoadRule,
     ShareRule,
 )
 
 IntArray = npt.NDArray[np.int64]
 
-Rule = ShareRule | BalanceRule | CoverRule
+Rule = ShareRule | BalanceRule | CoverRule | LoadRule
 """A programme-wide rule on a dense problem (see :mod:`rmatch.constraints.compiled`)."""
 
 
@@ -228,7 +229,7 @@ def heartbeat(progress: Callable[[Progress], None] | None, start: float, phase: 
 
 
 def first_violation(problem: Problem, rows: np.ndarray,
-                    cols: np.ndarray) -> ShareRule | BalanceRule | CoverRule | None:
+                    cols: np.ndarray) -> Rule | None:
     """Return the first global rule the pairs break (model's exact integer arithmetic)."""
     weights = np.rint(problem.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
     return next((rule for rule in problem.rules
