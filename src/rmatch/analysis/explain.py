@@ -180,6 +180,9 @@ def check(result: MatchResult) -> None:
             if counts[person.id] > person.capacity:
                 problems.append(f"{side} {person.id!r} has {counts[person.id]} pairs, "
                                 f"capacity {person.capacity}")
+            if counts[person.id] < person.min_partners:
+                problems.append(f"{side} {person.id!r} has {counts[person.id]} pairs, "
+                                f"min_partners {person.min_partners}")
     for ids, listed, counts, side in (
             (sm.junior_ids, set(result.unmatched_juniors), cj, "junior"),
             (sm.senior_ids, set(result.unmatched_seniors), cs, "senior")):

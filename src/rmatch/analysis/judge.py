@@ -82,6 +82,11 @@ def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> lis
             out.append(Violation(rule="capacity", **{f"{side}_id": pid},
                                  detail=f"{int(counts[k])} pairs, capacity "
                                         f"{int(people.capacity[k])}"))
+        least = np.array([p.min_partners for p in people.people], dtype=np.int64)
+        for k in np.flatnonzero(counts < least).tolist():
+            out.append(Violation(rule="min_partners", **{f"{side}_id": people.ids[k]},
+                                 detail=f"{int(counts[k])} pairs, min_partners "
+                                        f"{int(least[k])}"))
     chosen = set(zip((sm.junior_ids[i] for i in rows.tolist()),
                      (sm.senior_ids[k] for k in cols.tolist()), strict=True))
     for con in sm.program.constraints:

@@ -158,6 +158,7 @@ _SYNONYMS: dict[str, str] = {
     "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
              "topics i want to learn,i want to learn,would like to learn",
     "capacity": "max partners,max mentees,slots,max pairs",
+    "min_partners": "min partners,min mentees,minimum partners,minimum mentees,min pairs",
     "availability": "available,time slots,when are you available,availability slots,"
                     "free slots,preferred times,when can you meet",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",

@@ -103,7 +103,7 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
         return values.parse_birth_year(raw, opts.date_format)
     if target == "level":
         return values.parse_level(raw, opts.level_map)
-    if target == "capacity":
+    if target in ("capacity", "min_partners"):
         return values.parse_count(raw)
     if target in _LISTS:
         items = values.parse_list(raw, slash=target == "languages", only=";" if semicolons

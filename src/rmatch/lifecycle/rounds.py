@@ -251,6 +251,9 @@ def plan_rounds(
     if unsupported:
         raise InputError(f"plan_rounds does not support {', '.join(unsupported)} yet; match "
                          "each round with rm.match instead")
+    if any(p.min_partners for p in (*juniors, *seniors)):
+        raise InputError("plan_rounds does not support min_partners yet; match each round "
+                         "with rm.match instead")
     sm = score(juniors, seniors, program, org=org, components=components)
     check_field_names(sm)
     # Never a previous partner again, whether or not the programme says NoRepeat.

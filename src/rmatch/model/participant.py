@@ -146,6 +146,9 @@ class Participant(BaseModel):
     """Weekly slots in the person's own time zone ("Mon AM", "Wed 14:00-16:00"), kept as
     canonical labels (``rmatch.model.availability``); empty: not given."""
     capacity: int = Field(default=1, ge=0, le=1_000_000_000)
+    min_partners: int = Field(default=0, ge=0, le=1_000_000_000)
+    """At least this many partners (at most ``capacity``): a hard lower bound; a
+    programme that cannot give it is infeasible, and the error says why."""
     previous_partners: frozenset[str] = frozenset()
     wishes: list[str] = Field(default_factory=list)
     """Ids of people this person would like as a partner, most wanted first."""
@@ -221,6 +224,15 @@ class Participant(BaseModel):
                                  "intermediate or fluent")
             out[normalise_language(str(key))] = found
         return dict(sorted(out.items()))  # a set's order changes between runs
+
+    @field_validator("min_partners")
+    @classmethod
+    def _minimum_within_capacity(cls, value: int, info: ValidationInfo) -> int:
+        # capacity is declared first, so it is validated (or missing) by now.
+        capacity = info.data.get("capacity")
+        if capacity is not None and value > capacity:
+            raise ValueError(f"min_partners ({value}) is above capacity ({capacity})")
+        return value
 
     @model_validator(mode="after")
     def _levels_of_spoken(self) -> Participant:

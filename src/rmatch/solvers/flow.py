@@ -133,35 +133,38 @@ def solve_cover(problem: Problem) -> Solution:
 COST_ROOM = 2**61
 
 
-def solve_even(problem: Problem) -> Solution:
-    """Solve ``EvenLoad`` (with any ``MatchAll``) exactly: the most pairs, even loads, score.
+def solve_bounded(problem: Problem) -> Solution:
+    """Solve exactly with lower bounds and even loads: ``min_partners``, ``MatchAll``, ``EvenLoad``.
 
-    One min-cost flow of fixed value, the most pairs ``P`` (a max flow first).
-    On the loaded side a person's ``k``-th partner (counting required pairs)
-    costs ``B * (2k - 1)``, so a flow's load cost is ``B`` times the sum of the
-    squared loads; ``B`` is more than any difference in total score. Among
-    integer flows of value ``P`` the least sum of squares is the
-    lexicographically smallest sorted load vector (Frank and Murota,
-    *Discrete decreasing minimization*, 2019: the load vectors form an
-    M-convex set, where least squares and decreasing minimality agree).
-    ``MatchAll`` is a lower bound of one partner (node supplies), exact: an
-    augmenting path never lowers anyone's load, so if any assignment covers
-    a side, one with the most pairs does. Scores are scaled by a power of two
+    One min-cost flow of fixed value, the most pairs ``P`` (a max flow
+    first). Lower bounds (a person's ``min_partners``, and one partner for
+    everyone a ``MatchAll`` names) are node supplies, exact: an augmenting
+    path never lowers anyone's number of partners, so if any assignment meets
+    every bound, one with the most pairs does. With ``EvenLoad``, a person's
+    ``k``-th partner on its side (required pairs counted) costs ``B * (2k - 1)``,
+    so a flow's load cost is ``B`` times the sum of the squared loads, and ``B``
+    is more than any difference in total score. Among integer flows of value
+    ``P`` the least sum of squares is the lexicographically smallest sorted
+    load vector (Frank and Murota, *Discrete decreasing minimization*, 2019:
+    the load vectors form an M-convex set, where least squares and decreasing
+    minimality agree). Under ``objective="max_score"`` (without ``EvenLoad``)
+    a free arc lets flow skip the pairs. Scores are scaled by a power of two
     small enough for every cost to fit; when that rounds a score the bound
     says by how much at most.
 
-    Raises :class:`InfeasibleError` when the covers cannot all hold (the
-    caller names who, with :func:`solve_cover`).
+    Raises :class:`InfeasibleError` when the bounds cannot all hold (the
+    caller says who and why).
     """
     from ortools.graph.python import max_flow
 
-    load = next(r for r in problem.rules if isinstance(r, LoadRule))
-    if load.side == "juniors":  # the same network, transposed
+    load = next((r for r in problem.rules if isinstance(r, LoadRule)), None)
+    if load is not None and load.side == "juniors":  # the same network, transposed
         flipped = Problem(problem.total.T, problem.feasible.T, problem.cap_s, problem.cap_j,
                           problem.time_limit_s, problem.seed, problem.fixed_cols,
                           problem.fixed_rows, tuple(_flip(r) for r in problem.rules),
-                          objective=problem.objective)
-        sol = solve_even(flipped)
+                          objective=problem.objective, min_j=problem.min_s,
+                          min_s=problem.min_j)
+        sol = solve_bounded(flipped)
         return Solution(sol.cols, sol.rows, sol.status, sol.bound)
     n, m = problem.feasible.shape
     taken_j = np.bincount(problem.fixed_rows, minlength=n)
@@ -172,7 +175,12 @@ def solve_even(problem: Problem) -> Solution:
     feasible[problem.fixed_rows, problem.fixed_cols] = False
     pr, pc = np.nonzero(feasible)
     rows0, cols0 = problem.fixed_rows.astype(np.int64), problem.fixed_cols.astype(np.int64)
+    need_j, need_s = _needs(problem, taken_j, taken_s, cap_j, cap_s)
+    if (need_j > cap_j).any() or (need_s > cap_s).any():
+        raise InfeasibleError("the programme cannot give everyone their minimum", [])
     if len(pr) == 0:
+        if need_j.any() or need_s.any():
+            raise InfeasibleError("the programme cannot give everyone their minimum", [])
         return Solution(rows0, cols0, "optimal")
     source, sink = n + m, n + m + 1
     # The most pairs: a max flow on the same network.
@@ -184,25 +192,20 @@ def solve_even(problem: Problem) -> Solution:
     if mf.solve(source, sink) != mf.OPTIMAL:
         raise SolverError("max flow did not finish")
     most = int(mf.optimal_flow())
-    # MatchAll: one partner at least for whom the required pairs leave uncovered.
-    need_j = np.zeros(n, np.int64)
-    need_s = np.zeros(m, np.int64)
-    for rule in problem.rules:
-        if isinstance(rule, CoverRule):
-            (need_j if rule.side == "juniors" else need_s)[:] = 1
-    need_j = np.where((taken_j > 0) | (cap_j == 0), 0, need_j)
-    need_s = np.where((taken_s > 0) | (cap_s == 0), 0, need_s)
-    # A senior's units beyond their lower bound: k-th partner overall costs B(2k - 1).
-    unit_s = np.repeat(np.arange(m), cap_s - need_s)
-    first = np.concatenate([[0], np.cumsum(cap_s - need_s)[:-1]]).astype(np.int64)
-    kth = taken_s[unit_s] + need_s[unit_s] + (np.arange(len(unit_s)) - first[unit_s]) + 1
-    big = int(max(kth.max(initial=1), 1))
-    # Scale: the score costs (at most P * S), B = P * S + 1 above them, and the
-    # load costs (at most B * P * (2 * big - 1)) must all fit in COST_ROOM.
-    exponent = min(30, int(np.floor(np.log2(COST_ROOM / ((most + 1) ** 2 * (2 * big))))))
-    if exponent < 8:
-        raise InputError(f"{load.label}: this programme is too large for the exact even-load "
-                         "flow (its costs would overflow); split it into cohorts")
+    if load is not None:
+        # A senior's units beyond their lower bound: the k-th partner overall costs B(2k - 1).
+        unit_s = np.repeat(np.arange(m), cap_s - need_s)
+        first = np.concatenate([[0], np.cumsum(cap_s - need_s)[:-1]]).astype(np.int64)
+        kth = taken_s[unit_s] + need_s[unit_s] + (np.arange(len(unit_s)) - first[unit_s]) + 1
+        big = int(max(kth.max(initial=1), 1))
+        # The score costs (at most P * S), B = P * S + 1 above them, and the load
+        # costs (at most B * P * (2 * big - 1)) must all fit in COST_ROOM.
+        exponent = min(30, int(np.floor(np.log2(COST_ROOM / ((most + 1) ** 2 * (2 * big))))))
+        if exponent < 8:
+            raise InputError(f"{load.label}: this programme is too large for the exact "
+                             "even-load flow (its costs would overflow); split it into cohorts")
+    else:
+        unit_s, kth, exponent = np.arange(m), np.zeros(m, np.int64), 30
     scale = 2.0**exponent
     scaled = problem.total[pr, pc].astype(np.float64) * scale
     costs = -np.rint(scaled).astype(np.int64)
@@ -210,12 +213,17 @@ def solve_even(problem: Problem) -> Solution:
     tails = np.concatenate([np.full(n, source), pr, n + unit_s]).astype(np.int32)
     heads = np.concatenate([np.arange(n), n + pc, np.full(len(unit_s), sink)]).astype(np.int32)
     caps = np.concatenate([cap_j - need_j, np.ones(len(pr), np.int64),
-                           np.ones(len(unit_s), np.int64)])
-    unit = np.concatenate([np.zeros(n, np.int64), costs, weight * (2 * kth - 1)])
+                           np.ones(len(unit_s), np.int64) if load is not None
+                           else cap_s - need_s])
+    unit = np.concatenate([np.zeros(n, np.int64), costs,
+                           weight * (2 * kth - 1) if load is not None
+                           else np.zeros(m, np.int64)])
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, unit)
-    # Lower bounds as supplies: a covered junior gets its first unit from the
-    # source outright, a covered senior sends its first unit to the sink.
+    if problem.objective == "max_score" and load is None:
+        smcf.add_arc_with_capacity_and_unit_cost(source, sink, most, 0)  # pairs optional
+    # Lower bounds as supplies: a junior's first units come from the source
+    # outright, a senior's first units go to the sink outright.
     supplies = np.zeros(n + m + 2, np.int64)
     supplies[:n] += need_j
     supplies[n:n + m] -= need_s
@@ -224,7 +232,7 @@ def solve_even(problem: Problem) -> Solution:
     smcf.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
     status = smcf.solve()
     if status == smcf.INFEASIBLE:
-        raise InfeasibleError("the programme cannot match everyone it must", [])
+        raise InfeasibleError("the programme cannot give everyone their minimum", [])
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status!r}")
     flows = np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)))
@@ -235,6 +243,21 @@ def solve_even(problem: Problem) -> Solution:
         return Solution(rows, cols, "optimal")
     return Solution(rows, cols, "optimal",
                     objective(problem, rows, cols) + len(rows) / scale)
+
+
+def _needs(problem: Problem, taken_j: np.ndarray, taken_s: np.ndarray, cap_j: np.ndarray,
+           cap_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's lower bound beyond their required pairs: min_partners, and MatchAll's one."""
+    n, m = len(taken_j), len(taken_s)
+    need_j = (problem.min_j if len(problem.min_j) else np.zeros(n, np.int64)).astype(np.int64)
+    need_s = (problem.min_s if len(problem.min_s) else np.zeros(m, np.int64)).astype(np.int64)
+    for rule in problem.rules:
+        if isinstance(rule, CoverRule):  # someone with no place at all is named elsewhere
+            if rule.side == "juniors":
+                need_j = np.maximum(need_j, (problem.cap_j > 0).astype(np.int64))
+            else:
+                need_s = np.maximum(need_s, (problem.cap_s > 0).astype(np.int64))
+    return np.maximum(need_j - taken_j, 0), np.maximum(need_s - taken_s, 0)
 
 
 def _flip(rule: Rule) -> Rule:

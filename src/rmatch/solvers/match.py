@@ -35,8 +35,9 @@ from rmatch.solvers import (
     compile_rules,
     run,
 )
+from rmatch.solvers.bounds import minimum_reasons, minimums, refuse_load_mix, refuse_minimum_mix
 from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
-from rmatch.solvers.flow import solve_cover, solve_even
+from rmatch.solvers.flow import solve_bounded, solve_cover
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
@@ -178,6 +179,8 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     from rmatch.scoring.blocks import ProgrammeSource, candidate_scores
 
     program = plan.program
+    if any(p.min_partners for p in (*js.people, *ss.people)):
+        raise _NeedsDense("min_partners is met by the dense bounded flow")
     org = default_org(js, ss, program, org)
     # The scan keeps a bound per junior and group of seniors: its memory is ours to say.
     groups = max(1, min(GROUPS, len(ss) // GROUP_SIZE))
@@ -341,6 +344,10 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
     from rmatch.scoring.blocks import CandidateScores
 
     if program.objective in ("stable", "best_stable"):
+        if any(p.min_partners for p in (*sm.juniors.people, *sm.seniors.people)):
+            raise InputError(f"objective {program.objective!r} cannot promise min_partners "
+                             "(a stable matching chooses its pairs from preferences): use "
+                             "objective 'max_pairs', or drop the minimums")
         if isinstance(sm, CandidateScores):
             raise InputError(f"objective {program.objective!r} needs the dense score matrix "
                              "(every pair's preference); score the programme with rm.score")
@@ -367,26 +374,33 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         return _solve_dense_candidates(sm, progress, start)
     full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     rules = compile_rules(sm)
-    _refuse_load_mix(rules, program.assignment_objective, name)
+    refuse_load_mix(rules, program.assignment_objective, name)
+    min_j, min_s = minimums(sm)
+    bounded = bool(min_j.any() or min_s.any())
+    if bounded:
+        refuse_minimum_mix(rules, name)
     cover_only = bool(rules) and all(isinstance(r, (CoverRule, LoadRule)) for r in rules)
-    if cover_only and name in ("auto", "flow"):
-        # MatchAll and EvenLoad alone are flow problems: exact and polynomial, no CP-SAT.
+    if (cover_only or bounded) and name in ("auto", "flow"):
+        # MatchAll, EvenLoad and min_partners are flow problems: exact and polynomial.
         _check_rules(sm, rules)
         problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
                           program.seed, fixed_r, fixed_c, rules,
-                          objective=program.assignment_objective)
+                          objective=program.assignment_objective, min_j=min_j, min_s=min_s)
         places = float(min(full_j.sum(), full_s.sum()))
         covers = tuple(r for r in rules if isinstance(r, CoverRule))
         with heartbeat(progress, start, 2, 0.0, places):
-            if len(covers) == len(rules):
+            if len(covers) == len(rules) and not bounded:
                 used, sol = "flow", solve_cover(problem)
             else:
                 try:
-                    used, sol = "flow (even loads)", solve_even(problem)
-                except InfeasibleError:  # name who cannot be covered, and why
+                    evens = any(isinstance(r, LoadRule) for r in rules)
+                    used = f"flow ({'even loads' if evens else 'lower bounds'})"
+                    sol = solve_bounded(problem)
+                except InfeasibleError:  # name who cannot have their minimum, and why
                     sol = solve_cover(replace(problem, rules=covers))
                     _check_covered(sm, covers, sol.rows, sol.cols)
-                    raise
+                    raise InfeasibleError("the programme cannot give everyone their minimum",
+                                          minimum_reasons(sm, min_j, min_s)) from None
         _check_covered(sm, covers, sol.rows, sol.cols)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
@@ -471,27 +485,6 @@ def result_from_pairs(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray, *,
         solver=solver,
         wall_time_s=time.perf_counter() - start,
     )
-
-
-def _refuse_load_mix(rules: tuple[Rule, ...], objective: str, name: str) -> None:
-    """Refuse, in words, what ``EvenLoad`` does not combine with."""
-    loads = [r for r in rules if isinstance(r, LoadRule)]
-    if not loads:
-        return
-    label = loads[0].label
-    if len(loads) > 1:
-        raise InputError(f"{' and '.join(r.label for r in loads)}: one EvenLoad at a time "
-                         "(the loads of one side are evened out)")
-    other = [r.label for r in rules if not isinstance(r, (CoverRule, LoadRule))]
-    if other:
-        raise InputError(f"{label} combines with MatchAll and the pair rules, not with "
-                         f"{', '.join(other)}")
-    if objective != "max_pairs":
-        raise InputError(f"{label} puts the most pairs first: use objective 'max_pairs', "
-                         f"not {objective!r}")
-    if name not in ("auto", "flow"):
-        raise InputError(f"{label} is solved by min-cost flow: use solver 'auto' or 'flow', "
-                         f"not {name!r}")
 
 
 def _check_rules(sm: ScoreMatrix, rules: tuple[Rule, ...]) -> None:

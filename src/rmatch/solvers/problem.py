@@ -50,6 +50,10 @@ class Problem:
     fixed_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fixed_cols: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rules: tuple[Rule, ...] = ()
+    # Lower bounds on each person's partners (``min_partners``, required pairs
+    # counted); empty: none. Only the bounded flow (rmatch.solvers.flow) takes them.
+    min_j: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    min_s: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # "max_pairs": the most pairs, then the most score; "max_score": the most
     # score, however many pairs that takes.
     objective: Literal["max_pairs", "max_score"] = "max_pairs"

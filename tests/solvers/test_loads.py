@@ -1,4 +1,4 @@
-"""EvenLoad: the most pairs, then loads as even as possible, then the best score, by brute force."""
+"""EvenLoad and min_partners: loads as even as possible, lower bounds, against brute force."""
 
 from __future__ import annotations
 
@@ -31,12 +31,15 @@ def _people(rng: np.random.Generator, n: int, m: int, max_cap: int
     return juniors, seniors
 
 
-def _brute(sm: rm.ScoreMatrix, side: Side, cover: Side | None
-           ) -> tuple[int, list[int], float] | None:
-    """The best (pairs, sorted loads high to low, score) over every assignment; None if none
-    covers the side a MatchAll names."""
+def _brute(sm: rm.ScoreMatrix, side: Side | None, cover: Side | None,
+           objective: str = "max_pairs") -> tuple[int, list[int], float] | None:
+    """The best (pairs, sorted loads high to low, score) over every assignment that meets the
+    minimums and covers the side a MatchAll names (None: none does). ``side`` None: no
+    EvenLoad; ``objective="max_score"``: the score alone."""
     cap_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
     cap_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
+    min_j = np.array([p.min_partners for p in sm.juniors.people])
+    min_s = np.array([p.min_partners for p in sm.seniors.people])
     pairs = list(zip(*np.nonzero(sm.feasible), strict=True))
     best: tuple[int, list[int], float] | None = None
     for size in range(len(pairs) + 1):
@@ -47,12 +50,19 @@ def _brute(sm: rm.ScoreMatrix, side: Side, cover: Side | None
             ls = np.bincount(cols, minlength=len(cap_s))
             if (lj > cap_j).any() or (ls > cap_s).any():
                 continue
+            if (lj < min_j).any() or (ls < min_s).any():
+                continue
             if cover == "juniors" and (lj == 0).any():
                 continue
             if cover == "seniors" and (ls == 0).any():
                 continue
-            loads = sorted((ls if side == "seniors" else lj).tolist(), reverse=True)
+            loads = (sorted((ls if side == "seniors" else lj).tolist(), reverse=True)
+                     if side else [])
             score = float(sm.total[rows, cols].astype(np.float64).sum())
+            if objective == "max_score":
+                if best is None or score > best[2]:
+                    best = (size, loads, score)
+                continue
             key = (size, [-x for x in loads], score)
             if best is None or key > (best[0], [-x for x in best[1]], best[2]):
                 best = (size, loads, score)
@@ -162,3 +172,92 @@ def test_even_load_reads_from_a_programme_document_and_refuses_rounds() -> None:
             rm.plan_rounds(juniors, seniors, program, rounds=2)
         with pytest.raises(rm.InputError, match="EvenLoad"):
             rm.match(juniors, seniors, program, solver="candidates")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_min_partners_is_the_brute_force_optimum(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    juniors, seniors = _people(rng, n, m, max_cap=3)
+    # Some people need more than one partner (and some a partner at all).
+    seniors = [s.model_copy(update={"min_partners": int(rng.integers(0, s.capacity + 1))})
+               for s in seniors]
+    juniors = [j.model_copy(update={"min_partners": int(rng.random() < 0.3)})
+               for j in juniors]
+    forbid = [(j.id, s.id) for j in juniors for s in seniors if rng.random() < 0.25]
+    even: Side | None = "seniors" if seed % 3 == 0 else None
+    objective = "max_score" if seed % 4 == 1 and not even else "max_pairs"
+    rules: list[rm.Constraint] = [rm.Forbid(pairs=forbid)]
+    if even:
+        rules.append(rm.EvenLoad(side=even))
+    program = rm.Program(constraints=rules, objective=objective)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sm = rm.score(juniors, seniors, program)
+        if len(np.flatnonzero(sm.feasible)) > 12:
+            pytest.skip("too many feasible pairs to enumerate")
+        expected = _brute(sm, even, None, objective)
+        if expected is None:
+            with pytest.raises(rm.InfeasibleError) as caught:
+                rm.match(juniors, seniors, program)
+            assert caught.value.reasons  # each names who, and why
+            assert all("min_partners" in r or "minimums" in r for r in caught.value.reasons)
+            return
+        result = rm.match(juniors, seniors, program)
+    if objective == "max_pairs":
+        assert len(result.pairs) == expected[0]
+    if even:
+        assert _loads(result, seniors, "seniors") == expected[1]
+    assert result.objective == pytest.approx(expected[2], abs=1e-5)
+    result.check()  # raises when a minimum, a capacity or a rule is broken
+
+
+def test_who_cannot_have_their_minimum_is_named_with_why() -> None:
+    juniors = [rm.Participant(id=f"j{i}") for i in range(3)]
+    seniors = [rm.Participant(id="s1", capacity=2, min_partners=2),
+               rm.Participant(id="s2", capacity=2, min_partners=2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(rm.InfeasibleError) as caught:
+            rm.match(juniors, seniors, rm.Program(constraints=[]))
+        # Three juniors for four minimum places: one senior falls short, said so.
+        assert len(caught.value.reasons) == 1
+        assert "needs at least 2 partners" in caught.value.reasons[0]
+        assert "needed by others" in caught.value.reasons[0]
+        alone = [rm.Participant(id="s1", capacity=3, min_partners=3)]
+        with pytest.raises(rm.InfeasibleError, match="min") as few:
+            rm.match(juniors, alone, rm.Program(constraints=[rm.Forbid(pairs=[("j0", "s1")])]))
+        assert few.value.reasons == ["'s1' needs at least 3 partners (min_partners) but the "
+                                     "rules allow 2 juniors with places"]
+
+
+def test_a_matching_below_someones_minimum_is_a_violation() -> None:
+    juniors = [rm.Participant(id=f"j{i}") for i in range(2)]
+    seniors = [rm.Participant(id="s1", capacity=2, min_partners=2), rm.Participant(id="s2")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        judged = rm.evaluate([("j0", "s1"), ("j1", "s2")], juniors, seniors,
+                             rm.Program(constraints=[]))
+        best = rm.match(juniors, seniors, rm.Program(constraints=[]))
+    assert [(v.rule, v.senior_id) for v in judged.violations] == [("min_partners", "s1")]
+    assert {(p.junior_id, p.senior_id) for p in best.pairs} == {("j0", "s1"), ("j1", "s1")}
+    with pytest.raises(ValueError, match="min_partners"):
+        rm.Participant(id="x", capacity=1, min_partners=2)
+
+
+@pytest.mark.parametrize(("rules", "objective", "words"), [
+    ([rm.MinShare(attribute="department", share=0.5)], "max_pairs", "not with MinShare"),
+    ([], "stable", "cannot promise min_partners"),
+])
+def test_what_min_partners_does_not_combine_with_is_refused(
+        rules: list[rm.Constraint], objective: str, words: str) -> None:
+    juniors = [rm.Participant(id=f"j{i}", department="A") for i in range(3)]
+    seniors = [rm.Participant(id="s", capacity=3, min_partners=2, department="B")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(rm.InputError, match=words):
+            rm.match(juniors, seniors, rm.Program(constraints=rules, objective=objective))
+        with pytest.raises(rm.InputError, match="min_partners"):
+            rm.match(juniors, seniors, rm.Program(constraints=[]), solver="hungarian")
+        with pytest.raises(rm.InputError, match="min_partners"):
+            rm.plan_rounds(juniors, seniors, rm.Program(constraints=[]), rounds=2)
