@@ -133,14 +133,17 @@ def _pair_values(sm: ScoreMatrix, by: Literal["score", "wishes"], rows: IntArray
     return np.asarray(vj, dtype=np.float64), np.asarray(vs, dtype=np.float64)
 
 
-def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
+def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
               ) -> StabilityReport:
     """Find the blocking pairs of a result (vectorised) and price a stable assignment.
 
     ``by="score"``: both partners value a pair by its total score.
     ``by="wishes"``: each values the other by their rank in their stated
-    ``wishes`` (first wish highest; anyone unwished lowest, all alike), and a
+    ``wishes`` (first wish highest; anyone unwished lowest, all alike, or no
+    option at all under the programme's ``unranked="unacceptable"``), and a
     gain is in ranks. The stable alternative is priced by score only.
+    ``None``: as the programme's stable objective prefers (``stable_by``),
+    by score otherwise.
 
     Examples
     --------
@@ -153,6 +156,9 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
     from rmatch.result.match_result import pair_indices
 
     sm = result.scores
+    if by is None:
+        by = ("wishes" if sm.program.objective in ("stable", "best_stable")
+              and sm.program.stable_by == "wishes" else "score")
     rows, cols = pair_indices(result)
     n, m = sm.shape
     # Each person's worst current partner, or -inf with a free place (anyone is a gain).
@@ -184,6 +190,8 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] = "score"
         able = (sm.juniors.capacity[start:stop] > 0)[:, None] & open_s
         blocking = (feasible_b & able & ~chosen & (value_j > worst_j[start:stop, None])
                     & (value_s > worst_s[None, :]))
+        if by == "wishes" and sm.program.unranked == "unacceptable":
+            blocking &= (value_j > 0) & (value_s > 0)  # an unwished partner is no option
         bj, bs = np.nonzero(blocking)
         found.append((bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs]))
     bj, bs, score, vj, vs = (np.concatenate(parts) for parts in zip(*found, strict=True)) \

@@ -268,12 +268,12 @@ class MatchResult(BaseModel):
 
         return explain(self, participant_id, alternatives, costs=costs, as_side=side)
 
-    def stability(self, by: Literal["score", "wishes"] = "score") -> StabilityReport:
+    def stability(self, by: Literal["score", "wishes"] | None = None) -> StabilityReport:
         """Report the pairs of people who would both rather be together, and a stable price.
 
         See :mod:`rmatch.analysis.stability`: blocking pairs by score (or by stated
-        wishes), the people they touch, and the total of a stable assignment
-        against this one.
+        wishes; by default as the programme's stable objective prefers), the
+        people they touch, and the total of a stable assignment against this one.
 
         Examples
         --------
