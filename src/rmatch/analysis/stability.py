@@ -243,8 +243,14 @@ class LeastBlocking(BaseModel):
 _MAX_TERMS = 4_000_000
 
 
-def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> LeastBlocking:
+def least_blocking(result: MatchResult, time_limit_s: float | None = None,
+                   by: Literal["score", "wishes"] = "score") -> LeastBlocking:
     """Find, among assignments as good as ``result``, one with the fewest blocking pairs.
+
+    ``by`` says how blocking pairs are counted, as :func:`stability` does:
+    by score, or by each person's stated ``wishes`` (a partner wished for
+    higher is better; under ``unranked="unacceptable"`` an unwished partner
+    never blocks).
 
     Ties are common (scores repeat), so an optimal programme usually has many
     optimal assignments, some more stable than others. CP-SAT searches them:
@@ -320,11 +326,19 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> Le
         model.add(score == target)
     else:  # rounded weights: stay within the rounding of the result's total
         model.add(score >= target - len(rows))
+    if by == "wishes":  # each side's own values: wish ranks, not the shared score
+        vj = _wish_values(sm.juniors.people, sm.senior_ids)[er, ec]
+        vs = _wish_values(sm.seniors.people, sm.junior_ids)[ec, er]
+    else:
+        vj = vs = w.astype(np.float64)
+    never = (by == "wishes" and sm.program.unranked == "unacceptable")
     blocks = []
     for e in range(len(er)):
         i, k = int(er[e]), int(ec[e])
-        better_j = [f for f in by_j[i].tolist() if w[f] >= w[e]]
-        better_s = [f for f in by_s[k].tolist() if w[f] >= w[e]]
+        if never and (vj[e] <= 0 or vs[e] <= 0):
+            continue  # an unwished partner is no option: this pair never blocks
+        better_j = [f for f in by_j[i].tolist() if vj[f] >= vj[e]]
+        better_s = [f for f in by_s[k].tolist() if vs[f] >= vs[e]]
         sat_j, sat_s = model.new_bool_var(""), model.new_bool_var("")
         model.add(sum(x[f] for f in better_j) >= int(cap_j[i])).only_enforce_if(sat_j)
         model.add(sum(x[f] for f in better_s) >= int(cap_s[k])).only_enforce_if(sat_s)
@@ -339,7 +353,8 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None) -> Le
     solver.parameters.random_seed = sm.program.seed
     status = run_model(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return LeastBlocking(result=result, blocking_pairs=len(stability(result).blocking_pairs),
+        return LeastBlocking(result=result,
+                             blocking_pairs=len(stability(result, by).blocking_pairs),
                              proven=False)
     pick = np.array([bool(solver.value(v)) for v in x], dtype=bool)
     better = result_from_pairs(sm, er[pick].astype(np.int64), ec[pick].astype(np.int64),

@@ -286,7 +286,8 @@ class MatchResult(BaseModel):
 
         return stability(self, by)
 
-    def least_blocking(self, time_limit_s: float | None = None) -> LeastBlocking:
+    def least_blocking(self, time_limit_s: float | None = None,
+                       by: Literal["score", "wishes"] = "score") -> LeastBlocking:
         """Among assignments as good as this one, find one with the fewest blocking pairs.
 
         Same number of pairs, same total score; see
@@ -301,7 +302,7 @@ class MatchResult(BaseModel):
         """
         from rmatch.analysis.stability import least_blocking
 
-        return least_blocking(self, time_limit_s)
+        return least_blocking(self, time_limit_s, by)
 
     def force(self, pairs: Sequence[tuple[str, str]], *, solver: str | None = None
               ) -> MatchResult:
