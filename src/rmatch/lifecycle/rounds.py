@@ -54,8 +54,10 @@ from rmatch.result.match_result import MatchResult
 from rmatch.scoring.builtin import ComponentFn
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 from rmatch.solvers import CoverRule, Problem
+from rmatch.solvers.certificate import DenseSource, certify_and_solve
 from rmatch.solvers.flow import solve_cover
 from rmatch.solvers.match import check_required, required_pairs, result_from_pairs
+from rmatch.solvers.problem import Solution
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,7 +274,7 @@ def plan_rounds(
         cover = (CoverRule("everyone", "juniors"), CoverRule("everyone", "seniors"))
     problem = Problem(sm.total, feasible, cap_j * rounds, cap_s * rounds, program.time_limit_s,
                       program.seed, fixed_r, fixed_c, cover, objective=program.assignment_objective)
-    union = solve_cover(problem)
+    union = _certified_union(problem) or solve_cover(problem)
     covered_j = np.bincount(union.rows, minlength=len(cap_j)) > 0
     covered_s = np.bincount(union.cols, minlength=len(cap_s)) > 0
     _check_match_all(sm, program, covered_j, covered_s)
@@ -287,6 +289,50 @@ def plan_rounds(
         uncovered_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~covered_j)],
         uncovered_seniors=[sm.senior_ids[k] for k in np.flatnonzero(~covered_s)],
         status="optimal", wall_time_s=time.perf_counter() - start)
+
+
+# From this many feasible pairs the rounds are solved on candidate pairs first
+# (a scan proves them for every pair); below it one dense flow is quicker.
+CANDIDATE_PAIRS = 2_000_000
+
+
+def _certified_union(problem: Problem) -> Solution | None:
+    """Solve the rounds' union on candidate pairs, proven for every pair; None: not here.
+
+    The dense flow puts the people covered first. The certified solve ignores
+    covering; when its optimum (the most pairs, then the best score, or the
+    best score alone) already covers everyone the rules let have a partner,
+    no assignment covers more, so it is the optimum of the covering objective
+    too. Otherwise (someone coverable left out, or the scan stopped) the
+    caller solves the dense flow. Required pairs are taken out first and
+    counted for covering.
+    """
+    n, m = problem.feasible.shape
+    if int(np.count_nonzero(problem.feasible)) < CANDIDATE_PAIRS:
+        return None
+    taken_j = np.bincount(problem.fixed_rows, minlength=n)
+    taken_s = np.bincount(problem.fixed_cols, minlength=m)
+    feasible = problem.feasible.copy()
+    feasible[problem.fixed_rows, problem.fixed_cols] = False
+    cert = certify_and_solve(DenseSource(np.asarray(problem.total, dtype=np.float32), feasible),
+                             np.maximum(problem.cap_j - taken_j, 0),
+                             np.maximum(problem.cap_s - taken_s, 0), problem.objective,
+                             seed=problem.seed)
+    if cert.stopped:
+        return None
+    rows = np.concatenate([problem.fixed_rows, cert.rows[cert.chosen]]).astype(np.int64)
+    cols = np.concatenate([problem.fixed_cols, cert.cols[cert.chosen]]).astype(np.int64)
+    for rule in problem.rules:
+        assert isinstance(rule, CoverRule)
+        juniors = rule.side == "juniors"
+        caps = problem.cap_j if juniors else problem.cap_s
+        partners = (problem.feasible.any(axis=1) if juniors else problem.feasible.any(axis=0))
+        coverable = (caps > 0) & (partners | (np.bincount(
+            problem.fixed_rows if juniors else problem.fixed_cols, minlength=len(caps)) > 0))
+        got = np.bincount(rows if juniors else cols, minlength=len(caps)) > 0
+        if (coverable & ~got).any():
+            return None
+    return Solution(rows, cols, "optimal")
 
 
 def _check_match_all(sm: ScoreMatrix, program: Program, covered_j: np.ndarray,
