@@ -312,6 +312,11 @@ def _certified_union(problem: Problem) -> Solution | None:
         return None
     taken_j = np.bincount(problem.fixed_rows, minlength=n)
     taken_s = np.bincount(problem.fixed_cols, minlength=m)
+    coverable_j = (problem.cap_j > 0) & (problem.feasible.any(axis=1) | (taken_j > 0))
+    coverable_s = (problem.cap_s > 0) & (problem.feasible.any(axis=0) | (taken_s > 0))
+    if any(isinstance(r, CoverRule) for r in problem.rules) and (
+            coverable_j.sum() > problem.cap_s.sum() or coverable_s.sum() > problem.cap_j.sum()):
+        return None  # more people to cover than places on the other side: the dense flow
     feasible = problem.feasible.copy()
     feasible[problem.fixed_rows, problem.fixed_cols] = False
     cert = certify_and_solve(DenseSource(np.asarray(problem.total, dtype=np.float32), feasible),
@@ -325,11 +330,8 @@ def _certified_union(problem: Problem) -> Solution | None:
     for rule in problem.rules:
         assert isinstance(rule, CoverRule)
         juniors = rule.side == "juniors"
-        caps = problem.cap_j if juniors else problem.cap_s
-        partners = (problem.feasible.any(axis=1) if juniors else problem.feasible.any(axis=0))
-        coverable = (caps > 0) & (partners | (np.bincount(
-            problem.fixed_rows if juniors else problem.fixed_cols, minlength=len(caps)) > 0))
-        got = np.bincount(rows if juniors else cols, minlength=len(caps)) > 0
+        coverable = coverable_j if juniors else coverable_s
+        got = np.bincount(rows if juniors else cols, minlength=len(coverable)) > 0
         if (coverable & ~got).any():
             return None
     return Solution(rows, cols, "optimal")
