@@ -57,6 +57,7 @@ from rmatch.app.pages.views import (
     ids,
     join_view,
     next_step,
+    plain,
     preview_change,
     preview_text,
     problem_rows,
@@ -103,6 +104,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     # Autoescaping on for every template: a name like <script> is shown, never run.
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
+    templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
 

@@ -31,6 +31,7 @@ __all__ = [
     "MIN_GROUP",
     "NEXT",
     "PREVIEW_ROWS",
+    "RULE_WORDS",
     "TARGETS",
     "Choices",
     "change",
@@ -39,6 +40,7 @@ __all__ = [
     "ids",
     "join_view",
     "next_step",
+    "plain",
     "preview_change",
     "preview_text",
     "problem_rows",
@@ -108,6 +110,41 @@ def sensitive_of(programme: Programme) -> list[str]:
     """
     program = rm.Program.model_validate(programme.rules or {})
     return sorted({k.casefold() for k in program.sensitive_attributes})
+
+
+# The rules' names in the library's reasons ("SharedLanguage(min_level='B1') rules
+# out 3"), said as HR says them on the pages.
+RULE_WORDS = {
+    "NoReportingLine": "the reporting-line rule", "SharedLanguage": "the shared-language rule",
+    "SeniorityDirection": "the seniority rule", "MaxTimezoneGap": "the time-zone limit",
+    "NoRepeat": "the no-repeat rule", "Forbid": "the pairs HR ruled out",
+    "Require": "the pairs HR kept", "MinScore": "the minimum score",
+    "SharedTime": "the shared-time rule", "LevelGap": "the level-gap rule",
+    "AgeGap": "the age-gap rule", "MinShare": "the quota", "GroupBalance": "the fairness rule",
+    "MatchAll": "the everyone-matched rule", "EvenLoad": "the even-load rule",
+}
+_RULE = re.compile(r"\b(" + "|".join(RULE_WORDS) + r"|SameValue|DifferentValue)"
+                   r"(?:\(([^()]*)\))?")
+
+
+def plain(text: str) -> str:
+    """Say a reason with the rules' names in words, for the pages.
+
+    Examples
+    --------
+    >>> plain("no feasible senior: SharedLanguage(unknown='allow') rules out 3, "
+    ...       "SameValue('location') rules out 1")
+    'no feasible senior: the shared-language rule rules out 3, the same-location rule rules out 1'
+    """
+
+    def say(match: re.Match[str]) -> str:
+        name, args = match.group(1), match.group(2) or ""
+        if name in ("SameValue", "DifferentValue"):
+            field = args.split(",")[0].strip().strip("'\"") or "value"
+            return f"the {'same' if name == 'SameValue' else 'different'}-{field} rule"
+        return RULE_WORDS[name]
+
+    return _RULE.sub(say, text)
 
 
 def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
