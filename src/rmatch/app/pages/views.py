@@ -1,7 +1,7 @@
 """What the pages compute to show: the mapping screen, the dashboard, groups and changes.
 
-Plain functions of what a page is given (no database session of their own), so each is tested
-and reused as it is.
+Plain functions of stored data and of what a page is given (no routes), so each
+is tested and reused as it is.
 """
 
 from __future__ import annotations
