@@ -245,19 +245,63 @@ def test_a_matching_below_someones_minimum_is_a_violation() -> None:
         rm.Participant(id="x", capacity=1, min_partners=2)
 
 
-@pytest.mark.parametrize(("rules", "objective", "words"), [
-    ([rm.MinShare(attribute="department", share=0.5)], "max_pairs", "not with MinShare"),
-    ([], "stable", "cannot promise min_partners"),
-])
-def test_what_min_partners_does_not_combine_with_is_refused(
-        rules: list[rm.Constraint], objective: str, words: str) -> None:
+def test_what_min_partners_does_not_combine_with_is_refused() -> None:
     juniors = [rm.Participant(id=f"j{i}", department="A") for i in range(3)]
     seniors = [rm.Participant(id="s", capacity=3, min_partners=2, department="B")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with pytest.raises(rm.InputError, match=words):
-            rm.match(juniors, seniors, rm.Program(constraints=rules, objective=objective))
+        with pytest.raises(rm.InputError, match="cannot promise min_partners"):
+            rm.match(juniors, seniors, rm.Program(constraints=[], objective="stable"))
         with pytest.raises(rm.InputError, match="min_partners"):
             rm.match(juniors, seniors, rm.Program(constraints=[]), solver="hungarian")
         with pytest.raises(rm.InputError, match="min_partners"):
             rm.plan_rounds(juniors, seniors, rm.Program(constraints=[]), rounds=2)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_min_partners_with_a_quota_is_the_brute_force_optimum(seed: int) -> None:
+    """With MinShare the minimums go to CP-SAT (as a rule written into its model)."""
+    rng = np.random.default_rng(500 + seed)
+    n, m = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    juniors, seniors = _people(rng, n, m, max_cap=2)
+    juniors = [j.model_copy(update={"department": "AB"[int(rng.integers(0, 2))]})
+               for j in juniors]
+    seniors = [s.model_copy(update={"department": "AB"[int(rng.integers(0, 2))],
+                                    "min_partners": int(rng.integers(0, s.capacity + 1))})
+               for s in seniors]
+    program = rm.Program(constraints=[rm.MinShare(attribute="department", share=0.5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sm = rm.score(juniors, seniors, program)
+        if len(np.flatnonzero(sm.feasible)) > 12:
+            pytest.skip("too many feasible pairs to enumerate")
+        dept_j = [j.department for j in juniors]
+        dept_s = [s.department for s in seniors]
+        best: tuple[int, float] | None = None
+        cap_j = np.minimum(sm.juniors.capacity, len(seniors))
+        cap_s = np.minimum(sm.seniors.capacity, len(juniors))
+        mins = np.array([s.min_partners for s in seniors])
+        pairs = list(zip(*np.nonzero(sm.feasible), strict=True))
+        for size in range(len(pairs) + 1):
+            for chosen in itertools.combinations(pairs, size):
+                rows = np.array([r for r, _ in chosen], dtype=np.int64)
+                cols = np.array([c for _, c in chosen], dtype=np.int64)
+                ls = np.bincount(cols, minlength=len(seniors))
+                if (np.bincount(rows, minlength=len(juniors)) > cap_j).any() \
+                        or (ls > cap_s).any() or (ls < mins).any():
+                    continue
+                cross = sum(dept_j[r] != dept_s[c] for r, c in chosen)
+                if 2 * cross < size:
+                    continue
+                score = float(sm.total[rows, cols].astype(np.float64).sum())
+                if best is None or (size, score) > best:
+                    best = (size, score)
+        if best is None:
+            with pytest.raises(rm.InfeasibleError):
+                rm.match(juniors, seniors, program)
+            return
+        result = rm.match(juniors, seniors, program)
+    assert len(result.pairs) == best[0]
+    assert result.objective == pytest.approx(best[1], abs=1e-5)
+    assert result.solver == "cpsat"
+    result.check()

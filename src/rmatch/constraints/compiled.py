@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 __all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
-           "DenseRule", "LoadRule", "PairShare", "ShareRule",
+           "DenseRule", "LoadRule", "MinRule", "PairShare", "ShareRule",
            "balance_holds", "covers", "exact_share", "share_fraction", "share_holds"]
 
 IntArray = npt.NDArray[np.int64]
@@ -435,7 +435,49 @@ class LoadRule:
         return None
 
 
-DenseRule = ShareRule | BalanceRule | CoverRule | LoadRule
+@dataclass(frozen=True, eq=False)
+class MinRule:
+    """Everyone has at least their ``min_partners`` (``Participant.min_partners``).
+
+    Examples
+    --------
+    >>> rule = MinRule("min_partners", np.array([0, 1]), np.array([2]))
+    >>> rule.measure(np.array([0, 1]), np.array([0, 0]), np.ones(2), (2, 1))
+    (True, 'everyone has their minimum')
+    """
+
+    label: str
+    min_j: IntArray
+    min_s: IntArray
+
+    def holds(self, rows: IntArray, cols: IntArray, weights: IntArray | None,
+              shape: tuple[int, int]) -> bool:
+        """Whether nobody has fewer partners than their minimum."""
+        return self.measure(rows, cols, np.zeros(0), shape)[0]
+
+    def measure(self, rows: IntArray, cols: IntArray, scores: F64, shape: tuple[int, int],
+                *, min_group_size: int = 0) -> tuple[bool, str]:
+        """Whether it holds, and how many people are below their minimum, in words."""
+        short = int((np.bincount(rows, minlength=shape[0]) < self.min_j).sum()
+                    + (np.bincount(cols, minlength=shape[1]) < self.min_s).sum())
+        return short == 0, (f"{short} people below their min_partners" if short
+                            else "everyone has their minimum")
+
+    def encode(self, m: CpsatModel) -> list[Any]:
+        """Write "at least min_partners pairs" for each person with a minimum."""
+        out = []
+        for groups, mins in ((m.by_row, self.min_j), (m.by_col, self.min_s)):
+            for person in np.flatnonzero(mins > 0).tolist():
+                out.append(m.model.add(_sum(m.x, groups[person]) >= int(mins[person])))
+        return out
+
+    def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
+                     movable: BoolArray, scores: F64) -> IntArray | None:
+        """None: dropping pairs never gives anyone more partners."""
+        return None
+
+
+DenseRule = ShareRule | BalanceRule | CoverRule | LoadRule | MinRule
 """A programme-wide rule compiled for a dense programme (the juniors x seniors matrix)."""
 
 BlockRule = PairShare | BalanceRule | CoverRule | LoadRule

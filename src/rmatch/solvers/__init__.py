@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rmatch.constraints.compiled import BalanceRule, CoverRule, LoadRule, ShareRule
+from rmatch.constraints.compiled import BalanceRule, CoverRule, LoadRule, MinRule, ShareRule
 from rmatch.constraints.programme import GlobalRule
 from rmatch.solvers.cpsat import solve_cpsat
 from rmatch.solvers.flow import solve_flow
@@ -44,6 +44,7 @@ __all__ = [
     "BalanceRule",
     "CoverRule",
     "LoadRule",
+    "MinRule",
     "Problem",
     "Progress",
     "Rule",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rmatch.constraints.compiled import CoverRule, LoadRule
+from rmatch.constraints.compiled import CoverRule, LoadRule, MinRule
 from rmatch.errors import InputError
 
 if TYPE_CHECKING:
@@ -95,14 +95,12 @@ def _most_of_minimums(sm: ScoreMatrix, full_j: np.ndarray, full_s: np.ndarray,
 
 
 def refuse_minimum_mix(rules: tuple[Rule, ...], name: str) -> None:
-    """Refuse, in words, what ``min_partners`` does not combine with (yet)."""
-    other = [r.label for r in rules if not isinstance(r, (CoverRule, LoadRule))]
-    if other:
-        raise InputError(f"min_partners combines with MatchAll, EvenLoad and the pair rules, "
-                         f"not with {', '.join(other)} (yet)")
-    if name not in ("auto", "flow"):
-        raise InputError(f"min_partners is met by min-cost flow: use solver 'auto' or 'flow', "
-                         f"not {name!r}")
+    """Refuse, in words, a solver that cannot meet ``min_partners``."""
+    flow = all(isinstance(r, (CoverRule, LoadRule, MinRule)) for r in rules)
+    able = ("auto", "flow", "cpsat") if flow else ("auto", "cpsat")
+    if name not in able:
+        raise InputError(f"min_partners is met by {'min-cost flow or ' if flow else ''}CP-SAT: "
+                         f"use solver {' or '.join(repr(a) for a in able)}, not {name!r}")
 
 
 def refuse_load_mix(rules: tuple[Rule, ...], objective: str, name: str) -> None:

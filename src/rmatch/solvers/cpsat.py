@@ -34,10 +34,18 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rmatch.constraints.compiled import SCALE, BalanceRule, CoverRule, LoadRule, ShareRule
+from rmatch.constraints.compiled import SCALE, BalanceRule
 from rmatch.errors import InfeasibleError, SolverError
 from rmatch.solvers.greedy import score_bound as any_matching_bound
-from rmatch.solvers.problem import Problem, Progress, Solution, heartbeat, objective, rules_hold
+from rmatch.solvers.problem import (
+    Problem,
+    Progress,
+    Rule,
+    Solution,
+    heartbeat,
+    objective,
+    rules_hold,
+)
 from rmatch.solvers.starts import relaxed_optimum, warm_starts
 
 # Python-side cost of CP-SAT per candidate pair (model, hints, objective, answer).
@@ -119,7 +127,7 @@ class _Model:
                 if lit is not None:
                     con.only_enforce_if(lit)
 
-    def _rule(self, rule: ShareRule | BalanceRule | CoverRule | LoadRule) -> list[Any]:
+    def _rule(self, rule: Rule) -> list[Any]:
         # Each rule writes itself (rmatch.constraints.compiled): this class is
         # the CpsatModel it writes into.
         return rule.encode(self)

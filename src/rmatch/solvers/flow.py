@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from rmatch.constraints.compiled import SCALE, CoverRule, LoadRule
+from rmatch.constraints.compiled import SCALE, CoverRule, LoadRule, MinRule
 from rmatch.errors import InfeasibleError, InputError, SolverError
 from rmatch.solvers.problem import Problem, Rule, Solution, objective
 
@@ -162,8 +162,7 @@ def solve_bounded(problem: Problem) -> Solution:
         flipped = Problem(problem.total.T, problem.feasible.T, problem.cap_s, problem.cap_j,
                           problem.time_limit_s, problem.seed, problem.fixed_cols,
                           problem.fixed_rows, tuple(_flip(r) for r in problem.rules),
-                          objective=problem.objective, min_j=problem.min_s,
-                          min_s=problem.min_j)
+                          objective=problem.objective)
         sol = solve_bounded(flipped)
         return Solution(sol.cols, sol.rows, sol.status, sol.bound)
     n, m = problem.feasible.shape
@@ -247,11 +246,13 @@ def solve_bounded(problem: Problem) -> Solution:
 
 def _needs(problem: Problem, taken_j: np.ndarray, taken_s: np.ndarray, cap_j: np.ndarray,
            cap_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's lower bound beyond their required pairs: min_partners, and MatchAll's one."""
+    """Each person's lower bound beyond their required pairs: MinRule's, and MatchAll's one."""
     n, m = len(taken_j), len(taken_s)
-    need_j = (problem.min_j if len(problem.min_j) else np.zeros(n, np.int64)).astype(np.int64)
-    need_s = (problem.min_s if len(problem.min_s) else np.zeros(m, np.int64)).astype(np.int64)
+    need_j, need_s = np.zeros(n, np.int64), np.zeros(m, np.int64)
     for rule in problem.rules:
+        if isinstance(rule, MinRule):
+            need_j = np.maximum(need_j, rule.min_j)
+            need_s = np.maximum(need_s, rule.min_s)
         if isinstance(rule, CoverRule):  # someone with no place at all is named elsewhere
             if rule.side == "juniors":
                 need_j = np.maximum(need_j, (problem.cap_j > 0).astype(np.int64))
@@ -266,4 +267,6 @@ def _flip(rule: Rule) -> Rule:
         return CoverRule(rule.label, "seniors" if rule.side == "juniors" else "juniors")
     if isinstance(rule, LoadRule):
         return LoadRule(rule.label, "seniors" if rule.side == "juniors" else "juniors")
+    if isinstance(rule, MinRule):
+        return MinRule(rule.label, rule.min_s, rule.min_j)
     return rule

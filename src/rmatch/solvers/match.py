@@ -28,6 +28,7 @@ from rmatch.scoring.plan import ScorePlan, default_org, plan_scores
 from rmatch.solvers import (
     CoverRule,
     LoadRule,
+    MinRule,
     Problem,
     Progress,
     Rule,
@@ -377,15 +378,17 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
     refuse_load_mix(rules, program.assignment_objective, name)
     min_j, min_s = minimums(sm)
     bounded = bool(min_j.any() or min_s.any())
-    if bounded:
+    if bounded:  # min_partners: one more rule on the whole assignment
+        rules = (*rules, MinRule("min_partners", min_j, min_s))
         refuse_minimum_mix(rules, name)
-    cover_only = bool(rules) and all(isinstance(r, (CoverRule, LoadRule)) for r in rules)
-    if (cover_only or bounded) and name in ("auto", "flow"):
+    cover_only = bool(rules) and all(isinstance(r, (CoverRule, LoadRule, MinRule))
+                                     for r in rules)
+    if cover_only and name in ("auto", "flow"):
         # MatchAll, EvenLoad and min_partners are flow problems: exact and polynomial.
         _check_rules(sm, rules)
         problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
                           program.seed, fixed_r, fixed_c, rules,
-                          objective=program.assignment_objective, min_j=min_j, min_s=min_s)
+                          objective=program.assignment_objective)
         places = float(min(full_j.sum(), full_s.sum()))
         covers = tuple(r for r in rules if isinstance(r, CoverRule))
         with heartbeat(progress, start, 2, 0.0, places):

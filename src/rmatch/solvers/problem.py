@@ -17,12 +17,13 @@ from rmatch.constraints.compiled import (
     BalanceRule,
     CoverRule,
     LoadRule,
+    MinRule,
     ShareRule,
 )
 
 IntArray = npt.NDArray[np.int64]
 
-Rule = ShareRule | BalanceRule | CoverRule | LoadRule
+Rule = ShareRule | BalanceRule | CoverRule | LoadRule | MinRule
 """A programme-wide rule on a dense problem (see :mod:`rmatch.constraints.compiled`)."""
 
 
@@ -50,10 +51,6 @@ class Problem:
     fixed_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fixed_cols: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rules: tuple[Rule, ...] = ()
-    # Lower bounds on each person's partners (``min_partners``, required pairs
-    # counted); empty: none. Only the bounded flow (rmatch.solvers.flow) takes them.
-    min_j: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    min_s: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # "max_pairs": the most pairs, then the most score; "max_score": the most
     # score, however many pairs that takes.
     objective: Literal["max_pairs", "max_score"] = "max_pairs"
