@@ -94,3 +94,15 @@ def test_figures_and_rounds_refuse_what_cannot_be(site: Service) -> None:
     _no_traceback(early)
     assert early.status_code == 409
     assert "publish the pairs of this round first" in early.text
+
+
+def test_a_programme_too_large_for_a_live_count_is_told_to_save_and_match() -> None:
+    from rmatch.app.pages.views import preview_change, preview_text
+
+    people = [{"id": f"j{i}", "role": "junior"} for i in range(3)] + [
+        {"id": f"s{i}", "role": "senior"} for i in range(3)]
+    assert preview_change(people, None, {"weights": {"skills": 3}}, limit=8) == {
+        "too_large": True}  # 9 possible pairs, a limit of 8
+    assert "save the rules and match" in preview_text({"too_large": True})
+    counted = preview_change(people, None, {"weights": {"skills": 3}}, limit=9)
+    assert counted["after"] == counted["before"] == 3
