@@ -58,6 +58,17 @@ def sweep(name: str, title: str, sizes: list[int], measure: Callable[[int], dict
     print(save(name, rows, columns or list(rows[0]), title))
 
 
+def sweep_family(name: str, title: str, sizes: list[int], seeds: list[int],
+                 measure: Callable[[int, int], dict[str, Any]]) -> None:
+    """Measure each size on each seed's organisation (a family), one row each; save the table."""
+    rows = []
+    for n in sizes:
+        for seed in seeds:
+            rows.append({"n": n, "seed": seed, **measure(n, seed)})
+            print(rows[-1], flush=True)
+    print(save(name, rows, list(rows[0]), title))
+
+
 def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:
     """Return the fastest wall time over ``repeats`` runs, and the last result."""
     best = float("inf")

@@ -9,7 +9,7 @@ Each row times one feature on a synthetic cohort with the everyday HR rules
 - ``calibrate_s``: weights fitted to one rating per pair (200 shuffles and
   200 bootstrap resamples).
 
-Run: ``python -m benchmarks over_time [--sizes 1000 5000]``.
+Run: ``python -m benchmarks over_time [--sizes 1000 5000] [--seeds 0 1 2]``.
 Writes ``benchmarks/results/over_time.json`` and ``over_time.md``.
 """
 
@@ -20,11 +20,11 @@ import time
 import numpy as np
 
 import rmatch as rm
-from benchmarks.common import PROGRAM, cohort, parser, sweep
+from benchmarks.common import PROGRAM, cohort, parser, sweep_family
 
 
-def measure(n: int) -> dict[str, object]:
-    org, juniors, seniors = cohort(n)
+def measure(n: int, seed: int = 0) -> dict[str, object]:
+    org, juniors, seniors = cohort(n, seed=seed)
     row: dict[str, object] = {"n": n}
     start = time.perf_counter()
     result = rm.match(juniors, seniors, PROGRAM, org=org)
@@ -56,8 +56,11 @@ def measure(n: int) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parser(__doc__, [1000, 5000]).parse_args(argv)
-    sweep("over_time", "The programme over time", args.sizes, measure)
+    cmd = parser(__doc__, [1000, 5000])
+    cmd.add_argument("--seeds", type=int, nargs="+", default=[0],
+                     help="synthetic organisations to measure each size on (a family)")
+    args = cmd.parse_args(argv)
+    sweep_family("over_time", "The programme over time", args.sizes, args.seeds, measure)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 import rmatch as rm
-from benchmarks.common import PROGRAM, cohort, parser, save
+from benchmarks.common import PROGRAM, cohort, parser, sweep_family
 
 
 def measure(n: int, rounds: int, seed: int = 0) -> dict[str, object]:
@@ -25,7 +25,7 @@ def measure(n: int, rounds: int, seed: int = 0) -> dict[str, object]:
     plan = rm.plan_rounds(juniors, seniors, PROGRAM, rounds=rounds, org=org)
     took = time.perf_counter() - start
     single = rm.match(juniors, seniors, PROGRAM, org=org)
-    return {"n": n, "seed": seed, "rounds": rounds, "time_s": took, "pairs": plan.pairs,
+    return {"n": n, "rounds": rounds, "time_s": took, "pairs": plan.pairs,
             "round_sizes": "/".join(str(len(r.pairs)) for r in plan.rounds),
             "uncovered": len(plan.uncovered_juniors) + len(plan.uncovered_seniors),
             "objective": plan.objective, "one_round_pairs": len(single.pairs),
@@ -38,12 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     cmd.add_argument("--seeds", type=int, nargs="+", default=[0],
                      help="synthetic organisations to measure each size on (a family)")
     args = cmd.parse_args(argv)
-    rows = []
-    for n in args.sizes:
-        for seed in args.seeds:
-            rows.append(measure(n, args.rounds, seed))
-            print(rows[-1], flush=True)
-    print(save("rounds", rows, list(rows[0]), "plan_rounds: exact rotation rounds"))
+    sweep_family("rounds", "plan_rounds: exact rotation rounds", args.sizes, args.seeds,
+                 lambda n, seed: measure(n, args.rounds, seed))
 
 
 if __name__ == "__main__":
