@@ -414,6 +414,31 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
         "kept")
 
 
+def test_why_on_a_large_programme_is_worked_out_in_the_background(
+        browser: Browser, site: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the inline size, Why? answers at once with the work under way, then the answer."""
+    from rmatch.app.pages import routes
+
+    monkeypatch.setattr(routes, "INLINE_PAIRS", 0)  # every programme counts as large
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Large why"}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
+    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    junior = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"][0]["junior_id"]
+    expected = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{junior}").json()
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}/explain/{junior}")
+    check_page(page)
+    heading = page.locator("h1")
+    assert re.match(r"^(Working out why|Why) ", heading.inner_text())
+    expect(heading).to_have_text(re.compile(r"^Why .* has this partner$"), timeout=60_000)
+    expect(page.locator("table tbody tr")).to_have_count(len(expected["alternatives"]))
+    missing = page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}/explain/nobody")
+    assert missing is not None
+    assert missing.status == 404  # no work started for someone who is not there
+
+
 def _groups_expected(people: dict[str, dict[str, Any]], pairs: list[dict[str, Any]],
                      field: str) -> tuple[dict[str, list[str]], set[str]]:
     """Each group's cells as the page should show them, and the groups to withhold."""

@@ -17,6 +17,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -32,7 +33,8 @@ from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.security import Access
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
-__all__ = ["add_routes", "derived", "people_of", "rescored", "result_of"]
+__all__ = ["Explaining", "add_routes", "derived", "evaluation", "people_of", "rescored",
+           "result_of", "version_key"]
 
 class Overrides(BaseModel):
     """``POST .../matchings/{m}/overrides``."""
@@ -53,13 +55,64 @@ def _matching_json(m: Matching, *, names: dict[str, str] | None = None) -> dict[
 
 
 def rescored(db: Session, m: Matching) -> rm.MatchResult:
-    """Re-score a stored matching as a full result (scores, explanations) under its rules."""
+    """Re-score a stored matching as a full result (scores, explanations) under its rules.
+
+    Kept per version (the evaluation scores every pair and solves the
+    programme once: seconds at 5,000 per side): explanations, briefs and the
+    mail merge of one version share it.
+    """
+    result: rm.MatchResult = _RESCORED.get(version_key(db, m), evaluation(db, m))
+    return result
+
+
+def version_key(db: Session, m: Matching) -> tuple[Any, ...]:
+    """Key a matching version in the caches (its database, id and creation time)."""
+    return (_where(db), m.id, m.created_at)
+
+
+def evaluation(db: Session, m: Matching) -> Callable[[], rm.MatchResult]:
+    """Return the evaluation of a version as a function of plain data (for another thread)."""
     imp = db.get(Import, m.import_id) if m.import_id else None
     if imp is None:
         raise HTTPException(409, "the people this matching was made from are gone")
-    juniors, seniors, org = build_inputs(imp.people, m.overrides)
+    rows = list(people_of(db, m).values())
     pairs = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
-    return rm.evaluate(pairs, juniors, seniors, program_of(m.rules, m.overrides), org=org)
+    rules, overrides = m.rules, dict(m.overrides)
+
+    def run() -> rm.MatchResult:
+        juniors, seniors, org = build_inputs(rows, overrides)
+        return rm.evaluate(pairs, juniors, seniors, program_of(rules, overrides), org=org)
+
+    return run
+
+
+class Explaining:
+    """Explanations of large versions, worked out in a background thread, each once.
+
+    An explanation gives the exact cost of forcing each best alternative:
+    a full solve each, tens of seconds at 5,000 per side. A page asks, shows
+    that the work is under way, and reads the answer when it is there.
+    """
+
+    def __init__(self, keep: int = 64) -> None:
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="rmatch-explain")
+        self.jobs: OrderedDict[tuple[Any, ...], Future[rm.Explanation]] = OrderedDict()
+        self.keep, self.lock = keep, threading.Lock()
+
+    def ask(self, db: Session, m: Matching, person: str) -> Future[rm.Explanation]:
+        """Start (or find) the explanation of ``person`` in version ``m``."""
+        key = (*version_key(db, m), person)
+        with self.lock:
+            if key in self.jobs:
+                self.jobs.move_to_end(key)
+                return self.jobs[key]
+            whole = version_key(db, m)
+            evaluate = evaluation(db, m)
+            job = self.pool.submit(lambda: _RESCORED.get(whole, evaluate).explain(person))
+            self.jobs[key] = job
+            while len(self.jobs) > self.keep:
+                self.jobs.popitem(last=False)
+            return job
 
 
 class _Immutable:
@@ -116,6 +169,8 @@ def result_of(db: Session, m: Matching) -> dict[str, Any]:
 
 
 _DERIVED = _Immutable(size=16)
+# Evaluated versions hold their dense score matrices (hundreds of MB at 5,000 per side).
+_RESCORED = _Immutable(size=2)
 
 
 def derived(db: Session, m: Matching, what: tuple[Any, ...], compute: Callable[[], Any]

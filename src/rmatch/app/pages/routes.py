@@ -45,7 +45,7 @@ from rmatch.app.actions import (
 )
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
-from rmatch.app.matchings import derived, people_of, rescored, result_of
+from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
     DUPLICATES,
@@ -82,7 +82,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Job, Matching, PendingUpload, Programme, Share, Token, User
+from rmatch.app.store import Import, Job, Matching, PendingUpload, Programme, Share, Token, User
 
 __all__ = ["add_pages"]
 
@@ -105,6 +105,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
+    explaining = Explaining()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one
 
@@ -340,12 +341,23 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         m = db.get(Matching, mid)
         if m is None or m.programme_id != pid:
             raise HTTPException(404, "no such matching")
+        people = people_of(db, m)
+        if person not in people:
+            raise HTTPException(404, "no such person in this matching")
+        imp = db.get(Import, m.import_id) if m.import_id else None
         try:
-            why = rescored(db, m).explain(person)
+            if imp is None or imp.n_juniors * imp.n_seniors <= INLINE_PAIRS:
+                why = rescored(db, m).explain(person)
+            else:  # a full solve per alternative: worked out in the background, once
+                job = explaining.ask(db, m, person)
+                if not job.done():
+                    return page(request, "explain_wait.html", me, programme=programme, m=m,
+                                person=person)
+                why = job.result()
         except rm.InputError:
             raise HTTPException(404, "no such person in this matching") from None
         return page(request, "explain.html", me, programme=programme, access=access, m=m,
-                    why=why, people=people_of(db, m), shown=access.names)
+                    why=why, people=people, shown=access.names)
 
     @app.post("/programmes/{pid}/matchings/{mid}/forbid")
     @app.post("/programmes/{pid}/matchings/{mid}/require")
