@@ -13,11 +13,14 @@ version asked about under the rules it was made with.
 import csv
 import datetime as dt
 import io
+import multiprocessing
 import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -72,30 +75,43 @@ def version_key(db: Session, m: Matching) -> tuple[Any, ...]:
 
 def evaluation(db: Session, m: Matching) -> Callable[[], rm.MatchResult]:
     """Return the evaluation of a version as a function of plain data (for another thread)."""
+    return partial(_evaluate, *_plain(db, m))
+
+
+def _plain(db: Session, m: Matching) -> tuple[Any, ...]:
+    """Gather what evaluating a version needs, as plain data: people, pairs, rules, overrides."""
     imp = db.get(Import, m.import_id) if m.import_id else None
     if imp is None:
         raise HTTPException(409, "the people this matching was made from are gone")
-    rows = list(people_of(db, m).values())
     pairs = [(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]]
-    rules, overrides = m.rules, dict(m.overrides)
+    return list(people_of(db, m).values()), pairs, m.rules, dict(m.overrides)
 
-    def run() -> rm.MatchResult:
-        juniors, seniors, org = build_inputs(rows, overrides)
-        return rm.evaluate(pairs, juniors, seniors, program_of(rules, overrides), org=org)
 
-    return run
+def _evaluate(rows: list[dict[str, Any]], pairs: list[tuple[str, str]],
+              rules: dict[str, Any] | None, overrides: dict[str, Any]) -> rm.MatchResult:
+    juniors, seniors, org = build_inputs(rows, overrides)
+    return rm.evaluate(pairs, juniors, seniors, program_of(rules, overrides), org=org)
+
+
+def _explain(key: tuple[Any, ...], plain: tuple[Any, ...], person: str) -> rm.Explanation:
+    """Explain ``person`` in a version (run in the explaining process, which keeps versions)."""
+    result: rm.MatchResult = _RESCORED.get(key, partial(_evaluate, *plain))
+    return result.explain(person)
 
 
 class Explaining:
-    """Explanations of large versions, worked out in a background thread, each once.
+    """Explanations of large versions, worked out in a separate process, each once.
 
     An explanation gives the exact cost of forcing each best alternative:
     a full solve each, tens of seconds at 5,000 per side. A page asks, shows
-    that the work is under way, and reads the answer when it is there.
+    that the work is under way, and reads the answer when it is there. A
+    process, not a thread: a thread's Python would hold the interpreter lock
+    the server's pages need meanwhile. It starts fresh (spawn, not fork: the
+    server has threads) and keeps the last versions it evaluated.
     """
 
     def __init__(self, keep: int = 64) -> None:
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="rmatch-explain")
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self.jobs: OrderedDict[tuple[Any, ...], Future[rm.Explanation]] = OrderedDict()
         self.keep, self.lock = keep, threading.Lock()
 
@@ -103,16 +119,21 @@ class Explaining:
         """Start (or find) the explanation of ``person`` in version ``m``."""
         key = (*version_key(db, m), person)
         with self.lock:
-            if key in self.jobs:
+            if key in self.jobs and not self._broken(self.jobs[key]):
                 self.jobs.move_to_end(key)
                 return self.jobs[key]
-            whole = version_key(db, m)
-            evaluate = evaluation(db, m)
-            job = self.pool.submit(lambda: _RESCORED.get(whole, evaluate).explain(person))
+            job = self.pool.submit(_explain, version_key(db, m), _plain(db, m), person)
             self.jobs[key] = job
             while len(self.jobs) > self.keep:
                 self.jobs.popitem(last=False)
             return job
+
+    def _broken(self, job: Future[rm.Explanation]) -> bool:
+        # A worker that died (killed, out of memory): ask again in a new one.
+        if job.done() and isinstance(job.exception(), BrokenProcessPool):
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            return True
+        return False
 
 
 class _Immutable:
