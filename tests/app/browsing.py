@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from tests.app.conftest import PASSWORD, Service
+from tests.app.conftest import PASSWORD, ROOT, Service
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, FilePayload, Page, expect
@@ -73,3 +74,13 @@ def record_ratings(page: Page, pairs: list[tuple[str, str]]) -> None:
     expect(page.locator("table:has(caption:text('Check-in ratings'))")).to_contain_text(
         f"{mean:.2f}")
     expect(page.locator(".state")).to_have_text("running")
+
+
+def matched_roster(site: Service, name: str) -> tuple[Any, int, int]:
+    """An administrator's API client, and a programme of the example roster matched once."""
+    c = site.client(site.user("ana", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": name}).json()["id"]
+    roster = ROOT / "examples" / "roster.csv"
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", roster.read_bytes())})
+    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    return c, pid, mid

@@ -16,7 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.app.browsing import check_page, new_programme, record_ratings, sign_in
+from tests.app.browsing import (
+    check_page,
+    matched_roster,
+    new_programme,
+    record_ratings,
+    sign_in,
+)
 from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
@@ -323,10 +329,7 @@ def test_moving_a_weight_counts_what_changes_live(browser: Browser, site: Servic
 
 def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browser,
                                                                   site: Service) -> None:
-    c = site.client(site.user("ana", "admin"))
-    pid = c.post("/api/v1/programmes", json={"name": "Running"}).json()["id"]
-    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
-    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    c, pid, mid = matched_roster(site, "Running")
     c.post(f"/api/v1/programmes/{pid}/matchings/{mid}/publish")
     pairs = [(p["junior_id"], p["senior_id"]) for p in
              c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"]]
@@ -373,10 +376,7 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
 
 def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
                                                                site: Service) -> None:
-    c = site.client(site.user("ana", "admin"))
-    pid = c.post("/api/v1/programmes", json={"name": "Why"}).json()["id"]
-    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
-    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    c, pid, mid = matched_roster(site, "Why")
     page = browser.new_page()
     sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
@@ -420,10 +420,7 @@ def test_why_on_a_large_programme_is_worked_out_in_the_background(
     from rmatch.app.pages import routes
 
     monkeypatch.setattr(routes, "INLINE_PAIRS", 0)  # every programme counts as large
-    c = site.client(site.user("ana", "admin"))
-    pid = c.post("/api/v1/programmes", json={"name": "Large why"}).json()["id"]
-    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
-    mid = site.wait(c, c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"])["matching"]
+    c, pid, mid = matched_roster(site, "Large why")
     junior = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()["pairs"][0]["junior_id"]
     expected = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{junior}").json()
     page = browser.new_page()

@@ -64,7 +64,8 @@ def rescored(db: Session, m: Matching) -> rm.MatchResult:
     programme once: seconds at 5,000 per side): explanations, briefs and the
     mail merge of one version share it.
     """
-    result: rm.MatchResult = _RESCORED.get(version_key(db, m), evaluation(db, m))
+    # The plain data is gathered only when the version is not kept already.
+    result: rm.MatchResult = _RESCORED.get(version_key(db, m), lambda: evaluation(db, m)())
     return result
 
 
