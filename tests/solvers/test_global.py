@@ -278,7 +278,7 @@ def test_share_pricing_bound_and_start(people: People, share: float, same: bool,
     if sm.feasible.sum() > 16:
         return
     problem = _problem(sm)
-    start, bound, count = price_shares(problem, lambda w: relaxed_optimum(problem, w))
+    start, bound, count, _ = price_shares(problem, lambda w: relaxed_optimum(problem, w))
     relaxed = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
     assert count == relaxed[0]
 

@@ -66,7 +66,7 @@ _INTERRUPTED_SOLVE = """
 import os, signal, threading, time
 import numpy as np
 from ortools.sat.python import cp_model
-from rmatch.solvers.cpsat import run_model
+from rmatch.solvers.sat import run_model
 rng = np.random.default_rng(0)
 m = cp_model.CpModel()
 x = [m.new_bool_var(f"x{i}") for i in range(300)]

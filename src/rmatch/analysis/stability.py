@@ -285,8 +285,8 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
     from rmatch.errors import InputError
     from rmatch.result.match_result import pair_indices
-    from rmatch.solvers.cpsat import run_model
     from rmatch.solvers.match import result_from_pairs
+    from rmatch.solvers.sat import run_model
 
     sm = result.scores
     if result.status != "optimal":

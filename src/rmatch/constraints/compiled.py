@@ -20,9 +20,10 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
+from scipy.sparse import csr_matrix, vstack
 
 __all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
-           "DenseRule", "LoadRule", "MinRule", "PairShare", "ShareRule",
+           "DenseRule", "LinearRows", "LoadRule", "MinRule", "PairModel", "PairShare", "ShareRule",
            "balance_holds", "covers", "exact_share", "share_fraction", "share_holds"]
 
 IntArray = npt.NDArray[np.int64]
@@ -56,6 +57,34 @@ class CpsatModel(Protocol):
     cap_s: IntArray
     count: int | None
     linear_balance: bool
+
+
+class PairModel(Protocol):
+    """The pairs a model is over: what a rule needs to write itself as linear rows.
+
+    ``rows``/``cols`` give each pair (row-major order), ``weights`` its
+    integer weight, ``count`` the number of pairs when the search fixes it.
+    A :class:`CpsatModel` is one; so is the linear model of
+    :mod:`rmatch.solvers.core`.
+    """
+
+    rows: IntArray
+    cols: IntArray
+    weights: IntArray
+    cap_j: IntArray
+    cap_s: IntArray
+    count: int | None
+
+
+LinearRows = tuple[csr_matrix, F64, F64]
+"""A rule as rows of a linear programme over the pairs: ``lo <= A x <= hi``."""
+
+
+def _per_person(people: IntArray, size: int, lo: F64, hi: F64) -> LinearRows:
+    """One row per person: the number of their pairs, between ``lo`` and ``hi``."""
+    k = len(people)
+    matrix = csr_matrix((np.ones(k), (people, np.arange(k))), shape=(size, k))
+    return matrix, lo, hi
 
 
 def _sum(x: list[Any], edges: IntArray) -> Any:
@@ -121,6 +150,14 @@ class ShareRule:
         coef = (frac.denominator * q.astype(np.int64) - frac.numerator).tolist()
         expr = cp_model.LinearExpr.weighted_sum(m.x, coef)
         return [m.model.add(expr <= 0) if self.at_most else m.model.add(expr >= 0)]
+
+    def linear(self, m: PairModel) -> LinearRows:
+        """Write the same row for a linear programme (``lo <= A x <= hi``)."""
+        frac = share_fraction(self)
+        q = self.qualifies[m.rows, m.cols]
+        coef = frac.denominator * q.astype(np.float64) - frac.numerator
+        bounds = (-np.inf, 0.0) if self.at_most else (0.0, np.inf)
+        return csr_matrix(coef[None, :]), np.array([bounds[0]]), np.array([bounds[1]])
 
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:
@@ -297,7 +334,36 @@ class BalanceRule:
                 out.append(m.model.add(pba - pab <= gap * nn))
         return out
 
-    def group_tops(self, m: CpsatModel, group: IntArray) -> dict[int, int]:
+    def linear(self, m: PairModel) -> LinearRows | None:
+        """Write the rule as linear rows when the pair count fills every group (else None).
+
+        Row ``(a, b)`` is ``N_b S_a - N_a S_b`` within ``gap N_a N_b`` either
+        way, in score units (the exact check is :meth:`holds`).
+        """
+        group = self.group_of_senior[m.cols]
+        pairs = self._full_pairs(m, group)
+        if pairs is None:
+            return None
+        score = m.weights.astype(np.float64) / SCALE
+        gap = int(np.floor(self.max_gap * SCALE)) / SCALE
+        coef = np.zeros((len(pairs), len(m.rows)))
+        for i, (a, b, na, nb) in enumerate(pairs):
+            coef[i] = np.where(group == a, nb * score, 0.0) - np.where(group == b, na * score, 0.0)
+        room = np.array([gap * na * nb for _, _, na, nb in pairs])
+        return csr_matrix(coef), -room, room
+
+    def _full_pairs(self, m: PairModel,
+                    group: IntArray) -> list[tuple[int, int, int, int]] | None:
+        """Every two groups ``(a, b, N_a, N_b)`` when the pair count fills every group."""
+        if m.count is None:
+            return None
+        tops = self.group_tops(m, group)
+        if sum(tops.values()) != m.count:
+            return None
+        keys = sorted(g for g in tops if tops[g] > 0)
+        return [(a, b, tops[a], tops[b]) for i, a in enumerate(keys) for b in keys[i + 1:]]
+
+    def group_tops(self, m: PairModel, group: IntArray) -> dict[int, int]:
         """Most pairs each group of seniors can have (its edges, places and the juniors')."""
         cap_j_total = int(m.cap_j.sum())
         tops = {}
@@ -313,21 +379,16 @@ class BalanceRule:
         ``S_a / N_a - S_b / N_b <= gap`` is ``N_b S_a - N_a S_b <= gap N_a N_b``
         with the counts constant.
         """
-        if m.count is None:
-            return None
-        tops = self.group_tops(m, group)
-        if sum(tops.values()) != m.count:
+        pairs = self._full_pairs(m, group)
+        if pairs is None:
             return None
         sums = {g: cp_model.LinearExpr.weighted_sum(
             [m.x[e] for e in np.flatnonzero(group == g).tolist()],
-            m.weights[group == g].tolist()) for g in tops if tops[g] > 0}
+            m.weights[group == g].tolist()) for g in {p[0] for p in pairs} | {p[1] for p in pairs}}
         out = []
-        keys = sorted(sums)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                na, nb = tops[a], tops[b]
-                out.append(m.model.add(nb * sums[a] - na * sums[b] <= gap * na * nb))
-                out.append(m.model.add(na * sums[b] - nb * sums[a] <= gap * na * nb))
+        for a, b, na, nb in pairs:
+            out.append(m.model.add(nb * sums[a] - na * sums[b] <= gap * na * nb))
+            out.append(m.model.add(na * sums[b] - nb * sums[a] <= gap * na * nb))
         return out
 
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
@@ -385,6 +446,12 @@ class CoverRule:
         groups = m.by_row if self.side == "juniors" else m.by_col
         return [m.model.add(_sum(m.x, edges) >= 1) for edges in groups]
 
+    def linear(self, m: PairModel) -> LinearRows:
+        """Write "at least one pair" per person on the side as linear rows."""
+        people, size = (m.rows, len(m.cap_j)) if self.side == "juniors" else (m.cols,
+                                                                              len(m.cap_s))
+        return _per_person(people, size, np.ones(size), np.full(size, np.inf))
+
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:
         """None: dropping pairs never covers anyone."""
@@ -429,6 +496,10 @@ class LoadRule:
         """Not a CP-SAT rule: the flow solver ranks by loads (rm.match refuses the mix)."""
         raise NotImplementedError("EvenLoad is solved by min-cost flow, not CP-SAT")
 
+    def linear(self, m: PairModel) -> LinearRows | None:  # pragma: no cover - refused before
+        """None: a ranking of assignments is no linear row."""
+        return None
+
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:
         """None: the rule is never broken."""
@@ -470,6 +541,15 @@ class MinRule:
             for person in np.flatnonzero(mins > 0).tolist():
                 out.append(m.model.add(_sum(m.x, groups[person]) >= int(mins[person])))
         return out
+
+    def linear(self, m: PairModel) -> LinearRows:
+        """Write "at least min_partners pairs" per person as linear rows."""
+        a_j, lo_j, hi_j = _per_person(m.rows, len(m.cap_j), self.min_j.astype(np.float64),
+                                      np.full(len(m.cap_j), np.inf))
+        a_s, lo_s, hi_s = _per_person(m.cols, len(m.cap_s), self.min_s.astype(np.float64),
+                                      np.full(len(m.cap_s), np.inf))
+        return (csr_matrix(vstack([a_j, a_s])), np.concatenate([lo_j, lo_s]),
+                np.concatenate([hi_j, hi_s]))
 
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:

@@ -17,7 +17,11 @@ all, the optimum without the global rules is computed: when it already meets
 them it is optimal and returned at once. Otherwise :mod:`rmatch.solvers.lagrange`
 builds a start that meets the rules (MinShare priced in, GroupBalance met by
 exchanges, then local search) and a Lagrangian bound; when the start reaches
-the bound it is optimal, else it hints both phases and the bound cuts phase 2.
+the bound it is optimal. Else :mod:`rmatch.solvers.core` solves the few pairs
+whose reduced cost fits in the gap (HiGHS, or CP-SAT where a rule is not
+linear) and proves that optimum for every pair; only when no assignment with
+the most pairs meets the rules, or time runs out first, does the whole model
+(:mod:`rmatch.solvers.sat`) search, hinted by the start and cut by the bound.
 
 Scores are scaled by 2**30 to integers, exact for float32 scores of at least
 2**-7 (as in the flow solver); otherwise the reported bound carries the
@@ -28,132 +32,23 @@ finish within the time limit.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from rmatch.constraints.compiled import SCALE, BalanceRule
 from rmatch.errors import InfeasibleError, SolverError
+from rmatch.solvers.core import solve_core
 from rmatch.solvers.greedy import score_bound as any_matching_bound
 from rmatch.solvers.problem import (
     Problem,
-    Progress,
-    Rule,
     Solution,
     heartbeat,
     objective,
     rules_hold,
 )
+from rmatch.solvers.sat import CANDIDATE_S, Model, ProgressFn, Reporter, new_solver, run_model
 from rmatch.solvers.starts import relaxed_optimum, warm_starts
-
-# Python-side cost of CP-SAT per candidate pair (model, hints, objective, answer).
-CANDIDATE_S = 100e-6
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Progress of one CP-SAT search: at its start, at each solution and each better bound.
-
-    The bound callback matters: a search that starts from the optimum finds
-    no new solution, and only its bound moves while it proves it.
-    """
-
-    def __init__(self, phase: int, scale: float, start: float, fn: ProgressFn,
-                 incumbent: float = 0.0, bound: float = 0.0) -> None:
-        super().__init__()
-        self._phase, self._scale, self._start, self._fn = phase, scale, start, fn
-        self._incumbent, self._bound = incumbent, max(bound, incumbent)
-
-    def attach(self, solver: cp_model.CpSolver) -> None:
-        """Follow the solver's bound, and report once as the search starts."""
-        solver.best_bound_callback = self._on_bound
-        self._report()
-
-    def on_solution_callback(self) -> None:
-        self._incumbent = self.objective_value / self._scale
-        self._bound = self.best_objective_bound / self._scale
-        self._report()
-
-    def _on_bound(self, bound: float) -> None:
-        self._bound = bound / self._scale
-        self._report()
-
-    def _report(self) -> None:
-        self._fn(Progress(self._phase, self._incumbent, max(self._bound, self._incumbent),
-                          time.perf_counter() - self._start))
-
-
-class _Model:
-    """The CP-SAT model of one problem; rules can be switched by literals."""
-
-    def __init__(self, problem: Problem, *, with_switches: bool = False,
-                 count: int | None = None) -> None:
-        self.problem = problem
-        self.cap_j, self.cap_s = problem.cap_j, problem.cap_s
-        # With the number of pairs fixed (``count``), a balance rule whose
-        # groups must then all be full has constant group sizes and is linear.
-        self.count = count
-        self.linear_balance = True
-        self.rows, self.cols = np.nonzero(problem.feasible)
-        self.weights = np.rint(problem.total[self.rows, self.cols].astype(np.float64)
-                               * SCALE).astype(np.int64)
-        self.exact = bool(np.all(problem.total[self.rows, self.cols].astype(np.float64) * SCALE
-                                 == self.weights))
-        m = self.model = cp_model.CpModel()
-        k = len(self.rows)
-        self.x = [m.new_bool_var(f"x{e}") for e in range(k)]
-        self.switches: dict[str, Any] = {}
-        n_j, n_s = problem.feasible.shape
-        self.by_row = _groups(self.rows, n_j)
-        self.by_col = _groups(self.cols, n_s)
-        for groups, caps in ((self.by_row, problem.cap_j), (self.by_col, problem.cap_s)):
-            for person, edges in enumerate(groups):
-                if len(edges) > caps[person]:
-                    m.add(_sum(self.x, edges) <= int(caps[person]))
-        flat = self.rows * n_s + self.cols  # row-major, so sorted
-        for e in np.searchsorted(flat, problem.fixed_rows * n_s + problem.fixed_cols).tolist():
-            m.add(self.x[e] == 1)
-        if count is not None:
-            m.add(cp_model.LinearExpr.sum(self.x) == count)
-        for rule in problem.rules:
-            lit = None
-            if with_switches:
-                lit = self.switches[rule.label] = m.new_bool_var(rule.label)
-            for con in self._rule(rule):
-                if lit is not None:
-                    con.only_enforce_if(lit)
-
-    def _rule(self, rule: Rule) -> list[Any]:
-        # Each rule writes itself (rmatch.constraints.compiled): this class is
-        # the CpsatModel it writes into.
-        return rule.encode(self)
-
-
-def _groups(keys: np.ndarray, size: int) -> list[np.ndarray]:
-    """Edge indices by person: entry ``p`` lists the edges whose key is ``p``."""
-    order = np.argsort(keys, kind="stable")
-    ends = np.cumsum(np.bincount(keys, minlength=size))
-    return [order[end - c:end] for end, c in
-            zip(ends.tolist(), np.bincount(keys, minlength=size).tolist(), strict=True)]
-
-
-def _sum(x: list[Any], edges: np.ndarray) -> Any:
-    return cp_model.LinearExpr.sum([x[e] for e in edges.tolist()])
-
-
-def _solver(problem: Problem, time_left: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_left)
-    # One worker: deterministic for a seed, and on this 2-core class of machine
-    # measured faster than a parallel portfolio (interleaved search, the
-    # deterministic parallel mode, was 100x slower on a 30 x 30 programme).
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = problem.seed
-    return solver
 
 
 def _full_groups(problem: Problem, count: int,
@@ -170,7 +65,7 @@ def _full_groups(problem: Problem, count: int,
     general search then looks for fewer), or when time ran out before any
     assignment was found.
     """
-    built = _Model(problem, count=count)
+    built = Model(problem, count=count)
     if not built.linear_balance:
         return None
     model, x = built.model, built.x
@@ -183,14 +78,14 @@ def _full_groups(problem: Problem, count: int,
     score = cp_model.LinearExpr.weighted_sum(x, built.weights.tolist())
     model.add(score <= int(np.floor(SCALE * bound + 0.5 * count)) + 1)
     model.maximize(score)
-    solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
+    solver = new_solver(problem, problem.time_limit_s - (time.perf_counter() - start))
     # The model is now linear (an assignment with a few side constraints):
     # CP-SAT's full LP relaxation proves it. Measured on bench_global's
     # share+balance programme at 300 per side: no assignment in 55 s at the
     # default level 1, the proven optimum in 18 s at level 2.
     solver.parameters.linearization_level = 2
     initial = 0.0 if start_pairs is None else objective(problem, *start_pairs)
-    cb = _Reporter(2, SCALE, start, progress, initial, bound) if progress else None
+    cb = Reporter(2, SCALE, start, progress, initial, bound) if progress else None
     status = run_model(solver, model, cb)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -211,14 +106,14 @@ def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: 
     The relaxed optimum (no global rules) bounds the score; CP-SAT searches
     from an empty start (always allowed unless a rule asks for pairs).
     """
-    built = _Model(problem)
+    built = Model(problem)
     model, x = built.model, built.x
     score = cp_model.LinearExpr.weighted_sum(x, built.weights.tolist())
     bound = objective(problem, *relaxed) + slack
     model.add(score <= int(np.floor(SCALE * bound + 0.5 * len(x))) + 1)
     model.maximize(score)
-    solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
-    cb = _Reporter(2, SCALE, start, progress, 0.0, bound) if progress else None
+    solver = new_solver(problem, problem.time_limit_s - (time.perf_counter() - start))
+    cb = Reporter(2, SCALE, start, progress, 0.0, bound) if progress else None
     status = run_model(solver, model, cb)
     if status == cp_model.INFEASIBLE:
         labels = _conflict(problem)
@@ -240,31 +135,11 @@ def _max_score(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: 
                     max(value, proven) + rounding)
 
 
-def run_model(solver: cp_model.CpSolver, model: cp_model.CpModel,
-           callback: cp_model.CpSolverSolutionCallback | None = None) -> Any:
-    """Run CP-SAT; raise KeyboardInterrupt when Ctrl-C stopped it.
-
-    CP-SAT catches SIGINT itself and returns its best assignment as if its
-    time had run out, so a Ctrl-C used to end in a complete-looking result.
-    With these parameters it stops early only when interrupted: a non-optimal
-    status well before the time limit means the user pressed Ctrl-C.
-    """
-    if isinstance(callback, _Reporter):
-        callback.attach(solver)
-    started = time.perf_counter()
-    status = solver.solve(model, callback)
-    took = time.perf_counter() - started
-    limit = solver.parameters.max_time_in_seconds
-    if status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and took < 0.9 * limit - 0.05:
-        raise KeyboardInterrupt("CP-SAT was interrupted")
-    return status
-
-
 def _conflict(problem: Problem) -> list[str]:
     """Name a set of global rules that cannot hold together (CP-SAT assumptions)."""
-    model = _Model(problem, with_switches=True)
+    model = Model(problem, with_switches=True)
     model.model.add_assumptions(list(model.switches.values()))
-    solver = _solver(problem, min(30.0, problem.time_limit_s))
+    solver = new_solver(problem, min(30.0, problem.time_limit_s))
     status = run_model(solver, model.model)
     if status != cp_model.INFEASIBLE:
         return []
@@ -296,8 +171,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     build_s = CANDIDATE_S * int(problem.feasible.sum()) + 1.0
     share = 0.5 if build_s < problem.time_limit_s / 2 else 0.9
     with heartbeat(progress, start, 2, 0.0, objective(problem, r_rows, r_cols) + slack):
-        repaired, lagrange_bound = warm_starts(problem, (r_rows, r_cols), slack,
-                                           start + share * problem.time_limit_s)
+        starts = warm_starts(problem, (r_rows, r_cols), slack,
+                             start + share * problem.time_limit_s)
+    repaired, lagrange_bound = starts.best, starts.bound
     relaxed_count = len(r_rows)
     if repaired is not None:
         value = objective(problem, *repaired)
@@ -311,6 +187,12 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             # The start meets the bound (to float64 rounding, the precision
             # the assignment solvers work at): optimal, no CP-SAT needed.
             return Solution(repaired[0], repaired[1], "optimal")
+    # Most pairs cannot be in a better assignment: CP-SAT on the few that can
+    # (reduced-cost fixing) closes the gap where the whole model would not fit.
+    cored = solve_core(problem, relaxed_count, repaired, starts.multiplier, start, progress)
+    if cored is not None:
+        return cored
+    if repaired is not None:
         # Without the time to build the CP-SAT model, the start and its bound stand.
         left = problem.time_limit_s - (time.perf_counter() - start)
         if left < build_s:
@@ -322,7 +204,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             return found
     relaxed = np.zeros(problem.feasible.shape, dtype=np.bool_)
     relaxed[r_rows, r_cols] = True
-    built = _Model(problem)
+    built = Model(problem)
     model, x = built.model, built.x
     if repaired is not None:
         start_pairs = np.zeros(problem.feasible.shape, dtype=bool)
@@ -348,8 +230,8 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
     else:
         model.maximize(count)
         # The time limit covers the whole solve, model building included.
-        solver = _solver(problem, problem.time_limit_s - (time.perf_counter() - start))
-        cb = (_Reporter(1, 1.0, start, progress,
+        solver = new_solver(problem, problem.time_limit_s - (time.perf_counter() - start))
+        cb = (Reporter(1, 1.0, start, progress,
                         0.0 if repaired is None else len(repaired[0]), relaxed_count)
               if progress else None)
         status = run_model(solver, model, cb)
@@ -391,10 +273,10 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         model.add(score <= int(np.floor(SCALE * lagrange_bound + 0.5 * best_count)) + 1)
     model.maximize(score)
     left = problem.time_limit_s - (time.perf_counter() - start)
-    solver = _solver(problem, left)
+    solver = new_solver(problem, left)
     first_value = float(problem.total[built.rows, built.cols][np.array(first, dtype=bool)]
                         .astype(np.float64).sum())
-    cb = (_Reporter(2, SCALE, start, progress, first_value,
+    cb = (Reporter(2, SCALE, start, progress, first_value,
                     relaxed_score if best_count == relaxed_count else any_matching_bound(problem))
           if progress else None)
     status = run_model(solver, model, cb)

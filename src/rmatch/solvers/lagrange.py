@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -42,8 +43,26 @@ Point = tuple[float, float, float, bool, int]
 """One evaluation of the Lagrangian: ``(lam, L(lam), slope, rules met, pairs)``."""
 
 
-def _help(problem: Problem, shares: list[ShareRule]) -> FloatArray:
-    """Per pair, the sum over share rules of (q - share), signed so that >= 0 means "helps"."""
+class Priced(NamedTuple):
+    """What :func:`price_shares` found: a start meeting the shares, the bound and its multiplier."""
+
+    start: Pairs | None
+    bound: float | None
+    pairs: int
+    multiplier: float
+
+
+def share_help(problem: Problem, shares: list[ShareRule]) -> FloatArray:
+    """Per pair, the sum over share rules of (q - share), signed so that >= 0 means "helps".
+
+    Examples
+    --------
+    >>> rule = ShareRule("r", np.array([[True, False]]), 0.25, at_most=False)
+    >>> problem = Problem(np.zeros((1, 2), np.float32), np.ones((1, 2), bool),
+    ...                   np.ones(1, np.int64), np.ones(2, np.int64), rules=(rule,))
+    >>> share_help(problem, [rule]).tolist()
+    [[0.75, -0.25]]
+    """
     out = np.zeros(problem.feasible.shape, dtype=np.float64)
     for rule in shares:
         frac = float(share_fraction(rule))
@@ -56,7 +75,7 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
                                                                      float]],
                  iterations: int = 14, deadline: float = float("inf"),
                  relaxed: tuple[IntArray, IntArray, float] | None = None,
-                 ) -> tuple[Pairs | None, float | None, int]:
+                 ) -> Priced:
     """Search one multiplier for every ``MinShare`` rule (Lagrangian dual, 1-D cutting planes).
 
     ``solve(weights)`` must return the optimum (most pairs, then most
@@ -69,10 +88,10 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
 
     Returns the best assignment meeting the share rules (or None), a bound on
     the score of any assignment with the relaxed number of pairs that meets
-    them (or None), and that number of pairs.
+    them (or None), that number of pairs, and the multiplier of the bound.
     """
     shares = [r for r in problem.rules if isinstance(r, ShareRule)]
-    h = _help(problem, shares)
+    h = share_help(problem, shares)
     total = problem.total.astype(np.float64)
     share_only = Problem(problem.total, problem.feasible, problem.cap_j, problem.cap_s,
                          fixed_rows=problem.fixed_rows, fixed_cols=problem.fixed_cols,
@@ -95,11 +114,13 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
 
     best: Pairs | None = None
     bounds: list[float] = []
+    lams: list[float] = []
 
     def visit(lam: float) -> Point:
         nonlocal best
         rows, cols, value, slope = evaluate(lam)
         bounds.append(value)
+        lams.append(lam)
         ok = rules_hold(share_only, rows, cols)
         if ok and (best is None or _key(problem, (rows, cols)) > _key(problem, best)):
             best = (rows, cols)
@@ -110,7 +131,10 @@ def price_shares(problem: Problem, solve: Callable[[FloatArray], tuple[IntArray,
             1.0, abs(min(bounds)))
 
     count = search_multiplier(visit, closed, iterations, deadline)
-    return best, (min(bounds) if bounds else None), count
+    if not bounds:
+        return Priced(best, None, count, 0.0)
+    lowest = int(np.argmin(bounds))
+    return Priced(best, bounds[lowest], count, lams[lowest])
 
 
 def search_multiplier(visit: Callable[[float], Point], closed: Callable[[], bool],

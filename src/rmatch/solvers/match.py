@@ -37,9 +37,10 @@ from rmatch.solvers import (
     run,
 )
 from rmatch.solvers.bounds import minimum_reasons, minimums, refuse_load_mix, refuse_minimum_mix
-from rmatch.solvers.cpsat import ProgressFn, solve_cpsat
+from rmatch.solvers.cpsat import solve_cpsat
 from rmatch.solvers.flow import solve_bounded, solve_cover
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
+from rmatch.solvers.sat import ProgressFn
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
 

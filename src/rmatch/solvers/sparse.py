@@ -49,7 +49,8 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
 
-__all__ = ["F32", "BoolArray", "Duals", "IntArray", "choose_candidates", "solve_candidates"]
+__all__ = ["F32", "BoolArray", "Duals", "IntArray", "choose_candidates", "reduced_costs",
+           "solve_candidates"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -194,23 +195,8 @@ def solve_candidates(
     True
     """
     tails, heads, caps, unit, flows = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    dist, reach = _residual(n, m, len(rows), (tails, heads, caps, unit, flows), objective)
     source, sink = n + m, n + m + 1
-    # The residual graph: each arc with room forward, each arc with flow backward.
-    fwd, back = flows < caps, flows > 0
-    r_t = np.concatenate([tails[fwd], heads[back]])
-    r_h = np.concatenate([heads[fwd], tails[back]])
-    r_c = np.concatenate([unit[fwd], -unit[back]])
-    if objective == "max_score":  # the return arc, and its reverse once it carries flow
-        back_arc = [source] if flows[n:n + len(rows)].any() else []
-        r_t = np.concatenate([r_t, [sink], back_arc])
-        r_h = np.concatenate([r_h, [source], [sink] if back_arc else []])
-        r_c = np.concatenate([r_c, np.zeros(len(r_t) - len(r_c), np.int64)])
-    r_t, r_h = r_t.astype(np.int64), r_h.astype(np.int64)
-    dist = _distances(n + m + 2, r_t, r_h, r_c)
-    reach = np.zeros(n + m + 2, dtype=np.bool_)
-    if objective == "max_pairs":
-        graph = csr_matrix((np.ones(len(r_t), np.int8), (r_t, r_h)), shape=(n + m + 2,) * 2)
-        reach[breadth_first_order(graph, source, return_predecessors=False)] = True
     pot_j, pot_s = dist[:n].copy(), dist[n:n + m].copy()
     reach_j, reach_s = reach[:n], reach[n:n + m]
     # Prices are >= 0: clamp where the sign conditions allow it (see the module notes).
@@ -219,3 +205,69 @@ def solve_candidates(
     chosen = flows[n:n + len(rows)] > 0
     return chosen, Duals(pot_j, pot_s, reach_j.copy(), reach_s.copy(), int(dist[source]),
                          int(dist[sink]))
+
+
+def reduced_costs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
+                  cap_j: IntArray, cap_s: IntArray) -> tuple[BoolArray, IntArray]:
+    r"""Solve (most pairs, then most weight) and return the chosen pairs and reduced costs.
+
+    The reduced cost of pair :math:`e = (j, k)` is :math:`\pi_j - \pi_k - w_e`
+    with :math:`\pi` the raw shortest distances of the residual graph (no
+    clamping): at least 0 for every pair not chosen. For any assignment
+    :math:`x` with as many pairs as the optimum :math:`x^*`, the potentials
+    telescope, so :math:`\sum w x \le \sum w x^* - \sum_{e \notin x^*} rc_e x_e`:
+    a pair whose reduced cost exceeds the room between that optimum and a
+    known assignment cannot be in a better one (reduced-cost fixing).
+
+    Examples
+    --------
+    >>> chosen, rc = reduced_costs(2, 2, np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
+    ...                            np.array([9, 5, 8, 7]), np.ones(2, np.int64),
+    ...                            np.ones(2, np.int64))
+    >>> chosen.tolist(), rc.tolist()  # the other diagonal loses 16 - 13 = 2 + 1
+    ([True, False, False, True], [0, 2, 1, 0])
+    """
+    arcs = _flow(n, m, rows, cols, weights, cap_j, cap_s, "max_pairs")
+    chosen = arcs[4][n:n + len(rows)] > 0
+    try:
+        # Chosen pairs also forward: potentials tight on them put all of a
+        # move's loss on the pairs it brings in, which is what fixing reads.
+        # Valid unless taking a chosen pair twice could gain (a cycle).
+        dist, _ = _residual(n, m, len(rows), arcs, "max_pairs", reach=False, tight=True)
+    except SolverError:
+        dist, _ = _residual(n, m, len(rows), arcs, "max_pairs", reach=False)
+    rc = dist[rows] - dist[n + cols] - weights
+    rc[chosen] = 0  # at most 0 there; counted as 0 (the bound drops those terms)
+    return np.asarray(chosen), rc
+
+
+def _residual(n: int, m: int, k: int,
+              arcs: tuple[IntArray, IntArray, IntArray, IntArray, IntArray],
+              objective: Literal["max_pairs", "max_score"], *, reach: bool = True,
+              tight: bool = False) -> tuple[IntArray, BoolArray]:
+    """Shortest distances in the residual graph of a flow, and who the source reaches.
+
+    ``tight`` adds every chosen pair's arc forward too (see :func:`reduced_costs`).
+    """
+    tails, heads, caps, unit, flows = arcs
+    source, sink = n + m, n + m + 1
+    # The residual graph: each arc with room forward, each arc with flow backward.
+    fwd, back = flows < caps, flows > 0
+    if tight:
+        fwd = fwd.copy()
+        fwd[n:n + k] = True
+    r_t = np.concatenate([tails[fwd], heads[back]])
+    r_h = np.concatenate([heads[fwd], tails[back]])
+    r_c = np.concatenate([unit[fwd], -unit[back]])
+    if objective == "max_score":  # the return arc, and its reverse once it carries flow
+        back_arc = [source] if flows[n:n + k].any() else []
+        r_t = np.concatenate([r_t, [sink], back_arc])
+        r_h = np.concatenate([r_h, [source], [sink] if back_arc else []])
+        r_c = np.concatenate([r_c, np.zeros(len(r_t) - len(r_c), np.int64)])
+    r_t, r_h = r_t.astype(np.int64), r_h.astype(np.int64)
+    dist = _distances(n + m + 2, r_t, r_h, r_c)
+    reached = np.zeros(n + m + 2, dtype=np.bool_)
+    if objective == "max_pairs" and reach:
+        graph = csr_matrix((np.ones(len(r_t), np.int8), (r_t, r_h)), shape=(n + m + 2,) * 2)
+        reached[breadth_first_order(graph, source, return_predecessors=False)] = True
+    return dist, reached

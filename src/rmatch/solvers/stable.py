@@ -190,7 +190,7 @@ def best_stable_pairs(sm: ScoreMatrix) -> tuple[IntMatrix, IntMatrix,
     ([0], [0], 'optimal')
     """
     from rmatch.constraints.compiled import SCALE
-    from rmatch.solvers.cpsat import run_model
+    from rmatch.solvers.sat import run_model
 
     _refuse_global_rules(sm, "best_stable")
     program = sm.program

@@ -9,6 +9,7 @@ optimum and mostly proves it.
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from rmatch.constraints.compiled import ShareRule
 from rmatch.solvers.lagrange import balance_swaps, improve, price_shares
 from rmatch.solvers.problem import Problem, first_violation, objective, rules_hold
 
-__all__ = ["relaxed_optimum", "repair", "score_key", "warm_starts"]
+__all__ = ["Starts", "relaxed_optimum", "repair", "score_key", "warm_starts"]
 
 
 def repair(problem: Problem, rows: np.ndarray,
@@ -79,21 +80,22 @@ def score_key(problem: Problem, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[i
 
 
 def warm_starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack: float,
-            deadline: float) -> tuple[tuple[np.ndarray, np.ndarray] | None, float | None]:
+                deadline: float) -> Starts:
     """Find the best assignment meeting every rule before CP-SAT, and a Lagrangian bound.
 
     Candidates: the relaxed optimum, and the optimum with the share rules
     priced in; each moved towards the balance rules by exchanging partners,
     then repaired by dropping pairs, then improved by exchanges that keep
     every rule. The bound (None without share rules) holds for assignments
-    with as many pairs as the relaxed optimum.
+    with as many pairs as the relaxed optimum; ``multiplier`` is the share
+    rules' price that gave it (0 without them).
     """
     now = time.perf_counter()
     candidates = [relaxed]
-    bound = None
+    bound, lam = None, 0.0
     if any(isinstance(r, ShareRule) for r in problem.rules):
         # The pricing takes at most 60% of the time: the exchanges need the rest.
-        priced, bound, _ = price_shares(
+        priced, bound, _, lam = price_shares(
             problem, lambda w: relaxed_optimum(problem, w), deadline=now + 0.6 * (deadline - now),
             relaxed=(relaxed[0], relaxed[1], slack))
         if priced is not None:
@@ -110,4 +112,12 @@ def warm_starts(problem: Problem, relaxed: tuple[np.ndarray, np.ndarray], slack:
             best = repaired
     if best is not None:
         best = improve(problem, best, deadline)
-    return best, bound
+    return Starts(best, bound, lam)
+
+
+class Starts(NamedTuple):
+    """What :func:`warm_starts` found: the best start, the Lagrangian bound and its multiplier."""
+
+    best: tuple[np.ndarray, np.ndarray] | None
+    bound: float | None
+    multiplier: float
