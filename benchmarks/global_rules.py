@@ -27,7 +27,8 @@ so ``--sizes 5000 10000`` measures the rules there; ``--dense-max`` keeps the
 forced dense scenarios to the sizes that are worth waiting for.
 
 Run: ``python -m benchmarks global [--sizes 300 1000 2000] [--time-limit 60]
-[--scenarios everyday share share+balance] [--dense-max 5000]``.
+[--scenarios everyday share share+balance] [--dense-max 5000] [--seeds 0 1 2]``
+(several seeds: a family of organisations, a row each).
 Writes ``benchmarks/results/global.json`` and ``global.md``.
 """
 
@@ -66,13 +67,14 @@ def _peer_programme() -> tuple[list[rm.Participant], list[rm.Participant], rm.Pr
     return juniors, seniors, program.model_copy(update={"objective": "max_pairs"})
 
 
-def measure(n: int, time_limit: float, scenario: str = "everyday") -> dict[str, object]:
+def measure(n: int, time_limit: float, scenario: str = "everyday",
+            seed: int = 0) -> dict[str, object]:
     org: rm.OrgChart | None
     if scenario.startswith("coverage-peer"):
         juniors, seniors, base = _peer_programme()
         org, n = None, len(juniors)
     else:
-        org, juniors, seniors = cohort(n)
+        org, juniors, seniors = cohort(n, seed=seed)
         base = PROGRAM
     if scenario in CAPACITY:
         juniors = [p.model_copy(update={"capacity": CAPACITY[scenario]}) for p in juniors]
@@ -86,10 +88,11 @@ def measure(n: int, time_limit: float, scenario: str = "everyday") -> dict[str, 
         res = rm.match(juniors, seniors, program, org=org,
                        solver="cpsat" if scenario.endswith("-cpsat") else None)
     except rm.RmatchError as err:
-        return {"scenario": scenario, "n": n, "status": f"error: {err}",
+        return {"scenario": scenario, "n": n, "seed": seed, "status": f"error: {err}",
                 "time_s": time.perf_counter() - start}
     gap = (res.bound - res.objective) / max(res.bound, 1e-9)
-    return {"scenario": scenario, "n": n, "solver": res.solver, "status": res.status,
+    return {"scenario": scenario, "n": n, "seed": seed, "solver": res.solver,
+            "status": res.status,
             "time_s": res.wall_time_s,
             "pairs": len(res.pairs),
             "objective": res.objective, "bound": res.bound, "gap_pct": 100 * gap,
@@ -104,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
                         choices=list(SCENARIOS))
     parser.add_argument("--dense-max", type=int, default=None,
                         help="largest size for the scenarios forced through cpsat")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="organisations to measure (a family: one row each)")
     parser.add_argument("--out", default="global",
                         help="results name: benchmarks/results/OUT.json and OUT.md")
     args = parser.parse_args(argv)
@@ -114,8 +119,9 @@ def main(argv: list[str] | None = None) -> None:
         if scenario.endswith("-cpsat") and args.dense_max is not None:
             sizes = [n for n in sizes if n <= args.dense_max]
         for n in sizes:
-            rows.append(measure(n, args.time_limit, scenario))
-            print(rows[-1], flush=True)
+            for seed in args.seeds if not scenario.startswith("coverage-peer") else [0]:
+                rows.append(measure(n, args.time_limit, scenario, seed))
+                print(rows[-1], flush=True)
     cols = list(dict.fromkeys(k for r in rows for k in r))  # first-seen order
     for r in rows:
         for c in cols:
