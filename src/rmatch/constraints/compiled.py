@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations_with_replacement
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -22,8 +23,10 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix, vstack
 
+from rmatch.constraints.linear import LinearRows, PairModel, per_person, share_row
+
 __all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
-           "DenseRule", "LinearRows", "LoadRule", "MinRule", "PairModel", "PairShare", "ShareRule",
+           "DenseRule", "LoadRule", "MinRule", "PairShare", "ShareRule",
            "balance_holds", "covers", "exact_share", "share_fraction", "share_holds"]
 
 IntArray = npt.NDArray[np.int64]
@@ -57,34 +60,6 @@ class CpsatModel(Protocol):
     cap_s: IntArray
     count: int | None
     linear_balance: bool
-
-
-class PairModel(Protocol):
-    """The pairs a model is over: what a rule needs to write itself as linear rows.
-
-    ``rows``/``cols`` give each pair (row-major order), ``weights`` its
-    integer weight, ``count`` the number of pairs when the search fixes it.
-    A :class:`CpsatModel` is one; so is the linear model of
-    :mod:`rmatch.solvers.core`.
-    """
-
-    rows: IntArray
-    cols: IntArray
-    weights: IntArray
-    cap_j: IntArray
-    cap_s: IntArray
-    count: int | None
-
-
-LinearRows = tuple[csr_matrix, F64, F64]
-"""A rule as rows of a linear programme over the pairs: ``lo <= A x <= hi``."""
-
-
-def _per_person(people: IntArray, size: int, lo: F64, hi: F64) -> LinearRows:
-    """One row per person: the number of their pairs, between ``lo`` and ``hi``."""
-    k = len(people)
-    matrix = csr_matrix((np.ones(k), (people, np.arange(k))), shape=(size, k))
-    return matrix, lo, hi
 
 
 def _sum(x: list[Any], edges: IntArray) -> Any:
@@ -153,11 +128,7 @@ class ShareRule:
 
     def linear(self, m: PairModel) -> LinearRows:
         """Write the same row for a linear programme (``lo <= A x <= hi``)."""
-        frac = share_fraction(self)
-        q = self.qualifies[m.rows, m.cols]
-        coef = frac.denominator * q.astype(np.float64) - frac.numerator
-        bounds = (-np.inf, 0.0) if self.at_most else (0.0, np.inf)
-        return csr_matrix(coef[None, :]), np.array([bounds[0]]), np.array([bounds[1]])
+        return share_row(share_fraction(self), self.at_most, self.qualifies[m.rows, m.cols])
 
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:
@@ -231,6 +202,10 @@ class PairShare:
         """Whether the rule holds, and how many pairs qualify, in words."""
         hits = int(self.qualifies(rows, cols).sum())
         return self.holds(rows, cols), f"{hits} of {len(rows)} pairs qualify"
+
+    def linear(self, m: PairModel) -> LinearRows:
+        """Write ``den * qualifying - num * pairs`` >= 0 (<= 0) as a linear row."""
+        return share_row(self.share, self.at_most, self.qualifies(m.rows, m.cols))
 
 
 def balance_holds(rule: BalanceRule, cols: IntArray, weights: IntArray, gap: int) -> bool:
@@ -334,23 +309,67 @@ class BalanceRule:
                 out.append(m.model.add(pba - pab <= gap * nn))
         return out
 
-    def linear(self, m: PairModel) -> LinearRows | None:
-        """Write the rule as linear rows when the pair count fills every group (else None).
+    def linear(self, m: PairModel, counts: dict[int, int] | None = None) -> LinearRows | None:
+        """Write the rule as linear rows when each group's pair count is known (else None).
 
-        Row ``(a, b)`` is ``N_b S_a - N_a S_b`` within ``gap N_a N_b`` either
+        Known when the pair count fills every group, or given as ``counts``
+        (one of :meth:`splits`; rows then fix each group's count). Row
+        ``(a, b)`` is ``N_b S_a - N_a S_b`` within ``gap N_a N_b`` either
         way, in score units (the exact check is :meth:`holds`).
         """
         group = self.group_of_senior[m.cols]
-        pairs = self._full_pairs(m, group)
-        if pairs is None:
-            return None
+        fixed_rows: list[F64] = []
+        if counts is None:
+            pairs = self._full_pairs(m, group)
+            if pairs is None:
+                return None
+        else:
+            keys = sorted(g for g in counts if counts[g] > 0)
+            pairs = [(a, b, counts[a], counts[b]) for i, a in enumerate(keys)
+                     for b in keys[i + 1:]]
+            fixed_rows = [(group == g).astype(np.float64) for g in sorted(counts)]
         score = m.weights.astype(np.float64) / SCALE
         gap = int(np.floor(self.max_gap * SCALE)) / SCALE
-        coef = np.zeros((len(pairs), len(m.rows)))
+        coef = np.zeros((len(pairs) + len(fixed_rows), len(m.rows)))
         for i, (a, b, na, nb) in enumerate(pairs):
             coef[i] = np.where(group == a, nb * score, 0.0) - np.where(group == b, na * score, 0.0)
         room = np.array([gap * na * nb for _, _, na, nb in pairs])
-        return csr_matrix(coef), -room, room
+        sizes = np.array([float(counts[g]) for g in sorted(counts)]) if counts else np.zeros(0)
+        if fixed_rows:
+            coef[len(pairs):] = np.array(fixed_rows)
+        return csr_matrix(coef), np.concatenate([-room, sizes]), np.concatenate([room, sizes])
+
+    def splits(self, m: PairModel, most: int = 6) -> list[dict[int, int]] | None:
+        """Each group's pair count, in every way the fixed pair count allows (None: too many).
+
+        With the count a few pairs short of filling every group, the ways
+        to fall short are few: each is a linear programme of its own
+        (:meth:`linear` with ``counts``).
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace
+        >>> rule = BalanceRule("b", np.array([0, 1]), 0.1)
+        >>> m = SimpleNamespace(cols=np.array([0, 1]), cap_j=np.ones(1, np.int64),
+        ...                     cap_s=np.ones(2, np.int64), count=1)
+        >>> rule.splits(m)
+        [{0: 0, 1: 1}, {0: 1, 1: 0}]
+        """
+        if m.count is None:
+            return None
+        tops = self.group_tops(m, self.group_of_senior[m.cols])
+        keys = sorted(tops)
+        short = sum(tops.values()) - m.count
+        if short < 0:
+            return []  # the groups cannot hold that many pairs
+        out = []
+        for combo in combinations_with_replacement(keys, short):
+            take = {g: combo.count(g) for g in keys}
+            if all(take[g] <= tops[g] for g in keys):
+                out.append({g: tops[g] - take[g] for g in keys})
+                if len(out) > most:
+                    return None
+        return out
 
     def _full_pairs(self, m: PairModel,
                     group: IntArray) -> list[tuple[int, int, int, int]] | None:
@@ -450,7 +469,7 @@ class CoverRule:
         """Write "at least one pair" per person on the side as linear rows."""
         people, size = (m.rows, len(m.cap_j)) if self.side == "juniors" else (m.cols,
                                                                               len(m.cap_s))
-        return _per_person(people, size, np.ones(size), np.full(size, np.inf))
+        return per_person(people, size, np.ones(size), np.full(size, np.inf))
 
     def repair_order(self, rows: IntArray, cols: IntArray, keep: BoolArray,
                      movable: BoolArray, scores: F64) -> IntArray | None:
@@ -544,9 +563,9 @@ class MinRule:
 
     def linear(self, m: PairModel) -> LinearRows:
         """Write "at least min_partners pairs" per person as linear rows."""
-        a_j, lo_j, hi_j = _per_person(m.rows, len(m.cap_j), self.min_j.astype(np.float64),
+        a_j, lo_j, hi_j = per_person(m.rows, len(m.cap_j), self.min_j.astype(np.float64),
                                       np.full(len(m.cap_j), np.inf))
-        a_s, lo_s, hi_s = _per_person(m.cols, len(m.cap_s), self.min_s.astype(np.float64),
+        a_s, lo_s, hi_s = per_person(m.cols, len(m.cap_s), self.min_s.astype(np.float64),
                                       np.full(len(m.cap_s), np.inf))
         return (csr_matrix(vstack([a_j, a_s])), np.concatenate([lo_j, lo_s]),
                 np.concatenate([hi_j, hi_s]))

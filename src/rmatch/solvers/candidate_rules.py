@@ -16,6 +16,8 @@ programme-wide rules and proves that optimum for every pair. Then:
   priced scores (:class:`PricedSource`), which also brings in any pair the
   candidates missed (and the search repeats with them). The answer meets
   the share rules with the most pairs, with that proven ``L`` as its bound;
+  a gap left is closed by the core search on the pairs whose reduced cost
+  fits in it (:mod:`rmatch.solvers.candidate_core`);
 - ``EvenLoad`` ranks every assignment by its loads: handed back at once;
 - anything else (``GroupBalance`` broken by the unconstrained optimum,
   ``MatchAll`` uncovered where people take several partners, share rules
@@ -35,7 +37,7 @@ Examples
 ...                   share=Fraction(1, 2), at_most=False)
 >>> out = meet_rules(source, relaxed, (share,), ones, ones, "max_pairs")
 >>> out.rows.tolist(), out.cols.tolist(), out.status  # the diagonal shares nothing different
-([0, 1], [1, 0], 'feasible')
+([0, 1], [1, 0], 'optimal')
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE, BlockRule, CoverRule, LoadRule, PairShare
+from rmatch.solvers.candidate_core import broken_rules, close_on_candidates
 from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
 from rmatch.solvers.problem import Step, StepFn
@@ -75,20 +78,6 @@ def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
     for rule in shares:
         out += rule.help(rows, cols)
     return out
-
-
-def broken_rules(rules: tuple[SparseRule, ...], rows: IntArray, cols: IntArray, totals: F32,
-                 shape: tuple[int, int]) -> list[SparseRule]:
-    """Return the rules a set of pairs breaks (``totals``: their scores), as the dense checks do.
-
-    Examples
-    --------
-    >>> cover = CoverRule("MatchAll(side='juniors')", "juniors")
-    >>> broken_rules((cover,), np.array([0]), np.array([0]), np.ones(1, np.float32), (2, 2))
-    [CoverRule(label="MatchAll(side='juniors')", side='juniors')]
-    """
-    weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
-    return [rule for rule in rules if not rule.holds(rows, cols, weights, shape)]
 
 
 class PricedSource:
@@ -199,7 +188,7 @@ def meet_rules(source: BlockSource, relaxed: Certified, rules: tuple[SparseRule,
         return _unsupported(f"{other[0].label} is broken by the optimum without it; "
                             "meeting it needs the dense solver")
     shares = tuple(r for r in rules if isinstance(r, PairShare))
-    return _price(source, relaxed, shares, check, cap_j, cap_s, objective,
+    return _price(source, relaxed, shares, rules, check, cap_j, cap_s, objective,
                   (f_rows, f_cols, f_tot), seed, deadline, report)
 
 
@@ -262,6 +251,7 @@ class _Search:
 
 
 def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...],
+           rules: tuple[SparseRule, ...],
            check: Callable[[IntArray, IntArray, F32], list[SparseRule]], cap_j: IntArray,
            cap_s: IntArray, objective: Objective,
            fixed: tuple[IntArray, IntArray, F32], seed: int, deadline: float,
@@ -284,6 +274,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     decisive = 2.0 * (places + len(f_rows) + 1)
     top, rounds = TOP, 0
     proven_at: set[float] = set()
+    best_lam, proof_keys, stopped = 0.0, keys, False
     while rounds < CERTIFIED_ROUNDS:
         rows, cols = keys // m, keys % m
         help_ = _help(shares, rows, cols)
@@ -303,19 +294,22 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
         proof = certify_and_solve(PricedSource(source, shares, lam, 1.0 / shrink), cap_j, cap_s,
                                   objective, seed=seed, report=report)
         pick = proof.chosen
+        proof_keys = np.union1d(proof_keys, proof.rows * m + proof.cols)
         search.offer(proof.rows[pick], proof.cols[pick],
                      pair_totals(source, proof.rows[pick], proof.cols[pick]))
         # Per pair: the integer weights' rounding, and float32's on the priced score.
         ulp = ((1.0 + lam * len(shares)) / shrink * 2.0**-24 + 0.5 / SCALE) * shrink
         if proof.stopped:  # Ctrl-C: the bound of any assignment at these prices still holds
             assert proof.bound is not None
+            stopped = True
             search.bound = min(search.bound, proof.bound * shrink + f_score + lam * f_help
                                + ulp * places)
             break
         weights = np.rint(proof.totals[pick].astype(np.float64) * SCALE)
         proven = float(weights.sum()) / SCALE * shrink + f_score + lam * f_help \
             + ulp * int(pick.sum())
-        search.bound = min(search.bound, proven)
+        if proven < search.bound:
+            search.bound, best_lam = proven, lam
         if search.best is None:
             if top == decisive:
                 break  # no assignment with the most pairs meets the share rules
@@ -339,4 +333,17 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     bound = min(search.bound, relaxed_score)
     if bound - (score + f_score) <= 1e-9 * max(1.0, abs(bound)):
         return RulesOutcome(b_rows, b_cols, "optimal")
+    if not stopped and best_lam <= TOP and deadline - time.perf_counter() > 1.0:
+        # A gap left: the pairs whose reduced cost fits in it, solved exactly.
+        extra = np.setdiff1d(proof_keys, keys)
+        keys = np.concatenate([keys, extra])
+        base = np.concatenate([base, pair_totals(source, extra // m, extra % m)
+                               .astype(np.float64)])
+        closed = close_on_candidates(
+            source, keys, base, shares, rules, best_lam, cap_j, cap_s,
+            (f_rows, f_cols, f_tot.astype(np.float64)), (b_rows, b_cols), deadline)
+        if closed is not None and (closed.status == "optimal" or float(
+                pair_totals(source, closed.rows, closed.cols).astype(np.float64).sum()) > score):
+            return RulesOutcome(closed.rows, closed.cols, closed.status,
+                                None if closed.status == "optimal" else closed.bound)
     return RulesOutcome(b_rows, b_cols, "feasible", bound - f_score)

@@ -1,4 +1,4 @@
-"""Close the gap under programme-wide rules: CP-SAT on the pairs whose reduced cost fits in it.
+"""Close the gap under programme-wide rules: solve the pairs whose reduced cost fits in it.
 
 The dense CP-SAT model of a large programme takes longer to build than a
 solve may last (about 100 us a pair: 87 s at 1,000 per side), so global
@@ -11,14 +11,19 @@ the most pairs that meets the rules scores at most ``L - sum(rc)`` over its
 pairs. So with the best assignment found scoring ``z``, a pair with
 ``rc > L - z`` is in no better one (reduced-cost fixing).
 
-The search (a "core" method): CP-SAT solves, with the most pairs, the
-pairs of smallest reduced cost (``rc <= t``) under every rule. Its optimum
+The search (a "core" method): HiGHS (CP-SAT where a rule has no linear
+rows) solves, with the most pairs, the pairs of smallest reduced cost
+(``rc <= t``) under every rule. Its optimum
 ``z`` is the optimum of the whole programme once ``L - t <= z`` (an
 assignment with any other pair scores less than ``L - t``); otherwise the
 core grows to every pair with ``rc <= L - z`` and is solved again, until
 it closes or the time limit comes. Measured on bench_global (run at the commit that added
 it): the share rule at 1,000 per side keeps 2,144 of 874,553 pairs, at
 2,000 per side 16,000 of 3.4 million.
+
+:func:`solve_core` does this on a dense programme, with CP-SAT as the
+fallback; :mod:`rmatch.solvers.candidate_core` on the candidate path, where
+the reduced costs of the pairs outside the candidates come from a block scan.
 
 Only for the lexicographic objective (the most pairs, then the most score):
 the bound holds for assignments with as many pairs as the optimum without
@@ -29,7 +34,10 @@ when none of the pairs has, the caller searches for fewer pairs.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import product
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -37,20 +45,21 @@ from ortools.sat.python import cp_model
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
-from rmatch.constraints.compiled import SCALE, LinearRows, ShareRule
+from rmatch.constraints.compiled import SCALE, ShareRule
+from rmatch.constraints.linear import LinearRows
 from rmatch.solvers.lagrange import share_help
 from rmatch.solvers.problem import (
     Problem,
     Progress,
     Solution,
     heartbeat,
-    objective,
     rules_hold,
 )
 from rmatch.solvers.sat import CANDIDATE_S, Model, ProgressFn, Reporter, new_solver, run_model
 from rmatch.solvers.sparse import reduced_costs
 
-__all__ = ["CORE_PER_PERSON", "solve_core"]
+__all__ = ["CORE_MIN", "CORE_PER_PERSON", "CorePairs", "Follow", "Pool", "highs", "search",
+           "solve_core"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,138 +73,274 @@ CORE_MIN = 2000
 FIRST_SHARE = 0.25
 """Each core solve before an assignment with the most pairs is known gets this share of the
 time limit at most."""
+MOST_SPLITS = 8
+"""The most ways the balance rules' groups may fall short for HiGHS to try them one by one."""
 OBJECTIVE_SCALE = float(2**16)
 """HiGHS stops within 1e-6 of its objective: scores scaled by this stop within 1.5e-11."""
 
 
-class _Priced:
-    """The Lagrangian bound ``L`` at one multiplier, and each free pair's reduced cost."""
-
-    def __init__(self, problem: Problem, lam: float) -> None:
-        n, m = self.shape = problem.feasible.shape
-        f_rows, f_cols = problem.fixed_rows, problem.fixed_cols
-        free = problem.feasible.copy()
-        free[f_rows, f_cols] = False
-        cap_j = np.maximum(problem.cap_j - np.bincount(f_rows, minlength=n), 0)
-        cap_s = np.maximum(problem.cap_s - np.bincount(f_cols, minlength=m), 0)
-        self.rows, self.cols = (a.astype(np.int64) for a in np.nonzero(free))
-        shares = [r for r in problem.rules if isinstance(r, ShareRule)]
-        priced = problem.total[self.rows, self.cols].astype(np.float64)
-        f_value = objective(problem, f_rows, f_cols)
-        if shares and lam > 0:
-            # An assignment meeting the shares has sum(help) >= 0 with the
-            # required pairs counted: pricing the free pairs bounds it.
-            help_ = share_help(problem, shares)
-            priced = priced + lam * help_[self.rows, self.cols]
-            f_value += lam * float(help_[f_rows, f_cols].sum())
-        weights = np.rint(priced * SCALE).astype(np.int64)
-        chosen, rc = reduced_costs(n, m, self.rows, self.cols, weights, cap_j, cap_s)
-        self.count = int(chosen.sum()) + len(f_rows)
-        # Each integer weight is within half a unit of its priced score.
-        self.bound = (float(weights[chosen].sum()) + 0.5 * int(chosen.sum())) / SCALE + f_value
-        self.rc: F64 = rc.astype(np.float64) / SCALE
-        self.sorted_rc = np.sort(self.rc)
-
-    def core(self, threshold: float) -> npt.NDArray[np.bool_]:
-        """Return the free pairs of reduced cost at most ``threshold``, as a mask."""
-        keep = self.rc <= threshold
-        return self.mask(self.rows[keep], self.cols[keep])
-
-    def smallest(self, size: int) -> float:
-        """Return the threshold that keeps the ``size`` pairs of least reduced cost."""
-        if len(self.sorted_rc) == 0:
-            return 0.0
-        return float(self.sorted_rc[min(size, len(self.sorted_rc)) - 1])
-
-    def size(self, threshold: float) -> int:
-        """Count the free pairs the core at ``threshold`` keeps."""
-        return int(np.searchsorted(self.sorted_rc, threshold, side="right"))
-
-    def mask(self, rows: IntArray, cols: IntArray) -> npt.NDArray[np.bool_]:
-        """Return pairs as a juniors x seniors mask."""
-        out = np.zeros(self.shape, dtype=np.bool_)
-        out[rows, cols] = True
-        return out
-
-
 @dataclass
-class _Pairs:
-    """The pairs of one core (a :class:`~rmatch.constraints.compiled.PairModel`)."""
+class CorePairs:
+    """The pairs of one core (a :class:`~rmatch.constraints.compiled.PairModel`).
+
+    ``forced`` marks the required pairs; capacities and ``count`` include them.
+    """
 
     rows: IntArray
     cols: IntArray
-    weights: IntArray
+    totals: F64
+    forced: BoolArray
     cap_j: IntArray
     cap_s: IntArray
-    count: int | None
+    count: int
+    shape: tuple[int, int]
+
+    @property
+    def weights(self) -> IntArray:
+        """Integer weights, as every exact check of the rules reads them."""
+        return np.rint(self.totals * SCALE).astype(np.int64)
+
+    def keys(self) -> IntArray:
+        """Each pair as ``row * columns + column``."""
+        return self.rows * self.shape[1] + self.cols
 
 
-def _linear_rules(problem: Problem, pairs: _Pairs) -> list[LinearRows] | None:
-    """Every rule as linear rows over the core's pairs (None: one has no linear form)."""
-    out = []
-    for rule in problem.rules:
-        # A rule that only writes itself into CP-SAT (``encode``) is solved there.
-        linear = getattr(rule, "linear", None)
-        rows = linear(pairs) if linear is not None else None
-        if rows is None:
-            return None
-        out.append(rows)
-    return out
+@dataclass
+class Pool:
+    """The pairs a core search draws from, with the Lagrangian bound.
+
+    ``pairs`` holds free pairs with their reduced cost ``rc`` (score units)
+    and the required pairs (``forced``, reduced cost -inf: in every core).
+    ``reach``: every pair of the programme with reduced cost at most this is
+    in the pool (inf: all of them are).
+    """
+
+    pairs: CorePairs
+    rc: F64
+    bound: float
+    reach: float = np.inf
+
+    def core(self, threshold: float, extra: IntArray | None = None) -> CorePairs:
+        """Return the pairs of reduced cost at most ``threshold``, plus the ``extra`` keys."""
+        keep = self.rc <= threshold
+        if extra is not None:
+            keep |= np.isin(self.pairs.keys(), extra)
+        p = self.pairs
+        return CorePairs(p.rows[keep], p.cols[keep], p.totals[keep], p.forced[keep], p.cap_j,
+                         p.cap_s, p.count, p.shape)
+
+    def smallest(self, size: int) -> float:
+        """Return the threshold that keeps the ``size`` free pairs of least reduced cost."""
+        free = np.sort(self.rc[~self.pairs.forced])
+        if len(free) == 0:
+            return 0.0
+        return float(free[min(size, len(free)) - 1])
+
+    def size(self, threshold: float) -> int:
+        """Count the free pairs the core at ``threshold`` keeps."""
+        return int(((self.rc <= threshold) & ~self.pairs.forced).sum())
 
 
-def _highs(problem: Problem, mask: BoolArray, count: int, time_left: float
-           ) -> tuple[str, Pairs | None, float] | None:
+Check = Callable[[IntArray, IntArray, F64], bool]
+"""Whether pairs (rows, columns, plain totals) meet every rule, in exact arithmetic."""
+Answer = tuple[str, BoolArray | None, float]
+"""A core solve: status ("optimal", "feasible", "infeasible", "unknown"), which of the core's
+pairs it chose (None: none found) and its proven bound on the core."""
+Fallback = Callable[[CorePairs, IntArray | None, float, "Follow"], Answer]
+
+
+@dataclass(frozen=True)
+class Follow:
+    """What a core solve reports its progress against."""
+
+    began: float
+    progress: ProgressFn | None
+    incumbent: float
+    bound: float
+
+
+def highs(core: CorePairs, rules: tuple[object, ...], check: Check,
+          time_left: float) -> Answer | None:
     """Solve a core as a mixed-integer programme with HiGHS (scipy); None if a rule is not linear.
 
     An assignment with a few side rows is what LP-based branch and bound is
     made for: on bench_global's share rule at 2,000 per side, HiGHS proved
-    an 8,000-pair core in 3 s where CP-SAT had not in 47 s. Returns the
-    status ("optimal", "feasible" or "infeasible"), the pairs (checked in
-    exact arithmetic: None if HiGHS's tolerances let a rule slip) and the
-    proven bound on the core.
+    an 8,000-pair core in 3 s where CP-SAT had not in 47 s. A balance whose
+    groups the pair count does not fill is solved once per way its groups
+    can fall short (:meth:`~rmatch.constraints.compiled.BalanceRule.splits`).
+    The pairs it chooses are checked in exact arithmetic (None if HiGHS's
+    tolerances let a rule slip).
+
+    Examples
+    --------
+    >>> rule = ShareRule("r", np.array([[True, False], [False, True]]), 0.5, at_most=False)
+    >>> core = CorePairs(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
+    ...                  np.array([0.2, 0.9, 0.8, 0.3]), np.zeros(4, bool),
+    ...                  np.ones(2, np.int64), np.ones(2, np.int64), 2, (2, 2))
+    >>> status, pick, bound = highs(core, (rule,), lambda r, c, t: True, 10.0)
+    >>> status, pick.tolist(), round(bound, 6)
+    ('optimal', [True, False, False, True], 0.5)
     """
-    e_rows, e_cols = (a.astype(np.int64) for a in np.nonzero(mask))
-    total = problem.total[e_rows, e_cols].astype(np.float64)
-    pairs = _Pairs(e_rows, e_cols, np.rint(total * SCALE).astype(np.int64), problem.cap_j,
-                   problem.cap_s, count)
-    rules = _linear_rules(problem, pairs)
-    if rules is None:
+    written: list[LinearRows] = []
+    choices: list[list[LinearRows]] = []
+    for rule in rules:
+        # A rule that only writes itself into CP-SAT (``encode``) is solved there.
+        linear = getattr(rule, "linear", None)
+        rows = linear(core) if linear is not None else None
+        if rows is not None:
+            written.append(rows)
+            continue
+        splits = getattr(rule, "splits", None)
+        options = splits(core) if splits is not None else None
+        if options is None:
+            return None
+        choices.append([linear(core, counts) for counts in options])  # type: ignore[misc]
+    combos = list(product(*choices))
+    if len(combos) > MOST_SPLITS:
         return None
-    n, m = mask.shape
-    k = len(e_rows)
+    started = time.perf_counter()
+    answers: list[Answer] = []
+    for i, combo in enumerate(combos):
+        # Each way gets an even part of the time that is left. (A cut "better
+        # than the best known" made each of them slower, not faster: measured.)
+        left = (time_left - (time.perf_counter() - started)) / (len(combos) - i)
+        answers.append(_milp(core, [*written, *combo], check, left))
+    solved = [a for a in answers if a[1] is not None]
+    if not solved:
+        if all(a[0] == "infeasible" for a in answers):
+            return "infeasible", None, -np.inf
+        return "unknown", None, np.inf
+    best = max(solved, key=lambda a: float(core.totals[a[1]].sum()))
+    done = all(a[0] in ("optimal", "infeasible") for a in answers)
+    return ("optimal" if done else "feasible", best[1], max(a[2] for a in answers))
+
+
+def _milp(core: CorePairs, rules_rows: list[LinearRows], check: Check,
+          time_left: float) -> Answer:
+    """Solve one mixed-integer programme: the core's assignment and the rules' rows."""
+    n, m = core.shape
+    k = len(core.rows)
     if k == 0:  # HiGHS wants a variable: the empty assignment is the only one
-        ok = count == 0 and rules_hold(problem, e_rows, e_cols)
-        return ("optimal", (e_rows, e_cols), 0.0) if ok else ("infeasible", None, -np.inf)
+        empty = np.zeros(0, np.int64)
+        ok = core.count == 0 and all(np.all(lo <= 0) and np.all(hi >= 0)
+                                     for _, lo, hi in rules_rows) and check(empty, empty,
+                                                                            np.zeros(0))
+        return ("optimal", np.zeros(0, np.bool_), 0.0) if ok else ("infeasible", None, -np.inf)
     by_person = [csr_matrix((np.ones(k), (people, np.arange(k))), shape=(size, k))
-                 for people, size in ((e_rows, n), (e_cols, m))]
-    constraints = [LinearConstraint(by_person[0], 0, problem.cap_j),
-                   LinearConstraint(by_person[1], 0, problem.cap_s),
-                   LinearConstraint(np.ones((1, k)), count, count)]
-    constraints += [LinearConstraint(a, lo, hi) for a, lo, hi in rules]
-    lower = np.zeros(k)
-    flat = e_rows * m + e_cols  # row-major, so sorted
-    lower[np.searchsorted(flat, problem.fixed_rows * m + problem.fixed_cols)] = 1.0
-    res = milp(-total * OBJECTIVE_SCALE, constraints=constraints, integrality=np.ones(k),
-               bounds=Bounds(lower, np.ones(k)),
+                 for people, size in ((core.rows, n), (core.cols, m))]
+    constraints = [LinearConstraint(by_person[0], 0, core.cap_j),
+                   LinearConstraint(by_person[1], 0, core.cap_s),
+                   LinearConstraint(np.ones((1, k)), core.count, core.count)]
+    constraints += [LinearConstraint(a, lo, hi) for a, lo, hi in rules_rows]
+    res = milp(-core.totals * OBJECTIVE_SCALE, constraints=constraints,
+               integrality=np.ones(k), bounds=Bounds(core.forced.astype(np.float64), np.ones(k)),
                options={"time_limit": max(0.1, time_left), "mip_rel_gap": 0.0})
     if res.status == 2:
         return "infeasible", None, -np.inf
     if res.x is None:
-        return "feasible", None, np.inf
-    pick = res.x > 0.5
-    rows, cols = e_rows[pick], e_cols[pick]
+        return "unknown", None, np.inf
+    pick = np.asarray(res.x > 0.5)
     bound = (-float(res.mip_dual_bound) / OBJECTIVE_SCALE if res.mip_dual_bound is not None
              else np.inf)
-    exact = (len(rows) == count and rules_hold(problem, rows, cols)
-             and np.all(np.bincount(rows, minlength=n) <= problem.cap_j)
-             and np.all(np.bincount(cols, minlength=m) <= problem.cap_s))
-    return ("optimal" if res.status == 0 else "feasible",
-            (rows, cols) if exact else None, bound)
+    rows, cols = core.rows[pick], core.cols[pick]
+    exact = (len(rows) == core.count and check(rows, cols, core.totals[pick])
+             and np.all(np.bincount(rows, minlength=n) <= core.cap_j)
+             and np.all(np.bincount(cols, minlength=m) <= core.cap_s))
+    return ("optimal" if res.status == 0 else "feasible", pick if exact else None, bound)
+
+
+def search(pool: Pool, rules: tuple[object, ...], check: Check, start: IntArray | None,
+           follow: Follow, deadline: float, time_limit: float,
+           fallback: Fallback | None = None) -> Solution | None:
+    """Solve growing cores of least reduced cost until one is proven for every pair.
+
+    ``start`` holds the keys (``row * columns + column``) of an assignment
+    with ``pool.pairs.count`` pairs meeting every rule, or None. Returns the
+    best assignment found (required pairs included) with its status and
+    bound, or None when no assignment with that many pairs meets the rules
+    (or time ran out before one was found).
+    """
+    bound = known = pool.bound  # known: the best bound proven so far
+    best: IntArray | None = None  # keys of the best assignment
+    value = -np.inf
+    keys = pool.pairs.keys()
+    if start is not None and np.isin(start, keys).all():
+        best = start
+        value = float(pool.pairs.totals[np.isin(keys, start)].sum())
+    shape = pool.pairs.shape
+    threshold = pool.smallest(max(CORE_MIN, CORE_PER_PERSON * sum(shape)))
+    if best is not None:
+        # Every pair that could be in a better assignment, if that is fewer.
+        threshold = min(threshold, max(bound - value, 0.0))
+    everything = int((~pool.pairs.forced).sum())
+    while True:
+        if threshold > pool.reach:
+            break  # the pool does not hold every pair this core needs
+        kept = pool.size(threshold)
+        left = deadline - time.perf_counter()
+        if left < CANDIDATE_S * kept + 0.5:
+            break  # no time to build this core
+        core = pool.core(threshold, best)
+        # Until an assignment with the most pairs is known, a core may have
+        # none, and proving that can take long: each such try gets a part.
+        limit = left if best is not None else min(left, FIRST_SHARE * time_limit)
+        follow = Follow(follow.began, follow.progress, max(value, 0.0), known)
+        status, pick, inside = _solve_one(core, rules, check, best, limit, follow, fallback)
+        if status == "infeasible":
+            if kept == everything:
+                return None  # no assignment with the most pairs meets the rules
+            threshold = pool.smallest(4 * max(kept, 1))
+            continue
+        if pick is None:
+            break  # out of time with nothing new
+        found = float(core.totals[pick].sum())
+        if found > value:
+            best, value = core.keys()[pick], found
+        assert best is not None
+        # Any assignment with a pair outside the core scores below bound - threshold.
+        outside = -np.inf if kept == everything and np.isinf(pool.reach) else bound - threshold
+        if status != "optimal":  # out of time: the core's bound, at most the pool's
+            return _answer(best, shape, "feasible", max(min(inside, bound), outside, value))
+        known = min(known, max(inside, outside, value))
+        if known - value <= 1e-9 * max(1.0, abs(value)):
+            return _answer(best, shape, "optimal", None)
+        if outside <= value + 1e-9 * max(1.0, abs(value)):
+            # Proven but for the solver's own tolerance: say how far it can be.
+            return _answer(best, shape, "optimal", known)
+        threshold = bound - value  # every pair that could still be in a better one
+    if best is None:
+        return None
+    return _answer(best, shape, "feasible", max(known, value))
+
+
+def _answer(keys: IntArray, shape: tuple[int, int], status: Literal["optimal", "feasible"],
+            bound: float | None) -> Solution:
+    keys = np.sort(keys)
+    return Solution(keys // shape[1], keys % shape[1], status, bound)
+
+
+def _solve_one(core: CorePairs, rules: tuple[object, ...], check: Check,
+               best: IntArray | None, limit: float, follow: Follow,
+               fallback: Fallback | None) -> Answer:
+    """Solve one core: HiGHS when every rule is linear there, else the fallback (if any)."""
+    started = time.perf_counter()
+    with heartbeat(follow.progress, follow.began, 2, follow.incumbent, follow.bound):
+        answer = highs(core, rules, check, limit)
+    if answer is not None and (answer[1] is not None or answer[0] == "infeasible"):
+        _, pick, inside = answer
+        if follow.progress is not None and pick is not None:
+            value = float(core.totals[pick].sum())
+            follow.progress(Progress(2, value, max(value, min(inside, follow.bound)),
+                                     time.perf_counter() - follow.began))
+        return answer
+    if fallback is None:
+        return "unknown", None, np.inf
+    return fallback(core, best, limit - (time.perf_counter() - started), follow)
 
 
 def solve_core(problem: Problem, count: int, start: Pairs | None, lam: float, began: float,
                progress: ProgressFn | None = None) -> Solution | None:
-    """Solve the programme exactly on growing cores of least reduced cost (see the module).
+    """Solve a dense programme exactly on growing cores of least reduced cost (see the module).
 
     ``count`` is the most pairs without the global rules, ``start`` an
     assignment meeting every rule (or None), ``lam`` the share rules'
@@ -213,97 +358,74 @@ def solve_core(problem: Problem, count: int, start: Pairs | None, lam: float, be
     >>> found.rows.tolist(), found.cols.tolist(), found.status
     ([0, 1], [0, 1], 'optimal')
     """
-    priced = _Priced(problem, lam)
-    if priced.count != count:
+    pool = _dense_pool(problem, lam)
+    if pool.pairs.count != count:
         return None  # the flow found another number of pairs: the bound is not for ``count``
-    bound = known = priced.bound  # known: the best bound proven so far
-    fixed = priced.mask(problem.fixed_rows, problem.fixed_cols)
-    best: Pairs | None = None
-    value = -np.inf
-    if start is not None and len(start[0]) == count:
-        best, value = start, objective(problem, *start)
-    threshold = priced.smallest(max(CORE_MIN, CORE_PER_PERSON * sum(priced.shape)))
-    if best is not None:
-        # Every pair that could be in a better assignment, if that is fewer.
-        threshold = min(threshold, max(bound - value, 0.0))
-    everything = len(priced.rc)
-    while True:
-        kept = priced.size(threshold)
-        left = problem.time_limit_s - (time.perf_counter() - began)
-        if left < CANDIDATE_S * kept + 0.5:
-            break  # no time to build this core
-        mask = priced.core(threshold) | fixed
-        if best is not None:
-            mask[best] = True
-        # Until an assignment with ``count`` pairs is known, a core may have
-        # none, and proving that can take long: each such try gets a part.
-        limit = left if best is not None else min(left, FIRST_SHARE * problem.time_limit_s)
-        status, found, inside = _solve_one(problem, mask, count, best, limit,
-                                           _Follow(began, progress, max(value, 0.0), known))
-        if status == "infeasible":
-            if kept == everything:
-                return None  # no assignment with ``count`` pairs meets the rules
-            threshold = priced.smallest(4 * max(kept, 1))
-            continue
-        if found is None:
-            break  # out of time with nothing new
-        if objective(problem, *found) > value:
-            best, value = found, objective(problem, *found)
-        assert best is not None
-        # Any assignment with a pair outside the core scores below bound - threshold.
-        outside = -np.inf if kept == everything else bound - threshold
-        if status != "optimal":
-            return Solution(best[0], best[1], "feasible", max(inside, outside, value))
-        known = min(known, max(inside, outside, value))
-        if known - value <= 1e-9 * max(1.0, abs(value)):
-            return Solution(best[0], best[1], "optimal")
-        if outside <= value + 1e-9 * max(1.0, abs(value)):
-            # Proven but for the solver's own tolerance: say how far it can be.
-            return Solution(best[0], best[1], "optimal", known)
-        threshold = bound - value  # every pair that could still be in a better one
-    if best is None:
-        return None
-    return Solution(best[0], best[1], "feasible", max(known, value))
+    m = problem.feasible.shape[1]
+    start_keys = None if start is None or len(start[0]) != count else start[0] * m + start[1]
+
+    def check(rows: IntArray, cols: IntArray, totals: F64) -> bool:
+        return rules_hold(problem, rows, cols)
+
+    def fallback(core: CorePairs, best: IntArray | None, limit: float,
+                 follow: Follow) -> Answer:
+        return _cpsat(problem, core, best, limit, follow)
+
+    return search(pool, problem.rules, check, start_keys, Follow(began, progress, 0.0, pool.bound),
+                  began + problem.time_limit_s, problem.time_limit_s, fallback)
 
 
-@dataclass(frozen=True)
-class _Follow:
-    """What a core solve reports its progress against."""
+def _dense_pool(problem: Problem, lam: float) -> Pool:
+    """Every allowed pair of a dense programme with its reduced cost at ``lam``."""
+    n, m = problem.feasible.shape
+    f_rows, f_cols = problem.fixed_rows, problem.fixed_cols
+    free = problem.feasible.copy()
+    free[f_rows, f_cols] = False
+    cap_j = np.maximum(problem.cap_j - np.bincount(f_rows, minlength=n), 0)
+    cap_s = np.maximum(problem.cap_s - np.bincount(f_cols, minlength=m), 0)
+    rows, cols = (a.astype(np.int64) for a in np.nonzero(free))
+    shares = [r for r in problem.rules if isinstance(r, ShareRule)]
+    plain = problem.total[rows, cols].astype(np.float64)
+    priced = plain
+    f_plain = problem.total[f_rows, f_cols].astype(np.float64)
+    f_value = float(f_plain.sum())
+    if shares and lam > 0:
+        # An assignment meeting the shares has sum(help) >= 0 with the
+        # required pairs counted: pricing the free pairs bounds it.
+        help_ = share_help(problem, shares)
+        priced = plain + lam * help_[rows, cols]
+        f_value += lam * float(help_[f_rows, f_cols].sum())
+    weights = np.rint(priced * SCALE).astype(np.int64)
+    chosen, rc, _, _ = reduced_costs(n, m, rows, cols, weights, cap_j, cap_s)
+    # Each integer weight is within half a unit of its priced score.
+    bound = (float(weights[chosen].sum()) + 0.5 * int(chosen.sum())) / SCALE + f_value
+    pairs = CorePairs(np.concatenate([f_rows, rows]), np.concatenate([f_cols, cols]),
+                      np.concatenate([f_plain, plain]),
+                      np.concatenate([np.ones(len(f_rows), bool), np.zeros(len(rows), bool)]),
+                      problem.cap_j, problem.cap_s, int(chosen.sum()) + len(f_rows), (n, m))
+    order = np.argsort(pairs.keys(), kind="stable")  # row-major, as the models read them
+    pairs = CorePairs(pairs.rows[order], pairs.cols[order], pairs.totals[order],
+                      pairs.forced[order], pairs.cap_j, pairs.cap_s, pairs.count, (n, m))
+    all_rc = np.concatenate([np.full(len(f_rows), -np.inf), rc.astype(np.float64) / SCALE])
+    return Pool(pairs, all_rc[order], bound)
 
-    began: float
-    progress: ProgressFn | None
-    incumbent: float
-    bound: float
 
-
-def _solve_one(problem: Problem, mask: BoolArray, count: int, best: Pairs | None,
-               limit: float, follow: _Follow) -> tuple[str, Pairs | None, float]:
-    """Solve one core: HiGHS when every rule is linear there, else CP-SAT.
-
-    Returns the status ("optimal", "feasible", "infeasible" or "unknown"),
-    the best pairs (None if none) and the proven bound on the core.
-    """
-    started = time.perf_counter()
-    with heartbeat(follow.progress, follow.began, 2, follow.incumbent, follow.bound):
-        answer = _highs(problem, mask, count, limit)
-    if answer is not None and (answer[1] is not None or answer[0] == "infeasible"):
-        status, found, inside = answer
-        if follow.progress is not None and found is not None:
-            value = objective(problem, *found)
-            follow.progress(Progress(2, value, max(value, min(inside, follow.bound)),
-                                     time.perf_counter() - follow.began))
-        return answer
+def _cpsat(problem: Problem, core: CorePairs, best: IntArray | None, limit: float,
+           follow: Follow) -> Answer:
+    """Solve one core of a dense programme with CP-SAT (a rule without linear rows)."""
+    n, m = problem.feasible.shape
+    mask = np.zeros((n, m), np.bool_)
+    mask[core.rows, core.cols] = True
     sub = Problem(problem.total, mask, problem.cap_j, problem.cap_s, problem.time_limit_s,
                   problem.seed, problem.fixed_rows, problem.fixed_cols, problem.rules,
                   problem.objective)
-    built = Model(sub, count=count)
+    built = Model(sub, count=core.count)
     if best is not None:
-        on = np.zeros(mask.shape, dtype=np.bool_)
-        on[best] = True
-        for var, value in zip(built.x, on[built.rows, built.cols].tolist(), strict=True):
+        on = np.isin(built.rows * m + built.cols, best)
+        for var, value in zip(built.x, on.tolist(), strict=True):
             built.model.add_hint(var, value)
     built.model.maximize(cp_model.LinearExpr.weighted_sum(built.x, built.weights.tolist()))
-    solver = new_solver(sub, limit - (time.perf_counter() - started))
+    solver = new_solver(sub, limit)
     # An assignment with a few side constraints: CP-SAT's full LP
     # relaxation helps it (as in rmatch.solvers.cpsat._full_groups).
     solver.parameters.linearization_level = 2
@@ -314,10 +436,10 @@ def _solve_one(problem: Problem, mask: BoolArray, count: int, best: Pairs | None
         return "infeasible", None, -np.inf
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return "unknown", None, np.inf
-    pick = np.array([bool(solver.value(v)) for v in built.x], dtype=bool)
-    rows, cols = built.rows[pick].astype(np.int64), built.cols[pick].astype(np.int64)
-    value = objective(problem, rows, cols)
+    chosen = np.array([bool(solver.value(v)) for v in built.x], dtype=bool)
+    pick = np.isin(core.keys(), built.rows[chosen] * m + built.cols[chosen])
+    value = float(core.totals[pick].sum())
     if status == cp_model.OPTIMAL:
         # The integer weights' rounding, when the scores are not exact in them.
-        return "optimal", (rows, cols), value if built.exact else value + count / SCALE
-    return "feasible", (rows, cols), solver.best_objective_bound / SCALE
+        return "optimal", pick, value if built.exact else value + core.count / SCALE
+    return "feasible", pick, solver.best_objective_bound / SCALE

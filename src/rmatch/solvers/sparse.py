@@ -39,7 +39,7 @@ tests check the certificate against brute force and dense solvers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -49,8 +49,8 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
 
-__all__ = ["F32", "BoolArray", "Duals", "IntArray", "choose_candidates", "reduced_costs",
-           "solve_candidates"]
+__all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "choose_candidates",
+           "reduced_costs", "solve_candidates"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -207,8 +207,21 @@ def solve_candidates(
                          int(dist[sink]))
 
 
+class Reduced(NamedTuple):
+    """The optimum of a min-cost flow and its reduced costs (see :func:`reduced_costs`).
+
+    A pair ``(j, k)`` outside the solved ones has reduced cost
+    ``pot_j[j] - pot_s[k] - weight``; ``rc`` holds it for the solved pairs.
+    """
+
+    chosen: BoolArray
+    rc: IntArray
+    pot_j: IntArray
+    pot_s: IntArray
+
+
 def reduced_costs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
-                  cap_j: IntArray, cap_s: IntArray) -> tuple[BoolArray, IntArray]:
+                  cap_j: IntArray, cap_s: IntArray) -> Reduced:
     r"""Solve (most pairs, then most weight) and return the chosen pairs and reduced costs.
 
     The reduced cost of pair :math:`e = (j, k)` is :math:`\pi_j - \pi_k - w_e`
@@ -221,9 +234,9 @@ def reduced_costs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntAr
 
     Examples
     --------
-    >>> chosen, rc = reduced_costs(2, 2, np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
-    ...                            np.array([9, 5, 8, 7]), np.ones(2, np.int64),
-    ...                            np.ones(2, np.int64))
+    >>> chosen, rc, _, _ = reduced_costs(2, 2, np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
+    ...                                  np.array([9, 5, 8, 7]), np.ones(2, np.int64),
+    ...                                  np.ones(2, np.int64))
     >>> chosen.tolist(), rc.tolist()  # the other diagonal loses 16 - 13 = 2 + 1
     ([True, False, False, True], [0, 2, 1, 0])
     """
@@ -238,7 +251,7 @@ def reduced_costs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntAr
         dist, _ = _residual(n, m, len(rows), arcs, "max_pairs", reach=False)
     rc = dist[rows] - dist[n + cols] - weights
     rc[chosen] = 0  # at most 0 there; counted as 0 (the bound drops those terms)
-    return np.asarray(chosen), rc
+    return Reduced(np.asarray(chosen), rc, dist[:n].copy(), dist[n:n + m].copy())
 
 
 def _residual(n: int, m: int, k: int,

@@ -1,0 +1,250 @@
+"""The core search on the candidate path: reduced costs of every pair from one block scan.
+
+On the candidate path the share rules end with an assignment and a
+Lagrangian bound proven for every pair (:mod:`rmatch.solvers.candidate_rules`),
+often a hair apart. :mod:`rmatch.solvers.core` closes such a gap on a dense
+programme; here the programme is never in memory, so:
+
+1. the candidates are solved with the share rules priced in at the
+   multiplier of the bound (:func:`rmatch.solvers.sparse.reduced_costs`),
+   which gives node potentials;
+2. one scan scores every pair block by block and computes its reduced cost
+   from them: a pair with a negative one joins the candidates and step 1
+   runs again (the potentials must be valid for every pair for the bound
+   to hold); the others whose reduced cost fits in the gap are kept, the
+   smallest :data:`POOL_MOST` of them when more do;
+3. the core search runs on what was kept, and knows up to which reduced
+   cost it holds every pair of the programme (``Pool.reach``).
+
+Examples
+--------
+>>> from fractions import Fraction
+>>> from rmatch.constraints.compiled import PairShare
+>>> from rmatch.solvers.certificate import DenseSource
+>>> total = np.array([[0.9, 0.2], [0.3, 0.8]], np.float32)
+>>> source, ones = DenseSource(total, np.ones((2, 2), bool)), np.ones(2, np.int64)
+>>> share = PairShare("s", np.array([0, 1]), np.array([0, 1]), same=False,
+...                   share=Fraction(1, 2), at_most=False)
+>>> keys = np.array([0, 1, 2, 3])
+>>> out = close_on_candidates(source, keys, total.ravel().astype(np.float64), (share,),
+...                           (share,), 0.5, ones, ones, None, None, time.perf_counter() + 10)
+>>> out.rows.tolist(), out.cols.tolist(), out.status
+([0, 1], [1, 0], 'optimal')
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.constraints.compiled import SCALE, BlockRule, PairShare
+from rmatch.solvers.core import Check, CorePairs, Follow, Pool, search
+from rmatch.solvers.problem import Solution
+from rmatch.solvers.scan import BlockSource
+from rmatch.solvers.sparse import Reduced, reduced_costs
+
+__all__ = ["POOL_MOST", "broken_rules", "close_on_candidates"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
+
+POOL_MOST = 400_000
+"""The most pairs a scan keeps for the core search (those of least reduced cost)."""
+ROUNDS = 4
+"""The most scans that may bring in pairs of negative reduced cost before giving up."""
+
+
+def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
+    out = np.zeros(np.broadcast_shapes(rows.shape, cols.shape))
+    for rule in shares:
+        out += rule.help(rows, cols)
+    return out
+
+
+def close_on_candidates(source: BlockSource, keys: IntArray, base: F64,
+                        shares: tuple[PairShare, ...], rules: tuple[BlockRule, ...], lam: float,
+                        cap_j: IntArray, cap_s: IntArray,
+                        fixed: tuple[IntArray, IntArray, F64] | None,
+                        start: tuple[IntArray, IntArray] | None,
+                        deadline: float) -> Solution | None:
+    """Prove or improve an assignment under the rules by the core search (see the module).
+
+    ``keys`` (``row * columns + column``) and ``base`` (plain totals) are
+    the candidates, ``lam`` the share rules' multiplier, ``cap_j``/``cap_s``
+    what the required pairs ``fixed`` (rows, columns, totals) leave; ``start``
+    the best free pairs known to meet the rules; ``deadline`` a
+    ``time.perf_counter()`` time. Returns the free pairs with
+    their status and bound (the required pairs' score left out), or None
+    when the search cannot run or found nothing.
+    """
+    n, m = source.shape
+    empty = np.zeros(0, np.int64)
+    f_rows, f_cols, f_tot = fixed if fixed is not None else (empty, empty, np.zeros(0))
+    began, time_limit = time.perf_counter(), max(0.0, deadline - time.perf_counter())
+    for _ in range(ROUNDS):
+        rows, cols = keys // m, keys % m
+        weights = np.rint((base + lam * _help(shares, rows, cols)) * SCALE).astype(np.int64)
+        red = reduced_costs(n, m, rows, cols, weights, cap_j, cap_s)
+        count = int(red.chosen.sum())
+        bound = ((float(weights[red.chosen].sum()) + 0.5 * count) / SCALE
+                 + float(f_tot.sum()) + lam * float(_help(shares, f_rows, f_cols).sum()))
+        value = -np.inf
+        if start is not None and len(start[0]) == count:
+            value = float(f_tot.sum()) + _plain(source, start).sum()
+        scanned = _scan(source, keys[red.chosen], red.pot_j, red.pot_s, shares, lam,
+                        bound - value if np.isfinite(value) else np.inf)
+        if time.perf_counter() > deadline:
+            return None
+        if scanned.negative is not None:
+            keys = np.concatenate([keys, scanned.negative[0]])
+            base = np.concatenate([base, scanned.negative[1]])
+            continue
+        pool = _pool(scanned, (f_rows, f_cols, f_tot), cap_j, cap_s, count, (n, m), bound)
+        start_keys = None
+        if np.isfinite(value) and start is not None:
+            start_keys = np.concatenate([f_rows * m + f_cols, start[0] * m + start[1]])
+            pool = _with(pool, start, source, red, lam, shares)
+        found = search(pool, rules, _checker(rules, (n, m)), start_keys,
+                       Follow(began, None, 0.0, bound), deadline, time_limit)
+        if found is None:
+            return None
+        free = ~np.isin(found.rows * m + found.cols, f_rows * m + f_cols)
+        return Solution(found.rows[free], found.cols[free], found.status,
+                        None if found.bound is None else found.bound - float(f_tot.sum()))
+    return None
+
+
+def broken_rules(rules: tuple[BlockRule, ...], rows: IntArray, cols: IntArray, totals: F32,
+                 shape: tuple[int, int]) -> list[BlockRule]:
+    """Return the rules a set of pairs breaks (``totals``: their scores), as the dense checks do.
+
+    Examples
+    --------
+    >>> from rmatch.constraints.compiled import CoverRule
+    >>> cover = CoverRule("MatchAll(side='juniors')", "juniors")
+    >>> broken_rules((cover,), np.array([0]), np.array([0]), np.ones(1, np.float32), (2, 2))
+    [CoverRule(label="MatchAll(side='juniors')", side='juniors')]
+    """
+    weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
+    return [rule for rule in rules if not rule.holds(rows, cols, weights, shape)]
+
+
+def _checker(rules: tuple[BlockRule, ...], shape: tuple[int, int]) -> Check:
+    """Whether pairs meet every rule, as the candidate path checks them."""
+
+    def check(rows: IntArray, cols: IntArray, totals: F64) -> bool:
+        return not broken_rules(rules, rows, cols, totals.astype(np.float32), shape)
+
+    return check
+
+
+class _Scanned:
+    """What one scan kept: pairs of negative reduced cost (or None), and those that fit."""
+
+    def __init__(self, negative: tuple[IntArray, F64] | None, keys: IntArray, totals: F64,
+                 rc: F64, reach: float) -> None:
+        self.negative, self.keys, self.totals, self.rc, self.reach = (negative, keys, totals,
+                                                                      rc, reach)
+
+
+def _scan(source: BlockSource, chosen: IntArray, pot_j: IntArray, pot_s: IntArray,
+          shares: tuple[PairShare, ...], lam: float, room: float) -> _Scanned:
+    """Score every pair; keep those of negative reduced cost and those within ``room``."""
+    n, m = source.shape
+    step = max(1, source.block_rows)
+    neg_k: list[IntArray] = []
+    neg_t: list[F64] = []
+    kept_k: list[IntArray] = []
+    kept_t: list[F64] = []
+    kept_r: list[F64] = []
+    reach = room
+    held = 0
+    chosen_rows = chosen // m
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
+        total, ok = source.totals(slice(r0, r1), slice(None))
+        plain = total.astype(np.float64)
+        priced = plain + lam * _help(shares, np.arange(r0, r1)[:, None], np.arange(m)[None, :]) \
+            if shares and lam else plain
+        rc = (pot_j[r0:r1, None] - pot_s[None, :]
+              - np.rint(priced * SCALE).astype(np.int64)).astype(np.float64) / SCALE
+        rc[~ok] = np.inf
+        mine = chosen[(chosen_rows >= r0) & (chosen_rows < r1)]
+        rc[mine // m - r0, mine % m] = 0.0  # chosen pairs: at most 0, counted as 0
+        bad = np.argwhere(rc < 0)
+        if len(bad):
+            neg_k.append((bad[:, 0] + r0) * m + bad[:, 1])
+            neg_t.append(plain[bad[:, 0], bad[:, 1]])
+        if neg_k:
+            continue  # the potentials will change: keep looking for such pairs only
+        fit = np.argwhere((rc <= reach) & ok)
+        kept_k.append((fit[:, 0] + r0) * m + fit[:, 1])
+        kept_t.append(plain[fit[:, 0], fit[:, 1]])
+        kept_r.append(rc[fit[:, 0], fit[:, 1]])
+        held += len(fit)
+        if held > 2 * POOL_MOST:  # keep the smallest: the pool then holds up to a lower reach
+            all_r = np.concatenate(kept_r)
+            reach = float(np.partition(all_r, POOL_MOST - 1)[POOL_MOST - 1])
+            keep = all_r <= reach
+            kept_k = [np.concatenate(kept_k)[keep]]
+            kept_t = [np.concatenate(kept_t)[keep]]
+            kept_r = [all_r[keep]]
+            held = int(keep.sum())
+    if neg_k:
+        return _Scanned((np.concatenate(neg_k), np.concatenate(neg_t)), np.zeros(0, np.int64),
+                        np.zeros(0), np.zeros(0), 0.0)
+    cat = (np.concatenate(kept_k) if kept_k else np.zeros(0, np.int64),
+           np.concatenate(kept_t) if kept_t else np.zeros(0),
+           np.concatenate(kept_r) if kept_r else np.zeros(0))
+    return _Scanned(None, *cat, reach)
+
+
+def _plain(source: BlockSource, pairs: tuple[IntArray, IntArray]) -> F64:
+    from rmatch.solvers.certificate import pair_totals
+
+    return pair_totals(source, pairs[0], pairs[1]).astype(np.float64)
+
+
+def _pool(scanned: _Scanned, fixed: tuple[IntArray, IntArray, F64], cap_j: IntArray,
+          cap_s: IntArray, count: int, shape: tuple[int, int], bound: float) -> Pool:
+    """Put the kept pairs and the required ones (forced) in a pool, in row-major order."""
+    n, m = shape
+    f_rows, f_cols, f_tot = fixed
+    keys = np.concatenate([f_rows * m + f_cols, scanned.keys])
+    totals = np.concatenate([f_tot, scanned.totals])
+    forced = np.concatenate([np.ones(len(f_rows), bool), np.zeros(len(scanned.keys), bool)])
+    rc = np.concatenate([np.full(len(f_rows), -np.inf), scanned.rc])
+    order = np.argsort(keys, kind="stable")
+    keys, totals, forced, rc = keys[order], totals[order], forced[order], rc[order]
+    full_j = cap_j + np.bincount(f_rows, minlength=n)
+    full_s = cap_s + np.bincount(f_cols, minlength=m)
+    pairs = CorePairs(keys // m, keys % m, totals, forced, full_j, full_s,
+                      count + len(f_rows), shape)
+    return Pool(pairs, rc, bound, scanned.reach)
+
+
+def _with(pool: Pool, start: tuple[IntArray, IntArray], source: BlockSource, red: Reduced,
+          lam: float, shares: tuple[PairShare, ...]) -> Pool:
+    """Add the start's pairs to the pool (each with its reduced cost)."""
+    m = pool.pairs.shape[1]
+    keys = start[0] * m + start[1]
+    new = ~np.isin(keys, pool.pairs.keys())
+    if not new.any():
+        return pool
+    rows, cols = start[0][new], start[1][new]
+    plain = _plain(source, (rows, cols))
+    weights = np.rint((plain + lam * _help(shares, rows, cols)) * SCALE).astype(np.int64)
+    pot_j, pot_s = red.pot_j, red.pot_s
+    rc = np.maximum((pot_j[rows] - pot_s[cols] - weights).astype(np.float64) / SCALE, 0.0)
+    p = pool.pairs
+    all_keys = np.concatenate([p.keys(), keys[new]])
+    order = np.argsort(all_keys, kind="stable")
+    pairs = CorePairs(all_keys[order] // m, all_keys[order] % m,
+                      np.concatenate([p.totals, plain])[order],
+                      np.concatenate([p.forced, np.zeros(len(rows), bool)])[order],
+                      p.cap_j, p.cap_s, p.count, p.shape)
+    return Pool(pairs, np.concatenate([pool.rc, rc])[order], pool.bound, pool.reach)
