@@ -14,6 +14,8 @@ Three scenarios, so that the rules are measured where they bind:
 - ``share-cpsat``: ``share`` forced through the dense CP-SAT path (what
   ``auto`` did before the candidate path took programme-wide rules);
 - ``share+balance``: both of the binding share rule and the 0.02 balance;
+- ``balance``: women and men seniors' mean pair scores within 0.002, which
+  the optimum without it breaks (on candidates: exchanges, then the core search);
 - ``coverage``: everyone on both sides takes up to 3 partners and must get at
   least one (``MatchAll`` on both sides), solved as one min-cost flow;
   ``coverage-cpsat`` forces the same programme through CP-SAT for contrast;
@@ -48,6 +50,7 @@ SCENARIOS: dict[str, list[rm.Constraint]] = {
     "share+balance": [rm.MinShare(attribute="location", share=0.5, same=True),
                       rm.GroupBalance(attribute="gender", max_gap=0.02)],
     "share-cpsat": [rm.MinShare(attribute="location", share=0.5, same=True)],
+    "balance": [rm.GroupBalance(attribute="gender", max_gap=0.002)],
     "coverage": [rm.MatchAll(side="juniors"), rm.MatchAll(side="seniors")],
     "coverage-cpsat": [rm.MatchAll(side="juniors"), rm.MatchAll(side="seniors")],
 }

@@ -138,15 +138,26 @@ def test_match_all_single_partners_on_candidates_is_the_dense_answer(seed: int) 
 
 def test_rules_the_candidates_cannot_meet_go_dense_under_auto(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """GroupBalance broken by the optimum, MatchAll with several partners each: dense."""
+    """GroupBalance broken with a share, MatchAll with several partners each: dense."""
     juniors, seniors, org = _cohort(30, 11)
-    balance = rm.Program(constraints=[rm.GroupBalance(attribute="gender", max_gap=0.01)])
-    with pytest.raises(rm.InputError, match=r"GroupBalance.*dense solver"):
-        rm.match(juniors, seniors, balance, org=org, solver="candidates")
+    rule = rm.GroupBalance(attribute="gender", max_gap=0.01)
+    balance = rm.Program(constraints=[rule])
+    # A balance alone is met on the candidates (exchanges, then the core
+    # search): the same optimum as the dense solver's.
+    alone = rm.match(juniors, seniors, balance, org=org, solver="candidates")
+    dense = rm.match(juniors, seniors, balance, org=org, solver="cpsat")
+    relaxed = rm.match(juniors, seniors, rm.Program(constraints=[]), org=org)
+    assert relaxed.objective > dense.objective + 1e-9  # the balance binds
+    assert alone.status == dense.status == "optimal"
+    assert alone.objective == pytest.approx(dense.objective, abs=1e-9)
+    # With a share the optimum breaks too, it goes dense.
+    both = rm.Program(constraints=[rule, rm.MinShare(attribute="location", share=0.9,
+                                                     same=True)])
+    with pytest.raises(rm.InputError, match=r"dense solver"):
+        rm.match(juniors, seniors, both, org=org, solver="candidates")
     monkeypatch.setattr(matching, "CANDIDATE_CELLS", 1)  # auto takes candidates first
-    res = rm.match(juniors, seniors, balance, org=org)
+    res = rm.match(juniors, seniors, both, org=org)
     assert res.solver == "cpsat"
-    assert res.status == "optimal"
     wide = [j.model_copy(update={"capacity": 2}) for j in juniors[:12]]
     cover = rm.Program(constraints=[rm.SharedLanguage(), rm.MatchAll(side="juniors")])
     free = rm.match(wide, seniors, rm.Program(constraints=[rm.SharedLanguage()]), org=org)
@@ -157,7 +168,7 @@ def test_rules_the_candidates_cannot_meet_go_dense_under_auto(
     # Without room for the dense matrix, the error says what would be needed.
     monkeypatch.setattr(matching, "dense_fits", lambda *a: False)
     with pytest.raises(rm.InputError, match=r"need the dense solver .* does not fit"):
-        rm.match(juniors, seniors, balance, org=org)
+        rm.match(juniors, seniors, both, org=org)
 
 
 def test_rules_met_by_the_unconstrained_optimum_are_proven_at_once() -> None:

@@ -39,13 +39,13 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.compiled import SCALE, BlockRule, PairShare
+from rmatch.constraints.compiled import SCALE, BalanceRule, BlockRule, PairShare
 from rmatch.solvers.core import Check, CorePairs, Follow, Pool, search
 from rmatch.solvers.problem import Solution
 from rmatch.solvers.scan import BlockSource
 from rmatch.solvers.sparse import Reduced, reduced_costs
 
-__all__ = ["POOL_MOST", "broken_rules", "close_on_candidates"]
+__all__ = ["POOL_MOST", "broken_rules", "close_on_candidates", "exchange_start"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -103,18 +103,26 @@ def close_on_candidates(source: BlockSource, keys: IntArray, base: F64,
             keys = np.concatenate([keys, scanned.negative[0]])
             base = np.concatenate([base, scanned.negative[1]])
             continue
-        if scanned.reach < bound - value:
-            # More pairs could be in a better assignment than a pool holds:
-            # measured at 5,000 per side (479,000 kept of more), the search
-            # then spent the time left without a proof. Leave it to the caller.
-            return None
         pool = _pool(scanned, (f_rows, f_cols, f_tot), cap_j, cap_s, count, (n, m), bound)
+        check = _checker(rules, (n, m))
         start_keys = None
         if np.isfinite(value) and start is not None:
             start_keys = np.concatenate([f_rows * m + f_cols, start[0] * m + start[1]])
             pool = _with(pool, start, source, red, lam, shares)
-        found = search(pool, rules, _checker(rules, (n, m)), start_keys,
-                       Follow(began, None, 0.0, bound), deadline, time_limit)
+        elif any(isinstance(r, BalanceRule) for r in rules):
+            # No start: exchange partners in the optimum without the rules.
+            start_keys = exchange_start(pool, keys[red.chosen], rules, check, deadline)
+            if start_keys is not None:
+                value = float(pool.pairs.totals[np.isin(pool.pairs.keys(), start_keys)].sum())
+        if start is not None and scanned.reach < bound - value:
+            # More pairs could be in a better assignment than a pool holds:
+            # measured at 5,000 per side (479,000 kept of more), the search
+            # then spent the time left without a proof, and the caller has an
+            # answer already. (Without one, the search's answer and bound are
+            # still the best there is: the dense fallback took longer for less.)
+            return None
+        found = search(pool, rules, check, start_keys, Follow(began, None, 0.0, bound),
+                       deadline, time_limit)
         if found is None:
             return None
         free = ~np.isin(found.rows * m + found.cols, f_rows * m + f_cols)
@@ -136,6 +144,80 @@ def broken_rules(rules: tuple[BlockRule, ...], rows: IntArray, cols: IntArray, t
     """
     weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
     return [rule for rule in rules if not rule.holds(rows, cols, weights, shape)]
+
+
+def exchange_start(pool: Pool, chosen: IntArray, rules: tuple[BlockRule, ...], check: Check,
+                   deadline: float, sample: int = 300, most: int = 5000) -> IntArray | None:
+    """Meet the balance rules from the optimum without them by exchanging juniors (None: not met).
+
+    ``chosen`` holds the free pairs of that optimum (keys); the required
+    pairs of the pool stay. Each step exchanges the juniors of a pair of the
+    best-served group of seniors and one of the worst-served group, both new
+    pairs in the pool, choosing among the ``sample`` best and worst pairs of
+    the two the exchange that most narrows the spread (then loses least):
+    the candidate path's form of :func:`rmatch.solvers.lagrange.balance_swaps`.
+
+    Examples
+    --------
+    >>> rule = BalanceRule("b", np.array([0, 1]), 0.1)
+    >>> pairs = CorePairs(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
+    ...                   np.array([0.9, 0.5, 0.5, 0.3]), np.zeros(4, bool),
+    ...                   np.ones(2, np.int64), np.ones(2, np.int64), 2, (2, 2))
+    >>> pool = Pool(pairs, np.zeros(4), bound=1.2)
+    >>> check = _checker((rule,), (2, 2))
+    >>> exchange_start(pool, np.array([0, 3]), (rule,), check, time.perf_counter() + 5).tolist()
+    [1, 2]
+    """
+    p = pool.pairs
+    keys = p.keys()
+    m = p.shape[1]
+    current = np.union1d(keys[p.forced], chosen)
+    balances = [r for r in rules if isinstance(r, BalanceRule)]
+    for _ in range(most):
+        at = np.searchsorted(keys, current)
+        rows, cols, tot = current // m, current % m, p.totals[at]
+        if check(rows, cols, tot):
+            return current
+        if time.perf_counter() > deadline:
+            return None
+        rule = next((r for r in balances if not r.holds(rows, cols, np.rint(tot * SCALE)
+                                                          .astype(np.int64))), None)
+        if rule is None:
+            return None  # another rule is broken: exchanges for the balance cannot help
+        group = rule.group_of_senior[cols]
+        kinds = np.unique(group)
+        sums = np.array([tot[group == g].sum() for g in kinds])
+        sizes = np.array([(group == g).sum() for g in kinds], dtype=np.float64)
+        means = sums / sizes
+        top, low = int(np.argmax(means)), int(np.argmin(means))
+        movable = ~np.isin(current, keys[p.forced])
+        in_top = np.flatnonzero((group == kinds[top]) & movable)
+        in_low = np.flatnonzero((group == kinds[low]) & movable)
+        # The best-served group's best pairs and the worst-served group's worst.
+        x = in_top[np.argsort(-tot[in_top], kind="stable")[:sample]]
+        y = in_low[np.argsort(tot[in_low], kind="stable")[:sample]]
+        xx, yy = np.repeat(x, len(y)), np.tile(y, len(x))
+        new_x = rows[yy] * m + cols[xx]  # y's junior takes x's senior
+        new_y = rows[xx] * m + cols[yy]
+        pos_x = np.minimum(np.searchsorted(keys, new_x), len(keys) - 1)
+        pos_y = np.minimum(np.searchsorted(keys, new_y), len(keys) - 1)
+        ok = ((keys[pos_x] == new_x) & (keys[pos_y] == new_y) & ~np.isin(new_x, current)
+              & ~np.isin(new_y, current) & (rows[xx] != rows[yy]))
+        if not ok.any():
+            return None
+        xx, yy, pos_x, pos_y = xx[ok], yy[ok], pos_x[ok], pos_y[ok]
+        d_top = p.totals[pos_x] - tot[xx]
+        d_low = p.totals[pos_y] - tot[yy]
+        after = np.repeat(means[None, :], len(xx), axis=0)
+        after[:, top] = (sums[top] + d_top) / sizes[top]
+        after[:, low] = (sums[low] + d_low) / sizes[low]
+        spread = after.max(axis=1) - after.min(axis=1)
+        k = int(np.lexsort((-(d_top + d_low), spread))[0])
+        if spread[k] >= means[top] - means[low] - 1e-12:
+            return None  # no exchange narrows the spread
+        current = np.sort(np.concatenate([np.delete(current, [xx[k], yy[k]]),
+                                          [new_x[ok][k], new_y[ok][k]]]))
+    return None
 
 
 def _checker(rules: tuple[BlockRule, ...], shape: tuple[int, int]) -> Check:

@@ -18,11 +18,17 @@ programme-wide rules and proves that optimum for every pair. Then:
   the share rules with the most pairs, with that proven ``L`` as its bound;
   a gap left is closed by the core search on the pairs whose reduced cost
   fits in it (:mod:`rmatch.solvers.candidate_core`);
+- ``GroupBalance`` alone broken by the optimum: exchanges of juniors between
+  the best- and worst-served groups give a start
+  (:func:`rmatch.solvers.candidate_core.exchange_start`), the optimum
+  without the rules the bound, and the core search closes the gap when the
+  pairs that could do better fit in its pool;
 - ``EvenLoad`` ranks every assignment by its loads: handed back at once;
-- anything else (``GroupBalance`` broken by the unconstrained optimum,
-  ``MatchAll`` uncovered where people take several partners, share rules
-  no assignment with the most pairs can meet) returns None with the reason:
-  the caller solves densely where the matrix fits, or says why it cannot.
+- anything else (a balance broken with another rule, or that the core
+  search could not settle, ``MatchAll`` uncovered where people take several
+  partners, share rules no assignment with the most pairs can meet) returns
+  None with the reason: the caller solves densely where the matrix fits, or
+  says why it cannot.
 
 Examples
 --------
@@ -50,7 +56,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.compiled import SCALE, BlockRule, CoverRule, LoadRule, PairShare
+from rmatch.constraints.compiled import (
+    SCALE,
+    BalanceRule,
+    BlockRule,
+    CoverRule,
+    LoadRule,
+    PairShare,
+)
 from rmatch.solvers.candidate_core import broken_rules, close_on_candidates
 from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
@@ -184,6 +197,16 @@ def meet_rules(source: BlockSource, relaxed: Certified, rules: tuple[SparseRule,
     # Covers are settled above and shares are priced below; any other rule the
     # optimum breaks (GroupBalance, or a new rule) needs the dense solver.
     other = [r for r in broken if not isinstance(r, (CoverRule, PairShare))]
+    if other and len(other) == len(broken) and objective == "max_pairs" and all(
+            isinstance(r, BalanceRule) for r in other):
+        # Only balances broken: exchanges give a start and the optimum
+        # without the rules the bound of the core search.
+        closed = close_on_candidates(
+            source, relaxed.rows * m + relaxed.cols, relaxed.totals.astype(np.float64), (),
+            rules, 0.0, cap_j, cap_s, (f_rows, f_cols, f_tot.astype(np.float64)), None,
+            deadline)
+        if closed is not None:
+            return RulesOutcome(closed.rows, closed.cols, closed.status, closed.bound)
     if other:
         return _unsupported(f"{other[0].label} is broken by the optimum without it; "
                             "meeting it needs the dense solver")

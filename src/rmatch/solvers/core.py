@@ -17,9 +17,9 @@ rows) solves, with the most pairs, the pairs of smallest reduced cost
 ``z`` is the optimum of the whole programme once ``L - t <= z`` (an
 assignment with any other pair scores less than ``L - t``); otherwise the
 core grows to every pair with ``rc <= L - z`` and is solved again, until
-it closes or the time limit comes. Measured on bench_global (run at the commit that added
-it): the share rule at 1,000 per side keeps 2,144 of 874,553 pairs, at
-2,000 per side 16,000 of 3.4 million.
+it closes or the time limit comes. Measured on bench_global (run at
+6796f6a): the share rule at 1,000 per side keeps 2,144 of 874,553 pairs, at
+2,000 per side 8,000 of 3.4 million.
 
 :func:`solve_core` does this on a dense programme, with CP-SAT as the
 fallback; :mod:`rmatch.solvers.candidate_core` on the candidate path, where
@@ -81,9 +81,16 @@ OBJECTIVE_SCALE = float(2**16)
 
 @dataclass
 class CorePairs:
-    """The pairs of one core (a :class:`~rmatch.constraints.compiled.PairModel`).
+    """The pairs of one core (a :class:`~rmatch.constraints.linear.PairModel`).
 
     ``forced`` marks the required pairs; capacities and ``count`` include them.
+
+    Examples
+    --------
+    >>> core = CorePairs(np.array([0, 1]), np.array([1, 0]), np.array([0.5, 0.25]),
+    ...                  np.zeros(2, bool), np.ones(2, np.int64), np.ones(2, np.int64), 2, (2, 2))
+    >>> core.keys().tolist(), core.weights.tolist()
+    ([1, 2], [536870912, 268435456])
     """
 
     rows: IntArray
@@ -113,6 +120,15 @@ class Pool:
     and the required pairs (``forced``, reduced cost -inf: in every core).
     ``reach``: every pair of the programme with reduced cost at most this is
     in the pool (inf: all of them are).
+
+    Examples
+    --------
+    >>> pairs = CorePairs(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.9, 0.5, 0.4]),
+    ...                   np.zeros(3, bool), np.ones(2, np.int64), np.ones(2, np.int64), 1,
+    ...                   (2, 2))
+    >>> pool = Pool(pairs, np.array([0.0, 0.4, 0.5]), bound=0.9)
+    >>> pool.smallest(2), pool.core(0.4).keys().tolist()
+    (0.4, [0, 1])
     """
 
     pairs: CorePairs
