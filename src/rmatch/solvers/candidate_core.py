@@ -45,7 +45,7 @@ from rmatch.solvers.problem import Solution
 from rmatch.solvers.scan import BlockSource
 from rmatch.solvers.sparse import Reduced, reduced_costs
 
-__all__ = ["POOL_MOST", "broken_rules", "close_on_candidates", "exchange_start"]
+__all__ = ["POOL_MOST", "broken_rules", "close_on_candidates", "exchange_start", "pair_help"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -58,7 +58,17 @@ ROUNDS = 4
 """The most scans that may bring in pairs of negative reduced cost before giving up."""
 
 
-def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
+def pair_help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
+    """Sum the share rules' :meth:`PairShare.help` (aligned pairs, or a block by broadcasting).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> rule = PairShare("s", np.array([0, 1]), np.array([1]), same=False,
+    ...                  share=Fraction(1, 4), at_most=False)
+    >>> pair_help((rule,), np.array([0, 1]), np.array([0, 0])).tolist()
+    [0.75, -0.25]
+    """
     out = np.zeros(np.broadcast_shapes(rows.shape, cols.shape))
     for rule in shares:
         out += rule.help(rows, cols)
@@ -87,11 +97,11 @@ def close_on_candidates(source: BlockSource, keys: IntArray, base: F64,
     began, time_limit = time.perf_counter(), max(0.0, deadline - time.perf_counter())
     for _ in range(ROUNDS):
         rows, cols = keys // m, keys % m
-        weights = np.rint((base + lam * _help(shares, rows, cols)) * SCALE).astype(np.int64)
+        weights = np.rint((base + lam * pair_help(shares, rows, cols)) * SCALE).astype(np.int64)
         red = reduced_costs(n, m, rows, cols, weights, cap_j, cap_s)
         count = int(red.chosen.sum())
         bound = ((float(weights[red.chosen].sum()) + 0.5 * count) / SCALE
-                 + float(f_tot.sum()) + lam * float(_help(shares, f_rows, f_cols).sum()))
+                 + float(f_tot.sum()) + lam * float(pair_help(shares, f_rows, f_cols).sum()))
         value = -np.inf
         if start is not None and len(start[0]) == count:
             value = float(f_tot.sum()) + _plain(source, start).sum()
@@ -255,8 +265,8 @@ def _scan(source: BlockSource, chosen: IntArray, pot_j: IntArray, pot_s: IntArra
         r1 = min(n, r0 + step)
         total, ok = source.totals(slice(r0, r1), slice(None))
         plain = total.astype(np.float64)
-        priced = plain + lam * _help(shares, np.arange(r0, r1)[:, None], np.arange(m)[None, :]) \
-            if shares and lam else plain
+        block = (np.arange(r0, r1)[:, None], np.arange(m)[None, :])
+        priced = plain + lam * pair_help(shares, *block) if shares and lam else plain
         rc = (pot_j[r0:r1, None] - pot_s[None, :]
               - np.rint(priced * SCALE).astype(np.int64)).astype(np.float64) / SCALE
         rc[~ok] = np.inf
@@ -324,7 +334,7 @@ def _with(pool: Pool, start: tuple[IntArray, IntArray], source: BlockSource, red
         return pool
     rows, cols = start[0][new], start[1][new]
     plain = _plain(source, (rows, cols))
-    weights = np.rint((plain + lam * _help(shares, rows, cols)) * SCALE).astype(np.int64)
+    weights = np.rint((plain + lam * pair_help(shares, rows, cols)) * SCALE).astype(np.int64)
     pot_j, pot_s = red.pot_j, red.pot_s
     rc = np.maximum((pot_j[rows] - pot_s[cols] - weights).astype(np.float64) / SCALE, 0.0)
     p = pool.pairs

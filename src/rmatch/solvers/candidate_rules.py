@@ -64,7 +64,7 @@ from rmatch.constraints.compiled import (
     LoadRule,
     PairShare,
 )
-from rmatch.solvers.candidate_core import broken_rules, close_on_candidates
+from rmatch.solvers.candidate_core import broken_rules, close_on_candidates, pair_help
 from rmatch.solvers.certificate import Certified, certify_and_solve, pair_totals
 from rmatch.solvers.lagrange import TOP, Point, search_multiplier
 from rmatch.solvers.problem import Step, StepFn
@@ -83,14 +83,6 @@ CERTIFIED_ROUNDS = 3
 """Most certified solves of priced scores (each scores the whole programme once)."""
 
 SparseRule = BlockRule
-
-
-def _help(shares: tuple[PairShare, ...], rows: IntArray, cols: IntArray) -> F64:
-    """Sum the share rules' :meth:`PairShare.help` (aligned pairs, or a block by broadcasting)."""
-    out = np.zeros(np.broadcast_shapes(rows.shape, cols.shape))
-    for rule in shares:
-        out += rule.help(rows, cols)
-    return out
 
 
 class PricedSource:
@@ -122,7 +114,7 @@ class PricedSource:
         n, m = self.shape
         r = np.arange(n)[rows] if isinstance(rows, slice) else np.asarray(rows, np.int64)
         c = np.arange(m)[cols] if isinstance(cols, slice) else np.asarray(cols, np.int64)
-        help_ = _help(self.shares, r[:, None], c[None, :])
+        help_ = pair_help(self.shares, r[:, None], c[None, :])
         return ((total + self.lam * help_) * self.scale).astype(np.float32), feasible
 
 
@@ -287,7 +279,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     """
     n, m = source.shape
     f_rows, f_cols, f_tot = fixed
-    f_help = float(_help(shares, f_rows, f_cols).sum())
+    f_help = float(pair_help(shares, f_rows, f_cols).sum())
     f_score = float(f_tot.astype(np.float64).sum())
     search = _Search((n, m), (cap_j, cap_s), objective, check, (f_score, f_help))
     keys, base = relaxed.rows * m + relaxed.cols, relaxed.totals.astype(np.float64)
@@ -300,7 +292,7 @@ def _price(source: BlockSource, relaxed: Certified, shares: tuple[PairShare, ...
     best_lam, proof_keys, stopped = 0.0, keys, False
     while rounds < CERTIFIED_ROUNDS:
         rows, cols = keys // m, keys % m
-        help_ = _help(shares, rows, cols)
+        help_ = pair_help(shares, rows, cols)
         lam = search.run(rows, cols, base, help_, deadline, top)
         if search.best is None:
             # Nothing on these candidates meets the rules: try the top of the
