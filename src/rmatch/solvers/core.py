@@ -36,6 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 from typing import Literal
 
@@ -147,14 +148,19 @@ class Pool:
 
     def smallest(self, size: int) -> float:
         """Return the threshold that keeps the ``size`` free pairs of least reduced cost."""
-        free = np.sort(self.rc[~self.pairs.forced])
+        free = self._sorted
         if len(free) == 0:
             return 0.0
         return float(free[min(size, len(free)) - 1])
 
     def size(self, threshold: float) -> int:
         """Count the free pairs the core at ``threshold`` keeps."""
-        return int(((self.rc <= threshold) & ~self.pairs.forced).sum())
+        return int(np.searchsorted(self._sorted, threshold, side="right"))
+
+    @cached_property
+    def _sorted(self) -> F64:
+        """The free pairs' reduced costs, sorted (once: the search asks several times)."""
+        return np.sort(self.rc[~self.pairs.forced])
 
 
 Check = Callable[[IntArray, IntArray, F64], bool]
