@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE, BalanceRule, BlockRule, PairShare
-from rmatch.solvers.core import Check, CorePairs, Follow, Pool, search
+from rmatch.solvers.core import Check, Follow, Pool, search
 from rmatch.solvers.problem import Solution
 from rmatch.solvers.scan import BlockSource
 from rmatch.solvers.sparse import Reduced, reduced_costs
@@ -169,6 +169,7 @@ def exchange_start(pool: Pool, chosen: IntArray, rules: tuple[BlockRule, ...], c
 
     Examples
     --------
+    >>> from rmatch.solvers.core import CorePairs
     >>> rule = BalanceRule("b", np.array([0, 1]), 0.1)
     >>> pairs = CorePairs(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
     ...                   np.array([0.9, 0.5, 0.5, 0.3]), np.zeros(4, bool),
@@ -181,7 +182,8 @@ def exchange_start(pool: Pool, chosen: IntArray, rules: tuple[BlockRule, ...], c
     p = pool.pairs
     keys = p.keys()
     m = p.shape[1]
-    current = np.union1d(keys[p.forced], chosen)
+    required = keys[p.forced]
+    current = np.union1d(required, chosen)
     balances = [r for r in rules if isinstance(r, BalanceRule)]
     for _ in range(most):
         at = np.searchsorted(keys, current)
@@ -200,7 +202,7 @@ def exchange_start(pool: Pool, chosen: IntArray, rules: tuple[BlockRule, ...], c
         sizes = np.array([(group == g).sum() for g in kinds], dtype=np.float64)
         means = sums / sizes
         top, low = int(np.argmax(means)), int(np.argmin(means))
-        movable = ~np.isin(current, keys[p.forced])
+        movable = ~np.isin(current, required)
         in_top = np.flatnonzero((group == kinds[top]) & movable)
         in_low = np.flatnonzero((group == kinds[low]) & movable)
         # The best-served group's best pairs and the worst-served group's worst.
@@ -308,20 +310,13 @@ def _plain(source: BlockSource, pairs: tuple[IntArray, IntArray]) -> F64:
 
 def _pool(scanned: _Scanned, fixed: tuple[IntArray, IntArray, F64], cap_j: IntArray,
           cap_s: IntArray, count: int, shape: tuple[int, int], bound: float) -> Pool:
-    """Put the kept pairs and the required ones (forced) in a pool, in row-major order."""
+    """Put the kept pairs and the required ones (forced) in a pool."""
     n, m = shape
     f_rows, f_cols, f_tot = fixed
-    keys = np.concatenate([f_rows * m + f_cols, scanned.keys])
-    totals = np.concatenate([f_tot, scanned.totals])
-    forced = np.concatenate([np.ones(len(f_rows), bool), np.zeros(len(scanned.keys), bool)])
-    rc = np.concatenate([np.full(len(f_rows), -np.inf), scanned.rc])
-    order = np.argsort(keys, kind="stable")
-    keys, totals, forced, rc = keys[order], totals[order], forced[order], rc[order]
-    full_j = cap_j + np.bincount(f_rows, minlength=n)
-    full_s = cap_s + np.bincount(f_cols, minlength=m)
-    pairs = CorePairs(keys // m, keys % m, totals, forced, full_j, full_s,
-                      count + len(f_rows), shape)
-    return Pool(pairs, rc, bound, scanned.reach)
+    full = (cap_j + np.bincount(f_rows, minlength=n), cap_s + np.bincount(f_cols, minlength=m))
+    return Pool.gather([(f_rows * m + f_cols, f_tot, np.full(len(f_rows), -np.inf)),
+                        (scanned.keys, scanned.totals, scanned.rc)],
+                       len(f_rows), full, count + len(f_rows), shape, bound, scanned.reach)
 
 
 def _with(pool: Pool, start: tuple[IntArray, IntArray], source: BlockSource, red: Reduced,
@@ -338,10 +333,8 @@ def _with(pool: Pool, start: tuple[IntArray, IntArray], source: BlockSource, red
     pot_j, pot_s = red.pot_j, red.pot_s
     rc = np.maximum((pot_j[rows] - pot_s[cols] - weights).astype(np.float64) / SCALE, 0.0)
     p = pool.pairs
-    all_keys = np.concatenate([p.keys(), keys[new]])
-    order = np.argsort(all_keys, kind="stable")
-    pairs = CorePairs(all_keys[order] // m, all_keys[order] % m,
-                      np.concatenate([p.totals, plain])[order],
-                      np.concatenate([p.forced, np.zeros(len(rows), bool)])[order],
-                      p.cap_j, p.cap_s, p.count, p.shape)
-    return Pool(pairs, np.concatenate([pool.rc, rc])[order], pool.bound, pool.reach)
+    # Required pairs first, as gather reads them.
+    old = np.argsort(~p.forced, kind="stable")
+    return Pool.gather([(p.keys()[old], p.totals[old], pool.rc[old]), (keys[new], plain, rc)],
+                       int(p.forced.sum()), (p.cap_j, p.cap_s), p.count, p.shape, pool.bound,
+                       pool.reach)

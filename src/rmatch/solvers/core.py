@@ -137,6 +137,33 @@ class Pool:
     bound: float
     reach: float = np.inf
 
+    @classmethod
+    def gather(cls, parts: list[tuple[IntArray, F64, F64]], required: int,
+               caps: tuple[IntArray, IntArray], count: int, shape: tuple[int, int],
+               bound: float, reach: float = np.inf) -> Pool:
+        """Build a pool from parts ``(keys, totals, reduced costs)``, in row-major order.
+
+        The first ``required`` pairs of the first part are the required ones.
+
+        Examples
+        --------
+        >>> ones = np.ones(2, np.int64)
+        >>> pool = Pool.gather([(np.array([3]), np.array([0.5]), np.array([0.0])),
+        ...                     (np.array([0]), np.array([0.9]), np.array([0.1]))],
+        ...                    0, (ones, ones), 1, (2, 2), bound=0.9)
+        >>> pool.pairs.keys().tolist(), pool.rc.tolist()
+        ([0, 3], [0.1, 0.0])
+        """
+        keys = np.concatenate([k for k, _, _ in parts])
+        forced = np.zeros(len(keys), bool)
+        forced[:required] = True
+        order = np.argsort(keys, kind="stable")  # row-major, as the models read them
+        keys = keys[order]
+        pairs = CorePairs(keys // shape[1], keys % shape[1],
+                          np.concatenate([t for _, t, _ in parts])[order], forced[order],
+                          caps[0], caps[1], count, shape)
+        return cls(pairs, np.concatenate([r for _, _, r in parts])[order], bound, reach)
+
     def core(self, threshold: float, extra: IntArray | None = None) -> CorePairs:
         """Return the pairs of reduced cost at most ``threshold``, plus the ``extra`` keys."""
         keep = self.rc <= threshold
@@ -421,15 +448,10 @@ def _dense_pool(problem: Problem, lam: float) -> Pool:
     chosen, rc, _, _ = reduced_costs(n, m, rows, cols, weights, cap_j, cap_s)
     # Each integer weight is within half a unit of its priced score.
     bound = (float(weights[chosen].sum()) + 0.5 * int(chosen.sum())) / SCALE + f_value
-    pairs = CorePairs(np.concatenate([f_rows, rows]), np.concatenate([f_cols, cols]),
-                      np.concatenate([f_plain, plain]),
-                      np.concatenate([np.ones(len(f_rows), bool), np.zeros(len(rows), bool)]),
-                      problem.cap_j, problem.cap_s, int(chosen.sum()) + len(f_rows), (n, m))
-    order = np.argsort(pairs.keys(), kind="stable")  # row-major, as the models read them
-    pairs = CorePairs(pairs.rows[order], pairs.cols[order], pairs.totals[order],
-                      pairs.forced[order], pairs.cap_j, pairs.cap_s, pairs.count, (n, m))
-    all_rc = np.concatenate([np.full(len(f_rows), -np.inf), rc.astype(np.float64) / SCALE])
-    return Pool(pairs, all_rc[order], bound)
+    return Pool.gather([(f_rows * m + f_cols, f_plain, np.full(len(f_rows), -np.inf)),
+                        (rows * m + cols, plain, rc.astype(np.float64) / SCALE)],
+                       len(f_rows), (problem.cap_j, problem.cap_s),
+                       int(chosen.sum()) + len(f_rows), (n, m), bound)
 
 
 def _cpsat(problem: Problem, core: CorePairs, best: IntArray | None, limit: float,
