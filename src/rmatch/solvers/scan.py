@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
+from rmatch.solvers import select
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray
 
@@ -223,11 +224,17 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
 
     edges = bounds.edges
     n_groups = len(edges) - 1
+    # Large programmes: one compiled read per block, every senior's k best in
+    # per-thread lists (merged once at the end).
+    tops = select.ColumnTops(m, k) if n * m >= select.COMPILED_FROM_PAIRS else None
 
     def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,
-                                              tuple[IntArray, IntArray, F32, F32]]:
+                                              tuple[IntArray, IntArray, F32, F32] | None]:
         start, stop = span
         total, ok = source.totals(slice(start, stop), slice(None))
+        if tops is not None:
+            out = select.first_block(total, ok, ps, edges, kk, start, tops)
+            return out.rows, out.cols, out.totals, out.offer, out.best, out.left, None
         red = total + ps[None, :]
         np.putmask(red, ~ok, -np.inf)
         gmax = np.maximum.reduceat(red, edges[:-1], axis=1)
@@ -276,10 +283,11 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
         tot_l.append(t)
         pj[start:stop] = offer
         bounds.best[start:stop], bounds.left[start:stop] = best, left
-        best_cols.offer(*offers)
+        if offers is not None:
+            best_cols.offer(*offers)
         clock.say(Step("scoring", scanned=stop * m))
     bounds.pj = pj
-    cr, cc, ct = best_cols.result()
+    cr, cc, ct = (tops or best_cols).result()
     rows = np.concatenate([*rows_l, cr])
     cols = np.concatenate([*cols_l, cc])
     totals = np.concatenate([*tot_l, ct])
@@ -299,6 +307,7 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     # every senior, the others group by group (a part of a side slices the
     # arrays its side keeps, so small tasks cost little more than their pairs).
     budget = source.block_rows * max(m, 1)
+    compiled = source.shape[0] * m >= select.COMPILED_FROM_PAIRS
     whole = need.sum(axis=1) * 2 > n_groups
     rows_whole = np.flatnonzero(whole).astype(np.int64)
     tasks: list[tuple[IntArray, IntArray]] = [
@@ -324,6 +333,11 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
             cols = col_idx
             starts = np.concatenate([[0], np.cumsum(width[groups])[:-1]])
         total, ok = source.totals(rows, cols)
+        if compiled:
+            out = select.scan_block(total, ok, pj32[rows], ps32[col_idx], duals.reach_j[rows],
+                                    duals.reach_s[col_idx], starts, MARGIN, 2 * k)
+            return rows[out.rows], col_idx[out.cols], out.totals, out.best, \
+                np.isfinite(out.best)
         red = total - pj32[rows, None]
         red += ps32[None, col_idx]
         rj, rk = duals.reach_j[rows, None], duals.reach_s[None, col_idx]
@@ -371,7 +385,9 @@ def _best_of_rows(red: F32, always: BoolArray, pick: BoolArray, keep: int) -> Bo
     prio = np.where(pick, red, -np.inf).astype(np.float32)
     prio[always & pick] += np.float32(1e6)
     keep = min(keep, prio.shape[1])
-    top = np.argpartition(-prio, keep - 1, axis=1)[:, :keep]
+    # A stable sort: ties (the lift rounds float32 values together) to the
+    # lower column, as the compiled pass (rmatch.solvers.select) breaks them.
+    top = np.argsort(-prio, axis=1, kind="stable")[:, :keep]
     out = np.zeros_like(pick)
     np.put_along_axis(out, top, True, axis=1)
     return out & pick

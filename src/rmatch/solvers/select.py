@@ -1,0 +1,428 @@
+"""The candidate path's passes over a scored block, compiled: candidates and bounds in one read.
+
+Each block of scores the candidate path reads (the first pass over every
+pair, the certificate's scans after) yields a few candidates and one bound
+per junior and group of seniors. As numpy passes that took eight to ten
+sweeps over the block (add the prices, mask, group maxima, partitions,
+compares, gathers): about four times the time of scoring the block. The
+kernels below, compiled by numba like the scoring kernel, read each row of
+the block once or twice while it sits in the CPU cache.
+
+They choose exactly what the numpy passes of :mod:`rmatch.solvers.scan`
+choose (same float32 arithmetic, same order among equal values: the lower
+column for a junior's best, the lower row for a senior's), so the answer
+does not depend on which ran; ``tests/solvers/test_select.py`` compares them.
+Programmes of :data:`COMPILED_FROM_PAIRS` pairs or more use the kernels;
+smaller ones never wait for the compiler.
+
+Examples
+--------
+>>> total = np.array([[0.9, 0.2, 0.4]], np.float32)
+>>> tops = ColumnTops(3, 1)
+>>> out = first_block(total, np.ones((1, 3), bool), np.zeros(3, np.float32),
+...                   np.array([0, 3]), 1, 0, tops)
+>>> out.cols.tolist(), out.offer.tolist()  # the junior's best, at its score
+([0], [0.8999999761581421])
+>>> tops.result()[1].tolist()  # every senior's best junior (the only one)
+[0, 1, 2]
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["COMPILED_FROM_PAIRS", "ColumnTops", "FirstBlock", "ScanBlock", "first_block",
+           "scan_block"]
+
+IntArray = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+COMPILED_FROM_PAIRS = 10_000_000
+"""Programmes with fewer pairs select with numpy passes (no compiling: a few
+seconds the first time on a machine); larger ones with the kernels."""
+
+_lock = threading.Lock()
+_compiled: dict[str, Any] = {}
+
+
+def _kernel(name: str) -> Any:
+    """Compile (or load from numba's disk cache) a kernel on first use."""
+    with _lock:  # the scanning threads may all ask at once
+        if name not in _compiled:
+            import numba
+
+            fn = {"first": _first_rows, "compact": _compact, "scan": _scan_rows}[name]
+            try:
+                _compiled[name] = numba.njit(nogil=True, cache=True)(fn)
+            except RuntimeError:  # nowhere to write numba's cache: compile in memory
+                _compiled[name] = numba.njit(nogil=True)(fn)
+    return _compiled[name]
+
+
+def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int, row0: int,
+                i0: int, out_cols: Any, out_tot: Any, out_n: Any, offer: Any, best: Any,
+                left: Any, bkey: Any, bcol: Any, btot: Any, bn: Any, thrkey: Any, cthr: Any
+                ) -> int:  # pragma: no cover
+    # Compiled by numba (coverage cannot see inside). Returns the rows done:
+    # fewer than the block's when the seniors' buffer needs compacting first.
+    b, m = total.shape
+    n_groups = edges.shape[0] - 1
+    neg = np.float32(-np.inf)
+    red = np.empty(m, np.float32)
+    mark = np.zeros(m, np.bool_)
+    gmax = np.empty(n_groups, np.float32)
+    rv = np.empty(max(kk, 1), np.float32)
+    rc = np.empty(max(kk, 1), np.int64)
+    wbuf = np.empty(m, np.float32)
+    wbits = wbuf.view(np.int32)
+    n_buf = bn[0]
+    for i in range(i0, b):
+        if n_buf + m > bkey.shape[0]:
+            bn[0] = n_buf
+            return i
+        # Reduced scores (score plus the senior's price), group maxima, the
+        # row's best: branch-free loops, which the compiler vectorises (a
+        # branch in them made this pass five times slower).
+        for c in range(m):
+            red[c] = total[i, c] + ps[c] if ok[i, c] else neg
+        top = neg
+        for g in range(n_groups):
+            gm = neg
+            for c in range(edges[g], edges[g + 1]):
+                gm = red[c] if red[c] > gm else gm
+            gmax[g] = gm
+            top = gm if gm > top else top
+        # The row's kk best, ties to the lower column: a group whose maximum
+        # cannot enter is skipped whole (most are, once kk are known).
+        cnt = 0
+        for g in range(n_groups):
+            if gmax[g] == neg or (cnt == kk and gmax[g] <= rv[kk - 1]):
+                continue
+            for c in range(edges[g], edges[g + 1]):
+                v = red[c]
+                if v == neg:
+                    continue
+                if cnt < kk:
+                    pos = cnt
+                    cnt += 1
+                elif v > rv[kk - 1]:
+                    pos = kk - 1
+                else:
+                    continue
+                while pos > 0 and rv[pos - 1] < v:
+                    rv[pos] = rv[pos - 1]
+                    rc[pos] = rc[pos - 1]
+                    pos -= 1
+                rv[pos] = v
+                rc[pos] = c
+        o = top if top > neg else np.float32(0.0)
+        offer[i] = o
+        out_n[i] = cnt
+        for g in range(n_groups):
+            left[i, g] = gmax[g] > neg
+            best[i, g] = gmax[g] - o  # max(x) - o == max(x - o): rounding is monotone
+        for j in range(cnt):
+            c = rc[j]
+            out_cols[i, j] = c
+            out_tot[i, j] = total[i, c]
+            mark[c] = True
+        # The bound leaves the row's candidates out: their groups again, without them.
+        for j in range(cnt):
+            g = group_of[rc[j]]
+            gm = neg
+            for c in range(edges[g], edges[g + 1]):
+                v = neg if mark[c] else red[c]
+                gm = v if v > gm else gm
+            best[i, g] = gm - o
+        for j in range(cnt):
+            mark[rc[j]] = False
+        # Every senior's k best juniors by score minus both prices, ties to
+        # the lower row: a pair beating the senior's k-th best so far goes
+        # to the buffer (one sequential write; sorted lists cost a cache miss
+        # per insertion). The key orders by value, then by lower row.
+        row = row0 + i
+        for c in range(m):
+            wbuf[c] = red[c] - o
+        for c in range(m):
+            w = wbuf[c]
+            if w < cthr[c] or w == neg:  # one rarely taken branch: most pairs stop here
+                continue
+            bits = np.int64(wbits[c])
+            key = ((bits if bits >= 0 else bits ^ 0x7FFFFFFF) << 32) + (0xFFFFFFFF - row)
+            if key <= thrkey[c]:
+                continue
+            bkey[n_buf] = key
+            bcol[n_buf] = c
+            btot[n_buf] = total[i, c]
+            n_buf += 1
+    bn[0] = n_buf
+    return int(b)
+
+
+def _compact(bkey: Any, bcol: Any, btot: Any, bn: Any, thrkey: Any, cthr: Any, k: int
+             ) -> None:  # pragma: no cover
+    # Compiled by numba. Keeps each senior's k best entries of the buffer
+    # (grouped by senior, a counting sort) and raises the thresholds to them.
+    n_e = bn[0]
+    m = thrkey.shape[0]
+    start = np.zeros(m + 1, np.int64)
+    for e in range(n_e):
+        start[bcol[e] + 1] += 1
+    for c in range(m):
+        start[c + 1] += start[c]
+    pos = start[:m].copy()
+    tkey = np.empty(n_e, np.int64)
+    ttot = np.empty(n_e, np.float32)
+    for e in range(n_e):
+        c = bcol[e]
+        tkey[pos[c]] = bkey[e]
+        ttot[pos[c]] = btot[e]
+        pos[c] += 1
+    one = np.zeros(1, np.int32)
+    one_f = one.view(np.float32)
+    out = 0
+    for c in range(m):
+        a, z = start[c], start[c + 1]
+        cut = np.iinfo(np.int64).min
+        if z - a >= k:
+            cut = np.sort(tkey[a:z])[z - a - k]  # the k-th best: kept, with all above it
+        for p in range(a, z):
+            if tkey[p] >= cut:
+                bkey[out] = tkey[p]
+                bcol[out] = c
+                btot[out] = ttot[p]
+                out += 1
+        if z - a >= k:
+            thrkey[c] = cut
+            hi = cut >> 32
+            one[0] = np.int32(hi if hi >= 0 else hi ^ 0x7FFFFFFF)
+            cthr[c] = one_f[0]
+    bn[0] = out
+
+
+def _scan_rows(total: Any, ok: Any, pj: Any, ps: Any, rj: Any, rs: Any, starts: Any,
+               low: Any, most: int, out_r: Any, out_c: Any, out_t: Any, best: Any
+               ) -> int:  # pragma: no cover
+    # Compiled by numba (coverage cannot see inside).
+    b, w = total.shape
+    n_groups = starts.shape[0]
+    neg = np.float32(-np.inf)
+    lift = np.float32(1e6)
+    red = np.empty(w, np.float32)
+    pick = np.empty(w, np.bool_)
+    rest = np.empty(w, np.float32)
+    idx = np.empty(w, np.int64)
+    key = np.empty(w, np.float32)
+    out = 0
+    for i in range(b):
+        p = pj[i]
+        a = rj[i]
+        # Branch-free, so vectorised: ``a > rs`` is "adds a pair" (junior
+        # reached, senior not), ``rs <= a`` rules out "only the senior reached".
+        cnt = 0
+        for c in range(w):
+            v = (total[i, c] - p) + ps[c]
+            red[c] = v
+            pk = ((v > low) | (a > rs[c])) & ok[i, c] & (rs[c] <= a)
+            pick[c] = pk
+            cnt += np.int64(pk)
+        if cnt > most:
+            # Too many for one round: the ``most`` best (a pair that adds one
+            # first), ties to the lower column; the rest stay in the bound.
+            n_p = 0
+            for c in range(w):
+                if pick[c]:
+                    idx[n_p] = c
+                    key[n_p] = -(red[c] + lift) if (a and not rs[c]) else -red[c]
+                    n_p += 1
+            order = np.argsort(key[:n_p], kind="mergesort")
+            for j in range(most, n_p):
+                pick[idx[order[j]]] = False
+        if cnt:
+            for c in range(w):
+                if pick[c]:
+                    out_r[out] = i
+                    out_c[out] = c
+                    out_t[out] = total[i, c]
+                    out += 1
+        for c in range(w):
+            rest[c] = red[c] if ok[i, c] & ~pick[c] else neg
+        for g in range(n_groups):
+            stop = starts[g + 1] if g + 1 < n_groups else w
+            gm = neg
+            for c in range(starts[g], stop):
+                gm = rest[c] if rest[c] > gm else gm
+            best[i, g] = gm
+    return out
+
+
+class ColumnTops:
+    """Every senior's ``k`` best juniors so far: one buffer per thread, merged by :meth:`result`.
+
+    A pair enters a thread's buffer when it beats the senior's ``k``-th best
+    the buffer has kept so far; a full buffer is compacted to ``k`` a senior.
+
+    Examples
+    --------
+    >>> tops = ColumnTops(2, 1)
+    >>> tops.mine().cthr.tolist()  # nothing offered yet
+    [-inf, -inf]
+    """
+
+    class Lists(NamedTuple):
+        """One thread's buffer (keys, seniors, totals, length) and the seniors' thresholds."""
+
+        bkey: IntArray
+        bcol: npt.NDArray[np.int32]
+        btot: F32
+        bn: IntArray
+        thrkey: IntArray
+        cthr: F32
+
+    def __init__(self, m: int, k: int, *, room: int | None = None) -> None:
+        self.m, self.k = m, max(k, 1)
+        # Room for k a senior after a compaction, as many again, and one row;
+        # never less than k a senior and one row (else no row would fit).
+        self.room = max(room or (2 * self.k + 1) * m, (self.k + 1) * m, 1)
+        self._lists: dict[int, ColumnTops.Lists] = {}
+        self._lock = threading.Lock()
+
+    def _new(self, room: int) -> ColumnTops.Lists:
+        return self.Lists(np.empty(room, np.int64), np.empty(room, np.int32),
+                          np.empty(room, np.float32), np.zeros(1, np.int64),
+                          np.full(self.m, np.iinfo(np.int64).min, np.int64),
+                          np.full(self.m, -np.inf, np.float32))
+
+    def mine(self) -> ColumnTops.Lists:
+        """Return the calling thread's buffer (made on its first call)."""
+        me = threading.get_ident()
+        with self._lock:
+            if me not in self._lists:
+                self._lists[me] = self._new(self.room)
+            return self._lists[me]
+
+    def compact(self, lists: ColumnTops.Lists) -> None:
+        """Keep each senior's ``k`` best entries of a buffer (thresholds raised to them)."""
+        _kernel("compact")(*lists, self.k)
+
+    def result(self) -> tuple[IntArray, IntArray, F32]:
+        """Rows, columns and totals of every senior's ``k`` best over all threads' buffers."""
+        parts = list(self._lists.values())
+        for lists in parts:
+            self.compact(lists)
+        n_all = sum(int(lists.bn[0]) for lists in parts)
+        merged = self._new(max(n_all, 1))
+        at = 0
+        for lists in parts:
+            n_e = int(lists.bn[0])
+            merged.bkey[at:at + n_e] = lists.bkey[:n_e]
+            merged.bcol[at:at + n_e] = lists.bcol[:n_e]
+            merged.btot[at:at + n_e] = lists.btot[:n_e]
+            at += n_e
+        merged.bn[0] = n_all
+        self.compact(merged)
+        n_e = int(merged.bn[0])
+        rows = 0xFFFFFFFF - (merged.bkey[:n_e] & 0xFFFFFFFF)
+        return rows.astype(np.int64), merged.bcol[:n_e].astype(np.int64), merged.btot[:n_e]
+
+
+class FirstBlock(NamedTuple):
+    """One block's part of the first pass: each row's candidates, price and bounds."""
+
+    rows: IntArray
+    cols: IntArray
+    totals: F32
+    offer: F32
+    best: F32
+    left: BoolArray
+
+
+def first_block(total: F32, ok: BoolArray, ps: F32, edges: IntArray, kk: int, row0: int,
+                tops: ColumnTops) -> FirstBlock:
+    """Select a block's candidates of the first pass (see :func:`rmatch.solvers.scan._first_pass`).
+
+    Each row's ``kk`` best by ``total + ps`` (ties: lower column) become
+    candidates; ``offer`` is each row's best (0 without a feasible pair),
+    ``best[i, g]`` the best ``total + ps - offer`` of group ``g`` left out
+    (``-inf`` if none), ``left`` whether the group has a feasible pair at
+    all; every pair is offered to the seniors' lists in ``tops`` by
+    ``total + ps - offer`` (rows numbered from ``row0``).
+
+    Examples
+    --------
+    >>> tops = ColumnTops(2, 1)
+    >>> out = first_block(np.array([[0.5, 0.7], [0.6, 0.1]], np.float32),
+    ...                   np.array([[True, True], [True, False]]), np.zeros(2, np.float32),
+    ...                   np.array([0, 1, 2]), 1, 0, tops)
+    >>> out.rows.tolist(), out.cols.tolist(), out.best.tolist()
+    ([0, 1], [1, 0], [[-0.19999998807907104, -inf], [-inf, -inf]])
+    """
+    b = total.shape[0]
+    n_groups = len(edges) - 1
+    group_of = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(edges))
+    width = max(kk, 1)
+    out_cols = np.zeros((b, width), np.int64)
+    out_tot = np.zeros((b, width), np.float32)
+    out_n = np.zeros(b, np.int64)
+    offer = np.zeros(b, np.float32)
+    best = np.empty((b, n_groups), np.float32)
+    left = np.empty((b, n_groups), np.bool_)
+    lists = tops.mine()
+    args = (np.ascontiguousarray(total), np.ascontiguousarray(ok),
+            np.ascontiguousarray(ps, np.float32), edges.astype(np.int64), group_of, kk, row0)
+    done = 0
+    while True:
+        done = _kernel("first")(*args, done, out_cols, out_tot, out_n, offer, best, left, *lists)
+        if done == b:
+            break
+        tops.compact(lists)  # the buffer is full: keep each senior's k best, go on
+    have = np.arange(width)[None, :] < out_n[:, None]
+    r, j = np.nonzero(have)
+    return FirstBlock(r.astype(np.int64) + row0, out_cols[r, j], out_tot[r, j], offer, best,
+                      left)
+
+
+class ScanBlock(NamedTuple):
+    """One block's part of a certificate scan: pairs to add (block positions) and bounds."""
+
+    rows: IntArray
+    cols: IntArray
+    totals: F32
+    best: F32
+
+
+def scan_block(total: F32, ok: BoolArray, pj: F32, ps: F32, reach_j: BoolArray,
+               reach_s: BoolArray, starts: IntArray, margin: float, most: int) -> ScanBlock:
+    """Pick a block's pairs that could improve (see :func:`rmatch.solvers.scan._scan`).
+
+    A feasible pair is picked when ``total - pj + ps > -margin`` (in float32)
+    or when it would add a pair (``reach_j`` and not ``reach_s``), never when
+    only the senior is reached; a row with more than ``most`` picks keeps its
+    ``most`` best (adding pairs first). ``best[i, g]`` is the best reduced
+    score of the group starting at ``starts[g]`` that was not picked.
+
+    Examples
+    --------
+    >>> out = scan_block(np.array([[0.5, 0.9]], np.float32), np.ones((1, 2), bool),
+    ...                  np.array([0.8], np.float32), np.zeros(2, np.float32),
+    ...                  np.zeros(1, bool), np.zeros(2, bool), np.array([0]), 1e-3, 4)
+    >>> out.cols.tolist(), out.best.tolist()
+    ([1], [[-0.30000001192092896]])
+    """
+    b, w = total.shape
+    cap = b * min(w, most)
+    out_r = np.empty(cap, np.int64)
+    out_c = np.empty(cap, np.int64)
+    out_t = np.empty(cap, np.float32)
+    best = np.empty((b, len(starts)), np.float32)
+    got = _kernel("scan")(np.ascontiguousarray(total), np.ascontiguousarray(ok),
+                          np.ascontiguousarray(pj, np.float32),
+                          np.ascontiguousarray(ps, np.float32), np.ascontiguousarray(reach_j),
+                          np.ascontiguousarray(reach_s), starts.astype(np.int64),
+                          np.float32(-margin), most, out_r, out_c, out_t, best)
+    return ScanBlock(out_r[:got], out_c[:got], out_t[:got], best)

@@ -1,0 +1,159 @@
+"""The compiled selection passes against their definitions and against the numpy passes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Literal
+
+import numpy as np
+import pytest
+
+from rmatch.solvers import select
+from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
+
+NEG = np.float32(-np.inf)
+
+
+def _ties(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Scores on a coarse grid: many equal values, so every tie rule is exercised."""
+    return (rng.integers(0, 8, shape) / 8).astype(np.float32)
+
+
+def _first_by_definition(total: np.ndarray, ok: np.ndarray, ps: np.ndarray, edges: np.ndarray,
+                         kk: int, k: int) -> tuple[dict[int, list[int]], np.ndarray, np.ndarray,
+                                                   np.ndarray, dict[int, list[int]]]:
+    """Row candidates, offers, bounds, "left" and every column's k best, pair by pair."""
+    b, m = total.shape
+    red = np.where(ok, total + ps[None, :], NEG).astype(np.float32)
+    rows: dict[int, list[int]] = {}
+    offer = np.zeros(b, np.float32)
+    best = np.full((b, len(edges) - 1), NEG, np.float32)
+    left = np.zeros((b, len(edges) - 1), bool)
+    for i in range(b):
+        feas = [c for c in range(m) if ok[i, c]]
+        rows[i] = sorted(feas, key=lambda c: (-red[i, c], c))[:kk]
+        offer[i] = red[i].max() if feas else 0
+        for g in range(len(edges) - 1):
+            span = range(edges[g], edges[g + 1])
+            left[i, g] = any(ok[i, c] for c in span)
+            rest = [red[i, c] - offer[i] for c in span if ok[i, c] and c not in rows[i]]
+            best[i, g] = max(rest) if rest else NEG
+    cols = {}
+    for c in range(m):
+        w = [(np.float32(red[i, c] - offer[i]), i) for i in range(b) if ok[i, c]]
+        cols[c] = [i for _, i in sorted(w, key=lambda x: (-x[0], x[1]))[:k]]
+    return rows, offer, best, left, cols
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_first_block_is_its_definition_ties_included(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    b, m = int(rng.integers(5, 30)), int(rng.integers(5, 40))
+    total, ok = _ties(rng, (b, m)), rng.random((b, m)) < 0.7
+    ok[0] = False  # a junior with no feasible pair: offer 0, no candidates
+    ps = _ties(rng, (1, m))[0] / 4
+    edges = np.unique(np.r_[0, rng.integers(1, m, 3), m])
+    kk, k = int(rng.integers(1, 6)), int(rng.integers(1, 5))
+    # A buffer of one row beyond the k kept: compacted after nearly every row.
+    tops = select.ColumnTops(m, k, room=1)
+    out = select.first_block(total, ok, ps, edges, kk, 0, tops)
+    rows, offer, best, left, cols = _first_by_definition(total, ok, ps, edges, kk, k)
+    got: dict[int, list[int]] = {i: [] for i in range(b)}
+    for r, c in zip(out.rows.tolist(), out.cols.tolist(), strict=True):
+        got[r].append(c)
+    assert got == rows
+    assert np.array_equal(out.totals, total[out.rows, out.cols])
+    assert np.array_equal(out.offer, offer)
+    assert np.array_equal(out.best, best)
+    assert np.array_equal(out.left, left)
+    r, c, t = tops.result()
+    by_col: dict[int, list[int]] = {j: [] for j in range(m)}
+    for row, col in zip(r.tolist(), c.tolist(), strict=True):
+        by_col[col].append(row)
+    assert {j: sorted(v) for j, v in by_col.items()} == {j: sorted(v) for j, v in cols.items()}
+    assert np.array_equal(t, total[r, c])
+
+
+def test_column_tops_merge_threads_like_one() -> None:
+    """Blocks split over threads (each its own buffer) give the lists of one thread."""
+    rng = np.random.default_rng(7)
+    total, ok = _ties(rng, (60, 25)), rng.random((60, 25)) < 0.8
+    ps, edges = np.zeros(25, np.float32), np.array([0, 25])
+    one = select.ColumnTops(25, 3)
+    for start in range(0, 60, 10):
+        select.first_block(total[start:start + 10], ok[start:start + 10], ps, edges, 2, start, one)
+    many = select.ColumnTops(25, 3)
+
+    def run(starts: list[int]) -> None:
+        for start in starts:
+            select.first_block(total[start:start + 10], ok[start:start + 10], ps, edges, 2,
+                               start, many)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in ([50, 0, 20], [10, 40, 30])]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(many._lists) == 2
+    a, b = one.result(), many.result()
+    key_a = sorted(zip(a[1].tolist(), a[0].tolist(), strict=True))
+    key_b = sorted(zip(b[1].tolist(), b[0].tolist(), strict=True))
+    assert key_a == key_b
+    assert len(key_a) == 25 * 3 - (~ok).all(axis=0).sum() * 3
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_scan_block_is_its_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    b, w = int(rng.integers(3, 20)), int(rng.integers(3, 50))
+    total, ok = _ties(rng, (b, w)), rng.random((b, w)) < 0.8
+    pj, ps = _ties(rng, (1, b))[0], _ties(rng, (1, w))[0] / 2
+    rj, rs = rng.random(b) < 0.3, rng.random(w) < 0.3
+    starts = np.unique(np.r_[0, rng.integers(1, w, 2)])
+    most, margin = int(rng.integers(1, 6)), 0.01
+    out = select.scan_block(total, ok, pj, ps, rj, rs, starts, margin, most)
+    red = (total - pj[:, None]) + ps[None, :]
+    got = {(r, c) for r, c in zip(out.rows.tolist(), out.cols.tolist(), strict=True)}
+    want = set()
+    for i in range(b):
+        adds = rj[i] & ~rs
+        pick = [c for c in range(w) if ok[i, c] and not (rs[c] and not rj[i])
+                and (red[i, c] > np.float32(-margin) or adds[c])]
+        # A crowded row keeps its best (adding a pair first), ties to the lower column.
+        prio = {c: np.float32(red[i, c] + np.float32(1e6)) if adds[c] else red[i, c]
+                for c in pick}
+        kept = sorted(pick, key=lambda c: (-prio[c], c))[:most]
+        want |= {(i, c) for c in kept}
+        ends = [*starts[1:], w]
+        for g, (a, z) in enumerate(zip(starts, ends, strict=True)):
+            rest = [red[i, c] for c in range(a, z) if ok[i, c] and c not in kept]
+            assert out.best[i, g] == (max(rest) if rest else NEG)
+    assert got == want
+    assert np.array_equal(out.totals, total[out.rows, out.cols])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_compiled_and_numpy_passes_prove_the_same(seed: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole candidate loop, both ways: same candidates, scans, answer (float scores)."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(30, 160)), int(rng.integers(30, 160))
+    total = rng.random((n, m), dtype=np.float32)
+    ok = rng.random((n, m)) < rng.uniform(0.3, 1)
+    k, groups = int(rng.integers(1, 6)), int(rng.integers(1, 20))
+    objective: Literal["max_pairs", "max_score"] = "max_pairs" if seed % 2 else "max_score"
+    cap_j = rng.integers(1, 3, n)
+
+    def run(compiled_from: int) -> Certified:
+        monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
+        return certify_and_solve(DenseSource(total, ok, block_rows=9), cap_j,
+                                 np.ones(m, np.int64), objective, k=k, groups=groups,
+                                 price_sample=0)
+
+    a, b = run(10**12), run(0)
+    assert a.candidates == b.candidates
+    assert a.violations == b.violations
+    assert a.scanned == b.scanned
+    for name in ("rows", "cols", "chosen"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+    assert a.violations[-1] == 0
