@@ -157,9 +157,17 @@ class ParticipantArrays:
         ('b',)
         """
         idx = np.asarray(rows, dtype=np.int64)
+        # People and ids as object arrays, made once: the candidate path takes
+        # thousands of rows per block, and a Python loop over them cost more
+        # than scoring the block.
+        objects = self.__dict__.get("_objects")
+        if objects is None:
+            objects = (np.empty(len(self.ids), object), np.empty(len(self.ids), object))
+            objects[0][:], objects[1][:] = self.people, self.ids
+            object.__setattr__(self, "_objects", objects)
         out = ParticipantArrays(
-            people=tuple(self.people[i] for i in idx),
-            ids=tuple(self.ids[i] for i in idx),
+            people=tuple(objects[0][idx].tolist()),
+            ids=tuple(objects[1][idx].tolist()),
             birth_year=self.birth_year[idx],
             level=self.level[idx],
             capacity=self.capacity[idx],

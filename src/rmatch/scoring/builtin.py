@@ -294,8 +294,17 @@ def _self_pairs(js: ParticipantArrays,
     # side's (cached) positions: a block of juniors against every senior
     # must not sort all the seniors' ids each time.
     few, many, swap = (js, ss, False) if len(js) <= len(ss) else (ss, js, True)
-    where = many.positions
-    hits = [(i, where[pid]) for i, pid in enumerate(few.ids) if pid in where]
+    parent = many.__dict__.get("_parent")
+    if parent is None:
+        where = many.positions
+        hits = [(i, where[pid]) for i, pid in enumerate(few.ids) if pid in where]
+    else:
+        # A part of a side (a scan's rows): the whole side's positions, kept,
+        # mapped to the part (a person on both sides is rare).
+        whole, rows = parent
+        where = whole.positions
+        hits = [(i, int(at)) for i, pid in enumerate(few.ids) if pid in where
+                for at in np.flatnonzero(rows == where[pid])]
     a = np.array([i for i, _ in hits], dtype=np.intp)
     b = np.array([k for _, k in hits], dtype=np.intp)
     return (b, a) if swap else (a, b)
