@@ -8,8 +8,10 @@ from typing import Literal
 import numpy as np
 import pytest
 
-from rmatch.solvers import select
+from rmatch.errors import SolverError
+from rmatch.solvers import select, sparse
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
+from rmatch.solvers.sparse import Duals
 
 NEG = np.float32(-np.inf)
 
@@ -157,3 +159,34 @@ def test_compiled_and_numpy_passes_prove_the_same(seed: int,
     for name in ("rows", "cols", "chosen"):
         assert np.array_equal(getattr(a, name), getattr(b, name))
     assert a.violations[-1] == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_compiled_distances_are_the_numpy_sweeps(seed: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Residual graphs of real optimal flows: both ways give the same shortest distances."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(20, 80)), int(rng.integers(20, 80))
+    rows, cols = np.nonzero(rng.random((n, m)) < 0.3)
+    weights = rng.integers(0, 1000, len(rows))
+    caps = rng.integers(1, 3, n), rng.integers(1, 3, m)
+
+    def duals(compiled_from: int) -> tuple[np.ndarray, Duals]:
+        monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", compiled_from)
+        return sparse.solve_candidates(n, m, rows.astype(np.int64), cols.astype(np.int64),
+                                       weights, *caps, ("max_pairs", "max_score")[seed % 2])
+
+    (chosen_a, a), (chosen_b, b) = duals(10**12), duals(0)
+    assert np.array_equal(chosen_a, chosen_b)
+    assert np.array_equal(a.pot_j, b.pot_j)
+    assert np.array_equal(a.pot_s, b.pot_s)
+    assert (a.ref_j, a.ref_s) == (b.ref_j, b.ref_s)
+
+
+def test_compiled_distances_find_a_negative_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", 0)
+    tails, heads = np.array([0, 1, 2]), np.array([1, 2, 0])
+    with pytest.raises(SolverError, match="negative cycle"):
+        sparse._distances(3, tails, heads, np.array([1, -3, 1]))
+    # A cycle of cost 0: node 2 at -2, node 0 at -1 through it, node 1 at 0.
+    assert sparse._distances(3, tails, heads, np.array([1, -2, 1])).tolist() == [-1, 0, -2]

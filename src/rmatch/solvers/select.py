@@ -35,6 +35,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from rmatch.solvers.jit import compiled
+
 __all__ = ["COMPILED_FROM_PAIRS", "ColumnTops", "FirstBlock", "ScanBlock", "first_block",
            "scan_block"]
 
@@ -45,24 +47,6 @@ BoolArray = npt.NDArray[np.bool_]
 COMPILED_FROM_PAIRS = 10_000_000
 """Programmes with fewer pairs select with numpy passes (no compiling: a few
 seconds the first time on a machine); larger ones with the kernels."""
-
-_lock = threading.Lock()
-_compiled: dict[str, Any] = {}
-
-
-def _kernel(name: str) -> Any:
-    """Compile (or load from numba's disk cache) a kernel on first use."""
-    with _lock:  # the scanning threads may all ask at once
-        if name not in _compiled:
-            import numba
-
-            fn = {"first": _first_rows, "compact": _compact, "scan": _scan_rows}[name]
-            try:
-                _compiled[name] = numba.njit(nogil=True, cache=True)(fn)
-            except RuntimeError:  # nowhere to write numba's cache: compile in memory
-                _compiled[name] = numba.njit(nogil=True)(fn)
-    return _compiled[name]
-
 
 def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int, row0: int,
                 i0: int, out_cols: Any, out_tot: Any, out_n: Any, offer: Any, best: Any,
@@ -308,7 +292,7 @@ class ColumnTops:
 
     def compact(self, lists: ColumnTops.Lists) -> None:
         """Keep each senior's ``k`` best entries of a buffer (thresholds raised to them)."""
-        _kernel("compact")(*lists, self.k)
+        compiled(_compact)(*lists, self.k)
 
     def result(self) -> tuple[IntArray, IntArray, F32]:
         """Rows, columns and totals of every senior's ``k`` best over all threads' buffers."""
@@ -375,9 +359,9 @@ def first_block(total: F32, ok: BoolArray, ps: F32, edges: IntArray, kk: int, ro
     lists = tops.mine()
     args = (np.ascontiguousarray(total), np.ascontiguousarray(ok),
             np.ascontiguousarray(ps, np.float32), edges.astype(np.int64), group_of, kk, row0)
-    done = 0
+    done, kernel = 0, compiled(_first_rows)
     while True:
-        done = _kernel("first")(*args, done, out_cols, out_tot, out_n, offer, best, left, *lists)
+        done = kernel(*args, done, out_cols, out_tot, out_n, offer, best, left, *lists)
         if done == b:
             break
         tops.compact(lists)  # the buffer is full: keep each senior's k best, go on
@@ -420,9 +404,10 @@ def scan_block(total: F32, ok: BoolArray, pj: F32, ps: F32, reach_j: BoolArray,
     out_c = np.empty(cap, np.int64)
     out_t = np.empty(cap, np.float32)
     best = np.empty((b, len(starts)), np.float32)
-    got = _kernel("scan")(np.ascontiguousarray(total), np.ascontiguousarray(ok),
+    got = compiled(_scan_rows)(np.ascontiguousarray(total), np.ascontiguousarray(ok),
                           np.ascontiguousarray(pj, np.float32),
                           np.ascontiguousarray(ps, np.float32), np.ascontiguousarray(reach_j),
                           np.ascontiguousarray(reach_s), starts.astype(np.int64),
                           np.float32(-margin), most, out_r, out_c, out_t, best)
-    return ScanBlock(out_r[:got], out_c[:got], out_t[:got], best)
+    # Copies: the buffers have room for every row's most, and outlive the task.
+    return ScanBlock(out_r[:got].copy(), out_c[:got].copy(), out_t[:got].copy(), best)
