@@ -183,3 +183,21 @@ def test_ruled_out_by_names_every_violated_constraint() -> None:
     sm = rm.score(js, ss, prog)
     assert sm.ruled_out_by("j", "s") == ["SharedLanguage", "SeniorityDirection",
                                          "NoReportingLine(depth=1)"]
+
+
+@settings(max_examples=15)
+@given(org_charts(60, min_size=30), st.data(), st.none() | st.integers(1, 3), st.booleans())
+def test_no_reporting_line_few_against_many(managers: dict[str, str | None],
+                                            data: st.DataObject, depth: int | None,
+                                            few_juniors: bool) -> None:
+    """A few people against a whole side: managers looked up among the side's kept ones."""
+    org = rm.OrgChart(managers=managers)
+    chosen = data.draw(st.lists(st.sampled_from(list(managers)), unique=True, min_size=30,
+                                max_size=60))
+    cut = data.draw(st.integers(1, 3)) if few_juniors else len(chosen) - data.draw(
+        st.integers(1, 3))
+    js = [rm.Participant(id=e, manager_id=managers[e]) for e in chosen[:cut]]
+    ss = [rm.Participant(id=e, manager_id=managers[e]) for e in chosen[cut:]]
+    expected = [[not (org.in_chain(s.id, j.id, depth) or org.in_chain(j.id, s.id, depth))
+                 for s in ss] for j in js]
+    assert _mask(js, ss, rm.NoReportingLine(depth=depth), org=org) == expected

@@ -73,14 +73,26 @@ class NoReportingLine(BaseRule):
         allowed = np.ones(ctx.shape, dtype=np.bool_)
         j_anc, j_rows = _chart_view(ctx.juniors, org, self.depth)
         s_anc, s_rows = _chart_view(ctx.seniors, org, self.depth)
-        for ancestors, (chart_sorted, order), transpose in ((j_anc, s_rows, False),
-                                                             (s_anc, j_rows, True)):
-            # Which managers sit on the other side, and in which row/column.
-            pos = np.minimum(np.searchsorted(chart_sorted, ancestors), len(chart_sorted) - 1)
-            found = (ancestors >= 0) & (chart_sorted[pos] == ancestors) if len(order) else \
-                np.zeros(ancestors.shape, dtype=np.bool_)
-            rows, level = np.nonzero(found)
-            cols = order[pos[rows, level]]
+        for side, ancestors, (chart_sorted, order), transpose in (
+                (ctx.juniors, j_anc, s_rows, False), (ctx.seniors, s_anc, j_rows, True)):
+            # Which managers sit on the other side, and in which row/column:
+            # each manager looked up among the whole side's managers (kept)
+            # when the other side is the few (a block of juniors against
+            # every senior), else each person's managers among the other side.
+            under = _under(side, org, self.depth) if 8 * len(order) < len(ancestors) else None
+            if under is not None:
+                keys, owner = under
+                lo = np.searchsorted(keys, chart_sorted, side="left")
+                count = np.searchsorted(keys, chart_sorted, side="right") - lo
+                at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+                rows, cols = owner[at], np.repeat(order, count)
+            else:
+                pos = np.minimum(np.searchsorted(chart_sorted, ancestors),
+                                 len(chart_sorted) - 1)
+                found = (ancestors >= 0) & (chart_sorted[pos] == ancestors) if len(order) \
+                    else np.zeros(ancestors.shape, dtype=np.bool_)
+                rows, level = np.nonzero(found)
+                cols = order[pos[rows, level]]
             if transpose:
                 allowed[cols, rows] = False
             else:
@@ -103,6 +115,33 @@ def _chart_view(people: ParticipantArrays, org: OrgChart, depth: int | None
 
     kept = people.derived(("chart", id(org), depth), build,
                           lambda v, idx: _view(v[0], v[1][idx], v[3][idx]))
+    if kept[0] is not org:  # another chart under a recycled id: look up again
+        kept = build(people)
+    return kept[1], kept[2]
+
+
+def _under(people: ParticipantArrays, org: OrgChart, depth: int | None
+           ) -> tuple[IntMatrix, IntMatrix] | None:
+    """Return a whole side's managers (chart indices, sorted) and whose each is, kept on it.
+
+    ``None`` for a part of a side (its rows are the whole side's subset, and
+    looking its managers up directly costs no more).
+    """
+    if people.__dict__.get("_parent") is not None:
+        return None
+
+    def build(side: ParticipantArrays) -> tuple[OrgChart, IntMatrix, IntMatrix]:
+        ancestors = _chart_view(side, org, depth)[0]
+        rows, level = np.nonzero(ancestors >= 0)
+        keys = ancestors[rows, level]
+        order = np.argsort(keys, kind="stable")
+        return org, keys[order], rows[order].astype(np.int64)
+
+    def never(value: tuple[OrgChart, IntMatrix, IntMatrix], rows: IntMatrix
+              ) -> tuple[OrgChart, IntMatrix, IntMatrix]:
+        raise AssertionError("kept on whole sides only")  # pragma: no cover
+
+    kept = people.derived(("under", id(org), depth), build, never)
     if kept[0] is not org:  # another chart under a recycled id: look up again
         kept = build(people)
     return kept[1], kept[2]
