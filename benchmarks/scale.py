@@ -16,8 +16,9 @@ Same objective for all (most pairs, then most score) is checked, not assumed.
 Run: ``python -m benchmarks scale [--sizes 5000 10000] [--scipy-max 5000]``.
 Writes ``benchmarks/results/scale.json`` and ``scale.md``. Programmes beyond
 the dense matrix's reach (100,000 per side) run with ``--huge N`` and are
-recorded in ``scale_huge_*.json``/``.md``; ``--huge 30000 --seniors 90000
---capacity 3`` gives each junior three places. ``--scoring 10000`` times
+recorded in ``scale_huge_*.json``/``.md`` (``--seeds 0 1 2``: one row per
+organisation, a family); ``--huge 30000 --seniors 90000 --capacity 3`` gives
+each junior three places. ``--scoring 10000`` times
 scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
 ``--crossover 2000 3000 4000`` times ``rm.match`` end to end on the dense path
 and on candidates at each size (best of 2, ``scale_crossover.*``): where
@@ -194,9 +195,18 @@ def crossover(sizes: list[int]) -> None:
                "rm.match end to end: dense path vs candidate pairs (best of 2, same run)"))
 
 
-def huge(n: int, n_seniors: int | None, capacity: int) -> None:
-    """One large programme end to end from the participants, with peak memory."""
-    org, juniors, seniors = cohort(n, seniors=n_seniors)
+def huge(n: int, n_seniors: int | None, capacity: int, seeds: list[int]) -> None:
+    """Large programmes end to end from the participants, one per seed's organisation.
+
+    Peak memory is the process's (the first seed's, then the largest so far).
+    """
+    rows = [_huge_one(n, n_seniors, capacity, seed) for seed in seeds]
+    name = f"scale_huge_{n}x{rows[0]['seniors']}" + (f"_cap{capacity}" if capacity != 1 else "")
+    save(name, rows, list(rows[0]), f"rmatch at {n:,} x {rows[0]['seniors']:,}, end to end")
+
+
+def _huge_one(n: int, n_seniors: int | None, capacity: int, seed: int) -> dict[str, object]:
+    org, juniors, seniors = cohort(n, seed=seed, seniors=n_seniors)
     if capacity != 1:
         juniors = [p.model_copy(update={"capacity": capacity}) for p in juniors]
     stamps: list[str] = []
@@ -210,14 +220,13 @@ def huge(n: int, n_seniors: int | None, capacity: int) -> None:
     res = rm.match(juniors, seniors, PROGRAM, org=org, progress=progress)
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    row = {"juniors": n, "seniors": len(seniors), "junior_capacity": capacity,
+    row = {"seed": seed, "juniors": n, "seniors": len(seniors), "junior_capacity": capacity,
            "solver": res.solver, "seconds": round(wall, 1), "pairs": len(res.pairs),
            "objective": round(res.objective, 3), "status": res.status,
            "bound_is_objective": res.bound == res.objective,
            "peak_gb_incl_people": round(peak, 2), "steps": " | ".join(stamps)}
-    print(row)
-    name = f"scale_huge_{n}x{len(seniors)}" + (f"_cap{capacity}" if capacity != 1 else "")
-    save(name, [row], list(row), f"rmatch at {n:,} x {len(seniors):,}, end to end")
+    print(row, flush=True)
+    return row
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -228,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--huge", type=int, default=0, help="juniors of one large programme")
     parser.add_argument("--seniors", type=int, default=None, help="with --huge (default: same)")
     parser.add_argument("--capacity", type=int, default=1, help="with --huge: junior places")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="with --huge: one programme per seed's organisation (a family)")
     parser.add_argument("--scoring", type=int, default=0, help="time scoring n x n vs numpy")
     parser.add_argument("--crossover", type=int, nargs="+", default=None,
                         help="sizes: dense path vs candidates end to end")
@@ -240,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
         scoring(args.scoring)
         return
     if args.huge:
-        huge(args.huge, args.seniors, args.capacity)
+        huge(args.huge, args.seniors, args.capacity, args.seeds)
         return
     rows = [measure(n, args.scipy_max, args.k) for n in args.sizes]
     columns = ["n", "rmatch_solver", "rmatch_s", "ortools_s", "scipy_s", "vs_best_dense",
