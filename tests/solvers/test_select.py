@@ -190,3 +190,33 @@ def test_compiled_distances_find_a_negative_cycle(monkeypatch: pytest.MonkeyPatc
         sparse._distances(3, tails, heads, np.array([1, -3, 1]))
     # A cycle of cost 0: node 2 at -2, node 0 at -1 through it, node 1 at 0.
     assert sparse._distances(3, tails, heads, np.array([1, -2, 1])).tolist() == [-1, 0, -2]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_compiled_distances_give_the_same_reduced_costs(seed: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reduced costs first try a graph that may hold a negative cycle: both ways agree."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(10, 40)), int(rng.integers(10, 40))
+    rows, cols = np.nonzero(rng.random((n, m)) < 0.4)
+    weights = rng.integers(0, 50, len(rows))  # few values: ties, zero-cost cycles
+
+    def run(compiled_from: int) -> sparse.Reduced:
+        monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", compiled_from)
+        return sparse.reduced_costs(n, m, rows.astype(np.int64), cols.astype(np.int64),
+                                    weights, np.ones(n, np.int64), np.ones(m, np.int64))
+
+    a, b = run(10**12), run(0)
+    for name in ("chosen", "rc", "pot_j", "pot_s"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_a_long_negative_cycle_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ring of 2,000 nodes whose arcs sum to -1, with a tail hanging off it."""
+    monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", 0)
+    ring = np.arange(2000)
+    tails = np.r_[ring, np.arange(2000, 2999)]
+    heads = np.r_[(ring + 1) % 2000, np.arange(2001, 3000)]
+    costs = np.r_[np.full(1999, 1), -2000, np.ones(999, np.int64)]
+    with pytest.raises(SolverError, match="negative cycle"):
+        sparse._distances(3000, tails, heads, costs)

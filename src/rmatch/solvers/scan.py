@@ -225,7 +225,7 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
     edges = bounds.edges
     n_groups = len(edges) - 1
     # Large programmes: one compiled read per block, every senior's k best in
-    # per-thread lists (merged once at the end).
+    # per-thread buffers (merged once at the end).
     tops = select.ColumnTops(m, k) if n * m >= select.COMPILED_FROM_PAIRS else None
 
     def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,

@@ -147,12 +147,15 @@ the numpy sweeps, which need no compiler. Shortest distances are unique: both gi
 def _queue_paths(indptr: Any, heads: Any, costs: Any, dist: Any) -> bool:  # pragma: no cover
     # Compiled by numba: Bellman-Ford with a queue of the nodes whose distance
     # fell (each node queued at most once at a time), from a virtual root at
-    # distance 0 to every node. False when a node is queued more often than
-    # there are nodes: a negative cycle.
+    # distance 0 to every node. False when a node's best path so far has as
+    # many arcs as there are nodes: it repeats a node, so a cycle on it is
+    # negative (a strict fall is needed to move). Found as soon as a path
+    # around it has wound n arcs, not after n passes over the graph (the
+    # reduced costs try a graph that may have one, see reduced_costs).
     n = dist.shape[0]
     queue = np.arange(n)
     queued = np.ones(n, np.bool_)
-    times = np.zeros(n, np.int64)
+    arcs = np.zeros(n, np.int64)
     head, size = 0, n
     while size:
         u = queue[head]
@@ -165,10 +168,10 @@ def _queue_paths(indptr: Any, heads: Any, costs: Any, dist: Any) -> bool:  # pra
             d = du + costs[a]
             if d < dist[h]:
                 dist[h] = d
+                arcs[h] = arcs[u] + 1
+                if arcs[h] >= n:
+                    return False
                 if not queued[h]:
-                    times[h] += 1
-                    if times[h] > n:
-                        return False
                     queued[h] = True
                     queue[(head + size) % n] = h
                     size += 1
