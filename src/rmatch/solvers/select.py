@@ -12,6 +12,9 @@ They choose exactly what the numpy passes of :mod:`rmatch.solvers.scan`
 choose (same float32 arithmetic, same order among equal values: the lower
 column for a junior's best, the lower row for a senior's), so the answer
 does not depend on which ran; ``tests/solvers/test_select.py`` compares them.
+(One exception, never met by the benchmarks: with fewer than 32 groups of
+seniors, under 2,048 seniors, the numpy pass breaks a junior's ties in the
+order of a partition; either way the answer is exact and deterministic.)
 Programmes of :data:`COMPILED_FROM_PAIRS` pairs or more use the kernels;
 smaller ones never wait for the compiler.
 
@@ -47,6 +50,7 @@ BoolArray = npt.NDArray[np.bool_]
 COMPILED_FROM_PAIRS = 10_000_000
 """Programmes with fewer pairs select with numpy passes (no compiling: a few
 seconds the first time on a machine); larger ones with the kernels."""
+
 
 def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int, row0: int,
                 i0: int, out_cols: Any, out_tot: Any, out_n: Any, offer: Any, best: Any,
