@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rmatch.errors import SolverError
-from rmatch.solvers import select, sparse
+from rmatch.solvers import certificate, select, sparse
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
 from rmatch.solvers.sparse import Duals
 
@@ -220,3 +220,40 @@ def test_a_long_negative_cycle_is_found(monkeypatch: pytest.MonkeyPatch) -> None
     costs = np.r_[np.full(1999, 1), -2000, np.ones(999, np.int64)]
     with pytest.raises(SolverError, match="negative cycle"):
         sparse._distances(3000, tails, heads, costs)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_warm_resolves_reach_the_full_solves_optimum(seed: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-solving on a core after each scan: the same optimum, certified, as full solves."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(40, 200)), int(rng.integers(40, 200))
+    total = (rng.random((n, m)) ** 3).astype(np.float32)
+    ok = rng.random((n, m)) < rng.uniform(0.5, 1)
+    objective: Literal["max_pairs", "max_score"] = "max_pairs" if seed % 2 else "max_score"
+    cap_j = rng.integers(1, 3, n)
+    used = []
+    warm = certificate._warm
+
+    def spy(*args: object, **kwargs: object) -> object:
+        out = warm(*args, **kwargs)  # type: ignore[arg-type]
+        used.append(out is not None)
+        return out
+
+    def run() -> Certified:
+        return certify_and_solve(DenseSource(total, ok, block_rows=16), cap_j,
+                                 np.ones(m, np.int64), objective, k=1, price_sample=0)
+
+    monkeypatch.setattr(certificate, "_warm", spy)
+    monkeypatch.setattr(certificate, "WARM_CORE_SHARE", 1.0)  # small programmes: always try
+    monkeypatch.setattr(certificate, "WARM_NEW_SHARE", 1.0)
+    a = run()
+    monkeypatch.setattr(certificate, "_warm", lambda *_, **__: None)
+    b = run()
+    assert a.violations[-1] == 0
+    assert a.found[-1][0] == b.found[-1][0]
+    assert a.found[-1][1] == pytest.approx(b.found[-1][1], abs=1e-6)
+    weights = np.rint(a.totals.astype(np.float64) * 2**30).astype(np.int64)
+    assert not a.duals.improves(a.rows[~a.chosen], a.cols[~a.chosen], weights[~a.chosen]).any()
+    if seed == 0:
+        assert all(used)  # every re-solve of this one answered on its core

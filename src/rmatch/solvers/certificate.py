@@ -34,7 +34,15 @@ from rmatch.solvers.scan import (
     _ordered,
     _scan,
 )
-from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray, solve_candidates
+from rmatch.solvers.sparse import (
+    F32,
+    BoolArray,
+    Duals,
+    IntArray,
+    choose_candidates,
+    duals_of,
+    solve_candidates,
+)
 
 __all__ = ["Certified", "DenseSource", "certify_and_solve", "pair_totals"]
 
@@ -192,7 +200,10 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
             counts.append(len(keys))
             rows, cols = keys // max(m, 1), keys % max(m, 1)
             weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
-            chosen, duals = solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
+            warm = None if last is None else _warm(n, m, keys, weights, last, cap_j, cap_s,
+                                                   objective)
+            chosen, duals = warm or solve_candidates(n, m, rows, cols, weights, cap_j, cap_s,
+                                                     objective)
             last = (rows, cols, totals, chosen, duals)
             found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
             new_keys, new_tot, n_viol = _round(source, bounds, duals, keys, k, pool, clock, rnd,
@@ -214,6 +225,57 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
         return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
                          counts, found, scanned, stopped=True, bound=bound)
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
+
+
+WARM_CORE_SHARE = 0.25
+"""A re-solve after a scan runs on a core when the core holds at most this share of the
+candidates, else on all of them."""
+
+
+WARM_NEW_SHARE = 0.005
+"""A core is tried only when the scan added at most this share of the candidates (the
+sum of their gains bounds the slack a better assignment can use: many leave most of the
+candidates in play, and the try would cost a second or two for nothing)."""
+
+
+def _warm(n: int, m: int, keys: IntArray, weights: IntArray,
+          last: tuple[IntArray, IntArray, F32, BoolArray, Duals], cap_j: IntArray,
+          cap_s: IntArray, objective: Literal["max_pairs", "max_score"]
+          ) -> tuple[BoolArray, Duals] | None:
+    """Re-solve after a scan on a small core of the candidates; None when it cannot say.
+
+    Under the last prices only the pairs the scan added can gain, by ``gain``
+    in all; an assignment using candidates whose slack (``p_j - p_k - w``)
+    adds up to ``gain`` or more gains nothing, so the core is the last
+    assignment, the added pairs and the candidates of slack under ``gain``.
+    Its optimum is then checked on all the candidates (:func:`duals_of`):
+    not their optimum, or an added pair that adds a pair (then the count
+    changes), and the full solve runs instead. At 100,000 per side the last
+    rounds add a handful of pairs to 6 million candidates.
+    """
+    rows_l, cols_l, _, chosen_l, duals = last
+    if len(keys) - len(rows_l) > WARM_NEW_SHARE * len(keys):
+        return None  # many pairs added: their gain leaves most candidates in play
+    old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
+    pos = np.minimum(np.searchsorted(old, keys), max(len(old) - 1, 0))
+    known = old[pos] == keys if len(old) else np.zeros(len(keys), np.bool_)
+    rows, cols = keys // max(m, 1), keys % max(m, 1)
+    slack = duals.pot_j[rows] - duals.pot_s[cols] - weights
+    new = ~known
+    if objective == "max_pairs" and (duals.reach_j[rows[new]] & ~duals.reach_s[cols[new]]).any():
+        return None
+    gain = int(np.maximum(-slack[new], 0).sum())
+    was = np.zeros(len(keys), np.bool_)
+    was[np.searchsorted(keys, old[chosen_l])] = True  # every last candidate is still one
+    core = was | new | (slack < gain)
+    if core.sum() > WARM_CORE_SHARE * len(keys):  # not much smaller: a full solve is as quick
+        return None
+    picked = np.flatnonzero(core)
+    chosen = np.zeros(len(keys), np.bool_)
+    chosen[picked[choose_candidates(n, m, rows[picked], cols[picked], weights[picked], cap_j,
+                                    cap_s, objective)]] = True
+    duals_new = duals_of(n, m, rows, cols, weights, cap_j, cap_s, objective, chosen)
+    return None if duals_new is None else (chosen, duals_new)
 
 
 def _round(source: BlockSource, bounds: _Bounds, duals: Duals, keys: IntArray, k: int,

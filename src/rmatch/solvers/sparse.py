@@ -50,7 +50,7 @@ from scipy.sparse.csgraph import breadth_first_order
 from rmatch.errors import SolverError
 from rmatch.solvers.jit import compiled
 
-__all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "choose_candidates",
+__all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "choose_candidates", "duals_of",
            "reduced_costs", "solve_candidates"]
 
 IntArray = npt.NDArray[np.int64]
@@ -239,17 +239,60 @@ def solve_candidates(
     >>> bool(duals.improves(np.array([1]), np.array([1]), np.array([1]))[0])  # adds a pair
     True
     """
-    tails, heads, caps, unit, flows = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective)
-    dist, reach = _residual(n, m, len(rows), (tails, heads, caps, unit, flows), objective)
+    arcs = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    dist, reach = _residual(n, m, len(rows), arcs, objective)
+    return arcs[4][n:n + len(rows)] > 0, _prices(n, m, dist, reach, objective)
+
+
+def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
+             cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+             chosen: BoolArray) -> Duals | None:
+    """Duals of a given assignment of the candidates, or None when it is not their optimum.
+
+    The assignment is optimal exactly when its residual graph has no negative
+    cycle and, under ``max_pairs``, no path from the source to the sink (no
+    pair could be added): both are checked, so a wrong guess costs a solve,
+    never a wrong certificate.
+
+    Examples
+    --------
+    >>> r, c, w = np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([9, 5, 8])
+    >>> one = np.ones(2, np.int64)
+    >>> duals_of(2, 2, r, c, w, one, one, "max_pairs", np.array([False, True, True])) is None
+    False
+    >>> duals_of(2, 2, r, c, w, one, one, "max_pairs", np.array([True, False, False])) is None
+    True
+    """
+    source, sink = n + m, n + m + 1
+    ar_j, ar_s = np.arange(n, dtype=np.int64), np.arange(m, dtype=np.int64)
+    tails = np.concatenate([np.full(n, source), rows, n + ar_s])
+    heads = np.concatenate([ar_j, n + cols, np.full(m, sink)])
+    caps = np.concatenate([cap_j, np.ones(len(rows), np.int64), cap_s])
+    unit = np.concatenate([np.zeros(n, np.int64), -weights, np.zeros(m, np.int64)])
+    flows = np.concatenate([np.bincount(rows[chosen], minlength=n), chosen.astype(np.int64),
+                            np.bincount(cols[chosen], minlength=m)])
+    if (flows[:n] > cap_j).any() or (flows[n + len(rows):] > cap_s).any():
+        return None
+    try:
+        dist, reach = _residual(n, m, len(rows), (tails, heads, caps, unit, flows), objective)
+    except SolverError:  # a negative cycle: a better assignment exists
+        return None
+    if objective == "max_pairs" and reach[sink]:  # a path adds a pair
+        return None
+    return _prices(n, m, dist, reach, objective)
+
+
+def _prices(n: int, m: int, dist: IntArray, reach: BoolArray,
+            objective: Literal["max_pairs", "max_score"]) -> Duals:
+    """Return the duals from the residual distances and who the source reaches."""
     source, sink = n + m, n + m + 1
     pot_j, pot_s = dist[:n].copy(), dist[n:n + m].copy()
     reach_j, reach_s = reach[:n], reach[n:n + m]
     # Prices are >= 0: clamp where the sign conditions allow it (see the module notes).
     np.maximum(pot_j, dist[source], out=pot_j, where=reach_j | (objective == "max_score"))
     np.minimum(pot_s, dist[sink], out=pot_s, where=~reach_s | (objective == "max_score"))
-    chosen = flows[n:n + len(rows)] > 0
-    return chosen, Duals(pot_j, pot_s, reach_j.copy(), reach_s.copy(), int(dist[source]),
-                         int(dist[sink]))
+    return Duals(pot_j, pot_s, reach_j.copy(), reach_s.copy(), int(dist[source]),
+                 int(dist[sink]))
 
 
 class Reduced(NamedTuple):
