@@ -246,12 +246,14 @@ def _warm(n: int, m: int, keys: IntArray, weights: IntArray,
 
     Under the last prices only the pairs the scan added can gain, by ``gain``
     in all; an assignment using candidates whose slack (``p_j - p_k - w``)
-    adds up to ``gain`` or more gains nothing, so the core is the last
-    assignment, the added pairs and the candidates of slack under ``gain``.
-    Its optimum is then checked on all the candidates (:func:`duals_of`):
-    not their optimum, or an added pair that adds a pair (then the count
-    changes), and the full solve runs instead. At 100,000 per side the last
-    rounds add a handful of pairs to 6 million candidates.
+    adds up to ``gain`` or more gains nothing (reduced-cost fixing: with the
+    clamped prices a good guess rather than a proof), so the core is the
+    last assignment, the added pairs and the candidates of slack under
+    ``gain``. Its optimum is then checked on all the candidates
+    (:func:`duals_of`), which is the proof: not their optimum, or an added
+    pair that adds a pair (then the count changes), and the full solve runs
+    instead. At 100,000 per side the last rounds add a handful of pairs to 6
+    million candidates.
     """
     rows_l, cols_l, _, chosen_l, duals = last
     if len(keys) - len(rows_l) > WARM_NEW_SHARE * len(keys):
