@@ -194,16 +194,24 @@ def choose_candidates(
     return np.asarray(flows[n:n + len(rows)] > 0)
 
 
-def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
-          cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
-          ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
-    """Run the min-cost flow of the candidates; return its arcs and their flows."""
+def _arcs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
+          cap_s: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Return the flow network's arcs: source -> junior -> senior (a pair) -> sink."""
     source, sink = n + m, n + m + 1
     ar_j, ar_s = np.arange(n, dtype=np.int64), np.arange(m, dtype=np.int64)
     tails = np.concatenate([np.full(n, source), rows, n + ar_s])
     heads = np.concatenate([ar_j, n + cols, np.full(m, sink)])
     caps = np.concatenate([cap_j, np.ones(len(rows), np.int64), cap_s])
     unit = np.concatenate([np.zeros(n, np.int64), -weights, np.zeros(m, np.int64)])
+    return tails, heads, caps, unit
+
+
+def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
+          cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+          ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Run the min-cost flow of the candidates; return its arcs and their flows."""
+    source, sink = n + m, n + m + 1
+    tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
     supply = int(min(cap_j.sum(), cap_s.sum()))
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
@@ -263,12 +271,8 @@ def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     >>> duals_of(2, 2, r, c, w, one, one, "max_pairs", np.array([True, False, False])) is None
     True
     """
-    source, sink = n + m, n + m + 1
-    ar_j, ar_s = np.arange(n, dtype=np.int64), np.arange(m, dtype=np.int64)
-    tails = np.concatenate([np.full(n, source), rows, n + ar_s])
-    heads = np.concatenate([ar_j, n + cols, np.full(m, sink)])
-    caps = np.concatenate([cap_j, np.ones(len(rows), np.int64), cap_s])
-    unit = np.concatenate([np.zeros(n, np.int64), -weights, np.zeros(m, np.int64)])
+    sink = n + m + 1
+    tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
     flows = np.concatenate([np.bincount(rows[chosen], minlength=n), chosen.astype(np.int64),
                             np.bincount(cols[chosen], minlength=m)])
     if (flows[:n] > cap_j).any() or (flows[n + len(rows):] > cap_s).any():
