@@ -200,8 +200,8 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
             counts.append(len(keys))
             rows, cols = keys // max(m, 1), keys % max(m, 1)
             weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
-            warm = None if last is None else _warm(n, m, keys, weights, last, cap_j, cap_s,
-                                                   objective)
+            warm = None if last is None else _warm(n, m, keys, rows, cols, weights, last,
+                                                   cap_j, cap_s, objective)
             chosen, duals = warm or solve_candidates(n, m, rows, cols, weights, cap_j, cap_s,
                                                      objective)
             last = (rows, cols, totals, chosen, duals)
@@ -238,7 +238,7 @@ sum of their gains bounds the slack a better assignment can use: many leave most
 candidates in play, and the try would cost a second or two for nothing)."""
 
 
-def _warm(n: int, m: int, keys: IntArray, weights: IntArray,
+def _warm(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray, weights: IntArray,
           last: tuple[IntArray, IntArray, F32, BoolArray, Duals], cap_j: IntArray,
           cap_s: IntArray, objective: Literal["max_pairs", "max_score"]
           ) -> tuple[BoolArray, Duals] | None:
@@ -261,7 +261,6 @@ def _warm(n: int, m: int, keys: IntArray, weights: IntArray,
     old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
     pos = np.minimum(np.searchsorted(old, keys), max(len(old) - 1, 0))
     known = old[pos] == keys if len(old) else np.zeros(len(keys), np.bool_)
-    rows, cols = keys // max(m, 1), keys % max(m, 1)
     slack = duals.pot_j[rows] - duals.pot_s[cols] - weights
     new = ~known
     if objective == "max_pairs" and (duals.reach_j[rows[new]] & ~duals.reach_s[cols[new]]).any():
