@@ -371,7 +371,7 @@ def test_ctrl_c_in_match_gives_a_feasible_result(monkeypatch: pytest.MonkeyPatch
 def test_ctrl_c_during_a_later_solve_counts_the_pairs_found_since(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Interrupted in the solve after a scan: the scan's new pairs are in no bound but this."""
-    from rmatch.solvers.sparse import solve_candidates as real
+    from rmatch.solvers.certificate import _resolve as real
 
     stopped = 0
     for seed in range(30):
@@ -384,7 +384,7 @@ def test_ctrl_c_during_a_later_solve_counts_the_pairs_found_since(
                 raise KeyboardInterrupt
             return real(*args, **kw)  # type: ignore[arg-type]
 
-        monkeypatch.setattr("rmatch.solvers.certificate.solve_candidates", solve)
+        monkeypatch.setattr("rmatch.solvers.certificate._resolve", solve)
         out = certify_and_solve(DenseSource(total, feasible), cap_j, cap_s, "max_score", k=1,
                                 price_sample=0, groups=3, workers=1)
         _, best = run("flow", Problem(total, feasible, cap_j, cap_s, objective="max_score"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from rmatch.errors import SolverError
 from rmatch.solvers import certificate, select, sparse
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
+from rmatch.solvers.repair import repair
 from rmatch.solvers.sparse import Duals
 
 NEG = np.float32(-np.inf)
@@ -223,9 +224,9 @@ def test_a_long_negative_cycle_is_found(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_warm_resolves_reach_the_full_solves_optimum(seed: int,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Re-solving on a core after each scan: the same optimum, certified, as full solves."""
+def test_repaired_resolves_reach_the_full_solves_optimum(seed: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repairing the last optimum after each scan: the same optimum, certified, as full solves."""
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(40, 200)), int(rng.integers(40, 200))
     total = (rng.random((n, m)) ** 3).astype(np.float32)
@@ -233,10 +234,8 @@ def test_warm_resolves_reach_the_full_solves_optimum(seed: int,
     objective: Literal["max_pairs", "max_score"] = "max_pairs" if seed % 2 else "max_score"
     cap_j = rng.integers(1, 3, n)
     used = []
-    warm = certificate._warm
-
-    def spy(*args: object, **kwargs: object) -> object:
-        out = warm(*args, **kwargs)  # type: ignore[arg-type]
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        out = repair(*args, **kwargs)
         used.append(out is not None)
         return out
 
@@ -244,16 +243,18 @@ def test_warm_resolves_reach_the_full_solves_optimum(seed: int,
         return certify_and_solve(DenseSource(total, ok, block_rows=16), cap_j,
                                  np.ones(m, np.int64), objective, k=1, price_sample=0)
 
-    monkeypatch.setattr(certificate, "_warm", spy)
-    monkeypatch.setattr(certificate, "WARM_CORE_SHARE", 1.0)  # small programmes: always try
-    monkeypatch.setattr(certificate, "WARM_NEW_SHARE", 1.0)
+    monkeypatch.setattr(certificate, "repair", spy)
+    monkeypatch.setattr(certificate, "SEARCH_GUESS", 0)  # small programmes: always try
+    monkeypatch.setattr(certificate, "REPAIR_BUDGET", 10**6)
     a = run()
-    monkeypatch.setattr(certificate, "_warm", lambda *_, **__: None)
+    monkeypatch.setattr(certificate, "repair", lambda *_, **__: None)
     b = run()
     assert a.violations[-1] == 0
     assert a.found[-1][0] == b.found[-1][0]
     assert a.found[-1][1] == pytest.approx(b.found[-1][1], abs=1e-6)
     weights = np.rint(a.totals.astype(np.float64) * 2**30).astype(np.int64)
     assert not a.duals.improves(a.rows[~a.chosen], a.cols[~a.chosen], weights[~a.chosen]).any()
+    assert len(used) == len(a.found) - 1  # every re-solve tried a repair
+    assert all(used)  # and every repair held
     if seed == 0:
-        assert all(used)  # every re-solve of this one answered on its core
+        assert len(used) > 0

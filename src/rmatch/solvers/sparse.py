@@ -50,8 +50,8 @@ from scipy.sparse.csgraph import breadth_first_order
 from rmatch.errors import SolverError
 from rmatch.solvers.jit import compiled
 
-__all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "choose_candidates", "duals_of",
-           "reduced_costs", "solve_candidates"]
+__all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "checked", "choose_candidates",
+           "duals_of", "reduced_costs", "solve_candidates", "solved"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -247,9 +247,30 @@ def solve_candidates(
     >>> bool(duals.improves(np.array([1]), np.array([1]), np.array([1]))[0])  # adds a pair
     True
     """
+    chosen, duals, _ = solved(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    return chosen, duals
+
+
+def solved(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
+           cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+           ) -> tuple[BoolArray, Duals, IntArray]:
+    """:func:`solve_candidates`, also returning the residual graph's raw distances.
+
+    The distances (one per junior, senior, source and sink, unclamped) are
+    potentials under which every residual arc has a non-negative reduced
+    cost: what :func:`rmatch.solvers.repair.repair` starts from.
+
+    Examples
+    --------
+    >>> one = np.ones(2, np.int64)
+    >>> _, _, dist = solved(2, 2, np.array([0, 1]), np.array([0, 0]), np.array([9, 8]),
+    ...                     one, one, "max_pairs")
+    >>> dist.tolist()  # juniors, seniors, source, sink
+    [0, 0, -8, 0, 0, 0]
+    """
     arcs = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective)
     dist, reach = _residual(n, m, len(rows), arcs, objective)
-    return arcs[4][n:n + len(rows)] > 0, _prices(n, m, dist, reach, objective)
+    return arcs[4][n:n + len(rows)] > 0, _prices(n, m, dist, reach, objective), dist
 
 
 def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
@@ -271,6 +292,23 @@ def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     >>> duals_of(2, 2, r, c, w, one, one, "max_pairs", np.array([True, False, False])) is None
     True
     """
+    out = checked(n, m, rows, cols, weights, cap_j, cap_s, objective, chosen)
+    return None if out is None else out[0]
+
+
+def checked(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
+            cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+            chosen: BoolArray) -> tuple[Duals, IntArray] | None:
+    """:func:`duals_of`, also returning the raw distances (see :func:`solved`).
+
+    Examples
+    --------
+    >>> one = np.ones(2, np.int64)
+    >>> out = checked(2, 2, np.array([0, 1]), np.array([0, 0]), np.array([9, 8]), one, one,
+    ...               "max_pairs", np.array([True, False]))
+    >>> out[1].tolist()
+    [0, 0, -8, 0, 0, 0]
+    """
     sink = n + m + 1
     tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
     flows = np.concatenate([np.bincount(rows[chosen], minlength=n), chosen.astype(np.int64),
@@ -283,7 +321,7 @@ def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
         return None
     if objective == "max_pairs" and reach[sink]:  # a path adds a pair
         return None
-    return _prices(n, m, dist, reach, objective)
+    return _prices(n, m, dist, reach, objective), dist
 
 
 def _prices(n: int, m: int, dist: IntArray, reach: BoolArray,

@@ -1,0 +1,93 @@
+"""Repairing a candidate optimum after pairs were added, against solving from nothing."""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Literal
+
+import numpy as np
+import pytest
+
+from rmatch.solvers import sparse
+from rmatch.solvers.repair import repair
+
+Objective = Literal["max_pairs", "max_score"]
+
+
+def _programme(rng: np.random.Generator) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray,
+                                                     np.ndarray, np.ndarray]:
+    """A random candidate set (sorted by row, then column) with capacities up to 3."""
+    n, m = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    keys = np.flatnonzero(rng.random(n * m) < rng.uniform(0.2, 1.0)).astype(np.int64)
+    rows, cols = keys // m, keys % m
+    # Coarse weights (many ties) and, now and then, negative ones: nothing in the
+    # repair assumes scores in [0, 1].
+    weights = rng.integers(-3 if rng.random() < 0.3 else 0, 6, len(keys)).astype(np.int64)
+    cap_j = rng.integers(1, 4 if rng.random() < 0.5 else 2, n).astype(np.int64)
+    cap_s = rng.integers(1, 4 if rng.random() < 0.5 else 2, m).astype(np.int64)
+    return n, m, rows, cols, weights, cap_j, cap_s
+
+
+def _value(weights: np.ndarray, chosen: np.ndarray) -> tuple[int, int]:
+    return int(chosen.sum()), int(weights[chosen].sum())
+
+
+@pytest.mark.parametrize(("objective", "seed"), list(product(["max_pairs", "max_score"], range(6))))
+def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
+                                                           seed: int) -> None:
+    """Solve a random part, add the rest, repair: the full solve's value, and a valid proof."""
+    rng = np.random.default_rng(seed)
+    repaired = 0
+    for _ in range(120):
+        n, m, rows, cols, weights, cap_j, cap_s = _programme(rng)
+        old = rng.random(len(rows)) < rng.uniform(0.2, 0.9)
+        chosen_old, _, pot = sparse.solved(n, m, rows[old], cols[old], weights[old], cap_j,
+                                           cap_s, objective)
+        start = np.zeros(len(rows), np.bool_)
+        start[np.flatnonzero(old)[chosen_old]] = True
+        got = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
+                     budget=10**9)
+        assert got is not None
+        want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
+        if objective == "max_pairs":
+            assert _value(weights, got) == _value(weights, want)
+        else:
+            assert int(weights[got].sum()) == int(weights[want].sum())
+        assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
+        assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
+        assert sparse.duals_of(n, m, rows, cols, weights, cap_j, cap_s, objective,
+                               got) is not None
+        repaired += int(_value(weights, got) != _value(weights, start))
+    assert repaired > 20  # the added pairs changed the optimum often enough to test something
+
+
+def test_repair_gives_up_over_its_budget() -> None:
+    """A search that would look at more arcs than allowed returns None, never a guess."""
+    rng = np.random.default_rng(7)
+    n = m = 30
+    rows, cols = np.divmod(np.arange(n * m, dtype=np.int64), m)
+    weights = rng.integers(0, 1000, n * m).astype(np.int64)
+    one = np.ones(n, np.int64)
+    old = cols == rows  # the diagonal: a poor assignment, optimal on its own candidates
+    chosen_old, _, pot = sparse.solved(n, m, rows[old], cols[old], weights[old], one, one,
+                                       "max_pairs")
+    start = np.zeros(n * m, np.bool_)
+    start[np.flatnonzero(old)[chosen_old]] = True
+    assert repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot, budget=50) is None
+    got = repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot, budget=10**9)
+    assert got is not None
+    want, _ = sparse.solve_candidates(n, m, rows, cols, weights, one, one, "max_pairs")
+    assert _value(weights, got) == _value(weights, want)
+
+
+def test_repair_refuses_potentials_that_do_not_hold() -> None:
+    """Potentials under which a kept arc has a negative reduced cost are not trusted."""
+    one = np.ones(2, np.int64)
+    rows, cols, weights = np.array([0, 1]), np.array([0, 1]), np.array([5, 5])
+    start = np.array([True, False])  # junior 1 and senior 1 free: a pair to add
+    pot = np.array([0, 0, 0, 0, -10, 10])  # source arcs at -10: broken
+    assert repair(2, 2, rows, cols, weights, one, one, "max_pairs", start, pot,
+                  budget=10**6) is None
+    pot = np.array([10, 0, 0, 0, 0, 0])  # the chosen pair (0, 0) priced above its weight
+    assert repair(2, 2, rows, cols, weights, one, one, "max_pairs", start, pot,
+                  budget=10**6) is None
