@@ -97,6 +97,16 @@ def warm_up() -> None:
     finally:
         for mod, name, value in saved:
             setattr(mod, name, value)
+    try:  # the repair of a re-solve (rmatch.solvers.repair), on the smallest programme
+        from rmatch.solvers.repair import repair
+        from rmatch.solvers.sparse import solved
+    except ImportError:
+        return
+    one = np.ones(2, np.int64)
+    _, _, pot = solved(2, 2, np.array([0, 1]), np.array([0, 0]), np.array([9, 8]), one, one,
+                       "max_pairs")
+    repair(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([9, 5, 8]), one, one,
+           "max_pairs", np.array([True, False, False]), pot, budget=100)
 
 
 def measure(n: int, scipy_max: int, ks: list[int]) -> dict[str, object]:
