@@ -221,15 +221,16 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
 
 
-REPAIR_BUDGET = 40
+REPAIR_BUDGET = 20
 """A re-solve after a scan first repairs the last optimum (:mod:`rmatch.solvers.repair`),
-looking at no more than this many arcs per candidate (about half a min-cost flow's time:
-a repair that would cost more is cut short, and the full solve runs)."""
+looking at no more than this many arcs per candidate (about a third of a min-cost flow's
+time at 30,000 per side: a repair that would cost more is cut short, and the full solve
+runs)."""
 
 
 SEARCH_GUESS = 20_000
-"""Arcs a repair's search looks at, about (measured at 30,000 and 100,000 per side: 12,000
-to 120,000): with more added pairs that gain than the budget pays for at this rate, the
+"""Arcs a repair's search looks at, about (measured at 30,000 and 100,000 per side: 10,000
+to 100,000): with more added pairs that gain than the budget pays for at this rate, the
 repair is not tried (the first scans add hundreds of thousands)."""
 
 

@@ -59,46 +59,60 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     ...        "max_pairs", np.array([True, False, False]), pot, budget=100).tolist()
     [False, True, True]
     """
-    flow = chosen.astype(np.int8)
+    pi = pot.astype(np.int64).copy()
+    red = pi[rows] - pi[n + cols] - weights  # a pair's reduced cost: below 0 gains
+    if (chosen & (red > 0)).any():
+        return None  # a chosen pair the potentials would drop: they are not its optimum's
+    # Take every pair that gains: each leaves its senior a surplus and its
+    # junior a shortage, and every residual arc non-negative.
+    gain = ~chosen & (red < 0)
+    flow = (chosen | gain).astype(np.int8)
     fs = np.bincount(rows[chosen], minlength=n).astype(np.int64)
     ft = np.bincount(cols[chosen], minlength=m).astype(np.int64)
+    excess = np.zeros(n + m + 2, np.int64)
+    excess[n:n + m] = np.bincount(cols[gain], minlength=m)
+    excess[:n] = -np.bincount(rows[gain], minlength=n)
     j_ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=j_ptr[1:])
-    s_arcs = np.argsort(cols, kind="stable")
-    s_ptr = np.zeros(m + 1, np.int64)
-    np.cumsum(np.bincount(cols, minlength=m), out=s_ptr[1:])
-    pi = pot.astype(np.int64).copy()
-    status = compiled(_repair)(n, m, rows, cols, weights, j_ptr, s_ptr, s_arcs, cap_j, cap_s,
-                               flow, fs, ft, pi, objective == "max_score", budget)
+    # Each senior's pairs in its own slots (-1 when empty): a senior's residual
+    # arcs are back along those only, so a search never reads its other
+    # candidates. A senior holds at most its places and its surplus.
+    slot_ptr = np.zeros(m + 1, np.int64)
+    np.cumsum(cap_s + excess[n:n + m], out=slot_ptr[1:])
+    slots = np.full(int(slot_ptr[-1]), -1, np.int64)
+    taken = np.flatnonzero(flow)
+    by_col = taken[np.argsort(cols[taken], kind="stable")]
+    c_sorted = cols[by_col]
+    first = np.searchsorted(c_sorted, c_sorted)  # where each pair's senior starts
+    slots[slot_ptr[c_sorted] + np.arange(len(by_col)) - first] = by_col
+    status = compiled(_repair)(n, m, rows, cols, weights, j_ptr, slot_ptr, slots, cap_j, cap_s,
+                               flow, fs, ft, excess, pi, objective == "max_score", budget)
     return None if status != OK else flow.astype(np.bool_)
 
 
-def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, s_ptr: Any,
-            s_arcs: Any, cap_j: Any, cap_s: Any, flow: Any, fs: Any, ft: Any, pi: Any,
-            circulate: Any, budget: Any) -> int:  # pragma: no cover - compiled by numba
+def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, slot_ptr: Any,
+            slots: Any, cap_j: Any, cap_s: Any, flow: Any, fs: Any, ft: Any, excess: Any,
+            pi: Any, circulate: Any, budget: Any) -> int:  # pragma: no cover - numba
     # Nodes: juniors 0..n-1, seniors n..n+m-1, the source n+m, the sink n+m+1.
     # Costs are -weight on a pair, 0 elsewhere; reduced c + pi[u] - pi[v].
     src_node, sink_node = n + m, n + m + 1
     nodes = n + m + 2
-    excess = np.zeros(nodes, np.int64)
     total = 0
     for j in range(n):
         total += fs[j]
-    for p in range(rows.shape[0]):
-        j, k = rows[p], n + cols[p]
-        red = -weights[p] + pi[j] - pi[k]
-        if flow[p] == 0 and red < 0:  # an added pair that gains: take it
-            flow[p] = 1
-            excess[k] += 1
-            excess[j] -= 1
-        elif flow[p] == 1 and red > 0:  # a chosen pair the potentials say to drop
-            return BAD_POTENTIALS
     dist = np.zeros(nodes, np.int64)
     seen = np.zeros(nodes, np.int64)  # the search that last reached each node
     done = np.zeros(nodes, np.int64)  # the search that last settled it
     pred = np.full(nodes, -1, np.int64)
     pred_arc = np.full(nodes, -1, np.int64)
     settled = np.zeros(nodes, np.int64)
+    degree = 0
+    for j in range(n):
+        degree = max(degree, j_ptr[j + 1] - j_ptr[j])
+    width = max(degree, n, m, slots.shape[0]) + 2
+    nb_v = np.zeros(width, np.int64)  # the residual arcs out of the node being settled
+    nb_red = np.zeros(width, np.int64)
+    nb_arc = np.zeros(width, np.int64)
     cap_heap = 1024
     h_key = np.zeros(cap_heap, np.int64)
     h_node = np.zeros(cap_heap, np.int64)
@@ -120,7 +134,6 @@ def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, s_pt
                 return OK  # a circulation with no arc below 0: optimal
             start = src_node
         search += 1
-        size = 0
         dist[start] = 0
         seen[start] = search
         pred[start] = -1
@@ -129,9 +142,9 @@ def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, s_pt
         size = 1
         n_settled = 0
         target = -1
+        best = np.iinfo(np.int64).max  # the nearest target reached so far
         while size > 0:
-            # pop the smallest key
-            d = h_key[0]
+            d = h_key[0]  # pop the nearest
             u = h_node[0]
             size -= 1
             if size > 0:
@@ -158,70 +171,78 @@ def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, s_pt
             if (to_sink and u == sink_node) or (not to_sink and excess[u] < 0):
                 target = u
                 break
-            # the residual arcs out of u: (head, reduced cost, pair or -1)
-            if u < n:
-                lo, hi = j_ptr[u], j_ptr[u + 1]
-                extra = 1 if fs[u] > 0 else 0
-            elif u < n + m:
-                lo, hi = s_ptr[u - n], s_ptr[u - n + 1]
-                extra = 1 if ft[u - n] < cap_s[u - n] else 0
-            elif u == src_node:  # back along the return arc while pairs flow through it
-                lo, hi, extra = 0, n, 1 if circulate and total > 0 else 0
-            else:  # the return arc to the source (a circulation only)
-                lo, hi, extra = 0, m, 1 if circulate else 0
-            work += hi - lo + extra
+            # Gather the residual arcs out of u: (head, reduced cost, pair or -1).
+            deg = 0
+            if u < n:  # its candidates not chosen, and back to the source
+                for a in range(j_ptr[u], j_ptr[u + 1]):
+                    if flow[a] == 0:
+                        nb_v[deg], nb_arc[deg] = n + cols[a], a
+                        nb_red[deg] = -weights[a] + pi[u] - pi[n + cols[a]]
+                        deg += 1
+                if fs[u] > 0:
+                    nb_v[deg], nb_arc[deg], nb_red[deg] = src_node, -1, pi[u] - pi[src_node]
+                    deg += 1
+            elif u < n + m:  # back along its chosen pairs, and to the sink
+                k = u - n
+                for i in range(slot_ptr[k], slot_ptr[k + 1]):
+                    p = slots[i]
+                    if p >= 0:
+                        nb_v[deg], nb_arc[deg] = rows[p], p
+                        nb_red[deg] = weights[p] + pi[u] - pi[rows[p]]
+                        deg += 1
+                if ft[k] < cap_s[k]:
+                    nb_v[deg], nb_arc[deg], nb_red[deg] = sink_node, -1, pi[u] - pi[sink_node]
+                    deg += 1
+            elif u == src_node:  # juniors with places left; back along the return arc
+                for j in range(n):
+                    if fs[j] < cap_j[j]:
+                        nb_v[deg], nb_arc[deg], nb_red[deg] = j, -1, pi[u] - pi[j]
+                        deg += 1
+                if circulate and total > 0:
+                    nb_v[deg], nb_arc[deg], nb_red[deg] = sink_node, -1, pi[u] - pi[sink_node]
+                    deg += 1
+            else:  # back to seniors with pairs; the return arc (a circulation only)
+                for k in range(m):
+                    if ft[k] > 0:
+                        nb_v[deg], nb_arc[deg], nb_red[deg] = n + k, -1, pi[u] - pi[n + k]
+                        deg += 1
+                if circulate:
+                    nb_v[deg], nb_arc[deg], nb_red[deg] = src_node, -1, pi[u] - pi[src_node]
+                    deg += 1
+            work += deg + 1
             if work > budget:
                 return OVER_BUDGET
-            for a in range(lo, hi + extra):
-                v, red, arc = -1, 0, -1
-                if a == hi:  # the extra arc, to the source or the sink
-                    v = src_node if u < n or u == sink_node else sink_node
-                    red = pi[u] - pi[v]
-                elif u < n:
-                    if flow[a] == 0:
-                        v, arc = n + cols[a], a
-                        red = -weights[a] + pi[u] - pi[v]
-                elif u < n + m:
-                    p = s_arcs[a]
-                    if flow[p] == 1:
-                        v, arc = rows[p], p
-                        red = weights[p] + pi[u] - pi[v]
-                elif u == src_node:
-                    if fs[a] < cap_j[a]:
-                        v, red = a, pi[u] - pi[a]
-                else:
-                    if ft[a] > 0:
-                        v, red = n + a, pi[u] - pi[n + a]
-                if v < 0:
-                    continue
+            for i in range(deg):
+                v, red = nb_v[i], nb_red[i]
                 if red < 0:
                     return BAD_POTENTIALS
                 nd = d + red
-                if seen[v] != search or nd < dist[v]:
-                    if done[v] == search:
-                        continue
-                    seen[v] = search
-                    dist[v] = nd
-                    pred[v] = u
-                    pred_arc[v] = arc
-                    if size == cap_heap:
-                        cap_heap *= 2
-                        bigger_k = np.zeros(cap_heap, np.int64)
-                        bigger_n = np.zeros(cap_heap, np.int64)
-                        bigger_k[:size] = h_key[:size]
-                        bigger_n[:size] = h_node[:size]
-                        h_key, h_node = bigger_k, bigger_n
-                    i = size
-                    size += 1
-                    while i > 0:
-                        par = (i - 1) // 2
-                        if h_key[par] <= nd:
-                            break
-                        h_key[i] = h_key[par]
-                        h_node[i] = h_node[par]
-                        i = par
-                    h_key[i] = nd
-                    h_node[i] = v
+                if nd >= best or done[v] == search or (seen[v] == search and nd >= dist[v]):
+                    continue  # no nearer than a target already reached, or than before
+                if (to_sink and v == sink_node) or (not to_sink and excess[v] < 0):
+                    best = nd
+                seen[v] = search
+                dist[v] = nd
+                pred[v] = u
+                pred_arc[v] = nb_arc[i]
+                if size == cap_heap:
+                    cap_heap *= 2
+                    bigger_k = np.zeros(cap_heap, np.int64)
+                    bigger_n = np.zeros(cap_heap, np.int64)
+                    bigger_k[:size] = h_key[:size]
+                    bigger_n[:size] = h_node[:size]
+                    h_key, h_node = bigger_k, bigger_n
+                c = size  # push: sift up
+                size += 1
+                while c > 0:
+                    par = (c - 1) // 2
+                    if h_key[par] <= nd:
+                        break
+                    h_key[c] = h_key[par]
+                    h_node[c] = h_node[par]
+                    c = par
+                h_key[c] = nd
+                h_node[c] = v
         if target < 0:
             if to_sink:
                 return OK  # no pair can be added: optimal with the most pairs
@@ -237,8 +258,13 @@ def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, s_pt
         while v != start:
             u = pred[v]
             arc = pred_arc[v]
-            if arc >= 0:
+            if arc >= 0:  # a pair taken (from its junior) or given up: its senior's slots
                 flow[arc] = 1 if u < n else 0
+                old, new = (-1, arc) if u < n else (arc, -1)
+                for i in range(slot_ptr[cols[arc]], slot_ptr[cols[arc] + 1]):
+                    if slots[i] == old:
+                        slots[i] = new
+                        break
             elif u == sink_node and v == src_node:
                 total += 1
             elif u == src_node and v == sink_node:
