@@ -61,8 +61,8 @@ def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
     assert repaired > 20  # the added pairs changed the optimum often enough to test something
 
 
-def test_repair_gives_up_over_its_budget() -> None:
-    """A search that would look at more arcs than allowed returns None, never a guess."""
+def test_repair_gives_up_over_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches that would look at more arcs than allowed return None, never a guess."""
     rng = np.random.default_rng(7)
     n = m = 30
     rows, cols = np.divmod(np.arange(n * m, dtype=np.int64), m)
@@ -73,8 +73,15 @@ def test_repair_gives_up_over_its_budget() -> None:
                                        "max_pairs")
     start = np.zeros(n * m, np.bool_)
     start[np.flatnonzero(old)[chosen_old]] = True
-    assert repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot, budget=50) is None
-    got = repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot, budget=10**9)
+    def run(budget: int) -> np.ndarray | None:
+        return repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot,
+                      budget=budget)
+
+    assert run(10**9) is not None
+    assert run(10**5) is None  # not tried: a surplus per junior, SEARCH_GUESS arcs each
+    monkeypatch.setattr("rmatch.solvers.repair.SEARCH_GUESS", 0)
+    assert run(50) is None  # tried, and cut short
+    got = run(10**5)
     assert got is not None
     want, _ = sparse.solve_candidates(n, m, rows, cols, weights, one, one, "max_pairs")
     assert _value(weights, got) == _value(weights, want)

@@ -244,7 +244,7 @@ def test_repaired_resolves_reach_the_full_solves_optimum(seed: int,
                                  np.ones(m, np.int64), objective, k=1, price_sample=0)
 
     monkeypatch.setattr(certificate, "repair", spy)
-    monkeypatch.setattr(certificate, "SEARCH_GUESS", 0)  # small programmes: always try
+    monkeypatch.setattr("rmatch.solvers.repair.SEARCH_GUESS", 0)  # small: always try
     monkeypatch.setattr(certificate, "REPAIR_BUDGET", 10**6)
     a = run()
     monkeypatch.setattr(certificate, "repair", lambda *_, **__: None)

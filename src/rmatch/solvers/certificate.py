@@ -221,17 +221,11 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
 
 
-REPAIR_BUDGET = 20
+REPAIR_BUDGET = 50
 """A re-solve after a scan first repairs the last optimum (:mod:`rmatch.solvers.repair`),
 looking at no more than this many arcs per candidate (about a third of a min-cost flow's
-time at 30,000 per side: a repair that would cost more is cut short, and the full solve
-runs)."""
-
-
-SEARCH_GUESS = 20_000
-"""Arcs a repair's search looks at, about (measured at 30,000 and 100,000 per side: 10,000
-to 100,000): with more added pairs that gain than the budget pays for at this rate, the
-repair is not tried (the first scans add hundreds of thousands)."""
+time at 30,000 and 100,000 per side: a repair that would cost more is cut short, or not
+tried, and the full solve runs)."""
 
 
 def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
@@ -253,15 +247,12 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
         old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
         start = np.zeros(len(keys), np.bool_)
         start[np.searchsorted(keys, old[chosen_l])] = True  # every last candidate is still one
-        gains = int(np.count_nonzero(weights > pot[rows] - pot[n + cols]))
-        budget = REPAIR_BUDGET * len(keys)
-        if gains * SEARCH_GUESS <= budget:
-            chosen = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
-                            budget=budget)
-            proof = None if chosen is None else checked(n, m, rows, cols, weights, cap_j,
-                                                        cap_s, objective, chosen)
-            if chosen is not None and proof is not None:
-                return chosen, proof[0], proof[1]
+        chosen = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
+                        budget=REPAIR_BUDGET * len(keys))
+        proof = None if chosen is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
+                                                    objective, chosen)
+        if chosen is not None and proof is not None:
+            return chosen, proof[0], proof[1]
     return solved(n, m, rows, cols, weights, cap_j, cap_s, objective)
 
 

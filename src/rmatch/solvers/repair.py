@@ -32,6 +32,11 @@ __all__ = ["repair"]
 
 OK, OVER_BUDGET, BAD_POTENTIALS = 0, 1, 2
 
+SEARCH_GUESS = 50_000
+"""Arcs one search looks at, about (measured at 30,000 and 100,000 per side: 2,000 to
+160,000 a surplus): a repair with more surpluses than its budget pays for at this rate
+is not tried (the first scan after the first solve often brings thousands)."""
+
 
 def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
            cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
@@ -42,8 +47,9 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     column), ``chosen`` the last optimum on the earlier ones (False on the
     added pairs), ``pot`` its potentials: one per junior, senior, source and
     sink (``n + m + 2``, :func:`rmatch.solvers.sparse._residual`'s order).
-    None when the search would look at more than ``budget`` arcs (many
-    changes: a full solve is quicker) or the potentials do not hold. Under
+    None when the searches would look at more than ``budget`` arcs (many
+    changes: a full solve is quicker; not tried when the surpluses to carry
+    times :data:`SEARCH_GUESS` exceed it) or the potentials do not hold. Under
     ``max_score`` the network is a circulation (a return arc from the sink
     to the source, as the solve's), and no pair is added for its own sake.
 
@@ -56,29 +62,41 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     ...                         one, one, "max_pairs")
     >>> # a scan adds (0, 1): junior 0 moves there and junior 1 takes senior 0
     >>> repair(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([9, 5, 8]), one, one,
-    ...        "max_pairs", np.array([True, False, False]), pot, budget=100).tolist()
+    ...        "max_pairs", np.array([True, False, False]), pot, budget=10**6).tolist()
     [False, True, True]
     """
     pi = pot.astype(np.int64).copy()
     red = pi[rows] - pi[n + cols] - weights  # a pair's reduced cost: below 0 gains
     if (chosen & (red > 0)).any():
         return None  # a chosen pair the potentials would drop: they are not its optimum's
-    # Take every pair that gains: each leaves its senior a surplus and its
-    # junior a shortage, and every residual arc non-negative.
     gain = ~chosen & (red < 0)
-    flow = (chosen | gain).astype(np.int8)
     fs = np.bincount(rows[chosen], minlength=n).astype(np.int64)
     ft = np.bincount(cols[chosen], minlength=m).astype(np.int64)
+    # A junior whose places are all taken lets its pairs go and is priced up
+    # by its largest gain: every arc out of it is then non-negative, and it
+    # is one surplus per pair let go (a scan often adds dozens of gaining
+    # pairs for one junior). Any other junior takes each of its gaining pairs,
+    # a surplus at the pair's senior and a shortage at itself.
+    lift = np.zeros(n, np.int64)
+    np.maximum.at(lift, rows[gain], -red[gain])
+    full = (lift > 0) & (fs == cap_j)
+    at_full = full[rows]
+    np.maximum.at(lift, rows[chosen & at_full], -red[chosen & at_full])  # its let-go pairs too
+    pi[:n] += np.where(full, lift, 0)
+    drop, take = chosen & at_full, gain & ~at_full
+    if (np.count_nonzero(drop) + np.count_nonzero(take)) * SEARCH_GUESS > budget:
+        return None  # each surplus costs a search: more than the budget pays for
+    flow = ((chosen & ~drop) | take).astype(np.int8)
     excess = np.zeros(n + m + 2, np.int64)
-    excess[n:n + m] = np.bincount(cols[gain], minlength=m)
-    excess[:n] = -np.bincount(rows[gain], minlength=n)
+    excess[:n] = np.bincount(rows[drop], minlength=n) - np.bincount(rows[take], minlength=n)
+    excess[n:n + m] = np.bincount(cols[take], minlength=m) - np.bincount(cols[drop], minlength=m)
     j_ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=j_ptr[1:])
     # Each senior's pairs in its own slots (-1 when empty): a senior's residual
     # arcs are back along those only, so a search never reads its other
     # candidates. A senior holds at most its places and its surplus.
     slot_ptr = np.zeros(m + 1, np.int64)
-    np.cumsum(cap_s + excess[n:n + m], out=slot_ptr[1:])
+    np.cumsum(cap_s + np.bincount(cols[take], minlength=m), out=slot_ptr[1:])
     slots = np.full(int(slot_ptr[-1]), -1, np.int64)
     taken = np.flatnonzero(flow)
     by_col = taken[np.argsort(cols[taken], kind="stable")]
