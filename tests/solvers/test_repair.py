@@ -45,9 +45,10 @@ def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
                                            cap_s, objective)
         start = np.zeros(len(rows), np.bool_)
         start[np.flatnonzero(old)[chosen_old]] = True
-        got = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
+        out = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
                      budget=10**9)
-        assert got is not None
+        assert out is not None
+        got, proof = out
         want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
         if objective == "max_pairs":
             assert _value(weights, got) == _value(weights, want)
@@ -55,8 +56,9 @@ def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
             assert int(weights[got].sum()) == int(weights[want].sum())
         assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
         assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
-        assert sparse.duals_of(n, m, rows, cols, weights, cap_j, cap_s, objective,
-                               got) is not None
+        # Its potentials prove it: no residual arc below zero under them.
+        assert sparse.checked(n, m, rows, cols, weights, cap_j, cap_s, objective, got,
+                              pot=proof) is not None
         repaired += int(_value(weights, got) != _value(weights, start))
     assert repaired > 20  # the added pairs changed the optimum often enough to test something
 
@@ -73,9 +75,11 @@ def test_repair_gives_up_over_its_budget(monkeypatch: pytest.MonkeyPatch) -> Non
                                        "max_pairs")
     start = np.zeros(n * m, np.bool_)
     start[np.flatnonzero(old)[chosen_old]] = True
+
     def run(budget: int) -> np.ndarray | None:
-        return repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot,
-                      budget=budget)
+        out = repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot,
+                     budget=budget)
+        return None if out is None else out[0]
 
     assert run(10**9) is not None
     assert run(10**5) is None  # not tried: a surplus per junior, SEARCH_GUESS arcs each
@@ -98,3 +102,21 @@ def test_repair_refuses_potentials_that_do_not_hold() -> None:
     pot = np.array([10, 0, 0, 0, 0, 0])  # the chosen pair (0, 0) priced above its weight
     assert repair(2, 2, rows, cols, weights, one, one, "max_pairs", start, pot,
                   budget=10**6) is None
+
+
+def test_checked_refuses_at_once_potentials_that_leave_an_arc_below_zero() -> None:
+    """A wrong assignment with potentials is refused by them, without a search for cycles."""
+    rng = np.random.default_rng(3)
+    n = m = 30
+    rows, cols = np.divmod(np.arange(n * m, dtype=np.int64), m)
+    weights = rng.integers(0, 1000, n * m).astype(np.int64)
+    one = np.ones(n, np.int64)
+    diagonal = cols == rows  # a poor assignment: a better one exists
+    _, _, pot = sparse.solved(n, m, rows[diagonal], cols[diagonal], weights[diagonal], one,
+                              one, "max_pairs")
+    assert sparse.checked(n, m, rows, cols, weights, one, one, "max_pairs", diagonal,
+                          pot=pot) is None
+    best, _, best_pot = sparse.solved(n, m, rows, cols, weights, one, one, "max_pairs")
+    proof = sparse.checked(n, m, rows, cols, weights, one, one, "max_pairs", best, pot=best_pot)
+    assert proof is not None
+    assert (proof[1] == best_pot).all()  # the distances are the solve's own

@@ -40,13 +40,16 @@ is not tried (the first scan after the first solve often brings thousands)."""
 
 def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
            cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
-           chosen: BoolArray, pot: IntArray, *, budget: int) -> BoolArray | None:
+           chosen: BoolArray, pot: IntArray, *, budget: int
+           ) -> tuple[BoolArray, IntArray] | None:
     """Return the optimal assignment of the candidates, from a nearly optimal one.
 
     ``rows``/``cols``/``weights`` are the candidates (sorted by row, then
     column), ``chosen`` the last optimum on the earlier ones (False on the
     added pairs), ``pot`` its potentials: one per junior, senior, source and
     sink (``n + m + 2``, :func:`rmatch.solvers.sparse._residual`'s order).
+    Returned with the potentials that prove it optimal (every residual arc
+    non-negative under them: :func:`rmatch.solvers.sparse.checked` checks).
     None when the searches would look at more than ``budget`` arcs (many
     changes: a full solve is quicker; not tried when the surpluses to carry
     times :data:`SEARCH_GUESS` exceed it) or the potentials do not hold. Under
@@ -62,7 +65,7 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     ...                         one, one, "max_pairs")
     >>> # a scan adds (0, 1): junior 0 moves there and junior 1 takes senior 0
     >>> repair(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([9, 5, 8]), one, one,
-    ...        "max_pairs", np.array([True, False, False]), pot, budget=10**6).tolist()
+    ...        "max_pairs", np.array([True, False, False]), pot, budget=10**6)[0].tolist()
     [False, True, True]
     """
     pi = pot.astype(np.int64).copy()
@@ -105,7 +108,7 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     slots[slot_ptr[c_sorted] + np.arange(len(by_col)) - first] = by_col
     status = compiled(_repair)(n, m, rows, cols, weights, j_ptr, slot_ptr, slots, cap_j, cap_s,
                                flow, fs, ft, excess, pi, objective == "max_score", budget)
-    return None if status != OK else flow.astype(np.bool_)
+    return None if status != OK else (flow.astype(np.bool_), pi)
 
 
 def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, slot_ptr: Any,

@@ -298,8 +298,15 @@ def duals_of(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
 
 def checked(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
             cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
-            chosen: BoolArray) -> tuple[Duals, IntArray] | None:
+            chosen: BoolArray, pot: IntArray | None = None) -> tuple[Duals, IntArray] | None:
     """:func:`duals_of`, also returning the raw distances (see :func:`solved`).
+
+    ``pot``, potentials that should prove the assignment optimal (one per
+    junior, senior, source and sink), are checked first: a residual arc of
+    negative reduced cost under them returns None at once. That is the
+    proof of no negative cycle; without it the search for distances finds a
+    cycle only once a path around it has wound every node, which can take
+    minutes on a near-optimal assignment of millions of candidates.
 
     Examples
     --------
@@ -316,8 +323,9 @@ def checked(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     if (flows[:n] > cap_j).any() or (flows[n + len(rows):] > cap_s).any():
         return None
     try:
-        dist, reach = _residual(n, m, len(rows), (tails, heads, caps, unit, flows), objective)
-    except SolverError:  # a negative cycle: a better assignment exists
+        dist, reach = _residual(n, m, len(rows), (tails, heads, caps, unit, flows), objective,
+                                pot=pot)
+    except SolverError:  # a negative cycle (or potentials that fail): a better one exists
         return None
     if objective == "max_pairs" and reach[sink]:  # a path adds a pair
         return None
@@ -387,7 +395,7 @@ def reduced_costs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntAr
 def _residual(n: int, m: int, k: int,
               arcs: tuple[IntArray, IntArray, IntArray, IntArray, IntArray],
               objective: Literal["max_pairs", "max_score"], *, reach: bool = True,
-              tight: bool = False) -> tuple[IntArray, BoolArray]:
+              tight: bool = False, pot: IntArray | None = None) -> tuple[IntArray, BoolArray]:
     """Shortest distances in the residual graph of a flow, and who the source reaches.
 
     ``tight`` adds every chosen pair's arc forward too (see :func:`reduced_costs`).
@@ -408,6 +416,8 @@ def _residual(n: int, m: int, k: int,
         r_h = np.concatenate([r_h, [source], [sink] if back_arc else []])
         r_c = np.concatenate([r_c, np.zeros(len(r_t) - len(r_c), np.int64)])
     r_t, r_h = r_t.astype(np.int64), r_h.astype(np.int64)
+    if pot is not None and (r_c + pot[r_t] - pot[r_h] < 0).any():
+        raise SolverError("the potentials leave a residual arc below zero")
     dist = _distances(n + m + 2, r_t, r_h, r_c)
     reached = np.zeros(n + m + 2, dtype=np.bool_)
     if objective == "max_pairs" and reach:
