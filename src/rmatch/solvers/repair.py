@@ -3,20 +3,23 @@ r"""Re-solving the candidates after a scan added pairs: repair the last optimum.
 A scan adds pairs to candidates whose optimum is known, with potentials
 :math:`\pi` (the residual graph's shortest distances) under which every
 residual arc has a reduced cost :math:`c + \pi_u - \pi_v \ge 0`. Only the
-added pairs can break that. Each added pair with a negative reduced cost is
-taken (its flow set to one), which leaves its senior one unit too many and
-its junior one too few but every residual arc non-negative again; then
-successive shortest paths (Dijkstra on the reduced costs, compiled) carry
-each surplus to a shortage, and, under ``max_pairs``, pairs are added along
-shortest source-to-sink paths while one exists. Each path keeps the
-reduced costs non-negative, so the result is optimal on all the candidates
-for its number of pairs, which is the most. A scan that adds few pairs
-costs a few short searches instead of a solve from nothing (a min-cost
-flow of 6 million candidates takes 20 s at 100,000 per side).
+added pairs can break that. A junior whose places are all taken lets its
+pairs go and its potential rises by its largest gain, which makes every arc
+out of it non-negative: the junior is left with a surplus and the seniors
+it left with a shortage. Any other junior takes each added pair that gains
+(its flow set to one): a surplus at the pair's senior, a shortage at the
+junior, and the pair's reverse arc non-negative. Successive shortest paths
+(Dijkstra on the reduced costs, compiled) then carry each surplus to a
+shortage and, under ``max_pairs``, add pairs along shortest source-to-sink
+paths while one exists. Each path keeps every reduced cost non-negative,
+so the result is optimal on all the candidates for its number of pairs,
+which is the most, and the final potentials prove it. A scan that adds few
+pairs costs a few short searches instead of a solve from nothing (a
+min-cost flow of 6 million candidates takes 20 s at 100,000 per side).
 
-The caller checks the answer anyway (:func:`rmatch.solvers.sparse.duals_of`
-rebuilds the duals from the residual graph and finds a negative cycle if
-there is one), so this module needs to be fast, not trusted.
+The caller checks the answer anyway (:func:`rmatch.solvers.sparse.checked`
+with the returned potentials: no residual arc below zero under them), so
+this module needs to be fast, not trusted.
 """
 
 from __future__ import annotations
