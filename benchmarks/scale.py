@@ -106,7 +106,7 @@ def warm_up() -> None:
     _, _, pot = solved(2, 2, np.array([0, 1]), np.array([0, 0]), np.array([9, 8]), one, one,
                        "max_pairs")
     repair(2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([9, 5, 8]), one, one,
-           "max_pairs", np.array([True, False, False]), pot, budget=100)
+           "max_pairs", np.array([True, False, False]), pot, budget=10**6)  # tried: compiled
 
 
 def measure(n: int, scipy_max: int, ks: list[int]) -> dict[str, object]:

@@ -234,6 +234,7 @@ def test_repaired_resolves_reach_the_full_solves_optimum(seed: int,
     objective: Literal["max_pairs", "max_score"] = "max_pairs" if seed % 2 else "max_score"
     cap_j = rng.integers(1, 3, n)
     used = []
+
     def spy(*args: Any, **kwargs: Any) -> Any:
         out = repair(*args, **kwargs)
         used.append(out is not None)
