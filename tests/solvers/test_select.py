@@ -247,6 +247,7 @@ def test_repaired_resolves_reach_the_full_solves_optimum(seed: int,
     monkeypatch.setattr(certificate, "repair", spy)
     monkeypatch.setattr("rmatch.solvers.repair.SEARCH_GUESS", 0)  # small: always try
     monkeypatch.setattr(certificate, "REPAIR_BUDGET", 10**6)
+    monkeypatch.setattr(certificate, "REPAIR_FROM", 0)
     a = run()
     monkeypatch.setattr(certificate, "repair", lambda *_, **__: None)
     b = run()
@@ -259,3 +260,22 @@ def test_repaired_resolves_reach_the_full_solves_optimum(seed: int,
     assert all(used)  # and every repair held
     if seed == 0:
         assert len(used) > 0
+
+
+def test_small_programmes_never_call_the_repair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below REPAIR_FROM candidates a re-solve is a min-cost flow: no kernel to compile."""
+    rng = np.random.default_rng(1)
+    n, m = 120, 150
+    total = (rng.random((n, m)) ** 3).astype(np.float32)
+    calls: list[int] = []
+    monkeypatch.setattr(certificate, "repair", lambda *_, **__: calls.append(1))
+    out = certify_and_solve(DenseSource(total, np.ones((n, m), np.bool_), block_rows=16),
+                            np.ones(n, np.int64), np.ones(m, np.int64), "max_pairs", k=1,
+                            price_sample=0)
+    assert len(out.found) > 1  # there were re-solves
+    assert calls == []
+    monkeypatch.setattr(certificate, "REPAIR_FROM", 0)
+    certify_and_solve(DenseSource(total, np.ones((n, m), np.bool_), block_rows=16),
+                      np.ones(n, np.int64), np.ones(m, np.int64), "max_pairs", k=1,
+                      price_sample=0)
+    assert calls  # the same programme tries it once the threshold allows

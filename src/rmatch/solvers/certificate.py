@@ -221,6 +221,12 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     raise SolverError(f"no certificate after {max_rounds} rounds of candidates")
 
 
+REPAIR_FROM = 500_000
+"""Re-solves of fewer candidates are min-cost flows from nothing (a second or less): the
+repair's kernel takes numba several seconds to compile on a machine's first use, which
+small programmes never wait for."""
+
+
 REPAIR_BUDGET = 50
 """A re-solve after a scan first repairs the last optimum (:mod:`rmatch.solvers.repair`),
 looking at no more than this many arcs per candidate (about a third of a min-cost flow's
@@ -243,7 +249,7 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     100,000 per side the last scans add a handful of pairs to 6 million
     candidates: a second instead of a 20-second solve.
     """
-    if last is not None:
+    if last is not None and len(keys) >= REPAIR_FROM:
         rows_l, cols_l, _, chosen_l, _, pot = last
         old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
         start = np.zeros(len(keys), np.bool_)
