@@ -41,6 +41,13 @@ over all its surpluses, would overrun twice its budget stops there (the first se
 often cost more than the average: a plain projection from the first 16 stopped repairs
 that would have held)."""
 
+MOST_SURPLUSES = 2_000
+"""A repair with more surpluses to carry is not tried. Measured: repairs of 15 to 1,301
+surpluses held (30,000 and 100,000 per side, 1.5 to 6 million candidates) and were
+quicker than a flow; those of 3,801 and 10,837 were slower than a flow, and organisation 5
+at 100,000 per side (19 to 21 million candidates, thousands of juniors touched a round)
+spent 16 to 28 s a round in repairs that ended over budget."""
+
 SEARCH_GUESS = 50_000
 """Arcs one search looks at, about (measured at 30,000 and 100,000 per side: 2,000 to
 160,000 a surplus): a repair with more surpluses than its budget pays for at this rate
@@ -60,8 +67,9 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     Returned with the potentials that prove it optimal (every residual arc
     non-negative under them: :func:`rmatch.solvers.sparse.checked` checks).
     None when the searches would look at more than ``budget`` arcs (many
-    changes: a full solve is quicker; not tried when the surpluses to carry
-    times :data:`SEARCH_GUESS` exceed it) or the potentials do not hold. Under
+    changes: a full solve is quicker; not tried with more than
+    :data:`MOST_SURPLUSES` surpluses to carry, or when they times
+    :data:`SEARCH_GUESS` exceed it) or the potentials do not hold. Under
     ``max_score`` the network is a circulation (a return arc from the sink
     to the source, as the solve's), and no pair is added for its own sake.
 
@@ -96,7 +104,8 @@ def repair(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     np.maximum.at(lift, rows[chosen & at_full], -red[chosen & at_full])  # its let-go pairs too
     pi[:n] += np.where(full, lift, 0)
     drop, take = chosen & at_full, gain & ~at_full
-    if (np.count_nonzero(drop) + np.count_nonzero(take)) * SEARCH_GUESS > budget:
+    surpluses = np.count_nonzero(drop) + np.count_nonzero(take)
+    if surpluses > MOST_SURPLUSES or surpluses * SEARCH_GUESS > budget:
         return None  # each surplus costs a search: more than the budget pays for
     flow = ((chosen & ~drop) | take).astype(np.int8)
     excess = np.zeros(n + m + 2, np.int64)
