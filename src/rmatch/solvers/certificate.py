@@ -234,6 +234,12 @@ time at 30,000 and 100,000 per side: a repair that would cost more is cut short,
 tried, and the full solve runs)."""
 
 
+REPAIR_MOST = 300_000_000
+"""And never more than this many arcs: the repairs that held looked at fewer (at most 50
+per candidate of 6 million at 100,000 per side), while one given up at 50 per candidate of
+20 million cost about 24 s before a flow of 63 s (organisation 5 at 100,000 per side)."""
+
+
 def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
              weights: IntArray, last: _Last, cap_j: IntArray, cap_s: IntArray,
              objective: Literal["max_pairs", "max_score"]
@@ -255,7 +261,7 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
         start = np.zeros(len(keys), np.bool_)
         start[np.searchsorted(keys, old[chosen_l])] = True  # every last candidate is still one
         mended = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
-                        budget=REPAIR_BUDGET * len(keys))
+                        budget=min(REPAIR_BUDGET * len(keys), REPAIR_MOST))
         proof = None if mended is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
                                                     objective, mended[0], pot=mended[1])
         if mended is not None and proof is not None:
