@@ -86,8 +86,13 @@ def test_column_tops_merge_threads_like_one() -> None:
     for start in range(0, 60, 10):
         select.first_block(total[start:start + 10], ok[start:start + 10], ps, edges, 2, start, one)
     many = select.ColumnTops(25, 3)
+    # Both threads alive at once: a thread's id may be reused once it ends, and
+    # the buffers are kept by thread id (a first thread done before the second
+    # started made one buffer in a CI run).
+    both = threading.Barrier(2)
 
     def run(starts: list[int]) -> None:
+        both.wait()
         for start in starts:
             select.first_block(total[start:start + 10], ok[start:start + 10], ps, edges, 2,
                                start, many)
