@@ -145,10 +145,11 @@ def _repair(n: Any, m: Any, rows: Any, cols: Any, weights: Any, j_ptr: Any, slot
     pred = np.full(nodes, -1, np.int64)
     pred_arc = np.full(nodes, -1, np.int64)
     settled = np.zeros(nodes, np.int64)
-    degree = 0
-    for j in range(n):
-        degree = max(degree, j_ptr[j + 1] - j_ptr[j])
-    width = max(degree, n, m, slots.shape[0]) + 2
+    # The most arcs out of one node: the source's n, the sink's m, a junior's
+    # candidates or a senior's slots, and one extra arc.
+    width = n + m + 2  # when either side is empty
+    if n and m:
+        width = max(n, m, np.max(np.diff(j_ptr)), np.max(np.diff(slot_ptr))) + 2
     nb_v = np.zeros(width, np.int64)  # the residual arcs out of the node being settled
     nb_red = np.zeros(width, np.int64)
     nb_arc = np.zeros(width, np.int64)
