@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tests.app.conftest import PASSWORD, Service
 
 import rmatch as rm
+from rmatch.app.security import FIRST_LOCK_S
 from rmatch.app.store import AuditEntry, Import, Matching, Token, User, now
 
 ROSTER = Path(__file__).parents[2] / "examples" / "roster.csv"
@@ -167,7 +168,18 @@ def test_rights_tokens_and_throttling(service: Service) -> None:
                                                   "password": "wrong"}).status_code == 401
     locked = anon.post("/api/v1/session", json={"username": "coord-a", "password": PASSWORD})
     assert locked.status_code == 429
-    assert int(locked.headers["retry-after"]) >= 1
+    assert 1 <= int(locked.headers["retry-after"]) <= FIRST_LOCK_S + 1
+    # Once the lock has passed, the right password signs in and the count restarts.
+    with service.db() as db:
+        user = db.scalar(select(User).where(User.name == "coord-a"))
+        assert user is not None
+        assert user.failed_logins == 5
+        user.locked_until = now()
+        db.commit()
+    assert anon.post("/api/v1/session", json={"username": "coord-a",
+                                              "password": PASSWORD}).status_code == 200
+    with service.db() as db:
+        assert db.scalar(select(User.failed_logins).where(User.name == "coord-a")) == 0
 
 
 def test_hostile_names_are_kept_intact_and_secrets_never_stored_in_clear(
