@@ -17,7 +17,7 @@ from rmatch.constraints.compiled import SCALE
 from rmatch.errors import ResourceLimitError, RmatchError
 from rmatch.scoring.blocks import LazyMatrix, ProgrammeSource
 from rmatch.scoring.plan import plan_scores, score_arrays
-from rmatch.solvers import Problem, run
+from rmatch.solvers import Problem, run, sparse
 from rmatch.solvers import match as matching
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
 from tests.oracle import brute_force
@@ -113,14 +113,28 @@ def test_max_score_duals_bound_every_pair() -> None:
         assert bound == int(w[r, c].sum()), seed  # weak duality: nothing can beat it
 
 
-def test_max_pairs_duals_bound_every_pair() -> None:
+@pytest.mark.parametrize("closed", ["fewest pairs across", "source reach", "not to the sink"])
+def test_max_pairs_duals_bound_every_pair(closed: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Independent check under max_pairs: a finite shift makes the duals a full certificate.
 
-    With the people reachable from the source lowered by a large ``delta``
+    With the people of the closed set ``R`` lowered by a large ``delta``
     the prices ``u``, ``v`` and the price ``mu`` of one more pair bound the
     score of every assignment with at least as many pairs; with ``delta``
     beyond any score difference no pair of the whole matrix adds a pair.
+    ``R`` is whichever of the two closed sets leaves fewer pairs across it
+    (those the source reaches, those who cannot reach the sink); each is
+    also forced, so both are checked as certificates.
     """
+    sizes: list[int] = []
+    if closed != "fewest pairs across":
+        # _across(stuck) is asked first, then _across(reached); the smaller wins.
+        sign = 1 if closed == "source reach" else -1
+
+        def across(c: np.ndarray, n: int, m: int) -> int:
+            sizes.append(int(c.sum()))
+            return sign * sizes[-1]
+
+        monkeypatch.setattr(sparse, "_across", across)
     for seed in range(40):
         total, feasible, cap_j, cap_s, out = _certified(seed, "max_pairs")
         d, w = out.duals, _weights(total)
@@ -136,6 +150,8 @@ def test_max_pairs_duals_bound_every_pair() -> None:
         r, c = out.rows[out.chosen], out.cols[out.chosen]
         bound = int((cap_j * u).sum() + (cap_s * v).sum() + slack.sum() - len(r) * mu)
         assert bound == int(w[r, c].sum()), seed
+    if sizes:  # the two sets differed often enough for the forced one to matter
+        assert sum(a > b for a, b in zip(sizes[::2], sizes[1::2], strict=True)) > 20
 
 
 def _people(n: int, m: int, seed: int) -> tuple[list[rm.Participant], list[rm.Participant]]:
@@ -394,3 +410,23 @@ def test_ctrl_c_during_a_later_solve_counts_the_pairs_found_since(
             assert out.bound is not None
             assert best_score <= out.bound + 2e-6, seed
     assert stopped >= 10
+
+
+def test_candidates_never_crowd_out_a_pair_that_adds_one(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A row with more pairs to add than places: the places go to pairs not yet candidates.
+
+    Junior 0 (three places) holds its candidates, seniors 0 and 1; its pairs
+    with seniors 2 and 3 (the second has room) are not candidates. With one
+    candidate a person (two places a row in a scan), its two candidates
+    used to fill the row's places, and the loop ended at 3 pairs of 4. The
+    closed set is the people the source reaches (the other one, those who
+    cannot reach the sink, has no such row here).
+    """
+    monkeypatch.setattr(sparse, "_across", lambda c, n, m: int(c.sum()))
+    total = np.array([[0.9, 0.9, 0.1, 0.1], [0.0, 0.0, 0.8, 0.7]], np.float32)
+    out = certify_and_solve(DenseSource(total, np.ones((2, 4), np.bool_)),
+                            np.array([3, 1]), np.ones(4, np.int64), "max_pairs", k=1)
+    assert out.found[0][0] == 3  # the first solve is one short
+    assert int(out.chosen.sum()) == 4
+    assert out.violations[-1] == 0

@@ -333,6 +333,9 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
             cols = col_idx
             starts = np.concatenate([[0], np.cumsum(width[groups])[:-1]])
         total, ok = source.totals(rows, cols)
+        # Candidates are neither pairs to add nor left out: a crowded row's
+        # places go to the others, and the bound covers exactly what is left.
+        ok = ok & ~_known(keys, rows, col_idx, m)
         if compiled:
             out = select.scan_block(total, ok, pj32[rows], ps32[col_idx], duals.reach_j[rows],
                                     duals.reach_s[col_idx], starts, MARGIN, 2 * k)
@@ -378,6 +381,23 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         return np.zeros(0, np.int64), np.zeros(0, np.float32), 0, 0
     return (np.concatenate(new_r) * m + np.concatenate(new_c), np.concatenate(new_t), n_viol,
             n_scanned)
+
+
+def _known(keys: IntArray, rows: IntArray, col_idx: IntArray, m: int) -> BoolArray:
+    """Mark the candidates (sorted ``keys``) among a block's rows and (sorted) columns."""
+    lo = np.searchsorted(keys, rows * m)
+    hi = np.searchsorted(keys, rows * m + m)
+    counts = hi - lo
+    at = np.repeat(np.arange(len(rows)), counts)
+    # Each row's run of keys, gathered without a loop over rows.
+    idx = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + \
+        np.repeat(lo, counts)
+    c = keys[idx] % m
+    pos = np.minimum(np.searchsorted(col_idx, c), max(len(col_idx) - 1, 0))
+    hit = col_idx[pos] == c if len(col_idx) else np.zeros(len(c), np.bool_)
+    out = np.zeros((len(rows), len(col_idx)), np.bool_)
+    out[at[hit], pos[hit]] = True
+    return out
 
 
 def _best_of_rows(red: F32, always: BoolArray, pick: BoolArray, keep: int) -> BoolArray:
