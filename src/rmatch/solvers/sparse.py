@@ -20,10 +20,17 @@ potentials: every residual arc has a non-negative reduced cost. With
 linear programme :math:`\max \sum w x` over the b-matchings, and by
 complementary slackness their dual objective equals the flow's. Under
 ``objective="max_pairs"`` the programme also fixes the number of pairs,
-which adds a price :math:`\mu` on "one more pair": the nodes reachable from
-the source in the residual graph (set :math:`R`) can have their potentials
-lowered by any :math:`\delta \ge 0` without breaking a residual arc, and as
-:math:`\delta \to \infty` that is the lexicographic objective. So a pair
+which adds a price :math:`\mu` on "one more pair": the nodes of a set
+:math:`R` that holds the source, not the sink, and that no residual arc
+leaves can have their potentials lowered by any :math:`\delta \ge 0`
+without breaking a residual arc, and as :math:`\delta \to \infty` that
+is the lexicographic objective (such a set is a minimum cut: its capacity
+is the number of pairs). Two such sets are at hand: the nodes the source
+reaches (the smallest) and those that cannot reach the sink (the largest);
+:math:`R` is the one with the fewer (junior, senior) pairs across it, which
+are the pairs the scan must look at whatever their score. (A few juniors
+no pair can ever reach, left over after the most pairs, can make the
+source reach almost everyone while almost no one reaches the sink.) So a pair
 :math:`(j, k)` outside the candidates can improve the assignment only if
 
 - :math:`j \in R` and :math:`k \notin R` (it would add a pair), or
@@ -67,9 +74,11 @@ class Duals:
     """Dual prices of an optimal candidate solution, in integer weight units.
 
     ``pot_j`` and ``pot_s`` are the (clamped) potentials, ``reach_j`` and
-    ``reach_s`` the people reachable from the source (used under
-    ``max_pairs`` only). :meth:`improves` says which pairs could improve the
-    assignment; none outside the candidates means proven optimal.
+    ``reach_s`` the people in the closed set ``R`` (the people the source
+    reaches in the residual graph, or those who cannot reach the sink: see
+    the module notes; used under ``max_pairs`` only). :meth:`improves` says
+    which pairs could improve the assignment; none outside the candidates
+    means proven optimal.
     """
 
     pot_j: IntArray
@@ -396,7 +405,10 @@ def _residual(n: int, m: int, k: int,
               arcs: tuple[IntArray, IntArray, IntArray, IntArray, IntArray],
               objective: Literal["max_pairs", "max_score"], *, reach: bool = True,
               tight: bool = False, pot: IntArray | None = None) -> tuple[IntArray, BoolArray]:
-    """Shortest distances in the residual graph of a flow, and who the source reaches.
+    """Shortest distances in the residual graph of a flow, and the closed set ``R``.
+
+    ``R`` (under ``max_pairs``) holds the source: the people it reaches, or
+    those who cannot reach the sink when that leaves fewer pairs across.
 
     ``tight`` adds every chosen pair's arc forward too (see :func:`reduced_costs`).
     """
@@ -421,6 +433,22 @@ def _residual(n: int, m: int, k: int,
     dist = _distances(n + m + 2, r_t, r_h, r_c)
     reached = np.zeros(n + m + 2, dtype=np.bool_)
     if objective == "max_pairs" and reach:
-        graph = csr_matrix((np.ones(len(r_t), np.int8), (r_t, r_h)), shape=(n + m + 2,) * 2)
+        ones = np.ones(len(r_t), np.int8)
+        graph = csr_matrix((ones, (r_t, r_h)), shape=(n + m + 2,) * 2)
         reached[breadth_first_order(graph, source, return_predecessors=False)] = True
+        if not reached[sink]:
+            # Those who cannot reach the sink are the other closed set (the
+            # largest): when a junior no pair can reach is left over and the
+            # source reaches almost everyone, few people reach the sink, and
+            # that set leaves few pairs that could add one to scan for.
+            back = csr_matrix((ones, (r_h, r_t)), shape=(n + m + 2,) * 2)
+            stuck = np.ones(n + m + 2, dtype=np.bool_)
+            stuck[breadth_first_order(back, sink, return_predecessors=False)] = False
+            if _across(stuck, n, m) < _across(reached, n, m):
+                reached = stuck
     return dist, reached
+
+
+def _across(closed: BoolArray, n: int, m: int) -> int:
+    """How many (junior, senior) pairs could cross a closed set: in it, to outside it."""
+    return int(closed[:n].sum()) * int(m - closed[n:n + m].sum())
