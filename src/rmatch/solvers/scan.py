@@ -318,6 +318,13 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         step = max(1, budget // max(int(width[g]), 1))
         tasks += [(rows[s:s + step], np.array([g])) for s in range(0, len(rows), step)]
 
+    # The candidates by group of seniors (each group's keys still sorted): a
+    # narrow block looks only at its group's.
+    key_group = np.searchsorted(edges, keys % max(m, 1), side="right") - 1
+    # (At most GROUPS groups: as int16 the stable sort is a radix sort.)
+    by_group = keys[np.argsort(key_group.astype(np.int16), kind="stable")]
+    group_ptr = np.concatenate([[0], np.cumsum(np.bincount(key_group, minlength=n_groups))])
+
     def task(spec: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
         rows, groups = spec
         if len(groups) == n_groups:
@@ -335,7 +342,12 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         total, ok = source.totals(rows, cols)
         # Candidates are neither pairs to add nor left out: a crowded row's
         # places go to the others, and the bound covers exactly what is left.
-        ok = _without_candidates(ok, keys, rows, col_idx, m)
+        if len(groups) == n_groups:  # sorted rows: their keys are one run
+            near = keys[np.searchsorted(keys, rows[0] * m):
+                        np.searchsorted(keys, (rows[-1] + 1) * m)] if len(rows) else keys[:0]
+        else:
+            near = np.concatenate([by_group[group_ptr[g]:group_ptr[g + 1]] for g in groups])
+        ok = _without_candidates(ok, near, rows, col_idx, m)
         if compiled:
             out = select.scan_block(total, ok, pj32[rows], ps32[col_idx], duals.reach_j[rows],
                                     duals.reach_s[col_idx], starts, MARGIN, 2 * k)
@@ -409,12 +421,12 @@ def _senior_picks(r: IntArray, c: IntArray, t: F32, duals: Duals, bounds: _Bound
 
 def _without_candidates(ok: BoolArray, keys: IntArray, rows: IntArray, col_idx: IntArray,
                         m: int) -> BoolArray:
-    """``ok`` with the candidates (sorted ``keys``) among its rows and (sorted) columns cleared.
+    """``ok`` with the candidates among its (sorted) rows and columns cleared.
 
-    A copy with a few entries cleared (a block holds a few dozen candidates a
-    row): building a mask of the block's size and combining it cost several
-    passes over every pair scanned (about a third of the first scan's time
-    at 100,000 per side).
+    ``keys`` (``row * m + column``) holds at least the block's candidates.
+    A copy with a few entries cleared: a mask of the block's size cost
+    several passes over every pair scanned (about a third of the first
+    scan's time at 100,000 per side).
 
     Examples
     --------
@@ -422,17 +434,14 @@ def _without_candidates(ok: BoolArray, keys: IntArray, rows: IntArray, col_idx: 
     >>> _without_candidates(ok, np.array([1, 5]), np.array([0, 1]), np.arange(3), 3).tolist()
     [[True, False, True], [True, True, False]]
     """
-    lo = np.searchsorted(keys, rows * m)
-    counts = np.searchsorted(keys, rows * m + m) - lo
-    if not counts.any():
+    if not len(keys) or not len(rows) or not len(col_idx):
         return ok
-    at = np.repeat(np.arange(len(rows)), counts)
-    # Each row's run of keys, gathered without a loop over rows.
-    idx = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + \
-        np.repeat(lo, counts)
-    c = keys[idx] % m
+    r, c = keys // m, keys % m
+    at = np.minimum(np.searchsorted(rows, r), len(rows) - 1)
     pos = np.minimum(np.searchsorted(col_idx, c), len(col_idx) - 1)
-    hit = col_idx[pos] == c
+    hit = (rows[at] == r) & (col_idx[pos] == c)
+    if not hit.any():
+        return ok
     out: BoolArray = ok.copy()  # a view of the caller's matrix, for a DenseSource
     out[at[hit], pos[hit]] = False
     return out
