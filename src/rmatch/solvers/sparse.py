@@ -28,9 +28,9 @@ is the lexicographic objective (such a set is a minimum cut: its capacity
 is the number of pairs). Two such sets are at hand: the nodes the source
 reaches (the smallest) and those that cannot reach the sink (the largest);
 :math:`R` is the one with the fewer (junior, senior) pairs across it, which
-are the pairs the scan must look at whatever their score. (A few juniors
-no pair can ever reach, left over after the most pairs, can make the
-source reach almost everyone while almost no one reaches the sink.) So a pair
+are the pairs the scan must look at whatever their score. (With one
+junior left over at the most pairs, the source can reach almost everyone
+while only the senior left over reaches the sink.) So a pair
 :math:`(j, k)` outside the candidates can improve the assignment only if
 
 - :math:`j \in R` and :math:`k \notin R` (it would add a pair), or
@@ -438,9 +438,9 @@ def _residual(n: int, m: int, k: int,
         reached[breadth_first_order(graph, source, return_predecessors=False)] = True
         if not reached[sink]:
             # Those who cannot reach the sink are the other closed set (the
-            # largest): when a junior no pair can reach is left over and the
-            # source reaches almost everyone, few people reach the sink, and
-            # that set leaves few pairs that could add one to scan for.
+            # largest): when the source reaches almost everyone, few people
+            # may reach the sink (at 100,000 per side, one senior), and that
+            # set leaves few pairs that could add one to scan for.
             back = csr_matrix((ones, (r_h, r_t)), shape=(n + m + 2,) * 2)
             stuck = np.ones(n + m + 2, dtype=np.bool_)
             stuck[breadth_first_order(back, sink, return_predecessors=False)] = False
