@@ -120,3 +120,30 @@ def test_checked_refuses_at_once_potentials_that_leave_an_arc_below_zero() -> No
     proof = sparse.checked(n, m, rows, cols, weights, one, one, "max_pairs", best, pot=best_pot)
     assert proof is not None
     assert (proof[1] == best_pot).all()  # the distances are the solve's own
+
+
+@pytest.mark.parametrize("objective", ["max_pairs", "max_score"])
+def test_checked_keeps_the_potentials_it_was_given(objective: Objective) -> None:
+    """Valid potentials come back as they are (not the shortest distances), and still prove it.
+
+    Shifting every node by the same amount keeps every residual arc's reduced
+    cost: a search for distances from zero would not return them. The duals
+    built on them flag no pair of the (complete) candidates.
+    """
+    rng = np.random.default_rng(11)
+    n, m = 12, 9  # more juniors than places: some left over under either objective
+    rows, cols = np.divmod(np.arange(n * m, dtype=np.int64), m)
+    weights = rng.integers(0, 1000, n * m).astype(np.int64)
+    one = np.ones(n, np.int64)
+    best, _, dist = sparse.solved(n, m, rows, cols, weights, one, one[:m], objective)
+    moved = dist + 12345
+    proof = sparse.checked(n, m, rows, cols, weights, one, one[:m], objective, best, pot=moved)
+    assert proof is not None
+    assert (proof[1] == moved).all()
+    assert not (proof[1] == dist).all()
+    assert not proof[0].improves(rows[~best], cols[~best], weights[~best]).any()
+    # A shift that breaks an arc is refused, as before.
+    broken = moved.copy()
+    broken[n + int(cols[best][0])] += 10_000
+    assert sparse.checked(n, m, rows, cols, weights, one, one[:m], objective, best,
+                          pot=broken) is None
