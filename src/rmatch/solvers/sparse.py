@@ -319,7 +319,7 @@ def checked(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     cycle only once a path around it has wound every node, which can take
     minutes on a near-optimal assignment of millions of candidates. Once
     checked, they are the potentials returned: no search for distances at
-    all (at 100,000 per side, about 3 s after each repair).
+    all (at 100,000 per side, about 4 s after each repair).
 
     Examples
     --------
