@@ -284,3 +284,40 @@ def test_small_programmes_never_call_the_repair(monkeypatch: pytest.MonkeyPatch)
                       np.ones(n, np.int64), np.ones(m, np.int64), "max_pairs", k=1,
                       price_sample=0)
     assert calls  # the same programme tries it once the threshold allows
+
+
+def test_the_seniors_best_juniors_fit_the_memory_budget() -> None:
+    """Four threads' buffers and their merge stay within ``BYTES_PER_SENIOR`` a senior.
+
+    ``block_memory`` sizes the scored blocks with that figure; a larger ``k``
+    or buffer would leave less room than it thinks.
+    """
+    import tracemalloc
+
+    from rmatch.scoring.memory import BYTES_PER_SENIOR
+    from rmatch.solvers.scan import CANDIDATES_PER_PERSON
+    k = CANDIDATES_PER_PERSON
+    m, rows, threads = 1000, k + 8, 4  # certify_and_solve's most threads
+    rng = np.random.default_rng(0)
+    blocks = [rng.random((rows, m)).astype(np.float32) for _ in range(threads)]
+    tops = select.ColumnTops(m, k)
+    ps, edges, ok = np.zeros(m, np.float32), np.array([0, m]), np.ones((rows, m), np.bool_)
+    together = threading.Barrier(threads)  # alive at once: one buffer each
+
+    def run(i: int) -> None:
+        together.wait()
+        select.first_block(blocks[i], ok, ps, edges, k, i * rows, tops)
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for th in workers:
+        th.start()
+    for th in workers:
+        th.join()
+    assert len(tops._lists) == threads
+    buffers = sum(a.nbytes for lists in tops._lists.values() for a in lists)
+    tracemalloc.start()
+    rows_out, _, _ = tops.result()
+    merge = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(rows_out) == k * m  # every senior's k best: the buffers were full
+    assert (buffers + merge) / m <= BYTES_PER_SENIOR

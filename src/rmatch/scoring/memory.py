@@ -7,8 +7,8 @@ import os
 from rmatch.errors import ResourceLimitError
 from rmatch.program.program import Program
 
-__all__ = ["BLOCK_BYTES", "BYTES_PER_BLOCK_CELL", "available_memory_gb", "block_memory",
-           "check_memory", "dense_fits", "memory_limit"]
+__all__ = ["BLOCK_BYTES", "BYTES_PER_BLOCK_CELL", "BYTES_PER_SENIOR", "available_memory_gb",
+           "block_memory", "check_memory", "dense_fits", "memory_limit"]
 
 BYTES_PER_BLOCK_CELL = 48
 """Bytes per pair of one scored block (components, total, masks, scratch)."""
@@ -18,6 +18,12 @@ BLOCK_BYTES = 64 * 2**20
 mmap threshold, so freed blocks are reused (:mod:`rmatch.scoring.malloc`). Measured with
 two threads at 10,000 per side: blocks of 559 rows (256 MB) 245M pairs/s, 140 rows
 307M, 64 rows 322M; at 30,000 per side 186 rows 182M, 46 rows 294M."""
+
+BYTES_PER_SENIOR = 8192
+"""Bytes per senior of the seniors' best juniors while the candidate path scores its
+first pass: each of up to four threads' buffers (room for 2k + 1 a senior at 16 bytes,
+and thresholds) and, at the end, their merge. Measured 7.9 KB at k = 32 with four
+threads; ``tests/solvers/test_select.py`` holds the buffers to it."""
 
 # Bytes per pair of the dense pipeline: total and scratch (float32), each
 # component (float32), the feasibility mask, and the solver's float64 cost
@@ -124,9 +130,9 @@ def block_memory(n_juniors: int, n_seniors: int, program: Program, *, groups: in
     # People (about 1 KB each as arrays and models), candidates (about 64
     # bytes for each of ~100 pairs per person), the bounds (5 bytes for each
     # of ``groups`` blocks of seniors per junior, twice while they move) and
-    # the seniors' best juniors while scanning (~4 KB a senior).
+    # the seniors' best juniors while scanning (BYTES_PER_SENIOR).
     fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
-                + n_seniors * 4096) / 1024**3
+                + n_seniors * BYTES_PER_SENIOR) / 1024**3
     if limit is None:
         return BLOCK_BYTES
     room = (limit - fixed_gb) / 8 * 1024**3
