@@ -399,9 +399,9 @@ def _senior_picks(r: IntArray, c: IntArray, t: F32, duals: Duals, bounds: _Bound
                   most: int) -> tuple[BoolArray, F32]:
     """Keep each senior's ``most`` best picks (adding a pair first); the rest go to the bounds.
 
-    A senior the last solve priced too low is a pick of nearly every junior
+    A senior the last solve priced too low is a pick of thousands of juniors
     (at 100,000 per side, organisation 5: 1,000 seniors held 99.8% of 7.5
-    million pairs that could improve, 50,000 juniors each). Its best juniors
+    million pairs that could improve, about 7,500 juniors each). Its best juniors
     are enough for the next solve to price it; the others stay in the
     bounds of their (junior, group) blocks, which are scanned again after
     the solve, as a crowded row's are. A senior with any pair that could
