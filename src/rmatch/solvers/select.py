@@ -52,6 +52,10 @@ COMPILED_FROM_PAIRS = 10_000_000
 seconds the first time on a machine); larger ones with the kernels."""
 
 
+CHUNK = 64
+"""Seniors the first pass's offers to the seniors' lists test at once (branch-free)."""
+
+
 def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int, row0: int,
                 i0: int, out_cols: Any, out_tot: Any, out_n: Any, offer: Any, best: Any,
                 left: Any, bkey: Any, bcol: Any, btot: Any, bn: Any, thrkey: Any, cthr: Any
@@ -66,7 +70,7 @@ def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int
     gmax = np.empty(n_groups, np.float32)
     rv = np.empty(max(kk, 1), np.float32)
     rc = np.empty(max(kk, 1), np.int64)
-    wbuf = np.empty(m, np.float32)
+    wbuf = np.empty(1, np.float32)  # one value, read back as its bits
     wbits = wbuf.view(np.int32)
     n_buf = bn[0]
     for i in range(i0, b):
@@ -132,22 +136,33 @@ def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int
         # Every senior's k best juniors by score minus both prices, ties to
         # the lower row: a pair beating the senior's k-th best so far goes
         # to the buffer (one sequential write; sorted lists cost a cache miss
-        # per insertion). The key orders by value, then by lower row.
+        # per insertion). The key orders by value, then by lower row. Each
+        # chunk of CHUNK seniors is tested first without a branch (vectorised),
+        # and its pairs looked at one by one only when one can enter: a row
+        # offers a few hundred of 100,000, and one loop over all of them with
+        # a branch in every step took as long as the rest of the row.
         row = row0 + i
-        for c in range(m):
-            wbuf[c] = red[c] - o
-        for c in range(m):
-            w = wbuf[c]
-            if w < cthr[c] or w == neg:  # one rarely taken branch: most pairs stop here
+        for c0 in range(0, m, CHUNK):
+            c1 = min(c0 + CHUNK, m)
+            rr, tt = red[c0:c1], cthr[c0:c1]  # from 0: indices the compiler can vectorise
+            hits = 0
+            for q in range(c1 - c0):
+                hits += np.int64((rr[q] - o >= tt[q]) & (rr[q] > neg))
+            if hits == 0:
                 continue
-            bits = np.int64(wbits[c])
-            key = ((bits if bits >= 0 else bits ^ 0x7FFFFFFF) << 32) + (0xFFFFFFFF - row)
-            if key <= thrkey[c]:
-                continue
-            bkey[n_buf] = key
-            bcol[n_buf] = c
-            btot[n_buf] = total[i, c]
-            n_buf += 1
+            for c in range(c0, c1):
+                w = red[c] - o
+                if w < cthr[c] or w == neg:
+                    continue
+                wbuf[0] = w
+                bits = np.int64(wbits[0])
+                key = ((bits if bits >= 0 else bits ^ 0x7FFFFFFF) << 32) + (0xFFFFFFFF - row)
+                if key <= thrkey[c]:
+                    continue
+                bkey[n_buf] = key
+                bcol[n_buf] = c
+                btot[n_buf] = total[i, c]
+                n_buf += 1
     bn[0] = n_buf
     return int(b)
 
