@@ -9,7 +9,7 @@ broadcast.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -150,41 +150,66 @@ class ParticipantArrays:
     def take(self, rows: Sequence[int] | IntArray) -> ParticipantArrays:
         """Return the arrays of a subset of rows (vocabularies unchanged).
 
+        Each field is gathered from this side when first read: scoring a
+        block reads a few of them (and the kept values of :meth:`derived`),
+        and the certificate's scans take thousands of scattered rows per
+        block, where gathering every field (people, ids, skills, goals, ...)
+        took as long as scoring the block.
+
         Examples
         --------
         >>> js, _ = build_arrays([Participant(id="a"), Participant(id="b")], [])
-        >>> js.take([1]).ids
-        ('b',)
+        >>> part = js.take([1])
+        >>> len(part), part.ids
+        (1, ('b',))
         """
-        idx = np.asarray(rows, dtype=np.int64)
-        # People and ids as object arrays, made once: the candidate path takes
-        # thousands of rows per block, and a Python loop over them cost more
-        # than scoring the block.
+        return _Rows(self, np.asarray(rows, dtype=np.int64))
+
+    def _object_arrays(self) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+        """People and ids as object arrays, made once (a part gathers from them)."""
         objects = self.__dict__.get("_objects")
         if objects is None:
             objects = (np.empty(len(self.ids), object), np.empty(len(self.ids), object))
             objects[0][:], objects[1][:] = self.people, self.ids
             object.__setattr__(self, "_objects", objects)
-        out = ParticipantArrays(
-            people=tuple(objects[0][idx].tolist()),
-            ids=tuple(objects[1][idx].tolist()),
-            birth_year=self.birth_year[idx],
-            level=self.level[idx],
-            capacity=self.capacity[idx],
-            department=self.department[idx],
-            location=self.location[idx],
-            timezone=self.timezone[idx],
-            languages=self.languages[idx],
-            language_levels=self.language_levels[idx],
-            skills=self.skills[idx],
-            goals=self.goals[idx],
-            attributes={k: v[idx] for k, v in self.attributes.items()},
-            vocab=self.vocab,
-        )
-        # The whole side this one was taken from: kept values are built there.
-        parent = self.__dict__.get("_parent")
-        out.__dict__["_parent"] = (self, idx) if parent is None else (parent[0], parent[1][idx])
-        return out
+        return cast("tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]", objects)
+
+
+_FIELDS = tuple(f.name for f in fields(ParticipantArrays))
+
+
+class _Rows(ParticipantArrays):
+    """Some rows of a side (:meth:`ParticipantArrays.take`), each field gathered on first read."""
+
+    def __init__(self, side: ParticipantArrays, idx: IntArray) -> None:
+        # Not the dataclass's __init__: the fields come from __getattr__. The
+        # whole side this one was taken from (its rows there): fields are
+        # gathered and kept values (:meth:`derived`) built there.
+        parent = side.__dict__.get("_parent")
+        self.__dict__["vocab"] = side.vocab
+        self.__dict__["_parent"] = (side, idx) if parent is None else (parent[0], parent[1][idx])
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_parent"][1])
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for what __dict__ lacks: a field not read yet.
+        if name not in _FIELDS:
+            raise AttributeError(name)
+        side, idx = self.__dict__["_parent"]
+        value: Any
+        if name in ("people", "ids"):
+            value = tuple(side._object_arrays()[name == "ids"][idx].tolist())
+        elif name == "attributes":
+            value = {k: v[idx] for k, v in side.attributes.items()}
+        else:
+            value = getattr(side, name)[idx]
+        self.__dict__[name] = value
+        return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled and copied as plain arrays of its rows (the side it was taken from stays).
+        return ParticipantArrays, tuple(getattr(self, name) for name in _FIELDS)
 
 
 def _codes(values: list[str | None], vocab: dict[str, int]) -> IntArray:
