@@ -142,6 +142,27 @@ def test_scan_block_is_its_definition(seed: int) -> None:
     assert np.array_equal(out.totals, total[out.rows, out.cols])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
+    """The compiled shift of the scan bounds against numpy's expression, near the cut too."""
+    rng = np.random.default_rng(seed)
+    n, n_groups = int(rng.integers(1, 60)), int(rng.integers(1, 40))
+    best = (rng.random((n, n_groups)) - 0.9).astype(np.float32)
+    best[rng.random((n, n_groups)) < 0.2] = NEG  # groups with nothing left out
+    up, dj = rng.random(n_groups) * 0.01, rng.random(n) * 0.01
+    # Some bounds land within float32 rounding of the cut after the shift.
+    near = rng.random((n, n_groups)) < 0.3
+    best[near] = (np.float64(-1e-4) - up[None, :] + dj[:, None])[near].astype(np.float32)
+    left = rng.random((n, n_groups)) < 0.5
+    reach_j, open_g = rng.random(n) < 0.5, rng.random(n_groups) < 0.5
+    low = np.float32(-1e-4)
+    got, need = select.shifted_bounds(best, up, dj, left, reach_j, open_g, low)
+    want = best + (up[None, :] - dj[:, None]).astype(np.float32)
+    assert np.array_equal(got.view(np.int32), want.view(np.int32))
+    assert np.array_equal(need, (want > low) | (reach_j[:, None] & left & open_g[None, :]))
+    assert 0 < np.count_nonzero(want[near] > low) < np.count_nonzero(near)  # both sides met
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_compiled_and_numpy_passes_prove_the_same(seed: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

@@ -166,11 +166,17 @@ class _Bounds:
         """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
         pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
         up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
+        low = np.float32(-TOLERANCE)
         # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
-        best = self.best + (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
+        if len(pj) * int(self.edges[-1]) >= select.COMPILED_FROM_PAIRS:
+            best, need = select.shifted_bounds(self.best, up, pj - self.pj, self.left,
+                                               duals.reach_j, ~reach_in_group, low)
+        else:
+            best = self.best + (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
+            adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
+            need = (best > low) | adds
         self.best, self.pj, self.ps = best, pj, ps
-        adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
-        return np.asarray((self.best > -TOLERANCE) | adds)
+        return need
 
     def score_bound(self, duals: Duals, rows: IntArray, cols: IntArray, totals: F32,
                     cap_j: IntArray, cap_s: IntArray) -> float:
