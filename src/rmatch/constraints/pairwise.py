@@ -486,14 +486,26 @@ class SeniorityDirection(BaseRule):
         """Compare levels and birth years by broadcasting."""
         below = np.less_equal if self.allow_equal else np.less
         after = np.greater_equal if self.allow_equal else np.greater
-        # Unknown levels (NaN) allow the pair, as missing birth years do below.
-        lj = np.nan_to_num(ctx.juniors.level, nan=-np.inf)
-        ls = np.nan_to_num(ctx.seniors.level, nan=np.inf)
+        lj, bj = _ranks(ctx.juniors, junior=True)
+        ls, bs = _ranks(ctx.seniors, junior=False)
         allowed = below(lj[:, None], ls[None, :])
-        # A missing birth year allows the pair: a junior without one is taken
-        # as the youngest (+inf), a senior without one as the oldest (-inf),
-        # so that one comparison per pair decides.
-        bj = np.nan_to_num(ctx.juniors.birth_year, nan=np.inf)
-        bs = np.nan_to_num(ctx.seniors.birth_year, nan=-np.inf)
         allowed &= after(bj[:, None], bs[None, :])
         return np.asarray(allowed)
+
+
+def _ranks(side: ParticipantArrays, *, junior: bool
+           ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Levels and birth years with the unknown ones set to allow any pair, kept on the side.
+
+    An unknown level is the lowest for a junior and the highest for a senior;
+    a junior without a birth year is taken as the youngest (+inf), a senior
+    without one as the oldest (-inf): one comparison per pair decides. Kept
+    (:meth:`~rmatch.model.arrays.ParticipantArrays.derived`): the candidate
+    path compares a block of juniors with every senior, block after block.
+    """
+    low = -np.inf if junior else np.inf
+
+    def build(p: ParticipantArrays) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        return np.nan_to_num(p.level, nan=low), np.nan_to_num(p.birth_year, nan=-low)
+
+    return side.derived(("seniority", junior), build, lambda v, rows: (v[0][rows], v[1][rows]))
