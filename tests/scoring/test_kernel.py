@@ -216,6 +216,7 @@ def test_numpy_passes_and_the_kernel_write_the_same_bits(
     w: rm.Weights, keep: bool, clip: bool,
 ) -> None:
     """Small blocks go to numpy, large ones to the kernel: a programme scores alike either way."""
+    from rmatch.scoring import kernel as _kernel
     from rmatch.scoring.builtin import _builtin_scores
 
     juniors, seniors = people
@@ -228,9 +229,41 @@ def test_numpy_passes_and_the_kernel_write_the_same_bits(
     builtin.KERNEL_FROM_PAIRS = 0
     kernel = _builtin_scores(js, ss, opt, shares, keep=keep, clip=clip)
     builtin.KERNEL_FROM_PAIRS = 10**12
-    plain = _builtin_scores(js, ss, opt, shares, keep=keep, clip=clip)
+    ready, passes, calls = _kernel.ready, builtin.numpy_total, []
+
+    def counted(**kwargs: Any) -> None:
+        calls.append(1)
+        passes(**kwargs)
+
+    # As in a process that never compiled the kernel (it is ready here by now).
+    setattr(_kernel, "ready", lambda: False)  # noqa: B010
+    setattr(builtin, "numpy_total", counted)  # noqa: B010
+    try:
+        plain = _builtin_scores(js, ss, opt, shares, keep=keep, clip=clip)
+    finally:
+        setattr(_kernel, "ready", ready)  # noqa: B010
+        setattr(builtin, "numpy_total", passes)  # noqa: B010
     builtin.KERNEL_FROM_PAIRS = 0
+    assert calls == [1]
     assert np.array_equal(kernel[0], plain[0])
     assert kernel[1].keys() == plain[1].keys()
     for name in kernel[1]:
         assert np.array_equal(kernel[1][name], plain[1][name]), name
+
+
+def test_small_blocks_use_the_kernel_once_it_is_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large programme compiled it: the blocks a scan scores below the cut-off use it too."""
+    from rmatch.scoring import builtin
+    from rmatch.scoring import kernel as _kernel
+
+    js, ss = rm.model.build_arrays([rm.Participant(id="j", birth_year=2000)],
+                                   [rm.Participant(id="s", birth_year=1970, level=3)])
+    opt, shares = rm.ScoringOptions(), [1 / 3] * 3
+    builtin._builtin_scores(js, ss, opt, shares, keep=False, clip=True)  # compiles (KERNEL_FROM 0)
+    assert _kernel.ready()
+    monkeypatch.setattr(builtin, "KERNEL_FROM_PAIRS", 10**12)
+    calls: list[int] = []
+    monkeypatch.setattr(builtin, "numpy_total", lambda **_: calls.append(1))
+    total, _ = builtin._builtin_scores(js, ss, opt, shares, keep=False, clip=True)
+    assert calls == []
+    assert 0 < float(total[0, 0]) <= 1

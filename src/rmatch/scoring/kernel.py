@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["TILE", "builtin_total"]
+__all__ = ["TILE", "builtin_total", "ready"]
 
 TILE = 1024
 """Seniors per tile: a tile's buffers (4 KB each) and the seniors' columns of
@@ -70,6 +70,17 @@ def _kernel() -> Any:
                 # without a home folder): compile in memory, once per process.
                 _compiled = numba.njit(nogil=True)(_tiles)
     return _compiled
+
+
+def ready() -> bool:
+    """Whether this process has the kernel compiled (or loaded) already: no wait to use it.
+
+    Examples
+    --------
+    >>> isinstance(ready(), bool)
+    True
+    """
+    return _compiled is not None
 
 
 def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
