@@ -163,6 +163,21 @@ def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
     assert 0 < np.count_nonzero(want[near] > low) < np.count_nonzero(near)  # both sides met
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_best_offers_are_numpys_column_minima(seed: int) -> None:
+    """The price sample's extension to every senior, compiled against its numpy expression."""
+    rng = np.random.default_rng(seed)
+    b, w = int(rng.integers(1, 50)), int(rng.integers(1, 70))
+    total = rng.random((b, w), dtype=np.float32)
+    ok = rng.random((b, w)) < 0.6
+    ok[:, 0] = False  # a senior no sampled junior may pair with: no offer
+    offer = rng.random(b) * 2
+    got = select.best_offers(total, ok, offer)
+    want = np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
+    assert np.array_equal(got, want)
+    assert got[0] == np.inf
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_compiled_and_numpy_passes_prove_the_same(seed: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

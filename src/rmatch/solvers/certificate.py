@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from rmatch.constraints.compiled import SCALE
 from rmatch.errors import SolverError
 from rmatch.scoring.malloc import reuse_freed_memory
+from rmatch.solvers import select
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.repair import repair
 from rmatch.solvers.scan import (
@@ -110,9 +111,12 @@ def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size
 
     cols_step = max(1, source.block_rows * m // max(s_r, 1))
 
+    fast = n * m >= select.COMPILED_FROM_PAIRS  # small programmes never wait for the compiler
+
     def transform(c0: int) -> npt.NDArray[np.float64]:
         total, ok = source.totals(r_idx, slice(c0, c0 + cols_step))
-        best = np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
+        best = select.best_offers(total, ok, offer) if fast else \
+            np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
         return np.asarray(np.minimum(best, ref), dtype=np.float64)
 
     starts = list(range(0, m, cols_step))

@@ -40,8 +40,8 @@ import numpy.typing as npt
 
 from rmatch.solvers.jit import compiled
 
-__all__ = ["COMPILED_FROM_PAIRS", "ColumnTops", "FirstBlock", "ScanBlock", "first_block",
-           "scan_block", "shifted_bounds"]
+__all__ = ["COMPILED_FROM_PAIRS", "ColumnTops", "FirstBlock", "ScanBlock", "best_offers",
+           "first_block", "scan_block", "shifted_bounds"]
 
 IntArray = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
@@ -475,3 +475,36 @@ def shifted_bounds(best: F32, up: npt.NDArray[np.float64], dj: npt.NDArray[np.fl
                           np.ascontiguousarray(reach_j), np.ascontiguousarray(open_g), low,
                           out, need)
     return out, need
+
+
+def _offer_rows(total: Any, ok: Any, offer: Any, out: Any) -> None:  # pragma: no cover
+    # Compiled by numba: each column's least offer - total over feasible rows,
+    # in float64 as numpy's broadcast (exact minima: any order gives the same).
+    b, w = total.shape
+    inf = np.inf
+    for i in range(b):
+        o = offer[i]
+        for c in range(w):
+            v = o - np.float64(total[i, c]) if ok[i, c] else inf
+            out[c] = v if v < out[c] else out[c]
+
+
+def best_offers(total: F32, ok: BoolArray, offer: npt.NDArray[np.float64]
+                ) -> npt.NDArray[np.float64]:
+    """Each column's least ``offer[i] - total[i, c]`` over its feasible rows (``inf`` if none).
+
+    What ``np.where(ok, offer[:, None] - total, np.inf).min(axis=0)`` gives,
+    without its two float64 temporaries: the price sample's extension to
+    every senior (:func:`rmatch.solvers.certificate._estimate_prices`) reads
+    5,000 sampled juniors against 100,000 seniors, and those took about 4 s.
+
+    Examples
+    --------
+    >>> best_offers(np.array([[0.5, 0.9], [0.7, 0.1]], np.float32),
+    ...             np.array([[True, False], [True, False]]), np.array([1.0, 1.0])).round(3)
+    array([0.3, inf])
+    """
+    out = np.full(total.shape[1], np.inf)
+    compiled(_offer_rows)(np.ascontiguousarray(total), np.ascontiguousarray(ok),
+                          np.ascontiguousarray(offer, np.float64), out)
+    return out
