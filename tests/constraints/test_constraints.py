@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -75,19 +76,37 @@ def test_shared_language_beyond_64_languages() -> None:
     assert _mask(js, ss, rm.SharedLanguage()) == expected
 
 
+def _senior_enough(j: rm.Participant, s: rm.Participant) -> bool:
+    if j.level is not None and s.level is not None and j.level >= s.level:
+        return False  # an unknown level allows the pair
+    if j.birth_year is None or s.birth_year is None:
+        return True
+    return j.birth_year > s.birth_year
+
+
 @settings(max_examples=15)
 @given(sides(4, 4))
 def test_seniority_direction(people: tuple[list[rm.Participant], list[rm.Participant]]) -> None:
     js, ss = people
+    assert _mask(js, ss, rm.SeniorityDirection()) == [[_senior_enough(j, s) for s in ss]
+                                                       for j in js]
 
-    def ok(j: rm.Participant, s: rm.Participant) -> bool:
-        if j.level is not None and s.level is not None and j.level >= s.level:
-            return False  # an unknown level allows the pair
-        if j.birth_year is None or s.birth_year is None:
-            return True
-        return j.birth_year > s.birth_year
 
-    assert _mask(js, ss, rm.SeniorityDirection()) == [[ok(j, s) for s in ss] for j in js]
+@pytest.mark.parametrize("seed", range(4))
+def test_seniority_direction_with_many_juniors_and_few_seniors(seed: int) -> None:
+    """More than four juniors a senior (a scan's narrow block) are compared transposed."""
+    rng = np.random.default_rng(seed)
+
+    def person(pid: str) -> rm.Participant:
+        level, year = int(rng.integers(0, 4)), int(rng.integers(1960, 1964))
+        return rm.Participant(id=pid, level=None if rng.random() < 0.2 else level,
+                              birth_year=None if rng.random() < 0.2 else year)
+
+    js = [person(f"j{i}") for i in range(13)]
+    ss = [person(f"s{k}") for k in range(int(rng.integers(1, 3)))]
+    want = [[_senior_enough(j, s) for s in ss] for j in js]
+    assert 0 < sum(map(sum, want)) < len(js) * len(ss)  # both answers met
+    assert _mask(js, ss, rm.SeniorityDirection()) == want
 
 
 def _offset(zone: str, day: date) -> float:

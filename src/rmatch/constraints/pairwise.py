@@ -488,6 +488,13 @@ class SeniorityDirection(BaseRule):
         after = np.greater_equal if self.allow_equal else np.greater
         lj, bj = _ranks(ctx.juniors, junior=True)
         ls, bs = _ranks(ctx.seniors, junior=False)
+        if len(lj) > 4 * len(ls):
+            # Many juniors, few seniors (a certificate scan's narrow block,
+            # 13,000 x 98): numpy's broadcast pays per row of the result, so
+            # compare seniors x juniors and copy the transpose (half the time).
+            tall = below(lj[None, :], ls[:, None])
+            tall &= after(bj[None, :], bs[:, None])
+            return np.ascontiguousarray(tall.T)
         allowed = below(lj[:, None], ls[None, :])
         allowed &= after(bj[:, None], bs[None, :])
         return np.asarray(allowed)
