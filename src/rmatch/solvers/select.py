@@ -16,7 +16,11 @@ does not depend on which ran; ``tests/solvers/test_select.py`` compares them.
 seniors, under 2,048 seniors, the numpy pass breaks a junior's ties in the
 order of a partition; either way the answer is exact and deterministic.)
 Programmes of :data:`COMPILED_FROM_PAIRS` pairs or more use the kernels;
-smaller ones never wait for the compiler.
+smaller ones never wait for the compiler. Two more passes of the candidate
+path are here for the same reason, each numpy's arithmetic to the bit
+without its temporaries: the scan bounds moved to new prices
+(:func:`shifted_bounds`) and the price sample's offers to every senior
+(:func:`best_offers`).
 
 Examples
 --------
