@@ -111,7 +111,7 @@ def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size
 
     cols_step = max(1, source.block_rows * m // max(s_r, 1))
 
-    fast = n * m >= select.COMPILED_FROM_PAIRS  # small programmes never wait for the compiler
+    fast = select.large(n, m)  # small programmes never wait for the compiler
 
     def transform(c0: int) -> npt.NDArray[np.float64]:
         total, ok = source.totals(r_idx, slice(c0, c0 + cols_step))

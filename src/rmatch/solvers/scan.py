@@ -168,7 +168,7 @@ class _Bounds:
         up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
         low = np.float32(-TOLERANCE)
         # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
-        if len(pj) * int(self.edges[-1]) >= select.COMPILED_FROM_PAIRS:
+        if select.large(len(pj), int(self.edges[-1])):
             best, need = select.shifted_bounds(self.best, up, pj - self.pj, self.left,
                                                duals.reach_j, ~reach_in_group, low)
         else:
@@ -232,7 +232,7 @@ def _first_pass(source: BlockSource, bounds: _Bounds, k: int, pool: ThreadPoolEx
     n_groups = len(edges) - 1
     # Large programmes: one compiled read per block, every senior's k best in
     # per-thread buffers (merged once at the end).
-    tops = select.ColumnTops(m, k) if n * m >= select.COMPILED_FROM_PAIRS else None
+    tops = select.ColumnTops(m, k) if select.large(n, m) else None
 
     def task(span: tuple[int, int]) -> tuple[IntArray, IntArray, F32, F32, F32, BoolArray,
                                               tuple[IntArray, IntArray, F32, F32] | None]:
@@ -313,7 +313,7 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     # every senior, the others group by group (a part of a side slices the
     # arrays its side keeps, so small tasks cost little more than their pairs).
     budget = source.block_rows * max(m, 1)
-    compiled = source.shape[0] * m >= select.COMPILED_FROM_PAIRS
+    compiled = select.large(source.shape[0], m)
     whole = need.sum(axis=1) * 2 > n_groups
     rows_whole = np.flatnonzero(whole).astype(np.int64)
     tasks: list[tuple[IntArray, IntArray]] = [
