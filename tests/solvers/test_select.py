@@ -48,7 +48,7 @@ def _first_by_definition(total: np.ndarray, ok: np.ndarray, ps: np.ndarray, edge
     return rows, offer, best, left, cols
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_first_block_is_its_definition_ties_included(seed: int) -> None:
     rng = np.random.default_rng(seed)
     # Up to a few CHUNKs of seniors: the offers to the seniors' lists test
@@ -57,7 +57,10 @@ def test_first_block_is_its_definition_ties_included(seed: int) -> None:
     total, ok = _ties(rng, (b, m)), rng.random((b, m)) < 0.7
     ok[0] = False  # a junior with no feasible pair: offer 0, no candidates
     ps = _ties(rng, (1, m))[0] / 4
-    edges = np.unique(np.r_[0, rng.integers(1, m, 3), m])
+    # From 2 to 16 groups, of fewer and more than the 8 lanes of a group's
+    # maximum: with more groups than kk, a row's kk best are looked for only
+    # at or above the kk-th largest group maximum (ties on that floor included).
+    edges = np.unique(np.r_[0, rng.integers(1, m, int(rng.integers(1, 16))), m])
     kk, k = int(rng.integers(1, 6)), int(rng.integers(1, 5))
     # A buffer of one row beyond the k kept: compacted after nearly every row.
     tops = select.ColumnTops(m, k, room=1)

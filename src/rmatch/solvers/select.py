@@ -85,6 +85,8 @@ def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int
     gmax = np.empty(n_groups, np.float32)
     rv = np.empty(max(kk, 1), np.float32)
     rc = np.empty(max(kk, 1), np.int64)
+    gtop = np.empty(max(kk, 1), np.float32)  # the row's kk largest group maxima
+    lanes = np.empty(8, np.float32)
     wbuf = np.empty(1, np.float32)  # one value, read back as its bits
     wbits = wbuf.view(np.int32)
     n_buf = bn[0]
@@ -97,22 +99,47 @@ def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int
         # branch in them made this pass five times slower).
         for c in range(m):
             red[c] = total[i, c] + ps[c] if ok[i, c] else neg
+        # Group maxima in eight lanes (independent maxima vectorise; one
+        # running maximum is a chain of dependent compares).
         top = neg
         for g in range(n_groups):
+            c, z = edges[g], edges[g + 1]
+            for q in range(8):
+                lanes[q] = neg
+            while c + 8 <= z:
+                part = red[c:c + 8]
+                for q in range(8):
+                    lanes[q] = part[q] if part[q] > lanes[q] else lanes[q]
+                c += 8
             gm = neg
-            for c in range(edges[g], edges[g + 1]):
-                gm = red[c] if red[c] > gm else gm
+            for q in range(8):
+                gm = lanes[q] if lanes[q] > gm else gm
+            for rest in range(c, z):
+                gm = red[rest] if red[rest] > gm else gm
             gmax[g] = gm
             top = gm if gm > top else top
-        # The row's kk best, ties to the lower column: a group whose maximum
-        # cannot enter is skipped whole (most are, once kk are known).
+        # The row's kk best, ties to the lower column. Each is at least the
+        # kk-th largest group maximum (the kk best groups hold one such value
+        # each): only groups and values reaching that floor are looked at.
+        n_top = 0
+        for g in range(n_groups):
+            v = gmax[g]
+            if v == neg or (n_top == kk and v <= gtop[kk - 1]):
+                continue
+            pos = n_top if n_top < kk else kk - 1
+            n_top = min(n_top + 1, kk)
+            while pos > 0 and gtop[pos - 1] < v:
+                gtop[pos] = gtop[pos - 1]
+                pos -= 1
+            gtop[pos] = v
+        floor = gtop[kk - 1] if kk > 0 and n_top == kk else neg
         cnt = 0
         for g in range(n_groups):
-            if gmax[g] == neg or (cnt == kk and gmax[g] <= rv[kk - 1]):
+            if gmax[g] == neg or gmax[g] < floor or (cnt == kk and gmax[g] <= rv[kk - 1]):
                 continue
             for c in range(edges[g], edges[g + 1]):
                 v = red[c]
-                if v == neg:
+                if v == neg or v < floor:
                     continue
                 if cnt < kk:
                     pos = cnt
