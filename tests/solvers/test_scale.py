@@ -7,6 +7,8 @@ matrix (the linear programme's dual bound equals the objective).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,7 +19,7 @@ from rmatch.constraints.compiled import SCALE
 from rmatch.errors import ResourceLimitError, RmatchError
 from rmatch.scoring.blocks import LazyMatrix, ProgrammeSource
 from rmatch.scoring.plan import plan_scores, score_arrays
-from rmatch.solvers import Problem, run, sparse
+from rmatch.solvers import Problem, certificate, run, scan, sparse
 from rmatch.solvers import match as matching
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
 from tests.oracle import brute_force
@@ -231,6 +233,11 @@ def test_blocks_give_the_dense_bits() -> None:
         total, feasible = src.totals(some, slice(5, 12))
         assert np.array_equal(total, sm.total[some, 5:12])
         assert np.array_equal(feasible, sm.feasible[some, 5:12])
+        # Scattered seniors, one list after another and back (the last is kept).
+        for cols in (np.array([0, 4, 29]), np.array([1, 4]), np.array([0, 4, 29])):
+            total, feasible = src.totals(slice(0, 7), cols)
+            assert np.array_equal(total, sm.total[:7, cols])
+            assert np.array_equal(feasible, sm.feasible[:7, cols])
     _, total, _ = score_arrays(sm.juniors.take([3, 9]), sm.seniors, plan, sm.org, block=True)
     assert np.array_equal(total, sm.total[[3, 9]])
     lazy = LazyMatrix(src, "skills")
@@ -313,6 +320,38 @@ def test_column_best_is_the_exact_top_k(seed: int, n: int, m: int, k: int) -> No
     assert np.array_equal(tots, -vals[rows, cols])  # each entry's own payload
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_crowded_seniors_get_their_best_uncrowded_juniors(seed: int) -> None:
+    """scan._support against its definition, pair by pair (ties to the lower row)."""
+    rng = np.random.default_rng(seed)
+    n, m, k = 40, 30, 2
+    total = (rng.integers(0, 6, (n, m)) / 6).astype(np.float32)  # many ties
+    ok = rng.random((n, m)) < 0.8
+    # Candidates: juniors 0-9 listed by every senior (crowded: more than 2k
+    # each), the others by a few; some seniors list only crowded juniors.
+    r_c = [(i, c) for i in range(10) for c in range(m)]
+    r_c += [(int(rng.integers(10, n)), c) for c in range(0, m, 2) for _ in range(3)]
+    keys = np.unique(np.array([i * m + c for i, c in r_c], np.int64))
+    pj, ps = rng.random(n), rng.random(m)
+    bounds = scan._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
+                          np.zeros((n, 1), bool), pj, ps)
+    got_keys, got_tot, scored = scan._support(DenseSource(total, ok, block_rows=7), bounds,
+                                              keys, k, None)
+    rows, cols = keys // m, keys % m
+    crowded = np.bincount(rows, minlength=n) > 2 * k
+    share = np.bincount(cols, weights=crowded[rows], minlength=m) / np.bincount(cols, minlength=m)
+    seniors = np.flatnonzero(share >= scan.CROWDED_SHARE)
+    assert len(seniors) >= m // 2  # the odd seniors list only crowded juniors
+    want = []
+    for c in seniors:
+        w = [(np.float32(np.float32(total[i, c] + np.float32(ps[c])) - np.float32(pj[i])), i)
+             for i in range(n) if ok[i, c] and not crowded[i]]
+        want += [i * m + c for _, i in sorted(w, key=lambda x: (-x[0], x[1]))[:2 * k]]
+    assert sorted(got_keys.tolist()) == sorted(want)
+    assert np.array_equal(got_tot, total[got_keys // m, got_keys % m])
+    assert scored == n * len(seniors)
+
+
 def test_threads_change_nothing() -> None:
     total, feasible, cap_j, cap_s = _instance(4, 60, 50)
     one, two = (certify_and_solve(DenseSource(total, feasible, block_rows=3), cap_j, cap_s,
@@ -322,33 +361,46 @@ def test_threads_change_nothing() -> None:
     assert np.array_equal(one.cols, two.cols)
     assert np.array_equal(one.chosen, two.chosen)
     assert one.scanned == two.scanned
-    assert one.scanned[0] == 60 * 50
+    # The first pass scores every pair, the support of crowded seniors every
+    # junior against each of them (scan._support).
+    assert one.scanned[0] >= 60 * 50
+    assert (one.scanned[0] - 60 * 50) % 60 == 0
     assert sum(one.scanned[1:]) < 60 * 50 * len(one.scanned[1:])  # bounds skipped blocks
 
 
 class _Interrupting(DenseSource):
-    """A dense source that raises KeyboardInterrupt (Ctrl-C) on its n-th block."""
+    """A dense source that raises KeyboardInterrupt (Ctrl-C) on its n-th block once armed."""
 
     def __init__(self, total: np.ndarray, feasible: np.ndarray, after: int) -> None:
         super().__init__(total, feasible, block_rows=2)
-        self.calls, self.after = 0, after
+        self.calls, self.after, self.armed = 0, after, False
 
     def totals(self, rows, cols):  # type: ignore[no-untyped-def]
-        self.calls += 1
+        self.calls += self.armed
         if self.calls == self.after:
             raise KeyboardInterrupt
         return super().totals(rows, cols)
 
 
 @pytest.mark.parametrize("goal", ["max_pairs", "max_score"])
-def test_ctrl_c_returns_the_last_solve_with_an_honest_bound(goal: str) -> None:
+def test_ctrl_c_returns_the_last_solve_with_an_honest_bound(goal: str,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
     stopped = 0
+    resolve = certificate._resolve
     for seed in range(40):
         rng = np.random.default_rng(seed)
         n, m = (int(x) for x in rng.integers(6, 30, 2))
         total, feasible, cap_j, cap_s = _instance(seed, n, m)
-        blocks = -(-n // 2)  # the first pass; interrupt somewhere after it
-        src = _Interrupting(total, feasible, after=blocks + 1 + int(rng.integers(0, 12)))
+        # Interrupt somewhere after the first solve (the first pass and the
+        # support of crowded seniors score before it).
+        src = _Interrupting(total, feasible, after=1 + int(rng.integers(0, 12)))
+
+        def arming(*args: Any, src: _Interrupting = src) -> Any:
+            src.armed = True
+            return resolve(*args)
+
+        monkeypatch.setattr(certificate, "_resolve", arming)
         out = certify_and_solve(src, cap_j, cap_s, goal, k=1, price_sample=0,  # type: ignore[arg-type]
                                 groups=int(rng.integers(1, 5)), workers=1)
         r, c = out.rows[out.chosen], out.cols[out.chosen]

@@ -75,6 +75,9 @@ class ProgrammeSource:
         self._exclude = exclude if exclude is not None else (empty, empty)
         self._lock = threading.Lock()
         self._parts: dict[tuple[int, int], ParticipantArrays] = {}
+        # The last list of columns and its seniors: a pass over blocks of rows
+        # against the same scattered seniors gathers their fields once.
+        self._last_cols: tuple[bytes, ParticipantArrays] | None = None
         self._last_pairs: tuple[tuple[bytes, bytes], tuple[dict[str, F32], F32, BoolArray]] \
             | None = None
 
@@ -110,7 +113,13 @@ class ProgrammeSource:
                     part = self._parts[(start, stop)] = self.seniors.take(np.arange(start, stop))
             return part, np.arange(start, stop)
         c_idx = np.asarray(cols, np.int64)
-        return (self.seniors if len(c_idx) == m else self.seniors.take(c_idx)), c_idx
+        if len(c_idx) == m:
+            return self.seniors, c_idx
+        key = c_idx.tobytes()
+        with self._lock:
+            if self._last_cols is None or self._last_cols[0] != key:
+                self._last_cols = (key, self.seniors.take(c_idx))
+            return self._last_cols[1], c_idx
 
     def score(self, rows: IntArray | slice, cols: IntArray | slice, *, components: bool = True
               ) -> tuple[dict[str, F32], F32, BoolArray]:

@@ -35,6 +35,7 @@ from rmatch.solvers.scan import (
     _merged,
     _ordered,
     _scan,
+    _support,
 )
 from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray, checked, solved
 
@@ -190,6 +191,10 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
                      np.zeros((n, n_groups), np.bool_), np.zeros(n), prices)
     clock = _Clock(report, n * m)
     keys, totals, scanned = _first_pass(source, bounds, k, pool, clock)
+    keys, totals = _merged(keys, totals)
+    more, more_t, n_more = _support(source, bounds, keys, k, pool)
+    keys, totals = np.concatenate([keys, more]), np.concatenate([totals, more_t])
+    scanned[0] += n_more
     violations: list[int] = []
     counts: list[int] = []
     found: list[tuple[int, float]] = []
