@@ -1,8 +1,10 @@
 """Scanning every pair of a programme, block by block, against dual prices.
 
-The first pass picks each person's best candidates by reduced score; later
-scans find the pairs outside the candidates that could improve the
-assignment. Per-block bounds skip the blocks that cannot hold one.
+The first pass picks each person's best candidates by reduced score, and
+seniors whose candidates are crowded juniors get the best of the others
+(:func:`_support`); later scans find the pairs outside the candidates that
+could improve the assignment. Per-block bounds skip the blocks that cannot
+hold one.
 """
 
 from __future__ import annotations
