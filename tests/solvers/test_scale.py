@@ -349,7 +349,7 @@ def test_crowded_seniors_get_their_best_uncrowded_juniors(seed: int) -> None:
         want += [i * m + c for _, i in sorted(w, key=lambda x: (-x[0], x[1]))[:2 * k]]
     assert sorted(got_keys.tolist()) == sorted(want)
     assert np.array_equal(got_tot, total[got_keys // m, got_keys % m])
-    assert scored == n * len(seniors)
+    assert scored == (n - crowded.sum()) * len(seniors)  # crowded juniors not scored
 
 
 def test_threads_change_nothing() -> None:
@@ -361,10 +361,9 @@ def test_threads_change_nothing() -> None:
     assert np.array_equal(one.cols, two.cols)
     assert np.array_equal(one.chosen, two.chosen)
     assert one.scanned == two.scanned
-    # The first pass scores every pair, the support of crowded seniors every
-    # junior against each of them (scan._support).
-    assert one.scanned[0] >= 60 * 50
-    assert (one.scanned[0] - 60 * 50) % 60 == 0
+    # The first pass scores every pair, the support of crowded seniors the
+    # uncrowded juniors against each of them (scan._support).
+    assert 60 * 50 <= one.scanned[0] <= 2 * 60 * 50
     assert sum(one.scanned[1:]) < 60 * 50 * len(one.scanned[1:])  # bounds skipped blocks
 
 
@@ -473,9 +472,11 @@ def test_candidates_never_crowd_out_a_pair_that_adds_one(monkeypatch: pytest.Mon
     candidate a person (two places a row in a scan), its two candidates
     used to fill the row's places, and the loop ended at 3 pairs of 4. The
     closed set is the people the source reaches (the other one, those who
-    cannot reach the sink, has no such row here).
+    cannot reach the sink, has no such row here). The bridges before the
+    first solve (rmatch.solvers.fill) would add that pair: left out here.
     """
     monkeypatch.setattr(sparse, "_across", lambda c, n, m: int(c.sum()))
+    monkeypatch.setattr(certificate, "fill", lambda src, b, keys, totals, *a: (keys, totals, 0))
     total = np.array([[0.9, 0.9, 0.1, 0.1], [0.0, 0.0, 0.8, 0.7]], np.float32)
     out = certify_and_solve(DenseSource(total, np.ones((2, 4), np.bool_)),
                             np.array([3, 1]), np.ones(4, np.int64), "max_pairs", k=1)

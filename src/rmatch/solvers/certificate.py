@@ -21,6 +21,7 @@ from rmatch.constraints.compiled import SCALE
 from rmatch.errors import SolverError
 from rmatch.scoring.malloc import reuse_freed_memory
 from rmatch.solvers import select
+from rmatch.solvers.fill import fill
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.repair import repair
 from rmatch.solvers.scan import (
@@ -193,15 +194,17 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     keys, totals, scanned = _first_pass(source, bounds, k, pool, clock)
     keys, totals = _merged(keys, totals)
     more, more_t, n_more = _support(source, bounds, keys, k, pool)
-    keys, totals = np.concatenate([keys, more]), np.concatenate([totals, more_t])
+    keys, totals = _merged(np.concatenate([keys, more]), np.concatenate([totals, more_t]))
     scanned[0] += n_more
+    if objective == "max_pairs":
+        keys, totals, n_more = fill(source, bounds, keys, totals, cap_j, cap_s, k, pool)
+        scanned[0] += n_more
     violations: list[int] = []
     counts: list[int] = []
     found: list[tuple[int, float]] = []
     last: _Last = None
     try:
         for rnd in range(max_rounds + 1):
-            keys, totals = _merged(keys, totals)
             counts.append(len(keys))
             rows, cols = keys // max(m, 1), keys % max(m, 1)
             weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
@@ -216,7 +219,8 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
                 return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
                                  counts, found, scanned)
             # One statement: a Ctrl-C never sees keys and totals of different lengths.
-            keys, totals = np.concatenate([keys, new_keys]), np.concatenate([totals, new_tot])
+            keys, totals = _merged(np.concatenate([keys, new_keys]),
+                                   np.concatenate([totals, new_tot]))
     except KeyboardInterrupt:
         if last is None:  # nothing solved yet: nothing to return
             raise

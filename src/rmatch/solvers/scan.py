@@ -336,25 +336,36 @@ def _support(source: BlockSource, bounds: _Bounds, keys: IntArray, k: int,
     most = min(2 * k, int(n - crowded.sum()))
     if not len(seniors) or most == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32), 0
-    # Blocks of juniors against all those seniors (wide blocks score fastest),
-    # each senior's best kept as in the first pass's numpy path.
+    return _column_picks(source, bounds, np.flatnonzero(~crowded).astype(np.int64), seniors,
+                         most, pool)
+
+
+def _column_picks(source: BlockSource, bounds: _Bounds, juniors: IntArray, seniors: IntArray,
+                  most: int, pool: ThreadPoolExecutor | None) -> tuple[IntArray, F32, int]:
+    """Each of ``seniors``' ``most`` best ``juniors`` (both sorted) by reduced score.
+
+    Blocks of juniors against all those seniors (wide blocks score fastest),
+    each senior's best kept as in the first pass's numpy path (ties to the
+    lower row). Returns the pairs (keys, totals) and how many were scored.
+    """
+    m = source.shape[1]
     best_cols = _ColumnBest(len(seniors), most)
     pj32, ps32 = bounds.pj.astype(np.float32), bounds.ps.astype(np.float32)[seniors]
-    step = max(1, source.block_rows * max(m, 1) // len(seniors))
+    step = max(1, source.block_rows * max(m, 1) // max(len(seniors), 1))
 
     def task(start: int) -> tuple[IntArray, IntArray, F32, F32]:
-        stop = min(start + step, n)
-        total, ok = source.totals(slice(start, stop), seniors)
+        rows = juniors[start:start + step]
+        total, ok = source.totals(rows, seniors)
         w = total + ps32[None, :]
-        w -= pj32[start:stop, None]
-        np.putmask(w, ~ok | crowded[start:stop, None], -np.inf)
+        w -= pj32[rows, None]
+        np.putmask(w, ~ok, -np.inf)
         r, c = np.nonzero(w >= np.maximum(best_cols.thr, _LOWEST)[None, :])
-        return r.astype(np.int64) + start, c.astype(np.int64), w[r, c], total[r, c]
+        return rows[r], c.astype(np.int64), w[r, c], total[r, c]
 
-    for offers in _ordered(pool, task, list(range(0, n, step))):
+    for offers in _ordered(pool, task, list(range(0, len(juniors), step))):
         best_cols.offer(*offers)
     r, c, t = best_cols.result()
-    return r * max(m, 1) + seniors[c], t, n * len(seniors)
+    return r * max(m, 1) + seniors[c], t, len(juniors) * len(seniors)
 
 
 def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, keys: IntArray,
