@@ -36,10 +36,11 @@ CANDIDATES_PER_PERSON = 32
 """``k``: candidates per person in the first round (each junior's and each senior's best)."""
 
 
-PRICE_SAMPLE = (2000, 6000)
+PRICE_SAMPLE = (2000, 12000)
 """People of the larger side in the sample whose exact solve sets the first prices: a
 sixth of ``sqrt(n m)`` within these limits (at 30,000 per side, 5,000 left 443 pairs
-to add after the first solve where 2,000 left 8,894)."""
+to add after the first solve where 2,000 left 8,894; at 100,000 per side, organisation 1,
+12,000 left 869,000 where 6,000 left 1.4 million, and one round less followed)."""
 
 
 GROUPS = 1024
