@@ -9,10 +9,10 @@ every block. At 100,000 per side, organisation 1: the first solve held
 99,848 pairs where 99,999 are possible, 99,038 juniors had their
 candidates among 98,886 seniors (a Hall violator), the first scan scored
 9.8 of 10 billion pairs and seven rounds followed. The 1,114 seniors
-outside were young (nearly all level 1 and born after 1980): every junior scores them
-low, so no junior lists them; their own lists name the 962 youngest
-juniors, who cannot take them all. Three checks (8.9 s) bring the
-candidates to 99,999 pairs.
+outside were young (nearly all level 1 and born after 1980): every
+junior scores them low, so no junior lists them; their own lists name
+the 962 youngest juniors, who cannot take them all. Three checks (8.9 s)
+bring the candidates to 99,999 pairs.
 
 :func:`fill` finds that set without a min-cost flow: a maximum flow on the
 candidates (OR-Tools, 2 s on 5.5 million), then the juniors and seniors
