@@ -209,6 +209,45 @@ def test_scores_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _kernel._compiled is not None
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_many_terms_and_fields_keep_the_order_of_the_sums(seed: int) -> None:
+    """Juniors with 0 to 11 terms and fields (zeros and blanks among them), two field groups.
+
+    The kernel adds four terms (and four fields) a pass: each pair's skills
+    must still be the float32 sum term after term, diversity the count of
+    differing known fields, bit for bit.
+    """
+    rng = np.random.default_rng(seed)
+    n, m, terms, fields = 23, TILE + 77, 11, 9
+    left = rng.random((n, terms)).astype(np.float32)
+    left[rng.random((n, terms)) < 0.35] = 0
+    left[0] = 0  # a junior with no term at all
+    right = rng.random((terms, m)).astype(np.float32)
+    cj = rng.integers(-1, 3, (n, fields)).astype(np.int32)
+    cs = rng.integers(-1, 3, (fields, m)).astype(np.int32)
+    starts, gw = np.array([0, 6, fields], np.int64), np.array([0.15, 0.3], np.float32)
+    bj, bs = rng.uniform(1990, 2005, n).astype(np.float32), rng.uniform(1960, 1990, m)
+    total = np.empty((n, m), np.float32)
+    comps = np.empty((3, n, m), np.float32)
+    builtin_total(bj=bj, lj=np.zeros(n, np.float32), bs=bs.astype(np.float32),
+                  ls=np.full(m, 3, np.float32), generation=np.array([30, -4, 0.5], np.float32),
+                  left=left, right=right, cj=cj, cs=cs, group_start=starts, group_weight=gw,
+                  weights=np.array([1, 1, 1], np.float32), total=total, components=comps)
+    skills = np.zeros((n, m), np.float32)
+    for t in range(terms):  # term after term, in float32
+        skills += left[:, t:t + 1] * right[t][None, :]
+    assert np.array_equal(comps[1], np.clip(skills, 0, 1))
+    diversity = np.zeros((n, m), np.float32)
+    for g in range(2):
+        a, b = cj[:, starts[g]:starts[g + 1], None], cs[None, starts[g]:starts[g + 1], :]
+        count = ((a != b) & (a >= 0) & (b >= 0)).sum(axis=1).astype(np.int32)
+        diversity = diversity + count.astype(np.float32) * gw[g]
+    assert np.array_equal(comps[2], np.clip(diversity, 0, 1))
+    # Both sums ran (values well above 0): the comparisons tested something.
+    assert comps[1].max() > 0.5
+    assert comps[2].max() > 0.5
+
+
 @settings(max_examples=40, deadline=None)
 @given(sides(7, 7), options, weights, st.booleans(), st.booleans())
 def test_numpy_passes_and_the_kernel_write_the_same_bits(

