@@ -253,6 +253,27 @@ def test_compiled_distances_on_graphs_with_many_negative_arcs(
     assert (costs + got[tails] - got[heads] >= 0).all()  # valid potentials: the proof
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_search_reaches_what_scipy_reaches(seed: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who a node reaches, compiled (large residual graphs) and by scipy's search."""
+    rng = np.random.default_rng(seed)
+    n_nodes = int(rng.integers(30, 300))
+    n_arcs = int(rng.integers(n_nodes // 2, 2 * n_nodes))  # sparse: some parts unreached
+    tails, heads = rng.integers(0, n_nodes, n_arcs), rng.integers(0, n_nodes, n_arcs)
+    sizes = []
+    for start in rng.integers(0, n_nodes, 8).tolist():
+        want = sparse._reach(n_nodes, tails, heads, start)
+        monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", 0)
+        got = sparse._reach(n_nodes, tails, heads, start)
+        monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", 10**12)
+        assert np.array_equal(got, want)
+        assert got[start]
+        assert not (got[tails] & ~got[heads]).any()  # closed: no arc leaves it
+        sizes.append(int(got.sum()))
+    assert max(sizes) > 1  # some search went somewhere: tested something
+
+
 def test_compiled_distances_find_a_negative_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sparse, "COMPILED_FROM_ARCS", 0)
     tails, heads = np.array([0, 1, 2]), np.array([1, 2, 0])

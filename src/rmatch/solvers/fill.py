@@ -32,12 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from ortools.graph.python import max_flow
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
 from rmatch.solvers.scan import BlockSource, _Bounds, _column_picks, _merged
-from rmatch.solvers.sparse import F32, BoolArray, IntArray
+from rmatch.solvers.sparse import F32, BoolArray, IntArray, _reach
 
 __all__ = ["FILL_ROUNDS", "FILL_SHARE", "fill", "reached"]
 
@@ -83,9 +81,7 @@ def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
     room = flow[len(rows):len(rows) + n] < cap_j
     r_t = np.concatenate([rows[~used], n + cols[used], np.full(int(room.sum()), source)])
     r_h = np.concatenate([n + cols[~used], rows[used], np.flatnonzero(room)])
-    graph = csr_matrix((np.ones(len(r_t), np.int8), (r_t, r_h)), shape=(n + m + 1,) * 2)
-    seen = np.zeros(n + m + 1, np.bool_)
-    seen[breadth_first_order(graph, source, directed=True, return_predecessors=False)] = True
+    seen = _reach(n + m + 1, r_t, r_h, source)
     return int(solver.optimal_flow()), seen[:n], seen[n:n + m]
 
 
