@@ -519,3 +519,20 @@ def test_a_senior_keeps_its_best_picks_and_the_rest_stay_bounded(
         assert int(w[got].sum()) == int(w[r_all[want], c_all[want]].sum()), seed
         assert out.violations[-1] == 0
     assert sum(x > 0 for x in cut) >= 5  # seniors lost picks often enough to test something
+
+
+def test_dense_source_blocks_for_every_kind_of_index() -> None:
+    """Slices and index arrays, in any mix: the block ``np.ix_`` would take."""
+    rng = np.random.default_rng(4)
+    total = rng.random((9, 11)).astype(np.float32)
+    feasible = rng.random((9, 11)) < 0.7
+    src = DenseSource(total, feasible)
+    row_picks: list[Any] = [slice(2, 7), slice(None), np.array([0, 3, 8]), np.array([5])]
+    col_picks: list[Any] = [slice(4, 9), slice(None), np.array([1, 2, 10]), np.array([7])]
+    for rows in row_picks:
+        for cols in col_picks:
+            r = np.arange(9)[rows]
+            c = np.arange(11)[cols]
+            got_t, got_f = src.totals(rows, cols)
+            assert np.array_equal(got_t, total[np.ix_(r, c)])
+            assert np.array_equal(got_f, feasible[np.ix_(r, c)])

@@ -321,7 +321,15 @@ class DenseSource:
 
     def totals(self, rows: IntArray | slice, cols: IntArray | slice) -> tuple[F32, BoolArray]:
         """Return the block (views for slices, copies for index arrays)."""
-        return self.total[rows][:, cols], self.feasible[rows][:, cols]
+        # Columns first, then one gather: indexing the rows first copied
+        # whole rows, about 190 times the block for a group of 64 seniors in
+        # the price sample's scans (12,000 wide at 100,000 per side).
+        if isinstance(cols, slice):
+            return self.total[:, cols][rows], self.feasible[:, cols][rows]
+        if isinstance(rows, slice):
+            return self.total[rows][:, cols], self.feasible[rows][:, cols]
+        at = np.ix_(rows, cols)
+        return self.total[at], self.feasible[at]
 
 
 def pair_totals(source: BlockSource, rows: IntArray, cols: IntArray) -> F32:
