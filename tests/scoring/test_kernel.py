@@ -211,7 +211,7 @@ def test_scores_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.mark.parametrize("seed", range(4))
 def test_many_terms_and_fields_keep_the_order_of_the_sums(seed: int) -> None:
-    """Juniors with 0 to 11 terms and fields (zeros and blanks among them), two field groups.
+    """Juniors with 0 to 11 terms and 0 to 9 known fields (zeros, blanks), two field groups.
 
     The kernel adds four terms (and four fields) a pass: each pair's skills
     must still be the float32 sum term after term, diversity the count of
