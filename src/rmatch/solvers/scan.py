@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
 from rmatch.solvers import select
+from rmatch.solvers.groups import keys_by_group, rows_by_group
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray
 
@@ -383,22 +384,19 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     # arrays its side keeps, so small tasks cost little more than their pairs).
     budget = source.block_rows * max(m, 1)
     compiled = select.large(source.shape[0], m)
-    whole = need.sum(axis=1) * 2 > n_groups
+    whole, row_ptr, group_rows = rows_by_group(need, compile_it=compiled)
     rows_whole = np.flatnonzero(whole).astype(np.int64)
     tasks: list[tuple[IntArray, IntArray]] = [
         (rows_whole[s:s + source.block_rows], np.arange(n_groups))
         for s in range(0, len(rows_whole), source.block_rows)]
-    for g in range(n_groups):
-        rows = np.flatnonzero(need[:, g] & ~whole).astype(np.int64)
+    for g in np.flatnonzero(np.diff(row_ptr)):
+        rows = group_rows[row_ptr[g]:row_ptr[g + 1]]
         step = max(1, budget // max(int(width[g]), 1))
         tasks += [(rows[s:s + step], np.array([g])) for s in range(0, len(rows), step)]
 
     # The candidates by group of seniors (each group's keys still sorted): a
     # narrow block looks only at its group's.
-    key_group = np.searchsorted(edges, keys % max(m, 1), side="right") - 1
-    # (At most GROUPS groups: as int16 the stable sort is a radix sort.)
-    by_group = keys[np.argsort(key_group.astype(np.int16), kind="stable")]
-    group_ptr = np.concatenate([[0], np.cumsum(np.bincount(key_group, minlength=n_groups))])
+    group_ptr, by_group = keys_by_group(keys, m, edges, compile_it=compiled)
 
     def task(spec: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
         rows, groups = spec
