@@ -77,6 +77,18 @@ def test_a_full_org_chart_leaves_only_the_top_without_a_manager() -> None:
                        "their own reporting line"]
 
 
+def test_a_chart_missing_people_counts_them_and_its_top() -> None:
+    """Given a chart, the people it lacks count as having no known manager, as its top does."""
+    chart = rm.OrgChart(managers={"a": None, "b": "a", "s0": "a"})
+    juniors = [rm.Participant(id=i, manager_id="a") for i in ("b", "c", "d")]
+    lines = rm.data_gaps(juniors, [rm.Participant(id="s0"), rm.Participant(id="a")],
+                         rm.Program(), org=chart)
+    # c and d are not in the chart (their manager_id is not read), a is its top.
+    assert [line for line in lines if "manager" in line] == [
+        "3 of 5 participants have no known manager: NoReportingLine(depth=2) cannot keep "
+        "them from being paired within their own reporting line"]
+
+
 def test_validate_prints_the_gaps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = tmp_path / "form.csv"
     roster.write_text("id,role,skills,goals\nj1,junior,genai,\nj2,junior,cloud,\n"
