@@ -6,6 +6,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 from rmatch.scoring import malloc as _malloc
 from rmatch.scoring.malloc import reuse_freed_memory
@@ -41,3 +42,29 @@ def test_an_exception_inside_still_restores() -> None:
     except KeyboardInterrupt:
         pass
     assert _malloc._active == 0
+
+
+def _asks_huge_pages() -> bool:
+    """Whether numpy asks huge pages now (read by setting it and putting it back)."""
+    switch = _malloc._HUGEPAGES
+    assert switch is not None
+    now = switch(True)
+    switch(now)
+    return now
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_numpy_asks_no_huge_pages_inside_and_as_before_after(before: bool) -> None:
+    """Off for the solve (nested too), then the caller's own setting back, whichever it was."""
+    if _malloc._LIBC is None or _malloc._HUGEPAGES is None:
+        pytest.skip("glibc and numpy's huge-page switch only")
+    _malloc._HUGEPAGES(before)
+    try:
+        with reuse_freed_memory():
+            assert not _asks_huge_pages()
+            with reuse_freed_memory():
+                assert not _asks_huge_pages()
+            assert not _asks_huge_pages()
+        assert _asks_huge_pages() is before
+    finally:
+        _malloc._HUGEPAGES(True)  # numpy's default
