@@ -447,7 +447,7 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     updates = []  # applied once the scan is complete: until then the bounds stay whole
     for (rows, groups), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
                                                       strict=True):
-        updates.append((np.ix_(rows, groups), best, left))
+        updates.append((rows, groups, best, left))
         n_scanned += len(rows) * int(width[groups].sum())
         w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
         n_viol += int(duals.improves(r, c, w).sum())  # never candidates (see task)
@@ -460,9 +460,18 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     keep, red = _senior_picks(r, c, t, duals, bounds, 2 * k)
     drop = ~keep
+    for u_rows, u_groups, best, left in updates:
+        # A task's rows and groups: all groups (whole rows) or one (a column)
+        # by plain indexing; np.ix_ took five times as long on one column.
+        if len(u_groups) == n_groups:
+            bounds.best[u_rows], bounds.left[u_rows] = best, left
+        elif len(u_groups) == 1:
+            one = int(u_groups[0])
+            bounds.best[u_rows, one], bounds.left[u_rows, one] = best[:, 0], left[:, 0]
+        else:
+            at = np.ix_(u_rows, u_groups)
+            bounds.best[at], bounds.left[at] = best, left
     groups = np.searchsorted(bounds.edges, c[drop], side="right") - 1
-    for at, best, left in updates:
-        bounds.best[at], bounds.left[at] = best, left
     np.maximum.at(bounds.best, (r[drop], groups), red[drop])
     bounds.left[r[drop], groups] = True
     return r[keep] * m + c[keep], t[keep], n_viol, n_scanned
