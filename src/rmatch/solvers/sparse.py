@@ -58,6 +58,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
 from rmatch.solvers.jit import compiled
+from rmatch.solvers.paths import topological_paths
 
 __all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "checked", "choose_candidates",
            "duals_of", "reduced_costs", "solve_candidates", "solved"]
@@ -112,7 +113,8 @@ def _distances(n_nodes: int, tails: IntArray, heads: IntArray, costs: IntArray) 
     A vectorised Bellman-Ford that relaxes, each sweep, only the arcs out of
     nodes whose distance just fell. The residual graph of an optimal flow
     has no negative cycle, so it stops within ``n_nodes`` sweeps (far fewer
-    in practice: the longest alternating path).
+    in practice: the longest alternating path). Large graphs get them from
+    compiled passes (:mod:`rmatch.solvers.paths`, then a queue if needed).
     """
     dist = np.zeros(n_nodes, dtype=np.int64)
     indptr = np.zeros(n_nodes + 1, dtype=np.int64)
@@ -121,6 +123,10 @@ def _distances(n_nodes: int, tails: IntArray, heads: IntArray, costs: IntArray) 
         # the 5-6 million residual arcs at 100,000 per side).
         h_sorted, c_sorted = np.empty_like(heads), np.empty_like(costs)
         compiled(_by_tail)(tails, heads, costs, indptr, h_sorted, c_sorted)
+        # Goldberg-Radzik passes first (half the queue's time at 100,000 per
+        # side); the queue finishes when they stop short (a negative cycle).
+        if topological_paths(indptr, h_sorted, c_sorted, dist):
+            return dist
         if not compiled(_queue_paths)(indptr, h_sorted, c_sorted, dist):
             raise SolverError("the residual graph of the candidate solution has a negative cycle")
         return dist
@@ -198,11 +204,13 @@ def _search(indptr: Any, heads: Any, start: int, seen: Any) -> None:  # pragma: 
 def _queue_paths(indptr: Any, heads: Any, costs: Any, dist: Any) -> bool:  # pragma: no cover
     # Compiled by numba: Bellman-Ford with a queue of the nodes whose distance
     # fell (each node queued at most once at a time), from a virtual root at
-    # distance 0 to every node. False when a node's best path so far has as
-    # many arcs as there are nodes: it repeats a node, so a cycle on it is
-    # negative (a strict fall is needed to move). Found as soon as a path
-    # around it has wound n arcs, not after n passes over the graph (the
-    # reduced costs try a graph that may have one, see reduced_costs).
+    # distance 0 to every node (``dist`` at 0, or already lowered to costs of
+    # paths from the root: the passes of rmatch.solvers.paths). False when a
+    # node's best path so far has as many arcs as there are nodes: it repeats
+    # a node, so a cycle on it is negative (a strict fall is needed to move).
+    # Found as soon as a path around it has wound n arcs, not after n passes
+    # over the graph (the reduced costs try a graph that may have one, see
+    # reduced_costs).
     # A node whose distance falls below the next one's goes first (Bertsekas'
     # small-label-first rule): its arcs are then relaxed from a distance closer
     # to the final one, and fewer nodes fall twice. On first solves at 100,000 per
