@@ -230,12 +230,40 @@ def _compact(bkey: Any, bcol: Any, btot: Any, bn: Any, thrkey: Any, cthr: Any, k
         pos[c] += 1
     one = np.zeros(1, np.int32)
     one_f = one.view(np.float32)
+    most = 1
+    for c in range(m):
+        most = max(most, start[c + 1] - start[c])
+    work = np.empty(most, np.int64)
     out = 0
     for c in range(m):
         a, z = start[c], start[c + 1]
         cut = np.iinfo(np.int64).min
         if z - a >= k:
-            cut = np.sort(tkey[a:z])[z - a - k]  # the k-th best: kept, with all above it
+            # The k-th best (kept, with all above it): a quickselect in one
+            # scratch array. np.sort made an array per senior, 100,000 a
+            # compaction: 0.23 s of each, 0.15 s this way (100,000 per side).
+            for p in range(a, z):
+                work[p - a] = tkey[p]
+            want, lo, hi = z - a - k, 0, z - a - 1
+            while lo < hi:
+                pivot = work[(lo + hi) // 2]
+                i, j = lo, hi
+                while i <= j:
+                    while work[i] < pivot:
+                        i += 1
+                    while work[j] > pivot:
+                        j -= 1
+                    if i <= j:
+                        work[i], work[j] = work[j], work[i]
+                        i += 1
+                        j -= 1
+                if want <= j:
+                    hi = j
+                elif want >= i:
+                    lo = i
+                else:  # between j and i: equal to the pivot, in place
+                    break
+            cut = work[want]
         for p in range(a, z):
             if tkey[p] >= cut:
                 bkey[out] = tkey[p]
