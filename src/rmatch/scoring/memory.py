@@ -7,8 +7,8 @@ import os
 from rmatch.errors import ResourceLimitError
 from rmatch.program.program import Program
 
-__all__ = ["BLOCK_BYTES", "BYTES_PER_BLOCK_CELL", "BYTES_PER_SENIOR", "available_memory_gb",
-           "block_memory", "check_memory", "dense_fits", "memory_limit"]
+__all__ = ["BLOCK_BYTES", "BLOCK_ROWS", "BYTES_PER_BLOCK_CELL", "BYTES_PER_SENIOR",
+           "available_memory_gb", "block_memory", "check_memory", "dense_fits", "memory_limit"]
 
 BYTES_PER_BLOCK_CELL = 48
 """Bytes per pair of one scored block (components, total, masks, scratch)."""
@@ -18,6 +18,14 @@ BLOCK_BYTES = 64 * 2**20
 mmap threshold, so freed blocks are reused (:mod:`rmatch.scoring.malloc`). Measured with
 two threads at 10,000 per side: blocks of 559 rows (256 MB) 245M pairs/s, 140 rows
 307M, 64 rows 322M; at 30,000 per side 186 rows 182M, 46 rows 294M."""
+
+BLOCK_ROWS = 24
+"""Fewest rows of a candidate-path block where :data:`BLOCK_BYTES` holds fewer (more than
+58,000 seniors), memory allowing: each block also pays a part that does not grow with its
+rows (the rules' masks set up, a task, Python). Organisation 1's first pass at 100,000 per
+side, two threads: 13 rows (64 MB) 29.1 and 29.6 s, 26 rows 24.8, 25.3 and 27.1 s, 39 rows
+25.2 s, 52 rows 27.7 s. Never more rows than keep a block's float32 total under glibc's
+largest mmap threshold (32 MB; see :mod:`rmatch.scoring.malloc`)."""
 
 BYTES_PER_SENIOR = 8192
 """Bytes per senior of the seniors' best juniors while the candidate path scores its
@@ -118,7 +126,8 @@ def block_memory(n_juniors: int, n_seniors: int, program: Program, *, groups: in
     pairs per person, a bound per junior and block of seniors, and each
     senior's best juniors while scanning; blocks of pairs are scored a few
     at a time (one per thread, a few waiting). Each block gets an eighth of
-    what is left (at most :data:`BLOCK_BYTES`). ``groups`` is how many blocks of
+    what is left (at most :data:`BLOCK_BYTES`, or :data:`BLOCK_ROWS` rows where
+    that holds fewer). ``groups`` is how many blocks of
     seniors the scan keeps a bound for (the solver's choice).
 
     Examples
@@ -133,12 +142,14 @@ def block_memory(n_juniors: int, n_seniors: int, program: Program, *, groups: in
     # the seniors' best juniors while scanning (BYTES_PER_SENIOR).
     fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
                 + n_seniors * BYTES_PER_SENIOR) / 1024**3
+    most = max(BLOCK_BYTES, BYTES_PER_BLOCK_CELL * n_seniors
+               * min(BLOCK_ROWS, 2**23 // max(n_seniors, 1)))
     if limit is None:
-        return BLOCK_BYTES
+        return most
     room = (limit - fixed_gb) / 8 * 1024**3
     if room < BYTES_PER_BLOCK_CELL * max(n_seniors, 1):
         raise ResourceLimitError(
             f"a {n_juniors:,} x {n_seniors:,} programme needs about {fixed_gb:.1f} GB for its "
             f"people and candidate pairs, and room to score blocks of them; that is more than "
             f"{limit:.3g} GB ({why}). Split it into cohorts, or raise memory_limit_gb")
-    return int(min(room, BLOCK_BYTES))
+    return int(min(room, most))
