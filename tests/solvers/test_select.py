@@ -406,3 +406,13 @@ def test_the_seniors_best_juniors_fit_the_memory_budget() -> None:
     tracemalloc.stop()
     assert len(rows_out) == k * m  # every senior's k best: the buffers were full
     assert (buffers + merge) / m <= BYTES_PER_SENIOR
+
+
+def test_a_compaction_that_frees_nothing_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compaction that kept too much would make the first pass loop for ever: it raises."""
+    tops = select.ColumnTops(4, 1, room=1)  # room for two a senior: full after two rows
+    monkeypatch.setattr(select.ColumnTops, "compact", lambda self, lists: None)
+    total = np.arange(12, dtype=np.float32).reshape(3, 4)
+    with pytest.raises(RuntimeError, match="did not shrink"):
+        select.first_block(total, np.ones((3, 4), bool), np.zeros(4, np.float32),
+                           np.array([0, 4]), 1, 0, tops)

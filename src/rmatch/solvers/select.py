@@ -454,6 +454,11 @@ def first_block(total: F32, ok: BoolArray, ps: F32, edges: IntArray, kk: int, ro
         if done == b:
             break
         tops.compact(lists)  # the buffer is full: keep each senior's k best, go on
+        if lists.bn[0] + total.shape[1] > len(lists.bkey):
+            # A compaction keeps at most k a senior, and the room holds k + 1:
+            # a row always fits after one. If not, the next call would return
+            # at once, again and again; an error says so instead of a hang.
+            raise RuntimeError("the first pass's buffer did not shrink when compacted")
     have = np.arange(width)[None, :] < out_n[:, None]
     r, j = np.nonzero(have)
     return FirstBlock(r.astype(np.int64) + row0, out_cols[r, j], out_tot[r, j], offer, best,
