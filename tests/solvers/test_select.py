@@ -416,3 +416,28 @@ def test_a_compaction_that_frees_nothing_is_an_error(monkeypatch: pytest.MonkeyP
     with pytest.raises(RuntimeError, match="did not shrink"):
         select.first_block(total, np.ones((3, 4), bool), np.zeros(4, np.float32),
                            np.array([0, 4]), 1, 0, tops)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sample_prices_by_row_blocks_are_the_c_transform(seed: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's extension, a few sampled juniors a block (minima across blocks), compiled
+    and numpy, against one block of all of them: the same prices, to the bit."""
+    from rmatch.solvers.certificate import DenseSource, _estimate_prices
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(40, 90)), int(rng.integers(40, 90))
+    total, ok = _ties(rng, (n, m)), rng.random((n, m)) < 0.6
+    ok[:, 0] = False  # a senior no sampled junior can take: priced at the reference
+    one = np.ones(n, np.int64), np.ones(m, np.int64)
+
+    def prices(block_rows: int, compiled_from: int) -> np.ndarray:
+        monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
+        source = DenseSource(total, ok, block_rows=block_rows)
+        return _estimate_prices(source, *one, 20, 1, seed, None)
+
+    want = prices(10**6, 10**12)
+    assert np.isfinite(want).all()
+    assert want[0] == want.max()  # the reference: the most any senior is priced at
+    for block_rows, compiled_from in [(3, 10**12), (3, 0), (7, 0), (10**6, 0)]:
+        assert np.array_equal(prices(block_rows, compiled_from), want)
