@@ -423,8 +423,6 @@ def test_sample_prices_by_row_blocks_are_the_c_transform(seed: int,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The sample's extension, a few sampled juniors a block (minima across blocks), compiled
     and numpy, against one block of all of them: the same prices, to the bit."""
-    from rmatch.solvers.certificate import DenseSource, _estimate_prices
-
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(40, 90)), int(rng.integers(40, 90))
     total, ok = _ties(rng, (n, m)), rng.random((n, m)) < 0.6
@@ -434,7 +432,7 @@ def test_sample_prices_by_row_blocks_are_the_c_transform(seed: int,
     def prices(block_rows: int, compiled_from: int) -> np.ndarray:
         monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
         source = DenseSource(total, ok, block_rows=block_rows)
-        return _estimate_prices(source, *one, 20, 1, seed, None)
+        return certificate._estimate_prices(source, *one, 20, 1, seed, None)
 
     want = prices(10**6, 10**12)
     assert np.isfinite(want).all()

@@ -6,6 +6,7 @@ import os
 
 from rmatch.errors import ResourceLimitError
 from rmatch.program.program import Program
+from rmatch.scoring.malloc import _MMAP_MAX
 
 __all__ = ["BLOCK_BYTES", "BLOCK_ROWS", "BYTES_PER_BLOCK_CELL", "BYTES_PER_SENIOR",
            "available_memory_gb", "block_memory", "check_memory", "dense_fits", "memory_limit"]
@@ -143,7 +144,7 @@ def block_memory(n_juniors: int, n_seniors: int, program: Program, *, groups: in
     fixed_gb = ((n_juniors + n_seniors) * (1024 + 100 * 64) + n_juniors * groups * 10
                 + n_seniors * BYTES_PER_SENIOR) / 1024**3
     most = max(BLOCK_BYTES, BYTES_PER_BLOCK_CELL * n_seniors
-               * min(BLOCK_ROWS, 2**23 // max(n_seniors, 1)))
+               * min(BLOCK_ROWS, _MMAP_MAX // (4 * max(n_seniors, 1))))  # float32 total
     if limit is None:
         return most
     room = (limit - fixed_gb) / 8 * 1024**3
