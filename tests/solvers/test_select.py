@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rmatch.errors import SolverError
-from rmatch.solvers import certificate, select, sparse
+from rmatch.solvers import certificate, prices, select, sparse
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
 from rmatch.solvers.repair import repair
 from rmatch.solvers.sparse import Duals
@@ -115,15 +115,18 @@ def test_column_tops_merge_threads_like_one() -> None:
     assert len(key_a) == 25 * 3 - (~ok).all(axis=0).sum() * 3
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_scan_block_is_its_definition(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    b, w = int(rng.integers(3, 20)), int(rng.integers(3, 50))
+    # Half the seeds wide rows with many picks: a crowded row's best are
+    # chosen by a quickselect over thousands (ties on the grid included).
+    wide = seed % 2 == 1
+    b, w = int(rng.integers(3, 20)), int(rng.integers(3, 2000 if wide else 50))
     total, ok = _ties(rng, (b, w)), rng.random((b, w)) < 0.8
     pj, ps = _ties(rng, (1, b))[0], _ties(rng, (1, w))[0] / 2
     rj, rs = rng.random(b) < 0.3, rng.random(w) < 0.3
     starts = np.unique(np.r_[0, rng.integers(1, w, 2)])
-    most, margin = int(rng.integers(1, 6)), 0.01
+    most, margin = int(rng.integers(1, 60 if wide else 6)), 0.01
     out = select.scan_block(total, ok, pj, ps, rj, rs, starts, margin, most)
     red = (total - pj[:, None]) + ps[None, :]
     got = {(r, c) for r, c in zip(out.rows.tolist(), out.cols.tolist(), strict=True)}
@@ -159,7 +162,7 @@ def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
     left = rng.random((n, n_groups)) < 0.5
     reach_j, open_g = rng.random(n) < 0.5, rng.random(n_groups) < 0.5
     low = np.float32(-1e-4)
-    got, need = select.shifted_bounds(best, up, dj, left, reach_j, open_g, low)
+    got, need = prices.shifted_bounds(best, up, dj, left, reach_j, open_g, low)
     want = best + (up[None, :] - dj[:, None]).astype(np.float32)
     assert np.array_equal(got.view(np.int32), want.view(np.int32))
     assert np.array_equal(need, (want > low) | (reach_j[:, None] & left & open_g[None, :]))
@@ -175,7 +178,7 @@ def test_best_offers_are_numpys_column_minima(seed: int) -> None:
     ok = rng.random((b, w)) < 0.6
     ok[:, 0] = False  # a senior no sampled junior may pair with: no offer
     offer = rng.random(b) * 2
-    got = select.best_offers(total, ok, offer)
+    got = prices.best_offers(total, ok, offer)
     want = np.where(ok, offer[:, None] - total, np.inf).min(axis=0, initial=np.inf)
     assert np.array_equal(got, want)
     assert got[0] == np.inf
@@ -206,6 +209,45 @@ def test_compiled_and_numpy_passes_prove_the_same(seed: int,
     for name in ("rows", "cols", "chosen"):
         assert np.array_equal(getattr(a, name), getattr(b, name))
     assert a.violations[-1] == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_column_picks_are_the_numpy_picks(seed: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each senior's best juniors (the support's picks) both ways, ties and threads included."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rmatch.solvers import scan
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(40, 200)), int(rng.integers(20, 120))
+    total, ok = _ties(rng, (n, m)), rng.random((n, m)) < 0.8
+    bounds = scan._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
+                          np.zeros((n, 1), bool), _ties(rng, (1, n))[0].astype(np.float64),
+                          (_ties(rng, (1, m))[0] / 2).astype(np.float64))
+    juniors = np.sort(rng.choice(n, int(rng.integers(5, n)), replace=False)).astype(np.int64)
+    seniors = np.sort(rng.choice(m, int(rng.integers(1, m)), replace=False)).astype(np.int64)
+    most = int(rng.integers(1, 8))
+    # Blocks of 3 rows, a buffer compacted often (room for one block's row beyond most).
+    source = DenseSource(total, ok, block_rows=max(1, 3 * len(seniors) // m))
+
+    def picks(compiled_from: int, pool: ThreadPoolExecutor | None) -> list[tuple[int, float]]:
+        monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
+        keys, tot, scored = scan._column_picks(source, bounds, juniors, seniors, most, pool)
+        assert scored == len(juniors) * len(seniors)
+        return sorted(zip(keys.tolist(), tot.tolist(), strict=True))
+
+    want = picks(10**12, None)
+    with ThreadPoolExecutor(2) as pool:
+        assert picks(0, pool) == want
+    assert picks(0, None) == want
+    # The definition: each senior's most best by total + ps - pj, ties to the lower row.
+    red = (total + bounds.ps.astype(np.float32)[None, :]) - bounds.pj.astype(np.float32)[:, None]
+    by_def = []
+    for c in seniors.tolist():
+        cand = [(-red[r, c], r) for r in juniors.tolist() if ok[r, c]]
+        by_def += [(r * m + c, float(total[r, c])) for _, r in sorted(cand)[:most]]
+    assert sorted(by_def) == want
 
 
 @pytest.mark.parametrize("seed", range(5))

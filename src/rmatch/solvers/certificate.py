@@ -22,6 +22,7 @@ from rmatch.errors import SolverError
 from rmatch.scoring.malloc import reuse_freed_memory
 from rmatch.solvers import select
 from rmatch.solvers.fill import fill
+from rmatch.solvers.prices import best_offers
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.repair import repair
 from rmatch.solvers.scan import (
@@ -122,7 +123,7 @@ def _estimate_prices(source: BlockSource, cap_j: IntArray, cap_s: IntArray, size
     def transform(r0: int) -> npt.NDArray[np.float64]:
         total, ok = source.totals(r_idx[r0:r0 + source.block_rows], slice(None))
         part = offer[r0:r0 + source.block_rows]
-        best = select.best_offers(total, ok, part) if fast else \
+        best = best_offers(total, ok, part) if fast else \
             np.where(ok, part[:, None] - total, np.inf).min(axis=0, initial=np.inf)
         return np.asarray(best, dtype=np.float64)
 

@@ -4,7 +4,10 @@ numba keeps the machine code on disk (``cache=True``), so only the first
 process on a machine waits for the compiler; where it finds nowhere to write
 its cache (a read-only install without a home folder) it compiles in memory.
 numba is imported only when a kernel is first needed: small programmes,
-which never use one, do not pay for the import.
+which never use one, do not pay for the import. A function several kernels
+call is marked :func:`helper`; a kernel that calls it gets it compiled (numba
+needs a callee compiled before its caller). Keep a helper in the file of its
+callers: numba's disk cache notices a change of the caller's file only.
 
 Examples
 --------
@@ -18,12 +21,32 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["compiled"]
+__all__ = ["compiled", "helper"]
 
 _lock = threading.Lock()
 _done: dict[Callable[..., Any], Any] = {}
+_helpers: list[Callable[..., Any]] = []
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def helper(fn: _F) -> _F:
+    """Mark ``fn`` as called by kernels: compiled before any of them (returned unchanged).
+
+    Examples
+    --------
+    >>> @helper
+    ... def twice(a):
+    ...     return 2 * a
+    >>> def add_twice(a, b):
+    ...     return a + twice(b)
+    >>> compiled(add_twice)(1, 2)
+    5
+    """
+    _helpers.append(fn)
+    return fn
 
 
 def compiled(fn: Callable[..., Any]) -> Any:
@@ -34,11 +57,21 @@ def compiled(fn: Callable[..., Any]) -> Any:
     See the module's example.
     """
     with _lock:  # the scanning threads may all ask at once
-        if fn not in _done:
-            import numba
+        return _compile(fn)
 
-            try:
-                _done[fn] = numba.njit(nogil=True, cache=True)(fn)
-            except RuntimeError:  # nowhere to write numba's cache: compile in memory
-                _done[fn] = numba.njit(nogil=True)(fn)
-        return _done[fn]
+
+def _compile(fn: Callable[..., Any]) -> Any:
+    if fn not in _done:
+        import numba
+
+        for name in fn.__code__.co_names:
+            callee = fn.__globals__.get(name)
+            if any(callee is h for h in _helpers):
+                # numba reads a callee from the module's globals when it
+                # compiles the caller: there it must be compiled already.
+                fn.__globals__[name] = _compile(callee)  # type: ignore[arg-type]
+        try:
+            _done[fn] = numba.njit(nogil=True, cache=True)(fn)
+        except RuntimeError:  # nowhere to write numba's cache: compile in memory
+            _done[fn] = numba.njit(nogil=True)(fn)
+    return _done[fn]
