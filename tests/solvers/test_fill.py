@@ -12,7 +12,7 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from rmatch.solvers import scan
+from rmatch.solvers import prices, scan
 from rmatch.solvers.certificate import DenseSource, certify_and_solve
 from rmatch.solvers.fill import fill, reached
 from tests.oracle import _assignments
@@ -81,7 +81,7 @@ def test_fill_reaches_the_most_pairs_of_the_programme(seed: int) -> None:
     total, feasible = _young_and_old(seed, n)
     one = np.ones(n, np.int64)
     src = DenseSource(total, feasible, block_rows=7)
-    bounds = scan._Bounds(np.array([0, n]), np.full((n, 1), -np.inf, np.float32),
+    bounds = prices._Bounds(np.array([0, n]), np.full((n, 1), -np.inf, np.float32),
                           np.zeros((n, 1), bool), np.zeros(n), np.zeros(n))
     keys, totals, _ = scan._first_pass(src, bounds, k, None, scan._Clock(None, n * n))
     keys, totals = scan._merged(keys, totals)

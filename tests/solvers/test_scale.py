@@ -19,7 +19,7 @@ from rmatch.constraints.compiled import SCALE
 from rmatch.errors import ResourceLimitError, RmatchError
 from rmatch.scoring.blocks import LazyMatrix, ProgrammeSource
 from rmatch.scoring.plan import plan_scores, score_arrays
-from rmatch.solvers import Problem, certificate, run, scan, sparse
+from rmatch.solvers import Problem, certificate, prices, run, scan, sparse
 from rmatch.solvers import match as matching
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
 from tests.oracle import brute_force
@@ -333,7 +333,7 @@ def test_crowded_seniors_get_their_best_uncrowded_juniors(seed: int) -> None:
     r_c += [(int(rng.integers(10, n)), c) for c in range(0, m, 2) for _ in range(3)]
     keys = np.unique(np.array([i * m + c for i, c in r_c], np.int64))
     pj, ps = rng.random(n), rng.random(m)
-    bounds = scan._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
+    bounds = prices._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
                           np.zeros((n, 1), bool), pj, ps)
     got_keys, got_tot, scored = scan._support(DenseSource(total, ok, block_rows=7), bounds,
                                               keys, k, None)

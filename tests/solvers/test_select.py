@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pytest
 
+from rmatch.constraints.compiled import SCALE
 from rmatch.errors import SolverError
 from rmatch.solvers import certificate, prices, select, sparse
 from rmatch.solvers.certificate import Certified, DenseSource, certify_and_solve
@@ -148,25 +149,88 @@ def test_scan_block_is_its_definition(seed: int) -> None:
     assert np.array_equal(out.totals, total[out.rows, out.cols])
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(6))
 def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
-    """The compiled shift of the scan bounds against numpy's expression, near the cut too."""
+    """The compiled shift of the scan bounds against numpy's expressions, near the cut too."""
     rng = np.random.default_rng(seed)
     n, n_groups = int(rng.integers(1, 60)), int(rng.integers(1, 40))
     best = (rng.random((n, n_groups)) - 0.9).astype(np.float32)
     best[rng.random((n, n_groups)) < 0.2] = NEG  # groups with nothing left out
     up, dj = rng.random(n_groups) * 0.01, rng.random(n) * 0.01
+    # The risers' rise: above the others' (or none in a group: -inf).
+    up_high = up + rng.random(n_groups) * 0.05
+    up_high[rng.random(n_groups) < 0.3] = -np.inf
     # Some bounds land within float32 rounding of the cut after the shift.
     near = rng.random((n, n_groups)) < 0.3
     best[near] = (np.float64(-1e-4) - up[None, :] + dj[:, None])[near].astype(np.float32)
     left = rng.random((n, n_groups)) < 0.5
     reach_j, open_g = rng.random(n) < 0.5, rng.random(n_groups) < 0.5
     low = np.float32(-1e-4)
-    got, need = prices.shifted_bounds(best, up, dj, left, reach_j, open_g, low)
-    want = best + (up[None, :] - dj[:, None]).astype(np.float32)
+    got, need, part = prices.shifted_bounds(best, up, up_high, dj, left, reach_j, open_g, low)
+    v = best + (up[None, :] - dj[:, None]).astype(np.float32)
+    h = best + (up_high[None, :] - dj[:, None]).astype(np.float32)
+    want_need = (v > low) | (reach_j[:, None] & left & open_g[None, :])
+    want_part = (h > low) & ~want_need
+    want = np.maximum(v, h)
     assert np.array_equal(got.view(np.int32), want.view(np.int32))
-    assert np.array_equal(need, (want > low) | (reach_j[:, None] & left & open_g[None, :]))
-    assert 0 < np.count_nonzero(want[near] > low) < np.count_nonzero(near)  # both sides met
+    assert np.array_equal(need, want_need)
+    assert np.array_equal(part, want_part)
+    assert 0 < np.count_nonzero(v[near] > low) < np.count_nonzero(near)  # both sides met
+    assert want_part.any()
+    numpy_way = prices.shifted_bounds(best, up, up_high, dj, left, reach_j, open_g, low,
+                                      compile_it=False)
+    assert np.array_equal(numpy_way[0].view(np.int32), got.view(np.int32))
+    assert np.array_equal(numpy_way[1], need)
+    assert np.array_equal(numpy_way[2], part)
+    # With no risers anywhere, the bound is the one shift of every senior by up.
+    plain = prices.shifted_bounds(best, up, np.full(n_groups, -np.inf), dj, left, reach_j,
+                                  open_g, low)
+    assert np.array_equal(plain[0].view(np.int32), v.view(np.int32))
+    assert not plain[2].any()
+    # The others' bound recovered from max(v, h): at least v, by no more than the slack.
+    others = prices.others_bound(got, up, up_high, dj)
+    finite = np.isfinite(v) & np.isfinite(h)
+    assert (others[finite] >= v[finite]).all()
+    assert (others[finite] <= v[finite] + 2 * prices.SLACK).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide groups, few candidates: blocks scanned against their risers only, the optimum kept.
+
+    Bounds raised wrongly after such a scan would skip pairs that improve:
+    the answer would then fall short of scipy's on the whole matrix.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    from rmatch.solvers import scan
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(120, 200)), int(rng.integers(120, 200))
+    total = rng.random((n, m), dtype=np.float32)
+    parts: list[int] = []
+    real_shift = prices._Bounds.shift
+
+    def counted(self: prices._Bounds, duals: Duals, reach: np.ndarray) -> prices.Need:
+        need = real_shift(self, duals, reach)
+        parts.append(int(need.part.sum()))
+        return need
+
+    monkeypatch.setattr(prices._Bounds, "shift", counted)
+    # Against every riser at once (128), or each such group whole (0).
+    for compiled_from, riser_block in ((0, 128), (10**12, 128), (0, 0)):
+        monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
+        monkeypatch.setattr(scan, "RISER_BLOCK", riser_block)
+        out = certify_and_solve(DenseSource(total, np.ones((n, m), bool), block_rows=16),
+                                np.ones(n, np.int64), np.ones(m, np.int64), "max_score",
+                                k=1, groups=3, price_sample=0)
+        r, c = linear_sum_assignment(total.astype(np.float64), maximize=True)
+        weights = np.rint(total.astype(np.float64) * SCALE).astype(np.int64)
+        got = weights[out.rows[out.chosen], out.cols[out.chosen]].sum()
+        assert got == weights[r, c].sum()
+        assert out.violations[-1] == 0
+    assert sum(parts) > 0  # some blocks were scanned against their risers alone
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -222,7 +286,7 @@ def test_compiled_column_picks_are_the_numpy_picks(seed: int,
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(40, 200)), int(rng.integers(20, 120))
     total, ok = _ties(rng, (n, m)), rng.random((n, m)) < 0.8
-    bounds = scan._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
+    bounds = prices._Bounds(np.array([0, m]), np.zeros((n, 1), np.float32),
                           np.zeros((n, 1), bool), _ties(rng, (1, n))[0].astype(np.float64),
                           (_ties(rng, (1, m))[0] / 2).astype(np.float64))
     juniors = np.sort(rng.choice(n, int(rng.integers(5, n)), replace=False)).astype(np.int64)

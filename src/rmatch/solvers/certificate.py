@@ -22,7 +22,7 @@ from rmatch.errors import SolverError
 from rmatch.scoring.malloc import reuse_freed_memory
 from rmatch.solvers import select
 from rmatch.solvers.fill import fill
-from rmatch.solvers.prices import best_offers
+from rmatch.solvers.prices import _Bounds, best_offers
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.repair import repair
 from rmatch.solvers.scan import (
@@ -31,7 +31,6 @@ from rmatch.solvers.scan import (
     GROUPS,
     PRICE_SAMPLE,
     BlockSource,
-    _Bounds,
     _Clock,
     _first_pass,
     _merged,

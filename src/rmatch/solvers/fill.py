@@ -34,7 +34,8 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from rmatch.errors import SolverError
-from rmatch.solvers.scan import BlockSource, _Bounds, _column_picks, _merged
+from rmatch.solvers.prices import _Bounds
+from rmatch.solvers.scan import BlockSource, _column_picks, _merged
 from rmatch.solvers.sparse import F32, BoolArray, IntArray, _reach
 
 __all__ = ["FILL_ROUNDS", "FILL_SHARE", "fill", "reached"]

@@ -1,7 +1,7 @@
 """The scan's work sorted by group of seniors: which juniors each group needs, and its candidates.
 
 Each certificate scan splits its work by the groups of seniors the bounds
-mark (:class:`rmatch.solvers.scan._Bounds`): a junior needing most groups is
+mark (:class:`rmatch.solvers.prices._Bounds`): a junior needing most groups is
 scanned against every senior, the others group by group, each group seeing
 only its own candidates. Sorting that out took about 1.1 s a scan at
 100,000 per side however few pairs were left to look at (a strided column of

@@ -1,11 +1,13 @@
-"""The candidate path's compiled passes over prices: the scan bounds moved, the sample's offers.
+"""The candidate path's scan bounds, and its compiled passes over prices.
 
-Both are numpy's arithmetic to the bit without its temporaries (as the
-selection passes of :mod:`rmatch.solvers.select`, and used from the same
-size, :func:`rmatch.solvers.select.large`): the scan bounds moved to new
-prices (:func:`shifted_bounds`) and the price sample's offers to every
-senior (:func:`best_offers`). ``tests/solvers/test_select.py`` compares them
-with the numpy expressions.
+After each solve the bounds of the scans (:class:`_Bounds`: per junior and
+group of seniors, the best reduced score left out of the candidates) move
+with the prices (:func:`shifted_bounds`), each group's few seniors whose
+price rose most bounded apart (:data:`RISERS`); the price sample's offers
+reach every senior (:func:`best_offers`). The compiled passes are numpy's
+arithmetic to the bit without its temporaries (used from the size
+:func:`rmatch.solvers.select.large` says); ``tests/solvers/test_select.py``
+compares them with the numpy expressions.
 
 Examples
 --------
@@ -16,22 +18,139 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from rmatch.constraints.compiled import SCALE
+from rmatch.solvers import select
 from rmatch.solvers.jit import compiled
+from rmatch.solvers.sparse import Duals
 
-__all__ = ["best_offers", "shifted_bounds"]
+__all__ = ["RISERS", "SLACK", "TOLERANCE", "Need", "best_offers", "others_bound",
+           "shifted_bounds"]
 
+IntArray = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
+TOLERANCE = 1e-4
+"""Float32 reduced scores above ``-TOLERANCE`` are checked exactly (integer weights)."""
 
-def _shift_rows(best: Any, up: Any, dj: Any, left: Any, reach_j: Any, open_g: Any, low: Any,
-                out: Any, need: Any) -> None:  # pragma: no cover
-    # Compiled by numba: numpy's arithmetic, element by element (the shift in
+
+RISERS = 4
+"""Seniors of each group whose price rise the scan bounds apart (groups of 16 or more).
+
+After a solve the seniors' prices move unevenly: at 100,000 per side
+(organisation 1) the rise of a group's highest was 0.027 above the group's
+mean (median over groups). Bounded by its group's highest rise, a
+(junior, group) block of the first scan was needed for 3.6 billion pairs;
+with each group's four highest bounded apart, 1.6 billion (the rest of a
+block is scanned only when its own bound says). The scan scored 2.3
+billion pairs instead of 4.7 (with the blocks that could add a pair, and
+the risers of juniors needing many scanned together), 11.3 s instead of
+16.4.
+"""
+
+
+class Need(NamedTuple):
+    """The blocks a scan needs: ``whole`` (junior, group) blocks, and those of ``part``.
+
+    A ``part`` block is scanned against its group's risers only
+    (``risers``: their columns, sorted; see :data:`RISERS`); ``up``,
+    ``up_high`` and ``dj`` are the shifts the bounds moved by.
+
+    Examples
+    --------
+    >>> z = np.zeros(1)
+    >>> need = Need(np.array([[True, False]]), np.array([[False, True]]), np.array([5]),
+    ...             z, z, z)
+    >>> int(need.part.sum()), need.risers.tolist()
+    (1, [5])
+    """
+
+    whole: BoolArray
+    part: BoolArray
+    risers: IntArray
+    up: npt.NDArray[np.float64]
+    """The shifts behind the bounds (see :func:`rmatch.solvers.prices.shifted_bounds`)."""
+    up_high: npt.NDArray[np.float64]
+    dj: npt.NDArray[np.float64]
+
+
+def _risers(rise: npt.NDArray[np.float64], edges: IntArray) -> BoolArray:
+    """Each group's :data:`RISERS` seniors of largest rise (ties: lower column), if 16 wide."""
+    width = np.diff(edges)
+    group = np.repeat(np.arange(len(width)), width)
+    order = np.lexsort((-rise, group))  # by group, then rise down (stable: lower column)
+    rank = np.empty(len(rise), np.int64)
+    rank[order] = np.arange(len(rise)) - np.repeat(edges[:-1], width)
+    out: BoolArray = (rank < RISERS) & (width[group] >= 4 * RISERS)
+    return out
+
+
+@dataclass
+class _Bounds:
+    """Per junior and block of seniors, the best reduced score left out of the candidates.
+
+    ``best[i, g]`` bounds the reduced score (under the prices it was scanned
+    with, shifted since) of every feasible pair of junior ``i`` and group
+    ``g`` that is not a candidate; ``left[i, g]`` says whether there is any
+    such pair (under ``max_pairs`` a pair can add one whatever its score).
+    After a solve moves the prices by ``dj`` (juniors) and ``ds`` (seniors),
+    ``best - dj_i + max_g ds`` still bounds them: a block whose bound stays
+    below ``-TOLERANCE`` holds no pair that could improve, without scoring it.
+    """
+
+    edges: IntArray
+    best: F32
+    left: BoolArray
+    pj: npt.NDArray[np.float64]
+    ps: npt.NDArray[np.float64]
+
+    def shift(self, duals: Duals, reach_in_group: BoolArray) -> Need:
+        """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
+        pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
+        rise = ps - self.ps
+        risers = _risers(rise, self.edges)
+        up = np.maximum.reduceat(np.where(risers, -np.inf, rise), self.edges[:-1]) if len(ps) \
+            else ps
+        up_high = np.maximum.reduceat(np.where(risers, rise, -np.inf), self.edges[:-1]) \
+            if len(ps) else ps
+        # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
+        best, need, part = shifted_bounds(
+            self.best, up, up_high, pj - self.pj, self.left, duals.reach_j, ~reach_in_group,
+            np.float32(-TOLERANCE), compile_it=select.large(len(pj), int(self.edges[-1])))
+        dj = pj - self.pj
+        self.best, self.pj, self.ps = best, pj, ps
+        return Need(need, part, np.flatnonzero(risers).astype(np.int64), up, up_high, dj)
+
+    def score_bound(self, duals: Duals, rows: IntArray, cols: IntArray, totals: F32,
+                    cap_j: IntArray, cap_s: IntArray) -> float:
+        """Return an upper bound on the total score of any assignment of the programme.
+
+        Any senior prices ``v >= 0`` with junior prices ``u_i = max(0,
+        max_k w_ik - v_k)`` are feasible for the dual of the assignment's
+        linear programme, so ``sum cap u + sum cap v`` bounds every
+        assignment. The candidates give their part of ``u`` exactly, the
+        bounds the rest (``w - v = reduced + p_j - p_k - v_k``).
+        """
+        v = np.maximum(duals.ref_s - duals.pot_s, 0) / SCALE
+        u = np.zeros(len(self.pj), dtype=np.float64)
+        np.maximum.at(u, rows, totals.astype(np.float64) - v[cols])
+        if len(v):
+            lift = np.maximum.reduceat(-self.ps - v, self.edges[:-1])
+            left_out = (self.best.astype(np.float64) + lift[None, :]).max(axis=1) + self.pj
+            # Float32 reduced scores: a margin well above their rounding.
+            np.maximum(u, left_out + TOLERANCE, out=u, where=np.isfinite(left_out))
+        return float(cap_j @ u + cap_s @ v)
+
+
+def _shift_rows(best: Any, up: Any, up_high: Any, dj: Any, left: Any, reach_j: Any,
+                open_g: Any, low: Any, out: Any, need: Any, part: Any) -> None:  # pragma: no cover
+    # Compiled by numba: numpy's arithmetic, element by element (each shift in
     # float64, rounded to float32 once, added in float32), with no temporaries.
     n, n_groups = best.shape
     for i in range(n):
@@ -39,39 +158,89 @@ def _shift_rows(best: Any, up: Any, dj: Any, left: Any, reach_j: Any, open_g: An
         rj = reach_j[i]
         for g in range(n_groups):
             v = best[i, g] + np.float32(up[g] - d)
-            out[i, g] = v
-            need[i, g] = (v > low) | (rj & left[i, g] & open_g[g])
+            h = best[i, g] + np.float32(up_high[g] - d)
+            whole = (v > low) | (rj & left[i, g] & open_g[g])
+            need[i, g] = whole
+            part[i, g] = (h > low) & ~whole
+            out[i, g] = v if v >= h else h
 
 
-def shifted_bounds(best: F32, up: npt.NDArray[np.float64], dj: npt.NDArray[np.float64],
-                   left: BoolArray, reach_j: BoolArray, open_g: BoolArray, low: np.float32
-                   ) -> tuple[F32, BoolArray]:
+def shifted_bounds(best: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[np.float64],
+                   dj: npt.NDArray[np.float64], left: BoolArray, reach_j: BoolArray,
+                   open_g: BoolArray, low: np.float32, *, compile_it: bool = True
+                   ) -> tuple[F32, BoolArray, BoolArray]:
     """Move the scan bounds by the prices' change; return them and the blocks to scan again.
 
-    ``best[i, g] + float32(up[g] - dj[i])`` (the arithmetic of the numpy
-    pass in :meth:`rmatch.solvers.scan._Bounds.shift`, to the bit), and a
-    block is needed when that is above ``low`` or it could add a pair
-    (``reach_j[i] & left[i, g] & open_g[g]``). One compiled pass: at 100,000
-    juniors and 1,024 groups of seniors the numpy expression made three
-    temporaries of 0.4 to 0.8 GB and took about 2 s a round.
+    Each group's seniors are split in two: its few whose prices rose most
+    (``up_high[g]``: their largest rise, ``-inf`` if none) and the others
+    (``up[g]``). ``v = best[i, g] + float32(up[g] - dj[i])`` bounds the
+    others' pairs, ``h`` (the same with ``up_high``) the few's. A block is
+    ``need``-ed whole when ``v`` is above ``low`` or it could add a pair
+    (``reach_j[i] & left[i, g] & open_g[g]``); else only its few seniors
+    (``part``) when ``h`` is. The bound returned is ``max(v, h)`` (a scan of
+    the few alone brings it down to theirs and the others', see
+    :func:`others_bound`). One compiled pass (``compile_it``), or numpy to the same bits: at 100,000
+    juniors and 1,024 groups of seniors the numpy expressions make
+    temporaries of 0.4 to 0.8 GB and take about 2 s a round.
 
     Examples
     --------
     >>> # one junior, two groups; its prices rose by 0.2, the groups' by up to 0.1 and 0
-    >>> best, need = shifted_bounds(np.array([[-0.5, 0.0]], np.float32), np.array([0.1, 0.0]),
-    ...                             np.array([0.2]), np.array([[True, False]]),
-    ...                             np.array([True]), np.array([True, False]),
-    ...                             np.float32(-1e-4))
-    >>> [round(v, 3) for v in best[0].tolist()], need.tolist()  # the first could add a pair
-    ([-0.6, -0.2], [[True, False]])
+    >>> best, need, part = shifted_bounds(
+    ...     np.array([[-0.5, 0.0]], np.float32), np.array([0.1, 0.0]),
+    ...     np.array([-np.inf, 0.3]), np.array([0.2]), np.array([[True, False]]),
+    ...     np.array([True]), np.array([True, False]), np.float32(-1e-4))
+    >>> [round(v, 3) for v in best[0].tolist()], need.tolist(), part.tolist()
+    ([-0.6, 0.1], [[True, False]], [[False, True]])
     """
+    if not compile_it:
+        v = best + (up[None, :] - dj[:, None]).astype(np.float32)
+        h = best + (up_high[None, :] - dj[:, None]).astype(np.float32)
+        need = (v > low) | (reach_j[:, None] & left & open_g[None, :])
+        return np.maximum(v, h), need, (h > low) & ~need
     out = np.empty_like(best)
     need = np.empty(best.shape, np.bool_)
+    part = np.empty(best.shape, np.bool_)
     compiled(_shift_rows)(best, np.ascontiguousarray(up, np.float64),
+                          np.ascontiguousarray(up_high, np.float64),
                           np.ascontiguousarray(dj, np.float64), np.ascontiguousarray(left),
                           np.ascontiguousarray(reach_j), np.ascontiguousarray(open_g), low,
-                          out, need)
-    return out, need
+                          out, need, part)
+    return out, need, part
+
+
+SLACK = 1e-6
+"""Added to a bound recovered from a shifted one: above float32's rounding of scores near 1."""
+
+
+def others_bound(bound: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[np.float64],
+                 dj: npt.NDArray[np.float64]) -> F32:
+    """From bounds :func:`shifted_bounds` gave (``max(v, h)``), bounds at least each ``v``.
+
+    ``bound`` is a block of them (rows by groups) and ``up``, ``up_high``,
+    ``dj`` the block's parts of the same shifts; where ``h`` was the larger,
+    ``bound - float32(up_high - dj) + float32(up - dj)`` is ``v`` up to
+    float32 rounding, and :data:`SLACK` keeps it above: the bound of a block
+    whose few risers were scanned alone, for the others. (Keeping ``v``
+    itself in the bounds until the scan ends would leave them short of the
+    risers' pairs if it were stopped then, when the bounds give the bound of
+    a stopped solve.)
+
+    Examples
+    --------
+    >>> best = np.array([[-0.5]], np.float32)
+    >>> h = best + np.float32(0.3 - 0.2)  # the risers' rise 0.3, the others' 0.1
+    >>> v = best + np.float32(0.1 - 0.2)
+    >>> got = others_bound(h, np.array([0.1]), np.array([0.3]), np.array([0.2]))
+    >>> bool(v[0, 0] <= got[0, 0] <= v[0, 0] + 2e-6)
+    True
+    """
+    a = (up_high[None, :] - dj[:, None]).astype(np.float32).astype(np.float64)
+    b = (up[None, :] - dj[:, None]).astype(np.float32).astype(np.float64)
+    with np.errstate(invalid="ignore"):  # no risers (a = -inf): the bound is v itself
+        back = bound.astype(np.float64) - a + b + SLACK
+    out: F32 = np.where(np.isfinite(a), back, bound).astype(np.float32)
+    return out
 
 
 def _offer_rows(total: Any, ok: Any, offer: Any, out: Any) -> None:  # pragma: no cover

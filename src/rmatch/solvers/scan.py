@@ -12,16 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
 from rmatch.solvers import select
 from rmatch.solvers.groups import keys_by_group, rows_by_group
-from rmatch.solvers.prices import shifted_bounds
+from rmatch.solvers.prices import TOLERANCE, Need, _Bounds, others_bound
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray
 
@@ -54,10 +52,6 @@ GROUP_SIZE = 64
 
 
 _LOWEST = np.float32(np.finfo(np.float32).min)  # above -inf: thresholds that skip the infeasible
-
-
-TOLERANCE = 1e-4
-"""Float32 reduced scores above ``-TOLERANCE`` are checked exactly (integer weights)."""
 
 
 MARGIN = 2e-3
@@ -148,60 +142,10 @@ class _ColumnBest:
         return rows, cols, tots
 
 
-@dataclass
-class _Bounds:
-    """Per junior and block of seniors, the best reduced score left out of the candidates.
-
-    ``best[i, g]`` bounds the reduced score (under the prices it was scanned
-    with, shifted since) of every feasible pair of junior ``i`` and group
-    ``g`` that is not a candidate; ``left[i, g]`` says whether there is any
-    such pair (under ``max_pairs`` a pair can add one whatever its score).
-    After a solve moves the prices by ``dj`` (juniors) and ``ds`` (seniors),
-    ``best - dj_i + max_g ds`` still bounds them: a block whose bound stays
-    below ``-TOLERANCE`` holds no pair that could improve, without scoring it.
-    """
-
-    edges: IntArray
-    best: F32
-    left: BoolArray
-    pj: npt.NDArray[np.float64]
-    ps: npt.NDArray[np.float64]
-
-    def shift(self, duals: Duals, reach_in_group: BoolArray) -> BoolArray:
-        """Move the bounds to new prices; return the (junior, group) blocks to scan again."""
-        pj, ps = duals.pot_j / SCALE, duals.pot_s / SCALE
-        up = np.maximum.reduceat(ps - self.ps, self.edges[:-1]) if len(ps) else ps
-        low = np.float32(-TOLERANCE)
-        # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
-        if select.large(len(pj), int(self.edges[-1])):
-            best, need = shifted_bounds(self.best, up, pj - self.pj, self.left,
-                                               duals.reach_j, ~reach_in_group, low)
-        else:
-            best = self.best + (up[None, :] - (pj - self.pj)[:, None]).astype(np.float32)
-            adds = duals.reach_j[:, None] & self.left & ~reach_in_group[None, :]
-            need = (best > low) | adds
-        self.best, self.pj, self.ps = best, pj, ps
-        return need
-
-    def score_bound(self, duals: Duals, rows: IntArray, cols: IntArray, totals: F32,
-                    cap_j: IntArray, cap_s: IntArray) -> float:
-        """Return an upper bound on the total score of any assignment of the programme.
-
-        Any senior prices ``v >= 0`` with junior prices ``u_i = max(0,
-        max_k w_ik - v_k)`` are feasible for the dual of the assignment's
-        linear programme, so ``sum cap u + sum cap v`` bounds every
-        assignment. The candidates give their part of ``u`` exactly, the
-        bounds the rest (``w - v = reduced + p_j - p_k - v_k``).
-        """
-        v = np.maximum(duals.ref_s - duals.pot_s, 0) / SCALE
-        u = np.zeros(len(self.pj), dtype=np.float64)
-        np.maximum.at(u, rows, totals.astype(np.float64) - v[cols])
-        if len(v):
-            lift = np.maximum.reduceat(-self.ps - v, self.edges[:-1])
-            left_out = (self.best.astype(np.float64) + lift[None, :]).max(axis=1) + self.pj
-            # Float32 reduced scores: a margin well above their rounding.
-            np.maximum(u, left_out + TOLERANCE, out=u, where=np.isfinite(left_out))
-        return float(cap_j @ u + cap_s @ v)
+RISER_BLOCK = 128
+"""What a (junior, group) piece of a scan costs beyond its pairs, in pairs scored: a
+junior needing more groups' risers alone than the risers / RISER_BLOCK is scanned against
+every group's risers at once, the others' such groups whole (see :func:`_scan`)."""
 
 
 def _merged(keys: IntArray, totals: F32) -> tuple[IntArray, F32]:
@@ -379,7 +323,7 @@ def _column_picks(source: BlockSource, bounds: _Bounds, juniors: IntArray, senio
     return r * max(m, 1) + seniors[c], t, len(juniors) * len(seniors)
 
 
-def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, keys: IntArray,
+def _scan(source: BlockSource, bounds: _Bounds, need: Need, duals: Duals, keys: IntArray,
           k: int, pool: ThreadPoolExecutor | None, clock: _Clock, rnd: int,
           ) -> tuple[IntArray, F32, int, int]:
     """Score the blocks ``need`` marks; return the pairs to add, violations and pairs scored."""
@@ -390,27 +334,51 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     width = np.diff(edges)
     # Tasks of about one block of pairs: juniors needing most groups against
     # every senior, the others group by group (a part of a side slices the
-    # arrays its side keeps, so small tasks cost little more than their pairs).
+    # arrays its side keeps, so small tasks cost little more than their pairs),
+    # and the juniors needing many groups' risers alone against every group's
+    # risers (the other groups masked). A (junior, group) piece of a task
+    # costs about what scoring RISER_BLOCK pairs does (the juniors' side of
+    # the task), so a junior needing few groups' risers gets those groups
+    # whole instead: at 100,000 per side (organisation 1) the first scan took
+    # 14.9 s with a task per group for its risers (2.1 billion pairs), 11.6 s
+    # with every junior needing some against every riser (2.4 billion), and
+    # the later scans, where few juniors need many, were the slower for both.
     budget = source.block_rows * max(m, 1)
     compiled = select.large(source.shape[0], m)
-    whole, row_ptr, group_rows = rows_by_group(need, compile_it=compiled)
+    n_risers = len(need.risers)
+    many = np.count_nonzero(need.part, axis=1) * RISER_BLOCK > n_risers if n_risers \
+        else np.zeros(len(need.part), np.bool_)
+    blocks = need.whole | (need.part & ~many[:, None]) if n_risers else need.whole
+    whole, row_ptr, group_rows = rows_by_group(blocks, compile_it=compiled)
+    many &= ~whole
     rows_whole = np.flatnonzero(whole).astype(np.int64)
-    tasks: list[tuple[IntArray, IntArray]] = [
-        (rows_whole[s:s + source.block_rows], np.arange(n_groups))
+    tasks: list[tuple[IntArray, IntArray, IntArray | None]] = [
+        (rows_whole[s:s + source.block_rows], np.arange(n_groups), None)
         for s in range(0, len(rows_whole), source.block_rows)]
     for g in np.flatnonzero(np.diff(row_ptr)):
         rows = group_rows[row_ptr[g]:row_ptr[g + 1]]
         step = max(1, budget // max(int(width[g]), 1))
-        tasks += [(rows[s:s + step], np.array([g])) for s in range(0, len(rows), step)]
+        tasks += [(rows[s:s + step], np.array([g]), None) for s in range(0, len(rows), step)]
+    riser_group = np.searchsorted(edges, need.risers, side="right") - 1
+    riser_starts = np.flatnonzero(np.diff(riser_group, prepend=-1)).astype(np.int64)
+    rows_many = np.flatnonzero(many).astype(np.int64)
+    step = max(1, budget // max(n_risers, 1))
+    tasks += [(rows_many[s:s + step], riser_group[riser_starts], need.risers)
+              for s in range(0, len(rows_many), step)]
 
     # The candidates by group of seniors (each group's keys still sorted): a
     # narrow block looks only at its group's.
     group_ptr, by_group = keys_by_group(keys, m, edges, compile_it=compiled)
 
-    def task(spec: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
-        rows, groups = spec
-        if len(groups) == n_groups:
-            cols: IntArray | slice = slice(None)
+    def task(spec: tuple[IntArray, IntArray, IntArray | None]
+             ) -> tuple[IntArray, IntArray, F32, F32, BoolArray]:
+        rows, groups, few = spec
+        if few is not None:  # every group's risers
+            cols: IntArray | slice = few
+            col_idx = few
+            starts = riser_starts
+        elif len(groups) == n_groups:
+            cols = slice(None)
             col_idx = np.arange(m)
             starts = edges[:-1]
         elif len(groups) == 1:
@@ -422,9 +390,11 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
             cols = col_idx
             starts = np.concatenate([[0], np.cumsum(width[groups])[:-1]])
         total, ok = source.totals(rows, cols)
+        if few is not None:  # only the groups whose risers the junior needs alone
+            ok = ok & need.part[rows][:, riser_group]
         # Candidates are neither pairs to add nor left out: a crowded row's
         # places go to the others, and the bound covers exactly what is left.
-        if len(groups) == n_groups:  # sorted rows: their keys are one run
+        if few is not None or len(groups) == n_groups:  # sorted rows: one run of keys
             near = keys[np.searchsorted(keys, rows[0] * m):
                         np.searchsorted(keys, (rows[-1] + 1) * m)] if len(rows) else keys[:0]
         else:
@@ -454,10 +424,10 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
     new_r, new_c, new_t = [], [], []
     n_viol = n_scanned = 0
     updates = []  # applied once the scan is complete: until then the bounds stay whole
-    for (rows, groups), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
-                                                      strict=True):
-        updates.append((rows, groups, best, left))
-        n_scanned += len(rows) * int(width[groups].sum())
+    for (rows, groups, only), (r, c, t, best, left) in zip(tasks, _ordered(pool, task, tasks),
+                                                            strict=True):
+        updates.append((rows, groups, best, left, only is not None))
+        n_scanned += len(rows) * (len(only) if only is not None else int(width[groups].sum()))
         w = np.rint(t.astype(np.float64) * SCALE).astype(np.int64)
         n_viol += int(duals.improves(r, c, w).sum())  # never candidates (see task)
         new_r.append(r)
@@ -469,10 +439,20 @@ def _scan(source: BlockSource, bounds: _Bounds, need: BoolArray, duals: Duals, k
         else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     keep, red = _senior_picks(r, c, t, duals, bounds, 2 * k)
     drop = ~keep
-    for u_rows, u_groups, best, left in updates:
+    for u_rows, u_groups, best, left, risers_only in updates:
         # A task's rows and groups: all groups (whole rows) or one (a column)
         # by plain indexing; np.ix_ took five times as long on one column.
-        if len(u_groups) == n_groups:
+        if risers_only:
+            # Blocks scanned against their risers alone: the others' bound
+            # (recovered from the shift's), raised to what the risers left out.
+            at = np.ix_(u_rows, u_groups)
+            alone = need.part[at]
+            was = bounds.best[at]
+            others = others_bound(was, need.up[u_groups], need.up_high[u_groups],
+                                  need.dj[u_rows])
+            bounds.best[at] = np.where(alone, np.maximum(others, best), was)
+            bounds.left[at] = bounds.left[at] | (alone & left)
+        elif len(u_groups) == n_groups:
             bounds.best[u_rows], bounds.left[u_rows] = best, left
         elif len(u_groups) == 1:
             one = int(u_groups[0])
