@@ -60,7 +60,8 @@ class Need(NamedTuple):
 
     A ``part`` block is scanned against its group's risers only
     (``risers``: their columns, sorted; see :data:`RISERS`); ``up``,
-    ``up_high`` and ``dj`` are the shifts the bounds moved by.
+    ``up_high`` and ``dj`` are the shifts the bounds moved by (see
+    :func:`shifted_bounds`).
 
     Examples
     --------
@@ -75,7 +76,6 @@ class Need(NamedTuple):
     part: BoolArray
     risers: IntArray
     up: npt.NDArray[np.float64]
-    """The shifts behind the bounds (see :func:`rmatch.solvers.prices.shifted_bounds`)."""
     up_high: npt.NDArray[np.float64]
     dj: npt.NDArray[np.float64]
 
@@ -102,6 +102,8 @@ class _Bounds:
     After a solve moves the prices by ``dj`` (juniors) and ``ds`` (seniors),
     ``best - dj_i + max_g ds`` still bounds them: a block whose bound stays
     below ``-TOLERANCE`` holds no pair that could improve, without scoring it.
+    :meth:`shift` bounds each group's :data:`RISERS` apart (their ``ds`` the
+    largest), so a block may need its risers scanned alone.
     """
 
     edges: IntArray
@@ -119,11 +121,11 @@ class _Bounds:
             else ps
         up_high = np.maximum.reduceat(np.where(risers, rise, -np.inf), self.edges[:-1]) \
             if len(ps) else ps
+        dj = pj - self.pj
         # New arrays, assigned together: a Ctrl-C in between leaves the old bounds whole.
         best, need, part = shifted_bounds(
-            self.best, up, up_high, pj - self.pj, self.left, duals.reach_j, ~reach_in_group,
+            self.best, up, up_high, dj, self.left, duals.reach_j, ~reach_in_group,
             np.float32(-TOLERANCE), compile_it=select.large(len(pj), int(self.edges[-1])))
-        dj = pj - self.pj
         self.best, self.pj, self.ps = best, pj, ps
         return Need(need, part, np.flatnonzero(risers).astype(np.int64), up, up_high, dj)
 
@@ -179,9 +181,10 @@ def shifted_bounds(best: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[
     (``reach_j[i] & left[i, g] & open_g[g]``); else only its few seniors
     (``part``) when ``h`` is. The bound returned is ``max(v, h)`` (a scan of
     the few alone brings it down to theirs and the others', see
-    :func:`others_bound`). One compiled pass (``compile_it``), or numpy to the same bits: at 100,000
-    juniors and 1,024 groups of seniors the numpy expressions make
-    temporaries of 0.4 to 0.8 GB and take about 2 s a round.
+    :func:`others_bound`). One compiled pass (``compile_it``), or numpy to
+    the same bits: at 100,000 juniors and 1,024 groups of seniors the numpy
+    expressions make temporaries of 0.4 to 0.8 GB and take about 2 s a
+    round.
 
     Examples
     --------
@@ -210,7 +213,9 @@ def shifted_bounds(best: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[
 
 
 SLACK = 1e-6
-"""Added to a bound recovered from a shifted one: above float32's rounding of scores near 1."""
+"""Added to a bound recovered from a shifted one, times the larger of 1 and its size: above
+the float32 roundings behind it (at most two and a half units in the last place, 3e-7 of
+it)."""
 
 
 def others_bound(bound: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[np.float64],
@@ -220,11 +225,11 @@ def others_bound(bound: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[n
     ``bound`` is a block of them (rows by groups) and ``up``, ``up_high``,
     ``dj`` the block's parts of the same shifts; where ``h`` was the larger,
     ``bound - float32(up_high - dj) + float32(up - dj)`` is ``v`` up to
-    float32 rounding, and :data:`SLACK` keeps it above: the bound of a block
-    whose few risers were scanned alone, for the others. (Keeping ``v``
-    itself in the bounds until the scan ends would leave them short of the
-    risers' pairs if it were stopped then, when the bounds give the bound of
-    a stopped solve.)
+    float32 rounding, and :data:`SLACK` (times the larger of 1 and the
+    sizes of both) keeps it above: the bound of a block whose few risers
+    were scanned alone, for the others. (Keeping ``v`` itself in the bounds
+    until the scan ends would leave them short of the risers' pairs if it
+    were stopped then, when the bounds give the bound of a stopped solve.)
 
     Examples
     --------
@@ -237,9 +242,12 @@ def others_bound(bound: F32, up: npt.NDArray[np.float64], up_high: npt.NDArray[n
     """
     a = (up_high[None, :] - dj[:, None]).astype(np.float32).astype(np.float64)
     b = (up[None, :] - dj[:, None]).astype(np.float32).astype(np.float64)
-    with np.errstate(invalid="ignore"):  # no risers (a = -inf): the bound is v itself
-        back = bound.astype(np.float64) - a + b + SLACK
-    out: F32 = np.where(np.isfinite(a), back, bound).astype(np.float32)
+    # No risers (a = -inf), or nothing left out (-inf): the bound is v itself.
+    with np.errstate(invalid="ignore"):
+        wide = bound.astype(np.float64)
+        back = wide - a + b
+        back += SLACK * np.maximum(1.0, np.maximum(np.abs(wide), np.abs(back)))
+    out: F32 = np.where(np.isfinite(a) & np.isfinite(wide), back, bound).astype(np.float32)
     return out
 
 
