@@ -194,13 +194,14 @@ def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
     assert (others[finite] <= v[finite] + 2 * prices.SLACK).all()
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Wide groups, few candidates: blocks scanned against their risers only, the optimum kept.
 
-    Bounds raised wrongly after such a scan would skip pairs that improve:
-    the answer would then fall short of scipy's on the whole matrix.
+    After every scan each (junior, group) bound must be at least the best
+    reduced score of the group's pairs left out of the candidates, computed
+    here from the whole matrix; and the answer must be scipy's optimum.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -210,14 +211,25 @@ def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
     n, m = int(rng.integers(120, 200)), int(rng.integers(120, 200))
     total = rng.random((n, m), dtype=np.float32)
     parts: list[int] = []
-    real_shift = prices._Bounds.shift
+    real_shift, real_scan = prices._Bounds.shift, scan._scan
 
     def counted(self: prices._Bounds, duals: Duals, reach: np.ndarray) -> prices.Need:
         need = real_shift(self, duals, reach)
         parts.append(int(need.part.sum()))
         return need
 
+    def checked_scan(source: Any, bounds: prices._Bounds, *args: Any) -> Any:
+        out = real_scan(source, bounds, *args)
+        keys = np.union1d(args[2], out[0])  # the candidates, those just added included
+        red = (total - bounds.pj.astype(np.float32)[:, None]) \
+            + bounds.ps.astype(np.float32)[None, :]
+        red.ravel()[keys] = -np.inf
+        truth = np.maximum.reduceat(red, bounds.edges[:-1], axis=1)
+        assert (bounds.best >= truth - 1e-5).all()
+        return out
+
     monkeypatch.setattr(prices._Bounds, "shift", counted)
+    monkeypatch.setattr(certificate, "_scan", checked_scan)
     # Against every riser at once (128), or each such group whole (0).
     for compiled_from, riser_block in ((0, 128), (10**12, 128), (0, 0)):
         monkeypatch.setattr(select, "COMPILED_FROM_PAIRS", compiled_from)
