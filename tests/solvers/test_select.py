@@ -304,7 +304,7 @@ def test_compiled_column_picks_are_the_numpy_picks(seed: int,
     juniors = np.sort(rng.choice(n, int(rng.integers(5, n)), replace=False)).astype(np.int64)
     seniors = np.sort(rng.choice(m, int(rng.integers(1, m)), replace=False)).astype(np.int64)
     most = int(rng.integers(1, 8))
-    # Blocks of 3 rows, a buffer compacted often (room for one block's row beyond most).
+    # Blocks of about 3 juniors each: many offers to the lists, from two threads below.
     source = DenseSource(total, ok, block_rows=max(1, 3 * len(seniors) // m))
 
     def picks(compiled_from: int, pool: ThreadPoolExecutor | None) -> list[tuple[int, float]]:
