@@ -306,3 +306,48 @@ def test_small_blocks_use_the_kernel_once_it_is_compiled(monkeypatch: pytest.Mon
     total, _ = builtin._builtin_scores(js, ss, opt, shares, keep=False, clip=True)
     assert calls == []
     assert 0 < float(total[0, 0]) <= 1
+
+
+@pytest.mark.parametrize(("seed", "n_groups"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 1)])
+def test_the_total_alone_has_the_bits_of_the_total_with_components(seed: int,
+                                                                   n_groups: int) -> None:
+    """Without components the total is computed in a pass of its own: the same bits.
+
+    Juniors with 0 to 11 terms and known fields in 0 to 3 groups, missing
+    birth years and levels (NaN), juniors older than some seniors, clipped
+    and not: the kept components are checked against the plain formulas
+    above, so the total with them is the reference.
+    """
+    rng = np.random.default_rng(seed)
+    n, m, terms, fields = 31, TILE + 45, 11, 9
+    left = rng.random((n, terms)).astype(np.float32)
+    left[rng.random((n, terms)) < 0.4] = 0
+    left[0] = 0
+    right = rng.random((terms, m)).astype(np.float32)
+    cj = rng.integers(-1, 3, (n, fields)).astype(np.int32)
+    cs = rng.integers(-1, 3, (fields, m)).astype(np.int32)
+    starts = np.sort(np.r_[0, rng.choice(np.arange(1, fields), n_groups - 1, replace=False),
+                           fields]).astype(np.int64) if n_groups else np.zeros(1, np.int64)
+    gw = rng.uniform(0.05, 0.4, n_groups).astype(np.float32)
+    bj = rng.uniform(1960, 2005, n).astype(np.float32)
+    bs = rng.uniform(1950, 2000, m).astype(np.float32)
+    lj = rng.integers(0, 3, n).astype(np.float32)
+    ls = rng.integers(0, 8, m).astype(np.float32)
+    for arr in (bj, bs, lj, ls):
+        arr[rng.random(len(arr)) < 0.2] = np.nan
+    for clip in (False, True):
+        args: dict[str, Any] = {
+            "bj": bj, "lj": lj, "bs": bs, "ls": ls,
+            "generation": np.array([30, -4, 0.6], np.float32), "left": left, "right": right,
+            "cj": cj, "cs": cs, "group_start": starts, "group_weight": gw,
+            "weights": np.array([0.7, 0.9, 1.3], np.float32), "clip": clip}
+        alone, kept = np.empty((n, m), np.float32), np.empty((n, m), np.float32)
+        comps = np.empty((3, n, m), np.float32)
+        builtin_total(**args, total=alone)
+        builtin_total(**args, total=kept, components=comps)
+        assert np.array_equal(alone.view(np.int32), kept.view(np.int32))
+        # Every part of the formula took part: some pairs of each kind.
+        assert (comps[0] == 0).any()
+        assert (comps[0] > 0).any()
+        assert (comps[2] > 0).any() == (n_groups > 0)
+        assert (kept > 1).any() != clip
