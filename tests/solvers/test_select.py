@@ -194,6 +194,43 @@ def test_shifted_bounds_are_the_numpy_shift_to_the_bit(seed: int) -> None:
     assert (others[finite] <= v[finite] + 2 * prices.SLACK).all()
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_risers_scanned_compiled_is_numpys_update_to_the_bit(seed: int) -> None:
+    """A risers-only task's bounds: the others' bound raised to the risers' best, where needed."""
+    rng = np.random.default_rng(seed)
+    n, n_groups = int(rng.integers(5, 60)), int(rng.integers(3, 40))
+    best = (rng.random((n, n_groups)) - 0.9).astype(np.float32)
+    best[rng.random((n, n_groups)) < 0.2] = NEG
+    left = rng.random((n, n_groups)) < 0.5
+    up, dj = rng.random(n_groups) * 0.01, rng.random(n) * 0.01
+    up_high = up + rng.random(n_groups) * 0.05
+    up_high[rng.random(n_groups) < 0.3] = -np.inf  # groups without risers
+    part = rng.random((n, n_groups)) < 0.5
+    need = prices.Need(np.zeros_like(part), part, np.arange(n_groups), up, up_high, dj)
+    rows = np.sort(rng.choice(n, int(rng.integers(1, n)), replace=False))
+    groups = np.sort(rng.choice(n_groups, int(rng.integers(1, n_groups)), replace=False))
+    got = (rng.random((len(rows), len(groups))) - 0.95).astype(np.float32)
+    got[rng.random(got.shape) < 0.3] = NEG
+    got_left = rng.random(got.shape) < 0.5
+    edges = np.arange(n_groups + 1) * 4
+    out = {}
+    for compile_it in (False, True):
+        b = prices._Bounds(edges, best.copy(), left.copy(), np.zeros(n), np.zeros(edges[-1]))
+        prices.risers_scanned(b, need, rows, groups, got, got_left, compile_it=compile_it)
+        out[compile_it] = b
+    assert np.array_equal(out[True].best.view(np.int32), out[False].best.view(np.int32))
+    assert np.array_equal(out[True].left, out[False].left)
+    # The definition: blocks needed alone get max(others' bound, risers' best), others stay.
+    at = np.ix_(rows, groups)
+    others = prices.others_bound(best[at], up[groups], up_high[groups], dj[rows])
+    want = best.copy()
+    want[at] = np.where(part[at], np.maximum(others, got), best[at])
+    assert np.array_equal(out[True].best, want)
+    changed = out[True].best != best
+    assert changed.any()
+    assert not changed[~part].any()
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:

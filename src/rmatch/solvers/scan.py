@@ -19,7 +19,7 @@ import numpy as np
 from rmatch.constraints.compiled import SCALE
 from rmatch.solvers import select
 from rmatch.solvers.groups import keys_by_group, rows_by_group
-from rmatch.solvers.prices import TOLERANCE, Need, _Bounds, others_bound
+from rmatch.solvers.prices import TOLERANCE, Need, _Bounds, risers_scanned
 from rmatch.solvers.problem import Step, StepFn
 from rmatch.solvers.sparse import F32, BoolArray, Duals, IntArray
 
@@ -445,13 +445,7 @@ def _scan(source: BlockSource, bounds: _Bounds, need: Need, duals: Duals, keys: 
         if risers_only:
             # Blocks scanned against their risers alone: the others' bound
             # (recovered from the shift's), raised to what the risers left out.
-            at = np.ix_(u_rows, u_groups)
-            alone = need.part[at]
-            was = bounds.best[at]
-            others = others_bound(was, need.up[u_groups], need.up_high[u_groups],
-                                  need.dj[u_rows])
-            bounds.best[at] = np.where(alone, np.maximum(others, best), was)
-            bounds.left[at] = bounds.left[at] | (alone & left)
+            risers_scanned(bounds, need, u_rows, u_groups, best, left, compile_it=compiled)
         elif len(u_groups) == n_groups:
             bounds.best[u_rows], bounds.left[u_rows] = best, left
         elif len(u_groups) == 1:
