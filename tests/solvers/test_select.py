@@ -236,9 +236,10 @@ def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Wide groups, few candidates: blocks scanned against their risers only, the optimum kept.
 
-    After every scan each (junior, group) bound must be at least the best
-    reduced score of the group's pairs left out of the candidates, computed
-    here from the whole matrix; and the answer must be scipy's optimum.
+    After every scan no candidate is picked again, and each (junior, group)
+    bound must be at least the best reduced score of the group's pairs left
+    out of the candidates, computed here from the whole matrix; and the
+    answer must be scipy's optimum.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -257,6 +258,8 @@ def test_scans_of_risers_alone_still_prove_scipys_optimum(seed: int,
 
     def checked_scan(source: Any, bounds: prices._Bounds, *args: Any) -> Any:
         out = real_scan(source, bounds, *args)
+        # Candidates are never picked again (each task clears its own from the mask).
+        assert not np.isin(out[0], args[2]).any()
         keys = np.union1d(args[2], out[0])  # the candidates, those just added included
         red = (total - bounds.pj.astype(np.float32)[:, None]) \
             + bounds.ps.astype(np.float32)[None, :]

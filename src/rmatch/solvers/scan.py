@@ -366,6 +366,8 @@ def _scan(source: BlockSource, bounds: _Bounds, need: Need, duals: Duals, keys: 
     tasks += [(rows_many[s:s + step], riser_group[riser_starts], need.risers)
               for s in range(0, len(rows_many), step)]
 
+    is_riser = np.zeros(m, np.bool_)
+    is_riser[need.risers] = True
     # The candidates by group of seniors (each group's keys still sorted): a
     # narrow block looks only at its group's.
     group_ptr, by_group = keys_by_group(keys, m, edges, compile_it=compiled)
@@ -397,6 +399,8 @@ def _scan(source: BlockSource, bounds: _Bounds, need: Need, duals: Duals, keys: 
         if few is not None or len(groups) == n_groups:  # sorted rows: one run of keys
             near = keys[np.searchsorted(keys, rows[0] * m):
                         np.searchsorted(keys, (rows[-1] + 1) * m)] if len(rows) else keys[:0]
+            if few is not None:  # the risers' own (a task's rows span many others' keys)
+                near = near[is_riser[near % m]]
         else:
             near = np.concatenate([by_group[group_ptr[g]:group_ptr[g + 1]] for g in groups])
         ok = _without_candidates(ok, near, rows, col_idx, m)
