@@ -16,8 +16,8 @@ does not depend on which ran; ``tests/solvers/test_select.py`` compares them.
 seniors, under 2,048 seniors, the numpy pass breaks a junior's ties in the
 order of a partition; either way the answer is exact and deterministic.)
 Programmes of :data:`COMPILED_FROM_PAIRS` pairs or more use the kernels;
-smaller ones never wait for the compiler. (Two more compiled passes, over
-prices, are in :mod:`rmatch.solvers.prices`.)
+smaller ones never wait for the compiler (more compiled passes, over
+prices, are in :mod:`rmatch.solvers.prices`).
 
 Examples
 --------
@@ -72,15 +72,14 @@ CHUNK = 64
 @helper
 def _offer_row(red: Any, o: Any, row: int, total_row: Any, wbuf: Any, bkey: Any, bcol: Any,
                btot: Any, n_buf: int, thrkey: Any, cthr: Any) -> int:  # pragma: no cover
-    # Compiled by numba. Every senior's k best juniors by ``red - o`` (the
-    # score minus both prices), ties to the lower row: a pair beating the
-    # senior's k-th best so far goes to the buffer (one sequential write;
-    # sorted lists cost a cache miss per insertion). The key orders by value,
-    # then by lower row. Each chunk of CHUNK seniors is tested first without a
-    # branch (vectorised), and its pairs looked at one by one only when one
-    # can enter: a row offers a few hundred of 100,000, and one loop over all
-    # of them with a branch in every step took as long as the rest of the
-    # row. Returns the buffer's new length (the caller leaves room for a row).
+    # Compiled by numba. Every senior's k best juniors by ``red - o`` (the score minus
+    # both prices), ties to the lower row: a pair beating the senior's k-th best so far
+    # goes to the buffer (one sequential write; sorted lists cost a cache miss per
+    # insertion). The key orders by value, then by lower row. Each chunk of CHUNK
+    # seniors is tested first without a branch (vectorised), and its pairs looked at one
+    # by one only when one can enter: a row offers a few hundred of 100,000, and one loop
+    # over all of them with a branch in every step took as long as the rest of the row.
+    # Returns the buffer's new length (the caller leaves room for a row).
     m = red.shape[0]
     neg = np.float32(-np.inf)
     wbits = wbuf.view(np.int32)
@@ -110,8 +109,7 @@ def _offer_row(red: Any, o: Any, row: int, total_row: Any, wbuf: Any, bkey: Any,
 
 @helper
 def _masked_row(total: Any, ok: Any, ps: Any, i: int, red: Any) -> None:  # pragma: no cover
-    # Compiled by numba: row i's scores plus the seniors' prices, -inf where
-    # infeasible (branch-free: vectorised).
+    # Compiled by numba: row i's scores plus prices, -inf where infeasible (branch-free).
     neg = np.float32(-np.inf)
     for c in range(total.shape[1]):
         red[c] = total[i, c] + ps[c] if ok[i, c] else neg
@@ -163,9 +161,8 @@ def _first_rows(total: Any, ok: Any, ps: Any, edges: Any, group_of: Any, kk: int
         _masked_row(total, ok, ps, i, red)
         top = neg
         for g in range(n_groups):
-            gm = _group_max(red, edges[g], edges[g + 1], lanes)
-            gmax[g] = gm
-            top = gm if gm > top else top
+            gmax[g] = _group_max(red, edges[g], edges[g + 1], lanes)
+            top = gmax[g] if gmax[g] > top else top
         # The row's kk best, ties to the lower column. Each is at least the
         # kk-th largest group maximum (the kk best groups hold one such value
         # each): only groups and values reaching that floor are looked at.
@@ -307,12 +304,11 @@ def _compact(bkey: Any, bcol: Any, btot: Any, bn: Any, thrkey: Any, cthr: Any, k
 
 @helper
 def _group_max(red: Any, start: int, stop: int, lanes: Any) -> Any:  # pragma: no cover
-    # Compiled by numba: the largest of red[start:stop], in eight lanes
-    # (independent maxima vectorise; one running maximum is a chain of
-    # dependent compares: a scan's rows of 98-senior groups took 30% longer).
+    # Compiled by numba: the largest of red[start:stop], in eight lanes (independent
+    # maxima vectorise; one running maximum, a chain of dependent compares, took 30%
+    # longer on a scan's rows of 98-senior groups).
     neg = np.float32(-np.inf)
-    for q in range(8):
-        lanes[q] = neg
+    lanes[:] = neg
     c = start
     while c + 8 <= stop:
         part = red[c:c + 8]
@@ -424,8 +420,7 @@ class ColumnTops:
 
     def __init__(self, m: int, k: int, *, room: int | None = None) -> None:
         self.m, self.k = m, max(k, 1)
-        # Room for k a senior after a compaction, as many again, and one row;
-        # never less than k a senior and one row (else no row would fit).
+        # Room for k a senior after a compaction, as many again and a row (k and a row at least).
         self.room = max(room or (2 * self.k + 1) * m, (self.k + 1) * m, 1)
         self._lists: dict[int, ColumnTops.Lists] = {}
         self._lock = threading.Lock()
@@ -597,10 +592,9 @@ def scan_block(total: F32, ok: BoolArray, pj: F32, ps: F32, reach_j: BoolArray,
     out_c = np.empty(cap, np.int64)
     out_t = np.empty(cap, np.float32)
     best = np.empty((b, len(starts)), np.float32)
-    got = compiled(_scan_rows)(np.ascontiguousarray(total), np.ascontiguousarray(ok),
-                          np.ascontiguousarray(pj, np.float32),
-                          np.ascontiguousarray(ps, np.float32), np.ascontiguousarray(reach_j),
-                          np.ascontiguousarray(reach_s), starts.astype(np.int64),
-                          np.float32(-margin), most, out_r, out_c, out_t, best)
+    c = np.ascontiguousarray
+    got = compiled(_scan_rows)(c(total), c(ok), c(pj, np.float32), c(ps, np.float32),
+                               c(reach_j), c(reach_s), starts.astype(np.int64),
+                               np.float32(-margin), most, out_r, out_c, out_t, best)
     # Copies: the buffers have room for every row's most, and outlive the task.
     return ScanBlock(out_r[:got].copy(), out_c[:got].copy(), out_t[:got].copy(), best)
