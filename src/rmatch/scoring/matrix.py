@@ -137,9 +137,9 @@ class ScoreMatrix:
         ctx = self.context(rows=[row], cols=cols)
         out: list[list[str]] = [[] for _ in cols]
         for con in self.program.constraints:
-            allowed = con.mask(ctx)[0]
+            allowed, label = con.mask(ctx)[0], con.label()  # a label costs a model_dump
             for pos in np.flatnonzero(~allowed):
-                out[pos].append(con.label())
+                out[pos].append(label)
         for pos in _self_pairs(ctx.juniors, ctx.seniors)[1].tolist():
             out[pos].append(SELF_PAIR)
         for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[0]).tolist():
@@ -158,9 +158,9 @@ class ScoreMatrix:
         ctx = self.context(rows=rows, cols=[col])
         out: list[list[str]] = [[] for _ in rows]
         for con in self.program.constraints:
-            allowed = con.mask(ctx)[:, 0]
+            allowed, label = con.mask(ctx)[:, 0], con.label()
             for pos in np.flatnonzero(~allowed):
-                out[pos].append(con.label())
+                out[pos].append(label)
         for pos in _self_pairs(ctx.juniors, ctx.seniors)[0].tolist():
             out[pos].append(SELF_PAIR)
         for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[:, 0]).tolist():
