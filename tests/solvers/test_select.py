@@ -226,6 +226,9 @@ def test_risers_scanned_compiled_is_numpys_update_to_the_bit(seed: int) -> None:
     want = best.copy()
     want[at] = np.where(part[at], np.maximum(others, got), best[at])
     assert np.array_equal(out[True].best, want)
+    want_left = left.copy()
+    want_left[at] |= part[at] & got_left
+    assert np.array_equal(out[True].left, want_left)
     changed = out[True].best != best
     assert changed.any()
     assert not changed[~part].any()

@@ -103,10 +103,10 @@ def _tiles(bj: Any, lj: Any, bs: Any, ls: Any, gen: Any, left: Any, right: Any,
     cnt = np.empty(TILE, np.int32)
     g_keep = np.empty(TILE, np.float32)
     n_terms, n_fields = left.shape[1], cj.shape[1]
-    terms = np.empty(n_terms + 3, np.int64)  # the junior's terms that are not 0, in order
-    coef = np.empty(n_terms + 3, np.float32)
-    fields = np.empty(n_fields + 3, np.int64)  # its known fields (a blank differs from no one)
-    code = np.empty(n_fields + 3, np.int32)
+    terms = np.empty(n_terms, np.int64)  # the junior's terms that are not 0, in order
+    coef = np.empty(n_terms, np.float32)
+    fields = np.empty(n_fields, np.int64)  # its known fields (a blank differs from no one)
+    code = np.empty(n_fields, np.int32)
     n_groups = group_weight.shape[0]
     last = n_groups - 1
     w_last = group_weight[last] if n_groups > 0 else zero
