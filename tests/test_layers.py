@@ -22,7 +22,7 @@ import rmatch
 SRC = Path(__file__).resolve().parents[1] / "src" / "rmatch"
 
 # Lowest first: a package may import any package listed before it.
-STAGES = ["errors", "model", "constraints", "program", "io", "synth", "scoring", "result",
+STAGES = ["errors", "jit", "model", "constraints", "program", "io", "synth", "scoring", "result",
           "solvers", "analysis", "report", "lifecycle", "cli", "__init__", "app", "__main__"]
 
 # (module, imported stage): the result's convenience methods.

@@ -8,8 +8,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
 from rmatch.errors import SolverError
+from rmatch.jit import compiled
 from rmatch.solvers import sparse
-from rmatch.solvers.jit import compiled
 from rmatch.solvers.paths import topological_paths
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers.jit import compiled
+from rmatch.jit import compiled
 
 __all__ = ["keys_by_group", "rows_by_group"]
 

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers.jit import compiled
+from rmatch.jit import compiled
 
 __all__ = ["MOST_PASSES", "topological_paths"]
 

@@ -25,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
+from rmatch.jit import compiled, helper
 from rmatch.solvers import select
-from rmatch.solvers.jit import compiled, helper
 from rmatch.solvers.sparse import Duals
 
 __all__ = ["RISERS", "SLACK", "TOLERANCE", "Need", "best_offers", "others_bound",

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from rmatch.solvers.jit import compiled
+from rmatch.jit import compiled
 from rmatch.solvers.sparse import BoolArray, IntArray
 
 __all__ = ["repair"]

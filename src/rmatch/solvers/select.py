@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.solvers.jit import compiled, helper
+from rmatch.jit import compiled, helper
 
 __all__ = ["COMPILED_FROM_PAIRS", "ColumnTops", "FirstBlock", "ScanBlock", "column_block",
            "first_block", "large", "scan_block"]

@@ -57,7 +57,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
-from rmatch.solvers.jit import compiled
+from rmatch.jit import compiled
 from rmatch.solvers.paths import topological_paths
 
 __all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "checked", "choose_candidates",

@@ -1,4 +1,7 @@
-"""Compiling the solvers' kernels with numba, once per process, on first use.
+"""Compiling kernels with numba, once per process, on first use (the rules' and the solvers').
+
+It sits below every stage that has a kernel: the rules checked on every pair
+of a large programme (:mod:`rmatch.constraints.pairwise`) and the solvers.
 
 numba keeps the machine code on disk (``cache=True``), so only the first
 process on a machine waits for the compiler; where it finds nowhere to write
@@ -23,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["compiled", "helper"]
+__all__ = ["compiled", "helper", "is_compiled"]
 
 _lock = threading.Lock()
 _done: dict[Callable[..., Any], Any] = {}
@@ -58,6 +61,19 @@ def compiled(fn: Callable[..., Any]) -> Any:
     """
     with _lock:  # the scanning threads may all ask at once
         return _compile(fn)
+
+
+def is_compiled(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` is compiled (or loaded) in this process already: no wait to use it.
+
+    Examples
+    --------
+    >>> def nothing():
+    ...     return None
+    >>> is_compiled(nothing)
+    False
+    """
+    return fn in _done
 
 
 def _compile(fn: Callable[..., Any]) -> Any:
