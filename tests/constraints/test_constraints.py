@@ -11,6 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
+from rmatch.constraints import pairwise
+from rmatch.constraints.base import PairContext
+from rmatch.jit import is_compiled
+from rmatch.model.arrays import build_arrays
 from rmatch.model.languages import LEVELS
 from tests.strategies import org_charts, sides
 
@@ -107,6 +111,42 @@ def test_seniority_direction_with_many_juniors_and_few_seniors(seed: int) -> Non
     want = [[_senior_enough(j, s) for s in ss] for j in js]
     assert 0 < sum(map(sum, want)) < len(js) * len(ss)  # both answers met
     assert _mask(js, ss, rm.SeniorityDirection()) == want
+
+
+@settings(max_examples=40)
+@given(sides(6, 7), st.sampled_from([None, *LEVELS]), st.sampled_from(["forbid", "allow"]),
+       st.booleans(), st.integers(0, 2**32 - 1))
+def test_the_compiled_checks_give_the_rules_answer(
+        people: tuple[list[rm.Participant], list[rm.Participant]], min_level: str | None,
+        unknown: str, equal: bool, seed: int) -> None:
+    """Large blocks' compiled loops (forced here on small ones) clear what the mask rules out.
+
+    Each starts from pairs already ruled out by another rule, which must stay out.
+    """
+    rng = np.random.default_rng(seed)
+
+    def person(pid: str) -> rm.Participant:  # levels and years that often tie
+        level, year = int(rng.integers(0, 3)), int(rng.integers(1960, 1963))
+        return rm.Participant(id=pid, level=None if rng.random() < 0.2 else level,
+                              birth_year=None if rng.random() < 0.2 else year)
+
+    cases = [(people, rm.SharedLanguage(unknown=unknown, min_level=min_level)),
+             (([person(f"j{i}") for i in range(9)], [person(f"s{k}") for k in range(5)]),
+              rm.SeniorityDirection(allow_equal=equal))]
+    saved = pairwise.COMPILED_FROM_PAIRS
+    try:
+        pairwise.COMPILED_FROM_PAIRS = 0
+        for (js, ss), rule in cases:
+            ja, sa = build_arrays(js, ss)
+            ctx = PairContext(ja, sa, np.zeros((len(js), len(ss)), np.float32))
+            before = rng.random((len(js), len(ss))) < 0.8
+            allowed = before.copy()
+            rule.restrict(ctx, allowed)
+            assert (allowed == (before & rule.mask(ctx))).all(), rule.label()
+    finally:
+        pairwise.COMPILED_FROM_PAIRS = saved
+    assert is_compiled(pairwise._and_below)
+    assert is_compiled(pairwise._and_shared) or not any(p.languages for p in people[0] + people[1])
 
 
 def _offset(zone: str, day: date) -> float:

@@ -170,7 +170,7 @@ def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,
     ctx = PairContext(js, ss, total, org, program.reference_date, block=block)
     feasible = np.ones((len(js), len(ss)), dtype=np.bool_)
     for con in program.constraints:
-        feasible &= con.mask(ctx)
+        con.restrict(ctx, feasible)
     # Not rules that can be turned off: a person on both sides never pairs with
     # themself, and a veto (``avoid``) always holds.
     feasible[_self_pairs(js, ss)] = False
