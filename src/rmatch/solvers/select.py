@@ -351,15 +351,15 @@ def _scan_rows(total: Any, ok: Any, pj: Any, ps: Any, rj: Any, rs: Any, starts: 
             red[c] = v
             pk = ((v > low) | (a > rs[c])) & ok[i, c] & (rs[c] <= a)
             pick[c] = pk
+            rest[c] = v if ok[i, c] & ~pk else neg  # what the bound covers (in this pass)
             cnt += np.int64(pk)
         if cnt > most:
             # Too many for one round: the ``most`` best (a pair that adds one
             # first), ties to the lower column; the rest stay in the bound.
-            # Each as one integer (the float32 key's bits, made to sort as
-            # the floats, then the column): the ``most`` smallest are a stable
-            # sort's first ``most``, found by a quickselect. The price
-            # sample's first scan sorted thousands of picks a row this way:
-            # 1.8 s of its 9 s at 100,000 per side.
+            # Each as one integer (the float32 key's bits, made to sort as the
+            # floats, then the column): the ``most`` smallest are a stable sort's
+            # first ``most``, found by a quickselect (the price sample's first
+            # scan sorted thousands of picks a row: 1.8 of its 9 s at 100,000).
             n_p = 0
             for c in range(w):
                 if pick[c]:
@@ -374,6 +374,8 @@ def _scan_rows(total: Any, ok: Any, pj: Any, ps: Any, rj: Any, rs: Any, starts: 
                     key1[0] = (-(red[c] + lift) if (a and not rs[c]) else -red[c]) + zero
                     bits = np.int64(kbits[0])
                     pick[c] = ((bits if bits >= 0 else bits ^ 0x7FFFFFFF) << 32) + c <= cut
+            for c in range(w):
+                rest[c] = red[c] if ok[i, c] & ~pick[c] else neg
         if cnt:
             for c in range(w):
                 if pick[c]:
@@ -381,8 +383,6 @@ def _scan_rows(total: Any, ok: Any, pj: Any, ps: Any, rj: Any, rs: Any, starts: 
                     out_c[out] = c
                     out_t[out] = total[i, c]
                     out += 1
-        for c in range(w):
-            rest[c] = red[c] if ok[i, c] & ~pick[c] else neg
         for g in range(n_groups):
             stop = starts[g + 1] if g + 1 < n_groups else w
             if stop - starts[g] >= 32:
