@@ -26,7 +26,14 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["compiled", "helper", "is_compiled"]
+__all__ = ["BLOCKS_COMPILED_FROM", "compiled", "helper", "is_compiled"]
+
+BLOCKS_COMPILED_FROM = 250_000
+"""Blocks of fewer pairs are scored and checked by numpy passes, larger ones by kernels:
+numba compiles a kernel in seconds on a machine's first use (the scoring kernel in about
+20 s), numpy scores a 500 x 500 block in milliseconds, so a first small programme
+(``rmatch demo``) never waits for the compiler. Once compiled in a process, a kernel takes
+the smaller blocks too (numpy pays per row on a certificate scan's narrow blocks)."""
 
 _lock = threading.Lock()
 _done: dict[Callable[..., Any], Any] = {}

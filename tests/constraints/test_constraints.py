@@ -133,9 +133,9 @@ def test_the_compiled_checks_give_the_rules_answer(
     cases = [(people, rm.SharedLanguage(unknown=unknown, min_level=min_level)),
              (([person(f"j{i}") for i in range(9)], [person(f"s{k}") for k in range(5)]),
               rm.SeniorityDirection(allow_equal=equal))]
-    saved = pairwise.COMPILED_FROM_PAIRS
+    saved = pairwise.CHECKS_FROM_PAIRS
     try:
-        pairwise.COMPILED_FROM_PAIRS = 0
+        pairwise.CHECKS_FROM_PAIRS = 0
         for (js, ss), rule in cases:
             ja, sa = build_arrays(js, ss)
             ctx = PairContext(ja, sa, np.zeros((len(js), len(ss)), np.float32))
@@ -144,7 +144,7 @@ def test_the_compiled_checks_give_the_rules_answer(
             rule.restrict(ctx, allowed)
             assert (allowed == (before & rule.mask(ctx))).all(), rule.label()
     finally:
-        pairwise.COMPILED_FROM_PAIRS = saved
+        pairwise.CHECKS_FROM_PAIRS = saved
     assert is_compiled(pairwise._and_below)
     assert is_compiled(pairwise._and_shared) or not any(p.languages for p in people[0] + people[1])
 

@@ -24,7 +24,7 @@ from rmatch.constraints.base import (
     ids_to_indices,
 )
 from rmatch.errors import InputError
-from rmatch.jit import compiled, is_compiled
+from rmatch.jit import BLOCKS_COMPILED_FROM, compiled, is_compiled
 from rmatch.model.availability import SLOTS_PER_WEEK, utc_grid
 from rmatch.model.languages import level_rank
 
@@ -272,15 +272,13 @@ class SharedLanguage(BaseRule):
                               allowed)
 
 
-COMPILED_FROM_PAIRS = 250_000
-"""Blocks of fewer pairs are checked by numpy (a small programme never waits for the
-compiler), larger ones by compiled loops writing into the block's allowed pairs; once
-compiled, smaller ones too: numpy pays per row of a broadcast, about 1 ns a pair a rule on
-a certificate scan's narrow blocks (13,000 juniors x 98 seniors)."""
+CHECKS_FROM_PAIRS = BLOCKS_COMPILED_FROM
+"""Blocks checked by compiled loops (see :data:`rmatch.jit.BLOCKS_COMPILED_FROM`): numpy's
+broadcasts took about 1 ns a pair a rule on a scan's narrow 13,000 x 98 blocks."""
 
 
 def _compile_it(shape: tuple[int, int], fn: Callable[..., Any]) -> bool:
-    return shape[0] * shape[1] >= COMPILED_FROM_PAIRS or is_compiled(fn)
+    return shape[0] * shape[1] >= CHECKS_FROM_PAIRS or is_compiled(fn)
 
 
 def _unknown(side: ParticipantArrays, anyone: bool) -> npt.NDArray[np.bool_]:

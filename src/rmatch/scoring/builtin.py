@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.errors import InputError
+from rmatch.jit import BLOCKS_COMPILED_FROM
 from rmatch.model.arrays import ParticipantArrays
 from rmatch.program.program import ScoringOptions
 
@@ -119,16 +120,14 @@ def _codes(side: ParticipantArrays, names: list[str], transposed: bool
                         _take_cols if transposed else _take_rows)
 
 
-KERNEL_FROM_PAIRS = 250_000
-"""Blocks of fewer pairs are scored by numpy passes, larger ones by the compiled kernel.
+KERNEL_FROM_PAIRS = BLOCKS_COMPILED_FROM
+"""Blocks of fewer pairs are scored by numpy passes, larger ones by the compiled kernel
+(see :data:`rmatch.jit.BLOCKS_COMPILED_FROM`).
 
 Both give the same bits (``tests/scoring/test_kernel.py`` checks the kernel
-against these passes). Compiling the kernel takes numba about 20 s on a
-fresh machine (cached on disk afterwards); numpy scores a 500 x 500 block in
-a few milliseconds, so a first small programme (``rmatch demo``) never waits
-for the compiler. Once the kernel is compiled in a process (a large programme
-scored), it scores the smaller blocks too: a certificate scan at 100,000 per
-side ends each group of seniors with one."""
+against these passes). The kernel is cached on disk once compiled; once it is
+compiled in a process (a large programme scored), it scores the smaller blocks
+too: a certificate scan at 100,000 per side ends each group of seniors with one."""
 
 
 def numpy_total(*, bj: Matrix, lj: Matrix, bs: Matrix, ls: Matrix, generation: Matrix,
