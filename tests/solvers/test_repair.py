@@ -63,6 +63,47 @@ def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
     assert repaired > 20  # the added pairs changed the optimum often enough to test something
 
 
+@pytest.mark.parametrize(("objective", "clamp"), list(product(["max_pairs", "max_score"],
+                                                                 [0, 1, 3, 10**9])))
+def test_a_re_solve_near_the_last_optimum_reaches_the_optimum(
+        objective: Objective, clamp: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Costs reduced by the last optimum's potentials and cut: the optimum, or a second flow."""
+    rng = np.random.default_rng(clamp)
+    flows = []
+    real = sparse._min_cost
+
+    def counted(*args: object) -> np.ndarray:
+        flows.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sparse, "_min_cost", counted)
+    again = 0
+    for _ in range(150):
+        n, m, rows, cols, weights, cap_j, cap_s = _programme(rng)
+        old = rng.random(len(rows)) < rng.uniform(0.2, 0.9)
+        _, _, pot = sparse.solved(n, m, rows[old], cols[old], weights[old], cap_j, cap_s,
+                                  objective)
+        flows.clear()
+        got, _, dist = sparse.solved(n, m, rows, cols, weights, cap_j, cap_s, objective,
+                                     near=pot, clamp=clamp)
+        again += len(flows) - 1
+        want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
+        if objective == "max_pairs":
+            assert _value(weights, got) == _value(weights, want)
+        else:
+            assert int(weights[got].sum()) == int(weights[want].sum())
+        assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
+        assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
+        assert sparse.checked(n, m, rows, cols, weights, cap_j, cap_s, objective, got,
+                              pot=dist) is not None
+    if clamp == 0:  # every cost cut to 0: the cut shows nearly always, and the true costs decide
+        assert again > 100
+    if clamp == 10**9:  # nothing cut: one flow each
+        assert again == 0
+    if clamp in (1, 3):  # both ways taken
+        assert 0 < again < 150
+
+
 def test_repair_gives_up_over_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Searches that would look at more arcs than allowed return None, never a guess."""
     rng = np.random.default_rng(7)

@@ -258,6 +258,15 @@ per candidate of 6 million at 100,000 per side), while one given up at 50 per ca
 re-solve the commit before the repair did in 63 s)."""
 
 
+RESOLVE_CLAMP = 0.03
+"""A full re-solve runs on the costs reduced by the last solve's potentials, cut to this
+many score units either way (:func:`rmatch.solvers.sparse._flow`: the same optimum, or a
+second flow on the true costs when the cut shows). Prices move by a few thousandths
+between solves at 100,000 per side (a hundredth at most, organisation 1): at 0.03 the
+re-solves' cut held and took 5.6-8.0 s against 8.6-9.6 s; at 0.01 and below the cut
+showed (and the flows were no faster)."""
+
+
 def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
              weights: IntArray, last: _Last, cap_j: IntArray, cap_s: IntArray,
              objective: Literal["max_pairs", "max_score"]
@@ -286,7 +295,10 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
                                                     objective, mended[0], pot=mended[1])
         if mended is not None and proof is not None:
             return mended[0], proof[0], proof[1]
-    return solved(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    if last is None:
+        return solved(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    return solved(n, m, rows, cols, weights, cap_j, cap_s, objective, near=last[5],
+                  clamp=round(RESOLVE_CLAMP * SCALE))
 
 
 def _round(source: BlockSource, bounds: _Bounds, duals: Duals, keys: IntArray, k: int,

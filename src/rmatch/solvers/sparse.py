@@ -276,19 +276,50 @@ def _arcs(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
 
 
 def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
-          cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+          cap_s: IntArray, objective: Literal["max_pairs", "max_score"], *,
+          near: IntArray | None = None, clamp: int = 0,
           ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
-    """Run the min-cost flow of the candidates; return its arcs and their flows."""
+    """Run the min-cost flow of the candidates; return its arcs and their flows.
+
+    ``near``: potentials of a nearby optimum (one per junior, senior, source
+    and sink). The flow then runs on the reduced costs (the same problem)
+    cut to ``[-clamp, clamp]``: OR-Tools' cost scaling starts from the
+    largest cost, and with the last solve's potentials few arcs lie far
+    from 0 (the optimum of one re-solve at 100,000 per side in 5.6-6.0 s
+    instead of 8.6 s). Its answer is the true optimum when it leaves every
+    arc cut up to ``-clamp`` full and every arc cut down to ``clamp``
+    empty (the cut costs are below the true ones exactly where it uses
+    them, and at or below them elsewhere); when it does not, the flow runs
+    again on the true costs.
+    """
     source, sink = n + m, n + m + 1
     tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
     supply = int(min(cap_j.sum(), cap_s.sum()))
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
-                                              caps, unit)
+    net = (tails, heads, caps, unit)
     if objective == "max_score":
         # A circulation: the return arc never fills, so its residual arc always
         # exists (pi_S <= pi_T) and, with any pair chosen, so does its reverse.
-        smcf.add_arc_with_capacity_and_unit_cost(sink, source, supply + 1, 0)
+        net = (np.append(tails, sink), np.append(heads, source), np.append(caps, supply + 1),
+               np.append(unit, 0))
+    flows = None
+    if near is not None:
+        red = net[3] + near[net[0]] - near[net[1]]
+        flows = _min_cost(net[0], net[1], net[2], np.clip(red, -clamp, clamp), source, sink,
+                          supply, objective)
+        if (flows[red > clamp] > 0).any() or (flows[red < -clamp] < net[2][red < -clamp]).any():
+            flows = None
+    if flows is None:
+        flows = _min_cost(*net, source, sink, supply, objective)
+    return tails, heads, caps, unit, flows[:len(tails)]
+
+
+def _min_cost(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntArray, source: int,
+              sink: int, supply: int, objective: Literal["max_pairs", "max_score"]) -> IntArray:
+    """OR-Tools' min-cost flow on the arcs (a circulation under ``max_score``); the flows."""
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                              caps, costs)
+    if objective == "max_score":
         status = smcf.solve()
     else:
         smcf.set_node_supply(source, supply)
@@ -296,8 +327,7 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
         status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow on the candidates ended with status {status!r}")
-    flows = np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)), dtype=np.int64)
-    return tails, heads, caps, unit, flows
+    return np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)), dtype=np.int64)
 
 
 def solve_candidates(
@@ -321,13 +351,16 @@ def solve_candidates(
 
 
 def solved(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap_j: IntArray,
-           cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
+           cap_s: IntArray, objective: Literal["max_pairs", "max_score"], *,
+           near: IntArray | None = None, clamp: int = 0,
            ) -> tuple[BoolArray, Duals, IntArray]:
     """:func:`solve_candidates`, also returning the residual graph's raw distances.
 
     The distances (one per junior, senior, source and sink, unclamped) are
     potentials under which every residual arc has a non-negative reduced
-    cost: what :func:`rmatch.solvers.repair.repair` starts from.
+    cost: what :func:`rmatch.solvers.repair.repair` starts from. ``near``
+    and ``clamp``: a nearby optimum's such distances, which speed up the
+    flow (:func:`_flow`; the answer is the same).
 
     Examples
     --------
@@ -337,7 +370,7 @@ def solved(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, ca
     >>> dist.tolist()  # juniors, seniors, source, sink
     [0, 0, -8, 0, 0, 0]
     """
-    arcs = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    arcs = _flow(n, m, rows, cols, weights, cap_j, cap_s, objective, near=near, clamp=clamp)
     dist, reach = _residual(n, m, len(rows), arcs, objective)
     return arcs[4][n:n + len(rows)] > 0, _prices(n, m, dist, reach, objective), dist
 
