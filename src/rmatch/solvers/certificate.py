@@ -259,12 +259,14 @@ re-solve the commit before the repair did in 63 s)."""
 
 
 RESOLVE_CLAMP = 0.03
-"""A full re-solve runs on the costs reduced by the last solve's potentials, cut to this
-many score units either way (:func:`rmatch.solvers.sparse._flow`: the same optimum, or a
-second flow on the true costs when the cut shows). Prices move by a few thousandths
-between solves at 100,000 per side (a hundredth at most, organisation 1): at 0.03 the
-re-solves' cut held and took 5.6-8.0 s against 8.6-9.6 s; at 0.01 and below the cut
-showed (and the flows were no faster)."""
+"""A full re-solve whose added pairs gain at most this many score units under the last
+solve's potentials runs on the costs reduced by them, cut to as many either way
+(:func:`rmatch.solvers.sparse._flow`: the same optimum, or a second flow on the true
+costs when the cut shows). At 100,000 per side the added pairs gain at most 0.013 to 0.02
+and the new optimum's pairs lay within 0.0017 to 0.015 of tight under the last prices:
+the cut held, and the flows took 6.0-7.6 s against 8.6-9.6 s (0.08: 7.4-9.4 s; 0.01
+and below: the cut showed). A price sample's early re-solves, whose pairs gain 0.05 to
+0.6, run on the true costs (cut, they needed a second flow)."""
 
 
 def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,

@@ -290,7 +290,8 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
     arc cut up to ``-clamp`` full and every arc cut down to ``clamp``
     empty (the cut costs are below the true ones exactly where it uses
     them, and at or below them elsewhere); when it does not, the flow runs
-    again on the true costs.
+    again on the true costs. A pair that gains more than ``clamp`` under
+    ``near`` means the prices will move more than that: the true costs at once.
     """
     source, sink = n + m, n + m + 1
     tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
@@ -302,8 +303,10 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
         net = (np.append(tails, sink), np.append(heads, source), np.append(caps, supply + 1),
                np.append(unit, 0))
     flows = None
-    if near is not None:
-        red = net[3] + near[net[0]] - near[net[1]]
+    red = net[3] + near[net[0]] - near[net[1]] if near is not None else unit[:0]
+    # Only near the last optimum: prices move by about the most a pair gains
+    # under them, and a cut below that shows (a second flow).
+    if near is not None and -red[n:n + len(rows)].min(initial=0) <= clamp:
         flows = _min_cost(net[0], net[1], net[2], np.clip(red, -clamp, clamp), source, sink,
                           supply, objective)
         if (flows[red > clamp] > 0).any() or (flows[red < -clamp] < net[2][red < -clamp]).any():
