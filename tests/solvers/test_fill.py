@@ -37,14 +37,17 @@ def _reach(n: int, m: int, rows: np.ndarray, cols: np.ndarray, used: np.ndarray,
     return zj, zs
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_reached_is_the_same_after_every_maximum_assignment(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "one_place"), [(s, s % 2 == 1) for s in range(80)])
+def test_reached_is_the_same_after_every_maximum_assignment(seed: int, one_place: bool) -> None:
+    """Any places (a maximum flow), or one each (Hopcroft-Karp): the same as brute force."""
     rng = np.random.default_rng(seed)
     n, m = (int(x) for x in rng.integers(1, 6, 2))
     feasible = rng.random((n, m)) < 0.45
     while feasible.sum() > 12:
         feasible &= rng.random((n, m)) < 0.8
     cap_j, cap_s = rng.integers(0, 3, n), rng.integers(0, 3, m)
+    if one_place:
+        cap_j, cap_s = np.ones(n, np.int64), np.ones(m, np.int64)
     masks, rows, cols, ok = _assignments(feasible, cap_j, cap_s)
     sizes = np.where(ok, masks.sum(axis=1), -1)
     pairs, zj, zs = reached(n, m, rows, cols, cap_j.astype(np.int64), cap_s.astype(np.int64))

@@ -32,6 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from ortools.graph.python import max_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from rmatch.errors import SolverError
 from rmatch.solvers.prices import _Bounds
@@ -67,6 +69,28 @@ def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
     >>> pairs, zj.tolist(), zs.tolist()
     (2, [True, True, False], [True, False, False])
     """
+    source = n + m
+    if n and m and (cap_j == 1).all() and (cap_s == 1).all():
+        # One place each: scipy's Hopcroft-Karp (0.75 s on organisation 1's 5.3
+        # million first candidates at 100,000 per side; the maximum flow 1.2-1.9 s).
+        graph = csr_matrix((np.ones(len(rows), np.int8), (rows, cols)), shape=(n, m))
+        partner = maximum_bipartite_matching(graph, perm_type="column")  # a column a row, or -1
+        used = partner[rows] == cols
+        room = partner < 0
+        pairs = int(n - room.sum())
+    else:
+        used, room, pairs = _max_flow(n, m, rows, cols, cap_j, cap_s)
+    # The residual graph: unused pairs forward, used pairs back, the source
+    # to every junior with room.
+    r_t = np.concatenate([rows[~used], n + cols[used], np.full(int(room.sum()), source)])
+    r_h = np.concatenate([n + cols[~used], rows[used], np.flatnonzero(room)])
+    seen = _reach(n + m + 1, r_t, r_h, source)
+    return pairs, seen[:n], seen[n:n + m]
+
+
+def _max_flow(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
+              cap_s: IntArray) -> tuple[BoolArray, BoolArray, int]:
+    """Run a maximum flow of the pairs (OR-Tools): which pairs it uses, who has room, its value."""
     source, sink = n + m, n + m + 1
     tails = np.concatenate([rows, np.full(n, source), n + np.arange(m)]).astype(np.int64)
     heads = np.concatenate([n + cols, np.arange(n), np.full(m, sink)]).astype(np.int64)
@@ -76,14 +100,7 @@ def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
     if solver.solve(source, sink) != solver.OPTIMAL:  # pragma: no cover - capacities are finite
         raise SolverError("the maximum flow of the candidates failed")
     flow = solver.flows(np.arange(len(tails))).astype(np.int64)
-    # The residual graph: unused pairs forward, used pairs back, the source
-    # to every junior with room.
-    used = flow[:len(rows)] > 0
-    room = flow[len(rows):len(rows) + n] < cap_j
-    r_t = np.concatenate([rows[~used], n + cols[used], np.full(int(room.sum()), source)])
-    r_h = np.concatenate([n + cols[~used], rows[used], np.flatnonzero(room)])
-    seen = _reach(n + m + 1, r_t, r_h, source)
-    return int(solver.optimal_flow()), seen[:n], seen[n:n + m]
+    return flow[:len(rows)] > 0, flow[len(rows):len(rows) + n] < cap_j, int(solver.optimal_flow())
 
 
 def fill(source: BlockSource, bounds: _Bounds, keys: IntArray, totals: F32, cap_j: IntArray,
