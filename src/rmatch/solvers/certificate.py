@@ -264,7 +264,7 @@ solve's potentials runs on the costs reduced by them, cut to as many either way
 (:func:`rmatch.solvers.sparse._flow`: the same optimum, or a second flow on the true
 costs when the cut shows). At 100,000 per side the added pairs gain at most 0.013 to 0.02
 and the new optimum's pairs lay within 0.0017 to 0.015 of tight under the last prices:
-the cut held, and the flows took 6.0-7.6 s against 8.6-9.6 s (0.08: 7.4-9.4 s; 0.01
+the cut held, and the flows took 5.6-8.3 s against 8.6-10.0 s (0.08: 7.4-9.4 s; 0.01
 and below: the cut showed). A price sample's early re-solves, whose pairs gain 0.05 to
 0.6, run on the true costs (cut, they needed a second flow)."""
 

@@ -285,7 +285,7 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
     and sink). The flow then runs on the reduced costs (the same problem)
     cut to ``[-clamp, clamp]``: OR-Tools' cost scaling starts from the
     largest cost, and with the last solve's potentials few arcs lie far
-    from 0 (the optimum of one re-solve at 100,000 per side in 5.6-6.0 s
+    from 0 (the optimum of one re-solve at 100,000 per side in 5.6-6.5 s
     instead of 8.6 s). Its answer is the true optimum when it leaves every
     arc cut up to ``-clamp`` full and every arc cut down to ``clamp``
     empty (the cut costs are below the true ones exactly where it uses
