@@ -504,7 +504,8 @@ def _keys_of_rows(keys: IntArray, rows: IntArray, m: int) -> IntArray:
     """
     lo, hi = np.searchsorted(keys, rows * m), np.searchsorted(keys, (rows + 1) * m)
     count = hi - lo
-    return keys[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    at: IntArray = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+    return keys[at]
 
 
 def _without_candidates(ok: BoolArray, keys: IntArray, rows: IntArray, col_idx: IntArray,
