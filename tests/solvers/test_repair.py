@@ -32,6 +32,22 @@ def _value(weights: np.ndarray, chosen: np.ndarray) -> tuple[int, int]:
     return int(chosen.sum()), int(weights[chosen].sum())
 
 
+def _assert_proven_optimum(n: int, m: int, rows: np.ndarray, cols: np.ndarray,
+                           weights: np.ndarray, cap_j: np.ndarray, cap_s: np.ndarray,
+                           objective: Objective, got: np.ndarray, pot: np.ndarray) -> None:
+    """``got`` is the full solve's value within the places, and ``pot`` proves it optimal."""
+    want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
+    if objective == "max_pairs":
+        assert _value(weights, got) == _value(weights, want)
+    else:
+        assert int(weights[got].sum()) == int(weights[want].sum())
+    assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
+    assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
+    # Its potentials prove it: no residual arc below zero under them.
+    assert sparse.checked(n, m, rows, cols, weights, cap_j, cap_s, objective, got,
+                          pot=pot) is not None
+
+
 @pytest.mark.parametrize(("objective", "seed"), list(product(["max_pairs", "max_score"], range(6))))
 def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
                                                            seed: int) -> None:
@@ -49,16 +65,7 @@ def test_repair_reaches_the_optimum_of_all_the_candidates(objective: Objective,
                      budget=10**9)
         assert out is not None
         got, proof = out
-        want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
-        if objective == "max_pairs":
-            assert _value(weights, got) == _value(weights, want)
-        else:
-            assert int(weights[got].sum()) == int(weights[want].sum())
-        assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
-        assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
-        # Its potentials prove it: no residual arc below zero under them.
-        assert sparse.checked(n, m, rows, cols, weights, cap_j, cap_s, objective, got,
-                              pot=proof) is not None
+        _assert_proven_optimum(n, m, rows, cols, weights, cap_j, cap_s, objective, got, proof)
         repaired += int(_value(weights, got) != _value(weights, start))
     assert repaired > 20  # the added pairs changed the optimum often enough to test something
 
@@ -89,15 +96,7 @@ def test_a_re_solve_near_the_last_optimum_reaches_the_optimum(
                                      near=pot, clamp=clamp)
         held += flows == [True]
         showed += len(flows) == 2
-        want, _ = sparse.solve_candidates(n, m, rows, cols, weights, cap_j, cap_s, objective)
-        if objective == "max_pairs":
-            assert _value(weights, got) == _value(weights, want)
-        else:
-            assert int(weights[got].sum()) == int(weights[want].sum())
-        assert (np.bincount(rows[got], minlength=n) <= cap_j).all()
-        assert (np.bincount(cols[got], minlength=m) <= cap_s).all()
-        assert sparse.checked(n, m, rows, cols, weights, cap_j, cap_s, objective, got,
-                              pot=dist) is not None
+        _assert_proven_optimum(n, m, rows, cols, weights, cap_j, cap_s, objective, got, dist)
     if clamp == 10**9:  # nothing cut: one flow each, the cut never shows
         assert held == 150
         assert showed == 0
