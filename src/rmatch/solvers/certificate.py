@@ -284,7 +284,8 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     potentials are then the duals, with no search for distances. At
     100,000 per side the last scans add a handful of pairs to 6 million
     candidates: a repair and its check of a few seconds instead of a
-    20-second solve.
+    20-second solve. A full solve starts near the last potentials
+    (:data:`RESOLVE_CLAMP`).
     """
     if last is not None and len(keys) >= REPAIR_FROM:
         rows_l, cols_l, _, chosen_l, _, pot = last

@@ -288,10 +288,11 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
     from 0 (the optimum of one re-solve at 100,000 per side in 5.6-6.5 s
     instead of 8.6 s). Its answer is the true optimum when it leaves every
     arc cut up to ``-clamp`` full and every arc cut down to ``clamp``
-    empty (the cut costs are below the true ones exactly where it uses
-    them, and at or below them elsewhere); when it does not, the flow runs
-    again on the true costs. A pair that gains more than ``clamp`` under
-    ``near`` means the prices will move more than that: the true costs at once.
+    empty: the cut raised costs only where this flow is full and lowered
+    them only where it is empty, so no other flow gains on it under the
+    true costs. When it does not, the flow runs again on the true costs. A
+    pair that gains more than ``clamp`` under ``near`` means the prices will
+    move more than that: the true costs at once.
     """
     source, sink = n + m, n + m + 1
     tails, heads, caps, unit = _arcs(n, m, rows, cols, weights, cap_j, cap_s)
