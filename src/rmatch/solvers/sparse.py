@@ -304,14 +304,16 @@ def _flow(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray, cap
         net = (np.append(tails, sink), np.append(heads, source), np.append(caps, supply + 1),
                np.append(unit, 0))
     flows = None
-    red = net[3] + near[net[0]] - near[net[1]] if near is not None else unit[:0]
-    # Only near the last optimum: prices move by about the most a pair gains
-    # under them, and a cut below that shows (a second flow).
-    if near is not None and -red[n:n + len(rows)].min(initial=0) <= clamp:
-        flows = _min_cost(net[0], net[1], net[2], np.clip(red, -clamp, clamp), source, sink,
-                          supply, objective)
-        if (flows[red > clamp] > 0).any() or (flows[red < -clamp] < net[2][red < -clamp]).any():
-            flows = None
+    if near is not None:
+        red = net[3] + near[net[0]] - near[net[1]]
+        # Only near the last optimum: prices move by about the most a pair
+        # gains under them, and a cut below that shows (a second flow).
+        if -red[n:n + len(rows)].min(initial=0) <= clamp:
+            flows = _min_cost(net[0], net[1], net[2], np.clip(red, -clamp, clamp), source,
+                              sink, supply, objective)
+            low = red < -clamp
+            if (flows[red > clamp] > 0).any() or (flows[low] < net[2][low]).any():
+                flows = None
     if flows is None:
         flows = _min_cost(*net, source, sink, supply, objective)
     return tails, heads, caps, unit, flows[:len(tails)]
