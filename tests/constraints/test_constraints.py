@@ -260,3 +260,38 @@ def test_no_reporting_line_few_against_many(managers: dict[str, str | None],
     expected = [[not (org.in_chain(s.id, j.id, depth) or org.in_chain(j.id, s.id, depth))
                  for s in ss] for j in js]
     assert _mask(js, ss, rm.NoReportingLine(depth=depth), org=org) == expected
+
+
+@settings(max_examples=25)
+@given(org_charts(80, min_size=40), st.data(), st.none() | st.integers(1, 3))
+def test_no_reporting_line_on_parts_of_the_sides(managers: dict[str, str | None],
+                                                 data: st.DataObject, depth: int | None) -> None:
+    """A scan's parts (many rows of one side against a few of the other) clear what the mask does.
+
+    Tall parts are looked up through their whole side's kept arrays; parts taken
+    out of order, and parts of both sides, the direct way: each against the
+    whole programme's mask.
+    """
+    org = rm.OrgChart(managers=managers)
+    ids = list(managers)
+    cut = data.draw(st.integers(10, len(ids) - 10))
+    js = [rm.Participant(id=e, manager_id=managers[e]) for e in ids[:cut]]
+    ss = [rm.Participant(id=e, manager_id=managers[e]) for e in ids[cut:]]
+    rule = rm.NoReportingLine(depth=depth)
+    want = np.array(_mask(js, ss, rule, org=org))
+    ja, sa = build_arrays(js, ss)
+    # Parts of whole sides, one of them many times the other (the lookups through
+    # the whole side), sorted or not, and a whole side against a part.
+    many_j = np.array(sorted(data.draw(st.sets(st.integers(0, len(js) - 1), min_size=9))))
+    few_s = np.array(data.draw(st.lists(st.integers(0, len(ss) - 1), min_size=1, max_size=1)))
+    many_s = np.array(sorted(data.draw(st.sets(st.integers(0, len(ss) - 1), min_size=9))))
+    few_j = np.array(data.draw(st.lists(st.integers(0, len(js) - 1), min_size=1, max_size=1)))
+    shuffled = np.array(data.draw(st.permutations(list(range(len(js))))))
+    for r, c in ((many_j, few_s), (few_j, many_s), (shuffled, few_s), (many_j, many_s),
+                 (np.arange(len(js)), few_s), (few_j, np.arange(len(ss)))):
+        part_j = ja.take(r) if len(r) < len(js) or r is shuffled else ja
+        part_s = sa.take(c) if len(c) < len(ss) else sa
+        allowed = np.ones((len(r), len(c)), np.bool_)
+        rule.restrict(PairContext(part_j, part_s, np.zeros((len(r), len(c)), np.float32), org,
+                                  block=True), allowed)
+        assert (allowed == want[np.ix_(r, c)]).all()

@@ -1,7 +1,8 @@
 """Pairwise rules: each allows or rules out single pairs and becomes part of the feasibility mask.
 
-Reporting lines, forbidden and required pairs, shared languages, time-zone
-gaps, a minimum score, no repeats and the direction of seniority.
+Reporting lines (in :mod:`rmatch.constraints.reporting`, re-exported here),
+forbidden and required pairs, shared languages, time-zone gaps, a minimum
+score, no repeats and the direction of seniority.
 """
 
 from __future__ import annotations
@@ -19,149 +20,22 @@ from rmatch.constraints.base import (
     DEFAULT_REFERENCE_DATES,
     BaseRule,
     BoolMatrix,
-    IntMatrix,
     PairContext,
     ids_to_indices,
 )
-from rmatch.errors import InputError
+from rmatch.constraints.reporting import NoReportingLine
 from rmatch.jit import BLOCKS_COMPILED_FROM, compiled, is_compiled
 from rmatch.model.availability import SLOTS_PER_WEEK, utc_grid
 from rmatch.model.languages import level_rank
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
-    from rmatch.model.orgchart import OrgChart
 
 __all__ = ["Forbid", "MaxTimezoneGap", "MinScore", "NoRepeat", "NoReportingLine", "Require",
            "SeniorityDirection", "SharedLanguage", "SharedTime", "shared_hours",
            "timezone_gap_hours"]
 
 
-
-
-class NoReportingLine(BaseRule):
-    """No one is paired with a manager in their own reporting line.
-
-    Attributes
-    ----------
-    depth
-        How many levels up the chain count (``None``: the whole chain). Both
-        directions are ruled out: the senior above the junior, and the rare
-        junior above the senior.
-
-    Examples
-    --------
-    >>> NoReportingLine(depth=2).label()
-    'NoReportingLine(depth=2)'
-    """
-
-    kind: Literal["no_reporting_line"] = "no_reporting_line"
-    depth: int | None = Field(default=None, ge=1)
-
-    def mask(self, ctx: PairContext) -> BoolMatrix:
-        """Rule out pairs where one partner manages the other (vectorised per level)."""
-        allowed = np.ones(ctx.shape, dtype=np.bool_)
-        self.restrict(ctx, allowed)
-        return allowed
-
-    def restrict(self, ctx: PairContext, allowed: BoolMatrix) -> None:  # noqa: D102 - as the base
-        # The pairs in one reporting line are few: cleared in place, no matrix of their own.
-        org = _chart(ctx)
-        j_anc, j_rows = _chart_view(ctx.juniors, org, self.depth)
-        s_anc, s_rows = _chart_view(ctx.seniors, org, self.depth)
-        for side, ancestors, (chart_sorted, order), transpose in (
-                (ctx.juniors, j_anc, s_rows, False), (ctx.seniors, s_anc, j_rows, True)):
-            # Which managers sit on the other side, and in which row/column:
-            # each manager looked up among the whole side's managers (kept)
-            # when the other side is the few (a block of juniors against
-            # every senior), else each person's managers among the other side.
-            under = _under(side, org, self.depth) if 8 * len(order) < len(ancestors) else None
-            if under is not None:
-                keys, owner = under
-                lo = np.searchsorted(keys, chart_sorted, side="left")
-                count = np.searchsorted(keys, chart_sorted, side="right") - lo
-                at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
-                rows, cols = owner[at], np.repeat(order, count)
-            else:
-                pos = np.minimum(np.searchsorted(chart_sorted, ancestors),
-                                 len(chart_sorted) - 1)
-                found = (ancestors >= 0) & (chart_sorted[pos] == ancestors) if len(order) \
-                    else np.zeros(ancestors.shape, dtype=np.bool_)
-                rows, level = np.nonzero(found)
-                cols = order[pos[rows, level]]
-            if transpose:
-                allowed[cols, rows] = False
-            else:
-                allowed[rows, cols] = False
-
-
-def _chart(ctx: PairContext) -> OrgChart:
-    """Return the org chart a reporting-line rule reads: the given one, or the managers."""
-    from rmatch.model.orgchart import OrgChart
-
-    if ctx.org is not None:
-        return ctx.org
-    try:
-        return OrgChart.from_participants([*ctx.juniors.people, *ctx.seniors.people])
-    except InputError as err:
-        raise InputError(
-            "NoReportingLine needs every manager in the org chart; pass the full "
-            f"chart (org=... or --org FILE): {err}",
-            err.problems,
-        ) from None
-
-
-def _chart_view(people: ParticipantArrays, org: OrgChart, depth: int | None
-                ) -> tuple[IntMatrix, tuple[IntMatrix, IntMatrix]]:
-    """Return a side's managers (chart indices) and its chart indices sorted, kept on it.
-
-    Returns ``(ancestors, (sorted chart indices, their rows))``. A side
-    scored block after block (the candidate path) looks its people up in the
-    chart once, not once per block: on a 700,000-person chart that was most
-    of a block's time.
-    """
-    def build(side: ParticipantArrays
-              ) -> tuple[OrgChart, IntMatrix, tuple[IntMatrix, IntMatrix], IntMatrix]:
-        return _view(org, org.ancestors(side.ids, depth), org.indices(side.ids))
-
-    kept = people.derived(("chart", id(org), depth), build,
-                          lambda v, idx: _view(v[0], v[1][idx], v[3][idx]))
-    if kept[0] is not org:  # another chart under a recycled id: look up again
-        kept = build(people)
-    return kept[1], kept[2]
-
-
-def _under(people: ParticipantArrays, org: OrgChart, depth: int | None
-           ) -> tuple[IntMatrix, IntMatrix] | None:
-    """Return a whole side's managers (chart indices, sorted) and whose each is, kept on it.
-
-    ``None`` for a part of a side (its rows are the whole side's subset, and
-    looking its managers up directly costs no more).
-    """
-    if people.__dict__.get("_parent") is not None:
-        return None
-
-    def build(side: ParticipantArrays) -> tuple[OrgChart, IntMatrix, IntMatrix]:
-        ancestors = _chart_view(side, org, depth)[0]
-        rows, level = np.nonzero(ancestors >= 0)
-        keys = ancestors[rows, level]
-        order = np.argsort(keys, kind="stable")
-        return org, keys[order], rows[order].astype(np.int64)
-
-    def never(value: tuple[OrgChart, IntMatrix, IntMatrix], rows: IntMatrix
-              ) -> tuple[OrgChart, IntMatrix, IntMatrix]:
-        raise AssertionError("kept on whole sides only")  # pragma: no cover
-
-    kept = people.derived(("under", id(org), depth), build, never)
-    if kept[0] is not org:  # another chart under a recycled id: look up again
-        kept = build(people)
-    return kept[1], kept[2]
-
-
-def _view(org: OrgChart, ancestors: IntMatrix, rows: IntMatrix
-          ) -> tuple[OrgChart, IntMatrix, tuple[IntMatrix, IntMatrix], IntMatrix]:
-    order = np.argsort(rows, kind="stable")
-    return org, ancestors, (rows[order], order.astype(np.int64)), rows
 
 
 class Forbid(BaseRule):
