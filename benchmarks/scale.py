@@ -22,7 +22,8 @@ each junior three places. ``--scoring 10000`` times
 scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
 ``--crossover 2000 3000 4000`` times ``rm.match`` end to end on the dense path
 and on candidates at each size (best of 2, ``scale_crossover.*``): where
-``matching.CANDIDATE_CELLS`` should sit.
+``matching.CANDIDATE_CELLS`` should sit. ``--blocks 100000 --seeds 1`` times
+scoring one block of each shape the candidate path reads (``scale_blocks.*``).
 """
 
 from __future__ import annotations
@@ -259,6 +260,49 @@ def _huge_one(n: int, n_seniors: int | None, capacity: int, seed: int) -> dict[s
     return row
 
 
+def blocks(n: int, seed: int) -> None:
+    """Time scoring three shapes of block of the candidate path, one thread, best of ten.
+
+    The first pass's wide blocks (a few juniors against every senior), a
+    scan's tall ones (the scattered juniors of one group of seniors, as many
+    as its budget of pairs allows) and blocks of ten groups: their cost a
+    pair tells where a pass pays beyond its pairs.
+    """
+    from rmatch.scoring.blocks import ProgrammeSource
+    from rmatch.solvers.scan import GROUP_SIZE, GROUPS
+
+    org, juniors, seniors = cohort(n, seed=seed)
+    src = ProgrammeSource.of(juniors, seniors, PROGRAM, org)
+    m = src.shape[1]
+    width = max(GROUP_SIZE, m // GROUPS)
+    rng = np.random.default_rng(seed)
+
+    def scattered(count: int) -> np.ndarray:
+        return np.sort(rng.choice(n, min(count, n), replace=False)).astype(np.int64)
+
+    budget = src.block_rows * m
+    first = max(0, min(n // 2, n - src.block_rows))
+    shapes = [("wide (first pass)", np.arange(first, min(n, first + src.block_rows)),
+               slice(None)),
+              ("tall (one group)", scattered(budget // width),
+               slice(m // 2, m // 2 + width)),
+              ("ten groups", scattered(budget // (10 * width)),
+               slice(m // 2, m // 2 + 10 * width))]
+    rows = []
+    for name, r, c in shapes:
+        def one(r: np.ndarray = r, c: slice = c) -> object:
+            return src.totals(r, c)
+
+        one()  # kept arrays built, kernel compiled
+        t = best_of(10, one)[0]
+        pairs = len(r) * len(range(*c.indices(m)))
+        rows.append({"block": name, "juniors": len(r), "seniors": pairs // len(r),
+                     "ms": round(t * 1e3, 2), "ns_per_pair": round(t / pairs * 1e9, 2)})
+        print(rows[-1])
+    save("scale_blocks", rows, ["block", "juniors", "seniors", "ms", "ns_per_pair"],
+         f"scoring one block of {n:,} x {n:,} (organisation {seed}), one thread, best of 10")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
@@ -272,7 +316,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scoring", type=int, default=0, help="time scoring n x n vs numpy")
     parser.add_argument("--crossover", type=int, nargs="+", default=None,
                         help="sizes: dense path vs candidates end to end")
+    parser.add_argument("--blocks", type=int, default=0,
+                        help="time scoring a wide, a tall and a 10-group block at n per side")
     args = parser.parse_args(argv)
+    if args.blocks:
+        blocks(args.blocks, args.seeds[0])
+        return
     warm_up()
     if args.crossover:
         crossover(args.crossover)

@@ -81,3 +81,18 @@ def test_tables_compare_against_rmatch_auto() -> None:
     text = suite.tables(rows)
     assert "| 10 | mentor-match | 2 |  |  | 2 | 9 | 0.8 | 200x |" in text
     assert "| 10 | networkx | timeout |" in text
+
+
+def test_the_block_benchmark_times_the_three_shapes_the_candidate_path_reads(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from benchmarks import common, scale
+
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    scale.main(["--blocks", "2000", "--seeds", "0"])
+    rows = json.loads((tmp_path / "scale_blocks.json").read_text())["rows"]
+    assert [r["block"] for r in rows] == ["wide (first pass)", "tall (one group)", "ten groups"]
+    wide, tall, ten = rows
+    assert (wide["seniors"], tall["seniors"], ten["seniors"]) == (2000, 64, 640)
+    assert tall["juniors"] >= ten["juniors"]
+    assert tall["juniors"] > wide["juniors"]
+    assert all(r["ms"] > 0 and r["ns_per_pair"] > 0 for r in rows)
