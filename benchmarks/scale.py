@@ -23,7 +23,8 @@ scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
 ``--crossover 2000 3000 4000`` times ``rm.match`` end to end on the dense path
 and on candidates at each size (best of 2, ``scale_crossover.*``): where
 ``matching.CANDIDATE_CELLS`` should sit. ``--blocks 100000 --seeds 1`` times
-scoring one block of each shape the candidate path reads (``scale_blocks.*``).
+scoring one wide block (the first pass's), one tall (a scan's, one group of
+seniors) and one of ten groups (``scale_blocks.*``).
 """
 
 from __future__ import annotations
@@ -261,12 +262,12 @@ def _huge_one(n: int, n_seniors: int | None, capacity: int, seed: int) -> dict[s
 
 
 def blocks(n: int, seed: int) -> None:
-    """Time scoring three shapes of block of the candidate path, one thread, best of ten.
+    """Time scoring three shapes of block, one thread, best of ten.
 
     The first pass's wide blocks (a few juniors against every senior), a
     scan's tall ones (the scattered juniors of one group of seniors, as many
-    as its budget of pairs allows) and blocks of ten groups: their cost a
-    pair tells where a pass pays beyond its pairs.
+    as its budget of pairs allows) and, for reference, blocks of ten groups:
+    their cost a pair tells where a pass pays beyond its pairs.
     """
     from rmatch.scoring.blocks import ProgrammeSource
     from rmatch.solvers.scan import GROUP_SIZE, GROUPS
