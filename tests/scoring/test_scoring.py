@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 
 import rmatch as rm
 from rmatch.model.arrays import ParticipantArrays
+from rmatch.scoring.builtin import SELF_PAIR, VETO
 from tests.strategies import participants, sides, unit
 
 
@@ -156,3 +159,39 @@ def test_bad_user_components_are_named() -> None:
         rm.score(js, ss, rm.Program(weights=rm.Weights(culture=1)))
     with pytest.raises(rm.InputError, match="all component weights are 0"):
         rm.score(js, ss, rm.Program(weights=rm.Weights(generation=0, skills=0, diversity=0)))
+
+
+@settings(max_examples=25)
+@given(sides(5, 5, min_size=1), st.data())
+def test_ruled_out_counts_are_the_counts_of_the_violation_lists(
+    people: tuple[list[rm.Participant], list[rm.Participant]], data: st.DataObject
+) -> None:
+    # The oracle: the per-pair label lists, counted in the order a Counter over
+    # them keeps (first pair a label forbids, then the programme's order).
+    juniors, seniors = people
+    # A person on both sides (a self pair) and some vetoes.
+    both = juniors[0].model_copy(update={"id": "both", "role": "both"})
+    juniors, seniors = [both, *juniors[1:]], [*seniors, both]
+    avoid = data.draw(st.sets(st.sampled_from([s.id for s in seniors])))
+    juniors[-1] = juniors[-1].model_copy(update={"avoid": avoid})
+    prog = rm.Program(constraints=[rm.SharedLanguage(), rm.MaxTimezoneGap(hours=3),
+                                   rm.SeniorityDirection()])
+    sm = rm.score(juniors, seniors, prog)
+    for k in range(len(seniors)):
+        rows = data.draw(st.lists(st.integers(0, len(juniors) - 1), unique=True))
+        lists = sm.col_violations(k, rows)
+        expect = dict(Counter(label for labels in lists for label in labels))
+        got = sm.ruled_out_counts("seniors", k, rows)
+        assert list(got.items()) == list(expect.items())
+        # And the counts against the whole programme's masks, read directly.
+        whole = sm.context()
+        direct = {con.label(): int((~con.mask(whole)[rows, k]).sum())
+                  for con in prog.constraints}
+        direct[SELF_PAIR] = int(seniors[k].id == "both" and 0 in rows)
+        direct[VETO] = int(len(juniors) - 1 in rows and seniors[k].id in avoid)
+        assert got == {label: n for label, n in direct.items() if n}
+    for i in range(len(juniors)):
+        cols = data.draw(st.lists(st.integers(0, len(seniors) - 1), unique=True))
+        lists = sm.row_violations(i, cols)
+        expect = dict(Counter(label for labels in lists for label in labels))
+        assert list(sm.ruled_out_counts("juniors", i, cols).items()) == list(expect.items())

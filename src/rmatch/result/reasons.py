@@ -13,12 +13,11 @@ if TYPE_CHECKING:
 __all__ = ["lonely_reason", "unmatched_reasons", "why_not_chosen"]
 
 
-def _no_partner_reason(violations: list[list[str]], other: str) -> str:
-    counts = Counter(label for v in violations for label in v)
+def _no_partner_reason(counts: dict[str, int], n_other: int, other: str) -> str:
     if not counts:
         return f"no {other} with free capacity"
-    parts = ", ".join(f"{label} rules out {n}" for label, n in counts.most_common())
-    return f"no feasible {other}: {parts} (of {len(violations)} {other}s with capacity)"
+    parts = ", ".join(f"{label} rules out {n}" for label, n in Counter(counts).most_common())
+    return f"no feasible {other}: {parts} (of {n_other} {other}s with capacity)"
 
 
 def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
@@ -39,9 +38,10 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
     n_ok = int(feas[k, open_other].sum())
     if n_ok:
         return None, n_ok
-    viol = (sm.row_violations(k, open_other.tolist()) if side == "juniors"
-            else sm.col_violations(k, open_other.tolist()))
-    return _no_partner_reason(viol, other), 0
+    # Counts, not a list of labels a pair: 100,000 lists made Python's
+    # collector walk every object the programme holds (0.9 s at 100,000 a side).
+    counts = sm.ruled_out_counts(side, k, open_other.tolist())
+    return _no_partner_reason(counts, len(open_other), other), 0
 
 
 EVALUATED = "evaluated"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from rmatch.constraints.base import PairContext
 from rmatch.errors import InputError
@@ -134,17 +136,7 @@ class ScoreMatrix:
         >>> sm.row_violations(0, [0])
         [[]]
         """
-        ctx = self.context(rows=[row], cols=cols)
-        out: list[list[str]] = [[] for _ in cols]
-        for con in self.program.constraints:
-            allowed, label = con.mask(ctx)[0], con.label()  # a label costs a model_dump
-            for pos in np.flatnonzero(~allowed):
-                out[pos].append(label)
-        for pos in _self_pairs(ctx.juniors, ctx.seniors)[1].tolist():
-            out[pos].append(SELF_PAIR)
-        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[0]).tolist():
-            out[pos].append(VETO)
-        return out
+        return _as_lists(self._ruled_out(self.context(rows=[row], cols=cols), 0), len(cols))
 
     def col_violations(self, col: int, rows: Sequence[int]) -> list[list[str]]:
         """For one senior and some juniors, the constraints forbidding each pair.
@@ -155,17 +147,56 @@ class ScoreMatrix:
         >>> sm.col_violations(0, [0])
         [[]]
         """
-        ctx = self.context(rows=rows, cols=[col])
-        out: list[list[str]] = [[] for _ in rows]
-        for con in self.program.constraints:
-            allowed, label = con.mask(ctx)[:, 0], con.label()
-            for pos in np.flatnonzero(~allowed):
-                out[pos].append(label)
-        for pos in _self_pairs(ctx.juniors, ctx.seniors)[0].tolist():
-            out[pos].append(SELF_PAIR)
-        for pos in np.flatnonzero(_vetoes(ctx.juniors, ctx.seniors)[:, 0]).tolist():
-            out[pos].append(VETO)
+        return _as_lists(self._ruled_out(self.context(rows=rows, cols=[col]), 1), len(rows))
+
+    def ruled_out_counts(self, side: Literal["juniors", "seniors"], k: int,
+                         others: Sequence[int]) -> dict[str, int]:
+        """How many of person ``k``'s pairs with ``others`` each rule forbids.
+
+        The counts of :meth:`row_violations` (``side="juniors"``) or
+        :meth:`col_violations`, without a list a pair: a senior nobody may
+        pair with has a hundred thousand juniors to count at that scale.
+        Labels that forbid none are left out; the order is that of the
+        first pair each forbids (then the programme's order).
+
+        Examples
+        --------
+        >>> from rmatch.constraints import SharedLanguage
+        >>> sm = score([Participant(id="j", languages={"en"}), Participant(id="k")],
+        ...            [Participant(id="s", languages={"de"})],
+        ...            Program(constraints=[SharedLanguage()]))
+        >>> sm.ruled_out_counts("seniors", 0, [0, 1])
+        {'SharedLanguage': 2}
+        """
+        if side == "juniors":
+            ruled = self._ruled_out(self.context(rows=[k], cols=others), 0)
+        else:
+            ruled = self._ruled_out(self.context(rows=others, cols=[k]), 1)
+        hits = [(int(np.argmax(out)), i, label, int(out.sum()))
+                for i, (label, out) in enumerate(ruled) if out.any()]
+        return {label: count for _, _, label, count in sorted(hits)}
+
+    def _ruled_out(self, ctx: PairContext, axis: int) -> list[tuple[str, npt.NDArray[np.bool_]]]:
+        """Each rule's label and the pairs it forbids, in a one-row (axis 0) or one-column ctx."""
+        def line(mask: BoolMatrix) -> npt.NDArray[np.bool_]:
+            return np.asarray(mask[0] if axis == 0 else mask[:, 0], dtype=np.bool_)
+
+        # A label costs a model_dump: once a rule.
+        out = [(con.label(), ~line(con.mask(ctx))) for con in self.program.constraints]
+        self_pair = np.zeros(len(ctx.seniors) if axis == 0 else len(ctx.juniors), np.bool_)
+        self_pair[_self_pairs(ctx.juniors, ctx.seniors)[1 - axis]] = True
+        out.append((SELF_PAIR, self_pair))
+        out.append((VETO, line(_vetoes(ctx.juniors, ctx.seniors))))
         return out
+
+
+def _as_lists(ruled: list[tuple[str, npt.NDArray[np.bool_]]], size: int) -> list[list[str]]:
+    """Each pair's labels, in the rules' order."""
+    out: list[list[str]] = [[] for _ in range(size)]
+    for label, hit in ruled:
+        for pos in np.flatnonzero(hit).tolist():
+            out[pos].append(label)
+    return out
 
 
 def check_field_names(sm: ScoreMatrix) -> None:
