@@ -536,3 +536,18 @@ def test_dense_source_blocks_for_every_kind_of_index() -> None:
             got_t, got_f = src.totals(rows, cols)
             assert np.array_equal(got_t, total[np.ix_(r, c)])
             assert np.array_equal(got_f, feasible[np.ix_(r, c)])
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(0, 40), max_size=30), st.lists(st.integers(0, 40), max_size=30))
+def test_merging_new_candidates_keeps_the_old_totals(old: list[int], more: list[int]) -> None:
+    # The oracle: np.unique over all the keys, the first occurrence's total.
+    keys, first = np.unique(np.array(old, np.int64), return_index=True)
+    totals = (np.arange(len(old)) / 64).astype(np.float32)[first]
+    more_k = np.array(more, np.int64)
+    more_t = (np.arange(len(more)) / 64 + 1).astype(np.float32)
+    want_k, at = np.unique(np.concatenate([keys, more_k]), return_index=True)
+    want_t = np.concatenate([totals, more_t])[at]
+    got_k, got_t = scan._merged(keys, totals, more_k, more_t)
+    assert got_k.tolist() == want_k.tolist()
+    assert got_t.tolist() == want_t.tolist()
