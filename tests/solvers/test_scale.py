@@ -551,3 +551,30 @@ def test_merging_new_candidates_keeps_the_old_totals(old: list[int], more: list[
     got_k, got_t = scan._merged(keys, totals, more_k, more_t)
     assert got_k.tolist() == want_k.tolist()
     assert got_t.tolist() == want_t.tolist()
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 200), st.integers(1, 6))
+def test_senior_picks_sort_only_the_crowded_seniors(seed: int, size: int, most: int) -> None:
+    # The oracle: every pick sorted by senior, pairs that add one first, then by
+    # reduced score, ties to the lower row (the whole sort the scan used to do).
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(seed)
+    n, m = 12, 5
+    r, c = rng.integers(0, n, size), rng.integers(0, m, size)
+    t = rng.choice(np.array([0.25, 0.5, 0.75], np.float32), size)  # ties
+    duals = sparse.Duals(np.zeros(n, np.int64), np.zeros(m, np.int64), rng.random(n) < 0.3,
+                         rng.random(m) < 0.3)
+    bounds = SimpleNamespace(pj=rng.choice([0.0, 0.25], n), ps=rng.choice([0.0, 0.5], m))
+    keep, red = scan._senior_picks(r, c, t, duals, bounds, most)  # type: ignore[arg-type]
+    want_red = (t - bounds.pj.astype(np.float32)[r]) + bounds.ps.astype(np.float32)[c]
+    lifted = np.where(duals.reach_j[r] & ~duals.reach_s[c], want_red + np.float32(1e6), want_red)
+    order = np.lexsort((r, -lifted, c))
+    first = np.searchsorted(c[order], c[order], side="left")
+    want = np.zeros(size, np.bool_)
+    want[order] = np.arange(size) - first < most
+    assert keep.tolist() == want.tolist()
+    crowded = np.bincount(c, minlength=m)[c] > most
+    assert np.array_equal(red[crowded], want_red[crowded])
+    assert np.isnan(red[~crowded]).all()

@@ -505,16 +505,27 @@ def _senior_picks(r: IntArray, c: IntArray, t: F32, duals: Duals, bounds: _Bound
     bounds of their (junior, group) blocks, which are scanned again after
     the solve, as a crowded row's are. A senior with any pair that could
     improve keeps at least one, so a scan that finds some adds some.
+
+    Returns which picks to keep and the reduced scores of the picks of
+    seniors with more than ``most`` (NaN for the others: all kept). Only
+    those are sorted (a million picks, half of them crowded: 0.11 s instead
+    of 0.26-0.30 s for sorting all).
     """
-    if len(c) == 0 or np.bincount(c).max() <= most:
-        return np.ones(len(c), np.bool_), np.zeros(len(c), np.float32)
+    keep = np.ones(len(c), np.bool_)
+    red = np.full(len(c), np.nan, np.float32)
+    if len(c) == 0:
+        return keep, red
+    crowded = np.flatnonzero(np.bincount(c)[c] > most)
+    if len(crowded) == 0:
+        return keep, red
+    r, c, t = r[crowded], c[crowded], t[crowded]
     # The reduced scores as the scan computed them (float32, same order of operations).
-    red = (t - bounds.pj.astype(np.float32)[r]) + bounds.ps.astype(np.float32)[c]
-    lifted = np.where(duals.reach_j[r] & ~duals.reach_s[c], red + np.float32(1e6), red)
+    red_c = (t - bounds.pj.astype(np.float32)[r]) + bounds.ps.astype(np.float32)[c]
+    lifted = np.where(duals.reach_j[r] & ~duals.reach_s[c], red_c + np.float32(1e6), red_c)
     order = np.lexsort((r, -lifted, c))  # by senior, best first, ties to the lower row
     first = np.searchsorted(c[order], c[order], side="left")
-    keep = np.zeros(len(c), np.bool_)
-    keep[order] = np.arange(len(c)) - first < most
+    keep[crowded[order]] = np.arange(len(c)) - first < most
+    red[crowded] = red_c
     return keep, red
 
 
