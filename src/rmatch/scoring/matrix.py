@@ -154,8 +154,8 @@ class ScoreMatrix:
         """How many of person ``k``'s pairs with ``others`` each rule forbids.
 
         The counts of :meth:`row_violations` (``side="juniors"``) or
-        :meth:`col_violations`, without a list a pair: a senior nobody may
-        pair with has a hundred thousand juniors to count at that scale.
+        :meth:`col_violations`, without a list a pair (at 100,000 per side a
+        senior nobody may pair with has 100,000 juniors to count).
         Labels that forbid none are left out; the order is that of the
         first pair each forbids (then the programme's order).
 
