@@ -24,7 +24,9 @@ scoring alone beside numpy's matrix product and copy (``scale_scoring.*``).
 and on candidates at each size (best of 2, ``scale_crossover.*``): where
 ``matching.CANDIDATE_CELLS`` should sit. ``--blocks 100000 --seeds 1`` times
 scoring one wide block (the first pass's), one tall (a scan's, one group of
-seniors) and one of ten groups (``scale_blocks.*``).
+seniors) and one of ten groups (``scale_blocks.*``). ``--first-pass 100000
+--seeds 1`` times the first pass on one thread and on two, whole, its
+scoring alone and its selection alone (``scale_first_pass.*``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from ortools.graph.python import linear_sum_assignment as ort_lsa
@@ -304,6 +308,84 @@ def blocks(n: int, seed: int) -> None:
          f"scoring one block of {n:,} x {n:,} (organisation {seed}), one thread, best of 10")
 
 
+def first_pass(n: int, seed: int) -> None:
+    """Time the first pass on one thread and on two: whole, scoring alone, selection alone.
+
+    The whole pass (every block scored, then its candidates selected), the
+    scoring alone (each block's totals and feasibility, nothing selected)
+    and the selection alone (on 16 blocks scored once and read in turn: at
+    100,000 per side 6.5 MB each, so from memory, as in the pass), under the
+    price sample's prices. Where the two threads lose: each half's own
+    scaling, and what the whole costs beyond their sum.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    from rmatch.scoring.blocks import ProgrammeSource
+    from rmatch.scoring.malloc import reuse_freed_memory
+    from rmatch.solvers import select
+    from rmatch.solvers.certificate import _estimate_prices
+    from rmatch.solvers.prices import _Bounds
+    from rmatch.solvers.scan import (
+        CANDIDATES_PER_PERSON,
+        GROUP_SIZE,
+        GROUPS,
+        PRICE_SAMPLE,
+        _Clock,
+        _first_pass,
+        _ordered,
+    )
+
+    org, juniors, seniors = cohort(n, seed=seed)
+    src = ProgrammeSource.of(juniors, seniors, PROGRAM, org)
+    m = src.shape[1]
+    cap_j = np.array([p.capacity for p in juniors], np.int64)
+    cap_s = np.array([p.capacity for p in seniors], np.int64)
+    k, n_groups = CANDIDATES_PER_PERSON, max(1, min(m // GROUP_SIZE, GROUPS, m))
+    edges = np.linspace(0, m, n_groups + 1).round().astype(np.int64)
+    size = int(np.clip(np.sqrt(float(n) * m) / 6, *PRICE_SAMPLE))
+    # Whole blocks only: the selection alone reads 16 of them in turn.
+    starts = list(range(0, n - src.block_rows + 1, src.block_rows))
+    rows = []
+    with ThreadPoolExecutor(2) as two, threadpool_limits(limits=1, user_api="blas"), \
+            reuse_freed_memory():
+        ps = _estimate_prices(src, cap_j, cap_s, size, k, PROGRAM.seed, two)
+        ps32 = ps.astype(np.float32)
+        kept = [src.totals(slice(a, a + src.block_rows), slice(None)) for a in starts[:16]]
+        # Compiled before timing (the kernel already is, by the blocks above).
+        select.first_block(*kept[0], ps32, edges, min(k, m), 0, select.ColumnTops(m, k))
+
+        def whole(pool: ThreadPoolExecutor | None) -> int:
+            bounds = _Bounds(edges, np.full((n, n_groups), -np.inf, np.float32),
+                             np.zeros((n, n_groups), np.bool_), np.zeros(n), ps)
+            return len(_first_pass(src, bounds, k, pool, _Clock(None, n * m))[0])
+
+        def scoring(pool: ThreadPoolExecutor | None) -> int:
+            return len(list(_ordered(
+                pool, lambda a: src.totals(slice(a, a + src.block_rows), slice(None))[0].shape,
+                starts)))
+
+        def selection(pool: ThreadPoolExecutor | None) -> int:
+            tops = select.ColumnTops(m, k)
+            picked = _ordered(pool, lambda i: select.first_block(
+                *kept[i % len(kept)], ps32, edges, min(k, m), starts[i], tops),
+                list(range(len(starts))))
+            return sum(len(out.rows) for out in picked)
+
+        parts: list[tuple[str, Callable[[ThreadPoolExecutor | None], int]]] = [
+            ("whole pass", whole), ("scoring alone", scoring), ("selection alone", selection)]
+        for threads, pool in ((2, two), (1, None)):
+            for part, fn in parts:
+                t, _ = best_of(1, partial(fn, pool))
+                pairs = len(starts) * src.block_rows * m
+                rows.append({"part": part, "threads": threads, "seconds": round(t, 2),
+                             "ns_per_pair": round(t / pairs * 1e9, 3)})
+                print(rows[-1], flush=True)
+    save("scale_first_pass", rows, ["part", "threads", "seconds", "ns_per_pair"],
+         f"the first pass at {n:,} x {m:,} (organisation {seed}) on one thread and on two")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
@@ -319,9 +401,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="sizes: dense path vs candidates end to end")
     parser.add_argument("--blocks", type=int, default=0,
                         help="time scoring a wide, a tall and a 10-group block at n per side")
+    parser.add_argument("--first-pass", type=int, default=0,
+                        help="time the first pass at n per side, whole and in its two halves")
     args = parser.parse_args(argv)
     if args.blocks:
         blocks(args.blocks, args.seeds[0])
+        return
+    if args.first_pass:
+        first_pass(args.first_pass, args.seeds[0])
         return
     warm_up()
     if args.crossover:

@@ -96,3 +96,15 @@ def test_the_block_benchmark_times_the_three_shapes_the_candidate_path_reads(
     assert tall["juniors"] >= ten["juniors"]
     assert tall["juniors"] > wide["juniors"]
     assert all(r["ms"] > 0 and r["ns_per_pair"] > 0 for r in rows)
+
+
+def test_first_pass_benchmark_times_the_pass_and_its_halves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import common, scale
+
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    scale.main(["--first-pass", "3000", "--seeds", "0"])
+    rows = json.loads((tmp_path / "scale_first_pass.json").read_text())["rows"]
+    parts = ["whole pass", "scoring alone", "selection alone"]
+    assert [(r["part"], r["threads"]) for r in rows] == [(p, t) for t in (2, 1) for p in parts]
+    assert all(r["seconds"] > 0 and r["ns_per_pair"] > 0 for r in rows)
