@@ -314,8 +314,9 @@ def first_pass(n: int, seed: int) -> None:
     The whole pass (every block scored, then its candidates selected), the
     scoring alone (each block's totals and feasibility, nothing selected)
     and the selection alone (on 16 blocks scored once and read in turn: at
-    100,000 per side 6.5 MB each, so from memory, as in the pass), under the
-    price sample's prices. Where the two threads lose: each half's own
+    100,000 per side 6.5 MB each, so from memory, as in the pass; the prices
+    move by up to a millionth each turn, so that no value repeats), under
+    the price sample's prices. Where the two threads lose: each half's own
     scaling, and what the whole costs beyond their sum.
     """
     from concurrent.futures import ThreadPoolExecutor
@@ -366,12 +367,25 @@ def first_pass(n: int, seed: int) -> None:
                 pool, lambda a: src.totals(slice(a, a + src.block_rows), slice(None))[0].shape,
                 starts)))
 
+        # Each turn through the kept blocks moves the seniors' prices by up to
+        # a millionth, differently (a random vector rolled by the turn, never
+        # upwards on the whole; made before the timing): the same values again
+        # would tie with the seniors' lists (their thresholds come from those
+        # very rows) and cost the selection checks that the pass, whose rows
+        # all differ, never makes (one block read over and over took twice as
+        # long). A turn's prices are read as the pass reads its own.
+        drift = (np.random.default_rng(seed).random(m) * 1e-6).astype(np.float32)
+        turns = [ps32 + np.roll(drift, t) for t in range(-(-len(starts) // len(kept)))]
+
         def selection(pool: ThreadPoolExecutor | None) -> int:
             tops = select.ColumnTops(m, k)
-            picked = _ordered(pool, lambda i: select.first_block(
-                *kept[i % len(kept)], ps32, edges, min(k, m), starts[i], tops),
-                list(range(len(starts))))
-            return sum(len(out.rows) for out in picked)
+
+            def one(i: int) -> int:
+                out = select.first_block(*kept[i % len(kept)], turns[i // len(kept)], edges,
+                                         min(k, m), starts[i], tops)
+                return len(out.rows)
+
+            return sum(_ordered(pool, one, list(range(len(starts)))))
 
         parts: list[tuple[str, Callable[[ThreadPoolExecutor | None], int]]] = [
             ("whole pass", whole), ("scoring alone", scoring), ("selection alone", selection)]
