@@ -548,7 +548,7 @@ def test_merging_new_candidates_keeps_the_old_totals(old: list[int], more: list[
     more_t = (np.arange(len(more)) / 64 + 1).astype(np.float32)
     want_k, at = np.unique(np.concatenate([keys, more_k]), return_index=True)
     want_t = np.concatenate([totals, more_t])[at]
-    got_k, got_t = scan._merged(keys, totals, more_k, more_t)
+    got_k, got_t = scan._merged(keys, totals, (more_k, more_t))
     assert got_k.tolist() == want_k.tolist()
     assert got_t.tolist() == want_t.tolist()
 

@@ -198,7 +198,7 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     keys, totals, scanned = _first_pass(source, bounds, k, pool, clock)
     keys, totals = _merged(keys, totals)
     more, more_t, n_more = _support(source, bounds, keys, k, pool)
-    keys, totals = _merged(keys, totals, more, more_t)
+    keys, totals = _merged(keys, totals, (more, more_t))
     scanned[0] += n_more
     if objective == "max_pairs":
         keys, totals, n_more = fill(source, bounds, keys, totals, cap_j, cap_s, k, pool)
@@ -223,7 +223,7 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
                 return Certified(rows, cols, totals, chosen, duals, len(violations), violations,
                                  counts, found, scanned)
             # One statement: a Ctrl-C never sees keys and totals of different lengths.
-            keys, totals = _merged(keys, totals, new_keys, new_tot)
+            keys, totals = _merged(keys, totals, (new_keys, new_tot))
     except KeyboardInterrupt:
         if last is None:  # nothing solved yet: nothing to return
             raise

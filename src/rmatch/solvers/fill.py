@@ -131,7 +131,7 @@ def fill(source: BlockSource, bounds: _Bounds, keys: IntArray, totals: F32, cap_
                                              min(k, len(juniors)), pool)
         scanned += n_more
         before = len(keys)
-        keys, totals = _merged(keys, totals, more, more_t)
+        keys, totals = _merged(keys, totals, (more, more_t))
         if len(keys) == before:  # nothing new: the flow cannot grow
             break
     return keys, totals, scanned
