@@ -90,9 +90,31 @@ def test_unknown_ids_and_repeated_pairs_are_named() -> None:
     text = str(info.value.problems)
     assert "pair 2 ('x', 's'): 'x' is not a junior" in text
     assert "pair 3 ('j', 's') is given twice" in text
-    assert "pair 4 ('s', 'j'): 's' is not a junior" in text
+    assert "pair 4 ('s', 'j'): 's' is a senior of this programme, not a junior" in text
     with pytest.raises(rm.InputError, match="a pair is"):
         rm.evaluate(["j"], juniors, seniors)
+
+
+def test_unknown_ids_say_what_they_may_be() -> None:
+    """The slips of a hand-typed matching: another case, the columns swapped."""
+    juniors = [rm.Participant(id="j-04"), rm.Participant(id="Ana"), rm.Participant(id="ANA")]
+    seniors = [rm.Participant(id="cto")]
+    with pytest.raises(rm.InputError) as info:
+        rm.evaluate([("J-04", "CTO"), ("cto", "j-04"), ("ana", "cto"), ("zz", "cto")],
+                    juniors, seniors)
+    assert info.value.problems == [
+        "pair 1 ('J-04', 'CTO'): 'J-04' is not a junior of this programme "
+        "(did you mean 'j-04'? ids are case-sensitive)",
+        "pair 1 ('J-04', 'CTO'): 'CTO' is not a senior of this programme "
+        "(did you mean 'cto'? ids are case-sensitive)",
+        "pair 2 ('cto', 'j-04'): 'cto' is a senior of this programme, not a junior "
+        "(are the two columns swapped?)",
+        "pair 2 ('cto', 'j-04'): 'j-04' is a junior of this programme, not a senior "
+        "(are the two columns swapped?)",
+        # Two ids differ only by case: no guess between them.
+        "pair 3 ('ana', 'cto'): 'ana' is not a junior of this programme",
+        "pair 4 ('zz', 'cto'): 'zz' is not a junior of this programme",
+    ]
 
 
 def test_the_cli_judges_a_hand_matching(tmp_path: Path,

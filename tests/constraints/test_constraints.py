@@ -207,6 +207,12 @@ def test_forbid_and_unknown_ids() -> None:
         _mask(js, ss, rm.Forbid(pairs=[("jx", "s1")]))
     with pytest.raises(rm.InputError, match="Require pair 1: 's9' is not a senior"):
         _mask(js, ss, rm.Require(pairs=[("j1", "s9")]))
+    with pytest.raises(rm.InputError, match=r"Forbid pair 1: 's1' is a senior of this "
+                                            r"programme, not a junior \(are the two"):
+        _mask(js, ss, rm.Forbid(pairs=[("s1", "j1")]))
+    with pytest.raises(rm.InputError, match=r"'J1' is not a junior of this programme "
+                                            r"\(did you mean 'j1'\?"):
+        _mask(js, ss, rm.Forbid(pairs=[("J1", "s1")]))
 
 
 @settings(max_examples=15)

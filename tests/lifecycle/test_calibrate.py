@@ -69,6 +69,16 @@ def test_calibrating_from_results_and_bad_feedback() -> None:
         rm.calibrate(res, ["great"] * len(ratings))
     with pytest.raises(rm.InputError, match="needs juniors= and seniors="):
         rm.calibrate([("a", "b")] * 5, [1] * 5)
+    # A history with the columns swapped in one row is named so.
+    history = [(j.id, s.id) for j, s in zip(juniors[:5], seniors[:5], strict=True)]
+    history[2] = history[2][::-1]
+    with pytest.raises(rm.InputError) as info:
+        rm.calibrate(history, [1] * 5, juniors=juniors, seniors=seniors)
+    assert info.value.problems == [
+        f"pair 3: {history[2][0]!r} is a senior of the history, not a junior "
+        "(are the two columns swapped?)",
+        f"pair 3: {history[2][1]!r} is a junior of the history, not a senior "
+        "(are the two columns swapped?)"]
 
 
 def test_cli_calibrate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from rmatch.errors import InfeasibleError, InputError, SolverError
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import Participant, normalise_id
+from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import Optimum, Pair, Violation
@@ -44,15 +44,15 @@ def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
 
 def _indices(sm: ScoreMatrix, ids: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the pairs; every unknown id or repeated pair named at once."""
-    jpos = {pid: k for k, pid in enumerate(sm.junior_ids)}
-    spos = {pid: k for k, pid in enumerate(sm.senior_ids)}
+    sides = IdSides(sm.junior_ids, sm.senior_ids)
+    jpos, spos = sides.juniors, sides.seniors
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
     for n, (j, s) in enumerate(ids, start=1):
         if j not in jpos:
-            problems.append(f"pair {n} ({j!r}, {s!r}): {j!r} is not a junior of this programme")
+            problems.append(f"pair {n} ({j!r}, {s!r}): {sides.why_not(j, 'junior')}")
         if s not in spos:
-            problems.append(f"pair {n} ({j!r}, {s!r}): {s!r} is not a senior of this programme")
+            problems.append(f"pair {n} ({j!r}, {s!r}): {sides.why_not(s, 'senior')}")
         if (j, s) in seen:
             problems.append(f"pair {n} ({j!r}, {s!r}) is given twice")
         seen.add((j, s))

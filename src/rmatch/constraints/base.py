@@ -11,7 +11,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from rmatch.errors import InputError
-from rmatch.model.participant import normalise_id
+from rmatch.model.participant import IdSides, normalise_id
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -157,8 +157,8 @@ def ids_to_indices(
     >>> [a.tolist() for a in ids_to_indices([("j", "s")], ctx, "Forbid")]
     [[0], [0]]
     """
-    jpos = {jid: k for k, jid in enumerate(ctx.juniors.ids)}
-    spos = {sid: k for k, sid in enumerate(ctx.seniors.ids)}
+    sides = IdSides(ctx.juniors.ids, ctx.seniors.ids)
+    jpos, spos = sides.juniors, sides.seniors
     # Ids compared as stored (NFC): a pair typed on another system still names them.
     pairs = [(normalise_id(j), normalise_id(s)) for j, s in pairs]
     if ctx.block:
@@ -166,9 +166,9 @@ def ids_to_indices(
     problems = []
     for n, (jid, sid) in enumerate(pairs, start=1):
         if jid not in jpos:
-            problems.append(f"{what} pair {n}: {jid!r} is not a junior in this programme")
+            problems.append(f"{what} pair {n}: {sides.why_not(jid, 'junior')}")
         if sid not in spos:
-            problems.append(f"{what} pair {n}: {sid!r} is not a senior in this programme")
+            problems.append(f"{what} pair {n}: {sides.why_not(sid, 'senior')}")
     if problems:
         raise InputError("; ".join(problems[:5]), problems)
     rows = np.array([jpos[j] for j, _ in pairs], dtype=np.int64)

@@ -34,7 +34,7 @@ from scipy.optimize import nnls
 
 from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import Participant
+from rmatch.model.participant import IdSides, Participant
 from rmatch.program.program import Program, Weights
 from rmatch.result.match_result import MatchResult
 from rmatch.scoring.matrix import score
@@ -209,10 +209,11 @@ def calibrate(
                          f"got {len(history)}")
     program = (program or Program()).model_copy(update={"constraints": []})
     sm = score(juniors, seniors, program, org=org)
-    problems = [f"pair {n}: {j!r} is not a junior of the history" for n, (j, _) in
-                enumerate(history, start=1) if j not in sm.juniors.positions]
-    problems += [f"pair {n}: {s!r} is not a senior of the history" for n, (_, s) in
-                 enumerate(history, start=1) if s not in sm.seniors.positions]
+    sides = IdSides(sm.junior_ids, sm.senior_ids, where="of the history")
+    problems = [f"pair {n}: {sides.why_not(j, 'junior')}" for n, (j, _) in
+                enumerate(history, start=1) if j not in sides.juniors]
+    problems += [f"pair {n}: {sides.why_not(s, 'senior')}" for n, (_, s) in
+                 enumerate(history, start=1) if s not in sides.seniors]
     if problems:
         raise InputError.of(problems)
     rows = np.array([sm.juniors.index(j) for j, _ in history], dtype=np.int64)

@@ -20,7 +20,7 @@ from rmatch.model.availability import normalise_slots
 from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
 from rmatch.model.timezones import is_iana_zone, resolve_zone
 
-__all__ = ["ROLES", "Participant", "Unit", "normalise_id"]
+__all__ = ["ROLES", "IdSides", "Participant", "Unit", "normalise_id"]
 
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -69,6 +69,58 @@ def normalise_id(value: str) -> str:
     True
     """
     return unicodedata.normalize("NFC", value)
+
+
+class IdSides:
+    """Both sides' ids: each one's row, and why an id is on neither side as given.
+
+    A matching typed by hand or exported by another tool names people by id;
+    the usual slips are another case (``J-04`` for ``j-04``) and the two
+    columns swapped. :meth:`why_not` says which, so that the user can fix
+    the file at once.
+
+    Parameters
+    ----------
+    juniors, seniors
+        The ids of each side, in row order (stored form: :func:`normalise_id`).
+    where
+        How the messages name the set of people ("of this programme").
+
+    Examples
+    --------
+    >>> sides = IdSides(["j-04"], ["cto"])
+    >>> sides.juniors["j-04"]
+    0
+    >>> sides.why_not("J-04", "junior")
+    "'J-04' is not a junior of this programme (did you mean 'j-04'? ids are case-sensitive)"
+    >>> sides.why_not("cto", "junior")
+    "'cto' is a senior of this programme, not a junior (are the two columns swapped?)"
+    """
+
+    def __init__(self, juniors: Iterable[str], seniors: Iterable[str], *,
+                 where: str = "of this programme") -> None:
+        self.juniors = {pid: k for k, pid in enumerate(juniors)}
+        self.seniors = {pid: k for k, pid in enumerate(seniors)}
+        self.where = where
+        # Each side's ids by their case-folded form, made on the first miss only.
+        self._folded: dict[str, dict[str, list[str]]] = {}
+
+    def why_not(self, pid: str, side: Literal["junior", "senior"]) -> str:
+        """Say that ``pid`` is not on ``side``, and what it may be instead."""
+        own, other = (self.juniors, self.seniors) if side == "junior" else \
+            (self.seniors, self.juniors)
+        other_side = "senior" if side == "junior" else "junior"
+        if pid in other:
+            return (f"{pid!r} is a {other_side} {self.where}, not a {side} "
+                    "(are the two columns swapped?)")
+        if side not in self._folded:
+            folded: dict[str, list[str]] = {}
+            for known in own:
+                folded.setdefault(known.casefold(), []).append(known)
+            self._folded[side] = folded
+        near = self._folded[side].get(pid.casefold(), [])
+        hint = f" (did you mean {near[0]!r}? ids are case-sensitive)" if len(near) == 1 else ""
+        return f"{pid!r} is not a {side} {self.where}{hint}"
 
 
 def _check_id(value: str, what: str) -> str:
