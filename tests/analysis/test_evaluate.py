@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,45 @@ def test_the_cli_judges_a_hand_matching(tmp_path: Path,
     assert len(written.read_text(encoding="utf-8").splitlines()) == len(rows) + 1
     assert np.isfinite([float(r.split(",")[2]) for r in
                         written.read_text(encoding="utf-8").splitlines()[1:]]).all()
+
+
+def test_a_matching_with_several_bad_ids_points_to_the_command_that_lists_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    best = tmp_path / "best.csv"
+    assert run_cli(capsys, "match", str(ROSTER), "-o", str(best))[0] == 0
+    rows = [r.split(",")[:2] for r in best.read_text(encoding="utf-8").splitlines()[1:]]
+    # A file typed by hand: one id in another case, one row with the columns swapped.
+    bad = [[rows[0][0].upper(), rows[0][1]], rows[1][::-1], *rows[2:]]
+    hand = tmp_path / "hand typed.csv"  # a space: the command shown must still run
+    hand.write_text("junior_id,senior_id\n" + "\n".join(",".join(r) for r in bad) + "\n",
+                    encoding="utf-8")
+    code, out, err = run_cli(capsys, "evaluate", str(ROSTER), str(hand), "--no-rules",
+                             "--encoding", "utf-8", "--limit", "3")
+    assert code == 1
+    [line] = [x for x in err.splitlines() if x.startswith("rmatch: error:")]  # one line
+    assert f"did you mean {rows[0][0]!r}? ids are case-sensitive" in line
+    assert "(+2 more problems: `rmatch validate " in line
+    shown = shlex.split(line.split("`")[1])
+    # The roster's options as given; evaluate's own (--limit) left out.
+    assert shown == ["rmatch", "validate", str(ROSTER), "--no-rules", "--encoding", "utf-8",
+                     "--pairs", str(hand)]
+    code, out, err = run_cli(capsys, *shown[1:])  # the command it names, as given
+    assert code == 1
+    listed = [x for x in err.splitlines() if x.startswith("pair ")]
+    assert listed == [
+        f"pair 1 ({bad[0][0]!r}, {bad[0][1]!r}): {bad[0][0]!r} is not a junior of this "
+        f"programme (did you mean {rows[0][0]!r}? ids are case-sensitive)",
+        f"pair 2 ({bad[1][0]!r}, {bad[1][1]!r}): {bad[1][0]!r} is a senior of this "
+        "programme, not a junior (are the two columns swapped?)",
+        f"pair 2 ({bad[1][0]!r}, {bad[1][1]!r}): {bad[1][1]!r} is a junior of this "
+        "programme, not a senior (are the two columns swapped?)"]
+    assert "rmatch: 3 problem(s) found" in err
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("junior_id,senior_id\n" + "\n".join(",".join(r) for r in rows) + "\n",
+                     encoding="utf-8")
+    code, out, err = run_cli(capsys, "validate", str(ROSTER), "--pairs", str(fixed))
+    assert code == 0, err
+    assert f"{fixed}: {len(rows)} pairs, each of a junior and a senior" in out
 
 
 def test_the_report_of_a_judged_matching_compares_it_with_the_optimum() -> None:

@@ -25,7 +25,7 @@ from rmatch.result.pairs import Optimum, Pair, Violation
 from rmatch.result.reasons import EVALUATED
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "pair_indices"]
 
 
 def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
@@ -61,6 +61,29 @@ def _indices(sm: ScoreMatrix, ids: list[tuple[str, str]]) -> tuple[np.ndarray, n
     rows = np.array([jpos[j] for j, _ in ids], dtype=np.int64)
     cols = np.array([spos[s] for _, s in ids], dtype=np.int64)
     return rows, cols
+
+
+def pair_indices(pairs: Iterable[Any], sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """Return the rows and columns of a matching's pairs in a score matrix.
+
+    Raises one :class:`~rmatch.errors.InputError` that lists every problem:
+    an id on neither side as given (with what it may be instead: another
+    case, or the columns swapped) and a pair given twice, each with its
+    position.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> [a.tolist() for a in pair_indices([("j", "s")], sm)]
+    [[0], [0]]
+    >>> try:
+    ...     pair_indices([("j", "s"), ("j", "s")], sm)
+    ... except rm.InputError as err:
+    ...     print(err.problems)
+    ["pair 2 ('j', 's') is given twice"]
+    """
+    return _indices(sm, _pair_ids(pairs))
 
 
 def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> list[Violation]:
@@ -144,7 +167,7 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     program = program or Program()
     sm = score(juniors, seniors, program, org=org)
     check_field_names(sm)
-    rows, cols = _indices(sm, _pair_ids(pairs))
+    rows, cols = pair_indices(pairs, sm)
     from rmatch.solvers.match import result_from_pairs, solve
 
     judged = result_from_pairs(sm, rows, cols, status="feasible", bound=None,

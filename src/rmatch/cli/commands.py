@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -155,6 +156,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         sm = score(juniors, seniors, program, org=org)
         check_field_names(sm)
+        if args.pairs:
+            from rmatch.analysis.judge import pair_indices
+
+            n_pairs = len(pair_indices(read_pairs(args.pairs, what="the matching to judge"),
+                                       sm)[0])
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -167,6 +173,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(rules_line(program))
     print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
           f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
+    if args.pairs:
+        print(f"{args.pairs}: {n_pairs} pairs, each of a junior and a senior of the programme, "
+              "none twice: OK")
     for line in data_gaps(juniors, seniors, program, org=org):
         print(f"warning: {line}")  # the lines rm.match warns with
     for pid in lonely_j + lonely_s:
@@ -235,10 +244,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from rmatch.analysis.judge import evaluate
 
     refuse_inputs([args.output], [args.pairs])
-    pairs = read_pairs(args.pairs, what="the matching to judge")
-    juniors, seniors, program, org = load(args)
-    print(rules_line(program))
-    result = evaluate(pairs, juniors, seniors, program, org=org)
+    try:
+        pairs = read_pairs(args.pairs, what="the matching to judge")
+        juniors, seniors, program, org = load(args)
+        print(rules_line(program))
+        result = evaluate(pairs, juniors, seniors, program, org=org)
+    except InputError as err:
+        # One line, as every error; validate lists the rest.
+        raise _listed_by(err, ["validate", *_roster_words(args), "--pairs", args.pairs]) \
+            from None
     done_solving()
     print(f"{args.pairs}: {len(result.pairs)} pairs, total score {result.objective:.4f}")
     best = result.optimum
@@ -262,6 +276,30 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         write_result(result, Path(args.output))
         print(f"\nwrote {args.output}")
     return 0
+
+
+def _roster_words(args: argparse.Namespace) -> list[str]:
+    """Return the roster and the roster options given (not left at their defaults), as typed."""
+    words = [args.roster]
+    options = argparse.ArgumentParser(add_help=False)
+    roster_options(options)
+    for action in options._actions:
+        value = getattr(args, action.dest, action.default)
+        if not action.option_strings or value == action.default:
+            continue
+        flag = action.option_strings[-1]
+        words += [flag] if isinstance(action, argparse._StoreTrueAction) else [flag, str(value)]
+    return words
+
+
+def _listed_by(err: InputError, command: list[str]) -> InputError:
+    """Return the error, naming the command that lists every problem when there are several."""
+    more = len(err.problems) - 1
+    if more < 1:
+        return err
+    words = " ".join(shlex.quote(w) for w in ["rmatch", *command])
+    return InputError(f"{err.problems[0]} (+{more} more problem{'s' if more > 1 else ''}: "
+                      f"`{words}` lists every one)", err.problems)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -463,6 +501,12 @@ def _rematch_options(cmd: argparse.ArgumentParser) -> None:
     _limit_option(cmd, "pairs shown")
 
 
+def _validate_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--pairs", metavar="PAIRS.csv",
+                     help="also check a matching to judge (junior_id, senior_id columns, as "
+                          "rmatch evaluate reads it): every id known, no pair twice")
+
+
 def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("pairs", metavar="PAIRS.csv",
                      help="the matching to judge (junior_id, senior_id columns)")
@@ -505,7 +549,8 @@ COMMANDS: tuple[Command, ...] = (
             (roster_options, solver_options, _match_options), _cmd_match),
     Command("report", "match a roster and write the programme report and pair briefs",
             (roster_options, solver_options, _report_options), _cmd_report),
-    Command("validate", "list every problem in a roster", (roster_options,), _cmd_validate),
+    Command("validate", "list every problem in a roster (and in a matching to judge)",
+            (roster_options, _validate_options), _cmd_validate),
     Command("rounds", "plan rotation rounds: no pair twice, the most people covered",
             (roster_options, _rounds_options), _cmd_rounds),
     Command("suggest", "list the best feasible partners for one person",
