@@ -124,8 +124,22 @@ def test_bad_matrices_get_a_clear_error() -> None:
         rm.solve_matrix([[1.0], [np.inf]])
     with pytest.raises(ValueError, match="2-D matrix"):
         rm.solve_matrix([1.0, 2.0])
-    with pytest.raises(ValueError, match="boolean matrix of shape"):
-        rm.solve_matrix([[1.0]], feasible=[[1]])
+    with pytest.raises(ValueError, match=r"the scores' shape \(1, 1\), not \(1, 2\)"):
+        rm.solve_matrix([[1.0]], feasible=[[True, False]])
+    with pytest.raises(ValueError, match=r"feasible\[0, 1\] is 2: give True/False \(or 1/0\) "
+                                         r"\(2 such cell"):
+        rm.solve_matrix([[1.0, 2.0, 3.0]], feasible=[[1, 2, 3]])
+    with pytest.raises(ValueError, match=r"feasible\[0, 0\] is nan"):
+        rm.solve_matrix([[1.0]], feasible=[[np.nan]])
+    with pytest.raises(ValueError, match=r"True/False \(or 1/0\), not <U3 values"):
+        rm.solve_matrix([[1.0]], feasible=[["yes"]])
+    # 1/0, as a spreadsheet or pandas writes a mask, is the same mask as True/False.
+    scores = [[5.0, 1.0], [1.0, 5.0]]
+    ones = rm.solve_matrix(scores, feasible=[[0, 1], [1, 1]])
+    bools = rm.solve_matrix(scores, feasible=[[False, True], [True, True]])
+    assert ones.pairs == bools.pairs == [(0, 1), (1, 0)]
+    assert rm.solve_matrix(scores, feasible=np.array([[0.0, 1.0], [1.0, 1.0]])).pairs == \
+        bools.pairs
     with pytest.raises(rm.InputError, match=r"junior_capacity must be one whole number or one "
                        r"per row \(2\)"):
         rm.solve_matrix([[1.0], [2.0]], junior_capacity=[1, 2, 3])

@@ -85,6 +85,24 @@ def _capacity(value: int | npt.ArrayLike, size: int, what: str) -> npt.NDArray[n
     return arr.astype(np.int64)
 
 
+def _mask(feasible: npt.ArrayLike, shape: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    """Return the feasibility mask as booleans (True/False, or the 1/0 a spreadsheet writes)."""
+    mask = np.asarray(feasible)
+    if mask.shape != shape:
+        raise ValueError(f"feasible must be a matrix of the scores' shape {shape}, "
+                         f"not {mask.shape}")
+    if mask.dtype == np.bool_:
+        return mask
+    if mask.dtype.kind not in "iuf":
+        raise ValueError(f"feasible must hold True/False (or 1/0), not {mask.dtype} values")
+    odd = (mask != 0) & (mask != 1)
+    if odd.any():
+        r, c = (int(v) for v in np.argwhere(odd)[0])
+        raise ValueError(f"feasible[{r}, {c}] is {mask[r, c]}: give True/False (or 1/0) "
+                         f"({int(odd.sum())} such cell(s))")
+    return np.asarray(mask == 1)
+
+
 def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None,
                  junior_capacity: int | npt.ArrayLike = 1,
                  senior_capacity: int | npt.ArrayLike = 1,
@@ -101,7 +119,7 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
         maximise, or costs with ``maximize=False``. NaN or infinity is a
         ``ValueError`` unless ``feasible`` excludes the cell.
     feasible
-        Boolean mask of the allowed pairs (all by default).
+        Mask of the allowed pairs, True/False or 1/0 (all by default).
     junior_capacity, senior_capacity
         The most pairs per row and per column: one number, or one per row /
         column.
@@ -139,12 +157,7 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     raw = np.asarray(scores, dtype=np.float64)
     if raw.ndim != 2:
         raise ValueError(f"scores must be a 2-D matrix (rows x columns), not {raw.ndim}-D")
-    if feasible is None:
-        mask = np.ones(raw.shape, dtype=np.bool_)
-    else:
-        mask = np.asarray(feasible)
-        if mask.shape != raw.shape or mask.dtype != np.bool_:
-            raise ValueError(f"feasible must be a boolean matrix of shape {raw.shape}")
+    mask = np.ones(raw.shape, np.bool_) if feasible is None else _mask(feasible, raw.shape)
     bad = mask & ~np.isfinite(raw)
     if bad.any():
         r, c = (int(v) for v in np.argwhere(bad)[0])
