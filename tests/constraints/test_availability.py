@@ -93,6 +93,50 @@ def test_slots_as_forms_write_them() -> None:
     assert people[0].availability == {"Mon AM", "Wed PM"}
 
 
+def _twelve_hour(half_hours: int, *, end: bool) -> str:
+    """A time of day as a US form writes it: "9am", "2:30pm", "12pm" (noon), "12am"."""
+    h, m = divmod(half_hours, 2)
+    if end and h == 24:
+        return "12am"  # midnight, ending the day
+    clock = h % 12 or 12
+    return f"{clock}{':30' if m else ''}{'am' if h < 12 else 'pm'}"
+
+
+@settings(max_examples=200)
+@given(st.integers(0, 47), st.integers(1, 48), st.sampled_from(DAYS))
+def test_twelve_hour_ranges_read_as_the_24_hour_ones(a: int, b: int, day: str) -> None:
+    start, end = min(a, b - 1), max(a + 1, b)
+    label = f"{day} {start // 2:02d}:{30 * (start % 2):02d}-{end // 2:02d}:{30 * (end % 2):02d}"
+    written = f"{day} {_twelve_hour(start, end=False)}-{_twelve_hour(end, end=True)}"
+    assert rm.Participant(id="a", availability=[written]).availability == {label}
+    spaced = written.replace("am", " a.m.").replace("pm", " P.M.").replace("-", " to ")
+    assert rm.Participant(id="a", availability=[spaced]).availability == {label}
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("Wed 2-4pm", "Wed 14:00-16:00"), ("Wed 2pm-4", "Wed 14:00-16:00"),
+    ("Wed 11-1pm", "Wed 11:00-13:00"), ("Wed 9-12pm", "Wed 09:00-12:00"),
+    ("Wed 9am-12", "Wed 09:00-12:00"), ("Wed 10am-2", "Wed 10:00-14:00"),
+    ("Wed 10pm-12", "Wed 22:00-24:00"), ("Wed 12-2pm", "Wed 12:00-14:00"),
+    ("Wed 9.30-11", "Wed 09:30-11:00"), ("Wed 9 to 11", "Wed 09:00-11:00"),
+])
+def test_a_time_without_its_half_of_the_day_takes_the_others(written: str, read: str) -> None:
+    assert rm.Participant(id="a", availability=[written]).availability == {read}
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("Mon 10:00-10:00", "the range is empty"),
+    ("Sun 23:00-01:00", "a slot past midnight is two: e.g. 'Sun 23:00-24:00'"),
+    ("Mon 10pm-2", "ends before it starts"),
+    ("Mon 13pm-2pm", "12-hour times run from 1 to 12"),
+    ("Mon 2:15pm-4pm", "whole or half hours"),
+    ("Mon noonish", "a range such as 14:00-16:00 or 2pm-4pm"),
+])
+def test_times_that_cannot_be_read_say_why(written: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        rm.Participant(id="a", availability=[written])
+
+
 def test_a_missing_time_can_forbid() -> None:
     js = [rm.Participant(id="j", availability={"Mon AM"})]  # no time zone: unknown
     ss = [rm.Participant(id="s", availability={"Mon AM"}, timezone="UTC")]

@@ -7,7 +7,9 @@ two such grids.
 
 Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
 ``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
-stands for Monday to Friday.
+stands for Monday to Friday. Ranges are whole or half hours on the 24-hour
+clock (``14:00-16:30``, ``9.30-11``) or the 12-hour one (``2pm-4pm``,
+``2-4 p.m.``, ``11-1pm`` for 11:00-13:00, ``10pm-12am`` ending at midnight).
 """
 
 from __future__ import annotations
@@ -35,14 +37,55 @@ _DAY_WORDS = {**{d.casefold(): (k,) for k, d in enumerate(DAYS)},
               "weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4)}
 _PART_WORDS = {"am": "AM", "morning": "AM", "pm": "PM", "afternoon": "PM",
                "evening": "evening"}
-_RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?$")
+# "14:00-16:30", "9.30-11", and the 12-hour clock of US forms: "2pm-4pm", "2-4 p.m.".
+_TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?"
+_RANGE = re.compile(rf"^{_TIME}\s*(?:[-–]|to)\s*{_TIME}$", re.IGNORECASE)
 
 
-def _half_hour(hours: str, minutes: str | None, text: str) -> int:
+_OTHER_HALF = {"a": "pm", "p": "am"}
+
+
+def _half_hour(hours: str, minutes: str | None, half: str | None, text: str, *,
+               end: bool = False) -> int:
+    """Return the half-hours from midnight of one time (``half``: its "am"/"pm", if any)."""
     h, m = int(hours), int(minutes or 0)
+    if half is not None:
+        if not 1 <= h <= 12:
+            raise ValueError(f"slot {text!r}: 12-hour times run from 1 to 12 (am or pm)")
+        # 12am is midnight (the day's end when a range ends there), 12pm noon.
+        h = h % 12 + (12 if half.casefold().startswith("p") else 0)
+        if end and h == 0 and m == 0:
+            h = 24
     if m not in (0, 30) or not 0 <= h <= 24 or (h == 24 and m):
         raise ValueError(f"slot {text!r}: times are whole or half hours from 00:00 to 24:00")
     return 2 * h + m // 30
+
+
+def _range(found: re.Match[str], text: str) -> tuple[int, int]:
+    """Return the (start, end) half-hours of a time range as written."""
+    h1, m1, half1, h2, m2, half2 = found.groups()
+    # "2-4pm", "2pm-4": the bare time shares the other's half of the day,
+    # or takes the other half when that would put the range backwards
+    # ("11-1pm" is 11:00-13:00, "9am-12" 09:00-12:00, "10pm-12" 22:00-24:00).
+    if half1 is None and half2 is not None:
+        end = _half_hour(h2, m2, half2, text, end=True)
+        start = _half_hour(h1, m1, half2, text)
+        if start >= end:
+            start = _half_hour(h1, m1, _OTHER_HALF[half2[0].casefold()], text)
+    elif half2 is None and half1 is not None:
+        start = _half_hour(h1, m1, half1, text)
+        end = _half_hour(h2, m2, half1, text)
+        if end <= start:
+            end = _half_hour(h2, m2, _OTHER_HALF[half1[0].casefold()], text, end=True)
+    else:
+        start = _half_hour(h1, m1, half1, text)
+        end = _half_hour(h2, m2, half2, text, end=True)
+    if end == start:
+        raise ValueError(f"slot {text!r}: the range is empty")
+    if end < start:
+        raise ValueError(f"slot {text!r}: the range ends before it starts (a slot past "
+                         "midnight is two: e.g. 'Sun 23:00-24:00' and 'Mon 00:00-01:00')")
+    return start, end
 
 
 def normalise_slots(values: Iterable[str]) -> frozenset[str]:
@@ -52,8 +95,8 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
     --------
     >>> sorted(normalise_slots(["mon am", "Weekdays evening", "thursday 14-16:30"]))[:3]
     ['Fri evening', 'Mon AM', 'Mon evening']
-    >>> sorted(normalise_slots(["Thu 14-16:30"]))
-    ['Thu 14:00-16:30']
+    >>> sorted(normalise_slots(["Thu 14-16:30", "Fri 2-4:30 p.m.", "Sat 9.30-11am"]))
+    ['Fri 14:00-16:30', 'Sat 09:30-11:00', 'Thu 14:00-16:30']
     """
     out: set[str] = set()
     for raw in values:
@@ -72,11 +115,8 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
         found = _RANGE.match(rest)
         if found is None:
             raise ValueError(f"slot {text!r}: the time is AM, PM, evening or a range such as "
-                             "14:00-16:00")
-        start = _half_hour(found.group(1), found.group(2), text)
-        end = _half_hour(found.group(3), found.group(4), text)
-        if end <= start:
-            raise ValueError(f"slot {text!r}: the range ends before it starts")
+                             "14:00-16:00 or 2pm-4pm")
+        start, end = _range(found, text)
         label = f"{start // 2:02d}:{30 * (start % 2):02d}-{end // 2:02d}:{30 * (end % 2):02d}"
         out.update(f"{DAYS[d]} {label}" for d in days)
     return frozenset(out)
