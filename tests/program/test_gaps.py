@@ -108,3 +108,31 @@ def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
                                                          weights={"generation": 0}))
     assert line.endswith("pairs them with anyone" if unknown == "allow"
                          else "leaves them without a partner")
+
+
+def test_wishes_and_vetoes_naming_nobody_are_counted_then_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    juniors = [rm.Participant(id="j1", wishes=["S1", "s2", "gone"]),
+               rm.Participant(id="j2", wishes=["s1"], avoid={"j1"}),
+               # On both sides: may wish for a junior (as a senior) and a senior.
+               rm.Participant(id="b", role="both", wishes=["j1", "s1"])]
+    seniors = [rm.Participant(id="s1", avoid={"J2"}), rm.Participant(id="s2"), juniors[2]]
+    assert rm.program.gaps.unknown_wishes(juniors, seniors) == [
+        ("j1", "wishes", "S1"), ("j1", "wishes", "gone"), ("j2", "avoid", "j1"),
+        ("s1", "avoid", "J2")]
+    program = rm.Program(constraints=[], weights={"generation": 0})
+    assert rm.data_gaps(juniors, seniors, program) == [
+        "2 wishes and 2 vetoes of 3 participants name nobody on the other side of the "
+        "programme: they count for nothing (rmatch validate names them)"]
+    roster = tmp_path / "form.csv"
+    roster.write_text("id,role,wishes,avoid\nj1,junior,S1;s2;gone,\nj2,junior,s1,j1\n"
+                      "s1,senior,,J2\ns2,senior,,\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "validate", str(roster), "--no-rules")
+    assert code == 0
+    assert [line for line in out.splitlines() if " of '" in line] == [
+        "warning: wishes of 'j1': 'S1' is not a senior of this programme (did you mean 's1'? "
+        "ids are case-sensitive)",
+        "warning: wishes of 'j1': 'gone' is not a senior of this programme",
+        "warning: avoid of 'j2': 'j1' is a junior of this programme, not a senior",
+        "warning: avoid of 's1': 'J2' is not a junior of this programme (did you mean 'j2'? "
+        "ids are case-sensitive)"]

@@ -50,8 +50,8 @@ from rmatch.constraints.pairwise import (
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
 from rmatch.io.tables import load_program, split_roles, write_participants
-from rmatch.model.participant import normalise_id
-from rmatch.program.gaps import data_gaps
+from rmatch.model.participant import IdSides, normalise_id
+from rmatch.program.gaps import data_gaps, unknown_wishes
 from rmatch.program.program import SOLVERS, Program
 from rmatch.solvers.match import match
 
@@ -178,6 +178,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
               "none twice: OK")
     for line in data_gaps(juniors, seniors, program, org=org):
         print(f"warning: {line}")  # the lines rm.match warns with
+    sides = IdSides((p.id for p in juniors), (p.id for p in seniors), pairs=False)
+    for pid, field, other in unknown_wishes(juniors, seniors):
+        side: Literal["junior", "senior"] = "senior" if pid in sides.juniors else "junior"
+        print(f"warning: {field} of {pid!r}: {sides.why_not(other, side)}")
     for pid in lonely_j + lonely_s:
         print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
     return 0

@@ -85,6 +85,9 @@ class IdSides:
         The ids of each side, in row order (stored form: :func:`normalise_id`).
     where
         How the messages name the set of people ("of this programme").
+    pairs
+        Whether the ids come as (junior, senior) pairs, so that an id of the
+        other side suggests the two columns swapped.
 
     Examples
     --------
@@ -98,10 +101,10 @@ class IdSides:
     """
 
     def __init__(self, juniors: Iterable[str], seniors: Iterable[str], *,
-                 where: str = "of this programme") -> None:
+                 where: str = "of this programme", pairs: bool = True) -> None:
         self.juniors = {pid: k for k, pid in enumerate(juniors)}
         self.seniors = {pid: k for k, pid in enumerate(seniors)}
-        self.where = where
+        self.where, self.pairs = where, pairs
         # Each side's ids by their case-folded form, made on the first miss only.
         self._folded: dict[str, dict[str, list[str]]] = {}
 
@@ -111,8 +114,8 @@ class IdSides:
             (self.seniors, self.juniors)
         other_side = "senior" if side == "junior" else "junior"
         if pid in other:
-            return (f"{pid!r} is a {other_side} {self.where}, not a {side} "
-                    "(are the two columns swapped?)")
+            swapped = " (are the two columns swapped?)" if self.pairs else ""
+            return f"{pid!r} is a {other_side} {self.where}, not a {side}{swapped}"
         if side not in self._folded:
             folded: dict[str, list[str]] = {}
             for known in own:

@@ -22,7 +22,7 @@ from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
 
-__all__ = ["data_gaps", "generation_unknown"]
+__all__ = ["data_gaps", "generation_unknown", "unknown_wishes"]
 
 
 def generation_unknown(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> bool:
@@ -44,6 +44,35 @@ def generation_unknown(juniors: Sequence[Participant], seniors: Sequence[Partici
         return any(getattr(p, field) is not None for p in people)
 
     return not any(some(juniors, f) and some(seniors, f) for f in ("birth_year", "level"))
+
+
+def unknown_wishes(juniors: Sequence[Participant], seniors: Sequence[Participant]
+                   ) -> list[tuple[str, str, str]]:
+    """Return ``(person, field, id)`` for each wish or veto naming nobody on the other side.
+
+    A form's wishes and vetoes (``avoid``) name people by id; one typed in
+    another case, or naming someone who did not enrol, counts for nothing:
+    the wish scores no pair and the veto protects nobody. Not an error (a
+    wished-for mentor may have left), but worth a look. A person on both
+    sides may name anyone of either.
+
+    Examples
+    --------
+    >>> unknown_wishes([Participant(id="j", wishes=["S1", "s2"], avoid={"x"})],
+    ...                [Participant(id="s1")])
+    [('j', 'wishes', 'S1'), ('j', 'wishes', 's2'), ('j', 'avoid', 'x')]
+    """
+    junior_ids, senior_ids = {p.id for p in juniors}, {p.id for p in seniors}
+    out, seen = [], set()
+    for p in [*juniors, *seniors]:
+        if p.id in seen:  # a person on both sides: once
+            continue
+        seen.add(p.id)
+        known = (senior_ids if p.id in junior_ids else set()) | \
+            (junior_ids if p.id in senior_ids else set())
+        out += [(p.id, "wishes", other) for other in p.wishes if other not in known]
+        out += [(p.id, "avoid", other) for other in sorted(p.avoid) if other not in known]
+    return out
 
 
 def _missing(people: Sequence[Participant], field: str) -> int:
@@ -123,6 +152,15 @@ being paired within their own reporting line']
                   else "leaves them without a partner")
         out.append(f"{untimed} of {total} participants give no availability or no time zone: "
                    f"{timed[0].label()} {effect}")
+    dangling = unknown_wishes(juniors, seniors)
+    if dangling:
+        wishes = sum(field == "wishes" for _, field, _ in dangling)
+        parts = [f"{n} {word}{'es' if n > 1 else ''}" for n, word in
+                 ((wishes, "wish"), (len(dangling) - wishes, "veto")) if n]
+        who = len({pid for pid, _, _ in dangling})
+        out.append(f"{' and '.join(parts)} of {who} participant{'s' if who > 1 else ''} name "
+                   "nobody on the other side of the programme: they count for nothing "
+                   "(rmatch validate names them)")
     shared = [r for r in rules if isinstance(r, SharedLanguage)]
     speechless = sum(not p.languages for p in people) if shared else 0
     if speechless:
