@@ -128,7 +128,8 @@ class Program(BaseModel):
     proposing: Literal["juniors", "seniors"] = "juniors"
     """With ``objective="stable"``: the side that proposes, whose optimum the matching is."""
     unranked: Literal["acceptable", "unacceptable"] = "acceptable"
-    """With ``stable_by="wishes"``: whether a partner nobody wished for is acceptable."""
+    """With ``stable_by="wishes"``: whether a person accepts partners they did not wish for
+    (``"unacceptable"``: a pair needs both to have wished for each other)."""
     solver: SolverName = "auto"
     time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     seed: int = 0
