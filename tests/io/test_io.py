@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from pathlib import Path
 
@@ -148,6 +149,31 @@ def test_writing_a_separator_inside_a_list_item_is_refused(tmp_path: Path) -> No
     rm.write_participants([p], tmp_path / "r.json")
     with pytest.warns(rm.InputWarning, match="language\\(s\\) rmatch does not know.*'en;pt'"):
         assert rm.read_participants(tmp_path / "r.json") == [p]
+
+
+def test_a_programme_key_with_a_typo_says_which_it_may_mean(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({
+        "objectiv": "max_score", "zzz": 1, "scoring": {"age_span": 20},
+        "constraints": [{"kind": "even_load", "sid": "seniors"}],
+        "components": [{"kind": "overlap", "name": "x", "junior_field": "skills",
+                        "senior_feld": "goals"}]}), encoding="utf-8")
+    with pytest.raises(rm.InputError) as info:
+        rm.load_program(path)
+    said = {p.split(": ", 2)[1]: p for p in info.value.problems}
+    assert said["field 'objectiv'"].endswith("(did you mean 'objective'?)")
+    assert said["field 'scoring.age_span'"].endswith("(did you mean 'age_span_years'?)")
+    assert said["field 'constraints.0.even_load.sid'"].endswith("(did you mean 'side'?)")
+    assert said["field 'components.0.overlap.senior_feld'"].endswith(
+        "(did you mean 'senior_field'?)")
+    assert said["field 'zzz'"].endswith("Extra inputs are not permitted")  # nothing near
+
+
+def test_a_weight_with_a_typo_says_which_component_it_may_mean() -> None:
+    with pytest.raises(rm.InputError, match=r"\['skils', 'zz'\] \('skils': did you mean "
+                                            r"'skills'\?\); define them"):
+        rm.score([rm.Participant(id="j")], [rm.Participant(id="s")],
+                 rm.Program(weights=rm.Weights(skils=1, zz=2)))
 
 
 def test_load_program_names_the_bad_field(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,8 +77,11 @@ def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
     weights = program.weights.as_dict()
     unknown = sorted(set(weights) - set(named))
     if unknown:
-        raise InputError(f"weights name unknown component(s) {unknown}; define them in the "
-                         "programme's components or pass them as components=")
+        near = {name: difflib.get_close_matches(name, named, n=1, cutoff=0.7) for name in unknown}
+        hint = "".join(f" ({name!r}: did you mean {found[0]!r}?)"
+                       for name, found in near.items() if found)
+        raise InputError(f"weights name unknown component(s) {unknown}{hint}; define them in "
+                         "the programme's components or pass them as components=")
     for name, spec in declared.items():
         weights.setdefault(name, spec.max_points())
     if wished:
