@@ -491,6 +491,14 @@ def test_the_messy_export_without_a_map_lists_every_problem_at_once() -> None:
     assert "hint: a column map" in problems[-1]
     assert json.loads(problems[-1].split(": ", 2)[2].split("writes it): ", 1)[1]) == \
         rm.suggest_columns(EXPORT)
+    # The file's own problem says why no row has an id: not once more a row.
+    assert not [p for p in problems if "field 'id'" in str(p)]
+    # A row's other problems are still named (a time zone nobody has, row 3).
+    with pytest.raises(rm.InputError) as info:
+        rm.read_participants(io.StringIO("Employee ID,timezone\ne1,Europe/Lisbon\n"
+                                         "e2,Mars/Base\n"))
+    assert [(p.row, p.field) for p in info.value.problems if isinstance(p, rm.Problem)
+            and p.row is not None] == [(3, "timezone")]
 
 
 def test_cli_reads_the_export_with_map_files(tmp_path: Path,

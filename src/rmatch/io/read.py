@@ -263,9 +263,11 @@ def build(table: Table, opts: Options) -> list[Participant]:
         except ValidationError as err:
             failed = {f for f, _ in r.errors}
             found = _pydantic_problems(err)
+            # Never a rejected row without a word; without an id column the
+            # file's own problem says why every row lacks one (not once a row).
             r.errors += [(f, why) for f, why in found
                          if f.split(".")[0] not in failed and (has_id or f != "id")] \
-                or ([] if r.errors else found)  # never a rejected row without a word
+                or ([] if r.errors or not has_id else found)
         else:
             if not r.errors:
                 people.append((r.row, person))
