@@ -134,6 +134,21 @@ def test_a_change_for_nobody_and_a_pair_given_twice_are_errors_naming_them() -> 
     assert ("j0", "s0") not in {(p.junior_id, p.senior_id) for p in out.result.pairs}
 
 
+def test_an_id_in_another_case_is_named_where_it_would_read_as_a_leaver() -> None:
+    js = [rm.Participant(id="j-01"), rm.Participant(id="j-02")]
+    ss = [rm.Participant(id="cto"), rm.Participant(id="cfo")]
+    out = rm.rematch([("J-01", "cto"), ("j-02", "CFO"), ("gone", "cfo")], js, ss,
+                     rm.Program(constraints=[]))
+    reasons = {(c.junior_id, c.senior_id): c.reason for c in out.broken}
+    assert reasons == {
+        ("J-01", "cto"): "'J-01' left (did you mean 'j-01'? ids are case-sensitive)",
+        ("j-02", "CFO"): "'CFO' left (did you mean 'cfo'? ids are case-sensitive)",
+        ("gone", "cfo"): "'gone' left"}
+    with pytest.raises(rm.InputError, match=r"change names 'CTO' \(did you mean 'cto'\? ids "
+                                            r"are case-sensitive\), who is neither"):
+        rm.rematch([("j-01", "cto")], js, ss, rm.Program(constraints=[]), change={"CTO"})
+
+
 def test_ids_typed_on_another_system_name_the_same_people() -> None:
     """Decomposed (NFD) ids, as a Mac may type them, match the roster's composed (NFC) ones."""
     import unicodedata

@@ -39,7 +39,7 @@ from rmatch.constraints.catalogue import Constraint
 from rmatch.constraints.pairwise import Forbid, Require
 from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import Participant, normalise_id
+from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
@@ -157,14 +157,20 @@ def rematch(
     program = program or Program()
     j_ids = {p.id for p in juniors}
     s_ids = {p.id for p in seniors}
+    sides = IdSides(j_ids, s_ids)
+
+    def near(pid: str) -> str:  # another case of someone's id, said as a hint
+        other = sides.near(pid, "junior") or sides.near(pid, "senior")
+        return f" (did you mean {other!r}? ids are case-sensitive)" if other else ""
+
     asked = {normalise_id(pid) for pid in change}
     # An id asked for that is nobody's (a typo such as 'j0O') would change nothing
     # and say "kept every pair": name it instead.
     unknown = sorted(asked - j_ids - s_ids)
     if unknown:
-        raise InputError(f"change names {', '.join(repr(u) for u in unknown[:10])}, who "
-                         f"{'is' if len(unknown) == 1 else 'are'} neither a junior nor a senior "
-                         "of this programme")
+        raise InputError(f"change names {', '.join(repr(u) + near(u) for u in unknown[:10])}, "
+                         f"who {'is' if len(unknown) == 1 else 'are'} neither a junior nor a "
+                         "senior of this programme")
     twice = sorted(pair for pair, n in Counter(pairs).items() if n > 1)
     if twice:
         raise InputError(f"previous pairs given more than once: "
@@ -174,8 +180,11 @@ def rematch(
     for j, s in pairs:
         gone = [pid for pid, here in ((j, j in j_ids), (s, s in s_ids)) if not here]
         if gone:
+            # A previous pair typed in another case would read as a leaver
+            # and a joiner: the reason says which id it may be.
             broken.append(Change(junior_id=j, senior_id=s,
-                                 reason=" and ".join(f"{g!r}" for g in gone) + " left"))
+                                 reason=" and ".join(f"{g!r}" for g in gone) + " left"
+                                 + "".join(near(g) for g in gone)))
         elif j in asked or s in asked:
             who = " and ".join(f"{x!r}" for x in (j, s) if x in asked)
             broken.append(Change(junior_id=j, senior_id=s, reason=f"{who} asked to change"))

@@ -110,20 +110,32 @@ class IdSides:
 
     def why_not(self, pid: str, side: Literal["junior", "senior"]) -> str:
         """Say that ``pid`` is not on ``side``, and what it may be instead."""
-        own, other = (self.juniors, self.seniors) if side == "junior" else \
-            (self.seniors, self.juniors)
+        other = self.seniors if side == "junior" else self.juniors
         other_side = "senior" if side == "junior" else "junior"
         if pid in other:
             swapped = " (are the two columns swapped?)" if self.pairs else ""
             return f"{pid!r} is a {other_side} {self.where}, not a {side}{swapped}"
+        near = self.near(pid, side)
+        hint = f" (did you mean {near!r}? ids are case-sensitive)" if near else ""
+        return f"{pid!r} is not a {side} {self.where}{hint}"
+
+    def near(self, pid: str, side: Literal["junior", "senior"]) -> str | None:
+        """Return the one id of ``side`` that differs from ``pid`` only by case, if any.
+
+        Examples
+        --------
+        >>> IdSides(["j-04", "Ana", "ANA"], []).near("J-04", "junior")
+        'j-04'
+        >>> IdSides(["j-04", "Ana", "ANA"], []).near("ana", "junior") is None  # two: no guess
+        True
+        """
         if side not in self._folded:
             folded: dict[str, list[str]] = {}
-            for known in own:
+            for known in (self.juniors if side == "junior" else self.seniors):
                 folded.setdefault(known.casefold(), []).append(known)
             self._folded[side] = folded
-        near = self._folded[side].get(pid.casefold(), [])
-        hint = f" (did you mean {near[0]!r}? ids are case-sensitive)" if len(near) == 1 else ""
-        return f"{pid!r} is not a {side} {self.where}{hint}"
+        found = [x for x in self._folded[side].get(pid.casefold(), []) if x != pid]
+        return found[0] if len(found) == 1 else None
 
 
 def _check_id(value: str, what: str) -> str:
