@@ -65,6 +65,10 @@ def test_cli_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     for s in best:
         assert str(s) in out
     assert main(["suggest", str(roster), "nobody"]) == 1
+    assert capsys.readouterr().err.strip().endswith("has the id 'nobody'")
+    assert main(["suggest", str(roster), "J-01"]) == 1
+    assert capsys.readouterr().err.strip().endswith(
+        "has the id 'J-01' (did you mean 'j-01'? ids are case-sensitive)")
 
 
 def test_a_programmes_forbid_and_require_naming_others_still_apply_to_one_person() -> None:

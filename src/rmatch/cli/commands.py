@@ -334,7 +334,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     wanted = normalise_id(args.id.strip())
     me = next((p for p in [*juniors, *seniors] if p.id == wanted), None)
     if me is None:
-        raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}")
+        hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(wanted)
+        raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}{hint}")
     side: Literal["junior", "senior"] = args.side or (
         "senior" if me.role == "senior" else "junior")
     candidates = seniors if side == "junior" else juniors

@@ -157,12 +157,7 @@ def rematch(
     program = program or Program()
     j_ids = {p.id for p in juniors}
     s_ids = {p.id for p in seniors}
-    sides = IdSides(j_ids, s_ids)
-
-    def near(pid: str) -> str:  # another case of someone's id, said as a hint
-        other = sides.near(pid, "junior") or sides.near(pid, "senior")
-        return f" (did you mean {other!r}? ids are case-sensitive)" if other else ""
-
+    near = IdSides(j_ids, s_ids).case_hint  # another case of someone's id, said as a hint
     asked = {normalise_id(pid) for pid in change}
     # An id asked for that is nobody's (a typo such as 'j0O') would change nothing
     # and say "kept every pair": name it instead.

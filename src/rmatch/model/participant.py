@@ -115,9 +115,23 @@ class IdSides:
         if pid in other:
             swapped = " (are the two columns swapped?)" if self.pairs else ""
             return f"{pid!r} is a {other_side} {self.where}, not a {side}{swapped}"
-        near = self.near(pid, side)
-        hint = f" (did you mean {near!r}? ids are case-sensitive)" if near else ""
-        return f"{pid!r} is not a {side} {self.where}{hint}"
+        return f"{pid!r} is not a {side} {self.where}{self.case_hint(pid, side)}"
+
+    def case_hint(self, pid: str, side: Literal["junior", "senior"] | None = None) -> str:
+        """Return " (did you mean ...? ids are case-sensitive)" for another case of an id, or "".
+
+        ``side``: look on that side only (default: either).
+
+        Examples
+        --------
+        >>> IdSides(["j-04"], ["cto"]).case_hint("CTO")
+        " (did you mean 'cto'? ids are case-sensitive)"
+        >>> IdSides(["j-04"], ["cto"]).case_hint("CTO", "junior")
+        ''
+        """
+        found = self.near(pid, side) if side else \
+            self.near(pid, "junior") or self.near(pid, "senior")
+        return f" (did you mean {found!r}? ids are case-sensitive)" if found else ""
 
     def near(self, pid: str, side: Literal["junior", "senior"]) -> str | None:
         """Return the one id of ``side`` that differs from ``pid`` only by case, if any.
