@@ -85,6 +85,10 @@ def test_unknown_participant() -> None:
     res = rm.match(*_people())
     with pytest.raises(rm.InputError, match="'zz' is neither a junior nor a senior"):
         res.explain("zz")
+    someone = res.pairs[0].junior_id
+    with pytest.raises(rm.InputError, match=rf"in this result \(did you mean {someone!r}\? "
+                                            r"ids are case-sensitive\)"):
+        res.explain(someone.upper())
 
 
 def test_json_dump_and_frame_carry_the_pairs() -> None:

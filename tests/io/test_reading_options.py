@@ -159,3 +159,12 @@ def test_a_short_row_away_from_the_first_column_is_a_person_not_a_footer() -> No
     # Found by the fuzz campaign: one cell of words, but in the fourth column.
     [problem, *_] = _problems("id,name,role,birth_year\n,,,0 A\n")
     assert problem.row == 2
+
+
+def test_a_manager_in_another_case_names_the_id_it_may_be() -> None:
+    with pytest.raises(rm.InputError) as info:
+        _read("id,role,manager_id\nceo,,\nj1,junior,CEO\ns1,senior,boss\n")
+    said = [str(p) for p in info.value.problems]
+    assert "manager 'CEO' is not in this roster (did you mean 'ceo'? ids are case-sensitive)" \
+        in said[0]
+    assert "manager 'boss' is not in this roster: add them" in said[1]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import numpy as np
 
 from rmatch.errors import InputError, RmatchError
-from rmatch.model.participant import normalise_id
+from rmatch.model.participant import IdSides, normalise_id
 from rmatch.result.match_result import pair_indices
 from rmatch.result.pairs import Alternative, Explanation
 from rmatch.result.reasons import why_not_chosen
@@ -94,7 +94,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         scores_row, feas_row = sm.total[:, me], sm.feasible[:, me]
         others, other_cap, my_cap = sm.junior_ids, sm.juniors.capacity, sm.seniors.capacity[me]
     else:
-        raise InputError(f"{pid!r} is neither a junior nor a senior in this result")
+        hint = IdSides(sm.junior_ids, sm.senior_ids).case_hint(pid)
+        raise InputError(f"{pid!r} is neither a junior nor a senior in this result{hint}")
 
     partners = [p for p in result.pairs
                 if pid == (p.junior_id if side == "junior" else p.senior_id)]

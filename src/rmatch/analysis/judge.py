@@ -25,7 +25,7 @@ from rmatch.result.pairs import Optimum, Pair, Violation
 from rmatch.result.reasons import EVALUATED
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 
-__all__ = ["evaluate", "pair_indices"]
+__all__ = ["evaluate", "matching_indices"]
 
 
 def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
@@ -63,7 +63,7 @@ def _indices(sm: ScoreMatrix, ids: list[tuple[str, str]]) -> tuple[np.ndarray, n
     return rows, cols
 
 
-def pair_indices(pairs: Iterable[Any], sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
+def matching_indices(pairs: Iterable[Any], sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
     """Return the rows and columns of a matching's pairs in a score matrix.
 
     Raises one :class:`~rmatch.errors.InputError` that lists every problem:
@@ -75,10 +75,10 @@ def pair_indices(pairs: Iterable[Any], sm: ScoreMatrix) -> tuple[np.ndarray, np.
     --------
     >>> import rmatch as rm
     >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
-    >>> [a.tolist() for a in pair_indices([("j", "s")], sm)]
+    >>> [a.tolist() for a in matching_indices([("j", "s")], sm)]
     [[0], [0]]
     >>> try:
-    ...     pair_indices([("j", "s"), ("j", "s")], sm)
+    ...     matching_indices([("j", "s"), ("j", "s")], sm)
     ... except rm.InputError as err:
     ...     print(err.problems)
     ["pair 2 ('j', 's') is given twice"]
@@ -167,7 +167,7 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     program = program or Program()
     sm = score(juniors, seniors, program, org=org)
     check_field_names(sm)
-    rows, cols = pair_indices(pairs, sm)
+    rows, cols = matching_indices(pairs, sm)
     from rmatch.solvers.match import result_from_pairs, solve
 
     judged = result_from_pairs(sm, rows, cols, status="feasible", bound=None,

@@ -157,10 +157,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         sm = score(juniors, seniors, program, org=org)
         check_field_names(sm)
         if args.pairs:
-            from rmatch.analysis.judge import pair_indices
+            from rmatch.analysis.judge import matching_indices
 
-            n_pairs = len(pair_indices(read_pairs(args.pairs, what="the matching to judge"),
-                                       sm)[0])
+            matching = read_pairs(args.pairs, what="the matching to judge")
+            n_pairs = len(matching_indices(matching, sm)[0])
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

@@ -30,7 +30,7 @@ from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
-from rmatch.model.participant import Participant
+from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
 
 __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "build", "load_table",
@@ -379,10 +379,15 @@ def _nfc(value: Any) -> str | None:
 
 def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | None]],
                       ids: Mapping[str, int]) -> list[Problem]:
-    return [Problem(f"manager {manager!r} is not in this roster: add them as a row without a "
-                    "role, give the full org chart (org= / --org FILE), or pass "
+    missing = [(row, pid, manager) for row, pid, manager in managers
+               if manager is not None and manager not in ids]
+    if not missing:
+        return []
+    hint = IdSides(ids, ()).case_hint  # 'CEO' for 'ceo': said, not guessed
+    return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
+                    "row without a role, give the full org chart (org= / --org FILE), or pass "
                     "check_managers=False", file=name, row=row, id=pid, field="manager_id")
-            for row, pid, manager in managers if manager is not None and manager not in ids]
+            for row, pid, manager in missing]
 
 
 def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:
