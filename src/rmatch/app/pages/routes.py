@@ -41,21 +41,17 @@ from rmatch.app.actions import (
     show_sensitive,
     start_matching,
     start_round,
-    store_import,
 )
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
+from rmatch.app.pages.imports import add_import_pages
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
-    DUPLICATES,
     ERRORS,
-    Choices,
     change,
-    columns_view,
     dashboard,
     ids,
-    join_view,
     next_step,
     plain,
     preview_change,
@@ -67,7 +63,7 @@ from rmatch.app.pages.views import (
     unmatched_groups,
     wants_page,
 )
-from rmatch.app.people import Upload, capped, json_form, read_upload
+from rmatch.app.people import Upload, capped
 from rmatch.app.running import (
     RematchRequest,
     checkin_means,
@@ -82,7 +78,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Import, Job, Matching, PendingUpload, Programme, Share, Token, User
+from rmatch.app.store import Import, Job, Matching, Programme, Share, Token, User
 
 __all__ = ["add_pages"]
 
@@ -250,27 +246,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     def programme_page(request: Request, pid: int, me: Me, db: DB) -> HTMLResponse:
         return overview(request, me, db, pid)
 
-    @app.post("/programmes/{pid}/people", response_model=None)
-    async def upload(request: Request, pid: int, me: Me, db: DB,
-                     csrf: Annotated[str, Form()], file: Annotated[UploadFile, File()],
-                     columns: Annotated[str, Form()] = "",
-                     values: Annotated[str, Form()] = "") -> Response:
-        user = checked(me, csrf)
-        programme, _ = ctx.programme(db, user, pid, write=True)
-        try:
-            up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
-                        json_form(columns, "columns"), json_form(values, "values"), None, {})
-            people, caught = read_upload(up)
-        except HTTPException as err:
-            if err.status_code not in (413, 422):
-                raise
-            detail = err.detail
-            problems = (detail.get("problems") if isinstance(detail, dict)
-                        else [{"reason": str(detail)}])
-            return overview(request, me, db, pid, err.status_code, problems=problems,
-                            filename=file.filename)
-        store_import(ctx, db, user, programme, up, people, caught, None)
-        return RedirectResponse(f"/programmes/{pid}", status_code=303)
+    add_import_pages(app, ctx, DB, Me, page, checked, overview)
 
     @app.post("/programmes/{pid}/match")
     def match_page(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
@@ -512,77 +488,6 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                     form=form_of(doc if doc is not None else programme.rules),
                     switches=SWITCHES, quotas=QUOTAS, weights=WEIGHTS,
                     sensitive=sensitive_of(programme), preview=text)
-
-    @app.post("/programmes/{pid}/mapping", response_model=None)
-    async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
-                             file: Annotated[UploadFile, File()],
-                             hr: Annotated[UploadFile | None, File()] = None) -> Response:
-        user = checked(me, csrf)
-        ctx.programme(db, user, pid, write=True)
-        pending = PendingUpload(programme_id=pid, filename=(file.filename or "upload")[:300],
-                                content=await capped(file, ctx.max_upload))
-        if hr is not None and hr.filename:  # a sign-up form with the HR export to join
-            pending.hr_filename = hr.filename[:300]
-            pending.hr_content = await capped(hr, ctx.max_upload)
-        db.add(pending)
-        db.commit()
-        return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}", status_code=303)
-
-    def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
-        ctx.programme(db, user, pid, write=True)
-        pending = db.get(PendingUpload, uid)
-        if pending is None or pending.programme_id != pid:
-            raise HTTPException(404, "no such upload; upload the file again")
-        return pending
-
-    def mapping_page(request: Request, me: tuple[User, str], db: Session, pid: int,
-                     pending: PendingUpload, choices: Choices | None = None,
-                     status: int = 200, **extra: Any) -> HTMLResponse:
-        programme, _ = ctx.programme(db, me[0], pid)
-        chosen = choices or Choices()
-        try:
-            view = columns_view(pending.content, pending.filename, chosen.columns)
-            hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns)
-                       if pending.hr_content is not None and pending.hr_filename else None)
-        except HTTPException as err:
-            return overview(request, me, db, pid, 422, filename=pending.filename,
-                            problems=problem_rows(err))
-        try:
-            upload = chosen.upload(pending, view["values"], hr_view and hr_view["values"])
-            join = join_view(upload) if hr_view else {}
-        except HTTPException as err:  # a map typed on the page that is not JSON
-            join = {"unread": problem_rows(err)}
-        return page(request, "mapping.html", me, status, programme=programme,
-                    pending=pending, hr=hr_view, join=join, texts=chosen.texts,
-                    duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
-                    **view, **extra)
-
-    @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
-    def mapping(request: Request, pid: int, uid: int, me: Me, db: DB) -> HTMLResponse:
-        return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid))
-
-    @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
-    async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        user = checked(me, form.get("csrf", ""))
-        pending = pending_of(db, user, pid, uid)
-        choices = Choices.of(form, columns_view(pending.content, pending.filename, None),
-                             columns_view(pending.hr_content, pending.hr_filename, None)
-                             if pending.hr_content is not None and pending.hr_filename
-                             else None)
-        if form.get("action") == "check":  # show the join and values again; store nothing
-            return mapping_page(request, me, db, pid, pending, choices)
-        try:
-            upload = choices.upload(pending, None, None)
-            people, caught = read_upload(upload)
-        except HTTPException as err:
-            return mapping_page(request, me, db, pid, pending, choices, 422,
-                                problems=problem_rows(err))
-        programme, _ = ctx.programme(db, user, pid, write=True)
-        store_import(ctx, db, user, programme, upload, people, caught, None)
-        db.delete(pending)
-        db.commit()
-        return RedirectResponse(f"/programmes/{pid}", status_code=303)
 
     @app.post("/programmes/{pid}/matchings/{mid}/publish")
     def publish_page(pid: int, mid: int, me: Me, db: DB,
