@@ -90,3 +90,54 @@ def test_sign_ups_joined_with_the_hr_export_on_the_mapping_screen(
     expect(page.locator("#people-h + p")).to_contain_text(
         f"{len(everyone)} people read from forms_signup.csv: {len(juniors)} juniors and "
         f"{len(seniors)} seniors (the others give the reporting lines)")
+
+
+def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """An Excel "CSV (Comma delimited)" from Windows is cp1252: the pages offer it."""
+    export = tmp_path / "hris_cp1252.csv"
+    text = (ROOT / "examples" / "hris_export.csv").read_text("utf-8-sig")
+    assert "García" in text  # a name that only reads right in the right encoding
+    export.write_bytes(text.encode("cp1252"))
+    levels = (ROOT / "examples" / "hris_levels.json").read_text("utf-8")
+    page = new_programme(browser, site, "Windows export")
+
+    # Read as UTF-8 (the default): every problem, nothing stored, and what to choose.
+    page.set_input_files("#file", str(export))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text("not UTF-8 text")
+    expect(page.locator(".error")).to_contain_text("Choose the file's encoding below")
+    check_page(page, tmp_path / "shots", "not-utf8")
+
+    # Its columns checked with cp1252 chosen: the preview reads the name right, the
+    # choice stays on the mapping screen, and the file is read with it.
+    page.set_input_files("#mapfile", str(export))
+    page.select_option("#mapencoding", "cp1252")
+    page.click("button:has-text('Check the columns')")
+    expect(page.locator("table.mapping")).to_contain_text("García")
+    assert page.locator("#encoding").input_value() == "cp1252"
+    check_page(page, tmp_path / "shots", "cp1252-columns")
+    page.fill("#level_map", levels)
+    page.click("button:has-text('Check these choices first')")
+    assert page.locator("#encoding").input_value() == "cp1252"  # kept through a check
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("h1")).to_have_text("Windows export")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = rm.read_participants(export, encoding="cp1252",
+                                      columns=rm.suggest_columns(export, encoding="cp1252"),
+                                      level_map=json.loads(levels))
+    juniors, seniors, _ = rm.split_roles(people)
+    expect(page.locator("#people-h + p")).to_contain_text(
+        f"{len(people)} people read from hris_cp1252.csv: {len(juniors)} juniors and "
+        f"{len(seniors)} seniors")
+    assert any(p.name == "Ana García" for p in people)
+
+    # The same file read at once, with its maps typed and cp1252 chosen: a second import.
+    page.set_input_files("#file", str(export))
+    page.select_option("#encoding", "cp1252")
+    page.click("summary:has-text('Column and value maps')")
+    page.fill("#columns", json.dumps(rm.suggest_columns(export, encoding="cp1252")))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text("grade 'L9' is not a number")  # no level map
+    expect(page.locator(".error")).not_to_contain_text("not UTF-8")

@@ -11,13 +11,20 @@ cannot be read shows every problem and stores nothing.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rmatch.app.actions import store_import
 from rmatch.app.context import Context
-from rmatch.app.pages.views import DUPLICATES, Choices, columns_view, join_view, problem_rows
+from rmatch.app.pages.views import (
+    DUPLICATES,
+    Choices,
+    columns_view,
+    encoding_of,
+    join_view,
+    problem_rows,
+)
 from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.store import PendingUpload, User
 
@@ -33,12 +40,15 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
     async def upload(request: Request, pid: int, me: Me, db: DB,
                      csrf: Annotated[str, Form()], file: Annotated[UploadFile, File()],
                      columns: Annotated[str, Form()] = "",
-                     values: Annotated[str, Form()] = "") -> Response:
+                     values: Annotated[str, Form()] = "",
+                     encoding: Annotated[str, Form()] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
+            chosen = encoding_of(encoding)
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
-                        json_form(columns, "columns"), json_form(values, "values"), None, {})
+                        json_form(columns, "columns"), json_form(values, "values"), None,
+                        {"encoding": chosen} if chosen else {})
             people, caught = read_upload(up)
         except HTTPException as err:
             if err.status_code not in (413, 422):
@@ -54,9 +64,11 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
     @app.post("/programmes/{pid}/mapping", response_model=None)
     async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
                              file: Annotated[UploadFile, File()],
-                             hr: Annotated[UploadFile | None, File()] = None) -> Response:
+                             hr: Annotated[UploadFile | None, File()] = None,
+                             encoding: Annotated[str, Form()] = "") -> Response:
         user = checked(me, csrf)
         ctx.programme(db, user, pid, write=True)
+        chosen = encoding_of(encoding)
         pending = PendingUpload(programme_id=pid, filename=(file.filename or "upload")[:300],
                                 content=await capped(file, ctx.max_upload))
         if hr is not None and hr.filename:  # a sign-up form with the HR export to join
@@ -64,7 +76,9 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             pending.hr_content = await capped(hr, ctx.max_upload)
         db.add(pending)
         db.commit()
-        return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}", status_code=303)
+        # The encoding rides along in the address until the mapping screen's form has it.
+        return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}"
+                                + (f"?encoding={chosen}" if chosen else ""), status_code=303)
 
     def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
         ctx.programme(db, user, pid, write=True)
@@ -79,8 +93,10 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         programme, _ = ctx.programme(db, me[0], pid)
         chosen = choices or Choices()
         try:
-            view = columns_view(pending.content, pending.filename, chosen.columns)
-            hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns)
+            view = columns_view(pending.content, pending.filename, chosen.columns,
+                                chosen.encoding)
+            hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
+                                    chosen.encoding)
                        if pending.hr_content is not None and pending.hr_filename else None)
         except HTTPException as err:
             return overview(request, me, db, pid, 422, filename=pending.filename,
@@ -93,19 +109,23 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         return page(request, "mapping.html", me, status, programme=programme,
                     pending=pending, hr=hr_view, join=join, texts=chosen.texts,
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
+                    encoding=chosen.encoding,
                     **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
-    def mapping(request: Request, pid: int, uid: int, me: Me, db: DB) -> HTMLResponse:
-        return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid))
+    def mapping(request: Request, pid: int, uid: int, me: Me, db: DB,
+                encoding: Annotated[str, Query()] = "") -> HTMLResponse:
+        return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid),
+                            Choices(encoding=encoding_of(encoding)))
 
     @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
     async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
         user = checked(me, form.get("csrf", ""))
         pending = pending_of(db, user, pid, uid)
-        choices = Choices.of(form, columns_view(pending.content, pending.filename, None),
-                             columns_view(pending.hr_content, pending.hr_filename, None)
+        enc = encoding_of(form.get("encoding"))
+        choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc),
+                             columns_view(pending.hr_content, pending.hr_filename, None, enc)
                              if pending.hr_content is not None and pending.hr_filename
                              else None)
         if form.get("action") == "check":  # show the join and values again; store nothing

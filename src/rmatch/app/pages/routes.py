@@ -48,6 +48,7 @@ from rmatch.app.matchings import Explaining, derived, people_of, rescored, resul
 from rmatch.app.pages.imports import add_import_pages
 from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
 from rmatch.app.pages.views import (
+    ENCODINGS,
     ERRORS,
     change,
     dashboard,
@@ -101,6 +102,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
+    templates.env.globals["encodings"] = ENCODINGS  # the import forms' choice
     explaining = Explaining()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     DB = Annotated[Session, Depends(ctx.db)]  # noqa: N806 - a type, named as one

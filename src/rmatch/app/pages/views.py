@@ -27,6 +27,7 @@ from rmatch.app.store import Matching, PendingUpload, Programme
 __all__ = [
     "DISTINCT_OF",
     "DUPLICATES",
+    "ENCODINGS",
     "ERRORS",
     "MIN_GROUP",
     "NEXT",
@@ -37,6 +38,7 @@ __all__ = [
     "change",
     "columns_view",
     "dashboard",
+    "encoding_of",
     "ids",
     "join_view",
     "next_step",
@@ -147,13 +149,15 @@ def plain(text: str) -> str:
     return _RULE.sub(say, text)
 
 
-def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
-                 ) -> dict[str, Any]:
+def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
+                 encoding: str = "") -> dict[str, Any]:
     """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
 
     The headers with their suggested (or chosen) targets, the first rows, and
-    the distinct values of the role, level, time-zone and language columns.
+    the distinct values of the role, level, time-zone and language columns;
+    ``encoding`` as chosen on the page ("" for UTF-8).
     """
+    enc = encoding or None
 
     def source() -> io.BytesIO:
         return named(content, filename)
@@ -162,12 +166,12 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            suggested = rm.suggest_columns(source(), format=fmt)
+            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc)
             headers = list(suggested)
-            rows = rm.read_table(source(), [], what="the file", optional=headers)
+            rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc)
             chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
                       else suggested[h] for h in headers}
-            values = rm.suggest_values(source(), columns=chosen, format=fmt)
+            values = rm.suggest_values(source(), columns=chosen, format=fmt, encoding=enc)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     # What the reading noticed (a title above the header, a footer skipped): once each.
@@ -187,10 +191,31 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None
 DUPLICATES = {"error": "list them as problems", "keep_last": "keep the last row (a form sent "
               "again)", "keep_first": "keep the first row"}
 
+ENCODINGS = {"": "UTF-8 (most files; any with a byte-order mark is found by itself)",
+             "cp1252": "Windows (cp1252): an older Excel's \"CSV (Comma delimited)\"",
+             "latin-1": "Latin-1 (ISO 8859-1)"}
+"""The text encodings the import pages offer for a CSV file ("": UTF-8, the reader's own)."""
+
+
+def encoding_of(value: str | None) -> str:
+    """Return the encoding chosen on a page ("" for UTF-8); 422 for one the pages do not offer.
+
+    Examples
+    --------
+    >>> encoding_of("cp1252"), encoding_of(None)
+    ('cp1252', '')
+    """
+    if not value:
+        return ""
+    if value not in ENCODINGS:
+        raise HTTPException(422, {"problems": [{"field": "encoding", "reason": (
+            f"the encoding is one of {', '.join(k for k in ENCODINGS if k)} or UTF-8")}]})
+    return value
+
 
 @dataclass
 class Choices:
-    """What the mapping screen's form chose: column maps, value maps as typed, duplicates.
+    """What the mapping screen's form chose: column and value maps, duplicates, encoding.
 
     ``None`` column maps and absent texts mean the suggestions (the first
     view of the screen); a text typed empty means no map.
@@ -200,11 +225,12 @@ class Choices:
     hr_columns: dict[str, Any] | None = None
     texts: dict[str, str] = dataclasses.field(default_factory=dict)
     duplicates: str = "error"
+    encoding: str = ""
 
     @classmethod
     def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None
            ) -> Choices:
-        """Read the posted form (``col:HEADER``, ``hcol:HEADER``, the maps, duplicates).
+        """Read the posted form (``col:HEADER``, ``hcol:HEADER``, maps, duplicates, encoding).
 
         Examples
         --------
@@ -223,7 +249,7 @@ class Choices:
                    chosen("hcol", hr_view["headers"]) if hr_view else None,
                    {k: form[k] for k in ("values", "hr_values", "level_map") if k in form},
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
-                   else "error")
+                   else "error", encoding_of(form.get("encoding")))
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -237,6 +263,8 @@ class Choices:
         options: dict[str, Any] = {"level_map": level_map} if level_map else {}
         if self.duplicates != "error":
             options["duplicates"] = self.duplicates
+        if self.encoding:
+            options["encoding"] = self.encoding
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
         return Upload(pending.content, pending.filename, self.columns,
