@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 import rmatch as rm
 from rmatch.cli import main
+from tests.helpers import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -151,3 +153,21 @@ def test_columns_refuses_a_header_given_twice_rather_than_dropping_one(
     assert main(["columns", str(roster), "-o", str(out)]) == 1  # an input error
     assert "'Grade', 'grade' are given more than once" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_roster_with_several_problems_names_the_validate_command_that_lists_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "people list.csv"
+    roster.write_text("id,role,level\nj1,junior,x\nj2,junior,y\ns1,senior,5\n",
+                      encoding="utf-8")
+    code, _, err = run_cli(capsys, "match", str(roster), "--no-rules", "--encoding", "utf-8")
+    assert code == 1
+    [line] = [x for x in err.splitlines() if x.startswith("rmatch: error:")]
+    assert "(+1 more problem and a hint: `rmatch validate " in line  # a level map to fill
+    shown = shlex.split(line.split("`")[1])
+    assert shown == ["rmatch", "validate", str(roster), "--no-rules", "--encoding", "utf-8"]
+    code, _, err = run_cli(capsys, *shown[1:])
+    assert code == 1
+    assert [x.split(": ", 1)[0] for x in err.splitlines() if "field 'level'" in x] == [
+        f"{roster}", f"{roster}"]
+    assert "rmatch: 2 problem(s) found" in err

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from rmatch.cli.common import (
     done_solving,
     finite,
     limit,
+    listed_by,
     load,
     progress_bar,
     read_pairs,
@@ -33,6 +33,7 @@ from rmatch.cli.common import (
     reading_options,
     report_text,
     roster_options,
+    roster_words,
     rules_line,
     seconds,
     sheet_choice,
@@ -255,7 +256,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         result = evaluate(pairs, juniors, seniors, program, org=org)
     except InputError as err:
         # One line, as every error; validate lists the rest.
-        raise _listed_by(err, ["validate", *_roster_words(args), "--pairs", args.pairs]) \
+        raise listed_by(err, ["validate", *roster_words(args), "--pairs", args.pairs]) \
             from None
     done_solving()
     print(f"{args.pairs}: {len(result.pairs)} pairs, total score {result.objective:.4f}")
@@ -280,30 +281,6 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         write_result(result, Path(args.output))
         print(f"\nwrote {args.output}")
     return 0
-
-
-def _roster_words(args: argparse.Namespace) -> list[str]:
-    """Return the roster and the roster options given (not left at their defaults), as typed."""
-    words = [args.roster]
-    options = argparse.ArgumentParser(add_help=False)
-    roster_options(options)
-    for action in options._actions:
-        value = getattr(args, action.dest, action.default)
-        if not action.option_strings or value == action.default:
-            continue
-        flag = action.option_strings[-1]
-        words += [flag] if isinstance(action, argparse._StoreTrueAction) else [flag, str(value)]
-    return words
-
-
-def _listed_by(err: InputError, command: list[str]) -> InputError:
-    """Return the error, naming the command that lists every problem when there are several."""
-    more = len(err.problems) - 1
-    if more < 1:
-        return err
-    words = " ".join(shlex.quote(w) for w in ["rmatch", *command])
-    return InputError(f"{err.problems[0]} (+{more} more problem{'s' if more > 1 else ''}: "
-                      f"`{words}` lists every one)", err.problems)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import math
+import shlex
 import signal
 import sys
 import threading
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from rmatch.errors import InputError
+from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
 from rmatch.io.tables import load_program, read_participants, read_table, split_roles
@@ -39,6 +40,7 @@ __all__ = [
     "finite",
     "json_file",
     "limit",
+    "listed_by",
     "load",
     "printable",
     "progress_bar",
@@ -47,6 +49,7 @@ __all__ = [
     "reading_options",
     "report_text",
     "roster_options",
+    "roster_words",
     "rules_line",
     "seconds",
     "solver_options",
@@ -305,8 +308,17 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
     """Read the roster, programme and org chart a roster command names.
 
     Refuses outputs that would overwrite an input; people without a role
-    serve the org chart only (said on stderr).
+    serve the org chart only (said on stderr). An error with several
+    problems names the ``rmatch validate`` command that lists them all.
     """
+    try:
+        return _load(args)
+    except InputError as err:
+        raise listed_by(err, ["validate", *roster_words(args)]) from None
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
+                                             Program, OrgChart | None]:
     hr_data = getattr(args, "hr_data", None)
     refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None),
                    getattr(args, "report", None)],
@@ -539,3 +551,47 @@ def solver_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--solver", choices=SOLVERS, default=None,
                      help=f"solver: {', '.join(SOLVERS)} (greedy is a non-optimal baseline)")
     cmd.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr")
+
+
+def roster_words(args: argparse.Namespace) -> list[str]:
+    """Return the roster and the roster options given (not left at their defaults), as typed.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> roster_options(parser)
+    >>> roster_words(parser.parse_args(["people.csv", "--no-rules", "--encoding", "cp1252"]))
+    ['people.csv', '--no-rules', '--encoding', 'cp1252']
+    """
+    words = [args.roster]
+    options = argparse.ArgumentParser(add_help=False)
+    roster_options(options)
+    for action in options._actions:
+        value = getattr(args, action.dest, action.default)
+        if not action.option_strings or value == action.default:
+            continue
+        flag = action.option_strings[-1]
+        words += [flag] if isinstance(action, argparse._StoreTrueAction) else [flag, str(value)]
+    return words
+
+
+def listed_by(err: InputError, command: list[str]) -> InputError:
+    """Return the error, naming the command that lists every problem when there are several.
+
+    Examples
+    --------
+    >>> str(listed_by(InputError.of(["a", "b"]), ["validate", "my roster.csv"]))
+    "a (+1 more problem: `rmatch validate 'my roster.csv'` shows them all)"
+    >>> str(listed_by(InputError.of(["a", Problem("hint: a map")]), ["validate", "r.csv"]))
+    'a (and a hint: `rmatch validate r.csv` shows them all)'
+    """
+    # The reader's hints (a column map to start from) are not problems: said apart.
+    hints = sum(isinstance(p, Problem) and p.reason.startswith("hint: ") for p in err.problems)
+    more = len(err.problems) - hints - 1
+    parts = ([f"+{more} more problem{'s' if more > 1 else ''}"] if more > 0 else []) + \
+        ([f"{'a' if hints == 1 else hints} hint{'s' if hints > 1 else ''}"] if hints else [])
+    if not parts:
+        return err
+    words = " ".join(shlex.quote(w) for w in ["rmatch", *command])
+    said = " and ".join(parts) if more > 0 else f"and {parts[0]}"
+    return InputError(f"{err.problems[0]} ({said}: `{words}` shows them all)", err.problems)
