@@ -571,7 +571,7 @@ def roster_words(args: argparse.Namespace) -> list[str]:
         if not action.option_strings or value == action.default:
             continue
         flag = action.option_strings[-1]
-        words += [flag] if isinstance(action, argparse._StoreTrueAction) else [flag, str(value)]
+        words += [flag] if action.nargs == 0 else [flag, str(value)]  # a switch, or a value
     return words
 
 
