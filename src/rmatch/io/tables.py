@@ -21,19 +21,19 @@ names): the machinery is in ``rmatch.io.read``, ``rmatch.io.columns`` and
 from __future__ import annotations
 
 import csv
-import difflib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
+from rmatch.io.hints import near_field
 from rmatch.io.read import Duplicates, Source
 from rmatch.io.values import is_missing, parse_text
 from rmatch.model.participant import Participant
@@ -442,44 +442,11 @@ def load_program(path: str | Path) -> Program:
     except ValidationError as err:
         problems = [
             f"{path}: field {'.'.join(str(x) for x in e['loc'])!r}: {e['msg']}"
-            + (_near_key(e["loc"]) if e["type"] == "extra_forbidden" else "")
+            + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden" else "")
             for e in err.errors()
         ]
         raise InputError(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1
                                         else ""), problems) from None
-
-
-def _near_key(loc: tuple[int | str, ...]) -> str:
-    """Return which field an unknown key of a programme file may have meant (or "")."""
-    here: Any = Program
-    for step in loc[:-1]:
-        here = _inner(here, step)
-        if here is None:
-            return ""
-    if not (isinstance(here, type) and issubclass(here, BaseModel)):
-        return ""
-    near = difflib.get_close_matches(str(loc[-1]), list(here.model_fields), n=1, cutoff=0.7)
-    return f" (did you mean {near[0]!r}?)" if near else ""
-
-
-def _inner(kind: Any, step: int | str) -> Any:
-    """Return the type one step of a validation error's location leads to from ``kind``."""
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        field = kind.model_fields.get(str(step))
-        return None if field is None else field.annotation
-    args = [a for a in get_args(kind) if a is not type(None)]
-    if get_origin(kind) is list and isinstance(step, int):
-        return args[0] if args else None
-    if get_origin(kind) is Annotated:  # a union picked by its "kind" tag
-        return _inner(args[0], step)
-    if args:  # a union: the member whose "kind" is the step, or the one model
-        tagged = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)
-                  and "kind" in a.model_fields and a.model_fields["kind"].default == step]
-        if tagged:
-            return tagged[0]
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        return _inner(models[0], step) if len(models) == 1 else None
-    return None
 
 
 def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]

@@ -1,0 +1,59 @@
+"""What a misspelt key of a document (a programme file) may have meant."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+__all__ = ["near_field"]
+
+
+def near_field(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """Return " (did you mean 'x'?)" for an unknown key at ``loc`` of ``model``, or "".
+
+    ``loc`` is a pydantic error's location: the fields, list positions and
+    the ``kind`` tags of unions down to the unknown key, whose own place
+    (the constraint or component of that kind, say) gives the names to
+    compare with.
+
+    Examples
+    --------
+    >>> from rmatch.program.program import Program
+    >>> near_field(Program, ("objectiv",))
+    " (did you mean 'objective'?)"
+    >>> near_field(Program, ("constraints", 0, "even_load", "sid"))
+    " (did you mean 'side'?)"
+    >>> near_field(Program, ("zzz",))
+    ''
+    """
+    here: Any = model
+    for step in loc[:-1]:
+        here = _inner(here, step)
+        if here is None:
+            return ""
+    if not (isinstance(here, type) and issubclass(here, BaseModel)):
+        return ""
+    near = difflib.get_close_matches(str(loc[-1]), list(here.model_fields), n=1, cutoff=0.7)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _inner(kind: Any, step: int | str) -> Any:
+    """Return the type one step of a validation error's location leads to from ``kind``."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        field = kind.model_fields.get(str(step))
+        return None if field is None else field.annotation
+    args = [a for a in get_args(kind) if a is not type(None)]
+    if get_origin(kind) is list and isinstance(step, int):
+        return args[0] if args else None
+    if get_origin(kind) is Annotated:  # a union picked by its "kind" tag
+        return _inner(args[0], step)
+    if args:  # a union: the member whose "kind" is the step, or the one model
+        tagged = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)
+                  and "kind" in a.model_fields and a.model_fields["kind"].default == step]
+        if tagged:
+            return tagged[0]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        return _inner(models[0], step) if len(models) == 1 else None
+    return None
