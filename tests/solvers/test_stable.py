@@ -134,6 +134,65 @@ def test_unwished_partners_can_be_unacceptable() -> None:
     assert len(anyone.pairs) == 2
 
 
+def _ranks_by_definition(sm: rm.ScoreMatrix, people: list[rm.Participant],
+                         others: tuple[str, ...], scores: npt.NDArray[np.float64],
+                         feasible: npt.NDArray[np.bool_], accept_all: bool) -> IntMatrix:
+    """Each person's rank of each other (wishes first, then score, then order); -1 if not
+    acceptable: ruled out, or unwished unless the person wished for nobody and may accept all."""
+    out = np.full((len(people), len(others)), -1, np.int64)
+    for i, p in enumerate(people):
+        ok = [k for k in range(len(others)) if feasible[i, k]
+              and (others[k] in p.wishes or (accept_all and not p.wishes))]
+        key = {k: (p.wishes.index(others[k]) if others[k] in p.wishes else len(others),
+                   -scores[i, k], k) for k in ok}
+        for r, k in enumerate(sorted(ok, key=key.__getitem__)):
+            out[i, k] = r
+    return out
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_people_who_wished_for_nobody_may_accept_anyone(seed: int) -> None:
+    """A self-match: mentees rank a few mentors, most mentors rank nobody."""
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(2, 6)), int(rng.integers(1, 4))
+    juniors, seniors = _people(rng, n, k, wishes=True)
+    # Some juniors wish for nobody, most seniors too; one wish names someone not enrolled.
+    juniors = [j.model_copy(update={"wishes": [] if rng.random() < 0.25 else j.wishes})
+               for j in juniors]
+    seniors = [s.model_copy(update={"wishes": s.wishes if rng.random() < 0.3 else [],
+                                    "capacity": 1}) for s in seniors]
+    juniors[0] = juniors[0].model_copy(update={"wishes": ["gone", *juniors[0].wishes][:2]})
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes",
+                         unranked="unacceptable", no_wishes="accept_all")
+    result = rm.match(juniors, seniors, program)
+    sm = result.scores
+    scores = sm.total.astype(np.float64)
+    rank_j = _ranks_by_definition(sm, juniors, sm.senior_ids, scores, sm.feasible, True)
+    rank_s = _ranks_by_definition(sm, seniors, sm.junior_ids, scores.T, sm.feasible.T, True)
+    assert np.array_equal(preference_ranks(sm, "wishes", "unacceptable")[0], rank_j)
+    cap_j, cap_s = np.ones(n, np.int64), np.ones(k, np.int64)
+    stable = [m for m in _matchings((rank_j >= 0) & (rank_s.T >= 0), cap_j, cap_s)
+              if not _blocking(m, rank_j, rank_s, cap_j, cap_s)]
+    found = frozenset((sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id))
+                      for p in result.pairs)
+    assert found in stable
+
+    def partner_rank(m: frozenset[tuple[int, int]], who: int) -> int:
+        return min((int(rank_j[who, x]) for q, x in m if q == who), default=k + 1)
+
+    for other in stable:  # the juniors' optimum among every stable matching
+        assert all(partner_rank(found, who) <= partner_rank(other, who) for who in range(n))
+    for pair in result.pairs:  # a junior who wished is never given someone else
+        me = next(j for j in juniors if j.id == pair.junior_id)
+        assert not me.wishes or pair.senior_id in me.wishes
+    assert result.stability(by="wishes").blocking_pairs == []
+    # The default (as the peer library): a person who wished for nobody accepts nobody.
+    strict = rm.match(juniors, seniors, program.model_copy(update={"no_wishes": "accept_none"}))
+    assert all(next(j for j in juniors if j.id == p.junior_id).wishes
+               and next(s for s in seniors if s.id == p.senior_id).wishes
+               for p in strict.pairs)
+
+
 def test_stable_refuses_rules_it_cannot_honour_in_words() -> None:
     juniors, seniors = [rm.Participant(id="j")], [rm.Participant(id="s")]
     program = rm.Program(constraints=[rm.MatchAll(side="juniors")], objective="stable")

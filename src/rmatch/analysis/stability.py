@@ -22,6 +22,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from rmatch.result.match_result import MatchResult
+from rmatch.solvers.stable import accepts_unwished
 
 if TYPE_CHECKING:
     from rmatch.model.participant import Participant
@@ -172,6 +173,8 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
     worst_j = np.where(full_j, worst_j, -np.inf)
     worst_s = np.where(full_s, worst_s, -np.inf)
     open_s = (sm.seniors.capacity > 0)[None, :]
+    any_j = accepts_unwished(sm.juniors.people, sm.program)
+    any_s = accepts_unwished(sm.seniors.people, sm.program)
     found: list[tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]] = []
     # Every pair is looked at once, a block of rows at a time: on a dense matrix
     # the blocks are views; on a programme solved on candidates they are scored
@@ -191,7 +194,9 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
         blocking = (feasible_b & able & ~chosen & (value_j > worst_j[start:stop, None])
                     & (value_s > worst_s[None, :]))
         if by == "wishes" and sm.program.unranked == "unacceptable":
-            blocking &= (value_j > 0) & (value_s > 0)  # an unwished partner is no option
+            # An unwished partner is no option (unless one accepts anyone: accepts_unwished).
+            blocking &= ((value_j > 0) | any_j[start:stop, None]) & \
+                ((value_s > 0) | any_s[None, :])
         bj, bs = np.nonzero(blocking)
         found.append((bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs]))
     bj, bs, score, vj, vs = (np.concatenate(parts) for parts in zip(*found, strict=True)) \
@@ -339,10 +344,12 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     else:
         vj = vs = w.astype(np.float64)
     never = (by == "wishes" and sm.program.unranked == "unacceptable")
+    any_j = accepts_unwished(sm.juniors.people, sm.program)
+    any_s = accepts_unwished(sm.seniors.people, sm.program)
     blocks = []
     for e in range(len(er)):
         i, k = int(er[e]), int(ec[e])
-        if never and (vj[e] <= 0 or vs[e] <= 0):
+        if never and ((vj[e] <= 0 and not any_j[i]) or (vs[e] <= 0 and not any_s[k])):
             continue  # an unwished partner is no option: this pair never blocks
         better_j = [f for f in by_j[i].tolist() if vj[f] >= vj[e]]
         better_s = [f for f in by_s[k].tolist() if vs[f] >= vs[e]]

@@ -167,7 +167,8 @@ being paired within their own reporting line']
         parts = [f"{n} {word}{'es' if n > 1 else ''}" for n, word in
                  ((wishes, "wish"), (len(dangling) - wishes, "veto")) if n]
         who = len({pid for pid, _, _ in dangling})
-        out.append(f"{' and '.join(parts)} of {who} participant{'s' if who > 1 else ''} name "
+        verb = "names" if len(dangling) == 1 else "name"
+        out.append(f"{' and '.join(parts)} of {who} participant{'s' if who > 1 else ''} {verb} "
                    "nobody on the other side of the programme: they count for nothing "
                    "(rmatch validate names them)")
     shared = [r for r in rules if isinstance(r, SharedLanguage)]

@@ -130,6 +130,10 @@ class Program(BaseModel):
     unranked: Literal["acceptable", "unacceptable"] = "acceptable"
     """With ``stable_by="wishes"``: whether a person accepts partners they did not wish for
     (``"unacceptable"``: a pair needs both to have wished for each other)."""
+    no_wishes: Literal["accept_none", "accept_all"] = "accept_none"
+    """With ``unranked="unacceptable"``: whom a person who wished for nobody accepts. The
+    default, as in the peer library, is nobody; ``"accept_all"`` lets them take anyone the
+    rules allow, by score (a self-match where mentees rank and mentors do not)."""
     solver: SolverName = "auto"
     time_limit_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     seed: int = 0

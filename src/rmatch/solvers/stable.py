@@ -31,11 +31,12 @@ from ortools.sat.python import cp_model
 
 from rmatch.errors import InputError
 from rmatch.model.participant import Participant
+from rmatch.program.program import Program
 from rmatch.result.reasons import STABLE
 from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["STABLE", "best_stable_pairs", "deferred_acceptance", "preference_ranks",
-           "stable_pairs"]
+__all__ = ["STABLE", "accepts_unwished", "best_stable_pairs", "deferred_acceptance",
+           "preference_ranks", "stable_pairs"]
 
 
 IntMatrix = npt.NDArray[np.int64]
@@ -46,10 +47,35 @@ def _wish_positions(people: Sequence[Participant], others: Sequence[str]) -> Int
     pos = {pid: k for k, pid in enumerate(others)}
     out = np.full((len(people), len(others)), len(others), dtype=np.int64)
     for i, p in enumerate(people):  # a loop over people and their few wishes
-        for r, other in enumerate(p.wishes):
-            if other in pos:
-                out[i, pos[other]] = r
+        # Counted over the wishes that name someone here: a wish for someone not
+        # enrolled ahead of them would push a late wish to len(others), "unwished".
+        known = [other for other in p.wishes if other in pos]
+        for r, other in enumerate(known):
+            out[i, pos[other]] = r
     return out
+
+
+def accepts_unwished(people: Sequence[Participant], program: Program
+                     ) -> npt.NDArray[np.bool_]:
+    """Return, per person, whether partners they did not wish for are acceptable to them.
+
+    Everyone under ``unranked="acceptable"``; under ``"unacceptable"`` only
+    those who wished for nobody, when the programme says ``no_wishes="accept_all"``.
+    The one place this rule lives: the stable matching, its stability report
+    and the most stable optimum all read it.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> people = [rm.Participant(id="a", wishes=["x"]), rm.Participant(id="b")]
+    >>> strict = rm.Program(unranked="unacceptable", no_wishes="accept_all")
+    >>> accepts_unwished(people, strict).tolist()
+    [False, True]
+    """
+    if program.unranked == "acceptable":
+        return np.ones(len(people), dtype=np.bool_)
+    silent = program.no_wishes == "accept_all"
+    return np.array([silent and not p.wishes for p in people], dtype=np.bool_)
 
 
 def preference_ranks(sm: ScoreMatrix, by: Literal["wishes", "scores"],
@@ -58,7 +84,8 @@ def preference_ranks(sm: ScoreMatrix, by: Literal["wishes", "scores"],
     """Return each junior's rank of each senior and each senior's of each junior (0 best).
 
     An unacceptable partner (ruled out by the rules, or unwished with
-    ``unranked="unacceptable"``) has rank -1.
+    ``unranked="unacceptable"``, unless the person wished for nobody and the
+    programme says ``no_wishes="accept_all"``) has rank -1.
 
     Examples
     --------
@@ -80,8 +107,9 @@ def preference_ranks(sm: ScoreMatrix, by: Literal["wishes", "scores"],
         wj, ws = np.zeros((n, m), np.int64), np.zeros((m, n), np.int64)
     acc_j, acc_s = feasible.copy(), feasible.T.copy()
     if by == "wishes" and unranked == "unacceptable":
-        acc_j &= wj < m
-        acc_s &= ws < n
+        rules = sm.program.model_copy(update={"unranked": unranked})
+        acc_j &= (wj < m) | accepts_unwished(sm.juniors.people, rules)[:, None]
+        acc_s &= (ws < n) | accepts_unwished(sm.seniors.people, rules)[:, None]
     rank_j = _ranks(wj, -total, acc_j)
     rank_s = _ranks(ws, -total.T, acc_s)
     return rank_j, rank_s
