@@ -129,7 +129,22 @@ def test_unwished_partners_can_be_unacceptable() -> None:
                          unranked="unacceptable")
     result = rm.match(juniors, seniors, program)
     assert [(p.junior_id, p.senior_id) for p in result.pairs] == [("j1", "s1")]
-    assert "stable matching" in result.unmatched_reasons["j2"]
+    # Why, in their terms: j2 and s2 wished for nobody, so they accept nobody.
+    for who, other in (("j2", "senior"), ("s2", "junior")):
+        assert result.unmatched_reasons[who] == (
+            f"wished for none of the 2 feasible {other}s, and only wished partners are "
+            "acceptable (unranked='unacceptable'; no_wishes='accept_all' lets those who "
+            "wished for nobody take anyone)")
+    # A wish for someone not in the programme (or ruled out) is said as such.
+    gone = rm.match([juniors[0], juniors[1].model_copy(update={"wishes": ["s9"]})], seniors,
+                    program)
+    assert gone.unmatched_reasons["j2"] == (
+        "their wish 's9' is not among the 2 feasible seniors, and only wished partners are "
+        "acceptable (unranked='unacceptable')")
+    # Taken by someone preferred: the stable matching's own reason, as before.
+    rival = rm.match([juniors[0], juniors[1].model_copy(update={"wishes": ["s1"]})], seniors,
+                     program)
+    assert "stable matching" in rival.unmatched_reasons["j2"]
     anyone = rm.match(juniors, seniors, program.model_copy(update={"unranked": "acceptable"}))
     assert len(anyone.pairs) == 2
 

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from rmatch.program.preferences import accepts_unwished
 from rmatch.result.match_result import MatchResult
-from rmatch.solvers.stable import accepts_unwished
 
 if TYPE_CHECKING:
     from rmatch.model.participant import Participant

@@ -84,6 +84,28 @@ def _why_left_out(sm: ScoreMatrix, solver: str, status: str) -> str:
     return "pairing them would break a programme-wide rule"
 
 
+def _picky(sm: ScoreMatrix, side: Literal["juniors", "seniors"], solver: str
+           ) -> list[list[str] | None] | None:
+    """Return each person's wishes where they name no feasible partner, for a stable matching.
+
+    Only under wishes with ``unranked="unacceptable"``, where unwished partners are
+    no option to the person (else None for them); None for any other result.
+    """
+    program = sm.program
+    if not (solver.startswith(STABLE) and program.stable_by == "wishes"
+            and program.unranked == "unacceptable"):
+        return None
+    from rmatch.program.preferences import accepts_unwished
+
+    people = sm.juniors.people if side == "juniors" else sm.seniors.people
+    others = sm.senior_ids if side == "juniors" else sm.junior_ids
+    feasible = sm.feasible if side == "juniors" else sm.feasible.T
+    pos = {pid: k for k, pid in enumerate(others)}
+    lenient = accepts_unwished(people, program)
+    return [None if lenient[i] or any(feasible[i, pos[w]] for w in p.wishes if w in pos)
+            else list(p.wishes) for i, p in enumerate(people)]
+
+
 def unmatched_reasons(
     sm: ScoreMatrix, counts_j: np.ndarray, counts_s: np.ndarray, *, solver: str,
     status: str,
@@ -104,9 +126,22 @@ def unmatched_reasons(
     both = set(sm.junior_ids).intersection(sm.senior_ids)  # people with role "both"
     for side, ids, mine, theirs, their_cap, feas, other in sides:
         room = theirs < their_cap
+        picky = _picky(sm, side, solver)
         for k in np.flatnonzero(mine == 0).tolist():
             reason, n_ok = lonely_reason(sm, side, k)
-            if reason is None:
+            if reason is None and picky is not None and picky[k] is not None:
+                # A stable matching by wishes: they accept only those they wished for.
+                wished = picky[k]
+                named = ", ".join(repr(w) for w in wished[:5])
+                reason = (f"wished for none of the {n_ok} feasible {other}s, and only wished "
+                          "partners are acceptable (unranked='unacceptable'; no_wishes="
+                          "'accept_all' lets those who wished for nobody take anyone)"
+                          if not wished else
+                          f"their wish{'es' if len(wished) > 1 else ''} {named} "
+                          f"{'are' if len(wished) > 1 else 'is'} not among the {n_ok} feasible "
+                          f"{other}s, and only wished partners are acceptable "
+                          "(unranked='unacceptable')")
+            elif reason is None:
                 free = int((feas[k] & room).sum())
                 reason = (taken.format(o=f"{other} ({n_ok})") if free == 0 else
                           f"{free} of the {n_ok} feasible {other}s still have room, but "

@@ -31,12 +31,12 @@ from ortools.sat.python import cp_model
 
 from rmatch.errors import InputError
 from rmatch.model.participant import Participant
-from rmatch.program.program import Program
+from rmatch.program.preferences import accepts_unwished
 from rmatch.result.reasons import STABLE
 from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["STABLE", "accepts_unwished", "best_stable_pairs", "deferred_acceptance",
-           "preference_ranks", "stable_pairs"]
+__all__ = ["STABLE", "best_stable_pairs", "deferred_acceptance", "preference_ranks",
+           "stable_pairs"]
 
 
 IntMatrix = npt.NDArray[np.int64]
@@ -53,29 +53,6 @@ def _wish_positions(people: Sequence[Participant], others: Sequence[str]) -> Int
         for r, other in enumerate(known):
             out[i, pos[other]] = r
     return out
-
-
-def accepts_unwished(people: Sequence[Participant], program: Program
-                     ) -> npt.NDArray[np.bool_]:
-    """Return, per person, whether partners they did not wish for are acceptable to them.
-
-    Everyone under ``unranked="acceptable"``; under ``"unacceptable"`` only
-    those who wished for nobody, when the programme says ``no_wishes="accept_all"``.
-    The one place this rule lives: the stable matching, its stability report
-    and the most stable optimum all read it.
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> people = [rm.Participant(id="a", wishes=["x"]), rm.Participant(id="b")]
-    >>> strict = rm.Program(unranked="unacceptable", no_wishes="accept_all")
-    >>> accepts_unwished(people, strict).tolist()
-    [False, True]
-    """
-    if program.unranked == "acceptable":
-        return np.ones(len(people), dtype=np.bool_)
-    silent = program.no_wishes == "accept_all"
-    return np.array([silent and not p.wishes for p in people], dtype=np.bool_)
 
 
 def preference_ranks(sm: ScoreMatrix, by: Literal["wishes", "scores"],
