@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from rmatch.program.preferences import accepts_unwished
+
 if TYPE_CHECKING:
     from rmatch.scoring.matrix import ScoreMatrix
 
@@ -95,12 +97,9 @@ def _picky(sm: ScoreMatrix, side: Literal["juniors", "seniors"], solver: str
     if not (solver.startswith(STABLE) and program.stable_by == "wishes"
             and program.unranked == "unacceptable"):
         return None
-    from rmatch.program.preferences import accepts_unwished
-
     people = sm.juniors.people if side == "juniors" else sm.seniors.people
-    others = sm.senior_ids if side == "juniors" else sm.junior_ids
+    pos = (sm.seniors if side == "juniors" else sm.juniors).positions  # the other side's rows
     feasible = sm.feasible if side == "juniors" else sm.feasible.T
-    pos = {pid: k for k, pid in enumerate(others)}
     lenient = accepts_unwished(people, program)
     return [None if lenient[i] or any(feasible[i, pos[w]] for w in p.wishes if w in pos)
             else list(p.wishes) for i, p in enumerate(people)]
