@@ -28,6 +28,13 @@ def test_rmatchs_own_matching_judged_is_optimal_with_nothing_broken() -> None:
     assert judged.optimum.pairs == len(best.pairs)
     assert judged.optimum.objective == pytest.approx(best.objective)
     judged.check()
+    # Its summary says it was judged, not solved, and that nothing scores higher.
+    assert "judged (not solved)" in judged.summary()
+    assert "higher" not in judged.summary()
+    fewer = rm.evaluate([(p.junior_id, p.senior_id) for p in best.pairs[1:]], juniors, seniors,
+                        org=org)
+    gap = (best.objective - fewer.objective) / best.objective
+    assert f"{best.objective:.4f}, {gap:.2%} higher" in fewer.summary()
 
 
 @settings(max_examples=40, deadline=None)

@@ -120,6 +120,9 @@ def test_match_with_objective_stable_has_no_blocking_pair(seed: int, by: str,
     assert ("j0", "s0") not in {(p.junior_id, p.senior_id) for p in result.pairs}
     # The stability report agrees: no two people would both rather be together.
     assert result.stability(by="wishes" if by == "wishes" else "score").blocking_pairs == []
+    # The summary says what was proven: stable and the proposers' best, not the best total.
+    assert f"the best stable matching for the {proposing}" in result.summary()
+    assert "proven the best possible" not in result.summary()
 
 
 def test_unwished_partners_can_be_unacceptable() -> None:
@@ -213,6 +216,17 @@ def test_stable_refuses_rules_it_cannot_honour_in_words() -> None:
     program = rm.Program(constraints=[rm.MatchAll(side="juniors")], objective="stable")
     with pytest.raises(rm.InputError, match="objective 'stable' takes pairwise rules only"):
         rm.match(juniors, seniors, program)
+    # The programme says so itself, before any data (the service refuses such rules).
+    assert program.conflict() is not None
+    assert "MatchAll" in str(program.conflict())
+    for fine in (program.model_copy(update={"objective": "max_pairs"}),
+                 rm.Program(objective="best_stable", constraints=[rm.NoReportingLine()])):
+        assert fine.conflict() is None
+    best = program.model_copy(update={"objective": "best_stable",
+                                      "constraints": [rm.Require(pairs=[("j", "s")])]})
+    assert "objective 'best_stable'" in str(best.conflict())
+    with pytest.raises(rm.InputError, match="objective 'best_stable' takes pairwise"):
+        rm.match(juniors, seniors, best)
     with pytest.raises(rm.InputError, match="plan_rounds plans the rounds together"):
         rm.plan_rounds(juniors, seniors, rm.Program(objective="stable"), rounds=1)
 
@@ -242,6 +256,7 @@ def test_best_stable_is_the_highest_scoring_stable_matching(seed: int) -> None:
     assert chosen in stable
     assert result.objective == pytest.approx(best, abs=1e-6)
     assert result.status == "optimal"
+    assert "proven the highest total score of all stable matchings" in result.summary()
     # It is never below the juniors' own optimum, a stable matching too.
     proposed = rm.match(juniors, seniors, program.model_copy(update={"objective": "stable"}))
     assert result.objective >= proposed.objective - 1e-9

@@ -171,6 +171,36 @@ class Program(BaseModel):
         """
         return field.casefold() in {k.casefold() for k in self.sensitive_attributes}
 
+    def conflict(self) -> str | None:
+        """Say why this programme's objective cannot run with its rules, or None when it can.
+
+        Known from the document alone, before any data: a stable matching
+        (``objective`` ``"stable"`` or ``"best_stable"``) takes pairwise rules
+        only, since quotas, balances, loads and required pairs need pairs it
+        does not choose. :func:`rmatch.match` refuses with this sentence; the
+        service refuses such rules when they are set.
+
+        Examples
+        --------
+        >>> import rmatch as rm
+        >>> rm.Program(objective="stable").conflict() is None
+        True
+        >>> print(rm.Program(objective="stable", constraints=[rm.MatchAll(side="juniors")])
+        ...       .conflict())  # doctest: +ELLIPSIS
+        objective 'stable' takes pairwise rules only; MatchAll(side='juniors') would need ...
+        """
+        from rmatch.constraints.pairwise import Require
+        from rmatch.constraints.programme import GlobalRule
+
+        if self.objective not in ("stable", "best_stable"):
+            return None
+        rules = [c.label() for c in self.constraints if isinstance(c, (GlobalRule, Require))]
+        if not rules:
+            return None
+        return (f"objective {self.objective!r} takes pairwise rules only; {', '.join(rules)} "
+                "would need pairs a stable matching does not choose: use objective "
+                "'max_pairs', or drop them")
+
     @property
     def uses_recommended_rules(self) -> bool:
         """True when the constraints were not given, so the recommended rules apply."""

@@ -14,8 +14,8 @@ Examples
 """
 
 from rmatch.result.html import html_table
-from rmatch.result.match_result import MatchResult, pair_indices
+from rmatch.result.match_result import MatchResult, pair_indices, proven
 from rmatch.result.pairs import Alternative, Explanation, Pair, Violation
 
 __all__ = ["Alternative", "Explanation", "MatchResult", "Pair", "Violation", "html_table",
-           "pair_indices"]
+           "pair_indices", "proven"]

@@ -24,12 +24,56 @@ if TYPE_CHECKING:
     from rmatch.report.summary import Report
     from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["MatchResult", "pair_indices"]
+__all__ = ["MatchResult", "pair_indices", "proven"]
 
 # The result is data, a layer below the stages that act on it (solving again,
 # explanations, reports, stability). Its convenience methods import the stage
 # they need inside the method, visibly: the only imports in the package that
 # point upward (tests/test_layers.py lists them), made when the method runs.
+
+
+def _gap(objective: float, bound: float) -> float:
+    return max(bound - objective, 0.0) / max(abs(bound), 1e-9)
+
+
+def proven(status: str, solver: str, objective: float, bound: float) -> str:
+    """Say what a result is proven to be, from its status, solver, objective and bound.
+
+    The words of :meth:`MatchResult.summary`, for tools that hold a result as
+    JSON (the service's pages). A stable matching is not the highest total
+    score: it is stable, and the best stable matching for the side that
+    proposed (or, under ``best_stable``, the highest total among stable ones).
+
+    Examples
+    --------
+    >>> proven("optimal", "flow", 3.0, 3.0)
+    'proven the best possible under the rules (optimal)'
+    >>> print(proven("feasible", "evaluated", 1.5, 2.0).split("; ")[1])
+    the best under the rules totals 2.0000, 25.00% higher
+    >>> print(proven("optimal", "deferred acceptance (seniors proposing)", 2.5, 2.5)
+    ...       .split(", ")[-1])
+    the best stable matching for the seniors
+    """
+    from rmatch.result.reasons import EVALUATED, STABLE
+
+    gap = _gap(objective, bound)
+    if solver == EVALUATED:  # rm.evaluate: pairs made by hand or by another tool
+        higher = f", {gap:.2%} higher" if gap > 0 else ""
+        return (f"pairs made by hand or elsewhere, judged (not solved); the best under the "
+                f"rules totals {bound:.4f}{higher}")
+    if solver.startswith(STABLE):
+        said = "stable (no junior and senior would both rather be together)"
+        side = next((s for s in ("juniors", "seniors") if f"{s} proposing" in solver), None)
+        if side is not None:
+            return f"{said}, the best stable matching for the {side}"
+        if status == "optimal":
+            return f"{said}, proven the highest total score of all stable matchings"
+        return (f"{said}; the highest total score of a stable matching is at most "
+                f"{bound:.4f} (bound), {gap:.2%} higher")
+    if status == "optimal":
+        return "proven the best possible under the rules (optimal)"
+    return (f"the best found by this solver; the best possible is at most {bound:.4f} "
+            f"(bound), {gap:.2%} higher")
 
 
 class MatchResult(BaseModel):
@@ -151,11 +195,7 @@ class MatchResult(BaseModel):
         solver hungarian, ... s
         """
         mean = self.objective / len(self.pairs) if self.pairs else 0.0
-        if self.status == "optimal":
-            quality = "proven the best possible under the rules (optimal)"
-        else:
-            quality = (f"the best found by this solver; the best possible is at most "
-                       f"{self.bound:.4f} (bound), {self.gap:.2%} higher")
+        quality = proven(self.status, self.solver, self.objective, self.bound)
         return (
             f"{len(self.pairs)} pairs; unmatched: {len(self.unmatched_juniors)} juniors, "
             f"{len(self.unmatched_seniors)} seniors\n"
@@ -173,7 +213,7 @@ class MatchResult(BaseModel):
         >>> rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]).gap
         0.0
         """
-        return max(self.bound - self.objective, 0.0) / max(abs(self.bound), 1e-9)
+        return _gap(self.objective, self.bound)
 
     def to_frame(self, *, names: bool = False) -> pd.DataFrame:
         """Return the pairs as a pandas DataFrame, one row per pair, ids only unless asked.

@@ -47,9 +47,9 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
 
 
 EVALUATED = "evaluated"
+"""The ``solver`` of a result built by ``rm.evaluate`` from pairs made elsewhere."""
 STABLE = "deferred acceptance"
 """The ``solver`` of a stable matching's result starts so (``rmatch.solvers.stable``)."""
-"""The ``solver`` of a result built by ``rm.evaluate`` from pairs made elsewhere."""
 
 
 def why_not_chosen(sm: ScoreMatrix, solver: str, status: str) -> str:

@@ -265,12 +265,8 @@ def _running_sums(model: cp_model.CpModel, x: list[cp_model.IntVar], owner: IntM
 
 
 def _refuse_global_rules(sm: ScoreMatrix, objective: str) -> None:
-    from rmatch.constraints.pairwise import Require
-    from rmatch.constraints.programme import GlobalRule
-
-    global_rules = [c.label() for c in sm.program.constraints
-                    if isinstance(c, (GlobalRule, Require))]
-    if global_rules:
-        raise InputError(f"objective {objective!r} takes pairwise rules only; "
-                         f"{', '.join(global_rules)} would need pairs a stable matching does "
-                         "not choose: use objective 'max_pairs', or drop them")
+    # The rule in one place, the programme's own check (which the service runs when rules
+    # are set), under the objective asked for here (this module's functions are public).
+    why = sm.program.model_copy(update={"objective": objective}).conflict()
+    if why is not None:
+        raise InputError(why)
