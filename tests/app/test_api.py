@@ -253,6 +253,13 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     rules = c.put(f"/api/v1/programmes/{pid}/rules", json={"constraints": [{"kind": "nope"}]})
     assert rules.status_code == 422
     assert rules.json()["detail"]["problems"]
+    # Rules that read but cannot run together are refused when set, not in a later job.
+    stable = c.put(f"/api/v1/programmes/{pid}/rules", json={
+        "objective": "stable", "constraints": [{"kind": "match_all", "side": "juniors"}]})
+    assert stable.status_code == 422
+    assert stable.json()["detail"]["problems"] == [{"field": "objective", "reason": rm.Program(
+        objective="stable", constraints=[rm.MatchAll(side="juniors")]).conflict()}]
+    assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] is None
 
 
 def test_deleting_a_programme_erases_its_people_and_says_so(service: Service) -> None:

@@ -249,15 +249,22 @@ def test_an_export_read_through_the_mapping_screen(browser: Browser, site: Servi
         f"{len(seniors)} seniors")
 
 
-def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser,
-                                                                 site: Service) -> None:
+def _rules_page(browser: Browser, site: Service, name: str,
+                people: bytes) -> tuple[httpx.Client, int, Page]:
+    """A new programme of these people, and its rules page open for an admin."""
     c = site.client(site.user("ana", "admin"))
-    pid = c.post("/api/v1/programmes", json={"name": "Rules"}).json()["id"]
-    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("r.csv", ROSTER.read_bytes())})
+    pid = c.post("/api/v1/programmes", json={"name": name}).json()["id"]
+    c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("people.csv", people)})
     page = browser.new_page()
     sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/rules")
     check_page(page)
+    return c, pid, page
+
+
+def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser,
+                                                                 site: Service) -> None:
+    c, pid, page = _rules_page(browser, site, "Rules", ROSTER.read_bytes())
     # The recommended rules are on by default, each said in one sentence.
     expect(page.locator("#no_reporting_line")).to_be_checked()
     expect(page.locator("label[for=shared_language]")).to_contain_text("share a working language")
@@ -281,6 +288,66 @@ def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser
     page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
     expect(page.locator("#quota_department")).to_have_value("75")
     expect(page.locator("#seniority_direction")).not_to_be_checked()
+
+
+def test_a_self_match_programme_is_set_on_the_rules_page(browser: Browser, site: Service,
+                                                        tmp_path: Path) -> None:
+    # Mentees (the juniors) rank a few mentors, mentors rank nobody: stable pairs by wishes,
+    # a pair only where the junior wished for the senior, mentors taking any junior.
+    rows = list(csv.DictReader(io.StringIO(ROSTER.read_text(encoding="utf-8"))))
+    seniors = [r["id"] for r in rows if r["role"] == "senior"]
+    for i, r in enumerate(r for r in rows if r["role"] == "junior"):
+        r["wishes"] = ";".join(seniors[(i + k) % len(seniors)] for k in range(1 + i % 3))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*rows[0].keys(), "wishes"])
+    writer.writeheader()
+    writer.writerows({"wishes": "", **r} for r in rows)
+    roster = tmp_path / "wishes.csv"
+    roster.write_text(out.getvalue(), encoding="utf-8")
+    c, pid, page = _rules_page(browser, site, "Self-match", roster.read_bytes())
+    expect(page.locator("#objective")).to_have_value("max_pairs")  # the default, said so
+    page.select_option("#objective", "stable")
+    page.select_option("#stable_by", "wishes")
+    page.select_option("#unranked", "unacceptable")
+    page.select_option("#no_wishes", "accept_all")
+
+    # A quota does not go with stable pairs: refused in words, the choices kept to mend.
+    page.fill("#quota_department", "50")
+    page.click("button:has-text('Save the rules')")
+    expect(page.locator("[role=alert]")).to_contain_text("the quota would need pairs a "
+                                                         "stable matching does not choose")
+    expect(page.locator("#objective")).to_have_value("stable")
+    expect(page.locator("#quota_department")).to_have_value("50")
+    assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] is None  # nothing saved
+
+    page.fill("#quota_department", "0")
+    page.click("button:has-text('Save the rules')")
+    expect(page.locator("h1")).to_have_text("Self-match")
+    doc = c.get(f"/api/v1/programmes/{pid}").json()["rules"]
+    program = rm.Program.model_validate(doc)
+    assert (program.objective, program.stable_by, program.unranked, program.no_wishes) == (
+        "stable", "wishes", "unacceptable", "accept_all")
+    assert "proposing" not in doc  # the default is left out of the document
+    job = c.post(f"/api/v1/programmes/{pid}/matchings").json()["job"]
+    mid = site.wait(c, job)["matching"]
+    got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
+    pairs = {(p["junior_id"], p["senior_id"]) for p in got["pairs"]}
+    # The oracle: the library on the same file and rules; each pair was wished for.
+    people = rm.read_participants(roster)
+    juniors, seniors_p, _ = rm.split_roles(people)
+    expected = rm.match(juniors, seniors_p, program, org=rm.OrgChart.from_participants(people))
+    assert pairs == {(p.junior_id, p.senior_id) for p in expected.pairs}
+    wished = {j.id: set(j.wishes) for j in juniors}
+    assert pairs
+    assert all(s in wished[j] for j, s in pairs)
+    # The review page says what the pairs are: stable, not the highest total score.
+    page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
+    expect(page.locator(".summary")).to_contain_text(
+        "Stable (no junior and senior would both rather be together), the best stable "
+        "matching for the juniors.")
+    page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
+    expect(page.locator("#stable_by")).to_have_value("wishes")
+    expect(page.locator("#no_wishes")).to_have_value("accept_all")
 
 
 def test_moving_a_weight_counts_what_changes_live(browser: Browser, site: Service,

@@ -72,6 +72,9 @@ def set_rules(ctx: Context, db: Session, user: User, programme: Programme,
         raise HTTPException(422, {"problems": [
             {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]}
             for e in err.errors()]}) from None
+    why = program.conflict()  # a run of these rules would only fail later, in a job
+    if why is not None:
+        raise HTTPException(422, {"problems": [{"field": "objective", "reason": why}]})
     ctx.change(db, programme, if_match)
     programme.rules = doc
     ctx.audit(db, user, programme.id, "set the rules",

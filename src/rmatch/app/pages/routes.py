@@ -46,11 +46,20 @@ from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
 from rmatch.app.pages.imports import add_import_pages
-from rmatch.app.pages.rules import QUOTAS, SWITCHES, WEIGHTS, form_of, program_document
+from rmatch.app.pages.rules import (
+    CHOICES,
+    QUOTAS,
+    SWITCHES,
+    WEIGHTS,
+    form_kept,
+    form_of,
+    program_document,
+)
 from rmatch.app.pages.views import (
     ENCODINGS,
     ERRORS,
     change,
+    counted,
     dashboard,
     ids,
     next_step,
@@ -61,6 +70,7 @@ from rmatch.app.pages.views import (
     programme_problems,
     read_joiners,
     sensitive_of,
+    sentence,
     unmatched_groups,
     wants_page,
 )
@@ -102,6 +112,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
+    templates.env.filters["counted"] = counted  # "1 junior", "2 juniors"
     templates.env.globals["encodings"] = ENCODINGS  # the import forms' choice
     explaining = Explaining()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -307,7 +318,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         return page(request, "review.html", me, programme=programme, access=access, m=m,
                     shown_pairs=rows, page=at, pages=pages, size=PAGE,
                     people=people, shown=access.names, result=result,
-                    groups=unmatched_groups(result),
+                    groups=unmatched_groups(result), proven=sentence(rm.result.proven(
+                        result["status"], result["solver"], result["objective"],
+                        result["bound"])),
                     components=sorted({k for p in rows for k in p["components"]}),
                     change=change(db, parent, m))
 
@@ -439,13 +452,14 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         programme, access = ctx.programme(db, me[0], pid)
         return page(request, "rules.html", me, programme=programme, access=access,
                     form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
-                    weights=WEIGHTS, sensitive=sensitive_of(programme))
+                    weights=WEIGHTS, choices=CHOICES, sensitive=sensitive_of(programme))
 
     @app.post("/programmes/{pid}/rules", response_model=None)
     async def rules_save(request: Request, pid: int, me: Me, db: DB) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
         user = checked(me, form.get("csrf", ""))
         programme, access = ctx.programme(db, user, pid, write=True)
+        doc: dict[str, Any] | None = None
         try:
             doc = program_document(programme.rules, form)
             set_rules(ctx, db, user, programme, doc, None)
@@ -457,8 +471,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             problems = [p["reason"] if isinstance(p, dict) else str(p) for p in
                         (detail.get("problems", []) if isinstance(detail, dict) else [])]
             return page(request, "rules.html", me, 422, programme=programme, access=access,
-                        form=form_of(programme.rules), switches=SWITCHES, quotas=QUOTAS,
-                        weights=WEIGHTS, sensitive=sensitive_of(programme),
+                        form=form_kept(doc, programme.rules), switches=SWITCHES, quotas=QUOTAS,
+                        weights=WEIGHTS, choices=CHOICES, sensitive=sensitive_of(programme),
                         problems=problems or [
                             "A number on the page is not a number, or out of range."])
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
@@ -488,7 +502,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             return JSONResponse({"text": text})
         return page(request, "rules.html", me, programme=programme, access=access,
                     form=form_of(doc if doc is not None else programme.rules),
-                    switches=SWITCHES, quotas=QUOTAS, weights=WEIGHTS,
+                    switches=SWITCHES, quotas=QUOTAS, weights=WEIGHTS, choices=CHOICES,
                     sensitive=sensitive_of(programme), preview=text)
 
     @app.post("/programmes/{pid}/matchings/{mid}/publish")

@@ -13,7 +13,8 @@ from typing import Any
 
 import rmatch as rm
 
-__all__ = ["QUOTAS", "SWITCHES", "WEIGHTS", "RulesForm", "form_of", "program_document"]
+__all__ = ["CHOICES", "QUOTAS", "SWITCHES", "WEIGHTS", "RulesForm", "form_kept", "form_of",
+           "program_document"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,39 @@ SWITCHES = (
            "the junior.", rm.SeniorityDirection(allow_equal=True)),
     Switch("no_repeat", "No one meets a partner from an earlier round again.", rm.NoRepeat()),
 )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One programme setting the page offers as a list: its field, question and answers."""
+
+    field: str
+    question: str
+    answers: tuple[tuple[str, str], ...]
+
+
+# How the pairs are chosen: the programme document's objective and, for stable
+# pairings, whose preferences and which stable pairing (rm.Program's fields).
+CHOICES = (
+    Choice("objective", "Aim", (
+        ("max_pairs", "As many pairs as possible, then the best fit"),
+        ("max_score", "The best total fit, even with fewer pairs"),
+        ("stable", "Stable pairs: no two people who would both rather be together"),
+        ("best_stable", "The best-fitting of all stable pairings"))),
+    Choice("stable_by", "Stable pairs only: each person's preferences come from", (
+        ("scores", "the fit scores"),
+        ("wishes", "their wish lists, then the fit"))),
+    Choice("proposing", "Stable pairs only: of the stable pairings, the one best for", (
+        ("juniors", "the juniors"),
+        ("seniors", "the seniors"))),
+    Choice("unranked", "Wish lists only: someone a person did not wish for is", (
+        ("acceptable", "still acceptable, after the wished ones"),
+        ("unacceptable", "not acceptable: a pair needs both to have wished for each other"))),
+    Choice("no_wishes", "Wish lists only, when not wished for is not acceptable: "
+           "a person who wished for nobody", (
+               ("accept_none", "is not paired"),
+               ("accept_all", "takes anyone the rules allow, by fit"))),
+)
 QUOTAS = (("department", "of the pairs cross departments"),
           ("location", "of the pairs cross locations"))
 WEIGHTS = (("generation", "Bridge generations (age and level apart)"),
@@ -51,6 +85,7 @@ class RulesForm:
     quotas: dict[str, int]
     weights: dict[str, float]
     others: list[str]
+    chosen: dict[str, str]
 
 
 def form_of(doc: dict[str, Any] | None) -> RulesForm:
@@ -79,7 +114,27 @@ def form_of(doc: dict[str, Any] | None) -> RulesForm:
             others.append(rule.label())
     weights = program.weights.model_dump()
     return RulesForm(on, tz, quotas, {k: float(weights.get(k, 1.0)) for k, _ in WEIGHTS},
-                     others)
+                     others, {c.field: str(getattr(program, c.field)) for c in CHOICES})
+
+
+def form_kept(doc: dict[str, Any] | None, saved: dict[str, Any] | None) -> RulesForm:
+    """Return the page's choices as sent when they read as a programme, else the saved ones.
+
+    A page refused for what its choices mean (a stable aim with a quota) shows
+    them again to be mended; one with a value that is not a number shows the
+    saved rules.
+
+    Examples
+    --------
+    >>> form_kept({"objective": "stable"}, None).chosen["objective"]
+    'stable'
+    >>> form_kept({"objective": "fair"}, None).chosen["objective"]
+    'max_pairs'
+    """
+    try:
+        return form_of(doc)
+    except ValueError:
+        return form_of(saved)
 
 
 def program_document(doc: dict[str, Any] | None, form: dict[str, str]) -> dict[str, Any]:
@@ -89,6 +144,10 @@ def program_document(doc: dict[str, Any] | None, form: dict[str, str]) -> dict[s
     --------
     >>> program_document(None, {"shared_language": "on", "tz": "4"})["constraints"][1]
     {'kind': 'max_timezone_gap', 'hours': 4.0}
+    >>> doc = program_document(None, {"objective": "stable", "stable_by": "wishes",
+    ...                               "proposing": "juniors"})
+    >>> doc["objective"], doc["stable_by"], "proposing" in doc  # defaults left out
+    ('stable', 'wishes', False)
     """
     old = rm.Program.model_validate(doc or {})
     kept = [r for r in old.constraints
@@ -109,4 +168,12 @@ def program_document(doc: dict[str, Any] | None, form: dict[str, str]) -> dict[s
     out["constraints"] = [{"kind": r.kind, **r.model_dump(mode="json", exclude_defaults=True)}
                           for r in [*rules, *kept]]
     out["weights"] = {**(out.get("weights") or {}), **weights}
+    for choice in CHOICES:  # written where chosen, left out at the default
+        answer = form.get(choice.field)
+        if answer is None:
+            continue
+        if answer == rm.Program.model_fields[choice.field].default:
+            out.pop(choice.field, None)
+        else:
+            out[choice.field] = answer
     return out

@@ -37,6 +37,7 @@ __all__ = [
     "Choices",
     "change",
     "columns_view",
+    "counted",
     "dashboard",
     "encoding_of",
     "ids",
@@ -49,6 +50,7 @@ __all__ = [
     "programme_problems",
     "read_joiners",
     "sensitive_of",
+    "sentence",
     "unmatched_groups",
     "wants_page",
 ]
@@ -127,6 +129,30 @@ RULE_WORDS = {
 }
 _RULE = re.compile(r"\b(" + "|".join(RULE_WORDS) + r"|SameValue|DifferentValue)"
                    r"(?:\(([^()]*)\))?")
+
+
+def counted(n: int, word: str) -> str:
+    """Say a number of things in words, singular for one ("1 junior", "2 people").
+
+    Examples
+    --------
+    >>> counted(1, "junior"), counted(0, "senior"), counted(3, "person")
+    ('1 junior', '0 seniors', '3 people')
+    """
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {'people' if word == 'person' else word + 's'}"
+
+
+def sentence(text: str) -> str:
+    """Begin a phrase of the library's with a capital letter, the rest as it is.
+
+    Examples
+    --------
+    >>> sentence("stable, the best for the juniors (deferred acceptance)")
+    'Stable, the best for the juniors (deferred acceptance)'
+    """
+    return text[:1].upper() + text[1:]
 
 
 def plain(text: str) -> str:
