@@ -139,5 +139,7 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(rm.suggest_columns(export, encoding="cp1252")))
     page.click("button:has-text('Read the file')")
-    expect(page.locator(".error")).to_contain_text("grade 'L9' is not a number")  # no level map
+    # No level map: one problem for the grade column (not one a row), and the map to fill.
+    expect(page.locator(".error")).to_contain_text("column 'Grade' holds grade names on all")
+    expect(page.locator(".error tbody tr")).to_have_count(2)
     expect(page.locator(".error")).not_to_contain_text("not UTF-8")

@@ -199,6 +199,25 @@ def test_grades_go_through_level_map_in_any_case_and_without_one_the_error_sugge
         _read("id,level\na,L9\n", level_map={"L7": 7})
 
 
+def test_a_column_of_grade_names_only_is_one_problem_not_one_a_row() -> None:
+    rows = "".join(f"p{i},L{3 + i % 7},{'' if i % 10 == 0 else 1990}\n" for i in range(2000))
+    with pytest.raises(rm.InputError) as info:
+        _read("id,Grade,birth_year\n" + rows, columns={"Grade": "level"})
+    problems = [p for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert [p.field for p in problems] == ["level", None]  # the column's problem, the hint
+    assert problems[0].row is None
+    assert problems[0].reason.startswith("column 'Grade' holds grade names on all 2000 rows "
+                                         "with a level (L3, L4, L5, L6, L7, L8, L9)")
+    assert '{"L3": 0, "L4": 0, "L5": 0, "L6": 0, "L7": 0, "L8": 0, "L9": 0}' in \
+        problems[1].reason
+    # Another problem of a row is still that row's.
+    with pytest.raises(rm.InputError) as info:
+        _read("id,Grade,birth_year\na,L3,1990\nb,L4,1890x\n", columns={"Grade": "level"})
+    problems = [p for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert [(p.row, p.field) for p in problems] == [(None, "level"), (3, "birth_year"),
+                                                    (None, None)]
+
+
 @pytest.mark.parametrize(("written", "zone"), [
     ("europe/london", "Europe/London"), ("(GMT+01:00) Paris", "Europe/Paris"),
     ("GMT-08:00 Pacific Time", "America/Los_Angeles"),

@@ -276,8 +276,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
     if opts.check_managers:
         problems += _manager_problems(name, managers, ids)
     if problems:
-        problems += _hints(table, cols, problems)
-        raise InputError.of(problems)
+        hints = _hints(table, cols, problems)
+        raise InputError.of([*_grade_column(name, cols, rows, problems), *hints])
     _warn(name, cols, people, ids)
     return [p for _, p in people]
 
@@ -388,6 +388,28 @@ def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str |
                     "row without a role, give the full org chart (org= / --org FILE), or pass "
                     "check_managers=False", file=name, row=row, id=pid, field="manager_id")
             for row, pid, manager in missing]
+
+
+def _grade_column(name: str, cols: Columns, rows: Sequence[_Row],
+                  problems: list[Problem]) -> list[Problem]:
+    """Make a level column of grade names only (no level_map) one problem, not one a row.
+
+    A row's own problem says little when every row has it (an HR export's
+    grades, 40 lines of "grade 'L7' is not a number"); a column with some
+    numbers keeps its problems by row (those are typos to find).
+    """
+    grade = [p for p in problems if p.field == "level" and values.NOT_A_NUMBER in p.reason]
+    if len(grade) < 2 or any(r.record.get("level") is not None for r in rows):
+        return problems
+    header = next(h for h, t in cols.targets.items() if t == "level")
+    names = sorted({p.reason.split("'")[1] for p in grade})
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    whole = Problem(f"column {header!r} holds grade names on all {len(grade)} rows with a "
+                    f"level ({shown}): they are not numbers; give a level_map that turns "
+                    "grade names into numbers (higher is more senior)", file=name,
+                    field="level")
+    apart = {id(p) for p in grade}  # by identity: a file may have 100,000 of them
+    return [whole, *(p for p in problems if id(p) not in apart)]
 
 
 def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "NOT_A_NUMBER",
     "fold",
     "is_missing",
     "parse_birth_year",
@@ -23,6 +24,10 @@ __all__ = [
     "parse_map",
     "parse_text",
 ]
+
+NOT_A_NUMBER = ("is not a number; give a level_map that turns grade names into numbers "
+                "(higher is more senior)")
+"""What a level cell that is a grade name, with no ``level_map``, is told (after its grade)."""
 
 # Cells rmatch's writer escaped: a spreadsheet would run them as a formula.
 # Only these lose the leading apostrophe on reading, so real data such as
@@ -246,8 +251,7 @@ def parse_level(value: Any, level_map: Mapping[str, int] | None) -> int:
             raise ValueError(f"grade {text!r} is not in level_map (which has "
                              f"{', '.join(repr(k) for k in list(level_map)[:8])}"
                              f"{', ...' if len(level_map) > 8 else ''})") from None
-        raise ValueError(f"grade {text!r} is not a number; give a level_map that turns grade "
-                         "names into numbers (higher is more senior)") from None
+        raise ValueError(f"grade {text!r} {NOT_A_NUMBER}") from None
 
 
 def parse_list(value: Any, *, slash: bool = False, only: str | None = None) -> list[str]:
