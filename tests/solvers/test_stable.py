@@ -125,6 +125,64 @@ def test_match_with_objective_stable_has_no_blocking_pair(seed: int, by: str,
     assert "proven the best possible" not in result.summary()
 
 
+@pytest.mark.parametrize("seed", range(16))
+def test_a_stable_matching_is_explained_by_preferences(seed: int) -> None:
+    # Every feasible alternative gets the reason the definition of stability gives, read
+    # here from the ranks themselves; no re-solve prices it (no required pair). The same
+    # for a matching judged under the same rules: one pair fewer may leave blocking pairs.
+    rng = np.random.default_rng(500 + seed)
+    juniors, seniors = _people(rng, 5, 4, True)
+    program = rm.Program(constraints=[rm.Forbid(pairs=[("j0", "s0")])], objective="stable",
+                         stable_by="wishes", unranked="unacceptable",
+                         no_wishes="accept_all" if seed % 2 else "accept_none",
+                         proposing="seniors" if seed % 4 > 1 else "juniors")
+    solved = rm.match(juniors, seniors, program)
+    judged = rm.evaluate([(p.junior_id, p.senior_id) for p in solved.pairs[1:]], juniors,
+                         seniors, program)
+    for result in (solved, judged):
+        _check_stable_reasons(result)
+
+
+def _check_stable_reasons(result: rm.MatchResult) -> None:
+    sm = result.scores
+    rank_j, rank_s = preference_ranks(sm, "wishes", "unacceptable")
+    chosen = frozenset((sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id))
+                       for p in result.pairs)
+    blocking = set(_blocking(chosen, rank_j, rank_s, sm.juniors.capacity,
+                             sm.seniors.capacity))
+    if result.solver != "evaluated":
+        assert not blocking  # a solved stable matching has none
+    for side, mine, cap in (("junior", rank_j, sm.juniors.capacity),
+                            ("senior", rank_s, sm.seniors.capacity)):
+        ids = sm.junior_ids if side == "junior" else sm.senior_ids
+        others = sm.senior_ids if side == "junior" else sm.junior_ids
+        for me, pid in enumerate(ids):
+            why = result.explain(pid, alternatives=len(others))
+            pair = (lambda o, me=me: (me, o)) if side == "junior" else \
+                (lambda o, me=me: (o, me))
+            partners = [o for o in range(len(others)) if pair(o) in chosen]
+            listed = [others.index(a.partner_id) for a in why.alternatives]
+            # Ordered by the person's own preference, the unacceptable last.
+            keys = [(mine[me, o] < 0, mine[me, o]) for o in listed]
+            assert keys == sorted(keys)
+            for alt, o in zip(why.alternatives, listed, strict=True):
+                assert alt.cost is None
+                if not alt.feasible:
+                    continue
+                i, k = pair(o)
+                if mine[me, o] < 0:
+                    assert alt.reason.startswith(f"they did not wish for {alt.partner_id!r}")
+                elif (rank_s[k, i] if side == "junior" else rank_j[i, k]) < 0:
+                    assert alt.reason.startswith(f"{alt.partner_id!r} did not wish for them")
+                elif (i, k) in blocking:
+                    assert "a blocking pair (this matching is not stable)" in alt.reason
+                elif len(partners) >= cap[me] and \
+                        mine[me, o] > max(mine[me, x] for x in partners):
+                    assert alt.reason.startswith("they prefer the partners they have")
+                else:  # the other one is full with people they prefer
+                    assert "whom they prefer (a stable matching)" in alt.reason
+
+
 def test_unwished_partners_can_be_unacceptable() -> None:
     juniors = [rm.Participant(id="j1", wishes=["s1"]), rm.Participant(id="j2", wishes=[])]
     seniors = [rm.Participant(id="s1", wishes=["j1", "j2"]), rm.Participant(id="s2")]

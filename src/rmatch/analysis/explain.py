@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from rmatch.errors import InputError, RmatchError
 from rmatch.model.participant import IdSides, normalise_id
@@ -75,6 +76,58 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
     return _Forced(tail, cost, lost, exact)
 
 
+class _Preferences(NamedTuple):
+    """One person's view of a matching under a stable objective: who prefers whom.
+
+    Ranks of :func:`rmatch.solvers.stable.preference_ranks` (-1: not acceptable).
+    """
+
+    me: int
+    order: list[int]  # the other side by this person's preference, unacceptable last
+    mine: npt.NDArray[np.int64]  # this person's rank of each of the other side
+    theirs: npt.NDArray[np.int64]  # the other side's ranks of this side (a row each)
+    partners: npt.NDArray[np.int64]  # (this side, other side) index of every pair
+    worst: int | None  # their rank of their least preferred partner, when they are full
+    other_cap: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, result: MatchResult, side: Literal["junior", "senior"], me: int
+           ) -> _Preferences:
+        from rmatch.solvers.stable import preference_ranks
+
+        sm = result.scores
+        rank_j, rank_s = preference_ranks(sm, sm.program.stable_by, sm.program.unranked)
+        rows, cols = pair_indices(result)
+        mine, theirs, pairs, caps = ((rank_j, rank_s, (rows, cols), sm.seniors.capacity)
+                                     if side == "junior" else
+                                     (rank_s, rank_j, (cols, rows), sm.juniors.capacity))
+        row = mine[me]
+        order = np.lexsort((np.arange(len(row)), np.where(row < 0, len(row), row)))
+        mine_now = pairs[1][pairs[0] == me]
+        cap = (sm.juniors if side == "junior" else sm.seniors).capacity[me]
+        worst = int(row[mine_now].max()) if len(mine_now) and len(mine_now) >= cap else None
+        return cls(me, [int(o) for o in order], row, theirs, np.stack(pairs), worst, caps)
+
+    def reason(self, o: int, oid: str, result: MatchResult) -> str:
+        """Why this person is not with ``o`` (feasible) in the matching."""
+        if self.mine[o] < 0:
+            return (f"they did not wish for {oid!r}, and only wished partners are "
+                    "acceptable (unranked='unacceptable')")
+        if self.theirs[o, self.me] < 0:
+            return (f"{oid!r} did not wish for them, and only wished partners are "
+                    "acceptable (unranked='unacceptable')")
+        if self.worst is not None and self.mine[o] > self.worst:
+            return "they prefer the partners they have, and have no room (a stable matching)"
+        held = self.partners[0][self.partners[1] == o]
+        if len(held) >= self.other_cap[o] and (self.theirs[o, held] < self.theirs[o, self.me]
+                                               ).all():
+            names = ", ".join(repr(x) for x in result.partners_of(oid))
+            return f"{oid!r} is at capacity with {names}, whom they prefer (a stable matching)"
+        # Both would rather be together: only in a matching judged, never in one solved.
+        return (f"they and {oid!r} would both rather be together: a blocking pair (this "
+                "matching is not stable)")
+
+
 def explain(result: MatchResult, pid: str, n_alternatives: int, *,
             costs: bool = True, as_side: Literal["junior", "senior"] | None = None
             ) -> Explanation:
@@ -110,7 +163,12 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
     def diff(o: int) -> list[str]:
         return differing_fields(sm, *ij(o))
 
-    order = np.argsort(-scores_row, kind="stable")
+    stable = _Preferences.of(result, side, me) if sm.program.stable else None
+    # A stable matching is explained by preferences: the alternatives are the person's
+    # own favourites, and no re-solve prices them (a stable matching takes no required
+    # pair). So is a matching judged under a stable objective (rm.evaluate): there an
+    # alternative may show that it is not stable.
+    order = np.argsort(-scores_row, kind="stable") if stable is None else stable.order
     cand = [int(o) for o in order if others[o] not in partner_ids][:n_alternatives]
     violations = sm.row_violations(me, cand) if side == "junior" else sm.col_violations(me, cand)
     alts = []
@@ -120,6 +178,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         comps = {k: float(v[ij(o)]) for k, v in sm.components.items()}
         if not feas_row[o]:
             reason = "ruled out by " + ", ".join(why)
+        elif stable is not None:
+            reason = stable.reason(o, oid, result)
         elif other_cap[o] == 0:
             reason = f"{oid!r} has capacity 0"
         elif worst is not None and sc <= worst:
@@ -133,7 +193,7 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         else:
             reason = "not chosen: required pairs or the programme's optimum leave no room"
         forced = _Forced("")
-        if costs and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
+        if costs and stable is None and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
             forced = _forcing(result, (pid, oid) if side == "junior" else (oid, pid))
             reason += "; " + forced.tail
         alts.append(Alternative(partner_id=oid, score=sc, components=comps,

@@ -158,7 +158,7 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
 
     sm = result.scores
     if by is None:
-        by = ("wishes" if sm.program.objective in ("stable", "best_stable")
+        by = ("wishes" if sm.program.stable
               and sm.program.stable_by == "wishes" else "score")
     rows, cols = pair_indices(result)
     n, m = sm.shape

@@ -243,7 +243,7 @@ def plan_rounds(
     # (a typo such as 1000000 would otherwise build a million empty results).
     _refuse_empty_rounds(rounds, len(juniors) * len(seniors), "juniors x seniors")
     program = program or Program()
-    if program.objective in ("stable", "best_stable"):
+    if program.stable:
         raise InputError("plan_rounds plans the rounds together (the most people covered, or "
                          "the best score); a stable matching is one round's notion: match "
                          "each round with rm.match and objective 'stable', recording the "

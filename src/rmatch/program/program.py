@@ -171,6 +171,17 @@ class Program(BaseModel):
         """
         return field.casefold() in {k.casefold() for k in self.sensitive_attributes}
 
+    @property
+    def stable(self) -> bool:
+        """Whether the objective is a stable matching (``"stable"`` or ``"best_stable"``).
+
+        Examples
+        --------
+        >>> Program(objective="best_stable").stable, Program().stable
+        (True, False)
+        """
+        return self.objective in ("stable", "best_stable")
+
     def conflict(self) -> str | None:
         """Say why this programme's objective cannot run with its rules, or None when it can.
 
@@ -192,7 +203,7 @@ class Program(BaseModel):
         from rmatch.constraints.pairwise import Require
         from rmatch.constraints.programme import GlobalRule
 
-        if self.objective not in ("stable", "best_stable"):
+        if not self.stable:
             return None
         rules = [c.label() for c in self.constraints if isinstance(c, (GlobalRule, Require))]
         if not rules:

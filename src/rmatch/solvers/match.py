@@ -132,7 +132,7 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
     for line in data_gaps(juniors, seniors, program, org=org):
         warnings.warn(line, DataGapWarning, stacklevel=3)  # the caller of rm.match
     # Deferred acceptance reads every pair's preference: the dense matrix.
-    stable = program.objective in ("stable", "best_stable")
+    stable = program.stable
     if not stable and _on_candidates(name, len(juniors), len(seniors), plan):
         js, ss = build_arrays(juniors, seniors)
         try:
@@ -345,7 +345,7 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     from rmatch.scoring.blocks import CandidateScores
 
-    if program.objective in ("stable", "best_stable"):
+    if program.stable:
         if any(p.min_partners for p in (*sm.juniors.people, *sm.seniors.people)):
             raise InputError(f"objective {program.objective!r} cannot promise min_partners "
                              "(a stable matching chooses its pairs from preferences): use "
