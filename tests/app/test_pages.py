@@ -26,6 +26,7 @@ from tests.app.browsing import (
 from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
+from rmatch.app.pages import views
 from rmatch.app.pages.rules import program_document
 
 pytest.importorskip("playwright")
@@ -345,6 +346,17 @@ def test_a_self_match_programme_is_set_on_the_rules_page(browser: Browser, site:
     expect(page.locator(".summary")).to_contain_text(
         "Stable (no junior and senior would both rather be together), the best stable "
         "matching for the juniors.")
+    # A stable matching keeps no chosen pair (it would not be stable): no such button.
+    expect(page.locator("button:has-text('Not this pair')")).to_have_count(len(pairs))
+    expect(page.locator("button:has-text('Keep this pair')")).to_have_count(0)
+    # Why a pair: the alternatives by the person's own preference, each with its reason.
+    junior = sorted(pairs)[0][0]
+    page.click(f"a[aria-label^='Why {junior} is paired']")
+    expect(page.locator("caption")).to_contain_text("in order of this person's own preference")
+    why = expected.explain(junior, alternatives=3)
+    for alt in why.alternatives:
+        expect(page.locator("tbody")).to_contain_text(views.plain(alt.reason))
+    expect(page.locator("button:has-text('Pair them instead')")).to_have_count(0)
     page.goto(f"{site.base}/programmes/{pid}/rules")  # the page reads back what it saved
     expect(page.locator("#stable_by")).to_have_value("wishes")
     expect(page.locator("#no_wishes")).to_have_value("accept_all")

@@ -62,6 +62,7 @@ from rmatch.app.pages.views import (
     counted,
     dashboard,
     ids,
+    keeps_pairs,
     next_step,
     plain,
     preview_change,
@@ -322,7 +323,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                         result["status"], result["solver"], result["objective"],
                         result["bound"])),
                     components=sorted({k for p in rows for k in p["components"]}),
-                    change=change(db, parent, m))
+                    change=change(db, parent, m), keeps=keeps_pairs(m.rules))
 
     @app.get("/programmes/{pid}/matchings/{mid}/explain/{person}",
              response_class=HTMLResponse)
@@ -348,7 +349,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         except rm.InputError:
             raise HTTPException(404, "no such person in this matching") from None
         return page(request, "explain.html", me, programme=programme, access=access, m=m,
-                    why=why, people=people, shown=access.names)
+                    why=why, people=people, shown=access.names,
+                    keeps=keeps_pairs(m.rules))
 
     @app.post("/programmes/{pid}/matchings/{mid}/forbid")
     @app.post("/programmes/{pid}/matchings/{mid}/require")

@@ -42,6 +42,7 @@ __all__ = [
     "encoding_of",
     "ids",
     "join_view",
+    "keeps_pairs",
     "next_step",
     "plain",
     "preview_change",
@@ -142,6 +143,20 @@ def counted(n: int, word: str) -> str:
     if n == 1:
         return f"1 {word}"
     return f"{n} {'people' if word == 'person' else word + 's'}"
+
+
+def keeps_pairs(rules: dict[str, Any] | None) -> bool:
+    """Tell whether rules (a programme document) can keep a chosen pair (stable ones cannot).
+
+    Examples
+    --------
+    >>> keeps_pairs(None), keeps_pairs({"objective": "stable"})
+    (True, False)
+    """
+    program = rm.Program.model_validate(rules or {})
+    kept = rm.Require(pairs=[("junior", "senior")])
+    return program.model_copy(update={"constraints": [*program.constraints, kept]}
+                              ).conflict() is None
 
 
 def sentence(text: str) -> str:
