@@ -143,6 +143,55 @@ def test_a_stable_matching_is_explained_by_preferences(seed: int) -> None:
         _check_stable_reasons(result)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_a_matching_judged_under_a_stable_objective_is_judged_by_stability(seed: int) -> None:
+    rng = np.random.default_rng(900 + seed)
+    juniors, seniors = _people(rng, 5, 4, True)
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes")
+    solved = rm.match(juniors, seniors, program)
+    other = rm.match(juniors, seniors, program.model_copy(update={"proposing": "seniors"}))
+    key = {(p.junior_id, p.senior_id) for p in solved.pairs}
+    for pairs in (solved.pairs, other.pairs, solved.pairs[1:]):
+        judged = rm.evaluate([(p.junior_id, p.senior_id) for p in pairs], juniors, seniors,
+                             program)
+        sm = judged.scores
+        rank_j, rank_s = preference_ranks(sm, "wishes", "acceptable")
+        chosen = frozenset((sm.juniors.index(p.junior_id), sm.seniors.index(p.senior_id))
+                           for p in pairs)
+        blocking = {(sm.junior_ids[i], sm.senior_ids[k]) for i, k in _blocking(
+            chosen, rank_j, rank_s, sm.juniors.capacity, sm.seniors.capacity)}
+        # Each blocking pair is a broken promise of the programme, and only those.
+        assert {(v.junior_id, v.senior_id) for v in judged.violations
+                if v.rule == "stable matching"} == blocking
+        # "optimal" is the juniors' own stable matching, not any with as many pairs.
+        same = {(p.junior_id, p.senior_id) for p in pairs} == key
+        assert (judged.status == "optimal") == same
+    report = rm.evaluate([(p.junior_id, p.senior_id) for p in solved.pairs[1:]], juniors,
+                         seniors, program).report().to_markdown()
+    assert "the optimum is rmatch's stable matching" in report
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_stable_programme_rematches_stably_when_changes_are_allowed(seed: int) -> None:
+    rng = np.random.default_rng(1300 + seed)
+    by = "scores" if seed % 2 else "wishes"
+    juniors, seniors = _people(rng, 6, 4, by == "wishes")
+    program = rm.Program(constraints=[], objective="stable", stable_by=by)
+    first = rm.match(juniors, seniors, program)
+    gone = first.pairs[0].senior_id
+    left = [p for p in seniors if p.id != gone]
+    with pytest.raises(rm.InputError, match="allow_changes=True"):
+        rm.rematch(first, juniors, left, program)
+    again = rm.rematch(first, juniors, left, program, allow_changes=True)
+    # The stable matching of who is left, by the true preferences (no bonus), and every
+    # previous pair in it counted as kept.
+    fresh = rm.match(juniors, left, program)
+    now = {(p.junior_id, p.senior_id) for p in again.result.pairs}
+    assert now == {(p.junior_id, p.senior_id) for p in fresh.pairs}
+    before = {(p.junior_id, p.senior_id) for p in first.pairs}
+    assert set(again.kept) == now & before
+
+
 def _check_stable_reasons(result: rm.MatchResult) -> None:
     sm = result.scores
     rank_j, rank_s = preference_ranks(sm, "wishes", "unacceptable")
@@ -158,9 +207,8 @@ def _check_stable_reasons(result: rm.MatchResult) -> None:
         others = sm.senior_ids if side == "junior" else sm.junior_ids
         for me, pid in enumerate(ids):
             why = result.explain(pid, alternatives=len(others))
-            pair = (lambda o, me=me: (me, o)) if side == "junior" else \
-                (lambda o, me=me: (o, me))
-            partners = [o for o in range(len(others)) if pair(o) in chosen]
+            pairs = [(me, o) if side == "junior" else (o, me) for o in range(len(others))]
+            partners = [o for o in range(len(others)) if pairs[o] in chosen]
             listed = [others.index(a.partner_id) for a in why.alternatives]
             # Ordered by the person's own preference, the unacceptable last.
             keys = [(mine[me, o] < 0, mine[me, o]) for o in listed]
@@ -169,7 +217,7 @@ def _check_stable_reasons(result: rm.MatchResult) -> None:
                 assert alt.cost is None
                 if not alt.feasible:
                     continue
-                i, k = pair(o)
+                i, k = pairs[o]
                 if mine[me, o] < 0:
                     assert alt.reason.startswith(f"they did not wish for {alt.partner_id!r}")
                 elif (rank_s[k, i] if side == "junior" else rank_j[i, k]) < 0:

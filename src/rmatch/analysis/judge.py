@@ -142,7 +142,10 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
         matching under the same programme: its pairs, total and bound), and
         ``bound`` the optimum's bound (at least this matching's total, which
         a rule-breaking matching may exceed). ``status`` is ``"optimal"`` only when the
-        matching breaks no rule and reaches the optimum's pairs and total;
+        matching breaks no rule and reaches the optimum's pairs and total (under
+        ``objective="stable"``: is the proposing side's stable matching itself;
+        under a stable objective each blocking pair, by the programme's own
+        preferences, is a violation, rule ``"stable matching"``);
         ``solver`` is ``"evaluated"``. ``explain``, ``report`` and
         ``stability`` work as on any result.
 
@@ -177,6 +180,14 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
 
     violations += [Violation(rule=label, detail=text)
                    for label, ok, text in rule_status(sm, judged) if not ok]
+    if sm.program.stable:  # the programme promises stability: a blocking pair breaks it
+        from rmatch.solvers.stable import blocking_pairs
+
+        violations += [Violation(rule="stable matching", junior_id=sm.junior_ids[i],
+                                 senior_id=sm.senior_ids[k],
+                                 detail="both would rather be together (a blocking pair)")
+                       for i, k in zip(*(a.tolist() for a in blocking_pairs(sm, rows, cols)),
+                                       strict=True)]
     try:
         best = solve(sm)
     except (InfeasibleError, SolverError):
@@ -192,6 +203,9 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
         bound = max(best.bound, judged.objective)
         reached = (len(judged.pairs) >= len(best.pairs)
                    and judged.objective >= best.objective - 1e-9 * max(1.0, best.objective))
+        if sm.program.objective == "stable":  # the proposing side's own stable matching
+            reached = ({(p.junior_id, p.senior_id) for p in judged.pairs}
+                       == {(p.junior_id, p.senior_id) for p in best.pairs})
         if reached and not violations and best.status == "optimal":
             status = "optimal"
     out = judged.model_copy(update={"violations": violations, "bound": bound,

@@ -21,6 +21,12 @@ every assignment's total by ``change_cost`` times the pairs it keeps, which
 is that objective plus a constant; dividing by ``1 + change_cost`` keeps
 scores in [0, 1] and ranks assignments the same way. So one exact solve on
 the adjusted scores is exact for the re-matching.
+
+**Stable programmes** (``Program.stable``) hold no pair fixed: without
+``allow_changes`` a rematch is refused in words; with it, the result is the
+stable matching of who is left, by the programme's own preferences (no
+``change_cost``, which would change them), and every previous pair in it is
+kept.
 """
 
 from __future__ import annotations
@@ -199,7 +205,14 @@ def rematch(
                                  reason=f"now ruled out by {', '.join(why)}"))
         else:
             keep.append((j, s))
-    if allow_changes:
+    if program.stable and not allow_changes and keep:
+        raise InputError(f"objective {program.objective!r} cannot hold the other pairs fixed "
+                         "(a stable matching takes no required pair): rematch with "
+                         "allow_changes=True (CLI: --allow-changes) for the stable matching "
+                         "of who is left, which keeps every pair that stays stable")
+    if program.stable:  # preferences decide: a bonus for kept pairs would change them
+        result = solve(sm, _start=start)
+    elif allow_changes:
         result = _solve_with_bonus(sm, keep, change_cost, start)
     else:
         required = [Require(pairs=keep)] if keep else []

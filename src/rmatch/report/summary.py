@@ -23,7 +23,7 @@ from rmatch.io.files import write_atomic
 from rmatch.model.generations import GENERATIONS, generation_codes
 from rmatch.report.render import FROZEN, PLOTS_OMITTED, css_histogram, md, page, plot_images
 from rmatch.result.html import html_table
-from rmatch.result.match_result import pair_indices
+from rmatch.result.match_result import pair_indices, proven
 from rmatch.result.pairs import Optimum, Violation
 
 if TYPE_CHECKING:
@@ -223,6 +223,7 @@ class Report(BaseModel):
     """For a matching judged by ``rm.evaluate``: the best one under the same programme."""
     violations: list[Violation] = Field(default_factory=list)
     """Rules the matching breaks (``rm.evaluate``)."""
+    stable: bool = False  # the programme's objective is a stable matching (Program.stable)
     _result: MatchResult | None = PrivateAttr(default=None)
 
     def to_markdown(self) -> str:
@@ -323,10 +324,7 @@ class Report(BaseModel):
         def num(x: float | None, fmt: str = ".3f") -> str:
             return "n/a" if x is None else format(x, fmt)
 
-        proof = ("optimal: no assignment under these rules has more pairs or a higher "
-                 "total score" if self.status == "optimal" else
-                 "the best found within the time limit; the bound is the most any "
-                 "assignment could score, and the gap how far this one may be from it")
+        proof = proven(self.status, self.solver, self.objective, self.bound)
         tables: list[tuple[str, list[str], list[list[str]], str]] = [
             ("Coverage", ["", "juniors", "seniors"], [
                 ["in the programme", str(self.juniors), str(self.seniors)],
@@ -348,8 +346,9 @@ class Report(BaseModel):
                                 str(len(self.violations))],
                                ["the optimum under the same rules", str(best.pairs),
                                 f"{best.objective:.4f}", "0"]],
-                           "the same scores and rules as rmatch's own matching; the optimum "
-                           "has the most pairs, then the highest total score"
+                           "the same scores and rules as rmatch's own matching; "
+                           + ("the optimum is rmatch's stable matching" if self.stable else
+                              "the optimum has the most pairs, then the highest total score")
                            + ("" if best.status == "optimal"
                               else f" (at most {best.bound:.4f})")))
         if self.violations:
@@ -582,7 +581,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
                  for attr in groups for side in ("senior", "junior")],
         constraints=_constraints(sm, result, min_group_size),
         **_stability(result),
-        optimum=result.optimum, violations=result.violations,
+        optimum=result.optimum, violations=result.violations, stable=sm.program.stable,
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,
         gap=(result.bound - result.objective) / max(abs(result.bound), 1e-12)

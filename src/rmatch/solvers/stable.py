@@ -35,8 +35,8 @@ from rmatch.program.preferences import accepts_unwished
 from rmatch.result.reasons import STABLE
 from rmatch.scoring.matrix import ScoreMatrix
 
-__all__ = ["STABLE", "best_stable_pairs", "deferred_acceptance", "preference_ranks",
-           "stable_pairs"]
+__all__ = ["STABLE", "best_stable_pairs", "blocking_pairs", "deferred_acceptance",
+           "preference_ranks", "stable_pairs"]
 
 
 IntMatrix = npt.NDArray[np.int64]
@@ -90,6 +90,48 @@ def preference_ranks(sm: ScoreMatrix, by: Literal["wishes", "scores"],
     rank_j = _ranks(wj, -total, acc_j)
     rank_s = _ranks(ws, -total.T, acc_s)
     return rank_j, rank_s
+
+
+def blocking_pairs(sm: ScoreMatrix, rows: IntMatrix, cols: IntMatrix
+                   ) -> tuple[IntMatrix, IntMatrix]:
+    """Return the (junior, senior) index pairs that block a matching, by the programme's ranks.
+
+    A pair outside the matching blocks when both find each other acceptable and
+    each has room or prefers the other to a partner, under
+    :func:`preference_ranks` (the preferences the stable objectives solve by:
+    wishes, then score). ``stability(by="wishes")`` instead counts every
+    unwished partner alike, as the peer library does.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j", wishes=["s2"])],
+    ...               [rm.Participant(id="s1"), rm.Participant(id="s2")],
+    ...               rm.Program(constraints=[], objective="stable", stable_by="wishes"))
+    >>> [a.tolist() for a in blocking_pairs(sm, np.array([0]), np.array([0]))]
+    [[0], [1]]
+    """
+    program = sm.program
+    rank_j, rank_s = preference_ranks(sm, program.stable_by, program.unranked)
+    n, m = rank_j.shape
+    chosen = np.zeros((n, m), dtype=bool)
+    chosen[rows, cols] = True
+    # Each one's rank of their worst partner when full, else beyond every rank (room).
+    worst_j = np.full(n, m + 1, np.int64)
+    worst_s = np.full(m, n + 1, np.int64)
+    full_j = np.bincount(rows, minlength=n) >= np.minimum(sm.juniors.capacity, m)
+    full_s = np.bincount(cols, minlength=m) >= np.minimum(sm.seniors.capacity, n)
+    at_j = np.full(n, -1, np.int64)
+    at_s = np.full(m, -1, np.int64)
+    np.maximum.at(at_j, rows, rank_j[rows, cols])
+    np.maximum.at(at_s, cols, rank_s[cols, rows])
+    worst_j[full_j] = at_j[full_j]
+    worst_s[full_s] = at_s[full_s]
+    theirs = rank_s.T  # each senior's rank of each junior, laid out as the juniors' rows
+    block = ((rank_j >= 0) & (theirs >= 0) & ~chosen & (rank_j < worst_j[:, None])
+             & (theirs < worst_s[None, :]))
+    bj, bs = np.nonzero(block)
+    return bj.astype(np.int64), bs.astype(np.int64)
 
 
 def _ranks(first: IntMatrix, second: npt.NDArray[np.float64],
