@@ -417,7 +417,11 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                             None, None, {})
                 people = read_joiners(up)
                 joined = [p.model_dump(mode="json", exclude_defaults=True) for p in people]
-            body = RematchRequest(leavers=ids(leavers), change=ids(change), joiners=joined)
+            # A stable programme holds no pair fixed: it re-matches stably (the pairs that
+            # stay stable are kept), as rm.rematch does with allow_changes.
+            last = published(db, pid)
+            body = RematchRequest(leavers=ids(leavers), change=ids(change), joiners=joined,
+                                  allow_changes=last is not None and not keeps_pairs(last.rules))
             made = rematch_programme(ctx, db, user, programme, body, None)
         except HTTPException as err:
             return overview(request, me, db, pid, err.status_code, problems=problem_rows(err),
