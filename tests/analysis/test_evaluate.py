@@ -125,6 +125,28 @@ def test_unknown_ids_say_what_they_may_be() -> None:
     ]
 
 
+def test_the_cli_judges_a_self_match_by_stability(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "self.csv"
+    roster.write_text("id,role,wishes\nm1,senior,\nm2,senior,\n"
+                      "a,junior,m1;m2\nb,junior,m1\n", encoding="utf-8")
+    program = tmp_path / "stable.json"
+    program.write_text('{"constraints": [], "objective": "stable", "stable_by": "wishes"}',
+                       encoding="utf-8")
+    hand = tmp_path / "hand.csv"  # b wished only m1, and m1 is free: a blocking pair
+    hand.write_text("junior_id,senior_id\na,m2\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "evaluate", str(roster), str(hand), "--program",
+                             str(program))
+    assert code == 0, err
+    assert "rmatch's stable matching under these rules: 2 pairs" in out
+    assert "stable matching: b, m1: both would rather be together (a blocking pair)" in out
+    # a-m1 blocks too by the programme's ranks (a ranks m1 first, m1 is free): both named.
+    judged = rm.evaluate([("a", "m2")], *rm.split_roles(rm.read_participants(roster))[:2],
+                         rm.load_program(program))
+    assert {(v.junior_id, v.senior_id) for v in judged.violations} == {("a", "m1"),
+                                                                      ("b", "m1")}
+
+
 def test_the_cli_judges_a_hand_matching(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     best = tmp_path / "best.csv"

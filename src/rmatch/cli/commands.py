@@ -262,7 +262,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{args.pairs}: {len(result.pairs)} pairs, total score {result.objective:.4f}")
     best = result.optimum
     if best is not None:
-        print(f"the optimum under these rules: {best.pairs} pairs, total score "
+        what = "rmatch's stable matching" if program.stable else "the optimum"
+        print(f"{what} under these rules: {best.pairs} pairs, total score "
               f"{best.objective:.4f}" + ("" if best.status == "optimal" else
                                          f" (at most {best.bound:.4f})"))
         if best.pairs == len(result.pairs) and best.objective > result.objective:
