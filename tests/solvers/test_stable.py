@@ -250,12 +250,48 @@ def test_unwished_partners_can_be_unacceptable() -> None:
     assert gone.unmatched_reasons["j2"] == (
         "their wish 's9' is not among the 2 feasible seniors, and only wished partners are "
         "acceptable (unranked='unacceptable')")
-    # Taken by someone preferred: the stable matching's own reason, as before.
+    # Their wish taken by someone preferred, and the senior with room unwished by them.
     rival = rm.match([juniors[0], juniors[1].model_copy(update={"wishes": ["s1"]})], seniors,
                      program)
-    assert "stable matching" in rival.unmatched_reasons["j2"]
+    assert rival.unmatched_reasons["j2"] == (
+        "1 of the 2 feasible seniors still has room, but they did not wish for it, and only "
+        "wished partners are acceptable (unranked='unacceptable')")
     anyone = rm.match(juniors, seniors, program.model_copy(update={"unranked": "acceptable"}))
     assert len(anyone.pairs) == 2
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_who_refused_whom_is_said_of_the_unmatched_beside_room(seed: int) -> None:
+    rng = np.random.default_rng(1700 + seed)
+    juniors, seniors = _people(rng, 6, 4, True)
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes",
+                         unranked="unacceptable",
+                         no_wishes="accept_all" if seed % 2 else "accept_none")
+    result = rm.match(juniors, seniors, program)
+    counts_j, counts_s = result.pair_counts()
+    people = {p.id: p for p in (*juniors, *seniors)}
+    for pid, reason in result.unmatched_reasons.items():
+        if " room, but " not in reason:
+            continue
+        me = people[pid]
+        junior = any(j.id == pid for j in juniors)
+        others = seniors if junior else juniors
+        counts = counts_s if junior else counts_j
+        free = [o for o in others if counts[o.id] < o.capacity]
+
+        def takes_any(p: rm.Participant) -> bool:
+            return program.no_wishes == "accept_all" and not p.wishes
+
+        i_refuse = 0 if takes_any(me) else sum(o.id not in me.wishes for o in free)
+        they_refuse = sum(not takes_any(o) and pid not in o.wishes for o in free)
+        assert f"{len(free)} of the " in reason
+        if i_refuse == len(free):
+            assert "but they did not wish for" in reason
+        elif they_refuse == len(free):
+            assert "wished for them" in reason
+            assert "did not wish for them" not in reason
+        else:
+            assert "each either was not wished for by them or did not wish for them" in reason
 
 
 def _ranks_by_definition(sm: rm.ScoreMatrix, people: list[rm.Participant],

@@ -105,6 +105,32 @@ def _picky(sm: ScoreMatrix, side: Literal["juniors", "seniors"], solver: str
             else list(p.wishes) for i, p in enumerate(people)]
 
 
+def _unwished(sm: ScoreMatrix, side: Literal["juniors", "seniors"], k: int,
+              free: np.ndarray) -> str:
+    """Who refused whom between person ``k`` and the partners with room ``free``.
+
+    Under wishes with ``unranked="unacceptable"`` (where :func:`_picky` applies)
+    someone left out beside partners with room is kept apart by wishes: theirs
+    or the partners' own (anything else would be a blocking pair).
+    """
+    mine, others = (sm.juniors, sm.seniors) if side == "juniors" else (sm.seniors, sm.juniors)
+    me = mine.people[k]
+    them = [others.people[o] for o in free.tolist()]
+    lenient = accepts_unwished([me, *them], sm.program)
+    wished = set(me.wishes)
+    i_refuse = 0 if lenient[0] else sum(p.id not in wished for p in them)
+    they_refuse = sum(not ok and me.id not in p.wishes
+                      for p, ok in zip(them, lenient[1:].tolist(), strict=True))
+    one = len(them) == 1
+    if i_refuse == len(them):
+        said = f"they did not wish for {'it' if one else 'any of them'}"
+    elif they_refuse == len(them):
+        said = f"{'it' if one else 'none of them'} wished for them"
+    else:
+        said = "each either was not wished for by them or did not wish for them"
+    return f"{said}, and only wished partners are acceptable (unranked='unacceptable')"
+
+
 def unmatched_reasons(
     sm: ScoreMatrix, counts_j: np.ndarray, counts_s: np.ndarray, *, solver: str,
     status: str,
@@ -141,10 +167,12 @@ def unmatched_reasons(
                           f"{other}s, and only wished partners are acceptable "
                           "(unranked='unacceptable')")
             elif reason is None:
-                free = int((feas[k] & room).sum())
-                reason = (taken.format(o=f"{other} ({n_ok})") if free == 0 else
-                          f"{free} of the {n_ok} feasible {other}s still have room, but "
-                          + _why_left_out(sm, solver, status))
+                free = np.flatnonzero(feas[k] & room)
+                why = (_why_left_out(sm, solver, status) if picky is None
+                       else _unwished(sm, side, k, free))
+                reason = (taken.format(o=f"{other} ({n_ok})") if len(free) == 0 else
+                          f"{len(free)} of the {n_ok} feasible {other}s still "
+                          f"{'has' if len(free) == 1 else 'have'} room, but " + why)
             if ids[k] in both:  # one entry per person: say which side each reason is for
                 reason = f"as {side[:-1]}: {reason}"
                 if ids[k] in out:
