@@ -140,7 +140,8 @@ _SYNONYMS: dict[str, str] = {
     "name": "full name,employee name,display name,preferred name,first name,given name,"
             "forename,last name,surname,family name,worker,employee,person,legal name",
     "role": "programme role,program role,side,participant type,participant role,mentoring role,"
-            "mentor or mentee,which role,role in the programme,sign up as",
+            "mentor or mentee,which role,role in the programme,sign up as,i am a,i am,"
+            "joining as,registering as,i would like to be,i want to be,i'd like to be",
     "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born",
     "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
              "seniority,rank,management level",
@@ -162,7 +163,11 @@ _SYNONYMS: dict[str, str] = {
     "availability": "available,time slots,when are you available,availability slots,"
                     "free slots,preferred times,when can you meet",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
-    "wishes": "wish,preferred partners,preferences,would like,wish list",
+    "wishes": "wish,preferred partners,preferences,would like,wish list,first choice,"
+              "second choice,third choice,1st choice,2nd choice,3rd choice,choice of mentor,"
+              "first choice of mentor,preferred mentor,preferred mentors,preferred mentee,"
+              "preferred mentees,mentor preference,mentee preference,first preference,"
+              "second preference,third preference,ranked choices,top choices",
     "avoid": "veto,vetoes,do not match,not with,avoid partners",
     "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,generation,"
                   "disability,identity,identity to match,characteristics,religion,age group,"
@@ -301,8 +306,11 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
                 wanted[other] = "manager_id"
 
 
-# Words that say which side a sign-up option means. In reverse mentoring the
-# junior mentors and the senior is the mentee. Checked in this order.
+# Words that say which side a sign-up option means. "junior" or "senior" said
+# outright settles it ("Mentee (junior)" on a form that uses the words the usual
+# way); else, in reverse mentoring the junior mentors and the senior is the
+# mentee. Checked in this order.
+_SIDE_WORDS = {"junior": "junior", "senior": "senior"}
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("both", ("both", "either")),
     ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
@@ -317,9 +325,10 @@ _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "
 def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
     """Propose value maps from each field's distinct cells, where the words say it.
 
-    ``role``: mentor / early career / junior -> junior, mentee / executive /
-    senior leader -> senior (in reverse mentoring the junior mentors), both
-    -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
+    ``role``: the word junior or senior where a cell says one of them
+    ("Mentee (junior)"); else mentor / early career -> junior, mentee /
+    executive / leader -> senior (in reverse mentoring the junior mentors),
+    both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
     (unknown). Cells already valid are left out; cells the words do not
     settle too, for the user to add.
 
@@ -327,12 +336,21 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     --------
     >>> suggest_value_maps({"role": ["Mentor (junior)", "Mentee", "junior", "Other"]})
     {'role': {'Mentor (junior)': 'junior', 'Mentee': 'senior'}}
+    >>> suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)"]})
+    {'role': {'Mentor (senior leader)': 'senior', 'Mentee (junior)': 'junior'}}
     """
     out: dict[str, dict[str, Any]] = {}
     roles: dict[str, Any] = {}
     for cell in distinct.get("role", ()):
         folded = " ".join(cell.casefold().split())
         if folded in ("junior", "senior", "both"):
+            continue
+        said = {side for word, side in _SIDE_WORDS.items()
+                if re.search(rf"\b{word}\b", folded)}
+        if len(said) == 1:
+            roles[cell] = said.pop()
+            continue
+        if said:  # both words: the user decides
             continue
         for role, words in _ROLE_WORDS:
             if any(w in folded for w in words):

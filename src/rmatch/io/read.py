@@ -248,6 +248,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
     rows = _settle_duplicates(name, rows, opts.duplicates)
     has_id = "id" in cols.targets.values()
     _managers_by_name(name, rows, "manager_id" in cols.targets.values())
+    _named_wishes(name, rows)
     people: list[tuple[int, Participant]] = []
     managers: list[tuple[int, str | None, Any]] = []  # (row, id, manager) of every row
     ids: dict[str, int] = {}  # every id read, even from a row with problems
@@ -369,6 +370,50 @@ def _managers_by_name(name: str, rows: Sequence[_Row], has_id_column: bool) -> N
                       f"{len(filled)} row(s) with a blank manager id: "
                       f"{', '.join(repr(f) for f in filled[:8])}"
                       f"{' and more' if len(filled) > 8 else ''}", InputWarning, stacklevel=5)
+
+
+def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
+    """Read wishes and vetoes given as people's names (a sign-up form's list) as their ids.
+
+    An item that is no id in the file but the name of exactly one person in
+    it (any case) becomes that person's id, and a warning counts them; the
+    name of several people is a problem naming their rows; anything else
+    stays as written (a wish for someone not in the programme counts for
+    nothing, and ``data_gaps`` says so). Names are personal data: neither
+    the warning nor a problem repeats one.
+    """
+    by_name: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        if isinstance(r.record.get("name"), str) and r.record.get("id"):
+            by_name[values.fold(r.record["name"])].append(r)
+    if not by_name:
+        return
+    ids = {_nfc(r.record.get("id")) for r in rows} - {None}
+    read: list[str] = []
+    for r in rows:
+        for field_name in ("wishes", "avoid"):
+            items = r.record.get(field_name)
+            if not isinstance(items, list) or all(_nfc(x) in ids for x in items):
+                continue
+            out: list[str] = []
+            for k, item in enumerate(items):
+                found = [] if _nfc(item) in ids else by_name.get(values.fold(item), [])
+                if len(found) > 1:
+                    r.errors.append((field_name, f"item {k + 1} is the name of rows "
+                                     f"{', '.join(str(x.row) for x in found[:5])}: give that "
+                                     "person's id instead"))
+                taken = str(found[0].record["id"]) if len(found) == 1 else item
+                if taken not in out:  # "Ana Silva" and her id: one wish
+                    out.append(taken)
+                if len(found) == 1:
+                    read.append(str(r.record.get("id") or f"row {r.row}"))
+            r.record[field_name] = out
+    if read:
+        who = sorted(set(read))
+        warnings.warn(f"{name}: {len(read)} wish(es) or veto(es) given as a person's name read "
+                      f"as that person's id, for {len(who)} participant(s): "
+                      f"{', '.join(repr(w) for w in who[:8])}{' and more' if len(who) > 8 else ''}",
+                      InputWarning, stacklevel=5)
 
 
 def _nfc(value: Any) -> str | None:

@@ -1,0 +1,96 @@
+"""A self-match sign-up form read right the first time: who is who, and wishes by name.
+
+Mentees pick mentors from the form's list by *name* in "first / second / third
+choice" columns, and the form words its roles the usual way ("Mentor (senior
+leader)", "Mentee (junior)"). The suggested maps read the roles by the words
+junior and senior, merge the choice columns into ranked wishes, and the reader
+turns each name into the person's id.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import pytest
+
+import rmatch as rm
+from rmatch.io.columns import suggest_value_maps
+
+FORM = """\
+Timestamp,Email Address,Full name,I am a,Birth year,First choice of mentor,\
+Second choice of mentor,Third choice of mentor
+2026/11/02 9:14:03 AM GMT,ana.silva@corp.example,Ana Silva,Mentor (senior leader),1968,,,
+2026/11/02 9:20:11 AM GMT,rui.costa@corp.example,Rui Costa,Mentor (senior leader),1971,,,
+2026/11/02 9:31:45 AM GMT,joana.p@corp.example,Joana Pires,Mentor (senior leader),1975,,,
+2026/11/03 10:02:19 AM GMT,leo.m@corp.example,Leo Martins,Mentee (junior),1999,Ana Silva,\
+Joana Pires,
+2026/11/03 11:15:40 AM GMT,sofia.r@corp.example,Sofia Rocha,Mentee (junior),2001,Rui Costa,\
+ana  silva,rui.costa@corp.example
+2026/11/04 8:05:55 AM GMT,marta.l@corp.example,Marta Lopes,Mentee (junior),1998,Ana Silva,\
+Someone Gone,
+"""
+
+
+def _read(text: str) -> tuple[list[rm.Participant], list[str]]:
+    columns = rm.suggest_columns(io.StringIO(text))
+    values = rm.suggest_values(io.StringIO(text), columns=columns)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        people = rm.read_participants(io.StringIO(text), columns=columns, values=values)
+    return people, [str(w.message) for w in caught]
+
+
+def test_the_words_junior_and_senior_settle_a_role_before_mentor_and_mentee() -> None:
+    maps = suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)",
+                                        "Reverse mentor (early career)", "Mentee",
+                                        "Senior, or junior: either"]})
+    assert maps["role"] == {"Mentor (senior leader)": "senior", "Mentee (junior)": "junior",
+                            "Reverse mentor (early career)": "junior", "Mentee": "senior"}
+    # Both words in one cell: the user decides (no guess either way).
+    assert "Senior, or junior: either" not in maps["role"]
+
+
+def test_a_sign_up_form_reads_roles_and_ranked_wishes_by_name() -> None:
+    columns = rm.suggest_columns(io.StringIO(FORM))
+    assert columns["I am a"] == "role"
+    assert [h for h, t in columns.items() if t == "wishes"] == [
+        "First choice of mentor", "Second choice of mentor", "Third choice of mentor"]
+    people, said = _read(FORM)
+    by_id = {p.id: p for p in people}
+    assert {p.id for p in people if p.role == "junior"} == {
+        "leo.m@corp.example", "sofia.r@corp.example", "marta.l@corp.example"}
+    # In the order of the choices; a name in another case and spacing is still hers; her
+    # name and her id are one wish; a name of nobody here stays as written.
+    assert by_id["leo.m@corp.example"].wishes == ["ana.silva@corp.example",
+                                                  "joana.p@corp.example"]
+    assert by_id["sofia.r@corp.example"].wishes == ["rui.costa@corp.example",
+                                                    "ana.silva@corp.example"]
+    assert by_id["marta.l@corp.example"].wishes == ["ana.silva@corp.example", "Someone Gone"]
+    [note] = [w for w in said if "given as a person's name" in w]
+    assert "5 wish(es)" in note
+    assert "Ana Silva" not in note  # names are personal data: ids only
+    # Matched as a self-match: each pair wished for by the mentee.
+    juniors, seniors, _ = rm.split_roles(people)
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes",
+                         unranked="unacceptable", no_wishes="accept_all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = rm.match(juniors, seniors, program)
+    assert result.pairs
+    assert all(p.senior_id in by_id[p.junior_id].wishes for p in result.pairs)
+
+
+def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() -> None:
+    text = ("id,name,role,wishes\ns1,Ana Silva,senior,\ns2,Ana Silva,senior,\n"
+            "s3,Rui Costa,senior,\nj1,Leo,junior,Ana Silva;Rui Costa\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Rui Costa's name is read as s3: said, and fine
+        with pytest.raises(rm.InputError) as info:
+            rm.read_participants(io.StringIO(text))
+    [problem] = [p for p in info.value.problems if isinstance(p, rm.Problem)]
+    assert (problem.row, problem.id, problem.field) == (5, "j1", "wishes")
+    assert problem.reason == "item 1 is the name of rows 2, 3: give that person's id instead"
+    # Ids are never read as names, and a file without names is read as before.
+    plain = rm.read_participants(io.StringIO("id,role,wishes\ns1,senior,\nj1,junior,s1;s9\n"))
+    assert plain[1].wishes == ["s1", "s9"]
