@@ -192,6 +192,17 @@ def test_a_stable_programme_rematches_stably_when_changes_are_allowed(seed: int)
     assert set(again.kept) == now & before
 
 
+def test_capacity_zero_is_said_as_such_in_a_stable_explanation() -> None:
+    juniors = [rm.Participant(id="j1", wishes=["s1"]), rm.Participant(id="j2", capacity=0)]
+    seniors = [rm.Participant(id="s1"), rm.Participant(id="s0", capacity=0)]
+    program = rm.Program(constraints=[], objective="stable", stable_by="wishes")
+    result = rm.match(juniors, seniors, program)
+    assert {a.partner_id: a.reason for a in result.explain("j1").alternatives} == {
+        "s0": "'s0' has capacity 0"}
+    assert {a.partner_id: a.reason for a in result.explain("j2").alternatives} == {
+        "s1": "'j2' has capacity 0", "s0": "'s0' has capacity 0"}
+
+
 def _check_stable_reasons(result: rm.MatchResult) -> None:
     sm = result.scores
     rank_j, rank_s = preference_ranks(sm, "wishes", "unacceptable")
@@ -254,8 +265,8 @@ def test_unwished_partners_can_be_unacceptable() -> None:
     rival = rm.match([juniors[0], juniors[1].model_copy(update={"wishes": ["s1"]})], seniors,
                      program)
     assert rival.unmatched_reasons["j2"] == (
-        "1 of the 2 feasible seniors still has room, but they did not wish for it, and only "
-        "wished partners are acceptable (unranked='unacceptable')")
+        "1 of the 2 feasible seniors still has room, but they did not wish for that senior, "
+        "and only wished partners are acceptable (unranked='unacceptable')")
     anyone = rm.match(juniors, seniors, program.model_copy(update={"unranked": "acceptable"}))
     assert len(anyone.pairs) == 2
 
@@ -285,13 +296,15 @@ def test_who_refused_whom_is_said_of_the_unmatched_beside_room(seed: int) -> Non
         i_refuse = 0 if takes_any(me) else sum(o.id not in me.wishes for o in free)
         they_refuse = sum(not takes_any(o) and pid not in o.wishes for o in free)
         assert f"{len(free)} of the " in reason
+        that = "that senior" if junior else "that junior"
         if i_refuse == len(free):
-            assert "but they did not wish for" in reason
+            said = f"they did not wish for {that if len(free) == 1 else 'any of them'}"
         elif they_refuse == len(free):
-            assert "wished for them" in reason
-            assert "did not wish for them" not in reason
+            said = (f"{that} did not wish for them" if len(free) == 1 else
+                    "none of them wished for them")
         else:
-            assert "each either was not wished for by them or did not wish for them" in reason
+            said = "each either was not wished for by them or did not wish for them"
+        assert f" room, but {said}, and only wished partners are acceptable" in reason
 
 
 def _ranks_by_definition(sm: rm.ScoreMatrix, people: list[rm.Participant],

@@ -178,10 +178,10 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         comps = {k: float(v[ij(o)]) for k, v in sm.components.items()}
         if not feas_row[o]:
             reason = "ruled out by " + ", ".join(why)
-        elif stable is not None:
-            reason = stable.reason(o, oid, result)
         elif other_cap[o] == 0:
             reason = f"{oid!r} has capacity 0"
+        elif stable is not None:
+            reason = f"{pid!r} has capacity 0" if my_cap == 0 else stable.reason(o, oid, result)
         elif worst is not None and sc <= worst:
             reason = f"lower total ({sc:.3f} vs {worst:.3f} with the current partner)"
         elif other_counts[oid] >= other_cap[o]:

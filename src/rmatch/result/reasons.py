@@ -121,11 +121,12 @@ def _unwished(sm: ScoreMatrix, side: Literal["juniors", "seniors"], k: int,
     i_refuse = 0 if lenient[0] else sum(p.id not in wished for p in them)
     they_refuse = sum(not ok and me.id not in p.wishes
                       for p, ok in zip(them, lenient[1:].tolist(), strict=True))
+    that = f"that {'senior' if side == 'juniors' else 'junior'}"
     one = len(them) == 1
     if i_refuse == len(them):
-        said = f"they did not wish for {'it' if one else 'any of them'}"
+        said = f"they did not wish for {that if one else 'any of them'}"
     elif they_refuse == len(them):
-        said = f"{'it' if one else 'none of them'} wished for them"
+        said = f"{that} did not wish for them" if one else "none of them wished for them"
     else:
         said = "each either was not wished for by them or did not wish for them"
     return f"{said}, and only wished partners are acceptable (unranked='unacceptable')"
