@@ -94,3 +94,27 @@ def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() 
     # Ids are never read as names, and a file without names is read as before.
     plain = rm.read_participants(io.StringIO("id,role,wishes\ns1,senior,\nj1,junior,s1;s9\n"))
     assert plain[1].wishes == ["s1", "s9"]
+
+
+def test_one_sheet_per_side_reads_the_mentees_choices_of_mentors_by_name() -> None:
+    mentees = rm.read_participants(io.StringIO(
+        "email,name,first choice,second choice\nleo@x,Leo,ana silva,Rui Costa\n"
+        "sofia@x,Sofia,Rui Costa,\n"), role="junior",
+        columns={"email": "id", "first choice": "wishes", "second choice": "wishes"})
+    mentors = rm.read_participants(io.StringIO(
+        "email,name\nana@x,Ana Silva\nrui@x,Rui Costa\n"), columns={"email": "id"},
+        role="senior")
+    assert mentees[0].wishes == ["ana silva", "Rui Costa"]  # each sheet alone: no such name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        people = rm.merge_sides(mentees, mentors)
+    by_id = {p.id: p for p in people}
+    assert by_id["leo@x"].wishes == ["ana@x", "rui@x"]
+    assert by_id["sofia@x"].wishes == ["rui@x"]
+    [note] = [str(w.message) for w in caught]
+    assert note.startswith("3 wish(es) or veto(es) given as a person's name read as")
+    # Two mentors of one name: refused, naming the ids it could mean.
+    twins = [*mentors, rm.Participant(id="ana2@x", name="Ana Silva", role="senior")]
+    with pytest.raises(rm.InputError, match="'leo@x': wishes item 1 is the name of 'ana@x', "
+                                            "'ana2@x': give that person's id"):
+        rm.merge_sides(mentees, twins)

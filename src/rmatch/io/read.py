@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
+from rmatch.io.names import as_ids, ids_by_name
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import IdSides, Participant
@@ -373,40 +374,27 @@ def _managers_by_name(name: str, rows: Sequence[_Row], has_id_column: bool) -> N
 
 
 def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
-    """Read wishes and vetoes given as people's names (a sign-up form's list) as their ids.
+    """Read wishes and vetoes given as people's names as their ids (:mod:`rmatch.io.names`).
 
-    An item that is no id in the file but the name of exactly one person in
-    it (any case) becomes that person's id, and a warning counts them; the
-    name of several people is a problem naming their rows; anything else
-    stays as written (a wish for someone not in the programme counts for
-    nothing, and ``data_gaps`` says so). Names are personal data: neither
-    the warning nor a problem repeats one.
+    A name of several people is a problem naming their rows; a warning counts
+    the names read. Names are personal data: neither repeats one.
     """
-    by_name: dict[str, list[_Row]] = defaultdict(list)
-    for r in rows:
-        if isinstance(r.record.get("name"), str) and r.record.get("id"):
-            by_name[values.fold(r.record["name"])].append(r)
-    if not by_name:
+    row_of = {_nfc(r.record.get("id")): r.row for r in rows} | {None: 0}
+    names = ids_by_name((r.record.get("name"), _nfc(r.record.get("id"))) for r in rows)
+    if not names:
         return
-    ids = {_nfc(r.record.get("id")) for r in rows} - {None}
+    ids = {x for x in row_of if x is not None}
     read: list[str] = []
     for r in rows:
         for field_name in ("wishes", "avoid"):
             items = r.record.get(field_name)
             if not isinstance(items, list) or all(_nfc(x) in ids for x in items):
                 continue
-            out: list[str] = []
-            for k, item in enumerate(items):
-                found = [] if _nfc(item) in ids else by_name.get(values.fold(item), [])
-                if len(found) > 1:
-                    r.errors.append((field_name, f"item {k + 1} is the name of rows "
-                                     f"{', '.join(str(x.row) for x in found[:5])}: give that "
-                                     "person's id instead"))
-                taken = str(found[0].record["id"]) if len(found) == 1 else item
-                if taken not in out:  # "Ana Silva" and her id: one wish
-                    out.append(taken)
-                if len(found) == 1:
-                    read.append(str(r.record.get("id") or f"row {r.row}"))
+            out, shared, n = as_ids([str(_nfc(x) or x) for x in items], ids, names)
+            r.errors += [(field_name, f"item {k + 1} is the name of rows "
+                          f"{', '.join(str(row_of[x]) for x in found[:5])}: give that "
+                          "person's id instead") for k, found in shared]
+            read += [str(r.record.get("id") or f"row {r.row}")] * n
             r.record[field_name] = out
     if read:
         who = sorted(set(read))

@@ -34,6 +34,7 @@ from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field
+from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
 from rmatch.io.values import is_missing, parse_text
 from rmatch.model.participant import Participant
@@ -459,7 +460,9 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
     participant with role ``"both"`` (never paired with themself) whose
     fields are those given on either sheet. A field given differently on the
     two sheets is an :class:`~rmatch.errors.InputError` listing every such
-    field at once (lists are joined, maps merged key by key).
+    field at once (lists are joined, maps merged key by key). Wishes and
+    vetoes written as names of people on either sheet are read as their ids
+    (:func:`rmatch.io.names.named_wishes`).
 
     Examples
     --------
@@ -490,7 +493,7 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
             out.append(merged)
     if problems:
         raise InputError.of(problems)
-    return out
+    return named_wishes(out)  # a mentee's sheet may name mentors, on the other sheet
 
 
 def _merge_person(a: Participant, b: Participant) -> tuple[Participant, list[tuple[str, str]]]:

@@ -1,0 +1,121 @@
+"""Wishes and vetoes written as people's names, read as their ids.
+
+Self-match sign-up forms let mentees pick mentors from a list of names, so a
+wish arrives as "Ana Silva" where rmatch names people by id. One rule, used
+by the reader for one file (:func:`rmatch.io.tables.read_participants`) and
+by :func:`rmatch.io.tables.merge_sides` for one sheet per side: an item that
+is no one's id but the name of exactly one person (any case or spacing)
+becomes that person's id; the name of several is left for the caller to
+refuse; anything else stays as written (a wish for someone not in the
+programme counts for nothing, and ``data_gaps`` says so).
+
+Examples
+--------
+>>> names = ids_by_name([("Ana Silva", "s1"), ("Rui Costa", "s2")])
+>>> as_ids(["ana silva", "s2", "Gone"], {"s1", "s2"}, names)
+(['s1', 's2', 'Gone'], [], 1)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from rmatch.errors import InputError, InputWarning
+from rmatch.io.values import fold
+from rmatch.model.participant import Participant
+
+__all__ = ["as_ids", "ids_by_name", "named_wishes"]
+
+
+def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
+    """Return each folded name's ids, from ``(name, id)`` pairs (those without either skipped).
+
+    Examples
+    --------
+    >>> ids_by_name([("Ana  Silva", "s1"), ("ana silva", "s3"), (None, "s2")])
+    {'ana silva': ['s1', 's3']}
+    """
+    out: dict[str, list[str]] = defaultdict(list)
+    for name, pid in people:
+        if isinstance(name, str) and name.strip() and isinstance(pid, str) and pid:
+            out[fold(name)].append(pid)
+    return dict(out)
+
+
+def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[str]]
+           ) -> tuple[list[str], list[tuple[int, list[str]]], int]:
+    """Return the items with each one person's name read as their id.
+
+    Also returns the items that name several people, as ``(position, their
+    ids)`` (left as written, for the caller to refuse), and how many items
+    were read as names. An id is never read as a name; a name and the same
+    person's id in one list are one item.
+
+    Examples
+    --------
+    >>> as_ids(["Ana", "s9"], {"s1", "s2"}, {"ana": ["s1", "s2"]})
+    (['Ana', 's9'], [(0, ['s1', 's2'])], 0)
+    """
+    out: list[str] = []
+    shared: list[tuple[int, list[str]]] = []
+    read = 0
+    for k, item in enumerate(items):
+        found = [] if item in ids else names.get(fold(item), [])
+        if len(found) > 1:
+            shared.append((k, found))
+        taken = found[0] if len(found) == 1 else item
+        read += len(found) == 1
+        if taken not in out:
+            out.append(taken)
+    return out, shared, read
+
+
+def named_wishes(people: Sequence[Participant]) -> list[Participant]:
+    """Return the people with wishes and vetoes written as names read as ids.
+
+    For participants read apart (one sheet per side, joined by
+    :func:`rmatch.io.tables.merge_sides`): a name shared by several people
+    is an :class:`~rmatch.errors.InputError` naming the participant and the
+    ids it could mean; an :class:`~rmatch.errors.InputWarning` counts the
+    names read (by participant id: names are personal data).
+
+    Examples
+    --------
+    >>> people = [Participant(id="j", wishes=["Ana Silva"]),
+    ...           Participant(id="s1", name="Ana Silva")]
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     named_wishes(people)[0].wishes
+    ['s1']
+    """
+    ids = {p.id for p in people}
+    names = ids_by_name((p.name, p.id) for p in people)
+    out: list[Participant] = []
+    problems: list[str] = []
+    read: dict[str, int] = {}
+    for p in people:
+        update: dict[str, object] = {}
+        for field in ("wishes", "avoid"):
+            items = sorted(getattr(p, field)) if field == "avoid" else list(p.wishes)
+            if not names or all(x in ids for x in items):
+                continue
+            got, shared, n = as_ids(items, ids, names)
+            problems += [f"{p.id!r}: {field} item {k + 1} is the name of "
+                         f"{', '.join(repr(x) for x in found[:5])}: give that person's id"
+                         for k, found in shared]
+            if n:
+                update[field] = got if field == "wishes" else frozenset(got)
+                read[p.id] = read.get(p.id, 0) + n
+        out.append(p.model_copy(update=update) if update else p)
+    if problems:
+        raise InputError.of(problems)
+    if read:
+        who = sorted(read)
+        warnings.warn(f"{sum(read.values())} wish(es) or veto(es) given as a person's name read "
+                      f"as that person's id, for {len(who)} participant(s): "
+                      f"{', '.join(repr(w) for w in who[:8])}{' and more' if len(who) > 8 else ''}",
+                      InputWarning, stacklevel=3)
+    return out
