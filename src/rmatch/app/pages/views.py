@@ -33,6 +33,7 @@ __all__ = [
     "NEXT",
     "PREVIEW_ROWS",
     "RULE_WORDS",
+    "SETTING_WORDS",
     "TARGETS",
     "Choices",
     "change",
@@ -170,6 +171,13 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+SETTING_WORDS = (
+    ("(unranked='unacceptable'; no_wishes='accept_all' lets those who wished for nobody take "
+     "anyone)", "(the rules page can let a person who wished for nobody take anyone)"),
+    (" (unranked='unacceptable')", ""),  # the sentence has just said it in words
+)
+
+
 def plain(text: str) -> str:
     """Say a reason with the rules' names in words, for the pages.
 
@@ -178,7 +186,13 @@ def plain(text: str) -> str:
     >>> plain("no feasible senior: SharedLanguage(unknown='allow') rules out 3, "
     ...       "SameValue('location') rules out 1")
     'no feasible senior: the shared-language rule rules out 3, the same-location rule rules out 1'
+    >>> plain("they did not wish for 's2', and only wished partners are acceptable "
+    ...       "(unranked='unacceptable')")
+    "they did not wish for 's2', and only wished partners are acceptable"
     """
+    # The programme settings the library names in code, as the rules page words them.
+    for code, words in SETTING_WORDS:
+        text = text.replace(code, words)
 
     def say(match: re.Match[str]) -> str:
         name, args = match.group(1), match.group(2) or ""
