@@ -260,6 +260,10 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     assert stable.json()["detail"]["problems"] == [{"field": "objective", "reason": rm.Program(
         objective="stable", constraints=[rm.MatchAll(side="juniors")]).conflict()}]
     assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] is None
+    even = c.put(f"/api/v1/programmes/{pid}/rules", json={
+        "objective": "max_score", "constraints": [{"kind": "even_load"}]})
+    assert even.status_code == 422
+    assert "puts the most pairs first" in even.json()["detail"]["problems"][0]["reason"]
 
 
 def test_deleting_a_programme_erases_its_people_and_says_so(service: Service) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import warnings
 from typing import Literal
 
@@ -156,6 +157,14 @@ def test_what_even_load_does_not_combine_with_is_refused_in_words(
         warnings.simplefilter("ignore")
         with pytest.raises(rm.InputError, match=words):
             rm.match(juniors, seniors, program)
+    # Known from the document alone (the service refuses such rules when they are set),
+    # except the solver, which rm.match(solver=...) may choose.
+    why = program.conflict()
+    if "solver" in extra:
+        assert why is None
+    else:
+        assert why is not None
+        assert re.search(words, why)
 
 
 def test_even_load_reads_from_a_programme_document_and_refuses_rounds() -> None:

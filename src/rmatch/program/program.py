@@ -188,7 +188,9 @@ class Program(BaseModel):
         Known from the document alone, before any data: a stable matching
         (``objective`` ``"stable"`` or ``"best_stable"``) takes pairwise rules
         only, since quotas, balances, loads and required pairs need pairs it
-        does not choose. :func:`rmatch.match` refuses with this sentence; the
+        does not choose; :class:`~rmatch.constraints.programme.EvenLoad` comes
+        one at a time, with ``MatchAll`` and pair rules only, under
+        ``"max_pairs"``. :func:`rmatch.match` refuses with this sentence; the
         service refuses such rules when they are set.
 
         Examples
@@ -201,16 +203,27 @@ class Program(BaseModel):
         objective 'stable' takes pairwise rules only; MatchAll(side='juniors') would need ...
         """
         from rmatch.constraints.pairwise import Require
-        from rmatch.constraints.programme import GlobalRule
+        from rmatch.constraints.programme import EvenLoad, GlobalRule, MatchAll
 
-        if not self.stable:
-            return None
-        rules = [c.label() for c in self.constraints if isinstance(c, (GlobalRule, Require))]
-        if not rules:
-            return None
-        return (f"objective {self.objective!r} takes pairwise rules only; {', '.join(rules)} "
-                "would need pairs a stable matching does not choose: use objective "
-                "'max_pairs', or drop them")
+        if self.stable:
+            rules = [c.label() for c in self.constraints
+                     if isinstance(c, (GlobalRule, Require))]
+            return (f"objective {self.objective!r} takes pairwise rules only; "
+                    f"{', '.join(rules)} would need pairs a stable matching does not choose: "
+                    "use objective 'max_pairs', or drop them") if rules else None
+        loads = [c.label() for c in self.constraints if isinstance(c, EvenLoad)]
+        if len(loads) > 1:
+            return (f"{' and '.join(loads)}: one EvenLoad at a time (the loads of one side are "
+                    "evened out)")
+        other = [c.label() for c in self.constraints
+                 if isinstance(c, GlobalRule) and not isinstance(c, (MatchAll, EvenLoad))]
+        if loads and other:
+            return (f"{loads[0]} combines with MatchAll and the pair rules, not with "
+                    f"{', '.join(other)}")
+        if loads and self.objective != "max_pairs":
+            return (f"{loads[0]} puts the most pairs first: use objective 'max_pairs', not "
+                    f"{self.objective!r}")
+        return None
 
     @property
     def uses_recommended_rules(self) -> bool:

@@ -24,6 +24,7 @@ from rmatch.constraints.compiled import CoverRule, LoadRule, MinRule
 from rmatch.errors import InputError
 
 if TYPE_CHECKING:
+    from rmatch.program.program import Program
     from rmatch.scoring.matrix import ScoreMatrix
     from rmatch.solvers.problem import Rule
 
@@ -103,22 +104,12 @@ def refuse_minimum_mix(rules: tuple[Rule, ...], name: str) -> None:
                          f"use solver {' or '.join(repr(a) for a in able)}, not {name!r}")
 
 
-def refuse_load_mix(rules: tuple[Rule, ...], objective: str, name: str) -> None:
-    """Refuse, in words, what ``EvenLoad`` does not combine with."""
+def refuse_load_mix(program: Program, rules: tuple[Rule, ...], name: str) -> None:
+    """Refuse, in words, what ``EvenLoad`` does not combine with (:meth:`Program.conflict`)."""
+    why = program.conflict()  # the rule in one place: the programme's own check
+    if why is not None:
+        raise InputError(why)
     loads = [r for r in rules if isinstance(r, LoadRule)]
-    if not loads:
-        return
-    label = loads[0].label
-    if len(loads) > 1:
-        raise InputError(f"{' and '.join(r.label for r in loads)}: one EvenLoad at a time "
-                         "(the loads of one side are evened out)")
-    other = [r.label for r in rules if not isinstance(r, (CoverRule, LoadRule))]
-    if other:
-        raise InputError(f"{label} combines with MatchAll and the pair rules, not with "
-                         f"{', '.join(other)}")
-    if objective != "max_pairs":
-        raise InputError(f"{label} puts the most pairs first: use objective 'max_pairs', "
-                         f"not {objective!r}")
-    if name not in ("auto", "flow"):
-        raise InputError(f"{label} is solved by min-cost flow: use solver 'auto' or 'flow', "
-                         f"not {name!r}")
+    if loads and name not in ("auto", "flow"):  # the solver: rm.match(solver=) may choose it
+        raise InputError(f"{loads[0].label} is solved by min-cost flow: use solver 'auto' or "
+                         f"'flow', not {name!r}")

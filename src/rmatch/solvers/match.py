@@ -376,7 +376,7 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
         return _solve_dense_candidates(sm, progress, start)
     full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
     rules = compile_rules(sm)
-    refuse_load_mix(rules, program.assignment_objective, name)
+    refuse_load_mix(program, rules, name)
     min_j, min_s = minimums(sm)
     bounded = bool(min_j.any() or min_s.any())
     if bounded:  # min_partners: one more rule on the whole assignment
