@@ -326,7 +326,14 @@ def test_a_self_match_programme_is_set_on_the_rules_page(browser: Browser, site:
     expect(page.locator("#quota_department")).to_have_value("50")
     assert c.get(f"/api/v1/programmes/{pid}").json()["rules"] is None  # nothing saved
 
+    # A value the page does not offer (a hand-edited form): refused, naming the field.
+    page.evaluate("document.querySelector('#objective option:checked').value = 'fair'")
     page.fill("#quota_department", "0")
+    page.click("button:has-text('Save the rules')")
+    expect(page.locator("[role=alert]")).to_contain_text("objective: Input should be")
+    for field, value in (("objective", "stable"), ("stable_by", "wishes"),
+                         ("unranked", "unacceptable"), ("no_wishes", "accept_all")):
+        page.select_option(f"#{field}", value)  # that page shows the saved rules again
     page.click("button:has-text('Save the rules')")
     expect(page.locator("h1")).to_have_text("Self-match")
     doc = c.get(f"/api/v1/programmes/{pid}").json()["rules"]

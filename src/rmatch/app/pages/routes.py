@@ -67,6 +67,7 @@ from rmatch.app.pages.views import (
     plain,
     preview_change,
     preview_text,
+    problem_line,
     problem_rows,
     programme_problems,
     read_joiners,
@@ -474,7 +475,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                 show_sensitive(ctx, db, user, programme, shown, None)
         except (ValueError, HTTPException) as err:
             detail = getattr(err, "detail", None)
-            problems = [p["reason"] if isinstance(p, dict) else str(p) for p in
+            problems = [problem_line(p) for p in
                         (detail.get("problems", []) if isinstance(detail, dict) else [])]
             return page(request, "rules.html", me, 422, programme=programme, access=access,
                         form=form_kept(doc, programme.rules), switches=SWITCHES, quotas=QUOTAS,

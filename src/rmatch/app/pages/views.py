@@ -48,6 +48,7 @@ __all__ = [
     "plain",
     "preview_change",
     "preview_text",
+    "problem_line",
     "problem_rows",
     "programme_problems",
     "read_joiners",
@@ -158,6 +159,22 @@ def keeps_pairs(rules: dict[str, Any] | None) -> bool:
     kept = rm.Require(pairs=[("junior", "senior")])
     return program.model_copy(update={"constraints": [*program.constraints, kept]}
                               ).conflict() is None
+
+
+def problem_line(problem: object) -> str:
+    """Say one problem of a 422 on a page: its field, then what is wrong.
+
+    Examples
+    --------
+    >>> problem_line({"field": "objective", "reason": "Input should be 'stable'"})
+    "objective: Input should be 'stable'"
+    >>> problem_line({"field": "objective", "reason": "objective 'stable' takes ..."})
+    "objective 'stable' takes ..."
+    """
+    if not isinstance(problem, dict):
+        return str(problem)
+    field, reason = str(problem.get("field") or ""), str(problem.get("reason", ""))
+    return reason if not field or reason.startswith(field) else f"{field}: {reason}"
 
 
 def sentence(text: str) -> str:
