@@ -34,6 +34,9 @@ def labelled(page: Page) -> list[str]:
 
 def check_page(page: Page, shots: Path | None = None, step: str = "") -> None:
     """Every page: a language, one heading, a label on every field, no inline script or style."""
+    # The page a click led to, loaded: on a busy machine a check right after the click
+    # once read a document still being replaced (documentElement null, in CI).
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("h1").count() == 1
     assert labelled(page) == []

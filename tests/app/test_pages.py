@@ -489,6 +489,7 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
     first = page.locator("table.pairs tbody tr").first
     junior = first.locator("td .id").first.inner_text().strip()
     first.locator("a", has_text="Why?").click()
+    expect(page).to_have_url(re.compile(r"/explain/"))
     check_page(page)
     expected = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}/explain/{junior}").json()
     alternatives = page.locator("table tbody tr")
