@@ -91,6 +91,8 @@ def named_wishes(people: Sequence[Participant]) -> list[Participant]:
     ...     named_wishes(people)[0].wishes
     ['s1']
     """
+    if not any(p.wishes or p.avoid for p in people):
+        return list(people)  # most programmes: nobody names anyone
     ids = {p.id for p in people}
     names = ids_by_name((p.name, p.id) for p in people)
     out: list[Participant] = []

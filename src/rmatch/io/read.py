@@ -379,6 +379,8 @@ def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
     A name of several people is a problem naming their rows; a warning counts
     the names read. Names are personal data: neither repeats one.
     """
+    if not any(r.record.get("wishes") or r.record.get("avoid") for r in rows):
+        return  # most files: nobody names anyone
     row_of = {_nfc(r.record.get("id")): r.row for r in rows} | {None: 0}
     names = ids_by_name((r.record.get("name"), _nfc(r.record.get("id"))) for r in rows)
     if not names:
