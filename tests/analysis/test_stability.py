@@ -78,6 +78,14 @@ def test_an_optimum_can_have_a_blocking_pair_and_the_report_prices_it() -> None:
     rep = res.report()
     assert (rep.blocking_pairs, rep.people_touched) == (1, 2)
     assert "## Stability" in rep.to_markdown()
+    # With a min_partners the greedy alternative cannot keep, the blocking pairs are still
+    # found, and the alternative is not priced (the report raised an InputError before).
+    held = [seniors[0], seniors[1].model_copy(update={"min_partners": 1})]
+    bounded = rm.match(juniors, held, program)
+    report = bounded.stability()
+    assert [(b.junior_id, b.senior_id) for b in report.blocking_pairs] == [("j1", "s1")]
+    assert (report.stable_pairs, report.cost) == (None, None)
+    assert bounded.report().blocking_pairs == 1
 
 
 @settings(max_examples=40)

@@ -219,9 +219,12 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
     from rmatch.solvers.match import solve
 
     # The stable alternative is greedy over every pair: priced on a dense
-    # matrix only (on candidates it would sort the whole programme's pairs).
+    # matrix only (on candidates it would sort the whole programme's pairs),
+    # and not where greedy cannot keep the rules (programme-wide ones, or
+    # someone's min_partners: the report of such a programme raised here).
     stable = (None if by != "score" or isinstance(sm, CandidateScores)
               or any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints)
+              or any(p.min_partners for p in (*sm.juniors.people, *sm.seniors.people))
               else solve(sm, solver="greedy"))
     return StabilityReport(
         blocking_pairs=pairs,
