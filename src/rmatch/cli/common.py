@@ -373,12 +373,19 @@ def rules_line(program: Program) -> str:
     --------
     >>> rules_line(Program(constraints=[]))
     'rules: none'
+    >>> rules_line(Program(constraints=[], objective="stable", stable_by="wishes"))
+    'rules: none; objective stable (by wishes, juniors proposing)'
     """
     labels = ", ".join(c.label() for c in program.constraints) or "none"
+    # An objective other than the default changes what "best" means: said with the rules.
+    aim = "" if program.objective == "max_pairs" else f"; objective {program.objective}"
+    if program.stable:
+        aim += f" (by {program.stable_by}" + (
+            f", {program.proposing} proposing" if program.objective == "stable" else "") + ")"
     if program.uses_recommended_rules:
-        return (f"rules: the recommended HR rules ({labels}); give a programme file with "
+        return (f"rules: the recommended HR rules ({labels}){aim}; give a programme file with "
                 "constraints, or --no-rules, to change them")
-    return f"rules: {labels}"
+    return f"rules: {labels}{aim}"
 
 
 def limit(args: argparse.Namespace) -> int | None:
