@@ -31,7 +31,6 @@ from rmatch.cli.common import (
     read_pairs,
     read_roster,
     reading_options,
-    report_text,
     roster_options,
     roster_words,
     rules_line,
@@ -39,9 +38,8 @@ from rmatch.cli.common import (
     sheet_choice,
     sheet_options,
     solver_options,
-    table,
 )
-from rmatch.cli.outputs import write_result
+from rmatch.cli.outputs import report_text, table, write_result
 from rmatch.constraints.pairwise import (
     MaxTimezoneGap,
     NoReportingLine,

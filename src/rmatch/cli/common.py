@@ -26,7 +26,6 @@ from rmatch.io.tables import load_program, read_participants, read_table, split_
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import SOLVERS, Program
-from rmatch.result.match_result import MatchResult
 from rmatch.solvers import Progress
 
 __all__ = [
@@ -47,63 +46,17 @@ __all__ = [
     "read_pairs",
     "read_roster",
     "reading_options",
-    "report_text",
     "roster_options",
     "roster_words",
     "rules_line",
     "seconds",
     "solver_options",
-    "table",
     "watching_interrupts",
 ]
 
 EXIT_ERROR = 1
 TERMINAL_PAIRS = 20
 """Pairs shown on a terminal before "... N more" (all of them when output is piped)."""
-
-
-def table(result: MatchResult, limit: int | None) -> str:
-    """Lay the pairs out as an aligned text table, at most ``limit`` rows (all when ``None``).
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> print(table(rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]), 5))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    junior  senior  score  diversity  generation  skills
-    ------  ------  -----  ---------  ----------  ------
-    j       s       0.000  0.000      0.000       0.000
-    """
-    names = sorted({k for p in result.pairs for k in p.components})
-    head = ["junior", "senior", "score", *names]
-    rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}",
-             *(f"{p.components[k]:.3f}" for k in names)] for p in result.pairs]
-    shown = rows if limit is None else rows[:limit]
-    widths = [max(len(h), *(len(r[c]) for r in shown)) if shown else len(h)
-              for c, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
-    if len(shown) < len(rows):
-        lines.append(f"... {len(rows) - len(shown)} more pairs (use -o FILE for all)")
-    return "\n".join(lines)
-
-
-def report_text(result: MatchResult, limit: int | None) -> str:
-    """Give the table, the summary and why each unmatched person is unmatched.
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> text = report_text(rm.match([rm.Participant(id="j")], []), None)
-    >>> text.splitlines()[-1]
-    '  j: no senior with free capacity'
-    """
-    parts = [table(result, limit), "", result.summary()]
-    if result.unmatched_reasons:
-        parts.append("\nunmatched:")
-        parts += [f"  {pid}: {why}" for pid, why in result.unmatched_reasons.items()]
-    return "\n".join(parts)
 
 
 # Characters a terminal acts on rather than shows: C0 and C1 controls (ESC

@@ -1,4 +1,4 @@
-"""What the commands write: pairs as CSV or JSON, one row per person for mail merges."""
+"""What the commands print and write: the pairs as a table, CSV or JSON, one row a person."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rmatch.errors import InputError
 from rmatch.io.files import writing
 from rmatch.result.match_result import MatchResult
 
-__all__ = ["per_person_rows", "write_result"]
+__all__ = ["per_person_rows", "report_text", "table", "write_result"]
 
 
 def write_result(result: MatchResult, out: Path, *, per_person: bool = False,
@@ -88,3 +88,47 @@ def per_person_rows(result: MatchResult, *, names: bool = False) -> Iterator[lis
             yield [escape_cell(pid), side, escape_cell(";".join(o for o, _ in partners)),
                    ";".join(f"{sc:.4f}" for _, sc in partners), escape_cell(why),
                    *(escape_cell(c) for c in contact)]
+
+
+def table(result: MatchResult, limit: int | None) -> str:
+    """Lay the pairs out as an aligned text table, at most ``limit`` rows (all when ``None``).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> print(table(rm.match([rm.Participant(id="j")], [rm.Participant(id="s")]), 5))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    junior  senior  score  diversity  generation  skills
+    ------  ------  -----  ---------  ----------  ------
+    j       s       0.000  0.000      0.000       0.000
+    """
+    names = sorted({k for p in result.pairs for k in p.components})
+    head = ["junior", "senior", "score", *names]
+    rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}",
+             *(f"{p.components[k]:.3f}" for k in names)] for p in result.pairs]
+    shown = rows if limit is None else rows[:limit]
+    widths = [max(len(h), *(len(r[c]) for r in shown)) if shown else len(h)
+              for c, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
+    if len(shown) < len(rows):
+        lines.append(f"... {len(rows) - len(shown)} more pairs (use -o FILE for all)")
+    return "\n".join(lines)
+
+
+def report_text(result: MatchResult, limit: int | None) -> str:
+    """Give the table, the summary and why each unmatched person is unmatched.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> text = report_text(rm.match([rm.Participant(id="j")], []), None)
+    >>> text.splitlines()[-1]
+    '  j: no senior with free capacity'
+    """
+    parts = [table(result, limit), "", result.summary()]
+    if result.unmatched_reasons:
+        parts.append("\nunmatched:")
+        parts += [f"  {pid}: {why}" for pid, why in result.unmatched_reasons.items()]
+    return "\n".join(parts)
