@@ -113,6 +113,10 @@ def test_one_sheet_per_side_reads_the_mentees_choices_of_mentors_by_name() -> No
     assert by_id["sofia@x"].wishes == ["rui@x"]
     [note] = [str(w.message) for w in caught]
     assert note.startswith("3 wish(es) or veto(es) given as a person's name read as")
+    # The two lists matched as they are read: the data gap says how to read the names.
+    with pytest.warns(rm.DataGapWarning, match="3 of them are the name of someone in the "
+                                                "programme: rm.merge_sides reads such names"):
+        rm.match(mentees, mentors, rm.Program(constraints=[]))
     # Two mentors of one name: refused, naming the ids it could mean.
     twins = [*mentors, rm.Participant(id="ana2@x", name="Ana Silva", role="senior")]
     with pytest.raises(rm.InputError, match="'leo@x': wishes item 1 is the name of 'ana@x', "

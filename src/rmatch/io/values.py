@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from rmatch.model.participant import fold  # one folding for every label (re-exported)
+
 __all__ = [
     "NOT_A_NUMBER",
     "fold",
@@ -217,17 +219,6 @@ def _check_day_month(orders: list[tuple[int, int]], text: str, year: int) -> Non
             continue
         return
     raise ValueError("not a valid date (no such day or month)")
-
-
-def fold(text: str) -> str:
-    """Fold a label the way grade names and value maps are compared: case and spaces.
-
-    Examples
-    --------
-    >>> fold("  Senior   Director ")
-    'senior director'
-    """
-    return " ".join(text.casefold().split())
 
 
 def parse_level(value: Any, level_map: Mapping[str, int] | None) -> int:

@@ -20,7 +20,7 @@ from rmatch.model.availability import normalise_slots
 from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
 from rmatch.model.timezones import is_iana_zone, resolve_zone
 
-__all__ = ["ROLES", "IdSides", "Participant", "Unit", "normalise_id"]
+__all__ = ["ROLES", "IdSides", "Participant", "Unit", "fold", "normalise_id"]
 
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -55,6 +55,17 @@ def _canonical_zone(value: str) -> str:
     if "/" in value and is_iana_zone(value):
         return value
     return resolve_zone(value)[0]
+
+
+def fold(text: str) -> str:
+    """Fold a label the way names, grades and value maps are compared: case and spaces.
+
+    Examples
+    --------
+    >>> fold("  Senior   Director ")
+    'senior director'
+    """
+    return " ".join(text.casefold().split())
 
 
 def normalise_id(value: str) -> str:

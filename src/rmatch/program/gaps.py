@@ -19,7 +19,7 @@ from rmatch.constraints.pairwise import (
     SharedTime,
 )
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import Participant
+from rmatch.model.participant import Participant, fold
 from rmatch.program.program import Program
 
 __all__ = ["data_gaps", "generation_unknown", "unknown_wishes"]
@@ -168,9 +168,15 @@ being paired within their own reporting line']
                  ((wishes, "wish"), (len(dangling) - wishes, "veto")) if n]
         who = len({pid for pid, _, _ in dangling})
         verb = "names" if len(dangling) == 1 else "name"
+        # Two lists read apart (one file a side): a mentee's choice written as a name.
+        names = {fold(p.name) for p in (*juniors, *seniors) if p.name}
+        as_names = sum(fold(other) in names for _, _, other in dangling) if names else 0
+        hint = (f"; {as_names} of them {'is' if as_names == 1 else 'are'} the name of someone "
+                "in the programme: rm.merge_sides reads such names as ids when it joins one "
+                "sheet per side" if as_names else "")
         out.append(f"{' and '.join(parts)} of {who} participant{'s' if who > 1 else ''} {verb} "
                    "nobody on the other side of the programme: they count for nothing "
-                   "(rmatch validate names them)")
+                   f"(rmatch validate names them){hint}")
     shared = [r for r in rules if isinstance(r, SharedLanguage)]
     speechless = sum(not p.languages for p in people) if shared else 0
     if speechless:
