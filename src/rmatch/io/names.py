@@ -23,10 +23,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from rmatch.errors import InputError, InputWarning
-from rmatch.io.values import fold
-from rmatch.model.participant import Participant
+from rmatch.model.participant import Participant, fold
 
-__all__ = ["as_ids", "ids_by_name", "named_wishes"]
+__all__ = ["as_ids", "ids_by_name", "named_wishes", "names_read"]
 
 
 def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
@@ -115,9 +114,20 @@ def named_wishes(people: Sequence[Participant]) -> list[Participant]:
     if problems:
         raise InputError.of(problems)
     if read:
-        who = sorted(read)
-        warnings.warn(f"{sum(read.values())} wish(es) or veto(es) given as a person's name read "
-                      f"as that person's id, for {len(who)} participant(s): "
-                      f"{', '.join(repr(w) for w in who[:8])}{' and more' if len(who) > 8 else ''}",
-                      InputWarning, stacklevel=3)
+        warnings.warn(names_read(sum(read.values()), read), InputWarning, stacklevel=3)
     return out
+
+
+def names_read(count: int, who: Iterable[str]) -> str:
+    """Say how many wishes or vetoes were read as names, for whom (ids: names are personal).
+
+    Examples
+    --------
+    >>> names_read(2, ["j2", "j1", "j1"])
+    "2 wish(es) or veto(es) given as a person's name read as that person's id, for 2 \
+participant(s): 'j1', 'j2'"
+    """
+    ids = sorted(set(who))
+    return (f"{count} wish(es) or veto(es) given as a person's name read as that person's id, "
+            f"for {len(ids)} participant(s): {', '.join(repr(w) for w in ids[:8])}"
+            f"{' and more' if len(ids) > 8 else ''}")

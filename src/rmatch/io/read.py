@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
-from rmatch.io.names import as_ids, ids_by_name
+from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import IdSides, Participant
@@ -399,11 +399,7 @@ def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
             read += [str(r.record.get("id") or f"row {r.row}")] * n
             r.record[field_name] = out
     if read:
-        who = sorted(set(read))
-        warnings.warn(f"{name}: {len(read)} wish(es) or veto(es) given as a person's name read "
-                      f"as that person's id, for {len(who)} participant(s): "
-                      f"{', '.join(repr(w) for w in who[:8])}{' and more' if len(who) > 8 else ''}",
-                      InputWarning, stacklevel=5)
+        warnings.warn(f"{name}: {names_read(len(read), read)}", InputWarning, stacklevel=5)
 
 
 def _nfc(value: Any) -> str | None:
