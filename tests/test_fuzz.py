@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -37,27 +38,52 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 
 HEADERS = ["id", "name", "role", "birth_year", "level", "department", "languages", "timezone",
            "manager_id", "skills", "goals", "attributes", "capacity", "previous_partners",
-           "attributes.gender", "Employee ID", "Grade", "Date of Birth", "notes", "ID"]
+           "attributes.gender", "Employee ID", "Grade", "Date of Birth", "notes", "ID",
+           # Self-match sign-up forms: wishes and vetoes by id or by name, weekly slots.
+           "wishes", "avoid", "availability", "I am a", "First choice of mentor",
+           "Second choice of mentor", "Full name", "min_partners"]
 NASTY = st.sampled_from([",", ";", '"', "'", "\n", "\r", "\t", "|", "=", "+", "-", "@", ":",
                          "\x00", "\x1b", "é", "١", "\u2028", " ", "0", "1", "junior",
                          "senior", "both", "en", "EN", "Europe/Lisbon", "GMT+1", "1999",
-                         "14/02/1962", "genai:0,8", "L7", "1e400", "nan", "true"])
+                         "14/02/1962", "genai:0,8", "L7", "1e400", "nan", "true",
+                         "Ana Lima", "ana lima", "Mentee (junior)", "Mentor", "Mon AM",
+                         "Wed 14:00-16:00", "25:00"])
 cell_text = st.lists(NASTY, max_size=6).map("".join) | st.text(max_size=8)
 
 
+SKIPPED = re.compile(r"row\(s\) ([\d, -]+) (?:after the last person|above the header)")
+
+
 def _read(data: str | bytes, **kw: Any) -> list[rm.Participant] | None:
-    """Read; None for a clean InputError. Any other exception fails the test."""
+    """Read; None for a clean InputError. Any other exception fails the test.
+
+    Rows the reader skips as a title or a footer (it names them in a warning)
+    come back as participants with the id ``"skipped"``, so that callers can
+    count every row.
+    """
     source: io.StringIO | io.BytesIO = (io.StringIO(data) if isinstance(data, str)
                                         else io.BytesIO(data))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rm.InputWarning)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", rm.InputWarning)
         try:
-            return rm.read_participants(source, check_managers=False, **kw)
+            people = rm.read_participants(source, check_managers=False, **kw)
         except rm.InputError as err:
             problems = err.problems
+        else:
+            return people + [rm.Participant(id="skipped") for _ in range(_skipped(seen))]
     assert problems
     assert all(isinstance(p, str) and p for p in problems)
     return None
+
+
+def _skipped(seen: list[warnings.WarningMessage]) -> int:
+    """How many rows the warnings name as skipped (``row(s) 2-4, 7 ...``)."""
+    count = 0
+    for found in (SKIPPED.search(str(w.message)) for w in seen):
+        for part in found.group(1).split(", ") if found else []:
+            first, _, last = part.partition("-")
+            count += int(last or first) - int(first) + 1
+    return count
 
 
 def _corrupt(draw: st.DrawFn, text: str) -> str:
@@ -102,7 +128,8 @@ def test_fuzzed_csv_reads_cleanly_or_accounts_for_every_row(case: tuple[str, int
     if people is not None and expected >= 0:
         assert len(people) == expected
     if people is not None:
-        assert len({p.id for p in people}) == len(people)
+        ids = [p.id for p in people if p.id != "skipped"]
+        assert len(set(ids)) == len(ids)
 
 
 json_values = st.recursive(
@@ -153,12 +180,16 @@ def test_fuzzed_excel_reads_cleanly_or_accounts_for_every_row(headers: list[str]
 
 programmes = st.dictionaries(
     st.sampled_from(["weights", "constraints", "solver", "time_limit_s", "seed",
-                     "sensitive_attributes", "scoring", "reference_date", "oops"]),
+                     "sensitive_attributes", "scoring", "reference_date", "oops",
+                     "objective", "stable_by", "proposing", "unranked", "no_wishes"]),
     json_values | st.lists(st.dictionaries(st.sampled_from(["kind", "attribute", "share",
-                                                            "hours", "pairs", "value"]),
+                                                            "hours", "pairs", "value",
+                                                            "side", "min_hours"]),
                                            json_values | st.sampled_from(
                                                ["min_share", "forbid", "shared_language",
-                                                "max_timezone_gap", "department"]),
+                                                "max_timezone_gap", "department", "stable",
+                                                "best_stable", "even_load", "shared_time",
+                                                "require", "seniors", "wishes"]),
                                            max_size=3), max_size=3),
     max_size=5)
 

@@ -161,6 +161,34 @@ def test_a_short_row_away_from_the_first_column_is_a_person_not_a_footer() -> No
     assert problem.row == 2
 
 
+def test_a_last_row_of_separators_the_header_does_not_have_is_named() -> None:
+    # Found by the fuzz campaign: "," as the last line under a one-column
+    # header (a person whose id is a comma, in a file written with ";") read
+    # as no one, without a word; in the middle of the file it was named.
+    for text, row in (("id\n,\n", 2), ("id,name\na,\n,\n,,\n", 4)):
+        [problem] = _problems(text)
+        assert problem.row == row
+        assert "cells but the header has" in str(problem)
+    assert [p.id for p in _read("id,name\na,\n,\n\n")] == ["a"]  # blank rows stay blank
+
+
+def test_words_alone_under_the_header_are_a_person_unless_they_are_footer_words() -> None:
+    # Found by the fuzz campaign: "Ana Lima" alone in the first cell, under
+    # the header and above nobody, was skipped as a footer: a file of one
+    # person read as none. A footer follows people; "Total: 0" is still one.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        alone, before_total, empty, below = (rm.read_participants(io.StringIO(text)) for text in (
+            "id,name,role\nAna Lima,,\n", "id,name,role\nAna Lima,,\nTotal: 1,,\n",
+            "id,name,role\nTotal: 0,,\n", "id,name,role\nana,,\nPrepared by HR,,\n"))
+    assert [p.id for p in alone] == [p.id for p in before_total] == ["Ana Lima"]
+    assert empty == []
+    assert [p.id for p in below] == ["ana"]
+    said = [str(w.message) for w in seen]
+    assert sum("row(s) 3 after the last person look like a footer" in w for w in said) == 2
+    assert sum("row(s) 2 after the last person" in w for w in said) == 1
+
+
 def test_a_manager_in_another_case_names_the_id_it_may_be() -> None:
     with pytest.raises(rm.InputError) as info:
         _read("id,role,manager_id\nceo,,\nj1,junior,CEO\ns1,senior,boss\n")

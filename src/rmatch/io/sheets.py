@@ -197,7 +197,7 @@ def _csv_table(name: str, text: str, delimiter: str | None,
             break
         line = reader.line_num
         records.append((len(records) + 1, start, line, cells))
-    found = _locate(name, [(r[0], r[3]) for r in records], header_row)
+    found = _locate(name, [(r[0], r[3]) for r in records], header_row, counted=True)
     problems = found.problems + problems
     if found.index is None:
         if not problems:
@@ -249,12 +249,13 @@ def _filled(cells: Sequence[Any]) -> list[Any]:
     return [c for c in cells if not values.is_missing(c)]
 
 
-def _looks_like_footer(cells: Sequence[Any], width: int) -> bool:
+def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> bool:
     """Tell whether a row is a footer line: a few words (a total, a count, a notice).
 
     Report tools write footers from the first column; a short row whose
     words sit further right is a person with cells missing, and reading
-    names its problems instead.
+    names its problems instead. ``loose``: any few words in the first cell
+    alone, not only the usual footer words (used only below a person).
     """
     filled = _filled(cells)
     if not filled or len(filled) > max(1, min(2, width // 3)):
@@ -262,20 +263,22 @@ def _looks_like_footer(cells: Sequence[Any], width: int) -> bool:
     if any(not values.is_missing(c) for c in cells[2:]) or values.is_missing(cells[0]):
         return False
     text = " ".join(str(c).strip() for c in filled)
-    return bool(_FOOTER.match(text)) or (len(filled) == 1 and width >= 3
+    return bool(_FOOTER.match(text)) or (loose and len(filled) == 1 and width >= 3
                                          and any(ch.isalpha() for ch in text)
                                          and (" " in text or ":" in text))
 
 
 def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
-            header_row: int | None) -> _Located:
+            header_row: int | None, *, counted: bool = False) -> _Located:
     """Find the header row (or take ``header_row``) and where the people end.
 
     The header is the first row, among the first 50 with anything in them,
     whose cells are all text and that is not narrow: a title, a banner and
     report parameters above it fill a third of the widest row's cells at
     most, or one or two cells of a wider sheet. Rows above it and footer lines after the
-    last person are skipped with a warning naming them.
+    last person are skipped with a warning naming them. ``counted``: each
+    record holds every cell of its line (CSV), so a blank one with more cells
+    than the header is a row to read (and name), not a blank line.
     """
     problems: list[Problem] = []
     nonempty = [k for k, (_, cells) in enumerate(records) if _filled(cells)]
@@ -308,22 +311,35 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                       "pass header_row= (CLI: --header-row) if the header is elsewhere",
                       InputWarning, stacklevel=5)
     width = len(_filled(records[index][1]))
-    end = len(records)
-    footer: list[int] = []
-    for k in range(len(records) - 1, index, -1):
-        cells = records[k][1]
-        if not _filled(cells):
-            end = k
-            continue
-        if not _looks_like_footer(cells, width):
-            break
-        footer.append(records[k][0])
-        end = k
+    end, footer = _footer(records, index, width, loose=True, counted=counted)
+    if end == index + 1 and footer:
+        # Nobody above these rows: a footer follows people, so only the usual
+        # footer words make one (a lone "Ana Lima" under the header is a person).
+        end, footer = _footer(records, index, width, loose=False, counted=counted)
     if footer:
         warnings.warn(f"{name}: row(s) {_rows_text(sorted(footer))} after the last person look "
                       "like a footer (a total, a count or a notice) and were skipped",
                       InputWarning, stacklevel=5)
     return _Located(index, end, problems)
+
+
+def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int, *,
+            loose: bool, counted: bool) -> tuple[int, list[int]]:
+    """Return where the people end (a records index) and the footer lines' row numbers."""
+    end = len(records)
+    footer: list[int] = []
+    for k in range(len(records) - 1, index, -1):
+        cells = records[k][1]
+        if not _filled(cells) and not (counted and len(cells) > len(records[index][1])):
+            end = k
+            continue
+        if not _filled(cells):
+            break  # separators the header does not have: reading names the row
+        if not _looks_like_footer(cells, width, loose):
+            break
+        footer.append(records[k][0])
+        end = k
+    return end, footer
 
 
 def _rows_text(rows: Sequence[int]) -> str:
