@@ -123,11 +123,45 @@ def test_blocking_by_wishes_follows_its_definition(
     assert report.stable_objective is None  # priced by score only
 
 
+def _fewest_blocking(res: rm.MatchResult, juniors: list[rm.Participant],
+                     seniors: list[rm.Participant], program: rm.Program) -> int | None:
+    """Brute force: the fewest blocking pairs (by definition) among assignments as good.
+
+    As good: as many pairs, the same total (in the solvers' integer weights),
+    within capacities, and no rule broken (``rm.evaluate`` judges each one).
+    None when the feasible pairs are too many to enumerate.
+    """
+    from rmatch.constraints.compiled import SCALE
+
+    sm = res.scores
+    n, m = sm.shape
+    rows, cols = np.nonzero(sm.feasible)
+    if len(rows) > 12:
+        return None
+    w = np.rint(sm.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
+    chosen = {(p.junior_id, p.senior_id) for p in res.pairs}
+    target = sum(int(w[e]) for e in range(len(rows))
+                 if (sm.junior_ids[rows[e]], sm.senior_ids[cols[e]]) in chosen)
+    fewest = None
+    for bits in range(2 ** len(rows)):
+        pick = np.array([(bits >> e) & 1 for e in range(len(rows))], dtype=bool)
+        if pick.sum() != len(res.pairs) or int(w[pick].sum()) != target:
+            continue
+        if (np.bincount(rows[pick], minlength=n) > sm.juniors.capacity).any() or \
+                (np.bincount(cols[pick], minlength=m) > sm.seniors.capacity).any():
+            continue
+        ids = [(sm.junior_ids[r], sm.senior_ids[c])
+               for r, c in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True)]
+        judged = rm.evaluate(ids, juniors, seniors, program)
+        if judged.violations:
+            continue
+        blocking = len(_blocking(judged))
+        fewest = blocking if fewest is None else min(fewest, blocking)
+    return fewest
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_least_blocking_is_the_fewest_among_all_optimal_assignments(seed: int) -> None:
-    from rmatch.constraints.compiled import SCALE
-    from tests.oracle import brute_force
-
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
     # Few distinct scores: ties, so there are several optimal assignments.
@@ -140,39 +174,61 @@ def test_least_blocking_is_the_fewest_among_all_optimal_assignments(seed: int) -
     program = rm.Program(constraints=[rm.Forbid(pairs=forbid)],
                          weights=rm.Weights(generation=0, diversity=0))
     res = rm.match(juniors, seniors, program)
-    sm = res.scores
-    if sm.feasible.sum() > 12:
+    fewest = _fewest_blocking(res, juniors, seniors, program)
+    if fewest is None:
         return
     best = res.least_blocking()
     assert best.proven
     assert len(best.result.pairs) == len(res.pairs)
     assert best.result.objective == pytest.approx(res.objective, abs=1e-6)
     assert best.blocking_pairs == len(best.result.stability().blocking_pairs)
-    # Brute force: every optimal assignment, and its blocking pairs by definition.
-    count, _ = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
-    rows, cols = np.nonzero(sm.feasible)
-    w = np.rint(sm.total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
-    top = None
-    fewest = None
-    for bits in range(2 ** len(rows)):
-        pick = np.array([(bits >> e) & 1 for e in range(len(rows))], dtype=bool)
-        if pick.sum() != count:
-            continue
-        if (np.bincount(rows[pick], minlength=n) > sm.juniors.capacity).any() or \
-                (np.bincount(cols[pick], minlength=m) > sm.seniors.capacity).any():
-            continue
-        value = int(w[pick].sum())
-        pairs = [rm.Pair(junior_id=sm.junior_ids[r], senior_id=sm.senior_ids[c],
-                         score=float(sm.total[r, c]), components={})
-                 for r, c in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True)]
-        fake = res.model_copy(update={"pairs": pairs})
-        fake._scores = sm
-        blocking = len(_blocking(fake))
-        if top is None or value > top:
-            top, fewest = value, blocking
-        elif value == top:
-            fewest = min(fewest if fewest is not None else blocking, blocking)
     assert best.blocking_pairs == fewest
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_least_blocking_keeps_programme_wide_rules_and_minimums(seed: int) -> None:
+    # It refused programme-wide rules, and with min_partners it could return
+    # an assignment that left someone below their minimum.
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    levels = rng.integers(0, 3, size=(n, m)) / 2
+    juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(1, 3)),
+                              department=str(rng.choice(["IT", "HR"])),
+                              skills={f"t{k}": float(levels[i, k]) for k in range(m)})
+               for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}, capacity=int(rng.integers(1, 3)),
+                              min_partners=int(k == 0 and rng.random() < 0.5),
+                              department=str(rng.choice(["IT", "HR"])))
+               for k in range(m)]
+    rules: list[rm.Constraint] = [
+        rm.MinShare(attribute="department", share=0.5),
+        rm.MatchAll(side="seniors"),
+        rm.Require(pairs=[("j0", f"s{m - 1}")]),
+    ]
+    program = rm.Program(constraints=rules[int(rng.integers(0, 3)):],
+                         weights=rm.Weights(generation=0, diversity=0))
+    try:
+        res = rm.match(juniors, seniors, program)
+    except rm.InfeasibleError:
+        return
+    fewest = _fewest_blocking(res, juniors, seniors, program)
+    if fewest is None:
+        return
+    best = res.least_blocking()
+    assert best.proven
+    assert rm.evaluate([(p.junior_id, p.senior_id) for p in best.result.pairs], juniors,
+                       seniors, program).violations == []
+    assert len(best.result.pairs) == len(res.pairs)
+    assert best.result.objective == pytest.approx(res.objective, abs=1e-6)
+    assert best.blocking_pairs == fewest
+
+
+def test_least_blocking_refuses_even_loads_in_words() -> None:
+    js = [rm.Participant(id=f"j{i}") for i in range(3)]
+    ss = [rm.Participant(id=f"s{k}", capacity=3) for k in range(2)]
+    res = rm.match(js, ss, rm.Program(constraints=[rm.EvenLoad()]))
+    with pytest.raises(rm.InputError, match="does not support EvenLoad"):
+        res.least_blocking()
 
 
 def test_least_blocking_picks_the_stable_one_of_two_equal_optima() -> None:

@@ -256,6 +256,8 @@ class LeastBlocking(BaseModel):
 
 # Guard on the model's size: the sum of each person's degree over their pairs.
 _MAX_TERMS = 4_000_000
+# And on the juniors x seniors matrix the model is built from (about 250 MB).
+_MAX_CELLS = 50_000_000
 
 
 def least_blocking(result: MatchResult, time_limit_s: float | None = None,
@@ -275,7 +277,9 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     scoring at least as much (likewise ``s``). With a literal ``sat_je``
     that may be true only when that count reaches the capacity,
     ``b_e >= 1 - x_e - sat_je - sat_se`` and minimising ``sum b_e`` counts
-    exactly the blocking pairs. Programme-wide rules are not supported.
+    exactly the blocking pairs. Required pairs, programme-wide rules and
+    ``min_partners`` hold in every assignment searched (the solvers' own
+    model of them); ``EvenLoad`` is refused.
 
     Examples
     --------
@@ -288,19 +292,17 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     """
     from ortools.sat.python import cp_model
 
-    from rmatch.constraints.compiled import SCALE
-    from rmatch.constraints.pairwise import Require
-    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
+    from rmatch.constraints.compiled import LoadRule
     from rmatch.errors import InputError
     from rmatch.result.match_result import pair_indices
     from rmatch.solvers.match import result_from_pairs
-    from rmatch.solvers.sat import run_model
+    from rmatch.solvers.problem import Problem
+    from rmatch.solvers.required import ruled_problem
+    from rmatch.solvers.sat import Model, run_model
 
     sm = result.scores
     if result.status != "optimal":
         raise InputError("least_blocking needs an optimal result (it keeps the same optimum)")
-    if any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints):
-        raise InputError("least_blocking does not support programme-wide rules yet")
     n, m = sm.shape
     cap_j = np.minimum(sm.juniors.capacity, m)
     cap_s = np.minimum(sm.seniors.capacity, n)
@@ -312,28 +314,26 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     er = np.concatenate([r for r, _ in allowed]) if allowed else np.zeros(0, np.int64)
     ec = np.concatenate([c for _, c in allowed]) if allowed else np.zeros(0, np.int64)
     deg_j, deg_s = np.bincount(er, minlength=n), np.bincount(ec, minlength=m)
-    if int((deg_j[er] + deg_s[ec]).sum()) > _MAX_TERMS:
+    if int((deg_j[er] + deg_s[ec]).sum()) > _MAX_TERMS or n * m > _MAX_CELLS:
         raise InputError(f"least_blocking: {len(er):,} candidate pairs make too large a model; "
                          "it is meant for programmes of a few hundred people per side")
-    w = np.rint(sm.total[er, ec].astype(np.float64) * SCALE).astype(np.int64)
-    exact = bool(np.all(sm.total[er, ec].astype(np.float64) * SCALE == w))
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{e}") for e in range(len(er))]
-    by_j = [np.flatnonzero(er == i) for i in range(n)]
-    by_s = [np.flatnonzero(ec == k) for k in range(m)]
-    for groups, caps in ((by_j, cap_j), (by_s, cap_s)):
-        for person, edges in enumerate(groups):
-            if len(edges) > caps[person]:
-                model.add(sum(x[e] for e in edges.tolist()) <= int(caps[person]))
+    # The model the rule-aware solvers search (capacities, required pairs,
+    # programme-wide rules, min_partners), over the allowed pairs only.
+    ruled = ruled_problem(sm)
+    if any(isinstance(r, LoadRule) for r in ruled.rules):
+        raise InputError("least_blocking does not support EvenLoad: among assignments as good, "
+                         "the loads would have to stay as even, which it does not model yet")
+    values = np.asarray(sm.total[er, ec])
+    total = np.zeros((n, m), values.dtype)
+    total[er, ec] = values
+    feasible = np.zeros((n, m), dtype=bool)
+    feasible[er, ec] = True
+    built = Model(Problem(total, feasible, ruled.cap_j, ruled.cap_s, fixed_rows=ruled.fixed_rows,
+                          fixed_cols=ruled.fixed_cols, rules=ruled.rules))
+    model, x, w, exact = built.model, built.x, built.weights, built.exact
+    er, ec, by_j, by_s = built.rows, built.cols, built.by_row, built.by_col
     rows, cols = pair_indices(result)
-    flat = er * m + ec
-    chosen = set(np.searchsorted(flat, rows * m + cols).tolist())
-    ctx = sm.context()
-    for con in sm.program.constraints:
-        if isinstance(con, Require):
-            req_r, req_c = con.indices(ctx)
-            for e in np.searchsorted(flat, req_r * m + req_c).tolist():
-                model.add(x[e] == 1)
+    chosen = set(np.searchsorted(er * m + ec, rows * m + cols).tolist())
     model.add(sum(x) == len(rows))
     target = int(w[sorted(chosen)].sum())
     score = cp_model.LinearExpr.weighted_sum(x, w.tolist())

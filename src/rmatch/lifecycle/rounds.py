@@ -56,8 +56,9 @@ from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 from rmatch.solvers import CoverRule, Problem
 from rmatch.solvers.certificate import DenseSource, certify_and_solve
 from rmatch.solvers.flow import solve_cover
-from rmatch.solvers.match import check_required, required_pairs, result_from_pairs
+from rmatch.solvers.match import result_from_pairs
 from rmatch.solvers.problem import Solution
+from rmatch.solvers.required import check_required, required_pairs
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.pairwise import Require
 from rmatch.errors import DataGapWarning, InfeasibleError, InputError
 from rmatch.model.arrays import ParticipantArrays, build_arrays
 from rmatch.model.orgchart import OrgChart
@@ -33,13 +32,13 @@ from rmatch.solvers import (
     Progress,
     Rule,
     compile_pair_rules,
-    compile_rules,
     run,
 )
 from rmatch.solvers.bounds import minimum_reasons, minimums, refuse_load_mix, refuse_minimum_mix
 from rmatch.solvers.cpsat import solve_cpsat
 from rmatch.solvers.flow import solve_bounded, solve_cover
 from rmatch.solvers.problem import CallbackGuard, Step, StepFn, heartbeat
+from rmatch.solvers.required import capacities, ruled_problem
 from rmatch.solvers.sat import ProgressFn
 from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
@@ -190,7 +189,7 @@ def _solve_candidates(js: ParticipantArrays, ss: ParticipantArrays, plan: ScoreP
     source = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes)
     sm = candidate_scores(source, program)
     check_field_names(sm)
-    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
+    _, _, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
     # The solve sees the required pairs as taken; the result (explanations,
     # check) keeps seeing them as the feasible pairs they are.
     solving = ProgrammeSource(js, ss, plan, org, block_bytes=block_bytes,
@@ -275,7 +274,7 @@ def _solve_dense_candidates(sm: ScoreMatrix, progress: ProgressFn | None,
     """Solve on candidates over a matrix already in memory (its blocks are views)."""
     from rmatch.solvers.certificate import DenseSource
 
-    _, _, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
+    _, _, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
     feasible = sm.feasible
     if len(fixed_r):
         feasible = feasible.copy()
@@ -374,22 +373,20 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
     if name == "candidates":
         # The matrix is in memory: its blocks serve as the candidate source.
         return _solve_dense_candidates(sm, progress, start)
-    full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = _places(sm)
-    rules = compile_rules(sm)
+    full_j, full_s, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
+    dense = ruled_problem(sm)
+    rules = dense.rules
     refuse_load_mix(program, rules, name)
     min_j, min_s = minimums(sm)
     bounded = bool(min_j.any() or min_s.any())
-    if bounded:  # min_partners: one more rule on the whole assignment
-        rules = (*rules, MinRule("min_partners", min_j, min_s))
+    if bounded:
         refuse_minimum_mix(rules, name)
     cover_only = bool(rules) and all(isinstance(r, (CoverRule, LoadRule, MinRule))
                                      for r in rules)
     if cover_only and name in ("auto", "flow"):
         # MatchAll, EvenLoad and min_partners are flow problems: exact and polynomial.
         _check_rules(sm, rules)
-        problem = Problem(sm.total, sm.feasible, full_j, full_s, program.time_limit_s,
-                          program.seed, fixed_r, fixed_c, rules,
-                          objective=program.assignment_objective)
+        problem = dense
         places = float(min(full_j.sum(), full_s.sum()))
         covers = tuple(r for r in rules if isinstance(r, CoverRule))
         with heartbeat(progress, start, 2, 0.0, places):
@@ -413,11 +410,7 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
             raise InputError(f"{', '.join(r.label for r in rules)} need(s) solver 'cpsat' "
                              f"(or 'auto'{', flow' if cover_only else ''}), not {name!r}")
         _check_rules(sm, rules)
-        # Global rules count the required pairs, so they stay in the problem.
-        problem = Problem(sm.total, sm.feasible, full_j, full_s,
-                          program.time_limit_s, program.seed, fixed_r, fixed_c, rules,
-                          objective=program.assignment_objective)
-        used, sol = "cpsat", solve_cpsat(problem, progress)
+        used, sol = "cpsat", solve_cpsat(dense, progress)
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
     else:
@@ -537,57 +530,3 @@ def _check_covered(sm: ScoreMatrix, rules: tuple[CoverRule, ...], rows: np.ndarr
             reasons.append(_not_covered(rule.label, ids[k], other))
     if reasons:
         raise InfeasibleError("the programme cannot match everyone it must", reasons)
-
-
-def _places(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                      np.ndarray, np.ndarray]:
-    """Clamped capacities, the required pairs, and the capacities left after them.
-
-    Returns ``(full_j, full_s, cap_j, cap_s, fixed_r, fixed_c)``; raises
-    :class:`InfeasibleError` when a required pair is ruled out or overloads
-    someone. Nobody can have more partners than the other side has people:
-    clamping is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
-    """
-    full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
-    full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
-    cap_j, cap_s = full_j.copy(), full_s.copy()
-    fixed_r, fixed_c = required_pairs(sm)
-    np.subtract.at(cap_j, fixed_r, 1)
-    np.subtract.at(cap_s, fixed_c, 1)
-    check_required(sm, fixed_r, fixed_c, cap_j, cap_s)
-    return full_j, full_s, cap_j, cap_s, fixed_r, fixed_c
-
-
-def required_pairs(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
-    ctx = sm.context()
-    rs, cs = [], []
-    for con in sm.program.constraints:
-        if isinstance(con, Require):
-            r, c = con.indices(ctx)
-            rs.append(r)
-            cs.append(c)
-    if not rs:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    both = np.unique(np.stack([np.concatenate(rs), np.concatenate(cs)], axis=1), axis=0)
-    return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
-
-
-def check_required(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray,
-                    cap_j: np.ndarray, cap_s: np.ndarray) -> None:
-    reasons = []
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        if not sm.feasible[r, c]:
-            why = ", ".join(sm.ruled_out_by(sm.junior_ids[r], sm.senior_ids[c]))
-            reasons.append(
-                f"Require pair ({sm.junior_ids[r]!r}, {sm.senior_ids[c]!r}) is ruled out by {why}"
-            )
-    for ids, cap, side, base in ((sm.junior_ids, cap_j, "junior", sm.juniors.capacity),
-                                  (sm.senior_ids, cap_s, "senior", sm.seniors.capacity)):
-        for k in np.flatnonzero(cap < 0):
-            reasons.append(
-                f"Require gives {side} {ids[k]!r} {int(base[k] - cap[k])} pairs "
-                f"but their capacity is {int(base[k])}"
-            )
-    if reasons:
-        raise InfeasibleError("the required pairs cannot all hold", reasons)
