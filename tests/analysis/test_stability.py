@@ -253,3 +253,16 @@ def test_least_blocking_picks_the_stable_one_of_two_equal_optima() -> None:
     assert {(p.junior_id, p.senior_id) for p in best.result.pairs} == {("j1", "s2"),
                                                                       ("j2", "s1")}
     assert best.result.objective == pytest.approx(unstable.objective)
+
+
+def test_least_blocking_refuses_a_model_too_large_in_words(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import importlib
+
+    module = importlib.import_module("rmatch.analysis.stability")  # the name is a function too
+    js = [rm.Participant(id=f"j{i}") for i in range(3)]
+    ss = [rm.Participant(id=f"s{k}") for k in range(2)]
+    res = rm.match(js, ss, rm.Program(constraints=[]))
+    monkeypatch.setattr(module, "_MAX_CELLS", 5)  # 3 x 2 people: one cell too many
+    with pytest.raises(rm.InputError, match=r"6 candidate pairs among 3 x 2 people"):
+        res.least_blocking()

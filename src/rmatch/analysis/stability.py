@@ -315,8 +315,9 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     ec = np.concatenate([c for _, c in allowed]) if allowed else np.zeros(0, np.int64)
     deg_j, deg_s = np.bincount(er, minlength=n), np.bincount(ec, minlength=m)
     if int((deg_j[er] + deg_s[ec]).sum()) > _MAX_TERMS or n * m > _MAX_CELLS:
-        raise InputError(f"least_blocking: {len(er):,} candidate pairs make too large a model; "
-                         "it is meant for programmes of a few hundred people per side")
+        raise InputError(f"least_blocking: {len(er):,} candidate pairs among {n:,} x {m:,} "
+                         "people make too large a model; it is meant for programmes of a few "
+                         "hundred people per side")
     # The model the rule-aware solvers search (capacities, required pairs,
     # programme-wide rules, min_partners), over the allowed pairs only.
     ruled = ruled_problem(sm)
