@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -398,3 +399,22 @@ def test_a_long_assignment_solve_reports_every_second(monkeypatch: pytest.Monkey
     assert all(p.incumbent <= p.bound for p in seen)
     assert all(p.bound >= res.objective - 1e-9 for p in seen)  # a bound on what was found
     assert [p.elapsed_s for p in seen] == sorted(p.elapsed_s for p in seen)
+
+
+@pytest.mark.parametrize("rule", [rm.MatchAll(side="juniors"), None])
+def test_rules_no_pair_can_meet_are_refused_not_an_empty_optimum(rule: rm.Constraint | None
+                                                                 ) -> None:
+    # Found by the programmes fuzz campaign: with no pair allowed at all
+    # (no shared language) and a programme-wide rule, the empty assignment
+    # came back "optimal" though a minimum (or MatchAll) did not hold on it.
+    juniors = [rm.Participant(id="j0", department="IT")]
+    seniors = [rm.Participant(id="s0", department="HR", min_partners=int(rule is None))]
+    rules = [rm.SharedLanguage(), rm.GroupBalance(attribute="department", max_gap=0.5)]
+    program = rm.Program(constraints=[*rules, *([rule] if rule else [])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.DataGapWarning)
+        with pytest.raises(rm.InfeasibleError) as info:
+            rm.match(juniors, seniors, program)
+    said = str(info.value)
+    assert ("'s0' needs at least 1 partners (min_partners) but the rules allow 0" in said
+            if rule is None else "MatchAll(side='juniors')" in said), said

@@ -147,6 +147,14 @@ def _conflict(problem: Problem) -> list[str]:
     return [label for label, lit in model.switches.items() if lit.index in core]
 
 
+def _infeasible(problem: Problem) -> InfeasibleError:
+    """Return the error for rules no assignment meets, naming a set of them that conflict."""
+    labels = _conflict(problem)
+    reasons = ([f"these rules cannot hold together: {', '.join(labels)}"] if labels else
+               ["the required pairs and capacities leave no way to meet the global rules"])
+    return InfeasibleError("no assignment meets every constraint", reasons)
+
+
 def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solution:
     """Solve exactly (most pairs, then most score) under the problem's global rules."""
     start = time.perf_counter()
@@ -160,8 +168,9 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
         return Solution(r_rows, r_cols, "optimal",
                         None if slack == 0 else objective(problem, r_rows, r_cols) + slack)
     if not problem.feasible.any():
-        empty = np.zeros(0, dtype=np.int64)
-        return Solution(empty, empty, "optimal")
+        # The relaxed optimum is the empty assignment, and the rules did not
+        # hold on it (a minimum, a cover): no assignment meets them.
+        raise _infeasible(problem)
     # Building the CP-SAT model, hinting it twice, setting its objectives and
     # reading the answer back are Python loops over the candidate pairs:
     # about 100 us a candidate here (the constructor alone about 35 us; a
@@ -239,10 +248,7 @@ def solve_cpsat(problem: Problem, progress: ProgressFn | None = None) -> Solutio
             best_count = round(solver.objective_value)
             first = [int(solver.value(v)) for v in x]
     if status == cp_model.INFEASIBLE:
-        labels = _conflict(problem)
-        reasons = ([f"these rules cannot hold together: {', '.join(labels)}"] if labels else
-                   ["the required pairs and capacities leave no way to meet the global rules"])
-        raise InfeasibleError("no assignment meets every constraint", reasons)
+        raise _infeasible(problem)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and repaired is not None:
         # Out of time before CP-SAT settled on any assignment: keep the repaired one.
         rows, cols = repaired[0].astype(np.int64), repaired[1].astype(np.int64)

@@ -410,7 +410,15 @@ def _solve(sm: ScoreMatrix, solver: str | None, progress: ProgressFn | None,
             raise InputError(f"{', '.join(r.label for r in rules)} need(s) solver 'cpsat' "
                              f"(or 'auto'{', flow' if cover_only else ''}), not {name!r}")
         _check_rules(sm, rules)
-        used, sol = "cpsat", solve_cpsat(dense, progress)
+        try:
+            used, sol = "cpsat", solve_cpsat(dense, progress)
+        except InfeasibleError:
+            # A minimum no assignment can give, beside programme-wide rules: say whose.
+            short = minimum_reasons(sm, min_j, min_s) if bounded else []
+            if not short:
+                raise
+            raise InfeasibleError("the programme cannot give everyone their minimum",
+                                  short) from None
         rows, cols = sol.rows, sol.cols
         fixed_part = 0.0
     else:
