@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 import rmatch as rm
 from tests.strategies import sides
 
+T = TypeVar("T")
 EXAMPLES = int(os.environ.get("RMATCH_FUZZ_EXAMPLES", "30"))
 SLOTS = ["Mon AM", "Mon PM", "Wed 14:00-16:00", "Fri evening"]
 
@@ -36,7 +38,7 @@ SLOTS = ["Mon AM", "Mon PM", "Wed 14:00-16:00", "Fri evening"]
 @st.composite
 def rosters(draw: st.DrawFn) -> tuple[list[rm.Participant], list[rm.Participant]]:
     """Small sides with wishes, vetoes, minimums and weekly slots drawn on top."""
-    juniors, seniors = draw(sides(4, 4, max_capacity=2, min_size=1))
+    juniors, seniors = draw(sides(4, 4, max_capacity=3, min_size=1))
 
     def more(person: rm.Participant, others: list[rm.Participant]) -> rm.Participant:
         ids = [o.id for o in others]
@@ -48,6 +50,7 @@ def rosters(draw: st.DrawFn) -> tuple[list[rm.Participant], list[rm.Participant]
             # Seldom: a stable objective refuses any minimum, so most draw none.
             "min_partners": min(person.capacity, draw(st.sampled_from([0, 0, 0, 1]))),
             "availability": frozenset(draw(st.lists(st.sampled_from(SLOTS), max_size=2))),
+            "previous_partners": frozenset(draw(pick)),
         })
 
     return ([more(j, seniors) for j in juniors], [more(s, juniors) for s in seniors])
@@ -59,7 +62,9 @@ RULES: list[rm.Constraint] = [
     rm.GroupBalance(attribute="department", max_gap=0.5),
     rm.MatchAll(side="juniors"), rm.MatchAll(side="seniors"), rm.EvenLoad(),
     rm.SharedTime(min_hours=1), rm.Forbid(pairs=[("j0", "s0")]),
-    rm.Require(pairs=[("j0", "s0")]),
+    rm.Require(pairs=[("j0", "s0")]), rm.Require(pairs=[("j1", "s1")]), rm.NoRepeat(),
+    rm.MinScore(value=0.3), rm.DifferentValue(field="department"),
+    rm.LevelGap(min=1, max=4), rm.MinShare(attribute="gender", share=0.3),
 ]
 
 
@@ -125,3 +130,54 @@ def _holds_up(result: rm.MatchResult, juniors: list[rm.Participant],
         assert str(result.explain(pid)).strip()
     report: Any = result.report()
     assert report.to_markdown().strip()
+    again = rm.MatchResult.model_validate_json(result.to_json())
+    assert [(p.junior_id, p.senior_id) for p in again.pairs] == pairs
+    if result.status == "optimal" and program.objective in ("max_pairs", "max_score"):
+        _least_blocking_holds_up(result, pairs, juniors, seniors, program)
+    _rematch_holds_up(pairs, juniors, seniors, program)
+
+
+def _least_blocking_holds_up(result: rm.MatchResult, pairs: list[tuple[str, str]],
+                             juniors: list[rm.Participant], seniors: list[rm.Participant],
+                             program: rm.Program) -> None:
+    """As good as the result, no rule broken, no more blocking pairs (or refused in words)."""
+    best, refused = _tried(lambda: result.least_blocking(time_limit_s=5))
+    if best is None:
+        assert "EvenLoad" in refused, refused
+        return
+    chosen = [(p.junior_id, p.senior_id) for p in best.result.pairs]
+    assert rm.evaluate(chosen, juniors, seniors, program).violations == []
+    assert len(chosen) == len(pairs)
+    assert best.result.objective == pytest.approx(result.objective, abs=1e-6)
+    if best.proven:
+        assert best.blocking_pairs <= len(result.stability().blocking_pairs)
+
+
+def _rematch_holds_up(pairs: list[tuple[str, str]], juniors: list[rm.Participant],
+                      seniors: list[rm.Participant], program: rm.Program) -> None:
+    """The first junior leaves: the rest re-matched under the same rules, or refused in words."""
+    stay = juniors[1:]
+    out, refused = _tried(lambda: rm.rematch(
+        pairs, stay, seniors, program,
+        allow_changes=program.objective in ("stable", "best_stable")))
+    if out is None:
+        assert refused.strip()
+        return
+    again = [(p.junior_id, p.senior_id) for p in out.result.pairs]
+    assert all(j != juniors[0].id for j, _ in again)
+    assert set(out.kept) <= set(pairs)
+    assert set(out.kept) <= set(again)
+    # rematch drops the Forbid and Require pairs that name a leaver (documented).
+    held = program.model_copy(update={"constraints": [
+        c for c in program.constraints
+        if not (isinstance(c, (rm.Forbid, rm.Require))
+                and any(j == juniors[0].id for j, _ in c.pairs))]})
+    assert rm.evaluate(again, stay, seniors, held).violations == []
+
+
+def _tried(step: Callable[[], T]) -> tuple[T | None, str]:
+    """Run ``step``; a refusal in words comes back as ``(None, its words)``."""
+    try:
+        return step(), ""
+    except (rm.InputError, rm.InfeasibleError) as err:
+        return None, str(err)
