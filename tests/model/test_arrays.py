@@ -1,4 +1,4 @@
-"""A part of a side (``ParticipantArrays.take``): the whole side's rows, field by field."""
+"""Parts of a side (``ParticipantArrays.take``), field by field; runs of indices (``spans``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import pickle
 from dataclasses import fields
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rmatch as rm
-from rmatch.model.arrays import ParticipantArrays, build_arrays
+from rmatch.model.arrays import ParticipantArrays, build_arrays, spans
 
 
 def _side() -> ParticipantArrays:
@@ -78,3 +80,10 @@ def test_a_part_pickles_and_copies_as_plain_arrays_of_its_rows() -> None:
     copied = copy.deepcopy(part)
     assert type(copied) is ParticipantArrays
     assert copied.ids == ("p4", "p9")
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 5)), max_size=8))
+def test_spans_are_the_runs_concatenated(runs: list[tuple[int, int]]) -> None:
+    starts = np.array([s for s, _ in runs], dtype=np.int64)
+    counts = np.array([c for _, c in runs], dtype=np.int64)
+    assert spans(starts, counts).tolist() == [i for s, c in runs for i in range(s, s + c)]

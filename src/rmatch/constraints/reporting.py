@@ -15,6 +15,7 @@ from pydantic import Field
 
 from rmatch.constraints.base import BaseRule, BoolMatrix, IntMatrix, PairContext
 from rmatch.errors import InputError
+from rmatch.model.arrays import spans
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -102,8 +103,7 @@ def _lookup(keys: IntMatrix, owner: IntMatrix, chart_sorted: IntMatrix, order: I
     """Pairs (owner row, other's row) where the other's chart index is among ``keys``."""
     lo = np.searchsorted(keys, chart_sorted, side="left")
     count = np.searchsorted(keys, chart_sorted, side="right") - lo
-    at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
-    return owner[at], np.repeat(order, count)
+    return owner[spans(lo, count)], np.repeat(order, count)
 
 
 def _search(ancestors: IntMatrix, chart_sorted: IntMatrix, order: IntMatrix

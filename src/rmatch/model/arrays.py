@@ -19,7 +19,7 @@ from rmatch.errors import InputError
 from rmatch.model.languages import level_rank
 from rmatch.model.participant import Participant, normalise_id
 
-__all__ = ["ParticipantArrays", "build_arrays"]
+__all__ = ["ParticipantArrays", "build_arrays", "spans"]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -335,3 +335,21 @@ def build_arrays(
     }
     vocabs.update({field: _vocab_of(cat_j[field], cat_s[field]) for field in cat_j})
     return _side(juniors, vocabs, cat_j), _side(seniors, vocabs, cat_s)
+
+
+def spans(starts: IntArray, counts: IntArray) -> IntArray:
+    """Return the indices ``starts[i], ..., starts[i] + counts[i] - 1``, run after run.
+
+    The vectorised form of concatenating ``range(start, start + count)`` for
+    every run: what gathering rows of a CSR-like index (arcs by tail, keys by
+    row, matches of sorted keys) needs, with no Python loop over the runs.
+
+    Examples
+    --------
+    >>> spans(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    ends = np.cumsum(counts)
+    out: IntArray = np.repeat(starts - ends + counts, counts) + np.arange(ends[-1] if len(ends)
+                                                                         else 0)
+    return out

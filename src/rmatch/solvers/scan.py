@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from rmatch.constraints.compiled import SCALE
+from rmatch.model.arrays import spans
 from rmatch.solvers import select
 from rmatch.solvers.groups import keys_by_group, rows_by_group
 from rmatch.solvers.prices import TOLERANCE, Need, _Bounds, risers_scanned
@@ -545,9 +546,7 @@ def _keys_of_rows(keys: IntArray, rows: IntArray, m: int) -> IntArray:
     [1, 9, 10]
     """
     lo, hi = np.searchsorted(keys, rows * m), np.searchsorted(keys, (rows + 1) * m)
-    count = hi - lo
-    at: IntArray = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
-    return keys[at]
+    return keys[spans(lo, hi - lo)]
 
 
 def _without_candidates(ok: BoolArray, keys: IntArray, rows: IntArray, col_idx: IntArray,

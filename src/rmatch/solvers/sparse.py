@@ -58,6 +58,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rmatch.errors import SolverError
 from rmatch.jit import compiled
+from rmatch.model.arrays import spans
 from rmatch.solvers.paths import topological_paths
 
 __all__ = ["F32", "BoolArray", "Duals", "IntArray", "Reduced", "checked", "choose_candidates",
@@ -143,9 +144,7 @@ def _distances(n_nodes: int, tails: IntArray, heads: IntArray, costs: IntArray) 
             is_active[active] = True
             arcs = np.flatnonzero(is_active[t_sorted])
         else:  # few: gather their arcs through the index by tail
-            starts, stops = indptr[active], indptr[active + 1]
-            counts = stops - starts
-            arcs = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            arcs = spans(indptr[active], indptr[active + 1] - indptr[active])
         if len(arcs) == 0:
             return dist
         t, h = t_sorted[arcs], h_sorted[arcs]
