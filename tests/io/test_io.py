@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import warnings
 from pathlib import Path
 
@@ -21,6 +22,7 @@ FORMATS = ["csv", "json", "jsonl", "xlsx"]
 def rosters(draw: st.DrawFn) -> list[rm.Participant]:
     n = draw(st.integers(0, 6))
     people = [draw(participants(f"p{i}")) for i in range(n)]
+    ids = [p.id for p in people]
     partners = st.lists(st.sampled_from(["p0", "x-1", "a,b"]), max_size=2)
     names = st.none() | st.text(
         st.characters(blacklist_categories=("Cs", "Cc")), max_size=12
@@ -31,11 +33,20 @@ def rosters(draw: st.DrawFn) -> list[rm.Participant]:
         # an id with a comma stays one id in the CSV list format.
         "previous_partners": frozenset(draw(partners)) - {p.id},
         "manager_id": draw(st.none() | st.sampled_from(["=cmd", "+1", "@a", "-x", "m"])),
+        # Self-match fields: wishes in order and vetoes (ids of this roster, so that no
+        # name is read as an id), weekly slots and a minimum within the capacity.
+        "wishes": [w for w in draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
+                   if w != p.id] if ids else [],
+        "avoid": frozenset(draw(st.lists(st.sampled_from(ids), max_size=2))) - {p.id}
+        if ids else frozenset(),
+        "availability": frozenset(draw(st.lists(st.sampled_from(
+            ["Mon AM", "Tue PM", "Wed 14:00-16:00", "Fri evening"]), max_size=3))),
+        "min_partners": draw(st.integers(0, p.capacity)),
     }) for p in people]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=15)
+@settings(max_examples=int(os.environ.get("RMATCH_FUZZ_EXAMPLES", "15")))
 @given(people=rosters())
 def test_round_trip_is_exact(tmp_path_factory: pytest.TempPathFactory, fmt: str,
                              people: list[rm.Participant]) -> None:
