@@ -169,6 +169,16 @@ def test_a_matching_judged_under_a_stable_objective_is_judged_by_stability(seed:
     report = rm.evaluate([(p.junior_id, p.senior_id) for p in solved.pairs[1:]], juniors,
                          seniors, program).report().to_markdown()
     assert "the optimum is rmatch's stable matching" in report
+    # The report's stability section counted "by score" and told the max-pairs
+    # story ("the most pairs and the best total can have some") for a programme
+    # that asked for a matching stable by wishes.
+    own = solved.report()
+    assert own.blocking_by == "wishes"
+    assert own.blocking_pairs == 0
+    text = own.to_markdown()
+    assert "(by their wishes: one wished for higher above one lower" in text
+    assert "The programme asks for a stable matching: one with none." in text
+    assert "the best total can have some" not in text
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -80,6 +80,8 @@ class StabilityReport(BaseModel):
     stable_objective: float | None
     cost: float | None
     """This result's total score minus the stable assignment's."""
+    by: Literal["score", "wishes"] = "score"
+    """How each side valued a partner: by score, or by stated wishes."""
 
     def text(self) -> str:
         """Say it in words.
@@ -231,7 +233,7 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
         people_touched=len(set(bj.tolist())) + len(set(bs.tolist())),
         stable_pairs=None if stable is None else len(stable.pairs),
         stable_objective=None if stable is None else stable.objective,
-        cost=None if stable is None else result.objective - stable.objective)
+        cost=None if stable is None else result.objective - stable.objective, by=by)
 
 
 class LeastBlocking(BaseModel):

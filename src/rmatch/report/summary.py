@@ -213,6 +213,8 @@ class Report(BaseModel):
     people_touched: int | None = None
     stability_cost: float | None = None
     """Total score this result has above a stable assignment (None: not priced)."""
+    blocking_by: Literal["score", "wishes"] = "score"
+    """How blocking pairs were counted (``StabilityReport.by``)."""
     solver: str
     status: str
     objective: float
@@ -392,10 +394,15 @@ class Report(BaseModel):
                            [[str(self.blocking_pairs), str(self.people_touched),
                              num(self.stability_cost, ".4f")]],
                            "A blocking pair is two people who would both rather be paired "
-                           "with each other than with a partner they have (by score). An "
-                           "assignment with the most pairs and the best total can have some; "
-                           "taking the best remaining pair first gives one with none, at the "
-                           "cost shown."))
+                           "with each other than with a partner they have ("
+                           + ("by their wishes: one wished for higher above one lower, "
+                              "any wished one above the others)"
+                              if self.blocking_by == "wishes" else "by score)")
+                           + (". The programme asks for a stable matching: one with none."
+                              if self.stable else
+                              ". An assignment with the most pairs and the best total can "
+                              "have some; taking the best remaining pair first gives one with "
+                              "none, at the cost shown.")))
         if self.pair_list:
             tables.append(("Pairs", ["junior", "senior", "score"],
                            [[p.junior_id, p.senior_id, f"{p.score:.3f}"]
@@ -490,9 +497,9 @@ def withheld_groups(sizes: Mapping[K, int], small: Mapping[K, bool]) -> set[K]:
     return out
 
 
-def _stability(result: MatchResult) -> dict[str, float | int | None]:
+def _stability(result: MatchResult) -> dict[str, float | int | str | None]:
     report = result.stability()
-    return {"blocking_pairs": len(report.blocking_pairs),
+    return {"blocking_pairs": len(report.blocking_pairs), "blocking_by": report.by,
             "people_touched": report.people_touched, "stability_cost": report.cost}
 
 
