@@ -189,6 +189,20 @@ def test_words_alone_under_the_header_are_a_person_unless_they_are_footer_words(
     assert sum("row(s) 2 after the last person" in w for w in said) == 1
 
 
+def test_names_as_ids_keep_a_last_person_with_only_a_name() -> None:
+    # Where the people's ids are names ("Ana Lima"), a last row of a name alone is a
+    # person, not a footer; the usual footer words still make one.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        names, footed = (rm.read_participants(io.StringIO(text)) for text in (
+            "id,name,role\nAna Lima,,junior\nRui Costa,,\n",
+            "id,name,role\nAna Lima,,junior\nData as of 2026-12-01,,\n"))
+    assert [p.id for p in names] == ["Ana Lima", "Rui Costa"]
+    assert [p.id for p in footed] == ["Ana Lima"]
+    assert sum("after the last person look like a footer" in str(w.message)
+               for w in seen) == 1
+
+
 def test_a_manager_in_another_case_names_the_id_it_may_be() -> None:
     with pytest.raises(rm.InputError) as info:
         _read("id,role,manager_id\nceo,,\nj1,junior,CEO\ns1,senior,boss\n")

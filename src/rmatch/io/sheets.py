@@ -240,8 +240,9 @@ class _Located:
 
 # A footer line says something about the report, not about a person.
 _FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|generated|"
-                     r"printed|run (on|date|by)|report|page \d|source|note|end of|\u00a9|"
-                     r"copyright|\(c\))\b", re.IGNORECASE)
+                     r"printed|prepared|exported|downloaded|created|(last )?updated|"
+                     r"(data )?as of|run (on|date|by)|report|page \d|source|note|end of|"
+                     r"\u00a9|copyright|\(c\))\b", re.IGNORECASE)
 _HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
 
 
@@ -312,9 +313,12 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                       InputWarning, stacklevel=5)
     width = len(_filled(records[index][1]))
     end, footer = _footer(records, index, width, loose=True, counted=counted)
-    if end == index + 1 and footer:
-        # Nobody above these rows: a footer follows people, so only the usual
-        # footer words make one (a lone "Ana Lima" under the header is a person).
+    ids = [str(cells[0]).strip() for _, cells in records[index + 1:end]
+           if cells and not values.is_missing(cells[0])]
+    if footer and (not ids or any(" " in i for i in ids)):
+        # A footer follows people, and words alone are one only where the people's
+        # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
+        # lone "Rui Costa" is a person; only the usual footer words make a footer.
         end, footer = _footer(records, index, width, loose=False, counted=counted)
     if footer:
         warnings.warn(f"{name}: row(s) {_rows_text(sorted(footer))} after the last person look "
