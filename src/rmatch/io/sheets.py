@@ -314,7 +314,7 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
     width = len(_filled(records[index][1]))
     end, footer = _footer(records, index, width, loose=True, counted=counted)
     ids = [str(cells[0]).strip() for _, cells in records[index + 1:end]
-           if cells and not values.is_missing(cells[0])]
+           if cells and not values.is_missing(cells[0])] if footer else []
     if footer and (not ids or any(" " in i for i in ids)):
         # A footer follows people, and words alone are one only where the people's
         # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
