@@ -135,6 +135,25 @@ def _holds_up(result: rm.MatchResult, juniors: list[rm.Participant],
     if result.status == "optimal" and program.objective in ("max_pairs", "max_score"):
         _least_blocking_holds_up(result, pairs, juniors, seniors, program)
     _rematch_holds_up(pairs, juniors, seniors, program)
+    _rounds_hold_up(juniors, seniors, program)
+
+
+def _rounds_hold_up(juniors: list[rm.Participant], seniors: list[rm.Participant],
+                    program: rm.Program) -> None:
+    """Two rounds: refused in words, or no pair twice and no rule broken in any round."""
+    plan, refused = _tried(lambda: rm.plan_rounds(juniors, seniors, program, rounds=2))
+    if plan is None:
+        assert refused.strip()
+        return
+    seen: set[tuple[str, str]] = set()
+    for one in plan.rounds:
+        pairs = [(p.junior_id, p.senior_id) for p in one.pairs]
+        assert not seen & set(pairs), "a pair formed twice"
+        seen |= set(pairs)
+        # Require pairs are in some round, not each: judged without them here.
+        alone = program.model_copy(update={"constraints": [
+            c for c in program.constraints if not isinstance(c, rm.Require)]})
+        assert rm.evaluate(pairs, juniors, seniors, alone).violations == []
 
 
 def _least_blocking_holds_up(result: rm.MatchResult, pairs: list[tuple[str, str]],
