@@ -70,7 +70,7 @@ RULES: list[rm.Constraint] = [
 
 @st.composite
 def programmes(draw: st.DrawFn) -> rm.Program:
-    """A valid programme: any objective and preference settings, up to three rules."""
+    """A valid programme: any objective, preference setting and solver, up to three rules."""
     return rm.Program(
         constraints=draw(st.lists(st.sampled_from(RULES), max_size=3, unique_by=repr)),
         objective=draw(st.sampled_from(["max_pairs", "max_score", "stable", "best_stable"])),
@@ -78,6 +78,8 @@ def programmes(draw: st.DrawFn) -> rm.Program:
         proposing=draw(st.sampled_from(["juniors", "seniors"])),
         unranked=draw(st.sampled_from(["acceptable", "unacceptable"])),
         no_wishes=draw(st.sampled_from(["accept_none", "accept_all"])),
+        solver=draw(st.sampled_from(["auto", "auto", "auto", "flow", "cpsat", "hungarian",
+                                     "greedy", "candidates"])),
         time_limit_s=10,
     )
 
