@@ -54,6 +54,14 @@ def capacities(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     :class:`InfeasibleError` when a required pair is ruled out or overloads
     someone. Nobody can have more partners than the other side has people:
     clamping is exact, and keeps "capacity: 1000000000" from sizing solver arrays.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j", capacity=5)], [rm.Participant(id="s")],
+    ...               rm.Program(constraints=[rm.Require(pairs=[("j", "s")])]))
+    >>> [a.tolist() for a in capacities(sm)]
+    [[1], [1], [0], [0], [0], [0]]
     """
     full_j = np.minimum(sm.juniors.capacity, len(sm.senior_ids))
     full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
@@ -66,7 +74,16 @@ def capacities(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
 
 
 def required_pairs(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """Return the ``Require`` rules' pairs as (row, column) indices, each once, sorted."""
+    """Return the ``Require`` rules' pairs as (row, column) indices, each once, sorted.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> sm = rm.score([rm.Participant(id=j) for j in ("a", "b")], [rm.Participant(id="s")],
+    ...               rm.Program(constraints=[rm.Require(pairs=[("b", "s"), ("b", "s")])]))
+    >>> [a.tolist() for a in required_pairs(sm)]
+    [[1], [0]]
+    """
     ctx = sm.context()
     rs, cs = [], []
     for con in sm.program.constraints:
@@ -83,7 +100,19 @@ def required_pairs(sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
 
 def check_required(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray,
                     cap_j: np.ndarray, cap_s: np.ndarray) -> None:
-    """Raise :class:`InfeasibleError` naming each required pair ruled out or over capacity."""
+    """Raise :class:`InfeasibleError` naming each required pair ruled out or over capacity.
+
+    Examples
+    --------
+    >>> import numpy as np, rmatch as rm
+    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")],
+    ...               rm.Program(constraints=[rm.Forbid(pairs=[("j", "s")])]))
+    >>> try:
+    ...     check_required(sm, np.array([0]), np.array([0]), np.array([0]), np.array([0]))
+    ... except rm.InfeasibleError as err:
+    ...     print(err.reasons[0])
+    Require pair ('j', 's') is ruled out by Forbid
+    """
     reasons = []
     for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
         if not sm.feasible[r, c]:
