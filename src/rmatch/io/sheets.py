@@ -256,7 +256,8 @@ def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> 
     Report tools write footers from the first column; a short row whose
     words sit further right is a person with cells missing, and reading
     names its problems instead. ``loose``: any few words in the first cell
-    alone, not only the usual footer words (used only below a person).
+    alone, not only the usual footer words (used only below people whose
+    ids have no spaces: see :func:`_locate`).
     """
     filled = _filled(cells)
     if not filled or len(filled) > max(1, min(2, width // 3)):
