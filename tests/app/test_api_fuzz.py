@@ -61,7 +61,6 @@ def test_any_rules_document_is_stored_readable_or_refused_in_words(tmp_path: Pat
         assert seen == {200, 422}  # both answers exercised: the strategies have not drifted
 
 
-
 JOBS = int(os.environ.get("RMATCH_FUZZ_JOBS", "3"))
 
 
