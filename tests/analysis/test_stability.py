@@ -124,12 +124,14 @@ def test_blocking_by_wishes_follows_its_definition(
 
 
 def _fewest_blocking(res: rm.MatchResult, juniors: list[rm.Participant],
-                     seniors: list[rm.Participant], program: rm.Program) -> int | None:
+                     seniors: list[rm.Participant], program: rm.Program,
+                     even: str | None = None) -> int | None:
     """Brute force: the fewest blocking pairs (by definition) among assignments as good.
 
     As good: as many pairs, the same total (in the solvers' integer weights),
-    within capacities, and no rule broken (``rm.evaluate`` judges each one).
-    None when the feasible pairs are too many to enumerate.
+    within capacities, no rule broken (``rm.evaluate`` judges each one) and,
+    with ``even`` (an EvenLoad's side), the same loads there, sorted. None
+    when the feasible pairs are too many to enumerate.
     """
     from rmatch.constraints.compiled import SCALE
 
@@ -149,6 +151,13 @@ def _fewest_blocking(res: rm.MatchResult, juniors: list[rm.Participant],
             continue
         if (np.bincount(rows[pick], minlength=n) > sm.juniors.capacity).any() or \
                 (np.bincount(cols[pick], minlength=m) > sm.seniors.capacity).any():
+            continue
+        if even is not None and sorted(np.bincount(
+                (rows if even == "juniors" else cols)[pick], minlength=n if even == "juniors"
+                else m).tolist()) != sorted(np.bincount(
+                    [sm.juniors.index(p.junior_id) if even == "juniors"
+                     else sm.seniors.index(p.senior_id) for p in res.pairs],
+                    minlength=n if even == "juniors" else m).tolist()):
             continue
         ids = [(sm.junior_ids[r], sm.senior_ids[c])
                for r, c in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True)]
@@ -223,12 +232,32 @@ def test_least_blocking_keeps_programme_wide_rules_and_minimums(seed: int) -> No
     assert best.blocking_pairs == fewest
 
 
-def test_least_blocking_refuses_even_loads_in_words() -> None:
-    js = [rm.Participant(id=f"j{i}") for i in range(3)]
-    ss = [rm.Participant(id=f"s{k}", capacity=3) for k in range(2)]
-    res = rm.match(js, ss, rm.Program(constraints=[rm.EvenLoad()]))
-    with pytest.raises(rm.InputError, match="does not support EvenLoad"):
-        res.least_blocking()
+@pytest.mark.parametrize("seed", range(20))
+def test_least_blocking_keeps_even_loads(seed: int) -> None:
+    # It refused EvenLoad. Now an assignment as good keeps the loads as even.
+    rng = np.random.default_rng(500 + seed)
+    n, m = int(rng.integers(3, 5)), 2
+    levels = rng.integers(0, 3, size=(n, m)) / 2
+    juniors = [rm.Participant(id=f"j{i}", skills={f"t{k}": float(levels[i, k])
+                                                  for k in range(m)}) for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}, capacity=3) for k in range(m)]
+    forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.15]
+    side = "seniors" if seed % 2 else "juniors"
+    program = rm.Program(constraints=[rm.EvenLoad(side=side), rm.Forbid(pairs=forbid)],
+                         weights=rm.Weights(generation=0, diversity=0))
+    res = rm.match(juniors, seniors, program)
+    fewest = _fewest_blocking(res, juniors, seniors, program, even=side)
+    if fewest is None:
+        return
+    best = res.least_blocking()
+    assert best.proven
+    loads = [sorted(np.bincount([sm.seniors.index(p.senior_id) if side == "seniors"
+                                 else sm.juniors.index(p.junior_id) for p in r.pairs],
+                                minlength=m if side == "seniors" else n).tolist())
+             for r, sm in ((res, res.scores), (best.result, res.scores))]
+    assert loads[0] == loads[1]
+    assert best.result.objective == pytest.approx(res.objective, abs=1e-6)
+    assert best.blocking_pairs == fewest
 
 
 def test_least_blocking_picks_the_stable_one_of_two_equal_optima() -> None:

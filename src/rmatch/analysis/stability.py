@@ -281,7 +281,7 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     ``b_e >= 1 - x_e - sat_je - sat_se`` and minimising ``sum b_e`` counts
     exactly the blocking pairs. Required pairs, programme-wide rules and
     ``min_partners`` hold in every assignment searched (the solvers' own
-    model of them); ``EvenLoad`` is refused.
+    model of them), and under ``EvenLoad`` the loads stay as even as they are.
 
     Examples
     --------
@@ -300,7 +300,7 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     from rmatch.solvers.match import result_from_pairs
     from rmatch.solvers.problem import Problem
     from rmatch.solvers.required import ruled_problem
-    from rmatch.solvers.sat import Model, run_model
+    from rmatch.solvers.sat import Model, add_up, run_model
 
     sm = result.scores
     if result.status != "optimal":
@@ -323,19 +323,31 @@ def least_blocking(result: MatchResult, time_limit_s: float | None = None,
     # The model the rule-aware solvers search (capacities, required pairs,
     # programme-wide rules, min_partners), over the allowed pairs only.
     ruled = ruled_problem(sm)
-    if any(isinstance(r, LoadRule) for r in ruled.rules):
-        raise InputError("least_blocking does not support EvenLoad: among assignments as good, "
-                         "the loads would have to stay as even, which it does not model yet")
     values = np.asarray(sm.total[er, ec])
     total = np.zeros((n, m), values.dtype)
     total[er, ec] = values
     feasible = np.zeros((n, m), dtype=bool)
     feasible[er, ec] = True
     built = Model(Problem(total, feasible, ruled.cap_j, ruled.cap_s, fixed_rows=ruled.fixed_rows,
-                          fixed_cols=ruled.fixed_cols, rules=ruled.rules))
+                          fixed_cols=ruled.fixed_cols,
+                          rules=tuple(r for r in ruled.rules if not isinstance(r, LoadRule))))
     model, x, w, exact = built.model, built.x, built.weights, built.exact
     er, ec, by_j, by_s = built.rows, built.cols, built.by_row, built.by_col
     rows, cols = pair_indices(result)
+    for rule in (r for r in ruled.rules if isinstance(r, LoadRule)):
+        # EvenLoad ranks assignments by their loads on its side, sorted from the
+        # highest: one as good has the same. At most as many people as now with
+        # k partners or more, for every k, keeps the same loads (their sum, the
+        # pairs, is fixed below).
+        groups, held = ((by_j, np.bincount(rows, minlength=n)) if rule.side == "juniors"
+                        else (by_s, np.bincount(cols, minlength=m)))
+        for k in range(1, int(held.max(initial=0)) + 2):
+            reach = []
+            for edges in (e for e in groups if len(e) >= k):
+                at_k = model.new_bool_var("")
+                model.add(add_up(x, edges) <= k - 1).only_enforce_if(~at_k)
+                reach.append(at_k)
+            model.add(sum(reach) <= int((held >= k).sum()))
     chosen = set(np.searchsorted(er * m + ec, rows * m + cols).tolist())
     model.add(sum(x) == len(rows))
     target = int(w[sorted(chosen)].sum())
