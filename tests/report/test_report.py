@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -278,3 +279,21 @@ def test_a_group_report_does_not_betray_the_unmatched_or_a_single_score() -> Non
         assert "6 matched" not in text
     assert all(g.mean_score is None or round(g.mean_score, 6) not in scores
                for g in bal.groups)
+
+
+def test_the_rules_section_counts_block_by_block_on_candidates_too() -> None:
+    # Found by the programmes fuzz: the report of a programme solved on candidate
+    # pairs with MinScore raised "has no full score matrix" (the count of pairs each
+    # rule rules out took the whole matrix). Now counted a block of rows at a time:
+    # the same counts as on the dense matrix, each equal to its rule's own mask.
+    juniors, seniors = synth.cohort(synth.generate(600, seed=3), 40, 30, seed=3)
+    rules = [rm.MinScore(value=0.3), rm.SharedLanguage(), rm.Forbid(
+        pairs=[(juniors[0].id, seniors[0].id)])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.DataGapWarning)
+        dense = rm.match(juniors, seniors, rm.Program(constraints=rules))
+        blocks = rm.match(juniors, seniors, rm.Program(constraints=rules, solver="candidates"))
+    counted = [[c.pairs_ruled_out for c in r.report().constraints] for r in (dense, blocks)]
+    ctx = dense.scores.context()
+    assert counted[0] == counted[1] == [int((~rule.mask(ctx)).sum()) for rule in rules]
+    assert dense.scores.pairs_ruled_out(rules, cells=1) == counted[0]  # one row a block

@@ -24,8 +24,8 @@ from rmatch.report.summary import (
     Report,
     Unmatched,
     report,
-    withheld_groups,
 )
+from rmatch.report.suppression import withheld_groups
 
 __all__ = [
     "ConstraintSummary",

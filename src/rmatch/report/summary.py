@@ -10,9 +10,9 @@ sensitive attribute keys appear only when the caller names them in
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from rmatch.errors import InputError
 from rmatch.io.files import write_atomic
 from rmatch.model.generations import GENERATIONS, generation_codes
 from rmatch.report.render import FROZEN, PLOTS_OMITTED, css_histogram, md, page, plot_images
+from rmatch.report.suppression import withheld_groups
 from rmatch.result.html import html_table
 from rmatch.result.match_result import pair_indices, proven
 from rmatch.result.pairs import Optimum, Violation
@@ -31,9 +32,7 @@ if TYPE_CHECKING:
     from rmatch.scoring.matrix import ScoreMatrix
 
 __all__ = ["ConstraintSummary", "Distribution", "GroupBalanceSummary", "GroupSummary", "PairLine",
-           "Report", "Unmatched", "report", "withheld_groups"]
-
-K = TypeVar("K")
+           "Report", "Unmatched", "report"]
 
 
 class Distribution(BaseModel):
@@ -459,44 +458,6 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
                                gap=max(means) - min(means) if means else None)
 
 
-def withheld_groups(sizes: Mapping[K, int], small: Mapping[K, bool]) -> set[K]:
-    """Choose the groups whose figures a table must not show, so that none can be derived.
-
-    Every group with a cell under the threshold (``small``) is withheld. When
-    that is a single group, the next smallest is withheld with it
-    (complementary suppression, as statistical offices do): a table that also
-    shows totals must not let a total minus the shown groups give one
-    withheld group's figures. So zero or at least two groups go. The report
-    uses it for sensitive attributes; HR tools building their own tables of
-    groups can use the same rule.
-
-    Parameters
-    ----------
-    sizes
-        Each group's number of people.
-    small
-        Whether a group has a figure under the threshold (e.g. fewer than
-        five people, or fewer than five in pairs).
-
-    Returns
-    -------
-    set
-        The groups to withhold.
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> sorted(rm.withheld_groups({"A": 3, "B": 20, "C": 9}, {"A": True, "B": False,
-    ...                                                      "C": False}))
-    ['A', 'C']
-    """
-    out = {code for code, is_small in small.items() if is_small}
-    if len(out) == 1 and len(sizes) > 1:
-        rest = sorted((n, str(code), code) for code, n in sizes.items() if code not in out)
-        out.add(rest[0][2])
-    return out
-
-
 def _stability(result: MatchResult) -> dict[str, float | int | str | None]:
     report = result.stability()
     return {"blocking_pairs": len(report.blocking_pairs), "blocking_by": report.by,
@@ -510,9 +471,11 @@ def _constraints(sm: ScoreMatrix, result: MatchResult,
     from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
 
     out = []
-    ctx = sm.context()
     status = {label: (ok, text) for label, ok, text
               in rule_status(sm, result, min_group_size=min_group_size)}
+    pairwise = [c for c in sm.program.constraints
+                if not isinstance(c, (*GLOBAL_CONSTRAINTS, Require))]
+    ruled_out = dict(zip(map(id, pairwise), sm.pairs_ruled_out(pairwise), strict=True))
     for con in sm.program.constraints:
         label = con.label()
         if isinstance(con, GLOBAL_CONSTRAINTS):
@@ -523,7 +486,7 @@ def _constraints(sm: ScoreMatrix, result: MatchResult,
             out.append(ConstraintSummary(label=label, scope="pairwise", pairs_ruled_out=0,
                                          detail=f"{len(con.pairs)} pair(s) required"))
         else:
-            n = int((~con.mask(ctx)).sum())
+            n = ruled_out[id(con)]
             out.append(ConstraintSummary(label=label, scope="pairwise", pairs_ruled_out=n,
                                          detail=f"rules out {n} of {sm.total.size} pairs"))
     return out

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.constraints.base import PairContext
+from rmatch.constraints.base import BaseRule, PairContext
 from rmatch.errors import InputError
 from rmatch.model.arrays import ParticipantArrays, build_arrays
 from rmatch.model.orgchart import OrgChart
@@ -86,6 +86,28 @@ class ScoreMatrix:
         step = max(1, rows_per_block or n)
         for start in range(0, n, step):
             yield start, self.total[start:start + step], self.feasible[start:start + step]
+
+    def pairs_ruled_out(self, rules: Sequence[BaseRule], cells: int = 2_000_000) -> list[int]:
+        """Return how many pairs each pairwise rule rules out, a block of rows at a time.
+
+        Never a juniors x seniors mask: on a programme solved on candidates the
+        blocks are scored on demand (a rule such as ``MinScore`` reads them).
+
+        Examples
+        --------
+        >>> from rmatch.constraints.pairwise import Forbid
+        >>> sm = score([Participant(id="j")], [Participant(id="s"), Participant(id="t")])
+        >>> sm.pairs_ruled_out([Forbid(pairs=[("j", "t")])], cells=1)
+        [1]
+        """
+        counts = [0] * len(rules)
+        for start, total, _ in self.row_blocks(max(1, cells // max(self.shape[1], 1))):
+            rows = np.arange(start, start + len(total))
+            ctx = PairContext(self.juniors.take(rows), self.seniors, np.asarray(total), self.org,
+                              self.program.reference_date, block=len(rows) < self.shape[0])
+            for i, rule in enumerate(rules):
+                counts[i] += int(np.count_nonzero(~np.asarray(rule.mask(ctx), dtype=np.bool_)))
+        return counts
 
     def context(
         self, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
