@@ -148,14 +148,14 @@ def _rounds_hold_up(juniors: list[rm.Participant], seniors: list[rm.Participant]
     if plan is None:
         assert refused.strip()
         return
+    # Require pairs are in some round, not each: each round is judged without them.
+    alone = program.model_copy(update={"constraints": [
+        c for c in program.constraints if not isinstance(c, rm.Require)]})
     seen: set[tuple[str, str]] = set()
     for one in plan.rounds:
         pairs = [(p.junior_id, p.senior_id) for p in one.pairs]
         assert not seen & set(pairs), "a pair formed twice"
         seen |= set(pairs)
-        # Require pairs are in some round, not each: judged without them here.
-        alone = program.model_copy(update={"constraints": [
-            c for c in program.constraints if not isinstance(c, rm.Require)]})
         assert rm.evaluate(pairs, juniors, seniors, alone).violations == []
 
 
