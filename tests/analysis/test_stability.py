@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -169,16 +172,28 @@ def _fewest_blocking(res: rm.MatchResult, juniors: list[rm.Participant],
     return fewest
 
 
+def _tied(rng: np.random.Generator, n: int, m: int,
+          junior: Callable[[int], dict[str, Any]] = lambda i: {},
+          senior: Callable[[int], dict[str, Any]] = lambda k: {},
+          ) -> tuple[list[rm.Participant], list[rm.Participant]]:
+    """Juniors j0.. and seniors s0.. whose scores tie often (skills in halves).
+
+    Few distinct scores: ties, so there are several optimal assignments.
+    ``junior(i)`` and ``senior(k)`` give each person's other fields.
+    """
+    levels = rng.integers(0, 3, size=(n, m)) / 2
+    juniors = [rm.Participant(id=f"j{i}", **junior(i),
+                              skills={f"t{k}": float(levels[i, k]) for k in range(m)})
+               for i in range(n)]
+    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}, **senior(k)) for k in range(m)]
+    return juniors, seniors
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_least_blocking_is_the_fewest_among_all_optimal_assignments(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
-    # Few distinct scores: ties, so there are several optimal assignments.
-    levels = rng.integers(0, 3, size=(n, m)) / 2
-    juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(1, 3)),
-                              skills={f"t{k}": float(levels[i, k]) for k in range(m)})
-               for i in range(n)]
-    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}) for k in range(m)]
+    juniors, seniors = _tied(rng, n, m, lambda i: {"capacity": int(rng.integers(1, 3))})
     forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.2]
     program = rm.Program(constraints=[rm.Forbid(pairs=forbid)],
                          weights=rm.Weights(generation=0, diversity=0))
@@ -200,15 +215,11 @@ def test_least_blocking_keeps_programme_wide_rules_and_minimums(seed: int) -> No
     # an assignment that left someone below their minimum.
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(2, 4)), int(rng.integers(2, 4))
-    levels = rng.integers(0, 3, size=(n, m)) / 2
-    juniors = [rm.Participant(id=f"j{i}", capacity=int(rng.integers(1, 3)),
-                              department=str(rng.choice(["IT", "HR"])),
-                              skills={f"t{k}": float(levels[i, k]) for k in range(m)})
-               for i in range(n)]
-    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}, capacity=int(rng.integers(1, 3)),
-                              min_partners=int(k == 0 and rng.random() < 0.5),
-                              department=str(rng.choice(["IT", "HR"])))
-               for k in range(m)]
+    juniors, seniors = _tied(rng, n, m, lambda i: {
+        "capacity": int(rng.integers(1, 3)), "department": str(rng.choice(["IT", "HR"]))},
+        lambda k: {"capacity": int(rng.integers(1, 3)),
+                   "min_partners": int(k == 0 and rng.random() < 0.5),
+                   "department": str(rng.choice(["IT", "HR"]))})
     rules: list[rm.Constraint] = [
         rm.MinShare(attribute="department", share=0.5),
         rm.MatchAll(side="seniors"),
@@ -237,10 +248,7 @@ def test_least_blocking_keeps_even_loads(seed: int) -> None:
     # It refused EvenLoad. Now an assignment as good keeps the loads as even.
     rng = np.random.default_rng(500 + seed)
     n, m = int(rng.integers(3, 5)), 2
-    levels = rng.integers(0, 3, size=(n, m)) / 2
-    juniors = [rm.Participant(id=f"j{i}", skills={f"t{k}": float(levels[i, k])
-                                                  for k in range(m)}) for i in range(n)]
-    seniors = [rm.Participant(id=f"s{k}", goals={f"t{k}": 1.0}, capacity=3) for k in range(m)]
+    juniors, seniors = _tied(rng, n, m, senior=lambda k: {"capacity": 3})
     forbid = [(f"j{i}", f"s{k}") for i in range(n) for k in range(m) if rng.random() < 0.15]
     side = "seniors" if seed % 2 else "juniors"
     program = rm.Program(constraints=[rm.EvenLoad(side=side), rm.Forbid(pairs=forbid)],
