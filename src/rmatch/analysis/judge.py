@@ -94,7 +94,8 @@ def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> lis
     out: list[Violation] = []
     # The pairs' feasibility at once (on a programme solved on candidates, scored
     # for these pairs only); the rules are named for the few ruled out.
-    ruled = ~np.asarray(sm.feasible[rows, cols], dtype=np.bool_) if len(rows) else rows > 0
+    ruled = (~np.asarray(sm.feasible[rows, cols], dtype=np.bool_) if len(rows)
+             else np.zeros(0, dtype=np.bool_))
     for i, k in zip(rows[ruled].tolist(), cols[ruled].tolist(), strict=True):
         j, s = sm.junior_ids[i], sm.senior_ids[k]
         out += [Violation(rule=label, junior_id=j, senior_id=s, detail="rules out this pair")
