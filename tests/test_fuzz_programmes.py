@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
+from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
 from tests.strategies import sides
 
 T = TypeVar("T")
@@ -133,6 +134,17 @@ def _holds_up(result: rm.MatchResult, juniors: list[rm.Participant],
         assert str(result.explain(pid)).strip()
     report: Any = result.report()
     assert report.to_markdown().strip()
+    # The report counts blocking pairs in one pass with the rules' counts, without
+    # listing them: the same figures as the full stability report.
+    listed = result.stability()
+    assert (report.blocking_pairs, report.people_touched, report.blocking_by,
+            report.stability_cost) == (len(listed.blocking_pairs), listed.people_touched,
+                                       listed.by, listed.cost)
+    pairwise = [(c, line) for c, line in zip(program.constraints, report.constraints,
+                                             strict=True)
+                if not isinstance(c, (*GLOBAL_CONSTRAINTS, rm.Require))]
+    assert [line.pairs_ruled_out for _, line in pairwise] == result.scores.pairs_ruled_out(
+        [c for c, _ in pairwise], cells=7)
     again = rm.MatchResult.model_validate_json(result.to_json())
     assert [(p.junior_id, p.senior_id) for p in again.pairs] == pairs
     if result.status == "optimal" and program.objective in ("max_pairs", "max_score"):

@@ -11,6 +11,7 @@ Examples
 0
 """
 
+from rmatch.analysis.blocking import BlockingCount, count_blocking
 from rmatch.analysis.explain import check, explain, rule_status
 from rmatch.analysis.judge import evaluate
 from rmatch.analysis.stability import (
@@ -21,5 +22,5 @@ from rmatch.analysis.stability import (
     stability,
 )
 
-__all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "check", "evaluate", "explain",
-           "least_blocking", "rule_status", "stability"]
+__all__ = ["BlockingCount", "BlockingPair", "LeastBlocking", "StabilityReport", "check",
+           "count_blocking", "evaluate", "explain", "least_blocking", "rule_status", "stability"]

@@ -14,23 +14,20 @@ pair, and its total against the optimum is the price of stability.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from rmatch.analysis.blocking import (
+    _BLOCK_CELLS,
+    _find,
+    _judged_by,
+    _stable_alternative,
+    _wish_values,
+)
 from rmatch.program.preferences import accepts_unwished
 from rmatch.result.match_result import MatchResult
-
-if TYPE_CHECKING:
-    from rmatch.model.participant import Participant
-    from rmatch.scoring.matrix import ScoreMatrix
-
-FloatMatrix = npt.NDArray[np.float64]
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 __all__ = ["BlockingPair", "LeastBlocking", "StabilityReport", "least_blocking", "stability"]
 
@@ -106,36 +103,6 @@ class StabilityReport(BaseModel):
                 f"{self.cost:+.4f} against this result")
 
 
-def _wish_values(people_a: Sequence[Participant], ids_b: Sequence[str]) -> FloatMatrix:
-    """How much each person of one side wishes for each of the other: L - rank, 0 unwished."""
-    pos = {pid: k for k, pid in enumerate(ids_b)}
-    out = np.zeros((len(people_a), len(ids_b)))
-    for i, p in enumerate(people_a):  # a loop over people and their few wishes
-        for r, other in enumerate(p.wishes):
-            if other in pos:
-                out[i, pos[other]] = len(p.wishes) - r
-    return out
-
-
-# Pairs looked at in one block (a few tens of MB of temporaries).
-_BLOCK_CELLS = 2_000_000
-
-
-def _pair_values(sm: ScoreMatrix, by: Literal["score", "wishes"], rows: IntArray,
-                 cols: IntArray) -> tuple[FloatArray, FloatArray]:
-    """How much each side values its current pairs (the score, or the wish rank)."""
-    if by == "score":
-        at = np.asarray(sm.total[rows, cols], dtype=np.float64)
-        return at, at
-    rank_j = [{o: len(p.wishes) - r for r, o in enumerate(p.wishes)} for p in sm.juniors.people]
-    rank_s = [{o: len(p.wishes) - r for r, o in enumerate(p.wishes)} for p in sm.seniors.people]
-    vj = [rank_j[i].get(sm.senior_ids[k], 0) for i, k in zip(rows.tolist(), cols.tolist(),
-                                                               strict=True)]
-    vs = [rank_s[k].get(sm.junior_ids[i], 0) for i, k in zip(rows.tolist(), cols.tolist(),
-                                                               strict=True)]
-    return np.asarray(vj, dtype=np.float64), np.asarray(vs, dtype=np.float64)
-
-
 def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
               ) -> StabilityReport:
     """Find the blocking pairs of a result (vectorised) and price a stable assignment.
@@ -156,81 +123,26 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
     >>> stability(rm.match(js, ss)).cost >= 0
     True
     """
-    from rmatch.result.match_result import pair_indices
-
     sm = result.scores
-    if by is None:
-        by = ("wishes" if sm.program.stable
-              and sm.program.stable_by == "wishes" else "score")
-    rows, cols = pair_indices(result)
-    n, m = sm.shape
-    # Each person's worst current partner, or -inf with a free place (anyone is a gain).
-    at_j, at_s = _pair_values(sm, by, rows, cols)
-    worst_j = np.full(n, np.inf)
-    worst_s = np.full(m, np.inf)
-    np.minimum.at(worst_j, rows, at_j)
-    np.minimum.at(worst_s, cols, at_s)
-    full_j = np.bincount(rows, minlength=n) >= np.minimum(sm.juniors.capacity, m)
-    full_s = np.bincount(cols, minlength=m) >= np.minimum(sm.seniors.capacity, n)
-    worst_j = np.where(full_j, worst_j, -np.inf)
-    worst_s = np.where(full_s, worst_s, -np.inf)
-    open_s = (sm.seniors.capacity > 0)[None, :]
-    any_j = accepts_unwished(sm.juniors.people, sm.program)
-    any_s = accepts_unwished(sm.seniors.people, sm.program)
-    found: list[tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]] = []
-    # Every pair is looked at once, a block of rows at a time: on a dense matrix
-    # the blocks are views; on a programme solved on candidates they are scored
-    # now, so the analysis never holds more than a block.
-    for start, total_b, feasible_b in sm.row_blocks(max(1, _BLOCK_CELLS // max(m, 1))):
-        stop = start + len(total_b)
-        total = total_b.astype(np.float64)
-        if by == "wishes":
-            value_j = _wish_values(sm.juniors.people[start:stop], sm.senior_ids)
-            value_s = _wish_values(sm.seniors.people, sm.junior_ids[start:stop]).T
-        else:
-            value_j = value_s = total
-        chosen = np.zeros(total.shape, dtype=bool)
-        here = (rows >= start) & (rows < stop)
-        chosen[rows[here] - start, cols[here]] = True
-        able = (sm.juniors.capacity[start:stop] > 0)[:, None] & open_s
-        blocking = (feasible_b & able & ~chosen & (value_j > worst_j[start:stop, None])
-                    & (value_s > worst_s[None, :]))
-        if by == "wishes" and sm.program.unranked == "unacceptable":
-            # An unwished partner is no option (unless one accepts anyone: accepts_unwished).
-            blocking &= ((value_j > 0) | any_j[start:stop, None]) & \
-                ((value_s > 0) | any_s[None, :])
-        bj, bs = np.nonzero(blocking)
-        found.append((bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs]))
-    bj, bs, score, vj, vs = (np.concatenate(parts) for parts in zip(*found, strict=True)) \
-        if found else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) * 3
-    gain_j = vj - np.where(np.isfinite(worst_j[bj]), worst_j[bj], 0.0)
-    gain_s = vs - np.where(np.isfinite(worst_s[bs]), worst_s[bs], 0.0)
+    by = _judged_by(result, by)
+    bj, bs, score, gain_j, gain_s = _find(result, by)
     # Sorted here (best score first) as index arrays: a large programme has 10^5 of them.
     jid, sid = sm.junior_ids, sm.senior_ids
     # Ties in score go by id as text (as ever), through each id's rank in text order.
     jrank = np.argsort(np.argsort(np.array(jid, dtype=object), kind="stable"), kind="stable")
     srank = np.argsort(np.argsort(np.array(sid, dtype=object), kind="stable"), kind="stable")
     order = np.lexsort((srank[bs], jrank[bj], -score))
+    # One object a pair (pydantic's model_construct is slower still): a report needs
+    # only their number, which count_blocking gives without them.
     pairs = [BlockingPair(junior_id=jid[i], senior_id=sid[k], score=sc, junior_gain=a,
                           senior_gain=b)
              for i, k, sc, a, b in zip(bj[order].tolist(), bs[order].tolist(),
                                        score[order].tolist(), gain_j[order].tolist(),
                                        gain_s[order].tolist(), strict=True)]
-    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
-    from rmatch.scoring.blocks import CandidateScores
-    from rmatch.solvers.match import solve
-
-    # The stable alternative is greedy over every pair: priced on a dense
-    # matrix only (on candidates it would sort the whole programme's pairs),
-    # and not where greedy cannot keep the rules (programme-wide ones, or
-    # someone's min_partners: the report of such a programme raised here).
-    stable = (None if by != "score" or isinstance(sm, CandidateScores)
-              or any(isinstance(c, GLOBAL_CONSTRAINTS) for c in sm.program.constraints)
-              or any(p.min_partners for p in (*sm.juniors.people, *sm.seniors.people))
-              else solve(sm, solver="greedy"))
+    stable = _stable_alternative(result, by)
     return StabilityReport(
         blocking_pairs=pairs,
-        people_touched=len(set(bj.tolist())) + len(set(bs.tolist())),
+        people_touched=len(np.unique(bj)) + len(np.unique(bs)),
         stable_pairs=None if stable is None else len(stable.pairs),
         stable_objective=None if stable is None else stable.objective,
         cost=None if stable is None else result.objective - stable.objective, by=by)

@@ -458,14 +458,33 @@ def _balance(sm: ScoreMatrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.
                                gap=max(means) - min(means) if means else None)
 
 
-def _stability(result: MatchResult) -> dict[str, float | int | str | None]:
-    report = result.stability()
-    return {"blocking_pairs": len(report.blocking_pairs), "blocking_by": report.by,
-            "people_touched": report.people_touched, "stability_cost": report.cost}
+def _every_pair(sm: ScoreMatrix, result: MatchResult
+                ) -> tuple[dict[str, float | int | str | None], dict[int, int]]:
+    """Look at every pair once: count the blocking pairs and what each rule rules out.
+
+    On a programme solved on candidates every block is scored anew: one pass, not two.
+    """
+    from rmatch.analysis.blocking import count_blocking
+    from rmatch.constraints.pairwise import Require
+    from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
+
+    pairwise = [c for c in sm.program.constraints
+                if not isinstance(c, (*GLOBAL_CONSTRAINTS, Require))]
+    counts = [0] * len(pairwise)
+
+    def rules_in(start: int, total: object, _: object) -> None:
+        if pairwise:
+            here = sm.ruled_out_in(pairwise, start, np.asarray(total))
+            counts[:] = [a + b for a, b in zip(counts, here, strict=True)]
+
+    found = count_blocking(result, each_block=rules_in)
+    return ({"blocking_pairs": found.count, "blocking_by": found.by,
+             "people_touched": found.people_touched, "stability_cost": found.cost},
+            dict(zip(map(id, pairwise), counts, strict=True)))
 
 
-def _constraints(sm: ScoreMatrix, result: MatchResult,
-                 min_group_size: int) -> list[ConstraintSummary]:
+def _constraints(sm: ScoreMatrix, result: MatchResult, min_group_size: int,
+                 ruled_out: dict[int, int]) -> list[ConstraintSummary]:
     from rmatch.analysis.explain import rule_status
     from rmatch.constraints.pairwise import Require
     from rmatch.constraints.programme import GLOBAL_CONSTRAINTS
@@ -473,9 +492,6 @@ def _constraints(sm: ScoreMatrix, result: MatchResult,
     out = []
     status = {label: (ok, text) for label, ok, text
               in rule_status(sm, result, min_group_size=min_group_size)}
-    pairwise = [c for c in sm.program.constraints
-                if not isinstance(c, (*GLOBAL_CONSTRAINTS, Require))]
-    ruled_out = dict(zip(map(id, pairwise), sm.pairs_ruled_out(pairwise), strict=True))
     for con in sm.program.constraints:
         label = con.label()
         if isinstance(con, GLOBAL_CONSTRAINTS):
@@ -513,6 +529,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
     if unknown:
         raise InputError(f"report groups {unknown} are not fields of these participants; "
                          f"choose from department, location{''.join(', ' + k for k in keys)}")
+    stability, ruled_out = _every_pair(sm, result)
     rows, cols = pair_indices(result)
     js, ss = sm.juniors, sm.seniors
     scores = sm.total[rows, cols].astype(np.float64)
@@ -549,8 +566,8 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         else _share(js.location[rows], ss.location[cols]),
         balance=[_balance(sm, rows, cols, scores, attr, side, min_group_size)
                  for attr in groups for side in ("senior", "junior")],
-        constraints=_constraints(sm, result, min_group_size),
-        **_stability(result),
+        constraints=_constraints(sm, result, min_group_size, ruled_out),
+        **stability,
         optimum=result.optimum, violations=result.violations, stable=sm.program.stable,
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,

@@ -102,12 +102,26 @@ class ScoreMatrix:
         """
         counts = [0] * len(rules)
         for start, total, _ in self.row_blocks(max(1, cells // max(self.shape[1], 1))):
-            rows = np.arange(start, start + len(total))
-            ctx = PairContext(self.juniors.take(rows), self.seniors, np.asarray(total), self.org,
-                              self.program.reference_date, block=len(rows) < self.shape[0])
-            for i, rule in enumerate(rules):
-                counts[i] += int(np.count_nonzero(~np.asarray(rule.mask(ctx), dtype=np.bool_)))
+            counts = [a + b for a, b in zip(counts, self.ruled_out_in(rules, start, total),
+                                            strict=True)]
         return counts
+
+    def ruled_out_in(self, rules: Sequence[BaseRule], start: int, total: Matrix) -> list[int]:
+        """Return how many pairs of one block of rows (from :meth:`row_blocks`) each rule rules out.
+
+        Examples
+        --------
+        >>> from rmatch.constraints.pairwise import Forbid
+        >>> sm = score([Participant(id="j")], [Participant(id="s"), Participant(id="t")])
+        >>> [sm.ruled_out_in([Forbid(pairs=[("j", "t")])], start, total)
+        ...  for start, total, _ in sm.row_blocks()]
+        [[1]]
+        """
+        rows = np.arange(start, start + len(total))
+        ctx = PairContext(self.juniors.take(rows), self.seniors, np.asarray(total), self.org,
+                          self.program.reference_date, block=len(rows) < self.shape[0])
+        return [int(np.count_nonzero(~np.asarray(rule.mask(ctx), dtype=np.bool_)))
+                for rule in rules]
 
     def context(
         self, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
