@@ -194,13 +194,14 @@ def test_a_matching_with_several_bad_ids_points_to_the_command_that_lists_them(
                      "--pairs", str(hand)]
     code, out, err = run_cli(capsys, *shown[1:])  # the command it names, as given
     assert code == 1
-    listed = [x for x in err.splitlines() if x.startswith("pair ")]
+    # Each named by its row in the file, as a spreadsheet shows it (the header is row 1).
+    listed = [x for x in err.splitlines() if x.startswith(f"{hand}: row ")]
     assert listed == [
-        f"pair 1 ({bad[0][0]!r}, {bad[0][1]!r}): {bad[0][0]!r} is not a junior of this "
+        f"{hand}: row 2, field 'junior_id': {bad[0][0]!r} is not a junior of this "
         f"programme (did you mean {rows[0][0]!r}? ids are case-sensitive)",
-        f"pair 2 ({bad[1][0]!r}, {bad[1][1]!r}): {bad[1][0]!r} is a senior of this "
+        f"{hand}: row 3, field 'junior_id': {bad[1][0]!r} is a senior of this "
         "programme, not a junior (are the two columns swapped?)",
-        f"pair 2 ({bad[1][0]!r}, {bad[1][1]!r}): {bad[1][1]!r} is a junior of this "
+        f"{hand}: row 3, field 'senior_id': {bad[1][1]!r} is a junior of this "
         "programme, not a senior (are the two columns swapped?)"]
     assert "rmatch: 3 problem(s) found" in err
     fixed = tmp_path / "fixed.csv"

@@ -157,7 +157,7 @@ def test_a_level_map_whose_keys_differ_only_in_case_must_agree() -> None:
     ("junior_id,senior_id\nj1,\n", "field 'senior_id': is empty"),
 ])
 def test_small_tables_are_read_with_the_rosters_guarantees(text: str, message: str) -> None:
-    from rmatch.io.tables import read_table
+    from rmatch.io.small_tables import read_table
 
     with pytest.raises(rm.InputError, match=re.escape(message)):
         read_table(io.StringIO(text), ["junior_id", "senior_id"], what="previous pairs")

@@ -156,10 +156,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         sm = score(juniors, seniors, program, org=org)
         check_field_names(sm)
         if args.pairs:
-            from rmatch.analysis.judge import matching_indices
+            from rmatch.io.small_tables import read_matching
 
-            matching = read_pairs(args.pairs, what="the matching to judge")
-            n_pairs = len(matching_indices(matching, sm)[0])
+            n_pairs = len(read_matching(args.pairs, sm.junior_ids, sm.senior_ids,
+                                        what="the matching to judge"))
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -245,11 +245,13 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from rmatch.analysis.judge import evaluate
+    from rmatch.io.small_tables import read_matching
 
     refuse_inputs([args.output], [args.pairs])
     try:
-        pairs = read_pairs(args.pairs, what="the matching to judge")
         juniors, seniors, program, org = load(args)
+        pairs = read_matching(args.pairs, [p.id for p in juniors], [p.id for p in seniors],
+                              what="the matching to judge")
         print(rules_line(program))
         result = evaluate(pairs, juniors, seniors, program, org=org)
     except InputError as err:
@@ -490,7 +492,9 @@ def _validate_options(cmd: argparse.ArgumentParser) -> None:
 
 def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("pairs", metavar="PAIRS.csv",
-                     help="the matching to judge (junior_id, senior_id columns)")
+                     help="the matching to judge: junior_id and senior_id columns, or two "
+                          "columns of which one holds only juniors' ids and the other only "
+                          "seniors' (said in a warning)")
     cmd.add_argument("-o", "--output", help="write the judged pairs with their scores")
     _limit_option(cmd, "pairs shown")
 

@@ -22,7 +22,8 @@ from typing import IO, Any
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
-from rmatch.io.tables import load_program, read_participants, read_table, split_roles
+from rmatch.io.small_tables import read_table
+from rmatch.io.tables import load_program, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import SOLVERS, Program
@@ -351,7 +352,7 @@ def limit(args: argparse.Namespace) -> int | None:
 def read_pairs(path: str, what: str = "previous pairs") -> list[tuple[str, str]]:
     """Previous pairs from a table with junior_id and senior_id columns (as -o writes).
 
-    Read as rosters are (:func:`rmatch.io.tables.read_table`): every row is a pair
+    Read as rosters are (:func:`rmatch.io.small_tables.read_table`): every row is a pair
     or the file is one error listing every problem.
 
     Examples

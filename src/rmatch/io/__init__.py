@@ -3,7 +3,7 @@
 Reads CSV, JSON, JSON Lines and Excel rosters into participants
 (:mod:`~rmatch.io.sheets`, :mod:`~rmatch.io.read`, :mod:`~rmatch.io.columns`,
 :mod:`~rmatch.io.values`), joins sign-up forms with HR records
-(:mod:`~rmatch.io.join`),
+(:mod:`~rmatch.io.join`), reads a matching made elsewhere (:mod:`~rmatch.io.small_tables`),
 writes tables and files atomically (:mod:`~rmatch.io.files`), and loads
 programme documents. Imports :mod:`rmatch.program`, :mod:`rmatch.model` and
 :mod:`rmatch.errors`.
@@ -17,13 +17,13 @@ Examples
 """
 
 from rmatch.io.join import enrich
+from rmatch.io.small_tables import read_matching, read_table
 from rmatch.io.tables import (
     COLUMNS,
     from_frame,
     load_program,
     merge_sides,
     read_participants,
-    read_table,
     split_roles,
     suggest_columns,
     suggest_values,
@@ -37,6 +37,7 @@ __all__ = [
     "from_frame",
     "load_program",
     "merge_sides",
+    "read_matching",
     "read_participants",
     "read_table",
     "split_roles",

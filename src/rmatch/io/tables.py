@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from rmatch.errors import InputError, Problem, RmatchError
+from rmatch.errors import InputError, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
@@ -49,7 +48,6 @@ __all__ = [
     "load_program",
     "merge_sides",
     "read_participants",
-    "read_table",
     "split_roles",
     "suggest_columns",
     "suggest_values",
@@ -541,55 +539,3 @@ def split_roles(
     seniors = [p for p in people if p.role in ("senior", "both")]
     others = [p for p in people if p.role is None]
     return juniors, seniors, others
-
-
-def read_table(source: Source, required: Sequence[str], *, what: str,
-               encoding: str | None = None, optional: Sequence[str] = ()
-               ) -> list[tuple[int, dict[str, str]]]:
-    r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
-
-    ``required`` columns must be present and filled in every row; ``optional``
-    columns come back when present (an empty cell as ``""``). Headers match
-    whatever their case.
-
-    The same reader as rosters (CSV in any of the usual separators, a BOM,
-    UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
-    shows it and its cells by header, or the whole file is one
-    :class:`~rmatch.errors.InputError` listing every problem: a row that
-    cannot be split, a stray quote that swallows rows, a header missing or
-    given twice, an empty required cell. Nothing is dropped silently.
-
-    Examples
-    --------
-    >>> import io
-    >>> read_table(io.StringIO("junior_id,senior_id\nj1,s1\n"), ["junior_id", "senior_id"],
-    ...            what="previous pairs")
-    [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
-    """
-    table = _read.load_table(source, None, encoding, None)
-    problems = list(table.problems)
-    folded = Counter(h.casefold() for h in table.headers)
-    problems += [Problem(f"the header {h!r} is given {n} times", file=table.name, row=1)
-                 for h, n in folded.items() if n > 1]
-    by_name = {h.casefold(): h for h in table.headers}
-    missing = [c for c in required if c.casefold() not in by_name]
-    if missing:
-        problems.append(Problem(f"{what} need the column(s) {', '.join(missing)} (found "
-                                f"{', '.join(table.headers) or 'none'})", file=table.name))
-        raise InputError.of(problems)
-    out: list[tuple[int, dict[str, str]]] = []
-    for row, cells in table.rows:
-        values_of = {c: parse_text(cells[by_name[c.casefold()]]) for c in required}
-        for c, v in values_of.items():
-            if not v:
-                problems.append(Problem("is empty", file=table.name, row=row, field=c))
-            elif "\n" in v or "\r" in v:  # a quote opened here closes rows further on
-                problems.append(Problem("holds a line break: a quote (\") opened in this row "
-                                        "closes only further on; check for a stray quote",
-                                        file=table.name, row=row, field=c))
-        extra = {c: parse_text(cells[by_name[c.casefold()]]) or ""
-                 for c in optional if c.casefold() in by_name}
-        out.append((row, {**values_of, **extra}))
-    if problems:
-        raise InputError.of(problems)
-    return out

@@ -259,7 +259,7 @@ def read_feedback(path: str) -> tuple[list[tuple[str, str]], list[str]]:
     >>> read_feedback(str(p))
     ([('j', 's')], ['met'])
     """
-    from rmatch.io.tables import read_table
+    from rmatch.io.small_tables import read_table
 
     rows = read_table(path, ["junior_id", "senior_id", "outcome"], what="feedback")
     return ([(cells["junior_id"], cells["senior_id"]) for _, cells in rows],

@@ -1,0 +1,208 @@
+"""Small tables read with the roster's guarantees, and a matching made elsewhere.
+
+:func:`read_table` reads a small table (previous pairs, check-in ratings,
+outcomes) as rosters are read, every problem named by row.
+
+The pairs a team made by hand (last year, or with another tool) come as a
+table: ``junior_id`` and ``senior_id`` columns, as ``rmatch match -o``
+writes them, or a sheet of the team's own ("Mentor", "Mentee", "Notes").
+:func:`read_matching` reads the standard columns; without them it takes the
+two columns of which every value is an id of one side (one all juniors, the
+other all seniors) and says so in a warning. It never goes by a header's
+name: in reverse mentoring the mentor is the junior, and teams write it
+both ways. Every id and every repeated pair is named by its row, as a
+spreadsheet shows it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io import read as _read
+from rmatch.io.read import Source, load_table
+from rmatch.io.sheets import Table
+from rmatch.io.values import parse_text
+from rmatch.model.participant import IdSides, normalise_id
+
+__all__ = ["read_matching", "read_table", "table_rows"]
+
+
+def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
+                  what: str = "the matching", encoding: str | None = None
+                  ) -> list[tuple[str, str]]:
+    r"""Read a matching's ``(junior_id, senior_id)`` pairs, each id checked against the people.
+
+    Parameters
+    ----------
+    source
+        A file (CSV, Excel, JSON), its path, or a text or binary stream, read
+        as :func:`rmatch.read_table` reads (titles above the header and
+        footers below skipped with a warning).
+    junior_ids, senior_ids
+        The programme's juniors and seniors.
+    what
+        How messages name the file's contents.
+
+    Returns
+    -------
+    list of (str, str)
+        The pairs in file order.
+
+    Raises
+    ------
+    InputError
+        Every problem at once, by row: an id that is not a junior (or a
+        senior) of the programme (another case, or the sides swapped, said),
+        a pair given twice, an empty cell, or no columns to read the ids from.
+
+    Examples
+    --------
+    >>> import io, warnings
+    >>> read_matching(io.StringIO("junior_id,senior_id\nana,cto\n"), ["ana"], ["cto"])
+    [('ana', 'cto')]
+    >>> text = "Mentor,Mentee,Notes\nana,cto,first\nrui,cfo,\n"
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     read_matching(io.StringIO(text), ["ana", "rui"], ["cto", "cfo"])
+    [('ana', 'cto'), ('rui', 'cfo')]
+    >>> "read 'Mentor' as the juniors' ids" in str(said[0].message)
+    True
+    """
+    sides = IdSides(junior_ids, senior_ids)
+    table = load_table(source, None, encoding, None)
+    given = {h.casefold(): h for h in table.headers}
+    if "junior_id" in given and "senior_id" in given:
+        columns = given["junior_id"], given["senior_id"]
+    else:
+        columns = _by_values(table, sides, what)
+    rows = table_rows(table, columns, what=what)
+    problems: list[Problem] = []
+    first: dict[tuple[str, str], int] = {}
+    pairs: list[tuple[str, str]] = []
+    for row, cells in rows:
+        pair = (normalise_id(cells[columns[0]].strip()), normalise_id(cells[columns[1]].strip()))
+        if pair[0] not in sides.juniors:
+            problems.append(Problem(sides.why_not(pair[0], "junior"), file=table.name, row=row,
+                                    field=columns[0]))
+        if pair[1] not in sides.seniors:
+            problems.append(Problem(sides.why_not(pair[1], "senior"), file=table.name, row=row,
+                                    field=columns[1]))
+        if pair in first:
+            problems.append(Problem(f"the pair {pair} is given again (first on row "
+                                    f"{first[pair]})", file=table.name, row=row))
+        first.setdefault(pair, row)
+        pairs.append(pair)
+    if problems:
+        raise InputError.of(problems)
+    return pairs
+
+
+def _ids_in(table: Table, header: str) -> list[str]:
+    """Return the non-empty cells of a column, as ids."""
+    out = []
+    for _, cells in table.rows:
+        text = parse_text(cells.get(header))
+        if text and text.strip():
+            out.append(normalise_id(text.strip()))
+    return out
+
+
+def _by_values(table: Table, sides: IdSides, what: str) -> tuple[str, str]:
+    """Return the juniors' and the seniors' columns of a table without the standard headers.
+
+    Taken only when exactly one column holds juniors' ids alone and exactly one
+    seniors' ids alone; otherwise an error with, as hints, the columns that hold
+    mostly one side's ids (whatever their case: reading then names each miss).
+    """
+    held = {h: _ids_in(table, h) for h in table.headers}
+    of_juniors = [h for h, ids in held.items() if ids and all(i in sides.juniors for i in ids)]
+    of_seniors = [h for h, ids in held.items() if ids and all(i in sides.seniors for i in ids)]
+    if len(of_juniors) == 1 and len(of_seniors) == 1:
+        warnings.warn(f"{table.name}: no junior_id and senior_id columns: read "
+                      f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
+                      "seniors' (every value in each is one of theirs); name the columns "
+                      "junior_id and senior_id to say so", InputWarning, stacklevel=3)
+        return of_juniors[0], of_seniors[0]
+    problems = [Problem(f"{what} need the column(s) junior_id, senior_id (found "
+                        f"{', '.join(table.headers) or 'none'})", file=table.name)]
+    for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
+        folded = {i.casefold() for i in known}
+        for h, ids in held.items():
+            misses = [i for i in ids if i.casefold() not in folded]
+            if ids and 2 * len(misses) < len(ids):
+                others = "" if not misses else (
+                    "; not one: " + ", ".join(map(repr, misses[:3]))
+                    + (f" and {len(misses) - 3} more" if len(misses) > 3 else ""))
+                problems.append(Problem(
+                    f"hint: column {h!r} holds {side}' ids ({len(ids) - len(misses)} of "
+                    f"{len(ids)} values{others}); name it {side[:-1]}_id", file=table.name))
+    raise InputError.of(problems)
+
+
+def read_table(source: Source, required: Sequence[str], *, what: str,
+               encoding: str | None = None, optional: Sequence[str] = ()
+               ) -> list[tuple[int, dict[str, str]]]:
+    r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
+
+    ``required`` columns must be present and filled in every row; ``optional``
+    columns come back when present (an empty cell as ``""``). Headers match
+    whatever their case.
+
+    The same reader as rosters (CSV in any of the usual separators, a BOM,
+    UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
+    shows it and its cells by header, or the whole file is one
+    :class:`~rmatch.errors.InputError` listing every problem: a row that
+    cannot be split, a stray quote that swallows rows, a header missing or
+    given twice, an empty required cell. Nothing is dropped silently.
+
+    Examples
+    --------
+    >>> import io
+    >>> read_table(io.StringIO("junior_id,senior_id\nj1,s1\n"), ["junior_id", "senior_id"],
+    ...            what="previous pairs")
+    [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
+    """
+    return table_rows(_read.load_table(source, None, encoding, None), required, what=what,
+                      optional=optional)
+
+
+def table_rows(table: _read.Table, required: Sequence[str], *, what: str,
+               optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """Check a loaded table's rows as :func:`read_table` does (the step after loading).
+
+    Examples
+    --------
+    >>> import io
+    >>> table = _read.load_table(io.StringIO("a,b" + chr(10) + "1,2"), None, None, None)
+    >>> table_rows(table, ["b"], what="a table")
+    [(2, {'b': '2'})]
+    """
+    problems = list(table.problems)
+    folded = Counter(h.casefold() for h in table.headers)
+    problems += [Problem(f"the header {h!r} is given {n} times", file=table.name, row=1)
+                 for h, n in folded.items() if n > 1]
+    by_name = {h.casefold(): h for h in table.headers}
+    missing = [c for c in required if c.casefold() not in by_name]
+    if missing:
+        problems.append(Problem(f"{what} need the column(s) {', '.join(missing)} (found "
+                                f"{', '.join(table.headers) or 'none'})", file=table.name))
+        raise InputError.of(problems)
+    out: list[tuple[int, dict[str, str]]] = []
+    for row, cells in table.rows:
+        values_of = {c: parse_text(cells[by_name[c.casefold()]]) for c in required}
+        for c, v in values_of.items():
+            if not v:
+                problems.append(Problem("is empty", file=table.name, row=row, field=c))
+            elif "\n" in v or "\r" in v:  # a quote opened here closes rows further on
+                problems.append(Problem("holds a line break: a quote (\") opened in this row "
+                                        "closes only further on; check for a stray quote",
+                                        file=table.name, row=row, field=c))
+        extra = {c: parse_text(cells[by_name[c.casefold()]]) or ""
+                 for c in optional if c.casefold() in by_name}
+        out.append((row, {**values_of, **extra}))
+    if problems:
+        raise InputError.of(problems)
+    return out

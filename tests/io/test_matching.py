@@ -1,0 +1,128 @@
+"""A matching made elsewhere read from a file: the right columns, or an error by row.
+
+The oracle is the matching written: whatever the headers, their order, an
+extra column, a title or a notes column, reading returns exactly those pairs
+or raises InputError; it never returns other pairs.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch as rm
+from tests.helpers import run_cli
+
+JUNIORS = ["ana", "rui", "eva", "joão"]
+SENIORS = ["cto", "cfo", "coo"]
+
+
+def _read(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        pairs = rm.read_matching(io.StringIO(text), JUNIORS, SENIORS, what="the matching")
+    return pairs, [str(w.message) for w in said]
+
+
+def test_the_standard_columns_are_read_whatever_their_case_and_order() -> None:
+    pairs, said = _read("Senior_ID,Junior_Id\ncto,ana\ncfo, rui \n")
+    assert pairs == [("ana", "cto"), ("rui", "cfo")]
+    assert said == []
+
+
+@pytest.mark.parametrize("header", ["Mentor,Mentee,Notes", "Mentee,Mentor,Notes"])
+def test_a_teams_own_headers_are_read_by_their_values_and_said(header: str) -> None:
+    # In reverse mentoring the mentor is the junior; teams write it both ways:
+    # the values say which column is whom, never the header's name.
+    first = header.split(",")[0]
+    rows = [("ana", "cto"), ("rui", "cfo")]
+    lines = [f"{j},{s},ok" if first == "Mentor" else f"{s},{j},ok" for j, s in rows]
+    pairs, said = _read("\n".join(["Hand matching 2026", header, *lines, ""]))
+    assert pairs == rows
+    assert any("read 'Mentor' as the juniors' ids and 'Mentee' as the seniors'" in s
+               for s in said)
+
+
+def test_no_guess_when_two_columns_hold_one_sides_ids() -> None:
+    text = "Mentor,Backup,Mentee\nana,rui,cto\nrui,ana,cfo\n"
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    lines = [str(p) for p in err.value.problems]
+    assert "need the column(s) junior_id, senior_id" in lines[0]
+    assert any("hint: column 'Mentor' holds juniors' ids (2 of 2" in line for line in lines)
+    assert any("hint: column 'Backup' holds juniors' ids (2 of 2" in line for line in lines)
+
+
+def test_a_totals_line_stops_the_guess_and_the_hint_names_it() -> None:
+    text = "Mentor,Mentee,Notes\nana,cto,\nrui,cfo,\neva,coo,\nTotal,3,\n"
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    lines = [str(p) for p in err.value.problems]
+    assert any("'Mentor' holds juniors' ids (3 of 4 values; not one: 'Total')" in line
+               for line in lines)
+
+
+def test_an_empty_cell_is_named_by_its_row() -> None:
+    with pytest.raises(rm.InputError) as err:
+        _read("junior_id,senior_id\nana,cto\n,coo\n")
+    assert [str(p) for p in err.value.problems] == ["<stream>: row 3, field 'junior_id': is empty"]
+
+
+def test_rows_are_named_once_the_cells_are_filled() -> None:
+    text = "Title\njunior_id,senior_id\nANA,cto\ncto,ana\nrui,cfo\nrui,cfo\n"
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    lines = [str(p) for p in err.value.problems]
+    assert any("row 3, field 'junior_id'" in line and "did you mean 'ana'" in line
+               for line in lines)
+    assert any("row 4, field 'junior_id'" in line for line in lines)
+    assert any("row 4, field 'senior_id'" in line for line in lines)
+    assert any(line.endswith("row 6: the pair ('rui', 'cfo') is given again (first on row 5)")
+               for line in lines)
+    assert len(lines) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(chosen=st.lists(st.tuples(st.sampled_from(JUNIORS), st.sampled_from(SENIORS)),
+                       min_size=1, max_size=6, unique=True),
+       names=st.lists(st.sampled_from(["Mentor", "Mentee", "Who", "Exec", "Notes", "x"]),
+                      min_size=3, max_size=3, unique=True),
+       order=st.permutations([0, 1, 2]),
+       notes=st.lists(st.sampled_from(["", "ok", "ana", "cto", "Total"]), min_size=6,
+                      max_size=6))
+def test_reading_returns_the_pairs_written_or_refuses(
+        chosen: list[tuple[str, str]], names: list[str], order: list[int],
+        notes: list[str]) -> None:
+    # Column 0 the juniors, 1 the seniors, 2 notes (which may hold ids too).
+    header = ",".join(names[k] for k in order)
+    lines = [",".join((j, s, notes[n])[k] for k in order) for n, (j, s) in enumerate(chosen)]
+    try:
+        pairs, _ = _read("\n".join([header, *lines, ""]))
+    except rm.InputError:
+        return
+    assert pairs == chosen
+
+
+def test_evaluate_and_validate_read_a_teams_sheet(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,role,birth_year,languages\n" + "\n".join(
+        [f"{j},junior,1999,en" for j in JUNIORS] + [f"{s},senior,1965,en" for s in SENIORS]))
+    sheet = tmp_path / "hand.csv"
+    sheet.write_text("Reverse mentoring: hand matching\nMentee,Mentor\ncto,ana\ncfo,rui\n")
+    status, out, err = run_cli(capsys, "evaluate", str(roster), str(sheet), "--no-rules")
+    assert status == 0, err
+    assert "hand.csv: 2 pairs" in out
+    assert "read 'Mentor' as the juniors' ids and 'Mentee' as the seniors'" in err
+    status, out, err = run_cli(capsys, "validate", str(roster), "--pairs", str(sheet))
+    assert status == 0, err
+    assert "2 pairs" in out
+    sheet.write_text("Mentee,Mentor\ncto,ana\ncfo,rui\nTotal,2\n")
+    status, out, err = run_cli(capsys, "evaluate", str(roster), str(sheet), "--no-rules")
+    assert status != 0
+    assert "need the column(s) junior_id, senior_id" in err
