@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+import rmatch as rm
 from rmatch.app.security import add_user
 from rmatch.app.store import Base, database_url, engine_for
 
@@ -174,3 +175,13 @@ def browser() -> Iterator[Browser]:
 def site(tmp_path: Path) -> Iterator[Service]:
     with serving(database_url(None, tmp_path), tmp_path) as running:
         yield running
+
+
+def hand_matching(juniors: list[rm.Participant], seniors: list[rm.Participant],
+                   org: rm.OrgChart) -> list[tuple[str, str]]:
+    """The optimum's pairs, one of them replaced by a pair a rule forbids."""
+    best = [(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors, org=org).pairs]
+    sm = rm.score(juniors, seniors, rm.Program(constraints=rm.recommended_rules()), org=org)
+    j, bad = next((j, s) for j, _ in best for k, s in enumerate(sm.senior_ids)
+                  if not sm.feasible[sm.junior_ids.index(j), k])
+    return [(j, bad), *((a, b) for a, b in best if a != j and b != bad)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import func, select
-from tests.app.conftest import PASSWORD, Service
+from tests.app.conftest import PASSWORD, Service, hand_matching
 
 import rmatch as rm
 from rmatch.app.security import FIRST_LOCK_S
@@ -380,3 +380,60 @@ def test_rounds_and_calibrations_are_stored_against_the_programme(service: Servi
     assert fit.status_code == 201, fit.text
     assert fit.json()["pairs"] == len(got)
     assert set(fit.json()["weights"]) == set(got[0]["components"])
+
+
+def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) -> None:
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    assert c.post(f"/api/v1/programmes/{pid}/judgements", files={
+        "file": ("h.csv", b"junior_id,senior_id\n")}).status_code == 409  # no people yet
+    _upload(c, pid)
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    pairs = hand_matching(juniors, seniors, org)
+    # A team's own sheet: a title, "Mentor" for the junior (as reverse mentoring says
+    # it), "Mentee" for the senior, a notes column; told apart by their values.
+    sheet = "Hand matching 2026\nMentee,Mentor,Notes\n" + "".join(
+        f"{s},{j},ok\n" for j, s in pairs)
+    answer = c.post(f"/api/v1/programmes/{pid}/judgements",
+                    files={"file": ("hand.csv", sheet.encode())})
+    assert answer.status_code == 201, answer.text
+    got = answer.json()
+    # The oracle: the library on the same people and pairs, the recommended rules.
+    alone = rm.evaluate(pairs, juniors, seniors, org=org)
+    assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)
+    assert [(p["junior_id"], p["senior_id"]) for p in got["pairs"]] == [
+        (p.junior_id, p.senior_id) for p in alone.pairs]
+    assert got["violations"] == [v.model_dump(mode="json") for v in alone.violations]
+    assert (pairs[0][0], pairs[0][1]) in {(v["junior_id"], v["senior_id"])
+                                          for v in got["violations"]}
+    assert alone.optimum is not None
+    assert got["optimum"]["objective"] == pytest.approx(alone.optimum.objective, abs=1e-9)
+    assert any("read 'Mentor' as the juniors' ids" in n for n in got["notes"])
+    stored = c.get(f"/api/v1/programmes/{pid}/analyses/{got['id']}").json()
+    assert (stored["kind"], stored["objective"]) == ("judgement", got["objective"])
+
+    # Someone not in the programme: refused by row, nothing stored.
+    wrong = f"junior_id,senior_id\n{pairs[1][0]},{pairs[1][1]}\nnobody,{pairs[2][1]}\n"
+    refused = c.post(f"/api/v1/programmes/{pid}/judgements",
+                     files={"file": ("wrong.csv", wrong.encode())})
+    assert refused.status_code == 422
+    assert [(p["row"], p["field"]) for p in refused.json()["detail"]["problems"]] == [
+        (3, "junior_id")]
+    assert [a["kind"] for a in c.get(f"/api/v1/programmes/{pid}/analyses").json()] == [
+        "judgement"]
+
+    # Judging stores an analysis: a viewer may read it, not make one; the audit
+    # says who judged, never whom.
+    viewer = service.client(service.user("viewer", "viewer"))
+    assert c.post(f"/api/v1/programmes/{pid}/shares",
+                  json={"user": "viewer"}).status_code == 201
+    assert viewer.post(f"/api/v1/programmes/{pid}/judgements", files={
+        "file": ("hand.csv", sheet.encode())}).status_code == 403
+    assert viewer.get(f"/api/v1/programmes/{pid}/analyses/{got['id']}").status_code == 200
+    with service.db() as db:
+        details = [(e.user_name, e.detail) for e in db.scalars(select(AuditEntry).where(
+            AuditEntry.action == "judged a matching made elsewhere"))]
+    assert [who for who, _ in details] == ["admin"]
+    assert not any(person in details[0][1] for pair in pairs for person in pair)

@@ -23,7 +23,7 @@ from tests.app.browsing import (
     record_ratings,
     sign_in,
 )
-from tests.app.conftest import ROOT, Service
+from tests.app.conftest import ROOT, Service, hand_matching
 
 import rmatch as rm
 from rmatch.app.pages import views
@@ -632,3 +632,56 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     refused = c.put(f"/api/v1/programmes/{pid}/figures", json={"sensitive": ["tenure"]})
     assert refused.status_code == 422
     assert "not a sensitive attribute" in refused.text
+
+
+def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) -> None:
+    c, pid, _ = matched_roster(site, "Judged")
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    pairs = hand_matching(juniors, seniors, org)
+    alone = rm.evaluate(pairs, juniors, seniors, org=org)  # the oracle
+    assert alone.optimum is not None
+    assert alone.violations
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}")
+    check_page(page)
+    # Someone not in the programme: named by row, nothing stored.
+    wrong: FilePayload = {"name": "wrong.csv", "mimeType": "text/csv", "buffer": (
+        f"junior_id,senior_id\n{pairs[1][0]},{pairs[1][1]}\nnobody,{pairs[2][1]}\n").encode()}
+    page.set_input_files("#judgefile", files=wrong)
+    page.click("button:has-text('Judge it against the optimum')")
+    alert = page.locator("[role=alert]")
+    expect(alert).to_contain_text("wrong.csv was not judged: 1 problem.")
+    expect(alert.locator("tbody tr")).to_have_text(re.compile(r"^\s*3\s*junior_id\s*'nobody'"))
+    check_page(page)
+    # Headers it cannot tell apart: the hints say which column holds whose ids, and
+    # are not counted as problems.
+    unclear: FilePayload = {"name": "unclear.csv", "mimeType": "text/csv", "buffer": (
+        "Mentor,Mentee\n" + "".join(f"{j},{s}\n" for j, s in pairs) + "Total,7\n").encode()}
+    page.set_input_files("#judgefile", files=unclear)
+    page.click("button:has-text('Judge it against the optimum')")
+    expect(alert).to_contain_text("unclear.csv was not judged: 1 problem.")
+    expect(alert).to_contain_text("hint: column 'Mentor' holds juniors' ids")
+    # A team's own sheet ("Mentor" is the junior here, as reverse mentoring says it).
+    sheet: FilePayload = {"name": "hand.csv", "mimeType": "text/csv", "buffer": (
+        "Hand matching 2026\nMentor,Mentee\n" + "".join(f"{j},{s}\n" for j, s in pairs)
+    ).encode()}
+    page.set_input_files("#judgefile", files=sheet)
+    page.click("button:has-text('Judge it against the optimum')")
+    expect(page.locator("h1")).to_have_text("Your matching against the optimum")
+    check_page(page)
+    summary = page.locator(".summary")
+    expect(summary.first).to_contain_text(f"total score {alone.objective:.3f}")
+    expect(summary.nth(1)).to_contain_text(f"total score {alone.optimum.objective:.3f}")
+    rows = page.locator("table.pairs tbody tr")
+    expect(rows).to_have_count(len(pairs))
+    label = next(v.rule for v in alone.violations if (v.junior_id, v.senior_id) == pairs[0])
+    expect(rows.first).to_contain_text(label)
+    expect(page.locator("table:has(caption:has-text('broken')) tbody tr")).to_have_count(
+        len(alone.violations))
+    page.click("a:text-is('Judged')")
+    expect(page.locator("table:has(caption:text('Matchings judged')) tbody tr")).to_have_count(1)
+    assert len(c.get(f"/api/v1/programmes/{pid}/analyses").json()) == 1
+

@@ -21,6 +21,7 @@ import rmatch as rm
 from rmatch.app.actions import create_programme, set_rules, show_sensitive, store_import
 from rmatch.app.context import SESSION_COOKIE, Context, latest_import
 from rmatch.app.jobs import Workers, recover
+from rmatch.app.judging import add_judging_routes
 from rmatch.app.matchings import add_routes
 from rmatch.app.pages.routes import add_pages
 from rmatch.app.people import Upload, json_form, read_upload
@@ -126,6 +127,7 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
     _routes(app, ctx)
     add_routes(app, ctx)
     add_running_routes(app, ctx)
+    add_judging_routes(app, ctx)
     add_pages(app, ctx)
 
     @app.exception_handler(Exception)

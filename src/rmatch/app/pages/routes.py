@@ -46,6 +46,7 @@ from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
 from rmatch.app.pages.imports import add_import_pages
+from rmatch.app.pages.judging import add_judging_pages
 from rmatch.app.pages.rules import (
     CHOICES,
     QUOTAS,
@@ -91,7 +92,7 @@ from rmatch.app.security import (
     token_digest,
     user_for_token,
 )
-from rmatch.app.store import Import, Job, Matching, Programme, Share, Token, User
+from rmatch.app.store import Analysis, Import, Job, Matching, Programme, Share, Token, User
 
 __all__ = ["add_pages"]
 
@@ -251,8 +252,11 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                .order_by(Matching.number.desc())).all()
         running = db.scalars(select(Job).where(Job.programme_id == pid,
                                                Job.state.not_in(FINISHED))).first()
+        judged = db.scalars(select(Analysis).where(Analysis.programme_id == pid,
+                                                   Analysis.kind == "judgement")
+                            .order_by(Analysis.id.desc())).all()
         return page(request, "programme.html", me, status, programme=programme,
-                    access=access, imp=imp, matchings=matchings, job=running,
+                    access=access, imp=imp, matchings=matchings, job=running, judged=judged,
                     checkins=checkin_means(db, pid),
                     published=published(db, pid),
                     next=next_step(programme, imp.n_people if imp else 0), **extra)
@@ -262,6 +266,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         return overview(request, me, db, pid)
 
     add_import_pages(app, ctx, DB, Me, page, checked, overview)
+    add_judging_pages(app, ctx, DB, Me, page, checked, overview)
 
     @app.post("/programmes/{pid}/match")
     def match_page(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
