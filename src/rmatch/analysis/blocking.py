@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -66,10 +66,29 @@ def _pair_values(sm: ScoreMatrix, by: Literal["score", "wishes"], rows: IntArray
     return np.asarray(vj, dtype=np.float64), np.asarray(vs, dtype=np.float64)
 
 
+class _Found(NamedTuple):
+    """Blocking pairs, their count and the people they touch.
+
+    The arrays (junior rows, senior columns, scores, both gains) are empty when
+    only counting.
+    """
+
+    rows: IntArray
+    cols: IntArray
+    score: FloatArray
+    gain_j: FloatArray
+    gain_s: FloatArray
+    blocking: int
+    people_touched: int
+
+
 def _find(result: MatchResult, by: Literal["score", "wishes"],
-          each_block: EachBlock | None = None
-          ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
-    """Every blocking pair as arrays: junior rows, senior columns, scores and both gains."""
+          each_block: EachBlock | None = None, *, keep: bool = True) -> _Found:
+    """Find every blocking pair; ``keep=False`` counts them without keeping them.
+
+    Counting keeps a flag per person, not the pairs: an optimum of 100,000 per
+    side has tens of millions of blocking pairs (five arrays of them: GBs).
+    """
     from rmatch.result.match_result import pair_indices
 
     sm = result.scores
@@ -89,6 +108,16 @@ def _find(result: MatchResult, by: Literal["score", "wishes"],
     any_j = accepts_unwished(sm.juniors.people, sm.program)
     any_s = accepts_unwished(sm.seniors.people, sm.program)
     found: list[tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]] = []
+    count, touched_j, touched_s = 0, np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
+
+    def found_in(bj: IntArray, bs: IntArray, score: FloatArray, vj: FloatArray,
+                 vs: FloatArray) -> None:
+        nonlocal count
+        count += len(bj)
+        touched_j[bj] = True
+        touched_s[bs] = True
+        if keep:
+            found.append((bj, bs, score, vj, vs))
     # Every pair is looked at once, a block of rows at a time: on a dense matrix
     # the blocks are views; on a programme solved on candidates they are scored
     # now, so the analysis never holds more than a block.
@@ -101,7 +130,7 @@ def _find(result: MatchResult, by: Literal["score", "wishes"],
             bj, bs = blocking_in(total_b, feasible_b, able_j[start:stop], able_s,
                                  worst_j[start:stop], worst_s, (rows[here] - start, cols[here]))
             score = np.asarray(total_b[bj, bs], dtype=np.float64)
-            found.append((bj + start, bs, score, score, score))
+            found_in(bj + start, bs, score, score, score)
             continue
         total = total_b.astype(np.float64)
         value_j = _wish_values(sm.juniors.people[start:stop], sm.senior_ids)
@@ -116,12 +145,13 @@ def _find(result: MatchResult, by: Literal["score", "wishes"],
             blocking &= ((value_j > 0) | any_j[start:stop, None]) & \
                 ((value_s > 0) | any_s[None, :])
         bj, bs = np.nonzero(blocking)
-        found.append((bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs]))
+        found_in(bj + start, bs, total[bj, bs], value_j[bj, bs], value_s[bj, bs])
     bj, bs, score, vj, vs = (np.concatenate(parts) for parts in zip(*found, strict=True)) \
         if found else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) * 3
     gain_j = vj - np.where(np.isfinite(worst_j[bj]), worst_j[bj], 0.0)
     gain_s = vs - np.where(np.isfinite(worst_s[bs]), worst_s[bs], 0.0)
-    return bj, bs, score, gain_j, gain_s
+    return _Found(bj, bs, score, gain_j, gain_s, count,
+                  int(touched_j.sum()) + int(touched_s.sum()))
 
 
 def _stable_alternative(result: MatchResult, by: Literal["score", "wishes"]
@@ -238,7 +268,7 @@ class BlockingCount:
 
 def count_blocking(result: MatchResult, by: Literal["score", "wishes"] | None = None, *,
                    each_block: EachBlock | None = None) -> BlockingCount:
-    """Count a result's blocking pairs as :func:`stability` finds them, without listing them.
+    """Count a result's blocking pairs as ``stability()`` finds them, without listing them.
 
     A programme of 100,000 per side can have millions of blocking pairs: a
     report needs their number, not an object for each. ``each_block(start,
@@ -255,9 +285,9 @@ def count_blocking(result: MatchResult, by: Literal["score", "wishes"] | None = 
     True
     """
     by = _judged_by(result, by)
-    bj, bs, _, _, _ = _find(result, by, each_block)
+    found = _find(result, by, each_block, keep=False)
     stable = _stable_alternative(result, by)
-    return BlockingCount(count=len(bj), people_touched=len(np.unique(bj)) + len(np.unique(bs)),
+    return BlockingCount(count=found.blocking, people_touched=found.people_touched,
                          cost=None if stable is None else result.objective - stable.objective,
                          by=by)
 

@@ -125,7 +125,9 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
     """
     sm = result.scores
     by = _judged_by(result, by)
-    bj, bs, score, gain_j, gain_s = _find(result, by)
+    found = _find(result, by)
+    bj, bs, score, gain_j, gain_s = found.rows, found.cols, found.score, found.gain_j, \
+        found.gain_s
     # Sorted here (best score first) as index arrays: a large programme has 10^5 of them.
     jid, sid = sm.junior_ids, sm.senior_ids
     # Ties in score go by id as text (as ever), through each id's rank in text order.
@@ -142,7 +144,7 @@ def stability(result: MatchResult, by: Literal["score", "wishes"] | None = None
     stable = _stable_alternative(result, by)
     return StabilityReport(
         blocking_pairs=pairs,
-        people_touched=len(np.unique(bj)) + len(np.unique(bs)),
+        people_touched=found.people_touched,
         stable_pairs=None if stable is None else len(stable.pairs),
         stable_objective=None if stable is None else stable.objective,
         cost=None if stable is None else result.objective - stable.objective, by=by)
