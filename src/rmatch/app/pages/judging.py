@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from rmatch.app.context import Context
 from rmatch.app.judging import judge_matching
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import capped
@@ -25,7 +26,7 @@ __all__ = ["add_judging_pages"]
 _PAGE = 200
 
 
-def add_judging_pages(app: FastAPI, ctx: Any, DB: Any, Me: Any,  # noqa: N803 - types
+def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803 - types
                       page: Callable[..., HTMLResponse], checked: Callable[..., User],
                       overview: Callable[..., HTMLResponse]) -> None:
     """Add the judging pages to ``app`` (``DB``/``Me``: the session and signed-in user)."""
