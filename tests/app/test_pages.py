@@ -659,7 +659,7 @@ def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) 
     # Headers it cannot tell apart: the hints say which column holds whose ids, and
     # are not counted as problems.
     unclear: FilePayload = {"name": "unclear.csv", "mimeType": "text/csv", "buffer": (
-        "Mentor,Mentee\n" + "".join(f"{j},{s}\n" for j, s in pairs) + "Total,7\n").encode()}
+        "Mentor,Mentee\n" + "".join(f"{j},{s}\n" for j, s in pairs) + "Total pairs,7\n").encode()}
     page.set_input_files("#judgefile", files=unclear)
     page.click("button:has-text('Judge it against the optimum')")
     expect(alert).to_contain_text("unclear.csv was not judged: 1 problem.")

@@ -58,12 +58,21 @@ def test_no_guess_when_two_columns_hold_one_sides_ids() -> None:
     assert any("hint: column 'Backup' holds juniors' ids (2 of 2" in line for line in lines)
 
 
-def test_a_totals_line_stops_the_guess_and_the_hint_names_it() -> None:
-    text = "Mentor,Mentee,Notes\nana,cto,\nrui,cfo,\neva,coo,\nTotal,3,\n"
+@pytest.mark.parametrize("total", ["Total,3", "Total:,3", "Number of pairs,3", "TOTAL, 3 "])
+def test_a_totals_line_under_the_pairs_is_a_footer_named_in_a_warning(total: str) -> None:
+    # Two cells, as a pair's row: "Total" and a count, a hand-made sheet's last line.
+    for header in ("Mentor,Mentee", "junior_id,senior_id"):
+        pairs, said = _read(f"{header}\nana,cto\nrui,cfo\neva,coo\n\n{total}\n")
+        assert pairs == [("ana", "cto"), ("rui", "cfo"), ("eva", "coo")]
+        assert any("row(s) 6 after the last person look like a footer" in s for s in said)
+
+
+def test_a_stray_value_stops_the_guess_and_the_hint_names_it() -> None:
+    text = "Mentor,Mentee,Notes\nana,cto,\nrui,cfo,\neva,coo,\nTotal pairs,3,\n"
     with pytest.raises(rm.InputError) as err:
         _read(text)
     lines = [str(p) for p in err.value.problems]
-    assert any("'Mentor' holds juniors' ids (3 of 4 values; not one: 'Total')" in line
+    assert any("'Mentor' holds juniors' ids (3 of 4 values; not one: 'Total pairs')" in line
                for line in lines)
 
 
@@ -122,7 +131,7 @@ def test_evaluate_and_validate_read_a_teams_sheet(capsys: pytest.CaptureFixture[
     status, out, err = run_cli(capsys, "validate", str(roster), "--pairs", str(sheet))
     assert status == 0, err
     assert "2 pairs" in out
-    sheet.write_text("Mentee,Mentor\ncto,ana\ncfo,rui\nTotal,2\n")
+    sheet.write_text("Mentee,Mentor\ncto,ana\ncfo,rui\nTotal pairs,2\n")
     status, out, err = run_cli(capsys, "evaluate", str(roster), str(sheet), "--no-rules")
     assert status != 0
     assert "need the column(s) junior_id, senior_id" in err

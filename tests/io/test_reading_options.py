@@ -210,3 +210,16 @@ def test_a_manager_in_another_case_names_the_id_it_may_be() -> None:
     assert "manager 'CEO' is not in this roster (did you mean 'ceo'? ids are case-sensitive)" \
         in said[0]
     assert "manager 'boss' is not in this roster: add them" in said[1]
+
+
+def test_a_totals_line_is_a_footer_only_with_a_total_word_and_a_number() -> None:
+    # "Total" and a count fill two cells: a footer even in a narrow roster.
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 4 after the last person"):
+        people = rm.read_participants(io.StringIO("id,level\na,1\nb,5\nTotal,2\n"))
+    assert [p.id for p in people] == ["a", "b"]
+    # Anything else in two cells is a person, read as one.
+    for last in ("Total,x", "Totals team,2", "Ana,2"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", rm.InputWarning)  # nothing skipped
+            got = rm.read_participants(io.StringIO(f"id,department\na,Sales\n{last}\n"))
+        assert [p.id for p in got] == ["a", last.split(",")[0]]

@@ -243,6 +243,9 @@ _FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|gene
                      r"printed|prepared|exported|downloaded|created|(last )?updated|"
                      r"(data )?as of|run (on|date|by)|report|page \d|source|note|end of|"
                      r"\u00a9|copyright|\(c\))\b", re.IGNORECASE)
+# A totals line: one of these words alone in the first cell, a number in the second.
+_TOTALS = re.compile(r"\s*(total|totals|count|sum|grand total|number of pairs)\s*:?\s*",
+                     re.IGNORECASE)
 _HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
 
 
@@ -260,14 +263,26 @@ def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> 
     ids have no spaces: see :func:`_locate`).
     """
     filled = _filled(cells)
-    if not filled or len(filled) > max(1, min(2, width // 3)):
-        return False
-    if any(not values.is_missing(c) for c in cells[2:]) or values.is_missing(cells[0]):
+    if not filled or any(not values.is_missing(c) for c in cells[2:]) \
+            or values.is_missing(cells[0]):
         return False
     text = " ".join(str(c).strip() for c in filled)
+    if len(filled) == 2 and _TOTALS.fullmatch(str(cells[0])) and _number(cells[1]):
+        # "Total" and a count, whatever the width: under a two-column list of
+        # pairs a totals line fills both cells, as a person's row would.
+        return True
+    if len(filled) > max(1, min(2, width // 3)):
+        return False
     return bool(_FOOTER.match(text)) or (loose and len(filled) == 1 and width >= 3
                                          and any(ch.isalpha() for ch in text)
                                          and (" " in text or ":" in text))
+
+
+def _number(cell: Any) -> bool:
+    """Tell whether a cell is a number (a count or a sum), written as text or not."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return True
+    return bool(re.fullmatch(r"\s*[-+]?\d[\d,. ]*\s*", str(cell)))
 
 
 def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
