@@ -76,6 +76,11 @@ def test_a_stray_value_stops_the_guess_and_the_hint_names_it() -> None:
                for line in lines)
 
 
+def test_a_header_alone_is_refused() -> None:
+    with pytest.raises(rm.InputError, match="the matching: no pairs under the header"):
+        _read("junior_id,senior_id\n")
+
+
 def test_an_empty_cell_is_named_by_its_row() -> None:
     with pytest.raises(rm.InputError) as err:
         _read("junior_id,senior_id\nana,cto\n,coo\n")

@@ -56,7 +56,8 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     InputError
         Every problem at once, by row: an id that is not a junior (or a
         senior) of the programme (another case, or the sides swapped, said),
-        a pair given twice, an empty cell, or no columns to read the ids from.
+        a pair given twice, an empty cell, no columns to read the ids from,
+        or no pairs at all.
 
     Examples
     --------
@@ -79,6 +80,8 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     else:
         columns = _by_values(table, sides, what)
     rows = table_rows(table, columns, what=what)
+    if not rows:  # a header alone: most likely the wrong file, never a matching to judge
+        raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     problems: list[Problem] = []
     first: dict[tuple[str, str], int] = {}
     pairs: list[tuple[str, str]] = []
@@ -126,7 +129,7 @@ def _by_values(table: Table, sides: IdSides, what: str) -> tuple[str, str]:
                       "seniors' (every value in each is one of theirs); name the columns "
                       "junior_id and senior_id to say so", InputWarning, stacklevel=3)
         return of_juniors[0], of_seniors[0]
-    problems = [Problem(f"{what} need the column(s) junior_id, senior_id (found "
+    problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
                         f"{', '.join(table.headers) or 'none'})", file=table.name)]
     for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
         folded = {i.casefold() for i in known}
@@ -187,7 +190,7 @@ def table_rows(table: _read.Table, required: Sequence[str], *, what: str,
     by_name = {h.casefold(): h for h in table.headers}
     missing = [c for c in required if c.casefold() not in by_name]
     if missing:
-        problems.append(Problem(f"{what} need the column(s) {', '.join(missing)} (found "
+        problems.append(Problem(f"{what}: need the column(s) {', '.join(missing)} (found "
                                 f"{', '.join(table.headers) or 'none'})", file=table.name))
         raise InputError.of(problems)
     out: list[tuple[int, dict[str, str]]] = []
