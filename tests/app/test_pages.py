@@ -684,4 +684,14 @@ def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) 
     page.click("a:text-is('Judged')")
     expect(page.locator("table:has(caption:text('Matchings judged')) tbody tr")).to_have_count(1)
     assert len(c.get(f"/api/v1/programmes/{pid}/analyses").json()) == 1
+    # More pairs than the optimum, by giving two people a second partner: said so.
+    best = [(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors, org=org).pairs]
+    over = [*best, (best[0][0], best[1][1])]
+    assert rm.evaluate(over, juniors, seniors, org=org).violations
+    doubled: FilePayload = {"name": "doubled.csv", "mimeType": "text/csv", "buffer": (
+        "junior_id,senior_id\n" + "".join(f"{j},{s}\n" for j, s in over)).encode()}
+    page.set_input_files("#judgefile", files=doubled)
+    page.click("button:has-text('Judge it against the optimum')")
+    expect(page.locator(".summary").nth(1)).to_contain_text(
+        "only by breaking the rules below")
 
