@@ -26,7 +26,7 @@ from rmatch.result.pairs import Optimum, Pair, Violation
 from rmatch.result.reasons import EVALUATED
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 
-__all__ = ["evaluate", "matching_indices"]
+__all__ = ["evaluate"]
 
 
 def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
@@ -48,44 +48,14 @@ def _indices(junior_ids: Sequence[str], senior_ids: Sequence[str],
     """Rows and columns of the pairs; every unknown id or repeated pair named at once."""
     sides = IdSides(junior_ids, senior_ids)
     jpos, spos = sides.juniors, sides.seniors
-    problems: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    for n, (j, s) in enumerate(ids, start=1):
-        if j not in jpos:
-            problems.append(f"pair {n} ({j!r}, {s!r}): {sides.why_not(j, 'junior')}")
-        if s not in spos:
-            problems.append(f"pair {n} ({j!r}, {s!r}): {sides.why_not(s, 'senior')}")
-        if (j, s) in seen:
-            problems.append(f"pair {n} ({j!r}, {s!r}) is given twice")
-        seen.add((j, s))
+    problems = [f"pair {k + 1} {ids[k]}: {reason}" if side
+                else f"pair {k + 1} {ids[k]} is given twice"
+                for k, side, reason in sides.pair_problems(ids)]
     if problems:
         raise InputError.of(problems)
     rows = np.array([jpos[j] for j, _ in ids], dtype=np.int64)
     cols = np.array([spos[s] for _, s in ids], dtype=np.int64)
     return rows, cols
-
-
-def matching_indices(pairs: Iterable[Any], sm: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """Return the rows and columns of a matching's pairs in a score matrix.
-
-    Raises one :class:`~rmatch.errors.InputError` that lists every problem:
-    an id on neither side as given (with what it may be instead: another
-    case, or the columns swapped) and a pair given twice, each with its
-    position.
-
-    Examples
-    --------
-    >>> import rmatch as rm
-    >>> sm = rm.score([rm.Participant(id="j")], [rm.Participant(id="s")])
-    >>> [a.tolist() for a in matching_indices([("j", "s")], sm)]
-    [[0], [0]]
-    >>> try:
-    ...     matching_indices([("j", "s"), ("j", "s")], sm)
-    ... except rm.InputError as err:
-    ...     print(err.problems)
-    ["pair 2 ('j', 's') is given twice"]
-    """
-    return _indices(sm.junior_ids, sm.senior_ids, _pair_ids(pairs))
 
 
 def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> list[Violation]:

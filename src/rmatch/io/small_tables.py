@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rmatch.errors import InputError, InputWarning, Problem
-from rmatch.io import read as _read
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
 from rmatch.io.values import parse_text
@@ -82,22 +81,14 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     rows = table_rows(table, columns, what=what)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
-    problems: list[Problem] = []
-    first: dict[tuple[str, str], int] = {}
-    pairs: list[tuple[str, str]] = []
-    for row, cells in rows:
-        pair = (normalise_id(cells[columns[0]].strip()), normalise_id(cells[columns[1]].strip()))
-        if pair[0] not in sides.juniors:
-            problems.append(Problem(sides.why_not(pair[0], "junior"), file=table.name, row=row,
-                                    field=columns[0]))
-        if pair[1] not in sides.seniors:
-            problems.append(Problem(sides.why_not(pair[1], "senior"), file=table.name, row=row,
-                                    field=columns[1]))
-        if pair in first:
-            problems.append(Problem(f"the pair {pair} is given again (first on row "
-                                    f"{first[pair]})", file=table.name, row=row))
-        first.setdefault(pair, row)
-        pairs.append(pair)
+    pairs = [(normalise_id(cells[columns[0]].strip()), normalise_id(cells[columns[1]].strip()))
+             for _, cells in rows]
+    at = [row for row, _ in rows]
+    problems = [Problem(reason, file=table.name, row=at[k],
+                        field=columns[0] if side == "junior" else columns[1]) if side
+                else Problem(f"the pair {pairs[k]} is given again (first on row "
+                             f"{at[int(reason)]})", file=table.name, row=at[k])
+                for k, side, reason in sides.pair_problems(pairs)]
     if problems:
         raise InputError.of(problems)
     return pairs
@@ -168,18 +159,18 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     ...            what="previous pairs")
     [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
     """
-    return table_rows(_read.load_table(source, None, encoding, None), required, what=what,
+    return table_rows(load_table(source, None, encoding, None), required, what=what,
                       optional=optional)
 
 
-def table_rows(table: _read.Table, required: Sequence[str], *, what: str,
+def table_rows(table: Table, required: Sequence[str], *, what: str,
                optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
     """Check a loaded table's rows as :func:`read_table` does (the step after loading).
 
     Examples
     --------
     >>> import io
-    >>> table = _read.load_table(io.StringIO("a,b" + chr(10) + "1,2"), None, None, None)
+    >>> table = load_table(io.StringIO("a,b" + chr(10) + "1,2"), None, None, None)
     >>> table_rows(table, ["b"], what="a table")
     [(2, {'b': '2'})]
     """

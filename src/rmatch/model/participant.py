@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -161,6 +161,34 @@ class IdSides:
             self._folded[side] = folded
         found = [x for x in self._folded[side].get(pid.casefold(), []) if x != pid]
         return found[0] if len(found) == 1 else None
+
+    def pair_problems(self, pairs: Sequence[tuple[str, str]]
+                      ) -> list[tuple[int, Literal["junior", "senior"] | None, str]]:
+        """Check (junior, senior) pairs: each id on its side, no pair twice.
+
+        Returns ``(position, side, reason)`` for each problem, in order: an id
+        not on its side (``side`` says which id, ``reason`` what it may be
+        instead), or a pair given again (``side`` None, ``reason`` the first
+        position as text). The one check behind ``rm.evaluate`` and
+        ``rm.read_matching``; each names the positions its own way.
+
+        Examples
+        --------
+        >>> problems = IdSides(["j"], ["s"]).pair_problems([("j", "s"), ("s", "j"), ("j", "s")])
+        >>> [(k, side) for k, side, _ in problems], problems[-1][2]
+        ([(1, 'junior'), (1, 'senior'), (2, None)], '0')
+        """
+        out: list[tuple[int, Literal["junior", "senior"] | None, str]] = []
+        first: dict[tuple[str, str], int] = {}
+        for k, (j, s) in enumerate(pairs):
+            if j not in self.juniors:
+                out.append((k, "junior", self.why_not(j, "junior")))
+            if s not in self.seniors:
+                out.append((k, "senior", self.why_not(s, "senior")))
+            if (j, s) in first:
+                out.append((k, None, str(first[j, s])))
+            first.setdefault((j, s), k)
+        return out
 
 
 def _check_id(value: str, what: str) -> str:
