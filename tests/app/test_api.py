@@ -414,6 +414,26 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     stored = c.get(f"/api/v1/programmes/{pid}/analyses/{got['id']}").json()
     assert (stored["kind"], stored["objective"]) == ("judgement", got["objective"])
 
+    # The same pairs on a workbook's second sheet: named by the form's sheet field.
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["notes only"])
+    tab = book.create_sheet("Pairs 2026")
+    tab.append(["Mentor", "Mentee"])
+    for j, s in pairs:
+        tab.append([j, s])
+    data = io.BytesIO()
+    book.save(data)
+    upload = {"file": ("hand.xlsx", data.getvalue())}
+    first = c.post(f"/api/v1/programmes/{pid}/judgements", files=upload)
+    assert first.status_code == 422
+    assert any("the workbook also has 'Pairs 2026'" in p["reason"]
+               for p in first.json()["detail"]["problems"])
+    chosen = c.post(f"/api/v1/programmes/{pid}/judgements", files=upload,
+                    data={"sheet": "Pairs 2026"})
+    assert chosen.status_code == 201, chosen.text
+    assert chosen.json()["objective"] == pytest.approx(alone.objective, abs=1e-9)
+
     # Someone not in the programme: refused by row, nothing stored.
     wrong = f"junior_id,senior_id\n{pairs[1][0]},{pairs[1][1]}\nnobody,{pairs[2][1]}\n"
     refused = c.post(f"/api/v1/programmes/{pid}/judgements",
@@ -422,7 +442,7 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     assert [(p["row"], p["field"]) for p in refused.json()["detail"]["problems"]] == [
         (3, "junior_id")]
     assert [a["kind"] for a in c.get(f"/api/v1/programmes/{pid}/analyses").json()] == [
-        "judgement"]
+        "judgement", "judgement"]
 
     # Judging stores an analysis: a viewer may read it, not make one; the audit
     # says who judged, never whom.
@@ -435,5 +455,5 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     with service.db() as db:
         details = [(e.user_name, e.detail) for e in db.scalars(select(AuditEntry).where(
             AuditEntry.action == "judged a matching made elsewhere"))]
-    assert [who for who, _ in details] == ["admin"]
+    assert [who for who, _ in details] == ["admin", "admin"]
     assert not any(person in details[0][1] for pair in pairs for person in pair)

@@ -140,3 +140,52 @@ def test_evaluate_and_validate_read_a_teams_sheet(capsys: pytest.CaptureFixture[
     status, out, err = run_cli(capsys, "evaluate", str(roster), str(sheet), "--no-rules")
     assert status != 0
     assert "need the column(s) junior_id, senior_id" in err
+
+
+def _workbook(path: Path) -> Path:
+    """A workbook whose first sheet is notes and whose second holds the pairs."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Agreed at the HR committee on 3 March"])
+    sheet = book.create_sheet("Pairs")
+    sheet.append(["Mentor", "Mentee"])
+    sheet.append(["ana", "cto"])
+    sheet.append(["rui", "cfo"])
+    book.save(path)
+    return path
+
+
+def test_the_pairs_sheet_of_a_workbook_is_chosen_or_named_in_a_hint(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "hand.xlsx")
+    with pytest.raises(rm.InputError) as err:
+        rm.read_matching(path, JUNIORS, SENIORS)
+    assert any("hint: this is the sheet 'Notes'; the workbook also has 'Pairs'" in str(p)
+               for p in err.value.problems)
+    for sheet in ("Pairs", "pairs", 1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rm.InputWarning)
+            assert rm.read_matching(path, JUNIORS, SENIORS, sheet=sheet) == [
+                ("ana", "cto"), ("rui", "cfo")]
+
+
+def test_the_cli_takes_the_pairs_sheet(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,role,birth_year,languages\n" + "\n".join(
+        [f"{j},junior,1999,en" for j in JUNIORS] + [f"{s},senior,1965,en" for s in SENIORS]))
+    path = _workbook(tmp_path / "hand.xlsx")
+    status, _, err = run_cli(capsys, "evaluate", str(roster), str(path), "--no-rules")
+    assert status != 0
+    assert "--pairs-sheet" not in err
+    status, _, err = run_cli(capsys, "evaluate", str(roster), str(path), "--no-rules",
+                             "--pairs-sheet", "Notes")
+    assert status != 0
+    assert "--pairs-sheet Notes` shows them all" in err  # the command that lists them keeps it
+    status, out, err = run_cli(capsys, "evaluate", str(roster), str(path), "--no-rules",
+                               "--pairs-sheet", "2")
+    assert status == 0, err
+    assert "hand.xlsx: 2 pairs" in out
+    status, out, err = run_cli(capsys, "validate", str(roster), "--pairs", str(path),
+                               "--pairs-sheet", "Pairs")
+    assert status == 0, err

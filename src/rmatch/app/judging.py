@@ -17,7 +17,7 @@ are.
 import warnings
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, HTTPException, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
 from sqlalchemy.orm import Session
 
 import rmatch as rm
@@ -30,11 +30,12 @@ __all__ = ["add_judging_routes", "judge_matching"]
 
 
 def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
-                   content: bytes, filename: str) -> Analysis:
+                   content: bytes, filename: str, sheet: str = "") -> Analysis:
     """Judge the pairs in a file against the programme's people and rules; store the judgement.
 
-    A file that cannot be read, or names someone who is not a junior (or a
-    senior) of the programme, is a 422 whose problems are named by row;
+    ``sheet``: the name of an Excel workbook's sheet of pairs ("" for the
+    first). A file that cannot be read, or names someone who is not a junior
+    (or a senior) of the programme, is a 422 whose problems are named by row;
     nothing is stored then.
     """
     imp = latest_import(db, programme.id)
@@ -46,7 +47,8 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             pairs = rm.read_matching(named(content, filename), [p.id for p in juniors],
-                                     [p.id for p in seniors], what="the matching")
+                                     [p.id for p in seniors], what="the matching",
+                                     sheet=sheet.strip() or None)
             result = rm.evaluate(pairs, juniors, seniors, program, org=org)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
@@ -87,13 +89,14 @@ def add_judging_routes(app: FastAPI, ctx: Context) -> None:
     Me = Annotated[User, Depends(app.state.current_user)]  # noqa: N806
 
     @app.post("/api/v1/programmes/{pid}/judgements", status_code=201)
-    async def judge(pid: int, me: Me, db: DB, file: Annotated[UploadFile, File()]
-                    ) -> dict[str, Any]:
+    async def judge(pid: int, me: Me, db: DB, file: Annotated[UploadFile, File()],
+                    sheet: Annotated[str, Form(max_length=200)] = "") -> dict[str, Any]:
         # Stored against the programme: the right to change it, as for a calibration.
         programme, _ = ctx.programme(db, me, pid, write=True)
         content = await file.read(ctx.max_upload + 1)
         if len(content) > ctx.max_upload:
             raise HTTPException(413, "the file is larger than allowed")
-        stored = judge_matching(ctx, db, me, programme, content, file.filename or "pairs")
+        stored = judge_matching(ctx, db, me, programme, content, file.filename or "pairs",
+                                sheet)
         return {"id": stored.id, "kind": stored.kind, "summary": stored.summary,
                 **stored.body}

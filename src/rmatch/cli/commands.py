@@ -159,7 +159,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             from rmatch.io.small_tables import read_matching
 
             n_pairs = len(read_matching(args.pairs, sm.junior_ids, sm.senior_ids,
-                                        what="the matching to judge"))
+                                        what="the matching to judge",
+                                        sheet=sheet_choice(args.pairs_sheet)))
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -251,13 +252,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         juniors, seniors, program, org = load(args)
         pairs = read_matching(args.pairs, [p.id for p in juniors], [p.id for p in seniors],
-                              what="the matching to judge")
+                              what="the matching to judge",
+                              sheet=sheet_choice(args.pairs_sheet))
         print(rules_line(program))
         result = evaluate(pairs, juniors, seniors, program, org=org)
     except InputError as err:
         # One line, as every error; validate lists the rest.
-        raise listed_by(err, ["validate", *roster_words(args), "--pairs", args.pairs]) \
-            from None
+        raise listed_by(err, ["validate", *roster_words(args), "--pairs", args.pairs,
+                              *(["--pairs-sheet", args.pairs_sheet] if args.pairs_sheet
+                                else [])]) from None
     done_solving()
     print(f"{args.pairs}: {len(result.pairs)} pairs, total score {result.objective:.4f}")
     best = result.optimum
@@ -488,6 +491,13 @@ def _validate_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--pairs", metavar="PAIRS.csv",
                      help="also check a matching to judge (junior_id, senior_id columns, as "
                           "rmatch evaluate reads it): every id known, no pair twice")
+    _pairs_sheet_option(cmd)
+
+
+def _pairs_sheet_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--pairs-sheet", metavar="NAME|N",
+                     help="the Excel sheet of the pairs: its name, or its number from 1 "
+                          "(the first by default)")
 
 
 def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
@@ -495,6 +505,7 @@ def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
                      help="the matching to judge: junior_id and senior_id columns, or two "
                           "columns of which one holds only juniors' ids and the other only "
                           "seniors' (said in a warning)")
+    _pairs_sheet_option(cmd)
     cmd.add_argument("-o", "--output", help="write the judged pairs with their scores")
     _limit_option(cmd, "pairs shown")
 

@@ -46,6 +46,10 @@ class Table:
     """Rows that could not be split into cells (wrong cell count, a stray quote)."""
     hidden: set[str] = field(default_factory=set)
     """Headers of hidden columns (Excel): read, never suggested for a field."""
+    sheets: list[str] = field(default_factory=list)
+    """The workbook's sheets (Excel; empty otherwise), in their order."""
+    sheet: str | None = None
+    """The sheet read (Excel)."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -478,7 +482,7 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
             by_row[r][c] = value
     rows_present = sorted(by_row)
     if not rows_present:
-        return Table(name, [], [], [])
+        return Table(name, [], [], [], sheets=book.sheetnames, sheet=book.sheetnames[index])
     records = [(r, [by_row[r].get(c) for c in range(1, max(by_row[r]) + 1)])
                for r in rows_present]
     found = _locate(name, records, header_row)
@@ -518,7 +522,8 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
         if lost or beyond or nameless:
             continue
         rows.append((r, {h: found_cells.get(c) for c, h in enumerate(headers, start=1) if h}))
-    return Table(name, [h for h in headers if h], rows, problems, hidden)
+    return Table(name, [h for h in headers if h], rows, problems, hidden, book.sheetnames,
+                 book.sheetnames[index])
 
 
 def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> int:

@@ -30,7 +30,8 @@ __all__ = ["read_matching", "read_table", "table_rows"]
 
 
 def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
-                  what: str = "the matching", encoding: str | None = None
+                  what: str = "the matching", encoding: str | None = None,
+                  sheet: str | int | None = None, header_row: int | None = None
                   ) -> list[tuple[str, str]]:
     r"""Read a matching's ``(junior_id, senior_id)`` pairs, each id checked against the people.
 
@@ -44,6 +45,11 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         The programme's juniors and seniors.
     what
         How messages name the file's contents.
+    encoding, sheet, header_row
+        As for :func:`rmatch.read_participants`: a CSV's encoding when it is
+        not UTF-8; the Excel sheet (a name, or an index from 0; the first by
+        default: when it holds no pairs, a hint names the others); the
+        header's row when it is not found.
 
     Returns
     -------
@@ -72,7 +78,7 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     True
     """
     sides = IdSides(junior_ids, senior_ids)
-    table = load_table(source, None, encoding, None)
+    table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     given = {h.casefold(): h for h in table.headers}
     if "junior_id" in given and "senior_id" in given:
         columns = given["junior_id"], given["senior_id"]
@@ -133,6 +139,10 @@ def _by_values(table: Table, sides: IdSides, what: str) -> tuple[str, str]:
                 problems.append(Problem(
                     f"hint: column {h!r} holds {side}' ids ({len(ids) - len(misses)} of "
                     f"{len(ids)} values{others}); name it {side[:-1]}_id", file=table.name))
+    if len(table.sheets) > 1:
+        others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
+        problems.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also "
+                                f"has {others}: choose the sheet of the pairs", file=table.name))
     raise InputError.of(problems)
 
 

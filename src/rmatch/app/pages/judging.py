@@ -33,12 +33,14 @@ def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N80
 
     @app.post("/programmes/{pid}/judgements", response_model=None)
     async def judge(request: Request, pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
-                    file: Annotated[UploadFile, File()]) -> Response:
+                    file: Annotated[UploadFile, File()],
+                    sheet: Annotated[str, Form(max_length=200)] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
             stored = judge_matching(ctx, db, user, programme,
-                                    await capped(file, ctx.max_upload), file.filename or "pairs")
+                                    await capped(file, ctx.max_upload), file.filename or "pairs",
+                                    sheet)
         except HTTPException as err:
             if err.status_code not in (409, 413, 422):
                 raise
