@@ -201,6 +201,28 @@ def test_the_review_pages_through_a_large_matching(browser: Browser, site: Servi
     assert seen == [(p["junior_id"], p["senior_id"]) for p in pairs]  # each pair once
     assert len(pairs) > 100
 
+    # The same pairs judged as a matching made elsewhere: the optimum, paged the same way.
+    own = "junior_id,senior_id\n" + "".join(f"{p['junior_id']},{p['senior_id']}\n"
+                                             for p in pairs)
+    judged = c.post(f"/api/v1/programmes/{pid}/judgements", files={
+        "file": ("ours.csv", own.encode())}).json()
+    page.goto(f"{site.base}/programmes/{pid}/judgements/{judged['id']}")
+    expect(page.locator(".summary").nth(1)).to_contain_text("Your matching is an optimum.")
+    seen, at = [], 1
+    while True:
+        rows = page.locator("table.pairs tbody tr")
+        assert rows.count() <= 200
+        seen += [tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
+                 for r in rows.all()]
+        following = page.locator(".pager a", has_text="Next")
+        if not following.count():
+            break
+        following.click()
+        at += 1
+        expect(page.locator(".pager span")).to_contain_text(f"Pairs {200 * (at - 1) + 1} to")
+    assert seen == [(p["junior_id"], p["senior_id"]) for p in pairs]
+    assert at == 2  # more than one page
+
 
 def _luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
