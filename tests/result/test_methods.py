@@ -97,6 +97,11 @@ def test_the_stability_of_a_candidate_result_is_read_in_blocks(
     dense = rm.score(juniors, seniors, org=org)
     stacked = np.vstack([total for _, total, _ in blocks])
     assert np.array_equal(stacked, dense.total)
+    # Scored a block ahead on another thread: the same blocks, in order, feasibility too.
+    assert np.array_equal(np.vstack([f for _, _, f in blocks]), dense.feasible)
+    ahead = res.scores.row_blocks(7)
+    assert [start for start, _, _ in (next(ahead), next(ahead))] == [0, 7]
+    ahead.close()  # a caller that stops early leaves nothing running
     assert res.stability().stable_objective is None  # not priced without a dense matrix
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -355,9 +356,23 @@ class CandidateScores(ScoreMatrix):
         """
         n = self.shape[0]
         step = max(1, min(rows_per_block or n, self.source.block_rows))
-        for start in range(0, n, step):
-            total, feasible = self.source.totals(slice(start, min(start + step, n)), slice(None))
-            yield start, total, feasible
+        starts = range(0, n, step)
+        if len(starts) < 2:
+            for start in starts:
+                yield start, *self.source.totals(slice(start, min(start + step, n)), slice(None))
+            return
+        # The next block is scored on a second thread while the caller works on this
+        # one (the scoring kernel and the analyses' kernels release the interpreter):
+        # the report at 50,000 per side scores for 2.3 s and searches for 4.4 s.
+        with ThreadPoolExecutor(1) as pool:
+            ahead = pool.submit(self.source.totals, slice(0, min(step, n)), slice(None))
+            for start in starts:
+                total, feasible = ahead.result()
+                if start + step < n:
+                    ahead = pool.submit(self.source.totals,
+                                        slice(start + step, min(start + 2 * step, n)),
+                                        slice(None))
+                yield start, total, feasible
 
 
 def candidate_scores(source: ProgrammeSource, program: Program) -> CandidateScores:
