@@ -8,6 +8,8 @@ same pairs when the optimum is unique; the tests pick programmes where it is).
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pytest
 
@@ -101,6 +103,7 @@ def test_the_stability_of_a_candidate_result_is_read_in_blocks(
     assert np.array_equal(np.vstack([f for _, _, f in blocks]), dense.feasible)
     ahead = res.scores.row_blocks(7)
     assert [start for start, _, _ in (next(ahead), next(ahead))] == [0, 7]
+    assert isinstance(ahead, types.GeneratorType)
     ahead.close()  # a caller that stops early leaves nothing running
     assert res.stability().stable_objective is None  # not priced without a dense matrix
 
