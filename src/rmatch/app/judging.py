@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 import rmatch as rm
 from rmatch.app.context import Context, latest_import
@@ -96,7 +97,8 @@ def add_judging_routes(app: FastAPI, ctx: Context) -> None:
         content = await file.read(ctx.max_upload + 1)
         if len(content) > ctx.max_upload:
             raise HTTPException(413, "the file is larger than allowed")
-        stored = judge_matching(ctx, db, me, programme, content, file.filename or "pairs",
-                                sheet)
+        # Off the event loop: judging solves the programme once (seconds at 5,000 per side).
+        stored = await run_in_threadpool(judge_matching, ctx, db, me, programme, content,
+                                         file.filename or "pairs", sheet)
         return {"id": stored.id, "kind": stored.kind, "summary": stored.summary,
                 **stored.body}

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from rmatch.app.context import Context
 from rmatch.app.judging import judge_matching
@@ -38,9 +39,10 @@ def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N80
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
-            stored = judge_matching(ctx, db, user, programme,
-                                    await capped(file, ctx.max_upload), file.filename or "pairs",
-                                    sheet)
+            content = await capped(file, ctx.max_upload)
+            # Off the event loop: judging solves the programme once.
+            stored = await run_in_threadpool(judge_matching, ctx, db, user, programme, content,
+                                             file.filename or "pairs", sheet)
         except HTTPException as err:
             if err.status_code not in (409, 413, 422):
                 raise
