@@ -183,23 +183,10 @@ def test_the_review_pages_through_a_large_matching(browser: Browser, site: Servi
     page = browser.new_page()
     sign_in(page, site, "ana")
     page.goto(f"{site.base}/programmes/{pid}/matchings/{mid}")
-    seen = []
-    at = 1
-    while True:
-        rows = page.locator("table.pairs tbody tr")
-        assert rows.count() <= 100
-        seen += [tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
-                 for r in rows.all()]
-        following = page.locator(".pager a", has_text="Next")
-        if not following.count():
-            break
-        following.click()
-        at += 1
-        # The next page itself before its rows are read: on a busy machine the click may
-        # return before it loads (a run collected 200 of 250 pairs, probably so).
-        expect(page.locator(".pager span")).to_contain_text(f"Pairs {100 * (at - 1) + 1} to")
+    seen, pages = _paged_pairs(page, 100)
     assert seen == [(p["junior_id"], p["senior_id"]) for p in pairs]  # each pair once
     assert len(pairs) > 100
+    assert pages == -(-len(pairs) // 100)
 
     # The same pairs judged as a matching made elsewhere: the optimum, paged the same way.
     own = "junior_id,senior_id\n" + "".join(f"{p['junior_id']},{p['senior_id']}\n"
@@ -208,20 +195,28 @@ def test_the_review_pages_through_a_large_matching(browser: Browser, site: Servi
         "file": ("ours.csv", own.encode())}).json()
     page.goto(f"{site.base}/programmes/{pid}/judgements/{judged['id']}")
     expect(page.locator(".summary").nth(1)).to_contain_text("Your matching is an optimum.")
-    seen, at = [], 1
+    seen, pages = _paged_pairs(page, 200)
+    assert seen == [(p["junior_id"], p["senior_id"]) for p in pairs]
+    assert pages == -(-len(pairs) // 200) == 2
+
+
+def _paged_pairs(page: Page, size: int) -> tuple[list[tuple[str, ...]], int]:
+    """Read a paged table of pairs to its end: every page's (junior, senior) ids, and pages."""
+    seen: list[tuple[str, ...]] = []
+    at = 1
     while True:
         rows = page.locator("table.pairs tbody tr")
-        assert rows.count() <= 200
+        assert rows.count() <= size
         seen += [tuple(t.strip() for t in r.locator("td .id").all_inner_texts())
                  for r in rows.all()]
         following = page.locator(".pager a", has_text="Next")
         if not following.count():
-            break
+            return seen, at
         following.click()
         at += 1
-        expect(page.locator(".pager span")).to_contain_text(f"Pairs {200 * (at - 1) + 1} to")
-    assert seen == [(p["junior_id"], p["senior_id"]) for p in pairs]
-    assert at == 2  # more than one page
+        # The next page itself before its rows are read: on a busy machine the click may
+        # return before it loads (a run collected 200 of 250 pairs, probably so).
+        expect(page.locator(".pager span")).to_contain_text(f"Pairs {size * (at - 1) + 1} to")
 
 
 def _luminance(hex_colour: str) -> float:
