@@ -457,3 +457,43 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
             AuditEntry.action == "judged a matching made elsewhere"))]
     assert [who for who, _ in details] == ["admin", "admin"]
     assert not any(person in details[0][1] for pair in pairs for person in pair)
+
+
+@pytest.mark.parametrize("slow", ["judging", "reading"])
+def test_slow_work_leaves_other_requests_answered(service: Service, slow: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A judgement solves the programme and a large export takes seconds to read: done on
+    # the event loop, every other request waited meanwhile. Made slow here by a pause.
+    import time
+
+    from rmatch.app import api, judging
+
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    assert _upload(c, pid).status_code == 200
+    where, name = (judging, "judge_matching") if slow == "judging" else (api, "read_upload")
+    real = getattr(where, name)
+
+    def paused(*args: object, **kwargs: object) -> object:
+        time.sleep(3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(where, name, paused)
+    other = service.client(service.user("other", "admin"))
+    answers: list[httpx.Response] = []
+
+    def call() -> None:
+        answers.append(other.post(f"/api/v1/programmes/{pid}/judgements", files={
+            "file": ("h.csv", b"junior_id,senior_id\nj-01,cto\n")})
+            if slow == "judging" else _upload(other, pid))
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    time.sleep(0.5)  # the slow request is in
+    start = time.monotonic()
+    listed = c.get("/api/v1/programmes")
+    took = time.monotonic() - start
+    worker.join()
+    assert listed.status_code == 200
+    assert took < 1.5, f"a read waited {took:.1f} s for the slow request"
+    assert answers[0].status_code in (200, 201), answers[0].text

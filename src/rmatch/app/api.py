@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 import rmatch as rm
 from rmatch.app.actions import create_programme, set_rules, show_sensitive, store_import
@@ -284,8 +285,10 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                         json_form(values, "values"), role or None,
                         json_form(options, "options") or {}, hr,
                         json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"))
-        people, caught = read_upload(upload)
-        imp = store_import(ctx, db, me, programme, upload, people, caught, if_match)
+        # Reading and storing off the event loop: a large export takes seconds.
+        people, caught = await run_in_threadpool(read_upload, upload)
+        imp = await run_in_threadpool(store_import, ctx, db, me, programme, upload, people,
+                                      caught, if_match)
         return {"import": imp.id, "people": imp.n_people, "juniors": imp.n_juniors,
                 "seniors": imp.n_seniors, "warnings": caught, "version": programme.version}
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from rmatch.app.actions import store_import
 from rmatch.app.context import Context
@@ -49,7 +50,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
                         {"encoding": chosen} if chosen else {})
-            people, caught = read_upload(up)
+            people, caught = await run_in_threadpool(read_upload, up)  # off the event loop
         except HTTPException as err:
             if err.status_code not in (413, 422):
                 raise
@@ -58,7 +59,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                         else [{"reason": str(detail)}])
             return overview(request, me, db, pid, err.status_code, problems=problems,
                             filename=file.filename)
-        store_import(ctx, db, user, programme, up, people, caught, None)
+        await run_in_threadpool(store_import, ctx, db, user, programme, up, people, caught,
+                                None)
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
 
     @app.post("/programmes/{pid}/mapping", response_model=None)
@@ -121,6 +123,11 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
     @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
     async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
+        # The file is read (and perhaps stored) off the event loop: seconds for a large one.
+        return await run_in_threadpool(read_mapped, request, pid, uid, me, db, form)
+
+    def read_mapped(request: Request, pid: int, uid: int, me: tuple[User, str], db: Session,
+                    form: dict[str, str]) -> Response:
         user = checked(me, form.get("csrf", ""))
         pending = pending_of(db, user, pid, uid)
         enc = encoding_of(form.get("encoding"))

@@ -28,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import rmatch as rm
@@ -421,14 +422,16 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             if joiners is not None and joiners.filename:
                 up = Upload(await capped(joiners, ctx.max_upload), joiners.filename, None,
                             None, None, {})
-                people = read_joiners(up)
+                people = await run_in_threadpool(read_joiners, up)
                 joined = [p.model_dump(mode="json", exclude_defaults=True) for p in people]
             # A stable programme holds no pair fixed: it re-matches stably (the pairs that
             # stay stable are kept), as rm.rematch does with allow_changes.
             last = published(db, pid)
             body = RematchRequest(leavers=ids(leavers), change=ids(change), joiners=joined,
                                   allow_changes=last is not None and not keeps_pairs(last.rules))
-            made = rematch_programme(ctx, db, user, programme, body, None)
+            # Off the event loop: a re-match solves the programme again.
+            made = await run_in_threadpool(rematch_programme, ctx, db, user, programme, body,
+                                           None)
         except HTTPException as err:
             return overview(request, me, db, pid, err.status_code, problems=problem_rows(err),
                             filename="the changes")
@@ -506,7 +509,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                               "of range"}
             doc = None
         else:
-            count = (preview_change(imp.people, programme.rules, doc, INLINE_PAIRS) if imp
+            # Off the event loop: the count solves the programme again.
+            count = (await run_in_threadpool(preview_change, imp.people, programme.rules, doc,
+                                             INLINE_PAIRS) if imp
                      else {"error": "import the people first (the count compares their "
                                     "pairs)"})
         text = preview_text(count)
