@@ -509,9 +509,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                                               "of range"}
             doc = None
         else:
-            # Off the event loop: the count solves the programme again.
-            count = (await run_in_threadpool(preview_change, imp.people, programme.rules, doc,
-                                             INLINE_PAIRS) if imp
+            # Off the event loop: the count decodes the people and solves again.
+            count = (await run_in_threadpool(lambda: preview_change(
+                imp.people, programme.rules, doc, INLINE_PAIRS)) if imp is not None
                      else {"error": "import the people first (the count compares their "
                                     "pairs)"})
         text = preview_text(count)
