@@ -21,7 +21,19 @@ from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import capped
 from rmatch.app.store import Analysis, Import, User
 
-__all__ = ["add_judging_pages"]
+__all__ = ["add_judging_pages", "paged"]
+
+def paged(count: int, size: int, asked: int) -> tuple[int, int]:
+    """Return (pages, the page to show) for ``count`` rows, ``size`` a page, page ``asked``.
+
+    Examples
+    --------
+    >>> paged(250, 100, 9), paged(0, 100, 1)
+    ((3, 3), (1, 1))
+    """
+    pages = max(1, -(-count // size))
+    return pages, min(max(1, asked), pages)
+
 
 # Pairs a page of the judgement shows (a page renders fast at any size).
 _PAGE = 200
@@ -70,8 +82,7 @@ def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N80
             if v.get("junior_id") and v.get("senior_id"):
                 broken.setdefault((v["junior_id"], v["senior_id"]), []).append(v["rule"])
         pairs = body["pairs"]
-        pages = max(1, -(-len(pairs) // _PAGE))
-        at = min(max(1, page_number), pages)
+        pages, at = paged(len(pairs), _PAGE, page_number)
         best = body.get("optimum")
         return page(request, "judgement.html", me, programme=programme, j=body,
                     created=found.created_at, names=names, broken=broken,

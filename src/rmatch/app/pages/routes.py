@@ -47,7 +47,7 @@ from rmatch.app.context import SESSION_COOKIE, Context, latest_import, published
 from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
 from rmatch.app.pages.imports import add_import_pages
-from rmatch.app.pages.judging import add_judging_pages
+from rmatch.app.pages.judging import add_judging_pages, paged
 from rmatch.app.pages.rules import (
     CHOICES,
     QUOTAS,
@@ -318,8 +318,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         parent = db.get(Matching, m.parent_id) if m.parent_id else None
         result = result_of(db, m)
         # The table pages through the pairs: a page renders fast at any size.
-        pages = max(1, -(-m.n_pairs // PAGE))
-        at = min(max(1, page_number), pages)
+        pages, at = paged(m.n_pairs, PAGE, page_number)
         rows = result["pairs"][(at - 1) * PAGE: at * PAGE]
         wanted = {x for p in rows for x in (p["junior_id"], p["senior_id"])}
         people = {k: v for k, v in people_of(db, m).items() if k in wanted}
