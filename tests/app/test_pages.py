@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from tests.app.browsing import (
     check_page,
@@ -711,4 +712,23 @@ def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) 
     page.click("button:has-text('Judge it against the optimum')")
     expect(page.locator(".summary").nth(1)).to_contain_text(
         "only by breaking the rules below")
+    # More pairs than the optimum and a lower total: not "with as many pairs".
+    sm = rm.score(juniors, seniors, org=org)
+    lower = [*over]
+    for i, (j, _) in enumerate(best):  # each junior to its worst senior until below
+        if rm.evaluate(lower, juniors, seniors, org=org).objective < alone.optimum.objective:
+            break
+        row = sm.junior_ids.index(j)
+        lower[i] = (j, sm.senior_ids[int(np.argmin(sm.total[row]))])
+    worse = rm.evaluate(lower, juniors, seniors, org=org)
+    assert len(lower) > alone.optimum.pairs
+    assert worse.objective < alone.optimum.objective
+    file: FilePayload = {"name": "lower.csv", "mimeType": "text/csv", "buffer": (
+        "junior_id,senior_id\n" + "".join(f"{j},{s}\n" for j, s in lower)).encode()}
+    page.click("a:text-is('Judged')")
+    page.set_input_files("#judgefile", files=file)
+    page.click("button:has-text('Judge it against the optimum')")
+    expect(page.locator(".summary").nth(1)).to_contain_text(
+        "only by breaking the rules below")
+    expect(page.locator(".summary").nth(1)).not_to_contain_text("as many pairs")
 
