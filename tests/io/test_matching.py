@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
+from rmatch.model.participant import IdSides
 from tests.helpers import run_cli
 
 JUNIORS = ["ana", "rui", "eva", "joão"]
@@ -189,3 +190,35 @@ def test_the_cli_takes_the_pairs_sheet(capsys: pytest.CaptureFixture[str],
     status, out, err = run_cli(capsys, "validate", str(roster), "--pairs", str(path),
                                "--pairs-sheet", "Pairs")
     assert status == 0, err
+
+
+def test_ids_whose_leading_zeros_a_spreadsheet_dropped_are_said_never_taken(
+        tmp_path: Path) -> None:
+    # Employee numbers "00123" typed into a sheet whose column is not text
+    # come back as the number 123: each is named by row with the id it may
+    # stand for, and the pairs are never guessed.
+    from openpyxl import Workbook
+
+    juniors, seniors = ["00123", "00124", "123"], ["9001", "9002"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["junior_id", "senior_id"])
+    sheet.append([124, 9001])   # the number 124: '00124' lost its zeros
+    sheet.append([123, 9002])   # the number 123: junior '123' itself, read as it is
+    path = tmp_path / "pairs.xlsx"
+    book.save(path)
+    with pytest.raises(rm.InputError) as err:
+        rm.read_matching(path, juniors, seniors)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}: row 2, field 'junior_id': '124' is not a junior of this programme (did "
+        "you mean '00124'? a spreadsheet drops an id's leading zeros unless its column is text)"]
+    # Two ids it may stand for: no guess said.
+    sides = IdSides(["0042", "042"], [])
+    assert sides.case_hint("42") == ""
+    # Under a team's own headers the hint counts them as the side's ids.
+    text = "Mentor,Mentee\n124,9001\n00123,9002\n"
+    with pytest.raises(rm.InputError) as err:
+        rm.read_matching(io.StringIO(text), juniors, seniors)
+    assert any("column 'Mentor' holds juniors' ids (2 of 2 values; 1 written otherwise, e.g. "
+               "'124' for '00124'); name it junior_id" in str(p) for p in err.value.problems)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.read import Source, load_table
@@ -129,16 +130,28 @@ def _by_values(table: Table, sides: IdSides, what: str) -> tuple[str, str]:
     problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
                         f"{', '.join(table.headers) or 'none'})", file=table.name)]
     for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
-        folded = {i.casefold() for i in known}
+        one: Literal["junior", "senior"] = "junior" if side == "juniors" else "senior"
         for h, ids in held.items():
-            misses = [i for i in ids if i.casefold() not in folded]
+            # Ids written otherwise (another case, leading zeros lost) count:
+            # once the column is named, reading says of each what it may be.
+            near, misses = [], []
+            for i in ids:
+                if i not in known:
+                    found = sides.near(i, one)
+                    if found is None:
+                        misses.append(i)
+                    else:
+                        near.append((i, found))
             if ids and 2 * len(misses) < len(ids):
                 others = "" if not misses else (
                     "; not one: " + ", ".join(map(repr, misses[:3]))
                     + (f" and {len(misses) - 3} more" if len(misses) > 3 else ""))
+                written = "" if not near else (
+                    f"; {len(near)} written otherwise, e.g. {near[0][0]!r} for {near[0][1]!r}")
                 problems.append(Problem(
                     f"hint: column {h!r} holds {side}' ids ({len(ids) - len(misses)} of "
-                    f"{len(ids)} values{others}); name it {side[:-1]}_id", file=table.name))
+                    f"{len(ids)} values{others}{written}); name it {one}_id",
+                    file=table.name))
     if len(table.sheets) > 1:
         others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
         problems.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also "

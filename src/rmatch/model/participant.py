@@ -116,7 +116,7 @@ class IdSides:
         self.juniors = {pid: k for k, pid in enumerate(juniors)}
         self.seniors = {pid: k for k, pid in enumerate(seniors)}
         self.where, self.pairs = where, pairs
-        # Each side's ids by their case-folded form, made on the first miss only.
+        # Each side's ids by their loose form (:func:`_loose`), made on the first miss only.
         self._folded: dict[str, dict[str, list[str]]] = {}
 
     def why_not(self, pid: str, side: Literal["junior", "senior"]) -> str:
@@ -129,9 +129,12 @@ class IdSides:
         return f"{pid!r} is not a {side} {self.where}{self.case_hint(pid, side)}"
 
     def case_hint(self, pid: str, side: Literal["junior", "senior"] | None = None) -> str:
-        """Return " (did you mean ...? ids are case-sensitive)" for another case of an id, or "".
+        """Return " (did you mean ...?)" for an id written otherwise, or "".
 
-        ``side``: look on that side only (default: either).
+        Another case (ids are case-sensitive), or a number's leading zeros
+        lost (spreadsheets store ``00123`` as the number 123 unless the
+        column is text). ``side``: look on that side only (default: either).
+        Never a guess taken: only said.
 
         Examples
         --------
@@ -139,13 +142,23 @@ class IdSides:
         " (did you mean 'cto'? ids are case-sensitive)"
         >>> IdSides(["j-04"], ["cto"]).case_hint("CTO", "junior")
         ''
+        >>> IdSides(["00123"], []).case_hint("123")[:54]
+        " (did you mean '00123'? a spreadsheet drops an id's le"
         """
         found = self.near(pid, side) if side else \
             self.near(pid, "junior") or self.near(pid, "senior")
-        return f" (did you mean {found!r}? ids are case-sensitive)" if found else ""
+        if not found:
+            return ""
+        if found.casefold() == pid.casefold():
+            return f" (did you mean {found!r}? ids are case-sensitive)"
+        return (f" (did you mean {found!r}? a spreadsheet drops an id's leading zeros unless "
+                "its column is text)")
 
     def near(self, pid: str, side: Literal["junior", "senior"]) -> str | None:
-        """Return the one id of ``side`` that differs from ``pid`` only by case, if any.
+        """Return the one id of ``side`` that ``pid`` may stand for, if any.
+
+        One that differs only by case, or by the leading zeros of a number
+        (``123`` for ``00123``); None when there are none or several.
 
         Examples
         --------
@@ -153,13 +166,17 @@ class IdSides:
         'j-04'
         >>> IdSides(["j-04", "Ana", "ANA"], []).near("ana", "junior") is None  # two: no guess
         True
+        >>> IdSides(["0042", "7"], []).near("42", "junior")
+        '0042'
+        >>> IdSides(["007"], []).near("0007", "junior")
+        '007'
         """
         if side not in self._folded:
             folded: dict[str, list[str]] = {}
             for known in (self.juniors if side == "junior" else self.seniors):
-                folded.setdefault(known.casefold(), []).append(known)
+                folded.setdefault(_loose(known), []).append(known)
             self._folded[side] = folded
-        found = [x for x in self._folded[side].get(pid.casefold(), []) if x != pid]
+        found = [x for x in self._folded[side].get(_loose(pid), []) if x != pid]
         return found[0] if len(found) == 1 else None
 
     def pair_problems(self, pairs: Sequence[tuple[str, str]]
@@ -189,6 +206,14 @@ class IdSides:
                 out.append((k, None, str(first[j, s])))
             first.setdefault((j, s), k)
         return out
+
+
+def _loose(pid: str) -> str:
+    """Return an id as people may mistype it: case folded, a number's leading zeros dropped."""
+    folded = pid.casefold()
+    if folded.isascii() and folded.isdigit():
+        return folded.lstrip("0") or "0"
+    return folded
 
 
 def _check_id(value: str, what: str) -> str:
