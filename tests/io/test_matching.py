@@ -222,3 +222,36 @@ def test_ids_whose_leading_zeros_a_spreadsheet_dropped_are_said_never_taken(
         rm.read_matching(io.StringIO(text), juniors, seniors)
     assert any("column 'Mentor' holds juniors' ids (2 of 2 values; 1 written otherwise, e.g. "
                "'124' for '00124'); name it junior_id" in str(p) for p in err.value.problems)
+
+
+def test_a_sheet_named_like_a_number_is_found_by_its_name(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Sheets named by year: "2026" is that sheet, not the 2026th tab; a number
+    # that names no sheet is a tab's number from 1, as Excel shows them.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "2025"
+    first.append(["junior_id", "senior_id"])
+    first.append(["ana", "cto"])
+    second = book.create_sheet("2026")
+    second.append(["junior_id", "senior_id"])
+    second.append(["rui", "cfo"])
+    path = tmp_path / "years.xlsx"
+    book.save(path)
+    for sheet, pairs in (("2026", [("rui", "cfo")]), ("2025", [("ana", "cto")]),
+                         ("2", [("rui", "cfo")]), (" 1 ", [("ana", "cto")]),
+                         (1, [("rui", "cfo")])):
+        assert rm.read_matching(path, JUNIORS, SENIORS, sheet=sheet) == pairs, sheet
+    with pytest.raises(rm.InputError, match="no sheet '3'; the workbook has '2025', '2026'"):
+        rm.read_matching(path, JUNIORS, SENIORS, sheet="3")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,role,birth_year,languages\n" + "\n".join(
+        [f"{j},junior,1999,en" for j in JUNIORS] + [f"{s},senior,1965,en" for s in SENIORS]))
+    out_file = tmp_path / "judged.csv"
+    status, _, err = run_cli(capsys, "evaluate", str(roster), str(path), "--no-rules",
+                             "--pairs-sheet", "2026", "-o", str(out_file))
+    assert status == 0, err
+    assert "rui,cfo" in out_file.read_text()

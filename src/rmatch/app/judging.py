@@ -34,8 +34,8 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
                    content: bytes, filename: str, sheet: str = "") -> Analysis:
     """Judge the pairs in a file against the programme's people and rules; store the judgement.
 
-    ``sheet``: the name of an Excel workbook's sheet of pairs ("" for the
-    first). A file that cannot be read, or names someone who is not a junior
+    ``sheet``: an Excel workbook's sheet of pairs, by name or tab number
+    from 1 ("" for the first). A file that cannot be read, or names someone who is not a junior
     (or a senior) of the programme, is a 422 whose problems are named by row;
     nothing is stored then.
     """

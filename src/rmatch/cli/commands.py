@@ -35,7 +35,6 @@ from rmatch.cli.common import (
     roster_words,
     rules_line,
     seconds,
-    sheet_choice,
     sheet_options,
     solver_options,
 )
@@ -160,7 +159,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
             n_pairs = len(read_matching(args.pairs, sm.junior_ids, sm.senior_ids,
                                         what="the matching to judge",
-                                        sheet=sheet_choice(args.pairs_sheet)))
+                                        sheet=args.pairs_sheet))
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -253,7 +252,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         juniors, seniors, program, org = load(args)
         pairs = read_matching(args.pairs, [p.id for p in juniors], [p.id for p in seniors],
                               what="the matching to judge",
-                              sheet=sheet_choice(args.pairs_sheet))
+                              sheet=args.pairs_sheet)
         print(rules_line(program))
         result = evaluate(pairs, juniors, seniors, program, org=org)
     except InputError as err:
@@ -336,7 +335,7 @@ def _cmd_columns(args: argparse.Namespace) -> int:
     from rmatch.io.tables import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
-                       sheet=sheet_choice(args.sheet))
+                       sheet=args.sheet)
     twice = sorted({h for h in table.headers
                     if sum(header_key(o) == header_key(h) for o in table.headers) > 1})
     if twice:

@@ -233,7 +233,7 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
                              check_managers=check_managers, values=value_maps,
                              duplicates=getattr(args, "duplicates", "error"),
                              header_row=getattr(args, "header_row", None),
-                             sheet=sheet_choice(getattr(args, "sheet", None)))
+                             sheet=getattr(args, "sheet", None))
 
 
 def _json_object(path: str | None, what: str) -> Any:
@@ -242,19 +242,6 @@ def _json_object(path: str | None, what: str) -> Any:
     if value is not None and not isinstance(value, dict):
         raise InputError(f"{path}: the {what} must be a JSON object")
     return value
-
-
-def sheet_choice(text: str | None) -> str | int | None:
-    """Read ``--sheet``: a number is an index from 1 as Excel's tabs count, else a name.
-
-    Examples
-    --------
-    >>> sheet_choice("2"), sheet_choice("Workers"), sheet_choice(None)
-    (1, 'Workers', None)
-    """
-    if text is None:
-        return None
-    return int(text) - 1 if text.isdigit() and int(text) >= 1 else text
 
 
 def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],

@@ -130,8 +130,9 @@ def load_table(source: Source, fmt: str | None, encoding: str | None,
                sheet: str | int | None = None) -> Table:
     """Read a source into headers and rows of raw cells.
 
-    ``header_row`` (as a spreadsheet numbers rows) and ``sheet`` (a name, or
-    an index from 0) apply to CSV and Excel; JSON has no header row.
+    ``header_row`` (as a spreadsheet numbers rows) and ``sheet`` (a name, an
+    index from 0, or a tab's number from 1 as text) apply to CSV and Excel;
+    JSON has no header row.
     """
     name, data = _read_source(source)
     kind = _format(name, fmt, data[:64])
@@ -527,7 +528,13 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
 
 
 def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> int:
-    """Return the index of the sheet asked for (by name, any case, or by index from 0)."""
+    """Return the index of the sheet asked for.
+
+    By name (any case); an int is an index from 0; text that names no sheet
+    but is a number is a tab's number from 1, as Excel shows them (what a
+    command line or a form field gives: a sheet named "2026" is still found
+    by its name).
+    """
     if choice is None:
         return 0
     if isinstance(choice, int):
@@ -537,5 +544,8 @@ def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> i
         folded = [values.fold(n) for n in names]
         if values.fold(choice) in folded:
             return folded.index(values.fold(choice))
+        tab = choice.strip()
+        if tab.isascii() and tab.isdigit() and 1 <= int(tab) <= len(names):
+            return int(tab) - 1
     raise InputError(f"{name}: no sheet {choice!r}; the workbook has "
                      f"{', '.join(repr(n) for n in names)}")

@@ -48,8 +48,9 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         How messages name the file's contents.
     encoding, sheet, header_row
         As for :func:`rmatch.read_participants`: a CSV's encoding when it is
-        not UTF-8; the Excel sheet (a name, or an index from 0; the first by
-        default: when it holds no pairs, a hint names the others); the
+        not UTF-8; the Excel sheet (a name, an index from 0, or a tab's number
+        from 1 as text; the first by default: when it holds no pairs, a hint
+        names the others); the
         header's row when it is not found.
 
     Returns

@@ -147,8 +147,9 @@ def read_participants(
         parameters, and footer lines (totals, counts, notices) after the
         last person are skipped; both are named in a warning.
     sheet
-        The Excel sheet to read: a name (any case) or an index from 0; the
-        first by default.
+        The Excel sheet to read: a name (any case), an index from 0, or text
+        that names no sheet but is a number: the tab's number from 1, as
+        Excel shows them (``"2"``); the first by default.
 
     Raises
     ------
