@@ -119,6 +119,7 @@ def test_twelve_hour_ranges_read_as_the_24_hour_ones(a: int, b: int, day: str) -
     ("Wed 9am-12", "Wed 09:00-12:00"), ("Wed 10am-2", "Wed 10:00-14:00"),
     ("Wed 10pm-12", "Wed 22:00-24:00"), ("Wed 12-2pm", "Wed 12:00-14:00"),
     ("Wed 9.30-11", "Wed 09:30-11:00"), ("Wed 9 to 11", "Wed 09:00-11:00"),
+    ("Wed 6-2pm", "Wed 06:00-14:00"), ("Wed 4am-2pm", "Wed 04:00-14:00"),
 ])
 def test_a_time_without_its_half_of_the_day_takes_the_others(written: str, read: str) -> None:
     assert rm.Participant(id="a", availability=[written]).availability == {read}
@@ -131,6 +132,8 @@ def test_a_time_without_its_half_of_the_day_takes_the_others(written: str, read:
     ("Mon 13pm-2pm", "12-hour times run from 1 to 12"),
     ("Mon 2:15pm-4pm", "whole or half hours"),
     ("Mon noonish", "a range such as 14:00-16:00 or 2pm-4pm"),
+    ("Wed 4-2pm", "4 without am or pm would start at 04:00; write it with am"),
+    ("Wed 5:30-1pm", "would start at 05:30"),
 ])
 def test_times_that_cannot_be_read_say_why(written: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):

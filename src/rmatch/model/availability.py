@@ -9,7 +9,8 @@ Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
 ``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
 stands for Monday to Friday. Ranges are whole or half hours on the 24-hour
 clock (``14:00-16:30``, ``9.30-11``) or the 12-hour one (``2pm-4pm``,
-``2-4 p.m.``, ``11-1pm`` for 11:00-13:00, ``10pm-12am`` ending at midnight).
+``2-4 p.m.``, ``11-1pm`` for 11:00-13:00, ``10pm-12am`` ending at midnight;
+a bare start that would fall before 06:00, as in ``4-2pm``, is refused).
 """
 
 from __future__ import annotations
@@ -72,6 +73,13 @@ def _range(found: re.Match[str], text: str) -> tuple[int, int]:
         start = _half_hour(h1, m1, half2, text)
         if start >= end:
             start = _half_hour(h1, m1, _OTHER_HALF[half2[0].casefold()], text)
+            # "4-2pm" would start at 04:00, ten hours before its end: more
+            # likely a slip ("4-6pm", "12-2pm") than a night owl's slot. Said,
+            # never guessed (an hour before 06:00 with no am is not read).
+            if start < 12:
+                raise ValueError(f"slot {text!r}: {h1} without am or pm would start at "
+                                 f"{start // 2:02d}:{30 * (start % 2):02d}; write it with am "
+                                 "if you mean that")
     elif half2 is None and half1 is not None:
         start = _half_hour(h1, m1, half1, text)
         end = _half_hour(h2, m2, half1, text)
