@@ -255,3 +255,28 @@ def test_a_sheet_named_like_a_number_is_found_by_its_name(
                              "--pairs-sheet", "2026", "-o", str(out_file))
     assert status == 0, err
     assert "rui,cfo" in out_file.read_text()
+
+
+def test_previous_pairs_keep_people_who_left_and_nothing_else() -> None:
+    def read(text: str) -> list[tuple[str, str]]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rm.InputWarning)
+            return rm.read_matching(io.StringIO(text), JUNIORS, SENIORS, unknown="keep")
+
+    # Leavers on either side are kept; the columns told apart by the ids there are.
+    assert read("Mentor,Mentee\nana,cto\nzoe,cfo\nrui,gone\n") == [
+        ("ana", "cto"), ("zoe", "cfo"), ("rui", "gone")]
+    # Mostly leavers: no column is told apart (the hints say what they hold).
+    with pytest.raises(rm.InputError, match="need the column"):
+        read("Mentor,Mentee\nana,cto\nzoe,x1\nyan,x2\n")
+    # A notes column with a junior's id: two columns of juniors, no guess.
+    with pytest.raises(rm.InputError, match="need the column"):
+        read("Mentor,Mentee,Notes\nana,cto,rui\nrui,cfo,\n")
+    # The other side, another case, lost zeros: errors by row, never leavers.
+    with pytest.raises(rm.InputError) as err:
+        read("junior_id,senior_id\ncto,ana\nEVA,coo\n")
+    assert [str(p).split(": ")[1] for p in err.value.problems] == [
+        "row 2, field 'junior_id'", "row 2, field 'senior_id'", "row 3, field 'junior_id'"]
+    with pytest.raises(ValueError, match="unknown must be 'error' or 'keep'"):
+        rm.read_matching(io.StringIO("junior_id,senior_id\nana,cto\n"), JUNIORS, SENIORS,
+                         unknown="drop")  # type: ignore[arg-type]

@@ -114,6 +114,34 @@ def test_cli_rematch_reads_the_previous_pairs_file(tmp_path: Path,
                  str(previous)]) == 1  # never over an input
 
 
+def test_cli_rematch_reads_a_teams_own_sheet_with_leavers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Last round's pairs as a team keeps them: a title, "Mentor"/"Mentee"
+    # headers (the mentor is the junior), a note, and a pair whose senior has
+    # left since. Read by the ids' sides, the leaver said by rematch.
+    roster = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
+    people = rm.read_participants(roster)
+    juniors, seniors, _ = rm.split_roles(people)
+    best = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people)).pairs
+    rows = [(p.junior_id, p.senior_id) for p in best[:4]] + [(best[4].junior_id, "gone-77")]
+    sheet = tmp_path / "last round.csv"
+    sheet.write_text("Pairs, round 1\nMentor,Mentee,Notes\n" + "".join(
+        f"{j},{s},ok\n" for j, s in rows), encoding="utf-8")
+    assert main(["rematch", str(roster), "--previous", str(sheet)]) == 0
+    captured = capsys.readouterr()
+    assert "read 'Mentor' as the juniors' ids and 'Mentee' as the seniors'" in captured.err
+    assert f"broke ('{rows[4][0]}', 'gone-77'): 'gone-77' left" in captured.out
+    assert "kept 4 pairs, broke 1" in captured.out
+    # A senior's id under the juniors: an error by row, not a leaver.
+    rows[1] = (rows[1][1], rows[1][0])
+    sheet.write_text("junior_id,senior_id\n" + "".join(f"{j},{s}\n" for j, s in rows),
+                     encoding="utf-8")
+    assert main(["rematch", str(roster), "--previous", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert f"row 3, field 'junior_id': '{rows[1][0]}' is a senior of this programme" in err
+    assert f"row 3, field 'senior_id': '{rows[1][1]}' is a junior of this programme" in err
+
+
 @pytest.mark.parametrize("cost", [float("nan"), float("inf"), -0.1, True, "0.1"])
 def test_a_change_cost_that_is_not_a_finite_number_is_refused(cost: object) -> None:
     js, ss = [rm.Participant(id="j")], [rm.Participant(id="s")]

@@ -28,7 +28,6 @@ from rmatch.cli.common import (
     listed_by,
     load,
     progress_bar,
-    read_pairs,
     read_roster,
     reading_options,
     roster_options,
@@ -224,11 +223,20 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
 
 
 def _cmd_rematch(args: argparse.Namespace) -> int:
+    from rmatch.io.small_tables import read_matching
     from rmatch.lifecycle.rematch import rematch
 
     refuse_inputs([args.output], [args.previous])
-    previous = read_pairs(args.previous)
     juniors, seniors, program, org = load(args)
+    try:
+        # Against the people now: a pair's id that is nobody's is someone who
+        # left (said by rematch); one of the other side, or in another case,
+        # is an error by row.
+        previous = read_matching(args.previous, [p.id for p in juniors],
+                                 [p.id for p in seniors], what="previous pairs",
+                                 unknown="keep", sheet=args.previous_sheet)
+    except InputError as err:  # a short file: every problem and hint, a line each
+        raise InputError("\n  ".join(str(p) for p in err.problems), err.problems) from None
     print(rules_line(program))
     change = {c.strip() for c in (args.change or "").split(",") if c.strip()}
     out = rematch(previous, juniors, seniors, program, change=change,
@@ -476,7 +484,12 @@ def _suggest_options(cmd: argparse.ArgumentParser) -> None:
 
 def _rematch_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--previous", required=True, metavar="PAIRS.csv",
-                     help="the previous pairs (junior_id, senior_id columns)")
+                     help="the previous pairs: junior_id and senior_id columns (as -o "
+                          "writes them), or a team's own sheet whose two columns are told "
+                          "apart by their ids")
+    cmd.add_argument("--previous-sheet", metavar="NAME|N",
+                     help="the Excel sheet of the previous pairs: its name, or its number "
+                          "from 1 (the first by default)")
     cmd.add_argument("--change", metavar="ID,ID", help="people who asked for a new partner")
     cmd.add_argument("--allow-changes", action="store_true",
                      help="let other pairs change when that makes a better programme")

@@ -22,7 +22,6 @@ from typing import IO, Any
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
-from rmatch.io.small_tables import read_table
 from rmatch.io.tables import load_program, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
@@ -44,7 +43,6 @@ __all__ = [
     "load",
     "printable",
     "progress_bar",
-    "read_pairs",
     "read_roster",
     "reading_options",
     "roster_options",
@@ -334,25 +332,6 @@ def limit(args: argparse.Namespace) -> int | None:
     if args.limit is not None:
         return int(args.limit)
     return TERMINAL_PAIRS if sys.stdout.isatty() else None
-
-
-def read_pairs(path: str, what: str = "previous pairs") -> list[tuple[str, str]]:
-    """Previous pairs from a table with junior_id and senior_id columns (as -o writes).
-
-    Read as rosters are (:func:`rmatch.io.small_tables.read_table`): every row is a pair
-    or the file is one error listing every problem.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = (Path(tmp) / "p.csv").write_text("junior_id,senior_id" + chr(10) + "j,s")
-    ...     read_pairs(str(Path(tmp) / "p.csv"))
-    [('j', 's')]
-    """
-    rows = read_table(path, ["junior_id", "senior_id"],
-                      what=f"{what} (as `rmatch match -o pairs.csv` writes them)")
-    return [(cells["junior_id"], cells["senior_id"]) for _, cells in rows]
 
 
 def reading_options(cmd: argparse.ArgumentParser) -> None:

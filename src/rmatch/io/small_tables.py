@@ -32,8 +32,8 @@ __all__ = ["read_matching", "read_table", "table_rows"]
 
 def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
                   what: str = "the matching", encoding: str | None = None,
-                  sheet: str | int | None = None, header_row: int | None = None
-                  ) -> list[tuple[str, str]]:
+                  sheet: str | int | None = None, header_row: int | None = None,
+                  unknown: Literal["error", "keep"] = "error") -> list[tuple[str, str]]:
     r"""Read a matching's ``(junior_id, senior_id)`` pairs, each id checked against the people.
 
     Parameters
@@ -52,6 +52,14 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         from 1 as text; the first by default: when it holds no pairs, a hint
         names the others); the
         header's row when it is not found.
+    unknown
+        ``"keep"`` for pairs of an earlier time (a re-match's previous
+        pairs): an id that is nobody's now is someone who left, kept as
+        written (:func:`rmatch.rematch` says so); an id of the other side,
+        or one written otherwise (another case, leading zeros lost), is
+        still an error. Without the standard columns, a column is then read
+        when every value is one side's id or nobody's, and most are that
+        side's.
 
     Returns
     -------
@@ -78,14 +86,19 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     [('ana', 'cto'), ('rui', 'cfo')]
     >>> "read 'Mentor' as the juniors' ids" in str(said[0].message)
     True
+    >>> read_matching(io.StringIO("junior_id,senior_id\nana,cto\nleft,cfo\n"), ["ana"],
+    ...               ["cto", "cfo"], unknown="keep")
+    [('ana', 'cto'), ('left', 'cfo')]
     """
+    if unknown not in ("error", "keep"):
+        raise ValueError(f"unknown must be 'error' or 'keep', not {unknown!r}")
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     given = {h.casefold(): h for h in table.headers}
     if "junior_id" in given and "senior_id" in given:
         columns = given["junior_id"], given["senior_id"]
     else:
-        columns = _by_values(table, sides, what)
+        columns = _by_values(table, sides, what, keep=unknown == "keep")
     rows = table_rows(table, columns, what=what)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
@@ -96,7 +109,9 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
                         field=columns[0] if side == "junior" else columns[1]) if side
                 else Problem(f"the pair {pairs[k]} is given again (first on row "
                              f"{at[int(reason)]})", file=table.name, row=at[k])
-                for k, side, reason in sides.pair_problems(pairs)]
+                for k, side, reason in sides.pair_problems(pairs)
+                if not (unknown == "keep" and side
+                        and _nobodys(sides, pairs[k][0 if side == "junior" else 1]))]
     if problems:
         raise InputError.of(problems)
     return pairs
@@ -112,21 +127,36 @@ def _ids_in(table: Table, header: str) -> list[str]:
     return out
 
 
-def _by_values(table: Table, sides: IdSides, what: str) -> tuple[str, str]:
+def _nobodys(sides: IdSides, pid: str) -> bool:
+    """Whether an id is nobody's now, nor someone's written otherwise: one who left."""
+    return (pid not in sides.juniors and pid not in sides.seniors
+            and sides.near(pid, "junior") is None and sides.near(pid, "senior") is None)
+
+
+def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
+               ) -> tuple[str, str]:
     """Return the juniors' and the seniors' columns of a table without the standard headers.
 
     Taken only when exactly one column holds juniors' ids alone and exactly one
-    seniors' ids alone; otherwise an error with, as hints, the columns that hold
-    mostly one side's ids (whatever their case: reading then names each miss).
+    seniors' ids alone (with ``keep``: ids of theirs and of nobody, most of them
+    theirs); otherwise an error with, as hints, the columns that hold mostly one
+    side's ids (whatever their case: reading then names each miss).
     """
     held = {h: _ids_in(table, h) for h in table.headers}
-    of_juniors = [h for h, ids in held.items() if ids and all(i in sides.juniors for i in ids)]
-    of_seniors = [h for h, ids in held.items() if ids and all(i in sides.seniors for i in ids)]
+
+    def only(mine: dict[str, int]) -> list[str]:
+        if not keep:
+            return [h for h, ids in held.items() if ids and all(i in mine for i in ids)]
+        return [h for h, ids in held.items() if 2 * sum(i in mine for i in ids) > len(ids)
+                and all(i in mine or _nobodys(sides, i) for i in ids)]
+
+    of_juniors, of_seniors = only(sides.juniors), only(sides.seniors)
     if len(of_juniors) == 1 and len(of_seniors) == 1:
+        also = ", or nobody's now: people who left" if keep else ""
         warnings.warn(f"{table.name}: no junior_id and senior_id columns: read "
                       f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
-                      "seniors' (every value in each is one of theirs); name the columns "
-                      "junior_id and senior_id to say so", InputWarning, stacklevel=3)
+                      f"seniors' (every value in each is one of theirs{also}); name the "
+                      "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
         return of_juniors[0], of_seniors[0]
     problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
                         f"{', '.join(table.headers) or 'none'})", file=table.name)]
