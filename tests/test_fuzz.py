@@ -22,10 +22,10 @@ import re
 import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import rmatch as rm
@@ -232,3 +232,64 @@ def test_the_cli_never_shows_a_traceback(case: tuple[str, int], doc: dict[str, A
         assert "Traceback" not in err
         if status == 1:
             assert err.startswith(("rmatch: error: ", str(Path(roster)), "rmatch: warning"))
+
+
+JUNIOR_IDS, SENIOR_IDS = ["ana", "rui", "00123", "j-7"], ["cto", "cfo", "9001", "S-2"]
+PAIR_HEADERS = ["junior_id", "senior_id", "Mentor", "Mentee", "Notes", "Junior_ID", "Who",
+                "Total"]
+pair_cells = st.sampled_from([*JUNIOR_IDS, *SENIOR_IDS, "ANA", "123", "gone", "", " ", "Total",
+                              "3", "ok", "cto ", "=1"]) | cell_text
+
+
+@FUZZ
+@given(headers=st.lists(st.sampled_from(PAIR_HEADERS), min_size=1, max_size=4, unique=True),
+       data=st.data(), keep=st.booleans())
+def test_fuzzed_matchings_read_the_pairs_written_or_fail_cleanly(
+        headers: list[str], data: st.DataObject, keep: bool) -> None:
+    # The oracle: every pair returned is two cells of one written row (ids
+    # stripped), each on its side unless kept as someone who left, and the
+    # pairs plus the rows named as skipped are the non-blank rows.
+    kinds = data.draw(st.lists(st.sampled_from(["juniors", "seniors", "any"]),
+                               min_size=len(headers), max_size=len(headers)))
+    if data.draw(st.booleans()):  # a juniors' and a seniors' column, headers to match
+        kinds = data.draw(st.permutations(["juniors", "seniors", "any", "any"][
+            :max(2, len(headers))]))
+        names = {"juniors": ["junior_id", "Junior_ID", "Mentor", "Who"],
+                 "seniors": ["senior_id", "Mentee", "Who"], "any": ["Notes", "Total", "x"]}
+        headers = [data.draw(st.sampled_from(names[k])) for k in kinds]
+    # Id columns hold one side's ids, now and then with a slip (a leaver, another
+    # case, lost zeros, a blank, the other side, a totals word).
+    slips = ["gone", "ANA", "123", "", "Total", "cto", "ana "]
+    of = {"juniors": st.sampled_from(JUNIOR_IDS * 30 + slips),
+          "seniors": st.sampled_from(SENIOR_IDS * 30 + [*slips, "left-9", "ana"]),
+          "any": pair_cells}
+    rows = data.draw(st.lists(st.tuples(*(of[k] for k in kinds)).map(list), max_size=6))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([headers, *rows])
+    text = buf.getvalue()
+    if data.draw(st.integers(0, 3)) == 0:
+        text = _corrupt(cast(st.DrawFn, data.draw), text)
+    problems: list[Any] = []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", rm.InputWarning)
+        try:
+            pairs = rm.read_matching(io.StringIO(text), JUNIOR_IDS, SENIOR_IDS,
+                                     unknown="keep" if keep else "error")
+        except rm.InputError as err:
+            problems = err.problems
+    if problems:
+        assert all(str(p) for p in problems)
+        event("refused")
+        return
+    event("read")
+    written = {(a.strip(), b.strip()) for row in csv.reader(io.StringIO(text, newline=""))
+               for a in row for b in row}
+    assert set(pairs) <= written
+    assert len(set(pairs)) == len(pairs)
+    for j, s in pairs:
+        assert j in JUNIOR_IDS or (keep and j not in SENIOR_IDS and j.casefold() != "ana"
+                                   and j.lstrip("0") != "123")
+        assert s in SENIOR_IDS or (keep and s not in JUNIOR_IDS)
+    if text == buf.getvalue():
+        filled = sum(any(c.strip() for c in row) for row in rows)
+        assert len(pairs) + _skipped(seen) == filled

@@ -159,10 +159,15 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
                       "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
         return of_juniors[0], of_seniors[0]
     problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
-                        f"{', '.join(table.headers) or 'none'})", file=table.name)]
+                        f"{', '.join(table.headers) or 'none'})", file=table.name),
+                *_twice(table)]
+    twice = {h for h in table.headers
+             if sum(o.casefold() == h.casefold() for o in table.headers) > 1}
     for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
         one: Literal["junior", "senior"] = "junior" if side == "juniors" else "senior"
         for h, ids in held.items():
+            if h in twice:  # one name, two columns: a hint could not say which
+                continue
             # Ids written otherwise (another case, leading zeros lost) count:
             # once the column is named, reading says of each what it may be.
             near, misses = [], []
@@ -217,6 +222,16 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
                       optional=optional)
 
 
+def _twice(table: Table) -> list[Problem]:
+    """Name each header given more than once (a row's cells keep only one of them)."""
+    folded = Counter(h.casefold() for h in table.headers)
+    first: dict[str, str] = {}
+    for h in table.headers:
+        first.setdefault(h.casefold(), h)
+    return [Problem(f"the header {first[h]!r} is given {n} times", file=table.name, row=1)
+            for h, n in folded.items() if n > 1]
+
+
 def table_rows(table: Table, required: Sequence[str], *, what: str,
                optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
     """Check a loaded table's rows as :func:`read_table` does (the step after loading).
@@ -228,10 +243,7 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
     >>> table_rows(table, ["b"], what="a table")
     [(2, {'b': '2'})]
     """
-    problems = list(table.problems)
-    folded = Counter(h.casefold() for h in table.headers)
-    problems += [Problem(f"the header {h!r} is given {n} times", file=table.name, row=1)
-                 for h, n in folded.items() if n > 1]
+    problems = [*table.problems, *_twice(table)]
     by_name = {h.casefold(): h for h in table.headers}
     missing = [c for c in required if c.casefold() not in by_name]
     if missing:
