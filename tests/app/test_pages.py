@@ -697,6 +697,9 @@ def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) 
     expect(rows).to_have_count(len(pairs))
     label = next(v.rule for v in alone.violations if (v.junior_id, v.senior_id) == pairs[0])
     expect(rows.first).to_contain_text(views.plain(label))  # the rule in words
+    name = next(p.name for p in people if p.id == pairs[0][0])
+    assert name
+    expect(rows.first).to_contain_text(name)  # names shown to whom may see them
     expect(page.locator("table:has(caption:has-text('broken')) tbody tr")).to_have_count(
         len(alone.violations))
     page.click("a:text-is('Judged')")

@@ -174,7 +174,11 @@ _RESULTS = _Immutable()
 
 def people_of(db: Session, m: Matching) -> dict[str, dict[str, Any]]:
     """Return the people a matching was made from, by id (as stored)."""
-    imp = db.get(Import, m.import_id) if m.import_id else None
+    return import_people(db, db.get(Import, m.import_id) if m.import_id else None)
+
+
+def import_people(db: Session, imp: Import | None) -> dict[str, dict[str, Any]]:
+    """Return an import's people by id, decoded once (an import never changes)."""
     if imp is None:
         return {}
     key = (_where(db), imp.id, imp.created_at)

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rmatch.app.context import Context
 from rmatch.app.judging import judge_matching
+from rmatch.app.matchings import import_people
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import capped
 from rmatch.app.store import Analysis, Import, User
@@ -75,8 +76,8 @@ def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N80
         body: dict[str, Any] = found.body
         imp = db.get(Import, body.get("people_import"))
         # Names only with the names grant, as on every page.
-        names = ({p["id"]: p.get("name") or "" for p in imp.people}
-                 if access.names and imp is not None else {})
+        names = ({k: p.get("name") or "" for k, p in import_people(db, imp).items()}
+                 if access.names else {})
         broken: dict[tuple[str, str], list[str]] = {}
         for v in body["violations"]:
             if v.get("junior_id") and v.get("senior_id"):
