@@ -110,14 +110,18 @@ def csv_rosters(draw: st.DrawFn) -> tuple[str, int]:
                          max_size=6))
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=sep, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    writer = csv.writer(buf, delimiter=sep, lineterminator=ending)
     writer.writerow(headers)
     writer.writerows(rows)
     # A row the reader may skip: every cell blank once stripped.
     expected = sum(any(c.strip() for c in row) for row in rows)
     text = buf.getvalue()
     corrupted = _corrupt(draw, text) if sep == "," else text
-    return corrupted, expected if corrupted == text else -1
+    # Python's writer leaves a cell's bare "\r" unquoted under a "\n" ending: a
+    # line break to any reader, so not the rows drawn (nor a count to expect).
+    known = corrupted == text and not (ending == "\n" and "\r" in text)
+    return corrupted, expected if known else -1
 
 
 @FUZZ
@@ -282,14 +286,21 @@ def test_fuzzed_matchings_read_the_pairs_written_or_fail_cleanly(
         event("refused")
         return
     event("read")
-    written = {(a.strip(), b.strip()) for row in csv.reader(io.StringIO(text, newline=""))
-               for a in row for b in row}
+    def may_be(cell: str) -> set[str]:  # a number may stand for an id with leading zeros
+        cell = cell.strip()
+        return {cell} | {i for i in JUNIOR_IDS + SENIOR_IDS
+                         if cell.isdigit() and cell[:1] != "0" and i.lstrip("0") == cell}
+
+    written = {(a, b) for row in csv.reader(io.StringIO(text, newline=""))
+               for x in row for y in row for a in may_be(x) for b in may_be(y)}
     assert set(pairs) <= written
     assert len(set(pairs)) == len(pairs)
     for j, s in pairs:
         assert j in JUNIOR_IDS or (keep and j not in SENIOR_IDS and j.casefold() != "ana"
                                    and j.lstrip("0") != "123")
         assert s in SENIOR_IDS or (keep and s not in JUNIOR_IDS)
-    if text == buf.getvalue():
+    # A bare "\r" is a line break to a reader; Python's writer leaves it
+    # unquoted under a "\n" terminator, so such rows are not the rows drawn.
+    if text == buf.getvalue() and "\r" not in text:
         filled = sum(any(c.strip() for c in row) for row in rows)
         assert len(pairs) + _skipped(seen) == filled

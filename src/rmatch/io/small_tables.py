@@ -11,7 +11,10 @@ two columns of which every value is an id of one side (one all juniors, the
 other all seniors) and says so in a warning. It never goes by a header's
 name: in reverse mentoring the mentor is the junior, and teams write it
 both ways. Every id and every repeated pair is named by its row, as a
-spreadsheet shows it.
+spreadsheet shows it. An id typed as ``00124`` in a column not formatted as
+text comes back as the number 124: a number (digits, no leading zero) that
+is exactly one person's id with its zeros is read as that id, with a
+warning; anything else written otherwise is an error with a hint.
 """
 
 from __future__ import annotations
@@ -102,8 +105,17 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     rows = table_rows(table, columns, what=what)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
-    pairs = [(normalise_id(cells[columns[0]].strip()), normalise_id(cells[columns[1]].strip()))
-             for _, cells in rows]
+    written = [(normalise_id(cells[columns[0]].strip()),
+                normalise_id(cells[columns[1]].strip())) for _, cells in rows]
+    pairs = [(_restored(sides, j, "junior") or j, _restored(sides, s, "senior") or s)
+             for j, s in written]
+    restored = [(w, p) for pair, was in zip(pairs, written, strict=True)
+                for p, w in zip(pair, was, strict=True) if p != w]
+    if restored:
+        warnings.warn(f"{table.name}: read {len(restored)} id(s) written as numbers without "
+                      f"their leading zeros as the people's ids (e.g. {restored[0][0]!r} as "
+                      f"{restored[0][1]!r}): a spreadsheet drops them unless the column is "
+                      "text", InputWarning, stacklevel=2)
     at = [row for row, _ in rows]
     problems = [Problem(reason, file=table.name, row=at[k],
                         field=columns[0] if side == "junior" else columns[1]) if side
@@ -127,6 +139,20 @@ def _ids_in(table: Table, header: str) -> list[str]:
     return out
 
 
+def _restored(sides: IdSides, pid: str, side: Literal["junior", "senior"]) -> str | None:
+    """Return the one id of ``side`` that the number ``pid`` is with its zeros, or None.
+
+    A spreadsheet stores an id typed as ``001000`` as the number 1000 unless
+    the column is text: written as a number (digits, no leading zero), it can
+    only be the id it stands for, when exactly one id of that side is.
+    """
+    known = sides.juniors if side == "junior" else sides.seniors
+    if pid in known or not (pid.isascii() and pid.isdigit()) or pid.startswith("0"):
+        return None
+    found = sides.near(pid, side)
+    return found if found is not None and found.lstrip("0") == pid else None
+
+
 def _nobodys(sides: IdSides, pid: str) -> bool:
     """Whether an id is nobody's now, nor someone's written otherwise: one who left."""
     return (pid not in sides.juniors and pid not in sides.seniors
@@ -144,13 +170,18 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
     """
     held = {h: _ids_in(table, h) for h in table.headers}
 
-    def only(mine: dict[str, int]) -> list[str]:
-        if not keep:
-            return [h for h, ids in held.items() if ids and all(i in mine for i in ids)]
-        return [h for h, ids in held.items() if 2 * sum(i in mine for i in ids) > len(ids)
-                and all(i in mine or _nobodys(sides, i) for i in ids)]
+    def only(side: Literal["junior", "senior"]) -> list[str]:
+        mine = sides.juniors if side == "junior" else sides.seniors
 
-    of_juniors, of_seniors = only(sides.juniors), only(sides.seniors)
+        def of(i: str) -> bool:  # the side's id, or one with its zeros lost
+            return i in mine or _restored(sides, i, side) is not None
+
+        if not keep:
+            return [h for h, ids in held.items() if ids and all(map(of, ids))]
+        return [h for h, ids in held.items() if 2 * sum(map(of, ids)) > len(ids)
+                and all(of(i) or _nobodys(sides, i) for i in ids)]
+
+    of_juniors, of_seniors = only("junior"), only("senior")
     if len(of_juniors) == 1 and len(of_seniors) == 1:
         also = ", or nobody's now: people who left" if keep else ""
         warnings.warn(f"{table.name}: no junior_id and senior_id columns: read "
