@@ -81,6 +81,40 @@ def test_a_sign_up_form_reads_roles_and_ranked_wishes_by_name() -> None:
     assert all(p.senior_id in by_id[p.junior_id].wishes for p in result.pairs)
 
 
+QUESTIONS = """\
+Timestamp,Email Address,Your name,Which best describes you?,Year of birth,\
+When are you free?,Your time zone,What is your job title?
+2026/11/02 9:14:03 AM GMT,ana@corp.example,Ana Lima,Junior (mentor),1999,\
+"Monday morning, Wednesday afternoon",Europe/Lisbon,Analyst
+2026/11/02 9:20:11 AM GMT,rui@corp.example,Rui Costa,Junior (mentor),2001,\
+"Tuesday evening, Thu 2-4pm",Europe/London,Engineer
+2026/11/03 10:01:40 AM GMT,carla@corp.example,Carla Dias,Executive (mentee),1968,\
+Mon AM,Europe/Madrid,Head of Sales
+"""
+
+
+@pytest.mark.parametrize(("spoil", "role", "slots"), [
+    (None, "role", "availability"),
+    # One answer that is no side, or no slot: the column is left for the user.
+    (("Executive (mentee)", "Not sure yet"), None, "availability"),
+    (("Mon AM", "Mornings mostly"), "role", None),
+])
+def test_a_forms_questions_are_read_as_the_fields_their_answers_fit(
+        spoil: tuple[str, str] | None, role: str | None, slots: str | None) -> None:
+    # "Which best describes you?" and "When are you free?" guess their fields
+    # only loosely (the second as languages as much as slots): the answers settle it.
+    text = QUESTIONS if spoil is None else QUESTIONS.replace(*spoil)
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["Which best describes you?"] == role
+    assert columns["When are you free?"] == slots
+    assert columns["What is your job title?"] is None  # "Head of Sales" names no role here
+    if spoil is None:
+        people, _ = _read(text)
+        by_id = {p.id: p for p in people}
+        assert by_id["carla@corp.example"].role == "senior"
+        assert by_id["rui@corp.example"].availability == {"Tue evening", "Thu 14:00-16:00"}
+
+
 def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() -> None:
     text = ("id,name,role,wishes\ns1,Ana Silva,senior,\ns2,Ana Silva,senior,\n"
             "s3,Rui Costa,senior,\nj1,Leo,junior,Ana Silva;Rui Costa\n")

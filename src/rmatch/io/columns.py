@@ -10,11 +10,13 @@ write into a map for the user to check and edit.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rmatch.errors import InputError
+from rmatch.io import values
+from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
 __all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key", "resolve",
@@ -237,8 +239,11 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     Excel export's helper columns) are never suggested for a field. With
     the file's ``rows``, the cells settle two common doubts: an "ID" column
     counting 1, 2, 3 (a survey's response number) is no participant id (the
-    e-mail is), and a manager column holding the names of the file's people
-    is ``manager_name`` (an id column for the manager is preferred).
+    e-mail is), a manager column holding the names of the file's people
+    is ``manager_name`` (an id column for the manager is preferred), and a
+    form's question whose header guesses ``role`` or ``availability``
+    loosely gets it when every answer says a side (both sides among them)
+    or is a list of weekly slots.
 
     Examples
     --------
@@ -304,6 +309,50 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
                       and "id" in header_key(h)]
             for other in others[:1]:
                 wanted[other] = "manager_id"
+    # A form's question ("Which best describes you?", "When are you free?")
+    # guesses the field only loosely; its answers can settle it.
+    _claim(wanted, rows, "role", _names_sides)
+    _claim(wanted, rows, "availability", _are_slots)
+
+
+CLAIM_FROM = 80.0
+"""A left-out column whose header guesses a field at least this well (one of its
+three best) gets that field when every answer in its first rows fits it."""
+
+
+def _claim(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]], target: str,
+           fits: Callable[[list[str]], bool]) -> None:
+    if target in wanted.values():
+        return
+    for header, now in wanted.items():
+        if now is None and header_key(header) not in _SUGGEST \
+                and any(t == target and s >= CLAIM_FROM for t, s in guesses(header)):
+            cells = _cells(rows, header)
+            if cells and fits(cells):
+                wanted[header] = target
+                return
+
+
+def _names_sides(cells: list[str]) -> bool:
+    """Whether every answer says a side, and more than one side is said (a sign-up's role)."""
+    said = suggest_value_maps({"role": sorted(set(cells))}).get("role", {})
+
+    def side(cell: str) -> str | None:
+        plain = " ".join(cell.casefold().split())
+        return plain if plain in ("junior", "senior", "both") else said.get(cell)
+
+    sides = {side(c) for c in cells}
+    return None not in sides and len(sides) > 1
+
+
+def _are_slots(cells: list[str]) -> bool:
+    """Whether every answer is a list of weekly slots ("Monday morning, Wed 2-4pm")."""
+    try:
+        for cell in cells:
+            normalise_slots(values.parse_list(cell))
+    except ValueError:
+        return False
+    return True
 
 
 # Words that say which side a sign-up option means. "junior" or "senior" said
