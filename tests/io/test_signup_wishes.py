@@ -115,6 +115,20 @@ def test_a_forms_questions_are_read_as_the_fields_their_answers_fit(
         assert by_id["rui@corp.example"].availability == {"Tue evening", "Thu 14:00-16:00"}
 
 
+def test_answers_overrule_a_loose_guess_they_cannot_be() -> None:
+    # Microsoft Forms: "Which time slots suit you?" guesses capacity as well as
+    # availability; "Monday morning;" cannot be a capacity. A known header
+    # ("Capacity") is never overruled.
+    text = ("Email,Are you joining as a mentor or a mentee?,Which time slots suit you?,"
+            "Capacity\n"
+            "ana@corp.example,Mentor (I am early in my career),Monday morning;Wed PM;,1\n"
+            "carla@corp.example,Mentee (I lead a team),Monday morning;,2\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["Which time slots suit you?"] == "availability"
+    assert columns["Capacity"] == "capacity"
+    assert columns["Are you joining as a mentor or a mentee?"] == "role"
+
+
 def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() -> None:
     text = ("id,name,role,wishes\ns1,Ana Silva,senior,\ns2,Ana Silva,senior,\n"
             "s3,Rui Costa,senior,\nj1,Leo,junior,Ana Silva;Rui Costa\n")

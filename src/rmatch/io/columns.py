@@ -242,8 +242,8 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     e-mail is), a manager column holding the names of the file's people
     is ``manager_name`` (an id column for the manager is preferred), and a
     form's question whose header guesses ``role`` or ``availability``
-    loosely gets it when every answer says a side (both sides among them)
-    or is a list of weekly slots.
+    loosely (left out, or another loose guess) gets it when every answer
+    says a side (more than one among them) or is a list of weekly slots.
 
     Examples
     --------
@@ -316,16 +316,18 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
 
 
 CLAIM_FROM = 80.0
-"""A left-out column whose header guesses a field at least this well (one of its
-three best) gets that field when every answer in its first rows fits it."""
+"""A column left out or only guessed (not a field's name or a known header) whose
+header guesses a field at least this well (one of its three best) gets that field
+when every answer in its first rows fits it."""
 
 
 def _claim(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]], target: str,
            fits: Callable[[list[str]], bool]) -> None:
     if target in wanted.values():
         return
-    for header, now in wanted.items():
-        if now is None and header_key(header) not in _SUGGEST \
+    for header in wanted:
+        key = header_key(header)
+        if key not in _SUGGEST and key not in _FIELD_KEYS \
                 and any(t == target and s >= CLAIM_FROM for t, s in guesses(header)):
             cells = _cells(rows, header)
             if cells and fits(cells):
