@@ -185,3 +185,19 @@ def hand_matching(juniors: list[rm.Participant], seniors: list[rm.Participant],
     j, bad = next((j, s) for j, _ in best for k, s in enumerate(sm.senior_ids)
                   if not sm.feasible[sm.junior_ids.index(j), k])
     return [(j, bad), *((a, b) for a, b in best if a != j and b != bad)]
+
+
+# One sheet per side, as survey tools export them (mentor-match's format: the
+# mentees' sheet has a column the mentors' lacks); 'kim' signed up on both.
+MENTEES_SHEET = ("email address,first name,last name,grade,organisation,identity to match\n"
+                 "ana@gov.uk,Ana,Lima,1,Department of Love,Gay\n"
+                 "kim@gov.uk,Kim,Ng,3,Department of Virtue,\n"
+                 "rui@gov.uk,Rui,Costa,2,Department of Peace,Lesbian\n")
+MENTORS_SHEET = ("email address,first name,last name,grade,organisation,characteristics\n"
+                 "cto@gov.uk,Cat,Owen,6,Department of Peace,Gay\n"
+                 "kim@gov.uk,Kim,Ng,3,Department of Virtue,\n"
+                 "cfo@gov.uk,Fay,Ode,7,Department of Love,\n")
+SIDE_COLUMNS = {"email address": "id", "first name": "name", "last name": "name",
+                "grade": "level", "organisation": "department",
+                "identity to match": "attributes.identity",
+                "characteristics": "attributes.characteristics"}

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.app.conftest import Service, serving
+from tests.app.conftest import MENTEES_SHEET, MENTORS_SHEET, SIDE_COLUMNS, Service, serving
 
 import rmatch as rm
 from rmatch.app.store import database_url
@@ -91,3 +91,40 @@ def test_a_forms_survey_joined_with_the_workday_report(sqlite_service: Service) 
     got = c.get(f"/api/v1/programmes/{pid}/matchings/{state['matching']}").json()
     alone = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(expected))
     assert got["objective"] == pytest.approx(alone.objective, abs=1e-9)
+
+
+def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
+        sqlite_service: Service) -> None:
+    import io
+
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Sides"}).json()["id"]
+    form = {"columns": json.dumps(SIDE_COLUMNS)}
+    answer = c.post(f"/api/v1/programmes/{pid}/people", data=form, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()),
+        "seniors_file": ("mentors.csv", MENTORS_SHEET.encode())})
+    assert answer.status_code == 200, answer.text
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        expected = rm.merge_sides(
+            rm.read_participants(io.StringIO(MENTEES_SHEET), columns=SIDE_COLUMNS,
+                                 check_managers=False),
+            rm.read_participants(io.StringIO(MENTORS_SHEET), columns=SIDE_COLUMNS,
+                                 check_managers=False))
+    _same_people(sqlite_service, c, pid, expected)
+    assert {p.id: p.role for p in expected}["kim@gov.uk"] == "both"
+    assert (answer.json()["juniors"], answer.json()["seniors"]) == (3, 3)
+    # The same person told differently on the two sheets: every clash named, nothing stored.
+    clash = MENTORS_SHEET.replace("kim@gov.uk,Kim,Ng,3", "kim@gov.uk,Kim,Ng,4")
+    refused = c.post(f"/api/v1/programmes/{pid}/people", data=form, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()), "seniors_file": ("m.csv", clash.encode())})
+    assert refused.status_code == 422
+    assert any("'kim@gov.uk' is on both sheets with different 'level'" in p["reason"]
+               for p in refused.json()["detail"]["problems"])
+    # A role for one file makes no sense beside a file per side: said.
+    both = c.post(f"/api/v1/programmes/{pid}/people", data={**form, "role": "junior"}, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()),
+        "seniors_file": ("mentors.csv", MENTORS_SHEET.encode())})
+    assert both.status_code == 422
+    assert "leave role out" in both.text
+    assert len(c.get(f"/api/v1/programmes/{pid}/people").json()) == 5  # the first upload's

@@ -48,7 +48,9 @@ def store_import(ctx: Context, db: Session, user: User, programme: Programme, up
     """Store people read from an upload (with the file, its maps and its warnings)."""
     juniors, seniors, _ = rm.split_roles(people)
     ctx.change(db, programme, if_match)
-    imp = Import(programme_id=programme.id, filename=upload.filename[:300],
+    # One sheet per side: both names (the people hold their side).
+    name = upload.filename + (f" + {upload.seniors[1]}" if upload.seniors else "")
+    imp = Import(programme_id=programme.id, filename=name[:300],
                  content=upload.content, columns=upload.columns, value_maps=upload.values,
                  role=upload.role, warnings=caught,
                  options={**upload.options, "hr_data": upload.hr is not None},

@@ -275,16 +275,20 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         hr_data: Annotated[UploadFile | None, File()] = None,
         hr_columns: Annotated[str | None, Form()] = None,
         hr_values: Annotated[str | None, Form()] = None,
+        seniors_file: Annotated[UploadFile | None, File()] = None,
         if_match: Annotated[str | None, Header()] = None,
     ) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
         content = await _capped(file, ctx.max_upload)
         hr = (await _capped(hr_data, ctx.max_upload), hr_data.filename or "hr-data") \
             if hr_data is not None else None
+        seniors = (await _capped(seniors_file, ctx.max_upload),
+                   seniors_file.filename or "seniors") if seniors_file is not None else None
         upload = Upload(content, file.filename or "upload", json_form(columns, "columns"),
                         json_form(values, "values"), role or None,
                         json_form(options, "options") or {}, hr,
-                        json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"))
+                        json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"),
+                        seniors)
         # Reading and storing off the event loop: a large export takes seconds.
         people, caught = await run_in_threadpool(read_upload, upload)
         imp = await run_in_threadpool(store_import, ctx, db, me, programme, upload, people,

@@ -47,6 +47,9 @@ class Upload:
     hr: tuple[bytes, str] | None = None
     hr_columns: dict[str, Any] | None = None
     hr_values: dict[str, Any] | None = None
+    seniors: tuple[bytes, str] | None = None
+    """One sheet per side: the seniors' file (``content`` is then the juniors'), read
+    with the same maps and options and joined by ``rm.merge_sides``."""
 
 
 async def capped(file: UploadFile, limit: int) -> bytes:
@@ -125,8 +128,18 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
     The HR export is read with the upload's date format, level map and
     encoding (the same organisation's conventions), its own column and value maps.
     """
+    # One sheet per side: a manager may be on the other sheet (checked nowhere:
+    # the library's merge_sides joins people, not org charts).
+    alone = upload.hr is None and upload.seniors is None
     people = _read(upload.content, upload.filename, upload.columns, upload.values,
-                   upload.options, role=upload.role, check_managers=upload.hr is None)
+                   upload.options, role=upload.role, check_managers=alone)
+    if upload.seniors is not None:
+        seniors = _read(*upload.seniors, upload.columns, upload.values, upload.options,
+                        check_managers=False)
+        try:
+            people = rm.merge_sides(people, seniors)
+        except rm.InputError as err:
+            raise HTTPException(422, {"problems": problems_of(err)}) from None
     if upload.hr is None:
         return people, None
     shared = {k: v for k, v in upload.options.items()
@@ -144,6 +157,10 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
     if upload.role not in (None, "junior", "senior", "both"):
         raise HTTPException(422, {"problems": [{"field": "role",
                                                 "reason": "role is junior, senior or both"}]})
+    if upload.role is not None and upload.seniors is not None:
+        raise HTTPException(422, {"problems": [{"field": "role", "reason": (
+            "with a seniors' file, the first file is the juniors' and the second the "
+            "seniors': leave role out")}]})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         people, employees = read_files(upload)

@@ -42,14 +42,18 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      csrf: Annotated[str, Form()], file: Annotated[UploadFile, File()],
                      columns: Annotated[str, Form()] = "",
                      values: Annotated[str, Form()] = "",
-                     encoding: Annotated[str, Form()] = "") -> Response:
+                     encoding: Annotated[str, Form()] = "",
+                     seniors_file: Annotated[UploadFile | None, File()] = None) -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
             chosen = encoding_of(encoding)
+            # A browser sends an empty part for a file input left empty.
+            seniors = (await capped(seniors_file, ctx.max_upload), seniors_file.filename) \
+                if seniors_file is not None and seniors_file.filename else None
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
-                        {"encoding": chosen} if chosen else {})
+                        {"encoding": chosen} if chosen else {}, seniors=seniors)
             people, caught = await run_in_threadpool(read_upload, up)  # off the event loop
         except HTTPException as err:
             if err.status_code not in (413, 422):
