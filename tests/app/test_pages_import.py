@@ -148,22 +148,45 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
 def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
                                               tmp_path: Path) -> None:
     """A survey's two sheets (mentees, mentors) read with one column map, as merge_sides joins."""
+    # Grades as the survey writes them: words, with a level map typed on the form.
+    grades = {"1": "AO", "2": "EO", "3": "HEO", "6": "Grade 6", "7": "SCS1"}
+    levels = {word: int(n) for n, word in grades.items()}
+
+    def worded(sheet: str) -> str:
+        rows = [line.split(",") for line in sheet.splitlines()]
+        return "".join(",".join([*r[:3], grades.get(r[3], r[3]), *r[4:]]) + "\n" for r in rows)
+
     mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
-    mentees.write_text(MENTEES_SHEET, encoding="utf-8")
-    mentors.write_text(MENTORS_SHEET, encoding="utf-8")
+    mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
+    mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
     page = new_programme(browser, site, "Two sheets")
     page.set_input_files("#file", str(mentees))
     page.set_input_files("#seniorsfile", str(mentors))
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
+    page.fill("#levels", json.dumps(levels))
     page.click("button:has-text('Read the file')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
     check_page(page, tmp_path / "shots", "two-sheets")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = rm.merge_sides(
+            rm.read_participants(mentees, columns=SIDE_COLUMNS, level_map=levels,
+                                 check_managers=False),
+            rm.read_participants(mentors, columns=SIDE_COLUMNS, level_map=levels,
+                                 check_managers=False))
+    assert {p.id: p.level for p in expected} == {
+        "ana@gov.uk": 1, "kim@gov.uk": 3, "rui@gov.uk": 2, "cto@gov.uk": 6, "cfo@gov.uk": 7}
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("reader", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {p["id"]: p.get("level") for p in stored.json()} == {
+        p.id: p.level for p in expected}
     # Without the seniors' file the same form reads one file, as before: no role
     # column here, so no sides, said as a problem and nothing stored.
     page.set_input_files("#file", str(mentees))
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
+    page.fill("#levels", json.dumps(levels))
     page.click("button:has-text('Read the file')")
     expect(page.locator(".error")).to_contain_text("found 0 juniors and 0 seniors")

@@ -43,6 +43,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      columns: Annotated[str, Form()] = "",
                      values: Annotated[str, Form()] = "",
                      encoding: Annotated[str, Form()] = "",
+                     level_map: Annotated[str, Form()] = "",
                      seniors_file: Annotated[UploadFile | None, File()] = None) -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
@@ -51,9 +52,12 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             # A browser sends an empty part for a file input left empty.
             seniors = (await capped(seniors_file, ctx.max_upload), seniors_file.filename) \
                 if seniors_file is not None and seniors_file.filename else None
+            levels = json_form(level_map, "level map")
+            options = {**({"encoding": chosen} if chosen else {}),
+                       **({"level_map": levels} if levels else {})}
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
-                        {"encoding": chosen} if chosen else {}, seniors=seniors)
+                        options, seniors=seniors)
             people, caught = await run_in_threadpool(read_upload, up)  # off the event loop
         except HTTPException as err:
             if err.status_code not in (413, 422):
