@@ -100,3 +100,17 @@ def test_cli_calibrate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "predicted the outcomes" in printed
     tuned = rm.load_program(out_program)
     assert tuned.weights.skills == max(tuned.weights.as_dict().values())
+    # A pair rated twice is two ratings; an id in another case and two swapped
+    # ids are named by the file's rows, all of them.
+    first = lines[1].split(",")
+    lines += [lines[1], f"{first[0].upper()},{first[1]},3", f"{first[1]},{first[0]},2"]
+    feedback.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(rm.InputError) as err:
+        read_feedback(str(feedback), [p.id for p in juniors], [p.id for p in seniors])
+    n = len(lines)
+    assert [str(p).split(": ", 1)[1].split(":")[0] for p in err.value.problems] == [
+        f"row {n - 1}, field 'junior_id'", f"row {n}, field 'junior_id'",
+        f"row {n}, field 'senior_id'"]
+    assert "did you mean" in str(err.value.problems[0])
+    assert main(["calibrate", str(feedback), str(roster)]) == 1
+    assert f"row {n - 1}, field 'junior_id'" in capsys.readouterr().err

@@ -299,9 +299,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
     refuse_inputs([args.output], [args.feedback, args.roster, args.program, args.columns,
                                   args.level_map, args.values])
-    pairs, outcomes = read_feedback(args.feedback)
     people = read_roster(args, args.roster, check_managers=False)
     juniors, seniors, _ = split_roles(people)
+    # Each id against the roster, by the feedback file's rows.
+    pairs, outcomes = read_feedback(args.feedback, [p.id for p in juniors],
+                                    [p.id for p in seniors])
     program = load_program(args.program) if args.program else Program()
     fit = calibrate(pairs, outcomes, program, juniors=juniors, seniors=seniors)
     print(fit.text())

@@ -25,16 +25,16 @@ Everything is seeded, so the same history gives the same calibration.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 from scipy.optimize import nnls
 
-from rmatch.errors import InputError
+from rmatch.errors import InputError, Problem
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import IdSides, Participant
+from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.program.program import Program, Weights
 from rmatch.result.match_result import MatchResult
 from rmatch.scoring.matrix import score
@@ -248,8 +248,15 @@ def calibrate(
         predicts=bool(p_value < 0.05 and cv > 0))
 
 
-def read_feedback(path: str) -> tuple[list[tuple[str, str]], list[str]]:
+def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
+                  senior_ids: Iterable[str] | None = None
+                  ) -> tuple[list[tuple[str, str]], list[str]]:
     r"""Read a feedback CSV: ``junior_id,senior_id,outcome`` (a rating or met / not met).
+
+    With the roster's ``junior_ids`` and ``senior_ids``, every id that is
+    not on its side is an error naming its row and column (and what it may
+    be: another case, the sides swapped), all at once; a pair rated twice is
+    two ratings, not an error.
 
     Examples
     --------
@@ -258,10 +265,21 @@ def read_feedback(path: str) -> tuple[list[tuple[str, str]], list[str]]:
     >>> _ = p.write_text("junior_id,senior_id,outcome\nj,s,met\n")
     >>> read_feedback(str(p))
     ([('j', 's')], ['met'])
+    >>> read_feedback(str(p), ["J"], ["s"])
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: ...row 2, field 'junior_id': 'j' is not a junior of the roster...
     """
     from rmatch.io.small_tables import read_table
 
     rows = read_table(path, ["junior_id", "senior_id", "outcome"], what="feedback")
-    return ([(cells["junior_id"], cells["senior_id"]) for _, cells in rows],
-            [cells["outcome"] for _, cells in rows])
+    pairs = [(normalise_id(cells["junior_id"].strip()), normalise_id(cells["senior_id"].strip()))
+             for _, cells in rows]
+    if junior_ids is not None and senior_ids is not None:
+        sides = IdSides(junior_ids, senior_ids, where="of the roster")
+        problems = [Problem(reason, file=str(path), row=rows[k][0], field=f"{side}_id")
+                    for k, side, reason in sides.pair_problems(pairs) if side]
+        if problems:
+            raise InputError.of(problems)
+    return pairs, [cells["outcome"] for _, cells in rows]
 
