@@ -166,7 +166,8 @@ def test_a_programme_key_with_a_typo_says_which_it_may_mean(tmp_path: Path) -> N
     path = tmp_path / "p.json"
     path.write_text(json.dumps({
         "objectiv": "max_score", "zzz": 1, "scoring": {"age_span": 20},
-        "constraints": [{"kind": "even_load", "sid": "seniors"}],
+        "constraints": [{"kind": "even_load", "sid": "seniors"}, {"kind": "shared_langauge"},
+                        {"kind": "nonsense"}],
         "components": [{"kind": "overlap", "name": "x", "junior_field": "skills",
                         "senior_feld": "goals"}]}), encoding="utf-8")
     with pytest.raises(rm.InputError) as info:
@@ -178,6 +179,8 @@ def test_a_programme_key_with_a_typo_says_which_it_may_mean(tmp_path: Path) -> N
     assert said["field 'components.0.overlap.senior_feld'"].endswith(
         "(did you mean 'senior_field'?)")
     assert said["field 'zzz'"].endswith("Extra inputs are not permitted")  # nothing near
+    assert said["field 'constraints.1'"].endswith("(did you mean 'shared_language'?)")
+    assert said["field 'constraints.2'"].endswith("'even_load'")  # a list, and nothing near
 
 
 def test_a_weight_with_a_typo_says_which_component_it_may_mean() -> None:

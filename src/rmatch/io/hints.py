@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["near_field"]
+__all__ = ["near_field", "near_tag"]
 
 
 def near_field(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
@@ -36,6 +37,25 @@ def near_field(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     if not (isinstance(here, type) and issubclass(here, BaseModel)):
         return ""
     near = difflib.get_close_matches(str(loc[-1]), list(here.model_fields), n=1, cutoff=0.7)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def near_tag(error: Mapping[str, Any]) -> str:
+    """Return " (did you mean 'x'?)" for a misspelt ``kind`` tag in a pydantic error, or "".
+
+    Examples
+    --------
+    >>> near_tag({"type": "union_tag_invalid", "ctx": {"tag": "shared_langauge",
+    ...           "expected_tags": "'forbid', 'shared_language'"}})
+    " (did you mean 'shared_language'?)"
+    >>> near_tag({"type": "missing"})
+    ''
+    """
+    ctx = error.get("ctx") or {}
+    if error.get("type") != "union_tag_invalid" or "tag" not in ctx:
+        return ""
+    expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+    near = difflib.get_close_matches(str(ctx["tag"]), expected, n=1, cutoff=0.7)
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 

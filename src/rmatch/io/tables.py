@@ -32,7 +32,7 @@ from rmatch.errors import InputError, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
-from rmatch.io.hints import near_field
+from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
 from rmatch.io.values import is_missing, parse_text
@@ -442,7 +442,8 @@ def load_program(path: str | Path) -> Program:
     except ValidationError as err:
         problems = [
             f"{path}: field {'.'.join(str(x) for x in e['loc'])!r}: {e['msg']}"
-            + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden" else "")
+            + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden"
+               else near_tag(e))
             for e in err.errors()
         ]
         raise InputError(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1
