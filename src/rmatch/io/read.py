@@ -446,6 +446,13 @@ def _grade_column(name: str, cols: Columns, rows: Sequence[_Row],
 def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:
     """Lines after the problems that say how to fix the commonest ones at once."""
     out: list[Problem] = []
+    if "id" not in cols.targets.values() and len(table.sheets) > 1:
+        # A workbook whose first sheet is a "Read me" or a summary: the people
+        # are elsewhere, which the column map below cannot say.
+        others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
+        out.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also has "
+                           f"{others}: choose the sheet of the people (sheet=, CLI --sheet "
+                           "NAME|N)", file=table.name))
     if cols.unknown or "id" not in cols.targets.values():
         proposal = json.dumps(suggest(table.headers, hidden=table.hidden,
                                       rows=[cells for _, cells in table.rows]),

@@ -18,14 +18,8 @@ from starlette.concurrency import run_in_threadpool
 
 from rmatch.app.actions import store_import
 from rmatch.app.context import Context
-from rmatch.app.pages.views import (
-    DUPLICATES,
-    Choices,
-    columns_view,
-    encoding_of,
-    join_view,
-    problem_rows,
-)
+from rmatch.app.pages.mapping import DUPLICATES, Choices, columns_view, encoding_of, join_view
+from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.store import PendingUpload, User
 

@@ -48,6 +48,7 @@ from rmatch.app.jobs import FINISHED
 from rmatch.app.matchings import Explaining, derived, people_of, rescored, result_of
 from rmatch.app.pages.imports import add_import_pages
 from rmatch.app.pages.judging import add_judging_pages, paged
+from rmatch.app.pages.mapping import ENCODINGS
 from rmatch.app.pages.rules import (
     CHOICES,
     QUOTAS,
@@ -58,7 +59,6 @@ from rmatch.app.pages.rules import (
     program_document,
 )
 from rmatch.app.pages.views import (
-    ENCODINGS,
     ERRORS,
     change,
     counted,

@@ -1,0 +1,181 @@
+"""The mapping screen's parts: what a file's columns read as, the choices made there.
+
+A file uploaded to the mapping screen is shown as its headers with their
+suggested targets, its first rows and the distinct values of the columns whose
+words need a map; the form's choices (maps, duplicates, encoding, sheet) make the
+upload it reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException
+
+import rmatch as rm
+from rmatch.app.pages.views import problem_rows
+from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, read_files
+from rmatch.app.store import PendingUpload
+
+__all__ = ["DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of", "join_view"]
+
+TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
+PREVIEW_ROWS = 5
+DISTINCT_OF = ("role", "level", "timezone", "languages")
+
+
+def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
+                 encoding: str = "") -> dict[str, Any]:
+    """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
+
+    The headers with their suggested (or chosen) targets, the first rows, and
+    the distinct values of the role, level, time-zone and language columns;
+    ``encoding`` as chosen on the page ("" for UTF-8).
+    """
+    enc = encoding or None
+
+    def source() -> io.BytesIO:
+        return named(content, filename)
+
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc)
+            headers = list(suggested)
+            rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc)
+            chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
+                      else suggested[h] for h in headers}
+            values = rm.suggest_values(source(), columns=chosen, format=fmt, encoding=enc)
+    except rm.InputError as err:
+        raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
+    # What the reading noticed (a title above the header, a footer skipped): once each.
+    notes = list(dict.fromkeys(str(w.message) for w in caught
+                               if issubclass(w.category, rm.InputWarning)))
+    distinct: dict[str, list[str]] = {}
+    for header, target in chosen.items():
+        if target in DISTINCT_OF:
+            seen = sorted({cells.get(header, "") for _, cells in rows} - {""})
+            distinct[f"{header} ({target})"] = seen[:40]
+    return {"headers": headers, "chosen": chosen, "suggested": suggested,
+            "preview": [[cells.get(h, "") for h in headers] for _, cells in
+                        rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
+            "values": values, "targets": TARGETS, "notes": notes}
+
+
+DUPLICATES = {"error": "list them as problems", "keep_last": "keep the last row (a form sent "
+              "again)", "keep_first": "keep the first row"}
+
+ENCODINGS = {"": "UTF-8 (most files; any with a byte-order mark is found by itself)",
+             "cp1252": "Windows (cp1252): an older Excel's \"CSV (Comma delimited)\"",
+             "latin-1": "Latin-1 (ISO 8859-1)"}
+"""The text encodings the import pages offer for a CSV file ("": UTF-8, the reader's own)."""
+
+
+def encoding_of(value: str | None) -> str:
+    """Return the encoding chosen on a page ("" for UTF-8); 422 for one the pages do not offer.
+
+    Examples
+    --------
+    >>> encoding_of("cp1252"), encoding_of(None)
+    ('cp1252', '')
+    """
+    if not value:
+        return ""
+    if value not in ENCODINGS:
+        raise HTTPException(422, {"problems": [{"field": "encoding", "reason": (
+            f"the encoding is one of {', '.join(k for k in ENCODINGS if k)} or UTF-8")}]})
+    return value
+
+
+@dataclass
+class Choices:
+    """What the mapping screen's form chose: column and value maps, duplicates, encoding.
+
+    ``None`` column maps and absent texts mean the suggestions (the first
+    view of the screen); a text typed empty means no map.
+    """
+
+    columns: dict[str, Any] | None = None
+    hr_columns: dict[str, Any] | None = None
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
+    duplicates: str = "error"
+    encoding: str = ""
+
+    @classmethod
+    def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None
+           ) -> Choices:
+        """Read the posted form (``col:HEADER``, ``hcol:HEADER``, maps, duplicates, encoding).
+
+        Examples
+        --------
+        >>> Choices.of({"col:Mail": "id", "col:Team": "attributes"},
+        ...            {"headers": ["Mail", "Team"]}, None).columns
+        {'Mail': 'id', 'Team': 'attributes.team'}
+        """
+
+        def chosen(prefix: str, headers: list[str]) -> dict[str, Any]:
+            # "an attribute" is one choice in the list, named after its header.
+            targets = {h: form.get(f"{prefix}:{h}") or None for h in headers}
+            return {h: f"attributes.{h.strip().casefold()}" if t == "attributes" else t
+                    for h, t in targets.items()}
+
+        return cls(chosen("col", view["headers"]),
+                   chosen("hcol", hr_view["headers"]) if hr_view else None,
+                   {k: form[k] for k in ("values", "hr_values", "level_map") if k in form},
+                   form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
+                   else "error", encoding_of(form.get("encoding")))
+
+    def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
+               hr_values: dict[str, Any] | None) -> Upload:
+        """Make the upload these choices read (422 for a map that is not JSON)."""
+
+        def typed(key: str, what: str, proposed: dict[str, Any] | None
+                  ) -> dict[str, Any] | None:
+            return json_form(self.texts[key], what) if key in self.texts else proposed
+
+        level_map = typed("level_map", "level map", None)
+        options: dict[str, Any] = {"level_map": level_map} if level_map else {}
+        if self.duplicates != "error":
+            options["duplicates"] = self.duplicates
+        if self.encoding:
+            options["encoding"] = self.encoding
+        hr = ((pending.hr_content, pending.hr_filename)
+              if pending.hr_content is not None and pending.hr_filename else None)
+        return Upload(pending.content, pending.filename, self.columns,
+                      typed("values", "value map", values), None, options, hr,
+                      self.hr_columns, typed("hr_values", "HR value map", hr_values))
+
+
+def join_view(upload: Upload) -> dict[str, Any]:
+    """Show how the sign-ups meet the HR export: found, not found, facts that differ.
+
+    Read with the maps chosen on the page; when either file does not read
+    yet, the answer says so (the problems are listed when the file is read).
+    Ids are compared ignoring case, as :func:`rmatch.enrich` joins them.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the reading's notes come when the file is read
+            signups, employees = read_files(upload)
+        if employees is None:
+            return {}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rm.enrich(signups, employees)
+    except HTTPException as err:
+        return {"unread": problem_rows(err)}
+    except rm.InputError as err:
+        return {"unread": problems_of(err)}
+    known = {p.id.casefold() for p in employees}
+    missing = [p.id for p in signups if p.id.casefold() not in known]
+    # What enrich warns about: sign-ups with no HR record, facts the two disagree on.
+    notes = [str(w.message) for w in caught]
+    return {"signups": len(signups), "found": len(signups) - len(missing),
+            "missing": missing, "employees": len(employees),
+            "others": len(employees) - (len(signups) - len(missing)), "notes": notes}
