@@ -190,3 +190,48 @@ def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
     page.fill("#levels", json.dumps(levels))
     page.click("button:has-text('Read the file')")
     expect(page.locator(".error")).to_contain_text("found 0 juniors and 0 seniors")
+
+
+def test_a_workbook_whose_people_are_on_another_sheet(browser: Browser, site: Service,
+                                                      tmp_path: Path) -> None:
+    """A "Read me" first sheet: the problem names the other sheets; both forms choose one."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Read me"
+    first.append(["Sign-ups for the 2027 programme. Do not edit the People sheet."])
+    people_sheet = book.create_sheet("People")
+    rows = ROOT.joinpath("examples", "roster.csv").read_text("utf-8").splitlines()
+    for line in rows:
+        people_sheet.append(line.split(","))
+    path = tmp_path / "signups.xlsx"
+    book.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = rm.read_participants(path, sheet="People")
+    juniors, seniors, _ = rm.split_roles(expected)
+    summary = (f"{len(expected)} people read from signups.xlsx: {len(juniors)} juniors and "
+               f"{len(seniors)} seniors")
+    page = new_programme(browser, site, "Second sheet")
+    page.set_input_files("#file", str(path))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text(
+        "hint: this is the sheet 'Read me'; the workbook also has 'People'")
+    page.set_input_files("#file", str(path))
+    page.fill("#sheet", "People")
+    page.click("button:has-text('Read the file')")
+    expect(page.locator("#people-h + p")).to_contain_text(summary)
+    check_page(page, tmp_path / "shots", "second-sheet")
+    # On the mapping screen: the first sheet's one header, then the tab chosen there
+    # (by its number) shows the people's headers, suggested afresh, and reads them.
+    page.set_input_files("#mapfile", str(path))
+    page.click("button:has-text('Check the columns')")
+    expect(page.locator("table.mapping")).to_contain_text("Sign-ups for the 2027 programme")
+    page.fill("#sheet", "2")
+    page.click("button:has-text('Check these choices first')")
+    expect(page.locator("table.mapping")).not_to_contain_text("Sign-ups for the 2027")
+    assert page.locator("#sheet").input_value() == "2"
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(summary)

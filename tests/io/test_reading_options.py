@@ -223,3 +223,28 @@ def test_a_totals_line_is_a_footer_only_with_a_total_word_and_a_number() -> None
             warnings.simplefilter("error", rm.InputWarning)  # nothing skipped
             got = rm.read_participants(io.StringIO(f"id,department\na,Sales\n{last}\n"))
         assert [p.id for p in got] == ["a", last.split(",")[0]]
+
+
+def test_a_workbook_whose_first_sheet_holds_no_people_names_the_others(
+        tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Summary"
+    first.append(["Programme sign-ups, see the next sheets"])
+    for name in ("Juniors", "Seniors"):
+        book.create_sheet(name).append(["id", "role"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(path)
+    assert any("hint: this is the sheet 'Summary'; the workbook also has 'Juniors', "
+               "'Seniors': choose the sheet of the people" in str(p)
+               for p in err.value.problems)
+    # A CSV, or a workbook of one sheet, has no other sheet to name.
+    (tmp_path / "a.csv").write_text("who\nana\n", encoding="utf-8")
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(tmp_path / "a.csv")
+    assert not any("the workbook also has" in str(p) for p in err.value.problems)

@@ -227,8 +227,8 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
 
 
 def read_table(source: Source, required: Sequence[str], *, what: str,
-               encoding: str | None = None, optional: Sequence[str] = ()
-               ) -> list[tuple[int, dict[str, str]]]:
+               encoding: str | None = None, optional: Sequence[str] = (),
+               sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
     r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
 
     ``required`` columns must be present and filled in every row; ``optional``
@@ -241,6 +241,7 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     :class:`~rmatch.errors.InputError` listing every problem: a row that
     cannot be split, a stray quote that swallows rows, a header missing or
     given twice, an empty required cell. Nothing is dropped silently.
+    ``sheet``: an Excel workbook's sheet, as :func:`read_matching` takes it.
 
     Examples
     --------
@@ -249,8 +250,8 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     ...            what="previous pairs")
     [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
     """
-    return table_rows(load_table(source, None, encoding, None), required, what=what,
-                      optional=optional)
+    return table_rows(load_table(source, None, encoding, None, sheet=sheet), required,
+                      what=what, optional=optional)
 
 
 def _twice(table: Table) -> list[Problem]:

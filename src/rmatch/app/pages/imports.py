@@ -10,6 +10,7 @@ cannot be read shows every problem and stores nothing.
 # (the DB and Me dependencies, passed in) at run time.
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,6 +39,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      values: Annotated[str, Form()] = "",
                      encoding: Annotated[str, Form()] = "",
                      level_map: Annotated[str, Form()] = "",
+                     sheet: Annotated[str, Form(max_length=200)] = "",
                      seniors_file: Annotated[UploadFile | None, File()] = None) -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
@@ -48,7 +50,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                 if seniors_file is not None and seniors_file.filename else None
             levels = json_form(level_map, "level map")
             options = {**({"encoding": chosen} if chosen else {}),
-                       **({"level_map": levels} if levels else {})}
+                       **({"level_map": levels} if levels else {}),
+                       **({"sheet": sheet.strip()} if sheet.strip() else {})}
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
                         options, seniors=seniors)
@@ -69,7 +72,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
     async def mapping_upload(pid: int, me: Me, db: DB, csrf: Annotated[str, Form()],
                              file: Annotated[UploadFile, File()],
                              hr: Annotated[UploadFile | None, File()] = None,
-                             encoding: Annotated[str, Form()] = "") -> Response:
+                             encoding: Annotated[str, Form()] = "",
+                             sheet: Annotated[str, Form(max_length=200)] = "") -> Response:
         user = checked(me, csrf)
         ctx.programme(db, user, pid, write=True)
         chosen = encoding_of(encoding)
@@ -80,9 +84,12 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             pending.hr_content = await capped(hr, ctx.max_upload)
         db.add(pending)
         db.commit()
-        # The encoding rides along in the address until the mapping screen's form has it.
+        # The encoding and sheet ride along in the address until the mapping screen's
+        # form has them.
+        query = urlencode({k: v for k, v in (("encoding", chosen), ("sheet", sheet.strip()))
+                           if v})
         return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}"
-                                + (f"?encoding={chosen}" if chosen else ""), status_code=303)
+                                + (f"?{query}" if query else ""), status_code=303)
 
     def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
         ctx.programme(db, user, pid, write=True)
@@ -98,7 +105,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         chosen = choices or Choices()
         try:
             view = columns_view(pending.content, pending.filename, chosen.columns,
-                                chosen.encoding)
+                                chosen.encoding, chosen.sheet)
             hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
                                     chosen.encoding)
                        if pending.hr_content is not None and pending.hr_filename else None)
@@ -113,14 +120,15 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         return page(request, "mapping.html", me, status, programme=programme,
                     pending=pending, hr=hr_view, join=join, texts=chosen.texts,
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
-                    encoding=chosen.encoding,
+                    encoding=chosen.encoding, sheet=chosen.sheet,
                     **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
     def mapping(request: Request, pid: int, uid: int, me: Me, db: DB,
-                encoding: Annotated[str, Query()] = "") -> HTMLResponse:
+                encoding: Annotated[str, Query()] = "",
+                sheet: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
         return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid),
-                            Choices(encoding=encoding_of(encoding)))
+                            Choices(encoding=encoding_of(encoding), sheet=sheet.strip()))
 
     @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
     async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
@@ -132,8 +140,12 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                     form: dict[str, str]) -> Response:
         user = checked(me, form.get("csrf", ""))
         pending = pending_of(db, user, pid, uid)
-        enc = encoding_of(form.get("encoding"))
-        choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc),
+        enc, tab = encoding_of(form.get("encoding")), form.get("sheet", "").strip()[:200]
+        if tab != form.get("sheet_was", "").strip()[:200]:
+            # Another sheet: other headers, so the suggestions again, nothing read yet.
+            return mapping_page(request, me, db, pid, pending, Choices(encoding=enc, sheet=tab))
+        choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc,
+                                                tab),
                              columns_view(pending.hr_content, pending.hr_filename, None, enc)
                              if pending.hr_content is not None and pending.hr_filename
                              else None)

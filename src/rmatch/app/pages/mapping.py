@@ -30,14 +30,14 @@ DISTINCT_OF = ("role", "level", "timezone", "languages")
 
 
 def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
-                 encoding: str = "") -> dict[str, Any]:
+                 encoding: str = "", sheet: str = "") -> dict[str, Any]:
     """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
 
     The headers with their suggested (or chosen) targets, the first rows, and
     the distinct values of the role, level, time-zone and language columns;
-    ``encoding`` as chosen on the page ("" for UTF-8).
+    ``encoding`` and ``sheet`` as chosen on the page ("" for UTF-8, the first).
     """
-    enc = encoding or None
+    enc, tab = encoding or None, sheet or None
 
     def source() -> io.BytesIO:
         return named(content, filename)
@@ -46,12 +46,14 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc)
+            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc, sheet=tab)
             headers = list(suggested)
-            rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc)
+            rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc,
+                                 sheet=tab)
             chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
                       else suggested[h] for h in headers}
-            values = rm.suggest_values(source(), columns=chosen, format=fmt, encoding=enc)
+            values = rm.suggest_values(source(), columns=chosen, format=fmt, encoding=enc,
+                                       sheet=tab)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     # What the reading noticed (a title above the header, a footer skipped): once each.
@@ -106,6 +108,8 @@ class Choices:
     texts: dict[str, str] = dataclasses.field(default_factory=dict)
     duplicates: str = "error"
     encoding: str = ""
+    sheet: str = ""
+    """The people's sheet of a workbook ("" for the first): a name or a tab's number."""
 
     @classmethod
     def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None
@@ -129,7 +133,8 @@ class Choices:
                    chosen("hcol", hr_view["headers"]) if hr_view else None,
                    {k: form[k] for k in ("values", "hr_values", "level_map") if k in form},
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
-                   else "error", encoding_of(form.get("encoding")))
+                   else "error", encoding_of(form.get("encoding")),
+                   form.get("sheet", "").strip()[:200])
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -145,6 +150,8 @@ class Choices:
             options["duplicates"] = self.duplicates
         if self.encoding:
             options["encoding"] = self.encoding
+        if self.sheet:
+            options["sheet"] = self.sheet
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
         return Upload(pending.content, pending.filename, self.columns,
