@@ -128,3 +128,12 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     assert both.status_code == 422
     assert "leave role out" in both.text
     assert len(c.get(f"/api/v1/programmes/{pid}/people").json()) == 5  # the first upload's
+    # A value for everyone the sheets leave without one (their one office's zone).
+    zoned = c.post(f"/api/v1/programmes/{pid}/people", data={
+        **form, "options": json.dumps({"defaults": {"timezone": "Europe/London"}})}, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()),
+        "seniors_file": ("mentors.csv", MENTORS_SHEET.encode())})
+    assert zoned.status_code == 200, zoned.text
+    assert any("timezone 'Europe/London' by default" in w for w in zoned.json()["warnings"])
+    assert {p.get("timezone") for p in c.get(f"/api/v1/programmes/{pid}/people").json()} == {
+        "Europe/London"}

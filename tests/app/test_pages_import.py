@@ -165,6 +165,7 @@ def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
     page.fill("#levels", json.dumps(levels))
+    page.fill("#everyone", json.dumps({"timezone": "Europe/London"}))
     page.click("button:has-text('Read the file')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
@@ -182,6 +183,7 @@ def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
     stored = site.client(site.user("reader", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: p.get("level") for p in stored.json()} == {
         p.id: p.level for p in expected}
+    assert {p.get("timezone") for p in stored.json()} == {"Europe/London"}
     # Without the seniors' file the same form reads one file, as before: no role
     # column here, so no sides, said as a problem and nothing stored.
     page.set_input_files("#file", str(mentees))
@@ -233,5 +235,9 @@ def test_a_workbook_whose_people_are_on_another_sheet(browser: Browser, site: Se
     page.click("button:has-text('Check these choices first')")
     expect(page.locator("table.mapping")).not_to_contain_text("Sign-ups for the 2027")
     assert page.locator("#sheet").input_value() == "2"
+    page.fill("#defaults", json.dumps({"attributes.cohort": "2027"}))  # for everyone
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator("#people-h + p")).to_contain_text(summary)
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {(p.get("attributes") or {}).get("cohort") for p in stored.json()} == {"2027"}

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import rmatch as rm
@@ -248,3 +249,65 @@ def test_a_workbook_whose_first_sheet_holds_no_people_names_the_others(
     with pytest.raises(rm.InputError) as err:
         rm.read_participants(tmp_path / "a.csv")
     assert not any("the workbook also has" in str(p) for p in err.value.problems)
+
+
+def test_defaults_fill_what_no_column_gives_and_never_what_one_does() -> None:
+    text = ("id,role,Zone,Site\n"
+            "a,junior,,\n"            # blank cells
+            "b,senior,Asia/Tokyo,Lab\n"  # given: kept
+            "c,senior,remote,\n")      # 'remote': unknown by the value map
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        people = rm.read_participants(
+            io.StringIO(text), columns={"Zone": "timezone", "Site": "attributes.site"},
+            values={"timezone": {"remote": None}},
+            defaults={"timezone": "Europe/London", "languages": "en; pt",
+                      "attributes.site": "HQ"})
+    got = {p.id: (p.timezone, sorted(p.languages), p.attributes.get("site")) for p in people}
+    assert got == {"a": ("Europe/London", ["en", "pt"], "HQ"),
+                   "b": ("Asia/Tokyo", ["en", "pt"], "Lab"),
+                   "c": ("Europe/London", ["en", "pt"], "HQ")}
+    [note] = [str(w.message) for w in said if "by default" in str(w.message)]
+    assert "timezone 'Europe/London' by default on 2 row(s) that give none (row(s) 2, 4)" \
+        in note
+    assert "languages 'en; pt' by default on 3 row(s) that give none (row(s) 2-4)" in note
+    # The same from a DataFrame.
+    frame = pd.DataFrame({"id": ["a"], "role": ["junior"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        assert rm.from_frame(frame, defaults={"timezone": "UTC"})[0].timezone == "UTC"
+
+
+@pytest.mark.parametrize(("defaults", "message"), [
+    ({"timezone": "Mars/Base"}, "defaults: timezone: 'Mars/Base' is not a time zone"),
+    ({"id": "x"}, "defaults: 'id' is not a field a default can give"),
+    ({"favourite": "x"}, "defaults: 'favourite' is not a field"),
+    (["timezone"], "defaults map each field to a value, not a list"),
+])
+def test_a_default_that_cannot_be_read_is_one_problem(defaults: Any, message: str) -> None:
+    rows = "id\n" + "".join(f"p{k}\n" for k in range(50))
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(rows), defaults=defaults)
+    assert message in str(err.value)
+    assert len(err.value.problems) == 1  # not one a row
+
+
+def test_the_cli_takes_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import run_cli
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,role,birth_year,availability\nj,junior,1999,Mon AM\n"
+                      "s,senior,1965,Mon AM\nt,senior,1960,Tue PM\n", encoding="utf-8")
+    program = tmp_path / "p.json"
+    program.write_text('{"constraints": [{"kind": "shared_time", "min_hours": 1}]}',
+                       encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    status, _, err = run_cli(capsys, "match", str(roster), "--program", str(program),
+                             "--default", "timezone=Europe/London", "-o", str(out))
+    assert status == 0, err
+    assert "timezone 'Europe/London' by default on 3 row(s)" in err
+    assert "j,s," in out.read_text(encoding="utf-8")  # the one who shares Monday morning
+    for bad in ("timezone", "=x", "timezone=Mars/Base"):
+        status, _, err = run_cli(capsys, "match", str(roster), "--default", bad)
+        assert status == 1
+        assert err.splitlines()[-1].startswith("rmatch: error: ")

@@ -30,7 +30,7 @@ FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", 
 # The reading options an upload may give (``options``, a JSON object), as
 # rm.read_participants names them.
 OPTIONS = ("date_format", "level_map", "duplicates", "header_row", "sheet", "encoding",
-           "unknown_columns")
+           "unknown_columns", "defaults")
 MB = 1024 * 1024
 
 

@@ -231,7 +231,30 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
                              check_managers=check_managers, values=value_maps,
                              duplicates=getattr(args, "duplicates", "error"),
                              header_row=getattr(args, "header_row", None),
-                             sheet=getattr(args, "sheet", None))
+                             sheet=getattr(args, "sheet", None),
+                             defaults=_defaults(getattr(args, "default", None)))
+
+
+def _defaults(given: list[str] | None) -> dict[str, str] | None:
+    """Read ``--default FIELD=VALUE`` (repeated) into the reader's ``defaults``.
+
+    Examples
+    --------
+    >>> _defaults(["timezone=Europe/London", "languages = en; pt"])
+    {'timezone': 'Europe/London', 'languages': 'en; pt'}
+    """
+    if not given:
+        return None
+    out: dict[str, str] = {}
+    for item in given:
+        target, eq, value = item.partition("=")
+        if not eq or not target.strip() or not value.strip():
+            raise InputError(f"--default {item!r}: write FIELD=VALUE, e.g. "
+                             "--default timezone=Europe/London")
+        if target.strip() in out:
+            raise InputError(f"--default gives {target.strip()!r} twice")
+        out[target.strip()] = value.strip()
+    return out
 
 
 def _json_object(path: str | None, what: str) -> Any:
@@ -361,6 +384,9 @@ def reading_options(cmd: argparse.ArgumentParser) -> None:
                           "the last or first row (a sign-up form's resubmissions)")
     sheet_options(cmd)
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("--default", action="append", metavar="FIELD=VALUE",
+                     help="a value for every row that gives none, as a cell would write it "
+                          "(repeat for more fields): --default timezone=Europe/London")
     cmd.add_argument("--unknown-columns", choices=("warn", "error", "keep"), default="warn",
                      help="columns neither known nor mapped: leave out with a warning "
                           "(default), fail, or keep as attributes")

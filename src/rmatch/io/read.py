@@ -29,7 +29,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
 from rmatch.io.names import as_ids, ids_by_name, names_read
-from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
+from rmatch.io.sheets import FORMATS, Source, Table, _rows_text, load_table, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
@@ -54,6 +54,8 @@ class Options:
     check_managers: bool = True
     values: Mapping[str, Mapping[str, Any]] | None = None
     duplicates: Duplicates = "error"
+    defaults: Mapping[str, Any] | None = None
+    """Field -> a value as a cell would give it, for every row that gives none."""
     folded_values: dict[str, dict[str, Any]] = field(init=False, repr=False)
     """``values`` with each raw cell folded (case, surrounding spaces)."""
 
@@ -79,6 +81,14 @@ class Options:
                                  f"value, not a {type(mapping).__name__}")
             maps[target] = _folded(f"values[{target!r}]", mapping)
         object.__setattr__(self, "folded_values", maps)
+        if self.defaults is not None and not isinstance(self.defaults, Mapping):
+            raise InputError(f"defaults map each field to a value, not a "
+                             f"{type(self.defaults).__name__}")
+        for target in self.defaults or {}:
+            if not isinstance(target, str) or not valid_target(target) \
+                    or target in ("id", "manager_name", "attributes"):
+                raise InputError(f"defaults: {target!r} is not a field a default can give "
+                                 "(a field name or attributes.KEY; not id)")
 
 
 def _folded(what: str, mapping: Mapping[Any, Any], noun: str = "") -> dict[str, Any]:
@@ -146,51 +156,65 @@ def _combine(record: dict[str, Any], target: str, value: Any) -> None:
 
 
 def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
-            semicolons: set[str], notes: list[str]) -> tuple[dict[str, Any],
-                                                              list[tuple[str, str]]]:
+            semicolons: set[str], notes: list[str], defaulted: list[str]
+            ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Return a row's model input (with ``manager_name``) and its (field, reason) problems.
 
     ``notes`` gets what was read but deserves a word (a time zone that is
-    only an offset).
+    only an offset); ``defaulted`` the fields a default gave.
     """
     record: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    for header, target in targets.items():
-        raw = cells.get(header)
-        if values.is_missing(raw):
-            continue
-        try:
-            raw = _mapped(target, raw, opts)
-            if values.is_missing(raw):
-                continue  # the value map says: unknown
-            if target.startswith("attributes."):
-                key = target.removeprefix("attributes.")
-                if key in attrs:
-                    raise ValueError(f"attribute {key!r} is also given in the 'attributes' "
-                                     "column")
-                attrs[key] = values.parse_text(raw)
-            elif target == "attributes":
-                parsed = values.parse_map(raw, numeric=False)
-                clash = sorted(set(parsed) & set(attrs))
-                if clash:
-                    raise ValueError(f"attribute(s) {clash} are also given in their own column")
-                attrs.update(parsed)
-            elif target == "timezone":
-                zone, note = resolve_zone(values.parse_text(raw))
-                if note:  # only ever FIXED_OFFSET_NOTE
-                    notes.append(values.parse_text(raw))
-                _combine(record, target, zone)
-            else:
-                _combine(record, target, _parse(target, raw, opts, header in semicolons))
-        except ValueError as err:
-            reason = str(err) if header == target else f"{err} (column {header!r})"
-            errors.append((target, reason))
+    given = [(header, target, cells.get(header)) for header, target in targets.items()]
+    for header, target, raw in given:
+        _cell(record, attrs, errors, header, target, raw, opts, semicolons, notes)
+    # A default fills what no column gave (absent, blank, or unknown by a value map).
+    for target, raw in (opts.defaults or {}).items():
+        key = target.removeprefix("attributes.")
+        if (key not in attrs) if target.startswith("attributes.") else (target not in record):
+            _cell(record, attrs, errors, "defaults", target, raw, opts, set(), notes)
+            if (key in attrs) if target.startswith("attributes.") else (target in record):
+                defaulted.append(target)
     if attrs:
         record["attributes"] = attrs
     if opts.role is not None and "role" not in record:
         record["role"] = opts.role
     return record, errors
+
+
+def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str, str]],
+          header: str, target: str, raw: Any, opts: Options, semicolons: set[str],
+          notes: list[str]) -> None:
+    """Read one cell into the row's record (or its attributes), or note its problem."""
+    if values.is_missing(raw):
+        return
+    try:
+        raw = _mapped(target, raw, opts)
+        if values.is_missing(raw):
+            return  # the value map says: unknown
+        if target.startswith("attributes."):
+            key = target.removeprefix("attributes.")
+            if key in attrs:
+                raise ValueError(f"attribute {key!r} is also given in the 'attributes' "
+                                 "column")
+            attrs[key] = values.parse_text(raw)
+        elif target == "attributes":
+            parsed = values.parse_map(raw, numeric=False)
+            clash = sorted(set(parsed) & set(attrs))
+            if clash:
+                raise ValueError(f"attribute(s) {clash} are also given in their own column")
+            attrs.update(parsed)
+        elif target == "timezone":
+            zone, note = resolve_zone(values.parse_text(raw))
+            if note:  # only ever FIXED_OFFSET_NOTE
+                notes.append(values.parse_text(raw))
+            _combine(record, target, zone)
+        else:
+            _combine(record, target, _parse(target, raw, opts, header in semicolons))
+    except ValueError as err:
+        reason = str(err) if header == target else f"{err} (column {header!r})"
+        errors.append((target, reason))
 
 
 def _pydantic_problems(err: ValidationError) -> list[tuple[str, str]]:
@@ -224,6 +248,12 @@ def build(table: Table, opts: Options) -> list[Participant]:
         problems.append(Problem(f"unknown column(s) {cols.unknown}; map them with columns= or "
                                 "leave them out", file=name))
     problems += table.problems
+    # A default that cannot be read is one problem, not one a row.
+    for target, raw in (opts.defaults or {}).items():
+        wrong: list[tuple[str, str]] = []
+        _cell({}, {}, wrong, target, target, raw, opts, set(), [])
+        if wrong:
+            raise InputError(f"defaults: {target}: {wrong[0][1]}")
     # In a list or map column where any cell uses ';', only ';' separates
     # items: a ticked option holding a comma ("Podcasts, newsletters") stays
     # whole. Not for languages and time slots, which hold no comma ("pt, en"
@@ -234,13 +264,22 @@ def build(table: Table, opts: Options) -> list[Participant]:
                   and any(isinstance(c.get(h), str) and ";" in c[h] for _, c in table.rows)}
     rows: list[_Row] = []
     fixed: dict[str, list[int]] = defaultdict(list)
+    by_default: dict[str, list[int]] = defaultdict(list)
     for row, cells in table.rows:
         notes: list[str] = []
-        record, errors = _record(cells, cols.targets, opts, semicolons, notes)
+        defaulted: list[str] = []
+        record, errors = _record(cells, cols.targets, opts, semicolons, notes, defaulted)
         manager_name = record.pop("manager_name", None)
         rows.append(_Row(row, record, errors, manager_name))
         for note in notes:
             fixed[note].append(row)
+        for target in defaulted:
+            by_default[target].append(row)
+    if by_default and opts.defaults:  # asked for, but said: which rows took it
+        warnings.warn(f"{name}: " + "; ".join(
+            f"{target} {opts.defaults[target]!r} by default on {len(rows_of)} row(s) that "
+            f"give none (row(s) {_rows_text(rows_of)})" for target, rows_of in
+            by_default.items()), InputWarning, stacklevel=4)
     if fixed:
         warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
                       f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "

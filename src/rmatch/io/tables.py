@@ -94,6 +94,7 @@ def read_participants(
     duplicates: Duplicates = "error",
     header_row: int | None = None,
     sheet: str | int | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> list[Participant]:
     r"""Read a roster, validating every row and reporting every problem at once.
 
@@ -150,6 +151,12 @@ def read_participants(
         The Excel sheet to read: a name (any case), an index from 0, or text
         that names no sheet but is a number: the tab's number from 1, as
         Excel shows them (``"2"``); the first by default.
+    defaults
+        Field -> value, written as a cell would give it, for every row that
+        gives none (no such column, a blank cell, or a value map's unknown):
+        ``{"timezone": "Europe/London", "languages": "en"}`` for a one-office
+        export without those columns. Said in a warning naming the rows;
+        not for ``id``.
 
     Raises
     ------
@@ -171,7 +178,7 @@ def read_participants(
     (7, ['en', 'es'], 1962)
     """
     opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
-                         check_managers, values, duplicates)
+                         check_managers, values, duplicates, defaults)
     return _read.build(_read.load_table(source, format, encoding, delimiter,
                                         header_row=header_row, sheet=sheet), opts)
 
@@ -253,6 +260,7 @@ def from_frame(
     check_managers: bool = True,
     values: Mapping[str, Mapping[str, Any]] | None = None,
     duplicates: Duplicates = "error",
+    defaults: Mapping[str, Any] | None = None,
 ) -> list[Participant]:
     """Read participants from a pandas DataFrame, one per row (see :func:`read_participants`).
 
@@ -275,7 +283,7 @@ def from_frame(
     records = frame.to_dict(orient="records")
     rows = [(n, {str(k): v for k, v in rec.items()}) for n, rec in enumerate(records, start=1)]
     opts = _read.Options(columns, date_format, level_map, unknown_columns, role,
-                         check_managers, values, duplicates)
+                         check_managers, values, duplicates, defaults)
     return _read.build(_read.Table("DataFrame", headers, rows, []), opts)
 
 

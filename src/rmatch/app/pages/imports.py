@@ -39,6 +39,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      values: Annotated[str, Form()] = "",
                      encoding: Annotated[str, Form()] = "",
                      level_map: Annotated[str, Form()] = "",
+                     defaults: Annotated[str, Form()] = "",
                      sheet: Annotated[str, Form(max_length=200)] = "",
                      seniors_file: Annotated[UploadFile | None, File()] = None) -> Response:
         user = checked(me, csrf)
@@ -49,8 +50,10 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             seniors = (await capped(seniors_file, ctx.max_upload), seniors_file.filename) \
                 if seniors_file is not None and seniors_file.filename else None
             levels = json_form(level_map, "level map")
+            everyone = json_form(defaults, "values for everyone")
             options = {**({"encoding": chosen} if chosen else {}),
                        **({"level_map": levels} if levels else {}),
+                       **({"defaults": everyone} if everyone else {}),
                        **({"sheet": sheet.strip()} if sheet.strip() else {})}
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,

@@ -131,7 +131,8 @@ class Choices:
 
         return cls(chosen("col", view["headers"]),
                    chosen("hcol", hr_view["headers"]) if hr_view else None,
-                   {k: form[k] for k in ("values", "hr_values", "level_map") if k in form},
+                   {k: form[k] for k in ("values", "hr_values", "level_map", "defaults")
+                    if k in form},
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
                    else "error", encoding_of(form.get("encoding")),
                    form.get("sheet", "").strip()[:200])
@@ -146,6 +147,9 @@ class Choices:
 
         level_map = typed("level_map", "level map", None)
         options: dict[str, Any] = {"level_map": level_map} if level_map else {}
+        defaults = typed("defaults", "values for everyone", None)
+        if defaults:
+            options["defaults"] = defaults
         if self.duplicates != "error":
             options["duplicates"] = self.duplicates
         if self.encoding:
