@@ -100,6 +100,20 @@ def test_validate_prints_the_gaps(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert f"warning: {line}" in out
 
 
+def test_slots_without_a_time_zone_point_to_a_default() -> None:
+    juniors = [rm.Participant(id="j", availability={"Mon AM"})]
+    seniors = [rm.Participant(id="s", availability={"Mon AM"}, timezone="UTC"),
+               rm.Participant(id="t")]
+    program = rm.Program(constraints=[rm.SharedTime()], weights={"generation": 0})
+    (line,) = rm.data_gaps(juniors, seniors, program)
+    assert line.startswith("2 of 3 participants give no availability or no time zone")
+    assert "(1 give slots but no time zone: a file without a time-zone column takes one " \
+           "for everyone with defaults={'timezone': ...}" in line
+    zoned = [j.model_copy(update={"timezone": "UTC"}) for j in juniors]
+    (line,) = rm.data_gaps(zoned, seniors, program)
+    assert "defaults=" not in line  # 't' gives no slots: a default zone would not help
+
+
 @pytest.mark.parametrize("unknown", ["allow", "forbid"])
 def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
     juniors, seniors = _form()
