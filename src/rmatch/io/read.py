@@ -29,7 +29,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
 from rmatch.io.names import as_ids, ids_by_name, names_read
-from rmatch.io.sheets import FORMATS, Source, Table, _rows_text, load_table, unique_keys
+from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
 from rmatch.model.languages import is_known_language
 from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
@@ -166,9 +166,9 @@ def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
     record: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    given = [(header, target, cells.get(header)) for header, target in targets.items()]
-    for header, target, raw in given:
-        _cell(record, attrs, errors, header, target, raw, opts, semicolons, notes)
+    for header, target in targets.items():
+        _cell(record, attrs, errors, header, target, cells.get(header), opts, semicolons,
+              notes)
     # A default fills what no column gave (absent, blank, or unknown by a value map).
     for target, raw in (opts.defaults or {}).items():
         key = target.removeprefix("attributes.")
@@ -278,7 +278,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
     if by_default and opts.defaults:  # asked for, but said: which rows took it
         warnings.warn(f"{name}: " + "; ".join(
             f"{target} {opts.defaults[target]!r} by default on {len(rows_of)} row(s) that "
-            f"give none (row(s) {_rows_text(rows_of)})" for target, rows_of in
+            f"give none (row(s) {rows_text(rows_of)})" for target, rows_of in
             by_default.items()), InputWarning, stacklevel=4)
     if fixed:
         warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "

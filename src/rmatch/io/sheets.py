@@ -24,7 +24,8 @@ from typing import IO, Any
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 
-__all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "unique_keys"]
+__all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "rows_text",
+           "unique_keys"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".xlsx": "excel", ".xlsm": "excel"}
@@ -328,7 +329,7 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                 break
     above = [records[k][0] for k in nonempty if k < index]
     if above:
-        warnings.warn(f"{name}: row(s) {_rows_text(above)} above the header (row "
+        warnings.warn(f"{name}: row(s) {rows_text(above)} above the header (row "
                       f"{records[index][0]}) were skipped as a title or report parameters; "
                       "pass header_row= (CLI: --header-row) if the header is elsewhere",
                       InputWarning, stacklevel=5)
@@ -342,7 +343,7 @@ def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         # lone "Rui Costa" is a person; only the usual footer words make a footer.
         end, footer = _footer(records, index, width, loose=False, counted=counted)
     if footer:
-        warnings.warn(f"{name}: row(s) {_rows_text(sorted(footer))} after the last person look "
+        warnings.warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
                       "like a footer (a total, a count or a notice) and were skipped",
                       InputWarning, stacklevel=5)
     return _Located(index, end, problems)
@@ -367,8 +368,14 @@ def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int
     return end, footer
 
 
-def _rows_text(rows: Sequence[int]) -> str:
-    """``1-3, 7``: row numbers as ranges."""
+def rows_text(rows: Sequence[int]) -> str:
+    """Return row numbers as ranges.
+
+    Examples
+    --------
+    >>> rows_text([1, 2, 3, 7])
+    '1-3, 7'
+    """
     parts: list[str] = []
     for r in rows:
         if parts and parts[-1].split("-")[-1] == str(r - 1):
