@@ -10,12 +10,15 @@ turns each name into the person's id.
 from __future__ import annotations
 
 import io
+import json
 import warnings
+from pathlib import Path
 
 import pytest
 
 import rmatch as rm
 from rmatch.io.columns import suggest_value_maps
+from tests.helpers import run_cli
 
 FORM = """\
 Timestamp,Email Address,Full name,I am a,Birth year,First choice of mentor,\
@@ -170,3 +173,40 @@ def test_one_sheet_per_side_reads_the_mentees_choices_of_mentors_by_name() -> No
     with pytest.raises(rm.InputError, match="'leo@x': wishes item 1 is the name of 'ana@x', "
                                             "'ana2@x': give that person's id"):
         rm.merge_sides(mentees, twins)
+
+
+def test_the_cli_reads_one_file_per_side(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # A survey's two sheets: the roster is the mentees' (juniors), --seniors-file the
+    # mentors'; 'kim' answered both and is on both sides; wishes by name across files.
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    mentees.write_text("email,name,birth year,first choice\nleo@x,Leo,1999,Ana Silva\n"
+                       "kim@x,Kim,1990,\n", encoding="utf-8")
+    mentors.write_text("email,name,birth year\nana@x,Ana Silva,1965\nkim@x,Kim,1990\n",
+                       encoding="utf-8")
+    columns = tmp_path / "columns.json"
+    columns.write_text('{"email": "id", "birth year": "birth_year", "first choice": "wishes"}',
+                       encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    status, _, err = run_cli(capsys, "match", str(mentees), "--seniors-file", str(mentors),
+                             "--columns", str(columns), "--no-rules", "-o", str(out))
+    assert status == 0, err
+    pairs = {tuple(line.split(",")[:2]) for line in out.read_text("utf-8").splitlines()[1:]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = rm.merge_sides(rm.read_participants(mentees, columns=json.loads(
+            columns.read_text("utf-8"))), rm.read_participants(mentors, columns=json.loads(
+                columns.read_text("utf-8"))))
+        juniors, seniors, _ = rm.split_roles(people)
+        alone = rm.match(juniors, seniors, rm.Program(constraints=[]))
+    assert pairs == {(p.junior_id, p.senior_id) for p in alone.pairs}
+    assert {p.id: p.role for p in people}["kim@x"] == "both"
+    assert {p.id: p.wishes for p in people}["leo@x"] == ["ana@x"]
+    # Told differently in the two files: an error naming the person and the field, and
+    # the command that lists them all keeps --seniors-file.
+    mentors.write_text("email,name,birth year\nana@x,Ana Silva,1965\nkim@x,Kim,1991\n",
+                       encoding="utf-8")
+    status, _, err = run_cli(capsys, "match", str(mentees), "--seniors-file", str(mentors),
+                             "--columns", str(columns), "--no-rules")
+    assert status == 1
+    assert "'kim@x' is on both sheets with different 'birth_year'" in err

@@ -22,7 +22,7 @@ from typing import IO, Any
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
-from rmatch.io.tables import load_program, read_participants, split_roles
+from rmatch.io.tables import load_program, merge_sides, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import SOLVERS, Program
@@ -282,15 +282,21 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
 def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
                                              Program, OrgChart | None]:
     hr_data = getattr(args, "hr_data", None)
+    seniors_file = getattr(args, "seniors_file", None)
     refuse_inputs([getattr(args, "output", None), getattr(args, "briefs", None),
                    getattr(args, "report", None)],
                   [args.roster, args.program, args.org, args.columns, args.level_map,
                    getattr(args, "values", None), hr_data, getattr(args, "hr_columns", None),
-                   getattr(args, "hr_values", None)])
+                   getattr(args, "hr_values", None), seniors_file])
     if hr_data and args.org:
         raise InputError("give the org chart once: --hr-data is the org chart, so leave out "
                          "--org")
-    people = read_roster(args, args.roster, check_managers=not (args.org or hr_data))
+    # One file per side: a manager may be in the other file, so none is checked
+    # against one file alone.
+    people = read_roster(args, args.roster,
+                         check_managers=not (args.org or hr_data or seniors_file))
+    if seniors_file:
+        people = merge_sides(people, read_roster(args, seniors_file, check_managers=False))
     employees: list[Participant] = []
     if hr_data:
         employees = read_participants(
@@ -485,6 +491,10 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
                      help="column map for the HR export (as --columns is for the roster)")
     cmd.add_argument("--hr-values", metavar="MAP.json",
                      help="value maps for the HR export (as --values is for the roster)")
+    cmd.add_argument("--seniors-file", metavar="FILE",
+                     help="one file per side (a survey's mentees and mentors): the roster is "
+                          "then the juniors' file and this the seniors', read with the same "
+                          "maps; someone in both is on both sides")
     cmd.add_argument("--no-rules", action="store_true",
                      help="apply no pairwise rules (the recommended HR rules apply when "
                           "the programme names none)")
@@ -515,6 +525,8 @@ def roster_words(args: argparse.Namespace) -> list[str]:
     >>> roster_options(parser)
     >>> roster_words(parser.parse_args(["people.csv", "--no-rules", "--encoding", "cp1252"]))
     ['people.csv', '--no-rules', '--encoding', 'cp1252']
+    >>> roster_words(parser.parse_args(["p.csv", "--default", "a=1", "--default", "b=2"]))
+    ['p.csv', '--default', 'a=1', '--default', 'b=2']
     """
     words = [args.roster]
     options = argparse.ArgumentParser(add_help=False)
@@ -524,7 +536,10 @@ def roster_words(args: argparse.Namespace) -> list[str]:
         if not action.option_strings or value == action.default:
             continue
         flag = action.option_strings[-1]
-        words += [flag] if action.nargs == 0 else [flag, str(value)]  # a switch, or a value
+        if isinstance(value, list):  # a repeated option: each as typed
+            words += [w for item in value for w in (flag, str(item))]
+        else:
+            words += [flag] if action.nargs == 0 else [flag, str(value)]  # a switch, a value
     return words
 
 
