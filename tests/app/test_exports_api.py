@@ -137,3 +137,13 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     assert any("timezone 'Europe/London' by default" in w for w in zoned.json()["warnings"])
     assert {p.get("timezone") for p in c.get(f"/api/v1/programmes/{pid}/people").json()} == {
         "Europe/London"}
+    # The seniors' file with its own column map: its 'characteristics' left out there.
+    own = {**SIDE_COLUMNS, "characteristics": None}
+    apart = c.post(f"/api/v1/programmes/{pid}/people", data={
+        **form, "seniors_columns": json.dumps(own)}, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()),
+        "seniors_file": ("mentors.csv", MENTORS_SHEET.encode())})
+    assert apart.status_code == 200, apart.text
+    stored = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+    assert "characteristics" not in (stored["cto@gov.uk"].get("attributes") or {})
+    assert (stored["ana@gov.uk"].get("attributes") or {}).get("identity") == "Gay"

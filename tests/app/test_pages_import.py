@@ -145,17 +145,21 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
     expect(page.locator(".error")).not_to_contain_text("not UTF-8")
 
 
+GRADES = {"1": "AO", "2": "EO", "3": "HEO", "6": "Grade 6", "7": "SCS1"}
+LEVELS = {word: int(n) for n, word in GRADES.items()}
+
+
+def worded(sheet: str) -> str:
+    """A survey sheet with its grades as words (the fourth column)."""
+    rows = [line.split(",") for line in sheet.splitlines()]
+    return "".join(",".join([*r[:3], GRADES.get(r[3], r[3]), *r[4:]]) + "\n" for r in rows)
+
+
 def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
                                               tmp_path: Path) -> None:
     """A survey's two sheets (mentees, mentors) read with one column map, as merge_sides joins."""
     # Grades as the survey writes them: words, with a level map typed on the form.
-    grades = {"1": "AO", "2": "EO", "3": "HEO", "6": "Grade 6", "7": "SCS1"}
-    levels = {word: int(n) for n, word in grades.items()}
-
-    def worded(sheet: str) -> str:
-        rows = [line.split(",") for line in sheet.splitlines()]
-        return "".join(",".join([*r[:3], grades.get(r[3], r[3]), *r[4:]]) + "\n" for r in rows)
-
+    levels = LEVELS
     mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
     mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
     mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
@@ -241,3 +245,40 @@ def test_a_workbook_whose_people_are_on_another_sheet(browser: Browser, site: Se
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
     stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {(p.get("attributes") or {}).get("cohort") for p in stored.json()} == {"2027"}
+
+
+def test_one_file_per_side_on_the_mapping_screen(browser: Browser, site: Service,
+                                                 tmp_path: Path) -> None:
+    """Each file's columns chosen on the screen; read as merge_sides joins the two."""
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
+    mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
+    page = new_programme(browser, site, "Two sheets mapped")
+    page.set_input_files("#mapfile", str(mentees))
+    page.set_input_files("#mapseniors", str(mentors))
+    page.click("button:has-text('Check the columns')")
+    expect(page.locator("#seniors-h")).to_have_text("The seniors' file: mentors.csv")
+    check_page(page, tmp_path / "shots", "two-sheets-mapping")
+    # Each file's own columns: the mentors' 'characteristics' is theirs alone. The
+    # screen names an attribute after its header.
+    on_page = {h: "attributes" if t.startswith("attributes.") else t
+               for h, t in SIDE_COLUMNS.items()}
+    columns = {h: f"attributes.{h}" if t == "attributes" else t for h, t in on_page.items()}
+    _choose(page, "col", mentees, on_page)
+    _choose(page, "scol", mentors, on_page)
+    page.fill("#level_map", json.dumps(LEVELS))
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = rm.merge_sides(
+            rm.read_participants(mentees, columns=columns, level_map=LEVELS,
+                                 check_managers=False),
+            rm.read_participants(mentors, columns=columns, level_map=LEVELS,
+                                 check_managers=False))
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("mapper", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {p["id"]: rm.Participant.model_validate(p) for p in stored.json()} == {
+        p.id: p for p in expected}
+    assert any(p.attributes.get("characteristics") for p in expected)  # the mentors' own

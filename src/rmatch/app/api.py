@@ -276,6 +276,7 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         hr_columns: Annotated[str | None, Form()] = None,
         hr_values: Annotated[str | None, Form()] = None,
         seniors_file: Annotated[UploadFile | None, File()] = None,
+        seniors_columns: Annotated[str | None, Form()] = None,
         if_match: Annotated[str | None, Header()] = None,
     ) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
@@ -288,7 +289,7 @@ def _routes(app: FastAPI, ctx: Context) -> None:
                         json_form(values, "values"), role or None,
                         json_form(options, "options") or {}, hr,
                         json_form(hr_columns, "hr_columns"), json_form(hr_values, "hr_values"),
-                        seniors)
+                        seniors, json_form(seniors_columns, "seniors_columns"))
         # Reading and storing off the event loop: a large export takes seconds.
         people, caught = await run_in_threadpool(read_upload, upload)
         imp = await run_in_threadpool(store_import, ctx, db, me, programme, upload, people,

@@ -49,7 +49,9 @@ class Upload:
     hr_values: dict[str, Any] | None = None
     seniors: tuple[bytes, str] | None = None
     """One sheet per side: the seniors' file (``content`` is then the juniors'), read
-    with the same maps and options and joined by ``rm.merge_sides``."""
+    with the same value maps and options and joined by ``rm.merge_sides``."""
+    seniors_columns: dict[str, Any] | None = None
+    """The seniors' file's own column map (None: ``columns``, the juniors' file's)."""
 
 
 async def capped(file: UploadFile, limit: int) -> bytes:
@@ -134,7 +136,10 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
     people = _read(upload.content, upload.filename, upload.columns, upload.values,
                    upload.options, role=upload.role, check_managers=alone)
     if upload.seniors is not None:
-        seniors = _read(*upload.seniors, upload.columns, upload.values, upload.options,
+        own = upload.columns if upload.seniors_columns is None else upload.seniors_columns
+        # Its first sheet: a sheet chosen is the juniors' file's.
+        seniors = _read(*upload.seniors, own, upload.values,
+                        {k: v for k, v in upload.options.items() if k != "sheet"},
                         check_managers=False)
         try:
             people = rm.merge_sides(people, seniors)

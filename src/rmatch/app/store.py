@@ -149,6 +149,10 @@ class PendingUpload(Base):
     # The HR export to join the sign-ups with, when the file is a sign-up form.
     hr_filename: Mapped[str | None] = mapped_column(String(300), default=None)
     hr_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, default=None)
+    # One file per side: the seniors' file (the first is then the juniors').
+    seniors_filename: Mapped[str | None] = mapped_column(String(300), default=None)
+    seniors_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True,
+                                                          default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 

@@ -76,7 +76,9 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                              file: Annotated[UploadFile, File()],
                              hr: Annotated[UploadFile | None, File()] = None,
                              encoding: Annotated[str, Form()] = "",
-                             sheet: Annotated[str, Form(max_length=200)] = "") -> Response:
+                             sheet: Annotated[str, Form(max_length=200)] = "",
+                             seniors_file: Annotated[UploadFile | None, File()] = None
+                             ) -> Response:
         user = checked(me, csrf)
         ctx.programme(db, user, pid, write=True)
         chosen = encoding_of(encoding)
@@ -85,6 +87,9 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         if hr is not None and hr.filename:  # a sign-up form with the HR export to join
             pending.hr_filename = hr.filename[:300]
             pending.hr_content = await capped(hr, ctx.max_upload)
+        if seniors_file is not None and seniors_file.filename:  # one file per side
+            pending.seniors_filename = seniors_file.filename[:300]
+            pending.seniors_content = await capped(seniors_file, ctx.max_upload)
         db.add(pending)
         db.commit()
         # The encoding and sheet ride along in the address until the mapping screen's
@@ -93,6 +98,12 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                            if v})
         return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}"
                                 + (f"?{query}" if query else ""), status_code=303)
+
+    def other_view(content: bytes | None, filename: str | None,
+                   columns: dict[str, Any] | None, encoding: str) -> dict[str, Any] | None:
+        """Return the mapping screen's view of a second file (an HR export, the seniors')."""
+        return (columns_view(content, filename, columns, encoding)
+                if content is not None and filename else None)
 
     def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
         ctx.programme(db, user, pid, write=True)
@@ -109,9 +120,10 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         try:
             view = columns_view(pending.content, pending.filename, chosen.columns,
                                 chosen.encoding, chosen.sheet)
-            hr_view = (columns_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
-                                    chosen.encoding)
-                       if pending.hr_content is not None and pending.hr_filename else None)
+            hr_view = other_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
+                                 chosen.encoding)
+            seniors_view = other_view(pending.seniors_content, pending.seniors_filename,
+                                      chosen.seniors_columns, chosen.encoding)
         except HTTPException as err:
             return overview(request, me, db, pid, 422, filename=pending.filename,
                             problems=problem_rows(err))
@@ -123,7 +135,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         return page(request, "mapping.html", me, status, programme=programme,
                     pending=pending, hr=hr_view, join=join, texts=chosen.texts,
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
-                    encoding=chosen.encoding, sheet=chosen.sheet,
+                    encoding=chosen.encoding, sheet=chosen.sheet, seniors=seniors_view,
                     **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
@@ -149,9 +161,9 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             return mapping_page(request, me, db, pid, pending, Choices(encoding=enc, sheet=tab))
         choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc,
                                                 tab),
-                             columns_view(pending.hr_content, pending.hr_filename, None, enc)
-                             if pending.hr_content is not None and pending.hr_filename
-                             else None)
+                             other_view(pending.hr_content, pending.hr_filename, None, enc),
+                             other_view(pending.seniors_content, pending.seniors_filename,
+                                        None, enc))
         if form.get("action") == "check":  # show the join and values again; store nothing
             return mapping_page(request, me, db, pid, pending, choices)
         try:

@@ -110,11 +110,13 @@ class Choices:
     encoding: str = ""
     sheet: str = ""
     """The people's sheet of a workbook ("" for the first): a name or a tab's number."""
+    seniors_columns: dict[str, Any] | None = None
+    """One file per side: the seniors' file's column map."""
 
     @classmethod
-    def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None
-           ) -> Choices:
-        """Read the posted form (``col:HEADER``, ``hcol:HEADER``, maps, duplicates, encoding).
+    def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None,
+           seniors_view: dict[str, Any] | None = None) -> Choices:
+        """Read the posted form (``col:``, ``hcol:``, ``scol:HEADER``, maps, duplicates, ...).
 
         Examples
         --------
@@ -135,7 +137,8 @@ class Choices:
                     if k in form},
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
                    else "error", encoding_of(form.get("encoding")),
-                   form.get("sheet", "").strip()[:200])
+                   form.get("sheet", "").strip()[:200],
+                   chosen("scol", seniors_view["headers"]) if seniors_view else None)
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -158,9 +161,13 @@ class Choices:
             options["sheet"] = self.sheet
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
+        seniors = ((pending.seniors_content, pending.seniors_filename)
+                   if pending.seniors_content is not None and pending.seniors_filename
+                   else None)
         return Upload(pending.content, pending.filename, self.columns,
                       typed("values", "value map", values), None, options, hr,
-                      self.hr_columns, typed("hr_values", "HR value map", hr_values))
+                      self.hr_columns, typed("hr_values", "HR value map", hr_values),
+                      seniors, self.seniors_columns)
 
 
 def join_view(upload: Upload) -> dict[str, Any]:
