@@ -47,8 +47,8 @@ INPUTS = {"roster", "program", "org", "hr_data", "hr_columns", "hr_values", "col
 OUTPUTS = {"output", "report", "briefs", "values_output"}
 NUMBERS = {"employees", "juniors", "seniors", "seed", "limit", "rounds", "k", "header_row",
            "time_limit", "change_cost", "previous_rounds"}
-TEXTS = {"date_format", "encoding", "sheet", "pairs_sheet", "previous_sheet", "default", "explain",
-         "id"}
+TEXTS = {"date_format", "encoding", "sheet", "pairs_sheet", "previous_sheet", "seniors_sheet",
+         "default", "explain", "id"}
 
 NUMBER_VALUES = ["nan", "inf", "-inf", "-1", "0", "1", "2", "2.5", "1e400", "1e3", "x", "",
                  "0x10", "9" * 30, "\u0663", " 3 ", "3000", "-0"]

@@ -210,3 +210,35 @@ def test_the_cli_reads_one_file_per_side(tmp_path: Path,
                              "--columns", str(columns), "--no-rules")
     assert status == 1
     assert "'kim@x' is on both sheets with different 'birth_year'" in err
+
+
+def test_one_workbook_with_a_sheet_per_side(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # The same workbook twice: --sheet for the juniors', --seniors-sheet for the seniors'.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    mentees = book.active
+    assert mentees is not None
+    mentees.title = "Mentees"
+    for row in (["id", "birth_year"], ["leo", 1999], ["eva", 2000]):
+        mentees.append(row)
+    mentors = book.create_sheet("Mentors")
+    for row in (["id", "birth_year"], ["ana", 1965], ["rui", 1970]):
+        mentors.append(row)
+    path = tmp_path / "signups.xlsx"
+    book.save(path)
+    out = tmp_path / "pairs.csv"
+    status, _, err = run_cli(capsys, "match", str(path), "--sheet", "Mentees",
+                             "--seniors-file", str(path), "--seniors-sheet", "Mentors",
+                             "--no-rules", "-o", str(out))
+    assert status == 0, err
+    rows = out.read_text("utf-8").splitlines()[1:]
+    assert {r.split(",")[0] for r in rows} == {"leo", "eva"}
+    assert {r.split(",")[1] for r in rows} == {"ana", "rui"}
+    # Without --seniors-sheet the seniors' file is read from its first sheet: the
+    # mentees on both sides, each never with themself.
+    status, _, err = run_cli(capsys, "match", str(path), "--sheet", "Mentees",
+                             "--seniors-file", str(path), "--no-rules", "-o", str(out))
+    assert status == 0, err
+    assert all(r.split(",")[0] != r.split(",")[1] for r in out.read_text("utf-8").splitlines()[1:])

@@ -296,7 +296,9 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     people = read_roster(args, args.roster,
                          check_managers=not (args.org or hr_data or seniors_file))
     if seniors_file:
-        people = merge_sides(people, read_roster(args, seniors_file, check_managers=False))
+        # Its own sheet (the first unless --seniors-sheet): --sheet is the juniors' file's.
+        own = argparse.Namespace(**{**vars(args), "sheet": getattr(args, "seniors_sheet", None)})
+        people = merge_sides(people, read_roster(own, seniors_file, check_managers=False))
     employees: list[Participant] = []
     if hr_data:
         employees = read_participants(
@@ -495,6 +497,9 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
                      help="one file per side (a survey's mentees and mentors): the roster is "
                           "then the juniors' file and this the seniors', read with the same "
                           "maps; someone in both is on both sides")
+    cmd.add_argument("--seniors-sheet", metavar="NAME|N",
+                     help="the Excel sheet of the seniors' file (its first by default; "
+                          "the same workbook twice reads both sides from two sheets)")
     cmd.add_argument("--no-rules", action="store_true",
                      help="apply no pairwise rules (the recommended HR rules apply when "
                           "the programme names none)")
