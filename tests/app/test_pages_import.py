@@ -155,32 +155,40 @@ def worded(sheet: str) -> str:
     return "".join(",".join([*r[:3], GRADES.get(r[3], r[3]), *r[4:]]) + "\n" for r in rows)
 
 
+def two_sheets(folder: Path) -> tuple[Path, Path]:
+    """Write the survey's two sheets (grades as words); return the mentees', the mentors'."""
+    mentees, mentors = folder / "mentees.csv", folder / "mentors.csv"
+    mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
+    mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
+    return mentees, mentors
+
+
+def merged(mentees: Path, mentors: Path, columns: dict[str, Any]) -> list[rm.Participant]:
+    """The oracle: the library reads each sheet with the map and joins them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rm.merge_sides(*(rm.read_participants(path, columns=columns, level_map=LEVELS,
+                                                     check_managers=False)
+                                for path in (mentees, mentors)))
+
+
 def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
                                               tmp_path: Path) -> None:
     """A survey's two sheets (mentees, mentors) read with one column map, as merge_sides joins."""
     # Grades as the survey writes them: words, with a level map typed on the form.
-    levels = LEVELS
-    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
-    mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
-    mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
+    mentees, mentors = two_sheets(tmp_path)
     page = new_programme(browser, site, "Two sheets")
     page.set_input_files("#file", str(mentees))
     page.set_input_files("#seniorsfile", str(mentors))
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
-    page.fill("#levels", json.dumps(levels))
+    page.fill("#levels", json.dumps(LEVELS))
     page.fill("#everyone", json.dumps({"timezone": "Europe/London"}))
     page.click("button:has-text('Read the file')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
     check_page(page, tmp_path / "shots", "two-sheets")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        expected = rm.merge_sides(
-            rm.read_participants(mentees, columns=SIDE_COLUMNS, level_map=levels,
-                                 check_managers=False),
-            rm.read_participants(mentors, columns=SIDE_COLUMNS, level_map=levels,
-                                 check_managers=False))
+    expected = merged(mentees, mentors, SIDE_COLUMNS)
     assert {p.id: p.level for p in expected} == {
         "ana@gov.uk": 1, "kim@gov.uk": 3, "rui@gov.uk": 2, "cto@gov.uk": 6, "cfo@gov.uk": 7}
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
@@ -193,7 +201,7 @@ def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
     page.set_input_files("#file", str(mentees))
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
-    page.fill("#levels", json.dumps(levels))
+    page.fill("#levels", json.dumps(LEVELS))
     page.click("button:has-text('Read the file')")
     expect(page.locator(".error")).to_contain_text("found 0 juniors and 0 seniors")
 
@@ -250,9 +258,7 @@ def test_a_workbook_whose_people_are_on_another_sheet(browser: Browser, site: Se
 def test_one_file_per_side_on_the_mapping_screen(browser: Browser, site: Service,
                                                  tmp_path: Path) -> None:
     """Each file's columns chosen on the screen; read as merge_sides joins the two."""
-    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
-    mentees.write_text(worded(MENTEES_SHEET), encoding="utf-8")
-    mentors.write_text(worded(MENTORS_SHEET), encoding="utf-8")
+    mentees, mentors = two_sheets(tmp_path)
     page = new_programme(browser, site, "Two sheets mapped")
     page.set_input_files("#mapfile", str(mentees))
     page.set_input_files("#mapseniors", str(mentors))
@@ -270,13 +276,7 @@ def test_one_file_per_side_on_the_mapping_screen(browser: Browser, site: Service
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        expected = rm.merge_sides(
-            rm.read_participants(mentees, columns=columns, level_map=LEVELS,
-                                 check_managers=False),
-            rm.read_participants(mentors, columns=columns, level_map=LEVELS,
-                                 check_managers=False))
+    expected = merged(mentees, mentors, columns)
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
     stored = site.client(site.user("mapper", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: rm.Participant.model_validate(p) for p in stored.json()} == {
