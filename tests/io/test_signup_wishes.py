@@ -242,3 +242,37 @@ def test_one_workbook_with_a_sheet_per_side(tmp_path: Path,
                              "--seniors-file", str(path), "--no-rules", "-o", str(out))
     assert status == 0, err
     assert all(r.split(",")[0] != r.split(",")[1] for r in out.read_text("utf-8").splitlines()[1:])
+
+
+def test_read_sides_says_once_what_neither_file_has() -> None:
+    mentees = "email,grade,identity to match\na@x,2,Gay\nk@x,5,\n"
+    mentors = "email,grade,characteristics\nm@x,7,Gay\nk@x,5,\n"
+    columns = {"email": "id", "grade": "level", "identity to match": "attributes.identity",
+               "characteristics": "attributes.characteristics", "Office": "location"}
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        people = rm.read_sides(io.StringIO(mentees), io.StringIO(mentors), columns=columns)
+    # The oracle: each file alone, joined by merge_sides.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = rm.merge_sides(
+            rm.read_participants(io.StringIO(mentees), columns=columns, check_managers=False),
+            rm.read_participants(io.StringIO(mentors), columns=columns, check_managers=False))
+    assert people == alone
+    assert {p.id: p.role for p in people} == {"a@x": "junior", "k@x": "both", "m@x": "senior"}
+    lines = [str(w.message) for w in said]
+    # Each file's own column draws nothing; the one neither has, one line.
+    assert lines == ["the column map names 'Office', which neither file has"]
+    # With a map each, each file's own warning stands.
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rm.read_sides(io.StringIO(mentees), io.StringIO(mentors), columns=columns,
+                      seniors_columns={"email": "id", "grade": "level", "Office": "location"})
+    assert sum("which this file does not have" in str(w.message) for w in said) == 2
+    # A clash names the person and the field.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        with pytest.raises(rm.InputError, match="'k@x' is on both sheets with different "
+                                                "'level'"):
+            rm.read_sides(io.StringIO(mentees), io.StringIO(mentors.replace("k@x,5", "k@x,6")),
+                          columns=columns)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,16 @@ def problems_of(err: rm.InputError, file: str | None = None) -> list[dict[str, A
 def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
           values: dict[str, Any] | None, options: dict[str, Any], **extra: Any
           ) -> list[rm.Participant]:
+    return _answered(lambda: rm.read_participants(
+        named(content, filename), format=FORMATS.get(Path(filename).suffix.lower()),
+        columns=columns, values=values, **options, **extra), filename)
+
+
+def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
+              ) -> list[rm.Participant]:
+    """Run a read; its problems as a 422 (an option of the wrong kind too)."""
     try:
-        return rm.read_participants(named(content, filename),
-                                    format=FORMATS.get(Path(filename).suffix.lower()),
-                                    columns=columns, values=values, **options, **extra)
+        return read()
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     except (TypeError, ValueError) as err:  # an option of the wrong kind
@@ -130,21 +137,16 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
     The HR export is read with the upload's date format, level map and
     encoding (the same organisation's conventions), its own column and value maps.
     """
-    # One sheet per side: a manager may be on the other sheet (checked nowhere:
-    # the library's merge_sides joins people, not org charts).
-    alone = upload.hr is None and upload.seniors is None
-    people = _read(upload.content, upload.filename, upload.columns, upload.values,
-                   upload.options, role=upload.role, check_managers=alone)
-    if upload.seniors is not None:
-        own = upload.columns if upload.seniors_columns is None else upload.seniors_columns
-        # Its first sheet: a sheet chosen is the juniors' file's.
-        seniors = _read(*upload.seniors, own, upload.values,
-                        {k: v for k, v in upload.options.items() if k != "sheet"},
-                        check_managers=False)
-        try:
-            people = rm.merge_sides(people, seniors)
-        except rm.InputError as err:
-            raise HTTPException(422, {"problems": problems_of(err)}) from None
+    if upload.seniors is not None:  # one file per side: a sheet chosen is the juniors'
+        seniors = upload.seniors
+        rest = {k: v for k, v in upload.options.items() if k != "sheet"}
+        people = _answered(lambda: rm.read_sides(
+            named(upload.content, upload.filename), named(*seniors), columns=upload.columns,
+            seniors_columns=upload.seniors_columns, values=upload.values,
+            sheet=upload.options.get("sheet"), **rest), None)
+    else:
+        people = _read(upload.content, upload.filename, upload.columns, upload.values,
+                       upload.options, role=upload.role, check_managers=upload.hr is None)
     if upload.hr is None:
         return people, None
     shared = {k: v for k, v in upload.options.items()

@@ -22,7 +22,8 @@ from typing import IO, Any
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
-from rmatch.io.tables import load_program, merge_sides, read_participants, split_roles
+from rmatch.io.sides import read_sides
+from rmatch.io.tables import load_program, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import SOLVERS, Program
@@ -222,17 +223,20 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
     ...     [p.id for p in read_roster(args, str(Path(tmp) / "r.csv"), check_managers=False)]
     ['j']
     """
-    columns = _json_object(args.columns, "column map")
-    level_map = _json_object(args.level_map, "level map")
-    value_maps = _json_object(getattr(args, "values", None), "value map")
-    return read_participants(path, columns=columns, level_map=level_map,
-                             date_format=args.date_format, encoding=args.encoding,
-                             unknown_columns=args.unknown_columns,
-                             check_managers=check_managers, values=value_maps,
-                             duplicates=getattr(args, "duplicates", "error"),
-                             header_row=getattr(args, "header_row", None),
-                             sheet=getattr(args, "sheet", None),
-                             defaults=_defaults(getattr(args, "default", None)))
+    return read_participants(path, check_managers=check_managers,
+                             columns=_json_object(args.columns, "column map"),
+                             sheet=getattr(args, "sheet", None), **_reading(args))
+
+
+def _reading(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the reading options of a command, but for the column map and the sheet."""
+    return {"level_map": _json_object(args.level_map, "level map"),
+            "date_format": args.date_format, "encoding": args.encoding,
+            "unknown_columns": args.unknown_columns,
+            "values": _json_object(getattr(args, "values", None), "value map"),
+            "duplicates": getattr(args, "duplicates", "error"),
+            "header_row": getattr(args, "header_row", None),
+            "defaults": _defaults(getattr(args, "default", None))}
 
 
 def _defaults(given: list[str] | None) -> dict[str, str] | None:
@@ -291,14 +295,13 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     if hr_data and args.org:
         raise InputError("give the org chart once: --hr-data is the org chart, so leave out "
                          "--org")
-    # One file per side: a manager may be in the other file, so none is checked
-    # against one file alone.
-    people = read_roster(args, args.roster,
-                         check_managers=not (args.org or hr_data or seniors_file))
-    if seniors_file:
-        # Its own sheet (the first unless --seniors-sheet): --sheet is the juniors' file's.
-        own = argparse.Namespace(**{**vars(args), "sheet": getattr(args, "seniors_sheet", None)})
-        people = merge_sides(people, read_roster(own, seniors_file, check_managers=False))
+    if seniors_file:  # one file per side: --sheet is the juniors' file's
+        people = read_sides(args.roster, seniors_file,
+                            columns=_json_object(args.columns, "column map"),
+                            sheet=getattr(args, "sheet", None),
+                            seniors_sheet=getattr(args, "seniors_sheet", None), **_reading(args))
+    else:
+        people = read_roster(args, args.roster, check_managers=not (args.org or hr_data))
     employees: list[Participant] = []
     if hr_data:
         employees = read_participants(

@@ -34,8 +34,8 @@ from rmatch.model.languages import is_known_language
 from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
 
-__all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "build", "load_table",
-           "unique_keys"]
+__all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns", "build",
+           "load_table", "unique_keys"]
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
@@ -508,6 +508,18 @@ def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Pro
     return out
 
 
+class UnusedColumns(InputWarning):
+    """The column map names headers a file does not have (``headers``, as the map names them).
+
+    Its own class so that a reader of one file per side can tell the other
+    file's columns from columns neither file has (:func:`rmatch.io.sides.read_sides`).
+    """
+
+    def __init__(self, message: str, headers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.headers = tuple(headers)
+
+
 def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
           ids: Mapping[str, int]) -> None:
     if cols.unknown:
@@ -516,8 +528,9 @@ def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
                       "or keep them as attributes with unknown_columns='keep')",
                       InputWarning, stacklevel=4)
     if cols.unused:
-        warnings.warn(f"{name}: the column map names {', '.join(repr(u) for u in cols.unused)}"
-                      ", which this file does not have", InputWarning, stacklevel=4)
+        warnings.warn(UnusedColumns(f"{name}: the column map names "
+                                    f"{', '.join(repr(u) for u in cols.unused)}, which this "
+                                    "file does not have", cols.unused), stacklevel=4)
     odd: dict[str, list[int]] = defaultdict(list)
     strangers: dict[str, list[int]] = defaultdict(list)
     for row, p in people:
