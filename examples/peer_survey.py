@@ -15,7 +15,6 @@ Run: ``python examples/peer_survey.py [FOLDER]``.
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import rmatch as rm
@@ -42,15 +41,13 @@ COLUMNS = {
 }
 
 def read_survey(folder: Path) -> list[rm.Participant]:
-    """Both sheets as one roster: mentees as juniors, mentors as seniors."""
-    with warnings.catch_warnings():
-        # Each sheet lacks the other's own column: expected, so not shown.
-        warnings.filterwarnings("ignore", ".*the column map names", rm.InputWarning)
-        mentees = rm.read_participants(folder / "mentees.csv", columns=COLUMNS,
-                                       level_map=LEVELS, role="junior")
-        mentors = rm.read_participants(folder / "mentors.csv", columns=COLUMNS,
-                                       level_map=LEVELS, role="senior")
-    return rm.merge_sides(mentees, mentors)
+    """Both sheets as one roster: mentees as juniors, mentors as seniors.
+
+    Each sheet lacks the other's own column ("identity to match",
+    "characteristics"): ``read_sides`` knows those as the other file's.
+    """
+    return rm.read_sides(folder / "mentees.csv", folder / "mentors.csv", columns=COLUMNS,
+                         level_map=LEVELS)
 
 
 def main(folder: Path) -> rm.MatchResult:
