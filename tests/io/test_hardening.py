@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import rmatch as rm
+from rmatch.model.participant import IdSides
 from tests.helpers import ROSTER, run_cli
 
 
@@ -99,6 +100,32 @@ def test_outputs_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_values_that_used_to_be_accepted_silently_are_errors(text: str, message: str) -> None:
     with pytest.raises(rm.InputError, match=message):
         rm.read_participants(io.StringIO(text))
+
+
+def test_ids_a_spreadsheet_shortened_or_wrote_as_decimals_are_named_never_read() -> None:
+    # Excel shows a 12-digit employee number as 1.23457E+11 in "General"
+    # format and saves a CSV that way: the digits are gone, and two people can
+    # share what is left. Each such cell is an error naming its row and field.
+    text = ("id,role,manager_id\n1.23457E+11,junior,2.34568e+11\n2E45,senior,\n"
+            "123456789012,senior,\n")
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(text))
+    shown = [str(p) for p in err.value.problems]
+    assert len(shown) == 3  # and the manager, who is not in the roster either
+    assert shown[0].startswith("<stream>: row 2 (id '1.23457E+11'), field 'id': id "
+                               "'1.23457E+11' is a number a spreadsheet shortened")
+    assert "field 'manager_id': manager_id '2.34568e+11' is" in shown[1]
+    # A code such as 2E45 (no sign) and the full number are ids as written.
+    assert [p.id for p in rm.read_participants(io.StringIO(text.replace(
+        "1.23457E+11,junior,2.34568e+11", "j,junior,")))] == ["j", "2E45", "123456789012"]
+    # "1001.0" is what a program holding ids as floating point writes: said
+    # as the id it may be, never taken for it.
+    text = "id,role,manager_id\n1000.0,junior,1001\n1001.0,senior,\n"
+    with pytest.raises(rm.InputError, match=r"manager '1001' is not in this roster \(did you "
+                                            r"mean '1001.0'\? one file or column holds the ids "
+                                            r"as decimal numbers"):
+        rm.read_participants(io.StringIO(text))
+    assert IdSides(["10.5"], []).case_hint("10") == ""  # not a whole number
 
 
 def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
@@ -34,6 +35,16 @@ _BAD_ID_CHARS = frozenset(";")
 
 
 ROLES = ("junior", "senior", "both")
+
+# How a spreadsheet writes a long number it shows in "General" format when it
+# saves a CSV: 123456789012 becomes "1.23457E+11", its last digits gone. The
+# "+" and two exponent digits are always written (a large number's), so a
+# code such as "2E45" or "1e-11" is not taken for one.
+_SHORTENED = re.compile(r"\d(\.\d+)?E\+\d{2,}", re.IGNORECASE)
+
+# A whole number written as a decimal one ("1001.0"): what a program that
+# holds an id column as floating point (pandas with a blank among them) writes.
+_DECIMAL = re.compile(r"(\d+)\.0+")
 
 
 
@@ -144,6 +155,8 @@ class IdSides:
         ''
         >>> IdSides(["00123"], []).case_hint("123")[:54]
         " (did you mean '00123'? a spreadsheet drops an id's le"
+        >>> IdSides(["1001.0"], []).case_hint("1001")[:60]
+        " (did you mean '1001.0'? one file or column holds the ids as"
         """
         found = self.near(pid, side) if side else \
             self.near(pid, "junior") or self.near(pid, "senior")
@@ -151,6 +164,9 @@ class IdSides:
             return ""
         if found.casefold() == pid.casefold():
             return f" (did you mean {found!r}? ids are case-sensitive)"
+        if _DECIMAL.fullmatch(found) or _DECIMAL.fullmatch(pid):
+            return (f" (did you mean {found!r}? one file or column holds the ids as decimal "
+                    "numbers (1001.0), another as whole numbers: export both as text)")
         return (f" (did you mean {found!r}? a spreadsheet drops an id's leading zeros unless "
                 "its column is text)")
 
@@ -158,7 +174,8 @@ class IdSides:
         """Return the one id of ``side`` that ``pid`` may stand for, if any.
 
         One that differs only by case, or by the leading zeros of a number
-        (``123`` for ``00123``); None when there are none or several.
+        (``123`` for ``00123``) or its ``.0`` (``1001`` for ``1001.0``); None
+        when there are none or several.
 
         Examples
         --------
@@ -209,8 +226,15 @@ class IdSides:
 
 
 def _loose(pid: str) -> str:
-    """Return an id as people may mistype it: case folded, a number's leading zeros dropped."""
+    """Return an id as people may mistype it.
+
+    Case folded; a number's leading zeros dropped, and its ``.0`` when it
+    was written as a decimal number.
+    """
     folded = pid.casefold()
+    decimal = _DECIMAL.fullmatch(folded) if folded.isascii() else None
+    if decimal:
+        folded = decimal.group(1)
     if folded.isascii() and folded.isdigit():
         return folded.lstrip("0") or "0"
     return folded
@@ -220,6 +244,10 @@ def _check_id(value: str, what: str) -> str:
     value = normalise_id(value)
     if not value:
         raise ValueError(f"{what} must not be empty")
+    if _SHORTENED.fullmatch(value):
+        raise ValueError(f"{what} {value!r} is a number a spreadsheet shortened when it saved "
+                         "the file: the id's last digits are lost; format the column as text "
+                         "and export it again")
     bad = sorted({ch for ch in value
                   if ch in _BAD_ID_CHARS or unicodedata.category(ch) in ("Cc", "Cf")})
     if bad:
