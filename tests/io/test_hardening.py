@@ -128,6 +128,40 @@ def test_ids_a_spreadsheet_shortened_or_wrote_as_decimals_are_named_never_read()
     assert IdSides(["10.5"], []).case_hint("10") == ""  # not a whole number
 
 
+def _ods() -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as book:  # an OpenDocument file starts with its mimetype
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "the old Excel format"),
+    ("renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "the old Excel format"),
+    ("book.xlsb", b"PK\x03\x04" + bytes(60), "an Excel binary workbook"),
+    ("people.ods", _ods(), "an OpenDocument spreadsheet"),
+    ("people.xlsx", _ods(), "an OpenDocument spreadsheet"),
+    ("people.numbers", b"PK\x03\x04" + bytes(60), "an Apple Numbers document"),
+    ("export.xls", b"\xef\xbb\xbf<html><table><tr><td>id</td></tr></table></html>",
+     "a web page or XML file named like a spreadsheet is not read"),
+    ("export.xlsx", b"<?xml version='1.0'?><Workbook/>", "a web page or XML file, not a workbook"),
+])
+def test_spreadsheets_in_formats_not_read_say_what_they_are_and_how_to_save_them(
+        tmp_path: Path, name: str, data: bytes, said: str) -> None:
+    # HR systems' "Export to Excel" gives .xls files, web pages named .xls and
+    # LibreOffice's .ods: each says what it is and how to make it readable,
+    # not "cannot tell the format" or a zip library's message.
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(path)
+    assert str(err.value).startswith(f"{path}: {said}")
+    assert str(err.value).endswith("save it as an Excel workbook (.xlsx) or as 'CSV UTF-8'")
+
+
 def test_a_cell_beyond_the_csv_field_limit_is_an_error_naming_the_row() -> None:
     text = "id,name\na," + "x" * 200_000 + "\nb,ok\n"
     with pytest.raises(rm.InputError, match=r"row 2: cannot split the row into cells: field "

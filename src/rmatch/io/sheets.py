@@ -56,7 +56,36 @@ class Table:
 # --------------------------------------------------------------------------- sources
 
 
+# Spreadsheets in a format rmatch does not read, by suffix and by their first
+# bytes (a file renamed keeps them): what each is and how to save it readable.
+_FOREIGN = {".xls": "the old Excel format (.xls, Excel 97-2003)",
+            ".xlsb": "an Excel binary workbook (.xlsb)",
+            ".ods": "an OpenDocument spreadsheet (.ods, LibreOffice or OpenOffice)",
+            ".numbers": "an Apple Numbers document"}
+_SAVE_AS = ("open it in the program that made it and save it as an Excel workbook (.xlsx) "
+            "or as 'CSV UTF-8'")
+
+
+def _foreign(name: str, head: bytes | str) -> str | None:
+    """Say what a spreadsheet rmatch cannot read is, from its suffix or first bytes."""
+    start = head if isinstance(head, bytes) else head.encode("utf-8", "replace")
+    if start.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: .xls, .xlsb
+        return _FOREIGN[".xls"]
+    if start.startswith(b"PK\x03\x04") and b"mimetypeapplication/vnd.oasis" in start:
+        return _FOREIGN[".ods"]
+    if Path(name).suffix.lower() in _FOREIGN:
+        kind = _FOREIGN[Path(name).suffix.lower()]
+        if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            # HR systems' "Export to Excel" often writes a web page named .xls.
+            kind = "a web page or XML file named like a spreadsheet"
+        return kind
+    return None
+
+
 def _format(name: str, fmt: str | None, head: bytes | str) -> str:
+    foreign = _foreign(name, head) if fmt is None or fmt == "excel" else None
+    if foreign:
+        raise InputError(f"{name}: {foreign} is not read; {_SAVE_AS}")
     if fmt is not None:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown roster format {fmt!r}; use csv, json, jsonl or excel")
@@ -472,7 +501,10 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
-        raise InputError(f"{name}: not an Excel workbook that can be read ({err})") from None
+        what = ("a web page or XML file, not a workbook" if data.lstrip(
+            b"\xef\xbb\xbf \t\r\n").startswith(b"<") else f"not an Excel workbook that can "
+                f"be read ({err})")
+        raise InputError(f"{name}: {what}; {_SAVE_AS}") from None
     index = _sheet_index(name, book.sheetnames, sheet_choice)
     sheet = book.worksheets[index]
     # openpyxl keeps the cells that exist in the file in this dict, (row, column) -> cell.
