@@ -121,6 +121,14 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     assert refused.status_code == 422
     assert any("'kim@gov.uk' is on both sheets with different 'level'" in p["reason"]
                for p in refused.json()["detail"]["problems"])
+    # A mentors' sheet with its header alone: the file named, not "mark both sides".
+    empty = c.post(f"/api/v1/programmes/{pid}/people", data=form, files={
+        "file": ("mentees.csv", MENTEES_SHEET.encode()),
+        "seniors_file": ("mentors.csv", MENTORS_SHEET.splitlines()[0].encode())})
+    assert empty.status_code == 422
+    assert empty.json()["detail"]["problems"] == [{
+        "file": "mentors.csv", "row": None, "id": None, "field": None,
+        "reason": "the seniors' file has no one in it (a header and no rows)"}]
     # A role for one file makes no sense beside a file per side: said.
     both = c.post(f"/api/v1/programmes/{pid}/people", data={**form, "role": "junior"}, files={
         "file": ("mentees.csv", MENTEES_SHEET.encode()),

@@ -276,3 +276,8 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
                                                 "'level'"):
             rm.read_sides(io.StringIO(mentees), io.StringIO(mentors.replace("k@x,5", "k@x,6")),
                           columns=columns)
+    # A file with a header and no one in it leaves a side empty: named by file.
+    with pytest.raises(rm.InputError) as err:
+        rm.read_sides(io.StringIO(mentees), io.StringIO("email,grade\n"), columns=columns)
+    assert [str(p) for p in err.value.problems] == [
+        "<stream>: the seniors' file has no one in it (a header and no rows)"]

@@ -10,11 +10,12 @@ second's seniors, and someone in both is on both sides.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from rmatch.errors import InputWarning
+from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.read import Source, UnusedColumns
 from rmatch.io.tables import merge_sides, read_participants
 from rmatch.model.participant import Participant
@@ -55,8 +56,10 @@ def read_sides(juniors: Source, seniors: Source, *,
     Raises
     ------
     InputError
-        Every problem of either file, or (after both read) every field that
-        the two files give differently for the same person.
+        Every problem of either file; a file with no one in it (a header
+        alone: the programme would have no one on that side); or (after
+        both read) every field that the two files give differently for the
+        same person.
 
     Examples
     --------
@@ -85,8 +88,23 @@ def read_sides(juniors: Source, seniors: Source, *,
         said += [w for w in caught if not (shared and isinstance(w.message, UnusedColumns))]
     for w in said:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    empty = [Problem(f"the {side}s' file has no one in it (a header and no rows"
+                     f"{'' if tab is None else f', sheet {tab!r}'})", file=_name(source))
+             for side, source, tab, people in (("junior", juniors, sheet, read[0]),
+                                               ("senior", seniors, seniors_sheet, read[1]))
+             if not people]
+    if empty:
+        raise InputError.of(empty)
     neither = lacks[0] & lacks[1] if shared else set()
     if neither:
         warnings.warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "
                       "which neither file has", InputWarning, stacklevel=2)
     return merge_sides(read[0], read[1])
+
+
+def _name(source: Source) -> str:
+    """Name a source as the reader's messages do."""
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    name = getattr(source, "name", None)
+    return str(name) if isinstance(name, (str, os.PathLike)) else "<stream>"
