@@ -155,3 +155,48 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     stored = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
     assert "characteristics" not in (stored["cto@gov.uk"].get("attributes") or {})
     assert (stored["ana@gov.uk"].get("attributes") or {}).get("identity") == "Gay"
+
+
+def test_one_workbook_with_a_sheet_per_side(sqlite_service: Service, tmp_path: Path) -> None:
+    # The survey's two sheets in one workbook, uploaded as both files: each
+    # side's sheet named in the options, read as the library reads them.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for k, (title, text) in enumerate((("Mentees", MENTEES_SHEET), ("Mentors", MENTORS_SHEET))):
+        sheet = book.active if k == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        for line in text.splitlines():
+            sheet.append(line.split(","))
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "One workbook"}).json()["id"]
+
+    def send(options: dict[str, str], seniors: bool = True) -> Any:
+        files = {"file": ("survey.xlsx", path.read_bytes())}
+        if seniors:
+            files["seniors_file"] = ("survey.xlsx", path.read_bytes())
+        return c.post(f"/api/v1/programmes/{pid}/people", files=files, data={
+            "columns": json.dumps(SIDE_COLUMNS), "options": json.dumps(options)})
+
+    answer = send({"sheet": "Mentees", "seniors_sheet": "2"})
+    assert answer.status_code == 200, answer.text
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        expected = rm.read_sides(path, path, columns=SIDE_COLUMNS, sheet="Mentees",
+                                 seniors_sheet="Mentors")
+    _same_people(sqlite_service, c, pid, expected)
+    assert (answer.json()["juniors"], answer.json()["seniors"]) == (3, 3)
+    # The seniors' sheet left out: the first sheet twice, refused (everyone
+    # would be on both sides), nothing stored.
+    twice = send({"sheet": "Mentees"})
+    assert twice.status_code == 422
+    assert ("survey.xlsx (sheets 'Mentees' and the first): the same 3 people on both sides: "
+            "one sheet read for both sides?") in twice.text
+    # A seniors' sheet without a seniors' file: said.
+    alone = send({"seniors_sheet": "Mentors"}, seniors=False)
+    assert alone.status_code == 422
+    assert "none was sent (seniors_file)" in alone.text
+    _same_people(sqlite_service, c, pid, expected)

@@ -25,11 +25,12 @@ def _json(name: str) -> dict[str, Any]:
     return loaded
 
 
-def _choose(page: Page, prefix: str, path: Path, columns: dict[str, Any]) -> None:
+def _choose(page: Page, prefix: str, path: Path, columns: dict[str, Any],
+            sheet: str | None = None) -> None:
     """Choose each column's target on the page, as a person does with the lists."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        headers = list(rm.suggest_columns(path))
+        headers = list(rm.suggest_columns(path, sheet=sheet))
     for k, header in enumerate(headers, start=1):
         page.select_option(f"#{prefix}-{k}", columns.get(header) or "")
 
@@ -282,3 +283,77 @@ def test_one_file_per_side_on_the_mapping_screen(browser: Browser, site: Service
     assert {p["id"]: rm.Participant.model_validate(p) for p in stored.json()} == {
         p.id: p for p in expected}
     assert any(p.attributes.get("characteristics") for p in expected)  # the mentors' own
+
+
+def test_one_workbook_with_a_sheet_per_side_in_the_browser(browser: Browser, site: Service,
+                                                           tmp_path: Path) -> None:
+    """The same workbook as both files, each side's sheet chosen on both forms."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for k, (title, text) in enumerate((("Mentees", MENTEES_SHEET), ("Mentors", MENTORS_SHEET))):
+        sheet = book.active if k == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        for line in worded(text).splitlines():
+            sheet.append(line.split(","))
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    on_page = {h: "attributes" if t.startswith("attributes.") else t
+               for h, t in SIDE_COLUMNS.items()}
+    columns = {h: f"attributes.{h}" if t == "attributes" else t for h, t in on_page.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = rm.read_sides(path, path, columns=columns, level_map=LEVELS,
+                                 sheet="Mentees", seniors_sheet="Mentors")
+    page = new_programme(browser, site, "One workbook")
+    # The people form: the seniors' sheet left empty reads the first sheet twice,
+    # refused; named, the two sheets are read as the library reads them.
+    page.set_input_files("#file", str(path))
+    page.set_input_files("#seniorsfile", str(path))
+    page.fill("#sheet", "Mentees")
+    page.click("summary:has-text('Column and value maps')")
+    page.fill("#columns", json.dumps(columns))
+    page.fill("#levels", json.dumps(LEVELS))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text(
+        "survey.xlsx (sheets 'Mentees' and the first): the same 3 people on both sides")
+    page.set_input_files("#file", str(path))
+    page.set_input_files("#seniorsfile", str(path))
+    page.fill("#sheet", "Mentees")
+    page.fill("#seniorssheet", "Mentors")
+    page.click("summary:has-text('Column and value maps')")
+    page.fill("#columns", json.dumps(columns))
+    page.fill("#levels", json.dumps(LEVELS))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "5 people read from survey.xlsx + survey.xlsx: 3 juniors and 3 seniors")
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    reader = site.client(site.user("sheets", "admin"))
+    stored = reader.get(f"/api/v1/programmes/{pid}/people").json()
+    assert {p["id"]: rm.Participant.model_validate(p) for p in stored} == {
+        p.id: p for p in expected}
+    # The mapping screen: the seniors' table shows the first sheet's columns until
+    # the seniors' sheet is chosen there; then the mentors' own, suggested afresh.
+    page.set_input_files("#mapfile", str(path))
+    page.set_input_files("#mapseniors", str(path))
+    page.fill("#mapsheet", "Mentees")
+    page.click("button:has-text('Check the columns')")
+    seniors_table = page.locator("#seniors-h ~ table.mapping").first
+    expect(seniors_table).to_contain_text("identity to match")
+    page.fill("#seniors_sheet", "2")
+    page.click("button:has-text('Check these choices first')")
+    expect(seniors_table).to_contain_text("characteristics")
+    expect(seniors_table).not_to_contain_text("identity to match")
+    assert page.locator("#seniors_sheet").input_value() == "2"
+    check_page(page, tmp_path / "shots", "workbook-sheet-per-side")
+    _choose(page, "col", path, on_page, "Mentees")
+    _choose(page, "scol", path, on_page, "Mentors")
+    page.fill("#level_map", json.dumps(LEVELS))
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "5 people read from survey.xlsx + survey.xlsx: 3 juniors and 3 seniors")
+    stored = reader.get(f"/api/v1/programmes/{pid}/people").json()
+    assert {p["id"]: rm.Participant.model_validate(p) for p in stored} == {
+        p.id: p for p in expected}
+

@@ -237,11 +237,11 @@ def test_one_workbook_with_a_sheet_per_side(tmp_path: Path,
     assert {r.split(",")[0] for r in rows} == {"leo", "eva"}
     assert {r.split(",")[1] for r in rows} == {"ana", "rui"}
     # Without --seniors-sheet the seniors' file is read from its first sheet: the
-    # mentees on both sides, each never with themself.
+    # mentees on both sides, everyone 'both'. Refused, naming the sheets read.
     status, _, err = run_cli(capsys, "match", str(path), "--sheet", "Mentees",
                              "--seniors-file", str(path), "--no-rules", "-o", str(out))
-    assert status == 0, err
-    assert all(r.split(",")[0] != r.split(",")[1] for r in out.read_text("utf-8").splitlines()[1:])
+    assert status == 1
+    assert f"{path} (sheets 'Mentees' and the first): the same 2 people on both sides" in err
 
 
 def test_read_sides_says_once_what_neither_file_has() -> None:
@@ -281,3 +281,8 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
         rm.read_sides(io.StringIO(mentees), io.StringIO("email,grade\n"), columns=columns)
     assert [str(p) for p in err.value.problems] == [
         "<stream>: the seniors' file has no one in it (a header and no rows)"]
+    # One sheet read for both sides (a workbook given twice, one sheet named):
+    # everyone would be on both sides, silently. Refused, naming the sheets.
+    with pytest.raises(rm.InputError, match=r"^<stream>: the same 2 people on both sides: "
+                                            r"one sheet read for both sides\?"):
+        rm.read_sides(io.StringIO(mentees), io.StringIO(mentees), columns=columns)

@@ -31,7 +31,7 @@ FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", 
 # The reading options an upload may give (``options``, a JSON object), as
 # rm.read_participants names them.
 OPTIONS = ("date_format", "level_map", "duplicates", "header_row", "sheet", "encoding",
-           "unknown_columns", "defaults")
+           "unknown_columns", "defaults", "seniors_sheet")
 MB = 1024 * 1024
 
 
@@ -137,13 +137,18 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
     The HR export is read with the upload's date format, level map and
     encoding (the same organisation's conventions), its own column and value maps.
     """
-    if upload.seniors is not None:  # one file per side: a sheet chosen is the juniors'
+    if upload.seniors is not None:  # one file per side: each its own sheet
         seniors = upload.seniors
-        rest = {k: v for k, v in upload.options.items() if k != "sheet"}
+        rest = {k: v for k, v in upload.options.items() if k not in ("sheet", "seniors_sheet")}
         people = _answered(lambda: rm.read_sides(
             named(upload.content, upload.filename), named(*seniors), columns=upload.columns,
             seniors_columns=upload.seniors_columns, values=upload.values,
-            sheet=upload.options.get("sheet"), **rest), None)
+            sheet=upload.options.get("sheet"),
+            seniors_sheet=upload.options.get("seniors_sheet"), **rest), None)
+    elif "seniors_sheet" in upload.options:
+        raise HTTPException(422, {"problems": [{"field": "seniors_sheet", "reason": (
+            "seniors_sheet picks a sheet of the seniors' file, and none was sent (seniors_file)"
+        )}]})
     else:
         people = _read(upload.content, upload.filename, upload.columns, upload.values,
                        upload.options, role=upload.role, check_managers=upload.hr is None)

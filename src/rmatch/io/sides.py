@@ -57,9 +57,9 @@ def read_sides(juniors: Source, seniors: Source, *,
     ------
     InputError
         Every problem of either file; a file with no one in it (a header
-        alone: the programme would have no one on that side); or (after
-        both read) every field that the two files give differently for the
-        same person.
+        alone: the programme would have no one on that side); two files of
+        the same people (one sheet read for both sides); or every field
+        that the two files give differently for the same person.
 
     Examples
     --------
@@ -95,6 +95,19 @@ def read_sides(juniors: Source, seniors: Source, *,
              if not people]
     if empty:
         raise InputError.of(empty)
+    if {p.id for p in read[0]} == {p.id for p in read[1]}:
+        # Everyone on both sides: one sheet read twice (a workbook given for both
+        # sides with one sheet named), never two sides' own files.
+        tabs = "" if sheet == seniors_sheet is None else (
+            f" (sheets {'the first' if sheet is None else repr(sheet)} and "
+            f"{'the first' if seniors_sheet is None else repr(seniors_sheet)})")
+        files = _name(juniors) if _name(juniors) == _name(seniors) else \
+            f"{_name(juniors)} and {_name(seniors)}"
+        raise InputError(
+            f"{files}{tabs}: the same {len(read[0])} people on both sides: "
+            "one sheet read for both sides? Name each side's sheet (sheet=, seniors_sheet=; "
+            "CLI --sheet, --seniors-sheet); if everyone is on both sides, give one file with "
+            "the role 'both'")
     neither = lacks[0] & lacks[1] if shared else set()
     if neither:
         warnings.warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "

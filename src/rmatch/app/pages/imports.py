@@ -41,7 +41,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      level_map: Annotated[str, Form()] = "",
                      defaults: Annotated[str, Form()] = "",
                      sheet: Annotated[str, Form(max_length=200)] = "",
-                     seniors_file: Annotated[UploadFile | None, File()] = None) -> Response:
+                     seniors_file: Annotated[UploadFile | None, File()] = None,
+                     seniors_sheet: Annotated[str, Form(max_length=200)] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
@@ -54,7 +55,10 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             options = {**({"encoding": chosen} if chosen else {}),
                        **({"level_map": levels} if levels else {}),
                        **({"defaults": everyone} if everyone else {}),
-                       **({"sheet": sheet.strip()} if sheet.strip() else {})}
+                       **({"sheet": sheet.strip()} if sheet.strip() else {}),
+                       # The seniors' sheet means something only beside their file.
+                       **({"seniors_sheet": seniors_sheet.strip()}
+                          if seniors and seniors_sheet.strip() else {})}
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
                         options, seniors=seniors)
@@ -77,7 +81,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                              hr: Annotated[UploadFile | None, File()] = None,
                              encoding: Annotated[str, Form()] = "",
                              sheet: Annotated[str, Form(max_length=200)] = "",
-                             seniors_file: Annotated[UploadFile | None, File()] = None
+                             seniors_file: Annotated[UploadFile | None, File()] = None,
+                             seniors_sheet: Annotated[str, Form(max_length=200)] = ""
                              ) -> Response:
         user = checked(me, csrf)
         ctx.programme(db, user, pid, write=True)
@@ -94,15 +99,18 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         db.commit()
         # The encoding and sheet ride along in the address until the mapping screen's
         # form has them.
-        query = urlencode({k: v for k, v in (("encoding", chosen), ("sheet", sheet.strip()))
-                           if v})
+        query = urlencode({k: v for k, v in (
+            ("encoding", chosen), ("sheet", sheet.strip()),
+            ("seniors_sheet", seniors_sheet.strip() if pending.seniors_content else ""))
+            if v})
         return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}"
                                 + (f"?{query}" if query else ""), status_code=303)
 
     def other_view(content: bytes | None, filename: str | None,
-                   columns: dict[str, Any] | None, encoding: str) -> dict[str, Any] | None:
+                   columns: dict[str, Any] | None, encoding: str, sheet: str = ""
+                   ) -> dict[str, Any] | None:
         """Return the mapping screen's view of a second file (an HR export, the seniors')."""
-        return (columns_view(content, filename, columns, encoding)
+        return (columns_view(content, filename, columns, encoding, sheet)
                 if content is not None and filename else None)
 
     def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
@@ -123,7 +131,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             hr_view = other_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
                                  chosen.encoding)
             seniors_view = other_view(pending.seniors_content, pending.seniors_filename,
-                                      chosen.seniors_columns, chosen.encoding)
+                                      chosen.seniors_columns, chosen.encoding,
+                                      chosen.seniors_sheet)
         except HTTPException as err:
             return overview(request, me, db, pid, 422, filename=pending.filename,
                             problems=problem_rows(err))
@@ -136,14 +145,17 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                     pending=pending, hr=hr_view, join=join, texts=chosen.texts,
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
                     encoding=chosen.encoding, sheet=chosen.sheet, seniors=seniors_view,
+                    seniors_sheet=chosen.seniors_sheet,
                     **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
     def mapping(request: Request, pid: int, uid: int, me: Me, db: DB,
                 encoding: Annotated[str, Query()] = "",
-                sheet: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+                sheet: Annotated[str, Query(max_length=200)] = "",
+                seniors_sheet: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
         return mapping_page(request, me, db, pid, pending_of(db, me[0], pid, uid),
-                            Choices(encoding=encoding_of(encoding), sheet=sheet.strip()))
+                            Choices(encoding=encoding_of(encoding), sheet=sheet.strip(),
+                                    seniors_sheet=seniors_sheet.strip()))
 
     @app.post("/programmes/{pid}/mapping/{uid}", response_model=None)
     async def mapping_read(request: Request, pid: int, uid: int, me: Me, db: DB) -> Response:
@@ -155,15 +167,18 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                     form: dict[str, str]) -> Response:
         user = checked(me, form.get("csrf", ""))
         pending = pending_of(db, user, pid, uid)
-        enc, tab = encoding_of(form.get("encoding")), form.get("sheet", "").strip()[:200]
-        if tab != form.get("sheet_was", "").strip()[:200]:
+        enc = encoding_of(form.get("encoding"))
+        tab, seniors_tab = (form.get(k, "").strip()[:200] for k in ("sheet", "seniors_sheet"))
+        if (tab, seniors_tab) != tuple(form.get(f"{k}_was", "").strip()[:200]
+                                       for k in ("sheet", "seniors_sheet")):
             # Another sheet: other headers, so the suggestions again, nothing read yet.
-            return mapping_page(request, me, db, pid, pending, Choices(encoding=enc, sheet=tab))
+            return mapping_page(request, me, db, pid, pending,
+                                Choices(encoding=enc, sheet=tab, seniors_sheet=seniors_tab))
         choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc,
                                                 tab),
                              other_view(pending.hr_content, pending.hr_filename, None, enc),
                              other_view(pending.seniors_content, pending.seniors_filename,
-                                        None, enc))
+                                        None, enc, seniors_tab))
         if form.get("action") == "check":  # show the join and values again; store nothing
             return mapping_page(request, me, db, pid, pending, choices)
         try:

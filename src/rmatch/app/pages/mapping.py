@@ -112,6 +112,8 @@ class Choices:
     """The people's sheet of a workbook ("" for the first): a name or a tab's number."""
     seniors_columns: dict[str, Any] | None = None
     """One file per side: the seniors' file's column map."""
+    seniors_sheet: str = ""
+    """One file per side: the seniors' sheet ("" for the first), as ``sheet``."""
 
     @classmethod
     def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None,
@@ -138,7 +140,8 @@ class Choices:
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
                    else "error", encoding_of(form.get("encoding")),
                    form.get("sheet", "").strip()[:200],
-                   chosen("scol", seniors_view["headers"]) if seniors_view else None)
+                   chosen("scol", seniors_view["headers"]) if seniors_view else None,
+                   form.get("seniors_sheet", "").strip()[:200])
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -159,6 +162,8 @@ class Choices:
             options["encoding"] = self.encoding
         if self.sheet:
             options["sheet"] = self.sheet
+        if self.seniors_sheet and pending.seniors_content is not None:
+            options["seniors_sheet"] = self.seniors_sheet
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
         seniors = ((pending.seniors_content, pending.seniors_filename)
