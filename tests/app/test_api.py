@@ -253,6 +253,19 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     rules = c.put(f"/api/v1/programmes/{pid}/rules", json={"constraints": [{"kind": "nope"}]})
     assert rules.status_code == 422
     assert rules.json()["detail"]["problems"]
+    # A misspelt rule kind or key: said as a programme file says it, by field.
+    typo = {"objectiv": "max_score", "constraints": [{"kind": "shared_langauge"}]}
+    rules = c.put(f"/api/v1/programmes/{pid}/rules", json=typo)
+    assert rules.status_code == 422
+    with pytest.raises(rm.InputError) as read:
+        rm.load_program(typo)
+    assert rules.json()["detail"]["problems"] == [
+        {"field": p.field, "reason": p.reason} for p in read.value.problems
+        if isinstance(p, rm.Problem)]
+    assert {(p["field"], p["reason"].split(" (")[-1]) for p in
+            rules.json()["detail"]["problems"]} == {
+        ("constraints.0", "did you mean 'shared_language'?)"),
+        ("objectiv", "did you mean 'objective'?)")}
     # Rules that read but cannot run together are refused when set, not in a later job.
     stable = c.put(f"/api/v1/programmes/{pid}/rules", json={
         "objective": "stable", "constraints": [{"kind": "match_all", "side": "juniors"}]})

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException
-from pydantic import ValidationError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -68,12 +67,12 @@ def store_import(ctx: Context, db: Session, user: User, programme: Programme, up
 def set_rules(ctx: Context, db: Session, user: User, programme: Programme,
               doc: dict[str, Any], if_match: str | None) -> rm.Program:
     """Set the programme's rules (a programme document); 422 names each wrong field."""
-    try:
-        program = rm.Program.model_validate(doc)
-    except ValidationError as err:
+    try:  # the library's reading of a programme document: a misspelt kind is said
+        program = rm.load_program(doc)
+    except rm.InputError as err:
         raise HTTPException(422, {"problems": [
-            {"field": ".".join(map(str, e["loc"])), "reason": e["msg"]}
-            for e in err.errors()]}) from None
+            {"field": p.field or "", "reason": p.reason} if isinstance(p, rm.Problem)
+            else {"field": "", "reason": str(p)} for p in err.problems]}) from None
     why = program.conflict()  # a run of these rules would only fail later, in a job
     if why is not None:
         raise HTTPException(422, {"problems": [{"field": "objective", "reason": why}]})

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from rmatch.errors import InputError, RmatchError
+from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.files import write_atomic, writing, writing_bytes
@@ -416,8 +416,22 @@ def _write_excel(rows: list[dict[str, str]], path: Path) -> None:
         book.save(fh)
 
 
-def load_program(path: str | Path) -> Program:
-    """Load a programme (weights, constraints, solver settings) from a JSON file.
+def load_program(path: str | Path | Mapping[str, Any]) -> Program:
+    """Load a programme (weights, constraints, solver settings) from a JSON file or document.
+
+    Parameters
+    ----------
+    path
+        A JSON file's path, or the document already parsed (a mapping, as an
+        HR tool or a web service receives it).
+
+    Raises
+    ------
+    InputError
+        Every wrong field, each a :class:`~rmatch.errors.Problem` whose
+        ``field`` is its place (``constraints.0.kind``) and whose reason
+        says what a misspelt key or rule kind may mean; a file that cannot
+        be read or is not JSON.
 
     Examples
     --------
@@ -426,7 +440,14 @@ def load_program(path: str | Path) -> Program:
     >>> _ = path.write_text('{"constraints": [{"kind": "shared_language"}], "seed": 3}')
     >>> load_program(path).constraints[0].kind
     'shared_language'
+    >>> try:
+    ...     load_program({"constraints": [{"kind": "shared_langauge"}]})
+    ... except InputError as err:
+    ...     print(err.problems[0].field, "|", err.problems[0].reason.rsplit(" (", 1)[1])
+    constraints.0 | did you mean 'shared_language'?)
     """
+    if isinstance(path, Mapping):
+        return _program(path, None)
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -445,17 +466,19 @@ def load_program(path: str | Path) -> Program:
         raise InputError(f"{path}: the JSON is nested too deeply") from None
     except ValueError as err:
         raise InputError(f"{path}: {err}") from None
+    return _program(data, str(path))
+
+
+def _program(data: Any, name: str | None) -> Program:
+    """Validate a programme document; every wrong field a Problem, with what it may mean."""
     try:
         return Program.model_validate(data)
     except ValidationError as err:
-        problems = [
-            f"{path}: field {'.'.join(str(x) for x in e['loc'])!r}: {e['msg']}"
-            + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden"
-               else near_tag(e))
-            for e in err.errors()
-        ]
-        raise InputError(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1
-                                        else ""), problems) from None
+        raise InputError.of([
+            Problem(e["msg"] + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden"
+                                else near_tag(e)),
+                    file=name, field=".".join(str(x) for x in e["loc"]) or None)
+            for e in err.errors()]) from None
 
 
 def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
