@@ -212,6 +212,29 @@ def test_the_cli_reads_one_file_per_side(tmp_path: Path,
     assert "'kim@x' is on both sheets with different 'birth_year'" in err
 
 
+def test_rmatch_columns_proposes_one_map_for_a_file_per_side(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Each file's own question ('first choice', 'expertise') is in the one map, as
+    # --seniors-file reads both with it; the values of each are shown.
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    mentees.write_text("email,grade,first choice\nleo@x,AO,ana@x\n", encoding="utf-8")
+    mentors.write_text("email,grade,expertise\nana@x,SCS1,data\n", encoding="utf-8")
+    out = tmp_path / "map.json"
+    status, _, err = run_cli(capsys, "columns", str(mentees), "--seniors-file", str(mentors),
+                             "-o", str(out))
+    assert status == 0, err
+    proposed = json.loads(out.read_text("utf-8"))
+    assert list(proposed) == ["email", "grade", "first choice", "expertise"]
+    assert proposed == rm.suggest_columns(io.StringIO(
+        "email,grade,first choice,expertise\nleo@x,AO,ana@x,\nana@x,SCS1,,data\n"))
+    assert "values of level: 'AO', 'SCS1'" in err
+    # The output may not replace the seniors' file either.
+    status, _, err = run_cli(capsys, "columns", str(mentees), "--seniors-file", str(mentors),
+                             "-o", str(mentors), "--force")
+    assert status == 1
+    assert "refusing to write over an input file" in err
+
+
 def test_one_workbook_with_a_sheet_per_side(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     # The same workbook twice: --sheet for the juniors', --seniors-sheet for the seniors'.

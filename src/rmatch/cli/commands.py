@@ -341,11 +341,17 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 def _cmd_columns(args: argparse.Namespace) -> int:
     from rmatch.io.columns import guesses, header_key, suggest, suggest_value_maps
-    from rmatch.io.sheets import load_table
+    from rmatch.io.sheets import Table, load_table
     from rmatch.io.tables import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
                        sheet=args.sheet)
+    if args.seniors_file:  # one map for both files, as --seniors-file reads them
+        other = load_table(args.seniors_file, None, args.encoding, None,
+                           sheet=args.seniors_sheet)
+        table = Table(f"{table.name} + {other.name}",
+                      list(dict.fromkeys([*table.headers, *other.headers])),
+                      [*table.rows, *other.rows], [], table.hidden | other.hidden)
     twice = sorted({h for h in table.headers
                     if sum(header_key(o) == header_key(h) for o in table.headers) > 1})
     if twice:
@@ -364,7 +370,7 @@ def _cmd_columns(args: argparse.Namespace) -> int:
         out = Path(path)
         if out.exists() and not args.force:
             raise InputError(f"{out} exists; pass --force to replace it")
-        refuse_inputs([out], [args.roster])
+        refuse_inputs([out], [args.roster, args.seniors_file])
         write_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {out}: edit it, then pass it as {flag} {out}")
     if not args.output:
@@ -536,6 +542,9 @@ def _columns_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
     cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
     sheet_options(cmd)
+    cmd.add_argument("--seniors-file", metavar="FILE", help="one file per side: one map for "
+                     "the roster (the juniors') and this file (the seniors')")
+    cmd.add_argument("--seniors-sheet", metavar="NAME|N", help="the seniors' file's sheet")
     cmd.add_argument("-o", "--output", help="write the map to this JSON file")
     cmd.add_argument("--values-output", metavar="FILE.json",
                      help="write the proposed value maps (role words, 'no manager') here")
