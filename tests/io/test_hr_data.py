@@ -218,6 +218,25 @@ def test_a_column_of_grade_names_only_is_one_problem_not_one_a_row() -> None:
                                                     (None, None)]
 
 
+def test_grades_of_a_known_scheme_get_its_order_proposed_never_applied() -> None:
+    # The UK Civil Service's grades (a peer network's survey): the hint proposes
+    # the public order, Grade 7 below Grade 6, as a map to check; the file is
+    # still refused until a level_map is given. Unknown grades: a number each.
+    text = "id,grade\na,HEO\nb,Grade 7\nc,grade 6\nd,SCS Pay Band 1\ne,AA\n"
+    with pytest.raises(rm.InputError) as info:
+        _read(text, columns={"grade": "level"})
+    hint = info.value.problems[-1]
+    proposal = json.loads(hint.split("check it): ", 1)[1])
+    assert "the UK Civil Service's grades" in hint
+    assert list(proposal) == ["AA", "HEO", "Grade 7", "grade 6", "SCS Pay Band 1"]
+    assert proposal["grade 6"] > proposal["Grade 7"] > proposal["HEO"] > proposal["AA"]
+    assert [p.level for p in _read(text, columns={"grade": "level"}, level_map=proposal)] == [
+        proposal[g] for g in ("HEO", "Grade 7", "grade 6", "SCS Pay Band 1", "AA")]
+    with pytest.raises(rm.InputError) as info:
+        _read(text + "f,Band B\n", columns={"grade": "level"})
+    assert '"Band B": 0' in info.value.problems[-1]
+
+
 @pytest.mark.parametrize(("written", "zone"), [
     ("europe/london", "Europe/London"), ("(GMT+01:00) Paris", "Europe/Paris"),
     ("GMT-08:00 Pacific Time", "America/Los_Angeles"),

@@ -299,6 +299,12 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
                                                 "'level'"):
             rm.read_sides(io.StringIO(mentees), io.StringIO(mentors.replace("k@x,5", "k@x,6")),
                           columns=columns)
+    # Problems in both files: every one of each, not the first file's alone.
+    with pytest.raises(rm.InputError) as err:
+        rm.read_sides(io.StringIO(mentees.replace("a@x,2", "a@x,2.5")),
+                      io.StringIO(mentors.replace("m@x,7", "m@x,7.5")), columns=columns)
+    assert [(p.row, p.id) for p in err.value.problems
+            if isinstance(p, rm.Problem) and p.row] == [(2, "a@x"), (2, "m@x")]
     # A file with a header and no one in it leaves a side empty: named by file.
     with pytest.raises(rm.InputError) as err:
         rm.read_sides(io.StringIO(mentees), io.StringIO("email,grade\n"), columns=columns)

@@ -1,14 +1,29 @@
-"""What a misspelt key of a document (a programme file) may have meant."""
+"""What an input may have meant: a misspelt key of a programme, grades of a known scheme."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["near_field", "near_tag"]
+__all__ = ["grade_scheme", "near_field", "near_tag"]
+
+# Grade schemes whose order is public, most junior first, each grade with the
+# ways HR exports write it (compared case- and space-insensitively). Numbered
+# grades are never ordered by their number alone: the UK Civil Service's
+# Grade 6 is above its Grade 7, the US General Schedule's GS-15 above GS-1.
+_SCHEMES: dict[str, list[tuple[str, ...]]] = {
+    "the UK Civil Service's": [
+        ("AA", "Administrative Assistant"), ("AO", "Administrative Officer"),
+        ("EO", "Executive Officer"), ("HEO", "Higher Executive Officer"),
+        ("SEO", "Senior Executive Officer"), ("Grade 7", "G7"), ("Grade 6", "G6"),
+        ("SCS1", "SCS PB1", "SCS Pay Band 1", "Deputy Director"),
+        ("SCS2", "SCS PB2", "SCS Pay Band 2", "Director"),
+        ("SCS3", "SCS PB3", "SCS Pay Band 3", "Director General"),
+        ("SCS4", "Permanent Secretary")],
+}
 
 
 def near_field(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
@@ -76,4 +91,28 @@ def _inner(kind: Any, step: int | str) -> Any:
             return tagged[0]
         models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
         return _inner(models[0], step) if len(models) == 1 else None
+    return None
+
+
+def grade_scheme(grades: Sequence[str]) -> tuple[str, dict[str, int]] | None:
+    """Return a known scheme's name and a level for each grade, when every grade is in one.
+
+    Levels count from 1 for the scheme's most junior grade; the grades come
+    in the scheme's order. A proposal to check, never applied: an
+    organisation may rank its grades otherwise.
+
+    Examples
+    --------
+    >>> grade_scheme(["Grade 6", "heo", "SCS 1"])
+    ("the UK Civil Service's", {'heo': 4, 'Grade 6': 7, 'SCS 1': 8})
+    >>> grade_scheme(["Grade 6", "Band B"]) is None
+    True
+    """
+    def key(text: str) -> str:
+        return "".join(text.casefold().split())
+
+    for name, scheme in _SCHEMES.items():
+        level = {key(alias): k for k, aliases in enumerate(scheme, start=1) for alias in aliases}
+        if grades and all(key(g) in level for g in grades):
+            return name, {g: level[key(g)] for g in sorted(grades, key=lambda g: level[key(g)])}
     return None

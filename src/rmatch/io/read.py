@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
+from rmatch.io.hints import grade_scheme
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
 from rmatch.model.languages import is_known_language
@@ -500,7 +501,12 @@ def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Pro
                            f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
     grades = sorted({p.reason.split("'")[1] for p in problems
                      if p.field == "level" and p.reason.startswith("grade ")})
-    if grades:
+    known = grade_scheme(grades)
+    if known:  # a public order, proposed to check: never applied unasked
+        out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
+                           "first, as level_map (CLI: --level-map FILE.json; check it): "
+                           f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
+    elif grades:
         example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
         out.append(Problem(f"hint: give level_map (CLI: --level-map FILE.json) with a number "
                            f"for each grade, higher for more senior: {example}",

@@ -76,18 +76,26 @@ def read_sides(juniors: Source, seniors: Source, *,
     read: list[list[Participant]] = []
     said: list[warnings.WarningMessage] = []
     lacks: list[set[str]] = []  # the map's headers each file lacks
+    failed: list[InputError] = []
     for source, cols, tab in ((juniors, columns, sheet),
                               (seniors, columns if shared else seniors_columns, seniors_sheet)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            read.append(read_participants(source, columns=cols, sheet=tab,
-                                          check_managers=False, **options))
+            try:
+                read.append(read_participants(source, columns=cols, sheet=tab,
+                                              check_managers=False, **options))
+            except InputError as err:  # the other file's problems are said too
+                failed.append(err)
+                read.append([])
         lacks.append({h for w in caught if isinstance(w.message, UnusedColumns)
                       for h in w.message.headers})
         # One map for both: a header one file lacks is the other file's own.
         said += [w for w in caught if not (shared and isinstance(w.message, UnusedColumns))]
     for w in said:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if failed:
+        raise failed[0] if len(failed) == 1 else InputError.of(
+            [*failed[0].problems, *failed[1].problems])
     empty = [Problem(f"the {side}s' file has no one in it (a header and no rows"
                      f"{'' if tab is None else f', sheet {tab!r}'})", file=_name(source))
              for side, source, tab, people in (("junior", juniors, sheet, read[0]),
