@@ -148,6 +148,9 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
 
 GRADES = {"1": "AO", "2": "EO", "3": "HEO", "6": "Grade 6", "7": "SCS1"}
 LEVELS = {word: int(n) for n, word in GRADES.items()}
+# The same grades in the UK Civil Service's public order (AA 1 ... SCS4 11),
+# which the mapping screen proposes in its value map.
+CIVIL = {"AO": 2, "EO": 3, "HEO": 4, "Grade 6": 7, "SCS1": 8}
 
 
 def worded(sheet: str) -> str:
@@ -164,11 +167,12 @@ def two_sheets(folder: Path) -> tuple[Path, Path]:
     return mentees, mentors
 
 
-def merged(mentees: Path, mentors: Path, columns: dict[str, Any]) -> list[rm.Participant]:
+def merged(mentees: Path, mentors: Path, columns: dict[str, Any],
+           levels: dict[str, int] = LEVELS) -> list[rm.Participant]:
     """The oracle: the library reads each sheet with the map and joins them."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return rm.merge_sides(*(rm.read_participants(path, columns=columns, level_map=LEVELS,
+        return rm.merge_sides(*(rm.read_participants(path, columns=columns, level_map=levels,
                                                      check_managers=False)
                                 for path in (mentees, mentors)))
 
@@ -273,11 +277,18 @@ def test_one_file_per_side_on_the_mapping_screen(browser: Browser, site: Service
     columns = {h: f"attributes.{h}" if t == "attributes" else t for h, t in on_page.items()}
     _choose(page, "col", mentees, on_page)
     _choose(page, "scol", mentors, on_page)
+    # The value map proposes the grades' public order, from both files; a level
+    # map typed beside it that says otherwise is a conflict, said, not one winning.
+    assert json.loads(page.locator("#values").input_value()) == {"level": CIVIL}
     page.fill("#level_map", json.dumps(LEVELS))
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator(".error")).to_contain_text(
+        "the value map and the level map give the grade(s) 'ao' 2 and 1")
+    page.fill("#level_map", "")
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "5 people read from mentees.csv + mentors.csv: 3 juniors and 3 seniors")
-    expected = merged(mentees, mentors, columns)
+    expected = merged(mentees, mentors, columns, CIVIL)
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
     stored = site.client(site.user("mapper", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: rm.Participant.model_validate(p) for p in stored.json()} == {
@@ -344,6 +355,9 @@ def test_one_workbook_with_a_sheet_per_side_in_the_browser(browser: Browser, sit
     check_page(page, tmp_path / "shots", "workbook-sheet-per-side")
     _choose(page, "col", path, on_page, "Mentees")
     _choose(page, "scol", path, on_page, "Mentors")
+    # The network's own grade order rather than the public one the screen proposes.
+    assert json.loads(page.locator("#values").input_value()) == {"level": CIVIL}
+    page.fill("#values", "")
     page.fill("#level_map", json.dumps(LEVELS))
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator("#people-h + p")).to_contain_text(

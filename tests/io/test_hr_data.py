@@ -235,6 +235,16 @@ def test_grades_of_a_known_scheme_get_its_order_proposed_never_applied() -> None
     with pytest.raises(rm.InputError) as info:
         _read(text + "f,Band B\n", columns={"grade": "level"})
     assert '"Band B": 0' in info.value.problems[-1]
+    # rmatch columns proposes the same order as a value map; a grade given
+    # another level by the level map as well is an error, not one map winning.
+    assert rm.suggest_values(io.StringIO(text), columns={"grade": "level"}) == {
+        "level": proposal}
+    with pytest.raises(rm.InputError, match=r"the value map and the level map give the "
+                                            r"grade\(s\) 'heo' 4 and 3: give each grade"):
+        _read(text, columns={"grade": "level"}, values={"level": proposal},
+              level_map={"HEO": 3})
+    assert _read(text, columns={"grade": "level"}, values={"level": proposal},
+                 level_map={"heo": 4})[0].level == 4  # the same level twice: no conflict
 
 
 @pytest.mark.parametrize(("written", "zone"), [

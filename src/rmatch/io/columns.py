@@ -16,6 +16,7 @@ from typing import Any
 
 from rmatch.errors import InputError
 from rmatch.io import values
+from rmatch.io.hints import grade_scheme
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
@@ -380,8 +381,10 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     ("Mentee (junior)"); else mentor / early career -> junior, mentee /
     executive / leader -> senior (in reverse mentoring the junior mentors),
     both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
-    (unknown). Cells already valid are left out; cells the words do not
-    settle too, for the user to add.
+    (unknown); ``level``: when every grade is one of a known public scheme
+    (:func:`rmatch.io.hints.grade_scheme`), that scheme's order. Cells
+    already valid are left out; cells the words do not settle too, for the
+    user to add.
 
     Examples
     --------
@@ -389,6 +392,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     {'role': {'Mentor (junior)': 'junior', 'Mentee': 'senior'}}
     >>> suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)"]})
     {'role': {'Mentor (senior leader)': 'senior', 'Mentee (junior)': 'junior'}}
+    >>> suggest_value_maps({"level": ["HEO", "Grade 7", "Grade 6"]})
+    {'level': {'HEO': 4, 'Grade 7': 6, 'Grade 6': 7}}
     """
     out: dict[str, dict[str, Any]] = {}
     roles: dict[str, Any] = {}
@@ -413,4 +418,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
                 if " ".join(cell.casefold().split()) in _NO_MANAGER}
     if managers:
         out["manager_id"] = managers
+    grades = [cell for cell in distinct.get("level", ()) if cell.strip()]
+    known = grade_scheme(grades) if grades else None
+    if known:  # a known public scheme's order, to check (never from numbers in names)
+        out["level"] = dict(known[1])
     return out

@@ -71,7 +71,7 @@ class Options:
                              "'keep_first'")
         # Grade names match ignoring case: two keys that differ only in case
         # must agree, or one would silently win for both.
-        _folded("level_map", self.level_map or {}, "level ")
+        levels = _folded("level_map", self.level_map or {}, "level ")
         maps: dict[str, dict[str, Any]] = {}
         for target, mapping in (self.values or {}).items():
             if not isinstance(target, str) or not valid_target(target):
@@ -82,6 +82,14 @@ class Options:
                                  f"value, not a {type(mapping).__name__}")
             maps[target] = _folded(f"values[{target!r}]", mapping)
         object.__setattr__(self, "folded_values", maps)
+        # A grade in both maps: the value map would win over the level map,
+        # silently; the same number twice is no conflict.
+        clash = [(key, maps["level"][key], levels[key]) for key in levels
+                 if key in maps.get("level", {}) and maps["level"][key] != levels[key]]
+        if clash:
+            raise InputError("the value map and the level map give the grade(s) " + ", ".join(
+                f"{key!r} {a!r} and {b!r}" for key, a, b in clash[:5]) + ": give each grade "
+                "its level in one of them")
         if self.defaults is not None and not isinstance(self.defaults, Mapping):
             raise InputError(f"defaults map each field to a value, not a "
                              f"{type(self.defaults).__name__}")

@@ -136,6 +136,11 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         except HTTPException as err:
             return overview(request, me, db, pid, 422, filename=pending.filename,
                             problems=problem_rows(err))
+        if seniors_view:  # one value map reads both files: each file's proposals in it
+            for field, cells in seniors_view["values"].items():
+                merged = view["values"].setdefault(field, {})
+                for cell, value in cells.items():
+                    merged.setdefault(cell, value)
         try:
             upload = chosen.upload(pending, view["values"], hr_view and hr_view["values"])
             join = join_view(upload) if hr_view else {}
