@@ -115,6 +115,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     # Autoescaping on for every template: a name like <script> is shown, never run.
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
+    # Maps shown as JSON keep their order (a grade map most junior first, a
+    # column map in the file's order); Jinja sorts the keys by default.
+    templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
     templates.env.filters["counted"] = counted  # "1 junior", "2 juniors"
     templates.env.globals["encodings"] = ENCODINGS  # the import forms' choice
