@@ -128,6 +128,32 @@ def test_ids_a_spreadsheet_shortened_or_wrote_as_decimals_are_named_never_read()
     assert IdSides(["10.5"], []).case_hint("10") == ""  # not a whole number
 
 
+def test_a_header_row_repeated_where_two_exports_were_joined_is_skipped_and_said() -> None:
+    # Two CSV exports pasted into one file: the second's header (any case) is no
+    # person; it drew one problem per field and a role map for the word "role".
+    text = ("id,role,birth_year\na,junior,1999\nID,Role,Birth_Year\nb,senior,1970\n"
+            "c,junior,2000\n")
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 3 repeat the header row and were "
+                                             r"skipped \(files joined into one\?\)"):
+        people = rm.read_participants(io.StringIO(text))
+    assert [p.id for p in people] == ["a", "b", "c"]
+    # A person whose id happens to be the header's first word is still read.
+    people = rm.read_participants(io.StringIO("id,role\nid,junior\nb,senior\n"))
+    assert [p.id for p in people] == ["id", "b"]
+
+
+@pytest.mark.parametrize(("cell", "said"), [
+    ("34", "a small number, not a year of birth (an age?)"),
+    ("22770", "a date a spreadsheet saved as its day number?"),
+    ("1850", "greater than or equal to 1900"),
+])
+def test_a_year_of_birth_that_is_an_age_or_a_day_number_says_so(cell: str, said: str) -> None:
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(f"id,birth_year\na,{cell}\n"))
+    assert said in str(err.value)
+    assert cell not in str(err.value).split("field 'birth_year'")[1]  # personal data
+
+
 def _ods() -> bytes:
     import zipfile
 

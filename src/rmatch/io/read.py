@@ -274,7 +274,17 @@ def build(table: Table, opts: Options) -> list[Participant]:
     rows: list[_Row] = []
     fixed: dict[str, list[int]] = defaultdict(list)
     by_default: dict[str, list[int]] = defaultdict(list)
+    header = [values.fold(h) for h in table.headers]
+    repeated: list[int] = []
     for row, cells in table.rows:
+        first = cells.get(table.headers[0]) if len(header) > 1 else None
+        if isinstance(first, str) and values.fold(first) == header[0] and [
+                values.fold(values.parse_text(cells.get(h)) or "")
+                for h in table.headers] == header:
+            # Two exports joined into one file: the second's header is no person,
+            # skipped as a title or a footer is, and said.
+            repeated.append(row)
+            continue
         notes: list[str] = []
         defaulted: list[str] = []
         record, errors = _record(cells, cols.targets, opts, semicolons, notes, defaulted)
@@ -284,6 +294,9 @@ def build(table: Table, opts: Options) -> list[Participant]:
             fixed[note].append(row)
         for target in defaulted:
             by_default[target].append(row)
+    if repeated:
+        warnings.warn(f"{name}: row(s) {rows_text(repeated)} repeat the header row and were "
+                      "skipped (files joined into one?)", InputWarning, stacklevel=4)
     if by_default and opts.defaults:  # asked for, but said: which rows took it
         warnings.warn(f"{name}: " + "; ".join(
             f"{target} {opts.defaults[target]!r} by default on {len(rows_of)} row(s) that "

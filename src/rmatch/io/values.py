@@ -150,9 +150,18 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     text = "" if isinstance(value, (bool, float, int)) else parse_text(value)
     if not isinstance(value, str) or _WHOLE.match(text):
         try:
-            return parse_count(value)
+            year = parse_count(value)
         except ValueError:
             raise ValueError("not a whole year") from None
+        # Said without the value: a date of birth is personal data.
+        if 0 < year <= 120:
+            raise ValueError("a small number, not a year of birth (an age?): give the year "
+                             "or the date of birth")
+        if 3_000 <= year <= 60_000:  # Excel's day numbers for 1908 to 2064
+            raise ValueError("a number too large for a year: a date a spreadsheet saved as "
+                             "its day number? format the column as a date and export it "
+                             "again")
+        return year
     short = _SHORT_YEAR.match(text)
     if short:
         # A two-digit year is read the same with or without date_format: a
