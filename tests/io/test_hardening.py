@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -152,6 +153,37 @@ def test_a_year_of_birth_that_is_an_age_or_a_day_number_says_so(cell: str, said:
         rm.read_participants(io.StringIO(f"id,birth_year\na,{cell}\n"))
     assert said in str(err.value)
     assert cell not in str(err.value).split("field 'birth_year'")[1]  # personal data
+
+
+def test_an_api_answer_wrapping_the_people_in_an_object_is_read_from_its_list(
+        tmp_path: Path) -> None:
+    # HR systems' APIs answer {"data": [...], "total": 2}; BambooHR's directory
+    # has "fields" and "employees": the people's list is read (said), or named
+    # with sheet= when there are several; nothing else is taken for people.
+    people = [{"id": "a", "role": "junior", "level": 1}, {"id": "b", "role": "senior",
+                                                          "level": 5}]
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps({"total": 2, "data": people}), encoding="utf-8")
+    with pytest.warns(rm.InputWarning, match=r"read the 2 object\(s\) under 'data'"):
+        read = rm.read_participants(path)
+    assert [(p.id, p.role, p.level) for p in read] == [tuple(p.values()) for p in people]
+    path.write_text(json.dumps({"fields": [{"id": "level"}], "employees": people}),
+                    encoding="utf-8")
+    with pytest.raises(rm.InputError, match=r"lists of objects under 'fields' \(1\), "
+                                            r"'employees' \(2\): choose the people's with "
+                                            r"sheet="):
+        rm.read_participants(path)
+    assert [p.id for p in rm.read_participants(path, sheet="employees")] == ["a", "b"]
+    with pytest.raises(rm.InputError, match="has no key 'staff'; its lists of objects are "
+                                            "under 'fields'"):
+        rm.read_participants(path, sheet="staff")
+    path.write_text(json.dumps({"total": 0, "data": []}), encoding="utf-8")
+    with pytest.raises(rm.InputError, match="or an object holding one; this object holds none"):
+        rm.read_participants(path)
+    path.write_text(json.dumps(people), encoding="utf-8")
+    with pytest.raises(rm.InputError, match="sheet= picks a list of a JSON object; this is a "
+                                            "list"):
+        rm.read_participants(path, sheet="data")
 
 
 def _ods() -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import warnings
@@ -23,6 +22,7 @@ from typing import IO, Any
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
+from rmatch.io.documents import json_items, unique_keys
 
 __all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "rows_text",
            "unique_keys"]
@@ -160,9 +160,10 @@ def load_table(source: Source, fmt: str | None, encoding: str | None,
                sheet: str | int | None = None) -> Table:
     """Read a source into headers and rows of raw cells.
 
-    ``header_row`` (as a spreadsheet numbers rows) and ``sheet`` (a name, an
-    index from 0, or a tab's number from 1 as text) apply to CSV and Excel;
-    JSON has no header row.
+    ``header_row`` (as a spreadsheet numbers rows) applies to CSV and Excel
+    (JSON has no header row); ``sheet`` (a name, an index from 0, or a tab's
+    number from 1 as text) to Excel, and to a JSON object as the key of the
+    people's list (:func:`rmatch.io.documents.json_items`).
     """
     name, data = _read_source(source)
     kind = _format(name, fmt, data[:64])
@@ -170,8 +171,9 @@ def load_table(source: Source, fmt: str | None, encoding: str | None,
         if isinstance(data, str):
             raise InputError(f"{name}: an Excel workbook must be opened in binary mode ('rb')")
         return _excel_table(name, data, header_row, sheet)
-    if sheet is not None:
-        raise InputError(f"{name}: sheet= picks a sheet of an Excel workbook; this is {kind}")
+    if sheet is not None and kind == "csv":
+        raise InputError(f"{name}: sheet= picks a sheet of an Excel workbook (or a list of a "
+                         "JSON object); this is csv")
     text = _decode(name, data, encoding) if isinstance(data, bytes) else data
     # A byte-order mark left in the text (a file opened as utf-8, not utf-8-sig)
     # would become part of the first header and hide it.
@@ -181,7 +183,7 @@ def load_table(source: Source, fmt: str | None, encoding: str | None,
     if header_row is not None:
         raise InputError(f"{name}: header_row= applies to CSV and Excel; {kind} has no header "
                          "row")
-    return _json_table(name, text, kind)
+    return _json_table(name, text, kind, sheet)
 
 
 def _sniff(text: str) -> str:
@@ -433,42 +435,8 @@ def _cell_count(cells: list[str], headers: list[str], sep: str, extra_lines: int
     return text
 
 
-def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Build a JSON object, refusing a key given twice (``json`` keeps the last silently)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} is given twice in one JSON object")
-        out[key] = value
-    return out
-
-
-def _json_table(name: str, text: str, kind: str) -> Table:
-    items: list[tuple[int, Any]] = []
-    if kind == "json":
-        try:
-            data = json.loads(text, object_pairs_hook=unique_keys)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{name}: row {err.lineno}: invalid JSON: {err.msg}") from None
-        except RecursionError:
-            raise InputError(f"{name}: the JSON is nested too deeply") from None
-        except ValueError as err:  # a key given twice in one object
-            raise InputError(f"{name}: {err}") from None
-        if not isinstance(data, list):
-            raise InputError(f"{name}: expected a JSON list of participant objects")
-        items = list(enumerate(data, start=1))
-    else:
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                items.append((n, json.loads(line, object_pairs_hook=unique_keys)))
-            except json.JSONDecodeError as err:
-                raise InputError(f"{name}: row {n}: invalid JSON: {err.msg}") from None
-            except ValueError as err:
-                raise InputError(f"{name}: row {n}: {err}") from None
-            except RecursionError:
-                raise InputError(f"{name}: row {n}: the JSON is nested too deeply") from None
+def _json_table(name: str, text: str, kind: str, sheet: str | int | None) -> Table:
+    items = json_items(name, text, kind, sheet)
     headers: dict[str, None] = {}
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []

@@ -1,0 +1,107 @@
+"""JSON and JSON Lines as rows: a list of objects, or the list under one key of an object.
+
+HR systems' APIs wrap their records in an object (``{"data": [...], "total":
+120}``; BambooHR's directory has ``"fields"`` and ``"employees"``): the list
+of objects under one key is the roster, as a sheet is in a workbook, and
+``sheet=`` names the key when there are several.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+from rmatch.errors import InputError, InputWarning
+
+__all__ = ["json_items", "unique_keys"]
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (``json`` keeps the last silently).
+
+    Examples
+    --------
+    >>> unique_keys([("id", "a"), ("level", 2)])
+    {'id': 'a', 'level': 2}
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice in one JSON object")
+        out[key] = value
+    return out
+
+
+def json_items(name: str, text: str, kind: str, sheet: str | int | None = None
+               ) -> list[tuple[int, Any]]:
+    """Return a JSON document's records with their numbers (from 1), as rows.
+
+    ``kind`` is ``"json"`` (a list, or an object holding lists of objects:
+    ``sheet`` names the key, needed when there are several) or ``"jsonl"``
+    (one object a line, numbered by line).
+
+    Examples
+    --------
+    >>> json_items("f.json", '{"total": 1, "data": [{"id": "a"}]}', "json", "data")
+    [(1, {'id': 'a'})]
+    """
+    if kind != "json":
+        if sheet is not None:
+            raise InputError(f"{name}: sheet= picks a list of a JSON object; this is JSON Lines")
+        return _lines(name, text)
+    try:
+        data = json.loads(text, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}: row {err.lineno}: invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise InputError(f"{name}: the JSON is nested too deeply") from None
+    except ValueError as err:  # a key given twice in one object
+        raise InputError(f"{name}: {err}") from None
+    if isinstance(data, dict):
+        data = _wrapped(name, data, sheet)
+    elif sheet is not None:
+        raise InputError(f"{name}: sheet= picks a list of a JSON object; this is a list")
+    if not isinstance(data, list):
+        raise InputError(f"{name}: expected a JSON list of participant objects")
+    return list(enumerate(data, start=1))
+
+
+def _wrapped(name: str, data: dict[str, Any], sheet: str | int | None) -> Any:
+    """Return the list of objects under one key of an API's answer."""
+    lists = [k for k, v in data.items()
+             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    if sheet is not None:
+        if str(sheet) not in data:
+            raise InputError(f"{name}: the JSON object has no key {str(sheet)!r}; its lists "
+                             f"of objects are under {_keys(lists, data)}")
+        return data[str(sheet)]
+    if len(lists) == 1:
+        warnings.warn(f"{name}: read the {len(data[lists[0]])} object(s) under {lists[0]!r} "
+                      "of the JSON object", InputWarning, stacklevel=5)
+        return data[lists[0]]
+    if lists:
+        raise InputError(f"{name}: the JSON object has lists of objects under "
+                         f"{_keys(lists, data)}: choose the people's with sheet= (CLI --sheet)")
+    raise InputError(f"{name}: expected a JSON list of participant objects, or an object "
+                     "holding one; this object holds none")
+
+
+def _keys(lists: list[str], data: dict[str, Any]) -> str:
+    return ", ".join(f"{k!r} ({len(data[k])})" for k in lists) or "no key"
+
+
+def _lines(name: str, text: str) -> list[tuple[int, Any]]:
+    items: list[tuple[int, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append((n, json.loads(line, object_pairs_hook=unique_keys)))
+        except json.JSONDecodeError as err:
+            raise InputError(f"{name}: row {n}: invalid JSON: {err.msg}") from None
+        except ValueError as err:
+            raise InputError(f"{name}: row {n}: {err}") from None
+        except RecursionError:
+            raise InputError(f"{name}: row {n}: the JSON is nested too deeply") from None
+    return items
