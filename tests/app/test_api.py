@@ -448,6 +448,16 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     assert chosen.json()["objective"] == pytest.approx(alone.objective, abs=1e-9)
     by_tab = c.post(f"/api/v1/programmes/{pid}/judgements", files=upload, data={"sheet": "2"})
     assert by_tab.status_code == 201, by_tab.text  # the second tab, as Excel counts them
+    # The committee's sheet typed with names rather than ids: the same judgement.
+    name = {p.id: p.name for p in people}
+    assert all(name[j] and name[s] for j, s in pairs)
+    by_name = c.post(f"/api/v1/programmes/{pid}/judgements", files={"file": (
+        "names.csv", ("Mentor,Mentee\n" + "".join(
+            f"{name[j]},{name[s]}\n" for j, s in pairs)).encode())})
+    assert by_name.status_code == 201, by_name.text
+    assert [(p["junior_id"], p["senior_id"]) for p in by_name.json()["pairs"]] == [
+        (p.junior_id, p.senior_id) for p in alone.pairs]
+    assert any("name(s) as the people's ids" in n for n in by_name.json()["notes"])
     assert by_tab.json()["pairs"] == chosen.json()["pairs"]
 
     # Someone not in the programme: refused by row, nothing stored.
@@ -458,7 +468,7 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     assert [(p["row"], p["field"]) for p in refused.json()["detail"]["problems"]] == [
         (3, "junior_id")]
     assert [a["kind"] for a in c.get(f"/api/v1/programmes/{pid}/analyses").json()] == [
-        "judgement"] * 3
+        "judgement"] * 4
 
     # Judging stores an analysis: a viewer may read it, not make one; the audit
     # says who judged, never whom.
@@ -471,8 +481,9 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
     with service.db() as db:
         details = [(e.user_name, e.detail) for e in db.scalars(select(AuditEntry).where(
             AuditEntry.action == "judged a matching made elsewhere"))]
-    assert [who for who, _ in details] == ["admin"] * 3
-    assert not any(person in detail for _, detail in details for pair in pairs for person in pair)
+    assert [who for who, _ in details] == ["admin"] * 4
+    assert not any(text in detail for _, detail in details for pair in pairs for person in pair
+                   for text in (person, name[person] or person))
 
 
 @pytest.mark.parametrize("slow", ["judging", "reading"])

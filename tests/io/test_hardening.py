@@ -169,13 +169,19 @@ def test_an_api_answer_wrapping_the_people_in_an_object_is_read_from_its_list(
     assert [(p.id, p.role, p.level) for p in read] == [tuple(p.values()) for p in people]
     path.write_text(json.dumps({"fields": [{"id": "level"}], "employees": people}),
                     encoding="utf-8")
-    with pytest.raises(rm.InputError, match=r"lists of objects under 'fields' \(1\), "
-                                            r"'employees' \(2\): choose the people's with "
+    with pytest.warns(rm.InputWarning, match=r"under 'employees'"):
+        assert [p.id for p in rm.read_participants(path)] == ["a", "b"]
+    # Lists under other keys are never taken for people unasked (a programme
+    # file's "constraints"); sheet= names one.
+    path.write_text(json.dumps({"mentees": people[:1], "mentors": people[1:]}),
+                    encoding="utf-8")
+    with pytest.raises(rm.InputError, match=r"lists of objects under 'mentees' \(1\), "
+                                            r"'mentors' \(1\): choose the people's with "
                                             r"sheet="):
         rm.read_participants(path)
-    assert [p.id for p in rm.read_participants(path, sheet="employees")] == ["a", "b"]
+    assert [p.id for p in rm.read_participants(path, sheet="mentors")] == ["b"]
     with pytest.raises(rm.InputError, match="has no key 'staff'; its lists of objects are "
-                                            "under 'fields'"):
+                                            "under 'mentees'"):
         rm.read_participants(path, sheet="staff")
     path.write_text(json.dumps({"total": 0, "data": []}), encoding="utf-8")
     with pytest.raises(rm.InputError, match="or an object holding one; this object holds none"):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import rmatch as rm
 from rmatch.model.participant import IdSides
-from tests.helpers import run_cli
+from tests.helpers import ROSTER, run_cli
 
 JUNIORS = ["ana", "rui", "eva", "joão"]
 SENIORS = ["cto", "cfo", "coo"]
@@ -282,3 +282,46 @@ def test_previous_pairs_keep_people_who_left_and_nothing_else() -> None:
     with pytest.raises(ValueError, match="unknown must be 'error' or 'keep'"):
         rm.read_matching(io.StringIO("junior_id,senior_id\nana,cto\n"), JUNIORS, SENIORS,
                          unknown="drop")  # type: ignore[arg-type]
+
+
+def test_a_committees_sheet_that_names_people_is_read_as_their_ids(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Hand matchings are typed with names more often than ids. A cell that is no
+    # one's id but one person's name is read as that person's id (said, without
+    # the names); a name two people share is an error on its row naming their ids.
+    names = {"ana": "Ana Lima", "rui": "Rui Costa", "eva": "Eva Ng", "joão": "Ana Lima",
+             "cto": "Cat Owen", "cfo": "Fay Ode", "coo": None}
+    text = "Mentor,Mentee\nrui costa,Cat  Owen\neva,FAY ODE\n"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        pairs = rm.read_matching(io.StringIO(text), JUNIORS, SENIORS, names=names)
+    assert pairs == [("rui", "cto"), ("eva", "cfo")]
+    shown = " ".join(str(w.message) for w in said)
+    assert "read 3 name(s) as the people's ids" in shown
+    assert [n for n in ("Costa", "Owen", "ODE") if n in shown] == []  # names are personal
+    # The oracle: the same pairs written with ids read the same.
+    assert rm.read_matching(io.StringIO("junior_id,senior_id\nrui,cto\neva,cfo\n"), JUNIORS,
+                            SENIORS) == pairs
+    with pytest.raises(rm.InputError) as err:
+        rm.read_matching(io.StringIO("junior_id,senior_id\nAna Lima,cto\nNobody,cfo\n"),
+                         JUNIORS, SENIORS, names=names)
+    assert [str(p) for p in err.value.problems] == [
+        "<stream>: row 2, field 'junior_id': the name on this row is 2 people's ('ana', "
+        "'joão'): give the id",
+        "<stream>: row 3, field 'junior_id': 'Nobody' is not a junior of this programme"]
+    # Without names the sheet cannot be read: what the CLI's evaluate now passes.
+    with pytest.raises(rm.InputError, match="need the column"):
+        rm.read_matching(io.StringIO(text), JUNIORS, SENIORS)
+    path = tmp_path / "byname.csv"
+    path.write_text("Mentor,Mentee\nBeatriz Silva,Rui Almeida\nLeon Schmidt,Margaret Hill\n",
+                    encoding="utf-8")
+    status, out, err_text = run_cli(capsys, "evaluate", str(ROSTER), str(path))
+    assert status == 0, err_text
+    assert "byname.csv: 2 pairs" in out
+    people = {p.name: p.id for p in rm.read_participants(ROSTER)}
+    by_ids = tmp_path / "byids.csv"
+    by_ids.write_text(f"junior_id,senior_id\n{people['Beatriz Silva']},{people['Rui Almeida']}"
+                      f"\n{people['Leon Schmidt']},{people['Margaret Hill']}\n", encoding="utf-8")
+    status, same, _ = run_cli(capsys, "evaluate", str(ROSTER), str(by_ids))
+    assert status == 0
+    assert same.replace("byids.csv", "byname.csv") == out

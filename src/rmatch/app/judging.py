@@ -49,7 +49,8 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
             warnings.simplefilter("always")
             pairs = rm.read_matching(named(content, filename), [p.id for p in juniors],
                                      [p.id for p in seniors], what="the matching",
-                                     sheet=sheet.strip() or None)
+                                     sheet=sheet.strip() or None,
+                                     names={p.id: p.name for p in [*juniors, *seniors]})
             result = rm.evaluate(pairs, juniors, seniors, program, org=org)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None

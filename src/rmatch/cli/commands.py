@@ -27,6 +27,7 @@ from rmatch.cli.common import (
     limit,
     listed_by,
     load,
+    names_of,
     progress_bar,
     read_roster,
     reading_options,
@@ -158,7 +159,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
             n_pairs = len(read_matching(args.pairs, sm.junior_ids, sm.senior_ids,
                                         what="the matching to judge",
-                                        sheet=args.pairs_sheet))
+                                        sheet=args.pairs_sheet,
+                                        names=names_of(juniors, seniors)))
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -234,7 +236,8 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
         # is an error by row.
         previous = read_matching(args.previous, [p.id for p in juniors],
                                  [p.id for p in seniors], what="previous pairs",
-                                 unknown="keep", sheet=args.previous_sheet)
+                                 unknown="keep", sheet=args.previous_sheet,
+                                 names=names_of(juniors, seniors))
     except InputError as err:  # a short file: every problem and hint, a line each
         raise InputError("\n  ".join(str(p) for p in err.problems), err.problems) from None
     print(rules_line(program))
@@ -260,7 +263,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         juniors, seniors, program, org = load(args)
         pairs = read_matching(args.pairs, [p.id for p in juniors], [p.id for p in seniors],
                               what="the matching to judge",
-                              sheet=args.pairs_sheet)
+                              sheet=args.pairs_sheet, names=names_of(juniors, seniors))
         print(rules_line(program))
         result = evaluate(pairs, juniors, seniors, program, org=org)
     except InputError as err:

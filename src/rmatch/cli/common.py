@@ -339,6 +339,17 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     return juniors, seniors, program, org
 
 
+def names_of(*sides: list[Participant]) -> dict[str, str | None]:
+    """Each person's name by id, for a file of pairs that names people (``read_matching``).
+
+    Examples
+    --------
+    >>> names_of([Participant(id="j1", name="Ana")], [Participant(id="s1")])
+    {'j1': 'Ana', 's1': None}
+    """
+    return {p.id: p.name for side in sides for p in side}
+
+
 def rules_line(program: Program) -> str:
     """One line naming the rules that apply.
 

@@ -2,8 +2,9 @@
 
 HR systems' APIs wrap their records in an object (``{"data": [...], "total":
 120}``; BambooHR's directory has ``"fields"`` and ``"employees"``): the list
-of objects under one key is the roster, as a sheet is in a workbook, and
-``sheet=`` names the key when there are several.
+of objects under one key is the roster, as a sheet is in a workbook. It is
+read without asking under the keys such answers use (``data``, ``value``,
+``employees``, ...); ``sheet=`` names any other key, or one of several.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from typing import Any
 from rmatch.errors import InputError, InputWarning
 
 __all__ = ["json_items", "unique_keys"]
+
+# The keys under which HR systems' APIs answer with their records (Workday and
+# Personio "data", OData and Microsoft Graph "value", BambooHR and HiBob
+# "employees", ...): read without sheet=. Any other list needs naming: a
+# programme file's "constraints" are no people.
+_RECORDS = frozenset({"data", "value", "items", "results", "records", "rows", "employees",
+                      "workers", "people", "persons", "users", "members", "participants",
+                      "entries"})
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -76,10 +85,11 @@ def _wrapped(name: str, data: dict[str, Any], sheet: str | int | None) -> Any:
             raise InputError(f"{name}: the JSON object has no key {str(sheet)!r}; its lists "
                              f"of objects are under {_keys(lists, data)}")
         return data[str(sheet)]
-    if len(lists) == 1:
-        warnings.warn(f"{name}: read the {len(data[lists[0]])} object(s) under {lists[0]!r} "
-                      "of the JSON object", InputWarning, stacklevel=5)
-        return data[lists[0]]
+    records = [k for k in lists if k.casefold() in _RECORDS]
+    if len(records) == 1:  # the API's records, whatever else the answer holds
+        warnings.warn(f"{name}: read the {len(data[records[0]])} object(s) under "
+                      f"{records[0]!r} of the JSON object", InputWarning, stacklevel=5)
+        return data[records[0]]
     if lists:
         raise InputError(f"{name}: the JSON object has lists of objects under "
                          f"{_keys(lists, data)}: choose the people's with sheet= (CLI --sheet)")

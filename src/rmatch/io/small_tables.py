@@ -19,15 +19,17 @@ warning; anything else written otherwise is an error with a hint.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io.names import ids_by_name
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
-from rmatch.io.values import parse_text
+from rmatch.io.values import fold, parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
 __all__ = ["read_matching", "read_table", "table_rows"]
@@ -36,7 +38,8 @@ __all__ = ["read_matching", "read_table", "table_rows"]
 def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
                   what: str = "the matching", encoding: str | None = None,
                   sheet: str | int | None = None, header_row: int | None = None,
-                  unknown: Literal["error", "keep"] = "error") -> list[tuple[str, str]]:
+                  unknown: Literal["error", "keep"] = "error",
+                  names: Mapping[str, str | None] | None = None) -> list[tuple[str, str]]:
     r"""Read a matching's ``(junior_id, senior_id)`` pairs, each id checked against the people.
 
     Parameters
@@ -63,6 +66,13 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         still an error. Without the standard columns, a column is then read
         when every value is one side's id or nobody's, and most are that
         side's.
+    names
+        Each person's name by id: a committee's sheet often names people
+        ("Beatriz Silva") rather than giving ids. A cell that is no one's id
+        but one person's name (ignoring case and spaces) is read as that
+        person's id, and a warning says how many were (never which: names
+        are personal); a name several people share is an error on its row
+        naming their ids.
 
     Returns
     -------
@@ -97,6 +107,9 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         raise ValueError(f"unknown must be 'error' or 'keep', not {unknown!r}")
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
+    shared: dict[str, list[str]] = {}  # a name several people share -> their ids
+    if names:
+        table, shared = _names_as_ids(table, sides, names)
     given = {h.casefold(): h for h in table.headers}
     if "junior_id" in given and "senior_id" in given:
         columns = given["junior_id"], given["senior_id"]
@@ -117,8 +130,16 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
                       f"{restored[0][1]!r}): a spreadsheet drops them unless the column is "
                       "text", InputWarning, stacklevel=2)
     at = [row for row, _ in rows]
-    problems = [Problem(reason, file=table.name, row=at[k],
-                        field=columns[0] if side == "junior" else columns[1]) if side
+
+    def said(k: int, side: Literal["junior", "senior"], reason: str) -> Problem:
+        field = columns[0] if side == "junior" else columns[1]
+        ids = shared.get(fold(pairs[k][0 if side == "junior" else 1]))
+        if ids:  # a name, not an id: which people share it (ids, never the name)
+            reason = (f"the name on this row is {len(ids)} people's "
+                      f"({', '.join(map(repr, ids))}): give the id")
+        return Problem(reason, file=table.name, row=at[k], field=field)
+
+    problems = [said(k, side, reason) if side
                 else Problem(f"the pair {pairs[k]} is given again (first on row "
                              f"{at[int(reason)]})", file=table.name, row=at[k])
                 for k, side, reason in sides.pair_problems(pairs)
@@ -127,6 +148,33 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     if problems:
         raise InputError.of(problems)
     return pairs
+
+
+def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
+                  ) -> tuple[Table, dict[str, list[str]]]:
+    """Return the table with each cell that is one person's name (and no one's id) as their id.
+
+    Also the names several people share, folded, with their ids (their cells
+    stay as written, for the reading to refuse by row).
+    """
+    by_name = ids_by_name((name, pid) for pid, name in names.items()
+                          if pid in sides.juniors or pid in sides.seniors)
+    read = 0
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for row, cells in table.rows:
+        out: dict[str, Any] = {}
+        for header, raw in cells.items():
+            text = parse_text(raw).strip() if raw is not None else ""
+            found = [] if not text or normalise_id(text) in sides.juniors \
+                or normalise_id(text) in sides.seniors else by_name.get(fold(text), [])
+            out[header] = found[0] if len(found) == 1 else raw
+            read += len(found) == 1
+        rows.append((row, out))
+    if read:
+        warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
+                      "person's name in the programme)", InputWarning, stacklevel=3)
+    shared = {n: ids for n, ids in by_name.items() if len(ids) > 1}
+    return dataclasses.replace(table, rows=rows), shared
 
 
 def _ids_in(table: Table, header: str) -> list[str]:
