@@ -46,6 +46,9 @@ def check_page(page: Page, shots: Path | None = None, step: str = "") -> None:
     assert page.evaluate("[...document.scripts].every(s => new URL(s.src).origin === "
                          "location.origin)")
     assert " style=" not in page.content()
+    # An icon of our own: without one every page asks for /favicon.ico and logs a 404.
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    assert page.request.get(icon).headers["content-type"].startswith("image/svg+xml")
     if shots is not None:  # each step's screenshot, for a person to look at (not committed)
         shots.mkdir(exist_ok=True)
         path = shots / f"{len(list(shots.iterdir())):02d}-{step}.png"
