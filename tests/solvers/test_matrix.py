@@ -147,6 +147,18 @@ def test_bad_matrices_get_a_clear_error() -> None:
         rm.solve_matrix([[1.0]], senior_capacity=-1)
     with pytest.raises(ValueError, match="unknown solver"):
         rm.solve_matrix([[1.0]], solver="magic")
+    # Rows of different lengths, text: said as such, not numpy's words alone.
+    with pytest.raises(ValueError, match="a rectangular matrix of numbers"):
+        rm.solve_matrix([[1.0, 2.0], [3.0]])
+    with pytest.raises(ValueError, match="a rectangular matrix of numbers"):
+        rm.solve_matrix([["a"]])
+    # Finite but so large that a total overflows: said, never scipy's "invalid
+    # numeric entries" after an overflow warning. Large but summable: solved.
+    with pytest.raises(ValueError, match="a total of the pairs could exceed the largest float"):
+        rm.solve_matrix([[1e308, 1e308], [1e308, -1e308]])
+    big = rm.solve_matrix([[1e150, 2e150], [3e150, 1.0]], solver="flow")
+    assert (big.pairs, big.objective) == ([(0, 1), (1, 0)], 5e150)
+    assert big.pairs == rm.solve_matrix(np.array([[1e150, 2e150], [3e150, 1.0]]) / 1e150).pairs
     # All pairs excluded: nothing to choose, and that is optimal.
     empty = rm.solve_matrix([[np.nan]], feasible=[[False]])
     assert (empty.pairs, empty.objective, empty.bound) == ([], 0.0, 0.0)

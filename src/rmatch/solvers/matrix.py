@@ -20,6 +20,10 @@ from rmatch.errors import InputError
 from rmatch.solvers import BACKENDS, run
 from rmatch.solvers.problem import Problem
 
+# A quarter of the largest float: the spread of the scores (up to twice the
+# largest) and the total of the pairs must stay finite.
+_LARGEST = float(np.finfo(np.float64).max) / 4
+
 __all__ = ["MatrixSolution", "solve_matrix"]
 
 Objective = Literal["max_pairs", "max_score"]
@@ -154,7 +158,10 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     >>> sol.pairs, sol.objective
     ([(0, 0), (1, 2), (2, 1)], 18.0)
     """
-    raw = np.asarray(scores, dtype=np.float64)
+    try:
+        raw = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError) as err:  # rows of different lengths, text
+        raise ValueError(f"scores must be a rectangular matrix of numbers ({err})") from None
     if raw.ndim != 2:
         raise ValueError(f"scores must be a 2-D matrix (rows x columns), not {raw.ndim}-D")
     mask = np.ones(raw.shape, np.bool_) if feasible is None else _mask(feasible, raw.shape)
@@ -175,6 +182,11 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     if objective == "max_score":
         allowed &= signed > 0  # a pair of score <= 0 can only lower the total
     values = signed[allowed]
+    peak = float(np.abs(values).max()) if values.size else 0.0
+    most = min(int(np.minimum(cap_j, m).sum()), int(np.minimum(cap_s, n).sum()))
+    if peak * most > _LARGEST:
+        raise ValueError(f"scores as large as {peak:.3g}: a total of the pairs could exceed "
+                         "the largest float; divide them all by one constant first")
     low = float(values.min()) if objective == "max_pairs" and values.size else 0.0
     spread = float(values.max()) - low if values.size else 0.0
     scale = spread if spread > 0 else 1.0
