@@ -105,6 +105,32 @@ def test_unknown_ids_and_repeated_pairs_are_named() -> None:
         rm.evaluate(["j"], juniors, seniors)
 
 
+def test_pairs_as_records_or_a_dataframe_judge_as_tuples_do() -> None:
+    # pd.read_csv("pairs.csv") or df.to_dict("records") handed over as they are;
+    # an id left blank (None, NaN) and a text are refused in words.
+    pd = pytest.importorskip("pandas")
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    tuples = [(juniors[0].id, seniors[0].id), (juniors[1].id, seniors[1].id)]
+    expected = rm.evaluate(tuples, juniors, seniors, org=org)
+    records = [{"junior_id": j, "senior_id": s, "notes": "ok"} for j, s in tuples]
+    for handed in (records, pd.DataFrame(records)):
+        got = rm.evaluate(handed, juniors, seniors, org=org)
+        assert [(p.junior_id, p.senior_id, p.score) for p in got.pairs] == [
+            (p.junior_id, p.senior_id, p.score) for p in expected.pairs]
+        assert got.objective == expected.objective
+    with pytest.raises(rm.InputError, match=r"pair 2 \(nan, '.+'\): an id is missing"):
+        rm.evaluate(pd.DataFrame({"junior_id": [tuples[0][0], None],
+                                  "senior_id": [tuples[0][1], tuples[1][1]]}),
+                    juniors, seniors, org=org)
+    with pytest.raises(rm.InputError, match="has the keys junior_id and senior_id, not 'j'"):
+        rm.evaluate([{"j": "x"}], juniors, seniors, org=org)
+    with pytest.raises(rm.InputError, match=r"not one text; a file of pairs is read with "
+                                            r"rm\.read_matching"):
+        rm.evaluate("pairs.csv", juniors, seniors, org=org)
+
+
 def test_unknown_ids_say_what_they_may_be() -> None:
     """The slips of a hand-typed matching: another case, the columns swapped."""
     juniors = [rm.Participant(id="j-04"), rm.Participant(id="Ana"), rm.Participant(id="ANA")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,15 +30,33 @@ __all__ = ["evaluate"]
 
 
 def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
+    """Return the pairs as id pairs.
+
+    Tuples, Pair objects, or records with ``junior_id`` and ``senior_id`` (a
+    list of dicts, or a DataFrame of those columns).
+    """
+    if isinstance(pairs, (str, bytes)):
+        raise InputError("pairs are a list of (junior_id, senior_id), not one text; a file of "
+                         "pairs is read with rm.read_matching")
+    if hasattr(pairs, "to_dict") and hasattr(pairs, "columns"):  # a DataFrame
+        pairs = pairs.to_dict("records")
     out = []
-    for item in pairs:
+    for k, item in enumerate(pairs, start=1):
         if isinstance(item, Pair):
             out.append((item.junior_id, item.senior_id))
             continue
+        if isinstance(item, Mapping):
+            if "junior_id" not in item or "senior_id" not in item:
+                raise InputError(f"pair {k}: a record of a pair has the keys junior_id and "
+                                 f"senior_id, not {', '.join(map(repr, item)) or 'none'}")
+            item = (item["junior_id"], item["senior_id"])
         try:
             junior, senior = item
         except (TypeError, ValueError):
             raise InputError(f"a pair is (junior_id, senior_id), not {item!r}") from None
+        if any(x is None or (isinstance(x, float) and x != x) or not str(x).strip()
+               for x in (junior, senior)):
+            raise InputError(f"pair {k} ({junior!r}, {senior!r}): an id is missing")
         out.append((normalise_id(str(junior).strip()), normalise_id(str(senior).strip())))
     return out
 
@@ -102,8 +120,10 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     Parameters
     ----------
     pairs
-        ``(junior_id, senior_id)`` pairs (or :class:`~rmatch.result.pairs.Pair`
-        objects), e.g. last year's hand matching.
+        ``(junior_id, senior_id)`` pairs, :class:`~rmatch.result.pairs.Pair`
+        objects, or records with ``junior_id`` and ``senior_id`` (a list of
+        dicts, or a pandas DataFrame with those columns), e.g. last year's hand
+        matching; a file of pairs is read by :func:`rmatch.read_matching`.
     juniors, seniors, program, org
         As for :func:`rmatch.match`: the scores, rules and org chart to judge by.
 
