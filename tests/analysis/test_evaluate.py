@@ -101,7 +101,7 @@ def test_unknown_ids_and_repeated_pairs_are_named() -> None:
     assert "pair 2 ('x', 's'): 'x' is not a junior" in text
     assert "pair 3 ('j', 's') is given twice" in text
     assert "pair 4 ('s', 'j'): 's' is a senior of this programme, not a junior" in text
-    with pytest.raises(rm.InputError, match="a pair is"):
+    with pytest.raises(rm.InputError, match=r"pair 1: .j. is not a \(junior_id, senior_id\) pair"):
         rm.evaluate(["j"], juniors, seniors)
 
 
@@ -129,6 +129,12 @@ def test_pairs_as_records_or_a_dataframe_judge_as_tuples_do() -> None:
     with pytest.raises(rm.InputError, match=r"not one text; a file of pairs is read with "
                                             r"rm\.read_matching"):
         rm.evaluate("pairs.csv", juniors, seniors, org=org)
+    # rematch takes its previous pairs in the same shapes (records raised KeyError 0).
+    best = rm.match(juniors, seniors, org=org)
+    kept = rm.rematch(best, juniors, seniors, org=org).kept
+    for handed in (best.pairs, [p.model_dump() for p in best.pairs],
+                   pd.DataFrame([p.model_dump() for p in best.pairs])):
+        assert rm.rematch(handed, juniors, seniors, org=org).kept == kept
 
 
 def test_unknown_ids_say_what_they_may_be() -> None:

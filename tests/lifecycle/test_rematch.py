@@ -196,4 +196,4 @@ def test_ids_typed_on_another_system_name_the_same_people() -> None:
     kept = set(out.kept)
     assert kept == {(p.junior_id, p.senior_id) for p in res.pairs if p.junior_id == "josé"}
     with pytest.raises(rm.InputError, match="previous pair 1"):
-        rm.rematch([("josé",)], js, ss, rm.Program(constraints=[]))  # type: ignore[list-item]
+        rm.rematch([("josé",)], js, ss, rm.Program(constraints=[]))

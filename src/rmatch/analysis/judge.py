@@ -12,53 +12,21 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from rmatch.errors import DataGapWarning, InfeasibleError, InputError, SolverError
 from rmatch.model.orgchart import OrgChart
-from rmatch.model.participant import IdSides, Participant, normalise_id
+from rmatch.model.participant import IdSides, Participant
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
-from rmatch.result.pairs import Optimum, Pair, Violation
+from rmatch.result.pairs import Optimum, Violation, id_pairs
 from rmatch.result.reasons import EVALUATED
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 
 __all__ = ["evaluate"]
-
-
-def _pair_ids(pairs: Iterable[Any]) -> list[tuple[str, str]]:
-    """Return the pairs as id pairs.
-
-    Tuples, Pair objects, or records with ``junior_id`` and ``senior_id`` (a
-    list of dicts, or a DataFrame of those columns).
-    """
-    if isinstance(pairs, (str, bytes)):
-        raise InputError("pairs are a list of (junior_id, senior_id), not one text; a file of "
-                         "pairs is read with rm.read_matching")
-    if hasattr(pairs, "to_dict") and hasattr(pairs, "columns"):  # a DataFrame
-        pairs = pairs.to_dict("records")
-    out = []
-    for k, item in enumerate(pairs, start=1):
-        if isinstance(item, Pair):
-            out.append((item.junior_id, item.senior_id))
-            continue
-        if isinstance(item, Mapping):
-            if "junior_id" not in item or "senior_id" not in item:
-                raise InputError(f"pair {k}: a record of a pair has the keys junior_id and "
-                                 f"senior_id, not {', '.join(map(repr, item)) or 'none'}")
-            item = (item["junior_id"], item["senior_id"])
-        try:
-            junior, senior = item
-        except (TypeError, ValueError):
-            raise InputError(f"a pair is (junior_id, senior_id), not {item!r}") from None
-        if any(x is None or (isinstance(x, float) and x != x) or not str(x).strip()
-               for x in (junior, senior)):
-            raise InputError(f"pair {k} ({junior!r}, {senior!r}): an id is missing")
-        out.append((normalise_id(str(junior).strip()), normalise_id(str(senior).strip())))
-    return out
 
 
 def _indices(junior_ids: Sequence[str], senior_ids: Sequence[str],
@@ -163,7 +131,7 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     start = time.perf_counter()
     program = program or Program()
     # Every id checked before the optimum is sought: a typo costs no solve.
-    rows, cols = _indices([p.id for p in juniors], [p.id for p in seniors], _pair_ids(pairs))
+    rows, cols = _indices([p.id for p in juniors], [p.id for p in seniors], id_pairs(pairs))
     from rmatch.solvers.match import match, result_from_pairs
 
     # The optimum as rm.match finds it, and its scores to judge by: on a large

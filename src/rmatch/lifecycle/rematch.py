@@ -35,7 +35,7 @@ import dataclasses
 import math
 import time
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,7 @@ from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
+from rmatch.result.pairs import id_pairs
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
 from rmatch.solvers.match import result_from_pairs, solve
 
@@ -110,15 +111,8 @@ class Rematch(BaseModel):
         return "\n".join(lines)
 
 
-def _pair(k: int, pair: Any) -> tuple[str, str]:
-    """Read a previous pair as (junior id, senior id), ids as stored (NFC)."""
-    if isinstance(pair, str) or len(pair) != 2 or not all(isinstance(x, str) for x in pair):
-        raise InputError(f"previous pair {k}: {pair!r} is not a (junior id, senior id) pair")
-    return normalise_id(pair[0]), normalise_id(pair[1])
-
-
 def rematch(
-    previous: MatchResult | Sequence[tuple[str, str]],
+    previous: MatchResult | Iterable[Any],
     juniors: Sequence[Participant],
     seniors: Sequence[Participant],
     program: Program | None = None,
@@ -133,7 +127,9 @@ def rematch(
     Parameters
     ----------
     previous
-        The previous result, or its (junior id, senior id) pairs.
+        The previous result, or its pairs: (junior id, senior id) tuples,
+        :class:`~rmatch.result.pairs.Pair` objects, or records with
+        ``junior_id`` and ``senior_id`` (a list of dicts, a DataFrame).
     juniors, seniors
         Everyone in the programme now (leavers absent, joiners present).
     change
@@ -157,9 +153,8 @@ def rematch(
     if isinstance(change_cost, bool) or not isinstance(change_cost, (int, float)) \
             or not math.isfinite(change_cost) or change_cost < 0:
         raise InputError(f"change_cost must be a finite number >= 0, not {change_cost!r}")
-    pairs = ([(p.junior_id, p.senior_id) for p in previous.pairs]
-             if isinstance(previous, MatchResult)
-             else [_pair(k, pair) for k, pair in enumerate(previous, start=1)])
+    pairs = id_pairs(previous.pairs if isinstance(previous, MatchResult) else previous,
+                     "previous pair")
     program = program or Program()
     j_ids = {p.id for p in juniors}
     s_ids = {p.id for p in seniors}

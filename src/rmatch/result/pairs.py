@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-if TYPE_CHECKING:
+from rmatch.errors import InputError
+from rmatch.model.participant import normalise_id
 
-    pass
-
-__all__ = ["Alternative", "Explanation", "Optimum", "Pair", "Violation"]
+__all__ = ["Alternative", "Explanation", "Optimum", "Pair", "Violation", "id_pairs"]
 
 
 class Pair(BaseModel):
@@ -29,6 +29,58 @@ class Pair(BaseModel):
     senior_id: str
     score: float
     components: dict[str, float]
+
+
+def id_pairs(pairs: Iterable[Any], what: str = "pair") -> list[tuple[str, str]]:
+    """Return pairs given in any of the usual shapes as ``(junior_id, senior_id)``.
+
+    Tuples, :class:`Pair` objects (a result's ``pairs``), or records with
+    ``junior_id`` and ``senior_id`` (a list of dicts, or a pandas DataFrame
+    with those columns); ids as stored (NFC, spaces around them dropped).
+    ``what`` names a pair in the messages ("previous pair 2: ...").
+
+    Raises
+    ------
+    InputError
+        A text given as the pairs, a record without the two keys, an item
+        that is not two ids, or an id left blank (None, NaN, empty).
+
+    Examples
+    --------
+    >>> id_pairs([("j1", "s1"), {"junior_id": "j2", "senior_id": "s2"}])
+    [('j1', 's1'), ('j2', 's2')]
+    >>> id_pairs([("j1", None)])
+    Traceback (most recent call last):
+    ...
+    rmatch.errors.InputError: pair 1 ('j1', None): an id is missing
+    """
+    if isinstance(pairs, (str, bytes)):
+        raise InputError(f"{what}s are a list of (junior_id, senior_id), not one text; a file "
+                         "of pairs is read with rm.read_matching")
+    if hasattr(pairs, "to_dict") and hasattr(pairs, "columns"):  # a DataFrame
+        pairs = pairs.to_dict("records")
+    out = []
+    for k, item in enumerate(pairs, start=1):
+        if isinstance(item, Pair):
+            out.append((item.junior_id, item.senior_id))
+            continue
+        if isinstance(item, Mapping):
+            if "junior_id" not in item or "senior_id" not in item:
+                raise InputError(f"{what} {k}: a record of a pair has the keys junior_id and "
+                                 f"senior_id, not {', '.join(map(repr, item)) or 'none'}")
+            item = (item["junior_id"], item["senior_id"])
+        if isinstance(item, (str, bytes)):
+            raise InputError(f"{what} {k}: {item!r} is not a (junior_id, senior_id) pair")
+        try:
+            junior, senior = item
+        except (TypeError, ValueError):
+            raise InputError(f"{what} {k}: {item!r} is not a (junior_id, senior_id) pair"
+                             ) from None
+        if any(x is None or (isinstance(x, float) and x != x) or not str(x).strip()
+               for x in (junior, senior)):
+            raise InputError(f"{what} {k} ({junior!r}, {senior!r}): an id is missing")
+        out.append((normalise_id(str(junior).strip()), normalise_id(str(senior).strip())))
+    return out
 
 
 class Violation(BaseModel):
