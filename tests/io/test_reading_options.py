@@ -71,6 +71,28 @@ def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:
     assert {p.id: p.manager_id for p in people} == {"ceo": None, "vp": "ceo", "a": "vp"}
 
 
+def test_managers_given_as_e_mail_addresses_are_read_as_their_ids() -> None:
+    # A directory export: ids are employee numbers, the manager is an address.
+    text = ("Employee Number,Email,Manager,Role\n1001,Helena@X.com,,\n"
+            "1002,ana@x.com,helena@x.com,senior\n1003,bo@x.com,ANA@x.com,junior\n"
+            "1004,cy@x.com,gone@x.com,junior\n")
+    columns = {"Employee Number": "id", "Email": "email", "Manager": "manager_id"}
+    problems = _problems(text, columns=columns)
+    # An address no one has stays as written: the manager check names its row.
+    assert [(p.row, p.field) for p in problems] == [(5, "manager_id")]
+    assert "manager 'gone@x.com' is not in this roster" in problems[0].reason
+    with pytest.warns(rm.InputWarning, match=r"2 manager\(s\) given as an e-mail address read "
+                                             r"as the id of the person with that address"):
+        people = rm.read_participants(io.StringIO(text.replace("gone@x.com", "1002")),
+                                      columns=columns)
+    assert {p.id: p.manager_id for p in people} == {"1001": None, "1002": "1001",
+                                                     "1003": "1002", "1004": "1002"}
+    # The oracle: the same chart written with ids reads the same.
+    by_id = text.replace("gone@x.com", "1002").replace("helena@x.com", "1001").replace(
+        "ANA@x.com", "1002")
+    assert _read(by_id, columns=columns) == people
+
+
 def test_duplicates_error_keep_last_and_keep_first() -> None:
     text = "id,skills\na@x.org,genai\nb@x.org,cloud\nA@X.org ,python\n"
     [problem] = _problems(text)

@@ -29,6 +29,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
 from rmatch.io.hints import grade_scheme
+from rmatch.io.managers import managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
 from rmatch.model.languages import is_known_language
@@ -309,7 +310,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
                       InputWarning, stacklevel=4)
     rows = _settle_duplicates(name, rows, opts.duplicates)
     has_id = "id" in cols.targets.values()
-    _managers_by_name(name, rows, "manager_id" in cols.targets.values())
+    managers_by_name(name, rows, "manager_id" in cols.targets.values())
+    managers_by_email(name, rows)
     _named_wishes(name, rows)
     people: list[tuple[int, Participant]] = []
     managers: list[tuple[int, str | None, Any]] = []  # (row, id, manager) of every row
@@ -397,41 +399,6 @@ def _settle_duplicates(name: str, rows: list[_Row], policy: Duplicates) -> list[
             if manager in spelling:
                 r.record["manager_id"] = spelling[manager]
     return out
-
-
-def _managers_by_name(name: str, rows: Sequence[_Row], has_id_column: bool) -> None:
-    """Fill ``manager_id`` from ``manager_name``: the unique person of that name in the file.
-
-    A blank manager id is filled from the name; when an id column exists, a
-    warning lists whose ids were filled. Names are personal data: problems
-    name the row, never the name.
-    """
-    wanted = [r for r in rows if r.manager_name and not r.record.get("manager_id")]
-    if not wanted:
-        return
-    by_name: dict[str, list[_Row]] = defaultdict(list)
-    for r in rows:
-        if isinstance(r.record.get("name"), str) and r.record.get("id"):
-            by_name[values.fold(r.record["name"])].append(r)
-    filled: list[str] = []
-    for r in wanted:
-        found = by_name.get(values.fold(str(r.manager_name)), [])
-        if len(found) == 1:
-            r.record["manager_id"] = found[0].record["id"]
-            filled.append(str(r.record.get("id") or f"row {r.row}"))
-        elif not found:
-            r.errors.append(("manager_name", "the manager's name is no one's name in this "
-                                             "roster: give the manager's id, or add them as a "
-                                             "row without a role"))
-        else:
-            r.errors.append(("manager_name", "the manager's name is the name of rows "
-                             f"{', '.join(str(x.row) for x in found[:5])}: give the manager's "
-                             "id instead"))
-    if has_id_column and filled:
-        warnings.warn(f"{name}: manager ids filled in from the manager's name for "
-                      f"{len(filled)} row(s) with a blank manager id: "
-                      f"{', '.join(repr(f) for f in filled[:8])}"
-                      f"{' and more' if len(filled) > 8 else ''}", InputWarning, stacklevel=5)
 
 
 def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
