@@ -63,6 +63,17 @@ def test_managers_by_name_fill_ids_and_name_the_rows_they_cannot() -> None:
                                                      "d": "ceo", "e": "ceo"}
 
 
+def test_a_manager_written_last_name_first_is_found_by_name() -> None:
+    # Directories write "Hopper, Grace" where the roster's name is "Grace Hopper".
+    text = "id,name,manager\nceo,Grace Hopper,\nvp,Alan Turing,\"HOPPER,  Grace\"\n"
+    people = _read(text, columns={"manager": "manager_name"})
+    assert {p.id: p.manager_id for p in people} == {"ceo": None, "vp": "ceo"}
+    # And the other way round: the roster's names last name first, a form's wish not.
+    text = ("id,name,role,wishes\nceo,\"Hopper, Grace\",senior,\n"
+            "j,\"Turing, Alan\",junior,Grace Hopper\n")
+    assert {p.id: p.wishes for p in _read(text)} == {"ceo": [], "j": ["ceo"]}
+
+
 def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:
     text = ("id,name,manager_name,manager_id\nceo,Grace,,\nvp,Alan,Grace,\n"
             "a,Ana,Grace,vp\n")

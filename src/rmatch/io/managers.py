@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rmatch.errors import InputWarning
-from rmatch.model.participant import fold
+from rmatch.io.names import name_key
 
 __all__ = ["Row", "managers_by_email", "managers_by_name"]
 
@@ -50,10 +50,10 @@ def managers_by_name(name: str, rows: Sequence[Row], has_id_column: bool) -> Non
     by_name: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         if isinstance(r.record.get("name"), str) and r.record.get("id"):
-            by_name[fold(r.record["name"])].append(r)
+            by_name[name_key(r.record["name"])].append(r)
     filled: list[str] = []
     for r in wanted:
-        found = by_name.get(fold(str(r.manager_name)), [])
+        found = by_name.get(name_key(str(r.manager_name)), [])
         if len(found) == 1:
             r.record["manager_id"] = found[0].record["id"]
             filled.append(str(r.record.get("id") or f"row {r.row}"))

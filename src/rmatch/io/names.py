@@ -4,7 +4,7 @@ Self-match sign-up forms let mentees pick mentors from a list of names, so a
 wish arrives as "Ana Silva" where rmatch names people by id. One rule, used
 by the reader for one file (:func:`rmatch.io.tables.read_participants`) and
 by :func:`rmatch.io.tables.merge_sides` for one sheet per side: an item that
-is no one's id but the name of exactly one person (any case or spacing)
+is no one's id but the name of exactly one person (any case or spacing, or "Last, First")
 becomes that person's id; the name of several is left for the caller to
 refuse; anything else stays as written (a wish for someone not in the
 programme counts for nothing, and ``data_gaps`` says so).
@@ -25,7 +25,27 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from rmatch.errors import InputError, InputWarning
 from rmatch.model.participant import Participant, fold
 
-__all__ = ["as_ids", "ids_by_name", "named_wishes", "names_read"]
+__all__ = ["as_ids", "ids_by_name", "name_key", "named_wishes", "names_read"]
+
+
+def name_key(name: str) -> str:
+    """Return how a person's name is compared: case and spaces folded, "Last, First" turned.
+
+    Directories write "Silva, Ana" where a form writes "Ana Silva": one
+    comma between two parts is read as that order. Other commas stay.
+
+    Examples
+    --------
+    >>> name_key("Silva,  Ana") == name_key("ana silva") == "ana silva"
+    True
+    >>> name_key("Silva, Ana, Jr")
+    'silva, ana, jr'
+    """
+    folded = fold(name)
+    last, comma, first = folded.partition(",")
+    if comma and "," not in first and last.strip() and first.strip():
+        return f"{first.strip()} {last.strip()}"
+    return folded
 
 
 def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
@@ -39,7 +59,7 @@ def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]
     out: dict[str, list[str]] = defaultdict(list)
     for name, pid in people:
         if isinstance(name, str) and name.strip() and isinstance(pid, str) and pid:
-            out[fold(name)].append(pid)
+            out[name_key(name)].append(pid)
     return dict(out)
 
 
@@ -61,7 +81,7 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     shared: list[tuple[int, list[str]]] = []
     read = 0
     for k, item in enumerate(items):
-        found = [] if item in ids else names.get(fold(item), [])
+        found = [] if item in ids else names.get(name_key(item), [])
         if len(found) > 1:
             shared.append((k, found))
         taken = found[0] if len(found) == 1 else item

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
-from rmatch.io.names import ids_by_name
+from rmatch.io.names import ids_by_name, name_key
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
-from rmatch.io.values import fold, parse_text
+from rmatch.io.values import parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
 __all__ = ["read_matching", "read_table", "table_rows"]
@@ -133,7 +133,7 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
 
     def said(k: int, side: Literal["junior", "senior"], reason: str) -> Problem:
         field = columns[0] if side == "junior" else columns[1]
-        ids = shared.get(fold(pairs[k][0 if side == "junior" else 1]))
+        ids = shared.get(name_key(pairs[k][0 if side == "junior" else 1]))
         if ids:  # a name, not an id: which people share it (ids, never the name)
             reason = (f"the name on this row is {len(ids)} people's "
                       f"({', '.join(map(repr, ids))}): give the id")
@@ -166,7 +166,7 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
         for header, raw in cells.items():
             text = parse_text(raw).strip() if raw is not None else ""
             found = [] if not text or normalise_id(text) in sides.juniors \
-                or normalise_id(text) in sides.seniors else by_name.get(fold(text), [])
+                or normalise_id(text) in sides.seniors else by_name.get(name_key(text), [])
             out[header] = found[0] if len(found) == 1 else raw
             read += len(found) == 1
         rows.append((row, out))
