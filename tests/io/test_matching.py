@@ -8,6 +8,7 @@ or raises InputError; it never returns other pairs.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -324,4 +325,7 @@ def test_a_committees_sheet_that_names_people_is_read_as_their_ids(
                       f"\n{people['Leon Schmidt']},{people['Margaret Hill']}\n", encoding="utf-8")
     status, same, _ = run_cli(capsys, "evaluate", str(ROSTER), str(by_ids))
     assert status == 0
-    assert same.replace("byids.csv", "byname.csv") == out
+    def untimed(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not re.search(r"\d s$", line)]
+
+    assert untimed(same.replace("byids.csv", "byname.csv")) == untimed(out)

@@ -108,14 +108,19 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     shared: dict[str, list[str]] = {}  # a name several people share -> their ids
+    named: set[tuple[int, str]] = set()  # (row, header) of the cells read as names
     if names:
-        table, shared = _names_as_ids(table, sides, names)
+        table, shared, named = _names_as_ids(table, sides, names)
     given = {h.casefold(): h for h in table.headers}
     if "junior_id" in given and "senior_id" in given:
         columns = given["junior_id"], given["senior_id"]
     else:
         columns = _by_values(table, sides, what, keep=unknown == "keep")
     rows = table_rows(table, columns, what=what)
+    read = sum(header in columns for _, header in named)
+    if read:
+        warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
+                      "person's name in the programme)", InputWarning, stacklevel=2)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
@@ -151,15 +156,16 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
 
 
 def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
-                  ) -> tuple[Table, dict[str, list[str]]]:
+                  ) -> tuple[Table, dict[str, list[str]], set[tuple[int, str]]]:
     """Return the table with each cell that is one person's name (and no one's id) as their id.
 
-    Also the names several people share, folded, with their ids (their cells
-    stay as written, for the reading to refuse by row).
+    Also the names several people share, by :func:`~rmatch.io.names.name_key`,
+    with their ids (their cells stay as written, for the reading to refuse by
+    row), and the (row, header) of each cell read as a name.
     """
     by_name = ids_by_name((name, pid) for pid, name in names.items()
                           if pid in sides.juniors or pid in sides.seniors)
-    read = 0
+    named: set[tuple[int, str]] = set()
     rows: list[tuple[int, dict[str, Any]]] = []
     for row, cells in table.rows:
         out: dict[str, Any] = {}
@@ -168,13 +174,11 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
             found = [] if not text or normalise_id(text) in sides.juniors \
                 or normalise_id(text) in sides.seniors else by_name.get(name_key(text), [])
             out[header] = found[0] if len(found) == 1 else raw
-            read += len(found) == 1
+            if len(found) == 1:
+                named.add((row, header))
         rows.append((row, out))
-    if read:
-        warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
-                      "person's name in the programme)", InputWarning, stacklevel=3)
     shared = {n: ids for n, ids in by_name.items() if len(ids) > 1}
-    return dataclasses.replace(table, rows=rows), shared
+    return dataclasses.replace(table, rows=rows), shared, named
 
 
 def _ids_in(table: Table, header: str) -> list[str]:
