@@ -172,6 +172,15 @@ def test_unreadable_dates_say_so_and_two_digit_years_read_as_an_adult() -> None:
                                         )] == [1962, 1970]
     with pytest.raises(rm.InputError, match="does not match date_format"):
         _read("id,birth_year\na,1962-02-14\n", date_format="%d/%m/%Y")
+    # A month name with a two-digit year takes the same pivot ("03-May-61" was
+    # read as 2061 by dateutil, silently); a month and a year alone give the
+    # year; a date cell exported with its time reads as the date.
+    cells = ["03-May-61", "03-May-05", "05/1961", "1961-05", "03.05.1961 00:00",
+             "14/02/62 00:00:00"]
+    assert [p.birth_year for p in _read("id,birth_year\n" + "".join(
+        f"p{k},{c}\n" for k, c in enumerate(cells)))] == [1961, 2005, 1961, 1961, 1961, 1962]
+    with pytest.raises(rm.InputError, match="not a valid date"):
+        _read("id,birth_year\na,13/1961\n")
 
 
 def test_decimal_commas_read_as_numbers_where_they_are_whole() -> None:

@@ -40,6 +40,10 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$", re.
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
 _YEAR_LAST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+# A month and a year alone ("05/1961", "1961-05"): the year is all a birth year needs.
+_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})[/.\-](\d{4})|(\d{4})[/.\-](\d{1,2}))$")
+# A time after a date, as spreadsheets export date cells ("03.05.1961 00:00").
+_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _LATEST_BIRTH_YEAR = 2015
 _SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
 _LATEST_ADULT_YEAR = 2008
@@ -162,6 +166,7 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
                              "its day number? format the column as a date and export it "
                              "again")
         return year
+    text = _TIME.sub("", text) if not _ISO_DATE.match(text) else text
     short = _SHORT_YEAR.match(text)
     if short:
         # A two-digit year is read the same with or without date_format: a
@@ -191,8 +196,17 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
             a, b = (parts[0], parts[1]) if order == "dmy" else (parts[2], parts[1])
             _check_day_month([(a, b), (b, a)], text, year)
             return year
+    month_year = _MONTH_YEAR.match(text)
+    if month_year:
+        month, year = (int(month_year.group(1) or month_year.group(4)),
+                       int(month_year.group(2) or month_year.group(3)))
+        _check_day_month([(1, month)], text, year)
+        return year
     if _MONTH_WORD.search(text):
-        return _worded_date(text)
+        year = _worded_date(text)
+        # dateutil reads "03-May-61" as 2061: a two-digit year takes the same
+        # pivot as "03.05.61" does.
+        return year if re.search(r"\d{4}", text) else _short_year(year % 100)
     raise ValueError("neither a year nor a date (such as 1962 or 1962-02-14); give "
                      "date_format (e.g. '%d %B %Y') for other date styles")
 
