@@ -132,6 +132,34 @@ def test_answers_overrule_a_loose_guess_they_cannot_be() -> None:
     assert columns["Are you joining as a mentor or a mentee?"] == "role"
 
 
+def test_a_how_many_question_is_capacity_and_its_answers_get_a_value_map(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # "How many mentees can you take?" answered "Up to 2", "3+", "1-2": the
+    # answers settle the field; the ones that give one count get a proposed value
+    # map (a range says nothing sure), in the hint and from rmatch columns.
+    text = ("Email,Role,How many mentees can you take?\na@x,junior,Up to 2\n"
+            "b@x,junior,3+\nc@x,senior,1\nd@x,senior,1-2\ne@x,senior,Two\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["How many mentees can you take?"] == "capacity"
+    proposed = {"capacity": {"Up to 2": 2, "3+": 3, "Two": 2}}
+    assert rm.suggest_values(io.StringIO(text)) == proposed
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(text), columns=columns)
+    hint = err.value.problems[-1]
+    assert json.loads(hint.split("--values FILE.json): ", 1)[1]) == {
+        "capacity": {"3+": 3, "Two": 2, "Up to 2": 2}}
+    # With the map (and the range told), every count is the one the answer gave.
+    people = rm.read_participants(io.StringIO(text), columns=columns, values={
+        "capacity": {**proposed["capacity"], "1-2": 2}})
+    assert [p.capacity for p in people] == [2, 3, 1, 2, 2]
+    path = tmp_path / "form.csv"
+    path.write_text(text, encoding="utf-8")
+    status, _, err_text = run_cli(capsys, "columns", str(path))
+    assert status == 0
+    assert f"proposed value map (check it, save it, pass it as --values FILE): " \
+           f"{json.dumps(proposed)}" in err_text
+
+
 def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() -> None:
     text = ("id,name,role,wishes\ns1,Ana Silva,senior,\ns2,Ana Silva,senior,\n"
             "s3,Rui Costa,senior,\nj1,Leo,junior,Ana Silva;Rui Costa\n")

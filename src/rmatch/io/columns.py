@@ -161,7 +161,8 @@ _SYNONYMS: dict[str, str] = {
               "i can share,i can teach,can share",
     "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
              "topics i want to learn,i want to learn,would like to learn",
-    "capacity": "max partners,max mentees,slots,max pairs",
+    "capacity": "max partners,max mentees,slots,max pairs,how many mentees,number of mentees,"
+                "mentees you can take,how many mentors,number of mentors,how many partners",
     "min_partners": "min partners,min mentees,minimum partners,minimum mentees,min pairs",
     "availability": "available,time slots,when are you available,availability slots,"
                     "free slots,preferred times,when can you meet",
@@ -242,9 +243,10 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     counting 1, 2, 3 (a survey's response number) is no participant id (the
     e-mail is), a manager column holding the names of the file's people
     is ``manager_name`` (an id column for the manager is preferred), and a
-    form's question whose header guesses ``role`` or ``availability``
-    loosely (left out, or another loose guess) gets it when every answer
-    says a side (more than one among them) or is a list of weekly slots.
+    form's question whose header guesses ``role``, ``availability`` or
+    ``capacity`` loosely (left out, or another loose guess) gets it when
+    every answer says a side (more than one among them), is a list of
+    weekly slots, or gives a number ("Up to 2", "3+").
 
     Examples
     --------
@@ -314,6 +316,7 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
     # guesses the field only loosely; its answers can settle it.
     _claim(wanted, rows, "role", _names_sides)
     _claim(wanted, rows, "availability", _are_slots)
+    _claim(wanted, rows, "capacity", _are_counts)
 
 
 CLAIM_FROM = 80.0
@@ -348,6 +351,12 @@ def _names_sides(cells: list[str]) -> bool:
     return None not in sides and len(sides) > 1
 
 
+def _are_counts(cells: list[str]) -> bool:
+    """Whether every answer gives a count ("2", "Up to 2", "3+", "1-2"): a "how many"."""
+    return all(re.search(r"\d", c) or set(re.findall(r"[a-z]+", c.casefold())) & set(
+        _NUMBER_WORDS) for c in cells)
+
+
 def _are_slots(cells: list[str]) -> bool:
     """Whether every answer is a list of weekly slots ("Monday morning, Wed 2-4pm")."""
     try:
@@ -374,6 +383,23 @@ _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "
                          "null", "nil", "tbd", "(none)"})
 
 
+_NUMBER_WORDS = {w: k for k, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
+
+
+def _count_in_words(cell: str) -> int | None:
+    """Return the one count a form's answer gives ("Up to 2", "3+", "Two (2)"), or None.
+
+    A range ("1-2", "1 or 2") or any other second number says nothing sure.
+    """
+    words = re.findall(r"\d+|[a-z]+", cell.casefold())
+    found = {int(w) if w.isdigit() else _NUMBER_WORDS[w] for w in words
+             if w.isdigit() or w in _NUMBER_WORDS}
+    if len(found) != 1 or re.search(r"\d\s*(-|–|to|or)\s*\d", cell.casefold()):
+        return None
+    return found.pop()
+
+
 def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
     """Propose value maps from each field's distinct cells, where the words say it.
 
@@ -381,7 +407,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     ("Mentee (junior)"); else mentor / early career -> junior, mentee /
     executive / leader -> senior (in reverse mentoring the junior mentors),
     both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
-    (unknown); ``level``: when every grade is one of a known public scheme
+    (unknown); ``capacity``: a form's answer that gives one count ("Up to
+    2", "3+", "Two (2)"; never a range); ``level``: when every grade is one of a known public scheme
     (:func:`rmatch.io.hints.grade_scheme`), that scheme's order. Cells
     already valid are left out; cells the words do not settle too, for the
     user to add.
@@ -392,6 +419,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     {'role': {'Mentor (junior)': 'junior', 'Mentee': 'senior'}}
     >>> suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)"]})
     {'role': {'Mentor (senior leader)': 'senior', 'Mentee (junior)': 'junior'}}
+    >>> suggest_value_maps({"capacity": ["1", "Up to 2", "3+", "1-2"]})
+    {'capacity': {'Up to 2': 2, '3+': 3}}
     >>> suggest_value_maps({"level": ["HEO", "Grade 7", "Grade 6"]})
     {'level': {'HEO': 4, 'Grade 7': 6, 'Grade 6': 7}}
     """
@@ -418,6 +447,10 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
                 if " ".join(cell.casefold().split()) in _NO_MANAGER}
     if managers:
         out["manager_id"] = managers
+    counts = {cell: n for cell in distinct.get("capacity", ())
+              if not cell.strip().isdigit() and (n := _count_in_words(cell)) is not None}
+    if counts:
+        out["capacity"] = counts
     grades = [cell for cell in distinct.get("level", ()) if cell.strip()]
     known = grade_scheme(grades) if grades else None
     if known:  # a known public scheme's order, to check (never from numbers in names)

@@ -489,6 +489,13 @@ def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Pro
                            f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
     grades = sorted({p.reason.split("'")[1] for p in problems
                      if p.field == "level" and p.reason.startswith("grade ")})
+    answers = sorted({p.reason.split("'")[1] for p in problems if p.field == "capacity"
+                      and "' is not a number" in p.reason})
+    counts = suggest_value_maps({"capacity": answers}).get("capacity")
+    if counts:  # a form's answers ("Up to 2", "3+"): the count each gives, to check
+        out.append(Problem("hint: a value map for the capacity answers (check it; CLI: "
+                           f"--values FILE.json): {json.dumps({'capacity': counts})}",
+                           file=table.name))
     known = grade_scheme(grades)
     if known:  # a public order, proposed to check: never applied unasked
         out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
