@@ -8,7 +8,7 @@
   holding a comma, Forms' trailing ``;``;
 - a SuccessFactors-style UTF-16 semicolon export: decimal commas, dotted
   dates with one two-digit year, CEFR levels and German language names,
-  ``NO_MANAGER`` and an ambiguous ``IST``.
+  ``NO_MANAGER``, an ambiguous ``IST`` and ``GMT`` for London.
 
 ``write_exports(folder)`` writes them; ``EMPLOYEES`` is the truth every value
 read is compared with, and ``MAPS`` holds the exact maps docs/hr-data.md
@@ -133,7 +133,8 @@ MAPS: dict[str, dict[str, Any]] = {
                     "DEPARTMENT": "department", "LOCATION": "location", "TIMEZONE": "timezone",
                     "LANGUAGES": "languages", "MENTORING_ROLE": "role",
                     "MAX_MENTEES": "capacity"},
-        "values": {"manager_id": {"NO_MANAGER": None}, "timezone": {"IST": "Asia/Kolkata"},
+        "values": {"manager_id": {"NO_MANAGER": None},
+                   "timezone": {"IST": "Asia/Kolkata", "GMT": "Europe/London"},
                    "role": {"Reverse Mentor": "junior", "Mentee": "senior", "-": None}},
         "date_format": "%d.%m.%Y",
     },

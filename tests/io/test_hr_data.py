@@ -262,7 +262,7 @@ def test_grades_of_a_known_scheme_get_its_order_proposed_never_applied() -> None
     ("(GMT+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Kolkata"),
     ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
     ("W. Europe Standard Time", "Europe/Berlin"), ("Tokyo Standard Time", "Asia/Tokyo"),
-    ("EST", "America/New_York"), ("CET", "Europe/Paris"), ("GMT", "UTC"), ("JST", "Asia/Tokyo"),
+    ("EST", "America/New_York"), ("CET", "Europe/Paris"), ("UTC", "UTC"), ("JST", "Asia/Tokyo"),
 ])
 def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
     [p] = _read(f'id,timezone\na,"{written}"\n')
@@ -290,6 +290,15 @@ def test_ambiguous_or_offset_only_time_zones_are_said() -> None:
                       "offset, without daylight saving: 'GMT\\+1' \\(row 2\\)"):
         [p] = _read("id,timezone\na,GMT+1\n")
     assert p.timezone == "Etc/GMT-1"
+    # GMT alone is UTC, as written; UK staff mean London's time by it (summer
+    # time included), so it is said the same way.
+    with pytest.warns(rm.InputWarning, match="without daylight saving: 'GMT' \\(row 2\\)"):
+        [p] = _read("id,timezone\na,GMT\n")
+    assert p.timezone == "UTC"
+    # A near miss of an IANA name says which it may be.
+    with pytest.raises(rm.InputError, match="'Europe/Londn' is not a time zone rmatch knows "
+                                            "\\(did you mean 'Europe/London'\\?\\)"):
+        _read("id,timezone\na,Europe/Londn\n")
 
 
 def test_skills_with_decimal_commas_percentages_and_bare_names() -> None:

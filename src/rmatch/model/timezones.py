@@ -14,6 +14,7 @@ saving).
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -164,15 +165,22 @@ def resolve_zone(text: str) -> tuple[str, str | None]:
     if label is None and bare is None:
         zone = _named(clean)
         if zone is None:
-            raise ValueError(f"{text!r} is not a time zone rmatch knows; write an IANA zone "
-                             "(e.g. 'Europe/Lisbon') or map it with values={'timezone': "
-                             f"{{{text!r}: 'Europe/Lisbon'}}}}")
+            near = difflib.get_close_matches(_fold(clean), list(_iana()), n=1, cutoff=0.85)
+            example = _iana()[near[0]] if near else "Europe/Lisbon"
+            said = f" (did you mean {example!r}?)" if near else ""
+            raise ValueError(f"{text!r} is not a time zone rmatch knows{said}; write an IANA "
+                             f"zone (e.g. {example!r}) or map it with values={{'timezone': "
+                             f"{{{text!r}: {example!r}}}}}")
         return zone, None
     found = label or bare
     assert found is not None
     rest = found.groupdict().get("rest") or ""
     if found.group("sign") is None:  # "(GMT) Dublin, London", or "UTC" alone
         named = _named(rest) if rest else None
+        if named is None and "gmt" in _fold(clean):
+            # UK staff write GMT for London's time, summer time included: read
+            # as UTC, as written, and said as an offset without summer time.
+            return "UTC", FIXED_OFFSET_NOTE
         return named or "UTC", None
     offset = _offset(found.group("sign"), found.group("h"), found.group("m"))
     zone = _named(rest) if rest else None
