@@ -41,6 +41,23 @@ def test_excel_merged_cells_and_formulas_without_values_are_named() -> None:
     assert "row 2: cell(s) C2 hold a formula without a saved value" in text
 
 
+def test_rows_a_filter_hid_in_a_workbook_are_read_and_said() -> None:
+    # An analyst filters a worker report to the participants and saves it: the
+    # file still holds the others. Read as the file says, with a warning naming them.
+    def build(sheet: object) -> None:
+        rows = [["id", "role"], ["a", "junior"], ["b", "senior"], ["c", ""], ["d", "junior"]]
+        for row in rows:
+            sheet.append(row)  # type: ignore[attr-defined]
+        for r in (3, 4):
+            sheet.row_dimensions[r].hidden = True  # type: ignore[attr-defined]
+        sheet.auto_filter.ref = "A1:B5"  # type: ignore[attr-defined]
+
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 3-4 are hidden in the workbook \(a "
+                                             r"filter\?\) and were read like the others"):
+        people = rm.read_participants(_xlsx(build))
+    assert [p.id for p in people] == ["a", "b", "c", "d"]
+
+
 def test_an_excel_sheet_claiming_a_huge_range_costs_only_its_cells() -> None:
     def build(sheet: object) -> None:
         sheet["A1"], sheet["A2"] = "id", "a"  # type: ignore[index]

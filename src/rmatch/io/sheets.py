@@ -530,6 +530,13 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
         if lost or beyond or nameless:
             continue
         rows.append((r, {h: found_cells.get(c) for c, h in enumerate(headers, start=1) if h}))
+    hidden_rows = [r for r, _ in rows if sheet.row_dimensions[r].hidden]
+    if hidden_rows:
+        # A filter or a hand hid them: the file still holds them, so they are
+        # read, and said (a filter's view is not what the file says).
+        warnings.warn(f"{name}: row(s) {rows_text(hidden_rows)} are hidden in the workbook "
+                      "(a filter?) and were read like the others; delete the rows of people "
+                      "not taking part", InputWarning, stacklevel=4)
     return Table(name, [h for h in headers if h], rows, problems, hidden, book.sheetnames,
                  book.sheetnames[index])
 
