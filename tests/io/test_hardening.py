@@ -56,6 +56,18 @@ def test_rows_a_filter_hid_in_a_workbook_are_read_and_said() -> None:
                                              r"filter\?\) and were read like the others"):
         people = rm.read_participants(_xlsx(build))
     assert [p.id for p in people] == ["a", "b", "c", "d"]
+    # A row struck through (how teams mark who withdrew) is read and said the same way.
+    from openpyxl.styles import Font
+
+    def strike(sheet: object) -> None:
+        for row in (["id", "role"], ["a", "junior"], ["b", "senior"]):
+            sheet.append(row)  # type: ignore[attr-defined]
+        for cell in sheet[3]:  # type: ignore[index]
+            cell.font = Font(strike=True)
+
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 3 are struck through in the workbook "
+                                             r"\(withdrawn\?\) and were read like the others"):
+        assert [p.id for p in rm.read_participants(_xlsx(strike))] == ["a", "b"]
 
 
 def test_an_excel_sheet_claiming_a_huge_range_costs_only_its_cells() -> None:

@@ -531,12 +531,16 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
             continue
         rows.append((r, {h: found_cells.get(c) for c, h in enumerate(headers, start=1) if h}))
     hidden_rows = [r for r, _ in rows if sheet.row_dimensions[r].hidden]
-    if hidden_rows:
-        # A filter or a hand hid them: the file still holds them, so they are
-        # read, and said (a filter's view is not what the file says).
-        warnings.warn(f"{name}: row(s) {rows_text(hidden_rows)} are hidden in the workbook "
-                      "(a filter?) and were read like the others; delete the rows of people "
-                      "not taking part", InputWarning, stacklevel=4)
+    # Struck through: how many teams mark someone who withdrew, in the row's
+    # first cell (one style lookup a row).
+    struck = [r for r, _ in rows if getattr(cells[r, min(by_row[r])].font, "strike", False)]
+    for rows_of, what in ((hidden_rows, "are hidden in the workbook (a filter?)"),
+                          (struck, "are struck through in the workbook (withdrawn?)")):
+        if rows_of:
+            # The file still holds them, so they are read, and said.
+            warnings.warn(f"{name}: row(s) {rows_text(rows_of)} {what} and were read like "
+                          "the others; delete the rows of people not taking part",
+                          InputWarning, stacklevel=4)
     return Table(name, [h for h in headers if h], rows, problems, hidden, book.sheetnames,
                  book.sheetnames[index])
 
