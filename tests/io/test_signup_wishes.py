@@ -333,6 +333,17 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
                       io.StringIO(mentors.replace("m@x,7", "m@x,7.5")), columns=columns)
     assert [(p.row, p.id) for p in err.value.problems
             if isinstance(p, rm.Problem) and p.row] == [(2, "a@x"), (2, "m@x")]
+    # A role column must agree with its file: a mentor on the mentees' sheet was
+    # read as a junior, silently. 'both' holds for someone on both sheets.
+    with pytest.raises(rm.InputError) as err:
+        rm.read_sides(io.StringIO("id,role\na,junior\nb,senior\nk,both\n"),
+                      io.StringIO("id,role\nc,\nk,both\n"))
+    assert [(p.id, p.field) for p in err.value.problems if isinstance(p, rm.Problem)] == [
+        ("b", "role")]
+    assert "'b' has the role 'senior' in the juniors' file" in str(err.value)
+    assert {p.id: p.role for p in rm.read_sides(
+        io.StringIO("id,role\na,junior\nk,both\n"), io.StringIO("id,role\nc,\nk,both\n"))
+    } == {"a": "junior", "k": "both", "c": "senior"}
     # A file with a header and no one in it leaves a side empty: named by file.
     with pytest.raises(rm.InputError) as err:
         rm.read_sides(io.StringIO(mentees), io.StringIO("email,grade\n"), columns=columns)
