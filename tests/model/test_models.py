@@ -136,6 +136,13 @@ def test_org_chart_unknown_employee_is_an_input_error() -> None:
     ("Mandarin (Native)", "zh", "native"), ("Englisch (C1)", "en", "C1"),
     ("Français - courant", "fr", "C1"), ("Portuguese (Brazil)", "pt", None),
     ("Mandarin Chinese", "zh", None), ("anglais", "en", None), ("Klingon", "klingon", None),
+    # LinkedIn's proficiency scale (the ILR's): elementary was no level at all,
+    # so "French (Elementary proficiency)" met a B1 rule as an unknown level does.
+    ("French (Elementary proficiency)", "fr", "A2"),
+    ("French (Limited working proficiency)", "fr", "B1"),
+    ("French (Professional working proficiency)", "fr", "B2"),
+    ("French (Full professional proficiency)", "fr", "C1"),
+    ("French (Native or bilingual proficiency)", "fr", "native"),
 ])
 def test_languages_keep_their_level_beside_the_code(written: str, code: str,
                                                      level: str | None) -> None:

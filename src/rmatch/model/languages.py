@@ -140,13 +140,15 @@ _LEVEL_WORDS = {
     "A2": "basic,elementary,basic knowledge,limited,grundkenntnisse,basique,élémentaire,"
           "elementaire,básico,basico,básica,basica,elementare,notions",
     "B1": "intermediate,conversational,working,working knowledge,good,gut,intermédiaire,"
-          "intermediaire,intermedio,intermedia,intermediário,intermediario,mittel",
-    "B2": "upper intermediate,upper-intermediate,very good,sehr gut,bon,buono",
+          "limited working,intermediaire,intermedio,intermedia,intermediário,intermediario,mittel",
+    "B2": "upper intermediate,upper-intermediate,very good,sehr gut,bon,buono,"
+          "professional working",
     "C1": "fluent,advanced,professional,proficient,business fluent,full professional,"
           "fließend,fliessend,verhandlungssicher,courant,avancé,avance,courant,fluido,fluida,"
           "avanzado,avanzada,avançado,avancado,fluente,vloeiend",
     "C2": "mastery,expert,near native,near-native,bilingue professionnel",
-    "native": "native,mother tongue,first language,bilingual,muttersprache,langue maternelle,"
+    "native": "native,mother tongue,first language,bilingual,native or bilingual,"
+              "muttersprache,langue maternelle,"
               "natif,native speaker,nativo,nativa,lengua materna,língua materna,moedertaal,"
               "madrelingua,muttersprachlich",
 }
@@ -164,7 +166,9 @@ def normalise_level(text: str) -> str | None:
     >>> [normalise_level(t) for t in ("b1", "Fluent", "Muttersprache", "Basic", "so-so")]
     ['B1', 'C1', 'native', 'A2', None]
     """
-    return _LEVEL_LOOKUP.get(_SPACES.sub(" ", text.strip().casefold()))
+    key = _SPACES.sub(" ", text.strip().casefold())
+    # LinkedIn's and the ILR's scale: "Limited working proficiency", ...
+    return _LEVEL_LOOKUP.get(key) or _LEVEL_LOOKUP.get(key.removesuffix(" proficiency"))
 
 
 def level_rank(level: str | None) -> int:
