@@ -151,6 +151,20 @@ def test_languages_keep_their_level_beside_the_code(written: str, code: str,
     assert p.language_levels == ({} if level is None else {code: level})
 
 
+@pytest.mark.parametrize(("written", "codes"), [
+    ("English and French", {"en", "fr"}), ("English & French", {"en", "fr"}),
+    ("English + French", {"en", "fr"}), ("Inglés y Francés", {"en", "fr"}),
+    ("Englisch und Französisch", {"en", "fr"}), ("fr en", {"fr en"}),
+])
+def test_languages_joined_by_a_word_are_each_read(written: str, codes: set[str]) -> None:
+    # "English and French" was read as English alone (a name lookup took the
+    # first language), silently. A bare code list without separators stays one.
+    p = rm.Participant(id="a", languages=[written])
+    assert p.languages == codes
+    assert rm.Participant(id="b", languages=["English (native) & Spanish (B1)"]
+                          ).language_levels == {"en": "native", "es": "B1"}
+
+
 def test_language_levels_name_spoken_languages_and_known_levels() -> None:
     with pytest.raises(ValueError, match="not in languages"):
         rm.Participant(id="a", languages={"en"}, language_levels={"de": "C1"})

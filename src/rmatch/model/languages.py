@@ -17,8 +17,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["LEVELS", "is_known_language", "level_rank", "normalise_language", "normalise_level",
-           "split_level"]
+__all__ = [
+    "LEVELS",
+    "is_known_language",
+    "joined_languages",
+    "level_rank",
+    "normalise_language",
+    "normalise_level",
+    "split_level",
+]
 
 # code | English and native names | ISO 639-2/3 codes. The 60 or so languages
 # most spoken at work worldwide, and every official language of the EU.
@@ -200,6 +207,24 @@ def split_level(text: str) -> tuple[str, str | None]:
         if level is not None:
             return normalise_language(found.group("lang")), level
     return normalise_language(text), None
+
+
+# "English and French", "English & French", "Inglés y Francés": one cell, two
+# languages (a name lookup took the first alone, silently).
+_JOINED = re.compile(r"\s*[&+]\s*|\s+(?:and|et|und|y|e)\s+", re.IGNORECASE)
+
+
+def joined_languages(text: str) -> list[str]:
+    """Split languages joined by a word or sign ("English and French") into each.
+
+    Examples
+    --------
+    >>> joined_languages("English and French"), joined_languages("Inglés y Francés")
+    (['English', 'French'], ['Inglés', 'Francés'])
+    >>> joined_languages("English (native) & Spanish"), joined_languages("fr")
+    (['English (native)', 'Spanish'], ['fr'])
+    """
+    return [part for part in _JOINED.split(text.strip()) if part]
 
 
 def normalise_language(text: str) -> str:

@@ -18,7 +18,13 @@ from pydantic import (
 )
 
 from rmatch.model.availability import normalise_slots
-from rmatch.model.languages import level_rank, normalise_language, normalise_level, split_level
+from rmatch.model.languages import (
+    joined_languages,
+    level_rank,
+    normalise_language,
+    normalise_level,
+    split_level,
+)
 from rmatch.model.timezones import is_iana_zone, resolve_zone
 
 __all__ = ["ROLES", "IdSides", "Participant", "Unit", "fold", "normalise_id"]
@@ -364,8 +370,7 @@ class Participant(BaseModel):
         codes: set[str] = set()
         levels: dict[str, Any] = {}
         for item in data["languages"]:
-            text = str(item).strip()
-            if text:
+            for text in joined_languages(str(item)):
                 code, level = split_level(text)
                 codes.add(code)
                 if level is not None:
