@@ -142,6 +142,16 @@ def _fixed(text: str, offset: timedelta) -> tuple[str, str]:
             FIXED_OFFSET_NOTE)
 
 
+@lru_cache(maxsize=256)
+def _near_zone(key: str) -> str | None:
+    """Return the IANA zone a folded name may be a slip of ("europe/londn"), or None.
+
+    Cached: a file may write the same slip on every row.
+    """
+    near = difflib.get_close_matches(key, list(_iana()), n=1, cutoff=0.85)
+    return _iana()[near[0]] if near else None
+
+
 def resolve_zone(text: str) -> tuple[str, str | None]:
     """Return the IANA zone a time-zone label means, and a note when it is only an offset.
 
@@ -165,9 +175,9 @@ def resolve_zone(text: str) -> tuple[str, str | None]:
     if label is None and bare is None:
         zone = _named(clean)
         if zone is None:
-            near = difflib.get_close_matches(_fold(clean), list(_iana()), n=1, cutoff=0.85)
-            example = _iana()[near[0]] if near else "Europe/Lisbon"
-            said = f" (did you mean {example!r}?)" if near else ""
+            near = _near_zone(_fold(clean))
+            example = near or "Europe/Lisbon"
+            said = f" (did you mean {near!r}?)" if near else ""
             raise ValueError(f"{text!r} is not a time zone rmatch knows{said}; write an IANA "
                              f"zone (e.g. {example!r}) or map it with values={{'timezone': "
                              f"{{{text!r}: {example!r}}}}}")
