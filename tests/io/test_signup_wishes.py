@@ -340,10 +340,14 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
                       io.StringIO("id,role\nc,\nk,both\n"))
     assert [(p.id, p.field) for p in err.value.problems if isinstance(p, rm.Problem)] == [
         ("b", "role")]
-    assert "'b' has the role 'senior' in the juniors' file" in str(err.value)
+    assert "'b' has the role 'senior' but is only on the juniors' sheet" in str(err.value)
     assert {p.id: p.role for p in rm.read_sides(
         io.StringIO("id,role\na,junior\nk,both\n"), io.StringIO("id,role\nc,\nk,both\n"))
     } == {"a": "junior", "k": "both", "c": "senior"}
+    # The same rule for merge_sides called directly (one place).
+    with pytest.raises(rm.InputError, match="'s' has the role 'senior' but is only on the "
+                                            "juniors' sheet"):
+        rm.merge_sides([rm.Participant(id="s", role="senior")], [rm.Participant(id="t")])
     # A file with a header and no one in it leaves a side empty: named by file.
     with pytest.raises(rm.InputError) as err:
         rm.read_sides(io.StringIO(mentees), io.StringIO("email,grade\n"), columns=columns)

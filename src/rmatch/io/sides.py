@@ -105,18 +105,6 @@ def read_sides(juniors: Source, seniors: Source, *,
              if not people]
     if empty:
         raise InputError.of(empty)
-    # A role column in a file per side must agree with the file: a mentor in the
-    # mentees' sheet is on the wrong sheet, never silently moved.
-    both = {p.id for p in read[0]} & {p.id for p in read[1]}
-    wrong = [Problem(f"{p.id!r} has the role {p.role!r} in the {side}s' file: move the row to "
-                     "the other file, or leave the role column out", file=_name(source),
-                     id=p.id, field="role")
-             for side, source, people in (("junior", juniors, read[0]),
-                                          ("senior", seniors, read[1]))
-             for p in people if p.role is not None and p.role != side
-             and not (p.role == "both" and p.id in both)]
-    if wrong:
-        raise InputError.of(wrong)
     if {p.id for p in read[0]} == {p.id for p in read[1]}:
         # Everyone on both sides: one sheet read twice (a workbook given for both
         # sides with one sheet named), never two sides' own files.

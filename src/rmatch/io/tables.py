@@ -487,7 +487,8 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
 
     Survey tools often export mentors and mentees as two sheets, and someone
     who signed up for both appears on each (same id, e.g. an e-mail). Each
-    person on one sheet takes that sheet's role; a person on both becomes one
+    person on one sheet takes that sheet's role (a role of their own that says
+    otherwise, another side or both, is an error); a person on both becomes one
     participant with role ``"both"`` (never paired with themself) whose
     fields are those given on either sheet. A field given differently on the
     two sheets is an :class:`~rmatch.errors.InputError` listing every such
@@ -505,7 +506,7 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
     (frozenset({'en'}), 2)
     """
     by_id: dict[str, Participant] = {p.id: p for p in seniors}
-    problems: list[str] = []
+    problems: list[str] = []  # Problem lines, and lines of fields that clash
     out: list[Participant] = []
     used: set[str] = set()
     for side, group in (("junior", juniors), ("senior", seniors)):
@@ -514,6 +515,13 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
                 continue
             other = by_id.get(p.id) if side == "junior" else None
             if other is None:
+                if p.role not in (None, side):
+                    # A role column that says the other side: on the wrong sheet,
+                    # never moved silently.
+                    problems.append(Problem(
+                        f"{p.id!r} has the role {p.role!r} but is only on the {side}s' sheet: "
+                        "move the row to the other sheet, or leave the role column out",
+                        id=p.id, field="role"))
                 out.append(p.model_copy(update={"role": side}))
                 continue
             used.add(p.id)
