@@ -72,6 +72,13 @@ def test_a_manager_written_last_name_first_is_found_by_name() -> None:
     text = ("id,name,role,wishes\nceo,\"Hopper, Grace\",senior,\n"
             "j,\"Turing, Alan\",junior,Grace Hopper\n")
     assert {p.id: p.wishes for p in _read(text)} == {"ceo": [], "j": ["ceo"]}
+    # A wish list whose names are "Last, First" splits on their commas (the
+    # column has no ';'): two items that are one person's name joined are read so.
+    text = ("id,name,role,wishes\nceo,Grace Hopper,senior,\ncto,Alan Turing,senior,\n"
+            "j,Leo,junior,\"Hopper, Grace\"\nk,Kim,junior,\"Turing, Alan, Hopper, Grace\"\n"
+            "m,Mo,junior,\"cto, ceo\"\n")
+    assert {p.id: p.wishes for p in _read(text)} == {
+        "ceo": [], "cto": [], "j": ["ceo"], "k": ["cto", "ceo"], "m": ["cto", "ceo"]}
 
 
 def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:

@@ -76,10 +76,13 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     --------
     >>> as_ids(["Ana", "s9"], {"s1", "s2"}, {"ana": ["s1", "s2"]})
     (['Ana', 's9'], [(0, ['s1', 's2'])], 0)
+    >>> as_ids(["Hopper", "Grace", "s2"], {"s1", "s2"}, {"grace hopper": ["s1"]})  # "Last, First"
+    (['s1', 's2'], [], 1)
     """
     out: list[str] = []
     shared: list[tuple[int, list[str]]] = []
     read = 0
+    items = _rejoined(items, ids, names)
     for k, item in enumerate(items):
         found = [] if item in ids else names.get(name_key(item), [])
         if len(found) > 1:
@@ -89,6 +92,30 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
         if taken not in out:
             out.append(taken)
     return out, shared, read
+
+
+def _rejoined(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[str]]
+              ) -> list[str]:
+    """Join two items that are one name written "Last, First" and split on its comma.
+
+    Only when neither item is anyone's id or name and the two joined are
+    exactly one person's name.
+    """
+    def known(item: str) -> bool:
+        return item in ids or name_key(item) in names
+
+    out: list[str] = []
+    k = 0
+    while k < len(items):
+        pair = f"{items[k]}, {items[k + 1]}" if k + 1 < len(items) else ""
+        if pair and not known(items[k]) and not known(items[k + 1]) \
+                and len(names.get(name_key(pair), [])) == 1:
+            out.append(pair)
+            k += 2
+        else:
+            out.append(items[k])
+            k += 1
+    return out
 
 
 def named_wishes(people: Sequence[Participant]) -> list[Participant]:
