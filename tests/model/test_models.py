@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
@@ -149,6 +151,19 @@ def test_languages_keep_their_level_beside_the_code(written: str, code: str,
     p = rm.Participant(id="a", languages=[written])
     assert p.languages == {code}
     assert p.language_levels == ({} if level is None else {code: level})
+
+
+def test_a_note_beside_a_language_that_is_no_level_is_named_once() -> None:
+    # "French (rusty)" has no level, and an unsaid level meets min_level: the
+    # reader names such notes with their rows; places and scripts are not levels
+    # and draw nothing.
+    text = ("id,languages\na,\"French (rusty), English (UK)\"\nb,French (Business)\n"
+            "c,Portuguese (Brazil)\nd,Chinese (Simplified) and English (B2)\n")
+    with pytest.warns(rm.InputWarning, match=r"note\(s\) beside a language read as no "
+                      r"level .*: 'rusty' \(row 2\), 'Business' \(row 3\)$") as said:
+        people = rm.read_participants(io.StringIO(text))
+    assert len(said) == 1
+    assert [p.language_levels for p in people] == [{}, {}, {}, {"en": "B2"}]
 
 
 @pytest.mark.parametrize(("written", "codes"), [

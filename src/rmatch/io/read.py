@@ -32,7 +32,7 @@ from rmatch.io.hints import grade_scheme
 from rmatch.io.managers import managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
-from rmatch.model.languages import is_known_language
+from rmatch.model.languages import is_known_language, joined_languages, unread_note
 from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
 
@@ -344,7 +344,29 @@ def build(table: Table, opts: Options) -> list[Participant]:
         hints = _hints(table, cols, problems)
         raise InputError.of([*_grade_column(name, cols, rows, problems), *hints])
     _warn(name, cols, people, ids)
+    _level_notes(name, rows)
     return [p for _, p in people]
+
+
+def _level_notes(name: str, rows: Sequence[_Row]) -> None:
+    """Name the notes beside languages that are no level ("French (rusty)").
+
+    Such a language has no level, which meets a rule's minimum level as an
+    unsaid one does: said once, with the rows, so a typo or a word rmatch
+    does not know is seen.
+    """
+    notes: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        for item in r.record.get("languages") or ():
+            for part in joined_languages(str(item)):
+                note = unread_note(part)
+                if note:
+                    notes[note].append(r.row)
+    if notes:
+        warnings.warn(f"{name}: note(s) beside a language read as no level (the language "
+                      "then counts as spoken well enough wherever a rule asks for a level; "
+                      f"write a level such as B1 or 'fluent' to say it): {_listing(notes)}",
+                      InputWarning, stacklevel=4)
 
 
 def _id_key(value: Any) -> str | None:

@@ -25,6 +25,7 @@ __all__ = [
     "normalise_language",
     "normalise_level",
     "split_level",
+    "unread_note",
 ]
 
 # code | English and native names | ISO 639-2/3 codes. The 60 or so languages
@@ -225,6 +226,54 @@ def joined_languages(text: str) -> list[str]:
     (['English (native)', 'Spanish'], ['fr'])
     """
     return [part for part in _JOINED.split(text.strip()) if part]
+
+
+# Notes beside a language that say where or how it is written, not how well:
+# read as no level and never warned about. Places are also looked up in
+# CLDR's territory names (langcodes).
+_VARIETIES = frozenset({
+    "us", "usa", "uk", "gb", "american", "british", "european", "brazilian", "brasil",
+    "castilian", "mexican", "méxico", "latam", "swiss", "austrian", "canadian", "australian",
+    "mainland", "simplified", "traditional", "latin", "cyrillic", "hans", "hant", "written",
+    "spoken", "sign", "international", "standard", "modern"})
+_NOTE = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def unread_note(text: str) -> str | None:
+    """Return the note beside a language that is neither a level nor a variety, or None.
+
+    "French (rusty)" keeps French at no level, which meets a rule's minimum
+    level as an unsaid one does: the reader names such notes.
+
+    Examples
+    --------
+    >>> unread_note("French (rusty)"), unread_note("French (B2)")
+    ('rusty', None)
+    >>> unread_note("Portuguese (Brazil)"), unread_note("Chinese (Simplified)"), unread_note("fr")
+    (None, None, None)
+    """
+    found = _NOTE.search(text)
+    if found is None:
+        return None
+    note = _SPACES.sub(" ", found.group(1).strip())
+    folded = note.casefold()
+    if not folded or normalise_level(folded) is not None \
+            or all(w in _VARIETIES for w in folded.replace("-", " ").split()) \
+            or _territory(folded):
+        return None
+    return note
+
+
+@lru_cache(maxsize=1024)
+def _territory(name: str) -> bool:
+    """Whether CLDR names a territory so (langcodes): "Brazil", "United Kingdom"."""
+    try:
+        import langcodes
+
+        langcodes.find_name("territory", name, "en")
+    except (LookupError, ImportError, ValueError):
+        return False
+    return True
 
 
 def normalise_language(text: str) -> str:
