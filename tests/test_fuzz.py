@@ -51,7 +51,8 @@ NASTY = st.sampled_from([",", ";", '"', "'", "\n", "\r", "\t", "|", "=", "+", "-
 cell_text = st.lists(NASTY, max_size=6).map("".join) | st.text(max_size=8)
 
 
-SKIPPED = re.compile(r"row\(s\) ([\d, -]+) (?:after the last person|above the header)")
+SKIPPED = re.compile(r"row\(s\) ([\d, -]+) (?:after the last person|above the header|repeat "
+                     r"the header row)")
 
 
 def _read(data: str | bytes, **kw: Any) -> list[rm.Participant] | None:
@@ -112,6 +113,11 @@ def csv_rosters(draw: st.DrawFn) -> tuple[str, int]:
     buf = io.StringIO()
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     writer = csv.writer(buf, delimiter=sep, lineterminator=ending)
+    # Two exports pasted together: the header again among the rows, in another
+    # case (skipped and named, or with one column a person called "id").
+    again = draw(st.integers(0, len(rows))) if rows and draw(st.booleans()) else None
+    if again is not None:
+        rows = [*rows[:again], [h.upper() for h in headers], *rows[again:]]
     writer.writerow(headers)
     writer.writerows(rows)
     # A row the reader may skip: every cell blank once stripped.
