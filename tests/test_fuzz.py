@@ -115,7 +115,8 @@ def csv_rosters(draw: st.DrawFn) -> tuple[str, int]:
     writer = csv.writer(buf, delimiter=sep, lineterminator=ending)
     # Two exports pasted together: the header again among the rows, in another
     # case (skipped and named, or with one column a person called "id").
-    again = draw(st.integers(0, len(rows))) if rows and draw(st.booleans()) else None
+    paste = draw(st.booleans())
+    again = draw(st.integers(0, len(rows))) if rows and paste else None
     if again is not None:
         rows = [*rows[:again], [h.upper() for h in headers], *rows[again:]]
     writer.writerow(headers)

@@ -225,7 +225,10 @@ def joined_languages(text: str) -> list[str]:
     >>> joined_languages("English (native) & Spanish"), joined_languages("fr")
     (['English (native)', 'Spanish'], ['fr'])
     """
-    return [part for part in _JOINED.split(text.strip()) if part]
+    text = text.strip()
+    if " " not in text and "&" not in text and "+" not in text:
+        return [text] if text else []  # one word: nothing joined (most cells)
+    return [part for part in _JOINED.split(text) if part]
 
 
 # Notes beside a language that say where or how it is written, not how well:
