@@ -111,6 +111,24 @@ def test_managers_given_as_e_mail_addresses_are_read_as_their_ids() -> None:
     assert _read(by_id, columns=columns) == people
 
 
+def test_answers_that_give_no_group_are_read_as_not_given_and_said() -> None:
+    # "N/A" as a department, "Prefer not to say" as a gender: two such people
+    # were one group (the same department, the same gender) for diversity and
+    # quotas. Read as not given, named once; "None" is an answer (no religion);
+    # a value map still says otherwise when such a word is a group.
+    text = ("id,gender,department,religion\na,Female,Sales,None\nb,Prefer not to say,N/A,\n"
+            "c,prefer not to answer,-,\nd,Unknown,,Buddhist\n")
+    columns = {"gender": "attributes.gender", "religion": "attributes.religion"}
+    with pytest.warns(rm.InputWarning, match=r"answer\(s\) that give none read as not given "
+                                             r".*'Prefer not to say' \(row 3\), 'N/A' \(row 3\)"):
+        people = rm.read_participants(io.StringIO(text), columns=columns)
+    assert [(p.department, p.attributes) for p in people] == [
+        ("Sales", {"gender": "Female", "religion": "None"}), (None, {}), (None, {}),
+        (None, {"religion": "Buddhist"})]
+    mapped = _read(text, columns=columns, values={"department": {"N/A": "Unassigned"}})
+    assert [p.department for p in mapped] == ["Sales", "Unassigned", None, None]
+
+
 def test_duplicates_error_keep_last_and_keep_first() -> None:
     text = "id,skills\na@x.org,genai\nb@x.org,cloud\nA@X.org ,python\n"
     [problem] = _problems(text)

@@ -41,6 +41,13 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
+# A department, a location or an attribute groups people; these answers give
+# none ("None" does: no religion, no disability, is an answer).
+_GROUPS = ("department", "location")
+_PLACEHOLDERS = frozenset({"n/a", "na", "-", "--", "—", "?", "#n/a", "unknown", "tbd", "tbc",
+                           "not applicable", "not specified", "not disclosed", "undisclosed",
+                           "prefer not to say", "prefer not to answer", "rather not say",
+                           "declined to answer", "declined", "no answer", "(blank)"})
 _ROLES = ("junior", "senior", "both")
 
 
@@ -166,12 +173,13 @@ def _combine(record: dict[str, Any], target: str, value: Any) -> None:
 
 
 def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
-            semicolons: set[str], notes: list[str], defaulted: list[str]
+            semicolons: set[str], notes: list[tuple[str, str]], defaulted: list[str]
             ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Return a row's model input (with ``manager_name``) and its (field, reason) problems.
 
-    ``notes`` gets what was read but deserves a word (a time zone that is
-    only an offset); ``defaulted`` the fields a default gave.
+    ``notes`` gets what was read but deserves a word, as (kind, cell): a time
+    zone that is only an offset, a placeholder read as not given;
+    ``defaulted`` the fields a default gave.
     """
     record: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
@@ -195,7 +203,7 @@ def _record(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options,
 
 def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str, str]],
           header: str, target: str, raw: Any, opts: Options, semicolons: set[str],
-          notes: list[str]) -> None:
+          notes: list[tuple[str, str]]) -> None:
     """Read one cell into the row's record (or its attributes), or note its problem."""
     if values.is_missing(raw):
         return
@@ -203,6 +211,11 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
         raw = _mapped(target, raw, opts)
         if values.is_missing(raw):
             return  # the value map says: unknown
+        if (target in _GROUPS or target.startswith("attributes.")) and isinstance(raw, str) \
+                and values.fold(raw) in _PLACEHOLDERS:
+            # "Prefer not to say", "N/A": no answer, not a group of people who share one.
+            notes.append(("placeholder", values.parse_text(raw)))
+            return
         if target.startswith("attributes."):
             key = target.removeprefix("attributes.")
             if key in attrs:
@@ -218,7 +231,7 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
         elif target == "timezone":
             zone, note = resolve_zone(values.parse_text(raw))
             if note:  # only ever FIXED_OFFSET_NOTE
-                notes.append(values.parse_text(raw))
+                notes.append(("offset", values.parse_text(raw)))
             _combine(record, target, zone)
         else:
             _combine(record, target, _parse(target, raw, opts, header in semicolons))
@@ -274,6 +287,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
                   and any(isinstance(c.get(h), str) and ";" in c[h] for _, c in table.rows)}
     rows: list[_Row] = []
     fixed: dict[str, list[int]] = defaultdict(list)
+    blanked: dict[str, list[int]] = defaultdict(list)
     by_default: dict[str, list[int]] = defaultdict(list)
     header = [values.fold(h) for h in table.headers]
     repeated: list[int] = []
@@ -286,13 +300,13 @@ def build(table: Table, opts: Options) -> list[Participant]:
             # skipped as a title or a footer is, and said.
             repeated.append(row)
             continue
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []
         defaulted: list[str] = []
         record, errors = _record(cells, cols.targets, opts, semicolons, notes, defaulted)
         manager_name = record.pop("manager_name", None)
         rows.append(_Row(row, record, errors, manager_name))
-        for note in notes:
-            fixed[note].append(row)
+        for kind, cell in notes:
+            (fixed if kind == "offset" else blanked)[cell].append(row)
         for target in defaulted:
             by_default[target].append(row)
     if repeated:
@@ -303,6 +317,10 @@ def build(table: Table, opts: Options) -> list[Participant]:
             f"{target} {opts.defaults[target]!r} by default on {len(rows_of)} row(s) that "
             f"give none (row(s) {rows_text(rows_of)})" for target, rows_of in
             by_default.items()), InputWarning, stacklevel=4)
+    if blanked:
+        warnings.warn(f"{name}: answer(s) that give none read as not given (a department, a "
+                      f"location or an attribute): {_listing(blanked)}; map them with values= "
+                      "if they are a group", InputWarning, stacklevel=4)
     if fixed:
         warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
                       f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "
