@@ -127,6 +127,12 @@ def test_answers_that_give_no_group_are_read_as_not_given_and_said() -> None:
         (None, {"religion": "Buddhist"})]
     mapped = _read(text, columns=columns, values={"department": {"N/A": "Unassigned"}})
     assert [p.department for p in mapped] == ["Sales", "Unassigned", None, None]
+    # The same in an attributes map column.
+    with pytest.warns(rm.InputWarning, match=r"'Prefer not to say' \(row 3\)"):
+        people = rm.read_participants(io.StringIO(
+            "id,attributes\na,gender:F;religion:None\nb,gender:Prefer not to say;team:x\n"))
+    assert [p.attributes for p in people] == [{"gender": "F", "religion": "None"},
+                                              {"team": "x"}]
 
 
 def test_duplicates_error_keep_last_and_keep_first() -> None:

@@ -41,13 +41,7 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
-# A department, a location or an attribute groups people; these answers give
-# none ("None" does: no religion, no disability, is an answer).
-_GROUPS = ("department", "location")
-_PLACEHOLDERS = frozenset({"n/a", "na", "-", "--", "—", "?", "#n/a", "unknown", "tbd", "tbc",
-                           "not applicable", "not specified", "not disclosed", "undisclosed",
-                           "prefer not to say", "prefer not to answer", "rather not say",
-                           "declined to answer", "declined", "no answer", "(blank)"})
+_GROUPS = ("department", "location")  # and attributes: fields that group people
 _ROLES = ("junior", "senior", "both")
 
 
@@ -212,7 +206,7 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
         if values.is_missing(raw):
             return  # the value map says: unknown
         if (target in _GROUPS or target.startswith("attributes.")) and isinstance(raw, str) \
-                and values.fold(raw) in _PLACEHOLDERS:
+                and values.gives_no_group(raw):
             # "Prefer not to say", "N/A": no answer, not a group of people who share one.
             notes.append(("placeholder", values.parse_text(raw)))
             return
@@ -227,7 +221,9 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
             clash = sorted(set(parsed) & set(attrs))
             if clash:
                 raise ValueError(f"attribute(s) {clash} are also given in their own column")
-            attrs.update(parsed)
+            blank = {k for k, v in parsed.items() if values.gives_no_group(str(v))}
+            notes += [("placeholder", str(parsed[k])) for k in sorted(blank)]
+            attrs.update({k: v for k, v in parsed.items() if k not in blank})
         elif target == "timezone":
             zone, note = resolve_zone(values.parse_text(raw))
             if note:  # only ever FIXED_OFFSET_NOTE

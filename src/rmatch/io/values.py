@@ -18,6 +18,7 @@ from rmatch.model.participant import fold  # one folding for every label (re-exp
 __all__ = [
     "NOT_A_NUMBER",
     "fold",
+    "gives_no_group",
     "is_missing",
     "parse_birth_year",
     "parse_count",
@@ -51,6 +52,25 @@ _LATEST_ADULT_YEAR = 2008
 '05' is 2005, '12' is 1912. A constant, not today's date, so reading is deterministic."""
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+# A department, a location or an attribute groups people; these answers give
+# none ("None" does: no religion, no disability, is an answer).
+_NO_GROUP = frozenset({"n/a", "na", "-", "--", "—", "?", "#n/a", "unknown", "tbd", "tbc",
+                       "not applicable", "not specified", "not disclosed", "undisclosed",
+                       "prefer not to say", "prefer not to answer", "rather not say",
+                       "declined to answer", "declined", "no answer", "(blank)"})
+
+
+def gives_no_group(text: str) -> bool:
+    """Tell whether an answer names no group ("N/A", "Prefer not to say"), any case.
+
+    Examples
+    --------
+    >>> gives_no_group(" Prefer not to  say"), gives_no_group("None"), gives_no_group("Sales")
+    (True, False, False)
+    """
+    return fold(text) in _NO_GROUP
 
 
 def is_missing(value: Any) -> bool:
