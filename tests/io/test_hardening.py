@@ -170,6 +170,10 @@ def test_a_header_row_repeated_where_two_exports_were_joined_is_skipped_and_said
     # A person whose id happens to be the header's first word is still read.
     people = rm.read_participants(io.StringIO("id,role\nid,junior\nb,senior\n"))
     assert [p.id for p in people] == ["id", "b"]
+    # A JSON record whose cells are no text is never a header (found by the fuzz
+    # campaign: a list under 'id' beside a blank first key raised a ValueError).
+    with pytest.raises(rm.InputError, match="field 'id': expected text, not a list"):
+        rm.read_participants(io.StringIO('[{"": "", "id": []}]'), check_managers=False)
 
 
 @pytest.mark.parametrize(("cell", "said"), [

@@ -288,10 +288,10 @@ def build(table: Table, opts: Options) -> list[Participant]:
     header = [values.fold(h) for h in table.headers]
     repeated: list[int] = []
     for row, cells in table.rows:
-        first = cells.get(table.headers[0]) if len(header) > 1 else None
-        if isinstance(first, str) and values.fold(first) == header[0] and [
-                values.fold(values.parse_text(cells.get(h)) or "")
-                for h in table.headers] == header:
+        first = cells.get(table.headers[0]) if len(header) > 1 and header[0] else None
+        if isinstance(first, str) and values.fold(first) == header[0] and all(
+                isinstance(cells.get(h), str) and values.fold(cells[h]) == key
+                for h, key in zip(table.headers, header, strict=True)):
             # Two exports joined into one file: the second's header is no person,
             # skipped as a title or a footer is, and said.
             repeated.append(row)
