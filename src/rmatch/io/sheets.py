@@ -25,7 +25,7 @@ from rmatch.io import values as values
 from rmatch.io.documents import json_items, unique_keys
 
 __all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "rows_text",
-           "unique_keys"]
+           "source_name", "unique_keys"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".xlsx": "excel", ".xlsm": "excel"}
@@ -111,6 +111,20 @@ MAX_ROSTER_BYTES = 1024**3
 """Rosters above 1 GiB (tens of millions of rows) are refused before reading."""
 
 
+def source_name(source: Source) -> str:
+    """Name a source as every reader's message does: its path, an open file's name, or <stream>.
+
+    Examples
+    --------
+    >>> source_name("roster.csv"), source_name(io.StringIO("id"))
+    ('roster.csv', '<stream>')
+    """
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    name = getattr(source, "name", None)
+    return str(name) if isinstance(name, (str, os.PathLike)) else "<stream>"
+
+
 def _read_source(source: Source) -> tuple[str, bytes | str]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
@@ -124,9 +138,7 @@ def _read_source(source: Source) -> tuple[str, bytes | str]:
         except IsADirectoryError:
             raise InputError(f"{path}: is a folder, not a roster file") from None
     if hasattr(source, "read"):
-        name = getattr(source, "name", None)
-        data = source.read()
-        return (str(name) if isinstance(name, (str, os.PathLike)) else "<stream>"), data
+        return source_name(source), source.read()
     raise InputError(f"cannot read a roster from a {type(source).__name__}; "
                      "give a path or an open file")
 

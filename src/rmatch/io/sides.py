@@ -10,13 +10,13 @@ second's seniors, and someone in both is on both sides.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.read import Source, UnusedColumns
+from rmatch.io.sheets import source_name
 from rmatch.io.tables import merge_sides, read_participants
 from rmatch.model.participant import Participant
 
@@ -99,7 +99,7 @@ def read_sides(juniors: Source, seniors: Source, *,
         raise failed[0] if len(failed) == 1 else InputError.of(
             [*failed[0].problems, *failed[1].problems])
     empty = [Problem(f"the {side}s' file has no one in it (a header and no rows"
-                     f"{'' if tab is None else f', sheet {tab!r}'})", file=_name(source))
+                     f"{'' if tab is None else f', sheet {tab!r}'})", file=source_name(source))
              for side, source, tab, people in (("junior", juniors, sheet, read[0]),
                                                ("senior", seniors, seniors_sheet, read[1]))
              if not people]
@@ -111,8 +111,8 @@ def read_sides(juniors: Source, seniors: Source, *,
         tabs = "" if sheet == seniors_sheet is None else (
             f" (sheets {'the first' if sheet is None else repr(sheet)} and "
             f"{'the first' if seniors_sheet is None else repr(seniors_sheet)})")
-        files = _name(juniors) if _name(juniors) == _name(seniors) else \
-            f"{_name(juniors)} and {_name(seniors)}"
+        files = source_name(juniors) if source_name(juniors) == source_name(seniors) else \
+            f"{source_name(juniors)} and {source_name(seniors)}"
         raise InputError(
             f"{files}{tabs}: the same {len(read[0])} people on both sides: "
             "one sheet read for both sides? Name each side's sheet (sheet=, seniors_sheet=; "
@@ -124,10 +124,3 @@ def read_sides(juniors: Source, seniors: Source, *,
                       "which neither file has", InputWarning, stacklevel=2)
     return merge_sides(read[0], read[1])
 
-
-def _name(source: Source) -> str:
-    """Name a source as the reader's messages do."""
-    if isinstance(source, (str, os.PathLike)):
-        return str(source)
-    name = getattr(source, "name", None)
-    return str(name) if isinstance(name, (str, os.PathLike)) else "<stream>"
