@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -164,6 +165,28 @@ def test_a_note_beside_a_language_that_is_no_level_is_named_once() -> None:
         people = rm.read_participants(io.StringIO(text))
     assert len(said) == 1
     assert [p.language_levels for p in people] == [{}, {}, {}, {"en": "B2"}]
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("Cantonese", "yue"), ("Chinese (Cantonese)", "yue"), ("Chinese - Cantonese", "yue"),
+    ("粵語", "yue"), ("Chinese (Mandarin)", "zh"), ("Chinese", "zh"), ("普通话", "zh"),
+    ("Sign language (BSL)", "bfi"), ("Norwegian (Bokmål)", "nb"),
+    ("Arabic (MSA)", "ar"),  # MSA is Malay's ISO 639-2 code, and no language beside Arabic
+])
+def test_a_language_named_beside_another_is_the_one_spoken(written: str, code: str) -> None:
+    # Cantonese was read as zh, so a Cantonese and a Mandarin speaker "shared a
+    # language" for SharedLanguage, though they cannot talk in it.
+    assert rm.Participant(id="a", languages=[written]).languages == {code}
+    cantonese = rm.Participant(id="j", languages=["Chinese (Cantonese)"], level=0)
+    mandarin = rm.Participant(id="s", languages=["Mandarin"], level=2)
+    result = rm.match([cantonese], [mandarin],
+                      rm.Program(constraints=[rm.SharedLanguage()]))
+    assert result.pairs == []
+    text = "id,languages\na,Chinese (Cantonese)\nb,Arabic (MSA)\nc,Arabic (Levantine)\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of these notes is named as unread
+        people = rm.read_participants(io.StringIO(text))
+    assert [p.languages for p in people] == [{"yue"}, {"ar"}, {"ar"}]
 
 
 @pytest.mark.parametrize(("written", "codes"), [

@@ -116,12 +116,24 @@ uz|uzbek,oʻzbek|uzb
 vi|vietnamese,tiếng việt|vie
 xh|xhosa,isixhosa|xho
 yo|yoruba|yor
-zh|chinese,mandarin,中文,普通话,cantonese,粤语|zho,chi,cmn,yue
+zh|chinese,mandarin,中文,普通话,國語,国语,華語,华语|zho,chi,cmn
+yue|cantonese,粤语,粵語,廣東話,广东话|
 zu|zulu,isizulu|zul
 sgn|sign language|
 ase|american sign language,asl|
 bfi|british sign language,bsl|
 """
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Map the table's language names alone (no codes: "MSA" beside Arabic is no Malay)."""
+    out: dict[str, str] = {}
+    for line in _TABLE.strip().splitlines():
+        code, names, _ = line.split("|")
+        for key in names.split(","):
+            out[key.strip().casefold()] = code
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +250,10 @@ _VARIETIES = frozenset({
     "us", "usa", "uk", "gb", "american", "british", "european", "brazilian", "brasil",
     "castilian", "mexican", "méxico", "latam", "swiss", "austrian", "canadian", "australian",
     "mainland", "simplified", "traditional", "latin", "cyrillic", "hans", "hant", "written",
-    "spoken", "sign", "international", "standard", "modern"})
+    "spoken", "sign", "international", "standard", "modern",
+    # Arabic's standard and spoken varieties: one language to a rule
+    "msa", "fusha", "classical", "levantine", "egyptian", "gulf", "maghrebi", "darija",
+    "colloquial", "dialect"})
 _NOTE = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -260,7 +275,7 @@ def unread_note(text: str) -> str | None:
         return None
     note = _SPACES.sub(" ", found.group(1).strip())
     folded = note.casefold()
-    if not folded or normalise_level(folded) is not None \
+    if not folded or normalise_level(folded) is not None or folded in _names() \
             or all(w in _VARIETIES for w in folded.replace("-", " ").split()) \
             or _territory(folded):
         return None
@@ -287,10 +302,22 @@ def normalise_language(text: str) -> str:
     >>> [normalise_language(t) for t in ("English", "EN", "en-GB", "fre", "Spanish (fluent)",
     ...                                  "Klingon")]
     ['en', 'en', 'en', 'fr', 'es', 'klingon']
+
+    A language named beside another is the one spoken: Cantonese is not
+    Mandarin, which "Chinese" means.
+
+    >>> [normalise_language(t) for t in ("Chinese (Cantonese)", "Chinese - Mandarin", "粵語")]
+    ['yue', 'zh', 'yue']
     """
     key = _SPACES.sub(" ", text.strip().casefold())
     table = _lookup()
     if key not in table:
+        beside = _WITH_LEVEL.match(key)
+        named = (beside.group("paren") or beside.group("dash") or "").strip() if beside else ""
+        if named in _names():
+            # "Chinese (Cantonese)", "Sign language (BSL)": the note names the
+            # language spoken, which two people must share (Cantonese is no Mandarin)
+            return _names()[named]
         key = _LEVEL_NOTE.sub("", key) or key
     if key in table:
         return table[key]
