@@ -338,12 +338,17 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
     with pytest.raises(rm.InputError) as err:
         rm.read_sides(io.StringIO("id,role\na,junior\nb,senior\nk,both\n"),
                       io.StringIO("id,role\nc,\nk,both\n"))
-    assert [(p.id, p.field) for p in err.value.problems if isinstance(p, rm.Problem)] == [
-        ("b", "role")]
+    assert [(p.file, p.id, p.field) for p in err.value.problems
+            if isinstance(p, rm.Problem)] == [("<stream>", "b", "role")]
     assert "'b' has the role 'senior' but is only on the juniors' sheet" in str(err.value)
     assert {p.id: p.role for p in rm.read_sides(
         io.StringIO("id,role\na,junior\nk,both\n"), io.StringIO("id,role\nc,\nk,both\n"))
     } == {"a": "junior", "k": "both", "c": "senior"}
+    # Named by file (and sheet) when the files are named.
+    with pytest.raises(rm.InputError, match=r"^mentees\.xlsx, sheet 'Mentees': id 'b', field "
+                                            r"'role': 'b' has the role 'senior'"):
+        rm.merge_sides([rm.Participant(id="b", role="senior")], [rm.Participant(id="t")],
+                       sheets=("mentees.xlsx, sheet 'Mentees'", "mentors.xlsx"))
     # The same rule for merge_sides called directly (one place).
     with pytest.raises(rm.InputError, match="'s' has the role 'senior' but is only on the "
                                             "juniors' sheet"):

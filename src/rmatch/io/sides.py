@@ -122,5 +122,11 @@ def read_sides(juniors: Source, seniors: Source, *,
     if neither:
         warnings.warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "
                       "which neither file has", InputWarning, stacklevel=2)
-    return merge_sides(read[0], read[1])
+    return merge_sides(read[0], read[1], sheets=(
+        _sheet_name(juniors, sheet), _sheet_name(seniors, seniors_sheet)))
+
+
+def _sheet_name(source: Source, sheet: str | int | None) -> str:
+    """Name a side's file (and its sheet, when one is named) in merge_sides' messages."""
+    return source_name(source) + ("" if sheet is None else f", sheet {sheet!r}")
 

@@ -481,8 +481,8 @@ def _program(data: Any, name: str | None) -> Program:
             for e in err.errors()]) from None
 
 
-def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
-                ) -> list[Participant]:
+def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant], *,
+                sheets: tuple[str, str] | None = None) -> list[Participant]:
     """Join one sheet per side into one roster; people on both sheets get role ``"both"``.
 
     Survey tools often export mentors and mentees as two sheets, and someone
@@ -494,7 +494,9 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
     two sheets is an :class:`~rmatch.errors.InputError` listing every such
     field at once (lists are joined, maps merged key by key). Wishes and
     vetoes written as names of people on either sheet are read as their ids
-    (:func:`rmatch.io.names.named_wishes`).
+    (:func:`rmatch.io.names.named_wishes`). ``sheets`` names the juniors' and
+    the seniors' sheet in messages (their files, as :func:`rmatch.io.sides.read_sides`
+    gives them); without it they are "the juniors' sheet" and "the seniors' sheet".
 
     Examples
     --------
@@ -509,7 +511,8 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
     problems: list[str] = []  # Problem lines, and lines of fields that clash
     out: list[Participant] = []
     used: set[str] = set()
-    for side, group in (("junior", juniors), ("senior", seniors)):
+    named = sheets or ("", "")
+    for side, group, sheet in (("junior", juniors, named[0]), ("senior", seniors, named[1])):
         for p in group:
             if p.id in used:
                 continue
@@ -521,7 +524,7 @@ def merge_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
                     problems.append(Problem(
                         f"{p.id!r} has the role {p.role!r} but is only on the {side}s' sheet: "
                         "move the row to the other sheet, or leave the role column out",
-                        id=p.id, field="role"))
+                        file=sheet or None, id=p.id, field="role"))
                 out.append(p.model_copy(update={"role": side}))
                 continue
             used.add(p.id)
