@@ -27,8 +27,8 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import Columns, resolve, suggest, suggest_value_maps, valid_target
-from rmatch.io.hints import grade_scheme
+from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
+from rmatch.io.fixes import grade_column, roster_hints
 from rmatch.io.managers import managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
@@ -355,8 +355,9 @@ def build(table: Table, opts: Options) -> list[Participant]:
     if opts.check_managers:
         problems += _manager_problems(name, managers, ids)
     if problems:
-        hints = _hints(table, cols, problems)
-        raise InputError.of([*_grade_column(name, cols, rows, problems), *hints])
+        hints = roster_hints(table, cols, problems)
+        any_level = any(r.record.get("level") is not None for r in rows)
+        raise InputError.of([*grade_column(name, cols, any_level, problems), *hints])
     _warn(name, cols, people, ids)
     _level_notes(name, rows)
     return [p for _, p in people]
@@ -485,66 +486,6 @@ def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str |
                     "row without a role, give the full org chart (org= / --org FILE), or pass "
                     "check_managers=False", file=name, row=row, id=pid, field="manager_id")
             for row, pid, manager in missing]
-
-
-def _grade_column(name: str, cols: Columns, rows: Sequence[_Row],
-                  problems: list[Problem]) -> list[Problem]:
-    """Make a level column of grade names only (no level_map) one problem, not one a row.
-
-    A row's own problem says little when every row has it (an HR export's
-    grades, 40 lines of "grade 'L7' is not a number"); a column with some
-    numbers keeps its problems by row (those are typos to find).
-    """
-    grade = [p for p in problems if p.field == "level" and values.NOT_A_NUMBER in p.reason]
-    if len(grade) < 2 or any(r.record.get("level") is not None for r in rows):
-        return problems
-    header = next(h for h, t in cols.targets.items() if t == "level")
-    names = sorted({p.reason.split("'")[1] for p in grade})
-    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-    whole = Problem(f"column {header!r} holds grade names on all {len(grade)} rows with a "
-                    f"level ({shown}): they are not numbers; give a level_map that turns "
-                    "grade names into numbers (higher is more senior)", file=name,
-                    field="level")
-    apart = {id(p) for p in grade}  # by identity: a file may have 100,000 of them
-    return [whole, *(p for p in problems if id(p) not in apart)]
-
-
-def _hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:
-    """Lines after the problems that say how to fix the commonest ones at once."""
-    out: list[Problem] = []
-    if "id" not in cols.targets.values() and len(table.sheets) > 1:
-        # A workbook whose first sheet is a "Read me" or a summary: the people
-        # are elsewhere, which the column map below cannot say.
-        others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
-        out.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also has "
-                           f"{others}: choose the sheet of the people (sheet=, CLI --sheet "
-                           "NAME|N)", file=table.name))
-    if cols.unknown or "id" not in cols.targets.values():
-        proposal = json.dumps(suggest(table.headers, hidden=table.hidden,
-                                      rows=[cells for _, cells in table.rows]),
-                              ensure_ascii=False)
-        out.append(Problem(f"hint: a column map for these headers (check and edit it; "
-                           f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
-    grades = sorted({p.reason.split("'")[1] for p in problems
-                     if p.field == "level" and p.reason.startswith("grade ")})
-    answers = sorted({p.reason.split("'")[1] for p in problems if p.field == "capacity"
-                      and "' is not a number" in p.reason})
-    counts = suggest_value_maps({"capacity": answers}).get("capacity")
-    if counts:  # a form's answers ("Up to 2", "3+"): the count each gives, to check
-        out.append(Problem("hint: a value map for the capacity answers (check it; CLI: "
-                           f"--values FILE.json): {json.dumps({'capacity': counts})}",
-                           file=table.name))
-    known = grade_scheme(grades)
-    if known:  # a public order, proposed to check: never applied unasked
-        out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
-                           "first, as level_map (CLI: --level-map FILE.json; check it): "
-                           f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
-    elif grades:
-        example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
-        out.append(Problem(f"hint: give level_map (CLI: --level-map FILE.json) with a number "
-                           f"for each grade, higher for more senior: {example}",
-                           file=table.name))
-    return out
 
 
 class UnusedColumns(InputWarning):

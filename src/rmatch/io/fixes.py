@@ -1,0 +1,106 @@
+"""How to fix a roster's commonest problems at once (the lines after them).
+
+An HR export that no column map or level map has met yet draws the same
+problem on every row; these turn them into one line each and propose the
+map to give, for the user to check (never applied unasked).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rmatch.errors import Problem
+from rmatch.io import values as values
+from rmatch.io.columns import Columns, suggest, suggest_value_maps
+from rmatch.io.hints import grade_scheme
+from rmatch.io.sheets import Table
+
+__all__ = ["grade_column", "roster_hints"]
+
+
+def grade_column(name: str, cols: Columns, any_level: bool,
+                 problems: list[Problem]) -> list[Problem]:
+    """Make a level column of grade names only (no level_map) one problem, not one a row.
+
+    A row's own problem says little when every row has it (an HR export's
+    grades, 40 lines of "grade 'L7' is not a number"); a column with some
+    numbers (``any_level``: some row's level was read) keeps its problems by
+    row (those are typos to find).
+
+    Examples
+    --------
+    >>> from rmatch.io.columns import resolve
+    >>> cols = resolve(["id", "Grade"], {"Grade": "level"}, keep_unknown=False)
+    >>> said = [Problem(f"grade {g!r} {values.NOT_A_NUMBER}", row=k + 2, field="level")
+    ...         for k, g in enumerate(["L7", "L8"])]
+    >>> [p.reason[:35] for p in grade_column("r.csv", cols, False, said)]
+    ["column 'Grade' holds grade names on"]
+    """
+    grade = [p for p in problems if p.field == "level" and values.NOT_A_NUMBER in p.reason]
+    if len(grade) < 2 or any_level:
+        return problems
+    header = next(h for h, t in cols.targets.items() if t == "level")
+    names = sorted({p.reason.split("'")[1] for p in grade})
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    whole = Problem(f"column {header!r} holds grade names on all {len(grade)} rows with a "
+                    f"level ({shown}): they are not numbers; give a level_map that turns "
+                    "grade names into numbers (higher is more senior)", file=name,
+                    field="level")
+    apart = {id(p) for p in grade}  # by identity: a file may have 100,000 of them
+    return [whole, *(p for p in problems if id(p) not in apart)]
+
+
+def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> list[Problem]:
+    """Return the lines after a roster's problems that say how to fix the commonest at once.
+
+    The sheet of the people when a workbook's first has none, a column map
+    for unknown headers, a value map for capacity answers, a level map for
+    grades (a public scheme's order, to check, or numbers to fill in).
+
+    Examples
+    --------
+    >>> from rmatch.io.columns import resolve
+    >>> from rmatch.io.sheets import load_table
+    >>> import io
+    >>> table = load_table(io.StringIO("Employee ID,Grade" + chr(10) + "1,HEO"), None, None, None)
+    >>> cols = resolve(table.headers, {"Employee ID": "id", "Grade": "level"},
+    ...                keep_unknown=False)
+    >>> said = [Problem(f"grade 'HEO' {values.NOT_A_NUMBER}", row=2, field="level")]
+    >>> print(roster_hints(table, cols, said)[0].reason[:40])
+    hint: these are the UK Civil Service's g
+    """
+    out: list[Problem] = []
+    if "id" not in cols.targets.values() and len(table.sheets) > 1:
+        # A workbook whose first sheet is a "Read me" or a summary: the people
+        # are elsewhere, which the column map below cannot say.
+        others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
+        out.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also has "
+                           f"{others}: choose the sheet of the people (sheet=, CLI --sheet "
+                           "NAME|N)", file=table.name))
+    if cols.unknown or "id" not in cols.targets.values():
+        proposal = json.dumps(suggest(table.headers, hidden=table.hidden,
+                                      rows=[cells for _, cells in table.rows]),
+                              ensure_ascii=False)
+        out.append(Problem(f"hint: a column map for these headers (check and edit it; "
+                           f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
+    grades = sorted({p.reason.split("'")[1] for p in problems
+                     if p.field == "level" and p.reason.startswith("grade ")})
+    answers = sorted({p.reason.split("'")[1] for p in problems if p.field == "capacity"
+                      and "' is not a number" in p.reason})
+    counts = suggest_value_maps({"capacity": answers}).get("capacity")
+    if counts:  # a form's answers ("Up to 2", "3+"): the count each gives, to check
+        out.append(Problem("hint: a value map for the capacity answers (check it; CLI: "
+                           f"--values FILE.json): {json.dumps({'capacity': counts})}",
+                           file=table.name))
+    known = grade_scheme(grades)
+    if known:  # a public order, proposed to check: never applied unasked
+        out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
+                           "first, as level_map (CLI: --level-map FILE.json; check it): "
+                           f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
+    elif grades:
+        example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
+        out.append(Problem(f"hint: give level_map (CLI: --level-map FILE.json) with a number "
+                           f"for each grade, higher for more senior: {example}",
+                           file=table.name))
+    return out
