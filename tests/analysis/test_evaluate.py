@@ -287,3 +287,27 @@ def test_judging_on_candidates_says_what_judging_on_the_matrix_says() -> None:
     assert type(judged[1].scores).__name__ == "CandidateScores"
     on_best = rm.evaluate(pairs, juniors, seniors, cand_p)
     assert (on_best.status, on_best.violations) == ("optimal", [])
+
+
+def test_evaluate_reports_the_optimums_solve_and_stops_when_its_callback_fails() -> None:
+    # The service judges large programmes in a worker that reports progress and
+    # is cancelled through its callback: the callback reaches the solve, and its
+    # exception ends the judgement.
+    org = synth.generate(400, seed=3)
+    juniors, seniors = synth.cohort(org, 30, 30, seed=3)
+    program = rm.Program(constraints=[rm.MinShare(attribute="department", share=0.3,
+                                                  same=True)])
+    best = rm.match(juniors, seniors, program)
+    pairs = [(p.junior_id, p.senior_id) for p in best.pairs]
+    seen: list[rm.solvers.Progress] = []
+    judged = rm.evaluate(pairs, juniors, seniors, program, progress=seen.append)
+    assert seen
+    assert all(p.elapsed_s >= 0 and p.incumbent <= p.bound + 1e-9 for p in seen)
+    assert judged.optimum is not None
+    assert judged.optimum.objective == pytest.approx(best.objective)
+
+    def cancelled(_: rm.solvers.Progress) -> None:
+        raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError, match="cancelled"):
+        rm.evaluate(pairs, juniors, seniors, program, progress=cancelled)

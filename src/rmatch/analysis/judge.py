@@ -25,6 +25,7 @@ from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import Optimum, Violation, id_pairs
 from rmatch.result.reasons import EVALUATED
 from rmatch.scoring.matrix import ScoreMatrix, check_field_names, score
+from rmatch.solvers.sat import ProgressFn
 
 __all__ = ["evaluate"]
 
@@ -82,7 +83,7 @@ def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> lis
 
 def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
              seniors: Sequence[Participant], program: Program | None = None, *,
-             org: OrgChart | None = None) -> MatchResult:
+             org: OrgChart | None = None, progress: ProgressFn | None = None) -> MatchResult:
     """Judge a matching made elsewhere under a programme, against the optimum.
 
     Parameters
@@ -94,6 +95,9 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
         matching; a file of pairs is read by :func:`rmatch.read_matching`.
     juniors, seniors, program, org
         As for :func:`rmatch.match`: the scores, rules and org chart to judge by.
+    progress
+        As for :func:`rmatch.match`, for the solve of the optimum (most of the
+        time judging takes): an exception it raises ends the judgement.
 
     Returns
     -------
@@ -141,7 +145,7 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataGapWarning)  # judging is not matching
-            best = match(juniors, seniors, program, org=org)
+            best = match(juniors, seniors, program, org=org, progress=progress)
         sm = best.scores
     except (InfeasibleError, SolverError):
         best = None  # no optimum to compare with: the bound stays the objective
