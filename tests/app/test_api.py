@@ -486,6 +486,50 @@ def test_a_hand_matching_is_judged_as_the_library_judges_it(service: Service) ->
                    for text in (person, name[person] or person))
 
 
+def test_a_large_programmes_judgement_is_a_job_with_the_same_answer(
+        service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Judging solves the programme once (17 s at 20,000 juniors): above the
+    # inline size it runs in a worker, as a matching does, and stores the same
+    # judgement as the request would have.
+    from rmatch.app import judging
+
+    c = service.client(service.user("admin", "admin"))
+    pid = _programme(c)
+    _upload(c, pid)
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    pairs = hand_matching(juniors, seniors, org)
+    upload = {"file": ("hand.csv", ("Mentor,Mentee\n" + "".join(
+        f"{j},{s}\n" for j, s in pairs)).encode())}
+    inline = c.post(f"/api/v1/programmes/{pid}/judgements", files=upload)
+    assert inline.status_code == 201, inline.text
+    monkeypatch.setattr(judging, "INLINE_PAIRS", 0)  # every programme counts as large
+    # A file that cannot be read is still refused at once, by row: no job.
+    wrong = c.post(f"/api/v1/programmes/{pid}/judgements", files={
+        "file": ("wrong.csv", f"junior_id,senior_id\nnobody,{pairs[0][1]}\n".encode())})
+    assert wrong.status_code == 422
+    assert [(p["row"], p["field"]) for p in wrong.json()["detail"]["problems"]] == [
+        (2, "junior_id")]
+    queued = c.post(f"/api/v1/programmes/{pid}/judgements", files=upload)
+    assert queued.status_code == 202, queued.text
+    ended = service.wait(c, queued.json()["job"])
+    assert (ended["state"], ended["matching"]) == ("done", None), ended
+    stored = c.get(f"/api/v1/programmes/{pid}/analyses/{ended['analysis']}").json()
+    expected = inline.json()
+    assert stored["kind"] == "judgement"
+    for key in ("pairs", "objective", "status", "violations", "unmatched_juniors",
+                "unmatched_seniors", "unmatched_reasons", "optimum", "notes"):
+        assert stored[key] == expected[key], key
+    assert any("read 'Mentor' as the juniors' ids" in n for n in stored["notes"])
+    assert [a["kind"] for a in c.get(f"/api/v1/programmes/{pid}/analyses").json()] == [
+        "judgement"] * 2
+    with service.db() as db:
+        started = [e.detail for e in db.scalars(select(AuditEntry).where(
+            AuditEntry.action == "started judging a matching made elsewhere"))]
+    assert started == [f"job {queued.json()['job']}: {len(pairs)} pairs"]
+
+
 @pytest.mark.parametrize("slow", ["judging", "reading"])
 def test_slow_work_leaves_other_requests_answered(service: Service, slow: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from sqlalchemy import select
 from tests.app.browsing import (
     check_page,
     matched_roster,
@@ -29,6 +30,7 @@ from tests.app.conftest import ROOT, Service, hand_matching
 import rmatch as rm
 from rmatch.app.pages import views
 from rmatch.app.pages.rules import program_document
+from rmatch.app.store import AuditEntry
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, FilePayload, Page, expect
@@ -652,13 +654,51 @@ def test_the_dashboard_figures_match_the_matching_and_hide_small_groups(
     assert "not a sensitive attribute" in refused.text
 
 
-def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) -> None:
-    c, pid, _ = matched_roster(site, "Judged")
+def _hand_judged() -> tuple[list[rm.Participant], list[rm.Participant], list[rm.Participant],
+                            rm.OrgChart, list[tuple[str, str]], rm.MatchResult]:
+    """The roster's people, sides and chart, a hand matching and its judgement (the oracle)."""
     people = rm.read_participants(ROSTER)
     juniors, seniors, _ = rm.split_roles(people)
     org = rm.OrgChart.from_participants(people)
     pairs = hand_matching(juniors, seniors, org)
-    alone = rm.evaluate(pairs, juniors, seniors, org=org)  # the oracle
+    return people, juniors, seniors, org, pairs, rm.evaluate(pairs, juniors, seniors, org=org)
+
+
+def test_a_large_programmes_judgement_follows_its_job_in_the_browser(
+        browser: Browser, site: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the inline size the upload opens the job's page, which ends on the judgement."""
+    from rmatch.app import judging
+
+    monkeypatch.setattr(judging, "INLINE_PAIRS", 0)  # every programme counts as large
+    _, pid, _ = matched_roster(site, "Judged large")
+    *_, pairs, alone = _hand_judged()
+    assert alone.optimum is not None
+    page = browser.new_page()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.base}/programmes/{pid}")
+    sheet: FilePayload = {"name": "hand.csv", "mimeType": "text/csv", "buffer": (
+        "Mentor,Mentee\n" + "".join(f"{j},{s}\n" for j, s in pairs)).encode()}
+    page.set_input_files("#judgefile", files=sheet)
+    page.click("button:has-text('Judge it against the optimum')")
+    # The job's page (or, on a fast machine, already the judgement it ends on).
+    heading = page.locator("h1")
+    assert heading.inner_text() in ("Judging a matching made elsewhere",
+                                    "Your matching against the optimum")
+    check_page(page)
+    expect(heading).to_have_text("Your matching against the optimum", timeout=60_000)
+    check_page(page)
+    summary = page.locator(".summary")
+    expect(summary.first).to_contain_text(f"total score {alone.objective:.3f}")
+    expect(summary.nth(1)).to_contain_text(f"total score {alone.optimum.objective:.3f}")
+    expect(page.locator("table.pairs tbody tr")).to_have_count(len(pairs))
+    with site.db() as db:  # it went by a job: its start is in the audit
+        assert db.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "started judging a matching made elsewhere")).all()
+
+
+def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) -> None:
+    c, pid, _ = matched_roster(site, "Judged")
+    people, juniors, seniors, org, pairs, alone = _hand_judged()
     assert alone.optimum is not None
     assert alone.violations
     page = browser.new_page()

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from typing import Any
 
 from sqlalchemy import select, update
@@ -29,7 +30,8 @@ from sqlalchemy.orm import Session
 import rmatch as rm
 from rmatch.app.store import Analysis, Import, Job, Matching, Programme, engine_for, now
 
-__all__ = ["Workers", "build_inputs", "program_of", "recover", "store_matching", "work"]
+__all__ = ["Workers", "build_inputs", "judge", "judgement", "program_of", "recover",
+           "store_matching", "work"]
 
 FINISHED = ("done", "failed", "cancelled")
 
@@ -104,6 +106,52 @@ def store_matching(db: Session, programme: Programme, result: rm.MatchResult, *,
     return matching
 
 
+def judge(people: list[dict[str, Any]], params: dict[str, Any], progress: Any = None
+          ) -> tuple[rm.MatchResult, list[str]]:
+    """Judge ``params["pairs"]`` under ``params["rules"]``; the result and what it noticed.
+
+    The notes are reading's (``params["notes"]``) and then the judgement's own
+    input warnings, each once: shown with the judgement, never a person's value.
+    """
+    juniors, seniors, org = build_inputs(people)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = rm.evaluate([tuple(p) for p in params["pairs"]], juniors, seniors,
+                             program_of(params.get("rules")), org=org, progress=progress)
+    said = [str(w.message) for w in caught if issubclass(w.category, rm.InputWarning)]
+    return result, list(dict.fromkeys([*params.get("notes", []), *said]))
+
+
+def judgement(programme_id: int, result: rm.MatchResult, notes: list[str],
+              params: dict[str, Any]) -> Analysis:
+    """Make the stored judgement of a matching made elsewhere (an analysis, kind ``judgement``).
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> judged = rm.evaluate([("j", "s")], [rm.Participant(id="j")], [rm.Participant(id="s")])
+    >>> stored = judgement(1, judged, [], {"filename": "hand.csv", "import_id": 3})
+    >>> stored.kind, stored.summary["pairs"], stored.body["people_import"]
+    ('judgement', 1, 3)
+    """
+    best = result.optimum
+    body: dict[str, Any] = {
+        "filename": params["filename"], "notes": notes, "people_import": params["import_id"],
+        "pairs": [{"junior_id": p.junior_id, "senior_id": p.senior_id, "score": p.score}
+                  for p in result.pairs],
+        "objective": result.objective, "status": result.status,
+        "violations": [v.model_dump(mode="json") for v in result.violations],
+        "unmatched_juniors": result.unmatched_juniors,
+        "unmatched_seniors": result.unmatched_seniors,
+        "unmatched_reasons": result.unmatched_reasons,
+        "optimum": best.model_dump(mode="json") if best is not None else None,
+    }
+    return Analysis(programme_id=programme_id, kind="judgement", body=body, summary={
+        "pairs": len(result.pairs), "objective": result.objective,
+        "broken": len(result.violations),
+        "optimum": best.objective if best is not None else None})
+
+
 class _CancelledError(Exception):
     pass
 
@@ -125,7 +173,10 @@ def _claim(engine: Engine, job_id: str, pid: int
 
 
 def _compute(people: list[dict[str, Any]], params: dict[str, Any], progress: Any,
-             client: Any = None) -> rm.MatchResult | rm.RoundsPlan:
+             client: Any = None
+             ) -> rm.MatchResult | rm.RoundsPlan | tuple[rm.MatchResult, list[str]]:
+    if params.get("kind") == "judge":
+        return judge(people, params, progress)
     juniors, seniors, org = build_inputs(people, params.get("overrides"))
     program = program_of(params.get("rules"), params.get("overrides"))
     if params.get("kind") == "rounds":
@@ -145,7 +196,8 @@ def _fail(engine: Engine, job_id: str, err: Exception) -> None:
         db.commit()
 
 
-def _finish(engine: Engine, job_id: str, result: rm.MatchResult | rm.RoundsPlan,
+def _finish(engine: Engine, job_id: str,
+            result: rm.MatchResult | rm.RoundsPlan | tuple[rm.MatchResult, list[str]],
             params: dict[str, Any]) -> None:
     """Store the job's result and its end in one transaction (nothing if it was cancelled)."""
     with Session(engine) as db:
@@ -153,7 +205,12 @@ def _finish(engine: Engine, job_id: str, result: rm.MatchResult | rm.RoundsPlan,
         programme = db.get(Programme, job.programme_id) if job else None
         if job is None or programme is None or job.state != "running":
             return  # cancelled or deleted meanwhile: keep nothing
-        if isinstance(result, rm.RoundsPlan):
+        if isinstance(result, tuple):  # a judgement of a matching made elsewhere
+            judged = judgement(programme.id, *result, params)
+            db.add(judged)
+            db.flush()
+            job.analysis_id = judged.id
+        elif isinstance(result, rm.RoundsPlan):
             plan = Analysis(programme_id=programme.id, kind="rounds",
                             body=result.model_dump(mode="json"), summary={
                                 "rounds": len(result.rounds), "pairs": result.pairs,

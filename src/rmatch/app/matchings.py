@@ -251,7 +251,8 @@ def add_routes(app: FastAPI, ctx: Context) -> None:
         job = job_of(db, me, job_id)
         db.refresh(job)
         return {"id": job.id, "state": job.state, "progress": job.progress,
-                "stage": job.stage, "matching": job.matching_id, "error": job.error,
+                "stage": job.stage, "matching": job.matching_id,
+                "analysis": job.analysis_id, "error": job.error,
                 "programme": job.programme_id}
 
     @app.delete("/api/v1/jobs/{job_id}")

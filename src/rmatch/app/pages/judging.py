@@ -20,7 +20,7 @@ from rmatch.app.judging import judge_matching
 from rmatch.app.matchings import import_people
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import capped
-from rmatch.app.store import Analysis, Import, User
+from rmatch.app.store import Analysis, Import, Job, User
 
 __all__ = ["add_judging_pages", "paged"]
 
@@ -64,6 +64,8 @@ def add_judging_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N80
             count = sum(not str(r.get("reason", "")).startswith("hint: ") for r in rows)
             return overview(request, me, db, pid, err.status_code, judge_problems=rows,
                             judge_count=count, judge_file=file.filename)
+        if isinstance(stored, Job):  # a large programme: its job's page follows it
+            return RedirectResponse(f"/jobs/{stored.id}", status_code=303)
         return RedirectResponse(f"/programmes/{pid}/judgements/{stored.id}", status_code=303)
 
     @app.get("/programmes/{pid}/judgements/{aid}", response_class=HTMLResponse)

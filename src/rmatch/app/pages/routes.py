@@ -298,7 +298,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         if job.state == "done" and job.matching_id:
             return RedirectResponse(
                 f"/programmes/{programme.id}/matchings/{job.matching_id}", status_code=303)
-        return page(request, "job.html", me, job=job, programme=programme)
+        judging = job.params.get("kind") == "judge"
+        if job.state == "done" and job.analysis_id and judging:
+            return RedirectResponse(
+                f"/programmes/{programme.id}/judgements/{job.analysis_id}", status_code=303)
+        return page(request, "job.html", me, job=job, programme=programme,
+                    what="judgement" if judging else "matching")
 
     @app.post("/jobs/{job_id}/cancel")
     def cancel(job_id: str, me: Me, db: DB, csrf: Annotated[str, Form()]) -> RedirectResponse:
