@@ -225,6 +225,53 @@ def test_an_api_answer_wrapping_the_people_in_an_object_is_read_from_its_list(
         rm.read_participants(path, sheet="data")
 
 
+def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path) -> None:
+    # HiBob-like records nest the department, site and manager: each was one
+    # unknown column ("work") left out, and the manager with it, so the
+    # reporting-line rule had nothing to keep apart. Now columns by path that
+    # the suggested map reads; rmatch's own maps stay whole.
+    people = [
+        {"id": "1", "displayName": "Ann", "role": "junior", "goals": {"genai": 1},
+         "work": {"department": "R&D", "site": "London", "reportsTo": {"id": "3"}},
+         "personal": {"birthDate": "1998-05-06"}, "competencies": {"sql": 0.5}},
+        {"id": "2", "displayName": "Bo", "role": "junior",
+         "work": {"department": "Sales", "site": "Paris", "reportsTo": {"id": "4"}},
+         "personal": {"birthDate": "1997-01-02"}},
+        {"id": "3", "displayName": "Cy", "role": "senior",
+         "work": {"department": "Board", "site": "London", "reportsTo": None},
+         "personal": {"birthDate": "1965-01-02"}},
+        {"id": "4", "displayName": "Di", "role": "senior",
+         "work": {"department": "Finance", "site": "Paris", "reportsTo": {"id": "3"}},
+         "personal": {"birthDate": "1968-01-02"}},
+    ]
+    path = tmp_path / "bob.json"
+    path.write_text(json.dumps({"employees": people}), encoding="utf-8")
+    with pytest.warns(rm.InputWarning, match="under 'employees'"):
+        columns = rm.suggest_columns(path)
+    # "work.reportsTo" (null in one record) is no column of its own; ids 1-4 that
+    # the managers refer to are the ids, not a form's response numbers.
+    assert columns == {"id": "id", "displayName": "name", "role": "role", "goals": "goals",
+                       "work.department": "department", "work.site": "location",
+                       "work.reportsTo.id": "manager_id", "personal.birthDate": "birth_year",
+                       "competencies": "skills"}
+    with pytest.warns(rm.InputWarning, match="under 'employees'"):
+        read = rm.read_participants(path, columns=columns)
+    assert [(p.id, p.department, p.location, p.manager_id, p.birth_year) for p in read] == [
+        ("1", "R&D", "London", "3", 1998), ("2", "Sales", "Paris", "4", 1997),
+        ("3", "Board", "London", None, 1965), ("4", "Finance", "Paris", "3", 1968)]
+    # Maps stay whole: rmatch's own (goals) and an object of numbers (skills here).
+    assert (read[0].goals, read[0].skills) == ({"genai": 1.0}, {"sql": 0.5})
+    juniors, seniors, _ = rm.split_roles(read)
+    pairs = {(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors).pairs}
+    assert not pairs & {("1", "3"), ("2", "4")}  # their own managers
+    # A path that is also a key: one of the two would be lost. Named by row.
+    path.write_text(json.dumps([{"id": "a", "work.site": "Oslo", "work": {"site": "Rome"}}]),
+                    encoding="utf-8")
+    with pytest.raises(rm.InputError, match=r"row 1: the key 'work.site' is given both as a "
+                                            r"key and as the path of a nested object"):
+        rm.read_participants(path)
+
+
 def _ods() -> bytes:
     import zipfile
 

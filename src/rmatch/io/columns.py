@@ -214,6 +214,8 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
         return [(_FIELD_KEYS[key], 100.0)]
     if key in _SUGGEST:
         return [(_attribute(header) if _SUGGEST[key] == "attributes" else _SUGGEST[key], 100.0)]
+    if "." in header.strip(". ") and not header.strip().casefold().startswith(_PREFIX):
+        return _path_guesses(header, limit)
     from rapidfuzz import fuzz, process, utils
 
     best: dict[str | None, float] = {}
@@ -223,6 +225,37 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
         target = _attribute(header) if target == "attributes" else target
         best.setdefault(target, round(float(score), 1))
     return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+
+# The last part of a path that is a nested object's own key or name: the
+# object (its parent part) says the field ("work.reportsTo.id": the manager).
+_KEYS = frozenset({"id", "key", "code", "email", "mail", "number", "employeeid", "employeenumber"})
+_NAMES = frozenset({"name", "value", "displayname", "text", "fullname"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
+    """Guess a JSON path's field ("work.department", "work.reportsTo.id") from its parts.
+
+    The last part says the field ("personal.birthDate": birth_year) unless it
+    is an object's own key or name: then the object does ("reportsTo" is the
+    manager: its id or e-mail is ``manager_id``, its name ``manager_name``;
+    a department's name is the department, its id is left out). A path
+    through the manager is about the manager, never the person.
+    """
+    parts = [_CAMEL.sub(" ", p).strip() for p in header.split(".") if p.strip()]
+    last = header_key(parts[-1])
+    objects = [guesses(p, 1)[0] for p in parts[:-1]]
+    if any(t == "manager_id" and score >= GUESS_FROM for t, score in objects):
+        score = next(sc for t, sc in objects if t == "manager_id" and sc >= GUESS_FROM)
+        own = "manager_id" if last in _KEYS else "manager_name" if last in _NAMES else None
+        return [(own, score)]
+    if last not in _KEYS | _NAMES or len(parts) < 2:
+        return guesses(parts[-1], limit)
+    target, score = objects[-1]
+    if target in ("id", "name", "email") or target is None or score < GUESS_FROM:
+        return guesses(parts[-1], limit)  # "employee.id", "user.email": the person's own
+    return [(target if last in _NAMES else None, score)]
 
 
 def _attribute(header: str) -> str:
@@ -246,7 +279,8 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     form's question whose header guesses ``role``, ``availability`` or
     ``capacity`` loosely (left out, or another loose guess) gets it when
     every answer says a side (more than one among them), is a list of
-    weekly slots, or gives a number ("Up to 2", "3+").
+    weekly slots, or gives a number ("Up to 2", "3+"). An "ID" column
+    counting 1, 2, 3 that a manager column refers to is the id after all.
 
     Examples
     --------
@@ -255,6 +289,14 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
 'Gender': 'attributes.gender', 'Job Title': None}
     >>> suggest(["ID", "Email"], rows=[{"ID": "1", "Email": "a@x"}, {"ID": "2", "Email": "b@x"}])
     {'ID': None, 'Email': 'id'}
+
+    An HR API's nested objects, read as columns by their path, are guessed
+    from their parts:
+
+    >>> suggest(["id", "work.department", "work.reportsTo.id", "work.reportsTo.email",
+    ...          "personal.birthDate"])
+    {'id': 'id', 'work.department': 'department', 'work.reportsTo.id': 'manager_id', \
+'work.reportsTo.email': None, 'personal.birthDate': 'birth_year'}
     """
     wanted: dict[str, str | None] = {}
     for header in headers:
@@ -293,7 +335,11 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
     if ids:
         cells = _cells(rows, ids[0])
         counting = [str(n) for n in range(1, len(cells) + 1)]
-        if cells and [c.removesuffix(".0") for c in cells] == counting:
+        # ... unless a manager column names people by it: then it is who they are.
+        bosses = {c.removesuffix(".0") for h, t in wanted.items() if t == "manager_id"
+                  for c in _cells(rows, h)}
+        if cells and [c.removesuffix(".0") for c in cells] == counting \
+                and not bosses & set(counting):
             wanted[ids[0]] = None  # 1, 2, 3: a response number
             mails = [h for h, t in wanted.items() if t == "email"]
             if mails:

@@ -5,17 +5,26 @@ HR systems' APIs wrap their records in an object (``{"data": [...], "total":
 of objects under one key is the roster, as a sheet is in a workbook. It is
 read without asking under the keys such answers use (``data``, ``value``,
 ``employees``, ...); ``sheet=`` names any other key, or one of several.
+
+Their records nest objects (``"work": {"department": "R&D", "reportsTo":
+{"id": "3"}}``): each nested value becomes a column named by its path
+(``work.department``, ``work.reportsTo.id``), as a flattened export would
+have it, which a column map (or ``rmatch columns``) maps like any header.
+A map of its own stays one cell: ``skills``, ``goals``, ``attributes`` and
+``language_levels`` (rmatch's own JSON), and an object of numbers alone
+(``{"python": 0.8}``, a map of levels whatever its key).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from typing import Any
 
 from rmatch.errors import InputError, InputWarning
 
-__all__ = ["json_items", "unique_keys"]
+__all__ = ["flattened", "json_items", "unique_keys"]
 
 # The keys under which HR systems' APIs answer with their records (Workday and
 # Personio "data", OData and Microsoft Graph "value", BambooHR and HiBob
@@ -24,6 +33,46 @@ __all__ = ["json_items", "unique_keys"]
 _RECORDS = frozenset({"data", "value", "items", "results", "records", "rows", "employees",
                       "workers", "people", "persons", "users", "members", "participants",
                       "entries"})
+
+
+# The participant fields whose value is a map (compared folded, as headers are).
+_MAPS = frozenset({"skills", "goals", "attributes", "languagelevels"})
+_FOLD = re.compile(r"[\s_\-.]+")
+
+
+def _kept_whole(key: str, value: dict[str, Any]) -> bool:
+    """Whether a nested object is one cell (a map) rather than columns by path."""
+    return _FOLD.sub("", key.casefold()) in _MAPS or all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values())
+
+
+def flattened(record: dict[str, Any]) -> dict[str, Any]:
+    """Return a JSON record with its nested objects as columns named by their path.
+
+    Maps stay whole (see the module's text). A path that is also a key of
+    the record (``"work.site"`` beside ``"work": {"site": ...}``) is a
+    ``ValueError`` naming it: one of the two would be lost.
+
+    Examples
+    --------
+    >>> flattened({"id": "1", "work": {"site": "Paris", "reportsTo": {"id": "3"}},
+    ...            "skills": {"python": 0.8}})
+    {'id': '1', 'work.site': 'Paris', 'work.reportsTo.id': '3', 'skills': {'python': 0.8}}
+    """
+    if not any(isinstance(v, dict) for v in record.values()):
+        return record  # most records: nothing nested
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if not isinstance(value, dict) or not value or _kept_whole(key, value):
+            parts = {key: value}
+        else:
+            parts = {f"{key}.{sub}": inner for sub, inner in flattened(value).items()}
+        for path, inner in parts.items():
+            if path in out or (path != key and path in record):
+                raise ValueError(f"the key {path!r} is given both as a key and as the path "
+                                 "of a nested object")
+            out[path] = inner
+    return out
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.documents import json_items, unique_keys
+from rmatch.io.documents import flattened, json_items, unique_keys
 
 __all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "rows_text",
            "source_name", "unique_keys"]
@@ -456,9 +456,17 @@ def _json_table(name: str, text: str, kind: str, sheet: str | int | None) -> Tab
         if not isinstance(item, dict):
             problems.append(Problem("expected a JSON object", file=name, row=n))
             continue
+        try:
+            item = flattened(item)  # an HR API's nested objects, as columns by path
+        except ValueError as err:
+            problems.append(Problem(str(err), file=name, row=n))
+            continue
         headers.update(dict.fromkeys(item))
         rows.append((n, item))
-    return Table(name, list(headers), rows, problems)
+    # "reportsTo": null where other records nest an object there: no column of its own.
+    empty = {h for h in headers if any(o.startswith(f"{h}.") for o in headers)
+             and all(cells.get(h) is None for _, cells in rows)}
+    return Table(name, [h for h in headers if h not in empty], rows, problems)
 
 
 def _excel_table(name: str, data: bytes, header_row: int | None,
