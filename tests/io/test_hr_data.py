@@ -124,6 +124,28 @@ def test_suggested_map_covers_every_header_and_the_cli_prints_it(
     assert main(["columns", str(EXPORT), "-o", str(out)]) == 1  # never overwritten silently
 
 
+_PARTS = st.sampled_from(["work", "reportsTo", "manager", "id", "email", "name", "department",
+                          "site", "birthDate", "value", "", " ", "Gender", "x", "."]) | st.text(
+    max_size=6)
+
+
+@settings(max_examples=60)
+@given(headers=st.lists(st.lists(_PARTS, min_size=1, max_size=4).map(".".join), min_size=1,
+                        max_size=8, unique=True))
+def test_a_suggested_map_names_each_header_once_with_a_target_it_may_have(
+        headers: list[str]) -> None:
+    # Any headers, JSON paths among them ("work.reportsTo.id", "..", "a. .b"):
+    # one entry each, each a target a map may name, no field twice but lists.
+    from rmatch.io.columns import COMBINABLE, suggest, valid_target
+
+    proposal = suggest(headers)
+    assert list(proposal) == headers
+    targets = [t for t in proposal.values() if t is not None]
+    assert all(valid_target(t) for t in targets)
+    single = [t for t in targets if t not in COMBINABLE and not t.startswith("attributes.")]
+    assert len(single) == len(set(single))
+
+
 # --- 3. values as HR systems write them --------------------------------------------------
 
 

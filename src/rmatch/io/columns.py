@@ -245,7 +245,7 @@ def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
     """
     parts = [_CAMEL.sub(" ", p).strip() for p in header.split(".") if p.strip()]
     last = header_key(parts[-1])
-    objects = [guesses(p, 1)[0] for p in parts[:-1]]
+    objects = [(guesses(p, 1) or [(None, 0.0)])[0] for p in parts[:-1]]
     if any(t == "manager_id" and score >= GUESS_FROM for t, score in objects):
         score = next(sc for t, sc in objects if t == "manager_id" and sc >= GUESS_FROM)
         own = "manager_id" if last in _KEYS else "manager_name" if last in _NAMES else None
