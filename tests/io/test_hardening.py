@@ -368,6 +368,26 @@ def test_small_tables_are_read_with_the_rosters_guarantees(text: str, message: s
         read_table(io.StringIO(text), ["junior_id", "senior_id"], what="previous pairs")
 
 
+def test_small_tables_read_json_records_missing_a_key_or_holding_null_or_a_list() -> None:
+    # A JSON record without a key raised KeyError (the service's mapping screen
+    # answered "internal error"); null was read as the text "None" (a senior
+    # of that id, or an outcome "None"); a list raised ValueError.
+    text = json.dumps([{"junior_id": "j1", "senior_id": "s1", "note": None},
+                       {"junior_id": "j2", "senior_id": "s2"}])
+    assert rm.read_table(io.StringIO(text), ["junior_id", "senior_id"], what="pairs",
+                         optional=["note"]) == [
+        (1, {"junior_id": "j1", "senior_id": "s1", "note": ""}),
+        (2, {"junior_id": "j2", "senior_id": "s2", "note": ""})]
+    text = json.dumps([{"junior_id": "j1", "senior_id": None},
+                       {"junior_id": ["j2"], "senior_id": "s2"}, {"junior_id": "j3"}])
+    with pytest.raises(rm.InputError) as err:
+        rm.read_table(io.StringIO(text), ["junior_id", "senior_id"], what="pairs")
+    assert [str(p) for p in err.value.problems] == [
+        "<stream>: row 1, field 'senior_id': is empty",
+        "<stream>: row 2, field 'junior_id': expected text, not a list",
+        "<stream>: row 3, field 'senior_id': is empty"]
+
+
 def test_previous_pairs_and_feedback_files_lose_no_row(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]
                                                        ) -> None:

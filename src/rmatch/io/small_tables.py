@@ -335,17 +335,31 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
                                 f"{', '.join(table.headers) or 'none'})", file=table.name))
         raise InputError.of(problems)
     out: list[tuple[int, dict[str, str]]] = []
+
+    def text(row: int, cells: dict[str, Any], column: str) -> str | None:
+        # A JSON record may lack a key or hold null (no value, never the text
+        # "None"), or hold a list or an object (a problem by row, not a traceback;
+        # None then, the problem said).
+        value = cells.get(by_name[column.casefold()])
+        try:
+            return "" if value is None else parse_text(value)
+        except ValueError as err:
+            problems.append(Problem(str(err), file=table.name, row=row, field=column))
+            return None
+
     for row, cells in table.rows:
-        values_of = {c: parse_text(cells[by_name[c.casefold()]]) for c in required}
-        for c, v in values_of.items():
+        read = {c: text(row, cells, c) for c in required}
+        values_of = {c: v or "" for c, v in read.items()}
+        for c, v in read.items():
+            if v is None:
+                continue
             if not v:
                 problems.append(Problem("is empty", file=table.name, row=row, field=c))
             elif "\n" in v or "\r" in v:  # a quote opened here closes rows further on
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        extra = {c: parse_text(cells[by_name[c.casefold()]]) or ""
-                 for c in optional if c.casefold() in by_name}
+        extra = {c: text(row, cells, c) or "" for c in optional if c.casefold() in by_name}
         out.append((row, {**values_of, **extra}))
     if problems:
         raise InputError.of(problems)
