@@ -93,6 +93,39 @@ def test_sign_ups_joined_with_the_hr_export_on_the_mapping_screen(
         f"{len(seniors)} seniors (the others give the reporting lines)")
 
 
+def test_an_hr_apis_nested_json_is_mapped_by_its_paths_on_the_mapping_screen(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """HiBob-like records: columns by path, guessed, read; one record lacks the manager."""
+    people = [{"id": f"{k}", "displayName": f"Person {k}", "role": role,
+               "work": {"department": dept, "reportsTo": {"id": boss} if boss else None},
+               "personal": {"birthDate": born}}
+              for k, role, dept, boss, born in [
+                  ("1", "junior", "R&D", "3", "1998-05-06"), ("2", "junior", "Sales", "4",
+                                                              "1997-01-02"),
+                  ("3", "senior", "Board", None, "1965-01-02"),
+                  ("4", "senior", "Finance", "3", "1968-01-02")]]
+    path = tmp_path / "bob.json"
+    path.write_text(json.dumps({"employees": people}), encoding="utf-8")
+    page = new_programme(browser, site, "Nested JSON")
+    page.set_input_files("#mapfile", str(path))
+    page.click("button:has-text('Check the columns')")  # an internal error before
+    expect(page.locator("h1")).to_have_text("What the columns of bob.json mean")
+    check_page(page, tmp_path / "shots", "nested-json")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proposal = rm.suggest_columns(path)
+    assert proposal["work.reportsTo.id"] == "manager_id"
+    for k, header in enumerate(proposal, start=1):
+        assert page.locator(f"#col-{k}").input_value() == (proposal[header] or "")
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "4 people read from bob.json: 2 juniors and 2 seniors")
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {p["id"]: (p.get("department"), p.get("manager_id")) for p in stored.json()} == {
+        "1": ("R&D", "3"), "2": ("Sales", "4"), "3": ("Board", None), "4": ("Finance", "3")}
+
+
 def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
         browser: Browser, site: Service, tmp_path: Path) -> None:
     """An Excel "CSV (Comma delimited)" from Windows is cp1252: the pages offer it."""
