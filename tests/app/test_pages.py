@@ -294,6 +294,12 @@ def test_rules_set_on_the_page_are_the_rules_the_matching_keeps(browser: Browser
     # The recommended rules are on by default, each said in one sentence.
     expect(page.locator("#no_reporting_line")).to_be_checked()
     expect(page.locator("label[for=shared_language]")).to_contain_text("share a working language")
+    # Every box the same size: a long label squeezed its box in the flex row.
+    ids: list[str] = page.eval_on_selector_all("input[type=checkbox]", "e => e.map(x => x.id)")
+    sizes = [page.locator(f"#{k}").bounding_box() for k in ids]
+    boxes = {(round(b["width"]), round(b["height"])) for b in sizes if b is not None}
+    assert len(ids) >= 4
+    assert len(boxes) == 1, boxes
     page.uncheck("#seniority_direction")
     page.fill("#tz", "9")
     page.fill("#quota_department", "75")
