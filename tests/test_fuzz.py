@@ -311,3 +311,34 @@ def test_fuzzed_matchings_read_the_pairs_written_or_fail_cleanly(
     if text == buf.getvalue() and "\r" not in text:
         filled = sum(any(c.strip() for c in row) for row in rows)
         assert len(pairs) + _skipped(seen) == filled
+
+
+@FUZZ
+@given(records=st.lists(st.dictionaries(st.sampled_from([*PAIR_HEADERS, "rating", "checkin"]),
+                                        pair_cells | json_values, max_size=5), max_size=5),
+       by_name=st.booleans())
+def test_fuzzed_json_pairs_and_tables_read_or_fail_cleanly(records: list[dict[str, Any]],
+                                                           by_name: bool) -> None:
+    # An API's JSON of pairs or ratings: keys missing, null, lists and objects
+    # among the ids raised KeyError and ValueError; now an answer or an
+    # InputError naming rows. Every pair read is two of the people's ids.
+    text = json.dumps(records)
+    names = {"ana": "Ana Silva", "cto": "Carla Tello"} if by_name else None
+    problems: list[Any] = []
+    pairs: list[tuple[str, str]] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        try:
+            pairs = rm.read_matching(io.StringIO(text), JUNIOR_IDS, SENIOR_IDS, names=names)
+        except rm.InputError as err:
+            problems += err.problems
+        try:
+            rows = rm.read_table(io.StringIO(text), ["junior_id", "senior_id"], what="ratings",
+                                 optional=["rating", "checkin"])
+        except rm.InputError as err:
+            problems += err.problems
+    assert all(str(p) for p in problems)
+    assert all(j in JUNIOR_IDS and s in SENIOR_IDS for j, s in pairs)
+    assert all(isinstance(v, str) and v for _, cells in rows
+               for k, v in cells.items() if k in ("junior_id", "senior_id"))

@@ -386,6 +386,13 @@ def test_small_tables_read_json_records_missing_a_key_or_holding_null_or_a_list(
         "<stream>: row 1, field 'senior_id': is empty",
         "<stream>: row 2, field 'junior_id': expected text, not a list",
         "<stream>: row 3, field 'senior_id': is empty"]
+    # A committee's JSON with its own keys: a list or an object beside the ids is
+    # no id (read_matching told the columns apart through parse_text: ValueError).
+    text = json.dumps([{"Mentor": "Ana", "Mentee": "cto", "tags": ["x"], "n": {"a": 1}},
+                       {"Mentor": "rui", "Mentee": "cfo", "tags": None, "n": {"a": 2}}])
+    with pytest.warns(rm.InputWarning):
+        assert rm.read_matching(io.StringIO(text), ["ana", "rui"], ["cto", "cfo"],
+                                names={"ana": "Ana"}) == [("ana", "cto"), ("rui", "cfo")]
 
 
 def test_previous_pairs_and_feedback_files_lose_no_row(tmp_path: Path,

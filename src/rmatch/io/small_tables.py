@@ -170,7 +170,7 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
     for row, cells in table.rows:
         out: dict[str, Any] = {}
         for header, raw in cells.items():
-            text = parse_text(raw).strip() if raw is not None else ""
+            text = _scalar_text(raw)
             found = [] if not text or normalise_id(text) in sides.juniors \
                 or normalise_id(text) in sides.seniors else by_name.get(name_key(text), [])
             out[header] = found[0] if len(found) == 1 else raw
@@ -185,10 +185,15 @@ def _ids_in(table: Table, header: str) -> list[str]:
     """Return the non-empty cells of a column, as ids."""
     out = []
     for _, cells in table.rows:
-        text = parse_text(cells.get(header))
-        if text and text.strip():
-            out.append(normalise_id(text.strip()))
+        text = _scalar_text(cells.get(header))
+        if text:
+            out.append(normalise_id(text))
     return out
+
+
+def _scalar_text(raw: Any) -> str:
+    """Return a cell as stripped text; "" for null and for a JSON list or object (no id)."""
+    return "" if raw is None or isinstance(raw, (dict, list)) else parse_text(raw).strip()
 
 
 def _restored(sides: IdSides, pid: str, side: Literal["junior", "senior"]) -> str | None:
