@@ -96,9 +96,12 @@ def test_sign_ups_joined_with_the_hr_export_on_the_mapping_screen(
 def test_an_hr_apis_nested_json_is_mapped_by_its_paths_on_the_mapping_screen(
         browser: Browser, site: Service, tmp_path: Path) -> None:
     """HiBob-like records: columns by path, guessed, read; one record lacks the manager."""
+    # With rmatch's own lists and maps beside them (the preview and the values to
+    # check read a list's items: both were an internal error).
     people = [{"id": f"{k}", "displayName": f"Person {k}", "role": role,
                "work": {"department": dept, "reportsTo": {"id": boss} if boss else None},
-               "personal": {"birthDate": born}}
+               "personal": {"birthDate": born}, "languages": ["English", "Français"],
+               "skills": {"python": 0.5}}
               for k, role, dept, boss, born in [
                   ("1", "junior", "R&D", "3", "1998-05-06"), ("2", "junior", "Sales", "4",
                                                               "1997-01-02"),
@@ -111,6 +114,7 @@ def test_an_hr_apis_nested_json_is_mapped_by_its_paths_on_the_mapping_screen(
     page.click("button:has-text('Check the columns')")  # an internal error before
     expect(page.locator("h1")).to_have_text("What the columns of bob.json mean")
     check_page(page, tmp_path / "shots", "nested-json")
+    expect(page.locator("table.mapping")).to_contain_text("English; Français")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         proposal = rm.suggest_columns(path)
@@ -124,6 +128,8 @@ def test_an_hr_apis_nested_json_is_mapped_by_its_paths_on_the_mapping_screen(
     stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: (p.get("department"), p.get("manager_id")) for p in stored.json()} == {
         "1": ("R&D", "3"), "2": ("Sales", "4"), "3": ("Board", None), "4": ("Finance", "3")}
+    assert all(sorted(p["languages"]) == ["en", "fr"] and p["skills"] == {"python": 0.5}
+               for p in stored.json())
 
 
 def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(

@@ -373,11 +373,15 @@ def test_small_tables_read_json_records_missing_a_key_or_holding_null_or_a_list(
     # answered "internal error"); null was read as the text "None" (a senior
     # of that id, or an outcome "None"); a list raised ValueError.
     text = json.dumps([{"junior_id": "j1", "senior_id": "s1", "note": None},
-                       {"junior_id": "j2", "senior_id": "s2"}])
+                       {"junior_id": "j2", "senior_id": "s2"},
+                       {"junior_id": "j3", "senior_id": "s3", "note": ["en", "fr"]},
+                       {"junior_id": "j4", "senior_id": "s4", "note": {"a": 1}}])
     assert rm.read_table(io.StringIO(text), ["junior_id", "senior_id"], what="pairs",
                          optional=["note"]) == [
         (1, {"junior_id": "j1", "senior_id": "s1", "note": ""}),
-        (2, {"junior_id": "j2", "senior_id": "s2", "note": ""})]
+        (2, {"junior_id": "j2", "senior_id": "s2", "note": ""}),
+        (3, {"junior_id": "j3", "senior_id": "s3", "note": "en; fr"}),
+        (4, {"junior_id": "j4", "senior_id": "s4", "note": '{"a": 1}'})]
     text = json.dumps([{"junior_id": "j1", "senior_id": None},
                        {"junior_id": ["j2"], "senior_id": "s2"}, {"junior_id": "j3"}])
     with pytest.raises(rm.InputError) as err:

@@ -20,6 +20,7 @@ warning; anything else written otherwise is an error with a hint.
 from __future__ import annotations
 
 import dataclasses
+import json
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -191,6 +192,15 @@ def _ids_in(table: Table, header: str) -> list[str]:
     return out
 
 
+def _shown(raw: Any) -> str:
+    """Return an optional cell as text: a JSON list's items joined by "; ", an object as JSON."""
+    if isinstance(raw, list):
+        return "; ".join(_shown(item) for item in raw if item is not None)
+    if isinstance(raw, dict):
+        return json.dumps(raw, ensure_ascii=False)
+    return "" if raw is None else parse_text(raw)
+
+
 def _scalar_text(raw: Any) -> str:
     """Return a cell as stripped text; "" for null and for a JSON list or object (no id)."""
     return "" if raw is None or isinstance(raw, (dict, list)) else parse_text(raw).strip()
@@ -288,9 +298,11 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
                sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
     r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
 
-    ``required`` columns must be present and filled in every row; ``optional``
-    columns come back when present (an empty cell as ``""``). Headers match
-    whatever their case.
+    ``required`` columns must be present and filled in every row (a JSON
+    list or object there is a problem); ``optional`` columns come back when
+    present (an empty cell or a JSON null as ``""``, a JSON list as its items
+    joined by ``"; "``, an object as JSON text). Headers match whatever their
+    case.
 
     The same reader as rosters (CSV in any of the usual separators, a BOM,
     UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
@@ -364,7 +376,8 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        extra = {c: text(row, cells, c) or "" for c in optional if c.casefold() in by_name}
+        extra = {c: _shown(cells.get(by_name[c.casefold()])) for c in optional
+                 if c.casefold() in by_name}
         out.append((row, {**values_of, **extra}))
     if problems:
         raise InputError.of(problems)

@@ -212,6 +212,10 @@ def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
     ...                          None)
     >>> distinct_cells(table, {"Side": "role"})["role"]
     ['Mentee']
+    >>> table = _read.load_table(io.StringIO('[{"id": "a", "languages": ["en", "Français"]}]'),
+    ...                          None, None, None)
+    >>> distinct_cells(table, None)["languages"]
+    ['en', 'Français']
     """
     chosen = columns if columns is not None else _columns.suggest(
         table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows])
@@ -221,8 +225,11 @@ def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
         seen = out.setdefault(target, {})
         for _, cells in table.rows:
             raw = cells.get(header)
-            if not is_missing(raw):
-                seen.setdefault(parse_text(raw), None)
+            # A JSON list (rmatch's own "languages": ["en", "fr"]) gives each item;
+            # a JSON object (a map of skills) has no words to map.
+            for item in raw if isinstance(raw, list) else [raw]:
+                if not is_missing(item) and not isinstance(item, (dict, list)):
+                    seen.setdefault(parse_text(item), None)
     return {target: list(cells) for target, cells in out.items()}
 
 
