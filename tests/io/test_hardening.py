@@ -248,12 +248,14 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
     path.write_text(json.dumps({"employees": people}), encoding="utf-8")
     with pytest.warns(rm.InputWarning, match="under 'employees'"):
         columns = rm.suggest_columns(path)
-    # "work.reportsTo" (null in one record) is no column of its own; ids 1-4 that
-    # the managers refer to are the ids, not a form's response numbers.
+    # Each object also stays whole under its key, suggested only for a map (a
+    # map of skills under the file's own key); ids 1-4 that the managers refer
+    # to are the ids, not a form's response numbers.
     assert columns == {"id": "id", "displayName": "name", "role": "role", "goals": "goals",
-                       "work.department": "department", "work.site": "location",
-                       "work.reportsTo.id": "manager_id", "personal.birthDate": "birth_year",
-                       "competencies": "skills"}
+                       "work": None, "work.department": "department", "work.site": "location",
+                       "work.reportsTo": None, "work.reportsTo.id": "manager_id",
+                       "personal": None, "personal.birthDate": "birth_year",
+                       "competencies": "skills", "competencies.sql": None}
     with pytest.warns(rm.InputWarning, match="under 'employees'"):
         read = rm.read_participants(path, columns=columns)
     assert [(p.id, p.department, p.location, p.manager_id, p.birth_year) for p in read] == [
@@ -264,6 +266,23 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
     juniors, seniors, _ = rm.split_roles(read)
     pairs = {(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors).pairs}
     assert not pairs & {("1", "3"), ("2", "4")}  # their own managers
+    # Read with no map: an object is never read by its name alone ("department"
+    # holding {"id", "name"} is no department), nor kept as an attribute; its
+    # paths are what a map may name, and the warning names them.
+    path.write_text(json.dumps([
+        {"id": "a", "department": {"id": 7, "name": "R&D"}, "position": {"level": 2}},
+        {"id": "b", "department": {"id": 8, "name": "Sales"}, "position": {"level": 6}}]),
+        encoding="utf-8")
+    with pytest.warns(rm.InputWarning, match=r"left out column\(s\) rmatch does not know: "
+                                             r"'department.id', 'department.name', "
+                                             r"'position.level' \("):
+        plain = rm.read_participants(path)
+    assert [(p.department, p.level) for p in plain] == [(None, None), (None, None)]
+    kept = rm.read_participants(path, unknown_columns="keep")
+    assert kept[0].attributes == {"department.id": "7", "department.name": "R&D",
+                                  "position.level": "2"}
+    assert [(p.department, p.level) for p in rm.read_participants(path, columns=dict(
+        rm.suggest_columns(path)))] == [("R&D", 2), ("Sales", 6)]
     # A path that is also a key: one of the two would be lost. Named by row.
     path.write_text(json.dumps([{"id": "a", "work.site": "Oslo", "work": {"site": "Rome"}}]),
                     encoding="utf-8")

@@ -362,7 +362,7 @@ def _cmd_columns(args: argparse.Namespace) -> int:
         raise InputError(f"{args.roster}: header(s) {', '.join(repr(h) for h in twice)} are "
                          "given more than once (ignoring case and spaces): rename one of each "
                          "in the file, then run rmatch columns again")
-    proposal = suggest(table.headers, hidden=table.hidden,
+    proposal = suggest(table.headers, hidden=table.hidden, objects=table.objects,
                        rows=[cells for _, cells in table.rows])
     proposed_values = suggest_value_maps(distinct_cells(table, proposal))
     outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,

@@ -34,6 +34,8 @@ COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avo
                         "availability", "skills",
                         "goals", "attributes"})
 _PREFIX = "attributes."
+# The fields a JSON object may be read into whole.
+_MAPS = frozenset({"skills", "goals", "language_levels", "attributes"})
 _SQUASH = re.compile(r"[\s_\-.]+")
 
 
@@ -78,8 +80,15 @@ class Columns:
 
 
 def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
-            keep_unknown: bool) -> Columns:
+            keep_unknown: bool, objects: Collection[str] = ()) -> Columns:
     """Resolve the headers of a roster against a column map.
+
+    ``objects``: headers of JSON objects that are also read as columns by
+    path (:func:`rmatch.io.documents.flattened`). Such an object is read
+    whole only when the map names it (a map of skills under the file's own
+    key), and then its paths are not; otherwise its paths stand for it
+    (never read by its name alone, never kept as an attribute nor named as
+    unknown).
 
     Examples
     --------
@@ -87,6 +96,11 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     ...                {"Employee ID": "id"}, keep_unknown=False)
     >>> cols.targets, cols.unknown
     ({'Employee ID': 'id', 'Department': 'department'}, ['Job Title'])
+    >>> cols = resolve(["id", "department", "department.name", "skills", "skills.sql"],
+    ...                {"department.name": "department", "skills": "skills"},
+    ...                keep_unknown=True, objects={"department", "skills"})
+    >>> cols.targets, cols.unknown
+    ({'id': 'id', 'department.name': 'department', 'skills': 'skills'}, [])
     """
     mapping: dict[str, str | None] = {}
     for source, target in (columns or {}).items():
@@ -110,6 +124,9 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
             target = mapping[key]
             if target is None:
                 continue  # left out on purpose
+        elif header in objects or any(mapping.get(header_key(p)) for p in _parents(header)
+                                      if p in objects):
+            continue  # an object its paths stand for, or a path of an object read whole
         elif key in _FIELD_KEYS:
             target = _FIELD_KEYS[key]
         elif header.strip().casefold().startswith(_PREFIX) and header.strip()[len(_PREFIX):]:
@@ -234,6 +251,12 @@ _NAMES = frozenset({"name", "value", "displayname", "text", "fullname"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def _parents(header: str) -> list[str]:
+    """Return the paths a dotted header lies under: "a.b.c" -> ["a", "a.b"]."""
+    parts = header.split(".")
+    return [".".join(parts[:k]) for k in range(1, len(parts))]
+
+
 def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
     """Guess a JSON path's field ("work.department", "work.reportsTo.id") from its parts.
 
@@ -263,7 +286,8 @@ def _attribute(header: str) -> str:
 
 
 def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
-            rows: Sequence[Mapping[str, Any]] = ()) -> dict[str, str | None]:
+            rows: Sequence[Mapping[str, Any]] = (), objects: Collection[str] = ()
+            ) -> dict[str, str | None]:
     """Suggest a column map for these headers, for the user to check and edit.
 
     Every header appears once: known fields map to themselves, common HR and
@@ -281,6 +305,10 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     every answer says a side (more than one among them), is a list of
     weekly slots, or gives a number ("Up to 2", "3+"). An "ID" column
     counting 1, 2, 3 that a manager column refers to is the id after all.
+    A JSON object also read by its paths (``objects``, see :func:`resolve`)
+    is suggested only for a map (skills, goals, language levels,
+    attributes): "work" or "manager" holding an object is read by its paths
+    (``work.site``, ``manager.id``).
 
     Examples
     --------
@@ -302,6 +330,10 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     for header in headers:
         if header in hidden:
             wanted[header] = None
+        elif header in objects:
+            found = guesses(header, 1)
+            wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM \
+                and found[0][0] in _MAPS else None
         elif header.strip().casefold().startswith(_PREFIX):
             wanted[header] = header.strip()
         else:

@@ -7,12 +7,13 @@ read without asking under the keys such answers use (``data``, ``value``,
 ``employees``, ...); ``sheet=`` names any other key, or one of several.
 
 Their records nest objects (``"work": {"department": "R&D", "reportsTo":
-{"id": "3"}}``): each nested value becomes a column named by its path
+{"id": "3"}}``): each nested value is also a column named by its path
 (``work.department``, ``work.reportsTo.id``), as a flattened export would
-have it, which a column map (or ``rmatch columns``) maps like any header.
-A map of its own stays one cell: ``skills``, ``goals``, ``attributes`` and
-``language_levels`` (rmatch's own JSON), and an object of numbers alone
-(``{"python": 0.8}``, a map of levels whatever its key).
+have it, which a column map (or ``rmatch columns``) maps like any header;
+the object stays whole under its own key too, for a map of skills under a
+key of the file's own (``"competencies": {"python": 0.8}`` mapped to
+``skills``). rmatch's own maps (``skills``, ``goals``, ``attributes``,
+``language_levels``) are only whole.
 """
 
 from __future__ import annotations
@@ -40,33 +41,26 @@ _MAPS = frozenset({"skills", "goals", "attributes", "languagelevels"})
 _FOLD = re.compile(r"[\s_\-.]+")
 
 
-def _kept_whole(key: str, value: dict[str, Any]) -> bool:
-    """Whether a nested object is one cell (a map) rather than columns by path."""
-    return _FOLD.sub("", key.casefold()) in _MAPS or all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values())
-
-
 def flattened(record: dict[str, Any]) -> dict[str, Any]:
-    """Return a JSON record with its nested objects as columns named by their path.
+    """Return a JSON record with each nested object also as columns named by their path.
 
-    Maps stay whole (see the module's text). A path that is also a key of
-    the record (``"work.site"`` beside ``"work": {"site": ...}``) is a
-    ``ValueError`` naming it: one of the two would be lost.
+    The object stays under its key; rmatch's own maps are not spread (see
+    the module's text). A path that is also a key of the record
+    (``"work.site"`` beside ``"work": {"site": ...}``) is a ``ValueError``
+    naming it: one of the two would be lost.
 
     Examples
     --------
-    >>> flattened({"id": "1", "work": {"site": "Paris", "reportsTo": {"id": "3"}},
-    ...            "skills": {"python": 0.8}})
-    {'id': '1', 'work.site': 'Paris', 'work.reportsTo.id': '3', 'skills': {'python': 0.8}}
+    >>> flattened({"id": "1", "work": {"site": "Paris"}, "skills": {"python": 0.8}})
+    {'id': '1', 'work': {'site': 'Paris'}, 'work.site': 'Paris', 'skills': {'python': 0.8}}
     """
     if not any(isinstance(v, dict) for v in record.values()):
         return record  # most records: nothing nested
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if not isinstance(value, dict) or not value or _kept_whole(key, value):
-            parts = {key: value}
-        else:
-            parts = {f"{key}.{sub}": inner for sub, inner in flattened(value).items()}
+        parts = {key: value}
+        if isinstance(value, dict) and _FOLD.sub("", key.casefold()) not in _MAPS:
+            parts |= {f"{key}.{sub}": inner for sub, inner in flattened(value).items()}
         for path, inner in parts.items():
             if path in out or (path != key and path in record):
                 raise ValueError(f"the key {path!r} is given both as a key and as the path "

@@ -79,7 +79,7 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
                            f"{others}: choose the sheet of the people (sheet=, CLI --sheet "
                            "NAME|N)", file=table.name))
     if cols.unknown or "id" not in cols.targets.values():
-        proposal = json.dumps(suggest(table.headers, hidden=table.hidden,
+        proposal = json.dumps(suggest(table.headers, hidden=table.hidden, objects=table.objects,
                                       rows=[cells for _, cells in table.rows]),
                               ensure_ascii=False)
         out.append(Problem(f"hint: a column map for these headers (check and edit it; "

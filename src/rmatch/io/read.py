@@ -260,7 +260,8 @@ class _Row:
 def build(table: Table, opts: Options) -> list[Participant]:
     """Parse and validate every row; raise one InputError listing every problem."""
     name = table.name
-    cols = resolve(table.headers, opts.columns, keep_unknown=opts.unknown_columns == "keep")
+    cols = resolve(table.headers, opts.columns, keep_unknown=opts.unknown_columns == "keep",
+                   objects=table.objects)
     problems: list[Problem] = [Problem(p, file=name) for p in cols.problems
                                if table.rows or table.headers]  # [] is an empty roster
     if cols.unknown and opts.unknown_columns == "error":

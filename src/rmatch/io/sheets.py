@@ -51,6 +51,8 @@ class Table:
     """The workbook's sheets (Excel; empty otherwise), in their order."""
     sheet: str | None = None
     """The sheet read (Excel)."""
+    objects: frozenset[str] = frozenset()
+    """Headers of JSON objects also read as columns by path (``work`` of ``work.site``)."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -457,16 +459,19 @@ def _json_table(name: str, text: str, kind: str, sheet: str | int | None) -> Tab
             problems.append(Problem("expected a JSON object", file=name, row=n))
             continue
         try:
-            item = flattened(item)  # an HR API's nested objects, as columns by path
+            item = flattened(item)  # an HR API's nested objects, also as columns by path
         except ValueError as err:
             problems.append(Problem(str(err), file=name, row=n))
             continue
+        except RecursionError:
+            problems.append(Problem("the JSON object is nested too deeply", file=name, row=n))
+            continue
         headers.update(dict.fromkeys(item))
         rows.append((n, item))
-    # "reportsTo": null where other records nest an object there: no column of its own.
-    empty = {h for h in headers if any(o.startswith(f"{h}.") for o in headers)
-             and all(cells.get(h) is None for _, cells in rows)}
-    return Table(name, [h for h in headers if h not in empty], rows, problems)
+    paths = {h.rsplit(".", 1)[0] for h in headers if "." in h}
+    objects = frozenset(h for h in headers if h in paths and any(
+        isinstance(cells.get(h), dict) for _, cells in rows))
+    return Table(name, list(headers), rows, problems, objects=objects)
 
 
 def _excel_table(name: str, data: bytes, header_row: int | None,

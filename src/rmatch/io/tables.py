@@ -197,7 +197,7 @@ def suggest_columns(source: Source, *, format: str | None = None,
     """
     table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
                              sheet=sheet)
-    return _columns.suggest(table.headers, hidden=table.hidden,
+    return _columns.suggest(table.headers, hidden=table.hidden, objects=table.objects,
                             rows=[cells for _, cells in table.rows])
 
 
@@ -218,8 +218,9 @@ def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
     ['en', 'Français']
     """
     chosen = columns if columns is not None else _columns.suggest(
-        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows])
-    cols = _columns.resolve(table.headers, chosen, keep_unknown=False)
+        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
+        objects=table.objects)
+    cols = _columns.resolve(table.headers, chosen, keep_unknown=False, objects=table.objects)
     out: dict[str, dict[str, None]] = {}
     for header, target in cols.targets.items():
         seen = out.setdefault(target, {})
