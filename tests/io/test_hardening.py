@@ -283,6 +283,10 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
                                   "position.level": "2"}
     assert [(p.department, p.level) for p in rm.read_participants(path, columns=dict(
         rm.suggest_columns(path)))] == [("R&D", 2), ("Sales", 6)]
+    # A CSV header with dots is no path: guessed as a whole, as before.
+    assert rm.suggest_columns(io.StringIO("Employee ID,Date of Birth (dd.mm.yyyy),Dept.\n"
+                                          "E-1,01.02.1990,R&D\n")) == {
+        "Employee ID": "id", "Date of Birth (dd.mm.yyyy)": "birth_year", "Dept.": "department"}
     # A path that is also a key: one of the two would be lost. Named by row.
     path.write_text(json.dumps([{"id": "a", "work.site": "Oslo", "work": {"site": "Rome"}}]),
                     encoding="utf-8")

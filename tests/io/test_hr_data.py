@@ -138,12 +138,17 @@ def test_a_suggested_map_names_each_header_once_with_a_target_it_may_have(
     # one entry each, each a target a map may name, no field twice but lists.
     from rmatch.io.columns import COMBINABLE, suggest, valid_target
 
-    proposal = suggest(headers)
-    assert list(proposal) == headers
-    targets = [t for t in proposal.values() if t is not None]
-    assert all(valid_target(t) for t in targets)
-    single = [t for t in targets if t not in COMBINABLE and not t.startswith("attributes.")]
-    assert len(single) == len(set(single))
+    # As a CSV's headers, and as a JSON file's paths (the objects they lie under).
+    objects = {h for h in headers if any(o.startswith(f"{h}.") for o in headers)}
+    for proposal in (suggest(headers), suggest(headers, objects=objects)):
+        assert list(proposal) == headers
+        targets = [t for t in proposal.values() if t is not None]
+        assert all(valid_target(t) for t in targets)
+        single = [t for t in targets if t not in COMBINABLE and not t.startswith("attributes.")]
+        assert len(single) == len(set(single))
+    # An object is proposed only for a map (its paths stand for it otherwise).
+    assert all(proposal[h] in (None, "skills", "goals", "language_levels", "attributes")
+               for h in objects)
 
 
 # --- 3. values as HR systems write them --------------------------------------------------

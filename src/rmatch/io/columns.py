@@ -231,8 +231,6 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
         return [(_FIELD_KEYS[key], 100.0)]
     if key in _SUGGEST:
         return [(_attribute(header) if _SUGGEST[key] == "attributes" else _SUGGEST[key], 100.0)]
-    if "." in header.strip(". ") and not header.strip().casefold().startswith(_PREFIX):
-        return _path_guesses(header, limit)
     from rapidfuzz import fuzz, process, utils
 
     best: dict[str | None, float] = {}
@@ -322,7 +320,7 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     from their parts:
 
     >>> suggest(["id", "work.department", "work.reportsTo.id", "work.reportsTo.email",
-    ...          "personal.birthDate"])
+    ...          "personal.birthDate"], objects={"work", "work.reportsTo", "personal"})
     {'id': 'id', 'work.department': 'department', 'work.reportsTo.id': 'manager_id', \
 'work.reportsTo.email': None, 'personal.birthDate': 'birth_year'}
     """
@@ -334,6 +332,9 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             found = guesses(header, 1)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM \
                 and found[0][0] in _MAPS else None
+        elif any(p in objects for p in _parents(header)):  # a JSON path, not "Dept. name"
+            found = _path_guesses(header, 1)
+            wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
         elif header.strip().casefold().startswith(_PREFIX):
             wanted[header] = header.strip()
         else:
