@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -389,6 +390,23 @@ def test_small_tables_are_read_with_the_rosters_guarantees(text: str, message: s
 
     with pytest.raises(rm.InputError, match=re.escape(message)):
         read_table(io.StringIO(text), ["junior_id", "senior_id"], what="previous pairs")
+
+
+def test_small_tables_match_headers_as_rosters_do() -> None:
+    # "Junior ID, Senior ID, Rating" (how people write them) drew "need the
+    # column(s) junior_id, senior_id, rating": a roster's headers match whatever
+    # their case, spaces and underscores, a small table's only their case.
+    text = "Junior ID,Senior-ID,Rating\nj1,s1,4\n"
+    assert rm.read_table(io.StringIO(text), ["junior_id", "senior_id", "rating"],
+                         what="feedback") == [
+        (2, {"junior_id": "j1", "senior_id": "s1", "rating": "4"})]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the standard columns: nothing to tell apart
+        assert rm.read_matching(io.StringIO(text), ["j1"], ["s1"]) == [("j1", "s1")]
+    with pytest.raises(rm.InputError, match=r"the headers 'junior_id', 'Junior ID' are one "
+                                            r"column"):
+        rm.read_table(io.StringIO("junior_id,Junior ID,senior_id\nj1,j2,s1\n"),
+                      ["junior_id", "senior_id"], what="pairs")
 
 
 def test_small_tables_read_json_records_missing_a_key_or_holding_null_or_a_list() -> None:

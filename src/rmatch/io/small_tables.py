@@ -22,11 +22,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io.columns import header_key
 from rmatch.io.names import ids_by_name, name_key
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
@@ -112,9 +112,9 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     named: set[tuple[int, str]] = set()  # (row, header) of the cells read as names
     if names:
         table, shared, named = _names_as_ids(table, sides, names)
-    given = {h.casefold(): h for h in table.headers}
-    if "junior_id" in given and "senior_id" in given:
-        columns = given["junior_id"], given["senior_id"]
+    given = {header_key(h): h for h in table.headers}  # "Junior ID" is junior_id
+    if "juniorid" in given and "seniorid" in given:
+        columns = given["juniorid"], given["seniorid"]
     else:
         columns = _by_values(table, sides, what, keep=unknown == "keep")
     rows = table_rows(table, columns, what=what)
@@ -260,7 +260,7 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
                         f"{', '.join(table.headers) or 'none'})", file=table.name),
                 *_twice(table)]
     twice = {h for h in table.headers
-             if sum(o.casefold() == h.casefold() for o in table.headers) > 1}
+             if sum(header_key(o) == header_key(h) for o in table.headers) > 1}
     for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
         one: Literal["junior", "senior"] = "junior" if side == "juniors" else "senior"
         for h, ids in held.items():
@@ -302,7 +302,8 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     list or object there is a problem); ``optional`` columns come back when
     present (an empty cell or a JSON null as ``""``, a JSON list as its items
     joined by ``"; "``, an object as JSON text). Headers match whatever their
-    case.
+    case, spaces, underscores, hyphens and dots, as a roster's do (``Junior ID``
+    is ``junior_id``).
 
     The same reader as rosters (CSV in any of the usual separators, a BOM,
     UTF-16, Excel, JSON): every row comes back with its number as a spreadsheet
@@ -324,13 +325,15 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
 
 
 def _twice(table: Table) -> list[Problem]:
-    """Name each header given more than once (a row's cells keep only one of them)."""
-    folded = Counter(h.casefold() for h in table.headers)
-    first: dict[str, str] = {}
+    """Name each header given more than once, as headers match (case, spaces, ``_`` aside)."""
+    spelt: dict[str, list[str]] = {}
     for h in table.headers:
-        first.setdefault(h.casefold(), h)
-    return [Problem(f"the header {first[h]!r} is given {n} times", file=table.name, row=1)
-            for h, n in folded.items() if n > 1]
+        spelt.setdefault(header_key(h), []).append(h)
+    return [Problem(f"the header {ways[0]!r} is given {len(ways)} times" if len(set(ways)) == 1
+                    else f"the headers {', '.join(map(repr, ways))} are one column (headers "
+                    "match whatever their case, spaces and underscores): rename one",
+                    file=table.name, row=1)
+            for ways in spelt.values() if len(ways) > 1]
 
 
 def table_rows(table: Table, required: Sequence[str], *, what: str,
@@ -345,8 +348,8 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
     [(2, {'b': '2'})]
     """
     problems = [*table.problems, *_twice(table)]
-    by_name = {h.casefold(): h for h in table.headers}
-    missing = [c for c in required if c.casefold() not in by_name]
+    by_name = {header_key(h): h for h in table.headers}
+    missing = [c for c in required if header_key(c) not in by_name]
     if missing:
         problems.append(Problem(f"{what}: need the column(s) {', '.join(missing)} (found "
                                 f"{', '.join(table.headers) or 'none'})", file=table.name))
@@ -357,7 +360,7 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
         # A JSON record may lack a key or hold null (no value, never the text
         # "None"), or hold a list or an object (a problem by row, not a traceback;
         # None then, the problem said).
-        value = cells.get(by_name[column.casefold()])
+        value = cells.get(by_name[header_key(column)])
         try:
             return "" if value is None else parse_text(value)
         except ValueError as err:
@@ -376,8 +379,8 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        extra = {c: _shown(cells.get(by_name[c.casefold()])) for c in optional
-                 if c.casefold() in by_name}
+        extra = {c: _shown(cells.get(by_name[header_key(c)])) for c in optional
+                 if header_key(c) in by_name}
         out.append((row, {**values_of, **extra}))
     if problems:
         raise InputError.of(problems)
