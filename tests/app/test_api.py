@@ -335,6 +335,15 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     assert refused.status_code == 422
     assert [p["row"] for p in refused.json()["detail"]["problems"]] == [3]
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["ratings"] == 0
+    # A survey's own spelling: headers with spaces, an id in another case, the
+    # sides swapped. The headers are read; each pair says what it may be.
+    slips = (f"Junior ID,Senior ID,Rating\n{j1.upper()},{s1},4\n{s2},{j2},5\n").encode()
+    refused = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("f.csv", slips)})
+    assert refused.status_code == 422
+    assert [(p["row"], p["reason"].split(": ", 1)[1]) for p in
+            refused.json()["detail"]["problems"]] == [
+        (2, f"did you mean {(j1, s1)}? (ids match exactly)"),
+        (3, "the junior's and the senior's ids are swapped")]
     good = f"junior_id,senior_id,rating,checkin\n{j1},{s1},4,1\n{j2},{s2},\"2,5\",1\n".encode()
     assert c.post(f"/api/v1/programmes/{pid}/feedback",
                   files={"file": ("f.csv", good)}).status_code == 200

@@ -166,6 +166,8 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err)}) from None
     pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    # A pair written in another case, or with the sides swapped: said, never guessed.
+    folded = {(j.casefold(), s.casefold()): (j, s) for j, s in pairs}
     problems, ratings = [], []
     for row, cells in rows:
         pair = (cells["junior_id"].strip(), cells["senior_id"].strip())
@@ -180,7 +182,11 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
             problems.append(_problem("not a finite rating, or a check-in below 1", row,
                                      "rating", pair[0]))
         elif pair not in pairs:
-            problems.append(_problem(f"{pair} is not a pair of the published matching",
+            near = folded.get((pair[0].casefold(), pair[1].casefold()))
+            hint = (f": did you mean {near}? (ids match exactly)" if near
+                    else ": the junior's and the senior's ids are swapped"
+                    if (pair[1], pair[0]) in pairs else "")
+            problems.append(_problem(f"{pair} is not a pair of the published matching{hint}",
                                      row, "senior_id", pair[0]))
         else:
             ratings.append(Feedback(programme_id=programme.id, junior_id=pair[0],
