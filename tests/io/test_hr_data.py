@@ -124,6 +124,16 @@ def test_suggested_map_covers_every_header_and_the_cli_prints_it(
     assert main(["columns", str(EXPORT), "-o", str(out)]) == 1  # never overwritten silently
 
 
+@pytest.mark.parametrize(("header", "target"), [
+    ("Mgr. ID", "manager_id"), ("Mgr. Email", "manager_id"), ("Line Mgr", "manager_id"),
+    ("Mgr Name", "manager_name"), ("Supervisor Email", "manager_id")])
+def test_abbreviated_manager_headers_are_the_managers(header: str, target: str) -> None:
+    # "Mgr. ID" was suggested as the participant's own id and "Mgr. Email" as
+    # their e-mail: a map that reads everyone's manager as themselves.
+    assert rm.suggest_columns(io.StringIO(f"Employee ID,Email,{header}\ne-1,a@x,m-1\n"))[
+        header] == target
+
+
 _PARTS = st.sampled_from(["work", "reportsTo", "manager", "id", "email", "name", "department",
                           "site", "birthDate", "value", "", " ", "Gender", "x", "."]) | st.text(
     max_size=6)

@@ -172,8 +172,11 @@ _SYNONYMS: dict[str, str] = {
     "languages": "language,spoken languages,languages spoken,language skills,"
                  "languages you can mentor in,mentoring languages",
     "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
-                  "manager employee id,line manager id,manager id,manager number",
-    "manager_name": "manager name,line manager name,supervisor name,manager full name",
+                  "manager employee id,line manager id,manager id,manager number,"
+                  "mgr,mgr id,mgr email,line mgr,line mgr id,mgr employee id,mgr no,"
+                  "manager e-mail,mgr e-mail,supervisor email,reports to id",
+    "manager_name": "manager name,line manager name,supervisor name,manager full name,"
+                    "mgr name,line mgr name",
     "skills": "skill,expertise,competencies,strengths,can teach,topics i can share,"
               "i can share,i can teach,can share",
     "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
