@@ -124,6 +124,29 @@ def test_suggested_map_covers_every_header_and_the_cli_prints_it(
     assert main(["columns", str(EXPORT), "-o", str(out)]) == 1  # never overwritten silently
 
 
+@pytest.mark.parametrize("expected", [
+    # ADP, Oracle HCM, BambooHR, Workday and SuccessFactors export headers as
+    # written. "Grade Name", "Location Name" and "Person Number" were suggested
+    # as name (joined into everyone's name), "Employee #" too, "Reporting to"
+    # left out: a first reading with grades and places in the names.
+    {"Associate ID": "id", "Legal First Name": "name", "Reports To Associate ID": "manager_id",
+     "Home Department Description": "department", "Location Description": "location"},
+    {"Person Number": "id", "Display Name": "name", "Manager Person Number": "manager_id",
+     "Grade Name": "level", "Business Unit Name": "department", "Location Name": "location",
+     "Work Email Address": "email"},
+    {"Employee #": "id", "First Name": "name", "Last Name": "name", "Reporting to": "manager_id",
+     "Job Title": None, "Work Email": "email"},
+    {"Worker ID": "id", "Worker": "name", "Manager - ID": "manager_id",
+     "Supervisory Organization": "department", "Management Level": "level"},
+    {"Person ID External": "id", "Manager User Sys ID": "manager_id", "Division": "department",
+     "Location Name": "location", "Pay Grade": "level", "Time Zone Name": "timezone"},
+])
+def test_hr_systems_headers_are_suggested_their_fields(expected: dict[str, str | None]) -> None:
+    from rmatch.io.columns import suggest
+
+    assert suggest(list(expected)) == expected
+
+
 @pytest.mark.parametrize(("header", "target"), [
     ("Mgr. ID", "manager_id"), ("Mgr. Email", "manager_id"), ("Line Mgr", "manager_id"),
     ("Mgr Name", "manager_name"), ("Supervisor Email", "manager_id")])

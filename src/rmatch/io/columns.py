@@ -155,7 +155,9 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
 _SUGGEST: dict[str, str | None] = {}
 _SYNONYMS: dict[str, str] = {
     "id": "employee id,employee number,emp id,emp no,staff id,staff number,person id,"
-          "personnel number,worker id,user id,userid,username,uid,badge id",
+          "personnel number,worker id,user id,userid,username,uid,badge id,person number,"
+          "employee #,employee no.,emp #,emp no.,associate id,person id external,"
+          "personnel no,staff no,employee code",
     "email": "email address,e-mail,work email,employee email,e-mail address,mail",
     "name": "full name,employee name,display name,preferred name,first name,given name,"
             "forename,last name,surname,family name,worker,employee,person,legal name",
@@ -164,17 +166,25 @@ _SYNONYMS: dict[str, str] = {
             "joining as,registering as,i would like to be,i want to be,i'd like to be",
     "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born",
     "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
-             "seniority,rank,management level",
+             "seniority,rank,management level,grade name,job grade name,pay grade name,"
+             "grade level,band name",
     "department": "dept,division,business unit,unit,function,team,organisation,organization,"
-                  "org,org unit,supervisory organization,supervisory organisation",
-    "location": "office,site,city,work location,country,base,workplace,office location",
-    "timezone": "tz,time zone,time-zone,zone",
+                  "org,org unit,supervisory organization,supervisory organisation,"
+                  "department name,department description,business unit name,division name,"
+                  "home department,home department description,organization name,"
+                  "organisation name,team name,function name",
+    "location": "office,site,city,work location,country,base,workplace,office location,"
+                "location name,location description,work location name,site name,office name,"
+                "city name,country name",
+    "timezone": "tz,time zone,time-zone,zone,time zone name,timezone name",
     "languages": "language,spoken languages,languages spoken,language skills,"
                  "languages you can mentor in,mentoring languages",
     "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
                   "manager employee id,line manager id,manager id,manager number,"
                   "mgr,mgr id,mgr email,line mgr,line mgr id,mgr employee id,mgr no,"
-                  "manager e-mail,mgr e-mail,supervisor email,reports to id",
+                  "manager e-mail,mgr e-mail,supervisor email,reports to id,reporting to,"
+                  "manager person number,reports to associate id,manager user sys id,"
+                  "manager - id,manager employee number,supervisor employee id",
     "manager_name": "manager name,line manager name,supervisor name,manager full name,"
                     "mgr name,line mgr name",
     "skills": "skill,expertise,competencies,strengths,can teach,topics i can share,"
