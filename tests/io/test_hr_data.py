@@ -147,6 +147,26 @@ def test_hr_systems_headers_are_suggested_their_fields(expected: dict[str, str |
     assert suggest(list(expected)) == expected
 
 
+def test_only_name_columns_are_joined_into_the_name() -> None:
+    # Columns of the name are joined; a column a fuzzy guess calls a name is
+    # not: an emergency contact's name (another person's data) and the cost
+    # centre were joined into everyone's name, in the briefs and the pairs.
+    from rmatch.io.columns import suggest
+
+    assert suggest(["Employee ID", "First Name", "Middle Name", "Last Name",
+                    "Emergency Contact Name", "Cost Center Name", "Company Name"]) == {
+        "Employee ID": "id", "First Name": "name", "Middle Name": "name", "Last Name": "name",
+        "Emergency Contact Name": None, "Cost Center Name": None, "Company Name": None}
+    # Alone, the closest is still proposed (to check), never two of them.
+    assert suggest(["Employee ID", "Preferred Name Shown", "Company Name"]) == {
+        "Employee ID": "id", "Preferred Name Shown": "name", "Company Name": None}
+    text = "Employee ID,First Name,Last Name,Emergency Contact Name\ne1,Ann,Lee,Bob Lee\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        columns = rm.suggest_columns(io.StringIO(text))
+        assert rm.read_participants(io.StringIO(text), columns=columns)[0].name == "Ann Lee"
+
+
 @pytest.mark.parametrize(("header", "target"), [
     ("Mgr. ID", "manager_id"), ("Mgr. Email", "manager_id"), ("Line Mgr", "manager_id"),
     ("Mgr Name", "manager_name"), ("Supervisor Email", "manager_id")])

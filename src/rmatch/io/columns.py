@@ -160,7 +160,8 @@ _SYNONYMS: dict[str, str] = {
           "personnel no,staff no,employee code",
     "email": "email address,e-mail,work email,employee email,e-mail address,mail",
     "name": "full name,employee name,display name,preferred name,first name,given name,"
-            "forename,last name,surname,family name,worker,employee,person,legal name",
+            "forename,last name,surname,family name,worker,employee,person,legal name,"
+            "middle name,middle names,legal first name,legal last name,full legal name",
     "role": "programme role,program role,side,participant type,participant role,mentoring role,"
             "mentor or mentee,which role,role in the programme,sign up as,i am a,i am,"
             "joining as,registering as,i would like to be,i want to be,i'd like to be",
@@ -305,7 +306,10 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     survey headers to their usual field (diversity dimensions to
     ``attributes.KEY``), others to a close enough fuzzy guess (see
     :func:`guesses`), and the rest to ``None`` (left out). Only the first
-    header suggested for a field gets it. Hidden columns (``hidden``: an
+    header suggested for a field gets it, but for the fields whose columns
+    are joined: the name's columns (the name's own words only: "First
+    name", "Last name", never a loose guess such as "Emergency contact
+    name" beside them) and lists (wishes, languages, ...). Hidden columns (``hidden``: an
     Excel export's helper columns) are never suggested for a field. With
     the file's ``rows``, the cells settle two common doubts: an "ID" column
     counting 1, 2, 3 (a survey's response number) is no participant id (the
@@ -338,6 +342,7 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
 'work.reportsTo.email': None, 'personal.birthDate': 'birth_year'}
     """
     wanted: dict[str, str | None] = {}
+    loose: dict[str, str | None] = {}  # headers a fuzzy guess (not the field's words) gave
     for header in headers:
         if header in hidden:
             wanted[header] = None
@@ -353,17 +358,28 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
         else:
             found = guesses(header, 1)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
+            if wanted[header] is not None and found[0][1] < 100:
+                loose[header] = wanted[header]
     if rows:
         _settle_by_cells(wanted, rows)
     mails = [h for h, t in wanted.items() if t == "email"]
     if "id" not in wanted.values() and mails:
         wanted[mails[0]] = "id"  # a sign-up form: the e-mail is who someone is
+    # Names of several columns are joined ("First name" + "Last name"): only
+    # those the field's own words name. A loose guess joins no name ("Emergency
+    # Contact Name", "Cost Center Name" were joined into everyone's name); it
+    # stands alone when nothing else gives one. Lists join any ("First choice",
+    # "Second choice" of mentor).
+    named = any(t == "name" and loose.get(h) != t for h, t in wanted.items())
     out: dict[str, str | None] = {}
     taken: set[str] = set()
     for header in headers:
         target = wanted[header]
-        if target is not None and target in taken and target not in COMBINABLE:
+        guessed = target == "name" and loose.get(header) == target
+        if target is not None and target in taken and (target not in COMBINABLE or guessed):
             target = None  # a second 'id' or 'level' column: the user decides
+        elif guessed and named:
+            target = None  # a loose guess beside a column the field's words name
         if target is not None:
             taken.add(target)
         out[header] = target
