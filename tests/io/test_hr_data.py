@@ -140,6 +140,13 @@ def test_suggested_map_covers_every_header_and_the_cli_prints_it(
      "Supervisory Organization": "department", "Management Level": "level"},
     {"Person ID External": "id", "Manager User Sys ID": "manager_id", "Division": "department",
      "Location Name": "location", "Pay Grade": "level", "Time Zone Name": "timezone"},
+    # A sign-up form's questions (Microsoft Forms): the manager, vetoes and wishes
+    # were left out.
+    {"Email": "id", "Name": "name", "What is your role in the programme?": "role",
+     "Your line manager's email": "manager_id",
+     "Anyone you would prefer not to be matched with?": "avoid",
+     "Who would you like as a mentor? (up to 3)": "wishes",
+     "What would you like to learn?": "goals"},
 ])
 def test_hr_systems_headers_are_suggested_their_fields(expected: dict[str, str | None]) -> None:
     from rmatch.io.columns import suggest

@@ -185,7 +185,10 @@ _SYNONYMS: dict[str, str] = {
                   "mgr,mgr id,mgr email,line mgr,line mgr id,mgr employee id,mgr no,"
                   "manager e-mail,mgr e-mail,supervisor email,reports to id,reporting to,"
                   "manager person number,reports to associate id,manager user sys id,"
-                  "manager - id,manager employee number,supervisor employee id",
+                  "manager - id,manager employee number,supervisor employee id,"
+                  "your line manager's email,your manager's email,line manager's email,"
+                  "manager's email,your line manager,your manager,who is your line manager,"
+                  "line manager email,line manager's e-mail",
     "manager_name": "manager name,line manager name,supervisor name,manager full name,"
                     "mgr name,line mgr name",
     "skills": "skill,expertise,competencies,strengths,can teach,topics i can share,"
@@ -202,8 +205,14 @@ _SYNONYMS: dict[str, str] = {
               "second choice,third choice,1st choice,2nd choice,3rd choice,choice of mentor,"
               "first choice of mentor,preferred mentor,preferred mentors,preferred mentee,"
               "preferred mentees,mentor preference,mentee preference,first preference,"
-              "second preference,third preference,ranked choices,top choices",
-    "avoid": "veto,vetoes,do not match,not with,avoid partners",
+              "second preference,third preference,ranked choices,top choices,"
+              "who would you like as a mentor,who would you like as a mentee,"
+              "who would you like to be matched with,would like to be matched with,"
+              "requested mentor,requested mentee,requested partner",
+    "avoid": "veto,vetoes,do not match,not with,avoid partners,"
+             "prefer not to be matched with,would prefer not to be matched with,"
+             "anyone you would prefer not to be matched with,not to be matched with,"
+             "do not want to be matched with,conflicts of interest,do not pair me with",
     "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,generation,"
                   "disability,identity,identity to match,characteristics,religion,age group,"
                   "profession,job family,career track,sexual orientation",
