@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from functools import lru_cache
 from typing import Any
 
 from rmatch.errors import InputError, InputWarning
@@ -54,19 +55,28 @@ def flattened(record: dict[str, Any]) -> dict[str, Any]:
     >>> flattened({"id": "1", "work": {"site": "Paris"}, "skills": {"python": 0.8}})
     {'id': '1', 'work': {'site': 'Paris'}, 'work.site': 'Paris', 'skills': {'python': 0.8}}
     """
-    if not any(isinstance(v, dict) for v in record.values()):
-        return record  # most records: nothing nested
+    if not any(isinstance(v, dict) and _spread(k) for k, v in record.items()):
+        return record  # most records: nothing nested (rmatch's own maps stay whole)
     out: dict[str, Any] = {}
     for key, value in record.items():
-        parts = {key: value}
-        if isinstance(value, dict) and _FOLD.sub("", key.casefold()) not in _MAPS:
-            parts |= {f"{key}.{sub}": inner for sub, inner in flattened(value).items()}
-        for path, inner in parts.items():
-            if path in out or (path != key and path in record):
-                raise ValueError(f"the key {path!r} is given both as a key and as the path "
-                                 "of a nested object")
-            out[path] = inner
+        if key in out:
+            raise ValueError(f"the key {key!r} is given both as a key and as the path of a "
+                             "nested object")
+        out[key] = value
+        if isinstance(value, dict) and _spread(key):
+            for sub, inner in flattened(value).items():
+                path = f"{key}.{sub}"
+                if path in out or path in record:
+                    raise ValueError(f"the key {path!r} is given both as a key and as the "
+                                     "path of a nested object")
+                out[path] = inner
     return out
+
+
+@lru_cache(maxsize=4096)
+def _spread(key: str) -> bool:
+    """Whether an object under this key is also read by its paths (not one of rmatch's maps)."""
+    return _FOLD.sub("", key.casefold()) not in _MAPS
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
