@@ -284,6 +284,13 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
                                   "position.level": "2"}
     assert [(p.department, p.level) for p in rm.read_participants(path, columns=dict(
         rm.suggest_columns(path)))] == [("R&D", 2), ("Sales", 6)]
+    # Text in one record and an object in another under one key: one column, the
+    # text read and the object named by row (an object column skipped the text).
+    path.write_text(json.dumps([{"id": "a", "department": "R&D"},
+                                {"id": "b", "department": {"name": "Sales"}}]), encoding="utf-8")
+    with pytest.raises(rm.InputError, match=r"row 2 \(id 'b'\), field 'department': expected "
+                                            r"text, not a dict"):
+        rm.read_participants(path)
     # A CSV header with dots is no path: guessed as a whole, as before.
     assert rm.suggest_columns(io.StringIO("Employee ID,Date of Birth (dd.mm.yyyy),Dept.\n"
                                           "E-1,01.02.1990,R&D\n")) == {

@@ -468,9 +468,12 @@ def _json_table(name: str, text: str, kind: str, sheet: str | int | None) -> Tab
             continue
         headers.update(dict.fromkeys(item))
         rows.append((n, item))
+    # An object read by its paths: every value under its key an object (or none).
+    # A key holding text in some records and an object in others stays one
+    # column, so the text is read and each object named by row, never dropped.
     paths = {h.rsplit(".", 1)[0] for h in headers if "." in h}
-    objects = frozenset(h for h in headers if h in paths and any(
-        isinstance(cells.get(h), dict) for _, cells in rows))
+    objects = frozenset(h for h in headers if h in paths and all(
+        isinstance(cells.get(h), dict) or cells.get(h) is None for _, cells in rows))
     return Table(name, list(headers), rows, problems, objects=objects)
 
 
