@@ -291,6 +291,13 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
     with pytest.raises(rm.InputError, match=r"row 2 \(id 'b'\), field 'department': expected "
                                             r"text, not a dict"):
         rm.read_participants(path)
+    # Blank keys (found by the fuzz campaign: an IndexError guessing the path ".";
+    # "a." folded like "a", two columns of one name): nothing to spread.
+    path.write_text(json.dumps([{"id": "a", "": {"": 1}, "b": {"": "x", "c": "y"}}]),
+                    encoding="utf-8")
+    assert list(rm.suggest_columns(path)) == ["id", "", "b", "b.c"]
+    with pytest.warns(rm.InputWarning, match=r"left out column\(s\) rmatch does not know: ''"):
+        assert [p.id for p in rm.read_participants(path, columns={"b.c": None})] == ["a"]
     # A CSV header with dots is no path: guessed as a whole, as before.
     assert rm.suggest_columns(io.StringIO("Employee ID,Date of Birth (dd.mm.yyyy),Dept.\n"
                                           "E-1,01.02.1990,R&D\n")) == {

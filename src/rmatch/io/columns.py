@@ -288,6 +288,8 @@ def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
     through the manager is about the manager, never the person.
     """
     parts = [_CAMEL.sub(" ", p).strip() for p in header.split(".") if p.strip()]
+    if not parts:
+        return [(None, 0.0)]  # "." or "..": no part to say anything
     last = header_key(parts[-1])
     objects = [(guesses(p, 1) or [(None, 0.0)])[0] for p in parts[:-1]]
     if any(t == "manager_id" and score >= GUESS_FROM for t, score in objects):

@@ -64,7 +64,8 @@ def flattened(record: dict[str, Any]) -> dict[str, Any]:
                              "nested object")
         out[key] = value
         if isinstance(value, dict) and _spread(key):
-            for sub, inner in flattened(value).items():
+            # A blank key names nothing a path could ("work." would fold like "work").
+            for sub, inner in flattened({k: v for k, v in value.items() if k.strip()}).items():
                 path = f"{key}.{sub}"
                 if path in out or path in record:
                     raise ValueError(f"the key {path!r} is given both as a key and as the "
