@@ -336,20 +336,40 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     assert [p["row"] for p in refused.json()["detail"]["problems"]] == [3]
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["ratings"] == 0
     # A survey's own spelling: headers with spaces, an id in another case, the
-    # sides swapped. The headers are read; each pair says what it may be.
+    # sides swapped. The headers are read; each id says what it may be.
     slips = (f"Junior ID,Senior ID,Rating\n{j1.upper()},{s1},4\n{s2},{j2},5\n").encode()
     refused = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("f.csv", slips)})
     assert refused.status_code == 422
-    assert [(p["row"], p["reason"].split(": ", 1)[1]) for p in
+    assert [(p["row"], p["field"], p["reason"]) for p in
             refused.json()["detail"]["problems"]] == [
-        (2, f"did you mean {(j1, s1)}? (ids match exactly)"),
-        (3, "the junior's and the senior's ids are swapped")]
+        (2, "Junior ID", f"'{j1.upper()}' is not a junior of this programme (did you mean "
+                         f"'{j1}'? ids are case-sensitive)"),
+        (3, "Junior ID", f"'{s2}' is a senior of this programme, not a junior (are the two "
+                         "columns swapped?)"),
+        (3, "Senior ID", f"'{j2}' is a junior of this programme, not a senior (are the two "
+                         "columns swapped?)")]
     good = f"junior_id,senior_id,rating,checkin\n{j1},{s1},4,1\n{j2},{s2},\"2,5\",1\n".encode()
     assert c.post(f"/api/v1/programmes/{pid}/feedback",
                   files={"file": ("f.csv", good)}).status_code == 200
     summary = c.get(f"/api/v1/programmes/{pid}/feedback").json()
     assert summary["checkins"] == [{"checkin": 1, "ratings": 2, "mean": 3.25}]
     assert c.get(f"/api/v1/programmes/{pid}").json()["state"] == "running"
+    # The seniors' check-in survey as a form exports it: a timestamp, their own
+    # name and their mentor's (the junior), a question scored 1-5, a comment.
+    # The columns are told apart by the names, the rating is the column of numbers.
+    name = {p.id: p.name or "" for p in rm.read_participants(ROSTER)}
+    survey = ("Timestamp,Your name,Your mentor,How useful was the session? (1-5),Comments\n"
+              f"2026-11-05 10:00:00,{name[s1]},{name[j1]},5,great\n"
+              f"2026-11-05 11:00:00,{name[s2]},{name[j2]},3,\n").encode()
+    read = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("forms.csv", survey)})
+    assert read.status_code == 200, read.text
+    assert read.json()["ratings"] == 2
+    notes = " ".join(read.json()["notes"])
+    assert "read 'How useful was the session? (1-5)' as the rating" in notes
+    assert "read 'Your mentor' as the juniors' ids" in notes
+    assert not any(name[x] in notes for x in (j1, j2, s1, s2))  # names are personal
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"] == [
+        {"checkin": 1, "ratings": 4, "mean": 3.625}]
 
     # A leaver, a joiner and a change request; the oracle is rm.rematch on the same people.
     joiner = {"id": "j-new", "role": "junior", "birth_year": 2001, "level": 1,

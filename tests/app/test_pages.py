@@ -485,6 +485,16 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     page.click("button:has-text('Record this rating')")
     expect(page.locator("[role=alert]")).to_contain_text("not a pair of the published matching")
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["ratings"] == len(pairs) + 1
+    # A check-in survey as a form exports it: the seniors' names, their mentors'
+    # (the juniors), a question of 1-5, a third check-in for every pair.
+    name = {p.id: p.name for p in rm.read_participants(ROSTER)}
+    survey: FilePayload = {"name": "survey.csv", "mimeType": "text/csv", "buffer": (
+        "Timestamp,Your name,Your mentor,How useful was it? (1-5),Check-in\n" + "".join(
+            f"2026-12-01 10:00,{name[s]},{name[j]},5,3\n" for j, s in pairs)).encode()}
+    page.set_input_files("#ratings", files=survey)
+    page.click("button:has-text('Record the ratings')")
+    third = page.locator("table:has(caption:text('Check-in ratings')) tbody tr").nth(2)
+    expect(third).to_have_text(re.compile(rf"^\s*3\s*{len(pairs)}\s*5\.00\s*$"))
 
     leaver = pairs[0][1]
     page.fill("#leavers", leaver)

@@ -13,6 +13,7 @@ result is a new matching version whose parent is the published one.
 # (Annotated[..., Depends(...)] built inside a function) at run time.
 import io
 import math
+import warnings
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, UploadFile
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 import rmatch as rm
 from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import build_inputs, program_of, store_matching
+from rmatch.app.matchings import import_people
 from rmatch.app.people import problems_of
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
@@ -79,8 +81,9 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         content = await file.read(ctx.max_upload + 1)
         if len(content) > ctx.max_upload:
             raise HTTPException(413, "the file is larger than allowed")
-        count = record_feedback(ctx, db, me, programme, content, if_match)
-        return {"ratings": count, "version": programme.version}
+        notes: list[str] = []
+        count = record_feedback(ctx, db, me, programme, content, if_match, notes)
+        return {"ratings": count, "version": programme.version, "notes": notes}
 
     @app.get("/api/v1/programmes/{pid}/feedback")
     def feedback_summary(pid: int, me: Me, db: DB) -> dict[str, Any]:
@@ -155,22 +158,38 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
 
 
 def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
-                    content: bytes, if_match: str | None) -> int:
-    """Store a file of ratings of the published pairs; any wrong row refuses the whole file."""
+                    content: bytes, if_match: str | None, notes: list[str] | None = None
+                    ) -> int:
+    """Store a file of ratings of the published pairs; any wrong row refuses the whole file.
+
+    ``notes`` gathers what reading said (the columns told apart, names read
+    as ids), once each.
+    """
+    notes = [] if notes is None else notes
     m = published(db, programme.id)
     if m is None:
         raise HTTPException(409, "publish a matching first: feedback rates its pairs")
+    pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
+    people = import_people(db, db.get(Import, m.import_id) if m.import_id else None)
+    # The standard columns, or a check-in survey's own (the pair's columns told
+    # apart by their ids or names, the rating the one column of numbers): each id
+    # checked against the paired people, with what it may be (another case,
+    # the sides swapped).
     try:
-        rows = rm.read_table(io.BytesIO(content), ["junior_id", "senior_id", "rating"],
-                             what="feedback", optional=["checkin"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rows = rm.read_ratings(
+                io.BytesIO(content), *(sorted({pair[k] for pair in pairs} | {
+                    pid for pid, p in people.items() if p.get("role") in (side, "both")})
+                    for k, side in enumerate(("junior", "senior"))), what="feedback",
+                names={pid: p.get("name") for pid, p in people.items()})
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err)}) from None
-    pairs = {(p["junior_id"], p["senior_id"]) for p in m.result["pairs"]}
-    # A pair written in another case, or with the sides swapped: said, never guessed.
-    folded = {(j.casefold(), s.casefold()): (j, s) for j, s in pairs}
+    notes.extend(dict.fromkeys(str(w.message) for w in caught
+                               if issubclass(w.category, rm.InputWarning)))
     problems, ratings = [], []
-    for row, cells in rows:
-        pair = (cells["junior_id"].strip(), cells["senior_id"].strip())
+    for row, j, s, cells in rows:
+        pair = (j, s)
         try:
             rating = float(cells["rating"].replace(",", "."))
             checkin = int(cells.get("checkin") or 1)
@@ -182,11 +201,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
             problems.append(_problem("not a finite rating, or a check-in below 1", row,
                                      "rating", pair[0]))
         elif pair not in pairs:
-            near = folded.get((pair[0].casefold(), pair[1].casefold()))
-            hint = (f": did you mean {near}? (ids match exactly)" if near
-                    else ": the junior's and the senior's ids are swapped"
-                    if (pair[1], pair[0]) in pairs else "")
-            problems.append(_problem(f"{pair} is not a pair of the published matching{hint}",
+            problems.append(_problem(f"{pair} is not a pair of the published matching",
                                      row, "senior_id", pair[0]))
         else:
             ratings.append(Feedback(programme_id=programme.id, junior_id=pair[0],

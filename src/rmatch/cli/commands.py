@@ -306,7 +306,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     juniors, seniors, _ = split_roles(people)
     # Each id against the roster, by the feedback file's rows.
     pairs, outcomes = read_feedback(args.feedback, [p.id for p in juniors],
-                                    [p.id for p in seniors])
+                                    [p.id for p in seniors],
+                                    names={p.id: p.name for p in people})
     program = load_program(args.program) if args.program else Program()
     fit = calibrate(pairs, outcomes, program, juniors=juniors, seniors=seniors)
     print(fit.text())

@@ -18,7 +18,7 @@ Examples
 
 from rmatch.io.join import enrich
 from rmatch.io.sides import read_sides
-from rmatch.io.small_tables import read_matching, read_table
+from rmatch.io.small_tables import read_matching, read_ratings, read_table
 from rmatch.io.tables import (
     COLUMNS,
     from_frame,
@@ -40,6 +40,7 @@ __all__ = [
     "merge_sides",
     "read_matching",
     "read_participants",
+    "read_ratings",
     "read_sides",
     "read_table",
     "split_roles",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
@@ -33,7 +33,7 @@ from rmatch.io.sheets import Table
 from rmatch.io.values import parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
-__all__ = ["read_matching", "read_table", "table_rows"]
+__all__ = ["read_matching", "read_ratings", "read_table", "table_rows"]
 
 
 def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
@@ -108,20 +108,129 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         raise ValueError(f"unknown must be 'error' or 'keep', not {unknown!r}")
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
-    shared: dict[str, list[str]] = {}  # a name several people share -> their ids
-    named: set[tuple[int, str]] = set()  # (row, header) of the cells read as names
-    if names:
-        table, shared, named = _names_as_ids(table, sides, names)
+    table, shared, named = _names_read(table, sides, names)
+    columns = _pair_columns(table, sides, what, keep=unknown == "keep")
+    rows = table_rows(table, columns, what=what)
+    return _checked_pairs(table, sides, rows, columns, shared, named, what=what,
+                          unknown=unknown, repeats=False)
+
+
+def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
+                 value: str = "rating", optional: Sequence[str] = ("checkin",),
+                 accepts: Callable[[str], bool] | None = None,
+                 names: Mapping[str, str | None] | None = None, what: str = "the ratings",
+                 where: str = "of this programme", encoding: str | None = None,
+                 sheet: str | int | None = None, header_row: int | None = None
+                 ) -> list[tuple[int, str, str, dict[str, str]]]:
+    r"""Read pairs with a value each (check-in ratings, outcomes), as a survey exports them.
+
+    The standard columns (``junior_id``, ``senior_id`` and ``value``, headers
+    matched as a roster's), or a survey's own: the pair's two columns told
+    apart by their values as :func:`read_matching` does them (people's names
+    read as their ids with ``names``), and the value's the one other column
+    whose every cell ``accepts`` (a number by default: "How useful was the
+    session? (1-5)"), each said in a warning. A pair may be on several rows
+    (a rating at each check-in).
+
+    Parameters
+    ----------
+    source, junior_ids, senior_ids, names, encoding, sheet, header_row
+        As for :func:`read_matching`.
+    value
+        The value's name in what comes back, and its standard header.
+    optional
+        Other columns returned when present (headers matched as ``value``'s).
+    accepts
+        Whether a cell may be the value (to find the column without the
+        standard header); a number, with a decimal comma or not, by default.
+    what, where
+        How messages name the file's contents, and the people ("of the roster").
+
+    Returns
+    -------
+    list of (int, str, str, dict)
+        Each row's number, junior's id, senior's id, and ``{value: cell, ...}``
+        with the optional columns found (text, as in the file).
+
+    Raises
+    ------
+    InputError
+        Every problem by row, as :func:`read_matching`'s (but a pair may
+        repeat), an empty value, or no column to read the value from (with
+        the columns that could be it).
+
+    Examples
+    --------
+    >>> import io, warnings
+    >>> text = "Your mentor,You,How useful was it? (1-5)\nAna Silva,cto,4\n"
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     read_ratings(io.StringIO(text), ["ana"], ["cto"], names={"ana": "Ana Silva"})
+    [(2, 'ana', 'cto', {'rating': '4'})]
+    """
+    sides = IdSides(junior_ids, senior_ids, where=where)
+    table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
+    table, shared, named = _names_read(table, sides, names)
+    columns = _pair_columns(table, sides, what, keep=False)
+    given = {header_key(h): h for h in table.headers}
+    extra = {o: given[header_key(o)] for o in optional if header_key(o) in given}
+    found = given.get(header_key(value)) or _value_column(
+        table, [*columns, *extra.values()], value, accepts or _is_number, what)
+    rows = table_rows(table, [*columns, found], what=what, optional=list(extra.values()))
+    pairs = _checked_pairs(table, sides, rows, columns, shared, named, what=what,
+                           unknown="error", repeats=True)
+    return [(row, j, s, {value: cells[found]} | {o: cells[h] for o, h in extra.items()})
+            for (row, cells), (j, s) in zip(rows, pairs, strict=True)]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _value_column(table: Table, taken: Sequence[str], value: str,
+                  accepts: Callable[[str], bool], what: str) -> str:
+    """Return the one other column whose every cell may be the value (said), else an error."""
+    fits = [h for h in table.headers if h not in taken
+            and (cells := [_scalar_text(c.get(h)) for _, c in table.rows if _scalar_text(c.get(h))])
+            and all(map(accepts, cells))]
+    if len(fits) == 1:
+        warnings.warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
+                      f"every value is one); name it {value} to say so", InputWarning,
+                      stacklevel=3)
+        return fits[0]
+    hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else "")
+    raise InputError.of([Problem(f"{what}: need a {value} column (found "
+                                 f"{', '.join(table.headers) or 'none'}){hint}",
+                                 file=table.name)])
+
+
+def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | None
+                ) -> tuple[Table, dict[str, list[str]], set[tuple[int, str]]]:
+    """Read people's names as their ids when ``names`` is given (:func:`_names_as_ids`)."""
+    return _names_as_ids(table, sides, names) if names else (table, {}, set())
+
+
+def _pair_columns(table: Table, sides: IdSides, what: str, *, keep: bool) -> tuple[str, str]:
+    """Return the juniors' and seniors' columns: the standard headers, or by their values."""
     given = {header_key(h): h for h in table.headers}  # "Junior ID" is junior_id
     if "juniorid" in given and "seniorid" in given:
-        columns = given["juniorid"], given["seniorid"]
-    else:
-        columns = _by_values(table, sides, what, keep=unknown == "keep")
-    rows = table_rows(table, columns, what=what)
+        return given["juniorid"], given["seniorid"]
+    return _by_values(table, sides, what, keep=keep)
+
+
+def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str, str]]],
+                   columns: tuple[str, str], shared: dict[str, list[str]],
+                   named: set[tuple[int, str]], *, what: str,
+                   unknown: Literal["error", "keep"], repeats: bool) -> list[tuple[str, str]]:
+    """Return the rows' pairs of ids, each checked against its side (every problem by row)."""
     read = sum(header in columns for _, header in named)
     if read:
         warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
-                      "person's name in the programme)", InputWarning, stacklevel=2)
+                      "person's name in the programme)", InputWarning, stacklevel=3)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
@@ -134,7 +243,7 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
         warnings.warn(f"{table.name}: read {len(restored)} id(s) written as numbers without "
                       f"their leading zeros as the people's ids (e.g. {restored[0][0]!r} as "
                       f"{restored[0][1]!r}): a spreadsheet drops them unless the column is "
-                      "text", InputWarning, stacklevel=2)
+                      "text", InputWarning, stacklevel=3)
     at = [row for row, _ in rows]
 
     def said(k: int, side: Literal["junior", "senior"], reason: str) -> Problem:
@@ -150,7 +259,8 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
                              f"{at[int(reason)]})", file=table.name, row=at[k])
                 for k, side, reason in sides.pair_problems(pairs)
                 if not (unknown == "keep" and side
-                        and _nobodys(sides, pairs[k][0 if side == "junior" else 1]))]
+                        and _nobodys(sides, pairs[k][0 if side == "junior" else 1]))
+                and (side or not repeats)]
     if problems:
         raise InputError.of(problems)
     return pairs

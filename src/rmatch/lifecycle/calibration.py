@@ -25,14 +25,14 @@ Everything is seeded, so the same history gives the same calibration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 from scipy.optimize import nnls
 
-from rmatch.errors import InputError, Problem
+from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.program.program import Program, Weights
@@ -249,14 +249,18 @@ def calibrate(
 
 
 def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
-                  senior_ids: Iterable[str] | None = None
+                  senior_ids: Iterable[str] | None = None, *,
+                  names: Mapping[str, str | None] | None = None
                   ) -> tuple[list[tuple[str, str]], list[str]]:
     r"""Read a feedback CSV: ``junior_id,senior_id,outcome`` (a rating or met / not met).
 
     With the roster's ``junior_ids`` and ``senior_ids``, every id that is
     not on its side is an error naming its row and column (and what it may
     be: another case, the sides swapped), all at once; a pair rated twice is
-    two ratings, not an error.
+    two ratings, not an error. A survey's own columns are read then too
+    (:func:`rmatch.read_ratings`): the pair's told apart by their ids (or
+    ``names``, each person's name by id), the outcome the one column whose
+    every cell is a number or met / not met.
 
     Examples
     --------
@@ -270,16 +274,24 @@ def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
     ...
     rmatch.errors.InputError: ...row 2, field 'junior_id': 'j' is not a junior of the roster...
     """
-    from rmatch.io.small_tables import read_table
+    from rmatch.io.small_tables import read_ratings, read_table
 
+    if junior_ids is not None and senior_ids is not None:
+        rated = read_ratings(path, junior_ids, senior_ids, value="outcome", optional=(),
+                             accepts=_is_outcome, names=names, what="feedback",
+                             where="of the roster")
+        return [(j, s) for _, j, s, _ in rated], [cells["outcome"] for *_, cells in rated]
     rows = read_table(path, ["junior_id", "senior_id", "outcome"], what="feedback")
     pairs = [(normalise_id(cells["junior_id"].strip()), normalise_id(cells["senior_id"].strip()))
              for _, cells in rows]
-    if junior_ids is not None and senior_ids is not None:
-        sides = IdSides(junior_ids, senior_ids, where="of the roster")
-        problems = [Problem(reason, file=str(path), row=rows[k][0], field=f"{side}_id")
-                    for k, side, reason in sides.pair_problems(pairs) if side]
-        if problems:
-            raise InputError.of(problems)
     return pairs, [cells["outcome"] for _, cells in rows]
+
+
+def _is_outcome(cell: str) -> bool:
+    """Whether a cell reads as an outcome (a number, or met / not met)."""
+    try:
+        _outcome(cell)
+    except InputError:
+        return False
+    return True
 

@@ -1,0 +1,103 @@
+"""rm.read_ratings: check-in ratings and outcomes from the standard columns or a survey's own."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pytest
+
+import rmatch as rm
+from rmatch.cli import main
+from tests.helpers import ROSTER
+
+JUNIORS, SENIORS = ["j-01", "j-02", "j-03"], ["cto", "cfo"]
+NAMES = {"j-01": "Beatriz Silva", "j-02": "Leon Schmidt", "j-03": "Priya Nair",
+         "cto": "Rui Almeida", "cfo": "Margaret Hill"}
+
+
+def _read(text: str, **options: object) -> tuple[list[tuple[int, str, str, dict[str, str]]],
+                                                  list[str]]:
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rows = rm.read_ratings(io.StringIO(text), JUNIORS, SENIORS, **options)  # type: ignore[arg-type]
+    return rows, [str(w.message) for w in said]
+
+
+def test_the_standard_columns_any_spelling_and_a_pair_rated_at_each_checkin() -> None:
+    rows, said = _read("Junior ID,Senior-ID,Rating,Check-in\nj-01,cto,4,1\nj-01,cto,\"4,5\",2\n")
+    assert rows == [(2, "j-01", "cto", {"rating": "4", "checkin": "1"}),
+                    (3, "j-01", "cto", {"rating": "4,5", "checkin": "2"})]
+    assert said == []
+
+
+def test_a_survey_export_is_read_by_its_values_and_said() -> None:
+    # A seniors' survey as Forms exports it: a timestamp, their name, their
+    # mentor's (the junior in reverse mentoring), a question scored 1-5, a comment.
+    text = ("Timestamp,Your name,Your mentor,How useful was it? (1-5),Comments\n"
+            "2026-11-05 10:00,Rui Almeida,Beatriz Silva,5,great\n"
+            "2026-11-05 11:00,Margaret Hill,Leon Schmidt,3,\n")
+    rows, said = _read(text, names=NAMES)
+    assert [(j, s, v) for _, j, s, v in rows] == [("j-01", "cto", {"rating": "5"}),
+                                                  ("j-02", "cfo", {"rating": "3"})]
+    joined = " ".join(said)
+    assert "read 'How useful was it? (1-5)' as the rating" in joined
+    assert "read 'Your mentor' as the juniors' ids and 'Your name' as the seniors'" in joined
+    assert not any(n in joined for n in NAMES.values())  # names are personal data
+    # Without the names, the columns hold no one's ids: refused, naming the file.
+    with pytest.raises(rm.InputError, match="need the column"):
+        rm.read_ratings(io.StringIO(text), JUNIORS, SENIORS)
+
+
+@pytest.mark.parametrize(("columns", "said"), [
+    ("Mentor,Mentee,Session,Score\nj-01,cto,1,4\n", "'Session', 'Score' could each be it"),
+    ("Mentor,Mentee,Comment\nj-01,cto,fine\n", "need a rating column (found Mentor, Mentee, "
+                                               "Comment)"),
+])
+def test_no_one_column_of_ratings_is_refused_with_the_candidates(columns: str,
+                                                                said: str) -> None:
+    with pytest.raises(rm.InputError, match=said.replace("(", r"\(").replace(")", r"\)")):
+        _read(columns)
+
+
+def test_ids_are_checked_as_a_matchings_are() -> None:
+    with pytest.raises(rm.InputError) as err:
+        _read("junior_id,senior_id,rating\nj-01,,2\nj-02,cfo,\n")
+    assert [(p.row, p.field) for p in err.value.problems if isinstance(p, rm.Problem)] == [
+        (2, "senior_id"), (3, "rating")]
+    with pytest.raises(rm.InputError) as err:
+        _read("junior_id,senior_id,rating\nJ-01,cto,4\ncfo,j-02,3\n")
+    assert [(p.row, p.field, p.reason.split(" (")[0]) for p in err.value.problems
+            if isinstance(p, rm.Problem)] == [
+        (2, "junior_id", "'J-01' is not a junior of this programme"),
+        (3, "junior_id", "'cfo' is a senior of this programme, not a junior"),
+        (3, "senior_id", "'j-02' is a junior of this programme, not a senior")]
+
+
+def test_the_command_line_calibrates_from_a_survey_of_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `rmatch calibrate` with a survey's own columns: the outcome a yes / no
+    # question (met / not met), the pair by the people's names in the roster.
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    name = {p.id: p.name for p in people}
+    org = rm.OrgChart.from_participants(people)
+    pairs = [(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors, org=org).pairs]
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Mentor,Mentee,Did you meet this month?\n" + "".join(
+        f"{name[j]},{name[s]},{'yes' if k % 2 else 'no'}\n" for k, (j, s) in enumerate(pairs)),
+        encoding="utf-8")
+    from rmatch.lifecycle.calibration import read_feedback
+
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        read, outcomes = read_feedback(str(survey), [p.id for p in juniors],
+                                       [p.id for p in seniors], names=name)
+    assert read == pairs
+    assert outcomes == ["yes" if k % 2 else "no" for k in range(len(pairs))]
+    code = main(["calibrate", str(survey), str(ROSTER)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "read 'Did you meet this month?' as the outcome" in err
+    assert f"the outcomes of {len(pairs)} pairs" in out  # every pair of the survey fitted
