@@ -33,11 +33,12 @@ def test_the_standard_columns_any_spelling_and_a_pair_rated_at_each_checkin() ->
 
 
 def test_a_survey_export_is_read_by_its_values_and_said() -> None:
-    # A seniors' survey as Forms exports it: a timestamp, their name, their
-    # mentor's (the junior in reverse mentoring), a question scored 1-5, a comment.
-    text = ("Timestamp,Your name,Your mentor,How useful was it? (1-5),Comments\n"
-            "2026-11-05 10:00,Rui Almeida,Beatriz Silva,5,great\n"
-            "2026-11-05 11:00,Margaret Hill,Leon Schmidt,3,\n")
+    # A seniors' survey as Forms exports it: a response number (1, 2, ...: no
+    # rating), a timestamp, their name, their mentor's (the junior in reverse
+    # mentoring), a question scored 1-5, a comment.
+    text = ("ID,Timestamp,Your name,Your mentor,How useful was it? (1-5),Comments\n"
+            "1,2026-11-05 10:00,Rui Almeida,Beatriz Silva,5,great\n"
+            "2,2026-11-05 11:00,Margaret Hill,Leon Schmidt,3,\n")
     rows, said = _read(text, names=NAMES)
     assert [(j, s, v) for _, j, s, v in rows] == [("j-01", "cto", {"rating": "5"}),
                                                   ("j-02", "cfo", {"rating": "3"})]
@@ -51,7 +52,8 @@ def test_a_survey_export_is_read_by_its_values_and_said() -> None:
 
 
 @pytest.mark.parametrize(("columns", "said"), [
-    ("Mentor,Mentee,Session,Score\nj-01,cto,1,4\n", "'Session', 'Score' could each be it"),
+    ("Mentor,Mentee,Session,Score\nj-01,cto,2,4\nj-02,cfo,2,5\n",
+     "'Session', 'Score' could each be it"),
     ("Mentor,Mentee,Comment\nj-01,cto,fine\n", "need a rating column (found Mentor, Mentee, "
                                                "Comment)"),
 ])

@@ -194,9 +194,12 @@ def _is_number(cell: str) -> bool:
 def _value_column(table: Table, taken: Sequence[str], value: str,
                   accepts: Callable[[str], bool], what: str) -> str:
     """Return the one other column whose every cell may be the value (said), else an error."""
-    fits = [h for h in table.headers if h not in taken
-            and (cells := [_scalar_text(c.get(h)) for _, c in table.rows if _scalar_text(c.get(h))])
-            and all(map(accepts, cells))]
+    held = {h: [_scalar_text(c.get(h)) for _, c in table.rows] for h in table.headers
+            if h not in taken}
+    fits = [h for h, cells in held.items() if any(cells) and all(map(accepts, filter(None, cells)))]
+    if len(fits) > 1:  # a form's response number (1, 2, 3, ...) is no rating
+        fits = [h for h in fits if [c.removesuffix(".0") for c in held[h]]
+                != [str(n) for n in range(1, len(held[h]) + 1)]] or fits
     if len(fits) == 1:
         warnings.warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
                       f"every value is one); name it {value} to say so", InputWarning,
