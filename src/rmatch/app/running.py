@@ -173,8 +173,8 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
     people = import_people(db, db.get(Import, m.import_id) if m.import_id else None)
     # The standard columns, or a check-in survey's own (the pair's columns told
     # apart by their ids or names, the rating the one column of numbers): each id
-    # checked against the paired people, with what it may be (another case,
-    # the sides swapped).
+    # checked against the programme's juniors and seniors, with what it may be
+    # (another case, the sides swapped); then each pair against the published ones.
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
