@@ -79,6 +79,14 @@ def test_a_manager_written_last_name_first_is_found_by_name() -> None:
             "m,Mo,junior,\"cto, ceo\"\n")
     assert {p.id: p.wishes for p in _read(text)} == {
         "ceo": [], "cto": [], "j": ["ceo"], "k": ["cto", "ceo"], "m": ["cto", "ceo"]}
+    # A column that uses ';' elsewhere splits on ';' alone (a ticked option may
+    # hold a comma): "Alan Turing, Grace Hopper" was one wish naming nobody.
+    # Split on its commas when each part is someone's; "Hopper, Grace" stays one.
+    text = ("id,name,role,wishes\nceo,Grace Hopper,senior,\ncto,Alan Turing,senior,\n"
+            "j,Leo,junior,Grace Hopper; Alan Turing\nk,Kim,junior,\"Alan Turing, Grace Hopper\"\n"
+            "m,Mo,junior,\"Hopper, Grace\"\n")
+    assert {p.id: p.wishes for p in _read(text)} == {
+        "ceo": [], "cto": [], "j": ["ceo", "cto"], "k": ["cto", "ceo"], "m": ["ceo"]}
 
 
 def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:

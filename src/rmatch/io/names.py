@@ -78,11 +78,13 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     (['Ana', 's9'], [(0, ['s1', 's2'])], 0)
     >>> as_ids(["Hopper", "Grace", "s2"], {"s1", "s2"}, {"grace hopper": ["s1"]})  # "Last, First"
     (['s1', 's2'], [], 1)
+    >>> as_ids(["Ana Lima, s2"], {"s1", "s2"}, {"ana lima": ["s1"]})  # one item, two people
+    (['s1', 's2'], [], 1)
     """
     out: list[str] = []
     shared: list[tuple[int, list[str]]] = []
     read = 0
-    items = _rejoined(items, ids, names)
+    items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
         found = [] if item in ids else names.get(name_key(item), [])
         if len(found) > 1:
@@ -92,6 +94,27 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
         if taken not in out:
             out.append(taken)
     return out, shared, read
+
+
+def _split_known(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[str]]
+                 ) -> list[str]:
+    """Split an item that is no one's id or name on its commas when each part is someone's.
+
+    A list column that uses ``;`` elsewhere is split on ``;`` alone (a ticked
+    option may hold a comma), so "Ana Lima, Cy Diaz" beside "Bo Chen; Ana
+    Lima" came as one wish naming nobody.
+    """
+    def known(item: str) -> bool:
+        return item in ids or name_key(item) in names
+
+    out: list[str] = []
+    for item in items:
+        parts = [p.strip() for p in item.split(",")]
+        if "," in item and not known(item) and all(p and known(p) for p in parts):
+            out += parts
+        else:
+            out.append(item)
+    return out
 
 
 def _rejoined(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[str]]
