@@ -302,6 +302,13 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
     assert rm.suggest_columns(io.StringIO("Employee ID,Date of Birth (dd.mm.yyyy),Dept.\n"
                                           "E-1,01.02.1990,R&D\n")) == {
         "Employee ID": "id", "Date of Birth (dd.mm.yyyy)": "birth_year", "Dept.": "department"}
+    # The same paths in a CSV that a flattened export wrote (pandas' json_normalize):
+    # the manager's e-mail was suggested as the person's, the birth date as a name.
+    assert rm.suggest_columns(io.StringIO(
+        "id,work.department,work.reportsTo.id,work.reportsTo.email,personal.birthDate\n"
+        "e1,R&D,e9,boss@x,1990-01-02\n")) == {
+        "id": "id", "work.department": "department", "work.reportsTo.id": "manager_id",
+        "work.reportsTo.email": None, "personal.birthDate": "birth_year"}
     # A path that is also a key: one of the two would be lost. Named by row.
     path.write_text(json.dumps([{"id": "a", "work.site": "Oslo", "work": {"site": "Rome"}}]),
                     encoding="utf-8")

@@ -270,6 +270,8 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
 _KEYS = frozenset({"id", "key", "code", "email", "mail", "number", "employeeid", "employeenumber"})
 _NAMES = frozenset({"name", "value", "displayname", "text", "fullname"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# A header that is a path: parts joined by dots, no spaces ("work.reportsTo.id").
+_DOTTED = re.compile(r"[^.\s]+(?:\.[^.\s]+)+")
 
 
 def _parents(header: str) -> list[str]:
@@ -334,7 +336,8 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     A JSON object also read by its paths (``objects``, see :func:`resolve`)
     is suggested only for a map (skills, goals, language levels,
     attributes): "work" or "manager" holding an object is read by its paths
-    (``work.site``, ``manager.id``).
+    (``work.site``, ``manager.id``), which are guessed from their parts, as
+    are headers a flattened export wrote so (dots between parts, no spaces).
 
     Examples
     --------
@@ -361,7 +364,11 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             found = guesses(header, 1)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM \
                 and found[0][0] in _MAPS else None
-        elif any(p in objects for p in _parents(header)):  # a JSON path, not "Dept. name"
+        elif any(p in objects for p in _parents(header)) or (
+                _DOTTED.fullmatch(header.strip()) and header_key(header) not in _FIELD_KEYS
+                and header_key(header) not in _SUGGEST):
+            # A JSON path, or one a flattened export wrote ("work.reportsTo.id" in a
+            # CSV from pandas' json_normalize); never "Dept. name" or "D.O.B.".
             found = _path_guesses(header, 1)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
         elif header.strip().casefold().startswith(_PREFIX):
