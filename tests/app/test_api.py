@@ -370,6 +370,20 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     assert not any(name[x] in notes for x in (j1, j2, s1, s2))  # names are personal
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"] == [
         {"checkin": 1, "ratings": 4, "mean": 3.625}]
+    # A scale in words: refused with its value map proposed; with the map, read.
+    agree = ("Your name,Your mentor,It was useful,Check-in\n"
+             f"{name[s1]},{name[j1]},Agree,2\n{name[s2]},{name[j2]},Strongly agree,2\n").encode()
+    refused = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)})
+    assert refused.status_code == 422
+    hint = refused.json()["detail"]["problems"][-1]["reason"]
+    proposal = json.loads(hint.split("(check it): ", 1)[1])
+    assert c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)},
+                  data={"values": "[4, 5]"}).status_code == 422  # an object, or nothing
+    read = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)},
+                  data={"values": json.dumps(proposal)})
+    assert read.status_code == 200, read.text
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"][1] == {
+        "checkin": 2, "ratings": 2, "mean": 4.5}
 
     # A leaver, a joiner and a change request; the oracle is rm.rematch on the same people.
     joiner = {"id": "j-new", "role": "junior", "birth_year": 2001, "level": 1,

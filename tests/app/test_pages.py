@@ -495,6 +495,23 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     page.click("button:has-text('Record the ratings')")
     third = page.locator("table:has(caption:text('Check-in ratings')) tbody tr").nth(2)
     expect(third).to_have_text(re.compile(rf"^\s*3\s*{len(pairs)}\s*5\.00\s*$"))
+    # The same survey answered on a scale in words: the page names the column and
+    # proposes its value map; given in the box, the answers are read as numbers.
+    words: FilePayload = {"name": "survey.csv", "mimeType": "text/csv", "buffer": (
+        "Your name,Your mentor,It was useful,Check-in\n" + "".join(
+            f"{name[s]},{name[j]},Agree,4\n" for j, s in pairs)).encode()}
+    page.set_input_files("#ratings", files=words)
+    page.click("button:has-text('Record the ratings')")
+    alert = page.locator("[role=alert]")
+    expect(alert).to_contain_text("holds a five-point scale's answers")
+    check_page(page)
+    proposal = re.search(r"\(check it\): (\{.*?\})", alert.inner_text())
+    assert proposal is not None
+    page.fill("#answer_values", proposal.group(1))
+    page.set_input_files("#ratings", files=words)
+    page.click("button:has-text('Record the ratings')")
+    fourth = page.locator("table:has(caption:text('Check-in ratings')) tbody tr").nth(3)
+    expect(fourth).to_have_text(re.compile(rf"^\s*4\s*{len(pairs)}\s*4\.00\s*$"))
 
     leaver = pairs[0][1]
     page.fill("#leavers", leaver)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import warnings
 from pathlib import Path
 
@@ -103,3 +104,29 @@ def test_the_command_line_calibrates_from_a_survey_of_names(
     assert code == 0, err
     assert "read 'Did you meet this month?' as the outcome" in err
     assert f"the outcomes of {len(pairs)} pairs" in out  # every pair of the survey fitted
+
+
+def test_answers_in_words_are_read_with_a_value_map_that_a_known_scale_proposes() -> None:
+    text = ("Mentor,Mentee,The session was useful\nj-01,cto,Strongly agree\n"
+            "j-02,cfo,Neutral\nj-03,cto,Disagree\n")
+    # Without a map: refused, the column named with its scale's map, lowest first.
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    hint = str(err.value.problems[-1])
+    assert "column 'The session was useful' holds a five-point scale's answers" in hint
+    proposal = json.loads(hint.split("(check it): ", 1)[1])
+    assert list(proposal.values()) == [1, 2, 3, 4, 5, 3]  # "Neutral" beside the middle
+    assert proposal["Strongly agree"] == 5
+    # With it: each answer is its number (compared whatever the case).
+    rows, said = _read(text, values=proposal)
+    assert [v["rating"] for *_, v in rows] == ["5", "3", "2"]
+    assert any("read 'The session was useful' as the rating" in s for s in said)
+    # A word in a column of numbers: named, with a map to fill in.
+    with pytest.raises(rm.InputError) as err:
+        _read("junior_id,senior_id,rating\nj-01,cto,Great\nj-02,cfo,4\n")
+    assert [str(p) for p in err.value.problems] == [
+        "<stream>: field 'rating': 1 answer(s) are not numbers: 'Great'",
+        "<stream>: field 'rating': hint: give a value map with the number each answer stands "
+        'for: {"Great": null}']
+    assert _read("junior_id,senior_id,rating\nj-01,cto,great\nj-02,cfo,4\n",
+                 values={"Great": 5})[0][0][3] == {"rating": "5"}

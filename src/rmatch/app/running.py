@@ -16,7 +16,7 @@ import math
 import warnings
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Header, HTTPException, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, UploadFile
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,11 +25,11 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import build_inputs, program_of, store_matching
 from rmatch.app.matchings import import_people
-from rmatch.app.people import problems_of
+from rmatch.app.people import json_form, problems_of
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
-__all__ = ["RematchRequest", "add_running_routes", "checkin_means", "pair_ratings",
-           "record_feedback", "rematch_programme"]
+__all__ = ["RematchRequest", "add_running_routes", "answer_values", "checkin_means",
+           "pair_ratings", "record_feedback", "rematch_programme"]
 
 
 class RoundsRequest(BaseModel):
@@ -76,13 +76,15 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/api/v1/programmes/{pid}/feedback")
     async def feedback(pid: int, me: Me, db: DB, file: Annotated[UploadFile, File()],
+                       values: Annotated[str, Form(max_length=20_000)] = "",
                        if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         programme, _ = ctx.programme(db, me, pid, write=True)
         content = await file.read(ctx.max_upload + 1)
         if len(content) > ctx.max_upload:
             raise HTTPException(413, "the file is larger than allowed")
         notes: list[str] = []
-        count = record_feedback(ctx, db, me, programme, content, if_match, notes)
+        count = record_feedback(ctx, db, me, programme, content, if_match, notes,
+                                values=answer_values(values))
         return {"ratings": count, "version": programme.version, "notes": notes}
 
     @app.get("/api/v1/programmes/{pid}/feedback")
@@ -157,13 +159,33 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         return rematch_programme(ctx, db, me, programme, body, if_match)
 
 
+def answer_values(text: str) -> dict[str, float] | None:
+    """Read the value map of a survey's answers in words (a form field); 422 when wrong.
+
+    Examples
+    --------
+    >>> answer_values('{"Agree": 4, "Strongly agree": 5}'), answer_values("")
+    ({'Agree': 4.0, 'Strongly agree': 5.0}, None)
+    """
+    given = json_form(text, "values")
+    if given is None:
+        return None
+    wrong = [k for k, v in given.items()
+             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)]
+    if wrong:
+        raise HTTPException(422, f"values: {', '.join(map(repr, wrong[:5]))} must be numbers "
+                                 "(the rating each answer stands for)")
+    return {k: float(v) for k, v in given.items()}
+
+
 def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
-                    content: bytes, if_match: str | None, notes: list[str] | None = None
-                    ) -> int:
+                    content: bytes, if_match: str | None, notes: list[str] | None = None,
+                    *, values: dict[str, float] | None = None) -> int:
     """Store a file of ratings of the published pairs; any wrong row refuses the whole file.
 
     ``notes`` gathers what reading said (the columns told apart, names read
-    as ids), once each.
+    as ids), once each; ``values`` gives the number of each answer in words
+    (a survey's scale, :func:`rmatch.read_ratings`).
     """
     notes = [] if notes is None else notes
     m = published(db, programme.id)
@@ -182,7 +204,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
                 io.BytesIO(content), *(sorted({pair[k] for pair in pairs} | {
                     pid for pid, p in people.items() if p.get("role") in (side, "both")})
                     for k, side in enumerate(("junior", "senior"))), what="feedback",
-                names={pid: p.get("name") for pid, p in people.items()})
+                names={pid: p.get("name") for pid, p in people.items()}, values=values)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err)}) from None
     notes.extend(dict.fromkeys(str(w.message) for w in caught

@@ -30,7 +30,7 @@ from rmatch.io.columns import header_key
 from rmatch.io.names import ids_by_name, name_key
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
-from rmatch.io.values import parse_text
+from rmatch.io.values import fold, parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
 __all__ = ["read_matching", "read_ratings", "read_table", "table_rows"]
@@ -118,7 +118,8 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
 def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
                  value: str = "rating", optional: Sequence[str] = ("checkin",),
                  accepts: Callable[[str], bool] | None = None,
-                 names: Mapping[str, str | None] | None = None, what: str = "the ratings",
+                 names: Mapping[str, str | None] | None = None,
+                 values: Mapping[str, float] | None = None, what: str = "the ratings",
                  where: str = "of this programme", encoding: str | None = None,
                  sheet: str | int | None = None, header_row: int | None = None
                  ) -> list[tuple[int, str, str, dict[str, str]]]:
@@ -143,6 +144,13 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     accepts
         Whether a cell may be the value (to find the column without the
         standard header); a number, with a decimal comma or not, by default.
+    values
+        The number each answer in words stands for ({"Very useful": 4, ...},
+        compared whatever their case and spaces): a survey's scale. Such
+        answers come back as their number; a mapped word is a value too when
+        the column is looked for. Without it, a column of answers of a known
+        scale (agree, satisfied, useful, poor to excellent) is refused with
+        that scale proposed as ``values``, never applied unasked.
     what, where
         How messages name the file's contents, and the people ("of the roster").
 
@@ -174,13 +182,69 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     columns = _pair_columns(table, sides, what, keep=False)
     given = {header_key(h): h for h in table.headers}
     extra = {o: given[header_key(o)] for o in optional if header_key(o) in given}
+    scale = {fold(k): float(v) for k, v in (values or {}).items()}
+    test = accepts or _is_number
+
+    def fits(cell: str) -> bool:
+        return test(cell) or fold(cell) in scale
+
     found = given.get(header_key(value)) or _value_column(
-        table, [*columns, *extra.values()], value, accepts or _is_number, what)
+        table, [*columns, *extra.values()], value, fits, what)
     rows = table_rows(table, [*columns, found], what=what, optional=list(extra.values()))
     pairs = _checked_pairs(table, sides, rows, columns, shared, named, what=what,
                            unknown="error", repeats=True)
-    return [(row, j, s, {value: cells[found]} | {o: cells[h] for o, h in extra.items()})
+    words = sorted({c[found] for _, c in rows if not test(c[found]) and fold(c[found])
+                    not in scale}, key=fold)
+    if words:  # answers in words that no value map gives a number
+        raise InputError.of([Problem(f"{len(words)} answer(s) are not numbers: "
+                                     f"{', '.join(map(repr, words[:8]))}"
+                                     f"{', ...' if len(words) > 8 else ''}", file=table.name,
+                                     field=found), _scale_hint(table.name, found, words)])
+    return [(row, j, s, {value: _as_number(cells[found], scale)}
+             | {o: cells[h] for o, h in extra.items()})
             for (row, cells), (j, s) in zip(rows, pairs, strict=True)]
+
+
+# Survey scales whose order is common knowledge, lowest first: proposed as a
+# value map for answers in words, to check; never applied unasked.
+_SCALES: list[list[str]] = [
+    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"],
+    ["very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied",
+     "very satisfied"],
+    ["not at all useful", "slightly useful", "moderately useful", "very useful",
+     "extremely useful"],
+    ["poor", "fair", "good", "very good", "excellent"],
+]
+
+
+def _known_scale(folded: set[str]) -> list[str] | None:
+    """Return the known scale these folded answers all belong to, if any."""
+    for scale in _SCALES:
+        if folded <= {*scale, "neutral"} and folded - {"neutral"}:
+            return scale
+    return None
+
+
+def _scale_hint(name: str, column: str, words: Sequence[str]) -> Problem:
+    """Propose the value map for a column's answers in words: a known scale's, or blanks."""
+    folded = {fold(w) for w in words}
+    scale = _known_scale(folded)
+    if scale is not None:
+        proposal = {w[:1].upper() + w[1:]: k for k, w in enumerate(scale, start=1)}
+        if "neutral" in folded:
+            proposal["Neutral"] = 3
+        return Problem(f"hint: column {column!r} holds a five-point scale's answers; as a "
+                       f"value map, lowest first (check it): {json.dumps(proposal)}",
+                       file=name, field=column)
+    blank = json.dumps(dict.fromkeys(sorted(words, key=fold)[:12], None), ensure_ascii=False)
+    return Problem(f"hint: give a value map with the number each answer stands for: {blank}",
+                   file=name, field=column)
+
+
+def _as_number(cell: str, scale: Mapping[str, float]) -> str:
+    """Return a value as written, or the number its words stand for in the value map."""
+    number = scale.get(fold(cell))
+    return cell if number is None else f"{number:g}"
 
 
 def _is_number(cell: str) -> bool:
@@ -206,9 +270,13 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
                       stacklevel=3)
         return fits[0]
     hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else "")
+    # A column of a known scale's words ("Agree", "Strongly agree"): its value map proposed.
+    scales = [_scale_hint(table.name, h, sorted(set(filter(None, cells)), key=fold))
+              for h, cells in held.items() if not fits and any(cells)
+              and _known_scale({fold(c) for c in cells if c})]
     raise InputError.of([Problem(f"{what}: need a {value} column (found "
                                  f"{', '.join(table.headers) or 'none'}){hint}",
-                                 file=table.name)])
+                                 file=table.name), *scales])
 
 
 def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | None

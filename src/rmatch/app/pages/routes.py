@@ -81,6 +81,7 @@ from rmatch.app.pages.views import (
 from rmatch.app.people import Upload, capped
 from rmatch.app.running import (
     RematchRequest,
+    answer_values,
     checkin_means,
     pair_ratings,
     record_feedback,
@@ -388,15 +389,17 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     @app.post("/programmes/{pid}/feedback", response_model=None)
     async def feedback_page(request: Request, pid: int, me: Me, db: DB,
                             csrf: Annotated[str, Form()],
-                            file: Annotated[UploadFile, File()]) -> Response:
+                            file: Annotated[UploadFile, File()],
+                            values: Annotated[str, Form(max_length=20_000)] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
             record_feedback(ctx, db, user, programme, await capped(file, ctx.max_upload),
-                            None)
+                            None, values=answer_values(values))
         except HTTPException as err:
+            # The value map typed stays in its box, to correct rather than retype.
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
-                            problems=problem_rows(err))
+                            problems=problem_rows(err), answer_values=values)
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
 
     @app.post("/programmes/{pid}/feedback/one", response_model=None)
