@@ -43,7 +43,7 @@ ROSTER = Path(__file__).parents[2] / "examples" / "roster.csv"
 # What kind of value each option (by its argparse dest) takes.
 INPUTS = {"roster", "program", "org", "hr_data", "hr_columns", "hr_values", "columns",
           "level_map", "values", "previous", "change", "pairs", "feedback", "groups",
-          "seniors_file"}
+          "seniors_file", "outcome_values"}
 OUTPUTS = {"output", "report", "briefs", "values_output"}
 NUMBERS = {"employees", "juniors", "seniors", "seed", "limit", "rounds", "k", "header_row",
            "time_limit", "change_cost", "previous_rounds"}

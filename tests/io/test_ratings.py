@@ -130,3 +130,27 @@ def test_answers_in_words_are_read_with_a_value_map_that_a_known_scale_proposes(
         'for: {"Great": null}']
     assert _read("junior_id,senior_id,rating\nj-01,cto,great\nj-02,cfo,4\n",
                  values={"Great": 5})[0][0][3] == {"rating": "5"}
+
+
+def test_the_command_line_reads_outcomes_in_words_with_their_value_map(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    org = rm.OrgChart.from_participants(people)
+    pairs = [(p.junior_id, p.senior_id) for p in rm.match(juniors, seniors, org=org).pairs]
+    words = ["Agree", "Strongly agree", "Disagree", "Neutral"]
+    survey = tmp_path / "survey.csv"
+    survey.write_text("junior_id,senior_id,It helped\n" + "".join(
+        f"{j},{s},{words[k % 4]}\n" for k, (j, s) in enumerate(pairs)), encoding="utf-8")
+    # Refused, the scale's map proposed; given back, the outcomes are read as numbers.
+    assert main(["calibrate", str(survey), str(ROSTER)]) == 1
+    err = capsys.readouterr().err
+    assert "holds a five-point scale's answers" in err
+    proposal = json.loads(err.split("(check it): ", 1)[1].splitlines()[0])
+    scale = tmp_path / "scale.json"
+    scale.write_text(json.dumps(proposal), encoding="utf-8")
+    assert main(["calibrate", str(survey), str(ROSTER), "--outcome-values", str(scale)]) == 0
+    assert f"the outcomes of {len(pairs)} pairs" in capsys.readouterr().out
+    scale.write_text(json.dumps({"Agree": "four"}), encoding="utf-8")
+    assert main(["calibrate", str(survey), str(ROSTER), "--outcome-values", str(scale)]) == 1
+    assert "values: 'Agree' must be numbers" in capsys.readouterr().err

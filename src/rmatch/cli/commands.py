@@ -24,6 +24,7 @@ from rmatch.cli.common import (
     count,
     done_solving,
     finite,
+    json_file,
     limit,
     listed_by,
     load,
@@ -301,13 +302,16 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.calibration import calibrate, read_feedback
 
     refuse_inputs([args.output], [args.feedback, args.roster, args.program, args.columns,
-                                  args.level_map, args.values])
+                                  args.level_map, args.values, args.outcome_values])
     people = read_roster(args, args.roster, check_managers=False)
     juniors, seniors, _ = split_roles(people)
     # Each id against the roster, by the feedback file's rows.
+    scale = json_file(args.outcome_values, "outcome value map")
+    if scale is not None and not isinstance(scale, dict):
+        raise InputError(f"{args.outcome_values}: the outcome value map must be a JSON object")
     pairs, outcomes = read_feedback(args.feedback, [p.id for p in juniors],
                                     [p.id for p in seniors],
-                                    names={p.id: p.name for p in people})
+                                    names={p.id: p.name for p in people}, values=scale)
     program = load_program(args.program) if args.program else Program()
     fit = calibrate(pairs, outcomes, program, juniors=juniors, seniors=seniors)
     print(fit.text())
@@ -535,9 +539,13 @@ def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
 
 
 def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("feedback", help="CSV: junior_id, senior_id, outcome (rating or met)")
+    cmd.add_argument("feedback", help="CSV: junior_id, senior_id, outcome (rating or met), "
+                     "or a survey's own columns (the pair by ids or names)")
     cmd.add_argument("roster", help="the roster the pairs came from")
     cmd.add_argument("--program", help="programme file whose weights are fitted (JSON)")
+    cmd.add_argument("--outcome-values", metavar="MAP.json", help="the number of each "
+                     "outcome in words, e.g. {\"Agree\": 4, \"Strongly agree\": 5} (an error "
+                     "proposes it for a known scale)")
     cmd.add_argument("-o", "--output", help="write the programme with the fitted weights")
     reading_options(cmd)
 

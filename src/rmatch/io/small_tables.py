@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -182,6 +183,11 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     columns = _pair_columns(table, sides, what, keep=False)
     given = {header_key(h): h for h in table.headers}
     extra = {o: given[header_key(o)] for o in optional if header_key(o) in given}
+    wrong = [k for k, v in (values or {}).items() if isinstance(v, bool)
+             or not isinstance(v, (int, float)) or not math.isfinite(v)]
+    if wrong:
+        raise InputError(f"values: {', '.join(map(repr, wrong[:5]))} must be numbers (the "
+                         "rating each answer stands for)")
     scale = {fold(k): float(v) for k, v in (values or {}).items()}
     test = accepts or _is_number
 
@@ -196,10 +202,10 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     words = sorted({c[found] for _, c in rows if not test(c[found]) and fold(c[found])
                     not in scale}, key=fold)
     if words:  # answers in words that no value map gives a number
-        raise InputError.of([Problem(f"{len(words)} answer(s) are not numbers: "
-                                     f"{', '.join(map(repr, words[:8]))}"
-                                     f"{', ...' if len(words) > 8 else ''}", file=table.name,
-                                     field=found), _scale_hint(table.name, found, words)])
+        raise _with_hint([Problem(f"{len(words)} answer(s) are not numbers: "
+                                  f"{', '.join(map(repr, words[:8]))}"
+                                  f"{', ...' if len(words) > 8 else ''}", file=table.name,
+                                  field=found), _scale_hint(table.name, found, words)])
     return [(row, j, s, {value: _as_number(cells[found], scale)}
              | {o: cells[h] for o, h in extra.items()})
             for (row, cells), (j, s) in zip(rows, pairs, strict=True)]
@@ -215,6 +221,16 @@ _SCALES: list[list[str]] = [
      "extremely useful"],
     ["poor", "fair", "good", "very good", "excellent"],
 ]
+
+
+def _with_hint(problems: list[Problem]) -> InputError:
+    """One error whose one line carries the problem and its first hint (the value map to give).
+
+    A command line shows an error's one line: the proposed map is the part to act on.
+    """
+    if len(problems) == 1:
+        return InputError.of(problems)
+    return InputError(f"{problems[0]}; {problems[1].reason}", problems)
 
 
 def _known_scale(folded: set[str]) -> list[str] | None:
@@ -274,9 +290,10 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
     scales = [_scale_hint(table.name, h, sorted(set(filter(None, cells)), key=fold))
               for h, cells in held.items() if not fits and any(cells)
               and _known_scale({fold(c) for c in cells if c})]
-    raise InputError.of([Problem(f"{what}: need a {value} column (found "
-                                 f"{', '.join(table.headers) or 'none'}){hint}",
-                                 file=table.name), *scales])
+    article = "an" if value[:1] in "aeiou" else "a"
+    raise _with_hint([Problem(f"{what}: need {article} {value} column (found "
+                              f"{', '.join(table.headers) or 'none'}){hint}",
+                              file=table.name), *scales])
 
 
 def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | None

@@ -250,7 +250,8 @@ def calibrate(
 
 def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
                   senior_ids: Iterable[str] | None = None, *,
-                  names: Mapping[str, str | None] | None = None
+                  names: Mapping[str, str | None] | None = None,
+                  values: Mapping[str, float] | None = None
                   ) -> tuple[list[tuple[str, str]], list[str]]:
     r"""Read a feedback CSV: ``junior_id,senior_id,outcome`` (a rating or met / not met).
 
@@ -260,7 +261,8 @@ def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
     two ratings, not an error. A survey's own columns are read then too
     (:func:`rmatch.read_ratings`): the pair's told apart by their ids (or
     ``names``, each person's name by id), the outcome the one column whose
-    every cell is a number or met / not met.
+    every cell is a number or met / not met; ``values`` gives the number of
+    each answer in words (a survey's scale, proposed for a known one).
 
     Examples
     --------
@@ -278,8 +280,8 @@ def read_feedback(path: str, junior_ids: Iterable[str] | None = None,
 
     if junior_ids is not None and senior_ids is not None:
         rated = read_ratings(path, junior_ids, senior_ids, value="outcome", optional=(),
-                             accepts=_is_outcome, names=names, what="feedback",
-                             where="of the roster")
+                             accepts=_is_outcome, names=names, values=values,
+                             what="feedback", where="of the roster")
         return [(j, s) for _, j, s, _ in rated], [cells["outcome"] for *_, cells in rated]
     rows = read_table(path, ["junior_id", "senior_id", "outcome"], what="feedback")
     pairs = [(normalise_id(cells["junior_id"].strip()), normalise_id(cells["senior_id"].strip()))
