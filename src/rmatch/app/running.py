@@ -28,8 +28,8 @@ from rmatch.app.matchings import import_people
 from rmatch.app.people import json_form, problems_of
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
-__all__ = ["RematchRequest", "add_running_routes", "answer_values", "checkin_means",
-           "pair_ratings", "record_feedback", "rematch_programme"]
+__all__ = ["RematchRequest", "add_running_routes", "checkin_means", "pair_ratings",
+           "record_feedback", "rematch_programme"]
 
 
 class RoundsRequest(BaseModel):
@@ -84,7 +84,7 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
             raise HTTPException(413, "the file is larger than allowed")
         notes: list[str] = []
         count = record_feedback(ctx, db, me, programme, content, if_match, notes,
-                                values=answer_values(values))
+                                values=json_form(values, "values"))
         return {"ratings": count, "version": programme.version, "notes": notes}
 
     @app.get("/api/v1/programmes/{pid}/feedback")
@@ -159,33 +159,15 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         return rematch_programme(ctx, db, me, programme, body, if_match)
 
 
-def answer_values(text: str) -> dict[str, float] | None:
-    """Read the value map of a survey's answers in words (a form field); 422 when wrong.
-
-    Examples
-    --------
-    >>> answer_values('{"Agree": 4, "Strongly agree": 5}'), answer_values("")
-    ({'Agree': 4.0, 'Strongly agree': 5.0}, None)
-    """
-    given = json_form(text, "values")
-    if given is None:
-        return None
-    wrong = [k for k, v in given.items()
-             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)]
-    if wrong:
-        raise HTTPException(422, f"values: {', '.join(map(repr, wrong[:5]))} must be numbers "
-                                 "(the rating each answer stands for)")
-    return {k: float(v) for k, v in given.items()}
-
-
 def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
                     content: bytes, if_match: str | None, notes: list[str] | None = None,
-                    *, values: dict[str, float] | None = None) -> int:
+                    *, values: dict[str, Any] | None = None) -> int:
     """Store a file of ratings of the published pairs; any wrong row refuses the whole file.
 
     ``notes`` gathers what reading said (the columns told apart, names read
     as ids), once each; ``values`` gives the number of each answer in words
-    (a survey's scale, :func:`rmatch.read_ratings`).
+    (a survey's scale, :func:`rmatch.read_ratings`, which refuses a value
+    that is no number).
     """
     notes = [] if notes is None else notes
     m = published(db, programme.id)

@@ -78,10 +78,9 @@ from rmatch.app.pages.views import (
     unmatched_groups,
     wants_page,
 )
-from rmatch.app.people import Upload, capped
+from rmatch.app.people import Upload, capped, json_form
 from rmatch.app.running import (
     RematchRequest,
-    answer_values,
     checkin_means,
     pair_ratings,
     record_feedback,
@@ -395,7 +394,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
             record_feedback(ctx, db, user, programme, await capped(file, ctx.max_upload),
-                            None, values=answer_values(values))
+                            None, values=json_form(values, "values"))
         except HTTPException as err:
             # The value map typed stays in its box, to correct rather than retype.
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
