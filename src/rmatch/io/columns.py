@@ -414,12 +414,11 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
     ids = [h for h, t in wanted.items() if t == "id"]
     if ids:
         cells = _cells(rows, ids[0])
-        counting = [str(n) for n in range(1, len(cells) + 1)]
         # ... unless a manager column names people by it: then it is who they are.
         bosses = {c.removesuffix(".0") for h, t in wanted.items() if t == "manager_id"
                   for c in _cells(rows, h)}
-        if cells and [c.removesuffix(".0") for c in cells] == counting \
-                and not bosses & set(counting):
+        if values.counts_responses(cells) \
+                and not bosses & {c.removesuffix(".0") for c in cells}:
             wanted[ids[0]] = None  # 1, 2, 3: a response number
             mails = [h for h, t in wanted.items() if t == "email"]
             if mails:

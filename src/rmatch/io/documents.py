@@ -19,12 +19,12 @@ key of the file's own (``"competencies": {"python": 0.8}`` mapped to
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from functools import lru_cache
 from typing import Any
 
 from rmatch.errors import InputError, InputWarning
+from rmatch.io.columns import header_key
 
 __all__ = ["flattened", "json_items", "unique_keys"]
 
@@ -39,7 +39,6 @@ _RECORDS = frozenset({"data", "value", "items", "results", "records", "rows", "e
 
 # The participant fields whose value is a map (compared folded, as headers are).
 _MAPS = frozenset({"skills", "goals", "attributes", "languagelevels"})
-_FOLD = re.compile(r"[\s_\-.]+")
 
 
 def flattened(record: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +76,7 @@ def flattened(record: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=4096)
 def _spread(key: str) -> bool:
     """Whether an object under this key is also read by its paths (not one of rmatch's maps)."""
-    return _FOLD.sub("", key.casefold()) not in _MAPS
+    return header_key(key) not in _MAPS
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from rmatch.io.columns import header_key
 from rmatch.io.names import ids_by_name, name_key
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
-from rmatch.io.values import fold, parse_text
+from rmatch.io.values import counts_responses, fold, parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
 __all__ = ["read_matching", "read_ratings", "read_table", "table_rows"]
@@ -278,8 +278,7 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
             if h not in taken}
     fits = [h for h, cells in held.items() if any(cells) and all(map(accepts, filter(None, cells)))]
     if len(fits) > 1:  # a form's response number (1, 2, 3, ...) is no rating
-        fits = [h for h in fits if [c.removesuffix(".0") for c in held[h]]
-                != [str(n) for n in range(1, len(held[h]) + 1)]] or fits
+        fits = [h for h in fits if not counts_responses(held[h])] or fits
     if len(fits) == 1:
         warnings.warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
                       f"every value is one); name it {value} to say so", InputWarning,

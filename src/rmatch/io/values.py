@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -89,6 +89,20 @@ def is_missing(value: Any) -> bool:
         return math.isnan(value)
     # pandas.NA and pandas.NaT, without importing pandas
     return type(value).__name__ in ("NAType", "NaTType")
+
+
+def counts_responses(cells: Sequence[str]) -> bool:
+    """Tell whether a column's cells count 1, 2, 3, ... in order: a form's response number.
+
+    Such a column is no participant's id and no rating, whatever its header.
+
+    Examples
+    --------
+    >>> counts_responses(["1", "2", "3.0"]), counts_responses(["1", "3"]), counts_responses([])
+    (True, False, False)
+    """
+    return bool(cells) and [c.removesuffix(".0") for c in cells] == [
+        str(n) for n in range(1, len(cells) + 1)]
 
 
 def parse_text(value: Any) -> str:
