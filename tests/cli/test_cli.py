@@ -171,3 +171,39 @@ def test_a_roster_with_several_problems_names_the_validate_command_that_lists_th
     assert [x.split(": ", 1)[0] for x in err.splitlines() if "field 'level'" in x] == [
         f"{roster}", f"{roster}"]
     assert "rmatch: 2 problem(s) found" in err
+
+
+def test_managers_outside_the_roster_are_refused_or_read_as_outside_when_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A sign-up form's line managers are mostly not in it. The error names the
+    # command line's own way out (it named only the library's check_managers=False);
+    # --no-check-managers reads them as people at the top of the chart.
+    roster = tmp_path / "signups.csv"
+    roster.write_text("id,role,manager_id,level\nj1,junior,m9,1\nj2,junior,s1,1\n"
+                      "s1,senior,m8,5\ns2,senior,,5\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "match", str(roster))
+    assert code == 1 and "(check_managers=False, CLI --no-check-managers)" in err
+    code, out, err = run_cli(capsys, "match", str(roster), "--no-check-managers",
+                             "-o", str(tmp_path / "pairs.csv"))
+    assert code == 0, err
+    assert "note: 2 managers not in the roster are read as outside the programme" in err
+    pairs = (tmp_path / "pairs.csv").read_text(encoding="utf-8").splitlines()[1:]
+    found = {tuple(line.split(",")[:2]) for line in pairs}
+    # The rule still holds within the roster: j2 reports to s1, so j1 gets s1.
+    assert found == {("j1", "s1"), ("j2", "s2")}
+    # One file per side is read without the check: the chart's error, said the same way.
+    juniors, seniors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    juniors.write_text("id,role,manager_id,level\nj1,junior,m9,1\nj2,junior,s1,1\n",
+                       encoding="utf-8")
+    seniors.write_text("id,role,manager_id,level\ns1,senior,m8,5\ns2,senior,,5\n",
+                       encoding="utf-8")
+    code, _, err = run_cli(capsys, "match", str(juniors), "--seniors-file", str(seniors))
+    assert code == 1
+    assert ("employee 'j1' has unknown manager 'm9': give the full org chart (--org FILE or "
+            "--hr-data EXPORT), or read such managers as outside the programme "
+            "(--no-check-managers) (+1 more problem") in err
+    code, _, err = run_cli(capsys, "match", str(juniors), "--seniors-file", str(seniors),
+                           "--no-check-managers", "-o", str(tmp_path / "sides.csv"))
+    assert code == 0, err
+    pairs = (tmp_path / "sides.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert {tuple(line.split(",")[:2]) for line in pairs} == found

@@ -181,6 +181,9 @@ def test_a_header_row_repeated_where_two_exports_were_joined_is_skipped_and_said
     ("34", "a small number, not a year of birth (an age?)"),
     ("22770", "a date a spreadsheet saved as its day number?"),
     ("1850", "greater than or equal to 1900"),
+    # A year still to come is refused by row, never scored as the youngest.
+    ("2090", "a year of birth after this year"),
+    ("14/02/2090", "a year of birth after this year"),
 ])
 def test_a_year_of_birth_that_is_an_age_or_a_day_number_says_so(cell: str, said: str) -> None:
     with pytest.raises(rm.InputError) as err:
@@ -269,14 +272,16 @@ def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path)
     assert not pairs & {("1", "3"), ("2", "4")}  # their own managers
     # Read with no map: an object is never read by its name alone ("department"
     # holding {"id", "name"} is no department), nor kept as an attribute; its
-    # paths are what a map may name, and the warning names them.
+    # paths are what a map may name, and the warning names them with the field
+    # each most likely holds.
     path.write_text(json.dumps([
         {"id": "a", "department": {"id": 7, "name": "R&D"}, "position": {"level": 2}},
         {"id": "b", "department": {"id": 8, "name": "Sales"}, "position": {"level": 6}}]),
         encoding="utf-8")
     with pytest.warns(rm.InputWarning, match=r"left out column\(s\) rmatch does not know: "
-                                             r"'department.id', 'department.name', "
-                                             r"'position.level' \("):
+                                             r"'department.id', 'department.name' \(looks "
+                                             r"like department\), 'position.level' \(looks "
+                                             r"like level\); map them with columns= \(CLI: "):
         plain = rm.read_participants(path)
     assert [(p.department, p.level) for p in plain] == [(None, None), (None, None)]
     kept = rm.read_participants(path, unknown_columns="keep")

@@ -116,9 +116,23 @@ def test_unknown_columns_warn_or_fail_or_stay_and_a_missing_id_column_fails(
     path = _write(tmp_path, "id,shoe\na,42\n")
     with pytest.warns(rm.InputWarning, match="left out column\\(s\\) .*'shoe'"):
         assert rm.read_participants(path) == [rm.Participant(id="a")]
-    with pytest.raises(rm.InputError, match="unknown column\\(s\\) \\['shoe'\\]"):
+    with pytest.raises(rm.InputError, match="unknown column\\(s\\) 'shoe'; map them"):
         rm.read_participants(path, unknown_columns="error")
     assert rm.read_participants(path, unknown_columns="keep")[0].attributes == {"shoe": "42"}
+    # Each column left out is said with the field it most likely holds (a date of
+    # birth left out silently made every generation score 0), but for a field
+    # another column already gives; the command line's options are named too.
+    path = _write(tmp_path, "id,date of birth,Gender,shoe\na,1990-01-02,F,42\n")
+    with pytest.warns(rm.InputWarning) as said:
+        rm.read_participants(path)
+    assert ("'date of birth' (looks like birth_year), 'Gender' (looks like "
+            "attributes.gender), 'shoe'; map them with columns= (CLI: --columns MAP.json, "
+            "which `rmatch columns` proposes)") in str(said[0].message)
+    with pytest.raises(rm.InputError, match=r"'date of birth' \(looks like birth_year\)"):
+        rm.read_participants(path, unknown_columns="error")
+    path = _write(tmp_path, "id,birth_year,date of birth\na,1990,1990-01-02\n")
+    with pytest.warns(rm.InputWarning, match="does not know: 'date of birth'; map them"):
+        assert rm.read_participants(path)[0].birth_year == 1990
     with pytest.raises(rm.InputError, match="no column gives the participant 'id'"):
         rm.read_participants(_write(tmp_path, "name\nAna\n"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -28,6 +29,7 @@ from tests.strategies import org_charts, participants
         ({"manager_id": "x"}, "their own manager"),
         ({"languages": "en"}, "not one string"),
         ({"birth_year": 1800}, "greater than or equal to 1900"),
+        ({"birth_year": date.today().year + 1}, "a year of birth after this year"),
         ({"shoe_size": 42}, "Extra inputs are not permitted"),
     ],
 )

@@ -15,7 +15,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -283,6 +283,24 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
         raise listed_by(err, ["validate", *roster_words(args)]) from None
 
 
+def _chart(people: Sequence[Participant], outside: bool) -> OrgChart:
+    """Return the org chart the roster's managers make, outside managers at its top if asked."""
+    try:
+        org = OrgChart.from_participants(people, outside="top" if outside else "error")
+    except InputError as err:  # one file per side is read without the check
+        if not any("unknown manager" in p for p in err.problems):
+            raise  # a cycle, an id twice
+        said = (": give the full org chart (--org FILE or --hr-data EXPORT), or read such "
+                "managers as outside the programme (--no-check-managers)")
+        raise InputError.of([f"{p}{said}" if "unknown manager" in p else p
+                             for p in err.problems]) from None
+    if len(org) > len({p.id for p in people}):
+        print(f"note: {len(org) - len({p.id for p in people})} managers not in the roster "
+              "are read as outside the programme: the reporting-line rule sees the chain "
+              "within the roster only", file=sys.stderr)
+    return org
+
+
 def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant],
                                              Program, OrgChart | None]:
     hr_data = getattr(args, "hr_data", None)
@@ -301,7 +319,8 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
                             sheet=getattr(args, "sheet", None),
                             seniors_sheet=getattr(args, "seniors_sheet", None), **_reading(args))
     else:
-        people = read_roster(args, args.roster, check_managers=not (args.org or hr_data))
+        people = read_roster(args, args.roster, check_managers=not (
+            args.org or hr_data or getattr(args, "no_check_managers", False)))
     employees: list[Participant] = []
     if hr_data:
         employees = read_participants(
@@ -330,7 +349,7 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     elif args.org:
         org = OrgChart.from_participants(read_participants(args.org, unknown_columns="keep"))
     elif others or any(p.manager_id for p in people):
-        org = OrgChart.from_participants(people)
+        org = _chart(people, getattr(args, "no_check_managers", False))
     else:
         org = None
     if others:
@@ -517,6 +536,10 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--no-rules", action="store_true",
                      help="apply no pairwise rules (the recommended HR rules apply when "
                           "the programme names none)")
+    cmd.add_argument("--no-check-managers", action="store_true",
+                     help="read a manager who is not in the roster as someone outside the "
+                          "programme (a sign-up form's line managers): kept apart from their "
+                          "own reports, the chain above them unknown (--org gives it)")
     reading_options(cmd)
 
 

@@ -27,7 +27,13 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
+from rmatch.io.columns import (
+    Columns,
+    left_out_guesses,
+    resolve,
+    suggest_value_maps,
+    valid_target,
+)
 from rmatch.io.fixes import grade_column, roster_hints
 from rmatch.io.managers import managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
@@ -265,8 +271,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
     problems: list[Problem] = [Problem(p, file=name) for p in cols.problems
                                if table.rows or table.headers]  # [] is an empty roster
     if cols.unknown and opts.unknown_columns == "error":
-        problems.append(Problem(f"unknown column(s) {cols.unknown}; map them with columns= or "
-                                "leave them out", file=name))
+        problems.append(Problem(f"unknown column(s) {_left_out(cols, table)}; map them with "
+                                "columns= or leave them out", file=name))
     problems += table.problems
     # A default that cannot be read is one problem, not one a row.
     for target, raw in (opts.defaults or {}).items():
@@ -359,7 +365,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
         hints = roster_hints(table, cols, problems)
         any_level = any(r.record.get("level") is not None for r in rows)
         raise InputError.of([*grade_column(name, cols, any_level, problems), *hints])
-    _warn(name, cols, people, ids)
+    _warn(name, cols, people, ids, _left_out(cols, table))
     _level_notes(name, rows)
     return [p for _, p in people]
 
@@ -484,8 +490,9 @@ def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str |
         return []
     hint = IdSides(ids, ()).case_hint  # 'CEO' for 'ceo': said, not guessed
     return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
-                    "row without a role, give the full org chart (org= / --org FILE), or pass "
-                    "check_managers=False", file=name, row=row, id=pid, field="manager_id")
+                    "row without a role, give the full org chart (org=, CLI --org FILE), or "
+                    "read such managers as outside the programme (check_managers=False, CLI "
+                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id")
             for row, pid, manager in missing]
 
 
@@ -501,13 +508,24 @@ class UnusedColumns(InputWarning):
         self.headers = tuple(headers)
 
 
+def _left_out(cols: Columns, table: Table) -> str:
+    """Name the columns left out, each with the field it most likely holds.
+
+    "date of birth" left out without a word of birth_year read as a file with
+    no ages in it (every generation score 0).
+    """
+    likely = left_out_guesses(table.headers, cols, objects=table.objects)
+    return ", ".join(f"{u!r} (looks like {likely[u]})" if u in likely else repr(u)
+                     for u in cols.unknown)
+
+
 def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
-          ids: Mapping[str, int]) -> None:
+          ids: Mapping[str, int], shown: str) -> None:
     if cols.unknown:
-        warnings.warn(f"{name}: left out column(s) rmatch does not know: "
-                      f"{', '.join(repr(u) for u in cols.unknown)} (map them with columns=, "
-                      "or keep them as attributes with unknown_columns='keep')",
-                      InputWarning, stacklevel=4)
+        warnings.warn(f"{name}: left out column(s) rmatch does not know: {shown}; map them "
+                      "with columns= (CLI: --columns MAP.json, which `rmatch columns` "
+                      "proposes) or keep them as attributes with unknown_columns='keep' "
+                      "(CLI: --unknown-columns keep)", InputWarning, stacklevel=4)
     if cols.unused:
         warnings.warn(UnusedColumns(f"{name}: the column map names "
                                     f"{', '.join(repr(u) for u in cols.unused)}, which this "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -83,8 +83,22 @@ class OrgChart(BaseModel):
         return self
 
     @classmethod
-    def from_participants(cls, people: Iterable[Participant]) -> OrgChart:
+    def from_participants(cls, people: Iterable[Participant], *,
+                          outside: Literal["error", "top"] = "error") -> OrgChart:
         """Build the chart from the ``manager_id`` of each person.
+
+        Parameters
+        ----------
+        people
+            Everyone the chart holds (participants, and rows without a role).
+        outside
+            A manager who is none of ``people``: an error (``"error"``, the
+            default: the chain above them is unknown, so
+            :class:`~rmatch.constraints.pairwise.NoReportingLine` could not
+            keep someone from their skip-level manager), or someone outside
+            the programme at the top of the chart (``"top"``: a sign-up
+            form's line managers, when no fuller chart exists; the rule then
+            sees the reporting lines among ``people`` only).
 
         Examples
         --------
@@ -92,6 +106,9 @@ class OrgChart(BaseModel):
         ...                                   Participant(id="b", manager_id="a")])
         >>> org.manager("b")
         'a'
+        >>> OrgChart.from_participants([Participant(id="b", manager_id="x")],
+        ...                            outside="top").chain("b")
+        ['x']
         """
         managers: dict[str, str | None] = {}
         for p in people:
@@ -100,6 +117,11 @@ class OrgChart(BaseModel):
                     continue  # a person on both sides of the programme, listed as each
                 raise InputError(f"org chart: employee id {p.id!r} appears twice")
             managers[p.id] = p.manager_id
+        if outside == "top":
+            for m in [m for m in managers.values() if m is not None and m not in managers]:
+                managers[m] = None
+        elif outside != "error":
+            raise ValueError(f"outside={outside!r}: use 'error' or 'top'")
         return cls(managers=managers)
 
     def __contains__(self, employee_id: object) -> bool:

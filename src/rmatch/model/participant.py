@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -303,7 +304,7 @@ class Participant(BaseModel):
     email: str | None = None
     """Personal data like ``name``: read and kept, never printed unless asked."""
     role: Literal["junior", "senior", "both"] | None = None
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    birth_year: int | None = Field(default=None, ge=1900)
     # Bounds far beyond any real grade or workload: huge numbers are typing
     # slips, and capacities are clamped to the other side's size anyway.
     # None: unknown (a blank cell). Rules and scores treat it as unknown, never
@@ -346,6 +347,16 @@ class Participant(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return _clean_optional(value)
+
+    @field_validator("birth_year")
+    @classmethod
+    def _born(cls, value: int | None) -> int | None:
+        # A year still to come is a typing slip or a date read in the wrong
+        # century, never someone's birth: refused by row, not scored as the
+        # youngest generation. (Not repeated: a year of birth is personal data.)
+        if value is not None and value > date.today().year:
+            raise ValueError(f"a year of birth after this year ({date.today().year})")
+        return value
 
     @field_validator("role", mode="before")
     @classmethod
