@@ -384,6 +384,26 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     assert read.status_code == 200, read.text
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"][1] == {
         "checkin": 2, "ratings": 2, "mean": 4.5}
+    # The programme keeps the map for the next check-in's file (said in the notes);
+    # "{}" reads with none and forgets it.
+    assert read.json()["values"] == proposal
+    third = agree.replace(b",2\n", b",3\n").replace(b"Strongly agree", b"Agree")
+    assert c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", third)},
+                  data={"values": "{}"}).status_code == 422
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"][-1]["checkin"] == 2
+    read = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", third)})
+    assert read.status_code == 200, read.text
+    assert read.json()["notes"][0].startswith("answers in words read with the value map kept "
+                                              "from the last ratings file: {")
+    assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"][2] == {
+        "checkin": 3, "ratings": 2, "mean": proposal["Agree"]}
+    numbers = f"junior_id,senior_id,rating,checkin\n{j1},{s1},4,4\n".encode()
+    read = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("n.csv", numbers)},
+                  data={"values": "{}"})
+    assert read.status_code == 200
+    assert read.json()["values"] is None
+    assert c.post(f"/api/v1/programmes/{pid}/feedback",
+                  files={"file": ("a.csv", third)}).status_code == 422  # forgotten
 
     # A leaver, a joiner and a change request; the oracle is rm.rematch on the same people.
     joiner = {"id": "j-new", "role": "junior", "birth_year": 2001, "level": 1,

@@ -512,6 +512,12 @@ def test_a_running_programme_ratings_and_a_leaver_in_the_browser(browser: Browse
     page.click("button:has-text('Record the ratings')")
     fourth = page.locator("table:has(caption:text('Check-in ratings')) tbody tr").nth(3)
     expect(fourth).to_have_text(re.compile(rf"^\s*4\s*{len(pairs)}\s*4\.00\s*$"))
+    # After the redirect the page still says what reading said, and the box holds
+    # the map for the next check-in's file (it is kept with the programme).
+    notes = page.locator("#feedback_notes")
+    expect(notes.locator("summary")).to_contain_text("from reading the last ratings file")
+    expect(notes).to_contain_text("'It was useful'")
+    assert json.loads(page.input_value("#answer_values")) == json.loads(proposal.group(1))
 
     leaver = pairs[0][1]
     page.fill("#leavers", leaver)

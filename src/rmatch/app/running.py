@@ -12,6 +12,7 @@ result is a new matching version whose parent is the published one.
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (Annotated[..., Depends(...)] built inside a function) at run time.
 import io
+import json
 import math
 import warnings
 from typing import Annotated, Any
@@ -85,7 +86,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
         notes: list[str] = []
         count = record_feedback(ctx, db, me, programme, content, if_match, notes,
                                 values=json_form(values, "values"))
-        return {"ratings": count, "version": programme.version, "notes": notes}
+        return {"ratings": count, "version": programme.version, "notes": notes,
+                "values": programme.survey_values}
 
     @app.get("/api/v1/programmes/{pid}/feedback")
     def feedback_summary(pid: int, me: Me, db: DB) -> dict[str, Any]:
@@ -161,15 +163,21 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
 
 def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
                     content: bytes, if_match: str | None, notes: list[str] | None = None,
-                    *, values: dict[str, Any] | None = None) -> int:
+                    *, values: dict[str, Any] | None = None, remember: bool = True) -> int:
     """Store a file of ratings of the published pairs; any wrong row refuses the whole file.
 
     ``notes`` gathers what reading said (the columns told apart, names read
-    as ids), once each; ``values`` gives the number of each answer in words
-    (a survey's scale, :func:`rmatch.read_ratings`, which refuses a value
-    that is no number).
+    as ids), once each, and the programme keeps them for its page; ``values``
+    gives the number of each answer in words (a survey's scale,
+    :func:`rmatch.read_ratings`, which refuses a value that is no number).
+    The programme keeps the map of the last file read with one for the next
+    check-in's file: ``None`` reads with the kept map, ``{}`` with none (and
+    forgets it). ``remember=False`` (one rating typed on the page) changes
+    neither the kept map nor the kept notes.
     """
     notes = [] if notes is None else notes
+    kept = values is None and bool(programme.survey_values)
+    values = programme.survey_values if values is None else values
     m = published(db, programme.id)
     if m is None:
         raise HTTPException(409, "publish a matching first: feedback rates its pairs")
@@ -189,6 +197,9 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
                 names={pid: p.get("name") for pid, p in people.items()}, values=values)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err)}) from None
+    if kept:  # said: a map typed months ago reads this file's words too
+        notes.append("answers in words read with the value map kept from the last ratings "
+                     f"file: {json.dumps(values, ensure_ascii=False)}")
     notes.extend(dict.fromkeys(str(w.message) for w in caught
                                if issubclass(w.category, rm.InputWarning)))
     problems, ratings = [], []
@@ -214,6 +225,9 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
         raise HTTPException(422, {"problems": problems})
     ctx.change(db, programme, if_match)
     db.add_all(ratings)
+    if remember:
+        programme.survey_values = values or None
+        programme.feedback_notes = list(notes)
     if programme.state == "published":
         programme.state = "running"
     ctx.audit(db, user, programme.id, "recorded feedback", f"{len(ratings)} ratings")

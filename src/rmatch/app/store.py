@@ -98,6 +98,12 @@ class Programme(Base):
     # The sensitive attributes the programme's figures may show (as groups of
     # five or more, to those who may see names); none unless someone chose them.
     shown_sensitive: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A check-in survey's answers in words as numbers ({"Agree": 4, ...}), kept
+    # from the last ratings file read with them for the next check-in's file.
+    survey_values: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # What reading the last ratings file said (the columns told apart, names read
+    # as ids): the page shows it after the upload's redirect.
+    feedback_notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Optimistic concurrency: every change names the version it read (If-Match)
     # and bumps it in the same UPDATE; a stale version is a 409, never a lost update.
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -393,8 +393,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
+            # The box is what is used: its map (kept for the next file), or none.
             record_feedback(ctx, db, user, programme, await capped(file, ctx.max_upload),
-                            None, values=json_form(values, "values"))
+                            None, values=json_form(values, "values") or {})
         except HTTPException as err:
             # The value map typed stays in its box, to correct rather than retype.
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
@@ -413,7 +414,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         csv.writer(buffer).writerows([["junior_id", "senior_id", "rating", "checkin"],
                                       [junior, senior, rating, checkin]])
         try:
-            record_feedback(ctx, db, user, programme, buffer.getvalue().encode(), None)
+            record_feedback(ctx, db, user, programme, buffer.getvalue().encode(), None,
+                            values={}, remember=False)
         except HTTPException as err:
             return overview(request, me, db, pid, err.status_code, filename="the rating",
                             problems=problem_rows(err))
