@@ -22,14 +22,12 @@ from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
     count,
-    done_solving,
     finite,
     json_file,
     limit,
     listed_by,
     load,
     names_of,
-    progress_bar,
     read_roster,
     reading_options,
     roster_options,
@@ -40,6 +38,7 @@ from rmatch.cli.common import (
     solver_options,
 )
 from rmatch.cli.outputs import report_text, table, write_result
+from rmatch.cli.terminal import done_solving, progress_bar
 from rmatch.constraints.pairwise import (
     MaxTimezoneGap,
     NoReportingLine,

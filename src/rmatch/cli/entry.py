@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from rmatch.cli.commands import COMMANDS
-from rmatch.cli.common import EXIT_ERROR, TerminalGuard, progress_bar, watching_interrupts
+from rmatch.cli.common import EXIT_ERROR
+from rmatch.cli.terminal import TerminalGuard, progress_bar, watching_interrupts
 from rmatch.errors import InputWarning, RmatchError
 
 __all__ = ["build_parser", "main"]
@@ -65,7 +66,7 @@ def _warnings_to_stderr() -> Iterator[None]:
 
 @contextmanager
 def _guarded_terminal() -> Iterator[None]:
-    """Show every printed line through :class:`~rmatch.cli.common.TerminalGuard`.
+    """Show every printed line through :class:`~rmatch.cli.terminal.TerminalGuard`.
 
     One place for all output: ids, headers and values read from files reach
     the terminal as text, never as colour, cursor or title sequences.

@@ -20,8 +20,8 @@ from rmatch.io.hints import grade_scheme
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key",
-           "left_out_guesses", "resolve", "suggest", "suggest_value_maps", "valid_target"]
+__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key", "resolve",
+           "suggest", "suggest_value_maps", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
@@ -402,29 +402,6 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             taken.add(target)
         out[header] = target
     return out
-
-
-def left_out_guesses(headers: Sequence[str], cols: Columns, *,
-                     objects: Collection[str] = ()) -> dict[str, str]:
-    """Return the field :func:`suggest` proposes for each header left out, where one is free.
-
-    A reading warning names them ("'date of birth' (looks like birth_year)"):
-    a column left out is said with what it most likely holds, so that the
-    user maps it rather than losing it. A field another column already
-    gives is not proposed again, but for fields whose columns are joined.
-
-    Examples
-    --------
-    >>> cols = resolve(["id", "date of birth", "Team"], None)
-    >>> left_out_guesses(["id", "date of birth", "Team"], cols)
-    {'date of birth': 'birth_year'}
-    """
-    if not cols.unknown:
-        return {}
-    proposal = suggest(headers, objects=objects)
-    given = set(cols.targets.values())
-    return {h: t for h in cols.unknown if (t := proposal.get(h)) is not None
-            and (t not in given or t in COMBINABLE or t.startswith(_PREFIX))}
 
 
 def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:

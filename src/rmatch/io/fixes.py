@@ -2,21 +2,22 @@
 
 An HR export that no column map or level map has met yet draws the same
 problem on every row; these turn them into one line each and propose the
-map to give, for the user to check (never applied unasked).
+map to give, for the user to check (never applied unasked). A column left
+out is named with the field it most likely holds.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rmatch.errors import Problem
 from rmatch.io import values as values
-from rmatch.io.columns import Columns, suggest, suggest_value_maps
+from rmatch.io.columns import COMBINABLE, Columns, suggest, suggest_value_maps
 from rmatch.io.hints import grade_scheme
 from rmatch.io.sheets import Table
 
-__all__ = ["grade_column", "roster_hints"]
+__all__ = ["grade_column", "left_out_guesses", "roster_hints"]
 
 
 def grade_column(name: str, cols: Columns, any_level: bool,
@@ -104,3 +105,27 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
                            f"for each grade, higher for more senior: {example}",
                            file=table.name))
     return out
+
+
+def left_out_guesses(headers: Sequence[str], cols: Columns, *,
+                     objects: Collection[str] = ()) -> dict[str, str]:
+    """Return the field :func:`suggest` proposes for each header left out, where one is free.
+
+    A reading warning names them ("'date of birth' (looks like birth_year)"):
+    a column left out is said with what it most likely holds, so that the
+    user maps it rather than losing it. A field another column already
+    gives is not proposed again, but for fields whose columns are joined.
+
+    Examples
+    --------
+    >>> from rmatch.io.columns import resolve
+    >>> cols = resolve(["id", "date of birth", "Team", "Notes"], None, keep_unknown=False)
+    >>> left_out_guesses(["id", "date of birth", "Team", "Notes"], cols)
+    {'date of birth': 'birth_year', 'Team': 'department'}
+    """
+    if not cols.unknown:
+        return {}
+    proposal = suggest(headers, objects=objects)
+    given = set(cols.targets.values())
+    return {h: t for h in cols.unknown if (t := proposal.get(h)) is not None
+            and (t not in given or t in COMBINABLE or t.startswith("attributes."))}

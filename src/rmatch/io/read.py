@@ -27,14 +27,8 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import (
-    Columns,
-    left_out_guesses,
-    resolve,
-    suggest_value_maps,
-    valid_target,
-)
-from rmatch.io.fixes import grade_column, roster_hints
+from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
+from rmatch.io.fixes import grade_column, left_out_guesses, roster_hints
 from rmatch.io.managers import managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
