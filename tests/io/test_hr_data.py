@@ -707,3 +707,31 @@ def test_the_same_person_explained_on_each_side() -> None:
     assert "; as senior: " in lonely.unmatched_reasons["a"]
     assert "a" in lonely.unmatched_juniors
     assert "a" in lonely.unmatched_seniors
+
+
+def test_names_written_with_the_persons_id_in_brackets_read_as_the_name_and_the_id() -> None:
+    # Some HR reports write "Ana Lima (E1)", the manager and the wishes too: the
+    # briefs and mail merges said "Dear Ana Lima (E1)", and a wish so written
+    # named nobody. The id in brackets is read as such; other brackets stay.
+    roster = ("id,name,email,manager_name,role,wishes\n"
+              "E1,Ana Lima (E1),,,senior,\n"
+              "E2,Bo Chen (bo@x.org),bo@x.org,Ana Lima (e1),junior,Cy Diaz (E3)\n"
+              "E3,Cy Diaz (E3),,Ana Lima (E1),senior,\n"
+              "E4,Di Eng (she/her),,Cy Diaz (E3),junior,\n")
+    with pytest.warns(rm.InputWarning) as said:
+        people = {p.id: p for p in rm.read_participants(io.StringIO(roster))}
+    assert {pid: p.name for pid, p in people.items()} == {
+        "E1": "Ana Lima", "E2": "Bo Chen", "E3": "Cy Diaz", "E4": "Di Eng (she/her)"}
+    assert {pid: p.manager_id for pid, p in people.items()} == {
+        "E1": None, "E2": "E1", "E3": "E1", "E4": "E3"}
+    assert people["E2"].wishes == ["E3"]
+    shown = " ".join(str(w.message) for w in said)
+    assert ("3 name(s) written with the person's own id in brackets read without it; 3 "
+            "manager(s) named with their id in brackets read as that id") in shown
+    assert "Lima" not in shown  # names are personal data
+    # A bracket that is no one's id is part of the name: nothing read, nothing said.
+    plain = "id,name,role\nE1,Ana Lima (Finance),senior\nE2,Bo Chen (E9),junior\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [p.name for p in rm.read_participants(io.StringIO(plain))] == [
+            "Ana Lima (Finance)", "Bo Chen (E9)"]

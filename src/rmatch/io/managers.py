@@ -1,10 +1,12 @@
-"""Managers named otherwise than by id: by name, or by e-mail address.
+"""Managers named otherwise than by id: by name, or by e-mail address; names that carry ids.
 
 HR exports give the manager as a name ("Manager: Ana Silva", with a blank
 manager id) and directory exports (Active Directory, Entra ID, Google
 Workspace) as an address, where the roster's ids are employee numbers. Each
 is read as the id of the one row it names; anything else is left for the
-reader's manager check to name by row. Names are personal data: no message
+reader's manager check to name by row. Some HR reports write a name with
+the person's id after it ("Ana Silva (E123)"), the manager's too: the id is
+read as such, and the name without it. Names are personal data: no message
 repeats one.
 """
 
@@ -17,9 +19,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rmatch.errors import InputWarning
-from rmatch.io.names import name_key
+from rmatch.io.names import BRACKETED, name_key
 
-__all__ = ["Row", "managers_by_email", "managers_by_name"]
+__all__ = ["Row", "ids_in_names", "managers_by_email", "managers_by_name"]
 
 
 class Row(Protocol):
@@ -35,6 +37,59 @@ def _id(value: Any) -> str | None:
     """Return an id as the model will store it (stripped, NFC)."""
     return unicodedata.normalize("NFC", value.strip()) or None if isinstance(value, str) \
         else None
+
+
+def ids_in_names(name: str, rows: Sequence[Row]) -> None:
+    """Read "Ana Silva (E123)" as the name Ana Silva when E123 is the row's own id or e-mail.
+
+    A manager's name so written ("Ana Silva (E123)" with a blank manager id)
+    is read as the manager E123 when that is the id of a row of the file.
+    Anything else in brackets stays ("Ana Silva (Finance)", "Bo Chen (he/him)"):
+    it may be part of how the person is called. A warning counts the names
+    read so. Before :func:`managers_by_name`, which then finds nothing left
+    to do for those rows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Ns
+    >>> rows = [Ns(row=2, record={"id": "E1", "name": "Ana Silva (E1)"}, errors=[],
+    ...            manager_name=None),
+    ...         Ns(row=3, record={"id": "E2", "name": "Bo Chen (he/him)"}, errors=[],
+    ...            manager_name="Ana Silva (e1)")]
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     ids_in_names("r.csv", rows)
+    >>> [(r.record["name"], r.record.get("manager_id")) for r in rows]
+    [('Ana Silva', None), ('Bo Chen (he/him)', 'E1')]
+    >>> print(said[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    r.csv: 1 name(s) written with the person's own id in brackets read without it;
+    1 manager(s) named with their id in brackets read as that id
+    """
+    ids: dict[str, str] = {}
+    for r in rows:
+        if pid := _id(r.record.get("id")):
+            ids[pid.casefold()] = pid
+    own = managers = 0
+    for r in rows:
+        given = r.record.get("name")
+        found = BRACKETED.match(given) if isinstance(given, str) else None
+        pid, mail = _id(r.record.get("id")), r.record.get("email")
+        if found and (found["tag"].casefold() == (pid or "").casefold()
+                      or found["tag"].casefold() == str(mail or "").strip().casefold()):
+            r.record["name"] = found["name"]
+            own += 1
+        found = BRACKETED.match(r.manager_name) if isinstance(r.manager_name, str) else None
+        if found and found["tag"].casefold() in ids and not r.record.get("manager_id"):
+            r.record["manager_id"] = ids[found["tag"].casefold()]
+            r.manager_name = None
+            managers += 1
+    if own or managers:
+        said = [f"{own} name(s) written with the person's own id in brackets read without it"
+                ] if own else []
+        said += [f"{managers} manager(s) named with their id in brackets read as that id"
+                 ] if managers else []
+        warnings.warn(f"{name}: {'; '.join(said)}", InputWarning, stacklevel=5)
 
 
 def managers_by_name(name: str, rows: Sequence[Row], has_id_column: bool) -> None:

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -25,7 +26,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from rmatch.errors import InputError, InputWarning
 from rmatch.model.participant import Participant, fold
 
-__all__ = ["as_ids", "ids_by_name", "name_key", "named_wishes", "names_read"]
+__all__ = ["BRACKETED", "as_ids", "ids_by_name", "name_key", "named_wishes", "names_read"]
+
+
+BRACKETED = re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?P<tag>[^()\[\]]+?)\s*[)\]]$")
+"""A name ending in a bracketed word, as some HR reports write a person: "Ana Silva (E123)"."""
 
 
 def name_key(name: str) -> str:
@@ -80,6 +85,8 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     (['s1', 's2'], [], 1)
     >>> as_ids(["Ana Lima, s2"], {"s1", "s2"}, {"ana lima": ["s1"]})  # one item, two people
     (['s1', 's2'], [], 1)
+    >>> as_ids(["Ana Lima (s1)"], {"s1", "s2"}, {})  # a name with the id after it
+    (['s1'], [], 1)
     """
     out: list[str] = []
     shared: list[tuple[int, list[str]]] = []
@@ -87,6 +94,9 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
         found = [] if item in ids else names.get(name_key(item), [])
+        tagged = BRACKETED.match(item) if not found and item not in ids else None
+        if tagged and tagged["tag"] in ids:  # "Ana Silva (E123)": the id it carries
+            found = [tagged["tag"]]
         if len(found) > 1:
             shared.append((k, found))
         taken = found[0] if len(found) == 1 else item

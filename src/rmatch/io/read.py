@@ -29,7 +29,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
 from rmatch.io.fixes import grade_column, left_out_guesses, roster_hints
-from rmatch.io.managers import managers_by_email, managers_by_name
+from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
 from rmatch.model.languages import is_known_language, joined_languages, unread_note
@@ -325,6 +325,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
                       InputWarning, stacklevel=4)
     rows = _settle_duplicates(name, rows, opts.duplicates)
     has_id = "id" in cols.targets.values()
+    ids_in_names(name, rows)
     managers_by_name(name, rows, "manager_id" in cols.targets.values())
     managers_by_email(name, rows)
     _named_wishes(name, rows)
