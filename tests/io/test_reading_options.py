@@ -143,6 +143,23 @@ def test_answers_that_give_no_group_are_read_as_not_given_and_said() -> None:
                                               {"team": "x"}]
 
 
+def test_a_grade_or_year_of_birth_a_form_left_open_is_unknown_and_said() -> None:
+    # "N/A" as a grade drew "not in level_map" on the row, "Prefer not to say" as
+    # a year of birth "not a whole year": the file could not be read as it came.
+    text = ("id,grade,birth_year\na,G1,1999\nb,N/A,Prefer not to say\nc,G5,-\n"
+            "d,?,1970\n")
+    with pytest.warns(rm.InputWarning, match=r"answer\(s\) that give none read as not given "
+                                             r"\(.*a grade or a year of birth\): 'N/A' \(row "
+                                             r"3\), 'Prefer not to say' \(row 3\)"):
+        people = rm.read_participants(io.StringIO(text), columns={"grade": "level"},
+                                      level_map={"G1": 1, "G5": 5})
+    assert [(p.level, p.birth_year) for p in people] == [(1, 1999), (None, None), (5, None),
+                                                          (None, 1970)]
+    # Anything else is still a problem named by row.
+    with pytest.raises(rm.InputError, match=r"row 2 \(id 'a'\), field 'level': grade 'G9'"):
+        _read("id,grade\na,G9\n", columns={"grade": "level"}, level_map={"G1": 1})
+
+
 def test_duplicates_error_keep_last_and_keep_first() -> None:
     text = "id,skills\na@x.org,genai\nb@x.org,cloud\nA@X.org ,python\n"
     [problem] = _problems(text)
@@ -181,6 +198,37 @@ def test_the_header_is_found_under_titles_and_footers_are_named(tmp_path: Path) 
         _read(text, header_row=99)
     with pytest.raises(rm.InputError, match="header_row=3 is empty"):
         _read(text, header_row=3)
+
+
+def test_a_banner_of_merged_group_cells_above_the_header_is_skipped(tmp_path: Path) -> None:
+    # Found reading an Excel sign-up sheet: "Personal", "Job", "Mentoring" merged
+    # over the real header's columns were taken for the header, every column
+    # then unknown. The row below names rmatch's fields: it is the header.
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Programme sign-ups 2026"])
+    sheet.append(["Personal", None, None, "Job", None, "Mentoring", None])
+    for cells in ("A2:C2", "D2:E2", "F2:G2"):
+        sheet.merge_cells(cells)
+    sheet.append(["Employee ID", "First name", "Last name", "Grade", "Line manager ID", "Role",
+                  "Languages"])
+    sheet.append(["E1", "Ana", "Lima", 4, None, "senior", "English"])
+    sheet.append(["E2", "Bo", "Chen", 1, "E1", "junior", "English"])
+    path = tmp_path / "signups.xlsx"
+    book.save(path)
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 1-2 above the header \(row 3\)"):
+        people = rm.read_participants(path, columns=dict(rm.suggest_columns(path)))
+    assert [(p.id, p.name, p.level, p.manager_id) for p in people] == [
+        ("E1", "Ana Lima", 4, None), ("E2", "Bo Chen", 1, "E1")]
+    # The same as CSV; and a header with a column left unnamed is never swapped
+    # for the first row of people, which is text too but names no field.
+    banner = "Personal,,,Job,\nid,name,role,level,manager_id\nE1,Ana,senior,4,\n"
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 1 above the header \(row 2\)"):
+        assert [p.id for p in rm.read_participants(io.StringIO(banner))] == ["E1"]
+    unnamed = "id,role,level,\nE1,senior,4,x\nE2,junior,1,y\n"
+    with pytest.warns(rm.InputWarning, match="left out column"):
+        assert [p.level for p in rm.read_participants(io.StringIO(unnamed))] == [4, 1]
 
 
 def test_a_sheet_is_picked_by_name_or_index(tmp_path: Path) -> None:

@@ -150,3 +150,33 @@ def test_wishes_and_vetoes_naming_nobody_are_counted_then_named(
         "warning: avoid of 'j2': 'j1' is a junior of this programme, not a senior",
         "warning: avoid of 's1': 'J2' is not a junior of this programme (did you mean 'j2'? "
         "ids are case-sensitive)"]
+
+
+def test_sides_read_the_other_way_round_are_said() -> None:
+    # A classic programme's form (the seniors mentor) read with the reverse
+    # mentoring map ("Mentor" is a junior): every level rule then ruled out
+    # most pairs, and nothing said why. Levels decide; birth years otherwise.
+    def side(role: str, levels: list[int | None], years: list[int | None]
+             ) -> list[rm.Participant]:
+        return [rm.Participant(id=f"{role}{k}", role=role, level=lv, birth_year=y)
+                for k, (lv, y) in enumerate(zip(levels, years, strict=True))]
+
+    swapped = rm.data_gaps(side("junior", [5, 6, 7], [1970, 1975, 1980]),
+                           side("senior", [1, 2, 1], [1999, 2001, 2000]), rm.Program())
+    assert swapped[0] == ("the juniors are more senior than the seniors (median level 6 "
+                          "against 1): are the sides swapped? In reverse mentoring the junior "
+                          "side mentors (a form's 'Mentor' is a junior): check the role column "
+                          "and its value map")
+    by_years = rm.data_gaps(side("junior", [None] * 3, [1970, 1975, 1980]),
+                            side("senior", [None] * 3, [1999, 2001, 2000]))
+    assert any("(median year of birth 1975 against 2000)" in line for line in by_years)
+    # The right way round, or too few to say: nothing.
+    for juniors, seniors in ((side("junior", [1, 2, 1], [2000] * 3),
+                              side("senior", [5, 6, 7], [1970] * 3)),
+                             (side("junior", [7, 7], [1970] * 2),
+                              side("senior", [1, 1], [2000] * 2))):
+        assert not any("swapped" in line for line in rm.data_gaps(juniors, seniors))
+    # Levels the right way round decide, whatever the birth years say.
+    mixed = rm.data_gaps(side("junior", [1, 2, 1], [1970] * 3),
+                         side("senior", [5, 6, 7], [2000] * 3))
+    assert not any("swapped" in line for line in mixed)

@@ -20,7 +20,8 @@ from rmatch.io.hints import grade_scheme
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key", "resolve",
+__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key",
+           "is_known_header", "resolve",
            "suggest", "suggest_value_maps", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
@@ -233,6 +234,18 @@ _PHRASE_TARGETS: list[str | None] = [t for _, t in _PHRASE_PAIRS]
 
 GUESS_FROM = 88.0
 """A fuzzy guess (rapidfuzz's WRatio, 0-100) at least this good is suggested."""
+
+
+def is_known_header(header: Any) -> bool:
+    """Tell whether a cell is a field's name or one of its known headers ("Employee ID").
+
+    Examples
+    --------
+    >>> is_known_header("Line manager ID"), is_known_header("Personal"), is_known_header(7)
+    (True, False, False)
+    """
+    return isinstance(header, str) and (header_key(header) in _FIELD_KEYS
+                                        or bool(_SUGGEST.get(header_key(header))))
 
 
 def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:

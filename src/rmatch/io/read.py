@@ -29,9 +29,10 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
 from rmatch.io.fixes import grade_column, left_out_guesses, roster_hints
+from rmatch.io.layout import rows_text
 from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
-from rmatch.io.sheets import FORMATS, Source, Table, load_table, rows_text, unique_keys
+from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language, joined_languages, unread_note
 from rmatch.model.participant import IdSides, Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
@@ -42,6 +43,9 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
 _GROUPS = ("department", "location")  # and attributes: fields that group people
+# Where an answer that gives none ("N/A", "Prefer not to say", "?") is no value:
+# a grade or a year of birth a form left open is unknown, not a wrong row.
+_UNKNOWN_WHEN_PLACEHOLDER = (*_GROUPS, "level", "birth_year")
 _ROLES = ("junior", "senior", "both")
 
 
@@ -205,8 +209,8 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
         raw = _mapped(target, raw, opts)
         if values.is_missing(raw):
             return  # the value map says: unknown
-        if (target in _GROUPS or target.startswith("attributes.")) and isinstance(raw, str) \
-                and values.gives_no_group(raw):
+        if (target in _UNKNOWN_WHEN_PLACEHOLDER or target.startswith("attributes.")) \
+                and isinstance(raw, str) and values.gives_no_group(raw):
             # "Prefer not to say", "N/A": no answer, not a group of people who share one.
             notes.append(("placeholder", values.parse_text(raw)))
             return
@@ -316,8 +320,9 @@ def build(table: Table, opts: Options) -> list[Participant]:
             by_default.items()), InputWarning, stacklevel=4)
     if blanked:
         warnings.warn(f"{name}: answer(s) that give none read as not given (a department, a "
-                      f"location or an attribute): {_listing(blanked)}; map them with values= "
-                      "if they are a group", InputWarning, stacklevel=4)
+                      "location, an attribute, a grade or a year of birth): "
+                      f"{_listing(blanked)}; map them with values= if they are a group",
+                      InputWarning, stacklevel=4)
     if fixed:
         warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
                       f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "

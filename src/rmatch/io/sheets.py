@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import warnings
 import zipfile
 from collections import Counter, defaultdict
@@ -23,8 +22,9 @@ from typing import IO, Any
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.documents import flattened, json_items, unique_keys
+from rmatch.io.layout import HEADER_SCAN, locate, rows_text
 
-__all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table", "rows_text",
+__all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table",
            "source_name", "unique_keys"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
@@ -213,7 +213,7 @@ def _sniff(text: str) -> str:
         reader = csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=sep)
         counts: Counter[int] = Counter()
         try:
-            for _, cells in zip(range(_HEADER_SCAN), reader, strict=False):
+            for _, cells in zip(range(HEADER_SCAN), reader, strict=False):
                 if any(c.strip() for c in cells):
                     counts[len(cells)] += 1
         except csv.Error:
@@ -248,7 +248,7 @@ def _csv_table(name: str, text: str, delimiter: str | None,
             break
         line = reader.line_num
         records.append((len(records) + 1, start, line, cells))
-    found = _locate(name, [(r[0], r[3]) for r in records], header_row, counted=True)
+    found = locate(name, [(r[0], r[3]) for r in records], header_row, counted=True)
     problems = found.problems + problems
     if found.index is None:
         if not problems:
@@ -278,156 +278,6 @@ def _csv_table(name: str, text: str, delimiter: str | None,
             continue
         rows.append((row, dict(zip(headers, cells, strict=True))))
     return Table(name, headers, rows, problems)
-
-
-@dataclass
-class _Located:
-    """Where the data is in a sheet: the header's index, the end of the rows, what was skipped."""
-
-    index: int | None
-    end: int
-    problems: list[Problem]
-
-
-# A footer line says something about the report, not about a person.
-_FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|generated|"
-                     r"printed|prepared|exported|downloaded|created|(last )?updated|"
-                     r"(data )?as of|run (on|date|by)|report|page \d|source|note|end of|"
-                     r"\u00a9|copyright|\(c\))\b", re.IGNORECASE)
-# A totals line: one of these words alone in the first cell, a number in the second.
-_TOTALS = re.compile(r"\s*(total|totals|count|sum|grand total|number of pairs)\s*:?\s*",
-                     re.IGNORECASE)
-_HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
-
-
-def _filled(cells: Sequence[Any]) -> list[Any]:
-    return [c for c in cells if not values.is_missing(c)]
-
-
-def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> bool:
-    """Tell whether a row is a footer line: a few words (a total, a count, a notice).
-
-    Report tools write footers from the first column; a short row whose
-    words sit further right is a person with cells missing, and reading
-    names its problems instead. ``loose``: any few words in the first cell
-    alone, not only the usual footer words (used only below people whose
-    ids have no spaces: see :func:`_locate`).
-    """
-    filled = _filled(cells)
-    if not filled or any(not values.is_missing(c) for c in cells[2:]) \
-            or values.is_missing(cells[0]):
-        return False
-    text = " ".join(str(c).strip() for c in filled)
-    if len(filled) == 2 and _TOTALS.fullmatch(str(cells[0])) and _number(cells[1]):
-        # "Total" and a count, whatever the width: under a two-column list of
-        # pairs a totals line fills both cells, as a person's row would.
-        return True
-    if len(filled) > max(1, min(2, width // 3)):
-        return False
-    return bool(_FOOTER.match(text)) or (loose and len(filled) == 1 and width >= 3
-                                         and any(ch.isalpha() for ch in text)
-                                         and (" " in text or ":" in text))
-
-
-def _number(cell: Any) -> bool:
-    """Tell whether a cell is a number (a count or a sum), written as text or not."""
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return True
-    return bool(re.fullmatch(r"\s*[-+]?\d[\d,. ]*\s*", str(cell)))
-
-
-def _locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
-            header_row: int | None, *, counted: bool = False) -> _Located:
-    """Find the header row (or take ``header_row``) and where the people end.
-
-    The header is the first row, among the first 50 with anything in them,
-    whose cells are all text and that is not narrow: a title, a banner and
-    report parameters above it fill a third of the widest row's cells at
-    most, or one or two cells of a wider sheet. Rows above it and footer lines after the
-    last person are skipped with a warning naming them. ``counted``: each
-    record holds every cell of its line (CSV), so a blank one with more cells
-    than the header is a row to read (and name), not a blank line.
-    """
-    problems: list[Problem] = []
-    nonempty = [k for k, (_, cells) in enumerate(records) if _filled(cells)]
-    if not nonempty:
-        return _Located(None, len(records), problems)
-    if header_row is not None:
-        at = [k for k, (row, _) in enumerate(records) if row == header_row]
-        if not at or not _filled(records[at[0]][1]):
-            raise InputError(f"{name}: header_row={header_row} is "
-                             + ("empty" if at else "beyond the last row"))
-        index = at[0]
-    else:
-        scan = nonempty[:_HEADER_SCAN]
-        widest = max(len(_filled(records[k][1])) for k in scan)
-        index = nonempty[0]
-        for k in scan:
-            filled = _filled(records[k][1])
-            # A title or a report parameter fills a third of the width at
-            # most, or one or two cells of a wider sheet; a data row wider
-            # than the header (a stray cell) does not push the header down.
-            narrow = len(filled) <= max(1, widest // 3) or (len(filled) <= 2 < widest)
-            # Duplicated headers are still a header (resolving names them).
-            if not narrow and all(isinstance(c, str) for c in filled):
-                index = k
-                break
-    above = [records[k][0] for k in nonempty if k < index]
-    if above:
-        warnings.warn(f"{name}: row(s) {rows_text(above)} above the header (row "
-                      f"{records[index][0]}) were skipped as a title or report parameters; "
-                      "pass header_row= (CLI: --header-row) if the header is elsewhere",
-                      InputWarning, stacklevel=5)
-    width = len(_filled(records[index][1]))
-    end, footer = _footer(records, index, width, loose=True, counted=counted)
-    ids = [str(cells[0]).strip() for _, cells in records[index + 1:end]
-           if cells and not values.is_missing(cells[0])] if footer else []
-    if footer and (not ids or any(" " in i for i in ids)):
-        # A footer follows people, and words alone are one only where the people's
-        # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
-        # lone "Rui Costa" is a person; only the usual footer words make a footer.
-        end, footer = _footer(records, index, width, loose=False, counted=counted)
-    if footer:
-        warnings.warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
-                      "like a footer (a total, a count or a notice) and were skipped",
-                      InputWarning, stacklevel=5)
-    return _Located(index, end, problems)
-
-
-def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int, *,
-            loose: bool, counted: bool) -> tuple[int, list[int]]:
-    """Return where the people end (a records index) and the footer lines' row numbers."""
-    end = len(records)
-    footer: list[int] = []
-    for k in range(len(records) - 1, index, -1):
-        cells = records[k][1]
-        if not _filled(cells) and not (counted and len(cells) > len(records[index][1])):
-            end = k
-            continue
-        if not _filled(cells):
-            break  # separators the header does not have: reading names the row
-        if not _looks_like_footer(cells, width, loose):
-            break
-        footer.append(records[k][0])
-        end = k
-    return end, footer
-
-
-def rows_text(rows: Sequence[int]) -> str:
-    """Return row numbers as ranges.
-
-    Examples
-    --------
-    >>> rows_text([1, 2, 3, 7])
-    '1-3, 7'
-    """
-    parts: list[str] = []
-    for r in rows:
-        if parts and parts[-1].split("-")[-1] == str(r - 1):
-            parts[-1] = f"{parts[-1].split('-')[0]}-{r}"
-        else:
-            parts.append(str(r))
-    return ", ".join(parts)
 
 
 def _swallows_rows(cell: str, sep: str, columns: int) -> bool:
@@ -521,7 +371,7 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
         return Table(name, [], [], [], sheets=book.sheetnames, sheet=book.sheetnames[index])
     records = [(r, [by_row[r].get(c) for c in range(1, max(by_row[r]) + 1)])
                for r in rows_present]
-    found = _locate(name, records, header_row)
+    found = locate(name, records, header_row)
     assert found.index is not None  # rows_present is not empty
     header_at = records[found.index][0]
     last = records[found.end - 1][0] if found.end > found.index + 1 else header_at

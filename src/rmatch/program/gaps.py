@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from rmatch.constraints.fields import LevelGap
 from rmatch.constraints.pairwise import (
     NoReportingLine,
@@ -84,6 +86,31 @@ def unknown_wishes(juniors: Sequence[Participant], seniors: Sequence[Participant
     return out
 
 
+def _swapped(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> str | None:
+    """Say when the junior side is the more senior one: the role words read the other way round.
+
+    A form's "Mentor" is a junior in reverse mentoring, and the value map
+    ``rmatch columns`` proposes reads it so; a classic programme's file (the
+    seniors mentor) read with that map has its sides swapped, and the rules
+    that compare levels then rule out most pairs. Levels decide where both
+    sides give them (three or more each), birth years otherwise.
+    """
+    for field, word, seniors_higher in (("level", "level", True),
+                                        ("birth_year", "year of birth", False)):
+        mine = [v for p in juniors if (v := getattr(p, field)) is not None]
+        theirs = [v for p in seniors if (v := getattr(p, field)) is not None]
+        if len(mine) < 3 or len(theirs) < 3:
+            continue
+        a, b = float(np.median(mine)), float(np.median(theirs))
+        if (a > b) if seniors_higher else (a < b):
+            return (f"the juniors are more senior than the seniors (median {word} {a:g} "
+                    f"against {b:g}): are the sides swapped? In reverse mentoring the junior "
+                    "side mentors (a form's 'Mentor' is a junior): check the role column and "
+                    "its value map")
+        return None
+    return None
+
+
 def _missing(people: Sequence[Participant], field: str) -> int:
     return sum(getattr(p, field) is None for p in people)
 
@@ -92,7 +119,9 @@ def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
               program: Program | None = None, *, org: OrgChart | None = None) -> list[str]:
     """Return one line per gap in the data that changes the result, for a person to read.
 
-    Checked: birth years and levels (the ``generation`` component, and the
+    Checked: the sides themselves (juniors more senior than the seniors by
+    their median level, or year of birth: role words read the other way
+    round), birth years and levels (the ``generation`` component, and the
     rules that compare them), managers while :class:`NoReportingLine`
     applies, languages while :class:`SharedLanguage` applies, availability
     while :class:`SharedTime` applies. Counts only,
@@ -124,6 +153,8 @@ being paired within their own reporting line']
     if not total:
         return []
     out: list[str] = []
+    if (swapped := _swapped(juniors, seniors)) is not None:
+        out.append(swapped)
     years, levels = _missing(people, "birth_year"), _missing(people, "level")
     if program.weights.generation > 0:
         if generation_unknown(juniors, seniors):

@@ -1,0 +1,205 @@
+"""Where a sheet's people are: its header row, the titles above it, the footer lines below.
+
+Report tools put a title, report parameters or a banner of merged group
+cells ("Personal", "Job") above the header, and totals, counts and notices
+below the last person. :func:`locate` finds the header and where the
+people end, and says what it skipped.
+
+Examples
+--------
+>>> rows = [(1, ["Sign-ups 2026", None]), (2, ["id", "role"]), (3, ["j1", "junior"])]
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     found = locate("r.csv", rows, None)
+>>> found.index, found.end
+(1, 3)
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io import values as values
+from rmatch.io.columns import is_known_header
+
+__all__ = ["HEADER_SCAN", "Located", "locate", "rows_text"]
+
+HEADER_SCAN = 50
+"""Rows searched for the header: titles and report parameters above it."""
+
+
+@dataclass
+class Located:
+    """Where the data is in a sheet: the header's index, the end of the rows, what was skipped."""
+
+    index: int | None
+    end: int
+    problems: list[Problem]
+
+
+# A footer line says something about the report, not about a person.
+_FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|generated|"
+                     r"printed|prepared|exported|downloaded|created|(last )?updated|"
+                     r"(data )?as of|run (on|date|by)|report|page \d|source|note|end of|"
+                     r"\u00a9|copyright|\(c\))\b", re.IGNORECASE)
+# A totals line: one of these words alone in the first cell, a number in the second.
+_TOTALS = re.compile(r"\s*(total|totals|count|sum|grand total|number of pairs)\s*:?\s*",
+                     re.IGNORECASE)
+HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
+
+
+def _filled(cells: Sequence[Any]) -> list[Any]:
+    return [c for c in cells if not values.is_missing(c)]
+
+
+def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> bool:
+    """Tell whether a row is a footer line: a few words (a total, a count, a notice).
+
+    Report tools write footers from the first column; a short row whose
+    words sit further right is a person with cells missing, and reading
+    names its problems instead. ``loose``: any few words in the first cell
+    alone, not only the usual footer words (used only below people whose
+    ids have no spaces: see :func:`_locate`).
+    """
+    filled = _filled(cells)
+    if not filled or any(not values.is_missing(c) for c in cells[2:]) \
+            or values.is_missing(cells[0]):
+        return False
+    text = " ".join(str(c).strip() for c in filled)
+    if len(filled) == 2 and _TOTALS.fullmatch(str(cells[0])) and _number(cells[1]):
+        # "Total" and a count, whatever the width: under a two-column list of
+        # pairs a totals line fills both cells, as a person's row would.
+        return True
+    if len(filled) > max(1, min(2, width // 3)):
+        return False
+    return bool(_FOOTER.match(text)) or (loose and len(filled) == 1 and width >= 3
+                                         and any(ch.isalpha() for ch in text)
+                                         and (" " in text or ":" in text))
+
+
+def _number(cell: Any) -> bool:
+    """Tell whether a cell is a number (a count or a sum), written as text or not."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return True
+    return bool(re.fullmatch(r"\s*[-+]?\d[\d,. ]*\s*", str(cell)))
+
+
+def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
+            header_row: int | None, *, counted: bool = False) -> Located:
+    """Find the header row (or take ``header_row``) and where the people end.
+
+    The header is the first row, among the first 50 with anything in them,
+    whose cells are all text and that is not narrow: a title, a banner and
+    report parameters above it fill a third of the widest row's cells at
+    most, or one or two cells of a wider sheet. Rows above it and footer lines after the
+    last person are skipped with a warning naming them. ``counted``: each
+    record holds every cell of its line (CSV), so a blank one with more cells
+    than the header is a row to read (and name), not a blank line.
+    """
+    problems: list[Problem] = []
+    nonempty = [k for k, (_, cells) in enumerate(records) if _filled(cells)]
+    if not nonempty:
+        return Located(None, len(records), problems)
+    if header_row is not None:
+        at = [k for k, (row, _) in enumerate(records) if row == header_row]
+        if not at or not _filled(records[at[0]][1]):
+            raise InputError(f"{name}: header_row={header_row} is "
+                             + ("empty" if at else "beyond the last row"))
+        index = at[0]
+    else:
+        scan = nonempty[:HEADER_SCAN]
+        widest = max(len(_filled(records[k][1])) for k in scan)
+        index = nonempty[0]
+        for k in scan:
+            filled = _filled(records[k][1])
+            # A title or a report parameter fills a third of the width at
+            # most, or one or two cells of a wider sheet; a data row wider
+            # than the header (a stray cell) does not push the header down.
+            narrow = len(filled) <= max(1, widest // 3) or (len(filled) <= 2 < widest)
+            # Duplicated headers are still a header (resolving names them).
+            if not narrow and all(isinstance(c, str) for c in filled):
+                index = k
+                break
+        index = _below_banner(records, nonempty, index)
+    above = [records[k][0] for k in nonempty if k < index]
+    if above:
+        warnings.warn(f"{name}: row(s) {rows_text(above)} above the header (row "
+                      f"{records[index][0]}) were skipped as a title or report parameters; "
+                      "pass header_row= (CLI: --header-row) if the header is elsewhere",
+                      InputWarning, stacklevel=5)
+    width = len(_filled(records[index][1]))
+    end, footer = _footer(records, index, width, loose=True, counted=counted)
+    ids = [str(cells[0]).strip() for _, cells in records[index + 1:end]
+           if cells and not values.is_missing(cells[0])] if footer else []
+    if footer and (not ids or any(" " in i for i in ids)):
+        # A footer follows people, and words alone are one only where the people's
+        # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
+        # lone "Rui Costa" is a person; only the usual footer words make a footer.
+        end, footer = _footer(records, index, width, loose=False, counted=counted)
+    if footer:
+        warnings.warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
+                      "like a footer (a total, a count or a notice) and were skipped",
+                      InputWarning, stacklevel=5)
+    return Located(index, end, problems)
+
+
+def _below_banner(records: Sequence[tuple[int, Sequence[Any]]], nonempty: Sequence[int],
+                  index: int) -> int:
+    """Return the header's index, one row down when the row found is a banner above it.
+
+    A banner of merged group cells ("Personal" over "First name" and "Last
+    name", "Job" over "Grade") is text, and wide when it spans several
+    groups. The next row is the header when it is text too, fills more
+    cells and names more of rmatch's fields ("Employee ID", "Grade"); the
+    first row of people is never taken for it (ids and names are no fields).
+    """
+    after = [k for k in nonempty if k > index]
+    if not after:
+        return index
+    here, there = _filled(records[index][1]), _filled(records[after[0]][1])
+    if len(there) > len(here) and all(isinstance(c, str) for c in there) and \
+            sum(map(is_known_header, there)) > max(1, sum(map(is_known_header, here))):
+        return after[0]
+    return index
+
+
+def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int, *,
+            loose: bool, counted: bool) -> tuple[int, list[int]]:
+    """Return where the people end (a records index) and the footer lines' row numbers."""
+    end = len(records)
+    footer: list[int] = []
+    for k in range(len(records) - 1, index, -1):
+        cells = records[k][1]
+        if not _filled(cells) and not (counted and len(cells) > len(records[index][1])):
+            end = k
+            continue
+        if not _filled(cells):
+            break  # separators the header does not have: reading names the row
+        if not _looks_like_footer(cells, width, loose):
+            break
+        footer.append(records[k][0])
+        end = k
+    return end, footer
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """Return row numbers as ranges.
+
+    Examples
+    --------
+    >>> rows_text([1, 2, 3, 7])
+    '1-3, 7'
+    """
+    parts: list[str] = []
+    for r in rows:
+        if parts and parts[-1].split("-")[-1] == str(r - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{r}"
+        else:
+            parts.append(str(r))
+    return ", ".join(parts)
