@@ -54,6 +54,22 @@ def test_the_words_junior_and_senior_settle_a_role_before_mentor_and_mentee() ->
     assert "Senior, or junior: either" not in maps["role"]
 
 
+@pytest.mark.parametrize(("answer", "side"), [
+    # Found on a Google Forms sign-up: "leader" after the answer's own words made
+    # the early-career option a senior. The first phrase says the side.
+    ("Early career (I'd like to mentor a leader)", "junior"),
+    ("Senior leader (I'd like a reverse mentor)", "senior"),
+    ("I'd like to be mentored", "senior"),  # "mentored" is no mentor
+    ("I'd like a reverse mentor", "senior"),
+    ("I want to be a mentor", "junior"),
+    ("Leader being mentored", "senior"),
+    ("Reverse mentor", "junior"),
+    ("Both mentor and mentee", "both"),
+])
+def test_a_role_answer_is_read_by_the_phrase_it_starts_with(answer: str, side: str) -> None:
+    assert suggest_value_maps({"role": [answer]})["role"] == {answer: side}
+
+
 def test_a_sign_up_form_reads_roles_and_ranked_wishes_by_name() -> None:
     columns = rm.suggest_columns(io.StringIO(FORM))
     assert columns["I am a"] == "role"

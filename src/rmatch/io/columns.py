@@ -508,15 +508,30 @@ def _are_slots(cells: list[str]) -> bool:
 # Words that say which side a sign-up option means. "junior" or "senior" said
 # outright settles it ("Mentee (junior)" on a form that uses the words the usual
 # way); else, in reverse mentoring the junior mentors and the senior is the
-# mentee. Checked in this order.
+# mentee: the phrase that comes first in the answer says which ("Early career
+# (I'd like to mentor a leader)" is a junior, whatever "leader" says after it;
+# "I'd like to be mentored" and "I'd like a reverse mentor" are seniors).
 _SIDE_WORDS = {"junior": "junior", "senior": "senior"}
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("both", ("both", "either")),
     ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
-                "vice president", "manager")),
+                "vice president", "manager", "be mentored", "being mentored", "get mentored",
+                "like a mentor", "want a mentor", "need a mentor", "a reverse mentor",
+                "like a reverse mentor")),
     ("junior", ("mentor", "early career", "early in my career", "junior", "graduate", "intern",
-                "apprentice", "new joiner")),
+                "apprentice", "new joiner", "to mentor", "be a mentor", "be a reverse mentor")),
 )
+_ROLE_PHRASES = [(re.compile(rf"\b{re.escape(w)}\b"), len(w), role)
+                 for role, words in _ROLE_WORDS for w in words]
+
+
+def _role_said(folded: str) -> str | None:
+    """Return the side the first role phrase of an answer says (the longest at one place)."""
+    found = [(m.start(), -size, role) for pattern, size, role in _ROLE_PHRASES
+             if (m := pattern.search(folded))]
+    return min(found)[2] if found else None
+
+
 _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",
                          "null", "nil", "tbd", "(none)"})
 
@@ -575,10 +590,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
             continue
         if said:  # both words: the user decides
             continue
-        for role, words in _ROLE_WORDS:
-            if any(w in folded for w in words):
-                roles[cell] = role
-                break
+        if (role := _role_said(folded)) is not None:
+            roles[cell] = role
     if roles:
         out["role"] = roles
     managers = {cell: None for cell in distinct.get("manager_id", ())
