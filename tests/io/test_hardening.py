@@ -184,6 +184,8 @@ def test_a_header_row_repeated_where_two_exports_were_joined_is_skipped_and_said
     # A year still to come is refused by row, never scored as the youngest.
     ("2090", "a year of birth after this year"),
     ("14/02/2090", "a year of birth after this year"),
+    ("19621314", "not a valid date"),  # YYYYMMDD with no such month
+    ("123456789", "a number too large for a year"),
 ])
 def test_a_year_of_birth_that_is_an_age_or_a_day_number_says_so(cell: str, said: str) -> None:
     with pytest.raises(rm.InputError) as err:

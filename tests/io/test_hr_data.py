@@ -235,7 +235,11 @@ def test_unknown_languages_are_kept_and_named_in_a_warning() -> None:
 
 @pytest.mark.parametrize(("cell", "year"), [("14/02/1962", 1962), ("1962-02-14", 1962),
                                              ("02.14.1962", 1962), ("1985-07-30 00:00:00", 1985),
-                                             ("1999", 1999), ("1999.0", 1999)])
+                                             ("1999", 1999), ("1999.0", 1999),
+                                             # SAP's and Oracle's digits; a spreadsheet's CSV
+                                             # with a 12-hour time (both refused before)
+                                             ("19620214", 1962), ("2/3/1990 12:00:00 AM", 1990),
+                                             ("2/3/1990 9:30 p.m.", 1990)])
 def test_dates_of_birth_become_birth_years(cell: str, year: int) -> None:
     assert _read(f"id,date of birth\na,{cell}\n", columns={"date of birth": "birth_year"}
                  )[0].birth_year == year

@@ -44,7 +44,8 @@ _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 # A month and a year alone ("05/1961", "1961-05"): the year is all a birth year needs.
 _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})[/.\-](\d{4})|(\d{4})[/.\-](\d{1,2}))$")
 # A time after a date, as spreadsheets export date cells ("03.05.1961 00:00").
-_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+# A time after the date: "00:00", "00:00:00.000", "12:00 AM" (a spreadsheet's CSV of a date).
+_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?$")
 _LATEST_BIRTH_YEAR = 2015
 _SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
 _LATEST_ADULT_YEAR = 2008
@@ -171,8 +172,10 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     order. A date ending in a two-digit year (``14/02/62``, ``03.05.99``)
     reads as the latest year up to 2008 that ends so (an adult in 2026). Dates
     with English month names (``Feb 14, 1962``, ``14 February 1962``) give
-    the year they name, read by dateutil's parser. With ``date_format``, every text
-    date must match it.
+    the year they name, read by dateutil's parser. Eight digits are a date
+    written YYYYMMDD (``19620214``, as SAP and Oracle export dates), and a
+    time after a date is left out (``2/14/1962 12:00:00 AM``). With
+    ``date_format``, every text date must match it.
 
     Examples
     --------
@@ -180,8 +183,8 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     (1962, 1999)
     >>> parse_birth_year("14/02/62", None), parse_birth_year("03.05.99", "%d.%m.%Y")
     (1962, 1999)
-    >>> parse_birth_year("Feb 14, 1962", None)
-    1962
+    >>> parse_birth_year("Feb 14, 1962", None), parse_birth_year("19620214", None)
+    (1962, 1962)
     """
     if isinstance(value, (datetime, date)):
         return value.year
@@ -199,6 +202,12 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
             raise ValueError("a number too large for a year: a date a spreadsheet saved as "
                              "its day number? format the column as a date and export it "
                              "again")
+        if 10**7 <= year < 10**8:  # SAP's and Oracle's dates: YYYYMMDD as digits
+            _check_day_month([(year % 100, year // 100 % 100)], text, year // 10**4)
+            return year // 10**4
+        if year > 60_000:
+            raise ValueError("a number too large for a year (a date written as digits is "
+                             "read as YYYYMMDD)")
         return year
     text = _TIME.sub("", text) if not _ISO_DATE.match(text) else text
     short = _SHORT_YEAR.match(text)
