@@ -200,3 +200,44 @@ def test_one_workbook_with_a_sheet_per_side(sqlite_service: Service, tmp_path: P
     assert alone.status_code == 422
     assert "none was sent (seniors_file)" in alone.text
     _same_people(sqlite_service, c, pid, expected)
+
+
+def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
+        sqlite_service: Service) -> None:
+    # A sign-up form's line managers are mostly not in it. One file per side was
+    # read without the check, and the match then failed building the org chart;
+    # now both refuse by person, or read such managers as people without a role.
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Outside"}).json()["id"]
+    mentees = "id,role,manager_id,level\nj1,junior,m9,1\nj2,junior,s1,1\n"
+    mentors = "id,role,manager_id,level\ns1,senior,m8,5\ns2,senior,,5\n"
+    files = {"file": ("mentees.csv", mentees.encode()),
+             "seniors_file": ("mentors.csv", mentors.encode())}
+    refused = c.post(f"/api/v1/programmes/{pid}/people", files=files)
+    assert refused.status_code == 422
+    assert [(p["id"], p["field"]) for p in refused.json()["detail"]["problems"]] == [
+        ("j1", "manager_id"), ("s1", "manager_id")]
+    assert "(managers_outside)" in refused.json()["detail"]["problems"][0]["reason"]
+    one = c.post(f"/api/v1/programmes/{pid}/people",
+                 files={"file": ("all.csv", (mentees + mentors.split("\n", 1)[1]).encode())})
+    assert one.status_code == 422
+    assert "is not in this roster" in one.text
+    assert c.post(f"/api/v1/programmes/{pid}/people", data={
+        "options": json.dumps({"managers_outside": True})}, files={"file": (
+            "all.csv", (mentees + mentors.split("\n", 1)[1]).encode())}).json()["people"] == 6
+    assert c.post(f"/api/v1/programmes/{pid}/people", files=files, data={
+        "options": json.dumps({"managers_outside": "yes"})}).status_code == 422
+    read = c.post(f"/api/v1/programmes/{pid}/people", files=files,
+                  data={"options": json.dumps({"managers_outside": True})})
+    assert read.status_code == 200, read.text
+    assert any("2 manager(s) in no file read as people outside the programme" in w
+               for w in read.json()["warnings"])
+    stored = {p["id"]: p.get("role") for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+    assert stored == {"j1": "junior", "j2": "junior", "s1": "senior", "s2": "senior",
+                      "m8": None, "m9": None}
+    job = c.post(f"/api/v1/programmes/{pid}/matchings")
+    state = sqlite_service.wait(c, job.json()["job"])
+    assert state["state"] == "done", state
+    pairs = c.get(f"/api/v1/programmes/{pid}/matchings/{state['matching']}").json()["pairs"]
+    # The reporting line within the files still holds: j2 reports to s1.
+    assert {(p["junior_id"], p["senior_id"]) for p in pairs} == {("j1", "s1"), ("j2", "s2")}

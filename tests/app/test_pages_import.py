@@ -405,3 +405,25 @@ def test_one_workbook_with_a_sheet_per_side_in_the_browser(browser: Browser, sit
     assert {p["id"]: rm.Participant.model_validate(p) for p in stored} == {
         p.id: p for p in expected}
 
+
+
+def test_managers_in_no_file_read_as_outside_the_programme_on_the_mapping_screen(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """A sign-up form's line managers are not in it: refused by row, or ticked as outside."""
+    signups = tmp_path / "signups.csv"
+    signups.write_text("id,role,manager_id,level\nj1,junior,m9,1\nj2,junior,s1,1\n"
+                       "s1,senior,m8,5\ns2,senior,,5\n", encoding="utf-8")
+    page = new_programme(browser, site, "Line managers")
+    page.set_input_files("#mapfile", str(signups))
+    page.click("button:has-text('Check the columns')")
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator(".error")).to_contain_text("manager 'm9' is not in this roster")
+    check_page(page, tmp_path / "shots", "managers-outside-refused")
+    page.check("#managers_outside")
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "6 people read from signups.csv: 2 juniors and 2 seniors")
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("lines", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {p["id"]: p.get("role") for p in stored.json()} == {
+        "j1": "junior", "j2": "junior", "s1": "senior", "s2": "senior", "m8": None, "m9": None}

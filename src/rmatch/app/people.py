@@ -7,7 +7,10 @@ person or a problem naming it; a 422 lists every problem and nothing is
 stored. A sign-up form can come with the HR system's export (``hr_data``):
 :func:`rmatch.enrich` completes the sign-ups from it, and everyone in the
 export stays in the programme's people for the org chart (reporting lines),
-without a role.
+without a role. Without one, a manager who is in neither file is refused
+by the person, unless the upload says such managers are outside the
+programme (``managers_outside``): each is then a person without a role at
+the top of the chart, as the command line's ``--no-check-managers`` reads them.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ __all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "named", "prob
 
 FORMATS = {".xlsx": "excel", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".txt": "csv"}
 # The reading options an upload may give (``options``, a JSON object), as
-# rm.read_participants names them.
+# rm.read_participants names them; and managers_outside (see the module).
 OPTIONS = ("date_format", "level_map", "duplicates", "header_row", "sheet", "encoding",
-           "unknown_columns", "defaults", "seniors_sheet")
+           "unknown_columns", "defaults", "seniors_sheet", "managers_outside")
+_OURS = ("managers_outside",)  # options of the service, not of the reader
 MB = 1024 * 1024
 
 
@@ -137,9 +141,11 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
     The HR export is read with the upload's date format, level map and
     encoding (the same organisation's conventions), its own column and value maps.
     """
+    reading = {k: v for k, v in upload.options.items() if k not in _OURS}
+    outside = upload.options.get("managers_outside", False)
     if upload.seniors is not None:  # one file per side: each its own sheet
         seniors = upload.seniors
-        rest = {k: v for k, v in upload.options.items() if k not in ("sheet", "seniors_sheet")}
+        rest = {k: v for k, v in reading.items() if k not in ("sheet", "seniors_sheet")}
         people = _answered(lambda: rm.read_sides(
             named(upload.content, upload.filename), named(*seniors), columns=upload.columns,
             seniors_columns=upload.seniors_columns, values=upload.values,
@@ -151,11 +157,11 @@ def read_files(upload: Upload) -> tuple[list[rm.Participant], list[rm.Participan
         )}]})
     else:
         people = _read(upload.content, upload.filename, upload.columns, upload.values,
-                       upload.options, role=upload.role, check_managers=upload.hr is None)
+                       reading, role=upload.role,
+                       check_managers=upload.hr is None and not outside)
     if upload.hr is None:
         return people, None
-    shared = {k: v for k, v in upload.options.items()
-              if k in ("date_format", "level_map", "encoding")}
+    shared = {k: v for k, v in reading.items() if k in ("date_format", "level_map", "encoding")}
     return people, _read(upload.hr[0], upload.hr[1], upload.hr_columns, upload.hr_values,
                          shared, unknown_columns="warn")
 
@@ -169,6 +175,9 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
     if upload.role not in (None, "junior", "senior", "both"):
         raise HTTPException(422, {"problems": [{"field": "role",
                                                 "reason": "role is junior, senior or both"}]})
+    if not isinstance(upload.options.get("managers_outside", False), bool):
+        raise HTTPException(422, {"problems": [{"field": "managers_outside",
+                                                "reason": "managers_outside is true or false"}]})
     if upload.role is not None and upload.seniors is not None:
         raise HTTPException(422, {"problems": [{"field": "role", "reason": (
             "with a seniors' file, the first file is the juniors' and the second the "
@@ -184,6 +193,7 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
             signed = {p.id for p in people}
             people += [p.model_copy(update={"role": None}) for p in employees
                        if p.id not in signed]
+        people += _outside_managers(people, upload)
     juniors, seniors, _ = rm.split_roles(people)
     if not juniors or not seniors:
         raise HTTPException(422, {"problems": [{"field": "role", "reason": (
@@ -191,3 +201,27 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
             "mark both sides (map its words with 'values')")}]})
     return people, [str(w.message) for w in caught
                     if issubclass(w.category, (rm.InputWarning, rm.DataGapWarning))]
+
+
+def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.Participant]:
+    """Return the managers in no file as people without a role, when the upload says so.
+
+    Otherwise each person whose manager is in no file is a problem (one file
+    is checked as it is read; one file per side only here, where both are
+    known): the org chart would otherwise fail when the programme is matched.
+    """
+    ids = {p.id for p in people}
+    missing = sorted({p.manager_id for p in people if p.manager_id and p.manager_id not in ids})
+    if not missing:
+        return []
+    if not upload.options.get("managers_outside", False):
+        raise HTTPException(422, {"problems": [
+            {"id": p.id, "field": "manager_id", "reason": (
+                f"manager {p.manager_id!r} is in neither file: add them as a row without a "
+                "role, or say that managers in no file are outside the programme "
+                "(managers_outside)")}
+            for p in people if p.manager_id in set(missing)]})
+    warnings.warn(f"{len(missing)} manager(s) in no file read as people outside the programme "
+                  "(at the top of the reporting lines: the rule sees the chain within the "
+                  "files only)", rm.InputWarning, stacklevel=2)
+    return [rm.Participant(id=m) for m in missing]

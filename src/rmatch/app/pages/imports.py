@@ -150,7 +150,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                     pending=pending, hr=hr_view, join=join, texts=chosen.texts,
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
                     encoding=chosen.encoding, sheet=chosen.sheet, seniors=seniors_view,
-                    seniors_sheet=chosen.seniors_sheet,
+                    seniors_sheet=chosen.seniors_sheet, managers_outside=chosen.managers_outside,
                     **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)

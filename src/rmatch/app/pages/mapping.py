@@ -114,6 +114,8 @@ class Choices:
     """One file per side: the seniors' file's column map."""
     seniors_sheet: str = ""
     """One file per side: the seniors' sheet ("" for the first), as ``sheet``."""
+    managers_outside: bool = False
+    """A manager in no file is someone outside the programme (a sign-up form's line managers)."""
 
     @classmethod
     def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None,
@@ -141,7 +143,8 @@ class Choices:
                    else "error", encoding_of(form.get("encoding")),
                    form.get("sheet", "").strip()[:200],
                    chosen("scol", seniors_view["headers"]) if seniors_view else None,
-                   form.get("seniors_sheet", "").strip()[:200])
+                   form.get("seniors_sheet", "").strip()[:200],
+                   form.get("managers_outside") == "on")
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -164,6 +167,8 @@ class Choices:
             options["sheet"] = self.sheet
         if self.seniors_sheet and pending.seniors_content is not None:
             options["seniors_sheet"] = self.seniors_sheet
+        if self.managers_outside:
+            options["managers_outside"] = True
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
         seniors = ((pending.seniors_content, pending.seniors_filename)
