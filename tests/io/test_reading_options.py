@@ -231,6 +231,29 @@ def test_a_banner_of_merged_group_cells_above_the_header_is_skipped(tmp_path: Pa
         assert [p.level for p in rm.read_participants(io.StringIO(unnamed))] == [4, 1]
 
 
+def test_a_table_that_starts_further_right_has_its_footer_found(tmp_path: Path) -> None:
+    # Found on a sheet whose table starts at C3: "Total" and a count under it were
+    # read as a person whose role is "4" (the footer's words were sought in column A).
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate([("id", "role"), ("j1", "junior"), ("s1", "senior"),
+                             ("Total", 2)], start=3):
+        for c, cell in enumerate(row, start=3):
+            sheet.cell(row=r, column=c, value=cell)
+    path = tmp_path / "offset.xlsx"
+    book.save(path)
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 6 after the last person look like a "
+                                             "footer"):
+        assert [p.id for p in rm.read_participants(path)] == ["j1", "s1"]
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 4 after the last person"):
+        assert [p.id for p in rm.read_participants(io.StringIO(
+            ",,id,role\n,,j1,junior\n,,s1,senior\n,,Total,2\n"))] == ["j1", "s1"]
+    # Something left of the table on that row: a row to read (and name), no footer.
+    with pytest.raises(rm.InputError, match=r"row 4"):
+        _read(",,id,role,level\n,,j1,junior,1\n,,s1,senior,5\nx,,Total,2,\n")
+
+
 def test_a_sheet_is_picked_by_name_or_index(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

@@ -134,14 +134,17 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                       "pass header_row= (CLI: --header-row) if the header is elsewhere",
                       InputWarning, stacklevel=5)
     width = len(_filled(records[index][1]))
-    end, footer = _footer(records, index, width, loose=True, counted=counted)
-    ids = [str(cells[0]).strip() for _, cells in records[index + 1:end]
-           if cells and not values.is_missing(cells[0])] if footer else []
+    # A table that starts further right (Excel's C3): its first column is the
+    # header's first filled one, where a footer's words and the ids are.
+    lead = next(c for c, cell in enumerate(records[index][1]) if not values.is_missing(cell))
+    end, footer = _footer(records, index, width, lead, loose=True, counted=counted)
+    ids = [str(cells[lead]).strip() for _, cells in records[index + 1:end]
+           if len(cells) > lead and not values.is_missing(cells[lead])] if footer else []
     if footer and (not ids or any(" " in i for i in ids)):
         # A footer follows people, and words alone are one only where the people's
         # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
         # lone "Rui Costa" is a person; only the usual footer words make a footer.
-        end, footer = _footer(records, index, width, loose=False, counted=counted)
+        end, footer = _footer(records, index, width, lead, loose=False, counted=counted)
     if footer:
         warnings.warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
                       "like a footer (a total, a count or a notice) and were skipped",
@@ -169,8 +172,8 @@ def _below_banner(records: Sequence[tuple[int, Sequence[Any]]], nonempty: Sequen
     return index
 
 
-def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int, *,
-            loose: bool, counted: bool) -> tuple[int, list[int]]:
+def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int, lead: int,
+            *, loose: bool, counted: bool) -> tuple[int, list[int]]:
     """Return where the people end (a records index) and the footer lines' row numbers."""
     end = len(records)
     footer: list[int] = []
@@ -181,7 +184,7 @@ def _footer(records: Sequence[tuple[int, Sequence[Any]]], index: int, width: int
             continue
         if not _filled(cells):
             break  # separators the header does not have: reading names the row
-        if not _looks_like_footer(cells, width, loose):
+        if _filled(cells[:lead]) or not _looks_like_footer(cells[lead:], width, loose):
             break
         footer.append(records[k][0])
         end = k

@@ -257,7 +257,17 @@ def _csv_table(name: str, text: str, delimiter: str | None,
         return Table(name, [], [], problems)
     headers = [c.strip() for c in records[found.index][3]]
     rows: list[tuple[int, dict[str, Any]]] = []
-    for row, start, end_line, cells in records[found.index + 1:found.end]:
+    body = records[found.index + 1:found.end]
+    # A column with no header and nothing in it (a table that starts further
+    # right, a trailing separator) holds nothing to read: left out, not "'' twice".
+    void = {k for k, h in enumerate(headers) if not h and all(
+        len(cells) != len(headers) or not cells[k].strip() for *_, cells in body)}
+    if void:
+        keep = [k for k in range(len(headers)) if k not in void]
+        headers = [headers[k] for k in keep]
+        body = [(row, start, end_line, [cells[k] for k in keep] if len(cells) == len(keep)
+                 + len(void) else cells) for row, start, end_line, cells in body]
+    for row, start, end_line, cells in body:
         if not cells:
             continue  # an empty line is not a participant
         if len(cells) != len(headers):
