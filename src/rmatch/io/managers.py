@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rmatch.errors import InputWarning
-from rmatch.io.names import BRACKETED, name_key
+from rmatch.io.names import bracketed, name_key
 
 __all__ = ["Row", "ids_in_names", "managers_by_email", "managers_by_name"]
 
@@ -73,15 +73,15 @@ def ids_in_names(name: str, rows: Sequence[Row]) -> None:
     own = managers = 0
     for r in rows:
         given = r.record.get("name")
-        found = BRACKETED.match(given) if isinstance(given, str) else None
+        found = bracketed(given) if isinstance(given, str) else None
         pid, mail = _id(r.record.get("id")), r.record.get("email")
-        if found and (found["tag"].casefold() == (pid or "").casefold()
-                      or found["tag"].casefold() == str(mail or "").strip().casefold()):
-            r.record["name"] = found["name"]
+        if found and found[1].casefold() in ((pid or "").casefold(),
+                                             str(mail or "").strip().casefold()):
+            r.record["name"] = found[0]
             own += 1
-        found = BRACKETED.match(r.manager_name) if isinstance(r.manager_name, str) else None
-        if found and found["tag"].casefold() in ids and not r.record.get("manager_id"):
-            r.record["manager_id"] = ids[found["tag"].casefold()]
+        found = bracketed(r.manager_name) if isinstance(r.manager_name, str) else None
+        if found and found[1].casefold() in ids and not r.record.get("manager_id"):
+            r.record["manager_id"] = ids[found[1].casefold()]
             r.manager_name = None
             managers += 1
     if own or managers:

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -26,11 +25,28 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from rmatch.errors import InputError, InputWarning
 from rmatch.model.participant import Participant, fold
 
-__all__ = ["BRACKETED", "as_ids", "ids_by_name", "name_key", "named_wishes", "names_read"]
+__all__ = ["as_ids", "bracketed", "ids_by_name", "name_key", "named_wishes", "names_read"]
 
 
-BRACKETED = re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?P<tag>[^()\[\]]+?)\s*[)\]]$")
-"""A name ending in a bracketed word, as some HR reports write a person: "Ana Silva (E123)"."""
+def bracketed(text: str) -> tuple[str, str] | None:
+    """Split "Ana Silva (E123)" into the name and the bracketed word (None if not so written).
+
+    As some HR reports write a person. Read by position, not by a pattern
+    that backtracks: a cell of thousands of spaces stays quick.
+
+    Examples
+    --------
+    >>> bracketed("Ana Silva (E123) "), bracketed("Silva, Ana [e1]"), bracketed("(E1)")
+    (('Ana Silva', 'E123'), ('Silva, Ana', 'e1'), None)
+    """
+    text = text.rstrip()
+    if not text or text[-1] not in ")]":
+        return None
+    start = text.rfind("(" if text[-1] == ")" else "[")
+    name, tag = text[:start].rstrip(), text[start + 1:-1].strip()
+    if start <= 0 or not name or not tag or any(c in "()[]" for c in tag):
+        return None
+    return name, tag
 
 
 def name_key(name: str) -> str:
@@ -94,9 +110,9 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
         found = [] if item in ids else names.get(name_key(item), [])
-        tagged = BRACKETED.match(item) if not found and item not in ids else None
-        if tagged and tagged["tag"] in ids:  # "Ana Silva (E123)": the id it carries
-            found = [tagged["tag"]]
+        tagged = bracketed(item) if not found and item not in ids else None
+        if tagged and tagged[1] in ids:  # "Ana Silva (E123)": the id it carries
+            found = [tagged[1]]
         if len(found) > 1:
             shared.append((k, found))
         taken = found[0] if len(found) == 1 else item
