@@ -205,6 +205,18 @@ def test_languages_joined_by_a_word_are_each_read(written: str, codes: set[str])
                           ).language_levels == {"en": "native", "es": "B1"}
 
 
+def test_a_language_cell_with_long_runs_of_spaces_reads_as_with_one() -> None:
+    # An adversarial review's cell: 20,000 spaces inside took 17 s (the patterns
+    # tried each run at each place); runs are one space first.
+    for written in ("English and" + " " * 20_000 + "French",
+                    "English (" + " " * 20_000 + "Fluent)", "English -" + "\t" * 20_000 + "B2"):
+        p = rm.Participant(id="a", languages=[written])
+        q = rm.Participant(id="a", languages=[" ".join(written.split())])
+        assert (p.languages, p.language_levels) == (q.languages, q.language_levels)
+    assert rm.Participant(id="a", languages=["English (" + " " * 20_000 + "Fluent)"]
+                          ).language_levels == {"en": "C1"}
+
+
 def test_language_levels_name_spoken_languages_and_known_levels() -> None:
     with pytest.raises(ValueError, match="not in languages"):
         rm.Participant(id="a", languages={"en"}, language_levels={"de": "C1"})
