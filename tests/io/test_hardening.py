@@ -503,3 +503,21 @@ def test_a_stray_quote_that_takes_in_whole_rows_is_named_even_when_the_cells_add
     # A name or a note may still run over lines.
     multi_line = 'id,name,role\nj1,"Ana, Maria\nda Silva, Lda\nSantos",junior\ns1,Bo,senior\n'
     assert [p.id for p in rm.read_participants(io.StringIO(multi_line))] == ["j1", "s1"]
+
+
+def test_a_huge_header_or_a_deeply_nested_record_is_guessed_as_nothing_at_once() -> None:
+    # An adversarial review's files: a header of 20,000 characters (a second of
+    # fuzzy comparison), a JSON record nested 300 deep (eight seconds of guesses
+    # for its 300 paths). No field is that long or that deep: guessed as nothing.
+    huge = "Date of birth" + " x" * 10_000
+    assert rm.suggest_columns(io.StringIO(f'id,role,"{huge}"\nj1,junior,1\n')) == {
+        "id": "id", "role": "role", huge: None}
+    record: dict[str, object] = {"id": "a", "role": "junior"}
+    inner = record
+    for k in range(300):
+        inner[f"k{k}"] = {}
+        inner = inner[f"k{k}"]  # type: ignore[assignment]
+    inner["department"] = "R&D"
+    proposal = rm.suggest_columns(io.StringIO(json.dumps([record])))
+    assert proposal["id"] == "id"
+    assert all(target is None for header, target in proposal.items() if header.count(".") >= 8)

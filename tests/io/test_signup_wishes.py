@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import rmatch as rm
-from rmatch.io.columns import suggest_value_maps
+from rmatch.io.answers import suggest_value_maps
 from tests.helpers import run_cli
 
 FORM = """\

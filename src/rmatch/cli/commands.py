@@ -347,7 +347,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_columns(args: argparse.Namespace) -> int:
-    from rmatch.io.columns import guesses, header_key, suggest, suggest_value_maps
+    from rmatch.io.answers import suggest_value_maps
+    from rmatch.io.columns import guesses, header_key, suggest
     from rmatch.io.sheets import Table, load_table
     from rmatch.io.tables import distinct_cells
 

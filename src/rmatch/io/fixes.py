@@ -13,7 +13,8 @@ from collections.abc import Collection, Sequence
 
 from rmatch.errors import Problem
 from rmatch.io import values as values
-from rmatch.io.columns import COMBINABLE, Columns, suggest, suggest_value_maps
+from rmatch.io.answers import suggest_value_maps
+from rmatch.io.columns import COMBINABLE, Columns, suggest
 from rmatch.io.hints import grade_scheme
 from rmatch.io.sheets import Table
 

@@ -27,7 +27,8 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import Columns, resolve, suggest_value_maps, valid_target
+from rmatch.io.answers import suggest_value_maps
+from rmatch.io.columns import Columns, resolve, valid_target
 from rmatch.io.fixes import grade_column, left_out_guesses, roster_hints
 from rmatch.io.layout import rows_text
 from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
+from rmatch.io.answers import suggest_value_maps
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
@@ -242,7 +243,7 @@ def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None =
 
     Reads the cells of the role and manager columns (through ``columns``, or
     the suggested column map) and proposes what the words say: see
-    :func:`rmatch.io.columns.suggest_value_maps`.
+    :func:`rmatch.io.answers.suggest_value_maps`.
 
     Examples
     --------
@@ -254,7 +255,7 @@ def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None =
     """
     table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
                              sheet=sheet)
-    return _columns.suggest_value_maps(distinct_cells(table, columns))
+    return suggest_value_maps(distinct_cells(table, columns))
 
 
 def from_frame(

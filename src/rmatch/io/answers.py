@@ -1,0 +1,125 @@
+"""What a form's answers say: the side a role answer names, a count in words, value maps.
+
+:func:`suggest_value_maps` proposes, from each field's distinct cells, the
+value map a user checks and passes as ``values=`` (never applied unasked).
+
+Examples
+--------
+>>> suggest_value_maps({"role": ["Early career (I'd like to mentor a leader)", "Executive"]})
+{'role': {"Early career (I'd like to mentor a leader)": 'junior', 'Executive': 'senior'}}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rmatch.io.hints import grade_scheme
+
+__all__ = ["NUMBER_WORDS", "suggest_value_maps"]
+
+
+# Words that say which side a sign-up option means. "junior" or "senior" said
+# outright settles it ("Mentee (junior)" on a form that uses the words the usual
+# way); else, in reverse mentoring the junior mentors and the senior is the
+# mentee: the phrase that comes first in the answer says which ("Early career
+# (I'd like to mentor a leader)" is a junior, whatever "leader" says after it;
+# "I'd like to be mentored" and "I'd like a reverse mentor" are seniors).
+_SIDE_WORDS = {"junior": "junior", "senior": "senior"}
+_ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("both", ("both", "either")),
+    ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
+                "vice president", "manager", "be mentored", "being mentored", "get mentored",
+                "like a mentor", "want a mentor", "need a mentor", "a reverse mentor",
+                "like a reverse mentor")),
+    ("junior", ("mentor", "early career", "early in my career", "junior", "graduate", "intern",
+                "apprentice", "new joiner", "to mentor", "be a mentor", "be a reverse mentor")),
+)
+_ROLE_PHRASES = [(re.compile(rf"\b{re.escape(w)}\b"), len(w), role)
+                 for role, words in _ROLE_WORDS for w in words]
+
+
+def _role_said(folded: str) -> str | None:
+    """Return the side the first role phrase of an answer says (the longest at one place)."""
+    found = [(m.start(), -size, role) for pattern, size, role in _ROLE_PHRASES
+             if (m := pattern.search(folded))]
+    return min(found)[2] if found else None
+
+
+_NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",
+                         "null", "nil", "tbd", "(none)"})
+
+
+NUMBER_WORDS = {w: k for k, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
+"""Counts a form writes in words ("Two (2)", "one or two"), to their numbers."""
+
+
+def _count_in_words(cell: str) -> int | None:
+    """Return the one count a form's answer gives ("Up to 2", "3+", "Two (2)"), or None.
+
+    A range ("1-2", "1 or 2") or any other second number says nothing sure.
+    """
+    words = re.findall(r"\d+|[a-z]+", cell.casefold())
+    found = {int(w) if w.isdigit() else NUMBER_WORDS[w] for w in words
+             if w.isdigit() or w in NUMBER_WORDS}
+    if len(found) != 1 or re.search(r"\d\s*(-|–|to|or)\s*\d", cell.casefold()):
+        return None
+    return found.pop()
+
+
+def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
+    """Propose value maps from each field's distinct cells, where the words say it.
+
+    ``role``: the word junior or senior where a cell says one of them
+    ("Mentee (junior)"); else mentor / early career -> junior, mentee /
+    executive / leader -> senior (in reverse mentoring the junior mentors),
+    both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
+    (unknown); ``capacity``: a form's answer that gives one count ("Up to
+    2", "3+", "Two (2)"; never a range); ``level``: when every grade is one of a known public scheme
+    (:func:`rmatch.io.hints.grade_scheme`), that scheme's order. Cells
+    already valid are left out; cells the words do not settle too, for the
+    user to add.
+
+    Examples
+    --------
+    >>> suggest_value_maps({"role": ["Mentor (junior)", "Mentee", "junior", "Other"]})
+    {'role': {'Mentor (junior)': 'junior', 'Mentee': 'senior'}}
+    >>> suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)"]})
+    {'role': {'Mentor (senior leader)': 'senior', 'Mentee (junior)': 'junior'}}
+    >>> suggest_value_maps({"capacity": ["1", "Up to 2", "3+", "1-2"]})
+    {'capacity': {'Up to 2': 2, '3+': 3}}
+    >>> suggest_value_maps({"level": ["HEO", "Grade 7", "Grade 6"]})
+    {'level': {'HEO': 4, 'Grade 7': 6, 'Grade 6': 7}}
+    """
+    out: dict[str, dict[str, Any]] = {}
+    roles: dict[str, Any] = {}
+    for cell in distinct.get("role", ()):
+        folded = " ".join(cell.casefold().split())
+        if folded in ("junior", "senior", "both"):
+            continue
+        said = {side for word, side in _SIDE_WORDS.items()
+                if re.search(rf"\b{word}\b", folded)}
+        if len(said) == 1:
+            roles[cell] = said.pop()
+            continue
+        if said:  # both words: the user decides
+            continue
+        if (role := _role_said(folded)) is not None:
+            roles[cell] = role
+    if roles:
+        out["role"] = roles
+    managers = {cell: None for cell in distinct.get("manager_id", ())
+                if " ".join(cell.casefold().split()) in _NO_MANAGER}
+    if managers:
+        out["manager_id"] = managers
+    counts = {cell: n for cell in distinct.get("capacity", ())
+              if not cell.strip().isdigit() and (n := _count_in_words(cell)) is not None}
+    if counts:
+        out["capacity"] = counts
+    grades = [cell for cell in distinct.get("level", ()) if cell.strip()]
+    known = grade_scheme(grades) if grades else None
+    if known:  # a known public scheme's order, to check (never from numbers in names)
+        out["level"] = dict(known[1])
+    return out
