@@ -427,3 +427,23 @@ def test_managers_in_no_file_read_as_outside_the_programme_on_the_mapping_screen
     stored = site.client(site.user("lines", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: p.get("role") for p in stored.json()} == {
         "j1": "junior", "j2": "junior", "s1": "senior", "s2": "senior", "m8": None, "m9": None}
+
+
+def test_the_proposed_value_map_is_shown_as_written_and_harmless(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """A role answer with an apostrophe read "I\\u0027d" in the box; markup stays text."""
+    form = tmp_path / "form.csv"
+    hostile = "</textarea><b>Mentee</b>"
+    form.write_text("Email,Which best describes you?\n"
+                    "a@x.org,Early career (I'd like to mentor a leader)\n"
+                    f"b@x.org,{hostile}\n", encoding="utf-8")
+    page = new_programme(browser, site, "Apostrophes")
+    page.set_input_files("#mapfile", str(form))
+    page.click("button:has-text('Check the columns')")
+    shown = page.locator("#values").input_value()
+    assert "I'd like to mentor" in shown
+    assert "\\u0027" not in shown
+    assert json.loads(shown)["role"] == {
+        "Early career (I'd like to mentor a leader)": "junior", hostile: "senior"}
+    expect(page.locator("b:has-text('Mentee')")).to_have_count(0)  # shown, never markup
+    check_page(page, tmp_path / "shots", "apostrophes")

@@ -13,6 +13,8 @@ import csv
 import hashlib
 import hmac
 import io
+import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -115,11 +117,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     # Autoescaping on for every template: a name like <script> is shown, never run.
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
-    # Maps shown as JSON keep their order (a grade map most junior first, a
-    # column map in the file's order); Jinja sorts the keys by default.
-    templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
     templates.env.filters["counted"] = counted  # "1 junior", "2 juniors"
+    # A map in a box to edit, as typed and in its order (a grade map most junior
+    # first): Jinja's tojson sorts keys and writes "I'd" as "I\u0027d" (for
+    # scripts); here the autoescaping keeps the text harmless.
+    templates.env.filters["json_text"] = partial(json.dumps, ensure_ascii=False)
     templates.env.globals["encodings"] = ENCODINGS  # the import forms' choice
     explaining = Explaining()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
