@@ -263,6 +263,7 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
     A field name or a known synonym scores 100; other headers are compared
     with the synonym table by rapidfuzz's ``WRatio`` (word order and extra
     words count little: "Which role would you like?" is close to "which role").
+    A header of more than 300 characters guesses nothing.
 
     Examples
     --------

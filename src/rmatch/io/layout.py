@@ -51,7 +51,6 @@ _FOOTER = re.compile(r"^\s*(total|totals|count|sum|grand total|confidential|gene
 # A totals line: one of these words alone in the first cell, a number in the second.
 _TOTALS = re.compile(r"\s*(total|totals|count|sum|grand total|number of pairs)\s*:?\s*",
                      re.IGNORECASE)
-HEADER_SCAN = 50  # rows searched for the header: titles and report parameters above it
 
 
 def _filled(cells: Sequence[Any]) -> list[Any]:
@@ -65,7 +64,7 @@ def _looks_like_footer(cells: Sequence[Any], width: int, loose: bool = True) -> 
     words sit further right is a person with cells missing, and reading
     names its problems instead. ``loose``: any few words in the first cell
     alone, not only the usual footer words (used only below people whose
-    ids have no spaces: see :func:`_locate`).
+    ids have no spaces: see :func:`locate`).
     """
     filled = _filled(cells)
     if not filled or any(not values.is_missing(c) for c in cells[2:]) \
@@ -91,7 +90,7 @@ def _number(cell: Any) -> bool:
 
 
 def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
-            header_row: int | None, *, counted: bool = False) -> Located:
+           header_row: int | None, *, counted: bool = False) -> Located:
     """Find the header row (or take ``header_row``) and where the people end.
 
     The header is the first row, among the first 50 with anything in them,
