@@ -329,3 +329,18 @@ def test_a_committees_sheet_that_names_people_is_read_as_their_ids(
         return [line for line in text.splitlines() if not re.search(r"\d s$", line)]
 
     assert untimed(same.replace("byids.csv", "byname.csv")) == untimed(out)
+
+
+def test_people_written_with_their_id_after_their_name_are_read_as_that_id() -> None:
+    # Some HR reports write "Ana Lima (E1)": a hand matching copied from one
+    # could not be told apart ("need the column(s) junior_id, senior_id").
+    text = "Mentor,Mentee\nBo Chen (E2),Ana Lima (E1)\nDi Eng (E4),Cy Diaz [e3]\n"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        pairs = rm.read_matching(io.StringIO(text), ["E2", "E4"], ["E1", "e3"])
+    assert pairs == [("E2", "E1"), ("E4", "e3")]
+    assert any("read 4 name(s) as the people's ids" in str(w.message) for w in said)
+    # Someone else's id in brackets, or no one's: not read so (named by row).
+    wrong = io.StringIO("junior_id,senior_id\nBo Chen (E9),E1\n")
+    with pytest.raises(rm.InputError, match="row 2"):
+        rm.read_matching(wrong, ["E2"], ["E1"])

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.columns import header_key
-from rmatch.io.names import ids_by_name, name_key
+from rmatch.io.names import bracketed, ids_by_name, name_key
 from rmatch.io.read import Source, load_table
 from rmatch.io.sheets import Table
 from rmatch.io.values import counts_responses, fold, parse_text
@@ -297,8 +297,12 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
 
 def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | None
                 ) -> tuple[Table, dict[str, list[str]], set[tuple[int, str]]]:
-    """Read people's names as their ids when ``names`` is given (:func:`_names_as_ids`)."""
-    return _names_as_ids(table, sides, names) if names else (table, {}, set())
+    """Read people's names as their ids (:func:`_names_as_ids`).
+
+    Without ``names``, only the ids some reports write after a name ("Ana
+    Lima (E1)").
+    """
+    return _names_as_ids(table, sides, names or {})
 
 
 def _pair_columns(table: Table, sides: IdSides, what: str, *, keep: bool) -> tuple[str, str]:
@@ -317,7 +321,8 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
     read = sum(header in columns for _, header in named)
     if read:
         warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
-                      "person's name in the programme)", InputWarning, stacklevel=3)
+                      "person's name in the programme, or written with their id in "
+                      "brackets)", InputWarning, stacklevel=3)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
@@ -359,7 +364,9 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
 
     Also the names several people share, by :func:`~rmatch.io.names.name_key`,
     with their ids (their cells stay as written, for the reading to refuse by
-    row), and the (row, header) of each cell read as a name.
+    row), and the (row, header) of each cell read as a name. A name written
+    with someone's id after it ("Ana Lima (E1)", as some HR reports write
+    people) is read as that id.
     """
     by_name = ids_by_name((name, pid) for pid, name in names.items()
                           if pid in sides.juniors or pid in sides.seniors)
@@ -369,8 +376,13 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
         out: dict[str, Any] = {}
         for header, raw in cells.items():
             text = _scalar_text(raw)
-            found = [] if not text or normalise_id(text) in sides.juniors \
-                or normalise_id(text) in sides.seniors else by_name.get(name_key(text), [])
+            known = bool(text) and (normalise_id(text) in sides.juniors
+                                    or normalise_id(text) in sides.seniors)
+            found = [] if not text or known else by_name.get(name_key(text), [])
+            tagged = bracketed(text) if text and not known and not found else None
+            if tagged and (normalise_id(tagged[1]) in sides.juniors
+                           or normalise_id(tagged[1]) in sides.seniors):
+                found = [normalise_id(tagged[1])]
             out[header] = found[0] if len(found) == 1 else raw
             if len(found) == 1:
                 named.add((row, header))
