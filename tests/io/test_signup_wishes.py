@@ -65,6 +65,8 @@ def test_the_words_junior_and_senior_settle_a_role_before_mentor_and_mentee() ->
     ("Leader being mentored", "senior"),
     ("Reverse mentor", "junior"),
     ("Both mentor and mentee", "both"),
+    ("Early talent programme", "junior"), ("Entry-level", "junior"), ("SVP, Finance", "senior"),
+    ("C-suite", "senior"),
 ])
 def test_a_role_answer_is_read_by_the_phrase_it_starts_with(answer: str, side: str) -> None:
     assert suggest_value_maps({"role": [answer]})["role"] == {answer: side}

@@ -30,11 +30,14 @@ _SIDE_WORDS = {"junior": "junior", "senior": "senior"}
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("both", ("both", "either")),
     ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
-                "vice president", "manager", "be mentored", "being mentored", "get mentored",
+                "vice president", "vp", "svp", "evp", "c-suite", "c suite", "board member",
+                "manager", "be mentored", "being mentored", "get mentored",
                 "like a mentor", "want a mentor", "need a mentor", "a reverse mentor",
                 "like a reverse mentor")),
-    ("junior", ("mentor", "early career", "early in my career", "junior", "graduate", "intern",
-                "apprentice", "new joiner", "to mentor", "be a mentor", "be a reverse mentor")),
+    ("junior", ("mentor", "early career", "early in my career", "early talent",
+                "emerging talent", "young professional", "entry level", "entry-level",
+                "trainee", "junior", "graduate", "intern", "apprentice", "new joiner",
+                "to mentor", "be a mentor", "be a reverse mentor")),
 )
 _ROLE_PHRASES = [(re.compile(rf"\b{re.escape(w)}\b"), len(w), role)
                  for role, words in _ROLE_WORDS for w in words]
