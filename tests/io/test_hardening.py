@@ -521,3 +521,25 @@ def test_a_huge_header_or_a_deeply_nested_record_is_guessed_as_nothing_at_once()
     proposal = rm.suggest_columns(io.StringIO(json.dumps([record])))
     assert proposal["id"] == "id"
     assert all(target is None for header, target in proposal.items() if header.count(".") >= 8)
+
+
+def test_a_json_path_beside_a_key_that_folds_alike_is_another_column() -> None:
+    # "work.site" (a path of the object "work") and a key "worksite" folded alike,
+    # and the whole file was refused ("appears twice"), with no map to get round it.
+    records = [{"id": "a", "role": "junior", "homeEmail": "a@home.org", "worksite": "Paris",
+                "work": {"site": "Lyon"}, "home": {"email": "a@x.org"}}]
+    text = json.dumps(records)
+    kept = rm.read_participants(io.StringIO(text), unknown_columns="keep")
+    assert kept[0].attributes == {"homeEmail": "a@home.org", "worksite": "Paris",
+                                  "work.site": "Lyon", "home.email": "a@x.org"}
+    # A map names each by its own name: the path by its dots, the key without.
+    mapped = rm.read_participants(io.StringIO(text), columns={
+        "work.site": "location", "worksite": None, "homeEmail": None, "home.email": "email"})
+    assert (mapped[0].location, mapped[0].email) == ("Lyon", "a@x.org")
+    with pytest.warns(rm.InputWarning, match="left out column.*'work.site'"):
+        plain = rm.read_participants(io.StringIO(text), columns={
+            "worksite": "location", "homeEmail": None, "home.email": None})
+    assert plain[0].location == "Paris"
+    # Headers that fold alike and are no path are still one column given twice.
+    with pytest.raises(rm.InputError, match="appears twice"):
+        rm.read_participants(io.StringIO("id,work.site,worksite\na,x,y\n"))

@@ -53,6 +53,11 @@ def header_key(header: str) -> str:
 _FIELD_KEYS = {header_key(f): f for f in (*FIELDS, *READ_ONLY)}
 
 
+def _dotted(header: str) -> str:
+    """Fold a JSON path part by part, its dots kept ("work.Site" -> ".work.site")."""
+    return "." + ".".join(header_key(p) for p in header.split("."))
+
+
 def valid_target(target: str) -> bool:
     """Tell whether a column map may send a column to ``target``.
 
@@ -102,6 +107,12 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     >>> cols.targets, cols.unknown
     ({'id': 'id', 'department.name': 'department', 'skills': 'skills'}, [])
     """
+    # A JSON path beside a key that folds alike ("work.site", "worksite";
+    # "home.email", "homeEmail") is another column, not one given twice: it
+    # keeps its dots, and a map names it by them.
+    paths = {h for h in headers if objects and any(p in objects for p in _parents(h))}
+    plain = {header_key(h) for h in headers if h not in paths}
+    apart = {_dotted(h) for h in paths if header_key(h) in plain}
     mapping: dict[str, str | None] = {}
     for source, target in (columns or {}).items():
         if target is not None and not valid_target(target):
@@ -109,12 +120,13 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
                 f"column map: {source!r} -> {target!r}: {target!r} is not a field; use one of "
                 f"{', '.join((*FIELDS, *READ_ONLY))}, attributes.KEY, or null to leave the "
                 "column out")
-        mapping[header_key(source)] = target
+        mapping[_dotted(source) if _dotted(source) in apart else header_key(source)] = target
     out = Columns()
     seen: dict[str, str] = {}
     by_target: dict[str, str] = {}
     for header in headers:
-        key = header_key(header)
+        key = _dotted(header) if header in paths and _dotted(header) in apart \
+            else header_key(header)
         if key in seen:
             out.problems.append(f"column {header!r} appears twice in the header "
                                 f"(also as {seen[key]!r})")
@@ -142,7 +154,8 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
             continue
         by_target.setdefault(target, header)
         out.targets[header] = target
-    out.unused = [s for s in (columns or {}) if header_key(s) not in seen]
+    out.unused = [s for s in (columns or {})
+                  if header_key(s) not in seen and _dotted(s) not in seen]
     if "id" not in out.targets.values():
         out.problems.append("no column gives the participant 'id' (map one, e.g. "
                             "columns={'Employee ID': 'id'})")
