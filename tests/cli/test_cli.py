@@ -155,6 +155,23 @@ def test_columns_refuses_a_header_given_twice_rather_than_dropping_one(
     assert not out.exists()
 
 
+def test_columns_reads_a_json_path_beside_a_key_that_folds_alike_and_names_objects_apart(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "work.site" beside "worksite" was refused as one header given twice; the
+    # objects whose paths are read were listed as "left out", with guesses.
+    roster = tmp_path / "api.json"
+    roster.write_text(json.dumps([{"id": "a", "role": "junior", "worksite": "Paris",
+                                   "work": {"site": "Lyon", "title": "CTO"}}]),
+                      encoding="utf-8")
+    code, out, err = run_cli(capsys, "columns", str(roster))
+    assert code == 0, err
+    assert json.loads(out) == {"id": "id", "role": "role", "worksite": "location",
+                               "work": None, "work.site": None, "work.title": None}
+    assert "left out (null): work.site, work.title\n" in err
+    assert "objects read by their paths (map one whole only to skills, goals, " in err
+    assert "guesses for 'work':" not in err
+
+
 def test_a_roster_with_several_problems_names_the_validate_command_that_lists_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = tmp_path / "people list.csv"

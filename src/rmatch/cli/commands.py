@@ -8,7 +8,6 @@ arguments, returning the exit status).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from rmatch import synth
+from rmatch.cli.columns import columns_options, run_columns
 from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
@@ -34,7 +34,6 @@ from rmatch.cli.common import (
     roster_words,
     rules_line,
     seconds,
-    sheet_options,
     solver_options,
 )
 from rmatch.cli.outputs import report_text, table, write_result
@@ -346,67 +345,6 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_columns(args: argparse.Namespace) -> int:
-    from rmatch.io.answers import suggest_value_maps
-    from rmatch.io.columns import guesses, header_key, suggest
-    from rmatch.io.sheets import Table, load_table
-    from rmatch.io.tables import distinct_cells
-
-    table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
-                       sheet=args.sheet)
-    if args.seniors_file:  # one map for both files, as --seniors-file reads them
-        other = load_table(args.seniors_file, None, args.encoding, None,
-                           sheet=args.seniors_sheet)
-        table = Table(f"{table.name} + {other.name}",
-                      list(dict.fromkeys([*table.headers, *other.headers])),
-                      [*table.rows, *other.rows], [], table.hidden | other.hidden)
-    twice = sorted({h for h in table.headers
-                    if sum(header_key(o) == header_key(h) for o in table.headers) > 1})
-    if twice:
-        # A map has one entry per header: it cannot tell two same-named columns apart.
-        raise InputError(f"{args.roster}: header(s) {', '.join(repr(h) for h in twice)} are "
-                         "given more than once (ignoring case and spaces): rename one of each "
-                         "in the file, then run rmatch columns again")
-    proposal = suggest(table.headers, hidden=table.hidden, objects=table.objects,
-                       rows=[cells for _, cells in table.rows])
-    proposed_values = suggest_value_maps(distinct_cells(table, proposal))
-    outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,
-                                                     "--values")]
-    for path, data, flag in outputs:
-        if not path:
-            continue
-        out = Path(path)
-        if out.exists() and not args.force:
-            raise InputError(f"{out} exists; pass --force to replace it")
-        refuse_inputs([out], [args.roster, args.seniors_file])
-        write_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        print(f"wrote {out}: edit it, then pass it as {flag} {out}")
-    if not args.output:
-        print(json.dumps(proposal, indent=2, ensure_ascii=False))
-    left_out = [h for h, t in proposal.items() if t is None]
-    if left_out:
-        print(f"left out (null): {', '.join(left_out)}", file=sys.stderr)
-    for header in table.headers:
-        found = guesses(header)
-        if header not in table.hidden and found and found[0][1] < 100:
-            shown = ", ".join(f"{t or 'null'} ({s:.0f})" for t, s in found)
-            print(f"guesses for {header!r}: {shown}", file=sys.stderr)
-    hidden = [h for h in table.headers if h in table.hidden]
-    if hidden:
-        print(f"hidden in the workbook (never suggested): {', '.join(hidden)}", file=sys.stderr)
-    # The distinct values of the fields whose cells need a map, for the user
-    # to check (role words, grades, time zones); never names or attributes.
-    for target, cells in distinct_cells(table, proposal).items():
-        if target in ("role", "level", "timezone") and cells:
-            shown = ", ".join(repr(c) for c in cells[:20])
-            more = f" and {len(cells) - 20} more" if len(cells) > 20 else ""
-            print(f"values of {target}: {shown}{more}", file=sys.stderr)
-    if proposed_values and not args.values_output:
-        print("proposed value map (check it, save it, pass it as --values FILE): "
-              + json.dumps(proposed_values, ensure_ascii=False), file=sys.stderr)
-    return 0
-
-
 def _cmd_synth(args: argparse.Namespace) -> int:
     config = synth.SynthConfig(previous_rounds=args.previous_rounds)
     org = synth.generate(args.employees, seed=args.seed, config=config)
@@ -550,19 +488,6 @@ def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
     reading_options(cmd)
 
 
-def _columns_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("roster", help="roster file (.csv, .json, .jsonl, .xlsx)")
-    cmd.add_argument("--encoding", help="text encoding when not UTF-8 (e.g. cp1252)")
-    sheet_options(cmd)
-    cmd.add_argument("--seniors-file", metavar="FILE", help="one file per side: one map for "
-                     "the roster (the juniors') and this file (the seniors')")
-    cmd.add_argument("--seniors-sheet", metavar="NAME|N", help="the seniors' file's sheet")
-    cmd.add_argument("-o", "--output", help="write the map to this JSON file")
-    cmd.add_argument("--values-output", metavar="FILE.json",
-                     help="write the proposed value maps (role words, 'no manager') here")
-    cmd.add_argument("--force", action="store_true", help="replace the output file")
-
-
 def _synth_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--employees", type=EMPLOYEES, default=1000)
     cmd.add_argument("--juniors", type=count(0), default=50)
@@ -593,7 +518,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("calibrate", "fit the component weights to past outcomes",
             (_calibrate_options,), _cmd_calibrate),
     Command("columns", "print a suggested column map for a roster's headers, to edit and "
-            "pass as --columns", (_columns_options,), _cmd_columns),
+            "pass as --columns", (columns_options,), run_columns),
     Command("synth", "write a synthetic organisation as a roster", (_synth_options,),
             _cmd_synth),
 )

@@ -20,7 +20,7 @@ from rmatch.io.answers import NUMBER_WORDS, suggest_value_maps
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "guesses", "header_key",
+__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "column_keys", "guesses", "header_key",
            "is_known_header", "resolve", "suggest", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
@@ -56,6 +56,25 @@ _FIELD_KEYS = {header_key(f): f for f in (*FIELDS, *READ_ONLY)}
 def _dotted(header: str) -> str:
     """Fold a JSON path part by part, its dots kept ("work.Site" -> ".work.site")."""
     return "." + ".".join(header_key(p) for p in header.split("."))
+
+
+def column_keys(headers: Sequence[str], objects: Collection[str] = ()) -> dict[str, str]:
+    """Return how each header is compared: :func:`header_key`, but for a path beside a key.
+
+    A JSON path beside a key that folds alike ("work.site" and "worksite",
+    "home.email" and "homeEmail") is another column, not one given twice: it
+    keeps its dots, and a column map names it by them. Headers that fold
+    alike otherwise are one column given twice.
+
+    Examples
+    --------
+    >>> column_keys(["worksite", "work", "work.site"], objects={"work"})
+    {'worksite': 'worksite', 'work': 'work', 'work.site': '.work.site'}
+    """
+    paths = {h for h in headers if objects and any(p in objects for p in _parents(h))}
+    plain = {header_key(h) for h in headers if h not in paths}
+    return {h: _dotted(h) if h in paths and header_key(h) in plain else header_key(h)
+            for h in headers}
 
 
 def valid_target(target: str) -> bool:
@@ -107,12 +126,8 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     >>> cols.targets, cols.unknown
     ({'id': 'id', 'department.name': 'department', 'skills': 'skills'}, [])
     """
-    # A JSON path beside a key that folds alike ("work.site", "worksite";
-    # "home.email", "homeEmail") is another column, not one given twice: it
-    # keeps its dots, and a map names it by them.
-    paths = {h for h in headers if objects and any(p in objects for p in _parents(h))}
-    plain = {header_key(h) for h in headers if h not in paths}
-    apart = {_dotted(h) for h in paths if header_key(h) in plain}
+    keys = column_keys(headers, objects)
+    apart = {k for k in keys.values() if k.startswith(".")}
     mapping: dict[str, str | None] = {}
     for source, target in (columns or {}).items():
         if target is not None and not valid_target(target):
@@ -125,8 +140,7 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     seen: dict[str, str] = {}
     by_target: dict[str, str] = {}
     for header in headers:
-        key = _dotted(header) if header in paths and _dotted(header) in apart \
-            else header_key(header)
+        key = keys[header]
         if key in seen:
             out.problems.append(f"column {header!r} appears twice in the header "
                                 f"(also as {seen[key]!r})")
