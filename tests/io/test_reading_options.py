@@ -231,6 +231,43 @@ def test_a_banner_of_merged_group_cells_above_the_header_is_skipped(tmp_path: Pa
         assert [p.level for p in rm.read_participants(io.StringIO(unnamed))] == [4, 1]
 
 
+def test_sub_headers_given_twice_take_the_group_label_above_them(tmp_path: Path) -> None:
+    # A report's two header rows: "Employee" over "ID" and "Name", "Manager" over
+    # "ID" and "Name" again. The file was refused ("'ID' appears twice").
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Employee", None, "Manager", None, None])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.append(["ID", "Name", "ID", "Name", "Role"])
+    sheet.append(["E1", "Ana Lima", None, None, "senior"])
+    sheet.append(["E2", "Bo Chen", "E1", "Ana Lima", "junior"])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        columns = rm.suggest_columns(path)
+        people = rm.read_participants(path, columns=columns)
+    assert any("read with the group label above them: 'Employee ID', 'Employee Name', "
+               "'Manager ID', 'Manager Name'" in str(w.message) for w in said)
+    assert columns == {"Employee ID": "id", "Employee Name": "name",
+                       "Manager ID": "manager_id", "Manager Name": "manager_name",
+                       "Role": "role"}
+    assert [(p.id, p.name, p.manager_id) for p in people] == [
+        ("E1", "Ana Lima", None), ("E2", "Bo Chen", "E1")]
+    # The same in CSV; a title further up, or one label over both, names nothing:
+    # the header is still given twice, said as before.
+    csv_text = "Employee,,Manager,,\nID,Name,ID,Name,Role\nE1,Ana,,,senior\n"
+    assert [p.id for p in _read(csv_text, columns={
+        "Employee ID": "id", "Employee Name": "name", "Manager ID": "manager_id",
+        "Manager Name": "manager_name"}, check_managers=False)] == ["E1"]
+    for text in ("Staff,,,,\nID,Name,ID,Name,Role\nE1,Ana,,,senior\n",
+                 "Report\n\nID,Name,ID,Name,Role\nE1,Ana,,,senior\n"):
+        with pytest.raises(rm.InputError, match="'ID' appears twice"):
+            _read(text)
+
+
 def test_a_table_that_starts_further_right_has_its_footer_found(tmp_path: Path) -> None:
     # Found on a sheet whose table starts at C3: "Total" and a count under it were
     # read as a person whose role is "4" (the footer's words were sought in column A).

@@ -26,9 +26,9 @@ from typing import Any
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.columns import is_known_header
+from rmatch.io.columns import header_key, is_known_header
 
-__all__ = ["HEADER_SCAN", "Located", "locate", "rows_text"]
+__all__ = ["HEADER_SCAN", "Located", "grouped", "locate", "rows_text"]
 
 HEADER_SCAN = 50
 """Rows searched for the header: titles and report parameters above it."""
@@ -149,6 +149,53 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                       "like a footer (a total, a count or a notice) and were skipped",
                       InputWarning, stacklevel=5)
     return Located(index, end, problems)
+
+
+def grouped(name: str, headers: list[str], records: Sequence[tuple[int, Sequence[Any]]],
+            index: int) -> list[str]:
+    """Name headers given twice under a banner of group labels by their group ("Manager ID").
+
+    Reports put "Employee" over "ID" and "Name", "Manager" over "ID" and
+    "Name" again: the sub-headers alone are one column given twice. Each
+    header given twice (ignoring case, spaces, ``_``, ``-`` and ``.``) takes the nearest label at
+    or left of its column in the row above, when that row is a banner (text
+    only, fewer cells than the header); the others stay as written. Said in
+    a warning.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> rows = [(1, ["Employee", None, "Manager", None, None]),
+    ...         (2, ["ID", "Name", "ID", "Name", "Role"])]
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     grouped("r.xlsx", ["ID", "Name", "ID", "Name", "Role"], rows, 1)
+    ['Employee ID', 'Employee Name', 'Manager ID', 'Manager Name', 'Role']
+    """
+    folded = [header_key(h) for h in headers]
+    twice = {f for f in folded if f and folded.count(f) > 1}
+    # The row right above the header, text in fewer cells: a banner, not a title
+    # further up nor a row of people.
+    above = records[index - 1][1] if index > 0 and \
+        records[index - 1][0] == records[index][0] - 1 else None
+    if not twice or above is None or not _filled(above) \
+            or not all(isinstance(c, str) for c in _filled(above)) \
+            or len(_filled(above)) >= len(_filled(headers)):
+        return headers
+    out, label = list(headers), ""
+    for k, header in enumerate(headers):
+        cell = above[k] if k < len(above) else None
+        label = str(cell).strip() if not values.is_missing(cell) else label
+        if folded[k] in twice and label:
+            out[k] = f"{label} {header.strip()}"
+    renamed = [header_key(h) for h in out]
+    if any(renamed.count(f) > 1 for f, o in zip(renamed, folded, strict=True) if o in twice):
+        return headers  # one label over all of them (a title): still given twice, said so
+    named = [repr(h) for h, o in zip(out, headers, strict=True) if h != o]
+    if named:
+        warnings.warn(f"{name}: header(s) given more than once read with the group label "
+                      f"above them: {', '.join(named)}", InputWarning, stacklevel=5)
+    return out
 
 
 def _below_banner(records: Sequence[tuple[int, Sequence[Any]]], nonempty: Sequence[int],

@@ -22,7 +22,7 @@ from typing import IO, Any
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.documents import flattened, json_items, unique_keys
-from rmatch.io.layout import HEADER_SCAN, locate, rows_text
+from rmatch.io.layout import HEADER_SCAN, grouped, locate, rows_text
 
 __all__ = ["FORMATS", "MAX_ROSTER_BYTES", "Source", "Table", "load_table",
            "source_name", "unique_keys"]
@@ -255,7 +255,8 @@ def _csv_table(name: str, text: str, delimiter: str | None,
             problems.append(Problem("the file is empty: a roster starts with a header row",
                                     file=name))
         return Table(name, [], [], problems)
-    headers = [c.strip() for c in records[found.index][3]]
+    headers = grouped(name, [c.strip() for c in records[found.index][3]],
+                      [(r[0], r[3]) for r in records], found.index)
     rows: list[tuple[int, dict[str, Any]]] = []
     body = records[found.index + 1:found.end]
     # A column with no header and nothing in it (a table that starts further
@@ -392,8 +393,8 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
                                     "but the first without a value; unmerge them and fill in "
                                     "each row", file=name, row=merged.min_row))
     width = max(by_row[header_at])
-    headers = [values.parse_text(by_row[header_at][c]) if c in by_row[header_at] else ""
-               for c in range(1, width + 1)]
+    headers = grouped(name, [values.parse_text(by_row[header_at][c]) if c in by_row[header_at]
+                             else "" for c in range(1, width + 1)], records, found.index)
     hidden = {h for c, h in enumerate(headers, start=1)
               if h and sheet.column_dimensions[get_column_letter(c)].hidden}
     rows: list[tuple[int, dict[str, Any]]] = []
