@@ -268,6 +268,26 @@ def test_sub_headers_given_twice_take_the_group_label_above_them(tmp_path: Path)
             _read(text)
 
 
+def test_a_column_that_shows_each_group_once_is_said() -> None:
+    # A grouped report writes "R&D" once and leaves the rows below blank: those
+    # people were read with no department (or no role: out of the programme),
+    # without a word.
+    text = ("id,role,department\na,junior,R&D\nb,junior,\nc,senior,\nd,junior,Sales\n"
+            "e,senior,\nf,senior,\ng,junior,HR\nh,senior,\n")
+    with pytest.warns(rm.InputWarning, match=r"column 'department' gives a value on the first "
+                                             r"row of each group only \(3 values, each once, "
+                                             r"5 blank rows below them\)"):
+        people = rm.read_participants(io.StringIO(text))
+    assert [p.department for p in people] == ["R&D", None, None, "Sales", None, None, "HR",
+                                              None]
+    # Values given again, or few blanks: an ordinary column, nothing said.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rm.read_participants(io.StringIO(text.replace("d,junior,Sales", "d,junior,R&D")))
+        rm.read_participants(io.StringIO(text.replace("b,junior,", "b,junior,IT").replace(
+            "e,senior,", "e,senior,Ops").replace("h,senior,", "h,senior,QA")))
+
+
 def test_a_table_that_starts_further_right_has_its_footer_found(tmp_path: Path) -> None:
     # Found on a sheet whose table starts at C3: "Total" and a count under it were
     # read as a person whose role is "4" (the footer's words were sought in column A).

@@ -18,7 +18,7 @@ from rmatch.io.columns import COMBINABLE, Columns, suggest
 from rmatch.io.hints import grade_scheme
 from rmatch.io.sheets import Table
 
-__all__ = ["grade_column", "left_out_guesses", "roster_hints"]
+__all__ = ["grade_column", "groups_shown_once", "left_out_guesses", "roster_hints"]
 
 _MOST_GUESSED = 200
 """Columns left out beyond this many are named without the field each looks like."""
@@ -133,3 +133,51 @@ def left_out_guesses(headers: Sequence[str], cols: Columns, *,
     given = set(cols.targets.values())
     return {h: t for h in cols.unknown if (t := proposal.get(h)) is not None
             and (t not in given or t in COMBINABLE or t.startswith("attributes."))}
+
+
+# Fields a report groups its rows by, writing each group's value once.
+_GROUPED = ("role", "department", "location", "manager_id", "level", "timezone")
+
+
+def groups_shown_once(table: Table, cols: Columns) -> list[str]:
+    """Name the columns that look like a report's groups, each value on its group's first row.
+
+    A pivot table or a grouped report writes "R&D" once and leaves the rows
+    below it blank until "Sales": read as they are, those people have no
+    department (or no role: not in the programme at all). Such a column
+    (six rows or more) starts filled, has at least as many blank rows as
+    values, a blank row below most values, and never gives a value twice.
+    Said, not filled: the file is what it is (fill the column down in the
+    spreadsheet).
+
+    Examples
+    --------
+    >>> from rmatch.io.columns import resolve
+    >>> roles = ["junior", "", "", "senior", "", ""]
+    >>> table = Table("r.csv", ["id", "role"], [(k + 2, {"id": f"p{k}", "role": r})
+    ...                                         for k, r in enumerate(roles)], [])
+    >>> groups_shown_once(table, resolve(table.headers, None, keep_unknown=False))
+    ["column 'role' gives a value on the first row of each group only (2 values, each \
+once, 4 blank rows below them): a report that shows each group once? the blank rows \
+read as not given; fill the column down in the file if they belong to the group above"]
+    """
+    out = []
+    for header, target in cols.targets.items():
+        if target not in _GROUPED and not target.startswith("attributes."):
+            continue
+        cells = [cells.get(header) for _, cells in table.rows]
+        filled = [not values.is_missing(c) and bool(str(c).strip()) for c in cells]
+        given = [str(c).strip() for c, f in zip(cells, filled, strict=True) if f]
+        # Most groups hold more than one person: a blank row below most values.
+        followed = sum(f and k + 1 < len(cells) and not filled[k + 1]
+                       for k, f in enumerate(filled))
+        if len(cells) < 6 or len(given) < 2 or len(cells) - len(given) < len(given) \
+                or not filled[0] or len(set(given)) != len(given) \
+                or 3 * followed < 2 * len(given):
+            continue
+        out.append(f"column {header!r} gives a value on the first row of each group only "
+                   f"({len(given)} values, each once, {len(cells) - len(given)} blank rows "
+                   "below them): a report that shows each group once? the blank rows read as "
+                   "not given; fill the column down in the file if they belong to the group "
+                   "above")
+    return out

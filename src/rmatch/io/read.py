@@ -29,7 +29,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.answers import suggest_value_maps
 from rmatch.io.columns import Columns, resolve, valid_target
-from rmatch.io.fixes import grade_column, left_out_guesses, roster_hints
+from rmatch.io.fixes import grade_column, groups_shown_once, left_out_guesses, roster_hints
 from rmatch.io.layout import rows_text
 from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
@@ -367,6 +367,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
         any_level = any(r.record.get("level") is not None for r in rows)
         raise InputError.of([*grade_column(name, cols, any_level, problems), *hints])
     _warn(name, cols, people, ids, _left_out(cols, table))
+    for line in groups_shown_once(table, cols):
+        warnings.warn(f"{name}: {line}", InputWarning, stacklevel=4)
     _level_notes(name, rows)
     return [p for _, p in people]
 
