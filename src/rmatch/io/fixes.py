@@ -166,14 +166,20 @@ read as not given; fill the column down in the file if they belong to the group 
         if target not in _GROUPED and not target.startswith("attributes."):
             continue
         cells = [cells.get(header) for _, cells in table.rows]
-        filled = [not values.is_missing(c) and bool(str(c).strip()) for c in cells]
-        given = [str(c).strip() for c, f in zip(cells, filled, strict=True) if f]
+        filled: list[bool] = []
+        given: set[str] = set()
+        for cell in cells:  # stops at the first value given twice: most columns, at once
+            text = "" if values.is_missing(cell) else str(cell).strip()
+            if text in given:
+                break
+            filled.append(bool(text))
+            if text:
+                given.add(text)
         # Most groups hold more than one person: a blank row below most values.
-        followed = sum(f and k + 1 < len(cells) and not filled[k + 1]
+        followed = sum(f and k + 1 < len(filled) and not filled[k + 1]
                        for k, f in enumerate(filled))
-        if len(cells) < 6 or len(given) < 2 or len(cells) - len(given) < len(given) \
-                or not filled[0] or len(set(given)) != len(given) \
-                or 3 * followed < 2 * len(given):
+        if len(filled) < len(cells) or len(cells) < 6 or len(given) < 2 or not filled[0] \
+                or len(cells) - len(given) < len(given) or 3 * followed < 2 * len(given):
             continue
         out.append(f"column {header!r} gives a value on the first row of each group only "
                    f"({len(given)} values, each once, {len(cells) - len(given)} blank rows "
