@@ -119,8 +119,12 @@ def test_an_hr_apis_nested_json_is_mapped_by_its_paths_on_the_mapping_screen(
         warnings.simplefilter("ignore")
         proposal = rm.suggest_columns(path)
     assert proposal["work.reportsTo.id"] == "manager_id"
-    for k, header in enumerate(proposal, start=1):
-        assert page.locator(f"#col-{k}").input_value() == (proposal[header] or "")
+    for header, target in proposal.items():
+        assert page.locator(f'select[name="col:{header}"]').input_value() == (target or "")
+    # The objects whose paths are read come last: their text is wide, their paths first.
+    shown = page.locator("table.mapping thead th").all_inner_texts()
+    assert shown[-3:] == ["work", "work.reportsTo", "personal"]
+    assert sorted(shown) == sorted(proposal)
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "4 people read from bob.json: 2 juniors and 2 seniors")

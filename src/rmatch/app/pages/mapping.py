@@ -47,7 +47,10 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             suggested = rm.suggest_columns(source(), format=fmt, encoding=enc, sheet=tab)
-            headers = list(suggested)
+            # A JSON object whose paths are columns too ("work" beside "work.site")
+            # goes last: its paths are what is read, and its text is wide.
+            whole = [h for h in suggested if any(o.startswith(f"{h}.") for o in suggested)]
+            headers = [h for h in suggested if h not in whole] + whole
             rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc,
                                  sheet=tab)
             chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
