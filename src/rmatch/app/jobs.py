@@ -106,14 +106,16 @@ def store_matching(db: Session, programme: Programme, result: rm.MatchResult, *,
     return matching
 
 
-def judge(people: list[dict[str, Any]], params: dict[str, Any], progress: Any = None
-          ) -> tuple[rm.MatchResult, list[str]]:
+def judge(people: list[dict[str, Any]], params: dict[str, Any], progress: Any = None, *,
+          inputs: tuple[list[rm.Participant], list[rm.Participant], rm.OrgChart | None]
+          | None = None) -> tuple[rm.MatchResult, list[str]]:
     """Judge ``params["pairs"]`` under ``params["rules"]``; the result and what it noticed.
 
     The notes are reading's (``params["notes"]``) and then the judgement's own
     input warnings, each once: shown with the judgement, never a person's value.
+    ``inputs``: :func:`build_inputs` of ``people`` when the caller has them.
     """
-    juniors, seniors, org = build_inputs(people)
+    juniors, seniors, org = inputs or build_inputs(people)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = rm.evaluate([tuple(p) for p in params["pairs"]], juniors, seniors,

@@ -47,7 +47,7 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
     imp = latest_import(db, programme.id)
     if imp is None:
         raise HTTPException(409, "import people first: a matching is judged against them")
-    juniors, seniors, _ = build_inputs(imp.people)
+    juniors, seniors, org = build_inputs(imp.people)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -71,7 +71,7 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
         db.commit()
         return job
     try:
-        result, notes = judge(imp.people, params)
+        result, notes = judge(imp.people, params, inputs=(juniors, seniors, org))
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     except rm.RmatchError as err:  # a rule the programme cannot hold: said in words
