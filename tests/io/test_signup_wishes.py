@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,34 @@ def test_read_sides_says_once_what_neither_file_has() -> None:
     with pytest.raises(rm.InputError, match=r"^<stream>: the same 2 people on both sides: "
                                             r"one sheet read for both sides\?"):
         rm.read_sides(io.StringIO(mentees), io.StringIO(mentees), columns=columns)
+
+
+def test_a_generation_or_an_age_range_is_read_through_the_proposed_value_map() -> None:
+    # Forms that keep birth dates private ask for a generation or an age range:
+    # the column was guessed as an attribute, and mapped to birth_year each row
+    # was "neither a year nor a date (give date_format)".
+    form = ("Email,I am a,Which generation are you?,Age range\n"
+            "a@x.org,Mentor,Gen Z,18-24\nb@x.org,Mentee,Gen X,45-54\n"
+            "c@x.org,Mentor,Millennial,25-34\nd@x.org,Mentee,Baby Boomer,55+\n")
+    columns = rm.suggest_columns(io.StringIO(form))
+    assert columns["Which generation are you?"] == "birth_year"
+    values = rm.suggest_values(io.StringIO(form), columns=columns)
+    assert values["birth_year"] == {"Gen Z": 2004, "Gen X": 1972, "Millennial": 1988,
+                                    "Baby Boomer": 1955}
+    people = rm.read_participants(io.StringIO(form), columns=columns, values=values)
+    assert [p.birth_year for p in people] == [2004, 1972, 1988, 1955]
+    # Without the map, each row says what it holds, never the date advice.
+    with pytest.raises(rm.InputError) as info:
+        rm.read_participants(io.StringIO(form), columns=columns,
+                             values={"role": values["role"]})
+    said = [str(p) for p in info.value.problems]
+    assert [s.split(" (id ")[0].rsplit(" ", 1)[1] for s in said] == ["2", "3", "4", "5"]
+    assert all("field 'birth_year': a generation or an age range, not a year of birth: give "
+               "the value map `rmatch columns` (or suggest_values) proposes" in s for s in said)
+    # An age range stands for this year less its middle age.
+    ranges = {"Email": "id", "I am a": "role", "Which generation are you?": None,
+              "Age range": "birth_year"}
+    proposed = rm.suggest_values(io.StringIO(form), columns=ranges)["birth_year"]
+    year = date.today().year
+    assert proposed == {"18-24": year - 21, "45-54": year - 49, "25-34": year - 29,
+                        "55+": year - 59}

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from rmatch.io.hints import grade_scheme
+from rmatch.model.generations import GENERATIONS
 
-__all__ = ["NUMBER_WORDS", "suggest_value_maps"]
+__all__ = ["NUMBER_WORDS", "suggest_value_maps", "year_of_answer"]
 
 
 # Words that say which side a sign-up option means. "junior" or "senior" said
@@ -81,9 +83,10 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
     (unknown); ``capacity``: a form's answer that gives one count ("Up to
     2", "3+", "Two (2)"; never a range); ``level``: when every grade is one of a known public scheme
-    (:func:`rmatch.io.hints.grade_scheme`), that scheme's order. Cells
-    already valid are left out; cells the words do not settle too, for the
-    user to add.
+    (:func:`rmatch.io.hints.grade_scheme`), that scheme's order;
+    ``birth_year``: a generation or an age range, the year it stands for
+    (:func:`year_of_answer`). Cells already valid are left out; cells the
+    words do not settle too, for the user to add.
 
     Examples
     --------
@@ -125,4 +128,59 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     known = grade_scheme(grades) if grades else None
     if known:  # a known public scheme's order, to check (never from numbers in names)
         out["level"] = dict(known[1])
+    years = {cell: year for cell in distinct.get("birth_year", ())
+             if (year := year_of_answer(cell)) is not None}
+    if years:
+        out["birth_year"] = years
     return out
+
+
+# A generation's names as forms write them, to its cohort in the one table.
+_GENERATION_WORDS = (("boomer", "Boomers"), ("gen x", "Gen X"), ("generation x", "Gen X"),
+                     ("millennial", "Millennials"), ("gen y", "Millennials"),
+                     ("generation y", "Millennials"), ("gen z", "Gen Z"),
+                     ("generation z", "Gen Z"), ("zoomer", "Gen Z"),
+                     ("silent generation", "Silent Generation"))
+_AGE_RANGE = re.compile(r"^(?:aged?\s*)?(\d{2})\s*(?:-|–|to)\s*(\d{2})(?:\s*(?:years?|yrs?))?$")
+_AGE_FROM = re.compile(r"^(?:aged?\s*)?(?:(\d{2})\s*\+|(?:over|above)\s*(\d{2}))"
+                       r"(?:\s*(?:years?|yrs?))?$")
+_AGE_UNDER = re.compile(r"^(?:aged?\s*)?(?:under|below)\s*(\d{2})(?:\s*(?:years?|yrs?))?$")
+
+
+def year_of_answer(cell: str, today: date | None = None) -> int | None:
+    """Return the year of birth a form's generation or age range stands for (None otherwise).
+
+    Forms that keep birth dates private ask "Which generation?" or "Your age
+    range": a generation stands for the middle year of its cohort
+    (:data:`rmatch.model.generations.GENERATIONS`), an age range for this
+    year less its middle age ("55+" as 55-64, "under 25" as 18-24), an age
+    ("34") for this year less it. Proposed
+    in a value map, to check, never read unasked (the reader names such a
+    cell as what it is).
+
+    Examples
+    --------
+    >>> today = date(2026, 12, 6)
+    >>> [year_of_answer(c, today) for c in ("Gen Z", "Millennials", "25-34", "55+", "34",
+    ...                                     "1990")]
+    [2004, 1988, 1997, 1967, 1992, None]
+    """
+    folded = " ".join(cell.casefold().replace("-", " ").split())
+    for word, cohort in _GENERATION_WORDS:
+        if re.search(rf"\b{word}", folded):
+            first, last = next((a, b) for name, a, b in GENERATIONS if name == cohort)
+            return (first + last) // 2
+    text = " ".join(cell.casefold().split())
+    ages: tuple[int, int] | None = None
+    if text.isascii() and text.isdigit() and len(text) == 2:  # an age ("34")
+        ages = int(text), int(text)
+    elif found := _AGE_RANGE.match(text):
+        ages = int(found[1]), int(found[2])
+    elif found := _AGE_FROM.match(text):
+        low = int(found[1] or found[2])
+        ages = low, low + 9
+    elif found := _AGE_UNDER.match(text):
+        ages = 18, int(found[1]) - 1
+    if ages is None or not 14 <= ages[0] <= ages[1] <= 99:
+        return None
+    return (today or date.today()).year - (ages[0] + ages[1]) // 2

@@ -192,7 +192,9 @@ _SYNONYMS: dict[str, str] = {
     "role": "programme role,program role,side,participant type,participant role,mentoring role,"
             "mentor or mentee,which role,role in the programme,sign up as,i am a,i am,"
             "joining as,registering as,i would like to be,i want to be,i'd like to be",
-    "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born",
+    "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born,"
+                  "generation,your generation,which generation,age range,your age range,"
+                  "age group,age band,age bracket,age,your age",
     "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
              "seniority,rank,management level,grade name,job grade name,pay grade name,"
              "grade level,band name",

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
-from rmatch.io.answers import suggest_value_maps
+from rmatch.io.answers import suggest_value_maps, year_of_answer
 from rmatch.io.columns import Columns, resolve, valid_target
 from rmatch.io.fixes import grade_column, groups_shown_once, left_out_guesses, roster_hints
 from rmatch.io.layout import rows_text
@@ -127,7 +127,16 @@ def _folded(what: str, mapping: Mapping[Any, Any], noun: str = "") -> dict[str, 
 def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
     """Parse one non-missing cell into the value of its field."""
     if target == "birth_year":
-        return values.parse_birth_year(raw, opts.date_format)
+        try:
+            return values.parse_birth_year(raw, opts.date_format)
+        except ValueError as err:
+            if year_of_answer(str(raw)) is None:
+                raise
+            said = (f"{err}; or" if str(raw).strip().isdigit() else
+                    "a generation or an age range, not a year of birth:")
+            raise ValueError(f"{said} give the value map `rmatch columns` (or "
+                             "suggest_values) proposes, the year each answer stands for"
+                             ) from None
     if target == "level":
         return values.parse_level(raw, opts.level_map)
     if target in ("capacity", "min_partners"):
