@@ -170,11 +170,15 @@ def test_sides_read_the_other_way_round_are_said() -> None:
     by_years = rm.data_gaps(side("junior", [None] * 3, [1970, 1975, 1980]),
                             side("senior", [None] * 3, [1999, 2001, 2000]))
     assert any("(median year of birth 1975 against 2000)" in line for line in by_years)
-    # The right way round, or too few to say: nothing.
+    # Two a side: said only when every junior is above every senior.
+    assert any("swapped" in line for line in rm.data_gaps(side("junior", [7, 6], [None] * 2),
+                                                         side("senior", [1, 2], [None] * 2)))
+    # The right way round, two a side that overlap, or one: nothing.
     for juniors, seniors in ((side("junior", [1, 2, 1], [2000] * 3),
                               side("senior", [5, 6, 7], [1970] * 3)),
-                             (side("junior", [7, 7], [1970] * 2),
-                              side("senior", [1, 1], [2000] * 2))):
+                             (side("junior", [3, 7], [None] * 2),
+                              side("senior", [1, 5], [None] * 2)),
+                             (side("junior", [7], [1970]), side("senior", [1], [2000]))):
         assert not any("swapped" in line for line in rm.data_gaps(juniors, seniors))
     # Levels the right way round decide, whatever the birth years say.
     mixed = rm.data_gaps(side("junior", [1, 2, 1], [1970] * 3),

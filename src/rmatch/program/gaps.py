@@ -93,16 +93,20 @@ def _swapped(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> 
     ``rmatch columns`` proposes reads it so; a classic programme's file (the
     seniors mentor) read with that map has its sides swapped, and the rules
     that compare levels then rule out most pairs. Levels decide where both
-    sides give them (three or more each), birth years otherwise.
+    sides give them, birth years otherwise: by the medians with three or more
+    a side, with two when every junior is above every senior.
     """
     for field, word, seniors_higher in (("level", "level", True),
                                         ("birth_year", "year of birth", False)):
         mine = [v for p in juniors if (v := getattr(p, field)) is not None]
         theirs = [v for p in seniors if (v := getattr(p, field)) is not None]
-        if len(mine) < 3 or len(theirs) < 3:
+        if len(mine) < 2 or len(theirs) < 2:
             continue
         a, b = float(np.median(mine)), float(np.median(theirs))
-        if (a > b) if seniors_higher else (a < b):
+        # Three a side or more: the medians; two: every junior above every senior.
+        apart = (min(mine) > max(theirs)) if seniors_higher else (max(mine) < min(theirs))
+        if ((len(mine) >= 3 and len(theirs) >= 3) or apart) and (
+                (a > b) if seniors_higher else (a < b)):
             return (f"the juniors are more senior than the seniors (median {word} {a:g} "
                     f"against {b:g}): are the sides swapped? In reverse mentoring the junior "
                     "side mentors (a form's 'Mentor' is a junior): check the role column and "
