@@ -147,6 +147,14 @@ def test_suggested_map_covers_every_header_and_the_cli_prints_it(
      "Anyone you would prefer not to be matched with?": "avoid",
      "Who would you like as a mentor? (up to 3)": "wishes",
      "What would you like to learn?": "goals"},
+    # Entra ID's users: the principal name left out (no id at all), "Preferred
+    # language" as a year of birth, "Usage location" too ("age" inside them).
+    {"Display name": "name", "User principal name": "id", "Department": "department",
+     "Office location": "location", "Preferred language": "languages",
+     "Usage location": None, "Job title": None},
+    # Forms that keep birth dates private; a pay band ("Wage band" read as an age band).
+    {"Email": "id", "Age": "birth_year", "Wage band": "level"},
+    {"Email": "id", "Generation": "birth_year", "Gender": "attributes.gender"},
 ])
 def test_hr_systems_headers_are_suggested_their_fields(expected: dict[str, str | None]) -> None:
     from rmatch.io.columns import suggest

@@ -184,7 +184,8 @@ _SYNONYMS: dict[str, str] = {
     "id": "employee id,employee number,emp id,emp no,staff id,staff number,person id,"
           "personnel number,worker id,user id,userid,username,uid,badge id,person number,"
           "employee #,employee no.,emp #,emp no.,associate id,person id external,"
-          "personnel no,staff no,employee code",
+          "personnel no,staff no,employee code,user principal name,userprincipalname,upn,"
+          "sign-in name,login name,sam account name,samaccountname",
     "email": "email address,e-mail,work email,employee email,e-mail address,mail",
     "name": "full name,employee name,display name,preferred name,first name,given name,"
             "forename,last name,surname,family name,worker,employee,person,legal name,"
@@ -194,8 +195,9 @@ _SYNONYMS: dict[str, str] = {
             "joining as,registering as,i would like to be,i want to be,i'd like to be",
     "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born,"
                   "generation,your generation,which generation,age range,your age range,"
-                  "age group,age band,age bracket,age,your age",
-    "level": "grade,job grade,band,pay band,job band,job level,career level,pay grade,"
+                  "age group,age band,age bracket,your age",
+    "level": "grade,job grade,band,pay band,wage band,wage grade,job band,job level,"
+             "career level,pay grade,"
              "seniority,rank,management level,grade name,job grade name,pay grade name,"
              "grade level,band name",
     "department": "dept,division,business unit,unit,function,team,organisation,organization,"
@@ -208,7 +210,8 @@ _SYNONYMS: dict[str, str] = {
                 "city name,country name",
     "timezone": "tz,time zone,time-zone,zone,time zone name,timezone name",
     "languages": "language,spoken languages,languages spoken,language skills,"
-                 "languages you can mentor in,mentoring languages",
+                 "languages you can mentor in,mentoring languages,preferred language,"
+                 "languages you speak",
     "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
                   "manager employee id,line manager id,manager id,manager number,"
                   "mgr,mgr id,mgr email,line mgr,line mgr id,mgr employee id,mgr no,"
@@ -242,8 +245,8 @@ _SYNONYMS: dict[str, str] = {
              "prefer not to be matched with,would prefer not to be matched with,"
              "anyone you would prefer not to be matched with,not to be matched with,"
              "do not want to be matched with,conflicts of interest,do not pair me with",
-    "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,generation,"
-                  "disability,identity,identity to match,characteristics,religion,age group,"
+    "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,"
+                  "disability,identity,identity to match,characteristics,religion,"
                   "profession,job family,career track,sexual orientation",
     "": "job title,title,position,biography,bio,notes,comments,phone,mobile,address,"
         "hire date,start date,both mentor and mentee,match with similar identity,"
@@ -252,6 +255,9 @@ _SYNONYMS: dict[str, str] = {
 for _target, _names in _SYNONYMS.items():
     for _name in _names.split(","):
         _SUGGEST[header_key(_name)] = _target or None
+# Headers too short to compare loosely ("Age" is inside "Language", "Usage", "Page"):
+# taken when written so, never as a fuzzy phrase.
+_SUGGEST["age"] = "birth_year"
 # The same synonyms as phrases (with spaces) for fuzzy guesses, and field names.
 _PHRASE_PAIRS = [(f.replace("_", " "), f) for f in (*FIELDS, *READ_ONLY)] + [
     (name.strip(), target or None)
