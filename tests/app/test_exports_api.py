@@ -222,6 +222,9 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
                  files={"file": ("all.csv", (mentees + mentors.split("\n", 1)[1]).encode())})
     assert one.status_code == 422
     assert "is not in this roster" in one.text
+    assert one.json()["detail"]["problems"][-1]["reason"].startswith(
+        "hint: a manager who is in no file can be read as someone outside the programme: "
+        "the upload option managers_outside")
     assert c.post(f"/api/v1/programmes/{pid}/people", data={
         "options": json.dumps({"managers_outside": True})}, files={"file": (
             "all.csv", (mentees + mentors.split("\n", 1)[1]).encode())}).json()["people"] == 6

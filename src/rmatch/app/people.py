@@ -129,7 +129,13 @@ def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
     try:
         return read()
     except rm.InputError as err:
-        raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
+        problems = problems_of(err, filename)
+        if any(p.get("field") == "manager_id" for p in problems):
+            # The library names its option and the command line's; here it is the upload's.
+            problems.append({"reason": "hint: a manager who is in no file can be read as "
+                             "someone outside the programme: the upload option "
+                             "managers_outside (on the mapping screen, its box)"})
+        raise HTTPException(422, {"problems": problems}) from None
     except (TypeError, ValueError) as err:  # an option of the wrong kind
         raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
                             ) from None
