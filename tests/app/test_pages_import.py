@@ -422,6 +422,9 @@ def test_managers_in_no_file_read_as_outside_the_programme_on_the_mapping_screen
     page.click("button:has-text('Check the columns')")
     page.click("button:has-text('Read the file with these choices')")
     expect(page.locator(".error")).to_contain_text("manager 'm9' is not in this roster")
+    # The service's own way out comes as a hint, which is no problem to count.
+    expect(page.locator(".error")).to_contain_text("Not read yet: 2 problems.")
+    expect(page.locator(".error")).to_contain_text("the upload option managers_outside")
     check_page(page, tmp_path / "shots", "managers-outside-refused")
     page.check("#managers_outside")
     page.click("button:has-text('Read the file with these choices')")

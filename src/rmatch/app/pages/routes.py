@@ -66,6 +66,7 @@ from rmatch.app.pages.views import (
     counted,
     dashboard,
     ids,
+    is_hint,
     keeps_pairs,
     next_step,
     plain,
@@ -119,6 +120,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
     templates.env.filters["plain"] = plain  # the rules' names in words, in every reason
     templates.env.filters["counted"] = counted  # "1 junior", "2 juniors"
+    # A reading's hints (a map to start from, an option to use) are listed with its
+    # problems but not counted as problems: the command line says them apart too.
+    templates.env.tests["hint"] = is_hint
     # A map in a box to edit, as typed and in its order (a grade map most junior
     # first): Jinja's tojson sorts keys and writes "I'd" as "I\u0027d" (for
     # scripts); here the autoescaping keeps the text harmless.

@@ -31,6 +31,7 @@ __all__ = [
     "counted",
     "dashboard",
     "ids",
+    "is_hint",
     "keeps_pairs",
     "next_step",
     "plain",
@@ -359,6 +360,17 @@ def ids(text: str) -> list[str]:
     ['j1', 'j2', 'j3']
     """
     return [x.strip() for x in re.split(r"[\n,;]", text) if x.strip()]
+
+
+def is_hint(problem: dict[str, Any]) -> bool:
+    """Tell whether a problem row is a hint (a map to start from, an option), not a problem.
+
+    Examples
+    --------
+    >>> is_hint({"reason": "hint: a level map"}), is_hint({"row": 2, "reason": "bad"})
+    (True, False)
+    """
+    return str(problem.get("reason", "")).startswith("hint: ")
 
 
 def problem_rows(err: HTTPException) -> list[dict[str, Any]]:
