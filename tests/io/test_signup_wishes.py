@@ -398,14 +398,23 @@ def test_a_generation_or_an_age_range_is_read_through_the_proposed_value_map() -
                                     "Baby Boomer": 1955}
     people = rm.read_participants(io.StringIO(form), columns=columns, values=values)
     assert [p.birth_year for p in people] == [2004, 1972, 1988, 1955]
-    # Without the map, each row says what it holds, never the date advice.
+    # Without the map: one problem for the column, which says what it holds and
+    # carries the map to check (never the date advice, nor one line a row).
     with pytest.raises(rm.InputError) as info:
         rm.read_participants(io.StringIO(form), columns=columns,
                              values={"role": values["role"]})
-    said = [str(p) for p in info.value.problems]
-    assert [s.split(" (id ")[0].rsplit(" ", 1)[1] for s in said] == ["2", "3", "4", "5"]
-    assert all("field 'birth_year': a generation or an age range, not a year of birth: give "
-               "the value map `rmatch columns` (or suggest_values) proposes" in s for s in said)
+    [said] = info.value.problems
+    assert str(said).startswith("<stream>: field 'birth_year': column 'Which generation are "
+                                "you?' holds generations, age ranges or ages on all 4 rows")
+    assert json.loads(str(said)[str(said).index("{"):]) == {"birth_year": values["birth_year"]}
+    # A column with some years keeps its rows: each says what it holds.
+    mixed = form.replace("Gen X", "1970")
+    with pytest.raises(rm.InputError) as info:
+        rm.read_participants(io.StringIO(mixed), columns=columns,
+                             values={"role": values["role"]})
+    assert [p.row for p in info.value.problems] == [2, 4, 5]
+    assert all("a generation or an age range, not a year of birth: give the value map"
+               in str(p) for p in info.value.problems)
     # An age range stands for this year less its middle age.
     ranges = {"Email": "id", "I am a": "role", "Which generation are you?": None,
               "Age range": "birth_year"}

@@ -18,7 +18,11 @@ from rmatch.io.columns import COMBINABLE, Columns, suggest
 from rmatch.io.hints import grade_scheme
 from rmatch.io.sheets import Table
 
-__all__ = ["grade_column", "groups_shown_once", "left_out_guesses", "roster_hints"]
+__all__ = ["grade_column", "groups_shown_once", "left_out_guesses", "roster_hints",
+           "years_column"]
+
+ANSWERS = "the year each answer stands for"
+"""The end of a year-of-birth problem whose cell is a generation, an age range or an age."""
 
 _MOST_GUESSED = 200
 """Columns left out beyond this many are named without the field each looks like."""
@@ -53,6 +57,44 @@ def grade_column(name: str, cols: Columns, any_level: bool,
                     "grade names into numbers (higher is more senior)", file=name,
                     field="level")
     apart = {id(p) for p in grade}  # by identity: a file may have 100,000 of them
+    return [whole, *(p for p in problems if id(p) not in apart)]
+
+
+def years_column(table: Table, cols: Columns, any_year: bool,
+                 problems: list[Problem]) -> list[Problem]:
+    """Make a year-of-birth column of generations or age ranges only one problem, with its map.
+
+    A form that keeps birth dates private ("Which generation?", "Your age
+    range") draws the same problem on every row; as one problem for the
+    column it carries the value map of the year each answer stands for, to
+    check and pass (:func:`rmatch.io.answers.year_of_answer`). A column with
+    some years (``any_year``) keeps its problems by row.
+
+    Examples
+    --------
+    >>> from rmatch.io.columns import resolve
+    >>> table = Table("r.csv", ["id", "Generation"], [(2, {"id": "a", "Generation": "Gen Z"}),
+    ...                                               (3, {"id": "b", "Generation": "Gen X"})], [])
+    >>> cols = resolve(table.headers, {"Generation": "birth_year"}, keep_unknown=False)
+    >>> said = [Problem(f"... {ANSWERS}", row=k, field="birth_year") for k in (2, 3)]
+    >>> reason = years_column(table, cols, False, said)[0].reason
+    >>> reason[:51]
+    "column 'Generation' holds generations, age ranges o"
+    >>> reason[reason.index("{"):]
+    '{"birth_year": {"Gen Z": 2004, "Gen X": 1972}}'
+    """
+    said = [p for p in problems if p.field == "birth_year" and ANSWERS in p.reason]
+    header = next((h for h, t in cols.targets.items() if t == "birth_year"), None)
+    if len(said) < 2 or any_year or header is None:
+        return problems
+    cells = list(dict.fromkeys(str(cells[header]).strip() for _, cells in table.rows
+                               if not values.is_missing(cells.get(header))))
+    proposal = suggest_value_maps({"birth_year": cells})
+    whole = Problem(f"column {header!r} holds generations, age ranges or ages on all "
+                    f"{len(said)} rows: give the value map of the year each stands for (check "
+                    f"it; values=, CLI --values FILE): {json.dumps(proposal, ensure_ascii=False)}",
+                    file=table.name, field="birth_year")
+    apart = {id(p) for p in said}
     return [whole, *(p for p in problems if id(p) not in apart)]
 
 

@@ -29,7 +29,14 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io import values as values
 from rmatch.io.answers import suggest_value_maps, year_of_answer
 from rmatch.io.columns import Columns, resolve, valid_target
-from rmatch.io.fixes import grade_column, groups_shown_once, left_out_guesses, roster_hints
+from rmatch.io.fixes import (
+    ANSWERS,
+    grade_column,
+    groups_shown_once,
+    left_out_guesses,
+    roster_hints,
+    years_column,
+)
 from rmatch.io.layout import rows_text
 from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name
 from rmatch.io.names import as_ids, ids_by_name, names_read
@@ -135,8 +142,7 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
             said = (f"{err}; or" if str(raw).strip().isdigit() else
                     "a generation or an age range, not a year of birth:")
             raise ValueError(f"{said} give the value map `rmatch columns` (or "
-                             "suggest_values) proposes, the year each answer stands for"
-                             ) from None
+                             f"suggest_values) proposes, {ANSWERS}") from None
     if target == "level":
         return values.parse_level(raw, opts.level_map)
     if target in ("capacity", "min_partners"):
@@ -374,6 +380,8 @@ def build(table: Table, opts: Options) -> list[Participant]:
     if problems:
         hints = roster_hints(table, cols, problems)
         any_level = any(r.record.get("level") is not None for r in rows)
+        any_year = any(r.record.get("birth_year") is not None for r in rows)
+        problems = years_column(table, cols, any_year, problems)
         raise InputError.of([*grade_column(name, cols, any_level, problems), *hints])
     _warn(name, cols, people, ids, _left_out(cols, table))
     for line in groups_shown_once(table, cols):
