@@ -543,3 +543,26 @@ def test_a_json_path_beside_a_key_that_folds_alike_is_another_column() -> None:
     # Headers that fold alike and are no path are still one column given twice.
     with pytest.raises(rm.InputError, match="appears twice"):
         rm.read_participants(io.StringIO("id,work.site,worksite\na,x,y\n"))
+
+
+def test_a_file_of_thousands_of_columns_is_proposed_a_map_at_once() -> None:
+    # 100,000 columns (700 KB of CSV) took minutes of fuzzy comparison in
+    # rmatch columns and on the mapping screen, and a list.count per header
+    # minutes more in reading; a warning named every column (a megabyte).
+    from rmatch.io.columns import MOST_COMPARED
+
+    n = 20_000
+    headers = [f"Question {k}" for k in range(n)]
+    headers[10] = "Which role would you like?"  # compared loosely: among the first
+    headers[MOST_COMPARED + 5] = "Employee ID"  # beyond them: exact synonyms still read
+    headers[MOST_COMPARED + 6] = "Which skills can you share?"  # a loose guess: not there
+    text = ",".join(headers) + "\n" + ",".join(["x"] * n) + "\n"
+    proposal = rm.suggest_columns(io.StringIO(text))
+    assert proposal["Which role would you like?"] == "role"
+    assert proposal["Employee ID"] == "id"
+    assert proposal["Which skills can you share?"] is None
+    with pytest.warns(rm.InputWarning) as said:
+        rm.read_participants(io.StringIO(text), columns={"Employee ID": "id"})
+    left = next(str(w.message) for w in said if "left out column" in str(w.message))
+    assert f"and {n - 1 - 50:,} more; map them" in left
+    assert len(left) < 2_000

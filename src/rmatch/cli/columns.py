@@ -39,7 +39,7 @@ def run_columns(args: argparse.Namespace) -> int:
     {'Employee ID': 'id', 'Grade': 'level'}
     """
     from rmatch.io.answers import suggest_value_maps
-    from rmatch.io.columns import column_keys, guesses, suggest
+    from rmatch.io.columns import MOST_COMPARED, column_keys, guesses, suggest
     from rmatch.io.sheets import Table, load_table
     from rmatch.io.tables import distinct_cells
 
@@ -83,7 +83,7 @@ def run_columns(args: argparse.Namespace) -> int:
     if objects:
         print(f"objects read by their paths (map one whole only to skills, goals, "
               f"language_levels or attributes): {', '.join(objects)}", file=sys.stderr)
-    for header in table.headers:
+    for header in table.headers[:MOST_COMPARED]:  # as suggest compares them
         found = guesses(header)
         if header not in table.hidden and header not in table.objects and found \
                 and found[0][1] < 100:

@@ -20,8 +20,8 @@ from rmatch.io.answers import NUMBER_WORDS, suggest_value_maps
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "GUESS_FROM", "READ_ONLY", "Columns", "column_keys", "guesses", "header_key",
-           "is_known_header", "resolve", "suggest", "valid_target"]
+__all__ = ["FIELDS", "GUESS_FROM", "MOST_COMPARED", "READ_ONLY", "Columns", "column_keys",
+           "guesses", "header_key", "is_known_header", "resolve", "suggest", "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
@@ -292,13 +292,21 @@ def is_known_header(header: Any) -> bool:
                                         or bool(_SUGGEST.get(header_key(header))))
 
 
-def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
+MOST_COMPARED = 500
+"""Headers of one file compared loosely (by :func:`guesses`); the others are read by their
+exact names and known synonyms only: 100,000 columns (700 KB of CSV) took minutes."""
+
+
+def guesses(header: str, limit: int = 3, *, loosely: bool = True
+            ) -> list[tuple[str | None, float]]:
     """Return the best fields for a header, with a score from 0 to 100, best first.
 
     A field name or a known synonym scores 100; other headers are compared
     with the synonym table by rapidfuzz's ``WRatio`` (word order and extra
     words count little: "Which role would you like?" is close to "which role").
-    A header of more than 300 characters guesses nothing.
+    A header of more than 300 characters guesses nothing; ``loosely=False``
+    gives the exact names and synonyms alone (beyond :data:`MOST_COMPARED`
+    headers of a file).
 
     Examples
     --------
@@ -314,6 +322,8 @@ def guesses(header: str, limit: int = 3) -> list[tuple[str | None, float]]:
         return [(_FIELD_KEYS[key], 100.0)]
     if key in _SUGGEST:
         return [(_attribute(header) if _SUGGEST[key] == "attributes" else _SUGGEST[key], 100.0)]
+    if not loosely:
+        return [(None, 0.0)]
     from rapidfuzz import fuzz, process, utils
 
     best: dict[str | None, float] = {}
@@ -419,11 +429,12 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     """
     wanted: dict[str, str | None] = {}
     loose: dict[str, str | None] = {}  # headers a fuzzy guess (not the field's words) gave
-    for header in headers:
+    for k, header in enumerate(headers):
+        near = k < MOST_COMPARED  # a survey of thousands of columns: the first compared
         if header in hidden:
             wanted[header] = None
         elif header in objects:
-            found = guesses(header, 1)
+            found = guesses(header, 1, loosely=near)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM \
                 and found[0][0] in _MAPS else None
         elif (objects and any(p in objects for p in _parents(header))) or (
@@ -431,12 +442,12 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
                 and header_key(header) not in _SUGGEST):
             # A JSON path, or one a flattened export wrote ("work.reportsTo.id" in a
             # CSV from pandas' json_normalize); never "Dept. name" or "D.O.B.".
-            found = _path_guesses(header, 1)
+            found = _path_guesses(header, 1) if near else guesses(header, 1, loosely=False)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
         elif header.strip().casefold().startswith(_PREFIX):
             wanted[header] = header.strip()
         else:
-            found = guesses(header, 1)
+            found = guesses(header, 1, loosely=near)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
             if wanted[header] is not None and found[0][1] < 100:
                 loose[header] = wanted[header]
@@ -516,7 +527,7 @@ def _claim(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]], tar
            fits: Callable[[list[str]], bool]) -> None:
     if target in wanted.values():
         return
-    for header in wanted:
+    for header in list(wanted)[:MOST_COMPARED]:
         key = header_key(header)
         if key not in _SUGGEST and key not in _FIELD_KEYS \
                 and any(t == target and s >= CLAIM_FROM for t, s in guesses(header)):

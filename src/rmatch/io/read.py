@@ -528,6 +528,9 @@ class UnusedColumns(InputWarning):
         self.headers = tuple(headers)
 
 
+_NAMED_MOST = 50  # columns left out named in a message; the others counted
+
+
 def _left_out(cols: Columns, table: Table) -> str:
     """Name the columns left out, each with the field it most likely holds.
 
@@ -535,8 +538,10 @@ def _left_out(cols: Columns, table: Table) -> str:
     no ages in it (every generation score 0).
     """
     likely = left_out_guesses(table.headers, cols, objects=table.objects)
+    more = len(cols.unknown) - _NAMED_MOST
     return ", ".join(f"{u!r} (looks like {likely[u]})" if u in likely else repr(u)
-                     for u in cols.unknown)
+                     for u in cols.unknown[:_NAMED_MOST]) + (f" and {more:,} more" if more > 0
+                                                              else "")
 
 
 def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
