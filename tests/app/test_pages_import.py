@@ -454,3 +454,30 @@ def test_the_proposed_value_map_is_shown_as_written_and_harmless(
         "Early career (I'd like to mentor a leader)": "junior", hostile: "senior"}
     expect(page.locator("b:has-text('Mentee')")).to_have_count(0)  # shown, never markup
     check_page(page, tmp_path / "shots", "apostrophes")
+
+
+def test_a_survey_of_thousands_of_columns_lists_the_first_on_the_mapping_screen(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """2,000 columns made a page of 2.3 MB; those not listed are read as suggested."""
+    from rmatch.app.pages.mapping import SHOWN_COLUMNS
+
+    n = 2_000
+    headers = ["Email", "I am a", *(f"Q{k}" for k in range(n))]
+    headers[SHOWN_COLUMNS + 100] = "level"  # a field by its own name, not listed
+    rows = [["a@x.org", "junior", *(["x"] * n)], ["b@x.org", "senior", *(["y"] * n)]]
+    rows[0][SHOWN_COLUMNS + 100], rows[1][SHOWN_COLUMNS + 100] = "1", "6"
+    wide = tmp_path / "wide.csv"
+    wide.write_text("\n".join(",".join(r) for r in [headers, *rows]) + "\n", encoding="utf-8")
+    page = new_programme(browser, site, "Wide survey")
+    page.set_input_files("#mapfile", str(wide))
+    page.click("button:has-text('Check the columns')")
+    expect(page.locator("table.mapping thead select")).to_have_count(SHOWN_COLUMNS)
+    expect(page.locator(".more-columns")).to_contain_text(
+        f"And {len(headers) - SHOWN_COLUMNS} more columns, not listed here")
+    assert len(page.content()) < 1_000_000
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "2 people read from wide.csv: 1 junior and 1 senior")
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("wide", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert {p["id"]: p.get("level") for p in stored.json()} == {"a@x.org": 1, "b@x.org": 6}

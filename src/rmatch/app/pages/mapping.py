@@ -26,6 +26,9 @@ __all__ = ["DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of", 
 
 TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
 PREVIEW_ROWS = 5
+SHOWN_COLUMNS = 300
+"""Columns the mapping screen lists (a survey of 2,000 columns made a page of 2.3 MB); the
+others are read as suggested, and said so."""
 DISTINCT_OF = ("role", "level", "timezone", "languages")
 
 
@@ -67,8 +70,10 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
         if target in DISTINCT_OF:
             seen = sorted({cells.get(header, "") for _, cells in rows} - {""})
             distinct[f"{header} ({target})"] = seen[:40]
-    return {"headers": headers, "chosen": chosen, "suggested": suggested,
-            "preview": [[cells.get(h, "") for h in headers] for _, cells in
+    shown = headers[:SHOWN_COLUMNS]
+    return {"headers": headers, "shown": shown, "more": len(headers) - len(shown),
+            "chosen": chosen, "suggested": suggested,
+            "preview": [[cells.get(h, "") for h in shown] for _, cells in
                         rows[:PREVIEW_ROWS]], "rows": len(rows), "distinct": distinct,
             "values": values, "targets": TARGETS, "notes": notes}
 
@@ -132,20 +137,24 @@ class Choices:
         {'Mail': 'id', 'Team': 'attributes.team'}
         """
 
-        def chosen(prefix: str, headers: list[str]) -> dict[str, Any]:
-            # "an attribute" is one choice in the list, named after its header.
-            targets = {h: form.get(f"{prefix}:{h}") or None for h in headers}
+        def chosen(prefix: str, headers: list[str], view: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
+            # "an attribute" is one choice in the list, named after its header. A
+            # column the screen did not list keeps what it was read as.
+            targets = {h: form.get(f"{prefix}:{h}") or None if f"{prefix}:{h}" in form
+                       else (view or {}).get("chosen", {}).get(h) for h in headers}
             return {h: f"attributes.{h.strip().casefold()}" if t == "attributes" else t
                     for h, t in targets.items()}
 
-        return cls(chosen("col", view["headers"]),
-                   chosen("hcol", hr_view["headers"]) if hr_view else None,
+        return cls(chosen("col", view["headers"], view),
+                   chosen("hcol", hr_view["headers"], hr_view) if hr_view else None,
                    {k: form[k] for k in ("values", "hr_values", "level_map", "defaults")
                     if k in form},
                    form.get("duplicates", "error") if form.get("duplicates") in DUPLICATES
                    else "error", encoding_of(form.get("encoding")),
                    form.get("sheet", "").strip()[:200],
-                   chosen("scol", seniors_view["headers"]) if seniors_view else None,
+                   chosen("scol", seniors_view["headers"], seniors_view) if seniors_view
+                   else None,
                    form.get("seniors_sheet", "").strip()[:200],
                    form.get("managers_outside") == "on")
 
