@@ -52,8 +52,8 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
             suggested = rm.suggest_columns(source(), format=fmt, encoding=enc, sheet=tab)
             # A JSON object whose paths are columns too ("work" beside "work.site")
             # goes last: its paths are what is read, and its text is wide.
-            parents = {h.rsplit(".", k)[0] for h in suggested if "." in h
-                       for k in range(1, min(h.count("."), 20) + 1)}
+            parents = {".".join(parts[:k]) for parts in (h.split(".") for h in suggested)
+                       for k in range(1, min(len(parts), 20))}
             whole = [h for h in suggested if h in parents]  # by sets: 100,000 headers, at once
             headers = [h for h in suggested if h not in parents] + whole
             rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc,
