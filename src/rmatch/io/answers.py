@@ -142,8 +142,8 @@ _GENERATION_WORDS = (("boomer", "Boomers"), ("gen x", "Gen X"), ("generation x",
                      ("generation z", "Gen Z"), ("zoomer", "Gen Z"),
                      ("silent generation", "Silent Generation"))
 _AGE_RANGE = re.compile(r"^(?:aged?\s*)?(\d{2})\s*(?:-|–|to)\s*(\d{2})(?:\s*(?:years?|yrs?))?$")
-_AGE_FROM = re.compile(r"^(?:aged?\s*)?(?:(\d{2})\s*\+|(?:over|above)\s*(\d{2}))"
-                       r"(?:\s*(?:years?|yrs?))?$")
+_AGE_FROM = re.compile(r"^(?:aged?\s*)?(?:(\d{2})\s*(?:\+|(?:and|or)\s*(?:over|above|older))|"
+                       r"(?:over|above)\s*(\d{2}))(?:\s*(?:years?|yrs?))?$")
 _AGE_UNDER = re.compile(r"^(?:aged?\s*)?(?:under|below)\s*(\d{2})(?:\s*(?:years?|yrs?))?$")
 
 
