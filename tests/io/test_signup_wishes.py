@@ -426,5 +426,6 @@ def test_a_generation_or_an_age_range_is_read_through_the_proposed_value_map() -
     from rmatch.io.answers import year_of_answer
 
     assert [year_of_answer(c) for c in ("55 and over", "Age 25-34", "25 – 34", "Under 25",
-                                        "Generation Z", "Millennials (1981-1996)")] == [
-        year - 59, year - 29, year - 29, year - 21, 2004, 1988]
+                                        "Generation Z", "Millennials (1981-1996)", "Gen Xers",
+                                        "Boomerang")] == [
+        year - 59, year - 29, year - 29, year - 21, 2004, 1988, 1972, None]

@@ -154,9 +154,8 @@ def year_of_answer(cell: str, today: date | None = None) -> int | None:
     range": a generation stands for the middle year of its cohort
     (:data:`rmatch.model.generations.GENERATIONS`), an age range for this
     year less its middle age ("55+" as 55-64, "under 25" as 18-24), an age
-    ("34") for this year less it. Proposed
-    in a value map, to check, never read unasked (the reader names such a
-    cell as what it is).
+    ("34") for this year less it. Proposed in a value map, to check, never
+    read unasked (the reader names such a cell as what it is).
 
     Examples
     --------
@@ -167,7 +166,7 @@ def year_of_answer(cell: str, today: date | None = None) -> int | None:
     """
     folded = " ".join(cell.casefold().replace("-", " ").split())
     for word, cohort in _GENERATION_WORDS:
-        if re.search(rf"\b{word}", folded):
+        if re.search(rf"\b{word}(?:s|ers?)?\b", folded):  # "Boomers", "Gen Xers", no "Boomerang"
             first, last = next((a, b) for name, a, b in GENERATIONS if name == cohort)
             return (first + last) // 2
     text = " ".join(cell.casefold().split())
