@@ -152,8 +152,9 @@ def _chart(people: Sequence[Participant], outside: bool) -> OrgChart:
                 "managers as outside the programme (--no-check-managers)")
         raise InputError.of([f"{p}{said}" if "unknown manager" in p else p
                              for p in err.problems]) from None
-    if len(org) > len({p.id for p in people}):
-        print(f"note: {len(org) - len({p.id for p in people})} managers not in the roster "
+    outside_count = len(org) - len({p.id for p in people})
+    if outside_count:
+        print(f"note: {outside_count} managers not in the roster "
               "are read as outside the programme: the reporting-line rule sees the chain "
               "within the roster only", file=sys.stderr)
     return org

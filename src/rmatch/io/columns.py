@@ -288,8 +288,7 @@ def is_known_header(header: Any) -> bool:
     >>> is_known_header("Line manager ID"), is_known_header("Personal"), is_known_header(7)
     (True, False, False)
     """
-    return isinstance(header, str) and (header_key(header) in _FIELD_KEYS
-                                        or bool(_SUGGEST.get(header_key(header))))
+    return isinstance(header, str) and guesses(header, 1, loosely=False)[0][0] is not None
 
 
 MOST_COMPARED = 500
