@@ -42,7 +42,15 @@ class Problem(str):
 
     It is a ``str`` (so it prints, compares and joins as the line it reads as)
     with ``file``, ``row``, ``id``, ``field`` and ``reason`` attributes for HR
-    tools that show problems in their own table.
+    tools that show problems in their own table, and a ``kind`` for the
+    problems a front end answers with its own words (None for the others):
+
+    - ``"encoding"``: the file is not UTF-8 text (the reason names the
+      encoding its letters read best in);
+    - ``"manager_not_in_roster"``: a manager id names no one in the file
+      (``id`` the person's, the reason quotes the manager's);
+    - ``"year_answers"``: a year-of-birth column holds generations, age
+      ranges or ages (the reason carries the value map to check).
 
     Examples
     --------
@@ -58,9 +66,11 @@ class Problem(str):
     id: str | None
     field: str | None
     reason: str
+    kind: str | None
 
     def __new__(cls, reason: str, *, file: str | None = None, row: int | None = None,
-                id: str | None = None, field: str | None = None) -> Problem:
+                id: str | None = None, field: str | None = None,
+                kind: str | None = None) -> Problem:
         """Compose the line from its parts."""
         place = f"row {row}" if row is not None else ""
         if id:
@@ -70,6 +80,7 @@ class Problem(str):
         where = [part for part in (file, place) if part]
         self = super().__new__(cls, ": ".join([*where, reason]))
         self.file, self.row, self.id, self.field, self.reason = file, row, id, field, reason
+        self.kind = kind
         return self
 
     def as_dict(self) -> dict[str, str | int | None]:
@@ -81,7 +92,7 @@ class Problem(str):
         2
         """
         return {"file": self.file, "row": self.row, "id": self.id, "field": self.field,
-                "reason": self.reason}
+                "reason": self.reason, "kind": self.kind}
 
 
 class InputWarning(UserWarning):

@@ -128,7 +128,7 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     assert empty.status_code == 422
     assert empty.json()["detail"]["problems"] == [{
         "file": "mentors.csv", "row": None, "id": None, "field": None,
-        "reason": "the seniors' file has no one in it (a header and no rows)"}]
+        "reason": "the seniors' file has no one in it (a header and no rows)", "kind": None}]
     # A role for one file makes no sense beside a file per side: said.
     both = c.post(f"/api/v1/programmes/{pid}/people", data={**form, "role": "junior"}, files={
         "file": ("mentees.csv", MENTEES_SHEET.encode()),
@@ -215,8 +215,9 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
              "seniors_file": ("mentors.csv", mentors.encode())}
     refused = c.post(f"/api/v1/programmes/{pid}/people", files=files)
     assert refused.status_code == 422
-    assert [(p["id"], p["field"]) for p in refused.json()["detail"]["problems"]] == [
-        ("j1", "manager_id"), ("s1", "manager_id")]
+    kind = "manager_not_in_roster"
+    assert [(p["id"], p["field"], p["kind"]) for p in refused.json()["detail"]["problems"]] == [
+        ("j1", "manager_id", kind), ("s1", "manager_id", kind)]
     assert "(managers_outside)" in refused.json()["detail"]["problems"][0]["reason"]
     one = c.post(f"/api/v1/programmes/{pid}/people",
                  files={"file": ("all.csv", (mentees + mentors.split("\n", 1)[1]).encode())})
@@ -244,3 +245,27 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
     pairs = c.get(f"/api/v1/programmes/{pid}/matchings/{state['matching']}").json()["pairs"]
     # The reporting line within the files still holds: j2 reports to s1.
     assert {(p["junior_id"], p["senior_id"]) for p in pairs} == {("j1", "s1"), ("j2", "s2")}
+
+
+def test_an_older_mac_export_is_named_and_read_with_its_encoding(sqlite_service: Service) -> None:
+    """Excel for Mac's old CSV is Mac Roman: the answer names it, and reading with it is right."""
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Mac"}).json()["id"]
+    text = "id,name,role\nj1,José Müller,junior\ns1,Zoë Ångström,senior\n"
+    files = {"file": ("mac.csv", text.encode("mac_roman"))}
+    refused = c.post(f"/api/v1/programmes/{pid}/people", files=files)
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]["problems"]
+    assert (problem["kind"], problem["row"], problem["file"]) == ("encoding", 2, "mac.csv")
+    assert "encoding='mac_roman'" in problem["reason"]
+    read = c.post(f"/api/v1/programmes/{pid}/people", files=files,
+                  data={"options": json.dumps({"encoding": "mac_roman"})})
+    assert read.status_code == 200, read.text
+    names = {p["id"]: p["name"] for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+    assert names == {"j1": "José Müller", "s1": "Zoë Ångström"}
+    # Told the wrong one, it reads, and says which fits.
+    wrong = c.post(f"/api/v1/programmes/{pid}/people", files=files,
+                   data={"options": json.dumps({"encoding": "latin-1"})})
+    assert wrong.status_code == 200, wrong.text
+    assert any("read as 'latin-1'" in w and "encoding='mac_roman'" in w
+               for w in wrong.json()["warnings"])

@@ -61,8 +61,11 @@ def test_other_encodings_fail_naming_the_file_row_and_how_to_resave(tmp_path: Pa
     path = tmp_path / "latin.csv"
     path.write_bytes("id,name\ne1,Ana\ne2,Zoë\n".encode("cp1252"))
     with pytest.raises(rm.InputError, match=r"latin\.csv: row 3: the file is not UTF-8.*"
-                                            r"CSV UTF-8.*encoding='cp1252'"):
+                                            r"encoding='cp1252'.*CSV UTF-8") as err:
         rm.read_participants(path)
+    problem = err.value.problems[0]
+    assert isinstance(problem, rm.Problem)
+    assert problem.kind == "encoding"
     assert rm.read_participants(path, encoding="cp1252")[1].name == "Zoë"
 
 

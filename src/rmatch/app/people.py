@@ -130,7 +130,7 @@ def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
         return read()
     except rm.InputError as err:
         problems = problems_of(err, filename)
-        if any(p.get("field") == "manager_id" for p in problems):
+        if any(p.get("kind") == "manager_not_in_roster" for p in problems):
             # The library names its option and the command line's; here it is the upload's.
             problems.append({"reason": "hint: a manager who is in no file can be read as "
                              "someone outside the programme: the upload option "
@@ -222,7 +222,7 @@ def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.P
         return []
     if not upload.options.get("managers_outside", False):
         raise HTTPException(422, {"problems": [
-            {"id": p.id, "field": "manager_id", "reason": (
+            {"id": p.id, "field": "manager_id", "kind": "manager_not_in_roster", "reason": (
                 f"manager {p.manager_id!r} is in neither file: add them as a row without a "
                 "role, or say that managers in no file are outside the programme "
                 "(managers_outside)")}

@@ -141,16 +141,20 @@ def load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant]
         raise listed_by(err, ["validate", *roster_words(args)]) from None
 
 
+def _unknown_manager(problem: str) -> bool:
+    return getattr(problem, "kind", None) == "manager_not_in_roster"
+
+
 def _chart(people: Sequence[Participant], outside: bool) -> OrgChart:
     """Return the org chart the roster's managers make, outside managers at its top if asked."""
     try:
         org = OrgChart.from_participants(people, outside="top" if outside else "error")
     except InputError as err:  # one file per side is read without the check
-        if not any("unknown manager" in p for p in err.problems):
+        if not any(_unknown_manager(p) for p in err.problems):
             raise  # a cycle, an id twice
         said = (": give the full org chart (--org FILE or --hr-data EXPORT), or read such "
                 "managers as outside the programme (--no-check-managers)")
-        raise InputError.of([f"{p}{said}" if "unknown manager" in p else p
+        raise InputError.of([f"{p}{said}" if _unknown_manager(p) else p
                              for p in err.problems]) from None
     outside_count = len(org) - len({p.id for p in people})
     if outside_count:

@@ -76,14 +76,14 @@ def years_column(table: Table, cols: Columns, any_year: bool,
     >>> table = Table("r.csv", ["id", "Generation"], [(2, {"id": "a", "Generation": "Gen Z"}),
     ...                                               (3, {"id": "b", "Generation": "Gen X"})], [])
     >>> cols = resolve(table.headers, {"Generation": "birth_year"}, keep_unknown=False)
-    >>> said = [Problem(f"... {ANSWERS}", row=k, field="birth_year") for k in (2, 3)]
+    >>> said = [Problem("...", row=k, field="birth_year", kind="year_answers") for k in (2, 3)]
     >>> reason = years_column(table, cols, False, said)[0].reason
     >>> reason[:51]
     "column 'Generation' holds generations, age ranges o"
     >>> reason[reason.index("{"):]
     '{"birth_year": {"Gen Z": 2004, "Gen X": 1972}}'
     """
-    said = [p for p in problems if p.field == "birth_year" and ANSWERS in p.reason]
+    said = [p for p in problems if p.kind == "year_answers"]
     header = next((h for h, t in cols.targets.items() if t == "birth_year"), None)
     if len(said) < 2 or any_year or header is None:
         return problems
@@ -93,7 +93,7 @@ def years_column(table: Table, cols: Columns, any_year: bool,
     whole = Problem(f"column {header!r} holds generations, age ranges or ages on all "
                     f"{len(said)} rows: give the value map of the year each stands for (check "
                     f"it; values=, CLI --values FILE): {json.dumps(proposal, ensure_ascii=False)}",
-                    file=table.name, field="birth_year")
+                    file=table.name, field="birth_year", kind="year_answers")
     apart = {id(p) for p in said}
     return [whole, *(p for p in problems if id(p) not in apart)]
 

@@ -373,9 +373,10 @@ def build(table: Table, opts: Options) -> list[Participant]:
         else:
             if not r.errors:
                 people.append((r.row, person))
-        problems += [Problem(reason, file=name, row=r.row, id=pid, field=where)
+        problems += [Problem(reason, file=name, row=r.row, id=pid, field=where,
+                             kind="year_answers" if ANSWERS in reason else None)
                      for where, reason in r.errors]
-    if opts.check_managers:
+    if opts.check_managers and has_id:  # without ids every manager would name no one
         problems += _manager_problems(name, managers, ids)
     if problems:
         hints = roster_hints(table, cols, problems)
@@ -512,7 +513,8 @@ def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str |
     return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
                     "row without a role, give the full org chart (org=, CLI --org FILE), or "
                     "read such managers as outside the programme (check_managers=False, CLI "
-                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id")
+                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id",
+                    kind="manager_not_in_roster")
             for row, pid, manager in missing]
 
 

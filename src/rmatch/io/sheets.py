@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.io import encodings
 from rmatch.io import values as values
 from rmatch.io.documents import flattened, json_items, unique_keys
 from rmatch.io.layout import HEADER_SCAN, grouped, locate, rows_text
@@ -148,9 +149,19 @@ def _read_source(source: Source) -> tuple[str, bytes | str]:
 def _decode(name: str, data: bytes, encoding: str | None) -> str:
     if encoding is not None:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except (LookupError, ValueError) as err:  # ValueError: a name holding a NUL byte
-            raise InputError(f"{name}: cannot read it as {encoding!r}: {err}") from None
+            guess = encodings.likely(data) if isinstance(err, UnicodeDecodeError) else None
+            said = (f"; its accented letters read as letters in {encodings.WORDS[guess]} "
+                    f"(encoding={guess!r}, CLI --encoding {guess})" if guess else "")
+            raise InputError(f"{name}: cannot read it as {encoding!r}: {err}{said}") from None
+        if (better := encodings.misread(data, encoding)) is not None:
+            warnings.warn(f"{name}: read as {encoding!r}, its accented letters come out as "
+                          f"symbols or capitals inside words; they read as letters in "
+                          f"{encodings.WORDS[better]}: check the names, or read it with "
+                          f"encoding={better!r} (CLI: --encoding {better})",
+                          InputWarning, stacklevel=5)
+        return text
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
             return data.decode("utf-16")
@@ -159,14 +170,31 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
                              f"cannot be read ({err.reason}): it may be cut short; export "
                              "it again") from None
     try:
-        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as err:
         row = data.count(b"\n", 0, err.start) + 1
-        raise InputError(
-            f"{name}: row {row}: the file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
-            "re-save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), or pass "
-            "encoding='cp1252' (CLI: --encoding cp1252) if it came from an older Windows "
-            "program") from None
+        found = encodings.readings(data)
+        if len(found) == 1:
+            said = (f"its accented letters read as letters in {encodings.WORDS[found[0]]}: "
+                    f"pass encoding={found[0]!r} (CLI: --encoding {found[0]})")
+        elif found:
+            said = (f"its accented letters read as letters in {' or '.join(map(repr, found))} "
+                    f"({encodings.told_apart(data, found)}): pass the one that reads its "
+                    "names right (encoding=, CLI --encoding)")
+        else:
+            said = ("pass its encoding (encoding=, CLI --encoding: 'cp1252' for an older "
+                    "Windows program's)")
+        raise InputError(Problem(
+            f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); {said}, or re-save it "
+            "as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)", file=name, row=row,
+            kind="encoding")) from None
+    if (doubled := encodings.doubly_encoded(text)) is not None:
+        row, chars = doubled
+        warnings.warn(f"{name}: row {row}: {chars!r} looks like one accented letter read "
+                      "wrongly and saved again (UTF-8 opened as Windows text): check the "
+                      "names, and export the file again from where it came", InputWarning,
+                      stacklevel=5)
+    return text
 
 
 def load_table(source: Source, fmt: str | None, encoding: str | None,

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from rmatch.errors import InputError
+from rmatch.errors import InputError, Problem
 from rmatch.model.participant import Participant
 
 __all__ = ["OrgChart"]
@@ -69,7 +69,9 @@ class OrgChart(BaseModel):
             (eid, mid) for eid, mid in self.managers.items()
             if mid is not None and mid not in index
         )
-        problems += [f"employee {e!r} has unknown manager {m!r}" for e, m in unknown[:20]]
+        problems += [Problem(f"employee {e!r} has unknown manager {m!r}", id=e,
+                             field="manager_id", kind="manager_not_in_roster")
+                     for e, m in unknown[:20]]
         if len(unknown) > 20:
             problems.append(f"... and {len(unknown) - 20} more employees with unknown managers")
         if problems:

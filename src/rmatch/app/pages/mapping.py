@@ -85,6 +85,8 @@ DUPLICATES = {"error": "list them as problems", "keep_last": "keep the last row 
 
 ENCODINGS = {"": "UTF-8 (most files; any with a byte-order mark is found by itself)",
              "cp1252": "Windows (cp1252): an older Excel's \"CSV (Comma delimited)\"",
+             "mac_roman": "Mac Roman: an older Excel for Mac's CSV",
+             "cp850": "DOS (cp850): an older DOS or ERP program's export",
              "latin-1": "Latin-1 (ISO 8859-1)"}
 """The text encodings the import pages offer for a CSV file ("": UTF-8, the reader's own)."""
 

@@ -1,0 +1,216 @@
+"""Which text encoding a file's accented letters were written in.
+
+A CSV that is not UTF-8 comes from an older program, and the encodings those
+write decode any byte: read in the wrong one, "José Müller" becomes "JosŽ
+MŸller" (Mac Roman read as Windows' cp1252) or "JosÃ© MÃ¼ller" (UTF-8 read as
+cp1252) without an error, and the names go to the briefs and mail merges as
+such. The bytes say which encoding fits: in the right one an accented letter
+sits in a word the way letters do (lower case after lower case); in a wrong
+one it comes out as a symbol between two letters, or a capital after a small
+letter. :func:`fit` counts both for the letters a file's bytes hold beyond
+ASCII; the reader names the encoding that fits best when a file is not UTF-8,
+and warns when the one it was told to use fits far worse than another.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "CANDIDATES",
+    "WORDS",
+    "Fit",
+    "doubly_encoded",
+    "fit",
+    "likely",
+    "misread",
+    "readings",
+    "told_apart",
+]
+
+CANDIDATES = ("cp1252", "mac_roman", "cp850")
+"""The one-byte encodings older programs write CSV files in, in the order to prefer."""
+
+WORDS = {"cp1252": "Windows (cp1252), an older Windows Excel's CSV",
+         "mac_roman": "Mac Roman, an older Excel for Mac's CSV",
+         "cp850": "DOS (cp850), an older DOS or ERP program's export",
+         "utf-8": "UTF-8"}
+"""What each encoding the reader names is, in words."""
+
+SAMPLE = 5_000
+"""How many bytes beyond ASCII are judged (a file's first): enough to tell, and quick."""
+
+_QUOTES = frozenset("\u2018\u2019")  # O’Brien, don’t: an apostrophe between letters
+# UTF-8's two-byte letters read as cp1252 and saved again: 'Ã©' for 'é', 'Ã¼' for 'ü'.
+_DOUBLE = re.compile("[\u00c2\u00c3\u00c5][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+                     "\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
+                     "\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+class Fit(NamedTuple):
+    """How well an encoding reads a file's letters beyond ASCII.
+
+    ``letters`` counts those that read as letters in words, ``odd`` those that
+    read as a symbol between two letters or a capital inside a word.
+    """
+
+    letters: int
+    odd: int
+
+    @property
+    def score(self) -> int:
+        """Letters less twice the odd ones (an odd one says more than a letter)."""
+        return self.letters - 2 * self.odd
+
+
+_SIGNS = frozenset("\u0192\u00aa\u00ba")  # florin, ordinals: letters to Unicode, not in names
+
+
+def _kind(char: str) -> str:
+    """'l' a small letter, 'u' a capital, 'a' another letter, 's' anything else."""
+    if char in _SIGNS:
+        return "s"
+    category = unicodedata.category(char)
+    return {"Ll": "l", "Lu": "u", "Lt": "u", "Lo": "a"}.get(category, "s")
+
+
+def fit(data: bytes, encoding: str) -> Fit | None:
+    """Return how well a one-byte encoding (or UTF-8) reads the bytes; None if it cannot.
+
+    Only the first :data:`SAMPLE` bytes beyond ASCII are judged, each with
+    the characters on either side.
+
+    Examples
+    --------
+    >>> name = "José Müller"
+    >>> fit(name.encode("mac_roman"), "mac_roman")
+    Fit(letters=2, odd=0)
+    >>> fit(name.encode("mac_roman"), "cp1252")
+    Fit(letters=0, odd=2)
+    """
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if encoding != "utf-8":  # one byte a character: judge only the first bytes beyond ASCII
+        high = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80)[:SAMPLE]
+        places = high.tolist()
+    else:
+        places = [k for k, c in enumerate(text[:4 * SAMPLE]) if ord(c) >= 0x80][:SAMPLE]
+    letters = odd = 0
+    for k in places:
+        char = text[k]
+        before = _kind(text[k - 1]) if k > 0 else "s"
+        after = _kind(text[k + 1]) if k + 1 < len(text) else "s"
+        kind = _kind(char)
+        if kind == "s":
+            odd += before != "s" and after != "s" and char not in _QUOTES
+        elif kind == "u" and (before == "l" or (before != "s" and after == "l")):
+            odd += 1  # 'JosŽ', 'MŸller': a capital inside a word
+        elif kind == "l" and before == "s" and after == "l" and (k == 0 or text[k - 1] != "-"):
+            odd += 1  # 'èngström' for 'Ångström': a name's first letter small
+        else:
+            letters += 1
+    return Fit(letters, odd)
+
+
+def readings(data: bytes) -> list[str]:
+    """Return the one-byte encodings that read the bytes' letters as letters, best first.
+
+    Those that read every letter beyond ASCII as a letter in a word, or if
+    none does, the one that reads the most so; empty if none reads well (or
+    the bytes are ASCII). Two are named when the bytes cannot tell them
+    apart (Mac Roman and DOS both have 'â' and 'ë' where the other has
+    another letter).
+
+    Examples
+    --------
+    >>> readings("Zoë Ångström; François".encode("mac_roman"))
+    ['mac_roman']
+    >>> readings("Zoë Ångström; François".encode("cp1252"))
+    ['cp1252']
+    """
+    fits = sorted(((f.score, -k, name, f.odd) for k, name in enumerate(CANDIDATES)
+                   if (f := fit(data, name)) is not None and f.letters > f.odd), reverse=True)
+    clean = [name for _, _, name, odd in fits if odd == 0]
+    return clean or [name for _, _, name, _ in fits[:1]]
+
+
+def likely(data: bytes) -> str | None:
+    """Return the one-byte encoding that reads the bytes' letters best (None if none does).
+
+    Examples
+    --------
+    >>> likely("Åsa Öberg".encode("cp850"))
+    'cp850'
+    """
+    found = readings(data)
+    return found[0] if found else None
+
+
+def told_apart(data: bytes, names: Sequence[str]) -> str:
+    """Return the first byte two encodings read as different letters, and the letters, in words.
+
+    Examples
+    --------
+    >>> told_apart("Zoë".encode("cp850"), ["cp850", "mac_roman"])
+    "byte 0x89 is 'ë' in DOS (cp850) and 'â' in Mac Roman"
+    """
+    high = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80)[:SAMPLE]
+    for k in high.tolist():
+        byte = data[k:k + 1]
+        letters = [byte.decode(name, errors="replace") for name in names]
+        if len(set(letters)) > 1:
+            return f"byte 0x{data[k]:02x} is " + " and ".join(
+                f"{letter!r} in {WORDS[name].split(',')[0]}"
+                for letter, name in zip(letters, names, strict=True))
+    return ""
+
+
+def misread(data: bytes, encoding: str) -> str | None:
+    """Return an encoding that reads the bytes' letters far better than the one given, if any.
+
+    "Far better": the given one reads more odd characters than letters, the
+    other none or fewer than a tenth of its letters.
+
+    Examples
+    --------
+    >>> misread("José Müller, Zoë".encode("mac_roman"), "cp1252")
+    'mac_roman'
+    >>> misread("José Müller, Zoë".encode("utf-8"), "cp1252")
+    'utf-8'
+    >>> misread("José Müller".encode("cp1252"), "latin-1") is None
+    True
+    """
+    given = fit(data, encoding)
+    if given is None or given.odd <= given.letters:
+        return None
+    for other in ("utf-8", *CANDIDATES):
+        f = fit(data, other)
+        if other != encoding and f is not None and f.letters > 10 * f.odd:
+            return other
+    return None
+
+
+def doubly_encoded(text: str) -> tuple[int, str] | None:
+    r"""Return the first row and the characters of UTF-8 letters read wrongly and saved again.
+
+    A file once opened in a program that took its UTF-8 for cp1252 and then
+    saved as UTF-8 holds 'Ã©' where 'é' was: valid UTF-8, wrong letters.
+
+    Examples
+    --------
+    >>> doubly_encoded("id,name\ne1,JosÃ© Lima\n")
+    (2, 'Ã©')
+    >>> doubly_encoded("id,name\ne1,José\n") is None
+    True
+    """
+    found = _DOUBLE.search(text)
+    if found is None:
+        return None
+    return text.count("\n", 0, found.start()) + 1, found.group()
