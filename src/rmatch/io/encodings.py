@@ -79,6 +79,21 @@ def _kind(char: str) -> str:
     return {"Ll": "l", "Lu": "u", "Lt": "u", "Lo": "a"}.get(category, "s")
 
 
+def _high(data: bytes) -> np.ndarray:
+    """Return the places of the first ``SAMPLE + 1`` bytes beyond ASCII (a megabyte at a time)."""
+    found: list[np.ndarray] = []
+    count, step = 0, 1 << 20
+    for start in range(0, len(data), step):
+        chunk = np.frombuffer(data, dtype=np.uint8, count=min(step, len(data) - start),
+                              offset=start)
+        places = np.flatnonzero(chunk >= 0x80) + start
+        found.append(places)
+        count += len(places)
+        if count > SAMPLE:
+            break
+    return np.concatenate(found)[:SAMPLE + 1] if found else np.zeros(0, dtype=np.int64)
+
+
 def fit(data: bytes, encoding: str) -> Fit | None:
     """Return how well a one-byte encoding (or UTF-8) reads the bytes; None if it cannot.
 
@@ -93,15 +108,20 @@ def fit(data: bytes, encoding: str) -> Fit | None:
     >>> fit(name.encode("mac_roman"), "cp1252")
     Fit(letters=0, odd=2)
     """
+    high = _high(data)
+    if len(high) > SAMPLE:  # judge a prefix: a large file is read once, not once a guess
+        end = int(high[SAMPLE])
+        while end > 0 and 0x80 <= data[end] < 0xC0:  # UTF-8: cut before a character
+            end -= 1
+        data = data[:end]
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None
-    if encoding != "utf-8":  # one byte a character: judge only the first bytes beyond ASCII
-        high = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80)[:SAMPLE]
-        places = high.tolist()
+    if encoding != "utf-8":  # one byte a character: the bytes' places are the characters'
+        places = high[:SAMPLE].tolist()
     else:
-        places = [k for k, c in enumerate(text[:4 * SAMPLE]) if ord(c) >= 0x80][:SAMPLE]
+        places = [k for k, c in enumerate(text) if ord(c) >= 0x80][:SAMPLE]
     letters = odd = 0
     for k in places:
         char = text[k]
@@ -161,8 +181,7 @@ def told_apart(data: bytes, names: Sequence[str]) -> str:
     >>> told_apart("Zoë".encode("cp850"), ["cp850", "mac_roman"])
     "byte 0x89 is 'ë' in DOS (cp850) and 'â' in Mac Roman"
     """
-    high = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80)[:SAMPLE]
-    for k in high.tolist():
+    for k in _high(data)[:SAMPLE].tolist():
         byte = data[k:k + 1]
         letters = [byte.decode(name, errors="replace") for name in names]
         if len(set(letters)) > 1:
