@@ -149,7 +149,7 @@ def test_a_grade_or_year_of_birth_a_form_left_open_is_unknown_and_said() -> None
     text = ("id,grade,birth_year\na,G1,1999\nb,N/A,Prefer not to say\nc,G5,-\n"
             "d,?,1970\n")
     with pytest.warns(rm.InputWarning, match=r"answer\(s\) that give none read as not given "
-                                             r"\(.*a grade or a year of birth\): 'N/A' \(row "
+                                             r"\(in birth_year, level\): 'N/A' \(row "
                                              r"3\), 'Prefer not to say' \(row 3\)"):
         people = rm.read_participants(io.StringIO(text), columns={"grade": "level"},
                                       level_map={"G1": 1, "G5": 5})
@@ -158,6 +158,42 @@ def test_a_grade_or_year_of_birth_a_form_left_open_is_unknown_and_said() -> None
     # Anything else is still a problem named by row.
     with pytest.raises(rm.InputError, match=r"row 2 \(id 'a'\), field 'level': grade 'G9'"):
         _read("id,grade\na,G9\n", columns={"grade": "level"}, level_map={"G1": 1})
+
+
+def test_lists_and_texts_a_form_left_open_are_not_given_and_said() -> None:
+    # "N/A" as languages was two languages, 'n' and 'a', which two such people
+    # shared (the language rule then paired them); "None" as skills a skill named
+    # none; a spreadsheet's "#N/A" (a lookup that found nothing) an e-mail address.
+    text = ("id,role,languages,skills,email,wishes,timezone,capacity\n"
+            "j1,junior,N/A,N/A,N/A,N/A,N/A,N/A\n"
+            "j2,junior,#N/A,None,#N/A,#REF!,#N/A,#VALUE!\n"
+            "j3,junior,Prefer not to say,-,j3@x.org,s1,Europe/Paris,2\n"
+            "s1,senior,English,cloud,,,,\n")
+    with pytest.warns(rm.InputWarning, match=r"read as not given \(in capacity, email, "
+                      r"languages, skills, timezone, wishes\): 'N/A' \(row 2\), '#N/A' \(row 3\)"):
+        people = rm.read_participants(io.StringIO(text))
+    assert [(set(p.languages), set(p.skills), p.email, p.wishes, p.timezone, p.capacity)
+            for p in people] == [
+        (set(), set(), None, [], None, 1), (set(), set(), None, [], None, 1),
+        (set(), set(), "j3@x.org", ["s1"], "Europe/Paris", 2), ({"en"}, {"cloud"}, None, [],
+                                                                 None, 1)]
+    # Two people who gave no language share none: the rule keeps them apart.
+    j1, j2 = people[0], people[1]
+    assert not (j1.languages & j2.languages)
+
+
+def test_a_spreadsheet_error_in_an_id_or_a_manager_is_a_problem() -> None:
+    """A lookup that found nothing is a person unknown: said by row, never read as none."""
+    text = "id,manager_id,manager\na,,\n#REF!,a,\nc,#N/A,\nd,,#VALUE!\ne,N/A,-\n"
+    problems = _problems(text, columns={"manager": "manager_name"})
+    assert [(p.row, p.field) for p in problems] == [(3, "id"), (4, "manager_id"),
+                                                     (5, "manager_name")]
+    assert all("is a spreadsheet's error" in p.reason for p in problems)
+    # 'N/A' and '-' say no manager: read as not given, and said.
+    with pytest.warns(rm.InputWarning, match=r"\(in manager_id, manager_name\): 'N/A' \(row 2\)"):
+        [e] = rm.read_participants(io.StringIO("id,manager_id,manager\ne,N/A,-\n"),
+                                   columns={"manager": "manager_name"})
+    assert e.manager_id is None
 
 
 def test_duplicates_error_keep_last_and_keep_first() -> None:

@@ -50,10 +50,17 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns
 
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
-_GROUPS = ("department", "location")  # and attributes: fields that group people
-# Where an answer that gives none ("N/A", "Prefer not to say", "?") is no value:
-# a grade or a year of birth a form left open is unknown, not a wrong row.
-_UNKNOWN_WHEN_PLACEHOLDER = (*_GROUPS, "level", "birth_year")
+# Where an answer that gives none ("N/A", "Prefer not to say", "?", a spreadsheet's
+# "#N/A") is no value: everywhere but the id and the role (a row with no role is
+# out of the programme: said as a problem, never dropped on a placeholder). A grade
+# or a year of birth a form left open is unknown, not a wrong row; a language "N/A"
+# was two languages, 'n' and 'a', that two such people shared.
+_ALWAYS_READ = ("id", "role")
+_ITEMS = (*_LISTS, "skills", "goals")
+# Whose spreadsheet error is a problem: a failed lookup of an id is a person unknown.
+_IDS = {"id": "the person's id", "manager_id": "the manager's id (or leave the cell empty "
+        "for someone with no manager)", "manager_name": "the manager's name (or leave the "
+        "cell empty for someone with no manager)"}
 _ROLES = ("junior", "senior", "both")
 
 
@@ -225,10 +232,13 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
         raw = _mapped(target, raw, opts)
         if values.is_missing(raw):
             return  # the value map says: unknown
-        if (target in _UNKNOWN_WHEN_PLACEHOLDER or target.startswith("attributes.")) \
-                and isinstance(raw, str) and values.gives_no_group(raw):
+        if isinstance(raw, str) and target in _IDS and values.is_formula_error(raw):
+            raise ValueError(f"{raw.strip()!r} is a spreadsheet's error (the formula that "
+                             f"made this cell failed), not a value: give {_IDS[target]}")
+        if isinstance(raw, str) and target not in _ALWAYS_READ and (
+                values.gives_no_items(raw) if target in _ITEMS else values.gives_no_group(raw)):
             # "Prefer not to say", "N/A": no answer, not a group of people who share one.
-            notes.append(("placeholder", values.parse_text(raw)))
+            notes.append((f"placeholder {target.split('.')[0]}", values.parse_text(raw)))
             return
         if target.startswith("attributes."):
             key = target.removeprefix("attributes.")
@@ -242,7 +252,7 @@ def _cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str,
             if clash:
                 raise ValueError(f"attribute(s) {clash} are also given in their own column")
             blank = {k for k, v in parsed.items() if values.gives_no_group(str(v))}
-            notes += [("placeholder", str(parsed[k])) for k in sorted(blank)]
+            notes += [("placeholder attributes", str(parsed[k])) for k in sorted(blank)]
             attrs.update({k: v for k, v in parsed.items() if k not in blank})
         elif target == "timezone":
             zone, note = resolve_zone(values.parse_text(raw))
@@ -305,6 +315,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
     rows: list[_Row] = []
     fixed: dict[str, list[int]] = defaultdict(list)
     blanked: dict[str, list[int]] = defaultdict(list)
+    blank_fields: set[str] = set()
     by_default: dict[str, list[int]] = defaultdict(list)
     header = [values.fold(h) for h in table.headers]
     repeated: list[int] = []
@@ -323,7 +334,11 @@ def build(table: Table, opts: Options) -> list[Participant]:
         manager_name = record.pop("manager_name", None)
         rows.append(_Row(row, record, errors, manager_name))
         for kind, cell in notes:
-            (fixed if kind == "offset" else blanked)[cell].append(row)
+            said = (fixed if kind == "offset" else blanked)[cell]
+            if not said or said[-1] != row:  # a row's 'N/A' in three columns: once
+                said.append(row)
+            if kind != "offset":
+                blank_fields.add(kind.removeprefix("placeholder "))
         for target in defaulted:
             by_default[target].append(row)
     if repeated:
@@ -335,10 +350,9 @@ def build(table: Table, opts: Options) -> list[Participant]:
             f"give none (row(s) {rows_text(rows_of)})" for target, rows_of in
             by_default.items()), InputWarning, stacklevel=4)
     if blanked:
-        warnings.warn(f"{name}: answer(s) that give none read as not given (a department, a "
-                      "location, an attribute, a grade or a year of birth): "
-                      f"{_listing(blanked)}; map them with values= if they are a group",
-                      InputWarning, stacklevel=4)
+        warnings.warn(f"{name}: answer(s) that give none read as not given (in "
+                      f"{', '.join(sorted(blank_fields))}): {_listing(blanked)}; map them "
+                      "with values= if they are a group", InputWarning, stacklevel=4)
     if fixed:
         warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
                       f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "

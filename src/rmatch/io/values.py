@@ -19,6 +19,8 @@ __all__ = [
     "NOT_A_NUMBER",
     "fold",
     "gives_no_group",
+    "gives_no_items",
+    "is_formula_error",
     "is_missing",
     "parse_birth_year",
     "parse_count",
@@ -55,12 +57,42 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
+# What a spreadsheet shows where the formula that made a cell failed ('#N/A':
+# a lookup found nothing): never a value.
+_FORMULA_ERRORS = frozenset({"#n/a", "#ref!", "#value!", "#div/0!", "#name?", "#null!",
+                             "#num!", "#spill!", "#calc!", "#field!", "#blocked!",
+                             "#connect!", "#getting_data", "#unknown!", "#busy!", "#python!"})
 # A department, a location or an attribute groups people; these answers give
 # none ("None" does: no religion, no disability, is an answer).
-_NO_GROUP = frozenset({"n/a", "na", "-", "--", "—", "?", "#n/a", "unknown", "tbd", "tbc",
+_NO_GROUP = frozenset({"n/a", "na", "-", "--", "—", "?", "unknown", "tbd", "tbc",
                        "not applicable", "not specified", "not disclosed", "undisclosed",
                        "prefer not to say", "prefer not to answer", "rather not say",
-                       "declined to answer", "declined", "no answer", "(blank)"})
+                       "declined to answer", "declined", "no answer", "(blank)",
+                       *_FORMULA_ERRORS})
+# In a list (languages, skills, wishes) "None" is no item, not an item named none.
+_NO_ITEMS = _NO_GROUP | {"none", "nothing", "nil"}
+
+
+def is_formula_error(text: str) -> bool:
+    """Tell whether a cell holds a spreadsheet's error ('#N/A', '#REF!'): a formula that failed.
+
+    Examples
+    --------
+    >>> is_formula_error("#N/A"), is_formula_error(" #ref! "), is_formula_error("N/A")
+    (True, True, False)
+    """
+    return fold(text) in _FORMULA_ERRORS
+
+
+def gives_no_items(text: str) -> bool:
+    """Tell whether a list's answer names no item ("None", "N/A", "#N/A"), any case.
+
+    Examples
+    --------
+    >>> gives_no_items("None"), gives_no_items("n/a"), gives_no_items("English")
+    (True, True, False)
+    """
+    return fold(text) in _NO_ITEMS
 
 
 def gives_no_group(text: str) -> bool:
