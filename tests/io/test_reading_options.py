@@ -177,6 +177,8 @@ def test_lists_and_texts_a_form_left_open_are_not_given_and_said() -> None:
         (set(), set(), None, [], None, 1), (set(), set(), None, [], None, 1),
         (set(), set(), "j3@x.org", ["s1"], "Europe/Paris", 2), ({"en"}, {"cloud"}, None, [],
                                                                  None, 1)]
+    # A name is read as written ('Na' is a given name).
+    assert rm.read_participants(io.StringIO("id,name\na,Na\n"))[0].name == "Na"
     # Two people who gave no language share none: the rule keeps them apart.
     j1, j2 = people[0], people[1]
     assert not (j1.languages & j2.languages)

@@ -51,11 +51,11 @@ __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns
 Duplicates = Literal["error", "keep_last", "keep_first"]
 _LISTS = ("languages", "previous_partners", "wishes", "avoid", "availability")
 # Where an answer that gives none ("N/A", "Prefer not to say", "?", a spreadsheet's
-# "#N/A") is no value: everywhere but the id and the role (a row with no role is
+# "#N/A") is no value: everywhere but the id, the name and the role (a row with no role is
 # out of the programme: said as a problem, never dropped on a placeholder). A grade
 # or a year of birth a form left open is unknown, not a wrong row; a language "N/A"
 # was two languages, 'n' and 'a', that two such people shared.
-_ALWAYS_READ = ("id", "role")
+_ALWAYS_READ = ("id", "role", "name")  # 'Na' is a given name
 _ITEMS = (*_LISTS, "skills", "goals")
 # Whose spreadsheet error is a problem: a failed lookup of an id is a person unknown.
 _IDS = {"id": "the person's id", "manager_id": "the manager's id (or leave the cell empty "
