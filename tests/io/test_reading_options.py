@@ -549,3 +549,16 @@ def test_the_cli_takes_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[st
         status, _, err = run_cli(capsys, "match", str(roster), "--default", bad)
         assert status == 1
         assert err.splitlines()[-1].startswith("rmatch: error: ")
+
+
+def test_invisible_characters_at_a_cells_ends_are_trimmed() -> None:
+    """A zero-width space copied from a chat after 'E1' refused the id, and the manager."""
+    text = "id,role,manager_id,wishes,department\nE1\u200b,senior,,,\ufeffOps\n" \
+           "E2,junior,\u2060E1,\u200bE1 ; E3\u200b,Sales\nE3,senior,E1,,\n"
+    people = rm.read_participants(io.StringIO(text))
+    assert [(p.id, p.manager_id, p.wishes, p.department) for p in people] == [
+        ("E1", None, [], "Ops"), ("E2", "E1", ["E1", "E3"], "Sales"), ("E3", "E1", [], None)]
+    # Inside an id such a character is still refused (it would hide in print).
+    [problem] = _problems("id\nE\u200b1\n")
+    assert (problem.row, problem.field) == (2, "id")
+    assert "U+200B" in problem.reason

@@ -28,6 +28,7 @@ __all__ = [
     "parse_list",
     "parse_map",
     "parse_text",
+    "trim",
 ]
 
 NOT_A_NUMBER = ("is not a number; give a level_map that turns grade names into numbers "
@@ -155,8 +156,25 @@ def parse_text(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() \
             else value.isoformat()
-    text = str(value).strip()
+    text = trim(str(value))
     return text[1:] if _ESCAPED.match(text) else text
+
+
+# Invisible characters a copy from a web page or a chat leaves at a cell's ends
+# (zero-width space, word joiner, a byte-order mark): an id 'E1' followed by one
+# was refused, and a manager 'E1' then named no one, with nothing to see.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def trim(text: str) -> str:
+    """Strip spaces and invisible characters (a zero-width space, a BOM) from both ends.
+
+    Examples
+    --------
+    >>> trim("\ufeffE1\u200b "), trim(" Ana Lima ")
+    ('E1', 'Ana Lima')
+    """
+    return text.strip().strip(_INVISIBLE).strip()
 
 
 def parse_count(value: Any) -> int:
@@ -365,7 +383,7 @@ def parse_list(value: Any, *, slash: bool = False, only: str | None = None) -> l
     text = parse_text(value)
     for sep in (only,) if only else (";", "|", ",", *(("/",) if slash else ())):
         if sep in text:
-            return [s.strip() for s in text.split(sep) if s.strip()]
+            return [trim(s) for s in text.split(sep) if trim(s)]
     return [text] if text else []
 
 
