@@ -10,6 +10,7 @@ write into a map for the user to check and edit.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,6 +207,7 @@ _SYNONYMS: dict[str, str] = {
                   "home department,home department description,organization name,"
                   "organisation name,team name,function name",
     "location": "office,site,city,work location,country,base,workplace,office location,"
+                "worksite,work site,home base,"
                 "location name,location description,work location name,site name,office name,"
                 "city name,country name",
     "timezone": "tz,time zone,time-zone,zone,time zone name,timezone name",
@@ -252,16 +254,61 @@ _SYNONYMS: dict[str, str] = {
         "hire date,start date,both mentor and mentee,match with similar identity,"
         "photo,linkedin,start time,completion time,timestamp",
 }
-for _target, _names in _SYNONYMS.items():
+# The same headers as HR systems in German, French, Spanish, Portuguese, Dutch and
+# Italian write them (compared without accents: "Departement" is "Département").
+_ABROAD: dict[str, str] = {
+    "id": "personalnummer,personal-nr,personalnr,pers.-nr.,mitarbeiternummer,mitarbeiter-id,"
+          "mitarbeiter id,matricule,numéro d'employé,numéro de salarié,identifiant,"
+          "número de empleado,id de empleado,legajo,matrícula,número do funcionário,"
+          "personeelsnummer,medewerkernummer,matricola,numero dipendente",
+    "email": "e-mail-adresse,e-mail adresse,adresse e-mail,adresse électronique,courriel,"
+             "correo electrónico,correo,endereço de e-mail,e-mailadres,indirizzo email",
+    "name": "vorname,nachname,vollständiger name,nom,prénom,nom complet,nombre,apellido,"
+            "apellidos,nombre completo,nome,sobrenome,nome completo,naam,voornaam,"
+            "achternaam,volledige naam,cognome",
+    "role": "rolle,rôle,rol,papel,ruolo,rolle im programm,rôle dans le programme",
+    "birth_year": "geburtsjahr,geburtsdatum,année de naissance,date de naissance,"
+                  "fecha de nacimiento,año de nacimiento,data de nascimento,ano de nascimento,"
+                  "geboortedatum,geboortejaar,data di nascita,anno di nascita",
+    "level": "gehaltsstufe,karrierestufe,hierarchiestufe,entgeltgruppe,tarifgruppe,"
+             "échelon,niveau hiérarchique,nivel,nivel jerárquico,categoría profesional,"
+             "nível,nível hierárquico,functieschaal,salarisschaal,livello,inquadramento",
+    "department": "abteilung,bereich,organisationseinheit,département,unité,"
+                  "departamento,área,afdeling,reparto,dipartimento",
+    "location": "standort,arbeitsort,land,stadt,büro,ville,pays,lieu de travail,bureau,"
+                "ubicación,ciudad,país,oficina,sede,localização,cidade,escritório,locatie,"
+                "vestiging,werklocatie,città,paese",
+    "timezone": "zeitzone,fuseau horaire,zona horaria,fuso horário,tijdzone,fuso orario",
+    "languages": "sprachen,sprache,sprachkenntnisse,langues,langue,langues parlées,idiomas,"
+                 "idioma,línguas,idiomas falados,talen,taal,lingue,lingua",
+    "manager_id": "vorgesetzter,vorgesetzte,führungskraft,direkter vorgesetzter,"
+                  "responsable,supérieur hiérarchique,responsable hiérarchique,manager direct,"
+                  "jefe,jefe directo,responsable directo,gestor,gerente,chefe,"
+                  "leidinggevende,responsabile",
+    "skills": "fähigkeiten,kenntnisse,kompetenzen,compétences,habilidades,competencias,"
+              "competências,vaardigheden,competenze",
+    "goals": "ziele,lernziele,objectifs,objetivos,doelen,obiettivi",
+    "attributes": "geschlecht,sexe,genre,género,sexo,gênero,geslacht,genere,nationalität,"
+                  "nationalité,nacionalidad,nacionalidade,nationaliteit,nazionalità",
+}
+
+
+def _plain(text: str) -> str:
+    """Casefold and drop accents ("Département" -> "departement"), to compare headers."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+for _target, _names in (*_SYNONYMS.items(), *_ABROAD.items()):
     for _name in _names.split(","):
-        _SUGGEST[header_key(_name)] = _target or None
+        _SUGGEST[header_key(_plain(_name))] = _target or None
 # Headers too short to compare loosely ("Age" is inside "Language", "Usage", "Page"):
 # taken when written so, never as a fuzzy phrase.
 _SUGGEST["age"] = "birth_year"
 # The same synonyms as phrases (with spaces) for fuzzy guesses, and field names.
 _PHRASE_PAIRS = [(f.replace("_", " "), f) for f in (*FIELDS, *READ_ONLY)] + [
-    (name.strip(), target or None)
-    for target, names in _SYNONYMS.items() for name in names.split(",")]
+    (_plain(name.strip()), target or None)
+    for target, names in (*_SYNONYMS.items(), *_ABROAD.items()) for name in names.split(",")]
 _PHRASES = [p for p, _ in _PHRASE_PAIRS]
 _PHRASE_TARGETS: list[str | None] = [t for _, t in _PHRASE_PAIRS]
 
@@ -274,6 +321,10 @@ second, a JSON record nested 300 deep eight)."""
 
 _DEEPEST_GUESSED = 8
 """Paths of more parts are guessed as nothing (a record nested 300 deep took 8 s of guesses)."""
+
+
+_SHORTEST_INSIDE = 4
+"""Phrases this short ('org', 'tz', 'team') are guessed only as a header's whole word."""
 
 
 GUESS_FROM = 88.0
@@ -319,15 +370,21 @@ def guesses(header: str, limit: int = 3, *, loosely: bool = True
     key = header_key(header)
     if key in _FIELD_KEYS:
         return [(_FIELD_KEYS[key], 100.0)]
-    if key in _SUGGEST:
-        return [(_attribute(header) if _SUGGEST[key] == "attributes" else _SUGGEST[key], 100.0)]
+    plain = header_key(_plain(header))
+    if plain in _SUGGEST:
+        target = _SUGGEST[plain]
+        return [(_attribute(header) if target == "attributes" else target, 100.0)]
     if not loosely:
         return [(None, 0.0)]
     from rapidfuzz import fuzz, process, utils
 
+    said = utils.default_process(_plain(header))
+    words = set(said.split())
     best: dict[str | None, float] = {}
-    for _, score, index in process.extract(header, _PHRASES, scorer=fuzz.WRatio,
-                                           processor=utils.default_process, limit=20):
+    for phrase, score, index in process.extract(said, _PHRASES, scorer=fuzz.WRatio,
+                                                processor=utils.default_process, limit=20):
+        if len(phrase) <= _SHORTEST_INSIDE and phrase not in words:
+            continue  # 'tz' and 'org' inside 'Vorgesetzter' say nothing: whole words only
         target = _PHRASE_TARGETS[index]
         target = _attribute(header) if target == "attributes" else target
         best.setdefault(target, round(float(score), 1))
@@ -378,7 +435,7 @@ def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
 
 
 def _attribute(header: str) -> str:
-    return _PREFIX + re.sub(r"[^0-9a-z]+", "_", header.strip().casefold()).strip("_")
+    return _PREFIX + re.sub(r"[^0-9a-z]+", "_", _plain(header.strip())).strip("_")
 
 
 def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),

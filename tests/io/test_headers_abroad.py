@@ -1,0 +1,90 @@
+"""Exports with headers in German, French, Spanish, Portuguese, Dutch and Italian.
+
+The oracle: the same people written twice, once with English headers and
+once with another language's, read with the column map each suggests, give
+the same participants (and the suggestion is the map a person would write).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+
+import pytest
+
+import rmatch as rm
+from rmatch.io.columns import guesses
+
+FIELDS = ["id", "name", "department", "languages", "birth_year", "manager_id", "role",
+          "location", "attributes"]
+ENGLISH = ["Employee ID", "Full name", "Department", "Languages", "Year of birth",
+           "Line manager", "Programme role", "Office", "Gender"]
+ABROAD = {
+    "de": ["Personalnummer", "Name", "Abteilung", "Sprachen", "Geburtsjahr", "Vorgesetzter",
+           "Rolle", "Standort", "Geschlecht"],
+    "fr": ["Matricule", "Nom complet", "Département", "Langues", "Année de naissance",
+           "Responsable hiérarchique", "Rôle", "Site", "Sexe"],
+    "es": ["Número de empleado", "Nombre completo", "Departamento", "Idiomas",
+           "Fecha de nacimiento", "Jefe directo", "Rol", "Oficina", "Género"],
+    "pt": ["Matrícula", "Nome completo", "Departamento", "Idiomas", "Data de nascimento",
+           "Gestor", "Papel", "Escritório", "Gênero"],
+    "nl": ["Personeelsnummer", "Naam", "Afdeling", "Talen", "Geboortejaar", "Leidinggevende",
+           "Rol", "Vestiging", "Geslacht"],
+    "it": ["Matricola", "Nome completo", "Reparto", "Lingue", "Anno di nascita",
+           "Responsabile", "Ruolo", "Sede", "Genere"],
+}
+ROWS = [["E1001", "Ana Lima", "Ops", "English; Français", "1994", "", "junior", "Paris", "F"],
+        ["E1002", "Ben Roth", "Sales", "English", "1969", "", "senior", "Berlin", "M"],
+        ["E1003", "Cy Moretti", "Ops", "Italiano", "1997", "E1002", "junior", "Roma", "M"],
+        ["E1004", "Dee Jansen", "IT", "Nederlands; English", "1972", "", "senior", "Paris", "F"],
+        ["E1005", "Eve Souza", "Sales", "Português", "1999", "E1004", "junior", "Lisboa", "F"]]
+
+
+def _csv(headers: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows([headers, *ROWS])
+    return out.getvalue()
+
+
+def _read(text: str, columns: dict[str, str | None]) -> list[rm.Participant]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        return rm.read_participants(io.StringIO(text), columns=columns)
+
+
+@pytest.mark.parametrize("language", sorted(ABROAD))
+def test_headers_in_another_language_read_as_the_english_ones(language: str) -> None:
+    headers = ABROAD[language]
+    text = _csv(headers)
+    suggested = rm.suggest_columns(io.StringIO(text))
+    gender = suggested[headers[-1]]  # a diversity column: an attribute under its own word
+    assert gender is not None
+    assert gender.startswith("attributes.")
+    assert suggested == dict(zip(headers, [*FIELDS[:-1], gender], strict=True))
+    english = _read(_csv(ENGLISH), rm.suggest_columns(io.StringIO(_csv(ENGLISH))))
+    abroad = _read(text, suggested)
+    # The same people but for the gender attribute's key, which is the header's own word.
+    assert [p.model_copy(update={"attributes": {}}) for p in abroad] == \
+        [p.model_copy(update={"attributes": {}}) for p in english]
+    assert [set(p.attributes.values()) for p in abroad] == \
+        [set(p.attributes.values()) for p in english]
+
+
+def test_accents_and_their_absence_read_alike() -> None:
+    for header in ("Département", "Departement", "DEPARTEMENT", "departement"):
+        assert guesses(header)[0] == ("department", 100.0)
+    assert guesses("Année de naissance")[0] == guesses("Annee de naissance")[0]
+    assert rm.suggest_columns(io.StringIO("id,Année de naissance du conjoint\na,1\n"))[
+        "Année de naissance du conjoint"] in (None, "birth_year")
+
+
+def test_a_short_word_inside_another_guesses_nothing() -> None:
+    """'Vorgesetzter' held 'tz' and 'org' and was guessed a time zone or a department."""
+    assert [t for t, _ in guesses("Vorgesetzter")][:1] == ["manager_id"]
+    for header, short in (("Orgasmatron", "department"), ("Blitzkrieg", "timezone"),
+                          ("Seamstress", "department"), ("Database", "location")):
+        assert all(t != short or score < 88 for t, score in guesses(header)), header
+    # As a whole word it still counts: "Sales team" is a department.
+    assert guesses("Sales team")[0][0] == "department"
+    assert guesses("Worksite")[0][0] == "location"
