@@ -88,3 +88,25 @@ def test_a_short_word_inside_another_guesses_nothing() -> None:
     # As a whole word it still counts: "Sales team" is a department.
     assert guesses("Sales team")[0][0] == "department"
     assert guesses("Worksite")[0][0] == "location"
+
+
+# How a sign-up form in each language words the two sides (reverse mentoring: the
+# junior mentors, the senior is the mentee).
+SIDES = {"de": ("Nachwuchskraft", "Führungskraft"), "fr": ("Mentor", "Mentoré"),
+         "es": ("Mentora", "Mentorizado"), "pt": ("Jovem talento", "Mentorada"),
+         "nl": ("Stagiair", "Leidinggevende"), "it": ("Mentore", "Mentorato")}
+
+
+@pytest.mark.parametrize("language", sorted(SIDES))
+def test_a_forms_sides_in_another_language_are_proposed_as_the_english_ones(
+        language: str) -> None:
+    junior, senior = SIDES[language]
+    headers = ABROAD[language]
+    text = _csv(headers).replace(",junior,", f",{junior},").replace(",senior,", f",{senior},")
+    proposed = rm.suggest_values(io.StringIO(text), columns=rm.suggest_columns(io.StringIO(text)))
+    assert proposed["role"] == {junior: "junior", senior: "senior"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        people = rm.read_participants(io.StringIO(text), values=proposed,
+                                      columns=rm.suggest_columns(io.StringIO(text)))
+    assert [p.role for p in people] == [row[6] for row in ROWS]

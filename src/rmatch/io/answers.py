@@ -35,11 +35,23 @@ _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "vice president", "vp", "svp", "evp", "c-suite", "c suite", "board member",
                 "manager", "be mentored", "being mentored", "get mentored",
                 "like a mentor", "want a mentor", "need a mentor", "a reverse mentor",
-                "like a reverse mentor")),
+                "like a reverse mentor",
+                # German, French, Spanish, Portuguese, Dutch and Italian forms.
+                "mentoré", "mentorée", "mentorado", "mentorada", "mentorizado",
+                "mentorizada", "mentorato", "mentorata", "führungskraft", "cadre dirigeant",
+                "dirigeant", "dirigeante", "directeur", "directrice", "directivo",
+                "directiva", "ejecutivo", "ejecutiva", "executivo", "executiva", "diretor",
+                "diretora", "dirigente", "leidinggevende", "bestuurder")),
     ("junior", ("mentor", "early career", "early in my career", "early talent",
                 "emerging talent", "young professional", "entry level", "entry-level",
                 "trainee", "junior", "graduate", "intern", "apprentice", "new joiner",
-                "to mentor", "be a mentor", "be a reverse mentor")),
+                "to mentor", "be a mentor", "be a reverse mentor",
+                "mentora", "mentore", "nachwuchskraft", "berufseinsteiger",
+                "berufseinsteigerin", "praktikant", "praktikantin", "auszubildende",
+                "auszubildender", "jeune talent", "jeune professionnel", "jeune diplômé",
+                "stagiaire", "apprenti", "alternant", "joven talento", "becario", "becaria",
+                "aprendiz", "jovem talento", "estagiário", "estagiária", "stagiair",
+                "jong talent", "tirocinante", "stagista", "neolaureato", "giovane talento")),
 )
 _ROLE_PHRASES = [(re.compile(rf"\b{re.escape(w)}\b"), len(w), role)
                  for role, words in _ROLE_WORDS for w in words]
