@@ -358,6 +358,21 @@ def test_grades_of_a_known_scheme_get_its_order_proposed_never_applied() -> None
                  level_map={"heo": 4})[0].level == 4  # the same level twice: no conflict
 
 
+@pytest.mark.parametrize(("grades", "order"), [
+    # German public-sector pay groups: E 15 Ü above E 15, written four ways.
+    (["E12", "EG 4", "Entgeltgruppe 9", "E15Ü", "e 15"],
+     ["EG 4", "Entgeltgruppe 9", "E12", "e 15", "E15Ü"]),
+    # The US General Schedule: GS-09 as OPM writes it, the SES above GS-15.
+    (["GS-13", "GS-09", "SES", "GS 15", "gs7"], ["gs7", "GS-09", "GS-13", "GS 15", "SES"]),
+])
+def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: list[str]
+                                                     ) -> None:
+    text = "id,grade\n" + "".join(f"p{k},{g}\n" for k, g in enumerate(grades))
+    proposal = rm.suggest_values(io.StringIO(text), columns={"grade": "level"})["level"]
+    assert sorted(proposal, key=proposal.__getitem__) == order
+    assert len(set(proposal.values())) == len(grades)  # no two grades one level
+
+
 @pytest.mark.parametrize(("written", "zone"), [
     ("europe/london", "Europe/London"), ("(GMT+01:00) Paris", "Europe/Paris"),
     ("GMT-08:00 Pacific Time", "America/Los_Angeles"),

@@ -23,6 +23,15 @@ _SCHEMES: dict[str, list[tuple[str, ...]]] = {
         ("SCS2", "SCS PB2", "SCS Pay Band 2", "Director"),
         ("SCS3", "SCS PB3", "SCS Pay Band 3", "Director General"),
         ("SCS4", "Permanent Secretary")],
+    # German public-sector pay groups (TVöD, TV-L): E 1 the lowest, E 15 Ü the highest.
+    "the German public sector's (TVöD, TV-L)": [
+        *((f"E{k}", f"E {k}", f"EG {k}", f"EG{k}", f"Entgeltgruppe {k}") for k in range(1, 16)),
+        ("E15Ü", "E 15 Ü", "EG 15 Ü", "EG15Ü", "Entgeltgruppe 15 Ü")],
+    # The US federal General Schedule: GS-1 the lowest, then the Senior Executive Service.
+    "the US General Schedule's": [
+        *((f"GS-{k}", f"GS{k}", f"GS {k}", f"GS-{k:02d}", f"GS{k:02d}", f"GS {k:02d}")
+          for k in range(1, 16)),
+        ("SES", "Senior Executive Service")],
 }
 
 
@@ -107,6 +116,8 @@ def grade_scheme(grades: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     ("the UK Civil Service's", {'heo': 4, 'Grade 6': 7, 'SCS 1': 8})
     >>> grade_scheme(["Grade 6", "Band B"]) is None
     True
+    >>> grade_scheme(["E12", "E4", "EG 9"])
+    ("the German public sector's (TVöD, TV-L)", {'E4': 4, 'EG 9': 9, 'E12': 12})
     """
     def key(text: str) -> str:
         return "".join(text.casefold().split())
