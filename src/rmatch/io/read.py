@@ -415,7 +415,7 @@ def _level_notes(name: str, rows: Sequence[_Row]) -> None:
     notes: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         for item in r.record.get("languages") or ():
-            if ")" not in str(item):
+            if ")" not in str(item) and " " not in str(item).strip():
                 continue  # most cells: no note at all
             for part in joined_languages(str(item)):
                 note = unread_note(part)

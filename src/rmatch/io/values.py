@@ -376,15 +376,24 @@ def parse_list(value: Any, *, slash: bool = False, only: str | None = None) -> l
     (['ES', 'EN'], ['a,b'], ['English', 'French'])
     >>> parse_list("Podcasts, newsletters", only=";")
     ['Podcasts, newsletters']
+    >>> parse_list("English, French/B2", slash=True), parse_list("English (UK/US)", slash=True)
+    (['English', 'French', 'B2'], ['English (UK/US)'])
     """
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [parse_text(v) for v in value if not is_missing(v)]
         return [i for i in items if i]
     text = parse_text(value)
-    for sep in (only,) if only else (";", "|", ",", *(("/",) if slash else ())):
+    items = [text] if text else []
+    for sep in (only,) if only else (";", "|", ","):
         if sep in text:
-            return [trim(s) for s in text.split(sep) if trim(s)]
-    return [text] if text else []
+            items = [trim(s) for s in text.split(sep) if trim(s)]
+            break
+    if slash and not only:  # "English, French/B2": a slash in an item too, not in brackets
+        items = [trim(s) for item in items for s in _SLASH.split(item) if trim(s)]
+    return items
+
+
+_SLASH = re.compile(r"/(?![^()]*\))")  # a slash outside brackets: "English (UK/US)" is one
 
 
 # In a map cell a comma separates items only when no digit follows it, so

@@ -170,7 +170,7 @@ _LEVEL_WORDS = {
     "native": "native,mother tongue,first language,bilingual,native or bilingual,"
               "muttersprache,langue maternelle,"
               "natif,native speaker,nativo,nativa,lengua materna,língua materna,moedertaal,"
-              "madrelingua,muttersprachlich",
+              "madrelingua,muttersprachlich,bilingue,bilíngue,zweisprachig,tweetalig",
 }
 _LEVEL_LOOKUP = {w.strip().casefold(): level for level, words in _LEVEL_WORDS.items()
                  for w in words.split(",")} | {lv.casefold(): lv for lv in LEVELS}
@@ -202,6 +202,7 @@ def level_rank(level: str | None) -> int:
     return LEVELS.index(level) + 1 if level in LEVELS else 0
 
 
+@lru_cache(maxsize=8192)  # a roster's language cells repeat: a few hundred distinct
 def split_level(text: str) -> tuple[str, str | None]:
     """Split ``"English (Fluent)"`` into the language's code and its level (None if unsaid).
 
@@ -213,6 +214,8 @@ def split_level(text: str) -> tuple[str, str | None]:
     (('en', 'C1'), ('de', 'native'))
     >>> split_level("English - B2"), split_level("Portuguese (Brazil)"), split_level("fr")
     (('en', 'B2'), ('pt', None), ('fr', None))
+    >>> split_level("English B2"), split_level("German native"), split_level("Basic Spanish")
+    (('en', 'B2'), ('de', 'native'), ('es', 'A2'))
     """
     # Runs of spaces made one first: the patterns would try each run at each
     # place (a cell of 20,000 spaces took 17 s).
@@ -222,7 +225,31 @@ def split_level(text: str) -> tuple[str, str | None]:
         level = normalise_level(found.group("paren") or found.group("dash") or "")
         if level is not None:
             return normalise_language(found.group("lang")), level
+    if " " in text:
+        beside = _level_beside(text)
+        if beside is not None:
+            return beside
     return normalise_language(text), None
+
+
+def _level_beside(text: str) -> tuple[str, str] | None:
+    """Read "English B2", "German native", "Fluent English": a level written as words around.
+
+    Only when the rest is a language rmatch knows by a name or a code (a name
+    lookup would otherwise take "English fluent" for English and drop the
+    level unsaid: a rule's minimum level then counts it as met).
+    """
+    words = text.split(" ")
+    for n in range(min(3, len(words) - 1), 0, -1):
+        for level_words, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
+            level = normalise_level(" ".join(level_words))
+            language = " ".join(rest).strip(" -:–,").casefold()
+            if level is None or not language:
+                continue
+            code = normalise_language(language)
+            if code != language or code in _lookup():  # known ("klingon" stays "klingon")
+                return code, level
+    return None
 
 
 # "English and French", "English & French", "Inglés y Francés": one cell, two
@@ -258,8 +285,12 @@ _VARIETIES = frozenset({
     "msa", "fusha", "classical", "levantine", "egyptian", "gulf", "maghrebi", "darija",
     "colloquial", "dialect"})
 _NOTE = re.compile(r"\(([^()]*)\)\s*$")
+# Words before a language's name that leave the language itself ("Business English"):
+# a variety, or a note the reader names (as it names "French (Business)").
+_LEADING = _VARIETIES | {"business", "technical", "academic", "conversational"}
 
 
+@lru_cache(maxsize=8192)
 def unread_note(text: str) -> str | None:
     """Return the note beside a language that is neither a level nor a variety, or None.
 
@@ -272,17 +303,46 @@ def unread_note(text: str) -> str | None:
     ('rusty', None)
     >>> unread_note("Portuguese (Brazil)"), unread_note("Chinese (Simplified)"), unread_note("fr")
     (None, None, None)
+    >>> unread_note("English so-so"), unread_note("English UK"), unread_note("English B2")
+    ('so-so', None, None)
     """
     found = _NOTE.search(text)
     if found is None:
-        return None
+        return _word_note(text)
     note = _SPACES.sub(" ", found.group(1).strip())
     folded = note.casefold()
     if not folded or normalise_level(folded) is not None or folded in _names() \
-            or all(w in _VARIETIES for w in folded.replace("-", " ").split()) \
+            or all(w in _VARIETIES for w in re.split(r"[\s\-/]+", folded) if w) \
             or _territory(folded):
         return None
     return note
+
+
+def _word_note(text: str) -> str | None:
+    """Return the words beside a language's name that say nothing rmatch reads.
+
+    A name lookup reads "English so-so" and "Business English" as English:
+    the other words are a note, as "English (so-so)" is.
+    """
+    words = _SPACES.sub(" ", text.strip()).split(" ")
+    if len(words) < 2 or " ".join(words).casefold() in _lookup() \
+            or _level_beside(" ".join(words)) is not None:
+        return None
+    for k in range(len(words) - 1, 0, -1):  # the longest name first, at either end
+        if " ".join(words[:k]).casefold() in _lookup():
+            note = " ".join(words[k:])
+        elif " ".join(words[-k:]).casefold() in _lookup():
+            note = " ".join(words[:-k])
+        else:
+            continue
+        note = note.strip(" -:–,")
+        folded = note.casefold()
+        if not folded or normalise_level(folded) is not None or folded in _names() \
+                or all(w in _VARIETIES for w in re.split(r"[\s\-/]+", folded) if w) \
+                or _territory(folded):
+            return None
+        return note
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -324,6 +384,9 @@ def normalise_language(text: str) -> str:
         key = _LEVEL_NOTE.sub("", key) or key
     if key in table:
         return table[key]
+    first, _, rest = key.partition(" ")
+    if first in _LEADING and rest in table:  # "Business English", "Standard Arabic"
+        return table[rest]
     region = _REGION.match(key)  # en-GB, pt_BR, zh-Hans: the language is the first part
     if region and region.group(1) in table:
         return table[region.group(1)]

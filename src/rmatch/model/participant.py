@@ -20,6 +20,7 @@ from pydantic import (
 
 from rmatch.model.availability import normalise_slots
 from rmatch.model.languages import (
+    is_known_language,
     joined_languages,
     level_rank,
     normalise_language,
@@ -380,10 +381,17 @@ class Participant(BaseModel):
             return data
         codes: set[str] = set()
         levels: dict[str, Any] = {}
+        last: str | None = None
         for item in data["languages"]:
             for text in joined_languages(str(item)):
                 code, level = split_level(text)
+                alone = normalise_level(text)
+                if alone is not None and last is not None and last not in levels \
+                        and not is_known_language(code):
+                    levels[last] = alone  # "English/B2": the level of the one before it
+                    continue
                 codes.add(code)
+                last = code
                 if level is not None:
                     levels[code] = max(level, levels.get(code, level), key=level_rank)
         given = data.get("language_levels") or {}
