@@ -309,7 +309,11 @@ def unread_note(text: str) -> str | None:
     found = _NOTE.search(text)
     if found is None:
         return _word_note(text)
-    note = _SPACES.sub(" ", found.group(1).strip())
+    return _as_note(_SPACES.sub(" ", found.group(1).strip()))
+
+
+def _as_note(note: str) -> str | None:
+    """Return the note unless it is a level, a language, a variety or a place (then None)."""
     folded = note.casefold()
     if not folded or normalise_level(folded) is not None or folded in _names() \
             or all(w in _VARIETIES for w in re.split(r"[\s\-/]+", folded) if w) \
@@ -335,13 +339,7 @@ def _word_note(text: str) -> str | None:
             note = " ".join(words[:-k])
         else:
             continue
-        note = note.strip(" -:–,")
-        folded = note.casefold()
-        if not folded or normalise_level(folded) is not None or folded in _names() \
-                or all(w in _VARIETIES for w in re.split(r"[\s\-/]+", folded) if w) \
-                or _territory(folded):
-            return None
-        return note
+        return _as_note(note.strip(" -:–,"))
     return None
 
 
