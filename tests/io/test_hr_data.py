@@ -380,6 +380,12 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
     ("W. Europe Standard Time", "Europe/Berlin"), ("Tokyo Standard Time", "Asia/Tokyo"),
     ("EST", "America/New_York"), ("CET", "Europe/Paris"), ("UTC", "UTC"), ("JST", "Asia/Tokyo"),
+    # German and French exports, and cities with their accents
+    ("MEZ", "Europe/Berlin"), ("MESZ", "Europe/Berlin"),
+    ("Mitteleuropäische Zeit", "Europe/Berlin"),
+    ("Heure d’Europe centrale", "Europe/Paris"), ("São Paulo", "America/Sao_Paulo"),
+    ("Bogotá", "America/Bogota"), ("(UTC+01:00) Amsterdam, Berlin, Bern, Rom, Stockholm, Wien",
+                                   "Europe/Amsterdam"),
 ])
 def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
     [p] = _read(f'id,timezone\na,"{written}"\n')

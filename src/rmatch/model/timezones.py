@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -48,6 +49,15 @@ _ABBREVIATIONS = {
     "acst": "Australia/Adelaide", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
     "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland", "brt": "America/Sao_Paulo",
     "art": "America/Argentina/Buenos_Aires",
+    # German exports' abbreviations, and the zones' long names in English, German, French
+    "mez": "Europe/Berlin", "mesz": "Europe/Berlin", "oez": "Europe/Athens",
+    "oesz": "Europe/Athens", "wez": "Europe/Lisbon", "wesz": "Europe/Lisbon",
+    "central european time": "Europe/Paris", "central european summer time": "Europe/Paris",
+    "eastern european time": "Europe/Athens", "western european time": "Europe/Lisbon",
+    "mitteleuropaische zeit": "Europe/Berlin", "mitteleuropaische sommerzeit": "Europe/Berlin",
+    "osteuropaische zeit": "Europe/Athens", "westeuropaische zeit": "Europe/Lisbon",
+    "heure d'europe centrale": "Europe/Paris", "heure normale d'europe centrale": "Europe/Paris",
+    "heure d'ete d'europe centrale": "Europe/Paris", "heure de paris": "Europe/Paris",
 }
 _AMBIGUOUS = {
     "ist": ("India", "Asia/Kolkata", "Israel", "Asia/Jerusalem", "Ireland", "Europe/Dublin"),
@@ -80,7 +90,7 @@ def _cities() -> dict[str, str]:
         area, _, city = name.rpartition("/")
         if area and not area.startswith(("Etc", "SystemV", "US", "Canada", "Mexico", "Brazil",
                                          "Chile")):
-            out.setdefault(city.replace("_", " ").casefold(), name)
+            out.setdefault(_fold(city.replace("_", " ")), name)
     return out
 
 
@@ -95,7 +105,10 @@ def _windows() -> dict[str, str]:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().replace("−", "-").split())
+    """Case, spaces, accents and typographic apostrophes do not count ("São Paulo", "d’Europe")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                    if not unicodedata.combining(c))
+    return " ".join(plain.replace("−", "-").replace("\u2019", "'").split())
 
 
 def _ambiguous(text: str, meanings: tuple[str, ...]) -> ValueError:
