@@ -74,7 +74,7 @@ from rmatch.lifecycle import (
     recommend,
     rematch,
 )
-from rmatch.model import OrgChart, Participant, ParticipantArrays
+from rmatch.model import OrgChart, Participant, ParticipantArrays, group_names
 from rmatch.program import Program, ScoringOptions, Weights, data_gaps
 from rmatch.report import withheld_groups
 from rmatch.result import Alternative, Explanation, MatchResult, Pair, Violation
@@ -135,6 +135,7 @@ __all__ = [
     "enrich",
     "evaluate",
     "from_frame",
+    "group_names",
     "load_program",
     "match",
     "match_many",

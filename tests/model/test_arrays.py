@@ -7,6 +7,7 @@ import pickle
 from dataclasses import fields
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -87,3 +88,33 @@ def test_spans_are_the_runs_concatenated(runs: list[tuple[int, int]]) -> None:
     starts = np.array([s for s, _ in runs], dtype=np.int64)
     counts = np.array([c for _, c in runs], dtype=np.int64)
     assert spans(starts, counts).tolist() == [i for s, c in runs for i in range(s, s + c)]
+
+
+def test_groups_spelled_in_another_case_are_one_group() -> None:
+    """'Sales', 'SALES' and 'sales ' were three departments: a pair within Sales crossed them."""
+    from rmatch.synth import cohort, generate
+
+    org = generate(400, seed=3)
+    juniors, seniors = cohort(org, 40, 40, seed=3)
+
+    def recased(people: list[rm.Participant], k: int) -> list[rm.Participant]:
+        shout = [str.upper, str.lower, lambda s: f" {s}  "]
+        return [p.model_copy(update={
+            "department": None if p.department is None else shout[(i + k) % 3](p.department),
+            "location": None if p.location is None else shout[(i + k + 1) % 3](p.location),
+            "attributes": {a: shout[(i + k) % 3](v) for a, v in p.attributes.items()}})
+            for i, p in enumerate(people)]
+
+    program = rm.Program(constraints=[rm.MinShare(attribute="department", share=0.5)])
+    chart = rm.OrgChart.from_participants([*juniors, *seniors], outside="top")
+    plain = rm.match(juniors, seniors, program, org=chart)
+    shouted = rm.match(recased(juniors, 0), recased(seniors, 1), program, org=chart)
+    assert [(p.junior_id, p.senior_id) for p in shouted.pairs] == \
+        [(p.junior_id, p.senior_id) for p in plain.pairs]
+    assert shouted.objective == pytest.approx(plain.objective, abs=1e-9)
+    # One code per group, named by its most common spelling.
+    js, _ = build_arrays(recased(juniors, 0), recased(seniors, 1))
+    assert len(js.vocab["department"]) == len({p.department for p in [*juniors, *seniors]
+                                               if p.department})
+    assert rm.group_names(["Sales", "SALES", "Sales", None]) == {"Sales": "Sales",
+                                                                 "SALES": "Sales"}

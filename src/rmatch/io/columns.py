@@ -10,7 +10,6 @@ write into a map for the user to check and edit.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from rmatch.errors import InputError
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, suggest_value_maps
+from rmatch.io.headers import ABROAD, SYNONYMS, plain
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
@@ -73,8 +73,8 @@ def column_keys(headers: Sequence[str], objects: Collection[str] = ()) -> dict[s
     {'worksite': 'worksite', 'work': 'work', 'work.site': '.work.site'}
     """
     paths = {h for h in headers if objects and any(p in objects for p in _parents(h))}
-    plain = {header_key(h) for h in headers if h not in paths}
-    return {h: _dotted(h) if h in paths and header_key(h) in plain else header_key(h)
+    keys = {header_key(h) for h in headers if h not in paths}
+    return {h: _dotted(h) if h in paths and header_key(h) in keys else header_key(h)
             for h in headers}
 
 
@@ -177,138 +177,19 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     return out
 
 
-# Headers HR exports and survey tools write, folded by header_key, and the
-# field each usually holds. None: usually nothing a matching needs (a job
-# title, free text), suggested as left out.
+# Headers HR exports and survey tools write (rmatch.io.headers), folded by header_key,
+# and the field each usually holds; None: left out.
 _SUGGEST: dict[str, str | None] = {}
-_SYNONYMS: dict[str, str] = {
-    "id": "employee id,employee number,emp id,emp no,staff id,staff number,person id,"
-          "personnel number,worker id,user id,userid,username,uid,badge id,person number,"
-          "employee #,employee no.,emp #,emp no.,associate id,person id external,"
-          "personnel no,staff no,employee code,user principal name,userprincipalname,upn,"
-          "sign-in name,login name,sam account name,samaccountname",
-    "email": "email address,e-mail,work email,employee email,e-mail address,mail",
-    "name": "full name,employee name,display name,preferred name,first name,given name,"
-            "forename,last name,surname,family name,worker,employee,person,legal name,"
-            "middle name,middle names,legal first name,legal last name,full legal name",
-    "role": "programme role,program role,side,participant type,participant role,mentoring role,"
-            "mentor or mentee,which role,role in the programme,sign up as,i am a,i am,"
-            "joining as,registering as,i would like to be,i want to be,i'd like to be",
-    "birth_year": "date of birth,dob,birth date,birthdate,birthday,year of birth,born,"
-                  "generation,your generation,which generation,age range,your age range,"
-                  "age group,age band,age bracket,your age",
-    "level": "grade,job grade,band,pay band,wage band,wage grade,job band,job level,"
-             "career level,pay grade,"
-             "seniority,rank,management level,grade name,job grade name,pay grade name,"
-             "grade level,band name",
-    "department": "dept,division,business unit,unit,function,team,organisation,organization,"
-                  "org,org unit,supervisory organization,supervisory organisation,"
-                  "department name,department description,business unit name,division name,"
-                  "home department,home department description,organization name,"
-                  "organisation name,team name,function name",
-    "location": "office,site,city,work location,country,base,workplace,office location,"
-                "worksite,work site,home base,"
-                "location name,location description,work location name,site name,office name,"
-                "city name,country name",
-    "timezone": "tz,time zone,time-zone,zone,time zone name,timezone name",
-    "languages": "language,spoken languages,languages spoken,language skills,"
-                 "languages you can mentor in,mentoring languages,preferred language,"
-                 "languages you speak",
-    "manager_id": "manager,line manager,reports to,supervisor,manager email,supervisor id,"
-                  "manager employee id,line manager id,manager id,manager number,"
-                  "mgr,mgr id,mgr email,line mgr,line mgr id,mgr employee id,mgr no,"
-                  "manager e-mail,mgr e-mail,supervisor email,reports to id,reporting to,"
-                  "manager person number,reports to associate id,manager user sys id,"
-                  "manager - id,manager employee number,supervisor employee id,"
-                  "your line manager's email,your manager's email,line manager's email,"
-                  "manager's email,your line manager,your manager,who is your line manager,"
-                  "line manager email,line manager's e-mail",
-    "manager_name": "manager name,line manager name,supervisor name,manager full name,"
-                    "mgr name,line mgr name",
-    "skills": "skill,expertise,competencies,strengths,can teach,topics i can share,"
-              "i can share,i can teach,can share",
-    "goals": "goal,interests,learning goals,want to learn,development areas,wants to learn,"
-             "topics i want to learn,i want to learn,would like to learn",
-    "capacity": "max partners,max mentees,slots,max pairs,how many mentees,number of mentees,"
-                "mentees you can take,how many mentors,number of mentors,how many partners",
-    "min_partners": "min partners,min mentees,minimum partners,minimum mentees,min pairs",
-    "availability": "available,time slots,when are you available,availability slots,"
-                    "free slots,preferred times,when can you meet",
-    "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
-    "wishes": "wish,preferred partners,preferences,would like,wish list,first choice,"
-              "second choice,third choice,1st choice,2nd choice,3rd choice,choice of mentor,"
-              "first choice of mentor,preferred mentor,preferred mentors,preferred mentee,"
-              "preferred mentees,mentor preference,mentee preference,first preference,"
-              "second preference,third preference,ranked choices,top choices,"
-              "who would you like as a mentor,who would you like as a mentee,"
-              "who would you like to be matched with,would like to be matched with,"
-              "requested mentor,requested mentee,requested partner",
-    "avoid": "veto,vetoes,do not match,not with,avoid partners,"
-             "prefer not to be matched with,would prefer not to be matched with,"
-             "anyone you would prefer not to be matched with,not to be matched with,"
-             "do not want to be matched with,conflicts of interest,do not pair me with",
-    "attributes": "gender,sex,ethnicity,race,nationality,citizenship,background,"
-                  "disability,identity,identity to match,characteristics,religion,"
-                  "profession,job family,career track,sexual orientation",
-    "": "job title,title,position,biography,bio,notes,comments,phone,mobile,address,"
-        "hire date,start date,both mentor and mentee,match with similar identity,"
-        "photo,linkedin,start time,completion time,timestamp",
-}
-# The same headers as HR systems in German, French, Spanish, Portuguese, Dutch and
-# Italian write them (compared without accents: "Departement" is "Département").
-_ABROAD: dict[str, str] = {
-    "id": "personalnummer,personal-nr,personalnr,pers.-nr.,mitarbeiternummer,mitarbeiter-id,"
-          "mitarbeiter id,matricule,numéro d'employé,numéro de salarié,identifiant,"
-          "número de empleado,id de empleado,legajo,matrícula,número do funcionário,"
-          "personeelsnummer,medewerkernummer,matricola,numero dipendente",
-    "email": "e-mail-adresse,e-mail adresse,adresse e-mail,adresse électronique,courriel,"
-             "correo electrónico,correo,endereço de e-mail,e-mailadres,indirizzo email",
-    "name": "vorname,nachname,vollständiger name,nom,prénom,nom complet,nombre,apellido,"
-            "apellidos,nombre completo,nome,sobrenome,nome completo,naam,voornaam,"
-            "achternaam,volledige naam,cognome",
-    "role": "rolle,rôle,rol,papel,ruolo,rolle im programm,rôle dans le programme",
-    "birth_year": "geburtsjahr,geburtsdatum,année de naissance,date de naissance,"
-                  "fecha de nacimiento,año de nacimiento,data de nascimento,ano de nascimento,"
-                  "geboortedatum,geboortejaar,data di nascita,anno di nascita",
-    "level": "gehaltsstufe,karrierestufe,hierarchiestufe,entgeltgruppe,tarifgruppe,"
-             "échelon,niveau hiérarchique,nivel,nivel jerárquico,categoría profesional,"
-             "nível,nível hierárquico,functieschaal,salarisschaal,livello,inquadramento",
-    "department": "abteilung,bereich,organisationseinheit,département,unité,"
-                  "departamento,área,afdeling,reparto,dipartimento",
-    "location": "standort,arbeitsort,land,stadt,büro,ville,pays,lieu de travail,bureau,"
-                "ubicación,ciudad,país,oficina,sede,localização,cidade,escritório,locatie,"
-                "vestiging,werklocatie,città,paese",
-    "timezone": "zeitzone,fuseau horaire,zona horaria,fuso horário,tijdzone,fuso orario",
-    "languages": "sprachen,sprache,sprachkenntnisse,langues,langue,langues parlées,idiomas,"
-                 "idioma,línguas,idiomas falados,talen,taal,lingue,lingua",
-    "manager_id": "vorgesetzter,vorgesetzte,führungskraft,direkter vorgesetzter,"
-                  "responsable,supérieur hiérarchique,responsable hiérarchique,manager direct,"
-                  "jefe,jefe directo,responsable directo,gestor,gerente,chefe,"
-                  "leidinggevende,responsabile",
-    "skills": "fähigkeiten,kenntnisse,kompetenzen,compétences,habilidades,competencias,"
-              "competências,vaardigheden,competenze",
-    "goals": "ziele,lernziele,objectifs,objetivos,doelen,obiettivi",
-    "attributes": "geschlecht,sexe,genre,género,sexo,gênero,geslacht,genere,nationalität,"
-                  "nationalité,nacionalidad,nacionalidade,nationaliteit,nazionalità",
-}
-
-
-def _plain(text: str) -> str:
-    """Casefold and drop accents ("Département" -> "departement"), to compare headers."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                   if not unicodedata.combining(c))
-
-
-for _target, _names in (*_SYNONYMS.items(), *_ABROAD.items()):
+for _target, _names in (*SYNONYMS.items(), *ABROAD.items()):
     for _name in _names.split(","):
-        _SUGGEST[header_key(_plain(_name))] = _target or None
+        _SUGGEST[header_key(plain(_name))] = _target or None
 # Headers too short to compare loosely ("Age" is inside "Language", "Usage", "Page"):
 # taken when written so, never as a fuzzy phrase.
 _SUGGEST["age"] = "birth_year"
 # The same synonyms as phrases (with spaces) for fuzzy guesses, and field names.
 _PHRASE_PAIRS = [(f.replace("_", " "), f) for f in (*FIELDS, *READ_ONLY)] + [
-    (_plain(name.strip()), target or None)
-    for target, names in (*_SYNONYMS.items(), *_ABROAD.items()) for name in names.split(",")]
+    (plain(name.strip()), target or None)
+    for target, names in (*SYNONYMS.items(), *ABROAD.items()) for name in names.split(",")]
 _PHRASES = [p for p, _ in _PHRASE_PAIRS]
 _PHRASE_TARGETS: list[str | None] = [t for _, t in _PHRASE_PAIRS]
 
@@ -370,15 +251,15 @@ def guesses(header: str, limit: int = 3, *, loosely: bool = True
     key = header_key(header)
     if key in _FIELD_KEYS:
         return [(_FIELD_KEYS[key], 100.0)]
-    plain = header_key(_plain(header))
-    if plain in _SUGGEST:
-        target = _SUGGEST[plain]
+    folded = header_key(plain(header))
+    if folded in _SUGGEST:
+        target = _SUGGEST[folded]
         return [(_attribute(header) if target == "attributes" else target, 100.0)]
     if not loosely:
         return [(None, 0.0)]
     from rapidfuzz import fuzz, process, utils
 
-    said = utils.default_process(_plain(header))
+    said = utils.default_process(plain(header))
     words = set(said.split())
     best: dict[str | None, float] = {}
     for phrase, score, index in process.extract(said, _PHRASES, scorer=fuzz.WRatio,
@@ -435,7 +316,7 @@ def _path_guesses(header: str, limit: int) -> list[tuple[str | None, float]]:
 
 
 def _attribute(header: str) -> str:
-    return _PREFIX + re.sub(r"[^0-9a-z]+", "_", _plain(header.strip())).strip("_")
+    return _PREFIX + re.sub(r"[^0-9a-z]+", "_", plain(header.strip())).strip("_")
 
 
 def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),

@@ -12,8 +12,9 @@ Examples
 frozenset({'en'})
 """
 
-from rmatch.model.arrays import ParticipantArrays, build_arrays
+from rmatch.model.arrays import ParticipantArrays, build_arrays, group_names
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import ROLES, Participant, Unit
 
-__all__ = ["ROLES", "OrgChart", "Participant", "ParticipantArrays", "Unit", "build_arrays"]
+__all__ = ["ROLES", "OrgChart", "Participant", "ParticipantArrays", "Unit", "build_arrays",
+           "group_names"]

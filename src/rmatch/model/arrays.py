@@ -17,9 +17,9 @@ import numpy.typing as npt
 
 from rmatch.errors import InputError
 from rmatch.model.languages import level_rank
-from rmatch.model.participant import Participant, normalise_id
+from rmatch.model.participant import Participant, fold, normalise_id
 
-__all__ = ["ParticipantArrays", "build_arrays", "spans"]
+__all__ = ["ParticipantArrays", "build_arrays", "group_names", "spans"]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -223,6 +223,43 @@ def _vocab_of(*values: Iterable[str | None]) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
+def group_names(*values: Iterable[str | None]) -> dict[str, str]:
+    """Return each spelling of a group (a department, a location, an attribute) and its name.
+
+    Spellings that differ only in case and spacing ("Sales", "SALES", "sales ")
+    are one group: two exports of one HR system write them so, and as three
+    groups a pair within Sales scored as crossing departments. A group's name
+    is its most common spelling (among equals, "Sales" before "SALES" and
+    "sales", "IT" before "it"; then the first in order). Matching, reports and
+    the service group people by it; an HR tool's own tables can too.
+
+    Examples
+    --------
+    >>> import rmatch as rm
+    >>> rm.group_names(["Sales", "SALES", "IT", None], ["sales "])
+    {'IT': 'IT', 'SALES': 'Sales', 'Sales': 'Sales', 'sales ': 'Sales'}
+    """
+    counts: dict[str, int] = {}
+    for vs in values:
+        for v in vs:
+            if v is not None:
+                counts[v] = counts.get(v, 0) + 1
+    groups: dict[str, list[str]] = {}
+    for spelling in sorted(counts):
+        groups.setdefault(fold(spelling), []).append(spelling)
+    return {s: min(spellings, key=lambda x: (-counts[x], x != x.strip(), x.islower(),
+                                             x.isupper() and len(x.strip()) > 3, x))
+            for spellings in groups.values() for s in spellings}
+
+
+def _groups_of(*values: Iterable[str | None]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Return each spelling's group code and each group's name by code (:func:`group_names`)."""
+    named = group_names(*values)
+    names = sorted(set(named.values()), key=fold)
+    code = {name: k for k, name in enumerate(names)}
+    return {s: code[name] for s, name in named.items()}, tuple(names)
+
+
 def _categories(people: Sequence[Participant], attr_keys: list[str]) -> dict[str, list[str | None]]:
     """Each single-valued categorical field as one list per side, read once."""
     out: dict[str, list[str | None]] = {
@@ -252,7 +289,7 @@ def _unit_matrix(people: Sequence[Participant], attr: str, vocab: dict[str, int]
 
 def _side(
     people: Sequence[Participant], vocabs: dict[str, dict[str, int]],
-    categories: dict[str, list[str | None]],
+    categories: dict[str, list[str | None]], names: dict[str, tuple[str, ...]],
 ) -> ParticipantArrays:
     n = len(people)
     langs = np.zeros((n, len(vocabs["languages"])), dtype=np.bool_)
@@ -284,7 +321,7 @@ def _side(
         skills=_unit_matrix(people, "skills", vocabs["skills"]),
         goals=_unit_matrix(people, "goals", vocabs["skills"]),
         attributes=attrs,
-        vocab={k: tuple(v) for k, v in vocabs.items()},
+        vocab={k: names.get(k, tuple(v)) for k, v in vocabs.items()},
     )
 
 
@@ -333,8 +370,10 @@ def build_arrays(
         "skills": _vocab_of(*(m for group in (juniors, seniors) for p in group
                               for m in (p.skills, p.goals))),
     }
-    vocabs.update({field: _vocab_of(cat_j[field], cat_s[field]) for field in cat_j})
-    return _side(juniors, vocabs, cat_j), _side(seniors, vocabs, cat_s)
+    names: dict[str, tuple[str, ...]] = {}
+    for field_name in cat_j:
+        vocabs[field_name], names[field_name] = _groups_of(cat_j[field_name], cat_s[field_name])
+    return _side(juniors, vocabs, cat_j, names), _side(seniors, vocabs, cat_s, names)
 
 
 def spans(starts: IntArray, counts: IntArray) -> IntArray:

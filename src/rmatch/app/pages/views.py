@@ -265,7 +265,9 @@ def _groups(name: str, members: set[str], people: dict[str, dict[str, Any]],
                  else (person.get("attributes") or {}).get(name))
         return str(value) if value not in (None, "") else "(not given)"
 
-    group = {k: value_of(k) for k in members}
+    raw = {k: value_of(k) for k in members}
+    named = rm.group_names(raw.values())  # "Sales" and "SALES" one group, as matching has it
+    group = {k: named[v] for k, v in raw.items()}
     size: dict[str, int] = {}
     matched: dict[str, int] = {}
     for k, value in group.items():
