@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 import pickle
 from dataclasses import fields
 
@@ -98,7 +99,7 @@ def test_groups_spelled_in_another_case_are_one_group() -> None:
     juniors, seniors = cohort(org, 40, 40, seed=3)
 
     def recased(people: list[rm.Participant], k: int) -> list[rm.Participant]:
-        shout = [str.upper, str.lower, lambda s: f" {s}  "]
+        shout: list[Callable[[str], str]] = [str.upper, str.lower, lambda s: f" {s}  "]
         return [p.model_copy(update={
             "department": None if p.department is None else shout[(i + k) % 3](p.department),
             "location": None if p.location is None else shout[(i + k + 1) % 3](p.location),
