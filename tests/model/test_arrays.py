@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 import pickle
+from collections.abc import Callable
 from dataclasses import fields
 
 import numpy as np
