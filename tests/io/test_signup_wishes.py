@@ -194,6 +194,23 @@ def test_a_wish_naming_two_people_is_a_problem_that_names_their_rows_not_them() 
     assert plain[1].wishes == ["s1", "s9"]
 
 
+def test_a_name_typed_without_its_accents_is_the_person() -> None:
+    """'Jose Muller' on a form named nobody when the directory wrote 'José Müller'."""
+    text = ("id,name,role,wishes,manager\ns1,José Müller,senior,,\ns2,Søren Åberg,senior,,\n"
+            "j1,Leo,junior,Jose Muller;soren aberg,\"muller, jose\"\n"
+            "j2,Zoë,junior,\"Aberg, Soren\",Jose Müller\n")
+    with pytest.warns(rm.InputWarning, match="read as that person's id"):
+        people = rm.read_participants(io.StringIO(text), columns={"manager": "manager_name"})
+    assert [(p.id, p.wishes, p.manager_id) for p in people] == [
+        ("s1", [], None), ("s2", [], None), ("j1", ["s1", "s2"], "s1"), ("j2", ["s2"], "s1")]
+    # Two people whose names differ only by an accent: a wish without it names both.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(rm.InputError, match="item 1 is the name of rows 2, 3"):
+            rm.read_participants(io.StringIO("id,name,role,wishes\ns1,José,senior,\n"
+                                             "s2,Jose,senior,\nj1,Leo,junior,jose\n"))
+
+
 def test_one_sheet_per_side_reads_the_mentees_choices_of_mentors_by_name() -> None:
     mentees = rm.read_participants(io.StringIO(
         "email,name,first choice,second choice\nleo@x,Leo,ana silva,Rui Costa\n"

@@ -4,7 +4,8 @@ Self-match sign-up forms let mentees pick mentors from a list of names, so a
 wish arrives as "Ana Silva" where rmatch names people by id. One rule, used
 by the reader for one file (:func:`rmatch.io.tables.read_participants`) and
 by :func:`rmatch.io.tables.merge_sides` for one sheet per side: an item that
-is no one's id but the name of exactly one person (any case or spacing, or "Last, First")
+is no one's id but the name of exactly one person (any case, spacing or accents, or
+"Last, First")
 becomes that person's id; the name of several is left for the caller to
 refuse; anything else stays as written (a wish for someone not in the
 programme counts for nothing, and ``data_gaps`` says so).
@@ -18,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -49,20 +51,29 @@ def bracketed(text: str) -> tuple[str, str] | None:
     return name, tag
 
 
+# Letters that carry no accent to drop but are written without one on a keyboard
+# that lacks them ("Søren" as "Soren"); casefold already writes ß as ss.
+_PLAIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i",
+                        "ð": "d", "þ": "th"})
+
+
 def name_key(name: str) -> str:
-    """Return how a person's name is compared: case and spaces folded, "Last, First" turned.
+    """Return how a person's name is compared: case, spaces, accents folded; "Last, First" turned.
 
     Directories write "Silva, Ana" where a form writes "Ana Silva": one
-    comma between two parts is read as that order. Other commas stay.
+    comma between two parts is read as that order. Other commas stay. A
+    form's answer often drops the accents a directory keeps ("Jose Muller"
+    for "José Müller").
 
     Examples
     --------
     >>> name_key("Silva,  Ana") == name_key("ana silva") == "ana silva"
     True
-    >>> name_key("Silva, Ana, Jr")
-    'silva, ana, jr'
+    >>> name_key("Silva, Ana, Jr"), name_key("Müller, José"), name_key("Søren Łukasz")
+    ('silva, ana, jr', 'jose muller', 'soren lukasz')
     """
-    folded = fold(name)
+    folded = "".join(c for c in unicodedata.normalize("NFKD", fold(name))
+                     if not unicodedata.combining(c)).translate(_PLAIN)
     last, comma, first = folded.partition(",")
     if comma and "," not in first and last.strip() and first.strip():
         return f"{first.strip()} {last.strip()}"
