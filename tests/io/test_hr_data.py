@@ -285,6 +285,25 @@ def test_unreadable_dates_say_so_and_two_digit_years_read_as_an_adult() -> None:
         _read("id,birth_year\na,13/1961\n")
 
 
+@pytest.mark.parametrize("year", [1961, 1999])
+def test_dates_with_month_names_of_other_languages_and_cjk_dates(year: int) -> None:
+    # A German, French, Spanish, Portuguese, Italian or Dutch export writes the
+    # month in its language: "give date_format '%d %B %Y'" could not help (%B is
+    # English), so such a file could not be read at all.
+    yy = year % 100
+    cells = [f"3. März {year}", f"3 avril {year}", f"3 de abril de {year}", f"03-avr-{year}",
+             f"1er février {year}", f"3 aprile {year}", f"3 maart {year}", f"12 dez. {year}",
+             f"{year}年4月3日", f"{year}년 4월 3일", f"3 de set. de {year}", f"3 avril {yy:02d}",
+             f"Dezember {year}"]
+    people = _read("id,birth_year\n" + "".join(f'p{k},"{c}"\n' for k, c in enumerate(cells)))
+    assert [p.birth_year for p in people] == [year] * len(cells)
+    # A day that no month has is still refused, and a month alone gives no year.
+    with pytest.raises(rm.InputError, match="row 2"):
+        _read(f"id,birth_year\na,31 février {year}\n")
+    with pytest.raises(rm.InputError, match="gives no year"):
+        _read("id,birth_year\na,avril\n")
+
+
 def test_decimal_commas_read_as_numbers_where_they_are_whole() -> None:
     people = _read("id;capacity\na;2,0\nb;1\n")
     assert [p.capacity for p in people] == [2, 1]

@@ -221,8 +221,10 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     needs no ``date_format``; the day and month must still make a date in one
     order. A date ending in a two-digit year (``14/02/62``, ``03.05.99``)
     reads as the latest year up to 2008 that ends so (an adult in 2026). Dates
-    with English month names (``Feb 14, 1962``, ``14 February 1962``) give
-    the year they name, read by dateutil's parser. Eight digits are a date
+    with month names (``Feb 14, 1962``, ``14 February 1962``, and in German,
+    French, Spanish, Portuguese, Italian and Dutch: ``3. März 1962``, ``3 de
+    abril de 1962``) give the year they name, read by dateutil's parser; and
+    so do ``1962年4月3日`` and ``1962년 4월 3일``. Eight digits are a date
     written YYYYMMDD (``19620214``, as SAP and Oracle export dates), and a
     time after a date is left out (``2/14/1962 12:00:00 AM``). With
     ``date_format``, every text date must match it.
@@ -234,6 +236,8 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
     >>> parse_birth_year("14/02/62", None), parse_birth_year("03.05.99", "%d.%m.%Y")
     (1962, 1999)
     >>> parse_birth_year("Feb 14, 1962", None), parse_birth_year("19620214", None)
+    (1962, 1962)
+    >>> parse_birth_year("3 de abril de 1962", None), parse_birth_year("1962年4月3日", None)
     (1962, 1962)
     """
     if isinstance(value, (datetime, date)):
@@ -295,13 +299,61 @@ def parse_birth_year(value: Any, date_format: str | None) -> int:
                        int(month_year.group(2) or month_year.group(3)))
         _check_day_month([(1, month)], text, year)
         return year
+    cjk = _CJK_DATE.match(text)
+    if cjk:  # 1968年4月3日, 1968년 4월 3일
+        year, month, day = (int(g) for g in cjk.groups())
+        _check_day_month([(day, month)], text, year)
+        return year
     if _MONTH_WORD.search(text):
-        year = _worded_date(text)
+        year = _worded_date(_in_english(text))
         # dateutil reads "03-May-61" as 2061: a two-digit year takes the same
         # pivot as "03.05.61" does.
         return year if re.search(r"\d{4}", text) else _short_year(year % 100)
     raise ValueError("neither a year nor a date (such as 1962 or 1962-02-14); give "
                      "date_format (e.g. '%d %B %Y') for other date styles")
+
+
+_CJK_DATE = re.compile(r"^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$")
+# Month names and abbreviations in German, French, Spanish, Portuguese, Italian and
+# Dutch, to the English ones dateutil reads ("3 avril 1968", "3. März 1968").
+_MONTHS = {
+    "January": "januar jänner janvier janv enero ene janeiro gennaio gen januari",
+    "February": "februar feber février fevrier févr fevr febrero fevereiro fev febbraio "
+                "februari",
+    "March": "märz maerz mrz mär mars marzo março marco maart mrt",
+    "April": "avril avr abril abr aprile",
+    "May": "mai mayo maio maggio mag mei",
+    "June": "juni juin junio junho giugno giu",
+    "July": "juli juillet juil julio julho luglio lug",
+    "August": "août aout agosto ago augustus",
+    "September": "septembre septiembre setiembre setembro settembre set",
+    "October": "oktober okt octobre octubre outubro out ottobre ott",
+    "November": "novembre noviembre novembro",
+    "December": "dezember dez décembre déc diciembre dic dezembro dicembre",
+}
+_MONTH_NAMES = {w: month for month, words in _MONTHS.items() for w in words.split()}
+_FILLER = frozenset({"de", "del", "di", "der", "den", "le", "el", "of", "du", "van"})
+
+
+def _in_english(text: str) -> str:
+    """Return a date written with another language's month name as an English one.
+
+    "3 de abril de 1968" -> "3 April 1968", "3. März 1968" -> "3 March 1968",
+    "1er avril 1968" -> "1 April 1968"; other text as it is.
+    """
+    words = re.findall(r"[^\W\d_]+\.?|\d+(?:er|º|°)?\.?|[^\w\s]", text)
+    out = []
+    for word in words:
+        bare = word.rstrip(".").casefold()
+        if bare in _FILLER:
+            continue
+        if bare in _MONTH_NAMES:
+            out.append(_MONTH_NAMES[bare])
+        elif re.fullmatch(r"\d+(?:er|º|°)?\.?", word):
+            out.append(re.sub(r"\D", "", word))
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _short_year(yy: int) -> int:
