@@ -93,6 +93,30 @@ def test_slots_as_forms_write_them() -> None:
     assert people[0].availability == {"Mon AM", "Wed PM"}
 
 
+# Each day and part of the day as forms in German, French, Spanish, Portuguese,
+# Italian and Dutch write them, most in full and abbreviated.
+ABROAD_DAYS = {"Mon": ["Montag", "Mo", "lundi", "Lun", "lunes", "segunda-feira", "lunedì",
+                       "maandag"],
+               "Wed": ["Mittwoch", "Mi", "mercredi", "mer", "miércoles", "quarta", "mercoledì",
+                       "woensdag"],
+               "Sat": ["Samstag", "Sa", "samedi", "sábado", "sabato", "zaterdag"]}
+ABROAD_PARTS = {"AM": ["Vormittag", "matin", "mañana", "manhã", "mattina", "ochtend"],
+                "PM": ["Nachmittag", "après-midi", "tarde", "pomeriggio", "middag"],
+                "evening": ["Abend", "soir", "noite", "sera", "avond"]}
+
+
+@pytest.mark.parametrize("day", sorted(ABROAD_DAYS))
+def test_slots_in_other_languages_read_as_the_english_ones(day: str) -> None:
+    for word in ABROAD_DAYS[day]:
+        for part, words in ABROAD_PARTS.items():
+            for said in words:
+                got = rm.Participant(id="a", availability=[f"{word} {said}"]).availability
+                assert got == {f"{day} {part}"}, (word, said)
+        for written in (f"{word} 14h-16h30", f"{word} 14-16:30 Uhr", f"{word} 14h00-16h30"):
+            assert rm.Participant(id="a", availability=[written]).availability == {
+                f"{day} 14:00-16:30"}
+
+
 def _twelve_hour(half_hours: int, *, end: bool) -> str:
     """A time of day as a US form writes it: "9am", "2:30pm", "12pm" (noon), "12am"."""
     h, m = divmod(half_hours, 2)

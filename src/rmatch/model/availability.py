@@ -7,7 +7,9 @@ two such grids.
 
 Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
 ``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
-stands for Monday to Friday. Ranges are whole or half hours on the 24-hour
+stands for Monday to Friday. Days and parts of the day are also read in
+German, French, Spanish, Portuguese, Italian and Dutch (``Montag Vormittag``,
+``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are whole or half hours on the 24-hour
 clock (``14:00-16:30``, ``9.30-11``) or the 12-hour one (``2pm-4pm``,
 ``2-4 p.m.``, ``11-1pm`` for 11:00-13:00, ``10pm-12am`` ending at midnight;
 a bare start that would fall before 06:00, as in ``4-2pm``, is refused).
@@ -36,10 +38,33 @@ _DAY_WORDS = {**{d.casefold(): (k,) for k, d in enumerate(DAYS)},
                   ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                    "sunday"))},
               "weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4)}
+# The days in German, French, Spanish, Portuguese, Italian and Dutch, with the
+# abbreviations their forms use (each abbreviation means the same day in all).
+_ABROAD_DAYS = (
+    "montag mo lundi lun lunes segunda segunda-feira seg lunedì lunedi maandag ma",
+    "dienstag di mardi mar martes terça terca terça-feira terca-feira ter martedì martedi "
+    "dinsdag",
+    "mittwoch mi mercredi mer miércoles miercoles mié mie quarta quarta-feira qua mercoledì "
+    "mercoledi woensdag wo",
+    "donnerstag do jeudi jeu jueves jue quinta quinta-feira qui giovedì giovedi gio donderdag",
+    "freitag fr vendredi ven viernes vie sexta sexta-feira sex venerdì venerdi vrijdag vr",
+    "samstag sa samedi sam sábado sabado sáb sab sabato zaterdag za",
+    "sonntag so dimanche dim domingo dom domenica zondag zo")
+_DAY_WORDS.update({w: (k,) for k, words in enumerate(_ABROAD_DAYS) for w in words.split()})
+_DAY_WORDS.update(dict.fromkeys(("werktags", "wochentags", "semaine"), (0, 1, 2, 3, 4)))
 _PART_WORDS = {"am": "AM", "morning": "AM", "pm": "PM", "afternoon": "PM",
-               "evening": "evening"}
-# "14:00-16:30", "9.30-11", and the 12-hour clock of US forms: "2pm-4pm", "2-4 p.m.".
-_TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?"
+               "evening": "evening",
+               **dict.fromkeys(("vormittag", "vormittags", "morgens", "matin", "matinée",
+                                "mañana", "manana", "manhã", "manha", "mattina", "mattino",
+                                "ochtend", "'s ochtends"), "AM"),
+               **dict.fromkeys(("nachmittag", "nachmittags", "après-midi", "apres-midi",
+                                "tarde", "pomeriggio", "middag", "'s middags"), "PM"),
+               **dict.fromkeys(("abend", "abends", "soir", "soirée", "soiree", "noche",
+                                "noite", "sera", "avond", "'s avonds"), "evening")}
+# "14:00-16:30", "9.30-11", French "14h-16h30", and the 12-hour clock of US forms:
+# "2pm-4pm", "2-4 p.m.".
+_TIME = r"(\d{1,2})(?:[:.h](\d{2})|h)?\s*([ap]\.?m\.?)?"
+_UHR = re.compile(r"\s*uhr$", re.IGNORECASE)  # German "14-16 Uhr"
 _RANGE = re.compile(rf"^{_TIME}\s*(?:[-–]|to)\s*{_TIME}$", re.IGNORECASE)
 
 
@@ -105,6 +130,8 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
     ['Fri evening', 'Mon AM', 'Mon evening']
     >>> sorted(normalise_slots(["Thu 14-16:30", "Fri 2-4:30 p.m.", "Sat 9.30-11am"]))
     ['Fri 14:00-16:30', 'Sat 09:30-11:00', 'Thu 14:00-16:30']
+    >>> sorted(normalise_slots(["Montag Vormittag", "mer après-midi", "Jeu 14h-16h30"]))
+    ['Mon AM', 'Thu 14:00-16:30', 'Wed PM']
     """
     out: set[str] = set()
     for raw in values:
@@ -120,7 +147,7 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
         if part is not None:
             out.update(f"{DAYS[d]} {part}" for d in days)
             continue
-        found = _RANGE.match(rest)
+        found = _RANGE.match(_UHR.sub("", rest))
         if found is None:
             raise ValueError(f"slot {text!r}: the time is AM, PM, evening or a range such as "
                              "14:00-16:00 or 2pm-4pm")
