@@ -68,6 +68,11 @@ def test_the_words_junior_and_senior_settle_a_role_before_mentor_and_mentee() ->
     ("Both mentor and mentee", "both"),
     ("Early talent programme", "junior"), ("Entry-level", "junior"), ("SVP, Finance", "senior"),
     ("C-suite", "senior"),
+    # The two sides joined name both (the first phrase alone said a junior).
+    ("Mentor and mentee", "both"), ("Mentee & Mentor", "both"), ("Mentor/Mentee", "both"),
+    ("Mentor, mentee", "both"), ("Mentor oder Mentee", "both"), ("Mentoré ou mentor", "both"),
+    ("Beides", "both"), ("Les deux", "both"), ("Ambos", "both"),
+    ("Mentee, I'd like a mentor", "senior"),
 ])
 def test_a_role_answer_is_read_by_the_phrase_it_starts_with(answer: str, side: str) -> None:
     assert suggest_value_maps({"role": [answer]})["role"] == {answer: side}

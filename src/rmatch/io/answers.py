@@ -30,7 +30,8 @@ __all__ = ["NUMBER_WORDS", "suggest_value_maps", "year_of_answer"]
 # "I'd like to be mentored" and "I'd like a reverse mentor" are seniors).
 _SIDE_WORDS = {"junior": "junior", "senior": "senior"}
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("both", ("both", "either")),
+    ("both", ("both", "either", "beides", "beide", "les deux", "ambos", "ambas", "entrambi",
+              "tutti e due", "allebei")),
     ("senior", ("mentee", "executive", "senior", "leader", "director", "chief", "head of",
                 "vice president", "vp", "svp", "evp", "c-suite", "c suite", "board member",
                 "manager", "be mentored", "being mentored", "get mentored",
@@ -57,11 +58,27 @@ _ROLE_PHRASES = [(re.compile(rf"\b{re.escape(w)}\b"), len(w), role)
                  for role, words in _ROLE_WORDS for w in words]
 
 
+# "Mentor and mentee", "Mentor/Mentee", "Mentor oder Mentee": the two sides joined
+# name both (the first phrase alone said junior).
+_JOINING = re.compile(r"^\s*(?:and|&|\+|/|,|or|und|oder|et|ou|y|o|e|en|of)\s*$")
+
+
 def _role_said(folded: str) -> str | None:
-    """Return the side the first role phrase of an answer says (the longest at one place)."""
-    found = [(m.start(), -size, role) for pattern, size, role in _ROLE_PHRASES
-             if (m := pattern.search(folded))]
-    return min(found)[2] if found else None
+    """Return the side the first role phrase of an answer says (the longest at one place).
+
+    Two phrases of opposite sides joined by "and", "or", "/" (in any of the
+    languages the phrases are) say both.
+    """
+    found = sorted((m.start(), -size, m.end(), role) for pattern, size, role in _ROLE_PHRASES
+                   for m in pattern.finditer(folded))
+    if not found:
+        return None
+    first = found[0]
+    after = [f for f in found if f[0] >= first[2]]
+    if after and {first[3], after[0][3]} == {"junior", "senior"} \
+            and _JOINING.match(folded[first[2]:after[0][0]]):
+        return "both"
+    return first[3]
 
 
 _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",

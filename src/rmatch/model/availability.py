@@ -9,10 +9,11 @@ Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
 ``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
 stands for Monday to Friday. Days and parts of the day are also read in
 German, French, Spanish, Portuguese, Italian and Dutch (``Montag Vormittag``,
-``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are whole or half hours on the 24-hour
-clock (``14:00-16:30``, ``9.30-11``) or the 12-hour one (``2pm-4pm``,
-``2-4 p.m.``, ``11-1pm`` for 11:00-13:00, ``10pm-12am`` ending at midnight;
-a bare start that would fall before 06:00, as in ``4-2pm``, is refused).
+``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are
+whole or half hours on the 24-hour clock (``14:00-16:30``, ``9.30-11``) or
+the 12-hour one (``2pm-4pm``, ``2-4 p.m.``, ``11-1pm`` for 11:00-13:00,
+``10pm-12am`` ending at midnight; a bare start that would fall before 06:00,
+as in ``4-2pm``, is refused).
 """
 
 from __future__ import annotations
