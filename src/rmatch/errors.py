@@ -45,10 +45,11 @@ class Problem(str):
     tools that show problems in their own table, and a ``kind`` for the
     problems a front end answers with its own words (None for the others):
 
-    - ``"encoding"``: the file is not UTF-8 text (the reason names the
-      encoding its letters read best in);
+    - ``"encoding"``: the file is not UTF-8 text (``value``: the encoding
+      its letters read as letters in, or two as "mac_roman or cp850", or
+      None);
     - ``"manager_not_in_roster"``: a manager id names no one in the file
-      (``id`` the person's, the reason quotes the manager's);
+      (``id`` the person's, ``value`` the manager's);
     - ``"year_answers"``: a year-of-birth column holds generations, age
       ranges or ages (the reason carries the value map to check).
 
@@ -67,10 +68,11 @@ class Problem(str):
     field: str | None
     reason: str
     kind: str | None
+    value: str | None
 
     def __new__(cls, reason: str, *, file: str | None = None, row: int | None = None,
                 id: str | None = None, field: str | None = None,
-                kind: str | None = None) -> Problem:
+                kind: str | None = None, value: str | None = None) -> Problem:
         """Compose the line from its parts."""
         place = f"row {row}" if row is not None else ""
         if id:
@@ -80,7 +82,7 @@ class Problem(str):
         where = [part for part in (file, place) if part]
         self = super().__new__(cls, ": ".join([*where, reason]))
         self.file, self.row, self.id, self.field, self.reason = file, row, id, field, reason
-        self.kind = kind
+        self.kind, self.value = kind, value
         return self
 
     def as_dict(self) -> dict[str, str | int | None]:
@@ -92,7 +94,7 @@ class Problem(str):
         2
         """
         return {"file": self.file, "row": self.row, "id": self.id, "field": self.field,
-                "reason": self.reason, "kind": self.kind}
+                "reason": self.reason, "kind": self.kind, "value": self.value}
 
 
 class InputWarning(UserWarning):

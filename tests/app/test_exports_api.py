@@ -128,7 +128,8 @@ def test_one_sheet_per_side_reads_as_the_librarys_merge_sides(
     assert empty.status_code == 422
     assert empty.json()["detail"]["problems"] == [{
         "file": "mentors.csv", "row": None, "id": None, "field": None,
-        "reason": "the seniors' file has no one in it (a header and no rows)", "kind": None}]
+        "reason": "the seniors' file has no one in it (a header and no rows)", "kind": None,
+        "value": None}]
     # A role for one file makes no sense beside a file per side: said.
     both = c.post(f"/api/v1/programmes/{pid}/people", data={**form, "role": "junior"}, files={
         "file": ("mentees.csv", MENTEES_SHEET.encode()),
@@ -218,14 +219,20 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
     kind = "manager_not_in_roster"
     assert [(p["id"], p["field"], p["kind"]) for p in refused.json()["detail"]["problems"]] == [
         ("j1", "manager_id", kind), ("s1", "manager_id", kind)]
-    assert "(managers_outside)" in refused.json()["detail"]["problems"][0]["reason"]
+    assert [(p["value"], p["reason"]) for p in refused.json()["detail"]["problems"]] == [
+        (m, f"manager {m!r} is in no file: add them as a row without a role, or read managers "
+            "in no file as people outside the programme (the upload option managers_outside; "
+            "on the mapping screen, its box)") for m in ("m9", "m8")]
     one = c.post(f"/api/v1/programmes/{pid}/people",
                  files={"file": ("all.csv", (mentees + mentors.split("\n", 1)[1]).encode())})
     assert one.status_code == 422
-    assert "is not in this roster" in one.text
-    assert one.json()["detail"]["problems"][-1]["reason"].startswith(
-        "hint: a manager who is in no file can be read as someone outside the programme: "
-        "the upload option managers_outside")
+    # One file: the same words, the service's own (not the library's check_managers=False).
+    assert [(p["id"], p["reason"]) for p in one.json()["detail"]["problems"]] == [
+        (who, f"manager {m!r} is in no file: add them as a row without a role, or read "
+              "managers in no file as people outside the programme (the upload option "
+              "managers_outside; on the mapping screen, its box)")
+        for who, m in (("j1", "m9"), ("s1", "m8"))]
+    assert "check_managers" not in one.text
     assert c.post(f"/api/v1/programmes/{pid}/people", data={
         "options": json.dumps({"managers_outside": True})}, files={"file": (
             "all.csv", (mentees + mentors.split("\n", 1)[1]).encode())}).json()["people"] == 6

@@ -123,6 +123,11 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
         columns=columns, values=values, **options, **extra), filename)
 
 
+_NO_MANAGER = ("manager {!r} is in no file: add them as a row without a role, or read "
+               "managers in no file as people outside the programme (the upload option "
+               "managers_outside; on the mapping screen, its box)")
+
+
 def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
               ) -> list[rm.Participant]:
     """Run a read; its problems as a 422 (an option of the wrong kind too)."""
@@ -130,11 +135,9 @@ def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
         return read()
     except rm.InputError as err:
         problems = problems_of(err, filename)
-        if any(p.get("kind") == "manager_not_in_roster" for p in problems):
-            # The library names its option and the command line's; here it is the upload's.
-            problems.append({"reason": "hint: a manager who is in no file can be read as "
-                             "someone outside the programme: the upload option "
-                             "managers_outside (on the mapping screen, its box)"})
+        for p in problems:  # the library names its own options; here they are the upload's
+            if p.get("kind") == "manager_not_in_roster":
+                p["reason"] = _NO_MANAGER.format(p.get("value"))
         raise HTTPException(422, {"problems": problems}) from None
     except (TypeError, ValueError) as err:  # an option of the wrong kind
         raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
@@ -222,10 +225,8 @@ def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.P
         return []
     if not upload.options.get("managers_outside", False):
         raise HTTPException(422, {"problems": [
-            {"id": p.id, "field": "manager_id", "kind": "manager_not_in_roster", "reason": (
-                f"manager {p.manager_id!r} is in neither file: add them as a row without a "
-                "role, or say that managers in no file are outside the programme "
-                "(managers_outside)")}
+            {"id": p.id, "field": "manager_id", "kind": "manager_not_in_roster",
+             "value": p.manager_id, "reason": _NO_MANAGER.format(p.manager_id)}
             for p in people if p.manager_id in set(missing)]})
     warnings.warn(f"{len(missing)} manager(s) in no file read as people outside the programme "
                   "(at the top of the reporting lines: the rule sees the chain within the "

@@ -528,7 +528,7 @@ def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str |
                     "row without a role, give the full org chart (org=, CLI --org FILE), or "
                     "read such managers as outside the programme (check_managers=False, CLI "
                     "--no-check-managers)", file=name, row=row, id=pid, field="manager_id",
-                    kind="manager_not_in_roster")
+                    kind="manager_not_in_roster", value=manager)
             for row, pid, manager in missing]
 
 

@@ -187,7 +187,7 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
         raise InputError(Problem(
             f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); {said}, or re-save it "
             "as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)", file=name, row=row,
-            kind="encoding")) from None
+            kind="encoding", value=" or ".join(found) or None)) from None
     if (doubled := encodings.doubly_encoded(text)) is not None:
         row, chars = doubled
         warnings.warn(f"{name}: row {row}: {chars!r} looks like one accented letter read "

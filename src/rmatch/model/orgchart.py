@@ -70,7 +70,7 @@ class OrgChart(BaseModel):
             if mid is not None and mid not in index
         )
         problems += [Problem(f"employee {e!r} has unknown manager {m!r}", id=e,
-                             field="manager_id", kind="manager_not_in_roster")
+                             field="manager_id", kind="manager_not_in_roster", value=m)
                      for e, m in unknown[:20]]
         if len(unknown) > 20:
             problems.append(f"... and {len(unknown) - 20} more employees with unknown managers")

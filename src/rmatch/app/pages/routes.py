@@ -127,6 +127,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
     # first): Jinja's tojson sorts keys and writes "I'd" as "I\u0027d" (for
     # scripts); here the autoescaping keeps the text harmless.
     templates.env.filters["json_text"] = partial(json.dumps, ensure_ascii=False)
+    # An encoding's short name ("Mac Roman"), as the import forms' choice names it.
+    templates.env.filters["encoding_words"] = lambda key: str(ENCODINGS.get(key, key)).split(
+        ":")[0]
     templates.env.globals["encodings"] = ENCODINGS  # the import forms' choice
     explaining = Explaining()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
