@@ -566,3 +566,23 @@ def test_a_file_of_thousands_of_columns_is_proposed_a_map_at_once() -> None:
     left = next(str(w.message) for w in said if "left out column" in str(w.message))
     assert f"and {n - 1 - 50:,} more; map them" in left
     assert len(left) < 2_000
+
+
+def test_a_language_cell_of_thousands_of_words_is_read_at_once() -> None:
+    # The words beside a language's name (session 30) went through langcodes'
+    # name search, which grows with the square of the text: a cell of 12,000
+    # words (near a CSV cell's limit of 131,072 characters) took 4 s, and a
+    # note of 20,000 words in brackets a second.
+    words = "English " * 15_000 + "so-so"
+    bracketed = "French (" + "rusty " * 20_000 + ")"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        people = rm.read_participants(io.StringIO(
+            f'id,languages\na,"{words}"\nb,"{bracketed}"\n'))
+    assert people[1].languages == {"fr"}
+    assert people[1].language_levels == {}
+    # The long cell is no language rmatch knows; the warning quotes its start only.
+    [unknown] = [str(w.message) for w in said if "does not know" in str(w.message)]
+    assert "'english english" in unknown
+    assert "(120,005 characters)" in unknown
+    assert len(unknown) < 500

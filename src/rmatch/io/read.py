@@ -588,8 +588,18 @@ def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
                       f"a typo): {_listing(strangers)}", InputWarning, stacklevel=4)
 
 
+_QUOTED = 80
+"""The most characters of one value a warning quotes (a cell of 100,000 made a warning as long)."""
+
+
 def _listing(found: Mapping[str, list[int]], limit: int = 8) -> str:
-    shown = [f"{k!r} (row{'s' if len(v) > 1 else ''} {', '.join(map(str, v[:3]))}"
+    shown = [f"{_quoted(k)} (row{'s' if len(v) > 1 else ''} {', '.join(map(str, v[:3]))}"
              f"{', ...' if len(v) > 3 else ''})" for k, v in list(found.items())[:limit]]
     more = f" and {len(found) - limit} more" if len(found) > limit else ""
     return ", ".join(shown) + more
+
+
+def _quoted(value: str) -> str:
+    """Quote a value for a warning, its first characters only when it is long."""
+    return repr(value) if len(value) <= _QUOTED else \
+        f"{value[:_QUOTED]!r}... ({len(value):,} characters)"
