@@ -130,3 +130,20 @@ def test_without_an_id_column_no_manager_is_said_to_name_no_one() -> None:
     assert isinstance(problem, rm.Problem)
     assert problem.kind == "manager_not_in_roster"
     assert (problem.id, problem.field) == ("e2", "manager_id")
+
+
+@pytest.mark.parametrize(("encoding", "names"), [
+    ("utf-16", ["José Müller", "Zoë"]), ("utf-16-le", ["José Müller", "Zoë"]),
+    ("shift_jis", ["山田太郎", "佐藤花子"]), ("gb18030", ["王小明", "José"]),
+    ("utf-8", ["José Müller", "Zoë"]),
+])
+def test_an_encoding_of_two_bytes_or_more_is_judged_by_its_characters(
+        encoding: str, names: list[str]) -> None:
+    """An encoding given of several bytes a character failed with a deep IndexError."""
+    for rows in (2, 6_000):  # a few rows, and more letters beyond ASCII than are judged
+        text = "id,name\n" + "".join(f"e{k},{names[k % 2]}\n" for k in range(rows))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no word: it is the right encoding
+            people = rm.read_participants(io.BytesIO(text.encode(encoding)), encoding=encoding)
+        assert [p.name for p in people[:2]] == names
+        assert len(people) == rows

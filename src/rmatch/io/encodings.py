@@ -14,6 +14,7 @@ and warns when the one it was told to use fits far worse than another.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ WORDS = {"cp1252": "Windows (cp1252), an older Windows Excel's CSV",
 SAMPLE = 5_000
 """How many bytes beyond ASCII are judged (a file's first): enough to tell, and quick."""
 
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]")
 _QUOTES = frozenset("\u2018\u2019")  # O’Brien, don’t: an apostrophe between letters
 # UTF-8's two-byte letters read as cp1252 and saved again: 'Ã©' for 'é', 'Ã¼' for 'ü'.
 _DOUBLE = re.compile("[\u00c2\u00c3\u00c5][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
@@ -95,7 +97,7 @@ def _high(data: bytes) -> np.ndarray:
 
 
 def fit(data: bytes, encoding: str) -> Fit | None:
-    """Return how well a one-byte encoding (or UTF-8) reads the bytes; None if it cannot.
+    """Return how well an encoding reads the bytes' letters beyond ASCII; None if it cannot.
 
     Only the first :data:`SAMPLE` bytes beyond ASCII are judged, each with
     the characters on either side.
@@ -109,19 +111,24 @@ def fit(data: bytes, encoding: str) -> Fit | None:
     Fit(letters=0, odd=2)
     """
     high = _high(data)
-    if len(high) > SAMPLE:  # judge a prefix: a large file is read once, not once a guess
-        end = int(high[SAMPLE])
-        while end > 0 and 0x80 <= data[end] < 0xC0:  # UTF-8: cut before a character
-            end -= 1
-        data = data[:end]
+    whole = len(high) <= SAMPLE
+    if not whole:  # judge a prefix: a large file is read once, not once a guess
+        data = data[:int(high[SAMPLE])]
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except UnicodeDecodeError as err:
+        # A prefix may end inside a character (UTF-8, UTF-16): cut it there.
+        if whole or err.end < len(data) - 4:
+            return None
+        try:
+            text = data[:err.start].decode(encoding)
+        except UnicodeDecodeError:
+            return None
+    except LookupError:
         return None
-    if encoding != "utf-8":  # one byte a character: the bytes' places are the characters'
-        places = high[:SAMPLE].tolist()
-    else:
-        places = [k for k, c in enumerate(text) if ord(c) >= 0x80][:SAMPLE]
+    # The characters beyond ASCII, by their place in the text (not the bytes: UTF-16
+    # and the like take two bytes or more a character).
+    places = [m.start() for m in itertools.islice(_BEYOND_ASCII.finditer(text), SAMPLE)]
     letters = odd = 0
     for k in places:
         char = text[k]
