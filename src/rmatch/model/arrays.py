@@ -8,6 +8,8 @@ broadcast.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
@@ -239,11 +241,8 @@ def group_names(*values: Iterable[str | None]) -> dict[str, str]:
     >>> rm.group_names(["Sales", "SALES", "IT", None], ["sales "])
     {'IT': 'IT', 'SALES': 'Sales', 'Sales': 'Sales', 'sales ': 'Sales'}
     """
-    counts: dict[str, int] = {}
-    for vs in values:
-        for v in vs:
-            if v is not None:
-                counts[v] = counts.get(v, 0) + 1
+    given = Counter(itertools.chain.from_iterable(values))  # one C pass: 100,000 a side
+    counts: dict[str, int] = {v: n for v, n in given.items() if v is not None}
     groups: dict[str, list[str]] = {}
     for spelling in sorted(counts):
         groups.setdefault(fold(spelling), []).append(spelling)
