@@ -110,3 +110,36 @@ def test_a_forms_sides_in_another_language_are_proposed_as_the_english_ones(
         people = rm.read_participants(io.StringIO(text), values=proposed,
                                       columns=rm.suggest_columns(io.StringIO(text)))
     assert [p.role for p in people] == [row[6] for row in ROWS]
+
+
+FORMS_FR = """ID,Heure de début,Heure de fin,Adresse de messagerie,Nom,Je suis,Langues parlées,\
+Disponibilités,Fuseau horaire,Mentor souhaité (1er choix),Mentor souhaité (2e choix),\
+Année de naissance
+1,03/11/2026 09:01:02,03/11/2026 09:05:40,ana@ex.fr,Ana Lima,Mentor (jeune talent),\
+Français; Anglais (courant),lundi matin;mercredi après-midi,Europe/Paris,,,1998
+2,03/11/2026 09:03:10,03/11/2026 09:08:00,jp@ex.fr,Jean-Pierre Dupré,Mentoré (cadre dirigeant),\
+Français,lundi matin;jeudi soir,Europe/Paris,Ana Lima,,1966
+3,03/11/2026 09:04:00,03/11/2026 09:09:30,zoe@ex.fr,Zoé Martin,Mentor (jeune talent),\
+Français; Espagnol (bilingue),mercredi après-midi,Europe/Paris,,,2000
+4,03/11/2026 09:10:00,03/11/2026 09:12:30,hc@ex.fr,Hélène Côté,Mentoré (cadre dirigeant),\
+Français; Anglais,mercredi après-midi;lundi matin,Europe/Paris,Zoe Martin,Ana Lima,1970
+"""
+
+
+def test_a_french_microsoft_forms_export_reads_with_what_rmatch_columns_proposes() -> None:
+    columns = rm.suggest_columns(io.StringIO(FORMS_FR))
+    assert columns == {
+        "ID": None, "Heure de début": None, "Heure de fin": None,  # response number, times
+        "Adresse de messagerie": "id", "Nom": "name", "Je suis": "role",
+        "Langues parlées": "languages", "Disponibilités": "availability",
+        "Fuseau horaire": "timezone", "Mentor souhaité (1er choix)": "wishes",
+        "Mentor souhaité (2e choix)": "wishes", "Année de naissance": "birth_year"}
+    values = rm.suggest_values(io.StringIO(FORMS_FR), columns=columns)
+    assert values["role"] == {"Mentor (jeune talent)": "junior",
+                              "Mentoré (cadre dirigeant)": "senior"}
+    with pytest.warns(rm.InputWarning, match="given as a person's name read as that person's id"):
+        people = rm.read_participants(io.StringIO(FORMS_FR), columns=columns, values=values)
+    by_id = {p.id: p for p in people}
+    assert by_id["hc@ex.fr"].wishes == ["zoe@ex.fr", "ana@ex.fr"]  # 'Zoe Martin' is Zoé
+    assert by_id["ana@ex.fr"].availability == {"Mon AM", "Wed PM"}
+    assert by_id["zoe@ex.fr"].language_levels == {"es": "native"}

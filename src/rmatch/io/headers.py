@@ -94,11 +94,15 @@ ABROAD: dict[str, str] = {
           "número de empleado,id de empleado,legajo,matrícula,número do funcionário,"
           "personeelsnummer,medewerkernummer,matricola,numero dipendente",
     "email": "e-mail-adresse,e-mail adresse,adresse e-mail,adresse électronique,courriel,"
-             "correo electrónico,correo,endereço de e-mail,e-mailadres,indirizzo email",
+             "correo electrónico,correo,endereço de e-mail,e-mailadres,indirizzo email,"
+             "adresse de messagerie,e-mail,dirección de correo electrónico,"
+             "endereço de email,indirizzo e-mail,posta elettronica",
     "name": "vorname,nachname,vollständiger name,nom,prénom,nom complet,nombre,apellido,"
             "apellidos,nombre completo,nome,sobrenome,nome completo,naam,voornaam,"
             "achternaam,volledige naam,cognome",
-    "role": "rolle,rôle,rol,papel,ruolo,rolle im programm,rôle dans le programme",
+    "role": "rolle,rôle,rol,papel,ruolo,rolle im programm,rôle dans le programme,"
+            "je suis,je suis un,je m'inscris en tant que,participer en tant que,ich bin,"
+            "ich melde mich an als,teilnahme als,soy,me inscribo como,eu sou,sono,ik ben",
     "birth_year": "geburtsjahr,geburtsdatum,année de naissance,date de naissance,"
                   "fecha de nacimiento,año de nacimiento,data de nascimento,ano de nascimento,"
                   "geboortedatum,geboortejaar,data di nascita,anno di nascita",
@@ -116,10 +120,27 @@ ABROAD: dict[str, str] = {
     "manager_id": "vorgesetzter,vorgesetzte,führungskraft,direkter vorgesetzter,"
                   "responsable,supérieur hiérarchique,responsable hiérarchique,manager direct,"
                   "jefe,jefe directo,responsable directo,gestor,gerente,chefe,"
-                  "leidinggevende,responsabile",
+                  "leidinggevende,responsabile,n+1,supérieur,e-mail du manager,"
+                  "e-mail du responsable",
     "skills": "fähigkeiten,kenntnisse,kompetenzen,compétences,habilidades,competencias,"
               "competências,vaardigheden,competenze",
     "goals": "ziele,lernziele,objectifs,objetivos,doelen,obiettivi",
+    "availability": "disponibilités,disponibilité,créneaux,verfügbarkeit,verfügbarkeiten,"
+                    "zeitfenster,disponibilidad,horarios,disponibilidade,disponibilità,"
+                    "beschikbaarheid",
+    "wishes": "mentor souhaité,mentor souhaité (1er choix),mentor souhaité (2e choix),"
+              "1er choix,2e choix,3e choix,premier choix,deuxième choix,troisième choix,"
+              "wunschmentor,wunsch-mentor,erste wahl,zweite wahl,dritte wahl,"
+              "mentor preferido,primera opción,segunda opción,tercera opción,"
+              "mentor desejado,primeira opção,segunda opção,terceira opção,"
+              "mentore preferito,prima scelta,seconda scelta,terza scelta,"
+              "voorkeursmentor,eerste keuze,tweede keuze,derde keuze",
+    "": "heure de début,heure de fin,heure de la dernière modification,startzeit,"
+        "fertigstellungszeit,zeitpunkt der letzten änderung,hora de inicio,"
+        "hora de finalización,hora de conclusão,ora di inizio,ora di completamento,"
+        "begintijd,tijd van voltooiing,intitulé du poste,poste,stellenbezeichnung,"
+        "position,cargo,puesto,funzione,functietitel,date d'entrée,eintrittsdatum,"
+        "fecha de ingreso,data de admissão,data di assunzione,datum in dienst",
     "attributes": "geschlecht,sexe,genre,género,sexo,gênero,geslacht,genere,nationalität,"
                   "nationalité,nacionalidad,nacionalidade,nationaliteit,nazionalità",
 }
