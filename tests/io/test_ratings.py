@@ -132,6 +132,34 @@ def test_answers_in_words_are_read_with_a_value_map_that_a_known_scale_proposes(
                  values={"Great": 5})[0][0][3] == {"rating": "5"}
 
 
+@pytest.mark.parametrize("scale", [
+    ["Sehr unzufrieden", "Unzufrieden", "Weder zufrieden noch unzufrieden", "Zufrieden",
+     "Sehr zufrieden"],
+    ["Pas du tout d’accord", "Pas d’accord", "Neutre", "D’accord", "Tout à fait d’accord"],
+    ["Muy insatisfecho", "Insatisfecho", "Neutral", "Satisfecho", "Muy satisfecho"],
+    ["Discordo totalmente", "Discordo", "Não concordo nem discordo", "Concordo",
+     "Concordo totalmente"],
+    ["Molto insoddisfatto", "Insoddisfatto", "Né soddisfatto né insoddisfatto", "Soddisfatto",
+     "Molto soddisfatto"],
+    ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"],
+])
+def test_a_surveys_scale_in_another_language_gets_its_order_proposed(scale: list[str]) -> None:
+    # A check-in survey in French or German was refused as "no rating column",
+    # with no map proposed; its answers are the scale's, lowest first.
+    answers = [scale[4], scale[0], scale[2], scale[3]]
+    text = "Mentor,Mentee,Q1\n" + "".join(
+        f"{j},{s},{a}\n" for (j, s), a in zip([("j-01", "cto"), ("j-02", "cfo"),
+                                                 ("j-03", "cto"), ("j-01", "cfo")], answers,
+                                                strict=True))
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    hint = str(err.value.problems[-1])
+    assert "column 'Q1' holds a five-point scale's answers" in hint
+    proposal = json.loads(hint.split("(check it): ", 1)[1])
+    rows, _ = _read(text, values=proposal)  # the map reads the file as it is written
+    assert [v["rating"] for *_, v in rows] == ["5", "1", "3", "4"]
+
+
 def test_the_command_line_reads_outcomes_in_words_with_their_value_map(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     people = rm.read_participants(ROSTER)

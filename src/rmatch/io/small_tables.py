@@ -30,6 +30,7 @@ from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.columns import header_key
 from rmatch.io.names import bracketed, ids_by_name, name_key
 from rmatch.io.read import Source, load_table
+from rmatch.io.scales import known_scale, scale_hint
 from rmatch.io.sheets import Table
 from rmatch.io.values import counts_responses, fold, parse_text
 from rmatch.model.participant import IdSides, normalise_id
@@ -205,22 +206,10 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
         raise _with_hint([Problem(f"{len(words)} answer(s) are not numbers: "
                                   f"{', '.join(map(repr, words[:8]))}"
                                   f"{', ...' if len(words) > 8 else ''}", file=table.name,
-                                  field=found), _scale_hint(table.name, found, words)])
+                                  field=found), scale_hint(table.name, found, words)])
     return [(row, j, s, {value: _as_number(cells[found], scale)}
              | {o: cells[h] for o, h in extra.items()})
             for (row, cells), (j, s) in zip(rows, pairs, strict=True)]
-
-
-# Survey scales whose order is common knowledge, lowest first: proposed as a
-# value map for answers in words, to check; never applied unasked.
-_SCALES: list[list[str]] = [
-    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"],
-    ["very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied",
-     "very satisfied"],
-    ["not at all useful", "slightly useful", "moderately useful", "very useful",
-     "extremely useful"],
-    ["poor", "fair", "good", "very good", "excellent"],
-]
 
 
 def _with_hint(problems: list[Problem]) -> InputError:
@@ -231,30 +220,6 @@ def _with_hint(problems: list[Problem]) -> InputError:
     if len(problems) == 1:
         return InputError.of(problems)
     return InputError(f"{problems[0]}; {problems[1].reason}", problems)
-
-
-def _known_scale(folded: set[str]) -> list[str] | None:
-    """Return the known scale these folded answers all belong to, if any."""
-    for scale in _SCALES:
-        if folded <= {*scale, "neutral"} and folded - {"neutral"}:
-            return scale
-    return None
-
-
-def _scale_hint(name: str, column: str, words: Sequence[str]) -> Problem:
-    """Propose the value map for a column's answers in words: a known scale's, or blanks."""
-    folded = {fold(w) for w in words}
-    scale = _known_scale(folded)
-    if scale is not None:
-        proposal = {w[:1].upper() + w[1:]: k for k, w in enumerate(scale, start=1)}
-        if "neutral" in folded:
-            proposal["Neutral"] = 3
-        return Problem(f"hint: column {column!r} holds a five-point scale's answers; as a "
-                       f"value map, lowest first (check it): {json.dumps(proposal)}",
-                       file=name, field=column)
-    blank = json.dumps(dict.fromkeys(sorted(words, key=fold)[:12], None), ensure_ascii=False)
-    return Problem(f"hint: give a value map with the number each answer stands for: {blank}",
-                   file=name, field=column)
 
 
 def _as_number(cell: str, scale: Mapping[str, float]) -> str:
@@ -286,9 +251,9 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
         return fits[0]
     hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else "")
     # A column of a known scale's words ("Agree", "Strongly agree"): its value map proposed.
-    scales = [_scale_hint(table.name, h, sorted(set(filter(None, cells)), key=fold))
+    scales = [scale_hint(table.name, h, sorted(set(filter(None, cells)), key=fold))
               for h, cells in held.items() if not fits and any(cells)
-              and _known_scale({fold(c) for c in cells if c})]
+              and known_scale(cells)]
     article = "an" if value[:1] in "aeiou" else "a"
     raise _with_hint([Problem(f"{what}: need {article} {value} column (found "
                               f"{', '.join(table.headers) or 'none'}){hint}",
