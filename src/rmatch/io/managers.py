@@ -15,13 +15,14 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from rmatch.errors import InputWarning
+from rmatch.errors import InputWarning, Problem
 from rmatch.io.names import bracketed, name_key
+from rmatch.model.participant import IdSides
 
-__all__ = ["Row", "ids_in_names", "managers_by_email", "managers_by_name"]
+__all__ = ["Row", "ids_in_names", "manager_problems", "managers_by_email", "managers_by_name"]
 
 
 class Row(Protocol):
@@ -153,3 +154,28 @@ def managers_by_email(name: str, rows: Sequence[Row]) -> None:
     if read:
         warnings.warn(f"{name}: {read} manager(s) given as an e-mail address read as the id of "
                       "the person with that address", InputWarning, stacklevel=5)
+
+
+def manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | None]],
+                     ids: Mapping[str, int]) -> list[Problem]:
+    """Return a problem for each manager id that names no one in the roster (its row, and id).
+
+    ``managers`` holds each row's number, id and manager id; ``ids`` every id read.
+
+    Examples
+    --------
+    >>> [p.value for p in manager_problems("r.csv", [(2, "a", None), (3, "b", "m9")],
+    ...                                     {"a": 2, "b": 3})]
+    ['m9']
+    """
+    missing = [(row, pid, manager) for row, pid, manager in managers
+               if manager is not None and manager not in ids]
+    if not missing:
+        return []
+    hint = IdSides(ids, ()).case_hint  # 'CEO' for 'ceo': said, not guessed
+    return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
+                    "row without a role, give the full org chart (org=, CLI --org FILE), or "
+                    "read such managers as outside the programme (check_managers=False, CLI "
+                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id",
+                    kind="manager_not_in_roster", value=manager)
+            for row, pid, manager in missing]

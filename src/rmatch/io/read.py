@@ -38,11 +38,16 @@ from rmatch.io.fixes import (
     years_column,
 )
 from rmatch.io.layout import rows_text
-from rmatch.io.managers import ids_in_names, managers_by_email, managers_by_name
+from rmatch.io.managers import (
+    ids_in_names,
+    manager_problems,
+    managers_by_email,
+    managers_by_name,
+)
 from rmatch.io.names import as_ids, ids_by_name, names_read
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language, joined_languages, unread_note
-from rmatch.model.participant import IdSides, Participant
+from rmatch.model.participant import Participant
 from rmatch.model.timezones import FIXED_OFFSET_NOTE, resolve_zone
 
 __all__ = ["FORMATS", "Duplicates", "Options", "Source", "Table", "UnusedColumns", "build",
@@ -391,7 +396,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
                              kind="year_answers" if ANSWERS in reason else None)
                      for where, reason in r.errors]
     if opts.check_managers and has_id:  # without ids every manager would name no one
-        problems += _manager_problems(name, managers, ids)
+        problems += manager_problems(name, managers, ids)
     if problems:
         hints = roster_hints(table, cols, problems)
         any_level = any(r.record.get("level") is not None for r in rows)
@@ -515,21 +520,6 @@ def _nfc(value: Any) -> str | None:
     """Return an id as the model will store it (stripped, NFC), to compare ids early."""
     return unicodedata.normalize("NFC", value.strip()) or None if isinstance(value, str) \
         else None
-
-
-def _manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | None]],
-                      ids: Mapping[str, int]) -> list[Problem]:
-    missing = [(row, pid, manager) for row, pid, manager in managers
-               if manager is not None and manager not in ids]
-    if not missing:
-        return []
-    hint = IdSides(ids, ()).case_hint  # 'CEO' for 'ceo': said, not guessed
-    return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
-                    "row without a role, give the full org chart (org=, CLI --org FILE), or "
-                    "read such managers as outside the programme (check_managers=False, CLI "
-                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id",
-                    kind="manager_not_in_roster", value=manager)
-            for row, pid, manager in missing]
 
 
 class UnusedColumns(InputWarning):
