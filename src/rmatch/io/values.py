@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from rmatch.model.participant import fold  # one folding for every label (re-exported)
@@ -74,6 +75,7 @@ _NO_GROUP = frozenset({"n/a", "na", "-", "--", "—", "?", "unknown", "tbd", "tb
 _NO_ITEMS = _NO_GROUP | {"none", "nothing", "nil"}
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every cell; a column's cells repeat
 def is_formula_error(text: str) -> bool:
     """Tell whether a cell holds a spreadsheet's error ('#N/A', '#REF!'): a formula that failed.
 
@@ -85,6 +87,7 @@ def is_formula_error(text: str) -> bool:
     return fold(text) in _FORMULA_ERRORS
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every cell; a column's cells repeat
 def gives_no_items(text: str) -> bool:
     """Tell whether a list's answer names no item ("None", "N/A", "#N/A"), any case.
 
@@ -96,6 +99,7 @@ def gives_no_items(text: str) -> bool:
     return fold(text) in _NO_ITEMS
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every cell; a column's cells repeat
 def gives_no_group(text: str) -> bool:
     """Tell whether an answer names no group ("N/A", "Prefer not to say"), any case.
 
@@ -174,7 +178,10 @@ def trim(text: str) -> str:
     >>> trim("\ufeffE1\u200b "), trim(" Ana Lima ")
     ('E1', 'Ana Lima')
     """
-    return text.strip().strip(_INVISIBLE).strip()
+    text = text.strip()
+    if text and (text[0] in _INVISIBLE or text[-1] in _INVISIBLE):  # rare: most cells one strip
+        return text.strip(_INVISIBLE).strip()
+    return text
 
 
 def parse_count(value: Any) -> int:
@@ -438,10 +445,10 @@ def parse_list(value: Any, *, slash: bool = False, only: str | None = None) -> l
     items = [text] if text else []
     for sep in (only,) if only else (";", "|", ","):
         if sep in text:
-            items = [trim(s) for s in text.split(sep) if trim(s)]
+            items = [t for t in map(trim, text.split(sep)) if t]
             break
     if slash and not only:  # "English, French/B2": a slash in an item too, not in brackets
-        items = [trim(s) for item in items for s in _SLASH.split(item) if trim(s)]
+        items = [t for item in items for t in map(trim, _SLASH.split(item)) if t]
     return items
 
 
