@@ -152,6 +152,7 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
     expect(page.locator(".error")).to_contain_text("not UTF-8 text")
     expect(page.locator(".error")).to_contain_text("Its letters read right as Windows (cp1252)")
     assert page.locator("#encoding").input_value() == "cp1252"  # chosen for the next read
+    assert page.locator("#mapencoding").input_value() == "cp1252"  # in both forms
     check_page(page, tmp_path / "shots", "not-utf8")
 
     # Its columns checked with cp1252 chosen: the preview reads the name right, the
