@@ -294,6 +294,7 @@ def test_dates_with_month_names_of_other_languages_and_cjk_dates(year: int) -> N
     cells = [f"3. März {year}", f"3 avril {year}", f"3 de abril de {year}", f"03-avr-{year}",
              f"1er février {year}", f"3 aprile {year}", f"3 maart {year}", f"12 dez. {year}",
              f"{year}年4月3日", f"{year}년 4월 3일", f"3 de set. de {year}", f"3 avril {yy:02d}",
+             f"3e avril {year}", f"1º de abril de {year}",
              f"Dezember {year}"]
     people = _read("id,birth_year\n" + "".join(f'p{k},"{c}"\n' for k, c in enumerate(cells)))
     assert [p.birth_year for p in people] == [year] * len(cells)

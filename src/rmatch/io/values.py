@@ -348,7 +348,7 @@ def _in_english(text: str) -> str:
     "3 de abril de 1968" -> "3 April 1968", "3. März 1968" -> "3 March 1968",
     "1er avril 1968" -> "1 April 1968"; other text as it is.
     """
-    words = re.findall(r"[^\W\d_]+\.?|\d+(?:er|º|°)?\.?|[^\w\s]", text)
+    words = re.findall(r"[^\W\d_]+\.?|\d+(?:er|ème|eme|e|º|°)?\.?|[^\w\s]", text)
     out = []
     for word in words:
         bare = word.rstrip(".").casefold()
@@ -356,7 +356,7 @@ def _in_english(text: str) -> str:
             continue
         if bare in _MONTH_NAMES:
             out.append(_MONTH_NAMES[bare])
-        elif re.fullmatch(r"\d+(?:er|º|°)?\.?", word):
+        elif re.fullmatch(r"\d+(?:er|ème|eme|e|º|°)?\.?", word):
             out.append(re.sub(r"\D", "", word))
         else:
             out.append(word)
