@@ -143,3 +143,23 @@ def test_a_french_microsoft_forms_export_reads_with_what_rmatch_columns_proposes
     assert by_id["hc@ex.fr"].wishes == ["zoe@ex.fr", "ana@ex.fr"]  # 'Zoe Martin' is Zoé
     assert by_id["ana@ex.fr"].availability == {"Mon AM", "Wed PM"}
     assert by_id["zoe@ex.fr"].language_levels == {"es": "native"}
+
+
+@pytest.mark.parametrize(("questions", "fields"), [
+    (["Quand êtes-vous disponible ?", "Combien de mentorés pouvez-vous accompagner ?",
+      "Sujets que je peux partager", "Sujets que je souhaite apprendre"],
+     ["availability", "capacity", "skills", "goals"]),
+    (["Wann haben Sie Zeit?", "Wie viele Mentees können Sie begleiten?",
+      "Welche Themen können Sie teilen?", "Welche Themen möchten Sie lernen?"],
+     ["availability", "capacity", "skills", "goals"]),
+])
+def test_a_forms_questions_in_another_language_are_the_fields_they_ask_for(
+        questions: list[str], fields: list[str]) -> None:
+    answers = ["lundi matin;mercredi après-midi", "2", "IA générative", "Stratégie"]
+    text = "id,role," + ",".join(f'"{q}"' for q in questions) + "\n" + \
+        "a@x.fr,junior," + ",".join(f'"{a}"' for a in answers) + "\n"
+    suggested = rm.suggest_columns(io.StringIO(text))
+    assert [suggested[q] for q in questions] == fields
+    [person] = rm.read_participants(io.StringIO(text), columns=suggested)
+    assert person.availability == {"Mon AM", "Wed PM"}
+    assert person.capacity == 2

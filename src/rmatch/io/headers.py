@@ -123,11 +123,20 @@ ABROAD: dict[str, str] = {
                   "leidinggevende,responsabile,n+1,supérieur,e-mail du manager,"
                   "e-mail du responsable",
     "skills": "fähigkeiten,kenntnisse,kompetenzen,compétences,habilidades,competencias,"
-              "competências,vaardigheden,competenze",
-    "goals": "ziele,lernziele,objectifs,objetivos,doelen,obiettivi",
+              "competências,vaardigheden,competenze,sujets que je peux partager,"
+              "je peux partager,themen die ich teilen kann,welche themen können sie teilen,"
+              "temas que puedo compartir,puedo compartir,temas que posso compartilhar,"
+              "argomenti che posso condividere,onderwerpen die ik kan delen",
+    "goals": "ziele,lernziele,objectifs,objetivos,doelen,obiettivi,"
+             "sujets que je souhaite apprendre,je souhaite apprendre,ce que je veux apprendre,"
+             "ich möchte lernen,welche themen möchten sie lernen,themen die ich lernen möchte,"
+             "quiero aprender,temas que quiero aprender,quero aprender,voglio imparare,"
+             "ik wil leren",
     "availability": "disponibilités,disponibilité,créneaux,verfügbarkeit,verfügbarkeiten,"
                     "zeitfenster,disponibilidad,horarios,disponibilidade,disponibilità,"
-                    "beschikbaarheid",
+                    "beschikbaarheid,quand êtes-vous disponible,vos disponibilités,"
+                    "wann haben sie zeit,wann sind sie verfügbar,cuándo estás disponible,"
+                    "quando você está disponível,quando sei disponibile,wanneer ben je beschikbaar",
     "wishes": "mentor souhaité,mentor souhaité (1er choix),mentor souhaité (2e choix),"
               "1er choix,2e choix,3e choix,premier choix,deuxième choix,troisième choix,"
               "wunschmentor,wunsch-mentor,erste wahl,zweite wahl,dritte wahl,"
@@ -135,6 +144,9 @@ ABROAD: dict[str, str] = {
               "mentor desejado,primeira opção,segunda opção,terceira opção,"
               "mentore preferito,prima scelta,seconda scelta,terza scelta,"
               "voorkeursmentor,eerste keuze,tweede keuze,derde keuze",
+    "capacity": "nombre de mentorés,combien de mentorés,anzahl mentees,wie viele mentees,"
+                "número de mentorizados,cuántos mentorizados,quantos mentorados,"
+                "quanti mentee,hoeveel mentees",
     "": "heure de début,heure de fin,heure de la dernière modification,startzeit,"
         "fertigstellungszeit,zeitpunkt der letzten änderung,hora de inicio,"
         "hora de finalización,hora de conclusão,ora di inizio,ora di completamento,"
