@@ -7,7 +7,7 @@ compared folded (case, spaces, ``_``, ``-``, ``.`` and accents do not count).
 
 from __future__ import annotations
 
-import unicodedata
+from rmatch.model.text import unaccented
 
 __all__ = ["ABROAD", "SYNONYMS", "plain"]
 
@@ -166,5 +166,4 @@ def plain(text: str) -> str:
     >>> plain("Département")
     'departement'
     """
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                   if not unicodedata.combining(c))
+    return unaccented(text.casefold())

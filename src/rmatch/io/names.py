@@ -19,13 +19,13 @@ Examples
 
 from __future__ import annotations
 
-import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from rmatch.errors import InputError, InputWarning
 from rmatch.model.participant import Participant, fold
+from rmatch.model.text import unaccented
 
 __all__ = ["as_ids", "bracketed", "ids_by_name", "name_key", "named_wishes", "names_read"]
 
@@ -72,8 +72,7 @@ def name_key(name: str) -> str:
     >>> name_key("Silva, Ana, Jr"), name_key("Müller, José"), name_key("Søren Łukasz")
     ('silva, ana, jr', 'jose muller', 'soren lukasz')
     """
-    folded = "".join(c for c in unicodedata.normalize("NFKD", fold(name))
-                     if not unicodedata.combining(c)).translate(_PLAIN)
+    folded = unaccented(fold(name)).translate(_PLAIN)
     last, comma, first = folded.partition(",")
     if comma and "," not in first and last.strip() and first.strip():
         return f"{first.strip()} {last.strip()}"

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from rmatch.model.text import unaccented
 
 __all__ = ["FIXED_OFFSET_NOTE", "resolve_zone"]
 
@@ -106,8 +107,7 @@ def _windows() -> dict[str, str]:
 
 def _fold(text: str) -> str:
     """Case, spaces, accents and typographic apostrophes do not count ("São Paulo", "d’Europe")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                    if not unicodedata.combining(c))
+    plain = unaccented(text.casefold())
     return " ".join(plain.replace("−", "-").replace("\u2019", "'").split())
 
 
