@@ -85,6 +85,10 @@ def test_a_short_word_inside_another_guesses_nothing() -> None:
     for header, short in (("Orgasmatron", "department"), ("Blitzkrieg", "timezone"),
                           ("Seamstress", "department"), ("Database", "location")):
         assert all(t != short or score < 88 for t, score in guesses(header)), header
+    # A job's title abroad, where English "Function" is a department: left out.
+    for header in ("Fonction", "Función", "Funktion"):
+        assert guesses(header)[0] == (None, 100.0)
+    assert guesses("Function")[0] == ("department", 100.0)
     # As a whole word it still counts: "Sales team" is a department.
     assert guesses("Sales team")[0][0] == "department"
     assert guesses("Worksite")[0][0] == "location"

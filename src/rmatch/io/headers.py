@@ -152,7 +152,9 @@ ABROAD: dict[str, str] = {
         "hora de finalización,hora de conclusão,ora di inizio,ora di completamento,"
         "begintijd,tijd van voltooiing,intitulé du poste,poste,stellenbezeichnung,"
         "position,cargo,puesto,funzione,functietitel,date d'entrée,eintrittsdatum,"
-        "fecha de ingreso,data de admissão,data di assunzione,datum in dienst",
+        "fecha de ingreso,data de admissão,data di assunzione,datum in dienst,"
+        # A job's title in these languages, where English "Function" is a department:
+        "fonction,función,funktion,função,functie,jobtitel,berufsbezeichnung",
     "attributes": "geschlecht,sexe,genre,género,sexo,gênero,geslacht,genere,nationalität,"
                   "nationalité,nacionalidad,nacionalidade,nationaliteit,nazionalità",
 }
