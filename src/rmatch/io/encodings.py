@@ -26,9 +26,9 @@ __all__ = [
     "CANDIDATES",
     "WORDS",
     "Fit",
+    "advice",
     "doubly_encoded",
     "fit",
-    "likely",
     "misread",
     "readings",
     "told_apart",
@@ -168,16 +168,25 @@ def readings(data: bytes) -> list[str]:
     return clean or [name for _, _, name, _ in fits[:1]]
 
 
-def likely(data: bytes) -> str | None:
-    """Return the one-byte encoding that reads the bytes' letters best (None if none does).
+def advice(data: bytes, found: Sequence[str]) -> str:
+    """Say which encoding to pass for bytes whose letters read in ``found`` (:func:`readings`).
+
+    One sentence for the two refusals: a file that is not UTF-8, and one the
+    encoding given cannot read.
 
     Examples
     --------
-    >>> likely("Åsa Öberg".encode("cp850"))
-    'cp850'
+    >>> advice("Zoë".encode("mac_roman"), ["mac_roman"])[-53:]
+    "pass encoding='mac_roman' (CLI: --encoding mac_roman)"
     """
-    found = readings(data)
-    return found[0] if found else None
+    if len(found) == 1:
+        return (f"its accented letters read as letters in {WORDS[found[0]]}: "
+                f"pass encoding={found[0]!r} (CLI: --encoding {found[0]})")
+    if found:
+        return (f"its accented letters read as letters in {' or '.join(map(repr, found))} "
+                f"({told_apart(data, found)}): pass the one that reads its names right "
+                "(encoding=, CLI --encoding)")
+    return "pass its encoding (encoding=, CLI --encoding: 'cp1252' for an older Windows program's)"
 
 
 def told_apart(data: bytes, names: Sequence[str]) -> str:

@@ -151,9 +151,8 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
         try:
             text = data.decode(encoding)
         except (LookupError, ValueError) as err:  # ValueError: a name holding a NUL byte
-            guess = encodings.likely(data) if isinstance(err, UnicodeDecodeError) else None
-            said = (f"; its accented letters read as letters in {encodings.WORDS[guess]} "
-                    f"(encoding={guess!r}, CLI --encoding {guess})" if guess else "")
+            found = encodings.readings(data) if isinstance(err, UnicodeDecodeError) else []
+            said = f"; {encodings.advice(data, found)}" if found else ""
             raise InputError(f"{name}: cannot read it as {encoding!r}: {err}{said}") from None
         if (better := encodings.misread(data, encoding)) is not None:
             warnings.warn(f"{name}: read as {encoding!r}, its accented letters come out as "
@@ -174,18 +173,9 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
     except UnicodeDecodeError as err:
         row = data.count(b"\n", 0, err.start) + 1
         found = encodings.readings(data)
-        if len(found) == 1:
-            said = (f"its accented letters read as letters in {encodings.WORDS[found[0]]}: "
-                    f"pass encoding={found[0]!r} (CLI: --encoding {found[0]})")
-        elif found:
-            said = (f"its accented letters read as letters in {' or '.join(map(repr, found))} "
-                    f"({encodings.told_apart(data, found)}): pass the one that reads its "
-                    "names right (encoding=, CLI --encoding)")
-        else:
-            said = ("pass its encoding (encoding=, CLI --encoding: 'cp1252' for an older "
-                    "Windows program's)")
         raise InputError(Problem(
-            f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); {said}, or re-save it "
+            f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+            f"{encodings.advice(data, found)}, or re-save it "
             "as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)", file=name, row=row,
             kind="encoding", value=" or ".join(found) or None)) from None
     if (doubled := encodings.doubly_encoded(text)) is not None:
