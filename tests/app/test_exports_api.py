@@ -3,6 +3,7 @@ the files, the maps as form fields, the same people as the library reads."""
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from collections.abc import Iterator
@@ -276,3 +277,30 @@ def test_an_older_mac_export_is_named_and_read_with_its_encoding(sqlite_service:
     assert wrong.status_code == 200, wrong.text
     assert any("read as 'latin-1'" in w and "encoding='mac_roman'" in w
                for w in wrong.json()["warnings"])
+
+
+def test_answers_name_the_uploads_options_and_no_command_line_flag(
+        sqlite_service: Service) -> None:
+    """A report's title rows and grade words: the reader's hints name the upload's options
+    (header_row, level_map) as the library does, without the command line's brackets."""
+    c = sqlite_service.client(sqlite_service.user("hr", "admin"))
+    pid = c.post("/api/v1/programmes", json={"name": "Flags"}).json()["id"]
+    text = ("Sign-ups export\nConfidential\nid,name,role,level\nj1,Ana,junior,Analyst\n"
+            "s1,Ben,senior,Director\n")
+    files = {"file": ("export.csv", text.encode())}
+    refused = c.post(f"/api/v1/programmes/{pid}/people", files=files)
+    assert refused.status_code == 422
+    reasons = [p["reason"] for p in refused.json()["detail"]["problems"]]
+    hint = [r for r in reasons if r.startswith("hint: give level_map=")]
+    assert hint, reasons
+    assert all("CLI" not in r and "--" not in r for r in reasons), reasons
+    read = c.post(f"/api/v1/programmes/{pid}/people", files=files, data={
+        "options": json.dumps({"level_map": {"Analyst": 1, "Director": 5}})})
+    assert read.status_code == 200, read.text
+    notes = read.json()["warnings"]
+    assert any("above the header (row 3)" in w and "pass header_row= if" in w
+               for w in notes), notes
+    assert not any("CLI" in w for w in notes), notes
+    # The library itself still says the flag, for the command line's users.
+    with pytest.warns(rm.InputWarning, match=r"header_row= \(CLI: --header-row\)"):
+        rm.read_participants(io.StringIO(text), level_map={"Analyst": 1, "Director": 5})

@@ -200,7 +200,7 @@ def test_managers_outside_the_roster_are_refused_or_read_as_outside_when_asked(
                       "s1,senior,m8,5\ns2,senior,,5\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "match", str(roster))
     assert code == 1
-    assert "(check_managers=False, CLI --no-check-managers)" in err
+    assert "with check_managers=False (CLI: --no-check-managers)" in err
     code, _, err = run_cli(capsys, "match", str(roster), "--no-check-managers",
                            "-o", str(tmp_path / "pairs.csv"))
     assert code == 0, err

@@ -357,7 +357,7 @@ def test_grades_of_a_known_scheme_get_its_order_proposed_never_applied() -> None
     with pytest.raises(rm.InputError) as info:
         _read(text, columns={"grade": "level"})
     hint = info.value.problems[-1]
-    proposal = json.loads(hint.split("check it): ", 1)[1])
+    proposal = json.loads(hint[hint.index("{"):])
     assert "the UK Civil Service's grades" in hint
     assert list(proposal) == ["AA", "HEO", "Grade 7", "grade 6", "SCS Pay Band 1"]
     assert proposal["grade 6"] > proposal["Grade 7"] > proposal["HEO"] > proposal["AA"]

@@ -17,6 +17,7 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
+from rmatch.app.said import said
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
 __all__ = ["INLINE_PAIRS", "cancel_job", "create_programme", "override", "publish", "set_rules",
@@ -146,7 +147,7 @@ def override(ctx: Context, db: Session, user: User, programme: Programme, m: Mat
         result = rm.match(juniors, seniors, program_of(m.rules, merged), org=org)
     except (rm.InputError, rm.InfeasibleError) as err:
         db.rollback()
-        raise HTTPException(422, str(err)) from None
+        raise HTTPException(422, said(err)) from None
     new = store_matching(db, programme, result, import_id=imp.id, rules=m.rules,
                          overrides=merged, parent_id=m.id)
     ctx.audit(db, user, programme.id, "overrode pairs",

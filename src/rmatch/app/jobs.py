@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import rmatch as rm
+from rmatch.app.said import notes_of, said
 from rmatch.app.store import Analysis, Import, Job, Matching, Programme, engine_for, now
 
 __all__ = ["Workers", "build_inputs", "judge", "judgement", "program_of", "recover",
@@ -120,8 +121,8 @@ def judge(people: list[dict[str, Any]], params: dict[str, Any], progress: Any = 
         warnings.simplefilter("always")
         result = rm.evaluate([tuple(p) for p in params["pairs"]], juniors, seniors,
                              program_of(params.get("rules")), org=org, progress=progress)
-    said = [str(w.message) for w in caught if issubclass(w.category, rm.InputWarning)]
-    return result, list(dict.fromkeys([*params.get("notes", []), *said]))
+    return result, list(dict.fromkeys([*params.get("notes", []),
+                                       *notes_of(caught, (rm.InputWarning,))]))
 
 
 def judgement(programme_id: int, result: rm.MatchResult, notes: list[str],
@@ -194,7 +195,7 @@ def _fail(engine: Engine, job_id: str, err: Exception) -> None:
     # Any failure is the job's answer, in one line, never a traceback.
     with Session(engine) as db:
         db.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(
-            state="failed", error=f"{type(err).__name__}: {err}"[:2000], updated_at=now()))
+            state="failed", error=f"{type(err).__name__}: {said(err)}"[:2000], updated_at=now()))
         db.commit()
 
 

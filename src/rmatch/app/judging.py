@@ -27,6 +27,7 @@ from rmatch.app.actions import INLINE_PAIRS
 from rmatch.app.context import Context, latest_import
 from rmatch.app.jobs import build_inputs, judge, judgement
 from rmatch.app.people import named, problems_of
+from rmatch.app.said import notes_of, said
 from rmatch.app.store import Analysis, Job, Programme, User
 
 __all__ = ["add_judging_routes", "judge_matching"]
@@ -58,8 +59,7 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     # What reading noticed (a title skipped, the columns told apart): shown, once each.
-    notes = list(dict.fromkeys(str(w.message) for w in caught
-                               if issubclass(w.category, rm.InputWarning)))
+    notes = notes_of(caught, (rm.InputWarning,))
     params: dict[str, Any] = {"kind": "judge", "import_id": imp.id, "rules": programme.rules,
                               "pairs": [list(p) for p in pairs], "filename": filename,
                               "notes": notes}
@@ -75,7 +75,7 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     except rm.RmatchError as err:  # a rule the programme cannot hold: said in words
-        raise HTTPException(422, {"problems": [{"reason": str(err)}]}) from None
+        raise HTTPException(422, {"problems": [{"reason": said(err)}]}) from None
     stored = judgement(programme.id, result, notes, params)
     db.add(stored)
     db.flush()

@@ -26,6 +26,7 @@ from typing import Any
 from fastapi import HTTPException, UploadFile
 
 import rmatch as rm
+from rmatch.app.said import in_our_words, notes_of, said
 
 __all__ = ["FORMATS", "OPTIONS", "Upload", "capped", "json_form", "named", "problems_of",
            "read_files", "read_upload"]
@@ -111,6 +112,7 @@ def problems_of(err: rm.InputError, file: str | None = None) -> list[dict[str, A
     out = []
     for p in err.problems or [str(err)]:
         row = p.as_dict() if isinstance(p, rm.Problem) else {"reason": str(p)}
+        row["reason"] = in_our_words(str(row["reason"]))
         out.append({**row, "file": row.get("file") or file} if file else row)
     return out
 
@@ -140,7 +142,7 @@ def _answered(read: Callable[[], list[rm.Participant]], filename: str | None
                 p["reason"] = _NO_MANAGER.format(p.get("value"))
         raise HTTPException(422, {"problems": problems}) from None
     except (TypeError, ValueError) as err:  # an option of the wrong kind
-        raise HTTPException(422, {"problems": [{"field": "options", "reason": str(err)}]}
+        raise HTTPException(422, {"problems": [{"field": "options", "reason": said(err)}]}
                             ) from None
 
 
@@ -208,8 +210,7 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
         raise HTTPException(422, {"problems": [{"field": "role", "reason": (
             f"found {len(juniors)} juniors and {len(seniors)} seniors: the role column must "
             "mark both sides (map its words with 'values')")}]})
-    return people, [str(w.message) for w in caught
-                    if issubclass(w.category, (rm.InputWarning, rm.DataGapWarning))]
+    return people, notes_of(caught, (rm.InputWarning, rm.DataGapWarning))
 
 
 def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.Participant]:

@@ -27,6 +27,7 @@ from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import build_inputs, program_of, store_matching
 from rmatch.app.matchings import import_people
 from rmatch.app.people import json_form, problems_of
+from rmatch.app.said import notes_of, said
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
 __all__ = ["RematchRequest", "add_running_routes", "checkin_means", "pair_ratings",
@@ -143,7 +144,7 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
                                program_of(m.rules, m.overrides), juniors=juniors,
                                seniors=seniors, org=org)
         except rm.InputError as err:
-            raise HTTPException(422, str(err)) from None
+            raise HTTPException(422, said(err)) from None
         body = fit.model_dump(mode="json")
         stored = Analysis(programme_id=pid, kind="calibration", body=body, summary={
             "pairs": fit.pairs, "predicts": fit.predicts, "p_value": fit.p_value})
@@ -200,8 +201,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
     if kept:  # said: a map typed months ago reads this file's words too
         notes.append("answers in words read with the value map kept from the last ratings "
                      f"file: {json.dumps(values, ensure_ascii=False)}")
-    notes.extend(dict.fromkeys(str(w.message) for w in caught
-                               if issubclass(w.category, rm.InputWarning)))
+    notes.extend(notes_of(caught, (rm.InputWarning,)))
     problems, ratings = [], []
     for row, j, s, cells in rows:
         pair = (j, s)
@@ -249,7 +249,7 @@ def rematch_programme(ctx: Context, db: Session, user: User, programme: Programm
                          change=set(body.change), allow_changes=body.allow_changes,
                          change_cost=body.change_cost, org=org)
     except (rm.InputError, rm.InfeasibleError) as err:
-        raise HTTPException(422, str(err)) from None
+        raise HTTPException(422, said(err)) from None
     ctx.change(db, programme, if_match)
     new_import = Import(programme_id=programme.id, filename=f"{imp.filename} (re-match)",
                         content=imp.content, columns=imp.columns,

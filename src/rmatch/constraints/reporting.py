@@ -146,7 +146,7 @@ def _chart(ctx: PairContext) -> OrgChart:
     except InputError as err:
         raise InputError(
             "NoReportingLine needs every manager in the org chart; pass the full "
-            f"chart (org=... or --org FILE): {err}",
+            f"chart as org= (CLI: --org FILE): {err}",
             err.problems,
         ) from None
 

@@ -145,7 +145,7 @@ def _wrapped(name: str, data: dict[str, Any], sheet: str | int | None) -> Any:
         return data[records[0]]
     if lists:
         raise InputError(f"{name}: the JSON object has lists of objects under "
-                         f"{_keys(lists, data)}: choose the people's with sheet= (CLI --sheet)")
+                         f"{_keys(lists, data)}: choose the people's with sheet= (CLI: --sheet)")
     raise InputError(f"{name}: expected a JSON list of participant objects, or an object "
                      "holding one; this object holds none")
 

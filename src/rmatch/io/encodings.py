@@ -185,8 +185,9 @@ def advice(data: bytes, found: Sequence[str]) -> str:
     if found:
         return (f"its accented letters read as letters in {' or '.join(map(repr, found))} "
                 f"({told_apart(data, found)}): pass the one that reads its names right "
-                "(encoding=, CLI --encoding)")
-    return "pass its encoding (encoding=, CLI --encoding: 'cp1252' for an older Windows program's)"
+                "as encoding= (CLI: --encoding)")
+    return ("pass its encoding as encoding= (CLI: --encoding): 'cp1252' for an older Windows "
+            "program's")
 
 
 def told_apart(data: bytes, names: Sequence[str]) -> str:

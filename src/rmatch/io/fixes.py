@@ -92,7 +92,8 @@ def years_column(table: Table, cols: Columns, any_year: bool,
     proposal = suggest_value_maps({"birth_year": cells})
     whole = Problem(f"column {header!r} holds generations, age ranges or ages on all "
                     f"{len(said)} rows: give the value map of the year each stands for (check "
-                    f"it; values=, CLI --values FILE): {json.dumps(proposal, ensure_ascii=False)}",
+                    f"it; values= (CLI: --values FILE)): "
+                    f"{json.dumps(proposal, ensure_ascii=False)}",
                     file=table.name, field="birth_year", kind="year_answers")
     apart = {id(p) for p in said}
     return [whole, *(p for p in problems if id(p) not in apart)]
@@ -123,31 +124,32 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
         # are elsewhere, which the column map below cannot say.
         others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
         out.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also has "
-                           f"{others}: choose the sheet of the people (sheet=, CLI --sheet "
-                           "NAME|N)", file=table.name))
+                           f"{others}: choose the sheet of the people with sheet= (CLI: "
+                           "--sheet NAME|N)", file=table.name))
     if cols.unknown or "id" not in cols.targets.values():
         proposal = json.dumps(suggest(table.headers, hidden=table.hidden, objects=table.objects,
                                       rows=[cells for _, cells in table.rows]),
                               ensure_ascii=False)
-        out.append(Problem(f"hint: a column map for these headers (check and edit it; "
-                           f"`rmatch columns FILE` writes it): {proposal}", file=table.name))
+        out.append(Problem(f"hint: a column map for these headers, to check, edit and pass as "
+                           f"columns= (CLI: `rmatch columns FILE` writes it): {proposal}",
+                           file=table.name))
     grades = sorted({p.reason.split("'")[1] for p in problems
                      if p.field == "level" and p.reason.startswith("grade ")})
     answers = sorted({p.reason.split("'")[1] for p in problems if p.field == "capacity"
                       and "' is not a number" in p.reason})
     counts = suggest_value_maps({"capacity": answers}).get("capacity")
     if counts:  # a form's answers ("Up to 2", "3+"): the count each gives, to check
-        out.append(Problem("hint: a value map for the capacity answers (check it; CLI: "
-                           f"--values FILE.json): {json.dumps({'capacity': counts})}",
+        out.append(Problem("hint: a value map for the capacity answers, to check and pass as "
+                           f"values= (CLI: --values FILE.json): {json.dumps({'capacity': counts})}",
                            file=table.name))
     known = grade_scheme(grades)
     if known:  # a public order, proposed to check: never applied unasked
         out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
-                           "first, as level_map (CLI: --level-map FILE.json; check it): "
+                           "first, to check and pass as level_map= (CLI: --level-map FILE.json): "
                            f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
     elif grades:
         example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
-        out.append(Problem(f"hint: give level_map (CLI: --level-map FILE.json) with a number "
+        out.append(Problem(f"hint: give level_map= (CLI: --level-map FILE.json) with a number "
                            f"for each grade, higher for more senior: {example}",
                            file=table.name))
     return out

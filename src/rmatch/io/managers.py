@@ -174,8 +174,8 @@ def manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | 
         return []
     hint = IdSides(ids, ()).case_hint  # 'CEO' for 'ceo': said, not guessed
     return [Problem(f"manager {manager!r} is not in this roster{hint(manager)}: add them as a "
-                    "row without a role, give the full org chart (org=, CLI --org FILE), or "
-                    "read such managers as outside the programme (check_managers=False, CLI "
-                    "--no-check-managers)", file=name, row=row, id=pid, field="manager_id",
+                    "row without a role, give the full org chart as org= (CLI: --org FILE), or "
+                    "read such managers as outside the programme with check_managers=False "
+                    "(CLI: --no-check-managers)", file=name, row=row, id=pid, field="manager_id",
                     kind="manager_not_in_roster", value=manager)
             for row, pid, manager in missing]

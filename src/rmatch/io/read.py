@@ -153,8 +153,8 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
                 raise
             said = (f"{err}; or" if str(raw).strip().isdigit() else
                     "a generation or an age range, not a year of birth:")
-            raise ValueError(f"{said} give the value map `rmatch columns` (or "
-                             f"suggest_values) proposes, {ANSWERS}") from None
+            raise ValueError(f"{said} give the value map suggest_values "
+                             f"proposes (CLI: `rmatch columns`), {ANSWERS}") from None
     if target == "level":
         return values.parse_level(raw, opts.level_map)
     if target in ("capacity", "min_partners"):
@@ -466,8 +466,8 @@ def _settle_duplicates(name: str, rows: list[_Row], policy: Duplicates) -> list[
                 r.errors.append(("id", f"duplicate id, first given in row {first.row}" if same
                                  else f"the id differs only in case from {first.record['id']!r} "
                                       f"in row {first.row}; ids are compared ignoring case (a "
-                                      "sign-up form's resubmission: pass duplicates='keep_last',"
-                                      " CLI --duplicates keep_last)"))
+                                      "sign-up form's resubmission: pass duplicates='keep_last'"
+                                      " (CLI: --duplicates keep_last))"))
             continue
         kept = group[-1] if policy == "keep_last" else group[0]
         dropped.update(id(r) for r in group if r is not kept)

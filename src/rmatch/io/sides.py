@@ -115,9 +115,9 @@ def read_sides(juniors: Source, seniors: Source, *,
             f"{source_name(juniors)} and {source_name(seniors)}"
         raise InputError(
             f"{files}{tabs}: the same {len(read[0])} people on both sides: "
-            "one sheet read for both sides? Name each side's sheet (sheet=, seniors_sheet=; "
-            "CLI --sheet, --seniors-sheet); if everyone is on both sides, give one file with "
-            "the role 'both'")
+            "one sheet read for both sides? Name each side's sheet with sheet= and "
+            "seniors_sheet= (CLI: --sheet, --seniors-sheet); if everyone is on both sides, "
+            "give one file with the role 'both'")
     neither = lacks[0] & lacks[1] if shared else set()
     if neither:
         warnings.warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "

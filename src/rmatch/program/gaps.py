@@ -197,8 +197,8 @@ being paired within their own reporting line']
         # Slots but no zone: a one-office file with no time-zone column, fixed by a default.
         zoneless = sum(bool(p.availability) and p.timezone is None for p in people)
         fix = (f" ({zoneless} give slots but no time zone: a file without a time-zone column "
-               "takes one for everyone with defaults={'timezone': ...}, CLI --default "
-               "timezone=...)" if zoneless else "")
+               "takes one for everyone with defaults={'timezone': ...} (CLI: --default "
+               "timezone=...))" if zoneless else "")
         out.append(f"{untimed} of {total} participants give no availability or no time zone: "
                    f"{timed[0].label()} {effect}{fix}")
     dangling = unknown_wishes(juniors, seniors)

@@ -125,7 +125,7 @@ def default_org(js: ParticipantArrays, ss: ParticipantArrays, program: Program,
         return OrgChart.from_participants([*js.people, *ss.people])
     except InputError as err:
         raise InputError("NoReportingLine needs every manager in the org chart; pass the "
-                         f"full chart (org=... or --org FILE): {err}", err.problems) from None
+                         f"full chart as org= (CLI: --org FILE): {err}", err.problems) from None
 
 
 def score_arrays(js: ParticipantArrays, ss: ParticipantArrays, plan: ScorePlan,

@@ -19,6 +19,7 @@ import rmatch as rm
 from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.matchings import result_of
 from rmatch.app.people import FORMATS, Upload, named, problems_of
+from rmatch.app.said import said
 from rmatch.app.store import Matching, Programme
 
 __all__ = [
@@ -313,7 +314,7 @@ def preview_change(people_rows: list[dict[str, Any]], before: dict[str, Any] | N
             old = rm.match(juniors, seniors, program_of(before), org=org)
             new = rm.match(juniors, seniors, program_of(after), org=org)
     except (rm.InputError, rm.InfeasibleError) as err:
-        return {"error": str(err)}
+        return {"error": said(err)}
     a = {(p.junior_id, p.senior_id) for p in old.pairs}
     b = {(p.junior_id, p.senior_id) for p in new.pairs}
 
