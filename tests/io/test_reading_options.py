@@ -562,3 +562,24 @@ def test_invisible_characters_at_a_cells_ends_are_trimmed() -> None:
     [problem] = _problems("id\nE\u200b1\n")
     assert (problem.row, problem.field) == (2, "id")
     assert "U+200B" in problem.reason
+
+
+def test_report_parameters_as_wide_as_the_header_are_skipped() -> None:
+    # Found trying a headcount report's CSV: its first line of parameters fills
+    # as many cells as the header, all text, and was taken for the header (every
+    # column unknown, "no column gives the participant 'id'").
+    text = ("Report,Headcount by team,Run on,30.11.2026,By,HRIS\n,,,,,\n"
+            "id,name,role,level,department,location\nj1,Ana,junior,1,Sales,Lisbon\n"
+            "s1,Ben,senior,5,IT,London\n")
+    with pytest.warns(rm.InputWarning, match=r"row\(s\) 1 above the header \(row 3\)"):
+        people = rm.read_participants(io.StringIO(text))
+    assert [(p.id, p.level, p.department) for p in people] == [
+        ("j1", 1, "Sales"), ("s1", 5, "IT")]
+    with pytest.warns(rm.InputWarning, match=r"above the header \(row 3\)"):
+        assert rm.suggest_columns(io.StringIO(text))["id"] == "id"
+    # A header of words rmatch does not know stays the header, even above a
+    # person whose cells are words it knows as headers (a job title, a team).
+    unknown = ("Kennung,Vollname,Seite,Stufe,Funktion,Gruppe\n"
+               "E1,Ana Lima,junior,1,Manager,Team\nE2,Bo Chen,senior,5,Director,Sales\n")
+    assert rm.suggest_columns(io.StringIO(unknown)).keys() == {
+        "Kennung", "Vollname", "Seite", "Stufe", "Funktion", "Gruppe"}

@@ -126,9 +126,9 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
             if not narrow and all(isinstance(c, str) for c in filled):
                 index = k
                 break
-        index = _below_banner(records, nonempty, index)
+        index = _named_below(records, nonempty, _below_banner(records, nonempty, index))
     above = [records[k][0] for k in nonempty if k < index]
-    if above:
+    if above and header_row is None:  # a header row given skips the rows above, as told
         warnings.warn(f"{name}: row(s) {rows_text(above)} above the header (row "
                       f"{records[index][0]}) were skipped as a title or report parameters; "
                       "pass header_row= (CLI: --header-row) if the header is elsewhere",
@@ -218,6 +218,32 @@ def _below_banner(records: Sequence[tuple[int, Sequence[Any]]], nonempty: Sequen
     if len(there) > len(here) and all(isinstance(c, str) for c in there) and \
             sum(map(is_known_header, there)) > max(1, sum(map(is_known_header, here))):
         return after[0]
+    return index
+
+
+NAMED_BELOW = 5
+"""Rows looked at below a header found, for one that names more of rmatch's fields."""
+
+
+def _named_below(records: Sequence[tuple[int, Sequence[Any]]], nonempty: Sequence[int],
+                 index: int) -> int:
+    """Return the header's index, further down when a row below names rmatch's fields.
+
+    A report's parameters can fill as many cells as its header ("Report,
+    Headcount, Run on, 30.11.2026, By, HRIS" over "id, name, role, ..."):
+    all text, wide, and first. One of the next few rows is the header when
+    it is text, at least as wide, and names at least three of rmatch's
+    fields and more than the row found ("Employee ID", "Grade", "Role"); a
+    row of people seldom names one (ids, names and answers are no fields,
+    though a job title may be "Manager").
+    """
+    here = _filled(records[index][1])
+    named = max(2, sum(map(is_known_header, here)))
+    for k in [k for k in nonempty if k > index][:NAMED_BELOW]:
+        there = _filled(records[k][1])
+        if len(there) >= len(here) and all(isinstance(c, str) for c in there) and \
+                sum(map(is_known_header, there)) > named:
+            return k
     return index
 
 
