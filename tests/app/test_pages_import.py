@@ -484,3 +484,37 @@ def test_a_survey_of_thousands_of_columns_lists_the_first_on_the_mapping_screen(
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
     stored = site.client(site.user("wide", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert {p["id"]: p.get("level") for p in stored.json()} == {"a@x.org": 1, "b@x.org": 6}
+
+
+def test_the_header_row_chosen_on_the_mapping_screen(browser: Browser, site: Service,
+                                                     tmp_path: Path) -> None:
+    """Report parameters above a header of words rmatch does not know: the reader takes the
+    parameters for the header; the row typed on the page shows the real headers, and reads."""
+    path = tmp_path / "stufen.csv"
+    path.write_text("Bericht,Personal,Stand,30.11.2026\nKennung,Vollname,Seite,Stufe\n"
+                    "E1,Ana Lima,senior,5\nE2,Bo Chen,junior,1\nE3,Cy Diaz,junior,2\n", "utf-8")
+    columns = {"Kennung": "id", "Vollname": "name", "Seite": "role", "Stufe": "level"}
+    expected = rm.read_participants(path, header_row=2, columns=columns)
+    page = new_programme(browser, site, "Header row")
+    page.set_input_files("#mapfile", str(path))
+    page.click("button:has-text('Check the columns')")
+    expect(page.locator("table.mapping thead")).to_contain_text("Bericht")
+    assert page.locator("#header_row").input_value() == ""
+    page.fill("#header_row", "2")
+    page.click("button:has-text('Check these choices first')")
+    expect(page.locator("table.mapping thead")).to_contain_text("Vollname")
+    expect(page.locator("table.mapping tbody")).not_to_contain_text("Vollname")
+    expect(page.locator(".notes")).to_have_count(0)  # the row above skipped, as told
+    assert page.locator("#header_row").input_value() == "2"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        headers = list(rm.suggest_columns(path, header_row=2))
+    for k, header in enumerate(headers, start=1):
+        page.select_option(f"#col-{k}", columns[header])
+    check_page(page, tmp_path / "shots", "header-row")
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text("3 people read from stufen.csv")
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert sorted((p["id"], p["name"], p["level"]) for p in stored.json()) == sorted(
+        (p.id, p.name, p.level) for p in expected)

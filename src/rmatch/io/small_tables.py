@@ -469,7 +469,8 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
 
 def read_table(source: Source, required: Sequence[str], *, what: str,
                encoding: str | None = None, optional: Sequence[str] = (),
-               sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
+               sheet: str | int | None = None, delimiter: str | None = None,
+               header_row: int | None = None) -> list[tuple[int, dict[str, str]]]:
     r"""Read a small table (previous pairs, feedback, outcomes) with the roster's guarantees.
 
     ``required`` columns must be present and filled in every row (a JSON
@@ -485,7 +486,10 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     :class:`~rmatch.errors.InputError` listing every problem: a row that
     cannot be split, a stray quote that swallows rows, a header missing or
     given twice, an empty required cell. Nothing is dropped silently.
-    ``sheet``: an Excel workbook's sheet, as :func:`read_matching` takes it.
+    ``sheet``: an Excel workbook's sheet, as :func:`read_matching` takes it;
+    ``delimiter`` and ``header_row`` (the row of the headers, from 1 as a
+    spreadsheet numbers it; found by itself when None) as
+    :func:`rmatch.read_participants` takes them.
 
     Examples
     --------
@@ -494,8 +498,8 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
     ...            what="previous pairs")
     [(2, {'junior_id': 'j1', 'senior_id': 's1'})]
     """
-    return table_rows(load_table(source, None, encoding, None, sheet=sheet), required,
-                      what=what, optional=optional)
+    return table_rows(load_table(source, None, encoding, delimiter, header_row=header_row,
+                                 sheet=sheet), required, what=what, optional=optional)
 
 
 def _twice(table: Table) -> list[Problem]:

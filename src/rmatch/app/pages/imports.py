@@ -19,7 +19,14 @@ from starlette.concurrency import run_in_threadpool
 
 from rmatch.app.actions import store_import
 from rmatch.app.context import Context
-from rmatch.app.pages.mapping import DUPLICATES, Choices, columns_view, encoding_of, join_view
+from rmatch.app.pages.mapping import (
+    DUPLICATES,
+    Choices,
+    columns_view,
+    encoding_of,
+    header_row_of,
+    join_view,
+)
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import Upload, capped, json_form, read_upload
 from rmatch.app.store import PendingUpload, User
@@ -107,10 +114,10 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                                 + (f"?{query}" if query else ""), status_code=303)
 
     def other_view(content: bytes | None, filename: str | None,
-                   columns: dict[str, Any] | None, encoding: str, sheet: str = ""
-                   ) -> dict[str, Any] | None:
+                   columns: dict[str, Any] | None, encoding: str, sheet: str = "",
+                   header_row: int | None = None) -> dict[str, Any] | None:
         """Return the mapping screen's view of a second file (an HR export, the seniors')."""
-        return (columns_view(content, filename, columns, encoding, sheet)
+        return (columns_view(content, filename, columns, encoding, sheet, header_row)
                 if content is not None and filename else None)
 
     def pending_of(db: Session, user: User, pid: int, uid: int) -> PendingUpload:
@@ -127,12 +134,12 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         chosen = choices or Choices()
         try:
             view = columns_view(pending.content, pending.filename, chosen.columns,
-                                chosen.encoding, chosen.sheet)
+                                chosen.encoding, chosen.sheet, chosen.header_row)
             hr_view = other_view(pending.hr_content, pending.hr_filename, chosen.hr_columns,
                                  chosen.encoding)
             seniors_view = other_view(pending.seniors_content, pending.seniors_filename,
                                       chosen.seniors_columns, chosen.encoding,
-                                      chosen.seniors_sheet)
+                                      chosen.seniors_sheet, chosen.header_row)
         except HTTPException as err:
             return overview(request, me, db, pid, 422, filename=pending.filename,
                             problems=problem_rows(err))
@@ -151,7 +158,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                     duplicates=chosen.duplicates, duplicate_choices=DUPLICATES,
                     encoding=chosen.encoding, sheet=chosen.sheet, seniors=seniors_view,
                     seniors_sheet=chosen.seniors_sheet, managers_outside=chosen.managers_outside,
-                    **view, **extra)
+                    header_row=chosen.header_row, **view, **extra)
 
     @app.get("/programmes/{pid}/mapping/{uid}", response_class=HTMLResponse)
     def mapping(request: Request, pid: int, uid: int, me: Me, db: DB,
@@ -174,16 +181,24 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         pending = pending_of(db, user, pid, uid)
         enc = encoding_of(form.get("encoding"))
         tab, seniors_tab = (form.get(k, "").strip()[:200] for k in ("sheet", "seniors_sheet"))
-        if (tab, seniors_tab) != tuple(form.get(f"{k}_was", "").strip()[:200]
-                                       for k in ("sheet", "seniors_sheet")):
-            # Another sheet: other headers, so the suggestions again, nothing read yet.
-            return mapping_page(request, me, db, pid, pending,
-                                Choices(encoding=enc, sheet=tab, seniors_sheet=seniors_tab))
+        try:
+            row = header_row_of(form.get("header_row"))
+        except HTTPException as err:
+            return mapping_page(request, me, db, pid, pending, Choices(
+                encoding=enc, sheet=tab, seniors_sheet=seniors_tab), 422,
+                problems=problem_rows(err))
+        if (tab, seniors_tab, form.get("header_row", "").strip()) != tuple(
+                form.get(f"{k}_was", "").strip()[:200]
+                for k in ("sheet", "seniors_sheet", "header_row")):
+            # Another sheet or header row: other headers, so the suggestions again,
+            # nothing read yet.
+            return mapping_page(request, me, db, pid, pending, Choices(
+                encoding=enc, sheet=tab, seniors_sheet=seniors_tab, header_row=row))
         choices = Choices.of(form, columns_view(pending.content, pending.filename, None, enc,
-                                                tab),
+                                                tab, row),
                              other_view(pending.hr_content, pending.hr_filename, None, enc),
                              other_view(pending.seniors_content, pending.seniors_filename,
-                                        None, enc, seniors_tab))
+                                        None, enc, seniors_tab, row))
         if form.get("action") == "check":  # show the join and values again; store nothing
             return mapping_page(request, me, db, pid, pending, choices)
         try:

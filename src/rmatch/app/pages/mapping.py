@@ -20,9 +20,11 @@ from fastapi import HTTPException
 import rmatch as rm
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, read_files
+from rmatch.app.said import notes_of
 from rmatch.app.store import PendingUpload
 
-__all__ = ["DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of", "join_view"]
+__all__ = ["DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of", "header_row_of",
+           "join_view"]
 
 TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
 PREVIEW_ROWS = 5
@@ -30,15 +32,19 @@ SHOWN_COLUMNS = 300
 """Columns the mapping screen lists (a survey of 2,000 columns made a page of 2.3 MB); the
 others are read as suggested, and said so."""
 DISTINCT_OF = ("role", "level", "timezone", "languages")
+MAX_HEADER_ROW = 1000
+"""The deepest header row the mapping screen takes (a report's title block is a few rows)."""
 
 
 def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
-                 encoding: str = "", sheet: str = "") -> dict[str, Any]:
+                 encoding: str = "", sheet: str = "", header_row: int | None = None
+                 ) -> dict[str, Any]:
     """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
 
     The headers with their suggested (or chosen) targets, the first rows, and
     the distinct values of the role, level, time-zone and language columns;
-    ``encoding`` and ``sheet`` as chosen on the page ("" for UTF-8, the first).
+    ``encoding``, ``sheet`` and ``header_row`` as chosen on the page ("" for
+    UTF-8, the first sheet; None: the header row found by the reader).
     """
     enc, tab = encoding or None, sheet or None
 
@@ -49,7 +55,8 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc, sheet=tab)
+            suggested = rm.suggest_columns(source(), format=fmt, encoding=enc, sheet=tab,
+                                           header_row=header_row)
             # A JSON object whose paths are columns too ("work" beside "work.site")
             # goes last: its paths are what is read, and its text is wide.
             parents = {".".join(parts[:k]) for parts in (h.split(".") for h in suggested)
@@ -57,16 +64,15 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
             whole = [h for h in suggested if h in parents]  # by sets: 100,000 headers, at once
             headers = [h for h in suggested if h not in parents] + whole
             rows = rm.read_table(source(), [], what="the file", optional=headers, encoding=enc,
-                                 sheet=tab)
+                                 sheet=tab, header_row=header_row)
             chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
                       else suggested[h] for h in headers}
             values = rm.suggest_values(source(), columns=chosen, format=fmt, encoding=enc,
-                                       sheet=tab)
+                                       sheet=tab, header_row=header_row)
     except rm.InputError as err:
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     # What the reading noticed (a title above the header, a footer skipped): once each.
-    notes = list(dict.fromkeys(str(w.message) for w in caught
-                               if issubclass(w.category, rm.InputWarning)))
+    notes = notes_of(caught, (rm.InputWarning,))
     distinct: dict[str, list[str]] = {}
     for header, target in chosen.items():
         if target in DISTINCT_OF:
@@ -107,6 +113,24 @@ def encoding_of(value: str | None) -> str:
     return value
 
 
+def header_row_of(value: str | None) -> int | None:
+    """Return the header row typed on a page (None when empty); 422 for one that is no row.
+
+    Examples
+    --------
+    >>> header_row_of(" 3 "), header_row_of("")
+    (3, None)
+    """
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_HEADER_ROW:
+        raise HTTPException(422, {"problems": [{"field": "header_row", "reason": (
+            f"the header row is a row's number, from 1 to {MAX_HEADER_ROW} as the "
+            f"spreadsheet numbers them, not {text[:40]!r}")}]})
+    return int(text)
+
+
 @dataclass
 class Choices:
     """What the mapping screen's form chose: column and value maps, duplicates, encoding.
@@ -128,6 +152,8 @@ class Choices:
     """One file per side: the seniors' sheet ("" for the first), as ``sheet``."""
     managers_outside: bool = False
     """A manager in no file is someone outside the programme (a sign-up form's line managers)."""
+    header_row: int | None = None
+    """The row of the people's file's headers, from 1 (None: found by the reader)."""
 
     @classmethod
     def of(cls, form: dict[str, str], view: dict[str, Any], hr_view: dict[str, Any] | None,
@@ -160,7 +186,7 @@ class Choices:
                    chosen("scol", seniors_view["headers"], seniors_view) if seniors_view
                    else None,
                    form.get("seniors_sheet", "").strip()[:200],
-                   form.get("managers_outside") == "on")
+                   form.get("managers_outside") == "on", header_row_of(form.get("header_row")))
 
     def upload(self, pending: PendingUpload, values: dict[str, Any] | None,
                hr_values: dict[str, Any] | None) -> Upload:
@@ -185,6 +211,8 @@ class Choices:
             options["seniors_sheet"] = self.seniors_sheet
         if self.managers_outside:
             options["managers_outside"] = True
+        if self.header_row is not None:
+            options["header_row"] = self.header_row
         hr = ((pending.hr_content, pending.hr_filename)
               if pending.hr_content is not None and pending.hr_filename else None)
         seniors = ((pending.seniors_content, pending.seniors_filename)
@@ -219,7 +247,7 @@ def join_view(upload: Upload) -> dict[str, Any]:
     known = {p.id.casefold() for p in employees}
     missing = [p.id for p in signups if p.id.casefold() not in known]
     # What enrich warns about: sign-ups with no HR record, facts the two disagree on.
-    notes = [str(w.message) for w in caught]
+    notes = notes_of(caught, (Warning,))
     return {"signups": len(signups), "found": len(signups) - len(missing),
             "missing": missing, "employees": len(employees),
             "others": len(employees) - (len(signups) - len(missing)), "notes": notes}
