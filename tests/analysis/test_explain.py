@@ -172,3 +172,17 @@ def test_force_answers_what_if() -> None:
     forced.check()
     with pytest.raises(rm.InfeasibleError, match="SharedLanguage"):
         res.force([("j1", "s2")])
+
+
+def test_an_equally_good_partner_is_said_as_a_tie() -> None:
+    # Found on the pages: "lower total (0.667 vs 0.667 with the current partner)"
+    # for a senior as good as the one chosen.
+    junior = rm.Participant(id="j1", birth_year=1998, level=1, department="IT")
+    twins = [rm.Participant(id=f"s{k}", birth_year=1970, level=6, department="Sales")
+             for k in (1, 2)]
+    res = rm.match([junior], twins, rm.Program())
+    (alt,) = res.explain("j1").alternatives
+    assert alt.score == res.pairs[0].score
+    assert alt.reason.startswith("the same score as with the current partner")
+    assert "lower" not in alt.reason
+    assert alt.cost == 0

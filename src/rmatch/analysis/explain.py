@@ -128,6 +128,29 @@ class _Preferences(NamedTuple):
                 "matching is not stable)")
 
 
+def _no_better(score: float, current: float) -> str:
+    """Say why a partner scoring no more than the current one was not chosen.
+
+    A tie is said as one (the optimum had to choose; "lower total (0.667 vs
+    0.667)" read as a contradiction), and a lower score with as many decimals
+    as it takes to show the difference.
+
+    Examples
+    --------
+    >>> _no_better(0.5, 0.75)
+    'lower total (0.500 vs 0.750 with the current partner)'
+    >>> _no_better(0.6667, 0.6667)
+    'the same score as with the current partner (0.667): a tie, settled either way'
+    >>> _no_better(0.66671, 0.66674)
+    'lower total (0.66671 vs 0.66674 with the current partner)'
+    """
+    if score == current:
+        return (f"the same score as with the current partner ({score:.3f}): a tie, settled "
+                "either way")
+    digits = next((d for d in range(3, 10) if f"{score:.{d}f}" != f"{current:.{d}f}"), 10)
+    return f"lower total ({score:.{digits}f} vs {current:.{digits}f} with the current partner)"
+
+
 def explain(result: MatchResult, pid: str, n_alternatives: int, *,
             costs: bool = True, as_side: Literal["junior", "senior"] | None = None
             ) -> Explanation:
@@ -183,7 +206,7 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         elif stable is not None:
             reason = f"{pid!r} has capacity 0" if my_cap == 0 else stable.reason(o, oid, result)
         elif worst is not None and sc <= worst:
-            reason = f"lower total ({sc:.3f} vs {worst:.3f} with the current partner)"
+            reason = _no_better(sc, worst)
         elif other_counts[oid] >= other_cap[o]:
             theirs = ", ".join(repr(x) for x in result.partners_of(oid))
             reason = (f"{oid!r} is at capacity with {theirs}, "
