@@ -47,6 +47,7 @@ from rmatch.errors import (
     SolverError,
 )
 from rmatch.io import (
+    TableSurvey,
     enrich,
     from_frame,
     load_program,
@@ -59,6 +60,7 @@ from rmatch.io import (
     split_roles,
     suggest_columns,
     suggest_values,
+    survey_table,
     to_frame,
     write_participants,
 )
@@ -127,6 +129,7 @@ __all__ = [
     "SharedTime",
     "SolverError",
     "Suggestion",
+    "TableSurvey",
     "Violation",
     "Weights",
     "__version__",
@@ -156,6 +159,7 @@ __all__ = [
     "split_roles",
     "suggest_columns",
     "suggest_values",
+    "survey_table",
     "synth",
     "to_frame",
     "withheld_groups",

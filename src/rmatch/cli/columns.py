@@ -41,7 +41,7 @@ def run_columns(args: argparse.Namespace) -> int:
     from rmatch.io.answers import suggest_value_maps
     from rmatch.io.columns import MOST_COMPARED, column_keys, guesses, suggest
     from rmatch.io.sheets import Table, load_table
-    from rmatch.io.tables import distinct_cells
+    from rmatch.io.survey import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
                        sheet=args.sheet)

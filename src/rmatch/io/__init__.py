@@ -19,6 +19,7 @@ Examples
 from rmatch.io.join import enrich
 from rmatch.io.sides import read_sides
 from rmatch.io.small_tables import read_matching, read_ratings, read_table
+from rmatch.io.survey import TableSurvey, survey_table
 from rmatch.io.tables import (
     COLUMNS,
     from_frame,
@@ -34,6 +35,7 @@ from rmatch.io.tables import (
 
 __all__ = [
     "COLUMNS",
+    "TableSurvey",
     "enrich",
     "from_frame",
     "load_program",
@@ -46,6 +48,7 @@ __all__ = [
     "split_roles",
     "suggest_columns",
     "suggest_values",
+    "survey_table",
     "to_frame",
     "write_participants",
 ]

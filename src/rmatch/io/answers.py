@@ -19,7 +19,7 @@ from typing import Any
 from rmatch.io.hints import grade_scheme
 from rmatch.model.generations import GENERATIONS
 
-__all__ = ["NUMBER_WORDS", "suggest_value_maps", "year_of_answer"]
+__all__ = ["NUMBER_WORDS", "PROPOSED_FIELDS", "suggest_value_maps", "year_of_answer"]
 
 
 # Words that say which side a sign-up option means. "junior" or "senior" said
@@ -101,6 +101,10 @@ def _count_in_words(cell: str) -> int | None:
     if len(found) != 1 or re.search(r"\d\s*(-|–|to|or)\s*\d", cell.casefold()):
         return None
     return found.pop()
+
+
+PROPOSED_FIELDS = ("role", "manager_id", "capacity", "level", "birth_year")
+"""The fields whose words :func:`suggest_value_maps` reads (a survey of a file reads no other)."""
 
 
 def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:

@@ -31,12 +31,12 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
-from rmatch.io.answers import suggest_value_maps
+from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
-from rmatch.io.values import is_missing, parse_text
+from rmatch.io.survey import distinct_cells
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
 
@@ -202,39 +202,6 @@ def suggest_columns(source: Source, *, format: str | None = None,
                             rows=[cells for _, cells in table.rows])
 
 
-def distinct_cells(table: _read.Table, columns: Mapping[str, str | None] | None,
-                   ) -> dict[str, list[str]]:
-    r"""Return each field's distinct cells as written (first seen first), by target field.
-
-    Examples
-    --------
-    >>> import io
-    >>> table = _read.load_table(io.StringIO("id,Side\na,Mentee\nb,Mentee\n"), None, None,
-    ...                          None)
-    >>> distinct_cells(table, {"Side": "role"})["role"]
-    ['Mentee']
-    >>> table = _read.load_table(io.StringIO('[{"id": "a", "languages": ["en", "Français"]}]'),
-    ...                          None, None, None)
-    >>> distinct_cells(table, None)["languages"]
-    ['en', 'Français']
-    """
-    chosen = columns if columns is not None else _columns.suggest(
-        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
-        objects=table.objects)
-    cols = _columns.resolve(table.headers, chosen, keep_unknown=False, objects=table.objects)
-    out: dict[str, dict[str, None]] = {}
-    for header, target in cols.targets.items():
-        seen = out.setdefault(target, {})
-        for _, cells in table.rows:
-            raw = cells.get(header)
-            # A JSON list (rmatch's own "languages": ["en", "fr"]) gives each item;
-            # a JSON object (a map of skills) has no words to map.
-            for item in raw if isinstance(raw, list) else [raw]:
-                if not is_missing(item) and not isinstance(item, (dict, list)):
-                    seen.setdefault(parse_text(item), None)
-    return {target: list(cells) for target, cells in out.items()}
-
-
 def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None = None,
                    format: str | None = None, encoding: str | None = None,
                    delimiter: str | None = None, header_row: int | None = None,
@@ -255,7 +222,7 @@ def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None =
     """
     table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
                              sheet=sheet)
-    return suggest_value_maps(distinct_cells(table, columns))
+    return suggest_value_maps(distinct_cells(table, columns, PROPOSED_FIELDS))
 
 
 def from_frame(

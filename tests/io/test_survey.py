@@ -1,0 +1,110 @@
+"""rm.survey_table reads a file once and gives what the three readings give one by one."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rmatch as rm
+from rmatch import synth
+
+ROOT = Path(__file__).resolve().parents[2]
+E = ROOT / "examples" / "exports"
+
+FILES: dict[str, bytes] = {
+    "roster.csv": (ROOT / "examples" / "roster.csv").read_bytes(),
+    "hris_export.csv": (ROOT / "examples" / "hris_export.csv").read_bytes(),
+    "forms_signup.csv": (E / "forms_signup.csv").read_bytes(),
+    "successfactors_users.csv": (E / "successfactors_users.csv").read_bytes(),
+    "workday_workers.xlsx": (E / "workday_workers.xlsx").read_bytes(),
+    # A title and report parameters above, a footer below, a multi-line answer.
+    "report.csv": (b"Headcount report\nRun date:,2026-11-30\n\nid,Side,Grade,languages,"
+                   b"Time zone\na,Mentor,L3,\"en;\nfr\",Europe/Paris\nb,Mentee,L7,de,"
+                   b"Europe/Berlin\nc,Both,,en,\n\nTotal: 3\n"),
+    # An HR API's nested JSON: paths are columns, objects after them.
+    "api.json": json.dumps([{"id": "a", "work": {"site": "Lisbon", "role": "Mentor"},
+                             "languages": ["en", "pt"]},
+                            {"id": "b", "work": {"site": "Paris", "role": "Mentee"},
+                             "languages": ["fr"]}]).encode(),
+}
+FORMATS = {".csv": "csv", ".xlsx": "excel", ".json": "json"}
+
+
+def _one_by_one(name: str, content: bytes, columns: dict[str, Any] | None,
+                fields: tuple[str, ...]) -> dict[str, Any]:
+    """What a mapping screen asked the three public readings for before."""
+    fmt = FORMATS[Path(name).suffix]
+
+    def source() -> io.BytesIO:
+        return io.BytesIO(content)
+
+    suggested = rm.suggest_columns(source(), format=fmt)
+    parents = {".".join(parts[:k]) for parts in (h.split(".") for h in suggested)
+               for k in range(1, min(len(parts), 20))}
+    headers = [h for h in suggested if h not in parents] + [h for h in suggested
+                                                            if h in parents]
+    rows = rm.read_table(source(), [], what="the file", optional=headers) \
+        if fmt != "excel" else rm.read_table(_named(content, name), [], what="the file",
+                                             optional=headers)
+    chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
+              else suggested[h] for h in headers}
+    distinct = {h: sorted({cells.get(h, "") for _, cells in rows} - {""})[:40]
+                for h, target in chosen.items() if target in fields}
+    values = rm.suggest_values(source(), columns=chosen, format=fmt)
+    return {"headers": headers, "suggested": suggested, "columns": chosen,
+            "rows": len(rows), "preview": [cells for _, cells in rows[:20]],
+            "distinct": distinct, "values": values}
+
+
+def _named(content: bytes, name: str) -> io.BytesIO:
+    stream = io.BytesIO(content)
+    stream.name = name
+    return stream
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+@pytest.mark.parametrize("mapped", [False, True])
+def test_one_reading_gives_what_three_readings_give(name: str, mapped: bool) -> None:
+    content = FILES[name]
+    fields = ("role", "level", "timezone", "languages", "manager_id")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        suggested = rm.suggest_columns(_named(content, name), format=FORMATS[Path(name).suffix])
+        # A column map chosen on a screen: the first header read as the role.
+        columns = {**suggested, next(iter(suggested)): "role"} if mapped else None
+        expected = _one_by_one(name, content, columns, fields)
+        survey = rm.survey_table(_named(content, name), columns=columns,
+                                 format=FORMATS[Path(name).suffix], fields=fields)
+    assert {k: getattr(survey, k) for k in expected} == expected
+    assert survey.rows > 0
+    assert 0 < len(survey.preview) <= 20
+
+
+def test_the_readings_notes_and_problems_are_the_files() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rm.survey_table(io.BytesIO(FILES["report.csv"]))
+    said = [str(w.message) for w in caught if issubclass(w.category, rm.InputWarning)]
+    assert any("row(s) 1-2 above the header (row 4)" in w for w in said), said
+    assert any("row(s) 9 after the last person look like a footer" in w for w in said), said
+    with pytest.raises(rm.InputError, match="'id' is given 2 times"):
+        rm.survey_table(io.StringIO("id,name,id\na,Ana,b\n"))
+
+
+def test_a_large_export_is_surveyed_from_its_first_rows_and_its_distinct_words(
+        tmp_path: Path) -> None:
+    org = synth.generate(3_000, seed=2)
+    path = tmp_path / "org.csv"
+    org.write_csv(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        survey = rm.survey_table(path, preview=5, most=3)
+        people = rm.read_participants(path)
+    assert survey.rows == len(people) == 3_000
+    assert [row["id"] for row in survey.preview] == [p.id for p in people[:5]]
+    assert survey.distinct["timezone"] == sorted({p.timezone for p in people if p.timezone})[:3]
