@@ -223,7 +223,8 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
     assert [(p["value"], p["reason"]) for p in refused.json()["detail"]["problems"]] == [
         (m, f"manager {m!r} is in no file: add them as a row without a role, or read managers "
             "in no file as people outside the programme (the upload option managers_outside; "
-            "on the mapping screen, its box)") for m in ("m9", "m8")]
+            "on the pages, the box 'A manager in no file is someone outside the programme')")
+        for m in ("m9", "m8")]
     one = c.post(f"/api/v1/programmes/{pid}/people",
                  files={"file": ("all.csv", (mentees + mentors.split("\n", 1)[1]).encode())})
     assert one.status_code == 422
@@ -231,7 +232,8 @@ def test_managers_in_no_file_are_refused_or_read_as_outside_the_programme(
     assert [(p["id"], p["reason"]) for p in one.json()["detail"]["problems"]] == [
         (who, f"manager {m!r} is in no file: add them as a row without a role, or read "
               "managers in no file as people outside the programme (the upload option "
-              "managers_outside; on the mapping screen, its box)")
+              "managers_outside; on the pages, the box 'A manager in no file is someone "
+              "outside the programme')")
         for who, m in (("j1", "m9"), ("s1", "m8"))]
     assert "check_managers" not in one.text
     assert c.post(f"/api/v1/programmes/{pid}/people", data={

@@ -518,3 +518,24 @@ def test_the_header_row_chosen_on_the_mapping_screen(browser: Browser, site: Ser
     stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert sorted((p["id"], p["name"], p["level"]) for p in stored.json()) == sorted(
         (p.id, p.name, p.level) for p in expected)
+
+
+def test_managers_in_no_file_ticked_as_outside_in_the_quick_form(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """Read at once, a sign-up form whose line managers are not in it: the refusal counts the
+    people and managers and points to the box beside the file, which reads it."""
+    signups = tmp_path / "signups.csv"
+    signups.write_text("id,role,manager_id,level\nj1,junior,m9,1\nj2,junior,m9,1\n"
+                       "s1,senior,m8,5\ns2,senior,,5\n", encoding="utf-8")
+    page = new_programme(browser, site, "Quick line managers")
+    page.set_input_files("#file", str(signups))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text(
+        "3 people name a manager who is in no file (2 managers)")
+    expect(page.locator(".error")).not_to_contain_text("mapping screen, its box")
+    check_page(page, tmp_path / "shots", "quick-managers-outside")
+    page.set_input_files("#file", str(signups))
+    page.check("#outside")
+    page.click("button:has-text('Read the file')")
+    expect(page.locator("#people-h + p")).to_contain_text(
+        "6 people read from signups.csv: 2 juniors and 2 seniors")

@@ -127,7 +127,8 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
 
 _NO_MANAGER = ("manager {!r} is in no file: add them as a row without a role, or read "
                "managers in no file as people outside the programme (the upload option "
-               "managers_outside; on the mapping screen, its box)")
+               "managers_outside; on the pages, the box 'A manager in no file is someone outside "
+               "the programme')")
 
 
 def _answered(read: Callable[[], list[rm.Participant]], filename: str | None

@@ -49,7 +49,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      defaults: Annotated[str, Form()] = "",
                      sheet: Annotated[str, Form(max_length=200)] = "",
                      seniors_file: Annotated[UploadFile | None, File()] = None,
-                     seniors_sheet: Annotated[str, Form(max_length=200)] = "") -> Response:
+                     seniors_sheet: Annotated[str, Form(max_length=200)] = "",
+                     managers_outside: Annotated[str, Form()] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
         try:
@@ -65,7 +66,8 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                        **({"sheet": sheet.strip()} if sheet.strip() else {}),
                        # The seniors' sheet means something only beside their file.
                        **({"seniors_sheet": seniors_sheet.strip()}
-                          if seniors and seniors_sheet.strip() else {})}
+                          if seniors and seniors_sheet.strip() else {}),
+                       **({"managers_outside": True} if managers_outside == "on" else {})}
             up = Upload(await capped(file, ctx.max_upload), file.filename or "upload",
                         json_form(columns, "columns"), json_form(values, "values"), None,
                         options, seniors=seniors)
