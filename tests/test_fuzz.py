@@ -342,3 +342,33 @@ def test_fuzzed_json_pairs_and_tables_read_or_fail_cleanly(records: list[dict[st
     assert all(j in JUNIOR_IDS and s in SENIOR_IDS for j, s in pairs)
     assert all(isinstance(v, str) and v for _, cells in rows
                for k, v in cells.items() if k in ("junior_id", "senior_id"))
+
+
+@FUZZ
+@given(case=csv_rosters())
+def test_fuzzed_csv_surveys_as_the_three_readings_do(case: tuple[str, int]) -> None:
+    """rm.survey_table (one reading) against suggest_columns, read_table and suggest_values."""
+    text, _ = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        survey: rm.TableSurvey | None = None
+        problems: list[str] = []
+        try:
+            survey = rm.survey_table(io.StringIO(text))
+        except rm.InputError as err:
+            problems = list(err.problems)
+        assert survey is not None or problems
+        try:
+            suggested = rm.suggest_columns(io.StringIO(text))
+            rows = rm.read_table(io.StringIO(text), [], what="the file",
+                                 optional=list(suggested))
+            values = rm.suggest_values(io.StringIO(text), columns=suggested)
+        except rm.InputError:
+            assert survey is None
+            return
+    assert survey is not None
+    assert (survey.suggested, survey.rows, survey.values) == (suggested, len(rows), values)
+    assert survey.preview == [cells for _, cells in rows[:20]]
+    assert survey.distinct == {h: sorted({cells.get(h, "") for _, cells in rows} - {""})[:40]
+                               for h, target in suggested.items()
+                               if target in rm.io.survey.SHOWN_FIELDS}
