@@ -90,8 +90,9 @@ def test_bad_cells_are_named_by_row_id_and_field(tmp_path: Path) -> None:
     assert problems[0] == (f"{path}: row 3 (id 'b'), field 'level': grade 'x' is not a "
                            "number; give a level_map that turns grade names into numbers "
                            "(higher is more senior)")
-    assert problems[1].startswith(f"{path}: row 4 (id 'c'), field 'skills.genai': ")
-    assert "less than or equal to 1" in problems[1]
+    assert problems[1] == (f"{path}: row 4 (id 'c'), field 'skills': 'genai' has value '1.7', "
+                           "above 1: a level is from 0 to 1 (a rating of 4 on a scale of 1 to "
+                           "5 is 4/5, or 80%)")
     # A bare skill name means proficiency 1; d's bad time zone is then its problem.
     assert problems[2] == (f"{path}: row 5 (id 'd'), field 'timezone': 'Mars/Base' is not a "
                            "time zone rmatch knows; write an IANA zone (e.g. 'Europe/Lisbon') "

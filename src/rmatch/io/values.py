@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from rmatch.io.proficiency import level_word, split_level
 from rmatch.model.participant import fold  # one folding for every label (re-exported)
 
 __all__ = [
@@ -463,7 +464,9 @@ _MAP_COMMA = re.compile(r",(?!\d)")
 def parse_map(value: Any, *, numeric: bool, only: str | None = None) -> dict[str, Any]:
     """Items ``key:value`` of a map cell; for skills and goals a bare name means 1.
 
-    Numbers may use a decimal comma (``0,8``) or be percentages (``80%``).
+    Numbers may use a decimal comma (``0,8``) or be percentages (``80%``) or
+    ratings (``4/5``); a proficiency word gives its level (``SQL: expert``,
+    ``Python (advanced)``: :mod:`rmatch.io.proficiency`).
     ``only=";"``: items are separated by ``;`` alone (see :func:`parse_list`).
 
     Examples
@@ -472,6 +475,8 @@ def parse_map(value: Any, *, numeric: bool, only: str | None = None) -> dict[str
     {'GenAI': 0.8, 'cloud': 0.8}
     >>> parse_map("Python, SQL", numeric=True)
     {'Python': 1.0, 'SQL': 1.0}
+    >>> parse_map("Python (advanced); Excel (basic); SQL: 4/5", numeric=True)
+    {'Python': 0.75, 'Excel': 0.25, 'SQL': 0.8}
     """
     if isinstance(value, Mapping):
         return dict(value)
@@ -484,7 +489,9 @@ def parse_map(value: Any, *, numeric: bool, only: str | None = None) -> dict[str
         items = [s.strip() for s in _MAP_COMMA.split(text) if s.strip()]
     out: dict[str, Any] = {}
     for n, item in enumerate(items, start=1):
-        key, sep, raw = item.partition(":")
+        # "Python (advanced)", "Excel (4/5)": a form's level beside the skill.
+        bracketed = split_level(item) if numeric and ":" not in item else None
+        key, sep, raw = (bracketed[0], ":", bracketed[1]) if bracketed else item.partition(":")
         key, raw = key.strip(), raw.strip()
         # Attribute values may be sensitive: name the item by position, not by its text.
         shown = repr(item) if numeric else f"{n} ({'key' if sep else 'no key'})"
@@ -504,6 +511,13 @@ def _unit_number(raw: str, key: str) -> float:
     percent = raw.endswith("%")
     text = raw.removesuffix("%").strip().replace(",", ".")
     if not _NUMBER.match(text):
-        raise ValueError(f"{key!r} has value {raw!r}, not a number")
+        level = level_word(raw)  # "expert", "4/5"
+        if level is None:
+            raise ValueError(f"{key!r} has value {raw!r}, not a number nor a level word "
+                             "(beginner, intermediate, advanced, expert) or a rating (4/5)")
+        return level
     number = float(text)
+    if number > 1 and not percent:  # a 1-5 rating, most likely: said, never guessed
+        raise ValueError(f"{key!r} has value {raw!r}, above 1: a level is from 0 to 1 (a "
+                         "rating of 4 on a scale of 1 to 5 is 4/5, or 80%)")
     return number / 100 if percent else number
