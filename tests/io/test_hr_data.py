@@ -803,18 +803,21 @@ def test_skills_with_their_level_in_words_or_a_rating_meet_the_goals_they_name()
     text = ("id,role,skills,goals\n"
             "j1,junior,\"Python (advanced); Excel (basic); SQL: 4/5\",\n"
             "j2,junior,\"Python (pandas); Figma (Fortgeschritten)\",\n"
-            "s1,senior,,\"Python; SQL; Figma\"\n")
+            "s1,senior,,\"Python; SQL; Figma\"\n"
+            "s2,senior,,\"GenAI (high priority); Cloud (low priority)\"\n")
     people = {p.id: p for p in _read(text)}
     assert people["j1"].skills == {"python": 0.75, "excel": 0.25, "sql": 0.8}
     # Words in brackets that are no level stay part of the name.
     assert people["j2"].skills == {"python (pandas)": 1.0, "figma": 0.75}
+    assert people["s2"].goals == {"genai": 0.75, "cloud": 0.25}  # a goal's priority
     juniors, seniors, _ = rm.split_roles(list(people.values()))
     scores = rm.score(juniors, seniors, rm.Program(constraints=[]))
     plain = rm.score([people["j1"].model_copy(update={"skills": {"python": 0.75, "sql": 0.8,
                                                                  "excel": 0.25}})],
                      seniors, rm.Program(constraints=[]))
     skills = scores.components["skills"]
-    assert skills[0, 0] == plain.components["skills"][0, 0] > 0
+    s1 = [p.id for p in seniors].index("s1")
+    assert skills[0, s1] == plain.components["skills"][0, s1] > 0
     # A rating above 1 and a word that is no level are refused by row, with the scale.
     with pytest.raises(rm.InputError, match=r"'python' has value '4', above 1: .* is 4/5"):
         _read("id,role,skills\nj1,junior,python:4\n")

@@ -37,6 +37,7 @@ _WORDS = {
 SKILL_LEVELS: dict[str, float] = {w: v for v, words in _WORDS.items() for w in words}
 """Proficiency words (folded, without accents) and the level each stands for, 0 to 1."""
 
+_ALONGSIDE = re.compile(r"\b(priority|prio|level|knowledge|skills?|user)$")
 _BRACKET = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<level>[^()\[\]]*)[)\]]\s*$")
 _FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)\s*$")
 
@@ -48,8 +49,12 @@ def level_word(text: str) -> float | None:
     --------
     >>> level_word("Advanced"), level_word("débutant"), level_word("4/5"), level_word("7/5")
     (0.75, 0.25, 0.8, None)
+    >>> level_word("High priority"), level_word("basic knowledge"), level_word("priority")
+    (0.75, 0.25, None)
     """
     word = " ".join(unaccented(text).casefold().replace("-", " ").split())
+    # "high priority" (a goal), "advanced level", "basic knowledge": the level word.
+    word = _ALONGSIDE.sub("", word).strip()
     if word in SKILL_LEVELS:
         return SKILL_LEVELS[word]
     found = _FRACTION.match(text)
