@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.app.browsing import check_page, record_ratings, sign_in
+from tests.app.browsing import check_page, new_programme, record_ratings, sign_in
 from tests.app.conftest import ROOT, Service
 
 import rmatch as rm
@@ -251,3 +251,29 @@ def test_the_next_round_gives_everyone_someone_new(browser: Browser, site: Servi
     last = c.post(f"/api/v1/programmes/{pid}/next-round")
     assert last.status_code == 409
     assert "this was the last" in last.text
+
+
+def test_the_pairs_page_says_what_the_data_cannot_tell(browser: Browser, site: Service,
+                                                        tmp_path: Path) -> None:
+    """A file without managers and with 'HR' beside 'Human Resources': the matching's page
+    lists the gaps rm.match found (rm.data_gaps' lines, in the pages' words)."""
+    people = tmp_path / "gaps.csv"
+    people.write_text("id,role,department,level\nj1,junior,HR,1\nj2,junior,Sales,1\n"
+                      "s1,senior,Human Resources,6\ns2,senior,Sales,6\n", "utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        juniors, seniors, _ = rm.split_roles(rm.read_participants(people))
+    expected = rm.data_gaps(juniors, seniors, rm.Program(constraints=rm.recommended_rules()))
+    assert any("'HR' and 'Human Resources'" in line for line in expected)
+    page = new_programme(browser, site, "Gaps")
+    page.set_input_files("#file", str(people))
+    page.click("button:has-text('Read the file')")
+    page.click("button:has-text('Match the people')")
+    page.click("text=Version 1")
+    gaps = page.locator("section.gaps")
+    expect(gaps).to_contain_text("What the data cannot tell")
+    expect(gaps.locator("li")).to_have_count(len(expected))
+    expect(gaps).to_contain_text("participants have no known manager: the reporting-line rule")
+    expect(gaps).to_contain_text("'HR' and 'Human Resources' look like one group")
+    expect(gaps).not_to_contain_text("CLI")
+    check_page(page, tmp_path / "shots", "data-gaps")

@@ -109,6 +109,9 @@ class MatchResult(BaseModel):
     optimum: Optimum | None = None
     """For a matching judged by :func:`rmatch.evaluate`: the best one under the same
     programme (None when it could not be solved)."""
+    data_gaps: list[str] = Field(default_factory=list)
+    """The gaps in the data that change this result, as :func:`rmatch.data_gaps` says
+    them and :func:`rmatch.match` warns with them (counts, never a person's values)."""
     _scores: ScoreMatrix | None = PrivateAttr(default=None)
     # How to score the programme again when the matrices were left behind
     # (a result sent back from another process): (juniors, seniors, program, org).

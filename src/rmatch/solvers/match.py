@@ -128,8 +128,23 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
     if name not in SOLVERS:
         raise InputError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     plan = plan_scores(juniors, seniors, program, components)
-    for line in data_gaps(juniors, seniors, program, org=org):
+    gaps = data_gaps(juniors, seniors, program, org=org)
+    for line in gaps:
         warnings.warn(line, DataGapWarning, stacklevel=3)  # the caller of rm.match
+    result = _matched(juniors, seniors, program, org, components, solver, name, plan,
+                      progress, start)
+    # Kept with the result too: a notebook's warnings scroll away, a service stores it.
+    return result.model_copy(update={"data_gaps": gaps}) if gaps else result
+
+
+def _matched(juniors: Sequence[Participant], seniors: Sequence[Participant],
+             program: Program, org: OrgChart | None,
+             components: Mapping[str, ComponentFn] | None, solver: str | None, name: str,
+             plan: ScorePlan, progress: ProgressFn | None, start: float) -> MatchResult:
+    """Solve a checked programme on the path its size and rules call for.
+
+    ``name`` is the solver chosen: ``solver``, or the programme's when None.
+    """
     # Deferred acceptance reads every pair's preference: the dense matrix.
     stable = program.stable
     if not stable and _on_candidates(name, len(juniors), len(seniors), plan):

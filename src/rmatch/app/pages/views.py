@@ -19,7 +19,7 @@ import rmatch as rm
 from rmatch.app.jobs import build_inputs, program_of
 from rmatch.app.matchings import result_of
 from rmatch.app.people import FORMATS, Upload, named, problems_of
-from rmatch.app.said import said
+from rmatch.app.said import in_our_words, said
 from rmatch.app.store import Matching, Programme
 
 __all__ = [
@@ -194,6 +194,7 @@ def plain(text: str) -> str:
     ...       "(unranked='unacceptable')")
     "they did not wish for 's2', and only wished partners are acceptable"
     """
+    text = in_our_words(text)  # no command line here
     # The programme settings the library names in code, as the rules page words them.
     for code, words in SETTING_WORDS:
         text = text.replace(code, words)
