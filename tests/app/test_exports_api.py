@@ -306,3 +306,19 @@ def test_answers_name_the_uploads_options_and_no_command_line_flag(
     # The library itself still says the flag, for the command line's users.
     with pytest.warns(rm.InputWarning, match=r"header_row= \(CLI: --header-row\)"):
         rm.read_participants(io.StringIO(text), level_map={"Analyst": 1, "Director": 5})
+
+
+def test_the_mapping_screen_lists_the_groups_to_check_from_one_reading() -> None:
+    """A department written two ways shows among the values to check, as the library's
+    survey of the file gives it (the screen's view is rm.survey_table's)."""
+    from rmatch.app.pages.mapping import DISTINCT_OF, columns_view
+
+    text = (b"Employee ID,Side,Department,Office\nj1,Mentor,HR,Lisbon\nj2,Mentor,Sales,Paris\n"
+            b"s1,Mentee,Human Resources,Lisbon\ns2,Mentee,Sales,\n")
+    view = columns_view(text, "signups.csv", None)
+    assert view["distinct"]["Department (department)"] == ["HR", "Human Resources", "Sales"]
+    assert view["distinct"]["Office (location)"] == ["Lisbon", "Paris"]
+    survey = rm.survey_table(io.BytesIO(text), preview=5, fields=DISTINCT_OF)
+    assert view["rows"] == survey.rows == 4
+    assert view["values"] == survey.values == {"role": {"Mentor": "junior", "Mentee": "senior"}}
+    assert view["preview"] == [[cells[h] for h in view["shown"]] for cells in survey.preview]

@@ -31,7 +31,9 @@ PREVIEW_ROWS = 5
 SHOWN_COLUMNS = 300
 """Columns the mapping screen lists (a survey of 2,000 columns made a page of 2.3 MB); the
 others are read as suggested, and said so."""
-DISTINCT_OF = ("role", "level", "timezone", "languages")
+DISTINCT_OF = ("role", "level", "department", "location", "timezone", "languages")
+"""The fields whose words the mapping screen lists to check (a department written two ways,
+"HR" and "Human Resources", shows there before a match says it)."""
 MAX_HEADER_ROW = 1000
 """The deepest header row the mapping screen takes (a report's title block is a few rows)."""
 
@@ -42,7 +44,8 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
     """Gather what the mapping screen shows of one file (a 422 for a file that is not a table).
 
     The headers with their suggested (or chosen) targets, the first rows, and
-    the distinct values of the role, level, time-zone and language columns;
+    the distinct values of the role, level, department, location, time-zone and
+    language columns;
     ``encoding``, ``sheet`` and ``header_row`` as chosen on the page ("" for
     UTF-8, the first sheet; None: the header row found by the reader).
     """
