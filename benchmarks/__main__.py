@@ -15,6 +15,7 @@ BENCHMARKS = {
     "synth": "synthetic organisations",
     "suite": "rmatch beside scipy and every peer tool (--quick, --full)",
     "service": "the programme service: read latency during a solve; API against library",
+    "reading": "reading HR exports; a mapping screen's survey against three readings",
 }
 MODULES = {"global": "global_rules"}  # "global" is a Python keyword
 

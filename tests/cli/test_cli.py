@@ -107,7 +107,7 @@ def test_the_installed_command_fails_cleanly(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 1
     assert proc.stderr.startswith("rmatch: error: ")
-    assert "row 2 (id 'j'), field 'skills.genai'" in proc.stderr
+    assert "row 2 (id 'j'), field 'skills': 'genai' has value '2', above 1" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
