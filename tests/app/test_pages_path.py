@@ -277,3 +277,12 @@ def test_the_pairs_page_says_what_the_data_cannot_tell(browser: Browser, site: S
     expect(gaps).to_contain_text("'HR' and 'Human Resources' look like one group")
     expect(gaps).not_to_contain_text("CLI")
     check_page(page, tmp_path / "shots", "data-gaps")
+    # The API's matching carries the same lines, without the command line's flags.
+    pid = re.search(r"/programmes/(\d+)/matchings/(\d+)", page.url)
+    assert pid is not None
+    api = site.client(site.user("gaps", "admin"))
+    stored = api.get(f"/api/v1/programmes/{pid[1]}/matchings/{pid[2]}").json()
+    said = stored.get("result", stored)["data_gaps"]
+    assert len(said) == len(expected)
+    assert not any("CLI" in line for line in said)
+    assert any(line.endswith('{"department": {"HR": "Human Resources"}}') for line in said)

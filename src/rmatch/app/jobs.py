@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import rmatch as rm
-from rmatch.app.said import notes_of, said
+from rmatch.app.said import in_our_words, notes_of, said
 from rmatch.app.store import Analysis, Import, Job, Matching, Programme, engine_for, now
 
 __all__ = ["Workers", "build_inputs", "judge", "judgement", "program_of", "recover",
@@ -95,8 +95,11 @@ def store_matching(db: Session, programme: Programme, result: rm.MatchResult, *,
     """Add a new immutable matching version (numbered per programme)."""
     count = len(db.scalars(select(Matching.id).where(
         Matching.programme_id == programme.id)).all())
+    stored = result.model_dump(mode="json")
+    # The gaps are said to people who have no command line: without its flags.
+    stored["data_gaps"] = [in_our_words(line) for line in result.data_gaps]
     matching = Matching(programme_id=programme.id, number=count + 1, parent_id=parent_id,
-                        import_id=import_id, result=result.model_dump(mode="json"),
+                        import_id=import_id, result=stored,
                         overrides=overrides or {}, rules=rules, n_pairs=len(result.pairs),
                         objective=result.objective, status=result.status)
     db.add(matching)

@@ -192,8 +192,8 @@ def _written_twice(people: Sequence[Participant], program: Program) -> list[str]
         shown = ", ".join(f"{a!r} and {b!r}" for a, b in list(pairs.items())[:5])
         out.append(f"{what} {shown}{' (and more)' if len(pairs) > 5 else ''} look like one "
                    "group written two ways: as two groups, pairs within one count as mixed "
-                   "and the rules count them apart; if they are one, map them with values= "
-                   "(CLI: --values FILE.json): "
+                   "and the rules count them apart; if they are one, read the file with "
+                   "values= (CLI: --values FILE.json) set to "
                    f"{json.dumps({target: pairs}, ensure_ascii=False)}")
     return out
 
