@@ -5,7 +5,7 @@ headers with rmatch's suggestions, the first rows, the words of the columns
 that need a map and the value maps proposed for them. Asked one by one
 (:func:`rmatch.suggest_columns`, :func:`rmatch.read_table`,
 :func:`rmatch.suggest_values`), each reads the whole file again and checks
-every cell: 23 s for an HR export of 100,000 people, most of it in the
+every cell: 14-17 s for a synthetic export of 100,000 people, most of it in the
 cells of the rows not shown. :func:`survey_table` reads the file once and
 looks at what the screen shows.
 """
