@@ -297,3 +297,28 @@ def test_the_rules_section_counts_block_by_block_on_candidates_too() -> None:
     ctx = dense.scores.context()
     assert counted[0] == counted[1] == [int((~rule.mask(ctx)).sum()) for rule in rules]
     assert dense.scores.pairs_ruled_out(rules, cells=1) == counted[0]  # one row a block
+
+
+def test_the_report_says_what_the_data_cannot_tell() -> None:
+    # A report circulated to HR showed the reporting-line rule, not that no one's
+    # manager was known: the gaps rm.match warned about are now a table of it.
+    juniors = [rm.Participant(id="j1", birth_year=2001, department="HR")]
+    seniors = [rm.Participant(id="s1", birth_year=1970, department="Human Resources"),
+               rm.Participant(id="s2", birth_year=1968, department="Sales")]
+    program = rm.Program(constraints=[rm.NoReportingLine()])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = rm.match(juniors, seniors, program)
+    warned = [str(w.message) for w in caught if issubclass(w.category, rm.DataGapWarning)]
+    assert result.data_gaps == warned == rm.data_gaps(juniors, seniors, program)
+    assert len(warned) == 2
+    report = result.report()
+    markdown, page = report.to_markdown(), report.to_html(plots=False)
+    assert "## What the data cannot tell" in markdown
+    assert "<h2>What the data cannot tell</h2>" in page
+    assert all(line.split(":")[0] in markdown for line in warned)
+    quiet = rm.match([j.model_copy(update={"department": "Sales"}) for j in juniors],
+                     [s.model_copy(update={"department": "Sales", "manager_id": "s2"})
+                      if s.id == "s1" else s for s in seniors], rm.Program(constraints=[]))
+    assert quiet.data_gaps == []
+    assert "What the data cannot tell" not in quiet.report().to_markdown()

@@ -224,6 +224,8 @@ class Report(BaseModel):
     """For a matching judged by ``rm.evaluate``: the best one under the same programme."""
     violations: list[Violation] = Field(default_factory=list)
     """Rules the matching breaks (``rm.evaluate``)."""
+    data_gaps: list[str] = Field(default_factory=list)
+    """What the data cannot tell (``MatchResult.data_gaps``): counts, never a person."""
     stable: bool = False  # the programme's objective is a stable matching (Program.stable)
     _result: MatchResult | None = PrivateAttr(default=None)
 
@@ -339,6 +341,9 @@ class Report(BaseModel):
                 [self.solver, self.status, f"{self.objective:.4f}", f"{self.bound:.4f}",
                  pct(self.gap), f"{self.wall_time_s:.3f} s"]], proof),
         ]
+        if self.data_gaps:  # a rule protects only what the files show
+            tables.append(("What the data cannot tell", ["found before pairing"],
+                           [[line] for line in self.data_gaps], ""))
         if self.optimum is not None:
             best = self.optimum
             tables.append(("Your matching against the optimum",
@@ -569,6 +574,7 @@ def report(result: MatchResult, *, groups: Sequence[str] | None = None,
         constraints=_constraints(sm, result, min_group_size, ruled_out),
         **stability,
         optimum=result.optimum, violations=result.violations, stable=sm.program.stable,
+        data_gaps=result.data_gaps,
         solver=result.solver, status=result.status, objective=result.objective,
         bound=result.bound,
         gap=(result.bound - result.objective) / max(abs(result.bound), 1e-12)
