@@ -311,3 +311,15 @@ def test_evaluate_reports_the_optimums_solve_and_stops_when_its_callback_fails()
 
     with pytest.raises(RuntimeError, match="cancelled"):
         rm.evaluate(pairs, juniors, seniors, program, progress=cancelled)
+
+
+def test_a_judgement_keeps_what_the_data_cannot_tell() -> None:
+    # "No rule broken" says little where no manager is known: the gaps are kept.
+    juniors = [rm.Participant(id="j1", level=1), rm.Participant(id="j2", level=1)]
+    seniors = [rm.Participant(id="s1", level=6), rm.Participant(id="s2", level=6)]
+    program = rm.Program(constraints=[rm.NoReportingLine()])
+    judged = rm.evaluate([("j1", "s2"), ("j2", "s1")], juniors, seniors, program)
+    assert judged.violations == []
+    assert judged.data_gaps == rm.data_gaps(juniors, seniors, program)
+    assert any("no known manager" in line for line in judged.data_gaps)
+    assert "What the data cannot tell" in judged.report().to_markdown()

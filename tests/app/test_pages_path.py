@@ -286,3 +286,13 @@ def test_the_pairs_page_says_what_the_data_cannot_tell(browser: Browser, site: S
     assert len(said) == len(expected)
     assert not any("CLI" in line for line in said)
     assert any(line.endswith('{"department": {"HR": "Human Resources"}}') for line in said)
+    # A hand matching judged on the same people: no rule broken, as far as the data shows.
+    hand = tmp_path / "hand.csv"
+    hand.write_text("junior_id,senior_id\nj1,s2\nj2,s1\n", "utf-8")
+    page.click("a:text-is('Gaps')")
+    page.set_input_files("#judgefile", str(hand))
+    page.click("button:has-text('Judge it against the optimum')")
+    expect(page.locator("h1")).to_have_text("Your matching against the optimum")
+    expect(page.locator("main")).to_contain_text("No rule broken, as far as the data shows")
+    expect(page.locator("section.gaps li")).to_have_count(len(expected))
+    expect(page.locator("section.gaps")).not_to_contain_text("CLI")

@@ -20,6 +20,7 @@ import numpy as np
 from rmatch.errors import DataGapWarning, InfeasibleError, InputError, SolverError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import Optimum, Violation, id_pairs
@@ -182,7 +183,11 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
                        == {(p.junior_id, p.senior_id) for p in best.pairs})
         if reached and not violations and best.status == "optimal":
             status = "optimal"
+    # "No rule broken" means little where the data cannot show a rule's case (no
+    # managers known): the gaps are kept with the judgement, as rm.match keeps them.
+    gaps = best.data_gaps if best is not None else data_gaps(juniors, seniors, program,
+                                                             org=org)
     out = judged.model_copy(update={"violations": violations, "bound": bound,
-                                    "status": status, "optimum": optimum,
+                                    "status": status, "optimum": optimum, "data_gaps": gaps,
                                     "wall_time_s": time.perf_counter() - start})
     return out

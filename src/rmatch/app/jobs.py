@@ -151,6 +151,7 @@ def judgement(programme_id: int, result: rm.MatchResult, notes: list[str],
         "unmatched_seniors": result.unmatched_seniors,
         "unmatched_reasons": result.unmatched_reasons,
         "optimum": best.model_dump(mode="json") if best is not None else None,
+        "data_gaps": [in_our_words(line) for line in result.data_gaps],
     }
     return Analysis(programme_id=programme_id, kind="judgement", body=body, summary={
         "pairs": len(result.pairs), "objective": result.objective,
