@@ -35,7 +35,7 @@ from rmatch.io.sheets import Table
 from rmatch.io.values import counts_responses, fold, parse_text
 from rmatch.model.participant import IdSides, normalise_id
 
-__all__ = ["read_matching", "read_ratings", "read_table", "table_rows"]
+__all__ = ["read_matching", "read_ratings", "read_table", "shown_cell", "table_rows"]
 
 
 def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
@@ -366,10 +366,16 @@ def _ids_in(table: Table, header: str) -> list[str]:
     return out
 
 
-def _shown(raw: Any) -> str:
-    """Return an optional cell as text: a JSON list's items joined by "; ", an object as JSON."""
+def shown_cell(raw: Any) -> str:
+    """Return an optional cell as text: a JSON list's items joined by "; ", an object as JSON.
+
+    Examples
+    --------
+    >>> shown_cell(["en", None, "fr"]), shown_cell({"site": "Lisbon"}), shown_cell(None)
+    ('en; fr', '{"site": "Lisbon"}', '')
+    """
     if isinstance(raw, list):
-        return "; ".join(_shown(item) for item in raw if item is not None)
+        return "; ".join(shown_cell(item) for item in raw if item is not None)
     if isinstance(raw, dict):
         return json.dumps(raw, ensure_ascii=False)
     return "" if raw is None else parse_text(raw)
@@ -557,7 +563,7 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        extra = {c: _shown(cells.get(by_name[header_key(c)])) for c in optional
+        extra = {c: shown_cell(cells.get(by_name[header_key(c)])) for c in optional
                  if header_key(c) in by_name}
         out.append((row, {**values_of, **extra}))
     if problems:

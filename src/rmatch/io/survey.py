@@ -20,7 +20,7 @@ from rmatch.io import columns as _columns
 from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
 from rmatch.io.read import Source
 from rmatch.io.sheets import Table, load_table
-from rmatch.io.small_tables import table_rows
+from rmatch.io.small_tables import shown_cell, table_rows
 from rmatch.io.values import is_missing, parse_text
 
 __all__ = ["SHOWN_FIELDS", "TableSurvey", "distinct_cells", "distinct_raw", "survey_table"]
@@ -167,10 +167,8 @@ def survey_table(source: Source, *, columns: Mapping[str, str | None] | None = N
     shown = table_rows(replace(table, rows=table.rows[:max(preview, 0)]), [],
                        what="the file", optional=headers)
     # Each listed column's distinct cells, written as text as the first rows are.
-    distinct = {h: sorted({cells.get(h, "") for _, cells in table_rows(
-        replace(table, rows=[(0, {h: raw}) for raw in distinct_raw(table, h)], problems=[]),
-        [], what="the file", optional=[h])} - {""})[:most]
-        for h, target in chosen.items() if target in fields}
+    distinct = {h: sorted({shown_cell(raw) for raw in distinct_raw(table, h)} - {""})[:most]
+                for h, target in chosen.items() if target in fields}
     values = suggest_value_maps(distinct_cells(table, chosen, PROPOSED_FIELDS))
     return TableSurvey(headers, suggested, chosen, len(table.rows),
                        [cells for _, cells in shown], distinct, values)
