@@ -500,6 +500,10 @@ def test_the_header_row_chosen_on_the_mapping_screen(browser: Browser, site: Ser
     page.click("button:has-text('Check the columns')")
     expect(page.locator("table.mapping thead")).to_contain_text("Bericht")
     assert page.locator("#header_row").input_value() == ""
+    # Each choice is labelled with the option name the library's messages use.
+    for option in ("values", "level_map", "defaults", "encoding", "duplicates", "sheet",
+                   "header_row"):
+        expect(page.locator(f"label[for={option}]")).to_contain_text(f"({option})")
     page.fill("#header_row", "2")
     page.click("button:has-text('Check these choices first')")
     expect(page.locator("table.mapping thead")).to_contain_text("Vollname")
