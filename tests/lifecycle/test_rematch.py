@@ -197,3 +197,15 @@ def test_ids_typed_on_another_system_name_the_same_people() -> None:
     assert kept == {(p.junior_id, p.senior_id) for p in res.pairs if p.junior_id == "josé"}
     with pytest.raises(rm.InputError, match="previous pair 1"):
         rm.rematch([("josé",)], js, ss, rm.Program(constraints=[]))
+
+
+def test_a_rematch_keeps_what_the_data_cannot_tell() -> None:
+    # The service stores a re-match as a new version: its pairs page lists the gaps
+    # as the first version's does.
+    juniors = [rm.Participant(id=f"j{i}", level=1) for i in range(2)]
+    seniors = [rm.Participant(id=f"s{i}", level=6) for i in range(2)]
+    program = rm.Program(constraints=[rm.NoReportingLine()])
+    out = rm.rematch([("j0", "s0"), ("j1", "s1")], juniors, seniors, program, change={"j0"})
+    assert out.result.data_gaps == rm.data_gaps(juniors, seniors, program)
+    assert any("no known manager" in line for line in out.result.data_gaps)
+    assert out.result.explain("j1").partners  # the copy keeps its scores

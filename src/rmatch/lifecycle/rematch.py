@@ -46,6 +46,7 @@ from rmatch.constraints.pairwise import Forbid, Require
 from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant, normalise_id
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.result.pairs import id_pairs
@@ -221,6 +222,10 @@ def rematch(
     before = set(pairs)
     new = [(p.junior_id, p.senior_id) for p in result.pairs
            if (p.junior_id, p.senior_id) not in before]
+    # What the data cannot tell, kept as rm.match keeps it (not warned: a re-match
+    # follows a match that warned already).
+    gaps = data_gaps(juniors, seniors, program, org=org)
+    result = result.model_copy(update={"data_gaps": gaps}) if gaps else result
     return Rematch(result=result, kept=kept, broken=broken, new=new, change_cost=change_cost)
 
 
