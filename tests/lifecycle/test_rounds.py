@@ -230,3 +230,13 @@ def test_more_rounds_than_pairs_are_refused_before_any_work(
         rm.plan_rounds(js, ss, rm.Program(constraints=[]), rounds=1_000_000)
     monkeypatch.undo()
     assert len(rm.plan_rounds(js, ss, rm.Program(constraints=[]), rounds=64).rounds) == 64
+
+
+def test_each_round_keeps_what_the_data_cannot_tell() -> None:
+    juniors = [rm.Participant(id=f"j{i}", level=1) for i in range(2)]
+    seniors = [rm.Participant(id=f"s{i}", level=6) for i in range(2)]
+    program = rm.Program(constraints=[rm.NoReportingLine()])
+    plan = rm.plan_rounds(juniors, seniors, program, rounds=2)
+    expected = rm.data_gaps(juniors, seniors, program)
+    assert any("no known manager" in line for line in expected)
+    assert [r.data_gaps for r in plan.rounds] == [expected, expected]

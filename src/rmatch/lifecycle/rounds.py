@@ -49,6 +49,7 @@ from rmatch.constraints.programme import GLOBAL_CONSTRAINTS, MatchAll
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
+from rmatch.program.gaps import data_gaps
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
 from rmatch.scoring.builtin import ComponentFn
@@ -284,6 +285,9 @@ def plan_rounds(
     for rows, cols in by_round:
         results.append(result_from_pairs(sm, rows, cols, status="optimal", bound=None,
                                          solver="flow", start=start))
+    # Each round keeps what the data cannot tell, as rm.match's result does.
+    gaps = data_gaps(juniors, seniors, program, org=org)
+    results = [r.model_copy(update={"data_gaps": gaps}) for r in results] if gaps else results
     total = float(sm.total[union.rows, union.cols].astype(np.float64).sum())
     return RoundsPlan(
         rounds=results, pairs=len(union.rows), objective=total,
