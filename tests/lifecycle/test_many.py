@@ -43,6 +43,22 @@ def test_local_processes_give_each_cohorts_own_result() -> None:
         rm.match_many([cohorts[0], {"name": "x"}])  # type: ignore[list-item]
 
 
+def test_what_the_data_cannot_tell_comes_back_from_every_worker_named_by_cohort() -> None:
+    cohorts = _cohorts(2, 20)
+    # The second country's export has no languages: a gap only it has.
+    bare = [p.model_copy(update={"languages": {}}) for p in cohorts[1].juniors + cohorts[1].seniors]
+    cohorts[1] = cohorts[1].model_copy(update={"juniors": bare[:20], "seniors": bare[20:]})
+    expected = [rm.data_gaps(c.juniors, c.seniors, c.program, org=c.org) for c in cohorts]
+    assert not expected[0]
+    assert any("language" in line for line in expected[1])
+    for processes in (1, 2):
+        with pytest.warns(rm.DataGapWarning) as said:
+            results = rm.match_many(cohorts, processes=processes)
+        assert [r.data_gaps for r in results] == expected
+        assert [str(w.message) for w in said] == [f"cohort 'country-1': {line}"
+                                                  for line in expected[1]]
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

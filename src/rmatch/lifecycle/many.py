@@ -5,7 +5,9 @@ share nothing, so they solve in parallel: ``match_many`` sends each to a
 worker (local processes by default, a ``dask.distributed.Client`` when given;
 ``pip install 'rmatch[dask]'``) and returns the results in the same order.
 Every solve is the same deterministic :func:`rmatch.match`, so each result is
-identical to solving that cohort alone.
+identical to solving that cohort alone, its ``data_gaps`` included; what the
+data cannot tell is warned in the caller's process, each line named by its
+cohort (a worker's own warnings would be lost).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from __future__ import annotations
 import os
 import pickle
 import uuid
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rmatch.errors import InputError
+from rmatch.errors import DataGapWarning, InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
@@ -48,7 +51,18 @@ class Cohort(BaseModel):
 
 
 def _solve(cohort: Cohort) -> MatchResult:
-    return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+    # A worker's warnings never reach the caller; the gaps travel on the result
+    # and the parent says them, named by cohort, however the cohorts were solved.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataGapWarning)
+        return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+
+
+def _say_gaps(results: list[MatchResult], cohorts: list[Cohort]) -> list[MatchResult]:
+    for result, cohort in zip(results, cohorts, strict=True):
+        for line in result.data_gaps:
+            warnings.warn(f"cohort {cohort.name!r}: {line}", DataGapWarning, stacklevel=3)
+    return results
 
 
 def _solve_light(cohort: Cohort) -> MatchResult:
@@ -119,7 +133,8 @@ def match_many(programmes: Sequence[Cohort], *, client: Any = None,
     else:
         workers = min(processes or os.cpu_count() or 1, len(cohorts))
         if workers <= 1:
-            return [_solve(c) for c in cohorts]
+            return _say_gaps([_solve(c) for c in cohorts], cohorts)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_solve_light, cohorts))
-    return [_with_recipe(r, c) for r, c in zip(results, cohorts, strict=True)]
+    return _say_gaps([_with_recipe(r, c) for r, c in zip(results, cohorts, strict=True)],
+                     cohorts)
