@@ -15,9 +15,12 @@ the top of the chart, as the command line's ``--no-check-managers`` reads them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,12 +120,46 @@ def problems_of(err: rm.InputError, file: str | None = None) -> list[dict[str, A
     return out
 
 
+# The last files read, with their choices: the mapping screen reads an HR export
+# on every "Check these choices" and again to import (100,000 people: about 19 s
+# a reading), mostly with the same choices. Kept while they hold at most
+# READS_KEPT_PEOPLE people in all (about 3 kB a person: 450 MB); people are frozen.
+READS_KEPT_PEOPLE = 150_000
+_reads: OrderedDict[str, tuple[list[rm.Participant], list[warnings.WarningMessage]]] = (
+    OrderedDict())
+_reads_lock = threading.Lock()
+
+
 def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
           values: dict[str, Any] | None, options: dict[str, Any], **extra: Any
           ) -> list[rm.Participant]:
-    return _answered(lambda: rm.read_participants(
-        named(content, filename), format=FORMATS.get(Path(filename).suffix.lower()),
-        columns=columns, values=values, **options, **extra), filename)
+    """Read a file with its choices, or give the people of the same reading again.
+
+    The same bytes, name, maps and options give the same people and say the
+    same warnings (replayed in the caller's filters): the reader is
+    deterministic. Problems are not kept: a file that fails is read again.
+    """
+    chosen = json.dumps([filename, columns, values, options, extra], sort_keys=True,
+                        default=repr)
+    key = hashlib.sha256(content + b"\0" + chosen.encode()).hexdigest()
+    with _reads_lock:
+        kept = _reads.get(key)
+        if kept is not None:
+            _reads.move_to_end(key)
+    if kept is None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            people = _answered(lambda: rm.read_participants(
+                named(content, filename), format=FORMATS.get(Path(filename).suffix.lower()),
+                columns=columns, values=values, **options, **extra), filename)
+        kept = (people, list(caught))
+        with _reads_lock:
+            _reads[key] = kept
+            while sum(len(p) for p, _ in _reads.values()) > READS_KEPT_PEOPLE and _reads:
+                _reads.popitem(last=False)
+    for w in kept[1]:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return list(kept[0])
 
 
 _NO_MANAGER = ("manager {!r} is in no file: add them as a row without a role, or read "
