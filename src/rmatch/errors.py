@@ -51,7 +51,10 @@ class Problem(str):
     - ``"manager_not_in_roster"``: a manager id names no one in the file
       (``id`` the person's, ``value`` the manager's);
     - ``"year_answers"``: a year-of-birth column holds generations, age
-      ranges or ages (the reason carries the value map to check).
+      ranges or ages (the reason carries the value map to check);
+    - ``"column_map"``: a hint that the headers need a column map (no
+      column gives the id, or some are unknown; ``value``: the suggested
+      map as JSON, to check on a column-mapping screen).
 
     Examples
     --------

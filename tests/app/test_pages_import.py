@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from tests.app.browsing import check_page, new_programme
 from tests.app.conftest import MENTEES_SHEET, MENTORS_SHEET, ROOT, SIDE_COLUMNS, Service
 
 import rmatch as rm
+from rmatch.app.pages.imports import PENDING_DAYS
+from rmatch.app.store import PendingUpload, now
 
 pytest.importorskip("playwright")
 pytest.importorskip("openpyxl")
@@ -543,3 +547,43 @@ def test_managers_in_no_file_ticked_as_outside_in_the_quick_form(
     page.click("button:has-text('Read the file')")
     expect(page.locator("#people-h + p")).to_contain_text(
         "6 people read from signups.csv: 2 juniors and 2 seniors")
+
+
+def test_a_quick_read_whose_headers_need_a_map_goes_on_to_the_columns_screen(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """An export's own headers, read at once: the refusal shows the suggested map and leads
+    to the columns screen with the same file (no second upload), which reads it; a file kept
+    for that screen longer than PENDING_DAYS is deleted when another is kept."""
+    path = tmp_path / "headcount.csv"
+    path.write_text("Headcount report\n\nEmployee ID,Full name,Mentoring role,Year of birth\n"
+                    "E1,Ana Lima,senior,1968\nE2,Bo Chen,junior,1999\nE3,Cy Diaz,junior,2001\n",
+                    encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        suggested = rm.suggest_columns(path)
+        expected = rm.read_participants(path, columns=suggested)
+    page = new_programme(browser, site, "Quick headers")
+    pid = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    with site.db() as db:  # a file left on the columns screen long ago
+        db.add(PendingUpload(programme_id=pid, filename="old.csv", content=b"id\nx\n",
+                             created_at=now() - dt.timedelta(days=PENDING_DAYS, hours=1)))
+        db.add(PendingUpload(programme_id=pid, filename="recent.csv", content=b"id\nx\n",
+                             created_at=now() - dt.timedelta(days=PENDING_DAYS - 1)))
+        db.commit()
+    page.set_input_files("#file", str(path))
+    page.click("button:has-text('Read the file')")
+    error = page.locator(".error")
+    expect(error).to_contain_text("to check on the columns screen: " + json.dumps(suggested))
+    expect(error).not_to_contain_text("pass as columns=")
+    check_page(page, tmp_path / "shots", "quick-needs-a-map")
+    with site.db() as db:
+        kept = sorted(p.filename for p in db.scalars(
+            select(PendingUpload).where(PendingUpload.programme_id == pid)))
+    assert kept == ["headcount.csv", "recent.csv"]
+    error.get_by_role("link", name="check its columns").click()
+    expect(page.locator("table.mapping thead")).to_contain_text("Mentoring role")
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text("3 people read from headcount.csv")
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert sorted((p["id"], p["name"], p["birth_year"]) for p in stored.json()) == sorted(
+        (p.id, p.name, p.birth_year) for p in expected)

@@ -700,6 +700,10 @@ def test_the_messy_export_without_a_map_lists_every_problem_at_once() -> None:
     assert "hint: a column map" in problems[-1]
     assert json.loads(problems[-1].split(": ", 2)[2].split("writes it): ", 1)[1]) == \
         rm.suggest_columns(EXPORT)
+    # The same map as a front end's value, with the kind that says what it is.
+    hints = [p for p in problems if isinstance(p, rm.Problem) and p.kind == "column_map"]
+    assert hints == [problems[-1]]
+    assert json.loads(hints[0].value or "") == rm.suggest_columns(EXPORT)
     # The file's own problem says why no row has an id: not once more a row.
     assert not [p for p in problems if "field 'id'" in str(p)]
     # A row's other problems are still named (a time zone nobody has, row 3).

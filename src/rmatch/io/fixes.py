@@ -132,7 +132,7 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
                               ensure_ascii=False)
         out.append(Problem(f"hint: a column map for these headers, to check, edit and pass as "
                            f"columns= (CLI: `rmatch columns FILE` writes it): {proposal}",
-                           file=table.name))
+                           file=table.name, kind="column_map", value=proposal))
     grades = sorted({p.reason.split("'")[1] for p in problems
                      if p.field == "level" and p.reason.startswith("grade ")})
     answers = sorted({p.reason.split("'")[1] for p in problems if p.field == "capacity"

@@ -8,12 +8,14 @@ cannot be read shows every problem and stores nothing.
 
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (the DB and Me dependencies, passed in) at run time.
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -29,9 +31,33 @@ from rmatch.app.pages.mapping import (
 )
 from rmatch.app.pages.views import problem_rows
 from rmatch.app.people import Upload, capped, json_form, read_upload
-from rmatch.app.store import PendingUpload, User
+from rmatch.app.store import PendingUpload, User, now
 
-__all__ = ["add_import_pages"]
+__all__ = ["PENDING_DAYS", "add_import_pages", "keep_pending"]
+
+PENDING_DAYS = 7
+"""A file kept for the mapping screen and not read there within this many days is
+deleted (people's data kept no longer than the work on it needs)."""
+
+
+def keep_pending(db: Session, pending: PendingUpload) -> PendingUpload:
+    """Keep a file for the mapping screen; delete the programme's files kept too long."""
+    db.execute(delete(PendingUpload).where(
+        PendingUpload.programme_id == pending.programme_id,
+        PendingUpload.created_at < now() - dt.timedelta(days=PENDING_DAYS)))
+    db.add(pending)
+    db.commit()
+    return pending
+
+
+def _mapping_address(pid: int, pending: PendingUpload, encoding: str, sheet: str,
+                     seniors_sheet: str) -> str:
+    # The encoding and sheet ride along in the address until the mapping screen's
+    # form has them.
+    query = urlencode({k: v for k, v in (
+        ("encoding", encoding), ("sheet", sheet),
+        ("seniors_sheet", seniors_sheet if pending.seniors_content else "")) if v})
+    return f"/programmes/{pid}/mapping/{pending.id}" + (f"?{query}" if query else "")
 
 
 def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803 - types
@@ -53,6 +79,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
                      managers_outside: Annotated[str, Form()] = "") -> Response:
         user = checked(me, csrf)
         programme, _ = ctx.programme(db, user, pid, write=True)
+        up: Upload | None = None
         try:
             chosen = encoding_of(encoding)
             # A browser sends an empty part for a file input left empty.
@@ -78,8 +105,20 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
             detail = err.detail
             problems = (detail.get("problems") if isinstance(detail, dict)
                         else [{"reason": str(detail)}])
+            columns_address = None
+            if up is not None and any(p.get("kind") == "column_map" for p in problems):
+                # The headers need a map: the file sent goes to the columns screen as
+                # it is (a page cannot send a chosen file again).
+                kept = keep_pending(db, PendingUpload(
+                    programme_id=pid, filename=up.filename[:300], content=up.content,
+                    seniors_filename=up.seniors and up.seniors[1][:300],
+                    seniors_content=up.seniors and up.seniors[0]))
+                columns_address = _mapping_address(pid, kept, up.options.get("encoding", ""),
+                                                   up.options.get("sheet", ""),
+                                                   up.options.get("seniors_sheet", ""))
             return overview(request, me, db, pid, err.status_code, problems=problems,
-                            filename=file.filename)
+                            filename=file.filename, columns_address=columns_address,
+                            pending_days=PENDING_DAYS)
         await run_in_threadpool(store_import, ctx, db, user, programme, up, people, caught,
                                 None)
         return RedirectResponse(f"/programmes/{pid}", status_code=303)
@@ -104,16 +143,9 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         if seniors_file is not None and seniors_file.filename:  # one file per side
             pending.seniors_filename = seniors_file.filename[:300]
             pending.seniors_content = await capped(seniors_file, ctx.max_upload)
-        db.add(pending)
-        db.commit()
-        # The encoding and sheet ride along in the address until the mapping screen's
-        # form has them.
-        query = urlencode({k: v for k, v in (
-            ("encoding", chosen), ("sheet", sheet.strip()),
-            ("seniors_sheet", seniors_sheet.strip() if pending.seniors_content else ""))
-            if v})
-        return RedirectResponse(f"/programmes/{pid}/mapping/{pending.id}"
-                                + (f"?{query}" if query else ""), status_code=303)
+        keep_pending(db, pending)
+        return RedirectResponse(_mapping_address(pid, pending, chosen, sheet.strip(),
+                                                 seniors_sheet.strip()), status_code=303)
 
     def other_view(content: bytes | None, filename: str | None,
                    columns: dict[str, Any] | None, encoding: str, sheet: str = "",
