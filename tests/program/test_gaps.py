@@ -11,6 +11,7 @@ import pytest
 
 import rmatch as rm
 from rmatch import synth
+from rmatch.program.gaps import short_forms
 from tests.helpers import run_cli
 
 
@@ -227,3 +228,22 @@ def test_a_group_written_two_ways_is_said_with_its_map() -> None:
     only_site = rm.Program(scoring=rm.ScoringOptions(diversity_fields={"location": 1.0}))
     assert not [line for line in rm.data_gaps(juniors, seniors, only_site)
                 if "two ways" in line or "short form" in line]
+
+
+def test_short_forms_find_contractions_and_initials_with_dots_not_other_names() -> None:
+    merged = ["Mktg", "Marketing", "Ops", "Operations", "Mgmt", "Management", "Svcs",
+              "Services", "R&D", "Research and Development", "H.R.", "Human Resources",
+              "Legal", "Sales"]
+    assert short_forms(merged) == {
+        "Mktg": "Marketing", "Ops": "Operations", "Mgmt": "Management", "Svcs": "Services",
+        "R&D": "Research and Development", "H.R.": "Human Resources"}
+    # Names that only share letters are no short forms: cities, departments, genders.
+    cities = ["Sao Paulo", "Santiago", "Rome", "Rotterdam", "Bern", "Berlin", "Oslo",
+              "Ontario", "Nice", "Nantes", "Lima", "Lisbon", "Bath", "Basingstoke"]
+    departments = ["IT", "Institute", "Tax", "Treasury", "Law", "Legal", "Risk", "Research",
+                   "Data", "Design", "Audit", "Analytics", "Sales", "Services"]
+    genders = ["Man", "Woman", "Male", "Female", "Non-binary", "None", "Prefer not to say"]
+    for names in (cities, departments, genders):
+        assert short_forms(names) == {}, names
+    # A short form two values fit is left to the user.
+    assert short_forms(["Ops", "Operations", "Opportunities"]) == {}

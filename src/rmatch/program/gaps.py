@@ -124,15 +124,38 @@ GROUPS_LOOKED_AT = 2_000
 an attribute): its values are not compared for short forms."""
 
 
+# A short form written with dots or an ampersand: "H.R.", "R&D", "M&A".
+_DOTTED = re.compile(r"[^\W\d_]+(?:[.&/][^\W\d_]+)*")
+# Words left out of a name's initials: "R&D" for "Research and Development".
+_LINKS = frozenset({"and", "of", "the", "for", "und", "et", "y", "e", "de", "der", "des", "du"})
+
+
+def _contracts(short: str, word: str) -> bool:
+    """Tell whether ``short`` contracts ``word`` as HR systems do ("mktg", "ops", "mgmt").
+
+    Its first and last letters are the word's, the others consonants in the
+    word's order, and the word is at least three letters longer (so "sao" is no
+    contraction of "santiago", "it" none of "institute"; "dept" is missed).
+    """
+    if not 3 <= len(short) <= 5 or len(word) < len(short) + 3 \
+            or short[0] != word[0] or short[-1] != word[-1] \
+            or any(letter in "aeiouy" for letter in short[1:-1]):
+        return False
+    rest = iter(word[1:-1])
+    return all(letter in rest for letter in short[1:-1])
+
+
 def short_forms(values: Sequence[str]) -> dict[str, str]:
     """Return each value that looks like the short form of another, and that other.
 
     Two systems merged into one export write one group two ways: "F" and
     "Female", "HR" and "Human Resources", "Eng" and "Engineering". A short
-    form is up to four letters: the start of a one-word value ("F",
-    "Eng"), or the initials of a value of several words ("HR", "NB" for
-    "Non-binary"). Values are compared without case; a short form that fits
-    several values is left out (the user knows which).
+    form is up to five letters: the start of a one-word value ("F", "Eng"),
+    a contraction of it ("Mktg", "Ops", "Mgmt": its first and last letters
+    and others in order), or the initials of a value of several words ("HR",
+    "NB" for "Non-binary", "R&D" for "Research and Development", without
+    "and", "of" and the like). Values are compared without case or dots; a
+    short form that fits several values is left out (the user knows which).
 
     Examples
     --------
@@ -140,22 +163,33 @@ def short_forms(values: Sequence[str]) -> dict[str, str]:
     {'F': 'Female', 'M': 'Male', 'HR': 'Human Resources'}
     >>> short_forms(["M", "Male", "Marketing"])
     {}
+    >>> short_forms(["Mktg", "Marketing", "Ops", "Operations", "R&D", "Research and Development"])
+    {'Mktg': 'Marketing', 'Ops': 'Operations', 'R&D': 'Research and Development'}
     """
     longs: dict[str, list[str]] = {}
+    ends: dict[tuple[str, str], list[tuple[str, str]]] = {}  # a word's first and last letters
     for value in values:
         words = re.findall(r"[^\W\d_]+", fold(value))
         if len(words) == 1 and len(words[0]) > 2:
             for k in range(1, min(4, len(words[0]) - 2) + 1):
                 longs.setdefault(words[0][:k], []).append(value)
+            ends.setdefault((words[0][0], words[0][-1]), []).append((words[0], value))
         elif len(words) > 1:
-            longs.setdefault("".join(w[0] for w in words), []).append(value)
+            initials = {"".join(w[0] for w in words),
+                        "".join(w[0] for w in words if w not in _LINKS)}
+            for letters in initials - {""}:
+                longs.setdefault(letters, []).append(value)
     out = {}
     for value in values:
-        short = fold(value).rstrip(".")
-        found = [v for v in longs.get(short, ()) if v != value] \
-            if short.isalpha() and len(short) <= 4 else []
+        folded = fold(value).rstrip(".")
+        short = re.sub(r"[.&/]", "", folded) if _DOTTED.fullmatch(folded) else folded
+        if not short.isalpha() or len(short) > 5:
+            continue
+        found = {v for v in longs.get(short, ()) if v != value} if len(short) <= 4 else set()
+        found |= {v for word, v in ends.get((short[0], short[-1]), ())
+                  if v != value and _contracts(short, word)}
         if len(found) == 1:
-            out[value] = found[0]
+            out[value] = found.pop()
     return out
 
 
