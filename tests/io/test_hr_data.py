@@ -808,12 +808,14 @@ def test_skills_with_their_level_in_words_or_a_rating_meet_the_goals_they_name()
             "j1,junior,\"Python (advanced); Excel (basic); SQL: 4/5\",\n"
             "j2,junior,\"Python (pandas); Figma (Fortgeschritten)\",\n"
             "s1,senior,,\"Python; SQL; Figma\"\n"
-            "s2,senior,,\"GenAI (high priority); Cloud (low priority)\"\n")
+            "s2,senior,,\"GenAI (high priority); Cloud (low priority)\"\n"
+            "s3,senior,,\"Data (Must-have); Design (nice to have); AI (top priority)\"\n")
     people = {p.id: p for p in _read(text)}
     assert people["j1"].skills == {"python": 0.75, "excel": 0.25, "sql": 0.8}
     # Words in brackets that are no level stay part of the name.
     assert people["j2"].skills == {"python (pandas)": 1.0, "figma": 0.75}
     assert people["s2"].goals == {"genai": 0.75, "cloud": 0.25}  # a goal's priority
+    assert people["s3"].goals == {"data": 1.0, "design": 0.5, "ai": 1.0}  # MoSCoW and "top"
     juniors, seniors, _ = rm.split_roles(list(people.values()))
     scores = rm.score(juniors, seniors, rm.Program(constraints=[]))
     plain = rm.score([people["j1"].model_copy(update={"skills": {"python": 0.75, "sql": 0.8,

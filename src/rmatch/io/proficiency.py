@@ -9,7 +9,10 @@ brackets stay part of the name ("Python (pandas)").
 
 The scale (documented in docs/hr-data.md, section 2): beginner 0.25,
 intermediate 0.5, advanced 0.75, expert 1.0, and their usual synonyms in
-English, German, French, Spanish, Portuguese, Dutch and Italian.
+English, German, French, Spanish, Portuguese, Dutch and Italian; a goal's
+priority as forms write it too ("top priority", MoSCoW's "must have" 1.0,
+"should have" 0.75, "could have" and "nice to have" 0.5). Words that say
+no clear level ("so-so", "rusty") are not guessed: a row with one is refused.
 """
 
 from __future__ import annotations
@@ -22,15 +25,18 @@ __all__ = ["SKILL_LEVELS", "level_word", "split_level"]
 
 _WORDS = {
     0.25: ("beginner", "basic", "basics", "elementary", "novice", "entry level", "low",
-           "some", "familiar", "anfanger", "grundkenntnisse", "debutant", "debutante",
+           "some", "familiar", "limited", "anfanger", "grundkenntnisse", "debutant", "debutante",
            "notions", "principiante", "basico", "basica", "iniciante", "base", "beperkt"),
     0.5: ("intermediate", "medium", "moderate", "working", "average", "fair", "good",
+          "could have", "nice to have",
           "competent", "mittel", "gut", "intermediaire", "moyen", "intermedio", "intermedia",
           "intermediario", "gemiddeld", "redelijk"),
     0.75: ("advanced", "high", "strong", "proficient", "experienced", "skilled", "very good",
+           "power", "should have",
            "fortgeschritten", "sehr gut", "avance", "avancee", "avanzado", "avanzada",
            "avancado", "avancada", "gevorderd", "avanzato", "avanzata", "tres bien"),
     1.0: ("expert", "excellent", "master", "mastery", "very high", "very strong", "guru",
+          "top", "essential", "critical", "must have",
           "experte", "exzellent", "experto", "experta", "especialista", "esperto", "esperta",
           "deskundig"),
 }
@@ -51,6 +57,8 @@ def level_word(text: str) -> float | None:
     (0.75, 0.25, 0.8, None)
     >>> level_word("High priority"), level_word("basic knowledge"), level_word("priority")
     (0.75, 0.25, None)
+    >>> level_word("Must-have"), level_word("nice to have"), level_word("power user")
+    (1.0, 0.5, 0.75)
     """
     word = " ".join(unaccented(text).casefold().replace("-", " ").split())
     # "high priority" (a goal), "advanced level", "basic knowledge": the level word.
