@@ -243,6 +243,16 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     assert problems[-1]["id"] == "p9999"
     assert c.get(f"/api/v1/programmes/{pid}/people").json() == []
     assert c.get(f"/api/v1/programmes/{pid}").json()["version"] == 1  # nothing stored
+    # Headers that need a map: the suggested map comes as the problem's value, to apply.
+    export = b"Employee ID,Mentoring role\nE1,junior\nE2,senior\n"
+    refused = _upload(c, pid, export).json()["detail"]["problems"]
+    hint = [p for p in refused if p["kind"] == "column_map"]
+    assert len(hint) == 1
+    assert json.loads(hint[0]["value"]) == {"Employee ID": "id", "Mentoring role": "role"}
+    mapped = c.post(f"/api/v1/programmes/{pid}/people", files={"file": ("e.csv", export)},
+                    data={"columns": hint[0]["value"]})
+    assert mapped.status_code == 200
+    assert mapped.json()["people"] == 2
     big = _upload(c, pid, b"x" * (20 * 1024 * 1024))  # the service under test allows 2 MB
     assert big.status_code == 413
     assert "Traceback" not in big.text
