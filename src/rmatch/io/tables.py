@@ -32,6 +32,7 @@ from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
+from rmatch.io.cells import LIST_FIELDS
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
@@ -57,7 +58,6 @@ __all__ = [
 ]
 
 COLUMNS: tuple[str, ...] = tuple(Participant.model_fields)
-_LIST_FIELDS = ("languages", "previous_partners", "wishes", "avoid", "availability")
 _UNIT_FIELDS = ("skills", "goals")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -325,7 +325,7 @@ def _cells(p: Participant) -> dict[str, str]:
     row: dict[str, str] = {}
     for column in COLUMNS:
         value = data[column]
-        if column in _LIST_FIELDS:
+        if column in LIST_FIELDS:
             _check_cell_items(p.id, column, value, key=False)
             text = _list_cell([str(v) for v in value])
         elif column in (*_UNIT_FIELDS, "attributes", "language_levels"):
