@@ -57,6 +57,9 @@ class Options:
     """Field -> a value as a cell would give it, for every row that gives none."""
     folded_values: dict[str, dict[str, Any]] = field(init=False, repr=False)
     """``values`` with each raw cell folded (case, surrounding spaces)."""
+    memo: dict[tuple[str, bool], dict[str, tuple[str, Any]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
+    """Each field's distinct cells read so far, and what they gave (see ``read_cell``)."""
 
     def __post_init__(self) -> None:
         bad = [f"{key!r}: {value!r}" for key, value in (self.columns or {}).items()
@@ -200,44 +203,90 @@ def read_row(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options
 
 
 def read_cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[str, str]],
-          header: str, target: str, raw: Any, opts: Options, semicolons: set[str],
-          notes: list[tuple[str, str]]) -> None:
+              header: str, target: str, raw: Any, opts: Options, semicolons: set[str],
+              notes: list[tuple[str, str]]) -> None:
     """Read one cell into the row's record (or its attributes), or note its problem."""
     if values.is_missing(raw):
         return
     try:
-        raw = _mapped(target, raw, opts)
-        if values.is_missing(raw):
-            return  # the value map says: unknown
-        if isinstance(raw, str) and target in _IDS and values.is_formula_error(raw):
-            raise ValueError(f"{raw.strip()!r} is a spreadsheet's error (the formula that "
-                             f"made this cell failed), not a value: give {_IDS[target]}")
-        if isinstance(raw, str) and target not in _ALWAYS_READ and (
-                values.gives_no_items(raw) if target in _ITEMS else values.gives_no_group(raw)):
+        kind, value = _reading(target, raw, opts, header in semicolons)
+        if kind == "placeholder":
             # "Prefer not to say", "N/A": no answer, not a group of people who share one.
-            notes.append((f"placeholder {target.split('.')[0]}", values.parse_text(raw)))
-            return
-        if target.startswith("attributes."):
+            notes.append((f"placeholder {target.split('.')[0]}", value))
+        elif kind == "attribute":
             key = target.removeprefix("attributes.")
             if key in attrs:
                 raise ValueError(f"attribute {key!r} is also given in the 'attributes' "
                                  "column")
-            attrs[key] = values.parse_text(raw)
-        elif target == "attributes":
-            parsed = values.parse_map(raw, numeric=False)
+            attrs[key] = value
+        elif kind == "attributes":
+            parsed, blank = value
             clash = sorted(set(parsed) & set(attrs))
             if clash:
                 raise ValueError(f"attribute(s) {clash} are also given in their own column")
-            blank = {k for k, v in parsed.items() if values.gives_no_group(str(v))}
-            notes += [("placeholder attributes", str(parsed[k])) for k in sorted(blank)]
+            notes += [("placeholder attributes", str(parsed[k])) for k in blank]
             attrs.update({k: v for k, v in parsed.items() if k not in blank})
-        elif target == "timezone":
-            zone, note = resolve_zone(values.parse_text(raw))
-            if note:  # only ever FIXED_OFFSET_NOTE
-                notes.append(("offset", values.parse_text(raw)))
+        elif kind == "zone":
+            zone, offset = value
+            if offset is not None:
+                notes.append(("offset", offset))
             _combine(record, target, zone)
-        else:
-            _combine(record, target, _parse(target, raw, opts, header in semicolons))
+        elif kind == "value":
+            # A list or map given afresh: a later step may change a row's own.
+            _combine(record, target, value.copy() if isinstance(value, (list, dict))
+                     else value)
     except ValueError as err:
         reason = str(err) if header == target else f"{err} (column {header!r})"
         errors.append((target, reason))
+
+
+MEMO_CELLS = 20_000
+"""Distinct cells of a field whose reading is kept for the reading's other rows."""
+_UNIQUE = ("id", "name", "email")  # one a person: nothing to keep
+
+
+def _reading(target: str, raw: Any, opts: Options, semicolons: bool) -> tuple[str, Any]:
+    """Return what a cell gives its field, as (kind, value); ValueError when it gives nothing.
+
+    The same text in the same field reads the same way in every row of a
+    reading: kept in ``opts.memo`` (its ValueError too), up to
+    :data:`MEMO_CELLS` distinct cells a field.
+    """
+    if type(raw) is not str or target in _UNIQUE:
+        return _read_cell(target, raw, opts, semicolons)
+    memo = opts.memo.setdefault((target, semicolons), {})
+    kept = memo.get(raw)
+    if kept is None:
+        try:
+            kept = _read_cell(target, raw, opts, semicolons)
+        except ValueError as err:
+            kept = ("error", str(err))
+        if len(memo) < MEMO_CELLS:
+            memo[raw] = kept
+    if kept[0] == "error":
+        raise ValueError(kept[1])
+    return kept
+
+
+def _read_cell(target: str, raw: Any, opts: Options, semicolons: bool) -> tuple[str, Any]:
+    """Do what :func:`_reading` says, for one cell (never missing when called)."""
+    raw = _mapped(target, raw, opts)
+    if values.is_missing(raw):
+        return "skip", None  # the value map says: unknown
+    if isinstance(raw, str) and target in _IDS and values.is_formula_error(raw):
+        raise ValueError(f"{raw.strip()!r} is a spreadsheet's error (the formula that "
+                         f"made this cell failed), not a value: give {_IDS[target]}")
+    if isinstance(raw, str) and target not in _ALWAYS_READ and (
+            values.gives_no_items(raw) if target in _ITEMS else values.gives_no_group(raw)):
+        return "placeholder", values.parse_text(raw)
+    if target.startswith("attributes."):
+        return "attribute", values.parse_text(raw)
+    if target == "attributes":
+        parsed = values.parse_map(raw, numeric=False)
+        return "attributes", (parsed, sorted(k for k, v in parsed.items()
+                                             if values.gives_no_group(str(v))))
+    if target == "timezone":
+        zone, note = resolve_zone(values.parse_text(raw))
+        # note: only ever FIXED_OFFSET_NOTE
+        return "zone", (zone, values.parse_text(raw) if note else None)
+    return "value", _parse(target, raw, opts, semicolons)
