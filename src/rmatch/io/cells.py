@@ -186,8 +186,10 @@ def read_row(cells: Mapping[str, Any], targets: Mapping[str, str], opts: Options
     attrs: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
     for header, target in targets.items():
-        read_cell(record, attrs, errors, header, target, cells.get(header), opts, semicolons,
-              notes)
+        raw = cells.get(header)
+        if raw is None or (type(raw) is str and not raw):  # most cells of an export
+            continue
+        read_cell(record, attrs, errors, header, target, raw, opts, semicolons, notes)
     # A default fills what no column gave (absent, blank, or unknown by a value map).
     for target, raw in (opts.defaults or {}).items():
         key = target.removeprefix("attributes.")
