@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -41,10 +41,22 @@ deleted (people's data kept no longer than the work on it needs)."""
 
 
 def keep_pending(db: Session, pending: PendingUpload) -> PendingUpload:
-    """Keep a file for the mapping screen; delete the programme's files kept too long."""
+    """Keep a file for the mapping screen; delete the programme's files kept too long.
+
+    The same files sent again (a quick read refused twice) are the ones kept already.
+    """
     db.execute(delete(PendingUpload).where(
         PendingUpload.programme_id == pending.programme_id,
         PendingUpload.created_at < now() - dt.timedelta(days=PENDING_DAYS)))
+    alike: list[PendingUpload] = [] if pending.hr_filename is not None else list(
+        db.scalars(select(PendingUpload).where(
+            PendingUpload.programme_id == pending.programme_id,
+            PendingUpload.filename == pending.filename, PendingUpload.hr_filename.is_(None))))
+    for kept in alike:
+        if (kept.content, kept.seniors_filename, kept.seniors_content) == (
+                pending.content, pending.seniors_filename, pending.seniors_content):
+            db.commit()
+            return kept
     db.add(pending)
     db.commit()
     return pending
