@@ -177,7 +177,9 @@ def short_forms(values: Sequence[str]) -> dict[str, str]:
         elif len(words) > 1:
             initials = {"".join(w[0] for w in words),
                         "".join(w[0] for w in words if w not in _LINKS)}
-            for letters in initials - {""}:
+            for letters in initials:
+                if len(letters) < 2:  # "E Commerce" without its "e" is no "C"
+                    continue
                 longs.setdefault(letters, []).append(value)
     out = {}
     for value in values:
