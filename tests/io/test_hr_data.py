@@ -185,6 +185,31 @@ def test_only_name_columns_are_joined_into_the_name() -> None:
         assert rm.read_participants(io.StringIO(text), columns=columns)[0].name == "Ann Lee"
 
 
+@pytest.mark.parametrize(("headers", "cells", "name"), [
+    # Found trying an SAP-style export: "Last Name, First Name" was read "Lima Ana",
+    # in the briefs and for every wish or manager written "Ana Lima".
+    ("Last Name,First Name", "Lima,Ana", "Ana Lima"),
+    ("Surname,Middle Name,Forename", "Lima,Maria,Ana", "Ana Maria Lima"),
+    ("Legal Name - Last Name,Legal Name - First Name", "Lima,Ana", "Ana Lima"),
+    ("Nachname,Vorname", "Lima,Ana", "Ana Lima"),
+    ("Apellidos,Nombre", "Lima Souza,Ana", "Ana Lima Souza"),
+    ("First Name,Last Name", "Ana,Lima", "Ana Lima"),
+    # A script that writes the family name first keeps the file's order.
+    ("姓,名", "山田,花子", "山田 花子"),
+])
+def test_a_name_in_columns_of_its_own_is_read_given_name_first(headers: str, cells: str,
+                                                                 name: str) -> None:
+    text = f"Employee ID,{headers},Role\ne1,{cells},junior\n"
+    columns = {**dict.fromkeys(headers.split(","), "name"), "Employee ID": "id", "Role": "role"}
+    assert rm.read_participants(io.StringIO(text), columns=columns)[0].name == name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        suggested = rm.suggest_columns(io.StringIO(text))
+    parts = headers.split(",")
+    if [suggested.get(h) for h in parts] == ["name"] * len(parts):  # suggested: the same
+        assert rm.read_participants(io.StringIO(text), columns=suggested)[0].name == name
+
+
 @pytest.mark.parametrize(("header", "target"), [
     ("Mgr. ID", "manager_id"), ("Mgr. Email", "manager_id"), ("Line Mgr", "manager_id"),
     ("Mgr Name", "manager_name"), ("Supervisor Email", "manager_id")])

@@ -17,12 +17,13 @@ from typing import Any
 from rmatch.errors import InputError
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, suggest_value_maps
-from rmatch.io.headers import ABROAD, SYNONYMS, plain
+from rmatch.io.headers import ABROAD, NAME_PARTS, SYNONYMS, plain
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
 __all__ = ["FIELDS", "GUESS_FROM", "MOST_COMPARED", "READ_ONLY", "Columns", "column_keys",
-           "guesses", "header_key", "is_known_header", "resolve", "suggest", "valid_target"]
+           "given_name_first", "guesses", "header_key", "is_known_header", "resolve", "suggest",
+           "valid_target"]
 
 # Every participant field, in the model's order (one source of truth).
 FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
@@ -174,7 +175,40 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     if "id" not in out.targets.values():
         out.problems.append("no column gives the participant 'id' (map one, e.g. "
                             "columns={'Employee ID': 'id'})")
+    out.targets = given_name_first(out.targets)
     return out
+
+
+_RANKS = {header_key(word): rank for rank, part in enumerate(("given", "middle", "family"))
+          for word in NAME_PARTS[part].split(",")}
+
+
+def _name_rank(header: str) -> int:
+    key = header_key(header)
+    if key in _RANKS:
+        return _RANKS[key]
+    ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
+    return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
+
+
+def given_name_first(targets: dict[str, str]) -> dict[str, str]:
+    """Return the column map with the columns of a name in reading order: given, middle, family.
+
+    The columns keep their places; only those that give ``name`` change order
+    among themselves, stably.
+
+    Examples
+    --------
+    >>> given_name_first({"ID": "id", "Last Name": "name", "First Name": "name"})
+    {'ID': 'id', 'First Name': 'name', 'Last Name': 'name'}
+    >>> given_name_first({"Nachname": "name", "Vorname": "name", "Abteilung": "department"})
+    {'Vorname': 'name', 'Nachname': 'name', 'Abteilung': 'department'}
+    """
+    names = [h for h, t in targets.items() if t == "name"]
+    if len(names) < 2:
+        return targets
+    ordered = iter(sorted(names, key=_name_rank))
+    return {(next(ordered) if t == "name" else h): t for h, t in targets.items()}
 
 
 # Headers HR exports and survey tools write (rmatch.io.headers), folded by header_key,

@@ -169,3 +169,19 @@ def plain(text: str) -> str:
     'departement'
     """
     return unaccented(text.casefold())
+
+
+# A name an export writes in columns of its own: the given name is read first,
+# whatever the columns' order ("Last Name, First Name" read "Lima Ana", which no
+# wish or manager "Ana Lima" met). Folded as header keys; a header ending in one
+# of these (of six letters or more: "Legal Name - Last Name") counts too.
+# Headers of scripts that write the family name first (姓, 名) are in none.
+NAME_PARTS: dict[str, str] = {
+    "given": "first name,given name,forename,first names,given names,preferred first name,"
+             "vorname,prénom,prenom,nombre,voornaam,primeiro nome,nome proprio",
+    "middle": "middle name,middle names,middle initial,second name",
+    "family": "last name,surname,family name,last names,nachname,familienname,nom,"
+              "nom de famille,apellido,apellidos,primer apellido,segundo apellido,sobrenome,"
+              "apelido,achternaam,cognome",
+}
+
