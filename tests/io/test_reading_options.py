@@ -89,6 +89,34 @@ def test_a_manager_written_last_name_first_is_found_by_name() -> None:
         "ceo": [], "cto": [], "j": ["ceo", "cto"], "k": ["cto", "ceo"], "m": ["ceo"]}
 
 
+def test_a_name_with_a_title_or_a_note_is_found_by_the_name_alone() -> None:
+    # Found trying a tech company's export: the directory wrote "Dr. Ana Lima
+    # (she/her)"; the wishes "Ana Lima" and "Dr Ana Lima" and a manager "Ana Lima"
+    # named nobody (the wishes were kept as written and counted for nothing).
+    text = ("id,name,role,manager,wishes\ns1,Dr. Ana Lima (she/her),senior,,\n"
+            "s2,\"Bo Chen, PhD\",senior,,\nj1,Cy Diaz,junior,Ana Lima,Ana Lima\n"
+            "j2,Di Fox,junior,Bo Chen,\"Dr Ana Lima; Bo Chen\"\n")
+    people = {p.id: p for p in _read(text, columns={"manager": "manager_name"})}
+    assert {i: (p.manager_id, p.wishes) for i, p in people.items()} == {
+        "s1": (None, []), "s2": (None, []), "j1": ("s1", ["s1"]), "j2": ("s2", ["s1", "s2"])}
+    assert people["s1"].name == "Dr. Ana Lima (she/her)"  # the name stays as written
+    # A name's own spelling wins over another's without its title.
+    text = ("id,name,role,wishes\na1,Ana Lima,senior,\na2,Dr. Ana Lima,senior,\n"
+            "j,Cy,junior,\"Ana Lima; Dr. Ana Lima\"\n")
+    assert {p.id: p.wishes for p in _read(text)}["j"] == ["a1", "a2"]
+    # Two people who are the same name without their notes: the wish is refused.
+    text = ("id,name,role,wishes\na1,Ana Lima (Finance),senior,\na2,Dr Ana Lima,senior,\n"
+            "j,Cy,junior,Ana Lima\n")
+    with pytest.raises(rm.InputError, match="name of"):
+        _read(text)
+    # A hand matching written with names: the same.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)  # columns and names read: said
+        pairs = rm.read_matching(io.StringIO("mentee,mentor\nCy Diaz,Ana Lima\n"), ["j1"],
+                                 ["s1"], names={"j1": "Cy Diaz", "s1": "Dr. Ana Lima (she/her)"})
+    assert pairs == [("j1", "s1")]
+
+
 def test_a_manager_id_wins_over_the_name_and_a_filled_id_is_said() -> None:
     text = ("id,name,manager_name,manager_id\nceo,Grace,,\nvp,Alan,Grace,\n"
             "a,Ana,Grace,vp\n")

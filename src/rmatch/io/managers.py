@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from rmatch.errors import InputWarning, Problem
-from rmatch.io.names import bracketed, name_key
+from rmatch.io.names import bracketed, by_name, look_up
 from rmatch.model.participant import IdSides
 
 __all__ = ["Row", "ids_in_names", "manager_problems", "managers_by_email", "managers_by_name"]
@@ -103,13 +103,10 @@ def managers_by_name(name: str, rows: Sequence[Row], has_id_column: bool) -> Non
     wanted = [r for r in rows if r.manager_name and not r.record.get("manager_id")]
     if not wanted:
         return
-    by_name: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        if isinstance(r.record.get("name"), str) and r.record.get("id"):
-            by_name[name_key(r.record["name"])].append(r)
+    index = by_name((r.record.get("name"), r) for r in rows if r.record.get("id"))
     filled: list[str] = []
     for r in wanted:
-        found = by_name.get(name_key(str(r.manager_name)), [])
+        found = look_up(index, str(r.manager_name))
         if len(found) == 1:
             r.record["manager_id"] = found[0].record["id"]
             filled.append(str(r.record.get("id") or f"row {r.row}"))

@@ -22,12 +22,16 @@ from __future__ import annotations
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from rmatch.errors import InputError, InputWarning
 from rmatch.model.participant import Participant, fold
 from rmatch.model.text import unaccented
 
-__all__ = ["as_ids", "bracketed", "ids_by_name", "name_key", "named_wishes", "names_read"]
+__all__ = ["as_ids", "bare_key", "bracketed", "by_name", "ids_by_name", "look_up", "name_key",
+           "named_wishes", "names_read"]
+
+_T = TypeVar("_T")
 
 
 def bracketed(text: str) -> tuple[str, str] | None:
@@ -79,19 +83,82 @@ def name_key(name: str) -> str:
     return folded
 
 
+# Titles a directory writes before a name and a form's answer leaves out; and
+# degrees written after a comma ("Ana Lima, PhD"), which name_key turns to the front.
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame",
+                     "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "dra", "dott", "ing",
+                     "phd", "mba", "md", "msc"})
+
+
+def bare_key(name: str) -> str:
+    """Return a name's key without a title before it or a note in brackets after it.
+
+    "Dr. Ana Lima (she/her)" in a directory is the "Ana Lima" a form's wish
+    names. The key a name is compared by first is :func:`name_key`; this one
+    only where that finds no one.
+
+    Examples
+    --------
+    >>> bare_key("Dr. Ana Lima (she/her)"), bare_key("Prof Bo Chen [Finance]")
+    ('ana lima', 'bo chen')
+    >>> bare_key("Lima, Dr. Ana"), bare_key("Ana Lima, PhD"), bare_key("Sir")
+    ('ana lima', 'ana lima', 'sir')
+    """
+    key = name_key(name)
+    note = bracketed(key)
+    words = (note[0] if note else key).split()
+    while len(words) > 1 and words[0].rstrip(".") in _TITLES:
+        words = words[1:]
+    bare = name_key(" ".join(words))
+    return bare if bare else key
+
+
+def by_name(people: Iterable[tuple[object, _T]]) -> dict[str, list[_T]]:
+    """Return each name's key and what it names, from ``(name, thing)`` pairs.
+
+    Each name under its :func:`name_key`, and under its :func:`bare_key` where
+    no name's own key is that (names without a string skipped).
+
+    Examples
+    --------
+    >>> by_name([("Dr. Ana Lima", "s1"), ("Ana Lima", "s2"), ("Bo Chen (he/him)", "j1")])
+    {'dr. ana lima': ['s1'], 'ana lima': ['s2'], 'bo chen (he/him)': ['j1'], 'bo chen': ['j1']}
+    """
+    out: dict[str, list[_T]] = defaultdict(list)
+    given = [(name, thing) for name, thing in people if isinstance(name, str) and name.strip()]
+    for name, thing in given:
+        out[name_key(name)].append(thing)
+    exact = set(out)
+    for name, thing in given:
+        bare = bare_key(name)
+        if bare not in exact:
+            out[bare].append(thing)
+    return dict(out)
+
+
+def look_up(index: Mapping[str, list[_T]], text: str) -> list[_T]:
+    """Return what a name names in an index of :func:`by_name`: by its key, else its bare key.
+
+    Examples
+    --------
+    >>> index = by_name([("Dr. Ana Lima (she/her)", "s1")])
+    >>> look_up(index, "Ana Lima"), look_up(index, "Dr Ana Lima"), look_up(index, "Ana")
+    (['s1'], ['s1'], [])
+    """
+    return index.get(name_key(text)) or index.get(bare_key(text)) or []
+
+
 def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
     """Return each folded name's ids, from ``(name, id)`` pairs (those without either skipped).
+
+    Read with :func:`look_up`, which also finds a name without its title or note.
 
     Examples
     --------
     >>> ids_by_name([("Ana  Silva", "s1"), ("ana silva", "s3"), (None, "s2")])
     {'ana silva': ['s1', 's3']}
     """
-    out: dict[str, list[str]] = defaultdict(list)
-    for name, pid in people:
-        if isinstance(name, str) and name.strip() and isinstance(pid, str) and pid:
-            out[name_key(name)].append(pid)
-    return dict(out)
+    return by_name((name, pid) for name, pid in people if isinstance(pid, str) and pid)
 
 
 def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[str]]
@@ -119,7 +186,7 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     read = 0
     items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
-        found = [] if item in ids else names.get(name_key(item), [])
+        found = [] if item in ids else look_up(names, item)
         tagged = bracketed(item) if not found and item not in ids else None
         if tagged and tagged[1] in ids:  # "Ana Silva (E123)": the id it carries
             found = [tagged[1]]
@@ -141,7 +208,7 @@ def _split_known(items: Sequence[str], ids: Collection[str], names: Mapping[str,
     Lima" came as one wish naming nobody.
     """
     def known(item: str) -> bool:
-        return item in ids or name_key(item) in names
+        return item in ids or bool(look_up(names, item))
 
     out: list[str] = []
     for item in items:
@@ -161,14 +228,14 @@ def _rejoined(items: Sequence[str], ids: Collection[str], names: Mapping[str, li
     exactly one person's name.
     """
     def known(item: str) -> bool:
-        return item in ids or name_key(item) in names
+        return item in ids or bool(look_up(names, item))
 
     out: list[str] = []
     k = 0
     while k < len(items):
         pair = f"{items[k]}, {items[k + 1]}" if k + 1 < len(items) else ""
         if pair and not known(items[k]) and not known(items[k + 1]) \
-                and len(names.get(name_key(pair), [])) == 1:
+                and len(look_up(names, pair)) == 1:
             out.append(pair)
             k += 2
         else:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem
 from rmatch.io.columns import header_key
-from rmatch.io.names import bracketed, ids_by_name, name_key
+from rmatch.io.names import bracketed, ids_by_name, look_up
 from rmatch.io.read import Source, load_table
 from rmatch.io.scales import known_scale, scale_hint
 from rmatch.io.sheets import Table
@@ -305,7 +305,7 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
 
     def said(k: int, side: Literal["junior", "senior"], reason: str) -> Problem:
         field = columns[0] if side == "junior" else columns[1]
-        ids = shared.get(name_key(pairs[k][0 if side == "junior" else 1]))
+        ids = look_up(shared, pairs[k][0 if side == "junior" else 1])
         if ids:  # a name, not an id: which people share it (ids, never the name)
             reason = (f"the name on this row is {len(ids)} people's "
                       f"({', '.join(map(repr, ids))}): give the id")
@@ -343,7 +343,7 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
             text = _scalar_text(raw)
             known = bool(text) and (normalise_id(text) in sides.juniors
                                     or normalise_id(text) in sides.seniors)
-            found = [] if not text or known else by_name.get(name_key(text), [])
+            found = [] if not text or known else look_up(by_name, text)
             tagged = bracketed(text) if text and not known and not found else None
             if tagged and (normalise_id(tagged[1]) in sides.juniors
                            or normalise_id(tagged[1]) in sides.seniors):
