@@ -854,3 +854,29 @@ def test_skills_with_their_level_in_words_or_a_rating_meet_the_goals_they_name()
         _read("id,role,skills\nj1,junior,python:4\n")
     with pytest.raises(rm.InputError, match="not a number nor a level word"):
         _read("id,role,skills\nj1,junior,SQL: so-so\n")
+
+
+def test_a_yes_or_no_question_about_mentoring_is_the_role_to_map() -> None:
+    # Found trying a sign-up form: "Would you like to be a reverse mentor?" answered
+    # Yes or No was left out, and everyone was read without a side (no warning;
+    # the match found 0 juniors and 0 seniors, and `rmatch columns` proposed nothing).
+    text = ("Email Address,Full name,Would you like to be a reverse mentor?,Year you were born\n"
+            "ana@acme.com,Ana Lima,No,1968\nbo@acme.com,Bo Chen,Yes,2001\n"
+            "cy@acme.com,Cy Diaz,yes,1999\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["Would you like to be a reverse mentor?"] == "role"
+    # Which side "Yes" means only the question says: every row asks for the map.
+    with pytest.raises(rm.InputError) as refused:
+        rm.read_participants(io.StringIO(text), columns=columns)
+    assert len(refused.value.problems) == 3
+    assert all('{"role": {"Yes": "junior", "No": "senior"}}' in p and "as the question asked"
+               in p for p in refused.value.problems)
+    people = rm.read_participants(io.StringIO(text), columns=columns,
+                                  values={"role": {"Yes": "junior", "No": "senior"}})
+    assert [(p.id, p.role) for p in people] == [
+        ("ana@acme.com", "senior"), ("bo@acme.com", "junior"), ("cy@acme.com", "junior")]
+    # Beside a column that says the side, a yes-or-no question stays out.
+    text = ("id,I am a,Have you had a mentor before?\n1a,Mentor (early career),No\n"
+            "2b,Mentee (executive),Yes\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert (columns["I am a"], columns["Have you had a mentor before?"]) == ("role", None)

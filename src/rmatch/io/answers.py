@@ -19,7 +19,7 @@ from typing import Any
 from rmatch.io.hints import grade_scheme
 from rmatch.model.generations import GENERATIONS
 
-__all__ = ["NUMBER_WORDS", "PROPOSED_FIELDS", "suggest_value_maps", "year_of_answer"]
+__all__ = ["NUMBER_WORDS", "PROPOSED_FIELDS", "YES_NO", "suggest_value_maps", "year_of_answer"]
 
 
 # Words that say which side a sign-up option means. "junior" or "senior" said
@@ -84,6 +84,10 @@ def _role_said(folded: str) -> str | None:
 _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",
                          "null", "nil", "tbd", "(none)"})
 
+
+YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "si",
+                    "sí", "sim", "não", "nao", "nee"})
+"""The answers of a yes-or-no question (folded): which side "yes" means, only the question says."""
 
 NUMBER_WORDS = {w: k for k, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}

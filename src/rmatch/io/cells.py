@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from rmatch.errors import InputError
 from rmatch.io import values as values
-from rmatch.io.answers import suggest_value_maps, year_of_answer
+from rmatch.io.answers import YES_NO, suggest_value_maps, year_of_answer
 from rmatch.io.columns import valid_target
 from rmatch.io.fixes import ANSWERS
 from rmatch.model.timezones import resolve_zone
@@ -146,8 +146,13 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
         return values.parse_map(raw, numeric=False, only=";" if semicolons else None)
     text = values.parse_text(raw)
     if target == "role" and values.fold(text) not in _ROLES:
-        proposed = suggest_value_maps({"role": [text]}).get("role", {text: "junior"})
-        example = json.dumps({"role": proposed}, ensure_ascii=False)
+        if values.fold(text) in YES_NO:  # "Would you like to be a mentor?": the question says
+            example = ('{"role": {"Yes": "junior", "No": "senior"}} (the side each answer '
+                       "means, as the question asked it; null for someone outside the "
+                       "programme)")
+        else:
+            proposed = suggest_value_maps({"role": [text]}).get("role", {text: "junior"})
+            example = json.dumps({"role": proposed}, ensure_ascii=False)
         raise ValueError(f"role {text!r} is not junior, senior or both: map it with values "
                          f"(CLI: --values FILE.json), e.g. {example}")
     return text
