@@ -91,6 +91,15 @@ def test_slots_as_forms_write_them() -> None:
     assert columns["When are you available?"] == "availability"
     people = rm.read_participants(io.StringIO(text), columns=columns)
     assert people[0].availability == {"Mon AM", "Wed PM"}
+    # "Which days suit you?" answered with days alone: the working day, AM and PM
+    # (was refused: "not a day and a time"). Suggested from the answers too.
+    text = "Email,Which days suit you?\na@x,Mon;Wednesday\nb@x,Weekdays\n"
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns["Which days suit you?"] == "availability"
+    people = rm.read_participants(io.StringIO(text), columns=columns)
+    assert people[0].availability == {"Mon AM", "Mon PM", "Wed AM", "Wed PM"}
+    assert people[1].availability == {f"{d} {part}" for d in ("Mon", "Tue", "Wed", "Thu", "Fri")
+                                      for part in ("AM", "PM")}
 
 
 # Each day and part of the day as forms in German, French, Spanish, Portuguese,

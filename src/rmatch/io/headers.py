@@ -65,7 +65,9 @@ SYNONYMS: dict[str, str] = {
                 "mentees you can take,how many mentors,number of mentors,how many partners",
     "min_partners": "min partners,min mentees,minimum partners,minimum mentees,min pairs",
     "availability": "available,time slots,when are you available,availability slots,"
-                    "free slots,preferred times,when can you meet",
+                    "free slots,preferred times,when can you meet,which days suit you,"
+                    "which days,days available,available days,preferred days,"
+                    "which days are you available,best days to meet",
     "previous_partners": "past partners,previous mentors,previous matches,previous mentees",
     "wishes": "wish,preferred partners,preferences,would like,wish list,first choice,"
               "second choice,third choice,1st choice,2nd choice,3rd choice,choice of mentor,"

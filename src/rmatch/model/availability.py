@@ -6,8 +6,9 @@ half-hours (7 days x 48), so a pair's shared time is one matrix product of
 two such grids.
 
 Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
-``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00. ``Weekdays``
-stands for Monday to Friday. Days and parts of the day are also read in
+``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00; a day alone
+(``Mon``, ``Wednesday``: a form's "Which days suit you?") is its working day,
+AM and PM. ``Weekdays`` stands for Monday to Friday. Days and parts of the day are also read in
 German, French, Spanish, Portuguese, Italian and Dutch (``Montag Vormittag``,
 ``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are
 whole or half hours on the 24-hour clock (``14:00-16:30``, ``9.30-11``) or
@@ -133,6 +134,8 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
     ['Fri 14:00-16:30', 'Sat 09:30-11:00', 'Thu 14:00-16:30']
     >>> sorted(normalise_slots(["Montag Vormittag", "mer après-midi", "Jeu 14h-16h30"]))
     ['Mon AM', 'Thu 14:00-16:30', 'Wed PM']
+    >>> sorted(normalise_slots(["Monday", "Wed"]))
+    ['Mon AM', 'Mon PM', 'Wed AM', 'Wed PM']
     """
     out: set[str] = set()
     for raw in values:
@@ -141,7 +144,10 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
             continue
         day, _, rest = text.partition(" ")
         days = _DAY_WORDS.get(day.casefold())
-        if days is None or not rest:
+        if days is not None and not rest:  # "Which days suit you?": the working day
+            out.update(f"{DAYS[d]} {part}" for d in days for part in ("AM", "PM"))
+            continue
+        if days is None:
             raise ValueError(f"slot {text!r} is not a day and a time: write e.g. 'Mon AM', "
                              "'Wed PM', 'Fri evening' or 'Thu 14:00-16:00'")
         part = _PART_WORDS.get(rest.casefold())
