@@ -431,6 +431,11 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     ("Heure d’Europe centrale", "Europe/Paris"), ("São Paulo", "America/Sao_Paulo"),
     ("Bogotá", "America/Bogota"), ("(UTC+01:00) Amsterdam, Berlin, Bern, Rom, Stockholm, Wien",
                                    "Europe/Amsterdam"),
+    # Offices the IANA database names by another city (were "not a time zone").
+    ("Bangalore", "Asia/Kolkata"), ("Bengaluru, India", "Asia/Kolkata"),
+    ("San Francisco", "America/Los_Angeles"), ("München", "Europe/Berlin"),
+    ("Washington, D.C.", "America/New_York"), ("Kraków", "Europe/Warsaw"),
+    ("Beijing", "Asia/Shanghai"), ("Rio de Janeiro", "America/Sao_Paulo"),
 ])
 def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
     [p] = _read(f'id,timezone\na,"{written}"\n')
@@ -441,6 +446,18 @@ def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
         hours, minutes = int(label.group(1)), int(label.group(2))
         want = timedelta(hours=hours, minutes=minutes if hours >= 0 else -minutes)
         assert any(ZoneInfo(zone).utcoffset(datetime(2026, m, 15)) == want for m in (1, 7))
+
+
+def test_the_business_cities_table_adds_only_what_the_database_lacks() -> None:
+    from rmatch.model.timezones import _business_cities, _cities, is_iana_zone
+
+    table = _business_cities()
+    assert len(table) > 200
+    assert all(is_iana_zone(zone) for zone in table.values())
+    assert not [city for city in table if city in _cities()]  # the database's own first
+    # A name two places share says so.
+    with pytest.raises(rm.InputError, match="'Hyderabad' names several time zones"):
+        _read("id,timezone\na,Hyderabad\n")
 
 
 def test_ambiguous_or_offset_only_time_zones_are_said() -> None:

@@ -6,10 +6,11 @@ Paris", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi"), Windows names
 :func:`resolve_zone` turns each into the IANA zone with the same offsets: the
 city when one is named (its offset checked against the label's), Windows
 names through tzlocal's copy of CLDR's table, abbreviations through the
-table below. An abbreviation that names several zones ("IST": India, Israel
-or Ireland) is an error that says how to choose; a label that gives only an
-offset resolves to a fixed-offset zone, with a note saying so (no daylight
-saving).
+table below, and business cities the database names by another city
+("Bangalore", "Munich", "San Francisco") through a table of their own. An
+abbreviation that names several zones ("IST": India, Israel or Ireland) is
+an error that says how to choose; a label that gives only an offset
+resolves to a fixed-offset zone, with a note saying so (no daylight saving).
 """
 
 from __future__ import annotations
@@ -66,7 +67,84 @@ _AMBIGUOUS = {
             "America/Havana"),
     "ast": ("Atlantic", "America/Halifax", "Arabia", "Asia/Riyadh"),
     "bst": ("British Summer", "Europe/London", "Bangladesh", "Asia/Dhaka"),
+    "hyderabad": ("India", "Asia/Kolkata", "Pakistan", "Asia/Karachi"),
 }
+# Business cities HR exports write as an office or a time zone that the IANA
+# database names by another city ("Bangalore" is Asia/Kolkata). Names two
+# places share ("Portland", "Valencia", "San Jose", "Washington", "Hyderabad")
+# are not here.
+_BUSINESS_CITIES = """
+Asia/Kolkata: mumbai, bombay, bangalore, bengaluru, delhi, new delhi, gurgaon, gurugram,
+  noida, chennai, madras, pune, ahmedabad, kochi, cochin, thiruvananthapuram, jaipur,
+  chandigarh
+Asia/Shanghai: beijing, peking, shenzhen, guangzhou, hangzhou, chengdu, nanjing, wuhan,
+  suzhou, tianjin, dalian, xiamen
+Asia/Tokyo: osaka, yokohama, nagoya, kyoto, fukuoka, sapporo
+Asia/Seoul: busan, incheon, pangyo
+Asia/Karachi: lahore, islamabad
+Asia/Dubai: abu dhabi, sharjah
+Asia/Riyadh: jeddah, dammam
+Asia/Ho_Chi_Minh: hanoi, da nang
+Asia/Manila: cebu, makati, quezon city, taguig
+Asia/Jerusalem: haifa, herzliya
+Europe/Berlin: frankfurt, munich, munchen, hamburg, cologne, koln, dusseldorf, stuttgart,
+  leipzig, dresden, nuremberg, nurnberg, hanover, hannover, bonn, essen, dortmund
+Europe/Paris: lyon, marseille, toulouse, lille, bordeaux, nantes, strasbourg, montpellier,
+  rennes, grenoble, sophia antipolis
+Europe/Madrid: barcelona, seville, sevilla, bilbao, malaga, zaragoza
+Europe/Rome: milan, milano, turin, torino, naples, napoli, florence, firenze, bologna,
+  genoa, genova, venice, venezia
+Europe/London: manchester, edinburgh, glasgow, leeds, bristol, liverpool, cardiff,
+  sheffield, nottingham, aberdeen, brighton, milton keynes
+Europe/Amsterdam: rotterdam, the hague, den haag, utrecht, eindhoven
+Europe/Brussels: antwerp, antwerpen, ghent, gent, leuven
+Europe/Zurich: geneva, geneve, basel, bern, lausanne
+Europe/Lisbon: porto, oporto, braga, coimbra
+Europe/Warsaw: krakow, wroclaw, gdansk, poznan, lodz, katowice
+Europe/Stockholm: gothenburg, goteborg, malmo, uppsala
+Europe/Oslo: bergen, trondheim
+Europe/Copenhagen: aarhus, odense
+Europe/Helsinki: espoo, tampere
+Europe/Dublin: cork, galway, limerick
+Europe/Vienna: graz, linz, salzburg
+Europe/Prague: brno
+Europe/Bucharest: cluj, cluj-napoca, iasi, timisoara
+Europe/Istanbul: ankara, izmir
+America/New_York: boston, washington dc, washington d.c., atlanta, philadelphia,
+  pittsburgh, charlotte, baltimore, raleigh, orlando, tampa, newark, jersey city, cleveland,
+  cincinnati
+America/Chicago: dallas, houston, austin, san antonio, minneapolis, st louis, st. louis,
+  saint louis, kansas city, nashville, new orleans, milwaukee, oklahoma city, omaha
+America/Denver: salt lake city, albuquerque, boulder, colorado springs
+America/Phoenix: tucson, scottsdale, tempe
+America/Los_Angeles: san francisco, seattle, san diego, palo alto, mountain view, sunnyvale,
+  menlo park, cupertino, redmond, bellevue, oakland, sacramento, irvine, santa clara,
+  silicon valley, bay area
+America/Toronto: ottawa, quebec city, mississauga, waterloo
+America/Edmonton: calgary
+America/Sao_Paulo: rio de janeiro, brasilia, belo horizonte, curitiba, porto alegre, campinas,
+  florianopolis
+America/Mexico_City: guadalajara, puebla, queretaro
+America/Bogota: medellin, cali, barranquilla
+Australia/Sydney: wollongong
+Australia/Brisbane: gold coast
+Africa/Johannesburg: cape town, durban, pretoria, sandton
+Africa/Lagos: abuja
+Africa/Nairobi: mombasa
+Pacific/Auckland: wellington, christchurch
+"""
+
+
+@lru_cache(maxsize=1)
+def _business_cities() -> dict[str, str]:
+    """Return the table above as folded city -> IANA zone."""
+    out: dict[str, str] = {}
+    for zone, cities in re.findall(r"^(\S+): ((?:.|\n  )*)", _BUSINESS_CITIES, re.MULTILINE):
+        out.update(dict.fromkeys((c.strip() for c in cities.replace("\n", " ").split(",")),
+                                 zone))
+    return out
+
+
 # Old IANA names tzlocal's table still uses, and the names the database prefers.
 _RENAMED = {"Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh",
             "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon"}
@@ -136,6 +214,10 @@ def _named(text: str) -> str | None:
     for part in (p.strip() for p in key.split(",")):  # "Chennai, Kolkata, Mumbai"
         if part in _cities():
             return _cities()[part]
+    flat = " ".join(key.replace(",", " ").split())  # "Washington, D.C."
+    for part in (flat, *(p.strip() for p in key.split(","))):  # "Munich, Germany"
+        if part in _business_cities():
+            return _business_cities()[part]
     return None
 
 
