@@ -155,7 +155,7 @@ def add_import_pages(app: FastAPI, ctx: Context, DB: Any, Me: Any,  # noqa: N803
         if seniors_file is not None and seniors_file.filename:  # one file per side
             pending.seniors_filename = seniors_file.filename[:300]
             pending.seniors_content = await capped(seniors_file, ctx.max_upload)
-        keep_pending(db, pending)
+        pending = keep_pending(db, pending)  # the same files sent before: the ones kept
         return RedirectResponse(_mapping_address(pid, pending, chosen, sheet.strip(),
                                                  seniors_sheet.strip()), status_code=303)
 
