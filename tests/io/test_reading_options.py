@@ -104,6 +104,16 @@ def test_a_name_with_a_title_or_a_note_is_found_by_the_name_alone() -> None:
     text = ("id,name,role,wishes\na1,Ana Lima,senior,\na2,Dr. Ana Lima,senior,\n"
             "j,Cy,junior,\"Ana Lima; Dr. Ana Lima\"\n")
     assert {p.id: p.wishes for p in _read(text)}["j"] == ["a1", "a2"]
+    # Namesakes told apart by the id in brackets: the id, not the name without it.
+    text = ("id,name,role,wishes\nE1,Ana Lima,senior,\nE2,Ana Lima,senior,\n"
+            "j,Cy,junior,Ana Lima (E2)\n")
+    assert {p.id: p.wishes for p in _read(text)}["j"] == ["E2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)  # the names read: said
+        pairs = rm.read_matching(io.StringIO("junior_id,senior_id\nCy,Ana Lima (E2)\n"),
+                                 ["j"], ["E1", "E2"],
+                                 names={"j": "Cy", "E1": "Ana Lima", "E2": "Ana Lima"})
+    assert pairs == [("j", "E2")]
     # Two people who are the same name without their notes: the wish is refused.
     text = ("id,name,role,wishes\na1,Ana Lima (Finance),senior,\na2,Dr Ana Lima,senior,\n"
             "j,Cy,junior,Ana Lima\n")

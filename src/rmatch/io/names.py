@@ -136,8 +136,11 @@ def by_name(people: Iterable[tuple[object, _T]]) -> dict[str, list[_T]]:
     return dict(out)
 
 
-def look_up(index: Mapping[str, list[_T]], text: str) -> list[_T]:
+def look_up(index: Mapping[str, list[_T]], text: str, *, bare: bool = True) -> list[_T]:
     """Return what a name names in an index of :func:`by_name`: by its key, else its bare key.
+
+    ``bare=False`` looks by its key alone (a caller that reads an id in
+    brackets, "Ana Lima (E1)", before the name without them).
 
     Examples
     --------
@@ -145,7 +148,7 @@ def look_up(index: Mapping[str, list[_T]], text: str) -> list[_T]:
     >>> look_up(index, "Ana Lima"), look_up(index, "Dr Ana Lima"), look_up(index, "Ana")
     (['s1'], ['s1'], [])
     """
-    return index.get(name_key(text)) or index.get(bare_key(text)) or []
+    return index.get(name_key(text)) or (index.get(bare_key(text)) if bare else None) or []
 
 
 def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
@@ -186,10 +189,12 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     read = 0
     items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
-        found = [] if item in ids else look_up(names, item)
+        found = [] if item in ids else look_up(names, item, bare=False)
         tagged = bracketed(item) if not found and item not in ids else None
         if tagged and tagged[1] in ids:  # "Ana Silva (E123)": the id it carries
             found = [tagged[1]]
+        elif not found and item not in ids:  # "Dr Ana Lima": the name without its title
+            found = look_up(names, item)
         if len(found) > 1:
             shared.append((k, found))
         taken = found[0] if len(found) == 1 else item

@@ -343,11 +343,13 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
             text = _scalar_text(raw)
             known = bool(text) and (normalise_id(text) in sides.juniors
                                     or normalise_id(text) in sides.seniors)
-            found = [] if not text or known else look_up(by_name, text)
+            found = [] if not text or known else look_up(by_name, text, bare=False)
             tagged = bracketed(text) if text and not known and not found else None
             if tagged and (normalise_id(tagged[1]) in sides.juniors
                            or normalise_id(tagged[1]) in sides.seniors):
                 found = [normalise_id(tagged[1])]
+            elif text and not known and not found:  # the name without its title or note
+                found = look_up(by_name, text)
             out[header] = found[0] if len(found) == 1 else raw
             if len(found) == 1:
                 named.add((row, header))
