@@ -372,3 +372,29 @@ def test_fuzzed_csv_surveys_as_the_three_readings_do(case: tuple[str, int]) -> N
     assert survey.distinct == {h: sorted({cells.get(h, "") for _, cells in rows} - {""})[:40]
                                for h, target in suggested.items()
                                if target in rm.io.survey.SHOWN_FIELDS}
+
+
+def _outcome(text: str) -> tuple[Any, list[str]]:
+    """A reading's people (or problems) and its warnings, as comparable values."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            people: Any = [p.model_dump() for p in rm.read_participants(io.StringIO(text))]
+        except rm.InputError as err:
+            people = [str(p) for p in err.problems]
+    return people, [str(w.message) for w in said]
+
+
+@FUZZ
+@given(case=csv_rosters())
+def test_fuzzed_csv_reads_the_same_with_each_distinct_cell_read_once(
+        case: tuple[str, int]) -> None:
+    """The reader keeps each field's distinct cells' readings: the same as reading each."""
+    from unittest import mock
+
+    from rmatch.io import cells
+
+    text, _ = case
+    kept = _outcome(text)
+    with mock.patch.object(cells, "MEMO_CELLS", 0):
+        assert _outcome(text) == kept
