@@ -67,12 +67,18 @@ _AMBIGUOUS = {
             "America/Havana"),
     "ast": ("Atlantic", "America/Halifax", "Arabia", "Asia/Riyadh"),
     "bst": ("British Summer", "Europe/London", "Bangladesh", "Asia/Dhaka"),
+    # Cities two places share (see _BUSINESS_CITIES).
     "hyderabad": ("India", "Asia/Kolkata", "Pakistan", "Asia/Karachi"),
+    "washington": ("Washington, D.C.", "America/New_York", "Washington State",
+                   "America/Los_Angeles"),
+    "portland": ("Oregon", "America/Los_Angeles", "Maine", "America/New_York"),
+    "valencia": ("Spain", "Europe/Madrid", "Venezuela", "America/Caracas"),
+    "san jose": ("California", "America/Los_Angeles", "Costa Rica", "America/Costa_Rica"),
 }
 # Business cities HR exports write as an office or a time zone that the IANA
 # database names by another city ("Bangalore" is Asia/Kolkata). Names two
 # places share ("Portland", "Valencia", "San Jose", "Washington", "Hyderabad")
-# are not here.
+# are in _AMBIGUOUS instead: an error that says how to choose.
 _BUSINESS_CITIES = """
 Asia/Kolkata: mumbai, bombay, bangalore, bengaluru, delhi, new delhi, gurgaon, gurugram,
   noida, chennai, madras, pune, ahmedabad, kochi, cochin, thiruvananthapuram, jaipur,
