@@ -210,6 +210,17 @@ def test_a_name_in_columns_of_its_own_is_read_given_name_first(headers: str, cel
         assert rm.read_participants(io.StringIO(text), columns=suggested)[0].name == name
 
 
+def test_an_hr_apis_name_object_is_read_given_name_first() -> None:
+    # {"name": {"last": ..., "first": ...}} read "Lima Ana" (paths in the object's order).
+    records = [{"id": "e1", "role": "senior", "name": {"last": "Lima", "first": "Ana"}},
+               {"id": "e2", "role": "junior",
+                "legalName": {"familyName": "Chen", "middleName": "Li", "givenName": "Bo"}}]
+    text = json.dumps(records)
+    columns = rm.suggest_columns(io.StringIO(text), format="json")
+    people = rm.read_participants(io.StringIO(text), format="json", columns=columns)
+    assert [p.name for p in people] == ["Ana Lima", "Bo Li Chen"]
+
+
 @pytest.mark.parametrize(("header", "target"), [
     ("Mgr. ID", "manager_id"), ("Mgr. Email", "manager_id"), ("Line Mgr", "manager_id"),
     ("Mgr Name", "manager_name"), ("Supervisor Email", "manager_id")])

@@ -183,10 +183,16 @@ _RANKS = {header_key(word): rank for rank, part in enumerate(("given", "middle",
           for word in NAME_PARTS[part].split(",")}
 
 
+# The last part of an HR API's path to a name's part ("name.first", "name.last").
+_PATH_RANKS = {"first": 0, "given": 0, "middle": 1, "last": 2, "family": 2}
+
+
 def _name_rank(header: str) -> int:
     key = header_key(header)
     if key in _RANKS:
         return _RANKS[key]
+    if "." in header and header_key(header.rsplit(".", 1)[1]) in _PATH_RANKS:
+        return _PATH_RANKS[header_key(header.rsplit(".", 1)[1])]
     ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
     return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
 
@@ -203,6 +209,8 @@ def given_name_first(targets: dict[str, str]) -> dict[str, str]:
     {'ID': 'id', 'First Name': 'name', 'Last Name': 'name'}
     >>> given_name_first({"Nachname": "name", "Vorname": "name", "Abteilung": "department"})
     {'Vorname': 'name', 'Nachname': 'name', 'Abteilung': 'department'}
+    >>> list(given_name_first({"name.last": "name", "name.first": "name"}))
+    ['name.first', 'name.last']
     """
     names = [h for h, t in targets.items() if t == "name"]
     if len(names) < 2:
