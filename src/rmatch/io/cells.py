@@ -147,9 +147,9 @@ def _parse(target: str, raw: Any, opts: Options, semicolons: bool) -> Any:
     text = values.parse_text(raw)
     if target == "role" and values.fold(text) not in _ROLES:
         if values.fold(text) in YES_NO:  # "Would you like to be a mentor?": the question says
-            example = ('{"role": {"Yes": "junior", "No": "senior"}} (the side each answer '
-                       "means, as the question asked it; null for someone outside the "
-                       "programme)")
+            example = (json.dumps({"role": {text: "junior"}}, ensure_ascii=False)
+                       + ' or "senior" (the side this answer means, as the question asked it; '
+                       "null for someone outside the programme)")
         else:
             proposed = suggest_value_maps({"role": [text]}).get("role", {text: "junior"})
             example = json.dumps({"role": proposed}, ensure_ascii=False)
