@@ -191,8 +191,9 @@ def _name_rank(header: str) -> int:
     key = header_key(header)
     if key in _RANKS:
         return _RANKS[key]
-    if "." in header and header_key(header.rsplit(".", 1)[1]) in _PATH_RANKS:
-        return _PATH_RANKS[header_key(header.rsplit(".", 1)[1])]
+    part = header_key(header.rsplit(".", 1)[1]) if "." in header else None
+    if part in _PATH_RANKS:
+        return _PATH_RANKS[part]
     ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
     return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
 
