@@ -45,6 +45,8 @@ from rmatch.errors import (
     ResourceLimitError,
     RmatchError,
     SolverError,
+    caught_warnings,
+    warn_again,
 )
 from rmatch.io import (
     TableSurvey,
@@ -134,6 +136,7 @@ __all__ = [
     "Weights",
     "__version__",
     "calibrate",
+    "caught_warnings",
     "data_gaps",
     "enrich",
     "evaluate",
@@ -162,6 +165,7 @@ __all__ = [
     "survey_table",
     "synth",
     "to_frame",
+    "warn_again",
     "withheld_groups",
     "write_participants",
 ]

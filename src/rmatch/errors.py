@@ -17,14 +17,21 @@ so callers can catch either:
 One warning class, :class:`InputWarning` (a :class:`UserWarning`), says what
 reading kept out or could not interpret without failing (columns left out,
 language names it does not know, previous partners not in the roster).
+:func:`caught_warnings` records rmatch's own warnings for the code inside it
+alone, where ``warnings.catch_warnings`` would swap the whole process's
+filters (a service reading two files in two threads at once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 __all__ = ["InfeasibleError", "InputError", "InputWarning", "Problem", "ResourceLimitError",
-           "RmatchError", "SolverError"]
+           "RmatchError", "SolverError", "caught_warnings", "warn_again"]
 
 
 class RmatchError(Exception):
@@ -205,3 +212,110 @@ class ResourceLimitError(RmatchError, MemoryError):
     >>> issubclass(ResourceLimitError, MemoryError)
     True
     """
+
+
+# The list the warnings of this context go to (None: Python's warnings). A context
+# variable, so that each thread and each asyncio task records only its own.
+_RECORDING: ContextVar[list[warnings.WarningMessage] | None] = ContextVar(
+    "rmatch_recording", default=None)
+
+
+@contextmanager
+def caught_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    r"""Record every warning rmatch gives inside the block, for this thread (or task) alone.
+
+    Like ``warnings.catch_warnings(record=True)`` with the filter ``"always"``,
+    but it leaves the process's filters and ``warnings.showwarning`` alone: two
+    threads reading two files at once (a web service's thread pool) each get
+    their own notes, and a warning elsewhere in the process still goes where
+    the process sends it. Only rmatch's own warnings are recorded (the
+    readers' :class:`InputWarning` and the match's :class:`DataGapWarning`),
+    each time it is given, whatever the filters say; other libraries' warnings
+    go to Python's warnings as before. Blocks nest: the innermost records.
+
+    Yields
+    ------
+    list of warnings.WarningMessage
+        Filled as the block runs: ``message`` (the warning), ``category``,
+        ``filename`` and ``lineno`` (the line of the caller it names).
+
+    Examples
+    --------
+    >>> import io
+    >>> import rmatch as rm
+    >>> roster = io.StringIO("id,role,Shoe size\na1,junior,42\nb1,senior,39\n")
+    >>> with rm.caught_warnings() as caught:
+    ...     people = rm.read_participants(roster)
+    >>> [w.category.__name__ for w in caught]
+    ['InputWarning']
+    >>> "Shoe size" in str(caught[0].message)
+    True
+    """
+    recorded: list[warnings.WarningMessage] = []
+    token = _RECORDING.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _RECORDING.reset(token)
+
+
+def warn(message: str | Warning, category: type[Warning] = UserWarning,
+         stacklevel: int = 1) -> None:
+    """Give a warning as ``warnings.warn`` does, or record it in :func:`caught_warnings`' list.
+
+    Every warning of rmatch goes through here. ``stacklevel`` counts as
+    ``warnings.warn``'s does from the caller of this function.
+
+    Examples
+    --------
+    >>> with caught_warnings() as caught:
+    ...     warn("a title above the header was skipped", InputWarning)
+    >>> str(caught[0].message), caught[0].category.__name__
+    ('a title above the header was skipped', 'InputWarning')
+    """
+    recorded = _RECORDING.get()
+    if recorded is None:
+        warnings.warn(message, category, stacklevel=stacklevel + 1)
+        return
+    if isinstance(message, Warning):
+        category = type(message)
+    else:
+        message = category(message)
+    try:  # the line the warning names, as warnings.warn finds it
+        frame = sys._getframe(stacklevel)
+        filename, lineno = frame.f_code.co_filename, frame.f_lineno
+    except ValueError:  # fewer frames than the level: Python's warnings say "sys"
+        filename, lineno = "sys", 1
+    recorded.append(warnings.WarningMessage(message, category, filename, lineno))
+
+
+def warn_again(caught: Iterable[warnings.WarningMessage]) -> None:
+    r"""Give recorded warnings again, naming the lines they first named.
+
+    To the :func:`caught_warnings` block around the call if there is one,
+    otherwise to Python's warnings: a tool that keeps a reading's people and
+    notes (to answer the same file again without reading it) says the notes
+    again this way.
+
+    Parameters
+    ----------
+    caught : iterable of warnings.WarningMessage
+        Warnings as :func:`caught_warnings` records them.
+
+    Examples
+    --------
+    >>> import io
+    >>> import rmatch as rm
+    >>> with rm.caught_warnings() as first:
+    ...     people = rm.read_participants(io.StringIO("id,role,Hat\na,junior,1\nb,senior,2\n"))
+    >>> with rm.caught_warnings() as again:
+    ...     rm.warn_again(first)  # the same people kept: their notes said again
+    >>> [str(w.message) for w in again] == [str(w.message) for w in first]
+    True
+    """
+    recorded = _RECORDING.get()
+    for w in caught:
+        if recorded is not None:
+            recorded.append(w)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

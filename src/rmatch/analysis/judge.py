@@ -11,13 +11,19 @@ far the matching is from the optimum.
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from rmatch.errors import DataGapWarning, InfeasibleError, InputError, SolverError
+from rmatch.errors import (
+    DataGapWarning,
+    InfeasibleError,
+    InputError,
+    SolverError,
+    caught_warnings,
+    warn_again,
+)
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant
 from rmatch.program.gaps import data_gaps
@@ -144,9 +150,10 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     # 20,000 per side the dense one took 10 GB and 390 s against rm.match's 5 s).
     best: MatchResult | None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataGapWarning)  # judging is not matching
+        with caught_warnings() as caught:
             best = match(juniors, seniors, program, org=org, progress=progress)
+        # Judging is not matching: the optimum's data gaps are not the judgement's.
+        warn_again([w for w in caught if not issubclass(w.category, DataGapWarning)])
         sm = best.scores
     except (InfeasibleError, SolverError):
         best = None  # no optimum to compare with: the bound stays the objective

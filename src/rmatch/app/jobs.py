@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 import uuid
-import warnings
 from typing import Any
 
 from sqlalchemy import select, update
@@ -120,8 +119,7 @@ def judge(people: list[dict[str, Any]], params: dict[str, Any], progress: Any = 
     ``inputs``: :func:`build_inputs` of ``people`` when the caller has them.
     """
     juniors, seniors, org = inputs or build_inputs(people)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with rm.caught_warnings() as caught:
         result = rm.evaluate([tuple(p) for p in params["pairs"]], juniors, seniors,
                              program_of(params.get("rules")), org=org, progress=progress)
     return result, list(dict.fromkeys([*params.get("notes", []),

@@ -14,7 +14,6 @@ changes: the people, rules and matchings stay as they are.
 
 # No "from __future__ import annotations": FastAPI reads the routes' annotations
 # (Annotated[..., Depends(...)] built inside a function) at run time.
-import warnings
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
@@ -50,8 +49,7 @@ def judge_matching(ctx: Context, db: Session, user: User, programme: Programme,
         raise HTTPException(409, "import people first: a matching is judged against them")
     juniors, seniors, org = build_inputs(imp.people)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with rm.caught_warnings() as caught:
             pairs = rm.read_matching(named(content, filename), [p.id for p in juniors],
                                      [p.id for p in seniors], what="the matching",
                                      sheet=sheet.strip() or None,

@@ -136,7 +136,7 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
     """Read a file with its choices, or give the people of the same reading again.
 
     The same bytes, name, maps and options give the same people and say the
-    same warnings (replayed in the caller's filters): the reader is
+    same warnings (given again to the caller's recording): the reader is
     deterministic. Problems are not kept: a file that fails is read again.
     """
     chosen = json.dumps([filename, columns, values, options, extra], sort_keys=True,
@@ -147,8 +147,7 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
         if kept is not None:
             _reads.move_to_end(key)
     if kept is None:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with rm.caught_warnings() as caught:
             people = _answered(lambda: rm.read_participants(
                 named(content, filename), format=FORMATS.get(Path(filename).suffix.lower()),
                 columns=columns, values=values, **options, **extra), filename)
@@ -157,8 +156,7 @@ def _read(content: bytes, filename: str, columns: dict[str, Any] | None,
             _reads[key] = kept
             while sum(len(p) for p, _ in _reads.values()) > READS_KEPT_PEOPLE and _reads:
                 _reads.popitem(last=False)
-    for w in kept[1]:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    rm.warn_again(kept[1])  # to the caller's recording: the reading's own notes
     return list(kept[0])
 
 
@@ -231,8 +229,7 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
         raise HTTPException(422, {"problems": [{"field": "role", "reason": (
             "with a seniors' file, the first file is the juniors' and the second the "
             "seniors': leave role out")}]})
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with rm.caught_warnings() as caught:
         people, employees = read_files(upload)
         if upload.hr is not None and employees is not None:
             try:
@@ -242,13 +239,19 @@ def read_upload(upload: Upload) -> tuple[list[rm.Participant], list[str]]:
             signed = {p.id for p in people}
             people += [p.model_copy(update={"role": None}) for p in employees
                        if p.id not in signed]
-        people += _outside_managers(people, upload)
+        outside = _outside_managers(people, upload)
+        people += outside
     juniors, seniors, _ = rm.split_roles(people)
     if not juniors or not seniors:
         raise HTTPException(422, {"problems": [{"field": "role", "reason": (
             f"found {len(juniors)} juniors and {len(seniors)} seniors: the role column must "
             "mark both sides (map its words with 'values')")}]})
-    return people, notes_of(caught, (rm.InputWarning, rm.DataGapWarning))
+    notes = notes_of(caught, (rm.InputWarning, rm.DataGapWarning))
+    if outside:
+        notes.append(f"{len(outside)} manager(s) in no file read as people outside the "
+                     "programme (at the top of the reporting lines: the rule sees the chain "
+                     "within the files only)")
+    return people, notes
 
 
 def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.Participant]:
@@ -267,7 +270,4 @@ def _outside_managers(people: list[rm.Participant], upload: Upload) -> list[rm.P
             {"id": p.id, "field": "manager_id", "kind": "manager_not_in_roster",
              "value": p.manager_id, "reason": _NO_MANAGER.format(p.manager_id)}
             for p in people if p.manager_id in set(missing)]})
-    warnings.warn(f"{len(missing)} manager(s) in no file read as people outside the programme "
-                  "(at the top of the reporting lines: the rule sees the chain within the "
-                  "files only)", rm.InputWarning, stacklevel=2)
     return [rm.Participant(id=m) for m in missing]

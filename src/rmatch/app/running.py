@@ -14,7 +14,6 @@ result is a new matching version whose parent is the published one.
 import io
 import json
 import math
-import warnings
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, UploadFile
@@ -189,8 +188,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
     # checked against the programme's juniors and seniors, with what it may be
     # (another case, the sides swapped); then each pair against the published ones.
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with rm.caught_warnings() as caught:
             rows = rm.read_ratings(
                 io.BytesIO(content), *(sorted({pair[k] for pair in pairs} | {
                     pid for pid, p in people.items() if p.get("role") in (side, "both")})

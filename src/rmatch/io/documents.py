@@ -19,11 +19,10 @@ key of the file's own (``"competencies": {"python": 0.8}`` mapped to
 from __future__ import annotations
 
 import json
-import warnings
 from functools import lru_cache
 from typing import Any
 
-from rmatch.errors import InputError, InputWarning
+from rmatch.errors import InputError, InputWarning, warn
 from rmatch.io.columns import header_key
 
 __all__ = ["flattened", "json_items", "unique_keys"]
@@ -140,8 +139,8 @@ def _wrapped(name: str, data: dict[str, Any], sheet: str | int | None) -> Any:
         return data[str(sheet)]
     records = [k for k in lists if k.casefold() in _RECORDS]
     if len(records) == 1:  # the API's records, whatever else the answer holds
-        warnings.warn(f"{name}: read the {len(data[records[0]])} object(s) under "
-                      f"{records[0]!r} of the JSON object", InputWarning, stacklevel=5)
+        warn(f"{name}: read the {len(data[records[0]])} object(s) under "
+             f"{records[0]!r} of the JSON object", InputWarning, stacklevel=5)
         return data[records[0]]
     if lists:
         raise InputError(f"{name}: the JSON object has lists of objects under "

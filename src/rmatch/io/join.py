@@ -9,11 +9,10 @@ count), and says who has no HR record and where the two disagree.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from rmatch.errors import InputError, InputWarning
+from rmatch.errors import InputError, InputWarning, warn
 from rmatch.model.participant import Participant
 
 __all__ = ["HR_FACTS", "SELF_REPORTED", "enrich"]
@@ -106,14 +105,14 @@ def enrich(signups: Sequence[Participant], employees: Sequence[Participant]
                 clashes.setdefault(field, []).append(person.id)
         out.append(Participant.model_validate(data))
     if missing:
-        warnings.warn(f"{len(missing)} sign-up(s) have no HR record (kept with what the form "
-                      f"says; no manager known): {', '.join(repr(m) for m in missing[:8])}"
-                      f"{' and more' if len(missing) > 8 else ''}", InputWarning, stacklevel=2)
+        warn(f"{len(missing)} sign-up(s) have no HR record (kept with what the form "
+             f"says; no manager known): {', '.join(repr(m) for m in missing[:8])}"
+             f"{' and more' if len(missing) > 8 else ''}", InputWarning, stacklevel=2)
     if clashes:
         said = "; ".join(f"{field}: {', '.join(repr(i) for i in ids[:5])}"
                          f"{' and more' if len(ids) > 5 else ''}"
                          for field, ids in clashes.items())
-        warnings.warn(f"the form and the HR record disagree (the HR record wins for manager, "
-                      f"level and birth year, the form for the rest): {said}", InputWarning,
-                      stacklevel=2)
+        warn(f"the form and the HR record disagree (the HR record wins for manager, "
+             f"level and birth year, the form for the rest): {said}", InputWarning,
+             stacklevel=2)
     return out

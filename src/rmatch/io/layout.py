@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io import values as values
 from rmatch.io.columns import header_key, is_known_header
 
@@ -133,10 +132,10 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         index = _named_below(records, nonempty, _below_banner(records, nonempty, index))
     above = [records[k][0] for k in nonempty if k < index]
     if above and header_row is None:  # a header row given skips the rows above, as told
-        warnings.warn(f"{name}: row(s) {rows_text(above)} above the header (row "
-                      f"{records[index][0]}) were skipped as a title or report parameters; "
-                      "pass header_row= (CLI: --header-row) if the header is elsewhere",
-                      InputWarning, stacklevel=5)
+        warn(f"{name}: row(s) {rows_text(above)} above the header (row "
+             f"{records[index][0]}) were skipped as a title or report parameters; "
+             "pass header_row= (CLI: --header-row) if the header is elsewhere",
+             InputWarning, stacklevel=5)
     width = len(_filled(records[index][1]))
     # A table that starts further right (Excel's C3): its first column is the
     # header's first filled one, where a footer's words and the ids are.
@@ -150,9 +149,9 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         # lone "Rui Costa" is a person; only the usual footer words make a footer.
         end, footer = _footer(records, index, width, lead, loose=False, counted=counted)
     if footer:
-        warnings.warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
-                      "like a footer (a total, a count or a notice) and were skipped",
-                      InputWarning, stacklevel=5)
+        warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
+             "like a footer (a total, a count or a notice) and were skipped",
+             InputWarning, stacklevel=5)
     return Located(index, end, problems)
 
 
@@ -200,8 +199,8 @@ def grouped(name: str, headers: list[str], records: Sequence[tuple[int, Sequence
         return headers  # one label over all of them (a title): still given twice, said so
     named = [repr(h) for h, o in zip(out, headers, strict=True) if h != o]
     if named:
-        warnings.warn(f"{name}: header(s) given more than once read with the group label "
-                      f"above them: {', '.join(named)}", InputWarning, stacklevel=5)
+        warn(f"{name}: header(s) given more than once read with the group label "
+             f"above them: {', '.join(named)}", InputWarning, stacklevel=5)
     return out
 
 

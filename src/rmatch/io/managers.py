@@ -13,12 +13,11 @@ repeats one.
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from rmatch.errors import InputWarning, Problem
+from rmatch.errors import InputWarning, Problem, warn
 from rmatch.io.names import bracketed, by_name, look_up
 from rmatch.model.participant import IdSides
 
@@ -90,7 +89,7 @@ def ids_in_names(name: str, rows: Sequence[Row]) -> None:
                 ] if own else []
         said += [f"{managers} manager(s) named with their id in brackets read as that id"
                  ] if managers else []
-        warnings.warn(f"{name}: {'; '.join(said)}", InputWarning, stacklevel=5)
+        warn(f"{name}: {'; '.join(said)}", InputWarning, stacklevel=5)
 
 
 def managers_by_name(name: str, rows: Sequence[Row], has_id_column: bool) -> None:
@@ -119,10 +118,10 @@ def managers_by_name(name: str, rows: Sequence[Row], has_id_column: bool) -> Non
                              f"{', '.join(str(x.row) for x in found[:5])}: give the manager's "
                              "id instead"))
     if has_id_column and filled:
-        warnings.warn(f"{name}: manager ids filled in from the manager's name for "
-                      f"{len(filled)} row(s) with a blank manager id: "
-                      f"{', '.join(repr(f) for f in filled[:8])}"
-                      f"{' and more' if len(filled) > 8 else ''}", InputWarning, stacklevel=5)
+        warn(f"{name}: manager ids filled in from the manager's name for "
+             f"{len(filled)} row(s) with a blank manager id: "
+             f"{', '.join(repr(f) for f in filled[:8])}"
+             f"{' and more' if len(filled) > 8 else ''}", InputWarning, stacklevel=5)
 
 
 def managers_by_email(name: str, rows: Sequence[Row]) -> None:
@@ -149,8 +148,8 @@ def managers_by_email(name: str, rows: Sequence[Row]) -> None:
             r.record["manager_id"] = found[0]
             read += 1
     if read:
-        warnings.warn(f"{name}: {read} manager(s) given as an e-mail address read as the id of "
-                      "the person with that address", InputWarning, stacklevel=5)
+        warn(f"{name}: {read} manager(s) given as an e-mail address read as the id of "
+             "the person with that address", InputWarning, stacklevel=5)
 
 
 def manager_problems(name: str, managers: Sequence[tuple[int, str | None, str | None]],

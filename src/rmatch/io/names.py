@@ -19,12 +19,11 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from rmatch.errors import InputError, InputWarning
+from rmatch.errors import InputError, InputWarning, warn
 from rmatch.model.participant import Participant, fold
 from rmatch.model.text import unaccented
 
@@ -292,7 +291,7 @@ def named_wishes(people: Sequence[Participant]) -> list[Participant]:
     if problems:
         raise InputError.of(problems)
     if read:
-        warnings.warn(names_read(sum(read.values()), read), InputWarning, stacklevel=3)
+        warn(names_read(sum(read.values()), read), InputWarning, stacklevel=3)
     return out
 
 

@@ -16,7 +16,6 @@ The flow for one roster:
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io import values as values
 from rmatch.io.cells import LIST_FIELDS, Duplicates, Options, read_cell, read_row
 from rmatch.io.columns import Columns, resolve
@@ -128,22 +127,22 @@ def build(table: Table, opts: Options) -> list[Participant]:
         for target in defaulted:
             by_default[target].append(row)
     if repeated:
-        warnings.warn(f"{name}: row(s) {rows_text(repeated)} repeat the header row and were "
-                      "skipped (files joined into one?)", InputWarning, stacklevel=4)
+        warn(f"{name}: row(s) {rows_text(repeated)} repeat the header row and were "
+             "skipped (files joined into one?)", InputWarning, stacklevel=4)
     if by_default and opts.defaults:  # asked for, but said: which rows took it
-        warnings.warn(f"{name}: " + "; ".join(
+        warn(f"{name}: " + "; ".join(
             f"{target} {opts.defaults[target]!r} by default on {len(rows_of)} row(s) that "
             f"give none (row(s) {rows_text(rows_of)})" for target, rows_of in
             by_default.items()), InputWarning, stacklevel=4)
     if blanked:
-        warnings.warn(f"{name}: answer(s) that give none read as not given (in "
-                      f"{', '.join(sorted(blank_fields))}): {_listing(blanked)}; map them "
-                      "with values= if they are a group", InputWarning, stacklevel=4)
+        warn(f"{name}: answer(s) that give none read as not given (in "
+             f"{', '.join(sorted(blank_fields))}): {_listing(blanked)}; map them "
+             "with values= if they are a group", InputWarning, stacklevel=4)
     if fixed:
-        warnings.warn(f"{name}: time zone(s) given only as a UTC offset, read as "
-                      f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "
-                      "with values={'timezone': {...}} where summer time applies",
-                      InputWarning, stacklevel=4)
+        warn(f"{name}: time zone(s) given only as a UTC offset, read as "
+             f"{FIXED_OFFSET_NOTE}: {_listing(fixed)}; map them to the office's zone "
+             "with values={'timezone': {...}} where summer time applies",
+             InputWarning, stacklevel=4)
     rows = _settle_duplicates(name, rows, opts.duplicates)
     has_id = "id" in cols.targets.values()
     ids_in_names(name, rows)
@@ -186,7 +185,7 @@ def build(table: Table, opts: Options) -> list[Participant]:
         raise InputError.of([*grade_column(name, cols, any_level, problems), *hints])
     _warn(name, cols, people, ids, _left_out(cols, table))
     for line in groups_shown_once(table, cols):
-        warnings.warn(f"{name}: {line}", InputWarning, stacklevel=4)
+        warn(f"{name}: {line}", InputWarning, stacklevel=4)
     _level_notes(name, rows)
     return [p for _, p in people]
 
@@ -208,10 +207,10 @@ def _level_notes(name: str, rows: Sequence[_Row]) -> None:
                 if note:
                     notes[note].append(r.row)
     if notes:
-        warnings.warn(f"{name}: note(s) beside a language read as no level (the language "
-                      "then counts as spoken well enough wherever a rule asks for a level; "
-                      f"write a level such as B1 or 'fluent' to say it): {_listing(notes)}",
-                      InputWarning, stacklevel=4)
+        warn(f"{name}: note(s) beside a language read as no level (the language "
+             "then counts as spoken well enough wherever a rule asks for a level; "
+             f"write a level such as B1 or 'fluent' to say it): {_listing(notes)}",
+             InputWarning, stacklevel=4)
 
 
 def _id_key(value: Any) -> str | None:
@@ -256,9 +255,9 @@ def _settle_duplicates(name: str, rows: list[_Row], policy: Duplicates) -> list[
         settled.append(f"{kept.record['id']!r} (kept row {kept.row} of rows "
                        f"{', '.join(str(r.row) for r in group)})")
     if settled:
-        warnings.warn(f"{name}: {len(settled)} id(s) given more than once (compared ignoring "
-                      f"case), one row kept for each ({policy}): {', '.join(settled[:8])}"
-                      f"{' and more' if len(settled) > 8 else ''}", InputWarning, stacklevel=5)
+        warn(f"{name}: {len(settled)} id(s) given more than once (compared ignoring "
+             f"case), one row kept for each ({policy}): {', '.join(settled[:8])}"
+             f"{' and more' if len(settled) > 8 else ''}", InputWarning, stacklevel=5)
     out = [r for r in rows if id(r) not in dropped]
     if policy != "error":
         for r in out:
@@ -294,7 +293,7 @@ def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
             read += [str(r.record.get("id") or f"row {r.row}")] * n
             r.record[field_name] = out
     if read:
-        warnings.warn(f"{name}: {names_read(len(read), read)}", InputWarning, stacklevel=5)
+        warn(f"{name}: {names_read(len(read), read)}", InputWarning, stacklevel=5)
 
 
 def _nfc(value: Any) -> str | None:
@@ -334,14 +333,14 @@ def _left_out(cols: Columns, table: Table) -> str:
 def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
           ids: Mapping[str, int], shown: str) -> None:
     if cols.unknown:
-        warnings.warn(f"{name}: left out column(s) rmatch does not know: {shown}; map them "
-                      "with columns= (CLI: --columns MAP.json, which `rmatch columns` "
-                      "proposes) or keep them as attributes with unknown_columns='keep' "
-                      "(CLI: --unknown-columns keep)", InputWarning, stacklevel=4)
+        warn(f"{name}: left out column(s) rmatch does not know: {shown}; map them "
+             "with columns= (CLI: --columns MAP.json, which `rmatch columns` "
+             "proposes) or keep them as attributes with unknown_columns='keep' "
+             "(CLI: --unknown-columns keep)", InputWarning, stacklevel=4)
     if cols.unused:
-        warnings.warn(UnusedColumns(f"{name}: the column map names "
-                                    f"{', '.join(repr(u) for u in cols.unused)}, which this "
-                                    "file does not have", cols.unused), stacklevel=4)
+        warn(UnusedColumns(f"{name}: the column map names "
+                           f"{', '.join(repr(u) for u in cols.unused)}, which this "
+                           "file does not have", cols.unused), stacklevel=4)
     odd: dict[str, list[int]] = defaultdict(list)
     strangers: dict[str, list[int]] = defaultdict(list)
     for row, p in people:
@@ -352,11 +351,11 @@ def _warn(name: str, cols: Columns, people: Sequence[tuple[int, Participant]],
             if other not in ids:
                 strangers[other].append(row)
     if odd:
-        warnings.warn(f"{name}: language(s) rmatch does not know, kept as written and matched "
-                      f"only to the same text: {_listing(odd)}", InputWarning, stacklevel=4)
+        warn(f"{name}: language(s) rmatch does not know, kept as written and matched "
+             f"only to the same text: {_listing(odd)}", InputWarning, stacklevel=4)
     if strangers:
-        warnings.warn(f"{name}: previous partner(s) not in this roster (people who left, or "
-                      f"a typo): {_listing(strangers)}", InputWarning, stacklevel=4)
+        warn(f"{name}: previous partner(s) not in this roster (people who left, or "
+             f"a typo): {_listing(strangers)}", InputWarning, stacklevel=4)
 
 
 _QUOTED = 80

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import warnings
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io import encodings
 from rmatch.io import values as values
 from rmatch.io.documents import flattened, json_items, unique_keys
@@ -155,11 +154,11 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
             said = f"; {encodings.advice(data, found)}" if found else ""
             raise InputError(f"{name}: cannot read it as {encoding!r}: {err}{said}") from None
         if (better := encodings.misread(data, encoding)) is not None:
-            warnings.warn(f"{name}: read as {encoding!r}, its accented letters come out as "
-                          f"symbols or capitals inside words; they read as letters in "
-                          f"{encodings.WORDS[better]}: check the names, or read it with "
-                          f"encoding={better!r} (CLI: --encoding {better})",
-                          InputWarning, stacklevel=5)
+            warn(f"{name}: read as {encoding!r}, its accented letters come out as "
+                 f"symbols or capitals inside words; they read as letters in "
+                 f"{encodings.WORDS[better]}: check the names, or read it with "
+                 f"encoding={better!r} (CLI: --encoding {better})",
+                 InputWarning, stacklevel=5)
         return text
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
@@ -180,10 +179,10 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
             kind="encoding", value=" or ".join(found) or None)) from None
     if (doubled := encodings.doubly_encoded(text)) is not None:
         row, chars = doubled
-        warnings.warn(f"{name}: row {row}: {chars!r} looks like one accented letter read "
-                      "wrongly and saved again (UTF-8 opened as Windows text): check the "
-                      "names, and export the file again from where it came", InputWarning,
-                      stacklevel=5)
+        warn(f"{name}: row {row}: {chars!r} looks like one accented letter read "
+             "wrongly and saved again (UTF-8 opened as Windows text): check the "
+             "names, and export the file again from where it came", InputWarning,
+             stacklevel=5)
     return text
 
 
@@ -447,9 +446,9 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
                           (struck, "are struck through in the workbook (withdrawn?)")):
         if rows_of:
             # The file still holds them, so they are read, and said.
-            warnings.warn(f"{name}: row(s) {rows_text(rows_of)} {what} and were read like "
-                          "the others; delete the rows of people not taking part",
-                          InputWarning, stacklevel=4)
+            warn(f"{name}: row(s) {rows_text(rows_of)} {what} and were read like "
+                 "the others; delete the rows of people not taking part",
+                 InputWarning, stacklevel=4)
     return Table(name, [h for h in headers if h], rows, problems, hidden, book.sheetnames,
                  book.sheetnames[index])
 

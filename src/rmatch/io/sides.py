@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.errors import InputError, InputWarning, Problem, caught_warnings, warn, warn_again
 from rmatch.io.read import Source, UnusedColumns
 from rmatch.io.sheets import source_name
 from rmatch.io.tables import merge_sides, read_participants
@@ -81,8 +81,7 @@ def read_sides(juniors: Source, seniors: Source, *,
     failed: list[InputError] = []
     for source, cols, tab in ((juniors, columns, sheet),
                               (seniors, columns if shared else seniors_columns, seniors_sheet)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with caught_warnings() as caught:
             try:
                 read.append(read_participants(source, columns=cols, sheet=tab,
                                               check_managers=False, **options))
@@ -93,8 +92,7 @@ def read_sides(juniors: Source, seniors: Source, *,
                       for h in w.message.headers})
         # One map for both: a header one file lacks is the other file's own.
         said += [w for w in caught if not (shared and isinstance(w.message, UnusedColumns))]
-    for w in said:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    warn_again(said)
     if failed:
         raise failed[0] if len(failed) == 1 else InputError.of(
             [*failed[0].problems, *failed[1].problems])
@@ -120,8 +118,8 @@ def read_sides(juniors: Source, seniors: Source, *,
             "give one file with the role 'both'")
     neither = lacks[0] & lacks[1] if shared else set()
     if neither:
-        warnings.warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "
-                      "which neither file has", InputWarning, stacklevel=2)
+        warn(f"the column map names {', '.join(repr(h) for h in sorted(neither))}, "
+             "which neither file has", InputWarning, stacklevel=2)
     return merge_sides(read[0], read[1], sheets=(
         _sheet_name(juniors, sheet), _sheet_name(seniors, seniors_sheet)))
 

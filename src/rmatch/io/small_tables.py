@@ -22,11 +22,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from rmatch.errors import InputError, InputWarning, Problem
+from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io.columns import header_key
 from rmatch.io.names import bracketed, ids_by_name, look_up
 from rmatch.io.read import Source, load_table
@@ -245,9 +244,9 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
     if len(fits) > 1:  # a form's response number (1, 2, 3, ...) is no rating
         fits = [h for h in fits if not counts_responses(held[h])] or fits
     if len(fits) == 1:
-        warnings.warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
-                      f"every value is one); name it {value} to say so", InputWarning,
-                      stacklevel=3)
+        warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
+             f"every value is one); name it {value} to say so", InputWarning,
+             stacklevel=3)
         return fits[0]
     hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else "")
     # A column of a known scale's words ("Agree", "Strongly agree"): its value map proposed.
@@ -285,9 +284,9 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
     """Return the rows' pairs of ids, each checked against its side (every problem by row)."""
     read = sum(header in columns for _, header in named)
     if read:
-        warnings.warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
-                      "person's name in the programme, or written with their id in "
-                      "brackets)", InputWarning, stacklevel=3)
+        warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
+             "person's name in the programme, or written with their id in "
+             "brackets)", InputWarning, stacklevel=3)
     if not rows:  # a header alone: most likely the wrong file, never a matching to judge
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
@@ -297,10 +296,10 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
     restored = [(w, p) for pair, was in zip(pairs, written, strict=True)
                 for p, w in zip(pair, was, strict=True) if p != w]
     if restored:
-        warnings.warn(f"{table.name}: read {len(restored)} id(s) written as numbers without "
-                      f"their leading zeros as the people's ids (e.g. {restored[0][0]!r} as "
-                      f"{restored[0][1]!r}): a spreadsheet drops them unless the column is "
-                      "text", InputWarning, stacklevel=3)
+        warn(f"{table.name}: read {len(restored)} id(s) written as numbers without "
+             f"their leading zeros as the people's ids (e.g. {restored[0][0]!r} as "
+             f"{restored[0][1]!r}): a spreadsheet drops them unless the column is "
+             "text", InputWarning, stacklevel=3)
     at = [row for row, _ in rows]
 
     def said(k: int, side: Literal["junior", "senior"], reason: str) -> Problem:
@@ -433,10 +432,10 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
     of_juniors, of_seniors = only("junior"), only("senior")
     if len(of_juniors) == 1 and len(of_seniors) == 1:
         also = ", or nobody's now: people who left" if keep else ""
-        warnings.warn(f"{table.name}: no junior_id and senior_id columns: read "
-                      f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
-                      f"seniors' (every value in each is one of theirs{also}); name the "
-                      "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
+        warn(f"{table.name}: no junior_id and senior_id columns: read "
+             f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
+             f"seniors' (every value in each is one of theirs{also}); name the "
+             "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
         return of_juniors[0], of_seniors[0]
     problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
                         f"{', '.join(table.headers) or 'none'})", file=table.name),

@@ -15,14 +15,13 @@ from __future__ import annotations
 import os
 import pickle
 import uuid
-import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rmatch.errors import DataGapWarning, InputError
+from rmatch.errors import DataGapWarning, InputError, caught_warnings, warn, warn_again
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
@@ -53,15 +52,16 @@ class Cohort(BaseModel):
 def _solve(cohort: Cohort) -> MatchResult:
     # A worker's warnings never reach the caller; the gaps travel on the result
     # and the parent says them, named by cohort, however the cohorts were solved.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataGapWarning)
-        return match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+    with caught_warnings() as caught:
+        result = match(cohort.juniors, cohort.seniors, cohort.program, org=cohort.org)
+    warn_again([w for w in caught if not issubclass(w.category, DataGapWarning)])
+    return result
 
 
 def _say_gaps(results: list[MatchResult], cohorts: list[Cohort]) -> list[MatchResult]:
     for result, cohort in zip(results, cohorts, strict=True):
         for line in result.data_gaps:
-            warnings.warn(f"cohort {cohort.name!r}: {line}", DataGapWarning, stacklevel=3)
+            warn(f"cohort {cohort.name!r}: {line}", DataGapWarning, stacklevel=3)
     return results
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from rmatch.errors import DataGapWarning, InfeasibleError, InputError
+from rmatch.errors import DataGapWarning, InfeasibleError, InputError, warn
 from rmatch.model.arrays import ParticipantArrays, build_arrays
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
@@ -130,7 +129,7 @@ def _match(juniors: Sequence[Participant], seniors: Sequence[Participant],
     plan = plan_scores(juniors, seniors, program, components)
     gaps = data_gaps(juniors, seniors, program, org=org)
     for line in gaps:
-        warnings.warn(line, DataGapWarning, stacklevel=3)  # the caller of rm.match
+        warn(line, DataGapWarning, stacklevel=3)  # the caller of rm.match
     result = _matched(juniors, seniors, program, org, components, solver, name, plan,
                       progress, start)
     # Kept with the result too: a notebook's warnings scroll away, a service stores it.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +55,7 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
 
     fmt = FORMATS.get(Path(filename).suffix.lower())
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with rm.caught_warnings() as caught:
             # One reading: the suggestions, the first rows, the words to check and the
             # value maps proposed (three readings took 14-17 s for 100,000 people).
             survey = rm.survey_table(source(), columns=columns, format=fmt, encoding=enc,
@@ -225,13 +223,11 @@ def join_view(upload: Upload) -> dict[str, Any]:
     Ids are compared ignoring case, as :func:`rmatch.enrich` joins them.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the reading's notes come when the file is read
+        with rm.caught_warnings():  # the reading's notes come when the file is read
             signups, employees = read_files(upload)
         if employees is None:
             return {}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with rm.caught_warnings() as caught:
             rm.enrich(signups, employees)
     except HTTPException as err:
         return {"unread": problem_rows(err)}

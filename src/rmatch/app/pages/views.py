@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -310,8 +309,7 @@ def preview_change(people_rows: list[dict[str, Any]], before: dict[str, Any] | N
     if len(juniors) * len(seniors) > limit:
         return {"too_large": True}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the matching itself reports its data gaps
+        with rm.caught_warnings():  # the matching itself reports its data gaps
             old = rm.match(juniors, seniors, program_of(before), org=org)
             new = rm.match(juniors, seniors, program_of(after), org=org)
     except (rm.InputError, rm.InfeasibleError) as err:
