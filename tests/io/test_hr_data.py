@@ -447,6 +447,16 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     ("San Francisco", "America/Los_Angeles"), ("München", "Europe/Berlin"),
     ("Washington, D.C.", "America/New_York"), ("Kraków", "Europe/Warsaw"),
     ("Beijing", "Asia/Shanghai"), ("Rio de Janeiro", "America/Sao_Paulo"),
+    # A country or a state beside the city, in brackets or after a dash; and
+    # beside a name two places share, it says which (those were refused).
+    ("Munich (Germany)", "Europe/Berlin"), ("Paris (France)", "Europe/Paris"),
+    ("Bangalore - India", "Asia/Kolkata"), ("Hyderabad, India", "Asia/Kolkata"),
+    ("Hyderabad, Telangana, India", "Asia/Kolkata"), ("Hyderabad (Pakistan)", "Asia/Karachi"),
+    ("Portland, OR", "America/Los_Angeles"), ("Portland, Maine", "America/New_York"),
+    ("Valencia, Spain", "Europe/Madrid"), ("Valencia, Venezuela", "America/Caracas"),
+    ("San Jose, CA", "America/Los_Angeles"), ("San José, Costa Rica", "America/Costa_Rica"),
+    ("Washington, DC", "America/New_York"), ("IST (India)", "Asia/Kolkata"),
+    ("CST, China", "Asia/Shanghai"), ("BST - UK", "Europe/London"),
 ])
 def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
     [p] = _read(f'id,timezone\na,"{written}"\n')
@@ -467,8 +477,11 @@ def test_the_business_cities_table_adds_only_what_the_database_lacks() -> None:
     assert all(is_iana_zone(zone) for zone in table.values())
     assert not [city for city in table if city in _cities()]  # the database's own first
     # A name two places share says so.
-    for city in ("Hyderabad", "Washington", "Portland", "San Jose", "Valencia"):
-        with pytest.raises(rm.InputError, match=f"'{city}' names several time zones"):
+    for city in ("Hyderabad", "Washington", "Portland", "San Jose", "Valencia",
+                 # a country that does not tell them apart, or two that contradict
+                 "Portland - USA", "Hyderabad (India) Pakistan"):
+        with pytest.raises(rm.InputError, match=f"'{re.escape(city)}' names several time "
+                                                "zones"):
             _read(f"id,timezone\na,{city}\n")
 
 

@@ -95,10 +95,14 @@ def test_a_name_with_a_title_or_a_note_is_found_by_the_name_alone() -> None:
     # named nobody (the wishes were kept as written and counted for nothing).
     text = ("id,name,role,manager,wishes\ns1,Dr. Ana Lima (she/her),senior,,\n"
             "s2,\"Bo Chen, PhD\",senior,,\nj1,Cy Diaz,junior,Ana Lima,Ana Lima\n"
-            "j2,Di Fox,junior,Bo Chen,\"Dr Ana Lima; Bo Chen\"\n")
+            "j2,Di Fox,junior,Bo Chen,\"Dr Ana Lima; Bo Chen\"\n"
+            # A directory's family name first with a degree after it (was kept
+            # as written and named nobody).
+            "s3,\"Ng, Eli, Ph.D.\",senior,,\nj3,Fa Gil,junior,Eli Ng,Eli Ng\n")
     people = {p.id: p for p in _read(text, columns={"manager": "manager_name"})}
     assert {i: (p.manager_id, p.wishes) for i, p in people.items()} == {
-        "s1": (None, []), "s2": (None, []), "j1": ("s1", ["s1"]), "j2": ("s2", ["s1", "s2"])}
+        "s1": (None, []), "s2": (None, []), "j1": ("s1", ["s1"]), "j2": ("s2", ["s1", "s2"]),
+        "s3": (None, []), "j3": ("s3", ["s3"])}
     assert people["s1"].name == "Dr. Ana Lima (she/her)"  # the name stays as written
     # A name's own spelling wins over another's without its title.
     text = ("id,name,role,wishes\na1,Ana Lima,senior,\na2,Dr. Ana Lima,senior,\n"

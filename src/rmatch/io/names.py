@@ -102,10 +102,17 @@ def bare_key(name: str) -> str:
     ('ana lima', 'bo chen')
     >>> bare_key("Lima, Dr. Ana"), bare_key("Ana Lima, PhD"), bare_key("Sir")
     ('ana lima', 'ana lima', 'sir')
+    >>> bare_key("Chen, Bo, Ph.D."), bare_key("Chen, Bo, Jr")
+    ('bo chen', 'chen, bo, jr')
     """
     key = name_key(name)
     note = bracketed(key)
-    words = (note[0] if note else key).split()
+    # Degrees after the last commas ("Chen, Bo, PhD, MBA") first: then one comma
+    # between two parts is the family name first again.
+    parts = [part.strip() for part in (note[0] if note else key).split(",")]
+    while len(parts) > 1 and parts[-1].replace(".", "") in _TITLES:
+        parts.pop()
+    words = name_key(", ".join(parts)).split()
     while len(words) > 1 and words[0].rstrip(".") in _TITLES:
         words = words[1:]
     bare = name_key(" ".join(words))

@@ -75,6 +75,35 @@ _AMBIGUOUS = {
     "valencia": ("Spain", "Europe/Madrid", "Venezuela", "America/Caracas"),
     "san jose": ("California", "America/Los_Angeles", "Costa Rica", "America/Costa_Rica"),
 }
+# What says which of the meanings above is meant, written beside the name
+# ("Hyderabad, India", "Portland (OR)", "CST, China"): one of them, or the
+# error that lists them all.
+_QUALIFIERS = {
+    "ist": {"india": "Asia/Kolkata", "israel": "Asia/Jerusalem", "ireland": "Europe/Dublin"},
+    "cst": {"us": "America/Chicago", "usa": "America/Chicago", "china": "Asia/Shanghai",
+            "prc": "Asia/Shanghai", "cuba": "America/Havana"},
+    "ast": {"atlantic": "America/Halifax", "canada": "America/Halifax",
+            "arabia": "Asia/Riyadh", "saudi arabia": "Asia/Riyadh", "ksa": "Asia/Riyadh"},
+    "bst": {"uk": "Europe/London", "gb": "Europe/London", "united kingdom": "Europe/London",
+            "bangladesh": "Asia/Dhaka"},
+    "hyderabad": {"india": "Asia/Kolkata", "in": "Asia/Kolkata", "ind": "Asia/Kolkata",
+                  "telangana": "Asia/Kolkata", "pakistan": "Asia/Karachi",
+                  "pk": "Asia/Karachi", "pak": "Asia/Karachi", "sindh": "Asia/Karachi"},
+    "washington": {"dc": "America/New_York", "d.c.": "America/New_York",
+                   "district of columbia": "America/New_York", "wa": "America/Los_Angeles",
+                   "washington state": "America/Los_Angeles"},
+    "portland": {"or": "America/Los_Angeles", "oregon": "America/Los_Angeles",
+                 "me": "America/New_York", "maine": "America/New_York"},
+    "valencia": {"spain": "Europe/Madrid", "es": "Europe/Madrid", "esp": "Europe/Madrid",
+                 "espana": "Europe/Madrid", "venezuela": "America/Caracas",
+                 "ve": "America/Caracas", "ven": "America/Caracas",
+                 "carabobo": "America/Caracas"},
+    "san jose": {"ca": "America/Los_Angeles", "california": "America/Los_Angeles",
+                 "us": "America/Los_Angeles", "usa": "America/Los_Angeles",
+                 "costa rica": "America/Costa_Rica", "cr": "America/Costa_Rica"},
+}
+# A label's parts: "Munich, Germany", "Paris (France)", "Bangalore - India".
+_PARTS = re.compile(r",|\(|\)|\s[-–—]\s")
 # Business cities HR exports write as an office or a time zone that the IANA
 # database names by another city ("Bangalore" is Asia/Kolkata). Names two
 # places share ("Portland", "Valencia", "San Jose", "Washington", "Hyderabad")
@@ -217,11 +246,18 @@ def _named(text: str) -> str | None:
             return _windows()[name]
         if name in _ABBREVIATIONS:
             return _ABBREVIATIONS[name]
-    for part in (p.strip() for p in key.split(",")):  # "Chennai, Kolkata, Mumbai"
+    parts = [p.strip() for p in _PARTS.split(key) if p.strip()]
+    for part in parts:  # "Hyderabad, India": the name two places share, and which
+        if part in _AMBIGUOUS:
+            meant = {_QUALIFIERS[part][q] for q in parts if q in _QUALIFIERS[part]}
+            if len(meant) != 1:
+                raise _ambiguous(text, _AMBIGUOUS[part])
+            return meant.pop()
+    for part in parts:  # "Chennai, Kolkata, Mumbai"
         if part in _cities():
             return _cities()[part]
     flat = " ".join(key.replace(",", " ").split())  # "Washington, D.C."
-    for part in (flat, *(p.strip() for p in key.split(","))):  # "Munich, Germany"
+    for part in (flat, *parts):  # "Munich, Germany"
         if part in _business_cities():
             return _business_cities()[part]
     return None
