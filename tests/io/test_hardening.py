@@ -80,6 +80,50 @@ def test_an_excel_sheet_claiming_a_huge_range_costs_only_its_cells() -> None:
         rm.read_participants(_xlsx(build), format="excel")
 
 
+def _bomb(rows: int) -> bytes:
+    """A workbook of ``rows`` identical rows: a few kB that unpack to many MB."""
+    import zipfile
+
+    buf = _xlsx(lambda sheet: sheet.append(["id", "role"]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part in src.infolist():
+            data = src.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.partition(b"<sheetData>")
+                tail = rest.partition(b"</sheetData>")[2]
+                row = (b'<row><c t="inlineStr"><is><t>x</t></is></c>'
+                       b'<c t="inlineStr"><is><t>junior</t></is></c></row>')
+                header = (b'<row><c t="inlineStr"><is><t>id</t></is></c>'
+                          b'<c t="inlineStr"><is><t>role</t></is></c></row>')
+                data = head + b"<sheetData>" + header + row * rows + b"</sheetData>" + tail
+            dst.writestr(part, data)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_a_sheet_of_people_is_refused_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in an adversarial review: a 0.9 MB workbook of 3 million identical
+    # rows (276 MB unpacked) took 5.6 GB and 3.5 minutes to read, so a small
+    # upload could stop the service. Here 250,000 rows: 23 MB from about 0.1 MB.
+    bomb = _bomb(250_000)
+    with pytest.raises(rm.InputError, match=r"unpacks to 23 MB from 0\.1 MB \(\d+ times\), "
+                                            "more than a sheet of people needs"):
+        rm.read_participants(io.BytesIO(bomb))
+    # The same workbook under the limits' size alone (a sheet that packs well,
+    # below 16 MB) is read; a workbook above MAX_UNPACKED_BYTES is refused
+    # whatever its ratio.
+    from rmatch.io import sheets
+
+    small = _bomb(3)
+    with pytest.warns(rm.InputWarning, match="1 id\\(s\\) given more than once"):
+        read = rm.read_participants(io.BytesIO(small), duplicates="keep_first")
+    assert [p.id for p in read] == ["x"]
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(rm.InputError, match="unpacks to 0 MB"):
+        rm.read_participants(io.BytesIO(small))
+
+
 def test_a_text_file_named_xlsx_is_one_clean_error(tmp_path: Path) -> None:
     pytest.importorskip("openpyxl")
     path = tmp_path / "r.xlsx"

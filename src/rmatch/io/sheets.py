@@ -112,6 +112,17 @@ def _format(name: str, fmt: str | None, head: bytes | str) -> str:
 MAX_ROSTER_BYTES = 1024**3
 """Rosters above 1 GiB (tens of millions of rows) are refused before reading."""
 
+MAX_UNPACKED_BYTES = 512 * 1024**2
+"""A workbook whose parts unpack to more is refused before it is opened.
+
+An export of 100,000 people unpacks to about 110 MB (10 times its file) and
+takes about 1.5 GB to read; a 1 MB file can unpack to 300 MB of identical
+rows (5.6 GB and 3.5 minutes to read here), so a small upload could stop a
+service. Above 16 MB, a workbook that unpacks to more than ``MAX_RATIO``
+times its size is refused too.
+"""
+MAX_RATIO = 100
+
 
 def source_name(source: Source) -> str:
     """Name a source as every reader's message does: its path, an open file's name, or <stream>.
@@ -357,6 +368,27 @@ def _json_table(name: str, text: str, kind: str, sheet: str | int | None) -> Tab
     return Table(name, list(headers), rows, problems, objects=objects)
 
 
+def _unpacks_to_a_sheet(name: str, data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to far more than a sheet of people (a zip bomb).
+
+    The sizes are the ones the workbook declares: Python's zipfile reads no
+    more of a part than its declared size, so a part that lies is cut short
+    and fails to open.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            unpacked = sum(part.file_size for part in book.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a workbook: openpyxl's error says what it is
+    if unpacked > MAX_UNPACKED_BYTES or (unpacked > 16 * 1024**2
+                                         and unpacked > MAX_RATIO * len(data)):
+        raise InputError(f"{name}: the workbook unpacks to {unpacked / 1e6:,.0f} MB from "
+                         f"{len(data) / 1e6:,.1f} MB ({unpacked / max(len(data), 1):,.0f} "
+                         "times), more than a sheet of people needs (100,000 people unpack "
+                         "to about 110 MB, 10 times their file); save the sheet as 'CSV "
+                         "UTF-8' and read that")
+
+
 def _excel_table(name: str, data: bytes, header_row: int | None,
                  sheet_choice: str | int | None) -> Table:
     """Read one sheet: only cells that exist, merged cells and lost formulas named.
@@ -374,6 +406,7 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
     except ImportError:
         raise InputError(f"{name}: reading Excel needs openpyxl: pip install 'rmatch[excel]'") \
             from None
+    _unpacks_to_a_sheet(name, data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
