@@ -389,6 +389,25 @@ def _unpacks_to_a_sheet(name: str, data: bytes) -> None:
                          "UTF-8' and read that")
 
 
+def _opened(openpyxl: Any, name: str, data: bytes, *, data_only: bool) -> Any:
+    """Open a workbook with openpyxl; a damaged one is an InputError saying so, never a traceback.
+
+    A damaged workbook fails anywhere inside openpyxl (an XML part that is
+    not well-formed raises ElementTree's ParseError, a SyntaxError; a
+    relation to a missing part a KeyError; ...), so every error but running
+    out of memory is the file's.
+    """
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+    except MemoryError:
+        raise
+    except Exception as err:  # the file's, whatever openpyxl raised: see the docstring
+        what = ("a web page or XML file, not a workbook" if data.lstrip(
+            b"\xef\xbb\xbf \t\r\n").startswith(b"<") else f"not an Excel workbook that can "
+                f"be read ({type(err).__name__}: {err})")
+        raise InputError(f"{name}: {what}; {_SAVE_AS}") from None
+
+
 def _excel_table(name: str, data: bytes, header_row: int | None,
                  sheet_choice: str | int | None) -> Table:
     """Read one sheet: only cells that exist, merged cells and lost formulas named.
@@ -407,13 +426,9 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
         raise InputError(f"{name}: reading Excel needs openpyxl: pip install 'rmatch[excel]'") \
             from None
     _unpacks_to_a_sheet(name, data)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
-        what = ("a web page or XML file, not a workbook" if data.lstrip(
-            b"\xef\xbb\xbf \t\r\n").startswith(b"<") else f"not an Excel workbook that can "
-                f"be read ({err})")
-        raise InputError(f"{name}: {what}; {_SAVE_AS}") from None
+    book = _opened(openpyxl, name, data, data_only=False)
+    if not book.worksheets:
+        raise InputError(f"{name}: the workbook has no sheet that can be read; {_SAVE_AS}")
     index = _sheet_index(name, book.sheetnames, sheet_choice)
     sheet = book.worksheets[index]
     # openpyxl keeps the cells that exist in the file in this dict, (row, column) -> cell.
@@ -421,7 +436,7 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
     formulas = {key for key, cell in cells.items() if cell.data_type == "f"}
     saved: dict[tuple[int, int], Any] = {}
     if formulas:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        values_book = _opened(openpyxl, name, data, data_only=True)
         values_sheet = values_book.worksheets[index]
         saved = {key: values_sheet.cell(*key).value for key in formulas}
     by_row: dict[int, dict[int, Any]] = defaultdict(dict)
