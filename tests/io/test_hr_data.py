@@ -927,6 +927,17 @@ def test_a_yes_or_no_question_about_mentoring_is_the_role_to_map() -> None:
                                   values={"role": {"Yes": "junior", "No": "senior"}})
     assert [(p.id, p.role) for p in people] == [
         ("ana@acme.com", "senior"), ("bo@acme.com", "junior"), ("cy@acme.com", "junior")]
+    # The question says which side "Yes" is, so "Yes" is proposed by it (a reverse
+    # mentor is the junior; whoever wants one the senior); "No" never: outside the
+    # programme or the other side, the user says.
+    for question, side in (("Would you like to be a reverse mentor?", "junior"),
+                           ("Would you like a reverse mentor?", "senior"),
+                           ("Möchten Sie Mentee werden?", "senior")):
+        form = text.replace("Would you like to be a reverse mentor?", question)
+        proposed = {"role": {"Yes": side, "yes": side}}
+        assert rm.suggest_values(io.StringIO(form)) == proposed
+        assert rm.survey_table(io.StringIO(form)).values == proposed
+    assert rm.suggest_values(io.StringIO(text_excel)) == {"role": {"TRUE": "junior"}}
     # Beside a column that says the side, a yes-or-no question stays out.
     text = ("id,I am a,Have you had a mentor before?\n1a,Mentor (early career),No\n"
             "2b,Mentee (executive),Yes\n")

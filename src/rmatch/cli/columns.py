@@ -38,10 +38,9 @@ def run_columns(args: argparse.Namespace) -> int:
     0
     {'Employee ID': 'id', 'Grade': 'level'}
     """
-    from rmatch.io.answers import suggest_value_maps
+    from rmatch.io import survey
     from rmatch.io.columns import MOST_COMPARED, column_keys, guesses, suggest
     from rmatch.io.sheets import Table, load_table
-    from rmatch.io.survey import distinct_cells
 
     table = load_table(args.roster, None, args.encoding, None, header_row=args.header_row,
                        sheet=args.sheet)
@@ -61,7 +60,7 @@ def run_columns(args: argparse.Namespace) -> int:
                          "in the file, then run rmatch columns again")
     proposal = suggest(table.headers, hidden=table.hidden, objects=table.objects,
                        rows=[cells for _, cells in table.rows])
-    proposed_values = suggest_value_maps(distinct_cells(table, proposal))
+    proposed_values = survey.proposed_values(table, proposal)
     outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,
                                                      "--values")]
     for path, data, flag in outputs:
@@ -94,7 +93,7 @@ def run_columns(args: argparse.Namespace) -> int:
         print(f"hidden in the workbook (never suggested): {', '.join(hidden)}", file=sys.stderr)
     # The distinct values of the fields whose cells need a map, for the user
     # to check (role words, grades, time zones); never names or attributes.
-    for target, cells in distinct_cells(table, proposal).items():
+    for target, cells in survey.distinct_cells(table, proposal).items():
         if target in ("role", "level", "timezone") and cells:
             shown = ", ".join(repr(c) for c in cells[:20])
             more = f" and {len(cells) - 20} more" if len(cells) > 20 else ""

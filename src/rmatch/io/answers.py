@@ -88,6 +88,7 @@ _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "
 YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "si",
                     "sí", "sim", "não", "nao", "nee"})
 """The answers of a yes-or-no question (folded): which side "yes" means, only the question says."""
+_YES = frozenset({"yes", "y", "true", "oui", "ja", "si", "sí", "sim"})
 
 NUMBER_WORDS = {w: k for k, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
@@ -111,15 +112,20 @@ PROPOSED_FIELDS = ("role", "manager_id", "capacity", "level", "birth_year")
 """The fields whose words :func:`suggest_value_maps` reads (a survey of a file reads no other)."""
 
 
-def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
+def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
+                       questions: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Propose value maps from each field's distinct cells, where the words say it.
 
     ``role``: the word junior or senior where a cell says one of them
     ("Mentee (junior)"); else mentor / early career -> junior, mentee /
     executive / leader -> senior (in reverse mentoring the junior mentors),
-    both -> both; ``manager_id``: "NO_MANAGER", "n/a", "vacant" -> ``None``
-    (unknown); ``capacity``: a form's answer that gives one count ("Up to
-    2", "3+", "Two (2)"; never a range); ``level``: when every grade is one of a known public scheme
+    both -> both; a yes-or-no answer's "Yes" by its question (``questions``,
+    each field's header: "Would you like to be a reverse mentor?" -> junior,
+    "Would you like a reverse mentor?" -> senior), and never "No" (someone
+    outside the programme, or the other side: the user says); ``manager_id``:
+    "NO_MANAGER", "n/a", "vacant" -> ``None`` (unknown); ``capacity``: a
+    form's answer that gives one count ("Up to 2", "3+", "Two (2)"; never a
+    range); ``level``: when every grade is one of a known public scheme
     (:func:`rmatch.io.hints.grade_scheme`), that scheme's order;
     ``birth_year``: a generation or an age range, the year it stands for
     (:func:`year_of_answer`). Cells already valid are left out; cells the
@@ -135,12 +141,20 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]]) -> dict[str, dict[
     {'capacity': {'Up to 2': 2, '3+': 3}}
     >>> suggest_value_maps({"level": ["HEO", "Grade 7", "Grade 6"]})
     {'level': {'HEO': 4, 'Grade 7': 6, 'Grade 6': 7}}
+    >>> suggest_value_maps({"role": ["Yes", "No"]},
+    ...                    questions={"role": "Would you like to be a reverse mentor?"})
+    {'role': {'Yes': 'junior'}}
     """
     out: dict[str, dict[str, Any]] = {}
     roles: dict[str, Any] = {}
+    question = " ".join((questions or {}).get("role", "").casefold().split())
     for cell in distinct.get("role", ()):
         folded = " ".join(cell.casefold().split())
         if folded in ("junior", "senior", "both"):
+            continue
+        if folded in YES_NO:  # the question says the side "yes" means, if it says one
+            if folded in _YES and (side := _role_said(question)) in ("junior", "senior"):
+                roles[cell] = side
             continue
         said = {side for word, side in _SIDE_WORDS.items()
                 if re.search(rf"\b{word}\b", folded)}

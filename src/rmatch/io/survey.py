@@ -76,12 +76,8 @@ def distinct_cells(table: Table, columns: Mapping[str, str | None] | None,
     >>> distinct_cells(table, None)["languages"]
     ['en', 'Français']
     """
-    chosen = columns if columns is not None else _columns.suggest(
-        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
-        objects=table.objects)
-    cols = _columns.resolve(table.headers, chosen, keep_unknown=False, objects=table.objects)
     out: dict[str, dict[str, None]] = {}
-    for header, target in cols.targets.items():
+    for header, target in _targets(table, columns).items():
         if only is not None and target not in only:
             continue
         seen = out.setdefault(target, {})
@@ -92,6 +88,35 @@ def distinct_cells(table: Table, columns: Mapping[str, str | None] | None,
                 if not is_missing(item) and not isinstance(item, (dict, list)):
                     seen.setdefault(parse_text(item), None)
     return {target: list(cells) for target, cells in out.items()}
+
+
+def _targets(table: Table, columns: Mapping[str, str | None] | None) -> dict[str, str]:
+    """Each header read as a field, by the map given or the suggested one."""
+    chosen = columns if columns is not None else _columns.suggest(
+        table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
+        objects=table.objects)
+    return _columns.resolve(table.headers, chosen, keep_unknown=False,
+                            objects=table.objects).targets
+
+
+def proposed_values(table: Table, columns: Mapping[str, str | None] | None
+                    ) -> dict[str, dict[str, Any]]:
+    r"""Return the value maps proposed for a table read with these columns (None: suggested).
+
+    :func:`rmatch.io.answers.suggest_value_maps` of the words, with each
+    field's header as the question its answers reply to.
+
+    Examples
+    --------
+    >>> import io
+    >>> form = io.StringIO("id,Would you like a reverse mentor?\na,Yes\nb,No\n")
+    >>> proposed_values(load_table(form, None, None, None), None)
+    {'role': {'Yes': 'senior'}}
+    """
+    targets = _targets(table, columns)
+    questions = {target: header for header, target in targets.items()}
+    return suggest_value_maps(distinct_cells(table, columns, PROPOSED_FIELDS),
+                              questions=questions)
 
 
 def distinct_raw(table: Table, header: str) -> list[Any]:
@@ -169,6 +194,6 @@ def survey_table(source: Source, *, columns: Mapping[str, str | None] | None = N
     # Each listed column's distinct cells, written as text as the first rows are.
     distinct = {h: sorted({shown_cell(raw) for raw in distinct_raw(table, h)} - {""})[:most]
                 for h, target in chosen.items() if target in fields}
-    values = suggest_value_maps(distinct_cells(table, chosen, PROPOSED_FIELDS))
+    values = proposed_values(table, chosen)
     return TableSurvey(headers, suggested, chosen, len(table.rows),
                        [cells for _, cells in shown], distinct, values)

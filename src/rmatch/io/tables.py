@@ -31,13 +31,12 @@ from pydantic import ValidationError
 from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
-from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
 from rmatch.io.cells import LIST_FIELDS
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
-from rmatch.io.survey import distinct_cells
+from rmatch.io.survey import proposed_values
 from rmatch.model.participant import Participant
 from rmatch.program.program import Program
 
@@ -222,7 +221,7 @@ def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None =
     """
     table = _read.load_table(source, format, encoding, delimiter, header_row=header_row,
                              sheet=sheet)
-    return suggest_value_maps(distinct_cells(table, columns, PROPOSED_FIELDS))
+    return proposed_values(table, columns)
 
 
 def from_frame(
