@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import rmatch as rm
 from rmatch.cli import main
+from tests.helpers import reading_outcome
 
 EXAMPLES = int(os.environ.get("RMATCH_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
@@ -420,17 +421,6 @@ def test_fuzzed_csv_surveys_as_the_three_readings_do(case: tuple[str, int]) -> N
                                if target in rm.io.survey.SHOWN_FIELDS}
 
 
-def _outcome(text: str) -> tuple[Any, list[str]]:
-    """A reading's people (or problems) and its warnings, as comparable values."""
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        try:
-            people: Any = [p.model_dump() for p in rm.read_participants(io.StringIO(text))]
-        except rm.InputError as err:
-            people = [str(p) for p in err.problems]
-    return people, [str(w.message) for w in said]
-
-
 @FUZZ
 @given(case=csv_rosters())
 def test_fuzzed_csv_reads_the_same_with_each_distinct_cell_read_once(
@@ -441,6 +431,6 @@ def test_fuzzed_csv_reads_the_same_with_each_distinct_cell_read_once(
     from rmatch.io import cells
 
     text, _ = case
-    kept = _outcome(text)
+    kept = reading_outcome(text)
     with mock.patch.object(cells, "MEMO_CELLS", 0):
-        assert _outcome(text) == kept
+        assert reading_outcome(text) == kept

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import random
-import warnings
 from pathlib import Path
 
 import pytest
 
-import rmatch as rm
 from rmatch import synth
 from rmatch.io import cells
 from rmatch.io.cells import Options, read_row
+from tests.helpers import reading_outcome
 
 ROOT = Path(__file__).parents[2]
 
@@ -37,15 +35,7 @@ def _messy_export(n: int, seed: int) -> str:
 
 
 def _outcome(text: str, **options: object) -> tuple[object, list[str]]:
-    """What a reading gives: the people (or every problem), and the warnings said."""
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        try:
-            people: object = [p.model_dump() for p in rm.read_participants(
-                io.StringIO(text), check_managers=False, **options)]  # type: ignore[arg-type]
-        except rm.InputError as err:
-            people = [str(p) for p in err.problems]
-    return people, [str(w.message) for w in said]
+    return reading_outcome(text, check_managers=False, **options)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from rmatch.errors import InputError, InputWarning, warn
@@ -28,7 +28,7 @@ from rmatch.model.participant import Participant, fold
 from rmatch.model.text import unaccented
 
 __all__ = ["as_ids", "bare_key", "bracketed", "by_name", "ids_by_name", "look_up", "name_key",
-           "named_wishes", "names_read"]
+           "named_by", "named_wishes", "names_read"]
 
 _T = TypeVar("_T")
 
@@ -157,6 +157,34 @@ def look_up(index: Mapping[str, list[_T]], text: str, *, bare: bool = True) -> l
     return index.get(name_key(text)) or (index.get(bare_key(text)) if bare else None) or []
 
 
+def named_by(index: Mapping[str, list[str]], text: str, id_of: Callable[[str], str | None]
+             ) -> list[str]:
+    """Return the ids a text that is no id names, in the one order every reader looks in.
+
+    Its name as written (any case, spacing or accents, "Last, First"); else
+    the id in brackets after it ("Ana Lima (E2)" tells namesakes apart), as
+    ``id_of`` reads an id (None: no one's); else the name without a title
+    before it or a note in brackets after it.
+
+    Examples
+    --------
+    >>> index = ids_by_name([("Ana Lima", "E1"), ("Ana Lima", "E2"), ("Dr. Bo Chen", "E3")])
+    >>> def id_of(text):
+    ...     return text if text in {"E1", "E2", "E3"} else None
+    >>> named_by(index, "ana lima", id_of), named_by(index, "Ana Lima (E2)", id_of)
+    (['E1', 'E2'], ['E2'])
+    >>> named_by(index, "Bo Chen", id_of), named_by(index, "Cy Diaz", id_of)
+    (['E3'], [])
+    """
+    found = look_up(index, text, bare=False)
+    if found:
+        return found
+    tagged = bracketed(text)
+    if tagged and (pid := id_of(tagged[1])) is not None:
+        return [pid]
+    return look_up(index, text)
+
+
 def ids_by_name(people: Iterable[tuple[object, object]]) -> dict[str, list[str]]:
     """Return each folded name's ids, from ``(name, id)`` pairs (those without either skipped).
 
@@ -195,12 +223,8 @@ def as_ids(items: Sequence[str], ids: Collection[str], names: Mapping[str, list[
     read = 0
     items = _rejoined(_split_known(items, ids, names), ids, names)
     for k, item in enumerate(items):
-        found = [] if item in ids else look_up(names, item, bare=False)
-        tagged = bracketed(item) if not found and item not in ids else None
-        if tagged and tagged[1] in ids:  # "Ana Silva (E123)": the id it carries
-            found = [tagged[1]]
-        elif not found and item not in ids:  # "Dr Ana Lima": the name without its title
-            found = look_up(names, item)
+        found = [] if item in ids else named_by(
+            names, item, lambda text: text if text in ids else None)
         if len(found) > 1:
             shared.append((k, found))
         taken = found[0] if len(found) == 1 else item

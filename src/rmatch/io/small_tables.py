@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io.columns import header_key
-from rmatch.io.names import bracketed, ids_by_name, look_up
+from rmatch.io.names import ids_by_name, look_up, named_by
 from rmatch.io.read import Source, load_table
 from rmatch.io.scales import known_scale, scale_hint
 from rmatch.io.sheets import Table
@@ -336,19 +336,16 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
                           if pid in sides.juniors or pid in sides.seniors)
     named: set[tuple[int, str]] = set()
     rows: list[tuple[int, dict[str, Any]]] = []
+
+    def id_of(text: str) -> str | None:
+        pid = normalise_id(text)
+        return pid if pid in sides.juniors or pid in sides.seniors else None
+
     for row, cells in table.rows:
         out: dict[str, Any] = {}
         for header, raw in cells.items():
             text = _scalar_text(raw)
-            known = bool(text) and (normalise_id(text) in sides.juniors
-                                    or normalise_id(text) in sides.seniors)
-            found = [] if not text or known else look_up(by_name, text, bare=False)
-            tagged = bracketed(text) if text and not known and not found else None
-            if tagged and (normalise_id(tagged[1]) in sides.juniors
-                           or normalise_id(tagged[1]) in sides.seniors):
-                found = [normalise_id(tagged[1])]
-            elif text and not known and not found:  # the name without its title or note
-                found = look_up(by_name, text)
+            found = [] if not text or id_of(text) else named_by(by_name, text, id_of)
             out[header] = found[0] if len(found) == 1 else raw
             if len(found) == 1:
                 named.add((row, header))
