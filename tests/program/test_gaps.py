@@ -117,6 +117,28 @@ def test_slots_without_a_time_zone_point_to_a_default() -> None:
     assert "defaults=" not in line  # 't' gives no slots: a default zone would not help
 
 
+@pytest.mark.parametrize("missing", ["allow", "forbid"])
+def test_a_time_zone_limit_on_people_without_one_is_said(missing: str) -> None:
+    # Found trying an export with offices and no time-zone column under the rules
+    # page's time-zone limit: nobody was paired, each unmatched as "MaxTimezoneGap
+    # rules out 2", and no line said that no one's time zone was known.
+    juniors = [rm.Participant(id="j1", location="Lisbon"), rm.Participant(id="j2")]
+    seniors = [rm.Participant(id="s1", timezone="Europe/London"), rm.Participant(id="s2")]
+    rule = rm.MaxTimezoneGap(hours=3, missing=missing)
+    program = rm.Program(constraints=[rule], weights={"generation": 0})
+    (line,) = rm.data_gaps(juniors, seniors, program)
+    effect = "pairs them with anyone" if missing == "allow" else "leaves them without a partner"
+    assert line == (f"3 of 4 participants give no time zone: {rule.label()} {effect} (a file "
+                    "without a time-zone column takes one for everyone with defaults="
+                    "{'timezone': ...} (CLI: --default timezone=...))")
+    # And what it says is what the match does.
+    result = rm.match(juniors, seniors, program.model_copy(update={"constraints": [rule]}))
+    assert len(result.pairs) == (2 if missing == "allow" else 0)
+    zoned = [p.model_copy(update={"timezone": "UTC"}) for p in juniors]
+    assert rm.data_gaps(zoned, [s.model_copy(update={"timezone": "UTC"}) for s in seniors],
+                        program) == []
+
+
 @pytest.mark.parametrize("unknown", ["allow", "forbid"])
 def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
     juniors, seniors = _form()

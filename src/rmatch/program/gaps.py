@@ -18,6 +18,7 @@ import numpy as np
 from rmatch.constraints.base import field_key
 from rmatch.constraints.fields import LevelGap
 from rmatch.constraints.pairwise import (
+    MaxTimezoneGap,
     NoReportingLine,
     SeniorityDirection,
     SharedLanguage,
@@ -238,6 +239,10 @@ def _missing(people: Sequence[Participant], field: str) -> int:
     return sum(getattr(p, field) is None for p in people)
 
 
+_ONE_ZONE = ("a file without a time-zone column takes one for everyone with "
+             "defaults={'timezone': ...} (CLI: --default timezone=...)")
+
+
 def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
               program: Program | None = None, *, org: OrgChart | None = None) -> list[str]:
     """Return one line per gap in the data that changes the result, for a person to read.
@@ -247,7 +252,8 @@ def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
     round), birth years and levels (the ``generation`` component, and the
     rules that compare them), managers while :class:`NoReportingLine`
     applies, languages while :class:`SharedLanguage` applies, availability
-    while :class:`SharedTime` applies, and a group the programme compares
+    while :class:`SharedTime` applies, time zones while
+    :class:`MaxTimezoneGap` applies, and a group the programme compares
     written two ways ("F" and "Female", "HR" and "Human Resources": a
     sensitive attribute's values are not said). Counts only, never a
     person's values.
@@ -317,11 +323,18 @@ being paired within their own reporting line']
                   else "leaves them without a partner")
         # Slots but no zone: a one-office file with no time-zone column, fixed by a default.
         zoneless = sum(bool(p.availability) and p.timezone is None for p in people)
-        fix = (f" ({zoneless} give slots but no time zone: a file without a time-zone column "
-               "takes one for everyone with defaults={'timezone': ...} (CLI: --default "
-               "timezone=...))" if zoneless else "")
+        fix = (f" ({zoneless} give slots but no time zone: {_ONE_ZONE})" if zoneless else "")
         out.append(f"{untimed} of {total} participants give no availability or no time zone: "
                    f"{timed[0].label()} {effect}{fix}")
+    # A time-zone limit on people without one: by default no pair of theirs is
+    # allowed, and each was said unmatched as "MaxTimezoneGap rules out 2" alone.
+    gaps = [r for r in rules if isinstance(r, MaxTimezoneGap)]
+    zoneless = sum(p.timezone is None for p in people) if gaps else 0
+    if zoneless:
+        effect = ("pairs them with anyone" if gaps[0].missing == "allow"
+                  else "leaves them without a partner")
+        out.append(f"{zoneless} of {total} participants give no time zone: {gaps[0].label()} "
+                   f"{effect} ({_ONE_ZONE})")
     dangling = unknown_wishes(juniors, seniors)
     if dangling:
         wishes = sum(field == "wishes" for _, field, _ in dangling)
