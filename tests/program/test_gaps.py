@@ -139,6 +139,33 @@ def test_a_time_zone_limit_on_people_without_one_is_said(missing: str) -> None:
                         program) == []
 
 
+@pytest.mark.parametrize(("rule", "blank"), [
+    (rm.DifferentValue(field="department", missing="forbid"), "2 of 4 participants give no "
+                                                             "department"),
+    (rm.SameValue(field="attributes.gender", missing="forbid"), "3 of 4 participants give no "
+                                                               "gender"),
+    (rm.LevelGap(min=1, missing="forbid"), "2 of 4 participants give no level"),
+    (rm.AgeGap(min_years=10, missing="forbid"), "2 of 4 participants give no birth year"),
+])
+def test_a_rule_that_forbids_blanks_says_who_it_leaves_without_a_partner(
+        rule: rm.Constraint, blank: str) -> None:
+    juniors = [rm.Participant(id="j1", department="HR", level=1, birth_year=1999),
+               rm.Participant(id="j2", attributes={"gender": "F"})]
+    seniors = [rm.Participant(id="s1", level=5, birth_year=1970),
+               rm.Participant(id="s2", department="IT")]
+    program = rm.Program(constraints=[rule], weights={"generation": 0})
+    (line,) = rm.data_gaps(juniors, seniors, program)
+    assert line == f"{blank}: {rule.label()} leaves them without a partner"
+    # What it says is what the match does: those people stay unmatched.
+    result = rm.match(juniors, seniors, program)
+    paired = {pid for pair in result.pairs for pid in (pair.junior_id, pair.senior_id)}
+    assert len(paired) <= 4 - int(blank.split()[0])
+    # With the blanks allowed the line is not said (the level rule's own line is).
+    allowed = rm.Program(constraints=[rule.model_copy(update={"missing": "allow"})],
+                         weights={"generation": 0})
+    assert not [g for g in rm.data_gaps(juniors, seniors, allowed) if "without a partner" in g]
+
+
 @pytest.mark.parametrize("unknown", ["allow", "forbid"])
 def test_the_language_line_says_what_the_rule_does(unknown: str) -> None:
     juniors, seniors = _form()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rmatch.constraints.base import field_key
-from rmatch.constraints.fields import LevelGap
+from rmatch.constraints.fields import AgeGap, FieldRule, LevelGap
 from rmatch.constraints.pairwise import (
     MaxTimezoneGap,
     NoReportingLine,
@@ -239,6 +239,17 @@ def _missing(people: Sequence[Participant], field: str) -> int:
     return sum(getattr(p, field) is None for p in people)
 
 
+_FIELD_WORDS = {"level": "level", "birth_year": "birth year"}
+
+
+def _blank(person: Participant, field: str) -> bool:
+    """Whether a person leaves a rule's field blank (a field, or an attribute by its key)."""
+    if field in ("department", "location", "level", "birth_year"):
+        return getattr(person, field) is None
+    value = person.attributes.get(field_key(field))
+    return value is None or not str(value).strip()
+
+
 _ONE_ZONE = ("a file without a time-zone column takes one for everyone with "
              "defaults={'timezone': ...} (CLI: --default timezone=...)")
 
@@ -253,7 +264,8 @@ def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
     rules that compare them), managers while :class:`NoReportingLine`
     applies, languages while :class:`SharedLanguage` applies, availability
     while :class:`SharedTime` applies, time zones while
-    :class:`MaxTimezoneGap` applies, and a group the programme compares
+    :class:`MaxTimezoneGap` applies, the field of a rule told to forbid a
+    pair where it is blank (``missing="forbid"``), and a group the programme compares
     written two ways ("F" and "Female", "HR" and "Human Resources": a
     sensitive attribute's values are not said). Counts only, never a
     person's values.
@@ -299,7 +311,19 @@ being paired within their own reporting line']
             out.append(f"{years} of {total} participants have no birth year: their pairs' "
                        "generation compares levels only")
     rules = program.constraints
-    compares_levels = [r.label() for r in rules if isinstance(r, (SeniorityDirection, LevelGap))]
+    # A rule told to forbid a pair whose field is blank leaves everyone without
+    # it with no partner at all: said, as the time-zone limit is below.
+    for rule in rules:
+        if isinstance(rule, (FieldRule, LevelGap, AgeGap)) and rule.missing == "forbid":
+            field = ("level" if isinstance(rule, LevelGap) else "birth_year"
+                     if isinstance(rule, AgeGap) else rule.field)
+            blank = sum(_blank(p, field) for p in people)
+            if blank:
+                named = _FIELD_WORDS.get(field, field_key(field))
+                out.append(f"{blank} of {total} participants give no {named}: {rule.label()} "
+                           "leaves them without a partner")
+    compares_levels = [r.label() for r in rules if isinstance(r, SeniorityDirection)
+                       or (isinstance(r, LevelGap) and r.missing == "allow")]
     if levels and compares_levels:
         what = ("no participant has a level" if levels == total
                 else f"{levels} of {total} participants have no level")
