@@ -122,7 +122,7 @@ def test_a_time_zone_limit_on_people_without_one_is_said(missing: str) -> None:
     # Found trying an export with offices and no time-zone column under the rules
     # page's time-zone limit: nobody was paired, each unmatched as "MaxTimezoneGap
     # rules out 2", and no line said that no one's time zone was known.
-    juniors = [rm.Participant(id="j1", location="Lisbon"), rm.Participant(id="j2")]
+    juniors = [rm.Participant(id="j1", location="Remote"), rm.Participant(id="j2")]
     seniors = [rm.Participant(id="s1", timezone="Europe/London"), rm.Participant(id="s2")]
     rule = rm.MaxTimezoneGap(hours=3, missing=missing)
     program = rm.Program(constraints=[rule], weights={"generation": 0})
@@ -131,6 +131,12 @@ def test_a_time_zone_limit_on_people_without_one_is_said(missing: str) -> None:
     assert line == (f"3 of 4 participants give no time zone: {rule.label()} {effect} (a file "
                     "without a time-zone column takes one for everyone with defaults="
                     "{'timezone': ...} (CLI: --default timezone=...))")
+    # Offices that are cities name the time zones: the line says how to read them.
+    offices = [p.model_copy(update={"location": city})
+               for p, city in zip(juniors, ["Lisbon", "New York"], strict=True)]
+    (line,) = rm.data_gaps(offices, seniors, program)
+    assert line.endswith(f"{effect} (2 of them give an office that names a time zone: a copy "
+                         "of the office column headed 'Time zone' reads it as theirs)")
     # And what it says is what the match does.
     result = rm.match(juniors, seniors, program.model_copy(update={"constraints": [rule]}))
     assert len(result.pairs) == (2 if missing == "allow" else 0)

@@ -27,6 +27,7 @@ from rmatch.constraints.pairwise import (
 from rmatch.model.arrays import group_names
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant, fold
+from rmatch.model.timezones import resolve_zone
 from rmatch.program.program import Program
 
 __all__ = ["data_gaps", "generation_unknown", "short_forms", "unknown_wishes"]
@@ -250,6 +251,21 @@ def _blank(person: Participant, field: str) -> bool:
     return value is None or not str(value).strip()
 
 
+def _offices_as_zones(people: Sequence[Participant]) -> str | None:
+    """Say how to read offices as time zones, when every office given names one ("Lisbon")."""
+    offices = {p.location for p in people if p.location}
+    if not offices:
+        return None
+    for office in offices:
+        try:
+            resolve_zone(office)
+        except ValueError:
+            return None
+    counted = sum(p.location is not None for p in people)
+    return (f"{counted} of them {'gives' if counted == 1 else 'give'} an office that names a "
+            "time zone: a copy of the office column headed 'Time zone' reads it as theirs")
+
+
 _ONE_ZONE = ("a file without a time-zone column takes one for everyone with "
              "defaults={'timezone': ...} (CLI: --default timezone=...)")
 
@@ -353,12 +369,12 @@ being paired within their own reporting line']
     # A time-zone limit on people without one: by default no pair of theirs is
     # allowed, and each was said unmatched as "MaxTimezoneGap rules out 2" alone.
     gaps = [r for r in rules if isinstance(r, MaxTimezoneGap)]
-    zoneless = sum(p.timezone is None for p in people) if gaps else 0
-    if zoneless:
+    unzoned = [p for p in people if p.timezone is None] if gaps else []
+    if unzoned:
         effect = ("pairs them with anyone" if gaps[0].missing == "allow"
                   else "leaves them without a partner")
-        out.append(f"{zoneless} of {total} participants give no time zone: {gaps[0].label()} "
-                   f"{effect} ({_ONE_ZONE})")
+        out.append(f"{len(unzoned)} of {total} participants give no time zone: "
+                   f"{gaps[0].label()} {effect} ({_offices_as_zones(unzoned) or _ONE_ZONE})")
     dangling = unknown_wishes(juniors, seniors)
     if dangling:
         wishes = sum(field == "wishes" for _, field, _ in dangling)
