@@ -457,6 +457,14 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     ("San Jose, CA", "America/Los_Angeles"), ("San José, Costa Rica", "America/Costa_Rica"),
     ("Washington, DC", "America/New_York"), ("IST (India)", "Asia/Kolkata"),
     ("CST, China", "Asia/Shanghai"), ("BST - UK", "Europe/London"),
+    # A city or an offset beside an abbreviation of several zones says which; an
+    # IANA name with a note or a space for its underscore; two abbreviations of
+    # one zone (each was "not a time zone" or ambiguous).
+    ("Mumbai (IST)", "Asia/Kolkata"), ("IST (UTC+5:30)", "Asia/Kolkata"),
+    ("IST (UTC+02:00)", "Asia/Jerusalem"), ("CST (UTC+8)", "Asia/Shanghai"),
+    ("IST (UTC+1)", "Europe/Dublin"), ("IST, Tel Aviv", "Asia/Jerusalem"),
+    ("Europe/London (GMT)", "Europe/London"), ("America/New York", "America/New_York"),
+    ("CET/CEST", "Europe/Paris"),
 ])
 def test_time_zones_as_hr_systems_write_them(written: str, zone: str) -> None:
     [p] = _read(f'id,timezone\na,"{written}"\n')
@@ -479,10 +487,11 @@ def test_the_business_cities_table_adds_only_what_the_database_lacks() -> None:
     # A name two places share says so.
     for city in ("Hyderabad", "Washington", "Portland", "San Jose", "Valencia",
                  # a country that does not tell them apart, or two that contradict
-                 "Portland - USA", "Hyderabad (India) Pakistan"):
+                 "Portland - USA", "Hyderabad (India) Pakistan", "IST (UTC+4)",
+                 "IST (Mumbai, Tel Aviv)"):
         with pytest.raises(rm.InputError, match=f"'{re.escape(city)}' names several time "
                                                 "zones"):
-            _read(f"id,timezone\na,{city}\n")
+            _read(f'id,timezone\na,"{city}"\n')
 
 
 def test_ambiguous_or_offset_only_time_zones_are_said() -> None:

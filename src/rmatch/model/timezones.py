@@ -249,10 +249,7 @@ def _named(text: str) -> str | None:
     parts = [p.strip() for p in _PARTS.split(key) if p.strip()]
     for part in parts:  # "Hyderabad, India": the name two places share, and which
         if part in _AMBIGUOUS:
-            meant = {_QUALIFIERS[part][q] for q in parts if q in _QUALIFIERS[part]}
-            if len(meant) != 1:
-                raise _ambiguous(text, _AMBIGUOUS[part])
-            return meant.pop()
+            return _which(text, part, parts)
     for part in parts:  # "Chennai, Kolkata, Mumbai"
         if part in _cities():
             return _cities()[part]
@@ -260,7 +257,38 @@ def _named(text: str) -> str | None:
     for part in (flat, *parts):  # "Munich, Germany"
         if part in _business_cities():
             return _business_cities()[part]
+    for part in parts:  # "Europe/London (GMT)"; "America/New York" with a space
+        for name in (part, part.replace(" ", "_")):
+            if name in _iana():
+                return _RENAMED.get(_iana()[name], _iana()[name])
+    slashed = {_ABBREVIATIONS.get(p.strip()) for p in key.split("/")}
+    if len(slashed) == 1 and None not in slashed and "/" in key:  # "CET/CEST"
+        return slashed.pop()
     return None
+
+
+def _which(text: str, name: str, parts: list[str]) -> str:
+    """Return the zone a name two places share means, by what is written beside it.
+
+    A country or a state ("Hyderabad, India"), a city of one of its zones
+    ("Mumbai (IST)") or an offset one of them has ("IST (UTC+5:30)"); none
+    or two: the error that lists the meanings.
+    """
+    zones = set(_AMBIGUOUS[name][1::2])
+    meant = {_QUALIFIERS[name][q] for q in parts if q in _QUALIFIERS[name]}
+    for part in (q for q in parts if q != name):
+        city = _cities().get(part) or _business_cities().get(part)
+        if city is not None:  # its offsets, winter and summer (Tel Aviv is Jerusalem's)
+            meant |= {z for z in zones if all(ZoneInfo(z).utcoffset(d) == ZoneInfo(city)
+                                              .utcoffset(d) for d in _PROBES)}
+        offset = _LABEL.match(part)
+        if offset and offset.group("sign") and not offset.group("rest"):
+            shift = _offset(offset.group("sign"), offset.group("h"), offset.group("m"))
+            meant |= {z for z in zones if any(ZoneInfo(z).utcoffset(d) == shift
+                                              for d in _PROBES)}
+    if len(meant) != 1:
+        raise _ambiguous(text, _AMBIGUOUS[name])
+    return meant.pop()
 
 
 def _offset(sign: str, hours: str, minutes: str | None) -> timedelta:
