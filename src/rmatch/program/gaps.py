@@ -252,16 +252,18 @@ def _blank(person: Participant, field: str) -> bool:
 
 
 def _offices_as_zones(people: Sequence[Participant]) -> str | None:
-    """Say how to read offices as time zones, when every office given names one ("Lisbon")."""
-    offices = {p.location for p in people if p.location}
-    if not offices:
-        return None
-    for office in offices:
+    """Say how to read offices as time zones, when some offices given name one ("Lisbon")."""
+    zoned: dict[str, bool] = {}
+    for office in {p.location for p in people if p.location}:
         try:
             resolve_zone(office)
         except ValueError:
-            return None
-    counted = sum(p.location is not None for p in people)
+            zoned[office] = False  # "Remote", "Home": the copy's reading names those rows
+        else:
+            zoned[office] = True
+    counted = sum(zoned.get(p.location or "", False) for p in people)
+    if not counted:
+        return None
     return (f"{counted} of them {'gives' if counted == 1 else 'give'} an office that names a "
             "time zone: a copy of the office column headed 'Time zone' reads it as theirs")
 
