@@ -251,6 +251,35 @@ def test_unmatched_reasons_name_the_constraint() -> None:
     assert res.unmatched_reasons["j3"] == "capacity is 0"
 
 
+@pytest.mark.parametrize(("rule", "field", "blank"), [
+    (rm.MaxTimezoneGap(hours=3), "timezone", "time zone"),
+    (rm.SharedLanguage(), "languages", "language"),
+    (rm.LevelGap(min=1, missing="forbid"), "level", "level"),
+    (rm.AgeGap(min_years=5, missing="forbid"), "birth_year", "birth year"),
+    (rm.SameValue(field="attributes.site", missing="forbid"), "attributes", "site"),
+    (rm.SharedTime(missing="forbid"), "availability", "availability"),
+])
+def test_an_unmatched_reason_says_the_blank_that_rules_every_partner_out(
+        rule: rm.Constraint, field: str, blank: str) -> None:
+    # Found on the service's pages: an export without time zones under the time-zone
+    # limit left everyone "ruled out" by the limit, with nothing saying why.
+    full = {"timezone": "Europe/Lisbon", "languages": {"en"}, "level": 1,
+            "birth_year": 1999, "attributes": {"site": "A"}, "availability": {"Mon AM"}}
+    junior = rm.Participant(id="j", **full)
+    empty: object = {"languages": set(), "attributes": {}, "availability": set()}.get(field)
+    blanked = rm.Participant(id="k", **{**full, field: empty})
+    senior = rm.Participant(id="s", **{**full, "level": 5, "birth_year": 1970})
+    res = rm.match([junior, blanked], [senior], rm.Program(constraints=[rule]))
+    assert [(p.junior_id, p.senior_id) for p in res.pairs] == [("j", "s")]
+    assert res.unmatched_reasons["k"] == (f"no feasible senior: {rule.label()} rules out 1 (of 1 "
+                                          f"seniors with capacity); they give no {blank}")
+    # With blanks allowed, the same person is paired.
+    allowing = rule.model_copy(update={"unknown" if isinstance(rule, rm.SharedLanguage)
+                                       else "missing": "allow"})
+    res = rm.match([blanked], [senior], rm.Program(constraints=[allowing]))
+    assert len(res.pairs) == 1
+
+
 def test_empty_sides_give_an_empty_optimal_result() -> None:
     res = rm.match([], [rm.Participant(id="s")])
     assert res.pairs == []

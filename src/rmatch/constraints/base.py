@@ -11,7 +11,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from rmatch.errors import InputError
-from rmatch.model.participant import IdSides, normalise_id
+from rmatch.model.participant import IdSides, Participant, normalise_id
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -97,6 +97,21 @@ class BaseRule(BaseModel):
         ({'attribute': 'gender'}, {})
         """
         return {}
+
+    def blank_of(self, person: Participant) -> str | None:
+        """Name what ``person`` leaves blank that makes this rule forbid their every pair.
+
+        None when the rule allows a blank (or reads nothing the person
+        could leave blank). Unmatched reasons and ``data_gaps`` say it.
+
+        Examples
+        --------
+        >>> from rmatch.constraints import MaxTimezoneGap, SharedLanguage
+        >>> MaxTimezoneGap(hours=3).blank_of(Participant(id="j"))
+        'time zone'
+        >>> SharedLanguage(unknown="allow").blank_of(Participant(id="j"))
+        """
+        return None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:  # pragma: no cover - overridden
         """Return the juniors x seniors matrix of allowed pairs."""

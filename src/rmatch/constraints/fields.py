@@ -13,6 +13,7 @@ from rmatch.constraints.base import (
     PairContext,
     field_key,
 )
+from rmatch.model.participant import Participant
 
 __all__ = ["AgeGap", "DifferentValue", "FieldRule", "LevelGap", "SameValue"]
 
@@ -37,6 +38,14 @@ class FieldRule(BaseRule):
     def fields(self) -> dict[str, str]:
         """Return the one field compared."""
         return {"field": field_key(self.field)}
+
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        if self.missing == "allow":
+            return None
+        key = field_key(self.field)
+        value = (getattr(person, key) if key in ("department", "location")
+                 else person.attributes.get(key))
+        return key if value is None or not str(value).strip() else None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare the field's codes by broadcasting; blanks as ``missing`` says."""
@@ -119,6 +128,9 @@ class LevelGap(BaseRule):
     def label(self) -> str:  # noqa: D102 - as the base class
         return _bounds_label("LevelGap", self, ("min", "max"))
 
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        return "level" if self.missing == "forbid" and person.level is None else None
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Broadcast the level difference against the bounds (NaN: a level unknown)."""
         gap = ctx.seniors.level[None, :] - ctx.juniors.level[:, None]
@@ -152,6 +164,9 @@ class AgeGap(BaseRule):
 
     def label(self) -> str:  # noqa: D102 - as the base class
         return _bounds_label("AgeGap", self, ("min_years", "max_years"))
+
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        return "birth year" if self.missing == "forbid" and person.birth_year is None else None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Broadcast the birth-year difference against the bounds."""

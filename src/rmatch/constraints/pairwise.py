@@ -27,6 +27,7 @@ from rmatch.constraints.reporting import NoReportingLine
 from rmatch.jit import BLOCKS_COMPILED_FROM, compiled, is_compiled
 from rmatch.model.availability import SLOTS_PER_WEEK, utc_grid
 from rmatch.model.languages import level_rank
+from rmatch.model.participant import Participant
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -111,6 +112,9 @@ class SharedLanguage(BaseRule):
         parts = ([] if self.unknown == "forbid" else [f"unknown={self.unknown!r}"]) + (
             [] if self.min_level is None else [f"min_level={self.min_level!r}"])
         return f"SharedLanguage({', '.join(parts)})" if parts else "SharedLanguage"
+
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        return "language" if self.unknown == "forbid" and not person.languages else None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Each person's languages as the bits of one integer: a pair shares one if ``a & b``.
@@ -215,6 +219,9 @@ class MaxTimezoneGap(BaseRule):
     kind: Literal["max_timezone_gap"] = "max_timezone_gap"
     hours: float = Field(ge=0, allow_inf_nan=False)
     missing: Literal["forbid", "allow"] = "forbid"
+
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        return "time zone" if self.missing == "forbid" and person.timezone is None else None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare offsets per zone once, then broadcast over pairs."""
@@ -324,6 +331,12 @@ class SharedTime(BaseRule):
     def label(self) -> str:  # noqa: D102 - as the base class
         extra = "" if self.missing == "allow" else ", missing='forbid'"
         return f"SharedTime(min_hours={self.min_hours!r}{extra})"
+
+    def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
+        if self.missing == "allow":
+            return None
+        return ("availability" if not person.availability else
+                "time zone" if person.timezone is None else None)
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare the shared hours (one matrix product per reference date) with the floor."""

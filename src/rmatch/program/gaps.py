@@ -240,17 +240,6 @@ def _missing(people: Sequence[Participant], field: str) -> int:
     return sum(getattr(p, field) is None for p in people)
 
 
-_FIELD_WORDS = {"level": "level", "birth_year": "birth year"}
-
-
-def _blank(person: Participant, field: str) -> bool:
-    """Whether a person leaves a rule's field blank (a field, or an attribute by its key)."""
-    if field in ("department", "location", "level", "birth_year"):
-        return getattr(person, field) is None
-    value = person.attributes.get(field_key(field))
-    return value is None or not str(value).strip()
-
-
 def _offices_as_zones(people: Sequence[Participant]) -> str | None:
     """Say how to read offices as time zones, when some offices given name one ("Lisbon")."""
     zoned: dict[str, bool] = {}
@@ -332,14 +321,11 @@ being paired within their own reporting line']
     # A rule told to forbid a pair whose field is blank leaves everyone without
     # it with no partner at all: said, as the time-zone limit is below.
     for rule in rules:
-        if isinstance(rule, (FieldRule, LevelGap, AgeGap)) and rule.missing == "forbid":
-            field = ("level" if isinstance(rule, LevelGap) else "birth_year"
-                     if isinstance(rule, AgeGap) else rule.field)
-            blank = sum(_blank(p, field) for p in people)
-            if blank:
-                named = _FIELD_WORDS.get(field, field_key(field))
-                out.append(f"{blank} of {total} participants give no {named}: {rule.label()} "
-                           "leaves them without a partner")
+        if isinstance(rule, (FieldRule, LevelGap, AgeGap)):
+            blanks = [b for p in people if (b := rule.blank_of(p)) is not None]
+            if blanks:
+                out.append(f"{len(blanks)} of {total} participants give no {blanks[0]}: "
+                           f"{rule.label()} leaves them without a partner")
     compares_levels = [r.label() for r in rules if isinstance(r, SeniorityDirection)
                        or (isinstance(r, LevelGap) and r.missing == "allow")]
     if levels and compares_levels:

@@ -43,7 +43,12 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
     # Counts, not a list of labels a pair: 100,000 lists made Python's
     # collector walk every object the programme holds (0.9 s at 100,000 a side).
     counts = sm.ruled_out_counts(side, k, open_other.tolist())
-    return _no_partner_reason(counts, len(open_other), other), 0
+    # A rule that forbids a blank the person leaves: that, not the others, is why.
+    person = (sm.juniors if side == "juniors" else sm.seniors).people[k]
+    blanks = dict.fromkeys(b for rule in sm.program.constraints
+                           if rule.label() in counts and (b := rule.blank_of(person)))
+    said = f"; they give no {' and no '.join(blanks)}" if blanks else ""
+    return _no_partner_reason(counts, len(open_other), other) + said, 0
 
 
 EVALUATED = "evaluated"
