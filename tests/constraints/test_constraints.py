@@ -215,6 +215,32 @@ def test_forbid_and_unknown_ids() -> None:
         _mask(js, ss, rm.Forbid(pairs=[("J1", "s1")]))
 
 
+@settings(max_examples=40)
+@given(st.integers(1, 12), st.integers(1, 12), st.data())
+def test_forbid_and_require_on_a_block_are_the_whole_programmes_rows_and_columns(
+        n_j: int, n_s: int, data: st.DataObject) -> None:
+    # A block finds its own pairs by its ids (an index kept per pair list): the
+    # reasons of people left out ask one row at a time, and the candidate path
+    # block after block. Oracle: the whole programme's mask, sliced.
+    juniors = [rm.Participant(id=f"Jos\u0065\u0301{i}") for i in range(n_j)]  # decomposed é
+    seniors = [rm.Participant(id=f"s{k}") for k in range(n_s)]
+    cells = st.tuples(st.integers(0, n_j - 1), st.integers(0, n_s - 1))
+    chosen = data.draw(st.lists(cells, max_size=30))
+    pairs = [(f"Jos\u00e9{i}", f"s{k}") for i, k in chosen]  # written composed
+    forbid, require = rm.Forbid(pairs=pairs), rm.Require(pairs=pairs)
+    sm = rm.score(juniors, seniors, rm.Program(constraints=[]))
+    whole = forbid.mask(sm.context())
+    assert not whole[tuple(np.array(chosen, dtype=int).T)].any() if chosen else whole.all()
+    assert whole.sum() == n_j * n_s - len(set(chosen))
+    rows = data.draw(st.lists(st.integers(0, n_j - 1), min_size=1, max_size=n_j, unique=True))
+    cols = data.draw(st.lists(st.integers(0, n_s - 1), min_size=1, max_size=n_s, unique=True))
+    block = sm.context(rows=rows, cols=cols)
+    assert forbid.mask(block).tolist() == whole[np.ix_(rows, cols)].tolist()
+    got = set(zip(*(a.tolist() for a in require.indices(block)), strict=True))
+    assert got == {(rows.index(i), cols.index(k)) for i, k in chosen if i in rows and k in cols}
+
+
+
 @settings(max_examples=15)
 @given(org_charts(25, min_size=2), st.data(), st.none() | st.integers(1, 3))
 def test_no_reporting_line(managers: dict[str, str | None], data: st.DataObject,

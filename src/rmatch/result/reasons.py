@@ -46,7 +46,7 @@ def lonely_reason(sm: ScoreMatrix, side: Literal["juniors", "seniors"],
     # A rule that forbids a blank the person leaves: that, not the others, is why.
     person = (sm.juniors if side == "juniors" else sm.seniors).people[k]
     blanks = dict.fromkeys(b for rule in sm.program.constraints
-                           if rule.label() in counts and (b := rule.blank_of(person)))
+                           if (b := rule.blank_of(person)) and rule.label() in counts)
     said = f"; they give no {' and no '.join(blanks)}" if blanks else ""
     return _no_partner_reason(counts, len(open_other), other) + said, 0
 

@@ -256,16 +256,31 @@ VETO = "a veto (avoid)"
 """How explanations name a pair that one of the two asked never to be in."""
 
 
+def _avoiding(side: ParticipantArrays) -> npt.NDArray[np.intp]:
+    """Return the rows of the people on a side who avoid someone (kept: most avoid no one)."""
+    whom = side.derived("avoiding", lambda whole: np.array([bool(p.avoid) for p in whole.people],
+                                                          dtype=np.bool_),
+                        lambda kept, rows: kept[rows])
+    return np.flatnonzero(whom)
+
+
 def _vetoes(js: ParticipantArrays, ss: ParticipantArrays) -> BoolMatrix:
-    """Pairs one of the two asked never to be in (``avoid``): a loop over people, not pairs."""
+    """Pairs one of the two asked never to be in (``avoid``): a loop over people, not pairs.
+
+    Over those who avoid someone alone: an unmatched person's reason asks for
+    their one row, hundreds of times on a large programme.
+    """
     vetoed = np.zeros((len(js), len(ss)), dtype=np.bool_)
+    by_junior, by_senior = _avoiding(js), _avoiding(ss)
+    if not by_junior.size and not by_senior.size:
+        return vetoed
     jpos = {pid: k for k, pid in enumerate(js.ids)}
     spos = {pid: k for k, pid in enumerate(ss.ids)}
-    for i, p in enumerate(js.people):
-        cols = [spos[o] for o in p.avoid if o in spos]
+    for i in by_junior:
+        cols = [spos[o] for o in js.people[i].avoid if o in spos]
         vetoed[i, cols] = True
-    for k, p in enumerate(ss.people):
-        rows = [jpos[o] for o in p.avoid if o in jpos]
+    for k in by_senior:
+        rows = [jpos[o] for o in ss.people[k].avoid if o in jpos]
         vetoed[rows, k] = True
     return vetoed
 
