@@ -947,6 +947,9 @@ def test_a_yes_or_no_question_about_mentoring_is_the_role_to_map() -> None:
         assert rm.suggest_values(io.StringIO(form)) == proposed
         assert rm.survey_table(io.StringIO(form)).values == proposed
     assert rm.suggest_values(io.StringIO(text_excel)) == {"role": {"TRUE": "junior"}}
+    # A question about the past says no side: nothing proposed.
+    past = text.replace("Would you like to be a reverse mentor?", "Have you had a mentor before?")
+    assert rm.suggest_values(io.StringIO(past)) == {}
     # Beside a column that says the side, a yes-or-no question stays out.
     text = ("id,I am a,Have you had a mentor before?\n1a,Mentor (early career),No\n"
             "2b,Mentee (executive),Yes\n")

@@ -89,6 +89,8 @@ YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", 
                     "sí", "sim", "não", "nao", "nee"})
 """The answers of a yes-or-no question (folded): which side "yes" means, only the question says."""
 _YES = frozenset({"yes", "y", "true", "oui", "ja", "si", "sí", "sim"})
+# "Have you had a mentor before?": a question about the past says no side.
+_PAST = re.compile(r"\b(before|previously|in the past|ever|already|have you had|had you)\b")
 
 NUMBER_WORDS = {w: k for k, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
@@ -153,7 +155,8 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
         if folded in ("junior", "senior", "both"):
             continue
         if folded in YES_NO:  # the question says the side "yes" means, if it says one
-            if folded in _YES and (side := _role_said(question)) in ("junior", "senior"):
+            if folded in _YES and not _PAST.search(question) \
+                    and (side := _role_said(question)) in ("junior", "senior"):
                 roles[cell] = side
             continue
         said = {side for word, side in _SIDE_WORDS.items()
