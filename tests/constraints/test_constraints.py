@@ -238,6 +238,11 @@ def test_forbid_and_require_on_a_block_are_the_whole_programmes_rows_and_columns
     assert forbid.mask(block).tolist() == whole[np.ix_(rows, cols)].tolist()
     got = set(zip(*(a.tolist() for a in require.indices(block)), strict=True))
     assert got == {(rows.index(i), cols.index(k)) for i, k in chosen if i in rows and k in cols}
+    # A rule's list changed in place at an end is indexed again, not read stale.
+    if pairs:
+        forbid.pairs[-1] = ("Jos\u00e90", "s0")
+        again = forbid.mask(sm.context())
+        assert not again[0, 0]
 
 
 

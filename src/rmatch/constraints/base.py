@@ -168,6 +168,7 @@ class _PairIndex:
         # Ids compared as stored (NFC): a pair typed on another system still names them.
         self.pairs = [(normalise_id(j), normalise_id(s)) for j, s in pairs]
         self.size = len(pairs)
+        self.ends = (pairs[0], pairs[-1]) if pairs else None
         self.by_junior: dict[str, list[str]] = {}
         self.by_senior: dict[str, list[str]] = {}
         for j, s in self.pairs:
@@ -184,7 +185,10 @@ _INDEXES_KEPT = 8
 
 def _pair_index(pairs: list[tuple[str, str]]) -> _PairIndex:
     kept = _INDEXES.get(id(pairs))
-    if kept is not None and kept[0] is pairs and kept[1].size == len(pairs):
+    # The same list, unchanged as far as a glance tells (a rule is frozen, its list
+    # is not: one grown, cut or changed at either end is indexed again).
+    if kept is not None and kept[0] is pairs and kept[1].size == len(pairs) \
+            and (not pairs or kept[1].ends == (pairs[0], pairs[-1])):
         return kept[1]
     index = _PairIndex(pairs)
     _INDEXES[id(pairs)] = (pairs, index)
