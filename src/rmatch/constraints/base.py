@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rmatch.model.orgchart import OrgChart
 
 __all__ = ["DEFAULT_REFERENCE_DATES", "BaseRule", "BoolMatrix", "IntMatrix", "PairContext",
-           "field_key", "ids_to_indices"]
+           "field_key", "field_text", "ids_to_indices"]
 
 BoolMatrix = npt.NDArray[np.bool_]
 IntMatrix = npt.NDArray[np.int64]
@@ -159,6 +159,18 @@ def field_key(field: str) -> str:
     ('gender', 'department')
     """
     return field.removeprefix("attributes.")
+
+
+def field_text(person: Participant, field: str) -> str | None:
+    """Return what a person gives for a rule's field: ``department``, ``location`` or an attribute.
+
+    Examples
+    --------
+    >>> field_text(Participant(id="a", attributes={"site": "B"}), "attributes.site")
+    'B'
+    """
+    key = field_key(field)
+    return getattr(person, key) if key in ("department", "location") else person.attributes.get(key)
 
 
 class _PairIndex:

@@ -12,6 +12,7 @@ from rmatch.constraints.base import (
     BoolMatrix,
     PairContext,
     field_key,
+    field_text,
 )
 from rmatch.model.participant import Participant
 
@@ -42,10 +43,8 @@ class FieldRule(BaseRule):
     def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
         if self.missing == "allow":
             return None
-        key = field_key(self.field)
-        value = (getattr(person, key) if key in ("department", "location")
-                 else person.attributes.get(key))
-        return key if value is None or not str(value).strip() else None
+        value = field_text(person, self.field)
+        return field_key(self.field) if value is None or not str(value).strip() else None
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare the field's codes by broadcasting; blanks as ``missing`` says."""

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from rmatch.constraints.base import field_key
+from rmatch.constraints.base import field_key, field_text
 
 if TYPE_CHECKING:
     from rmatch.model.arrays import ParticipantArrays
@@ -62,10 +62,7 @@ def set_values(text: str | None) -> frozenset[str]:
 
 
 def _texts(people: ParticipantArrays, field: str) -> list[str | None]:
-    key = field_key(field)
-    if key in ("department", "location"):
-        return [getattr(p, key) for p in people.people]
-    return [p.attributes.get(key) for p in people.people]
+    return [field_text(p, field) for p in people.people]
 
 
 def _indicators(js: ParticipantArrays, ss: ParticipantArrays, junior_field: str,
