@@ -17,6 +17,7 @@ BENCHMARKS = {
     "service": "the programme service: read latency during a solve; API against library",
     "reading": "reading HR exports; a mapping screen's survey against three readings",
     "left_out": "many people left out, each with a reason, under a long Forbid list",
+    "explain": "explanations' costs priced from the optimum against solving again",
 }
 MODULES = {"global": "global_rules"}  # "global" is a Python keyword
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
 
 import numpy as np
 import numpy.typing as npt
@@ -115,19 +120,33 @@ def test_check_catches_a_tampered_result() -> None:
         bad.check()
 
 
+_EXPLAIN = importlib.import_module("rmatch.analysis.explain")  # the name is also a function's
+
+
+@contextmanager
+def _costs_by(way: str) -> Iterator[None]:
+    """Price forced pairs from the optimum's network ("priced") or by solving again."""
+    with mock.patch.object(_EXPLAIN, "PRICED_FROM", 0 if way == "priced" else 10**12), \
+            mock.patch("rmatch.solvers.forcing.loaded", return_value=way == "priced"):
+        yield
+
+
+@pytest.mark.parametrize("way", ["priced", "solved again"])
 @settings(max_examples=15)
-@given(sides(max_j=3, max_s=4, max_capacity=2, min_size=1))
-def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
-                                                       list[rm.Participant]]) -> None:
+@given(people=sides(max_j=3, max_s=4, max_capacity=2, min_size=1))
+def test_forcing_costs_equal_brute_force(way: str, people: tuple[list[rm.Participant],
+                                                                 list[rm.Participant]]) -> None:
     juniors, seniors = people
     program = rm.Program(constraints=[rm.SharedLanguage()])
     res = rm.match(juniors, seniors, program)
+    with _costs_by(way):
+        explained = {pid: res.explain(pid, alternatives=4) for pid in res.scores.junior_ids}
     sm = res.scores
     if sm.feasible.sum() > 12:
         return
     best = brute_force(sm.total, sm.feasible, sm.juniors.capacity, sm.seniors.capacity)
     for pid in sm.junior_ids:
-        for alt in res.explain(pid, alternatives=4).alternatives:
+        for alt in explained[pid].alternatives:
             k = sm.seniors.index(alt.partner_id)
             i = sm.juniors.index(pid)
             if alt.cost is None:
@@ -149,6 +168,53 @@ def test_forcing_costs_equal_brute_force(people: tuple[list[rm.Participant],
             assert alt.pairs_lost == best[0] - forced[0]
             assert alt.cost == pytest.approx(best[1] - forced[1], abs=1e-5)
             assert "forcing it" in alt.reason
+
+
+@pytest.mark.parametrize("objective", ["max_pairs", "max_score"])
+def test_priced_costs_are_the_costs_of_solving_again(objective: str) -> None:
+    # A programme of 40 a side with capacities, a required pair and a forbidden one:
+    # every explanation reads the same whichever way its costs are found.
+    org = rm.synth.generate(800, seed=4)
+    juniors, seniors = rm.synth.cohort(org, 40, 40, seed=4, min_senior_level=1)
+    seniors = [s.model_copy(update={"capacity": 1 + k % 3}) for k, s in enumerate(seniors)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.DataGapWarning)
+        allowed = rm.score(juniors, seniors, rm.Program(), org=org.org_chart()).feasible
+        must = seniors[int(np.flatnonzero(allowed[0])[0])].id
+        program = rm.Program(objective=objective, constraints=[
+            *rm.recommended_rules(), rm.Require(pairs=[(juniors[0].id, must)]),
+            rm.Forbid(pairs=[(juniors[1].id, seniors[1].id)])])
+        res = rm.match(juniors, seniors, program, org=org.org_chart())
+    people = [p.id for p in juniors[:12]] + [p.id for p in seniors[:12]]
+    with _costs_by("priced"):
+        priced = [res.explain(pid, alternatives=4) for pid in people]
+    assert res._forcing is not None
+    assert res._forcing[3] is not None  # the network was used
+    with _costs_by("solved again"):
+        solved = [res.explain(pid, alternatives=4) for pid in people]
+    costs = [a.cost for e in priced for a in e.alternatives if a.cost is not None]
+    assert len(costs) > 30
+    assert any(c > 0 for c in costs)
+    for fast, slow in zip(priced, solved, strict=True):
+        if objective == "max_pairs":
+            assert fast.model_dump() == slow.model_dump()
+        for a, b in zip(fast.alternatives, slow.alternatives, strict=True):
+            assert a.partner_id == b.partner_id
+            assert (a.cost is None) == (b.cost is None)
+            assert a.cost == pytest.approx(b.cost, abs=1e-9)
+
+
+def test_programme_wide_rules_are_priced_by_solving_again() -> None:
+    # The shortcut holds for assignments alone: a share rule moves the optimum otherwise.
+    juniors, seniors = _people()
+    program = rm.Program(constraints=[rm.SharedLanguage(), rm.MatchAll(side="juniors")])
+    res = rm.match(juniors, seniors, program)
+    with _costs_by("priced"):
+        assert _EXPLAIN._priced(res, "junior", 0, [0, 1, 2]) == {}
+        assert any(a.cost is not None for a in res.explain("j1").alternatives)
+    plain = rm.match(juniors, seniors, PROGRAM)
+    with _costs_by("priced"):
+        assert _EXPLAIN._priced(plain, "junior", 1, [2]) != {}
 
 
 def test_explain_with_forbid_and_require_in_the_programme() -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.errors import InputError, RmatchError
+from rmatch.jit import BLOCKS_COMPILED_FROM
 from rmatch.model.participant import IdSides, normalise_id
 from rmatch.result.match_result import pair_indices
 from rmatch.result.pairs import Alternative, Explanation
@@ -57,10 +58,14 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
         forced = result.force([pair])
     except InfeasibleError as err:
         return _Forced(f"forcing it is impossible: {err.reasons[0] if err.reasons else err}")
-    lost = len(result.pairs) - len(forced.pairs)
-    cost = result.objective - forced.objective
     exact = (result.status == "optimal" and forced.status == "optimal"
              and result.solver != "greedy")
+    return _forced(result.objective - forced.objective, len(result.pairs) - len(forced.pairs),
+                   exact)
+
+
+def _forced(cost: float, lost: int, exact: bool) -> _Forced:
+    """Say what forcing a pair costs: ``cost`` in total score and ``lost`` pairs."""
     if lost == 0 and abs(cost) <= 1e-9:
         return _Forced("forcing it costs nothing: an equally good optimum includes it",
                        0.0, 0, exact)
@@ -74,6 +79,60 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
     if not exact:
         tail += " (against the best found, not a proven optimum)"
     return _Forced(tail, cost, lost, exact)
+
+
+PRICED_FROM = BLOCKS_COMPILED_FROM
+"""Programmes of at least this many pairs (juniors x seniors) price their forced pairs
+from the optimum's residual network (:mod:`rmatch.solvers.forcing`: milliseconds an
+explanation once the optimum's potentials are found, about 0.2 s at 3,000 per side)
+rather than by solving again (about 1.2 s a pair there); smaller ones solve again, which
+takes milliseconds and needs no compiler, unless the kernels are loaded already."""
+
+
+def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
+            others: list[int]) -> dict[int, _Forced]:
+    """Price forcing ``me`` with each of ``others`` from the optimum itself (one search).
+
+    Exact and the same as :meth:`MatchResult.force` would say, for a proven
+    optimum of a programme without programme-wide rules or minimums (see
+    :mod:`rmatch.solvers.forcing`). Empty where that does not apply (the
+    caller solves again); a person without a place beside required pairs is
+    left to the re-solve too, which says why forcing is impossible.
+    """
+    from rmatch.scoring.blocks import CandidateScores
+    from rmatch.solvers.forcing import Forcing, loaded
+    from rmatch.solvers.required import capacities, ruled_problem
+
+    sm = result.scores
+    if (not others or result.status != "optimal" or result.solver == "greedy"
+            or result.violations or isinstance(sm, CandidateScores) or sm.program.stable
+            or (sm.total.size < PRICED_FROM and not loaded())
+            or ruled_problem(sm).rules):
+        return {}
+    _, _, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
+    rows, cols = pair_indices(result)
+    # (score matrix, rows, cols, Forcing or None): what it was built for, as a copy of the
+    # result with other pairs (model_copy) keeps it too.
+    cached = result._forcing
+    if cached is None or cached[0] is not sm or not (np.array_equal(cached[1], rows)
+                                                     and np.array_equal(cached[2], cols)):
+        feasible, free = sm.feasible, np.ones(len(rows), np.bool_)
+        if len(fixed_r):  # required pairs cannot be undone: out of the network
+            feasible = feasible.copy()
+            feasible[fixed_r, fixed_c] = False
+            free = ~np.isin(rows * sm.shape[1] + cols, fixed_r * sm.shape[1] + fixed_c)
+        forcing = Forcing.of(sm.total, feasible, cap_j, cap_s, rows[free], cols[free],
+                             sm.program.assignment_objective)
+        cached = (sm, rows, cols, forcing)
+        result._forcing = cached
+    forcing = cached[3]
+    mine, theirs = (cap_j, cap_s) if side == "junior" else (cap_s, cap_j)
+    placed = [o for o in others if mine[me] > 0 and theirs[o] > 0]
+    if forcing is None or not placed:
+        return {}
+    changes = (forcing.for_junior(me, placed) if side == "junior"
+               else forcing.for_senior(me, placed))
+    return {o: _forced(-c.score, -c.pairs, True) for o, c in zip(placed, changes, strict=True)}
 
 
 class _Preferences(NamedTuple):
@@ -194,6 +253,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
     order = np.argsort(-scores_row, kind="stable") if stable is None else stable.order
     cand = [int(o) for o in order if others[o] not in partner_ids][:n_alternatives]
     violations = sm.row_violations(me, cand) if side == "junior" else sm.col_violations(me, cand)
+    priced = _priced(result, side, me, [o for o in cand if feas_row[o] and other_cap[o] > 0
+                                        and my_cap > 0]) if costs and stable is None else {}
     alts = []
     for o, why in zip(cand, violations, strict=True):
         oid = others[o]
@@ -217,7 +278,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
             reason = "not chosen: required pairs or the programme's optimum leave no room"
         forced = _Forced("")
         if costs and stable is None and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
-            forced = _forcing(result, (pid, oid) if side == "junior" else (oid, pid))
+            forced = priced[o] if o in priced else _forcing(
+                result, (pid, oid) if side == "junior" else (oid, pid))
             reason += "; " + forced.tail
         alts.append(Alternative(partner_id=oid, score=sc, components=comps,
                                 feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason,

@@ -116,6 +116,9 @@ class MatchResult(BaseModel):
     # How to score the programme again when the matrices were left behind
     # (a result sent back from another process): (juniors, seniors, program, org).
     _recipe: tuple[Any, ...] | None = PrivateAttr(default=None)
+    # The optimum's priced residual network, kept by the explanations that price
+    # forced pairs with it (rmatch.analysis.explain._priced), with the pairs it is for.
+    _forcing: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __repr__(self) -> str:
         return (
@@ -161,6 +164,7 @@ class MatchResult(BaseModel):
         """
         copy = self.model_copy()
         copy._scores = None
+        copy._forcing = None  # it holds the score matrix too
         copy._recipe = rescore_from
         return copy
 
@@ -291,11 +295,14 @@ class MatchResult(BaseModel):
 
         Each alternative says why it was not chosen: ruled out by which
         constraint, or what forcing it would cost the programme. The cost is
-        exact: the programme is solved again with that pair required (see
-        :meth:`force`) and ``cost`` is the drop in total score, ``pairs_lost``
-        the drop in pairs. Pass ``costs=False`` to skip those re-solves on
-        very large programmes. A person with role ``"both"`` is explained as
-        a junior unless ``side="senior"``.
+        exact: ``cost`` is the drop in total score of the best assignment with
+        that pair required, ``pairs_lost`` the drop in pairs. It is read from
+        the optimum's residual network when the programme has no
+        programme-wide rules or minimums (:mod:`rmatch.solvers.forcing`:
+        milliseconds an explanation), and otherwise found by solving again
+        with the pair required (see :meth:`force`); pass ``costs=False`` to
+        skip those re-solves on very large programmes. A person with role
+        ``"both"`` is explained as a junior unless ``side="senior"``.
 
         Examples
         --------
