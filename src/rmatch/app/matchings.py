@@ -114,8 +114,11 @@ def _explain(key: tuple[Any, ...], plain: tuple[Any, ...] | None, person: str
 class Explaining:
     """Explanations of large versions, worked out in a separate process, each once.
 
-    An explanation gives the exact cost of forcing each best alternative:
-    a full solve each, tens of seconds at 5,000 per side. A page asks, shows
+    An explanation needs the version scored again and judged against the
+    optimum (:func:`rmatch.evaluate` solves the programme: seconds at 5,000
+    per side), and the exact cost of forcing each best alternative: read from
+    that optimum, or under programme-wide rules a full solve each (tens of
+    seconds at 5,000 per side). A page asks, shows
     that the work is under way, and reads the answer when it is there. A
     process, not a thread: a thread's Python would hold the interpreter lock
     the server's pages need meanwhile. It starts fresh (spawn, not fork: the

@@ -364,7 +364,7 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         try:
             if imp is None or imp.n_juniors * imp.n_seniors <= INLINE_PAIRS:
                 why = rescored(db, m).explain(person)
-            else:  # a full solve per alternative: worked out in the background, once
+            else:  # a solve, or one per alternative under programme-wide rules: in the background
                 job = explaining.ask(db, m, person)
                 if not job.done():
                     return page(request, "explain_wait.html", me, programme=programme, m=m,
