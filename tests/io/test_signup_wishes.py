@@ -159,23 +159,26 @@ def test_answers_overrule_a_loose_guess_they_cannot_be() -> None:
 def test_a_how_many_question_is_capacity_and_its_answers_get_a_value_map(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # "How many mentees can you take?" answered "Up to 2", "3+", "1-2": the
-    # answers settle the field; the ones that give one count get a proposed value
-    # map (a range says nothing sure), in the hint and from rmatch columns.
+    # answers settle the field; each gets a proposed value map with the most it
+    # gives (a range its upper end), in the hint and from rmatch columns; an
+    # answer with other numbers is left to the user.
     text = ("Email,Role,How many mentees can you take?\na@x,junior,Up to 2\n"
-            "b@x,junior,3+\nc@x,senior,1\nd@x,senior,1-2\ne@x,senior,Two\n")
+            "b@x,junior,3+\nc@x,senior,1\nd@x,senior,1-2\ne@x,senior,Two\n"
+            "f@x,senior,2 to 3\ng@x,senior,\"1, 2 or 5\"\n")
     columns = rm.suggest_columns(io.StringIO(text))
     assert columns["How many mentees can you take?"] == "capacity"
-    proposed = {"capacity": {"Up to 2": 2, "3+": 3, "Two": 2}}
+    proposed = {"capacity": {"Up to 2": 2, "3+": 3, "1-2": 2, "Two": 2, "2 to 3": 3}}
     assert rm.suggest_values(io.StringIO(text)) == proposed
     with pytest.raises(rm.InputError) as err:
         rm.read_participants(io.StringIO(text), columns=columns)
     hint = err.value.problems[-1]
     assert json.loads(hint.split("--values FILE.json): ", 1)[1]) == {
-        "capacity": {"3+": 3, "Two": 2, "Up to 2": 2}}
-    # With the map (and the range told), every count is the one the answer gave.
+        "capacity": {"1-2": 2, "2 to 3": 3, "3+": 3, "Two": 2, "Up to 2": 2}}
+    assert any("'1, 2 or 5' is not a number" in str(p) for p in err.value.problems)
+    # With the map (and the last answer told), every count is the most the answer gave.
     people = rm.read_participants(io.StringIO(text), columns=columns, values={
-        "capacity": {**proposed["capacity"], "1-2": 2}})
-    assert [p.capacity for p in people] == [2, 3, 1, 2, 2]
+        "capacity": {**proposed["capacity"], "1, 2 or 5": 5}})
+    assert [p.capacity for p in people] == [2, 3, 1, 2, 2, 3, 5]
     path = tmp_path / "form.csv"
     path.write_text(text, encoding="utf-8")
     status, _, err_text = run_cli(capsys, "columns", str(path))

@@ -97,17 +97,33 @@ NUMBER_WORDS = {w: k for k, w in enumerate(
 """Counts a form writes in words ("Two (2)", "one or two"), to their numbers."""
 
 
-def _count_in_words(cell: str) -> int | None:
-    """Return the one count a form's answer gives ("Up to 2", "3+", "Two (2)"), or None.
+_COUNT = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+# "1-2", "2 to 3", "one or two", "between 1 and 3": two counts, the most one takes last.
+_RANGE = re.compile(rf"^\D*?\b{_COUNT}\s*(?:-|–|to|or|and)\s*{_COUNT}\b")
 
-    A range ("1-2", "1 or 2") or any other second number says nothing sure.
+
+def _count_in_words(cell: str) -> int | None:
+    """Return the most partners a form's answer gives ("Up to 2", "3+", "1-2"), or None.
+
+    A range ("1-2", "2 to 3", "one or two") gives its upper end: capacity is
+    the most partners a person takes, and the lower end promises nothing
+    (``min_partners`` is the user's to set). Any other second number says
+    nothing sure.
+
+    Examples
+    --------
+    >>> [_count_in_words(c) for c in ["Up to 2", "3+", "Two (2)", "1-2", "one or two",
+    ...                                "between 1 and 3", "2-1", "1, 2 or 5"]]
+    [2, 3, 2, 2, 2, 3, None, None]
     """
-    words = re.findall(r"\d+|[a-z]+", cell.casefold())
+    folded = cell.casefold()
+    words = re.findall(r"\d+|[a-z]+", folded)
     found = {int(w) if w.isdigit() else NUMBER_WORDS[w] for w in words
              if w.isdigit() or w in NUMBER_WORDS}
-    if len(found) != 1 or re.search(r"\d\s*(-|–|to|or)\s*\d", cell.casefold()):
-        return None
-    return found.pop()
+    if len(found) == 2 and (span := _RANGE.match(folded)) is not None:
+        low, high = (int(w) if w.isdigit() else NUMBER_WORDS[w] for w in span.groups())
+        return high if {low, high} == found and low < high else None
+    return found.pop() if len(found) == 1 else None
 
 
 PROPOSED_FIELDS = ("role", "manager_id", "capacity", "level", "birth_year")
@@ -125,9 +141,9 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
     each field's header: "Would you like to be a reverse mentor?" -> junior,
     "Would you like a reverse mentor?" -> senior), and never "No" (someone
     outside the programme, or the other side: the user says); ``manager_id``:
-    "NO_MANAGER", "n/a", "vacant" -> ``None`` (unknown); ``capacity``: a
-    form's answer that gives one count ("Up to 2", "3+", "Two (2)"; never a
-    range); ``level``: when every grade is one of a known public scheme
+    "NO_MANAGER", "n/a", "vacant" -> ``None`` (unknown); ``capacity``: the
+    most partners a form's answer gives ("Up to 2", "3+", "Two (2)"; a range
+    such as "1-2" its upper end); ``level``: when every grade is one of a known public scheme
     (:func:`rmatch.io.hints.grade_scheme`), that scheme's order;
     ``birth_year``: a generation or an age range, the year it stands for
     (:func:`year_of_answer`). Cells already valid are left out; cells the
@@ -140,7 +156,7 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
     >>> suggest_value_maps({"role": ["Mentor (senior leader)", "Mentee (junior)"]})
     {'role': {'Mentor (senior leader)': 'senior', 'Mentee (junior)': 'junior'}}
     >>> suggest_value_maps({"capacity": ["1", "Up to 2", "3+", "1-2"]})
-    {'capacity': {'Up to 2': 2, '3+': 3}}
+    {'capacity': {'Up to 2': 2, '3+': 3, '1-2': 2}}
     >>> suggest_value_maps({"level": ["HEO", "Grade 7", "Grade 6"]})
     {'level': {'HEO': 4, 'Grade 7': 6, 'Grade 6': 7}}
     >>> suggest_value_maps({"role": ["Yes", "No"]},
