@@ -950,6 +950,8 @@ def test_a_yes_or_no_question_about_mentoring_is_the_role_to_map() -> None:
     # A question about the past says no side: nothing proposed.
     past = text.replace("Would you like to be a reverse mentor?", "Have you had a mentor before?")
     assert rm.suggest_values(io.StringIO(past)) == {}
+    # Nor is it the side column when no other column says the side: left out, and said.
+    assert rm.suggest_columns(io.StringIO(past))["Have you had a mentor before?"] is None
     # Beside a column that says the side, a yes-or-no question stays out.
     text = ("id,I am a,Have you had a mentor before?\n1a,Mentor (early career),No\n"
             "2b,Mentee (executive),Yes\n")

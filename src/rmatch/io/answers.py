@@ -19,7 +19,8 @@ from typing import Any
 from rmatch.io.hints import grade_scheme
 from rmatch.model.generations import GENERATIONS
 
-__all__ = ["NUMBER_WORDS", "PROPOSED_FIELDS", "YES_NO", "suggest_value_maps", "year_of_answer"]
+__all__ = ["NUMBER_WORDS", "PAST", "PROPOSED_FIELDS", "YES_NO", "suggest_value_maps",
+           "year_of_answer"]
 
 
 # Words that say which side a sign-up option means. "junior" or "senior" said
@@ -89,8 +90,8 @@ YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", 
                     "sí", "sim", "não", "nao", "nee"})
 """The answers of a yes-or-no question (folded): which side "yes" means, only the question says."""
 _YES = frozenset({"yes", "y", "true", "oui", "ja", "si", "sí", "sim"})
-# "Have you had a mentor before?": a question about the past says no side.
-_PAST = re.compile(r"\b(before|previously|in the past|ever|already|have you had|had you)\b")
+PAST = re.compile(r"\b(before|previously|in the past|ever|already|have you had|had you)\b")
+"""A question about the past ("Have you had a mentor before?"): its "Yes" says no side."""
 
 NUMBER_WORDS = {w: k for k, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
@@ -171,7 +172,7 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
         if folded in ("junior", "senior", "both"):
             continue
         if folded in YES_NO:  # the question says the side "yes" means, if it says one
-            if folded in _YES and not _PAST.search(question) \
+            if folded in _YES and not PAST.search(question) \
                     and (side := _role_said(question)) in ("junior", "senior"):
                 roles[cell] = side
             continue

@@ -16,7 +16,7 @@ from typing import Any
 
 from rmatch.errors import InputError
 from rmatch.io import values
-from rmatch.io.answers import NUMBER_WORDS, YES_NO, suggest_value_maps
+from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
 from rmatch.io.headers import ABROAD, NAME_PARTS, SYNONYMS, plain
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
@@ -497,11 +497,12 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
     _claim(wanted, rows, "capacity", _are_counts)
     if "role" not in wanted.values():
         # "Would you like to be a reverse mentor?" answered yes or no: the side,
-        # though which one "yes" means only the question says (a value map).
+        # though which one "yes" means only the question says (a value map). A
+        # question about the past ("Have you had a mentor before?") says no side.
         for header in [h for h, t in list(wanted.items())[:MOST_COMPARED] if t is None]:
             cells = _cells(rows, header)
-            if _MENTORING.search(header.casefold()) and cells \
-                    and all(values.fold(c) in YES_NO for c in cells):
+            if _MENTORING.search(header.casefold()) and not PAST.search(header.casefold()) \
+                    and cells and all(values.fold(c) in YES_NO for c in cells):
                 wanted[header] = "role"
                 break
 
