@@ -39,6 +39,16 @@ def _choose(page: Page, prefix: str, path: Path, columns: dict[str, Any],
         page.select_option(f"#{prefix}-{k}", columns.get(header) or "")
 
 
+def _read_with_choices(page: Page, site: Service, said: str) -> list[dict[str, Any]]:
+    """Read the file as chosen on the mapping screen; return the people the API has stored."""
+    page.click("button:has-text('Read the file with these choices')")
+    expect(page.locator("#people-h + p")).to_contain_text(said)
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    people: list[dict[str, Any]] = stored.json()
+    return people
+
+
 def test_sign_ups_joined_with_the_hr_export_on_the_mapping_screen(
         browser: Browser, site: Service, tmp_path: Path) -> None:
     page = new_programme(browser, site, "Forms and Workday")
@@ -520,11 +530,8 @@ def test_the_header_row_chosen_on_the_mapping_screen(browser: Browser, site: Ser
     for k, header in enumerate(headers, start=1):
         page.select_option(f"#col-{k}", columns[header])
     check_page(page, tmp_path / "shots", "header-row")
-    page.click("button:has-text('Read the file with these choices')")
-    expect(page.locator("#people-h + p")).to_contain_text("3 people read from stufen.csv")
-    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
-    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
-    assert sorted((p["id"], p["name"], p["level"]) for p in stored.json()) == sorted(
+    stored = _read_with_choices(page, site, "3 people read from stufen.csv")
+    assert sorted((p["id"], p["name"], p["level"]) for p in stored) == sorted(
         (p.id, p.name, p.level) for p in expected)
 
 
@@ -589,3 +596,28 @@ def test_a_quick_read_whose_headers_need_a_map_goes_on_to_the_columns_screen(
     stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert sorted((p["id"], p["name"], p["birth_year"]) for p in stored.json()) == sorted(
         (p.id, p.name, p.birth_year) for p in expected)
+
+
+def test_an_office_read_as_location_and_time_zone_on_the_mapping_screen(
+        browser: Browser, site: Service, tmp_path: Path) -> None:
+    """An export of offices and no time-zone column: the office is chosen as both on the
+    screen, and the people stored have the time zones their offices name."""
+    path = tmp_path / "offices.csv"
+    path.write_text("Employee ID,Role,Office\nj1,junior,Lisbon\nj2,junior,Bangalore\n"
+                    "s1,senior,Lisbon\ns2,senior,New York\n", "utf-8")
+    columns = {"Employee ID": "id", "Role": "role", "Office": ["location", "timezone"]}
+    expected = rm.read_participants(path, columns=columns)
+    page = new_programme(browser, site, "Offices")
+    page.set_input_files("#mapfile", str(path))
+    page.click("button:has-text('Check the columns')")
+    page.select_option("#col-3", "location+timezone")
+    page.click("button:has-text('Check these choices first')")
+    # Checked again, the choice stays, and the office's words are listed as both fields'.
+    assert page.locator("#col-3").input_value() == "location+timezone"
+    expect(page.locator("main")).to_contain_text("Office (location and timezone)")
+    check_page(page, tmp_path / "shots", "office-both")
+    stored = _read_with_choices(page, site, "4 people read from offices.csv")
+    assert sorted((p["id"], p["location"], p["timezone"]) for p in stored) == sorted(
+        (p.id, p.location, p.timezone) for p in expected)
+    assert {p.timezone for p in expected} == {"Europe/Lisbon", "Asia/Kolkata",
+                                              "America/New_York"}

@@ -135,13 +135,17 @@ def test_a_time_zone_limit_on_people_without_one_is_said(missing: str) -> None:
     offices = [p.model_copy(update={"location": city})
                for p, city in zip(juniors, ["Lisbon", "New York"], strict=True)]
     (line,) = rm.data_gaps(offices, seniors, program)
-    assert line.endswith(f"{effect} (2 of them give an office that names a time zone: a copy "
-                         "of the office column headed 'Time zone' reads it as theirs)")
+    assert line.endswith(f"{effect} (2 of them give an office that names a time zone: the "
+                         "office column read as the time zone too gives it (a column map such "
+                         "as {'Office': ['location', 'timezone']}; on the columns screen, "
+                         "'location and timezone'))")
     # Beside an office that names none ("Remote"), those that do are counted.
     offices[1] = offices[1].model_copy(update={"location": "Remote"})
     (line,) = rm.data_gaps(offices, seniors, program)
-    assert line.endswith(f"{effect} (1 of them gives an office that names a time zone: a copy "
-                         "of the office column headed 'Time zone' reads it as theirs)")
+    assert line.endswith(f"{effect} (1 of them gives an office that names a time zone: the "
+                         "office column read as the time zone too gives it (a column map such "
+                         "as {'Office': ['location', 'timezone']}; on the columns screen, "
+                         "'location and timezone'))")
     # And what it says is what the match does.
     result = rm.match(juniors, seniors, program.model_copy(update={"constraints": [rule]}))
     assert len(result.pairs) == (2 if missing == "allow" else 0)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from rmatch.errors import InputError
 from rmatch.io import values as values
 from rmatch.io.answers import YES_NO, suggest_value_maps, year_of_answer
-from rmatch.io.columns import valid_target
+from rmatch.io.columns import ColumnMap, valid_target
 from rmatch.io.fixes import ANSWERS
 from rmatch.model.timezones import resolve_zone
 
@@ -45,7 +45,7 @@ _ROLES = ("junior", "senior", "both")
 class Options:
     """How to read one roster (see :func:`rmatch.read_participants`)."""
 
-    columns: Mapping[str, str | None] | None = None
+    columns: ColumnMap | None = None
     date_format: str | None = None
     level_map: Mapping[str, int] | None = None
     unknown_columns: Literal["warn", "error", "keep"] = "warn"
@@ -63,10 +63,11 @@ class Options:
 
     def __post_init__(self) -> None:
         bad = [f"{key!r}: {value!r}" for key, value in (self.columns or {}).items()
-               if value is not None and not isinstance(value, str)]
+               if value is not None and not isinstance(value, str) and not (
+                   isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value))]
         if bad:
-            raise InputError(f"a column map gives each header a field name (text) or null; "
-                             f"not {', '.join(bad[:5])}")
+            raise InputError(f"a column map gives each header a field name (text), a list of "
+                             f"field names, or null; not {', '.join(bad[:5])}")
         if self.duplicates not in ("error", "keep_last", "keep_first"):
             raise InputError(f"duplicates={self.duplicates!r}: use 'error', 'keep_last' or "
                              "'keep_first'")

@@ -21,7 +21,8 @@ from rmatch.io.headers import ABROAD, NAME_PARTS, SYNONYMS, plain
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
-__all__ = ["FIELDS", "GUESS_FROM", "MOST_COMPARED", "READ_ONLY", "Columns", "column_keys",
+__all__ = ["FIELDS", "GUESS_FROM", "MOST_COMPARED", "READ_ONLY", "ColumnMap", "Columns",
+           "column_keys",
            "given_name_first", "guesses", "header_key", "is_known_header", "resolve", "suggest",
            "valid_target"]
 
@@ -103,9 +104,18 @@ class Columns:
     """Duplicate headers, two columns for one field, no id column."""
     unused: list[str] = field(default_factory=list)
     """Column map entries that match no header (one map may serve several sheets)."""
+    copies: dict[str, str] = field(default_factory=dict)
+    """A column read as a further field ("Office (as timezone)") -> the header it copies:
+    each row's cell is read under both (see :data:`ColumnMap`)."""
 
 
-def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
+ColumnMap = Mapping[str, str | Sequence[str] | None]
+"""A column map: source header -> a field, ``attributes.KEY``, ``None`` (leave it out), or
+a list of those to read one column as several fields (``{"Office": ["location",
+"timezone"]}``: the office as the location, and its city as the time zone)."""
+
+
+def resolve(headers: Sequence[str], columns: ColumnMap | None, *,
             keep_unknown: bool, objects: Collection[str] = ()) -> Columns:
     """Resolve the headers of a roster against a column map.
 
@@ -127,20 +137,42 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
     ...                keep_unknown=True, objects={"department", "skills"})
     >>> cols.targets, cols.unknown
     ({'id': 'id', 'department.name': 'department', 'skills': 'skills'}, [])
+    >>> cols = resolve(["id", "Office"], {"Office": ["location", "timezone"]},
+    ...                keep_unknown=False)
+    >>> cols.targets, cols.copies
+    ({'id': 'id', 'Office': 'location', 'Office (as timezone)': 'timezone'}, \
+{'Office (as timezone)': 'Office'})
     """
     keys = column_keys(headers, objects)
     apart = {k for k in keys.values() if k.startswith(".")}
     mapping: dict[str, str | None] = {}
-    for source, target in (columns or {}).items():
-        if target is not None and not valid_target(target):
-            raise InputError(
-                f"column map: {source!r} -> {target!r}: {target!r} is not a field; use one of "
-                f"{', '.join((*FIELDS, *READ_ONLY))}, attributes.KEY, or null to leave the "
-                "column out")
-        mapping[_dotted(source) if _dotted(source) in apart else header_key(source)] = target
+    further: dict[str, list[str]] = {}  # a column's fields after its first
+    for source, given in (columns or {}).items():
+        targets: list[str | None] = [given] if given is None or isinstance(given, str) else [
+            *given]
+        if not targets or (len(targets) > 1 and None in targets):
+            raise InputError(f"column map: {source!r} -> {given!r}: give a field, a list of "
+                             "fields, or null to leave the column out")
+        for target in targets:
+            if target is not None and not valid_target(target):
+                raise InputError(
+                    f"column map: {source!r} -> {target!r}: {target!r} is not a field; use one "
+                    f"of {', '.join((*FIELDS, *READ_ONLY))}, attributes.KEY, a list of those, or "
+                    "null to leave the column out")
+        key = _dotted(source) if _dotted(source) in apart else header_key(source)
+        mapping[key], further[key] = targets[0], [t for t in targets[1:] if t is not None]
     out = Columns()
     seen: dict[str, str] = {}
     by_target: dict[str, str] = {}
+
+    def take(header: str, target: str) -> None:
+        if target in by_target and target not in COMBINABLE:
+            out.problems.append(f"columns {by_target[target]!r} and {header!r} both give "
+                                f"{target!r}; map one of them to another field or to null")
+            return
+        by_target.setdefault(target, header)
+        out.targets[header] = target
+
     for header in headers:
         key = keys[header]
         if key in seen:
@@ -164,12 +196,10 @@ def resolve(headers: Sequence[str], columns: Mapping[str, str | None] | None, *,
         else:
             out.unknown.append(header)
             continue
-        if target in by_target and target not in COMBINABLE:
-            out.problems.append(f"columns {by_target[target]!r} and {header!r} both give "
-                                f"{target!r}; map one of them to another field or to null")
-            continue
-        by_target.setdefault(target, header)
-        out.targets[header] = target
+        take(header, target)
+        for also in further.get(key, ()) if key in mapping else ():
+            out.copies[f"{header} (as {also})"] = header
+            take(f"{header} (as {also})", also)
     out.unused = [s for s in (columns or {})
                   if header_key(s) not in seen and _dotted(s) not in seen]
     if "id" not in out.targets.values():

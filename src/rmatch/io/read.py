@@ -79,6 +79,10 @@ def build(table: Table, opts: Options) -> list[Participant]:
                    objects=table.objects)
     problems: list[Problem] = [Problem(p, file=name) for p in cols.problems
                                if table.rows or table.headers]  # [] is an empty roster
+    for _, cells in table.rows if cols.copies else ():  # a column read as several fields
+        for copy, source in cols.copies.items():
+            if source in cells:
+                cells[copy] = cells[source]
     if cols.unknown and opts.unknown_columns == "error":
         problems.append(Problem(f"unknown column(s) {_left_out(cols, table)}; map them with "
                                 "columns= or leave them out", file=name))

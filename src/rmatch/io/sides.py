@@ -11,10 +11,10 @@ second's seniors, and someone in both is on both sides.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 from rmatch.errors import InputError, InputWarning, Problem, caught_warnings, warn, warn_again
+from rmatch.io.columns import ColumnMap
 from rmatch.io.read import Source, UnusedColumns
 from rmatch.io.sheets import source_name
 from rmatch.io.tables import merge_sides, read_participants
@@ -24,8 +24,8 @@ __all__ = ["read_sides"]
 
 
 def read_sides(juniors: Source, seniors: Source, *,
-               columns: Mapping[str, str | None] | None = None,
-               seniors_columns: Mapping[str, str | None] | None = None,
+               columns: ColumnMap | None = None,
+               seniors_columns: ColumnMap | None = None,
                sheet: str | int | None = None, seniors_sheet: str | int | None = None,
                **options: Any) -> list[Participant]:
     r"""Read one file per side and join them into one roster.

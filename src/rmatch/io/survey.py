@@ -12,12 +12,13 @@ looks at what the screen shows.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rmatch.io import columns as _columns
 from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
+from rmatch.io.columns import ColumnMap
 from rmatch.io.read import Source
 from rmatch.io.sheets import Table, load_table
 from rmatch.io.small_tables import shown_cell, table_rows
@@ -46,7 +47,7 @@ class TableSurvey:
     """The headers, as the file writes them (a JSON object's paths after the columns)."""
     suggested: dict[str, str | None]
     """Each header's suggested field, as :func:`rmatch.suggest_columns` gives it."""
-    columns: dict[str, str | None]
+    columns: dict[str, str | Sequence[str] | None]
     """The column map the survey read by: the one given, else the suggested."""
     rows: int
     """The number of rows of people (titles above the header and footers left out)."""
@@ -59,7 +60,7 @@ class TableSurvey:
     """The value maps proposed from the words, as :func:`rmatch.suggest_values` gives them."""
 
 
-def distinct_cells(table: Table, columns: Mapping[str, str | None] | None,
+def distinct_cells(table: Table, columns: ColumnMap | None,
                    only: Collection[str] | None = None) -> dict[str, list[str]]:
     r"""Return each field's distinct cells as written (first seen first), by target field.
 
@@ -77,11 +78,12 @@ def distinct_cells(table: Table, columns: Mapping[str, str | None] | None,
     ['en', 'Français']
     """
     out: dict[str, dict[str, None]] = {}
-    for header, target in _targets(table, columns).items():
+    cols = _resolved(table, columns)
+    for header, target in cols.targets.items():
         if only is not None and target not in only:
             continue
         seen = out.setdefault(target, {})
-        for raw in distinct_raw(table, header):
+        for raw in distinct_raw(table, cols.copies.get(header, header)):
             # A JSON list (rmatch's own "languages": ["en", "fr"]) gives each item;
             # a JSON object (a map of skills) has no words to map.
             for item in raw if isinstance(raw, list) else [raw]:
@@ -90,16 +92,15 @@ def distinct_cells(table: Table, columns: Mapping[str, str | None] | None,
     return {target: list(cells) for target, cells in out.items()}
 
 
-def _targets(table: Table, columns: Mapping[str, str | None] | None) -> dict[str, str]:
+def _resolved(table: Table, columns: ColumnMap | None) -> _columns.Columns:
     """Each header read as a field, by the map given or the suggested one."""
     chosen = columns if columns is not None else _columns.suggest(
         table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
         objects=table.objects)
-    return _columns.resolve(table.headers, chosen, keep_unknown=False,
-                            objects=table.objects).targets
+    return _columns.resolve(table.headers, chosen, keep_unknown=False, objects=table.objects)
 
 
-def proposed_values(table: Table, columns: Mapping[str, str | None] | None
+def proposed_values(table: Table, columns: ColumnMap | None
                     ) -> dict[str, dict[str, Any]]:
     r"""Return the value maps proposed for a table read with these columns (None: suggested).
 
@@ -113,10 +114,16 @@ def proposed_values(table: Table, columns: Mapping[str, str | None] | None
     >>> proposed_values(load_table(form, None, None, None), None)
     {'role': {'Yes': 'senior'}}
     """
-    targets = _targets(table, columns)
-    questions = {target: header for header, target in targets.items()}
+    cols = _resolved(table, columns)
+    questions = {target: cols.copies.get(header, header)
+                 for header, target in cols.targets.items()}
     return suggest_value_maps(distinct_cells(table, columns, PROPOSED_FIELDS),
                               questions=questions)
+
+
+def _fields_of(target: str | Sequence[str] | None) -> list[str]:
+    """Return the fields a column map's entry gives (none, one, or a list)."""
+    return [] if target is None else [target] if isinstance(target, str) else list(target)
 
 
 def distinct_raw(table: Table, header: str) -> list[Any]:
@@ -135,7 +142,7 @@ def distinct_raw(table: Table, header: str) -> list[Any]:
         return column
 
 
-def survey_table(source: Source, *, columns: Mapping[str, str | None] | None = None,
+def survey_table(source: Source, *, columns: ColumnMap | None = None,
                  format: str | None = None, encoding: str | None = None,
                  delimiter: str | None = None, header_row: int | None = None,
                  sheet: str | int | None = None, preview: int = 20,
@@ -185,15 +192,16 @@ def survey_table(source: Source, *, columns: Mapping[str, str | None] | None = N
                for k in range(1, min(len(parts), 20))}
     whole = [h for h in suggested if h in parents]  # by sets: 100,000 headers at once
     headers = [h for h in suggested if h not in parents] + whole
-    chosen = ({h: columns.get(h, suggested[h]) for h in headers} if columns is not None
-              else {h: suggested[h] for h in headers})
+    chosen: dict[str, str | Sequence[str] | None] = (
+        {h: columns.get(h, suggested[h]) for h in headers} if columns is not None
+        else {h: suggested[h] for h in headers})
     # The first rows only are checked and written as text (the problems of a
     # file's splitting and of its headers are the whole file's, said the same).
     shown = table_rows(replace(table, rows=table.rows[:max(preview, 0)]), [],
                        what="the file", optional=headers)
     # Each listed column's distinct cells, written as text as the first rows are.
     distinct = {h: sorted({shown_cell(raw) for raw in distinct_raw(table, h)} - {""})[:most]
-                for h, target in chosen.items() if target in fields}
+                for h, target in chosen.items() if set(_fields_of(target)) & set(fields)}
     values = proposed_values(table, chosen)
     return TableSurvey(headers, suggested, chosen, len(table.rows),
                        [cells for _, cells in shown], distinct, values)

@@ -32,6 +32,7 @@ from rmatch.errors import InputError, Problem, RmatchError
 from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.cells import LIST_FIELDS
+from rmatch.io.columns import ColumnMap
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
@@ -81,7 +82,7 @@ def _format_of(path: Path, fmt: str | None) -> str:
 def read_participants(
     source: Source,
     *,
-    columns: Mapping[str, str | None] | None = None,
+    columns: ColumnMap | None = None,
     date_format: str | None = None,
     level_map: Mapping[str, int] | None = None,
     unknown_columns: UnknownColumns = "warn",
@@ -110,7 +111,9 @@ def read_participants(
         (``"Gender": "attributes.gender"``) or ``None`` (leave it out).
         Headers match whatever their case and spacing; columns that already
         name a field need no entry. Several columns may give ``name``
-        (joined with spaces) or a list or map field (merged).
+        (joined with spaces) or a list or map field (merged); one column
+        may give several fields as a list (``"Office": ["location",
+        "timezone"]``: an office named by its city is its time zone too).
         :func:`suggest_columns` proposes a map.
     date_format
         How dates of birth are written when not ISO (``"%d/%m/%Y"``); a date
@@ -201,7 +204,7 @@ def suggest_columns(source: Source, *, format: str | None = None,
                             rows=[cells for _, cells in table.rows])
 
 
-def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None = None,
+def suggest_values(source: Source, *, columns: ColumnMap | None = None,
                    format: str | None = None, encoding: str | None = None,
                    delimiter: str | None = None, header_row: int | None = None,
                    sheet: str | int | None = None) -> dict[str, dict[str, Any]]:
@@ -227,7 +230,7 @@ def suggest_values(source: Source, *, columns: Mapping[str, str | None] | None =
 def from_frame(
     frame: pd.DataFrame,
     *,
-    columns: Mapping[str, str | None] | None = None,
+    columns: ColumnMap | None = None,
     date_format: str | None = None,
     level_map: Mapping[str, int] | None = None,
     unknown_columns: UnknownColumns = "warn",

@@ -254,7 +254,9 @@ def _offices_as_zones(people: Sequence[Participant]) -> str | None:
     if not counted:
         return None
     return (f"{counted} of them {'gives' if counted == 1 else 'give'} an office that names a "
-            "time zone: a copy of the office column headed 'Time zone' reads it as theirs")
+            "time zone: the office column read as the time zone too gives it (a column map "
+            "such as {'Office': ['location', 'timezone']}; on the columns screen, 'location and "
+            "timezone')")
 
 
 _ONE_ZONE = ("a file without a time-zone column takes one for everyone with "

@@ -22,10 +22,13 @@ from rmatch.app.people import FORMATS, Upload, json_form, named, problems_of, re
 from rmatch.app.said import notes_of
 from rmatch.app.store import PendingUpload
 
-__all__ = ["DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of", "header_row_of",
-           "join_view"]
+__all__ = ["BOTH", "DUPLICATES", "ENCODINGS", "Choices", "columns_view", "encoding_of",
+           "header_row_of", "join_view"]
 
 TARGETS = [*(f for f in rm.Participant.model_fields if f != "attributes"), "manager_name"]
+BOTH = "location+timezone"
+"""The screen's one choice of two fields: an office named by its city, read as the time
+zone too (the column map's ``["location", "timezone"]``)."""
 PREVIEW_ROWS = 5
 SHOWN_COLUMNS = 300
 """Columns the mapping screen lists (a survey of 2,000 columns made a page of 2.3 MB); the
@@ -65,8 +68,10 @@ def columns_view(content: bytes, filename: str, columns: dict[str, Any] | None,
         raise HTTPException(422, {"problems": problems_of(err, filename)}) from None
     # What the reading noticed (a title above the header, a footer skipped): once each.
     notes = notes_of(caught, (rm.InputWarning,))
-    chosen = survey.columns
-    distinct = {f"{header} ({chosen[header]})": words
+    # A column read as two fields is one choice on the screen ("location+timezone").
+    chosen = {h: t if t is None or isinstance(t, str) else "+".join(t)
+              for h, t in survey.columns.items()}
+    distinct = {f"{header} ({(chosen[header] or '').replace('+', ' and ')})": words
                 for header, words in survey.distinct.items()}
     shown = survey.headers[:SHOWN_COLUMNS]
     return {"headers": survey.headers, "shown": shown,
@@ -153,9 +158,9 @@ class Choices:
 
         Examples
         --------
-        >>> Choices.of({"col:Mail": "id", "col:Team": "attributes"},
-        ...            {"headers": ["Mail", "Team"]}, None).columns
-        {'Mail': 'id', 'Team': 'attributes.team'}
+        >>> Choices.of({"col:Mail": "id", "col:Team": "attributes", "col:Office": BOTH},
+        ...            {"headers": ["Mail", "Team", "Office"]}, None).columns
+        {'Mail': 'id', 'Team': 'attributes.team', 'Office': ['location', 'timezone']}
         """
 
         def chosen(prefix: str, headers: list[str], view: dict[str, Any] | None = None
@@ -164,7 +169,8 @@ class Choices:
             # column the screen did not list keeps what it was read as.
             targets = {h: form.get(f"{prefix}:{h}") or None if f"{prefix}:{h}" in form
                        else (view or {}).get("chosen", {}).get(h) for h in headers}
-            return {h: f"attributes.{h.strip().casefold()}" if t == "attributes" else t
+            return {h: f"attributes.{h.strip().casefold()}" if t == "attributes"
+                    else t.split("+") if isinstance(t, str) and "+" in t else t
                     for h, t in targets.items()}
 
         return cls(chosen("col", view["headers"], view),
