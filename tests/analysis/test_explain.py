@@ -170,8 +170,9 @@ def test_forcing_costs_equal_brute_force(way: str, people: tuple[list[rm.Partici
             assert "forcing it" in alt.reason
 
 
-@pytest.mark.parametrize("objective", ["max_pairs", "max_score"])
-def test_priced_costs_are_the_costs_of_solving_again(objective: str) -> None:
+@pytest.mark.parametrize(("objective", "solver"), [
+    ("max_pairs", "auto"), ("max_score", "auto"), ("max_pairs", "candidates")])
+def test_priced_costs_are_the_costs_of_solving_again(objective: str, solver: str) -> None:
     # A programme of 40 a side with capacities, a required pair and a forbidden one:
     # every explanation reads the same whichever way its costs are found.
     org = rm.synth.generate(800, seed=4)
@@ -184,7 +185,9 @@ def test_priced_costs_are_the_costs_of_solving_again(objective: str) -> None:
         program = rm.Program(objective=objective, constraints=[
             *rm.recommended_rules(), rm.Require(pairs=[(juniors[0].id, must)]),
             rm.Forbid(pairs=[(juniors[1].id, seniors[1].id)])])
-        res = rm.match(juniors, seniors, program, org=org.org_chart())
+        res = rm.match(juniors, seniors, program, org=org.org_chart(), solver=solver)
+    # On candidates no score matrix is kept: the scores come again by blocks.
+    assert (type(res.scores).__name__ == "CandidateScores") == (solver == "candidates")
     people = [p.id for p in juniors[:12]] + [p.id for p in seniors[:12]]
     with _costs_by("priced"):
         priced = [res.explain(pid, alternatives=4) for pid in people]

@@ -89,6 +89,29 @@ rather than by solving again (about 1.2 s a pair there); smaller ones solve agai
 takes milliseconds and needs no compiler, unless the kernels are loaded already."""
 
 
+PRICED_UP_TO = 50_000_000
+"""A programme solved on candidates (no score matrix kept) prices its forced pairs from the
+optimum up to this many pairs: their scores in integer units are kept for the searches, 4
+bytes a pair and as much again for the seniors' side (400 MB at 50 million, about 7,000 per
+side; at 5,000 per side a re-solve of the candidate path takes tens of seconds a pair)."""
+
+
+def _units(sm: ScoreMatrix) -> npt.NDArray[np.int32] | None:
+    """Every pair's score in integer units (-1: ruled out), a programme on candidates by blocks."""
+    from rmatch.scoring.blocks import CandidateScores
+    from rmatch.solvers.forcing import unit_scores
+
+    if not isinstance(sm, CandidateScores):
+        return unit_scores(sm.total, sm.feasible)
+    units = np.empty(sm.shape, np.int32)
+    for start, total, feasible in sm.row_blocks():
+        block = unit_scores(total, feasible)
+        if block is None:
+            return None
+        units[start:start + len(block)] = block
+    return units
+
+
 def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
             others: list[int]) -> dict[int, _Forced]:
     """Price forcing ``me`` with each of ``others`` from the optimum itself (one search).
@@ -104,10 +127,11 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
     from rmatch.solvers.required import capacities, ruled_problem
 
     sm = result.scores
+    on_candidates = isinstance(sm, CandidateScores)
     if (not others or result.status != "optimal" or result.solver == "greedy"
-            or result.violations or isinstance(sm, CandidateScores) or sm.program.stable
+            or result.violations or sm.program.stable
             or (sm.total.size < PRICED_FROM and not loaded())
-            or ruled_problem(sm).rules):
+            or (on_candidates and sm.total.size > PRICED_UP_TO) or ruled_problem(sm).rules):
         return {}
     _, _, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
     rows, cols = pair_indices(result)
@@ -116,13 +140,14 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
     cached = result._forcing
     if cached is None or cached[0] is not sm or not (np.array_equal(cached[1], rows)
                                                      and np.array_equal(cached[2], cols)):
-        feasible, free = sm.feasible, np.ones(len(rows), np.bool_)
-        if len(fixed_r):  # required pairs cannot be undone: out of the network
-            feasible = feasible.copy()
-            feasible[fixed_r, fixed_c] = False
+        units = _units(sm)
+        free = np.ones(len(rows), np.bool_)
+        if units is not None and len(fixed_r):  # required pairs cannot be undone: left out
+            units[fixed_r, fixed_c] = -1
             free = ~np.isin(rows * sm.shape[1] + cols, fixed_r * sm.shape[1] + fixed_c)
-        forcing = Forcing.of(sm.total, feasible, cap_j, cap_s, rows[free], cols[free],
-                             sm.program.assignment_objective)
+        forcing = None if units is None else Forcing.on(
+            units, sm.total, cap_j, cap_s, rows[free], cols[free],
+            sm.program.assignment_objective)
         cached = (sm, rows, cols, forcing)
         result._forcing = cached
     forcing = cached[3]

@@ -46,7 +46,7 @@ import numpy.typing as npt
 from rmatch.constraints.compiled import SCALE
 from rmatch.jit import compiled, helper, is_compiled
 
-__all__ = ["Change", "Forcing", "loaded"]
+__all__ = ["Change", "Forcing", "loaded", "unit_scores", "units_of"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -112,16 +112,34 @@ class Forcing:
         >>> f is None  # the one pair left out: not optimal
         True
         """
-        n, m = total.shape
+        units = unit_scores(total, feasible)
+        return None if units is None else cls.on(units, total, cap_j, cap_s, rows, cols,
+                                                 objective)
+
+    @classmethod
+    def on(cls, units: npt.NDArray[np.int32], total: Any, cap_j: IntArray, cap_s: IntArray,
+           rows: IntArray, cols: IntArray, objective: Literal["max_pairs", "max_score"]
+           ) -> Forcing | None:
+        """Price the assignment from its scores in units (:func:`unit_scores`), as :meth:`of`.
+
+        ``units`` is taken over (the chosen pairs are marked in it); ``total``
+        need only answer single pairs and aligned lists of pairs (a programme
+        solved on candidates scores them on demand).
+
+        Examples
+        --------
+        >>> total = np.array([[0.5]], np.float32)
+        >>> units = unit_scores(total, np.ones((1, 1), bool))
+        >>> Forcing.on(units, total, np.ones(1, np.int64), np.ones(1, np.int64),
+        ...            np.array([0]), np.array([0]), "max_pairs") is not None
+        True
+        """
+        n, m = units.shape
         places = int(min(np.maximum(cap_j, 0).sum(), np.maximum(cap_s, 0).sum()))
         # Under max_pairs one more pair outweighs any total score (at most 1 a pair).
         bonus = SCALE * (places + 1) if objective == "max_pairs" else 0
-        if (n + m + 2) * (bonus + SCALE) >= _FAR or not _in_unit_range(total, feasible):
+        if (n + m + 2) * (bonus + SCALE) >= _FAR:
             return None
-        # Scaling by a power of two is exact in the scores' own type; so is the rounding
-        # (float32 holds every whole number below 2**24, and is whole above 2**23).
-        units = np.rint(total * total.dtype.type(SCALE)).astype(np.int32)
-        units[~feasible] = -1
         units[rows, cols] = -1
         weights = units_of(total, rows, cols) + bonus
         load_j = np.bincount(rows, minlength=n)
@@ -223,12 +241,30 @@ def units_of(total: npt.NDArray[np.floating[Any]], rows: IntArray, cols: IntArra
     return np.rint(total[rows, cols].astype(np.float64) * SCALE).astype(np.int64)
 
 
-def _in_unit_range(total: npt.NDArray[np.floating[Any]], feasible: BoolArray) -> bool:
-    """Whether every feasible pair scores in [0, 1] (as the contract says; user scores may not)."""
-    if not feasible.any():
-        return True
-    allowed = total[feasible]
-    return bool(allowed.min() >= 0 and allowed.max() <= 1)
+def unit_scores(total: npt.NDArray[np.floating[Any]], feasible: BoolArray
+                ) -> npt.NDArray[np.int32] | None:
+    """Return each pair's score in integer units of 2**-30, -1 where ruled out; None off [0, 1].
+
+    The bonus that puts pairs first assumes scores of at most 1 a pair (the
+    contract's; a user's components may break it). Scaling by a power of two
+    is exact in the scores' own type, and so is the rounding (float32 holds
+    every whole number below 2**24, and is whole above 2**23): the units of
+    the flow solver.
+
+    Examples
+    --------
+    >>> unit_scores(np.array([[0.5, 0.25]], np.float32), np.array([[True, False]])).tolist()
+    [[536870912, -1]]
+    >>> unit_scores(np.array([[2.0]], np.float32), np.ones((1, 1), bool)) is None
+    True
+    """
+    if feasible.any():
+        allowed = total[feasible]
+        if allowed.min() < 0 or allowed.max() > 1:
+            return None
+    units: npt.NDArray[np.int32] = np.rint(total * total.dtype.type(SCALE)).astype(np.int32)
+    units[~feasible] = -1
+    return units
 
 
 def _grouped(keys: IntArray, values: IntArray, weights: IntArray, size: int
