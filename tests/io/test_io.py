@@ -96,7 +96,8 @@ def test_bad_cells_are_named_by_row_id_and_field(tmp_path: Path) -> None:
     # A bare skill name means proficiency 1; d's bad time zone is then its problem.
     assert problems[2] == (f"{path}: row 5 (id 'd'), field 'timezone': 'Mars/Base' is not a "
                            "time zone rmatch knows; write an IANA zone (e.g. 'Europe/Lisbon') "
-                           "or map it with values={'timezone': {'Mars/Base': 'Europe/Lisbon'}}")
+                           "or map it with values={'timezone': {'Mars/Base': 'Europe/Lisbon'}} "
+                           "(null where it names none: no time zone)")
     assert problems[3].startswith(f"{path}: hint: give level_map")
     assert len(problems) == 4
     third = problems[2]

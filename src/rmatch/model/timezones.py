@@ -345,7 +345,8 @@ def resolve_zone(text: str) -> tuple[str, str | None]:
             said = f" (did you mean {near!r}?)" if near else ""
             raise ValueError(f"{text!r} is not a time zone rmatch knows{said}; write an IANA "
                              f"zone (e.g. {example!r}) or map it with values={{'timezone': "
-                             f"{{{text!r}: {example!r}}}}}")
+                             f"{{{text!r}: {example!r}}}}} (null where it names none: no "
+                             "time zone)")
         return zone, None
     found = label or bare
     assert found is not None
