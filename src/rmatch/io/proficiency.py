@@ -25,18 +25,19 @@ __all__ = ["SKILL_LEVELS", "level_word", "split_level"]
 
 _WORDS = {
     0.25: ("beginner", "basic", "basics", "elementary", "novice", "entry level", "low",
-           "some", "familiar", "limited", "anfanger", "grundkenntnisse", "debutant", "debutante",
+           "some", "familiar", "limited", "weak", "rudimentary", "introductory",
+           "anfanger", "grundkenntnisse", "debutant", "debutante",
            "notions", "principiante", "basico", "basica", "iniciante", "base", "beperkt"),
     0.5: ("intermediate", "medium", "moderate", "working", "average", "fair", "good",
           "could have", "nice to have",
           "competent", "mittel", "gut", "intermediaire", "moyen", "intermedio", "intermedia",
           "intermediario", "gemiddeld", "redelijk"),
     0.75: ("advanced", "high", "strong", "proficient", "experienced", "skilled", "very good",
-           "power", "should have",
+           "solid", "power", "should have",
            "fortgeschritten", "sehr gut", "avance", "avancee", "avanzado", "avanzada",
            "avancado", "avancada", "gevorderd", "avanzato", "avanzata", "tres bien"),
     1.0: ("expert", "excellent", "master", "mastery", "very high", "very strong", "guru",
-          "top", "essential", "critical", "must have",
+          "top", "outstanding", "very advanced", "essential", "critical", "must have",
           "experte", "exzellent", "experto", "experta", "especialista", "esperto", "esperta",
           "deskundig"),
 }
@@ -59,6 +60,8 @@ def level_word(text: str) -> float | None:
     (0.75, 0.25, None)
     >>> level_word("Must-have"), level_word("nice to have"), level_word("power user")
     (1.0, 0.5, 0.75)
+    >>> level_word("weak"), level_word("solid"), level_word("outstanding"), level_word("so-so")
+    (0.25, 0.75, 1.0, None)
     """
     word = " ".join(unaccented(text).casefold().replace("-", " ").split())
     # "high priority" (a goal), "advanced level", "basic knowledge": the level word.
