@@ -43,11 +43,16 @@ def differing_fields(sm: ScoreMatrix, i: int, k: int) -> list[str]:
     return out
 
 
+Pairs = list[tuple[str, str]]
+
+
 class _Forced(NamedTuple):
     tail: str
     cost: float | None = None
     pairs_lost: int | None = None
     exact: bool = False
+    dropped: Pairs = []  # noqa: RUF012 - a NamedTuple's default, never changed
+    added: Pairs = []  # noqa: RUF012
 
 
 def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
@@ -60,25 +65,100 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
         return _Forced(f"forcing it is impossible: {err.reasons[0] if err.reasons else err}")
     exact = (result.status == "optimal" and forced.status == "optimal"
              and result.solver != "greedy")
+    dropped, added = _exchange({(p.junior_id, p.senior_id) for p in result.pairs},
+                               {(p.junior_id, p.senior_id) for p in forced.pairs}, pair)
     return _forced(result.objective - forced.objective, len(result.pairs) - len(forced.pairs),
-                   exact)
+                   exact, dropped, added, pair[0])
 
 
-def _forced(cost: float, lost: int, exact: bool) -> _Forced:
-    """Say what forcing a pair costs: ``cost`` in total score and ``lost`` pairs."""
+def _exchange(before: set[tuple[str, str]], after: set[tuple[str, str]],
+              pair: tuple[str, str]) -> tuple[Pairs, Pairs]:
+    """Return the pairs dropped and added around ``pair`` between two assignments.
+
+    The pairs that differ form chains and cycles; the one through the forced
+    pair is its exchange (the others are ties the second solve settled
+    another way, each of cost 0 between two optima). In chain order from the
+    forced pair's senior, as the priced exchanges run.
+
+    Examples
+    --------
+    >>> _exchange({("j1", "s1"), ("j2", "s2"), ("j3", "s3")},
+    ...           {("j1", "s2"), ("j2", "s1"), ("j3", "s4")}, ("j1", "s2"))
+    ([('j2', 's2'), ('j1', 's1')], [('j2', 's1')])
+    """
+    changed = [(jp, True) for jp in sorted(before - after)] + [
+        (jp, False) for jp in sorted(after - before) if jp != pair]
+    by_person: dict[str, list[int]] = {}
+    for k, ((j, s), _) in enumerate(changed):
+        by_person.setdefault("j:" + j, []).append(k)
+        by_person.setdefault("s:" + s, []).append(k)
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in ("s:" + pair[1], "j:" + pair[0]):  # the senior's side of the chain first
+        queue = [start]
+        while queue:
+            person = queue.pop()
+            for k in by_person.get(person, []):
+                if k not in seen:
+                    seen.add(k)
+                    order.append(k)
+                    queue += ["j:" + changed[k][0][0], "s:" + changed[k][0][1]]
+    return ([changed[k][0] for k in order if changed[k][1]],
+            [changed[k][0] for k in order if not changed[k][1]])
+
+
+_MOVES_SAID = 4
+"""The exchange's moves a reason says (the rest counted): a chain of ten reads as noise."""
+
+
+def _moves(dropped: Pairs, added: Pairs, forced: str = "") -> str:
+    """Say an exchange as its juniors' moves ("'j2' moves from 's1' to 's3'").
+
+    ``forced``: the forced pair's junior, who leaves a partner rather than loses one.
+
+    Examples
+    --------
+    >>> _moves([("j2", "s1"), ("j4", "s3"), ("j1", "s0")], [("j2", "s3")], "j1")
+    "'j2' moves from 's1' to 's3', 'j4' loses 's3', 'j1' leaves 's0'"
+    """
+    juniors = list(dict.fromkeys(j for j, _ in [*dropped, *added]))
+    said = []
+    for j in juniors:
+        old = [repr(s) for jj, s in dropped if jj == j]
+        new = [repr(s) for jj, s in added if jj == j]
+        if old and new:
+            said.append(f"{j!r} moves from {' and '.join(old)} to {' and '.join(new)}")
+        elif old:
+            said.append(f"{j!r} {'leaves' if j == forced else 'loses'} {' and '.join(old)}")
+        else:
+            said.append(f"{j!r} pairs with {' and '.join(new)}")
+    more = len(said) - _MOVES_SAID
+    return ", ".join(said[:_MOVES_SAID]) + (f" and {more} more move{'s' * (more > 1)}"
+                                             if more > 0 else "")
+
+
+def _forced(cost: float, lost: int, exact: bool, dropped: Pairs | None = None,
+            added: Pairs | None = None, junior: str = "") -> _Forced:
+    """Say what forcing a pair costs: ``cost`` in total score, ``lost`` pairs, the exchange.
+
+    ``junior``: the forced pair's junior (see :func:`_moves`).
+    """
+    dropped, added = dropped or [], added or []
+    moves = f" ({_moves(dropped, added, junior)})" if dropped or added else ""
     if lost == 0 and abs(cost) <= 1e-9:
-        return _Forced("forcing it costs nothing: an equally good optimum includes it",
-                       0.0, 0, exact)
+        return _Forced(f"forcing it costs nothing: an equally good optimum includes it{moves}",
+                       0.0, 0, exact, dropped, added)
     if lost < 0 or (lost == 0 and cost < 0):
         # Only when this result is not a proven optimum: the re-solve did better.
         return _Forced(f"forcing it gives {-lost} more pairs and {-cost:+.3f} total score "
-                       "(this result is not a proven optimum)", cost, lost, False)
+                       "(this result is not a proven optimum)", cost, lost, False,
+                       dropped, added)
     tail = f"forcing it would lower the total score by {cost:.3f}"
     if lost > 0:
         tail += f" and lose {lost} pair{'s' if lost > 1 else ''}"
     if not exact:
         tail += " (against the best found, not a proven optimum)"
-    return _Forced(tail, cost, lost, exact)
+    return _Forced(tail + moves, cost, lost, exact, dropped, added)
 
 
 PRICED_FROM = BLOCKS_COMPILED_FROM
@@ -157,7 +237,10 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
         return {}
     changes = (forcing.for_junior(me, placed) if side == "junior"
                else forcing.for_senior(me, placed))
-    return {o: _forced(-c.score, -c.pairs, True) for o, c in zip(placed, changes, strict=True)}
+    js, ss = sm.junior_ids, sm.senior_ids
+    return {o: _forced(-c.score, -c.pairs, True, [(js[i], ss[k]) for i, k in c.dropped],
+                       [(js[i], ss[k]) for i, k in c.added], js[me if side == "junior" else o])
+            for o, c in zip(placed, changes, strict=True)}
 
 
 class _Preferences(NamedTuple):
@@ -309,7 +392,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         alts.append(Alternative(partner_id=oid, score=sc, components=comps,
                                 feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason,
                                 cost=forced.cost, pairs_lost=forced.pairs_lost,
-                                cost_exact=forced.exact))
+                                cost_exact=forced.exact, pairs_dropped=forced.dropped,
+                                pairs_added=forced.added))
     differences = {}
     for p in partners:
         other = p.senior_id if side == "junior" else p.junior_id

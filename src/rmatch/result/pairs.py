@@ -146,6 +146,12 @@ class Alternative(BaseModel):
     """Pairs the programme would lose if this pair were forced."""
     cost_exact: bool = False
     """Whether ``cost`` compares two proven optima (otherwise it is the best found)."""
+    pairs_dropped: list[tuple[str, str]] = Field(default_factory=list)
+    """The other pairs (junior id, senior id) the best assignment with this pair forced
+    leaves out: the exchange that makes room for it (one such exchange where several cost
+    the same), in the order the exchange runs."""
+    pairs_added: list[tuple[str, str]] = Field(default_factory=list)
+    """The pairs that exchange forms instead."""
 
 
 class Explanation(BaseModel):

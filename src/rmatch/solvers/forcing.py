@@ -60,7 +60,8 @@ class Change(NamedTuple):
 
     ``pairs`` and ``score`` are the changes in the number of pairs and the
     total score (both at most 0 from an optimum); ``dropped`` and ``added``
-    the other pairs the forced optimum drops and takes, as (row, column).
+    the other pairs the forced optimum drops and takes, as (row, column), in
+    the exchange's order from the forced pair's senior to its junior.
     """
 
     pairs: int
@@ -206,7 +207,7 @@ class Forcing:
 
     @staticmethod
     def _path(start: int, target: int, link: IntArray, reverse: bool) -> list[tuple[int, int]]:
-        """Return the shortest path's arcs between senior and junior, in the graph's direction."""
+        """Return the shortest path's arcs from the senior to the junior, in that order."""
         arcs = []
         node = target
         while node != start:
@@ -216,7 +217,7 @@ class Forcing:
             # reverse: link points towards the junior (node -> nxt); else back to the senior.
             arcs.append((node, nxt) if reverse else (nxt, node))
             node = nxt
-        return arcs
+        return arcs if reverse else arcs[::-1]
 
 
 def loaded() -> bool:
