@@ -556,6 +556,13 @@ def test_why_a_pair_and_pairing_them_instead_or_keeping_a_pair(browser: Browser,
     feasible = next(a for a in expected["alternatives"] if a["feasible"])
     row = alternatives.filter(has_text=feasible["partner_id"]).first
     expect(row).to_contain_text(feasible["reason"])
+    # The exchange that makes room, said with the names the page shows (ids in the API).
+    exchange = [*feasible["pairs_dropped"], *feasible["pairs_added"]]
+    if exchange:
+        people = {p["id"]: p for p in c.get(f"/api/v1/programmes/{pid}/people").json()}
+        mover = exchange[0][0]
+        expect(row.locator(".moves")).to_contain_text(
+            f"Then {(people[mover].get('name') or mover)!r}")
     row.locator("button", has_text="Pair them instead").click()
     expect(page.locator("h1")).to_have_text("Version 2 of the pairs")
     shown = {tuple(t.strip() for t in r.locator("td .id").all_inner_texts())

@@ -68,7 +68,7 @@ def _forcing(result: MatchResult, pair: tuple[str, str]) -> _Forced:
     dropped, added = _exchange({(p.junior_id, p.senior_id) for p in result.pairs},
                                {(p.junior_id, p.senior_id) for p in forced.pairs}, pair)
     return _forced(result.objective - forced.objective, len(result.pairs) - len(forced.pairs),
-                   exact, dropped, added, pair[0])
+                   exact, dropped, added)
 
 
 def _exchange(before: set[tuple[str, str]], after: set[tuple[str, str]],
@@ -107,46 +107,16 @@ def _exchange(before: set[tuple[str, str]], after: set[tuple[str, str]],
             [changed[k][0] for k in order if not changed[k][1]])
 
 
-_MOVES_SAID = 4
-"""The exchange's moves a reason says (the rest counted): a chain of ten reads as noise."""
-
-
-def _moves(dropped: Pairs, added: Pairs, forced: str = "") -> str:
-    """Say an exchange as its juniors' moves ("'j2' moves from 's1' to 's3'").
-
-    ``forced``: the forced pair's junior, who leaves a partner rather than loses one.
-
-    Examples
-    --------
-    >>> _moves([("j2", "s1"), ("j4", "s3"), ("j1", "s0")], [("j2", "s3")], "j1")
-    "'j2' moves from 's1' to 's3', 'j4' loses 's3', 'j1' leaves 's0'"
-    """
-    juniors = list(dict.fromkeys(j for j, _ in [*dropped, *added]))
-    said = []
-    for j in juniors:
-        old = [repr(s) for jj, s in dropped if jj == j]
-        new = [repr(s) for jj, s in added if jj == j]
-        if old and new:
-            said.append(f"{j!r} moves from {' and '.join(old)} to {' and '.join(new)}")
-        elif old:
-            said.append(f"{j!r} {'leaves' if j == forced else 'loses'} {' and '.join(old)}")
-        else:
-            said.append(f"{j!r} pairs with {' and '.join(new)}")
-    more = len(said) - _MOVES_SAID
-    return ", ".join(said[:_MOVES_SAID]) + (f" and {more} more move{'s' * (more > 1)}"
-                                             if more > 0 else "")
-
-
 def _forced(cost: float, lost: int, exact: bool, dropped: Pairs | None = None,
-            added: Pairs | None = None, junior: str = "") -> _Forced:
-    """Say what forcing a pair costs: ``cost`` in total score, ``lost`` pairs, the exchange.
+            added: Pairs | None = None) -> _Forced:
+    """Say what forcing a pair costs: ``cost`` in total score, ``lost`` pairs.
 
-    ``junior``: the forced pair's junior (see :func:`_moves`).
+    The exchange (``dropped``, ``added``) travels beside the words: see
+    :meth:`rmatch.result.pairs.Alternative.moves`.
     """
     dropped, added = dropped or [], added or []
-    moves = f" ({_moves(dropped, added, junior)})" if dropped or added else ""
     if lost == 0 and abs(cost) <= 1e-9:
-        return _Forced(f"forcing it costs nothing: an equally good optimum includes it{moves}",
+        return _Forced("forcing it costs nothing: an equally good optimum includes it",
                        0.0, 0, exact, dropped, added)
     if lost < 0 or (lost == 0 and cost < 0):
         # Only when this result is not a proven optimum: the re-solve did better.
@@ -158,7 +128,7 @@ def _forced(cost: float, lost: int, exact: bool, dropped: Pairs | None = None,
         tail += f" and lose {lost} pair{'s' if lost > 1 else ''}"
     if not exact:
         tail += " (against the best found, not a proven optimum)"
-    return _Forced(tail + moves, cost, lost, exact, dropped, added)
+    return _Forced(tail, cost, lost, exact, dropped, added)
 
 
 PRICED_FROM = BLOCKS_COMPILED_FROM
@@ -239,7 +209,7 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
                else forcing.for_senior(me, placed))
     js, ss = sm.junior_ids, sm.senior_ids
     return {o: _forced(-c.score, -c.pairs, True, [(js[i], ss[k]) for i, k in c.dropped],
-                       [(js[i], ss[k]) for i, k in c.added], js[me if side == "junior" else o])
+                       [(js[i], ss[k]) for i, k in c.added])
             for o, c in zip(placed, changes, strict=True)}
 
 

@@ -153,6 +153,36 @@ class Alternative(BaseModel):
     pairs_added: list[tuple[str, str]] = Field(default_factory=list)
     """The pairs that exchange forms instead."""
 
+    def moves(self, names: Mapping[str, str] | None = None, most: int = 4) -> str:
+        """Say the exchange forcing this pair makes, as its juniors' moves ("" when none).
+
+        ``names``: a display name for ids (a person without one is said by id);
+        ``most``: the moves said, the rest counted (a chain of ten reads as noise).
+
+        Examples
+        --------
+        >>> alt = Alternative(partner_id="s2", score=0.8, components={}, feasible=True,
+        ...                   reason="taken", pairs_dropped=[("j2", "s2"), ("j1", "s1")],
+        ...                   pairs_added=[("j2", "s1")])
+        >>> alt.moves()
+        "'j2' moves from 's2' to 's1', 'j1' and 's1' part"
+        >>> alt.moves({"j2": "Ana Lima"}, most=1)
+        "'Ana Lima' moves from 's2' to 's1' and 1 more move"
+        """
+        def who(pid: str) -> str:
+            return repr((names or {}).get(pid, pid))
+
+        said = []
+        for j in dict.fromkeys(j for j, _ in [*self.pairs_dropped, *self.pairs_added]):
+            old = " and ".join(who(s) for jj, s in self.pairs_dropped if jj == j)
+            new = " and ".join(who(s) for jj, s in self.pairs_added if jj == j)
+            said.append(f"{who(j)} moves from {old} to {new}" if old and new
+                        else f"{who(j)} and {old} part" if old
+                        else f"{who(j)} pairs with {new}")
+        more = len(said) - most
+        return ", ".join(said[:most]) + (f" and {more} more move{'s' * (more > 1)}"
+                                         if more > 0 else "")
+
 
 class Explanation(BaseModel):
     """Why a participant got their partner(s): structured, and as text via ``str()``.
@@ -204,5 +234,7 @@ class Explanation(BaseModel):
         if self.alternatives:
             lines.append("best alternatives:")
             for alt in self.alternatives:
-                lines.append(f"  {alt.partner_id!r} (score {alt.score:.3f}): {alt.reason}")
+                moves = alt.moves()
+                lines.append(f"  {alt.partner_id!r} (score {alt.score:.3f}): {alt.reason}"
+                             + (f" (then {moves})" if moves else ""))
         return "\n".join(lines)

@@ -372,8 +372,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                 why = job.result()
         except rm.InputError:
             raise HTTPException(404, "no such person in this matching") from None
+        # The exchanges' people by name where names are shown (the reasons carry ids only).
+        names = {pid: people[pid]["name"] for a in why.alternatives
+                 for pair in (*a.pairs_dropped, *a.pairs_added) for pid in pair
+                 if access.names and people.get(pid, {}).get("name")}
         return page(request, "explain.html", me, programme=programme, access=access, m=m,
-                    why=why, people=people, shown=access.names,
+                    why=why, people=people, shown=access.names, names=names,
                     keeps=keeps_pairs(m.rules))
 
     @app.post("/programmes/{pid}/matchings/{mid}/forbid")
