@@ -278,6 +278,28 @@ def test_force_answers_what_if() -> None:
         res.force([("j1", "s2")])
 
 
+def test_a_tie_for_one_person_that_costs_the_others_is_not_said_as_settled_either_way() -> None:
+    # Found on the Why? page: "a tie, settled either way; forcing it would lower the total
+    # score by 0.013": the same score for this person, not for the programme.
+    table = {("j1", "s1"): 0.5, ("j1", "s2"): 0.5, ("j2", "s1"): 0.9, ("j2", "s2"): 0.1}
+
+    def fit(js: rm.ParticipantArrays, ss: rm.ParticipantArrays) -> npt.NDArray[np.float64]:
+        return np.array([[table[(a, b)] for b in ss.ids] for a in js.ids])
+
+    people = ([rm.Participant(id="j1"), rm.Participant(id="j2")],
+              [rm.Participant(id="s1"), rm.Participant(id="s2")])
+    program = rm.Program(constraints=[], weights=rm.Weights(generation=0, skills=0,
+                                                            diversity=0, fit=1))
+    res = rm.match(*people, program, components={"fit": fit})
+    (alt,) = res.explain("j1").alternatives
+    assert alt.partner_id == "s1"
+    assert alt.cost == pytest.approx(0.8)
+    assert alt.reason.startswith("the same score as with the current partner (0.500) but not "
+                                 "for the others; forcing it would lower the total score by 0.800")
+    assert "settled either way" not in alt.reason
+    assert alt.moves() == "'j2' moves from 's1' to 's2', 'j1' and 's2' part"
+
+
 def test_an_equally_good_partner_is_said_as_a_tie() -> None:
     # Found on the pages: "lower total (0.667 vs 0.667 with the current partner)"
     # for a senior as good as the one chosen.

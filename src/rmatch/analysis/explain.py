@@ -358,6 +358,11 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         if costs and stable is None and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
             forced = priced[o] if o in priced else _forcing(
                 result, (pid, oid) if side == "junior" else (oid, pid))
+            if worst is not None and sc == worst and forced.cost is not None and (
+                    forced.cost > 1e-9 or (forced.pairs_lost or 0) > 0):
+                # A tie for this person, not for the others: "settled either way" is not so.
+                reason = (f"the same score as with the current partner ({sc:.3f}) but not "
+                          "for the others")
             reason += "; " + forced.tail
         alts.append(Alternative(partner_id=oid, score=sc, components=comps,
                                 feasible=bool(feas_row[o]), ruled_out_by=why, reason=reason,
