@@ -79,7 +79,9 @@ class Forcing:
     are the places beside them.
     """
 
-    total: npt.NDArray[np.floating[Any]]
+    # The scores, read for the few pairs of an exchange: a matrix, or a programme's
+    # scores on demand (rmatch.scoring.blocks.LazyMatrix) where none is kept.
+    total: Any
     # Each pair that could be added: its score in integer units; -1 where no arc
     # (ruled out, or chosen already). Juniors by seniors, and the transpose,
     # made on first use, for the searches that read a senior's column.
