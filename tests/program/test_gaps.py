@@ -311,3 +311,24 @@ def test_short_forms_find_contractions_and_initials_with_dots_not_other_names() 
         assert short_forms(names) == {}, names
     # A short form two values fit is left to the user.
     assert short_forms(["Ops", "Operations", "Opportunities"]) == {}
+
+
+def test_a_department_named_in_two_languages_is_said_as_one_group() -> None:
+    # Two countries' systems merged into one export: "RH" beside "HR", "Ventas" beside
+    # "Sales". Said with a value map to check, never applied unasked.
+    assert short_forms(["RH", "Human Resources", "Recursos Humanos", "Vendas", "Ventas",
+                        "IT", "Informatique"]) == {
+        "RH": "Human Resources", "Recursos Humanos": "Human Resources", "Ventas": "Vendas",
+        "Informatique": "IT"}
+    juniors = [rm.Participant(id=f"j{k}", department=d) for k, d in enumerate(["HR", "IT"])]
+    seniors = [rm.Participant(id=f"s{k}", department=d) for k, d in enumerate(["RH", "IT"])]
+    lines = [line for line in rm.data_gaps(juniors, seniors, rm.Program(constraints=[]))
+             if "two ways" in line]
+    assert lines == ["department 'RH' and 'HR' look like one group written two ways: as two "
+                     "groups, pairs within one count as mixed and the rules count them apart; "
+                     "if they are one, read the file with values= (CLI: --values FILE.json) "
+                     'set to {"department": {"RH": "HR"}}']
+    people = rm.read_participants(io.StringIO("id,role,department\nj0,junior,HR\n"
+                                              "s0,senior,RH\n"),
+                                  values={"department": {"RH": "HR"}})
+    assert {p.department for p in people} == {"HR"}

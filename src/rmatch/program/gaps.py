@@ -27,6 +27,7 @@ from rmatch.constraints.pairwise import (
 from rmatch.model.arrays import group_names
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant, fold
+from rmatch.model.text import unaccented
 from rmatch.model.timezones import resolve_zone
 from rmatch.program.program import Program
 
@@ -147,6 +148,51 @@ def _contracts(short: str, word: str) -> bool:
     return all(letter in rest for letter in short[1:-1])
 
 
+# Departments as exports in six languages name them (folded, without accents), and their
+# usual short forms: one group written in two languages ("RH" beside "HR") when systems
+# of two countries are merged. Only names no other department takes.
+_DEPARTMENTS = {
+    "human resources": ("hr", "rh", "recursos humanos", "ressources humaines", "risorse umane",
+                        "personalabteilung", "personalwesen", "personeelszaken"),
+    "finance": ("finanzas", "finances", "finanzen", "financas", "finanza", "financien"),
+    "sales": ("ventas", "ventes", "vertrieb", "verkauf", "vendas", "vendite", "verkoop"),
+    "it": ("ti", "informatica", "informatique", "edv", "tecnologia da informacao",
+           "tecnologias de la informacion"),
+    "legal": ("juridico", "juridique", "rechtsabteilung", "legale", "juridisch",
+              "juridica", "affaires juridiques"),
+    "procurement": ("purchasing", "compras", "achats", "einkauf", "acquisti", "inkoop"),
+    "communications": ("comunicacion", "communication", "kommunikation", "comunicacao",
+                       "comunicazione", "communicatie"),
+    "research": ("investigacion", "recherche", "forschung", "pesquisa", "ricerca",
+                 "onderzoek"),
+    "customer service": ("atencion al cliente", "service client", "kundenservice",
+                         "atendimento ao cliente", "servizio clienti", "klantenservice"),
+}
+_SAME_DEPARTMENT = {word: english for english, words in _DEPARTMENTS.items()
+                    for word in (english, *words)}
+
+
+def _translations(values: Sequence[str]) -> dict[str, str]:
+    """Map each department named in another language to a value naming it too.
+
+    That other is its English name where one is written ("Human Resources",
+    "HR"), else the first written.
+    """
+    by_name: dict[str, list[str]] = {}
+    for value in values:
+        name = _SAME_DEPARTMENT.get(" ".join(re.findall(r"[^\W\d_]+",
+                                                        unaccented(fold(value)))))
+        if name is not None:
+            by_name.setdefault(name, []).append(value)
+    out: dict[str, str] = {}
+    for name, written in by_name.items():
+        english = [v for v in written if fold(v) in (name, "hr" * (name == "human resources"))]
+        kept = (english or written)[0]
+        # English spellings among themselves ("HR", "Human Resources") are short forms'.
+        out |= {v: kept for v in written if v != kept and v not in english}
+    return out
+
+
 def short_forms(values: Sequence[str]) -> dict[str, str]:
     """Return each value that looks like the short form of another, and that other.
 
@@ -158,6 +204,9 @@ def short_forms(values: Sequence[str]) -> dict[str, str]:
     "NB" for "Non-binary", "R&D" for "Research and Development", without
     "and", "of" and the like). Values are compared without case or dots; a
     short form that fits several values is left out (the user knows which).
+    A department named in two languages is one group too ("RH" and "HR",
+    "Ventas" and "Sales", "Recursos Humanos" and "Human Resources"), mapped
+    to its English name where the values write one.
 
     Examples
     --------
@@ -167,6 +216,8 @@ def short_forms(values: Sequence[str]) -> dict[str, str]:
     {}
     >>> short_forms(["Mktg", "Marketing", "Ops", "Operations", "R&D", "Research and Development"])
     {'Mktg': 'Marketing', 'Ops': 'Operations', 'R&D': 'Research and Development'}
+    >>> short_forms(["HR", "RH", "Ventas", "Sales", "Vertrieb", "Finanzas", "Legal", "Jurídico"])
+    {'RH': 'HR', 'Ventas': 'Sales', 'Vertrieb': 'Sales', 'Jurídico': 'Legal'}
     """
     longs: dict[str, list[str]] = {}
     ends: dict[tuple[str, str], list[tuple[str, str]]] = {}  # a word's first and last letters
@@ -194,7 +245,11 @@ def short_forms(values: Sequence[str]) -> dict[str, str]:
                   if v != value and _contracts(short, word)}
         if len(found) == 1:
             out[value] = found.pop()
-    return out
+    # A short form of a name in another language ("RH", "Recursos Humanos") goes on to
+    # the name the values write in English, where they write one.
+    named = _translations(values)
+    merged = {value: named.get(long, long) for value, long in out.items()}
+    return {value: other for value, other in (named | merged).items() if value != other}
 
 
 def _written_twice(people: Sequence[Participant], program: Program) -> list[str]:
