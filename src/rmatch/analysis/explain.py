@@ -331,8 +331,10 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
     order = np.argsort(-scores_row, kind="stable") if stable is None else stable.order
     cand = [int(o) for o in order if others[o] not in partner_ids][:n_alternatives]
     violations = sm.row_violations(me, cand) if side == "junior" else sm.col_violations(me, cand)
-    priced = _priced(result, side, me, [o for o in cand if feas_row[o] and other_cap[o] > 0
-                                        and my_cap > 0]) if costs and stable is None else {}
+    # The alternatives whose cost is asked: feasible, and each side with a place.
+    forceable = ([o for o in cand if feas_row[o] and other_cap[o] > 0 and my_cap > 0]
+                 if costs and stable is None else [])
+    priced = _priced(result, side, me, forceable)
     alts = []
     for o, why in zip(cand, violations, strict=True):
         oid = others[o]
@@ -355,7 +357,7 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         else:
             reason = "not chosen: required pairs or the programme's optimum leave no room"
         forced = _Forced("")
-        if costs and stable is None and feas_row[o] and other_cap[o] > 0 and my_cap > 0:
+        if o in forceable:
             forced = priced[o] if o in priced else _forcing(
                 result, (pid, oid) if side == "junior" else (oid, pid))
             if worst is not None and sc == worst and forced.cost is not None and (

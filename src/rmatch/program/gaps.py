@@ -168,6 +168,8 @@ _DEPARTMENTS = {
     "customer service": ("atencion al cliente", "service client", "kundenservice",
                          "atendimento ao cliente", "servizio clienti", "klantenservice"),
 }
+_ENGLISH_SHORT = {"human resources": "hr"}
+"""The English short form a department's English name has among its spellings."""
 _SAME_DEPARTMENT = {word: english for english, words in _DEPARTMENTS.items()
                     for word in (english, *words)}
 
@@ -186,7 +188,7 @@ def _translations(values: Sequence[str]) -> dict[str, str]:
             by_name.setdefault(name, []).append(value)
     out: dict[str, str] = {}
     for name, written in by_name.items():
-        english = [v for v in written if fold(v) in (name, "hr" * (name == "human resources"))]
+        english = [v for v in written if fold(v) in (name, _ENGLISH_SHORT.get(name))]
         kept = (english or written)[0]
         # English spellings among themselves ("HR", "Human Resources") are short forms'.
         out |= {v: kept for v in written if v != kept and v not in english}
