@@ -12,9 +12,11 @@ costs and pairs lost must be the same both ways (the row says ``same``; the
 run of 2026-12-07 checked the whole explanations, before they said their
 exchanges, which may differ where ties allow two).
 
-From 10 million pairs (5,000 per side) the programme is solved on candidate
-pairs and keeps no score matrix: the priced way scores the pairs again by
-blocks, and each re-solve goes back to the candidate path.
+From 10 million pairs (about 3,200 per side) the programme is solved on
+candidate pairs and keeps no score matrix: the priced way starts from the
+certificate's prices and keeps the pairs near tight, scored again by blocks
+(:mod:`rmatch.solvers.forcing_rows`), and each re-solve goes back to the
+candidate path.
 
 Run: ``python -m benchmarks explain [--sizes 1000 3000 5000] [--people 20]``.
 Writes ``benchmarks/results/explain.json`` and ``explain.md``.
@@ -46,7 +48,9 @@ def measure(n: int, people: int) -> dict[str, object]:
     priced_s = time.perf_counter() - start
     with mock.patch.object(_EXPLAIN, "PRICED_FROM", 10**15), \
             mock.patch.object(_EXPLAIN, "PRICED_UP_TO", 0), \
-            mock.patch("rmatch.solvers.forcing.loaded", return_value=False):
+            mock.patch("rmatch.solvers.forcing.loaded", return_value=False), \
+            mock.patch("rmatch.solvers.forcing_rows.RowForcing._changes",
+                       side_effect=ValueError("solved again")):
         start = time.perf_counter()
         solved = [result.explain(pid) for pid in ids]
         solved_s = time.perf_counter() - start

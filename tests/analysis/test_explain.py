@@ -6,7 +6,7 @@ import importlib
 import json
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 import numpy as np
@@ -126,8 +126,11 @@ _EXPLAIN = importlib.import_module("rmatch.analysis.explain")  # the name is als
 @contextmanager
 def _costs_by(way: str) -> Iterator[None]:
     """Price forced pairs from the optimum's network ("priced") or by solving again."""
+    # Solving again also sets aside the prices a candidate-path result keeps.
+    kept = mock.patch("rmatch.solvers.forcing_rows.RowForcing._changes",
+                      side_effect=ValueError("set aside")) if way != "priced" else nullcontext()
     with mock.patch.object(_EXPLAIN, "PRICED_FROM", 0 if way == "priced" else 10**12), \
-            mock.patch("rmatch.solvers.forcing.loaded", return_value=way == "priced"):
+            mock.patch("rmatch.solvers.forcing.loaded", return_value=way == "priced"), kept:
         yield
 
 
@@ -193,6 +196,8 @@ def test_priced_costs_are_the_costs_of_solving_again(objective: str, solver: str
         priced = [res.explain(pid, alternatives=4) for pid in people]
     assert res._forcing is not None
     assert res._forcing[3] is not None  # the network was used
+    # On candidates, the certificate's own prices (no juniors x seniors matrix).
+    assert (type(res._forcing[3]).__name__ == "RowForcing") == (solver == "candidates")
     with _costs_by("solved again"):
         solved = [res.explain(pid, alternatives=4) for pid in people]
     costs = [a.cost for e in priced for a in e.alternatives if a.cost is not None]
@@ -213,6 +218,36 @@ def test_priced_costs_are_the_costs_of_solving_again(objective: str, solver: str
                 _check_exchange(res, pair, b)
                 moved += bool(a.pairs_dropped)
     assert moved > 10
+
+
+@pytest.mark.parametrize("objective", ["max_pairs", "max_score"])
+def test_a_judged_optimum_is_explained_from_the_prices_of_the_optimum(objective: str) -> None:
+    # rm.evaluate of the optimum's own pairs (in another order), solved on candidates:
+    # its explanations are priced from the optimum's certificate, as solving again says.
+    org = rm.synth.generate(800, seed=5)
+    juniors, seniors = rm.synth.cohort(org, 40, 40, seed=5, min_senior_level=1)
+    program = rm.Program(objective=objective, solver="candidates",
+                         constraints=rm.recommended_rules())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.DataGapWarning)
+        res = rm.match(juniors, seniors, program, org=org.org_chart())
+        judged = rm.evaluate([(p.junior_id, p.senior_id) for p in reversed(res.pairs)],
+                             juniors, seniors, program, org=org.org_chart())
+    assert judged.status == "optimal"
+    people = [p.id for p in juniors[:10]] + [p.id for p in seniors[:10]]
+    with _costs_by("priced"):
+        priced = [judged.explain(pid, alternatives=3) for pid in people]
+    assert type(judged._forcing[3]).__name__ == "RowForcing"  # type: ignore[index]
+    with _costs_by("solved again"):
+        solved = [judged.explain(pid, alternatives=3) for pid in people]
+    costs = 0
+    for fast, slow in zip(priced, solved, strict=True):
+        for a, b in zip(fast.alternatives, slow.alternatives, strict=True):
+            assert (a.partner_id, a.pairs_lost, a.cost_exact) == \
+                (b.partner_id, b.pairs_lost, b.cost_exact)
+            assert a.cost == pytest.approx(b.cost, abs=1e-9)
+            costs += a.cost is not None
+    assert costs > 20
 
 
 def _without_exchanges(e: rm.Explanation) -> dict[str, object]:

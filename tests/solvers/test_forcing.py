@@ -98,7 +98,17 @@ def test_an_assignment_that_is_not_optimal_is_not_priced(
         case: tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], npt.NDArray[np.int64],
                     npt.NDArray[np.int64]], objective: Objective, seed: int) -> None:
     total, feasible, cap_j, cap_s = case
-    # Any assignment within capacities, built greedily in a random order.
+    r, c, optimal = random_assignment(case, objective, seed)
+    forcing = Forcing.of(total, feasible, cap_j, cap_s, r, c, objective)
+    assert (forcing is not None) == optimal
+
+
+def random_assignment(case: tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_],
+                                  npt.NDArray[np.int64], npt.NDArray[np.int64]],
+                      objective: Objective, seed: int
+                      ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], bool]:
+    """Any assignment within capacities (greedy in a random order), and whether it is optimal."""
+    total, feasible, cap_j, cap_s = case
     rng = np.random.default_rng(seed)
     rows, cols = np.nonzero(feasible)
     order = rng.permutation(len(rows))
@@ -116,9 +126,7 @@ def test_an_assignment_that_is_not_optimal_is_not_priced(
     rounded = np.rint(total.astype(np.float64) * 2**30) / 2**30
     best = _best_with(rounded, feasible, cap_j, cap_s, objective, None)
     mine = (len(taken) if objective == "max_pairs" else None, float(rounded[r, c].sum()))
-    optimal = mine == best
-    forcing = Forcing.of(total, feasible, cap_j, cap_s, r, c, objective)
-    assert (forcing is not None) == optimal
+    return r, c, mine == best
 
 
 def test_a_large_assignment_that_is_not_optimal_is_refused_quickly() -> None:

@@ -140,10 +140,12 @@ takes milliseconds and needs no compiler, unless the kernels are loaded already.
 
 
 PRICED_UP_TO = 50_000_000
-"""A programme solved on candidates (no score matrix kept) prices its forced pairs from the
-optimum up to this many pairs: their scores in integer units are kept for the searches, 4
-bytes a pair and as much again for the seniors' side (400 MB at 50 million, about 7,000 per
-side; at 5,000 per side a re-solve of the candidate path takes tens of seconds a pair)."""
+"""A programme solved on candidates (no score matrix kept) whose certificate's prices are
+not at hand (:mod:`rmatch.solvers.forcing_rows` uses them when they are) prices its forced
+pairs from the optimum up to this many pairs: their scores in integer units are kept for
+the searches, 4 bytes a pair and as much again for the seniors' side (400 MB at 50
+million, about 7,000 per side; at 5,000 per side a re-solve of the candidate path takes
+tens of seconds a pair)."""
 
 
 def _units(sm: ScoreMatrix) -> npt.NDArray[np.int32] | None:
@@ -174,27 +176,37 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
     """
     from rmatch.scoring.blocks import CandidateScores
     from rmatch.solvers.forcing import Forcing, loaded
+    from rmatch.solvers.forcing_rows import RowForcing
     from rmatch.solvers.required import capacities, ruled_problem
 
     sm = result.scores
-    on_candidates = isinstance(sm, CandidateScores)
     if (not others or result.status != "optimal" or result.solver == "greedy"
-            or result.violations or sm.program.stable
-            or (sm.total.size < PRICED_FROM and not loaded())
-            or (on_candidates and sm.total.size > PRICED_UP_TO) or ruled_problem(sm).rules):
+            or result.violations or sm.program.stable or ruled_problem(sm).rules):
         return {}
     _, _, cap_j, cap_s, fixed_r, fixed_c = capacities(sm)
     rows, cols = pair_indices(result)
-    # (score matrix, rows, cols, Forcing or None): what it was built for, as a copy of the
-    # result with other pairs (model_copy) keeps it too.
+    free = np.ones(len(rows), np.bool_)
+    if len(fixed_r):  # required pairs cannot be undone: left out
+        free = ~np.isin(rows * sm.shape[1] + cols, fixed_r * sm.shape[1] + fixed_c)
+    # (score matrix, rows, cols, Forcing, RowForcing or None): what it was built for, as
+    # a copy of the result with other pairs (model_copy) keeps it too. The candidate path
+    # keeps its certificate's prices (a RowForcing), which price another optimum too.
     cached = result._forcing
-    if cached is None or cached[0] is not sm or not (np.array_equal(cached[1], rows)
-                                                     and np.array_equal(cached[2], cols)):
+    if cached is not None and cached[0] is sm and not (np.array_equal(cached[1], rows)
+                                                       and np.array_equal(cached[2], cols)):
+        kept = cached[3]
+        moved = kept.to(rows[free], cols[free], cap_j, cap_s) \
+            if isinstance(kept, RowForcing) else None
+        cached = None if moved is None else (sm, rows, cols, moved)
+        if cached is not None:
+            result._forcing = cached
+    if cached is None or cached[0] is not sm:
+        if ((sm.total.size < PRICED_FROM and not loaded())
+                or (isinstance(sm, CandidateScores) and sm.total.size > PRICED_UP_TO)):
+            return {}
         units = _units(sm)
-        free = np.ones(len(rows), np.bool_)
-        if units is not None and len(fixed_r):  # required pairs cannot be undone: left out
+        if units is not None and len(fixed_r):
             units[fixed_r, fixed_c] = -1
-            free = ~np.isin(rows * sm.shape[1] + cols, fixed_r * sm.shape[1] + fixed_c)
         forcing = None if units is None else Forcing.on(
             units, sm.total, cap_j, cap_s, rows[free], cols[free],
             sm.program.assignment_objective)
@@ -205,8 +217,11 @@ def _priced(result: MatchResult, side: Literal["junior", "senior"], me: int,
     placed = [o for o in others if mine[me] > 0 and theirs[o] > 0]
     if forcing is None or not placed:
         return {}
-    changes = (forcing.for_junior(me, placed) if side == "junior"
-               else forcing.for_senior(me, placed))
+    try:
+        changes = (forcing.for_junior(me, placed) if side == "junior"
+                   else forcing.for_senior(me, placed))
+    except (ArithmeticError, ValueError):  # prices that do not hold here: solve again
+        return {}
     js, ss = sm.junior_ids, sm.senior_ids
     return {o: _forced(-c.score, -c.pairs, True, [(js[i], ss[k]) for i, k in c.dropped],
                        [(js[i], ss[k]) for i, k in c.added])

@@ -197,4 +197,8 @@ def evaluate(pairs: Iterable[Any], juniors: Sequence[Participant],
     out = judged.model_copy(update={"violations": violations, "bound": bound,
                                     "status": status, "optimum": optimum, "data_gaps": gaps,
                                     "wall_time_s": time.perf_counter() - start})
+    if status == "optimal" and best is not None:
+        # The optimum's prices price any other optimum (its explanations checked
+        # against them first: rmatch.solvers.forcing_rows).
+        out._forcing = best._forcing
     return out

@@ -46,7 +46,7 @@ import numpy.typing as npt
 from rmatch.constraints.compiled import SCALE
 from rmatch.jit import compiled, helper, is_compiled
 
-__all__ = ["Change", "Forcing", "loaded", "unit_scores", "units_of"]
+__all__ = ["Change", "Forcing", "exchange", "loaded", "unit_scores", "units_of"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -194,32 +194,46 @@ class Forcing:
         arcs = self._columns[0] if reverse else self.units
         compiled(_dijkstra)(*self._network(), arcs, self.potential, start,
                             np.asarray(targets, np.int64), reverse, dist, link)
-        out = []
-        for target in targets:
-            # The cycle: the forced arc, then the path from its senior back to its junior.
-            junior, senior = (start, target) if reverse else (target, start)
-            path = self._path(start, target, link, reverse)
-            added = [(u, v - n) for u, v in path if u < n <= v < n + m]
-            dropped = [(v, u - n) for u, v in path if v < n <= u < n + m]
-            score = float(self.total[junior, senior - n])
-            score += sum(float(self.total[i, k]) for i, k in added)
-            score -= sum(float(self.total[i, k]) for i, k in dropped)
-            out.append(Change(1 + len(added) - len(dropped), score, dropped, added))
-        return out
+        return [exchange(self.total, start, target, link, reverse=reverse) for target in targets]
 
-    @staticmethod
-    def _path(start: int, target: int, link: IntArray, reverse: bool) -> list[tuple[int, int]]:
-        """Return the shortest path's arcs from the senior to the junior, in that order."""
-        arcs = []
-        node = target
-        while node != start:
-            nxt = int(link[node])
-            if nxt < 0:
-                raise AssertionError("no residual path: a person without a place was forced")
-            # reverse: link points towards the junior (node -> nxt); else back to the senior.
-            arcs.append((node, nxt) if reverse else (nxt, node))
-            node = nxt
-        return arcs if reverse else arcs[::-1]
+
+def exchange(total: Any, start: int, target: int, link: IntArray, *, reverse: bool) -> Change:
+    """Read what forcing a pair does off a search's links (see :class:`Forcing`).
+
+    The search ran from ``start`` to ``target``: from the junior over the
+    reversed network (``reverse``), or from the senior forward; ``link[v]``
+    is the node ``v`` was reached from. The cycle is the forced arc, then the
+    path from its senior back to its junior; ``total`` scores its pairs.
+
+    Examples
+    --------
+    Nodes are juniors, then seniors, the source and the sink. Forcing junior 1
+    with senior 1 (node 3), whose partner junior 0 moves to senior 0, whose
+    partner was junior 1: the search from node 3 reached 0, then 2, then 1.
+
+    >>> total = np.array([[0.9, 0.8], [0.7, 0.1]], np.float32)
+    >>> c = exchange(total, 3, 1, np.array([3, 2, 0, -1, -1, -1]), reverse=False)
+    >>> c.pairs, c.dropped, c.added, round(c.score, 3)
+    (0, [(0, 1), (1, 0)], [(0, 0)], -0.5)
+    """
+    n, m = total.shape
+    junior, senior = (start, target) if reverse else (target, start)
+    arcs = []
+    node = target
+    while node != start:
+        nxt = int(link[node])
+        if nxt < 0:
+            raise AssertionError("no residual path: a person without a place was forced")
+        # reverse: link points towards the junior (node -> nxt); else back to the senior.
+        arcs.append((node, nxt) if reverse else (nxt, node))
+        node = nxt
+    path = arcs if reverse else arcs[::-1]
+    added = [(u, v - n) for u, v in path if u < n <= v < n + m]
+    dropped = [(v, u - n) for u, v in path if v < n <= u < n + m]
+    score = float(total[junior, senior - n])
+    score += sum(float(total[i, k]) for i, k in added)
+    score -= sum(float(total[i, k]) for i, k in dropped)
+    return Change(1 + len(added) - len(dropped), score, dropped, added)
 
 
 def loaded() -> bool:

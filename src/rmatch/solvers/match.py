@@ -43,6 +43,7 @@ from rmatch.solvers.scan import GROUP_SIZE, GROUPS
 from rmatch.solvers.stable import STABLE, best_stable_pairs, stable_pairs
 
 if TYPE_CHECKING:
+    from rmatch.solvers.certificate import Certified
     from rmatch.solvers.scan import BlockSource
 
 __all__ = ["match", "result_from_pairs", "solve"]
@@ -258,8 +259,37 @@ def _certified(sm: ScoreMatrix, source: BlockSource, cap_j: npt.NDArray[np.int64
     # ``max_pairs`` too, where the number of pairs is then not proven); with
     # share rules priced in, it is their Lagrangian bound, proven on every pair.
     total_bound = None if bound is None else float(fixed.sum()) + bound
-    return result_from_pairs(sm, rows, cols, status=status, bound=total_bound,
-                             solver="candidates", start=start)
+    result = result_from_pairs(sm, rows, cols, status=status, bound=total_bound,
+                               solver="candidates", start=start)
+    if not rules and not cert.stopped:
+        _keep_prices(result, source, cert, cap_j, cap_s)
+    return result
+
+
+def _keep_prices(result: MatchResult, source: BlockSource, cert: Certified,
+                 cap_j: npt.NDArray[np.int64], cap_s: npt.NDArray[np.int64]) -> None:
+    """Keep the certificate's prices with the result: they price its explanations.
+
+    :mod:`rmatch.solvers.forcing_rows` says why they hold for every pair, and
+    checks what the certificate does not cover; nothing is kept when a check
+    fails (explanations then solve again, as before).
+    """
+    from rmatch.constraints.compiled import SCALE
+    from rmatch.result.match_result import pair_indices
+    from rmatch.solvers.forcing_rows import RowForcing, certified_potentials, rows_of
+
+    sm = result.scores
+    n, m = sm.shape
+    weights = np.rint(cert.totals.astype(np.float64) * SCALE).astype(np.int64)
+    priced = certified_potentials(n, m, cert.duals, cert.rows, cert.cols, weights,
+                                  cert.chosen, cap_j, cap_s, sm.program.assignment_objective)
+    if priced is None:
+        return
+    chosen = cert.chosen
+    forcing = RowForcing.on(rows_of(source), sm.total, cap_j, cap_s, cert.rows[chosen],
+                            cert.cols[chosen], *priced, weights=weights[chosen])
+    if forcing is not None:
+        result._forcing = (sm, *pair_indices(result), forcing)
 
 
 def _uncovered_reasons(sm: ScoreMatrix,
