@@ -69,7 +69,7 @@ import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
 from rmatch.jit import compiled, helper
-from rmatch.solvers.forcing import Change, exchange, units_of
+from rmatch.solvers.forcing import Change, _grouped, exchange, unit_scores, units_of
 from rmatch.solvers.sparse import Duals
 
 __all__ = ["RowForcing", "certified_potentials", "rows_of"]
@@ -105,9 +105,9 @@ def rows_of(source: Any) -> RowUnits:
     [[536870912, -1]]
     """
     def rows(which: IntArray) -> npt.NDArray[np.int32]:
-        total, ok = source.totals(which, slice(None))
-        units: npt.NDArray[np.int32] = np.rint(total * total.dtype.type(SCALE)).astype(np.int32)
-        units[~ok] = -1
+        units = unit_scores(*source.totals(which, slice(None)))
+        if units is None:
+            raise ValueError("a score outside [0, 1]: the bonus would not put pairs first")
         return units
 
     return rows
@@ -231,14 +231,8 @@ class RowForcing:
         rows, cols, weights = rows[chosen], cols[chosen], weights[chosen]
         load_j = np.bincount(rows, minlength=n)
         load_s = np.bincount(cols, minlength=m)
-        order_j = np.argsort(rows, kind="stable")
-        ptr_j = np.zeros(n + 1, np.int64)
-        np.cumsum(load_j, out=ptr_j[1:])
-        order_s = np.argsort(cols, kind="stable")
-        ptr_s = np.zeros(m + 1, np.int64)
-        np.cumsum(load_s, out=ptr_s[1:])
-        return cls(total, row_units, (n, m), (ptr_j, cols[order_j]),
-                   (ptr_s, rows[order_s], weights[order_s]), load_j < cap_j, load_j > 0,
+        return cls(total, row_units, (n, m), _grouped(rows, cols, weights, n)[:2],
+                   _grouped(cols, rows, weights, m), load_j < cap_j, load_j > 0,
                    load_s < cap_s, load_s > 0, bonus, potential.astype(np.int64))
 
     def to(self, rows: IntArray, cols: IntArray, cap_j: IntArray, cap_s: IntArray
@@ -297,8 +291,6 @@ class RowForcing:
         for start in range(0, n, step):
             which = np.arange(start, min(start + step, n), dtype=np.int64)
             block = self.row_units(which)
-            if block.max(initial=0) > SCALE:
-                raise ValueError("a score above 1: the bonus would not put pairs first")
             for j in which.tolist():  # chosen already: no arc forward
                 block[j - start, seniors[ptr_j[j]:ptr_j[j + 1]]] = -1
             col = np.empty(max(4 * m, 2 * kept // max(start, 1) * len(which)), np.int32)
