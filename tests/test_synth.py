@@ -134,6 +134,24 @@ def test_cohort_follows_its_rules(org: synth.SynthOrg) -> None:
     result.check()
 
 
+def test_a_large_cohort_reaches_down_a_level_at_a_time_for_its_seniors(
+        org: synth.SynthOrg) -> None:
+    # The top four levels hold a few hundred people whatever the size: a cohort asking for
+    # more takes the next levels down, the highest first, never the juniors' levels.
+    top = int(org.level.max())
+    held = int(np.count_nonzero(org.level >= top - 3))
+    _, rows_s = synth.cohort_rows(org, 10, held + 500, seed=3)
+    assert len(rows_s) == held + 500
+    lowest = int(org.level[rows_s].min())
+    assert lowest == top - 4
+    assert np.count_nonzero(org.level >= lowest + 1) < held + 500
+    assert lowest >= 2
+    _, same = synth.cohort_rows(org, 10, held, seed=3)
+    assert int(org.level[same].min()) == top - 3
+    _, everyone = synth.cohort_rows(org, 10, len(org), seed=3)
+    assert set(everyone.tolist()) == set(np.flatnonzero(org.level >= 2).tolist())
+
+
 def test_csv_written_fast_reads_back_as_the_same_people(tmp_path: Path) -> None:
     org = synth.generate(300, seed=5, config=synth.SynthConfig(previous_rounds=1))
     rows_j, rows_s = synth.cohort_rows(org, 10, 5, seed=5)

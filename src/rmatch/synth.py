@@ -457,7 +457,15 @@ def _cohort_rows(org: SynthOrg, n_juniors: int, n_seniors: int, rng: np.random.G
                  max_junior_level: int = 1, max_junior_age: int = 35,
                  min_senior_level: int | None = None) -> tuple[IntArray, IntArray]:
     top = int(org.level.max(initial=0))
-    floor = max(max_junior_level + 1, top - 3) if min_senior_level is None else min_senior_level
+    if min_senior_level is None:
+        # The top four levels hold a few hundred people whatever the organisation's size
+        # (its depth grows with the logarithm of its size), so a larger cohort reaches down
+        # a level at a time until it is full: the seniors stay the most senior available.
+        floor = max(max_junior_level + 1, top - 3)
+        while floor > max_junior_level + 1 and np.count_nonzero(org.level >= floor) < n_seniors:
+            floor -= 1
+    else:
+        floor = min_senior_level
     age = org.config.current_year - org.birth_year
     pool_j = np.flatnonzero((org.level <= max_junior_level) & (age <= max_junior_age))
     pool_s = np.flatnonzero((org.level >= floor) & (org.level > max_junior_level))
@@ -476,7 +484,8 @@ def cohort(
     Juniors are drawn at random from employees at ``max_junior_level`` or
     below and at most ``max_junior_age`` years old; seniors from
     ``min_senior_level`` or above (default: the three levels below the top,
-    and the top itself), always above ``max_junior_level``. Fewer are
+    and the top itself, reaching down a level at a time while they hold
+    fewer than ``n_seniors``), always above ``max_junior_level``. Fewer are
     returned when the organisation has fewer eligible people.
 
     Examples
