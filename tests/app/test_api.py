@@ -6,9 +6,11 @@ Every test runs against SQLite and against a real PostgreSQL (conftest.py).
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import threading
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -35,6 +37,32 @@ def _upload(c: httpx.Client, pid: int, data: bytes | None = None,
     return c.post(f"/api/v1/programmes/{pid}/people",
                   files={"file": (name, data if data is not None else ROSTER.read_bytes())},
                   data=form)
+
+
+def _raw_upload(service: Service, token: str, pid: int, size: int, *,
+                send_body: bool) -> tuple[int, str]:
+    """Post ``size`` bytes as urllib does: the whole body before reading the answer, on a
+    connection to close; or (``send_body`` False) only the headers with
+    ``Expect: 100-continue``, then the answer."""
+    url = urllib.parse.urlsplit(service.base)
+    boundary = "rmatch-test"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"big.csv\"\r\n\r\n").encode()
+    body = head + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=60)
+    try:
+        conn.putrequest("POST", f"/api/v1/programmes/{pid}/people")
+        conn.putheader("Authorization", f"Bearer {token}")
+        conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.putheader("Connection", "close")  # as urllib sends it
+        if not send_body:
+            conn.putheader("Expect", "100-continue")
+        conn.endheaders(body if send_body else None)
+        answer = conn.getresponse()
+        return answer.status, answer.read().decode()
+    finally:
+        conn.close()
 
 
 def _matched(service: Service, c: httpx.Client, pid: int) -> int:
@@ -256,6 +284,16 @@ def test_bad_files_are_refused_whole_and_big_ones_early(service: Service) -> Non
     big = _upload(c, pid, b"x" * (20 * 1024 * 1024))  # the service under test allows 2 MB
     assert big.status_code == 413
     assert "Traceback" not in big.text
+    # A client that sends its whole body before reading (urllib, most scripts) gets the
+    # message too, not a reset connection; one that waits for "100 Continue" gets it at
+    # once, without sending a byte of the body.
+    token = c.headers["Authorization"].split()[1]
+    first = _raw_upload(service, token, pid, 18 * 1024 * 1024, send_body=True)
+    assert first[0] == 413
+    assert "2 MB allowed" in first[1]
+    waiting = _raw_upload(service, token, pid, 6 * 1024 * 1024, send_body=False)
+    assert waiting[0] == 413
+    assert "2 MB allowed" in waiting[1]
     broken = c.post(f"/api/v1/programmes/{pid}/people", content=b"{", headers={
         "content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code in (400, 422)

@@ -94,6 +94,12 @@ def programme_json(programme: Programme) -> dict[str, Any]:
             "figures": {"sensitive": programme.shown_sensitive}}
 
 
+DRAIN_UPTO = 10
+"""An upload above the limit is read and thrown away before the 413 answer (so that a
+client sending its body first sees the answer, not a reset) up to this many times the
+limit; a larger one is answered at once."""
+
+
 def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
                max_upload_mb: float = 20, dask: str | None = None) -> FastAPI:
     """Build the service on the database at ``url`` (migrated first; default SQLite in ``data``).
@@ -140,9 +146,17 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
     async def _cap_uploads(request: Request, call_next: Any) -> Any:
         size = request.headers.get("content-length")
         if size is not None and size.isdigit() and int(size) > ctx.max_upload + MB:
+            if "100-continue" not in request.headers.get("expect", "").lower() \
+                    and int(size) <= DRAIN_UPTO * ctx.max_upload:
+                # A client that sends its body before reading the answer (urllib, most
+                # scripts) sees "connection reset" instead of this message when the
+                # server closes with the body unread; read it and throw it away first.
+                # One that waits for "100 Continue" (curl) gets the answer at once.
+                async for _chunk in request.stream():
+                    pass
             return JSONResponse({"detail": f"the upload is larger than the "
                                            f"{ctx.max_upload // MB} MB allowed"},
-                                status_code=413)
+                                status_code=413, headers={"Connection": "close"})
         return await call_next(request)
 
     return app
