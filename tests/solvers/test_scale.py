@@ -7,6 +7,7 @@ matrix (the linear programme's dual bound equals the objective).
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import numpy as np
@@ -217,6 +218,24 @@ def test_candidate_results_explain_like_dense_ones() -> None:
     i, k = (int(x) for x in np.argwhere(dm.feasible)[0])  # a pair that can be forced
     forced = res.force([(dm.junior_ids[i], dm.senior_ids[k])])
     assert forced.solver == "candidates"
+
+
+def test_candidate_results_pickle_before_and_after_an_explanation() -> None:
+    # A notebook's cache or a worker process pickles results; a candidate-path result keeps
+    # its scores' source (with a lock) and, after a first explanation, its prices' network.
+    juniors, seniors = _people(30, 30, seed=7)
+    res = rm.match(juniors, seniors, solver="candidates")
+    ids = [p.junior_id for p in res.pairs][:4]
+    for step in range(2):
+        back = pickle.loads(pickle.dumps(res))
+        assert back.pairs == res.pairs
+        assert back.objective == res.objective
+        assert back.unmatched_reasons == res.unmatched_reasons
+        i = res.scores.juniors.index(ids[step])
+        assert np.array_equal(np.asarray(back.scores.total[i]), np.asarray(res.scores.total[i]))
+        for pid in ids:
+            assert str(back.explain(pid)) == str(res.explain(pid))
+        back.check()
 
 
 def test_blocks_give_the_dense_bits() -> None:

@@ -88,6 +88,18 @@ class ProgrammeSource:
         self._last_pairs: tuple[tuple[bytes, bytes], tuple[dict[str, F32], F32, BoolArray]] \
             | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A result keeps its source to score on demand; pickling it (a notebook's cache,
+        # a worker process) takes the people and the plan, not the lock or the caches.
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state.update(_parts={}, _last_cols=None, _last_pairs=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @classmethod
     def of(cls, juniors: Sequence[Participant], seniors: Sequence[Participant],
            program: Program | None = None, org: OrgChart | None = None) -> ProgrammeSource:

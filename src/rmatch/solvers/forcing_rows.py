@@ -104,13 +104,20 @@ def rows_of(source: Any) -> RowUnits:
     >>> rows_of(src)(np.array([0])).tolist()
     [[536870912, -1]]
     """
-    def rows(which: IntArray) -> npt.NDArray[np.int32]:
-        units = unit_scores(*source.totals(which, slice(None)))
+    return _Rows(source)
+
+
+class _Rows:
+    """:func:`rows_of`'s answer: a class, not a closure, so that a result keeping it pickles."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+
+    def __call__(self, which: IntArray) -> npt.NDArray[np.int32]:
+        units = unit_scores(*self.source.totals(which, slice(None)))
         if units is None:
             raise ValueError("a score outside [0, 1]: the bonus would not put pairs first")
         return units
-
-    return rows
 
 
 def certified_potentials(n: int, m: int, duals: Duals, rows: IntArray, cols: IntArray,
