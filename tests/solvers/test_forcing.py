@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -160,3 +160,37 @@ def test_the_units_match_the_flow_solver() -> None:
     assert change.dropped == [(0, 1)]
     assert change.pairs == 0
     assert change.score == pytest.approx(0.001 - 0.0011, abs=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scores_in_units_are_the_same_bits_compiled_or_not(
+        dtype: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large blocks go through one compiled pass, small ones through numpy: the same units,
+    # halves rounded to even, -1 where ruled out, and a score off [0, 1] (or NaN) refused.
+    from rmatch.solvers import forcing
+    rng = np.random.default_rng(3)
+    total: npt.NDArray[np.floating[Any]] = rng.random((40, 50)).astype(dtype)
+    total[0, :6] = [0, 1, 0.5, 2**-31, 3 * 2**-31, 5 * 2**-31]
+    feasible = rng.random((40, 50)) < 0.8
+    feasible[0, :6] = True
+    monkeypatch.setattr(forcing, "is_compiled", lambda _fn: False)
+    by_numpy = forcing.unit_scores(total, feasible)
+    monkeypatch.setattr(forcing, "BLOCKS_COMPILED_FROM", 0)
+    by_kernel = forcing.unit_scores(total, feasible)
+    assert by_numpy is not None
+    assert by_kernel is not None
+    assert by_kernel.dtype == by_numpy.dtype == np.int32
+    assert np.array_equal(by_kernel, by_numpy)
+    assert by_kernel[0, :6].tolist() == [0, 2**30, 2**29, 0, 2, 2]
+    assert (by_kernel[~feasible] == -1).all()
+    for bad in (1.5, -0.25, np.nan):
+        broken = total.copy()
+        broken[7, 9] = bad
+        on = feasible.copy()
+        on[7, 9] = True
+        assert forcing.unit_scores(broken, on) is None
+        monkeypatch.setattr(forcing, "BLOCKS_COMPILED_FROM", 10**12)
+        assert forcing.unit_scores(broken, on) is None
+        on[7, 9] = False  # ruled out: its score does not matter
+        assert forcing.unit_scores(broken, on) is not None
+        monkeypatch.setattr(forcing, "BLOCKS_COMPILED_FROM", 0)

@@ -93,6 +93,40 @@ def test_a_far_pair_is_searched_again_with_every_arc_it_needs(
     assert max(costs) > 0.05  # some exchange beyond the first reach (0.05)
 
 
+def test_a_budget_the_first_reach_would_overrun_keeps_a_shorter_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # From about 37,000 per side the pairs within 0.05 of tight overrun the budget: a
+    # sample of juniors chooses a shorter first reach that fits, and prices stay exact.
+    rng = np.random.default_rng(8)
+    total = (rng.random((60, 60)) * 0.3).astype(np.float32)
+    ones = np.ones(60, np.int64)
+    case = (total, rng.random((60, 60)) < 0.9, ones, ones)
+    plenty, chosen = _certified(case, "max_pairs")
+    assert plenty is not None
+    wanted = [(int(i), int(s)) for i, s in zip(*np.nonzero(case[1]), strict=True)
+              if (i, s) not in chosen][::7]
+    exact = {ij: plenty.for_senior(ij[1], [ij[0]])[0] for ij in wanted}
+    near = len(plenty._arcs[0][2])  # the arcs within the first reach (0.05)
+    monkeypatch.setattr(forcing_rows, "_MOST_ARCS", near)
+    tight, _ = _certified(case, "max_pairs")
+    assert tight is not None
+    priced = 0
+    for (i, s), change in exact.items():
+        try:
+            got = tight.for_senior(s, [i])[0]
+        except ValueError as err:  # a longer exchange would need more arcs: solved again
+            refused = str(err)
+            assert "too many pairs" in refused
+            continue
+        assert got.score == pytest.approx(change.score, abs=1e-9)
+        assert got.pairs == change.pairs
+        priced += 1
+    assert tight._first[0] < forcing_rows._FIRST_REACH  # a shorter first reach ...
+    assert tight._arcs
+    assert len(tight._arcs[0][2]) <= near  # ... that fits
+    assert priced >= len(exact) // 2
+
+
 def test_more_arcs_than_the_budget_is_an_error_not_a_wrong_price(
         monkeypatch: pytest.MonkeyPatch) -> None:
     total = np.full((3, 3), 0.5, np.float32)

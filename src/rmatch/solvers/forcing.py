@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rmatch.constraints.compiled import SCALE
-from rmatch.jit import compiled, helper, is_compiled
+from rmatch.jit import BLOCKS_COMPILED_FROM, compiled, helper, is_compiled
 
 __all__ = ["Change", "Forcing", "exchange", "loaded", "unit_scores", "units_of"]
 
@@ -275,13 +275,37 @@ def unit_scores(total: npt.NDArray[np.floating[Any]], feasible: BoolArray
     >>> unit_scores(np.array([[2.0]], np.float32), np.ones((1, 1), bool)) is None
     True
     """
+    units: npt.NDArray[np.int32]
+    if total.size >= BLOCKS_COMPILED_FROM or is_compiled(_units):
+        # One compiled pass: the numpy passes below took 7.5 ns a pair (12 s of a first
+        # explanation's 26 s at 40,000 per side), this about half a nanosecond.
+        units = np.empty(total.shape, np.int32)
+        ok = compiled(_units)(total.reshape(-1, total.shape[-1]), feasible.reshape(
+            -1, total.shape[-1]), total.dtype.type(SCALE), units.reshape(-1, total.shape[-1]))
+        return units if ok else None
     if feasible.any():
         allowed = total[feasible]
-        if allowed.min() < 0 or allowed.max() > 1:
+        if not (allowed.min() >= 0 and allowed.max() <= 1):  # NaN too
             return None
-    units: npt.NDArray[np.int32] = np.rint(total * total.dtype.type(SCALE)).astype(np.int32)
+    units = np.rint(np.where(feasible, total, 0) * total.dtype.type(SCALE)).astype(np.int32)
     units[~feasible] = -1
     return units
+
+
+def _units(total: Any, feasible: Any, scale: Any, out: Any) -> bool:  # pragma: no cover
+    # Compiled by numba: unit_scores in one pass (the same rounding, half to even, in
+    # the scores' own type); False at a feasible score outside [0, 1].
+    rows, m = total.shape
+    for r in range(rows):
+        for k in range(m):
+            if feasible[r, k]:
+                x = total[r, k]
+                if not (x >= 0 and x <= 1):  # NaN too
+                    return False
+                out[r, k] = np.int32(np.rint(x * scale))
+            else:
+                out[r, k] = -1
+    return True
 
 
 def _grouped(keys: IntArray, values: IntArray, weights: IntArray, size: int
