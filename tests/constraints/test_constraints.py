@@ -215,6 +215,18 @@ def test_forbid_and_unknown_ids() -> None:
         _mask(js, ss, rm.Forbid(pairs=[("J1", "s1")]))
 
 
+def test_a_pair_list_changed_in_the_middle_is_read_again() -> None:
+    # The index of a rule's pairs is kept per list; a list changed anywhere (a rule is
+    # frozen, its list is not) must not answer from the old one.
+    js = [rm.Participant(id=f"j{i}") for i in range(3)]
+    ss = [rm.Participant(id=f"s{i}") for i in range(3)]
+    pairs = [("j0", "s0"), ("j1", "s1"), ("j2", "s2")]
+    rule = rm.Forbid(pairs=pairs)
+    assert _mask(js, ss, rule)[1] == [True, False, True]
+    rule.pairs[1] = ("j1", "s2")  # same list, same length, same ends
+    assert _mask(js, ss, rule)[1] == [True, True, False]
+
+
 @settings(max_examples=40)
 @given(st.integers(1, 12), st.integers(1, 12), st.data())
 def test_forbid_and_require_on_a_block_are_the_whole_programmes_rows_and_columns(
