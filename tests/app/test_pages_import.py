@@ -621,3 +621,21 @@ def test_an_office_read_as_location_and_time_zone_on_the_mapping_screen(
         (p.id, p.location, p.timezone) for p in expected)
     assert {p.timezone for p in expected} == {"Europe/Lisbon", "Asia/Kolkata",
                                               "America/New_York"}
+
+
+def test_a_file_far_over_the_limit_is_told_on_a_page(browser: Browser, site: Service,
+                                                     tmp_path: Path) -> None:
+    # The service answers such an upload before any route reads it (the test service
+    # allows 2 MB): a person in a browser reads a page that says so, not JSON.
+    page = new_programme(browser, site, "Too big")
+    big = b"id,role\n" + b"someone,junior\n" * 400_000  # 6 MB
+    page.set_input_files("#file", files={"name": "export.csv", "mimeType": "text/csv",
+                                         "buffer": big})
+    page.click("button:has-text('Read the file')")
+    expect(page.locator("h1")).to_have_text("The file is too large")
+    expect(page.locator("main")).to_contain_text("larger than the 2 MB allowed")
+    check_page(page, tmp_path / "shots", "too-large")
+    page.go_back()
+    pid = page.url.rstrip("/").rsplit("/", 1)[-1]
+    stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
+    assert stored.json() == []

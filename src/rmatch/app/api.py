@@ -154,9 +154,12 @@ def create_app(url: str | None = None, *, data: Path = DEFAULT_DATA,
                 # One that waits for "100 Continue" (curl) gets the answer at once.
                 async for _chunk in request.stream():
                     pass
-            return JSONResponse({"detail": f"the upload is larger than the "
-                                           f"{ctx.max_upload // MB} MB allowed"},
-                                status_code=413, headers={"Connection": "close"})
+            said = f"the upload is larger than the {ctx.max_upload // MB} MB allowed"
+            answer = ctx.error_page(request, 413, said) if ctx.error_page else None
+            if answer is None:
+                answer = JSONResponse({"detail": said}, status_code=413)
+            answer.headers["Connection"] = "close"
+            return answer
         return await call_next(request)
 
     return app

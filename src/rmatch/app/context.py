@@ -8,10 +8,10 @@ audit line that names the action, never a personal value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +32,9 @@ class Context:
     sessions: sessionmaker[Session]
     workers: Workers
     max_upload: int
+    # Set by the pages: a person's browser gets an error as a page, not as JSON, even from
+    # the checks that answer before any route (None where the request wants JSON).
+    error_page: Callable[[Request, int, str], Response | None] | None = None
 
     def db(self) -> Iterator[Session]:
         """One database session per request."""

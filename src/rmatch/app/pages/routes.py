@@ -154,6 +154,15 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
             answer.headers[key] = value
         return answer
 
+    def _early_error_page(request: Request, status: int, message: str) -> Response | None:
+        if not wants_page(request):
+            return None
+        heading, advice = ERRORS.get(status, ERRORS[500])
+        return page(request, "error.html", None, status, heading=heading, message=message,
+                    advice=advice)
+
+    ctx.error_page = _early_error_page
+
     @app.exception_handler(RequestValidationError)
     async def _form_error_page(request: Request, err: RequestValidationError) -> Response:
         if not wants_page(request):
