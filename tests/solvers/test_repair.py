@@ -189,3 +189,35 @@ def test_checked_keeps_the_potentials_it_was_given(objective: Objective) -> None
     broken[n + int(cols[best][0])] += 10_000
     assert sparse.checked(n, m, rows, cols, weights, one, one[:m], objective, best,
                           pot=broken) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_repair_whose_searches_grow_gives_up_early(seed: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The searches grow as the near shortages are used up (the last ones look at every
+    # candidate): a repair that will overrun is stopped when its last searches, repeated
+    # for every surplus left, would, long before its budget is spent; one that needs two
+    # thirds of its budget is not stopped (closer to it, now and then: then a flow runs).
+    monkeypatch.setattr("rmatch.solvers.repair.SEARCH_GUESS", 0)  # tried whatever its size
+    rng = np.random.default_rng(seed)
+    n = m = 300
+    rows, cols = np.divmod(np.arange(n * m, dtype=np.int64), m)
+    weights = rng.integers(0, 1000, n * m).astype(np.int64)
+    one = np.ones(n, np.int64)
+    old = rng.random(n * m) < 0.05  # the optimum of a twentieth of the pairs to start from
+    chosen_old, _, pot = sparse.solved(n, m, rows[old], cols[old], weights[old], one, one,
+                                       "max_pairs")
+    start = np.zeros(n * m, np.bool_)
+    start[np.flatnonzero(old)[chosen_old]] = True
+    spent: list[int] = []
+    whole = repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot,
+                   budget=10**12, spent=spent)
+    assert whole is not None
+    _assert_proven_optimum(n, m, rows, cols, weights, one, one, "max_pairs", *whole)
+    needed = spent[-1]
+    assert repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot,
+                  budget=needed + needed // 2) is not None
+    half = needed // 2
+    assert repair(n, m, rows, cols, weights, one, one, "max_pairs", start, pot, budget=half,
+                  spent=spent) is None
+    assert spent[-1] < half // 4  # given up early, not at the budget
