@@ -93,6 +93,9 @@ be within it too). A farther target is searched again with the arcs within its d
 _MOST_ARCS = 40_000_000
 """Arcs kept at most (320 MB): beyond that the explanation solves the programme again."""
 
+_BLOCK_PAIRS = 2_000_000
+"""Pairs scored at once when the arcs near tight are kept (8 MB of integer units)."""
+
 _SAMPLE_ROWS = 256
 """Juniors sampled at least (a 32nd of them otherwise) to choose a first reach that fits."""
 
@@ -299,7 +302,7 @@ class RowForcing:
         if self._over and self._over[0] <= reach:  # found too many before: not again
             return None
         n, m = self.shape
-        step = max(1, min(n, 2_000_000 // max(m, 1)))
+        step = max(1, min(n, _BLOCK_PAIRS // max(m, 1)))
         ptr = np.zeros(n + 1, np.int64)
         cols: list[npt.NDArray[np.int32]] = []
         costs: list[npt.NDArray[np.int32] | IntArray] = []
@@ -368,7 +371,7 @@ class RowForcing:
             return _FIRST_REACH
         picked = np.unique(np.linspace(0, n - 1, min(n, max(_SAMPLE_ROWS, n // 32))).astype(
             np.int64))  # spread evenly over the programme
-        step = max(1, 2_000_000 // max(m, 1))
+        step = max(1, _BLOCK_PAIRS // max(m, 1))
         red = np.sort(np.concatenate([self._kept(picked[i:i + step], _FIRST_REACH, 0)[1]
                                       for i in range(0, len(picked), step)]))
         fits = int(_FILL * _MOST_ARCS * len(picked) / n)  # arcs the sample may hold
