@@ -21,6 +21,7 @@ from rmatch.constraints.compiled import SCALE
 from rmatch.errors import SolverError
 from rmatch.scoring.malloc import reuse_freed_memory
 from rmatch.solvers import select
+from rmatch.solvers.assignment import ASSIGNMENT_FROM, assigned
 from rmatch.solvers.fill import fill
 from rmatch.solvers.prices import _Bounds, best_offers
 from rmatch.solvers.problem import Step, StepFn
@@ -286,7 +287,9 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     100,000 per side the last scans add a handful of pairs to 6 million
     candidates: a repair and its check of a few seconds instead of a
     20-second solve. A full solve starts near the last potentials
-    (:data:`RESOLVE_CLAMP`).
+    (:data:`RESOLVE_CLAMP`), by the assignment solver where it applies
+    (:mod:`rmatch.solvers.assignment`: one place each; its answer checked
+    like a repair's, the flow when it fails), else by the min-cost flow.
     """
     if last is not None and len(keys) >= REPAIR_FROM:
         rows_l, cols_l, _, chosen_l, _, pot = last
@@ -299,10 +302,15 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
                                                     objective, mended[0], pot=mended[1])
         if mended is not None and proof is not None:
             return mended[0], proof[0], proof[1]
-    if last is None:
-        return solved(n, m, rows, cols, weights, cap_j, cap_s, objective)
-    return solved(n, m, rows, cols, weights, cap_j, cap_s, objective, near=last[5],
-                  clamp=round(RESOLVE_CLAMP * SCALE))
+    near, clamp = (None, 0) if last is None else (last[5], round(RESOLVE_CLAMP * SCALE))
+    if len(keys) >= ASSIGNMENT_FROM:
+        chosen = assigned(n, m, rows, cols, weights, cap_j, cap_s, objective, near=near,
+                          clamp=clamp)
+        proof = None if chosen is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
+                                                    objective, chosen)
+        if chosen is not None and proof is not None:
+            return chosen, proof[0], proof[1]
+    return solved(n, m, rows, cols, weights, cap_j, cap_s, objective, near=near, clamp=clamp)
 
 
 def _round(source: BlockSource, bounds: _Bounds, duals: Duals, keys: IntArray, k: int,
