@@ -83,6 +83,12 @@ def test_a_whole_programme_through_the_api_matches_the_library(service: Service)
     juniors, seniors, _ = rm.split_roles(people)
     assert read.json()["juniors"] == len(juniors)
     assert read.json()["seniors"] == len(seniors)
+    # The roster's managers outside the programme (the CEO) are counted apart.
+    others = len(people) - len(juniors) - len(seniors)
+    assert others > 0
+    assert read.json()["others"] == others
+    assert read.json()["people"] == len(people)
+    assert c.get(f"/api/v1/programmes/{pid}").json()["people"]["others"] == others
     mid = _matched(service, c, pid)
     got = c.get(f"/api/v1/programmes/{pid}/matchings/{mid}").json()
     # The oracle: the library on the same file, with the recommended rules.

@@ -311,8 +311,8 @@ def _routes(app: FastAPI, ctx: Context) -> None:
         people, caught = await run_in_threadpool(read_upload, upload)
         imp = await run_in_threadpool(store_import, ctx, db, me, programme, upload, people,
                                       caught, if_match)
-        return {"import": imp.id, "people": imp.n_people, "juniors": imp.n_juniors,
-                "seniors": imp.n_seniors, "warnings": caught, "version": programme.version}
+        return {"import": imp.id, **_counts(imp), "warnings": caught,
+                "version": programme.version}
 
     @app.get("/api/v1/programmes/{pid}/people")
     def people(pid: int, me: Me, db: DB) -> list[dict[str, Any]]:
@@ -349,8 +349,15 @@ def _routes(app: FastAPI, ctx: Context) -> None:
 def _latest_counts(db: Session, pid: int) -> dict[str, int]:
     imp = latest_import(db, pid)
     if imp is None:
-        return {"people": 0, "juniors": 0, "seniors": 0}
-    return {"people": imp.n_people, "juniors": imp.n_juniors, "seniors": imp.n_seniors}
+        return {"people": 0, "juniors": 0, "seniors": 0, "others": 0}
+    return _counts(imp)
+
+
+def _counts(imp: Import) -> dict[str, int]:
+    # "others": people read who are in neither role (managers who give the
+    # reporting lines), so that people = juniors + seniors + others reads right.
+    return {"people": imp.n_people, "juniors": imp.n_juniors, "seniors": imp.n_seniors,
+            "others": imp.n_people - imp.n_juniors - imp.n_seniors}
 
 
 def shown_person(person: dict[str, Any], access: Access) -> dict[str, Any]:
