@@ -26,7 +26,11 @@ and on candidates at each size (best of 2, ``scale_crossover.*``): where
 scoring one wide block (the first pass's), one tall (a scan's, one group of
 seniors) and one of ten groups (``scale_blocks.*``). ``--first-pass 100000
 --seeds 1`` times the first pass on one thread and on two, whole, its
-scoring alone and its selection alone (``scale_first_pass.*``).
+scoring alone and its selection alone (``scale_first_pass.*``). ``--solves
+100000 --seeds 1`` runs the programme and times each of its full solves both
+ways on the same candidates, the assignment solver (with its maximum matching
+and the residual step) and the min-cost flow (with the residual step), in
+turns as to which goes first (``scale_solves.*``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import resource
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import linear_sum_assignment as ort_lsa
@@ -400,6 +405,54 @@ def first_pass(n: int, seed: int) -> None:
          f"the first pass at {n:,} x {m:,} (organisation {seed}) on one thread and on two")
 
 
+def solves(n: int, seeds: list[int]) -> None:
+    """Time each full solve of the candidate path by both solvers, side by side."""
+    from rmatch.solvers import assignment, certificate, sparse
+
+    rows: list[dict[str, object]] = []
+
+    def both(*args: Any, **kwargs: Any) -> Any:
+        if args[7] != "max_pairs":  # a price sample's solve (max_score): declined at once
+            return assignment.assigned(*args, **kwargs)
+
+        def by_assignment() -> tuple[Any, float]:
+            start = time.perf_counter()
+            chosen = assignment.assigned(*args, **kwargs)
+            n_, m_, r, c, w, cap_j, cap_s, objective = args
+            proof = None if chosen is None else sparse.checked(n_, m_, r, c, w, cap_j, cap_s,
+                                                                objective, chosen)
+            return (chosen if proof is not None else None), time.perf_counter() - start
+
+        def by_flow() -> tuple[Any, float]:
+            start = time.perf_counter()
+            out = sparse.solved(*args, near=kwargs["near"], clamp=kwargs["clamp"])
+            return out[0], time.perf_counter() - start
+
+        first, second = (by_assignment, by_flow) if len(rows) % 2 == 0 else \
+            (by_flow, by_assignment)
+        a, b = first(), second()
+        (chosen, t_a), (flow, t_f) = (a, b) if first is by_assignment else (b, a)
+        weights = args[4]
+        rows.append({"seed": seed, "solve": sum(r["seed"] == seed for r in rows),
+                     "candidates": len(args[2]),
+                     "from_last_prices": kwargs["near"] is not None,
+                     "assignment_s": round(t_a, 2), "flow_s": round(t_f, 2),
+                     "ratio": round(t_a / t_f, 2), "first": first.__name__[3:],
+                     "same_total": chosen is not None
+                     and int(weights[chosen].sum()) == int(weights[flow].sum())})
+        print(rows[-1], flush=True)
+        return chosen
+
+    setattr(certificate, "assigned", both)  # noqa: B010 - the run's own solves, timed
+    try:
+        for seed in seeds:
+            _huge_one(n, None, 1, seed)
+    finally:
+        setattr(certificate, "assigned", assignment.assigned)  # noqa: B010
+    save("scale_solves", rows, list(rows[0]) if rows else ["seed"],
+         f"full solves at {n:,} per side: the assignment solver against the min-cost flow")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
@@ -417,7 +470,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="time scoring a wide, a tall and a 10-group block at n per side")
     parser.add_argument("--first-pass", type=int, default=0,
                         help="time the first pass at n per side, whole and in its two halves")
+    parser.add_argument("--solves", type=int, default=0,
+                        help="time each full solve at n per side by both solvers")
     args = parser.parse_args(argv)
+    if args.solves:
+        solves(args.solves, args.seeds)
+        return
     if args.blocks:
         blocks(args.blocks, args.seeds[0])
         return

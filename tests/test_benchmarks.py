@@ -108,3 +108,27 @@ def test_first_pass_benchmark_times_the_pass_and_its_halves(
     parts = ["whole pass", "scoring alone", "selection alone"]
     assert [(r["part"], r["threads"]) for r in rows] == [(p, t) for t in (2, 1) for p in parts]
     assert all(r["seconds"] > 0 and r["ns_per_pair"] > 0 for r in rows)
+
+
+def test_the_solves_benchmark_times_each_full_solve_both_ways(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every full solve of a run on candidates, by both solvers: the same totals, and the
+    run's own solver restored afterwards."""
+    from benchmarks import common, scale
+
+    from rmatch.solvers import assignment, certificate
+    from rmatch.solvers import match as matching
+
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    monkeypatch.setattr(matching, "CANDIDATE_CELLS", 1)  # candidates at this size
+    monkeypatch.setattr(certificate, "ASSIGNMENT_FROM", 0)  # every full solve
+    scale.main(["--solves", "1500", "--seeds", "0"])
+    rows = json.loads((tmp_path / "scale_solves.json").read_text())["rows"]
+    assert rows
+    assert [r["solve"] for r in rows] == list(range(len(rows)))
+    assert rows[0]["from_last_prices"] is False
+    assert all(r["same_total"] for r in rows)
+    assert all(r["assignment_s"] > 0 and r["flow_s"] > 0 for r in rows)
+    assert {r["first"] for r in rows} == ({"assignment", "flow"} if len(rows) > 1
+                                          else {"assignment"})
+    assert vars(certificate)["assigned"] is assignment.assigned

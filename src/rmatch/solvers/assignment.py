@@ -10,11 +10,12 @@ matching leaves alone (the Dulmage-Mendelsohn sets; the arcs to anyone else
 could be in no perfect assignment), all at cost 0. A perfect assignment of
 that graph leaves at most :math:`n - \nu` juniors to dummies, so its real
 pairs number :math:`\nu`; every maximum matching extends to one. OR-Tools'
-cost-scaling assignment code (Goldberg and Kennedy) solves it in about
-two thirds of its min-cost flow's time on the same candidates (organisation
-1 at 100,000 per side: 5.3 million candidates in 8.9-9.4 s against 16 s,
-the next two sets, from the last solve's prices, in 7.4 and 9.9 s against
-13.3 and 11.7 s, a slow day).
+cost-scaling assignment code (Goldberg and Kennedy) solves it faster than
+its min-cost flow solves the candidates: on organisation 1's three full
+solves at 100,000 per side (5.3 to 6.2 million candidates, side by side in
+one process on 2026-12-07, a slow day), the maximum matching, the
+assignment and the residual step took 14.4, 11.1 and 14.7 s against 18.4,
+15.4 and 16.4 s for the flow and the residual step.
 
 Re-solves run on the costs reduced by the last solve's potentials, cut to
 ``[-clamp, clamp]`` (as :func:`rmatch.solvers.sparse._flow` does): the
@@ -137,6 +138,9 @@ def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     solver = linear_sum_assignment.SimpleLinearSumAssignment()
     solver.add_arcs_with_cost(tails.astype(np.int32), heads.astype(np.int32),
                               costs.astype(np.int64))
+    # Never a mate after another answer: asking for one after POSSIBLE_OVERFLOW
+    # (or INFEASIBLE) reads an unmatched node and ends the process (a segfault,
+    # OR-Tools 9.15), which is why in_range keeps such problems from it.
     if solver.solve() != solver.OPTIMAL:  # pragma: no cover - a perfect one exists, in range
         return None
     mate = np.fromiter((solver.right_mate(j) for j in range(n)), np.int64, count=n)

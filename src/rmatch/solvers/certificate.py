@@ -297,7 +297,7 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
         old = rows_l * max(m, 1) + cols_l  # the last candidates' keys: sorted
         start = np.zeros(len(keys), np.bool_)
         start[np.searchsorted(keys, old[chosen_l])] = True  # every last candidate is still one
-    if last is not None and start is not None and len(keys) >= REPAIR_FROM:
+    if start is not None and len(keys) >= REPAIR_FROM:
         mended = repair(n, m, rows, cols, weights, cap_j, cap_s, objective, start, pot,
                         budget=min(REPAIR_BUDGET * len(keys), REPAIR_MOST))
         proof = None if mended is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
