@@ -45,9 +45,12 @@ from rmatch.solvers.sparse import BoolArray, IntArray, _reach
 __all__ = ["ASSIGNMENT_FROM", "assigned", "in_range"]
 
 
-ASSIGNMENT_FROM = 1_000_000
-"""Fewer candidates are solved by the min-cost flow alone (a second or two); the
-assignment solver and the maximum matching it needs first pay off on larger sets."""
+ASSIGNMENT_FROM = 200_000
+"""Fewer candidates are solved by the min-cost flow alone (a few tenths of a second).
+Measured side by side (``python -m benchmarks scale --solves``, 2026-12-07): with its
+maximum matching and the residual step, the assignment solver took 0.57-0.86 of the
+flow's time on 230,000 to 980,000 candidates (5,000 to 20,000 per side, organisations
+0-2), 0.61-1.02 on 5 to 6 million (100,000 per side)."""
 
 
 _ALPHA = 5
