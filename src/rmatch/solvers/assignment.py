@@ -118,17 +118,16 @@ def assigned(n: int, m: int, rows: IntArray, cols: IntArray, weights: IntArray,
     dummies_j, dummies_s = m - most, n - most  # dummy juniors, dummy seniors
     if dummies_s * len(alone_j) + dummies_j * len(alone_s) > len(rows) + n + m:
         return None
-    # The true costs, their common factor out (a float32 score in 2**30 units is
-    # a multiple of 16 or more), which keeps large programmes in range.
-    cost = -(weights // max(int(np.gcd.reduce(weights)), 1))
-    cost_j = np.zeros(n, np.int64)  # a junior left alone: its arc to a dummy senior
-    cost_s = np.zeros(m, np.int64)  # a senior left alone: its arc from a dummy junior
-    if near is not None:
-        red = near[rows] - near[n + cols] - weights
-        if -red.min(initial=0) <= clamp:
-            cost = np.clip(red, -clamp, clamp)
-            cost_j = np.clip(near[:n] - near[n + m], -clamp, clamp)
-            cost_s = np.clip(near[n + m + 1] - near[n:n + m], -clamp, clamp)
+    red = None if near is None else near[rows] - near[n + cols] - weights
+    if near is not None and red is not None and -red.min(initial=0) <= clamp:
+        cost = np.clip(red, -clamp, clamp)
+        cost_j = np.clip(near[:n] - near[n + m], -clamp, clamp)  # a junior left alone
+        cost_s = np.clip(near[n + m + 1] - near[n:n + m], -clamp, clamp)  # a senior alone
+    else:
+        # The true costs, their common factor out (a float32 score in 2**30 units
+        # is a multiple of 16 or more), which keeps large programmes in range.
+        cost = -(weights // max(int(np.gcd.reduce(weights)), 1))
+        cost_j, cost_s = np.zeros(n, np.int64), np.zeros(m, np.int64)
     largest = max(int(np.abs(c).max(initial=0)) for c in (cost, cost_j, cost_s))
     if not in_range(largest, n + dummies_j):
         return None
