@@ -159,8 +159,8 @@ def _alone(n: int, m: int, rows: IntArray, cols: IntArray, matching: BoolArray |
     a junior and a senior it leaves alone, else Hopcroft-Karp's,
     :func:`rmatch.solvers.fill.most_pairs`): those an alternating path from
     someone left alone reaches, on each side. A re-solve's last optimum is
-    nearly always maximum still (0.05 s for the paths against 0.9 s for
-    Hopcroft-Karp at 100,000 per side).
+    nearly always maximum still: its two searches replace Hopcroft-Karp's
+    0.75 s at 100,000 per side.
     """
     if matching is not None:
         alone_j, alone_s, grows = _reached(n, m, rows, cols, matching)
