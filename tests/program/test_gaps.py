@@ -332,3 +332,48 @@ def test_a_department_named_in_two_languages_is_said_as_one_group() -> None:
                                               "s0,senior,RH\n"),
                                   values={"department": {"RH": "HR"}})
     assert {p.department for p in people} == {"HR"}
+
+
+def test_seniority_direction_with_birth_years_is_not_said_to_allow_every_pair() -> None:
+    # Levels unknown, birth years given: the rule still compares the years
+    # (here every junior is older than every senior: no pair is allowed).
+    juniors = [rm.Participant(id=f"j{i}", birth_year=1965 + i) for i in range(2)]
+    seniors = [rm.Participant(id=f"s{i}", birth_year=1995 + i) for i in range(2)]
+    program = rm.Program(constraints=[rm.SeniorityDirection(allow_equal=True)])
+    lines = [line for line in rm.data_gaps(juniors, seniors, program) if "Seniority" in line]
+    assert lines == ["no participant has a level: SeniorityDirection(allow_equal=True) "
+                     "compares only their birth years there (a junior born before the senior "
+                     "is ruled out)"]
+    assert rm.match(juniors, seniors, program).pairs == []  # what the line says
+    # Without birth years on one side it compares nothing, and says so.
+    no_years = [p.model_copy(update={"birth_year": None}) for p in seniors]
+    lines = [line for line in rm.data_gaps(juniors, no_years, program) if "Seniority" in line]
+    assert lines == ["no participant has a level: SeniorityDirection(allow_equal=True) "
+                     "cannot compare their levels and allows their pairs"]
+
+
+def test_skills_that_meet_no_goal_are_said_to_score_nothing() -> None:
+    # A form with one skills column for both sides and no goals column.
+    juniors = [rm.Participant(id=f"j{i}", birth_year=1998, skills={"python": 1.0})
+               for i in range(2)]
+    seniors = [rm.Participant(id=f"s{i}", birth_year=1968, skills={"strategy": 1.0})
+               for i in range(2)]
+    lines = [line for line in rm.data_gaps(juniors, seniors) if "skills scores 0" in line]
+    assert len(lines) == 1
+    assert "weights skills=0 leaves it out" in lines[0]
+    result = rm.match(juniors, seniors, rm.Program())
+    assert all(p.components["skills"] == 0 for p in result.pairs)  # what the line says
+    # One senior's goal names a junior's skill: skills scores, no line.
+    wants = [seniors[0].model_copy(update={"goals": {"python": 1.0}}), seniors[1]]
+    assert not [line for line in rm.data_gaps(juniors, wants) if "skills scores 0" in line]
+    assert max(p.components["skills"] for p in rm.match(juniors, wants).pairs) > 0
+    # The other way round counts only while the mutual share does.
+    learn = [j.model_copy(update={"goals": {"strategy": 1.0}}) for j in juniors]
+    assert not [line for line in rm.data_gaps(learn, seniors) if "skills scores 0" in line]
+    alone = rm.Program(scoring=rm.ScoringOptions(mutual_share=0))
+    assert [line for line in rm.data_gaps(learn, seniors, alone) if "skills scores 0" in line]
+    assert not [line for line in rm.data_gaps(juniors, seniors, rm.Program(
+        weights=rm.Weights(skills=0))) if "skills scores 0" in line]
+    # Nobody gives any (most HR exports): nothing was meant to count, nothing said.
+    bare = [p.model_copy(update={"skills": {}}) for p in [*juniors, *seniors]]
+    assert not [line for line in rm.data_gaps(bare[:2], bare[2:]) if "skills" in line]

@@ -55,6 +55,21 @@ def generation_unknown(juniors: Sequence[Participant], seniors: Sequence[Partici
     return not any(some(juniors, f) and some(seniors, f) for f in ("birth_year", "level"))
 
 
+def _skills_unknown(juniors: Sequence[Participant], seniors: Sequence[Participant],
+                    mutual: float) -> bool:
+    """Whether no senior's goal is a junior's skill (nor, when that counts, the other way).
+
+    Then ``skills`` is 0 for every pair: a form with a skills column for
+    both sides and no goals column scores none of them.
+    """
+    def keys(people: Sequence[Participant], field: str) -> set[str]:
+        return {k for p in people for k, v in getattr(p, field).items() if v > 0}
+
+    if keys(juniors, "skills") & keys(seniors, "goals"):
+        return False
+    return not (mutual > 0 and keys(seniors, "skills") & keys(juniors, "goals"))
+
+
 def unknown_wishes(juniors: Sequence[Participant], seniors: Sequence[Participant]
                    ) -> list[tuple[str, str, str]]:
     """Return ``(person, field, id)`` for each wish or veto naming nobody on the other side.
@@ -376,6 +391,15 @@ being paired within their own reporting line']
         elif years:
             out.append(f"{years} of {total} participants have no birth year: their pairs' "
                        "generation compares levels only")
+    # Said only where someone gives skills or goals: they were meant to count.
+    # A roster without any (most HR exports) scores skills 0 for every pair
+    # too, which no one reading it would expect otherwise.
+    if (program.weights.skills > 0 and any(p.skills or p.goals for p in people)
+            and _skills_unknown(juniors, seniors, program.scoring.mutual_share)):
+        out.append("no senior's goals name a junior's skill (nor any junior's goals a "
+                   "senior's skill): skills scores 0 for every pair, which lowers every "
+                   "total by its weight's share (a goals column, such as 'Wants to learn', "
+                   "gives it something to compare; weights skills=0 leaves it out)")
     rules = program.constraints
     # A rule told to forbid a pair whose field is blank leaves everyone without
     # it with no partner at all: said, as the time-zone limit is below.
@@ -385,13 +409,26 @@ being paired within their own reporting line']
             if blanks:
                 out.append(f"{len(blanks)} of {total} participants give no {blanks[0]}: "
                            f"{rule.label()} leaves them without a partner")
-    compares_levels = [r.label() for r in rules if isinstance(r, SeniorityDirection)
+    # SeniorityDirection compares birth years too: where both sides give
+    # some, it still rules pairs out (a junior born before the senior), so
+    # "allows their pairs" would be untrue of it (a form with the roles
+    # swapped then left everyone unmatched "by SeniorityDirection" under a
+    # line saying it allowed them).
+    by_years = any(p.birth_year is not None for p in juniors) and any(
+        p.birth_year is not None for p in seniors)
+    compares_levels = [r.label() for r in rules if (isinstance(r, SeniorityDirection)
+                                                    and not by_years)
                        or (isinstance(r, LevelGap) and r.missing == "allow")]
-    if levels and compares_levels:
+    years_only = [r.label() for r in rules if isinstance(r, SeniorityDirection) and by_years]
+    if levels:
         what = ("no participant has a level" if levels == total
                 else f"{levels} of {total} participants have no level")
-        out.append(f"{what}: {', '.join(compares_levels)} cannot compare their levels and "
-                   "allows their pairs")
+        if compares_levels:
+            out.append(f"{what}: {', '.join(compares_levels)} cannot compare their levels and "
+                       "allows their pairs")
+        if years_only:
+            out.append(f"{what}: {', '.join(years_only)} compares only their birth years "
+                       "there (a junior born before the senior is ruled out)")
     lines = [r for r in rules if isinstance(r, NoReportingLine)]
     if lines:
         # The chart's own mapping (each employee's manager, None at the top):
