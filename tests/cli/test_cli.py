@@ -225,3 +225,18 @@ def test_managers_outside_the_roster_are_refused_or_read_as_outside_when_asked(
     assert code == 0, err
     pairs = (tmp_path / "sides.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert {tuple(line.split(",")[:2]) for line in pairs} == found
+
+
+def test_validate_says_once_when_no_pair_is_allowed(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # The sides swapped: every "junior" born decades before every "senior".
+    roster = tmp_path / "swapped.csv"
+    roster.write_text("id,role,birth_year\n" + "".join(
+        f"j{i},junior,{1960 + i}\n" for i in range(30)) + "".join(
+        f"s{i},senior,{1995 + i}\n" for i in range(30)))
+    assert main(["validate", str(roster)]) == 0  # the file itself reads right
+    out = capsys.readouterr().out
+    assert "0 feasible pairs of 900" in out
+    assert "warning: no pair is allowed under the programme's constraints" in out
+    assert "has no feasible partner" not in out  # not sixty lines of it
+    assert "are the sides swapped?" in out

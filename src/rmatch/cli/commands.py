@@ -181,6 +181,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for pid, field, other in unknown_wishes(juniors, seniors):
         side: Literal["junior", "senior"] = "senior" if pid in sides.juniors else "junior"
         print(f"warning: {field} of {pid!r}: {sides.why_not(other, side)}")
+    if sm.feasible.size and not sm.feasible.any():
+        # One line, not one a person: a roster whose sides are swapped (or a
+        # rule that fits nobody) leaves everyone alone, thousands of lines.
+        print("warning: no pair is allowed under the programme's constraints: nobody can be "
+              "matched (`rmatch match` gives each person's reasons)")
+        return 0
     for pid in lonely_j + lonely_s:
         print(f"warning: {pid!r} has no feasible partner under the programme's constraints")
     return 0
