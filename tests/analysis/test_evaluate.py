@@ -323,3 +323,30 @@ def test_a_judgement_keeps_what_the_data_cannot_tell() -> None:
     assert judged.data_gaps == rm.data_gaps(juniors, seniors, program)
     assert any("no known manager" in line for line in judged.data_gaps)
     assert "What the data cannot tell" in judged.report().to_markdown()
+
+
+def test_a_rule_breaking_matching_that_totals_more_is_told_the_optimums_total() -> None:
+    # j1 mentoring its own manager s1 scores more than the optimum allows.
+    juniors = [rm.Participant(id="j1", birth_year=2003, manager_id="s1"),
+               rm.Participant(id="j2", birth_year=1975)]
+    seniors = [rm.Participant(id="s1", birth_year=1960)]
+    best = rm.match(juniors, seniors)
+    judged = rm.evaluate([("j1", "s1")], juniors, seniors)
+    assert judged.violations
+    assert judged.objective > best.objective
+    assert judged.bound >= judged.objective  # the result's own invariant holds
+    said = f"the best under the rules totals {best.objective:.4f}"
+    assert said in judged.summary()
+    assert f"{judged.objective:.4f}" not in judged.summary().split("judged")[1]
+    assert said in judged.report().to_markdown()
+    # Below the optimum: how much higher the optimum is.
+    low = rm.evaluate([], juniors, seniors)
+    assert f"{said}, 100.00% higher" in low.summary()
+    # No matching meets the rules (a rule that fits no one): none to compare with.
+    nobody = rm.Program(constraints=[rm.MatchAll(side="juniors")])
+    alone = [rm.Participant(id="j3", birth_year=2000, manager_id="s1")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stuck = rm.evaluate([], [*juniors, *alone], seniors[:1], nobody)
+    assert stuck.optimum is None
+    assert "no matching meets every rule" in stuck.summary()

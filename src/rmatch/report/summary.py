@@ -327,7 +327,9 @@ class Report(BaseModel):
         def num(x: float | None, fmt: str = ".3f") -> str:
             return "n/a" if x is None else format(x, fmt)
 
-        proof = proven(self.status, self.solver, self.objective, self.bound)
+        proof = proven(self.status, self.solver, self.objective, self.bound,
+                       () if self.optimum is None
+                       else (self.optimum.objective, self.optimum.bound))
         tables: list[tuple[str, list[str], list[list[str]], str]] = [
             ("Coverage", ["", "juniors", "seniors"], [
                 ["in the programme", str(self.juniors), str(self.seniors)],

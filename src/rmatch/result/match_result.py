@@ -36,13 +36,20 @@ def _gap(objective: float, bound: float) -> float:
     return max(bound - objective, 0.0) / max(abs(bound), 1e-9)
 
 
-def proven(status: str, solver: str, objective: float, bound: float) -> str:
+def proven(status: str, solver: str, objective: float, bound: float,
+           optimum: tuple[float, float] | tuple[()] | None = None) -> str:
     """Say what a result is proven to be, from its status, solver, objective and bound.
 
     The words of :meth:`MatchResult.summary`, for tools that hold a result as
     JSON (the service's pages). A stable matching is not the highest total
     score: it is stable, and the best stable matching for the side that
     proposed (or, under ``best_stable``, the highest total among stable ones).
+    ``optimum``, for a matching judged by :func:`rmatch.evaluate`: the
+    optimum's ``(objective, bound)`` (its ``optimum`` field), ``()`` when it
+    has none (no matching meets the rules); other results ignore it. A
+    matching that breaks rules can total more than the optimum, so its own
+    ``bound`` (at least its total) is not the optimum's: without ``optimum``
+    the bound is said.
 
     Examples
     --------
@@ -50,6 +57,8 @@ def proven(status: str, solver: str, objective: float, bound: float) -> str:
     'proven the best possible under the rules (optimal)'
     >>> print(proven("feasible", "evaluated", 1.5, 2.0).split("; ")[1])
     the best under the rules totals 2.0000, 25.00% higher
+    >>> print(proven("feasible", "evaluated", 1.5, 1.5, optimum=(1.0, 1.0)).split("; ")[1])
+    the best under the rules totals 1.0000
     >>> print(proven("optimal", "deferred acceptance (seniors proposing)", 2.5, 2.5)
     ...       .split(", ")[-1])
     the best stable matching for the seniors
@@ -58,9 +67,15 @@ def proven(status: str, solver: str, objective: float, bound: float) -> str:
 
     gap = _gap(objective, bound)
     if solver == EVALUATED:  # rm.evaluate: pairs made by hand or by another tool
+        said = "pairs made by hand or elsewhere, judged (not solved)"
+        if optimum == ():
+            return f"{said}; no matching meets every rule, so there is no optimum to compare with"
+        best, at_most = optimum if optimum else (bound, bound)
+        gap = _gap(objective, best)
         higher = f", {gap:.2%} higher" if gap > 0 else ""
-        return (f"pairs made by hand or elsewhere, judged (not solved); the best under the "
-                f"rules totals {bound:.4f}{higher}")
+        unproven = f" (the best possible at most {at_most:.4f})" if _gap(best, at_most) > 0 \
+            else ""
+        return f"{said}; the best under the rules totals {best:.4f}{unproven}{higher}"
     if solver.startswith(STABLE):
         said = "stable (no junior and senior would both rather be together)"
         side = next((s for s in ("juniors", "seniors") if f"{s} proposing" in solver), None)
@@ -202,7 +217,9 @@ class MatchResult(BaseModel):
         solver hungarian, ... s
         """
         mean = self.objective / len(self.pairs) if self.pairs else 0.0
-        quality = proven(self.status, self.solver, self.objective, self.bound)
+        best = self.optimum
+        quality = proven(self.status, self.solver, self.objective, self.bound,
+                         () if best is None else (best.objective, best.bound))
         return (
             f"{len(self.pairs)} pairs; unmatched: {len(self.unmatched_juniors)} juniors, "
             f"{len(self.unmatched_seniors)} seniors\n"

@@ -354,7 +354,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                     people=people, shown=access.names, result=result,
                     groups=unmatched_groups(result), proven=sentence(rm.result.proven(
                         result["status"], result["solver"], result["objective"],
-                        result["bound"])),
+                        result["bound"], () if not (best := result.get("optimum"))
+                        else (best["objective"], best["bound"]))),
                     components=sorted({k for p in rows for k in p["components"]}),
                     change=change(db, parent, m), keeps=keeps_pairs(m.rules))
 
