@@ -240,3 +240,34 @@ def test_validate_says_once_when_no_pair_is_allowed(tmp_path: Path,
     assert "warning: no pair is allowed under the programme's constraints" in out
     assert "has no feasible partner" not in out  # not sixty lines of it
     assert "are the sides swapped?" in out
+
+
+@pytest.mark.parametrize("classic", [True, False])
+def test_columns_turns_the_role_words_round_for_a_classic_programmes_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], classic: bool) -> None:
+    # Mentors born in the 1960s (a classic programme: they are the seniors),
+    # or in the 1990s (reverse mentoring: the juniors mentor, as proposed).
+    old, young = (1962, 1996) if classic else (1996, 1962)
+    roster = tmp_path / "export.csv"
+    roster.write_text("Employee ID,Programme Role,Date of Birth\n" + "".join(
+        f"m{i},Mentor,{old + i}\n" for i in range(4)) + "".join(
+        f"e{i},Mentee,{young + i}\n" for i in range(4)))
+    values = tmp_path / "values.json"
+    status, _, err = run_cli(capsys, "columns", str(roster), "--values-output", str(values))
+    assert status == 0
+    roles = json.loads(values.read_text())["role"]
+    assert roles == ({"Mentor": "senior", "Mentee": "junior"} if classic
+                     else {"Mentor": "junior", "Mentee": "senior"})
+    assert ("the file looks like a classic programme's" in err) is classic
+    # Read with the map it proposes, the older people are the seniors, and
+    # validate no longer says the sides look swapped.
+    columns = tmp_path / "columns.json"
+    run_cli(capsys, "columns", str(roster), "-o", str(columns))
+    status, out, _ = run_cli(capsys, "validate", str(roster), "--columns", str(columns),
+                             "--values", str(values), "--no-rules")
+    assert status == 0
+    assert "are the sides swapped?" not in out
+    people = rm.read_participants(roster, columns=json.loads(columns.read_text()),
+                                  values=json.loads(values.read_text()))
+    juniors, seniors, _ = rm.split_roles(people)
+    assert max(p.birth_year or 0 for p in seniors) < min(p.birth_year or 0 for p in juniors)
