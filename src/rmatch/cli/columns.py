@@ -113,8 +113,8 @@ def _sides_by_age(args: argparse.Namespace, proposal: dict[str, str | None],
     The proposal reads a form's "Mentor" as a junior (reverse mentoring); a
     classic programme's file, where the seniors mentor, then has its sides
     swapped, which ``rmatch validate`` warns about only once the map is in
-    use. The same check (``rm.data_gaps``' swapped sides: median level, or
-    year of birth) runs on the file read with the proposal; when it fires,
+    use. The same check (:func:`rmatch.program.gaps.swapped_sides`: median
+    level, or year of birth) runs on the file read with the proposal; when it fires,
     the words are proposed the other way round, and stderr says why.
     """
     roles = values.get("role")
@@ -123,8 +123,7 @@ def _sides_by_age(args: argparse.Namespace, proposal: dict[str, str | None],
     import warnings
 
     from rmatch.io.tables import read_participants, split_roles
-    from rmatch.program.gaps import data_gaps
-    from rmatch.program.program import Program
+    from rmatch.program.gaps import swapped_sides
 
     try:
         with warnings.catch_warnings():  # the file's own warnings come with its use
@@ -135,20 +134,14 @@ def _sides_by_age(args: argparse.Namespace, proposal: dict[str, str | None],
             juniors, seniors, _ = split_roles(people)
     except InputError:  # a file with problems: validate names them; the proposal stands
         return values
-    swapped = [g for g in data_gaps(juniors, seniors, Program(constraints=[]))
-               if g.startswith(SWAPPED)]
-    if not swapped:
+    medians = swapped_sides(juniors, seniors)
+    if medians is None:
         return values
     turned = {"junior": "senior", "senior": "junior"}
-    medians = swapped[0][len(SWAPPED):].split(":")[0]  # " (median year of birth a against b)"
     print(f"read with the role words as proposed, the juniors would be more senior than the "
-          f"seniors{medians}: the file looks like a classic programme's (the seniors mentor), "
+          f"seniors {medians}: the file looks like a classic programme's (the seniors mentor), "
           "so the proposed value map turns its role words round; check it", file=sys.stderr)
     return {**values, "role": {word: turned.get(side, side) for word, side in roles.items()}}
-
-
-SWAPPED = "the juniors are more senior than the seniors"
-"""How the data-gap line about swapped sides starts (:func:`rmatch.data_gaps`)."""
 
 
 def columns_options(cmd: argparse.ArgumentParser) -> None:

@@ -31,7 +31,7 @@ from rmatch.model.text import unaccented
 from rmatch.model.timezones import resolve_zone
 from rmatch.program.program import Program
 
-__all__ = ["data_gaps", "generation_unknown", "short_forms", "unknown_wishes"]
+__all__ = ["data_gaps", "generation_unknown", "short_forms", "swapped_sides", "unknown_wishes"]
 
 
 def generation_unknown(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> bool:
@@ -108,15 +108,23 @@ def unknown_wishes(juniors: Sequence[Participant], seniors: Sequence[Participant
     return out
 
 
-def _swapped(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> str | None:
-    """Say when the junior side is the more senior one: the role words read the other way round.
+def swapped_sides(juniors: Sequence[Participant], seniors: Sequence[Participant]
+                  ) -> str | None:
+    """Say how the junior side is the more senior one, when it is: ``"(median ... against ...)"``.
 
     A form's "Mentor" is a junior in reverse mentoring, and the value map
     ``rmatch columns`` proposes reads it so; a classic programme's file (the
     seniors mentor) read with that map has its sides swapped, and the rules
     that compare levels then rule out most pairs. Levels decide where both
     sides give them, birth years otherwise: by the medians with three or more
-    a side, with two when every junior is above every senior.
+    a side, with two when every junior is above every senior. ``rmatch
+    columns`` turns its proposed role words round when this says so.
+
+    Examples
+    --------
+    >>> old = [Participant(id=f"j{i}", birth_year=1960 + i) for i in range(3)]
+    >>> swapped_sides(old, [Participant(id=f"s{i}", birth_year=1995 + i) for i in range(3)])
+    '(median year of birth 1961 against 1996)'
     """
     for field, word, seniors_higher in (("level", "level", True),
                                         ("birth_year", "year of birth", False)):
@@ -129,12 +137,18 @@ def _swapped(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> 
         apart = (min(mine) > max(theirs)) if seniors_higher else (max(mine) < min(theirs))
         if ((len(mine) >= 3 and len(theirs) >= 3) or apart) and (
                 (a > b) if seniors_higher else (a < b)):
-            return (f"the juniors are more senior than the seniors (median {word} {a:g} "
-                    f"against {b:g}): are the sides swapped? In reverse mentoring the junior "
-                    "side mentors (a form's 'Mentor' is a junior): check the role column and "
-                    "its value map")
+            return f"(median {word} {a:g} against {b:g})"
         return None
     return None
+
+
+def _swapped(juniors: Sequence[Participant], seniors: Sequence[Participant]) -> str | None:
+    """Return the data-gap line of :func:`swapped_sides`, or None."""
+    medians = swapped_sides(juniors, seniors)
+    return None if medians is None else (
+        f"the juniors are more senior than the seniors {medians}: are the sides swapped? In "
+        "reverse mentoring the junior side mentors (a form's 'Mentor' is a junior): check the "
+        "role column and its value map")
 
 
 GROUPS_LOOKED_AT = 2_000
