@@ -322,3 +322,24 @@ def test_the_mapping_screen_lists_the_groups_to_check_from_one_reading() -> None
     assert view["rows"] == survey.rows == 4
     assert view["values"] == survey.values == {"role": {"Mentor": "junior", "Mentee": "senior"}}
     assert view["preview"] == [[cells[h] for h in view["shown"]] for cells in survey.preview]
+
+
+def test_the_mapping_screen_turns_a_classic_programmes_role_words_round_and_says_why() -> None:
+    """Its mentors born decades before its mentees: the seniors mentor here; the screen's
+    proposed map says so, with one note, and the file read with it has the older seniors."""
+    from rmatch.app.pages.mapping import columns_view
+
+    text = ("Employee ID,Side,Date of Birth\n" + "".join(
+        f"m{i},Mentor,{1960 + i}\n" for i in range(4)) + "".join(
+        f"e{i},Mentee,{1997 + i}\n" for i in range(4))).encode()
+    view = columns_view(text, "classic.csv", None)
+    assert view["values"] == {"role": {"Mentor": "senior", "Mentee": "junior"}}
+    assert [n for n in view["notes"] if "classic programme" in n] == [
+        "classic.csv: read with the role words as proposed, the juniors would be more senior "
+        "than the seniors (median year of birth 1961.5 against 1998.5): the file looks like a "
+        "classic programme's (the seniors mentor), so the proposed value map turns its role "
+        "words round; check it"]
+    people = rm.read_participants(io.BytesIO(text), columns=rm.suggest_columns(
+        io.BytesIO(text)), values=view["values"])
+    juniors, seniors, _ = rm.split_roles(people)
+    assert max(p.birth_year or 0 for p in seniors) < min(p.birth_year or 0 for p in juniors)

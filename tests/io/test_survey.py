@@ -108,3 +108,40 @@ def test_a_large_export_is_surveyed_from_its_first_rows_and_its_distinct_words(
     assert survey.rows == len(people) == 3_000
     assert [row["id"] for row in survey.preview] == [p.id for p in people[:5]]
     assert survey.distinct["timezone"] == sorted({p.timezone for p in people if p.timezone})[:3]
+
+
+@pytest.mark.parametrize("classic", [True, False])
+def test_role_words_are_proposed_the_way_the_ages_say(classic: bool) -> None:
+    # Mentors born in the 1960s: a classic programme's file (they are the
+    # seniors); born in the 1990s: reverse mentoring (they are the juniors).
+    old, young = (1962, 1996) if classic else (1996, 1962)
+    text = "Employee ID,Programme Role,Date of Birth\n" + "".join(
+        f"m{i},Mentor,{old + i}\n" for i in range(5)) + "".join(
+        f"e{i},Mentee,{young + i}\n" for i in range(5))
+    want = {"Mentor": "senior", "Mentee": "junior"} if classic else \
+        {"Mentor": "junior", "Mentee": "senior"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        survey = rm.survey_table(io.StringIO(text))
+        proposed = rm.suggest_values(io.StringIO(text))
+    assert survey.values["role"] == proposed["role"] == want
+    said = [str(w.message) for w in caught if issubclass(w.category, rm.InputWarning)
+            and "classic programme" in str(w.message)]
+    assert len(said) == (2 if classic else 0)
+    if classic:
+        assert "(median year of birth 1964 against 1998)" in said[0]
+    # Read with the proposal, the seniors are the older people.
+    people = rm.read_participants(io.StringIO(text), values=proposed,
+                                  columns=rm.suggest_columns(io.StringIO(text)))
+    juniors, seniors, _ = rm.split_roles(people)
+    assert max(p.birth_year or 0 for p in seniors) < min(p.birth_year or 0 for p in juniors)
+
+
+def test_role_words_stay_as_proposed_when_the_sample_does_not_read() -> None:
+    # A date that is no date: the rows do not read (validate names the row),
+    # so the ages say nothing and the proposal stands.
+    text = ("Employee ID,Programme Role,Date of Birth\n" + "".join(
+        f"m{i},Mentor,{1962 + i}\n" for i in range(4)) + "".join(
+        f"e{i},Mentee,{1996 + i}\n" for i in range(4)) + "e9,Mentee,soon\n")
+    assert rm.suggest_values(io.StringIO(text))["role"] == {"Mentor": "junior",
+                                                            "Mentee": "senior"}

@@ -61,8 +61,6 @@ def run_columns(args: argparse.Namespace) -> int:
     proposal = suggest(table.headers, hidden=table.hidden, objects=table.objects,
                        rows=[cells for _, cells in table.rows])
     proposed_values = survey.proposed_values(table, proposal)
-    if not args.seniors_file:
-        proposed_values = _sides_by_age(args, proposal, proposed_values)
     outputs = [(args.output, proposal, "--columns"), (args.values_output, proposed_values,
                                                      "--values")]
     for path, data, flag in outputs:
@@ -104,44 +102,6 @@ def run_columns(args: argparse.Namespace) -> int:
         print("proposed value map (check it, save it, pass it as --values FILE): "
               + json.dumps(proposed_values, ensure_ascii=False), file=sys.stderr)
     return 0
-
-
-def _sides_by_age(args: argparse.Namespace, proposal: dict[str, str | None],
-                  values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """Turn the role words round when, read as proposed, the juniors are the older side.
-
-    The proposal reads a form's "Mentor" as a junior (reverse mentoring); a
-    classic programme's file, where the seniors mentor, then has its sides
-    swapped, which ``rmatch validate`` warns about only once the map is in
-    use. The same check (:func:`rmatch.program.gaps.swapped_sides`: median
-    level, or year of birth) runs on the file read with the proposal; when it fires,
-    the words are proposed the other way round, and stderr says why.
-    """
-    roles = values.get("role")
-    if not roles:
-        return values
-    import warnings
-
-    from rmatch.io.tables import read_participants, split_roles
-    from rmatch.program.gaps import swapped_sides
-
-    try:
-        with warnings.catch_warnings():  # the file's own warnings come with its use
-            warnings.simplefilter("ignore")
-            people = read_participants(args.roster, columns=proposal, values=values,
-                                       encoding=args.encoding, header_row=args.header_row,
-                                       sheet=args.sheet)
-            juniors, seniors, _ = split_roles(people)
-    except InputError:  # a file with problems: validate names them; the proposal stands
-        return values
-    medians = swapped_sides(juniors, seniors)
-    if medians is None:
-        return values
-    turned = {"junior": "senior", "senior": "junior"}
-    print(f"read with the role words as proposed, the juniors would be more senior than the "
-          f"seniors {medians}: the file looks like a classic programme's (the seniors mentor), "
-          "so the proposed value map turns its role words round; check it", file=sys.stderr)
-    return {**values, "role": {word: turned.get(side, side) for word, side in roles.items()}}
 
 
 def columns_options(cmd: argparse.ArgumentParser) -> None:

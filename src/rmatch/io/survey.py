@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from rmatch.errors import InputError, InputWarning, caught_warnings, warn
 from rmatch.io import columns as _columns
 from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
 from rmatch.io.columns import ColumnMap
@@ -78,7 +79,7 @@ def distinct_cells(table: Table, columns: ColumnMap | None,
     ['en', 'Français']
     """
     out: dict[str, dict[str, None]] = {}
-    cols = _resolved(table, columns)
+    cols = _resolved(table, _chosen(table, columns))
     for header, target in cols.targets.items():
         if only is not None and target not in only:
             continue
@@ -92,12 +93,16 @@ def distinct_cells(table: Table, columns: ColumnMap | None,
     return {target: list(cells) for target, cells in out.items()}
 
 
-def _resolved(table: Table, columns: ColumnMap | None) -> _columns.Columns:
-    """Each header read as a field, by the map given or the suggested one."""
-    chosen = columns if columns is not None else _columns.suggest(
+def _chosen(table: Table, columns: ColumnMap | None) -> ColumnMap:
+    """Return the map given, or the suggested one."""
+    return columns if columns is not None else _columns.suggest(
         table.headers, hidden=table.hidden, rows=[cells for _, cells in table.rows],
         objects=table.objects)
-    return _columns.resolve(table.headers, chosen, keep_unknown=False, objects=table.objects)
+
+
+def _resolved(table: Table, columns: ColumnMap) -> _columns.Columns:
+    """Each header read as a field, by the map."""
+    return _columns.resolve(table.headers, columns, keep_unknown=False, objects=table.objects)
 
 
 def proposed_values(table: Table, columns: ColumnMap | None
@@ -114,11 +119,59 @@ def proposed_values(table: Table, columns: ColumnMap | None
     >>> proposed_values(load_table(form, None, None, None), None)
     {'role': {'Yes': 'senior'}}
     """
-    cols = _resolved(table, columns)
+    chosen = _chosen(table, columns)
+    cols = _resolved(table, chosen)
     questions = {target: cols.copies.get(header, header)
                  for header, target in cols.targets.items()}
-    return suggest_value_maps(distinct_cells(table, columns, PROPOSED_FIELDS),
+    maps = suggest_value_maps(distinct_cells(table, chosen, PROPOSED_FIELDS),
                               questions=questions)
+    return _sides_by_age(table, chosen, maps) if maps.get("role") else maps
+
+
+SIDES_SAMPLE = 2_000
+"""Rows read to tell which side the proposed role words make the older one (evenly spaced:
+a reading of every row took a few seconds at 100,000 people, and medians need far fewer)."""
+
+
+def _sides_by_age(table: Table, columns: ColumnMap, maps: dict[str, dict[str, Any]]
+                  ) -> dict[str, dict[str, Any]]:
+    """Turn the role words round when, read as proposed, the juniors are the older side.
+
+    The words are proposed as reverse mentoring says them (a form's
+    "Mentor" is a junior); a classic programme's file, where the seniors
+    mentor, would then have its sides swapped, and the rules that compare
+    levels or ages rule out most pairs. The file read with the proposal (a
+    sample of its rows) is checked as the data-gap line checks the sides
+    (:func:`rmatch.program.gaps.swapped_sides`: median level, else year of
+    birth); when the juniors come out the older side, the words are
+    proposed the other way round, with an :class:`~rmatch.errors.InputWarning`
+    saying why. A sample that does not read (levels without their map, say)
+    leaves the proposal as it is.
+    """
+    from rmatch.io.cells import Options
+    from rmatch.io.read import build
+    from rmatch.program.gaps import swapped_sides
+
+    step = max(1, -(-len(table.rows) // SIDES_SAMPLE))
+    sample = [(row, dict(cells)) for row, cells in table.rows[::step]]  # build adds cells
+    try:
+        with caught_warnings():  # the sample's notes: the file's own reading gives them
+            people = build(replace(table, rows=sample, problems=[]),
+                           Options(columns, check_managers=False, values=maps,
+                                   duplicates="keep_last"))
+    except InputError:
+        return maps
+    medians = swapped_sides([p for p in people if p.role in ("junior", "both")],
+                            [p for p in people if p.role in ("senior", "both")])
+    if medians is None:
+        return maps
+    warn(InputWarning(
+        f"{table.name}: read with the role words as proposed, the juniors would be more "
+        f"senior than the seniors {medians}: the file looks like a classic programme's (the "
+        "seniors mentor), so the proposed value map turns its role words round; check it"),
+        stacklevel=3)
+    turned = {"junior": "senior", "senior": "junior"}
+    return {**maps, "role": {word: turned.get(side, side) for word, side in maps["role"].items()}}
 
 
 def _fields_of(target: str | Sequence[str] | None) -> list[str]:

@@ -212,7 +212,10 @@ def suggest_values(source: Source, *, columns: ColumnMap | None = None,
 
     Reads the cells of the role and manager columns (through ``columns``, or
     the suggested column map) and proposes what the words say: see
-    :func:`rmatch.io.answers.suggest_value_maps`.
+    :func:`rmatch.io.answers.suggest_value_maps`. Role words are proposed as
+    reverse mentoring says them ("Mentor" is a junior) unless the file, read
+    with them, has its juniors the older side (a classic programme's file):
+    then the other way round, with an :class:`~rmatch.InputWarning` saying so.
 
     Examples
     --------
