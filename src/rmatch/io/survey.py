@@ -19,11 +19,13 @@ from typing import Any
 from rmatch.errors import InputError, InputWarning, caught_warnings, warn
 from rmatch.io import columns as _columns
 from rmatch.io.answers import PROPOSED_FIELDS, suggest_value_maps
+from rmatch.io.cells import Options
 from rmatch.io.columns import ColumnMap
-from rmatch.io.read import Source
+from rmatch.io.read import Source, build
 from rmatch.io.sheets import Table, load_table
 from rmatch.io.small_tables import shown_cell, table_rows
 from rmatch.io.values import is_missing, parse_text
+from rmatch.program.gaps import swapped_sides
 
 __all__ = ["SHOWN_FIELDS", "TableSurvey", "distinct_cells", "distinct_raw", "survey_table"]
 
@@ -130,7 +132,8 @@ def proposed_values(table: Table, columns: ColumnMap | None
 
 SIDES_SAMPLE = 2_000
 """Rows read to tell which side the proposed role words make the older one (evenly spaced:
-a reading of every row took a few seconds at 100,000 people, and medians need far fewer)."""
+reading every row is most of what one reading costs, 14-17 s for three at 100,000 people
+(see the module), and medians need far fewer)."""
 
 
 def _sides_by_age(table: Table, columns: ColumnMap, maps: dict[str, dict[str, Any]]
@@ -148,10 +151,6 @@ def _sides_by_age(table: Table, columns: ColumnMap, maps: dict[str, dict[str, An
     saying why. A sample that does not read (levels without their map, say)
     leaves the proposal as it is.
     """
-    from rmatch.io.cells import Options
-    from rmatch.io.read import build
-    from rmatch.program.gaps import swapped_sides
-
     step = max(1, -(-len(table.rows) // SIDES_SAMPLE))
     sample = [(row, dict(cells)) for row, cells in table.rows[::step]]  # build adds cells
     try:
