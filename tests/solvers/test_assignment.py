@@ -9,6 +9,7 @@ from ortools.graph.python import linear_sum_assignment
 from rmatch.solvers import certificate, sparse
 from rmatch.solvers.assignment import _alone, assigned, in_range
 from rmatch.solvers.certificate import DenseSource, certify_and_solve
+from rmatch.solvers.fill import most_pairs
 
 
 def _candidates(rng: np.random.Generator, most: int = 9
@@ -239,3 +240,37 @@ def test_the_people_left_alone_do_not_depend_on_the_matching_given() -> None:
             assert alone_j.tolist() == want[1].tolist()
             assert alone_s.tolist() == want[2].tolist()
     assert grown > 150
+
+
+def test_the_first_solve_starts_from_fills_flow_not_a_second_hopcroft_karp(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """fill's maximum flow is handed to the first solve: Hopcroft-Karp runs there only if
+    that matching is not maximum on the first candidates, and the optimum is the same."""
+    from rmatch.solvers import assignment as lsa
+
+    rng = np.random.default_rng(6)
+    total = rng.random((60, 60)).astype(np.float32)
+    feasible = rng.random((60, 60)) < 0.7
+    one = np.ones(60, np.int64)
+    want = certify_and_solve(DenseSource(total, feasible), one, one, "max_pairs", k=2)
+    monkeypatch.setattr(certificate, "ASSIGNMENT_FROM", 0)
+    given: list[bool] = []
+    found_again: list[int] = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        given.append(kwargs.get("matching") is not None)
+        return assigned(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted(*args: object) -> object:
+        found_again.append(1)
+        return most_pairs(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(certificate, "assigned", spy)
+    monkeypatch.setattr(lsa, "most_pairs", counted)
+    got = certify_and_solve(DenseSource(total, feasible), one, one, "max_pairs", k=2)
+    assert given
+    assert all(given)
+    assert not found_again  # each matching given was maximum: no search again
+    assert got.violations[-1] == 0
+    assert got.found[-1][0] == want.found[-1][0]
+    assert got.found[-1][1] == pytest.approx(want.found[-1][1], abs=1e-4)

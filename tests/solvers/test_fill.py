@@ -92,7 +92,7 @@ def test_fill_reaches_the_most_pairs_of_the_programme(seed: int) -> None:
     most = int((maximum_bipartite_matching(csr_matrix(feasible), perm_type="column")
                 >= 0).sum())
     assert before < most  # the instance has a violator
-    got, got_t, scored = fill(src, bounds, keys, totals, one, one, k, None)
+    got, got_t, scored, flowed = fill(src, bounds, keys, totals, one, one, k, None)
     after, _, _ = reached(n, n, got // n, got % n, one, one)
     assert after == most
     assert np.isin(keys, got).all()  # only adds
@@ -100,6 +100,13 @@ def test_fill_reaches_the_most_pairs_of_the_programme(seed: int) -> None:
     assert feasible[got // n, got % n].all()
     assert np.array_equal(got_t, total[got // n, got % n])
     assert 0 < scored <= n * n
+    # The last flow's pairs, on the result: a matching (one place each), of the
+    # candidates, and no larger than the most pairs they hold.
+    assert len(flowed) == len(got)
+    fr, fc = got[flowed] // n, got[flowed] % n
+    assert len(set(fr.tolist())) == len(fr)
+    assert len(set(fc.tolist())) == len(fc)
+    assert 0 < flowed.sum() <= after
 
 
 def test_the_candidate_path_reaches_its_first_solve_with_the_most_pairs() -> None:

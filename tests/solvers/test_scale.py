@@ -495,7 +495,8 @@ def test_candidates_never_crowd_out_a_pair_that_adds_one(monkeypatch: pytest.Mon
     first solve (rmatch.solvers.fill) would add that pair: left out here.
     """
     monkeypatch.setattr(sparse, "_across", lambda c, n, m: int(c.sum()))
-    monkeypatch.setattr(certificate, "fill", lambda src, b, keys, totals, *a: (keys, totals, 0))
+    monkeypatch.setattr(certificate, "fill",
+                        lambda src, b, keys, totals, *a: (keys, totals, 0, None))
     total = np.array([[0.9, 0.9, 0.1, 0.1], [0.0, 0.0, 0.8, 0.7]], np.float32)
     out = certify_and_solve(DenseSource(total, np.ones((2, 4), np.bool_)),
                             np.array([3, 1]), np.ones(4, np.int64), "max_pairs", k=1)

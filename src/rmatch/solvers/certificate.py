@@ -201,8 +201,10 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
     more, more_t, n_more = _support(source, bounds, keys, k, pool)
     keys, totals = _merged(keys, totals, (more, more_t))
     scanned[0] += n_more
+    flowed = None  # the pairs of a maximum flow of the first candidates, when fill found one
     if objective == "max_pairs":
-        keys, totals, n_more = fill(source, bounds, keys, totals, cap_j, cap_s, k, pool)
+        keys, totals, n_more, flowed = fill(source, bounds, keys, totals, cap_j, cap_s, k,
+                                            pool)
         scanned[0] += n_more
     violations: list[int] = []
     counts: list[int] = []
@@ -214,7 +216,7 @@ def _certify(source: BlockSource, cap_j: IntArray, cap_s: IntArray,
             rows, cols = keys // max(m, 1), keys % max(m, 1)
             weights = np.rint(totals.astype(np.float64) * SCALE).astype(np.int64)
             chosen, duals, pot = _resolve(n, m, keys, rows, cols, weights, last, cap_j,
-                                          cap_s, objective)
+                                          cap_s, objective, flowed if last is None else None)
             last = (rows, cols, totals, chosen, duals, pot)
             found.append((int(chosen.sum()), float(totals[chosen].astype(np.float64).sum())))
             new_keys, new_tot, n_viol = _round(source, bounds, duals, keys, k, pool, clock, rnd,
@@ -273,7 +275,7 @@ and below: the cut showed). A price sample's early re-solves, whose pairs gain 0
 
 def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
              weights: IntArray, last: _Last, cap_j: IntArray, cap_s: IntArray,
-             objective: Literal["max_pairs", "max_score"]
+             objective: Literal["max_pairs", "max_score"], flowed: BoolArray | None = None
              ) -> tuple[BoolArray, Duals, IntArray]:
     """Solve the candidates after a scan: repair the last optimum when that is cheap, else solve.
 
@@ -290,6 +292,8 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     (:data:`RESOLVE_CLAMP`), by the assignment solver where it applies
     (:mod:`rmatch.solvers.assignment`: one place each; its answer checked
     like a repair's, the flow when it fails), else by the min-cost flow.
+    ``flowed``: before the first solve, the pairs of :func:`fill`'s last
+    maximum flow (the matching the assignment solver's dummies start from).
     """
     start = None
     if last is not None:
@@ -307,7 +311,7 @@ def _resolve(n: int, m: int, keys: IntArray, rows: IntArray, cols: IntArray,
     near, clamp = (None, 0) if last is None else (last[5], round(RESOLVE_CLAMP * SCALE))
     if len(keys) >= ASSIGNMENT_FROM:
         chosen = assigned(n, m, rows, cols, weights, cap_j, cap_s, objective, near=near,
-                          clamp=clamp, matching=start)
+                          clamp=clamp, matching=start if start is not None else flowed)
         proof = None if chosen is None else checked(n, m, rows, cols, weights, cap_j, cap_s,
                                                     objective, chosen)
         if chosen is not None and proof is not None:

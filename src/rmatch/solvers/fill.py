@@ -69,6 +69,13 @@ def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
     >>> pairs, zj.tolist(), zs.tolist()
     (2, [True, True, False], [True, False, False])
     """
+    pairs, zj, zs, _ = _flowed(n, m, rows, cols, cap_j, cap_s)
+    return pairs, zj, zs
+
+
+def _flowed(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray, cap_s: IntArray
+            ) -> tuple[int, BoolArray, BoolArray, BoolArray]:
+    """:func:`reached`, and which pairs the maximum flow uses."""
     source = n + m
     if n and m and (cap_j == 1).all() and (cap_s == 1).all():
         used = most_pairs(n, m, rows, cols)
@@ -81,7 +88,7 @@ def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
     r_t = np.concatenate([rows[~used], n + cols[used], np.full(int(room.sum()), source)])
     r_h = np.concatenate([n + cols[~used], rows[used], np.flatnonzero(room)])
     seen = _reach(n + m + 1, r_t, r_h, source)
-    return pairs, seen[:n], seen[n:n + m]
+    return pairs, seen[:n], seen[n:n + m], used
 
 
 def most_pairs(n: int, m: int, rows: IntArray, cols: IntArray) -> BoolArray:
@@ -117,19 +124,24 @@ def _max_flow(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
 
 def fill(source: BlockSource, bounds: _Bounds, keys: IntArray, totals: F32, cap_j: IntArray,
          cap_s: IntArray, k: int, pool: ThreadPoolExecutor | None
-         ) -> tuple[IntArray, F32, int]:
+         ) -> tuple[IntArray, F32, int, BoolArray]:
     """Add bridges until the candidates hold the most pairs they can reach (see the module).
 
     ``keys``/``totals`` are the candidates, merged (sorted, each once); the
-    result is merged too, with the pairs scored. Each senior outside
-    ``ZS`` gets its ``k`` best juniors of ``ZJ`` by the first pass's
-    reduced score.
+    result is merged too, with the pairs scored, and the pairs of the last
+    maximum flow, marked on it (a maximum matching of the result unless a
+    last round's bridges could add to it): the first solve's assignment
+    solver starts from it instead of finding one again (Hopcroft-Karp, 0.75 s
+    at 100,000 per side). Each senior outside ``ZS`` gets its ``k`` best
+    juniors of ``ZJ`` by the first pass's reduced score.
     """
     n, m = source.shape
     scanned = 0
     last = -1
+    used_keys = keys[:0]
     for _ in range(FILL_ROUNDS):
-        pairs, zj, zs = reached(n, m, keys // m, keys % m, cap_j, cap_s)
+        pairs, zj, zs, used = _flowed(n, m, keys // m, keys % m, cap_j, cap_s)
+        used_keys = keys[used]
         juniors = np.flatnonzero(zj).astype(np.int64)
         seniors = np.flatnonzero(~zs & (cap_s > 0)).astype(np.int64)
         wide = len(juniors) * len(seniors) > max(FILL_SHARE * n * m, 1 << 24)
@@ -146,4 +158,6 @@ def fill(source: BlockSource, bounds: _Bounds, keys: IntArray, totals: F32, cap_
         keys, totals = _merged(keys, totals, (more, more_t))
         if len(keys) == before:  # nothing new: the flow cannot grow
             break
-    return keys, totals, scanned
+    flowed = np.zeros(len(keys), np.bool_)
+    flowed[np.searchsorted(keys, used_keys)] = True  # merging only adds keys
+    return keys, totals, scanned, flowed
