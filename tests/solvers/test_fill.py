@@ -50,7 +50,7 @@ def test_reached_is_the_same_after_every_maximum_assignment(seed: int, one_place
         cap_j, cap_s = np.ones(n, np.int64), np.ones(m, np.int64)
     masks, rows, cols, ok = _assignments(feasible, cap_j, cap_s)
     sizes = np.where(ok, masks.sum(axis=1), -1)
-    pairs, zj, zs = reached(n, m, rows, cols, cap_j.astype(np.int64), cap_s.astype(np.int64))
+    pairs, zj, zs, _ = reached(n, m, rows, cols, cap_j.astype(np.int64), cap_s.astype(np.int64))
     assert pairs == sizes.max()
     best = np.flatnonzero(sizes == sizes.max())
     for mask in masks[best]:
@@ -88,12 +88,12 @@ def test_fill_reaches_the_most_pairs_of_the_programme(seed: int) -> None:
                           np.zeros((n, 1), bool), np.zeros(n), np.zeros(n))
     keys, totals, _ = scan._first_pass(src, bounds, k, None, scan._Clock(None, n * n))
     keys, totals = scan._merged(keys, totals)
-    before, _, _ = reached(n, n, keys // n, keys % n, one, one)
+    before, _, _, _ = reached(n, n, keys // n, keys % n, one, one)
     most = int((maximum_bipartite_matching(csr_matrix(feasible), perm_type="column")
                 >= 0).sum())
     assert before < most  # the instance has a violator
     got, got_t, scored, flowed = fill(src, bounds, keys, totals, one, one, k, None)
-    after, _, _ = reached(n, n, got // n, got % n, one, one)
+    after, _, _, _ = reached(n, n, got // n, got % n, one, one)
     assert after == most
     assert np.isin(keys, got).all()  # only adds
     assert np.all(np.diff(got) > 0)  # sorted, each once

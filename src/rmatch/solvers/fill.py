@@ -54,28 +54,22 @@ is left to the certificate's own rounds."""
 
 
 def reached(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray,
-            cap_s: IntArray) -> tuple[int, BoolArray, BoolArray]:
+            cap_s: IntArray) -> tuple[int, BoolArray, BoolArray, BoolArray]:
     """Return the most pairs on the given pairs, and who the source reaches after a maximum flow.
 
-    Returns ``(pairs, zj, zs)``: ``zj``/``zs`` mark the juniors and
+    Returns ``(pairs, zj, zs, used)``: ``zj``/``zs`` mark the juniors and
     seniors reachable in the residual graph from the juniors with room left
     (the same sets for every maximum flow). No senior in ``zs`` has room
-    left: that would be one more pair.
+    left: that would be one more pair. ``used`` marks the pairs the maximum
+    flow takes (which :func:`fill` hands to the first solve).
 
     Examples
     --------
     >>> one = np.ones(3, np.int64)
-    >>> pairs, zj, zs = reached(3, 3, np.array([0, 1, 2]), np.array([0, 0, 1]), one, one)
+    >>> pairs, zj, zs, _ = reached(3, 3, np.array([0, 1, 2]), np.array([0, 0, 1]), one, one)
     >>> pairs, zj.tolist(), zs.tolist()
     (2, [True, True, False], [True, False, False])
     """
-    pairs, zj, zs, _ = _flowed(n, m, rows, cols, cap_j, cap_s)
-    return pairs, zj, zs
-
-
-def _flowed(n: int, m: int, rows: IntArray, cols: IntArray, cap_j: IntArray, cap_s: IntArray
-            ) -> tuple[int, BoolArray, BoolArray, BoolArray]:
-    """:func:`reached`, and which pairs the maximum flow uses."""
     source = n + m
     if n and m and (cap_j == 1).all() and (cap_s == 1).all():
         used = most_pairs(n, m, rows, cols)
@@ -140,7 +134,7 @@ def fill(source: BlockSource, bounds: _Bounds, keys: IntArray, totals: F32, cap_
     last = -1
     used_keys = keys[:0]
     for _ in range(FILL_ROUNDS):
-        pairs, zj, zs, used = _flowed(n, m, keys // m, keys % m, cap_j, cap_s)
+        pairs, zj, zs, used = reached(n, m, keys // m, keys % m, cap_j, cap_s)
         used_keys = keys[used]
         juniors = np.flatnonzero(zj).astype(np.int64)
         seniors = np.flatnonzero(~zs & (cap_s > 0)).astype(np.int64)
