@@ -25,6 +25,7 @@ from rmatch.io.read import Source, build
 from rmatch.io.sheets import Table, load_table
 from rmatch.io.small_tables import shown_cell, table_rows
 from rmatch.io.values import is_missing, parse_text
+from rmatch.model.participant import split_roles
 from rmatch.program.gaps import swapped_sides
 
 __all__ = ["SHOWN_FIELDS", "TableSurvey", "distinct_cells", "distinct_raw", "survey_table"]
@@ -160,8 +161,8 @@ def _sides_by_age(table: Table, columns: ColumnMap, maps: dict[str, dict[str, An
                                    duplicates="keep_last"))
     except InputError:
         return maps
-    medians = swapped_sides([p for p in people if p.role in ("junior", "both")],
-                            [p for p in people if p.role in ("senior", "both")])
+    juniors, seniors, _ = split_roles(people)
+    medians = swapped_sides(juniors, seniors)
     if medians is None:
         return maps
     warn(InputWarning(

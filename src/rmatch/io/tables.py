@@ -38,7 +38,7 @@ from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
 from rmatch.io.survey import proposed_values
-from rmatch.model.participant import Participant
+from rmatch.model.participant import Participant, split_roles
 from rmatch.program.program import Program
 
 if TYPE_CHECKING:
@@ -545,22 +545,3 @@ def _merge_person(a: Participant, b: Participant) -> tuple[Participant, list[tup
             data[field] = vb
     return Participant.model_validate(data), clashes
 
-
-def split_roles(
-    people: Sequence[Participant],
-) -> tuple[list[Participant], list[Participant], list[Participant]]:
-    """Split a roster into juniors, seniors and employees without a role.
-
-    Employees without a role take part only as the org chart (reporting lines);
-    a person with role ``"both"`` is on both sides (never paired with themself).
-
-    Examples
-    --------
-    >>> js, ss, rest = split_roles([Participant(id="a", role="junior"), Participant(id="b")])
-    >>> [p.id for p in js], [p.id for p in ss], [p.id for p in rest]
-    (['a'], [], ['b'])
-    """
-    juniors = [p for p in people if p.role in ("junior", "both")]
-    seniors = [p for p in people if p.role in ("senior", "both")]
-    others = [p for p in people if p.role is None]
-    return juniors, seniors, others

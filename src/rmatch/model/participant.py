@@ -29,7 +29,7 @@ from rmatch.model.languages import (
 )
 from rmatch.model.timezones import is_iana_zone, resolve_zone
 
-__all__ = ["ROLES", "IdSides", "Participant", "Unit", "fold", "normalise_id"]
+__all__ = ["ROLES", "IdSides", "Participant", "Unit", "fold", "normalise_id", "split_roles"]
 
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -524,3 +524,23 @@ class Participant(BaseModel):
         # Sets iterate in hash order, which changes between runs; sorting
         # keeps every dump byte-for-byte reproducible.
         return sorted(value)
+
+
+def split_roles(
+    people: Sequence[Participant],
+) -> tuple[list[Participant], list[Participant], list[Participant]]:
+    """Split a roster into juniors, seniors and employees without a role.
+
+    Employees without a role take part only as the org chart (reporting lines);
+    a person with role ``"both"`` is on both sides (never paired with themself).
+
+    Examples
+    --------
+    >>> js, ss, rest = split_roles([Participant(id="a", role="junior"), Participant(id="b")])
+    >>> [p.id for p in js], [p.id for p in ss], [p.id for p in rest]
+    (['a'], [], ['b'])
+    """
+    juniors = [p for p in people if p.role in ("junior", "both")]
+    seniors = [p for p in people if p.role in ("senior", "both")]
+    others = [p for p in people if p.role is None]
+    return juniors, seniors, others
