@@ -156,6 +156,31 @@ def test_answers_overrule_a_loose_guess_they_cannot_be() -> None:
     assert columns["Are you joining as a mentor or a mentee?"] == "role"
 
 
+@pytest.mark.parametrize(("header", "cells", "role"), [
+    # Any header: answers in mentoring's own words name the sides.
+    ("Participation", ("Reverse Mentor", "Reverse Mentee"), "role"),
+    ("Status", ("Mentor", "Mentee"), "role"),
+    # Job titles say sides too, but no mentoring word: left for the user.
+    ("Position", ("Junior Analyst", "Senior Director"), None),
+    # One side only, or an answer that is no side: no role either.
+    ("Participation", ("Reverse Mentor", "Reverse Mentor"), None),
+    ("Participation", ("Reverse Mentor", "Mentoring next year"), None),
+])
+def test_a_column_whose_answers_name_the_sides_in_mentoring_words_is_the_role(
+        header: str, cells: tuple[str, str], role: str | None) -> None:
+    # A talent system's sign-up export: "Participation" guesses the role only
+    # loosely, and was left out, so nobody had a side ("found 0 juniors").
+    text = (f"Employee Number,Email,{header}\n00123,a@corp.example,{cells[0]}\n"
+            f"00124,b@corp.example,{cells[1]}\n00125,c@corp.example,\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns[header] == role
+    assert columns["Employee Number"] == "id"
+    if role is not None:
+        values = rm.suggest_values(io.StringIO(text))
+        people = rm.read_participants(io.StringIO(text), columns=columns, values=values)
+        assert [p.role for p in people] == ["junior", "senior", None]
+
+
 def test_a_how_many_question_is_capacity_and_its_answers_get_a_value_map(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # "How many mentees can you take?" answered "Up to 2", "3+", "1-2": the

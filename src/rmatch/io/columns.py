@@ -413,7 +413,9 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
     form's question whose header guesses ``role``, ``availability`` or
     ``capacity`` loosely (left out, or another loose guess) gets it when
     every answer says a side (more than one among them), is a list of
-    weekly slots, or gives a number ("Up to 2", "3+"). An "ID" column
+    weekly slots, or gives a number ("Up to 2", "3+"); a column left out
+    whose every answer names a side in mentoring's words ("Reverse Mentor",
+    "Reverse Mentee") is the role whatever its header. An "ID" column
     counting 1, 2, 3 that a manager column refers to is the id after all.
     A JSON object also read by its paths (``objects``, see :func:`resolve`)
     is suggested only for a map (skills, goals, language levels,
@@ -462,7 +464,7 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             if wanted[header] is not None and found[0][1] < 100:
                 loose[header] = wanted[header]
     if rows:
-        _settle_by_cells(wanted, rows)
+        _settle_by_cells(wanted, rows, hidden)
     mails = [h for h, t in wanted.items() if t == "email"]
     if "id" not in wanted.values() and mails:
         wanted[mails[0]] = "id"  # a sign-up form: the e-mail is who someone is
@@ -492,7 +494,8 @@ def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:
             if r.get(header) is not None and str(r[header]).strip()]
 
 
-def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]]) -> None:
+def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]],
+                     hidden: Collection[str]) -> None:
     """Correct a suggestion where the cells say otherwise (see :func:`suggest`)."""
     ids = [h for h, t in wanted.items() if t == "id"]
     if ids:
@@ -525,16 +528,25 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
     _claim(wanted, rows, "role", _names_sides)
     _claim(wanted, rows, "availability", _are_slots)
     _claim(wanted, rows, "capacity", _are_counts)
-    if "role" not in wanted.values():
-        # "Would you like to be a reverse mentor?" answered yes or no: the side,
-        # though which one "yes" means only the question says (a value map). A
-        # question about the past ("Have you had a mentor before?") says no side.
-        for header in [h for h, t in list(wanted.items())[:MOST_COMPARED] if t is None]:
-            cells = _cells(rows, header)
-            if _MENTORING.search(header.casefold()) and not PAST.search(header.casefold()) \
-                    and cells and all(values.fold(c) in YES_NO for c in cells):
-                wanted[header] = "role"
-                break
+    left = [h for h, t in list(wanted.items())[:MOST_COMPARED] if t is None and h not in hidden]
+    # Answers that name the sides in mentoring's own words ("Reverse Mentor",
+    # "Reverse Mentee") say the role whatever the header ("Participation"): no
+    # other column's every answer says mentor or mentee. Else "Would you like
+    # to be a reverse mentor?" answered yes or no: the side, though which one
+    # "yes" means only the question says (a value map). A question about the
+    # past ("Have you had a mentor before?") says no side.
+    for header in left if "role" not in wanted.values() else []:
+        cells = _cells(rows, header)
+        if cells and all(_MENTORING.search(c.casefold()) for c in set(cells)) \
+                and _names_sides(cells):
+            wanted[header] = "role"
+            break
+    for header in left if "role" not in wanted.values() else []:
+        cells = _cells(rows, header)
+        if _MENTORING.search(header.casefold()) and not PAST.search(header.casefold()) \
+                and cells and all(values.fold(c) in YES_NO for c in cells):
+            wanted[header] = "role"
+            break
 
 
 _MENTORING = re.compile(r"mentor|mentee|mentorat|mentoria|mentoría|mentorad|tutor")
