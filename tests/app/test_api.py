@@ -433,6 +433,12 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     proposal = json.loads(hint.split("(check it): ", 1)[1])
     assert c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)},
                   data={"values": "[4, 5]"}).status_code == 422  # an object, or nothing
+    # A map typed by hand with a comma after its last item: where, and the slip, in words.
+    typed = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)},
+                   data={"values": '{"It was useful": {"Agree": 4,}}'})
+    assert typed.status_code == 422
+    assert typed.json()["detail"] == ("values: not valid JSON: line 1, column 31: a comma after "
+                                      "the last item (JSON allows none there)")
     read = c.post(f"/api/v1/programmes/{pid}/feedback", files={"file": ("a.csv", agree)},
                   data={"values": json.dumps(proposal)})
     assert read.status_code == 200, read.text

@@ -63,6 +63,8 @@ def test_synth_says_when_fewer_people_qualify_than_asked(
     ('{"solver": "auto"}'.encode("utf-16"), "not UTF-8"),
     (b"[" * 50_000, "nested too deeply"),
     (b"{oops", "invalid JSON"),
+    (b'{"solver": "auto",\n "seed": 1,\n}', "invalid JSON: line 3, column 1: a comma after the "
+                                             "last item"),
 ])
 def test_bad_programme_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           data: bytes, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import warnings
@@ -155,10 +156,49 @@ def test_json_errors(tmp_path: Path) -> None:
         rm.read_participants(_write(tmp_path, '{"id": "a"}', "r.json"))
     with pytest.raises(rm.InputError, match="row 2: expected a JSON object"):
         rm.read_participants(_write(tmp_path, '[{"id": "a"}, 3]', "r.json"))
-    with pytest.raises(rm.InputError, match="row 2: invalid JSON"):
+    with pytest.raises(rm.InputError, match="invalid JSON: row 2, column 2: "):
         rm.read_participants(_write(tmp_path, '{"id": "a"}\n{oops\n', "r.jsonl"))
     with pytest.raises(rm.InputError, match="row 1 \\(id 'a'\\), field 'capacity'"):
         rm.read_participants(_write(tmp_path, '{"id": "a", "capacity": -1}\n', "r.jsonl"))
+
+
+def _at_comma(text: str, line: int, column: int) -> tuple[int, int]:
+    """The line and column of the last comma before a place (where Python 3.13 says)."""
+    lines = text.split("\n")
+    pos = sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+    comma = text.rfind(",", 0, pos)
+    if comma < 0:
+        return line, column
+    return text.count("\n", 0, comma) + 1, comma - (text.rfind("\n", 0, comma) + 1) + 1
+
+
+@pytest.mark.parametrize(("text", "line", "column", "said"), [
+    ('{"weights": {"skills": 2,},\n "seed": 1}', 1, 26, "a comma after the last item"),
+    ('[\n  {"id": "a"},\n]', 3, 1, "a comma after the last item"),
+    ("{'id': 'a'}", 1, 2, "single quotes"),
+    ('{"id": \u201ca\u201d}', 1, 8, "curly quotes"),
+    ('{"id": "a", "mentor": True}', 1, 23, "True: JSON writes true, false and null"),
+    ('{"id": "a", "manager_id": None}', 1, 27, "None: JSON writes true, false and null"),
+    ('{\n  // the juniors\n  "id": "a"}', 2, 3, "a comment"),
+    ('{"id": "a" "role": "junior"}', 1, 12, "a comma missing"),
+    ('{"id": "a"}\n{"id": "b"}', 2, 1, "more after the end of the first value"),
+    ('{"id": "a}', 1, 8, "no closing quote"),
+    ('{"id": "a\tb"}', 1, 10, "a line break or tab inside a text"),
+    ('{"id": }', 1, 8, "expecting value"),  # no usual slip: the parser's own words
+])
+def test_a_json_error_says_where_and_the_usual_slip(text: str, line: int, column: int,
+                                                    said: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as err:
+        json.loads(text)
+    # Where Python's parser stops (3.13 stops at a trailing comma, earlier ones after it).
+    assert (err.value.lineno, err.value.colno) in {(line, column), _at_comma(text, line, column)}
+    assert rm.json_error(err.value).startswith(
+        f"line {err.value.lineno}, column {err.value.colno}: ")
+    assert said in rm.json_error(err.value)
+    # The same words from a file that reads JSON: a roster and a programme file.
+    with pytest.raises(rm.InputError) as roster:
+        rm.read_participants(io.StringIO(text), format="json")
+    assert rm.json_error(err.value) in str(roster.value)
 
 
 def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:

@@ -97,8 +97,10 @@ def json_form(text: str | None, what: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise HTTPException(422, f"{what}: not valid JSON") from None
+    except json.JSONDecodeError as err:
+        raise HTTPException(422, f"{what}: not valid JSON: {rm.json_error(err)}") from None
+    except RecursionError:
+        raise HTTPException(422, f"{what}: not valid JSON (nested too deeply)") from None
     if not isinstance(value, dict):
         raise HTTPException(422, f"{what}: a JSON object is expected")
     return value

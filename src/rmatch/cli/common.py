@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.errors import InputError, Problem
+from rmatch.io.documents import json_error
 from rmatch.io.files import refuse_inputs
 from rmatch.io.join import enrich
 from rmatch.io.sides import read_sides
@@ -61,7 +62,9 @@ def json_file(path: str | None, what: str) -> Any:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}: not a JSON {what}: {json_error(err)}") from None
+    except UnicodeDecodeError as err:
         raise InputError(f"{path}: not a JSON {what} ({err})") from None
     except RecursionError:
         raise InputError(f"{path}: not a JSON {what} (nested too deeply)") from None

@@ -16,6 +16,7 @@ Examples
 ['j1']
 """
 
+from rmatch.io.documents import json_error
 from rmatch.io.join import enrich
 from rmatch.io.sides import read_sides
 from rmatch.io.small_tables import read_matching, read_ratings, read_table
@@ -38,6 +39,7 @@ __all__ = [
     "TableSurvey",
     "enrich",
     "from_frame",
+    "json_error",
     "load_program",
     "merge_sides",
     "read_matching",

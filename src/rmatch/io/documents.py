@@ -25,7 +25,55 @@ from typing import Any
 from rmatch.errors import InputError, InputWarning, warn
 from rmatch.io.columns import header_key
 
-__all__ = ["flattened", "json_items", "unique_keys"]
+__all__ = ["flattened", "json_error", "json_items", "unique_keys"]
+
+def json_error(err: json.JSONDecodeError, *, row: int | None = None) -> str:
+    """Say where a JSON text typed or edited by hand breaks, and the usual reason, in words.
+
+    Python's messages name the parser's expectation ("Expecting value"); a
+    person editing a programme file or a value map has usually left a comma
+    after the last item, used single or curly quotes, written Python's
+    ``True``/``None``, or added a comment, none of which JSON allows.
+    ``row``: the row of a JSON Lines file (one object a line), said instead
+    of the line within it.
+
+    Examples
+    --------
+    >>> try:
+    ...     json.loads("{'seed': 1}")
+    ... except json.JSONDecodeError as err:
+    ...     print(json_error(err))
+    line 1, column 2: a text in single quotes: JSON's quotes are double (")
+    """
+    doc, pos = err.doc, err.pos
+    here = doc[pos:pos + 5]
+    before = doc[:pos].rstrip()[-1:]
+    if err.msg.startswith("Illegal trailing comma") or (here[:1] in ("]", "}")
+                                                       and before == ","):  # Python >= 3.13
+        said = "a comma after the last item (JSON allows none there)"
+    elif here[:1] in ("\u201c", "\u201d", "\u2018", "\u2019"):
+        said = "curly quotes (as a word processor writes them): JSON's quotes are straight \""
+    elif here[:1] == "'":
+        said = "a text in single quotes: JSON's quotes are double (\")"
+    elif here.startswith(("True", "False", "None")):
+        said = (f"{here.split()[0].rstrip(',}]')}: JSON writes true, false and null, "
+                "in small letters")
+    elif here.startswith(("//", "/*", "#")):
+        said = "a comment: JSON has none (take it out)"
+    elif err.msg == "Expecting ',' delimiter":
+        said = "a comma missing between two items"
+    elif err.msg == "Extra data":
+        said = ("more after the end of the first value (one object or list a file; JSON "
+                "Lines, one object a line, is read as .jsonl)")
+    elif err.msg.startswith("Unterminated string"):
+        said = "a text with no closing quote"
+    elif err.msg.startswith("Invalid control character"):
+        said = "a line break or tab inside a text (write \\n or \\t)"
+    else:
+        said = err.msg[:1].lower() + err.msg[1:]
+    where = f"line {err.lineno}" if row is None else f"row {row}"
+    return f"{where}, column {err.colno}: {said}"
+
 
 # The keys under which HR systems' APIs answer with their records (Workday and
 # Personio "data", OData and Microsoft Graph "value", BambooHR and HiBob
@@ -114,7 +162,7 @@ def json_items(name: str, text: str, kind: str, sheet: str | int | None = None
     try:
         data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as err:
-        raise InputError(f"{name}: row {err.lineno}: invalid JSON: {err.msg}") from None
+        raise InputError(f"{name}: invalid JSON: {json_error(err)}") from None
     except RecursionError:
         raise InputError(f"{name}: the JSON is nested too deeply") from None
     except ValueError as err:  # a key given twice in one object
@@ -161,7 +209,7 @@ def _lines(name: str, text: str) -> list[tuple[int, Any]]:
         try:
             items.append((n, json.loads(line, object_pairs_hook=unique_keys)))
         except json.JSONDecodeError as err:
-            raise InputError(f"{name}: row {n}: invalid JSON: {err.msg}") from None
+            raise InputError(f"{name}: invalid JSON: {json_error(err, row=n)}") from None
         except ValueError as err:
             raise InputError(f"{name}: row {n}: {err}") from None
         except RecursionError:

@@ -33,6 +33,7 @@ from rmatch.io import columns as _columns
 from rmatch.io import read as _read
 from rmatch.io.cells import LIST_FIELDS
 from rmatch.io.columns import ColumnMap
+from rmatch.io.documents import json_error
 from rmatch.io.files import write_atomic, writing, writing_bytes
 from rmatch.io.hints import near_field, near_tag
 from rmatch.io.names import named_wishes
@@ -442,7 +443,7 @@ def load_program(path: str | Path | Mapping[str, Any]) -> Program:
     try:
         data = json.loads(text, object_pairs_hook=_read.unique_keys)
     except json.JSONDecodeError as err:
-        raise InputError(f"{path}: line {err.lineno}: invalid JSON: {err.msg}") from None
+        raise InputError(f"{path}: invalid JSON: {json_error(err)}") from None
     except RecursionError:
         raise InputError(f"{path}: the JSON is nested too deeply") from None
     except ValueError as err:
