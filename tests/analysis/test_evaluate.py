@@ -80,6 +80,58 @@ def test_any_matching_is_scored_and_every_broken_rule_named(
     assert judged.bound >= judged.objective
 
 
+P = rm.Participant
+
+
+@pytest.mark.parametrize(("rule", "junior", "senior", "said"), [
+    (rm.NoReportingLine(), P(id="j", manager_id="m"), P(id="s"),
+     "the senior is 2 levels above the junior in the reporting line"),
+    (rm.NoReportingLine(), P(id="j"), P(id="s", manager_id="j"),
+     "the junior is the senior's manager"),
+    (rm.SharedLanguage(min_level="B2"), P(id="j", languages={"en", "pt"},
+                                         language_levels={"en": "A2"}),
+     P(id="s", languages={"en"}), "no language both speak at B2 or better (the junior: en (A2), "
+                                  "pt; the senior: en)"),
+    (rm.SharedLanguage(), P(id="j"), P(id="s", languages={"en"}), "the junior gives no language"),
+    (rm.SeniorityDirection(), P(id="j", level=4), P(id="s", level=4),
+     "the junior's level (4) is not below the senior's (4)"),
+    (rm.SeniorityDirection(allow_equal=True), P(id="j", level=2, birth_year=1970),
+     P(id="s", level=5, birth_year=1980), "the junior is older than the senior (by year of birth)"),
+    (rm.MaxTimezoneGap(hours=3), P(id="j", timezone="Asia/Tokyo"),
+     P(id="s", timezone="Europe/Lisbon"), "their time zones are 9 hours apart (at most 3)"),
+    (rm.MaxTimezoneGap(hours=3), P(id="j"), P(id="s", timezone="Europe/Lisbon"),
+     "a partner's time zone is not given"),
+    (rm.SharedTime(), P(id="j", availability={"Mon AM"}, timezone="Europe/Lisbon"),
+     P(id="s", availability={"Mon AM"}, timezone="Asia/Tokyo"),
+     "0 hours of weekly time in common (at least 1)"),
+    (rm.NoRepeat(), P(id="j"), P(id="s", previous_partners=["j"]), "they were partners before"),
+    (rm.Forbid(pairs=[("j", "s")]), P(id="j"), P(id="s"), "the programme forbids this pair"),
+    (rm.MinScore(value=0.9), P(id="j"), P(id="s"), "below 0.9"),
+    (rm.SameValue(field="gender"), P(id="j", attributes={"gender": "F"}),
+     P(id="s", attributes={"gender": "M"}), "their gender is not the same"),
+    (rm.DifferentValue(field="department"), P(id="j", department="HR"),
+     P(id="s", department="HR"), "their department is the same"),
+    (rm.LevelGap(min=2, max=3), P(id="j", level=1), P(id="s", level=2),
+     "the senior is 1 levels above the junior (allowed: 2 to 3)"),
+    (rm.AgeGap(min_years=10), P(id="j", birth_year=1990), P(id="s", birth_year=1985),
+     "the senior is 5 years older than the junior (allowed: at least 10)"),
+])
+def test_a_broken_rule_says_why_in_words(rule: rm.Constraint, junior: rm.Participant,
+                                        senior: rm.Participant, said: str) -> None:
+    # A judged matching names each rule a pair breaks with the fact that breaks it
+    # (was "rules out this pair" for every rule); the rule's own mask is the oracle.
+    org = rm.OrgChart(managers={"j": "m", "m": "s", "s": None}) if junior.manager_id == "m" \
+        else None
+    program = rm.Program(constraints=[rule])
+    judged = rm.evaluate([("j", "s")], [junior], [senior], program, org=org)
+    assert [(v.rule, v.junior_id, v.senior_id) for v in judged.violations] == [
+        (rule.label(), "j", "s")]
+    assert said in judged.violations[0].detail
+    # A sensitive attribute's values are never said.
+    words = set(judged.violations[0].detail.replace("(", " ").replace(")", " ").split())
+    assert not words & {"F", "M", "'F'", "'M'"}
+
+
 def test_a_programme_wide_rule_broken_is_named_without_a_pair() -> None:
     juniors = [rm.Participant(id=f"j{i}", department="IT") for i in range(2)]
     seniors = [rm.Participant(id="s0", department="IT"), rm.Participant(id="s1",
@@ -251,7 +303,7 @@ def test_the_report_of_a_judged_matching_compares_it_with_the_optimum() -> None:
     text = judged.report().to_markdown()
     assert "## Your matching against the optimum" in text
     assert "| the optimum under the same rules | 1 |" in text
-    assert "| NoReportingLine(depth=2) | j | s1 | rules out this pair |" in text
+    assert "| NoReportingLine(depth=2) | j | s1 | the senior is the junior's manager |" in text
     assert "Your matching" not in rm.match(juniors, seniors).report().to_markdown()
 
 

@@ -48,7 +48,7 @@ def test_explain_gives_partner_components_and_reasons() -> None:
     by_id = {a.partner_id: a for a in e.alternatives}
     assert by_id["s2"].feasible is False
     assert by_id["s2"].ruled_out_by == ["SharedLanguage"]
-    assert by_id["s2"].reason == "ruled out by SharedLanguage"
+    assert by_id["s2"].reason.startswith("ruled out by SharedLanguage: no language both speak")
     assert by_id["s3"].feasible is True
     assert by_id["s3"].reason.startswith("lower total")
     assert by_id["s3"].score < e.partners[0].score

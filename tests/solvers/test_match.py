@@ -229,7 +229,8 @@ def test_require_of_a_forbidden_pair_is_infeasible_and_says_why() -> None:
     prog = rm.Program(constraints=[rm.SharedLanguage(), rm.Require(pairs=[("j", "s")])])
     with pytest.raises(rm.InfeasibleError) as info:
         rm.match([j], [s], prog)
-    assert info.value.reasons == ["Require pair ('j', 's') is ruled out by SharedLanguage"]
+    assert info.value.reasons == ["Require pair ('j', 's') is ruled out by SharedLanguage: no "
+                                  "language both speak (the junior: en; the senior: de)"]
 
 
 def test_require_beyond_capacity_is_infeasible() -> None:

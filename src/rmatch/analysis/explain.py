@@ -356,7 +356,8 @@ def explain(result: MatchResult, pid: str, n_alternatives: int, *,
         sc = float(scores_row[o])
         comps = {k: float(v[ij(o)]) for k, v in sm.components.items()}
         if not feas_row[o]:
-            reason = "ruled out by " + ", ".join(why)
+            reason = "ruled out by " + sm.ruled_out_said(*((pid, oid) if side == "junior"
+                                                           else (oid, pid)))
         elif other_cap[o] == 0:
             reason = f"{oid!r} has capacity 0"
         elif stable is not None:

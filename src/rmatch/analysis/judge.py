@@ -62,8 +62,8 @@ def _pair_violations(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> lis
              else np.zeros(0, dtype=np.bool_))
     for i, k in zip(rows[ruled].tolist(), cols[ruled].tolist(), strict=True):
         j, s = sm.junior_ids[i], sm.senior_ids[k]
-        out += [Violation(rule=label, junior_id=j, senior_id=s, detail="rules out this pair")
-                for label in sm.ruled_out_by(j, s)]
+        out += [Violation(rule=label, junior_id=j, senior_id=s, detail=why)
+                for label, why in sm.ruled_out_why(j, s)]
     counts_j = np.bincount(rows, minlength=len(sm.junior_ids))
     counts_s = np.bincount(cols, minlength=len(sm.senior_ids))
     for people, counts, side in ((sm.juniors, counts_j, "junior"),

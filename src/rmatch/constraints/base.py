@@ -121,6 +121,24 @@ class BaseRule(BaseModel):
         """Return the juniors x seniors matrix of allowed pairs."""
         raise NotImplementedError
 
+    def why(self, ctx: PairContext) -> str:
+        """Say in words why the rule rules out the one pair of ``ctx`` (1 x 1), which it does.
+
+        A judged matching's broken rules and an explanation's alternatives
+        say it beside the rule's label. Never a sensitive value: a rule on a
+        field says what it asks, not the partners' values.
+
+        Examples
+        --------
+        >>> from rmatch.constraints import NoRepeat
+        >>> from rmatch.model.arrays import build_arrays
+        >>> js, ss = build_arrays([Participant(id="j", previous_partners=["s"])],
+        ...                       [Participant(id="s")])
+        >>> NoRepeat().why(PairContext(js, ss, np.ones((1, 1), np.float32)))
+        'they were partners before'
+        """
+        return "rules out this pair"
+
     def restrict(self, ctx: PairContext, allowed: BoolMatrix) -> None:
         """Clear in ``allowed`` (juniors x seniors, in place) the pairs the rule rules out.
 

@@ -54,6 +54,13 @@ class FieldRule(BaseRule):
         agree = (cj == cs) if self._same else (cj != cs)
         return np.asarray(np.where((cj >= 0) & (cs >= 0), agree, self.missing == "allow"))
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        # Never the values: the field may be a sensitive attribute.
+        key = field_key(self.field)
+        if ctx.juniors.attribute(key)[0] < 0 or ctx.seniors.attribute(key)[0] < 0:
+            return f"a partner's {self.field} is not given"
+        return f"their {self.field} is {'not ' if self._same else ''}the same"
+
     def label(self) -> str:
         """Name the rule and its field, as explanations do.
 
@@ -130,6 +137,12 @@ class LevelGap(BaseRule):
     def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
         return "level" if self.missing == "forbid" and person.level is None else None
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        gap = float(ctx.seniors.level[0] - ctx.juniors.level[0])
+        if np.isnan(gap):
+            return "a partner's level is not given"
+        return f"the senior is {gap:g} levels above the junior ({_range(self.min, self.max)})"
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Broadcast the level difference against the bounds (NaN: a level unknown)."""
         gap = ctx.seniors.level[None, :] - ctx.juniors.level[:, None]
@@ -167,6 +180,13 @@ class AgeGap(BaseRule):
     def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
         return "birth year" if self.missing == "forbid" and person.birth_year is None else None
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        gap = float(ctx.juniors.birth_year[0] - ctx.seniors.birth_year[0])
+        if np.isnan(gap):
+            return "a partner's year of birth is not given"
+        return (f"the senior is {gap:g} years older than the junior "
+                f"({_range(self.min_years, self.max_years)})")
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Broadcast the birth-year difference against the bounds."""
         gap = ctx.juniors.birth_year[:, None] - ctx.seniors.birth_year[None, :]
@@ -185,3 +205,10 @@ def _bounds_label(name: str, rule: LevelGap | AgeGap, bounds: tuple[str, str]) -
     parts = [f"{k}={getattr(rule, k)!r}" for k in bounds if getattr(rule, k) is not None]
     parts += ["missing='forbid'"] if rule.missing == "forbid" else []
     return f"{name}({', '.join(parts)})"
+
+
+def _range(low: float | None, high: float | None) -> str:
+    """Say the allowed range of a gap rule ("1 to 2", "at least 1", "at most 2")."""
+    if low is not None and high is not None:
+        return f"allowed: {low:g} to {high:g}"
+    return f"allowed: at least {low:g}" if low is not None else f"allowed: at most {high:g}"

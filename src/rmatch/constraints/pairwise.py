@@ -51,6 +51,9 @@ class Forbid(BaseRule):
     kind: Literal["forbid"] = "forbid"
     pairs: list[tuple[str, str]]
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        return "the programme forbids this pair"
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Rule out the listed pairs; unknown ids are an :class:`InputError`."""
         allowed = np.ones(ctx.shape, dtype=np.bool_)
@@ -115,6 +118,19 @@ class SharedLanguage(BaseRule):
 
     def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
         return "language" if self.unknown == "forbid" and not person.languages else None
+
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        junior, senior = ctx.juniors.people[0], ctx.seniors.people[0]
+        for side, person in (("junior", junior), ("senior", senior)):
+            if not person.languages:
+                return f"the {side} gives no language"
+        def spoken(p: Participant) -> str:
+            return ", ".join(f"{lang} ({p.language_levels[lang]})" if lang in p.language_levels
+                             else lang for lang in sorted(p.languages))
+
+        level = "" if self.min_level is None else f" at {self.min_level} or better"
+        return (f"no language both speak{level} (the junior: {spoken(junior)}; the senior: "
+                f"{spoken(senior)})")
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Each person's languages as the bits of one integer: a pair shares one if ``a & b``.
@@ -222,6 +238,12 @@ class MaxTimezoneGap(BaseRule):
 
     def blank_of(self, person: Participant) -> str | None:  # noqa: D102 - as the base class
         return "time zone" if self.missing == "forbid" and person.timezone is None else None
+
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        gap = float(timezone_gap_hours(ctx)[0, 0])
+        if np.isnan(gap):
+            return "a partner's time zone is not given"
+        return f"their time zones are {gap:g} hours apart (at most {self.hours:g})"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare offsets per zone once, then broadcast over pairs."""
@@ -338,6 +360,12 @@ class SharedTime(BaseRule):
         return ("availability" if not person.availability else
                 "time zone" if person.timezone is None else None)
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        hours = float(shared_hours(ctx.juniors, ctx.seniors, ctx.reference_date)[0, 0])
+        if np.isnan(hours):
+            return "a partner gives no weekly slots or no time zone"
+        return f"{hours:g} hours of weekly time in common (at least {self.min_hours:g})"
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare the shared hours (one matrix product per reference date) with the floor."""
         hours = shared_hours(ctx.juniors, ctx.seniors, ctx.reference_date)
@@ -363,6 +391,9 @@ class MinScore(BaseRule):
         """Threshold the total score matrix."""
         return np.asarray(ctx.total >= np.float32(self.value))
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        return f"the pair scores {float(ctx.total[0, 0]):.3f}, below {self.value:g}"
+
 
 class NoRepeat(BaseRule):
     """Nobody is paired again with a previous partner (either side's record counts).
@@ -374,6 +405,9 @@ class NoRepeat(BaseRule):
     """
 
     kind: Literal["no_repeat"] = "no_repeat"
+
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        return "they were partners before"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Rule out recorded previous partners; loops over records, not pairs."""
@@ -416,6 +450,17 @@ class SeniorityDirection(BaseRule):
 
     def label(self) -> str:  # noqa: D102 - as the base class
         return super().label() if self.allow_equal else "SeniorityDirection"
+
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        lj, bj = (float(x[0]) for x in _ranks(ctx.juniors, junior=True))
+        ls, bs = (float(x[0]) for x in _ranks(ctx.seniors, junior=False))
+        above = "above" if self.allow_equal else "not below"
+        if not (lj <= ls if self.allow_equal else lj < ls):
+            return f"the junior's level ({lj:g}) is {above} the senior's ({ls:g})"
+        older = "older than" if self.allow_equal else "not younger than"
+        if not (bj >= bs if self.allow_equal else bj > bs):
+            return f"the junior is {older} the senior (by year of birth)"
+        return "the junior is not below the senior"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Compare levels and birth years by broadcasting."""

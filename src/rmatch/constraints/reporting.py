@@ -43,6 +43,18 @@ class NoReportingLine(BaseRule):
     kind: Literal["no_reporting_line"] = "no_reporting_line"
     depth: int | None = Field(default=None, ge=1)
 
+    def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
+        junior, senior = ctx.juniors.ids[0], ctx.seniors.ids[0]
+        org = _chart(ctx)
+        for boss, who, staff in ((senior, "senior", junior), (junior, "junior", senior)):
+            chain = org.chain(staff, self.depth) if staff in org else []
+            if boss in chain:
+                up = chain.index(boss) + 1
+                side = "junior" if who == "senior" else "senior"
+                return (f"the {who} is the {side}'s manager" if up == 1 else
+                        f"the {who} is {up} levels above the {side} in the reporting line")
+        return "one partner manages the other"
+
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Rule out pairs where one partner manages the other (vectorised per level)."""
         allowed = np.ones(ctx.shape, dtype=np.bool_)

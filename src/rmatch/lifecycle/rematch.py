@@ -195,10 +195,9 @@ def rematch(
     check_field_names(sm)
     keep: list[tuple[str, str]] = []
     for j, s in candidates:
-        why = sm.ruled_out_by(j, s)
+        why = sm.ruled_out_said(j, s)
         if why:
-            broken.append(Change(junior_id=j, senior_id=s,
-                                 reason=f"now ruled out by {', '.join(why)}"))
+            broken.append(Change(junior_id=j, senior_id=s, reason=f"now ruled out by {why}"))
         else:
             keep.append((j, s))
     if program.stable and not allow_changes and keep:

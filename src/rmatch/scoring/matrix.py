@@ -163,6 +163,41 @@ class ScoreMatrix:
         i, k = self.juniors.index(junior_id), self.seniors.index(senior_id)
         return self.row_violations(i, [k])[0]
 
+    def ruled_out_why(self, junior_id: str, senior_id: str) -> list[tuple[str, str]]:
+        """Return each constraint that forbids a pair with why, in words (empty if allowed).
+
+        Examples
+        --------
+        >>> from rmatch.constraints.pairwise import MaxTimezoneGap
+        >>> sm = score([Participant(id="j", timezone="Asia/Tokyo")],
+        ...            [Participant(id="s", timezone="Europe/Lisbon")],
+        ...            Program(constraints=[MaxTimezoneGap(hours=3)], reference_date="2027-01-15"))
+        >>> [why for _, why in sm.ruled_out_why("j", "s")]
+        ['their time zones are 9 hours apart (at most 3)']
+        """
+        i, k = self.juniors.index(junior_id), self.seniors.index(senior_id)
+        ctx = self.context(rows=[i], cols=[k])
+        said = {SELF_PAIR: "the same person on both sides",
+                VETO: "one of them asked not to be paired with the other"}
+        rules: list[BaseRule | None] = [*self.program.constraints, None, None]  # and those two
+        return [(label, said[label] if rule is None else rule.why(ctx))
+                for rule, (label, hit) in zip(rules, self._ruled_out(ctx, 0), strict=True)
+                if hit[0]]
+
+    def ruled_out_said(self, junior_id: str, senior_id: str) -> str:
+        """Return :meth:`ruled_out_why` as one line: ``"Rule: why; Other: why"``.
+
+        Examples
+        --------
+        >>> from rmatch.constraints.pairwise import NoRepeat
+        >>> sm = score([Participant(id="j", previous_partners=["s"])], [Participant(id="s")],
+        ...            Program(constraints=[NoRepeat()]))
+        >>> sm.ruled_out_said("j", "s")
+        'NoRepeat: they were partners before'
+        """
+        return "; ".join(f"{label}: {why}" for label, why in self.ruled_out_why(junior_id,
+                                                                                 senior_id))
+
     def row_violations(self, row: int, cols: Sequence[int]) -> list[list[str]]:
         """For one junior and some seniors, the constraints forbidding each pair.
 

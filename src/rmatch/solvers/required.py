@@ -111,12 +111,12 @@ def check_required(sm: ScoreMatrix, rows: np.ndarray, cols: np.ndarray,
     ...     check_required(sm, np.array([0]), np.array([0]), np.array([0]), np.array([0]))
     ... except rm.InfeasibleError as err:
     ...     print(err.reasons[0])
-    Require pair ('j', 's') is ruled out by Forbid
+    Require pair ('j', 's') is ruled out by Forbid: the programme forbids this pair
     """
     reasons = []
     for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
         if not sm.feasible[r, c]:
-            why = ", ".join(sm.ruled_out_by(sm.junior_ids[r], sm.senior_ids[c]))
+            why = sm.ruled_out_said(sm.junior_ids[r], sm.senior_ids[c])
             reasons.append(
                 f"Require pair ({sm.junior_ids[r]!r}, {sm.senior_ids[c]!r}) is ruled out by {why}"
             )
