@@ -64,6 +64,9 @@ def test_cli_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     best = rm.recommend(me, seniors, k=2, org=rm.OrgChart.from_participants(people))
     for s in best:
         assert str(s) in out
+    assert "best 2 partners for junior 'j-01'" in out
+    assert main(["suggest", str(roster), "j-01", "--k", "1"]) == 0
+    assert "best 1 partner for junior 'j-01'" in capsys.readouterr().out
     assert main(["suggest", str(roster), "nobody"]) == 1
     assert capsys.readouterr().err.strip().endswith("has the id 'nobody'")
     assert main(["suggest", str(roster), "J-01"]) == 1

@@ -343,7 +343,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     candidates = seniors if side == "junior" else juniors
     print(rules_line(program))
     found = recommend(me, candidates, program, k=args.k, side=side, org=org)
-    print(f"best {len(found)} partners for {side} {me.id!r} that every rule allows:")
+    print(f"best {len(found)} partner{'' if len(found) == 1 else 's'} for {side} {me.id!r} "
+          "that every rule allows:")
     for suggestion in found:
         print(f"  {suggestion}")
     if not found:
