@@ -361,7 +361,7 @@ def test_grades_go_through_level_map_in_any_case_and_without_one_the_error_sugge
     problems = info.value.problems
     assert problems[0].endswith("field 'level': grade 'L7' is not a number; give a level_map "
                                 "that turns grade names into numbers (higher is more senior)")
-    assert '{"L7": 0, "L8": 0}' in problems[-1]
+    assert '{"L7": 7, "L8": 8}' in problems[-1]
     with pytest.raises(rm.InputError, match="grade 'L9' is not in level_map"):
         _read("id,level\na,L9\n", level_map={"L7": 7})
 
@@ -375,7 +375,7 @@ def test_a_column_of_grade_names_only_is_one_problem_not_one_a_row() -> None:
     assert problems[0].row is None
     assert problems[0].reason.startswith("column 'Grade' holds grade names on all 2000 rows "
                                          "with a level (L3, L4, L5, L6, L7, L8, L9)")
-    assert '{"L3": 0, "L4": 0, "L5": 0, "L6": 0, "L7": 0, "L8": 0, "L9": 0}' in \
+    assert '{"L3": 3, "L4": 4, "L5": 5, "L6": 6, "L7": 7, "L8": 8, "L9": 9}' in \
         problems[1].reason
     # Another problem of a row is still that row's.
     with pytest.raises(rm.InputError) as info:
@@ -427,6 +427,28 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     proposal = rm.suggest_values(io.StringIO(text), columns={"grade": "level"})["level"]
     assert sorted(proposal, key=proposal.__getitem__) == order
     assert len(set(proposal.values())) == len(grades)  # no two grades one level
+
+
+@pytest.mark.parametrize(("grades", "proposed"), [
+    (["L2", "L10", "L1", "L3"], {"L1": 1, "L2": 2, "L3": 3, "L10": 10}),
+    (["Band 3", "band 5", "Band-4"], {"Band 3": 3, "Band-4": 4, "band 5": 5}),
+    (["L2", "M3"], None),  # two prefixes: no order to propose, a template to fill
+])
+def test_numbered_grades_get_their_numbers_proposed_in_order(
+        grades: list[str], proposed: dict[str, int] | None) -> None:
+    # "L10" sorted after "L1" and the hint proposed 0 for every grade.
+    text = "id,role,grade\n" + "".join(f"p{k},junior,{g}\n" for k, g in enumerate(grades))
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(text), columns={"grade": "level"})
+    hint = err.value.problems[-1]
+    said = json.loads(hint[hint.index("{"):])
+    if proposed is None:
+        assert said == dict.fromkeys(sorted(grades), 0)
+        return
+    assert list(said.items()) == list(proposed.items())  # the numbers' order
+    assert "turn them round" in hint
+    people = rm.read_participants(io.StringIO(text), columns={"grade": "level"}, level_map=said)
+    assert [p.level for p in people] == [proposed[g] for g in grades]
 
 
 @pytest.mark.parametrize(("written", "zone"), [

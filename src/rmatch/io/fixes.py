@@ -15,7 +15,7 @@ from rmatch.errors import Problem
 from rmatch.io import values as values
 from rmatch.io.answers import suggest_value_maps
 from rmatch.io.columns import COMBINABLE, Columns, suggest
-from rmatch.io.hints import grade_scheme
+from rmatch.io.hints import grade_scheme, numbered_grades
 from rmatch.io.sheets import Table
 
 __all__ = ["grade_column", "groups_shown_once", "left_out_guesses", "roster_hints",
@@ -147,6 +147,12 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
         out.append(Problem(f"hint: these are {known[0]} grades; in its order, most junior "
                            "first, to check and pass as level_map= (CLI: --level-map FILE.json): "
                            f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
+    elif numbered := numbered_grades(grades):
+        # Proposed, never applied: some schemes count down (Grade 6 above Grade 7).
+        out.append(Problem("hint: each grade's own number, to check (where a higher number is "
+                           "less senior, turn them round) and pass as level_map= (CLI: "
+                           f"--level-map FILE.json): {json.dumps(numbered, ensure_ascii=False)}",
+                           file=table.name))
     elif grades:
         example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
         out.append(Problem(f"hint: give level_map= (CLI: --level-map FILE.json) with a number "

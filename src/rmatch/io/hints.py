@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["grade_scheme", "near_field", "near_tag"]
+__all__ = ["grade_scheme", "near_field", "near_tag", "numbered_grades"]
 
 # Grade schemes whose order is public, most junior first, each grade with the
 # ways HR exports write it (compared case- and space-insensitively). Numbered
@@ -127,3 +128,26 @@ def grade_scheme(grades: Sequence[str]) -> tuple[str, dict[str, int]] | None:
         if grades and all(key(g) in level for g in grades):
             return name, {g: level[key(g)] for g in sorted(grades, key=lambda g: level[key(g)])}
     return None
+
+
+_NUMBERED = re.compile(r"^\s*(\D*?)[\s._-]*(\d{1,3})\s*$")
+
+
+def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
+    """Return each grade's own number when every grade is one word and a number ("L1".."L10").
+
+    A proposal to check, in the numbers' order: "L10" after "L9", where a
+    sort by letters put it after "L1". None when the grades share no
+    prefix, or one has no number.
+
+    Examples
+    --------
+    >>> numbered_grades(["L2", "L10", "L1"])
+    {'L1': 1, 'L2': 2, 'L10': 10}
+    >>> numbered_grades(["Band 3", "band 5"]), numbered_grades(["L2", "M3"])
+    ({'Band 3': 3, 'band 5': 5}, None)
+    """
+    found = [m for g in grades if (m := _NUMBERED.match(g)) is not None]
+    if not grades or len(found) < len(grades) or len({m.group(1).casefold() for m in found}) != 1:
+        return None
+    return {m.string: int(m.group(2)) for m in sorted(found, key=lambda m: int(m.group(2)))}
