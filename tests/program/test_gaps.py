@@ -37,6 +37,15 @@ def test_a_form_without_hr_facts_gets_one_line_per_gap() -> None:
                    for p in [*juniors, *seniors])
 
 
+def test_someone_on_both_sides_is_counted_once() -> None:
+    # A roster of 7 people, one of them on both sides, said "8 of 8 participants".
+    juniors, seniors = _form()
+    both = rm.Participant(id="b", role="both")
+    lines = rm.data_gaps([*juniors, both], [*seniors, both])
+    assert any(line.startswith("6 of 6 participants give no language") for line in lines)
+    assert any(line.startswith("6 of 6 participants have no known manager") for line in lines)
+
+
 def test_match_warns_with_the_same_lines_once_each() -> None:
     juniors, seniors = _form()
     with warnings.catch_warnings(record=True) as caught:

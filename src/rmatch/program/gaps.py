@@ -386,7 +386,8 @@ def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
 being paired within their own reporting line']
     """
     program = program or Program()
-    people = [*juniors, *seniors]
+    # Each person once: someone on both sides is one participant with one blank.
+    people = list({p.id: p for p in [*juniors, *seniors]}.values())
     total = len(people)
     if not total:
         return []
