@@ -46,8 +46,7 @@ def test_validate_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixt
     bad.write_text("id,role,level,capacity\na,junior,-1,1\nb,senior,2,x\nc,senior,1,1\n")
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].endswith("row 2 (id 'a'), field 'level': Input should be greater than or "
-                           "equal to 0")
+    assert err[0].endswith("row 2 (id 'a'), field 'level': out of range: it must be at least 0")
     assert "row 3 (id 'b'), field 'capacity'" in err[1]
     assert err[-1] == "rmatch: 2 problem(s) found"
 

@@ -213,7 +213,8 @@ def test_outputs_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[{"id": "a", "level": 1000000000000000000000000000000}]', "less than or equal to"),
+    ('[{"id": "a", "level": 1000000000000000000000000000000}]',
+     "field 'level': out of range: it must be at most 1000000"),
     ('[{"id": "a", "capacity": true}]', "true/false, not a number"),
     ('[{"id": "a", "name": ["x"]}]', "expected text, not a list"),
     ('[{"id": "a", "id": "b"}]', "the key 'id' is given twice"),
@@ -274,7 +275,7 @@ def test_a_header_row_repeated_where_two_exports_were_joined_is_skipped_and_said
 @pytest.mark.parametrize(("cell", "said"), [
     ("34", "a small number, not a year of birth (an age?)"),
     ("22770", "a date a spreadsheet saved as its day number?"),
-    ("1850", "greater than or equal to 1900"),
+    ("1850", "out of range: it must be at least 1900"),
     # A year still to come is refused by row, never scored as the youngest.
     ("2090", "a year of birth after this year"),
     ("14/02/2090", "a year of birth after this year"),

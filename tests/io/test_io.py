@@ -248,7 +248,8 @@ def test_a_weight_with_a_typo_says_which_component_it_may_mean() -> None:
 
 def test_load_program_names_the_bad_field(tmp_path: Path) -> None:
     path = _write(tmp_path, '{"constraints": [{"kind": "min_score", "value": 3}]}', "p.json")
-    with pytest.raises(rm.InputError, match=r"field 'constraints\.0\.min_score\.value'"):
+    with pytest.raises(rm.InputError, match=r"field 'constraints\.0\.min_score\.value': out of "
+                                            "range: it must be at most 1"):
         rm.load_program(path)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["grade_scheme", "near_field", "near_tag", "numbered_grades"]
+__all__ = ["grade_scheme", "near_field", "near_tag", "numbered_grades", "plain_message"]
 
 # Grade schemes whose order is public, most junior first, each grade with the
 # ways HR exports write it (compared case- and space-insensitively). Numbered
@@ -151,3 +151,26 @@ def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
     if not grades or len(found) < len(grades) or len({m.group(1).casefold() for m in found}) != 1:
         return None
     return {m.string: int(m.group(2)) for m in sorted(found, key=lambda m: int(m.group(2)))}
+
+
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+
+
+def plain_message(error: Mapping[str, Any]) -> str:
+    """Say one of pydantic's errors in words: a number out of bounds with its bound.
+
+    Examples
+    --------
+    >>> plain_message({"type": "greater_than_equal", "msg": "Input should be greater than or "
+    ...                "equal to 0", "input": -1, "ctx": {"ge": 0}})
+    'out of range: it must be at least 0'
+    >>> plain_message({"type": "value_error", "msg": "Value error, not a zone", "input": "x"})
+    'not a zone'
+    """
+    bound = _BOUNDS.get(str(error.get("type")))
+    ctx = error.get("ctx") or {}
+    if bound is not None and bound[0] in ctx:
+        # Not the value: a year of birth is personal data, and errors reach logs.
+        return f"out of range: it must be {bound[1]} {ctx[bound[0]]}"
+    return str(error["msg"]).removeprefix("Value error, ")

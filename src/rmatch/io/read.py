@@ -35,6 +35,7 @@ from rmatch.io.fixes import (
     roster_hints,
     years_column,
 )
+from rmatch.io.hints import plain_message
 from rmatch.io.layout import rows_text
 from rmatch.io.managers import (
     ids_in_names,
@@ -55,7 +56,7 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[str, str]]:
     out = []
     for e in err.errors():
         where = ".".join(str(x) for x in e["loc"]) or "row"
-        out.append((where, e["msg"].removeprefix("Value error, ")))
+        out.append((where, plain_message(e)))
     return out
 
 

@@ -35,7 +35,7 @@ from rmatch.io.cells import LIST_FIELDS
 from rmatch.io.columns import ColumnMap
 from rmatch.io.documents import json_error
 from rmatch.io.files import write_atomic, writing, writing_bytes
-from rmatch.io.hints import near_field, near_tag
+from rmatch.io.hints import near_field, near_tag, plain_message
 from rmatch.io.names import named_wishes
 from rmatch.io.read import Duplicates, Source
 from rmatch.io.survey import proposed_values
@@ -457,8 +457,8 @@ def _program(data: Any, name: str | None) -> Program:
         return Program.model_validate(data)
     except ValidationError as err:
         raise InputError.of([
-            Problem(e["msg"] + (near_field(Program, e["loc"]) if e["type"] == "extra_forbidden"
-                                else near_tag(e)),
+            Problem(plain_message(e) + (near_field(Program, e["loc"])
+                                        if e["type"] == "extra_forbidden" else near_tag(e)),
                     file=name, field=".".join(str(x) for x in e["loc"]) or None)
             for e in err.errors()]) from None
 
