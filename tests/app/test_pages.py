@@ -786,8 +786,12 @@ def test_a_hand_matching_judged_in_the_browser(browser: Browser, site: Service) 
     name = next(p.name for p in people if p.id == pairs[0][0])
     assert name
     expect(rows.first).to_contain_text(name)  # names shown to whom may see them
-    expect(page.locator("table:has(caption:has-text('broken')) tbody tr")).to_have_count(
-        len(alone.violations))
+    broken = page.locator("table:has(caption:has-text('broken')) tbody tr")
+    expect(broken).to_have_count(len(alone.violations))
+    # Each broken rule with the fact that breaks it ("the senior is the junior's manager").
+    for k, v in enumerate(alone.violations[:3]):
+        assert v.detail != "rules out this pair"
+        expect(broken.nth(k)).to_contain_text(views.plain(v.detail))
     page.click("a:text-is('Judged')")
     expect(page.locator("table:has(caption:text('Matchings judged')) tbody tr")).to_have_count(1)
     assert len(c.get(f"/api/v1/programmes/{pid}/analyses").json()) == 1
