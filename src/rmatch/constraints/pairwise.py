@@ -124,6 +124,7 @@ class SharedLanguage(BaseRule):
         for side, person in (("junior", junior), ("senior", senior)):
             if not person.languages:
                 return f"the {side} gives no language"
+
         def spoken(p: Participant) -> str:
             return ", ".join(f"{lang} ({p.language_levels[lang]})" if lang in p.language_levels
                              else lang for lang in sorted(p.languages))

@@ -27,6 +27,7 @@ from rmatch.io.columns import header_key
 
 __all__ = ["flattened", "json_error", "json_items", "unique_keys"]
 
+
 def json_error(err: json.JSONDecodeError, *, row: int | None = None) -> str:
     """Say where a JSON text typed or edited by hand breaks, and the usual reason, in words.
 
