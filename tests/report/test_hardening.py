@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import rmatch as rm
 from rmatch.report.briefs import BRIEFS_MANIFEST, brief_file_stem, write_briefs
 
@@ -38,6 +40,18 @@ def test_markdown_outputs_keep_user_data_out_of_the_markup() -> None:
         assert "<script>" not in text
         assert "[a](http" not in text  # the brackets are escaped: no link
     assert json.loads(res.to_json())["pairs"][0]["junior_id"] == "j|1"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("0.333", "0.333"), ("3.14 years", "3.14 years"),  # numbers stay readable ("0\\.333")
+    ("1. Sales", "1\\. Sales"), ("2) Ops", "2\\) Ops"),  # would start a numbered list
+    ("<script>x</script>", "\\<script\\>x\\</script\\>"), ("# h", "\\# h"),
+    ("- item", "\\- item"), ("a > b", "a \\> b"),
+])
+def test_markdown_escapes_what_starts_markup_and_nothing_else(text: str, shown: str) -> None:
+    from rmatch.report.render import md
+
+    assert md(text) == shown
 
 
 def test_briefs_of_pairs_that_no_longer_exist_are_removed_and_nothing_else(

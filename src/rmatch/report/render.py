@@ -29,15 +29,22 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&])")
 _MD_LINE_START = re.compile(r"^(\s*)([+=-])")
 
 
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+# "1. x" starts a numbered list, "0.333" does not: a list needs a space after the dot.
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 
 
 def md(text: str) -> str:
-    """Make user data (ids, names, skills, attribute keys and values) inert in Markdown.
+    r"""Make user data (ids, names, skills, attribute keys and values) inert in Markdown.
 
     Line breaks and other control characters become spaces (a newline in a
     department must not start a heading), every character that makes markup
-    is backslash-escaped, and so is what would start a list or a heading.
+    is backslash-escaped, and so is what would start a list or a heading; a
+    number's decimal point is not (it starts nothing).
+
+    Examples
+    --------
+    >>> print(md("0.333"), md("1. Sales"), md("- all"), md("<b>"))
+    0.333 1\. Sales \- all \<b\>
     """
     text = _MD_BREAKS.sub(" ", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
