@@ -124,6 +124,10 @@ def test_report_numbers_match_the_pairs() -> None:
         want[key] = want.get(key, 0) + 1
     assert rep.generations == want
     assert list(rep.generations.values()) == sorted(want.values(), reverse=True)
+    text = rep.to_markdown()  # in words in the table: Markdown escaped the arrow's ">"
+    for key, count in want.items():
+        assert f"| generations {key.replace(' -> ', ' to ')} | {count} |" in text
+    assert "-\\>" not in text
     for bal in rep.balance:
         assert bal.attribute != "gender"  # sensitive: not shown unless asked
         for g in bal.groups:

@@ -375,7 +375,9 @@ class Report(BaseModel):
         tables.append(("Bridges", ["", "pairs"], [
             ["cross-department", pct(self.cross_department_share)],
             ["cross-location", pct(self.cross_location_share)],
-            *([f"generations {k}", str(v)] for k, v in self.generations.items()),
+            # "Millennials -> Boomers" in words: Markdown escapes any ">" (it showed "-\>").
+            *([f"generations {k.replace(' -> ', ' to ')}", str(v)]
+              for k, v in self.generations.items()),
         ], ""))
         for bal in self.balance:
             rows = [[g.group, *(("suppressed",) * 4 if g.suppressed else (
