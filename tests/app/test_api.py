@@ -471,6 +471,19 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     ask = {"leavers": [s1], "joiners": [joiner], "change": [j2]}
     assert c.post(f"/api/v1/programmes/{pid}/rematch",
                   json={**ask, "leavers": ["nobody"]}).status_code == 422
+    # A joiner is read as a row of an uploaded roster: rmatch's words, by row and id.
+    bad = c.post(f"/api/v1/programmes/{pid}/rematch",
+                 json={**ask, "joiners": [joiner, {**joiner, "id": "j-2", "capacity": -1}]})
+    assert bad.status_code == 422
+    assert bad.json()["detail"]["problems"] == [
+        {"row": 2, "id": "j-2", "field": "joiners.capacity",
+         "reason": "out of range: it must be at least 0"}]
+    odd = c.post(f"/api/v1/programmes/{pid}/rematch",
+                 json={**ask, "joiners": [{**joiner, "favourite": "x"}]})
+    assert odd.status_code == 422
+    assert odd.json()["detail"]["problems"] == [
+        {"row": 1, "id": "j-new", "field": "joiners",
+         "reason": "'favourite' is not a participant field"}]
     out = c.post(f"/api/v1/programmes/{pid}/rematch", json=ask)
     assert out.status_code == 200, out.text
     people = rm.read_participants(ROSTER)

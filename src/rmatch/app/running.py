@@ -17,7 +17,7 @@ import math
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, UploadFile
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -277,14 +277,27 @@ def _people_after(people: list[dict[str, Any]], body: RematchRequest) -> list[di
     problems += [_problem("no such person in the programme", pid=x, field="change")
                  for x in body.change if x not in known and x not in body.leavers]
     joined = []
-    for k, raw in enumerate(body.joiners):
+    # Joiners are read as the rows of an uploaded JSON roster: every problem at once, in
+    # rmatch's words ("out of range: it must be at least 0", not pydantic's), by row;
+    # a key that is no field is a problem, not a note. Their managers may be anyone.
+    newcomers: list[rm.Participant] = []
+    fields = set(rm.Participant.model_fields)
+    unknown = [_problem(f"{key!r} is not a participant field", row=k + 1, field="joiners",
+                        pid=str(raw.get("id", ""))) for k, raw in enumerate(body.joiners)
+               for key in raw if key not in fields]
+    if unknown:
+        problems += unknown
+    elif body.joiners:
         try:
-            person = rm.Participant.model_validate(raw)
-        except ValidationError as err:
-            first = err.errors()[0]
-            problems.append(_problem(first["msg"], row=k + 1, field=".".join(
-                map(str, first["loc"])), pid=str(raw.get("id", ""))))
-            continue
+            with rm.caught_warnings():
+                newcomers = rm.read_participants(
+                    io.StringIO(json.dumps(body.joiners)), format="json", check_managers=False,
+                    unknown_columns="error")
+        except rm.InputError as err:
+            problems += [_problem(p["reason"], row=p.get("row"), pid=p.get("id"),
+                                  field=f"joiners.{p['field']}" if p.get("field") else "joiners")
+                         for p in problems_of(err) if not p["reason"].startswith("hint:")]
+    for k, person in enumerate(newcomers):
         if person.id in known and person.id not in body.leavers:
             problems.append(_problem("is already in the programme", row=k + 1, pid=person.id,
                                      field="id"))
