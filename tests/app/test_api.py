@@ -472,10 +472,10 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     assert c.post(f"/api/v1/programmes/{pid}/rematch",
                   json={**ask, "leavers": ["nobody"]}).status_code == 422
     # A joiner is read as a row of an uploaded roster: rmatch's words, by row and id.
-    bad = c.post(f"/api/v1/programmes/{pid}/rematch",
-                 json={**ask, "joiners": [joiner, {**joiner, "id": "j-2", "capacity": -1}]})
-    assert bad.status_code == 422
-    assert bad.json()["detail"]["problems"] == [
+    negative = c.post(f"/api/v1/programmes/{pid}/rematch",
+                      json={**ask, "joiners": [joiner, {**joiner, "id": "j-2", "capacity": -1}]})
+    assert negative.status_code == 422
+    assert negative.json()["detail"]["problems"] == [
         {"row": 2, "id": "j-2", "field": "joiners.capacity",
          "reason": "out of range: it must be at least 0"}]
     odd = c.post(f"/api/v1/programmes/{pid}/rematch",
