@@ -58,6 +58,34 @@ def test_synth_says_when_fewer_people_qualify_than_asked(
     assert f"asked for 5000 juniors, but only {got} of the 100 employees qualify" in err
 
 
+def test_demo_says_when_fewer_people_qualify_than_asked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "demo", "--employees", "10", "--juniors", "50",
+                               "--seniors", "50", "--limit", "0")
+    assert status == 0
+    head = out.splitlines()[0]
+    assert head.startswith("rmatch demo: a synthetic organisation of 10 employees, ")
+    got = [int(w) for w in head.split(", ", 1)[1].split() if w.isdigit()][:2]
+    assert all(n < 50 for n in got)
+    for side, n in zip(("juniors", "seniors"), got, strict=True):
+        assert f"asked for 50 {side}, but only {n} of the 10 employees qualify" in err
+    # No senior at all: no pair whose scores or rules could miss a field, so no warning.
+    assert got[1] == 0
+    assert "warning" not in err
+
+
+def test_one_of_a_kind_is_said_in_the_singular(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,role,birth_year\nj1,junior,2000\ns1,senior,1970\ns2,senior,1965\n")
+    status, out, _ = run_cli(capsys, "validate", str(roster))
+    assert status == 0
+    assert f"{roster}: 1 junior, 2 seniors, 2 feasible pairs of 2: OK" in out
+    status, out, _ = run_cli(capsys, "demo", "--employees", "1", "--limit", "0")
+    assert status == 0
+    assert "a synthetic organisation of 1 employee, 0 juniors and 0 seniors" in out
+
+
 @pytest.mark.parametrize(("data", "message"), [
     (b'{"seed": 1, "seed": 2}', "given twice"),
     ('{"solver": "auto"}'.encode("utf-16"), "not UTF-8"),

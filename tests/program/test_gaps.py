@@ -37,6 +37,13 @@ def test_a_form_without_hr_facts_gets_one_line_per_gap() -> None:
                    for p in [*juniors, *seniors])
 
 
+def test_a_side_with_nobody_has_no_pair_to_miss_anything() -> None:
+    juniors, seniors = _form()
+    assert rm.data_gaps(juniors, seniors)  # the same people with both sides: four gaps
+    assert rm.data_gaps(juniors, []) == []
+    assert rm.data_gaps([], seniors) == []
+
+
 def test_someone_on_both_sides_is_counted_once() -> None:
     # A roster of 7 people, one of them on both sides, said "8 of 8 participants".
     juniors, seniors = _form()

@@ -22,6 +22,7 @@ from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
     count,
+    counted,
     finite,
     json_file,
     limit,
@@ -83,8 +84,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     result = match(juniors, seniors, program, org=org_data.org_chart(), solver=args.solver)
     done_solving()
-    print(f"rmatch demo: a synthetic organisation of {len(org_data)} employees, "
-          f"{len(juniors)} juniors and {len(seniors)} seniors (seed {args.seed})")
+    print(f"rmatch demo: a synthetic organisation of {counted(len(org_data), 'employee')}, "
+          f"{counted(len(juniors), 'junior')} and {counted(len(seniors), 'senior')} "
+          f"(seed {args.seed})")
+    _say_fewer(args, len(org_data), len(juniors), len(seniors))
     print("constraints: " + ", ".join(c.label() for c in program.constraints))
     print()
     print(report_text(result, args.limit))
@@ -170,7 +173,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     lonely_j = [sm.junior_ids[i] for i in np.flatnonzero(~sm.feasible.any(axis=1))]
     lonely_s = [sm.senior_ids[k] for k in np.flatnonzero(~sm.feasible.any(axis=0))]
     print(rules_line(program))
-    print(f"{args.roster}: {len(juniors)} juniors, {len(seniors)} seniors, "
+    print(f"{args.roster}: {counted(len(juniors), 'junior')}, "
+          f"{counted(len(seniors), 'senior')}, "
           f"{int(sm.feasible.sum())} feasible pairs of {sm.feasible.size}: OK")
     if args.pairs:
         print(f"{args.pairs}: {n_pairs} pairs, each of a junior and a senior of the programme, "
@@ -365,14 +369,20 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         people = org.participants()
         write_participants([p.model_copy(update={"role": roles.get(i)}) if i in roles else p
                             for i, p in enumerate(people)], out)
-    print(f"wrote {args.output}: {len(org)} employees, {n_juniors} juniors, "
-          f"{n_seniors} seniors")
-    for side, asked, got in (("juniors", args.juniors, n_juniors),
-                             ("seniors", args.seniors, n_seniors)):
-        if got < asked:
-            print(f"note: asked for {asked} {side}, but only {got} of the {len(org)} employees "
-                  f"qualify as {side}; use more --employees", file=sys.stderr)
+    print(f"wrote {args.output}: {counted(len(org), 'employee')}, "
+          f"{counted(n_juniors, 'junior')}, {counted(n_seniors, 'senior')}")
+    _say_fewer(args, len(org), n_juniors, n_seniors)
     return 0
+
+
+def _say_fewer(args: argparse.Namespace, employees: int, juniors: int, seniors: int) -> None:
+    """Note on stderr each side the synthetic organisation could not fill as asked."""
+    for side, asked, got in (("juniors", args.juniors, juniors),
+                             ("seniors", args.seniors, seniors)):
+        if got < asked:
+            print(f"note: asked for {asked} {side}, but only {got} of the "
+                  f"{counted(employees, 'employee')} qualify as {side}; use more --employees",
+                  file=sys.stderr)
 
 
 # A synthetic organisation costs about 1 GB and half a minute per million employees

@@ -29,6 +29,7 @@ __all__ = [
     "EXIT_ERROR",
     "TERMINAL_PAIRS",
     "count",
+    "counted",
     "finite",
     "json_file",
     "limit",
@@ -199,7 +200,8 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     juniors, seniors, others = split_roles(people)
     if not juniors or not seniors:
         raise InputError(
-            f"{args.roster}: found {len(juniors)} juniors and {len(seniors)} seniors; "
+            f"{args.roster}: found {counted(len(juniors), 'junior')} and "
+            f"{counted(len(seniors), 'senior')}; "
             "the 'role' column must mark both sides (junior, senior or both): `rmatch "
             f"columns {args.roster}` proposes a column map and the value map for the role "
             "words"
@@ -313,6 +315,18 @@ def sheet_options(cmd: argparse.ArgumentParser) -> None:
                      help="the header's row as the spreadsheet shows it (found by default)")
     cmd.add_argument("--sheet", metavar="NAME|N",
                      help="the Excel sheet to read: its name, or its number from 1")
+
+
+
+def counted(n: int, word: str) -> str:
+    """Say a number of things, singular for one ("1 junior", "0 seniors").
+
+    Examples
+    --------
+    >>> counted(1, "junior"), counted(0, "senior")
+    ('1 junior', '0 seniors')
+    """
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def count(minimum: int, maximum: int | None = None, why: str = "") -> Any:

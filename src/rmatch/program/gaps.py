@@ -389,7 +389,9 @@ being paired within their own reporting line']
     # Each person once: someone on both sides is one participant with one blank.
     people = list({p.id: p for p in [*juniors, *seniors]}.values())
     total = len(people)
-    if not total:
+    if not juniors or not seniors:
+        # No pair to score: what a pair's score or rules would miss is moot
+        # (an empty side is said by the result, each person unmatched with why).
         return []
     out: list[str] = []
     if (swapped := _swapped(juniors, seniors)) is not None:
