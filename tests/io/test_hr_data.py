@@ -433,6 +433,8 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     (["L2", "L10", "L1", "L3"], {"L1": 1, "L2": 2, "L3": 3, "L10": 10}),
     (["Band 3", "band 5", "Band-4"], {"Band 3": 3, "Band-4": 4, "band 5": 5}),
     (["L2", "M3"], None),  # two prefixes: no order to propose, a template to fill
+    (["L1", "L9", "Director", "L2"], {"L1": 1, "L2": 2, "L9": 9}),  # 'Director' named
+    (["L1", "VP", "Director"], None),  # mostly words: a template to fill
 ])
 def test_numbered_grades_get_their_numbers_proposed_in_order(
         grades: list[str], proposed: dict[str, int] | None) -> None:
@@ -447,8 +449,12 @@ def test_numbered_grades_get_their_numbers_proposed_in_order(
         return
     assert list(said.items()) == list(proposed.items())  # the numbers' order
     assert "turn them round" in hint
-    people = rm.read_participants(io.StringIO(text), columns={"grade": "level"}, level_map=said)
-    assert [p.level for p in people] == [proposed[g] for g in grades]
+    rest = sorted(set(grades) - set(proposed))
+    assert ("with a number of your own for " + ", ".join(map(repr, rest))) in hint if rest \
+        else "of your own" not in hint
+    given = {**said, **dict.fromkeys(rest, 20)}  # the user places the grade without a number
+    people = rm.read_participants(io.StringIO(text), columns={"grade": "level"}, level_map=given)
+    assert [p.level for p in people] == [given[g] for g in grades]
 
 
 @pytest.mark.parametrize(("written", "zone"), [

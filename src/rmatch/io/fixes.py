@@ -149,10 +149,14 @@ def roster_hints(table: Table, cols: Columns, problems: Sequence[Problem]) -> li
                            f"{json.dumps(known[1], ensure_ascii=False)}", file=table.name))
     elif numbered := numbered_grades(grades):
         # Proposed, never applied: some schemes count down (Grade 6 above Grade 7).
+        # A grade with no number ("Director") is named, never guessed a place.
+        rest = [g for g in grades if g not in numbered]
+        place = (f", with a number of your own for {', '.join(map(repr, rest))}, which "
+                 f"{'has' if len(rest) == 1 else 'have'} none" if rest else "")
         out.append(Problem("hint: each grade's own number, to check (where a higher number is "
                            "less senior, turn them round) and pass as level_map= (CLI: "
-                           f"--level-map FILE.json): {json.dumps(numbered, ensure_ascii=False)}",
-                           file=table.name))
+                           f"--level-map FILE.json){place}: "
+                           f"{json.dumps(numbered, ensure_ascii=False)}", file=table.name))
     elif grades:
         example = json.dumps(dict.fromkeys(grades[:12], 0), ensure_ascii=False)
         out.append(Problem(f"hint: give level_map= (CLI: --level-map FILE.json) with a number "

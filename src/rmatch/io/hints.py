@@ -134,11 +134,13 @@ _NUMBERED = re.compile(r"^\s*(\D*?)[\s._-]*(\d{1,3})\s*$")
 
 
 def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
-    """Return each grade's own number when every grade is one word and a number ("L1".."L10").
+    """Return each numbered grade's own number where most grades are one word and a number.
 
     A proposal to check, in the numbers' order: "L10" after "L9", where a
-    sort by letters put it after "L1". None when the grades share no
-    prefix, or one has no number.
+    sort by letters put it after "L1". A grade without a number beside them
+    ("Director" among "L1".."L9") is left out, for the user to place: the
+    caller names it. None when fewer than two grades, or fewer than half,
+    are numbered, or the numbered ones share no prefix.
 
     Examples
     --------
@@ -146,9 +148,12 @@ def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
     {'L1': 1, 'L2': 2, 'L10': 10}
     >>> numbered_grades(["Band 3", "band 5"]), numbered_grades(["L2", "M3"])
     ({'Band 3': 3, 'band 5': 5}, None)
+    >>> numbered_grades(["L1", "L8", "Director"]), numbered_grades(["L1", "VP", "Director"])
+    ({'L1': 1, 'L8': 8}, None)
     """
     found = [m for g in grades if (m := _NUMBERED.match(g)) is not None]
-    if not grades or len(found) < len(grades) or len({m.group(1).casefold() for m in found}) != 1:
+    if (len(found) < 2 or 2 * len(found) < len(grades)
+            or len({m.group(1).casefold() for m in found}) != 1):
         return None
     return {m.string: int(m.group(2)) for m in sorted(found, key=lambda m: int(m.group(2)))}
 
