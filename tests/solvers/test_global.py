@@ -416,5 +416,5 @@ def test_rules_no_pair_can_meet_are_refused_not_an_empty_optimum(rule: rm.Constr
         with pytest.raises(rm.InfeasibleError) as info:
             rm.match(juniors, seniors, program)
     said = str(info.value)
-    assert ("'s0' needs at least 1 partners (min_partners) but the rules allow 0" in said
+    assert ("'s0' needs at least 1 partner (min_partners) but the rules allow 0" in said
             if rule is None else "MatchAll(side='juniors')" in said), said

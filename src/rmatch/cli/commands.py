@@ -22,7 +22,6 @@ from rmatch.cli.common import (
     EXIT_ERROR,
     TERMINAL_PAIRS,
     count,
-    counted,
     finite,
     json_file,
     limit,
@@ -49,6 +48,7 @@ from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
 from rmatch.io.tables import load_program, split_roles, write_participants
 from rmatch.model.participant import IdSides, normalise_id
+from rmatch.model.text import counted
 from rmatch.program.gaps import data_gaps, unknown_wishes
 from rmatch.program.program import SOLVERS, Program
 from rmatch.solvers.match import match

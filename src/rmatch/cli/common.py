@@ -23,13 +23,13 @@ from rmatch.io.sides import read_sides
 from rmatch.io.tables import load_program, read_participants, split_roles
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
+from rmatch.model.text import counted
 from rmatch.program.program import SOLVERS, Program
 
 __all__ = [
     "EXIT_ERROR",
     "TERMINAL_PAIRS",
     "count",
-    "counted",
     "finite",
     "json_file",
     "limit",
@@ -316,17 +316,6 @@ def sheet_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--sheet", metavar="NAME|N",
                      help="the Excel sheet to read: its name, or its number from 1")
 
-
-
-def counted(n: int, word: str) -> str:
-    """Say a number of things, singular for one ("1 junior", "0 seniors").
-
-    Examples
-    --------
-    >>> counted(1, "junior"), counted(0, "senior")
-    ('1 junior', '0 seniors')
-    """
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def count(minimum: int, maximum: int | None = None, why: str = "") -> Any:

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix, vstack
 
 from rmatch.constraints.linear import LinearRows, PairModel, per_person, share_row
+from rmatch.model.text import counted
 
 __all__ = ["SCALE", "BalanceRule", "BlockRule", "CompiledRule", "CoverRule", "CpsatModel",
            "DenseRule", "LoadRule", "MinRule", "PairShare", "ShareRule",
@@ -441,7 +442,7 @@ class CoverRule:
     Examples
     --------
     >>> CoverRule("c", "juniors").measure(np.array([0]), np.array([0]), np.ones(1), (2, 1))
-    (False, '1 juniors unmatched')
+    (False, '1 junior unmatched')
     """
 
     label: str
@@ -458,7 +459,7 @@ class CoverRule:
         size = shape[0] if self.side == "juniors" else shape[1]
         people = rows if self.side == "juniors" else cols
         missing = int((np.bincount(people, minlength=size) == 0).sum())
-        return missing == 0, f"{missing} {self.side} unmatched"
+        return missing == 0, f"{counted(missing, self.side.removesuffix('s'))} unmatched"
 
     def encode(self, m: CpsatModel) -> list[Any]:
         """Write "at least one pair" for everyone on the side."""

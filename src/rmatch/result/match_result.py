@@ -13,6 +13,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from rmatch.errors import RmatchError
+from rmatch.model.text import counted
 from rmatch.result.html import html_table
 from rmatch.result.pairs import Explanation, Optimum, Pair, Violation
 
@@ -212,7 +213,7 @@ class MatchResult(BaseModel):
         >>> import rmatch as rm
         >>> res = rm.match([rm.Participant(id="j")], [rm.Participant(id="s")])
         >>> print(res.summary())  # doctest: +ELLIPSIS
-        1 pairs; unmatched: 0 juniors, 0 seniors
+        1 pair; unmatched: 0 juniors, 0 seniors
         total score 0.0000 (mean 0.000 per pair): proven the best possible under the rules (optimal)
         solver hungarian, ... s
         """
@@ -221,8 +222,9 @@ class MatchResult(BaseModel):
         quality = proven(self.status, self.solver, self.objective, self.bound,
                          () if best is None else (best.objective, best.bound))
         return (
-            f"{len(self.pairs)} pairs; unmatched: {len(self.unmatched_juniors)} juniors, "
-            f"{len(self.unmatched_seniors)} seniors\n"
+            f"{counted(len(self.pairs), 'pair')}; unmatched: "
+            f"{counted(len(self.unmatched_juniors), 'junior')}, "
+            f"{counted(len(self.unmatched_seniors), 'senior')}\n"
             f"total score {self.objective:.4f} (mean {mean:.3f} per pair): {quality}\n"
             f"solver {self.solver}, {self.wall_time_s:.3f} s"
         )

@@ -11,7 +11,7 @@ Examples
 >>> js = [rm.Participant(id="j", capacity=2, min_partners=2)]
 >>> sm = rm.score(js, [rm.Participant(id="s")], rm.Program(constraints=[]))
 >>> minimum_reasons(sm, *minimums(sm))
-["'j' needs at least 2 partners (min_partners) but the rules allow 1 seniors with places"]
+["'j' needs at least 2 partners (min_partners) but the rules allow 1 senior with places"]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 
 from rmatch.constraints.compiled import CoverRule, LoadRule, MinRule
 from rmatch.errors import InputError
+from rmatch.model.text import counted
 
 if TYPE_CHECKING:
     from rmatch.program.program import Program
@@ -49,18 +50,19 @@ def minimum_reasons(sm: ScoreMatrix, min_j: np.ndarray, min_s: np.ndarray) -> li
     full_s = np.minimum(sm.seniors.capacity, len(sm.junior_ids))
     allowed_j = (sm.feasible & (full_s > 0)[None, :]).sum(axis=1)
     allowed_s = (sm.feasible & (full_j > 0)[:, None]).sum(axis=0)
-    for ids, mins, allowed, other in ((sm.junior_ids, min_j, allowed_j, "seniors"),
-                                      (sm.senior_ids, min_s, allowed_s, "juniors")):
+    for ids, mins, allowed, other in ((sm.junior_ids, min_j, allowed_j, "senior"),
+                                      (sm.senior_ids, min_s, allowed_s, "junior")):
         for k in np.flatnonzero(mins > allowed).tolist():
-            reasons.append(f"{ids[k]!r} needs at least {int(mins[k])} partners (min_partners) "
-                           f"but the rules allow {int(allowed[k])} {other} with places")
+            reasons.append(f"{ids[k]!r} needs at least {counted(int(mins[k]), 'partner')} "
+                           f"(min_partners) but the rules allow "
+                           f"{counted(int(allowed[k]), other)} with places")
     if reasons:
         return reasons
     got_j, got_s = _most_of_minimums(sm, full_j, full_s, min_j, min_s)
     for ids, mins, got in ((sm.junior_ids, min_j, got_j), (sm.senior_ids, min_s, got_s)):
         for k in np.flatnonzero(got < mins).tolist():
-            reasons.append(f"{ids[k]!r} needs at least {int(mins[k])} partners (min_partners); "
-                           f"with everyone else's minimums and capacities at most "
+            reasons.append(f"{ids[k]!r} needs at least {counted(int(mins[k]), 'partner')} "
+                           f"(min_partners); with everyone else's minimums and capacities at most "
                            f"{int(got[k])} can be found: their possible partners are needed "
                            "by others")
     return reasons or ["the minimums, the capacities and the rules cannot all hold"]
