@@ -393,3 +393,14 @@ def test_skills_that_meet_no_goal_are_said_to_score_nothing() -> None:
     # Nobody gives any (most HR exports): nothing was meant to count, nothing said.
     bare = [p.model_copy(update={"skills": {}}) for p in [*juniors, *seniors]]
     assert not [line for line in rm.data_gaps(bare[:2], bare[2:]) if "skills" in line]
+
+
+def test_one_person_is_said_in_the_singular() -> None:
+    juniors = [rm.Participant(id="j1", birth_year=2000, level=1, languages={"en": "C1"}),
+               rm.Participant(id="j2", level=1, languages={"en": "C1"})]
+    seniors = [rm.Participant(id="s1", birth_year=1970, level=5)]
+    rules = rm.Program(constraints=[rm.SharedLanguage()])
+    lines = rm.data_gaps(juniors, seniors, rules)
+    assert "1 of 3 participants has no birth year: their pairs' generation compares levels " \
+           "only" in lines
+    assert any(line.startswith("1 of 3 participants gives no language: ") for line in lines)

@@ -349,6 +349,13 @@ _ONE_ZONE = ("a file without a time-zone column takes one for everyone with "
              "defaults={'timezone': ...} (CLI: --default timezone=...)")
 
 
+def _of(n: int, total: int, verb: str) -> str:
+    """Say "n of total participants have", the verb agreeing ("1 of 6 participants has")."""
+    if n == 1:
+        verb = "has" if verb == "have" else verb + "s"
+    return f"{n} of {total} participants {verb}"
+
+
 def data_gaps(juniors: Sequence[Participant], seniors: Sequence[Participant],
               program: Program | None = None, *, org: OrgChart | None = None) -> list[str]:
     """Return one line per gap in the data that changes the result, for a person to read.
@@ -406,7 +413,7 @@ being paired within their own reporting line']
                                     and _missing(seniors, "birth_year") < len(seniors)):
             out.append("no pair has both birth years: generation compares levels only")
         elif years:
-            out.append(f"{years} of {total} participants have no birth year: their pairs' "
+            out.append(f"{_of(years, total, 'have')} no birth year: their pairs' "
                        "generation compares levels only")
     # Said only where someone gives skills or goals: they were meant to count.
     # A roster without any (most HR exports) scores skills 0 for every pair
@@ -424,7 +431,7 @@ being paired within their own reporting line']
         if isinstance(rule, (FieldRule, LevelGap, AgeGap)):
             blanks = [b for p in people if (b := rule.blank_of(p)) is not None]
             if blanks:
-                out.append(f"{len(blanks)} of {total} participants give no {blanks[0]}: "
+                out.append(f"{_of(len(blanks), total, 'give')} no {blanks[0]}: "
                            f"{rule.label()} leaves them without a partner")
     # SeniorityDirection compares birth years too: where both sides give
     # some, it still rules pairs out (a junior born before the senior), so
@@ -439,7 +446,7 @@ being paired within their own reporting line']
     years_only = [r.label() for r in rules if isinstance(r, SeniorityDirection) and by_years]
     if levels:
         what = ("no participant has a level" if levels == total
-                else f"{levels} of {total} participants have no level")
+                else f"{_of(levels, total, 'have')} no level")
         if compares_levels:
             out.append(f"{what}: {', '.join(compares_levels)} cannot compare their levels and "
                        "allows their pairs")
@@ -454,7 +461,7 @@ being paired within their own reporting line']
                  else sum(p.manager_id is None for p in people))
         # One person at the top of the chart has no manager by right.
         if loose > 1:
-            out.append(f"{loose} of {total} participants have no known manager: "
+            out.append(f"{_of(loose, total, 'have')} no known manager: "
                        f"{lines[0].label()} cannot keep them from being paired within their "
                        "own reporting line")
     timed = [r for r in rules if isinstance(r, SharedTime)]
@@ -465,7 +472,7 @@ being paired within their own reporting line']
         # Slots but no zone: a one-office file with no time-zone column, fixed by a default.
         zoneless = sum(bool(p.availability) and p.timezone is None for p in people)
         fix = (f" ({zoneless} give slots but no time zone: {_ONE_ZONE})" if zoneless else "")
-        out.append(f"{untimed} of {total} participants give no availability or no time zone: "
+        out.append(f"{_of(untimed, total, 'give')} no availability or no time zone: "
                    f"{timed[0].label()} {effect}{fix}")
     # A time-zone limit on people without one: by default no pair of theirs is
     # allowed, and each was said unmatched as "MaxTimezoneGap rules out 2" alone.
@@ -474,7 +481,7 @@ being paired within their own reporting line']
     if unzoned:
         effect = ("pairs them with anyone" if gaps[0].missing == "allow"
                   else "leaves them without a partner")
-        out.append(f"{len(unzoned)} of {total} participants give no time zone: "
+        out.append(f"{_of(len(unzoned), total, 'give')} no time zone: "
                    f"{gaps[0].label()} {effect} ({_offices_as_zones(unzoned) or _ONE_ZONE})")
     dangling = unknown_wishes(juniors, seniors)
     if dangling:
@@ -498,6 +505,6 @@ being paired within their own reporting line']
     if speechless:
         effect = ("pairs them with anyone" if shared[0].unknown == "allow"
                   else "leaves them without a partner")
-        out.append(f"{speechless} of {total} participants give no language: "
+        out.append(f"{_of(speechless, total, 'give')} no language: "
                    f"{shared[0].label()} {effect}")
     return out
