@@ -231,6 +231,22 @@ def test_abbreviated_manager_headers_are_the_managers(header: str, target: str) 
         header] == target
 
 
+@pytest.mark.parametrize("header", ["Manager Emp No", "Mgr Emp No", "Supervisor Emp No",
+                                    "Reports To Emp No", "Manager Personnel No",
+                                    "Line Manager Staff No"])
+def test_the_managers_own_number_is_the_manager_id(header: str) -> None:
+    # The person's key ("Emp No") inside a header about the manager tied with
+    # manager_id; 'id' being taken, the column was left out and every manager lost.
+    text = (f"Emp No,Role,Is a people manager?,{header}\n101,junior,No,201\n"
+            "102,junior,no,201\n201,senior,Yes,\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    # The yes-or-no question about managing people, first, names nobody's manager.
+    assert columns == {"Emp No": "id", "Role": "role", "Is a people manager?": None,
+                       header: "manager_id"}
+    people = rm.read_participants(io.StringIO(text), columns=columns)
+    assert [p.manager_id for p in people] == ["201", "201", None]
+
+
 _PARTS = st.sampled_from(["work", "reportsTo", "manager", "id", "email", "name", "department",
                           "site", "birthDate", "value", "", " ", "Gender", "x", "."]) | st.text(
     max_size=6)

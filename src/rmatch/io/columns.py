@@ -342,7 +342,20 @@ def guesses(header: str, limit: int = 3, *, loosely: bool = True
         target = _PHRASE_TARGETS[index]
         target = _attribute(header) if target == "attributes" else target
         best.setdefault(target, round(float(score), 1))
+    if _BOSS.search(said):
+        # "Manager Emp No": the person's own key ("emp no") inside a header about the
+        # manager is the manager's, as a path through the manager is
+        # (id and manager_id tied at 90, and the column was left out).
+        for own, theirs in (("id", "manager_id"), ("email", "manager_id"),
+                            ("name", "manager_name")):
+            if own in best:
+                best[theirs] = max(best.pop(own), best.get(theirs, 0.0))
     return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+
+# Words saying a header is about someone's manager, in the languages of the synonyms.
+_BOSS = re.compile(r"\b(?:manager|mgr|supervisor|boss|reports to|reporting to|line manager"
+                   r"|vorgesetzte[rn]?|responsable|gestor|chef)\b")
 
 
 # The last part of a path that is a nested object's own key or name: the
@@ -509,6 +522,10 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
             mails = [h for h, t in wanted.items() if t == "email"]
             if mails:
                 wanted[mails[0]] = "id"
+    for header in [h for h, t in wanted.items() if t == "manager_id"]:
+        cells = _cells(rows, header)
+        if cells and all(values.fold(c) in YES_NO for c in cells):
+            wanted[header] = None  # "Is a people manager?" answered yes or no: nobody's id
     names = {c.casefold() for h, t in wanted.items() if t == "name" for c in _cells(rows, h)}
     managers = [h for h, t in wanted.items() if t == "manager_id"]
     for header in managers:
