@@ -1001,3 +1001,17 @@ def test_a_yes_or_no_question_about_mentoring_is_the_role_to_map() -> None:
             "2b,Mentee (executive),Yes\n")
     columns = rm.suggest_columns(io.StringIO(text))
     assert (columns["I am a"], columns["Have you had a mentor before?"]) == ("role", None)
+
+
+def test_a_small_teams_counting_numbers_stay_its_ids_without_an_email() -> None:
+    # 1, 2, 3 looks like a form's response number, but with no e-mail to be the
+    # id instead it is the only key: it was left out and every row refused.
+    text = "Emp No,Role\n" + "".join(f"{k},{'junior' if k < 4 else 'senior'}\n"
+                                     for k in range(1, 7))
+    assert rm.suggest_columns(io.StringIO(text))["Emp No"] == "id"
+    people = rm.read_participants(io.StringIO(text), columns=rm.suggest_columns(
+        io.StringIO(text)))
+    assert [p.id for p in people] == [str(k) for k in range(1, 7)]
+    with_mail = "ID,Email,Role\n1,a@x.org,junior\n2,b@x.org,senior\n3,c@x.org,senior\n"
+    assert rm.suggest_columns(io.StringIO(with_mail)) == {"ID": None, "Email": "id",
+                                                          "Role": "role"}

@@ -17,7 +17,7 @@ from typing import Any
 from rmatch.errors import InputError
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
-from rmatch.io.headers import ABROAD, NAME_PARTS, SYNONYMS, plain
+from rmatch.io.headers import ABROAD, SYNONYMS, given_name_first, header_key, plain
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
@@ -39,20 +39,6 @@ COMBINABLE = frozenset({"name", "languages", "previous_partners", "wishes", "avo
 _PREFIX = "attributes."
 # The fields a JSON object may be read into whole.
 _MAPS = frozenset({"skills", "goals", "language_levels", "attributes"})
-_SQUASH = re.compile(r"[\s_\-.]+")
-
-
-def header_key(header: str) -> str:
-    """Fold a header for matching: case, spaces, ``_``, ``-`` and ``.`` do not count.
-
-    Examples
-    --------
-    >>> header_key(" Birth-Year "), header_key("birth_year")
-    ('birthyear', 'birthyear')
-    """
-    return _SQUASH.sub("", header.casefold())
-
-
 _FIELD_KEYS = {header_key(f): f for f in (*FIELDS, *READ_ONLY)}
 
 
@@ -207,47 +193,6 @@ def resolve(headers: Sequence[str], columns: ColumnMap | None, *,
                             "columns={'Employee ID': 'id'})")
     out.targets = given_name_first(out.targets)
     return out
-
-
-_RANKS = {header_key(word): rank for rank, part in enumerate(("given", "middle", "family"))
-          for word in NAME_PARTS[part].split(",")}
-
-
-# The last part of an HR API's path to a name's part ("name.first", "name.last").
-_PATH_RANKS = {"first": 0, "given": 0, "middle": 1, "last": 2, "family": 2}
-
-
-def _name_rank(header: str) -> int:
-    key = header_key(header)
-    if key in _RANKS:
-        return _RANKS[key]
-    part = header_key(header.rsplit(".", 1)[1]) if "." in header else None
-    if part in _PATH_RANKS:
-        return _PATH_RANKS[part]
-    ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
-    return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
-
-
-def given_name_first(targets: dict[str, str]) -> dict[str, str]:
-    """Return the column map with the columns of a name in reading order: given, middle, family.
-
-    The columns keep their places; only those that give ``name`` change order
-    among themselves, stably.
-
-    Examples
-    --------
-    >>> given_name_first({"ID": "id", "Last Name": "name", "First Name": "name"})
-    {'ID': 'id', 'First Name': 'name', 'Last Name': 'name'}
-    >>> given_name_first({"Nachname": "name", "Vorname": "name", "Abteilung": "department"})
-    {'Vorname': 'name', 'Nachname': 'name', 'Abteilung': 'department'}
-    >>> list(given_name_first({"name.last": "name", "name.first": "name"}))
-    ['name.first', 'name.last']
-    """
-    names = [h for h, t in targets.items() if t == "name"]
-    if len(names) < 2:
-        return targets
-    ordered = iter(sorted(names, key=_name_rank))
-    return {(next(ordered) if t == "name" else h): t for h, t in targets.items()}
 
 
 # Headers HR exports and survey tools write (rmatch.io.headers), folded by header_key,
@@ -516,12 +461,14 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
         # ... unless a manager column names people by it: then it is who they are.
         bosses = {c.removesuffix(".0") for h, t in wanted.items() if t == "manager_id"
                   for c in _cells(rows, h)}
-        if values.counts_responses(cells) \
+        mails = [h for h, t in wanted.items() if t == "email"]
+        # Only where an e-mail can be the id instead: else the numbers are the
+        # only key the file has ("Emp No" 1 to 6 of a small team was left out,
+        # and every row refused for having no id).
+        if mails and values.counts_responses(cells) \
                 and not bosses & {c.removesuffix(".0") for c in cells}:
             wanted[ids[0]] = None  # 1, 2, 3: a response number
-            mails = [h for h, t in wanted.items() if t == "email"]
-            if mails:
-                wanted[mails[0]] = "id"
+            wanted[mails[0]] = "id"
     for header in [h for h, t in wanted.items() if t == "manager_id"]:
         cells = _cells(rows, header)
         if cells and all(values.fold(c) in YES_NO for c in cells):

@@ -2,14 +2,18 @@
 
 Data for :mod:`rmatch.io.columns`'s suggestions: English headers, and the usual
 headers of German, French, Spanish, Portuguese, Dutch and Italian exports,
-compared folded (case, spaces, ``_``, ``-``, ``.`` and accents do not count).
+compared folded (case, spaces, ``_``, ``-``, ``.`` and accents do not count:
+:func:`header_key`), and the order of a name's parts read from their headers
+(:func:`given_name_first`).
 """
 
 from __future__ import annotations
 
+import re
+
 from rmatch.model.text import unaccented
 
-__all__ = ["ABROAD", "SYNONYMS", "plain"]
+__all__ = ["ABROAD", "NAME_PARTS", "SYNONYMS", "given_name_first", "header_key", "plain"]
 
 # Headers HR exports and survey tools write, and the field each usually holds.
 # "": usually nothing a matching needs (a job title, free text), left out.
@@ -187,3 +191,57 @@ NAME_PARTS: dict[str, str] = {
               "apelido,achternaam,cognome",
 }
 
+
+_SQUASH = re.compile(r"[\s_\-.]+")
+
+
+def header_key(header: str) -> str:
+    """Fold a header for matching: case, spaces, ``_``, ``-`` and ``.`` do not count.
+
+    Examples
+    --------
+    >>> header_key(" Birth-Year "), header_key("birth_year")
+    ('birthyear', 'birthyear')
+    """
+    return _SQUASH.sub("", header.casefold())
+
+
+_RANKS = {header_key(word): rank for rank, part in enumerate(("given", "middle", "family"))
+          for word in NAME_PARTS[part].split(",")}
+
+
+# The last part of an HR API's path to a name's part ("name.first", "name.last").
+_PATH_RANKS = {"first": 0, "given": 0, "middle": 1, "last": 2, "family": 2}
+
+
+def _name_rank(header: str) -> int:
+    key = header_key(header)
+    if key in _RANKS:
+        return _RANKS[key]
+    part = header_key(header.rsplit(".", 1)[1]) if "." in header else None
+    if part in _PATH_RANKS:
+        return _PATH_RANKS[part]
+    ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
+    return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
+
+
+def given_name_first(targets: dict[str, str]) -> dict[str, str]:
+    """Return the column map with the columns of a name in reading order: given, middle, family.
+
+    The columns keep their places; only those that give ``name`` change order
+    among themselves, stably.
+
+    Examples
+    --------
+    >>> given_name_first({"ID": "id", "Last Name": "name", "First Name": "name"})
+    {'ID': 'id', 'First Name': 'name', 'Last Name': 'name'}
+    >>> given_name_first({"Nachname": "name", "Vorname": "name", "Abteilung": "department"})
+    {'Vorname': 'name', 'Nachname': 'name', 'Abteilung': 'department'}
+    >>> list(given_name_first({"name.last": "name", "name.first": "name"}))
+    ['name.first', 'name.last']
+    """
+    names = [h for h, t in targets.items() if t == "name"]
+    if len(names) < 2:
+        return targets
+    ordered = iter(sorted(names, key=_name_rank))
+    return {(next(ordered) if t == "name" else h): t for h, t in targets.items()}

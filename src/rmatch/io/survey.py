@@ -25,8 +25,9 @@ from rmatch.io.read import Source, build
 from rmatch.io.sheets import Table, load_table
 from rmatch.io.small_tables import shown_cell, table_rows
 from rmatch.io.values import is_missing, parse_text
+from rmatch.model.arrays import group_names
 from rmatch.model.participant import split_roles
-from rmatch.program.gaps import swapped_sides
+from rmatch.program.gaps import GROUPS_LOOKED_AT, short_forms, swapped_sides
 
 __all__ = ["SHOWN_FIELDS", "TableSurvey", "distinct_cells", "distinct_raw", "survey_table"]
 
@@ -128,6 +129,14 @@ def proposed_values(table: Table, columns: ColumnMap | None
                  for header, target in cols.targets.items()}
     maps = suggest_value_maps(distinct_cells(table, chosen, PROPOSED_FIELDS),
                               questions=questions)
+    # One group written two ways ("F" and "Female", "HR" and "Human Resources"):
+    # the map the match would warn of, proposed here where the user edits maps.
+    grouped = [t for t in questions if t in ("department", "location")
+               or t.startswith("attributes.")]
+    for field, cells in distinct_cells(table, chosen, grouped).items():
+        named = sorted(set(group_names(cells).values()))
+        if len(named) <= GROUPS_LOOKED_AT and (pairs := short_forms(named)):
+            maps[field] = pairs
     return _sides_by_age(table, chosen, maps) if maps.get("role") else maps
 
 
