@@ -17,28 +17,29 @@ import rmatch as rm
 from rmatch.io.columns import guesses
 
 FIELDS = ["id", "name", "department", "languages", "birth_year", "manager_id", "role",
-          "location", "attributes"]
+          "location", "capacity", "attributes"]
 ENGLISH = ["Employee ID", "Full name", "Department", "Languages", "Year of birth",
-           "Line manager", "Programme role", "Office", "Gender"]
+           "Line manager", "Programme role", "Office", "Capacity", "Gender"]
 ABROAD = {
     "de": ["Personalnummer", "Name", "Abteilung", "Sprachen", "Geburtsjahr", "Vorgesetzter",
-           "Rolle", "Standort", "Geschlecht"],
+           "Rolle", "Standort", "Kapazität", "Geschlecht"],
     "fr": ["Matricule", "Nom complet", "Département", "Langues", "Année de naissance",
-           "Responsable hiérarchique", "Rôle", "Site", "Sexe"],
+           "Responsable hiérarchique", "Rôle", "Site", "Capacité", "Sexe"],
     "es": ["Número de empleado", "Nombre completo", "Departamento", "Idiomas",
-           "Fecha de nacimiento", "Jefe directo", "Rol", "Oficina", "Género"],
+           "Fecha de nacimiento", "Jefe directo", "Rol", "Oficina", "Capacidad", "Género"],
     "pt": ["Matrícula", "Nome completo", "Departamento", "Idiomas", "Data de nascimento",
-           "Gestor", "Papel", "Escritório", "Gênero"],
+           "Gestor", "Papel", "Escritório", "Capacidade", "Gênero"],
     "nl": ["Personeelsnummer", "Naam", "Afdeling", "Talen", "Geboortejaar", "Leidinggevende",
-           "Rol", "Vestiging", "Geslacht"],
+           "Rol", "Vestiging", "Capaciteit", "Geslacht"],
     "it": ["Matricola", "Nome completo", "Reparto", "Lingue", "Anno di nascita",
-           "Responsabile", "Ruolo", "Sede", "Genere"],
+           "Responsabile", "Ruolo", "Sede", "Capacità", "Genere"],
 }
-ROWS = [["E1001", "Ana Lima", "Ops", "English; Français", "1994", "", "junior", "Paris", "F"],
-        ["E1002", "Ben Roth", "Sales", "English", "1969", "", "senior", "Berlin", "M"],
-        ["E1003", "Cy Moretti", "Ops", "Italiano", "1997", "E1002", "junior", "Roma", "M"],
-        ["E1004", "Dee Jansen", "IT", "Nederlands; English", "1972", "", "senior", "Paris", "F"],
-        ["E1005", "Eve Souza", "Sales", "Português", "1999", "E1004", "junior", "Lisboa", "F"]]
+ROWS = [["E1001", "Ana Lima", "Ops", "English; Français", "1994", "", "junior", "Paris", "2", "F"],
+        ["E1002", "Ben Roth", "Sales", "English", "1969", "", "senior", "Berlin", "1", "M"],
+        ["E1003", "Cy Moretti", "Ops", "Italiano", "1997", "E1002", "junior", "Roma", "1", "M"],
+        ["E1004", "Dee Jansen", "IT", "Nederlands; English", "1972", "", "senior", "Paris", "3",
+         "F"],
+        ["E1005", "Eve Souza", "Sales", "Português", "1999", "E1004", "junior", "Lisboa", "1", "F"]]
 
 
 def _csv(headers: list[str]) -> str:

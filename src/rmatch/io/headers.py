@@ -152,7 +152,8 @@ ABROAD: dict[str, str] = {
               "voorkeursmentor,eerste keuze,tweede keuze,derde keuze",
     "capacity": "nombre de mentorés,combien de mentorés,anzahl mentees,wie viele mentees,"
                 "número de mentorizados,cuántos mentorizados,quantos mentorados,"
-                "quanti mentee,hoeveel mentees",
+                "quanti mentee,hoeveel mentees,kapazität,kapazitaet,capacité,capacidad,"
+                "capacidade,capacità,capaciteit",
     "": "heure de début,heure de fin,heure de la dernière modification,startzeit,"
         "fertigstellungszeit,zeitpunkt der letzten änderung,hora de inicio,"
         "hora de finalización,hora de conclusão,ora di inizio,ora di completamento,"
