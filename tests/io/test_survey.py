@@ -53,9 +53,11 @@ def _one_by_one(name: str, content: bytes, columns: dict[str, Any] | None,
                                              optional=headers)
     chosen = {h: (columns or {}).get(h, suggested[h]) if columns is not None
               else suggested[h] for h in headers}
-    distinct = {h: sorted({cells.get(h, "") for _, cells in rows} - {""})[:40]
-                for h, target in chosen.items() if target in fields}
     values = rm.suggest_values(source(), columns=chosen, format=fmt)
+    # The fields asked for, and those a proposed map changes (each list as a set:
+    # the order is the survey's own, tested apart).
+    distinct = {h: sorted({cells.get(h, "") for _, cells in rows} - {""})
+                for h, target in chosen.items() if target in (*fields, *values)}
     return {"headers": headers, "suggested": suggested, "columns": chosen,
             "rows": len(rows), "preview": [cells for _, cells in rows[:20]],
             "distinct": distinct, "values": values}
@@ -80,7 +82,10 @@ def test_one_reading_gives_what_three_readings_give(name: str, mapped: bool) -> 
         expected = _one_by_one(name, content, columns, fields)
         survey = rm.survey_table(_named(content, name), columns=columns,
                                  format=FORMATS[Path(name).suffix], fields=fields)
-    assert {k: getattr(survey, k) for k in expected} == expected
+    got = {k: getattr(survey, k) for k in expected}
+    assert all(len(words) <= 40 for words in got["distinct"].values())
+    got["distinct"] = {h: sorted(words) for h, words in got["distinct"].items()}
+    assert got == expected
     assert survey.rows > 0
     assert 0 < len(survey.preview) <= 20
 
@@ -170,3 +175,16 @@ def test_a_group_written_two_ways_gets_its_map_proposed() -> None:
     assert not any("written two ways" in line for line in rm.data_gaps(juniors, seniors))
     assert [p.attributes["gender"] for p in people] == ["Female", "Male", "Female", "Female",
                                                         "Male", "Non-binary"]
+
+
+def test_the_words_to_check_are_listed_with_their_numbers_in_order() -> None:
+    # "1 · 10 · 2 · 7 · 8" on the mapping screen: text order put 10 before 2.
+    text = "id,role,level,Gender\n" + "".join(
+        f"p{k},{'junior' if k < 3 else 'senior'},{level},{gender}\n"
+        for k, (level, gender) in enumerate([("10", "F"), ("2", "Female"), ("1", "M"),
+                                             ("L10", "Male"), ("L2", "f"), ("8", "F")]))
+    survey = rm.survey_table(io.StringIO(text))
+    assert survey.distinct["level"] == ["1", "2", "8", "10", "L2", "L10"]
+    # A column whose words a proposed map changes is listed too, to check the map against.
+    assert survey.values["attributes.gender"] == {"F": "Female", "M": "Male"}
+    assert survey.distinct["Gender"] == ["F", "f", "Female", "M", "Male"]

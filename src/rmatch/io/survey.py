@@ -12,6 +12,7 @@ looks at what the screen shows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -261,9 +262,26 @@ def survey_table(source: Source, *, columns: ColumnMap | None = None,
     # file's splitting and of its headers are the whole file's, said the same).
     shown = table_rows(replace(table, rows=table.rows[:max(preview, 0)]), [],
                        what="the file", optional=headers)
-    # Each listed column's distinct cells, written as text as the first rows are.
-    distinct = {h: sorted({shown_cell(raw) for raw in distinct_raw(table, h)} - {""})[:most]
-                for h, target in chosen.items() if set(_fields_of(target)) & set(fields)}
     values = proposed_values(table, chosen)
+    # Each listed column's distinct cells, written as text as the first rows are,
+    # and those of a column whose words a proposed map changes ("F" and "Female"
+    # of a gender column): the map is checked against them. Numbers in their
+    # order ("2" before "10", "L2" before "L10").
+    listed = {*fields, *values}
+    distinct = {h: sorted({shown_cell(raw) for raw in distinct_raw(table, h)} - {""},
+                          key=_natural)[:most]
+                for h, target in chosen.items() if set(_fields_of(target)) & listed}
     return TableSurvey(headers, suggested, chosen, len(table.rows),
                        [cells for _, cells in shown], distinct, values)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort words by their numbers' values: "L2" before "L10", "2" before "10".
+
+    The text itself last: "1" and "01" in one order whatever the set's.
+    """
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in _DIGITS.split(text) if part), text
