@@ -28,6 +28,7 @@ from typing import Any, Literal
 from rmatch.errors import InputError, InputWarning, Problem, warn
 from rmatch.io.columns import header_key
 from rmatch.io.names import ids_by_name, look_up, named_by
+from rmatch.io.pair_columns import headers_twice, nobodys, pair_columns, restored_id, scalar_text
 from rmatch.io.read import Source, load_table
 from rmatch.io.scales import known_scale, scale_hint
 from rmatch.io.sheets import Table
@@ -110,7 +111,7 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     table, shared, named = _names_read(table, sides, names)
-    columns = _pair_columns(table, sides, what, keep=unknown == "keep")
+    columns = pair_columns(table, sides, what, keep=unknown == "keep")
     rows = table_rows(table, columns, what=what)
     return _checked_pairs(table, sides, rows, columns, shared, named, what=what,
                           unknown=unknown, repeats=False)
@@ -180,7 +181,7 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     sides = IdSides(junior_ids, senior_ids, where=where)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     table, shared, named = _names_read(table, sides, names)
-    columns = _pair_columns(table, sides, what, keep=False)
+    columns = pair_columns(table, sides, what, keep=False)
     given = {header_key(h): h for h in table.headers}
     extra = {o: given[header_key(o)] for o in optional if header_key(o) in given}
     wrong = [k for k, v in (values or {}).items() if isinstance(v, bool)
@@ -238,7 +239,7 @@ def _is_number(cell: str) -> bool:
 def _value_column(table: Table, taken: Sequence[str], value: str,
                   accepts: Callable[[str], bool], what: str) -> str:
     """Return the one other column whose every cell may be the value (said), else an error."""
-    held = {h: [_scalar_text(c.get(h)) for _, c in table.rows] for h in table.headers
+    held = {h: [scalar_text(c.get(h)) for _, c in table.rows] for h in table.headers
             if h not in taken}
     fits = [h for h, cells in held.items() if any(cells) and all(map(accepts, filter(None, cells)))]
     if len(fits) > 1:  # a form's response number (1, 2, 3, ...) is no rating
@@ -269,14 +270,6 @@ def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | 
     return _names_as_ids(table, sides, names or {})
 
 
-def _pair_columns(table: Table, sides: IdSides, what: str, *, keep: bool) -> tuple[str, str]:
-    """Return the juniors' and seniors' columns: the standard headers, or by their values."""
-    given = {header_key(h): h for h in table.headers}  # "Junior ID" is junior_id
-    if "juniorid" in given and "seniorid" in given:
-        return given["juniorid"], given["seniorid"]
-    return _by_values(table, sides, what, keep=keep)
-
-
 def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str, str]]],
                    columns: tuple[str, str], shared: dict[str, list[str]],
                    named: set[tuple[int, str]], *, what: str,
@@ -291,7 +284,7 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
                 normalise_id(cells[columns[1]].strip())) for _, cells in rows]
-    pairs = [(_restored(sides, j, "junior") or j, _restored(sides, s, "senior") or s)
+    pairs = [(restored_id(sides, j, "junior") or j, restored_id(sides, s, "senior") or s)
              for j, s in written]
     restored = [(w, p) for pair, was in zip(pairs, written, strict=True)
                 for p, w in zip(pair, was, strict=True) if p != w]
@@ -315,7 +308,7 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
                              f"{at[int(reason)]})", file=table.name, row=at[k])
                 for k, side, reason in sides.pair_problems(pairs)
                 if not (unknown == "keep" and side
-                        and _nobodys(sides, pairs[k][0 if side == "junior" else 1]))
+                        and nobodys(sides, pairs[k][0 if side == "junior" else 1]))
                 and (side or not repeats)]
     if problems:
         raise InputError.of(problems)
@@ -344,7 +337,7 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
     for row, cells in table.rows:
         out: dict[str, Any] = {}
         for header, raw in cells.items():
-            text = _scalar_text(raw)
+            text = scalar_text(raw)
             found = [] if not text or id_of(text) else named_by(by_name, text, id_of)
             out[header] = found[0] if len(found) == 1 else raw
             if len(found) == 1:
@@ -352,16 +345,6 @@ def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
         rows.append((row, out))
     shared = {n: ids for n, ids in by_name.items() if len(ids) > 1}
     return dataclasses.replace(table, rows=rows), shared, named
-
-
-def _ids_in(table: Table, header: str) -> list[str]:
-    """Return the non-empty cells of a column, as ids."""
-    out = []
-    for _, cells in table.rows:
-        text = _scalar_text(cells.get(header))
-        if text:
-            out.append(normalise_id(text))
-    return out
 
 
 def shown_cell(raw: Any) -> str:
@@ -377,98 +360,6 @@ def shown_cell(raw: Any) -> str:
     if isinstance(raw, dict):
         return json.dumps(raw, ensure_ascii=False)
     return "" if raw is None else parse_text(raw)
-
-
-def _scalar_text(raw: Any) -> str:
-    """Return a cell as stripped text; "" for null and for a JSON list or object (no id)."""
-    return "" if raw is None or isinstance(raw, (dict, list)) else parse_text(raw).strip()
-
-
-def _restored(sides: IdSides, pid: str, side: Literal["junior", "senior"]) -> str | None:
-    """Return the one id of ``side`` that the number ``pid`` is with its zeros, or None.
-
-    A spreadsheet stores an id typed as ``001000`` as the number 1000 unless
-    the column is text: written as a number (digits, no leading zero), it can
-    only be the id it stands for, when exactly one id of that side is.
-    """
-    known = sides.juniors if side == "junior" else sides.seniors
-    if pid in known or not (pid.isascii() and pid.isdigit()) or pid.startswith("0"):
-        return None
-    found = sides.near(pid, side)
-    return found if found is not None and found.lstrip("0") == pid else None
-
-
-def _nobodys(sides: IdSides, pid: str) -> bool:
-    """Whether an id is nobody's now, nor someone's written otherwise: one who left."""
-    return (pid not in sides.juniors and pid not in sides.seniors
-            and sides.near(pid, "junior") is None and sides.near(pid, "senior") is None)
-
-
-def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
-               ) -> tuple[str, str]:
-    """Return the juniors' and the seniors' columns of a table without the standard headers.
-
-    Taken only when exactly one column holds juniors' ids alone and exactly one
-    seniors' ids alone (with ``keep``: ids of theirs and of nobody, most of them
-    theirs); otherwise an error with, as hints, the columns that hold mostly one
-    side's ids (whatever their case: reading then names each miss).
-    """
-    held = {h: _ids_in(table, h) for h in table.headers}
-
-    def only(side: Literal["junior", "senior"]) -> list[str]:
-        mine = sides.juniors if side == "junior" else sides.seniors
-
-        def of(i: str) -> bool:  # the side's id, or one with its zeros lost
-            return i in mine or _restored(sides, i, side) is not None
-
-        if not keep:
-            return [h for h, ids in held.items() if ids and all(map(of, ids))]
-        return [h for h, ids in held.items() if 2 * sum(map(of, ids)) > len(ids)
-                and all(of(i) or _nobodys(sides, i) for i in ids)]
-
-    of_juniors, of_seniors = only("junior"), only("senior")
-    if len(of_juniors) == 1 and len(of_seniors) == 1:
-        also = ", or nobody's now: people who left" if keep else ""
-        warn(f"{table.name}: no junior_id and senior_id columns: read "
-             f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
-             f"seniors' (every value in each is one of theirs{also}); name the "
-             "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
-        return of_juniors[0], of_seniors[0]
-    problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
-                        f"{', '.join(table.headers) or 'none'})", file=table.name),
-                *_twice(table)]
-    twice = {h for h in table.headers
-             if sum(header_key(o) == header_key(h) for o in table.headers) > 1}
-    for side, known in (("juniors", sides.juniors), ("seniors", sides.seniors)):
-        one: Literal["junior", "senior"] = "junior" if side == "juniors" else "senior"
-        for h, ids in held.items():
-            if h in twice:  # one name, two columns: a hint could not say which
-                continue
-            # Ids written otherwise (another case, leading zeros lost) count:
-            # once the column is named, reading says of each what it may be.
-            near, misses = [], []
-            for i in ids:
-                if i not in known:
-                    found = sides.near(i, one)
-                    if found is None:
-                        misses.append(i)
-                    else:
-                        near.append((i, found))
-            if ids and 2 * len(misses) < len(ids):
-                others = "" if not misses else (
-                    "; not one: " + ", ".join(map(repr, misses[:3]))
-                    + (f" and {len(misses) - 3} more" if len(misses) > 3 else ""))
-                written = "" if not near else (
-                    f"; {len(near)} written otherwise, e.g. {near[0][0]!r} for {near[0][1]!r}")
-                problems.append(Problem(
-                    f"hint: column {h!r} holds {side}' ids ({len(ids) - len(misses)} of "
-                    f"{len(ids)} values{others}{written}); name it {one}_id",
-                    file=table.name))
-    if len(table.sheets) > 1:
-        others = ", ".join(repr(n) for n in table.sheets if n != table.sheet)
-        problems.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also "
-                                f"has {others}: choose the sheet of the pairs", file=table.name))
-    raise InputError.of(problems)
 
 
 def read_table(source: Source, required: Sequence[str], *, what: str,
@@ -506,18 +397,6 @@ def read_table(source: Source, required: Sequence[str], *, what: str,
                                  sheet=sheet), required, what=what, optional=optional)
 
 
-def _twice(table: Table) -> list[Problem]:
-    """Name each header given more than once, as headers match (case, spaces, ``_`` aside)."""
-    spelt: dict[str, list[str]] = {}
-    for h in table.headers:
-        spelt.setdefault(header_key(h), []).append(h)
-    return [Problem(f"the header {ways[0]!r} is given {len(ways)} times" if len(set(ways)) == 1
-                    else f"the headers {', '.join(map(repr, ways))} are one column (headers "
-                    "match whatever their case, spaces and underscores): rename one",
-                    file=table.name, row=1)
-            for ways in spelt.values() if len(ways) > 1]
-
-
 def table_rows(table: Table, required: Sequence[str], *, what: str,
                optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
     """Check a loaded table's rows as :func:`read_table` does (the step after loading).
@@ -529,7 +408,7 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
     >>> table_rows(table, ["b"], what="a table")
     [(2, {'b': '2'})]
     """
-    problems = [*table.problems, *_twice(table)]
+    problems = [*table.problems, *headers_twice(table)]
     by_name = {header_key(h): h for h in table.headers}
     missing = [c for c in required if header_key(c) not in by_name]
     if missing:
