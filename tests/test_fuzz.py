@@ -416,9 +416,15 @@ def test_fuzzed_csv_surveys_as_the_three_readings_do(case: tuple[str, int]) -> N
     assert survey is not None
     assert (survey.suggested, survey.rows, survey.values) == (suggested, len(rows), values)
     assert survey.preview == [cells for _, cells in rows[:20]]
-    assert survey.distinct == {h: sorted({cells.get(h, "") for _, cells in rows} - {""})[:40]
-                               for h, target in suggested.items()
-                               if target in rm.io.survey.SHOWN_FIELDS}
+    # The shown fields' words and those a proposed map changes: the first 40 in the
+    # survey's own order (numbers by value), each a word of that column.
+    every = {h: {cells.get(h, "") for _, cells in rows} - {""}
+             for h, target in suggested.items()
+             if target in (*rm.io.survey.SHOWN_FIELDS, *values)}
+    assert survey.distinct.keys() == every.keys()
+    for header, words in survey.distinct.items():
+        assert set(words) <= every[header]
+        assert len(words) == len(set(words)) == min(40, len(every[header]))
 
 
 @FUZZ
