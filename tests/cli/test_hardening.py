@@ -222,3 +222,19 @@ def test_a_truncated_utf16_roster_and_a_column_map_with_numbers_are_one_line(
         status, _, err = run_cli(capsys, *args)
         assert status == 1, args
         assert message in err
+
+
+def test_an_errors_few_problems_and_hints_are_all_printed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "(+1 more problem)" alone: the hint naming the column to rename was never seen.
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,role\nj1,junior\nj2,junior\ns1,senior\ns2,senior\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("A,B\nj1,s1\nj2,s2\nxx,s1\n")
+    status, _, err = run_cli(capsys, "evaluate", str(roster), str(pairs))
+    assert status == 1
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("rmatch: error: ")
+    assert "need the column(s) junior_id" in lines[0]
+    assert "  " + f"{pairs}: hint: column 'A' holds juniors' ids (2 of 3 values; not one: " \
+        "'xx'); name it junior_id" in lines

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from rmatch.cli.commands import COMMANDS
 from rmatch.cli.common import EXIT_ERROR
 from rmatch.cli.terminal import TerminalGuard, progress_bar, watching_interrupts
-from rmatch.errors import InputWarning, RmatchError
+from rmatch.errors import InputError, InputWarning, RmatchError
 
 __all__ = ["build_parser", "main"]
 
@@ -79,6 +79,10 @@ def _guarded_terminal() -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
 
 
+SAID_WITH_THE_ERROR = 6
+"""The most problems an error prints, one a line (more: the first, and how to list them)."""
+
+
 def main(argv: Sequence[str] | None = None,
          extra: Sequence[Callable[[Any], None]] = ()) -> int:
     """Run the command line; return the exit status (``extra``: see :func:`build_parser`).
@@ -101,6 +105,11 @@ def _run(argv: Sequence[str] | None, extra: Sequence[Callable[[Any], None]]) -> 
             status: int = args.func(args)
     except RmatchError as err:
         print(f"rmatch: error: {err}", file=sys.stderr)
+        if isinstance(err, InputError) and 1 < len(err.problems) <= SAID_WITH_THE_ERROR:
+            # A few more: said at once (a feedback file's hints name the columns to
+            # rename; "(+2 more problems)" alone left the user nothing to act on).
+            for problem in err.problems[1:]:
+                print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except ValidationError as err:  # a model built from arguments: one line, no traceback
         first = err.errors()[0]
