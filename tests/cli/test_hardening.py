@@ -238,3 +238,19 @@ def test_an_errors_few_problems_and_hints_are_all_printed(
     assert "need the column(s) junior_id" in lines[0]
     assert "  " + f"{pairs}: hint: column 'A' holds juniors' ids (2 of 3 values; not one: " \
         "'xx'); name it junior_id" in lines
+
+
+def test_a_hint_said_in_the_errors_line_is_not_printed_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,role\n" + "".join(f"j{k},junior\ns{k},senior\n" for k in range(5)))
+    feedback = tmp_path / "fb.csv"
+    feedback.write_text("Your name,Your partner,How satisfied are you?\n" + "".join(
+        f"j{k},s{k},{'Satisfied' if k % 2 else 'Very satisfied'}\n" for k in range(5)))
+    status, _, err = run_cli(capsys, "calibrate", str(feedback), str(roster))
+    assert status == 1
+    said = [line for line in err.splitlines() if not line.startswith("rmatch: warning")]
+    assert said[0].startswith("rmatch: error: ")
+    assert "need an outcome column" in said[0]
+    assert '"Very satisfied": 5' in said[0]  # the scale's map, to act on
+    assert sum("hint:" in line for line in said) == 1

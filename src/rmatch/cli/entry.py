@@ -109,7 +109,8 @@ def _run(argv: Sequence[str] | None, extra: Sequence[Callable[[Any], None]]) -> 
             # A few more: said at once (a feedback file's hints name the columns to
             # rename; "(+2 more problems)" alone left the user nothing to act on).
             for problem in err.problems[1:]:
-                print(f"  {problem}", file=sys.stderr)
+                if str(getattr(problem, "reason", problem)) not in str(err):  # said already
+                    print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except ValidationError as err:  # a model built from arguments: one line, no traceback
         first = err.errors()[0]
