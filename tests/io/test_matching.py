@@ -344,3 +344,44 @@ def test_people_written_with_their_id_after_their_name_are_read_as_that_id() -> 
     wrong = io.StringIO("junior_id,senior_id\nBo Chen (E9),E1\n")
     with pytest.raises(rm.InputError, match="row 2"):
         rm.read_matching(wrong, ["E2"], ["E1"])
+
+
+def test_a_survey_both_sides_answered_is_read_each_row_either_way() -> None:
+    # "Your name", "Your partner": mentors and mentees both answer, so each
+    # column holds both sides; it was refused ("need the column(s) junior_id").
+    text = "Your name,Your partner,Rating\nana,cto,4\ncfo,rui,5\neva,coo,3\ncoo,eva,2\n"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rated = rm.read_ratings(io.StringIO(text), JUNIORS, SENIORS)
+    assert [(j, s, cells["rating"]) for _, j, s, cells in rated] == [
+        ("ana", "cto", "4"), ("rui", "cfo", "5"), ("eva", "coo", "3"), ("eva", "coo", "2")]
+    assert [row for row, *_ in rated] == [2, 3, 4, 5]
+    assert any("read 'Your name' and 'Your partner' as each row's junior and senior, "
+               "whichever column each is in" in str(w.message) and "2 of 4 rows" in
+               str(w.message) for w in said)
+    # A matching too; a pair twice is still named by its rows.
+    pairs, _ = _read("A,B\nana,cto\ncfo,rui\n")
+    assert pairs == [("ana", "cto"), ("rui", "cfo")]
+    with pytest.raises(rm.InputError, match=r"row 3: the pair \('ana', 'cto'\) is given again"):
+        _read("A,B\nana,cto\ncto,ana\n")
+
+
+@pytest.mark.parametrize("text", [
+    "A,B\nana,cto\ncfo,rui\nana,\n",  # a blank: no way round to read the row
+    "A,B\nana,cto\ncfo,rui\nana,rui\n",  # two juniors
+])
+def test_a_row_that_is_no_junior_and_senior_either_way_is_refused(text: str) -> None:
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    assert "need the column(s) junior_id, senior_id" in err.value.problems[0]
+
+
+def test_someone_on_both_sides_leaves_a_row_either_way_to_the_headers() -> None:
+    # 'eva' mentors and is mentored: ('eva', 'both') reads both ways round.
+    sides = (["ana", "eva", "both"], ["cto", "eva", "both"])
+    with pytest.raises(rm.InputError):
+        rm.read_matching(io.StringIO("A,B\nana,cto\ncto,eva\neva,both\n"), *sides)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        assert rm.read_matching(io.StringIO("A,B\nana,cto\ncto,eva\n"), *sides) == [
+            ("ana", "cto"), ("eva", "cto")]

@@ -10,6 +10,7 @@ that id when it can be no one else's.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from rmatch.errors import InputError, InputWarning, Problem, warn
@@ -21,12 +22,52 @@ from rmatch.model.participant import IdSides, normalise_id
 __all__ = ["headers_twice", "nobodys", "pair_columns", "restored_id", "scalar_text"]
 
 
-def pair_columns(table: Table, sides: IdSides, what: str, *, keep: bool) -> tuple[str, str]:
-    """Return the juniors' and seniors' columns: the standard headers, or by their values."""
+def pair_columns(table: Table, sides: IdSides, what: str, *, keep: bool
+                 ) -> tuple[Table, tuple[str, str]]:
+    """Return the table and its juniors' and seniors' columns: by header, or by their values.
+
+    A survey both sides answered ("Your name", "Your partner") has each side
+    in both columns: each row's junior and senior are then read whichever
+    column each is in, as two columns added to the table, said in a warning.
+    """
     given = {header_key(h): h for h in table.headers}  # "Junior ID" is junior_id
     if "juniorid" in given and "seniorid" in given:
-        return given["juniorid"], given["seniorid"]
-    return _by_values(table, sides, what, keep=keep)
+        return table, (given["juniorid"], given["seniorid"])
+    if not keep and (turned := _either_way(table, sides)) is not None:
+        return turned, ("junior_id", "senior_id")
+    return table, _by_values(table, sides, what, keep=keep)
+
+
+def _either_way(table: Table, sides: IdSides) -> Table | None:
+    """Each row's junior and senior from the two columns holding only the programme's people.
+
+    None unless exactly two columns hold nobody else and every row's two
+    people are one junior and one senior in a single way (someone on both
+    sides paired with another such person could be either: then the columns
+    must be named).
+    """
+    people = sides.juniors.keys() | sides.seniors.keys()
+    two = [h for h in table.headers if (ids := _ids_in(table, h)) and set(ids) <= people]
+    if len(two) != 2:
+        return None
+    rows, turned = [], 0
+    for row, cells in table.rows:
+        a, b = (normalise_id(scalar_text(cells.get(h))) for h in two)
+        forth = a in sides.juniors and b in sides.seniors
+        back = b in sides.juniors and a in sides.seniors
+        if forth == back:
+            return None  # a blank, a pair of one side, or a pair either way round
+        turned += back
+        rows.append((row, {**cells, "junior_id": b if back else a,
+                           "senior_id": a if back else b}))
+    if turned in (0, len(rows)):
+        return None  # one column of juniors, one of seniors: read by their values
+    warn(f"{table.name}: no junior_id and senior_id columns: read {two[0]!r} and {two[1]!r} "
+         "as each row's junior and senior, whichever column each is in (a survey both sides "
+         f"answered; {turned} of {len(rows)} rows give the senior first)", InputWarning,
+         stacklevel=3)
+    headers = [h for h in table.headers if h not in two] + ["junior_id", "senior_id"]
+    return dataclasses.replace(table, headers=headers, rows=rows)
 
 
 def _ids_in(table: Table, header: str) -> list[str]:

@@ -111,7 +111,7 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     sides = IdSides(junior_ids, senior_ids)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     table, shared, named = _names_read(table, sides, names)
-    columns = pair_columns(table, sides, what, keep=unknown == "keep")
+    table, columns = pair_columns(table, sides, what, keep=unknown == "keep")
     rows = table_rows(table, columns, what=what)
     return _checked_pairs(table, sides, rows, columns, shared, named, what=what,
                           unknown=unknown, repeats=False)
@@ -181,7 +181,7 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     sides = IdSides(junior_ids, senior_ids, where=where)
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     table, shared, named = _names_read(table, sides, names)
-    columns = pair_columns(table, sides, what, keep=False)
+    table, columns = pair_columns(table, sides, what, keep=False)
     given = {header_key(h): h for h in table.headers}
     extra = {o: given[header_key(o)] for o in optional if header_key(o) in given}
     wrong = [k for k, v in (values or {}).items() if isinstance(v, bool)
