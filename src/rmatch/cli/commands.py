@@ -486,8 +486,8 @@ def _pairs_sheet_option(cmd: argparse.ArgumentParser) -> None:
 def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("pairs", metavar="PAIRS.csv",
                      help="the matching to judge: junior_id and senior_id columns, or two "
-                          "columns of which one holds only juniors' ids and the other only "
-                          "seniors' (said in a warning)")
+                          "columns of the programme's people, each row's junior and senior "
+                          "told apart by who they are (said in a warning)")
     _pairs_sheet_option(cmd)
     cmd.add_argument("-o", "--output", help="write the judged pairs with their scores")
     _limit_option(cmd, "pairs shown")

@@ -8,7 +8,9 @@ table: ``junior_id`` and ``senior_id`` columns, as ``rmatch match -o``
 writes them, or a sheet of the team's own ("Mentor", "Mentee", "Notes").
 :func:`read_matching` reads the standard columns; without them it takes the
 two columns of which every value is an id of one side (one all juniors, the
-other all seniors) and says so in a warning. It never goes by a header's
+other all seniors) and says so in a warning; a survey both sides answered
+("Your name", "Your partner") is read row by row, each row's junior and
+senior whichever column each is in. It never goes by a header's
 name: in reverse mentoring the mentor is the junior, and teams write it
 both ways. Every id and every repeated pair is named by its row, as a
 spreadsheet shows it. An id typed as ``00124`` in a column not formatted as
