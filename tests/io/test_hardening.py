@@ -326,6 +326,27 @@ def test_an_api_answer_wrapping_the_people_in_an_object_is_read_from_its_list(
         rm.read_participants(path, sheet="data")
 
 
+def test_an_api_answers_people_a_level_or_two_down_are_found_by_their_path(
+        tmp_path: Path) -> None:
+    # {"data": {"workers": [...]}} was "this object holds none".
+    people = [{"id": "a", "role": "junior"}, {"id": "b", "role": "senior"}]
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps({"meta": {"count": 2}, "data": {"workers": people}}),
+                    encoding="utf-8")
+    with pytest.warns(rm.InputWarning, match=r"read the 2 object\(s\) under 'data.workers'"):
+        assert [p.id for p in rm.read_participants(path)] == ["a", "b"]
+    path.write_text(json.dumps({"response": {"mentees": people[:1], "mentors": people[1:]}}),
+                    encoding="utf-8")
+    with pytest.raises(rm.InputError, match=r"lists of objects under 'response.mentees' \(1\), "
+                                            r"'response.mentors' \(1\): choose"):
+        rm.read_participants(path)
+    assert [p.id for p in rm.read_participants(path, sheet="response.mentors")] == ["b"]
+    # Deeper than three levels is no API's list of people: not looked for.
+    path.write_text(json.dumps({"a": {"b": {"c": {"people": people}}}}), encoding="utf-8")
+    with pytest.raises(rm.InputError, match="this object holds none"):
+        rm.read_participants(path)
+
+
 def test_an_api_answers_nested_objects_are_columns_by_their_path(tmp_path: Path) -> None:
     # HiBob-like records nest the department, site and manager: each was one
     # unknown column ("work") left out, and the manager with it, so the

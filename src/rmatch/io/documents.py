@@ -178,28 +178,50 @@ def json_items(name: str, text: str, kind: str, sheet: str | int | None = None
 
 
 def _wrapped(name: str, data: dict[str, Any], sheet: str | int | None) -> Any:
-    """Return the list of objects under one key of an API's answer."""
-    lists = [k for k, v in data.items()
-             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    """Return the list of objects under one key of an API's answer (or a path: "data.workers")."""
+    found = _lists_within(data)
+    lists = list(found)
     if sheet is not None:
-        if str(sheet) not in data:
-            raise InputError(f"{name}: the JSON object has no key {str(sheet)!r}; its lists "
-                             f"of objects are under {_keys(lists, data)}")
-        return data[str(sheet)]
-    records = [k for k in lists if k.casefold() in _RECORDS]
-    if len(records) == 1:  # the API's records, whatever else the answer holds
-        warn(f"{name}: read the {len(data[records[0]])} object(s) under "
+        if str(sheet) in data:
+            return data[str(sheet)]
+        if str(sheet) in found:
+            return found[str(sheet)]
+        raise InputError(f"{name}: the JSON object has no key {str(sheet)!r}; its lists "
+                         f"of objects are under {_keys(lists, found)}")
+    # The API's records, whatever else the answer holds: by the last part of
+    # their path ({"data": {"workers": [...]}} is read under "data.workers").
+    records = [k for k in lists if k.rsplit(".", 1)[-1].casefold() in _RECORDS]
+    if len(records) == 1:
+        warn(f"{name}: read the {len(found[records[0]])} object(s) under "
              f"{records[0]!r} of the JSON object", InputWarning, stacklevel=5)
-        return data[records[0]]
+        return found[records[0]]
     if lists:
         raise InputError(f"{name}: the JSON object has lists of objects under "
-                         f"{_keys(lists, data)}: choose the people's with sheet= (CLI: --sheet)")
+                         f"{_keys(lists, found)}: choose the people's with sheet= (CLI: "
+                         "--sheet), a key or its path (\"data.workers\")")
     raise InputError(f"{name}: expected a JSON list of participant objects, or an object "
                      "holding one; this object holds none")
 
 
-def _keys(lists: list[str], data: dict[str, Any]) -> str:
-    return ", ".join(f"{k!r} ({len(data[k])})" for k in lists) or "no key"
+_DEEPEST_LIST = 3
+"""How deep in an API's answer a list of people is looked for ({"data": {"workers": [...]}})."""
+
+
+def _lists_within(data: dict[str, Any], prefix: str = "", depth: int = 0
+                  ) -> dict[str, list[Any]]:
+    """Return every non-empty list of objects in the object, by its path ("data.workers")."""
+    out: dict[str, list[Any]] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            out[path] = value
+        elif isinstance(value, dict) and depth + 1 < _DEEPEST_LIST:
+            out.update(_lists_within(value, path + ".", depth + 1))
+    return out
+
+
+def _keys(lists: list[str], found: dict[str, list[Any]]) -> str:
+    return ", ".join(f"{k!r} ({len(found[k])})" for k in lists) or "no key"
 
 
 def _lines(name: str, text: str) -> list[tuple[int, Any]]:
