@@ -49,6 +49,7 @@ from rmatch.constraints.programme import GLOBAL_CONSTRAINTS, MatchAll
 from rmatch.errors import InfeasibleError, InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import Participant
+from rmatch.model.text import counted
 from rmatch.program.gaps import data_gaps
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
@@ -107,13 +108,18 @@ class RoundsPlan(BaseModel):
         ...                       rounds=3)
         >>> print(plan.summary().splitlines()[0])
         3 rounds, 3 pairs (1, 1, 1); uncovered: 0 juniors, 0 seniors
+        >>> one = rm.plan_rounds([rm.Participant(id="j")], ss[:2], rm.Program(constraints=[]),
+        ...                      rounds=1)
+        >>> print(one.summary().splitlines()[0])
+        1 round, 1 pair (1); uncovered: 0 juniors, 1 senior
         """
         sizes = ", ".join(str(len(r.pairs)) for r in self.rounds)
         quality = ("proven the best possible: the most people covered, then the most pairs, "
                    "then the highest score" if self.status == "optimal"
                    else "the best found")
-        return (f"{len(self.rounds)} rounds, {self.pairs} pairs ({sizes}); uncovered: "
-                f"{len(self.uncovered_juniors)} juniors, {len(self.uncovered_seniors)} seniors\n"
+        return (f"{counted(len(self.rounds), 'round')}, {counted(self.pairs, 'pair')} "
+                f"({sizes}); uncovered: {counted(len(self.uncovered_juniors), 'junior')}, "
+                f"{counted(len(self.uncovered_seniors), 'senior')}\n"
                 f"total score {self.objective:.4f}: {quality}\n"
                 f"{self.wall_time_s:.3f} s")
 
