@@ -95,6 +95,10 @@ def test_rematch_says_why_each_pair_ended() -> None:
     assert reasons[("j3", "s3")].startswith("now ruled out by Forbid")
     assert ("j2", "s2") not in {(p.junior_id, p.senior_id) for p in out.result.pairs}
     assert "broke ('j1', 's1'): 's1' left" in out.text()
+    # The pair refused says why in the rule's own words, not Forbid's alone.
+    said = out.result.explain("j2").text()
+    assert "Forbid(reason='asked for a new partner')" in said
+    assert "the programme forbids this pair (asked for a new partner)" in said
 
 
 def test_cli_rematch_reads_the_previous_pairs_file(tmp_path: Path,

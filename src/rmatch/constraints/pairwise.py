@@ -42,17 +42,24 @@ __all__ = ["Forbid", "MaxTimezoneGap", "MinScore", "NoRepeat", "NoReportingLine"
 class Forbid(BaseRule):
     """These (junior id, senior id) pairs may not be formed.
 
+    ``reason``, when given, says why in the rule's label and in what each
+    pair is told ("asked for a new partner": a re-match's refused pairs).
+
     Examples
     --------
     >>> Forbid(pairs=[("j1", "s1")]).pairs
     [('j1', 's1')]
+    >>> Forbid(pairs=[("j1", "s1")], reason="asked for a new partner").label()
+    "Forbid(reason='asked for a new partner')"
     """
 
     kind: Literal["forbid"] = "forbid"
     pairs: list[tuple[str, str]]
+    reason: str | None = None
 
     def why(self, ctx: PairContext) -> str:  # noqa: D102 - as the base class
-        return "the programme forbids this pair"
+        said = f" ({self.reason})" if self.reason else ""
+        return f"the programme forbids this pair{said}"
 
     def mask(self, ctx: PairContext) -> BoolMatrix:
         """Rule out the listed pairs; unknown ids are an :class:`InputError`."""

@@ -46,6 +46,7 @@ from rmatch.constraints.pairwise import Forbid, Require
 from rmatch.errors import InputError
 from rmatch.model.orgchart import OrgChart
 from rmatch.model.participant import IdSides, Participant, normalise_id
+from rmatch.model.text import counted
 from rmatch.program.gaps import data_gaps
 from rmatch.program.program import Program
 from rmatch.result.match_result import MatchResult
@@ -105,7 +106,7 @@ class Rematch(BaseModel):
         kept 0 pairs, broke 1, formed 0 new
           broke ('j', 's'): 's' left
         """
-        lines = [f"kept {len(self.kept)} pairs, broke {len(self.broken)}, formed "
+        lines = [f"kept {counted(len(self.kept), 'pair')}, broke {len(self.broken)}, formed "
                  f"{len(self.new)} new"]
         lines += [f"  broke {(c.junior_id, c.senior_id)!r}: {c.reason}" for c in self.broken]
         lines += [f"  new {pair!r}" for pair in self.new]
@@ -189,7 +190,7 @@ def rematch(
             candidates.append((j, s))
     refused = [(c.junior_id, c.senior_id) for c in broken if "asked to change" in c.reason]
     rules = [*_present(program.constraints, j_ids, s_ids),
-             *([Forbid(pairs=refused)] if refused else [])]
+             *([Forbid(pairs=refused, reason="asked for a new partner")] if refused else [])]
     base = program.model_copy(update={"constraints": rules})
     sm = score(juniors, seniors, base, org=org)
     check_field_names(sm)

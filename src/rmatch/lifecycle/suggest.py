@@ -136,6 +136,6 @@ def _for_one(program: Program, pid: str, others: set[str],
             mine = [(j, s) for j, s in con.pairs
                     if ((j == pid and s in others) if side == "junior"
                         else (s == pid and j in others))]
-            con = Forbid(pairs=mine)
+            con = con.model_copy(update={"pairs": mine})
         kept.append(con)
     return program.model_copy(update={"constraints": kept})
