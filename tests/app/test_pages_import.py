@@ -193,7 +193,9 @@ def test_an_older_windows_export_is_read_with_the_encoding_chosen_on_the_page(
         f"{len(seniors)} seniors")
     assert any(p.name == "Ana García" for p in people)
 
-    # The same file read at once, with its maps typed and cp1252 chosen: a second import.
+    # The same file read at once, with its maps typed and cp1252 chosen: a second import,
+    # from the forms folded under the people now read.
+    page.click("summary:has-text('Read another file (it replaces these')")
     page.set_input_files("#file", str(export))
     page.select_option("#encoding", "cp1252")
     page.click("summary:has-text('Column and value maps')")
@@ -262,6 +264,7 @@ def test_one_file_per_side_read_in_the_browser(browser: Browser, site: Service,
     assert {p.get("timezone") for p in stored.json()} == {"Europe/London"}
     # Without the seniors' file the same form reads one file, as before: no role
     # column here, so no sides, said as a problem and nothing stored.
+    page.click("summary:has-text('Read another file')")
     page.set_input_files("#file", str(mentees))
     page.click("summary:has-text('Column and value maps')")
     page.fill("#columns", json.dumps(SIDE_COLUMNS))
@@ -304,6 +307,7 @@ def test_a_workbook_whose_people_are_on_another_sheet(browser: Browser, site: Se
     check_page(page, tmp_path / "shots", "second-sheet")
     # On the mapping screen: the first sheet's one header, then the tab chosen there
     # (by its number) shows the people's headers, suggested afresh, and reads them.
+    page.click("summary:has-text('Read another file')")
     page.set_input_files("#mapfile", str(path))
     page.click("button:has-text('Check the columns')")
     expect(page.locator("table.mapping")).to_contain_text("Sign-ups for the 2027 programme")
@@ -400,6 +404,7 @@ def test_one_workbook_with_a_sheet_per_side_in_the_browser(browser: Browser, sit
         p.id: p for p in expected}
     # The mapping screen: the seniors' table shows the first sheet's columns until
     # the seniors' sheet is chosen there; then the mentors' own, suggested afresh.
+    page.click("summary:has-text('Read another file')")
     page.set_input_files("#mapfile", str(path))
     page.set_input_files("#mapseniors", str(path))
     page.fill("#mapsheet", "Mentees")
@@ -639,3 +644,30 @@ def test_a_file_far_over_the_limit_is_told_on_a_page(browser: Browser, site: Ser
     pid = page.url.rstrip("/").rsplit("/", 1)[-1]
     stored = site.client(site.user("checker", "admin")).get(f"/api/v1/programmes/{pid}/people")
     assert stored.json() == []
+
+
+def test_the_file_forms_fold_away_once_people_are_read(browser: Browser, site: Service,
+                                                       tmp_path: Path) -> None:
+    """After a read the page leads to the matching; the forms open for another file."""
+    page = new_programme(browser, site, "Folded forms")
+    expect(page.locator("#file")).to_be_visible()  # no one yet: the forms are open
+    page.set_input_files("#file", str(ROOT / "examples" / "roster.csv"))
+    page.click("button:has-text('Read the file')")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = rm.read_participants(ROOT / "examples" / "roster.csv")
+    expect(page.locator("summary:has-text('Read another file')")).to_have_text(
+        f"Read another file (it replaces these {len(people)} people)")
+    expect(page.locator("#file")).to_be_hidden()
+    expect(page.locator("#mapfile")).to_be_hidden()
+    expect(page.locator("button:has-text('Match the people')")).to_be_visible()
+    check_page(page, tmp_path / "shots", "folded")
+    page.click("summary:has-text('Read another file')")
+    expect(page.locator("#file")).to_be_visible()
+    # A file that was not read leaves them open, beside its problems.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,role,birth_year\na,junior,soon\n", encoding="utf-8")
+    page.set_input_files("#file", str(bad))
+    page.click("button:has-text('Read the file')")
+    expect(page.locator(".error")).to_contain_text("bad.csv was not read")
+    expect(page.locator("#file")).to_be_visible()
