@@ -158,7 +158,38 @@ def test_a_time_without_its_half_of_the_day_takes_the_others(written: str, read:
     assert rm.Participant(id="a", availability=[written]).availability == {read}
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    # Sign-up forms' own words (each was "not a day and a time"), against the
+    # documented slots they stand for, written out.
+    ("Monday mornings", ["Mon AM"]), ("Wednesday afternoons", ["Wed PM"]),
+    ("Tuesdays 2-4pm", ["Tue 14:00-16:00"]), ("Mondays", ["Mon AM", "Mon PM"]),
+    ("Tue/Thu PM", ["Tue PM", "Thu PM"]), ("Mon & Wed evening", ["Mon evening", "Wed evening"]),
+    ("Mon and Wed", ["Mon AM", "Mon PM", "Wed AM", "Wed PM"]),
+    ("mon-fri am", [f"{d} AM" for d in WEEKDAYS]),
+    ("Mon to Wed PM", ["Mon PM", "Tue PM", "Wed PM"]),
+    ("Mo-Fr Vormittag", [f"{d} AM" for d in WEEKDAYS]),
+    ("Mon - Wed", [f"{d} {p}" for d in ("Mon", "Tue", "Wed") for p in ("AM", "PM")]),
+    ("evenings", [f"{d} evening" for d in WEEKDAYS]),
+    ("mornings", [f"{d} AM" for d in WEEKDAYS]),
+    ("Lunchtime Tue", ["Tue 12:00-13:00"]), ("Fri lunch", ["Fri 12:00-13:00"]),
+    ("Friday morning (9-12)", ["Fri 09:00-12:00"]),
+    ("Weekdays after 5pm", [f"{d} 17:00-20:00" for d in WEEKDAYS]),
+    ("Tue after 17:30", ["Tue 17:30-20:00"]), ("Sat after 9pm", ["Sat 21:00-24:00"]),
+    ("Any time", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM")]),
+    ("Flexible", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM")]),
+    # One word that is one day, hyphen and all, stays one day.
+    ("segunda-feira tarde", ["Mon PM"]),
+])
+def test_days_and_times_as_sign_up_forms_write_them(written: str, read: list[str]) -> None:
+    assert rm.Participant(id="a", availability=[written]).availability == \
+        rm.Participant(id="a", availability=read).availability == set(read)
+
+
 @pytest.mark.parametrize(("written", "message"), [
+    ("Fri-Mon AM", "is not a day and a time"),  # a range round the weekend: two slots
     ("Mon 10:00-10:00", "the range is empty"),
     ("Sun 23:00-01:00", "a slot past midnight is two: e.g. 'Sun 23:00-24:00'"),
     ("Mon 10pm-2", "ends before it starts"),

@@ -8,8 +8,15 @@ two such grids.
 Parts of the day, as documented hours: ``AM`` (or ``morning``) 09:00-12:00,
 ``PM`` (or ``afternoon``) 13:00-17:00, ``evening`` 17:00-20:00; a day alone
 (``Mon``, ``Wednesday``: a form's "Which days suit you?") is its working day,
-AM and PM. ``Weekdays`` stands for Monday to Friday. Days and parts of the day are also read in
-German, French, Spanish, Portuguese, Italian and Dutch (``Montag Vormittag``,
+AM and PM. ``Weekdays`` stands for Monday to Friday. Forms' own words read
+too: days in the plural (``Mondays``), lists and ranges of days (``Tue/Thu
+PM``, ``Mon & Wed``, ``Mon-Fri AM``, ``Mon to Wed``), ``lunchtime``
+(12:00-13:00), ``after 5pm`` (until 20:00, the evening's end; until midnight
+from 20:00), a part with its hours (``morning (9-12)``: the hours), a part
+alone (``evenings``: each weekday's) or before its day (``lunchtime Tue``),
+and ``any time`` or ``flexible`` (the working week, AM and PM). Days and
+parts of the day are also read in German, French, Spanish, Portuguese,
+Italian and Dutch (``Montag Vormittag``,
 ``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are
 whole or half hours on the 24-hour clock (``14:00-16:30``, ``9.30-11``) or
 the 12-hour one (``2pm-4pm``, ``2-4 p.m.``, ``11-1pm`` for 11:00-13:00,
@@ -123,6 +130,97 @@ def _range(found: re.Match[str], text: str) -> tuple[int, int]:
     return start, end
 
 
+_JOINERS = frozenset({"and", "&", "/", "+", "-", "–", "to"})
+_ANY_TIME = frozenset({"any time", "anytime", "any day", "flexible", "whenever"})
+_AFTER = re.compile(rf"^after\s+{_TIME}$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^(\S+)\s*\((.+)\)$")  # "morning (9-12)": the range says more
+_LUNCH = frozenset({"lunch", "lunchtime", "noon", "midday"})
+
+
+def _day(word: str) -> tuple[int, ...] | None:
+    """Return the days a word names: "Mon", "Mondays", "weekdays", "Montag" (None: none)."""
+    folded = word.casefold()
+    if folded in _DAY_WORDS:
+        return _DAY_WORDS[folded]
+    return _DAY_WORDS.get(folded[:-1]) if folded.endswith("s") and len(folded) > 4 else None
+
+
+def _days_of(word: str) -> tuple[int, ...] | None:
+    """Return the days one word names, as a list or range too: "Tue/Thu", "Mon-Fri"."""
+    if (named := _day(word)) is not None:  # "segunda-feira" is one day
+        return named
+    if (span := re.fullmatch(r"(.+?)[-–](.+)", word)) is not None:
+        first, last = _day(span.group(1)), _day(span.group(2))
+        if first and last and len(first) == len(last) == 1 and first[0] < last[0]:
+            return tuple(range(first[0], last[0] + 1))
+    pieces = re.split(r"[/&+]", word)
+    listed = [_day(p) for p in pieces]
+    if len(pieces) > 1 and all(listed):
+        return tuple(d for named in listed if named for d in named)
+    return None
+
+
+def _part(words: str) -> str:
+    """Return a time as forms write it in the words the parser reads.
+
+    "mornings" is "morning", "lunchtime" 12:00-13:00, "after 5pm" until the
+    end of the evening (20:00; midnight from 20:00), "morning (9-12)" its
+    range.
+    """
+    folded = words.casefold()
+    if folded in _LUNCH:
+        return "12:00-13:00"
+    if folded.endswith("s") and folded[:-1] in _PART_WORDS:
+        return folded[:-1]
+    bracketed = _BRACKETED.match(words)
+    if bracketed and bracketed.group(1).casefold().removesuffix("s") in _PART_WORDS:
+        return bracketed.group(2).strip()
+    if (after := _AFTER.match(words)) is not None:
+        hours, minutes, half = after.groups()
+        start = _half_hour(hours, minutes, half, words)
+        end = 40 if start < 40 else 48
+        return f"{start // 2:02d}:{30 * (start % 2):02d}-{end // 2:02d}:00"
+    return words
+
+
+def _days_and_time(text: str) -> tuple[tuple[int, ...], str]:
+    """Split a slot into its days and its time as written (no days: ``()``).
+
+    The days may be a list or a range ("Tue/Thu PM", "Mon & Wed", "Mon-Fri
+    AM", "Mon to Wed", "Tuesdays 2-4pm"); a part of the day alone
+    ("evenings") or first ("lunchtime Tue") is read for the weekdays or that
+    day; "any time" and "flexible" are the working week.
+    """
+    if text.casefold() in _ANY_TIME:
+        return _DAY_WORDS["weekdays"], ""
+    words = text.split(" ")
+    days: list[int] = []
+    k = 0
+    while k < len(words):
+        joiner = words[k].casefold()
+        if days and joiner in _JOINERS and k + 1 < len(words) \
+                and (more := _days_of(words[k + 1])) is not None:
+            span = joiner in ("-", "–", "to") and len(more) == 1 and days[-1] < more[0]
+            days += range(days[-1] + 1, more[0] + 1) if span else more
+            k += 2
+        elif (named := _days_of(words[k])) is not None:
+            days += named
+            k += 1
+        else:
+            break
+    rest = " ".join(words[k:])
+    if days:
+        return tuple(dict.fromkeys(days)), _part(rest) if rest else ""
+    # "evenings", "lunchtime Tue": a part of the day alone, or before its day.
+    first, _, then = text.partition(" ")
+    timed = _part(first)
+    if timed != first or first.casefold() in _PART_WORDS:
+        named = _days_of(then) if then else _DAY_WORDS["weekdays"]
+        if named is not None:
+            return named, timed
+    return (), text
+
+
 def normalise_slots(values: Iterable[str]) -> frozenset[str]:
     """Return the canonical labels of slots as people write them (one day each).
 
@@ -142,12 +240,11 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
         text = " ".join(str(raw).split())
         if not text:
             continue
-        day, _, rest = text.partition(" ")
-        days = _DAY_WORDS.get(day.casefold())
-        if days is not None and not rest:  # "Which days suit you?": the working day
+        days, rest = _days_and_time(text)
+        if days and not rest:  # "Which days suit you?": the working day
             out.update(f"{DAYS[d]} {part}" for d in days for part in ("AM", "PM"))
             continue
-        if days is None:
+        if not days:
             raise ValueError(f"slot {text!r} is not a day and a time: write e.g. 'Mon AM', "
                              "'Wed PM', 'Fri evening' or 'Thu 14:00-16:00'")
         part = _PART_WORDS.get(rest.casefold())
