@@ -479,3 +479,20 @@ def test_a_generation_or_an_age_range_is_read_through_the_proposed_value_map() -
                                         "Generation Z", "Millennials (1981-1996)", "Gen Xers",
                                         "Boomerang")] == [
         year - 59, year - 29, year - 29, year - 21, 2004, 1988, 1972, None]
+
+
+@pytest.mark.parametrize("none", ["No preference", "no preferences", "Any", "Anyone",
+                                  "Don\u2019t mind", "don't mind", "No one in particular"])
+def test_a_second_choice_of_no_preference_is_no_wish(none: str) -> None:
+    # It was a wish naming nobody ("1 wish of 1 participant names nobody").
+    text = ("Email,Full name,I am a...,First choice of mentor,Second choice of mentor\n"
+            f"ana@x.org,Ana Lima,Reverse mentor,Dana Kraft,{none}\n"
+            "dana@x.org,Dana Kraft,Mentee,,\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    values = rm.suggest_values(io.StringIO(text), columns=columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.InputWarning)
+        people = rm.read_participants(io.StringIO(text), columns=columns, values=values)
+    assert people[0].wishes == ["dana@x.org"]
+    juniors, seniors, _ = rm.split_roles(people)
+    assert not any("names nobody" in line for line in rm.data_gaps(juniors, seniors))

@@ -72,8 +72,12 @@ _NO_GROUP = frozenset({"n/a", "na", "-", "--", "—", "?", "unknown", "tbd", "tb
                        "prefer not to say", "prefer not to answer", "rather not say",
                        "declined to answer", "declined", "no answer", "(blank)",
                        *_FORMULA_ERRORS})
-# In a list (languages, skills, wishes) "None" is no item, not an item named none.
-_NO_ITEMS = _NO_GROUP | {"none", "nothing", "nil"}
+# In a list (languages, skills, wishes) "None" is no item, not an item named none;
+# neither is a form's "No preference" or "Anyone" under "First choice of mentor".
+_NO_ITEMS = _NO_GROUP | {"none", "nothing", "nil", "no preference", "no preferences",
+                         "no pref", "any", "anyone", "anybody", "no one in particular",
+                         "don't mind", "don’t mind", "do not mind", "happy with anyone",
+                         "open to anyone"}
 
 
 @lru_cache(maxsize=1 << 16)  # asked of every cell; a column's cells repeat
