@@ -181,6 +181,23 @@ def test_a_column_whose_answers_name_the_sides_in_mentoring_words_is_the_role(
         assert [p.role for p in people] == ["junior", "senior", None]
 
 
+def test_free_text_and_a_both_sides_question_are_never_the_role() -> None:
+    # A survey tool's sheet of mentees: each biography says "mentee" and was
+    # proposed as the role (its 100 texts in the value map, personal data);
+    # "both mentor and mentee" answered yes or no names no side either.
+    rows = "".join(f"m{k}@gov.uk,{'yes' if k % 2 else 'no'},My name is mentee {k:02d}. I am a "
+                   f"HEO. I would like a mentor in Security.\n" for k in range(6))
+    text = "email address,both mentor and mentee,biography\n" + rows
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns == {"email address": "id", "both mentor and mentee": None,
+                       "biography": None}
+    assert "role" not in rm.suggest_values(io.StringIO(text))
+    # A role column repeats a few short options: still found among them.
+    text = "email address,Participation\n" + "".join(
+        f"m{k}@gov.uk,{'Reverse Mentor' if k % 2 else 'Reverse Mentee'}\n" for k in range(6))
+    assert rm.suggest_columns(io.StringIO(text))["Participation"] == "role"
+
+
 def test_a_how_many_question_is_capacity_and_its_answers_get_a_value_map(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # "How many mentees can you take?" answered "Up to 2", "3+", "1-2": the

@@ -507,12 +507,20 @@ def _settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, 
             break
     for header in left if "role" not in wanted.values() else []:
         cells = _cells(rows, header)
-        if _MENTORING.search(header.casefold()) and not PAST.search(header.casefold()) \
+        asked = header.casefold()
+        # "Both mentor and mentee?" answered yes or no says no side: "no" is the
+        # side of the person's own file or form, which the answer does not name.
+        if _MENTORING.search(asked) and not PAST.search(asked) and not _BOTH.search(asked) \
                 and cells and all(values.fold(c) in YES_NO for c in cells):
             wanted[header] = "role"
             break
 
 
+_BOTH = re.compile(r"\bboth\b|mentor.*mentee|mentee.*mentor|beide|les deux|ambos|entrambi")
+_SIDE_OPTIONS = 12
+"""The most distinct answers a role column has (junior, senior, both, in a form's words)."""
+_SIDE_OPTION_LENGTH = 120
+"""The longest answer a role column has ("Reverse mentor (I'm early in my career)")."""
 _MENTORING = re.compile(r"mentor|mentee|mentorat|mentoria|mentoría|mentorad|tutor")
 
 
@@ -537,8 +545,17 @@ def _claim(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]], tar
 
 
 def _names_sides(cells: list[str]) -> bool:
-    """Whether every answer says a side, and more than one side is said (a sign-up's role)."""
-    said = suggest_value_maps({"role": sorted(set(cells))}).get("role", {})
+    """Whether every answer says a side, and more than one side is said (a sign-up's role).
+
+    A form's role is one of a few short options, repeated down the column: a
+    column of free text (a biography, "My name is mentee 00. I am a HEO ...",
+    each row its own) is no role, whatever words it uses.
+    """
+    distinct = set(cells)
+    if len(distinct) > _SIDE_OPTIONS or any(len(c) > _SIDE_OPTION_LENGTH for c in distinct) \
+            or (len(cells) > 3 and len(distinct) == len(cells)):
+        return False
+    said = suggest_value_maps({"role": sorted(distinct)}).get("role", {})
 
     def side(cell: str) -> str | None:
         plain = " ".join(cell.casefold().split())
