@@ -359,6 +359,13 @@ def test_a_survey_both_sides_answered_is_read_each_row_either_way() -> None:
     assert any("read 'Your name' and 'Your partner' as each row's junior and senior, "
                "whichever column each is in" in str(w.message) and "2 of 4 rows" in
                str(w.message) for w in said)
+    # People written by name there are read as their ids, and counted as ever.
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rated = rm.read_ratings(io.StringIO(text.replace("cfo", "Carla Fox")), JUNIORS,
+                                SENIORS, names={"cfo": "Carla Fox"})
+    assert [(j, s) for _, j, s, _ in rated][1] == ("rui", "cfo")
+    assert any("read 1 name(s) as the people's ids" in str(w.message) for w in said)
     # A matching too; a pair twice is still named by its rows.
     pairs, _ = _read("A,B\nana,cto\ncfo,rui\n")
     assert pairs == [("ana", "cto"), ("rui", "cfo")]

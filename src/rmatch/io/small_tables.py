@@ -277,7 +277,9 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
                    named: set[tuple[int, str]], *, what: str,
                    unknown: Literal["error", "keep"], repeats: bool) -> list[tuple[str, str]]:
     """Return the rows' pairs of ids, each checked against its side (every problem by row)."""
-    read = sum(header in columns for _, header in named)
+    # A name in a column read row by row (a survey both sides answered) counts too:
+    # those columns left the table's headers for the junior_id and senior_id made of them.
+    read = sum(header in columns or header not in table.headers for _, header in named)
     if read:
         warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
              "person's name in the programme, or written with their id in "
