@@ -3,9 +3,11 @@
 The standard headers (``junior_id``, ``senior_id``) say it; without them the
 values do: the one column whose every value is a junior's id and the one
 whose every value is a senior's (never the header's name: in reverse
-mentoring the mentor is the junior, and teams write it both ways). An id
-typed as ``00124`` that a spreadsheet turned into the number 124 is read as
-that id when it can be no one else's.
+mentoring the mentor is the junior, and teams write it both ways); or, when
+both columns hold both sides (a survey each side answered: "Your name",
+"Your partner"), each row's junior and senior whichever column each is in.
+An id typed as ``00124`` that a spreadsheet turned into the number 124 is
+read as that id when it can be no one else's.
 """
 
 from __future__ import annotations
