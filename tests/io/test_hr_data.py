@@ -1015,3 +1015,15 @@ def test_a_small_teams_counting_numbers_stay_its_ids_without_an_email() -> None:
     with_mail = "ID,Email,Role\n1,a@x.org,junior\n2,b@x.org,senior\n3,c@x.org,senior\n"
     assert rm.suggest_columns(io.StringIO(with_mail)) == {"ID": None, "Email": "id",
                                                           "Role": "role"}
+
+
+@pytest.mark.parametrize("question", ["Where are you based?", "Where are you located?",
+                                      "Which office are you based in?", "Your location",
+                                      "Where do you work?"])
+def test_a_forms_question_about_where_someone_works_is_the_location(question: str) -> None:
+    # "Where are you based?" was left out (its best guesses wishes and avoid, at 86).
+    text = f"Email,{question}\na@x.org,Lisbon\nb@x.org,Berlin\n"
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert columns[question] == "location"
+    people = rm.read_participants(io.StringIO(text), columns=columns)
+    assert [p.location for p in people] == ["Lisbon", "Berlin"]

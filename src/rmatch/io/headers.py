@@ -45,7 +45,9 @@ SYNONYMS: dict[str, str] = {
     "location": "office,site,city,work location,country,base,workplace,office location,"
                 "worksite,work site,home base,"
                 "location name,location description,work location name,site name,office name,"
-                "city name,country name",
+                "city name,country name,where are you based,where are you located,"
+                "where do you work,which office,your office,your location,based in,"
+                "which office are you based in",
     "timezone": "tz,time zone,time-zone,zone,time zone name,timezone name",
     "languages": "language,spoken languages,languages spoken,language skills,"
                  "languages you can mentor in,mentoring languages,preferred language,"
