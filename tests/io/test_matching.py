@@ -373,13 +373,17 @@ def test_a_survey_both_sides_answered_is_read_each_row_either_way() -> None:
         _read("A,B\nana,cto\ncto,ana\n")
 
 
-@pytest.mark.parametrize("text", [
-    "A,B\nana,cto\ncfo,rui\nana,\n",  # a blank: no way round to read the row
-    "A,B\nana,cto\ncfo,rui\nana,rui\n",  # two juniors
-])
-def test_a_row_that_is_no_junior_and_senior_either_way_is_refused(text: str) -> None:
+def test_a_blank_partner_in_a_survey_both_sides_answered_is_named_by_its_row() -> None:
     with pytest.raises(rm.InputError) as err:
-        _read(text)
+        _read("A,B\nana,cto\ncfo,rui\ncoo,\n")
+    assert len(err.value.problems) == 1
+    assert "row 4" in err.value.problems[0]
+    assert "junior_id" in err.value.problems[0]  # coo is a senior: the junior is missing
+
+
+def test_a_row_that_is_no_junior_and_senior_either_way_is_refused() -> None:
+    with pytest.raises(rm.InputError) as err:
+        _read("A,B\nana,cto\ncfo,rui\nana,rui\n")  # two juniors
     assert "need the column(s) junior_id, senior_id" in err.value.problems[0]
 
 

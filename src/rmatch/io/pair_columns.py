@@ -55,10 +55,12 @@ def _either_way(table: Table, sides: IdSides) -> Table | None:
     rows, turned = [], 0
     for row, cells in table.rows:
         a, b = (normalise_id(scalar_text(cells.get(h))) for h in two)
-        forth = a in sides.juniors and b in sides.seniors
-        back = b in sides.juniors and a in sides.seniors
+        # A blank partner goes on the side the other person is not on, for the
+        # reading to name its row ("the cell is empty").
+        forth = (a in sides.juniors or not a) and (b in sides.seniors or not b)
+        back = (b in sides.juniors or not b) and (a in sides.seniors or not a)
         if forth == back:
-            return None  # a blank, a pair of one side, or a pair either way round
+            return None  # a pair of one side, or a pair either way round
         turned += back
         rows.append((row, {**cells, "junior_id": b if back else a,
                            "senior_id": a if back else b}))
