@@ -126,11 +126,16 @@ def test_slots_without_a_time_zone_point_to_a_default() -> None:
     program = rm.Program(constraints=[rm.SharedTime()], weights={"generation": 0})
     (line,) = rm.data_gaps(juniors, seniors, program)
     assert line.startswith("2 of 3 participants give no availability or no time zone")
-    assert "(1 give slots but no time zone: a file without a time-zone column takes one " \
+    assert "(1 gives slots but no time zone: a file without a time-zone column takes one " \
            "for everyone with defaults={'timezone': ...}" in line
     zoned = [j.model_copy(update={"timezone": "UTC"}) for j in juniors]
     (line,) = rm.data_gaps(zoned, seniors, program)
     assert "defaults=" not in line  # 't' gives no slots: a default zone would not help
+    # An office that names a city is the zone to read (a form's "Where are you based?").
+    officed = [j.model_copy(update={"location": "Lisbon"}) for j in juniors]
+    (line,) = rm.data_gaps(officed, seniors, program)
+    assert "(1 gives slots but no time zone: 1 of them gives an office that names a time " \
+           "zone: the office column read as the time zone too gives it" in line
 
 
 @pytest.mark.parametrize("missing", ["allow", "forbid"])

@@ -469,9 +469,11 @@ being paired within their own reporting line']
     if untimed:
         effect = ("pairs them with anyone" if timed[0].missing == "allow"
                   else "leaves them without a partner")
-        # Slots but no zone: a one-office file with no time-zone column, fixed by a default.
-        zoneless = sum(bool(p.availability) and p.timezone is None for p in people)
-        fix = (f" ({zoneless} give slots but no time zone: {_ONE_ZONE})" if zoneless else "")
+        # Slots but no zone: an office column that names cities reads as the zone
+        # too; else a one-office file with no time-zone column, fixed by a default.
+        zoneless = [p for p in people if p.availability and p.timezone is None]
+        fix = (f" ({len(zoneless)} {'gives' if len(zoneless) == 1 else 'give'} slots but no "
+               f"time zone: {_offices_as_zones(zoneless) or _ONE_ZONE})" if zoneless else "")
         out.append(f"{_of(untimed, total, 'give')} no availability or no time zone: "
                    f"{timed[0].label()} {effect}{fix}")
     # A time-zone limit on people without one: by default no pair of theirs is
