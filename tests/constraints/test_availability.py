@@ -178,8 +178,9 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
     ("Friday morning (9-12)", ["Fri 09:00-12:00"]),
     ("Weekdays after 5pm", [f"{d} 17:00-20:00" for d in WEEKDAYS]),
     ("Tue after 17:30", ["Tue 17:30-20:00"]), ("Sat after 9pm", ["Sat 21:00-24:00"]),
-    ("Any time", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM")]),
-    ("Flexible", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM")]),
+    ("Any day", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM")]),
+    ("Any time", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM", "evening")]),
+    ("Flexible", [f"{d} {p}" for d in WEEKDAYS for p in ("AM", "PM", "evening")]),
     # One word that is one day, hyphen and all, stays one day.
     ("segunda-feira tarde", ["Mon PM"]),
 ])

@@ -14,7 +14,8 @@ PM``, ``Mon & Wed``, ``Mon-Fri AM``, ``Mon to Wed``), ``lunchtime``
 (12:00-13:00), ``after 5pm`` (until 20:00, the evening's end; until midnight
 from 20:00), a part with its hours (``morning (9-12)``: the hours), a part
 alone (``evenings``: each weekday's) or before its day (``lunchtime Tue``),
-and ``any time`` or ``flexible`` (the working week, AM and PM). Days and
+``any day`` (the working week, AM and PM), and ``any time`` or
+``flexible`` (each weekday's AM, PM and evening). Days and
 parts of the day are also read in German, French, Spanish, Portuguese,
 Italian and Dutch (``Montag Vormittag``,
 ``mercredi après-midi``, ``Jeu 14h-16h30``, ``Di 14-16 Uhr``). Ranges are
@@ -131,7 +132,7 @@ def _range(found: re.Match[str], text: str) -> tuple[int, int]:
 
 
 _JOINERS = frozenset({"and", "&", "/", "+", "-", "–", "to"})
-_ANY_TIME = frozenset({"any time", "anytime", "any day", "flexible", "whenever"})
+_ANY_TIME = frozenset({"any time", "anytime", "flexible", "whenever"})
 _AFTER = re.compile(rf"^after\s+{_TIME}$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^(\S+)\s*\((.+)\)$")  # "morning (9-12)": the range says more
 _LUNCH = frozenset({"lunch", "lunchtime", "noon", "midday"})
@@ -189,9 +190,9 @@ def _days_and_time(text: str) -> tuple[tuple[int, ...], str]:
     The days may be a list or a range ("Tue/Thu PM", "Mon & Wed", "Mon-Fri
     AM", "Mon to Wed", "Tuesdays 2-4pm"); a part of the day alone
     ("evenings") or first ("lunchtime Tue") is read for the weekdays or that
-    day; "any time" and "flexible" are the working week.
+    day; "any day" is the working week.
     """
-    if text.casefold() in _ANY_TIME:
+    if text.casefold() == "any day":
         return _DAY_WORDS["weekdays"], ""
     words = text.split(" ")
     days: list[int] = []
@@ -239,6 +240,9 @@ def normalise_slots(values: Iterable[str]) -> frozenset[str]:
     for raw in values:
         text = " ".join(str(raw).split())
         if not text:
+            continue
+        if text.casefold() in _ANY_TIME:  # each weekday's parts: AM, PM and evening
+            out.update(f"{day} {part}" for day in DAYS[:5] for part in PARTS)
             continue
         days, rest = _days_and_time(text)
         if days and not rest:  # "Which days suit you?": the working day
