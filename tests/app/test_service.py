@@ -68,6 +68,11 @@ def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
     assert short.returncode == 1
     assert "at least 8" in short.stderr
     assert "Traceback" not in short.stderr
+    # No terminal and no --password-stdin (a script): said, never a traceback (EOFError).
+    piped = _rmatch("users", "add", "cy", "--role", "viewer", cwd=tmp_path)
+    assert piped.returncode == 1
+    assert "no terminal to type the password in" in piped.stderr
+    assert "Traceback" not in piped.stderr
     token = _rmatch("tokens", "create", "ana", cwd=tmp_path)
     assert token.returncode == 0
     assert token.stdout.startswith("rm_")

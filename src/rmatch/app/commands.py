@@ -73,8 +73,16 @@ def _serve(args: argparse.Namespace) -> int:
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("password: ")
-    if first != getpass.getpass("again: "):
+    if not sys.stdin.isatty():
+        # A script or a pipe: getpass would read the pipe or end in a traceback (EOFError).
+        raise ValueError("no terminal to type the password in: give it as the first line of "
+                         "standard input with --password-stdin")
+    try:
+        first = getpass.getpass("password: ")
+        again = getpass.getpass("again: ")
+    except EOFError:  # Ctrl-D at the prompt
+        raise ValueError("no password given") from None
+    if first != again:
         raise ValueError("the two passwords differ")
     return first
 
