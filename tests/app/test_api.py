@@ -421,6 +421,7 @@ def test_a_running_programme_feedback_and_a_rematch(service: Service) -> None:
     notes = " ".join(read.json()["notes"])
     assert "read 'How useful was the session? (1-5)' as the rating" in notes
     assert "read 'Your mentor' as the juniors' ids" in notes
+    assert all(n.startswith("forms.csv: ") for n in read.json()["notes"])  # was "<stream>: "
     assert not any(name[x] in notes for x in (j1, j2, s1, s2))  # names are personal
     assert c.get(f"/api/v1/programmes/{pid}/feedback").json()["checkins"] == [
         {"checkin": 1, "ratings": 4, "mean": 3.625}]

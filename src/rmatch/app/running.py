@@ -25,7 +25,7 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import build_inputs, program_of, store_matching
 from rmatch.app.matchings import import_people
-from rmatch.app.people import json_form, problems_of
+from rmatch.app.people import json_form, named, problems_of
 from rmatch.app.said import notes_of, said
 from rmatch.app.store import Analysis, Feedback, Import, Programme, User
 
@@ -85,7 +85,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
             raise HTTPException(413, "the file is larger than allowed")
         notes: list[str] = []
         count = record_feedback(ctx, db, me, programme, content, if_match, notes,
-                                values=json_form(values, "values"))
+                                values=json_form(values, "values"),
+                                filename=file.filename or "the ratings")
         return {"ratings": count, "version": programme.version, "notes": notes,
                 "values": programme.survey_values}
 
@@ -163,7 +164,8 @@ def add_running_routes(app: FastAPI, ctx: Context) -> None:
 
 def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
                     content: bytes, if_match: str | None, notes: list[str] | None = None,
-                    *, values: dict[str, Any] | None = None, remember: bool = True) -> int:
+                    *, values: dict[str, Any] | None = None, remember: bool = True,
+                    filename: str = "the ratings") -> int:
     """Store a file of ratings of the published pairs; any wrong row refuses the whole file.
 
     ``notes`` gathers what reading said (the columns told apart, names read
@@ -190,7 +192,7 @@ def record_feedback(ctx: Context, db: Session, user: User, programme: Programme,
     try:
         with rm.caught_warnings() as caught:
             rows = rm.read_ratings(
-                io.BytesIO(content), *(sorted({pair[k] for pair in pairs} | {
+                named(content, filename), *(sorted({pair[k] for pair in pairs} | {
                     pid for pid, p in people.items() if p.get("role") in (side, "both")})
                     for k, side in enumerate(("junior", "senior"))), what="feedback",
                 names={pid: p.get("name") for pid, p in people.items()}, values=values)

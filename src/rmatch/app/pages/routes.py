@@ -419,7 +419,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
         try:
             # The box is what is used: its map (kept for the next file), or none.
             record_feedback(ctx, db, user, programme, await capped(file, ctx.max_upload),
-                            None, values=json_form(values, "values") or {})
+                            None, values=json_form(values, "values") or {},
+                            filename=file.filename or "the ratings")
         except HTTPException as err:
             # The value map typed stays in its box, to correct rather than retype.
             return overview(request, me, db, pid, err.status_code, filename=file.filename,
