@@ -155,6 +155,17 @@ def test_a_whole_programme_through_the_api_matches_the_library(service: Service)
                        "overrode pairs", "published a matching", "closed the programme"]
 
 
+def test_the_audit_says_an_import_in_words(service: Service) -> None:
+    c = service.client(service.user("ana", "admin"))
+    pid = _programme(c)
+    one_each = b"id,role,birth_year\nj1,junior,2000\ns1,senior,1970\n"
+    assert _upload(c, pid, one_each).status_code == 200
+    (entry,) = [e for e in c.get(f"/api/v1/programmes/{pid}/audit").json()
+                if e["action"] == "imported people"]
+    # Was "2 people (1 juniors, 1 seniors), 0 warnings".
+    assert entry["detail"].endswith(": 2 people (1 junior, 1 senior), 0 warnings")
+
+
 def test_rights_tokens_and_throttling(service: Service) -> None:
     owner = service.client(service.user("coord-a", "coordinator"))
     other = service.client(service.user("coord-b", "coordinator"))

@@ -17,7 +17,7 @@ import rmatch as rm
 from rmatch.app.context import Context, latest_import, published
 from rmatch.app.jobs import FINISHED, build_inputs, program_of, store_matching
 from rmatch.app.people import Upload
-from rmatch.app.said import said
+from rmatch.app.said import counted, said
 from rmatch.app.store import Import, Job, Matching, Programme, User, now
 
 __all__ = ["INLINE_PAIRS", "cancel_job", "create_programme", "override", "publish", "set_rules",
@@ -59,8 +59,9 @@ def store_import(ctx: Context, db: Session, user: User, programme: Programme, up
     db.add(imp)
     db.flush()
     ctx.audit(db, user, programme.id, "imported people",
-              f"import #{imp.id}: {len(people)} people ({len(juniors)} juniors, "
-              f"{len(seniors)} seniors), {len(caught)} warnings")
+              f"import #{imp.id}: {counted(len(people), 'person')} "
+              f"({counted(len(juniors), 'junior')}, {counted(len(seniors), 'senior')}), "
+              f"{counted(len(caught), 'warning')}")
     db.commit()
     return imp
 

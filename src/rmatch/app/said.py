@@ -1,5 +1,7 @@
 """rmatch's messages as the service says them: without the command line's flags.
 
+And its counts in words, singular for one (:func:`counted`).
+
 The library names the option that fixes a problem in the words of its Python
 API and, beside it, the command line's flag in one bracket: "pass
 header_row= (CLI: --header-row)". The service and its pages have no command
@@ -16,7 +18,7 @@ import re
 import warnings
 from collections.abc import Iterable
 
-__all__ = ["in_our_words", "notes_of", "said"]
+__all__ = ["counted", "in_our_words", "notes_of", "said"]
 
 _CLI = re.compile(r" ?\(CLI: [^()]*\)")
 
@@ -58,3 +60,16 @@ def notes_of(caught: Iterable[warnings.WarningMessage], kinds: tuple[type[Warnin
     """
     return list(dict.fromkeys(in_our_words(str(w.message)) for w in caught
                               if issubclass(w.category, kinds)))
+
+
+def counted(n: int, word: str) -> str:
+    """Say a number of things in words, singular for one ("1 junior", "2 people").
+
+    Examples
+    --------
+    >>> counted(1, "junior"), counted(0, "senior"), counted(3, "person")
+    ('1 junior', '0 seniors', '3 people')
+    """
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {'people' if word == 'person' else word + 's'}"

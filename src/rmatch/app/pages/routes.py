@@ -63,7 +63,6 @@ from rmatch.app.pages.rules import (
 from rmatch.app.pages.views import (
     ERRORS,
     change,
-    counted,
     dashboard,
     ids,
     is_hint,
@@ -89,6 +88,7 @@ from rmatch.app.running import (
     record_feedback,
     rematch_programme,
 )
+from rmatch.app.said import counted
 from rmatch.app.security import (
     LoginLockedError,
     check_login,

@@ -28,7 +28,6 @@ __all__ = [
     "RULE_WORDS",
     "SETTING_WORDS",
     "change",
-    "counted",
     "dashboard",
     "ids",
     "is_hint",
@@ -118,19 +117,6 @@ RULE_WORDS = {
 }
 _RULE = re.compile(r"\b(" + "|".join(RULE_WORDS) + r"|SameValue|DifferentValue)"
                    r"(?:\(([^()]*)\))?")
-
-
-def counted(n: int, word: str) -> str:
-    """Say a number of things in words, singular for one ("1 junior", "2 people").
-
-    Examples
-    --------
-    >>> counted(1, "junior"), counted(0, "senior"), counted(3, "person")
-    ('1 junior', '0 seniors', '3 people')
-    """
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {'people' if word == 'person' else word + 's'}"
 
 
 def keeps_pairs(rules: dict[str, Any] | None) -> bool:
