@@ -89,6 +89,24 @@ def test_an_empty_cell_is_named_by_its_row() -> None:
     assert [str(p) for p in err.value.problems] == ["<stream>: row 3, field 'junior_id': is empty"]
 
 
+def test_empty_cells_and_the_other_rows_ids_are_said_at_once() -> None:
+    # A hand-made sheet with a blank cell and a misspelt id: both in one error, by
+    # row (the empty cells were once a round of their own, the ids a second one).
+    text = "junior_id,senior_id\nana,cto\nrui,cxo\n,coo\neva,\n"
+    with pytest.raises(rm.InputError) as err:
+        _read(text)
+    assert [str(p) for p in err.value.problems] == [
+        "<stream>: row 3, field 'senior_id': 'cxo' is not a senior of this programme",
+        "<stream>: row 4, field 'junior_id': is empty",
+        "<stream>: row 5, field 'senior_id': is empty"]
+    # Ratings likewise: an empty rating and an unknown junior at once.
+    ratings = "junior_id,senior_id,rating\nana,cto,4\nzed,cfo,3\nrui,coo,\n"
+    with pytest.raises(rm.InputError) as err:
+        rm.read_ratings(io.StringIO(ratings), JUNIORS, SENIORS)
+    assert [(getattr(p, "row", None), getattr(p, "field", None))
+            for p in err.value.problems] == [(3, "junior_id"), (4, "rating")]
+
+
 def test_rows_are_named_once_the_cells_are_filled() -> None:
     text = "Title\njunior_id,senior_id\nANA,cto\ncto,ana\nrui,cfo\nrui,cfo\n"
     with pytest.raises(rm.InputError) as err:

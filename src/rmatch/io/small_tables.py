@@ -114,9 +114,10 @@ def read_matching(source: Source, junior_ids: Iterable[str], senior_ids: Iterabl
     table = load_table(source, None, encoding, None, header_row=header_row, sheet=sheet)
     table, shared, named = _names_read(table, sides, names)
     table, columns = pair_columns(table, sides, what, keep=unknown == "keep")
-    rows = table_rows(table, columns, what=what)
+    # Empty cells and the other rows' ids said at once (they were two rounds of errors).
+    rows, problems = _gathered(table, columns, what=what)
     return _checked_pairs(table, sides, rows, columns, shared, named, what=what,
-                          unknown=unknown, repeats=False)
+                          unknown=unknown, repeats=False, earlier=problems)
 
 
 def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable[str], *,
@@ -199,9 +200,10 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
 
     found = given.get(header_key(value)) or _value_column(
         table, [*columns, *extra.values()], value, fits, what)
-    rows = table_rows(table, [*columns, found], what=what, optional=list(extra.values()))
+    rows, problems = _gathered(table, [*columns, found], what=what,
+                               optional=list(extra.values()))
     pairs = _checked_pairs(table, sides, rows, columns, shared, named, what=what,
-                           unknown="error", repeats=True)
+                           unknown="error", repeats=True, earlier=problems)
     words = sorted({c[found] for _, c in rows if not test(c[found]) and fold(c[found])
                     not in scale}, key=fold)
     if words:  # answers in words that no value map gives a number
@@ -275,8 +277,12 @@ def _names_read(table: Table, sides: IdSides, names: Mapping[str, str | None] | 
 def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str, str]]],
                    columns: tuple[str, str], shared: dict[str, list[str]],
                    named: set[tuple[int, str]], *, what: str,
-                   unknown: Literal["error", "keep"], repeats: bool) -> list[tuple[str, str]]:
-    """Return the rows' pairs of ids, each checked against its side (every problem by row)."""
+                   unknown: Literal["error", "keep"], repeats: bool,
+                   earlier: Sequence[Problem] = ()) -> list[tuple[str, str]]:
+    """Return the rows' pairs of ids, each checked against its side (every problem by row).
+
+    ``earlier``: the problems of the rows left out (empty cells), raised with these.
+    """
     # A name in a column read row by row (a survey both sides answered) counts too:
     # those columns left the table's headers for the junior_id and senior_id made of them.
     read = sum(header in columns or header not in table.headers for _, header in named)
@@ -284,7 +290,7 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
         warn(f"{table.name}: read {read} name(s) as the people's ids (each one "
              "person's name in the programme, or written with their id in "
              "brackets)", InputWarning, stacklevel=3)
-    if not rows:  # a header alone: most likely the wrong file, never a matching to judge
+    if not rows and not earlier:  # a header alone: most likely the wrong file
         raise InputError.of([Problem(f"{what}: no pairs under the header", file=table.name)])
     written = [(normalise_id(cells[columns[0]].strip()),
                 normalise_id(cells[columns[1]].strip())) for _, cells in rows]
@@ -314,9 +320,15 @@ def _checked_pairs(table: Table, sides: IdSides, rows: list[tuple[int, dict[str,
                 if not (unknown == "keep" and side
                         and nobodys(sides, pairs[k][0 if side == "junior" else 1]))
                 and (side or not repeats)]
-    if problems:
-        raise InputError.of(problems)
+    if problems or earlier:
+        raise InputError.of(sorted([*earlier, *problems], key=_by_row))
     return pairs
+
+
+def _by_row(problem: str) -> tuple[int, int]:
+    """Order problems as the file is read: those of no row (the file's) first."""
+    row = getattr(problem, "row", None)
+    return (0, 0) if row is None else (1, row)
 
 
 def _names_as_ids(table: Table, sides: IdSides, names: Mapping[str, str | None]
@@ -412,6 +424,22 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
     >>> table_rows(table, ["b"], what="a table")
     [(2, {'b': '2'})]
     """
+    out, problems = _gathered(table, required, what=what, optional=optional)
+    if problems:
+        raise InputError.of(problems)
+    return out
+
+
+def _gathered(table: Table, required: Sequence[str], *, what: str,
+              optional: Sequence[str] = ()
+              ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """Return :func:`table_rows`'s rows, those with every required cell, and its problems.
+
+    A missing column is raised at once (no row can be read); a row with an
+    empty or unreadable required cell is left out of the rows and said in
+    the problems, for a caller to check the other rows too and say every
+    problem at once.
+    """
     problems = [*table.problems, *headers_twice(table)]
     by_name = {header_key(h): h for h in table.headers}
     missing = [c for c in required if header_key(c) not in by_name]
@@ -435,18 +463,19 @@ def table_rows(table: Table, required: Sequence[str], *, what: str,
     for row, cells in table.rows:
         read = {c: text(row, cells, c) for c in required}
         values_of = {c: v or "" for c, v in read.items()}
+        whole = all(read.values())
         for c, v in read.items():
             if v is None:
                 continue
             if not v:
                 problems.append(Problem("is empty", file=table.name, row=row, field=c))
             elif "\n" in v or "\r" in v:  # a quote opened here closes rows further on
+                whole = False
                 problems.append(Problem("holds a line break: a quote (\") opened in this row "
                                         "closes only further on; check for a stray quote",
                                         file=table.name, row=row, field=c))
-        extra = {c: shown_cell(cells.get(by_name[header_key(c)])) for c in optional
-                 if header_key(c) in by_name}
-        out.append((row, {**values_of, **extra}))
-    if problems:
-        raise InputError.of(problems)
-    return out
+        if whole:
+            extra = {c: shown_cell(cells.get(by_name[header_key(c)])) for c in optional
+                     if header_key(c) in by_name}
+            out.append((row, {**values_of, **extra}))
+    return out, problems
