@@ -254,3 +254,18 @@ def test_a_hint_said_in_the_errors_line_is_not_printed_again(
     assert "need an outcome column" in said[0]
     assert '"Very satisfied": 5' in said[0]  # the scale's map, to act on
     assert sum("hint:" in line for line in said) == 1
+
+
+def test_problems_of_other_rows_with_the_same_words_are_all_printed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two empty cells: the second row's "is empty" is no repeat of the first's.
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,role\n" + "".join(f"j{k},junior\ns{k},senior\n" for k in range(3)))
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("junior_id,senior_id\nj0,s0\n,s1\nj2,\n")
+    status, _, err = run_cli(capsys, "evaluate", str(roster), str(pairs))
+    assert status == 1
+    said = [line for line in err.splitlines() if not line.startswith("rmatch: warning")]
+    assert said[0].startswith("rmatch: error: ")
+    assert "row 3, field 'junior_id': is empty" in said[0]
+    assert said[1:] == [f"  {pairs}: row 4, field 'senior_id': is empty"]

@@ -98,6 +98,17 @@ def main(argv: Sequence[str] | None = None,
         return _run(argv, extra)
 
 
+def _said_in(problem: object, line: str) -> bool:
+    """Whether an error's line already carries a problem: a hint, not a row's problem.
+
+    A problem of a row or a person is always printed ("is empty" on a second
+    row is no repeat of the first row's).
+    """
+    if any(getattr(problem, at, None) is not None for at in ("row", "id")):
+        return False
+    return str(getattr(problem, "reason", problem)) in line
+
+
 def _run(argv: Sequence[str] | None, extra: Sequence[Callable[[Any], None]]) -> int:
     args = build_parser(extra).parse_args(argv)
     try:
@@ -109,7 +120,7 @@ def _run(argv: Sequence[str] | None, extra: Sequence[Callable[[Any], None]]) -> 
             # A few more: said at once (a feedback file's hints name the columns to
             # rename; "(+2 more problems)" alone left the user nothing to act on).
             for problem in err.problems[1:]:
-                if str(getattr(problem, "reason", problem)) not in str(err):  # said already
+                if not _said_in(problem, str(err)):
                     print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except ValidationError as err:  # a model built from arguments: one line, no traceback
