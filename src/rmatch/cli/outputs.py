@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rmatch.errors import InputError
 from rmatch.io.files import writing
+from rmatch.model.text import counted
 from rmatch.result.match_result import MatchResult
 
 __all__ = ["per_person_rows", "report_text", "table", "write_result"]
@@ -113,7 +114,7 @@ def table(result: MatchResult, limit: int | None) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
     if len(shown) < len(rows):
-        lines.append(f"... {len(rows) - len(shown)} more pairs (use -o FILE for all)")
+        lines.append(f"... {counted(len(rows) - len(shown), 'more pair')} (use -o FILE for all)")
     return "\n".join(lines)
 
 

@@ -478,7 +478,8 @@ class MatchResult(BaseModel):
         # Notebooks: the summary and the first pairs as tables.
         head = ["junior", "senior", "score"]
         rows = [[p.junior_id, p.senior_id, f"{p.score:.3f}"] for p in self.pairs[:20]]
-        more = f"<p>... {len(self.pairs) - 20} more pairs</p>" if len(self.pairs) > 20 else ""
+        more = f"<p>... {counted(len(self.pairs) - 20, 'more pair')}</p>" \
+            if len(self.pairs) > 20 else ""
         summary = "<br>".join(html.escape(line) for line in self.summary().splitlines())
         return f"<div><p>{summary}</p>{html_table(head, rows)}{more}</div>"
 
