@@ -257,6 +257,36 @@ def test_the_cli_judges_a_hand_matching(tmp_path: Path,
                         written.read_text(encoding="utf-8").splitlines()[1:]]).all()
 
 
+def test_the_cli_writes_the_judged_matchings_report(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    best = tmp_path / "best.csv"
+    assert run_cli(capsys, "match", str(ROSTER), "-o", str(best))[0] == 0
+    rows = best.read_text(encoding="utf-8").splitlines()
+    hand = tmp_path / "hand.csv"  # the optimum less its first pair
+    hand.write_text("\n".join(",".join(r.split(",")[:2]) for r in [rows[0], *rows[2:]]) + "\n",
+                    encoding="utf-8")
+    report = tmp_path / "judged.md"
+    code, out, err = run_cli(capsys, "evaluate", str(ROSTER), str(hand), "--report",
+                             str(report), "--limit", str(len(rows) - 3))
+    assert code == 0, err
+    assert f"wrote {report}" in out
+    assert "... 1 more pair (use -o FILE for all)" in out  # one, in the singular
+    text = report.read_text(encoding="utf-8")
+    assert "Your matching against the optimum" in text
+    people = rm.read_participants(ROSTER)
+    juniors, seniors, _ = rm.split_roles(people)
+    optimum = rm.match(juniors, seniors, org=rm.OrgChart.from_participants(people))
+    section = text.split("Your matching against the optimum")[1]
+    assert f"{len(optimum.pairs)} | {optimum.objective:.4f}" in section
+    assert f"{len(rows) - 2} | " in section  # the judged matching's pairs
+    # A report that could not be written is refused before anything is read.
+    bad = tmp_path / "judged.txt"
+    code, _, err = run_cli(capsys, "evaluate", str(ROSTER), str(hand), "--report", str(bad))
+    assert code == 1
+    assert "a report must end in .md or .html" in err
+    assert not bad.exists()
+
+
 def test_a_matching_with_several_bad_ids_points_to_the_command_that_lists_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     best = tmp_path / "best.csv"

@@ -267,7 +267,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from rmatch.analysis.judge import evaluate
     from rmatch.io.small_tables import read_matching
 
-    refuse_inputs([args.output], [args.pairs])
+    refuse_inputs([args.output, args.report], [args.pairs])
+    if args.report and Path(args.report).suffix.lower() not in (".md", ".html", ".htm"):
+        # Checked before anything is read: a failing command writes nothing.
+        raise InputError(f"{args.report}: a report must end in .md or .html")
     try:
         juniors, seniors, program, org = load(args)
         pairs = read_matching(args.pairs, [p.id for p in juniors], [p.id for p in seniors],
@@ -303,6 +306,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output:
         write_result(result, Path(args.output))
         print(f"\nwrote {args.output}")
+    if args.report:
+        # The programme report with its section "Your matching against the optimum".
+        print(f"{'' if args.output else chr(10)}wrote {result.report().write(args.report)}")
     return 0
 
 
@@ -490,6 +496,9 @@ def _evaluate_options(cmd: argparse.ArgumentParser) -> None:
                           "told apart by who they are (said in a warning)")
     _pairs_sheet_option(cmd)
     cmd.add_argument("-o", "--output", help="write the judged pairs with their scores")
+    cmd.add_argument("--report", metavar="OUT.md|OUT.html",
+                     help="write the programme report of the judged matching, with its "
+                          "section \"Your matching against the optimum\"")
     _limit_option(cmd, "pairs shown")
 
 
