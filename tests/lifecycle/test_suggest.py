@@ -68,10 +68,27 @@ def test_cli_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suggest", str(roster), "j-01", "--k", "1"]) == 0
     assert "best 1 partner for junior 'j-01'" in capsys.readouterr().out
     assert main(["suggest", str(roster), "nobody"]) == 1
-    assert capsys.readouterr().err.strip().endswith("has the id 'nobody'")
+    assert capsys.readouterr().err.strip().endswith("has the id or name 'nobody'")
     assert main(["suggest", str(roster), "J-01"]) == 1
     assert capsys.readouterr().err.strip().endswith(
-        "has the id 'J-01' (did you mean 'j-01'? ids are case-sensitive)")
+        "has the id or name 'J-01' (did you mean 'j-01'? ids are case-sensitive)")
+
+
+def test_cli_suggest_finds_a_person_by_name(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,name,role,birth_year\nj1,Ana Lima,junior,2000\n"
+                      "j2,Bo Chen,junior,2001\nj3,Bo Chen,junior,1999\n"
+                      "s1,Rui Costa,senior,1970\ns2,Eva Dias,senior,1965\n", encoding="utf-8")
+    # Typed as people write it: another case, "Last, First".
+    assert main(["suggest", str(roster), "lima, ana", "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "'lima, ana': the name of 'j1'" in out
+    assert "best 1 partner for junior 'j1'" in out
+    # Two people of that name: their ids, to choose from.
+    assert main(["suggest", str(roster), "Bo Chen"]) == 1
+    assert "'Bo Chen' is the name of 2 people ('j2', 'j3'): give the id" in \
+        capsys.readouterr().err
 
 
 def test_a_programmes_forbid_and_require_naming_others_still_apply_to_one_person() -> None:

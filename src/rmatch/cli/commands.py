@@ -47,7 +47,7 @@ from rmatch.constraints.pairwise import (
 from rmatch.errors import InputError, Problem
 from rmatch.io.files import refuse_inputs, write_atomic, writing
 from rmatch.io.tables import load_program, split_roles, write_participants
-from rmatch.model.participant import IdSides, normalise_id
+from rmatch.model.participant import IdSides, Participant, normalise_id
 from rmatch.model.text import counted
 from rmatch.program.gaps import data_gaps, unknown_wishes
 from rmatch.program.program import SOLVERS, Program
@@ -343,11 +343,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.suggest import recommend
 
     juniors, seniors, program, org = load(args)
-    wanted = normalise_id(args.id.strip())
-    me = next((p for p in [*juniors, *seniors] if p.id == wanted), None)
-    if me is None:
-        hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(wanted)
-        raise InputError(f"{args.roster}: no junior or senior has the id {args.id!r}{hint}")
+    me = _person(args, juniors, seniors)
     side: Literal["junior", "senior"] = args.side or (
         "senior" if me.role == "senior" else "junior")
     candidates = seniors if side == "junior" else juniors
@@ -360,6 +356,32 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     if not found:
         print("  none: every candidate is ruled out by the programme's rules")
     return 0
+
+
+def _person(args: argparse.Namespace, juniors: list[Participant],
+            seniors: list[Participant]) -> Participant:
+    """Return the participant ``args.id`` names: their id, else their name (one person's)."""
+    from rmatch.io.names import ids_by_name, named_by
+
+    everyone = [*juniors, *seniors]
+    wanted = normalise_id(args.id.strip())
+    me = next((p for p in everyone if p.id == wanted), None)
+    if me is not None:
+        return me
+    # An analyst types the person's name as often as their id, as the pairs files
+    # and wishes read it ("Ana Lima", "Lima, Ana", "Ana Lima (E1)").
+    by_id = {p.id: p for p in everyone}
+    ids = named_by(ids_by_name((p.name, p.id) for p in everyone), args.id.strip(),
+                   lambda text: normalise_id(text) if normalise_id(text) in by_id else None)
+    if len(ids) == 1:
+        print(f"{args.id!r}: the name of {ids[0]!r}")
+        return by_id[ids[0]]
+    if len(ids) > 1:
+        raise InputError(f"{args.roster}: {args.id!r} is the name of {len(ids)} people "
+                         f"({', '.join(map(repr, ids))}): give the id")
+    hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(wanted)
+    raise InputError(f"{args.roster}: no junior or senior has the id or name "
+                     f"{args.id!r}{hint}")
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
