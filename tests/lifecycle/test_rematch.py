@@ -116,6 +116,15 @@ def test_cli_rematch_reads_the_previous_pairs_file(tmp_path: Path,
     assert ",".join(before.split(",")[:2]) not in new.read_text(encoding="utf-8")
     assert main(["rematch", str(roster), "--previous", str(previous), "-o",
                  str(previous)]) == 1  # never over an input
+    # The person who asked, typed by name ("Last, First" has a comma: "First Last").
+    named = next(p for p in rm.read_participants(roster) if p.id == first)
+    assert named.name
+    capsys.readouterr()
+    assert main(["rematch", str(roster), "--previous", str(previous), "--change",
+                 named.name.upper()]) == 0
+    out = capsys.readouterr().out
+    assert f"{named.name.upper()!r}: the name of {first!r}" in out
+    assert f"'{first}' asked to change" in out
 
 
 def test_cli_rematch_reads_a_teams_own_sheet_with_leavers(

@@ -250,7 +250,10 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
     except InputError as err:  # a short file: every problem and hint, a line each
         raise InputError("\n  ".join(str(p) for p in err.problems), err.problems) from None
     print(rules_line(program))
-    change = {c.strip() for c in (args.change or "").split(",") if c.strip()}
+    # Ids or names; one that is neither stays as typed, for rematch to refuse with a hint.
+    by_id = {p.id: p for p in [*juniors, *seniors]}
+    change = {_id_named(c, args.roster, by_id) or c.strip()
+              for c in (args.change or "").split(",") if c.strip()}
     out = rematch(previous, juniors, seniors, program, change=change,
                   allow_changes=args.allow_changes, change_cost=args.change_cost, org=org)
     done_solving()
@@ -361,27 +364,37 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 def _person(args: argparse.Namespace, juniors: list[Participant],
             seniors: list[Participant]) -> Participant:
     """Return the participant ``args.id`` names: their id, else their name (one person's)."""
+    by_id = {p.id: p for p in [*juniors, *seniors]}
+    wanted = _id_named(args.id, args.roster, by_id)
+    if wanted is None:
+        hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(
+            normalise_id(args.id.strip()))
+        raise InputError(f"{args.roster}: no junior or senior has the id or name "
+                         f"{args.id!r}{hint}")
+    return by_id[wanted]
+
+
+def _id_named(text: str, roster: str, by_id: dict[str, Participant]) -> str | None:
+    """Return the id a typed id or name gives (the name said), None when it is no one's.
+
+    An analyst types a person's name as often as their id, as pairs files and
+    wishes read it ("Ana Lima", "Lima, Ana", "Ana Lima (E1)"); a name two
+    people share is an error naming their ids.
+    """
     from rmatch.io.names import ids_by_name, named_by
 
-    everyone = [*juniors, *seniors]
-    wanted = normalise_id(args.id.strip())
-    me = next((p for p in everyone if p.id == wanted), None)
-    if me is not None:
-        return me
-    # An analyst types the person's name as often as their id, as the pairs files
-    # and wishes read it ("Ana Lima", "Lima, Ana", "Ana Lima (E1)").
-    by_id = {p.id: p for p in everyone}
-    ids = named_by(ids_by_name((p.name, p.id) for p in everyone), args.id.strip(),
-                   lambda text: normalise_id(text) if normalise_id(text) in by_id else None)
-    if len(ids) == 1:
-        print(f"{args.id!r}: the name of {ids[0]!r}")
-        return by_id[ids[0]]
+    wanted = normalise_id(text.strip())
+    if wanted in by_id:
+        return wanted
+    ids = named_by(ids_by_name((p.name, pid) for pid, p in by_id.items()), text.strip(),
+                   lambda t: normalise_id(t) if normalise_id(t) in by_id else None)
     if len(ids) > 1:
-        raise InputError(f"{args.roster}: {args.id!r} is the name of {len(ids)} people "
+        raise InputError(f"{roster}: {text!r} is the name of {len(ids)} people "
                          f"({', '.join(map(repr, ids))}): give the id")
-    hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(wanted)
-    raise InputError(f"{args.roster}: no junior or senior has the id or name "
-                     f"{args.id!r}{hint}")
+    if ids:
+        print(f"{text!r}: the name of {ids[0]!r}")
+        return ids[0]
+    return None
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -489,7 +502,8 @@ def _rematch_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--previous-sheet", metavar="NAME|N",
                      help="the Excel sheet of the previous pairs: its name, or its number "
                           "from 1 (the first by default)")
-    cmd.add_argument("--change", metavar="ID,ID", help="people who asked for a new partner")
+    cmd.add_argument("--change", metavar="ID,ID",
+                     help="people who asked for a new partner (ids or names)")
     cmd.add_argument("--allow-changes", action="store_true",
                      help="let other pairs change when that makes a better programme")
     cmd.add_argument("--change-cost", type=finite(0.0), default=0.1,
