@@ -85,6 +85,11 @@ def test_plans_agree_with_brute_force_and_are_valid(seed: int) -> None:
         score_only=True)[2], abs=1e-5)
     assert top.objective >= plan.objective - 1e-6
     _check_plan(top, juniors, seniors, rounds)
+    # Each says the order it is best in: max_score's may leave out people max_pairs covers.
+    assert (plan.goal, top.goal) == ("max_pairs", "max_score")
+    assert "the most people covered, then the most pairs" in plan.summary()
+    assert "the most people covered" not in top.summary()
+    assert "the highest total score (objective max_score" in top.summary()
     got_covered = (len(juniors) - len(plan.uncovered_juniors)
                    + len(seniors) - len(plan.uncovered_seniors))
     assert (got_covered, plan.pairs) == (covered, count)

@@ -94,8 +94,12 @@ class RoundsPlan(BaseModel):
     """Juniors without a partner in any round."""
     uncovered_seniors: list[str]
     status: Literal["optimal", "feasible"]
-    """``optimal``: proven best in the order (people covered, pairs, score)."""
+    """``optimal``: proven best for ``goal``."""
     wall_time_s: float = Field(ge=0)
+    goal: Literal["max_pairs", "max_score"] = "max_pairs"
+    """The programme's objective the plan is best for: ``max_pairs`` in the order (people
+    covered, pairs, score); ``max_score`` the highest total score over the rounds (after
+    covering the sides a ``MatchAll`` names)."""
 
     def summary(self) -> str:
         """Say in a few lines what the plan achieves.
@@ -114,9 +118,13 @@ class RoundsPlan(BaseModel):
         1 round, 1 pair (1); uncovered: 0 juniors, 1 senior
         """
         sizes = ", ".join(str(len(r.pairs)) for r in self.rounds)
-        quality = ("proven the best possible: the most people covered, then the most pairs, "
-                   "then the highest score" if self.status == "optimal"
-                   else "the best found")
+        # Under max_score a plan may leave people out that max_pairs would cover:
+        # the words say which order it is best in.
+        order = ("the most people covered, then the most pairs, then the highest score"
+                 if self.goal == "max_pairs" else "the highest total score (objective "
+                 "max_score: people may be left out whom max_pairs would cover)")
+        quality = f"proven the best possible: {order}" if self.status == "optimal" \
+            else "the best found"
         return (f"{counted(len(self.rounds), 'round')}, {counted(self.pairs, 'pair')} "
                 f"({sizes}); uncovered: {counted(len(self.uncovered_juniors), 'junior')}, "
                 f"{counted(len(self.uncovered_seniors), 'senior')}\n"
@@ -299,7 +307,8 @@ def plan_rounds(
         rounds=results, pairs=len(union.rows), objective=total,
         uncovered_juniors=[sm.junior_ids[i] for i in np.flatnonzero(~covered_j)],
         uncovered_seniors=[sm.senior_ids[k] for k in np.flatnonzero(~covered_s)],
-        status="optimal", wall_time_s=time.perf_counter() - start)
+        status="optimal", wall_time_s=time.perf_counter() - start,
+        goal="max_score" if program.objective == "max_score" else "max_pairs")
 
 
 # From this many feasible pairs the rounds are solved on candidate pairs first
