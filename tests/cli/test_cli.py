@@ -171,6 +171,36 @@ def test_columns_reads_a_json_path_beside_a_key_that_folds_alike_and_names_objec
     assert "guesses for 'work':" not in err
 
 
+def test_columns_says_numbered_grades_own_numbers_and_the_map_reads_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "Band 1".."Band 7" and a "Director": the numbers said, to check, the grade
+    # without one named; never written into the value map (schemes may count down).
+    roster = tmp_path / "r.csv"
+    roster.write_text("Employee ID,Pay Grade,Role\ne1,Band 1,junior\ne2,Band 2,junior\n"
+                      "e3,Band 7,senior\ne4,Director,senior\ne5,Band 10,senior\n",
+                      encoding="utf-8")
+    values = tmp_path / "values.json"
+    code, _, err = run_cli(capsys, "columns", str(roster), "--values-output", str(values))
+    assert code == 0, err
+    [said] = [line for line in err.splitlines() if line.startswith("each grade's own number")]
+    assert "(with a number of your own for 'Director')" in said
+    numbered = json.loads(said.split(": ", 1)[1])
+    assert numbered == {"Band 1": 1, "Band 2": 2, "Band 7": 7, "Band 10": 10}
+    assert "level" not in json.loads(values.read_text() or "{}")
+    # The line as the user completes it reads every grade.
+    values.write_text(json.dumps({"level": {**numbered, "Director": 12}}), encoding="utf-8")
+    people = rm.read_participants(roster, columns={"Employee ID": "id", "Pay Grade": "level",
+                                                   "Role": "role"},
+                                  values=json.loads(values.read_text()))
+    assert [p.level for p in people] == [1, 2, 7, 12, 10]
+    # Grades written as numbers need no map: nothing said.
+    plain = tmp_path / "plain.csv"
+    plain.write_text("Employee ID,Pay Grade\ne1,1\ne2,3\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "columns", str(plain))
+    assert code == 0, err
+    assert "each grade's own number" not in err
+
+
 def test_a_roster_with_several_problems_names_the_validate_command_that_lists_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = tmp_path / "people list.csv"

@@ -98,10 +98,28 @@ def run_columns(args: argparse.Namespace) -> int:
             shown = ", ".join(repr(c) for c in cells[:20])
             more = f" and {len(cells) - 20} more" if len(cells) > 20 else ""
             print(f"values of {target}: {shown}{more}", file=sys.stderr)
+        if target == "level" and "level" not in proposed_values \
+                and (numbered := _numbered(cells)):
+            # Said, never written into the value map: some schemes count down
+            # (the UK's Grade 6 is above its Grade 7), which only the user knows.
+            rest = [c for c in cells if c not in numbered]
+            own = f" (with a number of your own for {', '.join(map(repr, rest))})" if rest \
+                else ""
+            print("each grade's own number, to check (where a higher number is less "
+                  f"senior, turn them round) and add to the value map as \"level\"{own}: "
+                  + json.dumps(numbered, ensure_ascii=False), file=sys.stderr)
     if proposed_values and not args.values_output:
         print("proposed value map (check it, save it, pass it as --values FILE): "
               + json.dumps(proposed_values, ensure_ascii=False), file=sys.stderr)
     return 0
+
+
+def _numbered(cells: list[str]) -> dict[str, int] | None:
+    """Each grade's own number where grades are numbered names ("Band 3"); None for numbers."""
+    from rmatch.io.hints import numbered_grades
+
+    named = [c for c in cells if not c.strip().lstrip("+-").isdigit()]
+    return numbered_grades(cells) if named else None
 
 
 def columns_options(cmd: argparse.ArgumentParser) -> None:
