@@ -921,6 +921,34 @@ def test_names_written_with_the_persons_id_in_brackets_read_as_the_name_and_the_
             "Ana Lima (Finance)", "Bo Chen (E9)"]
 
 
+def test_a_supervisor_column_of_names_with_ids_is_read_as_the_ids() -> None:
+    # A SuccessFactors-style export: the supervisor written "Ana Lima (E40)" and
+    # mapped as the manager id was "manager 'Ana Lima (E40)' is not in this
+    # roster" on every row, a name in every message.
+    roster = ("Person ID,Full Name,Supervisor,Role\n"
+              "E40,Ana Lima,,senior\n"
+              "E41,Bo Chen,Ana Lima (E40),senior\n"
+              "E42,Cy Diaz,Bo Chen (e41),junior\n")
+    columns = {"Person ID": "id", "Full Name": "name", "Supervisor": "manager_id",
+               "Role": "role"}
+    with pytest.warns(rm.InputWarning) as said:
+        people = rm.read_participants(io.StringIO(roster), columns=columns)
+    assert [p.manager_id for p in people] == [None, "E40", "E41"]
+    shown = " ".join(str(w.message) for w in said)
+    assert "2 manager(s) named with their id in brackets read as that id" in shown
+    assert "Lima" not in shown  # names are personal data
+    # Ids whose zeros a spreadsheet dropped from the id column's numbers (10040 for
+    # 0010040): said by the id, never taken, and never by the name.
+    numbers = "id,name,manager_id,role\n10040,Ana Lima,,senior\n" \
+        "10041,Bo Chen,Ana Lima (0010040),junior\n"
+    with pytest.raises(rm.InputError) as err:
+        rm.read_participants(io.StringIO(numbers))
+    [line] = [str(p) for p in err.value.problems]
+    assert "manager '0010040' is not in this roster (did you mean '10040'? a spreadsheet " \
+        "drops an id's leading zeros" in line
+    assert "Lima" not in line
+
+
 def test_skills_with_their_level_in_words_or_a_rating_meet_the_goals_they_name() -> None:
     # Found trying a sign-up form: "Python (advanced)" was a skill named
     # "python (advanced)" that no senior's goal "Python" met (skills scored 0).

@@ -45,9 +45,13 @@ def ids_in_names(name: str, rows: Sequence[Row]) -> None:
     A manager's name so written ("Ana Silva (E123)" with a blank manager id)
     is read as the manager E123 when that is the id of a row of the file.
     Anything else in brackets stays ("Ana Silva (Finance)", "Bo Chen (he/him)"):
-    it may be part of how the person is called. A warning counts the names
-    read so. Before :func:`managers_by_name`, which then finds nothing left
-    to do for those rows.
+    it may be part of how the person is called. A manager id column written
+    so ("Supervisor": "Ana Silva (E123)", as SuccessFactors writes people) is
+    read the same way; a number in brackets that is no row's id is kept alone,
+    for the manager check to name it (with its hint when a spreadsheet
+    dropped its zeros) and not the name. A warning counts the names read so.
+    Before :func:`managers_by_name`, which then finds nothing left to do for
+    those rows.
 
     Examples
     --------
@@ -84,6 +88,17 @@ def ids_in_names(name: str, rows: Sequence[Row]) -> None:
             r.record["manager_id"] = ids[found[1].casefold()]
             r.manager_name = None
             managers += 1
+        # The same in the manager id's own column ("Supervisor": "Ana Lima (E1)", as
+        # SuccessFactors writes people): the id in brackets when it is a row's. One
+        # that only may be a row's (its zeros lost) is kept without the name, for the
+        # manager check to say so by its id: names are personal data.
+        given = _id(r.record.get("manager_id"))
+        found = bracketed(given) if given and given.casefold() not in ids else None
+        if found and found[1].casefold() in ids:
+            r.record["manager_id"] = ids[found[1].casefold()]
+            managers += 1
+        elif found and found[1].isascii() and found[1].isdigit():
+            r.record["manager_id"] = found[1]
     if own or managers:
         said = [f"{own} name(s) written with the person's own id in brackets read without it"
                 ] if own else []
