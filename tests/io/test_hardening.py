@@ -44,6 +44,27 @@ def test_excel_merged_cells_and_formulas_without_values_are_named() -> None:
     assert "row 2: cell(s) C2 hold a formula without a saved value" in text
 
 
+def test_employee_numbers_a_format_of_zeros_shows_are_read_with_their_zeros() -> None:
+    # Numbers typed into an id column, their zeros brought back on screen with the
+    # format "0000000": Excel shows 0010040, the cell holds 10040. Read as shown
+    # (the id every other system and the supervisor column know).
+    def build(sheet: object) -> None:
+        sheet.append(["Person ID", "Supervisor", "Role", "Level"])  # type: ignore[attr-defined]
+        sheet.append([10040, None, "senior", 7])  # type: ignore[attr-defined]
+        sheet.append([10041, "Ana Lima (0010040)", "junior", 2])  # type: ignore[attr-defined]
+        sheet.append([10042, "Ana Lima (0010040)", "junior", 2])  # type: ignore[attr-defined]
+        for r in (2, 3, 4):
+            sheet.cell(r, 1).number_format = "0000000"  # type: ignore[attr-defined]
+            sheet.cell(r, 4).number_format = "General"  # type: ignore[attr-defined]
+
+    columns = {"Person ID": "id", "Supervisor": "manager_id", "Role": "role",
+               "Level": "level"}
+    with pytest.warns(rm.InputWarning, match="2 manager.s. named with their id in brackets"):
+        people = rm.read_participants(_xlsx(build), columns=columns)
+    assert [(p.id, p.manager_id, p.level) for p in people] == [
+        ("0010040", None, 7), ("0010041", "0010040", 2), ("0010042", "0010040", 2)]
+
+
 def test_rows_a_filter_hid_in_a_workbook_are_read_and_said() -> None:
     # An analyst filters a worker report to the participants and saves it: the
     # file still holds the others. Read as the file says, with a warning naming them.

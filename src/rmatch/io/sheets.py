@@ -441,7 +441,8 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
         saved = {key: values_sheet.cell(*key).value for key in formulas}
     by_row: dict[int, dict[int, Any]] = defaultdict(dict)
     for (r, c), cell in cells.items():
-        value = saved[(r, c)] if (r, c) in formulas else cell.value
+        value = _as_shown(saved[(r, c)] if (r, c) in formulas else cell.value,
+                          cell.number_format)
         if not values.is_missing(value) or (r, c) in formulas:
             by_row[r][c] = value
     rows_present = sorted(by_row)
@@ -499,6 +500,26 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
                  InputWarning, stacklevel=4)
     return Table(name, [h for h in headers if h], rows, problems, hidden, book.sheetnames,
                  book.sheetnames[index])
+
+
+def _as_shown(value: Any, number_format: Any) -> Any:
+    """Return a whole number with the leading zeros its cell's format shows ("0010040").
+
+    An employee number typed into a number cell loses its zeros, and a team
+    gets them back on screen with a format of zeros ("0000000"): the cell
+    holds 10040 and shows 0010040, the id every other system knows. Other
+    values come back as they are.
+
+    Examples
+    --------
+    >>> _as_shown(10040, "0000000"), _as_shown(10040.0, "000000"), _as_shown(7, "General")
+    ('0010040', '010040', 7)
+    """
+    if isinstance(number_format, str) and len(number_format) > 1 \
+            and set(number_format) == {"0"} and not isinstance(value, bool) \
+            and isinstance(value, (int, float)) and value >= 0 and float(value).is_integer():
+        return str(int(value)).zfill(len(number_format))
+    return value
 
 
 def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> int:
