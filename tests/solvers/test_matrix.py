@@ -117,6 +117,45 @@ def test_small_instances_with_capacities_against_brute_force(seed: int) -> None:
         assert top.objective == pytest.approx(best_score), solver
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_a_dataframe_is_solved_by_its_labels_whatever_the_order_of_mask_and_capacities(
+        seed: int) -> None:
+    # A notebook's own scores: people as labels, a mask and capacities read from
+    # other tables in another order. Each is taken by label, and the pairs come
+    # back by label too.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(300 + seed)
+    n, m = int(rng.integers(1, 4)), int(rng.integers(1, 5))
+    juniors, seniors = [f"j{i}" for i in range(n)], [f"s{k}" for k in range(m)]
+    scores = np.round(rng.normal(0, 5, (n, m)), 2)
+    feasible = rng.random((n, m)) < 0.7
+    while feasible.sum() > 12:
+        feasible[rng.integers(n), rng.integers(m)] = False
+    scores[~feasible & (rng.random((n, m)) < 0.5)] = np.nan  # excluded cells may be NaN
+    cap_j, cap_s = rng.integers(0, 3, n), rng.integers(0, 3, m)
+    frame = pd.DataFrame(scores, index=juniors, columns=seniors)
+    rows_back, cols_back = juniors[::-1], list(rng.permutation(seniors))
+    mask = pd.DataFrame(feasible, index=juniors, columns=seniors).loc[rows_back, cols_back]
+    sol = rm.solve_matrix(frame, feasible=mask,
+                          junior_capacity=pd.Series(cap_j, index=juniors)[rows_back],
+                          senior_capacity=pd.Series(cap_s, index=seniors)[cols_back],
+                          solver="flow")
+    pairs, best = brute_force(np.nan_to_num(scores), feasible, cap_j, cap_s)
+    assert len(sol.pairs) == pairs
+    assert sol.objective == pytest.approx(best)
+    assert sol.labels == [(juniors[r], seniors[c]) for r, c in sol.pairs]
+    assert all(feasible[r, c] for r, c in sol.pairs)
+    # A NaN the mask does not exclude is named by its labels.
+    if np.isnan(scores).any():
+        r, c = (int(v) for v in np.argwhere(np.isnan(scores))[0])
+        with pytest.raises(ValueError, match=rf"scores\['{juniors[r]}', '{seniors[c]}'\] is nan"):
+            rm.solve_matrix(frame)
+    # A capacity Series that lacks someone: said, never misaligned.
+    with pytest.raises(rm.InputError, match="junior_capacity has no value for 'j0'"):
+        rm.solve_matrix(frame, feasible=mask,
+                        junior_capacity=pd.Series(cap_j, index=juniors).iloc[1:])
+
+
 def test_bad_matrices_get_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"scores\[0, 1\] is nan: give finite scores"):
         rm.solve_matrix([[1.0, np.nan]])

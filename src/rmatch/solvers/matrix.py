@@ -10,8 +10,9 @@ for.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,9 @@ class MatrixSolution:
         The backend that solved it.
     status
         ``"optimal"``, or ``"feasible"`` (the greedy baseline).
+    labels
+        When the scores were a pandas DataFrame: the pairs by its index and
+        column labels, in the order of ``pairs`` (None otherwise).
 
     Examples
     --------
@@ -61,6 +65,7 @@ class MatrixSolution:
     bound: float
     solver: str
     status: Literal["optimal", "feasible"] = "optimal"
+    labels: list[tuple[Hashable, Hashable]] | None = None
 
     @property
     def gap(self) -> float:
@@ -72,6 +77,31 @@ class MatrixSolution:
         0.0
         """
         return abs(self.bound - self.objective) / max(abs(self.bound), 1e-12)
+
+
+def _labels(frame: Any) -> tuple[list[Hashable], list[Hashable]] | None:
+    """Return a DataFrame's row and column labels (None for any other matrix)."""
+    index, columns = getattr(frame, "index", None), getattr(frame, "columns", None)
+    if index is None or columns is None or not hasattr(frame, "to_numpy"):
+        return None
+    return list(index), list(columns)
+
+
+def _aligned(value: Any, labels: Sequence[Hashable] | None, what: str) -> Any:
+    """Return a pandas Series by the scores' labels, in their order (anything else as given).
+
+    A capacity column indexed by name in another order than the scores would
+    otherwise give each row another row's capacity, silently.
+    """
+    index = getattr(value, "index", None)
+    if labels is None or index is None or not hasattr(value, "loc") \
+            or getattr(value, "ndim", 1) != 1:
+        return value
+    missing = [x for x in labels if x not in set(index)]
+    if missing:
+        raise InputError(f"{what} has no value for {', '.join(map(repr, missing[:5]))} "
+                         f"({len(missing)} of the scores' labels)")
+    return value.loc[list(labels)].to_numpy()
 
 
 def _capacity(value: int | npt.ArrayLike, size: int, what: str) -> npt.NDArray[np.int64]:
@@ -150,6 +180,10 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     highest score keeps the optimum. The backends then solve in the range
     they were built for; the bound is mapped back.
 
+    A pandas DataFrame's labels are kept (``labels``) and name its cells in
+    errors; a ``feasible`` DataFrame and capacities given as Series are taken
+    by those labels, whatever their order.
+
     Examples
     --------
     >>> import numpy as np
@@ -157,7 +191,22 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     >>> sol = solve_matrix(costs, feasible=np.isfinite(costs), maximize=False)
     >>> sol.pairs, sol.objective
     ([(0, 0), (1, 2), (2, 1)], 18.0)
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame([[0.9, 0.2], [0.4, np.nan]], index=["ana", "rui"],
+    ...                      columns=["cto", "cfo"])
+    >>> solve_matrix(frame, feasible=frame.notna()).labels
+    [('ana', 'cfo'), ('rui', 'cto')]
     """
+    names = _labels(scores)
+    if names is not None and feasible is not None and _labels(feasible) is not None:
+        try:  # the mask by the scores' labels, whatever its own order
+            feasible = feasible.loc[names[0], names[1]]  # type: ignore[union-attr]
+        except KeyError as err:
+            raise ValueError(f"feasible has no row or column {err}: give it the scores' "
+                             "labels") from None
+    if names is not None:
+        junior_capacity = _aligned(junior_capacity, names[0], "junior_capacity")
+        senior_capacity = _aligned(senior_capacity, names[1], "senior_capacity")
     try:
         raw = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError) as err:  # rows of different lengths, text
@@ -168,7 +217,8 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     bad = mask & ~np.isfinite(raw)
     if bad.any():
         r, c = (int(v) for v in np.argwhere(bad)[0])
-        raise ValueError(f"scores[{r}, {c}] is {raw[r, c]}: give finite scores, or exclude the "
+        cell = f"{r}, {c}" if names is None else f"{names[0][r]!r}, {names[1][c]!r}"
+        raise ValueError(f"scores[{cell}] is {raw[r, c]}: give finite scores, or exclude the "
                          f"pair with feasible ({int(bad.sum())} such cell(s))")
     if objective not in ("max_pairs", "max_score"):
         raise ValueError(f"objective {objective!r}: use 'max_pairs' or 'max_score'")
@@ -201,5 +251,7 @@ def solve_matrix(scores: npt.ArrayLike, *, feasible: npt.ArrayLike | None = None
     else:  # back from [0, 1]: scale, and the shift each of the k pairs took
         bound_signed = sol.bound * scale + low * len(rows)
         bound_signed = max(bound_signed, float(signed[rows, cols].sum()))
-    return MatrixSolution([(int(r), int(c)) for r, c in zip(rows, cols, strict=True)],
-                          total, bound_signed if maximize else -bound_signed, used, sol.status)
+    pairs = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
+    labels = None if names is None else [(names[0][r], names[1][c]) for r, c in pairs]
+    return MatrixSolution(pairs, total, bound_signed if maximize else -bound_signed, used,
+                          sol.status, labels)
