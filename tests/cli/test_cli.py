@@ -41,6 +41,22 @@ def test_match_writes_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "gender" not in (tmp_path / "pairs.json").read_text()
 
 
+def test_match_explains_a_person_given_by_name_and_refuses_a_typo_before_solving(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    roster = str(EXAMPLES / "roster.csv")
+    cto = next(p for p in rm.read_participants(roster) if p.id == "cto")
+    assert main(["match", roster, "-q", "--explain", str(cto.name).lower()]) == 0
+    out = capsys.readouterr().out
+    assert f"{str(cto.name).lower()!r}: the name of 'cto'" in out
+    assert "senior 'cto' is paired with" in out
+    # A typo is said at once, before any solve (no rules line, no pairs printed).
+    assert main(["match", roster, "-q", "--explain", "J-01"]) == 1
+    captured = capsys.readouterr()
+    assert "no junior or senior has the id or name 'J-01' (did you mean 'j-01'?" in \
+        captured.err
+    assert "rules:" not in captured.out
+
+
 def test_validate_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,role,level,capacity\na,junior,-1,1\nb,senior,2,x\nc,senior,1,1\n")

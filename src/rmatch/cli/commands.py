@@ -108,6 +108,9 @@ def _cmd_match(args: argparse.Namespace) -> int:
     juniors, seniors, program, org = load(args)
     if args.time_limit is not None:
         program = program.model_copy(update={"time_limit_s": args.time_limit})
+    # Each person to explain, by id or name, found before the solve: a typo
+    # should not cost a large programme's solve to be told.
+    explain = [_who(text, juniors, seniors, args.roster) for text in args.explain or []]
     print(rules_line(program))
     result = match(juniors, seniors, program, org=org, solver=args.solver,
                    progress=None if args.quiet else progress_bar)
@@ -115,7 +118,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     if not args.quiet and progress_bar.shown:
         print(file=sys.stderr)  # end the progress line
     print(report_text(result, limit(args)))
-    for pid in args.explain or []:
+    for pid in explain:
         print()
         print(result.explain(pid).text())
     if args.output:
@@ -364,14 +367,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 def _person(args: argparse.Namespace, juniors: list[Participant],
             seniors: list[Participant]) -> Participant:
     """Return the participant ``args.id`` names: their id, else their name (one person's)."""
-    by_id = {p.id: p for p in [*juniors, *seniors]}
-    wanted = _id_named(args.id, args.roster, by_id)
+    wanted = _who(args.id, juniors, seniors, args.roster)
+    return next(p for p in [*juniors, *seniors] if p.id == wanted)
+
+
+def _who(text: str, juniors: list[Participant], seniors: list[Participant],
+         roster: str) -> str:
+    """Return the id of the junior or senior a typed id or name gives, else an error."""
+    wanted = _id_named(text, roster, {p.id: p for p in [*juniors, *seniors]})
     if wanted is None:
         hint = IdSides((p.id for p in juniors), (p.id for p in seniors)).case_hint(
-            normalise_id(args.id.strip()))
-        raise InputError(f"{args.roster}: no junior or senior has the id or name "
-                         f"{args.id!r}{hint}")
-    return by_id[wanted]
+            normalise_id(text.strip()))
+        raise InputError(f"{roster}: no junior or senior has the id or name {text!r}{hint}")
+    return wanted
 
 
 def _id_named(text: str, roster: str, by_id: dict[str, Participant]) -> str | None:
@@ -460,7 +468,7 @@ def _match_options(cmd: argparse.ArgumentParser) -> None:
                      help="with -o OUT.csv: add names and e-mails (personal data, so only "
                           "when asked)")
     cmd.add_argument("--explain", action="append", metavar="ID",
-                     help="explain this participant's pairing (repeatable)")
+                     help="explain this participant's pairing (an id or a name; repeatable)")
     _limit_option(cmd)
     cmd.add_argument("--time-limit", type=seconds, default=None, metavar="SECONDS",
                      help="stop a CP-SAT solve after this long (programme's default: 60)")
