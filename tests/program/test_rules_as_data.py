@@ -184,6 +184,22 @@ def test_component_names_and_weights_are_checked() -> None:
     with pytest.raises(rm.InputError, match="components\\['p'\\] names 'typo'"):
         rm.match([rm.Participant(id="j")], [rm.Participant(id="s")],
                  rm.Program(components=[MatchPoints(name="p", field="attributes.typo")]))
+    # A programme file with a weight and a field misspelt: both said at once (the
+    # field was said only once the weight was mended), each with its near name.
+    people = ([rm.Participant(id="j", department="IT", attributes={"gender": "f"})],
+              [rm.Participant(id="s", department="HR", attributes={"gender": "m"})])
+    typos = rm.Program(weights=rm.Weights(skill=2),
+                       constraints=[rm.DifferentValue(field="departement"),
+                                    rm.MinShare(attribute="Gender", share=0.5)])
+    for run in (rm.match, rm.score):
+        with pytest.raises(rm.InputError) as err:
+            run(*people, typos)
+        said = [str(p) for p in err.value.problems]
+        assert len(said) == 3, said
+        assert "'skill': did you mean 'skills'?" in said[0]
+        assert "DifferentValue.field names 'departement', which no participant has (did " \
+            "you mean 'department'?)" in said[1]
+        assert "(did you mean 'gender'? keys are case-sensitive)" in said[2]
 
 
 @pytest.mark.parametrize("seed", range(120))

@@ -25,7 +25,7 @@ from rmatch.scoring.builtin import (
     _vetoes,
 )
 from rmatch.scoring.memory import check_memory
-from rmatch.scoring.plan import default_org, plan_scores, score_arrays
+from rmatch.scoring.plan import default_org, field_problems, plan_scores, score_arrays
 
 __all__ = ["ScoreMatrix", "check_field_names", "score"]
 
@@ -289,38 +289,18 @@ def check_field_names(sm: ScoreMatrix) -> None:
     ...
     rmatch.errors.InputError: MinShare.attribute names 'gendr', which no participant has; ...
     """
-    from rmatch.constraints.base import field_key
-    from rmatch.constraints.programme import MinShare
+    js, ss = sm.juniors, sm.seniors
 
-    program, js, ss = sm.program, sm.juniors, sm.seniors
-    known = ["department", "location", *sorted(set(js.attributes) | set(ss.attributes))]
-    wanted: list[tuple[str, str]] = [
-        (f"{type(c).__name__}.{option}", key) for c in program.constraints
-        for option, key in c.fields().items()]
-    wanted += [("scoring.diversity_fields", k) for k in program.scoring.diversity_fields or {}]
-    wanted += [(f"components[{spec.name!r}]", field_key(f)) for spec in program.components
-               for f in spec.reads()]
-    folded = {k.casefold(): k for k in known}
-    binding = {f"{type(c).__name__}.attribute" for c in program.constraints
-               if isinstance(c, MinShare) and c.share > 0 and not c.at_most}
-    problems = []
-    for where, name in wanted:
-        if name not in known:
-            hint = (f" (did you mean {folded[name.casefold()]!r}? keys are case-sensitive)"
-                    if name.casefold() in folded else "")
-            problems.append(f"{where} names {name!r}, which no participant has{hint}")
-        elif where in binding and len(js) and len(ss) and (
-                not (js.attribute(name) >= 0).any() or not (ss.attribute(name) >= 0).any()):
-            # department and location are always "known" fields: a share of
-            # pairs on one nobody gives could only be met by no pairs at all.
-            side = "junior" if not (js.attribute(name) >= 0).any() else "senior"
-            problems.append(f"{where} names {name!r}, which no {side} gives: no pair could "
-                            "count towards the share")
-    problems += [f"sensitive_attributes names {name!r}, which no participant has"
-                 for name in sorted(program.sensitive_attributes)
-                 if name.casefold() not in folded]
+    def given(side: ParticipantArrays) -> set[str] | None:
+        if not len(side):
+            return None
+        return {k for k in ("department", "location", *side.attributes)
+                if (side.attribute(k) >= 0).any()}
+
+    problems = field_problems(sm.program, set(js.attributes) | set(ss.attributes),
+                              given(js), given(ss))
     if problems:
-        raise InputError.of([f"{p}; the fields are {', '.join(known)}" for p in problems])
+        raise InputError.of(problems)
 
 
 def score(

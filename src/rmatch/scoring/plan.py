@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from rmatch.scoring.builtin import (
     _wishes,
 )
 
-__all__ = ["ScorePlan", "default_org", "plan_scores", "score_arrays"]
+__all__ = ["ScorePlan", "default_org", "field_problems", "plan_scores", "score_arrays"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,72 @@ class ScorePlan:
     extra: dict[str, ComponentFn]
     wished: bool
     vetoed: bool
+
+
+def field_problems(program: Program, names: Collection[str], junior_gives: set[str] | None,
+                   senior_gives: set[str] | None) -> list[str]:
+    """Say each field the programme names that no participant has (or no side gives).
+
+    ``names``: the attribute keys of the people; ``junior_gives`` and
+    ``senior_gives``: the fields (``department``, ``location`` and keys) some
+    junior (senior) gives a value for, None for an empty side. A misspelt key
+    (``gendr``) in a rule, in ``diversity_fields`` or in
+    ``sensitive_attributes`` would otherwise make a rule quietly count
+    nothing, or leave a sensitive attribute unprotected.
+
+    Examples
+    --------
+    >>> from rmatch.constraints import DifferentValue
+    >>> field_problems(Program(constraints=[DifferentValue(field="departement")]), {"gender"},
+    ...                {"department"}, {"department"})  # doctest: +ELLIPSIS
+    ["DifferentValue.field names 'departement', which no participant has; the fields are ..."]
+    """
+    from rmatch.constraints.base import field_key
+    from rmatch.constraints.programme import MinShare
+
+    known = ["department", "location", *sorted(names)]
+    wanted: list[tuple[str, str]] = [
+        (f"{type(c).__name__}.{option}", key) for c in program.constraints
+        for option, key in c.fields().items()]
+    wanted += [("scoring.diversity_fields", k) for k in program.scoring.diversity_fields or {}]
+    wanted += [(f"components[{spec.name!r}]", field_key(f)) for spec in program.components
+               for f in spec.reads()]
+    folded = {k.casefold(): k for k in known}
+    binding = {f"{type(c).__name__}.attribute" for c in program.constraints
+               if isinstance(c, MinShare) and c.share > 0 and not c.at_most}
+    problems = []
+    for where, name in wanted:
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+            hint = (f" (did you mean {folded[name.casefold()]!r}? keys are case-sensitive)"
+                    if name.casefold() in folded else
+                    f" (did you mean {near[0]!r}?)" if near else "")
+            problems.append(f"{where} names {name!r}, which no participant has{hint}")
+        elif where in binding and junior_gives is not None and senior_gives is not None and (
+                name not in junior_gives or name not in senior_gives):
+            # department and location are always "known" fields: a share of
+            # pairs on one nobody gives could only be met by no pairs at all.
+            side = "junior" if name not in junior_gives else "senior"
+            problems.append(f"{where} names {name!r}, which no {side} gives: no pair could "
+                            "count towards the share")
+    problems += [f"sensitive_attributes names {name!r}, which no participant has"
+                 for name in sorted(program.sensitive_attributes)
+                 if name.casefold() not in folded]
+    return [f"{p}; the fields are {', '.join(known)}" for p in problems]
+
+
+def _fields_of(juniors: Sequence[Participant], seniors: Sequence[Participant]
+               ) -> tuple[set[str], set[str] | None, set[str] | None]:
+    """Return :func:`field_problems`'s fields from the people themselves."""
+    def gives(side: Sequence[Participant]) -> set[str] | None:
+        if not side:
+            return None
+        out = {k for p in side for k, v in p.attributes.items() if v is not None}
+        return out | {f for f in ("department", "location")
+                      if any(getattr(p, f) is not None for p in side)}
+
+    names = {k for side in (juniors, seniors) for p in side for k in p.attributes}
+    return names, gives(juniors), gives(seniors)
 
 
 def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
@@ -80,8 +146,12 @@ def plan_scores(juniors: Sequence[Participant], seniors: Sequence[Participant],
         near = {name: difflib.get_close_matches(name, named, n=1, cutoff=0.7) for name in unknown}
         hint = "".join(f" ({name!r}: did you mean {found[0]!r}?)"
                        for name, found in near.items() if found)
-        raise InputError(f"weights name unknown component(s) {unknown}{hint}; define them in "
-                         "the programme's components or pass them as components=")
+        # With the fields the programme misnames, found here from the people, so that
+        # a programme file's typos are said at once (the fields are otherwise checked
+        # only after scoring, which this error stops).
+        raise InputError.of([f"weights name unknown component(s) {unknown}{hint}; define them "
+                             "in the programme's components or pass them as components=",
+                             *field_problems(program, *_fields_of(juniors, seniors))])
     for name, spec in declared.items():
         weights.setdefault(name, spec.max_points())
     if wished:
