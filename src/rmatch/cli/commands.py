@@ -28,12 +28,13 @@ from rmatch.cli.common import (
     listed_by,
     load,
     names_of,
-    read_roster,
+    read_people,
     reading_options,
     roster_options,
     roster_words,
     rules_line,
     seconds,
+    sides_options,
     solver_options,
 )
 from rmatch.cli.outputs import report_text, table, write_result
@@ -322,8 +323,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rmatch.lifecycle.calibration import calibrate, read_feedback
 
     refuse_inputs([args.output], [args.feedback, args.roster, args.program, args.columns,
-                                  args.level_map, args.values, args.outcome_values])
-    people = read_roster(args, args.roster, check_managers=False)
+                                  args.level_map, args.values, args.outcome_values,
+                                  args.seniors_file])
+    people = read_people(args, args.roster, check_managers=False)
     juniors, seniors, _ = split_roles(people)
     # Each id against the roster, by the feedback file's rows.
     scale = json_file(args.outcome_values, "outcome value map")
@@ -555,6 +557,7 @@ def _calibrate_options(cmd: argparse.ArgumentParser) -> None:
                      "outcome in words, e.g. {\"Agree\": 4, \"Strongly agree\": 5} (an error "
                      "proposes it for a known scale)")
     cmd.add_argument("-o", "--output", help="write the programme with the fitted weights")
+    sides_options(cmd)
     reading_options(cmd)
 
 

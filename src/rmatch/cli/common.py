@@ -35,12 +35,14 @@ __all__ = [
     "limit",
     "listed_by",
     "load",
+    "read_people",
     "read_roster",
     "reading_options",
     "roster_options",
     "roster_words",
     "rules_line",
     "seconds",
+    "sides_options",
     "solver_options",
 ]
 
@@ -88,6 +90,18 @@ def read_roster(args: argparse.Namespace, path: str, *, check_managers: bool
     return read_participants(path, check_managers=check_managers,
                              columns=_json_object(args.columns, "column map"),
                              sheet=getattr(args, "sheet", None), **_reading(args))
+
+
+def read_people(args: argparse.Namespace, path: str, *, check_managers: bool
+                ) -> list[Participant]:
+    """Read the roster, or with ``--seniors-file`` one file per side (``read_sides``)."""
+    seniors_file = getattr(args, "seniors_file", None)
+    if not seniors_file:
+        return read_roster(args, path, check_managers=check_managers)
+    # One file per side: --sheet is the juniors' file's.
+    return read_sides(path, seniors_file, columns=_json_object(args.columns, "column map"),
+                      sheet=getattr(args, "sheet", None),
+                      seniors_sheet=getattr(args, "seniors_sheet", None), **_reading(args))
 
 
 def _reading(args: argparse.Namespace) -> dict[str, Any]:
@@ -180,14 +194,8 @@ def _load(args: argparse.Namespace) -> tuple[list[Participant], list[Participant
     if hr_data and args.org:
         raise InputError("give the org chart once: --hr-data is the org chart, so leave out "
                          "--org")
-    if seniors_file:  # one file per side: --sheet is the juniors' file's
-        people = read_sides(args.roster, seniors_file,
-                            columns=_json_object(args.columns, "column map"),
-                            sheet=getattr(args, "sheet", None),
-                            seniors_sheet=getattr(args, "seniors_sheet", None), **_reading(args))
-    else:
-        people = read_roster(args, args.roster, check_managers=not (
-            args.org or hr_data or getattr(args, "no_check_managers", False)))
+    people = read_people(args, args.roster, check_managers=not (
+        args.org or hr_data or getattr(args, "no_check_managers", False)))
     employees: list[Participant] = []
     if hr_data:
         employees = read_participants(
@@ -395,13 +403,7 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
                      help="column map for the HR export (as --columns is for the roster)")
     cmd.add_argument("--hr-values", metavar="MAP.json",
                      help="value maps for the HR export (as --values is for the roster)")
-    cmd.add_argument("--seniors-file", metavar="FILE",
-                     help="one file per side (a survey's mentees and mentors): the roster is "
-                          "then the juniors' file and this the seniors', read with the same "
-                          "maps; someone in both is on both sides")
-    cmd.add_argument("--seniors-sheet", metavar="NAME|N",
-                     help="the Excel sheet of the seniors' file (its first by default; "
-                          "the same workbook twice reads both sides from two sheets)")
+    sides_options(cmd)
     cmd.add_argument("--no-rules", action="store_true",
                      help="apply no pairwise rules (the recommended HR rules apply when "
                           "the programme names none)")
@@ -410,6 +412,25 @@ def roster_options(cmd: argparse.ArgumentParser) -> None:
                           "programme (a sign-up form's line managers): kept apart from their "
                           "own reports, the chain above them unknown (--org gives it)")
     reading_options(cmd)
+
+
+def sides_options(cmd: argparse.ArgumentParser) -> None:
+    """Add ``--seniors-file`` and ``--seniors-sheet``: one file per side.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> sides_options(parser)
+    >>> parser.parse_args(["--seniors-file", "mentors.csv"]).seniors_file
+    'mentors.csv'
+    """
+    cmd.add_argument("--seniors-file", metavar="FILE",
+                     help="one file per side (a survey's mentees and mentors): the roster is "
+                          "then the juniors' file and this the seniors', read with the same "
+                          "maps; someone in both is on both sides")
+    cmd.add_argument("--seniors-sheet", metavar="NAME|N",
+                     help="the Excel sheet of the seniors' file (its first by default; "
+                          "the same workbook twice reads both sides from two sheets)")
 
 
 def solver_options(cmd: argparse.ArgumentParser) -> None:
