@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -50,6 +51,35 @@ def test_a_survey_export_is_read_by_its_values_and_said() -> None:
     # Without the names, the columns hold no one's ids: refused, naming the file.
     with pytest.raises(rm.InputError, match="need the column"):
         rm.read_ratings(io.StringIO(text), JUNIORS, SENIORS)
+
+
+def test_a_forms_email_and_name_columns_and_ratings_written_with_their_words() -> None:
+    # Microsoft Forms: a response number, the juniors' e-mail and name (both say who
+    # answered), their mentor's name, and a rating some wrote as "4 - satisfied".
+    # The response number was read as the rating (the only column of numbers) and
+    # the two columns of juniors were refused as a choice to make.
+    text = ("ID,Email,Name,Your mentor's name,How satisfied are you? (1-5)\n"
+            "1,j-01,Beatriz Silva,Rui Almeida,5\n"
+            "2,j-02,Leon Schmidt,Margaret Hill,4 - satisfied\n"
+            "3,j-03,,Rui Almeida,2 (not really)\n")
+    rows, said = _read(text, names=NAMES)
+    assert [(j, s, v) for _, j, s, v in rows] == [("j-01", "cto", {"rating": "5"}),
+                                                  ("j-02", "cfo", {"rating": "4"}),
+                                                  ("j-03", "cto", {"rating": "2"})]
+    joined = " ".join(said)
+    assert "read 'Email' as the juniors' ids" in joined
+    assert "'Name' names the same people as 'Email'" in joined
+    assert "read 'How satisfied are you? (1-5)' as the rating" in joined
+    assert "read 2 answer(s) written with their words as their number" in joined
+    # Two columns of juniors that differ on a row: still the user's choice.
+    other = text.replace("3,j-03,,", "3,j-03,Leon Schmidt,")
+    with pytest.raises(rm.InputError, match="need the column"):
+        _read(other, names=NAMES)
+    # The response number alone is never the rating: said, with no rating column.
+    counted = "ID,Email,Your mentor's name,Comment\n1,j-01,Rui Almeida,ok\n2,j-02,Rui Almeida,\n"
+    with pytest.raises(rm.InputError,
+                       match=re.escape("'ID' counts the responses 1, 2, 3, ..., no rating")):
+        _read(counted, names=NAMES)
 
 
 @pytest.mark.parametrize(("columns", "said"), [
@@ -104,6 +134,15 @@ def test_the_command_line_calibrates_from_a_survey_of_names(
     assert code == 0, err
     assert "read 'Did you meet this month?' as the outcome" in err
     assert f"the outcomes of {len(pairs)} pairs" in out  # every pair of the survey fitted
+    # A survey programme's two sheets (mentees, mentors): --seniors-file, as for match.
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    for path, side in ((mentees, juniors), (mentors, seniors)):
+        path.write_text("id,name,birth_year\n" + "".join(
+            f"{p.id},{p.name},{p.birth_year or ''}\n" for p in side), encoding="utf-8")
+    code = main(["calibrate", str(survey), str(mentees), "--seniors-file", str(mentors)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"the outcomes of {len(pairs)} pairs" in out
 
 
 def test_answers_in_words_are_read_with_a_value_map_that_a_known_scale_proposes() -> None:

@@ -132,12 +132,18 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
                 and all(of(i) or nobodys(sides, i) for i in ids)]
 
     of_juniors, of_seniors = only("junior"), only("senior")
+    # A form's "Email" and "Name" both say who answered: one column, not two to choose from.
+    of_juniors, same_j = _one_person(table, of_juniors, held)
+    of_seniors, same_s = _one_person(table, of_seniors, held)
     if len(of_juniors) == 1 and len(of_seniors) == 1:
         also = ", or nobody's now: people who left" if keep else ""
+        same = [f"{h!r} names the same people as {c!r}" for c, others in
+                ((of_juniors[0], same_j), (of_seniors[0], same_s)) for h in others]
         warn(f"{table.name}: no junior_id and senior_id columns: read "
              f"{of_juniors[0]!r} as the juniors' ids and {of_seniors[0]!r} as the "
-             f"seniors' (every value in each is one of theirs{also}); name the "
-             "columns junior_id and senior_id to say so", InputWarning, stacklevel=3)
+             f"seniors' (every value in each is one of theirs{also}"
+             f"{''.join('; ' + x for x in same)}); name the columns junior_id and "
+             "senior_id to say so", InputWarning, stacklevel=3)
         return of_juniors[0], of_seniors[0]
     problems = [Problem(f"{what}: need the column(s) junior_id, senior_id (found "
                         f"{', '.join(table.headers) or 'none'})", file=table.name),
@@ -174,6 +180,22 @@ def _by_values(table: Table, sides: IdSides, what: str, *, keep: bool = False
         problems.append(Problem(f"hint: this is the sheet {table.sheet!r}; the workbook also "
                                 f"has {others}: choose the sheet of the pairs", file=table.name))
     raise InputError.of(problems)
+
+
+def _one_person(table: Table, columns: list[str], held: dict[str, list[str]]
+                ) -> tuple[list[str], list[str]]:
+    """Return the one column to read when several name the same person on every row.
+
+    The fullest column (the first of them on a tie) and the others; the
+    columns unchanged when any row names two people in them.
+    """
+    if len(columns) < 2:
+        return columns, []
+    for _, cells in table.rows:
+        if len({normalise_id(scalar_text(cells.get(h))) for h in columns} - {""}) > 1:
+            return columns, []
+    best = max(columns, key=lambda h: len(held[h]))
+    return [best], [h for h in columns if h != best]
 
 
 def headers_twice(table: Table) -> list[Problem]:

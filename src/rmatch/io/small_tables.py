@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -193,7 +194,10 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
         raise InputError(f"values: {', '.join(map(repr, wrong[:5]))} must be numbers (the "
                          "rating each answer stands for)")
     scale = {fold(k): float(v) for k, v in (values or {}).items()}
-    test = accepts or _is_number
+    given_test = accepts or _is_number
+
+    def test(cell: str) -> bool:  # a value, or one written with its words ("4 - satisfied")
+        return given_test(cell) or given_test(_rated(cell) or "")
 
     def fits(cell: str) -> bool:
         return test(cell) or fold(cell) in scale
@@ -211,7 +215,12 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
                                   f"{', '.join(map(repr, words[:8]))}"
                                   f"{', ...' if len(words) > 8 else ''}", file=table.name,
                                   field=found), scale_hint(table.name, found, words)])
-    return [(row, j, s, {value: _as_number(cells[found], scale)}
+    worded = sorted({c[found] for _, c in rows if not given_test(c[found])
+                     and fold(c[found]) not in scale})
+    if worded:
+        warn(f"{table.name}: read {len(worded)} answer(s) written with their words as their "
+             f"number (e.g. {worded[0]!r} as {_rated(worded[0])})", InputWarning, stacklevel=2)
+    return [(row, j, s, {value: _as_number(cells[found], scale, given_test)}
              | {o: cells[h] for o, h in extra.items()})
             for (row, cells), (j, s) in zip(rows, pairs, strict=True)]
 
@@ -226,10 +235,31 @@ def _with_hint(problems: list[Problem]) -> InputError:
     return InputError(f"{problems[0]}; {problems[1].reason}", problems)
 
 
-def _as_number(cell: str, scale: Mapping[str, float]) -> str:
-    """Return a value as written, or the number its words stand for in the value map."""
+def _as_number(cell: str, scale: Mapping[str, float], test: Callable[[str], bool]) -> str:
+    """Return a value as written, its number in the value map, or the number before its words.
+
+    "4 - satisfied" is 4.
+    """
     number = scale.get(fold(cell))
-    return cell if number is None else f"{number:g}"
+    if number is not None:
+        return f"{number:g}"
+    return cell if test(cell) else _rated(cell) or cell
+
+
+# A rating written with its words after it: "4 - satisfied", "5 (very useful)", "3: OK".
+_WORDED = re.compile(r"^\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:[-\u2013\u2014=:]\s*|\(\s*)[^\W\d_]")
+
+
+def _rated(cell: str) -> str | None:
+    """Return the number a rating written with its words starts with, else None.
+
+    Examples
+    --------
+    >>> _rated("4 - satisfied"), _rated("5 (very useful)"), _rated("2026-12-01"), _rated("4")
+    ('4', '5', None, None)
+    """
+    found = _WORDED.match(cell)
+    return None if found is None else found.group(1).replace(",", ".")
 
 
 def _is_number(cell: str) -> bool:
@@ -246,14 +276,17 @@ def _value_column(table: Table, taken: Sequence[str], value: str,
     held = {h: [scalar_text(c.get(h)) for _, c in table.rows] for h in table.headers
             if h not in taken}
     fits = [h for h, cells in held.items() if any(cells) and all(map(accepts, filter(None, cells)))]
-    if len(fits) > 1:  # a form's response number (1, 2, 3, ...) is no rating
-        fits = [h for h in fits if not counts_responses(held[h])] or fits
+    # A form's response number (1, 2, 3, ...) is no rating, even the only column of numbers.
+    counters = [h for h in fits if counts_responses(held[h])]
+    fits = [h for h in fits if h not in counters]
     if len(fits) == 1:
         warn(f"{table.name}: no {value} column: read {fits[0]!r} as the {value} (its "
              f"every value is one); name it {value} to say so", InputWarning,
              stacklevel=3)
         return fits[0]
-    hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else "")
+    hint = (f"; {', '.join(map(repr, fits))} could each be it: name one {value}" if fits else
+            f"; {counters[0]!r} counts the responses 1, 2, 3, ..., no {value}" if counters
+            else "")
     # A column of a known scale's words ("Agree", "Strongly agree"): its value map proposed.
     scales = [scale_hint(table.name, h, sorted(set(filter(None, cells)), key=fold))
               for h, cells in held.items() if not fits and any(cells)
