@@ -289,6 +289,30 @@ def test_one_sheet_per_side_reads_the_mentees_choices_of_mentors_by_name() -> No
         rm.merge_sides(mentees, twins)
 
 
+def test_previous_partners_written_by_name_are_read_as_ids_and_never_paired_again() -> None:
+    # Last year's partner written by name: it was "not in this roster", and NoRepeat
+    # paired the two again (their score the best).
+    roster = ("id,name,role,birth_year,previous_partners\n"
+              "j1,Ana Lima,junior,2000,Rui Costa\nj2,Bo Chen,junior,2001,\n"
+              "s1,Rui Costa,senior,1970,\ns2,Eva Dias,senior,1965,\n")
+    with pytest.warns(rm.InputWarning, match="1 previous partner.s. given as a person's name "
+                                             "read as that person's id, for 1 participant"):
+        people = rm.read_participants(io.StringIO(roster))
+    assert people[0].previous_partners == {"s1"}
+    juniors, seniors, _ = rm.split_roles(people)
+    result = rm.match(juniors, seniors, rm.Program(constraints=[rm.NoRepeat()]))
+    assert ("j1", "s1") not in {(p.junior_id, p.senior_id) for p in result.pairs}
+    assert len(result.pairs) == 2
+    # One sheet per side: the mentee's previous mentor is on the other sheet.
+    with pytest.warns(rm.InputWarning, match="not in this roster"):  # that sheet alone
+        mentees = rm.read_participants(io.StringIO(
+            "id,name,previous_partners\nj1,Ana Lima,Rui Costa\n"), role="junior")
+    mentors = rm.read_participants(io.StringIO("id,name\ns1,Rui Costa\n"), role="senior")
+    with pytest.warns(rm.InputWarning, match="1 previous partner.s. given as a person's name"):
+        joined = rm.merge_sides(mentees, mentors)
+    assert joined[0].previous_partners == {"s1"}
+
+
 def test_the_cli_reads_one_file_per_side(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     # A survey's two sheets: the roster is the mentees' (juniors), --seniors-file the

@@ -27,8 +27,8 @@ from rmatch.errors import InputError, InputWarning, warn
 from rmatch.model.participant import Participant, fold
 from rmatch.model.text import unaccented
 
-__all__ = ["as_ids", "bare_key", "bracketed", "by_name", "ids_by_name", "look_up", "name_key",
-           "named_by", "named_wishes", "names_read"]
+__all__ = ["NAMING", "as_ids", "bare_key", "bracketed", "by_name", "ids_by_name", "look_up",
+           "name_key", "named_by", "named_wishes", "names_read", "naming_words"]
 
 _T = TypeVar("_T")
 
@@ -298,17 +298,18 @@ def named_wishes(people: Sequence[Participant]) -> list[Participant]:
     ...     named_wishes(people)[0].wishes
     ['s1']
     """
-    if not any(p.wishes or p.avoid for p in people):
+    if not any(p.wishes or p.avoid or p.previous_partners for p in people):
         return list(people)  # most programmes: nobody names anyone
     ids = {p.id for p in people}
     names = ids_by_name((p.name, p.id) for p in people)
     out: list[Participant] = []
     problems: list[str] = []
     read: dict[str, int] = {}
+    kinds: set[str] = set()
     for p in people:
         update: dict[str, object] = {}
-        for field in ("wishes", "avoid"):
-            items = sorted(getattr(p, field)) if field == "avoid" else list(p.wishes)
+        for field in NAMING:
+            items = list(p.wishes) if field == "wishes" else sorted(getattr(p, field))
             if not names or all(x in ids for x in items):
                 continue
             got, shared, n = as_ids(items, ids, names)
@@ -318,16 +319,37 @@ def named_wishes(people: Sequence[Participant]) -> list[Participant]:
             if n:
                 update[field] = got if field == "wishes" else frozenset(got)
                 read[p.id] = read.get(p.id, 0) + n
+                kinds.add(field)
         out.append(p.model_copy(update=update) if update else p)
     if problems:
         raise InputError.of(problems)
     if read:
-        warn(names_read(sum(read.values()), read), InputWarning, stacklevel=3)
+        warn(names_read(sum(read.values()), read, naming_words(kinds)), InputWarning,
+             stacklevel=3)
     return out
 
 
-def names_read(count: int, who: Iterable[str]) -> str:
-    """Say how many wishes or vetoes were read as names, for whom (ids: names are personal).
+NAMING = ("wishes", "avoid", "previous_partners")
+"""The fields that name other people, each of which may name them by name."""
+
+
+def naming_words(kinds: Collection[str]) -> str:
+    """Say which of the :data:`NAMING` fields names were read in.
+
+    Examples
+    --------
+    >>> naming_words({"wishes"}), naming_words({"previous_partners"})
+    ('wish(es) or veto(es)', 'previous partner(s)')
+    """
+    if set(kinds) == {"previous_partners"}:
+        return "previous partner(s)"
+    if "previous_partners" in kinds:
+        return "wish(es), veto(es) or previous partner(s)"
+    return "wish(es) or veto(es)"
+
+
+def names_read(count: int, who: Iterable[str], what: str = "wish(es) or veto(es)") -> str:
+    """Say how many wishes or vetoes (``what``) were read as names, for whom (ids only).
 
     Examples
     --------
@@ -336,6 +358,6 @@ def names_read(count: int, who: Iterable[str]) -> str:
 participant(s): 'j1', 'j2'"
     """
     ids = sorted(set(who))
-    return (f"{count} wish(es) or veto(es) given as a person's name read as that person's id, "
+    return (f"{count} {what} given as a person's name read as that person's id, "
             f"for {len(ids)} participant(s): {', '.join(repr(w) for w in ids[:8])}"
             f"{' and more' if len(ids) > 8 else ''}")

@@ -43,7 +43,7 @@ from rmatch.io.managers import (
     managers_by_email,
     managers_by_name,
 )
-from rmatch.io.names import as_ids, ids_by_name, names_read
+from rmatch.io.names import NAMING, as_ids, ids_by_name, names_read, naming_words
 from rmatch.io.sheets import FORMATS, Source, Table, load_table, unique_keys
 from rmatch.model.languages import is_known_language, joined_languages, unread_note
 from rmatch.model.participant import Participant
@@ -273,12 +273,14 @@ def _settle_duplicates(name: str, rows: list[_Row], policy: Duplicates) -> list[
 
 
 def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
-    """Read wishes and vetoes given as people's names as their ids (:mod:`rmatch.io.names`).
+    """Read wishes, vetoes and previous partners given as names as ids (:mod:`rmatch.io.names`).
 
     A name of several people is a problem naming their rows; a warning counts
-    the names read. Names are personal data: neither repeats one.
+    the names read. Names are personal data: neither repeats one. (A previous
+    partner written by name was "not in this roster", and NoRepeat paired the
+    two again.)
     """
-    if not any(r.record.get("wishes") or r.record.get("avoid") for r in rows):
+    if not any(r.record.get(f) for r in rows for f in NAMING):
         return  # most files: nobody names anyone
     row_of = {_nfc(r.record.get("id")): r.row for r in rows} | {None: 0}
     names = ids_by_name((r.record.get("name"), _nfc(r.record.get("id"))) for r in rows)
@@ -286,19 +288,23 @@ def _named_wishes(name: str, rows: Sequence[_Row]) -> None:
         return
     ids = {x for x in row_of if x is not None}
     read: list[str] = []
+    kinds: set[str] = set()
     for r in rows:
-        for field_name in ("wishes", "avoid"):
+        for field_name in NAMING:
             items = r.record.get(field_name)
-            if not isinstance(items, list) or all(_nfc(x) in ids for x in items):
+            if not isinstance(items, (list, tuple, set, frozenset)) \
+                    or all(_nfc(x) in ids for x in items):
                 continue
             out, shared, n = as_ids([str(_nfc(x) or x) for x in items], ids, names)
             r.errors += [(field_name, f"item {k + 1} is the name of rows "
                           f"{', '.join(str(row_of[x]) for x in found[:5])}: give that "
                           "person's id instead") for k, found in shared]
             read += [str(r.record.get("id") or f"row {r.row}")] * n
+            kinds |= {field_name} if n else set()
             r.record[field_name] = out
     if read:
-        warn(f"{name}: {names_read(len(read), read)}", InputWarning, stacklevel=5)
+        warn(f"{name}: {names_read(len(read), read, naming_words(kinds))}", InputWarning,
+             stacklevel=5)
 
 
 def _nfc(value: Any) -> str | None:
