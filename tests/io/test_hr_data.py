@@ -564,6 +564,26 @@ def test_ambiguous_or_offset_only_time_zones_are_said() -> None:
         _read("id,timezone\na,Europe/Londn\n")
 
 
+@pytest.mark.parametrize("minutes", [330, 345, 270, 390, 570, 525, 210, -570])
+def test_an_offset_of_a_part_hour_is_read_as_the_zone_that_keeps_it_all_year(
+        minutes: int) -> None:
+    # "GMT+05:30", as many Indian HR exports write Kolkata's zone, was refused: no
+    # IANA Etc/ zone has a half hour.
+    sign, whole = ("+" if minutes > 0 else "-"), abs(minutes)
+    written = f"GMT{sign}{whole // 60:02d}:{whole % 60:02d}"
+    with pytest.warns(rm.InputWarning, match="read as a fixed UTC offset, without daylight"):
+        [p] = _read(f"id,timezone\na,{written}\n")
+    assert p.timezone is not None
+    zone = ZoneInfo(p.timezone)
+    offsets = {zone.utcoffset(datetime(2026, 1, 1) + timedelta(days=d)) for d in range(0, 366, 5)}
+    assert offsets == {timedelta(minutes=minutes)}  # that offset, every day of the year
+    # An offset whose zones move in summer (Newfoundland's -03:30) is still refused.
+    if minutes == 330:
+        with pytest.raises(rm.InputError, match="'GMT-03:30' gives only a UTC offset that no "
+                                                "fixed zone has"):
+            _read("id,timezone\na,GMT-03:30\n")
+
+
 def test_skills_with_decimal_commas_percentages_and_bare_names() -> None:
     [p] = _read("id;skills;goals\na;GenAI:0,8, Cloud:50%;Python, SQL\n")
     assert p.skills == {"genai": 0.8, "cloud": 0.5}

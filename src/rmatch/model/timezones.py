@@ -296,11 +296,22 @@ def _offset(sign: str, hours: str, minutes: str | None) -> timedelta:
     return -value if sign in "-−" else value
 
 
+# Offsets of a half or three quarters of an hour that a zone keeps all year (no daylight
+# saving): the zone that keeps it, read as that fixed offset. IANA has no Etc/ zone for
+# them, and "GMT+05:30" is how many Indian HR exports write Kolkata's zone. (Newfoundland's
+# -03:30, Lord Howe's +10:30 and the Chatham Islands' +12:45 move in summer: still refused.)
+_PART_HOURS = {330: "Asia/Kolkata", 345: "Asia/Kathmandu", 270: "Asia/Kabul",
+               390: "Asia/Yangon", 570: "Australia/Darwin", 525: "Australia/Eucla",
+               210: "Asia/Tehran", -570: "Pacific/Marquesas"}
+
+
 def _fixed(text: str, offset: timedelta) -> tuple[str, str]:
     minutes = int(offset.total_seconds() // 60)
+    if minutes in _PART_HOURS:
+        return _PART_HOURS[minutes], FIXED_OFFSET_NOTE
     if minutes % 60 or abs(minutes) > 14 * 60:
         raise ValueError(f"{text!r} gives only a UTC offset that no fixed zone has; write the "
-                         "office's city or its IANA zone (e.g. 'Asia/Kolkata')")
+                         "office's city or its IANA zone (e.g. 'America/St_Johns')")
     hours = minutes // 60
     # IANA's fixed zones reverse the sign: UTC+1 is Etc/GMT-1.
     return ("UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}",
