@@ -451,6 +451,10 @@ def test_public_pay_schemes_get_their_order_proposed(grades: list[str], order: l
     (["L2", "M3"], None),  # two prefixes: no order to propose, a template to fill
     (["L1", "L9", "Director", "L2"], {"L1": 1, "L2": 2, "L9": 9}),  # 'Director' named
     (["L1", "VP", "Director"], None),  # mostly words: a template to fill
+    # With the grade's title after it, as HR systems write it (a template before).
+    (["L1 - Analyst", "L5 - Director", "L2 (Associate)", "L10: Fellow"],
+     {"L1 - Analyst": 1, "L2 (Associate)": 2, "L5 - Director": 5, "L10: Fellow": 10}),
+    (["2021-03-04", "2020-01-01"], None),  # dates are no grades
 ])
 def test_numbered_grades_get_their_numbers_proposed_in_order(
         grades: list[str], proposed: dict[str, int] | None) -> None:

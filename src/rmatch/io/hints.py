@@ -130,7 +130,9 @@ def grade_scheme(grades: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     return None
 
 
-_NUMBERED = re.compile(r"^\s*(\D*?)[\s._-]*(\d{1,3})\s*$")
+# "L3", "Band 5", "E-7", and the same with the title after it ("L3 - Senior Associate",
+# "Band 5 (Manager)", as HR systems write a grade with its name).
+_NUMBERED = re.compile(r"^\s*(\D*?)[\s._-]*(\d{1,3})\s*(?:$|[-\u2013\u2014:(/|]\s*\D.*$)")
 
 
 def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
@@ -150,6 +152,8 @@ def numbered_grades(grades: Sequence[str]) -> dict[str, int] | None:
     ({'Band 3': 3, 'band 5': 5}, None)
     >>> numbered_grades(["L1", "L8", "Director"]), numbered_grades(["L1", "VP", "Director"])
     ({'L1': 1, 'L8': 8}, None)
+    >>> numbered_grades(["L1 - Analyst", "L5 - Director", "L6 (VP)"])
+    {'L1 - Analyst': 1, 'L5 - Director': 5, 'L6 (VP)': 6}
     """
     found = [m for g in grades if (m := _NUMBERED.match(g)) is not None]
     if (len(found) < 2 or 2 * len(found) < len(grades)
