@@ -64,6 +64,17 @@ def test_employee_numbers_a_format_of_zeros_shows_are_read_with_their_zeros() ->
     assert [(p.id, p.manager_id, p.level) for p in people] == [
         ("0010040", None, 7), ("0010041", "0010040", 2), ("0010042", "0010040", 2)]
 
+    # Letters shown by the format too ("E"0000 shows 12 as E0012), as some teams do.
+    def lettered(sheet: object) -> None:
+        sheet.append(["id", "manager_id", "role"])  # type: ignore[attr-defined]
+        sheet.append([12, None, "senior"])  # type: ignore[attr-defined]
+        sheet.append([13, "E0012", "junior"])  # type: ignore[attr-defined]
+        for r in (2, 3):
+            sheet.cell(r, 1).number_format = '"E"0000'  # type: ignore[attr-defined]
+
+    assert [(p.id, p.manager_id) for p in rm.read_participants(_xlsx(lettered))] == [
+        ("E0012", None), ("E0013", "E0012")]
+
 
 def test_rows_a_filter_hid_in_a_workbook_are_read_and_said() -> None:
     # An analyst filters a worker report to the participants and saves it: the

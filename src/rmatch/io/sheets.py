@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -502,24 +503,38 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
                  book.sheetnames[index])
 
 
+# A number format of zeros, with text quoted or escaped around it: "0000000", "E"0000,
+# \E0000, "EMP-"00000 (how a team shows employee numbers with their zeros or letters).
+_ZEROS = re.compile(r'^((?:"[^"]*"|\\.)*)(0{2,})((?:"[^"]*"|\\.)*)$')
+_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
 def _as_shown(value: Any, number_format: Any) -> Any:
-    """Return a whole number with the leading zeros its cell's format shows ("0010040").
+    r"""Return a whole number as its cell's format of zeros shows it ("0010040", "E0012").
 
     An employee number typed into a number cell loses its zeros, and a team
-    gets them back on screen with a format of zeros ("0000000"): the cell
-    holds 10040 and shows 0010040, the id every other system knows. Other
-    values come back as they are.
+    gets them back on screen with a format of zeros ("0000000", or with its
+    letters: "E"0000): the cell holds 10040 and shows 0010040, the id every
+    other system knows. Other values come back as they are.
 
     Examples
     --------
     >>> _as_shown(10040, "0000000"), _as_shown(10040.0, "000000"), _as_shown(7, "General")
     ('0010040', '010040', 7)
+    >>> _as_shown(12, '"E"0000'), _as_shown(12, "\\E\\-000"), _as_shown(5, '0.00')
+    ('E0012', 'E-012', 5)
     """
-    if isinstance(number_format, str) and len(number_format) > 1 \
-            and set(number_format) == {"0"} and not isinstance(value, bool) \
-            and isinstance(value, (int, float)) and value >= 0 and float(value).is_integer():
-        return str(int(value)).zfill(len(number_format))
-    return value
+    found = _ZEROS.match(number_format) if isinstance(number_format, str) else None
+    if found is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or value < 0 or not float(value).is_integer():
+        return value
+
+    def literal(text: str) -> str:
+        return "".join(m.group(1) if m.group(1) is not None else m.group(2)
+                       for m in _LITERAL.finditer(text))
+
+    return (literal(found.group(1)) + str(int(value)).zfill(len(found.group(2)))
+            + literal(found.group(3)))
 
 
 def _sheet_index(name: str, names: Sequence[str], choice: str | int | None) -> int:
