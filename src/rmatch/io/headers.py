@@ -22,11 +22,15 @@ SYNONYMS: dict[str, str] = {
           "personnel number,worker id,user id,userid,username,uid,badge id,person number,"
           "employee #,employee no.,emp #,emp no.,associate id,person id external,"
           "personnel no,staff no,employee code,user principal name,userprincipalname,upn,"
-          "sign-in name,login name,sam account name,samaccountname",
-    "email": "email address,e-mail,work email,employee email,e-mail address,mail",
+          "sign-in name,login name,sam account name,samaccountname,"
+          "what is your employee id,your employee id,what is your employee number,"
+          "your employee number,your staff id,your staff number",
+    "email": "email address,e-mail,work email,employee email,e-mail address,mail,"
+             "recipient email",
     "name": "full name,employee name,display name,preferred name,first name,given name,"
             "forename,last name,surname,family name,worker,employee,person,legal name,"
-            "middle name,middle names,legal first name,legal last name,full legal name",
+            "middle name,middle names,legal first name,legal last name,full legal name,"
+            "recipient first name,recipient last name",
     "role": "programme role,program role,side,participant type,participant role,mentoring role,"
             "mentor or mentee,which role,role in the programme,sign up as,i am a,i am,"
             "joining as,registering as,i would like to be,i want to be,i'd like to be",
@@ -92,7 +96,11 @@ SYNONYMS: dict[str, str] = {
                   "profession,job family,career track,sexual orientation",
     "": "job title,title,position,biography,bio,notes,comments,phone,mobile,address,"
         "hire date,start date,both mentor and mentee,match with similar identity,"
-        "photo,linkedin,start time,completion time,timestamp",
+        "photo,linkedin,start time,completion time,timestamp,"
+        # A Qualtrics export's own columns: about the response, never the person.
+        "end date,response type,ip address,progress,duration (in seconds),finished,"
+        "recorded date,response id,external data reference,location latitude,"
+        "location longitude,distribution channel,user language",
 }
 # The same headers as HR systems in German, French, Spanish, Portuguese, Dutch and
 # Italian write them (compared without accents: "Departement" is "Département").
@@ -187,9 +195,11 @@ def plain(text: str) -> str:
 # Headers of scripts that write the family name first (姓, 名) are in none.
 NAME_PARTS: dict[str, str] = {
     "given": "first name,given name,forename,first names,given names,preferred first name,"
-             "vorname,prénom,prenom,nombre,voornaam,primeiro nome,nome proprio",
+             "vorname,prénom,prenom,nombre,voornaam,primeiro nome,nome proprio,"
+             "recipient first name",
     "middle": "middle name,middle names,middle initial,second name",
     "family": "last name,surname,family name,last names,nachname,familienname,nom,"
+              "recipient last name,"
               "nom de famille,apellido,apellidos,primer apellido,segundo apellido,sobrenome,"
               "apelido,achternaam,cognome",
 }

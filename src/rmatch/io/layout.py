@@ -42,6 +42,8 @@ class Located:
     index: int | None
     end: int
     problems: list[Problem]
+    skip: int = 0
+    """Rows between the header and the first person (a Qualtrics export's import ids)."""
 
 
 # A footer line says something about the report, not about a person.
@@ -130,6 +132,17 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
                 index = k
                 break
         index = _named_below(records, nonempty, _below_banner(records, nonempty, index))
+    skip = 0
+    if header_row is None and _import_ids(records, index + 2):
+        # A Qualtrics export: short names (Q1, Q2, ...), then the questions as
+        # asked, then a row of import ids. The questions are the headers.
+        warn(f"{name}: a Qualtrics export: its questions (row {records[index + 1][0]}) "
+             f"read as the headers; its short names (row {records[index][0]}) and import "
+             f"ids (row {records[index + 2][0]}) skipped", InputWarning, stacklevel=5)
+        index, skip = index + 1, 1
+        nonempty = [k for k in nonempty if k != index - 1]
+    elif _import_ids(records, index + 1):
+        skip = 1  # the questions' row given as the header: its import ids are no person
     above = [records[k][0] for k in nonempty if k < index]
     if above and header_row is None:  # a header row given skips the rows above, as told
         warn(f"{name}: row(s) {rows_text(above)} above the header (row "
@@ -140,19 +153,28 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
     # A table that starts further right (Excel's C3): its first column is the
     # header's first filled one, where a footer's words and the ids are.
     lead = next(c for c, cell in enumerate(records[index][1]) if not values.is_missing(cell))
-    end, footer = _footer(records, index, width, lead, loose=True, counted=counted)
-    ids = [str(cells[lead]).strip() for _, cells in records[index + 1:end]
+    end, footer = _footer(records, index + skip, width, lead, loose=True, counted=counted)
+    ids = [str(cells[lead]).strip() for _, cells in records[index + 1 + skip:end]
            if len(cells) > lead and not values.is_missing(cells[lead])] if footer else []
     if footer and (not ids or any(" " in i for i in ids)):
         # A footer follows people, and words alone are one only where the people's
         # ids have no spaces: with nobody above, or names as ids ("Ana Lima"), a
         # lone "Rui Costa" is a person; only the usual footer words make a footer.
-        end, footer = _footer(records, index, width, lead, loose=False, counted=counted)
+        end, footer = _footer(records, index + skip, width, lead, loose=False, counted=counted)
     if footer:
         warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
              "like a footer (a total, a count or a notice) and were skipped",
              InputWarning, stacklevel=5)
-    return Located(index, end, problems)
+    return Located(index, end, problems, skip)
+
+
+def _import_ids(records: Sequence[tuple[int, Sequence[Any]]], k: int) -> bool:
+    """Whether row ``k`` is a Qualtrics export's row of import ids (``{"ImportId": ...}``)."""
+    if k >= len(records):
+        return False
+    filled = _filled(records[k][1])
+    marked = sum(isinstance(c, str) and c.lstrip().startswith('{"ImportId"') for c in filled)
+    return bool(filled) and 2 * marked > len(filled)
 
 
 def grouped(name: str, headers: list[str], records: Sequence[tuple[int, Sequence[Any]]],

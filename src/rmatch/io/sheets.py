@@ -287,7 +287,7 @@ def _csv_table(name: str, text: str, delimiter: str | None,
     headers = grouped(name, [c.strip() for c in records[found.index][3]],
                       [(r[0], r[3]) for r in records], found.index)
     rows: list[tuple[int, dict[str, Any]]] = []
-    body = records[found.index + 1:found.end]
+    body = records[found.index + 1 + found.skip:found.end]
     # A column with no header and nothing in it (a table that starts further
     # right, a trailing separator) holds nothing to read: left out, not "'' twice".
     void = {k for k, h in enumerate(headers) if not h and all(
@@ -467,7 +467,7 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
     hidden = {h for c, h in enumerate(headers, start=1)
               if h and sheet.column_dimensions[get_column_letter(c)].hidden}
     rows: list[tuple[int, dict[str, Any]]] = []
-    for r, _ in records[found.index + 1:found.end]:
+    for r, _ in records[found.index + 1 + found.skip:found.end]:
         found_cells = by_row[r]
         lost = [f"{get_column_letter(c)}{r}" for c in found_cells
                 if (r, c) in formulas and values.is_missing(found_cells[c])]

@@ -1,0 +1,118 @@
+"""A Qualtrics survey export read as written: its three header rows, its own columns.
+
+Qualtrics writes short names (``Q1``, ``Q2``, ...) on the first row, the
+questions as asked on the second and a row of import ids (``{"ImportId":
+"QID1"}``) on the third, then its own columns about each response (dates, IP
+address, response id, the location's coordinates, the survey's language)
+beside the questions. The oracle is the respondents written: read with the
+maps rmatch proposes, each comes back as they answered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pytest
+
+import rmatch as rm
+
+OWN = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
+       "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
+       "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
+       "DistributionChannel", "UserLanguage"]
+ASKED = ["Start Date", "End Date", "Response Type", "IP Address", "Progress",
+         "Duration (in seconds)", "Finished", "Recorded Date", "Response ID",
+         "Recipient Last Name", "Recipient First Name", "Recipient Email",
+         "External Data Reference", "Location Latitude", "Location Longitude",
+         "Distribution Channel", "User Language"]
+QUESTIONS = ["What is your employee ID?", "Are you joining as a reverse mentor or a mentee?",
+             "What year were you born?", "Which languages do you speak?"]
+FIRST = ["Ana", "Bo", "Carla", "Dev", "Eva", "Femi", "Gil", "Hana"]
+LAST = ["Lima", "Chen", "Dias", "Patel", "Nunes", "Ade", "Sousa", "Sato"]
+
+
+@dataclass(frozen=True)
+class Respondent:
+    id: str
+    first: str
+    last: str
+    role: str
+    born: int
+    languages: list[str]
+
+
+def _respondents(seed: int) -> list[Respondent]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(int(rng.integers(4, 9))):
+        junior = k % 2 == 0
+        born = rng.integers(1995, 2004) if junior else rng.integers(1960, 1980)
+        out.append(Respondent(f"E{100 + k}", FIRST[k], LAST[k],
+                              "junior" if junior else "senior", int(born),
+                              ["en", "pt"] if rng.random() < 0.5 else ["en"]))
+    return out
+
+
+def _rows(people: list[Respondent]) -> list[list[str]]:
+    header = [*OWN, *(f"Q{k + 1}" for k in range(len(QUESTIONS)))]
+    ids = [json.dumps({"ImportId": h}) for h in header]
+    rows = [header, [*ASKED, *QUESTIONS], ids]
+    for k, p in enumerate(people):
+        langs = ",".join("English" if x == "en" else "Portuguese" for x in p.languages)
+        rows.append(["2026-11-01 10:00:00", "2026-11-01 10:03:00", "IP Address",
+                     f"10.0.0.{k}", "100", "180", "True", "2026-11-01 10:03:01", f"R_{k}x",
+                     p.last, p.first, f"{p.first.lower()}@x.org", "", "38.7223", "-9.1393",
+                     "email", "EN", p.id, "Reverse mentor" if p.role == "junior" else "Mentee",
+                     str(p.born), langs])
+    return rows
+
+
+def _read(source: str | Path) -> tuple[list[rm.Participant], list[str]]:
+    def opened() -> Path | IO[str]:  # a text afresh for each reading
+        return source if isinstance(source, Path) else io.StringIO(source)
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        columns = rm.suggest_columns(opened())
+        values = rm.suggest_values(opened(), columns=columns)
+        people = rm.read_participants(opened(), columns=columns, values=values)
+    assert columns["What is your employee ID?"] == "id"
+    # Qualtrics' own columns say nothing about the person: left out.
+    assert all(columns[h] is None for h in ASKED if not h.startswith("Recipient")), columns
+    assert columns["Recipient First Name"] == columns["Recipient Last Name"] == "name"
+    return people, [str(w.message) for w in said]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_qualtrics_export_reads_each_respondent_as_they_answered(seed: int,
+                                                                   tmp_path: Path) -> None:
+    people = _respondents(seed)
+    buf = io.StringIO()
+    csv.writer(buf).writerows(_rows(people))
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in _rows(people):
+        book.active.append(row)
+    workbook = tmp_path / "qualtrics.xlsx"
+    book.save(workbook)
+    for source in (buf.getvalue(), workbook):
+        read, said = _read(source)
+        assert [(p.id, p.name, p.role, p.birth_year, sorted(p.languages)) for p in read] == [
+            (q.id, f"{q.first} {q.last}", q.role, q.born, q.languages) for q in people]
+        assert any("a Qualtrics export: its questions (row 2) read as the headers; its short "
+                   "names (row 1) and import ids (row 3) skipped" in s for s in said)
+    # The questions' row given as the header: the import ids under it are skipped too.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        columns = rm.suggest_columns(io.StringIO(buf.getvalue()))
+        given = rm.read_participants(io.StringIO(buf.getvalue()), columns=columns,
+                                     values={"role": {"Reverse mentor": "junior",
+                                                      "Mentee": "senior"}}, header_row=2)
+    assert [p.id for p in given] == [q.id for q in people]
