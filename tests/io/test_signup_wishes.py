@@ -78,6 +78,25 @@ def test_a_role_answer_is_read_by_the_phrase_it_starts_with(answer: str, side: s
     assert suggest_value_maps({"role": [answer]})["role"] == {answer: side}
 
 
+@pytest.mark.parametrize("question", ["I am joining as", "Are you joining as:", "I am a",
+                                      "Sign up as", "I would like to take part as"])
+def test_an_answer_to_what_you_are_is_read_as_what_the_person_is(question: str) -> None:
+    # Microsoft Forms' "I am joining as: A reverse mentor (early career)" was read by
+    # "a reverse mentor" (what a senior would like): every person a senior.
+    text = (f"Email,Name,{question},Year of birth\n"
+            "ana@x.org,Ana Lima,A reverse mentor (early career),1999\n"
+            "rui@x.org,Rui Costa,A mentee (senior leader),1968\n"
+            "bo@x.org,Bo Chen,An early-career reverse mentor,2001\n")
+    people, _ = _read(text)
+    assert [(p.id, p.role) for p in people] == [("ana@x.org", "junior"),
+                                                ("rui@x.org", "senior"),
+                                                ("bo@x.org", "junior")]
+    # Asked what they would like, the same words name a senior's wish.
+    assert suggest_value_maps({"role": ["A reverse mentor"]},
+                              questions={"role": "What would you like?"})["role"] == {
+        "A reverse mentor": "senior"}
+
+
 def test_a_sign_up_form_reads_roles_and_ranked_wishes_by_name() -> None:
     columns = rm.suggest_columns(io.StringIO(FORM))
     assert columns["I am a"] == "role"

@@ -82,6 +82,10 @@ def _role_said(folded: str) -> str | None:
     return first[3]
 
 
+_BEING = re.compile(r"\b(?:i am|i'm|joining as|join as|registering as|register as|"
+                    r"sign(?:ing)? up as|participat\w* as|tak(?:e|ing) part as|to be)\b")
+"""A role question whose answer says what the person is ("I am joining as")."""
+
 _NO_MANAGER = frozenset({"no manager", "no_manager", "none", "n/a", "na", "-", "--", "vacant",
                          "null", "nil", "tbd", "(none)"})
 
@@ -138,7 +142,9 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
     ``role``: the word junior or senior where a cell says one of them
     ("Mentee (junior)"); else mentor / early career -> junior, mentee /
     executive / leader -> senior (in reverse mentoring the junior mentors),
-    both -> both; a yes-or-no answer's "Yes" by its question (``questions``,
+    both -> both (an answer to what the person is, "I am joining as: A reverse
+    mentor", without its "a": it names the person, not a wish for one); a
+    yes-or-no answer's "Yes" by its question (``questions``,
     each field's header: "Would you like to be a reverse mentor?" -> junior,
     "Would you like a reverse mentor?" -> senior), and never "No" (someone
     outside the programme, or the other side: the user says); ``manager_id``:
@@ -163,12 +169,20 @@ def suggest_value_maps(distinct: Mapping[str, Sequence[str]], *,
     >>> suggest_value_maps({"role": ["Yes", "No"]},
     ...                    questions={"role": "Would you like to be a reverse mentor?"})
     {'role': {'Yes': 'junior'}}
+    >>> suggest_value_maps({"role": ["A reverse mentor (early career)", "A mentee"]},
+    ...                    questions={"role": "I am joining as"})
+    {'role': {'A reverse mentor (early career)': 'junior', 'A mentee': 'senior'}}
     """
     out: dict[str, dict[str, Any]] = {}
     roles: dict[str, Any] = {}
     question = " ".join((questions or {}).get("role", "").casefold().split())
+    # "I am joining as": "A reverse mentor" says what the person is (a junior), not
+    # what they would like ("I'd like a reverse mentor": a senior).
+    being = _BEING.search(question) is not None
     for cell in distinct.get("role", ()):
         folded = " ".join(cell.casefold().split())
+        if being:
+            folded = re.sub(r"^(?:a|an)\s+", "", folded)
         if folded in ("junior", "senior", "both"):
             continue
         if folded in YES_NO:  # the question says the side "yes" means, if it says one
