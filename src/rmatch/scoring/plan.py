@@ -68,7 +68,8 @@ def field_problems(program: Program, names: Collection[str], junior_gives: set[s
     >>> from rmatch.constraints import DifferentValue
     >>> field_problems(Program(constraints=[DifferentValue(field="departement")]), {"gender"},
     ...                {"department"}, {"department"})  # doctest: +ELLIPSIS
-    ["DifferentValue.field names 'departement', which no participant has; the fields are ..."]
+    ["DifferentValue.field names 'departement', which no participant has (did you mean \
+'department'?); the fields are department, location, gender"]
     """
     from rmatch.constraints.base import field_key
     from rmatch.constraints.programme import MinShare
