@@ -945,6 +945,27 @@ def test_names_written_with_the_persons_id_in_brackets_read_as_the_name_and_the_
             "Ana Lima (Finance)", "Bo Chen (E9)"]
 
 
+@pytest.mark.parametrize(("headers", "kept"), [
+    (["Legal Name", "Preferred Name"], ["Preferred Name"]),
+    (["Full Name", "First Name", "Last Name"], ["Full Name"]),
+    (["Name", "Legal Name"], ["Name"]),
+    (["First Name", "Middle Name", "Last Name"], ["First Name", "Middle Name", "Last Name"]),
+])
+def test_one_whole_name_is_proposed_and_its_parts_joined(headers: list[str],
+                                                         kept: list[str]) -> None:
+    # A Workday export's "Legal Name" and "Preferred Name" were both proposed and
+    # joined: "Ana Maria Lima Ana Lima" in every brief and mail merge.
+    cells = {"Legal Name": "Ana Maria Lima", "Preferred Name": "Ana Lima",
+             "Full Name": "Ana Lima", "Name": "Ana Lima", "First Name": "Ana",
+             "Middle Name": "Maria", "Last Name": "Lima"}
+    text = ",".join(["Employee ID", *headers]) + "\n" + ",".join(
+        ["E1", *(cells[h] for h in headers)]) + "\n"
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert [h for h, t in columns.items() if t == "name"] == kept
+    [person] = rm.read_participants(io.StringIO(text), columns=columns)
+    assert person.name == " ".join(cells[h] for h in kept)
+
+
 def test_a_supervisor_column_of_names_with_ids_is_read_as_the_ids() -> None:
     # A SuccessFactors-style export: the supervisor written "Ana Lima (E40)" and
     # mapped as the manager id was "manager 'Ana Lima (E40)' is not in this

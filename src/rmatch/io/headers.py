@@ -13,7 +13,8 @@ import re
 
 from rmatch.model.text import unaccented
 
-__all__ = ["ABROAD", "NAME_PARTS", "SYNONYMS", "given_name_first", "header_key", "plain"]
+__all__ = ["ABROAD", "NAME_PARTS", "SYNONYMS", "given_name_first", "header_key", "name_part",
+           "plain"]
 
 # Headers HR exports and survey tools write, and the field each usually holds.
 # "": usually nothing a matching needs (a job title, free text), left out.
@@ -228,6 +229,18 @@ _PATH_RANKS = {"first": 0, "given": 0, "middle": 1, "last": 2, "family": 2}
 
 
 def _name_rank(header: str) -> int:
+    part = name_part(header)
+    return 1 if part is None else part  # a name of no known part: between
+
+
+def name_part(header: str) -> int | None:
+    """Return which part of a name a header holds (0 given, 1 middle, 2 family), None: a whole name.
+
+    Examples
+    --------
+    >>> name_part("First Name"), name_part("name.last"), name_part("Preferred Name")
+    (0, 2, None)
+    """
     key = header_key(header)
     if key in _RANKS:
         return _RANKS[key]
@@ -235,7 +248,7 @@ def _name_rank(header: str) -> int:
     if part in _PATH_RANKS:
         return _PATH_RANKS[part]
     ends = [rank for word, rank in _RANKS.items() if len(word) >= 6 and key.endswith(word)]
-    return ends[0] if len(ends) == 1 else 1  # a name of no known part: between
+    return ends[0] if len(ends) == 1 else None
 
 
 def given_name_first(targets: dict[str, str]) -> dict[str, str]:
