@@ -17,7 +17,14 @@ from typing import Any
 from rmatch.errors import InputError
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
-from rmatch.io.headers import ABROAD, SYNONYMS, given_name_first, header_key, name_part, plain
+from rmatch.io.headers import (
+    ABROAD,
+    SYNONYMS,
+    given_name_first,
+    header_key,
+    one_whole_name,
+    plain,
+)
 from rmatch.model.availability import normalise_slots
 from rmatch.model.participant import Participant
 
@@ -444,28 +451,7 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
         if target is not None:
             taken.add(target)
         out[header] = target
-    return _one_whole_name(out)
-
-
-def _one_whole_name(out: dict[str, str | None]) -> dict[str, str | None]:
-    """Keep one column of whole names: "Legal Name" and "Preferred Name" are two names.
-
-    Joined, they read "Ana Maria Lima Ana Lima"; beside a whole name, "First
-    name" and "Last name" repeat it. The name people go by is kept (preferred,
-    display, full, then any other, a legal name last); parts alone are joined.
-    """
-    names = [h for h, t in out.items() if t == "name"]
-    whole = [h for h in names if name_part(h) is None]
-    if len(names) < 2 or not whole:
-        return out
-
-    def rank(header: str) -> int:
-        key = header_key(header)
-        return next((k for k, word in enumerate(("preferred", "display", "knownas", "full"))
-                     if word in key), 5 if "legal" in key else 4)
-
-    keep = min(whole, key=rank)
-    return {h: None if t == "name" and h != keep else t for h, t in out.items()}
+    return one_whole_name(out)
 
 
 def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from rmatch.model.text import unaccented
 
 __all__ = ["ABROAD", "NAME_PARTS", "SYNONYMS", "given_name_first", "header_key", "name_part",
-           "plain"]
+           "one_whole_name", "plain"]
 
 # Headers HR exports and survey tools write, and the field each usually holds.
 # "": usually nothing a matching needs (a job title, free text), left out.
@@ -271,3 +271,29 @@ def given_name_first(targets: dict[str, str]) -> dict[str, str]:
         return targets
     ordered = iter(sorted(names, key=_name_rank))
     return {(next(ordered) if t == "name" else h): t for h, t in targets.items()}
+
+
+def one_whole_name(out: dict[str, str | None]) -> dict[str, str | None]:
+    """Keep one column of whole names: "Legal Name" and "Preferred Name" are two names.
+
+    Joined, they read "Ana Maria Lima Ana Lima"; beside a whole name, "First
+    name" and "Last name" repeat it. The name people go by is kept (preferred,
+    display, full, then any other, a legal name last); parts alone are joined.
+
+    Examples
+    --------
+    >>> one_whole_name({"Legal Name": "name", "Preferred Name": "name", "ID": "id"})
+    {'Legal Name': None, 'Preferred Name': 'name', 'ID': 'id'}
+    """
+    names = [h for h, t in out.items() if t == "name"]
+    whole = [h for h in names if name_part(h) is None]
+    if len(names) < 2 or not whole:
+        return out
+
+    def rank(header: str) -> int:
+        key = header_key(header)
+        return next((k for k, word in enumerate(("preferred", "display", "knownas", "full"))
+                     if word in key), 5 if "legal" in key else 4)
+
+    keep = min(whole, key=rank)
+    return {h: None if t == "name" and h != keep else t for h, t in out.items()}
