@@ -14,14 +14,12 @@ import csv
 import io
 import json
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-import numpy as np
 import pytest
 
 import rmatch as rm
+from tests.io.survey_exports import Respondent, read_as_proposed, respondents
 
 OWN = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
        "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
@@ -34,30 +32,6 @@ ASKED = ["Start Date", "End Date", "Response Type", "IP Address", "Progress",
          "Distribution Channel", "User Language"]
 QUESTIONS = ["What is your employee ID?", "Are you joining as a reverse mentor or a mentee?",
              "What year were you born?", "Which languages do you speak?"]
-FIRST = ["Ana", "Bo", "Carla", "Dev", "Eva", "Femi", "Gil", "Hana"]
-LAST = ["Lima", "Chen", "Dias", "Patel", "Nunes", "Ade", "Sousa", "Sato"]
-
-
-@dataclass(frozen=True)
-class Respondent:
-    id: str
-    first: str
-    last: str
-    role: str
-    born: int
-    languages: list[str]
-
-
-def _respondents(seed: int) -> list[Respondent]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for k in range(int(rng.integers(4, 9))):
-        junior = k % 2 == 0
-        born = rng.integers(1995, 2004) if junior else rng.integers(1960, 1980)
-        out.append(Respondent(f"E{100 + k}", FIRST[k], LAST[k],
-                              "junior" if junior else "senior", int(born),
-                              ["en", "pt"] if rng.random() < 0.5 else ["en"]))
-    return out
 
 
 def _rows(people: list[Respondent]) -> list[list[str]]:
@@ -65,7 +39,7 @@ def _rows(people: list[Respondent]) -> list[list[str]]:
     ids = [json.dumps({"ImportId": h}) for h in header]
     rows = [header, [*ASKED, *QUESTIONS], ids]
     for k, p in enumerate(people):
-        langs = ",".join("English" if x == "en" else "Portuguese" for x in p.languages)
+        langs = ",".join("English" if x == "en" else "Portuguese" for x in p.items)
         rows.append(["2026-11-01 10:00:00", "2026-11-01 10:03:00", "IP Address",
                      f"10.0.0.{k}", "100", "180", "True", "2026-11-01 10:03:01", f"R_{k}x",
                      p.last, p.first, f"{p.first.lower()}@x.org", "", "38.7223", "-9.1393",
@@ -75,25 +49,18 @@ def _rows(people: list[Respondent]) -> list[list[str]]:
 
 
 def _read(source: str | Path) -> tuple[list[rm.Participant], list[str]]:
-    def opened() -> Path | IO[str]:  # a text afresh for each reading
-        return source if isinstance(source, Path) else io.StringIO(source)
-
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        columns = rm.suggest_columns(opened())
-        values = rm.suggest_values(opened(), columns=columns)
-        people = rm.read_participants(opened(), columns=columns, values=values)
+    people, said, columns = read_as_proposed(source)
     assert columns["What is your employee ID?"] == "id"
     # Qualtrics' own columns say nothing about the person: left out.
     assert all(columns[h] is None for h in ASKED if not h.startswith("Recipient")), columns
     assert columns["Recipient First Name"] == columns["Recipient Last Name"] == "name"
-    return people, [str(w.message) for w in said]
+    return people, said
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_a_qualtrics_export_reads_each_respondent_as_they_answered(seed: int,
                                                                    tmp_path: Path) -> None:
-    people = _respondents(seed)
+    people = respondents(seed, ["en", "pt"])
     buf = io.StringIO()
     csv.writer(buf).writerows(_rows(people))
     openpyxl = pytest.importorskip("openpyxl")
@@ -105,7 +72,7 @@ def test_a_qualtrics_export_reads_each_respondent_as_they_answered(seed: int,
     for source in (buf.getvalue(), workbook):
         read, said = _read(source)
         assert [(p.id, p.name, p.role, p.birth_year, sorted(p.languages)) for p in read] == [
-            (q.id, f"{q.first} {q.last}", q.role, q.born, q.languages) for q in people]
+            (q.id, f"{q.first} {q.last}", q.role, q.born, q.items) for q in people]
         assert any("a Qualtrics export: its questions (row 2) read as the headers; its short "
                    "names (row 1) and import ids (row 3) skipped" in s for s in said)
     # The questions' row given as the header: the import ids under it are skipped too.
