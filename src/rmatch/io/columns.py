@@ -424,7 +424,7 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
         elif header.strip().casefold().startswith(_PREFIX):
             wanted[header] = header.strip()
         else:
-            found = guesses(header, 1, loosely=near)
+            found = _choice_guess(header, near) or guesses(header, 1, loosely=near)
             wanted[header] = found[0][0] if found and found[0][1] >= GUESS_FROM else None
             if wanted[header] is not None and found[0][1] < 100:
                 loose[header] = wanted[header]
@@ -452,6 +452,17 @@ def suggest(headers: Sequence[str], *, hidden: Collection[str] = (),
             taken.add(target)
         out[header] = target
     return one_whole_name(out)
+
+
+def _choice_guess(header: str, near: bool) -> list[tuple[str | None, float]] | None:
+    """Guess a column of one choice ("Topics you share: GenAI") by its question (a list's field).
+
+    A SurveyMonkey export's question of several choices is a column per choice,
+    which the field's reading joins. None when the header is no such column.
+    """
+    asked, colon, _ = header.rpartition(": ")
+    found = guesses(asked, 1, loosely=near) if colon and asked.strip() else None
+    return found if found and found[0][0] in COMBINABLE and found[0][1] >= GUESS_FROM else None
 
 
 def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:

@@ -101,7 +101,9 @@ SYNONYMS: dict[str, str] = {
         # A Qualtrics export's own columns: about the response, never the person.
         "end date,response type,ip address,progress,duration (in seconds),finished,"
         "recorded date,response id,external data reference,location latitude,"
-        "location longitude,distribution channel,user language",
+        "location longitude,distribution channel,user language,"
+        # And a SurveyMonkey export's.
+        "respondent id,collector id,custom data 1,custom data",
 }
 # The same headers as HR systems in German, French, Spanish, Portuguese, Dutch and
 # Italian write them (compared without accents: "Departement" is "Département").

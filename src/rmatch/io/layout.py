@@ -44,6 +44,8 @@ class Located:
     problems: list[Problem]
     skip: int = 0
     """Rows between the header and the first person (a Qualtrics export's import ids)."""
+    headers: list[str] | None = None
+    """Headers made of two rows (a SurveyMonkey export's questions and their choices)."""
 
 
 # A footer line says something about the report, not about a person.
@@ -143,6 +145,14 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         nonempty = [k for k in nonempty if k != index - 1]
     elif _import_ids(records, index + 1):
         skip = 1  # the questions' row given as the header: its import ids are no person
+    headers = None
+    if not skip and _sub_answers(records, index + 1):
+        # A SurveyMonkey export: the questions, then a row naming each column's
+        # answer ("Response", or one choice of a question of several).
+        headers, skip = _with_choices(records[index][1], records[index + 1][1]), 1
+        warn(f"{name}: a SurveyMonkey export: its questions (row {records[index][0]}) and "
+             f"their choices (row {records[index + 1][0]}) read as the headers, a question "
+             "of several choices as a column per choice", InputWarning, stacklevel=5)
     above = [records[k][0] for k in nonempty if k < index]
     if above and header_row is None:  # a header row given skips the rows above, as told
         warn(f"{name}: row(s) {rows_text(above)} above the header (row "
@@ -165,7 +175,53 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
         warn(f"{name}: row(s) {rows_text(sorted(footer))} after the last person look "
              "like a footer (a total, a count or a notice) and were skipped",
              InputWarning, stacklevel=5)
-    return Located(index, end, problems, skip)
+    return Located(index, end, problems, skip, headers)
+
+
+_ANSWER = frozenset({"response", "open-ended response"})
+"""How SurveyMonkey labels a question's one answer column, on the row under the questions."""
+
+
+def _sub_answers(records: Sequence[tuple[int, Sequence[Any]]], k: int) -> bool:
+    """Whether row ``k`` is a SurveyMonkey export's row of answers' labels under its questions.
+
+    Text only, "Response" among it, and nothing under the first question (the
+    respondent's id): a person's row with a department called "Response" has
+    its id there.
+    """
+    if k >= len(records) or not records[k][1] or not values.is_missing(records[k][1][0]):
+        return False
+    cells = [c for c in records[k][1] if not values.is_missing(c)]
+    return bool(cells) and all(isinstance(c, str) for c in cells) \
+        and any(c.strip().casefold() in _ANSWER for c in cells)
+
+
+def _with_choices(questions: Sequence[Any], choices: Sequence[Any]) -> list[str]:
+    """Return a SurveyMonkey export's headers: each question, or question and choice.
+
+    A question of several choices spans a column per choice, its words over
+    the first only: each column is "question: choice" (the columns of one
+    field are joined when read: the choices ticked).
+
+    Examples
+    --------
+    >>> _with_choices(["Email", "Topics you share", None, "Year"],
+    ...               [None, "GenAI", "Python", "Response"])
+    ['Email', 'Topics you share: GenAI', 'Topics you share: Python', 'Year']
+    """
+    out: list[str] = []
+    asked = ""
+    for c in range(max(len(questions), len(choices))):
+        top = questions[c] if c < len(questions) else None
+        if not values.is_missing(top):
+            asked = str(top).strip()
+        label = choices[c] if c < len(choices) else None
+        said = "" if values.is_missing(label) else str(label).strip()
+        if not said or said.casefold() in _ANSWER:
+            out.append("" if values.is_missing(top) else str(top).strip())
+        else:
+            out.append(f"{asked}: {said}" if asked else said)
+    return out
 
 
 def _import_ids(records: Sequence[tuple[int, Sequence[Any]]], k: int) -> bool:

@@ -284,7 +284,7 @@ def _csv_table(name: str, text: str, delimiter: str | None,
             problems.append(Problem("the file is empty: a roster starts with a header row",
                                     file=name))
         return Table(name, [], [], problems)
-    headers = grouped(name, [c.strip() for c in records[found.index][3]],
+    headers = grouped(name, found.headers or [c.strip() for c in records[found.index][3]],
                       [(r[0], r[3]) for r in records], found.index)
     rows: list[tuple[int, dict[str, Any]]] = []
     body = records[found.index + 1 + found.skip:found.end]
@@ -461,9 +461,10 @@ def _excel_table(name: str, data: bytes, header_row: int | None,
             problems.append(Problem(f"cells {merged.coord} are merged, which leaves every row "
                                     "but the first without a value; unmerge them and fill in "
                                     "each row", file=name, row=merged.min_row))
-    width = max(by_row[header_at])
-    headers = grouped(name, [values.parse_text(by_row[header_at][c]) if c in by_row[header_at]
-                             else "" for c in range(1, width + 1)], records, found.index)
+    width = len(found.headers) if found.headers else max(by_row[header_at])
+    headers = grouped(name, found.headers or [
+        values.parse_text(by_row[header_at][c]) if c in by_row[header_at] else ""
+        for c in range(1, width + 1)], records, found.index)
     hidden = {h for c, h in enumerate(headers, start=1)
               if h and sheet.column_dimensions[get_column_letter(c)].hidden}
     rows: list[tuple[int, dict[str, Any]]] = []
