@@ -97,6 +97,36 @@ def test_an_answer_to_what_you_are_is_read_as_what_the_person_is(question: str) 
         "A reverse mentor": "senior"}
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_a_forms_grid_question_of_days_reads_each_answer_with_its_day(seed: int) -> None:
+    # Google Forms writes "When are you free?" with a row a day as a column a day,
+    # "When are you free? [Monday]", each cell the parts ticked ("Morning,
+    # Afternoon"). Only Monday's column was proposed, and its "Morning" read as
+    # every weekday's morning; Tuesday's and Wednesday's were left out.
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    days = ["Monday", "Tuesday", "Wednesday"]
+    parts = {"Morning": "AM", "Afternoon": "PM", "Evening": "evening"}
+    people = []
+    for k in range(4):
+        ticked = {d: [p for p in parts if rng.random() < 0.4] for d in days}
+        ticked["Monday"] = ticked["Monday"] or ["Morning"]  # each column answered by someone
+        ticked["Tuesday"] = ticked["Tuesday"] or (["Evening"] if k == 0 else [])
+        ticked["Wednesday"] = ticked["Wednesday"] or (["Afternoon"] if k == 1 else [])
+        people.append((f"p{k}@x.org", "A reverse mentor" if k % 2 == 0 else "A mentee", ticked))
+    header = "Email address,I am joining as," + ",".join(
+        f"When are you free? [{d}]" for d in days) + ",Time zone\n"
+    rows = "".join(f"{mail},{role}," + ",".join(
+        f'"{", ".join(ticked[d])}"' for d in days) + ",Europe/Lisbon\n"
+        for mail, role, ticked in people)
+    read, _ = _read(header + rows)
+    assert [sorted(p.availability) for p in read] == [
+        sorted(f"{d[:3]} {parts[t]}" for d in days for t in ticked[d]) for *_, ticked in people]
+    columns = rm.suggest_columns(io.StringIO(header + rows))
+    assert [columns[f"When are you free? [{d}]"] for d in days] == ["availability"] * 3
+
+
 def test_a_sign_up_form_reads_roles_and_ranked_wishes_by_name() -> None:
     columns = rm.suggest_columns(io.StringIO(FORM))
     assert columns["I am a"] == "role"

@@ -12,6 +12,7 @@ writes its departments, offices, grades and years of birth over and over).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from rmatch.io import values as values
 from rmatch.io.answers import YES_NO, suggest_value_maps, year_of_answer
 from rmatch.io.columns import ColumnMap, valid_target
 from rmatch.io.fixes import ANSWERS
+from rmatch.model.availability import grid_label
 from rmatch.model.timezones import resolve_zone
 
 __all__ = ["LIST_FIELDS", "Duplicates", "Options", "read_cell", "read_row"]
@@ -216,6 +218,13 @@ def read_cell(record: dict[str, Any], attrs: dict[str, Any], errors: list[tuple[
     """Read one cell into the row's record (or its attributes), or note its problem."""
     if values.is_missing(raw):
         return
+    if target == "availability" and isinstance(raw, str) \
+            and (label := grid_label(header)) is not None:
+        # A form's grid question: the day is the column's ("[Monday]"), each
+        # answer a part of it ("Morning, Afternoon"); alone, "Morning" is every
+        # weekday's morning.
+        raw = "; ".join(f"{label} {item.strip()}" for item in re.split(r"[;,]", raw)
+                        if item.strip())
     try:
         kind, value = _reading(target, raw, opts, header in semicolons)
         if kind == "placeholder":

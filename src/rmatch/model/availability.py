@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DAYS", "PARTS", "SLOTS_PER_WEEK", "normalise_slots", "slot_grid", "utc_grid"]
+__all__ = ["DAYS", "PARTS", "SLOTS_PER_WEEK", "grid_label", "normalise_slots", "slot_grid",
+           "utc_grid"]
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PARTS = {"AM": (9, 12), "PM": (13, 17), "evening": (17, 20)}
@@ -182,6 +183,35 @@ def _part(words: str) -> str:
         end = 40 if start < 40 else 48
         return f"{start // 2:02d}:{30 * (start % 2):02d}-{end // 2:02d}:00"
     return words
+
+
+_GRID = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+def grid_label(header: str) -> str | None:
+    """Return the row of a form's grid question about time its column is ("[Monday]").
+
+    Google Forms writes a grid question a column per row, "When are you free?
+    [Monday]", each cell the columns ticked ("Morning, Afternoon"): the day is
+    in the header, and each answer is a slot only with it. None when the
+    bracket names no day and no part of a day (or there is none).
+
+    Examples
+    --------
+    >>> grid_label("When are you free? [Monday]"), grid_label("Free slots [Evening]")
+    ('Monday', 'Evening')
+    >>> grid_label("Languages [optional]"), grid_label("When are you free?")
+    (None, None)
+    """
+    found = _GRID.search(header)
+    if found is None:
+        return None
+    label = found.group(1).strip()
+    words = label.casefold().split()
+    if any(_days_of(w) for w in words) or any(w.removesuffix("s") in _PART_WORDS
+                                                or w in _LUNCH for w in words):
+        return label
+    return None
 
 
 def _days_and_time(text: str) -> tuple[tuple[int, ...], str]:
