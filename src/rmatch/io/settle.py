@@ -28,7 +28,17 @@ def _cells(rows: Sequence[Mapping[str, Any]], header: str) -> list[str]:
 
 def settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]],
                      hidden: Collection[str]) -> None:
-    """Correct a suggestion where the cells say otherwise (see :func:`suggest`)."""
+    """Correct a suggestion in place where the cells say otherwise.
+
+    See :func:`rmatch.io.columns.suggest`, which calls it with the file's rows.
+
+    Examples
+    --------
+    >>> wanted = {"ID": "id", "Email": "email"}
+    >>> settle_by_cells(wanted, [{"ID": "1", "Email": "a@x"}, {"ID": "2", "Email": "b@x"}], ())
+    >>> wanted
+    {'ID': None, 'Email': 'id'}
+    """
     ids = [h for h, t in wanted.items() if t == "id"]
     if ids:
         cells = _cells(rows, ids[0])
