@@ -143,6 +143,13 @@ def locate(name: str, records: Sequence[tuple[int, Sequence[Any]]],
              f"ids (row {records[index + 2][0]}) skipped", InputWarning, stacklevel=5)
         index, skip = index + 1, 1
         nonempty = [k for k in nonempty if k != index - 1]
+    elif header_row is None and _short_names(records, index):
+        # Qualtrics' older layout: the short names, then the questions, no import ids.
+        warn(f"{name}: a Qualtrics export: its questions (row {records[index + 1][0]}) "
+             f"read as the headers; its short names (row {records[index][0]}) skipped",
+             InputWarning, stacklevel=5)
+        index += 1
+        nonempty = [k for k in nonempty if k != index - 1]
     elif _import_ids(records, index + 1):
         skip = 1  # the questions' row given as the header: its import ids are no person
     headers = None
@@ -222,6 +229,24 @@ def _with_choices(questions: Sequence[Any], choices: Sequence[Any]) -> list[str]
         else:
             out.append(f"{asked}: {said}" if asked else said)
     return out
+
+
+_SHORT_NAME = re.compile(r"Q\d+(?:_\w+)?")
+
+
+def _short_names(records: Sequence[tuple[int, Sequence[Any]]], k: int) -> bool:
+    """Whether row ``k`` is a Qualtrics export's short names over a row of its questions.
+
+    Its own "ResponseId" and two or more "Q1"-like names, then a row of text as
+    wide that names the response id in words ("Response ID").
+    """
+    if k + 1 >= len(records):
+        return False
+    names = [str(c).strip() for c in _filled(records[k][1])]
+    below = _filled(records[k + 1][1])
+    return "ResponseId" in names and sum(bool(_SHORT_NAME.fullmatch(n)) for n in names) >= 2 \
+        and all(isinstance(c, str) for c in below) and len(below) == len(names) \
+        and any(header_key(c) == "responseid" for c in below)
 
 
 def _import_ids(records: Sequence[tuple[int, Sequence[Any]]], k: int) -> bool:
