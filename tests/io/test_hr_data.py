@@ -947,7 +947,8 @@ def test_names_written_with_the_persons_id_in_brackets_read_as_the_name_and_the_
 
 @pytest.mark.parametrize(("headers", "kept"), [
     (["Legal Name", "Preferred Name"], ["Preferred Name"]),
-    (["Full Name", "First Name", "Last Name"], ["Full Name"]),
+    (["Full Name", "First Name", "Last Name"], ["First Name", "Last Name"]),
+    (["First Name", "Last Name", "Preferred Name"], ["First Name", "Last Name"]),
     (["Name", "Legal Name"], ["Name"]),
     (["First Name", "Middle Name", "Last Name"], ["First Name", "Middle Name", "Last Name"]),
 ])
@@ -964,6 +965,28 @@ def test_one_whole_name_is_proposed_and_its_parts_joined(headers: list[str],
     assert [h for h, t in columns.items() if t == "name"] == kept
     [person] = rm.read_participants(io.StringIO(text), columns=columns)
     assert person.name == " ".join(cells[h] for h in kept)
+
+
+def test_a_bamboohr_export_reads_first_and_last_names_and_managers_by_them() -> None:
+    # BambooHR: "First Name", "Last Name", a "Preferred Name" most leave blank (a first
+    # name), and "Reporting to" holding the manager's name. The preferred name was
+    # proposed alone (most people nameless), and the managers' names were ids.
+    text = ("Employee #,First Name,Last Name,Preferred Name,Reporting to,Mentoring\n"
+            "1,Helena,Marques,,,\n2,Rui,Almeida,,Helena Marques,Mentee\n"
+            "3,Ana,Lima,Ana,Rui Almeida,Reverse mentor\n"
+            "4,Margaret,Hill,Maggie,Helena Marques,Mentee\n"
+            "5,Bo,Chen,,Margaret Hill,Reverse mentor\n")
+    columns = rm.suggest_columns(io.StringIO(text))
+    assert (columns["First Name"], columns["Last Name"], columns["Preferred Name"]) == (
+        "name", "name", None)
+    assert columns["Reporting to"] == "manager_name"
+    values = rm.suggest_values(io.StringIO(text), columns=columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = rm.read_participants(io.StringIO(text), columns=columns, values=values)
+    assert [(p.name, p.manager_id) for p in people] == [
+        ("Helena Marques", None), ("Rui Almeida", "1"), ("Ana Lima", "2"),
+        ("Margaret Hill", "1"), ("Bo Chen", "4")]
 
 
 def test_a_supervisor_column_of_names_with_ids_is_read_as_the_ids() -> None:

@@ -276,11 +276,14 @@ def given_name_first(targets: dict[str, str]) -> dict[str, str]:
 
 
 def one_whole_name(out: dict[str, str | None]) -> dict[str, str | None]:
-    """Keep one column of whole names: "Legal Name" and "Preferred Name" are two names.
+    """Keep one name: its parts, or one column of whole names.
 
-    Joined, they read "Ana Maria Lima Ana Lima"; beside a whole name, "First
-    name" and "Last name" repeat it. The name people go by is kept (preferred,
-    display, full, then any other, a legal name last); parts alone are joined.
+    "Legal Name" and "Preferred Name" joined read "Ana Maria Lima Ana Lima";
+    beside "First name" and "Last name", a whole name repeats them (and a
+    "Preferred Name" there is often a first name alone, blank for most: an
+    HR system's "goes by"). With a given and a family part, the parts are kept;
+    else the whole name people go by (preferred, display, full, then any
+    other, a legal name last).
 
     Examples
     --------
@@ -291,6 +294,9 @@ def one_whole_name(out: dict[str, str | None]) -> dict[str, str | None]:
     whole = [h for h in names if name_part(h) is None]
     if len(names) < 2 or not whole:
         return out
+    parts = {name_part(h) for h in names}
+    if {0, 2} <= parts:  # a given and a family name: the parts are the name
+        return {h: None if h in whole else t for h, t in out.items()}
 
     def rank(header: str) -> int:
         key = header_key(header)

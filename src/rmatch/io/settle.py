@@ -15,7 +15,7 @@ from typing import Any
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
 from rmatch.io.guessing import _FIELD_KEYS, _GRID_ROW, _SUGGEST, MOST_COMPARED, guesses
-from rmatch.io.headers import header_key
+from rmatch.io.headers import header_key, name_part
 from rmatch.model.availability import normalise_slots
 
 __all__ = ["CLAIM_FROM", "settle_by_cells"]
@@ -57,7 +57,7 @@ def settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, A
         cells = _cells(rows, header)
         if cells and all(values.fold(c) in YES_NO for c in cells):
             wanted[header] = None  # "Is a people manager?" answered yes or no: nobody's id
-    names = {c.casefold() for h, t in wanted.items() if t == "name" for c in _cells(rows, h)}
+    names = _names(wanted, rows)
     managers = [h for h, t in wanted.items() if t == "manager_id"]
     for header in managers:
         cells = _cells(rows, header)
@@ -98,6 +98,21 @@ def settle_by_cells(wanted: dict[str, str | None], rows: Sequence[Mapping[str, A
                 and cells and all(values.fold(c) in YES_NO for c in cells):
             wanted[header] = "role"
             break
+
+
+def _names(wanted: Mapping[str, str | None], rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Return the people's names as a manager column may write them (folded by case).
+
+    Each name column's cells, and each row's name columns joined in reading
+    order ("First Name" + "Last Name": a manager "Helena Marques").
+    """
+    columns = sorted((h for h, t in wanted.items() if t == "name"),
+                     key=lambda h: 1 if (part := name_part(h)) is None else part)
+    out = {c.casefold() for h in columns for c in _cells(rows, h)}
+    if len(columns) > 1:
+        out |= {" ".join(str(r[h]).strip() for h in columns if r.get(h) is not None
+                         and str(r[h]).strip()).casefold() for r in rows}
+    return out
 
 
 _BOTH = re.compile(r"\bboth\b|mentor.*mentee|mentee.*mentor|beide|les deux|ambos|entrambi")
