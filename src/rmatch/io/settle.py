@@ -15,7 +15,7 @@ from typing import Any
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
 from rmatch.io.guessing import _FIELD_KEYS, _GRID_ROW, _SUGGEST, MOST_COMPARED, guesses
-from rmatch.io.headers import header_key, name_part
+from rmatch.io.headers import header_key, name_part, one_whole_name
 from rmatch.model.availability import normalise_slots
 
 __all__ = ["CLAIM_FROM", "settle_by_cells"]
@@ -106,7 +106,7 @@ def _names(wanted: Mapping[str, str | None], rows: Sequence[Mapping[str, Any]]) 
     Each name column's cells, and each row's name columns joined in reading
     order ("First Name" + "Last Name": a manager "Helena Marques").
     """
-    columns = sorted((h for h, t in wanted.items() if t == "name"),
+    columns = sorted((h for h, t in one_whole_name(dict(wanted)).items() if t == "name"),
                      key=lambda h: 1 if (part := name_part(h)) is None else part)
     out = {c.casefold() for h in columns for c in _cells(rows, h)}
     if len(columns) > 1:
