@@ -18,7 +18,6 @@ from rmatch.errors import InputError
 from rmatch.io.guessing import (
     _DOTTED,
     _FIELD_KEYS,
-    _GRID_ROW,
     _PREFIX,
     _SUGGEST,
     FIELDS,
@@ -31,6 +30,7 @@ from rmatch.io.guessing import (
     is_known_header,
 )
 from rmatch.io.headers import given_name_first, header_key, one_whole_name
+from rmatch.model.availability import GRID_COLUMN
 
 __all__ = ["FIELDS", "GUESS_FROM", "MOST_COMPARED", "READ_ONLY", "ColumnMap", "Columns",
            "column_keys",
@@ -307,7 +307,7 @@ def _choice_guess(header: str, near: bool) -> list[tuple[str | None, float]] | N
     which the field's reading joins. None when the header is no such column.
     """
     asked, colon, _ = header.rpartition(": ")
-    if not colon and (grid := _GRID_ROW.fullmatch(header)):  # Google Forms: "When? [Monday]"
-        asked, colon = grid.group(1), "["
+    if not colon and (grid := GRID_COLUMN.fullmatch(header)):  # Google Forms: "When? [Monday]"
+        asked, colon = grid.group(1) or "", "["
     found = guesses(asked, 1, loosely=near) if colon and asked.strip() else None
     return found if found and found[0][0] in COMBINABLE and found[0][1] >= GUESS_FROM else None

@@ -23,8 +23,6 @@ FIELDS: tuple[str, ...] = tuple(Participant.model_fields)
 READ_ONLY = ("manager_name",)
 _PREFIX = "attributes."
 _FIELD_KEYS = {header_key(f): f for f in (*FIELDS, *READ_ONLY)}
-# A column of a form's grid question: "When are you free? [Monday]".
-_GRID_ROW = re.compile(r"(.*\S)\s*\[[^\[\]]+\]\s*")
 
 
 # Headers HR exports and survey tools write (rmatch.io.headers), folded by header_key,

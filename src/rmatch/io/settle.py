@@ -14,9 +14,9 @@ from typing import Any
 
 from rmatch.io import values
 from rmatch.io.answers import NUMBER_WORDS, PAST, YES_NO, suggest_value_maps
-from rmatch.io.guessing import _FIELD_KEYS, _GRID_ROW, _SUGGEST, MOST_COMPARED, guesses
+from rmatch.io.guessing import _FIELD_KEYS, _SUGGEST, MOST_COMPARED, guesses
 from rmatch.io.headers import header_key, name_part, one_whole_name
-from rmatch.model.availability import normalise_slots
+from rmatch.model.availability import GRID_COLUMN, normalise_slots
 
 __all__ = ["CLAIM_FROM", "settle_by_cells"]
 
@@ -142,10 +142,10 @@ def _claim(wanted: dict[str, str | None], rows: Sequence[Mapping[str, Any]], tar
                 wanted[header] = target
                 # A form's grid question ("When are you free? [Monday]", "[Tuesday]"):
                 # its other rows' columns are the same field.
-                asked = _GRID_ROW.fullmatch(header)
+                asked = GRID_COLUMN.fullmatch(header)
                 question = asked.group(1) if asked else None
                 for other in list(wanted) if question else []:
-                    row = _GRID_ROW.fullmatch(other)
+                    row = GRID_COLUMN.fullmatch(other)
                     if row and row.group(1) == question and wanted[other] is None \
                             and fits(_cells(rows, other) or cells):
                         wanted[other] = target

@@ -197,7 +197,7 @@ def read_ratings(source: Source, junior_ids: Iterable[str], senior_ids: Iterable
     given_test = accepts or _is_number
 
     def test(cell: str) -> bool:  # a value, or one written with its words ("4 - satisfied")
-        return given_test(cell) or given_test(_rated(cell) or "")
+        return given_test(cell) or ((rated := _rated(cell)) is not None and given_test(rated))
 
     def fits(cell: str) -> bool:
         return test(cell) or fold(cell) in scale

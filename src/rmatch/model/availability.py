@@ -36,8 +36,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DAYS", "PARTS", "SLOTS_PER_WEEK", "grid_label", "normalise_slots", "slot_grid",
-           "utc_grid"]
+__all__ = ["DAYS", "GRID_COLUMN", "PARTS", "SLOTS_PER_WEEK", "grid_label", "normalise_slots",
+           "slot_grid", "utc_grid"]
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PARTS = {"AM": (9, 12), "PM": (13, 17), "evening": (17, 20)}
@@ -185,7 +185,8 @@ def _part(words: str) -> str:
     return words
 
 
-_GRID = re.compile(r"\[([^\[\]]+)\]\s*$")
+GRID_COLUMN = re.compile(r"(.*?\S)?\s*\[([^\[\]]+)\]\s*")
+"""A column of a form's grid question (fullmatch): the question, and its row ("[Monday]")."""
 
 
 def grid_label(header: str) -> str | None:
@@ -203,10 +204,10 @@ def grid_label(header: str) -> str | None:
     >>> grid_label("Languages [optional]"), grid_label("When are you free?")
     (None, None)
     """
-    found = _GRID.search(header)
+    found = GRID_COLUMN.fullmatch(header)
     if found is None:
         return None
-    label = found.group(1).strip()
+    label = found.group(2).strip()
     words = label.casefold().split()
     if any(_days_of(w) for w in words) or any(w.removesuffix("s") in _PART_WORDS
                                                 or w in _LUNCH for w in words):
